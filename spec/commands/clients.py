@@ -1,0 +1,3 @@
+"""clients commands."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""introspection commands."""
+
+from __future__ import annotations

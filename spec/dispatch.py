@@ -1,0 +1,128 @@
+"""Metadata-driven command dispatch: Redis's ``processCommand`` and ``call``.
+
+``process_command`` is one ordered checklist. Each gate either lets the command through or
+produces the exact reply Redis gives and stops. Gates whose mechanism is not built yet are
+listed, in Redis's order, with the issue that brings them (see docs/mechanisms/dispatch.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .commands import load_all
+from .commands.summaries import SUMMARIES
+from .errors import wrong_arity
+from .reply import Err, encode2, encode3
+from .step import Step
+from .table import CommandSpec, build_table
+
+__all__ = ["TABLE", "lookup_command", "process_command", "call"]
+
+#: The served command table: lowercase name -> CommandSpec.
+TABLE: dict[bytes, CommandSpec] = build_table(load_all(), SUMMARIES)
+
+
+def lookup_command(argv: list[bytes]) -> CommandSpec | None:
+    """``lookupCommand``: the command, or for a container with arguments, its subcommand."""
+    name = argv[0]
+    cmd = TABLE.get(name)
+    if cmd is None:
+        cmd = TABLE.get(name.lower())
+        if cmd is None:
+            return None
+    if cmd.subcommands and len(argv) > 1:
+        return cmd.subcommands.get(argv[1].lower())
+    return cmd
+
+
+def _c_str(b: bytes, limit: int) -> str:
+    """``%.Ns`` of a C string: stop at the first NUL byte, keep at most ``limit`` bytes."""
+    nul = b.find(b"\0")
+    if nul >= 0:
+        b = b[:nul]
+    return b[:limit].decode("utf-8", "surrogateescape")
+
+
+def unknown_command_error(argv: list[bytes]) -> Err:
+    """The reply to a name that is not a command, or a container's unknown subcommand."""
+    base = TABLE.get(argv[0].lower())
+    if base is not None and base.subcommands:
+        return Err(
+            f"ERR unknown subcommand '{_c_str(argv[1], 128)}'. "
+            f"Try {_c_str(argv[0], 1 << 30).upper()} HELP."
+        )
+    args = ""
+    for a in argv[1:]:
+        if len(args.encode("utf-8", "surrogateescape")) >= 128:
+            break
+        room = 128 - len(args.encode("utf-8", "surrogateescape"))
+        args += f"'{_c_str(a, room)}' "
+    return Err(
+        f"ERR unknown command '{_c_str(argv[0], 128)}', with args beginning with: {args}"
+    )
+
+
+def reject(s: Step, cmd: CommandSpec | None, err: Err) -> Err:
+    """``rejectCommand``: the command is refused before running (counts ``rejected_calls``)."""
+    if cmd is not None:
+        calls = s.cmd_calls.get(cmd.name)
+        if calls is None:
+            s.cmd_calls[cmd.name] = [0, 1, 0]
+        else:
+            calls[1] += 1
+    return err
+
+
+def process_command(s: Step, argv: list[bytes]) -> Any:
+    """``processCommand``: look the command up, run the gates in order, then ``call`` it.
+
+    Returns the reply value for the current client.
+    """
+    # 1. Lookup: unknown command or unknown subcommand.
+    cmd = lookup_command(argv)
+    if cmd is None:
+        return reject(s, None, unknown_command_error(argv))
+    # 2. Arity: N exactly, or -N at least.
+    arity = cmd.arity
+    n = len(argv)
+    if (arity > 0 and arity != n) or n < -arity:
+        return reject(s, cmd, wrong_arity(cmd.name))
+    # 3. Authentication (requirepass): NOAUTH unless the command is allowed before AUTH.
+    if not s.client.authenticated and "no_auth" not in cmd.flags:
+        return reject(s, cmd, Err("NOAUTH Authentication required."))
+    # Gates still to come, in Redis's order, with the mechanism that brings each:
+    #   MULTI-forbidden commands (transactions) · ACL permissions · cluster redirection
+    #   (MOVED/ASK, CROSSSLOT) · OOM for deny-oom commands (maxmemory eviction) · MISCONF
+    #   (RDB/AOF) · NOREPLICAS · READONLY replica · RESP2 Pub/Sub context · MASTERDOWN ·
+    #   LOADING · BUSY script · CLIENT PAUSE · MULTI queueing.
+    return call(s, cmd, argv)
+
+
+def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Any:
+    """``call``: run the handler, count it, and propagate it if it changed the dataset."""
+    dirty = s.dirty
+    s.cmd = cmd
+    s.argv_rewrite = None
+    reply = cmd.handler(s, argv)  # type: ignore[misc]
+    calls = s.cmd_calls.get(cmd.name)
+    failed = 1 if type(reply) is Err else 0
+    if calls is None:
+        s.cmd_calls[cmd.name] = [1, 0, failed]
+    else:
+        calls[0] += 1
+        calls[2] += failed
+    s.commands_processed += 1
+    if s.dirty != dirty and "write" in cmd.flags:
+        rw = s.argv_rewrite
+        s.propagate.append((s.db.id, rw if rw is not None else tuple(argv)))
+    return reply
+
+
+def run_and_encode(s: Step, argv: list[bytes]) -> bytes:
+    """Process one command and return its encoded reply in the client's protocol."""
+    reply = process_command(s, argv)
+    if type(reply) is Err:
+        s.error_replies += 1
+        code = reply.split(" ", 1)[0]
+        s.error_counts[code] = s.error_counts.get(code, 0) + 1
+    return encode3(reply) if s.client.resp == 3 else encode2(reply)

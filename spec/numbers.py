@@ -1,0 +1,29 @@
+"""Number parsing and formatting exactly as Redis does it (``util.c``: string2ll, string2l, ...)."""
+
+from __future__ import annotations
+
+LLONG_MAX = (1 << 63) - 1
+LLONG_MIN = -(1 << 63)
+
+
+def string2ll(b: bytes) -> int | None:
+    """``string2ll``: a strict signed 64-bit decimal, or None.
+
+    No leading '+', no leading zeros (except "0" itself), no spaces, at most 20 characters,
+    "-0" is rejected, and the value must fit in a long long.
+    """
+    n = len(b)
+    if n == 0 or n > 20:
+        return None
+    if n == 1:
+        c = b[0]
+        return c - 48 if 48 <= c <= 57 else None
+    neg = b[0] == 45  # '-'
+    digits = b[1:] if neg else b
+    if not digits or not digits.isdigit() or digits[0] == 48:  # leading zero (or "-0")
+        return None
+    v = int(digits)
+    if neg:
+        v = -v
+        return v if v >= LLONG_MIN else None
+    return v if v <= LLONG_MAX else None

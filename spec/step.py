@@ -1,0 +1,373 @@
+"""One transition's working copy of the state, and the keyspace primitives of Redis's ``db.c``.
+
+A transition is a pure function ``ServerState -> (ServerState, Effects)``. Inside it, commands
+run one after another against a :class:`Step`: a single-owner working copy whose persistent
+maps are opened with ``Map.mutate()`` (a *transient*, as in Clojure) and frozen again by
+:meth:`Step.commit`. The input state is never changed — that is checked by the property
+``transition_does_not_mutate_input`` — and the result shares every untouched part with it.
+This is what lets a pipelined batch of commands cost one structural rebuild, not one per
+command.
+
+Keyspace primitives keep Redis's names so readers can find them in ``db.c``:
+``lookupKeyRead``/``lookupKeyWrite`` (with passive expiry, ``expireIfNeeded``), ``dbAdd``,
+``setKey``, ``dbDelete``, ``setExpire``, ``removeExpire``, ``signalModifiedKey``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from immutables import Map, MapMutation
+
+from .state import Client, Db, ServerState
+
+__all__ = ["Step", "DbView", "Effects"]
+
+
+@attrs.frozen(slots=True)
+class Effects:
+    """What a transition asks of the world besides the new state.
+
+    ``propagate``: commands to replicate / append to the AOF, as ``(db, argv)`` in execution
+    order (``alsoPropagate``). ``close``: clients the server must disconnect once their
+    pending reply is written. ``wake``: clients that have new reply bytes to write.
+    ``notifications``: keyspace events ``(type, event, key, db)``.
+    """
+
+    propagate: tuple[tuple[int, tuple[bytes, ...]], ...] = ()
+    close: frozenset[int] = frozenset()
+    wake: frozenset[int] = frozenset()
+    notifications: tuple[tuple[str, str, bytes, int], ...] = ()
+
+
+NO_EFFECTS = Effects()
+
+
+class DbView:
+    """A database opened for one transition (``redisDb`` during ``call()``)."""
+
+    __slots__ = ("step", "id", "_db", "keys", "expires", "_dirty")
+
+    def __init__(self, step: Step, db: Db) -> None:
+        self.step = step
+        self.id = db.id
+        self._db = db
+        self.keys: MapMutation[bytes, Any] = db.keys.mutate()
+        self.expires: MapMutation[bytes, int] = db.expires.mutate()
+        self._dirty = False
+
+    # -- expiry -----------------------------------------------------------------------------
+
+    def key_is_expired(self, key: bytes) -> bool:
+        """``keyIsExpired``: the key has a TTL and its time has come (``now >= when``)."""
+        when = self.expires.get(key)
+        return when is not None and self.step.now_ms > when
+
+    def expire_if_needed(self, key: bytes) -> bool:
+        """``expireIfNeeded``: delete ``key`` if it is logically expired; True if it was.
+
+        Redis deletes on access (passive expiry), counts ``expired_keys``, and propagates a
+        DEL so replicas and the AOF agree.
+        """
+        when = self.expires.get(key)
+        if when is None or self.step.now_ms <= when:
+            return False
+        self.delete(key)
+        st = self.step
+        st.expired_keys += 1
+        st.propagate.append((self.id, (b"DEL", key)))
+        st.notify("g", "expired", key, self.id)
+        return True
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def lookup(self, key: bytes) -> Any:
+        """``lookupKey`` without statistics: the live value or None (expiring it if due)."""
+        v = self.keys.get(key)
+        if v is not None and key in self.expires and self.expire_if_needed(key):
+            return None
+        return v
+
+    def lookup_read(self, key: bytes) -> Any:
+        """``lookupKeyRead``: like :meth:`lookup`, counting keyspace hits and misses."""
+        v = self.keys.get(key)
+        if v is not None and key in self.expires and self.expire_if_needed(key):
+            v = None
+        if v is None:
+            self.step.keyspace_misses += 1
+        else:
+            self.step.keyspace_hits += 1
+        return v
+
+    lookup_write = lookup
+    """``lookupKeyWrite``: like :meth:`lookup` (writes do not count hits or misses)."""
+
+    def exists(self, key: bytes) -> bool:
+        return self.lookup(key) is not None
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def add(self, key: bytes, value: Any) -> None:
+        """``dbAdd``: add a key that does not exist."""
+        self.keys[key] = value
+        self._dirty = True
+
+    def overwrite(self, key: bytes, value: Any) -> None:
+        """``dbOverwrite``: replace the value of an existing key, keeping its TTL."""
+        self.keys[key] = value
+        self._dirty = True
+
+    def set_key(self, key: bytes, value: Any, keep_ttl: bool = False) -> None:
+        """``setKey``: add or overwrite; the TTL is dropped unless ``keep_ttl``."""
+        self.keys[key] = value
+        if not keep_ttl and key in self.expires:
+            del self.expires[key]
+        self._dirty = True
+        self.step.signal_modified_key(self.id, key)
+
+    def delete(self, key: bytes) -> bool:
+        """``dbDelete``: remove the key and its TTL; False if it was not there."""
+        if key not in self.keys:
+            return False
+        del self.keys[key]
+        if key in self.expires:
+            del self.expires[key]
+        self._dirty = True
+        self.step.signal_modified_key(self.id, key)
+        return True
+
+    def set_expire(self, key: bytes, when_ms: int) -> None:
+        """``setExpire``: the key (which must exist) expires at unix ms ``when_ms``."""
+        self.expires[key] = when_ms
+        self._dirty = True
+
+    def remove_expire(self, key: bytes) -> bool:
+        """``removeExpire``: make the key persistent; False if it had no TTL."""
+        if key in self.expires:
+            del self.expires[key]
+            self._dirty = True
+            return True
+        return False
+
+    def get_expire(self, key: bytes) -> int:
+        """``getExpire``: the unix-ms expiry of ``key`` or -1."""
+        return self.expires.get(key, -1)
+
+    def size(self) -> int:
+        return len(self.keys)
+
+    def freeze(self) -> Db:
+        if not self._dirty:
+            return self._db
+        return Db(self.id, self.keys.finish(), self.expires.finish())
+
+
+class Step:
+    """The server during one transition: the state opened for change, plus the outputs.
+
+    Command handlers receive a Step. ``client`` is the client whose command runs; ``db`` is
+    its selected database. Counters are plain ints here and folded into ``Stats`` on commit.
+    """
+
+    __slots__ = (
+        "base",
+        "now_ms",
+        "client",
+        "db",
+        "_dbs",
+        "clients",
+        "config",
+        "rng",
+        "dirty",
+        "next_client_id",
+        "out",
+        "others_out",
+        "propagate",
+        "close",
+        "notifications",
+        "keyspace_hits",
+        "keyspace_misses",
+        "expired_keys",
+        "commands_processed",
+        "cmd_calls",
+        "error_counts",
+        "error_replies",
+        "stats",
+        "dbs_swapped",
+        "_client_changed",
+        "cmd",
+        "argv_rewrite",
+    )
+
+    def __init__(self, state: ServerState, now_ms: int, client_id: int | None = None) -> None:
+        self.base = state
+        self.now_ms = now_ms
+        self._dbs: list[DbView | Db] = list(state.dbs)
+        self.clients: Map[int, Client] = state.clients
+        self.config = state.config
+        self.rng = state.rng
+        self.dirty = state.dirty
+        self.next_client_id = state.next_client_id
+        self.stats = state.stats
+        self.out: list[bytes] = []
+        self.others_out: dict[int, list[bytes]] = {}
+        self.propagate: list[tuple[int, tuple[bytes, ...]]] = []
+        self.close: set[int] = set()
+        self.notifications: list[tuple[str, str, bytes, int]] = []
+        self.keyspace_hits = 0
+        self.keyspace_misses = 0
+        self.expired_keys = 0
+        self.commands_processed = 0
+        self.cmd_calls: dict[str, list[int]] = {}
+        self.error_counts: dict[str, int] = {}
+        self.error_replies = 0
+        self.dbs_swapped = False
+        self._client_changed = False
+        #: The CommandSpec being executed, and the argv to propagate instead of the one
+        #: received (``rewriteClientCommandVector``), if the command set one.
+        self.cmd: Any = None
+        self.argv_rewrite: tuple[bytes, ...] | None = None
+        if client_id is not None:
+            self.client: Client = state.clients[client_id]
+            self.db = self.open_db(self.client.db)
+
+    # -- databases --------------------------------------------------------------------------
+
+    def open_db(self, i: int) -> DbView:
+        d = self._dbs[i]
+        if type(d) is DbView:
+            return d
+        assert isinstance(d, Db)
+        v = DbView(self, d)
+        self._dbs[i] = v
+        return v
+
+    def db_count(self) -> int:
+        return len(self._dbs)
+
+    def select(self, i: int) -> None:
+        """``selectDb`` for the current client."""
+        self.db = self.open_db(i)
+        self.update_client(db=i)
+
+    def swap_dbs(self, a: int, b: int) -> None:
+        """``dbSwapDatabases``: exchange the contents (not the ids) of two databases."""
+        va, vb = self.open_db(a), self.open_db(b)
+        da, db_ = va.freeze(), vb.freeze()
+        na, nb = DbView(self, Db(a, db_.keys, db_.expires)), DbView(self, Db(b, da.keys, da.expires))
+        na._dirty = nb._dirty = True
+        self._dbs[a], self._dbs[b] = na, nb
+        if self.db.id in (a, b):
+            self.db = self._dbs[self.db.id]  # type: ignore[assignment]
+        self.dbs_swapped = True
+
+    def replace_db(self, i: int, db: Db) -> None:
+        """Install a whole database (FLUSHDB, FLUSHALL)."""
+        v = DbView(self, db)
+        v._dirty = True
+        self._dbs[i] = v
+        if self.db.id == i:
+            self.db = v
+
+    # -- clients ----------------------------------------------------------------------------
+
+    def update_client(self, **changes: Any) -> None:
+        """Change fields of the current client (SELECT, HELLO, CLIENT SETNAME, ...)."""
+        self.client = attrs.evolve(self.client, **changes)
+        self._client_changed = True
+
+    def set_other_client(self, c: Client) -> None:
+        if c.id == self.client.id:
+            self.client = c
+            self._client_changed = True
+        else:
+            self.clients = self.clients.set(c.id, c)
+
+    def all_clients(self) -> list[Client]:
+        """Every connected client, the current one as it is now, in id order."""
+        cs = dict(self.clients.items())
+        if hasattr(self, "client"):
+            cs[self.client.id] = self.client
+        return [cs[k] for k in sorted(cs)]
+
+    def push_to(self, client_id: int, frame: bytes) -> None:
+        """Queue reply bytes for a client other than the current one (Pub/Sub, unblocking)."""
+        if hasattr(self, "client") and client_id == self.client.id:
+            self.out.append(frame)
+        else:
+            self.others_out.setdefault(client_id, []).append(frame)
+
+    # -- hooks for later mechanisms ----------------------------------------------------------
+
+    def signal_modified_key(self, db: int, key: bytes) -> None:
+        """``signalModifiedKey``: invalidates WATCH (transactions) and tracking; a no-op until
+        those mechanisms land."""
+
+    def notify(self, type_: str, event: str, key: bytes, db: int) -> None:
+        """``notifyKeyspaceEvent``: recorded as an effect; delivery comes with Pub/Sub."""
+        if self.config.get("notify-keyspace-events"):
+            self.notifications.append((type_, event, key, db))
+
+    # -- randomness ---------------------------------------------------------------------------
+
+    def random(self) -> int:
+        """Draw 32 bits from the explicit PRNG (a 64-bit xorshift*; the state is an input)."""
+        x = self.rng or 0x9E3779B97F4A7C15
+        x ^= (x >> 12) & 0xFFFFFFFFFFFFFFFF
+        x ^= (x << 25) & 0xFFFFFFFFFFFFFFFF
+        x ^= x >> 27
+        self.rng = x & 0xFFFFFFFFFFFFFFFF
+        return ((self.rng * 0x2545F4914F6CDD1D) & 0xFFFFFFFFFFFFFFFF) >> 32
+
+    # -- commit -----------------------------------------------------------------------------
+
+    def commit(self) -> ServerState:
+        """Freeze the working copy into the next ``ServerState``."""
+        base = self.base
+        dbs = tuple(d.freeze() if isinstance(d, DbView) else d for d in self._dbs)
+        stats = self.stats
+        if (
+            self.commands_processed
+            or self.keyspace_hits
+            or self.keyspace_misses
+            or self.expired_keys
+            or self.error_replies
+        ):
+            cmds = stats.commands
+            if self.cmd_calls:
+                m = cmds.mutate()
+                for name, (calls, rejected, failed) in self.cmd_calls.items():
+                    c0, r0, f0 = m.get(name, (0, 0, 0))
+                    m[name] = (c0 + calls, r0 + rejected, f0 + failed)
+                cmds = m.finish()
+            errs = stats.errors
+            if self.error_counts:
+                em = errs.mutate()
+                for code, n in self.error_counts.items():
+                    em[code] = em.get(code, 0) + n
+                errs = em.finish()
+            stats = attrs.evolve(
+                stats,
+                total_commands_processed=stats.total_commands_processed + self.commands_processed,
+                keyspace_hits=stats.keyspace_hits + self.keyspace_hits,
+                keyspace_misses=stats.keyspace_misses + self.keyspace_misses,
+                expired_keys=stats.expired_keys + self.expired_keys,
+                total_error_replies=stats.total_error_replies + self.error_replies,
+                commands=cmds,
+                errors=errs,
+            )
+        clients = self.clients
+        if self._client_changed and hasattr(self, "client"):
+            clients = clients.set(self.client.id, self.client)
+        return ServerState(
+            dbs=dbs,
+            clients=clients,
+            next_client_id=self.next_client_id,
+            config=self.config,
+            stats=stats,
+            start_time_ms=base.start_time_ms,
+            rng=self.rng,
+            dirty=self.dirty,
+            run_id=base.run_id,
+        )
