@@ -11,14 +11,28 @@ for the other types and for encodings).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from immutables import Map
 
-__all__ = ["Db", "Client", "Stats", "ServerState", "EMPTY_MAP"]
+__all__ = ["Db", "Client", "Stats", "ServerState", "EMPTY_MAP", "replace"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+T = TypeVar("T")
+
+
+def replace(inst: T, **changes: Any) -> T:
+    """A copy of the frozen ``inst`` with ``changes`` applied (``attrs.evolve``, but ~5x faster:
+    it passes every field positionally instead of rebuilding keyword arguments)."""
+    cls = type(inst)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in attrs.fields(cls))  # type: ignore[arg-type]
+    return cls(*[changes[n] if n in changes else getattr(inst, n) for n in names])
 
 
 @attrs.frozen(slots=True)

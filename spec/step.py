@@ -18,9 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-from immutables import Map, MapMutation
+from immutables import Map
 
-from .state import Client, Db, ServerState
+from .state import Client, Db, ServerState, replace
 
 __all__ = ["Step", "DbView", "Effects"]
 
@@ -53,9 +53,16 @@ class DbView:
         self.step = step
         self.id = db.id
         self._db = db
-        self.keys: MapMutation[bytes, Any] = db.keys.mutate()
-        self.expires: MapMutation[bytes, int] = db.expires.mutate()
+        # Read through the frozen maps until the first write opens them (``_open``).
+        self.keys: Any = db.keys
+        self.expires: Any = db.expires
         self._dirty = False
+
+    def _open(self) -> None:
+        """Open the maps for change (``Map.mutate()``), once per transition."""
+        self.keys = self._db.keys.mutate()
+        self.expires = self._db.expires.mutate()
+        self._dirty = True
 
     # -- expiry -----------------------------------------------------------------------------
 
@@ -110,49 +117,56 @@ class DbView:
 
     def add(self, key: bytes, value: Any) -> None:
         """``dbAdd``: add a key that does not exist."""
+        if not self._dirty:
+            self._open()
         self.keys[key] = value
-        self._dirty = True
 
     def overwrite(self, key: bytes, value: Any) -> None:
         """``dbOverwrite``: replace the value of an existing key, keeping its TTL."""
+        if not self._dirty:
+            self._open()
         self.keys[key] = value
-        self._dirty = True
 
     def set_key(self, key: bytes, value: Any, keep_ttl: bool = False) -> None:
         """``setKey``: add or overwrite; the TTL is dropped unless ``keep_ttl``."""
+        if not self._dirty:
+            self._open()
         self.keys[key] = value
         if not keep_ttl and key in self.expires:
             del self.expires[key]
-        self._dirty = True
         self.step.signal_modified_key(self.id, key)
 
     def delete(self, key: bytes) -> bool:
         """``dbDelete``: remove the key and its TTL; False if it was not there."""
         if key not in self.keys:
             return False
+        if not self._dirty:
+            self._open()
         del self.keys[key]
         if key in self.expires:
             del self.expires[key]
-        self._dirty = True
         self.step.signal_modified_key(self.id, key)
         return True
 
     def set_expire(self, key: bytes, when_ms: int) -> None:
         """``setExpire``: the key (which must exist) expires at unix ms ``when_ms``."""
+        if not self._dirty:
+            self._open()
         self.expires[key] = when_ms
-        self._dirty = True
 
     def remove_expire(self, key: bytes) -> bool:
         """``removeExpire``: make the key persistent; False if it had no TTL."""
         if key in self.expires:
+            if not self._dirty:
+                self._open()
             del self.expires[key]
-            self._dirty = True
             return True
         return False
 
     def get_expire(self, key: bytes) -> int:
         """``getExpire``: the unix-ms expiry of ``key`` or -1."""
-        return self.expires.get(key, -1)
+        when: int = self.expires.get(key, -1)
+        return when
 
     def size(self) -> int:
         return len(self.keys)
@@ -198,6 +212,7 @@ class Step:
         "_client_changed",
         "cmd",
         "argv_rewrite",
+        "qbuf_len",
     )
 
     def __init__(self, state: ServerState, now_ms: int, client_id: int | None = None) -> None:
@@ -228,6 +243,9 @@ class Step:
         #: received (``rewriteClientCommandVector``), if the command set one.
         self.cmd: Any = None
         self.argv_rewrite: tuple[bytes, ...] | None = None
+        #: Bytes in the current client's query buffer while its commands run (``sdslen(c->querybuf)``
+        #: for CLIENT LIST ``qbuf``): the whole batch read; -1 when not reading from a socket.
+        self.qbuf_len = -1
         if client_id is not None:
             self.client: Client = state.clients[client_id]
             self.db = self.open_db(self.client.db)
@@ -256,7 +274,8 @@ class Step:
         va, vb = self.open_db(a), self.open_db(b)
         da, db_ = va.freeze(), vb.freeze()
         na, nb = DbView(self, Db(a, db_.keys, db_.expires)), DbView(self, Db(b, da.keys, da.expires))
-        na._dirty = nb._dirty = True
+        na._open()
+        nb._open()
         self._dbs[a], self._dbs[b] = na, nb
         if self.db.id in (a, b):
             self.db = self._dbs[self.db.id]  # type: ignore[assignment]
@@ -265,7 +284,7 @@ class Step:
     def replace_db(self, i: int, db: Db) -> None:
         """Install a whole database (FLUSHDB, FLUSHALL)."""
         v = DbView(self, db)
-        v._dirty = True
+        v._open()
         self._dbs[i] = v
         if self.db.id == i:
             self.db = v
@@ -274,7 +293,7 @@ class Step:
 
     def update_client(self, **changes: Any) -> None:
         """Change fields of the current client (SELECT, HELLO, CLIENT SETNAME, ...)."""
-        self.client = attrs.evolve(self.client, **changes)
+        self.client = replace(self.client, **changes)
         self._client_changed = True
 
     def set_other_client(self, c: Client) -> None:
@@ -347,7 +366,7 @@ class Step:
                 for code, n in self.error_counts.items():
                     em[code] = em.get(code, 0) + n
                 errs = em.finish()
-            stats = attrs.evolve(
+            stats = replace(
                 stats,
                 total_commands_processed=stats.total_commands_processed + self.commands_processed,
                 keyspace_hits=stats.keyspace_hits + self.keyspace_hits,
