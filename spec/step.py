@@ -171,6 +171,18 @@ class DbView:
     def size(self) -> int:
         return len(self.keys)
 
+    def snapshot(self) -> tuple[Map[bytes, Any], Map[bytes, int]]:
+        """The keys and expires as they are now, as persistent maps one can iterate (KEYS,
+        RANDOMKEY, SCAN walk the dict; a transient cannot be iterated). Writes after this
+        call do not show in the returned maps."""
+        if not self._dirty:  # still reading through the frozen maps
+            return self.keys, self.expires
+        k = self.keys.finish()
+        e = self.expires.finish()
+        self.keys = k.mutate()
+        self.expires = e.mutate()
+        return k, e
+
     def freeze(self) -> Db:
         if not self._dirty:
             return self._db
