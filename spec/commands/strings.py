@@ -1,54 +1,98 @@
 """String commands (Redis's ``t_string.c``).
 
-A string value is ``bytes``. (How Redis would encode it — int, embstr or raw — is derived from
-the value and its history in ``spec.values``.)
+A string value is ``bytes``. Any other value in the keyspace belongs to another type, and a
+string command on it answers WRONGTYPE. (How Redis would encode a string — int, embstr or
+raw — is derived from the value and its history, not stored here.)
+
+Side effects follow Redis 7.0.15 to the letter: ``server.dirty`` (``s.dirty``), keyspace
+events (``s.notify``) and the command that replicas and the AOF receive (``s.argv_rewrite``,
+Redis's ``rewriteClientCommandVector``): SET/SETEX/PSETEX with an expiry become
+``SET k v PXAT <ms>``, SET without expiry drops its GET options, GETSET becomes SET, GETEX
+becomes PEXPIREAT / PERSIST / DEL, GETDEL becomes DEL (UNLINK with lazyfree-lazy-user-del),
+INCRBYFLOAT becomes ``SET k <result> KEEPTTL``.
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
-from ..errors import NOT_INTEGER, SYNTAX, WRONGTYPE, invalid_expire
-from ..numbers import LLONG_MAX, string2ll
-from ..reply import OK, Err
+from ..errors import (
+    NOT_FLOAT,
+    NOT_INTEGER,
+    OVERFLOW,
+    STRING_TOO_LONG,
+    SYNTAX,
+    WRONGTYPE,
+    invalid_expire,
+    wrong_arity,
+)
+from ..longdouble import ld_add, ld_format_human, strtold
+from ..numbers import LLONG_MAX, LLONG_MIN, string2ll
+from ..reply import OK, Err, Map
 from ..step import Step
 from . import command
 
-# Flags of SET and GETEX (``OBJ_SET_*`` in t_string.c).
+# Flags of SET and GETEX (``OBJ_SET_*`` / ``OBJ_*`` in t_string.c).
 NX, XX, GET, KEEPTTL, PERSIST, EX, PX, EXAT, PXAT = (1 << i for i in range(9))
 _EXPIRE_FLAGS = EX | PX | EXAT | PXAT
 _UNIT_MS = {EX: 1000, PX: 1, EXAT: 1000, PXAT: 1}
+_EXPIRE_OPTS = {b"ex": EX, b"px": PX, b"exat": EXAT, b"pxat": PXAT}
+
+DECR_OVERFLOW = Err("ERR decrement would overflow")
+OFFSET_RANGE = Err("ERR offset is out of range")
+NAN_OR_INF = Err("ERR increment would produce NaN or Infinity")
+LCS_TYPE = Err("ERR The specified keys must contain string values")
+LCS_AMBIGUOUS = Err("ERR If you want both the length and indexes, please just use IDX.")
+LCS_MEMORY = Err("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")
+LCS_TOO_LONG = Err("ERR String too long for LCS")
+_UINT32_MAX = (1 << 32) - 1
+
+
+def _c_word(arg: bytes) -> bytes:
+    """An option as C's ``strcasecmp`` sees it: lowercased, cut at the first NUL byte."""
+    opt = arg.lower()
+    nul = opt.find(b"\0")
+    return opt if nul < 0 else opt[:nul]
 
 
 def parse_set_options(
     argv: list[bytes], start: int, for_getex: bool
 ) -> tuple[int, bytes | None] | Err:
-    """``parseExtendedStringArgumentsOrReply``: SET/GETEX options into (flags, expire arg)."""
+    """``parseExtendedStringArgumentsOrReply``: SET/GETEX options into (flags, expire arg).
+
+    Each option is refused (syntax error) only when it conflicts with one already seen: NX
+    with XX, KEEPTTL/PERSIST with any expiry, two different expiry kinds. The same option
+    twice is accepted and, for an expiry, the last value wins. NX, XX, GET and KEEPTTL are
+    SET-only; PERSIST is GETEX-only. An expiry kind with no value after it is a syntax error.
+    """
     flags = 0
     expire: bytes | None = None
     j = start
     n = len(argv)
     while j < n:
-        opt = argv[j].lower()
-        has_next = j + 1 < n
-        if opt == b"nx" and not for_getex and not flags & XX:
-            flags |= NX
-        elif opt == b"xx" and not for_getex and not flags & NX:
-            flags |= XX
-        elif opt == b"get" and not for_getex:
-            flags |= GET
-        elif opt == b"keepttl" and not for_getex and not flags & (PERSIST | _EXPIRE_FLAGS):
-            flags |= KEEPTTL
-        elif opt == b"persist" and for_getex and not flags & (KEEPTTL | _EXPIRE_FLAGS):
-            flags |= PERSIST
-        elif (
-            opt in (b"ex", b"px", b"exat", b"pxat")
-            and not flags & (KEEPTTL | PERSIST | _EXPIRE_FLAGS)
-            and has_next
-        ):
-            flags |= {b"ex": EX, b"px": PX, b"exat": EXAT, b"pxat": PXAT}[opt]
+        opt = _c_word(argv[j])
+        kind = _EXPIRE_OPTS.get(opt)
+        if kind is not None:
+            if flags & (KEEPTTL | PERSIST | (_EXPIRE_FLAGS & ~kind)) or j + 1 >= n:
+                return SYNTAX
+            flags |= kind
             expire = argv[j + 1]
-            j += 1
+            j += 2
+            continue
+        if for_getex:
+            if opt == b"persist" and not flags & (KEEPTTL | _EXPIRE_FLAGS):
+                flags |= PERSIST
+            else:
+                return SYNTAX
+        elif opt == b"nx" and not flags & XX:
+            flags |= NX
+        elif opt == b"xx" and not flags & NX:
+            flags |= XX
+        elif opt == b"get":
+            flags |= GET
+        elif opt == b"keepttl" and not flags & (PERSIST | _EXPIRE_FLAGS):
+            flags |= KEEPTTL
         else:
             return SYNTAX
         j += 1
@@ -67,7 +111,7 @@ def expire_ms(s: Step, arg: bytes, flags: int) -> int | Err:
     v *= unit
     if flags & (EX | PX):
         v += s.now_ms
-    if v <= 0 or v > LLONG_MAX:
+    if v <= 0 or v > LLONG_MAX:  # C's signed overflow wraps negative
         return invalid_expire(s.cmd.name)
     return v
 
@@ -80,9 +124,29 @@ def get_string(s: Step, key: bytes) -> Any:
     return v if isinstance(v, bytes) else WRONGTYPE
 
 
+def _string_or_wrongtype(v: Any) -> Any:
+    """``checkType(c, o, OBJ_STRING)`` on a looked-up value (None passes through)."""
+    if v is None or type(v) is bytes or isinstance(v, bytes):
+        return v
+    return WRONGTYPE
+
+
+def check_string_length(s: Step, size: int, append: int) -> Err | None:
+    """``checkStringLength``: a string of ``size + append`` bytes must not exceed
+    ``proto-max-bulk-len``."""
+    if size + append > s.config["proto-max-bulk-len"]:
+        return STRING_TOO_LONG
+    return None
+
+
 def set_generic(s: Step, flags: int, key: bytes, value: bytes, expire: bytes | None,
-                abort_reply: Any = None) -> Any:
-    """``setGenericCommand``: the shared core of SET, SETNX, SETEX, PSETEX."""
+                ok_reply: Any = OK, abort_reply: Any = None) -> Any:
+    """``setGenericCommand``: the shared core of SET, SETNX, SETEX, PSETEX.
+
+    Order: validate the expiry; with GET, look the old value up (WRONGTYPE stops here);
+    then NX/XX decide; then ``setKey`` (the TTL is dropped unless KEEPTTL) and the expiry.
+    With GET the reply is always the old value, also when NX/XX refused the write.
+    """
     when = -1
     if expire is not None:
         w = expire_ms(s, expire, flags)
@@ -103,11 +167,10 @@ def set_generic(s: Step, flags: int, key: bytes, value: bytes, expire: bytes | N
     s.notify("$", "set", key, db.id)
     if when >= 0:
         db.set_expire(key, when)
+        # Replicas and the AOF get an absolute time, so they expire the key together.
+        s.argv_rewrite = (b"SET", key, value, b"PXAT", b"%d" % when)
         s.notify("g", "expire", key, db.id)
-        if not flags & PXAT:
-            # Replicas and the AOF get an absolute time, so they expire the key together.
-            s.argv_rewrite = (b"SET", key, value, b"PXAT", b"%d" % when)
-    return old if flags & GET else OK
+    return old if flags & GET else ok_reply
 
 
 @command("set")
@@ -123,10 +186,483 @@ def set_(s: Step, argv: list[bytes]) -> Any:
         return parsed
     assert isinstance(parsed, tuple)
     flags, expire = parsed
-    return set_generic(s, flags, argv[1], argv[2], expire)
+    dirty = s.dirty
+    reply = set_generic(s, flags, argv[1], argv[2], expire)
+    if flags & GET and expire is None and s.dirty != dirty:
+        # GET is not propagated: every C-string "get" past the value is dropped.
+        s.argv_rewrite = tuple(a for i, a in enumerate(argv) if i < 3 or _c_word(a) != b"get")
+    return reply
+
+
+@command("setnx")
+def setnx(s: Step, argv: list[bytes]) -> Any:
+    """SETNX key value: 1 if the key was set, 0 if it already existed."""
+    return set_generic(s, NX, argv[1], argv[2], None, 1, 0)
+
+
+@command("setex")
+def setex(s: Step, argv: list[bytes]) -> Any:
+    """SETEX key seconds value: SET with EX (propagated as SET ... PXAT)."""
+    return set_generic(s, EX, argv[1], argv[3], argv[2])
+
+
+@command("psetex")
+def psetex(s: Step, argv: list[bytes]) -> Any:
+    """PSETEX key milliseconds value: SET with PX (propagated as SET ... PXAT)."""
+    return set_generic(s, PX, argv[1], argv[3], argv[2])
 
 
 @command("get")
 def get(s: Step, argv: list[bytes]) -> Any:
     """GET key: the string value, nil if missing, WRONGTYPE for another type."""
     return get_string(s, argv[1])
+
+
+@command("getex")
+def getex(s: Step, argv: list[bytes]) -> Any:
+    """``getexCommand``: GET, then change the TTL (EX/PX/EXAT/PXAT) or drop it (PERSIST).
+
+    Options are parsed first (syntax errors), then a missing key answers nil before the
+    expiry value is checked; WRONGTYPE comes before the expiry check too. An absolute time
+    already past deletes the key (propagated as DEL, or UNLINK with lazyfree-lazy-expire).
+    """
+    parsed = parse_set_options(argv, 2, for_getex=True)
+    if type(parsed) is Err:
+        return parsed
+    assert isinstance(parsed, tuple)
+    flags, expire = parsed
+    key = argv[1]
+    v = get_string(s, key)
+    if v is None or type(v) is Err:
+        return v
+    when = -1
+    if expire is not None:
+        w = expire_ms(s, expire, flags)
+        if type(w) is Err:
+            return w
+        when = w  # type: ignore[assignment]
+    db = s.db
+    if flags & (PXAT | EXAT) and when <= s.now_ms:  # checkAlreadyExpired
+        db.delete(key)
+        lazy = s.config.get("lazyfree-lazy-expire")
+        s.argv_rewrite = (b"UNLINK" if lazy else b"DEL", key)
+        s.notify("g", "del", key, db.id)
+        s.dirty += 1
+    elif when >= 0:
+        db.set_expire(key, when)
+        s.argv_rewrite = (b"PEXPIREAT", key, b"%d" % when)
+        s.signal_modified_key(db.id, key)
+        s.notify("g", "expire", key, db.id)
+        s.dirty += 1
+    elif flags & PERSIST and db.remove_expire(key):
+        s.signal_modified_key(db.id, key)
+        s.argv_rewrite = (b"PERSIST", key)
+        s.notify("g", "persist", key, db.id)
+        s.dirty += 1
+    return v
+
+
+@command("getdel")
+def getdel(s: Step, argv: list[bytes]) -> Any:
+    """``getdelCommand``: GET, then delete the key (propagated as DEL, or UNLINK with
+    lazyfree-lazy-user-del)."""
+    key = argv[1]
+    v = get_string(s, key)
+    if v is None or type(v) is Err:
+        return v
+    db = s.db
+    if db.delete(key):
+        lazy = s.config.get("lazyfree-lazy-user-del")
+        s.argv_rewrite = (b"UNLINK" if lazy else b"DEL", key)
+        s.notify("g", "del", key, db.id)
+        s.dirty += 1
+    return v
+
+
+@command("getset")
+def getset(s: Step, argv: list[bytes]) -> Any:
+    """``getsetCommand``: the old value (or nil), then SET without options (TTL dropped);
+    propagated as SET."""
+    key, value = argv[1], argv[2]
+    old = get_string(s, key)
+    if type(old) is Err:
+        return old
+    db = s.db
+    db.set_key(key, value)
+    s.notify("$", "set", key, db.id)
+    s.dirty += 1
+    s.argv_rewrite = (b"SET", key, value)
+    return old
+
+
+@command("mget")
+def mget(s: Step, argv: list[bytes]) -> Any:
+    """``mgetCommand``: one reply per key; nil for a missing key *and* for another type."""
+    lookup = s.db.lookup_read
+    out = []
+    for key in argv[1:]:
+        v = lookup(key)
+        out.append(v if v is None or type(v) is bytes or isinstance(v, bytes) else None)
+    return out
+
+
+def _mset_generic(s: Step, argv: list[bytes], nx: bool) -> Any:
+    """``msetGenericCommand``: pairs in order (a key given twice keeps the last value).
+
+    An odd number of arguments is an arity error by name. MSETNX sets nothing, and answers
+    0, if any key exists.
+    """
+    n = len(argv)
+    if n % 2 == 0:
+        return wrong_arity(s.cmd.name)
+    db = s.db
+    if nx:
+        for j in range(1, n, 2):
+            if db.lookup_write(argv[j]) is not None:
+                return 0
+    for j in range(1, n, 2):
+        db.set_key(argv[j], argv[j + 1])
+        s.notify("$", "set", argv[j], db.id)
+    s.dirty += (n - 1) // 2
+    return 1 if nx else OK
+
+
+@command("mset")
+def mset(s: Step, argv: list[bytes]) -> Any:
+    """MSET key value [key value ...]."""
+    return _mset_generic(s, argv, False)
+
+
+@command("msetnx")
+def msetnx(s: Step, argv: list[bytes]) -> Any:
+    """MSETNX key value [key value ...]: all or nothing."""
+    return _mset_generic(s, argv, True)
+
+
+@command("strlen")
+def strlen(s: Step, argv: list[bytes]) -> Any:
+    """``strlenCommand``: the length in bytes, 0 for a missing key."""
+    v = _string_or_wrongtype(s.db.lookup_read(argv[1]))
+    if v is None:
+        return 0
+    return v if type(v) is Err else len(v)
+
+
+@command("append")
+def append(s: Step, argv: list[bytes]) -> Any:
+    """``appendCommand``: create or extend the string (the TTL stays); the new length."""
+    key, tail = argv[1], argv[2]
+    db = s.db
+    v = db.lookup_write(key)
+    if v is None:
+        db.add(key, tail)
+        total = len(tail)
+    else:
+        v = _string_or_wrongtype(v)
+        if type(v) is Err:
+            return v
+        err = check_string_length(s, len(v), len(tail))
+        if err is not None:
+            return err
+        new = v + tail
+        db.overwrite(key, new)
+        total = len(new)
+    s.signal_modified_key(db.id, key)
+    s.notify("$", "append", key, db.id)
+    s.dirty += 1
+    return total
+
+
+@command("setrange")
+def setrange(s: Step, argv: list[bytes]) -> Any:
+    """``setrangeCommand``: overwrite bytes at ``offset``, zero-padding a gap; the new length.
+
+    A negative offset is "offset is out of range" (before the key is looked up). An empty
+    value changes nothing and answers the current length (0 for a missing key, before the
+    size check). A result longer than proto-max-bulk-len is refused.
+    """
+    key, value = argv[1], argv[3]
+    offset = string2ll(argv[2])
+    if offset is None:
+        return NOT_INTEGER
+    if offset < 0:
+        return OFFSET_RANGE
+    db = s.db
+    v = db.lookup_write(key)
+    if v is None:
+        if not value:
+            return 0
+        err = check_string_length(s, offset, len(value))
+        if err is not None:
+            return err
+        new = b"\0" * offset + value
+        db.add(key, new)
+    else:
+        v = _string_or_wrongtype(v)
+        if type(v) is Err:
+            return v
+        if not value:
+            return len(v)
+        err = check_string_length(s, offset, len(value))
+        if err is not None:
+            return err
+        olen = len(v)
+        if offset > olen:
+            new = v + b"\0" * (offset - olen) + value
+        else:
+            new = v[:offset] + value + v[offset + len(value) :]
+        db.overwrite(key, new)
+    s.signal_modified_key(db.id, key)
+    s.notify("$", "setrange", key, db.id)
+    s.dirty += 1
+    return len(new)
+
+
+@command("getrange", "substr")
+def getrange(s: Step, argv: list[bytes]) -> Any:
+    """``getrangeCommand`` (and SUBSTR): bytes ``start..end`` inclusive, negative indexes from
+    the end, clamped; empty when the range is empty or the key is missing."""
+    start = string2ll(argv[2])
+    if start is None:
+        return NOT_INTEGER
+    end = string2ll(argv[3])
+    if end is None:
+        return NOT_INTEGER
+    v = _string_or_wrongtype(s.db.lookup_read(argv[1]))
+    if v is None:
+        return b""
+    if type(v) is Err:
+        return v
+    n = len(v)
+    if start < 0 and end < 0 and start > end:
+        return b""
+    if start < 0:
+        start += n
+    if end < 0:
+        end += n
+    if start < 0:
+        start = 0
+    if end < 0:
+        end = 0
+    if end >= n:
+        end = n - 1
+    if start > end or n == 0:
+        return b""
+    return v[start : end + 1]
+
+
+def _incr_decr(s: Step, key: bytes, incr: int) -> Any:
+    """``incrDecrCommand``: add ``incr`` to the 64-bit integer at key (0 if missing).
+
+    The stored value must be a strict ``string2ll`` integer; the sum must fit a long long.
+    The key keeps its TTL.
+    """
+    db = s.db
+    v = db.lookup_write(key)
+    if v is None:
+        value = 0
+    else:
+        v = _string_or_wrongtype(v)
+        if type(v) is Err:
+            return v
+        parsed = string2ll(v)
+        if parsed is None:
+            return NOT_INTEGER
+        value = parsed
+    result = value + incr
+    if result > LLONG_MAX or result < LLONG_MIN:
+        return OVERFLOW
+    new = b"%d" % result
+    if v is None:
+        db.add(key, new)
+    else:
+        db.overwrite(key, new)
+    s.signal_modified_key(db.id, key)
+    s.notify("$", "incrby", key, db.id)
+    s.dirty += 1
+    return result
+
+
+@command("incr")
+def incr(s: Step, argv: list[bytes]) -> Any:
+    """INCR key."""
+    return _incr_decr(s, argv[1], 1)
+
+
+@command("decr")
+def decr(s: Step, argv: list[bytes]) -> Any:
+    """DECR key."""
+    return _incr_decr(s, argv[1], -1)
+
+
+@command("incrby")
+def incrby(s: Step, argv: list[bytes]) -> Any:
+    """INCRBY key increment (the increment is parsed before the key is looked up)."""
+    n = string2ll(argv[2])
+    if n is None:
+        return NOT_INTEGER
+    return _incr_decr(s, argv[1], n)
+
+
+@command("decrby")
+def decrby(s: Step, argv: list[bytes]) -> Any:
+    """DECRBY key decrement; LLONG_MIN cannot be negated ("decrement would overflow")."""
+    n = string2ll(argv[2])
+    if n is None:
+        return NOT_INTEGER
+    if n == LLONG_MIN:
+        return DECR_OVERFLOW
+    return _incr_decr(s, argv[1], -n)
+
+
+@command("incrbyfloat")
+def incrbyfloat(s: Step, argv: list[bytes]) -> Any:
+    """``incrbyfloatCommand``: add in C ``long double`` (see ``spec.longdouble``).
+
+    The stored value is checked (type, then ``string2ld``) before the increment. A NaN or
+    infinite sum is refused. The result is stored as ``ld2string(LD_STR_HUMAN)`` text, the
+    TTL kept, and propagated as ``SET key result KEEPTTL``.
+    """
+    key = argv[1]
+    db = s.db
+    v = db.lookup_write(key)
+    if v is None:
+        value: Any = Fraction(0)
+    else:
+        v = _string_or_wrongtype(v)
+        if type(v) is Err:
+            return v
+        value = strtold(v)
+        if value is None:
+            return NOT_FLOAT
+    inc = strtold(argv[2])
+    if inc is None:
+        return NOT_FLOAT
+    total = ld_add(value, inc)
+    if total is None or type(total) is float:
+        return NAN_OR_INF
+    new = ld_format_human(total)  # type: ignore[arg-type]
+    if v is None:
+        db.add(key, new)
+    else:
+        db.overwrite(key, new)
+    s.signal_modified_key(db.id, key)
+    s.notify("$", "incrbyfloat", key, db.id)
+    s.dirty += 1
+    s.argv_rewrite = (b"SET", key, new, b"KEEPTTL")
+    return new
+
+
+def _lcs_table(a: bytes, b: bytes) -> list[list[int]]:
+    """The dynamic-programming table: ``t[i][j]`` = LCS length of ``a[:i]`` and ``b[:j]``."""
+    m = len(b)
+    prev = [0] * (m + 1)
+    table = [prev]
+    for ca in a:
+        row = [0] * (m + 1)
+        left = 0
+        for j in range(1, m + 1):
+            if ca == b[j - 1]:
+                left = prev[j - 1] + 1
+            else:
+                up = prev[j]
+                if up > left:
+                    left = up
+            row[j] = left
+        table.append(row)
+        prev = row
+    return table
+
+
+@command("lcs")
+def lcs(s: Step, argv: list[bytes]) -> Any:
+    """``lcsCommand``: the longest common subsequence of two strings (missing = empty).
+
+    Default reply: the subsequence itself; LEN: its length; IDX: a map ``matches`` (ranges
+    found walking back from the ends of both strings, so the last match comes first; each
+    ``[[a_start, a_end], [b_start, b_end]]`` plus the length with WITHMATCHLEN, filtered by
+    MINMATCHLEN) and ``len``. The type check comes before option parsing.
+    """
+    db = s.db
+    oa = db.lookup_read(argv[1])
+    ob = db.lookup_read(argv[2])
+    if (oa is not None and not isinstance(oa, bytes)) or (
+        ob is not None and not isinstance(ob, bytes)
+    ):
+        return LCS_TYPE
+    a: bytes = oa if oa is not None else b""
+    b: bytes = ob if ob is not None else b""
+    getlen = getidx = withmatchlen = False
+    minmatchlen = 0
+    j = 3
+    n = len(argv)
+    while j < n:
+        opt = _c_word(argv[j])
+        if opt == b"idx":
+            getidx = True
+        elif opt == b"len":
+            getlen = True
+        elif opt == b"withmatchlen":
+            withmatchlen = True
+        elif opt == b"minmatchlen" and j + 1 < n:
+            mm = string2ll(argv[j + 1])
+            if mm is None:
+                return NOT_INTEGER
+            minmatchlen = max(mm, 0)
+            j += 1
+        else:
+            return SYNTAX
+        j += 1
+    if getidx and getlen:
+        return LCS_AMBIGUOUS
+    alen, blen = len(a), len(b)
+    if alen >= _UINT32_MAX - 1 or blen >= _UINT32_MAX - 1:
+        return LCS_TOO_LONG
+    if (alen + 1) * (blen + 1) * 4 > s.config["proto-max-bulk-len"]:
+        return LCS_MEMORY
+    t = _lcs_table(a, b)
+    total = t[alen][blen]
+    if getlen and not getidx:
+        return total
+    result = bytearray(total)
+    idx = total
+    matches: list[Any] = []
+    unset = alen  # "no range open" sentinel, as in Redis
+    a_start = unset
+    a_end = b_start = b_end = 0
+    i, k = alen, blen
+    while i > 0 and k > 0:
+        emit = False
+        if a[i - 1] == b[k - 1]:
+            result[idx - 1] = a[i - 1]
+            if a_start == unset:
+                a_start = a_end = i - 1
+                b_start = b_end = k - 1
+            elif a_start == i and b_start == k:
+                a_start -= 1
+                b_start -= 1
+            else:
+                emit = True
+            if a_start == 0 or b_start == 0:
+                emit = True
+            idx -= 1
+            i -= 1
+            k -= 1
+        else:
+            if t[i - 1][k] > t[i][k - 1]:
+                i -= 1
+            else:
+                k -= 1
+            if a_start != unset:
+                emit = True
+        if emit:
+            match_len = a_end - a_start + 1
+            if getidx and (minmatchlen == 0 or match_len >= minmatchlen):
+                entry: list[Any] = [[a_start, a_end], [b_start, b_end]]
+                if withmatchlen:
+                    entry.append(match_len)
+                matches.append(entry)
+            a_start = unset
+    if getidx:
+        return Map(((b"matches", matches), (b"len", total)))
+    return bytes(result)
