@@ -80,6 +80,7 @@ def process_command(s: Step, argv: list[bytes]) -> Any:
     """
     # 1. Lookup: unknown command or unknown subcommand.
     cmd = lookup_command(argv)
+    s.cmd = cmd  # ``c->cmd = c->lastcmd = lookupCommand(...)``: NULL when unknown
     if cmd is None:
         return reject(s, None, unknown_command_error(argv))
     # 2. Arity: N exactly, or -N at least.
@@ -88,7 +89,9 @@ def process_command(s: Step, argv: list[bytes]) -> Any:
     if (arity > 0 and arity != n) or n < -arity:
         return reject(s, cmd, wrong_arity(cmd.name))
     # 3. Authentication (requirepass): NOAUTH unless the command is allowed before AUTH.
-    if not s.client.authenticated and "no_auth" not in cmd.flags:
+    # (A client created while a password was set stays unauthenticated, but once the
+    # password is cleared the default user is "nopass" again and nobody is asked.)
+    if not s.client.authenticated and "no_auth" not in cmd.flags and s.config["requirepass"]:
         return reject(s, cmd, Err("NOAUTH Authentication required."))
     # Gates still to come, in Redis's order, with the mechanism that brings each:
     #   MULTI-forbidden commands (transactions) · ACL permissions · cluster redirection

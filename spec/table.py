@@ -110,7 +110,7 @@ def _spec(entry: list[Any], docs: dict[str, Any], handlers: dict[str, Callable[.
     name = entry[0]
     subs: dict[bytes, CommandSpec] = {}
     sub_docs = dict(docs.get("subcommands", {"map": []})["map"]) if docs else {}
-    for sub in entry[9] if len(entry) > 9 else []:
+    for sub in entry[9] if len(entry) > 9 and isinstance(entry[9], list) else []:
         s = _spec(sub, _docmap(sub_docs.get(sub[0])), handlers, summaries)
         if s is not None:
             subs[s.name.split("|", 1)[1].encode()] = s
@@ -119,7 +119,7 @@ def _spec(entry: list[Any], docs: dict[str, Any], handlers: dict[str, Callable[.
         return None
     info = facts_to_reply(entry)
     # A container lists only the subcommands this server has.
-    if len(entry) > 9:
+    if len(entry) > 9 and isinstance(entry[9], list):
         info[9] = [s.info for s in subs.values()]
     return CommandSpec(
         name=name,

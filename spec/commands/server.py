@@ -1,3 +1,207 @@
-"""server commands."""
+"""Server administration commands: INFO, CONFIG GET/SET/RESETSTAT/HELP, TIME (``server.c``,
+``config.c``)."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from ..config import PARAMS, format_value, glob_match, lookup_param, set_value, validate
+from ..info import info_text, select_sections
+from ..reply import OK, Err, Map, Status, Verbatim
+from ..state import Stats
+from ..step import Step
+from . import command
+
+_CONFIG_HELP = [
+    "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "GET <pattern>",
+    "    Return parameters matching the glob-like <pattern> and their values.",
+    "SET <directive> <value>",
+    "    Set the configuration <directive> to <value>.",
+    "RESETSTAT",
+    "    Reset statistics reported by the INFO command.",
+    "REWRITE",
+    "    Rewrite the configuration file.",
+    "HELP",
+    "    Prints this help.",
+]
+
+
+def _text(b: bytes) -> str:
+    return b.decode("utf-8", "surrogateescape")
+
+
+@command("info")
+def info(s: Step, argv: list[bytes]) -> Any:
+    """INFO [section ...]: the server report (``infoCommand``); a verbatim string in RESP3."""
+    sections, all_, everything = select_sections(argv[1:])
+    dbs = [s.open_db(i) for i in range(s.db_count())] if "keyspace" in sections or all_ \
+        or "memory" in sections else []
+    stats = _live_stats(s)
+    text = info_text(
+        sections=sections, all_=all_, everything=everything, config=s.config, stats=stats,
+        dbs=dbs, clients=len(s.clients) if s.client.id in s.clients else len(s.clients) + 1,
+        now_ms=s.now_ms, start_time_ms=s.base.start_time_ms, run_id=s.base.run_id,
+        dirty=s.dirty,
+    )
+    return Verbatim(text.encode("utf-8", "surrogateescape"))
+
+
+def _live_stats(s: Step) -> Stats:
+    """The counters as INFO sees them mid-transition: committed plus this step's pending."""
+    st = s.stats
+    cmds = dict(st.commands.items())
+    for name, (c, r, f) in s.cmd_calls.items():
+        c0, r0, f0 = cmds.get(name, (0, 0, 0))
+        cmds[name] = (c0 + c, r0 + r, f0 + f)
+    errs = dict(st.errors.items())
+    for code, n in s.error_counts.items():
+        errs[code] = errs.get(code, 0) + n
+    from immutables import Map as IMap
+
+    return Stats(
+        total_connections_received=st.total_connections_received,
+        total_commands_processed=st.total_commands_processed + s.commands_processed,
+        rejected_connections=st.rejected_connections,
+        keyspace_hits=st.keyspace_hits + s.keyspace_hits,
+        keyspace_misses=st.keyspace_misses + s.keyspace_misses,
+        expired_keys=st.expired_keys + s.expired_keys,
+        total_error_replies=st.total_error_replies + s.error_replies,
+        unexpected_error_replies=st.unexpected_error_replies,
+        total_net_input_bytes=st.total_net_input_bytes,
+        total_net_output_bytes=st.total_net_output_bytes,
+        commands=IMap(cmds),
+        errors=IMap(errs),
+    )
+
+
+@command("time")
+def time_(s: Step, argv: list[bytes]) -> Any:
+    """TIME: [unix seconds, microseconds] of ``s.now_ms``."""
+    return [b"%d" % (s.now_ms // 1000), b"%d" % ((s.now_ms % 1000) * 1000)]
+
+
+@command("config|help")
+def config_help(s: Step, argv: list[bytes]) -> Any:
+    """CONFIG HELP (``addReplyHelp``)."""
+    return [Status(line) for line in _CONFIG_HELP]
+
+
+@command("config|get")
+def config_get(s: Step, argv: list[bytes]) -> Any:
+    """CONFIG GET pattern [pattern ...] (``configGetCommand``).
+
+    A name without glob characters is looked up exactly (ignoring case) and replied under the
+    spelling given; a pattern matches every non-hidden name and alias. A parameter is
+    reported once. Redis replies in its hash table's order, which varies between runs; this
+    server replies in request order, then table order within a pattern.
+    """
+    found: dict[str, tuple[str, Any]] = {}  # lowercase registered name -> (reply name, param)
+    names = _all_names()
+    for raw in argv[2:]:
+        pat = _text(raw)
+        if not any(c in pat for c in "[*?"):
+            hit = lookup_param(pat)
+            if hit is not None and hit[0] not in found:
+                found[hit[0]] = (pat, hit[1])
+            continue
+        for reg, p in names:
+            if p.hidden or reg in found:
+                continue
+            if glob_match(pat, reg):
+                found[reg] = (reg, p)
+    cfg = s.config
+    return Map((name.encode("utf-8", "surrogateescape"),
+                format_value(p, cfg[p.name]).encode("utf-8", "surrogateescape"))
+               for name, p in found.values())
+
+
+_NAMES_CACHE: list[tuple[str, Any]] = []
+
+
+def _all_names() -> list[tuple[str, Any]]:
+    if not _NAMES_CACHE:
+        from ..config import NAMES
+
+        _NAMES_CACHE.extend((n, p) for n, (_, p) in NAMES.items())
+    return _NAMES_CACHE
+
+
+def _is_local(addr: str) -> bool:
+    return addr.startswith("127.") or addr.startswith("::1") or addr.startswith("[::1]") \
+        or addr.startswith("/")
+
+
+@command("config|set")
+def config_set(s: Step, argv: list[bytes]) -> Any:
+    """CONFIG SET name value [name value ...] (``configSetCommand``): all or nothing.
+
+    Checks, in Redis's order: an even number of arguments; every name known (the first
+    unknown one is named); none immutable or protected; none given twice; then each value
+    parses. Any failure leaves every parameter unchanged.
+    """
+    if len(argv) % 2:
+        return Err("ERR syntax error")
+    pairs = [(_text(argv[i]), _text(argv[i + 1])) for i in range(2, len(argv), 2)]
+    chosen: list[tuple[str, Any, str]] = []
+    bad_name: str | None = None
+    err: tuple[str, str] | None = None
+    for name, value in pairs:
+        hit = lookup_param(name)
+        if hit is None:
+            if bad_name is None and err is None:
+                bad_name = name
+            continue
+        if bad_name is not None or err is not None:
+            continue
+        reg, p = hit
+        if not p.mutable:
+            err = (name, "can't set immutable config")
+            continue
+        if p.protected and not _protected_allowed(s):
+            err = (name, "can't set protected config")
+            continue
+        if any(r == reg for r, _, _ in chosen):
+            err = (name, "duplicate parameter")
+            continue
+        chosen.append((reg, p, value))
+    if bad_name is not None:
+        return Err(f"ERR Unknown option or number of arguments for CONFIG SET - '{bad_name}'")
+    if err is not None:
+        return Err(f"ERR CONFIG SET failed (possibly related to argument '{err[0]}') - {err[1]}")
+    cfg = s.config
+    m = cfg.mutate()
+    for reg, p, value in chosen:
+        v = set_value(p, value, m)  # type: ignore[arg-type]
+        if type(v) is tuple:
+            return Err(f"ERR CONFIG SET failed (possibly related to argument '{reg}') - {v[0]}")
+        problem = validate(p, v)
+        if problem is not None:
+            return Err(f"ERR CONFIG SET failed (possibly related to argument '{reg}') - {problem}")
+        m[p.name] = v
+    s.config = m.finish()
+    return OK
+
+
+def _protected_allowed(s: Step) -> bool:
+    """``allowProtectedAction`` for enable-protected-configs."""
+    mode = s.config["enable-protected-configs"]
+    return mode == "yes" or (mode == "local" and _is_local(s.client.addr))
+
+
+@command("config|resetstat")
+def config_resetstat(s: Step, argv: list[bytes]) -> Any:
+    """CONFIG RESETSTAT (``resetServerStats`` + command and error tables): zero the counters.
+
+    The RESETSTAT call itself is then counted, as in Redis.
+    """
+    s.stats = Stats()
+    s.cmd_calls.clear()
+    s.error_counts.clear()
+    s.error_replies = 0
+    s.keyspace_hits = s.keyspace_misses = s.expired_keys = 0
+    s.commands_processed = 0
+    return OK
+
+
+__all__ = ["PARAMS"]
