@@ -15,15 +15,30 @@ def main() -> None:
     """
 
 
-@main.command()
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.option("--port", default=6379, show_default=True, help="TCP port to listen on.")
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Address to bind.")
-def serve(port: int, bind: str) -> None:
-    """Run the reference server in the foreground."""
-    from .server import run
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              default=None, help="A redis.conf-style file of parameters.")
+@click.pass_context
+def serve(ctx: click.Context, port: int, bind: str, config_file: str | None) -> None:
+    """Run the reference server in the foreground.
 
+    Any other ``--NAME VALUE`` option sets a configuration parameter, as with redis-server
+    (e.g. ``--hz 20 --requirepass foo``).
+    """
+    from redspec.spec.server import new_server
+
+    from .config_file import ConfigError, load_config
+    from .server import now_ms, run
+
+    try:
+        overrides = load_config(config_file, [*ctx.args, "--port", str(port), "--bind", bind])
+    except ConfigError as e:
+        raise click.ClickException(f"FATAL CONFIG FILE ERROR: {e}") from e
+    state = new_server(now_ms(), **overrides)
     click.echo(f"redspec reference server listening on {bind}:{port}", err=True)
-    run(bind, port)
+    run(bind, port, state)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,186 @@
+"""Reading a redis.conf-style file and ``--name value`` command-line options into config
+overrides for :func:`redspec.spec.server.new_server` (Redis's ``loadServerConfig`` and the
+option handling in ``main``).
+
+Lines are split the way Redis's ``sdssplitargs`` splits them: blanks separate arguments;
+``"double quotes"`` understand ``\\n \\r \\t \\b \\a \\\\ \\"`` and ``\\xHH``; ``'single
+quotes'`` understand only ``\\'``; a closing quote must be followed by a blank or the end of
+the line. Comments start with ``#`` at the beginning of a line. Directive names are
+case-insensitive. Command-line options are turned into extra lines appended after the file,
+as Redis does: ``--port 7000 --save "" --hz 20`` becomes ``port 7000`` / ``save ""`` /
+``hz 20``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from redspec.spec.config import default_config, lookup_param, set_value, validate
+
+__all__ = ["ConfigError", "split_args", "parse_config_text", "options_to_text", "load_config"]
+
+
+class ConfigError(ValueError):
+    """A fatal configuration error: Redis prints it and exits (``loaderr``)."""
+
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "a": "\a"}
+_HEX = "0123456789abcdefABCDEF"
+
+
+def split_args(line: str) -> list[str] | None:
+    """``sdssplitargs``: the arguments of one line, or None for unbalanced quotes."""
+    out: list[str] = []
+    i, n = 0, len(line)
+    while True:
+        while i < n and line[i] in " \n\r\t\v\f":
+            i += 1
+        if i >= n:
+            return out
+        cur: list[str] = []
+        inq = insq = False
+        done = False
+        while not done:
+            if inq:
+                if i >= n:
+                    return None
+                c = line[i]
+                if (c == "\\" and i + 3 < n and line[i + 1] == "x" and line[i + 2] in _HEX
+                        and line[i + 3] in _HEX):
+                    cur.append(chr(int(line[i + 2:i + 4], 16)))
+                    i += 3
+                elif c == "\\" and i + 1 < n:
+                    i += 1
+                    cur.append(_ESCAPES.get(line[i], line[i]))
+                elif c == '"':
+                    if i + 1 < n and line[i + 1] not in " \n\r\t\v\f":
+                        return None
+                    done = True
+                else:
+                    cur.append(c)
+            elif insq:
+                if i >= n:
+                    return None
+                c = line[i]
+                if c == "\\" and i + 1 < n and line[i + 1] == "'":
+                    i += 1
+                    cur.append("'")
+                elif c == "'":
+                    if i + 1 < n and line[i + 1] not in " \n\r\t\v\f":
+                        return None
+                    done = True
+                else:
+                    cur.append(c)
+            else:
+                if i >= n:
+                    done = True
+                    break
+                c = line[i]
+                if c in " \n\r\t\v\f":
+                    done = True
+                elif c == '"':
+                    inq = True
+                elif c == "'":
+                    insq = True
+                else:
+                    cur.append(c)
+            if i < n:
+                i += 1
+        out.append("".join(cur))
+
+
+def _repr(arg: str) -> str:
+    """``sdscatrepr``: an argument quoted so that :func:`split_args` gives it back."""
+    out = ['"']
+    for c in arg:
+        if c in '\\"':
+            out.append("\\" + c)
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\r":
+            out.append("\\r")
+        elif c == "\t":
+            out.append("\\t")
+        elif c == "\a":
+            out.append("\\a")
+        elif c == "\b":
+            out.append("\\b")
+        elif c.isprintable() and ord(c) < 128:
+            out.append(c)
+        else:
+            out.append("\\x%02x" % (ord(c) & 0xFF))
+    out.append('"')
+    return "".join(out)
+
+
+def options_to_text(argv: Sequence[str]) -> str:
+    """The option handling in Redis's ``main``: ``--name a b --other c`` -> config lines."""
+    lines: list[str] = []
+    for a in argv:
+        if a.startswith("--") and len(a) > 2:
+            lines.append(a[2:])
+        elif lines:
+            lines[-1] += " " + _repr(a)
+        else:
+            raise ConfigError(f"Invalid option '{a}': options must start with --name")
+    return "\n".join(lines)
+
+
+def parse_config_text(text: str, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``loadServerConfigFromString``: the parameter values the text sets (canonical names).
+
+    ``include`` files are read relative to the working directory. Unknown directives and bad
+    values raise :class:`ConfigError` with Redis's message.
+    """
+    cur: dict[str, Any] = dict(default_config().items()) if base is None else base
+    changed: dict[str, Any] = {}
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip(" \t\r\n")
+        if not line or line.startswith("#"):
+            continue
+        args = split_args(line)
+        if args is None:
+            raise ConfigError(f"line {lineno}: Unbalanced quotes in configuration line")
+        if not args:
+            continue
+        name = args[0].lower()
+        if name == "include" and len(args) == 2:
+            sub = parse_config_text(Path(args[1]).read_text(), cur)
+            changed.update(sub)
+            continue
+        if name in ("list-max-ziplist-entries", "list-max-ziplist-value",
+                    "lua-replicate-commands") and len(args) == 2:
+            continue  # deprecated and ignored
+        hit = lookup_param(name)
+        if hit is None:
+            raise ConfigError(f"line {lineno}: Bad directive or wrong number of arguments")
+        _, p = hit
+        if p.kind != "special" or p.name in ("dir", "notify-keyspace-events"):
+            if len(args) != 2:
+                raise ConfigError(f"line {lineno}: wrong number of arguments")
+        value_text = " ".join(args[1:])
+        if p.name == "save" and name == "save" and "save" in changed and value_text:
+            # Several ``save`` lines accumulate (the deprecated aggregate form).
+            value_text = f"{changed['save']} {value_text}".strip()
+        v = set_value(p, value_text, cur)  # type: ignore[arg-type]
+        if type(v) is tuple:
+            raise ConfigError(f"line {lineno}: {v[0]}")
+        problem = validate(p, v)
+        if problem is not None:
+            raise ConfigError(f"line {lineno}: {problem}")
+        cur[p.name] = v
+        changed[p.name] = v
+    if "hz" in changed:  # the file may set any hz; the server caps it
+        changed["hz"] = min(max(changed["hz"], 1), 500)
+    return changed
+
+
+def load_config(path: str | None, options: Sequence[str] = ()) -> dict[str, Any]:
+    """``loadServerConfig(file, options)``: overrides from a file and ``--name value`` options."""
+    text = Path(path).read_text() if path else ""
+    opts = options_to_text(options)
+    if opts:
+        text = text + "\n" + opts
+    return parse_config_text(text)
