@@ -347,10 +347,11 @@ def flushdb(s: Step, argv: list[bytes]) -> Any:
 @command("flushall")
 def flushall(s: Step, argv: list[bytes]) -> Any:
     """FLUSHALL [ASYNC|SYNC] (``flushallCommand`` / ``flushAllDataAndResetRDB``): empty every
-    database. ``server.dirty`` grows by the keys removed plus one, so it always propagates.
+    database. ``server.dirty`` grows by the number of keys removed; the command is propagated
+    even when every database was already empty.
 
-    (With ``save`` points configured Redis also writes an RDB here; persistence is not
-    modelled yet.)
+    (With ``save`` points configured Redis also writes an RDB here, which resets
+    ``server.dirty``; persistence is not modelled yet.)
     """
     f = flush_flags(argv)
     if type(f) is Err:
@@ -361,5 +362,8 @@ def flushall(s: Step, argv: list[bytes]) -> Any:
         if d.size() or len(d.expires):
             removed += d.size()
             s.replace_db(i, Db(i))
-    s.dirty += removed + 1
+    if removed:
+        s.dirty += removed
+    else:
+        force_propagation(s, argv)
     return OK
