@@ -1,0 +1,43 @@
+# redspec developer targets. `make test` is what CI runs (see .ci/run).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 6379
+# pytest workers; CI machines have 2 cores
+JOBS   ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: venv serve test lint docs bench clean
+
+venv: $(STAMP)
+
+# Reinstall only when the project metadata changed.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,fast]'
+	touch $@
+
+serve: venv
+	$(BIN)/redspec serve --port $(PORT)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy spec
+
+test: lint
+	$(BIN)/pytest -n $(JOBS) -q -rfEs tests properties $(PYTEST_ARGS)
+
+docs: venv
+	@set -e; for f in $$(find docs -name '*.d2' | sort); do \
+		echo "d2 $$f"; $(BIN)/d2 "$$f" "$${f%.d2}.svg" >/dev/null; \
+	done
+
+bench: venv
+	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
+	else echo "bench/run.py does not exist yet: nothing to run"; fi
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis

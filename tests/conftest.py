@@ -1,0 +1,167 @@
+"""Session fixtures: a real ``redis-server`` 7.0.15 and a redspec reference server.
+
+Each pytest process (each xdist worker too) starts its own servers on free loopback ports and
+kills them at the end of the session. Without ``redis-server`` the differential tests are
+skipped, except in CI (``CI`` set), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.differential.harness import Target  # noqa: E402
+
+REDIS_VERSION = "7.0.15"
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_listening(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    """Wait until ``port`` accepts connections; fail with the server's log if it exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"server exited with {proc.returncode}; log:\n{log.read_text(errors='replace')}"
+            )
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server did not listen on {port} within {timeout}s")
+
+
+class ServerProcess:
+    """A server subprocess that can be (re)started on the same port."""
+
+    def __init__(self, name: str, argv_for_port: list[str], port: int, workdir: Path) -> None:
+        self.name = name
+        self.argv = argv_for_port
+        self.port = port
+        self.workdir = workdir
+        self.log = workdir / f"{name}.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with open(self.log, "ab") as logf:
+            self.proc = subprocess.Popen(
+                self.argv, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                cwd=self.workdir,
+            )
+        wait_listening(self.port, self.proc, self.log, timeout=30.0)
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc = None
+
+    def target(self) -> Target:
+        return Target(self.name, "127.0.0.1", self.port, restart=self.restart, alive=self.alive)
+
+
+def _start(name: str, make_argv: object, workdir: Path) -> ServerProcess:
+    """Start a server on a free port, retrying if another process grabbed the port first."""
+    last: Exception | None = None
+    for _ in range(5):
+        port = free_port()
+        sp = ServerProcess(name, make_argv(port), port, workdir)  # type: ignore[operator]
+        try:
+            sp.start()
+            return sp
+        except RuntimeError as e:
+            sp.stop()
+            last = e
+    raise RuntimeError(f"could not start {name}: {last}")
+
+
+@pytest.fixture(scope="session")
+def server_workdir() -> Iterator[Path]:
+    d = Path(tempfile.mkdtemp(prefix="redspec-test-"))
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def _redis_problem() -> str | None:
+    exe = shutil.which("redis-server")
+    if exe is None:
+        return "redis-server is not installed"
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout
+    if f"v={REDIS_VERSION}" not in out:
+        return f"redis-server is not version {REDIS_VERSION}: {out.strip()}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def redis_server(server_workdir: Path) -> Iterator[ServerProcess]:
+    """A real Redis 7.0.15 on a free port (the ground truth)."""
+    problem = _redis_problem()
+    if problem is not None:
+        if IN_CI:
+            pytest.fail(f"{problem} (required in CI)", pytrace=False)
+        pytest.skip(f"{problem}: differential tests need the real server")
+    sp = _start(
+        "redis",
+        lambda p: ["redis-server", "--port", str(p), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no", "--daemonize", "no", "--dir", str(server_workdir)],
+        server_workdir,
+    )
+    yield sp
+    sp.stop()
+
+
+def _redspec_argv(port: int) -> list[str]:
+    exe = Path(sys.executable).parent / "redspec"
+    if exe.exists():
+        return [str(exe), "serve", "--port", str(port)]
+    return [sys.executable, "-m", "redspec.reference.cli", "serve", "--port", str(port)]
+
+
+@pytest.fixture(scope="session")
+def redspec_server(server_workdir: Path) -> Iterator[ServerProcess]:
+    """The redspec reference server on a free port (the system under test)."""
+    sp = _start("redspec", _redspec_argv, server_workdir)
+    yield sp
+    sp.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_target(redis_server: ServerProcess) -> Target:
+    return redis_server.target()
+
+
+@pytest.fixture(scope="session")
+def redspec_target(redspec_server: ServerProcess) -> Target:
+    return redspec_server.target()

@@ -1,0 +1,593 @@
+"""The differential harness: replay a case against two servers and compare raw reply frames.
+
+A *case* is a name and a sequence of steps; a step is an argv (``list[bytes | str | int]``)
+whose first element may be ``"@N"``: send on connection N (default connection 1). Before every
+replay the target is reset with FLUSHALL on a long-lived *setup connection*, then the case opens
+fresh connections 1..max(N) in order (RESP3: ``HELLO 3`` first on each, its reply compared with
+the client id masked).
+
+Modes (the replies must be the same in all of them):
+
+- ``single``: one command written, its reply read, then the next command.
+- ``pipeline``: each run of consecutive steps on one connection written in one ``send``.
+- ``split``: the pipelined bytes written in chunks: one byte at a time for short runs, at
+  random (seeded) boundaries for long ones.
+
+What a replay records, per connection, is every frame received, in order, each attributed to
+the step that was last sent when it was read, plus the reply to a final ``PING`` sentinel (shows
+the connection's end state) and ``<closed>`` when the server closed the connection. Steps that
+produce no reply (CLIENT REPLY OFF, a blocked command) are detected by a quiet timeout
+(``REDSPEC_DIFF_SILENT`` seconds, default 1.0).
+
+``RAW_CASES`` are raw byte strings written on a fresh connection; everything received until the
+server closes the connection or is quiet for 200 ms is compared.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import random
+import select
+import socket
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.differential.normalise import hello as hello_norm
+from tests.differential.normalise import normaliser, parse_all
+from tests.differential.rawclient import encode_command
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+
+SILENT = float(os.environ.get("REDSPEC_DIFF_SILENT", "1.0"))
+RAW_QUIET = 0.2
+SHORT_SPLIT = 512  # runs up to this many bytes are split at every byte boundary
+MODES = ("single", "pipeline", "split")
+CLOSED = b"<closed>"
+HELLO_STEP = -1  # step index of the RESP3 HELLO frames
+
+Normaliser = Callable[[bytes], bytes]
+
+
+class HarnessError(Exception):
+    """The harness could not run a replay (a target is down or cannot be reset)."""
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass
+class Target:
+    """A server to replay against. ``restart`` (optional) restarts it on the same port."""
+
+    name: str
+    host: str
+    port: int
+    restart: Callable[[], None] | None = None
+    alive: Callable[[], bool] | None = None
+    _setup: Conn | None = field(default=None, repr=False)
+    no_flushall: bool = False
+
+    def ensure(self) -> None:
+        """Restart the server if its process died (a crash fails one case, not the rest)."""
+        if self.alive is not None and not self.alive() and self.restart is not None:
+            self.drop_setup()
+            self.restart()
+
+    def drop_setup(self) -> None:
+        if self._setup is not None:
+            self._setup.close()
+            self._setup = None
+
+    def setup_call(self, *argv: bytes | str | int) -> bytes:
+        """One command on the setup connection (reconnecting once if it was closed)."""
+        for attempt in (0, 1):
+            try:
+                if self._setup is None:
+                    self._setup = Conn(self.host, self.port)
+                c = self._setup
+                c.send(encode_command(list(argv)))
+                frames = c.read(1, timeout=10.0)
+                if not frames or frames[0] == CLOSED:
+                    raise ConnectionError("setup connection closed")
+                return frames[0]
+            except OSError:
+                self.drop_setup()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def reset(self, settle_clients: bool) -> None:
+        """FLUSHALL on the setup connection; optionally wait until it is the only client.
+
+        If the target does not serve FLUSHALL yet and can be restarted, restart it instead.
+        """
+        self.ensure()
+        if self.no_flushall and self.restart is not None:
+            self.drop_setup()
+            self.restart()
+            return
+        try:
+            r = self.setup_call("FLUSHALL")
+        except OSError as e:
+            raise HarnessError(f"{self.name}: cannot reach {self.host}:{self.port}: {e}") from e
+        if r != b"+OK\r\n":
+            if b"unknown command" in r and self.restart is not None:
+                self.no_flushall = True
+                self.drop_setup()
+                self.restart()
+                return
+            raise HarnessError(f"{self.name}: FLUSHALL replied {r!r}")
+        if settle_clients:
+            self.settle()
+
+    def settle(self, timeout: float = 2.0) -> None:
+        """Wait until the connections of earlier replays are gone (CLIENT LIST has one line)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            r = self.setup_call("CLIENT", "LIST")
+            if r[:1] not in (b"$", b"="):
+                return  # CLIENT LIST not served: nothing to wait on
+            body = r.split(b"\r\n", 1)[1][:-2]
+            if body.count(b"\n") <= 1:  # only the setup connection's line
+                return
+            time.sleep(0.005)
+
+
+# --------------------------------------------------------------------------- connections
+
+
+class Conn:
+    """A raw connection that collects whole frames and notices the server closing it."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.sock = socket.create_connection((host, port), timeout=10.0)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+        self.closed = False
+        self.pending: list[bytes] = []
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def send(self, data: bytes) -> bool:
+        """Write data; False if the connection is already closed."""
+        if self.closed:
+            return False
+        try:
+            self.sock.sendall(data)
+            return True
+        except OSError:
+            self._eof()
+            return False
+
+    def _eof(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.pending.append(CLOSED)
+
+    def _recv(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` for bytes; True if any arrived (or the peer closed)."""
+        if self.closed:
+            return False
+        r, _, _ = select.select([self.sock], [], [], timeout)
+        if not r:
+            return False
+        try:
+            data = self.sock.recv(1 << 20)
+        except OSError:
+            data = b""
+        if not data:
+            if self.buf:
+                self.pending.append(b"<partial>" + self.buf)
+                self.buf = b""
+            self._eof()
+            return True
+        self.buf += data
+        frames, self.buf = parse_all(self.buf)
+        self.pending.extend(frames)
+        return True
+
+    def drain(self) -> list[bytes]:
+        """Whatever has already arrived (no waiting)."""
+        while self._recv(0):
+            pass
+        out, self.pending = self.pending, []
+        return out
+
+    def read(self, n: int, timeout: float = SILENT) -> list[bytes]:
+        """Read until ``n`` frames (or the close) arrived, or nothing arrives for ``timeout``."""
+        while len(self.pending) < n and not self.closed:
+            if not self._recv(timeout):
+                break
+        while self._recv(0):
+            pass
+        out, self.pending = self.pending, []
+        return out
+
+    def read_quiet(self, quiet: float) -> list[bytes]:
+        """Read until the server closes the connection or is quiet for ``quiet`` seconds."""
+        while self._recv(quiet):
+            pass
+        out, self.pending = self.pending, []
+        if self.buf:
+            out.append(b"<partial>" + self.buf)
+            self.buf = b""
+        return out
+
+
+# --------------------------------------------------------------------------- cases
+
+
+Arg = bytes | str | int
+
+
+def _b(a: Arg) -> bytes:
+    return a if isinstance(a, bytes) else str(a).encode()
+
+
+@dataclass
+class Case:
+    """One command sequence: ``steps`` are (connection number, argv as bytes)."""
+
+    module: str
+    name: str
+    steps: list[tuple[int, list[bytes]]]
+    norms: dict[int, Normaliser] = field(default_factory=dict)
+    norm_all: Normaliser | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.module}:{self.name}"
+
+    def norm_for(self, step: int) -> Normaliser | None:
+        return self.norms.get(step, self.norm_all)
+
+    @property
+    def connections(self) -> list[int]:
+        return sorted({c for c, _ in self.steps} | {1})
+
+    def touches_clients(self) -> bool:
+        """Does the case look at the connection list (so earlier connections must be gone)?"""
+        names = {argv[0].lower() for _, argv in self.steps if argv}
+        return bool(names & {b"client", b"info"})
+
+
+def make_case(
+    module: str, name: str, steps: Iterable[Sequence[Arg]], nondet: Any = None
+) -> Case:
+    """Build a Case from the data form used in ``cases_*.py`` modules."""
+    parsed: list[tuple[int, list[bytes]]] = []
+    for raw in steps:
+        argv = [_b(a) for a in raw]
+        conn = 1
+        if argv and argv[0].startswith(b"@") and argv[0][1:].isdigit():
+            conn = int(argv[0][1:])
+            argv = argv[1:]
+        parsed.append((conn, argv))
+    case = Case(module, name, parsed)
+    if isinstance(nondet, dict):
+        for k, v in nondet.items():
+            fn = normaliser(v)
+            if fn is not None:
+                case.norms[int(k)] = fn
+    elif nondet is not None:
+        case.norm_all = normaliser(nondet)
+    return case
+
+
+@dataclass
+class RawCase:
+    module: str
+    name: str
+    chunks: list[bytes]
+
+    @property
+    def id(self) -> str:
+        return f"{self.module}:{self.name}"
+
+
+@dataclass
+class Discovered:
+    cases: list[Case] = field(default_factory=list)
+    raw_cases: list[RawCase] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (module, traceback)
+
+
+def _import(path: Path, in_package: bool) -> Any:
+    """Import a cases module (as part of ``tests.differential`` when it lives here)."""
+    if in_package:
+        return importlib.import_module(f"tests.differential.{path.stem}")
+    spec = importlib.util.spec_from_file_location(f"_cases_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def discover(directory: Path = HERE) -> Discovered:
+    """Import every ``cases_*.py`` module next to this file and collect its cases.
+
+    A module that fails to import, or holds malformed data, becomes an error entry (reported
+    as a failing test) instead of breaking collection.
+    """
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    out = Discovered()
+    for path in sorted(directory.glob("cases_*.py")):
+        modname = path.stem
+        try:
+            mod = _import(path, directory == HERE)
+            nondet = getattr(mod, "NONDETERMINISTIC", {}) or {}
+            names = set()
+            for entry in getattr(mod, "CASES", []):
+                name, steps = entry[0], entry[1]
+                if name in names:
+                    raise ValueError(f"duplicate case name {name!r}")
+                names.add(name)
+                out.cases.append(make_case(modname, name, steps, nondet.get(name)))
+            unknown = set(nondet) - names
+            if unknown:
+                raise ValueError(f"NONDETERMINISTIC names unknown cases: {sorted(unknown)}")
+            for entry in getattr(mod, "RAW_CASES", []):
+                name, data = entry[0], entry[1]
+                chunks = [_b(data)] if isinstance(data, bytes | str) else [_b(c) for c in data]
+                out.raw_cases.append(RawCase(modname, name, chunks))
+        except Exception:
+            out.errors.append((modname, traceback.format_exc()))
+    return out
+
+
+# --------------------------------------------------------------------------- replay
+
+
+@dataclass
+class Record:
+    """One received frame: on which connection, after which step."""
+
+    conn: int
+    step: int
+    frame: bytes
+
+
+def _runs(steps: list[tuple[int, list[bytes]]]) -> list[tuple[int, list[int]]]:
+    """Group step indexes into maximal runs on the same connection."""
+    runs: list[tuple[int, list[int]]] = []
+    for i, (c, _) in enumerate(steps):
+        if runs and runs[-1][0] == c:
+            runs[-1][1].append(i)
+        else:
+            runs.append((c, [i]))
+    return runs
+
+
+def default_chunks(data: bytes, rng: random.Random) -> list[bytes]:
+    """Split points for ``split`` mode: every byte for short data, random otherwise."""
+    if len(data) <= SHORT_SPLIT:
+        return [data[i : i + 1] for i in range(len(data))]
+    out = []
+    i = 0
+    while i < len(data):
+        n = rng.randint(1, 64)
+        out.append(data[i : i + n])
+        i += n
+    return out
+
+
+def _send_chunks(conn: Conn, chunks: list[bytes]) -> None:
+    for k, ch in enumerate(chunks):
+        if not conn.send(ch):
+            return
+        if k % 16 == 15:
+            time.sleep(0.0002)  # let the server read some fragments on their own
+
+
+def replay(
+    target: Target,
+    case: Case,
+    proto: int,
+    mode: str,
+    chunker: Callable[[bytes], list[bytes]] | None = None,
+) -> list[Record]:
+    """Replay ``case`` on ``target`` and return every frame received, in order per connection."""
+    target.reset(settle_clients=case.touches_clients())
+    rng = random.Random(f"{case.id}/{proto}")
+    if chunker is None:
+        chunker = lambda data: default_chunks(data, rng)  # noqa: E731
+    conns: dict[int, Conn] = {}
+    recs: list[Record] = []
+
+    def collect(step: int, exclude: int | None = None) -> None:
+        for n, c in conns.items():
+            if n != exclude:
+                recs.extend(Record(n, step, f) for f in c.drain())
+
+    try:
+        for n in case.connections:
+            conns[n] = Conn(target.host, target.port)
+            if proto == 3:
+                conns[n].send(encode_command([b"HELLO", b"3"]))
+                recs.extend(Record(n, HELLO_STEP, f) for f in conns[n].read(1))
+        if mode == "single":
+            for i, (n, argv) in enumerate(case.steps):
+                c = conns[n]
+                if c.send(encode_command(list(argv))):
+                    recs.extend(Record(n, i, f) for f in c.read(1))
+                else:
+                    recs.extend(Record(n, i, f) for f in c.drain())
+                collect(i, exclude=n)
+        else:
+            for n, idxs in _runs(case.steps):
+                c = conns[n]
+                data = b"".join(encode_command(list(case.steps[i][1])) for i in idxs)
+                if mode == "pipeline":
+                    c.send(data)
+                elif mode == "split":
+                    _send_chunks(c, chunker(data))
+                else:
+                    raise ValueError(f"unknown mode {mode!r}")
+                frames = c.read(len(idxs))
+                for k, f in enumerate(frames):
+                    recs.append(Record(n, idxs[min(k, len(idxs) - 1)], f))
+                collect(idxs[-1], exclude=n)
+        # Sentinel: a final PING on each open connection shows its end state and flushes
+        # anything still in flight (pushes, replies to blocked commands).
+        end = len(case.steps)
+        for n, c in conns.items():
+            if c.send(encode_command([b"PING"])):
+                frames = []
+                while True:
+                    got = c.read(1)
+                    frames.extend(got)
+                    if not got or got[-1] == CLOSED or _is_sentinel_reply(got[-1]):
+                        break
+                recs.extend(Record(n, end, f) for f in frames)
+            else:
+                recs.extend(Record(n, end, f) for f in c.drain())
+    except OSError as e:
+        raise HarnessError(f"{target.name}: connection error during replay: {e!r}") from e
+    finally:
+        for c in conns.values():
+            c.close()
+    return recs
+
+
+def _is_sentinel_reply(frame: bytes) -> bool:
+    return (
+        frame in (b"+PONG\r\n", b"+QUEUED\r\n", b"*2\r\n$4\r\npong\r\n$0\r\n\r\n")
+        or frame[:1] == b"-"
+    )
+
+
+def replay_raw(target: Target, case: RawCase, split: bool) -> list[bytes]:
+    """Write raw bytes on a fresh connection; return everything received until close/quiet."""
+    target.reset(settle_clients=False)
+    c = Conn(target.host, target.port)
+    try:
+        for k, chunk in enumerate(case.chunks):
+            if k:
+                time.sleep(0.02)  # separate chunks arrive in separate reads
+            if split:
+                _send_chunks(c, [chunk[i : i + 1] for i in range(len(chunk))])
+            else:
+                c.send(chunk)
+        return c.read_quiet(RAW_QUIET)
+    finally:
+        c.close()
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def normalised(case: Case, recs: list[Record]) -> list[Record]:
+    """The records with the case's normalisers (and the HELLO id mask) applied."""
+    out = []
+    for r in recs:
+        fn: Normaliser | None
+        if r.frame == CLOSED:
+            fn = None
+        elif r.step == HELLO_STEP:
+            fn = hello_norm
+        elif r.step >= len(case.steps):
+            fn = None
+        else:
+            fn = case.norm_for(r.step)
+        out.append(Record(r.conn, r.step, fn(r.frame) if fn is not None else r.frame))
+    return out
+
+
+def _short(b: bytes | str, n: int = 70) -> str:
+    s = repr(b) if isinstance(b, bytes) else b
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+def _cmd(case: Case, step: int) -> str:
+    if step == HELLO_STEP:
+        return "HELLO 3"
+    if step >= len(case.steps):
+        return "(end: PING)"
+    n, argv = case.steps[step]
+    text = " ".join(a.decode("utf-8", "backslashreplace") for a in argv)
+    return (f"@{n} " if n != 1 else "") + text
+
+
+def compare(
+    case: Case,
+    proto: int,
+    mode: str,
+    a_name: str,
+    a: list[Record],
+    b_name: str,
+    b: list[Record],
+) -> str | None:
+    """None if the (normalised) frames agree; otherwise a side-by-side report."""
+    na, nb = normalised(case, a), normalised(case, b)
+    conns = sorted({r.conn for r in na} | {r.conn for r in nb})
+    for n in conns:
+        fa = [r for r in na if r.conn == n]
+        fb = [r for r in nb if r.conn == n]
+        if [r.frame for r in fa] == [r.frame for r in fb]:
+            continue
+        k = 0
+        while k < min(len(fa), len(fb)) and fa[k].frame == fb[k].frame:
+            k += 1
+        step = (fa[k] if k < len(fa) else fb[k]).step
+        lines = [
+            f"case {case.id!r} (RESP{proto}, mode={mode}): connection {n} differs at frame {k}"
+            f" (step {step}: {_short(_cmd(case, step), 200)})",
+            f"  {'step':>4}  {'command':<28} {a_name:<40} {b_name}",
+        ]
+        lo = max(0, k - 12)
+        for j in range(lo, max(len(fa), len(fb))):
+            if j > k + 8:
+                lines.append("  ...")
+                break
+            ra = fa[j] if j < len(fa) else None
+            rb = fb[j] if j < len(fb) else None
+            st = (ra or rb).step  # type: ignore[union-attr]
+            mark = ">>" if j == k else "  "
+            lines.append(
+                f"{mark}{st:>4}  {_short(_cmd(case, st), 28):<28} "
+                f"{_short(ra.frame, 40) if ra else '(nothing)':<40} "
+                f"{_short(rb.frame, 40) if rb else '(nothing)'}"
+            )
+        lines.append(f"  {a_name} frame {k}: {fa[k].frame[:2000]!r}" if k < len(fa) else
+                     f"  {a_name}: no frame {k}")
+        lines.append(f"  {b_name} frame {k}: {fb[k].frame[:2000]!r}" if k < len(fb) else
+                     f"  {b_name}: no frame {k}")
+        return "\n".join(lines)
+    return None
+
+
+def compare_raw(case: RawCase, split: bool, a_name: str, a: list[bytes], b_name: str,
+                b: list[bytes]) -> str | None:
+    """None if two raw replays received the same bytes; otherwise a report."""
+    if b"".join(a) == b"".join(b) and (CLOSED in a) == (CLOSED in b):
+        return None
+    lines = [f"raw case {case.id!r} (split={split}): sent {_short(b''.join(case.chunks), 200)}"]
+    for j in range(max(len(a), len(b))):
+        fa = a[j] if j < len(a) else b"(nothing)"
+        fb = b[j] if j < len(b) else b"(nothing)"
+        mark = "  " if fa == fb else ">>"
+        lines.append(f"{mark}{j:>3}  {a_name}: {fa[:500]!r}\n       {b_name}: {fb[:500]!r}")
+    return "\n".join(lines)
+
+
+def check(
+    ref: Target, sut: Target, case: Case, proto: int, mode: str,
+    chunker: Callable[[bytes], list[bytes]] | None = None,
+) -> str | None:
+    """Replay on both targets; None if they agree, else the mismatch report."""
+    a = replay(ref, case, proto, mode, chunker)
+    b = replay(sut, case, proto, mode, chunker)
+    return compare(case, proto, mode, ref.name, a, sut.name, b)
