@@ -83,6 +83,7 @@ def client_input(state: ServerState, client_id: int, data: bytes,
         return state, NO_EFFECTS
     buf = c.querybuf + data if c.querybuf else data
     s = Step(state, now_ms, client_id)
+    s.qbuf_len = len(buf)
     qlimit = s.config["client-query-buffer-limit"]
     if len(buf) > qlimit:
         # "Closing client that reached max query buffer length": no reply, just close.
@@ -94,6 +95,7 @@ def client_input(state: ServerState, client_id: int, data: bytes,
     out = s.out
     pos = 0
     last_cmd = None
+    ran = False
     while True:
         req, npos = parse_command(buf, pos, limits)
         if req is None:
@@ -109,6 +111,7 @@ def client_input(state: ServerState, client_id: int, data: bytes,
             continue
         out.append(run_and_encode(s, req))  # type: ignore[arg-type]
         last_cmd = s.cmd
+        ran = True
         if s.client.closing:  # QUIT, CLIENT KILL of itself, ...: stop reading
             pos = len(buf)
             break
@@ -120,8 +123,8 @@ def client_input(state: ServerState, client_id: int, data: bytes,
     changes: dict[str, Any] = {"querybuf": rest, "last_interaction_ms": now_ms}
     if out:
         changes["reply"] = c.reply + b"".join(out) if c.reply else b"".join(out)
-    if last_cmd is not None:
-        changes["last_cmd"] = last_cmd.name
+    if ran:  # ``c->lastcmd``: the last command looked up, NULL if it was unknown
+        changes["last_cmd"] = last_cmd.name if last_cmd is not None else "NULL"
     if len(buf) > c.querybuf_peak:
         changes["querybuf_peak"] = len(buf)
     s.update_client(**changes)
@@ -173,6 +176,6 @@ def run_command(state: ServerState, client_id: int, argv: list[bytes],
     """Run one command for ``client_id``; returns the new state and the encoded reply."""
     s = Step(state, now_ms, client_id)
     frame = run_and_encode(s, argv)
-    if s.cmd is not None:
-        s.update_client(last_cmd=s.cmd.name, last_interaction_ms=now_ms)
+    s.update_client(last_cmd=s.cmd.name if s.cmd is not None else "NULL",
+                    last_interaction_ms=now_ms)
     return s.commit(), frame
