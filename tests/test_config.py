@@ -1,0 +1,163 @@
+"""CONFIG GET/SET/RESETSTAT, INFO, the parameter table, and the config-file reader."""
+
+from __future__ import annotations
+
+import pytest
+
+from redspec.reference.config_file import ConfigError, load_config, options_to_text, split_args
+from redspec.spec.config import NAMES, PARAMS, format_value, memtoull, notify_flags
+from redspec.spec.server import client_connect, new_server, run_command
+
+
+class Conn:
+    def __init__(self, **config: object) -> None:
+        self.st = new_server(0, **config)
+        self.st, self.cid = client_connect(self.st, 0)
+
+    def __call__(self, *argv: str | bytes) -> bytes:
+        self.st, f = run_command(self.st, self.cid,
+                                 [a if isinstance(a, bytes) else a.encode() for a in argv], 5000)
+        return f
+
+
+def test_every_visible_name_has_a_value() -> None:
+    c = Conn()
+    f = c("config", "get", "*")
+    visible = [n for n, (_, p) in NAMES.items() if not p.hidden]
+    assert f.startswith(b"*%d\r\n" % (2 * len(visible)))
+    assert len(visible) == 192  # what 7.0.15 (built with TLS) answers to CONFIG GET *
+
+
+def test_get_exact_keeps_spelling_and_dedups() -> None:
+    c = Conn()
+    assert c("config", "get", "MAXMEMORY", "maxmemory") == b"*2\r\n$9\r\nMAXMEMORY\r\n$1\r\n0\r\n"
+    assert c("config", "get", "rdb-key-save-delay") == \
+        b"*2\r\n$18\r\nrdb-key-save-delay\r\n$1\r\n0\r\n"
+    assert c("config", "get", "*key-save*") == b"*0\r\n"  # hidden: exact name only
+
+
+@pytest.mark.parametrize("args,reply", [
+    (["maxmemory", "1x"], "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - "
+                          "argument must be a memory value"),
+    (["foo", "1"], "ERR Unknown option or number of arguments for CONFIG SET - 'foo'"),
+    (["DATABASES", "1"], "ERR CONFIG SET failed (possibly related to argument 'DATABASES') - "
+                         "can't set immutable config"),
+    (["hz", "1", "maxmemory"], "ERR syntax error"),
+    (["maxmemory", "1", "maxmemory", "2"], "ERR CONFIG SET failed (possibly related to argument "
+                                           "'maxmemory') - duplicate parameter"),
+    (["hz", "-1"], "ERR CONFIG SET failed (possibly related to argument 'hz') - argument must "
+                   "be between 0 and 2147483647 inclusive"),
+    (["maxclients", "-1"], "ERR CONFIG SET failed (possibly related to argument 'maxclients') - "
+                           "argument must be between 1 and 4294967295 inclusive"),
+    (["appendfsync", "x"], "ERR CONFIG SET failed (possibly related to argument 'appendfsync') - "
+                           "argument(s) must be one of the following: everysec, always, no"),
+    (["dir", "/tmp"], "ERR CONFIG SET failed (possibly related to argument 'dir') - "
+                      "can't set protected config"),
+    (["databases", "2", "foo", "1"], "ERR CONFIG SET failed (possibly related to argument "
+                                     "'databases') - can't set immutable config"),
+])
+def test_set_errors(args: list[str], reply: str) -> None:
+    c = Conn()
+    assert c("config", "set", *args) == b"-" + reply.encode() + b"\r\n"
+
+
+def test_set_is_atomic() -> None:
+    c = Conn()
+    before = c.st.config
+    assert c("config", "set", "hz", "20", "maxmemory", "bad").startswith(b"-ERR")
+    assert c.st.config == before
+
+
+def test_set_values_and_units() -> None:
+    c = Conn()
+    for v, want in [("1k", 1000), ("1kb", 1024), ("1m", 10**6), ("1mb", 1 << 20),
+                    ("1g", 10**9), ("1GB", 1 << 30), ("", 0)]:
+        assert c("config", "set", "maxmemory", v) == b"+OK\r\n"
+        assert c.st.config["maxmemory"] == want
+    assert c("config", "set", "hz", "0", "maxmemory-clients", "10%") == b"+OK\r\n"
+    assert c("config", "get", "hz") == b"*2\r\n$2\r\nhz\r\n$1\r\n1\r\n"
+    assert c("config", "get", "maxmemory-clients").endswith(b"$3\r\n10%\r\n")
+    assert c("config", "set", "replica-priority", "1", "slave-priority", "2") == b"+OK\r\n"
+    assert c.st.config["replica-priority"] == 2
+
+
+def test_memtoull_and_notify() -> None:
+    assert memtoull("-1") is None and memtoull("1x") is None and memtoull("2b") == 2
+    assert notify_flags("KEA") == "AKE" and notify_flags("gxm") == "gxm"
+    assert notify_flags("Q") is None
+
+
+def test_defaults_print_like_redis() -> None:
+    p = PARAMS
+    assert format_value(p["client-output-buffer-limit"], p["client-output-buffer-limit"].default) \
+        == "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
+    assert format_value(p["unixsocketperm"], 0o700) == "700"
+    assert format_value(p["activerehashing"], True) == "yes"
+
+
+def test_resetstat_then_counts_itself() -> None:
+    c = Conn()
+    c("get", "a")
+    c("nosuch")
+    assert c("config", "resetstat") == b"+OK\r\n"
+    s = c.st.stats
+    assert s.keyspace_misses == 0 and s.total_error_replies == 0 and not s.errors
+    assert dict(s.commands.items()) == {"config|resetstat": (1, 0, 0)}
+
+
+def test_info_sections_and_formats() -> None:
+    c = Conn()
+    c("set", "a", "1")
+    c("get", "nokey")
+    c("nosuch")
+    text = c("info", "keyspace")
+    assert text == b"$44\r\n# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n\r\n"
+    assert c("info", "bogus") == b"$0\r\n\r\n"
+    full = c("info", "everything")
+    for head in (b"# Server", b"# Commandstats", b"# Latencystats", b"# Errorstats",
+                 b"# Keyspace"):
+        assert head in full
+    assert b"errorstat_ERR:count=1\r\n" in full
+    assert b"cmdstat_set:calls=1,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0" in full
+    assert b"keyspace_misses:1\r\n" in full
+    assert b"rdb_changes_since_last_save:1\r\n" in full
+    default = c("info")
+    assert b"# Commandstats" not in default and b"# Modules" in default
+    c("hello", "3")
+    assert c("info", "cluster") == b"=34\r\ntxt:# Cluster\r\ncluster_enabled:0\r\n\r\n"
+
+
+def test_time_uses_now() -> None:
+    assert Conn()("time") == b"*2\r\n$1\r\n5\r\n$1\r\n0\r\n"
+
+
+# -- config file ----------------------------------------------------------------------------------
+
+
+def test_split_args_quoting() -> None:
+    assert split_args('save ""') == ["save", ""]
+    assert split_args('a "b c\\n" \'x\'') == ["a", "b c\n", "x"]
+    assert split_args(r'requirepass "p\x41ss"') == ["requirepass", "pAss"]
+    assert split_args("requirepass 'it\\'s'") == ["requirepass", "it's"]
+    assert split_args('a "unterminated') is None
+    assert split_args('a "b"c') is None
+
+
+def test_options_to_text() -> None:
+    assert options_to_text(["--hz", "20", "--save", ""]) == 'hz "20"\nsave ""'
+
+
+def test_load_config_file_and_options(tmp_path: object) -> None:
+    from pathlib import Path
+
+    f = Path(str(tmp_path)) / "r.conf"
+    f.write_text("# comment\nHZ 20\nmaxmemory 1mb\nsave 900 1\nsave 300 10\n")
+    cfg = load_config(str(f), ["--requirepass", "foo", "--notify-keyspace-events", "KEA"])
+    assert cfg == {"hz": 20, "maxmemory": 1 << 20, "save": "900 1 300 10",
+                   "requirepass": "foo", "notify-keyspace-events": "AKE"}
+    st = new_server(0, **cfg)
+    assert st.config["hz"] == 20
+    with pytest.raises(ConfigError, match="Bad directive"):
+        load_config(None, ["--nosuch", "1"])
+    with pytest.raises(ConfigError, match="integer"):
+        load_config(None, ["--hz", "x"])
