@@ -1,0 +1,504 @@
+"""Render benchmark results (the JSON ``bench/run.py`` writes) as tables, a plot and Markdown.
+
+``python bench/report.py [results.json]`` rewrites ``docs/performance.md`` (and, with
+``--plot``, ``docs/performance-scaling.png``) from ``bench/results/latest.json`` or the file
+given. The targets are evaluated here, from the JSON alone, so the report can be regenerated
+without re-running the benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+SERVERS = ("redis", "redspec", "fakeredis")
+LABEL = {"redis": "redis-server", "redspec": "redspec", "fakeredis": "fakeredis"}
+
+#: (key, description, threshold) of each performance target.
+TARGETS = (
+    ("p16_vs_redis", "ops/s at -P 16 ≥ 0.5× redis-server (every command redspec serves)", 0.5),
+    ("p1_vs_redis", "ops/s at -P 1 ≥ 0.9× redis-server (every command redspec serves)", 0.9),
+    ("vs_fakeredis", "ops/s ≥ 25× fakeredis (every command redspec serves, -P 1 and -P 16)",
+     25.0),
+    ("memory", "memory per key ≤ 1.5× redis-server (at the largest key count)", 1.5),
+    ("flat", "flat cost 1k → 1M keys: GET/SET ops/s at -P 16 ≥ 0.8× and CPU µs/request "
+             "≤ 1.25× their 1k-key values", 0.8),
+)
+FLAT_CPU = 1.25
+
+
+# -- derived figures ----------------------------------------------------------------------------
+
+def _rows(data: dict[str, Any]) -> dict[tuple[str, int, str], dict[str, Any]]:
+    return {(r["command"], r["pipeline"], r["server"]): r for r in data.get("throughput", [])}
+
+
+def _tests(data: dict[str, Any]) -> list[str]:
+    seen: list[str] = []
+    for r in data.get("throughput", []):
+        if r["command"] not in seen:
+            seen.append(r["command"])
+    return seen
+
+
+def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float | None:
+    if not a or not b or not a.get("supported") or not b.get("supported"):
+        return None
+    if not a.get("rps") or not b.get("rps"):
+        return None
+    return float(a["rps"]) / float(b["rps"])
+
+
+def _paired(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float | None:
+    """Median of the per-round ratios (each pair measured back to back in one round)."""
+    if not a or not b:
+        return None
+    pairs = [x["rps"] / y["rps"] for x, y in zip(a.get("runs", []), b.get("runs", []), strict=False)
+             if "rps" in x and "rps" in y]
+    return statistics.median(pairs) if pairs else None
+
+
+def ratios(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """redspec/redis-server and redspec/fakeredis per (command, P): ratios of the medians, and
+    the median of the per-round ratios."""
+    rows = _rows(data)
+    out = []
+    for test in _tests(data):
+        for p in data["config"]["pipelines"]:
+            rs = rows.get((test, p, "redspec"))
+            rd = rows.get((test, p, "redis"))
+            fr = rows.get((test, p, "fakeredis"))
+            out.append({
+                "command": test, "pipeline": p,
+                "redspec_vs_redis": _ratio(rs, rd),
+                "redspec_vs_fakeredis": _ratio(rs, fr),
+                "redspec_vs_redis_paired": _paired(rs, rd) if _ratio(rs, rd) else None,
+                "redspec_vs_fakeredis_paired": _paired(rs, fr) if _ratio(rs, fr) else None,
+            })
+    return out
+
+
+def memory_per_key(data: dict[str, Any], server: str) -> dict[str, Any] | None:
+    """The memory row of ``server`` with the most keys."""
+    rows = [m for m in data.get("memory", []) if m["server"] == server]
+    return max(rows, key=lambda m: m["keys"]) if rows else None
+
+
+def evaluate_targets(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target with the measured value, ``met`` (True/False, None when not measurable)
+    and a one-line detail."""
+    rats = data.get("ratios") or ratios(data)
+    out = []
+    for key, desc, thr in TARGETS:
+        t: dict[str, Any] = {"name": key, "description": desc, "threshold": thr,
+                             "value": None, "met": None, "detail": ""}
+        if key in ("p16_vs_redis", "p1_vs_redis", "vs_fakeredis"):
+            field = "redspec_vs_fakeredis" if key == "vs_fakeredis" else "redspec_vs_redis"
+            ps = (1, 16) if key == "vs_fakeredis" else ((16,) if key == "p16_vs_redis" else (1,))
+            vals = [(r[field], r["command"], r["pipeline"]) for r in rats
+                    if r["pipeline"] in ps and r[field] is not None]
+            if vals:
+                worst = min(vals)
+                t["value"] = round(worst[0], 3)
+                t["met"] = worst[0] >= thr
+                cmds = sorted({c for _, c, _ in vals}, key=_tests(data).index)
+                t["detail"] = (f"worst {worst[1]} -P {worst[2]}: {worst[0]:.3g}×; "
+                               f"median {statistics.median(v for v, _, _ in vals):.3g}× over "
+                               f"{', '.join(cmds)}")
+            else:
+                t["detail"] = "no command measured on both servers"
+        elif key == "memory":
+            rs, rd = memory_per_key(data, "redspec"), memory_per_key(data, "redis")
+            if rs and rd and rd["bytes_per_key"] > 0:
+                v = rs["bytes_per_key"] / rd["bytes_per_key"]
+                t["value"], t["met"] = round(v, 3), v <= thr
+                t["detail"] = (f"{rs['bytes_per_key']:.0f} vs {rd['bytes_per_key']:.0f} bytes/key "
+                               f"at {rs['keys']:,} keys")
+        elif key == "flat":
+            low: tuple[float, str] | None = None
+            parts = []
+            ok = True
+            for cmd in ("GET", "SET"):
+                rows = sorted((r for r in data.get("scaling", []) if r["server"] == "redspec"
+                               and r["command"] == cmd and r.get("rps")), key=lambda r: r["keys"])
+                if len(rows) < 2:
+                    continue
+                lo, hi = rows[0], rows[-1]
+                rr = hi["rps"] / lo["rps"]
+                cr = hi["cpu_us_per_req"] / lo["cpu_us_per_req"]
+                ok = ok and rr >= thr and cr <= FLAT_CPU
+                parts.append(f"{cmd} {lo['keys']:,}→{hi['keys']:,}: ops/s ×{rr:.2f}, "
+                             f"µs/req ×{cr:.2f}")
+                if low is None or rr < low[0]:
+                    low = (rr, cmd)
+            if low is not None:
+                t["value"], t["met"] = round(low[0], 3), ok
+                t["detail"] = "; ".join(parts)
+        out.append(t)
+    return out
+
+
+# -- text output --------------------------------------------------------------------------------
+
+def _fmt_rps(r: dict[str, Any] | None) -> str:
+    if not r:
+        return "—"
+    if not r.get("supported") or not r.get("rps"):
+        return "n/a"
+    return f"{r['rps']:,.0f}"
+
+
+def _fmt(v: float | None, spec: str = ".2f", suffix: str = "") -> str:
+    return "—" if v is None else f"{v:{spec}}{suffix}"
+
+
+def _fmt_ratio(v: float | None) -> str:
+    return "n/a" if v is None else (f"{v:.2f}×" if v < 10 else f"{v:.0f}×")
+
+
+def _field(r: dict[str, Any] | None, k: str, spec: str = ".2f") -> str:
+    if not r or not r.get("supported") or r.get(k) is None:
+        return "n/a"
+    return f"{r[k]:{spec}}"
+
+
+def throughput_table(data: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    rows = _rows(data)
+    rats = {(r["command"], r["pipeline"]): r for r in (data.get("ratios") or ratios(data))}
+    servers = [s for s in SERVERS if s in data["config"]["servers"]]
+    head = (["command", "P"] + [f"{LABEL[s]} ops/s" for s in servers]
+            + ["redspec/redis", "redspec/fakeredis"])
+    body = []
+    for p in data["config"]["pipelines"]:
+        for test in _tests(data):
+            ra = rats.get((test, p), {})
+            body.append([test, str(p)] + [_fmt_rps(rows.get((test, p, s))) for s in servers]
+                        + [_fmt_ratio(ra.get("redspec_vs_redis")),
+                           _fmt_ratio(ra.get("redspec_vs_fakeredis"))])
+    return head, body
+
+
+def latency_table(data: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    rows = _rows(data)
+    servers = [s for s in SERVERS if s in data["config"]["servers"]]
+    head = (["command", "P"] + [f"{LABEL[s]} p50/p99 ms" for s in servers]
+            + [f"{LABEL[s]} CPU µs/req" for s in servers])
+    body = []
+    for p in data["config"]["pipelines"]:
+        for test in _tests(data):
+            rr = [rows.get((test, p, s)) for s in servers]
+            body.append([test, str(p)]
+                        + [("n/a" if not r or not r.get("rps") else
+                            f"{r['p50_ms']:.2f} / {r['p99_ms']:.2f}") for r in rr]
+                        + [_field(r, "cpu_us_per_req") for r in rr])
+    return head, body
+
+
+def memory_table(data: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    head = ["server", "keys", "RSS before MB", "RSS after MB", "bytes/key", "× redis-server",
+            "load keys/s"]
+    base = {m["keys"]: m["bytes_per_key"] for m in data.get("memory", []) if m["server"] == "redis"}
+    body = []
+    for m in sorted(data.get("memory", []), key=lambda m: (m["keys"], SERVERS.index(m["server"]))):
+        b = base.get(m["keys"])
+        if b is None and m["server"] == "fakeredis" and base:
+            b = base[max(base)]  # fakeredis is loaded with fewer keys: compare per key
+        body.append([LABEL[m["server"]], f"{m['keys']:,}", f"{m['rss_before'] / 1e6:.1f}",
+                     f"{m['rss_after'] / 1e6:.1f}", f"{m['bytes_per_key']:.1f}",
+                     _fmt_ratio(m["bytes_per_key"] / b if b else None),
+                     f"{m['load_keys_per_s']:,}"])
+    return head, body
+
+
+def scaling_table(data: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    head = ["command", "keys", "redis-server ops/s", "redspec ops/s", "redspec/redis",
+            "redis-server CPU µs/req", "redspec CPU µs/req"]
+    by = {(r["command"], r["keys"], r["server"]): r for r in data.get("scaling", [])}
+    keys = sorted({r["keys"] for r in data.get("scaling", [])})
+    body = []
+    for cmd in ("GET", "SET"):
+        for k in keys:
+            rd, rs = by.get((cmd, k, "redis")), by.get((cmd, k, "redspec"))
+            ratio = (rs["rps"] / rd["rps"]) if rd and rs and rd.get("rps") and rs.get("rps") \
+                else None
+            body.append([cmd, f"{k:,}",
+                         _fmt(rd.get("rps") if rd else None, ",.0f"),
+                         _fmt(rs.get("rps") if rs else None, ",.0f"),
+                         _fmt_ratio(ratio),
+                         _fmt(rd.get("cpu_us_per_req") if rd else None),
+                         _fmt(rs.get("cpu_us_per_req") if rs else None)])
+    return head, body
+
+
+def targets_table(data: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    head = ["target", "value", "met", "detail"]
+    body = []
+    for t in data.get("targets") or evaluate_targets(data):
+        met = {True: "met", False: "NOT met", None: "not measured"}[t["met"]]
+        val = "—" if t["value"] is None else f"{t['value']:.3g}×"
+        body.append([t["description"], val, met, t["detail"]])
+    return head, body
+
+
+def _plain(head: list[str], body: list[list[str]]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=False)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in body:
+        lines.append("  ".join(c.rjust(w) if i else c.ljust(w)
+                               for i, (c, w) in enumerate(zip(row, widths, strict=False))))
+    return "\n".join(lines)
+
+
+SECTIONS = (("Throughput (redis-benchmark -c 50; medians over rounds)", throughput_table),
+            ("Latency and server CPU per request (medians over rounds)", latency_table),
+            ("Memory per key", memory_table),
+            ("Scaling: GET/SET at -P 16 over K preloaded keys (-r K)", scaling_table),
+            ("Targets", targets_table))
+
+
+def render_text(data: dict[str, Any]) -> str:
+    out = []
+    for title, fn in SECTIONS:
+        head, body = fn(data)
+        if body:
+            out.append(f"\n{title}\n{_plain(head, body)}")
+    return "\n".join(out)
+
+
+def render_rich(data: dict[str, Any], console: Any) -> None:
+    from rich.table import Table
+
+    for title, fn in SECTIONS:
+        head, body = fn(data)
+        if not body:
+            continue
+        table = Table(title=title, title_justify="left")
+        for i, h in enumerate(head):
+            table.add_column(h, justify="left" if i == 0 or title == "Targets" else "right")
+        for row in body:
+            table.add_row(*row)
+        console.print(table)
+
+
+# -- plot ---------------------------------------------------------------------------------------
+
+def _short(n: int) -> str:
+    for div, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if n >= div and n % div == 0:
+            return f"{n // div}{suffix}"
+    return str(n)
+
+
+def plot_scaling(data: dict[str, Any], path: Path) -> None:
+    """ops/s and CPU µs/request against key count, GET and SET, per server (log x axis)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    colors = {"redis": "#d62728", "redspec": "#1f77b4"}
+    styles = {"GET": "-o", "SET": "--s"}
+    for server in ("redis", "redspec"):
+        for cmd in ("GET", "SET"):
+            rows = sorted((r for r in data.get("scaling", []) if r["server"] == server
+                           and r["command"] == cmd and r.get("rps")), key=lambda r: r["keys"])
+            if not rows:
+                continue
+            ks = [r["keys"] for r in rows]
+            label = f"{LABEL[server]} {cmd}"
+            axes[0].plot(ks, [r["rps"] for r in rows], styles[cmd], color=colors[server],
+                         label=label)
+            axes[1].plot(ks, [r["cpu_us_per_req"] for r in rows], styles[cmd],
+                         color=colors[server], label=label)
+    axes[0].set_title("throughput at -P 16 (ops/s, log scale)")
+    axes[0].set_yscale("log")
+    axes[1].set_title("server CPU per request (µs, log scale)")
+    axes[1].set_yscale("log")
+    ks = sorted({r["keys"] for r in data.get("scaling", [])})
+    for ax in axes:
+        ax.set_xscale("log")
+        ax.set_xticks(ks, [_short(k) for k in ks])
+        ax.minorticks_off()
+        ax.set_xlabel("keys in the database")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"Scaling with key count — {data['timestamp']} ({data['mode']} run, "
+                 f"{data['environment'].get('nproc')} cores)", fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+# -- markdown -----------------------------------------------------------------------------------
+
+def _md(head: list[str], body: list[list[str]], left: int = 1) -> str:
+    """A Markdown table; the first ``left`` columns are text, the rest numbers."""
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join("---" if i < left else "--:" for i in range(len(head))) + "|"]
+    for row in body:
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+    return "\n".join(lines)
+
+
+def _ratio_md(data: dict[str, Any]) -> str:
+    rats = data.get("ratios") or ratios(data)
+    head = ["command", "redspec/redis -P 1", "redspec/redis -P 16",
+            "redspec/fakeredis -P 1", "redspec/fakeredis -P 16"]
+    by = {(r["command"], r["pipeline"]): r for r in rats}
+    body = []
+    for test in _tests(data):
+        a, b = by.get((test, 1), {}), by.get((test, 16), {})
+        body.append([test, _fmt_ratio(a.get("redspec_vs_redis")),
+                     _fmt_ratio(b.get("redspec_vs_redis")),
+                     _fmt_ratio(a.get("redspec_vs_fakeredis")),
+                     _fmt_ratio(b.get("redspec_vs_fakeredis"))])
+    return _md(head, body)
+
+
+def _per_pipeline_md(data: dict[str, Any], p: int) -> str:
+    rows = _rows(data)
+    servers = [s for s in SERVERS if s in data["config"]["servers"]]
+    head = (["command"] + [f"{LABEL[s]} ops/s" for s in servers]
+            + [f"{LABEL[s]} p50 / p99 ms" for s in servers]
+            + [f"{LABEL[s]} CPU µs/req" for s in servers])
+    body = []
+    for test in _tests(data):
+        rr = [rows.get((test, p, s)) for s in servers]
+        body.append([test] + [_fmt_rps(r) for r in rr]
+                    + [("n/a" if not r or not r.get("rps") else
+                        f"{r['p50_ms']:.2f} / {r['p99_ms']:.2f}") for r in rr]
+                    + [_field(r, "cpu_us_per_req") for r in rr])
+    return _md(head, body)
+
+
+def _unsupported_md(data: dict[str, Any]) -> str:
+    seen: dict[tuple[str, str], str] = {}
+    for r in data.get("throughput", []):
+        if not r.get("supported"):
+            seen.setdefault((r["server"], r["command"]), r.get("reason") or "?")
+    if not seen:
+        return ""
+    lines = ["Commands reported as n/a (the server answered the probe, or the benchmark, with "
+             "an error):", ""]
+    for (server, cmd), why in seen.items():
+        lines.append(f"- {LABEL[server]} {cmd}: `{why.strip()[:120]}`")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(data: dict[str, Any]) -> str:
+    env = data.get("environment", {})
+    cfg = data["config"]
+    fr_mem = memory_per_key(data, "fakeredis")
+    la0 = env.get("loadavg_start") or [0, 0, 0]
+    la1 = env.get("loadavg_end") or [0, 0, 0]
+    parts = [
+        "# Performance",
+        "",
+        "<!-- Generated by bench/report.py from bench/results/latest.json: do not edit by hand."
+        " Re-run `make bench` (or `.venv/bin/python bench/report.py`) to regenerate. -->",
+        "",
+        "redspec's reference server measured side by side with **redis-server** (the ground "
+        "truth, C) and **fakeredis** (a pure-Python Redis, the nearest thing to what redspec "
+        "is) on the same machine, in the same run, with the same client (`redis-benchmark`).",
+        "",
+        f"Run {data['timestamp']} ({data['mode']}, {cfg['rounds']} "
+        f"round{'s' if cfg['rounds'] != 1 else ''}, "
+        f"{data.get('duration_s', '?')} s) at commit `{env.get('git_commit', '?')}` on "
+        f"{env.get('nproc')} cores, {env.get('redis_server', '?').split(' sha')[0]}, fakeredis "
+        f"{env.get('fakeredis')}, Python {env.get('python')} (uvloop "
+        f"{'on' if env.get('uvloop') else 'off'}, hiredis "
+        f"{'installed' if env.get('hiredis') else 'absent'}). "
+        f"Load average {la0[0]:.2f} at the start, {la1[0]:.2f} at the end.",
+        "",
+    ]
+    if data.get("notes"):
+        parts += [f"> {n}" for n in data["notes"]] + [""]
+    parts += [
+        "## Targets",
+        "",
+        _md(*targets_table(data), left=4),
+        "",
+        "## Ratios (ops/s, ratio of the medians)",
+        "",
+        _ratio_md(data),
+        "",
+    ]
+    for p in cfg["pipelines"]:
+        parts += [f"## Throughput at -P {p}", "", _per_pipeline_md(data, p), ""]
+    unsupported = _unsupported_md(data)
+    if unsupported:
+        parts += [unsupported]
+    if data.get("memory"):
+        parts += ["## Memory per key", "",
+                  "RSS of a fresh server before and after loading N keys `key:%012d` → a "
+                  "10-byte value, (after − before) / N.", "", _md(*memory_table(data)), ""]
+        if fr_mem and fr_mem.get("note"):
+            parts += [f"fakeredis: {fr_mem['note']}.", ""]
+    if data.get("scaling"):
+        parts += ["## Scaling with key count", "",
+                  "GET and SET at -P 16, `-r K -d 10`, over K preloaded keys; a fresh server "
+                  "per K.", "", _md(*scaling_table(data)), "",
+                  "![GET/SET ops/s and CPU µs/request against key count]"
+                  "(performance-scaling.png)", ""]
+    parts += [
+        "## Method",
+        "",
+        f"- `redis-benchmark -c {cfg['clients']} -P {{1,16}} -t <test> --csv`, one test per "
+        "invocation. `-n` is calibrated once per (command, P, server) so that one run lasts "
+        f"about {cfg['target_seconds']} s, then fixed for every round. The servers are "
+        "interleaved (redis-server, redspec, fakeredis, redis-server, …) so that background "
+        "load hits all of them alike; each figure is the median over the rounds.",
+        "- Ratios compare medians from the same run. Each raw run (ops/s, latencies, CPU) is "
+        "in the JSON.",
+        "- Server CPU µs/request: utime + stime of the server process (all threads) from "
+        "`/proc/PID/stat` before and after the run, divided by `-n`. Clock-tick resolution "
+        "(10 ms) is well under 1 % of a run.",
+        "- A command is n/a for a server that answers it with an error (redspec serves only "
+        "strings and the keyspace so far; lists, sets, hashes and sorted sets come later).",
+        "- fakeredis runs as `fakeredis.TcpFakeServer` (thread per connection) in its own "
+        "process (`bench/fakeredis_server.py`, listen backlog raised from 5 to 511 so that 50 "
+        "clients can connect at once).",
+        "- `redis-benchmark` runs on the same 2 cores as the server it measures, and other "
+        "work on the machine (other helpers' test suites during this run) adds noise: compare "
+        "ratios, not absolute numbers, and prefer a quiet machine for absolute figures.",
+        "",
+        "Run it: `make bench` (full, ~10 min), `.venv/bin/python bench/run.py --quick` "
+        "(< 2 min, writes `bench/results/latest-quick.json`, leaves this page alone), "
+        "`bench/micro.sh` (pytest-benchmark micro-suite of the spec's hot transitions). "
+        "Regenerate this page from the JSON: `.venv/bin/python bench/report.py`.",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Render docs/performance.md from benchmark JSON.")
+    ap.add_argument("results", nargs="?", default=str(BENCH_DIR / "results" / "latest.json"))
+    ap.add_argument("-o", "--output", default=str(REPO / "docs" / "performance.md"))
+    ap.add_argument("--plot", action="store_true", help="also redraw docs/performance-scaling.png")
+    ap.add_argument("--text", action="store_true", help="print the plain-text tables instead")
+    args = ap.parse_args(argv)
+    data = json.loads(Path(args.results).read_text())
+    data["ratios"] = ratios(data)
+    data["targets"] = evaluate_targets(data)
+    if args.text:
+        print(render_text(data))
+        return 0
+    Path(args.output).write_text(render_markdown(data))
+    if args.plot and data.get("scaling"):
+        plot_scaling(data, REPO / "docs" / "performance-scaling.png")
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
