@@ -14,6 +14,7 @@ that do are listed in :data:`EFFECTIVE` (see docs/mechanisms/dispatch.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -30,6 +31,7 @@ __all__ = [
     "format_value",
     "set_value",
     "glob_match",
+    "glob_matcher",
     "memtoull",
 ]
 
@@ -661,9 +663,13 @@ def validate(p: Param, value: Any) -> str | None:
 
 def glob_match(pattern: str, s: str, nocase: bool = True) -> bool:
     """``stringmatch`` (see :mod:`spec.glob`) over text, case-insensitive by default as CONFIG
-    GET and COMMAND LIST use it."""
-    from .glob import stringmatch
+    GET and COMMAND LIST use it. Use :func:`glob_matcher` to match many strings."""
+    return glob_matcher(pattern, nocase)(s)
 
-    enc = "utf-8"
-    return stringmatch(pattern.encode(enc, "surrogateescape"), s.encode(enc, "surrogateescape"),
-                       nocase)
+
+def glob_matcher(pattern: str, nocase: bool = True) -> Callable[[str], bool]:
+    """The pattern compiled once: a predicate over text."""
+    from .glob import compile_glob
+
+    g = compile_glob(pattern.encode("utf-8", "surrogateescape"), nocase)
+    return lambda s: g.match(s.encode("utf-8", "surrogateescape"))

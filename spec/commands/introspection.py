@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import glob_match
+from ..config import glob_matcher
 from ..reply import Err, Map, RSet, Status
 from ..step import Step
 from ..table import CommandSpec
@@ -145,8 +145,8 @@ def command_list(s: Step, argv: list[bytes]) -> Any:
         cat = "@" + arg.decode("utf-8", "surrogateescape").lower()
         return [c.name.encode() for c in _every_name() if cat in c.acl_categories]
     if kind == b"pattern":
-        pat = arg.decode("utf-8", "surrogateescape")
-        return [c.name.encode() for c in _every_name() if glob_match(pat, c.name)]
+        match = glob_matcher(arg.decode("utf-8", "surrogateescape"))
+        return [c.name.encode() for c in _every_name() if match(c.name)]
     return Err("ERR syntax error")
 
 

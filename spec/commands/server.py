@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import PARAMS, format_value, glob_match, lookup_param, set_value, validate
+from ..config import PARAMS, format_value, glob_matcher, lookup_param, set_value, validate
 from ..info import info_text, select_sections
 from ..reply import OK, Err, Map, Status, Verbatim
 from ..state import Stats
@@ -105,10 +105,11 @@ def config_get(s: Step, argv: list[bytes]) -> Any:
             if hit is not None and hit[0] not in found:
                 found[hit[0]] = (pat, hit[1])
             continue
+        match = glob_matcher(pat)
         for reg, p in names:
             if p.hidden or reg in found:
                 continue
-            if glob_match(pat, reg):
+            if match(reg):
                 found[reg] = (reg, p)
     cfg = s.config
     return Map((name.encode("utf-8", "surrogateescape"),

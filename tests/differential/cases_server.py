@@ -1,0 +1,215 @@
+"""Differential cases for dispatch and the introspection/admin commands: COMMAND INFO of every
+served command (generated from the served table, so it grows as commands land), COMMAND
+GETKEYS variants, CONFIG GET/SET round trips and errors, unknown command / subcommand / arity
+errors, INFO.
+
+INFO: the ``# Keyspace`` section is compared byte for byte; the other sections only by their
+field names (normaliser ``"info"``), because their values describe the process (pids, memory,
+CPU, timings). Cases that change the configuration put it back, since CONFIG SET outlives
+the FLUSHALL between cases. Replies whose order Redis takes from a hash table (CONFIG GET of
+several parameters) are compared sorted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redspec.spec.dispatch import TABLE
+
+CASES: list[tuple[str, list[list[Any]]]] = []
+NONDETERMINISTIC: dict[str, Any] = {}
+
+
+def case(name: str, *steps: list[Any], nondet: Any = None) -> None:
+    CASES.append((name, list(steps)))
+    if nondet is not None:
+        NONDETERMINISTIC[name] = nondet
+
+
+# -- COMMAND INFO of every served command (generated) ---------------------------------------------
+
+for _name, _cmd in TABLE.items():
+    if _cmd.subcommands:
+        # A container lists only its served subcommands; compare each subcommand by full name.
+        for _sub in _cmd.subcommands.values():
+            case(f"command info {_sub.name}", ["COMMAND", "INFO", _sub.name])
+    else:
+        case(f"command info {_name.decode()}", ["COMMAND", "INFO", _name.decode()])
+
+case("command info unknown and mixed case",
+     ["COMMAND", "INFO", "nosuch"], ["COMMAND", "INFO", "GET", "nosuch", "Set"],
+     ["COMMAND", "INFO", "config|nosuch"], ["COMMAND", "INFO", "a|b|c"],
+     ["COMMAND", "INFO", "CONFIG|GET"])
+
+# -- COMMAND subcommands -----------------------------------------------------------------------
+
+case("command help", ["COMMAND", "HELP"], ["command", "help", "extra"])
+case("command unknown subcommand", ["COMMAND", "FOO"], ["command", "foo", "bar"])
+case("command count arity", ["COMMAND", "COUNT", "x"])
+case("command list syntax",
+     ["COMMAND", "LIST", "foo"], ["COMMAND", "LIST", "FILTERBY", "bar", "x"],
+     ["COMMAND", "LIST", "FILTERBY", "MODULE", "nosuch"],
+     ["COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuchcat"],
+     ["COMMAND", "LIST", "FILTERBY", "PATTERN", "nomatch*"])
+case("command docs unknown", ["COMMAND", "DOCS", "nosuch"], ["COMMAND", "DOCS", "a|b"])
+case("command getkeys simple",
+     ["COMMAND", "GETKEYS", "GET", "a"], ["COMMAND", "GETKEYS", "set", "k", "v"],
+     ["COMMAND", "GETKEYS", "set", "k", "v", "EX", "10", "GET"],
+     ["COMMAND", "GETKEYS", "del", "a", "b", "a"], ["COMMAND", "GETKEYS", "exists", "x"])
+case("command getkeys errors",
+     ["COMMAND", "GETKEYS"], ["COMMAND", "GETKEYS", "get"],
+     ["COMMAND", "GETKEYS", "nosuch", "a"], ["COMMAND", "GETKEYS", "ping", "a"],
+     ["COMMAND", "GETKEYS", "echo", "a"], ["COMMAND", "GETKEYS", "get", "a", "b"],
+     ["COMMAND", "GETKEYS", "set", "a"], ["COMMAND", "GETKEYS", "config", "get", "x"],
+     ["COMMAND", "GETKEYS", "config"], ["COMMAND", "GETKEYS", "config", "nosuch"])
+case("command getkeysandflags",
+     ["COMMAND", "GETKEYSANDFLAGS", "set", "a", "b"],
+     ["COMMAND", "GETKEYSANDFLAGS", "set", "a", "b", "get"],
+     ["COMMAND", "GETKEYSANDFLAGS", "get", "a"],
+     ["COMMAND", "GETKEYSANDFLAGS", "del", "a", "b"],
+     ["COMMAND", "GETKEYSANDFLAGS", "ping", "a"])
+
+# -- dispatch errors --------------------------------------------------------------------------
+
+case("unknown command", ["foo"], ["foo", "a", "b"], ["FOO", ""])
+case("unknown command long args",
+     ["nosuchcmd", "a" * 100, "b" * 100, "c" * 100],
+     ["n" * 200, "x"],
+     ["nosuch", *["abcdefghij" * 3] * 10])
+case("unknown command nul bytes", [b"fo\x00o", b"a\x00b", b"c"], [b"\x00"])
+case("unknown command crlf in args", ["nosuch", "a\r\nb"])
+case("unknown subcommand",
+     ["CONFIG", "FOO"], ["config", "foo", "bar"], ["config", "f" * 200],
+     ["Config", b"x\x00y"])
+case("container arity", ["CLIENT"], ["CONFIG"])
+case("subcommand arity",
+     ["config", "get"], ["config", "set", "hz"], ["config", "resetstat", "x"],
+     ["config", "help", "x"], ["command", "getkeys"])
+case("command arity",
+     ["get"], ["get", "a", "b"], ["set", "a"], ["select"], ["echo"], ["echo", "a", "b"])
+case("mixed case names", ["GeT", "a"], ["sEt", "a", "1"], ["gEt", "a"], ["cOmMaNd", "InFo", "gEt"])
+
+# -- CONFIG ----------------------------------------------------------------------------------
+
+case("config help", ["CONFIG", "HELP"])
+case("config get one",
+     ["CONFIG", "GET", "hz"], ["CONFIG", "GET", "MAXMEMORY"], ["config", "get", "nosuch"],
+     ["config", "get", "slaveof"], ["config", "get", "maxmemory-policy"],
+     ["config", "get", "client-output-buffer-limit"], ["config", "get", "notify-keyspace-events"],
+     ["config", "get", "rdb-key-save-delay"], ["config", "get", "*key-save*"],
+     ["config", "get", "databases"], ["config", "get", "oom-score-adj-values"],
+     ["config", "get", "latency-tracking-info-percentiles"], ["config", "get", "unixsocketperm"])
+case("config get same twice", ["config", "get", "maxmemory", "MAXMEMORY"],
+     ["config", "get", "hz", "h?"])
+for _pat in (["*max-*-entries*"], ["maxmemory*"], ["*slave*"], ["lazyfree-*"],
+             ["hz", "maxmemory", "timeout"], ["[ht]z"], ["*-max-*"], ["tls-*"],
+             ["*max*", "hz", "*lazy*"]):
+    case(f"config get patterns {' '.join(_pat)}", ["config", "get", *_pat], nondet="sort")
+# (CONFIG GET * itself differs in the parameters that describe the instance: port, dir,
+# pidfile, daemonize, save, bind.)
+case("config set round trip",
+     ["config", "set", "hz", "20"], ["config", "get", "hz"],
+     ["config", "set", "hz", "0"], ["config", "get", "hz"],
+     ["config", "set", "hz", "100000"], ["config", "get", "hz"],
+     ["config", "set", "hz", "10"], ["config", "get", "hz"])
+case("config set memory units",
+     ["config", "set", "maxmemory", "1k"], ["config", "get", "maxmemory"],
+     ["config", "set", "maxmemory", "1kb"], ["config", "get", "maxmemory"],
+     ["config", "set", "maxmemory", "1m"], ["config", "get", "maxmemory"],
+     ["config", "set", "maxmemory", "1MB"], ["config", "get", "maxmemory"],
+     ["config", "set", "maxmemory", "1g"], ["config", "get", "maxmemory"],
+     ["config", "set", "maxmemory", "1gb"], ["config", "get", "maxmemory"],
+     ["config", "set", "maxmemory", "18446744073709551615"], ["config", "get", "maxmemory"],
+     ["config", "set", "maxmemory", "1x"], ["config", "set", "maxmemory", "-1"],
+     ["config", "set", "maxmemory", "0"], ["config", "get", "maxmemory"])
+case("config set multi atomic",
+     ["config", "set", "maxmemory", "1k", "hz", "2"], ["config", "get", "maxmemory"],
+     ["config", "get", "hz"],
+     ["config", "set", "hz", "30", "maxmemory", "bad"], ["config", "get", "hz"],
+     ["config", "set", "maxmemory", "0", "hz", "10"])
+case("config set errors",
+     ["config", "set", "foo", "1"], ["config", "set", "hz", "1", "maxmemory"],
+     ["config", "set", "databases", "3"], ["config", "set", "DATABASES", "3"],
+     ["config", "set", "foo", "1", "databases", "2"], ["config", "set", "databases", "2", "foo", "1"],
+     ["config", "set", "maxmemory", "1", "maxmemory", "2"],
+     ["config", "set", "maxmemory", "1", "MAXMEMORY", "2"],
+     ["config", "set", "hz", "abc"], ["config", "set", "hz", "-1"],
+     ["config", "set", "hz", "99999999999"], ["config", "set", "maxclients", "-1"],
+     ["config", "set", "list-max-listpack-size", "99999999999"],
+     ["config", "set", "proto-max-bulk-len", "18446744073709551615"],
+     ["config", "set", "proto-max-bulk-len", "1"],
+     ["config", "set", "dir", "/tmp"], ["config", "set", "dbfilename", "x"],
+     ["config", "set", "rdb-key-save-delay", "x"])
+case("config set enums",
+     ["config", "set", "appendfsync", "foo"], ["config", "set", "maxmemory-policy", "FOO"],
+     ["config", "set", "maxmemory-policy", "ALLKEYS-LRU"], ["config", "get", "maxmemory-policy"],
+     ["config", "set", "maxmemory-policy", "noeviction"], ["config", "set", "loglevel", "x"],
+     ["config", "set", "appendfsync", "always no"])
+case("config set booleans",
+     ["config", "set", "lazyfree-lazy-user-del", "maybe"],
+     ["config", "set", "lazyfree-lazy-user-del", "YES"],
+     ["config", "get", "lazyfree-lazy-user-del"],
+     ["config", "set", "lazyfree-lazy-user-del", "no"],
+     ["config", "set", "activedefrag", "yes"], ["config", "set", "activedefrag", "no"])
+case("config set percent",
+     ["config", "set", "maxmemory-clients", "10%"], ["config", "get", "maxmemory-clients"],
+     ["config", "set", "maxmemory-clients", "-5"], ["config", "set", "maxmemory-clients", "101%"],
+     ["config", "set", "maxmemory-clients", "1mb"], ["config", "get", "maxmemory-clients"],
+     ["config", "set", "maxmemory-clients", "0"])
+case("config set aliases",
+     ["config", "set", "replica-priority", "1", "slave-priority", "2"],
+     ["config", "get", "replica-priority"], ["config", "get", "slave-priority"],
+     ["config", "set", "slave-priority", "100"], ["config", "set", "slaveof", "no", "one"],
+     ["config", "set", "replicaof", "no one"])
+case("config set notify-keyspace-events",
+     ["config", "set", "notify-keyspace-events", "KEA"],
+     ["config", "get", "notify-keyspace-events"],
+     ["config", "set", "notify-keyspace-events", "gxm$"],
+     ["config", "get", "notify-keyspace-events"],
+     ["config", "set", "notify-keyspace-events", "Q"],
+     ["config", "set", "notify-keyspace-events", "Kn"],
+     ["config", "get", "notify-keyspace-events"],
+     ["config", "set", "notify-keyspace-events", ""])
+case("config set special",
+     ["config", "set", "save", "a b"], ["config", "set", "save", "100"],
+     ["config", "set", "oom-score-adj-values", "1 2 x"],
+     ["config", "set", "oom-score-adj-values", "1 2"],
+     ["config", "set", "client-output-buffer-limit", "normal 1 2"],
+     ["config", "set", "client-output-buffer-limit", "master 1 2 3"],
+     ["config", "set", "client-output-buffer-limit", "normal 1mb 2 3"],
+     ["config", "get", "client-output-buffer-limit"],
+     ["config", "set", "client-output-buffer-limit", "normal 0 0 0"],
+     ["config", "set", "latency-tracking-info-percentiles", "50 99.50 100"],
+     ["config", "get", "latency-tracking-info-percentiles"],
+     ["config", "set", "latency-tracking-info-percentiles", "101"],
+     ["config", "set", "latency-tracking-info-percentiles", "x"],
+     ["config", "set", "latency-tracking-info-percentiles", "50 99 99.9"])
+case("config set strings",
+     ["config", "set", "cluster-announce-hostname", "a_b"],
+     ["config", "set", "proc-title-template", ""],
+     ["config", "set", "proc-title-template", "{nosuch}"],
+     ["config", "set", "ignore-warnings", "x y"], ["config", "get", "ignore-warnings"],
+     ["config", "set", "ignore-warnings", ""])
+case("config resetstat", ["config", "resetstat"], ["CONFIG", "RESETSTAT", "x"])
+case("requirepass gate",
+     ["@2", "ping"], ["@3", "ping"],
+     ["config", "set", "requirepass", "sekret"],
+     ["@3", "get", "a"],
+     ["@2", "get", "a"], ["@2", "nosuch"], ["@2", "config"], ["@2", "auth", "sekret"],
+     ["@2", "get", "a"],
+     ["get", "a"],
+     ["config", "set", "requirepass", ""])
+
+# -- INFO ------------------------------------------------------------------------------------
+
+case("info keyspace",
+     ["info", "keyspace"], ["set", "a", "1"], ["set", "b", "2"], ["info", "keyspace"],
+     ["select", "3"], ["set", "c", "3"], ["INFO", "KEYSPACE"], ["del", "c"],
+     ["info", "keyspace"])
+case("info unknown section", ["info", "bogus"], ["info", "bogus", "nosuch"])
+case("info sections field names",
+     ["info", "server"], ["info", "clients"], ["info", "memory"], ["info", "persistence"],
+     ["info", "stats"], ["info", "replication"], ["info", "cpu"], ["info", "cluster"],
+     ["info", "modules"], ["info", "server", "cluster"],
+     nondet="info")
+case("time arity", ["time", "x"])
