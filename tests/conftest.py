@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -92,12 +92,14 @@ class ServerProcess:
         return Target(self.name, "127.0.0.1", self.port, restart=self.restart, alive=self.alive)
 
 
-def _start(name: str, make_argv: object, workdir: Path) -> ServerProcess:
+def start_server(
+    name: str, make_argv: Callable[[int], list[str]], workdir: Path
+) -> ServerProcess:
     """Start a server on a free port, retrying if another process grabbed the port first."""
     last: Exception | None = None
     for _ in range(5):
         port = free_port()
-        sp = ServerProcess(name, make_argv(port), port, workdir)  # type: ignore[operator]
+        sp = ServerProcess(name, make_argv(port), port, workdir)
         try:
             sp.start()
             return sp
@@ -132,7 +134,7 @@ def redis_server(server_workdir: Path) -> Iterator[ServerProcess]:
         if IN_CI:
             pytest.fail(f"{problem} (required in CI)", pytrace=False)
         pytest.skip(f"{problem}: differential tests need the real server")
-    sp = _start(
+    sp = start_server(
         "redis",
         lambda p: ["redis-server", "--port", str(p), "--bind", "127.0.0.1", "--save", "",
                    "--appendonly", "no", "--daemonize", "no", "--dir", str(server_workdir)],
@@ -152,7 +154,7 @@ def _redspec_argv(port: int) -> list[str]:
 @pytest.fixture(scope="session")
 def redspec_server(server_workdir: Path) -> Iterator[ServerProcess]:
     """The redspec reference server on a free port (the system under test)."""
-    sp = _start("redspec", _redspec_argv, server_workdir)
+    sp = start_server("redspec", _redspec_argv, server_workdir)
     yield sp
     sp.stop()
 

@@ -59,7 +59,7 @@ def test_redis_py(clean: int, protocol: int) -> None:
         assert out[:200] == [True] * 200
         assert out[200:] == [str(i).encode() for i in range(200)]
         with pytest.raises(redis.ResponseError, match="wrong number of arguments"):
-            r.execute_command("GET")
+            r.execute_command("GET")  # type: ignore[no-untyped-call]
     finally:
         r.close()
 

@@ -17,7 +17,7 @@ What a replay records, per connection, is every frame received, in order, each a
 the step that was last sent when it was read, plus the reply to a final ``PING`` sentinel (shows
 the connection's end state) and ``<closed>`` when the server closed the connection. Steps that
 produce no reply (CLIENT REPLY OFF, a blocked command) are detected by a quiet timeout
-(``REDSPEC_DIFF_SILENT`` seconds, default 1.0).
+(``REDSPEC_DIFF_SILENT`` seconds, default 2.0).
 
 ``RAW_CASES`` are raw byte strings written on a fresh connection; everything received until the
 server closes the connection or is quiet for 200 ms is compared.
@@ -46,8 +46,8 @@ from tests.differential.rawclient import encode_command
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
-SILENT = float(os.environ.get("REDSPEC_DIFF_SILENT", "1.0"))
-RAW_QUIET = 0.2
+SILENT = float(os.environ.get("REDSPEC_DIFF_SILENT", "2.0"))
+RAW_QUIET = float(os.environ.get("REDSPEC_DIFF_RAW_QUIET", "0.2"))
 SHORT_SPLIT = 512  # runs up to this many bytes are split at every byte boundary
 MODES = ("single", "pipeline", "split")
 CLOSED = b"<closed>"
@@ -153,6 +153,7 @@ class Conn:
         self.buf = b""
         self.closed = False
         self.pending: list[bytes] = []
+        self.received = 0
 
     def close(self) -> None:
         try:
@@ -193,6 +194,7 @@ class Conn:
                 self.buf = b""
             self._eof()
             return True
+        self.received += len(data)
         self.buf += data
         frames, self.buf = parse_all(self.buf)
         self.pending.extend(frames)
@@ -215,8 +217,19 @@ class Conn:
         out, self.pending = self.pending, []
         return out
 
-    def read_quiet(self, quiet: float) -> list[bytes]:
-        """Read until the server closes the connection or is quiet for ``quiet`` seconds."""
+    def read_quiet(
+        self, quiet: float, expect_bytes: int = 0, expect_close: bool = False
+    ) -> list[bytes]:
+        """Read until the server closes the connection or is quiet for ``quiet`` seconds.
+
+        With an expectation (what the reference server sent), first wait up to ``SILENT``
+        seconds for that much output / the close, so a slow server is not cut short.
+        """
+        deadline = time.monotonic() + SILENT
+        while (self.received < expect_bytes or expect_close) and not self.closed:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._recv(left):
+                break
         while self._recv(quiet):
             pass
         out, self.pending = self.pending, []
@@ -469,19 +482,28 @@ def _is_sentinel_reply(frame: bytes) -> bool:
     )
 
 
-def replay_raw(target: Target, case: RawCase, split: bool) -> list[bytes]:
-    """Write raw bytes on a fresh connection; return everything received until close/quiet."""
+def replay_raw(
+    target: Target, case: RawCase, split: bool, expect: list[bytes] | None = None
+) -> list[bytes]:
+    """Write raw bytes on a fresh connection; return everything received until close/quiet.
+
+    ``expect`` is the reference server's result: wait (patiently) for as much output.
+    """
     target.reset(settle_clients=False)
     c = Conn(target.host, target.port)
+    rng = random.Random(case.id)
     try:
         for k, chunk in enumerate(case.chunks):
             if k:
                 time.sleep(0.02)  # separate chunks arrive in separate reads
             if split:
-                _send_chunks(c, [chunk[i : i + 1] for i in range(len(chunk))])
+                _send_chunks(c, default_chunks(chunk, rng))
             else:
                 c.send(chunk)
-        return c.read_quiet(RAW_QUIET)
+        if expect is None:
+            return c.read_quiet(RAW_QUIET)
+        n = sum(len(f) for f in expect if f != CLOSED)
+        return c.read_quiet(RAW_QUIET, n, CLOSED in expect)
     finally:
         c.close()
 

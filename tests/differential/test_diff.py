@@ -49,7 +49,7 @@ def test_case(targets: tuple[Target, Target], case: Case, proto: int, mode: str)
 def test_raw_case(targets: tuple[Target, Target], case: RawCase, split: bool) -> None:
     ref, sut = targets
     a = harness.replay_raw(ref, case, split)
-    b = harness.replay_raw(sut, case, split)
+    b = harness.replay_raw(sut, case, split, expect=a)
     report = harness.compare_raw(case, split, ref.name, a, sut.name, b)
     if report is not None:
         pytest.fail(report, pytrace=False)
@@ -79,29 +79,51 @@ def served_commands(redspec_target: Target) -> list[str]:
     return names
 
 
-def test_generated_sequences(targets: tuple[Target, Target], served_commands: list[str]) -> None:
-    """Random command sequences from several clients, pipelined and split at random points."""
-    ref, sut = targets
+def run_generated(ref: Target, sut: Target, names: list[str], examples: int) -> None:
+    """Hypothesis: random sequences over ``names`` agree on ``ref`` and ``sut``."""
 
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         derandomize=True,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     @given(
-        steps=sequences(served_commands),
+        steps=sequences(names),
         proto=st.sampled_from(PROTOS),
         cuts=st.lists(st.integers(0, 1000), max_size=8),
     )
     def run(steps: list[list[bytes]], proto: int, cuts: list[int]) -> None:
         case = harness.make_case("generated", "hypothesis", steps)
-        chunker = chunker_from(cuts)
-        report = harness.check(ref, sut, case, proto, "split", chunker)
+        report = harness.check(ref, sut, case, proto, "split", chunker_from(cuts))
         assert report is None, report
 
     run()
+
+
+def test_generated_sequences(targets: tuple[Target, Target], served_commands: list[str]) -> None:
+    """Random command sequences from several clients, pipelined and split at random points."""
+    run_generated(*targets, served_commands, EXAMPLES)
+
+
+def test_generated_sequences_catch_a_planted_difference(
+    redis_target: Target, server_workdir: Path
+) -> None:
+    """Against a Redis with a planted difference (2 databases, not 16) the search fails."""
+    from tests.conftest import start_server
+
+    other = start_server(
+        "redis-2dbs",
+        lambda p: ["redis-server", "--port", str(p), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no", "--databases", "2", "--dir", str(server_workdir)],
+        server_workdir,
+    )
+    try:
+        with pytest.raises(AssertionError, match="SELECT"):
+            run_generated(redis_target, other.target(), ["set", "get", "select"], 200)
+    finally:
+        other.stop()
 
 
 def test_harness_reports_a_difference(redis_target: Target) -> None:
