@@ -20,7 +20,7 @@ import attrs
 from .config import default_config
 from .dispatch import run_and_encode
 from .reply import Err, encode
-from .resp import Limits, ProtocolError, parse_command
+from .resp import BIG_TAIL, Limits, ProtocolError, QueryBufferLimit, parse_command, progress_point
 from .state import Client, Db, ServerState
 from .step import NO_EFFECTS, Effects, Step
 
@@ -75,23 +75,34 @@ def client_input(state: ServerState, client_id: int, data: bytes,
     """``readQueryFromClient`` then ``processInputBuffer``: run every whole request in order.
 
     Replies are appended to the client's ``reply`` buffer in command order. A protocol error
-    replies ``-ERR Protocol error: ...`` and marks the client to close after that reply;
-    nothing after the bad request is processed. A client already closing ignores input.
+    replies ``-ERR Protocol error: ...`` (counted as an ERR error reply) and marks the client
+    to close after that reply; nothing after the bad request is processed. Going over
+    ``client-query-buffer-limit`` closes with no reply (see ``spec.resp``). While a big
+    argument is still arriving, chunks wait unjoined in ``querybuf_tail``. A client already
+    closing ignores input.
     """
     c = state.clients.get(client_id)
     if c is None or c.closing:
         return state, NO_EFFECTS
-    buf = c.querybuf + data if c.querybuf else data
+    tail = c.querybuf_tail
+    if tail is not None:
+        need, watch, size, chunks = tail
+        size += len(data)
+        total = len(c.querybuf) + size
+        if total < need and not any(w in data for w in watch):
+            # A big argument (or a long line) still arriving: nothing can happen yet.
+            c = attrs.evolve(c, querybuf_tail=(need, watch, size, (chunks, data)),
+                             last_interaction_ms=now_ms,
+                             querybuf_peak=max(c.querybuf_peak, total))
+            return attrs.evolve(state, clients=state.clients.set(client_id, c)), NO_EFFECTS
+        buf = _join_tail(c.querybuf, chunks, data)
+    else:
+        buf = c.querybuf + data if c.querybuf else data
     s = Step(state, now_ms, client_id)
     s.qbuf_len = len(buf)
-    qlimit = s.config["client-query-buffer-limit"]
-    if len(buf) > qlimit:
-        # "Closing client that reached max query buffer length": no reply, just close.
-        s.update_client(querybuf=b"", closing=True)
-        s.close.add(client_id)
-        return s.commit(), Effects(close=frozenset(s.close))
-    limits = Limits(max_bulk_len=s.config["proto-max-bulk-len"],
-                    authenticated=s.client.authenticated)
+    cfg = s.config
+    limits = Limits(cfg["proto-max-bulk-len"], s.client.authenticated,
+                    cfg["client-query-buffer-limit"])
     out = s.out
     pos = 0
     last_cmd = None
@@ -100,8 +111,12 @@ def client_input(state: ServerState, client_id: int, data: bytes,
         req, npos = parse_command(buf, pos, limits)
         if req is None:
             break
-        if type(req) is ProtocolError:
-            out.append(encode(Err("ERR Protocol error: " + req), s.client.resp))
+        if isinstance(req, ProtocolError):
+            if type(req) is not QueryBufferLimit:  # setProtocolError: reply, then close
+                out.append(encode(Err("ERR Protocol error: " + req), s.client.resp))
+                s.error_replies += 1
+                s.error_counts["ERR"] = s.error_counts.get("ERR", 0) + 1
+            # else "Closing client that reached max query buffer length": no reply at all
             s.update_client(closing=True)
             s.close.add(client_id)
             pos = len(buf)
@@ -109,18 +124,22 @@ def client_input(state: ServerState, client_id: int, data: bytes,
         pos = npos
         if not req:
             continue
-        out.append(run_and_encode(s, req))  # type: ignore[arg-type]
+        out.append(run_and_encode(s, req))
         last_cmd = s.cmd
         ran = True
         if s.client.closing:  # QUIT, CLIENT KILL of itself, ...: stop reading
             pos = len(buf)
             break
         if s.client.authenticated != limits.authenticated:
-            limits = Limits(max_bulk_len=limits.max_bulk_len,
-                            authenticated=s.client.authenticated)
+            limits = attrs.evolve(limits, authenticated=s.client.authenticated)
     c = s.client
     rest = buf[pos:] if pos < len(buf) else b""
     changes: dict[str, Any] = {"querybuf": rest, "last_interaction_ms": now_ms}
+    if len(rest) >= BIG_TAIL and not c.closing:
+        need, watch = progress_point(buf, pos, limits)
+        changes["querybuf_tail"] = (need - pos, watch, 0, None)
+    elif c.querybuf_tail is not None:
+        changes["querybuf_tail"] = None
     if out:
         changes["reply"] = c.reply + b"".join(out) if c.reply else b"".join(out)
     if ran:  # ``c->lastcmd``: the last command looked up, NULL if it was unknown
@@ -152,6 +171,17 @@ def _deliver(state: ServerState, frames: dict[int, list[bytes]]) -> ServerState:
         if c is not None and not c.closing:
             m[cid] = attrs.evolve(c, reply=c.reply + b"".join(fs))
     return attrs.evolve(state, clients=m.finish())
+
+
+def _join_tail(head: bytes, chunks: Any, last: bytes) -> bytes:
+    """The query buffer as one string: ``head``, the cons list of chunks, then ``last``."""
+    parts = [last]
+    while chunks is not None:
+        chunks, chunk = chunks
+        parts.append(chunk)
+    parts.append(head)
+    parts.reverse()
+    return b"".join(parts)
 
 
 def client_wrote(state: ServerState, client_id: int, n: int) -> ServerState:

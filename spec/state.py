@@ -71,6 +71,13 @@ class Client:
     #: Redis's client flags that clients can see: "close_after_reply", "no_evict", "no_touch", ...
     flags: frozenset[str] = frozenset()
     querybuf: bytes = b""
+    #: Bytes received after ``querybuf`` that cannot change the parse yet (a big argument still
+    #: arriving), kept unjoined so that a 100 MB value read in 64 KiB chunks costs linear time:
+    #: ``(need, watch, size, chunks)``; ``chunks`` is a cons list ``(older, chunk)`` of ``size``
+    #: bytes in all; parsing resumes once ``querybuf`` + tail reach ``need`` bytes or a byte in
+    #: ``watch`` arrives (``spec.resp.progress_point``). None when there is none. The query
+    #: buffer Redis would report holds ``len(querybuf) + size`` bytes.
+    querybuf_tail: tuple[int, tuple[bytes, ...], int, Any] | None = None
     #: Longest the query buffer has been since the last clientsCron (``qbuf-peak``-ish).
     querybuf_peak: int = 0
     reply: bytes = b""
