@@ -18,12 +18,13 @@ Used by KEYS (and later SCAN MATCH, PSUBSCRIBE, CONFIG GET, ...). The rules, ove
   and lowered afterwards (so ``[Z-a]`` matches nothing), and an escaped byte inside a class
   still compares exactly.
 
-The pattern is compiled once into a list of single-byte classes and stars, then matched with
-the two-cursor backtracking scheme (remember the last star, retry one byte later), which is
-``O(len(pattern) * len(string))``, the bound Redis enforces with its ``skipLongerMatches``.
+The pattern is compiled once into single-byte classes and stars; the star-free runs become
+fixed-length regular expressions (see :class:`Glob` for why leftmost search is exact).
 """
 
 from __future__ import annotations
+
+import re
 
 __all__ = ["Glob", "compile_glob", "stringmatch"]
 
@@ -113,18 +114,53 @@ def _parse(pattern: bytes, nocase: bool) -> list[bytes | None]:
     return toks
 
 
-class Glob:
-    """A compiled ``stringmatchlen`` pattern; :meth:`match` tests one string."""
+def _segment_regex(seg: list[bytes]) -> re.Pattern[bytes]:
+    """A run of single-byte classes as a fixed-length regular expression."""
+    parts = []
+    for table in seg:
+        members = [b for b in range(256) if table[b]]
+        if len(members) == 256:
+            parts.append(b".")
+        elif len(members) == 1:
+            parts.append(re.escape(bytes(members)))
+        elif not members:
+            parts.append(b"(?!)")
+        else:
+            parts.append(b"[" + b"".join(b"\\x%02x" % b for b in members) + b"]")
+    return re.compile(b"".join(parts), re.DOTALL)
 
-    __slots__ = ("pattern", "nocase", "_toks", "_literal", "_stars_only")
+
+class Glob:
+    """A compiled ``stringmatchlen`` pattern; :meth:`match` tests one string.
+
+    The pattern is split at its stars into fixed-length segments. A string matches when the
+    first segment matches at its start, the last at its end, and each middle segment can be
+    found, leftmost first, in order in between: finding each as early as possible never
+    loses a match, so this is exact, and it is the same bound (``O(pattern * string)``) that
+    Redis's ``skipLongerMatches`` enforces.
+    """
+
+    __slots__ = ("pattern", "nocase", "_literal", "_head", "_mid", "_tail", "_star",
+                 "_head_len", "_tail_len")
 
     def __init__(self, pattern: bytes, nocase: bool = False) -> None:
         self.pattern = pattern
         self.nocase = nocase
         #: A pattern with no special bytes matches by plain comparison.
         self._literal = not nocase and not (_SPECIAL & set(pattern))
-        self._toks = [] if self._literal else _parse(pattern, nocase)
-        self._stars_only = bool(self._toks) and all(t is None for t in self._toks)
+        toks = [] if self._literal else _parse(pattern, nocase)
+        segs: list[list[bytes]] = [[]]
+        for t in toks:
+            if t is None:
+                segs.append([])
+            else:
+                segs[-1].append(t)
+        self._star = len(segs) > 1
+        self._head = _segment_regex(segs[0])
+        self._head_len = len(segs[0])
+        self._tail = _segment_regex(segs[-1])
+        self._tail_len = len(segs[-1])
+        self._mid = [_segment_regex(s) for s in segs[1:-1] if s]
 
     def match(self, string: bytes) -> bool:
         """``stringmatchlen(pattern, string)``: does ``string`` match the whole pattern?"""
@@ -132,35 +168,23 @@ class Glob:
             return string == self.pattern
         if not string:
             return not self.pattern
-        if self._stars_only:
-            return True
-        toks = self._toks
-        m = len(toks)
+        if not self._star:
+            return self._head.fullmatch(string) is not None
         n = len(string)
-        i = j = 0
-        star_j = -1
-        star_i = 0
-        while i < n:
-            if j < m:
-                t = toks[j]
-                if t is None:
-                    star_j = j
-                    star_i = i
-                    j += 1
-                    continue
-                if t[string[i]]:
-                    i += 1
-                    j += 1
-                    continue
-            if star_j < 0:
+        end = n - self._tail_len
+        if end < self._head_len:
+            return False
+        if self._head_len and self._head.match(string) is None:
+            return False
+        if self._tail_len and self._tail.fullmatch(string, end) is None:
+            return False
+        pos = self._head_len
+        for seg in self._mid:
+            m = seg.search(string, pos, end)
+            if m is None:
                 return False
-            # Let the last star swallow one more byte and retry the rest after it.
-            star_i += 1
-            i = star_i
-            j = star_j + 1
-        while j < m and toks[j] is None:
-            j += 1
-        return j == m
+            pos = m.end()
+        return True
 
 
 def compile_glob(pattern: bytes, nocase: bool = False) -> Glob:
