@@ -74,6 +74,8 @@ class Target:
     alive: Callable[[], bool] | None = None
     _setup: Conn | None = field(default=None, repr=False)
     no_flushall: bool = False
+    config_touched: bool = False
+    _baseline: dict[bytes, bytes] | None = field(default=None, repr=False)
 
     def ensure(self) -> None:
         """Restart the server if its process died (a crash fails one case, not the rest)."""
@@ -119,14 +121,47 @@ class Target:
         except OSError as e:
             raise HarnessError(f"{self.name}: cannot reach {self.host}:{self.port}: {e}") from e
         if r != b"+OK\r\n":
-            if b"unknown command" in r and self.restart is not None:
-                self.no_flushall = True
-                self.drop_setup()
-                self.restart()
-                return
-            raise HarnessError(f"{self.name}: FLUSHALL replied {r!r}")
+            # Not served yet, or a case left the server unusable (e.g. a password set and
+            # the setup connection killed): start afresh when we can.
+            if self.restart is None:
+                raise HarnessError(f"{self.name}: FLUSHALL replied {r!r}")
+            self.no_flushall = b"unknown command" in r
+            self.config_touched = False
+            self.drop_setup()
+            self.restart()
+            return
+        if self.config_touched:
+            self.restore_config()
         if settle_clients:
             self.settle()
+
+    def config(self) -> dict[bytes, bytes] | None:
+        """CONFIG GET * as a dict (None if the target does not serve it)."""
+        r = self.setup_call("CONFIG", "GET", "*")
+        if r[:1] not in (b"*", b"%"):
+            return None
+        from tests.differential.normalise import parse
+
+        ch = parse(r).children or []
+        return {
+            ch[i].payload or b"": ch[i + 1].payload or b"" for i in range(0, len(ch) - 1, 2)
+        }
+
+    def note_config(self) -> None:
+        """Remember the configuration before the first case that changes it."""
+        if self._baseline is None:
+            self._baseline = self.config() or {}
+        self.config_touched = True
+
+    def restore_config(self) -> None:
+        """Put back configuration parameters a case changed (even one that failed midway)."""
+        self.config_touched = False
+        now = self.config()
+        if not now or not self._baseline:
+            return
+        for k, v in now.items():
+            if k in self._baseline and self._baseline[k] != v:
+                self.setup_call("CONFIG", "SET", k, self._baseline[k])
 
     def settle(self, timeout: float = 2.0) -> None:
         """Wait until the connections of earlier replays are gone (CLIENT LIST has one line)."""
@@ -270,6 +305,10 @@ class Case:
     def connections(self) -> list[int]:
         return sorted({c for c, _ in self.steps} | {1})
 
+    def touches_config(self) -> bool:
+        """Does the case run CONFIG (so the configuration is restored after it)?"""
+        return any(argv and argv[0].lower() == b"config" for _, argv in self.steps)
+
     def touches_clients(self) -> bool:
         """Does the case look at the connection list (so earlier connections must be gone)?"""
         names = {argv[0].lower() for _, argv in self.steps if argv}
@@ -398,9 +437,13 @@ def default_chunks(data: bytes, rng: random.Random) -> list[bytes]:
 
 
 def _send_chunks(conn: Conn, chunks: list[bytes]) -> None:
+    """Write chunk by chunk, pulling in replies between chunks: once the server closes the
+    connection, bytes written after the close make it answer with a reset, and a reset
+    discards replies still waiting in the kernel; replies already read are safe."""
     for k, ch in enumerate(chunks):
         if not conn.send(ch):
             return
+        conn._recv(0)
         if k % 16 == 15:
             time.sleep(0.0002)  # let the server read some fragments on their own
 
@@ -414,6 +457,8 @@ def replay(
 ) -> list[Record]:
     """Replay ``case`` on ``target`` and return every frame received, in order per connection."""
     target.reset(settle_clients=case.touches_clients())
+    if case.touches_config():
+        target.note_config()
     rng = random.Random(f"{case.id}/{proto}")
     if chunker is None:
         chunker = lambda data: default_chunks(data, rng)  # noqa: E731
