@@ -470,3 +470,105 @@ def test_incrbyfloat_matches_real_redis(redis_target: Target) -> None:
     finally:
         c.call("DEL", "incrbyfloat:k")
         c.close()
+
+
+def _naive_lcs_table(a: bytes, b: bytes) -> list[list[int]]:
+    t = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            if a[i - 1] == b[j - 1]:
+                t[i][j] = t[i - 1][j - 1] + 1
+            else:
+                t[i][j] = max(t[i - 1][j], t[i][j - 1])
+    return t
+
+
+_small = st.binary(max_size=14).map(lambda x: bytes(97 + c % 3 for c in x))
+
+
+@given(_small, _small)
+def test_lcs_bit_parallel_table_is_the_dp_table(a: bytes, b: bytes) -> None:
+    from redspec.spec.commands.strings import _LcsTable
+
+    t = _LcsTable(a, b)
+    naive = _naive_lcs_table(a, b)
+    assert [[t(i, j) for j in range(len(b) + 1)] for i in range(len(a) + 1)] == naive
+
+
+def test_lcs_table_property_catches_planted_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a bit-vector update that drops the carry (``v | u`` for ``v + u``) the table
+    property fails."""
+    from redspec.spec.commands import strings as m
+
+    def broken_init(self: Any, a: bytes, b: bytes) -> None:
+        mask = (1 << len(b)) - 1
+        match: dict[int, int] = {}
+        for j, c in enumerate(b):
+            match[c] = match.get(c, 0) | (1 << j)
+        v = mask
+        rows = [v]
+        for c in a:
+            u = v & match.get(c, 0)
+            v = ((v | u) | (v - u)) & mask
+            rows.append(v)
+        self.rows = rows
+
+    monkeypatch.setattr(m._LcsTable, "__init__", broken_init)
+    with pytest.raises(AssertionError):
+        test_lcs_bit_parallel_table_is_the_dp_table()
+
+
+@pytest.mark.skipif(not _redis_available(), reason="needs a real redis-server")
+def test_lcs_matches_real_redis(redis_target: Target) -> None:
+    """Random strings over a 3-letter alphabet and random LCS options, RESP2 and RESP3."""
+    try:
+        c2 = RawClient(redis_target.host, redis_target.port)
+        c3 = RawClient(redis_target.host, redis_target.port)
+    except OSError:
+        pytest.skip("real redis not reachable")
+    c3.call("HELLO", "3")
+    opts = st.lists(st.sampled_from([["IDX"], ["LEN"], ["WITHMATCHLEN"], ["MINMATCHLEN", "2"],
+                                     ["MINMATCHLEN", "0"], ["MINMATCHLEN", "-1"]]), max_size=3)
+
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_small, _small, opts)
+    def check(a: bytes, b_: bytes, options: list[list[str]]) -> None:
+        argv = ["LCS", "lcs:a", "lcs:b", *[x for o in options for x in o]]
+        for c, resp in ((c2, 2), (c3, 3)):
+            c.call("MSET", "lcs:a", a, "lcs:b", b_)
+            s = Session()
+            s.call("MSET", "lcs:a", a, "lcs:b", b_)
+            if resp == 3:
+                cl = s.state.clients[s.cid]
+                s.state = attrs.evolve(
+                    s.state, clients=s.state.clients.set(s.cid, attrs.evolve(cl, resp=3))
+                )
+            assert s.call(*argv) == c.call(*argv), (a, b_, argv, resp)
+
+    try:
+        check()
+    finally:
+        c2.call("DEL", "lcs:a", "lcs:b")
+        c2.close()
+        c3.close()
+
+
+@pytest.mark.skipif(not _redis_available(), reason="needs a real redis-server")
+def test_incrbyfloat_vs_redis_catches_double_rounding(
+    redis_target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planted bug: parsing into a C ``double`` instead of a ``long double`` is caught by the
+    comparison with the real server."""
+    from redspec.spec.commands import strings as m
+
+    real = ld.strtold
+
+    def strtod(b_: bytes) -> Any:
+        v = real(b_)
+        if isinstance(v, Fraction) and abs(v) < 10**300:
+            return Fraction(float(v))
+        return v
+
+    monkeypatch.setattr(m, "strtold", strtod)
+    with pytest.raises(AssertionError):
+        test_incrbyfloat_matches_real_redis(redis_target)

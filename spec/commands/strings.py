@@ -553,25 +553,30 @@ def incrbyfloat(s: Step, argv: list[bytes]) -> Any:
     return new
 
 
-def _lcs_table(a: bytes, b: bytes) -> list[list[int]]:
-    """The dynamic-programming table: ``t[i][j]`` = LCS length of ``a[:i]`` and ``b[:j]``."""
-    m = len(b)
-    prev = [0] * (m + 1)
-    table = [prev]
-    for ca in a:
-        row = [0] * (m + 1)
-        left = 0
-        for j in range(1, m + 1):
-            if ca == b[j - 1]:
-                left = prev[j - 1] + 1
-            else:
-                up = prev[j]
-                if up > left:
-                    left = up
-            row[j] = left
-        table.append(row)
-        prev = row
-    return table
+class _LcsTable:
+    """The LCS dynamic-programming table of Redis's ``lcsCommand``, ``t(i, j)`` = LCS length
+    of ``a[:i]`` and ``b[:j]``, held one bit-vector row per ``i`` (the bit-parallel form of
+    Allison–Dix / Hyyrö): in row ``i``, bit ``j`` is 0 where ``t(i, j+1) = t(i, j) + 1``.
+    Same table, computed a machine word at a time instead of a cell at a time.
+    """
+
+    __slots__ = ("rows",)
+
+    def __init__(self, a: bytes, b: bytes) -> None:
+        mask = (1 << len(b)) - 1
+        match: dict[int, int] = {}
+        for j, c in enumerate(b):
+            match[c] = match.get(c, 0) | (1 << j)
+        v = mask
+        rows = [v]
+        for c in a:
+            u = v & match.get(c, 0)
+            v = ((v + u) | (v - u)) & mask
+            rows.append(v)
+        self.rows = rows
+
+    def __call__(self, i: int, j: int) -> int:
+        return j - (self.rows[i] & ((1 << j) - 1)).bit_count()
 
 
 @command("lcs")
@@ -620,8 +625,8 @@ def lcs(s: Step, argv: list[bytes]) -> Any:
         return LCS_TOO_LONG
     if (alen + 1) * (blen + 1) * 4 > s.config["proto-max-bulk-len"]:
         return LCS_MEMORY
-    t = _lcs_table(a, b)
-    total = t[alen][blen]
+    t = _LcsTable(a, b)
+    total = t(alen, blen)
     if getlen and not getidx:
         return total
     result = bytearray(total)
@@ -649,7 +654,7 @@ def lcs(s: Step, argv: list[bytes]) -> Any:
             i -= 1
             k -= 1
         else:
-            if t[i - 1][k] > t[i][k - 1]:
+            if t(i - 1, k) > t(i, k - 1):
                 i -= 1
             else:
                 k -= 1
