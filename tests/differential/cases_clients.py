@@ -18,6 +18,12 @@ Conventions (see ``tests/differential/harness.py``):
   ``"client-id"`` (CLIENT ID; by step index, since it masks every integer).
 
 Cases that set ``requirepass`` clear it again in their last step.
+
+Nothing is sent on a connection after a step that closes it (QUIT, CLIENT KILL of itself): in
+``split`` mode those bytes would reach the server after it closed the socket, the kernel would
+answer with a reset, and the client could lose the reply to the closing command (a race of
+TCP, on real Redis too). That a closing command ends the pipeline is tested in
+``tests/test_clients.py``.
 """
 
 from __future__ import annotations
@@ -45,9 +51,7 @@ CASES: list[tuple[str, list[list[Any]]]] = [
     # -- QUIT ---------------------------------------------------------------------------------
     ("quit", [["QUIT"]]),
     ("quit-with-args", [["QUIT", "now", "please"]]),
-    ("quit-stops-pipeline", [
-        ["SET", "a", "1"], ["QUIT"], ["SET", "a", "2"], ["@2", "GET", "a"],
-    ]),
+    ("quit-after-write", [["SET", "a", "1"], ["QUIT"], ["@2", "GET", "a"]]),
     ("quit-gone-from-list", [["@2", "QUIT"], ["CLIENT", "LIST"]]),
     # -- HELLO --------------------------------------------------------------------------------
     ("hello-default", [["HELLO"], ["HELLO", "2"], ["HELLO"]]),
@@ -168,9 +172,7 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ["@2", "CLIENT", "SETNAME", "victim"], ["CLIENT", "KILL", "TYPE", "normal"],
         ["CLIENT", "LIST"], ["PING"],
     ]),
-    ("client-kill-self-skipme-no", [
-        ["CLIENT", "KILL", "USER", "default", "SKIPME", "no"], ["PING"],
-    ]),
+    ("client-kill-self-skipme-no", [["CLIENT", "KILL", "USER", "default", "SKIPME", "no"]]),
     # -- CLIENT NO-EVICT / HELP / unknown -----------------------------------------------------
     ("client-no-evict", [
         ["CLIENT", "NO-EVICT", "on"], ["CLIENT", "NO-EVICT", "ON"], ["CLIENT", "INFO"],
