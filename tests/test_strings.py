@@ -572,3 +572,71 @@ def test_incrbyfloat_vs_redis_catches_double_rounding(
     monkeypatch.setattr(m, "strtold", strtod)
     with pytest.raises(AssertionError):
         test_incrbyfloat_matches_real_redis(redis_target)
+
+
+_K = st.sampled_from([b"s:a", b"s:b", b"s:c"])
+_V = st.sampled_from([b"", b"0", b"1", b"-1", b"10.5", b"007", b"abc", b"ab\x00c", b"1e3",
+                      b"9223372036854775807", b"-9223372036854775808", b"0x10", b" 2", b"inf"])
+_N = st.sampled_from([b"0", b"1", b"-1", b"3", b"-7", b"x", b"", b"1.5", b"100",
+                      b"9223372036854775807", b"-9223372036854775808"])
+_F = st.sampled_from([b"0.1", b"-0.1", b"1e3", b"2.5", b"-3", b"inf", b"nan", b"x", b"1e4932",
+                      b"0x1p-3", b"1e-20"])
+_EXP = st.sampled_from([[b"EX", b"100"], [b"PX", b"100000"], [b"EXAT", b"99999999999"],
+                        [b"PXAT", b"1"], [b"PXAT", b"99999999999000"], [b"EX", b"0"],
+                        [b"EX", b"x"], [b"KEEPTTL"], [b"PERSIST"], [b"EX"]])
+_OPT = st.one_of(_EXP, st.sampled_from([[b"NX"], [b"XX"], [b"GET"], [b"FOO"]]))
+
+
+def _c(*parts: Any) -> st.SearchStrategy[list[bytes]]:
+    return st.tuples(*parts).map(lambda t: [x for p in t for x in (p if isinstance(p, list)
+                                                                    else [p])])
+
+
+_STRING_CMD = st.one_of(
+    _c(st.just(b"SET"), _K, _V, st.lists(_OPT, max_size=3).map(lambda o: sum(o, []))),
+    _c(st.just(b"GET"), _K),
+    _c(st.just(b"GETEX"), _K, st.lists(_EXP, max_size=2).map(lambda o: sum(o, []))),
+    _c(st.just(b"GETDEL"), _K),
+    _c(st.just(b"GETSET"), _K, _V),
+    _c(st.just(b"SETNX"), _K, _V),
+    _c(st.sampled_from([b"SETEX", b"PSETEX"]), _K, st.sampled_from([b"100000", b"0", b"x"]), _V),
+    _c(st.just(b"APPEND"), _K, _V),
+    _c(st.sampled_from([b"INCR", b"DECR", b"STRLEN"]), _K),
+    _c(st.sampled_from([b"INCRBY", b"DECRBY"]), _K, _N),
+    _c(st.just(b"INCRBYFLOAT"), _K, st.one_of(_F, _V)),
+    _c(st.just(b"MGET"), st.lists(_K, min_size=1, max_size=3)),
+    _c(st.sampled_from([b"MSET", b"MSETNX"]),
+       st.lists(st.tuples(_K, _V), min_size=1, max_size=2).map(lambda ps: sum(map(list, ps), [])),
+       st.lists(_K, max_size=1)),  # sometimes an odd count
+    _c(st.sampled_from([b"GETRANGE", b"SUBSTR"]), _K, _N, _N),
+    _c(st.just(b"SETRANGE"), _K, st.sampled_from([b"0", b"2", b"-1", b"x"]), _V),
+    _c(st.just(b"LCS"), _K, _K, st.lists(st.sampled_from([b"IDX", b"LEN", b"WITHMATCHLEN",
+                                                          b"MINMATCHLEN", b"1"]), max_size=3)),
+)
+
+
+@pytest.mark.skipif(not _redis_available(), reason="needs a real redis-server")
+def test_string_sequences_match_real_redis(redis_target: Target) -> None:
+    """Random sequences of every string command with options and bad arguments: each reply
+    of the spec equals Redis's, byte for byte (RESP2)."""
+    try:
+        c = RawClient(redis_target.host, redis_target.port)
+    except OSError:
+        pytest.skip("real redis not reachable")
+
+    @settings(max_examples=EXAMPLES // 2, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(st.lists(_STRING_CMD, min_size=1, max_size=10))
+    def check(seq: list[list[bytes]]) -> None:
+        c.call("DEL", "s:a", "s:b", "s:c")
+        s = Session(now=int(__import__("time").time() * 1000))
+        for argv in seq:
+            want = c.call(*argv)
+            got = s.call(*argv)
+            assert got == want, (seq, argv)
+
+    try:
+        check()
+    finally:
+        c.call("DEL", "s:a", "s:b", "s:c")
+        c.close()
