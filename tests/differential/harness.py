@@ -204,6 +204,11 @@ class Conn:
             self.sock.sendall(data)
             return True
         except OSError:
+            # The server closed the connection; replies it sent before closing may still be
+            # waiting in the kernel: read them before noting the close.
+            self.sock.setblocking(False)
+            while self._recv(0):
+                pass
             self._eof()
             return False
 
