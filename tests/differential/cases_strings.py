@@ -12,7 +12,13 @@ FUTURE_S = "99999999999"
 LONG = "9223372036854775807"
 LONG_MIN = "-9223372036854775808"
 
-CASES: list[tuple[str, list[list[bytes | str]]]] = [
+#: Commands of other groups that some cases below use (WRONGTYPE needs a list; TTLs are
+#: read back with TTL/PEXPIRETIME). Cases using one that redspec does not serve yet wait in
+#: ``PENDING_CASES``; drop a name here when its group lands. (All cases, pending ones too,
+#: were checked against Redis 7.0.15 with stand-ins for these commands.)
+NOT_YET_SERVED = {"RPUSH", "TTL", "PEXPIRETIME"}
+
+ALL_CASES: list[tuple[str, list[list[bytes | str]]]] = [
     # --- SET / GET --------------------------------------------------------------------------
     ("set get basic", [["SET", "k", "v"], ["GET", "k"], ["GET", "missing"]]),
     ("set binary value", [["SET", "k", b"a\x00b\r\n\xff"], ["GET", "k"], ["STRLEN", "k"]]),
@@ -256,6 +262,16 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
     ("lcs wrongtype", [["RPUSH", "l", "x"], ["SET", "a", "abc"], ["LCS", "a", "l"],
                        ["LCS", "l", "a", "FOO"]]),
     ("lcs arity", [["LCS", "a"]]),
+    # --- proto-max-bulk-len (restored by the harness after the case) ------------------------
+    ("setrange append over a small proto-max-bulk-len", [
+        ["CONFIG", "SET", "proto-max-bulk-len", "1mb"], ["SETRANGE", "k", "1048576", "x"],
+        ["SETRANGE", "k", "1048575", "x"], ["APPEND", "k", "y"], ["APPEND", "k", ""],
+        ["STRLEN", "k"], ["CONFIG", "SET", "proto-max-bulk-len", "512mb"]]),
+    ("lcs over a small proto-max-bulk-len", [
+        ["CONFIG", "SET", "proto-max-bulk-len", "1mb"],
+        ["MSET", "a", "x" * 512, "b", "x" * 511], ["LCS", "a", "b", "LEN"],
+        ["SET", "b", "x" * 510], ["LCS", "a", "b", "LEN"],
+        ["CONFIG", "SET", "proto-max-bulk-len", "512mb"]]),
     # --- interplay -------------------------------------------------------------------------
     ("expired key is missing for every command", [
         ["SET", "k", "5", "PXAT", "1"], ["INCR", "k"], ["SET", "j", "ab", "PXAT", "1"],
@@ -264,3 +280,11 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
     ("select keeps dbs apart", [["SET", "k", "0"], ["SELECT", "1"], ["INCR", "k"],
                                 ["SELECT", "0"], ["GET", "k"]]),
 ]
+
+
+def _waits(seq: list[list[bytes | str]]) -> bool:
+    return any(str(a[0]).upper() in NOT_YET_SERVED for a in seq)
+
+
+CASES = [c for c in ALL_CASES if not _waits(c[1])]
+PENDING_CASES = [c for c in ALL_CASES if _waits(c[1])]
