@@ -287,3 +287,49 @@ def test_progress_catches_need_more_that_consumes(monkeypatch: pytest.MonkeyPatc
         progress_check(data, extra, authenticated)
 
     _trips(prop)
+
+
+# -- Z3: the multibulk length arithmetic -------------------------------------------------------
+
+
+def test_z3_multibulk_arithmetic() -> None:
+    from redspec.properties import z3_resp
+
+    assert z3_resp.check() == {}
+
+
+@pytest.mark.parametrize(
+    "planted,broken",
+    [({"trip_extra": 2}, "wait is sound"), ({"trip_extra": 0}, "wait is tight"),
+     ({"need_sees_limit": False}, "wait is sound")],
+)
+def test_z3_catches_planted_bugs(planted: dict[str, int], broken: str) -> None:
+    from redspec.properties import z3_resp
+
+    problems = z3_resp.check(z3_resp.Arith(**planted))
+    assert broken in problems and problems[broken].startswith("counterexample")
+
+
+@SETTINGS
+@given(st.integers(0, 80), st.integers(1, 60), st.integers(0, 100))
+def test_z3_model_matches_the_code(ln: int, qlimit: int, have: int) -> None:
+    """The arithmetic Z3 reasons about is the code's: for a bulk of ``ln`` bytes with ``have``
+    bytes of it received, parse_command and progress_point answer as the model says."""
+    from redspec.properties import z3_resp
+
+    a = z3_resp.CORRECT
+    head = b"*1\r\n$%d\r\n" % ln
+    ds = len(head)
+    buf = head + b"z" * have
+    limits = Limits(max_bulk_len=1000, query_buffer_limit=qlimit)
+    end = ds + ln + a.trailer
+    tripped = ln + 2 > qlimit and len(buf) - ds > qlimit
+    r, _ = parse_command(buf, 0, limits)
+    if tripped:
+        assert type(r) is resp.QueryBufferLimit
+    elif end <= len(buf):
+        assert r == [b"z" * ln]
+    else:
+        assert r is None
+        need = min(end, ds + qlimit + a.trip_extra) if ln + 2 > qlimit else end
+        assert resp.progress_point(buf, 0, limits) == (need, ())
