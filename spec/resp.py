@@ -103,19 +103,20 @@ def parse_command(buf: bytes, pos: int, limits: Limits) -> Parsed:
     if buf[pos] != 42:  # '*'
         return _parse_inline(buf, pos, blen)
     # -- processMultibulkBuffer: the count line ------------------------------------------
-    nl = buf.find(b"\r", pos, pos + _WINDOW)
-    if nl < 0 or (nl + 2 > blen and b"\0" in buf[pos:nl]):
-        if blen - pos > PROTO_INLINE_MAX_SIZE:
-            return _E_MBULK_BIG, pos
-        return None, pos
-    if nl + 2 > blen:
-        return None, pos
-    n = string2ll(buf[pos + 1 : nl])
-    if n is None or n > _INT_MAX:
-        if b"\0" in buf[pos:nl]:  # strchr stopped at the NUL: no line yet
-            if blen - pos > PROTO_INLINE_MAX_SIZE:
-                return _E_MBULK_BIG, pos
-            return None, pos
+    window = _WINDOW
+    nl = buf.find(b"\r", pos, pos + window)
+    if nl < 0 or nl + 2 > blen:
+        return _line_pending(buf, pos, nl, blen, _E_MBULK_BIG)
+    cnt = buf[pos + 1 : nl]
+    if cnt.isdigit() and len(cnt) <= 10 and (cnt[0] != 48 or len(cnt) == 1):
+        n = int(cnt)  # the common case: a plain positive count
+    else:
+        n = string2ll(cnt)  # type: ignore[assignment]
+        if n is None:
+            if b"\0" in buf[pos:nl]:  # strchr stopped at the NUL: no line yet
+                return _line_pending(buf, pos, -1, blen, _E_MBULK_BIG)
+            return _E_MBULK_LEN, pos
+    if n > _INT_MAX:
         return _E_MBULK_LEN, pos
     if n > UNAUTH_MAX_ARGS and not limits.authenticated:
         return _E_MBULK_AUTH, pos
@@ -130,16 +131,9 @@ def parse_command(buf: bytes, pos: int, limits: Limits) -> Parsed:
     qlimit = limits.query_buffer_limit
     while n:
         # -- a bulk header: $<len>\r\n ------------------------------------------------------
-        nl = find(b"\r", p, p + _WINDOW)
-        if nl < 0:
-            if blen - p > PROTO_INLINE_MAX_SIZE:
-                return _E_BULK_BIG, pos
-            return None, pos
-        if nl + 2 > blen:
-            # The \r may be past a NUL (not found by strchr); either way: wait, or too big.
-            if b"\0" in buf[p:nl] and blen - p > PROTO_INLINE_MAX_SIZE:
-                return _E_BULK_BIG, pos
-            return None, pos
+        nl = find(b"\r", p, p + window)
+        if nl < 0 or nl + 2 > blen:
+            return _line_pending(buf, p, nl, blen, _E_BULK_BIG, pos)
         digits = buf[p + 1 : nl]
         if buf[p] == 36 and digits.isdigit() and len(digits) <= 20 and (
             digits[0] != 48 or len(digits) == 1
@@ -149,7 +143,7 @@ def parse_command(buf: bytes, pos: int, limits: Limits) -> Parsed:
                 return _E_BULK_LEN, pos
         else:
             if b"\0" in buf[p:nl]:
-                return _not_found(blen, p, pos)
+                return _line_pending(buf, p, -1, blen, _E_BULK_BIG, pos)
             if buf[p] != 36:
                 return _expected_dollar(buf[p]), pos
             return _E_BULK_LEN, pos
@@ -167,10 +161,17 @@ def parse_command(buf: bytes, pos: int, limits: Limits) -> Parsed:
     return argv, p
 
 
-def _not_found(blen: int, p: int, pos: int) -> Parsed:
-    """A bulk header whose ``\\r`` sits past a NUL: ``strchr`` has not found it."""
-    if blen - p > PROTO_INLINE_MAX_SIZE:
-        return _E_BULK_BIG, pos
+def _line_pending(buf: bytes, p: int, nl: int, blen: int, too_big: ProtocolError,
+                  pos: int = -1) -> Parsed:
+    """A header line at ``p`` whose ``\r`` is not usable yet: absent (``nl`` < 0), past a NUL
+    (``strchr`` has not found it), or the last byte. "Too big" once more than
+    ``PROTO_INLINE_MAX_SIZE`` bytes follow ``p`` with no line found; otherwise wait.
+    ``pos`` is the request's start (default ``p``)."""
+    if pos < 0:
+        pos = p
+    found = nl >= 0 and b"\0" not in buf[p:nl]
+    if not found and blen - p > PROTO_INLINE_MAX_SIZE:
+        return too_big, pos
     return None, pos
 
 
