@@ -19,7 +19,18 @@ the connection's end state) and ``<closed>`` when the server closed the connecti
 produce no reply (CLIENT REPLY OFF, a blocked command) are detected by a quiet timeout
 (``REDSPEC_DIFF_SILENT`` seconds, default 2.0).
 
-``RAW_CASES`` are raw byte strings written on a fresh connection; everything received until the
+Normalisers (``normalise.py``) come from the case module's ``NONDETERMINISTIC``: ``{"case name":
+"sort"}`` applies to every reply of the case, ``{"case name": {2: "sort"}}`` to the frames of
+step 2 (0-based index into the case's steps); a list of names applies several in order. In the
+pipelined modes the k-th frame of a run is attributed to the k-th step of the run, which is exact
+unless a step replies with no frame or several (CLIENT REPLY, SUBSCRIBE): per-step normalisers
+in such cases should sit on steps whose position is not shifted.
+
+After a case that ran CONFIG, the parameters it changed are set back (``CONFIG GET *`` before /
+after); a target that cannot be reset (FLUSHALL not served, or refused) is restarted.
+
+``RAW_CASES`` are raw byte strings (or lists of chunks, sent 20 ms apart) written on a fresh
+connection; everything received until the
 server closes the connection or is quiet for 200 ms is compared.
 """
 
