@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["type_name", "copy_value", "TYPE_NAMES"]
+__all__ = ["type_name", "copy_value", "encoding_of", "TYPE_NAMES", "ENCODINGS"]
 
 #: Python class of a stored value -> the name TYPE replies (``getObjectTypeByType``).
 TYPE_NAMES: dict[type, str] = {bytes: "string"}
@@ -33,3 +33,25 @@ def copy_value(value: Any) -> Any:
     """
     copier = _COPIERS.get(type(value))
     return value if copier is None else copier(value)
+
+
+def _string_encoding(value: bytes) -> str:
+    """``tryObjectEncoding`` as seen by OBJECT ENCODING: "int" for a value that reads back as a
+    64-bit integer (at most 20 characters, no leading zeros or '+'), "embstr" up to 44 bytes
+    (``OBJ_ENCODING_EMBSTR_SIZE_LIMIT``), "raw" above. (Redis also reports "raw" for short
+    strings changed in place by APPEND/SETRANGE; that history is not modelled yet.)"""
+    from .numbers import string2ll
+
+    if len(value) <= 20 and string2ll(value) is not None:
+        return "int"
+    return "embstr" if len(value) <= 44 else "raw"
+
+
+#: Python class of a stored value -> its OBJECT ENCODING name. A data type registers a
+#: function here; aggregate types usually read an ``encoding`` field of the value.
+ENCODINGS: dict[type, Callable[[Any], str]] = {bytes: _string_encoding}
+
+
+def encoding_of(value: Any) -> str:
+    """``strEncoding(o->encoding)``: the physical encoding Redis would use for ``value``."""
+    return ENCODINGS[type(value)](value)

@@ -1,0 +1,91 @@
+"""OBJECT: introspection of a stored value's physical layer (Redis's ``objectCommand``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..reply import Err
+from ..step import Step
+from ..values import encoding_of
+from . import command
+
+_HELP = [
+    b"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    b"ENCODING <key>",
+    b"    Return the kind of internal representation used in order to store the value",
+    b"    associated with a <key>.",
+    b"FREQ <key>",
+    b"    Return the access frequency index of the <key>. The returned integer is",
+    b"    proportional to the logarithm of the recent access frequency of the key.",
+    b"IDLETIME <key>",
+    b"    Return the idle time of the <key>, that is the approximated number of",
+    b"    seconds elapsed since the last access to the key.",
+    b"REFCOUNT <key>",
+    b"    Return the number of references of the value associated with the specified",
+    b"    <key>.",
+    b"HELP",
+    b"    Prints this help.",
+]
+
+
+@command("object|help")
+def object_help(s: Step, argv: list[bytes]) -> Any:
+    """OBJECT HELP: usage lines."""
+    return list(_HELP)
+
+
+@command("object|encoding")
+def object_encoding(s: Step, argv: list[bytes]) -> Any:
+    """OBJECT ENCODING key: the value's encoding name, nil if the key is missing."""
+    v = s.db.lookup(argv[2])
+    return None if v is None else encoding_of(v).encode()
+
+
+@command("object|refcount")
+def object_refcount(s: Step, argv: list[bytes]) -> Any:
+    """OBJECT REFCOUNT key. Redis shares the integers 0..9999 (``OBJ_SHARED_INTEGERS``) unless
+    an LRU/LFU maxmemory policy needs per-key metadata; shared objects report INT_MAX."""
+    v = s.db.lookup(argv[2])
+    if v is None:
+        return None
+    policy = s.config.get("maxmemory-policy", "noeviction")
+    if (
+        type(v) is bytes
+        and "lru" not in policy
+        and "lfu" not in policy
+        and encoding_of(v) == "int"
+        and 0 <= int(v) < 10000
+    ):
+        return 2147483647
+    return 1
+
+
+@command("object|idletime")
+def object_idletime(s: Step, argv: list[bytes]) -> Any:
+    """OBJECT IDLETIME key: seconds since the last access (the LRU clock comes with eviction;
+    until then every key counts as just accessed)."""
+    v = s.db.lookup(argv[2])
+    if v is None:
+        return None
+    if "lfu" in s.config.get("maxmemory-policy", "noeviction"):
+        return Err(
+            "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that "
+            "when switching between policies at runtime LRU and LFU data will take some time "
+            "to adjust."
+        )
+    return 0
+
+
+@command("object|freq")
+def object_freq(s: Step, argv: list[bytes]) -> Any:
+    """OBJECT FREQ key: the LFU counter; an error unless an LFU policy is selected."""
+    v = s.db.lookup(argv[2])
+    if v is None:
+        return None
+    if "lfu" not in s.config.get("maxmemory-policy", "noeviction"):
+        return Err(
+            "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please "
+            "note that when switching between policies at runtime LRU and LFU data will take "
+            "some time to adjust."
+        )
+    return 5  # LFU_INIT_VAL until the LFU counter lands with eviction
