@@ -1,0 +1,1 @@
+"""Stored value types other than strings (one module per Redis data type)."""
