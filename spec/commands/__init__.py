@@ -38,6 +38,7 @@ def load_all() -> dict[str, Callable[..., Any]]:
         connection,
         introspection,
         keys,
+        lists,
         object,
         server,
         strings,
