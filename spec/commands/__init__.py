@@ -36,11 +36,13 @@ def load_all() -> dict[str, Callable[..., Any]]:
     from . import (  # noqa: F401
         clients,
         connection,
+        expire,
         introspection,
         keys,
         lists,
         object,
         server,
+        sets,
         strings,
     )
 
