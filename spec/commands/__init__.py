@@ -36,7 +36,6 @@ def load_all() -> dict[str, Callable[..., Any]]:
     from . import (  # noqa: F401
         clients,
         connection,
-        expire,
         introspection,
         keys,
         lists,
