@@ -41,6 +41,8 @@ from redspec.spec.server import client_connect, new_server, run_command
 from redspec.spec.state import Db, ServerState
 from redspec.spec.step import DbView, Step
 
+MECHANISM = "keyspace"
+
 NDB = 3
 KEYS = [b"k0", b"k1", b"k2", b"k3"]
 VALUES = [b"v0", b"v1", b"v2"]

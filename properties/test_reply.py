@@ -23,6 +23,8 @@ from redspec.spec.reply import (
     encode,
 )
 
+MECHANISM = "resp"
+
 # -- an independent decoder, written from the RESP3 spec, not from our encoder ------------------
 
 

@@ -37,6 +37,8 @@ from redspec.spec.server import client_connect, new_server, run_command
 from redspec.spec.state import ServerState
 from redspec.spec.step import DbView, Step
 
+MECHANISM = "keyspace"
+
 KEYS = [b"k0", b"k1", b"k2"]
 VALUES = [b"", b"a", b"bc", b"1", b"-2", b"10", b"9223372036854775807"]
 START = 1_000_000

@@ -25,7 +25,11 @@ from dataclasses import dataclass
 
 import z3
 
-__all__ = ["Arith", "CORRECT", "check", "WINDOW"]
+from .z3kit import Inductive, Validity
+
+MECHANISM = "resp"
+
+__all__ = ["Arith", "CORRECT", "check", "obligations", "WINDOW"]
 
 WINDOW = 64 * 1024 + 1  # a line is looked for among this many bytes
 
@@ -48,9 +52,8 @@ def _ints(names: str) -> list[z3.ArithRef]:
     return [z3.Int(n) for n in names.split()]
 
 
-def check(a: Arith = CORRECT) -> dict[str, str]:
-    """Prove the three statements; returns ``{name: problem}`` for each that fails (empty when
-    all hold). A problem is a counterexample, or "vacuous" if the premises are unsatisfiable."""
+def _statements(a: Arith) -> list[tuple[str, z3.BoolRef, z3.BoolRef]]:
+    """The four statements as ``(name, premises, claim)``."""
     blen, p, nl, ln, qlimit, maxlen, blen2 = _ints("blen p nl ln qlimit maxlen blen2")
     ds = nl + 2
     end = ds + ln + a.trailer
@@ -71,29 +74,65 @@ def check(a: Arith = CORRECT) -> dict[str, str]:
     if not a.need_sees_limit:
         need = end
 
-    problems: dict[str, str] = {}
-
-    def prove(name: str, premises: z3.BoolRef, claim: z3.BoolRef) -> None:
-        s = z3.Solver()
-        s.add(premises)
-        if s.check() != z3.sat:
-            problems[name] = "vacuous: premises unsatisfiable"
-            return
-        s.add(z3.Not(claim))
-        if s.check() == z3.sat:
-            problems[name] = f"counterexample: {s.model()}"
-
     # 1. consume
     accepted = z3.And(header, z3.Not(tripped(blen)), end <= blen)
-    prove("consume", accepted,
-          z3.And(end >= p + 4 + ln, end <= blen, 0 <= ds, ds + ln <= blen))
-
     # 2./3. an argument still arriving
     waiting = z3.And(header, z3.Not(tripped(blen)), end > blen)
     still = z3.And(end > blen2, z3.Not(tripped(blen2)))
-    prove("wait is sound", z3.And(waiting, blen <= blen2, blen2 < need), still)
-    prove("wait is tight", z3.And(waiting, blen2 == need), z3.Not(still))
-    prove("need is ahead", waiting, need > blen)
+    return [
+        ("consume", accepted, z3.And(end >= p + 4 + ln, end <= blen, 0 <= ds, ds + ln <= blen)),
+        ("wait is sound", z3.And(waiting, blen <= blen2, blen2 < need), still),
+        ("wait is tight", z3.And(waiting, blen2 == need), z3.Not(still)),
+        ("need is ahead", waiting, need > blen),
+    ]
+
+
+def _reader_vars(sfx: str) -> dict[str, z3.ArithRef]:
+    return {n: z3.Int(n + sfx) for n in ("pos", "blen", "left")}
+
+
+def reader_obligation(a: Arith = CORRECT) -> Inductive:
+    """The multibulk reader as a transition system: ``pos`` (parsed up to), ``blen`` (bytes
+    received), ``left`` (``multibulklen``: arguments still to read). Next either receives bytes
+    or consumes one whole argument (header ``$<len>\\r\\n`` of ≥ 4 bytes, data, trailer) when
+    it has fully arrived. Inv: ``0 ≤ pos ≤ blen`` and ``left ≥ 0`` (the decoder never reads past
+    what arrived and never consumes more arguments than announced)."""
+
+    def init(v: dict[str, z3.ArithRef]) -> z3.BoolRef:
+        return z3.And(v["pos"] == 0, v["blen"] >= 0, v["left"] >= 0)
+
+    def nxt(v: dict[str, z3.ArithRef], w: dict[str, z3.ArithRef]) -> z3.BoolRef:
+        hdr, ln = z3.Int("hdr"), z3.Int("ln")
+        end = v["pos"] + hdr + ln + a.trailer
+        receive = z3.And(w["blen"] >= v["blen"], w["pos"] == v["pos"], w["left"] == v["left"])
+        consume = z3.And(v["left"] > 0, hdr >= 4, ln >= 0, end <= v["blen"],
+                         w["pos"] == end, w["blen"] == v["blen"], w["left"] == v["left"] - 1)
+        return z3.Or(receive, consume)
+
+    def inv(v: dict[str, z3.ArithRef]) -> z3.BoolRef:
+        return z3.And(0 <= v["pos"], v["pos"] <= v["blen"], v["left"] >= 0)
+
+    return Inductive("resp: multibulk reader stays inside the buffer", MECHANISM,
+                     _reader_vars, init, nxt, inv, doc=reader_obligation.__doc__ or "")
+
+
+def obligations(a: Arith = CORRECT) -> list[Inductive | Validity]:
+    """Every RESP proof obligation, for ``redspec check``."""
+    out: list[Inductive | Validity] = [reader_obligation(a)]
+    for i, (name, _, _) in enumerate(_statements(a)):
+        out.append(Validity(f"resp: {name}", MECHANISM,
+                            lambda i=i: _statements(a)[i][1:]))  # type: ignore[misc]
+    return out
+
+
+def check(a: Arith = CORRECT) -> dict[str, str]:
+    """Prove the statements; returns ``{name: problem}`` for each that fails (empty when
+    all hold). A problem is a counterexample, or "vacuous" if the premises are unsatisfiable."""
+    problems: dict[str, str] = {}
+    for name, premises, claim in _statements(a):
+        proof = Validity(name, MECHANISM, lambda p=premises, c=claim: (p, c)).prove()
+        for problem in proof.problems.values():
+            problems[name] = problem
     return problems
 
 

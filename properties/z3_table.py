@@ -28,7 +28,11 @@ from typing import Any
 
 import z3
 
-__all__ = ["Finding", "check_command", "check_table"]
+from .z3kit import Proof
+
+MECHANISM = "dispatch"
+
+__all__ = ["Finding", "check_command", "check_table", "obligations"]
 
 
 @dataclass(frozen=True)
@@ -114,3 +118,37 @@ def check_table(table: dict[bytes, Any]) -> list[Finding]:
         for sub in cmd.subcommands.values():
             found.extend(check_command(sub))
     return found
+
+
+@dataclass(frozen=True)
+class TableConsistency:
+    """The rules above over a whole command table, as one ``redspec check`` obligation."""
+
+    name: str = "dispatch: command table key specs agree with arity and legacy range"
+    mechanism: str = MECHANISM
+    table: Any = None  # None: the served table (spec.dispatch.TABLE)
+
+    def prove(self) -> Proof:
+        import time
+
+        from redspec.spec import dispatch
+
+        t0 = time.perf_counter()
+        table = dispatch.TABLE if self.table is None else self.table
+        found = check_table(table)
+        p = Proof(self.name, self.mechanism)
+        rules = ("vacuous", "first-key-in-bounds", "keystep-positive", "legacy-range-agrees",
+                 "no-keys-without-specs")
+        for r in rules:
+            bad = [f for f in found if f.rule == r]
+            p.checks[r] = "proved" if not bad else "; ".join(
+                f"{f.command}: {f.detail}" for f in bad[:5])
+        if found:
+            p.counterexample = {"command": found[0].command, "detail": found[0].detail}
+        p.seconds = time.perf_counter() - t0
+        return p
+
+
+def obligations() -> list[TableConsistency]:
+    """The command-table obligation for ``redspec check``."""
+    return [TableConsistency()]

@@ -41,5 +41,9 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None) -> 
     run(bind, port, state)
 
 
+from .cli_check import check  # noqa: E402
+
+main.add_command(check)
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,130 @@
+"""A small protocol for Z3 proof obligations, so ``redspec check`` can run every proof alike.
+
+Two kinds of obligation, each with ``name``, ``mechanism`` and ``prove() -> Proof``:
+
+- :class:`Inductive` — a transition system given by symbolic encodings over a list of state
+  variables: ``init(v)``, ``next(v, v2)`` (``v2`` are the primed copies) and ``inv(v)``.
+  :meth:`Inductive.prove` shows *Init ⇒ Inv* and *Inv ∧ Next ⇒ Inv′* by asking Z3 for a
+  counterexample to each (``unsat`` = none exists), after vacuity checks: Init, Inv and
+  Inv ∧ Next are each satisfiable (so Next is not vacuous from an invariant state).
+- :class:`Validity` — one statement *premises ⇒ claim* over free variables, with the same
+  vacuity check on the premises (used for arithmetic facts such as the multibulk bounds).
+
+A :class:`Proof` records which checks held and, for a failure, Z3's counterexample as a
+``{variable: value}`` dict (replayable through the Python transition by the caller).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import z3
+
+__all__ = ["Proof", "Inductive", "Validity", "model_dict"]
+
+
+@dataclass
+class Proof:
+    """The outcome of one obligation: ``held`` only when every check passed."""
+
+    name: str
+    mechanism: str
+    checks: dict[str, str] = field(default_factory=dict)  # check name -> "proved" | problem
+    counterexample: dict[str, str] | None = None
+    seconds: float = 0.0
+
+    @property
+    def held(self) -> bool:
+        return all(v == "proved" for v in self.checks.values())
+
+    @property
+    def problems(self) -> dict[str, str]:
+        return {k: v for k, v in self.checks.items() if v != "proved"}
+
+
+def model_dict(m: z3.ModelRef) -> dict[str, str]:
+    """A Z3 model as ``{name: value}`` strings, sorted by name."""
+    return {str(d.name()): str(m[d]) for d in sorted(m.decls(), key=lambda d: str(d.name()))}
+
+
+def _sat(*fs: Any) -> z3.ModelRef | None:
+    s = z3.Solver()
+    s.add(*fs)
+    r = s.check()
+    if r == z3.sat:
+        return s.model()
+    if r == z3.unknown:
+        raise RuntimeError(f"z3 returned unknown: {s.reason_unknown()}")
+    return None
+
+
+@dataclass
+class Inductive:
+    """An inductive-invariant obligation over state variables built by ``make_vars(suffix)``.
+
+    ``make_vars("")`` and ``make_vars("'")`` must return the current and primed variables as
+    dicts; ``init``/``inv`` take one dict, ``next`` takes both.
+    """
+
+    name: str
+    mechanism: str
+    make_vars: Callable[[str], dict[str, Any]]
+    init: Callable[[dict[str, Any]], Any]
+    next: Callable[[dict[str, Any], dict[str, Any]], Any]
+    inv: Callable[[dict[str, Any]], Any]
+    doc: str = ""
+
+    def prove(self) -> Proof:
+        t0 = time.perf_counter()
+        p = Proof(self.name, self.mechanism)
+        v, v2 = self.make_vars(""), self.make_vars("'")
+        init, nxt, inv, inv2 = self.init(v), self.next(v, v2), self.inv(v), self.inv(v2)
+        p.checks["vacuity: Init satisfiable"] = "proved" if _sat(init) is not None else "vacuous"
+        p.checks["vacuity: Inv satisfiable"] = "proved" if _sat(inv) is not None else "vacuous"
+        p.checks["vacuity: Inv ∧ Next satisfiable"] = (
+            "proved" if _sat(inv, nxt) is not None else "vacuous")
+        for check, fs in (("Init ⇒ Inv", (init, z3.Not(inv))),
+                          ("Inv ∧ Next ⇒ Inv′", (inv, nxt, z3.Not(inv2)))):
+            m = _sat(*fs)
+            if m is None:
+                p.checks[check] = "proved"
+            else:
+                p.counterexample = p.counterexample or model_dict(m)
+                p.checks[check] = f"counterexample: {model_dict(m)}"
+        p.seconds = time.perf_counter() - t0
+        return p
+
+
+@dataclass
+class Validity:
+    """``premises ⇒ claim`` (both Z3 booleans, built lazily) with a vacuity check."""
+
+    name: str
+    mechanism: str
+    build: Callable[[], tuple[Any, Any]]
+    doc: str = ""
+
+    def prove(self) -> Proof:
+        t0 = time.perf_counter()
+        p = Proof(self.name, self.mechanism)
+        premises, claim = self.build()
+        if _sat(premises) is None:
+            p.checks["vacuity: premises satisfiable"] = "vacuous: premises unsatisfiable"
+        else:
+            p.checks["vacuity: premises satisfiable"] = "proved"
+            m = _sat(premises, z3.Not(claim))
+            if m is None:
+                p.checks["premises ⇒ claim"] = "proved"
+            else:
+                p.counterexample = model_dict(m)
+                p.checks["premises ⇒ claim"] = f"counterexample: {m}"
+        p.seconds = time.perf_counter() - t0
+        return p
+
+
+def prove_all(obligations: Sequence[Inductive | Validity]) -> list[Proof]:
+    """Prove each obligation in turn."""
+    return [o.prove() for o in obligations]
