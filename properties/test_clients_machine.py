@@ -72,10 +72,7 @@ class ClientsMachine(RuleBasedStateMachine):
         self.now += 7
         before = self.state.clients.get(cid)
         self.state, eff = S.client_input(self.state, cid, resp_cmd(*args), self.now)
-        c = self.state.clients.get(cid)
-        out = c.reply if c is not None else b""
-        if c is not None and c.reply:
-            self.state = S.client_wrote(self.state, cid, len(c.reply))
+        out = S.output_for(eff, cid)
         self.apply(eff)
         if before is None:
             assert out == b""

@@ -56,12 +56,9 @@ def run_chunks(chunks: list[bytes], requirepass: str = "") -> tuple[bytes, bool]
     state, cid = S.client_connect(state, 0)
     out = []
     for ch in chunks:
-        state, _ = S.client_input(state, cid, ch, 0)
-        c = state.clients[cid]
-        if c.reply:
-            out.append(c.reply)
-            state = S.client_wrote(state, cid, len(c.reply))
-        if c.closing:
+        state, eff = S.client_input(state, cid, ch, 0)
+        out.append(S.output_for(eff, cid))
+        if state.clients[cid].closing:
             return b"".join(out), True
     return b"".join(out), False
 

@@ -1,56 +1,71 @@
 """The asyncio reference server: one process, one event loop, the spec state in one variable.
 
-Each socket event becomes one spec transition (``client_input``, ``client_wrote``,
-``client_disconnect``); the server writes out whatever reply bytes the new state holds and
-closes the connections the effects name. It adds no Redis rule of its own.
+Each socket event becomes one spec transition — ``client_connect``, ``client_input`` (which
+also hands out the replies the socket can take), ``client_writable``, ``client_disconnect`` —
+and the server carries out the returned effects: write ``output`` bytes, give ``wake``d
+clients their pending bytes, close what ``close`` names. It adds no Redis rule of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from typing import Any
 
 from redspec.spec import server as S
 from redspec.spec.state import ServerState
+from redspec.spec.step import NO_EFFECTS, Effects
 
 
-def now_ms() -> int:
-    return int(time.time() * 1000)
+class Clock:
+    """Where the server's time (unix ms) comes from: the wall clock, or a virtual clock that
+    only moves when told to (``redspec serve --clock virtual``; REDSPEC CLOCK)."""
+
+    def __init__(self, virtual: bool = False, start_ms: int | None = None) -> None:
+        self.virtual = virtual
+        self._ms = start_ms if start_ms is not None else int(time.time() * 1000)
+
+    def now_ms(self) -> int:
+        return self._ms if self.virtual else int(time.time() * 1000)
+
+    def set_ms(self, ms: int) -> None:
+        """Move a virtual clock to ``ms`` (the wall clock cannot be moved: ignored)."""
+        if self.virtual:
+            self._ms = ms
 
 
 class Reference:
-    """Holds the current ``ServerState`` and the open connections."""
+    """Holds the current ``ServerState``, the clock and the open connections."""
 
-    def __init__(self, state: ServerState) -> None:
+    def __init__(self, state: ServerState, clock: Clock | None = None) -> None:
         self.state = state
+        self.clock = clock or Clock()
         self.conns: dict[int, Connection] = {}
 
-    def flush(self, cid: int) -> None:
-        """Write the client's pending reply bytes; close it if the spec says so."""
-        c = self.state.clients.get(cid)
-        conn = self.conns.get(cid)
-        if c is None or conn is None:
-            return
-        if c.reply:
-            conn.transport.write(c.reply)
-            self.state = S.client_wrote(self.state, cid, len(c.reply))
-        if c.closing:
-            conn.transport.close()
-
-    def apply(self, effects: Any) -> None:
-        for cid in effects.wake:
-            self.flush(cid)
-        for cid in effects.close:
-            conn = self.conns.get(cid)
+    def apply(self, eff: Effects) -> None:
+        """Carry out a transition's effects, in the order Redis would."""
+        conns = self.conns
+        for cid, data in eff.output:
+            conn = conns.get(cid)
             if conn is not None:
-                self.flush(cid)
+                conn.transport.write(data)
+        for cid in eff.wake:
+            if cid in conns:
+                self.state, more = S.client_writable(self.state, cid)
+                if more is not NO_EFFECTS:
+                    self.apply(more)
+        for cid in eff.close:
+            conn = conns.get(cid)
+            if conn is not None:
                 conn.transport.close()
+        if eff.clock_set_ms is not None:
+            self.clock.set_ms(eff.clock_set_ms)
 
 
 class Connection(asyncio.Protocol):
-    __slots__ = ("ref", "transport", "cid")
+    """One client connection: socket events in, transitions out."""
 
     def __init__(self, ref: Reference) -> None:
         self.ref = ref
@@ -67,18 +82,19 @@ class Connection(asyncio.Protocol):
                 fd = s.fileno()
         ref = self.ref
         ref.state, self.cid = S.client_connect(
-            ref.state, now_ms(), addr=f"{peer[0]}:{peer[1]}", laddr=f"{sock[0]}:{sock[1]}", fd=fd
+            ref.state, ref.clock.now_ms(), addr=f"{peer[0]}:{peer[1]}",
+            laddr=f"{sock[0]}:{sock[1]}", fd=fd,
         )
         ref.conns[self.cid] = self
 
     def data_received(self, data: bytes) -> None:
         ref = self.ref
-        ref.state, eff = S.client_input(ref.state, self.cid, data, now_ms())
-        c = ref.state.clients.get(self.cid)
-        if c is not None and c.reply:
-            self.transport.write(c.reply)
-            ref.state = S.client_wrote(ref.state, self.cid, len(c.reply))
-        if eff.wake or eff.close:
+        ref.state, eff = S.client_input(ref.state, self.cid, data, ref.clock.now_ms())
+        if eff is NO_EFFECTS:
+            return
+        if len(eff.output) == 1 and not (eff.wake or eff.close or eff.clock_set_ms is not None):
+            self.transport.write(eff.output[0][1])  # the common case: our own replies
+        else:
             ref.apply(eff)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -87,19 +103,29 @@ class Connection(asyncio.Protocol):
         ref.conns.pop(self.cid, None)
 
 
+def _tune_gc() -> None:
+    """The state is a large acyclic graph of persistent-map nodes that lives long; Python's
+    cyclic GC would rescan it again and again as it grows. Collect young objects rarely."""
+    gc.set_threshold(50_000, 50, 100)
+
+
 async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = None,
-                ready: asyncio.Event | None = None) -> None:
+                ready: asyncio.Event | None = None, clock: Clock | None = None) -> None:
     """Run the reference server until cancelled."""
-    ref = Reference(state if state is not None else S.new_server(now_ms()))
+    clock = clock or Clock()
+    ref = Reference(state if state is not None else S.new_server(clock.now_ms()), clock)
+    _tune_gc()
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: Connection(ref), host, port, reuse_address=True)
+    server = await loop.create_server(lambda: Connection(ref), host, port, reuse_address=True,
+                                      backlog=511)
     if ready is not None:
         ready.set()
     async with server:
         await server.serve_forever()
 
 
-def run(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = None) -> None:
+def run(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = None,
+        clock: Clock | None = None) -> None:
     """Run the server in the foreground (uvloop when installed)."""
     try:
         import uvloop
@@ -108,4 +134,4 @@ def run(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = N
     except ImportError:
         runner = asyncio.run
     with contextlib.suppress(KeyboardInterrupt):
-        runner(serve(host, port, state))
+        runner(serve(host, port, state, clock=clock))

@@ -5,8 +5,10 @@ and returns the next state plus its effects. The reference server calls nothing 
 
 - :func:`new_server` — ``initServer``: the state at start.
 - :func:`client_connect` — ``createClient``: a connection was accepted.
-- :func:`client_input` — ``readQueryFromClient`` + ``processInputBuffer``: bytes arrived.
-- :func:`client_wrote` — ``writeToClient``: the socket accepted ``n`` reply bytes.
+- :func:`client_input` — ``readQueryFromClient`` + ``processInputBuffer``, then
+  ``writeToClient``: bytes arrived; the replies go out as far as the socket takes them.
+- :func:`client_writable` — ``writeToClient``: the socket can take (more) reply bytes.
+- :func:`client_wrote` — the socket accepted ``n`` bytes of the pending reply.
 - :func:`client_disconnect` — ``freeClient``: the connection is gone.
 - :func:`run_command` — a convenience for tests: one argv, one encoded reply.
 """
@@ -15,23 +17,28 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
 from .config import default_config
 from .dispatch import run_and_encode
 from .reply import Err, encode
 from .resp import BIG_TAIL, Limits, ProtocolError, QueryBufferLimit, parse_command, progress_point
-from .state import Client, Db, ServerState
+from .state import Client, ClientInfo, ClientIO, Db, ServerState, replace
 from .step import NO_EFFECTS, Effects, Step
 
 __all__ = [
     "new_server",
     "client_connect",
     "client_input",
+    "client_writable",
     "client_wrote",
     "client_disconnect",
     "run_command",
+    "output_for",
 ]
+
+
+def output_for(effects: Effects, client_id: int) -> bytes:
+    """The reply bytes ``effects`` hands to ``client_id``'s connection (tests, tools)."""
+    return b"".join(data for cid, data in effects.output if cid == client_id)
 
 
 def new_server(now_ms: int = 0, seed: int = 0x5EED, run_id: str = "0" * 40,
@@ -52,29 +59,41 @@ def client_connect(state: ServerState, now_ms: int, addr: str = "127.0.0.1:0",
     """``createClient``: register a new connection; returns the state and the client id."""
     cid = state.next_client_id
     c = Client(
-        id=cid,
-        addr=addr,
-        laddr=laddr,
-        fd=fd,
-        ctime_ms=now_ms,
-        last_interaction_ms=now_ms,
-        authenticated=not state.config.get("requirepass"),
+        cid,
+        ClientInfo(addr=addr, laddr=laddr, fd=fd, ctime_ms=now_ms,
+                   authenticated=not state.config.get("requirepass")),
+        ClientIO(last_interaction_ms=now_ms),
     )
-    stats = attrs.evolve(
+    stats = replace(
         state.stats, total_connections_received=state.stats.total_connections_received + 1
     )
     return (
-        attrs.evolve(state, clients=state.clients.set(cid, c), next_client_id=cid + 1,
-                     stats=stats),
+        replace(state, clients=state.clients.set(cid, c), next_client_id=cid + 1, stats=stats),
         cid,
     )
 
 
-def client_input(state: ServerState, client_id: int, data: bytes,
-                 now_ms: int) -> tuple[ServerState, Effects]:
-    """``readQueryFromClient`` then ``processInputBuffer``: run every whole request in order.
+_LIMITS: dict[tuple[int, bool, int], Limits] = {}
 
-    Replies are appended to the client's ``reply`` buffer in command order. A protocol error
+
+def _limits(max_bulk: int, authenticated: bool, qlimit: int) -> Limits:
+    """The decoder limits (interned: they change only with CONFIG SET or AUTH)."""
+    key = (max_bulk, authenticated, qlimit)
+    lim = _LIMITS.get(key)
+    if lim is None:
+        if len(_LIMITS) > 64:
+            _LIMITS.clear()
+        lim = _LIMITS[key] = Limits(max_bulk, authenticated, qlimit)
+    return lim
+
+
+def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
+                 write_capacity: int | None = None) -> tuple[ServerState, Effects]:
+    """``readQueryFromClient`` then ``processInputBuffer``: run every whole request in order;
+    then ``writeToClient``: up to ``write_capacity`` bytes of the replies (all when None: the
+    socket takes everything) go out in ``Effects.output``, the rest stay in ``reply``.
+
+    Replies are produced in command order. A protocol error
     replies ``-ERR Protocol error: ...`` (counted as an ERR error reply) and marks the client
     to close after that reply; nothing after the bad request is processed. Going over
     ``client-query-buffer-limit`` closes with no reply (see ``spec.resp``). While a big
@@ -91,18 +110,17 @@ def client_input(state: ServerState, client_id: int, data: bytes,
         total = len(c.querybuf) + size
         if total < need and not any(w in data for w in watch):
             # A big argument (or a long line) still arriving: nothing can happen yet.
-            c = attrs.evolve(c, querybuf_tail=(need, watch, size, (chunks, data)),
-                             last_interaction_ms=now_ms,
-                             querybuf_peak=max(c.querybuf_peak, total))
-            return attrs.evolve(state, clients=state.clients.set(client_id, c)), NO_EFFECTS
+            c = replace(c, querybuf_tail=(need, watch, size, (chunks, data)),
+                        last_interaction_ms=now_ms, querybuf_peak=max(c.querybuf_peak, total))
+            return replace(state, clients=state.clients.set(client_id, c)), NO_EFFECTS
         buf = _join_tail(c.querybuf, chunks, data)
     else:
         buf = c.querybuf + data if c.querybuf else data
     s = Step(state, now_ms, client_id)
     s.qbuf_len = len(buf)
     cfg = s.config
-    limits = Limits(cfg["proto-max-bulk-len"], s.client.authenticated,
-                    cfg["client-query-buffer-limit"])
+    limits = _limits(cfg["proto-max-bulk-len"], s.client.authenticated,
+                     cfg["client-query-buffer-limit"])
     out = s.out
     pos = 0
     last_cmd = None
@@ -131,46 +149,61 @@ def client_input(state: ServerState, client_id: int, data: bytes,
             pos = len(buf)
             break
         if s.client.authenticated != limits.authenticated:
-            limits = attrs.evolve(limits, authenticated=s.client.authenticated)
+            limits = _limits(limits.max_bulk_len, s.client.authenticated,
+                             limits.query_buffer_limit)
     c = s.client
+    io = c.io
     rest = buf[pos:] if pos < len(buf) else b""
-    changes: dict[str, Any] = {"querybuf": rest, "last_interaction_ms": now_ms}
+    tail = io.querybuf_tail
     if len(rest) >= BIG_TAIL and not c.closing:
         need, watch = progress_point(buf, pos, limits)
-        changes["querybuf_tail"] = (need - pos, watch, 0, None)
-    elif c.querybuf_tail is not None:
-        changes["querybuf_tail"] = None
-    if out:
-        changes["reply"] = c.reply + b"".join(out) if c.reply else b"".join(out)
-    if ran:  # ``c->lastcmd``: the last command looked up, NULL if it was unknown
-        changes["last_cmd"] = last_cmd.name if last_cmd is not None else "NULL"
-    if len(buf) > c.querybuf_peak:
-        changes["querybuf_peak"] = len(buf)
-    s.update_client(**changes)
+        tail = (need - pos, watch, 0, None)
+    elif tail is not None:
+        tail = None
+    # writeToClient: what the socket takes goes out now; the rest waits in ``reply``.
+    pending = io.reply + b"".join(out) if io.reply else b"".join(out)
+    if write_capacity is None or len(pending) <= write_capacity:
+        sent, pending = pending, b""
+    else:
+        sent, pending = pending[:write_capacity], pending[write_capacity:]
+    s.client = Client(client_id, c.info, ClientIO(
+        rest,
+        tail,
+        len(buf) if len(buf) > io.querybuf_peak else io.querybuf_peak,
+        pending,
+        now_ms,
+        # ``c->lastcmd``: the last command looked up, "NULL" if it was unknown.
+        (last_cmd.name if last_cmd is not None else "NULL") if ran else io.last_cmd,
+    ))
+    s._client_changed = True
     if c.closing:
         s.close.add(client_id)
     new = s.commit()
-    wake = frozenset([client_id, *s.others_out]) if out or s.others_out else frozenset()
     if s.others_out:
         new = _deliver(new, s.others_out)
-    if s.propagate or s.close or wake or s.notifications:
-        return new, Effects(
-            propagate=tuple(s.propagate),
-            close=frozenset(s.close),
-            wake=wake,
-            notifications=tuple(s.notifications),
-        )
-    return new, NO_EFFECTS
+    output = ((client_id, sent),) if sent else ()
+    rare = s.propagate or s.close or s.others_out or s.notifications or s.clock_set_ms is not None
+    if not rare:
+        return new, (Effects(output) if output else NO_EFFECTS)
+    return new, Effects(
+        output,
+        tuple(s.propagate),
+        frozenset(s.close),
+        frozenset(s.others_out),
+        tuple(s.notifications),
+        s.clock_set_ms,
+    )
 
 
 def _deliver(state: ServerState, frames: dict[int, list[bytes]]) -> ServerState:
-    """Append reply bytes produced for other clients to their reply buffers."""
+    """Append reply bytes produced for other clients to their pending replies (they go out
+    when those clients' sockets are writable: :func:`client_writable`)."""
     m = state.clients.mutate()
     for cid, fs in frames.items():
         c = m.get(cid)
         if c is not None and not c.closing:
-            m[cid] = attrs.evolve(c, reply=c.reply + b"".join(fs))
-    return attrs.evolve(state, clients=m.finish())
+            m[cid] = replace(c, reply=c.reply + b"".join(fs))
+    return replace(state, clients=m.finish())
 
 
 def _join_tail(head: bytes, chunks: Any, last: bytes) -> bytes:
@@ -184,21 +217,37 @@ def _join_tail(head: bytes, chunks: Any, last: bytes) -> bytes:
     return b"".join(parts)
 
 
+def client_writable(state: ServerState, client_id: int,
+                    capacity: int | None = None) -> tuple[ServerState, Effects]:
+    """``writeToClient``: the socket can take ``capacity`` bytes (None: all); that much of the
+    pending reply goes out in ``Effects.output``; a closing client with nothing left pending
+    is named in ``Effects.close``."""
+    c = state.clients.get(client_id)
+    if c is None:
+        return state, NO_EFFECTS
+    pending = c.reply
+    n = len(pending) if capacity is None else min(capacity, len(pending))
+    if n:
+        state = client_wrote(state, client_id, n)
+    close = frozenset((client_id,)) if c.closing and n == len(pending) else frozenset()
+    if not n and not close:
+        return state, NO_EFFECTS
+    return state, Effects(((client_id, pending[:n]),) if n else (), close=close)
+
+
 def client_wrote(state: ServerState, client_id: int, n: int) -> ServerState:
-    """``writeToClient``: the socket accepted the first ``n`` bytes of the pending reply."""
+    """The socket accepted the first ``n`` bytes of the pending reply."""
     c = state.clients.get(client_id)
     if c is None or n <= 0:
         return state
-    return attrs.evolve(
-        state, clients=state.clients.set(client_id, attrs.evolve(c, reply=c.reply[n:]))
-    )
+    return replace(state, clients=state.clients.set(client_id, replace(c, reply=c.reply[n:])))
 
 
 def client_disconnect(state: ServerState, client_id: int) -> ServerState:
     """``freeClient``: forget the client and everything it held (buffers, name, db choice)."""
     if client_id not in state.clients:
         return state
-    return attrs.evolve(state, clients=state.clients.delete(client_id))
+    return replace(state, clients=state.clients.delete(client_id))
 
 
 def run_command(state: ServerState, client_id: int, argv: list[bytes],

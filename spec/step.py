@@ -29,16 +29,21 @@ __all__ = ["Step", "DbView", "Effects"]
 class Effects:
     """What a transition asks of the world besides the new state.
 
-    ``propagate``: commands to replicate / append to the AOF, as ``(db, argv)`` in execution
-    order (``alsoPropagate``). ``close``: clients the server must disconnect once their
-    pending reply is written. ``wake``: clients that have new reply bytes to write.
-    ``notifications``: keyspace events ``(type, event, key, db)``.
+    ``output``: reply bytes handed to connections now, ``(client id, bytes)``, in order
+    (``writeToClient``: what the socket accepted). ``propagate``: commands to replicate / append
+    to the AOF, as ``(db, argv)`` in execution order (``alsoPropagate``). ``close``: clients the
+    server must disconnect once ``output`` is written. ``wake``: other clients that now have
+    reply bytes pending (``clients_pending_write``). ``notifications``: keyspace events ``(type, event, key, db)``. ``clock_set_ms``: the
+    virtual clock must now read this unix-ms time (see docs/mechanisms/expire.md).
     """
 
+    output: tuple[tuple[int, bytes], ...] = ()
     propagate: tuple[tuple[int, tuple[bytes, ...]], ...] = ()
     close: frozenset[int] = frozenset()
     wake: frozenset[int] = frozenset()
     notifications: tuple[tuple[str, str, bytes, int], ...] = ()
+    #: The unix ms a command set the (virtual) clock to (REDSPEC CLOCK SET/ADVANCE), else None.
+    clock_set_ms: int | None = None
 
 
 NO_EFFECTS = Effects()
@@ -225,6 +230,8 @@ class Step:
         "cmd",
         "argv_rewrite",
         "qbuf_len",
+        "cron",
+        "clock_set_ms",
     )
 
     def __init__(self, state: ServerState, now_ms: int, client_id: int | None = None) -> None:
@@ -258,6 +265,10 @@ class Step:
         #: Bytes in the current client's query buffer while its commands run (``sdslen(c->querybuf)``
         #: for CLIENT LIST ``qbuf``): the whole batch read; -1 when not reading from a socket.
         self.qbuf_len = -1
+        #: serverCron / expire-cycle state (DEBUG SET-ACTIVE-EXPIRE changes it), and the time
+        #: a command asked the clock to jump to (REDSPEC CLOCK; ``Effects.clock_set_ms``).
+        self.cron = state.cron
+        self.clock_set_ms: int | None = None
         if client_id is not None:
             self.client: Client = state.clients[client_id]
             self.db = self.open_db(self.client.db)
@@ -401,4 +412,5 @@ class Step:
             rng=self.rng,
             dirty=self.dirty,
             run_id=base.run_id,
+            cron=self.cron,
         )

@@ -49,10 +49,7 @@ class World:
     def send(self, cid: int, data: bytes, dt: int = 0) -> tuple[bytes, frozenset[int]]:
         self.now += dt
         self.state, eff = S.client_input(self.state, cid, data, self.now)
-        c = self.state.clients.get(cid)
-        out = c.reply if c is not None else b""
-        if out:
-            self.state = S.client_wrote(self.state, cid, len(out))
+        out = S.output_for(eff, cid)
         for victim in eff.close:
             self.state = S.client_disconnect(self.state, victim)
         return out, eff.close
@@ -245,7 +242,7 @@ def test_kill_other_client_closes_it_and_cleanup_frees_it() -> None:
     assert eff.close == {b}
     victim = w.state.clients[b]
     assert victim.closing and victim.reply == b""
-    reply = w.state.clients[a].reply
+    reply = S.output_for(eff, a)
     assert reply.startswith(b":1\r\n") and b"victim" not in reply  # gone at once for Redis
     assert S.client_input(w.state, b, cmd("PING"), w.now)[0] is w.state  # ignores input
     w.state = S.client_disconnect(w.state, b)

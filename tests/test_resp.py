@@ -27,10 +27,8 @@ def feed(chunks: list[bytes], **config: Any) -> tuple[bytes, bool]:
     st, cid = S.client_connect(st, 0)
     out = b""
     for ch in chunks:
-        st, _ = S.client_input(st, cid, ch, 0)
-        c = st.clients[cid]
-        out += c.reply
-        st = S.client_wrote(st, cid, len(c.reply))
+        st, eff = S.client_input(st, cid, ch, 0)
+        out += S.output_for(eff, cid)
     return out, st.clients[cid].closing
 
 
@@ -264,9 +262,11 @@ def test_big_value_in_chunks_joins_once(monkeypatch: pytest.MonkeyPatch) -> None
     chunks = [data[i : i + 65536] for i in range(0, len(data), 65536)]
     st = S.new_server(0)
     st, cid = S.client_connect(st, 0)
+    out = b""
     for ch in chunks:
-        st, _ = S.client_input(st, cid, ch, 0)
-    assert st.clients[cid].reply == b"+OK\r\n$%d\r\n%s\r\n" % (len(value), value)
+        st, eff = S.client_input(st, cid, ch, 0)
+        out += S.output_for(eff, cid)
+    assert out == b"+OK\r\n$%d\r\n%s\r\n" % (len(value), value)
     assert len(joins) == 1  # the chunks of the value were joined once, not per chunk
     assert len(parses) <= 6  # and parsed a handful of times, not once per chunk
 
@@ -275,9 +275,11 @@ def test_long_line_a_byte_at_a_time_is_not_requadratic() -> None:
     line = b"ECHO " + b"x" * 20000 + b"\r\n"
     st = S.new_server(0)
     st, cid = S.client_connect(st, 0)
+    out = b""
     for i in range(len(line)):
-        st, _ = S.client_input(st, cid, line[i : i + 1], 0)
-    assert st.clients[cid].reply == b"$20000\r\n" + b"x" * 20000 + b"\r\n"
+        st, eff = S.client_input(st, cid, line[i : i + 1], 0)
+        out += S.output_for(eff, cid)
+    assert out == b"$20000\r\n" + b"x" * 20000 + b"\r\n"
     assert st.clients[cid].querybuf_tail is None
 
 
