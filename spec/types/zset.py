@@ -1,0 +1,360 @@
+"""The sorted set value (Redis's ``OBJ_ZSET``, ``t_zset.c``).
+
+A sorted set is a map ``member -> score`` (Redis's ``zset->dict``) plus the members in order
+of ``(score, member bytes)`` (Redis's ``zskiplist``, or the listpack's physical order). Here
+the order is a persistent weight-balanced binary tree with subtree sizes (an
+order-statistics tree, path-copied): inserting or removing a member, finding its rank, or
+the i-th member all cost O(log n) and share everything else with the old value.
+
+A tree node is a tuple ``(score, member, left, right, size)``; ``None`` is the empty tree.
+Members compare as Redis's ``sdscmp`` (``memcmp``, then the shorter first), which is
+Python's ``bytes`` ordering; scores compare as C doubles (``-0.0 == 0.0``).
+
+Encoding (Redis 7.0.15): ``listpack`` while the set has at most
+``zset-max-listpack-entries`` members, none longer than ``zset-max-listpack-value`` bytes;
+``skiplist`` otherwise. ``zsetAdd`` converts before inserting a *new* member that would
+break either limit (an update never converts); removals never convert back. Values built
+whole (ZUNIONSTORE & co., ZRANGESTORE) take the encoding their size and longest member ask
+for (``zsetConvertToListpackIfNeeded``).
+
+A listpack stores a score as text and reads an integral one back as an integer, so ``-0``
+becomes ``0`` there (``zzlInsertAt`` + ``lpStringToInt64``); a skiplist keeps ``-0.0``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from immutables import Map
+
+from .. import values
+
+__all__ = ["ZSet", "Tree", "build", "EMPTY_SCORES"]
+
+#: A tree node ``(score, member, left, right, size)`` or None.
+Tree = Any
+
+EMPTY_SCORES: Map[bytes, float] = Map()
+
+_DELTA = 3  # weight-balance parameters (Adams; as in Haskell's Data.Map)
+_RATIO = 2
+
+
+# -- the order-statistics tree (pure functions over tuples) -------------------------------------
+
+
+def _size(t: Tree) -> int:
+    return 0 if t is None else t[4]
+
+
+def _node(s: float, m: bytes, left: Tree, right: Tree) -> Tree:
+    return (s, m, left, right, _size(left) + _size(right) + 1)
+
+
+def _balance(s: float, m: bytes, left: Tree, right: Tree) -> Tree:
+    """A node over ``left`` and ``right`` whose sizes differ by at most one insertion or
+    removal from balance, rebalanced with one single or double rotation."""
+    sl = 0 if left is None else left[4]
+    sr = 0 if right is None else right[4]
+    if sl + sr > 1:
+        if sr > _DELTA * sl:
+            rs, rm, rl, rr, _ = right
+            if _size(rl) < _RATIO * _size(rr):
+                return _node(rs, rm, _node(s, m, left, rl), rr)
+            rls, rlm, rll, rlr, _ = rl
+            return _node(rls, rlm, _node(s, m, left, rll), _node(rs, rm, rlr, rr))
+        if sl > _DELTA * sr:
+            ls, lm, ll, lr, _ = left
+            if _size(lr) < _RATIO * _size(ll):
+                return _node(ls, lm, ll, _node(s, m, lr, right))
+            lrs, lrm, lrl, lrr, _ = lr
+            return _node(lrs, lrm, _node(ls, lm, ll, lrl), _node(s, m, lrr, right))
+    return (s, m, left, right, sl + sr + 1)
+
+
+def tree_insert(t: Tree, s: float, m: bytes) -> Tree:
+    """The tree with ``(s, m)`` added (``zslInsert``); ``m`` must not be in it."""
+    if t is None:
+        return (s, m, None, None, 1)
+    ts, tm, left, right, _ = t
+    if s < ts or (s == ts and m < tm):
+        return _balance(ts, tm, tree_insert(left, s, m), right)
+    return _balance(ts, tm, left, tree_insert(right, s, m))
+
+
+def _pop_min(t: Tree) -> tuple[float, bytes, Tree]:
+    ts, tm, left, right, _ = t
+    if left is None:
+        return ts, tm, right
+    s, m, rest = _pop_min(left)
+    return s, m, _balance(ts, tm, rest, right)
+
+
+def _pop_max(t: Tree) -> tuple[float, bytes, Tree]:
+    ts, tm, left, right, _ = t
+    if right is None:
+        return ts, tm, left
+    s, m, rest = _pop_max(right)
+    return s, m, _balance(ts, tm, left, rest)
+
+
+def tree_delete(t: Tree, s: float, m: bytes) -> Tree:
+    """The tree without ``(s, m)`` (``zslDelete``); the pair must be in it."""
+    ts, tm, left, right, _ = t
+    if s == ts and m == tm:
+        if left is None:
+            return right
+        if right is None:
+            return left
+        if left[4] > right[4]:
+            ps, pm, left = _pop_max(left)
+        else:
+            ps, pm, right = _pop_min(right)
+        return _balance(ps, pm, left, right)
+    if s < ts or (s == ts and m < tm):
+        return _balance(ts, tm, tree_delete(left, s, m), right)
+    return _balance(ts, tm, left, tree_delete(right, s, m))
+
+
+def tree_rank(t: Tree, s: float, m: bytes) -> int:
+    """``zslGetRank`` - 1: how many elements order before ``(s, m)``."""
+    r = 0
+    while t is not None:
+        ts, tm, left, right, _ = t
+        if s < ts or (s == ts and m < tm):
+            t = left
+        elif s == ts and m == tm:
+            return r + _size(left)
+        else:
+            r += _size(left) + 1
+            t = right
+    return r
+
+
+def tree_count_below(t: Tree, x: float, inclusive: bool) -> int:
+    """How many elements have a score ``< x`` (or ``<= x`` when ``inclusive``)."""
+    r = 0
+    while t is not None:
+        ts = t[0]
+        if ts < x or (inclusive and ts == x):
+            r += _size(t[2]) + 1
+            t = t[3]
+        else:
+            t = t[2]
+    return r
+
+
+def tree_count_below_lex(t: Tree, x: bytes, inclusive: bool) -> int:
+    """How many elements have a member ``< x`` (or ``<= x``), assuming the members are in
+    order (true when every score is equal, the case the lex commands are defined for)."""
+    r = 0
+    while t is not None:
+        tm = t[1]
+        if tm < x or (inclusive and tm == x):
+            r += _size(t[2]) + 1
+            t = t[3]
+        else:
+            t = t[2]
+    return r
+
+
+def tree_select(t: Tree, i: int) -> tuple[float, bytes]:
+    """``zslGetElementByRank``: the element of rank ``i`` (0-based, ``0 <= i < size``)."""
+    while True:
+        ls = _size(t[2])
+        if i < ls:
+            t = t[2]
+        elif i == ls:
+            return t[0], t[1]
+        else:
+            i -= ls + 1
+            t = t[3]
+
+
+def tree_slice(t: Tree, lo: int, hi: int, out: list[tuple[bytes, float]]) -> None:
+    """Append ``(member, score)`` for ranks ``lo <= r < hi`` of ``t`` to ``out``, in order."""
+    if t is None or lo >= hi:
+        return
+    ts, tm, left, right, _ = t
+    ls = _size(left)
+    if lo < ls:
+        tree_slice(left, lo, hi if hi < ls else ls, out)
+    if lo <= ls < hi:
+        out.append((tm, ts))
+    if hi > ls + 1:
+        tree_slice(right, lo - ls - 1 if lo > ls else 0, hi - ls - 1, out)
+
+
+def tree_build(items: list[tuple[float, bytes]], lo: int, hi: int) -> Tree:
+    """A perfectly balanced tree over the sorted ``(score, member)`` items ``[lo, hi)``."""
+    if lo >= hi:
+        return None
+    mid = (lo + hi) // 2
+    s, m = items[mid]
+    left = tree_build(items, lo, mid)
+    right = tree_build(items, mid + 1, hi)
+    return (s, m, left, right, hi - lo)
+
+
+def tree_iter(t: Tree) -> Iterator[tuple[float, bytes]]:
+    """Every ``(score, member)`` in order."""
+    stack: list[Any] = []
+    while stack or t is not None:
+        while t is not None:
+            stack.append(t)
+            t = t[2]
+        t = stack.pop()
+        yield t[0], t[1]
+        t = t[3]
+
+
+# -- the value -----------------------------------------------------------------------------------
+
+
+class ZSet:
+    """An immutable sorted set (a zset ``robj``). Every change returns a new value that
+    shares structure with the old one; never mutate one in place.
+
+    ``scores`` is ``zset->dict`` (member -> score), ``tree`` the order, ``listpack`` whether
+    Redis would hold it as a listpack (else a skiplist).
+    """
+
+    __slots__ = ("scores", "tree", "listpack")
+
+    scores: Map[bytes, float]
+    tree: Tree
+    listpack: bool
+
+    def __init__(self, scores: Map[bytes, float], tree: Tree, listpack: bool) -> None:
+        self.scores = scores
+        self.tree = tree
+        self.listpack = listpack
+
+    @property
+    def encoding(self) -> str:
+        """OBJECT ENCODING: "listpack" or "skiplist"."""
+        return "listpack" if self.listpack else "skiplist"
+
+    def __len__(self) -> int:
+        """``zsetLength``."""
+        return len(self.scores)
+
+    def __contains__(self, member: object) -> bool:
+        return member in self.scores
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Members in order (what ``zuiNext`` yields for a zset)."""
+        for _, m in tree_iter(self.tree):
+            yield m
+
+    def score(self, member: bytes) -> float | None:
+        """``zsetScore``: the member's score or None."""
+        return self.scores.get(member)
+
+    def items(self) -> list[tuple[bytes, float]]:
+        """Every ``(member, score)`` in order."""
+        out: list[tuple[bytes, float]] = []
+        tree_slice(self.tree, 0, len(self.scores), out)
+        return out
+
+    def slice(self, lo: int, hi: int) -> list[tuple[bytes, float]]:
+        """``(member, score)`` of ranks ``lo <= r < hi``, in order."""
+        out: list[tuple[bytes, float]] = []
+        tree_slice(self.tree, lo, hi, out)
+        return out
+
+    def rank(self, member: bytes) -> int | None:
+        """``zsetRank`` (ascending, 0-based) or None when absent."""
+        s = self.scores.get(member)
+        return None if s is None else tree_rank(self.tree, s, member)
+
+    def at(self, i: int) -> tuple[bytes, float]:
+        """The element of rank ``i``."""
+        s, m = tree_select(self.tree, i)
+        return m, s
+
+    def count_below(self, x: float, inclusive: bool) -> int:
+        return tree_count_below(self.tree, x, inclusive)
+
+    def count_below_lex(self, x: bytes, inclusive: bool) -> int:
+        return tree_count_below_lex(self.tree, x, inclusive)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ZSet)
+            and self.listpack == other.listpack
+            and self.items() == other.items()
+        )
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.items()))
+
+    def __repr__(self) -> str:
+        return f"ZSet({self.items()!r}, {self.encoding})"
+
+    # -- changes -------------------------------------------------------------------------------
+
+    def insert(self, member: bytes, score: float, max_entries: int, max_value: int) -> ZSet:
+        """``zsetAdd`` of a new member: converts to a skiplist first when the new size or the
+        member's length passes the listpack limits."""
+        lp = self.listpack
+        if lp and (len(self.scores) + 1 > max_entries or len(member) > max_value):
+            lp = False
+        if lp and score == 0.0:
+            score = 0.0  # a listpack reads -0 back as the integer 0
+        return ZSet(self.scores.set(member, score), tree_insert(self.tree, score, member), lp)
+
+    def update(self, member: bytes, old: float, score: float) -> ZSet:
+        """A new score for a present member (``zsetAdd``'s update path; never converts)."""
+        if self.listpack and score == 0.0:
+            score = 0.0
+        t = tree_insert(tree_delete(self.tree, old, member), score, member)
+        return ZSet(self.scores.set(member, score), t, self.listpack)
+
+    def remove(self, member: bytes) -> ZSet:
+        """``zsetDel`` of a present member (never converts back)."""
+        s = self.scores[member]
+        return ZSet(self.scores.delete(member), tree_delete(self.tree, s, member), self.listpack)
+
+    def remove_ranks(self, lo: int, hi: int) -> ZSet:
+        """Without the elements of ranks ``lo <= r < hi`` (``zslDeleteRangeByRank``)."""
+        gone = self.slice(lo, hi)
+        if len(gone) == len(self.scores):
+            return ZSet(EMPTY_SCORES, None, self.listpack)
+        if len(gone) * 4 > len(self.scores):  # cheaper to rebuild from what stays
+            keep = [(s, m) for m, s in self.slice(0, lo)] + [
+                (s, m) for m, s in self.slice(hi, len(self.scores))
+            ]
+            sc = self.scores.mutate()
+            for m, _ in gone:
+                del sc[m]
+            return ZSet(sc.finish(), tree_build(keep, 0, len(keep)), self.listpack)
+        sc = self.scores.mutate()
+        t = self.tree
+        for m, s in gone:
+            del sc[m]
+            t = tree_delete(t, s, m)
+        return ZSet(sc.finish(), t, self.listpack)
+
+
+EMPTY = ZSet(EMPTY_SCORES, None, True)
+
+
+def build(pairs: Iterable[tuple[bytes, float]], max_entries: int, max_value: int) -> ZSet:
+    """A value holding ``pairs`` (distinct members), encoded as Redis encodes a result built
+    whole (``zsetConvertToListpackIfNeeded``: listpack when the size and the longest member
+    are within the limits)."""
+    d = dict(pairs)
+    n = len(d)
+    lp = n <= max_entries and all(len(m) <= max_value for m in d)
+    if lp:
+        for m, s in d.items():
+            if s == 0.0:
+                d[m] = 0.0
+    items = sorted((s, m) for m, s in d.items())
+    return ZSet(Map(d), tree_build(items, 0, n), lp)
+
+
+values.TYPE_NAMES[ZSet] = "zset"
+values.ENCODINGS[ZSet] = lambda v: v.encoding
