@@ -43,6 +43,7 @@ def load_all() -> dict[str, Callable[..., Any]]:
         server,
         sets,
         strings,
+        zsets,
     )
 
     return HANDLERS
