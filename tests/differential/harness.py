@@ -40,8 +40,6 @@ import importlib
 import importlib.util
 import os
 import random
-import select
-import socket
 import sys
 import time
 import traceback
@@ -50,18 +48,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.differential.normalise import hello as hello_norm
-from tests.differential.normalise import normaliser, parse_all
-from tests.differential.rawclient import encode_command
+from redspec.reference.diff.frames import CLOSED, encode_command
+from redspec.reference.diff.normalise import hello as hello_norm
+from redspec.reference.diff.normalise import normaliser
+from redspec.reference.diff.rawclient import SILENT, Conn  # noqa: F401 (re-exported)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
-SILENT = float(os.environ.get("REDSPEC_DIFF_SILENT", "2.0"))
 RAW_QUIET = float(os.environ.get("REDSPEC_DIFF_RAW_QUIET", "0.2"))
 SHORT_SPLIT = 512  # runs up to this many bytes are split at every byte boundary
 MODES = ("single", "pipeline", "split")
-CLOSED = b"<closed>"
 HELLO_STEP = -1  # step index of the RESP3 HELLO frames
 
 Normaliser = Callable[[bytes], bytes]
@@ -188,106 +185,6 @@ class Target:
 
 
 # --------------------------------------------------------------------------- connections
-
-
-class Conn:
-    """A raw connection that collects whole frames and notices the server closing it."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.sock = socket.create_connection((host, port), timeout=10.0)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buf = b""
-        self.closed = False
-        self.pending: list[bytes] = []
-        self.received = 0
-
-    def close(self) -> None:
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-    def send(self, data: bytes) -> bool:
-        """Write data; False if the connection is already closed."""
-        if self.closed:
-            return False
-        try:
-            self.sock.sendall(data)
-            return True
-        except OSError:
-            # The server closed the connection; replies it sent before closing may still be
-            # waiting in the kernel: read them before noting the close.
-            self.sock.setblocking(False)
-            while self._recv(0):
-                pass
-            self._eof()
-            return False
-
-    def _eof(self) -> None:
-        if not self.closed:
-            self.closed = True
-            self.pending.append(CLOSED)
-
-    def _recv(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` for bytes; True if any arrived (or the peer closed)."""
-        if self.closed:
-            return False
-        r, _, _ = select.select([self.sock], [], [], timeout)
-        if not r:
-            return False
-        try:
-            data = self.sock.recv(1 << 20)
-        except OSError:
-            data = b""
-        if not data:
-            if self.buf:
-                self.pending.append(b"<partial>" + self.buf)
-                self.buf = b""
-            self._eof()
-            return True
-        self.received += len(data)
-        self.buf += data
-        frames, self.buf = parse_all(self.buf)
-        self.pending.extend(frames)
-        return True
-
-    def drain(self) -> list[bytes]:
-        """Whatever has already arrived (no waiting)."""
-        while self._recv(0):
-            pass
-        out, self.pending = self.pending, []
-        return out
-
-    def read(self, n: int, timeout: float = SILENT) -> list[bytes]:
-        """Read until ``n`` frames (or the close) arrived, or nothing arrives for ``timeout``."""
-        while len(self.pending) < n and not self.closed:
-            if not self._recv(timeout):
-                break
-        while self._recv(0):
-            pass
-        out, self.pending = self.pending, []
-        return out
-
-    def read_quiet(
-        self, quiet: float, expect_bytes: int = 0, expect_close: bool = False
-    ) -> list[bytes]:
-        """Read until the server closes the connection or is quiet for ``quiet`` seconds.
-
-        With an expectation (what the reference server sent), first wait up to ``SILENT``
-        seconds for that much output / the close, so a slow server is not cut short.
-        """
-        deadline = time.monotonic() + SILENT
-        while (self.received < expect_bytes or expect_close) and not self.closed:
-            left = deadline - time.monotonic()
-            if left <= 0 or not self._recv(left):
-                break
-        while self._recv(quiet):
-            pass
-        out, self.pending = self.pending, []
-        if self.buf:
-            out.append(b"<partial>" + self.buf)
-            self.buf = b""
-        return out
 
 
 # --------------------------------------------------------------------------- cases

@@ -1,0 +1,194 @@
+"""Hypothesis strategies for differential command sequences.
+
+Small pools on purpose, so generated commands collide: three keys, a handful of values that hit
+the interesting encodings (integers, floats, empty, binary, long), a few options. A sequence is
+a list of steps ``(client, argv)`` over several clients; the replay pipelines each run of steps
+on one client and writes it split at random boundaries (:func:`chunker_from`), so request
+framing (``processMultibulkBuffer`` reading partial input) is exercised too.
+
+``GROUPS`` names the command groups ``redspec diff --groups`` understands; a group only draws
+the commands the reference serves (:func:`group_commands`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from hypothesis import strategies as st
+
+__all__ = [
+    "KEYS",
+    "VALUES",
+    "COMMANDS",
+    "GROUPS",
+    "Argv",
+    "Steps",
+    "chunker_from",
+    "group_commands",
+    "sequences",
+]
+
+KEYS = [b"k1", b"k2", b"{k}3"]
+VALUES = [
+    b"",
+    b"0",
+    b"1",
+    b"-1",
+    b"10",
+    b"007",
+    b"9223372036854775807",
+    b"-9223372036854775808",
+    b"1.5",
+    b"-0.0",
+    b"1e3",
+    b"abc",
+    b"hello world",
+    b"\x00\xff\r\n",
+    b" 1",
+    b"x" * 45,
+]
+INTS = [b"0", b"1", b"-1", b"2", b"5", b"-3", b"100", b"9223372036854775807", b"x", b"1.0", b""]
+FLOATS = [b"0", b"1.5", b"-2", b"1e2", b"0.1", b"inf", b"nan", b"x", b"5.0e3", b"-0"]
+OFFSETS = [b"0", b"1", b"3", b"-1", b"-2", b"10", b"-100", b"x"]
+DBS = [b"0", b"1", b"2", b"15", b"16", b"-1", b"x"]
+PATTERNS = [b"*", b"k*", b"k?", b"{*", b"[a-k]1", b"\\*", b"nomatch", b"*3"]
+FUTURE_MS = b"99999999999000"  # absolute times far away keep every reply deterministic
+PAST_MS = b"1000"
+
+Argv = list[bytes]
+Steps = list[tuple[int, Argv]]
+
+key = st.sampled_from(KEYS)
+value = st.sampled_from(VALUES)
+integer = st.sampled_from(INTS)
+floating = st.sampled_from(FLOATS)
+offset = st.sampled_from(OFFSETS)
+db = st.sampled_from(DBS)
+
+
+def _cmd(name: bytes, *parts: st.SearchStrategy[bytes]) -> st.SearchStrategy[Argv]:
+    return st.tuples(*parts).map(lambda t: [name, *t])
+
+
+def _keys(name: bytes, lo: int = 1, hi: int = 4) -> st.SearchStrategy[Argv]:
+    return st.lists(key, min_size=lo, max_size=hi).map(lambda ks: [name, *ks])
+
+
+def _mset(name: bytes) -> st.SearchStrategy[Argv]:
+    return st.lists(st.tuples(key, value), min_size=1, max_size=3).map(
+        lambda kvs: [name, *[x for kv in kvs for x in kv]]
+    )
+
+
+def _options(*choices: list[bytes]) -> st.SearchStrategy[list[bytes]]:
+    """Zero to two option groups (possibly conflicting: the errors are part of the spec)."""
+    return st.lists(st.sampled_from(choices), max_size=2).map(lambda os: [x for o in os for x in o])
+
+
+_SET_OPTS = _options(
+    [b"NX"], [b"XX"], [b"GET"], [b"KEEPTTL"], [b"PXAT", FUTURE_MS], [b"PXAT", PAST_MS],
+    [b"EX", b"1000"], [b"PX", b"0"], [b"EX", b"x"], [b"nx"],
+)
+_GETEX_OPTS = _options([b"PERSIST"], [b"PXAT", FUTURE_MS], [b"EXAT", b"1"], [b"EX", b"-1"])
+
+#: command name (lowercase, ``container|sub`` for a subcommand) -> strategy for its argv
+COMMANDS: dict[str, st.SearchStrategy[Argv]] = {
+    # strings
+    "set": st.tuples(key, value, _SET_OPTS).map(lambda t: [b"SET", t[0], t[1], *t[2]]),
+    "get": _cmd(b"GET", key),
+    "append": _cmd(b"APPEND", key, value),
+    "incr": _cmd(b"INCR", key),
+    "incrby": _cmd(b"INCRBY", key, integer),
+    "decr": _cmd(b"DECR", key),
+    "decrby": _cmd(b"DECRBY", key, integer),
+    "incrbyfloat": _cmd(b"INCRBYFLOAT", key, floating),
+    "mget": _keys(b"MGET"),
+    "mset": _mset(b"MSET"),
+    "msetnx": _mset(b"MSETNX"),
+    "getrange": _cmd(b"GETRANGE", key, offset, offset),
+    "setrange": _cmd(b"SETRANGE", key, st.sampled_from([b"0", b"1", b"5", b"-1", b"x"]), value),
+    "strlen": _cmd(b"STRLEN", key),
+    "getdel": _cmd(b"GETDEL", key),
+    "getset": _cmd(b"GETSET", key, value),
+    "getex": st.tuples(key, _GETEX_OPTS).map(lambda t: [b"GETEX", t[0], *t[1]]),
+    "setnx": _cmd(b"SETNX", key, value),
+    "setex": _cmd(b"SETEX", key, st.sampled_from([b"1000", b"0", b"-1", b"x"]), value),
+    "psetex": _cmd(b"PSETEX", key, st.sampled_from([b"1000000", b"0", b"x"]), value),
+    "lcs": st.tuples(key, key, st.sampled_from([[], [b"LEN"], [b"IDX"], [b"IDX", b"WITHMATCHLEN"]]))
+    .map(lambda t: [b"LCS", t[0], t[1], *t[2]]),
+    # keyspace
+    "del": _keys(b"DEL"),
+    "exists": _keys(b"EXISTS"),
+    "touch": _keys(b"TOUCH"),
+    "type": _cmd(b"TYPE", key),
+    "rename": _cmd(b"RENAME", key, key),
+    "renamenx": _cmd(b"RENAMENX", key, key),
+    "keys": _cmd(b"KEYS", st.sampled_from(PATTERNS)),
+    "randomkey": st.just([b"RANDOMKEY"]),
+    "copy": st.tuples(key, key, _options([b"REPLACE"], [b"DB", b"1"], [b"DB", b"x"]))
+    .map(lambda t: [b"COPY", t[0], t[1], *t[2]]),
+    "move": _cmd(b"MOVE", key, st.sampled_from([b"0", b"1", b"16", b"x"])),
+    "object|encoding": _cmd(b"OBJECT", st.just(b"ENCODING"), key),
+    # connection
+    "ping": st.lists(value, max_size=1).map(lambda v: [b"PING", *v]),
+    "echo": _cmd(b"ECHO", value),
+    "select": _cmd(b"SELECT", db),
+    # server
+    "dbsize": st.just([b"DBSIZE"]),
+    "flushdb": st.sampled_from([[b"FLUSHDB"], [b"FLUSHDB", b"ASYNC"], [b"FLUSHDB", b"x"]]),
+    "flushall": st.sampled_from([[b"FLUSHALL"], [b"FLUSHALL", b"SYNC"]]),
+    "swapdb": _cmd(b"SWAPDB", st.sampled_from([b"0", b"1"]), st.sampled_from([b"0", b"1", b"x"])),
+    "time": st.just([b"TIME"]),
+}
+
+#: ``--groups`` names -> the commands each draws from (names as in ``COMMANDS``).
+GROUPS: dict[str, list[str]] = {
+    "strings": [
+        "set", "get", "append", "incr", "incrby", "decr", "decrby", "incrbyfloat", "mget",
+        "mset", "msetnx", "getrange", "setrange", "strlen", "getdel", "getset", "getex",
+        "setnx", "setex", "psetex", "lcs",
+    ],
+    "keyspace": [
+        "set", "get", "del", "exists", "touch", "type", "rename", "renamenx", "keys",
+        "randomkey", "copy", "move", "object|encoding", "select", "dbsize",
+    ],
+    "connection": ["ping", "echo", "select", "set", "get"],
+    "server": ["dbsize", "flushdb", "flushall", "swapdb", "time", "select", "set", "get"],
+}
+
+
+def group_commands(group: str, served: Iterable[str]) -> list[str]:
+    """The commands of ``group`` that are in ``served`` (full lowercase names)."""
+    have = set(served)
+    return [n for n in GROUPS[group] if n in have]
+
+
+def sequences(
+    names: list[str],
+    max_steps: int = 12,
+    clients: int = 3,
+    commands: Mapping[str, st.SearchStrategy[Argv]] | None = None,
+) -> st.SearchStrategy[Steps]:
+    """Command sequences over ``names`` from ``clients`` clients: a list of (client, argv).
+
+    ``commands`` maps names to argv strategies (default: ``COMMANDS``)."""
+    pool = COMMANDS if commands is None else commands
+    cmd = st.one_of([pool[n] for n in names])
+    step = st.tuples(st.integers(1, clients), cmd)
+    return st.lists(step, min_size=1, max_size=max_steps)
+
+
+def chunker_from(cuts: list[int]) -> Callable[[bytes], list[bytes]]:
+    """A chunker that cuts the data at the given relative positions (0..1000): the pieces
+    are written one by one, so the server sees the requests split at those points."""
+
+    def chunk(data: bytes) -> list[bytes]:
+        pts = sorted({c * len(data) // 1000 for c in cuts} - {0, len(data)})
+        out, prev = [], 0
+        for p in pts:
+            out.append(data[prev:p])
+            prev = p
+        out.append(data[prev:])
+        return [c for c in out if c]
+
+    return chunk

@@ -1,0 +1,309 @@
+"""Normalisers for reply frames that Redis documents as nondeterministic.
+
+A normaliser maps one raw reply frame (bytes) to a canonical form (bytes), applied to the
+frames of *both* targets before they are compared. A frame a normaliser cannot make sense of
+(e.g. an error where a bulk string was expected) is returned unchanged, so the mismatch shows.
+
+Names (use them in a case module's ``NONDETERMINISTIC``):
+
+- ``"sort"``: the elements of an array / set / push (or the pairs of a map) sorted; nested
+  aggregates are left as they are. Use for KEYS, SMEMBERS-like orderings.
+- ``"ignore"``: the frame becomes ``<ignored>`` (its presence still counts).
+- ``"client-list"``: CLIENT LIST / CLIENT INFO text with the per-connection values masked
+  (id, addr, laddr, fd, age, idle, qbuf, qbuf-free, argv-mem, multi-mem, rbs, rbp, obl, oll,
+  omem, tot-mem, events).
+- ``"client-id"``: integer frames masked (CLIENT ID and other replies carrying a client id).
+- ``"hello"``: the ``id`` field of a HELLO reply masked.
+- ``"info"`` / ``"info-fields"``: INFO text reduced to section headers and field names.
+- ``"info-keyspace"``: only the ``# Keyspace`` section of INFO, values kept.
+- ``"float"``: a double (RESP3 ``,``) or a numeric bulk string rounded to 12 significant
+  digits (for replies Redis computes in long double).
+- ``"shape"``: only the frame's type, null-ness and aggregate length kept (for replies Redis
+  documents as nondeterministic output, e.g. RANDOMKEY).
+- ``"error-class"``: an error reduced to its code (``-ERR``, ``-WRONGTYPE``); other frames kept.
+- ``"error-any"``: every error frame the same (``-<error>``); other frames kept.
+
+:func:`comparator_for` picks normalisers for one command from the command table's tips
+(``nondeterministic_output`` -> ``shape``, ``nondeterministic_output_order`` -> ``sort``).
+
+Several normalisers can be combined in a list: ``["client-list", "sort"]`` applies them in order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from .frames import Frame, parse, parse_all, serialise
+
+__all__ = [
+    "Frame",
+    "parse",
+    "parse_all",
+    "serialise",
+    "NORMALISERS",
+    "normaliser",
+    "hello",
+]
+
+
+def _safe(fn: Callable[[bytes], bytes]) -> Callable[[bytes], bytes]:
+    """Leave frames the normaliser does not understand unchanged."""
+
+    def wrapped(frame: bytes) -> bytes:
+        try:
+            return fn(frame)
+        except (ValueError, IndexError, UnicodeDecodeError):
+            return frame
+
+    wrapped.__doc__ = fn.__doc__
+    return wrapped
+
+
+# --- individual normalisers -------------------------------------------------------------
+
+
+def sort(frame: bytes) -> bytes:
+    """Sort the top-level elements of an aggregate (pairs, for a map)."""
+    f = parse(frame)
+    if f.children is None:
+        return frame
+    if f.kind in (b"%", b"|"):
+        pairs = [(f.children[i], f.children[i + 1]) for i in range(0, len(f.children), 2)]
+        pairs.sort(key=lambda kv: (serialise(kv[0]), serialise(kv[1])))
+        f.children = [x for kv in pairs for x in kv]
+    else:
+        f.children.sort(key=serialise)
+    return serialise(f)
+
+
+def ignore(frame: bytes) -> bytes:
+    """Replace the frame by a placeholder."""
+    return b"<ignored>"
+
+
+CLIENT_FIELDS = frozenset(
+    b"id addr laddr fd age idle qbuf qbuf-free argv-mem multi-mem rbs rbp obl oll omem "
+    b"tot-mem events".split()
+)
+
+
+def _mask_client_line(line: bytes) -> bytes:
+    out = []
+    for tok in line.split(b" "):
+        k, eq, _ = tok.partition(b"=")
+        out.append(k + b"=*" if eq and k in CLIENT_FIELDS else tok)
+    return b" ".join(out)
+
+
+def _text_payload(f: Frame) -> tuple[bytes, bytes]:
+    """(prefix, text) of a bulk or verbatim frame: verbatim keeps its ``txt:`` prefix apart."""
+    if f.payload is None:
+        raise ValueError("not a bulk frame")
+    if f.kind == b"=":
+        return f.payload[:4], f.payload[4:]
+    return b"", f.payload
+
+
+def client_list(frame: bytes) -> bytes:
+    """Mask per-connection values in CLIENT LIST / CLIENT INFO text."""
+    f = parse(frame)
+    prefix, text = _text_payload(f)
+    lines = text.split(b"\n")
+    f.payload = prefix + b"\n".join(_mask_client_line(ln) for ln in lines)
+    return serialise(f)
+
+
+def client_id(frame: bytes) -> bytes:
+    """Mask an integer reply (a client id)."""
+    return b":<id>\r\n" if frame.startswith(b":") else frame
+
+
+def hello(frame: bytes) -> bytes:
+    """Mask the ``id`` field of a HELLO reply (RESP3 map or RESP2 flat array)."""
+    f = parse(frame)
+    if f.children is None:
+        return frame
+    ch = f.children
+    for i in range(0, len(ch) - 1, 2):
+        if ch[i].payload == b"id" and ch[i + 1].kind == b":":
+            ch[i + 1] = Frame(b":", b"<id>")
+    return serialise(f)
+
+
+HANDSHAKE_FIELDS = (b"id", b"server", b"version")
+
+
+def hello_handshake(frame: bytes) -> bytes:
+    """The reply to the ``HELLO 3`` a replay opens with: the id and the server's name and
+    version masked (they identify the implementation; HELLO itself is tested by cases)."""
+    f = parse(frame)
+    if f.children is None:
+        return frame
+    ch = f.children
+    for i in range(0, len(ch) - 1, 2):
+        if ch[i].payload in HANDSHAKE_FIELDS:
+            ch[i + 1] = Frame(b"+", b"<masked>")
+    return serialise(f)
+
+
+def _info_lines(f: Frame) -> tuple[bytes, list[bytes]]:
+    prefix, text = _text_payload(f)
+    return prefix, text.split(b"\r\n")
+
+
+def info_fields(frame: bytes) -> bytes:
+    """Keep only INFO section headers and field names (values masked)."""
+    f = parse(frame)
+    prefix, lines = _info_lines(f)
+    out = []
+    for ln in lines:
+        if ln.startswith(b"#") or not ln:
+            out.append(ln)
+        else:
+            out.append(ln.split(b":", 1)[0] + b":*")
+    f.payload = prefix + b"\r\n".join(out)
+    return serialise(f)
+
+
+def info_keyspace(frame: bytes) -> bytes:
+    """Keep only the ``# Keyspace`` section of INFO, with its values."""
+    f = parse(frame)
+    prefix, lines = _info_lines(f)
+    out: list[bytes] = []
+    keep = False
+    for ln in lines:
+        if ln.startswith(b"# "):
+            keep = ln.strip() == b"# Keyspace"
+        if keep and ln:
+            out.append(ln)
+    f.payload = prefix + b"\r\n".join(out)
+    return serialise(f)
+
+
+_NUM = re.compile(rb"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def float_(frame: bytes) -> bytes:
+    """Round a double or numeric bulk string to 12 significant digits."""
+    f = parse(frame)
+    if f.kind == b"," and _NUM.match(f.head):
+        f.head = b"%.12g" % float(f.head)
+    elif f.payload is not None and _NUM.match(f.payload):
+        f.payload = b"%.12g" % float(f.payload)
+    return serialise(f)
+
+
+def _shape_of(f: Frame) -> Frame:
+    if f.payload is not None:
+        return Frame(f.kind, b"*", b"<*>")
+    if f.children is not None:
+        return Frame(f.kind, f.head, children=[_shape_of(c) for c in f.children])
+    if f.kind in (b":", b",", b"("):
+        return Frame(f.kind, b"<*>")
+    return f
+
+
+def shape(frame: bytes) -> bytes:
+    """Keep the frame's type, null-ness and aggregate sizes; mask every value."""
+    return serialise(_shape_of(parse(frame)))
+
+
+def error_class(frame: bytes) -> bytes:
+    """An error frame reduced to its code (the first word: ``ERR``, ``WRONGTYPE``, ...)."""
+    if frame[:1] == b"-":
+        return frame.split(b" ", 1)[0].rstrip(b"\r\n") + b"\r\n"
+    if frame[:1] == b"!":
+        f = parse(frame)
+        return b"-" + (f.payload or b"").split(b" ", 1)[0] + b"\r\n"
+    return frame
+
+
+def error_any(frame: bytes) -> bytes:
+    """Every error frame the same: only *that* a command failed is compared."""
+    return b"-<error>\r\n" if frame[:1] in (b"-", b"!") else frame
+
+
+NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
+    "sort": _safe(sort),
+    "ignore": ignore,
+    "client-list": _safe(client_list),
+    "client-id": client_id,
+    "hello": _safe(hello),
+    "hello-handshake": _safe(hello_handshake),
+    "info": _safe(info_fields),
+    "info-fields": _safe(info_fields),
+    "info-keyspace": _safe(info_keyspace),
+    "float": _safe(float_),
+    "shape": _safe(shape),
+    "error-class": _safe(error_class),
+    "error-any": error_any,
+}
+
+#: ``--errors`` modes of ``redspec diff``: how error replies are compared.
+ERROR_MODES: dict[str, str | None] = {"exact": None, "class": "error-class", "any": "error-any"}
+
+#: Command tips (COMMAND INFO) -> the normaliser that makes the reply comparable.
+TIP_NORMALISERS = {
+    "nondeterministic_output": "shape",
+    "nondeterministic_output_order": "sort",
+}
+
+
+def command_tips(argv: list[bytes]) -> tuple[str, ...]:
+    """The tips of the command (or subcommand) ``argv`` names, from the recorded command
+    table (``COMMAND INFO``: ``redisCommand.tips``); () for an unknown command."""
+    from redspec.spec.table import load_facts
+
+    if not argv:
+        return ()
+    info = load_facts()["info"]
+    entry = info.get(argv[0].decode("latin-1").lower())
+    if entry is None:
+        return ()
+    subs = entry[9] if len(entry) > 9 and isinstance(entry[9], list) else []
+    if subs and len(argv) > 1:
+        full = entry[0] + "|" + argv[1].decode("latin-1").lower()
+        for sub in subs:
+            if sub[0] == full:
+                entry = sub
+                break
+    return tuple(entry[7]["set"])
+
+
+def comparator_names(argv: list[bytes], errors: str = "exact") -> list[str]:
+    """Normaliser names for the reply to ``argv``: from its tips, then the error mode."""
+    names = [TIP_NORMALISERS[t] for t in command_tips(argv) if t in TIP_NORMALISERS]
+    if "shape" in names:
+        names = ["shape"]  # masks every value: sorting on top would change nothing
+    em = ERROR_MODES[errors]
+    if em is not None:
+        names.append(em)
+    return names
+
+
+def comparator_for(argv: list[bytes], errors: str = "exact") -> Callable[[bytes], bytes] | None:
+    """The normaliser for the reply to ``argv`` (None: compare byte for byte)."""
+    names = comparator_names(argv, errors)
+    return normaliser(names) if names else None
+
+
+def normaliser(spec: str | Iterable[str] | None) -> Callable[[bytes], bytes] | None:
+    """The normaliser named by ``spec`` (a name or a list of names), or None for none."""
+    if spec is None:
+        return None
+    names = [spec] if isinstance(spec, str) else list(spec)
+    fns = []
+    for n in names:
+        if n not in NORMALISERS:
+            raise KeyError(f"unknown normaliser {n!r}; known: {sorted(NORMALISERS)}")
+        fns.append(NORMALISERS[n])
+    if len(fns) == 1:
+        return fns[0]
+
+    def chain(frame: bytes) -> bytes:
+        for fn in fns:
+            frame = fn(frame)
+        return frame
+
+    return chain

@@ -1,0 +1,398 @@
+"""Replaying a command sequence on a target and comparing what two targets answered.
+
+A *sequence* is a list of steps ``(client, argv)``. A replay opens clients 1..max(client) in
+order (RESP3: each sends ``HELLO 3`` first, recorded as step ``HELLO_STEP``), writes each run of
+consecutive steps on one client as one pipeline (cut into chunks by a *chunker*: the server
+sees requests split at those points), reads that many reply frames, then collects whatever the
+other clients received. At the end every open client sends a ``PING`` sentinel (step
+``len(steps)``): its reply shows the connection's end state, ``CLOSED`` that the server closed it.
+
+Two kinds of target replay the same way:
+
+- :class:`ServerTarget`: a RESP server over TCP (FLUSHALL on a setup connection first).
+- :class:`SpecTarget`: the specification in process: a fresh ``new_server`` state driven by
+  the pure transitions ``client_connect`` / ``client_input`` / ``client_wrote`` /
+  ``client_disconnect`` (what the reference server does per socket event, with no socket).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .frames import CLOSED, encode_command, parse_all
+from .normalise import NORMALISERS, comparator_for
+from .rawclient import Conn
+
+__all__ = [
+    "HELLO_STEP",
+    "Chunker",
+    "DiffError",
+    "Mismatch",
+    "Record",
+    "ServerTarget",
+    "SpecTarget",
+    "Target",
+    "compare",
+    "normalise_records",
+    "parse_hostport",
+    "tip_comparators",
+    "runs",
+    "whole",
+]
+
+HELLO_STEP = -1
+Steps = Sequence[tuple[int, list[bytes]]]
+Chunker = Callable[[bytes], list[bytes]]
+Normaliser = Callable[[bytes], bytes]
+
+
+class DiffError(Exception):
+    """A target could not be used (unreachable, cannot be reset)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One received frame: on which client, after which step (``HELLO_STEP``: the HELLO 3
+    handshake; ``len(steps)``: the sentinel PING)."""
+
+    conn: int
+    step: int
+    frame: bytes
+
+
+def whole(data: bytes) -> list[bytes]:
+    """The chunker that writes a pipeline in one piece."""
+    return [data]
+
+
+def runs(steps: Steps) -> Iterator[tuple[int, list[int]]]:
+    """Maximal runs of consecutive steps on the same client: (client, step indexes)."""
+    cur: tuple[int, list[int]] | None = None
+    for i, (c, _) in enumerate(steps):
+        if cur is not None and cur[0] == c:
+            cur[1].append(i)
+        else:
+            if cur is not None:
+                yield cur
+            cur = (c, [i])
+    if cur is not None:
+        yield cur
+
+
+def parse_hostport(text: str) -> tuple[str, int]:
+    """``HOST:PORT`` (or just ``PORT``) as a pair."""
+    host, _, port = text.rpartition(":")
+    return (host or "127.0.0.1"), int(port)
+
+
+def _is_sentinel_reply(frame: bytes) -> bool:
+    return (
+        frame in (b"+PONG\r\n", b"+QUEUED\r\n", b"*2\r\n$4\r\npong\r\n$0\r\n\r\n")
+        or frame[:1] == b"-"
+    )
+
+
+class Target:
+    """Something a sequence can be replayed on."""
+
+    name: str
+
+    def reset(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def replay(self, steps: Steps, proto: int, chunker: Chunker = whole,
+               ticks: dict[int, int] | None = None) -> list[Record]:  # pragma: no cover
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release connections held between replays."""
+
+
+class ServerTarget(Target):
+    """A RESP server at ``host:port``; a long-lived *setup connection* runs FLUSHALL."""
+
+    def __init__(self, host: str, port: int, name: str | None = None,
+                 silent: float = 1.0) -> None:
+        self.host, self.port = host, port
+        self.name = name or f"{host}:{port}"
+        self.silent = silent
+        self._setup: Conn | None = None
+
+    def close(self) -> None:
+        if self._setup is not None:
+            self._setup.close()
+            self._setup = None
+
+    def setup_call(self, *argv: bytes | str | int) -> bytes:
+        """One command on the setup connection (reconnecting once if it was closed)."""
+        for attempt in (0, 1):
+            try:
+                if self._setup is None:
+                    self._setup = Conn(self.host, self.port, silent=self.silent)
+                c = self._setup
+                c.send(encode_command(list(argv)))
+                frames = c.read(1, timeout=10.0)
+                if not frames or frames[0] == CLOSED:
+                    raise ConnectionError("setup connection closed")
+                return frames[0]
+            except OSError as e:
+                self.close()
+                if attempt:
+                    raise DiffError(f"{self.name}: {e}") from e
+        raise AssertionError("unreachable")
+
+    def reset(self) -> None:
+        """FLUSHALL: every case starts from empty databases."""
+        r = self.setup_call("FLUSHALL")
+        if r != b"+OK\r\n":
+            raise DiffError(f"{self.name}: FLUSHALL replied {r!r}")
+
+    def databases(self) -> int:
+        """The number of databases (CONFIG GET databases; 16 when not served)."""
+        r = self.setup_call("CONFIG", "GET", "databases")
+        frames = r.split(b"\r\n")
+        try:
+            return int(frames[-2])
+        except (ValueError, IndexError):
+            return 16
+
+    def total_keys(self) -> int:
+        """Keys over all databases: DBSIZE after SELECT of each (the setup connection goes
+        back to db 0)."""
+        total = 0
+        for i in range(self.databases()):
+            if self.setup_call("SELECT", i) != b"+OK\r\n":
+                break
+            r = self.setup_call("DBSIZE")
+            if r[:1] == b":":
+                total += int(r[1:-2])
+        self.setup_call("SELECT", 0)
+        return total
+
+    def served(self, names: Sequence[str]) -> list[str]:
+        """Which of ``names`` (``cmd`` or ``cmd|sub``) the server lists in COMMAND INFO."""
+        out = []
+        for n in names:
+            r = self.setup_call("COMMAND", "INFO", n)
+            if r[:1] in (b"*",) and r not in (b"*1\r\n*-1\r\n", b"*1\r\n_\r\n"):
+                out.append(n)
+        return out
+
+    def replay(self, steps: Steps, proto: int, chunker: Chunker = whole,
+               ticks: dict[int, int] | None = None) -> list[Record]:
+        """Replay on fresh connections (see the module docstring); ``ticks`` maps a step index
+        to milliseconds to wait before it (the clock moving on)."""
+        conns: dict[int, Conn] = {}
+        recs: list[Record] = []
+
+        def collect(step: int, exclude: int) -> None:
+            for n, c in conns.items():
+                if n != exclude:
+                    recs.extend(Record(n, step, f) for f in c.drain())
+
+        try:
+            for n in sorted({c for c, _ in steps} | {1}):
+                conns[n] = Conn(self.host, self.port, silent=self.silent)
+                if proto == 3:
+                    conns[n].send(encode_command([b"HELLO", b"3"]))
+                    recs.extend(Record(n, HELLO_STEP, f) for f in conns[n].read(1))
+            for n, idxs in runs(steps):
+                for i in idxs:
+                    if ticks and ticks.get(i):
+                        time.sleep(ticks[i] / 1000)
+                c = conns[n]
+                data = b"".join(encode_command(list(steps[i][1])) for i in idxs)
+                for k, ch in enumerate(chunker(data)):
+                    if not c.send(ch):
+                        break
+                    c._recv(0)
+                    if k % 16 == 15:
+                        time.sleep(0.0002)
+                frames = c.read(len(idxs))
+                recs.extend(
+                    Record(n, idxs[min(k, len(idxs) - 1)], f) for k, f in enumerate(frames)
+                )
+                collect(idxs[-1], n)
+            end = len(steps)
+            for n, c in conns.items():
+                if c.send(encode_command([b"PING"])):
+                    while True:
+                        got = c.read(1)
+                        recs.extend(Record(n, end, f) for f in got)
+                        if not got or got[-1] == CLOSED or _is_sentinel_reply(got[-1]):
+                            break
+                else:
+                    recs.extend(Record(n, end, f) for f in c.drain())
+        except OSError as e:
+            raise DiffError(f"{self.name}: connection error during replay: {e!r}") from e
+        finally:
+            for c in conns.values():
+                c.close()
+        return recs
+
+
+def wall_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class SpecTarget(Target):
+    """The specification in process: each replay starts from ``new_server`` (so no FLUSHALL
+    is needed) and feeds the written chunks to ``client_input``.
+
+    ``setup`` is a list of commands a *setup client* (connected first, left open) runs before
+    the case, as a TCP harness's setup connection would (it then shows in CLIENT LIST).
+    ``clock`` gives the time in unix ms (default: the wall clock, so relative expiries agree
+    with a live server); ticks move it on without waiting.
+    """
+
+    name = "reference"
+
+    def __init__(self, clock: Callable[[], int] = wall_ms, **config: Any) -> None:
+        from redspec.spec import server as S
+
+        self.S = S
+        self.clock = clock
+        self.config = config
+
+    def reset(self) -> None:
+        pass
+
+    def replay(self, steps: Steps, proto: int, chunker: Chunker = whole,
+               ticks: dict[int, int] | None = None,
+               setup: Sequence[list[bytes]] = ()) -> list[Record]:
+        S = self.S
+        skew = 0
+        now = lambda: self.clock() + skew  # noqa: E731
+        state = S.new_server(now(), **self.config)
+        if setup:
+            state, sid = S.client_connect(state, now())
+            for argv in setup:
+                state, _ = S.client_input(state, sid, encode_command(list(argv)), now())
+                sc = state.clients.get(sid)
+                if sc is not None and sc.reply:
+                    state = S.client_wrote(state, sid, len(sc.reply))
+        cids: dict[int, int] = {}
+        closed: set[int] = set()
+        recs: list[Record] = []
+        partial: dict[int, bytes] = {}
+
+        by_cid: dict[int, int] = {}
+        sent: dict[int, list[bytes]] = {}
+
+        def collect() -> list[tuple[int, bytes]]:
+            """Frames every client received since the last call (and closes)."""
+            nonlocal state
+            got: list[tuple[int, bytes]] = []
+            for n, cid in cids.items():
+                if n in closed:
+                    continue
+                c = state.clients.get(cid)
+                data = b"".join(sent.pop(n, ()))
+                if c is not None and c.reply:  # replies left in the client's buffer
+                    data += c.reply
+                    state = S.client_wrote(state, cid, len(c.reply))
+                if data:
+                    frames, rest = parse_all(partial.get(n, b"") + data)
+                    partial[n] = rest
+                    got.extend((n, f) for f in frames)
+                if c is None or c.closing:
+                    if c is not None:
+                        state = S.client_disconnect(state, cid)
+                    got.append((n, CLOSED))
+                    closed.add(n)
+            return got
+
+        def feed(n: int, data: bytes) -> None:
+            nonlocal state
+            if n in closed:
+                return
+            state, eff = S.client_input(state, cids[n], data, now())
+            for cid, out in getattr(eff, "output", ()):  # replies handed to the sockets
+                m = by_cid.get(cid)
+                if m is not None:
+                    sent.setdefault(m, []).append(out)
+
+        for n in sorted({c for c, _ in steps} | {1}):
+            state, cids[n] = S.client_connect(state, now(), addr=f"127.0.0.1:{40000 + n}")
+            by_cid[cids[n]] = n
+            if proto == 3:
+                feed(n, encode_command([b"HELLO", b"3"]))
+                recs.extend(Record(m, HELLO_STEP, f) for m, f in collect())
+        for n, idxs in runs(steps):
+            for i in idxs:
+                if ticks and ticks.get(i):
+                    skew += ticks[i]
+            data = b"".join(encode_command(list(steps[i][1])) for i in idxs)
+            k = 0
+            for ch in chunker(data):
+                feed(n, ch)
+                for m, f in collect():
+                    if m == n:
+                        recs.append(Record(m, idxs[min(k, len(idxs) - 1)], f))
+                        k += 1
+                    else:
+                        recs.append(Record(m, idxs[-1], f))
+        end = len(steps)
+        for n in list(cids):
+            feed(n, encode_command([b"PING"]))
+            recs.extend(Record(m, end, f) for m, f in collect())
+        return recs
+
+
+@dataclass
+class Mismatch:
+    """Where two replays first differ: client ``conn``, its ``index``-th frame, ``step``."""
+
+    conn: int
+    index: int
+    step: int
+    a: bytes | None
+    b: bytes | None
+
+
+def normalise_records(steps: Steps, recs: list[Record],
+                      norm_for: Callable[[int], Normaliser | None]) -> list[Record]:
+    """Apply each step's comparator to its frames (the HELLO 3 handshake: the id and the
+    server's name and version masked)."""
+    hello_norm = NORMALISERS["hello-handshake"]
+    out = []
+    for r in recs:
+        if r.frame == CLOSED:
+            fn = None
+        elif r.step == HELLO_STEP:
+            fn = hello_norm
+        elif r.step >= len(steps):
+            fn = None
+        else:
+            fn = norm_for(r.step)
+        out.append(Record(r.conn, r.step, fn(r.frame) if fn is not None else r.frame))
+    return out
+
+
+def tip_comparators(steps: Steps, errors: str = "exact") -> Callable[[int], Normaliser | None]:
+    """Per-step comparators from the command table's tips and the error mode."""
+    cache = [comparator_for(argv, errors) for _, argv in steps]
+    return lambda i: cache[i]
+
+
+def compare(steps: Steps, a: list[Record], b: list[Record],
+            norm_for: Callable[[int], Normaliser | None]) -> Mismatch | None:
+    """None when, client by client, the normalised frame sequences agree."""
+    na, nb = normalise_records(steps, a, norm_for), normalise_records(steps, b, norm_for)
+    for n in sorted({r.conn for r in na} | {r.conn for r in nb}):
+        fa = [r for r in na if r.conn == n]
+        fb = [r for r in nb if r.conn == n]
+        if [r.frame for r in fa] == [r.frame for r in fb]:
+            continue
+        k = 0
+        while k < min(len(fa), len(fb)) and fa[k].frame == fb[k].frame:
+            k += 1
+        step = (fa[k] if k < len(fa) else fb[k]).step
+        ra = [r for r in a if r.conn == n]
+        rb = [r for r in b if r.conn == n]
+        return Mismatch(n, k, step, ra[k].frame if k < len(ra) else None,
+                        rb[k].frame if k < len(rb) else None)
+    return None

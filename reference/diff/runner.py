@@ -1,0 +1,186 @@
+"""The search behind ``redspec diff``: generated sequences, replayed on two targets, shrunk.
+
+For each command group, Hypothesis draws examples (a sequence of steps over several clients,
+a protocol version, split points) and both targets replay each one. A divergence is a
+*failing example*: Hypothesis's own shrinker (``hypothesis.find``) reduces it to a minimal
+sequence that still diverges. The command of the first differing step is then set aside and
+the search goes on with the group's remaining budget, so one broken command does not hide
+the others: a group reports at most one (shrunk) divergence per command.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
+
+from .generate import GROUPS, Steps, chunker_from, group_commands, sequences
+from .replay import HELLO_STEP, Mismatch, Record, Target, compare, tip_comparators
+
+__all__ = ["Divergence", "GroupResult", "DiffConfig", "command_name", "run_diff", "check_once"]
+
+
+def command_name(argv: list[bytes]) -> str:
+    """The table name of ``argv``'s command (``object|encoding`` for a subcommand)."""
+    from .generate import COMMANDS
+
+    name = argv[0].decode("latin-1").lower()
+    if len(argv) > 1:
+        full = name + "|" + argv[1].decode("latin-1").lower()
+        if full in COMMANDS:
+            return full
+    return name
+
+
+@dataclass
+class Divergence:
+    """One shrunk divergence: the minimal sequence and what each side answered."""
+
+    group: str
+    command: str
+    proto: int
+    steps: list[tuple[int, list[bytes]]]
+    cuts: list[int]
+    mismatch: Mismatch
+    target: list[Record]
+    reference: list[Record]
+    examples_to_find: int = 0
+    shrink_calls: int = 0
+
+
+@dataclass
+class GroupResult:
+    """What the search in one group did."""
+
+    group: str
+    commands: list[str]
+    examples: int = 0
+    divergent_examples: int = 0
+    divergences: list[Divergence] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class DiffConfig:
+    groups: list[str]
+    examples: int = 100
+    seed: int = 0
+    protos: tuple[int, ...] = (2, 3)
+    clients: int = 3
+    max_steps: int = 12
+    errors: str = "exact"
+    max_per_group: int = 20
+
+
+def check_once(target: Target, reference: Target, steps: Steps, proto: int, cuts: list[int],
+               errors: str = "exact") -> tuple[Mismatch | None, list[Record], list[Record]]:
+    """Replay one example on both targets; the first mismatch (None if they agree)."""
+    chunker = chunker_from(cuts)
+    target.reset()
+    a = target.replay(steps, proto, chunker)
+    reference.reset()
+    b = reference.replay(steps, proto, chunker)
+    return compare(steps, a, b, tip_comparators(steps, errors)), a, b
+
+
+def _culprit(steps: Steps, m: Mismatch) -> str:
+    if 0 <= m.step < len(steps):
+        return command_name(steps[m.step][1])
+    if m.step == HELLO_STEP:
+        return "hello"
+    # the sentinel PING: the difference shows at the end; blame the last step on that client
+    for c, argv in reversed(list(steps)):
+        if c == m.conn:
+            return command_name(argv)
+    return command_name(steps[-1][1])
+
+
+def search_group(group: str, names: list[str], target: Target, reference: Target,
+                 cfg: DiffConfig, tick: Callable[[int], None] = lambda n: None) -> GroupResult:
+    """Search one group (see the module docstring); ``tick(n)`` reports progress."""
+    res = GroupResult(group, list(names))
+    pool = list(names)
+    budget = cfg.examples
+    rnd = random.Random(f"{cfg.seed}/{group}")
+    while budget > 0 and pool and len(res.divergences) < cfg.max_per_group:
+        strategy = st.tuples(
+            sequences(pool, cfg.max_steps, cfg.clients),
+            st.sampled_from(cfg.protos),
+            st.lists(st.integers(0, 1000), max_size=6),
+        )
+        state: dict[str, Any] = {"found": False, "examples": 0, "shrink": 0}
+
+        def diverges(ex: tuple[list[tuple[int, list[bytes]]], int, list[int]],
+                     state: dict[str, Any] = state) -> bool:
+            steps, proto, cuts = ex
+            if state["found"]:
+                state["shrink"] += 1
+            else:
+                state["examples"] += 1
+                tick(1)
+            m, _, _ = check_once(target, reference, steps, proto, cuts, cfg.errors)
+            if m is not None:
+                state["found"] = True
+            return m is not None
+
+        try:
+            steps, proto, cuts = find(
+                strategy,
+                diverges,
+                settings=settings(
+                    max_examples=budget,
+                    database=None,
+                    deadline=None,
+                    phases=[Phase.generate, Phase.shrink],
+                    suppress_health_check=list(HealthCheck),
+                ),
+                random=random.Random(rnd.random()),
+            )
+        except NoSuchExample:
+            res.examples += state["examples"]
+            tick(budget - state["examples"])
+            break
+        res.examples += state["examples"]
+        res.divergent_examples += 1
+        budget -= state["examples"]
+        m, a, b = check_once(target, reference, steps, proto, cuts, cfg.errors)
+        if m is None:  # did not reproduce (a flaky target): record what we can and stop
+            res.error = f"a divergence did not reproduce: {steps!r}"
+            break
+        culprit = _culprit(steps, m)
+        res.divergences.append(Divergence(group, culprit, proto, [(c, list(v)) for c, v in steps],
+                                          list(cuts), m, a, b, state["examples"],
+                                          state["shrink"]))
+        if culprit in pool:
+            pool.remove(culprit)
+            res.set_aside.append(culprit)
+        else:  # the culprit was not drawn from this pool (HELLO): nothing more to learn
+            break
+    else:
+        tick(max(budget, 0))
+    return res
+
+
+def run_diff(target: Target, reference: Target, cfg: DiffConfig, served: Sequence[str],
+             on_group: Callable[[str, int], Callable[[int], None]] | None = None,
+             ) -> list[GroupResult]:
+    """Search every configured group; ``on_group(name, budget)`` returns a progress ticker."""
+    out = []
+    for g in cfg.groups:
+        if g not in GROUPS:
+            raise KeyError(f"unknown group {g!r}; known: {', '.join(GROUPS)}")
+        names = group_commands(g, served)
+        tick = on_group(g, cfg.examples) if on_group is not None else (lambda n: None)
+        if not names:
+            out.append(GroupResult(g, [], error="the reference serves none of its commands"))
+            tick(cfg.examples)
+            continue
+        out.append(search_group(g, names, target, reference, cfg, tick))
+    return out
+
