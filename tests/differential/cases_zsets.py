@@ -9,7 +9,13 @@ listpack limits restore them at the end (the harness also restores configuration
 
 from __future__ import annotations
 
+#: Commands of other groups that some cases below use. Cases using one that redspec does not
+#: serve yet wait in ``PENDING_CASES``; drop a name here when its group lands. (All cases,
+#: pending ones too, were checked against Redis 7.0.15.)
+NOT_YET_SERVED = {"PEXPIREAT", "PEXPIRETIME", "TTL"}
+
 FUTURE = "4102444800000"
+PAST = "1"
 
 _ABC = ["ZADD", "z", "1", "a", "2", "b", "3", "c"]
 _LEX = ["ZADD", "l", "0", "a", "0", "b", "0", "c", "0", "d", "0", "e", "0", "f", "0", "g"]
@@ -21,7 +27,7 @@ def _cfg(entries: str = "128", value: str = "64") -> list[list[bytes | str]]:
             ["CONFIG", "SET", "zset-max-listpack-value", value]]
 
 
-CASES: list[tuple[str, list[list[bytes | str]]]] = [
+ALL_CASES: list[tuple[str, list[list[bytes | str]]]] = [
     # -- ZADD: options and their conflicts -------------------------------------------------------
     ("zadd-basic", [_ABC, ["ZCARD", "z"], ["ZRANGE", "z", "0", "-1", "WITHSCORES"],
                     ["OBJECT", "ENCODING", "z"], ["TYPE", "z"]]),
@@ -352,8 +358,27 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
                       ["ZPOPMAX", "big", "2"], ["ZREM", "big", "m000"], ["ZCARD", "big"],
                       ["ZRANGE", "big", "-3", "-1", "WITHSCORES"],
                       ["ZRANDMEMBER", "big", "200"]]),
+    # -- generic keyspace commands on zsets ----------------------------------------------------
+    ("zset-rename-copy", [_ABC, ["RENAME", "z", "y"], ["ZRANGE", "y", "0", "-1", "WITHSCORES"],
+                          ["COPY", "y", "c"], ["ZREM", "c", "a"], ["ZCARD", "y"], ["ZCARD", "c"],
+                          ["OBJECT", "ENCODING", "c"], ["TYPE", "c"], ["DEL", "y", "c"]]),
+    ("zset-copy-skiplist", [_BIG, ["COPY", "big", "c"], ["OBJECT", "ENCODING", "c"],
+                            ["ZPOPMIN", "c"], ["ZCARD", "big"]]),
+    ("zset-expired-key", [["ZADD", "z", "1", "a"], ["PEXPIREAT", "z", PAST], ["ZCARD", "z"],
+                          ["ZADD", "z", "XX", "1", "a"], ["ZADD", "z", "2", "b"],
+                          ["ZRANGE", "z", "0", "-1", "WITHSCORES"], ["TTL", "z"]]),
+    ("zset-vs-string-commands", [_ABC, ["GET", "z"], ["INCR", "z"], ["APPEND", "z", "x"],
+                                 ["SET", "z", "v"], ["TYPE", "z"], ["ZCARD", "z"]]),
     # -- arity --------------------------------------------------------------------------------------
     ("arity", [["ZADD", "z"], ["ZCARD"], ["ZSCORE", "z"], ["ZRANGE", "z", "0"], ["ZREM", "z"],
                ["ZPOPMIN"], ["ZMPOP", "1"], ["ZUNION", "1"], ["ZINCRBY", "z", "1"],
                ["ZRANGESTORE", "d", "z", "0"], ["ZRANK", "z"], ["ZMSCORE", "z"]]),
 ]
+
+
+def _waits(seq: list[list[bytes | str]]) -> bool:
+    return any(str(a[0]).upper() in NOT_YET_SERVED for a in seq)
+
+
+CASES = [c for c in ALL_CASES if not _waits(c[1])]
+PENDING_CASES = [c for c in ALL_CASES if _waits(c[1])]
