@@ -206,7 +206,7 @@ class Step:
         "now_ms",
         "client",
         "db",
-        "_dbs",
+        "_views",
         "clients",
         "config",
         "rng",
@@ -237,7 +237,8 @@ class Step:
     def __init__(self, state: ServerState, now_ms: int, client_id: int | None = None) -> None:
         self.base = state
         self.now_ms = now_ms
-        self._dbs: list[DbView | Db] = list(state.dbs)
+        #: Databases opened in this transition (the others are read from ``base.dbs``).
+        self._views: dict[int, DbView] = {}
         self.clients: Map[int, Client] = state.clients
         self.config = state.config
         self.rng = state.rng
@@ -276,16 +277,14 @@ class Step:
     # -- databases --------------------------------------------------------------------------
 
     def open_db(self, i: int) -> DbView:
-        d = self._dbs[i]
-        if type(d) is DbView:
-            return d
-        assert isinstance(d, Db)
-        v = DbView(self, d)
-        self._dbs[i] = v
+        """Database ``i`` for reading and writing in this transition."""
+        v = self._views.get(i)
+        if v is None:
+            v = self._views[i] = DbView(self, self.base.dbs[i])
         return v
 
     def db_count(self) -> int:
-        return len(self._dbs)
+        return len(self.base.dbs)
 
     def select(self, i: int) -> None:
         """``selectDb`` for the current client."""
@@ -299,16 +298,16 @@ class Step:
         na, nb = DbView(self, Db(a, db_.keys, db_.expires)), DbView(self, Db(b, da.keys, da.expires))
         na._open()
         nb._open()
-        self._dbs[a], self._dbs[b] = na, nb
+        self._views[a], self._views[b] = na, nb
         if self.db.id in (a, b):
-            self.db = self._dbs[self.db.id]  # type: ignore[assignment]
+            self.db = self._views[self.db.id]
         self.dbs_swapped = True
 
     def replace_db(self, i: int, db: Db) -> None:
         """Install a whole database (FLUSHDB, FLUSHALL)."""
         v = DbView(self, db)
         v._open()
-        self._dbs[i] = v
+        self._views[i] = v
         if self.db.id == i:
             self.db = v
 
@@ -367,7 +366,15 @@ class Step:
     def commit(self) -> ServerState:
         """Freeze the working copy into the next ``ServerState``."""
         base = self.base
-        dbs = tuple(d.freeze() if isinstance(d, DbView) else d for d in self._dbs)
+        dbs = base.dbs
+        for i, v in self._views.items():
+            d = v.freeze()
+            if d is not dbs[i]:
+                if type(dbs) is tuple:
+                    dbs = list(dbs)  # type: ignore[assignment]
+                dbs[i] = d  # type: ignore[index]
+        if type(dbs) is not tuple:
+            dbs = tuple(dbs)
         stats = self.stats
         if (
             self.commands_processed
