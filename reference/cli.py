@@ -12,6 +12,7 @@ def main() -> None:
     \b
     Examples:
       redspec serve --port 6380           serve RESP on 127.0.0.1:6380
+      redspec serve --clock virtual       time moves only with REDSPEC CLOCK
     """
 
 
@@ -20,8 +21,13 @@ def main() -> None:
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
               default=None, help="A redis.conf-style file of parameters.")
+@click.option("--clock", "clock_kind", type=click.Choice(["wall", "virtual"]), default="wall",
+              show_default=True,
+              help="Time source: the wall clock, or a virtual clock that starts at the wall "
+                   "time and moves only with REDSPEC CLOCK ADVANCE/SET.")
 @click.pass_context
-def serve(ctx: click.Context, port: int, bind: str, config_file: str | None) -> None:
+def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
+          clock_kind: str) -> None:
     """Run the reference server in the foreground.
 
     Any other ``--NAME VALUE`` option sets a configuration parameter, as with redis-server
@@ -30,15 +36,16 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None) -> 
     from redspec.spec.server import new_server
 
     from .config_file import ConfigError, load_config
-    from .server import now_ms, run
+    from .server import Clock, run
 
     try:
         overrides = load_config(config_file, [*ctx.args, "--port", str(port), "--bind", bind])
     except ConfigError as e:
         raise click.ClickException(f"FATAL CONFIG FILE ERROR: {e}") from e
-    state = new_server(now_ms(), **overrides)
+    clock = Clock(virtual=clock_kind == "virtual")
+    state = new_server(clock.now_ms(), **overrides)
     click.echo(f"redspec reference server listening on {bind}:{port}", err=True)
-    run(bind, port, state)
+    run(bind, port, state, clock=clock)
 
 
 from .cli_check import check  # noqa: E402

@@ -103,6 +103,27 @@ class Connection(asyncio.Protocol):
         ref.conns.pop(self.cid, None)
 
 
+def start_cron(ref: Reference) -> None:
+    """Run ``serverCron`` (``spec.cron.server_cron``) every ``1000 / hz`` ms of wall time with
+    the clock's time, carrying out its effects. With a virtual clock the state is told so
+    (``CronState.virtual_clock``: REDSPEC CLOCK ADVANCE/SET then work)."""
+    from redspec.spec.cron import server_cron
+    from redspec.spec.state import replace
+
+    loop = asyncio.get_running_loop()
+    if ref.clock.virtual != ref.state.cron.virtual_clock:
+        ref.state = replace(ref.state, cron=replace(ref.state.cron,
+                                                    virtual_clock=ref.clock.virtual))
+
+    def tick() -> None:
+        ref.state, eff = server_cron(ref.state, ref.clock.now_ms())
+        if eff is not NO_EFFECTS:
+            ref.apply(eff)
+        loop.call_later(1.0 / (ref.state.cron.hz or 10), tick)
+
+    loop.call_later(1.0 / (ref.state.cron.hz or 10), tick)
+
+
 def _tune_gc() -> None:
     """The state is a large acyclic graph of persistent-map nodes that lives long; Python's
     cyclic GC would rescan it again and again as it grows. Collect young objects rarely."""
@@ -115,6 +136,7 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
     clock = clock or Clock()
     ref = Reference(state if state is not None else S.new_server(clock.now_ms()), clock)
     _tune_gc()
+    start_cron(ref)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: Connection(ref), host, port, reuse_address=True,
                                       backlog=511)

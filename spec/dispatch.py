@@ -73,6 +73,23 @@ def reject(s: Step, cmd: CommandSpec | None, err: Err) -> Err:
     return err
 
 
+DEBUG_NOT_ALLOWED = Err(
+    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+    "you can run it from a local connection, otherwise you need to set this option in the "
+    "configuration file, and then restart the server.")
+
+
+def _debug_allowed(s: Step) -> bool:
+    """``allowProtectedAction(server.enable_debug_cmd, c)``: "yes", or "local" for a client on
+    a loopback address or a unix socket."""
+    mode = s.config.get("enable-debug-command", "no")
+    if mode == "yes":
+        return True
+    a = s.client.addr
+    return mode == "local" and (a.startswith("127.") or a.startswith("::1")
+                                or a.startswith("[::1]") or a.startswith("/"))
+
+
 def process_command(s: Step, argv: list[bytes]) -> Any:
     """``processCommand``: look the command up, run the gates in order, then ``call`` it.
 
@@ -88,6 +105,9 @@ def process_command(s: Step, argv: list[bytes]) -> Any:
     n = len(argv)
     if (arity > 0 and arity != n) or n < -arity:
         return reject(s, cmd, wrong_arity(cmd.name))
+    # 2b. Protected commands (DEBUG): refused unless enable-debug-command allows this client.
+    if cmd.name == "debug" and not _debug_allowed(s):
+        return reject(s, cmd, DEBUG_NOT_ALLOWED)
     # 3. Authentication (requirepass): NOAUTH unless the command is allowed before AUTH.
     # (A client created while a password was set stays unauthenticated, but once the
     # password is cleared the default user is "nopass" again and nobody is asked.)

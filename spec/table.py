@@ -159,13 +159,49 @@ def _docs_reply(name: str, docs: dict[str, Any], subs: dict[bytes, CommandSpec],
     return Map(pairs)
 
 
+# -- redspec extensions ---------------------------------------------------------------------
+# Commands that exist only in redspec (no Redis facts to record): their COMMAND INFO entries and
+# DOCS, written in the same JSON form as command_facts.json and merged after the recorded facts.
+
+
+def _ext_info(name: str, arity: int, flags: list[str], acl: list[str],
+              subs: list[Any] | None = None) -> list[Any]:
+    entry: list[Any] = [name, arity, {"set": [{"status": f} for f in flags]}, 0, 0, 0,
+                        {"set": [{"status": a} for a in acl]}, {"set": []}, {"set": []},
+                        {"set": []}]
+    if subs is not None:
+        entry[9] = subs
+    return entry
+
+
+EXTRA_FACTS: dict[str, dict[str, Any]] = {
+    "info": {
+        "redspec": _ext_info("redspec", -2, [], ["@slow"], [
+            _ext_info("redspec|clock", -3, ["admin", "noscript", "loading", "stale", "fast"],
+                      ["@admin", "@fast", "@dangerous"]),
+        ]),
+    },
+    "docs": {
+        "redspec": {"map": [
+            ["since", "7.0.15"], ["group", "server"], ["complexity", "O(1)"],
+            ["subcommands", {"map": [
+                ["redspec|clock", {"map": [["since", "7.0.15"], ["group", "server"],
+                                           ["complexity", "O(1)"]]}],
+            ]}],
+        ]},
+    },
+}
+
+
 def build_table(handlers: dict[str, Callable[..., Any]],
                 summaries: dict[str, str]) -> dict[bytes, CommandSpec]:
-    """The served table: lowercase name (bytes) -> CommandSpec, in the recorded order."""
+    """The served table: lowercase name (bytes) -> CommandSpec, in the recorded order, then
+    the redspec extensions (``EXTRA_FACTS``)."""
     facts = load_facts()
     table: dict[bytes, CommandSpec] = {}
-    for name, entry in facts["info"].items():
-        spec = _spec(entry, _docmap(facts["docs"].get(name)), handlers, summaries)
-        if spec is not None:
-            table[name.encode()] = spec
+    for src in (facts, EXTRA_FACTS):
+        for name, entry in src["info"].items():
+            spec = _spec(entry, _docmap(src["docs"].get(name)), handlers, summaries)
+            if spec is not None:
+                table[name.encode()] = spec
     return table

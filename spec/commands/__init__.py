@@ -36,6 +36,7 @@ def load_all() -> dict[str, Callable[..., Any]]:
     from . import (  # noqa: F401
         clients,
         connection,
+        expire,
         introspection,
         keys,
         lists,

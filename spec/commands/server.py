@@ -72,6 +72,9 @@ def _live_stats(s: Step) -> Stats:
         total_net_output_bytes=st.total_net_output_bytes,
         commands=IMap(cmds),
         errors=IMap(errs),
+        expired_stale_perc=st.expired_stale_perc,
+        expired_time_cap_reached_count=st.expired_time_cap_reached_count,
+        expire_cycle_time_used_us=st.expire_cycle_time_used_us,
     )
 
 

@@ -164,11 +164,7 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
                          ["KEYS", "*"]]),
     ("case-insensitive-names", [["set", "a", "1"], ["ReNaMe", "a", "b"], ["eXiStS", "b"],
                                 ["type", "b"], ["dbsize"], ["keys", "b"]]),
-]
-
-#: Cases that observe TTLs with PEXPIRETIME (TTL commands come with the expiry mechanism).
-#: Verified against Redis 7.0.15; move them into CASES once PEXPIRETIME is served.
-TTL_CASES: list[tuple[str, list[list[bytes | str]]]] = [
+    # -- TTLs observed with PEXPIRETIME ---------------------------------------------------------
     ("rename-keeps-ttl", [["SET", "a", "1", "PXAT", FUTURE], ["RENAME", "a", "b"],
                           ["PEXPIRETIME", "b"], ["SET", "c", "x"], ["RENAME", "b", "c"],
                           ["PEXPIRETIME", "c"]]),

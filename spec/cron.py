@@ -1,0 +1,56 @@
+"""Redis's ``serverCron``: the periodic work the server does ``hz`` times a second.
+
+For now the cron models what clients can observe of it: ``cronloops``, the effective ``hz``
+(``dynamic-hz`` raises it with the number of clients, as ``serverCron`` does) and
+``databasesCron``'s slow active expire cycle (``spec.expire``), which runs when active expiry
+is on (DEBUG SET-ACTIVE-EXPIRE). ``before_sleep`` is ``beforeSleep``'s fast expire cycle.
+
+The reference server calls :func:`server_cron` every ``1000 / hz`` ms with its clock's time
+and applies the effects it returns (propagation, keyspace events).
+"""
+
+from __future__ import annotations
+
+from .expire import FAST, SLOW, active_expire_cycle
+from .state import ServerState, replace
+from .step import NO_EFFECTS, Effects
+
+__all__ = ["CONFIG_MIN_HZ", "CONFIG_MAX_HZ", "MAX_CLIENTS_PER_CLOCK_TICK", "effective_hz",
+           "server_cron", "before_sleep"]
+
+CONFIG_MIN_HZ = 1
+CONFIG_MAX_HZ = 500
+MAX_CLIENTS_PER_CLOCK_TICK = 200
+
+
+def effective_hz(state: ServerState) -> int:
+    """``server.hz`` for this tick: the configured ``hz``, doubled (up to 500) while there are
+    more than 200 clients per tick when ``dynamic-hz`` is on."""
+    cfg = state.config
+    hz = max(CONFIG_MIN_HZ, min(CONFIG_MAX_HZ, int(cfg.get("hz", 10))))
+    if cfg.get("dynamic-hz", True):
+        n = len(state.clients)
+        while n // hz > MAX_CLIENTS_PER_CLOCK_TICK:
+            hz *= 2
+            if hz > CONFIG_MAX_HZ:
+                hz = CONFIG_MAX_HZ
+                break
+    return hz
+
+
+def server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
+    """``serverCron``: one tick. Updates ``hz`` and ``cronloops`` and runs the slow active
+    expire cycle (``databasesCron``) when active expiry is enabled."""
+    cron = state.cron
+    hz = effective_hz(state)
+    state = replace(state, cron=replace(cron, hz=hz, cronloops=cron.cronloops + 1))
+    if not cron.active_expire_enabled:
+        return state, NO_EFFECTS
+    return active_expire_cycle(state, now_ms, SLOW)
+
+
+def before_sleep(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
+    """``beforeSleep``'s expiry part: the fast active expire cycle, when active expiry is on."""
+    if not state.cron.active_expire_enabled:
+        return state, NO_EFFECTS
+    return active_expire_cycle(state, now_ms, FAST)
