@@ -68,11 +68,12 @@ def whole(data: bytes) -> list[bytes]:
     return [data]
 
 
-def runs(steps: Steps) -> Iterator[tuple[int, list[int]]]:
-    """Maximal runs of consecutive steps on the same client: (client, step indexes)."""
+def runs(steps: Steps, pipeline: bool = True) -> Iterator[tuple[int, list[int]]]:
+    """Maximal runs of consecutive steps on the same client: (client, step indexes); with
+    ``pipeline=False`` every step is a run of its own (one request, then its reply)."""
     cur: tuple[int, list[int]] | None = None
     for i, (c, _) in enumerate(steps):
-        if cur is not None and cur[0] == c:
+        if pipeline and cur is not None and cur[0] == c:
             cur[1].append(i)
         else:
             if cur is not None:
@@ -104,7 +105,8 @@ class Target:
         raise NotImplementedError
 
     def replay(self, steps: Steps, proto: int, chunker: Chunker = whole,
-               ticks: dict[int, int] | None = None) -> list[Record]:  # pragma: no cover
+               ticks: dict[int, int] | None = None,
+               pipeline: bool = True) -> list[Record]:  # pragma: no cover
         raise NotImplementedError
 
     def close(self) -> None:
@@ -182,7 +184,7 @@ class ServerTarget(Target):
         return out
 
     def replay(self, steps: Steps, proto: int, chunker: Chunker = whole,
-               ticks: dict[int, int] | None = None) -> list[Record]:
+               ticks: dict[int, int] | None = None, pipeline: bool = True) -> list[Record]:
         """Replay on fresh connections (see the module docstring); ``ticks`` maps a step index
         to milliseconds to wait before it (the clock moving on)."""
         conns: dict[int, Conn] = {}
@@ -199,7 +201,7 @@ class ServerTarget(Target):
                 if proto == 3:
                     conns[n].send(encode_command([b"HELLO", b"3"]))
                     recs.extend(Record(n, HELLO_STEP, f) for f in conns[n].read(1))
-            for n, idxs in runs(steps):
+            for n, idxs in runs(steps, pipeline):
                 for i in idxs:
                     if ticks and ticks.get(i):
                         time.sleep(ticks[i] / 1000)
@@ -234,6 +236,21 @@ class ServerTarget(Target):
         return recs
 
 
+    def replay_raw(self, chunks: Sequence[bytes], quiet: float = 0.2,
+                   expect_bytes: int = 0, expect_close: bool = False) -> list[bytes]:
+        """Write raw bytes (chunks 20 ms apart) on a fresh connection; everything received
+        until the server closes the connection or is quiet for ``quiet`` seconds."""
+        c = Conn(self.host, self.port, silent=self.silent)
+        try:
+            for k, chunk in enumerate(chunks):
+                if k:
+                    time.sleep(0.02)
+                c.send(chunk)
+            return c.read_quiet(quiet, expect_bytes, expect_close)
+        finally:
+            c.close()
+
+
 def wall_ms() -> int:
     return int(time.time() * 1000)
 
@@ -261,7 +278,7 @@ class SpecTarget(Target):
         pass
 
     def replay(self, steps: Steps, proto: int, chunker: Chunker = whole,
-               ticks: dict[int, int] | None = None,
+               ticks: dict[int, int] | None = None, pipeline: bool = True,
                setup: Sequence[list[bytes]] = ()) -> list[Record]:
         S = self.S
         skew = 0
@@ -321,7 +338,7 @@ class SpecTarget(Target):
             if proto == 3:
                 feed(n, encode_command([b"HELLO", b"3"]))
                 recs.extend(Record(m, HELLO_STEP, f) for m, f in collect())
-        for n, idxs in runs(steps):
+        for n, idxs in runs(steps, pipeline):
             for i in idxs:
                 if ticks and ticks.get(i):
                     skew += ticks[i]
@@ -340,6 +357,37 @@ class SpecTarget(Target):
             feed(n, encode_command([b"PING"]))
             recs.extend(Record(m, end, f) for m, f in collect())
         return recs
+
+
+    def replay_raw(self, chunks: Sequence[bytes], setup: Sequence[list[bytes]] = ()
+                   ) -> list[bytes]:
+        """Feed raw bytes to one fresh client; the frames it received (``CLOSED`` last when
+        the spec closed it; an incomplete tail as ``<partial>...``)."""
+        S = self.S
+        state = S.new_server(self.clock(), **self.config)
+        if setup:
+            state, sid = S.client_connect(state, self.clock())
+            for argv in setup:
+                state, _ = S.client_input(state, sid, encode_command(list(argv)), self.clock())
+        state, cid = S.client_connect(state, self.clock())
+        out: list[bytes] = []
+        closed = False
+        for chunk in chunks:
+            state, eff = S.client_input(state, cid, chunk, self.clock())
+            out.extend(d for c, d in getattr(eff, "output", ()) if c == cid)
+            c = state.clients.get(cid)
+            if c is not None and c.reply:
+                out.append(c.reply)
+                state = S.client_wrote(state, cid, len(c.reply))
+            if c is None or c.closing:
+                closed = True
+                break
+        frames, rest = parse_all(b"".join(out))
+        if rest:
+            frames.append(b"<partial>" + rest)
+        if closed:
+            frames.append(CLOSED)
+        return frames
 
 
 @dataclass
