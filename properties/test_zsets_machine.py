@@ -272,8 +272,11 @@ class ZsetsMachine(RuleBasedStateMachine):
         if isinstance(cur, Err):
             return self.expect(argv, cur)
         got = _inclusive(_order(cur.d), start, stop) if cur else []
-        if got:
-            self.model[dst] = self.build(dict(got))
+        if got:  # zsetAdd one by one into a new listpack: -0 stays 0 once stored as 0
+            z = Model()
+            for m, sc in got:
+                z.put(m, sc)
+            self.model[dst] = z
         else:
             self.model.pop(dst, None)
         self.expect(argv, len(got))

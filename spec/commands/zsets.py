@@ -22,7 +22,7 @@ from ..errors import NOT_INTEGER, NOT_POSITIVE, SYNTAX, WRONGTYPE
 from ..numbers import string2ll
 from ..reply import NULL_ARRAY, Err
 from ..step import Step
-from ..types.zset import EMPTY, ZSet, build
+from ..types.zset import EMPTY, ZSet, build, build_by_adds
 from ..values import TYPE_NAMES
 from . import command
 
@@ -619,7 +619,7 @@ def _range_store(s: Step, dst: bytes, items: list[tuple[bytes, float]]) -> Any:
     delete ``dst`` when the result is empty. Reply: the result's size."""
     db = s.db
     if items:
-        db.set_key(dst, build(items, *_limits(s)))
+        db.set_key(dst, build_by_adds(items, *_limits(s)))
         s.notify("z", "zrangestore", dst, db.id)
         s.dirty += 1
         return len(items)

@@ -356,5 +356,19 @@ def build(pairs: Iterable[tuple[bytes, float]], max_entries: int, max_value: int
     return ZSet(Map(d), tree_build(items, 0, n), lp)
 
 
+def build_by_adds(pairs: list[tuple[bytes, float]], max_entries: int, max_value: int) -> ZSet:
+    """A value made by ``zsetAdd``-ing distinct ``pairs`` in order to an empty listpack (what
+    ZRANGESTORE does): same as :func:`build`, except that members added while it was still a
+    listpack had a ``-0`` score stored as ``0``, and keep it after a later conversion."""
+    lp = True
+    out: list[tuple[bytes, float]] = []
+    for i, (m, s) in enumerate(pairs):
+        if lp and (i + 1 > max_entries or len(m) > max_value):
+            lp = False
+        out.append((m, 0.0 if lp and s == 0.0 else s))
+    z = build(out, max_entries, max_value)
+    return z
+
+
 values.TYPE_NAMES[ZSet] = "zset"
 values.ENCODINGS[ZSet] = lambda v: v.encoding

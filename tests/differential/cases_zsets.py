@@ -345,6 +345,14 @@ ALL_CASES: list[tuple[str, list[list[bytes | str]]]] = [
                                 ["ZCARD", "f"],
                                 ["ZREMRANGEBYRANK", "big", "10", "-1"], ["OBJECT", "ENCODING", "big"],
                                 ["ZUNIONSTORE", "u2", "1", "big"], ["OBJECT", "ENCODING", "u2"]]),
+    ("neg-zero-through-stores", _cfg("0") + [
+        ["ZADD", "s", "-0", "w", "0.25", "", "1", "longmember", "-1", "v"]] + _cfg("3", "3") + [
+        ["ZRANGESTORE", "a", "s", "-1", "2", "BYSCORE"], ["ZPOPMIN", "a"], ["ZPOPMIN", "a"],
+        ["OBJECT", "ENCODING", "a"], ["ZRANGESTORE", "a", "s", "0", "-1", "REV"],
+        ["ZRANGE", "a", "0", "-1", "WITHSCORES"], ["ZUNIONSTORE", "u", "1", "s"],
+        ["ZRANGE", "u", "0", "-1", "WITHSCORES"], ["ZINTERSTORE", "i", "1", "s", "WEIGHTS", "2"],
+        ["ZRANGE", "i", "0", "-1", "WITHSCORES"], ["ZRANGESTORE", "b", "s", "1", "2"],
+        ["ZRANGE", "b", "0", "-1", "WITHSCORES"]] + _cfg()),
     ("encoding-store-long-member", [["ZADD", "z", "1", "a"], ["ZADD", "y", "1", "b" * 65],
                                     ["ZREM", "y", "b" * 65], ["ZADD", "y", "1", "c"],
                                     ["OBJECT", "ENCODING", "y"],
