@@ -67,6 +67,8 @@ _DEC = re.compile(rb"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _HEX = re.compile(rb"([+-]?)0[xX]((?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?)")
 _WORD = re.compile(rb"([+-]?)(inf(?:inity)?|nan(?:\([0-9A-Za-z_]*\))?)", re.IGNORECASE)
 _NONZERO = re.compile(rb"[1-9a-fA-F]")
+#: Short plain decimals (no exponent): never out of range, read alike by ``float`` and strtod.
+_PLAIN = re.compile(rb"-?[0-9]{1,20}(?:\.[0-9]{1,20})?")
 
 
 def strtod(b: bytes) -> tuple[float, int, bool]:
@@ -114,6 +116,8 @@ def string2d(b: bytes) -> float | None:
     Rejected: empty, a leading space, anything left unread (trailing bytes, an embedded NUL),
     overflow or underflow to zero (ERANGE), NaN. ``inf`` and subnormals are accepted.
     """
+    if _PLAIN.fullmatch(b) is not None:  # plain decimals: Python reads them as strtod does
+        return float(b)
     if not b or b[0] in _SPACE:
         return None
     v, end, erange = strtod(b)

@@ -74,13 +74,24 @@ def _balance(s: float, m: bytes, left: Tree, right: Tree) -> Tree:
 
 
 def tree_insert(t: Tree, s: float, m: bytes) -> Tree:
-    """The tree with ``(s, m)`` added (``zslInsert``); ``m`` must not be in it."""
+    """The tree with ``(s, m)`` added (``zslInsert``); ``m`` must not be in it.
+
+    (The common case, a node that stays balanced, is built inline; only an insertion that
+    tips a node's weights goes through :func:`_balance`.)"""
     if t is None:
         return (s, m, None, None, 1)
-    ts, tm, left, right, _ = t
+    ts, tm, left, right, n = t
     if s < ts or (s == ts and m < tm):
-        return _balance(ts, tm, tree_insert(left, s, m), right)
-    return _balance(ts, tm, left, tree_insert(right, s, m))
+        left = tree_insert(left, s, m)
+        sr = 0 if right is None else right[4]
+        if left[4] > _DELTA * sr and n > 1:
+            return _balance(ts, tm, left, right)
+    else:
+        right = tree_insert(right, s, m)
+        sl = 0 if left is None else left[4]
+        if right[4] > _DELTA * sl and n > 1:
+            return _balance(ts, tm, left, right)
+    return (ts, tm, left, right, n + 1)
 
 
 def _pop_min(t: Tree) -> tuple[float, bytes, Tree]:
