@@ -52,5 +52,11 @@ from .cli_check import check  # noqa: E402
 
 main.add_command(check)
 
+from .cli_diff import diff  # noqa: E402
+from .cli_vectors import vectors  # noqa: E402
+
+main.add_command(diff)
+main.add_command(vectors)
+
 if __name__ == "__main__":
     main()
