@@ -37,6 +37,7 @@ def load_all() -> dict[str, Callable[..., Any]]:
         clients,
         connection,
         expire,
+        hashes,
         introspection,
         keys,
         lists,

@@ -1,0 +1,245 @@
+"""The hash value (Redis's ``OBJ_HASH``, ``t_hash.c``).
+
+A hash maps fields to values, both byte strings. Here it is a persistent map ``fields``
+(``immutables.Map``), so setting or deleting one field costs O(log n) and shares the rest of
+the value with the old one.
+
+Encoding (Redis 7.0.15):
+
+- ``listpack`` (``OBJ_ENCODING_LISTPACK``): a new hash starts here. A listpack is a flat
+  sequence of field/value pairs, so it iterates in *insertion order*: a new field is appended,
+  overwriting a field keeps its place, deleting one closes the gap. That order is visible in
+  HGETALL/HKEYS/HVALS and HRANDFIELD with a count covering the hash, and is modelled exactly:
+  ``order`` maps each field to an insertion sequence number (``seq`` is the next one).
+- ``hashtable`` (``OBJ_ENCODING_HT``) once a field or value longer than
+  ``hash-max-listpack-value`` bytes is about to be written (``hashTypeTryConversion`` /
+  ``hashTypeSet``: ``len > limit``), or once the hash has more than
+  ``hash-max-listpack-entries`` fields (``hashTypeSet``: ``length > limit`` after the insert).
+  Its iteration order follows Redis's seeded hash function, so it is not modelled: here it is
+  the map's own order and ``order`` is None. A hash never converts back (deleting fields or
+  raising the limits leaves it a hashtable).
+
+Every function here is pure and returns a new value; a hash with no fields is never stored
+(the commands delete the key instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from operator import itemgetter
+
+from immutables import Map
+
+from .. import values
+
+__all__ = ["HashValue", "EMPTY", "build", "LISTPACK", "HASHTABLE"]
+
+LISTPACK = "listpack"
+HASHTABLE = "hashtable"
+
+_EMPTY_FIELDS: Map[bytes, bytes] = Map()
+_EMPTY_ORDER: Map[bytes, int] = Map()
+_by_seq = itemgetter(1)
+
+
+class HashValue:
+    """An immutable hash (a hash ``robj``). Never change one in place: every operation returns
+    a new value sharing structure with the old.
+
+    ``fields``: field -> value. ``order``: field -> insertion sequence number while the
+    encoding is listpack, None once it is a hashtable. ``seq``: the next sequence number.
+    """
+
+    __slots__ = ("fields", "order", "seq")
+
+    fields: Map[bytes, bytes]
+    order: Map[bytes, int] | None
+    seq: int
+
+    def __init__(self, fields: Map[bytes, bytes], order: Map[bytes, int] | None, seq: int) -> None:
+        self.fields = fields
+        self.order = order
+        self.seq = seq
+
+    # -- reading --------------------------------------------------------------------------------
+
+    @property
+    def encoding(self) -> str:
+        """The OBJECT ENCODING name: "listpack" or "hashtable"."""
+        return LISTPACK if self.order is not None else HASHTABLE
+
+    def __len__(self) -> int:
+        """``hashTypeLength``."""
+        return len(self.fields)
+
+    def get(self, field: bytes) -> bytes | None:
+        """``hashTypeGetValue``: the value of ``field`` or None."""
+        return self.fields.get(field)
+
+    def __contains__(self, field: object) -> bool:
+        """``hashTypeExists``."""
+        return field in self.fields
+
+    def keys(self) -> Iterator[bytes]:
+        """The fields in Redis's iteration order (``hashTypeNext``): insertion order for a
+        listpack, the map's order for a hashtable."""
+        order = self.order
+        if order is None:
+            return iter(self.fields.keys())
+        if len(order) < 2:
+            return iter(order.keys())
+        return map(itemgetter(0), sorted(order.items(), key=_by_seq))
+
+    def items(self) -> list[tuple[bytes, bytes]]:
+        """(field, value) pairs in Redis's iteration order (see :meth:`keys`)."""
+        if self.order is None:
+            return list(self.fields.items())
+        f = self.fields
+        return [(k, f[k]) for k in self.keys()]
+
+    def values(self) -> list[bytes]:
+        """The values in Redis's iteration order."""
+        if self.order is None:
+            return list(self.fields.values())
+        f = self.fields
+        return [f[k] for k in self.keys()]
+
+    def nth(self, i: int) -> tuple[bytes, bytes]:
+        """The ``i``-th pair in iteration order (random picks: ``hashTypeRandomElement``)."""
+        if self.order is None:
+            k = next(islice(self.fields.keys(), i, None))
+        else:
+            k = next(islice(self.keys(), i, None))
+        return k, self.fields[k]
+
+    def __eq__(self, other: object) -> bool:
+        """Equal as Redis values: same pairs, same encoding, same listpack order."""
+        if not isinstance(other, HashValue):
+            return NotImplemented
+        if self.fields != other.fields or (self.order is None) != (other.order is None):
+            return False
+        return self.order is None or list(self.keys()) == list(other.keys())
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"HashValue({self.encoding}, {self.items()!r})"
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def converted(self) -> HashValue:
+        """``hashTypeConvert(o, OBJ_ENCODING_HT)``: the same pairs as a hashtable."""
+        if self.order is None:
+            return self
+        return HashValue(self.fields, None, 0)
+
+    def set(
+        self, field: bytes, value: bytes, max_entries: int, max_value: int
+    ) -> tuple[HashValue, bool]:
+        """``hashTypeSet``: ``field`` set to ``value``; also True if the field is new.
+
+        A listpack first converts when the field or the value is longer than ``max_value``,
+        and after the write when it holds more than ``max_entries`` fields.
+        """
+        order = self.order
+        fields = self.fields
+        if order is None:
+            new = field not in fields
+            return HashValue(fields.set(field, value), None, 0), new
+        if len(field) > max_value or len(value) > max_value:
+            new = field not in fields
+            return HashValue(fields.set(field, value), None, 0), new
+        if field in fields:
+            return HashValue(fields.set(field, value), order, self.seq), False
+        fields = fields.set(field, value)
+        if len(fields) > max_entries:
+            return HashValue(fields, None, 0), True
+        return HashValue(fields, order.set(field, self.seq), self.seq + 1), True
+
+    def set_many(
+        self, pairs: list[bytes], start: int, max_entries: int, max_value: int
+    ) -> tuple[HashValue, int]:
+        """HSET's loop: ``pairs[start:]`` as field, value, field, value ...; also how many
+        fields were new. A field given twice takes its last value and keeps its first place.
+
+        Before writing, ``hashTypeTryConversion``: any argument longer than ``max_value``
+        converts a listpack; after, more than ``max_entries`` fields do.
+        """
+        order = self.order
+        if order is not None:
+            for j in range(start, len(pairs)):
+                if len(pairs[j]) > max_value:
+                    order = None
+                    break
+        fm = self.fields.mutate()
+        created = 0
+        seq = self.seq
+        if order is None:
+            for j in range(start, len(pairs), 2):
+                f = pairs[j]
+                if f not in fm:
+                    created += 1
+                fm[f] = pairs[j + 1]
+            return HashValue(fm.finish(), None, 0), created
+        om = order.mutate()
+        for j in range(start, len(pairs), 2):
+            f = pairs[j]
+            if f not in fm:
+                created += 1
+                om[f] = seq
+                seq += 1
+            fm[f] = pairs[j + 1]
+        fields = fm.finish()
+        if len(fields) > max_entries:
+            return HashValue(fields, None, 0), created
+        return HashValue(fields, om.finish(), seq), created
+
+    def delete(self, field: bytes) -> HashValue:
+        """``hashTypeDelete``: without ``field`` (the same value if it is absent). The
+        result may be empty; the caller deletes the key then."""
+        fields = self.fields
+        if field not in fields:
+            return self
+        order = self.order
+        return HashValue(
+            fields.delete(field),
+            None if order is None else order.delete(field),
+            self.seq,
+        )
+
+    def delete_many(self, names: Iterable[bytes]) -> tuple[HashValue, int]:
+        """HDEL's loop: without each of ``names``; also how many were there."""
+        fm = self.fields.mutate()
+        order = self.order
+        om = None if order is None else order.mutate()
+        deleted = 0
+        for f in names:
+            if f in fm:
+                del fm[f]
+                if om is not None:
+                    del om[f]
+                deleted += 1
+        if not deleted:
+            return self, 0
+        return HashValue(fm.finish(), None if om is None else om.finish(), self.seq), deleted
+
+
+#: The hash ``createHashObject`` makes: empty, listpack encoded.
+EMPTY = HashValue(_EMPTY_FIELDS, _EMPTY_ORDER, 0)
+
+
+def build(
+    pairs: Iterable[tuple[bytes, bytes]], max_entries: int = 512, max_value: int = 64
+) -> HashValue:
+    """A hash made by setting ``pairs`` one after another on an empty hash (tests, RESTORE-like
+    construction)."""
+    flat: list[bytes] = []
+    for f, v in pairs:
+        flat.append(f)
+        flat.append(v)
+    return EMPTY.set_many(flat, 0, max_entries, max_value)[0]
+
+
+values.TYPE_NAMES[HashValue] = "hash"
+values.ENCODINGS[HashValue] = lambda v: v.encoding
