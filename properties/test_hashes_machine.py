@@ -346,8 +346,8 @@ def test_planted_hdel_keeps_empty_hash(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_planted_conversion_drops_field(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A listpack -> hashtable conversion (in HSET) that loses the first field on the way."""
-    orig = HashValue.set_many
+    """A listpack -> hashtable conversion that loses the first field on the way."""
+    orig, orig_set = HashValue.set_many, HashValue.set
 
     def set_many(self: HashValue, pairs: list[bytes], start: int, me: int,
                  mv: int) -> tuple[HashValue, int]:
@@ -356,6 +356,13 @@ def test_planted_conversion_drops_field(monkeypatch: pytest.MonkeyPatch) -> None
             nv = nv.delete(next(self.keys()))
         return nv, n
 
+    def set_(self: HashValue, f: bytes, v: bytes, me: int, mv: int) -> tuple[HashValue, bool]:
+        nv, new = orig_set(self, f, v, me, mv)
+        if self.order is not None and len(self) and nv.order is None:
+            nv = nv.delete(next(self.keys()))
+        return nv, new
+
+    monkeypatch.setattr(HashValue, "set", set_)
     monkeypatch.setattr(HashValue, "set_many", set_many)
     _fails_with("encoding_change_preserves_value")
 
@@ -378,7 +385,7 @@ def test_planted_no_entry_limit(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_planted_overwrite_moves_field_to_end(monkeypatch: pytest.MonkeyPatch) -> None:
     """An overwrite of an existing listpack field that re-appends it (delete + insert)."""
-    orig_many = HashValue.set_many
+    orig_many, orig_set = HashValue.set_many, HashValue.set
 
     def set_many(self: HashValue, pairs: list[bytes], start: int, me: int,
                  mv: int) -> tuple[HashValue, int]:
@@ -391,6 +398,13 @@ def test_planted_overwrite_moves_field_to_end(monkeypatch: pytest.MonkeyPatch) -
                 order, seq = order.set(pairs[j], seq), seq + 1
         return HashValue(nv.fields, order, seq), n
 
+    def set_(self: HashValue, f: bytes, v: bytes, me: int, mv: int) -> tuple[HashValue, bool]:
+        nv, new = orig_set(self, f, v, me, mv)
+        if nv.order is not None and f in self:
+            nv = HashValue(nv.fields, nv.order.set(f, nv.seq), nv.seq + 1)
+        return nv, new
+
+    monkeypatch.setattr(HashValue, "set", set_)
     monkeypatch.setattr(HashValue, "set_many", set_many)
     _fails_with("listpack_order")
 

@@ -113,6 +113,20 @@ def test_entries_limit_is_strictly_greater() -> None:
     assert EMPTY.set(b"a", b"1", 0, 64)[0].encoding == "hashtable"
 
 
+def test_overwrite_converts_when_the_limit_was_lowered() -> None:
+    """``hashTypeSet`` checks the length after every write (7.0.15: HINCRBY on an existing
+    field of a 2-field listpack converts once the limit is 1)."""
+    h = build([(b"a", b"1"), (b"b", b"2")])
+    assert h.set(b"a", b"3", 1, 64)[0].encoding == "hashtable"
+    assert h.set_many([b"a", b"3"], 0, 1, 64)[0].encoding == "hashtable"
+    assert h.delete(b"a").set(b"b", b"3", 1, 64)[0].encoding == "listpack"
+    s = Session()
+    s.call("HSET", "h", "a", "1", "b", "2")
+    s.call("CONFIG", "SET", "hash-max-listpack-entries", "1")
+    s.call("HINCRBY", "h", "a", "1")
+    assert s.call("OBJECT", "ENCODING", "h") == bulk(b"hashtable")
+
+
 def test_no_conversion_back() -> None:
     h = EMPTY.set(b"a", b"x" * 65, 512, 64)[0].set(b"b", b"1", 512, 64)[0]
     h = h.delete(b"a")

@@ -98,7 +98,12 @@ def _hset_generic(s: Step, argv: list[bytes]) -> Any:
     if isinstance(h, Err):
         return h
     me, mv = _limits(s)
-    new, created = (EMPTY if h is None else h).set_many(argv, 2, me, mv)
+    base = EMPTY if h is None else h
+    if len(argv) == 4:  # one pair: hashTypeTryConversion is hashTypeSet's own check
+        new, is_new = base.set(argv[2], argv[3], me, mv)
+        created = 1 if is_new else 0
+    else:
+        new, created = base.set_many(argv, 2, me, mv)
     _store(s, key, h, new)
     s.notify("h", "hset", key, s.db.id)
     s.dirty += (len(argv) - 2) // 2

@@ -14,7 +14,8 @@ Encoding (Redis 7.0.15):
 - ``hashtable`` (``OBJ_ENCODING_HT``) once a field or value longer than
   ``hash-max-listpack-value`` bytes is about to be written (``hashTypeTryConversion`` /
   ``hashTypeSet``: ``len > limit``), or once the hash has more than
-  ``hash-max-listpack-entries`` fields (``hashTypeSet``: ``length > limit`` after the insert).
+  ``hash-max-listpack-entries`` fields (``hashTypeSet``: ``length > limit`` after any write,
+  an overwrite too, which matters once CONFIG SET lowered the limit).
   Its iteration order follows Redis's seeded hash function, so it is not modelled: here it is
   the map's own order and ``order`` is None. A hash never converts back (deleting fields or
   raising the limits leaves it a hashtable).
@@ -140,22 +141,21 @@ class HashValue:
         """``hashTypeSet``: ``field`` set to ``value``; also True if the field is new.
 
         A listpack first converts when the field or the value is longer than ``max_value``,
-        and after the write when it holds more than ``max_entries`` fields.
+        and after the write (an overwrite too) when it holds more than ``max_entries`` fields.
         """
         order = self.order
         fields = self.fields
-        if order is None:
-            new = field not in fields
-            return HashValue(fields.set(field, value), None, 0), new
-        if len(field) > max_value or len(value) > max_value:
-            new = field not in fields
-            return HashValue(fields.set(field, value), None, 0), new
-        if field in fields:
-            return HashValue(fields.set(field, value), order, self.seq), False
+        new = field not in fields
         fields = fields.set(field, value)
+        if order is None or len(field) > max_value or len(value) > max_value:
+            return HashValue(fields, None, 0), new
+        # The length check follows every write: an overwrite converts too once CONFIG SET
+        # lowered the limit below the current size.
         if len(fields) > max_entries:
-            return HashValue(fields, None, 0), True
-        return HashValue(fields, order.set(field, self.seq), self.seq + 1), True
+            return HashValue(fields, None, 0), new
+        if new:
+            return HashValue(fields, order.set(field, self.seq), self.seq + 1), True
+        return HashValue(fields, order, self.seq), False
 
     def set_many(
         self, pairs: list[bytes], start: int, max_entries: int, max_value: int
