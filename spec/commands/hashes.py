@@ -318,9 +318,10 @@ def random_fields(s: Step, h: HashValue, count: int, unique: bool) -> list[tuple
 
     Not unique (a negative count; also a count of 1): ``count`` independent uniform draws.
     Unique and covering the hash: the whole hash in iteration order (deterministic for a
-    listpack). Otherwise ``count`` distinct pairs: for a listpack in listpack order (as
-    ``lpRandomPairsUnique`` picks them), for a hashtable in arbitrary order (Redis's comes
-    from a temporary dict).
+    listpack). Otherwise ``count`` distinct pairs, here always in iteration order. (Redis's
+    order: listpack order when ``count * 3 <= size`` on a listpack, as
+    ``lpRandomPairsUnique`` picks them; a temporary dict's order when ``count * 3 > size``;
+    draw order for a large hashtable — none of it is deterministic.)
     """
     size = len(h)
     if not unique or count == 1:
