@@ -126,20 +126,33 @@ def _redis_problem() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def redis_server(server_workdir: Path) -> Iterator[ServerProcess]:
-    """A real Redis 7.0.15 on a free port (the ground truth)."""
+def _start_redis(server_workdir: Path) -> ServerProcess:
     problem = _redis_problem()
     if problem is not None:
         if IN_CI:
             pytest.fail(f"{problem} (required in CI)", pytrace=False)
         pytest.skip(f"{problem}: differential tests need the real server")
-    sp = start_server(
+    return start_server(
         "redis",
         lambda p: ["redis-server", "--port", str(p), "--bind", "127.0.0.1", "--save", "",
                    "--appendonly", "no", "--daemonize", "no", "--dir", str(server_workdir)],
         server_workdir,
     )
+
+
+@pytest.fixture(scope="session")
+def redis_server(server_workdir: Path) -> Iterator[ServerProcess]:
+    """A real Redis 7.0.15 on a free port (the ground truth), shared by the session."""
+    sp = _start_redis(server_workdir)
+    yield sp
+    sp.stop()
+
+
+@pytest.fixture
+def private_redis(server_workdir: Path) -> Iterator[ServerProcess]:
+    """A real Redis 7.0.15 for one test alone: no other test's connections show in its
+    CLIENT LIST."""
+    sp = _start_redis(server_workdir)
     yield sp
     sp.stop()
 

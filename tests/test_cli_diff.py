@@ -13,6 +13,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -157,7 +158,8 @@ def test_diff_finds_and_shrinks_a_planted_divergence(broken: str, tmp_path: Path
     assert "GET k1" in (tmp_path / "b.html").read_text()
 
 
-def test_vectors_round_trip_on_redis(redis_addr: str, tmp_path: Path) -> None:
+def test_vectors_round_trip_on_redis(private_redis: Any, tmp_path: Path) -> None:
+    redis_addr = f"127.0.0.1:{private_redis.port}"
     vec = tmp_path / "vectors"
     r = CliRunner().invoke(main, ["vectors", "export", str(vec)])
     assert r.exit_code == 0, r.output

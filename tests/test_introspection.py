@@ -31,7 +31,6 @@ def test_count_is_served_top_level_commands() -> None:
 
 def test_info_entries_are_the_recorded_facts() -> None:
     from redspec.spec.reply import encode2
-
     from redspec.spec.table import EXTRA_FACTS
 
     facts = {**load_facts()["info"], **EXTRA_FACTS["info"]}  # + the redspec extensions
