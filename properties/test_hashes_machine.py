@@ -314,6 +314,7 @@ PLANTED = settings(
     max_examples=1000, stateful_step_count=30, deadline=None, report_multiple_bugs=False,
     suppress_health_check=list(HealthCheck), database=None,
     phases=(Phase.explicit, Phase.generate),  # finding the bug is the point; skip shrinking
+    derandomize=True,  # the same examples every run: a planted bug is found the same way
 )
 
 
@@ -352,13 +353,13 @@ def test_planted_conversion_drops_field(monkeypatch: pytest.MonkeyPatch) -> None
     def set_many(self: HashValue, pairs: list[bytes], start: int, me: int,
                  mv: int) -> tuple[HashValue, int]:
         nv, n = orig(self, pairs, start, me, mv)
-        if self.order is not None and len(self) and nv.order is None:
+        if self.order is not None and len(self) and nv.order is None and len(nv) > 1:
             nv = nv.delete(next(self.keys()))
         return nv, n
 
     def set_(self: HashValue, f: bytes, v: bytes, me: int, mv: int) -> tuple[HashValue, bool]:
         nv, new = orig_set(self, f, v, me, mv)
-        if self.order is not None and len(self) and nv.order is None:
+        if self.order is not None and len(self) and nv.order is None and len(nv) > 1:
             nv = nv.delete(next(self.keys()))
         return nv, new
 

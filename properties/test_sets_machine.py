@@ -351,7 +351,7 @@ TestSetsMachine.settings = MACHINE_SETTINGS
 
 PLANTED = settings(
     max_examples=1000, stateful_step_count=30, deadline=None, report_multiple_bugs=False,
-    suppress_health_check=list(HealthCheck), database=None,
+    suppress_health_check=list(HealthCheck), database=None, derandomize=True,
     phases=(Phase.explicit, Phase.generate),  # finding the bug is the point; skip shrinking
 )
 

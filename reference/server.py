@@ -43,6 +43,23 @@ class Reference:
         self.state = state
         self.clock = clock or Clock()
         self.conns: dict[int, Connection] = {}
+        self._before_sleep_due = False
+
+    def schedule_before_sleep(self) -> None:
+        """Run ``beforeSleep`` once at the end of this event-loop iteration (ae's order: file
+        events, then beforeSleep before polling again)."""
+        if not self._before_sleep_due:
+            self._before_sleep_due = True
+            asyncio.get_running_loop().call_soon(self.before_sleep)
+
+    def before_sleep(self) -> None:
+        """``beforeSleep``: the fast active expire cycle (``spec.cron.before_sleep``)."""
+        from redspec.spec.cron import before_sleep
+
+        self._before_sleep_due = False
+        self.state, eff = before_sleep(self.state, self.clock.now_ms())
+        if eff is not NO_EFFECTS:
+            self.apply(eff)
 
     def apply(self, eff: Effects) -> None:
         """Carry out a transition's effects, in the order Redis would."""
@@ -90,6 +107,7 @@ class Connection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         ref = self.ref
         ref.state, eff = S.client_input(ref.state, self.cid, data, ref.clock.now_ms())
+        ref.schedule_before_sleep()
         if eff is NO_EFFECTS:
             return
         if len(eff.output) == 1 and not (eff.wake or eff.close or eff.clock_set_ms is not None):

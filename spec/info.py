@@ -63,7 +63,7 @@ def _estimate_memory(dbs: Iterable[Any]) -> int:
 
 def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, stats: Any,
               dbs: Any, clients: int, now_ms: int, start_time_ms: int, run_id: str,
-              dirty: int) -> str:
+              dirty: int, avg_ttl: tuple[int, ...] = ()) -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends)."""
     out: list[str] = []
 
@@ -223,7 +223,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
         for i, db in enumerate(dbs):
             n = len(db.keys)
             if n:
-                lines.append(f"db{i}:keys={n},expires={len(db.expires)},avg_ttl=0")
+                ttl = avg_ttl[i] if i < len(avg_ttl) else 0  # kept by activeExpireCycle
+                lines.append(f"db{i}:keys={n},expires={len(db.expires)},avg_ttl={ttl}")
         section("Keyspace", lines)
     return "".join(out)
 

@@ -42,7 +42,7 @@ def info(s: Step, argv: list[bytes]) -> Any:
         sections=sections, all_=all_, everything=everything, config=s.config, stats=stats,
         dbs=dbs, clients=len(s.clients) if s.client.id in s.clients else len(s.clients) + 1,
         now_ms=s.now_ms, start_time_ms=s.base.start_time_ms, run_id=s.base.run_id,
-        dirty=s.dirty,
+        dirty=s.dirty, avg_ttl=s.cron.avg_ttl,
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 
