@@ -492,7 +492,11 @@ def test_lcs_bit_parallel_table_is_the_dp_table(a: bytes, b: bytes) -> None:
 
     t = _LcsTable(a, b)
     naive = _naive_lcs_table(a, b)
-    assert [[t(i, j) for j in range(len(b) + 1)] for i in range(len(a) + 1)] == naive
+    got = [[t(i, j) for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    # A plain raise, not ``assert got == naive``: pytest's diff of two nested tables is
+    # exponential in difflib, and the planted-bug test below makes this fail on purpose.
+    if got != naive:
+        raise AssertionError(f"LCS table of {a!r}, {b!r} differs from the DP table")
 
 
 def test_lcs_table_property_catches_planted_bug(monkeypatch: pytest.MonkeyPatch) -> None:
