@@ -17,37 +17,13 @@ from hypothesis import strategies as st
 from redspec.spec import values
 from redspec.spec.reply import Map as RMap
 from redspec.spec.reply import encode
-from redspec.spec.server import client_connect, client_input, new_server, run_command
 from redspec.spec.types.hash import EMPTY, HashValue, build
 from tests.differential.harness import Target
 from tests.differential.normalise import parse
-from tests.differential.rawclient import RawClient, encode_command
+from tests.differential.rawclient import RawClient
+from tests.session import NOW, Session
 
-NOW = 1_700_000_000_000
 EXAMPLES = int(os.environ.get("REDSPEC_HYPOTHESIS_EXAMPLES", "100"))
-
-
-def b(x: Any) -> bytes:
-    return x if isinstance(x, bytes) else str(x).encode()
-
-
-class Session:
-    def __init__(self, **config: Any) -> None:
-        self.state = new_server(NOW, **config)
-        self.state, self.cid = client_connect(self.state, NOW)
-
-    def call(self, *args: Any) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, [b(a) for a in args], NOW)
-        return frame
-
-    def effects(self, *args: Any) -> Any:
-        self.state, eff = client_input(
-            self.state, self.cid, encode_command([b(a) for a in args]), NOW
-        )
-        return eff
-
-    def value(self, key: str) -> Any:
-        return self.state.dbs[0].keys.get(b(key))
 
 
 def bulks(frame: bytes) -> list[bytes]:

@@ -4,44 +4,14 @@ structural sharing, and the ListValue operations against a plain Python list."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redspec.spec.server import client_connect, client_input, new_server, run_command
 from redspec.spec.state import replace
 from redspec.spec.types.list import EMPTY, ListValue
 from redspec.spec.values import encoding_of, type_name
-from tests.differential.rawclient import encode_command
-
-NOW = 1_700_000_000_000
-
-
-def b(x: Any) -> bytes:
-    return x if isinstance(x, bytes) else str(x).encode()
-
-
-class Session:
-    """One client on a fresh spec server; ``call`` returns the reply frame."""
-
-    def __init__(self, **config: Any) -> None:
-        self.state = new_server(NOW, **config)
-        self.state, self.cid = client_connect(self.state, NOW)
-
-    def call(self, *args: Any) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, [b(a) for a in args], NOW)
-        return frame
-
-    def effects(self, *args: Any) -> Any:
-        self.state, eff = client_input(
-            self.state, self.cid, encode_command([b(a) for a in args]), NOW
-        )
-        return eff
-
-    def value(self, key: bytes) -> Any:
-        return self.state.dbs[0].keys.get(key)
+from tests.session import NOW, Session
 
 
 def bulk(v: bytes) -> bytes:

@@ -5,39 +5,12 @@ Byte-exact replies against Redis 7.0.15 live in ``tests/differential/cases_sets.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from redspec.spec import values
-from redspec.spec.server import client_connect, client_input, new_server, run_command
+from redspec.spec.server import run_command
 from redspec.spec.types.set import EMPTY_INTSET, SetValue, build, create, of
-from tests.differential.rawclient import encode_command
-
-NOW = 1_700_000_000_000
-
-
-def b(x: Any) -> bytes:
-    return x if isinstance(x, bytes) else str(x).encode()
-
-
-class Session:
-    def __init__(self, **config: Any) -> None:
-        self.state = new_server(NOW, **config)
-        self.state, self.cid = client_connect(self.state, NOW)
-
-    def call(self, *args: Any) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, [b(a) for a in args], NOW)
-        return frame
-
-    def effects(self, *args: Any) -> Any:
-        self.state, eff = client_input(
-            self.state, self.cid, encode_command([b(a) for a in args]), NOW
-        )
-        return eff
-
-    def value(self, key: str) -> Any:
-        return self.state.dbs[0].keys.get(b(key))
+from tests.session import NOW, Session, b
 
 
 def members_of(frame: bytes) -> list[bytes]:

@@ -13,39 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redspec.spec.commands.zsets import parse_lex_range, parse_score_range, string2d, strtod
-from redspec.spec.server import client_connect, client_input, new_server, run_command
 from redspec.spec.state import replace
 from redspec.spec.types.zset import EMPTY, ZSet, build
 from redspec.spec.values import encoding_of, type_name
-from tests.differential.rawclient import encode_command
-
-NOW = 1_700_000_000_000
-
-
-def b(x: Any) -> bytes:
-    return x if isinstance(x, bytes) else str(x).encode()
-
-
-class Session:
-    """One client on a fresh spec server; ``call`` returns the reply frame."""
-
-    def __init__(self, **config: Any) -> None:
-        self.state = new_server(NOW, **config)
-        self.state, self.cid = client_connect(self.state, NOW)
-
-    def call(self, *args: Any) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, [b(a) for a in args], NOW)
-        return frame
-
-    def effects(self, *args: Any) -> Any:
-        self.state, eff = client_input(
-            self.state, self.cid, encode_command([b(a) for a in args]), NOW
-        )
-        return eff
-
-    def value(self, key: bytes) -> Any:
-        return self.state.dbs[0].keys.get(key)
-
+from tests.session import NOW, Session, b
 
 # ------------------------------------------------------------------------------ the tree
 
