@@ -141,6 +141,93 @@ COMMANDS: dict[str, st.SearchStrategy[Argv]] = {
     "time": st.just([b"TIME"]),
 }
 
+# -- aggregate types: small member pools force collisions and encoding conversions ------------
+
+MEMBERS = [b"a", b"b", b"1", b"2", b"-3"]
+member = st.sampled_from(MEMBERS)
+SCORES = [b"0", b"1", b"1.5", b"-2", b"inf", b"-inf", b"(1", b"x", b"1e2"]
+score = st.sampled_from(SCORES)
+COUNTS = [b"0", b"1", b"2", b"10", b"-1", b"x"]
+count = st.sampled_from(COUNTS)
+_ZRANGE_OPTS = _options([b"WITHSCORES"], [b"REV"], [b"BYSCORE"], [b"LIMIT", b"0", b"2"])
+
+
+def _members(name: bytes, lo: int = 1, hi: int = 3) -> st.SearchStrategy[Argv]:
+    return st.tuples(key, st.lists(member, min_size=lo, max_size=hi)).map(
+        lambda t: [name, t[0], *t[1]])
+
+
+def _pairs(name: bytes, a: st.SearchStrategy[bytes],
+           b: st.SearchStrategy[bytes]) -> st.SearchStrategy[Argv]:
+    return st.tuples(key, st.lists(st.tuples(a, b), min_size=1, max_size=3)).map(
+        lambda t: [name, t[0], *[x for p in t[1] for x in p]])
+
+
+COMMANDS.update({
+    # lists
+    "lpush": _members(b"LPUSH"), "rpush": _members(b"RPUSH"),
+    "lpushx": _members(b"LPUSHX"), "rpushx": _members(b"RPUSHX"),
+    "lpop": st.tuples(key, st.lists(count, max_size=1)).map(lambda t: [b"LPOP", t[0], *t[1]]),
+    "rpop": st.tuples(key, st.lists(count, max_size=1)).map(lambda t: [b"RPOP", t[0], *t[1]]),
+    "llen": _cmd(b"LLEN", key),
+    "lindex": _cmd(b"LINDEX", key, offset),
+    "lset": _cmd(b"LSET", key, offset, member),
+    "lrange": _cmd(b"LRANGE", key, offset, offset),
+    "ltrim": _cmd(b"LTRIM", key, offset, offset),
+    "linsert": _cmd(b"LINSERT", key, st.sampled_from([b"BEFORE", b"AFTER", b"x"]), member,
+                    member),
+    "lrem": _cmd(b"LREM", key, offset, member),
+    "lpos": st.tuples(key, member, _options([b"RANK", b"-1"], [b"COUNT", b"0"],
+                                            [b"MAXLEN", b"2"], [b"RANK", b"0"]))
+    .map(lambda t: [b"LPOS", t[0], t[1], *t[2]]),
+    "lmove": _cmd(b"LMOVE", key, key, st.sampled_from([b"LEFT", b"RIGHT"]),
+                  st.sampled_from([b"LEFT", b"RIGHT", b"x"])),
+    "rpoplpush": _cmd(b"RPOPLPUSH", key, key),
+    # hashes
+    "hset": _pairs(b"HSET", member, value), "hsetnx": _cmd(b"HSETNX", key, member, value),
+    "hget": _cmd(b"HGET", key, member), "hmget": _members(b"HMGET"),
+    "hdel": _members(b"HDEL"), "hlen": _cmd(b"HLEN", key),
+    "hstrlen": _cmd(b"HSTRLEN", key, member), "hexists": _cmd(b"HEXISTS", key, member),
+    "hkeys": _cmd(b"HKEYS", key), "hvals": _cmd(b"HVALS", key),
+    "hgetall": _cmd(b"HGETALL", key),
+    "hincrby": _cmd(b"HINCRBY", key, member, integer),
+    "hincrbyfloat": _cmd(b"HINCRBYFLOAT", key, member, floating),
+    # sets
+    "sadd": _members(b"SADD"), "srem": _members(b"SREM"), "scard": _cmd(b"SCARD", key),
+    "sismember": _cmd(b"SISMEMBER", key, member), "smismember": _members(b"SMISMEMBER"),
+    "smembers": _cmd(b"SMEMBERS", key), "smove": _cmd(b"SMOVE", key, key, member),
+    "sinter": _keys(b"SINTER"), "sunion": _keys(b"SUNION"), "sdiff": _keys(b"SDIFF"),
+    "sinterstore": _keys(b"SINTERSTORE", 2), "sunionstore": _keys(b"SUNIONSTORE", 2),
+    "sdiffstore": _keys(b"SDIFFSTORE", 2),
+    "sintercard": st.lists(key, min_size=1, max_size=3).map(
+        lambda ks: [b"SINTERCARD", b"%d" % len(ks), *ks]),
+    # sorted sets
+    "zadd": st.tuples(_options([b"NX"], [b"XX"], [b"GT"], [b"LT"], [b"CH"], [b"INCR"]),
+                      _pairs(b"ZADD", score, member))
+    .map(lambda t: [t[1][0], t[1][1], *t[0], *t[1][2:]]),
+    "zincrby": _cmd(b"ZINCRBY", key, score, member),
+    "zrem": _members(b"ZREM"), "zcard": _cmd(b"ZCARD", key),
+    "zscore": _cmd(b"ZSCORE", key, member), "zmscore": _members(b"ZMSCORE"),
+    "zrank": _cmd(b"ZRANK", key, member), "zrevrank": _cmd(b"ZREVRANK", key, member),
+    "zcount": _cmd(b"ZCOUNT", key, score, score),
+    "zrange": st.tuples(key, score, score, _ZRANGE_OPTS)
+    .map(lambda t: [b"ZRANGE", t[0], t[1], t[2], *t[3]]),
+    "zpopmin": st.tuples(key, st.lists(count, max_size=1)).map(lambda t: [b"ZPOPMIN", t[0], *t[1]]),
+    "zpopmax": st.tuples(key, st.lists(count, max_size=1)).map(lambda t: [b"ZPOPMAX", t[0], *t[1]]),
+    "zunionstore": st.tuples(key, st.lists(key, min_size=1, max_size=2)).map(
+        lambda t: [b"ZUNIONSTORE", t[0], b"%d" % len(t[1]), *t[1]]),
+    "zinterstore": st.tuples(key, st.lists(key, min_size=1, max_size=2)).map(
+        lambda t: [b"ZINTERSTORE", t[0], b"%d" % len(t[1]), *t[1]]),
+    # expire (absolute times only: relative TTL readings would race the wall clock)
+    "pexpireat": st.tuples(key, st.sampled_from([FUTURE_MS, PAST_MS, b"x"]),
+                           _options([b"NX"], [b"XX"], [b"GT"], [b"LT"]))
+    .map(lambda t: [b"PEXPIREAT", t[0], t[1], *t[2]]),
+    "expireat": _cmd(b"EXPIREAT", key, st.sampled_from([b"99999999999", b"1", b"-1"])),
+    "persist": _cmd(b"PERSIST", key),
+    "pexpiretime": _cmd(b"PEXPIRETIME", key),
+    "expiretime": _cmd(b"EXPIRETIME", key),
+})
+
 #: ``--groups`` names -> the commands each draws from (names as in ``COMMANDS``).
 GROUPS: dict[str, list[str]] = {
     "strings": [
@@ -154,6 +241,27 @@ GROUPS: dict[str, list[str]] = {
     ],
     "connection": ["ping", "echo", "select", "set", "get"],
     "server": ["dbsize", "flushdb", "flushall", "swapdb", "time", "select", "set", "get"],
+    "lists": [
+        "lpush", "rpush", "lpushx", "rpushx", "lpop", "rpop", "llen", "lindex", "lset",
+        "lrange", "ltrim", "linsert", "lrem", "lpos", "lmove", "rpoplpush", "set", "type",
+    ],
+    "hashes": [
+        "hset", "hsetnx", "hget", "hmget", "hdel", "hlen", "hstrlen", "hexists", "hkeys",
+        "hvals", "hgetall", "hincrby", "hincrbyfloat", "set", "object|encoding",
+    ],
+    "sets": [
+        "sadd", "srem", "scard", "sismember", "smismember", "smembers", "smove", "sinter",
+        "sunion", "sdiff", "sinterstore", "sunionstore", "sdiffstore", "sintercard", "set",
+        "object|encoding",
+    ],
+    "zsets": [
+        "zadd", "zincrby", "zrem", "zcard", "zscore", "zmscore", "zrank", "zrevrank", "zcount",
+        "zrange", "zpopmin", "zpopmax", "zunionstore", "zinterstore", "sadd", "set",
+    ],
+    # Writes without relative expiry here: a TTL set "EX 1000" reads back differently on
+    # two servers whose clocks are a millisecond apart.
+    "expire": ["mset", "getex", "get", "pexpireat", "expireat", "persist", "pexpiretime",
+               "expiretime", "del", "exists", "dbsize"],
 }
 
 
