@@ -23,15 +23,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     invariant,
     rule,
-    run_state_machine_as_test,
 )
 
+from redspec.properties.planted import assert_trips, planted_settings
 from redspec.spec import expire as expire_mod
 from redspec.spec.commands import expire as expire_cmds
 from redspec.spec.server import client_connect, new_server, run_command
@@ -209,16 +209,11 @@ TestExpireMachine.settings = MACHINE_SETTINGS
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
-PLANTED = settings(
-    max_examples=2000, stateful_step_count=50, deadline=None, report_multiple_bugs=False,
-    suppress_health_check=list(HealthCheck), database=None, derandomize=True,
-    phases=(Phase.generate,),
-)
+PLANTED = planted_settings(max_examples=2000, steps=50)
 
 
 def _fails_with(name: str) -> None:
-    with pytest.raises(AssertionError, match=name):
-        run_state_machine_as_test(ExpireMachine, settings=PLANTED)
+    assert_trips(ExpireMachine, name, PLANTED)
 
 
 def test_planted_delete_keeps_ttl(monkeypatch: pytest.MonkeyPatch) -> None:

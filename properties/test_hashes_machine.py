@@ -31,12 +31,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-import attrs
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from redspec.properties.planted import assert_trips, planted_settings, replace_handler
 from redspec.spec import dispatch
 from redspec.spec.errors import WRONGTYPE as WRONGTYPE_ERR
 from redspec.spec.reply import Map as RMap
@@ -310,22 +310,14 @@ TestHashesMachine.settings = MACHINE_SETTINGS
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
-PLANTED = settings(
-    max_examples=1000, stateful_step_count=30, deadline=None, report_multiple_bugs=False,
-    suppress_health_check=list(HealthCheck), database=None,
-    phases=(Phase.explicit, Phase.generate),  # finding the bug is the point; skip shrinking
-    derandomize=True,  # the same examples every run: a planted bug is found the same way
-)
+PLANTED = planted_settings(max_examples=1000, steps=30)
 
 
 def _fails_with(invariant_name: str) -> None:
-    with pytest.raises(AssertionError, match=invariant_name):
-        run_state_machine_as_test(HashesMachine, settings=PLANTED)
+    assert_trips(HashesMachine, invariant_name, PLANTED)
 
 
-def _replace_handler(monkeypatch: pytest.MonkeyPatch, name: bytes, handler: Any) -> None:
-    cmd = dispatch.TABLE[name]
-    monkeypatch.setitem(dispatch.TABLE, name, attrs.evolve(cmd, handler=handler))
+_replace_handler = replace_handler
 
 
 def test_planted_hdel_keeps_empty_hash(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,15 +24,15 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     invariant,
     rule,
-    run_state_machine_as_test,
 )
 
+from redspec.properties.planted import assert_trips, planted_settings
 from redspec.spec import dispatch
 from redspec.spec.commands import keys as keys_mod
 from redspec.spec.errors import DB_INDEX, NO_SUCH_KEY, SAME_OBJECT
@@ -311,16 +311,11 @@ TestKeyspaceMachine.settings = MACHINE_SETTINGS
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
-PLANTED = settings(
-    max_examples=2000, stateful_step_count=40, deadline=None, report_multiple_bugs=False,
-    suppress_health_check=list(HealthCheck), database=None, derandomize=True,
-    phases=(Phase.generate,),  # finding the planted bug is the point; no need to shrink it
-)
+PLANTED = planted_settings(max_examples=2000, steps=40)
 
 
 def _fails_with(invariant_name: str) -> None:
-    with pytest.raises(AssertionError, match=invariant_name):
-        run_state_machine_as_test(KeyspaceMachine, settings=PLANTED)
+    assert_trips(KeyspaceMachine, invariant_name, PLANTED)
 
 
 def test_planted_delete_forgets_expires(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,17 +20,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import attrs
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     invariant,
     rule,
-    run_state_machine_as_test,
 )
 
+from redspec.properties.planted import assert_trips, planted_settings, replace_handler
 from redspec.spec import dispatch
 from redspec.spec.reply import OK, Err, encode2
 from redspec.spec.server import client_connect, new_server, run_command
@@ -213,21 +212,14 @@ TestStringsMachine.settings = MACHINE_SETTINGS
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
-PLANTED = settings(
-    max_examples=2000, stateful_step_count=40, deadline=None, report_multiple_bugs=False,
-    suppress_health_check=list(HealthCheck), database=None, derandomize=True,
-    phases=(Phase.explicit, Phase.generate),  # finding the bug is the point; skip shrinking
-)
+PLANTED = planted_settings(max_examples=2000, steps=40)
 
 
 def _fails_with(invariant_name: str) -> None:
-    with pytest.raises(AssertionError, match=invariant_name):
-        run_state_machine_as_test(StringsMachine, settings=PLANTED)
+    assert_trips(StringsMachine, invariant_name, PLANTED)
 
 
-def _replace_handler(monkeypatch: pytest.MonkeyPatch, name: bytes, handler: Any) -> None:
-    cmd = dispatch.TABLE[name]
-    monkeypatch.setitem(dispatch.TABLE, name, attrs.evolve(cmd, handler=handler))
+_replace_handler = replace_handler
 
 
 def test_planted_getdel_leaves_ttl(monkeypatch: pytest.MonkeyPatch) -> None:

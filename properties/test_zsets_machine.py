@@ -26,15 +26,15 @@ import math
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     invariant,
     rule,
-    run_state_machine_as_test,
 )
 
+from redspec.properties.planted import assert_trips, planted_settings
 from redspec.spec import values
 from redspec.spec.commands import zsets
 from redspec.spec.reply import OK, Err, encode2
@@ -453,16 +453,11 @@ TestZsetsMachine.settings = MACHINE_SETTINGS
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
-PLANTED = settings(
-    max_examples=500, stateful_step_count=15, deadline=None, report_multiple_bugs=False,
-    suppress_health_check=list(HealthCheck), database=None, derandomize=True,
-    phases=(Phase.explicit, Phase.generate),  # finding the bug is the point; skip shrinking
-)
+PLANTED = planted_settings(max_examples=500, steps=15)
 
 
 def _fails_with(invariant_name: str) -> None:
-    with pytest.raises(AssertionError, match=invariant_name):
-        run_state_machine_as_test(ZsetsMachine, settings=PLANTED)
+    assert_trips(ZsetsMachine, invariant_name, PLANTED)
 
 
 def test_planted_rank_off_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
