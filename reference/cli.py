@@ -13,6 +13,13 @@ def main() -> None:
     Examples:
       redspec serve --port 6380           serve RESP on 127.0.0.1:6380
       redspec serve --clock virtual       time moves only with REDSPEC CLOCK
+      redspec check --json check.json     run every invariant suite, proof and model
+      redspec diff --target 127.0.0.1:7000 --json d.json
+                                          diff a RESP server against the spec
+      redspec vectors export vectors/     conformance vectors from the spec
+      redspec vectors run --target 127.0.0.1:7000 vectors/
+
+    Each subcommand's --help says more.
     """
 
 
