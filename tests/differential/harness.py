@@ -52,6 +52,7 @@ from redspec.reference.diff.frames import CLOSED, encode_command
 from redspec.reference.diff.normalise import hello as hello_norm
 from redspec.reference.diff.normalise import normaliser
 from redspec.reference.diff.rawclient import SILENT, Conn  # noqa: F401 (re-exported)
+from redspec.reference.diff.replay import Record, _is_sentinel_reply, runs
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -316,26 +317,6 @@ def discover(directory: Path = HERE) -> Discovered:
 # --------------------------------------------------------------------------- replay
 
 
-@dataclass
-class Record:
-    """One received frame: on which connection, after which step."""
-
-    conn: int
-    step: int
-    frame: bytes
-
-
-def _runs(steps: list[tuple[int, list[bytes]]]) -> list[tuple[int, list[int]]]:
-    """Group step indexes into maximal runs on the same connection."""
-    runs: list[tuple[int, list[int]]] = []
-    for i, (c, _) in enumerate(steps):
-        if runs and runs[-1][0] == c:
-            runs[-1][1].append(i)
-        else:
-            runs.append((c, [i]))
-    return runs
-
-
 def default_chunks(data: bytes, rng: random.Random) -> list[bytes]:
     """Split points for ``split`` mode: every byte for short data, random otherwise."""
     if len(data) <= SHORT_SPLIT:
@@ -398,7 +379,7 @@ def replay(
                     recs.extend(Record(n, i, f) for f in c.drain())
                 collect(i, exclude=n)
         else:
-            for n, idxs in _runs(case.steps):
+            for n, idxs in runs(case.steps):
                 c = conns[n]
                 data = b"".join(encode_command(list(case.steps[i][1])) for i in idxs)
                 if mode == "pipeline":
@@ -431,13 +412,6 @@ def replay(
         for c in conns.values():
             c.close()
     return recs
-
-
-def _is_sentinel_reply(frame: bytes) -> bool:
-    return (
-        frame in (b"+PONG\r\n", b"+QUEUED\r\n", b"*2\r\n$4\r\npong\r\n$0\r\n\r\n")
-        or frame[:1] == b"-"
-    )
 
 
 def replay_raw(
