@@ -243,10 +243,21 @@ def client_wrote(state: ServerState, client_id: int, n: int) -> ServerState:
     return replace(state, clients=state.clients.set(client_id, replace(c, reply=c.reply[n:])))
 
 
+#: Clean-up steps of ``freeClient`` that belong to other mechanisms (unwatch keys, leave Pub/Sub
+#: channels, unblock, ...): each ``hook(state, client) -> state`` runs before the client is
+#: forgotten. Registered at import time by the mechanism's module (static, like the command
+#: table), in the order ``freeClient`` does them.
+DISCONNECT_HOOKS: list[Any] = []
+
+
 def client_disconnect(state: ServerState, client_id: int) -> ServerState:
-    """``freeClient``: forget the client and everything it held (buffers, name, db choice)."""
-    if client_id not in state.clients:
+    """``freeClient``: forget the client and everything it held (buffers, name, db choice,
+    and through ``DISCONNECT_HOOKS`` its watched keys, subscriptions, blocking state)."""
+    c = state.clients.get(client_id)
+    if c is None:
         return state
+    for hook in DISCONNECT_HOOKS:
+        state = hook(state, c)
     return replace(state, clients=state.clients.delete(client_id))
 
 

@@ -232,6 +232,7 @@ class Step:
         "qbuf_len",
         "cron",
         "clock_set_ms",
+        "parts",
     )
 
     def __init__(self, state: ServerState, now_ms: int, client_id: int | None = None) -> None:
@@ -270,6 +271,8 @@ class Step:
         #: a command asked the clock to jump to (REDSPEC CLOCK; ``Effects.clock_set_ms``).
         self.cron = state.cron
         self.clock_set_ms: int | None = None
+        #: Replaced top-level ``ServerState`` fields (see :meth:`part`), applied by ``commit``.
+        self.parts: dict[str, Any] | None = None
         if client_id is not None:
             self.client: Client = state.clients[client_id]
             self.db = self.open_db(self.client.db)
@@ -338,6 +341,26 @@ class Step:
             self.out.append(frame)
         else:
             self.others_out.setdefault(client_id, []).append(frame)
+
+    # -- mechanism sub-states ----------------------------------------------------------------
+
+    def part(self, name: str) -> Any:
+        """The current value of the ``ServerState`` field ``name`` in this transition.
+
+        Mechanisms keep their server-wide state in their own frozen field of ``ServerState``
+        (Pub/Sub channels, watched keys, blocked clients, memory accounting, ...): they read it
+        here and replace it with :meth:`set_part`; ``commit`` installs the new values.
+        """
+        parts = self.parts
+        if parts is not None and name in parts:
+            return parts[name]
+        return getattr(self.base, name)
+
+    def set_part(self, name: str, value: Any) -> None:
+        """Replace the ``ServerState`` field ``name`` (takes effect at :meth:`commit`)."""
+        if self.parts is None:
+            self.parts = {}
+        self.parts[name] = value
 
     # -- hooks for later mechanisms ----------------------------------------------------------
 
@@ -409,15 +432,11 @@ class Step:
         clients = self.clients
         if self._client_changed and hasattr(self, "client"):
             clients = clients.set(self.client.id, self.client)
-        return ServerState(
-            dbs=dbs,
-            clients=clients,
-            next_client_id=self.next_client_id,
-            config=self.config,
-            stats=stats,
-            start_time_ms=base.start_time_ms,
-            rng=self.rng,
-            dirty=self.dirty,
-            run_id=base.run_id,
-            cron=self.cron,
-        )
+        parts = self.parts
+        if parts:
+            return replace(base, dbs=dbs, clients=clients, next_client_id=self.next_client_id,
+                           config=self.config, stats=stats, rng=self.rng, dirty=self.dirty,
+                           cron=self.cron, **parts)
+        return replace(base, dbs=dbs, clients=clients, next_client_id=self.next_client_id,
+                       config=self.config, stats=stats, rng=self.rng, dirty=self.dirty,
+                       cron=self.cron)
