@@ -191,7 +191,8 @@ class DbView:
     def freeze(self) -> Db:
         if not self._dirty:
             return self._db
-        return Db(self.id, self.keys.finish(), self.expires.finish())
+        # ``replace`` keeps fields other mechanisms add to ``Db``; they update them here too.
+        return replace(self._db, keys=self.keys.finish(), expires=self.expires.finish())
 
 
 class Step:
@@ -298,7 +299,7 @@ class Step:
         """``dbSwapDatabases``: exchange the contents (not the ids) of two databases."""
         va, vb = self.open_db(a), self.open_db(b)
         da, db_ = va.freeze(), vb.freeze()
-        na, nb = DbView(self, Db(a, db_.keys, db_.expires)), DbView(self, Db(b, da.keys, da.expires))
+        na, nb = DbView(self, replace(db_, id=a)), DbView(self, replace(da, id=b))
         na._open()
         nb._open()
         self._views[a], self._views[b] = na, nb
