@@ -387,8 +387,13 @@ def _run_z3(item: Item, out: Outcome) -> None:
         out.held = False
         out.error = "; ".join(f"{k}: {v}" for k, v in proof.problems.items())
         ce = proof.counterexample or {}
-        out.replay = ("# Z3 counterexample (replay it through the Python transition):\n"
-                      + "\n".join(f"{k} = {v}" for k, v in ce.items()))
+        out.replay = ("# Z3 counterexample:\n" + "\n".join(f"# {k} = {v}" for k, v in ce.items()))
+        replayed = getattr(proof, "replay", None)
+        if replayed:
+            out.detail["replay"] = replayed
+            out.replay += f"\n# replayed through the Python transition: {replayed}"
+            if getattr(proof, "replay_script", None):
+                out.replay += "\n" + proof.replay_script
 
 
 def _run_explorer(item: Item, budget: Budget, out: Outcome) -> None:

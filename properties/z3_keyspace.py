@@ -62,10 +62,78 @@ def next_rel(v: dict[str, Any], w: dict[str, Any], *, del_keeps_ttl: bool = Fals
     )
 
 
+UNIVERSE = range(3)  # concrete counterexamples: keys k0, k1, k2
+
+
+def _bound(v: dict[str, Any], w: dict[str, Any]) -> Any:
+    """Every set inside ``UNIVERSE`` and the chosen keys ``k``, ``d`` in it."""
+    u = z3.EmptySet(_I)
+    for i in UNIVERSE:
+        u = z3.SetAdd(u, z3.IntVal(i))
+    sets = [v["keys"], v["expires"], w["keys"], w["expires"]]
+    k, d = z3.Int("k"), z3.Int("d")
+    return z3.And(*[z3.IsSubset(x, u) for x in sets], z3.IsMember(k, u), z3.IsMember(d, u))
+
+
+def _members(m: z3.ModelRef, x: Any) -> frozenset[int]:
+    return frozenset(i for i in UNIVERSE
+                     if z3.is_true(m.eval(z3.IsMember(z3.IntVal(i), x), model_completion=True)))
+
+
+#: The spec commands the transition relation abstracts, by the model's ``k`` and ``d``.
+_CANDIDATES = (
+    ("SET", "{k}", "v"), ("SET", "{k}", "v", "PX", "100000"), ("DEL", "{k}"),
+    ("EXPIRE", "{k}", "100"), ("PERSIST", "{k}"), ("RENAME", "{k}", "{d}"),
+)
+
+
+def replay(m: z3.ModelRef, v: dict[str, Any], w: dict[str, Any]) -> tuple[str, str]:
+    """Replay a counterexample to *Inv ∧ Next ⇒ Inv′* through ``spec.server``: build the
+    pre-state with commands, try each command the relation abstracts on the model's ``k``/``d``,
+    and see whether one reaches the model's post-state. One that does breaks the invariant in
+    the spec itself ("confirmed"); none means the encoding admits a step the spec never takes
+    ("spurious"). Returns the verdict and a Python script reproducing the attempt."""
+    from redspec.spec.server import client_connect, new_server, run_command
+
+    keys, exp = _members(m, v["keys"]), _members(m, v["expires"])
+    keys2, exp2 = _members(m, w["keys"]), _members(m, w["expires"])
+    k = m.eval(z3.Int("k"), model_completion=True).as_long()
+    d = m.eval(z3.Int("d"), model_completion=True).as_long()
+    now = 1_000_000
+    setup = [["SET", f"k{i}", "v"] for i in sorted(keys)]
+    setup += [["PEXPIREAT", f"k{i}", str(now + 10**9)] for i in sorted(exp)]
+    script = [
+        "from redspec.spec.server import client_connect, new_server, run_command",
+        f"state = new_server(now_ms={now}); state, cid = client_connect(state, {now})",
+        f"# pre-state: keys {sorted(keys)}, expires {sorted(exp)};"
+        f" Z3's post-state: keys {sorted(keys2)}, expires {sorted(exp2)}",
+    ]
+    for argv in setup:
+        script.append(f"state, _ = run_command(state, cid, {[a.encode() for a in argv]!r}, {now})")
+    base = new_server(now_ms=now)
+    base, cid = client_connect(base, now)
+    for argv in setup:
+        base, _ = run_command(base, cid, [a.encode() for a in argv], now)
+    names = {f"k{i}".encode(): i for i in UNIVERSE}
+    for cand in _CANDIDATES:
+        argv = [a.format(k=f"k{k}", d=f"k{d}").encode() for a in cand]
+        after, _ = run_command(base, cid, argv, now)
+        db = after.dbs[0]
+        if ({names[x] for x in db.keys} == keys2 and {names[x] for x in db.expires} == exp2):
+            script.append(f"state, _ = run_command(state, cid, {argv!r}, {now})")
+            script.append("db = state.dbs[0]; assert set(db.expires) <= set(db.keys)  # fails")
+            return "confirmed: the spec breaks the invariant with " + \
+                " ".join(a.decode() for a in argv), "\n".join(script)
+    script.append(f"# no command among {[c[0] for c in _CANDIDATES]} on k{k}/k{d} reaches the "
+                  "post-state: the encoding admits a step the spec never takes")
+    return "spurious: no spec command takes this step (the encoding is wrong)", "\n".join(script)
+
+
 def obligation(**planted: bool) -> Inductive:
     """``expires ⊆ keys`` is inductive for the keyspace writes."""
     return Inductive("keyspace: expires ⊆ keys is inductive", MECHANISM, _vars, _init,
-                     lambda v, w: next_rel(v, w, **planted), _inv, doc=__doc__ or "")
+                     lambda v, w: next_rel(v, w, **planted), _inv, doc=__doc__ or "",
+                     bound=_bound, replay=replay)
 
 
 def obligations() -> list[Inductive]:

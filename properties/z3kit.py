@@ -11,7 +11,12 @@ Two kinds of obligation, each with ``name``, ``mechanism`` and ``prove() -> Proo
   vacuity check on the premises (used for arithmetic facts such as the multibulk bounds).
 
 A :class:`Proof` records which checks held and, for a failure, Z3's counterexample as a
-``{variable: value}`` dict (replayable through the Python transition by the caller).
+``{variable: value}`` dict. An :class:`Inductive` may also carry ``bound`` and ``replay``: a
+counterexample to *Inv ∧ Next ⇒ Inv′* is then searched again inside a small finite universe
+(``bound``) and replayed through the executable Python transition (``replay``), which says
+whether the spec itself breaks the invariant there (``confirmed``: a real bug) or makes no such
+step (``spurious``: the encoding admits a step the spec never takes — the encoding is wrong),
+with a Python script that reproduces it.
 """
 
 from __future__ import annotations
@@ -35,6 +40,10 @@ class Proof:
     checks: dict[str, str] = field(default_factory=dict)  # check name -> "proved" | problem
     counterexample: dict[str, str] | None = None
     seconds: float = 0.0
+    #: Replay of the counterexample through the Python transition: "confirmed", "spurious",
+    #: or "not replayed: <why>"; ``replay_script`` is Python code that reproduces it.
+    replay: str | None = None
+    replay_script: str | None = None
 
     @property
     def held(self) -> bool:
@@ -76,6 +85,11 @@ class Inductive:
     next: Callable[[dict[str, Any], dict[str, Any]], Any]
     inv: Callable[[dict[str, Any]], Any]
     doc: str = ""
+    #: ``bound(v, v2)``: a finite universe for concrete counterexamples (e.g. keys in 0..3).
+    bound: Callable[[dict[str, Any], dict[str, Any]], Any] | None = None
+    #: ``replay(model, v, v2) -> (verdict, script)``: run the counterexample's pre-state through
+    #: the Python transition (see the module docstring).
+    replay: Callable[[z3.ModelRef, dict[str, Any], dict[str, Any]], tuple[str, str]] | None = None
 
     def prove(self) -> Proof:
         t0 = time.perf_counter()
@@ -92,10 +106,26 @@ class Inductive:
             if m is None:
                 p.checks[check] = "proved"
             else:
+                if check.startswith("Inv ∧") and self.replay is not None:
+                    m = self._replay(p, m, fs, v, v2)
                 p.counterexample = p.counterexample or model_dict(m)
                 p.checks[check] = f"counterexample: {model_dict(m)}"
         p.seconds = time.perf_counter() - t0
         return p
+
+
+    def _replay(self, p: Proof, m: z3.ModelRef, fs: tuple[Any, ...], v: dict[str, Any],
+                v2: dict[str, Any]) -> z3.ModelRef:
+        """Find the counterexample again inside ``bound`` and replay it through Python."""
+        assert self.replay is not None
+        if self.bound is not None:
+            bm = _sat(*fs, self.bound(v, v2))
+            if bm is None:
+                p.replay = "not replayed: no counterexample inside the finite bound"
+                return m
+            m = bm
+        p.replay, p.replay_script = self.replay(m, v, v2)
+        return m
 
 
 @dataclass

@@ -246,3 +246,33 @@ def test_tla_parse_check_can_fail() -> None:
     parser = ts.Parser(ts.Language(tsl.language()))
     tree = parser.parse(b"---- MODULE Broken ----\nNext == /\\ x' = \n====\n")
     assert tree.root_node.has_error
+
+
+def test_keyspace_counterexample_replays_as_spurious_when_the_encoding_is_wrong() -> None:
+    """A wrong encoding (DEL keeps the TTL) gives a counterexample that no spec command
+    reproduces: the replay calls it spurious, and its script runs."""
+    p = z3_keyspace.obligation(del_keeps_ttl=True).prove()
+    assert p.replay is not None and p.replay.startswith("spurious"), p.replay
+    assert p.replay_script is not None
+    exec(compile(p.replay_script, "<replay>", "exec"), {})
+
+
+def test_keyspace_counterexample_replays_as_confirmed_when_the_spec_has_the_same_bug(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same counterexample against a spec whose dbDelete keeps the TTL is confirmed, and
+    the script reproduces the broken invariant."""
+    from redspec.spec.step import DbView
+
+    def bad_delete(self: DbView, key: bytes) -> bool:
+        if key not in self.keys:
+            return False
+        if not self._dirty:
+            self._open()
+        del self.keys[key]
+        return True
+
+    monkeypatch.setattr(DbView, "delete", bad_delete)
+    p = z3_keyspace.obligation(del_keeps_ttl=True).prove()
+    assert p.replay is not None and p.replay.startswith("confirmed"), p.replay
+    with pytest.raises(AssertionError):
+        exec(compile(p.replay_script or "", "<replay>", "exec"), {})
