@@ -248,6 +248,25 @@ def test_tla_parse_check_can_fail() -> None:
     assert tree.root_node.has_error
 
 
+def test_tla_modules_parse_and_every_identifier_resolves() -> None:
+    """The ``tla`` package's parser reads every module, and no name is undeclared."""
+    from redspec.properties.tla_names import unresolved
+
+    files = sorted((ROOT / "tla").glob("*.tla"))
+    assert files
+    for f in files:
+        assert unresolved(f) == [], f.name
+
+
+def test_tla_identifier_check_can_fail() -> None:
+    """A typo in an operator name and a parameter renamed away are both reported."""
+    from redspec.properties.tla_names import unresolved
+
+    src = (ROOT / "tla" / "ClientLifecycle.tla").read_text()
+    assert ("Remov", 33) in unresolved(src.replace("db' = Remove(c)", "db' = Remov(c)", 1))
+    assert [n for n, _ in unresolved(src.replace("Select(c, d) ==", "Select(c, e) ==", 1))] == ["d"]
+
+
 def test_keyspace_counterexample_replays_as_spurious_when_the_encoding_is_wrong() -> None:
     """A wrong encoding (DEL keeps the TTL) gives a counterexample that no spec command
     reproduces: the replay calls it spurious, and its script runs."""
