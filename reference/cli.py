@@ -18,6 +18,8 @@ def main() -> None:
                                           diff a RESP server against the spec
       redspec vectors export vectors/     conformance vectors from the spec
       redspec vectors run --target 127.0.0.1:7000 vectors/
+      redspec advise trace.txt            encodings, conversions and costs of an access
+                                          pattern, and what other limits/types would cost
 
     Each subcommand's --help says more.
     """
@@ -64,6 +66,10 @@ from .cli_vectors import vectors  # noqa: E402
 
 main.add_command(diff)
 main.add_command(vectors)
+
+from .cli_advise import advise  # noqa: E402
+
+main.add_command(advise)
 
 if __name__ == "__main__":
     main()

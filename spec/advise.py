@@ -1,0 +1,551 @@
+"""Type choice from access patterns: replay a trace through the spec and price it.
+
+Given a trace (a list of argv, e.g. parsed from redis-cli lines or MONITOR output by
+:func:`parse_trace`), :func:`analyse` runs it through a spec server (``new_server`` +
+``run_command``) and records, per key: the command mix, the sizes reached, the longest
+element written, the encoding each command met and every conversion (``hashTypeConvert``,
+``setTypeConvert``, ``zsetConvert``) with the step that caused it and why. Each command is
+priced with ``spec.cost.op_cost`` for the encoding and size it met, and each key's final value
+with ``spec.cost.value_memory`` (MEMORY USAGE's model).
+
+:func:`advise` then prices alternatives *by replaying the same trace* under other
+configurations (the ``*-max-listpack-entries``/``-value`` and ``set-max-intset-entries``
+limits raised to what the keys reached, or lowered below it) and by re-pricing keys as another
+type where the access pattern says so (a hash whose values are all one constant used like a
+set; a list read and written by position used like an array). Every recommendation carries
+the modelled numbers: memory before/after and steps before/after.
+
+Everything here is pure: the trace is an input, nothing is read or written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from . import cost
+from .commands.introspection import get_keys
+from .dispatch import TABLE
+from .numbers import string2ll
+from .server import client_connect, new_server, run_command
+from .types.hash import HashValue
+from .types.list import ListValue
+from .types.set import SetValue
+from .types.zset import ZSet
+
+__all__ = ["parse_trace", "split_args", "Conversion", "KeyStats", "Recommendation",
+           "Analysis", "analyse", "advise", "LIMITS", "key_pattern"]
+
+#: Encoding limits by type: (entries parameter, value-length parameter or None).
+LIMITS: dict[str, tuple[str, str | None]] = {
+    "hash": ("hash-max-listpack-entries", "hash-max-listpack-value"),
+    "zset": ("zset-max-listpack-entries", "zset-max-listpack-value"),
+    "set": ("set-max-intset-entries", None),
+}
+_COMPACT = {"listpack", "intset"}
+
+# -- trace parsing ---------------------------------------------------------------------------------
+
+_ESC = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("a"): 7}
+_HEX = b"0123456789abcdefABCDEF"
+_MONITOR = re.compile(rb"^\d+\.\d+ \[(\d+) [^\]]*\] (.*)$")
+
+
+def split_args(line: bytes) -> list[bytes] | None:
+    """``sdssplitargs``: a redis-cli style line split into arguments (``"..."`` with
+    ``\\xHH``/``\\n``/... escapes, ``'...'`` with only ``\\'``); None on unbalanced quotes."""
+    out: list[bytes] = []
+    i, n = 0, len(line)
+    while True:
+        while i < n and line[i] in b" \t\r\n":
+            i += 1
+        if i >= n:
+            return out
+        cur = bytearray()
+        inq = insq = False
+        while True:
+            if inq:
+                if i >= n:
+                    return None
+                c = line[i]
+                if (c == 92 and i + 3 < n and line[i + 1] == ord("x")
+                        and line[i + 2] in _HEX and line[i + 3] in _HEX):
+                    cur.append(int(line[i + 2:i + 4], 16))
+                    i += 3
+                elif c == 92 and i + 1 < n:
+                    i += 1
+                    cur.append(_ESC.get(line[i], line[i]))
+                elif c == 34:
+                    if i + 1 < n and line[i + 1] not in b" \t\r\n":
+                        return None
+                    inq = False
+                    i += 1
+                    break
+                else:
+                    cur.append(c)
+            elif insq:
+                if i >= n:
+                    return None
+                c = line[i]
+                if c == 92 and i + 1 < n and line[i + 1] == 39:
+                    i += 1
+                    cur.append(39)
+                elif c == 39:
+                    if i + 1 < n and line[i + 1] not in b" \t\r\n":
+                        return None
+                    insq = False
+                    i += 1
+                    break
+                else:
+                    cur.append(c)
+            else:
+                if i >= n:
+                    break
+                c = line[i]
+                if c in b" \t\r\n":
+                    break
+                if c == 34:
+                    inq = True
+                elif c == 39:
+                    insq = True
+                else:
+                    cur.append(c)
+            i += 1
+        out.append(bytes(cur))
+
+
+def parse_trace(text: bytes) -> tuple[list[list[bytes]], list[str]]:
+    """A trace from redis-cli style lines (one command per line; ``#`` comments) or MONITOR
+    lines (``1700000000.123456 [0 127.0.0.1:5555] "HSET" "h" "f" "v"``; a change of the
+    db number becomes a SELECT). Returns the argv list and the problems found (bad lines)."""
+    trace: list[list[bytes]] = []
+    problems: list[str] = []
+    db = 0
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith(b"#") or line == b"OK":
+            continue
+        m = _MONITOR.match(line)
+        if m is not None:
+            mdb = int(m.group(1))
+            if mdb != db:
+                trace.append([b"SELECT", str(mdb).encode()])
+                db = mdb
+            line = m.group(2)
+        args = split_args(line)
+        if args is None:
+            problems.append(f"line {lineno}: unbalanced quotes")
+        elif args:
+            trace.append(args)
+    return trace, problems
+
+
+def key_pattern(key: bytes) -> str:
+    """The group a key is reported in: its name with every run of digits as ``*``
+    (``user:17:tags`` -> ``user:*:tags``)."""
+    return re.sub(rb"[0-9]+", b"*", key).decode("utf-8", "backslashreplace")
+
+
+# -- per-key statistics ----------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class Conversion:
+    """An encoding change of one key: at trace step ``step`` (0-based) by ``command``."""
+
+    step: int
+    command: str
+    frm: str
+    to: str
+    size: int
+    reason: str
+
+
+@attrs.define(slots=True)
+class KeyStats:
+    """What one key went through in the trace, priced by ``spec.cost``."""
+
+    key: bytes
+    type: str = ""
+    encoding: str = ""
+    ops: dict[str, int] = attrs.Factory(dict)
+    max_n: int = 0
+    max_elem: int = 0
+    conversions: list[Conversion] = attrs.Factory(list)
+    steps: float = 0.0
+    memory: int = 0
+    #: Per priced command: (name, encoding met, size met, elements touched, list position).
+    log: list[tuple[str, str, int, int, int | None]] = attrs.Factory(list)
+    #: Distinct hash values seen (capped), for the "hash used as a set" test.
+    hash_values: set[bytes] = attrs.Factory(set)
+    #: Commands that read or wrote a list away from its ends.
+    middle_ops: int = 0
+    contents: Any = None
+    created_at: int = 0
+
+
+def contents_of(v: Any) -> tuple[str, str, Any]:
+    """(type, encoding, abstract contents) of a stored value, as ``spec.cost`` wants them."""
+    if isinstance(v, HashValue):
+        return "hash", v.encoding, v.items()
+    if isinstance(v, SetValue):
+        return "set", v.encoding, v.members()
+    if isinstance(v, ZSet):
+        return "zset", v.encoding, v.items()
+    if isinstance(v, ListValue):
+        return "list", v.encoding, v.to_list()
+    if isinstance(v, bytes):
+        from .values import encoding_of
+
+        return "string", encoding_of(v), v
+    return type(v).__name__, "?", None
+
+
+def _size(v: Any) -> int:
+    return len(v) if v is not None and not isinstance(v, bytes) else 0
+
+
+def _reason(type_: str, before: Any, after: Any, argv: list[bytes], cfg: Any) -> str:
+    """Why a compact value converted: the rule ``hashTypeTryConversion``/``hashTypeSet``,
+    ``setTypeAdd`` or ``zsetAdd`` applied."""
+    lim = LIMITS.get(type_)
+    if lim is None:
+        return ""
+    entries, vparam = lim
+    n = _size(after)
+    if type_ == "set" and any(string2ll(a) is None for a in argv[2:]):
+        return "a member that is not an integer"
+    if vparam is not None:
+        longest = max((len(a) for a in argv[2:]), default=0)
+        if longest > cfg[vparam]:
+            return f"an element of {longest} bytes > {vparam} {cfg[vparam]}"
+    return f"{n} elements > {entries} {cfg[entries]}"
+
+
+def _position(name: str, argv: list[bytes], n: int) -> int | None:
+    if name in ("lindex", "lset", "lrange", "ltrim") and len(argv) > 2:
+        i = string2ll(argv[2])
+        if i is None:
+            return None
+        return i + n if i < 0 else i
+    return None
+
+
+def _elems(name: str, argv: list[bytes]) -> int:
+    """Elements a command touches: field/value pairs for HSET, members for SADD, ..."""
+    rest = len(argv) - 2
+    if name in ("hset", "hmset"):
+        return max(rest // 2, 1)
+    if name == "zadd":
+        return max(sum(1 for a in argv[2:] if string2ll(a) is None and a[:1].isalpha()) or
+                   rest // 2, 1)
+    if name in ("sadd", "srem", "hdel", "hmget", "smismember", "zrem", "zmscore",
+                "lpush", "rpush"):
+        return max(rest, 1)
+    return 1
+
+
+def _window(name: str, argv: list[bytes], n: int) -> int:
+    if name in ("lrange", "zrange", "zrevrange") and len(argv) > 3:
+        a, b = string2ll(argv[2]), string2ll(argv[3])
+        if a is not None and b is not None:
+            a = a + n if a < 0 else a
+            b = b + n if b < 0 else b
+            return max(0, min(b, n - 1) - max(a, 0) + 1)
+    return 1
+
+
+def price(name: str, encoding: str, n: int, elems: int, position: int | None,
+          avg_entry: float, fill: int, window: int = 1) -> float:
+    """Modelled steps of one command (``spec.cost.op_cost``) on a value of ``n`` elements
+    whose packed entries average ``avg_entry`` bytes."""
+    per_node = 0.0
+    if encoding == "quicklist":
+        if fill < 0:
+            lvl = -fill - 1
+            budget = cost.QL_LEVELS[lvl] if lvl < len(cost.QL_LEVELS) else 1
+            per_node = max(1.0, budget / max(avg_entry, 1.0))
+        else:
+            per_node = float(max(fill, 1))
+    blob = int(n * avg_entry) if encoding in _COMPACT else 0
+    return cost.op_cost(name, encoding, n, elems=elems, window=window, position=position,
+                        blob_bytes=blob, fill=fill, node_entries=per_node).steps
+
+
+@attrs.frozen(slots=True)
+class Analysis:
+    """The outcome of one replay: per-key statistics and the configuration used."""
+
+    keys: dict[bytes, KeyStats]
+    config: dict[str, int]
+    commands: int
+    errors: int
+
+    @property
+    def total_steps(self) -> float:
+        return sum(k.steps for k in self.keys.values())
+
+    @property
+    def total_memory(self) -> int:
+        return sum(k.memory for k in self.keys.values())
+
+
+def analyse(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
+            now_ms: int = 1_700_000_000_000) -> Analysis:
+    """Replay ``trace`` on a fresh spec server with ``config`` (parameter name -> typed
+    value) and collect :class:`KeyStats` for every key a data command touched."""
+    state = new_server(now_ms, **(config or {}))
+    cfg = state.config
+    state, cid = client_connect(state, now_ms)
+    fill = int(cfg["list-max-listpack-size"])
+    stats: dict[bytes, KeyStats] = {}
+    entry_bytes: dict[bytes, tuple[int, int]] = {}
+    errors = 0
+    for step, argv in enumerate(trace):
+        if not argv:
+            continue
+        spec_ = TABLE.get(argv[0].lower())
+        name = argv[0].decode("latin-1").lower()
+        keys: list[bytes] = []
+        if spec_ is not None and spec_.handler is not None and name in cost.COMMAND_ROLES:
+            try:
+                keys = [argv[p] for p, _ in get_keys(spec_, argv)]
+            except Exception:  # noqa: BLE001 - a malformed command has no keys to price
+                keys = []
+        db = state.clients[cid].db
+        before = {k: state.dbs[db].keys.get(k) for k in keys}
+        state, frame = run_command(state, cid, argv, now_ms)
+        if frame[:1] == b"-":
+            errors += 1
+            continue
+        db = state.clients[cid].db
+        for k in keys:
+            v0, v1 = before[k], state.dbs[db].keys.get(k)
+            ref = v1 if v1 is not None else v0
+            if ref is None or isinstance(ref, bytes):
+                continue
+            ks = stats.get(k)
+            if ks is None:
+                ks = stats[k] = KeyStats(k)
+            typ, enc1, _ = contents_of(ref)
+            enc0 = contents_of(v0)[1] if v0 is not None else enc1
+            n0 = _size(v0)
+            ks.type = typ
+            ks.ops[name] = ks.ops.get(name, 0) + 1
+            args = argv[2:]
+            if spec_ is not None and spec_.is_write and args:
+                tot, cnt = entry_bytes.get(k, (0, 0))
+                for a in args:
+                    tot += cost.lp_entry_size(a)
+                    cnt += 1
+                entry_bytes[k] = (tot, cnt)
+                ks.max_elem = max(ks.max_elem, max(len(a) for a in args))
+                if typ == "hash" and name in ("hset", "hsetnx", "hmset") and \
+                        len(ks.hash_values) < 4:
+                    ks.hash_values.update(args[1::2])
+            tot, cnt = entry_bytes.get(k, (0, 0))
+            avg = tot / cnt if cnt else 8.0
+            pos = _position(name, argv, n0)
+            elems = _elems(name, argv)
+            win = _window(name, argv, n0)
+            if typ == "list" and pos is not None and name in ("lindex", "lset") and \
+                    min(pos, n0 - 1 - pos) > 16:
+                ks.middle_ops += 1
+            if name in ("linsert", "lrem", "lpos"):
+                ks.middle_ops += 1
+            ks.steps += price(name, enc0, n0, elems, pos, avg, fill, win)
+            ks.log.append((name, enc0, n0, elems, pos))
+            if v1 is not None:
+                n1 = _size(v1)
+                ks.max_n = max(ks.max_n, n1)
+                if enc1 != enc0 and v0 is not None:
+                    ks.conversions.append(Conversion(step, name, enc0, enc1, n1,
+                                                     _reason(typ, v0, v1, argv, cfg)))
+                    ks.created_at = n1
+                elif v0 is None and enc1 == "hashtable" and typ != "set":
+                    ks.created_at = n1
+                ks.encoding = enc1
+    db_keys = {k: v for d in state.dbs for k, v in d.keys.items()}
+    for k, ks in stats.items():
+        v = db_keys.get(k)
+        if v is None or isinstance(v, bytes):
+            ks.memory = 0
+            continue
+        typ, enc, contents = contents_of(v)
+        ks.encoding, ks.contents = enc, contents
+        ks.memory = cost.key_memory(k, cost.value_memory(typ, enc, contents, fill,
+                                                         ks.created_at))
+    used = {p: int(cfg[p]) for lim in LIMITS.values() for p in lim if p is not None}
+    used["list-max-listpack-size"] = fill
+    return Analysis(stats, used, len(trace), errors)
+
+
+# -- recommendations -------------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class Recommendation:
+    """One alternative, priced: ``config`` changes (empty for a change of type), the keys
+    (groups) it concerns, memory and steps before and after for those keys."""
+
+    kind: str
+    text: str
+    keys: tuple[str, ...]
+    memory_before: int
+    memory_after: int
+    steps_before: float
+    steps_after: float
+    config: dict[str, int] = attrs.Factory(dict)
+
+    @property
+    def memory_change(self) -> float:
+        """Relative memory change (-0.6 = 60% less)."""
+        return (self.memory_after - self.memory_before) / self.memory_before \
+            if self.memory_before else 0.0
+
+    @property
+    def steps_ratio(self) -> float:
+        return self.steps_after / self.steps_before if self.steps_before else 1.0
+
+
+def _pow2_at_least(n: int) -> int:
+    return 1 << max(n - 1, 0).bit_length()
+
+
+def _fmt(rec_mem: tuple[int, int], rec_steps: tuple[float, float]) -> str:
+    m0, m1 = rec_mem
+    s0, s1 = rec_steps
+    mem = f"memory {((m1 - m0) / m0 * 100 if m0 else 0):+.0f}% ({m0:,} -> {m1:,} B)"
+    ratio = s1 / s0 if s0 else 1.0
+    return f"{mem}, modelled steps x{ratio:.2f} ({s0:,.0f} -> {s1:,.0f})"
+
+
+def _groups(keys: Iterable[KeyStats]) -> tuple[str, ...]:
+    return tuple(sorted({key_pattern(k.key) for k in keys}))
+
+
+def _config_candidates(base: Analysis) -> list[tuple[str, dict[str, int], str]]:
+    """Configurations worth replaying: each limit raised to cover what the keys reached (so
+    they stay compact), or lowered below the sizes compact keys reached (so they convert)."""
+    out: list[tuple[str, dict[str, int], str]] = []
+    for typ, (ep, vp) in LIMITS.items():
+        ks = [k for k in base.keys.values() if k.type == typ]
+        if not ks:
+            continue
+        converted = [k for k in ks if k.conversions]
+        if converted:
+            change: dict[str, int] = {}
+            need_n = max(k.max_n for k in converted)
+            if need_n > base.config[ep]:
+                change[ep] = _pow2_at_least(need_n)
+            if vp is not None:
+                need_v = max(k.max_elem for k in converted)
+                if need_v > base.config[vp]:
+                    change[vp] = need_v
+            if typ == "set" and any(c.reason.startswith("a member") for k in converted
+                                    for c in k.conversions):
+                change = {}
+            if change:
+                out.append(("raise", change, typ))
+        compact = [k for k in ks if k.encoding in _COMPACT and k.max_n >= 32]
+        if compact:
+            lower = max(1, max(k.max_n for k in compact) // 4)
+            if lower < base.config[ep]:
+                out.append(("lower", {ep: lower}, typ))
+    return out
+
+
+def advise(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
+           now_ms: int = 1_700_000_000_000) -> tuple[Analysis, list[Recommendation]]:
+    """Analyse ``trace`` under ``config``, then price the alternatives (replays under other
+    limits, other types for misused keys); recommendations sorted by memory saved."""
+    base = analyse(trace, config, now_ms)
+    recs: list[Recommendation] = []
+    for kind, change, typ in _config_candidates(base):
+        alt = analyse(trace, {**(config or {}), **change}, now_ms)
+        ks = [k for k in base.keys.values() if k.type == typ]
+        m0 = sum(k.memory for k in ks)
+        s0 = sum(k.steps for k in ks)
+        m1 = sum(alt.keys[k.key].memory for k in ks if k.key in alt.keys)
+        s1 = sum(alt.keys[k.key].steps for k in ks if k.key in alt.keys)
+        if (m0, round(s0)) == (m1, round(s1)):
+            continue
+        what = ", ".join(f"{p} {base.config[p]} -> {v}" for p, v in change.items())
+        verb = "raise" if kind == "raise" else "lower"
+        recs.append(Recommendation(
+            f"config-{kind}", f"{verb} {what} for {len(ks)} {typ} key(s): "
+            + _fmt((m0, m1), (s0, s1)), _groups(ks), m0, m1, s0, s1, dict(change)))
+    recs.extend(_hash_as_set(base))
+    recs.extend(_list_as_array(base))
+    recs.sort(key=lambda r: (r.memory_after - r.memory_before, r.steps_ratio))
+    return base, recs
+
+
+_SET_LIKE_OPS = {"hset", "hsetnx", "hmset", "hexists", "hdel", "hkeys", "hlen", "hscan"}
+_AS_SET = {"hset": "sadd", "hsetnx": "sadd", "hmset": "sadd", "hexists": "sismember",
+           "hdel": "srem", "hkeys": "smembers", "hlen": "scard", "hscan": "sscan"}
+
+
+def _hash_as_set(base: Analysis) -> list[Recommendation]:
+    """Hashes whose values are one constant and whose commands never read a value: priced
+    as sets of their fields (``setTypeCreate``'s encoding for those members)."""
+    ks = [k for k in base.keys.values() if k.type == "hash" and k.contents
+          and len(k.hash_values) == 1 and set(k.ops) <= _SET_LIKE_OPS]
+    if not ks:
+        return []
+    limit = base.config["set-max-intset-entries"]
+    fill = base.config["list-max-listpack-size"]
+    m0 = m1 = 0
+    s0 = s1 = 0.0
+    for k in ks:
+        fields = [f for f, _ in k.contents]
+        intset = all(string2ll(f) is not None for f in fields) and len(fields) <= limit
+        enc = "intset" if intset else "hashtable"
+        m0 += k.memory
+        m1 += cost.key_memory(k.key, cost.value_memory("set", enc, fields, fill))
+        s0 += k.steps
+        avg = 8.0 if intset else 0.0
+        for name, _e, n, elems, pos in k.log:
+            s1 += price(_AS_SET[name], enc, n, elems, pos, avg, fill)
+    val = next(iter(ks[0].hash_values)).decode("latin-1")
+    return [Recommendation(
+        "type-set", f"{len(ks)} hash key(s) store only the value {val!r} and never read it: "
+        f"they are used as sets; as sets of their fields: " + _fmt((m0, m1), (s0, s1)),
+        _groups(ks), m0, m1, s0, s1)]
+
+
+_AS_HASH = {"lindex": "hget", "lset": "hset", "rpush": "hset", "lpush": "hset",
+            "llen": "hlen", "lrange": "hmget"}
+
+
+def _list_as_array(base: Analysis) -> list[Recommendation]:
+    """Lists read or written by position away from their ends: each LINDEX/LSET walks
+    quicklist nodes (O(n)); priced as a hash keyed by index (O(1) per access)."""
+    ks = [k for k in base.keys.values() if k.type == "list" and k.middle_ops and k.contents]
+    if not ks:
+        return []
+    fill = base.config["list-max-listpack-size"]
+    lim_n = base.config["hash-max-listpack-entries"]
+    lim_v = base.config["hash-max-listpack-value"]
+    m0 = m1 = 0
+    s0 = s1 = 0.0
+    mid = 0
+    for k in ks:
+        items: list[bytes] = k.contents
+        pairs = [(str(i).encode(), x) for i, x in enumerate(items)]
+        compact = len(pairs) <= lim_n and all(len(x) <= lim_v for x in items)
+        enc = "listpack" if compact else "hashtable"
+        m0 += k.memory
+        m1 += cost.key_memory(k.key, cost.value_memory("hash", enc, pairs, fill))
+        s0 += k.steps
+        mid += k.middle_ops
+        for name, _e, n, elems, pos in k.log:
+            s1 += price(_AS_HASH.get(name, name), enc, n, elems, pos, 10.0, fill)
+    per0 = s0 / max(sum(len(k.log) for k in ks), 1)
+    return [Recommendation(
+        "type-hash", f"{len(ks)} list key(s) are accessed by position ({mid} LINDEX/LSET/"
+        f"LINSERT/LREM away from the ends, {per0:,.0f} steps per command: O(n)); as hashes "
+        f"keyed by index: " + _fmt((m0, m1), (s0, s1)), _groups(ks), m0, m1, s0, s1)]
