@@ -38,8 +38,9 @@ def copy_value(value: Any) -> Any:
 def _string_encoding(value: bytes) -> str:
     """``tryObjectEncoding`` as seen by OBJECT ENCODING: "int" for a value that reads back as a
     64-bit integer (at most 20 characters, no leading zeros or '+'), "embstr" up to 44 bytes
-    (``OBJ_ENCODING_EMBSTR_SIZE_LIMIT``), "raw" above. (Redis also reports "raw" for short
-    strings changed in place by APPEND/SETRANGE; that history is not modelled yet.)"""
+    (``OBJ_ENCODING_EMBSTR_SIZE_LIMIT``), "raw" above. Strings whose encoding comes from how
+    they were made (changed in place: "raw"; INCRBYFLOAT: never "int") are the ``bytes``
+    subclasses of ``spec.types.string``, registered with their own rule."""
     from .numbers import string2ll
 
     if len(value) <= 20 and string2ll(value) is not None:

@@ -1,8 +1,9 @@
 """String commands (Redis's ``t_string.c``).
 
 A string value is ``bytes``. Any other value in the keyspace belongs to another type, and a
-string command on it answers WRONGTYPE. (How Redis would encode a string — int, embstr or
-raw — is derived from the value and its history, not stored here.)
+string command on it answers WRONGTYPE. How Redis would encode a string (int, embstr or raw)
+is derived from the value; APPEND and SETRANGE, which Redis does in place on a private raw
+copy, store a ``RawStr``, and INCRBYFLOAT an ``EmbStr`` (``spec.types.string``).
 
 Side effects follow Redis 7.0.15 to the letter: ``server.dirty`` (``s.dirty``), keyspace
 events (``s.notify``) and the command that replicas and the AOF receive (``s.argv_rewrite``,
@@ -31,6 +32,7 @@ from ..longdouble import ld_add, ld_format_human, strtold
 from ..numbers import LLONG_MAX, LLONG_MIN, string2ll
 from ..reply import OK, Err, Map
 from ..step import Step
+from ..types.string import EmbStr, RawStr
 from . import command
 
 # Flags of SET and GETEX (``OBJ_SET_*`` / ``OBJ_*`` in t_string.c).
@@ -364,7 +366,7 @@ def append(s: Step, argv: list[bytes]) -> Any:
         err = check_string_length(s, len(v), len(tail))
         if err is not None:
             return err
-        new = v + tail
+        new = RawStr(v + tail)  # dbUnshareStringValue: raw from now on
         db.overwrite(key, new)
         total = len(new)
     s.signal_modified_key(db.id, key)
@@ -395,7 +397,7 @@ def setrange(s: Step, argv: list[bytes]) -> Any:
         err = check_string_length(s, offset, len(value))
         if err is not None:
             return err
-        new = b"\0" * offset + value
+        new = RawStr(b"\0" * offset + value)
         db.add(key, new)
     else:
         v = _string_or_wrongtype(v)
@@ -411,7 +413,7 @@ def setrange(s: Step, argv: list[bytes]) -> Any:
             new = v + b"\0" * (offset - olen) + value
         else:
             new = v[:offset] + value + v[offset + len(value) :]
-        db.overwrite(key, new)
+        db.overwrite(key, RawStr(new))
     s.signal_modified_key(db.id, key)
     s.notify("$", "setrange", key, db.id)
     s.dirty += 1
@@ -542,10 +544,11 @@ def incrbyfloat(s: Step, argv: list[bytes]) -> Any:
     if total is None or type(total) is float:
         return NAN_OR_INF
     new = ld_format_human(total)  # type: ignore[arg-type]
+    stored = EmbStr(new)  # createStringObjectFromLongDouble: embstr, never int
     if v is None:
-        db.add(key, new)
+        db.add(key, stored)
     else:
-        db.overwrite(key, new)
+        db.overwrite(key, stored)
     s.signal_modified_key(db.id, key)
     s.notify("$", "incrbyfloat", key, db.id)
     s.dirty += 1
