@@ -34,6 +34,7 @@ def command(*names: str) -> Callable[[F], F]:
 def load_all() -> dict[str, Callable[..., Any]]:
     """Import every command module (each registers its handlers) and return the registry."""
     from . import (  # noqa: F401
+        bitmaps,
         clients,
         connection,
         expire,
