@@ -38,6 +38,7 @@ def load_all() -> dict[str, Callable[..., Any]]:
         clients,
         connection,
         expire,
+        geo,
         hashes,
         introspection,
         keys,
