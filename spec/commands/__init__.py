@@ -40,6 +40,7 @@ def load_all() -> dict[str, Callable[..., Any]]:
         expire,
         geo,
         hashes,
+        hyperloglog,
         introspection,
         keys,
         lists,
