@@ -225,6 +225,18 @@ def _reason(type_: str, before: Any, after: Any, argv: list[bytes], cfg: Any) ->
     return f"{n} elements > {entries} {cfg[entries]}"
 
 
+def _created_at(typ: str, n0: int, n1: int, why: str, cfg: Any) -> int:
+    """The size a converted hash table was presized for (``dictExpand`` in
+    ``hashTypeConvertListpack``/``setTypeConvert``/``zsetConvert``): one past the entry limit
+    when the count converted it, the size before the command when an element did; a zset
+    made whole by one ZADD is presized for its elements (``zsetTypeCreate``)."""
+    if typ == "zset" and n0 == 0:
+        return n1
+    if why[:1].isdigit():
+        return int(cfg[LIMITS[typ][0]]) + 1
+    return n0
+
+
 def _position(name: str, argv: list[bytes], n: int) -> int | None:
     if name in ("lindex", "lset", "lrange", "ltrim") and len(argv) > 2:
         i = string2ll(argv[2])
@@ -362,11 +374,12 @@ def analyse(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
                 n1 = _size(v1)
                 ks.max_n = max(ks.max_n, n1)
                 if enc1 != enc0 and v0 is not None:
-                    ks.conversions.append(Conversion(step, name, enc0, enc1, n1,
-                                                     _reason(typ, v0, v1, argv, cfg)))
-                    ks.created_at = n1
-                elif v0 is None and enc1 == "hashtable" and typ != "set":
-                    ks.created_at = n1
+                    why = _reason(typ, v0, v1, argv, cfg)
+                    ks.conversions.append(Conversion(step, name, enc0, enc1, n1, why))
+                    ks.created_at = _created_at(typ, n0, n1, why, cfg)
+                elif v0 is None and enc1 in ("hashtable", "skiplist"):
+                    ks.created_at = _created_at(typ, 0, n1, _reason(typ, v0, v1, argv, cfg),
+                                                cfg)
                 ks.encoding = enc1
     db_keys = {k: v for d in state.dbs for k, v in d.keys.items()}
     for k, ks in stats.items():

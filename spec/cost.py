@@ -176,13 +176,14 @@ def dict_slots(n: int) -> int:
 _FILLED = 1 - math.exp(-1)
 
 
-def dict_buckets(n: int, created_at: int = 0) -> int:
+def dict_buckets(n: int, created_at: int = 0, steps_per_add: int = 1) -> int:
     """Bucket pointers ``objectComputeSize`` counts (``dictSlots``: both tables while
     rehashing) for a dict that reached ``n`` entries one add at a time after being created
     presized for ``created_at`` entries (a conversion's ``dictExpand``; 0 when it started
-    empty). After a doubling, each add moves one filled bucket of the old table
-    (``_dictRehashStep``), so the old table is still there until about (1 - 1/e) of its
-    buckets have been moved."""
+    empty). After a doubling, each dict call moves one filled bucket of the old table
+    (``_dictRehashStep``); an add costs ``steps_per_add`` calls (``setTypeAdd``: one
+    ``dictAddRaw``; ``hashTypeSet``/``zsetAdd``: ``dictFind`` then ``dictAdd``), so the old
+    table is still there until about (1 - 1/e) of its buckets have been moved."""
     if n <= 0:
         return 0
     table = dict_slots(n)
@@ -191,7 +192,7 @@ def dict_buckets(n: int, created_at: int = 0) -> int:
         table = max(table, start)
     if table > start:
         half = table // 2
-        if n - half - 1 < half * _FILLED:
+        if (n - half - 1) * steps_per_add < half * _FILLED:
             return table + half
     return table
 
@@ -269,7 +270,8 @@ def value_memory(type_: str, encoding: str, contents: Contents, fill: int = -2,
     made by converting a compact encoding (see :func:`dict_buckets`); ``steady`` prices hash
     tables with their rehashing finished (one bucket array). Skiplists are priced at their
     expected level."""
-    buckets = dict_slots if steady else (lambda n: dict_buckets(n, created_at))
+    per_add = 1 if type_ == "set" else 2
+    buckets = dict_slots if steady else (lambda n: dict_buckets(n, created_at, per_add))
     if type_ == "string":
         assert isinstance(contents, bytes)
         if encoding == "int":
