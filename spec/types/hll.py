@@ -25,9 +25,12 @@ result once as an :class:`HllString`.
 from __future__ import annotations
 
 import math
+import re
 import struct
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable
+from itertools import accumulate
 
 from .string import RawStr
 
@@ -255,33 +258,42 @@ def _span(code: int) -> int:
     return code + 1
 
 
+#: Opcode int -> registers covered.
+_SPANS: list[int] = [_span(c) for c in range(0x8000)]
+
+
+#: One sparse opcode: an XZERO (two bytes; a lone first byte at the very end too) or a
+#: one-byte ZERO/VAL. A regular expression walks the code in C.
+_OPCODE = re.compile(rb"[\x40-\x7f][\x00-\xff]?|[\x00-\x3f\x80-\xff]", re.S)
+
+
+def _token_code(t: bytes) -> int:
+    if 0x40 <= t[0] < 0x80:
+        return (t[0] << 8) | (t[1] if len(t) > 1 else 0)
+    return t[0]
+
+
+#: Opcode bytes -> opcode int (see :func:`_zero_code`), for every possible token.
+_CODES: dict[bytes, int] = {bytes([b]): _token_code(bytes([b])) for b in range(256)}
+_CODES.update({bytes([a, b]): (a << 8) | b for a in range(0x40, 0x80) for b in range(256)})
+
+
 def _parse(body: bytes | memoryview) -> list[int]:
     """The sparse opcodes of ``body``; an XZERO cut at the end reads the string's implicit NUL
     terminator as its second byte, as Redis does."""
-    ops: list[int] = []
-    add = ops.append
-    i, n = 0, len(body)
-    while i < n:
-        b = body[i]
-        if b & 0xC0 == 0x40:
-            add((b << 8) | (body[i + 1] if i + 1 < n else 0))
-            i += 2
-        else:
-            add(b)
-            i += 1
-    return ops
+    codes = _CODES
+    return [codes[t] for t in _OPCODE.findall(body)]
+
+
+#: Opcode int -> its bytes.
+_OPBYTES: list[bytes] = [
+    bytes([c >> 8, c & 0xFF]) if c >= 0x4000 else bytes([c & 0xFF]) for c in range(0x8000)
+]
 
 
 def encode_sparse(ops: list[int]) -> bytes:
     """The bytes of a list of opcodes."""
-    out = bytearray()
-    for c in ops:
-        if c >= 0x4000:
-            out.append(c >> 8)
-            out.append(c & 0xFF)
-        else:
-            out.append(c)
-    return bytes(out)
+    return b"".join(map(_OPBYTES.__getitem__, ops))
 
 
 class SparseEditor:
@@ -297,14 +309,10 @@ class SparseEditor:
 
     def __init__(self, v: bytes) -> None:
         self.header = bytearray(v[:HDR_SIZE])
-        self.ops = _parse(memoryview(v)[HDR_SIZE:])
-        starts = []
-        first = 0
-        for c in self.ops:
-            starts.append(first)
-            first += _span(c)
+        self.ops = ops = _parse(memoryview(v)[HDR_SIZE:])
+        starts = list(accumulate(map(_SPANS.__getitem__, ops), initial=0))
+        self.covered = starts.pop()
         self.starts = starts
-        self.covered = first
         self.nbytes = len(v)
 
     def to_bytes(self) -> bytes:
@@ -453,7 +461,8 @@ def registers_of(v: bytes) -> bytes | None:
 
 def histogram(raw: bytes) -> list[int]:
     """``hllRawRegHisto``/``hllDenseRegHisto``: how many registers hold each value 0..63."""
-    return [raw.count(j) for j in range(64)]
+    top = max(raw) + 1
+    return [raw.count(j) for j in range(top)] + [0] * (64 - top)
 
 
 def sparse_histogram(v: bytes) -> tuple[list[int], bool]:
@@ -461,12 +470,11 @@ def sparse_histogram(v: bytes) -> tuple[list[int], bool]:
     registers (no overflow stop here, unlike :func:`sparse_to_dense`)."""
     h = [0] * 64
     idx = 0
-    for c in _parse(memoryview(v)[HDR_SIZE:]):
+    for c, times in Counter(_parse(memoryview(v)[HDR_SIZE:])).items():
+        n = _SPANS[c] * times
         if c & 0x80 and c < 0x4000:
-            n = (c & 3) + 1
             h[((c >> 2) & 31) + 1] += n
         else:
-            n = _span(c)
             h[0] += n
         idx += n
     return h, idx == REGISTERS
