@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from .errors import SYNTAX
+from .multi import memory_overhead as multi_overhead
 from .numbers import string2ll
 from .reply import Err
 from .state import Client
@@ -206,7 +207,7 @@ def info_line(c: Client, now_ms: int, *, qbuf: int | None = None,
     rest = pending - obl
     oll = (rest + REPLY_CHUNK - 1) // REPLY_CHUNK
     omem = oll * REPLY_CHUNK
-    tot = CLIENT_STRUCT_BYTES + qbuf + qfree + argv_mem + argv_alloc + omem
+    tot = CLIENT_STRUCT_BYTES + qbuf + qfree + argv_mem + argv_alloc + omem + multi_overhead(c)
     name = c.name.decode("utf-8", "surrogateescape") if c.name else ""
     multi = c.multi
     user = getattr(c, "user", "default")

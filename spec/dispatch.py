@@ -12,7 +12,8 @@ from typing import Any
 from .commands import load_all
 from .commands.summaries import SUMMARIES
 from .errors import wrong_arity
-from .reply import Err, encode2, encode3
+from .multi import discard_transaction, flag_transaction, queue_command
+from .reply import QUEUED, Err, encode2, encode3
 from .step import Step
 from .table import CommandSpec, build_table
 
@@ -70,7 +71,20 @@ def reject(s: Step, cmd: CommandSpec | None, err: Err) -> Err:
             s.cmd_calls[cmd.name] = [0, 1, 0]
         else:
             calls[1] += 1
+    if s.client.info.multi >= 0:
+        flag_transaction(s)
+    if cmd is not None and cmd.name == "exec":
+        return exec_abort(s, err)
     return err
+
+
+def exec_abort(s: Step, err: Err) -> Err:
+    """``execCommandAbort``: EXEC itself was refused by a gate; the transaction (if any) and
+    the WATCHes are dropped and the refusal is reported as EXECABORT (an ``ERR`` refusal
+    loses its code: Redis formats those messages without it)."""
+    discard_transaction(s)
+    msg = err[4:] if err.startswith("ERR ") else str(err)
+    return Err("EXECABORT Transaction discarded because of: " + msg)
 
 
 DEBUG_NOT_ALLOWED = Err(
@@ -113,12 +127,25 @@ def process_command(s: Step, argv: list[bytes]) -> Any:
     # password is cleared the default user is "nopass" again and nobody is asked.)
     if not s.client.authenticated and "no_auth" not in cmd.flags and s.config["requirepass"]:
         return reject(s, cmd, Err("NOAUTH Authentication required."))
+    # 3b. Commands flagged no-multi (SAVE, SHUTDOWN, SYNC, ...) are refused inside MULTI.
+    in_multi = s.client.info.multi >= 0
+    if in_multi and "no_multi" in cmd.flags:
+        return reject(s, cmd, NOT_IN_MULTI)
     # Gates still to come, in Redis's order, with the mechanism that brings each:
     #   MULTI-forbidden commands (transactions) · ACL permissions · cluster redirection
     #   (MOVED/ASK, CROSSSLOT) · OOM for deny-oom commands (maxmemory eviction) · MISCONF
     #   (RDB/AOF) · NOREPLICAS · READONLY replica · RESP2 Pub/Sub context · MASTERDOWN ·
     #   LOADING · BUSY script · CLIENT PAUSE · MULTI queueing.
+    # Last: inside MULTI everything but EXEC, DISCARD, MULTI, WATCH, QUIT and RESET is queued.
+    if in_multi and cmd.name not in MULTI_RUNS_NOW:
+        queue_command(s, cmd, argv)
+        return QUEUED
     return call(s, cmd, argv)
+
+
+#: Commands that run at once inside MULTI instead of being queued (``processCommand``).
+MULTI_RUNS_NOW = frozenset(("exec", "discard", "multi", "watch", "quit", "reset"))
+NOT_IN_MULTI = Err("ERR Command not allowed inside a transaction")
 
 
 def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Any:

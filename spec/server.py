@@ -19,6 +19,7 @@ from typing import Any
 
 from .config import default_config
 from .dispatch import run_and_encode
+from .multi import disconnect_hook as _unwatch_on_free
 from .reply import Err, encode
 from .resp import BIG_TAIL, Limits, ProtocolError, QueryBufferLimit, parse_command, progress_point
 from .state import Client, ClientInfo, ClientIO, Db, ServerState, replace
@@ -248,6 +249,7 @@ def client_wrote(state: ServerState, client_id: int, n: int) -> ServerState:
 #: forgotten. Registered at import time by the mechanism's module (static, like the command
 #: table), in the order ``freeClient`` does them.
 DISCONNECT_HOOKS: list[Any] = []
+DISCONNECT_HOOKS.append(_unwatch_on_free)  # transactions: unwatchAllKeys
 
 
 def client_disconnect(state: ServerState, client_id: int) -> ServerState:

@@ -87,6 +87,13 @@ class ClientInfo:
     multi: int = -1
     #: Protocol type of the request being parsed (``reqtype``): 0 none, 1 inline, 2 multibulk.
     reqtype: int = 0
+    #: MULTI queue (``c->mstate.commands``): ``(CommandSpec, argv)`` pairs; see ``spec.multi``.
+    mstate: tuple[Any, ...] = ()
+    #: ``c->mstate.argv_len_sums`` (CLIENT LIST ``multi-mem``) and ``alloc_count``.
+    multi_mem: int = 0
+    multi_alloc: int = 0
+    #: WATCHed keys (``c->watched_keys``) in WATCH order: ``(db, key, expired when watched)``.
+    watched: tuple[tuple[int, bytes, bool], ...] = ()
 
 
 @attrs.frozen(slots=True)
@@ -162,6 +169,10 @@ class Client:
         closing: bool
         multi: int
         reqtype: int
+        mstate: tuple[Any, ...]
+        multi_mem: int
+        multi_alloc: int
+        watched: tuple[tuple[int, bytes, bool], ...]
         querybuf: bytes
         querybuf_tail: tuple[int, tuple[bytes, ...], int, Any] | None
         querybuf_peak: int
@@ -268,3 +279,6 @@ class ServerState:
     run_id: str = "0" * 40
     #: State of serverCron and the active expire cycle.
     cron: CronState = CronState()
+    #: WATCHed keys (``db->watched_keys`` of every db): ``(db, key) -> client ids`` in WATCH
+    #: order; a key nobody watches is absent (see ``spec.multi``).
+    watched_keys: Map[tuple[int, bytes], tuple[int, ...]] = EMPTY_MAP

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 from immutables import Map
 
+from .multi import touch_all_watched_keys_in_db, touch_watched_key
 from .state import Client, Db, ServerState, replace
 
 __all__ = ["Step", "DbView", "Effects"]
@@ -234,6 +235,7 @@ class Step:
         "cron",
         "clock_set_ms",
         "parts",
+        "in_exec",
     )
 
     def __init__(self, state: ServerState, now_ms: int, client_id: int | None = None) -> None:
@@ -274,6 +276,9 @@ class Step:
         self.clock_set_ms: int | None = None
         #: Replaced top-level ``ServerState`` fields (see :meth:`part`), applied by ``commit``.
         self.parts: dict[str, Any] | None = None
+        #: ``server.in_exec`` / ``CLIENT_DENY_BLOCKING``: commands run inside EXEC, so a
+        #: blocking command must answer as if it timed out instead of blocking.
+        self.in_exec = False
         if client_id is not None:
             self.client: Client = state.clients[client_id]
             self.db = self.open_db(self.client.db)
@@ -298,6 +303,9 @@ class Step:
     def swap_dbs(self, a: int, b: int) -> None:
         """``dbSwapDatabases``: exchange the contents (not the ids) of two databases."""
         va, vb = self.open_db(a), self.open_db(b)
+        if self.part("watched_keys"):
+            touch_all_watched_keys_in_db(self, va, vb)
+            touch_all_watched_keys_in_db(self, vb, va)
         da, db_ = va.freeze(), vb.freeze()
         na, nb = DbView(self, replace(db_, id=a)), DbView(self, replace(da, id=b))
         na._open()
@@ -308,7 +316,10 @@ class Step:
         self.dbs_swapped = True
 
     def replace_db(self, i: int, db: Db) -> None:
-        """Install a whole database (FLUSHDB, FLUSHALL)."""
+        """Install a whole database (FLUSHDB, FLUSHALL); watchers of keys the old one held
+        are touched (``signalFlushedDb`` → ``touchAllWatchedKeysInDb``)."""
+        if self.part("watched_keys"):
+            touch_all_watched_keys_in_db(self, self.open_db(i), None)
         v = DbView(self, db)
         v._open()
         self._views[i] = v
@@ -366,8 +377,13 @@ class Step:
     # -- hooks for later mechanisms ----------------------------------------------------------
 
     def signal_modified_key(self, db: int, key: bytes) -> None:
-        """``signalModifiedKey``: invalidates WATCH (transactions) and tracking; a no-op until
-        those mechanisms land."""
+        """``signalModifiedKey``: touch the key's WATCHers (``touchWatchedKey``; one emptiness
+        check when nobody watches). Client-side tracking will hook in here too."""
+        parts = self.parts
+        wk = parts["watched_keys"] if parts is not None and "watched_keys" in parts \
+            else self.base.watched_keys
+        if wk:
+            touch_watched_key(self, db, key)
 
     def notify(self, type_: str, event: str, key: bytes, db: int) -> None:
         """``notifyKeyspaceEvent``: recorded as an effect; delivery comes with Pub/Sub."""

@@ -48,6 +48,7 @@ def load_all() -> dict[str, Callable[..., Any]]:
         server,
         sets,
         strings,
+        transactions,
         zsets,
     )
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..clients import c_str
 from ..errors import DB_INDEX, NOT_INTEGER, SYNTAX, wrong_arity
+from ..multi import discard_transaction
 from ..numbers import string2ll
 from ..reply import OK, PONG, Err, Map, Status
 from ..step import Step
@@ -165,6 +166,7 @@ def reset(s: Step, argv: list[bytes]) -> Any:
     Later mechanisms add here: discard MULTI, UNWATCH, tracking off, unsubscribe from all
     channels/patterns/shard channels, CLIENT REPLY back on, READONLY/ASKING off.
     """
+    discard_transaction(s)  # MULTI state, WATCHed keys (``discardTransaction``)
     c = s.client
     if c.db != 0:
         s.select(0)
