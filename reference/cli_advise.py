@@ -47,7 +47,7 @@ def to_json(analysis: Any, recs: list[Any]) -> dict[str, Any]:
         "total_modelled_steps": round(analysis.total_steps, 1),
         "keys": keys,
         "recommendations": [{
-            "kind": r.kind, "text": r.text, "keys": list(r.keys), "config": r.config,
+            "kind": r.kind, "verdict": r.verdict, "text": r.text, "keys": list(r.keys), "config": r.config,
             "memory_before": r.memory_before, "memory_after": r.memory_after,
             "memory_change": round(r.memory_change, 4),
             "steps_before": round(r.steps_before, 1), "steps_after": round(r.steps_after, 1),
@@ -93,10 +93,10 @@ def _render(analysis: Any, recs: list[Any], limit: int) -> None:
         console.print("No alternative the model prices differently.")
         return
     r_t = Table(title="recommendations (modelled)")
-    for col in ("kind", "keys", "memory", "steps", "what"):
+    for col in ("verdict", "kind", "keys", "memory", "steps", "what"):
         r_t.add_column(col)
     for r in recs:
-        r_t.add_row(r.kind, ", ".join(r.keys[:3]) + (" ..." if len(r.keys) > 3 else ""),
+        r_t.add_row(r.verdict, r.kind, ", ".join(r.keys[:3]) + (" ..." if len(r.keys) > 3 else ""),
                     f"{r.memory_change * 100:+.0f}%", f"x{r.steps_ratio:.2f}", r.text)
     console.print(r_t)
 

@@ -46,6 +46,7 @@ LIMITS: dict[str, tuple[str, str | None]] = {
     "set": ("set-max-intset-entries", None),
 }
 _COMPACT = {"listpack", "intset"}
+_POSITIONAL = {"lindex", "lset", "linsert", "lrem", "lpos"}
 
 # -- trace parsing ---------------------------------------------------------------------------------
 
@@ -186,6 +187,8 @@ class KeyStats:
     contents: Any = None
     created_at: int = 0
     has_ttl: bool = False
+    #: Steps spent in LINDEX/LSET/LINSERT/LREM/LPOS (lists).
+    positional_steps: float = 0.0
 
 
 def contents_of(v: Any) -> tuple[str, str, Any]:
@@ -369,8 +372,11 @@ def analyse(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
                 ks.middle_ops += 1
             if name in ("linsert", "lrem", "lpos"):
                 ks.middle_ops += 1
-            ks.steps += price(name, enc0, n0, elems, pos, avg, fill, win)
+            paid = price(name, enc0, n0, elems, pos, avg, fill, win)
+            ks.steps += paid
             ks.log.append((name, enc0, n0, elems, pos))
+            if typ == "list" and name in _POSITIONAL:
+                ks.positional_steps += paid
             if v1 is not None:
                 n1 = _size(v1)
                 ks.max_n = max(ks.max_n, n1)
@@ -425,6 +431,20 @@ class Recommendation:
     @property
     def steps_ratio(self) -> float:
         return self.steps_after / self.steps_before if self.steps_before else 1.0
+
+    @property
+    def verdict(self) -> str:
+        """"win" (no worse on either count), "saves memory" / "saves work" (a trade-off
+        that costs the other), or "worse"."""
+        dm = self.memory_after - self.memory_before
+        ds = self.steps_after - self.steps_before
+        if dm <= 0 and ds <= 0:
+            return "win"
+        if dm < 0:
+            return "saves memory"
+        if ds < 0:
+            return "saves work"
+        return "worse"
 
 
 def _pow2_at_least(n: int) -> int:
@@ -497,7 +517,10 @@ def advise(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
     recs.extend(_strings_as_hash_buckets(base))
     recs.extend(_hash_as_set(base))
     recs.extend(_list_as_array(base))
-    recs.sort(key=lambda r: (r.memory_after - r.memory_before, r.steps_ratio))
+    recs = [r for r in recs if r.verdict != "worse"]
+    order = {"win": 0, "saves memory": 1, "saves work": 2}
+    recs.sort(key=lambda r: (order[r.verdict], r.memory_after - r.memory_before,
+                             r.steps_ratio))
     return base, recs
 
 
@@ -561,10 +584,12 @@ def _list_as_array(base: Analysis) -> list[Recommendation]:
         mid += k.middle_ops
         for name, _e, n, elems, pos in k.log:
             s1 += price(_AS_HASH.get(name, name), enc, n, elems, pos, 10.0, fill)
-    per0 = s0 / max(sum(len(k.log) for k in ks), 1)
+    npos = sum(1 for k in ks for e in k.log if e[0] in _POSITIONAL)
+    per0 = sum(k.positional_steps for k in ks) / max(npos, 1)
     return [Recommendation(
         "type-hash", f"{len(ks)} list key(s) are accessed by position ({mid} LINDEX/LSET/"
-        f"LINSERT/LREM away from the ends, {per0:,.0f} steps per command: O(n)); as hashes "
+        f"LINSERT/LREM away from the ends; {per0:,.0f} steps per positional command, "
+        f"O(n)); as hashes "
         f"keyed by index: " + _fmt((m0, m1), (s0, s1)), _groups(ks), m0, m1, s0, s1)]
 
 

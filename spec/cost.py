@@ -374,6 +374,21 @@ COMMAND_ROLES: dict[str, str] = {
 }
 
 
+def _ql_seek(n: int, per_node: float, position: int | None) -> float:
+    """Steps to reach list index ``position`` (``quicklistGetIteratorAtIdx``): hop nodes from
+    the nearer end of the list (one step each), then ``lpSeek`` inside the node from its
+    nearer end. Without a position: the average over the list, per_node / 4 in the node."""
+    nodes = max(1.0, math.ceil(n / per_node))
+    if position is None or not 0 <= position < n:
+        return nodes / 4 + min(per_node, n) / 4
+    from_head = position < n - 1 - position
+    i = position if from_head else n - 1 - position
+    hops = i // per_node
+    off = i - hops * per_node
+    size = min(per_node, n)
+    return hops + min(off, size - off) + 1
+
+
 def _lines(nbytes: float) -> float:
     return nbytes / CACHE_LINE
 
@@ -434,15 +449,11 @@ def op_cost(cmd: str, encoding: str, n: int, *, elems: int = 1, window: int = 1,
         nodes = max(1.0, n / per_node)
         if role in ("push", "pop"):
             return OpCost("O(1)", float(k), "quicklistPush/quicklistPop")
-        if role == "index":
-            i = n // 2 if position is None else position
-            hop = min(i, n - 1 - i) if 0 <= i < n else 0
-            return OpCost("O(n)", hop / per_node + min(per_node, n) / 2 + 1,
-                          "quicklistGetIteratorAtIdx + lpSeek")
-        if role == "range":
-            i = 0 if position is None else position
-            hop = min(i, max(n - 1 - i, 0))
-            return OpCost("O(s + m)", hop / per_node + min(per_node, n) / 2 + window,
+        if role in ("index", "range"):
+            seek = _ql_seek(n, per_node, position)
+            if role == "index":
+                return OpCost("O(n)", seek + 1, "quicklistGetIteratorAtIdx + lpSeek")
+            return OpCost("O(s + m)", seek + window,
                           "quicklistGetIteratorAtIdx + quicklistNext")
         return OpCost("O(n)", n + nodes, "quicklistNext (walk)")
     return OpCost("O(1)", 1.0, "")

@@ -119,3 +119,14 @@ def test_predict_encoding_rules() -> None:
     assert C.predict_encoding("zset", 129, 1, False, cfg) == "skiplist"
     assert C.predict_encoding("set", 512, 3, True, cfg) == "intset"
     assert C.predict_encoding("set", 3, 3, False, cfg) == "hashtable"
+
+
+def test_list_index_seeks_from_the_nearer_end_of_node_and_list() -> None:
+    # Observed on 7.0.15 (Lua loop, 3000 elements of 10 bytes, ~818 per node): LINDEX 400
+    # (middle of the first node) is ~5x LINDEX 1500 (near the end of the second node).
+    per = 818.0
+    mid = C.op_cost("lindex", "quicklist", 3000, position=400, node_entries=per).steps
+    edge = C.op_cost("lindex", "quicklist", 3000, position=1500, node_entries=per).steps
+    head = C.op_cost("lindex", "quicklist", 3000, position=0, node_entries=per).steps
+    tail = C.op_cost("lindex", "quicklist", 3000, position=2999, node_entries=per).steps
+    assert mid > 2 * edge and head == tail < 5
