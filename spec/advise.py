@@ -459,6 +459,10 @@ def _fmt(rec_mem: tuple[int, int], rec_steps: tuple[float, float]) -> str:
     return f"{mem}, modelled steps x{ratio:.2f} ({s0:,.0f} -> {s1:,.0f})"
 
 
+def _encodings(alt: Analysis, keys: list[KeyStats]) -> str:
+    return "/".join(sorted({alt.keys[k.key].encoding for k in keys})) or "unchanged"
+
+
 def _groups(keys: Iterable[KeyStats]) -> tuple[str, ...]:
     return tuple(sorted({key_pattern(k.key) for k in keys}))
 
@@ -471,21 +475,27 @@ def _config_candidates(base: Analysis) -> list[tuple[str, dict[str, int], str]]:
         ks = [k for k in base.keys.values() if k.type == typ]
         if not ks:
             continue
-        converted = [k for k in ks if k.conversions]
-        if converted:
+        # One candidate per key group that converted: the limits that keep that group (and
+        # every group needing less) compact.
+        by_group: dict[str, list[KeyStats]] = {}
+        for k in ks:
+            if k.conversions and not (typ == "set" and any(
+                    c.reason.startswith("a member") for c in k.conversions)):
+                by_group.setdefault(key_pattern(k.key), []).append(k)
+        seen: list[dict[str, int]] = []
+        for group in by_group.values():
             change: dict[str, int] = {}
-            need_n = max(k.max_n for k in converted)
+            need_n = max(k.max_n for k in group)
             if need_n > base.config[ep]:
                 change[ep] = _pow2_at_least(need_n)
             if vp is not None:
-                need_v = max(k.max_elem for k in converted)
+                need_v = max(k.max_elem for k in group)
                 if need_v > base.config[vp]:
                     change[vp] = need_v
-            if typ == "set" and any(c.reason.startswith("a member") for k in converted
-                                    for c in k.conversions):
-                change = {}
-            if change:
-                out.append(("raise", change, typ))
+            if change and change not in seen:
+                seen.append(change)
+        for change in sorted(seen, key=lambda c: sorted(c.items()))[:4]:
+            out.append(("raise", change, typ))
         compact = [k for k in ks if k.encoding in _COMPACT and k.max_n >= 32]
         if compact:
             lower = max(1, max(k.max_n for k in compact) // 4)
@@ -511,9 +521,11 @@ def advise(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
             continue
         what = ", ".join(f"{p} {base.config[p]} -> {v}" for p, v in change.items())
         verb = "raise" if kind == "raise" else "lower"
+        moved = [k for k in ks if k.key in alt.keys and alt.keys[k.key].encoding != k.encoding]
         recs.append(Recommendation(
-            f"config-{kind}", f"{verb} {what} for {len(ks)} {typ} key(s): "
-            + _fmt((m0, m1), (s0, s1)), _groups(ks), m0, m1, s0, s1, dict(change)))
+            f"config-{kind}", f"{verb} {what}: {len(moved)} of {len(ks)} {typ} key(s) end "
+            f"{_encodings(alt, moved)} instead; over all {typ} keys: "
+            + _fmt((m0, m1), (s0, s1)), _groups(moved or ks), m0, m1, s0, s1, dict(change)))
     recs.extend(_strings_as_hash_buckets(base))
     recs.extend(_hash_as_set(base))
     recs.extend(_list_as_array(base))
