@@ -7,6 +7,8 @@
 2. Round-trip: any argv encoded as multibulk parses back to exactly that argv, consuming it all.
 3. Progress: a whole request always advances the position; "need more" and errors never
    consume anything; a request's parse does not change when more bytes follow it.
+4. Fast path: every request the C accelerator (``split_pipeline``, hiredis) accepts is exactly
+   what ``parse_command`` returns at that position, with the same end.
 
 The line-size limit, the big-argument threshold and the limits from config are shrunk so that
 short examples reach every path ("too big", query buffer limit, unjoined tails).
@@ -332,3 +334,69 @@ def test_z3_model_matches_the_code(ln: int, qlimit: int, have: int) -> None:
         assert r is None
         need = min(end, ds + qlimit + a.trip_extra) if ln + 2 > qlimit else end
         assert resp.progress_point(buf, 0, limits) == (need, ())
+
+
+# -- 4. the C fast path agrees with the decoder --------------------------------------------------
+
+SIMPLE_ELEMENTS = st.lists(st.sampled_from([b"+GET\r\n", b"$3\r\nGET\r\n", b":1\r\n",
+                                            b"$1\r\nk\r\n", b"=5\r\ntxt:x\r\n"]),
+                           min_size=1, max_size=3)
+other_resp_st = SIMPLE_ELEMENTS.map(lambda els: b"*%d\r\n" % len(els) + b"".join(els))
+fast_stream_st = st.lists(st.one_of(request(), other_resp_st), min_size=1, max_size=6).map(
+    b"".join)
+
+
+def fast_path_check(data: bytes, authenticated: bool, split: Any = None) -> None:
+    limits = Limits(max_bulk_len=60, authenticated=authenticated, query_buffer_limit=40)
+    pos = 0
+    for argv, end in (split or resp.split_pipeline)(data, 0, limits):
+        assert parse_command(data, pos, limits) == (argv, end)
+        pos = end
+
+
+@SETTINGS
+@given(fast_stream_st, st.booleans())
+def test_fast_path_agrees_with_decoder(data: bytes, authenticated: bool) -> None:
+    pytest.importorskip("hiredis")
+    fast_path_check(data, authenticated)
+
+
+def test_fast_path_is_used() -> None:
+    """The accelerator really takes the common case (else the property above is vacuous)."""
+    pytest.importorskip("hiredis")
+    data = encode_request([b"SET", b"k", b"v"]) + encode_request([b"GET", b"k"]) + b"*1\r\n$4"
+    assert [e for _, e in resp.split_pipeline(data, 0, Limits())] == [27, 47]
+    # a huge count (even nested) never reaches hiredis, which would allocate its slots
+    huge = encode_request([b"x"]) + b"*1\r\n*2147483648\r\n"
+    assert resp.split_pipeline(huge, 0, Limits()) == [([b"x"], 11)]
+
+
+def test_fast_path_property_catches_a_missing_framing_check() -> None:
+    """Planted bug: accept hiredis's elements without checking that each is a ``$`` bulk
+    (a ``+GET`` simple string would be taken as an argument)."""
+    hiredis = pytest.importorskip("hiredis")
+
+    def buggy(buf: bytes, pos: int, limits: Limits) -> list[tuple[list[bytes], int]]:
+        if pos >= len(buf) or buf[pos] != 42:
+            return []
+        reader = hiredis.Reader()
+        reader.feed(buf, pos)
+        out, p = [], pos
+        while True:
+            try:
+                req = reader.gets()
+            except Exception:
+                break
+            if type(req) is not list or not req or not all(type(a) is bytes for a in req):
+                break
+            q = p + 3 + len(str(len(req))) + sum(len(a) + 5 + len(str(len(a))) for a in req)
+            out.append((req, q))
+            p = q
+        return out
+
+    @PLANTED
+    @given(fast_stream_st, st.booleans())
+    def prop(data: bytes, authenticated: bool) -> None:
+        fast_path_check(data, authenticated, buggy)
+
+    _trips(prop)

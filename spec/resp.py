@@ -21,15 +21,23 @@ them independent of how the stream is split (the property ``split-independence``
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 from .numbers import string2ll
+
+try:  # optional C fast path (hiredis's RESP reader), never required; see split_pipeline
+    from hiredis import Reader as _CReader
+except ImportError:  # pragma: no cover - exercised when hiredis is absent
+    _CReader = None  # type: ignore[assignment, misc]
 
 __all__ = [
     "Limits",
     "ProtocolError",
     "QueryBufferLimit",
     "parse_command",
+    "split_pipeline",
     "progress_point",
     "split_args",
     "encode_request",
@@ -159,6 +167,64 @@ def parse_command(buf: bytes, pos: int, limits: Limits) -> Parsed:
         p = end + 2
         n -= 1
     return argv, p
+
+
+def split_pipeline(buf: bytes, pos: int, limits: Limits) -> list[tuple[list[bytes], int]]:
+    """The leading run of plain multibulk requests in ``buf[pos:]`` as ``(argv, end)`` pairs,
+    decoded in C by hiredis's reader when it is installed (an accelerator for
+    ``processMultibulkBuffer`` on the common case; empty without hiredis).
+
+    It stops — leaving the rest to :func:`parse_command`, which gives Redis's exact answer —
+    at the first request that is not a complete, canonical ``*N`` request of ``$`` bulk strings
+    within the limits: an inline request, ``*0``/``*-1``, anything hiredis rejects or has not
+    seen complete, a bulk over ``proto-max-bulk-len`` or the query-buffer limit, and always for
+    an unauthenticated client. Every accepted request's framing is checked byte by byte at the
+    positions the canonical encoding implies (``*`` and each ``$``), so its ``end`` is exact.
+    On what it accepts it agrees with :func:`parse_command` (property
+    ``fast_path_agrees_with_decoder`` in properties/test_resp.py). Requests with 10,000 or
+    more arguments also take the slow path (hiredis would allocate a huge header's slots).
+    """
+    if _CReader is None or not limits.authenticated or pos >= len(buf) or buf[pos] != 42:
+        return []
+    # hiredis allocates an aggregate's slots when it reads the header: keep any header with a
+    # large count (even one inside data) out of its sight; the slow path handles the rest.
+    big = _BIG_AGGREGATE.search(buf, pos)
+    reader = _CReader()
+    reader.feed(buf, pos, (big.start() if big is not None else len(buf)) - pos)
+    gets = reader.gets
+    lim = min(limits.max_bulk_len, limits.query_buffer_limit - 2)
+    dl = _DIGITS
+    out: list[tuple[list[bytes], int]] = []
+    p = pos
+    try:
+        while True:
+            try:
+                req = gets()
+            except Exception:  # hiredis.ProtocolError & co: the slow path says what Redis says
+                break
+            if type(req) is not list or not req or buf[p] != 42:
+                break
+            n = len(req)
+            q = p + 3 + (dl[n] if n < 10000 else len(str(n)))
+            for a in req:
+                if type(a) is not bytes or buf[q] != 36:
+                    return out
+                la = len(a)
+                if la > lim:
+                    return out
+                q += la + 5 + (dl[la] if la < 10000 else len(str(la)))
+            out.append((req, q))
+            p = q
+    except IndexError:  # framing not canonical: cannot happen after the checks, but be safe
+        pass
+    return out
+
+
+#: A RESP aggregate header (array, map, set, push, attribute) with a count of 10,000 or more.
+_BIG_AGGREGATE = re.compile(rb"[*%~>|]\d{5}")
+
+#: Decimal digits of 0..9999 (header lengths in :func:`split_pipeline`).
+_DIGITS = tuple(len(str(i)) for i in range(10000))
 
 
 def _line_pending(buf: bytes, p: int, nl: int, blen: int, too_big: ProtocolError,

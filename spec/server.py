@@ -21,7 +21,15 @@ from .config import default_config
 from .dispatch import run_and_encode
 from .multi import disconnect_hook as _unwatch_on_free
 from .reply import Err, encode
-from .resp import BIG_TAIL, Limits, ProtocolError, QueryBufferLimit, parse_command, progress_point
+from .resp import (
+    BIG_TAIL,
+    Limits,
+    ProtocolError,
+    QueryBufferLimit,
+    parse_command,
+    progress_point,
+    split_pipeline,
+)
 from .state import Client, ClientInfo, ClientIO, Db, ServerState, replace
 from .step import NO_EFFECTS, Effects, Step
 
@@ -126,8 +134,18 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
     pos = 0
     last_cmd = None
     ran = False
+    # The leading run of plain multibulk requests, decoded in C when hiredis is present (the
+    # same requests parse_command would return); the rest goes through parse_command.
+    fast = split_pipeline(buf, 0, limits)
+    nfast = len(fast)
+    i = 0
+    req: list[bytes] | ProtocolError | None
     while True:
-        req, npos = parse_command(buf, pos, limits)
+        if i < nfast:
+            req, npos = fast[i]
+            i += 1
+        else:
+            req, npos = parse_command(buf, pos, limits)
         if req is None:
             break
         if isinstance(req, ProtocolError):
@@ -152,6 +170,7 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
         if s.client.authenticated != limits.authenticated:
             limits = _limits(limits.max_bulk_len, s.client.authenticated,
                              limits.query_buffer_limit)
+            nfast = i  # what follows is parsed again under the new limits
     c = s.client
     io = c.io
     rest = buf[pos:] if pos < len(buf) else b""
