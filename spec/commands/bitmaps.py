@@ -364,9 +364,13 @@ def _bitfield_type(arg: bytes) -> tuple[bool, int] | Err:
 
 
 def _get_field(buf: bytes | bytearray, offset: int, bits: int, signed: bool) -> int:
-    """``getUnsignedBitfield`` / ``getSignedBitfield`` on a buffer long enough for the field."""
+    """``getUnsignedBitfield`` / ``getSignedBitfield``; bits past the buffer read as 0."""
     last = offset + bits - 1
-    n = int.from_bytes(buf[offset >> 3 : (last >> 3) + 1], "big")
+    chunk = buf[offset >> 3 : (last >> 3) + 1]
+    want = (last >> 3) + 1 - (offset >> 3)
+    if len(chunk) < want:
+        chunk = bytes(chunk) + bytes(want - len(chunk))
+    n = int.from_bytes(chunk, "big")
     n = (n >> (7 - (last & 7))) & ((1 << bits) - 1)
     if signed and n >> (bits - 1):
         n -= 1 << bits
@@ -495,14 +499,7 @@ def bitfield_generic(s: Step, argv: list[bytes], readonly_cmd: bool) -> Any:
         if type(v) is Err:
             return v
         src: bytes = b"" if v is None else v
-        out: list[Any] = []
-        for _, signed, bits, offset, _, _ in ops:
-            need = ((offset + bits - 1) >> 3) + 1
-            window = src[offset >> 3 : need]
-            if len(window) < need - (offset >> 3):
-                window = window + bytes(need - (offset >> 3) - len(window))
-            out.append(_get_field(window, offset & 7, bits, signed))
-        return out
+        return [_get_field(src, offset, bits, signed) for _, signed, bits, offset, _, _ in ops]
     if readonly_cmd:
         return BITFIELD_RO_WRITE
     got = grow_for_write(s, key, highest)

@@ -279,6 +279,8 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
     ("bitfield-get-past-end", [["SET", "k", b"\xff"],
                                ["BITFIELD", "k", "GET", "u16", "0", "GET", "i16", "4", "GET", "u8", "40"],
                                ["BITFIELD_RO", "k", "GET", "i64", "1"]]),
+    ("bitfield-get-past-end-in-write", [["BITFIELD", "k", "GET", "i1", "0", "SET", "i1", "0", "1",
+                                         "GET", "i8", "1", "GET", "u16", "4"], ["GET", "k"]]),
     ("bitfield-keeps-ttl", [["SET", "k", "a", "PXAT", FUTURE], ["BITFIELD", "k", "SET", "u8", "16", "1"],
                             ["PEXPIRETIME", "k"], ["GET", "k"]]),
     # -- the raw encoding of other string commands --------------------------------------------
