@@ -35,6 +35,7 @@ from .types.hash import HashValue
 from .types.list import ListValue
 from .types.set import SetValue
 from .types.zset import ZSet
+from .values import encoding_of, type_name
 
 __all__ = ["parse_trace", "split_args", "Conversion", "KeyStats", "Recommendation",
            "Analysis", "analyse", "advise", "LIMITS", "key_pattern"]
@@ -202,8 +203,6 @@ def contents_of(v: Any) -> tuple[str, str, Any]:
     if isinstance(v, ListValue):
         return "list", v.encoding, v.to_list()
     if isinstance(v, bytes):
-        from .values import encoding_of
-
         return "string", encoding_of(v), v
     return type(v).__name__, "?", None
 
@@ -346,8 +345,8 @@ def analyse(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
             ks = stats.get(k)
             if ks is None:
                 ks = stats[k] = KeyStats(k)
-            typ, enc1, _ = contents_of(ref)
-            enc0 = contents_of(v0)[1] if v0 is not None else enc1
+            typ, enc1 = type_name(ref), encoding_of(ref)
+            enc0 = encoding_of(v0) if v0 is not None else enc1
             n0 = _size(v0)
             ks.type = typ
             ks.ops[name] = ks.ops.get(name, 0) + 1
