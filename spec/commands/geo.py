@@ -394,10 +394,8 @@ def georadius_generic(s: Step, argv: list[bytes], src: int, flags: int) -> Any:
     found = members_in_shape(z, lon, lat, box, radius, conversion, count if anyflag else 0)
     if not found and storekey is None:
         return []
-    if sort == SORT_ASC:
-        found.sort(key=lambda p: p[2])  # stable, like glibc's merge-sort qsort
-    elif sort == SORT_DESC:
-        found.sort(key=lambda p: -p[2])
+    if sort != SORT_NONE:
+        sort_by_distance(found, sort == SORT_DESC)
     returned = found if not count or len(found) < count else found[:count]
     if storekey is None:
         if not (withdist or withhash or withcoord):
@@ -414,18 +412,36 @@ def georadius_generic(s: Step, argv: list[bytes], src: int, flags: int) -> Any:
                 item.append([coord(x, resp), coord(y, resp)])
             out.append(item)
         return out
-    if returned:
+    pairs = [(m, d / conversion if storedist else sc) for m, sc, d, _, _ in returned]
+    event = "geosearchstore" if flags & GEOSEARCH else "georadiusstore"
+    return store_result(s, storekey, pairs, event)
+
+
+def sort_by_distance(found: list[tuple[bytes, float, float, float, float]],
+                     descending: bool) -> None:
+    """The ``qsort`` of ``sort_gp_asc``/``sort_gp_desc``: by distance, ties kept in visiting
+    order (glibc's ``qsort`` is a stable merge sort)."""
+    if descending:
+        found.sort(key=lambda p: -p[2])
+    else:
+        found.sort(key=lambda p: p[2])
+
+
+def store_result(s: Step, key: bytes, pairs: list[tuple[bytes, float]], event: str) -> int:
+    """The STORE/STOREDIST end of ``georadiusGeneric``: the pairs as a new sorted set at
+    ``key`` (``setKey``: the TTL goes; encoded as ``zsetConvertToListpackIfNeeded`` decides),
+    or ``key`` deleted when there are none. Reply: how many were stored."""
+    db = s.db
+    if pairs:
         cfg = s.config
-        pairs = [(m, d / conversion if storedist else sc) for m, sc, d, _, _ in returned]
-        db.set_key(storekey, build(pairs, cfg["zset-max-listpack-entries"],
-                                   cfg["zset-max-listpack-value"]))
-        s.notify("z", "geosearchstore" if flags & GEOSEARCH else "georadiusstore", storekey,
-                 db.id)
-        s.dirty += len(returned)
-    elif db.delete(storekey):
-        s.notify("g", "del", storekey, db.id)
+        db.set_key(key, build(pairs, cfg["zset-max-listpack-entries"],
+                              cfg["zset-max-listpack-value"]))
+        s.notify("z", event, key, db.id)
+        s.dirty += len(pairs)
+    elif db.delete(key):
+        s.notify("g", "del", key, db.id)
         s.dirty += 1
-    return len(returned)
+    return len(pairs)
 
 
 def _distance_arg(num: bytes, u: bytes) -> tuple[float, float] | Err:
