@@ -12,6 +12,7 @@ and applies the effects it returns (propagation, keyspace events).
 from __future__ import annotations
 
 from .expire import FAST, SLOW, active_expire_cycle
+from .rehash import databases_cron_dicts
 from .state import ServerState, replace
 from .step import NO_EFFECTS, Effects
 
@@ -39,14 +40,17 @@ def effective_hz(state: ServerState) -> int:
 
 
 def server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
-    """``serverCron``: one tick. Updates ``hz`` and ``cronloops`` and runs the slow active
-    expire cycle (``databasesCron``) when active expiry is enabled."""
+    """``serverCron``: one tick. Updates ``hz`` and ``cronloops`` and runs ``databasesCron``:
+    the slow active expire cycle when active expiry is enabled, then the dicts' resize and
+    incremental rehash (``spec.rehash``)."""
     cron = state.cron
     hz = effective_hz(state)
     state = replace(state, cron=replace(cron, hz=hz, cronloops=cron.cronloops + 1))
     if not cron.active_expire_enabled:
-        return state, NO_EFFECTS
-    return active_expire_cycle(state, now_ms, SLOW)
+        return databases_cron_dicts(state), NO_EFFECTS
+    state, eff = active_expire_cycle(state, now_ms, SLOW)
+    # databasesCron, after the expire cycle: resize and incrementally rehash the dicts.
+    return databases_cron_dicts(state), eff
 
 
 def before_sleep(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:

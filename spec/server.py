@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from .config import default_config
+from .dict import DictState
 from .dispatch import run_and_encode
 from .multi import disconnect_hook as _unwatch_on_free
 from .reply import Err, encode
@@ -60,6 +61,7 @@ def new_server(now_ms: int = 0, seed: int = 0x5EED, run_id: str = "0" * 40,
         start_time_ms=now_ms,
         rng=seed,
         run_id=run_id,
+        dicts=DictState.from_seed(seed),
     )
 
 

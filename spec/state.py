@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 from immutables import Map
 
+from .dict import EMPTY_HT, DictState, HashTables
+
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "EMPTY_MAP", "replace"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
@@ -62,6 +64,10 @@ class Db:
     id: int
     keys: Map[bytes, Any] = EMPTY_MAP
     expires: Map[bytes, int] = EMPTY_MAP
+    #: Where the keys of ``keys`` / ``expires`` sit in Redis's two-table dicts (``db->dict``,
+    #: ``db->expires``; see ``spec.dict``): SCAN cursors, KEYS order, DEBUG HTSTATS.
+    ht: HashTables = EMPTY_HT
+    expires_ht: HashTables = EMPTY_HT
 
 
 @attrs.frozen(slots=True)
@@ -279,6 +285,8 @@ class ServerState:
     run_id: str = "0" * 40
     #: State of serverCron and the active expire cycle.
     cron: CronState = CronState()
+    #: The dicts' hash seed, ``dict_can_resize`` and databasesCron's resize/rehash cursors.
+    dicts: DictState = DictState()
     #: WATCHed keys (``db->watched_keys`` of every db): ``(db, key) -> client ids`` in WATCH
     #: order; a key nobody watches is absent (see ``spec.multi``).
     watched_keys: Map[tuple[int, bytes], tuple[int, ...]] = EMPTY_MAP

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 from immutables import Map
 
+from .dict import Dict, HashTables, dict_add, dict_delete, dict_expand_if_needed, dict_rehash
 from .multi import touch_all_watched_keys_in_db, touch_watched_key
 from .state import Client, Db, ServerState, replace
 
@@ -53,7 +54,7 @@ NO_EFFECTS = Effects()
 class DbView:
     """A database opened for one transition (``redisDb`` during ``call()``)."""
 
-    __slots__ = ("step", "id", "_db", "keys", "expires", "_dirty")
+    __slots__ = ("step", "id", "_db", "keys", "expires", "_dirty", "kd", "ed", "_rh")
 
     def __init__(self, step: Step, db: Db) -> None:
         self.step = step
@@ -63,6 +64,11 @@ class DbView:
         self.keys: Any = db.keys
         self.expires: Any = db.expires
         self._dirty = False
+        # The two-table dicts of ``keys``/``expires`` (spec.dict), opened on first change, and
+        # whether either is rehashing (then finds do a rehash step, as ``dictFind`` does).
+        self.kd: Dict | None = None
+        self.ed: Dict | None = None
+        self._rh = db.ht.rehashidx != -1 or db.expires_ht.rehashidx != -1
 
     def _open(self) -> None:
         """Open the maps for change (``Map.mutate()``), once per transition."""
@@ -97,6 +103,8 @@ class DbView:
 
     def lookup(self, key: bytes) -> Any:
         """``lookupKey`` without statistics: the live value or None (expiring it if due)."""
+        if self._rh:
+            self.dict_find_step(key)
         v = self.keys.get(key)
         if v is not None and key in self.expires and self.expire_if_needed(key):
             return None
@@ -104,6 +112,8 @@ class DbView:
 
     def lookup_read(self, key: bytes) -> Any:
         """``lookupKeyRead``: like :meth:`lookup`, counting keyspace hits and misses."""
+        if self._rh:
+            self.dict_find_step(key)
         v = self.keys.get(key)
         if v is not None and key in self.expires and self.expire_if_needed(key):
             v = None
@@ -126,20 +136,28 @@ class DbView:
         if not self._dirty:
             self._open()
         self.keys[key] = value
+        self.dict_add(key)
 
     def overwrite(self, key: bytes, value: Any) -> None:
         """``dbOverwrite``: replace the value of an existing key, keeping its TTL."""
         if not self._dirty:
             self._open()
+        if self._rh:
+            self.dict_find_step(None)
         self.keys[key] = value
 
     def set_key(self, key: bytes, value: Any, keep_ttl: bool = False) -> None:
         """``setKey``: add or overwrite; the TTL is dropped unless ``keep_ttl``."""
         if not self._dirty:
             self._open()
+        if key not in self.keys:
+            self.dict_add(key)
+        elif self._rh:
+            self.dict_find_step(None)
         self.keys[key] = value
         if not keep_ttl and key in self.expires:
             del self.expires[key]
+            self.dict_delete_expire(key)
         self.step.signal_modified_key(self.id, key)
 
     def delete(self, key: bytes) -> bool:
@@ -149,8 +167,10 @@ class DbView:
         if not self._dirty:
             self._open()
         del self.keys[key]
+        self.dict_delete(key)
         if key in self.expires:
             del self.expires[key]
+            self.dict_delete_expire(key)
         self.step.signal_modified_key(self.id, key)
         return True
 
@@ -158,6 +178,12 @@ class DbView:
         """``setExpire``: the key (which must exist) expires at unix ms ``when_ms``."""
         if not self._dirty:
             self._open()
+        if self._rh:
+            self.dict_find_step(None)
+        if key not in self.expires:
+            self.dict_add_expire(key)
+        else:
+            self.dict_add_or_find_expire()
         self.expires[key] = when_ms
 
     def remove_expire(self, key: bytes) -> bool:
@@ -166,6 +192,7 @@ class DbView:
             if not self._dirty:
                 self._open()
             del self.expires[key]
+            self.dict_delete_expire(key)
             return True
         return False
 
@@ -193,7 +220,85 @@ class DbView:
         if not self._dirty:
             return self._db
         # ``replace`` keeps fields other mechanisms add to ``Db``; they update them here too.
-        return replace(self._db, keys=self.keys.finish(), expires=self.expires.finish())
+        kd, ed = self.kd, self.ed
+        if kd is None and ed is None:
+            return replace(self._db, keys=self.keys.finish(), expires=self.expires.finish())
+        return replace(self._db, keys=self.keys.finish(), expires=self.expires.finish(),
+                       ht=self._db.ht if kd is None else kd.freeze(),
+                       expires_ht=self._db.expires_ht if ed is None else ed.freeze())
+
+    # -- the two-table dicts (spec.dict) ------------------------------------------------------
+
+    def main_dict(self) -> Dict:
+        """``db->dict`` opened for change (its working copy)."""
+        d = self.kd
+        if d is None:
+            if not self._dirty:
+                self._open()
+            d = self.kd = Dict(self._db.ht, self.step.base.dicts.seed)
+        return d
+
+    def expires_dict(self) -> Dict:
+        """``db->expires`` opened for change (its working copy)."""
+        d = self.ed
+        if d is None:
+            if not self._dirty:
+                self._open()
+            d = self.ed = Dict(self._db.expires_ht, self.step.base.dicts.seed)
+        return d
+
+    def _sync_rh(self) -> None:
+        kd, ed = self.kd, self.ed
+        self._rh = ((self._db.ht if kd is None else kd).rehashidx != -1
+                    or (self._db.expires_ht if ed is None else ed).rehashidx != -1)
+
+    def dict_find_step(self, key: bytes | None) -> None:
+        """The rehash steps of a lookup while a dict is rehashing: ``dictFind`` on the main
+        dict, then (for a key that is there) ``getExpire``'s ``dictFind`` on the expires dict.
+        ``key`` None: only the main dict's find (``dbOverwrite``, ``setExpire``)."""
+        kd = self.main_dict()
+        if kd.rehashidx != -1 and len(kd):
+            dict_rehash(kd, 1)
+        if key is not None and key in self.keys and len(self.expires):
+            ed = self.expires_dict()
+            if ed.rehashidx != -1 and len(ed):
+                dict_rehash(ed, 1)
+        self._sync_rh()
+
+    def dict_add(self, key: bytes) -> None:
+        """``dictAdd(db->dict, key)`` for a key just added to ``keys``."""
+        dict_add(self.main_dict(), key, self.step.base.dicts.can_resize)
+        self._sync_rh()
+
+    def dict_delete(self, key: bytes) -> None:
+        """``dictUnlink(db->dict, key)`` for a key just removed from ``keys``."""
+        dict_delete(self.main_dict(), key)
+        self._sync_rh()
+
+    def dict_add_expire(self, key: bytes) -> None:
+        """``dictAddOrFind(db->expires, key)`` adding a new entry (``setExpire``)."""
+        dict_add(self.expires_dict(), key, self.step.base.dicts.can_resize)
+        self._sync_rh()
+
+    def dict_add_or_find_expire(self) -> None:
+        """``dictAddOrFind(db->expires, key)`` finding an existing entry: a rehash step and
+        the grow check (``_dictKeyIndex`` runs ``_dictExpandIfNeeded`` before searching)."""
+        ed = self.expires_dict()
+        if ed.rehashidx != -1:
+            dict_rehash(ed, 1)
+        dict_expand_if_needed(ed, self.step.base.dicts.can_resize)
+        self._sync_rh()
+
+    def dict_delete_expire(self, key: bytes) -> None:
+        """``dictDelete(db->expires, key)`` for a key just removed from ``expires``."""
+        dict_delete(self.expires_dict(), key)
+        self._sync_rh()
+
+    def dict_snapshot(self) -> tuple[HashTables, HashTables]:
+        """The main and expires dicts as they are now (frozen; SCAN, KEYS, DEBUG HTSTATS)."""
+        kd, ed = self.kd, self.ed
+        return (self._db.ht if kd is None else kd.freeze(),
+                self._db.expires_ht if ed is None else ed.freeze())
 
 
 class Step:

@@ -15,6 +15,11 @@ from typing import Any, TypeVar
 
 HANDLERS: dict[str, Callable[..., Any]] = {}
 
+#: DEBUG subcommands modelled outside ``debugCommand``'s own module: lowercase name ->
+#: ``handler(s, argv)``; a handler returns None for a wrong argument count (DEBUG's
+#: subcommand syntax error).
+DEBUG_SUBCOMMANDS: dict[str, Callable[..., Any]] = {}
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -45,6 +50,7 @@ def load_all() -> dict[str, Callable[..., Any]]:
         keys,
         lists,
         object,
+        scan,
         server,
         sets,
         strings,

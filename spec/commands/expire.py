@@ -19,7 +19,7 @@ from ..numbers import LLONG_MAX, LLONG_MIN, string2ll
 from ..reply import OK, Err
 from ..state import replace
 from ..step import Step
-from . import command
+from . import DEBUG_SUBCOMMANDS, command
 
 EXPIRE_NX, EXPIRE_XX, EXPIRE_GT, EXPIRE_LT = 1, 2, 4, 8
 _EXPIRE_OPTS = {b"nx": EXPIRE_NX, b"xx": EXPIRE_XX, b"gt": EXPIRE_GT, b"lt": EXPIRE_LT}
@@ -218,6 +218,11 @@ def debug(s: Step, argv: list[bytes]) -> Any:
         return OK
     if sub == "sleep" and len(argv) == 3:
         return OK
+    h = DEBUG_SUBCOMMANDS.get(sub)
+    if h is not None:
+        r = h(s, argv)
+        if r is not None:
+            return r
     return _debug_syntax(argv[1])
 
 

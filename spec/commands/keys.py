@@ -12,6 +12,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
+from ..dict import dict_fair_random_key, dict_keys
 from ..errors import DB_INDEX, NO_SUCH_KEY, NOT_INTEGER, SAME_OBJECT, SYNTAX
 from ..glob import compile_glob
 from ..numbers import string2ll
@@ -258,6 +259,9 @@ def keys(s: Step, argv: list[bytes]) -> Any:
     database's iteration order. Logically expired keys are skipped but not deleted."""
     pattern = argv[1]
     kmap, expires = s.db.snapshot()
+    ht = s.db.dict_snapshot()[0]
+    if len(ht) == len(kmap):  # dictGetSafeIterator order (a db built around the dict: map order)
+        kmap = dict_keys(ht)  # type: ignore[assignment]
     now = s.now_ms
     if pattern == b"*":
         if not expires:
@@ -273,8 +277,8 @@ def randomkey(s: Step, argv: list[bytes]) -> Any:
     """RANDOMKEY (``dbRandomKey``): a key drawn with the explicit PRNG, or nil if none.
 
     A drawn key that turns out to be expired is deleted (``expireIfNeeded``) and another is
-    drawn, so an expired key is never returned. The draw picks a position in the map's
-    iteration order. (Redis gives up after 100 draws only on a replica, whose keys do not
+    drawn, so an expired key is never returned. The draw is ``dictGetFairRandomKey`` over the
+    keyspace dict (``spec.dict``), with the explicit PRNG. (Redis gives up after 100 draws only on a replica, whose keys do not
     expire by themselves; replicas are not modelled.)
     """
     db = s.db
@@ -283,10 +287,14 @@ def randomkey(s: Step, argv: list[bytes]) -> Any:
         if n == 0:
             return None
         kmap, expires = db.snapshot()
-        r = s.random()
-        if n > 0xFFFFFFFF:
-            r = (r << 32) | s.random()
-        key = next(islice(kmap, r % n, None))
+        if len(db.dict_snapshot()[0]) == n:
+            key = dict_fair_random_key(db.main_dict(), s.random)
+            assert key is not None
+        else:  # a db built around the dict (tests): a position in the map's order
+            r = s.random()
+            if n > 0xFFFFFFFF:
+                r = (r << 32) | s.random()
+            key = next(islice(kmap, r % n, None))
         if key in expires and db.expire_if_needed(key):
             continue
         return key
