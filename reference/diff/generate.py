@@ -243,6 +243,53 @@ COMMANDS.update({
     "pfdebug": _cmd(b"PFDEBUG", st.sampled_from([b"ENCODING", b"TODENSE", b"DECODE", b"x"]), key),
 })
 
+# -- geo: a few real places (plus the range edges and invalid values), radii and units ------
+
+GEO_LON = [b"13.361389", b"15.087269", b"2.3522", b"-179.99", b"180", b"0", b"181", b"x"]
+GEO_LAT = [b"38.115556", b"37.502669", b"48.8566", b"-85.05112878", b"85", b"0", b"86", b"x"]
+_geo_lon = st.sampled_from(GEO_LON)
+_geo_lat = st.sampled_from(GEO_LAT)
+_geo_len = st.sampled_from([b"0", b"1", b"200", b"5000", b"20000", b"-1", b"x", b"inf"])
+_geo_unit = st.sampled_from([b"m", b"km", b"mi", b"ft", b"KM", b"x"])
+_geo_from = st.one_of(
+    st.tuples(st.just(b"FROMMEMBER"), member).map(list),
+    st.tuples(st.just(b"FROMLONLAT"), _geo_lon, _geo_lat).map(list))
+_geo_by = st.one_of(
+    st.tuples(st.just(b"BYRADIUS"), _geo_len, _geo_unit).map(list),
+    st.tuples(st.just(b"BYBOX"), _geo_len, _geo_len, _geo_unit).map(list))
+_geo_opts = _options([b"ASC"], [b"DESC"], [b"COUNT", b"2"], [b"COUNT", b"1", b"ANY"],
+                     [b"WITHDIST"], [b"WITHCOORD"], [b"WITHHASH"], [b"COUNT", b"0"], [b"ANY"])
+_geo_store_opts = _options([b"ASC"], [b"DESC"], [b"COUNT", b"2"], [b"COUNT", b"1", b"ANY"],
+                           [b"STOREDIST"], [b"WITHDIST"])
+_geo_radius_opts = _options([b"ASC"], [b"DESC"], [b"COUNT", b"2"], [b"WITHDIST"],
+                            [b"WITHCOORD"], [b"WITHHASH"], [b"STORE", b"k1"],
+                            [b"STOREDIST", b"{k}3"])
+# FROM/BY in either order, now and then one of them left out (the errors are part of the spec)
+_geo_shape = st.tuples(st.lists(_geo_from, max_size=1, min_size=1) | st.just([]),
+                       st.lists(_geo_by, max_size=1, min_size=1) | st.just([]),
+                       st.booleans()).map(
+    lambda t: [x for part in ((t[1], t[0]) if t[2] else (t[0], t[1])) for p in part for x in p])
+
+COMMANDS.update({
+    "geoadd": st.tuples(key, _options([b"NX"], [b"XX"], [b"CH"]),
+                        st.lists(st.tuples(_geo_lon, _geo_lat, member), min_size=1, max_size=3))
+    .map(lambda t: [b"GEOADD", t[0], *t[1], *[x for p in t[2] for x in p]]),
+    "geopos": _members(b"GEOPOS"),
+    "geohash": _members(b"GEOHASH"),
+    "geodist": st.tuples(key, member, member, st.lists(_geo_unit, max_size=1))
+    .map(lambda t: [b"GEODIST", t[0], t[1], t[2], *t[3]]),
+    "geosearch": st.tuples(key, _geo_shape, _geo_opts)
+    .map(lambda t: [b"GEOSEARCH", t[0], *t[1], *t[2]]),
+    "geosearchstore": st.tuples(key, key, _geo_shape, _geo_store_opts)
+    .map(lambda t: [b"GEOSEARCHSTORE", t[0], t[1], *t[2], *t[3]]),
+    "georadius": st.tuples(key, _geo_lon, _geo_lat, _geo_len, _geo_unit, _geo_radius_opts)
+    .map(lambda t: [b"GEORADIUS", *t[:5], *t[5]]),
+    "georadiusbymember": st.tuples(key, member, _geo_len, _geo_unit, _geo_radius_opts)
+    .map(lambda t: [b"GEORADIUSBYMEMBER", *t[:4], *t[4]]),
+    "georadius_ro": st.tuples(key, _geo_lon, _geo_lat, _geo_len, _geo_unit, _geo_opts)
+    .map(lambda t: [b"GEORADIUS_RO", *t[:5], *t[5]]),
+})
+
 #: ``--groups`` names -> the commands each draws from (names as in ``COMMANDS``).
 GROUPS: dict[str, list[str]] = {
     "strings": [
@@ -280,6 +327,9 @@ GROUPS: dict[str, list[str]] = {
     # Strings in the HYLL layout: GET compares the bytes; SETRANGE/APPEND corrupt them.
     "hll": ["pfadd", "pfcount", "pfmerge", "pfdebug", "get", "set", "setrange", "append",
             "object|encoding", "del", "rpush"],
+    # Positions are zset scores: ZSCORE/ZRANGE read them (and the STORE results) back.
+    "geo": ["geoadd", "geopos", "geohash", "geodist", "geosearch", "geosearchstore",
+            "georadius", "georadiusbymember", "georadius_ro", "zscore", "zrem", "zadd", "set"],
 }
 
 
