@@ -285,6 +285,9 @@ class ServerState:
     run_id: str = "0" * 40
     #: State of serverCron and the active expire cycle.
     cron: CronState = CronState()
+    #: WATCHed keys (``db->watched_keys`` of every db): ``(db, key) -> client ids`` in WATCH
+    #: order; a key nobody watches is absent (see ``spec.multi``).
+    watched_keys: Map[tuple[int, bytes], tuple[int, ...]] = EMPTY_MAP
     #: The dicts' hash seed, ``dict_can_resize`` and databasesCron's resize/rehash cursors.
     dicts: DictState = DictState()
     #: WATCHed keys (``db->watched_keys`` of every db): ``(db, key) -> client ids`` in WATCH
