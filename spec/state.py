@@ -290,6 +290,3 @@ class ServerState:
     watched_keys: Map[tuple[int, bytes], tuple[int, ...]] = EMPTY_MAP
     #: The dicts' hash seed, ``dict_can_resize`` and databasesCron's resize/rehash cursors.
     dicts: DictState = DictState()
-    #: WATCHed keys (``db->watched_keys`` of every db): ``(db, key) -> client ids`` in WATCH
-    #: order; a key nobody watches is absent (see ``spec.multi``).
-    watched_keys: Map[tuple[int, bytes], tuple[int, ...]] = EMPTY_MAP
