@@ -22,6 +22,8 @@ Names (use them in a case module's ``NONDETERMINISTIC``):
   documents as nondeterministic output, e.g. RANDOMKEY).
 - ``"error-class"``: an error reduced to its code (``-ERR``, ``-WRONGTYPE``); other frames kept.
 - ``"error-any"``: every error frame the same (``-<error>``); other frames kept.
+- ``"htstats"``: DEBUG HTSTATS text without the hash-seed-dependent lines.
+- ``"scan"`` / ``"scan-pairs"``: a SCAN-family reply with its elements (pairs) sorted.
 
 :func:`comparator_for` picks normalisers for one command from the command table's tips
 (``nondeterministic_output`` -> ``shape``, ``nondeterministic_output_order`` -> ``sort``).
@@ -224,7 +226,46 @@ def error_any(frame: bytes) -> bytes:
     return b"-<error>\r\n" if frame[:1] in (b"-", b"!") else frame
 
 
+_HT_SEED_LINES = (b" different slots:", b" max chain length:", b" avg chain length", b"   ")
+
+
+def htstats(frame: bytes) -> bytes:
+    """DEBUG HTSTATS / HTSTATS-KEY text without the lines that depend on the hash seed (slots
+    used, chain lengths and their distribution): headers, table sizes and counts are kept."""
+    f = parse(frame)
+    prefix, text = _text_payload(f)
+    f.payload = prefix + b"\n".join(ln for ln in text.split(b"\n")
+                                     if not ln.startswith(_HT_SEED_LINES))
+    return serialise(f)
+
+
+def _scan_sorted(frame: bytes, width: int) -> bytes:
+    f = parse(frame)
+    ch = f.children
+    if ch is None or len(ch) != 2 or ch[1].children is None:
+        return frame
+    items = ch[1].children
+    groups = [items[i:i + width] for i in range(0, len(items), width)]
+    groups.sort(key=lambda g: b"".join(serialise(x) for x in g))
+    ch[1].children = [x for g in groups for x in g]
+    return serialise(f)
+
+
+def scan(frame: bytes) -> bytes:
+    """A SCAN / SSCAN reply ``[cursor, elements]`` with the elements sorted (their order
+    follows the hash seed)."""
+    return _scan_sorted(frame, 1)
+
+
+def scan_pairs(frame: bytes) -> bytes:
+    """An HSCAN / ZSCAN reply ``[cursor, field, value, ...]`` with the pairs sorted."""
+    return _scan_sorted(frame, 2)
+
+
 NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
+    "htstats": _safe(htstats),
+    "scan": _safe(scan),
+    "scan-pairs": _safe(scan_pairs),
     "sort": _safe(sort),
     "ignore": ignore,
     "client-list": _safe(client_list),

@@ -62,6 +62,18 @@ def parse_cursor(arg: bytes) -> int | Err:
     return (-v) & _M64 if neg else v
 
 
+_LP_INT_LIMIT = float(1 << 62)  # (double)(LLONG_MAX/2), double2ll's safe range
+
+
+def listpack_score(d: float) -> bytes:
+    """A score as a zset listpack stores it (``d2string``, observed on 7.0.15): integer text
+    for an integral value within +-2^62 (so -0 reads "0"), else ``%.17g``. ZSCAN of a listpack
+    returns these entries as they are; a skiplist's scores go through ``%.17Lg`` instead."""
+    if -_LP_INT_LIMIT <= d <= _LP_INT_LIMIT and d == int(d):
+        return b"%d" % int(d)
+    return format_double(d)
+
+
 def value_dict(o: Any, seed: tuple[int, int, int, int]) -> HashTables | None:
     """The dict of a hashtable-encoded set / hash / sorted set (rebuilt from its elements in
     its order), or None for a compact encoding."""
@@ -146,7 +158,7 @@ def scan_generic(s: Step, o: Any, cursor: int, argv: list[bytes], first: int) ->
         else:
             for m, sc in o.items():
                 out.append(m)
-                out.append(format_double(sc))
+                out.append(listpack_score(sc))
     if pat is not None or typename is not None or o is None:
         out = _filter(s, o, out, pairs, pat, typename)
     return [b"%d" % cursor, out]
