@@ -394,7 +394,8 @@ def test_planted_centre_cell_only(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_planted_sorted_backwards(monkeypatch: pytest.MonkeyPatch) -> None:
     """ASC/DESC sorted the wrong way round."""
     orig = geo.sort_by_distance
-    monkeypatch.setattr(geo, "sort_by_distance", lambda found, desc: orig(found, not desc))
+    monkeypatch.setattr(geo, "sort_by_distance",
+                        lambda found, desc, count=0: orig(found, not desc, count))
     _fails_with("sorted_asc")
 
 
