@@ -194,3 +194,100 @@ NONDETERMINISTIC: dict[str, Any] = {
     "client-list-multi-flags": {2: _LIST, 5: _LIST, 7: _LIST, 9: _LIST, 11: _LIST},
     "client-list-dirty-outside-multi": {3: _LIST, 5: _LIST},
 }
+
+# -- which writes touch a watched key (signalModifiedKey), command by command -----------------
+# Each block: the setup runs, connection 1 WATCHes the key, connection 2 runs the command,
+# then EXEC tells whether the key was touched (null array) or not (one PONG).
+_S = ["SET", "k", "10"]
+_L = ["RPUSH", "k", "a", "b", "c"]
+_H = ["HSET", "k", "f", "1", "g", "x"]
+_Z = ["ZADD", "k", "1", "a", "2", "b"]
+_T = ["SADD", "k", "a", "b"]
+_TOUCH: list[tuple[str, list[list[Any]], list[Any]]] = [
+    ("set-same-value", [_S], ["SET", "k", "10"]),
+    ("set-nx-existing", [_S], ["SET", "k", "1", "NX"]),
+    ("set-xx-missing", [], ["SET", "k", "1", "XX"]),
+    ("setnx-existing", [_S], ["SETNX", "k", "1"]),
+    ("getset", [_S], ["GETSET", "k", "1"]),
+    ("getdel-missing", [], ["GETDEL", "k"]),
+    ("getdel", [_S], ["GETDEL", "k"]),
+    ("getex-persist-no-ttl", [_S], ["GETEX", "k", "PERSIST"]),
+    ("getex-px", [_S], ["GETEX", "k", "PX", "100000"]),
+    ("getex-plain", [_S], ["GETEX", "k"]),
+    ("mset", [], ["MSET", "x", "1", "k", "2"]),
+    ("msetnx-fails", [_S], ["MSETNX", "x", "1", "k", "2"]),
+    ("incrbyfloat", [_S], ["INCRBYFLOAT", "k", "1.5"]),
+    ("decr", [_S], ["DECR", "k"]),
+    ("incr-wrong", [["SET", "k", "a"]], ["INCR", "k"]),
+    ("setex", [], ["SETEX", "k", "100", "v"]),
+    ("psetex", [_S], ["PSETEX", "k", "100000", "v"]),
+    ("setrange-nonempty", [_S], ["SETRANGE", "k", "1", "x"]),
+    ("setbit", [_S], ["SETBIT", "k", "0", "1"]),
+    ("del-missing", [], ["DEL", "k"]),
+    ("unlink", [_S], ["UNLINK", "k"]),
+    ("expire-nx-fails", [["SET", "k", "1", "EX", "100"]], ["EXPIRE", "k", "200", "NX"]),
+    ("pexpireat-past", [_S], ["PEXPIREAT", "k", "1"]),
+    ("renamenx-fails", [_S, ["SET", "j", "1"]], ["RENAMENX", "j", "k"]),
+    ("renamenx-src", [_S], ["RENAMENX", "k", "j"]),
+    ("copy-exists-no-replace", [_S, ["SET", "j", "1"]], ["COPY", "j", "k"]),
+    ("copy-replace", [_S, ["SET", "j", "1"]], ["COPY", "j", "k", "REPLACE"]),
+    ("move-fails", [_S, ["SELECT", "1"], ["SET", "k", "1"], ["SELECT", "0"]], ["MOVE", "k", "1"]),
+    ("lpushx-missing", [], ["LPUSHX", "k", "a"]),
+    ("rpushx", [_L], ["RPUSHX", "k", "a"]),
+    ("lrem-no-match", [_L], ["LREM", "k", "0", "zz"]),
+    ("lrem", [_L], ["LREM", "k", "0", "a"]),
+    ("lset", [_L], ["LSET", "k", "0", "z"]),
+    ("lset-out-of-range", [_L], ["LSET", "k", "9", "z"]),
+    ("ltrim-noop", [_L], ["LTRIM", "k", "0", "-1"]),
+    ("ltrim", [_L], ["LTRIM", "k", "0", "0"]),
+    ("linsert", [_L], ["LINSERT", "k", "BEFORE", "a", "z"]),
+    ("linsert-no-pivot", [_L], ["LINSERT", "k", "BEFORE", "zz", "z"]),
+    ("rpoplpush-src", [_L], ["RPOPLPUSH", "k", "j"]),
+    ("lmove-dst", [["RPUSH", "j", "a"]], ["LMOVE", "j", "k", "LEFT", "RIGHT"]),
+    ("lmpop", [_L], ["LMPOP", "1", "k", "LEFT"]),
+    ("rpop-missing", [], ["RPOP", "k"]),
+    ("hset-same-value", [_H], ["HSET", "k", "f", "1"]),
+    ("hsetnx-existing", [_H], ["HSETNX", "k", "f", "2"]),
+    ("hdel-missing-field", [_H], ["HDEL", "k", "zz"]),
+    ("hdel", [_H], ["HDEL", "k", "f"]),
+    ("hincrby", [_H], ["HINCRBY", "k", "f", "1"]),
+    ("hincrbyfloat", [_H], ["HINCRBYFLOAT", "k", "f", "0.5"]),
+    ("hincrby-wrong", [_H], ["HINCRBY", "k", "g", "1"]),
+    ("hmset", [_H], ["HMSET", "k", "f", "1"]),
+    ("sadd-new", [_T], ["SADD", "k", "c"]),
+    ("srem", [_T], ["SREM", "k", "a"]),
+    ("smove-src", [_T], ["SMOVE", "k", "j", "a"]),
+    ("smove-missing-member", [_T], ["SMOVE", "k", "j", "zz"]),
+    ("spop", [_T], ["SPOP", "k", "0"]),
+    ("sinterstore-empty-dst-missing", [], ["SINTERSTORE", "k", "nosuch"]),
+    ("sinterstore-empty-dst-exists", [_T], ["SINTERSTORE", "k", "nosuch"]),
+    ("sunionstore", [["SADD", "j", "z"]], ["SUNIONSTORE", "k", "j"]),
+    ("sdiffstore", [_T, ["SADD", "j", "a"]], ["SDIFFSTORE", "k", "k", "j"]),
+    ("zadd-same-score", [_Z], ["ZADD", "k", "1", "a"]),
+    ("zadd-new-score", [_Z], ["ZADD", "k", "5", "a"]),
+    ("zadd-xx-missing-member", [_Z], ["ZADD", "k", "XX", "5", "zz"]),
+    ("zincrby", [_Z], ["ZINCRBY", "k", "1", "a"]),
+    ("zrem-missing", [_Z], ["ZREM", "k", "zz"]),
+    ("zrem", [_Z], ["ZREM", "k", "a"]),
+    ("zremrangebyscore-none", [_Z], ["ZREMRANGEBYSCORE", "k", "10", "20"]),
+    ("zremrangebyrank", [_Z], ["ZREMRANGEBYRANK", "k", "0", "0"]),
+    ("zremrangebylex-none", [["ZADD", "k", "0", "a"]], ["ZREMRANGEBYLEX", "k", "[x", "[z"]),
+    ("zpopmin", [_Z], ["ZPOPMIN", "k"]),
+    ("zpopmax-zero", [_Z], ["ZPOPMAX", "k", "0"]),
+    ("zmpop", [_Z], ["ZMPOP", "1", "k", "MIN"]),
+    ("zunionstore", [["ZADD", "j", "1", "a"]], ["ZUNIONSTORE", "k", "1", "j"]),
+    ("zinterstore-empty-dst-missing", [], ["ZINTERSTORE", "k", "1", "nosuch"]),
+    ("zdiffstore", [_Z], ["ZDIFFSTORE", "k", "1", "k"]),
+    ("zrangestore-empty", [_Z], ["ZRANGESTORE", "k", "k", "5", "9"]),
+    ("wrongtype-write", [_S], ["LPUSH", "k", "a"]),
+]
+
+# Grouped into a few cases (the per-case set-up dominates the harness's time): each block
+# starts with FLUSHALL, so the blocks are independent.
+_GROUP = 12
+for _i in range(0, len(_TOUCH), _GROUP):
+    _steps: list[list[Any]] = []
+    for _name, _setup, _cmd in _TOUCH[_i:_i + _GROUP]:
+        _steps += [["FLUSHALL"], *_setup, ["WATCH", "k"], ["@2", *_cmd], ["MULTI"], ["PING"],
+                   ["EXEC"]]
+    CASES.append((f"touch-{_TOUCH[_i][0]}-and-next-{_GROUP - 1}", _steps))
