@@ -62,21 +62,30 @@ class Reference:
             self.apply(eff)
 
     def apply(self, eff: Effects) -> None:
-        """Carry out a transition's effects, in the order Redis would."""
+        """Carry out a transition's effects: bytes for woken clients (Pub/Sub messages), then
+        the replies, then closes. (Redis writes the publisher's reply first; between sockets
+        the order is not observable, and writing the messages first means a client that has
+        the reply to PUBLISH can already read what the subscribers got.)"""
         conns = self.conns
+        for cid in eff.wake:
+            conn = conns.get(cid)
+            if conn is not None and not conn.paused:  # a paused socket waits for resume
+                self.state, more = S.client_writable(self.state, cid)
+                if more is not NO_EFFECTS:
+                    self.apply(more)
         for cid, data in eff.output:
             conn = conns.get(cid)
             if conn is not None:
                 conn.transport.write(data)
-        for cid in eff.wake:
-            if cid in conns:
-                self.state, more = S.client_writable(self.state, cid)
-                if more is not NO_EFFECTS:
-                    self.apply(more)
         for cid in eff.close:
             conn = conns.get(cid)
             if conn is not None:
-                conn.transport.close()
+                # A paused transport holds bytes a peer is not reading (a client dropped for
+                # its output-buffer limit): drop them, as Redis frees such a client at once.
+                if conn.paused:
+                    conn.transport.abort()
+                else:
+                    conn.transport.close()
         if eff.clock_set_ms is not None:
             self.clock.set_ms(eff.clock_set_ms)
 
@@ -87,6 +96,10 @@ class Connection(asyncio.Protocol):
     def __init__(self, ref: Reference) -> None:
         self.ref = ref
         self.cid = -1
+        #: The transport's buffer is over its high-water mark (``pause_writing``): replies
+        #: then stay pending in the spec state (``ClientIO.reply``), where output-buffer
+        #: limits see them, instead of piling up in the transport.
+        self.paused = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport: asyncio.Transport = transport  # type: ignore[assignment]
@@ -106,7 +119,8 @@ class Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         ref = self.ref
-        ref.state, eff = S.client_input(ref.state, self.cid, data, ref.clock.now_ms())
+        ref.state, eff = S.client_input(ref.state, self.cid, data, ref.clock.now_ms(),
+                                        0 if self.paused else None)
         ref.schedule_before_sleep()
         if eff is NO_EFFECTS:
             return
@@ -114,6 +128,18 @@ class Connection(asyncio.Protocol):
             self.transport.write(eff.output[0][1])  # the common case: our own replies
         else:
             ref.apply(eff)
+
+    def pause_writing(self) -> None:
+        self.paused = True
+
+    def resume_writing(self) -> None:
+        """The socket drained below the low-water mark: hand it what is pending."""
+        self.paused = False
+        ref = self.ref
+        if self.cid in ref.conns:
+            ref.state, eff = S.client_writable(ref.state, self.cid)
+            if eff is not NO_EFFECTS:
+                ref.apply(eff)
 
     def connection_lost(self, exc: Exception | None) -> None:
         ref = self.ref

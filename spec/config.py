@@ -486,6 +486,19 @@ def notify_flags(s: str) -> str | None:
     return out + "".join(c for c in "KEm" if c in got)
 
 
+class KeyspaceEvents(str):
+    """A ``notify-keyspace-events`` value: the text CONFIG GET prints, remembering the letters
+    given in ``given`` (``A`` with ``n`` prints as ``A`` but still enables ``new`` events;
+    ``spec.pubsub.event_classes`` reads ``given``)."""
+
+    given: str
+
+    def __new__(cls, text: str, given: str) -> KeyspaceEvents:
+        v = super().__new__(cls, text)
+        v.given = given
+        return v
+
+
 def _trim_double(x: float) -> str:
     """``%f`` then ``trimDoubleString``: drop trailing zeros and a trailing point."""
     t = f"{x:f}"
@@ -543,7 +556,7 @@ def _special(name: str, raw: str, current: Map[str, Any]) -> str | tuple[str]:
         flags = notify_flags(raw)
         if flags is None:
             return ("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.",)
-        return flags
+        return KeyspaceEvents(flags, raw)
     if name == "bind":
         if len(args) > 16:
             return ("Too many bind addresses specified.",)

@@ -134,13 +134,23 @@ def process_command(s: Step, argv: list[bytes]) -> Any:
     # Gates still to come, in Redis's order, with the mechanism that brings each:
     #   MULTI-forbidden commands (transactions) · ACL permissions · cluster redirection
     #   (MOVED/ASK, CROSSSLOT) · OOM for deny-oom commands (maxmemory eviction) · MISCONF
-    #   (RDB/AOF) · NOREPLICAS · READONLY replica · RESP2 Pub/Sub context · MASTERDOWN ·
-    #   LOADING · BUSY script · CLIENT PAUSE · MULTI queueing.
+    #   (RDB/AOF) · NOREPLICAS · READONLY replica · (here: RESP2 Pub/Sub context) ·
+    #   MASTERDOWN · LOADING · BUSY script · CLIENT PAUSE · MULTI queueing.
+    # RESP2 Pub/Sub context (CLIENT_PUBSUB): only the (un)subscribe commands, PING, QUIT, RESET.
+    if "pubsub" in s.client.flags and s.client.resp == 2 and cmd.name not in PUBSUB_CONTEXT:
+        return reject(s, cmd, Err(
+            f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING "
+            "/ QUIT / RESET are allowed in this context"))
     # Last: inside MULTI everything but EXEC, DISCARD, MULTI, WATCH, QUIT and RESET is queued.
     if in_multi and cmd.name not in MULTI_RUNS_NOW:
         queue_command(s, cmd, argv)
         return QUEUED
     return call(s, cmd, argv)
+
+
+#: The commands a RESP2 client subscribed to anything may run (``processCommand``).
+PUBSUB_CONTEXT = frozenset(("ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
+                            "psubscribe", "punsubscribe", "quit", "reset"))
 
 
 #: Commands that run at once inside MULTI instead of being queued (``processCommand``).

@@ -33,6 +33,7 @@ runs after a cycle that hit its time limit.
 
 from __future__ import annotations
 
+from .obuf import deliver
 from .state import ServerState, replace
 from .step import NO_EFFECTS, Effects, Step
 
@@ -176,6 +177,10 @@ def active_expire_cycle(state: ServerState, now_ms: int, kind: str = SLOW,
                      current_db=current_db, timelimit_exit=timelimit_exit,
                      last_fast_cycle_us=last_fast)
     new = s.commit()
-    if s.propagate or s.notifications:
-        return new, Effects(propagate=tuple(s.propagate), notifications=tuple(s.notifications))
+    closed: frozenset[int] = frozenset()
+    if s.others_out:  # keyspace events published to subscribers (spec.pubsub)
+        new, closed = deliver(new, s.others_out, now_ms)
+    if s.propagate or s.notifications or s.others_out:
+        return new, Effects(propagate=tuple(s.propagate), notifications=tuple(s.notifications),
+                            wake=frozenset(s.others_out), close=closed)
     return new, NO_EFFECTS

@@ -63,7 +63,8 @@ def _estimate_memory(dbs: Iterable[Any]) -> int:
 
 def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, stats: Any,
               dbs: Any, clients: int, now_ms: int, start_time_ms: int, run_id: str,
-              dirty: int, avg_ttl: tuple[int, ...] = ()) -> str:
+              dirty: int, avg_ttl: tuple[int, ...] = (),
+              pubsub: tuple[int, int, int] = (0, 0, 0)) -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends)."""
     out: list[str] = []
 
@@ -171,7 +172,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("evicted_keys", 0), ("evicted_clients", 0),
             ("total_eviction_exceeded_time", 0), ("current_eviction_exceeded_time", 0),
             ("keyspace_hits", st.keyspace_hits), ("keyspace_misses", st.keyspace_misses),
-            ("pubsub_channels", 0), ("pubsub_patterns", 0), ("pubsubshard_channels", 0),
+            ("pubsub_channels", pubsub[0]), ("pubsub_patterns", pubsub[1]),
+            ("pubsubshard_channels", pubsub[2]),
             ("latest_fork_usec", 0), ("total_forks", 0), ("migrate_cached_sockets", 0),
             ("slave_expires_tracked_keys", 0), ("active_defrag_hits", 0),
             ("active_defrag_misses", 0), ("active_defrag_key_hits", 0),

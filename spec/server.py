@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .clients import REPLY_CHUNK
 from .config import default_config
 from .dict import DictState
 from .dispatch import run_and_encode
+from .hooks import DISCONNECT_HOOKS as _HOOKS
 from .multi import disconnect_hook as _unwatch_on_free
+from .obuf import check_limits, deliver
 from .reply import Err, encode
 from .resp import (
     BIG_TAIL,
@@ -184,6 +187,13 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
         tail = None
     # writeToClient: what the socket takes goes out now; the rest waits in ``reply``.
     pending = io.reply + b"".join(out) if io.reply else b"".join(out)
+    if len(pending) > REPLY_CHUNK and not c.closing:  # past the static buffer: check limits
+        reached, since = check_limits(c, len(pending), now_ms, s.config)
+        if reached:  # closeClientOnOutputBufferLimitReached: drop the reply, close
+            pending = b""
+            c = replace(c, closing=True, obuf_soft_limit_since=0)
+        elif since != c.obuf_soft_limit_since:
+            c = replace(c, obuf_soft_limit_since=since)
     if write_capacity is None or len(pending) <= write_capacity:
         sent, pending = pending, b""
     else:
@@ -202,7 +212,9 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
         s.close.add(client_id)
     new = s.commit()
     if s.others_out:
-        new = _deliver(new, s.others_out)
+        new, closed = deliver(new, s.others_out, now_ms)
+        if closed:
+            s.close |= closed
     output = ((client_id, sent),) if sent else ()
     rare = s.propagate or s.close or s.others_out or s.notifications or s.clock_set_ms is not None
     if not rare:
@@ -215,17 +227,6 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
         tuple(s.notifications),
         s.clock_set_ms,
     )
-
-
-def _deliver(state: ServerState, frames: dict[int, list[bytes]]) -> ServerState:
-    """Append reply bytes produced for other clients to their pending replies (they go out
-    when those clients' sockets are writable: :func:`client_writable`)."""
-    m = state.clients.mutate()
-    for cid, fs in frames.items():
-        c = m.get(cid)
-        if c is not None and not c.closing:
-            m[cid] = replace(c, reply=c.reply + b"".join(fs))
-    return replace(state, clients=m.finish())
 
 
 def _join_tail(head: bytes, chunks: Any, last: bytes) -> bytes:
@@ -268,8 +269,9 @@ def client_wrote(state: ServerState, client_id: int, n: int) -> ServerState:
 #: Clean-up steps of ``freeClient`` that belong to other mechanisms (unwatch keys, leave Pub/Sub
 #: channels, unblock, ...): each ``hook(state, client) -> state`` runs before the client is
 #: forgotten. Registered at import time by the mechanism's module (static, like the command
-#: table), in the order ``freeClient`` does them.
-DISCONNECT_HOOKS: list[Any] = []
+#: table), in the order ``freeClient`` does them. The list lives in ``spec.hooks`` so command
+#: modules can register while this module is still importing.
+DISCONNECT_HOOKS: list[Any] = _HOOKS
 DISCONNECT_HOOKS.append(_unwatch_on_free)  # transactions: unwatchAllKeys
 
 

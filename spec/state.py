@@ -19,7 +19,8 @@ from immutables import Map
 
 from .dict import EMPTY_HT, DictState, HashTables
 
-__all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "EMPTY_MAP", "replace"]
+__all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
+           "EMPTY_MAP", "replace"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
 
@@ -93,6 +94,13 @@ class ClientInfo:
     multi: int = -1
     #: Protocol type of the request being parsed (``reqtype``): 0 none, 1 inline, 2 multibulk.
     reqtype: int = 0
+    #: Pub/Sub (``c->pubsub_channels`` dict, ``c->pubsub_patterns`` list in subscription
+    #: order, ``c->pubsubshard_channels`` dict); see ``spec.pubsub``.
+    pubsub_channels: Map[bytes, None] = EMPTY_MAP
+    pubsub_patterns: tuple[bytes, ...] = ()
+    pubsub_shard_channels: Map[bytes, None] = EMPTY_MAP
+    #: ``c->obuf_soft_limit_reached_time`` in unix seconds, 0 when under the soft limit.
+    obuf_soft_limit_since: int = 0
     #: MULTI queue (``c->mstate.commands``): ``(CommandSpec, argv)`` pairs; see ``spec.multi``.
     mstate: tuple[Any, ...] = ()
     #: ``c->mstate.argv_len_sums`` (CLIENT LIST ``multi-mem``) and ``alloc_count``.
@@ -175,6 +183,10 @@ class Client:
         closing: bool
         multi: int
         reqtype: int
+        pubsub_channels: Map[bytes, None]
+        pubsub_patterns: tuple[bytes, ...]
+        pubsub_shard_channels: Map[bytes, None]
+        obuf_soft_limit_since: int
         mstate: tuple[Any, ...]
         multi_mem: int
         multi_alloc: int
@@ -265,6 +277,17 @@ class CronState:
 
 
 @attrs.frozen(slots=True)
+class PubSubState:
+    """Server-wide Pub/Sub (``server.pubsub_channels``, ``server.pubsub_patterns``,
+    ``server.pubsubshard_channels``): each channel or pattern maps to the ids of its
+    subscribers in subscription order; a name with no subscriber is absent."""
+
+    channels: Map[bytes, tuple[int, ...]] = EMPTY_MAP
+    patterns: Map[bytes, tuple[int, ...]] = EMPTY_MAP
+    shard_channels: Map[bytes, tuple[int, ...]] = EMPTY_MAP
+
+
+@attrs.frozen(slots=True)
 class ServerState:
     """The whole server (Redis's ``redisServer`` as far as the mechanisms built so far need it).
 
@@ -285,6 +308,8 @@ class ServerState:
     run_id: str = "0" * 40
     #: State of serverCron and the active expire cycle.
     cron: CronState = CronState()
+    #: Channels, patterns and shard channels with their subscribers (``spec.pubsub``).
+    pubsub: PubSubState = PubSubState()
     #: WATCHed keys (``db->watched_keys`` of every db): ``(db, key) -> client ids`` in WATCH
     #: order; a key nobody watches is absent (see ``spec.multi``).
     watched_keys: Map[tuple[int, bytes], tuple[int, ...]] = EMPTY_MAP

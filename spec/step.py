@@ -22,6 +22,7 @@ from immutables import Map
 
 from .dict import Dict, HashTables, dict_add, dict_delete, dict_expand_if_needed, dict_rehash
 from .multi import touch_all_watched_keys_in_db, touch_watched_key
+from .pubsub import event_classes, keyspace_event
 from .state import Client, Db, ServerState, replace
 
 __all__ = ["Step", "DbView", "Effects"]
@@ -119,6 +120,8 @@ class DbView:
             v = None
         if v is None:
             self.step.keyspace_misses += 1
+            if self.step.config.get("notify-keyspace-events"):
+                self.step.notify("m", "keymiss", key, self.id)
         else:
             self.step.keyspace_hits += 1
         return v
@@ -132,10 +135,12 @@ class DbView:
     # -- writes -----------------------------------------------------------------------------
 
     def add(self, key: bytes, value: Any) -> None:
-        """``dbAdd``: add a key that does not exist."""
+        """``dbAdd``: add a key that does not exist (a ``new`` keyspace event)."""
         if not self._dirty:
             self._open()
         self.keys[key] = value
+        if self.step.config.get("notify-keyspace-events"):
+            self.step.notify("n", "new", key, self.id)
         self.dict_add(key)
 
     def overwrite(self, key: bytes, value: Any) -> None:
@@ -150,6 +155,8 @@ class DbView:
         """``setKey``: add or overwrite; the TTL is dropped unless ``keep_ttl``."""
         if not self._dirty:
             self._open()
+        if self.step.config.get("notify-keyspace-events") and key not in self.keys:
+            self.step.notify("n", "new", key, self.id)
         if key not in self.keys:
             self.dict_add(key)
         elif self._rh:
@@ -491,9 +498,15 @@ class Step:
             touch_watched_key(self, db, key)
 
     def notify(self, type_: str, event: str, key: bytes, db: int) -> None:
-        """``notifyKeyspaceEvent``: recorded as an effect; delivery comes with Pub/Sub."""
-        if self.config.get("notify-keyspace-events"):
+        """``notifyKeyspaceEvent``: recorded as an effect and, when the configured classes
+        enable it, published now to ``__keyspace@<db>__:<key>`` / ``__keyevent@<db>__:<event>``
+        (``spec.pubsub.keyspace_event``)."""
+        v = self.config.get("notify-keyspace-events")
+        if v:
             self.notifications.append((type_, event, key, db))
+            classes = event_classes(v)
+            if classes is not None:
+                keyspace_event(self, classes, type_, event, key, db)
 
     # -- randomness ---------------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ def load_all() -> dict[str, Callable[..., Any]]:
         keys,
         lists,
         object,
+        pubsub,
         scan,
         server,
         sets,

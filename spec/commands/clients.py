@@ -21,6 +21,7 @@ from ..clients import (
 from ..clients import c_str as _c_str
 from ..errors import SYNTAX
 from ..numbers import string2ll
+from ..pubsub import unsubscribe_other
 from ..reply import OK, Err, Status, Verbatim
 from ..state import Client, replace
 from ..step import Step
@@ -153,7 +154,7 @@ def client_kill(s: Step, argv: list[bytes]) -> Any:
         if cid == me:
             close_me = True
         else:
-            s.set_other_client(replace(c, closing=True, reply=b""))
+            s.set_other_client(unsubscribe_other(s, replace(c, closing=True, reply=b"")))
             s.close.add(cid)
         killed += 1
     if close_me:

@@ -13,6 +13,7 @@ from ..clients import c_str
 from ..errors import DB_INDEX, NOT_INTEGER, SYNTAX, wrong_arity
 from ..multi import discard_transaction
 from ..numbers import string2ll
+from ..pubsub import reset_client
 from ..reply import OK, PONG, Err, Map, Status
 from ..step import Step
 from . import command
@@ -39,6 +40,8 @@ def ping(s: Step, argv: list[bytes]) -> Any:
     """PING [message]: PONG, or the message as a bulk string."""
     if len(argv) > 2:
         return wrong_arity("ping")
+    if "pubsub" in s.client.flags and s.client.resp == 2:  # RESP2 Pub/Sub context
+        return [b"pong", b"" if len(argv) == 1 else argv[1]]
     return PONG if len(argv) == 1 else argv[1]
 
 
@@ -166,6 +169,7 @@ def reset(s: Step, argv: list[bytes]) -> Any:
     Later mechanisms add here: discard MULTI, UNWATCH, tracking off, unsubscribe from all
     channels/patterns/shard channels, CLIENT REPLY back on, READONLY/ASKING off.
     """
+    reset_client(s)  # Pub/Sub: leave every channel, pattern and shard channel
     discard_transaction(s)  # MULTI state, WATCHed keys (``discardTransaction``)
     c = s.client
     if c.db != 0:

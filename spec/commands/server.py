@@ -38,11 +38,13 @@ def info(s: Step, argv: list[bytes]) -> Any:
     dbs = [s.open_db(i) for i in range(s.db_count())] if "keyspace" in sections or all_ \
         or "memory" in sections else []
     stats = _live_stats(s)
+    ps = s.part("pubsub")
     text = info_text(
         sections=sections, all_=all_, everything=everything, config=s.config, stats=stats,
         dbs=dbs, clients=len(s.clients) if s.client.id in s.clients else len(s.clients) + 1,
         now_ms=s.now_ms, start_time_ms=s.base.start_time_ms, run_id=s.base.run_id,
         dirty=s.dirty, avg_ttl=s.cron.avg_ttl,
+        pubsub=(len(ps.channels), len(ps.patterns), len(ps.shard_channels)),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 
