@@ -228,6 +228,42 @@ COMMANDS.update({
     "expiretime": _cmd(b"EXPIRETIME", key),
 })
 
+# -- bitmaps: a few bit offsets (some past the end, some invalid) so writes collide ------------
+
+BIT_OFFSETS = [b"0", b"1", b"7", b"8", b"15", b"23", b"100", b"-1", b"x"]
+bit_offset = st.sampled_from(BIT_OFFSETS)
+BIT_RANGE = [b"0", b"1", b"2", b"-1", b"-2", b"5", b"20", b"x"]
+bit_range = st.sampled_from(BIT_RANGE)
+_BF_TYPES = st.sampled_from([b"u1", b"u4", b"i4", b"u8", b"i8", b"i16", b"u63", b"i64", b"u64",
+                             b"x8"])
+_BF_OFFSETS = st.sampled_from([b"0", b"3", b"8", b"#1", b"#2", b"-1"])
+_BF_VALUES = st.sampled_from([b"0", b"1", b"-1", b"7", b"100", b"-200", b"9223372036854775807",
+                              b"-9223372036854775808", b"x"])
+_BF_OP = st.one_of(
+    st.tuples(st.just(b"GET"), _BF_TYPES, _BF_OFFSETS).map(list),
+    st.tuples(st.sampled_from([b"SET", b"INCRBY"]), _BF_TYPES, _BF_OFFSETS, _BF_VALUES).map(list),
+    st.tuples(st.just(b"OVERFLOW"), st.sampled_from([b"WRAP", b"SAT", b"FAIL", b"x"])).map(list),
+)
+_BF_OPS = st.lists(_BF_OP, max_size=3).map(lambda ops: [x for op in ops for x in op])
+_BIT_UNIT = st.sampled_from([[], [b"BIT"], [b"BYTE"], [b"x"]])
+
+COMMANDS.update({
+    "setbit": _cmd(b"SETBIT", key, bit_offset, st.sampled_from([b"0", b"1", b"2"])),
+    "getbit": _cmd(b"GETBIT", key, bit_offset),
+    "bitcount": st.tuples(key, st.one_of(
+        st.just([]), st.tuples(bit_range, bit_range, _BIT_UNIT).map(lambda t: [t[0], t[1], *t[2]])))
+    .map(lambda t: [b"BITCOUNT", t[0], *t[1]]),
+    "bitpos": st.tuples(key, st.sampled_from([b"0", b"1", b"2"]), st.one_of(
+        st.just([]), st.tuples(bit_range).map(list),
+        st.tuples(bit_range, bit_range, _BIT_UNIT).map(lambda t: [t[0], t[1], *t[2]])))
+    .map(lambda t: [b"BITPOS", t[0], t[1], *t[2]]),
+    "bitop": st.tuples(st.sampled_from([b"AND", b"OR", b"XOR", b"NOT", b"x"]), key,
+                       st.lists(key, min_size=1, max_size=3))
+    .map(lambda t: [b"BITOP", t[0], t[1], *t[2]]),
+    "bitfield": st.tuples(key, _BF_OPS).map(lambda t: [b"BITFIELD", t[0], *t[1]]),
+    "bitfield_ro": st.tuples(key, _BF_OPS).map(lambda t: [b"BITFIELD_RO", t[0], *t[1]]),
+})
+
 # -- HyperLogLog: a small element pool (registers collide) plus big batches (promotion) -------
 
 HLL_ELEMENTS = [b"a", b"b", b"c", b"1", b"2", b"", b"\x00\xff", b"x" * 45]
@@ -327,6 +363,10 @@ GROUPS: dict[str, list[str]] = {
     # Strings in the HYLL layout: GET compares the bytes; SETRANGE/APPEND corrupt them.
     "hll": ["pfadd", "pfcount", "pfmerge", "pfdebug", "get", "set", "setrange", "append",
             "object|encoding", "del", "rpush"],
+    # Strings changed in place: OBJECT ENCODING shows the "raw" rule after each of them.
+    "bitmaps": ["setbit", "getbit", "bitcount", "bitpos", "bitop", "bitfield", "bitfield_ro",
+                "set", "get", "append", "setrange", "incr", "incrbyfloat", "object|encoding",
+                "rpush"],
     # Positions are zset scores: ZSCORE/ZRANGE read them (and the STORE results) back.
     "geo": ["geoadd", "geopos", "geohash", "geodist", "geosearch", "geosearchstore",
             "georadius", "georadiusbymember", "georadius_ro", "zscore", "zrem", "zadd", "set"],
