@@ -119,10 +119,16 @@ def split_args(line: bytes) -> list[bytes] | None:
         out.append(bytes(cur))
 
 
+#: In MONITOR output a script's own commands follow it as ``[db lua]`` lines: replaying the
+#: script call too would run them twice.
+_SCRIPT_CALLS = {b"eval", b"evalsha", b"eval_ro", b"evalsha_ro", b"fcall", b"fcall_ro"}
+
+
 def parse_trace(text: bytes) -> tuple[list[list[bytes]], list[str]]:
     """A trace from redis-cli style lines (one command per line; ``#`` comments) or MONITOR
     lines (``1700000000.123456 [0 127.0.0.1:5555] "HSET" "h" "f" "v"``; a change of the
-    db number becomes a SELECT). Returns the argv list and the problems found (bad lines)."""
+    db number becomes a SELECT; EVAL/FCALL lines are dropped, the ``[0 lua]`` lines after
+    them carry what the script did). Returns the argv list and the problems found (bad lines)."""
     trace: list[list[bytes]] = []
     problems: list[str] = []
     db = 0
@@ -140,7 +146,7 @@ def parse_trace(text: bytes) -> tuple[list[list[bytes]], list[str]]:
         args = split_args(line)
         if args is None:
             problems.append(f"line {lineno}: unbalanced quotes")
-        elif args:
+        elif args and not (m is not None and args[0].lower() in _SCRIPT_CALLS):
             trace.append(args)
     return trace, problems
 

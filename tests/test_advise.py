@@ -30,6 +30,13 @@ def test_parse_monitor_and_cli_lines() -> None:
     assert problems == ["line 6: unbalanced quotes"]
 
 
+def test_monitor_script_calls_replayed_once() -> None:
+    # As redis-cli monitor prints an EVAL (7.0.15): the call, then the script's commands.
+    text = (b'1795797462.964296 [0 127.0.0.1:48398] "eval" "redis.call(\'set\',\'k\',\'v\')" "0"\n'
+            b'1795797462.964357 [0 lua] "set" "k" "v"\n')
+    assert parse_trace(text) == ([[b"set", b"k", b"v"]], [])
+
+
 def test_key_pattern() -> None:
     assert key_pattern(b"user:17:tags") == "user:*:tags"
 
