@@ -38,6 +38,7 @@ def to_json(analysis: Any, recs: list[Any]) -> dict[str, Any]:
             "encoding": ks.encoding, "commands": ks.ops, "max_size": ks.max_n,
             "max_element_bytes": ks.max_elem, "memory_bytes": ks.memory,
             "modelled_steps": round(ks.steps, 1),
+            "modelled_steps_by_command": {n: round(v, 1) for n, v in ks.cmd_steps.items()},
             "conversions": [{"step": c.step, "command": c.command, "from": c.frm, "to": c.to,
                              "size": c.size, "reason": c.reason} for c in ks.conversions],
         })

@@ -194,6 +194,8 @@ class KeyStats:
     contents: Any = None
     created_at: int = 0
     has_ttl: bool = False
+    #: Modelled steps per command name.
+    cmd_steps: dict[str, float] = attrs.Factory(dict)
     #: Steps spent in LINDEX/LSET/LINSERT/LREM/LPOS (lists).
     positional_steps: float = 0.0
 
@@ -379,6 +381,7 @@ def analyse(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
                 ks.middle_ops += 1
             paid = price(name, enc0, n0, elems, pos, avg, fill, win)
             ks.steps += paid
+            ks.cmd_steps[name] = ks.cmd_steps.get(name, 0.0) + paid
             ks.log.append((name, enc0, n0, elems, pos))
             if typ == "list" and name in _POSITIONAL:
                 ks.positional_steps += paid
@@ -464,6 +467,23 @@ def _fmt(rec_mem: tuple[int, int], rec_steps: tuple[float, float]) -> str:
     return f"{mem}, modelled steps x{ratio:.2f} ({s0:,.0f} -> {s1:,.0f})"
 
 
+def _per_command(ks: list[KeyStats], alt: Analysis) -> str:
+    """"; per command: HGET x3.10, HSET x1.20" for the commands whose cost changed."""
+    before: dict[str, float] = {}
+    after: dict[str, float] = {}
+    for k in ks:
+        for name, v in k.cmd_steps.items():
+            before[name] = before.get(name, 0.0) + v
+        a = alt.keys.get(k.key)
+        if a is not None:
+            for name, v in a.cmd_steps.items():
+                after[name] = after.get(name, 0.0) + v
+    parts = [f"{name.upper()} x{after.get(name, 0.0) / b:.2f}"
+             for name, b in sorted(before.items(), key=lambda x: -x[1])
+             if b and abs(after.get(name, 0.0) / b - 1) >= 0.005]
+    return "; per command: " + ", ".join(parts) if parts else ""
+
+
 def _encodings(alt: Analysis, keys: list[KeyStats]) -> str:
     return "/".join(sorted({alt.keys[k.key].encoding for k in keys})) or "unchanged"
 
@@ -530,7 +550,8 @@ def advise(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
         recs.append(Recommendation(
             f"config-{kind}", f"{verb} {what}: {len(moved)} of {len(ks)} {typ} key(s) end "
             f"{_encodings(alt, moved)} instead; over all {typ} keys: "
-            + _fmt((m0, m1), (s0, s1)), _groups(moved or ks), m0, m1, s0, s1, dict(change)))
+            + _fmt((m0, m1), (s0, s1)) + _per_command(ks, alt),
+            _groups(moved or ks), m0, m1, s0, s1, dict(change)))
     recs.extend(_strings_as_hash_buckets(base))
     recs.extend(_hash_as_set(base))
     recs.extend(_list_as_array(base))

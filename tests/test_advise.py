@@ -73,6 +73,8 @@ def test_raise_limit_recommendation_is_priced() -> None:
     assert r.memory_after < r.memory_before * 0.5  # a listpack is far smaller
     assert r.steps_after > r.steps_before * 1.5  # but every HGET scans it
     assert "memory -" in r.text and "steps x" in r.text and r.verdict == "saves memory"
+    # The per-command ratios: each HGET now scans a listpack of ~200 fields.
+    assert "per command: HSET x" in r.text and "HGET x" in r.text
 
 
 def test_lower_limit_recommendation_for_big_listpacks() -> None:
