@@ -526,6 +526,11 @@ def _config_candidates(base: Analysis) -> list[tuple[str, dict[str, int], str]]:
             lower = max(1, max(k.max_n for k in compact) // 4)
             if lower < base.config[ep]:
                 out.append(("lower", {ep: lower}, typ))
+    # Lists read by position: smaller quicklist nodes shorten each lpSeek.
+    if any(k.type == "list" and k.middle_ops for k in base.keys.values()):
+        for fill in (-1, 128):
+            if fill != base.config["list-max-listpack-size"]:
+                out.append(("set", {"list-max-listpack-size": fill}, "list"))
     return out
 
 
@@ -545,12 +550,14 @@ def advise(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
         if (m0, round(s0)) == (m1, round(s1)):
             continue
         what = ", ".join(f"{p} {base.config[p]} -> {v}" for p, v in change.items())
-        verb = "raise" if kind == "raise" else "lower"
         moved = [k for k in ks if k.key in alt.keys and alt.keys[k.key].encoding != k.encoding]
+        if typ == "list":
+            head = f"set {what} (quicklist nodes of that size) for {len(ks)} list key(s): "
+        else:
+            head = (f"{kind} {what}: {len(moved)} of {len(ks)} {typ} key(s) end "
+                    f"{_encodings(alt, moved)} instead; over all {typ} keys: ")
         recs.append(Recommendation(
-            f"config-{kind}", f"{verb} {what}: {len(moved)} of {len(ks)} {typ} key(s) end "
-            f"{_encodings(alt, moved)} instead; over all {typ} keys: "
-            + _fmt((m0, m1), (s0, s1)) + _per_command(ks, alt),
+            f"config-{kind}", head + _fmt((m0, m1), (s0, s1)) + _per_command(ks, alt),
             _groups(moved or ks), m0, m1, s0, s1, dict(change)))
     recs.extend(_strings_as_hash_buckets(base))
     recs.extend(_hash_as_set(base))
