@@ -12,6 +12,7 @@ from typing import Any
 from .commands import load_all
 from .commands.summaries import SUMMARIES
 from .errors import wrong_arity
+from .evict import EVICT_FAIL, perform_evictions
 from .multi import discard_transaction, flag_transaction, queue_command
 from .reply import QUEUED, Err, encode2, encode3
 from .step import Step
@@ -131,6 +132,12 @@ def process_command(s: Step, argv: list[bytes]) -> Any:
     in_multi = s.client.info.multi >= 0
     if in_multi and "no_multi" in cmd.flags:
         return reject(s, cmd, NOT_IN_MULTI)
+    # 3c. maxmemory (``performEvictions``): evict first; refuse a deny-oom command (inside
+    # MULTI: any command but EXEC, DISCARD, QUIT, RESET) when memory could not be freed.
+    if s.config["maxmemory"] and perform_evictions(s) == EVICT_FAIL and (
+            "denyoom" in cmd.flags
+            or (s.client.info.multi >= 0 and cmd.name not in OOM_EXEMPT_IN_MULTI)):
+        return reject(s, cmd, OOM_ERR)
     # Gates still to come, in Redis's order, with the mechanism that brings each:
     #   MULTI-forbidden commands (transactions) · ACL permissions · cluster redirection
     #   (MOVED/ASK, CROSSSLOT) · OOM for deny-oom commands (maxmemory eviction) · MISCONF
@@ -156,6 +163,11 @@ PUBSUB_CONTEXT = frozenset(("ping", "subscribe", "ssubscribe", "unsubscribe", "s
 #: Commands that run at once inside MULTI instead of being queued (``processCommand``).
 MULTI_RUNS_NOW = frozenset(("exec", "discard", "multi", "watch", "quit", "reset"))
 NOT_IN_MULTI = Err("ERR Command not allowed inside a transaction")
+
+
+#: The OOM refusal (``shared.oomerr``) and the commands a client in MULTI may still send.
+OOM_ERR = Err("OOM command not allowed when used memory > 'maxmemory'.")
+OOM_EXEMPT_IN_MULTI = frozenset(("exec", "discard", "quit", "reset"))
 
 
 def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Any:

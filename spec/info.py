@@ -19,7 +19,7 @@ __all__ = ["DEFAULT_SECTIONS", "select_sections", "info_text", "bytes_to_human"]
 DEFAULT_SECTIONS = ("server", "clients", "memory", "persistence", "stats", "replication",
                     "cpu", "module_list", "errorstats", "cluster", "keyspace")
 
-_STARTUP_MEMORY = 876048
+_STARTUP_MEMORY = 876096
 
 
 def select_sections(args: Iterable[bytes]) -> tuple[set[str], bool, bool]:
@@ -51,14 +51,24 @@ def bytes_to_human(n: int) -> str:
     return f"{n}B"
 
 
-def _estimate_memory(dbs: Iterable[Any]) -> int:
-    """A modelled ``used_memory``: startup overhead plus a rough per-key cost."""
-    total = _STARTUP_MEMORY
+def _estimate_memory(dbs: Iterable[Any], clients: int) -> tuple[int, int]:
+    """``used_memory`` and ``used_memory_overhead`` of the memory model (spec.memory): startup
+    bytes, the clients, and each database's incrementally kept ``mem``; the overhead counts
+    the dict entries and buckets of the keys and expires (``getMemoryOverheadData``)."""
+    from .memory import CLIENT_COST, EXPIRE_ENTRY_COST, STARTUP_MEMORY
+
+    used = overhead = STARTUP_MEMORY + CLIENT_COST * clients
     for db in dbs:
-        for k, v in db.keys.items():
-            total += 56 + len(k) + (len(v) if isinstance(v, bytes) else 64)
-        total += 40 * len(db.expires)
-    return total
+        used += db.mem
+        overhead += 32 * len(db.keys) + EXPIRE_ENTRY_COST * len(db.expires)
+    return used, overhead
+
+
+def _client_memory(clients: int) -> int:
+    """``mem_clients_normal`` of the memory model: a fixed cost per connected client."""
+    from .memory import CLIENT_COST
+
+    return CLIENT_COST * clients
 
 
 def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, stats: Any,
@@ -103,14 +113,14 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("tracking_clients", 0), ("clients_in_timeout_table", 0),
         ])
     if want("memory"):
-        used = _estimate_memory(dbs)
+        used, overhead = _estimate_memory(dbs, clients)
         maxmem = config["maxmemory"]
-        dataset = used - _STARTUP_MEMORY
+        dataset = used - overhead
         section("Memory", [
             ("used_memory", used), ("used_memory_human", bytes_to_human(used)),
             ("used_memory_rss", used), ("used_memory_rss_human", bytes_to_human(used)),
             ("used_memory_peak", used), ("used_memory_peak_human", bytes_to_human(used)),
-            ("used_memory_peak_perc", "100.00%"), ("used_memory_overhead", _STARTUP_MEMORY),
+            ("used_memory_peak_perc", "100.00%"), ("used_memory_overhead", overhead),
             ("used_memory_startup", _STARTUP_MEMORY), ("used_memory_dataset", dataset),
             ("used_memory_dataset_perc",
              f"{(100.0 * dataset / (used - _STARTUP_MEMORY) if used > _STARTUP_MEMORY else 0.0):.2f}%"),
@@ -131,7 +141,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("mem_fragmentation_ratio", "1.00"), ("mem_fragmentation_bytes", 0),
             ("mem_not_counted_for_evict", 0), ("mem_replication_backlog", 0),
             ("mem_total_replication_buffers", 0), ("mem_clients_slaves", 0),
-            ("mem_clients_normal", 0), ("mem_cluster_links", 0), ("mem_aof_buffer", 0),
+            ("mem_clients_normal", _client_memory(clients)), ("mem_cluster_links", 0), ("mem_aof_buffer", 0),
             ("mem_allocator", "libc"), ("active_defrag_running", 0),
             ("lazyfree_pending_objects", 0), ("lazyfreed_objects", 0),
         ])
@@ -169,7 +179,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("expired_stale_perc", f"{st.expired_stale_perc * 100:.2f}"),
             ("expired_time_cap_reached_count", st.expired_time_cap_reached_count),
             ("expire_cycle_cpu_milliseconds", st.expire_cycle_time_used_us // 1000),
-            ("evicted_keys", 0), ("evicted_clients", 0),
+            ("evicted_keys", stats.evicted_keys), ("evicted_clients", 0),
             ("total_eviction_exceeded_time", 0), ("current_eviction_exceeded_time", 0),
             ("keyspace_hits", st.keyspace_hits), ("keyspace_misses", st.keyspace_misses),
             ("pubsub_channels", pubsub[0]), ("pubsub_patterns", pubsub[1]),

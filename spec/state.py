@@ -18,6 +18,7 @@ import attrs
 from immutables import Map
 
 from .dict import EMPTY_HT, DictState, HashTables
+from .evict import EvictState
 
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
            "EMPTY_MAP", "replace"]
@@ -69,6 +70,11 @@ class Db:
     #: ``db->expires``; see ``spec.dict``): SCAN cursors, KEYS order, DEBUG HTSTATS.
     ht: HashTables = EMPTY_HT
     expires_ht: HashTables = EMPTY_HT
+    #: Per-key access word (``robj->lru``: LRU clock or LFU ``ldt << 8 | counter``; spec.evict).
+    lru: Map[bytes, int] = EMPTY_MAP
+    #: Modelled bytes of this database's keys, values and TTL entries (spec.memory), kept
+    #: incrementally by the DbView writes; equals ``spec.memory.db_cost(keys, expires)``.
+    mem: int = 0
 
 
 @attrs.frozen(slots=True)
@@ -248,6 +254,8 @@ class Stats:
     expired_time_cap_reached_count: int = 0
     #: ``stat_expire_cycle_time_used`` in modelled microseconds (work units, see spec.expire).
     expire_cycle_time_used_us: int = 0
+    #: ``stat_evictedkeys``: keys deleted by maxmemory eviction (spec.evict).
+    evicted_keys: int = 0
 
 
 @attrs.frozen(slots=True)
@@ -308,6 +316,8 @@ class ServerState:
     run_id: str = "0" * 40
     #: State of serverCron and the active expire cycle.
     cron: CronState = CronState()
+    #: The eviction pool and the random policies' next database (spec.evict).
+    evict: EvictState = EvictState()
     #: Channels, patterns and shard channels with their subscribers (``spec.pubsub``).
     pubsub: PubSubState = PubSubState()
     #: WATCHed keys (``db->watched_keys`` of every db): ``(db, key) -> client ids`` in WATCH

@@ -21,6 +21,8 @@ import attrs
 from immutables import Map
 
 from .dict import Dict, HashTables, dict_add, dict_delete, dict_expand_if_needed, dict_rehash
+from .evict import NOTOUCH, is_lfu, new_lru, touched
+from .memory import EXPIRE_ENTRY_COST, key_cost
 from .multi import touch_all_watched_keys_in_db, touch_watched_key
 from .pubsub import event_classes, keyspace_event
 from .state import Client, Db, ServerState, replace
@@ -55,7 +57,8 @@ NO_EFFECTS = Effects()
 class DbView:
     """A database opened for one transition (``redisDb`` during ``call()``)."""
 
-    __slots__ = ("step", "id", "_db", "keys", "expires", "_dirty", "kd", "ed", "_rh")
+    __slots__ = ("step", "id", "_db", "keys", "expires", "_dirty", "lru", "mem", "_lru_open",
+                 "_tkey", "_tn", "kd", "ed", "_rh")
 
     def __init__(self, step: Step, db: Db) -> None:
         self.step = step
@@ -65,6 +68,14 @@ class DbView:
         self.keys: Any = db.keys
         self.expires: Any = db.expires
         self._dirty = False
+        # Access words (``robj->lru``, spec.evict) and modelled bytes (spec.memory) of the keys.
+        self.lru: Any = db.lru
+        self._lru_open = False
+        self.mem: int = db.mem
+        # The key the running command last looked up (with ``commands_processed`` naming the
+        # command): ``setKey`` looks the key up itself only if the handler did not.
+        self._tkey: bytes | None = None
+        self._tn = -1
         # The two-table dicts of ``keys``/``expires`` (spec.dict), opened on first change, and
         # whether either is rehashing (then finds do a rehash step, as ``dictFind`` does).
         self.kd: Dict | None = None
@@ -109,6 +120,8 @@ class DbView:
         v = self.keys.get(key)
         if v is not None and key in self.expires and self.expire_if_needed(key):
             return None
+        if v is not None:
+            self.touch(key)
         return v
 
     def lookup_read(self, key: bytes) -> Any:
@@ -124,6 +137,7 @@ class DbView:
                 self.step.notify("m", "keymiss", key, self.id)
         else:
             self.step.keyspace_hits += 1
+            self.touch(key)
         return v
 
     lookup_write = lookup
@@ -132,12 +146,55 @@ class DbView:
     def exists(self, key: bytes) -> bool:
         return self.lookup(key) is not None
 
+    def touch(self, key: bytes) -> None:
+        """The access part of ``lookupKey``: refresh the key's LRU clock or bump its LFU
+        counter (``updateLFU``), unless the command looks keys up with ``LOOKUP_NOTOUCH``.
+        The map is written only when the word changes (once a second at most under LRU)."""
+        st = self.step
+        cmd = st.cmd
+        if cmd is not None and cmd.name in NOTOUCH:
+            return
+        self._tkey = key
+        self._tn = st.commands_processed
+        old = self.lru.get(key)
+        if "lfu" in st.config.get("maxmemory-policy", "noeviction"):
+            new = touched(st, old)
+        else:
+            new = (st.now_ms // 1000) & 0xFFFFFF  # LRU_CLOCK()
+        if new != old:
+            self.set_lru(key, new)
+
+    def set_lru(self, key: bytes, word: int) -> None:
+        """Store the access word of ``key`` (``o->lru = ...``)."""
+        if not self._lru_open:
+            self.lru = self.lru.mutate()
+            self._lru_open = True
+        self.lru[key] = word
+
+    def _account(self, key: bytes, old: Any, value: Any) -> None:
+        """Memory and access word of a key stored over ``old`` (None: a new key). A new
+        object gets a fresh word under LRU; under LFU ``dbOverwrite`` keeps the old one."""
+        st = self.step
+        if old is None:
+            self.mem += key_cost(key, value)
+            self.set_lru(key, new_lru(st.config, st.now_ms))
+        else:
+            if not (self._tkey == key and self._tn == st.commands_processed):
+                self.touch(key)  # ``setKey``'s own ``lookupKeyWrite``
+            self._tkey = None
+            self.mem += key_cost(key, value) - key_cost(key, old)
+            if not is_lfu(st.config):  # a new object: this second's clock (touch set it)
+                w = (st.now_ms // 1000) & 0xFFFFFF
+                if self.lru.get(key) != w:
+                    self.set_lru(key, w)
+
     # -- writes -----------------------------------------------------------------------------
 
     def add(self, key: bytes, value: Any) -> None:
         """``dbAdd``: add a key that does not exist (a ``new`` keyspace event)."""
         if not self._dirty:
             self._open()
+        self._account(key, self.keys.get(key), value)
         self.keys[key] = value
         if self.step.config.get("notify-keyspace-events"):
             self.step.notify("n", "new", key, self.id)
@@ -149,6 +206,7 @@ class DbView:
             self._open()
         if self._rh:
             self.dict_find_step(None)
+        self._account(key, self.keys.get(key), value)
         self.keys[key] = value
 
     def set_key(self, key: bytes, value: Any, keep_ttl: bool = False) -> None:
@@ -161,9 +219,11 @@ class DbView:
             self.dict_add(key)
         elif self._rh:
             self.dict_find_step(None)
+        self._account(key, self.keys.get(key), value)
         self.keys[key] = value
         if not keep_ttl and key in self.expires:
             del self.expires[key]
+            self.mem -= EXPIRE_ENTRY_COST
             self.dict_delete_expire(key)
         self.step.signal_modified_key(self.id, key)
 
@@ -173,9 +233,16 @@ class DbView:
             return False
         if not self._dirty:
             self._open()
+        self.mem -= key_cost(key, self.keys[key])
+        if key in self.lru:
+            if not self._lru_open:
+                self.lru = self.lru.mutate()
+                self._lru_open = True
+            del self.lru[key]
         del self.keys[key]
         self.dict_delete(key)
         if key in self.expires:
+            self.mem -= EXPIRE_ENTRY_COST
             del self.expires[key]
             self.dict_delete_expire(key)
         self.step.signal_modified_key(self.id, key)
@@ -188,6 +255,7 @@ class DbView:
         if self._rh:
             self.dict_find_step(None)
         if key not in self.expires:
+            self.mem += EXPIRE_ENTRY_COST
             self.dict_add_expire(key)
         else:
             self.dict_add_or_find_expire()
@@ -199,6 +267,7 @@ class DbView:
             if not self._dirty:
                 self._open()
             del self.expires[key]
+            self.mem -= EXPIRE_ENTRY_COST
             self.dict_delete_expire(key)
             return True
         return False
@@ -224,6 +293,11 @@ class DbView:
         return k, e
 
     def freeze(self) -> Db:
+        if self._lru_open or self.mem != self._db.mem:  # access words / memory (spec.evict)
+            lru = self.lru.finish() if self._lru_open else self._db.lru
+            self._db = replace(self._db, lru=lru, mem=self.mem)
+            self.lru = lru
+            self._lru_open = False
         if not self._dirty:
             return self._db
         # ``replace`` keeps fields other mechanisms add to ``Db``; they update them here too.

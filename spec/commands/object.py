@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..evict import estimate_idle_ms, lfu_decr_and_return
+from ..memory import key_usage
+from ..numbers import string2ll
 from ..reply import Err
 from ..step import Step
 from ..values import encoding_of
@@ -62,8 +65,8 @@ def object_refcount(s: Step, argv: list[bytes]) -> Any:
 
 @command("object|idletime")
 def object_idletime(s: Step, argv: list[bytes]) -> Any:
-    """OBJECT IDLETIME key: seconds since the last access (the LRU clock comes with eviction;
-    until then every key counts as just accessed)."""
+    """OBJECT IDLETIME key: seconds since the last access (``estimateObjectIdleTime`` of the
+    key's LRU clock; the lookup itself does not touch the key, ``LOOKUP_NOTOUCH``)."""
     v = s.db.lookup(argv[2])
     if v is None:
         return None
@@ -73,12 +76,13 @@ def object_idletime(s: Step, argv: list[bytes]) -> Any:
             "when switching between policies at runtime LRU and LFU data will take some time "
             "to adjust."
         )
-    return 0
+    return estimate_idle_ms(s.db.lru.get(argv[2], 0), s.now_ms) // 1000
 
 
 @command("object|freq")
 def object_freq(s: Step, argv: list[bytes]) -> Any:
-    """OBJECT FREQ key: the LFU counter; an error unless an LFU policy is selected."""
+    """OBJECT FREQ key: the LFU counter after decay (``LFUDecrAndReturn``, not stored); an
+    error unless an LFU policy is selected."""
     v = s.db.lookup(argv[2])
     if v is None:
         return None
@@ -88,4 +92,25 @@ def object_freq(s: Step, argv: list[bytes]) -> Any:
             "note that when switching between policies at runtime LRU and LFU data will take "
             "some time to adjust."
         )
-    return 5  # LFU_INIT_VAL until the LFU counter lands with eviction
+    return lfu_decr_and_return(s.db.lru.get(argv[2], 0), s.now_ms,
+                               s.config.get("lfu-decay-time", 1))
+
+
+@command("memory|usage")
+def memory_usage(s: Step, argv: list[bytes]) -> Any:
+    """MEMORY USAGE key [SAMPLES count] (``memoryCommand``, object.c): the modelled bytes of
+    the key (``objectComputeSize`` + key sds + dictEntry; spec.memory). The dict is read
+    directly (``dictFind``): no expiry, no touch. The model always samples 5 elements."""
+    for j in range(3, len(argv), 2):
+        if argv[j].lower() != b"samples" or j + 1 >= len(argv):
+            return SYNTAX_ERR
+        n = string2ll(argv[j + 1])
+        if n is None:
+            return Err("ERR value is not an integer or out of range")
+        if n < 0:
+            return SYNTAX_ERR
+    v = s.db.keys.get(argv[2])
+    return None if v is None else key_usage(argv[2], v)
+
+
+SYNTAX_ERR = Err("ERR syntax error")

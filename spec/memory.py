@@ -1,0 +1,287 @@
+"""A deterministic model of the memory Redis 7.0.15 allocates (``zmalloc_used_memory``).
+
+Redis counts every byte it gets from jemalloc. A pure specification has no allocator, so this
+module *computes* what the allocations would be, from the values alone (docs/mechanisms/
+eviction.md has the calibration table against the real server):
+
+- jemalloc rounds a request up to a size class (:func:`je_size`): 8, 16, then steps of 16 up
+  to 128, then four classes per doubling (160, 192, 224, 256, 320, ...).
+- A string value is a ``robj`` (16 bytes) plus its sds (``sdsReqType`` header + bytes + NUL):
+  "int" encoding needs no sds, "embstr" is one allocation of robj + sds8 header + bytes, "raw"
+  two allocations. Integers 0..9999 shared by Redis (``OBJ_SHARED_INTEGERS``) are counted like
+  other "int" strings (16 bytes): a key's cost must not depend on the config at write time.
+- An aggregate is estimated from its length and the average size of at most
+  ``SAMPLES`` (5) of its elements, as ``objectComputeSize`` does for MEMORY USAGE: listpacks
+  (the entry bytes of the sampled elements, extrapolated, plus the 7-byte header/end), intsets
+  (8-byte header + width per member), quicklists (one node per ~8 KB), hashtables (dict struct,
+  bucket array of the next power of two, one dictEntry + sds per element), skiplists (node of
+  average level 4/3 plus the header node). Sampling the first elements makes the size a pure
+  function of the value, computed in O(1) — so the running total stays exact under the
+  invariant *incremental total = recomputed total* while writes cost O(1).
+- Each key adds its dictEntry (24 bytes, allocated in the 32-byte class) and its sds key, plus
+  8 bytes of bucket array per key (the main dict keeps about one bucket per key); a TTL adds an
+  entry of the expires dict (32 + 8).
+
+``key_usage`` is what MEMORY USAGE replies (``memoryCommand``: objectComputeSize +
+sdsZmallocSize(key) + sizeof(dictEntry)); ``key_cost`` is the same key's share of
+``used_memory``. Everything here is pure and O(1) per call.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from itertools import islice
+from typing import Any
+
+from .numbers import string2ll
+
+__all__ = [
+    "je_size", "sds_alloc", "object_size", "key_usage", "key_cost", "EXPIRE_ENTRY_COST",
+    "STARTUP_MEMORY", "CLIENT_COST", "SIZERS", "db_cost", "SAMPLES",
+]
+
+#: ``used_memory_startup`` of redis-server 7.0.15 started with the default config.
+STARTUP_MEMORY = 876096
+#: Per connected client (``mem_clients_normal`` per idle client on 7.0.15, about 22 KB): the
+#: ``client`` struct and its 16 KB static reply buffer
+#: (``PROTO_REPLY_CHUNK_BYTES``) plus its argv array and query buffer, as jemalloc sizes them.
+CLIENT_COST = 22528
+#: ``sizeof(robj)``.
+ROBJ = 16
+#: ``sizeof(dictEntry)`` as MEMORY USAGE adds it, and as jemalloc allocates it (+bucket slot).
+DICT_ENTRY = 24
+DICT_ENTRY_ALLOC = 32
+BUCKET = 8
+#: What a key costs in ``used_memory`` beyond its MEMORY USAGE: allocation class of the
+#: dictEntry (32 - 24) plus one bucket pointer.
+KEY_EXTRA = DICT_ENTRY_ALLOC - DICT_ENTRY + BUCKET
+#: One entry of the expires dict (the key sds is shared with the main dict).
+EXPIRE_ENTRY_COST = DICT_ENTRY_ALLOC + BUCKET
+#: ``sizeof(dict)``.
+DICT = 56
+#: Elements sampled for an aggregate (MEMORY USAGE's default ``SAMPLES 5``).
+SAMPLES = 5
+#: Bytes per quicklist node before a new node starts (``list-max-listpack-size -2``: 8 KB).
+QUICKLIST_NODE_BYTES = 8192
+
+
+def je_size(n: int) -> int:
+    """``je_nallocx``: the jemalloc size class that a request of ``n`` bytes gets."""
+    if n <= 8:
+        return 8
+    if n <= 128:
+        return (n + 15) & ~15
+    step = 1 << (n - 1).bit_length() - 3  # four classes per doubling
+    return (n + step - 1) // step * step
+
+
+def _sds_hdr(n: int, allow_type5: bool) -> int:
+    """``sdsHdrSize(sdsReqType(n))``: the header size of an sds of ``n`` bytes (type 5 only
+    for keys made by ``sdsnewlen``; values use at least sds8)."""
+    if n < 32 and allow_type5:
+        return 1
+    if n < 256:
+        return 3
+    if n < 65536:
+        return 5
+    if n < 1 << 32:
+        return 9
+    return 17
+
+
+def sds_alloc(n: int, allow_type5: bool = False) -> int:
+    """``sdsZmallocSize``: the allocation holding an sds of ``n`` bytes (header + NUL)."""
+    return je_size(_sds_hdr(n, allow_type5) + n + 1)
+
+
+def _string_size(v: bytes) -> int:
+    """``objectComputeSize`` of a string: int, embstr or raw encoding (the subclasses of
+    ``spec.types.string`` carry their own encoding)."""
+    n = len(v)
+    if type(v) is bytes:
+        enc = "int" if n <= 20 and string2ll(v) is not None else "embstr" if n <= 44 else "raw"
+    else:
+        from .values import encoding_of
+
+        enc = encoding_of(v)
+    if enc == "int":
+        return ROBJ
+    if enc == "embstr":
+        return je_size(ROBJ + 3 + n + 1)
+    return ROBJ + sds_alloc(n)
+
+
+def _lp_entry(e: bytes) -> int:
+    """``lpEncodeBacklen`` + entry header + payload: the bytes one listpack entry takes."""
+    n = len(e)
+    if n <= 20:
+        iv = string2ll(e)
+        if iv is not None:
+            if 0 <= iv <= 127:
+                return 2
+            if -4096 <= iv <= 4095:
+                return 3
+            if -(1 << 15) <= iv < 1 << 15:
+                return 4
+            if -(1 << 23) <= iv < 1 << 23:
+                return 5
+            if -(1 << 31) <= iv < 1 << 31:
+                return 6
+            return 10
+    if n < 64:
+        hdr = 1
+    elif n < 4096:
+        hdr = 2
+    else:
+        hdr = 5
+    body = hdr + n
+    back = 1 if body < 128 else 2 if body < 16384 else 3 if body < 2097152 else 4
+    return body + back
+
+
+def _avg(total: int, sampled: int, n: int) -> int:
+    """Extrapolate ``total`` bytes over ``sampled`` elements to ``n`` elements."""
+    return total * n // sampled if sampled else 0
+
+
+def _slots(n: int) -> int:
+    """Buckets of a dict holding ``n`` entries (``_dictExpandIfNeeded``: 4, then doubling)."""
+    return 4 if n <= 4 else 1 << (n - 1).bit_length()
+
+
+def _listpack(n: int, sample: Iterable[bytes], per: int = 1) -> int:
+    """A listpack of ``n`` elements (``per`` entries each), estimated from the sample."""
+    tot = cnt = 0
+    for e in sample:
+        tot += _lp_entry(e)
+        cnt += 1
+    return je_size(7 + _avg(tot, cnt, n * per))
+
+
+def _list_size(v: Any) -> int:
+    """quicklist: robj + quicklist + one node per ~8 KB of listpack bytes."""
+    n = len(v)
+    items = v.items
+    sample = [items[v.head + i] for i in range(min(SAMPLES, n))]
+    tot = sum(_lp_entry(e) for e in sample)
+    lp = _avg(tot, len(sample), n) + 7
+    nodes = max(1, -(-lp // QUICKLIST_NODE_BYTES))
+    return ROBJ + 40 + nodes * 40 + nodes * je_size(7 + (lp - 7) // nodes)
+
+
+def _hash_size(v: Any) -> int:
+    """listpack (field, value entries) or hashtable (entry + two sds per field)."""
+    n = len(v)
+    sample = list(islice(v.fields.items(), SAMPLES))
+    if v.order is not None:
+        return ROBJ + _listpack(n, (x for kv in sample for x in kv), 2) if sample else ROBJ + 8
+    per = sum(DICT_ENTRY + sds_alloc(len(f), True) + sds_alloc(len(x), True) for f, x in sample)
+    return ROBJ + DICT + BUCKET * _slots(n) + _avg(per, len(sample), n)
+
+
+def _set_size(v: Any) -> int:
+    """intset (8-byte header + width per member) or hashtable (entry + sds per member)."""
+    n = len(v)
+    sample = list(islice(v.index.keys(), SAMPLES))
+    if v.intset:
+        width = 2
+        for m in sample:
+            x = int(m)
+            if not -(1 << 15) <= x < 1 << 15:
+                width = max(width, 4 if -(1 << 31) <= x < 1 << 31 else 8)
+        return ROBJ + je_size(8 + width * n)
+    per = sum(DICT_ENTRY + sds_alloc(len(m), True) for m in sample)
+    return ROBJ + DICT + BUCKET * _slots(n) + _avg(per, len(sample), n)
+
+
+#: Average jemalloc size of a skiplist node of ``24 + 16 * level`` bytes (level p = 1/4).
+_ZSL_NODE = 53
+
+
+def _zset_size(v: Any) -> int:
+    """listpack (member, score entries) or skiplist (dict + nodes + the 32-level header)."""
+    n = len(v)
+    sample = list(islice(v.scores.items(), SAMPLES))
+    if v.listpack:
+        tot = sum(_lp_entry(m) + _lp_entry(_score_text(sc)) for m, sc in sample)
+        return ROBJ + je_size(7 + _avg(tot, len(sample), n))
+    per = sum(sds_alloc(len(m)) + _ZSL_NODE + DICT_ENTRY for m, _ in sample)
+    return ROBJ + 16 + DICT + BUCKET * _slots(n) + 640 + _avg(per, len(sample), n)
+
+
+def _score_text(x: float) -> bytes:
+    """How a score is stored in a zset listpack: an integer when it is one, else %.17g."""
+    if math.isfinite(x) and x == int(x) and abs(x) < 1 << 53:
+        return str(int(x)).encode()
+    return repr(x).encode()
+
+
+#: Python class of a stored value -> ``objectComputeSize`` for it. Types without an entry are
+#: sized by :func:`_fallback`.
+SIZERS: dict[type, Callable[[Any], int]] = {}
+
+
+def _register() -> None:
+    """Fill :data:`SIZERS` from the value classes that exist."""
+    from .types.hash import HashValue
+    from .types.list import ListValue
+    from .types.set import SetValue
+    from .types.zset import ZSet
+
+    SIZERS[ListValue] = _list_size
+    SIZERS[HashValue] = _hash_size
+    SIZERS[SetValue] = _set_size
+    SIZERS[ZSet] = _zset_size
+
+
+def _fallback(v: Any) -> int:
+    """A value of a type not sized yet: a string if it is bytes, else robj + 64 per element."""
+    if isinstance(v, bytes):
+        return _string_size(v)
+    try:
+        return ROBJ + 64 * len(v)
+    except TypeError:
+        return ROBJ + 64
+
+
+def object_size(v: Any) -> int:
+    """``objectComputeSize(o, samples=5)``: bytes held by the value ``v``."""
+    if type(v) is bytes:
+        return _string_size(v)
+    f = SIZERS.get(type(v))
+    if f is None:
+        if not SIZERS:
+            _register()
+            f = SIZERS.get(type(v))
+        if f is None:
+            return _fallback(v)
+    return f(v)
+
+
+def key_usage(key: bytes, v: Any) -> int:
+    """MEMORY USAGE: value + ``sdsZmallocSize(key)`` + ``sizeof(dictEntry)``."""
+    return object_size(v) + sds_alloc(len(key), True) + DICT_ENTRY
+
+
+#: Tables for the hot path: key overhead by key length, non-int string value by length.
+_KEY_FIXED = [sds_alloc(n, True) + DICT_ENTRY + KEY_EXTRA for n in range(256)]
+_STR_NONINT = [je_size(ROBJ + 3 + n + 1) if n <= 44 else ROBJ + sds_alloc(n) for n in range(1024)]
+
+
+def key_cost(key: bytes, v: Any) -> int:
+    """The key's share of ``used_memory``: :func:`key_usage` + :data:`KEY_EXTRA`."""
+    n = len(key)
+    kc = _KEY_FIXED[n] if n < 256 else sds_alloc(n, True) + DICT_ENTRY + KEY_EXTRA
+    if type(v) is bytes:
+        m = len(v)
+        if m <= 20 and string2ll(v) is not None:
+            return kc + ROBJ
+        return kc + (_STR_NONINT[m] if m < 1024 else ROBJ + sds_alloc(m))
+    return kc + object_size(v)
+
+
+def db_cost(keys: Any, expires: Any) -> int:
+    """The recomputed dataset bytes of one database (O(n)); the incremental ``Db.mem``
+    must always equal it."""
+    return sum(key_cost(k, v) for k, v in keys.items()) + EXPIRE_ENTRY_COST * len(expires)
