@@ -369,16 +369,27 @@ def dict_add(d: Dict, key: bytes, can_resize: bool = True) -> None:
         dict_rehash(d, 1)
     dict_expand_if_needed(d, can_resize)
     h = siphash(key, d.seed)
+    d.changed = True
+    # One write per table per command is the common case: a persistent ``set`` then, and a
+    # mutation only once a table is already open (rehash steps open it).
     if d.rehashidx != -1:
         idx = h & ((1 << d.exp1) - 1)
-        t = d.w1()
         d.used1 += 1
+        old = d.t1.get(idx)
+        chain = (key,) if old is None else (key, *old)
+        if d._open1:
+            d.t1[idx] = chain
+        else:
+            d.t1 = d.t1.set(idx, chain)
     else:
         idx = h & ((1 << d.exp0) - 1)
-        t = d.w0()
         d.used0 += 1
-    old = t.get(idx)
-    t[idx] = (key,) if old is None else (key, *old)
+        old = d.t0.get(idx)
+        chain = (key,) if old is None else (key, *old)
+        if d._open0:
+            d.t0[idx] = chain
+        else:
+            d.t0 = d.t0.set(idx, chain)
 
 
 def dict_delete(d: Dict, key: bytes) -> bool:

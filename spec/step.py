@@ -298,10 +298,15 @@ class DbView:
             self._db = replace(self._db, lru=lru, mem=self.mem)
             self.lru = lru
             self._lru_open = False
+        kd, ed = self.kd, self.ed
         if not self._dirty:
+            if (kd is None or not kd.changed) and (ed is None or not ed.changed):
+                return self._db
+            # only a lookup's rehash step changed something (spec.dict)
+            self._db = replace(self._db, ht=self._db.ht if kd is None else kd.freeze(),
+                               expires_ht=self._db.expires_ht if ed is None else ed.freeze())
             return self._db
         # ``replace`` keeps fields other mechanisms add to ``Db``; they update them here too.
-        kd, ed = self.kd, self.ed
         if kd is None and ed is None:
             return replace(self._db, keys=self.keys.finish(), expires=self.expires.finish())
         return replace(self._db, keys=self.keys.finish(), expires=self.expires.finish(),
@@ -314,8 +319,6 @@ class DbView:
         """``db->dict`` opened for change (its working copy)."""
         d = self.kd
         if d is None:
-            if not self._dirty:
-                self._open()
             d = self.kd = Dict(self._db.ht, self.step.base.dicts.seed)
         return d
 
@@ -323,8 +326,6 @@ class DbView:
         """``db->expires`` opened for change (its working copy)."""
         d = self.ed
         if d is None:
-            if not self._dirty:
-                self._open()
             d = self.ed = Dict(self._db.expires_ht, self.step.base.dicts.seed)
         return d
 
