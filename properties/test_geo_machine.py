@@ -339,7 +339,7 @@ class GeoMachine(RuleBasedStateMachine):
 
 
 GeoMachine.TestCase.settings = settings(
-    max_examples=40, stateful_step_count=25, deadline=None,
+    max_examples=30, stateful_step_count=25, deadline=None,
     suppress_health_check=[HealthCheck.too_slow])
 TestGeoMachine = GeoMachine.TestCase
 
