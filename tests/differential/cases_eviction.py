@@ -5,7 +5,8 @@ over the limit, so eviction empties whatever the policy may touch and every deny
 is refused (reads still run); MEMORY USAGE of strings and small aggregates (the model matches
 Redis's figures there); OBJECT FREQ with ``lfu-log-factor 0`` (every access adds one, no draw
 decides) and ``lfu-decay-time 0`` (no decay); OBJECT IDLETIME of a key just touched; the
-CONFIG parameters of the mechanism and their error texts. The harness restores the config.
+CONFIG parameters of the mechanism and their error texts; the OOM rule inside MULTI; the
+``evicted`` keyspace event. The harness restores the config.
 """
 
 from __future__ import annotations
@@ -106,6 +107,15 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
     ("lru: idletime of a fresh key, freq refused",
      [["SET", "f", "v"], ["GET", "f"], ["OBJECT", "IDLETIME", "f"], ["OBJECT", "FREQ", "f"],
       ["OBJECT", "IDLETIME", "nokey"]]),
+    ("oom inside MULTI: queued commands refused, EXEC aborts",
+     [TINY, ["MULTI"], ["GET", "a"], ["SET", "a", "1"], ["EXEC"]]),
+    ("oom inside MULTI: DISCARD still runs",
+     [TINY, ["MULTI"], ["PING"], ["DISCARD"], ["GET", "a"], ["MULTI"], ["EXEC"]]),
+    ("evicted keyspace event and evicted_keys",
+     [["CONFIG", "SET", "notify-keyspace-events", "Ee"], ["SET", "a", "1"],
+      ["@2", "SUBSCRIBE", "__keyevent@0__:evicted"], _policy("allkeys-lru"), TINY,
+      ["GET", "a"], ["@2", "PING"], ["CONFIG", "SET", "maxmemory", "0"],
+      ["EXISTS", "a"]]),
     ("config: maxmemory get and set",
      [["CONFIG", "SET", "maxmemory", "100mb"], ["CONFIG", "GET", "maxmemory"],
       ["CONFIG", "SET", "maxmemory", "0"], ["CONFIG", "GET", "maxmemory"],
