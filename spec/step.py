@@ -300,11 +300,11 @@ class DbView:
             self._lru_open = False
         kd, ed = self.kd, self.ed
         if not self._dirty:
-            if (kd is None or not kd.changed) and (ed is None or not ed.changed):
-                return self._db
-            # only a lookup's rehash step changed something (spec.dict)
-            self._db = replace(self._db, ht=self._db.ht if kd is None else kd.freeze(),
-                               expires_ht=self._db.expires_ht if ed is None else ed.freeze())
+            # only rehash steps (a lookup's, RANDOMKEY's) can have changed something (spec.dict)
+            ht = self._db.ht if kd is None else kd.freeze()
+            eht = self._db.expires_ht if ed is None else ed.freeze()
+            if ht is not self._db.ht or eht is not self._db.expires_ht:
+                self._db = replace(self._db, ht=ht, expires_ht=eht)
             return self._db
         # ``replace`` keeps fields other mechanisms add to ``Db``; they update them here too.
         if kd is None and ed is None:
