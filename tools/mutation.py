@@ -1,0 +1,617 @@
+"""`make mutation`: the mutation score of the invariant suites over ``spec/`` (issue #6).
+
+A mutant is ``spec/`` with one small semantic change (a comparison flipped, ``+`` made ``-``,
+a constant moved by one, ``and`` made ``or``, a ``not`` dropped, a returned value replaced by
+``None``, an ``if`` condition forced to ``True``/``False``, ``True`` made ``False``). A mutant
+is *killed* when the suites mapped to its module fail (or time out: reported apart), and
+*survives* when they still pass. The score is killed / run.
+
+Why a small AST mutator of our own rather than mutmut 3.8 or cosmic-ray 8.7:
+
+- isolation: other engineers edit /work/main all the time, so mutants are applied to private
+  copies of ``git archive HEAD`` (one per worker) reached through a shim package put first on
+  ``PYTHONPATH`` (``redspec.spec`` → the copy, ahead of the venv's editable finder). mutmut 3
+  rewrites the project into its own ``mutants/`` layout with trampolines, which does not fit
+  the ``redspec.*`` package-dir mapping; cosmic-ray needs a session database, a config and its
+  own worker model, and would add a dependency to the shared venv.
+- sampling: a fixed number of mutants per module, seeded, each run against only its module's
+  mapped tests. Here that is a few lines; with either library it is glue around their drivers.
+- what not to mutate: docstrings, annotations, decorators, ``if TYPE_CHECKING`` blocks and
+  every string (error texts are checked letter by letter only by the differential tests,
+  which need a real Redis; mutating them would only measure that the suites do not start
+  servers). Calls to ``Err(...)`` are skipped entirely for the same reason.
+
+Mutation runs use the Hypothesis profile ``mutation`` (derandomized, no database, no
+shrinking: finding the failure is the point) so the same mutant gets the same verdict every
+run, with a quarter of each test's examples (``REDSPEC_MUTATION_EXAMPLES``, at least 5); planted-bug tests (``test_planted_*``, which break the spec on purpose) and tests that
+need a real server (the differential fixtures) are deselected.
+
+Usage: ``python tools/mutation.py [--modules spec/glob.py,...] [--per-module N] [--seed S]
+[--json FILE] [--workers 2] [--list]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import queue
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# -- which tests exercise which module ---------------------------------------------------------
+
+#: Test files per mechanism (names of properties/registry.py MECHANISMS), fast unit tests first
+#: (``pytest -x`` stops at the first failure, so cheap killers should run first).
+MECHANISM_TESTS: dict[str, list[str]] = {
+    "resp": ["tests/test_resp.py", "properties/test_resp.py", "properties/test_reply.py"],
+    "keyspace": ["tests/test_keys.py", "tests/test_strings.py",
+                 "properties/test_keyspace_machine.py", "properties/test_strings_machine.py"],
+    "expire": ["tests/test_expire.py", "properties/test_expire_machine.py"],
+    "clients": ["tests/test_clients.py", "properties/test_clients_machine.py"],
+    "dispatch": ["tests/test_dispatch.py", "properties/test_keyspace_machine.py"],
+    "transactions": ["tests/test_multi.py", "properties/test_multi_machine.py"],
+    "pubsub": ["tests/test_pubsub.py", "properties/test_pubsub_machine.py"],
+    "rehash": ["tests/test_scan.py", "properties/test_dict_machine.py"],
+}
+
+#: Per type: the unit tests and the type's state machine (mechanism "types").
+_TYPE_TESTS: dict[str, list[str]] = {
+    t: [f"tests/test_{t}.py", f"properties/test_{t}_machine.py"]
+    for t in ("lists", "hashes", "sets", "zsets", "geo", "hll", "bitmaps")
+}
+
+#: spec module → (mechanism, test files).
+MODULES: dict[str, tuple[str, list[str]]] = {
+    "spec/resp.py": ("resp", MECHANISM_TESTS["resp"]),
+    "spec/reply.py": ("resp", MECHANISM_TESTS["resp"]),
+    "spec/step.py": ("keyspace", MECHANISM_TESTS["keyspace"]),
+    "spec/glob.py": ("keyspace", ["tests/test_glob.py", "properties/test_keyspace_machine.py"]),
+    "spec/commands/keys.py": ("keyspace", MECHANISM_TESTS["keyspace"]),
+    "spec/commands/strings.py": ("keyspace", ["tests/test_strings.py",
+                                              "properties/test_strings_machine.py"]),
+    "spec/types/string.py": ("keyspace", ["tests/test_strings.py",
+                                          "properties/test_strings_machine.py"]),
+    "spec/expire.py": ("expire", MECHANISM_TESTS["expire"]),
+    "spec/commands/expire.py": ("expire", MECHANISM_TESTS["expire"]),
+    "spec/clients.py": ("clients", MECHANISM_TESTS["clients"]),
+    "spec/commands/clients.py": ("clients", MECHANISM_TESTS["clients"]),
+    "spec/dispatch.py": ("dispatch", MECHANISM_TESTS["dispatch"]),
+    "spec/multi.py": ("transactions", MECHANISM_TESTS["transactions"]),
+    "spec/commands/transactions.py": ("transactions", MECHANISM_TESTS["transactions"]),
+    "spec/pubsub.py": ("pubsub", MECHANISM_TESTS["pubsub"]),
+    "spec/commands/pubsub.py": ("pubsub", MECHANISM_TESTS["pubsub"]),
+    "spec/dict.py": ("rehash", MECHANISM_TESTS["rehash"]),
+    "spec/commands/lists.py": ("types", _TYPE_TESTS["lists"]),
+    "spec/types/list.py": ("types", _TYPE_TESTS["lists"]),
+    "spec/commands/hashes.py": ("types", _TYPE_TESTS["hashes"]),
+    "spec/types/hash.py": ("types", _TYPE_TESTS["hashes"]),
+    "spec/commands/sets.py": ("types", _TYPE_TESTS["sets"]),
+    "spec/types/set.py": ("types", _TYPE_TESTS["sets"]),
+    "spec/commands/zsets.py": ("types", _TYPE_TESTS["zsets"]),
+    "spec/types/zset.py": ("types", _TYPE_TESTS["zsets"]),
+    "spec/commands/geo.py": ("types", _TYPE_TESTS["geo"]),
+    "spec/types/geohash.py": ("types", _TYPE_TESTS["geo"]),
+    "spec/commands/hyperloglog.py": ("types", _TYPE_TESTS["hll"]),
+    "spec/types/hll.py": ("types", _TYPE_TESTS["hll"]),
+    "spec/commands/bitmaps.py": ("types", _TYPE_TESTS["bitmaps"]),
+}
+
+# -- mutants ----------------------------------------------------------------------------------
+
+_CMP_FLIP: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
+    ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
+    ast.In: ast.NotIn, ast.NotIn: ast.In,
+}
+_BIN_SWAP: dict[type[ast.operator], type[ast.operator]] = {
+    ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Add, ast.FloorDiv: ast.Mult,
+    ast.Div: ast.Mult, ast.Mod: ast.FloorDiv, ast.LShift: ast.RShift, ast.RShift: ast.LShift,
+    ast.BitAnd: ast.BitOr, ast.BitOr: ast.BitAnd, ast.BitXor: ast.BitOr, ast.Pow: ast.Mult,
+}
+#: Calls whose arguments are reply texts (checked only by the differential tests).
+_SKIP_CALLS = {"Err", "Status", "invalid_expire", "wrong_arity"}
+
+
+@dataclass
+class Mutant:
+    """One mutation: the module, where, what, and the mutated source text."""
+
+    module: str  # path relative to the tree root, e.g. "spec/glob.py"
+    line: int
+    col: int
+    operator: str  # "cmp", "binop", "const", "boolop", "not", "neg", "return", "cond", "bool"
+    description: str  # e.g. "`a < b` -> `a <= b`"
+    source: str = field(repr=False, default="")
+
+    @property
+    def ident(self) -> str:
+        return f"{self.module}:{self.line}:{self.col}:{self.operator}:{self.description}"
+
+
+def _segment_replace(lines: list[str], node: ast.AST, text: str) -> str:
+    """The module source with ``node``'s exact text replaced by ``text``."""
+    l0, c0 = node.lineno - 1, node.col_offset  # type: ignore[attr-defined]
+    l1, c1 = node.end_lineno - 1, node.end_col_offset  # type: ignore[attr-defined]
+    # col offsets are UTF-8 byte offsets
+    b0, b1 = lines[l0].encode(), lines[l1].encode()
+    head = b0[:c0].decode()
+    tail = b1[c1:].decode()
+    return "".join(lines[:l0]) + head + text + tail + "".join(lines[l1 + 1:])
+
+
+def _short(node: ast.AST, limit: int = 60) -> str:
+    s = ast.unparse(node).replace("\n", " ")
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+class _Sites(ast.NodeVisitor):
+    """Collects (node, operator, replacement node or text, description) in source order."""
+
+    def __init__(self) -> None:
+        self.sites: list[tuple[ast.AST, str, str, str]] = []
+
+    def add(self, node: ast.AST, op: str, new: ast.AST | str, what: str) -> None:
+        text = new if isinstance(new, str) else f"({ast.unparse(new)})"
+        self.sites.append((node, op, text, what))
+
+    # skipped regions -------------------------------------------------------------------
+    def _body(self, body: list[ast.stmt]) -> None:
+        for i, st in enumerate(body):
+            if (i == 0 and isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant)
+                    and isinstance(st.value.value, str)):
+                continue  # docstring
+            self.visit(st)
+
+    def visit_Module(self, node: ast.Module) -> None:
+        self._body(node.body)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for d in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
+            self.visit(d)
+        self._body(node.body)  # decorators, annotations skipped
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self._body(node.body)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.visit(node.value)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if any(isinstance(t, ast.Name) and t.id in ("__all__", "__slots__") for t in node.targets):
+            return
+        self.generic_visit(node)
+
+    def visit_Assert(self, node: ast.Assert) -> None:
+        return  # assertions are checks, not behaviour
+
+    def visit_Call(self, node: ast.Call) -> None:
+        f = node.func
+        name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+        if name in _SKIP_CALLS:
+            return
+        self.generic_visit(node)
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        return  # f-strings are texts
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        return  # exception messages
+
+    # mutation sites --------------------------------------------------------------------
+    def visit_If(self, node: ast.If) -> None:
+        t = node.test
+        if isinstance(t, ast.Name) and t.id == "TYPE_CHECKING":
+            return
+        if not (isinstance(t, ast.Constant)):
+            self.add(t, "cond", "True", f"`if {_short(t)}` -> `if True`")
+            self.add(t, "cond", "False", f"`if {_short(t)}` -> `if False`")
+        self.generic_visit(node)
+
+    def visit_IfExp(self, node: ast.IfExp) -> None:
+        self.add(node.test, "cond", "True", f"`{_short(node.test)}` (in `x if c else y`) -> True")
+        self.add(node.test, "cond", "False", f"`{_short(node.test)}` (in `x if c else y`) -> False")
+        self.generic_visit(node)
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        for i, op in enumerate(node.ops):
+            flip = _CMP_FLIP.get(type(op))
+            if flip is None:
+                continue
+            new = ast.Compare(left=node.left, ops=list(node.ops), comparators=node.comparators)
+            new.ops[i] = flip()
+            self.add(node, "cmp", new, f"`{_short(node)}` -> `{_short(new)}`")
+        self.generic_visit(node)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        swap = _BIN_SWAP.get(type(node.op))
+        if swap is not None and not _is_text(node.left):
+            new = ast.BinOp(left=node.left, op=swap(), right=node.right)
+            self.add(node, "binop", new, f"`{_short(node)}` -> `{_short(new)}`")
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        swap = _BIN_SWAP.get(type(node.op))
+        if swap is not None:
+            new = ast.AugAssign(target=node.target, op=swap(), value=node.value)
+            self.add(node, "binop", ast.unparse(new), f"`{_short(node)}` -> `{_short(new)}`")
+        self.visit(node.value)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        other = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        new = ast.BoolOp(op=other, values=node.values)
+        self.add(node, "boolop", new, f"`{_short(node)}` -> `{_short(new)}`")
+        self.generic_visit(node)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
+        if isinstance(node.op, ast.Not):
+            self.add(node, "not", node.operand, f"`{_short(node)}` -> `{_short(node.operand)}`")
+        elif isinstance(node.op, ast.USub) and not isinstance(node.operand, ast.Constant):
+            self.add(node, "neg", node.operand, f"`{_short(node)}` -> `{_short(node.operand)}`")
+        self.generic_visit(node)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        v = node.value
+        if v is not None and not (isinstance(v, ast.Constant) and v.value is None):
+            self.add(v, "return", "None", f"`return {_short(v)}` -> `return None`")
+        self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        v = node.value
+        if isinstance(v, bool):
+            self.add(node, "bool", repr(not v), f"`{v}` -> `{not v}`")
+        elif isinstance(v, int):
+            self.add(node, "const", repr(v + 1), f"`{v}` -> `{v + 1}`")
+
+
+def _is_text(node: ast.AST) -> bool:
+    return isinstance(node, (ast.JoinedStr,)) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
+
+
+def mutants_of(root: Path, module: str) -> list[Mutant]:
+    """Every mutant of ``module`` (a path under ``root``), in source order; mutants whose
+    text does not compile are dropped."""
+    src = (root / module).read_text()
+    tree = ast.parse(src)
+    lines = src.splitlines(keepends=True)
+    finder = _Sites()
+    finder.visit(tree)
+    out: list[Mutant] = []
+    for node, op, text, what in finder.sites:
+        new = _segment_replace(lines, node, text)
+        if new == src:
+            continue
+        try:
+            compile(new, module, "exec", dont_inherit=True)
+        except SyntaxError:
+            continue
+        out.append(Mutant(module, node.lineno, node.col_offset,  # type: ignore[attr-defined]
+                          op, what, new))
+    return out
+
+
+def sample(mutants: list[Mutant], n: int, seed: int) -> list[Mutant]:
+    """A deterministic sample of ``n`` mutants (all of them if fewer), in source order."""
+    if n <= 0 or len(mutants) <= n:
+        return list(mutants)
+    rng = random.Random(f"{seed}:{mutants[0].module}")
+    picked = sorted(rng.sample(range(len(mutants)), n))
+    return [mutants[i] for i in picked]
+
+
+# -- the private trees ------------------------------------------------------------------------
+
+PLUGIN = '''\
+"""pytest plugin for mutation runs: a repeatable Hypothesis profile; no planted bugs, no
+servers (see tools/mutation.py)."""
+import os
+
+from hypothesis import HealthCheck, Phase, settings
+
+settings.register_profile(
+    "mutation", derandomize=True, database=None, deadline=None, print_blob=False,
+    phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck))
+settings.load_profile("mutation")
+
+_SERVER_FIXTURES = {"redis_server", "redspec_server", "redis_target", "redspec_target",
+                    "private_redis", "server_workdir"}
+
+
+_SCALE = float(os.environ.get("REDSPEC_MUTATION_EXAMPLES", "0.25"))
+
+
+def _fewer(s):
+    return settings(s, max_examples=max(5, int(s.max_examples * _SCALE)))
+
+
+def pytest_collection_modifyitems(config, items):
+    keep = [it for it in items
+            if "planted" not in it.name
+            and not (_SERVER_FIXTURES & set(getattr(it, "fixturenames", ())))]
+    config.hook.pytest_deselected(items=[it for it in items if it not in keep])
+    items[:] = keep
+    seen = set()
+    for it in keep:  # fewer examples: @given tests and state machines' TestCase settings
+        fn = getattr(it, "obj", None)
+        fn = getattr(fn, "__func__", fn)
+        s = getattr(fn, "_hypothesis_internal_use_settings", None)
+        if s is not None and id(fn) not in seen:
+            seen.add(id(fn))
+            fn._hypothesis_internal_use_settings = _fewer(s)
+        cls = getattr(it, "cls", None)
+        if cls is not None and isinstance(getattr(cls, "settings", None), settings) \
+                and id(cls) not in seen:
+            seen.add(id(cls))
+            cls.settings = _fewer(cls.settings)
+'''
+
+
+def make_tree(dest: Path, source: Path = ROOT) -> Path:
+    """A private copy of ``git archive HEAD`` of ``source`` at ``dest`` with a shim package
+    (``dest/_shim/redspec`` → the copy's ``spec``, ``reference``, ``properties``) and the
+    mutation plugin (``dest/_shim/_mutation_plugin.py``)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(source), "archive", "HEAD"], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    shim = dest / "_shim" / "redspec"
+    shim.mkdir(parents=True, exist_ok=True)
+    (shim / "__init__.py").write_text("")
+    for name in ("spec", "reference", "properties"):
+        link = shim / name
+        if not link.exists():
+            link.symlink_to(dest / name)
+    (dest / "_shim" / "_mutation_plugin.py").write_text(PLUGIN)
+    return dest
+
+
+def tree_env(tree: Path) -> dict[str, str]:
+    """The environment of a pytest run in ``tree``: the shim first on the import path."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTEST_ADDOPTS")}
+    env["PYTHONPATH"] = os.pathsep.join([str(tree / "_shim"), str(tree)])
+    env["PYTHONHASHSEED"] = "0"
+    return env
+
+
+# -- running ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    mutant: Mutant
+    status: str  # "killed" | "timeout" | "survived" | "error"
+    seconds: float
+    detail: str = ""
+
+
+def run_tests(tree: Path, tests: list[str], timeout: float,
+              python: str = sys.executable, plugin: bool = True) -> tuple[str, float, str]:
+    """Run ``tests`` in ``tree``: ("passed" | "failed" | "timeout", seconds, output tail)."""
+    cmd = [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+           "--timeout", str(int(timeout) + 60)]
+    if plugin:
+        cmd += ["-p", "_mutation_plugin"]
+    cmd += tests
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=tree, env=tree_env(tree), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return "timeout", time.monotonic() - t0, ""
+    tail = out.decode(errors="replace").strip().splitlines()[-3:]
+    status = "passed" if proc.returncode == 0 else "failed"
+    if proc.returncode == 5:  # nothing collected: not a kill
+        status = "nothing"
+    return status, time.monotonic() - t0, "\n".join(tail)
+
+
+_MTIME_LOCK = threading.Lock()
+_MTIME = [1_000_000_000]
+
+
+def _install(path: Path, text: str, mtime: int) -> None:
+    """Write ``text`` with a given mtime (pyc caches are keyed by mtime and size: a unique
+    mtime per installed text forces a recompile)."""
+    path.write_text(text)
+    os.utime(path, (mtime, mtime))
+
+
+def run_mutant(tree: Path, mutant: Mutant, tests: list[str], timeout: float,
+               python: str = sys.executable, plugin: bool = True) -> Result:
+    """Apply ``mutant`` in ``tree``, run ``tests``, restore the module."""
+    path = tree / mutant.module
+    original = path.read_text()
+    orig_mtime = int(path.stat().st_mtime)
+    with _MTIME_LOCK:
+        _MTIME[0] += 1
+        unique = _MTIME[0]
+    try:
+        _install(path, mutant.source, unique)
+        status, secs, tail = run_tests(tree, tests, timeout, python, plugin)
+    finally:
+        _install(path, original, orig_mtime)
+    verdict = {"failed": "killed", "timeout": "timeout", "passed": "survived"}.get(status, "error")
+    return Result(mutant, verdict, secs, tail if verdict != "survived" else "")
+
+
+def run_all(trees: list[Path], jobs: list[tuple[Mutant, list[str], float]],
+            python: str = sys.executable, progress: bool = False,
+            plugin: bool = True) -> list[Result]:
+    """Run every (mutant, tests, timeout) job, one tree per worker thread."""
+    free: queue.Queue[Path] = queue.Queue()
+    for t in trees:
+        free.put(t)
+    done = [0]
+    lock = threading.Lock()
+
+    def one(job: tuple[Mutant, list[str], float]) -> Result:
+        tree = free.get()
+        try:
+            r = run_mutant(tree, job[0], job[1], job[2], python, plugin)
+        finally:
+            free.put(tree)
+        if progress:
+            with lock:
+                done[0] += 1
+                print(f"[{done[0]}/{len(jobs)}] {r.status:8} {r.seconds:6.1f}s "
+                      f"{r.mutant.module}:{r.mutant.line} {r.mutant.description}", flush=True)
+        return r
+
+    with ThreadPoolExecutor(max_workers=len(trees)) as ex:
+        return list(ex.map(one, jobs))
+
+
+# -- report -----------------------------------------------------------------------------------
+
+
+def summarize(results: Iterable[Result]) -> dict[str, object]:
+    """Counts per mechanism and per module, the score, and the survivors."""
+    def blank() -> dict[str, int]:
+        return {"run": 0, "killed": 0, "timeout": 0, "survived": 0, "error": 0}
+    per_mech: dict[str, dict[str, int]] = {}
+    per_mod: dict[str, dict[str, int]] = {}
+    survivors = []
+    total = blank()
+    for r in results:
+        mech = MODULES.get(r.mutant.module, ("other", []))[0]
+        for d in (per_mech.setdefault(mech, blank()), per_mod.setdefault(r.mutant.module, blank()),
+                  total):
+            d["run"] += 1
+            d[r.status] += 1
+        if r.status == "survived":
+            survivors.append(r.mutant.ident)
+
+    def score(d: dict[str, int]) -> float:
+        n = d["run"] - d["error"]
+        return round(100.0 * (d["killed"] + d["timeout"]) / n, 1) if n else 0.0
+    return {
+        "score": score(total), "total": total,
+        "mechanisms": {k: {**v, "score": score(v)} for k, v in sorted(per_mech.items())},
+        "modules": {k: {**v, "score": score(v)} for k, v in sorted(per_mod.items())},
+        "survivors": survivors,
+    }
+
+
+def markdown(summary: dict[str, object], command: str) -> str:
+    """The docs/verification.md section body for a run."""
+    lines = [f"Mutation score: {summary['score']:.0f}%", "",
+             f"({time.strftime('%Y-%m-%d', time.gmtime())}, `{command}`)", "",
+             "| mechanism | run | killed | timeout | survived | error | score |",
+             "|---|---|---|---|---|---|---|"]
+    for name, d in summary["mechanisms"].items():  # type: ignore[attr-defined]
+        lines.append(f"| {name} | {d['run']} | {d['killed']} | {d['timeout']} | "
+                     f"{d['survived']} | {d['error']} | {d['score']}% |")
+    lines += ["", "Survivors:", ""]
+    lines += [f"- `{s}`" for s in summary["survivors"]]  # type: ignore[attr-defined]
+    return "\n".join(lines)
+
+
+def _test_sets(modules: list[str]) -> dict[tuple[str, ...], list[str]]:
+    sets: dict[tuple[str, ...], list[str]] = {}
+    for m in modules:
+        sets.setdefault(tuple(MODULES[m][1]), []).append(m)
+    return sets
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--modules", default="", help="comma-separated spec modules (default: all "
+                    "mapped ones)")
+    ap.add_argument("--per-module", type=int, default=8, help="mutants sampled per module "
+                    "(0: all)")
+    ap.add_argument("--seed", type=int, default=6)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--json", default="", help="write the results here")
+    ap.add_argument("--timeout-factor", type=float, default=3.0,
+                    help="a mutant's timeout: this times its tests' unmutated time")
+    ap.add_argument("--min-timeout", type=float, default=60.0)
+    ap.add_argument("--list", action="store_true", help="only list the sampled mutants")
+    ap.add_argument("--keep", action="store_true", help="keep the private trees")
+    args = ap.parse_args(argv)
+
+    modules = [m.strip() for m in args.modules.split(",") if m.strip()] or list(MODULES)
+    unknown = [m for m in modules if m not in MODULES]
+    if unknown:
+        ap.error(f"not mapped to tests: {', '.join(unknown)} (see MODULES in tools/mutation.py)")
+    base = Path(tempfile.mkdtemp(prefix="redspec-mutation-"))
+    try:
+        trees = [make_tree(base / f"w{i}") for i in range(max(1, args.workers))]
+        modules = [m for m in modules if (trees[0] / m).exists()]
+        chosen: dict[str, list[Mutant]] = {}
+        for m in modules:
+            every = mutants_of(trees[0], m)
+            chosen[m] = sample(every, args.per_module, args.seed)
+            print(f"{m}: {len(every)} mutants, {len(chosen[m])} sampled", flush=True)
+        if args.list:
+            for ms in chosen.values():
+                for mu in ms:
+                    print(mu.ident)
+            return 0
+        # the unmutated suites must pass; their time sets the mutants' timeout
+        sets = _test_sets(modules)
+        baseline: dict[tuple[str, ...], tuple[str, float, str]] = {}
+        with ThreadPoolExecutor(max_workers=len(trees)) as ex:
+            keys = list(sets)
+            for k, r in zip(keys, ex.map(
+                    lambda kt: run_tests(trees[kt[0] % len(trees)], list(kt[1]), 3600),
+                    enumerate(keys)), strict=True):
+                baseline[k] = r
+                print(f"baseline {r[0]:7} {r[1]:6.1f}s {' '.join(k)}", flush=True)
+        jobs = []
+        skipped = {}
+        for k, mods in sets.items():
+            status, secs, tail = baseline[k]
+            if status != "passed":
+                for m in mods:
+                    skipped[m] = f"unmutated tests {status}: {tail}"
+                continue
+            timeout = max(args.min_timeout, args.timeout_factor * secs)
+            for m in mods:
+                jobs += [(mu, list(k), timeout) for mu in chosen[m]]
+        t0 = time.monotonic()
+        results = run_all(trees, jobs, progress=True)
+        summary = summarize(results)
+        summary["skipped_modules"] = skipped
+        summary["seconds"] = round(time.monotonic() - t0)
+        summary["baseline"] = {" ".join(k): {"status": v[0], "seconds": round(v[1], 1)}
+                               for k, v in baseline.items()}
+        command = "python tools/mutation.py " + " ".join(argv if argv is not None
+                                                         else sys.argv[1:])
+        print()
+        print(markdown(summary, command.strip()))
+        for m, why in skipped.items():
+            print(f"skipped {m}: {why}")
+        if args.json:
+            Path(args.json).write_text(json.dumps(
+                {**summary, "command": command.strip(),
+                 "results": [{**asdict(r.mutant), "source": None, "status": r.status,
+                              "seconds": round(r.seconds, 1), "detail": r.detail}
+                             for r in results]}, indent=1))
+        return 0
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
