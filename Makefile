@@ -9,7 +9,7 @@ PORT   ?= 6379
 JOBS   ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: venv serve test lint docs bench clean
+.PHONY: venv serve test lint docs bench clean mutation
 
 venv: $(STAMP)
 
@@ -34,6 +34,14 @@ docs: venv
 	@set -e; for f in $$(find docs -name '*.d2' | sort); do \
 		echo "d2 $$f"; $(BIN)/d2 "$$f" "$${f%.d2}.svg" >/dev/null; \
 	done
+
+# Mutation score of the invariant suites over spec/ (issue #6; not part of `make test`).
+# Seeded sample of MUTANTS per module, each run against its mechanism's tests only.
+MUTANTS ?= 6
+MUTATION_ARGS ?=
+mutation: venv
+	nice -n 19 $(BIN)/python tools/mutation.py --per-module $(MUTANTS) --workers $(JOBS) \
+		--json docs/mutation.json $(MUTATION_ARGS)
 
 bench: venv
 	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
