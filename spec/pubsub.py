@@ -130,9 +130,9 @@ _CLASSES: dict[str, tuple[frozenset[str], bool, bool] | None] = {}
 
 
 def event_classes(value: Any) -> tuple[frozenset[str], bool, bool] | None:
-    """The parsed ``notify-keyspace-events`` value: (event classes, K, E), or None when no
-    event can be delivered (no class, or neither K nor E). The configured value keeps the
-    letters given (``A`` with ``n`` prints as ``AKE`` but still sends ``new`` events)."""
+    """The parsed ``notify-keyspace-events`` value: (event classes, K, E), or None when it
+    enables no class. The configured value keeps the letters given (``A`` with ``n`` prints
+    as ``AKE`` but still sends ``new`` events)."""
     raw = getattr(value, "given", value)
     if not raw:
         return None
@@ -147,19 +147,20 @@ def event_classes(value: Any) -> tuple[frozenset[str], bool, bool] | None:
             letters.add(ch)
     ks, ke = "K" in letters, "E" in letters
     classes = frozenset(letters - {"K", "E"})
-    res = (classes, ks, ke) if classes and (ks or ke) else None
+    res = (classes, ks, ke) if classes else None
     if len(_CLASSES) > 256:
         _CLASSES.clear()
     _CLASSES[raw] = res
     return res
 
 
-def keyspace_event(s: Step, classes: tuple[frozenset[str], bool, bool], type_: str,
-                   event: str, key: bytes, db: int) -> None:
-    """``notifyKeyspaceEvent``: publish ``__keyspace@<db>__:<key>`` (message: the event) and
-    ``__keyevent@<db>__:<event>`` (message: the key), as the classes enable."""
-    letters, ks, ke = classes
-    if type_ not in letters:
+def keyspace_event(s: Step, classes: tuple[frozenset[str], bool, bool], event: str,
+                   key: bytes, db: int) -> None:
+    """``notifyKeyspaceEvent`` for an event whose class is enabled: publish
+    ``__keyspace@<db>__:<key>`` (message: the event) when K is set and
+    ``__keyevent@<db>__:<event>`` (message: the key) when E is set."""
+    _, ks, ke = classes
+    if not (ks or ke):
         return
     ps: PubSubState = s.part("pubsub")
     if not ps.channels and not ps.patterns:

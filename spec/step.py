@@ -38,7 +38,7 @@ class Effects:
     (``writeToClient``: what the socket accepted). ``propagate``: commands to replicate / append
     to the AOF, as ``(db, argv)`` in execution order (``alsoPropagate``). ``close``: clients the
     server must disconnect once ``output`` is written. ``wake``: other clients that now have
-    reply bytes pending (``clients_pending_write``). ``notifications``: keyspace events ``(type, event, key, db)``. ``clock_set_ms``: the
+    reply bytes pending (``clients_pending_write``). ``notifications``: keyspace events ``(type, event, key, db)`` whose class is enabled. ``clock_set_ms``: the
     virtual clock must now read this unix-ms time (see docs/mechanisms/expire.md).
     """
 
@@ -578,10 +578,10 @@ class Step:
         (``spec.pubsub.keyspace_event``)."""
         v = self.config.get("notify-keyspace-events")
         if v:
-            self.notifications.append((type_, event, key, db))
             classes = event_classes(v)
-            if classes is not None:
-                keyspace_event(self, classes, type_, event, key, db)
+            if classes is not None and type_ in classes[0]:  # the event's class is enabled
+                self.notifications.append((type_, event, key, db))
+                keyspace_event(self, classes, event, key, db)
 
     # -- randomness ---------------------------------------------------------------------------
 
