@@ -102,15 +102,110 @@ def _render(analysis: Any, recs: list[Any], limit: int) -> None:
     console.print(r_t)
 
 
+def pattern_to_json(ev: Any) -> dict[str, Any]:
+    """The machine-readable answer for a pattern (``--json`` with ``--pattern``)."""
+    p = ev.pattern
+    best = ev.best
+    return {
+        "pattern": {
+            "name": p.name, "keys": p.keys, "elements": p.elements,
+            "element_size": p.element_size, "value_size": p.value_size,
+            "integer_ids": p.integer_ids, "id_space": p.id_space, "exact": p.exact,
+            "operations": [{"op": o.op, "rate": o.rate, "n": o.n} for o in p.operations]},
+        "config": ev.config,
+        "recommendation": best.type if best is not None else None,
+        "candidates": [{
+            "type": c.type, "fits": c.fits, "rank": c.rank if c.fits else None,
+            "score": round(c.score, 4) if c.fits else None, "why": c.why or None,
+            "ruled_out_by": ({"op": c.ruled_out_by[0], "reason": c.ruled_out_by[1]}
+                             if c.ruled_out_by else None),
+            "encoding": c.encoding, "detail": c.detail,
+            "memory_bytes_per_key": c.memory_per_key if c.fits else None,
+            "memory_bytes": c.memory if c.fits else None,
+            "steps_per_second": round(c.steps_per_second, 1) if c.fits else None,
+            "operations": [{
+                "op": x.op, "rate": x.rate, "commands": x.commands, "big_o": x.big_o,
+                "steps_per_call": round(x.steps, 1), "steps_per_second": round(x.per_second, 1),
+                "redis_fn": x.redis_fn} for x in c.operations],
+        } for c in ev.candidates],
+    }
+
+
+def load_pattern(path: str) -> Any:
+    """Read and parse a YAML pattern file (``-``: stdin); a ClickException naming the file
+    and the problem when it is not a valid pattern."""
+    import yaml  # pyyaml: the pattern format is YAML (issue #3)
+
+    from redspec.spec.patterns import PatternError, parse_pattern
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text()
+    except OSError as e:
+        raise click.ClickException(f"{path}: {e.strerror or e}") from e
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise click.ClickException(f"{path}: not valid YAML: {e}") from e
+    try:
+        return parse_pattern(data)
+    except PatternError as e:
+        raise click.ClickException(f"{path}: {e}") from e
+
+
+def _render_pattern(ev: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    p = ev.pattern
+    console = Console()
+    ops = ", ".join(f"{o.op} {o.rate:g}/s" + (f" (n={o.n})" if o.n != 1 else "")
+                    for o in p.operations)
+    t = Table(title=f"{p.name}: {p.keys:,} key(s) x {p.elements:,} elements of "
+                    f"{p.element_size} B" + (f" + {p.value_size} B values" if p.value_size else "")
+                    + f"; {ops}")
+    for col in ("rank", "type", "encoding", "memory", "per key", "steps/s", "score", "why"):
+        t.add_column(col, justify="right" if col in ("rank", "memory", "per key", "steps/s",
+                                                     "score") else "left")
+    for c in ev.candidates:
+        enc = c.encoding + (f" ({c.detail})" if c.detail else "")
+        if c.fits:
+            t.add_row(str(c.rank), c.type, enc, f"{c.memory:,} B", f"{c.memory_per_key:,} B",
+                      f"{c.steps_per_second:,.0f}", f"{c.score:.2f}", c.why)
+        else:
+            op, why = c.ruled_out_by
+            t.add_row("-", c.type, "", "", "", "", "", f"does not fit: {op}: {why}")
+    console.print(t)
+    fit = [c for c in ev.candidates if c.fits]
+    if not fit:
+        console.print("No candidate type can do every operation.")
+        return
+    o_t = Table(title="per operation: command, steps per call (complexity)")
+    o_t.add_column("operation")
+    o_t.add_column("rate/s", justify="right")
+    for c in fit:
+        o_t.add_column(f"{c.type} ({c.encoding})")
+    for i, o in enumerate(p.operations):
+        o_t.add_row(o.op, f"{o.rate:g}", *(f"{c.operations[i].commands}\n"
+                                           f"{c.operations[i].steps:,.0f} ({c.operations[i].big_o})"
+                                           for c in fit))
+    console.print(o_t)
+    best = ev.best
+    console.print(f"recommendation: {best.type} ({best.encoding}) -- {best.why}")
+
+
 @click.command()
-@click.argument("trace_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("trace_file", type=click.Path(dir_okay=False, allow_dash=True), required=False)
+@click.option("--pattern", "pattern_file", type=click.Path(dir_okay=False, allow_dash=True),
+              help="An access-pattern description (YAML) instead of a trace; a TRACE_FILE "
+                   "ending in .yaml/.yml is taken as one.")
 @click.option("--config", "overrides", multiple=True, metavar="NAME=VALUE",
               help="A configuration parameter for the replay (repeatable), e.g. "
                    "hash-max-listpack-entries=128.")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False),
               help="Write the machine-readable report here ('-' for stdout).")
 @click.option("--top", default=30, show_default=True, help="Key groups shown in the table.")
-def advise(trace_file: str, overrides: tuple[str, ...], json_file: str | None, top: int) -> None:
+def advise(trace_file: str | None, pattern_file: str | None, overrides: tuple[str, ...],
+           json_file: str | None, top: int) -> None:
     """Replay an access pattern through the spec; show each key's encoding, conversions and
     modelled cost, and price alternative configurations and types.
 
@@ -134,7 +229,28 @@ def advise(trace_file: str, overrides: tuple[str, ...], json_file: str | None, t
       redspec advise trace.txt
       redspec advise trace.txt --config hash-max-listpack-entries=128 --json advice.json
       printf 'RPUSH q a b c\\nLINDEX q 1\\n' | redspec advise -
+
+    With --pattern (or a .yaml file) the input is an access-pattern description
+    instead: keys, elements per key, element/value sizes and abstract operations
+    with rates. Every candidate type (sorted set, list, hash, set, a string key per
+    element, HyperLogLog, bitmap) is checked: which can do every operation, the
+    encoding it would get, the command and steps of each operation, memory, and a
+    ranking. Examples in docs/examples/advise/.
+
+    \b
+      redspec advise docs/examples/advise/leaderboard.yaml
+      redspec advise --pattern feed.yaml --json -
     """
+    if pattern_file is None and trace_file is not None and \
+            trace_file.lower().endswith((".yaml", ".yml")):
+        pattern_file, trace_file = trace_file, None
+    if pattern_file is not None:
+        if trace_file is not None:
+            raise click.UsageError("give a TRACE_FILE or --pattern, not both")
+        _advise_pattern(pattern_file, overrides, json_file)
+        return
+    if trace_file is None:
+        raise click.UsageError("give a TRACE_FILE (or '-') or --pattern FILE")
     from redspec.spec.advise import advise as run_advise
     from redspec.spec.advise import parse_trace
 
@@ -151,3 +267,22 @@ def advise(trace_file: str, overrides: tuple[str, ...], json_file: str | None, t
             return
         Path(json_file).write_text(text + "\n")
     _render(analysis, recs, top)
+
+
+def _advise_pattern(path: str, overrides: tuple[str, ...], json_file: str | None) -> None:
+    """``redspec advise --pattern``: evaluate a pattern, print or write the answer."""
+    import attrs
+
+    from redspec.spec.patterns import evaluate
+
+    p = load_pattern(path)
+    if overrides:
+        p = attrs.evolve(p, config={**p.config, **_parse_overrides(overrides)})
+    ev = evaluate(p)
+    if json_file:
+        text = json.dumps(pattern_to_json(ev), indent=2)
+        if json_file == "-":
+            click.echo(text)
+            return
+        Path(json_file).write_text(text + "\n")
+    _render_pattern(ev)
