@@ -417,6 +417,9 @@ class _Pricer:
         return shown, oc.big_o, steps, oc.redis_fn
 
 
+#: EXPIRE of a whole key: one lookup and an entry in ``db->expires``, whatever the encoding.
+_EXPIRE: _Impl = ("EXPIRE key seconds", "O(1)", cost.CALL_OVERHEAD + 1.0, "expireGenericCommand")
+
 _Rule = Callable[[_Pricer, Operation], "_Impl | str"]
 
 _NO_ORDER = "{t} has no order by score: {all} and a client-side sort, O(n log n)"
@@ -449,7 +452,7 @@ def _zset(pr: _Pricer, o: Operation) -> _Impl | str:
         "pop": pr.cmd("ZPOPMIN key", "zpopmin"),
         "trim": pr.cmd(f"ZREMRANGEBYRANK key 0 -{n + 1}", "zpopmin"),
         "index": pr.cmd("ZRANGE key i i", "zrange"),
-        "expire": pr.cmd("EXPIRE key seconds", "expire"),
+        "expire": _EXPIRE,
     }
     if o.op in ("union", "intersect"):
         name = "ZUNIONSTORE" if o.op == "union" else "ZINTERSTORE"
@@ -479,7 +482,7 @@ def _hash(pr: _Pricer, o: Operation) -> _Impl | str:
         "unique_count": pr.cmd("HLEN key", "hlen"),
         "get_all": pr.cmd("HGETALL key", "hgetall", window=n),
         "increment": pr.cmd("HINCRBY key field delta", "hincrby"),
-        "expire": pr.cmd("EXPIRE key seconds", "expire"),
+        "expire": _EXPIRE,
     }
     return table[o.op]
 
@@ -507,7 +510,7 @@ def _set(pr: _Pricer, o: Operation) -> _Impl | str:
         "count": pr.cmd("SCARD key", "scard"),
         "unique_count": pr.cmd("SCARD key", "scard"),
         "get_all": pr.cmd("SMEMBERS key", "smembers"),
-        "expire": pr.cmd("EXPIRE key seconds", "expire"),
+        "expire": _EXPIRE,
     }
     return table[o.op]
 
@@ -534,7 +537,7 @@ def _list(pr: _Pricer, o: Operation) -> _Impl | str:
         "latest_n": pr.cmd(f"LRANGE key 0 {w - 1}", "lrange", window=w, position=0),
         "trim": pr.cmd(f"LTRIM key 0 {n - 1}", "ltrim", position=n - 1),
         "index": pr.cmd(f"LINDEX key {n // 2}", "lindex", position=n // 2),
-        "expire": pr.cmd("EXPIRE key seconds", "expire"),
+        "expire": _EXPIRE,
     }
     return table[o.op]
 
@@ -579,7 +582,7 @@ def _hyperloglog(pr: _Pricer, o: Operation) -> _Impl | str:
         return (f"PFMERGE dst {o.n} keys", "O(N)", cost.CALL_OVERHEAD + o.n * _HLL_DENSE_WALK,
                 "hllMerge")
     if o.op == "expire":
-        return ("EXPIRE key seconds", "O(1)", cost.CALL_OVERHEAD + 1.0, "expireGenericCommand")
+        return _EXPIRE
     return ("a HyperLogLog stores no elements (only 16384 registers): it can add and count "
             "approximately, nothing else")
 
@@ -612,7 +615,7 @@ def _bitmap(pr: _Pricer, o: Operation) -> _Impl | str:
         return "GET key (the client decodes the bits)", "O(N)", \
             cost.CALL_OVERHEAD + nbytes / cost.CACHE_LINE, "getCommand"
     if o.op == "expire":
-        return "EXPIRE key seconds", "O(1)", cost.CALL_OVERHEAD + 1.0, "expireGenericCommand"
+        return _EXPIRE
     return "a bitmap holds one bit per id: no value, score or order"
 
 

@@ -218,3 +218,14 @@ def test_evaluation_is_frozen() -> None:
     ev = evaluate(_load("queue"))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         ev.candidates[0].memory = 0  # type: ignore[misc]
+
+
+def test_expire_is_constant_on_every_type() -> None:
+    """EXPIRE touches the key, not its elements: one step plus the call on every encoding."""
+    for name in ("session-store", "queue", "feed", "leaderboard"):
+        data = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())
+        data["operations"].append({"op": "expire", "rate": 1})
+        for c in evaluate(parse_pattern(data)).candidates:
+            if c.fits and c.type != "string":
+                for e in [o for o in c.operations if o.op == "expire"]:
+                    assert (e.big_o, e.steps) == ("O(1)", cost.CALL_OVERHEAD + 1), (name, c.type)
