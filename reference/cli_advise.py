@@ -119,7 +119,7 @@ def pattern_to_json(ev: Any) -> dict[str, Any]:
             "score": round(c.score, 4) if c.fits else None, "why": c.why or None,
             "ruled_out_by": ({"op": c.ruled_out_by[0], "reason": c.ruled_out_by[1]}
                              if c.ruled_out_by else None),
-            "encoding": c.encoding, "detail": c.detail,
+            "encoding": c.encoding, "detail": c.detail, "memory_note": c.memory_note or None,
             "memory_bytes_per_key": c.memory_per_key if c.fits else None,
             "memory_bytes": c.memory if c.fits else None,
             "steps_per_second": round(c.steps_per_second, 1) if c.fits else None,
@@ -175,6 +175,9 @@ def _render_pattern(ev: Any) -> None:
             op, why = c.ruled_out_by
             t.add_row("-", c.type, "", "", "", "", "", f"does not fit: {op}: {why}")
     console.print(t)
+    for c in ev.candidates:
+        if c.memory_note:
+            console.print(f"{c.type}: {c.memory_note}")
     fit = [c for c in ev.candidates if c.fits]
     if not fit:
         console.print("No candidate type can do every operation.")
@@ -190,7 +193,7 @@ def _render_pattern(ev: Any) -> None:
                                            for c in fit))
     console.print(o_t)
     best = ev.best
-    console.print(f"recommendation: {best.type} ({best.encoding}) -- {best.why}")
+    console.print(f"recommendation: {best.type} ({best.encoding}) -- {best.why}", soft_wrap=True)
 
 
 @click.command()

@@ -643,6 +643,9 @@ class Candidate:
     score: float = 0.0
     rank: int = 0
     why: str = ""
+    #: How the memory was obtained when not exactly (sampled and scaled, HLL not simulated
+    #: to the end).
+    memory_note: str = ""
 
 
 @attrs.frozen(slots=True)
@@ -686,9 +689,8 @@ def _candidate(p: Pattern, typ: str, cfg: Mapping[str, Any]) -> Candidate:
         shown, big_o, steps, fn = got
         priced.append(OpPrice(o.op, o.rate, shown, big_o, steps, o.rate * steps, fn))
     mem, note = _memory(p, typ, enc, cfg)
-    detail = "; ".join(x for x in (det, note) if x)
-    return Candidate(typ, True, None, enc, detail, mem, mem * p.keys, tuple(priced),
-                     sum(x.per_second for x in priced))
+    return Candidate(typ, True, None, enc, det, mem, mem * p.keys, tuple(priced),
+                     sum(x.per_second for x in priced), memory_note=note)
 
 
 def _ratio(a: float, b: float) -> float:
@@ -697,9 +699,9 @@ def _ratio(a: float, b: float) -> float:
 
 def _cmp(mine: float, other: float, less: str, more: str) -> str:
     """"x3.10 less" / "x1.20 more": how ``mine`` compares with ``other``."""
-    if mine <= other:
-        return f"x{_ratio(other, mine):.2f} {less}"
-    return f"x{_ratio(mine, other):.2f} {more}"
+    r = _ratio(other, mine) if mine <= other else _ratio(mine, other)
+    text = f"x{r:,.0f}" if r >= 100 else f"x{r:.2f}"
+    return f"{text} {less if mine <= other else more}"
 
 
 def _why(c: Candidate, top: Candidate, fit: list[Candidate]) -> str:

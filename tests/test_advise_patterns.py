@@ -184,6 +184,7 @@ def test_cli_json_shape() -> None:
     assert out["pattern"]["operations"][0] == {"op": "push", "rate": 5000.0, "n": 1}
     first = out["candidates"][0]
     assert {"type", "fits", "rank", "score", "why", "ruled_out_by", "encoding", "detail",
+            "memory_note",
             "memory_bytes_per_key", "memory_bytes", "steps_per_second",
             "operations"} <= set(first)
     assert first["operations"][0]["commands"] == "LPUSH key element"
