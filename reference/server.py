@@ -44,6 +44,9 @@ class Reference:
         self.clock = clock or Clock()
         self.conns: dict[int, Connection] = {}
         self._before_sleep_due = False
+        #: The timer for the earliest blocked client's deadline (spec.blocking), and when.
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at: int | None = None
 
     def schedule_before_sleep(self) -> None:
         """Run ``beforeSleep`` once at the end of this event-loop iteration (ae's order: file
@@ -60,6 +63,29 @@ class Reference:
         self.state, eff = before_sleep(self.state, self.clock.now_ms())
         if eff is not NO_EFFECTS:
             self.apply(eff)
+        if self.state.blocking.clients or self._timer is not None:
+            self._arm_block_timer()
+
+    def _arm_block_timer(self) -> None:
+        """Wake up when the earliest blocked client's deadline has passed (wall clock; a
+        virtual clock's REDSPEC CLOCK command is followed by ``beforeSleep`` anyway)."""
+        from redspec.spec.blocking import next_deadline
+
+        d = next_deadline(self.state)
+        if d == self._timer_at and self._timer is not None:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = None
+        self._timer_at = d
+        if d is None or self.clock.virtual:
+            return
+        delay = max(0.0, (d + 1 - self.clock.now_ms()) / 1000.0)
+        self._timer = asyncio.get_running_loop().call_later(delay, self._block_timer_fired)
+
+    def _block_timer_fired(self) -> None:
+        self._timer = None
+        self.before_sleep()
 
     def apply(self, eff: Effects) -> None:
         """Carry out a transition's effects: bytes for woken clients (Pub/Sub messages), then

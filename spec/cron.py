@@ -11,6 +11,7 @@ and applies the effects it returns (propagation, keyspace events).
 
 from __future__ import annotations
 
+from .blocking import handle_blocked_clients_timeout, merge_effects
 from .expire import FAST, SLOW, active_expire_cycle
 from .rehash import databases_cron_dicts
 from .state import ServerState, replace
@@ -46,15 +47,25 @@ def server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
     cron = state.cron
     hz = effective_hz(state)
     state = replace(state, cron=replace(cron, hz=hz, cronloops=cron.cronloops + 1))
+    if state.blocking.clients:  # clientsCronHandleTimeout (clientsCron runs first)
+        state, beff = handle_blocked_clients_timeout(state, now_ms)
+    else:
+        beff = NO_EFFECTS
     if not cron.active_expire_enabled:
-        return databases_cron_dicts(state), NO_EFFECTS
+        return databases_cron_dicts(state), beff
     state, eff = active_expire_cycle(state, now_ms, SLOW)
     # databasesCron, after the expire cycle: resize and incrementally rehash the dicts.
-    return databases_cron_dicts(state), eff
+    return databases_cron_dicts(state), merge_effects(beff, eff)
 
 
 def before_sleep(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
-    """``beforeSleep``'s expiry part: the fast active expire cycle, when active expiry is on."""
+    """``beforeSleep``: blocked clients past their deadline time out
+    (``handleBlockedClientsTimeout``, spec.blocking), then the fast active expire cycle, when
+    active expiry is on."""
+    beff = NO_EFFECTS
+    if state.blocking.clients or state.blocking.unblocked:
+        state, beff = handle_blocked_clients_timeout(state, now_ms)
     if not state.cron.active_expire_enabled:
-        return state, NO_EFFECTS
-    return active_expire_cycle(state, now_ms, FAST)
+        return state, beff
+    state, eff = active_expire_cycle(state, now_ms, FAST)
+    return state, merge_effects(beff, eff)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .blocking import handle_clients_blocked_on_keys
 from .commands import load_all
 from .commands.summaries import SUMMARIES
 from .errors import wrong_arity
@@ -152,7 +153,11 @@ def process_command(s: Step, argv: list[bytes]) -> Any:
     if in_multi and cmd.name not in MULTI_RUNS_NOW:
         queue_command(s, cmd, argv)
         return QUEUED
-    return call(s, cmd, argv)
+    reply = call(s, cmd, argv)
+    parts = s.parts
+    if parts is not None and "blocking" in parts and parts["blocking"].ready:
+        handle_clients_blocked_on_keys(s)  # keys the command made ready serve their waiters
+    return reply
 
 
 #: The commands a RESP2 client subscribed to anything may run (``processCommand``).

@@ -74,7 +74,8 @@ def _client_memory(clients: int) -> int:
 def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, stats: Any,
               dbs: Any, clients: int, now_ms: int, start_time_ms: int, run_id: str,
               dirty: int, avg_ttl: tuple[int, ...] = (),
-              pubsub: tuple[int, int, int] = (0, 0, 0)) -> str:
+              pubsub: tuple[int, int, int] = (0, 0, 0),
+              blocked: tuple[int, int] = (0, 0)) -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends)."""
     out: list[str] = []
 
@@ -109,8 +110,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
         section("Clients", [
             ("connected_clients", clients), ("cluster_connections", 0),
             ("maxclients", config["maxclients"]), ("client_recent_max_input_buffer", 0),
-            ("client_recent_max_output_buffer", 0), ("blocked_clients", 0),
-            ("tracking_clients", 0), ("clients_in_timeout_table", 0),
+            ("client_recent_max_output_buffer", 0), ("blocked_clients", blocked[0]),
+            ("tracking_clients", 0), ("clients_in_timeout_table", blocked[1]),
         ])
     if want("memory"):
         used, overhead = _estimate_memory(dbs, clients)

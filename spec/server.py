@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .blocking import merge_effects, process_unblocked_clients
 from .clients import REPLY_CHUNK
 from .config import default_config
 from .dict import DictState
@@ -117,6 +118,8 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
     c = state.clients.get(client_id)
     if c is None or c.closing:
         return state, NO_EFFECTS
+    if c.info.bpop is not None:  # CLIENT_BLOCKED: input accumulates (spec.blocking)
+        return _accumulate(state, c, data, now_ms), NO_EFFECTS
     tail = c.querybuf_tail
     if tail is not None:
         need, watch, size, chunks = tail
@@ -172,6 +175,8 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
         if s.client.closing:  # QUIT, CLIENT KILL of itself, ...: stop reading
             pos = len(buf)
             break
+        if s.client.info.bpop is not None:  # blocked: the rest waits in the query buffer
+            break
         if s.client.authenticated != limits.authenticated:
             limits = _limits(limits.max_bulk_len, s.client.authenticated,
                              limits.query_buffer_limit)
@@ -219,7 +224,7 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
     rare = s.propagate or s.close or s.others_out or s.notifications or s.clock_set_ms is not None
     if not rare:
         return new, (Effects(output) if output else NO_EFFECTS)
-    return new, Effects(
+    eff = Effects(
         output,
         tuple(s.propagate),
         frozenset(s.close),
@@ -227,6 +232,22 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
         tuple(s.notifications),
         s.clock_set_ms,
     )
+    if new.blocking.unblocked:  # processUnblockedClients: served clients resume their input
+        new, more = process_unblocked_clients(new, now_ms)
+        eff = merge_effects(eff, more)
+    return new, eff
+
+
+def _accumulate(state: ServerState, c: Client, data: bytes, now_ms: int) -> ServerState:
+    """Input for a blocked client: appended to its query buffer, not processed."""
+    buf = c.querybuf
+    tail = c.querybuf_tail
+    if tail is not None:
+        buf = _join_tail(buf, tail[3], b"")
+    buf += data
+    c = replace(c, querybuf=buf, querybuf_tail=None, last_interaction_ms=now_ms,
+                querybuf_peak=max(c.querybuf_peak, len(buf)))
+    return replace(state, clients=state.clients.set(c.id, c))
 
 
 def _join_tail(head: bytes, chunks: Any, last: bytes) -> bytes:

@@ -21,7 +21,7 @@ from .dict import EMPTY_HT, DictState, HashTables
 from .evict import EvictState
 
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
-           "EMPTY_MAP", "replace"]
+           "Blocked", "BlockingState", "EMPTY_MAP", "replace"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
 
@@ -78,6 +78,39 @@ class Db:
 
 
 @attrs.frozen(slots=True)
+class Blocked:
+    """A client's blocking state (Redis's ``c->bpop`` with ``c->btype``): the command that
+    blocked (``blpop``, ``blmove``, ``bzmpop``, ...), its keys in argument order, the database,
+    the deadline in unix ms (0: forever), what it pops (``kind`` 0 list / 1 zset; ``wherefrom``
+    head 0 / tail 1, or min 0 / max 1), BLMOVE's ``target`` and ``whereto``, and BLMPOP/BZMPOP's
+    ``count``."""
+
+    cmd: str
+    keys: tuple[bytes, ...]
+    db: int
+    timeout_ms: int = 0
+    kind: int = 0
+    wherefrom: int = 0
+    whereto: int = 0
+    target: bytes | None = None
+    count: int = 1
+
+
+@attrs.frozen(slots=True)
+class BlockingState:
+    """Server-wide blocking (``db->blocking_keys``, ``server.ready_keys``, the timeout table,
+    ``server.unblocked_clients``): ``keys`` maps ``(db, key)`` to the ids of the clients blocked
+    on it in blocking order (absent when none); ``clients`` maps each blocked client to its
+    deadline (0: none); ``ready`` holds keys signalled ready since the last serving pass, in
+    signal order; ``unblocked`` the clients unblocked whose query buffer is still to process."""
+
+    keys: Map[tuple[int, bytes], tuple[int, ...]] = EMPTY_MAP
+    clients: Map[int, int] = EMPTY_MAP
+    ready: tuple[tuple[int, bytes], ...] = ()
+    unblocked: tuple[int, ...] = ()
+
+
+@attrs.frozen(slots=True)
 class ClientInfo:
     """The parts of a client that change rarely: identity, connection, selected db, protocol,
     flags (set by SELECT, HELLO, CLIENT SETNAME, AUTH, CLIENT KILL, ...)."""
@@ -114,6 +147,9 @@ class ClientInfo:
     multi_alloc: int = 0
     #: WATCHed keys (``c->watched_keys``) in WATCH order: ``(db, key, expired when watched)``.
     watched: tuple[tuple[int, bytes, bool], ...] = ()
+    #: What a client blocked in BLPOP & co. waits for (``c->bpop``), None when not blocked
+    #: (see ``spec.blocking``).
+    bpop: Blocked | None = None
 
 
 @attrs.frozen(slots=True)
@@ -197,6 +233,7 @@ class Client:
         multi_mem: int
         multi_alloc: int
         watched: tuple[tuple[int, bytes, bool], ...]
+        bpop: Blocked | None
         querybuf: bytes
         querybuf_tail: tuple[int, tuple[bytes, ...], int, Any] | None
         querybuf_peak: int
@@ -320,6 +357,8 @@ class ServerState:
     evict: EvictState = EvictState()
     #: Channels, patterns and shard channels with their subscribers (``spec.pubsub``).
     pubsub: PubSubState = PubSubState()
+    #: Clients blocked on keys, keys ready to serve, clients to resume (``spec.blocking``).
+    blocking: BlockingState = BlockingState()
     #: WATCHed keys (``db->watched_keys`` of every db): ``(db, key) -> client ids`` in WATCH
     #: order; a key nobody watches is absent (see ``spec.multi``).
     watched_keys: Map[tuple[int, bytes], tuple[int, ...]] = EMPTY_MAP

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 from immutables import Map
 
+from .blocking import scan_db_for_ready_keys, signal_key_as_ready
 from .dict import Dict, HashTables, dict_add, dict_delete, dict_expand_if_needed, dict_rehash
 from .evict import NOTOUCH, is_lfu, new_lru, touched
 from .memory import EXPIRE_ENTRY_COST, key_cost
@@ -199,6 +200,7 @@ class DbView:
         if self.step.config.get("notify-keyspace-events"):
             self.step.notify("n", "new", key, self.id)
         self.dict_add(key)
+        signal_key_as_ready(self.step, self.id, key)  # spec.blocking
 
     def overwrite(self, key: bytes, value: Any) -> None:
         """``dbOverwrite``: replace the value of an existing key, keeping its TTL."""
@@ -217,6 +219,7 @@ class DbView:
             self.step.notify("n", "new", key, self.id)
         if key not in self.keys:
             self.dict_add(key)
+            signal_key_as_ready(self.step, self.id, key)  # spec.blocking
         elif self._rh:
             self.dict_find_step(None)
         self._account(key, self.keys.get(key), value)
@@ -501,6 +504,8 @@ class Step:
         if self.db.id in (a, b):
             self.db = self._views[self.db.id]
         self.dbs_swapped = True
+        scan_db_for_ready_keys(self, a)  # spec.blocking: waiters on keys the swap brought
+        scan_db_for_ready_keys(self, b)
 
     def replace_db(self, i: int, db: Db) -> None:
         """Install a whole database (FLUSHDB, FLUSHALL); watchers of keys the old one held

@@ -40,6 +40,7 @@ def load_all() -> dict[str, Callable[..., Any]]:
     """Import every command module (each registers its handlers) and return the registry."""
     from . import (  # noqa: F401
         bitmaps,
+        blocking,
         clients,
         connection,
         expire,

@@ -45,8 +45,15 @@ def info(s: Step, argv: list[bytes]) -> Any:
         now_ms=s.now_ms, start_time_ms=s.base.start_time_ms, run_id=s.base.run_id,
         dirty=s.dirty, avg_ttl=s.cron.avg_ttl,
         pubsub=(len(ps.channels), len(ps.patterns), len(ps.shard_channels)),
+        blocked=_blocked_counts(s),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
+
+
+def _blocked_counts(s: Step) -> tuple[int, int]:
+    """INFO's ``blocked_clients`` and ``clients_in_timeout_table`` (spec.blocking)."""
+    bc = s.part("blocking").clients
+    return len(bc), sum(1 for d in bc.values() if d)
 
 
 def _live_stats(s: Step) -> Stats:

@@ -17,7 +17,11 @@ What a replay records, per connection, is every frame received, in order, each a
 the step that was last sent when it was read, plus the reply to a final ``PING`` sentinel (shows
 the connection's end state) and ``<closed>`` when the server closed the connection. Steps that
 produce no reply (CLIENT REPLY OFF, a blocked command) are detected by a quiet timeout
-(``REDSPEC_DIFF_SILENT`` seconds, default 2.0).
+(``REDSPEC_DIFF_SILENT`` seconds, default 2.0). A step known to produce no reply when sent (a
+command that blocks, or one pipelined behind it) can say so with a ``~`` after its connection
+marker (``"@1~"``): then only ``REDSPEC_DIFF_QUIET`` seconds (default 0.05) are spent checking
+that nothing came, and in the pipelined modes its run expects one frame fewer per such step
+(frames are attributed to the run's other steps in order).
 
 Normalisers (``normalise.py``) come from the case module's ``NONDETERMINISTIC``: ``{"case name":
 "sort"}`` applies to every reply of the case, ``{"case name": {2: "sort"}}`` to the frames of
@@ -58,6 +62,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
 RAW_QUIET = float(os.environ.get("REDSPEC_DIFF_RAW_QUIET", "0.2"))
+QUIET = float(os.environ.get("REDSPEC_DIFF_QUIET", "0.05"))  # for steps marked "@N~"
 SHORT_SPLIT = 512  # runs up to this many bytes are split at every byte boundary
 MODES = ("single", "pipeline", "split")
 HELLO_STEP = -1  # step index of the RESP3 HELLO frames
@@ -207,6 +212,8 @@ class Case:
     steps: list[tuple[int, list[bytes]]]
     norms: dict[int, Normaliser] = field(default_factory=dict)
     norm_all: Normaliser | None = None
+    #: Steps marked ``"@N~"``: expected to produce no reply when sent (they block).
+    quiet: set[int] = field(default_factory=set)
 
     @property
     def id(self) -> str:
@@ -234,14 +241,17 @@ def make_case(
 ) -> Case:
     """Build a Case from the data form used in ``cases_*.py`` modules."""
     parsed: list[tuple[int, list[bytes]]] = []
+    quiet: set[int] = set()
     for raw in steps:
         argv = [_b(a) for a in raw]
         conn = 1
-        if argv and argv[0].startswith(b"@") and argv[0][1:].isdigit():
-            conn = int(argv[0][1:])
+        if argv and argv[0].startswith(b"@") and argv[0][1:].rstrip(b"~").isdigit():
+            if argv[0].endswith(b"~"):
+                quiet.add(len(parsed))
+            conn = int(argv[0][1:].rstrip(b"~"))
             argv = argv[1:]
         parsed.append((conn, argv))
-    case = Case(module, name, parsed)
+    case = Case(module, name, parsed, quiet=quiet)
     if isinstance(nondet, dict):
         for k, v in nondet.items():
             fn = normaliser(v)
@@ -330,6 +340,19 @@ def default_chunks(data: bytes, rng: random.Random) -> list[bytes]:
     return out
 
 
+def _with_ids(case: Case, conns: dict[int, Conn]) -> list[tuple[int, list[bytes]]]:
+    """The case's steps with each argument ``{id@N}`` replaced by connection N's client id
+    (asked with CLIENT ID before the first step; that exchange is not recorded)."""
+    if not any(a.startswith(b"{id@") for _, argv in case.steps for a in argv):
+        return case.steps
+    ids: dict[bytes, bytes] = {}
+    for n, c in conns.items():
+        c.send(encode_command([b"CLIENT", b"ID"]))
+        got = c.read(1)
+        ids[b"{id@%d}" % n] = got[0][1:-2] if got and got[0][:1] == b":" else b"-1"
+    return [(n, [ids.get(a, a) for a in argv]) for n, argv in case.steps]
+
+
 def _send_chunks(conn: Conn, chunks: list[bytes]) -> None:
     """Write chunk by chunk, pulling in replies between chunks: once the server closes the
     connection, bytes written after the close make it answer with a reset, and a reset
@@ -370,27 +393,37 @@ def replay(
             if proto == 3:
                 conns[n].send(encode_command([b"HELLO", b"3"]))
                 recs.extend(Record(n, HELLO_STEP, f) for f in conns[n].read(1))
+        steps = _with_ids(case, conns)
         if mode == "single":
-            for i, (n, argv) in enumerate(case.steps):
+            for i, (n, argv) in enumerate(steps):
                 c = conns[n]
                 if c.send(encode_command(list(argv))):
-                    recs.extend(Record(n, i, f) for f in c.read(1))
+                    recs.extend(Record(n, i, f) for f in
+                                c.read(1, timeout=QUIET if i in case.quiet else None))
                 else:
                     recs.extend(Record(n, i, f) for f in c.drain())
                 collect(i, exclude=n)
         else:
             for n, idxs in runs(case.steps):
                 c = conns[n]
-                data = b"".join(encode_command(list(case.steps[i][1])) for i in idxs)
+                data = b"".join(encode_command(list(steps[i][1])) for i in idxs)
                 if mode == "pipeline":
                     c.send(data)
                 elif mode == "split":
                     _send_chunks(c, chunker(data))
                 else:
                     raise ValueError(f"unknown mode {mode!r}")
-                frames = c.read(len(idxs))
-                for k, f in enumerate(frames):
-                    recs.append(Record(n, idxs[min(k, len(idxs) - 1)], f))
+                if case.quiet.isdisjoint(idxs):
+                    frames = c.read(len(idxs))
+                    for k, f in enumerate(frames):
+                        recs.append(Record(n, idxs[min(k, len(idxs) - 1)], f))
+                else:  # some steps block: read the others' replies, then check for silence
+                    loud = [i for i in idxs if i not in case.quiet]
+                    frames = c.read(len(loud)) if loud else []
+                    loud = loud or idxs[-1:]
+                    frames += c.read(1, timeout=QUIET)
+                    for k, f in enumerate(frames):
+                        recs.append(Record(n, loud[min(k, len(loud) - 1)], f))
                 collect(idxs[-1], exclude=n)
         # Sentinel: a final PING on each open connection shows its end state and flushes
         # anything still in flight (pushes, replies to blocked commands).
