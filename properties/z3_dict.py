@@ -7,8 +7,9 @@
 
    - ``dictAdd(k)``, k new: into ``T1`` while rehashing, else ``T0``;
    - ``dictDelete(k)``: out of both tables;
-   - ``dictRehash`` of one bucket: every key of ``T0`` in bucket ``r`` moves to ``T1``, ``r+1``
-     (an empty bucket is the same step with nothing moving);
+   - ``dictRehash`` of one bucket, key by key: a key of ``T0`` in bucket ``r`` moves to
+     ``T1``; once no key of ``T0`` is left in bucket ``r``, ``r`` advances (an empty bucket is
+     only the advance);
    - end of rehashing (``T0`` empty): table 1 becomes table 0 (``b0' = b1``), not rehashing;
    - ``_dictExpand`` of an allocated table: rehashing starts at ``r = 0`` with an empty
      ``T1`` and a fresh bucket function ``b1'`` (any non-negative buckets).
@@ -84,17 +85,21 @@ def next_rel(v: dict[str, Any], w: dict[str, Any], *, add_to_both: bool = False,
                        T12 == T1, z3.Not(rh2), r2 == r, same_b)
     delete = z3.And(K2 == z3.SetDel(K, k), T02 == z3.SetDel(T0, k), T12 == z3.SetDel(T1, k),
                     rh2 == rh, r2 == r, same_b)
-    in_bucket = z3.Lambda([x], z3.And(z3.IsMember(x, T0), b0[x] == r))
-    moved0 = T0 if rehash_keeps_bucket else z3.Lambda(
-        [x], z3.And(z3.IsMember(x, T0), b0[x] != r))
-    rehash_one = z3.And(rh, z3.Not(T0 == z3.EmptySet(_I)), K2 == K, T02 == moved0,
-                        T12 == z3.SetUnion(T1, in_bucket), rh2, r2 == r + 1, same_b)
+    # dictRehash moves a bucket key by key: one key of bucket r from T0 to T1; once bucket r
+    # holds no key of T0, r advances (an empty bucket is only an advance).
+    move_one = z3.And(rh, z3.IsMember(k, T0), b0[k] == r, K2 == K,
+                      T02 == (T0 if rehash_keeps_bucket else z3.SetDel(T0, k)),
+                      T12 == z3.SetAdd(T1, k), rh2, r2 == r, same_b)
+    bucket_empty = z3.ForAll([x], z3.Implies(z3.IsMember(x, T0), b0[x] != r))
+    advance = z3.And(rh, z3.Not(T0 == z3.EmptySet(_I)),
+                     z3.BoolVal(True) if rehash_keeps_bucket else bucket_empty,
+                     K2 == K, T02 == T0, T12 == T1, rh2, r2 == r + 1, same_b)
     finish = z3.And(rh, T0 == z3.EmptySet(_I), K2 == K, T02 == T1, T12 == z3.EmptySet(_I),
                     b02 == b1, z3.ForAll([x], b12[x] >= 0), z3.Not(rh2), r2 == -1)
     expand = z3.And(z3.Not(rh), K2 == K, T02 == T0, T12 == z3.EmptySet(_I), b02 == b0,
                     z3.ForAll([x], b12[x] >= 0), rh2, r2 == 0)
     stutter = z3.And(K2 == K, T02 == T0, T12 == T1, rh2 == rh, r2 == r, same_b)
-    return z3.Or(add_rh, add_plain, delete, rehash_one, finish, expand, stutter)
+    return z3.Or(add_rh, add_plain, delete, move_one, advance, finish, expand, stutter)
 
 
 def table_obligation(**planted: bool) -> Inductive:
