@@ -27,7 +27,8 @@ run, with a quarter of each test's examples (``REDSPEC_MUTATION_EXAMPLES``, at l
 need a real server (the differential fixtures) are deselected.
 
 Usage: ``python tools/mutation.py [--modules spec/glob.py,...] [--per-module N] [--seed S]
-[--json FILE] [--workers 2] [--list]``.
+[--json FILE] [--workers 2] [--list] [--rerun FILE]``; ``--rerun`` runs again only the
+survivors recorded in an earlier ``--json`` file (after properties were added).
 """
 
 from __future__ import annotations
@@ -59,11 +60,13 @@ ROOT = Path(__file__).resolve().parent.parent
 MECHANISM_TESTS: dict[str, list[str]] = {
     "resp": ["tests/test_resp.py", "properties/test_resp.py", "properties/test_reply.py"],
     "keyspace": ["tests/test_keys.py", "tests/test_strings.py",
+                 "properties/test_keyspace_commands.py",
                  "properties/test_keyspace_machine.py", "properties/test_strings_machine.py"],
     "expire": ["tests/test_expire.py", "properties/test_expire_machine.py"],
     "clients": ["tests/test_clients.py", "properties/test_clients_machine.py"],
     "dispatch": ["tests/test_dispatch.py", "properties/test_keyspace_machine.py"],
-    "transactions": ["tests/test_multi.py", "properties/test_multi_machine.py"],
+    "transactions": ["tests/test_multi.py", "properties/test_multi_unwatch.py",
+                     "properties/test_multi_machine.py"],
     "pubsub": ["tests/test_pubsub.py", "properties/test_pubsub_machine.py"],
     "rehash": ["tests/test_scan.py", "properties/test_dict_machine.py"],
 }
@@ -82,8 +85,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "spec/glob.py": ("keyspace", ["tests/test_glob.py", "properties/test_keyspace_machine.py"]),
     "spec/commands/keys.py": ("keyspace", MECHANISM_TESTS["keyspace"]),
     "spec/commands/strings.py": ("keyspace", ["tests/test_strings.py",
+                                              "properties/test_keyspace_commands.py",
+                                              "properties/test_string_encoding.py",
                                               "properties/test_strings_machine.py"]),
     "spec/types/string.py": ("keyspace", ["tests/test_strings.py",
+                                          "properties/test_string_encoding.py",
                                           "properties/test_strings_machine.py"]),
     "spec/expire.py": ("expire", MECHANISM_TESTS["expire"]),
     "spec/commands/expire.py": ("expire", MECHANISM_TESTS["expire"]),
@@ -545,6 +551,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout-factor", type=float, default=3.0,
                     help="a mutant's timeout: this times its tests' unmutated time")
     ap.add_argument("--min-timeout", type=float, default=60.0)
+    ap.add_argument("--rerun", default="", help="run only the survivors of this --json file "
+                    "(after adding properties)")
     ap.add_argument("--list", action="store_true", help="only list the sampled mutants")
     ap.add_argument("--keep", action="store_true", help="keep the private trees")
     args = ap.parse_args(argv)
@@ -556,11 +564,19 @@ def main(argv: list[str] | None = None) -> int:
     base = Path(tempfile.mkdtemp(prefix="redspec-mutation-"))
     try:
         trees = [make_tree(base / f"w{i}") for i in range(max(1, args.workers))]
+        wanted: set[str] | None = None
+        if args.rerun:
+            wanted = set(json.loads(Path(args.rerun).read_text())["survivors"])
+            if not args.modules:
+                modules = [m for m in modules if any(w.startswith(m + ":") for w in wanted)]
         modules = [m for m in modules if (trees[0] / m).exists()]
         chosen: dict[str, list[Mutant]] = {}
         for m in modules:
             every = mutants_of(trees[0], m)
-            chosen[m] = sample(every, args.per_module, args.seed)
+            if wanted is not None:
+                chosen[m] = [mu for mu in every if mu.ident in wanted]
+            else:
+                chosen[m] = sample(every, args.per_module, args.seed)
             print(f"{m}: {len(every)} mutants, {len(chosen[m])} sampled", flush=True)
         if args.list:
             for ms in chosen.values():
