@@ -67,7 +67,8 @@ MECHANISM_TESTS: dict[str, list[str]] = {
     "dispatch": ["tests/test_dispatch.py", "properties/test_keyspace_machine.py"],
     "transactions": ["tests/test_multi.py", "properties/test_multi_unwatch.py",
                      "properties/test_multi_machine.py"],
-    "pubsub": ["tests/test_pubsub.py", "properties/test_pubsub_machine.py"],
+    "pubsub": ["tests/test_pubsub.py", "properties/test_pubsub_context.py",
+               "properties/test_pubsub_machine.py"],
     "rehash": ["tests/test_scan.py", "properties/test_dict_machine.py"],
 }
 
