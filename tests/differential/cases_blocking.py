@@ -190,15 +190,15 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
     ("pipelined commands wait behind a blocked one", [
         ["@1~", "BLPOP", "k", "0"], ["@1~", "PING"], ["@1~", "RPUSH", "k", "self"],
         ["@1~", "GET", "x"], ["@2", "SET", "x", "1"], ["@2", "RPUSH", "k", "a"],
-        ["@2", "LRANGE", "k", "0", "-1"],
+        ["@1", "LRANGE", "k", "0", "-1"],
     ]),
     ("pipelined blocking commands in a row", [
         ["@1~", "BLPOP", "k", "0"], ["@1~", "BLPOP", "k", "0"], ["@1~", "LLEN", "k"],
-        ["@2", "RPUSH", "k", "a", "b", "c"], ["@2", "LLEN", "k"],
+        ["@2", "RPUSH", "k", "a", "b", "c"], ["@1", "LLEN", "k"],
     ]),
     ("blocked client served twice from a pipeline", [
         ["@1~", "BRPOP", "k", "0"], ["@1~", "BRPOP", "k", "0"], ["@2", "RPUSH", "k", "a"],
-        ["@2", "RPUSH", "k", "b"], ["@2", "EXISTS", "k"],
+        ["@2", "RPUSH", "k", "b"], ["@1", "EXISTS", "k"],
     ]),
     ("duplicate keys in one blpop", [
         ["@1~", "BLPOP", "k", "k", "k", "0"], ["@2", "RPUSH", "k", "a", "b"],
