@@ -64,7 +64,9 @@ MECHANISM_TESTS: dict[str, list[str]] = {
                  "properties/test_keyspace_machine.py", "properties/test_strings_machine.py"],
     "expire": ["tests/test_expire.py", "properties/test_expire_machine.py"],
     "clients": ["tests/test_clients.py", "properties/test_clients_machine.py"],
-    "dispatch": ["tests/test_dispatch.py", "properties/test_keyspace_machine.py"],
+    # call() propagates: the transactions machine checks the propagated stream
+    "dispatch": ["tests/test_dispatch.py", "properties/test_dispatch_counters.py",
+                 "properties/test_keyspace_machine.py", "properties/test_multi_machine.py"],
     "transactions": ["tests/test_multi.py", "properties/test_multi_unwatch.py",
                      "properties/test_multi_machine.py"],
     "pubsub": ["tests/test_pubsub.py", "properties/test_pubsub_context.py",
