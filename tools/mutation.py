@@ -79,6 +79,7 @@ _TYPE_TESTS: dict[str, list[str]] = {
     t: [f"tests/test_{t}.py", f"properties/test_{t}_machine.py"]
     for t in ("lists", "hashes", "sets", "zsets", "geo", "hll", "bitmaps")
 }
+_TYPE_TESTS["lists"].insert(1, "properties/test_list_ranges.py")
 
 #: spec module → (mechanism, test files).
 MODULES: dict[str, tuple[str, list[str]]] = {
