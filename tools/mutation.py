@@ -80,6 +80,8 @@ _TYPE_TESTS: dict[str, list[str]] = {
     for t in ("lists", "hashes", "sets", "zsets", "geo", "hll", "bitmaps")
 }
 _TYPE_TESTS["lists"].insert(1, "properties/test_list_ranges.py")
+_TYPE_TESTS["hashes"].insert(1, "properties/test_type_options.py")
+_TYPE_TESTS["zsets"].insert(1, "properties/test_type_options.py")
 
 #: spec module → (mechanism, test files).
 MODULES: dict[str, tuple[str, list[str]]] = {
