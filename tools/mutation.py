@@ -28,7 +28,8 @@ need a real server (the differential fixtures) are deselected.
 
 Usage: ``python tools/mutation.py [--modules spec/glob.py,...] [--per-module N] [--seed S]
 [--json FILE] [--workers 2] [--list] [--rerun FILE]``; ``--rerun`` runs again only the
-survivors recorded in an earlier ``--json`` file (after properties were added).
+survivors recorded in an earlier ``--json`` file (after properties were added) and reports
+the earlier run with their new verdicts.
 """
 
 from __future__ import annotations
@@ -612,6 +613,14 @@ def main(argv: list[str] | None = None) -> int:
                 jobs += [(mu, list(k), timeout) for mu in chosen[m]]
         t0 = time.monotonic()
         results = run_all(trees, jobs, progress=True)
+        if args.rerun:  # the earlier run's verdicts, the survivors' replaced by this run's
+            again = {r.mutant.ident: r for r in results}
+            earlier = []
+            for d in json.loads(Path(args.rerun).read_text())["results"]:
+                mu = Mutant(d["module"], d["line"], d["col"], d["operator"], d["description"])
+                earlier.append(again.get(mu.ident) or Result(mu, d["status"], d["seconds"],
+                                                             d.get("detail", "")))
+            results = earlier
         summary = summarize(results)
         summary["skipped_modules"] = skipped
         summary["seconds"] = round(time.monotonic() - t0)
