@@ -414,6 +414,20 @@ class Result:
     detail: str = ""
 
 
+#: Running pytest processes, killed (with their process groups) when a run is interrupted.
+_ACTIVE: set[subprocess.Popen[bytes]] = set()
+_STOP = threading.Event()
+
+
+def _stop_all() -> None:
+    _STOP.set()
+    for proc in list(_ACTIVE):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def run_tests(tree: Path, tests: list[str], timeout: float,
               python: str = sys.executable, plugin: bool = True) -> tuple[str, float, str]:
     """Run ``tests`` in ``tree``: ("passed" | "failed" | "timeout", seconds, output tail)."""
@@ -423,14 +437,19 @@ def run_tests(tree: Path, tests: list[str], timeout: float,
         cmd += ["-p", "_mutation_plugin"]
     cmd += tests
     t0 = time.monotonic()
+    if _STOP.is_set():
+        return "stopped", 0.0, ""
     proc = subprocess.Popen(cmd, cwd=tree, env=tree_env(tree), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
+    _ACTIVE.add(proc)
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
         return "timeout", time.monotonic() - t0, ""
+    finally:
+        _ACTIVE.discard(proc)
     tail = out.decode(errors="replace").strip().splitlines()[-3:]
     status = "passed" if proc.returncode == 0 else "failed"
     if proc.returncode == 5:  # nothing collected: not a kill
@@ -490,8 +509,14 @@ def run_all(trees: list[Path], jobs: list[tuple[Mutant, list[str], float]],
                       f"{r.mutant.module}:{r.mutant.line} {r.mutant.description}", flush=True)
         return r
 
-    with ThreadPoolExecutor(max_workers=len(trees)) as ex:
+    ex = ThreadPoolExecutor(max_workers=len(trees))
+    try:
         return list(ex.map(one, jobs))
+    except BaseException:  # Ctrl-C: no new mutant starts, the running ones are killed
+        _stop_all()
+        raise
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
 
 
 # -- report -----------------------------------------------------------------------------------
@@ -593,7 +618,7 @@ def main(argv: list[str] | None = None) -> int:
         # the unmutated suites must pass; their time sets the mutants' timeout
         sets = _test_sets(modules)
         baseline: dict[tuple[str, ...], tuple[str, float, str]] = {}
-        with ThreadPoolExecutor(max_workers=len(trees)) as ex:
+        with ThreadPoolExecutor(max_workers=len(trees)) as ex:  # Ctrl-C: see the finally
             keys = list(sets)
             for k, r in zip(keys, ex.map(
                     lambda kt: run_tests(trees[kt[0] % len(trees)], list(kt[1]), 3600),
@@ -639,6 +664,9 @@ def main(argv: list[str] | None = None) -> int:
                               "seconds": round(r.seconds, 1), "detail": r.detail}
                              for r in results]}, indent=1))
         return 0
+    except BaseException:
+        _stop_all()
+        raise
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
