@@ -19,9 +19,9 @@ LFU at runtime reinterprets old values.
 while the modelled ``used_memory`` (``spec.memory``) minus memory not counted for eviction is
 above ``maxmemory`` it deletes keys chosen by the policy — for LRU/LFU/TTL from the eviction
 pool of ``EVPOOL_SIZE`` (16) candidates filled by sampling ``maxmemory-samples`` keys of every
-database (``evictionPoolPopulate``; ``dictGetSomeKeys`` is modelled as a run of consecutive keys
-of the dict's iteration order from a random position), for the random policies one random key
-(``dictGetRandomKey``) of the next database in turn. Each eviction counts ``evicted_keys``,
+database (``evictionPoolPopulate``, with ``dictGetSomeKeys`` of spec.dict over the keyspace or
+expires dict: O(samples) per draw whatever the database size), for the random policies one
+random key (``dictGetRandomKey``) of the next database in turn. Each eviction counts ``evicted_keys``,
 fires the ``evicted`` keyspace event and propagates a DEL. Time budget: Redis stops after
 ``evictionTimeLimitUs`` (from ``maxmemory-eviction-tenacity``), checked every 16 keys; here
 each evicted key costs ``WORK_US_PER_KEY`` modelled microseconds.
@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .dict import dict_get_some_keys, dict_random_key, dict_rehash
 from .memory import CLIENT_COST, STARTUP_MEMORY
 
 if TYPE_CHECKING:
@@ -181,15 +182,38 @@ def time_limit_us(tenacity: int) -> int:
 # -- the pool ------------------------------------------------------------------------------------
 
 
-def _some_keys(s: Step, d: Any, count: int) -> list[bytes]:
-    """``dictGetSomeKeys``: up to ``count`` keys, consecutive in iteration order from a
-    random position (Redis walks consecutive buckets from a random one)."""
-    n = len(d)
+def _some_keys(s: Step, v: Any, allkeys: bool, count: int) -> list[bytes]:
+    """``dictGetSomeKeys(sampledict, samples, count)`` over ``db->dict`` (allkeys-*) or
+    ``db->expires`` (volatile-*): O(count) bucket reads from a random bucket (spec.dict), with
+    its rehash steps. A database built around its maps without the dicts (some tests) falls
+    back to a run of the map's iteration order from a random position."""
+    d = v.main_dict() if allkeys else v.expires_dict()
+    n = len(v.keys) if allkeys else len(v.expires)
+    if len(d) == n:
+        out = dict_get_some_keys(d, count, s.random)
+        v._sync_rh()
+        return out
+    m = v.snapshot()[0 if allkeys else 1]
     start = s.random() % n
-    out = list(islice(d, start, start + count))
-    if len(out) < count and start:
-        out.extend(islice(d, 0, min(start, count - len(out))))
-    return out
+    got = list(islice(m, start, start + count))
+    if len(got) < count and start:
+        got.extend(islice(m, 0, min(start, count - len(got))))
+    return got
+
+
+def _random_key(s: Step, v: Any, allkeys: bool) -> bytes:
+    """``dictGetRandomKey`` of ``db->dict`` / ``db->expires`` (the random policies), with the
+    same fallback as :func:`_some_keys`."""
+    d = v.main_dict() if allkeys else v.expires_dict()
+    n = len(v.keys) if allkeys else len(v.expires)
+    if len(d) == n:
+        key = dict_random_key(d, s.random)
+        v._sync_rh()
+        assert key is not None
+        return key
+    m = v.snapshot()[0 if allkeys else 1]
+    key2: bytes = next(islice(m, s.random() % n, None))
+    return key2
 
 
 def _score(s: Step, policy: str, key: bytes, db: Any) -> int:
@@ -227,10 +251,21 @@ def pool_insert(pool: list[tuple[int, bytes, int] | None], idle: int, key: bytes
 def eviction_pool_populate(s: Step, policy: str, dbid: int, db: Any,
                            pool: list[tuple[int, bytes, int] | None]) -> None:
     """``evictionPoolPopulate``: sample keys of one database into the pool."""
-    keys, expires = db.snapshot()
-    sample_dict = keys if policy.startswith("allkeys") else expires
-    for key in _some_keys(s, sample_dict, s.config.get("maxmemory-samples", 5)):
+    allkeys = policy.startswith("allkeys")
+    lookup = not allkeys and policy != "volatile-ttl"
+    for key in _some_keys(s, db, allkeys, s.config.get("maxmemory-samples", 5)):
+        if lookup:  # the object is found in the keyspace dict: ``dictFind``'s rehash step
+            _find_step(db, True)
         pool_insert(pool, _score(s, policy, key, db), key, dbid)
+
+
+def _find_step(v: Any, main: bool) -> None:
+    """The rehash step of a ``dictFind`` on ``db->dict`` (``main``) or ``db->expires``."""
+    d = v.kd if main else v.ed
+    ht = (v._db.ht if main else v._db.expires_ht) if d is None else d
+    if ht.rehashidx != -1 and len(ht):
+        dict_rehash(v.main_dict() if main else v.expires_dict(), 1)
+        v._sync_rh()
 
 
 # -- performEvictions ----------------------------------------------------------------------------
@@ -268,9 +303,8 @@ def perform_evictions(s: Step) -> int:
                     next_db += 1
                     j = next_db % ndb
                     v = s.open_db(j)
-                    d = v.snapshot()[0 if allkeys else 1]
-                    if len(d):
-                        best = next(islice(d, s.random() % len(d), None))
+                    if len(v.keys if allkeys else v.expires):
+                        best = _random_key(s, v, allkeys)
                         bestdb = j
                         break
             else:
@@ -290,6 +324,7 @@ def perform_evictions(s: Step) -> int:
                             continue
                         pool[k] = None
                         v = s.open_db(e[2])
+                        _find_step(v, allkeys)
                         if e[1] in (v.keys if allkeys else v.expires):
                             best, bestdb = e[1], e[2]
                             break

@@ -117,7 +117,10 @@ def rename_generic(s: Step, argv: list[bytes], nx: bool) -> Any:
         if nx:
             return 0
         db.delete(dst)
+    word = db.lru.get(src)
     db.add(dst, v)
+    if word is not None:  # the same object moves: its access word goes with it (spec.evict)
+        db.set_lru(dst, word)
     if when != -1:
         db.set_expire(dst, when)
     db.delete(src)
@@ -164,7 +167,10 @@ def move(s: Step, argv: list[bytes]) -> Any:
     dst = s.open_db(dbid)
     if dst.lookup_write(key) is not None:
         return 0
+    word = src.lru.get(key)
     dst.add(key, v)
+    if word is not None:  # the same object moves: its access word goes with it (spec.evict)
+        dst.set_lru(key, word)
     if when != -1:
         dst.set_expire(key, when)
     src.delete(key)

@@ -47,15 +47,16 @@ def object_encoding(s: Step, argv: list[bytes]) -> Any:
 @command("object|refcount")
 def object_refcount(s: Step, argv: list[bytes]) -> Any:
     """OBJECT REFCOUNT key. Redis shares the integers 0..9999 (``OBJ_SHARED_INTEGERS``) unless
-    an LRU/LFU maxmemory policy needs per-key metadata; shared objects report INT_MAX."""
+    ``maxmemory`` is set with an LRU/LFU policy, which needs per-key metadata
+    (``tryObjectEncoding``); shared objects report INT_MAX. (Decided by the config now, not
+    the config when the value was stored.)"""
     v = s.db.lookup(argv[2])
     if v is None:
         return None
     policy = s.config.get("maxmemory-policy", "noeviction")
     if (
         type(v) is bytes
-        and "lru" not in policy
-        and "lfu" not in policy
+        and (not s.config.get("maxmemory", 0) or ("lru" not in policy and "lfu" not in policy))
         and encoding_of(v) == "int"
         and 0 <= int(v) < 10000
     ):

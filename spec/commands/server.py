@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import PARAMS, format_value, glob_matcher, lookup_param, set_value, validate
+from ..evict import perform_evictions
 from ..info import info_text, select_sections
 from ..reply import OK, Err, Map, Status, Verbatim
 from ..state import Stats
@@ -192,7 +193,15 @@ def config_set(s: Step, argv: list[bytes]) -> Any:
         if problem is not None:
             return Err(f"ERR CONFIG SET failed (possibly related to argument '{reg}') - {problem}")
         m[p.name] = v
+    old_maxmemory = cfg["maxmemory"]
     s.config = m.finish()
+    if s.config["maxmemory"] and s.config["maxmemory"] != old_maxmemory and not s.in_exec:
+        # ``updateMaxmemory``, the apply function of a changed maxmemory (a value below used
+        # memory only logs a warning; the reply is OK), starts ``evictionTimeProc``: a 0 ms
+        # time event, run right after this event-loop iteration's commands, before any other
+        # command. That is here, at the end of the command. (Inside EXEC it would run after
+        # EXEC; the next command's ``performEvictions`` gate does it here.)
+        perform_evictions(s)
     return OK
 
 
