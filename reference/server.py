@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import time
 from typing import Any
 
@@ -47,6 +48,13 @@ class Reference:
         #: The timer for the earliest blocked client's deadline (spec.blocking), and when.
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at: int | None = None
+        #: When the CLIENT PAUSE end-time timer fires (spec.transport), None when unarmed.
+        self._pause_at: int | None = None
+        #: Turn mode (``REDSPEC_TURNS=1``): input collected since the last turn, applied by one
+        #: ``spec.eventloop.event_loop_turn`` per loop iteration (see :meth:`turn`).
+        self.turns = os.environ.get("REDSPEC_TURNS", "") not in ("", "0")
+        self._inbox: dict[int, list[bytes]] = {}
+        self._turn_due = False
 
     def schedule_before_sleep(self) -> None:
         """Run ``beforeSleep`` once at the end of this event-loop iteration (ae's order: file
@@ -65,6 +73,54 @@ class Reference:
             self.apply(eff)
         if self.state.blocking.clients or self._timer is not None:
             self._arm_block_timer()
+        if self.state.transport.pause_type:
+            self._pause_check()
+
+    def _pause_check(self) -> None:
+        """CLIENT PAUSE: end a pause whose end time has come (``spec.transport.pause_tick``,
+        which also runs the postponed clients), else wake up at its end time."""
+        from redspec.spec.transport import next_pause_deadline, pause_tick
+
+        now = self.clock.now_ms()
+        self.state, eff = pause_tick(self.state, now)
+        if eff is not NO_EFFECTS:
+            self.apply(eff)
+        d = next_pause_deadline(self.state)
+        if d is not None and not self.clock.virtual and self._pause_at != d:
+            self._pause_at = d
+            asyncio.get_running_loop().call_later(max(0.0, (d + 1 - now) / 1000.0),
+                                                  self._pause_fired)
+
+    def schedule_turn(self) -> None:
+        """Run one event-loop turn at the end of this asyncio iteration."""
+        if not self._turn_due:
+            self._turn_due = True
+            asyncio.get_running_loop().call_soon(self.turn)
+
+    def turn(self) -> None:
+        """One ``event_loop_turn``: everything asyncio delivered since the last turn is the
+        poll result (readable bytes per client; every socket not over its high-water mark is
+        writable without limit), then the effects are carried out. Output left by the write
+        cap makes another turn follow at once."""
+        from redspec.spec.eventloop import event_loop_turn
+
+        self._turn_due = False
+        inbox, self._inbox = self._inbox, {}
+        readable = {cid: parts[0] if len(parts) == 1 else b"".join(parts)
+                    for cid, parts in inbox.items()}
+        writable: dict[int, int | None] = {cid: (0 if c.paused else None)
+                                           for cid, c in self.conns.items()}
+        self.state, eff = event_loop_turn(self.state, self.clock.now_ms(), readable, writable)
+        if eff is not NO_EFFECTS:
+            self.apply(eff, wake=False)
+        clients = self.state.clients
+        if any(clients[cid].reply for cid, c in self.conns.items()
+               if not c.paused and cid in clients):
+            self.schedule_turn()
+
+    def _pause_fired(self) -> None:
+        self._pause_at = None
+        self.before_sleep()
 
     def _arm_block_timer(self) -> None:
         """Wake up when the earliest blocked client's deadline has passed (wall clock; a
@@ -87,13 +143,13 @@ class Reference:
         self._timer = None
         self.before_sleep()
 
-    def apply(self, eff: Effects) -> None:
+    def apply(self, eff: Effects, wake: bool = True) -> None:
         """Carry out a transition's effects: bytes for woken clients (Pub/Sub messages), then
         the replies, then closes. (Redis writes the publisher's reply first; between sockets
         the order is not observable, and writing the messages first means a client that has
         the reply to PUBLISH can already read what the subscribers got.)"""
         conns = self.conns
-        for cid in eff.wake:
+        for cid in eff.wake if wake else ():  # a turn flushes pending output itself
             conn = conns.get(cid)
             if conn is not None and not conn.paused:  # a paused socket waits for resume
                 self.state, more = S.client_writable(self.state, cid)
@@ -145,6 +201,10 @@ class Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         ref = self.ref
+        if ref.turns:  # collected for the next event-loop turn
+            ref._inbox.setdefault(self.cid, []).append(data)
+            ref.schedule_turn()
+            return
         ref.state, eff = S.client_input(ref.state, self.cid, data, ref.clock.now_ms(),
                                         0 if self.paused else None)
         ref.schedule_before_sleep()
@@ -162,6 +222,9 @@ class Connection(asyncio.Protocol):
         """The socket drained below the low-water mark: hand it what is pending."""
         self.paused = False
         ref = self.ref
+        if ref.turns:
+            ref.schedule_turn()
+            return
         if self.cid in ref.conns:
             ref.state, eff = S.client_writable(ref.state, self.cid)
             if eff is not NO_EFFECTS:
@@ -186,6 +249,10 @@ def start_cron(ref: Reference) -> None:
                                                     virtual_clock=ref.clock.virtual))
 
     def tick() -> None:
+        if ref.turns:  # serverCron runs inside the turns (spec.eventloop): just wake one up
+            ref.schedule_turn()
+            loop.call_later(1.0 / (ref.state.cron.hz or 10), tick)
+            return
         ref.state, eff = server_cron(ref.state, ref.clock.now_ms())
         if eff is not NO_EFFECTS:
             ref.apply(eff)

@@ -18,6 +18,7 @@ from .multi import discard_transaction, flag_transaction, queue_command
 from .reply import QUEUED, Err, encode2, encode3
 from .step import Step
 from .table import CommandSpec, build_table
+from .transport import feed_monitors, pause_gate, replica_keyspace_gate
 
 __all__ = ["TABLE", "lookup_command", "process_command", "call"]
 
@@ -149,6 +150,17 @@ def process_command(s: Step, argv: list[bytes]) -> Any:
         return reject(s, cmd, Err(
             f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING "
             "/ QUIT / RESET are allowed in this context"))
+    # A replica (here: a MONITOR) may not touch the keyspace; then CLIENT PAUSE postpones the
+    # client (``blockClient(c, BLOCKED_POSTPONE)``; replicas are never paused; spec.transport).
+    fl = s.client.info.flags
+    if fl and "replica" in fl and replica_keyspace_gate(s, cmd):
+        return reject(s, cmd, REPLICA_KEYSPACE)
+    parts = s.parts
+    tp = parts["transport"] if parts is not None and "transport" in parts else s.base.transport
+    if tp.pause_type:
+        postponed = pause_gate(s, tp, cmd)
+        if postponed is not None:
+            return postponed
     # Last: inside MULTI everything but EXEC, DISCARD, MULTI, WATCH, QUIT and RESET is queued.
     if in_multi and cmd.name not in MULTI_RUNS_NOW:
         queue_command(s, cmd, argv)
@@ -163,6 +175,10 @@ def process_command(s: Step, argv: list[bytes]) -> Any:
 #: The commands a RESP2 client subscribed to anything may run (``processCommand``).
 PUBSUB_CONTEXT = frozenset(("ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
                             "psubscribe", "punsubscribe", "quit", "reset"))
+
+
+#: ``processCommand``'s refusal of keyspace commands from a replica (MONITOR clients).
+REPLICA_KEYSPACE = Err("ERR Replica can't interact with the keyspace")
 
 
 #: Commands that run at once inside MULTI instead of being queued (``processCommand``).
@@ -189,6 +205,10 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Any:
         calls[0] += 1
         calls[2] += failed
     s.commands_processed += 1
+    parts = s.parts
+    tp = parts["transport"] if parts is not None and "transport" in parts else s.base.transport
+    if tp.monitors:  # replicationFeedMonitors (spec.transport)
+        feed_monitors(s, cmd, argv)
     if s.dirty != dirty and "write" in cmd.flags:
         rw = s.argv_rewrite
         s.propagate.append((s.db.id, rw if rw is not None else tuple(argv)))

@@ -37,6 +37,7 @@ from .resp import (
 )
 from .state import Client, ClientInfo, ClientIO, Db, ServerState, replace
 from .step import NO_EFFECTS, Effects, Step
+from .transport import POSTPONE, after_command, reply_suppressed
 
 __all__ = [
     "new_server",
@@ -158,7 +159,8 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
             break
         if isinstance(req, ProtocolError):
             if type(req) is not QueryBufferLimit:  # setProtocolError: reply, then close
-                out.append(encode(Err("ERR Protocol error: " + req), s.client.resp))
+                if not reply_suppressed(s.client):
+                    out.append(encode(Err("ERR Protocol error: " + req), s.client.resp))
                 s.error_replies += 1
                 s.error_counts["ERR"] = s.error_counts.get("ERR", 0) + 1
             # else "Closing client that reached max query buffer length": no reply at all
@@ -166,16 +168,25 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
             s.close.add(client_id)
             pos = len(buf)
             break
-        pos = npos
+        start, pos = pos, npos
         if not req:
             continue
-        out.append(run_and_encode(s, req))
+        n0 = s.commands_processed
+        frame = run_and_encode(s, req)
+        info = s.client.info
+        if info.flags and not (info.bpop is not None and info.bpop.cmd == POSTPONE):
+            # MONITOR's own line, CLIENT REPLY (spec.transport); a postponed command is not
+            # processed yet (``commandProcessed`` skips ``resetClient`` for a blocked client)
+            frame = after_command(s, req, frame, s.commands_processed != n0)
+        out.append(frame)
         last_cmd = s.cmd
         ran = True
         if s.client.closing:  # QUIT, CLIENT KILL of itself, ...: stop reading
             pos = len(buf)
             break
         if s.client.info.bpop is not None:  # blocked: the rest waits in the query buffer
+            if s.client.info.bpop.cmd == POSTPONE:  # CLIENT PAUSE: the command runs later
+                pos = start
             break
         if s.client.authenticated != limits.authenticated:
             limits = _limits(limits.max_bulk_len, s.client.authenticated,
@@ -192,10 +203,12 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
         tail = None
     # writeToClient: what the socket takes goes out now; the rest waits in ``reply``.
     pending = io.reply + b"".join(out) if io.reply else b"".join(out)
+    asap = False
     if len(pending) > REPLY_CHUNK and not c.closing:  # past the static buffer: check limits
         reached, since = check_limits(c, len(pending), now_ms, s.config)
         if reached:  # closeClientOnOutputBufferLimitReached: drop the reply, close
             pending = b""
+            asap = True
             c = replace(c, closing=True, obuf_soft_limit_since=0)
         elif since != c.obuf_soft_limit_since:
             c = replace(c, obuf_soft_limit_since=since)
@@ -214,7 +227,10 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
     ))
     s._client_changed = True
     if c.closing:
-        s.close.add(client_id)
+        if sent or pending or asap or type(req) is QueryBufferLimit:
+            s.close.add(client_id)
+        else:  # CLOSE_AFTER_REPLY with nothing to write (CLIENT REPLY OFF/SKIP): Redis
+            s.close.discard(client_id)  # never reaches writeToClient, the connection stays
     new = s.commit()
     if s.others_out:
         new, closed = deliver(new, s.others_out, now_ms)
@@ -222,7 +238,7 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
             s.close |= closed
     output = ((client_id, sent),) if sent else ()
     rare = s.propagate or s.close or s.others_out or s.notifications or s.clock_set_ms is not None
-    if not rare:
+    if not rare and not new.blocking.unblocked:
         return new, (Effects(output) if output else NO_EFFECTS)
     eff = Effects(
         output,

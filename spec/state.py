@@ -333,6 +333,21 @@ class PubSubState:
 
 
 @attrs.frozen(slots=True)
+class TransportState:
+    """Server-wide transport state (``spec.transport``): ``server.monitors`` (client ids in
+    MONITOR order), the client pause (``client_pause_type``: 0 none, 1 WRITE, 2 ALL, and
+    ``client_pause_end_time`` in unix ms) and ``server.postponed_clients`` (ids blocked with
+    ``BLOCKED_POSTPONE``, in the order they were postponed)."""
+
+    monitors: tuple[int, ...] = ()
+    pause_type: int = 0
+    pause_end_ms: int = 0
+    postponed: tuple[int, ...] = ()
+    #: When the event loop's serverCron time event fires next (unix ms; ``spec.eventloop``).
+    cron_next_ms: int = 0
+
+
+@attrs.frozen(slots=True)
 class ServerState:
     """The whole server (Redis's ``redisServer`` as far as the mechanisms built so far need it).
 
@@ -364,3 +379,5 @@ class ServerState:
     watched_keys: Map[tuple[int, bytes], tuple[int, ...]] = EMPTY_MAP
     #: The dicts' hash seed, ``dict_can_resize`` and databasesCron's resize/rehash cursors.
     dicts: DictState = DictState()
+    #: MONITOR clients, CLIENT PAUSE and the postponed clients (``spec.transport``).
+    transport: TransportState = TransportState()

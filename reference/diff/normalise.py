@@ -24,6 +24,7 @@ Names (use them in a case module's ``NONDETERMINISTIC``):
 - ``"error-any"``: every error frame the same (``-<error>``); other frames kept.
 - ``"htstats"``: DEBUG HTSTATS text without the hash-seed-dependent lines.
 - ``"scan"`` / ``"scan-pairs"``: a SCAN-family reply with its elements (pairs) sorted.
+- ``"monitor"``: a MONITOR line with its timestamp and client address masked.
 
 :func:`comparator_for` picks normalisers for one command from the command table's tips
 (``nondeterministic_output`` -> ``shape``, ``nondeterministic_output_order`` -> ``sort``).
@@ -262,7 +263,17 @@ def scan_pairs(frame: bytes) -> bytes:
     return _scan_sorted(frame, 2)
 
 
+_MONITOR_LINE = re.compile(rb"^\+\d+\.\d{6} \[(\d+) [^\]]*?(?::\d+)?\] ")
+
+
+def monitor(frame: bytes) -> bytes:
+    """A MONITOR line (``+<secs>.<usecs> [<db> <addr>] ...``) with the timestamp and the
+    client address masked (the db and the quoted arguments kept); other frames unchanged."""
+    return _MONITOR_LINE.sub(lambda m: b"+<time> [" + m.group(1) + b" <addr>] ", frame, count=1)
+
+
 NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
+    "monitor": monitor,
     "htstats": _safe(htstats),
     "scan": _safe(scan),
     "scan-pairs": _safe(scan_pairs),

@@ -57,6 +57,7 @@ def load_all() -> dict[str, Callable[..., Any]]:
         sets,
         strings,
         transactions,
+        transport,
         zsets,
     )
 

@@ -16,6 +16,7 @@ from ..numbers import string2ll
 from ..pubsub import reset_client
 from ..reply import OK, PONG, Err, Map, Status
 from ..step import Step
+from ..transport import stop_monitor
 from . import command
 from .clients import set_name_or_reply
 
@@ -169,6 +170,7 @@ def reset(s: Step, argv: list[bytes]) -> Any:
     Later mechanisms add here: discard MULTI, UNWATCH, tracking off, unsubscribe from all
     channels/patterns/shard channels, CLIENT REPLY back on, READONLY/ASKING off.
     """
+    stop_monitor(s)  # leave MONITOR mode, CLIENT REPLY back on (spec.transport)
     reset_client(s)  # Pub/Sub: leave every channel, pattern and shard channel
     discard_transaction(s)  # MULTI state, WATCHed keys (``discardTransaction``)
     c = s.client

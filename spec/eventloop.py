@@ -1,0 +1,114 @@
+"""One turn of Redis's event loop (``aeMain`` → ``aeProcessEvents``) as a pure transition.
+
+ae's loop is ``beforeSleep → poll → file events → time events → beforeSleep → poll → ...``.
+A turn here is that sequence cut at the poll: the poll's result is the input
+(``readable``: the bytes each client's socket delivered, ``writable``: what each socket can
+take now), then
+
+1. **file events**, in fd order: for a readable client ``readQueryFromClient`` →
+   ``processInputBuffer`` (``spec.server.client_input`` with nothing written yet: replies go
+   to the client's pending output, as ``addReply`` queues them); then, for a client whose
+   write handler is installed (it had output left over from an earlier turn) and whose socket
+   is writable, ``writeToClient`` (``spec.server.client_writable``) with the write cap;
+2. **time events**: ``serverCron`` when its time has come (every ``1000 / hz`` ms: clients'
+   timeouts, the slow expire cycle, rehashing; ``spec.cron.server_cron``) and the CLIENT PAUSE
+   end check (``spec.transport.pause_tick``);
+3. **beforeSleep**: blocked clients' timeouts and unblocked clients' input, the fast expire
+   cycle (``spec.cron.before_sleep``), the pause check, then
+   ``handleClientsWithPendingWrites``: every client with pending output, in id order, writes
+   what its socket takes, at most ``NET_MAX_WRITES_PER_EVENT`` (``spec.transport.write_cap``).
+
+Where the infinite loop is cut cannot be observed by a client; cutting at the poll makes a
+turn's replies leave in the same turn. The turn is built only from the existing transitions;
+``properties/test_eventloop_machine.py`` checks that it equals their composition in this order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .blocking import merge_effects
+from .cron import before_sleep, effective_hz, server_cron
+from .server import client_input, client_writable
+from .state import ServerState, replace
+from .step import NO_EFFECTS, Effects
+from .transport import pause_tick, write_cap
+
+__all__ = ["event_loop_turn", "file_event_order", "cron_due", "flush_pending_writes"]
+
+
+def file_event_order(state: ServerState, readable: Mapping[int, bytes],
+                     writable: Mapping[int, int | None]) -> list[int]:
+    """The clients with a fired event, in the order ``aeApiPoll`` reports them: by fd
+    (epoll reports ready fds in no fixed order; select/kqueue by fd; we fix fd order, then
+    id for clients without a real fd)."""
+    clients = state.clients
+    ids = set(readable) | set(writable)
+    return sorted((cid for cid in ids if cid in clients),
+                  key=lambda cid: (clients[cid].fd, cid))
+
+
+def cron_due(state: ServerState, now_ms: int) -> bool:
+    """``processTimeEvents``: serverCron fires once ``1000 / hz`` ms have passed since it was
+    last run (``TransportState.cron_next_ms``)."""
+    return now_ms >= state.transport.cron_next_ms
+
+
+def flush_pending_writes(state: ServerState, capacity: dict[int, int | None]
+                         ) -> tuple[ServerState, Effects]:
+    """``handleClientsWithPendingWrites``: every client with pending output writes, in id
+    order, as much as its socket takes (``capacity``; a client not named takes nothing this
+    turn) within the write cap. ``capacity`` is reduced by what was written."""
+    eff: Effects = NO_EFFECTS
+    for cid in sorted(cid for cid, c in state.clients.items() if c.reply):
+        if cid not in capacity:
+            continue
+        cap = write_cap(state, capacity[cid])
+        before = len(state.clients[cid].reply)
+        state, e = client_writable(state, cid, cap)
+        left = capacity[cid]
+        if left is not None:
+            capacity[cid] = max(0, left - (before - len(state.clients[cid].reply)))
+        eff = merge_effects(eff, e)
+    return state, eff
+
+
+def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, bytes],
+                    writable: Mapping[int, int | None]) -> tuple[ServerState, Effects]:
+    """One turn of the event loop at time ``now_ms`` after a poll that found ``readable``
+    (client id -> bytes read) and ``writable`` (client id -> bytes the socket can take, None
+    for no limit). Returns the next state and everything the turn asks of the world."""
+    capacity = dict(writable)
+    eff: Effects = NO_EFFECTS
+    # 1. file events, in fd order: read (and process), then write if a handler is installed.
+    had_pending = {cid for cid, c in state.clients.items() if c.reply}
+    for cid in file_event_order(state, readable, writable):
+        data = readable.get(cid)
+        if data is not None:
+            state, e = client_input(state, cid, data, now_ms, 0)
+            eff = merge_effects(eff, e)
+        if cid in had_pending and cid in capacity and cid in state.clients:
+            cap = write_cap(state, capacity[cid])
+            before = len(state.clients[cid].reply)
+            state, e = client_writable(state, cid, cap)
+            left = capacity[cid]
+            if left is not None:
+                capacity[cid] = max(0, left - (before - len(state.clients[cid].reply)))
+            eff = merge_effects(eff, e)
+    # 2. time events: serverCron when due, with the CLIENT PAUSE end check.
+    if cron_due(state, now_ms):
+        state, e = server_cron(state, now_ms)
+        eff = merge_effects(eff, e)
+        period = 1000 // effective_hz(state)
+        state = replace(state, transport=replace(state.transport,
+                                                 cron_next_ms=now_ms + period))
+        state, e = pause_tick(state, now_ms)
+        eff = merge_effects(eff, e)
+    # 3. beforeSleep: timeouts and unblocked clients, the fast expire cycle, the pause check,
+    # then handleClientsWithPendingWrites.
+    state, e = before_sleep(state, now_ms)
+    eff = merge_effects(eff, e)
+    state, e = pause_tick(state, now_ms)
+    eff = merge_effects(eff, e)
+    state, e = flush_pending_writes(state, capacity)
+    return state, merge_effects(eff, e)

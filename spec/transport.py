@@ -1,0 +1,307 @@
+"""The transport between commands and sockets: CLIENT REPLY, MONITOR, CLIENT PAUSE and the
+write cap of one write event (Redis 7.0.15, ``networking.c`` / ``server.c``).
+
+- CLIENT REPLY (``CLIENT_REPLY_OFF``, ``CLIENT_REPLY_SKIP_NEXT``, ``CLIENT_REPLY_SKIP``): a
+  client whose flags say OFF or SKIP gets no reply bytes (``prepareClientToWrite`` refuses);
+  ``resetClient`` after each command drops SKIP and turns SKIP_NEXT into SKIP, so SKIP
+  silences exactly the next command. Pub/Sub (un)subscribe confirmations and messages are
+  pushed regardless (``CLIENT_PUSHING``). Error statistics count suppressed errors too.
+- MONITOR (``server.monitors``, ``replicationFeedMonitors``): after a command ran (``call``),
+  unless it is an admin or skip-monitor command, every monitor gets a status line
+  ``+<secs>.<usecs> [<db> <addr>] "ARG" ...`` with each argument quoted as ``sdscatrepr``
+  does and AUTH / HELLO AUTH secrets as ``(redacted)``. A monitor is a replica for the
+  client-type rules: it may not touch the keyspace and is never paused.
+- CLIENT PAUSE (``pauseClients``, ``blockClient(c, BLOCKED_POSTPONE)``): while a pause is on,
+  a non-replica client's command (ALL), or its write / may-replicate command (WRITE, with EXEC
+  counted by its queued commands), is postponed: the client blocks with the command left in
+  its query buffer. When the pause ends (CLIENT UNPAUSE, or its end time passed:
+  ``checkClientPauseTimeoutAndReturnIfPaused``) the postponed clients are unblocked in order
+  and run their query buffers (``unblockPostponedClients`` → ``processUnblockedClients``).
+- ``NET_MAX_WRITES_PER_EVENT``: one write event writes at most 64 KiB to a client
+  (``writeToClient``), unless the server is over ``maxmemory``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .blocking import merge_effects, process_unblocked_clients
+from .hooks import DISCONNECT_HOOKS
+from .reply import Raw
+from .state import Blocked, Client, ServerState, TransportState, replace
+
+if TYPE_CHECKING:
+    from .step import Effects, Step
+    from .table import CommandSpec
+
+__all__ = [
+    "NET_MAX_WRITES_PER_EVENT", "PAUSE_WRITE", "PAUSE_ALL", "POSTPONE", "NO_REPLY",
+    "transport_of", "repr_arg", "monitor_line", "feed_monitors", "after_command",
+    "pause_gate", "replica_keyspace_gate", "pause_clients", "unpause", "pause_tick",
+    "next_pause_deadline", "write_cap", "reply_suppressed",
+]
+
+#: ``NET_MAX_WRITES_PER_EVENT``: bytes one write event may write to one client.
+NET_MAX_WRITES_PER_EVENT = 1024 * 64
+PAUSE_WRITE, PAUSE_ALL = 1, 2
+#: ``Blocked.cmd`` of a client blocked with ``BLOCKED_POSTPONE``.
+POSTPONE = "postpone"
+#: A reply that sends nothing (CLIENT REPLY OFF / SKIP, MONITOR of a monitor).
+NO_REPLY = Raw(b"")
+#: Commands flagged ``CMD_MAY_REPLICATE`` in 7.0 (not shown by COMMAND INFO).
+MAY_REPLICATE = frozenset(("publish", "spublish", "pfcount", "eval", "evalsha", "eval_ro",
+                           "evalsha_ro", "fcall", "fcall_ro"))
+#: Replies sent with ``CLIENT_PUSHING`` (they ignore CLIENT REPLY OFF / SKIP).
+PUSHING = frozenset(("subscribe", "ssubscribe", "psubscribe", "unsubscribe", "sunsubscribe",
+                     "punsubscribe"))
+
+
+def transport_of(s: Step) -> TransportState:
+    """The transport state as it is now in this transition."""
+    parts = s.parts
+    if parts is not None and "transport" in parts:
+        t: TransportState = parts["transport"]
+        return t
+    return s.base.transport
+
+
+# -- MONITOR ---------------------------------------------------------------------------------
+
+def _repr_table() -> list[bytes]:
+    t = []
+    for b in range(256):
+        if b == 0x5C:
+            t.append(b"\\\\")
+        elif b == 0x22:
+            t.append(b'\\"')
+        elif b in (0x0A, 0x0D, 0x09, 0x07, 0x08):
+            t.append({10: b"\\n", 13: b"\\r", 9: b"\\t", 7: b"\\a", 8: b"\\b"}[b])
+        elif 0x20 <= b <= 0x7E:
+            t.append(bytes((b,)))
+        else:
+            t.append(b"\\x%02x" % b)
+    return t
+
+
+_REPR = _repr_table()
+_PLAIN = frozenset(range(0x20, 0x7F)) - {0x5C, 0x22}
+
+
+def repr_arg(a: bytes) -> bytes:
+    """``sdscatrepr``: the argument in double quotes, ``\\`` and ``"`` escaped, ``\\n \\r \\t
+    \\a \\b`` named, other bytes outside printable ASCII as ``\\xhh``."""
+    if all(b in _PLAIN for b in a):
+        return b'"' + a + b'"'
+    return b'"' + b"".join(_REPR[b] for b in a) + b'"'
+
+
+def _redacted(argv: list[bytes]) -> list[bytes]:
+    """``redactClientCommandArgument``: AUTH's arguments, HELLO's AUTH user and password."""
+    name = argv[0].lower()
+    if name == b"auth":
+        return [argv[0]] + [b"(redacted)"] * (len(argv) - 1)
+    if name == b"hello":
+        out = list(argv)
+        j = 2
+        while j < len(out):
+            opt = out[j].lower()
+            if opt == b"auth" and j + 2 < len(out):
+                out[j + 1] = out[j + 2] = b"(redacted)"
+                j += 3
+            elif opt == b"setname" and j + 1 < len(out):
+                j += 2
+            else:
+                break
+        return out
+    return argv
+
+
+def monitor_line(now_ms: int, db: int, addr: str, argv: list[bytes]) -> bytes:
+    """The status line ``replicationFeedMonitors`` sends for one command."""
+    head = b"+%d.%06d [%d %s] " % (now_ms // 1000, (now_ms % 1000) * 1000, db,
+                                    addr.encode("utf-8", "surrogateescape"))
+    return head + b" ".join(repr_arg(a) for a in _redacted(argv)) + b"\r\n"
+
+
+def reply_suppressed(c: Client) -> bool:
+    """``prepareClientToWrite`` refuses: CLIENT REPLY OFF, or the command SKIP silences."""
+    f = c.info.flags
+    return bool(f) and ("reply_off" in f or "reply_skip" in f)
+
+
+def feed_monitors(s: Step, cmd: CommandSpec, argv: list[bytes]) -> None:
+    """``call`` → ``replicationFeedMonitors``: the monitors other than the running client get
+    the line now (the running client's own line follows its reply: :func:`after_command`)."""
+    t = transport_of(s)
+    if not t.monitors or "admin" in cmd.flags or "skip_monitor" in cmd.flags:
+        return
+    me = s.client.id if hasattr(s, "client") else -1
+    line = None
+    for mid in t.monitors:
+        if mid == me:
+            continue
+        m = s.clients.get(mid)
+        if m is None or m.closing or reply_suppressed(m):
+            continue
+        if line is None:
+            line = monitor_line(s.now_ms, s.db.id, s.client.addr, argv)
+        s.push_to(mid, line)
+
+
+def after_command(s: Step, argv: list[bytes], frame: bytes, called: bool) -> bytes:
+    """What the running client gets for one command once its flags are involved: its own
+    MONITOR line after the reply, CLIENT REPLY suppression, then ``resetClient``'s SKIP
+    bookkeeping. Only called when the client has flags."""
+    c = s.client
+    f = c.info.flags
+    cmd = s.cmd
+    if called and "monitor" in f and cmd is not None and "admin" not in cmd.flags:
+        frame += monitor_line(s.now_ms, s.db.id, c.addr, argv)
+    if "reply_off" in f or "reply_skip" in f:
+        if not (cmd is not None and cmd.name in PUSHING and frame[:1] != b"-"):
+            frame = b""
+    if "reply_skip" in f or "reply_skip_next" in f:
+        nf = f - {"reply_skip", "reply_skip_next"}
+        if "reply_skip_next" in f:
+            nf = nf | {"reply_skip"}
+        s.update_client(flags=nf)
+    return frame
+
+
+def start_monitor(s: Step) -> Any:
+    """MONITOR: the client becomes a monitor (flags ``replica`` + ``monitor``: CLIENT LIST
+    ``O``); a client that already is one gets no reply."""
+    c = s.client
+    if "replica" in c.flags:
+        return NO_REPLY
+    s.update_client(flags=c.flags | {"replica", "monitor"})
+    t = transport_of(s)
+    s.set_part("transport", replace(t, monitors=t.monitors + (c.id,)))
+    return None
+
+
+def stop_monitor(s: Step) -> None:
+    """RESET (``clearClientConnectionState``): leave MONITOR mode; CLIENT REPLY OFF and a
+    pending SKIP cleared (a SKIP already in force still silences RESET's own reply)."""
+    c = s.client
+    f = c.flags
+    if "reply_off" in f or "reply_skip_next" in f or "monitor" in f:
+        s.update_client(flags=f - {"reply_off", "reply_skip_next", "monitor", "replica"})
+    if "monitor" in f:
+        t = transport_of(s)
+        s.set_part("transport", replace(t, monitors=tuple(m for m in t.monitors if m != c.id)))
+
+
+# -- CLIENT PAUSE ----------------------------------------------------------------------------
+
+def replica_keyspace_gate(s: Step, cmd: CommandSpec) -> bool:
+    """``processCommand``: a replica (a MONITOR here) may not run commands that read, write
+    or may replicate ("Replica can't interact with the keyspace")."""
+    fl = cmd.flags
+    return ("write" in fl or "readonly" in fl or cmd.name in MAY_REPLICATE)
+
+
+def _may_replicate(s: Step, cmd: CommandSpec) -> bool:
+    if "write" in cmd.flags or cmd.name in MAY_REPLICATE:
+        return True
+    if cmd.name == "exec":
+        for qcmd, _ in s.client.info.mstate:
+            if "write" in qcmd.flags or qcmd.name in MAY_REPLICATE:
+                return True
+    return False
+
+
+def pause_gate(s: Step, t: TransportState, cmd: CommandSpec) -> Any:
+    """The CLIENT PAUSE gate of ``processCommand``: None to go on, or :data:`NO_REPLY` after
+    postponing the client (``blockClient(c, BLOCKED_POSTPONE)``)."""
+    c = s.client
+    if "replica" in c.info.flags:
+        return None
+    if t.pause_type == PAUSE_WRITE and not _may_replicate(s, cmd):
+        return None
+    s.update_client(bpop=Blocked(POSTPONE, (), c.info.db))
+    s.set_part("transport", replace(t, postponed=t.postponed + (c.id,)))
+    return NO_REPLY
+
+
+def pause_clients(s: Step, end_ms: int, type_: int) -> None:
+    """``pauseClients``: the stricter type and the later end time of this and any pause on."""
+    t = transport_of(s)
+    s.set_part("transport", replace(t, pause_type=max(t.pause_type, type_),
+                                    pause_end_ms=max(t.pause_end_ms, end_ms)))
+
+
+def unpause(s: Step) -> None:
+    """``unpauseClients`` → ``unblockPostponedClients``: the pause is over; the postponed
+    clients are unblocked in order and queued to run (``server.unblocked_clients``)."""
+    t = transport_of(s)
+    if not t.pause_type and not t.postponed:
+        return
+    s.set_part("transport", replace(t, pause_type=0, pause_end_ms=0, postponed=()))
+    if t.postponed:
+        b = s.part("blocking")
+        unblocked = list(b.unblocked)
+        for cid in t.postponed:
+            c = s.client if hasattr(s, "client") and s.client.id == cid else s.clients.get(cid)
+            if c is None:
+                continue
+            if hasattr(s, "client"):
+                s.set_other_client(replace(c, bpop=None))
+            else:  # a transition of no client (the pause timing out)
+                s.clients = s.clients.set(cid, replace(c, bpop=None))
+            unblocked.append(cid)
+        s.set_part("blocking", replace(b, unblocked=tuple(unblocked)))
+
+
+def next_pause_deadline(state: ServerState) -> int | None:
+    """When the current pause times out (unix ms), None when nothing is paused."""
+    t = state.transport
+    return t.pause_end_ms if t.pause_type else None
+
+
+def pause_tick(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
+    """``checkClientPauseTimeoutAndReturnIfPaused``: a pause whose end time has passed ends,
+    and its postponed clients run their query buffers (``processUnblockedClients``)."""
+    from .obuf import deliver
+    from .step import NO_EFFECTS, Effects, Step
+
+    t = state.transport
+    if not t.pause_type or t.pause_end_ms > now_ms:
+        return state, NO_EFFECTS
+    s = Step(state, now_ms)
+    unpause(s)
+    new = s.commit()
+    eff: Effects = NO_EFFECTS
+    if s.others_out:
+        new, closed = deliver(new, s.others_out, now_ms)
+        eff = Effects(close=closed, wake=frozenset(s.others_out))
+    new, more = process_unblocked_clients(new, now_ms)
+    return new, merge_effects(eff, more)
+
+
+def write_cap(state: ServerState, capacity: int | None) -> int | None:
+    """``writeToClient``'s budget for one write event: at most ``NET_MAX_WRITES_PER_EVENT``
+    bytes (and at most what the socket takes), unless used memory is over ``maxmemory``
+    (then as much as the socket takes)."""
+    maxmem = state.config.get("maxmemory", 0)
+    if maxmem:
+        used = sum(getattr(db, "mem", 0) for db in state.dbs)
+        if used > maxmem:
+            return capacity
+    if capacity is None or capacity > NET_MAX_WRITES_PER_EVENT:
+        return NET_MAX_WRITES_PER_EVENT
+    return capacity
+
+
+def disconnect_hook(state: ServerState, c: Client) -> ServerState:
+    """``freeClient``: a monitor leaves ``server.monitors``; a postponed client leaves
+    ``server.postponed_clients``."""
+    t = state.transport
+    if c.id in t.monitors or c.id in t.postponed:
+        t = replace(t, monitors=tuple(m for m in t.monitors if m != c.id),
+                    postponed=tuple(p for p in t.postponed if p != c.id))
+        state = replace(state, transport=t)
+    return state
+
+
+DISCONNECT_HOOKS.append(disconnect_hook)
