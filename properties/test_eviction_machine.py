@@ -10,7 +10,7 @@ Invariants (each has a planted-bug test below showing it can fail):
 - ``noeviction_never_evicts``: under noeviction no key ever disappears and evicted_keys is 0.
 - ``volatile_keeps_persistent_keys``: volatile-* policies never evict a key without a TTL.
 - ``lfu_counter_monotone``: with lfu-decay-time 0 a key's OBJECT FREQ never goes down while
-  it is only read.
+  it is only read, nor when RENAME moves it (the object and its access word move together).
 - ``pool_picks_idlest`` (a @given test): when the samples cover every key, allkeys-lru evicts
   a key with the largest idle time.
 """
@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.planted import assert_trips, planted_settings, replace_handler
 from redspec.spec import dispatch, evict, step
 from redspec.spec.memory import CLIENT_COST, STARTUP_MEMORY, db_cost
 from redspec.spec.server import client_connect, new_server, run_command
@@ -53,9 +53,13 @@ class EvictionMachine(RuleBasedStateMachine):
         self.state, frame = run_command(self.state, self.cid, list(args), self.now)
         return frame
 
-    @initialize(policy=st.sampled_from(POLICIES), room=st.integers(200, 3000),
+    #: The policies a run picks from (a subclass narrows them).
+    POLICIES = POLICIES
+
+    @initialize(pick=st.integers(0, len(POLICIES) - 1), room=st.integers(200, 3000),
                 seed=st.integers(1, 2**32))
-    def setup(self, policy: str, room: int, seed: int) -> None:
+    def setup(self, pick: int, room: int, seed: int) -> None:
+        policy = self.POLICIES[pick % len(self.POLICIES)]
         self.policy = policy
         self.state = evict.attrs.evolve(self.state, rng=seed)
         self.call(b"CONFIG", b"SET", b"maxmemory-policy", policy.encode())
@@ -103,6 +107,36 @@ class EvictionMachine(RuleBasedStateMachine):
             assert f >= self.freq.get(k, 0), "lfu_counter_monotone"
             self.freq[k] = f
 
+    def _freq(self, k: bytes) -> int | None:
+        frame = self.call(b"OBJECT", b"FREQ", k)
+        return int(frame[1:-2]) if frame[:1] == b":" else None
+
+    @rule(src=st.sampled_from(KEYS), dst=st.sampled_from(KEYS))
+    def rename(self, src: bytes, dst: bytes) -> None:
+        db = self.state.dbs[0]
+        if src == dst or src not in db.keys:
+            return
+        lfu = "lfu" in self.policy
+        f = self._freq(src) if lfu else None
+        moved = src in self.persistent
+        before = {k for k in self.persistent if k in self.state.dbs[0].keys} - {src, dst}
+        frame = self.call(b"RENAME", src, dst)
+        keys = self.state.dbs[0].keys
+        self.lost = before - set(keys)
+        if frame != b"+OK\r\n":
+            return
+        self.persistent.discard(src)
+        self.persistent.discard(dst)
+        if moved:
+            self.persistent.add(dst)
+        self.freq.pop(src, None)
+        self.freq.pop(dst, None)
+        if f is not None and dst in keys:
+            g = self._freq(dst)
+            if g is not None:
+                assert g >= f, "lfu_counter_monotone"
+                self.freq[dst] = g
+
     @rule(k=st.sampled_from(KEYS))
     def delete(self, k: bytes) -> None:
         self.call(b"DEL", k)
@@ -144,6 +178,12 @@ class EvictionMachine(RuleBasedStateMachine):
         for k in list(self.freq):
             if k not in self.state.dbs[0].keys:
                 del self.freq[k]
+
+
+class LfuEvictionMachine(EvictionMachine):
+    """The same machine under the LFU policies only (their invariant's planted bugs)."""
+
+    POLICIES = ["allkeys-lfu", "volatile-lfu"]
 
 
 TestEviction = EvictionMachine.TestCase
@@ -196,7 +236,21 @@ def test_planted_volatile_evicts_persistent(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_planted_lfu_decrements(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(evict, "lfu_log_incr", lambda c, f, d: max(0, c - 1))
-    assert_trips(EvictionMachine, "lfu_counter_monotone", PLANTED)
+    assert_trips(LfuEvictionMachine, "lfu_counter_monotone", PLANTED)
+
+
+def test_planted_rename_resets_the_access_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RENAME storing a fresh object (a new LFU counter) instead of moving the old one."""
+    real = dispatch.TABLE[b"rename"].handler
+
+    def fresh(s: Any, argv: list[bytes]) -> Any:
+        r = real(s, argv)
+        if argv[2] in s.db.keys:
+            s.db.set_lru(argv[2], evict.new_lru(s.config, s.now_ms))
+        return r
+
+    replace_handler(monkeypatch, b"rename", fresh)
+    assert_trips(LfuEvictionMachine, "lfu_counter_monotone", PLANTED)
 
 
 # -- the pool picks the idlest sampled key ---------------------------------------------------------
