@@ -20,6 +20,8 @@ def main() -> None:
       redspec vectors run --target 127.0.0.1:7000 vectors/
       redspec advise trace.txt            encodings, conversions and costs of an access
                                           pattern, and what other limits/types would cost
+      redspec advise leaderboard.yaml     which Redis types fit an access-pattern description,
+                                          with encodings and costs (docs/examples/advise/)
 
     Each subcommand's --help says more.
     """
