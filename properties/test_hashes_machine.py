@@ -343,14 +343,15 @@ def test_planted_conversion_drops_field(monkeypatch: pytest.MonkeyPatch) -> None
     orig, orig_set = HashValue.set_many, HashValue.set
 
     def set_many(self: HashValue, pairs: list[bytes], start: int, me: int,
-                 mv: int) -> tuple[HashValue, int]:
-        nv, n = orig(self, pairs, start, me, mv)
+                 mv: int, seed: Any = None) -> tuple[HashValue, int]:
+        nv, n = orig(self, pairs, start, me, mv, seed)
         if self.order is not None and len(self) and nv.order is None and len(nv) > 1:
             nv = nv.delete(next(self.keys()))
         return nv, n
 
-    def set_(self: HashValue, f: bytes, v: bytes, me: int, mv: int) -> tuple[HashValue, bool]:
-        nv, new = orig_set(self, f, v, me, mv)
+    def set_(self: HashValue, f: bytes, v: bytes, me: int, mv: int,
+             seed: Any = None) -> tuple[HashValue, bool]:
+        nv, new = orig_set(self, f, v, me, mv, seed)
         if self.order is not None and len(self) and nv.order is None and len(nv) > 1:
             nv = nv.delete(next(self.keys()))
         return nv, new
@@ -364,12 +365,13 @@ def test_planted_no_entry_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """A listpack that ignores ``hash-max-listpack-entries`` (pairs right, encoding wrong)."""
     orig_set, orig_many = HashValue.set, HashValue.set_many
 
-    def set_(self: HashValue, f: bytes, v: bytes, me: int, mv: int) -> tuple[HashValue, bool]:
-        return orig_set(self, f, v, 1 << 30, mv)
+    def set_(self: HashValue, f: bytes, v: bytes, me: int, mv: int,
+             seed: Any = None) -> tuple[HashValue, bool]:
+        return orig_set(self, f, v, 1 << 30, mv, seed)
 
     def set_many(self: HashValue, pairs: list[bytes], start: int, me: int,
-                 mv: int) -> tuple[HashValue, int]:
-        return orig_many(self, pairs, start, 1 << 30, mv)
+                 mv: int, seed: Any = None) -> tuple[HashValue, int]:
+        return orig_many(self, pairs, start, 1 << 30, mv, seed)
 
     monkeypatch.setattr(HashValue, "set", set_)
     monkeypatch.setattr(HashValue, "set_many", set_many)
@@ -381,8 +383,8 @@ def test_planted_overwrite_moves_field_to_end(monkeypatch: pytest.MonkeyPatch) -
     orig_many, orig_set = HashValue.set_many, HashValue.set
 
     def set_many(self: HashValue, pairs: list[bytes], start: int, me: int,
-                 mv: int) -> tuple[HashValue, int]:
-        nv, n = orig_many(self, pairs, start, me, mv)
+                 mv: int, seed: Any = None) -> tuple[HashValue, int]:
+        nv, n = orig_many(self, pairs, start, me, mv, seed)
         if nv.order is None:
             return nv, n
         order, seq = nv.order, nv.seq
@@ -391,8 +393,9 @@ def test_planted_overwrite_moves_field_to_end(monkeypatch: pytest.MonkeyPatch) -
                 order, seq = order.set(pairs[j], seq), seq + 1
         return HashValue(nv.fields, order, seq), n
 
-    def set_(self: HashValue, f: bytes, v: bytes, me: int, mv: int) -> tuple[HashValue, bool]:
-        nv, new = orig_set(self, f, v, me, mv)
+    def set_(self: HashValue, f: bytes, v: bytes, me: int, mv: int,
+             seed: Any = None) -> tuple[HashValue, bool]:
+        nv, new = orig_set(self, f, v, me, mv, seed)
         if nv.order is not None and f in self:
             nv = HashValue(nv.fields, nv.order.set(f, nv.seq), nv.seq + 1)
         return nv, new

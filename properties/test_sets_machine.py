@@ -380,8 +380,9 @@ def test_planted_conversion_drops_member(monkeypatch: pytest.MonkeyPatch) -> Non
     """A conversion to hashtable that loses the smallest member on the way."""
     orig = SetValue.add
 
-    def add(self: SetValue, members: Any, max_intset: int) -> tuple[SetValue, int]:
-        nv, n = orig(self, members, max_intset)
+    def add(self: SetValue, members: Any, max_intset: int,
+            seed: Any = None) -> tuple[SetValue, int]:
+        nv, n = orig(self, members, max_intset, seed)
         if self.intset and len(self) and not nv.intset:
             nv = nv.remove([min(self.index, key=int)])[0]
         return nv, n
@@ -394,11 +395,12 @@ def test_planted_no_count_conversion(monkeypatch: pytest.MonkeyPatch) -> None:
     """An intset that ignores ``set-max-intset-entries`` (value right, encoding wrong)."""
     orig_add, orig_one = SetValue.add, SetValue.add_one
 
-    def add(self: SetValue, members: Any, max_intset: int) -> tuple[SetValue, int]:
-        return orig_add(self, members, 1 << 30)
+    def add(self: SetValue, members: Any, max_intset: int,
+            seed: Any = None) -> tuple[SetValue, int]:
+        return orig_add(self, members, 1 << 30, seed)
 
-    def add_one(self: SetValue, m: bytes, max_intset: int) -> SetValue | None:
-        return orig_one(self, m, 1 << 30)
+    def add_one(self: SetValue, m: bytes, max_intset: int, seed: Any = None) -> SetValue | None:
+        return orig_one(self, m, 1 << 30, seed)
 
     monkeypatch.setattr(SetValue, "add", add)
     monkeypatch.setattr(SetValue, "add_one", add_one)
@@ -408,7 +410,7 @@ def test_planted_no_count_conversion(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_planted_remove_leaves_hole(monkeypatch: pytest.MonkeyPatch) -> None:
     """A multi-member removal (SREM k a b) that forgets to move the last slot into the hole."""
 
-    def remove(self: SetValue, members: Any) -> tuple[SetValue, int]:
+    def remove(self: SetValue, members: Any, seed: Any = None) -> tuple[SetValue, int]:
         index, slots, n = self.index, self.slots, 0
         for m in members:
             slot = index.get(m)

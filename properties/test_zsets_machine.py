@@ -485,8 +485,9 @@ def test_planted_never_converts(monkeypatch: pytest.MonkeyPatch) -> None:
     """A ZADD that never converts to a skiplist reports the wrong encoding."""
     orig = ZSet.insert
 
-    def insert(self: ZSet, member: bytes, score: float, e: int, v: int) -> ZSet:
-        return orig(self, member, score, 1 << 30, 1 << 30)
+    def insert(self: ZSet, member: bytes, score: float, e: int, v: int,
+               seed: Any = None) -> ZSet:
+        return orig(self, member, score, 1 << 30, 1 << 30, seed)
 
     monkeypatch.setattr(ZSet, "insert", insert)
     _fails_with("encoding_preserves_value")
@@ -502,8 +503,9 @@ def test_planted_insert_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
     """A ZADD that changes the stored value in place changes the transition's input."""
     orig = ZSet.insert
 
-    def insert(self: ZSet, member: bytes, score: float, e: int, v: int) -> ZSet:
-        new = orig(self, member, score, e, v)
+    def insert(self: ZSet, member: bytes, score: float, e: int, v: int,
+               seed: Any = None) -> ZSet:
+        new = orig(self, member, score, e, v, seed)
         if not len(self):  # (the shared empty set is not what this bug is about)
             return new
         self.scores, self.tree, self.listpack = new.scores, new.tree, new.listpack

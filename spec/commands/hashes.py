@@ -80,7 +80,7 @@ def _store(s: Step, key: bytes, old: HashValue | None, new: HashValue) -> None:
 def hash_set_field(s: Step, key: bytes, h: HashValue | None, field: bytes, value: bytes) -> None:
     """``hashTypeSet`` on the hash at ``key`` (``h``; None when the key is new), stored back."""
     me, mv = _limits(s)
-    new, _ = (EMPTY if h is None else h).set(field, value, me, mv)
+    new, _ = (EMPTY if h is None else h).set(field, value, me, mv, s.base.dicts.seed)
     _store(s, key, h, new)
 
 
@@ -100,10 +100,10 @@ def _hset_generic(s: Step, argv: list[bytes]) -> Any:
     me, mv = _limits(s)
     base = EMPTY if h is None else h
     if len(argv) == 4:  # one pair: hashTypeTryConversion is hashTypeSet's own check
-        new, is_new = base.set(argv[2], argv[3], me, mv)
+        new, is_new = base.set(argv[2], argv[3], me, mv, s.base.dicts.seed)
         created = 1 if is_new else 0
     else:
-        new, created = base.set_many(argv, 2, me, mv)
+        new, created = base.set_many(argv, 2, me, mv, s.base.dicts.seed)
     _store(s, key, h, new)
     s.notify("h", "hset", key, s.db.id)
     s.dirty += (len(argv) - 2) // 2
@@ -149,7 +149,7 @@ def hdel(s: Step, argv: list[bytes]) -> Any:
         return 0
     if isinstance(h, Err):
         return h
-    new, deleted = h.delete_many(argv[2:])
+    new, deleted = h.delete_many(argv[2:], s.base.dicts.seed)
     if deleted:
         db = s.db
         if len(new) == 0:

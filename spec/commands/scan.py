@@ -13,16 +13,16 @@ TYPE (SCAN only: ``lookupKeyRead`` of the key, so a key that turns out expired i
 has type "none" — and so passes ``TYPE none``), and logical expiry (SCAN only:
 ``expireIfNeeded`` deletes it).
 
-A hashtable-encoded value does not carry its own dict model yet: its dict is rebuilt for each
-call by adding the elements in the value's order (``spec.dict.build``); sizes and the scan
-guarantee hold, the exact bucket layout of a value shrunk by SREM does not.
+A hashtable-encoded value carries its own dict (``spec.types.valuedict``), kept by every add
+and removal; only a value built whole by a path that passed no hash seed (STORE results,
+RESTORE-like construction) has none, and gets one rebuilt from its elements.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..dict import HashTables, build, dict_scan, get_stats
+from ..dict import HashTables, dict_scan, get_stats
 from ..errors import NO_SUCH_KEY, NOT_INTEGER, SYNTAX, WRONGTYPE
 from ..glob import compile_glob
 from ..numbers import string2ll
@@ -30,6 +30,7 @@ from ..reply import Err, Verbatim, format_double
 from ..step import Step
 from ..types.hash import HashValue
 from ..types.set import SetValue
+from ..types.valuedict import dict_of
 from ..types.zset import ZSet
 from ..values import type_name
 from . import DEBUG_SUBCOMMANDS, command
@@ -75,14 +76,15 @@ def listpack_score(d: float) -> bytes:
 
 
 def value_dict(o: Any, seed: tuple[int, int, int, int]) -> HashTables | None:
-    """The dict of a hashtable-encoded set / hash / sorted set (rebuilt from its elements in
-    its order), or None for a compact encoding."""
+    """The dict of a hashtable-encoded set / hash / sorted set: the value's own
+    (``spec.types.valuedict``), or, for a value built by a path that tracked none, one rebuilt
+    from its elements in its order; None for a compact encoding."""
     if type(o) is SetValue:
-        return None if o.intset else build(o.members(), seed)
+        return None if o.intset else dict_of(o.ht, o.members(), seed)
     if type(o) is HashValue:
-        return None if o.encoding == "listpack" else build(list(o.keys()), seed)
+        return None if o.order is not None else dict_of(o.ht, o.keys(), seed)
     if type(o) is ZSet:
-        return None if o.encoding == "listpack" else build([m for m, _ in o.items()], seed)
+        return None if o.listpack else dict_of(o.ht, iter(o), seed)
     return None
 
 

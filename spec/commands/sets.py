@@ -103,12 +103,12 @@ def sadd(s: Step, argv: list[bytes]) -> Any:
     elif type(v) is not SetValue:
         return WRONGTYPE
     if len(argv) == 3:
-        nv = v.add_one(argv[2], _max_intset(s))
+        nv = v.add_one(argv[2], _max_intset(s), s.base.dicts.seed)
         if nv is None:
             return 0
         added = 1
     else:
-        nv, added = v.add(argv[2:], _max_intset(s))
+        nv, added = v.add(argv[2:], _max_intset(s), s.base.dicts.seed)
         if not added:
             return 0
     if fresh:
@@ -143,12 +143,12 @@ def srem(s: Step, argv: list[bytes]) -> Any:
     if type(v) is not SetValue:
         return v
     if len(argv) == 3:
-        nv = v.remove_one(argv[2])
+        nv = v.remove_one(argv[2], s.base.dicts.seed)
         if nv is None:
             return 0
         removed = 1
     else:
-        nv, removed = v.remove(argv[2:])
+        nv, removed = v.remove(argv[2:], s.base.dicts.seed)
         if not removed:
             return 0
     db = s.db
@@ -177,7 +177,7 @@ def smove(s: Step, argv: list[bytes]) -> Any:
         return WRONGTYPE
     if src == dst:  # the same set: a no-op that reports membership
         return 1 if ele in sv else 0
-    nsv = sv.remove_one(ele)
+    nsv = sv.remove_one(ele, s.base.dicts.seed)
     if nsv is None:
         return 0
     s.notify("s", "srem", src, db.id)
@@ -192,7 +192,7 @@ def smove(s: Step, argv: list[bytes]) -> Any:
     s.signal_modified_key(db.id, src)
     s.signal_modified_key(db.id, dst)
     s.dirty += 1
-    ndv = dv.add_one(ele, _max_intset(s))
+    ndv = dv.add_one(ele, _max_intset(s), s.base.dicts.seed)
     if ndv is not None:
         if fresh:
             db.add(dst, ndv)
@@ -323,7 +323,7 @@ def spop(s: Step, argv: list[bytes]) -> Any:
     if type(v) is not SetValue:
         return v
     ele = v.at(_rand_below(s, len(v)))
-    nv = v.remove_one(ele)
+    nv = v.remove_one(ele, s.base.dicts.seed)
     assert nv is not None
     db = s.db
     s.notify("s", "spop", key, db.id)
@@ -372,7 +372,7 @@ def spop_count(s: Step, key: bytes, count_arg: bytes) -> Any:
         popped = []
         for _ in range(count):
             ele = v.at(_rand_below(s, len(v)))
-            nv = v.remove_one(ele)
+            nv = v.remove_one(ele, s.base.dicts.seed)
             assert nv is not None
             v = nv
             popped.append(ele)
@@ -384,7 +384,7 @@ def spop_count(s: Step, key: bytes, count_arg: bytes) -> Any:
             ele = v.at(_rand_below(s, len(v)))
             if kept is None:
                 kept = create(ele)
-            nk = kept.add_one(ele, maxi)
+            nk = kept.add_one(ele, maxi, s.base.dicts.seed)
             assert nk is not None
             kept = nk
             nv = v.remove_one(ele)

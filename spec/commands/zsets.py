@@ -303,11 +303,11 @@ def zadd_generic(s: Step, argv: list[bytes], flags: int, scoreidx: int) -> Any:
             if (flags & LT and score >= cur) or (flags & GT and score <= cur):
                 continue
             if score != cur:
-                z = z.update(member, cur, score)
+                z = z.update(member, cur, score, s.base.dicts.seed)
                 updated += 1
             processed += 1
         elif not flags & XX:
-            z = z.insert(member, score, max_entries, max_value)
+            z = z.insert(member, score, max_entries, max_value, s.base.dicts.seed)
             added += 1
             processed += 1
     if added or updated:
@@ -448,7 +448,7 @@ def zrem(s: Step, argv: list[bytes]) -> Any:
     deleted = 0
     for m in argv[2:]:
         if m in z.scores:
-            z = z.remove(m)
+            z = z.remove(m, s.base.dicts.seed)
             deleted += 1
             if not len(z):
                 break
@@ -512,7 +512,7 @@ def zremrange_generic(s: Step, argv: list[bytes], kind: int) -> Any:
     lo, hi = span(z)  # type: ignore[operator]
     if hi <= lo:
         return 0
-    z = z.remove_ranks(lo, hi)
+    z = z.remove_ranks(lo, hi, s.base.dicts.seed)
     _store(s, key, z, True)
     s.notify("z", _REMRANGE_EVENTS[kind], key, s.db.id)
     if not len(z):
@@ -712,7 +712,9 @@ def zpop_core(
         items.reverse()
     else:
         items = z.slice(0, n)
-    z = z.remove_ranks(len(z) - n, len(z)) if pop_max else z.remove_ranks(0, n)
+    seed = s.base.dicts.seed
+    z = (z.remove_ranks(len(z) - n, len(z), seed, True) if pop_max
+         else z.remove_ranks(0, n, seed, True))
     _store(s, key, z, True)
     s.notify("z", "zpopmax" if pop_max else "zpopmin", key, s.db.id)
     if not len(z):

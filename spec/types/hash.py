@@ -33,6 +33,9 @@ from operator import itemgetter
 from immutables import Map
 
 from .. import values
+from ..dict import Dict, HashTables, dict_add, dict_find
+from . import valuedict as vd
+from .valuedict import Seed
 
 __all__ = ["HashValue", "EMPTY", "build", "LISTPACK", "HASHTABLE"]
 
@@ -52,16 +55,21 @@ class HashValue:
     encoding is listpack, None once it is a hashtable. ``seq``: the next sequence number.
     """
 
-    __slots__ = ("fields", "order", "seq")
+    __slots__ = ("fields", "order", "seq", "ht")
 
     fields: Map[bytes, bytes]
     order: Map[bytes, int] | None
     seq: int
+    #: The hashtable encoding's own dict (``spec.types.valuedict``); None for a listpack, or
+    #: for a hashtable built by a path that passed no hash seed (then rebuilt when read).
+    ht: HashTables | None
 
-    def __init__(self, fields: Map[bytes, bytes], order: Map[bytes, int] | None, seq: int) -> None:
+    def __init__(self, fields: Map[bytes, bytes], order: Map[bytes, int] | None, seq: int,
+                 ht: HashTables | None = None) -> None:
         self.fields = fields
         self.order = order
         self.seq = seq
+        self.ht = ht
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -129,100 +137,164 @@ class HashValue:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def converted(self) -> HashValue:
+    def _ht(self, seed: Seed | None) -> HashTables | None:
+        """The dict this value has as a hashtable: its own, or, for a listpack,
+        ``hashTypeConvertListpack``'s (``dictExpand`` to the length, fields added in listpack
+        order); None without a seed or when not tracked."""
+        if seed is None:
+            return None
+        if self.order is None:
+            return self.ht
+        return vd.convert(self.keys(), seed, len(self.fields))
+
+    def converted(self, seed: Seed | None = None) -> HashValue:
         """``hashTypeConvert(o, OBJ_ENCODING_HT)``: the same pairs as a hashtable."""
         if self.order is None:
             return self
-        return HashValue(self.fields, None, 0)
+        return HashValue(self.fields, None, 0, self._ht(seed))
 
     def set(
-        self, field: bytes, value: bytes, max_entries: int, max_value: int
+        self, field: bytes, value: bytes, max_entries: int, max_value: int,
+        seed: Seed | None = None,
     ) -> tuple[HashValue, bool]:
         """``hashTypeSet``: ``field`` set to ``value``; also True if the field is new.
 
         A listpack first converts when the field or the value is longer than ``max_value``,
         and after the write (an overwrite too) when it holds more than ``max_entries`` fields.
+        On a hashtable (with ``seed``): ``dictFind`` (a rehash step), then ``dictAdd`` of a
+        new field.
         """
         order = self.order
         fields = self.fields
         new = field not in fields
-        fields = fields.set(field, value)
+        nfields = fields.set(field, value)
         if order is None or len(field) > max_value or len(value) > max_value:
-            return HashValue(fields, None, 0), new
+            ht = self._ht(seed)
+            if ht is not None:
+                assert seed is not None
+                ht = vd.find_add(ht, field, seed, new)
+            return HashValue(nfields, None, 0, ht), new
         # The length check follows every write: an overwrite converts too once CONFIG SET
         # lowered the limit below the current size.
-        if len(fields) > max_entries:
-            return HashValue(fields, None, 0), new
+        if len(nfields) > max_entries:
+            ht = None
+            if seed is not None:
+                keys = list(self.keys())
+                if new:
+                    keys.append(field)
+                ht = vd.convert(keys, seed, len(keys))
+            return HashValue(nfields, None, 0, ht), new
         if new:
-            return HashValue(fields, order.set(field, self.seq), self.seq + 1), True
-        return HashValue(fields, order, self.seq), False
+            return HashValue(nfields, order.set(field, self.seq), self.seq + 1), True
+        return HashValue(nfields, order, self.seq), False
 
     def set_many(
-        self, pairs: list[bytes], start: int, max_entries: int, max_value: int
+        self, pairs: list[bytes], start: int, max_entries: int, max_value: int,
+        seed: Seed | None = None,
     ) -> tuple[HashValue, int]:
         """HSET's loop: ``pairs[start:]`` as field, value, field, value ...; also how many
         fields were new. A field given twice takes its last value and keeps its first place.
 
         Before writing, ``hashTypeTryConversion``: any argument longer than ``max_value``
-        converts a listpack; after, more than ``max_entries`` fields do.
+        converts a listpack; after each write, more than ``max_entries`` fields do (with
+        ``seed``, the dict is made at that point and the remaining pairs go through it).
         """
         order = self.order
+        ht: HashTables | None = None
         if order is not None:
             for j in range(start, len(pairs)):
                 if len(pairs[j]) > max_value:
                     order = None
+                    ht = self._ht(seed)
                     break
+        elif seed is not None:
+            ht = self.ht
         fm = self.fields.mutate()
         created = 0
         seq = self.seq
-        if order is None:
-            for j in range(start, len(pairs), 2):
+        n = len(pairs)
+        j = start
+        if order is not None:
+            om = order.mutate()
+            lp_new: list[bytes] = []
+            while j < n:
+                f = pairs[j]
+                if f not in fm:
+                    created += 1
+                    om[f] = seq
+                    seq += 1
+                    if seed is not None:
+                        lp_new.append(f)
+                fm[f] = pairs[j + 1]
+                j += 2
+                if len(fm) > max_entries:
+                    order = None
+                    if seed is not None:
+                        keys = list(self.keys()) + lp_new
+                        ht = vd.convert(keys, seed, len(keys))
+                    break
+            if order is not None:
+                return HashValue(fm.finish(), om.finish(), seq), created
+        if ht is not None:
+            assert seed is not None
+            d = Dict(ht, seed)
+            while j < n:
+                f = pairs[j]
+                dict_find(d, f)
+                if f not in fm:
+                    created += 1
+                    dict_add(d, f)
+                fm[f] = pairs[j + 1]
+                j += 2
+            ht = d.freeze()
+        else:
+            while j < n:
                 f = pairs[j]
                 if f not in fm:
                     created += 1
                 fm[f] = pairs[j + 1]
-            return HashValue(fm.finish(), None, 0), created
-        om = order.mutate()
-        for j in range(start, len(pairs), 2):
-            f = pairs[j]
-            if f not in fm:
-                created += 1
-                om[f] = seq
-                seq += 1
-            fm[f] = pairs[j + 1]
-        fields = fm.finish()
-        if len(fields) > max_entries:
-            return HashValue(fields, None, 0), created
-        return HashValue(fields, om.finish(), seq), created
+                j += 2
+        return HashValue(fm.finish(), None, 0, ht), created
 
-    def delete(self, field: bytes) -> HashValue:
+    def delete(self, field: bytes, seed: Seed | None = None) -> HashValue:
         """``hashTypeDelete``: without ``field`` (the same value if it is absent). The
-        result may be empty; the caller deletes the key then."""
+        result may be empty; the caller deletes the key then. A hashtable's dict (with
+        ``seed``) is shrunk when ``htNeedsResize`` after the removal."""
         fields = self.fields
         if field not in fields:
             return self
         order = self.order
+        ht = self.ht
+        if ht is not None:
+            ht = None if seed is None else vd.delete(ht, field, seed)
         return HashValue(
             fields.delete(field),
             None if order is None else order.delete(field),
             self.seq,
+            ht,
         )
 
-    def delete_many(self, names: Iterable[bytes]) -> tuple[HashValue, int]:
+    def delete_many(self, names: Iterable[bytes],
+                    seed: Seed | None = None) -> tuple[HashValue, int]:
         """HDEL's loop: without each of ``names``; also how many were there."""
         fm = self.fields.mutate()
         order = self.order
         om = None if order is None else order.mutate()
         deleted = 0
+        gone: list[bytes] = []
         for f in names:
             if f in fm:
                 del fm[f]
                 if om is not None:
                     del om[f]
                 deleted += 1
+                gone.append(f)
         if not deleted:
             return self, 0
-        return HashValue(fm.finish(), None if om is None else om.finish(), self.seq), deleted
+        ht = self.ht
+        if ht is not None:
+            ht = None if seed is None else vd.delete_many(ht, gone, seed)
+        return HashValue(fm.finish(), None if om is None else om.finish(), self.seq, ht), deleted
 
 
 #: The hash ``createHashObject`` makes: empty, listpack encoded.

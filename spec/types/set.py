@@ -30,7 +30,10 @@ from collections.abc import Iterable, Iterator
 from immutables import Map
 
 from .. import values
+from ..dict import EMPTY_HT, HashTables
 from ..numbers import string2ll
+from . import valuedict as vd
+from .valuedict import Seed
 
 __all__ = ["SetValue", "is_int_member", "create", "build", "of", "EMPTY_INTSET"]
 
@@ -47,16 +50,21 @@ class SetValue:
     """An immutable set of byte strings (a set ``robj``). Never mutate one in place: every
     operation returns a new value sharing structure with the old."""
 
-    __slots__ = ("index", "slots", "intset")
+    __slots__ = ("index", "slots", "intset", "ht")
 
     index: Map[bytes, int]
     slots: Map[int, bytes]
     intset: bool
+    #: The hashtable encoding's own dict (``spec.types.valuedict``); None for an intset, or
+    #: for a hashtable built by a path that passed no hash seed (then rebuilt when read).
+    ht: HashTables | None
 
-    def __init__(self, index: Map[bytes, int], slots: Map[int, bytes], intset: bool) -> None:
+    def __init__(self, index: Map[bytes, int], slots: Map[int, bytes], intset: bool,
+                 ht: HashTables | None = None) -> None:
         self.index = index
         self.slots = slots
         self.intset = intset
+        self.ht = ht
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -103,46 +111,86 @@ class SetValue:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def add(self, members: Iterable[bytes], max_intset: int) -> tuple[SetValue, int]:
+    def _converted_ht(self, extra: list[bytes], m: bytes, seed: Seed) -> HashTables:
+        """``setTypeConvert`` of this intset grown by ``extra`` (integers added so far), on
+        the way to adding ``m``: the dict presized to the intset's length and filled in
+        ascending order, then ``dictAdd(m)`` for a non-integer ``m``; an integer ``m`` that
+        pushed the intset over the limit was added to it before the conversion."""
+        ints = list(self.index) + extra
+        if string2ll(m) is None:
+            return vd.add(vd.convert(sorted(ints, key=int), seed, len(ints)), m, seed)
+        ints.append(m)
+        return vd.convert(sorted(ints, key=int), seed, len(ints))
+
+    def add(self, members: Iterable[bytes], max_intset: int,
+            seed: Seed | None = None) -> tuple[SetValue, int]:
         """``setTypeAdd`` for each member in turn: the new value and how many were new.
 
         An intset becomes a hashtable when a non-integer member arrives, or when a new
-        member makes it exceed ``max_intset`` (``set-max-intset-entries``)."""
+        member makes it exceed ``max_intset`` (``set-max-intset-entries``). With the hash
+        ``seed`` the hashtable's dict follows (conversion, then ``dictAdd`` per member)."""
         index = self.index.mutate()
         slots = self.slots.mutate()
         intset = self.intset
+        ht = self.ht if seed is not None else None
         n = len(index)
+        extra: list[bytes] = []
         for m in members:
             if m in index:
                 continue
-            if intset and (string2ll(m) is None or n + 1 > max_intset):
-                intset = False  # setTypeConvert(OBJ_ENCODING_HT)
+            if intset:
+                if string2ll(m) is None or n + 1 > max_intset:
+                    intset = False  # setTypeConvert(OBJ_ENCODING_HT)
+                    if seed is not None:
+                        ht = self._converted_ht(extra, m, seed)
+                        extra = []
+                elif seed is not None:
+                    extra.append(m)
+            elif ht is not None:
+                extra.append(m)
             index[m] = n
             slots[n] = m
             n += 1
         added = n - len(self.index)
         if not added and intset == self.intset:
             return self, 0
-        return SetValue(index.finish(), slots.finish(), intset), added
+        if intset:
+            ht = None
+        elif ht is not None and extra:
+            assert seed is not None
+            ht = vd.add_many(ht, extra, seed)
+        return SetValue(index.finish(), slots.finish(), intset, ht), added
 
-    def add_one(self, m: bytes, max_intset: int) -> SetValue | None:
+    def add_one(self, m: bytes, max_intset: int, seed: Seed | None = None) -> SetValue | None:
         """``setTypeAdd`` of one member: the new value, or None if it was already there."""
         if m in self.index:
             return None
         n = len(self.index)
-        intset = self.intset and n + 1 <= max_intset and string2ll(m) is not None
-        return SetValue(self.index.set(m, n), self.slots.set(n, m), intset)
+        ht = None
+        if self.intset:
+            intset = n + 1 <= max_intset and string2ll(m) is not None
+            if not intset and seed is not None:
+                ht = self._converted_ht([], m, seed)
+        else:
+            intset = False
+            if seed is not None and self.ht is not None:
+                ht = vd.add(self.ht, m, seed)
+        return SetValue(self.index.set(m, n), self.slots.set(n, m), intset, ht)
 
-    def remove(self, members: Iterable[bytes]) -> tuple[SetValue, int]:
+    def remove(self, members: Iterable[bytes],
+               seed: Seed | None = None) -> tuple[SetValue, int]:
         """``setTypeRemove`` for each member in turn: the new value and how many were
-        removed. The encoding never changes."""
+        removed. The encoding never changes; the dict (with ``seed``) is shrunk by
+        ``dictResize`` when ``htNeedsResize`` after a removal."""
         index = self.index.mutate()
         slots = self.slots.mutate()
         removed = 0
+        gone: list[bytes] = []
         for m in members:
             slot = index.get(m)
             if slot is None:
                 continue
+            gone.append(m)
             last = len(index) - 1
             if slot != last:
                 moved = slots[last]
@@ -153,9 +201,12 @@ class SetValue:
             removed += 1
         if not removed:
             return self, 0
-        return SetValue(index.finish(), slots.finish(), self.intset), removed
+        ht = self.ht
+        if ht is not None:
+            ht = None if seed is None else vd.delete_many(ht, gone, seed)
+        return SetValue(index.finish(), slots.finish(), self.intset, ht), removed
 
-    def remove_one(self, m: bytes) -> SetValue | None:
+    def remove_one(self, m: bytes, seed: Seed | None = None) -> SetValue | None:
         """``setTypeRemove`` of one member: the new value, or None if it was not there."""
         slot = self.index.get(m)
         if slot is None:
@@ -167,12 +218,16 @@ class SetValue:
             moved = slots[last]
             slots = slots.set(slot, moved)
             index = index.set(moved, slot)
-        return SetValue(index, slots.delete(last), self.intset)
+        ht = self.ht
+        if ht is not None:
+            ht = None if seed is None else vd.delete(ht, m, seed)
+        return SetValue(index, slots.delete(last), self.intset, ht)
 
 
 EMPTY_INTSET = SetValue(_EMPTY_INDEX, _EMPTY_SLOTS, True)
 """``createIntsetObject``: the empty intset the STORE commands build their result in."""
-EMPTY_HASHTABLE = SetValue(_EMPTY_INDEX, _EMPTY_SLOTS, False)
+EMPTY_HASHTABLE = SetValue(_EMPTY_INDEX, _EMPTY_SLOTS, False, EMPTY_HT)
+"""``createSetObject``: an empty hashtable set, its dict not yet allocated."""
 
 
 def create(first: bytes) -> SetValue:
@@ -180,10 +235,10 @@ def create(first: bytes) -> SetValue:
     return EMPTY_INTSET if is_int_member(first) else EMPTY_HASHTABLE
 
 
-def build(members: Iterable[bytes], max_intset: int) -> SetValue:
+def build(members: Iterable[bytes], max_intset: int, seed: Seed | None = None) -> SetValue:
     """A set built as the STORE commands build one: ``createIntsetObject`` then
     ``setTypeAdd`` of each member in turn."""
-    return EMPTY_INTSET.add(members, max_intset)[0]
+    return EMPTY_INTSET.add(members, max_intset, seed)[0]
 
 
 def of(members: Iterable[bytes], intset: bool) -> SetValue:

@@ -29,6 +29,9 @@ from typing import Any
 from immutables import Map
 
 from .. import values
+from ..dict import HashTables
+from . import valuedict as vd
+from .valuedict import Seed
 
 __all__ = ["ZSet", "Tree", "build", "EMPTY_SCORES"]
 
@@ -231,16 +234,21 @@ class ZSet:
     Redis would hold it as a listpack (else a skiplist).
     """
 
-    __slots__ = ("scores", "tree", "listpack")
+    __slots__ = ("scores", "tree", "listpack", "ht")
 
     scores: Map[bytes, float]
     tree: Tree
     listpack: bool
+    #: A skiplist's ``zset->dict`` (``spec.types.valuedict``); None for a listpack, or for a
+    #: skiplist built by a path that passed no hash seed (then rebuilt when read).
+    ht: HashTables | None
 
-    def __init__(self, scores: Map[bytes, float], tree: Tree, listpack: bool) -> None:
+    def __init__(self, scores: Map[bytes, float], tree: Tree, listpack: bool,
+                 ht: HashTables | None = None) -> None:
         self.scores = scores
         self.tree = tree
         self.listpack = listpack
+        self.ht = ht
 
     @property
     def encoding(self) -> str:
@@ -306,33 +314,59 @@ class ZSet:
 
     # -- changes -------------------------------------------------------------------------------
 
-    def insert(self, member: bytes, score: float, max_entries: int, max_value: int) -> ZSet:
+    def insert(self, member: bytes, score: float, max_entries: int, max_value: int,
+               seed: Seed | None = None) -> ZSet:
         """``zsetAdd`` of a new member: converts to a skiplist first when the new size or the
-        member's length passes the listpack limits."""
+        member's length passes the listpack limits (``zsetConvert``: a new dict, no presize,
+        members added in score order). On a skiplist (with ``seed``): ``dictFind`` (a rehash
+        step), then ``dictAdd``."""
         lp = self.listpack
+        ht = None
         if lp and (len(self.scores) + 1 > max_entries or len(member) > max_value):
             lp = False
+            if seed is not None:
+                ht = vd.convert(iter(self), seed)
+        elif not lp and seed is not None:
+            ht = self.ht
         if lp and score == 0.0:
             score = 0.0  # a listpack reads -0 back as the integer 0
-        return ZSet(self.scores.set(member, score), tree_insert(self.tree, score, member), lp)
+        if ht is not None:
+            assert seed is not None
+            ht = vd.find_add(ht, member, seed)
+        return ZSet(self.scores.set(member, score), tree_insert(self.tree, score, member), lp, ht)
 
-    def update(self, member: bytes, old: float, score: float) -> ZSet:
-        """A new score for a present member (``zsetAdd``'s update path; never converts)."""
+    def update(self, member: bytes, old: float, score: float, seed: Seed | None = None) -> ZSet:
+        """A new score for a present member (``zsetAdd``'s update path; never converts; a
+        skiplist's ``dictFind`` takes a rehash step)."""
         if self.listpack and score == 0.0:
             score = 0.0
         t = tree_insert(tree_delete(self.tree, old, member), score, member)
-        return ZSet(self.scores.set(member, score), t, self.listpack)
+        ht = self.ht
+        if ht is not None:
+            ht = None if seed is None else vd.find_step(ht, seed)
+        return ZSet(self.scores.set(member, score), t, self.listpack, ht)
 
-    def remove(self, member: bytes) -> ZSet:
-        """``zsetDel`` of a present member (never converts back)."""
+    def remove(self, member: bytes, seed: Seed | None = None) -> ZSet:
+        """``zsetDel`` of a present member (never converts back; the dict is shrunk when
+        ``htNeedsResize``)."""
         s = self.scores[member]
-        return ZSet(self.scores.delete(member), tree_delete(self.tree, s, member), self.listpack)
+        ht = self.ht
+        if ht is not None:
+            ht = None if seed is None else vd.delete(ht, member, seed)
+        return ZSet(self.scores.delete(member), tree_delete(self.tree, s, member),
+                    self.listpack, ht)
 
-    def remove_ranks(self, lo: int, hi: int) -> ZSet:
-        """Without the elements of ranks ``lo <= r < hi`` (``zslDeleteRangeByRank``)."""
+    def remove_ranks(self, lo: int, hi: int, seed: Seed | None = None,
+                     resize_each: bool = False) -> ZSet:
+        """Without the elements of ranks ``lo <= r < hi`` (``zslDeleteRangeByRank``; the
+        dict's shrink check once after, or after each removal for ``zsetDel`` loops)."""
         gone = self.slice(lo, hi)
+        ht = self.ht
+        if ht is not None:
+            ht = None if seed is None else vd.delete_many(ht, [m for m, _ in gone], seed,
+                                                          resize_each)
         if len(gone) == len(self.scores):
-            return ZSet(EMPTY_SCORES, None, self.listpack)
+            return ZSet(EMPTY_SCORES, None, self.listpack, ht)
         if len(gone) * 4 > len(self.scores):  # cheaper to rebuild from what stays
             keep = [(s, m) for m, s in self.slice(0, lo)] + [
                 (s, m) for m, s in self.slice(hi, len(self.scores))
@@ -340,13 +374,13 @@ class ZSet:
             sc = self.scores.mutate()
             for m, _ in gone:
                 del sc[m]
-            return ZSet(sc.finish(), tree_build(keep, 0, len(keep)), self.listpack)
+            return ZSet(sc.finish(), tree_build(keep, 0, len(keep)), self.listpack, ht)
         sc = self.scores.mutate()
         t = self.tree
         for m, s in gone:
             del sc[m]
             t = tree_delete(t, s, m)
-        return ZSet(sc.finish(), t, self.listpack)
+        return ZSet(sc.finish(), t, self.listpack, ht)
 
 
 EMPTY = ZSet(EMPTY_SCORES, None, True)
