@@ -33,9 +33,11 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import attrs
+from immutables import Map
 
 from .dict import dict_get_some_keys, dict_random_key, dict_rehash
 from .memory import CLIENT_COST, STARTUP_MEMORY
+from .numbers import string2ll
 
 if TYPE_CHECKING:
     from .step import Step
@@ -44,7 +46,8 @@ __all__ = [
     "LRU_CLOCK_MAX", "LRU_CLOCK_RESOLUTION", "LFU_INIT_VAL", "EVPOOL_SIZE", "EvictState",
     "lru_clock", "lfu_minutes", "estimate_idle_ms", "lfu_decr_and_return", "lfu_log_incr",
     "new_lru", "is_lfu", "used_memory", "perform_evictions", "EVICT_OK", "EVICT_RUNNING",
-    "EVICT_FAIL", "NOTOUCH", "OOM_ERROR",
+    "EVICT_FAIL", "NOTOUCH", "OOM_ERROR", "OBJ_SHARED_INTEGERS", "shared_marker", "word_of",
+    "set_shared_word", "touch_shared",
 ]
 
 LRU_BITS = 24
@@ -71,6 +74,9 @@ class EvictState:
 
     pool: tuple[tuple[int, bytes, int] | None, ...] = ()
     next_db: int = 0
+    #: Access words of the shared integer objects (``shared.integers[n]``, n < 10000) that
+    #: were written since start; the others still hold their startup word.
+    shared: Map[int, int] = Map()
 
 
 def lru_clock(now_ms: int) -> int:
@@ -140,6 +146,58 @@ def touched(s: Step, word: int | None) -> int:
             c = lfu_log_incr(c, cfg.get("lfu-log-factor", 10), s.random())
         return (lfu_minutes(now) << 8) | c
     return (s.now_ms // LRU_CLOCK_RESOLUTION) & LRU_CLOCK_MAX
+
+
+# -- shared integers ------------------------------------------------------------------------------
+#
+# Redis stores the integers 0..9999 (``OBJ_SHARED_INTEGERS``) as shared objects when a value
+# goes through ``tryObjectEncoding`` (SET, MSET, ...) or ``createStringObjectFromLongLongForValue``
+# (INCR, DECRBY, ...), unless ``maxmemory`` is set with an LRU/LFU policy. Every key holding the
+# same shared object shares its ``lru`` word: a touch of one is seen by all. In ``Db.lru`` such
+# a key holds the marker ``-1 - n``; the word itself is in ``EvictState.shared`` (absent: the
+# word ``createSharedObjects`` gave it at startup, the LRU clock of the start time).
+
+OBJ_SHARED_INTEGERS = 10000
+
+
+def shared_marker(config: Any, value: Any) -> int | None:
+    """The marker of ``shared.integers[n]`` if storing ``value`` now stores that shared
+    object (plain ``bytes`` reading as 0..9999 while sharing is allowed), else None."""
+    if type(value) is not bytes or len(value) > 4:
+        return None
+    n = string2ll(value)
+    if n is None or n < 0:
+        return None
+    if config.get("maxmemory", 0):
+        policy = config.get("maxmemory-policy", "noeviction")
+        if "lru" in policy or "lfu" in policy:
+            return None
+    return -1 - n
+
+
+def word_of(s: Step, word: int | None) -> int:
+    """The access word behind a ``Db.lru`` entry (a shared integer's marker resolved)."""
+    if word is None:
+        return 0
+    if word >= 0:
+        return word
+    st: EvictState = s.part("evict")
+    w = st.shared.get(-1 - word)
+    return lru_clock(s.base.start_time_ms) if w is None else w
+
+
+def set_shared_word(s: Step, marker: int, word: int) -> None:
+    """``shared.integers[n]->lru = word``."""
+    st: EvictState = s.part("evict")
+    s.set_part("evict", attrs.evolve(st, shared=st.shared.set(-1 - marker, word)))
+
+
+def touch_shared(s: Step, marker: int) -> None:
+    """``lookupKey``'s touch of a key holding a shared integer: the shared object's word."""
+    w = word_of(s, marker)
+    new = touched(s, w)
+    if new != w:
+        set_shared_word(s, marker, new)
 
 
 # -- memory --------------------------------------------------------------------------------------
@@ -222,9 +280,7 @@ def _score(s: Step, policy: str, key: bytes, db: Any) -> int:
     if policy == "volatile-ttl":
         when: int = db.expires[key]
         return (1 << 64) - 1 - when
-    word = db.lru.get(key)
-    if word is None:
-        word = 0
+    word = word_of(s, db.lru.get(key))
     if "lfu" in policy:
         return 255 - lfu_decr_and_return(word, s.now_ms, s.config.get("lfu-decay-time", 1))
     return estimate_idle_ms(word, s.now_ms)
@@ -350,4 +406,4 @@ def perform_evictions(s: Step) -> int:
         # Pool entries keep their positions (Redis's pool is a fixed array).
         while pool and pool[-1] is None:
             pool.pop()
-        s.set_part("evict", EvictState(tuple(pool), next_db))
+        s.set_part("evict", attrs.evolve(state, pool=tuple(pool), next_db=next_db))

@@ -22,7 +22,16 @@ from immutables import Map
 
 from .blocking import scan_db_for_ready_keys, signal_key_as_ready
 from .dict import Dict, HashTables, dict_add, dict_delete, dict_expand_if_needed, dict_rehash
-from .evict import NOTOUCH, is_lfu, new_lru, touched
+from .evict import (
+    NOTOUCH,
+    is_lfu,
+    new_lru,
+    set_shared_word,
+    shared_marker,
+    touch_shared,
+    touched,
+    word_of,
+)
 from .memory import EXPIRE_ENTRY_COST, key_cost
 from .multi import touch_all_watched_keys_in_db, touch_watched_key
 from .pubsub import event_classes, keyspace_event
@@ -158,6 +167,9 @@ class DbView:
         self._tkey = key
         self._tn = st.commands_processed
         old = self.lru.get(key)
+        if old is not None and old < 0:  # a shared integer: its own word (spec.evict)
+            touch_shared(st, old)
+            return
         if "lfu" in st.config.get("maxmemory-policy", "noeviction"):
             new = touched(st, old)
         else:
@@ -176,18 +188,27 @@ class DbView:
         """Memory and access word of a key stored over ``old`` (None: a new key). A new
         object gets a fresh word under LRU; under LFU ``dbOverwrite`` keeps the old one."""
         st = self.step
+        shared = shared_marker(st.config, value)  # a shared integer object (spec.evict)
         if old is None:
             self.mem += key_cost(key, value)
-            self.set_lru(key, new_lru(st.config, st.now_ms))
+            self.set_lru(key, new_lru(st.config, st.now_ms) if shared is None else shared)
         else:
             if not (self._tkey == key and self._tn == st.commands_processed):
                 self.touch(key)  # ``setKey``'s own ``lookupKeyWrite``
             self._tkey = None
             self.mem += key_cost(key, value) - key_cost(key, old)
-            if not is_lfu(st.config):  # a new object: this second's clock (touch set it)
-                w = (st.now_ms // 1000) & 0xFFFFFF
-                if self.lru.get(key) != w:
-                    self.set_lru(key, w)
+            w = self.lru.get(key)
+            if shared is not None:  # under LFU ``dbOverwrite`` gives it the old word
+                if is_lfu(st.config):
+                    set_shared_word(st, shared, word_of(st, w))
+                if w != shared:
+                    self.set_lru(key, shared)
+            elif not is_lfu(st.config):  # a new object: this second's clock (touch set it)
+                w2 = (st.now_ms // 1000) & 0xFFFFFF
+                if w != w2:
+                    self.set_lru(key, w2)
+            elif w is not None and w < 0:  # LFU: a private object takes the shared word
+                self.set_lru(key, word_of(st, w))
 
     # -- writes -----------------------------------------------------------------------------
 

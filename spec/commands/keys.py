@@ -14,6 +14,7 @@ from typing import Any
 
 from ..dict import dict_fair_random_key, dict_keys
 from ..errors import DB_INDEX, NO_SUCH_KEY, NOT_INTEGER, SAME_OBJECT, SYNTAX
+from ..evict import new_lru
 from ..glob import compile_glob
 from ..numbers import string2ll
 from ..reply import OK, Err, Status
@@ -228,6 +229,8 @@ def copy(s: Step, argv: list[bytes]) -> Any:
     if delete:
         dst.delete(newkey)
     dst.add(newkey, nv)
+    if dst.lru.get(newkey, 0) < 0:  # ``dupStringObject`` of a shared integer: a new object
+        dst.set_lru(newkey, new_lru(s.config, s.now_ms))
     if when != -1:
         dst.set_expire(newkey, when)
     s.signal_modified_key(dbid, newkey)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..evict import estimate_idle_ms, lfu_decr_and_return
+from ..evict import estimate_idle_ms, lfu_decr_and_return, word_of
 from ..memory import key_usage
 from ..numbers import string2ll
 from ..reply import Err
@@ -48,20 +48,12 @@ def object_encoding(s: Step, argv: list[bytes]) -> Any:
 def object_refcount(s: Step, argv: list[bytes]) -> Any:
     """OBJECT REFCOUNT key. Redis shares the integers 0..9999 (``OBJ_SHARED_INTEGERS``) unless
     ``maxmemory`` is set with an LRU/LFU policy, which needs per-key metadata
-    (``tryObjectEncoding``); shared objects report INT_MAX. (Decided by the config now, not
-    the config when the value was stored.)"""
+    (``tryObjectEncoding``); shared objects (spec.evict ``shared_marker``, decided when the
+    value was stored) report INT_MAX."""
     v = s.db.lookup(argv[2])
     if v is None:
         return None
-    policy = s.config.get("maxmemory-policy", "noeviction")
-    if (
-        type(v) is bytes
-        and (not s.config.get("maxmemory", 0) or ("lru" not in policy and "lfu" not in policy))
-        and encoding_of(v) == "int"
-        and 0 <= int(v) < 10000
-    ):
-        return 2147483647
-    return 1
+    return 2147483647 if s.db.lru.get(argv[2], 0) < 0 else 1
 
 
 @command("object|idletime")
@@ -77,7 +69,7 @@ def object_idletime(s: Step, argv: list[bytes]) -> Any:
             "when switching between policies at runtime LRU and LFU data will take some time "
             "to adjust."
         )
-    return estimate_idle_ms(s.db.lru.get(argv[2], 0), s.now_ms) // 1000
+    return estimate_idle_ms(word_of(s, s.db.lru.get(argv[2])), s.now_ms) // 1000
 
 
 @command("object|freq")
@@ -93,7 +85,7 @@ def object_freq(s: Step, argv: list[bytes]) -> Any:
             "note that when switching between policies at runtime LRU and LFU data will take "
             "some time to adjust."
         )
-    return lfu_decr_and_return(s.db.lru.get(argv[2], 0), s.now_ms,
+    return lfu_decr_and_return(word_of(s, s.db.lru.get(argv[2])), s.now_ms,
                                s.config.get("lfu-decay-time", 1))
 
 

@@ -183,3 +183,27 @@ CASES += [
       ["PEXPIREAT", "a", FAR], TINY, ["@2", "PING"], ["CONFIG", "SET", "maxmemory", "0"],
       ["EXISTS", "a"]]),
 ]
+
+# Shared integers (OBJ_SHARED_INTEGERS): keys holding the same shared object share its word.
+CASES += [
+    ("lfu shared integers: keys holding the same integer share the counter",
+     [*LFU0, ["SET", "a", "x"], ["SET", "a", "5"], ["OBJECT", "FREQ", "a"], ["SET", "b", "5"],
+      ["OBJECT", "FREQ", "b"], ["GET", "b"], ["OBJECT", "FREQ", "a"],
+      ["OBJECT", "REFCOUNT", "a"], ["COPY", "a", "c"], ["OBJECT", "FREQ", "c"],
+      ["OBJECT", "REFCOUNT", "c"], ["RENAME", "b", "d"], ["OBJECT", "FREQ", "d"],
+      ["OBJECT", "FREQ", "a"], ["SET", "a", "6"], ["OBJECT", "FREQ", "a"], ["INCR", "a"],
+      ["OBJECT", "FREQ", "a"], ["OBJECT", "FREQ", "d"]]),
+    ("lfu shared integers: DECR into and INCR out of the shared range",
+     [*LFU0, ["SET", "n", "10000"], ["DECR", "n"], ["OBJECT", "FREQ", "n"],
+      ["OBJECT", "REFCOUNT", "n"], ["INCR", "n"], ["OBJECT", "FREQ", "n"],
+      ["OBJECT", "REFCOUNT", "n"], ["INCRBY", "n", "-10000"], ["OBJECT", "REFCOUNT", "n"],
+      ["APPEND", "n", "1"], ["OBJECT", "REFCOUNT", "n"], ["SET", "f", "1.5"],
+      ["INCRBYFLOAT", "f", "1.5"], ["OBJECT", "REFCOUNT", "f"]]),
+    ("shared integers: the object keeps being shared when the config changes",
+     [*LFU0, ["SET", "a", "x"], ["SET", "a", "5"], ["CONFIG", "SET", "maxmemory", "1gb"],
+      ["OBJECT", "REFCOUNT", "a"], ["SET", "m", "5"], ["OBJECT", "REFCOUNT", "m"],
+      ["OBJECT", "FREQ", "m"], ["GET", "a"], ["OBJECT", "FREQ", "a"], ["OBJECT", "FREQ", "m"],
+      ["CONFIG", "SET", "maxmemory", "0"], ["OBJECT", "REFCOUNT", "m"],
+      ["MSET", "p", "5", "q", "77"], ["OBJECT", "REFCOUNT", "p"], ["OBJECT", "FREQ", "p"],
+      ["OBJECT", "REFCOUNT", "q"], ["SETNX", "r", "5"], ["OBJECT", "FREQ", "r"]]),
+]
