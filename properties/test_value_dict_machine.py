@@ -2,7 +2,8 @@
 
 ``ValueDictMachine`` drives a server through set, hash and sorted-set commands under tiny
 encoding limits (so values convert often), with SSCAN/HSCAN/ZSCAN iterations interleaved, and
-checks every hashtable-encoded value's own dict after every command.
+checks every hashtable-encoded value's own dict after every command (SUNIONSTORE/SINTERSTORE/SDIFFSTORE
+results included).
 
 Invariants (each has a planted-bug test below):
 
@@ -103,6 +104,11 @@ class ValueDictMachine(RuleBasedStateMachine):
     @rule(m=members_)
     def smove(self, m: bytes) -> None:
         self.call(b"SMOVE", b"s1", b"s2", m)
+
+    @rule(op=st.sampled_from([b"SUNIONSTORE", b"SINTERSTORE", b"SDIFFSTORE"]),
+          dst=st.sampled_from(SKEYS))
+    def set_store(self, op: bytes, dst: bytes) -> None:
+        self.call(op, dst, *SKEYS)
 
     @rule(ms=some_, long=st.booleans())
     def hset(self, ms: list[bytes], long: bool) -> None:
@@ -224,3 +230,13 @@ def test_planted_value_scan_ignores_rehash_target(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(scan_cmds, "value_dict", value_dict)
     assert_trips(ValueDictMachine, "scan_guarantee", PLANTED)
+
+
+def test_planted_store_untracked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SUNIONSTORE & co. building their result without the seed leave it without its dict:
+    ``tracked``."""
+    from redspec.spec.commands import sets as sets_cmds
+    from redspec.spec.types import set as set_mod
+
+    monkeypatch.setattr(sets_cmds, "build", lambda members, maxi, seed: set_mod.build(members, maxi))
+    assert_trips(ValueDictMachine, "tracked", PLANTED)

@@ -24,7 +24,7 @@ from ..errors import NOT_INTEGER, NOT_POSITIVE, SYNTAX, WRONGTYPE
 from ..numbers import LLONG_MAX, string2ll
 from ..reply import Err, RSet
 from ..step import Step
-from ..types.set import SetValue, create, is_int_member, of
+from ..types.set import SetValue, build, create, is_int_member, of
 from . import command
 
 _EMPTY_SET = RSet(())
@@ -450,7 +450,10 @@ def _store_result(s: Step, dst: bytes, members: list[bytes], intset: bool, event
     or delete the destination (counted as a change only if it existed)."""
     db = s.db
     if members:
-        db.set_key(dst, of(members, intset))
+        v = of(members, True) if intset else build(members, _max_intset(s), s.base.dicts.seed)
+        if v.intset != intset:  # the encoding was decided otherwise: no dict to follow
+            v = of(members, intset)
+        db.set_key(dst, v)
         s.notify("s", event, dst, db.id)
         s.dirty += 1
         return len(members)
