@@ -298,6 +298,7 @@ class SpecTarget(Target):
 
         by_cid: dict[int, int] = {}
         sent: dict[int, list[bytes]] = {}
+        to_close: set[int] = set()
 
         def collect() -> list[tuple[int, bytes]]:
             """Frames every client received since the last call (and closes)."""
@@ -315,7 +316,10 @@ class SpecTarget(Target):
                     frames, rest = parse_all(partial.get(n, b"") + data)
                     partial[n] = rest
                     got.extend((n, f) for f in frames)
-                if c is None or c.closing:
+                # closed when the spec asked the server to close it (Effects.close): a client
+                # marked to close after a reply it never gets (CLIENT REPLY OFF + QUIT) stays
+                # connected, as on Redis
+                if c is None or (c.closing and cid in to_close):
                     if c is not None:
                         state = S.client_disconnect(state, cid)
                     got.append((n, CLOSED))
@@ -327,6 +331,7 @@ class SpecTarget(Target):
             if n in closed:
                 return
             state, eff = S.client_input(state, cids[n], data, now())
+            to_close.update(getattr(eff, "close", ()))
             for cid, out in getattr(eff, "output", ()):  # replies handed to the sockets
                 m = by_cid.get(cid)
                 if m is not None:
@@ -379,7 +384,7 @@ class SpecTarget(Target):
             if c is not None and c.reply:
                 out.append(c.reply)
                 state = S.client_wrote(state, cid, len(c.reply))
-            if c is None or c.closing:
+            if c is None or (c.closing and cid in getattr(eff, "close", ())):
                 closed = True
                 break
         frames, rest = parse_all(b"".join(out))

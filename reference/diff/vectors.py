@@ -1,6 +1,8 @@
 """Conformance vectors: the spec's own replies to the differential cases, as versioned JSON.
 
-``export`` loads the ``cases_*.py`` modules (``CASES``, ``NONDETERMINISTIC``, ``RAW_CASES``),
+``export`` loads the ``cases_*.py`` modules (``CASES``, ``NONDETERMINISTIC``, ``RAW_CASES``;
+cases named in a module's ``NOT_VECTORS`` — replies that need wall-clock time to pass — are
+left out),
 runs every case through the in-process spec (a fresh ``new_server`` per case, RESP2 and RESP3)
 and writes one file per module with each step and the exact frames expected, each with a
 compare mode. ``run`` replays the files on any server and reports pass/fail per group.
@@ -98,9 +100,16 @@ def load_cases(directory: Path) -> tuple[list[SourceCase], list[tuple[str, str]]
             mod = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(mod)
             nondet = getattr(mod, "NONDETERMINISTIC", {}) or {}
+            # Cases whose replies depend on wall-clock time passing (blocking timeouts, CLIENT
+            # PAUSE ending) cannot be exported: the spec replays them with its clock stopped.
+            not_vectors = getattr(mod, "NOT_VECTORS", {}) or {}
             for name, steps, *_ in getattr(mod, "CASES", []):
+                if name in not_vectors:
+                    continue
                 cases.append(SourceCase(group, name, _parse_steps(steps), nondet.get(name)))
             for name, data, *_ in getattr(mod, "RAW_CASES", []):
+                if name in not_vectors:
+                    continue
                 chunks = [_b(data)] if isinstance(data, bytes | str) else [_b(c) for c in data]
                 cases.append(SourceCase(group, name, raw=chunks))
         except Exception:
