@@ -295,3 +295,27 @@ def test_keyspace_counterexample_replays_as_confirmed_when_the_spec_has_the_same
     assert p.replay is not None and p.replay.startswith("confirmed"), p.replay
     with pytest.raises(AssertionError):
         exec(compile(p.replay_script or "", "<replay>", "exec"), {})
+
+
+def test_expiry_read_obligation_proves_and_replays_planted_bugs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read never returns an expired key: proved; a wrong encoding (read ignores the TTL)
+    replays as spurious; the same counterexample against a spec whose lookup ignores expiry
+    is confirmed."""
+    from redspec.properties import z3_expire
+    from redspec.spec.step import DbView
+
+    assert z3_expire.obligation().prove().held
+    p = z3_expire.obligation(read_ignores_ttl=True).prove()
+    assert not p.held and p.replay is not None and p.replay.startswith("spurious"), p.replay
+
+    def no_passive_expiry(self: DbView, key: bytes) -> Any:
+        v = self.keys.get(key)
+        self.step.keyspace_hits += v is not None
+        return v
+
+    monkeypatch.setattr(DbView, "lookup_read", no_passive_expiry)
+    p = z3_expire.obligation(read_ignores_ttl=True).prove()
+    assert p.replay is not None and p.replay.startswith("confirmed"), p.replay
+    with pytest.raises(AssertionError):
+        exec(compile(p.replay_script or "", "<replay>", "exec"), {})
