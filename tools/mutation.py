@@ -63,14 +63,20 @@ MECHANISM_TESTS: dict[str, list[str]] = {
     "keyspace": ["tests/test_keys.py", "tests/test_strings.py",
                  "properties/test_keyspace_commands.py",
                  "properties/test_keyspace_machine.py", "properties/test_strings_machine.py"],
-    "expire": ["tests/test_expire.py", "properties/test_expire_machine.py"],
+    "expire": ["tests/test_expire.py", "properties/test_mutation_gaps.py",
+               "properties/test_expire_machine.py"],
     "clients": ["tests/test_clients.py", "properties/test_clients_machine.py"],
     # call() propagates: the transactions machine checks the propagated stream
+    # the OOM gate: targeted check in test_mutation_gaps, the eviction machine drives it
     "dispatch": ["tests/test_dispatch.py", "properties/test_dispatch_counters.py",
-                 "properties/test_keyspace_machine.py", "properties/test_multi_machine.py"],
+                 "properties/test_mutation_gaps.py",
+                 "properties/test_keyspace_machine.py", "properties/test_multi_machine.py",
+                 "properties/test_eviction_machine.py"],
+    "eviction": ["tests/test_evict_sampling.py", "properties/test_eviction_machine.py"],
     "transactions": ["tests/test_multi.py", "properties/test_multi_unwatch.py",
                      "properties/test_multi_machine.py"],
     "pubsub": ["tests/test_pubsub.py", "properties/test_pubsub_context.py",
+               "properties/test_mutation_gaps.py",
                "properties/test_pubsub_machine.py"],
     "rehash": ["tests/test_scan.py", "properties/test_dict_machine.py"],
 }
@@ -83,6 +89,8 @@ _TYPE_TESTS: dict[str, list[str]] = {
 _TYPE_TESTS["lists"].insert(1, "properties/test_list_ranges.py")
 _TYPE_TESTS["hashes"].insert(1, "properties/test_type_options.py")
 _TYPE_TESTS["zsets"].insert(1, "properties/test_type_options.py")
+for _t in ("lists", "hashes", "sets", "geo", "hll"):  # targeted checks of earlier survivors
+    _TYPE_TESTS[_t].insert(1, "properties/test_mutation_gaps.py")
 
 #: spec module → (mechanism, test files).
 MODULES: dict[str, tuple[str, list[str]]] = {
@@ -96,6 +104,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                                               "properties/test_string_encoding.py",
                                               "properties/test_strings_machine.py"]),
     "spec/types/string.py": ("keyspace", ["tests/test_strings.py",
+                                          "properties/test_mutation_gaps.py",
                                           "properties/test_string_encoding.py",
                                           "properties/test_strings_machine.py"]),
     "spec/expire.py": ("expire", MECHANISM_TESTS["expire"]),
@@ -103,6 +112,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "spec/clients.py": ("clients", MECHANISM_TESTS["clients"]),
     "spec/commands/clients.py": ("clients", MECHANISM_TESTS["clients"]),
     "spec/dispatch.py": ("dispatch", MECHANISM_TESTS["dispatch"]),
+    "spec/evict.py": ("eviction", MECHANISM_TESTS["eviction"]),
     "spec/multi.py": ("transactions", MECHANISM_TESTS["transactions"]),
     "spec/commands/transactions.py": ("transactions", MECHANISM_TESTS["transactions"]),
     "spec/pubsub.py": ("pubsub", MECHANISM_TESTS["pubsub"]),

@@ -1,0 +1,298 @@
+"""Targeted properties for the gaps the mutation run left (issue #6): each test pins a case
+the state machines reach rarely or never, and each has a planted-bug test that applies the
+surviving mutation itself (``plant``: the one function recompiled with the changed text).
+
+Property ``mutation_gaps_agree_with_redis`` (facts observed on Redis 7.0.15):
+
+- PUBSUB CHANNELS / SHARDCHANNELS with more than one pattern is the subcommand error;
+- INCRBYFLOAT producing 45 bytes stores a raw string, 44 bytes an embstr;
+- a set of 512 integers is an intset, the 513th integer converts it (set-max-intset-entries);
+- SPOP of the whole set adds the set's size to ``server.dirty``;
+- HDEL on a listpack hash keeps the insertion order of the rest (HGETALL);
+- LPOS RANK r COUNT c returns c positions starting at the r-th match;
+- GEOSEARCH BYBOX answers the members inside the box;
+- with maxmemory 1 a denyoom command is refused with OOM and a read-only one is not;
+- PFADD on a sparse HLL whose opcodes cover fewer than 16384 registers is INVALIDOBJ;
+- geohash cells: one step north then south (east then west) is the same cell, at any step;
+- one slow active-expire cycle over a db of expired keys stops at the first 16th loop whose
+  modelled work (20 keys a loop, 1 us a key) passes the limit ``25% * 1e6 / hz`` (or a budget);
+- C double division by zero (``_div``) is ±inf or NaN, never an exception.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import textwrap
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from redspec.spec.server import client_connect, new_server, run_command
+
+NAME = "mutation_gaps_agree_with_redis"
+
+
+class Client:
+    """One client on a fresh server; ``call`` runs a command and returns its RESP2 frame."""
+
+    def __init__(self) -> None:
+        self.state = new_server(0)
+        self.state, self.cid = client_connect(self.state, 0)
+
+    def call(self, *argv: bytes | int | float | str) -> bytes:
+        args = [a if isinstance(a, bytes) else str(a).encode() for a in argv]
+        self.state, frame = run_command(self.state, self.cid, args, 0)
+        return frame
+
+
+def check_pubsub_channels() -> None:
+    c = Client()
+    for sub in (b"CHANNELS", b"SHARDCHANNELS"):
+        got = c.call(b"PUBSUB", sub, b"a", b"b")
+        assert got.startswith(b"-ERR unknown subcommand or wrong number of arguments for"), \
+            f"{NAME}: PUBSUB {sub!r} with two patterns: {got!r}"
+        assert c.call(b"PUBSUB", sub, b"a") == b"*0\r\n", f"{NAME}: PUBSUB {sub!r} pattern"
+
+
+def check_embstr_limit() -> None:
+    c = Client()
+    for value, enc in ((b"1e43", b"embstr"), (b"1e44", b"raw")):
+        c.call(b"SET", b"k", b"0")
+        c.call(b"INCRBYFLOAT", b"k", value)
+        got = c.call(b"OBJECT", b"ENCODING", b"k")
+        assert got == b"$%d\r\n%s\r\n" % (len(enc), enc), f"{NAME}: INCRBYFLOAT {value!r}: {got!r}"
+
+
+def check_intset_limit() -> None:
+    c = Client()
+    c.call(b"SADD", b"s", *range(511))
+    c.call(b"SADD", b"s", 511)
+    assert c.call(b"OBJECT", b"ENCODING", b"s") == b"$6\r\nintset\r\n", f"{NAME}: 512 intset"
+    c.call(b"SADD", b"s", 512)
+    assert c.call(b"OBJECT", b"ENCODING", b"s") == b"$9\r\nhashtable\r\n", \
+        f"{NAME}: 513 hashtable"
+
+
+def check_spop_dirty() -> None:
+    c = Client()
+    c.call(b"SADD", b"s", b"a", b"b", b"c", b"d")
+    before = c.state.dirty
+    c.call(b"SPOP", b"s", 10)
+    assert c.state.dirty - before == 4, f"{NAME}: SPOP whole set dirty {c.state.dirty - before}"
+
+
+def check_hdel_order() -> None:
+    c = Client()
+    c.call(b"HSET", b"h", b"a", 1, b"b", 2, b"c", 3)
+    c.call(b"HDEL", b"h", b"b")
+    c.call(b"HSET", b"h", b"d", 4)
+    c.call(b"HDEL", b"h", b"a")
+    c.call(b"HSET", b"h", b"a", 5)
+    got = c.call(b"HGETALL", b"h")
+    want = b"*6\r\n" + b"".join(b"$1\r\n%s\r\n" % bytes([x]) for x in b"c3d4a5")
+    assert got == want, f"{NAME}: HGETALL after HDEL: {got!r}"
+
+
+def check_lpos() -> None:
+    c = Client()
+    items = [b"a", b"b", b"a", b"a", b"b", b"a", b"a", b"a"]
+    c.call(b"RPUSH", b"l", *items)
+    where = [i for i, x in enumerate(items) if x == b"a"]
+    for rank in (1, 2, 3):
+        for count in (1, 2, 3):
+            want = where[rank - 1:rank - 1 + count]
+            got = c.call(b"LPOS", b"l", b"a", b"RANK", rank, b"COUNT", count)
+            assert got == b"*%d\r\n" % len(want) + b"".join(b":%d\r\n" % i for i in want), \
+                f"{NAME}: LPOS RANK {rank} COUNT {count}: {got!r}"
+
+
+def check_geo_bybox() -> None:
+    c = Client()
+    c.call(b"GEOADD", b"g", 13.361389, 38.115556, b"Palermo", 15.087269, 37.502669, b"Catania")
+    got = c.call(b"GEOSEARCH", b"g", b"FROMLONLAT", 15, 37, b"BYBOX", 400, 400, b"km", b"ASC")
+    assert got == b"*2\r\n$7\r\nCatania\r\n$7\r\nPalermo\r\n", f"{NAME}: BYBOX {got!r}"
+    got = c.call(b"GEOSEARCH", b"g", b"FROMLONLAT", 15, 37, b"BYBOX", 200, 200, b"km", b"ASC")
+    assert got == b"*1\r\n$7\r\nCatania\r\n", f"{NAME}: small BYBOX {got!r}"
+
+
+def check_oom_gate() -> None:
+    c = Client()
+    c.call(b"CONFIG", b"SET", b"maxmemory", b"1")
+    got = c.call(b"SET", b"x", b"y")
+    assert got.startswith(b"-OOM command not allowed"), f"{NAME}: SET under OOM: {got!r}"
+    assert c.call(b"GET", b"x") == b"$-1\r\n", f"{NAME}: GET under OOM"
+
+
+def check_hll_short_sparse() -> None:
+    c = Client()
+    c.call(b"SET", b"h", b"HYLL\x01" + bytes(11) + b"\x40\x63")  # XZERO of 100 registers
+    got = c.call(b"PFADD", b"h", *[b"x%d" % i for i in range(20)])
+    assert got == b"-INVALIDOBJ Corrupted HLL object detected\r\n", f"{NAME}: PFADD {got!r}"
+
+
+def check_div_by_zero() -> None:
+    from redspec.spec.types.geohash import _div
+    try:
+        got = [_div(1.0, 0.0), _div(-1.0, 0.0), _div(1.0, -0.0), _div(0.0, 0.0)]
+    except ZeroDivisionError as e:
+        raise AssertionError(f"{NAME}: _div raised {e}") from e
+    assert got[:3] == [math.inf, -math.inf, -math.inf] and math.isnan(got[3]), f"{NAME}: {got}"
+
+
+def check_expire_time_limit() -> None:
+    from redspec.spec import expire
+    for hz, budget in ((500, None), (10, 50)):
+        c = Client()
+        c.call(b"CONFIG", b"SET", b"hz", hz)
+        for i in range(1000):
+            c.state, _ = run_command(c.state, c.cid, [b"SET", b"e%d" % i, b"v", b"PX", b"10"], 0)
+        limit = budget if budget is not None else 25 * 1_000_000 // hz // 100
+        loops = 16
+        while loops * 20 <= limit:
+            loops += 16
+        st, _ = expire.active_expire_cycle(c.state, 100, expire.SLOW, budget_us=budget)
+        gone = 1000 - len(st.dbs[0].keys)
+        assert gone == loops * 20, f"{NAME}: hz {hz} budget {budget}: {gone} expired"
+        assert st.stats.expired_time_cap_reached_count == 1, f"{NAME}: time cap not counted"
+
+
+CHECKS = [check_expire_time_limit, check_hll_short_sparse, check_div_by_zero, check_pubsub_channels, check_embstr_limit, check_intset_limit, check_spop_dirty,
+          check_hdel_order, check_lpos, check_geo_bybox, check_oom_gate]
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
+def test_mutation_gaps_agree_with_redis(check: Any) -> None:
+    check()
+
+
+def check_cell_moves(bits: int, step: int) -> None:
+    from redspec.spec.types import geohash
+    bits &= (1 << (2 * step)) - 1
+    for move in (geohash._move_y, geohash._move_x):
+        there = move(bits, step, 1)
+        assert move(there, step, -1) == bits, f"{NAME}: {move.__name__} +1 then -1"
+        back = move(bits, step, -1)
+        assert move(back, step, 1) == bits, f"{NAME}: {move.__name__} -1 then +1"
+
+
+@settings(max_examples=40, deadline=None)
+@given(bits=st.integers(0, (1 << 52) - 1), step=st.integers(1, 26))
+@example(bits=0, step=26)
+@example(bits=(1 << 52) - 1, step=26)
+@example(bits=0b0110, step=2)
+def test_geohash_moves_invert(bits: int, step: int) -> None:
+    check_cell_moves(bits, step)
+
+
+def plant(monkeypatch: pytest.MonkeyPatch, module: Any, func: str, old: str, new: str) -> Any:
+    """Recompile ``module.func`` with ``old`` replaced by ``new`` (exactly one occurrence) and
+    install it for this test; returns the new function (undecorated)."""
+    src = textwrap.dedent(inspect.getsource(getattr(module, func)))
+    assert src.count(old) == 1, (func, old)
+    lines = [ln for ln in src.replace(old, new).splitlines() if not ln.startswith("@")]
+    mod = inspect.getmodule(getattr(module, func))
+    ns: dict[str, Any] = {}
+    exec(compile("\n".join(lines), mod.__file__, "exec"), mod.__dict__, ns)  # noqa: S102
+    monkeypatch.setattr(module, func, ns[func])
+    return ns[func]
+
+
+def _handler(monkeypatch: pytest.MonkeyPatch, cmd: bytes, fn: Any) -> None:
+    from redspec.properties.planted import replace_handler
+    replace_handler(monkeypatch, cmd, fn)
+
+
+def _trips(check: Any) -> None:
+    with pytest.raises(AssertionError, match=NAME):
+        check()
+
+
+def test_planted_pubsub_channels_arity(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.commands import pubsub
+    plant(monkeypatch, pubsub, "_channels", "len(argv) > 3", "len(argv) >= 3")
+    _trips(check_pubsub_channels)
+
+
+def test_planted_embstr_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import values
+    from redspec.spec.types.string import EmbStr
+    monkeypatch.setitem(values.ENCODINGS, EmbStr,
+                        lambda v: "embstr" if len(v) <= 45 else "raw")
+    _trips(check_embstr_limit)
+
+
+def test_planted_intset_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.types import set as tset
+    plant(monkeypatch, tset.SetValue, "add_one", "n + 1 <= max_intset", "n + 2 <= max_intset")
+    _trips(check_intset_limit)
+
+
+def test_planted_spop_dirty(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.commands import sets
+    plant(monkeypatch, sets, "spop_count", "s.dirty += size", "s.dirty -= size")
+    _trips(check_spop_dirty)
+
+
+def test_planted_lpos_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.commands import lists
+    f = plant(monkeypatch, lists, "lpos", "matches - rank", "matches + rank")
+    _handler(monkeypatch, b"lpos", f)
+    _trips(check_lpos)
+
+
+def test_planted_geo_bybox(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.commands import geo
+    plant(monkeypatch, geo, "members_in_shape", "if box is None:\n        radius_m", "if True:\n        radius_m")
+    _trips(check_geo_bybox)
+
+
+def test_planted_hdel_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.types import hash as thash
+    plant(monkeypatch, thash.HashValue, "delete_many", "None if om is None else om.finish()",
+          "None if True else om.finish()")
+    _trips(check_hdel_order)
+
+
+def test_planted_oom_gate(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import dispatch
+    plant(monkeypatch, dispatch, "process_command", '"denyoom" in cmd.flags',
+          '"denyoom" not in cmd.flags')
+    _trips(check_oom_gate)
+
+
+def test_planted_hll_short_sparse(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.commands import hyperloglog
+    fn = next(n for n, f in vars(hyperloglog).items() if callable(f) and
+              "elif r < 0:" in (inspect.getsource(f) if inspect.isfunction(f) else ""))
+    plant(monkeypatch, hyperloglog, fn, "elif r < 0:\n                return ed.to_bytes(), changed, False",
+          "elif r < 0:\n                return None")
+    with pytest.raises(TypeError):
+        check_hll_short_sparse()
+
+
+def test_planted_div_by_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.types import geohash
+    plant(monkeypatch, geohash, "_div", "if b != 0.0:", "if True:")
+    _trips(check_div_by_zero)
+
+
+def test_planted_move_south(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.types import geohash
+    plant(monkeypatch, geohash, "_move_y", "y = ((y | zz) - (zz + 1))", "y = ((y | zz) - (zz - 1))")
+    _trips(lambda: check_cell_moves(0b0110, 2))
+
+
+def test_planted_expire_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import expire
+    plant(monkeypatch, expire, "active_expire_cycle", "slow_perc * 1000000 // hz // 100",
+          "slow_perc * 1000000 // hz * 100")
+    _trips(check_expire_time_limit)
+
+
+def test_planted_expire_check_spacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import expire
+    plant(monkeypatch, expire, "active_expire_cycle", "iteration += 1", "iteration += 2")
+    _trips(check_expire_time_limit)
