@@ -16,6 +16,8 @@ Property ``mutation_gaps_agree_with_redis`` (facts observed on Redis 7.0.15):
 - geohash cells: one step north then south (east then west) is the same cell, at any step;
 - one slow active-expire cycle over a db of expired keys stops at the first 16th loop whose
   modelled work (20 keys a loop, 1 us a key) passes the limit ``25% * 1e6 / hz`` (or a budget);
+- ``bucket_of`` on a dict in any state of rehashing: a key it places in table 1 is in that
+  bucket of table 1 (its bucket of table 0 was already moved);
 - C double division by zero (``_div``) is ±inf or NaN, never an exception.
 """
 
@@ -159,7 +161,24 @@ def check_expire_time_limit() -> None:
         assert st.stats.expired_time_cap_reached_count == 1, f"{NAME}: time cap not counted"
 
 
-CHECKS = [check_expire_time_limit, check_hll_short_sparse, check_div_by_zero, check_pubsub_channels, check_embstr_limit, check_intset_limit, check_spop_dirty,
+def check_moved_keys_bucket() -> None:
+    from redspec.spec import dict as dct
+    seed = dct.seed_words(b"0123456789abcdef")
+    moved = 0
+    for n in range(5, 70):
+        keys = [b"k%d" % i for i in range(n)]
+        ht = dct.build(keys, seed)
+        for r in range(4):
+            h2 = dct.rehash(ht, r, seed) if r else ht
+            for k in keys:
+                t, b = dct.bucket_of(h2, k, seed)
+                if t == 1:
+                    moved += 1
+                    assert k in h2.t1.get(b, ()), f"{NAME}: bucket_of({k!r}) = {t, b}"
+    assert moved, f"{NAME}: no key was placed in table 1"
+
+
+CHECKS = [check_moved_keys_bucket, check_expire_time_limit, check_hll_short_sparse, check_div_by_zero, check_pubsub_channels, check_embstr_limit, check_intset_limit, check_spop_dirty,
           check_hdel_order, check_lpos, check_geo_bybox, check_oom_gate]
 
 
@@ -296,3 +315,9 @@ def test_planted_expire_check_spacing(monkeypatch: pytest.MonkeyPatch) -> None:
     from redspec.spec import expire
     plant(monkeypatch, expire, "active_expire_cycle", "iteration += 1", "iteration += 2")
     _trips(check_expire_time_limit)
+
+
+def test_planted_bucket_of_mask(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import dict as dct
+    plant(monkeypatch, dct, "bucket_of", "(1 << ht.exp1)", "(2 << ht.exp1)")
+    _trips(check_moved_keys_bucket)

@@ -78,7 +78,8 @@ MECHANISM_TESTS: dict[str, list[str]] = {
     "pubsub": ["tests/test_pubsub.py", "properties/test_pubsub_context.py",
                "properties/test_mutation_gaps.py",
                "properties/test_pubsub_machine.py"],
-    "rehash": ["tests/test_scan.py", "properties/test_dict_machine.py"],
+    "rehash": ["tests/test_scan.py", "properties/test_mutation_gaps.py",
+               "properties/test_dict_machine.py"],
 }
 
 #: Per type: the unit tests and the type's state machine (mechanism "types").
