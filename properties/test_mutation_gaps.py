@@ -10,7 +10,9 @@ Property ``mutation_gaps_agree_with_redis`` (facts observed on Redis 7.0.15):
 - SPOP of the whole set adds the set's size to ``server.dirty``;
 - HDEL on a listpack hash keeps the insertion order of the rest (HGETALL);
 - LPOS RANK r COUNT c returns c positions starting at the r-th match;
-- GEOSEARCH BYBOX answers the members inside the box;
+- GEOSEARCH BYBOX answers the members inside the box; without ASC/DESC in the order of the
+  geohash cells searched, which depends on the box's half width (40 seeded points around
+  Sicily; the orders are those of Redis 7.0.15);
 - with maxmemory 1 a denyoom command is refused with OOM and a read-only one is not;
 - PFADD on a sparse HLL whose opcodes cover fewer than 16384 registers is INVALIDOBJ;
 - geohash cells: one step north then south (east then west) is the same cell, at any step;
@@ -178,7 +180,26 @@ def check_moved_keys_bucket() -> None:
     assert moved, f"{NAME}: no key was placed in table 1"
 
 
-CHECKS = [check_moved_keys_bucket, check_expire_time_limit, check_hll_short_sparse, check_div_by_zero, check_pubsub_channels, check_embstr_limit, check_intset_limit, check_spop_dirty,
+#: (query, member numbers in Redis 7.0.15's reply order) for the seeded points of check_geo_order.
+GEO_ORDERS = [("BYBOX 400 20 km", [3, 27, 26]), ("BYBOX 300 50 km", [32, 7, 26, 3, 37, 27, 23]),
+              ("BYBOX 200 10 km", [26, 27]), ("BYBOX 250 30 km COUNT 3 ANY", [26, 3, 27])]
+
+
+def check_geo_order() -> None:
+    import random
+    r = random.Random(5)
+    pts = [(round(13 + r.random() * 3, 4), round(37 + r.random() * 1.5, 4), b"m%d" % i)
+           for i in range(40)]
+    c = Client()
+    c.call(b"GEOADD", b"g", *[x for p in pts for x in p])
+    for q, order in GEO_ORDERS:
+        got = c.call(b"GEOSEARCH", b"g", b"FROMLONLAT", 14.5, 37.7, *q.encode().split())
+        want = b"*%d\r\n" % len(order) + b"".join(
+            b"$%d\r\n%s\r\n" % (len(b"m%d" % i), b"m%d" % i) for i in order)
+        assert got == want, f"{NAME}: GEOSEARCH {q}: {got!r}"
+
+
+CHECKS = [check_geo_order, check_moved_keys_bucket, check_expire_time_limit, check_hll_short_sparse, check_div_by_zero, check_pubsub_channels, check_embstr_limit, check_intset_limit, check_spop_dirty,
           check_hdel_order, check_lpos, check_geo_bybox, check_oom_gate]
 
 
@@ -321,3 +342,10 @@ def test_planted_bucket_of_mask(monkeypatch: pytest.MonkeyPatch) -> None:
     from redspec.spec import dict as dct
     plant(monkeypatch, dct, "bucket_of", "(1 << ht.exp1)", "(2 << ht.exp1)")
     _trips(check_moved_keys_bucket)
+
+
+def test_planted_geo_box_half_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.commands import geo
+    plant(monkeypatch, geo, "members_in_shape", "half_w = conversion * (w / 2)",
+          "half_w = conversion * (w * 2)")
+    _trips(check_geo_order)
