@@ -15,6 +15,8 @@ import os
 import time
 from typing import Any
 
+import attrs
+
 from redspec.spec import server as S
 from redspec.spec.state import ServerState
 from redspec.spec.step import NO_EFFECTS, Effects
@@ -112,6 +114,12 @@ class Reference:
                                            for cid, c in self.conns.items()}
         self.state, eff = event_loop_turn(self.state, self.clock.now_ms(), readable, writable)
         if eff is not NO_EFFECTS:
+            if readable and len(eff.output) > 1:
+                # as in per-event mode (see ``apply``): bytes for clients that sent nothing
+                # this turn (Pub/Sub messages, MONITOR lines) are written before the replies
+                out = eff.output
+                eff = attrs.evolve(eff, output=tuple(o for o in out if o[0] not in readable)
+                                   + tuple(o for o in out if o[0] in readable))
             self.apply(eff, wake=False)
         clients = self.state.clients
         if any(clients[cid].reply for cid, c in self.conns.items()
