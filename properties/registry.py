@@ -358,6 +358,11 @@ def _run_given(item: Item, budget: Budget, out: Outcome) -> None:
         out.examples += 1
         return inner(*a, **k)
 
+    # ``wraps`` copies the inner test's ``__dict__``: drop Hypothesis's own markers (a
+    # ``@settings`` written under ``@given``), or our settings could not be applied
+    for attr in [a for a in vars(counted) if a.startswith("_hypothesis_internal")]:
+        delattr(counted, attr)
+
     def run(n: int, s: int | None) -> None:
         t = given(**fn.hypothesis._given_kwargs)(counted)
         t = _settings(n, s, budget, None)(t)

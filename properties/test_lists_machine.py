@@ -39,6 +39,8 @@ from redspec.spec.server import client_connect, new_server, run_command
 from redspec.spec.state import ServerState
 from redspec.spec.types.list import ListValue
 
+MECHANISM = "types"
+
 KEYS = [b"k0", b"k1", b"k2"]
 MEMBERS = [b"a", b"b", b"", b"1"]
 NOW = 1_000_000

@@ -319,3 +319,13 @@ def test_expiry_read_obligation_proves_and_replays_planted_bugs(
     assert p.replay is not None and p.replay.startswith("confirmed"), p.replay
     with pytest.raises(AssertionError):
         exec(compile(p.replay_script or "", "<replay>", "exec"), {})
+
+
+def test_registry_runs_a_given_test_that_has_its_own_settings() -> None:
+    """``@given`` over ``@settings`` (settings on the inner test) still runs under the check's
+    budget instead of failing with "already decorated with a settings object"."""
+    item = next(i for i in registry.discover(["eviction"])
+                if i.name.endswith("test_lru_pool_evicts_the_idlest"))
+    o = registry.run_item(item, registry.Budget(examples=5))
+    assert o.held, o.error
+    assert o.examples >= 1
