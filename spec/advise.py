@@ -30,6 +30,7 @@ from . import cost
 from .commands.introspection import get_keys
 from .dispatch import TABLE
 from .numbers import string2ll
+from .resp import split_args  # sdssplitargs, as redis-cli splits lines
 from .server import client_connect, new_server, run_command
 from .types.hash import HashValue
 from .types.list import ListValue
@@ -51,72 +52,7 @@ _POSITIONAL = {"lindex", "lset", "linsert", "lrem", "lpos"}
 
 # -- trace parsing ---------------------------------------------------------------------------------
 
-_ESC = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("a"): 7}
-_HEX = b"0123456789abcdefABCDEF"
 _MONITOR = re.compile(rb"^\d+\.\d+ \[(\d+) [^\]]*\] (.*)$")
-
-
-def split_args(line: bytes) -> list[bytes] | None:
-    """``sdssplitargs``: a redis-cli style line split into arguments (``"..."`` with
-    ``\\xHH``/``\\n``/... escapes, ``'...'`` with only ``\\'``); None on unbalanced quotes."""
-    out: list[bytes] = []
-    i, n = 0, len(line)
-    while True:
-        while i < n and line[i] in b" \t\r\n":
-            i += 1
-        if i >= n:
-            return out
-        cur = bytearray()
-        inq = insq = False
-        while True:
-            if inq:
-                if i >= n:
-                    return None
-                c = line[i]
-                if (c == 92 and i + 3 < n and line[i + 1] == ord("x")
-                        and line[i + 2] in _HEX and line[i + 3] in _HEX):
-                    cur.append(int(line[i + 2:i + 4], 16))
-                    i += 3
-                elif c == 92 and i + 1 < n:
-                    i += 1
-                    cur.append(_ESC.get(line[i], line[i]))
-                elif c == 34:
-                    if i + 1 < n and line[i + 1] not in b" \t\r\n":
-                        return None
-                    inq = False
-                    i += 1
-                    break
-                else:
-                    cur.append(c)
-            elif insq:
-                if i >= n:
-                    return None
-                c = line[i]
-                if c == 92 and i + 1 < n and line[i + 1] == 39:
-                    i += 1
-                    cur.append(39)
-                elif c == 39:
-                    if i + 1 < n and line[i + 1] not in b" \t\r\n":
-                        return None
-                    insq = False
-                    i += 1
-                    break
-                else:
-                    cur.append(c)
-            else:
-                if i >= n:
-                    break
-                c = line[i]
-                if c in b" \t\r\n":
-                    break
-                if c == 34:
-                    inq = True
-                elif c == 39:
-                    insq = True
-                else:
-                    cur.append(c)
-            i += 1
-        out.append(bytes(cur))
 
 
 #: In MONITOR output a script's own commands follow it as ``[db lua]`` lines: replaying the
