@@ -28,15 +28,14 @@ from ..state import Blocked
 from ..step import Step
 from . import command
 from .lists import (
-    COUNT_POSITIVE,
     HEAD,
-    NUMKEYS_POSITIVE,
     TAIL,
     _c_word,
     _where,
     get_list,
     lmove_generic,
     mpop_generic,
+    parse_lmpop,
     pop_range,
 )
 from .zsets import parse_zmpop, zpop_core
@@ -128,34 +127,15 @@ def brpoplpush(s: Step, argv: list[bytes]) -> Any:
 def blmpop(s: Step, argv: list[bytes]) -> Any:
     """BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] (``lmpopGenericCommand``;
     the timeout is parsed after the other arguments)."""
-    numkeys = string2ll(argv[2])
-    if numkeys is None or numkeys < 1:
-        return NUMKEYS_POSITIVE
-    n = len(argv)
-    if numkeys > n - 4:
-        return SYNTAX
-    where_idx = 3 + numkeys
-    where = _where(argv[where_idx])
-    if where is None:
-        return SYNTAX
-    count = -1
-    j = where_idx + 1
-    while j < n:
-        if count == -1 and _c_word(argv[j]) == b"count" and j + 1 < n:
-            j += 1
-            c = string2ll(argv[j])
-            if c is None or c < 1:
-                return COUNT_POSITIVE
-            count = c
-        else:
-            return SYNTAX
-        j += 1
+    parsed = parse_lmpop(argv, 2)
+    if type(parsed) is Err:
+        return parsed
+    assert isinstance(parsed, tuple)
     t = parse_timeout(argv[1], s.now_ms)
     if type(t) is Err:
         return t
     assert isinstance(t, int)
-    keys = argv[3:where_idx]
-    count = 1 if count == -1 else count
+    keys, where, count = parsed
     r = mpop_generic(s, keys, where, count)
     if r is not NULL_ARRAY or s.in_exec:
         return r

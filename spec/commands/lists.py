@@ -380,16 +380,16 @@ def mpop_generic(s: Step, keys: list[bytes], where: int, count: int) -> Any:
     return NULL_ARRAY
 
 
-@command("lmpop")
-def lmpop(s: Step, argv: list[bytes]) -> Any:
-    """``lmpopGenericCommand``: LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]."""
-    numkeys = string2ll(argv[1])
+def parse_lmpop(argv: list[bytes], numkeys_idx: int) -> tuple[list[bytes], int, int] | Err:
+    """``lmpopGenericCommand``'s parsing: ``numkeys key... LEFT|RIGHT [COUNT n]`` into
+    ``(keys, where, count)`` (also for BLMPOP, whose ``numkeys_idx`` is 2)."""
+    numkeys = string2ll(argv[numkeys_idx])
     if numkeys is None or numkeys < 1:
         return NUMKEYS_POSITIVE
     n = len(argv)
-    if numkeys > n - 3:  # the LEFT|RIGHT argument would be past the end
+    if numkeys > n - numkeys_idx - 2:  # the LEFT|RIGHT argument would be past the end
         return SYNTAX
-    where_idx = 2 + numkeys
+    where_idx = numkeys_idx + 1 + numkeys
     where = _where(argv[where_idx])
     if where is None:
         return SYNTAX
@@ -405,7 +405,17 @@ def lmpop(s: Step, argv: list[bytes]) -> Any:
         else:
             return SYNTAX
         j += 1
-    return mpop_generic(s, argv[2:where_idx], where, 1 if count == -1 else count)
+    return argv[numkeys_idx + 1 : where_idx], where, 1 if count == -1 else count
+
+
+@command("lmpop")
+def lmpop(s: Step, argv: list[bytes]) -> Any:
+    """``lmpopGenericCommand``: LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]."""
+    parsed = parse_lmpop(argv, 1)
+    if type(parsed) is Err:
+        return parsed
+    assert isinstance(parsed, tuple)
+    return mpop_generic(s, *parsed)
 
 
 # -- change in place ----------------------------------------------------------------------
