@@ -31,6 +31,7 @@ from ..reply import Err
 from ..step import Step
 from ..types.string import RawStr, is_string
 from . import command
+from .strings import clamp_range
 
 BIT_OFFSET = Err("ERR bit offset is not an integer or out of range")
 BIT_VALUE = Err("ERR bit is not an integer or out of range")
@@ -177,22 +178,6 @@ def _bit_window(v: bytes, first: int, last: int) -> tuple[int, int]:
     return n & ((1 << width) - 1), width
 
 
-def _range(start: int, end: int, total: int) -> tuple[int, int]:
-    """Redis's index conversion for BITCOUNT/BITPOS: negatives count from ``total``, then both
-    are clamped into ``0 .. total-1`` (``start > end`` means empty)."""
-    if start < 0:
-        start += total
-    if end < 0:
-        end += total
-    if start < 0:
-        start = 0
-    if end < 0:
-        end = 0
-    if end >= total:
-        end = total - 1
-    return start, end
-
-
 def _unit(arg: bytes) -> bool | Err:
     """The BYTE|BIT option: True for BIT."""
     word = _c_word(arg)
@@ -234,7 +219,7 @@ def bitcount(s: Step, argv: list[bytes]) -> Any:
             return unit
         isbit = bool(unit)
     total = len(v) * 8 if isbit else len(v)
-    start, end = _range(start, end, total)
+    start, end = clamp_range(start, end, total)
     if start > end:
         return 0
     if not isbit:
@@ -283,7 +268,7 @@ def bitpos(s: Step, argv: list[bytes]) -> Any:
             end_given = True
         else:
             end = size - 1
-        start, end = _range(start, end, size * 8 if isbit else size)
+        start, end = clamp_range(start, end, size * 8 if isbit else size)
     else:
         return SYNTAX
     if start > end:

@@ -420,6 +420,22 @@ def setrange(s: Step, argv: list[bytes]) -> Any:
     return len(new)
 
 
+def clamp_range(start: int, end: int, total: int) -> tuple[int, int]:
+    """Redis's index conversion for GETRANGE, BITCOUNT and BITPOS: negatives count from
+    ``total``, then both are clamped into ``0 .. total-1`` (``start > end`` means empty)."""
+    if start < 0:
+        start += total
+    if end < 0:
+        end += total
+    if start < 0:
+        start = 0
+    if end < 0:
+        end = 0
+    if end >= total:
+        end = total - 1
+    return start, end
+
+
 @command("getrange", "substr")
 def getrange(s: Step, argv: list[bytes]) -> Any:
     """``getrangeCommand`` (and SUBSTR): bytes ``start..end`` inclusive, negative indexes from
@@ -438,16 +454,7 @@ def getrange(s: Step, argv: list[bytes]) -> Any:
     n = len(v)
     if start < 0 and end < 0 and start > end:
         return b""
-    if start < 0:
-        start += n
-    if end < 0:
-        end += n
-    if start < 0:
-        start = 0
-    if end < 0:
-        end = 0
-    if end >= n:
-        end = n - 1
+    start, end = clamp_range(start, end, n)
     if start > end or n == 0:
         return b""
     return v[start : end + 1]
