@@ -63,14 +63,21 @@ def flush_pending_writes(state: ServerState, capacity: dict[int, int | None]
     for cid in sorted(cid for cid, c in state.clients.items() if c.reply):
         if cid not in capacity:
             continue
-        cap = write_cap(state, capacity[cid])
-        before = len(state.clients[cid].reply)
-        state, e = client_writable(state, cid, cap)
-        left = capacity[cid]
-        if left is not None:
-            capacity[cid] = max(0, left - (before - len(state.clients[cid].reply)))
+        state, e = _write(state, cid, capacity)
         eff = merge_effects(eff, e)
     return state, eff
+
+
+def _write(state: ServerState, cid: int, capacity: dict[int, int | None]
+           ) -> tuple[ServerState, Effects]:
+    """One write event for ``cid`` (``writeToClient``) within the write cap and what its
+    socket still takes this turn; ``capacity`` is reduced by what was written."""
+    before = len(state.clients[cid].reply)
+    state, e = client_writable(state, cid, write_cap(state, capacity[cid]))
+    left = capacity[cid]
+    if left is not None:
+        capacity[cid] = max(0, left - (before - len(state.clients[cid].reply)))
+    return state, e
 
 
 def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, bytes],
@@ -88,12 +95,7 @@ def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, byte
             state, e = client_input(state, cid, data, now_ms, 0)
             eff = merge_effects(eff, e)
         if cid in had_pending and cid in capacity and cid in state.clients:
-            cap = write_cap(state, capacity[cid])
-            before = len(state.clients[cid].reply)
-            state, e = client_writable(state, cid, cap)
-            left = capacity[cid]
-            if left is not None:
-                capacity[cid] = max(0, left - (before - len(state.clients[cid].reply)))
+            state, e = _write(state, cid, capacity)
             eff = merge_effects(eff, e)
     # 2. time events: serverCron when due, with the CLIENT PAUSE end check.
     if cron_due(state, now_ms):
