@@ -141,10 +141,9 @@ def process_command(s: Step, argv: list[bytes]) -> Any:
             or (s.client.info.multi >= 0 and cmd.name not in OOM_EXEMPT_IN_MULTI)):
         return reject(s, cmd, OOM_ERR)
     # Gates still to come, in Redis's order, with the mechanism that brings each:
-    #   MULTI-forbidden commands (transactions) · ACL permissions · cluster redirection
-    #   (MOVED/ASK, CROSSSLOT) · OOM for deny-oom commands (maxmemory eviction) · MISCONF
-    #   (RDB/AOF) · NOREPLICAS · READONLY replica · (here: RESP2 Pub/Sub context) ·
-    #   MASTERDOWN · LOADING · BUSY script · CLIENT PAUSE · MULTI queueing.
+    #   ACL permissions (after NOAUTH) · cluster redirection (MOVED/ASK, CROSSSLOT; before
+    #   the OOM gate) · MISCONF (RDB/AOF) · NOREPLICAS · READONLY replica (replication) ·
+    #   (here: RESP2 Pub/Sub context) · MASTERDOWN · LOADING · BUSY script.
     # RESP2 Pub/Sub context (CLIENT_PUBSUB): only the (un)subscribe commands, PING, QUIT, RESET.
     if "pubsub" in s.client.flags and s.client.resp == 2 and cmd.name not in PUBSUB_CONTEXT:
         return reject(s, cmd, Err(
