@@ -11,7 +11,7 @@ and applies the effects it returns (propagation, keyspace events).
 
 from __future__ import annotations
 
-from .blocking import handle_blocked_clients_timeout, merge_effects
+from .blocking import handle_blocked_clients_timeout, merge_effects, process_unblocked_clients
 from .expire import FAST, SLOW, active_expire_cycle
 from .rehash import databases_cron_dicts
 from .state import ServerState, replace
@@ -61,11 +61,15 @@ def server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
 def before_sleep(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
     """``beforeSleep``: blocked clients past their deadline time out
     (``handleBlockedClientsTimeout``, spec.blocking), then the fast active expire cycle, when
-    active expiry is on."""
+    active expiry is on (it does nothing during CLIENT PAUSE; if it ends a timed-out pause, the
+    postponed clients run after it: ``processUnblockedClients``)."""
     beff = NO_EFFECTS
     if state.blocking.clients or state.blocking.unblocked:
         state, beff = handle_blocked_clients_timeout(state, now_ms)
     if not state.cron.active_expire_enabled:
         return state, beff
     state, eff = active_expire_cycle(state, now_ms, FAST)
+    if state.blocking.unblocked:  # a pause the cycle found timed out: processUnblockedClients
+        state, more = process_unblocked_clients(state, now_ms)
+        eff = merge_effects(eff, more)
     return state, merge_effects(beff, eff)

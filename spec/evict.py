@@ -24,7 +24,8 @@ expires dict: O(samples) per draw whatever the database size), for the random po
 random key (``dictGetRandomKey``) of the next database in turn. Each eviction counts ``evicted_keys``,
 fires the ``evicted`` keyspace event and propagates a DEL. Time budget: Redis stops after
 ``evictionTimeLimitUs`` (from ``maxmemory-eviction-tenacity``), checked every 16 keys; here
-each evicted key costs ``WORK_US_PER_KEY`` modelled microseconds.
+each evicted key costs ``WORK_US_PER_KEY`` modelled microseconds. While CLIENT PAUSE is on,
+nothing is evicted (``isSafeToPerformEvictions``; see ``spec.transport``).
 """
 
 from __future__ import annotations
@@ -329,7 +330,17 @@ def _find_step(v: Any, main: bool) -> None:
 
 def perform_evictions(s: Step) -> int:
     """``performEvictions``: evict until used memory is under ``maxmemory``; EVICT_OK,
-    EVICT_RUNNING (budget spent, more to do) or EVICT_FAIL (nothing left to evict)."""
+    EVICT_RUNNING (budget spent, more to do) or EVICT_FAIL (nothing left to evict).
+
+    ``isSafeToPerformEvictions`` first: while CLIENT PAUSE is on (WRITE or ALL) nothing is
+    evicted and the answer is a fake EVICT_OK (no OOM refusal either); a pause found timed
+    out ends here (``spec.transport.clients_paused``)."""
+    parts = s.parts
+    tp = parts["transport"] if parts is not None and "transport" in parts else s.base.transport
+    if tp.pause_type:
+        from .transport import clients_paused
+        if clients_paused(s):
+            return EVICT_OK
     cfg = s.config
     maxmem = cfg.get("maxmemory", 0)
     used = used_memory(s) - not_counted(s)

@@ -26,6 +26,10 @@ Model of Redis's loop (see docs/mechanisms/expire.md):
 - Deleting a key here is Redis's ``deleteExpiredKeyAndPropagate``: the key goes, ``expired_keys``
   counts it, DEL is propagated and the ``expired`` keyspace event fires.
 
+CLIENT PAUSE (WRITE or ALL) stops the cycle: while a pause is on it returns at once, before the
+fast cycle's own checks (the dataset must stay as it is; ``spec.transport``). A pause whose end
+time has passed ends there first, and the cycle runs.
+
 7.0.15 quirk kept: the fast cycle's "too many stale keys" test compares the stale *fraction*
 (0..1) with the acceptable stale *percentage* (e.g. 10), so in practice a fast cycle only
 runs after a cycle that hit its time limit.
@@ -36,6 +40,7 @@ from __future__ import annotations
 from .obuf import deliver
 from .state import ServerState, replace
 from .step import NO_EFFECTS, Effects, Step
+from .transport import end_pause
 
 __all__ = [
     "SLOW", "FAST", "KEYS_PER_LOOP", "FAST_DURATION_US", "SLOW_TIME_PERC", "ACCEPTABLE_STALE",
@@ -76,6 +81,11 @@ def active_expire_cycle(state: ServerState, now_ms: int, kind: str = SLOW,
     (keys deleted, counters and cursors updated) and the DEL propagations and ``expired``
     events.
     """
+    t = state.transport
+    if t.pause_type:  # checkClientPauseTimeoutAndReturnIfPaused: the dataset stays as it is
+        if t.pause_end_ms > now_ms:
+            return state, NO_EFFECTS
+        state = end_pause(state, now_ms)  # timed out: it ends here, the cycle goes on
     cron = state.cron
     cfg = state.config
     kpl, fast_us, slow_perc, stale_ok = cycle_params(int(cfg.get("active-expire-effort", 1)))

@@ -17,6 +17,11 @@ write cap of one write event (Redis 7.0.15, ``networking.c`` / ``server.c``).
   its query buffer. When the pause ends (CLIENT UNPAUSE, or its end time passed:
   ``checkClientPauseTimeoutAndReturnIfPaused``) the postponed clients are unblocked in order
   and run their query buffers (``unblockPostponedClients`` → ``processUnblockedClients``).
+  A postponed client is a blocked client (``CLIENT_BLOCKED``: CLIENT LIST ``b``, counted in
+  INFO ``blocked_clients``, with no deadline). While a pause is on the dataset stays as it is
+  (``checkClientPauseTimeoutAndReturnIfPaused``, both WRITE and ALL): a lookup reports an
+  expired key as missing without deleting it (``expireIfNeeded``), the active expire cycle and
+  eviction do nothing; a pause found timed out there ends first (:func:`clients_paused`).
 - ``NET_MAX_WRITES_PER_EVENT``: one write event writes at most 64 KiB to a client
   (``writeToClient``), unless the server is over ``maxmemory``.
 """
@@ -38,7 +43,7 @@ __all__ = [
     "NET_MAX_WRITES_PER_EVENT", "PAUSE_WRITE", "PAUSE_ALL", "POSTPONE", "NO_REPLY",
     "transport_of", "repr_arg", "monitor_line", "feed_monitors", "after_command",
     "pause_gate", "replica_keyspace_gate", "pause_clients", "unpause", "pause_tick",
-    "next_pause_deadline", "write_cap", "reply_suppressed",
+    "next_pause_deadline", "write_cap", "reply_suppressed", "clients_paused", "end_pause",
 ]
 
 #: ``NET_MAX_WRITES_PER_EVENT``: bytes one write event may write to one client.
@@ -219,8 +224,10 @@ def pause_gate(s: Step, t: TransportState, cmd: CommandSpec) -> Any:
         return None
     if t.pause_type == PAUSE_WRITE and not _may_replicate(s, cmd):
         return None
-    s.update_client(bpop=Blocked(POSTPONE, (), c.info.db))
+    s.update_client(bpop=Blocked(POSTPONE, (), c.info.db), flags=c.info.flags | {"blocked"})
     s.set_part("transport", replace(t, postponed=t.postponed + (c.id,)))
+    b = s.part("blocking")  # server.blocked_clients; no timeout (not in the timeout table)
+    s.set_part("blocking", replace(b, clients=b.clients.set(c.id, 0)))
     return NO_REPLY
 
 
@@ -241,16 +248,45 @@ def unpause(s: Step) -> None:
     if t.postponed:
         b = s.part("blocking")
         unblocked = list(b.unblocked)
+        table = b.clients
         for cid in t.postponed:
             c = s.client if hasattr(s, "client") and s.client.id == cid else s.clients.get(cid)
             if c is None:
                 continue
+            c = replace(c, bpop=None, flags=c.info.flags - {"blocked"})
             if hasattr(s, "client"):
-                s.set_other_client(replace(c, bpop=None))
+                s.set_other_client(c)
             else:  # a transition of no client (the pause timing out)
-                s.clients = s.clients.set(cid, replace(c, bpop=None))
+                s.clients = s.clients.set(cid, c)
+            if cid in table:
+                table = table.delete(cid)
             unblocked.append(cid)
-        s.set_part("blocking", replace(b, unblocked=tuple(unblocked)))
+        s.set_part("blocking", replace(b, clients=table, unblocked=tuple(unblocked)))
+
+
+def clients_paused(s: Step) -> bool:
+    """``checkClientPauseTimeoutAndReturnIfPaused`` inside a transition: True while a pause
+    (WRITE or ALL) is on; a pause whose end time has passed ends here first (its postponed
+    clients are queued to run: :func:`unpause`) and the answer is False. Callers keep the
+    dataset as it is while this is True (``expireIfNeeded``, ``performEvictions``)."""
+    t = transport_of(s)
+    if not t.pause_type:
+        return False
+    if t.pause_end_ms > s.now_ms:
+        return True
+    unpause(s)
+    return False
+
+
+def end_pause(state: ServerState, now_ms: int) -> ServerState:
+    """``unpauseClients`` outside a command (a pause found timed out by the active expire
+    cycle): the pause is off and its postponed clients wait in ``blocking.unblocked`` for
+    ``processUnblockedClients``."""
+    from .step import Step
+
+    s = Step(state, now_ms)
+    unpause(s)
+    return s.commit()
 
 
 def next_pause_deadline(state: ServerState) -> int | None:
