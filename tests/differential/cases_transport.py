@@ -189,3 +189,67 @@ NOT_VECTORS: dict[str, str] = {
         "pause combine write then all", "pause hash write", "pause with reply skip",
     )
 }
+
+
+# -- CLIENT PAUSE keeps the dataset as it is; postponed clients count as blocked ---------------
+# (spec.transport.clients_paused: expireIfNeeded / activeExpireCycle / performEvictions).
+# The expired key is made inside the EXEC that starts the pause, so that no expire cycle can
+# run in between; INFO is compared only on the counters below (CONFIG RESETSTAT first).
+
+_PAUSE_INFO_FIELDS = (b"blocked_clients", b"clients_in_timeout_table", b"expired_keys",
+                      b"keyspace_hits", b"keyspace_misses")
+
+
+def _info_pause(frame: bytes) -> bytes:
+    """INFO reduced to the lines of ``_PAUSE_INFO_FIELDS`` (values kept)."""
+    from tests.differential.normalise import parse, serialise
+
+    f = parse(frame)
+    if f.payload is None:
+        return frame
+    prefix = b"txt:" if f.kind == b"=" else b""
+    lines = f.payload[len(prefix):].split(b"\r\n")
+    f.payload = prefix + b"\r\n".join(
+        ln for ln in lines if ln.split(b":", 1)[0] in _PAUSE_INFO_FIELDS)
+    return serialise(f)
+
+
+def _register_info_pause() -> None:
+    from tests.differential.normalise import NORMALISERS
+
+    NORMALISERS.setdefault("info-pause", _info_pause)
+
+
+_register_info_pause()
+
+_PAUSE_CASES: list[tuple[str, list[list[bytes | str]]]] = [
+    ("pause write expired key is kept", [
+        ["@1", "CONFIG", "RESETSTAT"], ["@1", "MULTI"], ["@1", "SET", "k", "v", "PXAT", "1"],
+        ["@1", "SET", "k2", "v2"], ["@1", "CLIENT", "PAUSE", "100000", "WRITE"], ["@1", "EXEC"],
+        ["@2", "GET", "k"], ["@2", "EXISTS", "k", "k2"], ["@2", "TTL", "k"], ["@2", "PTTL", "k"],
+        ["@2", "TYPE", "k"], ["@2", "DBSIZE"], ["@2", "KEYS", "*"], ["@2", "SCAN", "0"],
+        ["@2", "RANDOMKEY"], ["@2", "INFO", "keyspace"], ["@2", "INFO", "stats"],
+        ["@1", "CLIENT", "UNPAUSE"], ["@2", "GET", "k"], ["@2", "DBSIZE"],
+        ["@2", "INFO", "stats"]]),
+    ("pause write no eviction", [
+        ["@1", "CONFIG", "RESETSTAT"], ["@1", "SET", "a", "1"], ["@1", "SET", "b", "2"],
+        ["@1", "SET", "c", "3"], ["@1", "CONFIG", "SET", "maxmemory-policy", "allkeys-lru"],
+        ["@1", "CLIENT", "PAUSE", "100000", "WRITE"], ["@2", "CONFIG", "SET", "maxmemory", "1"],
+        ["@2", "DBSIZE"], ["@2", "GET", "a"], ["@2", "INFO", "stats"],
+        ["@1", "CLIENT", "UNPAUSE"], ["@2", "DBSIZE"], ["@2", "INFO", "stats"],
+        ["@2", "CONFIG", "SET", "maxmemory", "0"]]),
+    ("pause write postponed client is blocked", [
+        ["@4~", "BLPOP", "l", "0"], ["@1", "CLIENT", "PAUSE", "100000", "WRITE"],
+        ["@2~", "SET", "z", "1"], ["@3", "INFO", "clients"], ["@3", "CLIENT", "LIST"],
+        ["@1", "CLIENT", "UNPAUSE"], ["@3", "PING"], ["@3", "INFO", "clients"],
+        ["@1", "LPUSH", "l", "x"], ["@3", "INFO", "clients"], ["@2", "GET", "z"]]),
+]
+CASES.extend(_PAUSE_CASES)
+NONDETERMINISTIC.update({
+    "pause write expired key is kept": {15: "info-keyspace", 16: "info-pause",
+                                        20: "info-pause"},
+    "pause write no eviction": {9: "info-pause", 12: "info-pause"},
+    "pause write postponed client is blocked": {3: "info-pause", 4: "client-list",
+                                                7: "info-pause", 9: "info-pause"},
+})
+NOT_VECTORS.update({name: "CLIENT PAUSE across connections" for name, _ in _PAUSE_CASES})
