@@ -221,7 +221,7 @@ def check_pause(ops: list[list[bytes]], by_time: bool) -> None:
         state, eff = pause_tick(state, 6000)
     else:
         state, eff = S.client_input(state, a, encode_command([b"CLIENT", b"UNPAUSE"]), 20)
-    out += S.output_for(eff, b)
+    out += S.output_for(eff, b) + state.clients[b].reply  # written now, or woken to write
     assert out == _sequential(ops), "postponed_run_in_order: replies after the pause differ"
     assert not state.transport.postponed and state.clients[b].info.bpop is None, \
         "postponed_run_in_order: client still postponed"

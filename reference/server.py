@@ -1,25 +1,44 @@
 """The asyncio reference server: one process, one event loop, the spec state in one variable.
 
-Each socket event becomes one spec transition — ``client_connect``, ``client_input`` (which
-also hands out the replies the socket can take), ``client_writable``, ``client_disconnect`` —
-and the server carries out the returned effects: write ``output`` bytes, give ``wake``d
-clients their pending bytes, close what ``close`` names. It adds no Redis rule of its own.
+It runs Redis's event loop (``aeMain``) on asyncio's readiness callbacks. Every loop iteration:
+
+1. **poll** — asyncio's selector (or uvloop's epoll) reports ready sockets; for each readable
+   one the server reads once (``readQueryFromClient``'s single ``read`` of up to
+   ``PROTO_IOBUF_LEN`` bytes), a listening socket accepts, a socket that became writable is
+   noted;
+2. **one turn** — ``spec.eventloop.event_loop_turn`` with what was read (file events in fd
+   order, serverCron when due, beforeSleep) — nothing is written inside the turn;
+3. **writes** — ``handleClientsWithPendingWrites``: each client with pending reply bytes
+   (``ClientIO.reply``) gets one ``send`` of at most the write cap (``spec.transport.write_cap``);
+   how many bytes the socket accepted goes back into the spec (``spec.server.clients_wrote``),
+   so what a slow reader leaves behind stays in the spec state, where the output-buffer limits
+   see it. A socket that did not take everything gets a writable callback (ae's write
+   handler) and the next iteration writes more.
+
+It adds no Redis rule of its own: timers only wake the loop (serverCron every ``1000 / hz``
+ms, the earliest blocked client's deadline, the CLIENT PAUSE end), and the turn decides.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import gc
-import os
-import time
+import socket
 from typing import Any
 
-import attrs
-
 from redspec.spec import server as S
-from redspec.spec.state import ServerState
-from redspec.spec.step import NO_EFFECTS, Effects
+from redspec.spec.eventloop import event_loop_turn
+from redspec.spec.state import ServerState, replace
+from redspec.spec.step import NO_EFFECTS
+from redspec.spec.transport import write_cap
+
+#: ``PROTO_IOBUF_LEN``: what one read event reads at most.
+READ_LEN = 16 * 1024
+#: ``MAX_ACCEPTS_PER_CALL``: connections accepted per readable event of a listening socket.
+MAX_ACCEPTS = 1000
+_GONE = (ConnectionError, OSError)
 
 
 class Clock:
@@ -27,11 +46,14 @@ class Clock:
     only moves when told to (``redspec serve --clock virtual``; REDSPEC CLOCK)."""
 
     def __init__(self, virtual: bool = False, start_ms: int | None = None) -> None:
+        import time
+
+        self._time = time.time
         self.virtual = virtual
         self._ms = start_ms if start_ms is not None else int(time.time() * 1000)
 
     def now_ms(self) -> int:
-        return self._ms if self.virtual else int(time.time() * 1000)
+        return self._ms if self.virtual else int(self._time() * 1000)
 
     def set_ms(self, ms: int) -> None:
         """Move a virtual clock to ``ms`` (the wall clock cannot be moved: ignored)."""
@@ -39,234 +61,233 @@ class Clock:
             self._ms = ms
 
 
+class Conn:
+    """One accepted socket and the spec client it is."""
+
+    __slots__ = ("sock", "fd", "cid", "writer", "closing")
+
+    def __init__(self, sock: socket.socket, cid: int) -> None:
+        self.sock = sock
+        self.fd = sock.fileno()
+        self.cid = cid
+        #: A writable callback is installed (the last send did not take everything).
+        self.writer = False
+        #: The spec asked to close it; it closes once its pending reply is written.
+        self.closing = False
+
+
 class Reference:
-    """Holds the current ``ServerState``, the clock and the open connections."""
+    """Holds the current ``ServerState``, the clock and the open connections, and runs one
+    spec turn per loop iteration."""
 
     def __init__(self, state: ServerState, clock: Clock | None = None) -> None:
         self.state = state
         self.clock = clock or Clock()
-        self.conns: dict[int, Connection] = {}
-        self._before_sleep_due = False
-        #: The timer for the earliest blocked client's deadline (spec.blocking), and when.
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_at: int | None = None
-        #: When the CLIENT PAUSE end-time timer fires (spec.transport), None when unarmed.
-        self._pause_at: int | None = None
-        #: Turn mode (``REDSPEC_TURNS=1``): input collected since the last turn, applied by one
-        #: ``spec.eventloop.event_loop_turn`` per loop iteration (see :meth:`turn`).
-        self.turns = os.environ.get("REDSPEC_TURNS", "") not in ("", "0")
-        self._inbox: dict[int, list[bytes]] = {}
+        self.conns: dict[int, Conn] = {}
+        #: Bytes read since the last turn, per client id (the poll result).
+        self._inbox: dict[int, bytes] = {}
+        #: Clients whose writable callback fired since the last turn.
+        self._writable: set[int] = set()
+        #: Clients with reply bytes left after the last write (their writer is installed).
+        self._pending: set[int] = set()
         self._turn_due = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._timers: dict[str, tuple[int, asyncio.TimerHandle]] = {}
 
-    def schedule_before_sleep(self) -> None:
-        """Run ``beforeSleep`` once at the end of this event-loop iteration (ae's order: file
-        events, then beforeSleep before polling again)."""
-        if not self._before_sleep_due:
-            self._before_sleep_due = True
-            asyncio.get_running_loop().call_soon(self.before_sleep)
-
-    def before_sleep(self) -> None:
-        """``beforeSleep``: the fast active expire cycle (``spec.cron.before_sleep``)."""
-        from redspec.spec.cron import before_sleep
-
-        self._before_sleep_due = False
-        self.state, eff = before_sleep(self.state, self.clock.now_ms())
-        if eff is not NO_EFFECTS:
-            self.apply(eff)
-        if self.state.blocking.clients or self._timer is not None:
-            self._arm_block_timer()
-        if self.state.transport.pause_type:
-            self._pause_check()
-
-    def _pause_check(self) -> None:
-        """CLIENT PAUSE: end a pause whose end time has come (``spec.transport.pause_tick``,
-        which also runs the postponed clients), else wake up at its end time."""
-        from redspec.spec.transport import next_pause_deadline, pause_tick
-
-        now = self.clock.now_ms()
-        self.state, eff = pause_tick(self.state, now)
-        if eff is not NO_EFFECTS:
-            self.apply(eff)
-        d = next_pause_deadline(self.state)
-        if d is not None and not self.clock.virtual and self._pause_at != d:
-            self._pause_at = d
-            asyncio.get_running_loop().call_later(max(0.0, (d + 1 - now) / 1000.0),
-                                                  self._pause_fired)
+    # -- the poll phase ------------------------------------------------------------------
 
     def schedule_turn(self) -> None:
-        """Run one event-loop turn at the end of this asyncio iteration."""
+        """Run one turn at the end of this loop iteration (once, however many events)."""
         if not self._turn_due:
             self._turn_due = True
-            asyncio.get_running_loop().call_soon(self.turn)
+            assert self._loop is not None
+            self._loop.call_soon(self.turn)
 
-    def turn(self) -> None:
-        """One ``event_loop_turn``: everything asyncio delivered since the last turn is the
-        poll result (readable bytes per client; every socket not over its high-water mark is
-        writable without limit), then the effects are carried out. Output left by the write
-        cap makes another turn follow at once."""
-        from redspec.spec.eventloop import event_loop_turn
+    def accept(self, lsock: socket.socket) -> None:
+        """``acceptTcpHandler``: accept waiting connections, each a new spec client."""
+        loop = self._loop
+        assert loop is not None
+        for _ in range(MAX_ACCEPTS):
+            try:
+                sock, peer = lsock.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            sock.setblocking(False)
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            laddr = sock.getsockname()
+            self.state, cid = S.client_connect(
+                self.state, self.clock.now_ms(), addr=f"{peer[0]}:{peer[1]}",
+                laddr=f"{laddr[0]}:{laddr[1]}", fd=sock.fileno())
+            conn = self.conns[cid] = Conn(sock, cid)
+            loop.add_reader(conn.fd, self.readable, conn)
 
-        self._turn_due = False
-        inbox, self._inbox = self._inbox, {}
-        readable = {cid: parts[0] if len(parts) == 1 else b"".join(parts)
-                    for cid, parts in inbox.items()}
-        writable: dict[int, int | None] = {cid: (0 if c.paused else None)
-                                           for cid, c in self.conns.items()}
-        self.state, eff = event_loop_turn(self.state, self.clock.now_ms(), readable, writable)
-        if eff is not NO_EFFECTS:
-            if readable and len(eff.output) > 1:
-                # as in per-event mode (see ``apply``): bytes for clients that sent nothing
-                # this turn (Pub/Sub messages, MONITOR lines) are written before the replies
-                out = eff.output
-                eff = attrs.evolve(eff, output=tuple(o for o in out if o[0] not in readable)
-                                   + tuple(o for o in out if o[0] in readable))
-            self.apply(eff, wake=False)
-        clients = self.state.clients
-        if any(clients[cid].reply for cid, c in self.conns.items()
-               if not c.paused and cid in clients):
+    def readable(self, conn: Conn) -> None:
+        """A read event: one read; end of stream or an error frees the client."""
+        try:
+            data = conn.sock.recv(READ_LEN)
+        except (BlockingIOError, InterruptedError):
+            return
+        except _GONE:
+            data = b""
+        if not data:
+            self.free(conn)
+            return
+        inbox = self._inbox
+        prev = inbox.get(conn.cid)
+        inbox[conn.cid] = data if prev is None else prev + data
+        if not self._turn_due:
             self.schedule_turn()
 
-    def _pause_fired(self) -> None:
-        self._pause_at = None
-        self.before_sleep()
+    def writable(self, conn: Conn) -> None:
+        """A write event for a client whose last send did not take everything."""
+        self._writable.add(conn.cid)
+        self.schedule_turn()
 
-    def _arm_block_timer(self) -> None:
-        """Wake up when the earliest blocked client's deadline has passed (wall clock; a
-        virtual clock's REDSPEC CLOCK command is followed by ``beforeSleep`` anyway)."""
-        from redspec.spec.blocking import next_deadline
-
-        d = next_deadline(self.state)
-        if d == self._timer_at and self._timer is not None:
+    def free(self, conn: Conn) -> None:
+        """``freeClient``: forget the connection in the spec and close the socket."""
+        if self.conns.pop(conn.cid, None) is None:
             return
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = None
-        self._timer_at = d
-        if d is None or self.clock.virtual:
-            return
-        delay = max(0.0, (d + 1 - self.clock.now_ms()) / 1000.0)
-        self._timer = asyncio.get_running_loop().call_later(delay, self._block_timer_fired)
+        loop = self._loop
+        assert loop is not None
+        loop.remove_reader(conn.fd)
+        if conn.writer:
+            loop.remove_writer(conn.fd)
+        self._inbox.pop(conn.cid, None)
+        self._pending.discard(conn.cid)
+        with contextlib.suppress(OSError):
+            conn.sock.close()
+        self.state = S.client_disconnect(self.state, conn.cid)
 
-    def _block_timer_fired(self) -> None:
-        self._timer = None
-        self.before_sleep()
+    # -- the turn ------------------------------------------------------------------------
 
-    def apply(self, eff: Effects, wake: bool = True) -> None:
-        """Carry out a transition's effects: bytes for woken clients (Pub/Sub messages), then
-        the replies, then closes. (Redis writes the publisher's reply first; between sockets
-        the order is not observable, and writing the messages first means a client that has
-        the reply to PUBLISH can already read what the subscribers got.)"""
-        conns = self.conns
-        for cid in eff.wake if wake else ():  # a turn flushes pending output itself
-            conn = conns.get(cid)
-            if conn is not None and not conn.paused:  # a paused socket waits for resume
-                self.state, more = S.client_writable(self.state, cid)
-                if more is not NO_EFFECTS:
-                    self.apply(more)
-        for cid, data in eff.output:
-            conn = conns.get(cid)
-            if conn is not None:
-                conn.transport.write(data)
-        for cid in eff.close:
-            conn = conns.get(cid)
-            if conn is not None:
-                # A paused transport holds bytes a peer is not reading (a client dropped for
-                # its output-buffer limit): drop them, as Redis frees such a client at once.
-                if conn.paused:
-                    conn.transport.abort()
-                else:
-                    conn.transport.close()
-        if eff.clock_set_ms is not None:
-            self.clock.set_ms(eff.clock_set_ms)
-
-
-class Connection(asyncio.Protocol):
-    """One client connection: socket events in, transitions out."""
-
-    def __init__(self, ref: Reference) -> None:
-        self.ref = ref
-        self.cid = -1
-        #: The transport's buffer is over its high-water mark (``pause_writing``): replies
-        #: then stay pending in the spec state (``ClientIO.reply``), where output-buffer
-        #: limits see them, instead of piling up in the transport.
-        self.paused = False
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport: asyncio.Transport = transport  # type: ignore[assignment]
-        peer = transport.get_extra_info("peername") or ("?", 0)
-        sock = transport.get_extra_info("sockname") or ("?", 0)
-        fd = -1
-        s = transport.get_extra_info("socket")
-        if s is not None:
-            with contextlib.suppress(Exception):
-                fd = s.fileno()
-        ref = self.ref
-        ref.state, self.cid = S.client_connect(
-            ref.state, ref.clock.now_ms(), addr=f"{peer[0]}:{peer[1]}",
-            laddr=f"{sock[0]}:{sock[1]}", fd=fd,
-        )
-        ref.conns[self.cid] = self
-
-    def data_received(self, data: bytes) -> None:
-        ref = self.ref
-        if ref.turns:  # collected for the next event-loop turn
-            ref._inbox.setdefault(self.cid, []).append(data)
-            ref.schedule_turn()
-            return
-        ref.state, eff = S.client_input(ref.state, self.cid, data, ref.clock.now_ms(),
-                                        0 if self.paused else None)
-        ref.schedule_before_sleep()
-        if eff is NO_EFFECTS:
-            return
-        if len(eff.output) == 1 and not (eff.wake or eff.close or eff.clock_set_ms is not None):
-            self.transport.write(eff.output[0][1])  # the common case: our own replies
-        else:
-            ref.apply(eff)
-
-    def pause_writing(self) -> None:
-        self.paused = True
-
-    def resume_writing(self) -> None:
-        """The socket drained below the low-water mark: hand it what is pending."""
-        self.paused = False
-        ref = self.ref
-        if ref.turns:
-            ref.schedule_turn()
-            return
-        if self.cid in ref.conns:
-            ref.state, eff = S.client_writable(ref.state, self.cid)
-            if eff is not NO_EFFECTS:
-                ref.apply(eff)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        ref = self.ref
-        ref.state = S.client_disconnect(ref.state, self.cid)
-        ref.conns.pop(self.cid, None)
-
-
-def start_cron(ref: Reference) -> None:
-    """Run ``serverCron`` (``spec.cron.server_cron``) every ``1000 / hz`` ms of wall time with
-    the clock's time, carrying out its effects. With a virtual clock the state is told so
-    (``CronState.virtual_clock``: REDSPEC CLOCK ADVANCE/SET then work)."""
-    from redspec.spec.cron import server_cron
-    from redspec.spec.state import replace
-
-    loop = asyncio.get_running_loop()
-    if ref.clock.virtual != ref.state.cron.virtual_clock:
-        ref.state = replace(ref.state, cron=replace(ref.state.cron,
-                                                    virtual_clock=ref.clock.virtual))
-
-    def tick() -> None:
-        if ref.turns:  # serverCron runs inside the turns (spec.eventloop): just wake one up
-            ref.schedule_turn()
-            loop.call_later(1.0 / (ref.state.cron.hz or 10), tick)
-            return
-        ref.state, eff = server_cron(ref.state, ref.clock.now_ms())
+    def turn(self) -> None:
+        """One ``event_loop_turn`` over what the poll delivered, then the writes."""
+        self._turn_due = False
+        readable, self._inbox = self._inbox, {}
+        self._writable.clear()
+        now = self.clock.now_ms()
+        self.state, eff = event_loop_turn(self.state, now, readable, {})
+        candidates: set[int] = set(readable)
+        closing: Any = ()
         if eff is not NO_EFFECTS:
-            ref.apply(eff)
-        loop.call_later(1.0 / (ref.state.cron.hz or 10), tick)
+            candidates |= eff.wake
+            closing = eff.close
+            for cid in closing:
+                conn = self.conns.get(cid)
+                if conn is not None:
+                    conn.closing = True
+                    candidates.add(cid)
+            if eff.clock_set_ms is not None:
+                self.clock.set_ms(eff.clock_set_ms)
+                self.schedule_turn()  # beforeSleep and timers at the new time
+        if self._pending:
+            candidates |= self._pending
+        # Clients that sent nothing this turn (Pub/Sub messages, MONITOR lines, unblocked
+        # clients) are written before the ones whose own replies these are: between sockets
+        # the order is not observable, and this way a client that has read the reply to its
+        # PUBLISH can already read what the subscribers got (as with Redis, which is fast).
+        order = sorted(candidates, key=lambda cid: (cid in readable, cid))
+        self.write(order)
+        self._arm_timers(now)
 
-    loop.call_later(1.0 / (ref.state.cron.hz or 10), tick)
+    def write(self, order: list[int]) -> None:
+        """``handleClientsWithPendingWrites``: one send per client with pending bytes, at most
+        the write cap; the accepted counts go back into the spec (``clients_wrote``)."""
+        state = self.state
+        clients = state.clients
+        conns = self.conns
+        cap = write_cap(state, None)
+        accepted: dict[int, int] = {}
+        gone: list[Conn] = []
+        for cid in order:
+            conn = conns.get(cid)
+            if conn is None:
+                continue
+            c = clients.get(cid)
+            reply = c.reply if c is not None else b""
+            if reply:
+                try:
+                    n = conn.sock.send(reply if cap is None or len(reply) <= cap
+                                       else reply[:cap])
+                except (BlockingIOError, InterruptedError):
+                    n = 0
+                except _GONE:
+                    gone.append(conn)
+                    continue
+                accepted[cid] = n
+                if n < len(reply):
+                    if not conn.writer:
+                        conn.writer = True
+                        assert self._loop is not None
+                        self._loop.add_writer(conn.fd, self.writable, conn)
+                    self._pending.add(cid)
+                    continue
+            if conn.writer:
+                conn.writer = False
+                assert self._loop is not None
+                self._loop.remove_writer(conn.fd)
+            self._pending.discard(cid)
+            if conn.closing:
+                gone.append(conn)
+        if accepted:
+            self.state, eff = S.clients_wrote(self.state, accepted)
+            for cid in eff.close:
+                conn = conns.get(cid)
+                if conn is not None and conn not in gone:
+                    gone.append(conn)
+        for conn in gone:
+            self.free(conn)
+
+    # -- time events ---------------------------------------------------------------------
+
+    def _arm_timers(self, now: int) -> None:
+        """Wake the loop when a blocked client's deadline or a CLIENT PAUSE end comes (the
+        turn then times them out); serverCron has its own periodic wake-up."""
+        if self.clock.virtual:
+            return
+        st = self.state
+        if st.blocking.clients:
+            from redspec.spec.blocking import next_deadline
+
+            self._timer("block", next_deadline(st), now)
+        if st.transport.pause_type:
+            from redspec.spec.transport import next_pause_deadline
+
+            self._timer("pause", next_pause_deadline(st), now)
+
+    def _timer(self, name: str, at: int | None, now: int) -> None:
+        old = self._timers.get(name)
+        if at is None or (old is not None and old[0] == at):
+            return
+        if old is not None:
+            old[1].cancel()
+        assert self._loop is not None
+
+        def fire() -> None:
+            self._timers.pop(name, None)
+            self.schedule_turn()
+
+        self._timers[name] = (at, self._loop.call_later(max(0.0, (at + 1 - now) / 1000.0),
+                                                        fire))
+
+    def start_cron(self) -> None:
+        """Wake the loop every ``1000 / hz`` ms: the turn runs ``serverCron`` when it is due
+        (``spec.eventloop.cron_due``). A virtual clock is told to the state
+        (``CronState.virtual_clock``: REDSPEC CLOCK ADVANCE/SET then work)."""
+        loop = self._loop
+        assert loop is not None
+        if self.clock.virtual != self.state.cron.virtual_clock:
+            self.state = replace(self.state, cron=replace(self.state.cron,
+                                                          virtual_clock=self.clock.virtual))
+
+        def tick() -> None:
+            self.schedule_turn()
+            loop.call_later(1.0 / (self.state.cron.hz or 10), tick)
+
+        loop.call_later(1.0 / (self.state.cron.hz or 10), tick)
 
 
 def _tune_gc() -> None:
@@ -275,20 +296,45 @@ def _tune_gc() -> None:
     gc.set_threshold(50_000, 50, 100)
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket (``listenToPort``: SO_REUSEADDR, backlog 511, non-blocking)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, type_, proto, _, addr = infos[0]
+    lsock = socket.socket(family, type_, proto)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        lsock.bind(addr)
+    except OSError as e:
+        lsock.close()
+        if e.errno == errno.EADDRINUSE:
+            raise OSError(e.errno, f"Could not create server TCP listening socket "
+                                   f"{host}:{port}: bind: Address already in use") from e
+        raise
+    lsock.listen(511)
+    lsock.setblocking(False)
+    return lsock
+
+
 async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = None,
                 ready: asyncio.Event | None = None, clock: Clock | None = None) -> None:
     """Run the reference server until cancelled."""
     clock = clock or Clock()
     ref = Reference(state if state is not None else S.new_server(clock.now_ms()), clock)
     _tune_gc()
-    start_cron(ref)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: Connection(ref), host, port, reuse_address=True,
-                                      backlog=511)
+    ref._loop = loop
+    lsock = _listen(host, port)
+    loop.add_reader(lsock.fileno(), ref.accept, lsock)
+    ref.start_cron()
     if ready is not None:
         ready.set()
-    async with server:
-        await server.serve_forever()
+    try:
+        await asyncio.Future()
+    finally:
+        loop.remove_reader(lsock.fileno())
+        lsock.close()
+        for conn in list(ref.conns.values()):
+            ref.free(conn)
 
 
 def run(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = None,

@@ -324,7 +324,7 @@ def process_unblocked_clients(state: ServerState, now_ms: int) -> tuple[ServerSt
     """``processUnblockedClients``: clients just unblocked run what accumulated in their
     query buffer (``client_input`` with no new bytes), in unblocking order."""
     from .server import client_input
-    from .step import NO_EFFECTS
+    from .step import NO_EFFECTS, Effects
 
     eff = NO_EFFECTS
     while state.blocking.unblocked:
@@ -335,8 +335,12 @@ def process_unblocked_clients(state: ServerState, now_ms: int) -> tuple[ServerSt
         if c is None or c.info.bpop is not None or c.closing:
             continue
         if c.querybuf or c.querybuf_tail is not None:
-            state, e = client_input(state, cid, b"", now_ms)
+            # its replies join its pending output (the client is woken to write them)
+            state, e = client_input(state, cid, b"", now_ms, 0)
             eff = merge_effects(eff, e)
+            c = state.clients.get(cid)
+            if c is not None and c.reply:
+                eff = merge_effects(eff, Effects(wake=frozenset((cid,))))
     return state, eff
 
 

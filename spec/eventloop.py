@@ -29,7 +29,7 @@ from collections.abc import Mapping
 
 from .blocking import merge_effects
 from .cron import before_sleep, effective_hz, server_cron
-from .server import client_input, client_writable
+from .server import client_writable, clients_input
 from .state import ServerState, replace
 from .step import NO_EFFECTS, Effects
 from .transport import pause_tick, write_cap
@@ -60,9 +60,9 @@ def flush_pending_writes(state: ServerState, capacity: dict[int, int | None]
     order, as much as its socket takes (``capacity``; a client not named takes nothing this
     turn) within the write cap. ``capacity`` is reduced by what was written."""
     eff: Effects = NO_EFFECTS
-    for cid in sorted(cid for cid, c in state.clients.items() if c.reply):
-        if cid not in capacity:
-            continue
+    clients = state.clients
+    for cid in sorted(cid for cid in capacity
+                      if (c := clients.get(cid)) is not None and c.reply):
         state, e = _write(state, cid, capacity)
         eff = merge_effects(eff, e)
     return state, eff
@@ -88,15 +88,26 @@ def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, byte
     capacity = dict(writable)
     eff: Effects = NO_EFFECTS
     # 1. file events, in fd order: read (and process), then write if a handler is installed.
-    had_pending = {cid for cid, c in state.clients.items() if c.reply}
+    # Consecutive reads run as one batch (``clients_input``: the same as ``client_input``
+    # one after another, in one step); a write event in between ends the batch.
+    had_pending = {cid for cid in capacity
+                   if (c := state.clients.get(cid)) is not None and c.reply}
+    batch: list[tuple[int, bytes]] = []
     for cid in file_event_order(state, readable, writable):
         data = readable.get(cid)
         if data is not None:
-            state, e = client_input(state, cid, data, now_ms, 0)
-            eff = merge_effects(eff, e)
-        if cid in had_pending and cid in capacity and cid in state.clients:
-            state, e = _write(state, cid, capacity)
-            eff = merge_effects(eff, e)
+            batch.append((cid, data))
+        if cid in had_pending:
+            if batch:
+                state, e = clients_input(state, batch, now_ms)
+                eff = merge_effects(eff, e)
+                batch = []
+            if cid in state.clients:
+                state, e = _write(state, cid, capacity)
+                eff = merge_effects(eff, e)
+    if batch:
+        state, e = clients_input(state, batch, now_ms)
+        eff = merge_effects(eff, e)
     # 2. time events: serverCron when due, with the CLIENT PAUSE end check.
     if cron_due(state, now_ms):
         state, e = server_cron(state, now_ms)

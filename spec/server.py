@@ -15,6 +15,7 @@ and returns the next state plus its effects. The reference server calls nothing 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .blocking import merge_effects, process_unblocked_clients
@@ -43,8 +44,10 @@ __all__ = [
     "new_server",
     "client_connect",
     "client_input",
+    "clients_input",
     "client_writable",
     "client_wrote",
+    "clients_wrote",
     "client_disconnect",
     "run_command",
     "output_for",
@@ -121,20 +124,93 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
         return state, NO_EFFECTS
     if c.info.bpop is not None:  # CLIENT_BLOCKED: input accumulates (spec.blocking)
         return _accumulate(state, c, data, now_ms), NO_EFFECTS
-    tail = c.querybuf_tail
-    if tail is not None:
-        need, watch, size, chunks = tail
-        size += len(data)
-        total = len(c.querybuf) + size
-        if total < need and not any(w in data for w in watch):
-            # A big argument (or a long line) still arriving: nothing can happen yet.
-            c = replace(c, querybuf_tail=(need, watch, size, (chunks, data)),
-                        last_interaction_ms=now_ms, querybuf_peak=max(c.querybuf_peak, total))
-            return replace(state, clients=state.clients.set(client_id, c)), NO_EFFECTS
-        buf = _join_tail(c.querybuf, chunks, data)
-    else:
-        buf = c.querybuf + data if c.querybuf else data
+    buf = _query_buffer(c, data, now_ms)
+    if type(buf) is Client:  # a big argument still arriving: nothing can happen yet
+        return replace(state, clients=state.clients.set(client_id, buf)), NO_EFFECTS
     s = Step(state, now_ms, client_id)
+    sent = _process_input_buffer(s, client_id, buf, now_ms, write_capacity)  # type: ignore[arg-type]
+    return _after_input(s, client_id, sent, now_ms)
+
+
+def clients_input(state: ServerState, batch: list[tuple[int, bytes]],
+                  now_ms: int) -> tuple[ServerState, Effects]:
+    """The read events of one event-loop turn (``spec.eventloop``): ``readQueryFromClient``
+    for each ``(client id, bytes)`` in ``batch`` order, nothing written yet.
+
+    Means exactly ``client_input(state, cid, data, now_ms, 0)`` for each in turn (a property
+    checks it); it is that composition run in one :class:`Step`, so a turn with many
+    readable clients rebuilds the server state once. The step is committed early (and a new
+    one opened) whenever what a client did must be settled before the next one reads:
+    replies or messages for other clients, unblocked clients to serve, or a client that is
+    blocked or still receiving a big argument.
+    """
+    eff: Effects = NO_EFFECTS
+    s: Step | None = None
+    for cid, data in batch:
+        if s is None:
+            c = state.clients.get(cid)
+        elif cid == s.client.id:
+            c = s.client
+        else:
+            c = s.clients.get(cid)
+        if c is None or c.closing:
+            continue
+        buf: Any = None
+        if c.info.bpop is None:
+            buf = _query_buffer(c, data, now_ms)
+        if type(buf) is not bytes:  # blocked, or a big argument arriving: the general path
+            if s is not None:
+                state, e = _after_input(s, s.client.id, b"", now_ms)
+                eff = merge_effects(eff, e)
+                s = None
+            state, e = client_input(state, cid, data, now_ms, 0)
+            eff = merge_effects(eff, e)
+            continue
+        if s is None:
+            s = Step(state, now_ms, cid)
+        else:
+            s.switch_client(cid)
+        _process_input_buffer(s, cid, buf, now_ms, 0)
+        if must_settle(s):
+            state, e = _after_input(s, cid, b"", now_ms)
+            eff = merge_effects(eff, e)
+            s = None
+    if s is not None:
+        state, e = _after_input(s, s.client.id, b"", now_ms)
+        eff = merge_effects(eff, e)
+    return state, eff
+
+
+def must_settle(s: Step) -> bool:
+    """Whether the read events run so far in ``s`` must be committed before the next
+    client reads: bytes were queued for other clients (delivered at commit, before anything
+    the next client adds) or clients were unblocked (served right after the read event)."""
+    parts = s.parts
+    return bool(s.others_out) or (parts is not None and "blocking" in parts
+                                  and bool(parts["blocking"].unblocked))
+
+
+def _query_buffer(c: Client, data: bytes, now_ms: int) -> bytes | Client:
+    """The query buffer with ``data`` appended (``c->querybuf``), or, while a big argument
+    (or a long line) is still arriving and nothing can be parsed yet, the client with the
+    chunk kept unjoined in ``querybuf_tail``."""
+    tail = c.querybuf_tail
+    if tail is None:
+        return c.querybuf + data if c.querybuf else data
+    need, watch, size, chunks = tail
+    size += len(data)
+    total = len(c.querybuf) + size
+    if total < need and not any(w in data for w in watch):
+        return replace(c, querybuf_tail=(need, watch, size, (chunks, data)),
+                       last_interaction_ms=now_ms, querybuf_peak=max(c.querybuf_peak, total))
+    return _join_tail(c.querybuf, chunks, data)
+
+
+def _process_input_buffer(s: Step, client_id: int, buf: bytes, now_ms: int,
+                          write_capacity: int | None) -> bytes:
+    """``processInputBuffer`` for the step's current client over its whole query buffer
+    ``buf``, then ``writeToClient`` up to ``write_capacity``: returns the bytes written;
+    the client's ``ClientIO`` (rest of the query buffer, pending reply) is updated."""
     s.qbuf_len = len(buf)
     cfg = s.config
     limits = _limits(cfg["proto-max-bulk-len"], s.client.authenticated,
@@ -231,6 +307,14 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
             s.close.add(client_id)
         else:  # CLOSE_AFTER_REPLY with nothing to write (CLIENT REPLY OFF/SKIP): Redis
             s.close.discard(client_id)  # never reaches writeToClient, the connection stays
+    return sent
+
+
+def _after_input(s: Step, client_id: int, sent: bytes,
+                 now_ms: int) -> tuple[ServerState, Effects]:
+    """Commit a step of read events; then deliver what was queued for other clients
+    (``spec.obuf.deliver``) and serve clients the step unblocked
+    (``processUnblockedClients``)."""
     new = s.commit()
     if s.others_out:
         new, closed = deliver(new, s.others_out, now_ms)
@@ -293,6 +377,34 @@ def client_writable(state: ServerState, client_id: int,
     if not n and not close:
         return state, NO_EFFECTS
     return state, Effects(((client_id, pending[:n]),) if n else (), close=close)
+
+
+def clients_wrote(state: ServerState, accepted: Mapping[int, int]
+                  ) -> tuple[ServerState, Effects]:
+    """``writeToClient`` for several clients whose pending reply was offered to their
+    sockets: ``accepted`` says how many leading bytes each socket took (the bytes themselves
+    were already handed over by the caller). The same as ``client_writable(state, cid, n)``
+    for each in turn, without the output; ``Effects.close`` names the clients closing after
+    their reply (``CLIENT_CLOSE_AFTER_REPLY``) that have now written all of it."""
+    clients = state.clients
+    m = None
+    close: list[int] = []
+    for cid, n in accepted.items():
+        c = clients.get(cid)
+        if c is None:
+            continue
+        pending = c.reply
+        if n > len(pending):
+            n = len(pending)
+        if n > 0:
+            if m is None:
+                m = clients.mutate()
+            m[cid] = replace(c, reply=pending[n:])
+        if c.closing and n == len(pending):
+            close.append(cid)
+    if m is not None:
+        state = replace(state, clients=m.finish())
+    return state, (Effects(close=frozenset(close)) if close else NO_EFFECTS)
 
 
 def client_wrote(state: ServerState, client_id: int, n: int) -> ServerState:

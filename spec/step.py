@@ -114,15 +114,8 @@ class DbView:
         when = self.expires.get(key)
         if when is None or self.step.now_ms <= when:
             return False
-        st = self.step
-        parts = st.parts
-        tp = parts["transport"] if parts is not None and "transport" in parts \
-            else st.base.transport
-        if tp.pause_type:  # CLIENT PAUSE: reported expired, deleted once the pause is over
-            from .transport import clients_paused
-            if clients_paused(st):
-                return True
         self.delete(key)
+        st = self.step
         st.expired_keys += 1
         st.propagate.append((self.id, (b"DEL", key)))
         st.notify("g", "expired", key, self.id)
@@ -500,6 +493,22 @@ class Step:
         if client_id is not None:
             self.client: Client = state.clients[client_id]
             self.db = self.open_db(self.client.db)
+
+    def switch_client(self, client_id: int) -> None:
+        """Make ``client_id`` the current client of this step (the next readable client of
+        an event-loop turn, ``spec.server.clients_input``): the previous one is stored back
+        into ``clients`` and the per-command fields start afresh."""
+        prev = self.client
+        if self._client_changed:
+            self.clients = self.clients.set(prev.id, prev)
+            self._client_changed = False
+        self.client = c = self.clients[client_id]
+        self.db = self.open_db(c.db)
+        self.out = []
+        self.cmd = None
+        self.argv_rewrite = None
+        self.qbuf_len = -1
+        self.in_exec = False
 
     # -- databases --------------------------------------------------------------------------
 
