@@ -43,7 +43,8 @@ __all__ = [
     "NET_MAX_WRITES_PER_EVENT", "PAUSE_WRITE", "PAUSE_ALL", "POSTPONE", "NO_REPLY",
     "transport_of", "repr_arg", "monitor_line", "feed_monitors", "after_command",
     "pause_gate", "replica_keyspace_gate", "pause_clients", "unpause", "pause_tick",
-    "next_pause_deadline", "write_cap", "reply_suppressed", "clients_paused", "end_pause",
+    "next_pause_deadline", "write_cap", "reply_suppressed", "reply_kept", "EXEC_PIECES",
+    "own_monitor_line", "clients_paused", "end_pause",
 ]
 
 #: ``NET_MAX_WRITES_PER_EVENT``: bytes one write event may write to one client.
@@ -134,9 +135,26 @@ def reply_suppressed(c: Client) -> bool:
     return bool(f) and ("reply_off" in f or "reply_skip" in f)
 
 
+def reply_kept(c: Client, cmd: CommandSpec, frame: bytes) -> bool:
+    """Whether the reply ``frame`` a command just produced (it ran: ``call``) reaches the
+    client: ``prepareClientToWrite`` with the client's flags as they are now, except that
+    (un)subscribe confirmations go out regardless (``CLIENT_PUSHING``)."""
+    f = c.info.flags
+    if not f or ("reply_off" not in f and "reply_skip" not in f):
+        return True
+    return cmd.name in PUSHING and frame[:1] != b"-"
+
+
+#: Transient client flag set by EXEC when its reply was already kept or dropped piece by
+#: piece (header, then each queued command's reply and MONITOR line, as Redis's ``addReply*``
+#: calls check the flags in force at each moment): :func:`after_command` must not drop the
+#: whole of it by the flags in force at the end. Never seen outside one command.
+EXEC_PIECES = "exec_pieces"
+
+
 def feed_monitors(s: Step, cmd: CommandSpec, argv: list[bytes]) -> None:
     """``call`` → ``replicationFeedMonitors``: the monitors other than the running client get
-    the line now (the running client's own line follows its reply: :func:`after_command`)."""
+    the line now (the running client's own line: :func:`own_monitor_line`)."""
     t = transport_of(s)
     if not t.monitors or "admin" in cmd.flags or "skip_monitor" in cmd.flags:
         return
@@ -153,22 +171,39 @@ def feed_monitors(s: Step, cmd: CommandSpec, argv: list[bytes]) -> None:
         s.push_to(mid, line)
 
 
-def after_command(s: Step, argv: list[bytes], frame: bytes, called: bool) -> bytes:
-    """What the running client gets for one command once its flags are involved: its own
-    MONITOR line after the reply, CLIENT REPLY suppression, then ``resetClient``'s SKIP
-    bookkeeping. Only called when the client has flags."""
+def own_monitor_line(s: Step, cmd: CommandSpec, argv: list[bytes]) -> bytes:
+    """``replicationFeedMonitors`` for the running client itself when it is a monitor: the
+    line is added to its own output right after the command's reply (in ``call``), so it is
+    kept only if the client's reply flags allow a reply at that moment. Empty otherwise."""
     c = s.client
     f = c.info.flags
+    if (not f or "monitor" not in f or "reply_off" in f or "reply_skip" in f
+            or "admin" in cmd.flags or "skip_monitor" in cmd.flags):
+        return b""
+    return monitor_line(s.now_ms, s.db.id, c.addr, argv)
+
+
+def after_command(s: Step, argv: list[bytes], frame: bytes, called: bool) -> bytes:
+    """What the running client gets for one command once its flags are involved: the reply
+    kept or dropped by CLIENT REPLY (:func:`reply_kept`; a queued command's QUEUED and a
+    refusal by the flags alone), its own MONITOR line after the reply, then ``resetClient``'s
+    SKIP bookkeeping. An EXEC that ran its queue already decided piece by piece
+    (:data:`EXEC_PIECES`). Only called when the client has flags."""
+    c = s.client
+    f = nf = c.info.flags
     cmd = s.cmd
-    if called and "monitor" in f and cmd is not None and "admin" not in cmd.flags:
-        frame += monitor_line(s.now_ms, s.db.id, c.addr, argv)
-    if "reply_off" in f or "reply_skip" in f:
-        if not (cmd is not None and cmd.name in PUSHING and frame[:1] != b"-"):
+    if EXEC_PIECES in f:
+        nf = f - {EXEC_PIECES}
+    elif "reply_off" in f or "reply_skip" in f:
+        if not (called and cmd is not None and reply_kept(c, cmd, frame)):
             frame = b""
+    if called and cmd is not None and "monitor" in f:
+        frame += own_monitor_line(s, cmd, argv)
     if "reply_skip" in f or "reply_skip_next" in f:
-        nf = f - {"reply_skip", "reply_skip_next"}
+        nf = nf - {"reply_skip", "reply_skip_next"}
         if "reply_skip_next" in f:
             nf = nf | {"reply_skip"}
+    if nf is not f:
         s.update_client(flags=nf)
     return frame
 

@@ -18,6 +18,7 @@ from ..multi import (
 from ..reply import NULL_ARRAY, OK, Err, Raw, encode2, encode3
 from ..state import replace
 from ..step import Step
+from ..transport import EXEC_PIECES, own_monitor_line, reply_kept, reply_suppressed
 from . import command
 
 NESTED = Err("ERR MULTI calls can not be nested")
@@ -86,9 +87,10 @@ def exec_(s: Step, argv: list[bytes]) -> Any:
     encoded in the protocol current when it is produced (HELLO inside MULTI switches the
     following replies, not the array header). What the commands propagate is wrapped in
     MULTI … EXEC when there is more than one of them (``propagatePendingCommands``).
-    """
-    from ..dispatch import call  # dispatch imports the command modules
 
+    The reply is built piece by piece as Redis appends it to the client's output
+    (:func:`exec_pieces`), so CLIENT REPLY inside the queue and MONITOR act on each piece.
+    """
     c = s.client
     if c.info.multi < 0:
         return EXEC_WITHOUT_MULTI
@@ -106,14 +108,7 @@ def exec_(s: Step, argv: list[bytes]) -> Any:
     exec_cmd = s.cmd
     start = len(s.propagate)
     s.in_exec = True
-    frames = [b"*%d\r\n" % len(queue)]
-    for cmd, args in queue:
-        reply = call(s, cmd, list(args))
-        if type(reply) is Err:
-            s.error_replies += 1
-            code = reply.split(" ", 1)[0]
-            s.error_counts[code] = s.error_counts.get(code, 0) + 1
-        frames.append(encode3(reply) if s.client.resp == 3 else encode2(reply))
+    out = exec_pieces(s, queue)
     s.in_exec = False
     s.cmd = exec_cmd
     discard_transaction(s)
@@ -121,4 +116,44 @@ def exec_(s: Step, argv: list[bytes]) -> Any:
     if len(prop) - start > 1:
         prop.insert(start, (prop[start][0], (b"MULTI",)))
         prop.append((prop[-1][0], (b"EXEC",)))
-    return Raw(b"".join(frames))
+    return Raw(out)
+
+
+def exec_pieces(s: Step, queue: tuple[tuple[Any, tuple[bytes, ...]], ...]) -> bytes:
+    """The bytes EXEC adds to its client's output while the queue runs, in Redis's order:
+    the array header (``addReplyArrayLen``), then for each command the pushes it made to this
+    same client (Pub/Sub messages, keyspace events: ``CLIENT_PUSHING``), its reply, and, for a
+    monitor, its own MONITOR line (``call`` → ``replicationFeedMonitors``). Every piece is
+    kept or dropped by the client's CLIENT REPLY flags at the moment it is added
+    (``prepareClientToWrite``): the header by the flags EXEC started with, a reply and a
+    MONITOR line by the flags after the command ran (a queued CLIENT REPLY ON is heard, OFF
+    silences what follows; SKIP only arms the command after EXEC: ``resetClient``). When the
+    flags at the end would silence EXEC's reply, the client is marked
+    :data:`~redspec.spec.transport.EXEC_PIECES` so that ``after_command`` keeps these bytes."""
+    from ..dispatch import call  # dispatch imports the command modules
+
+    pieces = [b"*%d\r\n" % len(queue)] if not reply_suppressed(s.client) else []
+    own = s.out
+    for cmd, args in queue:
+        n = len(own)
+        reply = call(s, cmd, list(args))
+        if type(reply) is Err:
+            s.error_replies += 1
+            code = reply.split(" ", 1)[0]
+            s.error_counts[code] = s.error_counts.get(code, 0) + 1
+        if len(own) != n:  # pushed to this client while the command ran: they come first
+            pieces.extend(own[n:])
+            del own[n:]
+        c = s.client
+        frame = encode3(reply) if c.resp == 3 else encode2(reply)
+        if not c.info.flags:
+            pieces.append(frame)
+            continue
+        if reply_kept(c, cmd, frame):
+            pieces.append(frame)
+        if "monitor" in c.info.flags:
+            pieces.append(own_monitor_line(s, cmd, list(args)))
+    f = s.client.info.flags
+    if f and ("reply_off" in f or "reply_skip" in f):  # the end flags would drop it all
+        s.update_client(flags=f | {EXEC_PIECES})
+    return b"".join(pieces)
