@@ -291,3 +291,74 @@ for _i in range(0, len(_TOUCH), _GROUP):
         _steps += [["FLUSHALL"], *_setup, ["WATCH", "k"], ["@2", *_cmd], ["MULTI"], ["PING"],
                    ["EXEC"]]
     CASES.append((f"touch-{_TOUCH[_i][0]}-and-next-{_GROUP - 1}", _steps))
+
+# -- CLIENT REPLY inside a transaction (spec.commands.transactions.exec_pieces) ---------------
+# Every piece of EXEC's reply is kept or dropped by the reply flags in force when it is added:
+# the header by those EXEC starts with, each reply by those after its command ran. Often the
+# result is not a well-formed frame (an array header without its elements, elements without
+# their header), so these run as raw byte streams, pipelined on one connection, once in RESP2
+# and once after a silent switch to RESP3 (CLIENT REPLY SKIP + HELLO 3: no reply, no client id).
+
+
+def _mb(*args: str) -> bytes:
+    out = b"*%d\r\n" % len(args)
+    for a in args:
+        out += b"$%d\r\n%s\r\n" % (len(a.encode()), a.encode())
+    return out
+
+
+_OFF, _ON, _SKIP = ("CLIENT", "REPLY", "OFF"), ("CLIENT", "REPLY", "ON"), ("CLIENT", "REPLY", "SKIP")
+_RESP3 = _mb(*_SKIP) + _mb("HELLO", "3")
+_REPLY_IN_EXEC: list[tuple[str, list[tuple[str, ...]]]] = [
+    ("off-multi-on-exec", [_OFF, ("MULTI",), _ON, ("EXEC",), ("PING",)]),
+    ("off-multi-set-on-get-exec", [_OFF, ("MULTI",), ("SET", "a", "1"), _ON, ("GET", "a"),
+                                   ("EXEC",), ("GET", "a")]),
+    ("multi-off-inside-exec", [("MULTI",), ("SET", "a", "1"), _OFF, ("GET", "a"), ("EXEC",),
+                               ("GET", "a"), _ON, ("GET", "a")]),
+    ("multi-off-on-off-on", [("MULTI",), _OFF, ("GET", "a"), _ON, ("GET", "a"), _OFF,
+                             ("SET", "a", "x"), _ON, ("GET", "a"), ("EXEC",), ("PING",)]),
+    ("multi-skip-then-more", [("MULTI",), _SKIP, ("GET", "a"), ("SET", "a", "1"), ("EXEC",),
+                              ("GET", "a"), ("GET", "a")]),
+    ("multi-skip-last", [("MULTI",), ("SET", "a", "1"), _SKIP, ("EXEC",), ("GET", "a"),
+                         ("PING",)]),
+    ("multi-skip-skip", [("MULTI",), _SKIP, _SKIP, ("EXEC",), ("GET", "a"), ("GET", "b")]),
+    ("multi-skip-then-off", [("MULTI",), _SKIP, _OFF, ("EXEC",), ("GET", "a"), _ON, ("PING",)]),
+    ("multi-on-inside-then-skip", [("MULTI",), ("GET", "a"), _ON, ("GET", "a"), _SKIP,
+                                   ("GET", "b"), ("EXEC",), ("GET", "c"), ("PING",)]),
+    ("skip-before-multi", [_SKIP, ("MULTI",), ("SET", "a", "1"), ("EXEC",), ("PING",)]),
+    ("skip-nested-multi-on", [_SKIP, ("MULTI",), ("MULTI",), _ON, ("EXEC",), ("PING",)]),
+    ("off-skip-inside-ignored", [_OFF, ("MULTI",), _SKIP, _ON, ("GET", "a"), ("EXEC",),
+                                 ("GET", "a"), ("PING",)]),
+    ("off-execabort", [_OFF, ("MULTI",), ("NOSUCH",), ("EXEC",), _ON, ("PING",)]),
+    ("off-execabort-arity", [_OFF, ("MULTI",), ("GET",), _ON, ("EXEC",), ("PING",)]),
+    ("off-nested-multi-on", [_OFF, ("MULTI",), ("MULTI",), _ON, ("EXEC",), ("PING",)]),
+    ("off-discard", [_OFF, ("MULTI",), ("GET", "a"), ("DISCARD",), _ON, ("PING",)]),
+    ("off-watch-fails", [("WATCH", "a"), ("SET", "a", "2"), _OFF, ("MULTI",), _ON, ("EXEC",),
+                         _ON, ("PING",)]),
+    ("off-exec-without-multi", [_OFF, ("EXEC",), _ON, ("EXEC",)]),
+    ("multi-reply-bad-arg", [("MULTI",), ("CLIENT", "REPLY", "BAD"), ("EXEC",)]),
+    ("off-subscribe-inside", [_OFF, ("MULTI",), ("SUBSCRIBE", "ch"), ("PING",), ("EXEC",), _ON,
+                              ("RESET",), ("PING",)]),
+    ("off-hello-inside", [_OFF, ("MULTI",), ("HELLO", "3"), _ON, ("HGETALL", "h"), ("EXEC",),
+                          ("PING",)]),
+    ("publish-self-inside", [("SUBSCRIBE", "ch"), _OFF, ("MULTI",), ("PUBLISH", "ch", "x"), _ON,
+                             ("PUBLISH", "ch", "y"), ("EXEC",), ("RESET",), ("PING",)]),
+    ("off-many-queued", [_OFF, ("MULTI",), *[("INCR", "n")] * 5, _ON, ("GET", "n"),
+                         ("EXEC",), ("GET", "n")]),
+]
+RAW_CASES: list[tuple[str, bytes]] = []
+for _name, _cmds in _REPLY_IN_EXEC:
+    _data = b"".join(_mb(*c) for c in _cmds)
+    RAW_CASES.append((f"reply-in-exec-{_name}-resp2", _data))
+    RAW_CASES.append((f"reply-in-exec-{_name}-resp3", _RESP3 + _data))
+
+# The same rule as stepped cases where every reply is a whole frame; "@1~" marks a step that
+# sends nothing at all.
+CASES += [
+    ("reply-in-exec-off-on-stepped", [["@1~", *_OFF], ["@1~", "MULTI"], ["@1~", "SET", "a", "1"],
+                                      ["@1~", *_ON], ["@1~", "GET", "a"], ["EXEC"], ["GET", "a"]]),
+    ("reply-in-exec-skip-stepped", [["@1~", *_SKIP], ["@1~", "MULTI"], ["SET", "a", "1"],
+                                    ["EXEC"], ["GET", "a"]]),
+    ("reply-in-exec-off-execabort-stepped", [["@1~", *_OFF], ["@1~", "MULTI"], ["@1~", "NOSUCH"],
+                                             ["@1~", "EXEC"], [*_ON], ["PING"]]),
+]

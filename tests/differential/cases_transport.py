@@ -253,3 +253,62 @@ NONDETERMINISTIC.update({
                                                 7: "info-pause", 9: "info-pause"},
 })
 NOT_VECTORS.update({name: "CLIENT PAUSE across connections" for name, _ in _PAUSE_CASES})
+
+
+# -- a MONITOR running commands itself, MULTI/EXEC included (spec.transport.own_monitor_line,
+# spec.commands.transactions.exec_pieces): each inner command's own line is added right after
+# its reply, inside EXEC's reply, and kept or dropped by CLIENT REPLY at that moment.
+# Normaliser ``monitor-all`` masks every MONITOR line of a frame (also inside EXEC's array).
+
+_MONITOR_LINE_ANY = __import__("re").compile(rb"(^|\r\n)\+\d+\.\d{6} \[(\d+) [^\]]*?\] ")
+
+
+def _monitor_all(frame: bytes) -> bytes:
+    """Every MONITOR line in ``frame`` with the timestamp and the address masked."""
+    return _MONITOR_LINE_ANY.sub(lambda m: m.group(1) + b"+<time> [" + m.group(2) + b" <addr>] ",
+                                 frame)
+
+
+def _register_monitor_all() -> None:
+    from tests.differential.normalise import NORMALISERS
+
+    NORMALISERS.setdefault("monitor-all", _monitor_all)
+
+
+_register_monitor_all()
+
+_MON_EXEC_CASES: list[tuple[str, list[list[bytes | str]]]] = [
+    ("monitor runs exec itself", [
+        ["@1", "MONITOR"], ["@1", "MULTI"], ["@1", "PING"], ["@1", "ECHO", "x"], ["@1", "EXEC"],
+        ["@1", "PING"], ["@1", "RESET"]]),
+    ("monitor runs exec another monitor watches", [
+        ["@1", "MONITOR"], ["@2", "MONITOR"], ["@1", "MULTI"], ["@1", "PING"],
+        ["@1", "ECHO", "x"], ["@1", "EXEC"], ["@2", "PING"], ["@1", "RESET"], ["@2", "RESET"]]),
+    ("monitor runs exec with reply off inside", [
+        ["@1", "MONITOR"], ["@1", "MULTI"], ["@1", "PING"], ["@1", "CLIENT", "REPLY", "OFF"],
+        ["@1", "ECHO", "x"], ["@1", "CLIENT", "REPLY", "ON"], ["@1", "ECHO", "z"],
+        ["@1", "EXEC"], ["@1", "RESET"]]),
+    ("monitor runs exec refused inside", [
+        ["@1", "MONITOR"], ["@1", "MULTI"], ["@1", "GET", "a"], ["@1", "EXEC"], ["@1", "PING"],
+        ["@1", "RESET"]]),
+    ("monitor runs exec select inside", [
+        ["@1", "MONITOR"], ["@1", "MULTI"], ["@1", "SELECT", "2"], ["@1", "PING"],
+        ["@1", "EXEC"], ["@1", "PING"], ["@1", "RESET"]]),
+    ("monitor runs commands pipelined", [
+        ["@1", "MONITOR"], ["@1", "PING"], ["@1", "ECHO", "y"], ["@1", "CLIENT", "SETNAME", "n"],
+        ["@1", "CLIENT", "REPLY", "SKIP"], ["@1", "PING", "skipped"], ["@1", "PING", "heard"],
+        ["@1", "RESET"]]),
+    ("monitor sees other exec select and watch", [
+        ["@1", "MONITOR"], ["@2", "MULTI"], ["@2", "SELECT", "2"], ["@2", "SET", "a", "1"],
+        ["@2", "GET", "a"], ["@2", "EXEC"], ["@2", "WATCH", "a"], ["@3", "SET", "a", "2"],
+        ["@2", "MULTI"], ["@2", "GET", "a"], ["@2", "EXEC"], ["@1", "RESET"]]),
+]
+# A monitor's commands give more frames than steps, so the tail of a pipelined run can be read
+# late: a last round trip on a fresh connection (after every monitor's RESET) makes sure it is
+# read (and normalised) before the closing PINGs, which are compared as they are.
+for _name, _steps in _MON_EXEC_CASES:
+    _last = max(int(str(st[0])[1:]) for st in _steps) + 1
+    _steps.append([f"@{_last}", "PING"])
+CASES.extend(_MON_EXEC_CASES)
+NONDETERMINISTIC.update({name: "monitor-all" for name, _ in _MON_EXEC_CASES})
+NOT_VECTORS.update({name: "MONITOR lines inside and after replies" for name, _ in _MON_EXEC_CASES})
