@@ -114,8 +114,15 @@ class DbView:
         when = self.expires.get(key)
         if when is None or self.step.now_ms <= when:
             return False
-        self.delete(key)
         st = self.step
+        parts = st.parts
+        tp = parts["transport"] if parts is not None and "transport" in parts \
+            else st.base.transport
+        if tp.pause_type:  # CLIENT PAUSE: reported expired, deleted once the pause is over
+            from .transport import clients_paused
+            if clients_paused(st):
+                return True
+        self.delete(key)
         st.expired_keys += 1
         st.propagate.append((self.id, (b"DEL", key)))
         st.notify("g", "expired", key, self.id)
