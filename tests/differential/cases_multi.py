@@ -298,6 +298,7 @@ for _i in range(0, len(_TOUCH), _GROUP):
 # result is not a well-formed frame (an array header without its elements, elements without
 # their header), so these run as raw byte streams, pipelined on one connection, once in RESP2
 # and once after a silent switch to RESP3 (CLIENT REPLY SKIP + HELLO 3: no reply, no client id).
+# The keyspace-event scenario changes notify-keyspace-events and sets it back itself.
 
 
 def _mb(*args: str) -> bytes:
@@ -343,14 +344,24 @@ _REPLY_IN_EXEC: list[tuple[str, list[tuple[str, ...]]]] = [
                           ("PING",)]),
     ("publish-self-inside", [("SUBSCRIBE", "ch"), _OFF, ("MULTI",), ("PUBLISH", "ch", "x"), _ON,
                              ("PUBLISH", "ch", "y"), ("EXEC",), ("RESET",), ("PING",)]),
+    ("keyspace-event-self-inside", [("CONFIG", "SET", "notify-keyspace-events", "KA"),
+                                    ("SUBSCRIBE", "__keyspace@0__:k"), _OFF, ("MULTI",),
+                                    ("SET", "k", "v"), _ON, ("DEL", "k"), ("EXEC",), ("RESET",),
+                                    ("CONFIG", "SET", "notify-keyspace-events", "")]),
     ("off-many-queued", [_OFF, ("MULTI",), *[("INCR", "n")] * 5, _ON, ("GET", "n"),
                          ("EXEC",), ("GET", "n")]),
 ]
+# Several scenarios share one raw case (the per-case cost dominates): each starts after RESET
+# (replies on, no transaction, no subscriptions, RESP2) and FLUSHALL, then the RESP3 switch.
+_PER_RAW = 6
 RAW_CASES: list[tuple[str, bytes]] = []
-for _name, _cmds in _REPLY_IN_EXEC:
-    _data = b"".join(_mb(*c) for c in _cmds)
-    RAW_CASES.append((f"reply-in-exec-{_name}-resp2", _data))
-    RAW_CASES.append((f"reply-in-exec-{_name}-resp3", _RESP3 + _data))
+for _i in range(0, len(_REPLY_IN_EXEC), _PER_RAW):
+    _group = _REPLY_IN_EXEC[_i:_i + _PER_RAW]
+    for _proto, _prefix in (("resp2", b""), ("resp3", _RESP3)):
+        _data = b"".join(_mb("RESET") + _mb("FLUSHALL") + _prefix
+                         + b"".join(_mb(*c) for c in _cmds) for _, _cmds in _group)
+        RAW_CASES.append((f"reply-in-exec-{_group[0][0]}-and-next-{len(_group) - 1}-{_proto}",
+                          _data))
 
 # The same rule as stepped cases where every reply is a whole frame; "@1~" marks a step that
 # sends nothing at all.
