@@ -399,7 +399,10 @@ def clients_wrote(state: ServerState, accepted: Mapping[int, int]
         if n > 0:
             if m is None:
                 m = clients.mutate()
-            m[cid] = replace(c, reply=pending[n:])
+            io = c.io
+            m[cid] = Client(cid, c.info, ClientIO(io.querybuf, io.querybuf_tail,
+                                                  io.querybuf_peak, pending[n:],
+                                                  io.last_interaction_ms, io.last_cmd))
         if c.closing and n == len(pending):
             close.append(cid)
     if m is not None:
