@@ -110,3 +110,54 @@ def test_planted_switch_keeps_replies(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(step_mod.Step, "switch_client", keep_out)
     with pytest.raises(AssertionError, match="batch_is_sequential"):
         PLANTED(given(batches())(check_batches))()
+
+
+# -- the write phase: clients_wrote == client_writable one by one ------------------------------
+
+
+@st.composite
+def writes(draw: Any) -> Any:
+    """Clients with pending replies (some closing after them) and how many bytes each
+    socket accepted."""
+    n = draw(st.integers(1, 5))
+    replies = [draw(st.binary(max_size=30)) for _ in range(n)]
+    closing = [draw(st.booleans()) for _ in range(n)]
+    accepted = {i: draw(st.integers(0, 40)) for i in range(n) if draw(st.booleans())}
+    return replies, closing, accepted
+
+
+def check_writes(plan: Any) -> None:
+    from redspec.spec.state import replace
+
+    replies, closing, accepted = plan
+    st0 = S.new_server(0)
+    ids = []
+    for r, cl in zip(replies, closing, strict=True):
+        st0, cid = S.client_connect(st0, 0)
+        c = replace(st0.clients[cid], reply=r, closing=cl)
+        st0 = replace(st0, clients=st0.clients.set(cid, c))
+        ids.append(cid)
+    acc = {ids[i]: n for i, n in accepted.items()}
+    a, ea = S.clients_wrote(st0, acc)
+    b, close = st0, set()
+    for cid, n in acc.items():
+        b, e = S.client_writable(b, cid, n)
+        close |= e.close
+    assert a == b, "clients_wrote_is_sequential: states differ"
+    assert set(ea.close) == close, "clients_wrote_is_sequential: closes differ"
+
+
+@FAST
+@given(writes())
+def test_clients_wrote_is_sequential(plan: Any) -> None:
+    """The batched write phase equals ``client_writable(state, cid, n)`` for each client."""
+    check_writes(plan)
+
+
+def test_planted_wrote_drops_a_byte(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planted: the batched write phase forgets one more byte than the socket took."""
+    real = S.clients_wrote
+    monkeypatch.setattr(S, "clients_wrote",
+                        lambda st_, acc: real(st_, {c: n + 1 for c, n in acc.items()}))
+    with pytest.raises(AssertionError, match="clients_wrote_is_sequential"):
+        PLANTED(given(writes())(check_writes))()
