@@ -15,9 +15,11 @@ def string2ll(b: bytes) -> int | None:
     n = len(b)
     if n == 0 or n > 20:
         return None
+    c = b[0]
+    if c > 57 or (c < 48 and c != 45):  # neither a digit nor '-': the common rejection
+        return None
     if n == 1:
-        c = b[0]
-        return c - 48 if 48 <= c <= 57 else None
+        return c - 48 if c != 45 else None
     neg = b[0] == 45  # '-'
     digits = b[1:] if neg else b
     if not digits or not digits.isdigit() or digits[0] == 48:  # leading zero (or "-0")
