@@ -16,6 +16,8 @@ Names (use them in a case module's ``NONDETERMINISTIC``):
 - ``"hello"``: the ``id`` field of a HELLO reply masked.
 - ``"info"`` / ``"info-fields"``: INFO text reduced to section headers and field names.
 - ``"info-keyspace"``: only the ``# Keyspace`` section of INFO, values kept.
+- ``"info-counters"``: only the counters of :data:`INFO_COUNTERS` (blocked clients, expired /
+  evicted keys, hits and misses, error replies, Pub/Sub counts), values kept.
 - ``"float"``: a double (RESP3 ``,``) or a numeric bulk string rounded to 12 significant
   digits (for replies Redis computes in long double).
 - ``"shape"``: only the frame's type, null-ness and aggregate length kept (for replies Redis
@@ -184,6 +186,21 @@ def info_keyspace(frame: bytes) -> bytes:
     return serialise(f)
 
 
+#: INFO counters that a case can make deterministic (after CONFIG RESETSTAT).
+INFO_COUNTERS = frozenset((b"blocked_clients", b"clients_in_timeout_table", b"expired_keys",
+                           b"evicted_keys", b"keyspace_hits", b"keyspace_misses",
+                           b"total_error_replies", b"pubsub_channels", b"pubsub_patterns"))
+
+
+def info_counters(frame: bytes) -> bytes:
+    """Keep only the lines of :data:`INFO_COUNTERS`, with their values."""
+    f = parse(frame)
+    prefix, lines = _info_lines(f)
+    f.payload = prefix + b"\r\n".join(
+        ln for ln in lines if ln.split(b":", 1)[0] in INFO_COUNTERS)
+    return serialise(f)
+
+
 _NUM = re.compile(rb"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
@@ -286,6 +303,7 @@ NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
     "info": _safe(info_fields),
     "info-fields": _safe(info_fields),
     "info-keyspace": _safe(info_keyspace),
+    "info-counters": _safe(info_counters),
     "float": _safe(float_),
     "shape": _safe(shape),
     "error-class": _safe(error_class),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from ..config import PARAMS, format_value, glob_matcher, lookup_param, set_value, validate
 from ..evict import perform_evictions
 from ..info import info_text, select_sections
@@ -69,22 +71,16 @@ def _live_stats(s: Step) -> Stats:
         errs[code] = errs.get(code, 0) + n
     from immutables import Map as IMap
 
-    return Stats(
-        total_connections_received=st.total_connections_received,
+    # every other counter (evicted_keys, net bytes, expire-cycle figures, ...) as committed
+    return attrs.evolve(
+        st,
         total_commands_processed=st.total_commands_processed + s.commands_processed,
-        rejected_connections=st.rejected_connections,
         keyspace_hits=st.keyspace_hits + s.keyspace_hits,
         keyspace_misses=st.keyspace_misses + s.keyspace_misses,
         expired_keys=st.expired_keys + s.expired_keys,
         total_error_replies=st.total_error_replies + s.error_replies,
-        unexpected_error_replies=st.unexpected_error_replies,
-        total_net_input_bytes=st.total_net_input_bytes,
-        total_net_output_bytes=st.total_net_output_bytes,
         commands=IMap(cmds),
         errors=IMap(errs),
-        expired_stale_perc=st.expired_stale_perc,
-        expired_time_cap_reached_count=st.expired_time_cap_reached_count,
-        expire_cycle_time_used_us=st.expire_cycle_time_used_us,
     )
 
 

@@ -177,6 +177,10 @@ CASES += [
      [["SET", "a", "1"], ["SET", "b", "2"], ["SELECT", "1"], ["SET", "c", "3"],
       _policy("allkeys-random"), ["CONFIG", "SET", "maxmemory", "1000"],
       ["CONFIG", "SET", "maxmemory", "0"], ["DBSIZE"], ["SELECT", "0"], ["DBSIZE"]]),
+    ("info stats evicted_keys counts evictions",
+     [["CONFIG", "RESETSTAT"], ["SET", "a", "1"], ["SET", "b", "x"], ["SET", "c", "y"],
+      _policy("allkeys-lru"), ["CONFIG", "SET", "maxmemory", "1"], ["DBSIZE"],
+      ["CONFIG", "SET", "maxmemory", "0"], ["INFO", "stats"]]),
     ("config set maxmemory: evicted events reach a subscriber",
      [["CONFIG", "SET", "notify-keyspace-events", "Ee"], ["SET", "a", "1"],
       ["@2", "SUBSCRIBE", "__keyevent@0__:evicted"], _policy("volatile-ttl"),
@@ -207,3 +211,8 @@ CASES += [
       ["MSET", "p", "5", "q", "77"], ["OBJECT", "REFCOUNT", "p"], ["OBJECT", "FREQ", "p"],
       ["OBJECT", "REFCOUNT", "q"], ["SETNX", "r", "5"], ["OBJECT", "FREQ", "r"]]),
 ]
+
+NONDETERMINISTIC = {
+    # INFO stats compared on its deterministic counters only (evicted_keys among them)
+    "info stats evicted_keys counts evictions": {8: "info-counters"},
+}
