@@ -15,6 +15,7 @@ Keyspace primitives keep Redis's names so readers can find them in ``db.c``:
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import attrs
@@ -71,7 +72,11 @@ class DbView:
                  "_tkey", "_tn", "kd", "ed", "_rh")
 
     def __init__(self, step: Step, db: Db) -> None:
-        self.step = step
+        # A weak reference: the step holds its views, and a view holding its step strongly
+        # would make every transition a reference cycle, so that each transition's garbage
+        # (the replaced version of what it changed) waited for the cyclic GC instead of being
+        # freed at once.
+        self.step: Step = weakref.proxy(step)
         self.id = db.id
         self._db = db
         # Read through the frozen maps until the first write opens them (``_open``).
@@ -454,6 +459,7 @@ class Step:
         "clock_set_ms",
         "parts",
         "in_exec",
+        "__weakref__",
     )
 
     def __init__(self, state: ServerState, now_ms: int, client_id: int | None = None) -> None:
