@@ -256,7 +256,12 @@ def object_size(v: Any) -> int:
             f = SIZERS.get(type(v))
         if f is None:
             return _fallback(v)
-    return f(v)
+    # Values are immutable: the size is computed once per value object (a write sizes the
+    # old value it replaces too, which was sized when it was stored).
+    size: int = v._size
+    if size < 0:
+        size = v._size = f(v)
+    return size
 
 
 def key_usage(key: bytes, v: Any) -> int:

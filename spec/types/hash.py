@@ -55,7 +55,7 @@ class HashValue:
     encoding is listpack, None once it is a hashtable. ``seq``: the next sequence number.
     """
 
-    __slots__ = ("fields", "order", "seq", "ht")
+    __slots__ = ("fields", "order", "seq", "ht", "_size")
 
     fields: Map[bytes, bytes]
     order: Map[bytes, int] | None
@@ -70,6 +70,8 @@ class HashValue:
         self.order = order
         self.seq = seq
         self.ht = ht
+        #: ``objectComputeSize`` of this (immutable) value, memoised by spec.memory; -1 until then.
+        self._size = -1
 
     # -- reading --------------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ class ListValue:
     """An immutable list of byte strings (a ``quicklist`` robj). Never mutate one in place:
     every operation returns a new value sharing structure with the old."""
 
-    __slots__ = ("items", "head", "tail")
+    __slots__ = ("items", "head", "tail", "_size")
 
     #: OBJECT ENCODING: always "quicklist" in Redis 7.0 (no listpack-encoded lists).
     encoding: ClassVar[str] = "quicklist"
@@ -48,6 +48,8 @@ class ListValue:
         self.items = items
         self.head = head
         self.tail = tail
+        #: ``objectComputeSize`` of this (immutable) value, memoised by spec.memory; -1 until then.
+        self._size = -1
 
     # -- construction -----------------------------------------------------------------------
 

@@ -50,7 +50,7 @@ class SetValue:
     """An immutable set of byte strings (a set ``robj``). Never mutate one in place: every
     operation returns a new value sharing structure with the old."""
 
-    __slots__ = ("index", "slots", "intset", "ht")
+    __slots__ = ("index", "slots", "intset", "ht", "_size")
 
     index: Map[bytes, int]
     slots: Map[int, bytes]
@@ -65,6 +65,8 @@ class SetValue:
         self.slots = slots
         self.intset = intset
         self.ht = ht
+        #: ``objectComputeSize`` of this (immutable) value, memoised by spec.memory; -1 until then.
+        self._size = -1
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -234,7 +234,7 @@ class ZSet:
     Redis would hold it as a listpack (else a skiplist).
     """
 
-    __slots__ = ("scores", "tree", "listpack", "ht")
+    __slots__ = ("scores", "tree", "listpack", "ht", "_size")
 
     scores: Map[bytes, float]
     tree: Tree
@@ -249,6 +249,8 @@ class ZSet:
         self.tree = tree
         self.listpack = listpack
         self.ht = ht
+        #: ``objectComputeSize`` of this (immutable) value, memoised by spec.memory; -1 until then.
+        self._size = -1
 
     @property
     def encoding(self) -> str:
