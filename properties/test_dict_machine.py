@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -344,3 +344,37 @@ def test_planted_keyspace_scan_ignores_rehash_target(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(scan_cmds, "dict_scan", scan)
     assert_trips(KeyspaceDictMachine, "scan_guarantee",
                  planted_settings(max_examples=200, steps=60))
+
+
+# -- the C build of siphash agrees with the Python definition -----------------------------------
+
+
+def check_c_siphash(c_hash: Any, data: bytes, seed: bytes) -> None:
+    w = D.seed_words(seed)
+    assert c_hash(data, w) == D.siphash_py(data, w), "c_siphash_agrees"
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.binary(max_size=70), st.binary(min_size=16, max_size=16))
+def test_c_siphash_agrees(data: bytes, seed: bytes) -> None:
+    """spec/_siphash.c (when built) = :func:`spec.dict.siphash_py` for any data and seed."""
+    if D._siphash_c is None:
+        pytest.skip("the C accelerator is not built here (no compiler at install time)")
+    check_c_siphash(D._siphash_c, data, seed)
+
+
+def test_c_siphash_property_catches_a_wrong_tail() -> None:
+    """Planted: a hash that ignores the last byte of a key whose length is not a multiple
+    of 8 (a tail-handling slip) must be caught."""
+    if D._siphash_c is None:
+        pytest.skip("the C accelerator is not built here")
+    c = D._siphash_c
+
+    def bad(data: bytes, w: tuple[int, int, int, int]) -> int:
+        if len(data) & 7:
+            data = data[:-1] + b"\0"
+        return c(data, w)
+
+    with pytest.raises(AssertionError, match="c_siphash_agrees"):
+        planted_settings(200, 1)(given(st.binary(max_size=70), st.binary(min_size=16, max_size=16))(
+            lambda d, s: check_c_siphash(bad, d, s)))()

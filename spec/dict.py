@@ -70,7 +70,7 @@ def seed_words(seed: bytes) -> tuple[int, int, int, int]:
             k0 ^ 0x6C7967656E657261, k1 ^ 0x7465646279746573)
 
 
-def siphash(data: bytes, w: tuple[int, int, int, int]) -> int:
+def siphash_py(data: bytes, w: tuple[int, int, int, int]) -> int:
     """Redis's ``siphash`` (SipHash-1-2, 8-byte output) of ``data`` with the precomputed seed
     words ``w`` (:func:`seed_words`). The rounds are written out: this runs on every add."""
     v0, v1, v2, v3 = w
@@ -118,6 +118,19 @@ def siphash(data: bytes, w: tuple[int, int, int, int]) -> int:
         v1 = ((v1 << 17) | (v1 >> 47)) & _M64 ^ v2
         v2 = ((v2 << 32) | (v2 >> 32)) & _M64
     return v0 ^ v1 ^ v2 ^ v3
+
+
+_Hash = Callable[[bytes, tuple[int, int, int, int]], int]
+_siphash_c: _Hash | None
+try:  # the optional C build of the same function (spec/_siphash.c, built by setup.py)
+    from ._siphash import siphash12 as _c_build
+
+    _siphash_c = _c_build
+except ImportError:  # no C compiler at install time: the Python definition serves
+    _siphash_c = None
+
+#: ``siphash``: the C build when present, else :func:`siphash_py` (a property checks they agree).
+siphash: _Hash = _siphash_c if _siphash_c is not None else siphash_py
 
 
 def siphash_rounds(data: bytes, key: bytes, c: int, d: int) -> int:
