@@ -4,9 +4,14 @@ end (a server in a thread)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
 
 from redspec.spec import server as S
 from redspec.spec.eventloop import event_loop_turn
@@ -89,9 +94,9 @@ def _call(sock: socket.socket, data: bytes, want: bytes) -> bytes:
     return buf
 
 
-def test_reference_turns() -> None:
-    """The reference server, one turn per loop iteration: pipelines, a big reply over several
-    writes, MONITOR and a CLIENT PAUSE that ends by its timer."""
+@contextlib.contextmanager
+def _serving() -> Iterator[int]:
+    """A reference server in a thread on a free port, cancelled afterwards."""
     from redspec.reference import server as R
 
     port = _free_port()
@@ -114,6 +119,16 @@ def test_reference_turns() -> None:
             break
         time.sleep(0.02)
     try:
+        yield port
+    finally:
+        loop.call_soon_threadsafe(task[0].cancel)
+        th.join(5)
+
+
+def test_reference_turns() -> None:
+    """The reference server, one turn per loop iteration: pipelines, a big reply over several
+    writes, MONITOR and a CLIENT PAUSE that ends by its timer."""
+    with _serving() as port:
         a = socket.create_connection(("127.0.0.1", port), timeout=10)
         m = socket.create_connection(("127.0.0.1", port), timeout=10)
         big = b"y" * 150_000
@@ -127,6 +142,29 @@ def test_reference_turns() -> None:
         assert time.monotonic() - t0 >= 0.03
         feed = _call(m, b"", b'"INCR" "n"\r\n')
         assert feed.endswith(b'"INCR" "n"\r\n') and b'"PAUSE"' not in feed
-    finally:
-        loop.call_soon_threadsafe(task[0].cancel)
-        th.join(5)
+
+
+def test_reference_survives_a_spec_defect(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A defect in the spec (here: a planted GET handler that raises for one key) costs only
+    the connection whose input triggers it, even when that input shares a turn with other
+    clients' input: the others are served, nothing of the failed turn took effect."""
+    from redspec.properties.planted import replace_handler
+    from redspec.spec.commands import strings
+
+    def get(s: Any, argv: list[bytes]) -> Any:
+        if argv[1] == b"boom":
+            raise RuntimeError("planted spec defect")
+        return strings.get(s, argv)
+
+    replace_handler(monkeypatch, b"get", get)
+    with _serving() as port:
+        good = socket.create_connection(("127.0.0.1", port), timeout=10)
+        bad = socket.create_connection(("127.0.0.1", port), timeout=10)
+        assert _call(good, encode_request([b"SET", b"k", b"v"]), b"+OK\r\n") == b"+OK\r\n"
+        # both in one turn as far as possible: send both, then read
+        bad.sendall(encode_request([b"GET", b"boom"]))
+        good.sendall(encode_request([b"GET", b"k"]))
+        assert _call(good, b"", b"$1\r\nv\r\n") == b"$1\r\nv\r\n"
+        bad.settimeout(5)
+        assert bad.recv(100) == b""  # closed by the server, no reply
+        assert _call(good, encode_request([b"PING"]), b"+PONG\r\n") == b"+PONG\r\n"
