@@ -235,15 +235,16 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
         ["@4", "CLIENT", "UNBLOCK", "{id@2}"], ["@4", "RPUSH", "k", "a", "b"],
         ["@4", "EXISTS", "k"],
     ]),
-    # (the PINGs on @2 make a round trip after each UNBLOCK: Redis writes the unblocking
-    # client's reply before the unblocked one's in the same beforeSleep, so without it the
-    # harness could drain @1 before its reply is there, and the next blocking command's quiet
-    # check would return at once with that late reply and let the next UNBLOCK overtake it)
+    # (the PINGs on @3 make a round trip after each UNBLOCK, in a run of their own even when
+    # pipelined: Redis writes the unblocking client's reply before the unblocked one's in the
+    # same beforeSleep, so without it the harness could drain @1 before its reply is there,
+    # and the next blocking command's quiet check would return at once with that late reply
+    # and let the next UNBLOCK overtake it)
     ("commandstats and errorstats after unblocking", [
         ["@2", "CONFIG", "RESETSTAT"], ["@1~", "BLPOP", "k", "0"],
-        ["@2", "CLIENT", "UNBLOCK", "{id@1}", "ERROR"], ["@2", "PING"],
+        ["@2", "CLIENT", "UNBLOCK", "{id@1}", "ERROR"], ["@3", "PING"],
         ["@1~", "BZMPOP", "0", "1", "k", "MIN"],
-        ["@2", "CLIENT", "UNBLOCK", "{id@1}"], ["@2", "PING"], ["@1~", "BRPOP", "k", "0"],
+        ["@2", "CLIENT", "UNBLOCK", "{id@1}"], ["@3", "PING"], ["@1~", "BRPOP", "k", "0"],
         ["@2", "RPUSH", "k", "x"], ["@1", "BLPOP", "k", "0.01"],
         ["@2", "INFO", "errorstats"],
     ]),
