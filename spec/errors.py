@@ -22,5 +22,14 @@ def invalid_expire(cmd: str) -> Err:
     return Err(f"ERR invalid expire time in '{cmd}' command")
 
 
+def subcommand_syntax(sub: bytes, container: str) -> Err:
+    """``addReplySubcommandSyntaxError``: the subcommand as ``%.128s`` prints a C string (up
+    to the first NUL, at most 128 bytes), then where to find help."""
+    nul = sub.find(b"\0")
+    name = (sub if nul < 0 else sub[:nul])[:128].decode("utf-8", "surrogateescape")
+    return Err(f"ERR unknown subcommand or wrong number of arguments for '{name}'. "
+               f"Try {container} HELP.")
+
+
 def wrong_arity(name: str) -> Err:
     return Err(f"ERR wrong number of arguments for '{name}' command")

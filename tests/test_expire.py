@@ -154,6 +154,10 @@ def test_debug_gate_and_set_active_expire() -> None:
     assert run(st, c, "DEBUG", "nosuch")[1] == (
         b"-ERR unknown subcommand or wrong number of arguments for 'nosuch'. Try DEBUG HELP.\r\n")
     assert run(st, c, "DEBUG")[1] == b"-ERR wrong number of arguments for 'debug' command\r\n"
+    # addReplySubcommandSyntaxError prints '%.128s' (observed on 7.0.15: 128 of 200 bytes)
+    assert run(st, c, "DEBUG", "x" * 200)[1] == (
+        b"-ERR unknown subcommand or wrong number of arguments for '" + b"x" * 128
+        + b"'. Try DEBUG HELP.\r\n")
 
 
 def test_redspec_clock() -> None:

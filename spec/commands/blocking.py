@@ -21,7 +21,7 @@ from ..blocking import (
     reply_timed_out,
     unblock_client,
 )
-from ..errors import SYNTAX
+from ..errors import NOT_INTEGER, SYNTAX, subcommand_syntax
 from ..numbers import string2ll
 from ..reply import NULL_ARRAY, Err, encode
 from ..state import Blocked
@@ -197,7 +197,6 @@ def bzmpop(s: Step, argv: list[bytes]) -> Any:
 
 UNBLOCK_REASON = Err("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
 UNBLOCKED = Err("UNBLOCKED client unblocked via CLIENT UNBLOCK")
-NOT_INTEGER = Err("ERR value is not an integer or out of range")
 
 
 @command("client|unblock")
@@ -206,8 +205,7 @@ def client_unblock(s: Step, argv: list[bytes]) -> Any:
     null array) or the UNBLOCKED error, counted as a failed call of its command (and the
     error as one of this command); 1 if it was blocked, else 0."""
     if len(argv) > 4:
-        return Err("ERR unknown subcommand or wrong number of arguments for "
-                   f"'{argv[1].decode('utf-8', 'surrogateescape')}'. Try CLIENT HELP.")
+        return subcommand_syntax(argv[1], "CLIENT")
     error = False
     if len(argv) == 4:
         w = _c_word(argv[3])

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import NOT_INTEGER, invalid_expire
+from ..errors import NOT_INTEGER, invalid_expire, subcommand_syntax
 from ..numbers import LLONG_MAX, LLONG_MIN, string2ll
 from ..reply import OK, Err
 from ..state import replace
@@ -183,12 +183,6 @@ def persist(s: Step, argv: list[bytes]) -> Any:
 # -- DEBUG ------------------------------------------------------------------------------------
 
 
-def _debug_syntax(sub: bytes) -> Err:
-    """``addReplySubcommandSyntaxError`` for DEBUG."""
-    return Err(f"ERR unknown subcommand or wrong number of arguments for '{_c_text(sub)}'. "
-               "Try DEBUG HELP.")
-
-
 def _atoi(b: bytes) -> int:
     """C's ``atoi``: optional spaces and sign, then leading digits; 0 if none."""
     t = b.lstrip(b" \t\n\v\f\r")
@@ -223,7 +217,7 @@ def debug(s: Step, argv: list[bytes]) -> Any:
         r = h(s, argv)
         if r is not None:
             return r
-    return _debug_syntax(argv[1])
+    return subcommand_syntax(argv[1], "DEBUG")
 
 
 # -- REDSPEC CLOCK (redspec-only) ---------------------------------------------------------------
@@ -257,5 +251,4 @@ def redspec_clock(s: Step, argv: list[bytes]) -> Any:
         s.now_ms = t
         s.clock_set_ms = t
         return t
-    return Err(f"ERR unknown subcommand or wrong number of arguments for "
-               f"'{_c_text(argv[2])}'. Try REDSPEC HELP.")
+    return subcommand_syntax(argv[2], "REDSPEC")

@@ -12,9 +12,10 @@ from typing import Any
 
 from immutables import Map
 
+from ..errors import subcommand_syntax
 from ..hooks import DISCONNECT_HOOKS
 from ..pubsub import disconnect_hook, glob_for, publish, push_frame
-from ..reply import Err, Raw, Status
+from ..reply import Raw, Status
 from ..state import PubSubState
 from ..step import Step
 from . import command
@@ -170,17 +171,10 @@ def spublish(s: Step, argv: list[bytes]) -> Any:
     return publish(s, argv[1], argv[2], shard=True)
 
 
-def _syntax(sub: bytes) -> Err:
-    """``addReplySubcommandSyntaxError``."""
-    name = sub.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
-    return Err(f"ERR unknown subcommand or wrong number of arguments for '{name}'. "
-               "Try PUBSUB HELP.")
-
-
 def _channels(m: Map[bytes, Any], argv: list[bytes]) -> Any:
     """``channelList``: the active channels, those matching the pattern when one is given."""
     if len(argv) > 3:
-        return _syntax(argv[1])
+        return subcommand_syntax(argv[1], "PUBSUB")
     if len(argv) == 2:
         return list(m.keys())
     g = glob_for(argv[2])

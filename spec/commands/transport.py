@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import SYNTAX
+from ..errors import SYNTAX, subcommand_syntax
 from ..numbers import string2ll
 from ..reply import OK, Err
 from ..step import Step
@@ -57,19 +57,13 @@ def client_reply(s: Step, argv: list[bytes]) -> Any:
     return SYNTAX
 
 
-def _subcommand_syntax(argv: list[bytes]) -> Err:
-    sub = argv[1].split(b"\0", 1)[0][:128].decode("utf-8", "surrogateescape")
-    return Err(f"ERR unknown subcommand or wrong number of arguments for '{sub}'. "
-               "Try CLIENT HELP.")
-
-
 @command("client|pause")
 def client_pause(s: Step, argv: list[bytes]) -> Any:
     """CLIENT PAUSE timeout [WRITE|ALL]: pause clients for ``timeout`` ms (the mode is checked
     before the timeout; 0 pauses until the next pause check; pauses combine: the stricter
     type, the later end)."""
     if len(argv) not in (3, 4):
-        return _subcommand_syntax(argv)
+        return subcommand_syntax(argv[1], "CLIENT")
     type_ = PAUSE_ALL
     if len(argv) == 4:
         m = argv[3].lower()
