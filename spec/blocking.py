@@ -64,11 +64,9 @@ def parse_timeout(arg: bytes, now_ms: int) -> int | Err:
 
 
 def _state(s: Step) -> BlockingState:
-    parts = s.parts
-    if parts is not None and "blocking" in parts:
-        b: BlockingState = parts["blocking"]
-        return b
-    return s.base.blocking
+    """The blocking state as it is now in this transition."""
+    b: BlockingState = s.part("blocking")
+    return b
 
 
 def block_for_keys(s: Step, info: Blocked) -> Raw:

@@ -64,11 +64,8 @@ PUSHING = frozenset(("subscribe", "ssubscribe", "psubscribe", "unsubscribe", "su
 
 def transport_of(s: Step) -> TransportState:
     """The transport state as it is now in this transition."""
-    parts = s.parts
-    if parts is not None and "transport" in parts:
-        t: TransportState = parts["transport"]
-        return t
-    return s.base.transport
+    t: TransportState = s.part("transport")
+    return t
 
 
 # -- MONITOR ---------------------------------------------------------------------------------
