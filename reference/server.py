@@ -4,8 +4,8 @@ It runs Redis's event loop (``aeMain``) on asyncio's readiness callbacks. Every 
 
 1. **poll** — asyncio's selector (or uvloop's epoll) reports ready sockets; for each readable
    one the server reads once (``readQueryFromClient``'s single ``read`` of up to
-   ``PROTO_IOBUF_LEN`` bytes), a listening socket accepts, a socket that became writable is
-   noted;
+   ``PROTO_IOBUF_LEN`` bytes), a listening socket accepts, a socket that became writable
+   (after a send it did not take whole) wakes a turn;
 2. **one turn** — ``spec.eventloop.event_loop_turn`` with what was read (file events in fd
    order, serverCron when due, beforeSleep) — nothing is written inside the turn;
 3. **writes** — ``handleClientsWithPendingWrites``: each client with pending reply bytes
@@ -88,8 +88,6 @@ class Reference:
         self.conns: dict[int, Conn] = {}
         #: Bytes read since the last turn, per client id (the poll result).
         self._inbox: dict[int, bytes] = {}
-        #: Clients whose writable callback fired since the last turn.
-        self._writable: set[int] = set()
         #: Clients with reply bytes left after the last write (their writer is installed).
         self._pending: set[int] = set()
         self._turn_due = False
@@ -140,12 +138,11 @@ class Reference:
         inbox = self._inbox
         prev = inbox.get(conn.cid)
         inbox[conn.cid] = data if prev is None else prev + data
-        if not self._turn_due:
-            self.schedule_turn()
+        self.schedule_turn()
 
     def writable(self, conn: Conn) -> None:
-        """A write event for a client whose last send did not take everything."""
-        self._writable.add(conn.cid)
+        """A write event for a client whose last send did not take everything: the next
+        turn's writes try it again (it is among the pending clients)."""
         self.schedule_turn()
 
     def free(self, conn: Conn) -> None:
@@ -169,18 +166,15 @@ class Reference:
         """One ``event_loop_turn`` over what the poll delivered, then the writes."""
         self._turn_due = False
         readable, self._inbox = self._inbox, {}
-        self._writable.clear()
         now = self.clock.now_ms()
         try:
             self.state, eff = event_loop_turn(self.state, now, readable, {})
         except Exception:  # a defect in the spec: keep serving everyone it does not affect
             eff = self._isolate(now, readable)
         candidates: set[int] = set(readable)
-        closing: Any = ()
         if eff is not NO_EFFECTS:
             candidates |= eff.wake
-            closing = eff.close
-            for cid in closing:
+            for cid in eff.close:
                 conn = self.conns.get(cid)
                 if conn is not None:
                     conn.closing = True

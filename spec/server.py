@@ -125,10 +125,10 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
     if c.info.bpop is not None:  # CLIENT_BLOCKED: input accumulates (spec.blocking)
         return _accumulate(state, c, data, now_ms), NO_EFFECTS
     buf = _query_buffer(c, data, now_ms)
-    if type(buf) is Client:  # a big argument still arriving: nothing can happen yet
+    if isinstance(buf, Client):  # a big argument still arriving: nothing can happen yet
         return replace(state, clients=state.clients.set(client_id, buf)), NO_EFFECTS
     s = Step(state, now_ms, client_id)
-    sent = _process_input_buffer(s, client_id, buf, now_ms, write_capacity)  # type: ignore[arg-type]
+    sent = _process_input_buffer(s, client_id, buf, now_ms, write_capacity)
     return _after_input(s, client_id, sent, now_ms)
 
 
