@@ -100,7 +100,7 @@ def rss_bytes(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
-def encode_command(argv: list[bytes]) -> bytes:
+def encode_request(argv: list[bytes]) -> bytes:
     out = [b"*%d\r\n" % len(argv)]
     for a in argv:
         out.append(b"$%d\r\n%s\r\n" % (len(a), a))
@@ -154,7 +154,7 @@ class Conn:
         raise ValueError(f"unexpected reply line {line!r}")
 
     def call(self, *argv: bytes) -> Any:
-        self.sock.sendall(encode_command(list(argv)))
+        self.sock.sendall(encode_request(list(argv)))
         return self.read_reply()
 
     def load(self, start: int, stop: int, batch: int = 10000) -> None:
@@ -219,7 +219,7 @@ def redspec_command(port: int) -> list[str]:
         exe = Path(sys.executable).parent / "redspec"
     if exe.exists():
         return [str(exe), "serve", "--port", str(port)]
-    return [sys.executable, "-m", "redspec.reference.cli", "serve", "--port", str(port)]
+    return [sys.executable, "-m", "redspec.cli.main", "serve", "--port", str(port)]
 
 
 class Server:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from redspec.spec import server as S
 from redspec.spec import step as step_mod
-from redspec.spec.blocking import merge_effects
+from redspec.spec.effects import merge_effects
 from redspec.spec.resp import encode_request
 from redspec.spec.step import NO_EFFECTS
 

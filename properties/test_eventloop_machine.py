@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from redspec.spec import cron, transport
+from redspec.spec import cron, transport  # noqa: F401
 from redspec.spec import eventloop as E
 from redspec.spec import server as S
-from redspec.spec.blocking import merge_effects
+from redspec.spec.effects import merge_effects
 from redspec.spec.resp import encode_request
 from redspec.spec.state import replace
 from redspec.spec.step import NO_EFFECTS
@@ -94,11 +94,11 @@ def composed(state: Any, now: int, readable: dict[int, bytes],
             state = replace(state, transport=replace(
                 state.transport, cron_next_ms=now + 1000 // cron.effective_hz(state)))
             eff = merge_effects(eff, e)
-            state, e = transport.pause_tick(state, now)
+            state, e = E.pause_tick(state, now)
         elif kind == "before_sleep":
             state, e = cron.before_sleep(state, now)
         elif kind == "pause":
-            state, e = transport.pause_tick(state, now)
+            state, e = E.pause_tick(state, now)
         else:
             e = NO_EFFECTS
             for c in sorted(c for c, cl in state.clients.items() if cl.reply):

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from redspec.properties.planted import assert_trips, planted_settings, replace_handler
-from redspec.spec import dispatch, evict, step
+from redspec.spec import db as db_mod
+from redspec.spec import dispatch, evict, lru
 from redspec.spec.memory import CLIENT_COST, STARTUP_MEMORY, db_cost
 from redspec.spec.server import client_connect, new_server, run_command
 
@@ -212,7 +213,7 @@ def _with_policy(policy_map: dict[str, str]) -> Any:
 
 
 def test_planted_memory_drift(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(step, "EXPIRE_ENTRY_COST", 41)
+    monkeypatch.setattr(db_mod, "EXPIRE_ENTRY_COST", 41)
     assert_trips(EvictionMachine, "memory_is_incremental_sum", PLANTED)
 
 
@@ -235,7 +236,7 @@ def test_planted_volatile_evicts_persistent(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_planted_lfu_decrements(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(evict, "lfu_log_incr", lambda c, f, d: max(0, c - 1))
+    monkeypatch.setattr(lru, "lfu_log_incr", lambda c, f, d: max(0, c - 1))
     assert_trips(LfuEvictionMachine, "lfu_counter_monotone", PLANTED)
 
 

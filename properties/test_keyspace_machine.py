@@ -325,7 +325,7 @@ def test_planted_delete_forgets_expires(monkeypatch: pytest.MonkeyPatch) -> None
         if key not in self.keys:
             return False
         if not self._dirty:
-            self._open()
+            self.open_for_change()
         del self.keys[key]
         return True
 

@@ -39,9 +39,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from redspec.properties.planted import assert_trips, planted_settings, replace_handler
-from redspec.spec import multi as multi_mod
+from redspec.spec import dispatch
 from redspec.spec import server as S
-from redspec.spec.commands import transactions as tx_cmds
+from redspec.spec import watch as watch_mod
 from redspec.spec.cron import server_cron
 from redspec.spec.state import replace
 from redspec.spec.step import Step
@@ -462,7 +462,7 @@ PLANTED = planted_settings(max_examples=600, steps=40)
 
 def test_planted_touch_forgets_a_watcher(monkeypatch: pytest.MonkeyPatch) -> None:
     """``signalModifiedKey`` marks only the first watcher of a key."""
-    real = multi_mod.touch_watched_key
+    real = watch_mod.touch_watched_key
 
     def first_only(s: Step, dbid: int, key: bytes) -> None:
         wk = s.part("watched_keys")
@@ -489,25 +489,24 @@ def test_planted_flush_does_not_touch(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_planted_no_expiry_check_at_exec(monkeypatch: pytest.MonkeyPatch) -> None:
     """EXEC forgets ``isWatchedKeyExpired``."""
-    monkeypatch.setattr(tx_cmds, "is_watched_key_expired", lambda s, c: False)
+    monkeypatch.setattr(dispatch, "is_watched_key_expired", lambda s, c: False)
     assert_trips(TransactionsMachine, "exec_fails_iff_watched_key_touched", PLANTED)
 
 
 def test_planted_queue_errors_not_flagged(monkeypatch: pytest.MonkeyPatch) -> None:
     """A command refused while queueing does not flag the transaction."""
-    from redspec.spec import dispatch
     monkeypatch.setattr(dispatch, "flag_transaction", lambda s: None)
     assert_trips(TransactionsMachine, "execabort_iff_queue_error", PLANTED)
 
 
 def test_planted_exec_skips_the_last_command(monkeypatch: pytest.MonkeyPatch) -> None:
     """EXEC runs all queued commands but the last (and answers one element short)."""
-    real = tx_cmds.exec_
+    real = dispatch.exec_
 
     def short(s: Step, argv: list[bytes]) -> Any:
         c = s.client
         if c.info.mstate:
-            s.client = replace(c, mstate=c.info.mstate[:-1])
+            s.set_client(replace(c, mstate=c.info.mstate[:-1]))
         return real(s, argv)
 
     replace_handler(monkeypatch, b"exec", short)
@@ -516,7 +515,7 @@ def test_planted_exec_skips_the_last_command(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_planted_propagation_not_wrapped(monkeypatch: pytest.MonkeyPatch) -> None:
     """EXEC propagates its writes without MULTI ... EXEC around them."""
-    real = tx_cmds.exec_
+    real = dispatch.exec_
 
     def unwrapped(s: Step, argv: list[bytes]) -> Any:
         r = real(s, argv)
@@ -529,8 +528,7 @@ def test_planted_propagation_not_wrapped(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_planted_disconnect_keeps_watches(monkeypatch: pytest.MonkeyPatch) -> None:
     """``freeClient`` forgets ``unwatchAllKeys``."""
-    monkeypatch.setattr(S, "DISCONNECT_HOOKS",
-                        [h for h in S.DISCONNECT_HOOKS if h is not multi_mod.disconnect_hook])
+    monkeypatch.setattr(S, "_unwatch", lambda state, c: state)
     assert_trips(TransactionsMachine, "watch_table_consistent", PLANTED)
 
 

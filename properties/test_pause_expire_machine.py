@@ -26,6 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from redspec.properties.planted import assert_trips, planted_settings
 from redspec.spec import cron as cron_mod
+from redspec.spec import db as db_mod
 from redspec.spec import dispatch as dispatch_mod
 from redspec.spec import expire as expire_mod
 from redspec.spec import transport as transport_mod
@@ -139,7 +140,7 @@ PLANTED = planted_settings(200, 40)
 
 def test_planted_lookup_deletes_while_paused(monkeypatch: pytest.MonkeyPatch) -> None:
     """``expireIfNeeded`` ignoring the pause: a read during a pause deletes the key."""
-    monkeypatch.setattr(transport_mod, "clients_paused", lambda s: False)
+    monkeypatch.setattr(db_mod, "clients_paused", lambda s: False)
     assert_trips(PauseMachine, "no_delete_while_paused", PLANTED)
 
 

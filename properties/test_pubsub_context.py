@@ -26,8 +26,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redspec.reference.diff.frames import encode_command, parse_all
 from redspec.spec import pubsub as spec_pubsub
+from redspec.spec.frames import parse_all
+from redspec.spec.resp import encode_request
 from redspec.spec.server import (
     client_connect,
     client_input,
@@ -71,7 +72,7 @@ def check_context(ops: list[tuple[bytes, list[bytes]]]) -> None:
         def count(k: int = k) -> bytes:
             n = len(subs[1]) if k == 1 else len(subs[0]) + len(subs[2])
             return b":%d" % n
-        state, eff = client_input(state, cid, encode_command([cmd, *names]), 0)
+        state, eff = client_input(state, cid, encode_request([cmd, *names]), 0)
         got = _frames(output_for(eff, cid))
         want = []
         if cmd.endswith(b"UNSUBSCRIBE"):
@@ -92,15 +93,15 @@ def check_context(ops: list[tuple[bytes, list[bytes]]]) -> None:
                 kind.add(nm)
                 want.append([cmd.lower(), nm, count()])
         assert got == want, f"subscribe_replies_count: {got} != {want}"
-        state, eff = client_input(state, cid, encode_command([b"GET", b"k"]), 0)
+        state, eff = client_input(state, cid, encode_request([b"GET", b"k"]), 0)
         out = output_for(eff, cid)
         refused = out.startswith(b"-ERR Can't execute 'get'")
         assert refused == any(subs), f"context_iff_subscribed: {subs} {out!r}"
         for ch in (b"x", b"y"):
-            state, eff = client_input(state, pub, encode_command([b"PUBLISH", ch, b"m"]), 0)
+            state, eff = client_input(state, pub, encode_request([b"PUBLISH", ch, b"m"]), 0)
             n = (ch in subs[0]) + (ch in subs[2])
             assert output_for(eff, pub) == b":%d\r\n" % n, "publish_reaches_kind: PUBLISH"
-            state, eff = client_input(state, pub, encode_command([b"SPUBLISH", ch, b"m"]), 0)
+            state, eff = client_input(state, pub, encode_request([b"SPUBLISH", ch, b"m"]), 0)
             n = int(ch in subs[1])
             assert output_for(eff, pub) == b":%d\r\n" % n, "publish_reaches_kind: SPUBLISH"
         state = client_wrote(state, cid, len(state.clients[cid].reply))
@@ -117,11 +118,11 @@ def check_pattern_only(key: bytes) -> None:
     state = new_server(0)
     state, a = client_connect(state, 0)
     state, b = client_connect(state, 0)
-    state, _ = client_input(state, b, encode_command([b"PSUBSCRIBE", b"__key*__:*"]), 0)
+    state, _ = client_input(state, b, encode_request([b"PSUBSCRIBE", b"__key*__:*"]), 0)
     state = client_wrote(state, b, len(state.clients[b].reply))
-    state, _ = client_input(state, a, encode_command(
+    state, _ = client_input(state, a, encode_request(
         [b"CONFIG", b"SET", b"notify-keyspace-events", b"KEA"]), 0)
-    state, _ = client_input(state, a, encode_command([b"SET", key, b"v"]), 0)
+    state, _ = client_input(state, a, encode_request([b"SET", key, b"v"]), 0)
     frames, _ = parse_all(state.clients[b].reply)
     assert len(frames) == 2 and all(b"pmessage" in f for f in frames), \
         f"events_reach_pattern_only: {frames!r}"

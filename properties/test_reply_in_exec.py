@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from redspec.spec import dispatch as T
 from redspec.spec import server as S
-from redspec.spec.commands import transactions as T
 from redspec.spec.resp import encode_request
 from redspec.spec.transport import monitor_line
 

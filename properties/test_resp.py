@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from redspec.spec import networking as N
 from redspec.spec import resp
 from redspec.spec import server as S
 from redspec.spec.resp import Limits, ProtocolError, encode_request, parse_command
@@ -43,13 +44,13 @@ CONFIG = {"client-query-buffer-limit": 40, "proto-max-bulk-len": 60}
 def small_limits() -> Iterator[None]:
     """Shrink the line limit, the unauthenticated bulk limit and the unjoined-tail threshold
     (module constants read at call time)."""
-    saved = (resp.PROTO_INLINE_MAX_SIZE, resp._WINDOW, resp.UNAUTH_MAX_BULK, S.BIG_TAIL)
+    saved = (resp.PROTO_INLINE_MAX_SIZE, resp._WINDOW, resp.UNAUTH_MAX_BULK, N.BIG_TAIL)
     resp.PROTO_INLINE_MAX_SIZE, resp._WINDOW = SMALL_LINE, SMALL_LINE + 1
-    resp.UNAUTH_MAX_BULK, S.BIG_TAIL = 20, 6
+    resp.UNAUTH_MAX_BULK, N.BIG_TAIL = 20, 6
     try:
         yield
     finally:
-        resp.PROTO_INLINE_MAX_SIZE, resp._WINDOW, resp.UNAUTH_MAX_BULK, S.BIG_TAIL = saved
+        resp.PROTO_INLINE_MAX_SIZE, resp._WINDOW, resp.UNAUTH_MAX_BULK, N.BIG_TAIL = saved
 
 
 def run_chunks(chunks: list[bytes], requirepass: str = "") -> tuple[bytes, bool]:
@@ -148,7 +149,7 @@ def test_split_independence_catches_a_limit_on_the_whole_buffer(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """"Too big" measured on the whole buffer instead of from the request's start: depends on
     how many earlier requests shared the read."""
-    real = S.parse_command
+    real = N.parse_command
 
     def buggy(buf: bytes, pos: int, limits: Limits) -> Any:
         r, p = real(buf, pos, limits)
@@ -156,7 +157,7 @@ def test_split_independence_catches_a_limit_on_the_whole_buffer(
             return ProtocolError("too big inline request"), pos
         return r, p
 
-    monkeypatch.setattr(S, "parse_command", buggy)
+    monkeypatch.setattr(N, "parse_command", buggy)
 
     @PLANTED
     @given(data_and_cuts())
@@ -169,8 +170,8 @@ def test_split_independence_catches_a_limit_on_the_whole_buffer(
 
 def test_split_independence_catches_a_lost_byte_in_the_tail(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    real = S._join_tail
-    monkeypatch.setattr(S, "_join_tail", lambda head, chunks, last: real(head, chunks, last[1:]))
+    real = N.join_tail
+    monkeypatch.setattr(N, "join_tail", lambda head, chunks, last: real(head, chunks, last[1:]))
 
     @PLANTED
     @given(data_and_cuts())
@@ -184,8 +185,8 @@ def test_split_independence_catches_a_lost_byte_in_the_tail(
 def test_split_independence_catches_an_off_by_one_need(monkeypatch: pytest.MonkeyPatch) -> None:
     """Waiting for one byte more than a big argument needs: the read that completes it is
     parked, and its reply only comes with the next read."""
-    real = S.progress_point
-    monkeypatch.setattr(S, "progress_point", lambda *a: (real(*a)[0] + 1, real(*a)[1]))
+    real = N.progress_point
+    monkeypatch.setattr(N, "progress_point", lambda *a: (real(*a)[0] + 1, real(*a)[1]))
 
     @PLANTED
     @given(data_and_cuts())

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from redspec.spec import networking
 from redspec.spec import server as S
 from redspec.spec.eventloop import event_loop_turn
-from redspec.spec.resp import encode_request as encode_command
+from redspec.spec.resp import encode_request as encode_request
 from redspec.spec.transport import NET_MAX_WRITES_PER_EVENT
 
 MECHANISM = "pipelining"
@@ -57,7 +58,7 @@ def schedules(draw: Any) -> Any:
     clients = []
     for i in range(n):
         cmds = draw(st.lists(_cmd(i), min_size=1, max_size=8))
-        data = b"".join(encode_command(a) for a in cmds)
+        data = b"".join(encode_request(a) for a in cmds)
         cuts = draw(st.lists(st.integers(0, 1 << 20), max_size=4))
         clients.append((cmds, _chunks(data, cuts)))
     caps = draw(st.lists(st.one_of(st.none(), st.integers(0, 150_000)), min_size=4,
@@ -115,6 +116,7 @@ def test_planted_reply_order(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(state, client_id, n)
 
     monkeypatch.setattr(S, "client_wrote", lossy)
+    monkeypatch.setattr(networking, "client_wrote", lossy)
     with pytest.raises(AssertionError, match="reply_order"):
         PLANTED(given(schedules())(check_reply_order))()
 
@@ -161,7 +163,7 @@ def expected_reply_output(ops: list[list[bytes]]) -> bytes:
 def check_client_reply(ops: list[list[bytes]], split: int) -> None:
     state = S.new_server(0)
     state, cid = S.client_connect(state, 0)
-    data = b"".join(encode_command(a) for a in ops)
+    data = b"".join(encode_request(a) for a in ops)
     out = b""
     for part in (data[:split], data[split:]):
         state, eff = S.client_input(state, cid, part, 0)
@@ -189,7 +191,7 @@ def test_planted_client_reply(monkeypatch: pytest.MonkeyPatch) -> None:
             s.update_client(flags=s.client.info.flags | {"reply_skip"})
         return out
 
-    monkeypatch.setattr(S, "after_command", sticky)
+    monkeypatch.setattr(networking, "after_command", sticky)
     with pytest.raises(AssertionError, match="client_reply"):
         PLANTED(given(_OPS, st.integers(0, 400))(check_client_reply))()
 
@@ -205,10 +207,10 @@ def check_pause(ops: list[list[bytes]], by_time: bool) -> None:
     state = S.new_server(0)
     state, a = S.client_connect(state, 0)
     state, b = S.client_connect(state, 0)
-    state, _ = S.client_input(state, a, encode_command([b"CLIENT", b"PAUSE", b"5000",
+    state, _ = S.client_input(state, a, encode_request([b"CLIENT", b"PAUSE", b"5000",
                                                        b"WRITE"]), 0)
     before = state.dbs[0].keys
-    state, eff = S.client_input(state, b, b"".join(encode_command(x) for x in ops), 10)
+    state, eff = S.client_input(state, b, b"".join(encode_request(x) for x in ops), 10)
     out = S.output_for(eff, b)
     first_write = next((i for i, x in enumerate(ops) if x[0] in (b"SET", b"INCR", b"DEL")),
                        len(ops))
@@ -216,11 +218,11 @@ def check_pause(ops: list[list[bytes]], by_time: bool) -> None:
     assert out == _sequential(ops[:first_write]), \
         "paused_write_not_executed: replies before the first write differ"
     if by_time:
-        from redspec.spec.transport import pause_tick
+        from redspec.spec.eventloop import pause_tick
 
         state, eff = pause_tick(state, 6000)
     else:
-        state, eff = S.client_input(state, a, encode_command([b"CLIENT", b"UNPAUSE"]), 20)
+        state, eff = S.client_input(state, a, encode_request([b"CLIENT", b"UNPAUSE"]), 20)
     out += S.output_for(eff, b) + state.clients[b].reply  # written now, or woken to write
     assert out == _sequential(ops), "postponed_run_in_order: replies after the pause differ"
     assert not state.transport.postponed and state.clients[b].info.bpop is None, \
@@ -256,7 +258,8 @@ def test_planted_pause_release(monkeypatch: pytest.MonkeyPatch) -> None:
             b = s.part("blocking")
             s.set_part("blocking", T.replace(b, unblocked=()))
 
-    monkeypatch.setattr(T, "unpause", forget)
-    monkeypatch.setattr("redspec.spec.commands.transport.unpause", forget)
+    for where in ("redspec.spec.pause", "redspec.spec.transport", "redspec.spec.eventloop",
+                  "redspec.spec.commands.transport"):
+        monkeypatch.setattr(f"{where}.unpause", forget)
     with pytest.raises(AssertionError, match="postponed_run_in_order"):
         PLANTED(given(_B_OPS, st.booleans())(check_pause))()

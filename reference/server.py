@@ -30,9 +30,9 @@ import socket
 from typing import Any
 
 from redspec.spec import server as S
+from redspec.spec.effects import NO_EFFECTS, merge_effects
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.state import ServerState, replace
-from redspec.spec.step import NO_EFFECTS
 from redspec.spec.transport import write_cap
 
 #: ``PROTO_IOBUF_LEN``: what one read event reads at most.
@@ -196,8 +196,6 @@ class Reference:
         """The turn raised (a defect in the spec, not a Redis rule): nothing of it took effect,
         since the state is immutable. Run the readable clients one turn each; a client whose
         input makes the spec raise is logged and disconnected, the others are served."""
-        from redspec.spec.blocking import merge_effects
-
         eff = NO_EFFECTS
         for cid, data in readable.items():
             try:

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from .cstr import c_string, c_text
 from .errors import SYNTAX
 from .multi import memory_overhead as multi_overhead
 from .numbers import string2ll
@@ -125,10 +126,7 @@ def valid_name(name: bytes) -> bool:
 
 def c_str(b: bytes) -> str:
     """A C string in an error message (``%s``): up to the first NUL byte."""
-    nul = b.find(b"\0")
-    if nul >= 0:
-        b = b[:nul]
-    return b.decode("utf-8", "surrogateescape")
+    return c_text(b)
 
 
 # -- CLIENT LIST / CLIENT INFO ------------------------------------------------------------
@@ -293,10 +291,7 @@ def parse_kill(argv: list[bytes], user_exists: Any = None) -> KillFilter | Err:
 
 def _c_eq(field: str, want: bytes) -> bool:
     """``strcmp(field, want)``: ``want`` compares up to its first NUL byte."""
-    nul = want.find(b"\0")
-    if nul >= 0:
-        want = want[:nul]
-    return field.encode("utf-8", "surrogateescape") == want
+    return field.encode("utf-8", "surrogateescape") == c_string(want)
 
 
 def kill_matches(f: KillFilter, c: Client, me: int) -> bool:

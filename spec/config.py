@@ -20,6 +20,8 @@ from typing import Any
 import attrs
 from immutables import Map
 
+from .glob import compile_glob
+
 __all__ = [
     "Param",
     "PARAMS",
@@ -682,7 +684,5 @@ def glob_match(pattern: str, s: str, nocase: bool = True) -> bool:
 
 def glob_matcher(pattern: str, nocase: bool = True) -> Callable[[str], bool]:
     """The pattern compiled once: a predicate over text."""
-    from .glob import compile_glob
-
     g = compile_glob(pattern.encode("utf-8", "surrogateescape"), nocase)
     return lambda s: g.match(s.encode("utf-8", "surrogateescape"))

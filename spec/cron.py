@@ -11,11 +11,11 @@ and applies the effects it returns (propagation, keyspace events).
 
 from __future__ import annotations
 
-from .blocking import handle_blocked_clients_timeout, merge_effects, process_unblocked_clients
+from .effects import NO_EFFECTS, Effects, merge_effects
 from .expire import FAST, SLOW, active_expire_cycle
 from .rehash import databases_cron_dicts
+from .server import handle_blocked_clients_timeout, process_unblocked_clients
 from .state import ServerState, replace
-from .step import NO_EFFECTS, Effects
 
 __all__ = ["CONFIG_MIN_HZ", "CONFIG_MAX_HZ", "MAX_CLIENTS_PER_CLOCK_TICK", "effective_hz",
            "server_cron", "before_sleep"]
@@ -60,7 +60,7 @@ def server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
 
 def before_sleep(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
     """``beforeSleep``: blocked clients past their deadline time out
-    (``handleBlockedClientsTimeout``, spec.blocking), then the fast active expire cycle, when
+    (``handleBlockedClientsTimeout``, spec.server), then the fast active expire cycle, when
     active expiry is on (it does nothing during CLIENT PAUSE; if it ends a timed-out pause, the
     postponed clients run after it: ``processUnblockedClients``)."""
     beff = NO_EFFECTS

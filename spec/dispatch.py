@@ -1,4 +1,5 @@
-"""Metadata-driven command dispatch: Redis's ``processCommand`` and ``call``.
+"""Metadata-driven command dispatch: Redis's ``processCommand`` and ``call``, and EXEC, the
+one command that runs other commands through ``call`` (``execCommand``).
 
 ``process_command`` is one ordered checklist. Each gate either lets the command through or
 produces the exact reply Redis gives and stops. Gates whose mechanism is not built yet are
@@ -9,21 +10,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from .blocking import handle_clients_blocked_on_keys
-from .commands import load_all
-from .commands.summaries import SUMMARIES
+from .commands import command, command_table
+from .commands.transactions import EXEC_WITHOUT_MULTI, EXECABORT
+from .cstr import c_text
 from .errors import wrong_arity
 from .evict import EVICT_FAIL, perform_evictions
+from .handle_blocked import handle_clients_blocked_on_keys
 from .multi import discard_transaction, flag_transaction, queue_command
-from .reply import QUEUED, Err, encode2, encode3
+from .reply import NULL_ARRAY, QUEUED, Err, Raw, Reply, encode2, encode3
 from .step import Step
-from .table import CommandSpec, build_table
-from .transport import feed_monitors, pause_gate, replica_keyspace_gate
+from .table import CommandSpec
+from .transport import (
+    EXEC_PIECES,
+    feed_monitors,
+    own_monitor_line,
+    pause_gate,
+    replica_keyspace_gate,
+    reply_kept,
+    reply_suppressed,
+)
+from .watch import is_watched_key_expired, unwatch_all
 
-__all__ = ["TABLE", "lookup_command", "process_command", "call"]
-
-#: The served command table: lowercase name -> CommandSpec.
-TABLE: dict[bytes, CommandSpec] = build_table(load_all(), SUMMARIES)
+__all__ = ["TABLE", "lookup_command", "process_command", "call", "exec_"]
 
 
 def lookup_command(argv: list[bytes]) -> CommandSpec | None:
@@ -39,30 +47,22 @@ def lookup_command(argv: list[bytes]) -> CommandSpec | None:
     return cmd
 
 
-def _c_str(b: bytes, limit: int) -> str:
-    """``%.Ns`` of a C string: stop at the first NUL byte, keep at most ``limit`` bytes."""
-    nul = b.find(b"\0")
-    if nul >= 0:
-        b = b[:nul]
-    return b[:limit].decode("utf-8", "surrogateescape")
-
-
 def unknown_command_error(argv: list[bytes]) -> Err:
     """The reply to a name that is not a command, or a container's unknown subcommand."""
     base = TABLE.get(argv[0].lower())
     if base is not None and base.subcommands:
         return Err(
-            f"ERR unknown subcommand '{_c_str(argv[1], 128)}'. "
-            f"Try {_c_str(argv[0], 1 << 30).upper()} HELP."
+            f"ERR unknown subcommand '{c_text(argv[1], 128)}'. "
+            f"Try {c_text(argv[0], 1 << 30).upper()} HELP."
         )
     args = ""
     for a in argv[1:]:
         if len(args.encode("utf-8", "surrogateescape")) >= 128:
             break
         room = 128 - len(args.encode("utf-8", "surrogateescape"))
-        args += f"'{_c_str(a, room)}' "
+        args += f"'{c_text(a, room)}' "
     return Err(
-        f"ERR unknown command '{_c_str(argv[0], 128)}', with args beginning with: {args}"
+        f"ERR unknown command '{c_text(argv[0], 128)}', with args beginning with: {args}"
     )
 
 
@@ -107,7 +107,7 @@ def _debug_allowed(s: Step) -> bool:
                                 or a.startswith("[::1]") or a.startswith("/"))
 
 
-def process_command(s: Step, argv: list[bytes]) -> Any:
+def process_command(s: Step, argv: list[bytes]) -> Reply:
     """``processCommand``: look the command up, run the gates in order, then ``call`` it.
 
     Returns the reply value for the current client.
@@ -190,12 +190,12 @@ OOM_ERR = Err("OOM command not allowed when used memory > 'maxmemory'.")
 OOM_EXEMPT_IN_MULTI = frozenset(("exec", "discard", "quit", "reset"))
 
 
-def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Any:
+def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     """``call``: run the handler, count it, and propagate it if it changed the dataset."""
     dirty = s.dirty
     s.cmd = cmd
     s.argv_rewrite = None
-    reply = cmd.handler(s, argv)  # type: ignore[misc]
+    reply: Reply = cmd.handler(s, argv)  # type: ignore[misc]
     calls = s.cmd_calls.get(cmd.name)
     failed = 1 if type(reply) is Err else 0
     if calls is None:
@@ -218,7 +218,92 @@ def run_and_encode(s: Step, argv: list[bytes]) -> bytes:
     """Process one command and return its encoded reply in the client's protocol."""
     reply = process_command(s, argv)
     if type(reply) is Err:
-        s.error_replies += 1
-        code = reply.split(" ", 1)[0]
-        s.error_counts[code] = s.error_counts.get(code, 0) + 1
+        s.count_error(reply)
     return encode3(reply) if s.client.resp == 3 else encode2(reply)
+
+
+# -- EXEC ---------------------------------------------------------------------------------
+
+
+@command("exec")
+def exec_(s: Step, argv: list[bytes]) -> Reply:
+    """``execCommand``: run the queued commands through ``call``, in order, with nothing in
+    between (the whole EXEC is one step of the server), and answer an array of their replies
+    (errors are elements). A watched key touched or expired since WATCH aborts with a null
+    array; a command refused while queueing aborts with EXECABORT.
+
+    While the queue runs, ``s.in_exec`` is set (``server.in_exec``, ``CLIENT_DENY_BLOCKING``)
+    and the client keeps its MULTI state (CLIENT LIST inside EXEC shows it). Each reply is
+    encoded in the protocol current when it is produced (HELLO inside MULTI switches the
+    following replies, not the array header). What the commands propagate is wrapped in
+    MULTI … EXEC when there is more than one of them (``propagatePendingCommands``).
+
+    The reply is built piece by piece as Redis appends it to the client's output
+    (:func:`exec_pieces`), so CLIENT REPLY inside the queue and MONITOR act on each piece.
+    """
+    c = s.client
+    if c.info.multi < 0:
+        return EXEC_WITHOUT_MULTI
+    if c.info.watched and is_watched_key_expired(s, c):
+        s.update_client(flags=c.flags | {"dirty_cas"})
+        c = s.client
+    flags = c.flags
+    if "dirty_exec" in flags or "dirty_cas" in flags:
+        discard_transaction(s)
+        return EXECABORT if "dirty_exec" in flags else NULL_ARRAY
+    if c.info.watched:
+        s.set_client(unwatch_all(s, c))
+    queue = c.info.mstate
+    exec_cmd = s.cmd
+    start = len(s.propagate)
+    s.in_exec = True
+    out = exec_pieces(s, queue)
+    s.in_exec = False
+    s.cmd = exec_cmd
+    discard_transaction(s)
+    prop = s.propagate
+    if len(prop) - start > 1:
+        prop.insert(start, (prop[start][0], (b"MULTI",)))
+        prop.append((prop[-1][0], (b"EXEC",)))
+    return Raw(out)
+
+
+def exec_pieces(s: Step, queue: tuple[tuple[Any, tuple[bytes, ...]], ...]) -> bytes:
+    """The bytes EXEC adds to its client's output while the queue runs, in Redis's order:
+    the array header (``addReplyArrayLen``), then for each command the pushes it made to this
+    same client (Pub/Sub messages, keyspace events: ``CLIENT_PUSHING``), its reply, and, for a
+    monitor, its own MONITOR line (``call`` → ``replicationFeedMonitors``). Every piece is
+    kept or dropped by the client's CLIENT REPLY flags at the moment it is added
+    (``prepareClientToWrite``): the header by the flags EXEC started with, a reply and a
+    MONITOR line by the flags after the command ran (a queued CLIENT REPLY ON is heard, OFF
+    silences what follows; SKIP only arms the command after EXEC: ``resetClient``). When the
+    flags at the end would silence EXEC's reply, the client is marked
+    :data:`~redspec.spec.transport.EXEC_PIECES` so that ``after_command`` keeps these bytes."""
+    pieces = [b"*%d\r\n" % len(queue)] if not reply_suppressed(s.client) else []
+    own = s.out
+    for cmd, args in queue:
+        n = len(own)
+        reply = call(s, cmd, list(args))
+        if type(reply) is Err:
+            s.count_error(reply)
+        if len(own) != n:  # pushed to this client while the command ran: they come first
+            pieces.extend(own[n:])
+            del own[n:]
+        c = s.client
+        frame = encode3(reply) if c.resp == 3 else encode2(reply)
+        if not c.info.flags:
+            pieces.append(frame)
+            continue
+        if reply_kept(c, cmd, frame):
+            pieces.append(frame)
+        if "monitor" in c.info.flags:
+            pieces.append(own_monitor_line(s, cmd, list(args)))
+    f = s.client.info.flags
+    if f and ("reply_off" in f or "reply_skip" in f):  # the end flags would drop it all
+        s.update_client(flags=f | {EXEC_PIECES})
+    return b"".join(pieces)
+
+
+#: The served command table: lowercase name -> CommandSpec (every command module is loaded
+#: by ``spec.commands``; EXEC above is the last handler registered).
+TABLE: dict[bytes, CommandSpec] = command_table()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .cstr import c_text
 from .reply import Err
 
 WRONGTYPE = Err("WRONGTYPE Operation against a key holding the wrong kind of value")
@@ -25,8 +26,7 @@ def invalid_expire(cmd: str) -> Err:
 def subcommand_syntax(sub: bytes, container: str) -> Err:
     """``addReplySubcommandSyntaxError``: the subcommand as ``%.128s`` prints a C string (up
     to the first NUL, at most 128 bytes), then where to find help."""
-    nul = sub.find(b"\0")
-    name = (sub if nul < 0 else sub[:nul])[:128].decode("utf-8", "surrogateescape")
+    name = c_text(sub, 128)
     return Err(f"ERR unknown subcommand or wrong number of arguments for '{name}'. "
                f"Try {container} HELP.")
 

@@ -12,7 +12,7 @@ take now), then
    is writable, ``writeToClient`` (``spec.server.client_writable``) with the write cap;
 2. **time events**: ``serverCron`` when its time has come (every ``1000 / hz`` ms: clients'
    timeouts, the slow expire cycle, rehashing; ``spec.cron.server_cron``) and the CLIENT PAUSE
-   end check (``spec.transport.pause_tick``);
+   end check (:func:`pause_tick`);
 3. **beforeSleep**: blocked clients' timeouts and unblocked clients' input, the fast expire
    cycle (``spec.cron.before_sleep``), the pause check, then
    ``handleClientsWithPendingWrites``: every client with pending output, in id order, writes
@@ -27,14 +27,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .blocking import merge_effects
 from .cron import before_sleep, effective_hz, server_cron
-from .server import client_writable, clients_input
+from .effects import NO_EFFECTS, Effects, merge_effects
+from .pause import unpause
+from .server import client_writable, clients_input, settle
 from .state import ServerState, replace
-from .step import NO_EFFECTS, Effects
-from .transport import pause_tick, write_cap
+from .step import Step
+from .transport import write_cap
 
-__all__ = ["event_loop_turn", "file_event_order", "cron_due", "flush_pending_writes"]
+__all__ = ["event_loop_turn", "file_event_order", "cron_due", "flush_pending_writes",
+           "pause_tick"]
 
 
 def file_event_order(state: ServerState, readable: Mapping[int, bytes],
@@ -46,6 +48,18 @@ def file_event_order(state: ServerState, readable: Mapping[int, bytes],
     ids = set(readable) | set(writable)
     return sorted((cid for cid in ids if cid in clients),
                   key=lambda cid: (clients[cid].fd, cid))
+
+
+def pause_tick(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
+    """``checkClientPauseTimeoutAndReturnIfPaused`` from the event loop: a pause whose end
+    time has passed ends, and its postponed clients run their query buffers
+    (``processUnblockedClients``)."""
+    t = state.transport
+    if not t.pause_type or t.pause_end_ms > now_ms:
+        return state, NO_EFFECTS
+    s = Step(state, now_ms)
+    unpause(s)
+    return settle(s, now_ms)
 
 
 def cron_due(state: ServerState, now_ms: int) -> bool:

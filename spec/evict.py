@@ -34,11 +34,29 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from immutables import Map
 
 from .dict import dict_get_some_keys, dict_random_key, dict_rehash
+from .lru import (
+    LFU_INIT_VAL,
+    LRU_CLOCK_MAX,
+    LRU_CLOCK_RESOLUTION,
+    NOTOUCH,
+    OBJ_SHARED_INTEGERS,
+    estimate_idle_ms,
+    is_lfu,
+    lfu_decr_and_return,
+    lfu_log_incr,
+    lfu_minutes,
+    lru_clock,
+    new_lru,
+    set_shared_word,
+    shared_marker,
+    touch_shared,
+    word_of,
+)
 from .memory import CLIENT_COST, STARTUP_MEMORY
-from .numbers import string2ll
+from .pause import clients_paused
+from .state import EvictState
 
 if TYPE_CHECKING:
     from .step import Step
@@ -51,154 +69,11 @@ __all__ = [
     "set_shared_word", "touch_shared",
 ]
 
-LRU_BITS = 24
-LRU_CLOCK_MAX = (1 << LRU_BITS) - 1
-LRU_CLOCK_RESOLUTION = 1000
-LFU_INIT_VAL = 5
 EVPOOL_SIZE = 16
 EVICT_OK, EVICT_RUNNING, EVICT_FAIL = 0, 1, 2
 #: Modelled cost of one eviction against ``evictionTimeLimitUs``.
 WORK_US_PER_KEY = 1
-#: Commands that look keys up with ``LOOKUP_NOTOUCH`` (their access leaves ``lru`` alone).
-NOTOUCH = frozenset({
-    "exists", "type", "ttl", "pttl", "expiretime", "pexpiretime", "object|encoding",
-    "object|freq", "object|idletime", "object|refcount", "memory|usage",
-})
 OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'."
-
-
-@attrs.frozen(slots=True)
-class EvictState:
-    """What ``evict.c`` keeps between calls: the eviction pool (``EvictionPoolLRU``, sorted
-    by ascending idle score: entries ``(idle, key, dbid)``, at most ``EVPOOL_SIZE``, the
-    same key may appear twice as in Redis) and ``next_db`` of the random policies."""
-
-    pool: tuple[tuple[int, bytes, int] | None, ...] = ()
-    next_db: int = 0
-    #: Access words of the shared integer objects (``shared.integers[n]``, n < 10000) that
-    #: were written since start; the others still hold their startup word.
-    shared: Map[int, int] = Map()
-
-
-def lru_clock(now_ms: int) -> int:
-    """``LRU_CLOCK()`` / ``getLRUClock``: seconds mod 2**24."""
-    return (now_ms // LRU_CLOCK_RESOLUTION) & LRU_CLOCK_MAX
-
-
-def lfu_minutes(now_ms: int) -> int:
-    """``LFUGetTimeInMinutes``: unix minutes mod 2**16."""
-    return (now_ms // 60000) & 65535
-
-
-def is_lfu(config: Any) -> bool:
-    """``server.maxmemory_policy & MAXMEMORY_FLAG_LFU``."""
-    return "lfu" in config.get("maxmemory-policy", "noeviction")
-
-
-def new_lru(config: Any, now_ms: int) -> int:
-    """``createObject``'s ``o->lru``: the LFU start word or the current LRU clock."""
-    if "lfu" in config.get("maxmemory-policy", "noeviction"):
-        return (lfu_minutes(now_ms) << 8) | LFU_INIT_VAL
-    return lru_clock(now_ms)
-
-
-def estimate_idle_ms(lru: int, now_ms: int) -> int:
-    """``estimateObjectIdleTime``: ms since the access recorded in ``lru`` (wrap-aware)."""
-    clock = lru_clock(now_ms)
-    if clock >= lru:
-        return (clock - lru) * LRU_CLOCK_RESOLUTION
-    return (clock + (LRU_CLOCK_MAX - lru)) * LRU_CLOCK_RESOLUTION
-
-
-def lfu_decr_and_return(word: int, now_ms: int, decay_time: int) -> int:
-    """``LFUDecrAndReturn``: the counter after ``lfu-decay-time`` decay (not stored)."""
-    ldt, counter = word >> 8, word & 255
-    now = lfu_minutes(now_ms)
-    elapsed = now - ldt if now >= ldt else 65535 - ldt + now
-    periods = elapsed // decay_time if decay_time else 0
-    if periods:
-        counter = 0 if periods > counter else counter - periods
-    return counter
-
-
-def lfu_log_incr(counter: int, factor: int, draw: int) -> int:
-    """``LFULogIncr``: +1 with probability ``1/(baseval*factor+1)``; ``draw`` is 32 random
-    bits standing for ``rand()/RAND_MAX``."""
-    if counter == 255:
-        return 255
-    base = counter - LFU_INIT_VAL
-    if base < 0:
-        base = 0
-    # r < 1/(base*factor+1)  <=>  r * (base*factor+1) < 1, with r = draw / 2**32.
-    if draw * (base * factor + 1) < 1 << 32:
-        return counter + 1
-    return counter
-
-
-def touched(s: Step, word: int | None) -> int:
-    """The new ``lru`` word after an access (``lookupKey``'s touch, ``updateLFU``)."""
-    cfg = s.config
-    if "lfu" in cfg.get("maxmemory-policy", "noeviction"):
-        now = s.now_ms
-        if word is None:
-            word = (lfu_minutes(now) << 8) | LFU_INIT_VAL
-        c = lfu_decr_and_return(word, now, cfg.get("lfu-decay-time", 1))
-        if c < 255:
-            c = lfu_log_incr(c, cfg.get("lfu-log-factor", 10), s.random())
-        return (lfu_minutes(now) << 8) | c
-    return (s.now_ms // LRU_CLOCK_RESOLUTION) & LRU_CLOCK_MAX
-
-
-# -- shared integers ------------------------------------------------------------------------------
-#
-# Redis stores the integers 0..9999 (``OBJ_SHARED_INTEGERS``) as shared objects when a value
-# goes through ``tryObjectEncoding`` (SET, MSET, ...) or ``createStringObjectFromLongLongForValue``
-# (INCR, DECRBY, ...), unless ``maxmemory`` is set with an LRU/LFU policy. Every key holding the
-# same shared object shares its ``lru`` word: a touch of one is seen by all. In ``Db.lru`` such
-# a key holds the marker ``-1 - n``; the word itself is in ``EvictState.shared`` (absent: the
-# word ``createSharedObjects`` gave it at startup, the LRU clock of the start time).
-
-OBJ_SHARED_INTEGERS = 10000
-
-
-def shared_marker(config: Any, value: Any) -> int | None:
-    """The marker of ``shared.integers[n]`` if storing ``value`` now stores that shared
-    object (plain ``bytes`` reading as 0..9999 while sharing is allowed), else None."""
-    if type(value) is not bytes or len(value) > 4:
-        return None
-    n = string2ll(value)
-    if n is None or n < 0:
-        return None
-    if config.get("maxmemory", 0):
-        policy = config.get("maxmemory-policy", "noeviction")
-        if "lru" in policy or "lfu" in policy:
-            return None
-    return -1 - n
-
-
-def word_of(s: Step, word: int | None) -> int:
-    """The access word behind a ``Db.lru`` entry (a shared integer's marker resolved)."""
-    if word is None:
-        return 0
-    if word >= 0:
-        return word
-    st: EvictState = s.part("evict")
-    w = st.shared.get(-1 - word)
-    return lru_clock(s.base.start_time_ms) if w is None else w
-
-
-def set_shared_word(s: Step, marker: int, word: int) -> None:
-    """``shared.integers[n]->lru = word``."""
-    st: EvictState = s.part("evict")
-    s.set_part("evict", attrs.evolve(st, shared=st.shared.set(-1 - marker, word)))
-
-
-def touch_shared(s: Step, marker: int) -> None:
-    """``lookupKey``'s touch of a key holding a shared integer: the shared object's word."""
-    w = word_of(s, marker)
-    new = touched(s, w)
-    if new != w:
-        set_shared_word(s, marker, new)
 
 
 # -- memory --------------------------------------------------------------------------------------
@@ -206,21 +81,10 @@ def touch_shared(s: Step, marker: int) -> None:
 
 def used_memory(s: Step) -> int:
     """``zmalloc_used_memory()`` in the model: startup + clients + every database's keys."""
-    total = STARTUP_MEMORY + CLIENT_COST * client_count(s)
-    views = s._views
-    for i, d in enumerate(s.base.dbs):
-        v = views.get(i)
-        total += d.mem if v is None else v.mem
+    total = STARTUP_MEMORY + CLIENT_COST * s.client_count()
+    for i in range(s.db_count()):
+        total += s.db_mem(i)
     return total
-
-
-def client_count(s: Step) -> int:
-    """Connected clients as this transition sees them."""
-    n = len(s.clients)
-    c = getattr(s, "client", None)
-    if c is not None and c.id not in s.clients:
-        n += 1
-    return n
 
 
 def not_counted(s: Step) -> int:
@@ -250,7 +114,7 @@ def _some_keys(s: Step, v: Any, allkeys: bool, count: int) -> list[bytes]:
     n = len(v.keys) if allkeys else len(v.expires)
     if len(d) == n:
         out = dict_get_some_keys(d, count, s.random)
-        v._sync_rh()
+        v.sync_rehashing()
         return out
     m = v.snapshot()[0 if allkeys else 1]
     start = s.random() % n
@@ -267,7 +131,7 @@ def _random_key(s: Step, v: Any, allkeys: bool) -> bytes:
     n = len(v.keys) if allkeys else len(v.expires)
     if len(d) == n:
         key = dict_random_key(d, s.random)
-        v._sync_rh()
+        v.sync_rehashing()
         assert key is not None
         return key
     m = v.snapshot()[0 if allkeys else 1]
@@ -318,11 +182,10 @@ def eviction_pool_populate(s: Step, policy: str, dbid: int, db: Any,
 
 def _find_step(v: Any, main: bool) -> None:
     """The rehash step of a ``dictFind`` on ``db->dict`` (``main``) or ``db->expires``."""
-    d = v.kd if main else v.ed
-    ht = (v._db.ht if main else v._db.expires_ht) if d is None else d
+    ht = v.tables(main)
     if ht.rehashidx != -1 and len(ht):
         dict_rehash(v.main_dict() if main else v.expires_dict(), 1)
-        v._sync_rh()
+        v.sync_rehashing()
 
 
 # -- performEvictions ----------------------------------------------------------------------------
@@ -338,7 +201,6 @@ def perform_evictions(s: Step) -> int:
     parts = s.parts
     tp = parts["transport"] if parts is not None and "transport" in parts else s.base.transport
     if tp.pause_type:
-        from .transport import clients_paused
         if clients_paused(s):
             return EVICT_OK
     cfg = s.config

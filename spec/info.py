@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .memory import CLIENT_COST, EXPIRE_ENTRY_COST, STARTUP_MEMORY
+
 __all__ = ["DEFAULT_SECTIONS", "select_sections", "info_text", "bytes_to_human"]
 
 #: The sections INFO with no argument (or "default") prints (``default_sections``).
@@ -55,8 +57,6 @@ def _estimate_memory(dbs: Iterable[Any], clients: int) -> tuple[int, int]:
     """``used_memory`` and ``used_memory_overhead`` of the memory model (spec.memory): startup
     bytes, the clients, and each database's incrementally kept ``mem``; the overhead counts
     the dict entries and buckets of the keys and expires (``getMemoryOverheadData``)."""
-    from .memory import CLIENT_COST, EXPIRE_ENTRY_COST, STARTUP_MEMORY
-
     used = overhead = STARTUP_MEMORY + CLIENT_COST * clients
     for db in dbs:
         used += db.mem
@@ -66,8 +66,6 @@ def _estimate_memory(dbs: Iterable[Any], clients: int) -> tuple[int, int]:
 
 def _client_memory(clients: int) -> int:
     """``mem_clients_normal`` of the memory model: a fixed cost per connected client."""
-    from .memory import CLIENT_COST
-
     return CLIENT_COST * clients
 
 

@@ -35,6 +35,11 @@ from itertools import islice
 from typing import Any
 
 from .numbers import string2ll
+from .types.hash import HashValue
+from .types.list import ListValue
+from .types.set import SetValue
+from .types.zset import ZSet
+from .values import encoding_of
 
 __all__ = [
     "je_size", "sds_alloc", "object_size", "key_usage", "key_cost", "EXPIRE_ENTRY_COST",
@@ -102,8 +107,6 @@ def _string_size(v: bytes) -> int:
     if type(v) is bytes:
         enc = "int" if n <= 20 and string2ll(v) is not None else "embstr" if n <= 44 else "raw"
     else:
-        from .values import encoding_of
-
         enc = encoding_of(v)
     if enc == "int":
         return ROBJ
@@ -224,11 +227,6 @@ SIZERS: dict[type, Callable[[Any], int]] = {}
 
 def _register() -> None:
     """Fill :data:`SIZERS` from the value classes that exist."""
-    from .types.hash import HashValue
-    from .types.list import ListValue
-    from .types.set import SetValue
-    from .types.zset import ZSet
-
     SIZERS[ListValue] = _list_size
     SIZERS[HashValue] = _hash_size
     SIZERS[SetValue] = _set_size

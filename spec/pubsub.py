@@ -32,7 +32,7 @@ __all__ = [
     "event_classes",
     "leave_all",
     "unsubscribe_other",
-    "disconnect_hook",
+    "unsubscribe_on_free",
 ]
 
 
@@ -79,9 +79,7 @@ def glob_for(pattern: bytes) -> Glob:
 
 def _resp_of(s: Step, cid: int) -> int | None:
     """The protocol of client ``cid`` as it is now in this transition (None: gone)."""
-    if hasattr(s, "client") and s.client.id == cid:
-        return s.client.resp
-    c = s.clients.get(cid)
+    c = s.get_client(cid)
     return None if c is None else c.resp
 
 
@@ -214,8 +212,9 @@ def unsubscribe_other(s: Step, c: Client) -> Client:
     return clear_client(c)
 
 
-def disconnect_hook(state: ServerState, c: Client) -> ServerState:
-    """``freeClient``: leave every channel, pattern and shard channel."""
+def unsubscribe_on_free(state: ServerState, c: Client) -> ServerState:
+    """``freeClient``'s ``pubsubUnsubscribeAllChannels``, ``...ShardAllChannels`` and
+    ``...AllPatterns``: leave every channel, shard channel and pattern, silently."""
     ps = leave_all(state.pubsub, c)
     return state if ps is state.pubsub else replace(state, pubsub=ps)
 

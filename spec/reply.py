@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 __all__ = [
     "Status",
@@ -119,8 +120,11 @@ OK = Status("OK")
 QUEUED = Status("QUEUED")
 PONG = Status("PONG")
 
-#: Any reply value (a documentation alias; the encoders accept ``object``).
-Reply = object
+#: A reply value, as the table above maps them: ``bytes`` (and ``Verbatim``, ``Raw``), ``int``
+#: (and ``bool``), ``float``, ``None``, ``str`` (``Status``, ``Err``, ``BigNum``),
+#: :data:`NULL_ARRAY`, a ``list`` of replies, or a tuple (``Map``, ``RSet``, ``Push``). What a
+#: command handler returns.
+Reply = bytes | int | float | str | NullArray | list[Any] | tuple[Any, ...] | None
 
 
 def format_double(d: float) -> bytes:

@@ -22,6 +22,7 @@ them independent of how the stream is split (the property ``split-independence``
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import attrs
 
@@ -400,9 +401,11 @@ def _line_wait(buf: bytes, p: int, blen: int, term: bytes) -> tuple[int, tuple[b
     return p + _WINDOW, (term, b"\0")
 
 
-def encode_request(argv: list[bytes]) -> bytes:
-    """A multibulk request for ``argv`` (what clients send)."""
-    parts = [b"*%d\r\n" % len(argv)]
-    for a in argv:
-        parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
+def encode_request(args: Sequence[bytes | str | int]) -> bytes:
+    """A command as a RESP multibulk request (``*N`` then one ``$len`` bulk per argument), what
+    clients and ``redis-cli`` send; ``str`` and ``int`` arguments are written as their text."""
+    parts = [b"*%d\r\n" % len(args)]
+    for a in args:
+        b = a if isinstance(a, bytes) else str(a).encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(b), b))
     return b"".join(parts)

@@ -18,7 +18,6 @@ import attrs
 from immutables import Map
 
 from .dict import EMPTY_HT, DictState, HashTables
-from .evict import EvictState
 
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
            "Blocked", "BlockingState", "EMPTY_MAP", "replace"]
@@ -348,11 +347,24 @@ class TransportState:
 
 
 @attrs.frozen(slots=True)
+class EvictState:
+    """What ``evict.c`` keeps between calls: the eviction pool (``EvictionPoolLRU``, sorted
+    by ascending idle score: entries ``(idle, key, dbid)``, at most ``EVPOOL_SIZE``, the
+    same key may appear twice as in Redis) and ``next_db`` of the random policies."""
+
+    pool: tuple[tuple[int, bytes, int] | None, ...] = ()
+    next_db: int = 0
+    #: Access words of the shared integer objects (``shared.integers[n]``, n < 10000) that
+    #: were written since start; the others still hold their startup word.
+    shared: Map[int, int] = Map()
+
+
+@attrs.frozen(slots=True)
 class ServerState:
     """The whole server (Redis's ``redisServer`` as far as the mechanisms built so far need it).
 
     ``rng`` is the explicit PRNG state used wherever Redis draws random numbers (RANDOMKEY,
-    sampling); it advances deterministically (see ``spec.rng``).
+    sampling, LFU increments); it advances deterministically (``Step.random``).
     """
 
     dbs: tuple[Db, ...]
@@ -360,11 +372,12 @@ class ServerState:
     next_client_id: int = 1
     config: Map[str, Any] = EMPTY_MAP
     stats: Stats = Stats()
+    #: Unix ms at start (``server.stat_starttime``: uptime in INFO, the shared objects' LRU).
     start_time_ms: int = 0
     rng: int = 0x5EED
     #: Writes since the last save (``server.dirty``).
     dirty: int = 0
-    #: Unix ms at the last CONFIG RESETSTAT / start (``stat_starttime``-ish for INFO).
+    #: ``server.runid``: 40 hex characters chosen at start (INFO ``run_id``).
     run_id: str = "0" * 40
     #: State of serverCron and the active expire cycle.
     cron: CronState = CronState()
@@ -375,9 +388,14 @@ class ServerState:
     #: Clients blocked on keys, keys ready to serve, clients to resume (``spec.blocking``).
     blocking: BlockingState = BlockingState()
     #: WATCHed keys (``db->watched_keys`` of every db): ``(db, key) -> client ids`` in WATCH
-    #: order; a key nobody watches is absent (see ``spec.multi``).
+    #: order; a key nobody watches is absent (see ``spec.watch``).
     watched_keys: Map[tuple[int, bytes], tuple[int, ...]] = EMPTY_MAP
     #: The dicts' hash seed, ``dict_can_resize`` and databasesCron's resize/rehash cursors.
     dicts: DictState = DictState()
     #: MONITOR clients, CLIENT PAUSE and the postponed clients (``spec.transport``).
     transport: TransportState = TransportState()
+
+
+#: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):
+#: ``Step.client`` is this sentinel, never a missing attribute. Its id matches no real client.
+NO_CLIENT = Client(-1)

@@ -1,422 +1,34 @@
-"""One transition's working copy of the state, and the keyspace primitives of Redis's ``db.c``.
+"""One transition's working copy of the state (the ``Step``).
 
 A transition is a pure function ``ServerState -> (ServerState, Effects)``. Inside it, commands
 run one after another against a :class:`Step`: a single-owner working copy whose persistent
 maps are opened with ``Map.mutate()`` (a *transient*, as in Clojure) and frozen again by
 :meth:`Step.commit`. The input state is never changed — that is checked by the property
-``transition_does_not_mutate_input`` — and the result shares every untouched part with it.
+``input_not_mutated`` of the state machines in ``properties/`` — and the result shares every untouched part with it.
 This is what lets a pipelined batch of commands cost one structural rebuild, not one per
 command.
 
-Keyspace primitives keep Redis's names so readers can find them in ``db.c``:
-``lookupKeyRead``/``lookupKeyWrite`` (with passive expiry, ``expireIfNeeded``), ``dbAdd``,
-``setKey``, ``dbDelete``, ``setExpire``, ``removeExpire``, ``signalModifiedKey``.
+The keyspace primitives of Redis's ``db.c`` are on :class:`~redspec.spec.db.DbView`
+(``spec.db``); what a transition returns besides the state is :class:`~redspec.spec.effects.
+Effects` (``spec.effects``). Layer: db (see docs/architecture.md).
 """
 
 from __future__ import annotations
 
-import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-import attrs
 from immutables import Map
 
-from .blocking import scan_db_for_ready_keys, signal_key_as_ready
-from .dict import Dict, HashTables, dict_add, dict_delete, dict_expand_if_needed, dict_rehash
-from .evict import (
-    NOTOUCH,
-    is_lfu,
-    new_lru,
-    set_shared_word,
-    shared_marker,
-    touch_shared,
-    touched,
-    word_of,
-)
-from .memory import EXPIRE_ENTRY_COST, key_cost
-from .multi import touch_all_watched_keys_in_db, touch_watched_key
+from .db import DbView, scan_db_for_ready_keys
+from .effects import NO_EFFECTS, Effects
 from .pubsub import event_classes, keyspace_event
-from .state import Client, Db, ServerState, replace
+from .reply import Err
+from .state import NO_CLIENT, Client, Db, ServerState, replace
+from .watch import touch_all_watched_keys_in_db, touch_watched_key
 
-__all__ = ["Step", "DbView", "Effects"]
-
-
-@attrs.frozen(slots=True)
-class Effects:
-    """What a transition asks of the world besides the new state.
-
-    ``output``: reply bytes handed to connections now, ``(client id, bytes)``, in order
-    (``writeToClient``: what the socket accepted). ``propagate``: commands to replicate / append
-    to the AOF, as ``(db, argv)`` in execution order (``alsoPropagate``). ``close``: clients the
-    server must disconnect once ``output`` is written. ``wake``: other clients that now have
-    reply bytes pending (``clients_pending_write``). ``notifications``: keyspace events ``(type, event, key, db)`` whose class is enabled. ``clock_set_ms``: the
-    virtual clock must now read this unix-ms time (see docs/mechanisms/expire.md).
-    """
-
-    output: tuple[tuple[int, bytes], ...] = ()
-    propagate: tuple[tuple[int, tuple[bytes, ...]], ...] = ()
-    close: frozenset[int] = frozenset()
-    wake: frozenset[int] = frozenset()
-    notifications: tuple[tuple[str, str, bytes, int], ...] = ()
-    #: The unix ms a command set the (virtual) clock to (REDSPEC CLOCK SET/ADVANCE), else None.
-    clock_set_ms: int | None = None
-
-
-NO_EFFECTS = Effects()
-
-
-class DbView:
-    """A database opened for one transition (``redisDb`` during ``call()``)."""
-
-    __slots__ = ("step", "id", "_db", "keys", "expires", "_dirty", "lru", "mem", "_lru_open",
-                 "_tkey", "_tn", "kd", "ed", "_rh")
-
-    def __init__(self, step: Step, db: Db) -> None:
-        # A weak reference: the step holds its views, and a view holding its step strongly
-        # would make every transition a reference cycle, so that each transition's garbage
-        # (the replaced version of what it changed) waited for the cyclic GC instead of being
-        # freed at once.
-        self.step: Step = weakref.proxy(step)
-        self.id = db.id
-        self._db = db
-        # Read through the frozen maps until the first write opens them (``_open``).
-        self.keys: Any = db.keys
-        self.expires: Any = db.expires
-        self._dirty = False
-        # Access words (``robj->lru``, spec.evict) and modelled bytes (spec.memory) of the keys.
-        self.lru: Any = db.lru
-        self._lru_open = False
-        self.mem: int = db.mem
-        # The key the running command last looked up (with ``commands_processed`` naming the
-        # command): ``setKey`` looks the key up itself only if the handler did not.
-        self._tkey: bytes | None = None
-        self._tn = -1
-        # The two-table dicts of ``keys``/``expires`` (spec.dict), opened on first change, and
-        # whether either is rehashing (then finds do a rehash step, as ``dictFind`` does).
-        self.kd: Dict | None = None
-        self.ed: Dict | None = None
-        self._rh = db.ht.rehashidx != -1 or db.expires_ht.rehashidx != -1
-
-    def _open(self) -> None:
-        """Open the maps for change (``Map.mutate()``), once per transition."""
-        self.keys = self._db.keys.mutate()
-        self.expires = self._db.expires.mutate()
-        self._dirty = True
-
-    # -- expiry -----------------------------------------------------------------------------
-
-    def key_is_expired(self, key: bytes) -> bool:
-        """``keyIsExpired``: the key has a TTL and its time has come (``now >= when``)."""
-        when = self.expires.get(key)
-        return when is not None and self.step.now_ms > when
-
-    def expire_if_needed(self, key: bytes) -> bool:
-        """``expireIfNeeded``: delete ``key`` if it is logically expired; True if it was.
-
-        Redis deletes on access (passive expiry), counts ``expired_keys``, and propagates a
-        DEL so replicas and the AOF agree.
-        """
-        when = self.expires.get(key)
-        if when is None or self.step.now_ms <= when:
-            return False
-        st = self.step
-        parts = st.parts
-        tp = parts["transport"] if parts is not None and "transport" in parts \
-            else st.base.transport
-        if tp.pause_type:  # CLIENT PAUSE: reported expired, deleted once the pause is over
-            from .transport import clients_paused
-            if clients_paused(st):
-                return True
-        self.delete(key)
-        st.expired_keys += 1
-        st.propagate.append((self.id, (b"DEL", key)))
-        st.notify("g", "expired", key, self.id)
-        return True
-
-    # -- lookups ----------------------------------------------------------------------------
-
-    def lookup(self, key: bytes) -> Any:
-        """``lookupKey`` without statistics: the live value or None (expiring it if due)."""
-        if self._rh:
-            self.dict_find_step(key)
-        v = self.keys.get(key)
-        if v is not None and key in self.expires and self.expire_if_needed(key):
-            return None
-        if v is not None:
-            self.touch(key)
-        return v
-
-    def lookup_read(self, key: bytes) -> Any:
-        """``lookupKeyRead``: like :meth:`lookup`, counting keyspace hits and misses."""
-        if self._rh:
-            self.dict_find_step(key)
-        v = self.keys.get(key)
-        if v is not None and key in self.expires and self.expire_if_needed(key):
-            v = None
-        if v is None:
-            self.step.keyspace_misses += 1
-            if self.step.config.get("notify-keyspace-events"):
-                self.step.notify("m", "keymiss", key, self.id)
-        else:
-            self.step.keyspace_hits += 1
-            self.touch(key)
-        return v
-
-    lookup_write = lookup
-    """``lookupKeyWrite``: like :meth:`lookup` (writes do not count hits or misses)."""
-
-    def exists(self, key: bytes) -> bool:
-        return self.lookup(key) is not None
-
-    def touch(self, key: bytes) -> None:
-        """The access part of ``lookupKey``: refresh the key's LRU clock or bump its LFU
-        counter (``updateLFU``), unless the command looks keys up with ``LOOKUP_NOTOUCH``.
-        The map is written only when the word changes (once a second at most under LRU)."""
-        st = self.step
-        cmd = st.cmd
-        if cmd is not None and cmd.name in NOTOUCH:
-            return
-        self._tkey = key
-        self._tn = st.commands_processed
-        old = self.lru.get(key)
-        if old is not None and old < 0:  # a shared integer: its own word (spec.evict)
-            touch_shared(st, old)
-            return
-        if "lfu" in st.config.get("maxmemory-policy", "noeviction"):
-            new = touched(st, old)
-        else:
-            new = (st.now_ms // 1000) & 0xFFFFFF  # LRU_CLOCK()
-        if new != old:
-            self.set_lru(key, new)
-
-    def set_lru(self, key: bytes, word: int) -> None:
-        """Store the access word of ``key`` (``o->lru = ...``)."""
-        if not self._lru_open:
-            self.lru = self.lru.mutate()
-            self._lru_open = True
-        self.lru[key] = word
-
-    def _account(self, key: bytes, old: Any, value: Any) -> None:
-        """Memory and access word of a key stored over ``old`` (None: a new key). A new
-        object gets a fresh word under LRU; under LFU ``dbOverwrite`` keeps the old one."""
-        st = self.step
-        shared = shared_marker(st.config, value)  # a shared integer object (spec.evict)
-        if old is None:
-            self.mem += key_cost(key, value)
-            self.set_lru(key, new_lru(st.config, st.now_ms) if shared is None else shared)
-        else:
-            if not (self._tkey == key and self._tn == st.commands_processed):
-                self.touch(key)  # ``setKey``'s own ``lookupKeyWrite``
-            self._tkey = None
-            self.mem += key_cost(key, value) - key_cost(key, old)
-            w = self.lru.get(key)
-            if shared is not None:  # under LFU ``dbOverwrite`` gives it the old word
-                if is_lfu(st.config):
-                    set_shared_word(st, shared, word_of(st, w))
-                if w != shared:
-                    self.set_lru(key, shared)
-            elif not is_lfu(st.config):  # a new object: this second's clock (touch set it)
-                w2 = (st.now_ms // 1000) & 0xFFFFFF
-                if w != w2:
-                    self.set_lru(key, w2)
-            elif w is not None and w < 0:  # LFU: a private object takes the shared word
-                self.set_lru(key, word_of(st, w))
-
-    # -- writes -----------------------------------------------------------------------------
-
-    def add(self, key: bytes, value: Any) -> None:
-        """``dbAdd``: add a key that does not exist (a ``new`` keyspace event)."""
-        if not self._dirty:
-            self._open()
-        self._account(key, self.keys.get(key), value)
-        self.keys[key] = value
-        if self.step.config.get("notify-keyspace-events"):
-            self.step.notify("n", "new", key, self.id)
-        self.dict_add(key)
-        signal_key_as_ready(self.step, self.id, key)  # spec.blocking
-
-    def overwrite(self, key: bytes, value: Any) -> None:
-        """``dbOverwrite``: replace the value of an existing key, keeping its TTL."""
-        if not self._dirty:
-            self._open()
-        if self._rh:
-            self.dict_find_step(None)
-        self._account(key, self.keys.get(key), value)
-        self.keys[key] = value
-
-    def set_key(self, key: bytes, value: Any, keep_ttl: bool = False) -> None:
-        """``setKey``: add or overwrite; the TTL is dropped unless ``keep_ttl``."""
-        if not self._dirty:
-            self._open()
-        if self.step.config.get("notify-keyspace-events") and key not in self.keys:
-            self.step.notify("n", "new", key, self.id)
-        if key not in self.keys:
-            self.dict_add(key)
-            signal_key_as_ready(self.step, self.id, key)  # spec.blocking
-        elif self._rh:
-            self.dict_find_step(None)
-        self._account(key, self.keys.get(key), value)
-        self.keys[key] = value
-        if not keep_ttl and key in self.expires:
-            del self.expires[key]
-            self.mem -= EXPIRE_ENTRY_COST
-            self.dict_delete_expire(key)
-        self.step.signal_modified_key(self.id, key)
-
-    def delete(self, key: bytes) -> bool:
-        """``dbDelete``: remove the key and its TTL; False if it was not there."""
-        if key not in self.keys:
-            return False
-        if not self._dirty:
-            self._open()
-        self.mem -= key_cost(key, self.keys[key])
-        if key in self.lru:
-            if not self._lru_open:
-                self.lru = self.lru.mutate()
-                self._lru_open = True
-            del self.lru[key]
-        del self.keys[key]
-        self.dict_delete(key)
-        if key in self.expires:
-            self.mem -= EXPIRE_ENTRY_COST
-            del self.expires[key]
-            self.dict_delete_expire(key)
-        self.step.signal_modified_key(self.id, key)
-        return True
-
-    def set_expire(self, key: bytes, when_ms: int) -> None:
-        """``setExpire``: the key (which must exist) expires at unix ms ``when_ms``."""
-        if not self._dirty:
-            self._open()
-        if self._rh:
-            self.dict_find_step(None)
-        if key not in self.expires:
-            self.mem += EXPIRE_ENTRY_COST
-            self.dict_add_expire(key)
-        else:
-            self.dict_add_or_find_expire()
-        self.expires[key] = when_ms
-
-    def remove_expire(self, key: bytes) -> bool:
-        """``removeExpire``: make the key persistent; False if it had no TTL."""
-        if key in self.expires:
-            if not self._dirty:
-                self._open()
-            del self.expires[key]
-            self.mem -= EXPIRE_ENTRY_COST
-            self.dict_delete_expire(key)
-            return True
-        return False
-
-    def get_expire(self, key: bytes) -> int:
-        """``getExpire``: the unix-ms expiry of ``key`` or -1."""
-        when: int = self.expires.get(key, -1)
-        return when
-
-    def size(self) -> int:
-        return len(self.keys)
-
-    def snapshot(self) -> tuple[Map[bytes, Any], Map[bytes, int]]:
-        """The keys and expires as they are now, as persistent maps one can iterate (KEYS,
-        RANDOMKEY, SCAN walk the dict; a transient cannot be iterated). Writes after this
-        call do not show in the returned maps."""
-        if not self._dirty:  # still reading through the frozen maps
-            return self.keys, self.expires
-        k = self.keys.finish()
-        e = self.expires.finish()
-        self.keys = k.mutate()
-        self.expires = e.mutate()
-        return k, e
-
-    def freeze(self) -> Db:
-        if self._lru_open or self.mem != self._db.mem:  # access words / memory (spec.evict)
-            lru = self.lru.finish() if self._lru_open else self._db.lru
-            self._db = replace(self._db, lru=lru, mem=self.mem)
-            self.lru = lru
-            self._lru_open = False
-        kd, ed = self.kd, self.ed
-        if not self._dirty:
-            # only rehash steps (a lookup's, RANDOMKEY's) can have changed something (spec.dict)
-            ht = self._db.ht if kd is None else kd.freeze()
-            eht = self._db.expires_ht if ed is None else ed.freeze()
-            if ht is not self._db.ht or eht is not self._db.expires_ht:
-                self._db = replace(self._db, ht=ht, expires_ht=eht)
-            return self._db
-        # ``replace`` keeps fields other mechanisms add to ``Db``; they update them here too.
-        if kd is None and ed is None:
-            return replace(self._db, keys=self.keys.finish(), expires=self.expires.finish())
-        return replace(self._db, keys=self.keys.finish(), expires=self.expires.finish(),
-                       ht=self._db.ht if kd is None else kd.freeze(),
-                       expires_ht=self._db.expires_ht if ed is None else ed.freeze())
-
-    # -- the two-table dicts (spec.dict) ------------------------------------------------------
-
-    def main_dict(self) -> Dict:
-        """``db->dict`` opened for change (its working copy)."""
-        d = self.kd
-        if d is None:
-            d = self.kd = Dict(self._db.ht, self.step.base.dicts.seed)
-        return d
-
-    def expires_dict(self) -> Dict:
-        """``db->expires`` opened for change (its working copy)."""
-        d = self.ed
-        if d is None:
-            d = self.ed = Dict(self._db.expires_ht, self.step.base.dicts.seed)
-        return d
-
-    def _sync_rh(self) -> None:
-        kd, ed = self.kd, self.ed
-        self._rh = ((self._db.ht if kd is None else kd).rehashidx != -1
-                    or (self._db.expires_ht if ed is None else ed).rehashidx != -1)
-
-    def dict_find_step(self, key: bytes | None) -> None:
-        """The rehash steps of a lookup while a dict is rehashing: ``dictFind`` on the main
-        dict, then (for a key that is there) ``getExpire``'s ``dictFind`` on the expires dict.
-        ``key`` None: only the main dict's find (``dbOverwrite``, ``setExpire``)."""
-        kd = self.main_dict()
-        if kd.rehashidx != -1 and len(kd):
-            dict_rehash(kd, 1)
-        if key is not None and key in self.keys and len(self.expires):
-            ed = self.expires_dict()
-            if ed.rehashidx != -1 and len(ed):
-                dict_rehash(ed, 1)
-        self._sync_rh()
-
-    def dict_add(self, key: bytes) -> None:
-        """``dictAdd(db->dict, key)`` for a key just added to ``keys``."""
-        dict_add(self.main_dict(), key, self.step.base.dicts.can_resize)
-        self._sync_rh()
-
-    def dict_delete(self, key: bytes) -> None:
-        """``dictUnlink(db->dict, key)`` for a key just removed from ``keys``."""
-        dict_delete(self.main_dict(), key)
-        self._sync_rh()
-
-    def dict_add_expire(self, key: bytes) -> None:
-        """``dictAddOrFind(db->expires, key)`` adding a new entry (``setExpire``)."""
-        dict_add(self.expires_dict(), key, self.step.base.dicts.can_resize)
-        self._sync_rh()
-
-    def dict_add_or_find_expire(self) -> None:
-        """``dictAddOrFind(db->expires, key)`` finding an existing entry: a rehash step and
-        the grow check (``_dictKeyIndex`` runs ``_dictExpandIfNeeded`` before searching)."""
-        ed = self.expires_dict()
-        if ed.rehashidx != -1:
-            dict_rehash(ed, 1)
-        dict_expand_if_needed(ed, self.step.base.dicts.can_resize)
-        self._sync_rh()
-
-    def dict_delete_expire(self, key: bytes) -> None:
-        """``dictDelete(db->expires, key)`` for a key just removed from ``expires``."""
-        dict_delete(self.expires_dict(), key)
-        self._sync_rh()
-
-    def dict_snapshot(self) -> tuple[HashTables, HashTables]:
-        """The main and expires dicts as they are now (frozen; SCAN, KEYS, DEBUG HTSTATS)."""
-        kd, ed = self.kd, self.ed
-        return (self._db.ht if kd is None else kd.freeze(),
-                self._db.expires_ht if ed is None else ed.freeze())
+__all__ = ["Step", "DbView", "Effects", "NO_EFFECTS"]
 
 
 class Step:
@@ -503,8 +115,11 @@ class Step:
         #: ``server.in_exec`` / ``CLIENT_DENY_BLOCKING``: commands run inside EXEC, so a
         #: blocking command must answer as if it timed out instead of blocking.
         self.in_exec = False
+        #: The client whose command runs (``server.current_client``); :data:`NO_CLIENT`
+        #: in a transition of no client. ``db`` is its selected database (unset then).
+        self.client: Client = NO_CLIENT
         if client_id is not None:
-            self.client: Client = state.clients[client_id]
+            self.client = state.clients[client_id]
             self.db = self.open_db(self.client.db)
 
     def switch_client(self, client_id: int) -> None:
@@ -548,8 +163,8 @@ class Step:
             touch_all_watched_keys_in_db(self, vb, va)
         da, db_ = va.freeze(), vb.freeze()
         na, nb = DbView(self, replace(db_, id=a)), DbView(self, replace(da, id=b))
-        na._open()
-        nb._open()
+        na.open_for_change()
+        nb.open_for_change()
         self._views[a], self._views[b] = na, nb
         if self.db.id in (a, b):
             self.db = self._views[self.db.id]
@@ -563,7 +178,7 @@ class Step:
         if self.part("watched_keys"):
             touch_all_watched_keys_in_db(self, self.open_db(i), None)
         v = DbView(self, db)
-        v._open()
+        v.open_for_change()
         self._views[i] = v
         if self.db.id == i:
             self.db = v
@@ -575,26 +190,87 @@ class Step:
         self.client = replace(self.client, **changes)
         self._client_changed = True
 
-    def set_other_client(self, c: Client) -> None:
+    def set_client(self, c: Client) -> None:
+        """Replace the current client as a whole (the same id)."""
+        self.client = c
+        self._client_changed = True
+
+    def get_client(self, client_id: int) -> Client | None:
+        """Client ``client_id`` as this transition sees it now (the current one included)."""
+        if client_id == self.client.id:
+            return self.client
+        return self.clients.get(client_id)
+
+    def put_client(self, c: Client) -> None:
+        """Store a changed client, the current one or another."""
         if c.id == self.client.id:
             self.client = c
             self._client_changed = True
         else:
             self.clients = self.clients.set(c.id, c)
 
+    set_other_client = put_client
+
     def all_clients(self) -> list[Client]:
         """Every connected client, the current one as it is now, in id order."""
         cs = dict(self.clients.items())
-        if hasattr(self, "client"):
+        if self.client is not NO_CLIENT:
             cs[self.client.id] = self.client
         return [cs[k] for k in sorted(cs)]
 
+    def client_count(self) -> int:
+        """Connected clients as this transition sees them."""
+        n = len(self.clients)
+        c = self.client
+        if c is not NO_CLIENT and c.id not in self.clients:
+            n += 1
+        return n
+
     def push_to(self, client_id: int, frame: bytes) -> None:
         """Queue reply bytes for a client other than the current one (Pub/Sub, unblocking)."""
-        if hasattr(self, "client") and client_id == self.client.id:
+        if client_id == self.client.id:
             self.out.append(frame)
         else:
             self.others_out.setdefault(client_id, []).append(frame)
+
+    @contextmanager
+    def as_client(self, c: Client, db: int) -> Iterator[None]:
+        """Run code as client ``c`` on database ``db`` (serving a blocked client, Redis's
+        ``server.current_client`` switch), then come back to the current client with its
+        command fields as they were."""
+        saved = (self.client, self.db, self._client_changed, self.cmd, self.argv_rewrite)
+        if self._client_changed:
+            self.clients = self.clients.set(self.client.id, self.client)
+        self.client = c
+        self._client_changed = False
+        self.db = self.open_db(db)
+        self.cmd = None
+        self.argv_rewrite = None
+        try:
+            yield
+        finally:
+            self.client, self.db, self._client_changed, self.cmd, self.argv_rewrite = saved
+
+    # -- statistics ---------------------------------------------------------------------------
+
+    def count_error(self, err: Err) -> None:
+        """``afterErrorReply``: one more error reply, counted under its code (INFO errorstats)."""
+        self.error_replies += 1
+        code = err.split(" ", 1)[0]
+        self.error_counts[code] = self.error_counts.get(code, 0) + 1
+
+    def count_failed(self, name: str) -> None:
+        """``failed_calls`` of command ``name`` + 1 (``updateStatsOnUnblock`` with errors)."""
+        calls = self.cmd_calls.get(name)
+        if calls is None:
+            self.cmd_calls[name] = [0, 0, 1]
+        else:
+            calls[2] += 1
+
+    def db_mem(self, i: int) -> int:
+        """The modelled bytes of database ``i`` as this transition sees them (spec.memory)."""
+        v = self._views.get(i)
+        return self.base.dbs[i].mem if v is None else v.mem
 
     # -- mechanism sub-states ----------------------------------------------------------------
 
@@ -616,15 +292,12 @@ class Step:
             self.parts = {}
         self.parts[name] = value
 
-    # -- hooks for later mechanisms ----------------------------------------------------------
+    # -- signals of db.c ----------------------------------------------------------
 
     def signal_modified_key(self, db: int, key: bytes) -> None:
         """``signalModifiedKey``: touch the key's WATCHers (``touchWatchedKey``; one emptiness
         check when nobody watches). Client-side tracking will hook in here too."""
-        parts = self.parts
-        wk = parts["watched_keys"] if parts is not None and "watched_keys" in parts \
-            else self.base.watched_keys
-        if wk:
+        if self.part("watched_keys"):
             touch_watched_key(self, db, key)
 
     def notify(self, type_: str, event: str, key: bytes, db: int) -> None:
@@ -695,7 +368,7 @@ class Step:
                 errors=errs,
             )
         clients = self.clients
-        if self._client_changed and hasattr(self, "client"):
+        if self._client_changed and self.client is not NO_CLIENT:
             clients = clients.set(self.client.id, self.client)
         parts = self.parts
         if parts:

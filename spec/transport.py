@@ -28,21 +28,18 @@ write cap of one write event (Redis 7.0.15, ``networking.c`` / ``server.c``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .blocking import merge_effects, process_unblocked_clients
-from .hooks import DISCONNECT_HOOKS
-from .reply import Raw
+from .pause import clients_paused, unpause
+from .reply import Raw, Reply
 from .state import Blocked, Client, ServerState, TransportState, replace
-
-if TYPE_CHECKING:
-    from .step import Effects, Step
-    from .table import CommandSpec
+from .step import Step
+from .table import CommandSpec
 
 __all__ = [
     "NET_MAX_WRITES_PER_EVENT", "PAUSE_WRITE", "PAUSE_ALL", "POSTPONE", "NO_REPLY",
     "transport_of", "repr_arg", "monitor_line", "feed_monitors", "after_command",
-    "pause_gate", "replica_keyspace_gate", "pause_clients", "unpause", "pause_tick",
+    "pause_gate", "replica_keyspace_gate", "pause_clients", "unpause", "leave_on_free",
     "next_pause_deadline", "write_cap", "reply_suppressed", "reply_kept", "EXEC_PIECES",
     "own_monitor_line", "clients_paused", "end_pause",
 ]
@@ -155,7 +152,7 @@ def feed_monitors(s: Step, cmd: CommandSpec, argv: list[bytes]) -> None:
     t = transport_of(s)
     if not t.monitors or "admin" in cmd.flags or "skip_monitor" in cmd.flags:
         return
-    me = s.client.id if hasattr(s, "client") else -1
+    me = s.client.id
     line = None
     for mid in t.monitors:
         if mid == me:
@@ -248,7 +245,7 @@ def _may_replicate(s: Step, cmd: CommandSpec) -> bool:
     return False
 
 
-def pause_gate(s: Step, t: TransportState, cmd: CommandSpec) -> Any:
+def pause_gate(s: Step, t: TransportState, cmd: CommandSpec) -> Reply:
     """The CLIENT PAUSE gate of ``processCommand``: None to go on, or :data:`NO_REPLY` after
     postponing the client (``blockClient(c, BLOCKED_POSTPONE)``)."""
     c = s.client
@@ -270,52 +267,10 @@ def pause_clients(s: Step, end_ms: int, type_: int) -> None:
                                     pause_end_ms=max(t.pause_end_ms, end_ms)))
 
 
-def unpause(s: Step) -> None:
-    """``unpauseClients`` → ``unblockPostponedClients``: the pause is over; the postponed
-    clients are unblocked in order and queued to run (``server.unblocked_clients``)."""
-    t = transport_of(s)
-    if not t.pause_type and not t.postponed:
-        return
-    s.set_part("transport", replace(t, pause_type=0, pause_end_ms=0, postponed=()))
-    if t.postponed:
-        b = s.part("blocking")
-        unblocked = list(b.unblocked)
-        table = b.clients
-        for cid in t.postponed:
-            c = s.client if hasattr(s, "client") and s.client.id == cid else s.clients.get(cid)
-            if c is None:
-                continue
-            c = replace(c, bpop=None, flags=c.info.flags - {"blocked"})
-            if hasattr(s, "client"):
-                s.set_other_client(c)
-            else:  # a transition of no client (the pause timing out)
-                s.clients = s.clients.set(cid, c)
-            if cid in table:
-                table = table.delete(cid)
-            unblocked.append(cid)
-        s.set_part("blocking", replace(b, clients=table, unblocked=tuple(unblocked)))
-
-
-def clients_paused(s: Step) -> bool:
-    """``checkClientPauseTimeoutAndReturnIfPaused`` inside a transition: True while a pause
-    (WRITE or ALL) is on; a pause whose end time has passed ends here first (its postponed
-    clients are queued to run: :func:`unpause`) and the answer is False. Callers keep the
-    dataset as it is while this is True (``expireIfNeeded``, ``performEvictions``)."""
-    t = transport_of(s)
-    if not t.pause_type:
-        return False
-    if t.pause_end_ms > s.now_ms:
-        return True
-    unpause(s)
-    return False
-
-
 def end_pause(state: ServerState, now_ms: int) -> ServerState:
     """``unpauseClients`` outside a command (a pause found timed out by the active expire
     cycle): the pause is off and its postponed clients wait in ``blocking.unblocked`` for
     ``processUnblockedClients``."""
-    from .step import Step
-
     s = Step(state, now_ms)
     unpause(s)
     return s.commit()
@@ -325,26 +280,6 @@ def next_pause_deadline(state: ServerState) -> int | None:
     """When the current pause times out (unix ms), None when nothing is paused."""
     t = state.transport
     return t.pause_end_ms if t.pause_type else None
-
-
-def pause_tick(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
-    """``checkClientPauseTimeoutAndReturnIfPaused``: a pause whose end time has passed ends,
-    and its postponed clients run their query buffers (``processUnblockedClients``)."""
-    from .obuf import deliver
-    from .step import NO_EFFECTS, Effects, Step
-
-    t = state.transport
-    if not t.pause_type or t.pause_end_ms > now_ms:
-        return state, NO_EFFECTS
-    s = Step(state, now_ms)
-    unpause(s)
-    new = s.commit()
-    eff: Effects = NO_EFFECTS
-    if s.others_out:
-        new, closed = deliver(new, s.others_out, now_ms)
-        eff = Effects(close=closed, wake=frozenset(s.others_out))
-    new, more = process_unblocked_clients(new, now_ms)
-    return new, merge_effects(eff, more)
 
 
 def write_cap(state: ServerState, capacity: int | None) -> int | None:
@@ -361,7 +296,7 @@ def write_cap(state: ServerState, capacity: int | None) -> int | None:
     return capacity
 
 
-def disconnect_hook(state: ServerState, c: Client) -> ServerState:
+def leave_on_free(state: ServerState, c: Client) -> ServerState:
     """``freeClient``: a monitor leaves ``server.monitors``; a postponed client leaves
     ``server.postponed_clients``."""
     t = state.transport
@@ -371,5 +306,3 @@ def disconnect_hook(state: ServerState, c: Client) -> ServerState:
         state = replace(state, transport=t)
     return state
 
-
-DISCONNECT_HOOKS.append(disconnect_hook)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .numbers import string2ll
+
 __all__ = ["type_name", "copy_value", "encoding_of", "TYPE_NAMES", "ENCODINGS"]
 
 #: Python class of a stored value -> the name TYPE replies (``getObjectTypeByType``).
@@ -41,8 +43,6 @@ def _string_encoding(value: bytes) -> str:
     (``OBJ_ENCODING_EMBSTR_SIZE_LIMIT``), "raw" above. Strings whose encoding comes from how
     they were made (changed in place: "raw"; INCRBYFLOAT: never "int") are the ``bytes``
     subclasses of ``spec.types.string``, registered with their own rule."""
-    from .numbers import string2ll
-
     if len(value) <= 20 and string2ll(value) is not None:
         return "int"
     return "embstr" if len(value) <= 44 else "raw"

@@ -161,7 +161,7 @@ def _redspec_argv(port: int) -> list[str]:
     exe = Path(sys.executable).parent / "redspec"
     if exe.exists():
         return [str(exe), "serve", "--port", str(port)]
-    return [sys.executable, "-m", "redspec.reference.cli", "serve", "--port", str(port)]
+    return [sys.executable, "-m", "redspec.cli.main", "serve", "--port", str(port)]
 
 
 @pytest.fixture(scope="session")

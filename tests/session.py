@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from redspec.spec.server import client_connect, client_input, new_server, run_command
-from tests.differential.rawclient import encode_command
+from tests.differential.rawclient import encode_request
 
 #: The unix-ms time every call runs at.
 NOW = 1_700_000_000_000
@@ -30,7 +30,7 @@ class Session:
 
     def effects(self, *args: Any) -> Any:
         self.state, eff = client_input(
-            self.state, self.cid, encode_command([b(a) for a in args]), NOW
+            self.state, self.cid, encode_request([b(a) for a in args]), NOW
         )
         return eff
 

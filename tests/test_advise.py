@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from redspec.reference.cli import main
+from redspec.cli.main import main
 from redspec.spec.advise import advise, analyse, key_pattern, parse_trace, split_args
 
 

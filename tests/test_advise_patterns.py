@@ -13,7 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from redspec.reference.cli import main
+from redspec.cli.main import main
 from redspec.spec import cost, patterns
 from redspec.spec.patterns import PatternError, evaluate, parse_pattern
 

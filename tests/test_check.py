@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from redspec.cli.main import main
 from redspec.properties import registry, z3_keyspace
 from redspec.properties.explorer import explore
 from redspec.properties.explorer_models import (
@@ -19,7 +20,6 @@ from redspec.properties.explorer_models import (
     lifecycle_model,
     mutex_model,
 )
-from redspec.reference.cli import main
 from redspec.spec.server import client_connect, new_server, run_command
 from redspec.spec.step import DbView
 
@@ -31,7 +31,7 @@ def _delete_forgets_ttl(self: DbView, key: bytes) -> bool:
     if key not in self.keys:
         return False
     if not self._dirty:
-        self._open()
+        self.open_for_change()
     del self.keys[key]
     return True
 
@@ -286,7 +286,7 @@ def test_keyspace_counterexample_replays_as_confirmed_when_the_spec_has_the_same
         if key not in self.keys:
             return False
         if not self._dirty:
-            self._open()
+            self.open_for_change()
         del self.keys[key]
         return True
 

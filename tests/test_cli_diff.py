@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from redspec.reference.cli import main
+from redspec.cli.main import main
 from redspec.reference.diff import normalise
-from redspec.reference.diff.frames import parse_all
 from redspec.reference.diff.report import cli_quote, redis_cli_script
 from redspec.reference.diff.vectors import read_skiplist
+from redspec.spec.frames import parse_all
 from tests.conftest import ServerProcess
 
 

@@ -13,7 +13,7 @@ from redspec.spec.reply import encode2
 from redspec.spec.server import client_connect, client_input, new_server, run_command
 from redspec.spec.state import ServerState
 from redspec.spec.values import copy_value, type_name
-from tests.differential.rawclient import encode_command
+from tests.differential.rawclient import encode_request
 
 NOW = 1_000_000
 FUTURE = b"%d" % (NOW + 10_000)
@@ -35,7 +35,7 @@ class S:
 
     def effects(self, *argv: bytes | str) -> Any:
         """Run one command through ``client_input`` and return its Effects."""
-        data = encode_command(list(argv))
+        data = encode_request(list(argv))
         self.state, eff = client_input(self.state, self.cid, data, self.now)
         return eff
 

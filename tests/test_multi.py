@@ -14,7 +14,7 @@ from redspec.spec import dispatch
 from redspec.spec.clients import info_line
 from redspec.spec.cron import server_cron
 from redspec.spec.server import client_connect, client_disconnect, client_input, run_command
-from tests.differential.rawclient import encode_command
+from tests.differential.rawclient import encode_request
 from tests.session import NOW, Session, b
 
 
@@ -246,7 +246,7 @@ def test_dirty_transaction_stops_queueing() -> None:
 def test_pipelined_transaction_in_one_read() -> None:
     """MULTI ... EXEC arriving in one read runs as one transition, replies in order."""
     s = Session()
-    data = b"".join(encode_command([b(x) for x in argv]) for argv in
+    data = b"".join(encode_request([b(x) for x in argv]) for argv in
                     (["MULTI"], ["SET", "a", "1"], ["INCR", "a"], ["EXEC"], ["GET", "a"]))
     s.state, eff = client_input(s.state, s.cid, data, NOW)
     out = b"".join(d for _, d in eff.output)

@@ -12,8 +12,8 @@ import pytest
 
 from redspec.properties.explorer import explore
 from redspec.properties.explorer_transactions import tla_transcription, transactions_model
+from redspec.spec import dispatch
 from redspec.spec import step as step_mod
-from redspec.spec.commands import transactions as tx_cmds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,7 +53,7 @@ def test_explorer_finds_a_touch_that_reaches_nobody(monkeypatch: pytest.MonkeyPa
 
 def test_explorer_finds_an_exec_that_ignores_dirty(monkeypatch: pytest.MonkeyPatch) -> None:
     """EXEC runs the queue even though a watched key was touched."""
-    real = tx_cmds.exec_
+    real = dispatch.exec_
 
     def careless(s: Any, argv: list[bytes]) -> Any:
         c = s.client

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from redspec.spec import db as db_mod
 from redspec.spec import server as S
-from redspec.spec import step as step_mod
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.resp import encode_request
 
@@ -48,5 +48,5 @@ def test_transitions_leave_no_cycles(no_gc: None) -> None:
 def test_planted_strong_step_reference_makes_cycles(no_gc: None,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: a database view holds its step strongly (as it did before)."""
-    monkeypatch.setattr(step_mod.weakref, "proxy", lambda x: x)
+    monkeypatch.setattr(db_mod.weakref, "proxy", lambda x: x)
     assert _run_turns() > 0

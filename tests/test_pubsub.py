@@ -9,8 +9,9 @@ import time
 import pytest
 import redis
 
-from redspec.reference.diff.frames import encode_command, parse_all
 from redspec.spec import obuf
+from redspec.spec.frames import parse_all
+from redspec.spec.resp import encode_request
 from redspec.spec.server import (
     client_connect,
     client_disconnect,
@@ -24,7 +25,7 @@ NOW = 1_700_000_000_000
 
 
 def _send(state, cid, *argv, now=NOW):  # type: ignore[no-untyped-def]
-    return client_input(state, cid, encode_command([a if isinstance(a, bytes) else str(a).encode()
+    return client_input(state, cid, encode_request([a if isinstance(a, bytes) else str(a).encode()
                                                     for a in argv]), now)
 
 
@@ -154,7 +155,7 @@ def test_e2e_slow_subscriber_closed(redspec_server: ServerProcess) -> None:
     try:
         sub.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sub.connect(("127.0.0.1", port))
-        sub.sendall(encode_command([b"SUBSCRIBE", b"slow"]))
+        sub.sendall(encode_request([b"SUBSCRIBE", b"slow"]))
         time.sleep(0.1)
         msg = b"m" * 100_000
         counts = []

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from redspec.spec import networking as N
 from redspec.spec import resp
 from redspec.spec import server as S
 from redspec.spec.resp import (
@@ -243,9 +244,9 @@ def test_protocol_error_counts_as_err_reply() -> None:
 
 def test_big_value_in_chunks_joins_once(monkeypatch: pytest.MonkeyPatch) -> None:
     joins = []
-    real_join = S._join_tail
+    real_join = N.join_tail
     parses = []
-    real_parse = S.parse_command
+    real_parse = N.parse_command
 
     def join(*a: Any) -> bytes:
         joins.append(1)
@@ -255,8 +256,8 @@ def test_big_value_in_chunks_joins_once(monkeypatch: pytest.MonkeyPatch) -> None
         parses.append(1)
         return real_parse(*a)
 
-    monkeypatch.setattr(S, "_join_tail", join)
-    monkeypatch.setattr(S, "parse_command", parse)
+    monkeypatch.setattr(N, "join_tail", join)
+    monkeypatch.setattr(N, "parse_command", parse)
     value = b"v" * (8 * 1024 * 1024)
     data = encode_request([b"SET", b"big", value]) + b"GET big\r\n"
     chunks = [data[i : i + 65536] for i in range(0, len(data), 65536)]

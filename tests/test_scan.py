@@ -196,14 +196,14 @@ def test_rehash_progress_of_a_read_kept_after_scan_in_the_same_batch() -> None:
     """A GET's rehash step, then SCAN (which freezes the dict to walk it), in one read: the
     step is still installed at commit."""
     from redspec.spec.server import client_input
-    from tests.differential.rawclient import encode_command
+    from tests.differential.rawclient import encode_request
 
     s = Session()
     for i in range(5):
         s.call("SET", f"k{i}", "v")
     before = s.state.dbs[0].ht.rehashidx
     assert before != -1
-    batch = encode_command([b"GET", b"k1"]) + encode_command([b"SCAN", b"0"])
+    batch = encode_request([b"GET", b"k1"]) + encode_request([b"SCAN", b"0"])
     s.state, _ = client_input(s.state, s.cid, batch, NOW)
     after = s.state.dbs[0].ht.rehashidx
     assert after == -1 or after > before

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from redspec.spec import longdouble as ld
 from redspec.spec.server import client_connect, client_input, new_server, run_command
 from tests.differential.harness import Target
-from tests.differential.rawclient import RawClient, encode_command
+from tests.differential.rawclient import RawClient, encode_request
 
 NOW = 1_700_000_000_000
 EXAMPLES = 4 * int(os.environ.get("REDSPEC_HYPOTHESIS_EXAMPLES", "100"))
@@ -41,7 +41,7 @@ class Session:
     def effects(self, *args: Any) -> Any:
         """Run one command through ``client_input`` and return its Effects."""
         self.state, eff = client_input(
-            self.state, self.cid, encode_command([b(a) for a in args]), self.now
+            self.state, self.cid, encode_request([b(a) for a in args]), self.now
         )
         return eff
 

@@ -14,12 +14,11 @@ from typing import Any
 import pytest
 
 from redspec.spec import server as S
-from redspec.spec.eventloop import event_loop_turn
+from redspec.spec.eventloop import event_loop_turn, pause_tick
 from redspec.spec.resp import encode_request
 from redspec.spec.transport import (
     NET_MAX_WRITES_PER_EVENT,
     monitor_line,
-    pause_tick,
     repr_arg,
     write_cap,
 )

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from .frames import Frame, parse, parse_all, serialise
+from redspec.spec.frames import Frame, parse, parse_all, serialise
 
 __all__ = [
     "Frame",

@@ -13,9 +13,10 @@ import select
 import socket
 import time
 
-from .frames import CLOSED, encode_command, parse_all
+from redspec.spec.frames import CLOSED, parse_all
+from redspec.spec.resp import encode_request
 
-__all__ = ["CLOSED", "Conn", "RawClient", "encode_command", "SILENT"]
+__all__ = ["CLOSED", "Conn", "RawClient", "encode_request", "SILENT"]
 
 #: Seconds of quiet after which a step counts as producing no reply.
 SILENT = float(os.environ.get("REDSPEC_DIFF_SILENT", "2.0"))
@@ -79,7 +80,7 @@ class RawClient:
             self._fill()
 
     def call(self, *args: bytes | str | int) -> bytes:
-        self.send(encode_command(list(args)))
+        self.send(encode_request(list(args)))
         return self.read_frame()
 
 

@@ -22,7 +22,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .frames import CLOSED, encode_command, parse_all
+from redspec.spec.frames import CLOSED, parse_all
+from redspec.spec.resp import encode_request
+
 from .normalise import NORMALISERS, comparator_for
 from .rawclient import Conn
 
@@ -135,7 +137,7 @@ class ServerTarget(Target):
                 if self._setup is None:
                     self._setup = Conn(self.host, self.port, silent=self.silent)
                 c = self._setup
-                c.send(encode_command(list(argv)))
+                c.send(encode_request(list(argv)))
                 frames = c.read(1, timeout=10.0)
                 if not frames or frames[0] == CLOSED:
                     raise ConnectionError("setup connection closed")
@@ -199,14 +201,14 @@ class ServerTarget(Target):
             for n in sorted({c for c, _ in steps} | {1}):
                 conns[n] = Conn(self.host, self.port, silent=self.silent)
                 if proto == 3:
-                    conns[n].send(encode_command([b"HELLO", b"3"]))
+                    conns[n].send(encode_request([b"HELLO", b"3"]))
                     recs.extend(Record(n, HELLO_STEP, f) for f in conns[n].read(1))
             for n, idxs in runs(steps, pipeline):
                 for i in idxs:
                     if ticks and ticks.get(i):
                         time.sleep(ticks[i] / 1000)
                 c = conns[n]
-                data = b"".join(encode_command(list(steps[i][1])) for i in idxs)
+                data = b"".join(encode_request(list(steps[i][1])) for i in idxs)
                 for k, ch in enumerate(chunker(data)):
                     if not c.send(ch):
                         break
@@ -220,7 +222,7 @@ class ServerTarget(Target):
                 collect(idxs[-1], n)
             end = len(steps)
             for n, c in conns.items():
-                if c.send(encode_command([b"PING"])):
+                if c.send(encode_request([b"PING"])):
                     while True:
                         got = c.read(1)
                         recs.extend(Record(n, end, f) for f in got)
@@ -287,7 +289,7 @@ class SpecTarget(Target):
         if setup:
             state, sid = S.client_connect(state, now())
             for argv in setup:
-                state, _ = S.client_input(state, sid, encode_command(list(argv)), now())
+                state, _ = S.client_input(state, sid, encode_request(list(argv)), now())
                 sc = state.clients.get(sid)
                 if sc is not None and sc.reply:
                     state = S.client_wrote(state, sid, len(sc.reply))
@@ -341,13 +343,13 @@ class SpecTarget(Target):
             state, cids[n] = S.client_connect(state, now(), addr=f"127.0.0.1:{40000 + n}")
             by_cid[cids[n]] = n
             if proto == 3:
-                feed(n, encode_command([b"HELLO", b"3"]))
+                feed(n, encode_request([b"HELLO", b"3"]))
                 recs.extend(Record(m, HELLO_STEP, f) for m, f in collect())
         for n, idxs in runs(steps, pipeline):
             for i in idxs:
                 if ticks and ticks.get(i):
                     skew += ticks[i]
-            data = b"".join(encode_command(list(steps[i][1])) for i in idxs)
+            data = b"".join(encode_request(list(steps[i][1])) for i in idxs)
             k = 0
             for ch in chunker(data):
                 feed(n, ch)
@@ -359,7 +361,7 @@ class SpecTarget(Target):
                         recs.append(Record(m, idxs[-1], f))
         end = len(steps)
         for n in list(cids):
-            feed(n, encode_command([b"PING"]))
+            feed(n, encode_request([b"PING"]))
             recs.extend(Record(m, end, f) for m, f in collect())
         return recs
 
@@ -373,7 +375,7 @@ class SpecTarget(Target):
         if setup:
             state, sid = S.client_connect(state, self.clock())
             for argv in setup:
-                state, _ = S.client_input(state, sid, encode_command(list(argv)), self.clock())
+                state, _ = S.client_input(state, sid, encode_request(list(argv)), self.clock())
         state, cid = S.client_connect(state, self.clock())
         out: list[bytes] = []
         closed = False

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from .frames import CLOSED
+from redspec.spec.frames import CLOSED
+
 from .replay import HELLO_STEP, Record
 from .runner import Divergence, GroupResult
 

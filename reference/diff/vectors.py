@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .frames import CLOSED
+from redspec.spec.frames import CLOSED
+
 from .normalise import NORMALISERS, normaliser
 from .replay import HELLO_STEP, DiffError, Record, ServerTarget, SpecTarget
 
@@ -352,7 +353,7 @@ def run(target: ServerTarget, directory: Path, skip: dict[str, str] | None = Non
 
 
 def _config(target: ServerTarget) -> dict[bytes, bytes] | None:
-    from .frames import parse
+    from redspec.spec.frames import parse
 
     r = target.setup_call("CONFIG", "GET", "*")
     if r[:1] not in (b"*", b"%"):

@@ -5,60 +5,42 @@ and changes the state through the :class:`~redspec.spec.step.Step` and returns t
 value. Arity, and every other gate that the command table decides, is checked by dispatch
 before the handler runs, so a handler may index ``argv`` up to the arity without checks.
 
-Register with ``@command("get")`` or, for a subcommand, ``@command("client|list")``.
+Register with ``@command("get")`` or, for a subcommand, ``@command("client|list")``
+(``spec.commands.registry``). Importing this package loads every command module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-HANDLERS: dict[str, Callable[..., Any]] = {}
+from . import (  # noqa: F401  (each module registers its handlers)
+    bitmaps,
+    blocking,
+    clients,
+    connection,
+    expire,
+    geo,
+    hashes,
+    hyperloglog,
+    introspection,
+    keys,
+    lists,
+    object,
+    pubsub,
+    scan,
+    server,
+    sets,
+    strings,
+    transactions,
+    transport,
+    zsets,
+)
+from .registry import DEBUG_SUBCOMMANDS, HANDLERS, command, command_table
 
-#: DEBUG subcommands modelled outside ``debugCommand``'s own module: lowercase name ->
-#: ``handler(s, argv)``; a handler returns None for a wrong argument count (DEBUG's
-#: subcommand syntax error).
-DEBUG_SUBCOMMANDS: dict[str, Callable[..., Any]] = {}
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def command(*names: str) -> Callable[[F], F]:
-    """Register the decorated function as the handler of each full command name given."""
-
-    def deco(fn: F) -> F:
-        for n in names:
-            if n in HANDLERS:
-                raise ValueError(f"duplicate handler for {n}")
-            HANDLERS[n] = fn
-        return fn
-
-    return deco
+__all__ = ["HANDLERS", "DEBUG_SUBCOMMANDS", "command", "command_table", "load_all"]
 
 
 def load_all() -> dict[str, Callable[..., Any]]:
-    """Import every command module (each registers its handlers) and return the registry."""
-    from . import (  # noqa: F401
-        bitmaps,
-        blocking,
-        clients,
-        connection,
-        expire,
-        geo,
-        hashes,
-        hyperloglog,
-        introspection,
-        keys,
-        lists,
-        object,
-        pubsub,
-        scan,
-        server,
-        sets,
-        strings,
-        transactions,
-        transport,
-        zsets,
-    )
-
+    """Every registered handler (each command module registered its own on import)."""
     return HANDLERS

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..cstr import c_string, c_word
 from ..errors import NOT_INTEGER, SYNTAX, WRONGTYPE
 from ..numbers import string2ll
-from ..reply import Err
+from ..reply import Err, Reply
 from ..step import Step
 from ..types.string import RawStr, is_string
-from . import command
+from .registry import command
 from .strings import clamp_range
 
 BIT_OFFSET = Err("ERR bit offset is not an integer or out of range")
@@ -58,12 +59,6 @@ def _int64(x: int) -> int:
     """``x`` as a C ``int64_t`` after two's-complement wrap-around."""
     x &= _U64
     return x - (1 << 64) if x & _I64_SIGN else x
-
-
-def _c_word(arg: bytes) -> bytes:
-    """An option as ``strcasecmp`` sees it: lowercased, cut at the first NUL byte."""
-    nul = arg.find(b"\0")
-    return (arg if nul < 0 else arg[:nul]).lower()
 
 
 def _string_at(v: Any) -> Any:
@@ -116,7 +111,7 @@ def _store(s: Step, key: bytes, buf: bytearray, created: bool) -> None:
 
 
 @command("setbit")
-def setbit(s: Step, argv: list[bytes]) -> Any:
+def setbit(s: Step, argv: list[bytes]) -> Reply:
     """``setbitCommand``: SETBIT key offset 0|1; the bit's previous value.
 
     Order: offset, bit value, then the lookup (WRONGTYPE). The value always becomes a raw
@@ -151,7 +146,7 @@ def setbit(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("getbit")
-def getbit(s: Step, argv: list[bytes]) -> Any:
+def getbit(s: Step, argv: list[bytes]) -> Reply:
     """``getbitCommand``: GETBIT key offset; 0 past the end or for a missing key."""
     offset = bit_offset(s, argv[2])
     if type(offset) is Err:
@@ -180,7 +175,7 @@ def _bit_window(v: bytes, first: int, last: int) -> tuple[int, int]:
 
 def _unit(arg: bytes) -> bool | Err:
     """The BYTE|BIT option: True for BIT."""
-    word = _c_word(arg)
+    word = c_word(arg)
     if word == b"bit":
         return True
     if word == b"byte":
@@ -189,7 +184,7 @@ def _unit(arg: bytes) -> bool | Err:
 
 
 @command("bitcount")
-def bitcount(s: Step, argv: list[bytes]) -> Any:
+def bitcount(s: Step, argv: list[bytes]) -> Reply:
     """``bitcountCommand`` (7.0): BITCOUNT key [start end [BYTE|BIT]]; set bits in the range.
 
     The key is looked up first (missing: 0, whatever the arguments). Then start and end are
@@ -228,7 +223,7 @@ def bitcount(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("bitpos")
-def bitpos(s: Step, argv: list[bytes]) -> Any:
+def bitpos(s: Step, argv: list[bytes]) -> Reply:
     """``bitposCommand`` (7.0): BITPOS key bit [start [end [BYTE|BIT]]]; the first bit equal to
     ``bit`` in the range, or -1.
 
@@ -285,13 +280,13 @@ def bitpos(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("bitop")
-def bitop(s: Step, argv: list[bytes]) -> Any:
+def bitop(s: Step, argv: list[bytes]) -> Reply:
     """``bitopCommand``: BITOP AND|OR|XOR|NOT destkey key [key ...]; the result's length.
 
     Sources shorter than the longest read as zero-padded; missing sources as empty. NOT takes
     exactly one source. A non-empty result replaces the destination as a raw string (TTL
     dropped, "set" event); an empty one deletes it ("del" event, dirty only if it existed)."""
-    op = _c_word(argv[1])
+    op = c_word(argv[1])
     if op not in (b"and", b"or", b"xor", b"not"):
         return SYNTAX
     keys = argv[3:]
@@ -337,10 +332,7 @@ def _bitfield_type(arg: bytes) -> tuple[bool, int] | Err:
     sign = arg[:1]
     if sign not in (b"i", b"u"):
         return BITFIELD_TYPE
-    rest = arg[1:]
-    nul = rest.find(b"\0")
-    if nul >= 0:
-        rest = rest[:nul]
+    rest = c_string(arg[1:])
     bits = string2ll(rest)
     signed = sign == b"i"
     if bits is None or bits < 1 or bits > (64 if signed else 63):
@@ -424,7 +416,7 @@ def signed_overflow(value: int, incr: int, bits: int, owtype: int) -> tuple[int,
     return direction, None
 
 
-def bitfield_generic(s: Step, argv: list[bytes], readonly_cmd: bool) -> Any:
+def bitfield_generic(s: Step, argv: list[bytes], readonly_cmd: bool) -> Reply:
     """``bitfieldGeneric``: BITFIELD / BITFIELD_RO key [GET type offset] [SET type offset value]
     [INCRBY type offset increment] [OVERFLOW WRAP|SAT|FAIL] ...
 
@@ -441,7 +433,7 @@ def bitfield_generic(s: Step, argv: list[bytes], readonly_cmd: bool) -> Any:
     argc = len(argv)
     while j < argc:
         remaining = argc - j - 1
-        sub = _c_word(argv[j])
+        sub = c_word(argv[j])
         if sub == b"get" and remaining >= 2:
             opcode = GET
         elif sub == b"set" and remaining >= 3:
@@ -449,7 +441,7 @@ def bitfield_generic(s: Step, argv: list[bytes], readonly_cmd: bool) -> Any:
         elif sub == b"incrby" and remaining >= 3:
             opcode = INCRBY
         elif sub == b"overflow" and remaining >= 1:
-            kind = _OVERFLOW.get(_c_word(argv[j + 1]))
+            kind = _OVERFLOW.get(c_word(argv[j + 1]))
             if kind is None:
                 return BITFIELD_OVERFLOW
             owtype = kind
@@ -523,12 +515,12 @@ def bitfield_generic(s: Step, argv: list[bytes], readonly_cmd: bool) -> Any:
 
 
 @command("bitfield")
-def bitfield(s: Step, argv: list[bytes]) -> Any:
+def bitfield(s: Step, argv: list[bytes]) -> Reply:
     """BITFIELD key [GET|SET|INCRBY|OVERFLOW ...]: see :func:`bitfield_generic`."""
     return bitfield_generic(s, argv, False)
 
 
 @command("bitfield_ro")
-def bitfield_ro(s: Step, argv: list[bytes]) -> Any:
+def bitfield_ro(s: Step, argv: list[bytes]) -> Reply:
     """BITFIELD_RO key [GET type offset ...]: BITFIELD limited to GET."""
     return bitfield_generic(s, argv, True)

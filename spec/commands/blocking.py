@@ -10,27 +10,23 @@ the null reply of the non-blocking form.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..blocking import (
     LIST,
     ZSET,
     block_for_keys,
-    count_failed,
     parse_timeout,
     reply_timed_out,
     unblock_client,
 )
+from ..cstr import c_word
 from ..errors import NOT_INTEGER, SYNTAX, subcommand_syntax
 from ..numbers import string2ll
-from ..reply import NULL_ARRAY, Err, encode
+from ..reply import NULL_ARRAY, Err, Reply, encode
 from ..state import Blocked
 from ..step import Step
-from . import command
 from .lists import (
     HEAD,
     TAIL,
-    _c_word,
     _where,
     get_list,
     lmove_generic,
@@ -38,12 +34,13 @@ from .lists import (
     parse_lmpop,
     pop_range,
 )
+from .registry import command
 from .zsets import parse_zmpop, zpop_core
 
 _SIDE = (b"LEFT", b"RIGHT")
 
 
-def _bpop(s: Step, argv: list[bytes], where: int) -> Any:
+def _bpop(s: Step, argv: list[bytes], where: int) -> Reply:
     """``blockingPopGenericCommand`` for BLPOP/BRPOP key [key ...] timeout: ``[key, value]``
     from the first non-empty list."""
     t = parse_timeout(argv[-1], s.now_ms)
@@ -66,18 +63,18 @@ def _bpop(s: Step, argv: list[bytes], where: int) -> Any:
 
 
 @command("blpop")
-def blpop(s: Step, argv: list[bytes]) -> Any:
+def blpop(s: Step, argv: list[bytes]) -> Reply:
     """BLPOP key [key ...] timeout."""
     return _bpop(s, argv, HEAD)
 
 
 @command("brpop")
-def brpop(s: Step, argv: list[bytes]) -> Any:
+def brpop(s: Step, argv: list[bytes]) -> Reply:
     """BRPOP key [key ...] timeout."""
     return _bpop(s, argv, TAIL)
 
 
-def _bmove(s: Step, argv: list[bytes], wherefrom: int, whereto: int, t: int) -> Any:
+def _bmove(s: Step, argv: list[bytes], wherefrom: int, whereto: int, t: int) -> Reply:
     """``blmoveGenericCommand``: LMOVE at once when the source exists (the destination's type
     is checked only then), else block (inside EXEC: a null bulk)."""
     src, dst = argv[1], argv[2]
@@ -98,7 +95,7 @@ def _bmove(s: Step, argv: list[bytes], wherefrom: int, whereto: int, t: int) -> 
 
 
 @command("blmove")
-def blmove(s: Step, argv: list[bytes]) -> Any:
+def blmove(s: Step, argv: list[bytes]) -> Reply:
     """BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout."""
     wherefrom = _where(argv[3])
     if wherefrom is None:
@@ -114,7 +111,7 @@ def blmove(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("brpoplpush")
-def brpoplpush(s: Step, argv: list[bytes]) -> Any:
+def brpoplpush(s: Step, argv: list[bytes]) -> Reply:
     """BRPOPLPUSH source destination timeout: BLMOVE ... RIGHT LEFT."""
     t = parse_timeout(argv[3], s.now_ms)
     if type(t) is Err:
@@ -124,7 +121,7 @@ def brpoplpush(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("blmpop")
-def blmpop(s: Step, argv: list[bytes]) -> Any:
+def blmpop(s: Step, argv: list[bytes]) -> Reply:
     """BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] (``lmpopGenericCommand``;
     the timeout is parsed after the other arguments)."""
     parsed = parse_lmpop(argv, 2)
@@ -143,7 +140,7 @@ def blmpop(s: Step, argv: list[bytes]) -> Any:
                                      count))
 
 
-def _bzpop(s: Step, argv: list[bytes], pop_max: bool) -> Any:
+def _bzpop(s: Step, argv: list[bytes], pop_max: bool) -> Reply:
     """``blockingGenericZpopCommand`` for BZPOPMIN/BZPOPMAX key [key ...] timeout:
     ``[key, member, score]`` from the first non-empty sorted set."""
     t = parse_timeout(argv[-1], s.now_ms)
@@ -161,19 +158,19 @@ def _bzpop(s: Step, argv: list[bytes], pop_max: bool) -> Any:
 
 
 @command("bzpopmin")
-def bzpopmin(s: Step, argv: list[bytes]) -> Any:
+def bzpopmin(s: Step, argv: list[bytes]) -> Reply:
     """BZPOPMIN key [key ...] timeout."""
     return _bzpop(s, argv, False)
 
 
 @command("bzpopmax")
-def bzpopmax(s: Step, argv: list[bytes]) -> Any:
+def bzpopmax(s: Step, argv: list[bytes]) -> Reply:
     """BZPOPMAX key [key ...] timeout."""
     return _bzpop(s, argv, True)
 
 
 @command("bzmpop")
-def bzmpop(s: Step, argv: list[bytes]) -> Any:
+def bzmpop(s: Step, argv: list[bytes]) -> Reply:
     """BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] (the timeout is parsed
     after the other arguments)."""
     p = parse_zmpop(argv, 2)
@@ -200,7 +197,7 @@ UNBLOCKED = Err("UNBLOCKED client unblocked via CLIENT UNBLOCK")
 
 
 @command("client|unblock")
-def client_unblock(s: Step, argv: list[bytes]) -> Any:
+def client_unblock(s: Step, argv: list[bytes]) -> Reply:
     """CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: a blocked client gets the timeout reply (a
     null array) or the UNBLOCKED error, counted as a failed call of its command (and the
     error as one of this command); 1 if it was blocked, else 0."""
@@ -208,7 +205,7 @@ def client_unblock(s: Step, argv: list[bytes]) -> Any:
         return subcommand_syntax(argv[1], "CLIENT")
     error = False
     if len(argv) == 4:
-        w = _c_word(argv[3])
+        w = c_word(argv[3])
         if w == b"error":
             error = True
         elif w != b"timeout":
@@ -224,9 +221,9 @@ def client_unblock(s: Step, argv: list[bytes]) -> Any:
         s.push_to(cid, encode(UNBLOCKED, target.info.resp))
         s.error_replies += 1
         s.error_counts["UNBLOCKED"] = s.error_counts.get("UNBLOCKED", 0) + 1
-        count_failed(s, "client|unblock")
+        s.count_failed("client|unblock")
         unblock_client(s, cid)
     else:
         reply_timed_out(s, cid)
-    count_failed(s, info.cmd)
+    s.count_failed(info.cmd)
     return 1

@@ -7,8 +7,6 @@ SETINFO or NO-TOUCH (the server answers "unknown subcommand").
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..clients import (
     CLIENT_HELP,
     client_type,
@@ -22,10 +20,10 @@ from ..clients import c_str as _c_str
 from ..errors import SYNTAX
 from ..numbers import string2ll
 from ..pubsub import unsubscribe_other
-from ..reply import OK, Err, Status, Verbatim
+from ..reply import OK, Err, Reply, Status, Verbatim
 from ..state import Client, replace
 from ..step import Step
-from . import command
+from .registry import command
 
 NAME_CHARSET = Err("ERR Client names cannot contain spaces, newlines or special characters.")
 
@@ -64,32 +62,32 @@ def _live_others(s: Step) -> dict[int, Client]:
 
 
 @command("client|id")
-def client_id(s: Step, argv: list[bytes]) -> Any:
+def client_id(s: Step, argv: list[bytes]) -> Reply:
     """CLIENT ID: the connection's unique, never reused id."""
     return s.client.id
 
 
 @command("client|getname")
-def client_getname(s: Step, argv: list[bytes]) -> Any:
+def client_getname(s: Step, argv: list[bytes]) -> Reply:
     """CLIENT GETNAME: the name, or null."""
     return s.client.name
 
 
 @command("client|setname")
-def client_setname(s: Step, argv: list[bytes]) -> Any:
+def client_setname(s: Step, argv: list[bytes]) -> Reply:
     """CLIENT SETNAME name: name the connection (empty string: remove the name)."""
     err = set_name_or_reply(s, argv[2])
     return err if err is not None else OK
 
 
 @command("client|info")
-def client_info(s: Step, argv: list[bytes]) -> Any:
+def client_info(s: Step, argv: list[bytes]) -> Reply:
     """CLIENT INFO: the running client's CLIENT LIST line (verbatim ``txt`` in RESP3)."""
     return Verbatim(_self_line(s, argv) + b"\n")
 
 
 @command("client|list")
-def client_list(s: Step, argv: list[bytes]) -> Any:
+def client_list(s: Step, argv: list[bytes]) -> Reply:
     """CLIENT LIST [TYPE type | ID id ...]: one line per matching client, in id order
     (``getAllClientsInfoString``); with ID, one line per given id that exists, in
     argument order."""
@@ -132,7 +130,7 @@ def client_list(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("client|kill")
-def client_kill(s: Step, argv: list[bytes]) -> Any:
+def client_kill(s: Step, argv: list[bytes]) -> Reply:
     """CLIENT KILL ip:port | CLIENT KILL [ID id] [ADDR a] [LADDR a] [TYPE t] [USER u]
     [SKIPME yes|no]: disconnect matching clients.
 
@@ -165,7 +163,7 @@ def client_kill(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("client|no-evict")
-def client_no_evict(s: Step, argv: list[bytes]) -> Any:
+def client_no_evict(s: Step, argv: list[bytes]) -> Reply:
     """CLIENT NO-EVICT on|off: protect the connection from client eviction (flag ``e``)."""
     opt = argv[2].lower()
     flags = s.client.flags
@@ -184,6 +182,6 @@ _HELP_REPLY = [Status(line) for line in CLIENT_HELP]
 
 
 @command("client|help")
-def client_help(s: Step, argv: list[bytes]) -> Any:
+def client_help(s: Step, argv: list[bytes]) -> Reply:
     """CLIENT HELP: the usage lines of 7.0.15, as status replies."""
     return _HELP_REPLY

@@ -14,11 +14,11 @@ from ..errors import DB_INDEX, NOT_INTEGER, SYNTAX, wrong_arity
 from ..multi import discard_transaction
 from ..numbers import string2ll
 from ..pubsub import reset_client
-from ..reply import OK, PONG, Err, Map, Status
+from ..reply import OK, PONG, Err, Map, Reply, Status
 from ..step import Step
 from ..transport import stop_monitor
-from . import command
 from .clients import set_name_or_reply
+from .registry import command
 
 WRONGPASS = Err("WRONGPASS invalid username-password pair or user is disabled.")
 AUTH_NOPASS = Err(
@@ -37,7 +37,7 @@ REDIS_VERSION = b"7.0.15"
 
 
 @command("ping")
-def ping(s: Step, argv: list[bytes]) -> Any:
+def ping(s: Step, argv: list[bytes]) -> Reply:
     """PING [message]: PONG, or the message as a bulk string."""
     if len(argv) > 2:
         return wrong_arity("ping")
@@ -47,13 +47,13 @@ def ping(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("echo")
-def echo(s: Step, argv: list[bytes]) -> Any:
+def echo(s: Step, argv: list[bytes]) -> Reply:
     """ECHO message: the message."""
     return argv[1]
 
 
 @command("select")
-def select(s: Step, argv: list[bytes]) -> Any:
+def select(s: Step, argv: list[bytes]) -> Reply:
     """SELECT index: make database ``index`` the client's current database
     (``getIntFromObjectOrReply`` then ``selectDb``)."""
     i = string2ll(argv[1])
@@ -69,7 +69,7 @@ def select(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("quit")
-def quit_(s: Step, argv: list[bytes]) -> Any:
+def quit_(s: Step, argv: list[bytes]) -> Reply:
     """QUIT: reply OK, then close the connection (CLIENT_CLOSE_AFTER_REPLY)."""
     s.update_client(closing=True)
     return OK
@@ -96,7 +96,7 @@ def authenticate(s: Step, user: bytes, password: bytes) -> bool:
 
 
 @command("auth")
-def auth(s: Step, argv: list[bytes]) -> Any:
+def auth(s: Step, argv: list[bytes]) -> Reply:
     """AUTH [username] password (``authCommand``)."""
     n = len(argv)
     if n > 3:
@@ -111,7 +111,7 @@ def auth(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hello")
-def hello(s: Step, argv: list[bytes]) -> Any:
+def hello(s: Step, argv: list[bytes]) -> Reply:
     """HELLO [protover [AUTH user pass] [SETNAME name]] (``helloCommand``).
 
     Options take effect one by one, in order: an AUTH that succeeds stays even if a later
@@ -162,7 +162,7 @@ def hello(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("reset")
-def reset(s: Step, argv: list[bytes]) -> Any:
+def reset(s: Step, argv: list[bytes]) -> Reply:
     """RESET (``resetCommand`` / ``clearClientConnectionState``): back to a fresh
     connection's state: db 0, RESP2, no name, default-user authentication (so with
     ``requirepass`` the client must AUTH again). CLIENT NO-EVICT survives, as in Redis.

@@ -12,14 +12,13 @@ past deletes the key and is propagated as DEL (UNLINK with lazyfree-lazy-expire)
 
 from __future__ import annotations
 
-from typing import Any
-
+from ..cstr import c_text
 from ..errors import NOT_INTEGER, invalid_expire, subcommand_syntax
 from ..numbers import LLONG_MAX, LLONG_MIN, string2ll
-from ..reply import OK, Err
+from ..reply import OK, Err, Reply
 from ..state import replace
 from ..step import Step
-from . import DEBUG_SUBCOMMANDS, command
+from .registry import DEBUG_SUBCOMMANDS, command
 
 EXPIRE_NX, EXPIRE_XX, EXPIRE_GT, EXPIRE_LT = 1, 2, 4, 8
 _EXPIRE_OPTS = {b"nx": EXPIRE_NX, b"xx": EXPIRE_XX, b"gt": EXPIRE_GT, b"lt": EXPIRE_LT}
@@ -28,20 +27,14 @@ NX_CONFLICT = Err("ERR NX and XX, GT or LT options at the same time are not comp
 GT_LT_CONFLICT = Err("ERR GT and LT options at the same time are not compatible")
 
 
-def _c_text(b: bytes) -> str:
-    """A C string as ``%s`` prints it: up to the first NUL byte."""
-    nul = b.find(b"\0")
-    return (b if nul < 0 else b[:nul]).decode("utf-8", "surrogateescape")
-
-
 def parse_expire_flags(argv: list[bytes]) -> int | Err:
     """``parseExtendedExpireArgumentsOrReply``: NX/XX/GT/LT after the time (any case, repeats
     allowed); an unknown word is ``Unsupported option``; then the incompatible pairs."""
     flags = 0
     for a in argv[3:]:
-        f = _EXPIRE_OPTS.get(_c_text(a).lower().encode("utf-8", "surrogateescape"))
+        f = _EXPIRE_OPTS.get(c_text(a).lower().encode("utf-8", "surrogateescape"))
         if f is None:
-            return Err(f"ERR Unsupported option {_c_text(a)}")
+            return Err(f"ERR Unsupported option {c_text(a)}")
         flags |= f
     if flags & EXPIRE_NX and flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT):
         return NX_CONFLICT
@@ -50,7 +43,7 @@ def parse_expire_flags(argv: list[bytes]) -> int | Err:
     return flags
 
 
-def expire_generic(s: Step, argv: list[bytes], basetime: int, unit: int) -> Any:
+def expire_generic(s: Step, argv: list[bytes], basetime: int, unit: int) -> Reply:
     """``expireGenericCommand``: set the expiry of ``argv[1]`` to ``basetime + argv[2]*unit`` ms.
 
     Order: options; the integer; overflow of the unit conversion or of the addition
@@ -103,25 +96,25 @@ def expire_generic(s: Step, argv: list[bytes], basetime: int, unit: int) -> Any:
 
 
 @command("expire")
-def expire(s: Step, argv: list[bytes]) -> Any:
+def expire(s: Step, argv: list[bytes]) -> Reply:
     """EXPIRE key seconds [NX|XX|GT|LT] (``expireCommand``)."""
     return expire_generic(s, argv, s.now_ms, 1000)
 
 
 @command("pexpire")
-def pexpire(s: Step, argv: list[bytes]) -> Any:
+def pexpire(s: Step, argv: list[bytes]) -> Reply:
     """PEXPIRE key milliseconds [NX|XX|GT|LT] (``pexpireCommand``)."""
     return expire_generic(s, argv, s.now_ms, 1)
 
 
 @command("expireat")
-def expireat(s: Step, argv: list[bytes]) -> Any:
+def expireat(s: Step, argv: list[bytes]) -> Reply:
     """EXPIREAT key unix-seconds [NX|XX|GT|LT] (``expireatCommand``)."""
     return expire_generic(s, argv, 0, 1000)
 
 
 @command("pexpireat")
-def pexpireat(s: Step, argv: list[bytes]) -> Any:
+def pexpireat(s: Step, argv: list[bytes]) -> Reply:
     """PEXPIREAT key unix-ms [NX|XX|GT|LT] (``pexpireatCommand``); propagated as typed."""
     return expire_generic(s, argv, 0, 1)
 
@@ -143,31 +136,31 @@ def ttl_generic(s: Step, key: bytes, output_ms: bool, output_abs: bool) -> int:
 
 
 @command("ttl")
-def ttl(s: Step, argv: list[bytes]) -> Any:
+def ttl(s: Step, argv: list[bytes]) -> Reply:
     """TTL key: seconds left (rounded), -1 without expiry, -2 missing."""
     return ttl_generic(s, argv[1], False, False)
 
 
 @command("pttl")
-def pttl(s: Step, argv: list[bytes]) -> Any:
+def pttl(s: Step, argv: list[bytes]) -> Reply:
     """PTTL key: milliseconds left, -1 without expiry, -2 missing."""
     return ttl_generic(s, argv[1], True, False)
 
 
 @command("expiretime")
-def expiretime(s: Step, argv: list[bytes]) -> Any:
+def expiretime(s: Step, argv: list[bytes]) -> Reply:
     """EXPIRETIME key: the unix time (seconds, rounded) the key expires at; -1 / -2."""
     return ttl_generic(s, argv[1], False, True)
 
 
 @command("pexpiretime")
-def pexpiretime(s: Step, argv: list[bytes]) -> Any:
+def pexpiretime(s: Step, argv: list[bytes]) -> Reply:
     """PEXPIRETIME key: the unix-ms time the key expires at; -1 / -2."""
     return ttl_generic(s, argv[1], True, True)
 
 
 @command("persist")
-def persist(s: Step, argv: list[bytes]) -> Any:
+def persist(s: Step, argv: list[bytes]) -> Reply:
     """``persistCommand``: drop the key's expiry; 1 if it had one, 0 otherwise (event
     ``persist``)."""
     key = argv[1]
@@ -199,12 +192,12 @@ def _atoi(b: bytes) -> int:
 
 
 @command("debug")
-def debug(s: Step, argv: list[bytes]) -> Any:
+def debug(s: Step, argv: list[bytes]) -> Reply:
     """DEBUG (``debugCommand``), the subcommands this spec models: SET-ACTIVE-EXPIRE 0|1
     (turn the active expire cycle off/on: ``server.active_expire_enabled``, parsed with
     ``atoi``) and SLEEP <seconds> (only the reply; a pure spec cannot sleep). Others answer
     the subcommand syntax error. The enable-debug-command gate runs in dispatch."""
-    sub = _c_text(argv[1]).lower()
+    sub = c_text(argv[1]).lower()
     if sub == "set-active-expire" and len(argv) == 3:
         enabled = _atoi(argv[2]) != 0
         if s.cron.active_expire_enabled != enabled:
@@ -226,7 +219,7 @@ VIRTUAL_ONLY = Err("ERR the clock is the wall clock; start the server with --clo
 
 
 @command("redspec|clock")
-def redspec_clock(s: Step, argv: list[bytes]) -> Any:
+def redspec_clock(s: Step, argv: list[bytes]) -> Reply:
     """REDSPEC CLOCK GET | ADVANCE <ms> | SET <unix-ms>: read or move the virtual clock.
 
     GET answers the time commands see (unix ms). ADVANCE and SET only work when the

@@ -18,13 +18,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..errors import NOT_FLOAT, NOT_INTEGER, SYNTAX, WRONGTYPE
+from ..cstr import c_word
+from ..db import lookup_typed
+from ..errors import NOT_FLOAT, NOT_INTEGER, SYNTAX
 from ..numbers import string2ll
-from ..reply import NULL_ARRAY, Err, Raw
+from ..reply import NULL_ARRAY, Err, Raw, Reply
 from ..step import Step
 from ..types import geohash as gh
 from ..types.zset import ZSet, build
-from . import command
+from .registry import command
 from .zsets import string2d, zadd
 
 UNIT_ERR = Err("ERR unsupported unit provided. please use M, KM, FT, MI")
@@ -46,18 +48,9 @@ RADIUS_COORDS, RADIUS_MEMBER, RADIUS_NOSTORE, GEOSEARCH, GEOSEARCHSTORE = (1 << 
 SORT_NONE, SORT_ASC, SORT_DESC = range(3)
 
 
-def _c_word(arg: bytes) -> bytes:
-    """An argument as ``strcasecmp`` sees it: lowercased, cut at the first NUL byte."""
-    nul = arg.find(b"\0")
-    return (arg if nul < 0 else arg[:nul]).lower()
-
-
 def _read(s: Step, key: bytes) -> Any:
     """``lookupKeyRead`` + ``checkType(OBJ_ZSET)``: the zset, None, or WRONGTYPE."""
-    v = s.db.lookup_read(key)
-    if v is None or type(v) is ZSet:
-        return v
-    return WRONGTYPE
+    return lookup_typed(s, key, ZSet)
 
 
 def _fmt_c(v: float) -> str:
@@ -84,7 +77,7 @@ def lonlat(a: bytes, b: bytes) -> tuple[float, float] | Err:
 
 def unit(arg: bytes) -> float | Err:
     """``extractUnitOrReply``: meters per unit (m, km, ft, mi; any case)."""
-    u = UNITS.get(_c_word(arg))
+    u = UNITS.get(c_word(arg))
     return UNIT_ERR if u is None else u
 
 
@@ -109,7 +102,7 @@ def coord(v: float, resp: int) -> Any:
 
 
 @command("geoadd")
-def geoadd(s: Step, argv: list[bytes]) -> Any:
+def geoadd(s: Step, argv: list[bytes]) -> Reply:
     """GEOADD key [NX|XX] [CH] lon lat member [...] (``geoaddCommand``): each position
     becomes its 52-bit score and the command runs as ``ZADD key [options] score member ...``
     (and propagates so)."""
@@ -117,7 +110,7 @@ def geoadd(s: Step, argv: list[bytes]) -> Any:
     n = len(argv)
     nx = xx = False
     while i < n:
-        w = _c_word(argv[i])
+        w = c_word(argv[i])
         if w == b"nx":
             nx = True
         elif w == b"xx":
@@ -142,7 +135,7 @@ def geoadd(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("geopos")
-def geopos(s: Step, argv: list[bytes]) -> Any:
+def geopos(s: Step, argv: list[bytes]) -> Reply:
     """GEOPOS key member [...]: ``[lon, lat]`` per member, the null array when absent."""
     z = _read(s, argv[1])
     if isinstance(z, Err):
@@ -160,7 +153,7 @@ def geopos(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("geohash")
-def geohash(s: Step, argv: list[bytes]) -> Any:
+def geohash(s: Step, argv: list[bytes]) -> Reply:
     """GEOHASH key member [...]: the 11-character standard geohash per member, or nil."""
     z = _read(s, argv[1])
     if isinstance(z, Err):
@@ -176,7 +169,7 @@ def geohash(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("geodist")
-def geodist(s: Step, argv: list[bytes]) -> Any:
+def geodist(s: Step, argv: list[bytes]) -> Reply:
     """GEODIST key m1 m2 [unit]: the haversine distance (four decimals), nil when the key or
     a member is missing. The unit is checked before the key."""
     to_meter = 1.0
@@ -254,7 +247,7 @@ def members_in_shape(
     return out
 
 
-def georadius_generic(s: Step, argv: list[bytes], src: int, flags: int) -> Any:
+def georadius_generic(s: Step, argv: list[bytes], src: int, flags: int) -> Reply:
     """``georadiusGeneric``: GEORADIUS, GEORADIUSBYMEMBER (and _RO), GEOSEARCH and
     GEOSEARCHSTORE. Checks in Redis's order: the source's type, the fixed centre/radius
     arguments, each option as it comes (errors of FROMMEMBER, FROMLONLAT, BYRADIUS, BYBOX
@@ -305,7 +298,7 @@ def georadius_generic(s: Step, argv: list[bytes], src: int, flags: int) -> Any:
     i = 0
     while i < remaining:
         arg = argv[base + i]
-        w = _c_word(arg)
+        w = c_word(arg)
         if w == b"withdist":
             withdist = True
         elif w == b"withhash":
@@ -568,39 +561,39 @@ def _box_arg(w: bytes, h: bytes, u: bytes) -> tuple[float, float, float] | Err:
 
 
 @command("georadius")
-def georadius(s: Step, argv: list[bytes]) -> Any:
+def georadius(s: Step, argv: list[bytes]) -> Reply:
     """GEORADIUS key lon lat radius unit [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT n [ANY]]
     [ASC|DESC] [STORE key|STOREDIST key]."""
     return georadius_generic(s, argv, 1, RADIUS_COORDS)
 
 
 @command("georadius_ro")
-def georadius_ro(s: Step, argv: list[bytes]) -> Any:
+def georadius_ro(s: Step, argv: list[bytes]) -> Reply:
     """GEORADIUS_RO: GEORADIUS without STORE/STOREDIST."""
     return georadius_generic(s, argv, 1, RADIUS_COORDS | RADIUS_NOSTORE)
 
 
 @command("georadiusbymember")
-def georadiusbymember(s: Step, argv: list[bytes]) -> Any:
+def georadiusbymember(s: Step, argv: list[bytes]) -> Reply:
     """GEORADIUSBYMEMBER key member radius unit [options as GEORADIUS]."""
     return georadius_generic(s, argv, 1, RADIUS_MEMBER)
 
 
 @command("georadiusbymember_ro")
-def georadiusbymember_ro(s: Step, argv: list[bytes]) -> Any:
+def georadiusbymember_ro(s: Step, argv: list[bytes]) -> Reply:
     """GEORADIUSBYMEMBER_RO: GEORADIUSBYMEMBER without STORE/STOREDIST."""
     return georadius_generic(s, argv, 1, RADIUS_MEMBER | RADIUS_NOSTORE)
 
 
 @command("geosearch")
-def geosearch(s: Step, argv: list[bytes]) -> Any:
+def geosearch(s: Step, argv: list[bytes]) -> Reply:
     """GEOSEARCH key FROMMEMBER m|FROMLONLAT lon lat BYRADIUS r unit|BYBOX w h unit
     [ASC|DESC] [COUNT n [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]."""
     return georadius_generic(s, argv, 1, GEOSEARCH)
 
 
 @command("geosearchstore")
-def geosearchstore(s: Step, argv: list[bytes]) -> Any:
+def geosearchstore(s: Step, argv: list[bytes]) -> Reply:
     """GEOSEARCHSTORE dst src (as GEOSEARCH, no WITH*) [STOREDIST]: the result stored as a
     sorted set (scores: geohashes, or distances in the unit with STOREDIST)."""
     return georadius_generic(s, argv, 2, GEOSEARCH | GEOSEARCHSTORE)

@@ -20,14 +20,15 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from ..errors import NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONGTYPE, wrong_arity
+from ..db import lookup_typed
+from ..errors import NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, wrong_arity
 from ..longdouble import ld_add, ld_format_human, strtold
 from ..numbers import LLONG_MAX, LLONG_MIN, string2ll
-from ..reply import OK, Err
+from ..reply import OK, Err, Reply
 from ..reply import Map as RMap
 from ..step import Step
 from ..types.hash import EMPTY, HashValue
-from . import command
+from .registry import command
 
 HASH_NOT_INTEGER = Err("ERR hash value is not an integer")
 HASH_NOT_FLOAT = Err("ERR hash value is not a float")
@@ -45,20 +46,14 @@ __all__ = ["lookup_hash_read", "lookup_hash_write", "hash_set_field", "random_fi
 
 def lookup_hash_read(s: Step, key: bytes) -> HashValue | Err | None:
     """``lookupKeyRead`` + ``checkType(OBJ_HASH)``: the hash, None if missing, or WRONGTYPE."""
-    v = s.db.lookup_read(key)
-    if v is None or type(v) is HashValue:
-        return v
-    return WRONGTYPE
+    return lookup_typed(s, key, HashValue)
 
 
 def lookup_hash_write(s: Step, key: bytes) -> HashValue | Err | None:
     """``lookupKeyWrite`` + ``checkType(OBJ_HASH)`` (the lookup half of
     ``hashTypeLookupWriteOrCreate``; a missing key reads as None, the caller starts from
     :data:`EMPTY`)."""
-    v = s.db.lookup_write(key)
-    if v is None or type(v) is HashValue:
-        return v
-    return WRONGTYPE
+    return lookup_typed(s, key, HashValue, write=True)
 
 
 def _limits(s: Step) -> tuple[int, int]:
@@ -87,7 +82,7 @@ def hash_set_field(s: Step, key: bytes, h: HashValue | None, field: bytes, value
 # -- writes -----------------------------------------------------------------------------------
 
 
-def _hset_generic(s: Step, argv: list[bytes]) -> Any:
+def _hset_generic(s: Step, argv: list[bytes]) -> Reply:
     """``hsetCommand`` (HSET and HMSET): an odd number of field/value arguments is an arity
     error by name; otherwise every pair is written in order. Returns the number of new
     fields."""
@@ -111,20 +106,20 @@ def _hset_generic(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hset")
-def hset(s: Step, argv: list[bytes]) -> Any:
+def hset(s: Step, argv: list[bytes]) -> Reply:
     """HSET key field value [field value ...]: how many fields were added."""
     return _hset_generic(s, argv)
 
 
 @command("hmset")
-def hmset(s: Step, argv: list[bytes]) -> Any:
+def hmset(s: Step, argv: list[bytes]) -> Reply:
     """HMSET key field value [field value ...]: as HSET, answering OK."""
     r = _hset_generic(s, argv)
     return r if isinstance(r, Err) else OK
 
 
 @command("hsetnx")
-def hsetnx(s: Step, argv: list[bytes]) -> Any:
+def hsetnx(s: Step, argv: list[bytes]) -> Reply:
     """``hsetnxCommand``: set the field only if it is absent; 1 if it was set. An existing field
     leaves the hash (and its encoding) untouched."""
     key, field = argv[1], argv[2]
@@ -140,7 +135,7 @@ def hsetnx(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hdel")
-def hdel(s: Step, argv: list[bytes]) -> Any:
+def hdel(s: Step, argv: list[bytes]) -> Reply:
     """``hdelCommand``: remove the fields; how many were there. The key goes with its last
     field (event ``hdel`` then ``del``)."""
     key = argv[1]
@@ -165,7 +160,7 @@ def hdel(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hincrby")
-def hincrby(s: Step, argv: list[bytes]) -> Any:
+def hincrby(s: Step, argv: list[bytes]) -> Reply:
     """``hincrbyCommand``: add a 64-bit integer to the field (0 if absent). The increment is
     parsed first; the stored value must be a strict integer and the sum must fit."""
     incr = string2ll(argv[3])
@@ -193,7 +188,7 @@ def hincrby(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hincrbyfloat")
-def hincrbyfloat(s: Step, argv: list[bytes]) -> Any:
+def hincrbyfloat(s: Step, argv: list[bytes]) -> Reply:
     """``hincrbyfloatCommand``: add in C ``long double`` (``spec.longdouble``).
 
     The increment must parse (``string2ld``: NaN and overflow do not) and be finite; then the
@@ -231,7 +226,7 @@ def hincrbyfloat(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hget")
-def hget(s: Step, argv: list[bytes]) -> Any:
+def hget(s: Step, argv: list[bytes]) -> Reply:
     """``hgetCommand``: the value, or null."""
     h = lookup_hash_read(s, argv[1])
     if h is None or isinstance(h, Err):
@@ -240,7 +235,7 @@ def hget(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hmget")
-def hmget(s: Step, argv: list[bytes]) -> Any:
+def hmget(s: Step, argv: list[bytes]) -> Reply:
     """``hmgetCommand``: one value or null per field (all null for a missing key)."""
     h = lookup_hash_read(s, argv[1])
     if h is None:
@@ -252,7 +247,7 @@ def hmget(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hlen")
-def hlen(s: Step, argv: list[bytes]) -> Any:
+def hlen(s: Step, argv: list[bytes]) -> Reply:
     """``hlenCommand``: the number of fields (0 for a missing key)."""
     h = lookup_hash_read(s, argv[1])
     if h is None:
@@ -261,7 +256,7 @@ def hlen(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hstrlen")
-def hstrlen(s: Step, argv: list[bytes]) -> Any:
+def hstrlen(s: Step, argv: list[bytes]) -> Reply:
     """``hstrlenCommand``: the length of the value (0 when absent)."""
     h = lookup_hash_read(s, argv[1])
     if h is None:
@@ -273,7 +268,7 @@ def hstrlen(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hexists")
-def hexists(s: Step, argv: list[bytes]) -> Any:
+def hexists(s: Step, argv: list[bytes]) -> Reply:
     """``hexistsCommand``: 1 if the field is there."""
     h = lookup_hash_read(s, argv[1])
     if h is None:
@@ -284,7 +279,7 @@ def hexists(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hkeys")
-def hkeys(s: Step, argv: list[bytes]) -> Any:
+def hkeys(s: Step, argv: list[bytes]) -> Reply:
     """``hkeysCommand`` (``genericHgetallCommand``): the fields in iteration order."""
     h = lookup_hash_read(s, argv[1])
     if h is None:
@@ -293,7 +288,7 @@ def hkeys(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hvals")
-def hvals(s: Step, argv: list[bytes]) -> Any:
+def hvals(s: Step, argv: list[bytes]) -> Reply:
     """``hvalsCommand``: the values in iteration order."""
     h = lookup_hash_read(s, argv[1])
     if h is None:
@@ -302,7 +297,7 @@ def hvals(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("hgetall")
-def hgetall(s: Step, argv: list[bytes]) -> Any:
+def hgetall(s: Step, argv: list[bytes]) -> Reply:
     """``hgetallCommand``: the pairs in iteration order, a map (RESP3) / flat array (RESP2)."""
     h = lookup_hash_read(s, argv[1])
     if h is None:
@@ -349,7 +344,7 @@ def random_fields(s: Step, h: HashValue, count: int, unique: bool) -> list[tuple
 
 
 @command("hrandfield")
-def hrandfield(s: Step, argv: list[bytes]) -> Any:
+def hrandfield(s: Step, argv: list[bytes]) -> Reply:
     """``hrandfieldCommand``: HRANDFIELD key [count [WITHVALUES]].
 
     Without a count: one random field, or null. With one: the count must lie in

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..cstr import c_string
 from ..errors import WRONGTYPE
-from ..reply import OK, Err, Status
+from ..reply import OK, Err, Reply, Status
 from ..step import Step
 from ..types import hll
 from ..types.hll import HllString
-from . import command
+from .registry import command
 
 NOT_HLL = Err("WRONGTYPE Key is not a valid HyperLogLog string value.")
 INVALID_HLL = Err("INVALIDOBJ Corrupted HLL object detected")
@@ -84,7 +85,7 @@ def add_elements(
 
 
 @command("pfadd")
-def pfadd(s: Step, argv: list[bytes]) -> Any:
+def pfadd(s: Step, argv: list[bytes]) -> Reply:
     """``pfaddCommand``: add elements; 1 if any register changed or the key was created.
 
     A new key starts as the empty sparse HLL. The cache is marked stale only when something
@@ -138,7 +139,7 @@ def _signed(card: int) -> int:
 
 
 @command("pfcount")
-def pfcount(s: Step, argv: list[bytes]) -> Any:
+def pfcount(s: Step, argv: list[bytes]) -> Reply:
     """``pfcountCommand``: the estimated cardinality of one HLL, or of the union of several.
 
     One key (looked up for writing, so no hit/miss statistics): the cached value if valid,
@@ -181,7 +182,7 @@ def pfcount(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("pfmerge")
-def pfmerge(s: Step, argv: list[bytes]) -> Any:
+def pfmerge(s: Step, argv: list[bytes]) -> Reply:
     """``pfmergeCommand``: the destination (also the first source) becomes the register-wise
     maximum of all the given HLLs. It turns dense if any source is dense; a sparse destination
     takes the registers one ``hllSparseSet`` at a time (and may be promoted on the way). The
@@ -247,18 +248,12 @@ def _merge_registers(v: bytes, regs: bytes, use_dense: bool, max_bytes: int) -> 
     return header
 
 
-def _c_string(arg: bytes) -> bytes:
-    """An argument as C's ``%s`` / ``strcasecmp`` see it: cut at the first NUL byte."""
-    nul = arg.find(b"\0")
-    return arg if nul < 0 else arg[:nul]
-
-
 @command("pfdebug")
-def pfdebug(s: Step, argv: list[bytes]) -> Any:
+def pfdebug(s: Step, argv: list[bytes]) -> Reply:
     """``pfdebugCommand``: GETREG (all 16384 registers; makes a sparse HLL dense), DECODE (the
     sparse opcodes), ENCODING ("dense"/"sparse"), TODENSE (1 if it converted). The key is
     looked up and checked before the subcommand name."""
-    sub = _c_string(argv[1])
+    sub = c_string(argv[1])
     key = argv[2]
     db = s.db
     v = db.lookup_write(key)
@@ -294,7 +289,7 @@ def pfdebug(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("pfselftest")
-def pfselftest(s: Step, argv: list[bytes]) -> Any:
+def pfselftest(s: Step, argv: list[bytes]) -> Reply:
     """``pfselftestCommand``: Redis checks its register macros and estimator; here a small
     self-check of the same kind (set/get of every register value in a few positions, the
     sparse and dense representations of the same registers agreeing on the count)."""

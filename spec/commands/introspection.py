@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import glob_matcher
-from ..reply import Err, Map, RSet, Status
+from ..numbers import string2ll
+from ..reply import Err, Map, Reply, RSet, Status
 from ..step import Step
 from ..table import CommandSpec
-from . import command
+from .registry import command, command_table
 
 __all__ = ["lookup_by_full_name", "lookup_argv", "get_keys", "KEY_FLAG_ORDER"]
 
@@ -49,9 +50,7 @@ KEY_FLAG_ORDER = ("RW", "RO", "OW", "RM", "access", "update", "insert", "delete"
 
 
 def _table() -> dict[bytes, CommandSpec]:
-    from ..dispatch import TABLE
-
-    return TABLE
+    return command_table()
 
 
 def lookup_by_full_name(name: bytes) -> CommandSpec | None:
@@ -81,25 +80,25 @@ def _all_specs() -> list[CommandSpec]:
 
 
 @command("command")
-def command_(s: Step, argv: list[bytes]) -> Any:
+def command_(s: Step, argv: list[bytes]) -> Reply:
     """COMMAND: the COMMAND INFO entry of every served command."""
     return [c.info for c in _all_specs()]
 
 
 @command("command|count")
-def command_count(s: Step, argv: list[bytes]) -> Any:
+def command_count(s: Step, argv: list[bytes]) -> Reply:
     """COMMAND COUNT: how many top-level commands this server serves."""
     return len(_table())
 
 
 @command("command|help")
-def command_help(s: Step, argv: list[bytes]) -> Any:
+def command_help(s: Step, argv: list[bytes]) -> Reply:
     """COMMAND HELP."""
     return [Status(line) for line in _HELP]
 
 
 @command("command|info")
-def command_info(s: Step, argv: list[bytes]) -> Any:
+def command_info(s: Step, argv: list[bytes]) -> Reply:
     """COMMAND INFO [name ...]: an entry per name, null for a name not served."""
     if len(argv) == 2:
         return [c.info for c in _all_specs()]
@@ -111,7 +110,7 @@ def command_info(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("command|docs")
-def command_docs(s: Step, argv: list[bytes]) -> Any:
+def command_docs(s: Step, argv: list[bytes]) -> Reply:
     """COMMAND DOCS [name ...]: a map from each served name to its documentation."""
     if len(argv) == 2:
         return Map((c.name.encode(), c.docs) for c in _all_specs())
@@ -132,7 +131,7 @@ def _every_name() -> list[CommandSpec]:
 
 
 @command("command|list")
-def command_list(s: Step, argv: list[bytes]) -> Any:
+def command_list(s: Step, argv: list[bytes]) -> Reply:
     """COMMAND LIST [FILTERBY MODULE m | ACLCAT c | PATTERN p]: names, subcommands included."""
     if len(argv) == 2:
         return [c.name.encode() for c in _every_name()]
@@ -151,18 +150,18 @@ def command_list(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("command|getkeys")
-def command_getkeys(s: Step, argv: list[bytes]) -> Any:
+def command_getkeys(s: Step, argv: list[bytes]) -> Reply:
     """COMMAND GETKEYS cmd arg ...: the key arguments of a full command line."""
     return _getkeys(argv, with_flags=False)
 
 
 @command("command|getkeysandflags")
-def command_getkeysandflags(s: Step, argv: list[bytes]) -> Any:
+def command_getkeysandflags(s: Step, argv: list[bytes]) -> Reply:
     """COMMAND GETKEYSANDFLAGS cmd arg ...: each key with its key-spec flags."""
     return _getkeys(argv, with_flags=True)
 
 
-def _getkeys(argv: list[bytes], with_flags: bool) -> Any:
+def _getkeys(argv: list[bytes], with_flags: bool) -> Reply:
     """``getKeysSubcommandImpl``: the three refusals, then the keys in argv order of specs."""
     target = argv[2:]
     cmd = lookup_argv(target)
@@ -258,7 +257,7 @@ def keys_from_specs(cmd: CommandSpec,
             idx = first + fk["spec"]["keynumidx"]
             if idx >= argc:
                 return None
-            numkeys = _string2ll(argv[idx])
+            numkeys = string2ll(argv[idx])
             if numkeys is None or numkeys < 0:
                 return None
             first += fk["spec"]["firstkey"]
@@ -275,12 +274,6 @@ def keys_from_specs(cmd: CommandSpec,
         if "incomplete" in flags:
             return None
     return out
-
-
-def _string2ll(b: bytes) -> int | None:
-    from ..numbers import string2ll
-
-    return string2ll(b)
 
 
 # Native key finders (``*GetKeys`` in db.c) for the commands whose specs are not enough.

@@ -10,18 +10,17 @@ that nothing has touched yet.
 from __future__ import annotations
 
 from itertools import islice
-from typing import Any
 
 from ..dict import dict_fair_random_key, dict_keys
 from ..errors import DB_INDEX, NO_SUCH_KEY, NOT_INTEGER, SAME_OBJECT, SYNTAX
 from ..evict import new_lru
 from ..glob import compile_glob
 from ..numbers import string2ll
-from ..reply import OK, Err, Status
+from ..reply import OK, Err, Reply, Status
 from ..state import Db
 from ..step import Step
 from ..values import copy_value, type_name
-from . import command
+from .registry import command
 
 _INT_MIN, _INT_MAX = -(1 << 31), (1 << 31) - 1
 _INT_RANGE = Err(f"ERR value is out of range, value must between {_INT_MIN} and {_INT_MAX}")
@@ -44,7 +43,7 @@ def get_int(arg: bytes, msg: Err | None = None) -> int | Err:
 
 
 @command("del", "unlink")
-def del_(s: Step, argv: list[bytes]) -> Any:
+def del_(s: Step, argv: list[bytes]) -> Reply:
     """DEL / UNLINK key [key ...] (``delGenericCommand``): how many of the keys existed and
     were removed. An expired key is expired first (and so not counted).
 
@@ -62,7 +61,7 @@ def del_(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("exists")
-def exists(s: Step, argv: list[bytes]) -> Any:
+def exists(s: Step, argv: list[bytes]) -> Reply:
     """EXISTS key [key ...]: how many of the named keys exist (a key named twice counts twice).
 
     ``lookupKeyReadWithFlags(LOOKUP_NOTOUCH)``: counts keyspace hits and misses.
@@ -76,7 +75,7 @@ def exists(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("touch")
-def touch(s: Step, argv: list[bytes]) -> Any:
+def touch(s: Step, argv: list[bytes]) -> Reply:
     """TOUCH key [key ...] (``touchCommand``): how many of the keys exist; each existing key's
     access time is refreshed (``lookupKeyRead``)."""
     db = s.db
@@ -91,7 +90,7 @@ _NONE = Status("none")
 
 
 @command("type")
-def type_(s: Step, argv: list[bytes]) -> Any:
+def type_(s: Step, argv: list[bytes]) -> Reply:
     """TYPE key (``typeCommand``): the value's type name as a status, or ``none``."""
     v = s.db.lookup_read(argv[1])
     if v is None:
@@ -99,7 +98,7 @@ def type_(s: Step, argv: list[bytes]) -> Any:
     return Status(type_name(v))
 
 
-def rename_generic(s: Step, argv: list[bytes], nx: bool) -> Any:
+def rename_generic(s: Step, argv: list[bytes], nx: bool) -> Reply:
     """``renameGenericCommand``: RENAME / RENAMENX src dst.
 
     The source must exist ("no such key"). Renaming a key to itself changes nothing and
@@ -134,19 +133,19 @@ def rename_generic(s: Step, argv: list[bytes], nx: bool) -> Any:
 
 
 @command("rename")
-def rename(s: Step, argv: list[bytes]) -> Any:
+def rename(s: Step, argv: list[bytes]) -> Reply:
     """RENAME key newkey: OK, overwriting newkey."""
     return rename_generic(s, argv, False)
 
 
 @command("renamenx")
-def renamenx(s: Step, argv: list[bytes]) -> Any:
+def renamenx(s: Step, argv: list[bytes]) -> Reply:
     """RENAMENX key newkey: 1 if renamed, 0 if newkey exists."""
     return rename_generic(s, argv, True)
 
 
 @command("move")
-def move(s: Step, argv: list[bytes]) -> Any:
+def move(s: Step, argv: list[bytes]) -> Reply:
     """MOVE key db (``moveCommand``): move the key with its TTL to another database.
 
     Replies 1 if moved, 0 if the key is missing or already exists there.
@@ -184,7 +183,7 @@ def move(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("copy")
-def copy(s: Step, argv: list[bytes]) -> Any:
+def copy(s: Step, argv: list[bytes]) -> Reply:
     """COPY source destination [DB db] [REPLACE] (``copyCommand``).
 
     Options are parsed (and the DB index checked) before anything else. Copying a key onto
@@ -240,7 +239,7 @@ def copy(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("swapdb")
-def swapdb(s: Step, argv: list[bytes]) -> Any:
+def swapdb(s: Step, argv: list[bytes]) -> Reply:
     """SWAPDB index1 index2 (``swapdbCommand``): exchange the contents of two databases.
 
     Clients keep their selected index, so they see the other contents. Swapping a database
@@ -263,7 +262,7 @@ def swapdb(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("keys")
-def keys(s: Step, argv: list[bytes]) -> Any:
+def keys(s: Step, argv: list[bytes]) -> Reply:
     """KEYS pattern (``keysCommand``): every key matching the glob (``spec.glob``), in the
     database's iteration order. Logically expired keys are skipped but not deleted."""
     pattern = argv[1]
@@ -282,7 +281,7 @@ def keys(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("randomkey")
-def randomkey(s: Step, argv: list[bytes]) -> Any:
+def randomkey(s: Step, argv: list[bytes]) -> Reply:
     """RANDOMKEY (``dbRandomKey``): a key drawn with the explicit PRNG, or nil if none.
 
     A drawn key that turns out to be expired is deleted (``expireIfNeeded``) and another is
@@ -310,7 +309,7 @@ def randomkey(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("dbsize")
-def dbsize(s: Step, argv: list[bytes]) -> Any:
+def dbsize(s: Step, argv: list[bytes]) -> Reply:
     """DBSIZE: the number of keys in the database (``dictSize``), counting expired keys that
     have not been deleted yet."""
     return s.db.size()
@@ -342,7 +341,7 @@ def force_propagation(s: Step, argv: list[bytes]) -> None:
 
 
 @command("flushdb")
-def flushdb(s: Step, argv: list[bytes]) -> Any:
+def flushdb(s: Step, argv: list[bytes]) -> Reply:
     """FLUSHDB [ASYNC|SYNC] (``flushdbCommand``): empty the current database.
 
     ``server.dirty`` grows by the number of keys removed; the command is propagated even
@@ -362,7 +361,7 @@ def flushdb(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("flushall")
-def flushall(s: Step, argv: list[bytes]) -> Any:
+def flushall(s: Step, argv: list[bytes]) -> Reply:
     """FLUSHALL [ASYNC|SYNC] (``flushallCommand`` / ``flushAllDataAndResetRDB``): empty every
     database. ``server.dirty`` grows by the number of keys removed; the command is propagated
     even when every database was already empty.

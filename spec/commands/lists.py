@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..cstr import c_word
+from ..db import lookup_typed
 from ..errors import NO_SUCH_KEY, NOT_INTEGER, OUT_OF_RANGE, SYNTAX, WRONGTYPE, wrong_arity
 from ..numbers import string2ll
-from ..reply import NULL_ARRAY, OK, Err
+from ..reply import NULL_ARRAY, OK, Err, Reply
 from ..step import Step
 from ..types.list import EMPTY, ListValue
-from . import command
+from .registry import command
 
 #: ``LIST_MAX_ITEM_SIZE``: the largest element a list accepts (4 GiB less 1 KiB).
 LIST_MAX_ITEM_SIZE = (1 << 32) - 1024
@@ -44,16 +46,9 @@ _EVENTS_PUSH = ("lpush", "rpush")
 _EVENTS_POP = ("lpop", "rpop")
 
 
-def _c_word(arg: bytes) -> bytes:
-    """An option as ``strcasecmp`` sees it: lowercased, cut at the first NUL byte."""
-    opt = arg.lower()
-    nul = opt.find(b"\0")
-    return opt if nul < 0 else opt[:nul]
-
-
 def _where(arg: bytes) -> int | None:
     """``getListPositionFromObjectOrReply``: LEFT -> head, RIGHT -> tail, else None."""
-    w = _c_word(arg)
+    w = c_word(arg)
     if w == b"left":
         return HEAD
     if w == b"right":
@@ -70,10 +65,7 @@ def _positive(arg: bytes, err: Err) -> int | Err:
 def get_list(s: Step, key: bytes, write: bool) -> Any:
     """``lookupKeyRead``/``lookupKeyWrite`` + ``checkType(OBJ_LIST)``: the ListValue, None
     when the key is missing, or WRONGTYPE."""
-    v = s.db.lookup_write(key) if write else s.db.lookup_read(key)
-    if v is None or type(v) is ListValue:
-        return v
-    return WRONGTYPE
+    return lookup_typed(s, key, ListValue, write)
 
 
 def store(s: Step, key: bytes, new: ListValue) -> None:
@@ -91,7 +83,7 @@ def store(s: Step, key: bytes, new: ListValue) -> None:
 # -- push ---------------------------------------------------------------------------------
 
 
-def push_generic(s: Step, argv: list[bytes], where: int, xx: bool) -> Any:
+def push_generic(s: Step, argv: list[bytes], where: int, xx: bool) -> Reply:
     """``pushGenericCommand``: LPUSH/RPUSH (create the list) and LPUSHX/RPUSHX (``xx``: only
     when it exists). Replies the new length."""
     elements = argv[2:]
@@ -118,36 +110,36 @@ def push_generic(s: Step, argv: list[bytes], where: int, xx: bool) -> Any:
 
 
 @command("lpush")
-def lpush(s: Step, argv: list[bytes]) -> Any:
+def lpush(s: Step, argv: list[bytes]) -> Reply:
     """LPUSH key element [element ...]."""
     return push_generic(s, argv, HEAD, False)
 
 
 @command("rpush")
-def rpush(s: Step, argv: list[bytes]) -> Any:
+def rpush(s: Step, argv: list[bytes]) -> Reply:
     """RPUSH key element [element ...]."""
     return push_generic(s, argv, TAIL, False)
 
 
 @command("lpushx")
-def lpushx(s: Step, argv: list[bytes]) -> Any:
+def lpushx(s: Step, argv: list[bytes]) -> Reply:
     """LPUSHX key element [element ...]: push only onto an existing list."""
     return push_generic(s, argv, HEAD, True)
 
 
 @command("rpushx")
-def rpushx(s: Step, argv: list[bytes]) -> Any:
+def rpushx(s: Step, argv: list[bytes]) -> Reply:
     """RPUSHX key element [element ...]: push only onto an existing list."""
     return push_generic(s, argv, TAIL, True)
 
 
 @command("linsert")
-def linsert(s: Step, argv: list[bytes]) -> Any:
+def linsert(s: Step, argv: list[bytes]) -> Reply:
     """``linsertCommand``: LINSERT key BEFORE|AFTER pivot element. Replies the new length,
     -1 when the pivot is not found, 0 when the key is missing."""
     if len(argv[4]) > LIST_MAX_ITEM_SIZE:
         return ELEMENT_TOO_LARGE
-    w = _c_word(argv[2])
+    w = c_word(argv[2])
     if w == b"after":
         after = 1
     elif w == b"before":
@@ -179,7 +171,7 @@ def linsert(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("llen")
-def llen(s: Step, argv: list[bytes]) -> Any:
+def llen(s: Step, argv: list[bytes]) -> Reply:
     """LLEN key: the length, 0 for a missing key."""
     v = get_list(s, argv[1], write=False)
     if v is None:
@@ -188,7 +180,7 @@ def llen(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("lindex")
-def lindex(s: Step, argv: list[bytes]) -> Any:
+def lindex(s: Step, argv: list[bytes]) -> Reply:
     """``lindexCommand``: LINDEX key index (the key is looked up before the index parses)."""
     v = get_list(s, argv[1], write=False)
     if v is None or type(v) is Err:
@@ -216,7 +208,7 @@ def clamp_range(start: int, end: int, n: int) -> tuple[int, int]:
 
 
 @command("lrange")
-def lrange(s: Step, argv: list[bytes]) -> Any:
+def lrange(s: Step, argv: list[bytes]) -> Reply:
     """``lrangeCommand``: LRANGE key start stop (the indexes parse before the lookup)."""
     start = string2ll(argv[2])
     end = string2ll(argv[3])
@@ -237,7 +229,7 @@ def _wrap64(x: int) -> int:
 
 
 @command("lpos")
-def lpos(s: Step, argv: list[bytes]) -> Any:
+def lpos(s: Step, argv: list[bytes]) -> Reply:
     """``lposCommand``: LPOS key element [RANK rank] [COUNT n] [MAXLEN len].
 
     RANK k starts from the k-th match (negative: scanning from the tail); COUNT 0 means all
@@ -251,7 +243,7 @@ def lpos(s: Step, argv: list[bytes]) -> Any:
     rank, count, maxlen = 1, -1, 0
     j, n = 3, len(argv)
     while j < n:
-        opt = _c_word(argv[j])
+        opt = c_word(argv[j])
         more = j + 1 < n
         if opt == b"rank" and more:
             j += 1
@@ -324,7 +316,7 @@ def pop_range(s: Step, key: bytes, v: ListValue, where: int, count: int) -> list
     return out
 
 
-def pop_generic(s: Step, argv: list[bytes], where: int) -> Any:
+def pop_generic(s: Step, argv: list[bytes], where: int) -> Reply:
     """``popGenericCommand``: LPOP/RPOP key [count]. Without a count the reply is one bulk
     string (null when missing); with a count an array (null array when missing, empty array
     for count 0)."""
@@ -351,13 +343,13 @@ def pop_generic(s: Step, argv: list[bytes], where: int) -> Any:
 
 
 @command("lpop")
-def lpop(s: Step, argv: list[bytes]) -> Any:
+def lpop(s: Step, argv: list[bytes]) -> Reply:
     """LPOP key [count]."""
     return pop_generic(s, argv, HEAD)
 
 
 @command("rpop")
-def rpop(s: Step, argv: list[bytes]) -> Any:
+def rpop(s: Step, argv: list[bytes]) -> Reply:
     """RPOP key [count]."""
     return pop_generic(s, argv, TAIL)
 
@@ -396,7 +388,7 @@ def parse_lmpop(argv: list[bytes], numkeys_idx: int) -> tuple[list[bytes], int, 
     count = -1
     j = where_idx + 1
     while j < n:
-        if count == -1 and _c_word(argv[j]) == b"count" and j + 1 < n:
+        if count == -1 and c_word(argv[j]) == b"count" and j + 1 < n:
             j += 1
             c = string2ll(argv[j])
             if c is None or c < 1:
@@ -409,7 +401,7 @@ def parse_lmpop(argv: list[bytes], numkeys_idx: int) -> tuple[list[bytes], int, 
 
 
 @command("lmpop")
-def lmpop(s: Step, argv: list[bytes]) -> Any:
+def lmpop(s: Step, argv: list[bytes]) -> Reply:
     """``lmpopGenericCommand``: LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]."""
     parsed = parse_lmpop(argv, 1)
     if type(parsed) is Err:
@@ -422,7 +414,7 @@ def lmpop(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("lset")
-def lset(s: Step, argv: list[bytes]) -> Any:
+def lset(s: Step, argv: list[bytes]) -> Reply:
     """``lsetCommand``: LSET key index element (missing key: "no such key"; the index parses
     after the lookup)."""
     key = argv[1]
@@ -446,7 +438,7 @@ def lset(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("ltrim")
-def ltrim(s: Step, argv: list[bytes]) -> Any:
+def ltrim(s: Step, argv: list[bytes]) -> Reply:
     """``ltrimCommand``: LTRIM key start stop — keep only that range (deleting the key if
     nothing is left). The "ltrim" event fires even when nothing was removed."""
     start = string2ll(argv[2])
@@ -474,7 +466,7 @@ def ltrim(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("lrem")
-def lrem(s: Step, argv: list[bytes]) -> Any:
+def lrem(s: Step, argv: list[bytes]) -> Reply:
     """``lremCommand``: LREM key count element — remove the first ``count`` matches from the
     head (count > 0), from the tail (count < 0) or all (0). Replies how many went."""
     ele = argv[3]
@@ -551,7 +543,7 @@ def lmove_generic(s: Step, src: bytes, dst: bytes, wherefrom: int, whereto: int)
 
 
 @command("lmove")
-def lmove(s: Step, argv: list[bytes]) -> Any:
+def lmove(s: Step, argv: list[bytes]) -> Reply:
     """LMOVE source destination LEFT|RIGHT LEFT|RIGHT."""
     wherefrom = _where(argv[3])
     if wherefrom is None:
@@ -563,7 +555,7 @@ def lmove(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("rpoplpush")
-def rpoplpush(s: Step, argv: list[bytes]) -> Any:
+def rpoplpush(s: Step, argv: list[bytes]) -> Reply:
     """RPOPLPUSH source destination: LMOVE source destination RIGHT LEFT."""
     return lmove_generic(s, argv[1], argv[2], TAIL, HEAD)
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..evict import estimate_idle_ms, lfu_decr_and_return, word_of
 from ..memory import key_usage
 from ..numbers import string2ll
-from ..reply import Err
+from ..reply import Err, Reply
 from ..step import Step
 from ..values import encoding_of
-from . import command
+from .registry import command
 
 _HELP = [
     b"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -32,20 +30,20 @@ _HELP = [
 
 
 @command("object|help")
-def object_help(s: Step, argv: list[bytes]) -> Any:
+def object_help(s: Step, argv: list[bytes]) -> Reply:
     """OBJECT HELP: usage lines."""
     return list(_HELP)
 
 
 @command("object|encoding")
-def object_encoding(s: Step, argv: list[bytes]) -> Any:
+def object_encoding(s: Step, argv: list[bytes]) -> Reply:
     """OBJECT ENCODING key: the value's encoding name, nil if the key is missing."""
     v = s.db.lookup(argv[2])
     return None if v is None else encoding_of(v).encode()
 
 
 @command("object|refcount")
-def object_refcount(s: Step, argv: list[bytes]) -> Any:
+def object_refcount(s: Step, argv: list[bytes]) -> Reply:
     """OBJECT REFCOUNT key. Redis shares the integers 0..9999 (``OBJ_SHARED_INTEGERS``) unless
     ``maxmemory`` is set with an LRU/LFU policy, which needs per-key metadata
     (``tryObjectEncoding``); shared objects (spec.evict ``shared_marker``, decided when the
@@ -57,7 +55,7 @@ def object_refcount(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("object|idletime")
-def object_idletime(s: Step, argv: list[bytes]) -> Any:
+def object_idletime(s: Step, argv: list[bytes]) -> Reply:
     """OBJECT IDLETIME key: seconds since the last access (``estimateObjectIdleTime`` of the
     key's LRU clock; the lookup itself does not touch the key, ``LOOKUP_NOTOUCH``)."""
     v = s.db.lookup(argv[2])
@@ -73,7 +71,7 @@ def object_idletime(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("object|freq")
-def object_freq(s: Step, argv: list[bytes]) -> Any:
+def object_freq(s: Step, argv: list[bytes]) -> Reply:
     """OBJECT FREQ key: the LFU counter after decay (``LFUDecrAndReturn``, not stored); an
     error unless an LFU policy is selected."""
     v = s.db.lookup(argv[2])
@@ -90,7 +88,7 @@ def object_freq(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("memory|usage")
-def memory_usage(s: Step, argv: list[bytes]) -> Any:
+def memory_usage(s: Step, argv: list[bytes]) -> Reply:
     """MEMORY USAGE key [SAMPLES count] (``memoryCommand``, object.c): the modelled bytes of
     the key (``objectComputeSize`` + key sds + dictEntry; spec.memory). The dict is read
     directly (``dictFind``): no expiry, no touch. The model always samples 5 elements."""

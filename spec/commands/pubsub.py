@@ -13,14 +13,11 @@ from typing import Any
 from immutables import Map
 
 from ..errors import subcommand_syntax
-from ..hooks import DISCONNECT_HOOKS
-from ..pubsub import disconnect_hook, glob_for, publish, push_frame
-from ..reply import Raw, Status
+from ..pubsub import glob_for, publish, push_frame
+from ..reply import Raw, Reply, Status
 from ..state import PubSubState
 from ..step import Step
-from . import command
-
-DISCONNECT_HOOKS.append(disconnect_hook)
+from .registry import command
 
 
 def _flags(s: Step, subscribed: bool) -> frozenset[str]:
@@ -30,7 +27,7 @@ def _flags(s: Step, subscribed: bool) -> frozenset[str]:
     return f - {"pubsub"} if "pubsub" in f else f
 
 
-def _subscribe_channels(s: Step, argv: list[bytes], shard: bool) -> Any:
+def _subscribe_channels(s: Step, argv: list[bytes], shard: bool) -> Reply:
     """``subscribeCommand`` / ``ssubscribeCommand`` (``pubsubSubscribeChannel`` for each)."""
     c = s.client
     ps: PubSubState = s.part("pubsub")
@@ -55,7 +52,7 @@ def _subscribe_channels(s: Step, argv: list[bytes], shard: bool) -> Any:
     return Raw(b"".join(frames))
 
 
-def _unsubscribe_channels(s: Step, argv: list[bytes], shard: bool) -> Any:
+def _unsubscribe_channels(s: Step, argv: list[bytes], shard: bool) -> Reply:
     """``unsubscribeCommand`` / ``sunsubscribeCommand``: the named channels, or all of them
     (a single ``nil`` frame when there were none)."""
     c = s.client
@@ -90,31 +87,31 @@ def _unsubscribe_channels(s: Step, argv: list[bytes], shard: bool) -> Any:
 
 
 @command("subscribe")
-def subscribe(s: Step, argv: list[bytes]) -> Any:
+def subscribe(s: Step, argv: list[bytes]) -> Reply:
     """SUBSCRIBE channel [channel ...]."""
     return _subscribe_channels(s, argv, False)
 
 
 @command("ssubscribe")
-def ssubscribe(s: Step, argv: list[bytes]) -> Any:
+def ssubscribe(s: Step, argv: list[bytes]) -> Reply:
     """SSUBSCRIBE shardchannel [shardchannel ...]."""
     return _subscribe_channels(s, argv, True)
 
 
 @command("unsubscribe")
-def unsubscribe(s: Step, argv: list[bytes]) -> Any:
+def unsubscribe(s: Step, argv: list[bytes]) -> Reply:
     """UNSUBSCRIBE [channel ...]."""
     return _unsubscribe_channels(s, argv, False)
 
 
 @command("sunsubscribe")
-def sunsubscribe(s: Step, argv: list[bytes]) -> Any:
+def sunsubscribe(s: Step, argv: list[bytes]) -> Reply:
     """SUNSUBSCRIBE [shardchannel ...]."""
     return _unsubscribe_channels(s, argv, True)
 
 
 @command("psubscribe")
-def psubscribe(s: Step, argv: list[bytes]) -> Any:
+def psubscribe(s: Step, argv: list[bytes]) -> Reply:
     """PSUBSCRIBE pattern [pattern ...] (``pubsubSubscribePattern`` for each)."""
     c = s.client
     ps: PubSubState = s.part("pubsub")
@@ -134,7 +131,7 @@ def psubscribe(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("punsubscribe")
-def punsubscribe(s: Step, argv: list[bytes]) -> Any:
+def punsubscribe(s: Step, argv: list[bytes]) -> Reply:
     """PUNSUBSCRIBE [pattern ...]: the named patterns, or all in subscription order."""
     c = s.client
     ps: PubSubState = s.part("pubsub")
@@ -160,18 +157,18 @@ def punsubscribe(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("publish")
-def publish_(s: Step, argv: list[bytes]) -> Any:
+def publish_(s: Step, argv: list[bytes]) -> Reply:
     """PUBLISH channel message: the number of clients that received it."""
     return publish(s, argv[1], argv[2])
 
 
 @command("spublish")
-def spublish(s: Step, argv: list[bytes]) -> Any:
+def spublish(s: Step, argv: list[bytes]) -> Reply:
     """SPUBLISH shardchannel message (no pattern matching for shard channels)."""
     return publish(s, argv[1], argv[2], shard=True)
 
 
-def _channels(m: Map[bytes, Any], argv: list[bytes]) -> Any:
+def _channels(m: Map[bytes, Any], argv: list[bytes]) -> Reply:
     """``channelList``: the active channels, those matching the pattern when one is given."""
     if len(argv) > 3:
         return subcommand_syntax(argv[1], "PUBSUB")
@@ -182,18 +179,18 @@ def _channels(m: Map[bytes, Any], argv: list[bytes]) -> Any:
 
 
 @command("pubsub|channels")
-def pubsub_channels(s: Step, argv: list[bytes]) -> Any:
+def pubsub_channels(s: Step, argv: list[bytes]) -> Reply:
     """PUBSUB CHANNELS [pattern]."""
     return _channels(s.part("pubsub").channels, argv)
 
 
 @command("pubsub|shardchannels")
-def pubsub_shardchannels(s: Step, argv: list[bytes]) -> Any:
+def pubsub_shardchannels(s: Step, argv: list[bytes]) -> Reply:
     """PUBSUB SHARDCHANNELS [pattern]."""
     return _channels(s.part("pubsub").shard_channels, argv)
 
 
-def _numsub(m: Map[bytes, tuple[int, ...]], argv: list[bytes]) -> Any:
+def _numsub(m: Map[bytes, tuple[int, ...]], argv: list[bytes]) -> Reply:
     out: list[Any] = []
     for ch in argv[2:]:
         out.append(ch)
@@ -202,19 +199,19 @@ def _numsub(m: Map[bytes, tuple[int, ...]], argv: list[bytes]) -> Any:
 
 
 @command("pubsub|numsub")
-def pubsub_numsub(s: Step, argv: list[bytes]) -> Any:
+def pubsub_numsub(s: Step, argv: list[bytes]) -> Reply:
     """PUBSUB NUMSUB [channel ...]: channel, count pairs (an array in RESP3 too)."""
     return _numsub(s.part("pubsub").channels, argv)
 
 
 @command("pubsub|shardnumsub")
-def pubsub_shardnumsub(s: Step, argv: list[bytes]) -> Any:
+def pubsub_shardnumsub(s: Step, argv: list[bytes]) -> Reply:
     """PUBSUB SHARDNUMSUB [shardchannel ...]."""
     return _numsub(s.part("pubsub").shard_channels, argv)
 
 
 @command("pubsub|numpat")
-def pubsub_numpat(s: Step, argv: list[bytes]) -> Any:
+def pubsub_numpat(s: Step, argv: list[bytes]) -> Reply:
     """PUBSUB NUMPAT: the number of distinct patterns with a subscriber."""
     return len(s.part("pubsub").patterns)
 
@@ -238,7 +235,7 @@ _HELP = [Status(line) for line in (
 
 
 @command("pubsub|help")
-def pubsub_help(s: Step, argv: list[bytes]) -> Any:
+def pubsub_help(s: Step, argv: list[bytes]) -> Reply:
     """PUBSUB HELP."""
     return _HELP
 

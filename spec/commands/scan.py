@@ -22,18 +22,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..cstr import c_string
 from ..dict import HashTables, dict_scan, get_stats
 from ..errors import NO_SUCH_KEY, NOT_INTEGER, SYNTAX, WRONGTYPE
 from ..glob import compile_glob
 from ..numbers import string2ll
-from ..reply import Err, Verbatim, format_double
+from ..reply import Err, Reply, Verbatim, format_double
 from ..step import Step
 from ..types.hash import HashValue
 from ..types.set import SetValue
 from ..types.valuedict import dict_of
 from ..types.zset import ZSet
 from ..values import type_name
-from . import DEBUG_SUBCOMMANDS, command
+from .registry import DEBUG_SUBCOMMANDS, command
 
 __all__ = ["parse_cursor", "scan_generic", "value_dict"]
 
@@ -49,8 +50,7 @@ def parse_cursor(arg: bytes) -> int | Err:
     or overflows; a minus sign wraps modulo 2^64 as ``strtoul`` does; "" is 0."""
     if arg[:1] and arg[0] in _SPACE:
         return INVALID_CURSOR
-    nul = arg.find(b"\0")
-    b = arg if nul < 0 else arg[:nul]
+    b = c_string(arg)
     if not b:
         return 0
     neg = b[0] == 45
@@ -88,7 +88,7 @@ def value_dict(o: Any, seed: tuple[int, int, int, int]) -> HashTables | None:
     return None
 
 
-def scan_generic(s: Step, o: Any, cursor: int, argv: list[bytes], first: int) -> Any:
+def scan_generic(s: Step, o: Any, cursor: int, argv: list[bytes], first: int) -> Reply:
     """``scanGenericCommand``: options from ``argv[first:]``, walk, filter, reply
     ``[cursor, elements]``. ``o`` is the value for S/H/ZSCAN, None for SCAN."""
     count = 10
@@ -194,7 +194,7 @@ def _filter(s: Step, o: Any, items: list[bytes], pairs: bool, pat: bytes | None,
 
 
 @command("scan")
-def scan(s: Step, argv: list[bytes]) -> Any:
+def scan(s: Step, argv: list[bytes]) -> Reply:
     """SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] (``scanCommand``)."""
     cursor = parse_cursor(argv[1])
     if type(cursor) is Err:
@@ -203,7 +203,7 @@ def scan(s: Step, argv: list[bytes]) -> Any:
     return scan_generic(s, None, cursor, argv, 2)
 
 
-def _scan_value(s: Step, argv: list[bytes], cls: type) -> Any:
+def _scan_value(s: Step, argv: list[bytes], cls: type) -> Reply:
     """SSCAN/HSCAN/ZSCAN key cursor [MATCH pattern] [COUNT count]: cursor first, then
     ``lookupKeyReadOrReply(..., shared.emptyscan)`` and ``checkType``."""
     cursor = parse_cursor(argv[2])
@@ -219,19 +219,19 @@ def _scan_value(s: Step, argv: list[bytes], cls: type) -> Any:
 
 
 @command("sscan")
-def sscan(s: Step, argv: list[bytes]) -> Any:
+def sscan(s: Step, argv: list[bytes]) -> Reply:
     """SSCAN key cursor [MATCH pattern] [COUNT count] (``sscanCommand``)."""
     return _scan_value(s, argv, SetValue)
 
 
 @command("hscan")
-def hscan(s: Step, argv: list[bytes]) -> Any:
+def hscan(s: Step, argv: list[bytes]) -> Reply:
     """HSCAN key cursor [MATCH pattern] [COUNT count] (``hscanCommand``): field, value pairs."""
     return _scan_value(s, argv, HashValue)
 
 
 @command("zscan")
-def zscan(s: Step, argv: list[bytes]) -> Any:
+def zscan(s: Step, argv: list[bytes]) -> Reply:
     """ZSCAN key cursor [MATCH pattern] [COUNT count] (``zscanCommand``): member, score pairs
     (scores as ``%.17g`` strings in both protocols)."""
     return _scan_value(s, argv, ZSet)
@@ -243,7 +243,7 @@ _OUT_OF_RANGE = Err("ERR Out of range database")
 _NOT_HT = Err("ERR The value stored at the specified key is not represented using an hash table")
 
 
-def debug_htstats(s: Step, argv: list[bytes]) -> Any:
+def debug_htstats(s: Step, argv: list[bytes]) -> Reply:
     """DEBUG HTSTATS <dbid> (7.0.15: exactly one argument): ``dictGetStats`` of the main and
     the expires dict of a database, as verbatim text."""
     if len(argv) != 3:
@@ -258,7 +258,7 @@ def debug_htstats(s: Step, argv: list[bytes]) -> Any:
                      + get_stats(ed)).encode())
 
 
-def debug_htstats_key(s: Step, argv: list[bytes]) -> Any:
+def debug_htstats_key(s: Step, argv: list[bytes]) -> Reply:
     """DEBUG HTSTATS-KEY <key> (7.0.15: exactly one argument): ``dictGetStats`` of the dict
     of a hashtable-encoded value (``objectCommandLookupOrReply``: "no such key")."""
     if len(argv) != 3:

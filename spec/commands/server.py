@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+from immutables import Map as IMap
 
-from ..config import PARAMS, format_value, glob_matcher, lookup_param, set_value, validate
+from ..config import NAMES, PARAMS, format_value, glob_matcher, lookup_param, set_value, validate
 from ..evict import perform_evictions
 from ..info import info_text, select_sections
-from ..reply import OK, Err, Map, Status, Verbatim
+from ..reply import OK, Err, Map, Reply, Status, Verbatim
 from ..state import Stats
 from ..step import Step
-from . import command
+from .registry import command
 
 _CONFIG_HELP = [
     "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -35,7 +36,7 @@ def _text(b: bytes) -> str:
 
 
 @command("info")
-def info(s: Step, argv: list[bytes]) -> Any:
+def info(s: Step, argv: list[bytes]) -> Reply:
     """INFO [section ...]: the server report (``infoCommand``); a verbatim string in RESP3."""
     sections, all_, everything = select_sections(argv[1:])
     dbs = [s.open_db(i) for i in range(s.db_count())] if "keyspace" in sections or all_ \
@@ -69,8 +70,6 @@ def _live_stats(s: Step) -> Stats:
     errs = dict(st.errors.items())
     for code, n in s.error_counts.items():
         errs[code] = errs.get(code, 0) + n
-    from immutables import Map as IMap
-
     # every other counter (evicted_keys, net bytes, expire-cycle figures, ...) as committed
     return attrs.evolve(
         st,
@@ -85,19 +84,19 @@ def _live_stats(s: Step) -> Stats:
 
 
 @command("time")
-def time_(s: Step, argv: list[bytes]) -> Any:
+def time_(s: Step, argv: list[bytes]) -> Reply:
     """TIME: [unix seconds, microseconds] of ``s.now_ms``."""
     return [b"%d" % (s.now_ms // 1000), b"%d" % ((s.now_ms % 1000) * 1000)]
 
 
 @command("config|help")
-def config_help(s: Step, argv: list[bytes]) -> Any:
+def config_help(s: Step, argv: list[bytes]) -> Reply:
     """CONFIG HELP (``addReplyHelp``)."""
     return [Status(line) for line in _CONFIG_HELP]
 
 
 @command("config|get")
-def config_get(s: Step, argv: list[bytes]) -> Any:
+def config_get(s: Step, argv: list[bytes]) -> Reply:
     """CONFIG GET pattern [pattern ...] (``configGetCommand``).
 
     A name without glob characters is looked up exactly (ignoring case) and replied under the
@@ -131,8 +130,6 @@ _NAMES_CACHE: list[tuple[str, Any]] = []
 
 def _all_names() -> list[tuple[str, Any]]:
     if not _NAMES_CACHE:
-        from ..config import NAMES
-
         _NAMES_CACHE.extend((n, p) for n, (_, p) in NAMES.items())
     return _NAMES_CACHE
 
@@ -143,7 +140,7 @@ def _is_local(addr: str) -> bool:
 
 
 @command("config|set")
-def config_set(s: Step, argv: list[bytes]) -> Any:
+def config_set(s: Step, argv: list[bytes]) -> Reply:
     """CONFIG SET name value [name value ...] (``configSetCommand``): all or nothing.
 
     Checks, in Redis's order: an even number of arguments; every name known (the first
@@ -208,7 +205,7 @@ def _protected_allowed(s: Step) -> bool:
 
 
 @command("config|resetstat")
-def config_resetstat(s: Step, argv: list[bytes]) -> Any:
+def config_resetstat(s: Step, argv: list[bytes]) -> Reply:
     """CONFIG RESETSTAT (``resetServerStats`` + command and error tables): zero the counters.
 
     The RESETSTAT call itself is then counted, as in Redis.

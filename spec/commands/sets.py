@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..cstr import c_word
+from ..db import lookup_typed
 from ..errors import NOT_INTEGER, NOT_POSITIVE, SYNTAX, WRONGTYPE
 from ..numbers import LLONG_MAX, string2ll
-from ..reply import Err, RSet
+from ..reply import Err, Reply, RSet
 from ..step import Step
 from ..types.set import SetValue, build, create, is_int_member, of
-from . import command
+from .registry import command
 
 _EMPTY_SET = RSet(())
 NUMKEYS = Err("ERR numkeys should be greater than 0")
@@ -46,13 +48,6 @@ def _max_intset(s: Step) -> int:
     return n
 
 
-def _c_word(arg: bytes) -> bytes:
-    """An option as C's ``strcasecmp`` sees it: lowercased, cut at the first NUL byte."""
-    opt = arg.lower()
-    nul = opt.find(b"\0")
-    return opt if nul < 0 else opt[:nul]
-
-
 def _rand_below(s: Step, n: int) -> int:
     """A uniform draw in ``[0, n)`` from the explicit PRNG (``random() % n``)."""
     if n <= 1 << 32:
@@ -62,18 +57,12 @@ def _rand_below(s: Step, n: int) -> int:
 
 def _read_set(s: Step, key: bytes) -> Any:
     """``lookupKeyRead`` + ``checkType(OBJ_SET)``: the set, None if missing, or WRONGTYPE."""
-    v = s.db.lookup_read(key)
-    if v is None or type(v) is SetValue:
-        return v
-    return WRONGTYPE
+    return lookup_typed(s, key, SetValue)
 
 
 def _write_set(s: Step, key: bytes) -> Any:
     """``lookupKeyWrite`` + ``checkType(OBJ_SET)``: the set, None if missing, or WRONGTYPE."""
-    v = s.db.lookup_write(key)
-    if v is None or type(v) is SetValue:
-        return v
-    return WRONGTYPE
+    return lookup_typed(s, key, SetValue, write=True)
 
 
 def result_order(members: list[bytes], intset: bool) -> list[bytes]:
@@ -92,7 +81,7 @@ def _fits_intset(members: list[bytes], max_intset: int, known_int: bool = False)
 
 
 @command("sadd")
-def sadd(s: Step, argv: list[bytes]) -> Any:
+def sadd(s: Step, argv: list[bytes]) -> Reply:
     """SADD key member [member ...] (``saddCommand``): the number of members that were new."""
     key = argv[1]
     db = s.db
@@ -134,7 +123,7 @@ def _store_or_delete(s: Step, key: bytes, v: SetValue) -> None:
 
 
 @command("srem")
-def srem(s: Step, argv: list[bytes]) -> Any:
+def srem(s: Step, argv: list[bytes]) -> Reply:
     """SREM key member [member ...] (``sremCommand``): how many members were removed."""
     key = argv[1]
     v = _write_set(s, key)
@@ -165,7 +154,7 @@ def srem(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("smove")
-def smove(s: Step, argv: list[bytes]) -> Any:
+def smove(s: Step, argv: list[bytes]) -> Reply:
     """SMOVE source destination member (``smoveCommand``): 1 if the member was moved."""
     src, dst, ele = argv[1], argv[2], argv[3]
     db = s.db
@@ -204,7 +193,7 @@ def smove(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("sismember")
-def sismember(s: Step, argv: list[bytes]) -> Any:
+def sismember(s: Step, argv: list[bytes]) -> Reply:
     """SISMEMBER key member (``sismemberCommand``)."""
     v = _read_set(s, argv[1])
     if v is None:
@@ -215,7 +204,7 @@ def sismember(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("smismember")
-def smismember(s: Step, argv: list[bytes]) -> Any:
+def smismember(s: Step, argv: list[bytes]) -> Reply:
     """SMISMEMBER key member [member ...] (``smismemberCommand``): a missing key is an empty
     set, so the answer is all zeros."""
     v = _read_set(s, argv[1])
@@ -228,7 +217,7 @@ def smismember(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("scard")
-def scard(s: Step, argv: list[bytes]) -> Any:
+def scard(s: Step, argv: list[bytes]) -> Reply:
     """SCARD key (``scardCommand``)."""
     v = _read_set(s, argv[1])
     if v is None:
@@ -239,7 +228,7 @@ def scard(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("smembers")
-def smembers(s: Step, argv: list[bytes]) -> Any:
+def smembers(s: Step, argv: list[bytes]) -> Reply:
     """SMEMBERS key: in 7.0 this *is* ``sinterCommand`` with one key."""
     v = _read_set(s, argv[1])
     if v is None:
@@ -258,7 +247,7 @@ def _parse_long(arg: bytes) -> int | None:
 
 
 @command("srandmember")
-def srandmember(s: Step, argv: list[bytes]) -> Any:
+def srandmember(s: Step, argv: list[bytes]) -> Reply:
     """SRANDMEMBER key [count] (``srandmemberCommand``)."""
     if len(argv) == 3:
         return srandmember_count(s, argv[1], argv[2])
@@ -310,7 +299,7 @@ def _distinct_sample(s: Step, v: SetValue, count: int) -> list[bytes]:
 
 
 @command("spop")
-def spop(s: Step, argv: list[bytes]) -> Any:
+def spop(s: Step, argv: list[bytes]) -> Reply:
     """SPOP key [count] (``spopCommand``): propagated as ``SREM key member``."""
     if len(argv) == 3:
         return spop_count(s, argv[1], argv[2])
@@ -405,7 +394,7 @@ def spop_count(s: Step, key: bytes, count_arg: bytes) -> Any:
 
 def sinter_generic(
     s: Step, keys: list[bytes], dst: bytes | None, card_only: bool = False, limit: int = 0
-) -> Any:
+) -> Reply:
     """``sinterGenericCommand`` (SINTER, SINTERSTORE, SINTERCARD).
 
     Every key is looked up and type-checked first (so WRONGTYPE beats a missing key); a missing
@@ -463,7 +452,7 @@ def _store_result(s: Step, dst: bytes, members: list[bytes], intset: bool, event
     return 0
 
 
-def sunion_diff_generic(s: Step, keys: list[bytes], dst: bytes | None, diff: bool) -> Any:
+def sunion_diff_generic(s: Step, keys: list[bytes], dst: bytes | None, diff: bool) -> Reply:
     """``sunionDiffGenericCommand`` (SUNION, SDIFF and their STORE forms).
 
     A missing key is an empty set. The result is built, as in Redis, into a fresh intset by
@@ -514,19 +503,19 @@ def sunion_diff_generic(s: Step, keys: list[bytes], dst: bytes | None, diff: boo
 
 
 @command("sinter")
-def sinter(s: Step, argv: list[bytes]) -> Any:
+def sinter(s: Step, argv: list[bytes]) -> Reply:
     """SINTER key [key ...]."""
     return sinter_generic(s, argv[1:], None)
 
 
 @command("sinterstore")
-def sinterstore(s: Step, argv: list[bytes]) -> Any:
+def sinterstore(s: Step, argv: list[bytes]) -> Reply:
     """SINTERSTORE destination key [key ...]."""
     return sinter_generic(s, argv[2:], argv[1])
 
 
 @command("sintercard")
-def sintercard(s: Step, argv: list[bytes]) -> Any:
+def sintercard(s: Step, argv: list[bytes]) -> Reply:
     """SINTERCARD numkeys key [key ...] [LIMIT limit] (``sinterCardCommand``)."""
     numkeys = string2ll(argv[1])
     if numkeys is None or numkeys < 1:
@@ -537,7 +526,7 @@ def sintercard(s: Step, argv: list[bytes]) -> Any:
     j = 2 + numkeys
     n = len(argv)
     while j < n:
-        if _c_word(argv[j]) == b"limit" and j + 1 < n:
+        if c_word(argv[j]) == b"limit" and j + 1 < n:
             j += 1
             lim = string2ll(argv[j])
             if lim is None or lim < 0:
@@ -550,24 +539,24 @@ def sintercard(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("sunion")
-def sunion(s: Step, argv: list[bytes]) -> Any:
+def sunion(s: Step, argv: list[bytes]) -> Reply:
     """SUNION key [key ...]."""
     return sunion_diff_generic(s, argv[1:], None, diff=False)
 
 
 @command("sunionstore")
-def sunionstore(s: Step, argv: list[bytes]) -> Any:
+def sunionstore(s: Step, argv: list[bytes]) -> Reply:
     """SUNIONSTORE destination key [key ...]."""
     return sunion_diff_generic(s, argv[2:], argv[1], diff=False)
 
 
 @command("sdiff")
-def sdiff(s: Step, argv: list[bytes]) -> Any:
+def sdiff(s: Step, argv: list[bytes]) -> Reply:
     """SDIFF key [key ...]."""
     return sunion_diff_generic(s, argv[1:], None, diff=True)
 
 
 @command("sdiffstore")
-def sdiffstore(s: Step, argv: list[bytes]) -> Any:
+def sdiffstore(s: Step, argv: list[bytes]) -> Reply:
     """SDIFFSTORE destination key [key ...]."""
     return sunion_diff_generic(s, argv[2:], argv[1], diff=True)

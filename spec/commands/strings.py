@@ -18,6 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from ..cstr import c_word
 from ..errors import (
     NOT_FLOAT,
     NOT_INTEGER,
@@ -30,10 +31,10 @@ from ..errors import (
 )
 from ..longdouble import ld_add, ld_format_human, strtold
 from ..numbers import LLONG_MAX, LLONG_MIN, string2ll
-from ..reply import OK, Err, Map
+from ..reply import OK, Err, Map, Reply
 from ..step import Step
 from ..types.string import EmbStr, RawStr
-from . import command
+from .registry import command
 
 # Flags of SET and GETEX (``OBJ_SET_*`` / ``OBJ_*`` in t_string.c).
 NX, XX, GET, KEEPTTL, PERSIST, EX, PX, EXAT, PXAT = (1 << i for i in range(9))
@@ -51,13 +52,6 @@ LCS_TOO_LONG = Err("ERR String too long for LCS")
 _UINT32_MAX = (1 << 32) - 1
 
 
-def _c_word(arg: bytes) -> bytes:
-    """An option as C's ``strcasecmp`` sees it: lowercased, cut at the first NUL byte."""
-    opt = arg.lower()
-    nul = opt.find(b"\0")
-    return opt if nul < 0 else opt[:nul]
-
-
 def parse_set_options(
     argv: list[bytes], start: int, for_getex: bool
 ) -> tuple[int, bytes | None] | Err:
@@ -73,7 +67,7 @@ def parse_set_options(
     j = start
     n = len(argv)
     while j < n:
-        opt = _c_word(argv[j])
+        opt = c_word(argv[j])
         kind = _EXPIRE_OPTS.get(opt)
         if kind is not None:
             if flags & (KEEPTTL | PERSIST | (_EXPIRE_FLAGS & ~kind)) or j + 1 >= n:
@@ -118,7 +112,7 @@ def expire_ms(s: Step, arg: bytes, flags: int) -> int | Err:
     return v
 
 
-def get_string(s: Step, key: bytes) -> Any:
+def get_string(s: Step, key: bytes) -> Reply:
     """``getGenericCommand``'s lookup: the string at key, None if missing, or WRONGTYPE."""
     v = s.db.lookup_read(key)
     if v is None or type(v) is bytes:
@@ -142,7 +136,7 @@ def check_string_length(s: Step, size: int, append: int) -> Err | None:
 
 
 def set_generic(s: Step, flags: int, key: bytes, value: bytes, expire: bytes | None,
-                ok_reply: Any = OK, abort_reply: Any = None) -> Any:
+                ok_reply: Any = OK, abort_reply: Any = None) -> Reply:
     """``setGenericCommand``: the shared core of SET, SETNX, SETEX, PSETEX.
 
     Order: validate the expiry; with GET, look the old value up (WRONGTYPE stops here);
@@ -176,7 +170,7 @@ def set_generic(s: Step, flags: int, key: bytes, value: bytes, expire: bytes | N
 
 
 @command("set")
-def set_(s: Step, argv: list[bytes]) -> Any:
+def set_(s: Step, argv: list[bytes]) -> Reply:
     """SET key value [NX|XX] [GET] [EX|PX|EXAT|PXAT t | KEEPTTL]."""
     if len(argv) == 3:  # the common case: no options
         s.db.set_key(argv[1], argv[2])
@@ -192,36 +186,36 @@ def set_(s: Step, argv: list[bytes]) -> Any:
     reply = set_generic(s, flags, argv[1], argv[2], expire)
     if flags & GET and expire is None and s.dirty != dirty:
         # GET is not propagated: every C-string "get" past the value is dropped.
-        s.argv_rewrite = tuple(a for i, a in enumerate(argv) if i < 3 or _c_word(a) != b"get")
+        s.argv_rewrite = tuple(a for i, a in enumerate(argv) if i < 3 or c_word(a) != b"get")
     return reply
 
 
 @command("setnx")
-def setnx(s: Step, argv: list[bytes]) -> Any:
+def setnx(s: Step, argv: list[bytes]) -> Reply:
     """SETNX key value: 1 if the key was set, 0 if it already existed."""
     return set_generic(s, NX, argv[1], argv[2], None, 1, 0)
 
 
 @command("setex")
-def setex(s: Step, argv: list[bytes]) -> Any:
+def setex(s: Step, argv: list[bytes]) -> Reply:
     """SETEX key seconds value: SET with EX (propagated as SET ... PXAT)."""
     return set_generic(s, EX, argv[1], argv[3], argv[2])
 
 
 @command("psetex")
-def psetex(s: Step, argv: list[bytes]) -> Any:
+def psetex(s: Step, argv: list[bytes]) -> Reply:
     """PSETEX key milliseconds value: SET with PX (propagated as SET ... PXAT)."""
     return set_generic(s, PX, argv[1], argv[3], argv[2])
 
 
 @command("get")
-def get(s: Step, argv: list[bytes]) -> Any:
+def get(s: Step, argv: list[bytes]) -> Reply:
     """GET key: the string value, nil if missing, WRONGTYPE for another type."""
     return get_string(s, argv[1])
 
 
 @command("getex")
-def getex(s: Step, argv: list[bytes]) -> Any:
+def getex(s: Step, argv: list[bytes]) -> Reply:
     """``getexCommand``: GET, then change the TTL (EX/PX/EXAT/PXAT) or drop it (PERSIST).
 
     Options are parsed first (syntax errors), then a missing key answers nil before the
@@ -265,7 +259,7 @@ def getex(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("getdel")
-def getdel(s: Step, argv: list[bytes]) -> Any:
+def getdel(s: Step, argv: list[bytes]) -> Reply:
     """``getdelCommand``: GET, then delete the key (propagated as DEL, or UNLINK with
     lazyfree-lazy-user-del)."""
     key = argv[1]
@@ -282,7 +276,7 @@ def getdel(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("getset")
-def getset(s: Step, argv: list[bytes]) -> Any:
+def getset(s: Step, argv: list[bytes]) -> Reply:
     """``getsetCommand``: the old value (or nil), then SET without options (TTL dropped);
     propagated as SET."""
     key, value = argv[1], argv[2]
@@ -298,7 +292,7 @@ def getset(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("mget")
-def mget(s: Step, argv: list[bytes]) -> Any:
+def mget(s: Step, argv: list[bytes]) -> Reply:
     """``mgetCommand``: one reply per key; nil for a missing key *and* for another type."""
     lookup = s.db.lookup_read
     out = []
@@ -308,7 +302,7 @@ def mget(s: Step, argv: list[bytes]) -> Any:
     return out
 
 
-def _mset_generic(s: Step, argv: list[bytes], nx: bool) -> Any:
+def _mset_generic(s: Step, argv: list[bytes], nx: bool) -> Reply:
     """``msetGenericCommand``: pairs in order (a key given twice keeps the last value).
 
     An odd number of arguments is an arity error by name. MSETNX sets nothing, and answers
@@ -330,19 +324,19 @@ def _mset_generic(s: Step, argv: list[bytes], nx: bool) -> Any:
 
 
 @command("mset")
-def mset(s: Step, argv: list[bytes]) -> Any:
+def mset(s: Step, argv: list[bytes]) -> Reply:
     """MSET key value [key value ...]."""
     return _mset_generic(s, argv, False)
 
 
 @command("msetnx")
-def msetnx(s: Step, argv: list[bytes]) -> Any:
+def msetnx(s: Step, argv: list[bytes]) -> Reply:
     """MSETNX key value [key value ...]: all or nothing."""
     return _mset_generic(s, argv, True)
 
 
 @command("strlen")
-def strlen(s: Step, argv: list[bytes]) -> Any:
+def strlen(s: Step, argv: list[bytes]) -> Reply:
     """``strlenCommand``: the length in bytes, 0 for a missing key."""
     v = _string_or_wrongtype(s.db.lookup_read(argv[1]))
     if v is None:
@@ -351,7 +345,7 @@ def strlen(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("append")
-def append(s: Step, argv: list[bytes]) -> Any:
+def append(s: Step, argv: list[bytes]) -> Reply:
     """``appendCommand``: create or extend the string (the TTL stays); the new length."""
     key, tail = argv[1], argv[2]
     db = s.db
@@ -376,7 +370,7 @@ def append(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("setrange")
-def setrange(s: Step, argv: list[bytes]) -> Any:
+def setrange(s: Step, argv: list[bytes]) -> Reply:
     """``setrangeCommand``: overwrite bytes at ``offset``, zero-padding a gap; the new length.
 
     A negative offset is "offset is out of range" (before the key is looked up). An empty
@@ -437,7 +431,7 @@ def clamp_range(start: int, end: int, total: int) -> tuple[int, int]:
 
 
 @command("getrange", "substr")
-def getrange(s: Step, argv: list[bytes]) -> Any:
+def getrange(s: Step, argv: list[bytes]) -> Reply:
     """``getrangeCommand`` (and SUBSTR): bytes ``start..end`` inclusive, negative indexes from
     the end, clamped; empty when the range is empty or the key is missing."""
     start = string2ll(argv[2])
@@ -460,7 +454,7 @@ def getrange(s: Step, argv: list[bytes]) -> Any:
     return v[start : end + 1]
 
 
-def _incr_decr(s: Step, key: bytes, incr: int) -> Any:
+def _incr_decr(s: Step, key: bytes, incr: int) -> Reply:
     """``incrDecrCommand``: add ``incr`` to the 64-bit integer at key (0 if missing).
 
     The stored value must be a strict ``string2ll`` integer; the sum must fit a long long.
@@ -493,19 +487,19 @@ def _incr_decr(s: Step, key: bytes, incr: int) -> Any:
 
 
 @command("incr")
-def incr(s: Step, argv: list[bytes]) -> Any:
+def incr(s: Step, argv: list[bytes]) -> Reply:
     """INCR key."""
     return _incr_decr(s, argv[1], 1)
 
 
 @command("decr")
-def decr(s: Step, argv: list[bytes]) -> Any:
+def decr(s: Step, argv: list[bytes]) -> Reply:
     """DECR key."""
     return _incr_decr(s, argv[1], -1)
 
 
 @command("incrby")
-def incrby(s: Step, argv: list[bytes]) -> Any:
+def incrby(s: Step, argv: list[bytes]) -> Reply:
     """INCRBY key increment (the increment is parsed before the key is looked up)."""
     n = string2ll(argv[2])
     if n is None:
@@ -514,7 +508,7 @@ def incrby(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("decrby")
-def decrby(s: Step, argv: list[bytes]) -> Any:
+def decrby(s: Step, argv: list[bytes]) -> Reply:
     """DECRBY key decrement; LLONG_MIN cannot be negated ("decrement would overflow")."""
     n = string2ll(argv[2])
     if n is None:
@@ -525,7 +519,7 @@ def decrby(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("incrbyfloat")
-def incrbyfloat(s: Step, argv: list[bytes]) -> Any:
+def incrbyfloat(s: Step, argv: list[bytes]) -> Reply:
     """``incrbyfloatCommand``: add in C ``long double`` (see ``spec.longdouble``).
 
     The stored value is checked (type, then ``string2ld``) before the increment. A NaN or
@@ -590,7 +584,7 @@ class _LcsTable:
 
 
 @command("lcs")
-def lcs(s: Step, argv: list[bytes]) -> Any:
+def lcs(s: Step, argv: list[bytes]) -> Reply:
     """``lcsCommand``: the longest common subsequence of two strings (missing = empty).
 
     Default reply: the subsequence itself; LEN: its length; IDX: a map ``matches`` (ranges
@@ -612,7 +606,7 @@ def lcs(s: Step, argv: list[bytes]) -> Any:
     j = 3
     n = len(argv)
     while j < n:
-        opt = _c_word(argv[j])
+        opt = c_word(argv[j])
         if opt == b"idx":
             getidx = True
         elif opt == b"len":

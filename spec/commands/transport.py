@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..errors import SYNTAX, subcommand_syntax
 from ..numbers import string2ll
-from ..reply import OK, Err
+from ..reply import OK, Err, Reply
 from ..step import Step
 from ..transport import (
     NO_REPLY,
@@ -17,7 +15,7 @@ from ..transport import (
     start_monitor,
     unpause,
 )
-from . import command
+from .registry import command
 
 DENY_BLOCKING = Err("ERR MONITOR isn't allowed for DENY BLOCKING client")
 PAUSE_MODE = Err("ERR CLIENT PAUSE mode must be WRITE or ALL")
@@ -28,7 +26,7 @@ _LLONG_MAX = (1 << 63) - 1
 
 
 @command("monitor")
-def monitor(s: Step, argv: list[bytes]) -> Any:
+def monitor(s: Step, argv: list[bytes]) -> Reply:
     """MONITOR: feed every command other clients run to this connection (``+OK`` first; a
     monitor asking again gets nothing; refused inside EXEC, ``CLIENT_DENY_BLOCKING``)."""
     if s.in_exec:
@@ -38,7 +36,7 @@ def monitor(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("client|reply")
-def client_reply(s: Step, argv: list[bytes]) -> Any:
+def client_reply(s: Step, argv: list[bytes]) -> Reply:
     """CLIENT REPLY ON|OFF|SKIP: ON replies OK and clears OFF/SKIP; OFF silences every reply
     from this one on; SKIP (ignored under OFF) silences the next command's reply."""
     opt = argv[2].lower()
@@ -58,7 +56,7 @@ def client_reply(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("client|pause")
-def client_pause(s: Step, argv: list[bytes]) -> Any:
+def client_pause(s: Step, argv: list[bytes]) -> Reply:
     """CLIENT PAUSE timeout [WRITE|ALL]: pause clients for ``timeout`` ms (the mode is checked
     before the timeout; 0 pauses until the next pause check; pauses combine: the stricter
     type, the later end)."""
@@ -85,7 +83,7 @@ def client_pause(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("client|unpause")
-def client_unpause(s: Step, argv: list[bytes]) -> Any:
+def client_unpause(s: Step, argv: list[bytes]) -> Reply:
     """CLIENT UNPAUSE: end the pause; postponed clients run once this read is done."""
     unpause(s)
     return OK

@@ -18,13 +18,15 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..cstr import c_string, c_word
+from ..db import lookup_typed
 from ..errors import NOT_INTEGER, NOT_POSITIVE, SYNTAX, WRONGTYPE
 from ..numbers import string2ll
-from ..reply import NULL_ARRAY, Err
+from ..reply import NULL_ARRAY, Err, Reply
 from ..step import Step
 from ..types.zset import EMPTY, ZSet, build, build_by_adds
 from ..values import TYPE_NAMES
-from . import command
+from .registry import command
 
 NOT_FLOAT = Err("ERR value is not a valid float")
 NAN_SCORE = Err("ERR resulting score is not a number (NaN)")
@@ -52,12 +54,6 @@ _INF = float("inf")
 # ZADD input flags (``ZADD_IN_*``).
 INCR, NX, XX, GT, LT, CH = (1 << i for i in range(6))
 _ZADD_OPTS = {b"incr": INCR, b"nx": NX, b"xx": XX, b"gt": GT, b"lt": LT, b"ch": CH}
-
-
-def _c_word(arg: bytes) -> bytes:
-    """An option as ``strcasecmp`` sees it: lowercased, cut at the first NUL byte."""
-    nul = arg.find(b"\0")
-    return (arg if nul < 0 else arg[:nul]).lower()
 
 
 # -- numbers ------------------------------------------------------------------------------------
@@ -126,16 +122,11 @@ def string2d(b: bytes) -> float | None:
     return v
 
 
-def _cstr(b: bytes) -> bytes:
-    nul = b.find(b"\0")
-    return b if nul < 0 else b[:nul]
-
-
 def _range_item(b: bytes) -> tuple[float, bool] | None:
     """One end of ``zslParseRange``: ``(value, exclusive)`` or None. ``strtod`` must read up
     to the C string's end (a NUL ends it); ERANGE is ignored; NaN is refused."""
     ex = b[:1] == b"("
-    c = _cstr(b[1:] if ex else b)
+    c = c_string(b[1:] if ex else b)
     v, end, _ = strtod(c)
     if end != len(c) or v != v:
         return None
@@ -200,18 +191,12 @@ def lex_span(z: ZSet, r: tuple[LexItem, LexItem]) -> tuple[int, int]:
 
 def _read(s: Step, key: bytes) -> Any:
     """``lookupKeyRead`` + ``checkType(OBJ_ZSET)``: the zset, None, or WRONGTYPE."""
-    v = s.db.lookup_read(key)
-    if v is None or type(v) is ZSet:
-        return v
-    return WRONGTYPE
+    return lookup_typed(s, key, ZSet)
 
 
 def _write(s: Step, key: bytes) -> Any:
     """``lookupKeyWrite`` + ``checkType(OBJ_ZSET)``: the zset, None, or WRONGTYPE."""
-    v = s.db.lookup_write(key)
-    if v is None or type(v) is ZSet:
-        return v
-    return WRONGTYPE
+    return lookup_typed(s, key, ZSet, write=True)
 
 
 def _store(s: Step, key: bytes, z: ZSet, existed: bool) -> None:
@@ -253,7 +238,7 @@ def _long(b: bytes) -> int | None:
 # -- ZADD / ZINCRBY ------------------------------------------------------------------------------
 
 
-def zadd_generic(s: Step, argv: list[bytes], flags: int, scoreidx: int) -> Any:
+def zadd_generic(s: Step, argv: list[bytes], flags: int, scoreidx: int) -> Reply:
     """``zaddGenericCommand``: options are checked, then every score is parsed, then the
     key is looked up (XX on a missing key does nothing), then each pair goes through
     ``zsetAdd``. Reply: the number added (changed, with CH), or with INCR the new score
@@ -322,13 +307,13 @@ def zadd_generic(s: Step, argv: list[bytes], flags: int, scoreidx: int) -> Any:
 
 
 @command("zadd")
-def zadd(s: Step, argv: list[bytes]) -> Any:
+def zadd(s: Step, argv: list[bytes]) -> Reply:
     """ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]."""
     flags = 0
     i = 2
     n = len(argv)
     while i < n:
-        f = _ZADD_OPTS.get(_c_word(argv[i]))
+        f = _ZADD_OPTS.get(c_word(argv[i]))
         if f is None:
             break
         flags |= f
@@ -337,7 +322,7 @@ def zadd(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("zincrby")
-def zincrby(s: Step, argv: list[bytes]) -> Any:
+def zincrby(s: Step, argv: list[bytes]) -> Reply:
     """ZINCRBY key increment member: ZADD key INCR increment member."""
     return zadd_generic(s, argv, INCR, 2)
 
@@ -346,7 +331,7 @@ def zincrby(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("zcard")
-def zcard(s: Step, argv: list[bytes]) -> Any:
+def zcard(s: Step, argv: list[bytes]) -> Reply:
     """ZCARD key: the number of members (0 for a missing key)."""
     z = _read(s, argv[1])
     if z is None:
@@ -355,7 +340,7 @@ def zcard(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("zscore")
-def zscore(s: Step, argv: list[bytes]) -> Any:
+def zscore(s: Step, argv: list[bytes]) -> Reply:
     """ZSCORE key member: the score (a double) or nil."""
     z = _read(s, argv[1])
     if z is None or type(z) is Err:
@@ -364,7 +349,7 @@ def zscore(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("zmscore")
-def zmscore(s: Step, argv: list[bytes]) -> Any:
+def zmscore(s: Step, argv: list[bytes]) -> Reply:
     """ZMSCORE key member [member ...]: a score or nil per member."""
     z = _read(s, argv[1])
     if type(z) is Err:
@@ -375,7 +360,7 @@ def zmscore(s: Step, argv: list[bytes]) -> Any:
     return [get(m) for m in argv[2:]]
 
 
-def _rank(s: Step, argv: list[bytes], reverse: bool) -> Any:
+def _rank(s: Step, argv: list[bytes], reverse: bool) -> Reply:
     """``zrankGenericCommand``: the 0-based rank (from the top with ``reverse``) or nil."""
     z = _read(s, argv[1])
     if z is None or type(z) is Err:
@@ -387,19 +372,19 @@ def _rank(s: Step, argv: list[bytes], reverse: bool) -> Any:
 
 
 @command("zrank")
-def zrank(s: Step, argv: list[bytes]) -> Any:
+def zrank(s: Step, argv: list[bytes]) -> Reply:
     """ZRANK key member."""
     return _rank(s, argv, False)
 
 
 @command("zrevrank")
-def zrevrank(s: Step, argv: list[bytes]) -> Any:
+def zrevrank(s: Step, argv: list[bytes]) -> Reply:
     """ZREVRANK key member."""
     return _rank(s, argv, True)
 
 
 @command("zcount")
-def zcount(s: Step, argv: list[bytes]) -> Any:
+def zcount(s: Step, argv: list[bytes]) -> Reply:
     """ZCOUNT key min max: how many scores lie in the range (parsed before the lookup)."""
     r = parse_score_range(argv[2], argv[3])
     if r is None:
@@ -414,7 +399,7 @@ def zcount(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("zlexcount")
-def zlexcount(s: Step, argv: list[bytes]) -> Any:
+def zlexcount(s: Step, argv: list[bytes]) -> Reply:
     """ZLEXCOUNT key min max: how many members lie in the lex range."""
     r = parse_lex_range(argv[2], argv[3])
     if r is None:
@@ -437,7 +422,7 @@ Span = Callable[[ZSet], tuple[int, int]]
 
 
 @command("zrem")
-def zrem(s: Step, argv: list[bytes]) -> Any:
+def zrem(s: Step, argv: list[bytes]) -> Reply:
     """ZREM key member [member ...]: how many were removed; the key goes when it empties."""
     key = argv[1]
     z = _write(s, key)
@@ -497,7 +482,7 @@ def parse_span(kind: int, a: bytes, b: bytes) -> Span | Err:
     return lambda z: lex_span(z, lr)
 
 
-def zremrange_generic(s: Step, argv: list[bytes], kind: int) -> Any:
+def zremrange_generic(s: Step, argv: list[bytes], kind: int) -> Reply:
     """``zremrangeGenericCommand``: the range is parsed first, then the key is looked up.
     Reply: how many were removed; the key goes when it empties."""
     key = argv[1]
@@ -522,19 +507,19 @@ def zremrange_generic(s: Step, argv: list[bytes], kind: int) -> Any:
 
 
 @command("zremrangebyrank")
-def zremrangebyrank(s: Step, argv: list[bytes]) -> Any:
+def zremrangebyrank(s: Step, argv: list[bytes]) -> Reply:
     """ZREMRANGEBYRANK key start stop."""
     return zremrange_generic(s, argv, RANK)
 
 
 @command("zremrangebyscore")
-def zremrangebyscore(s: Step, argv: list[bytes]) -> Any:
+def zremrangebyscore(s: Step, argv: list[bytes]) -> Reply:
     """ZREMRANGEBYSCORE key min max."""
     return zremrange_generic(s, argv, SCORE)
 
 
 @command("zremrangebylex")
-def zremrangebylex(s: Step, argv: list[bytes]) -> Any:
+def zremrangebylex(s: Step, argv: list[bytes]) -> Reply:
     """ZREMRANGEBYLEX key min max."""
     return zremrange_generic(s, argv, LEX)
 
@@ -543,7 +528,7 @@ def zremrangebylex(s: Step, argv: list[bytes]) -> Any:
 
 def zrange_generic(
     s: Step, argv: list[bytes], start: int, store: bool, rangetype: int, reverse: bool | None
-) -> Any:
+) -> Reply:
     """``zrangeGenericCommand``: ZRANGE and its older forms, and ZRANGESTORE.
 
     ``argv[start]`` is the source key, then min and max, then options (WITHSCORES, LIMIT,
@@ -556,7 +541,7 @@ def zrange_generic(
     j = start + 3
     n = len(argv)
     while j < n:
-        opt = _c_word(argv[j])
+        opt = c_word(argv[j])
         left = n - j - 1
         if not store and opt == b"withscores":
             withscores = True
@@ -618,7 +603,7 @@ def zrange_generic(
     return scored(s, items, withscores)
 
 
-def _range_store(s: Step, dst: bytes, items: list[tuple[bytes, float]]) -> Any:
+def _range_store(s: Step, dst: bytes, items: list[tuple[bytes, float]]) -> Reply:
     """``zrangeResultFinalizeStore``: write the result to ``dst`` (dropping its TTL), or
     delete ``dst`` when the result is empty. Reply: the result's size."""
     db = s.db
@@ -634,43 +619,43 @@ def _range_store(s: Step, dst: bytes, items: list[tuple[bytes, float]]) -> Any:
 
 
 @command("zrange")
-def zrange(s: Step, argv: list[bytes]) -> Any:
+def zrange(s: Step, argv: list[bytes]) -> Reply:
     """ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]."""
     return zrange_generic(s, argv, 1, False, AUTO, None)
 
 
 @command("zrangestore")
-def zrangestore(s: Step, argv: list[bytes]) -> Any:
+def zrangestore(s: Step, argv: list[bytes]) -> Reply:
     """ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]."""
     return zrange_generic(s, argv, 2, True, AUTO, None)
 
 
 @command("zrevrange")
-def zrevrange(s: Step, argv: list[bytes]) -> Any:
+def zrevrange(s: Step, argv: list[bytes]) -> Reply:
     """ZREVRANGE key start stop [WITHSCORES]."""
     return zrange_generic(s, argv, 1, False, RANK, True)
 
 
 @command("zrangebyscore")
-def zrangebyscore(s: Step, argv: list[bytes]) -> Any:
+def zrangebyscore(s: Step, argv: list[bytes]) -> Reply:
     """ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count]."""
     return zrange_generic(s, argv, 1, False, SCORE, False)
 
 
 @command("zrevrangebyscore")
-def zrevrangebyscore(s: Step, argv: list[bytes]) -> Any:
+def zrevrangebyscore(s: Step, argv: list[bytes]) -> Reply:
     """ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]."""
     return zrange_generic(s, argv, 1, False, SCORE, True)
 
 
 @command("zrangebylex")
-def zrangebylex(s: Step, argv: list[bytes]) -> Any:
+def zrangebylex(s: Step, argv: list[bytes]) -> Reply:
     """ZRANGEBYLEX key min max [LIMIT offset count]."""
     return zrange_generic(s, argv, 1, False, LEX, False)
 
 
 @command("zrevrangebylex")
-def zrevrangebylex(s: Step, argv: list[bytes]) -> Any:
+def zrevrangebylex(s: Step, argv: list[bytes]) -> Reply:
     """ZREVRANGEBYLEX key max min [LIMIT offset count]."""
     return zrange_generic(s, argv, 1, False, LEX, True)
 
@@ -730,7 +715,7 @@ def zpop_core(
     return [key, body] if emit_key else body
 
 
-def _zpop(s: Step, argv: list[bytes], pop_max: bool) -> Any:
+def _zpop(s: Step, argv: list[bytes], pop_max: bool) -> Reply:
     """ZPOPMIN/ZPOPMAX key [count]: with a count the reply nests pairs in RESP3."""
     count = 1
     if len(argv) > 3:
@@ -748,13 +733,13 @@ def _zpop(s: Step, argv: list[bytes], pop_max: bool) -> Any:
 
 
 @command("zpopmin")
-def zpopmin(s: Step, argv: list[bytes]) -> Any:
+def zpopmin(s: Step, argv: list[bytes]) -> Reply:
     """ZPOPMIN key [count]."""
     return _zpop(s, argv, False)
 
 
 @command("zpopmax")
-def zpopmax(s: Step, argv: list[bytes]) -> Any:
+def zpopmax(s: Step, argv: list[bytes]) -> Reply:
     """ZPOPMAX key [count]."""
     return _zpop(s, argv, True)
 
@@ -768,13 +753,13 @@ def parse_zmpop(argv: list[bytes], numkeys_idx: int) -> tuple[list[bytes], bool,
     where_idx = numkeys_idx + nk + 1
     if where_idx >= len(argv):
         return SYNTAX
-    w = _c_word(argv[where_idx])
+    w = c_word(argv[where_idx])
     if w not in (b"min", b"max"):
         return SYNTAX
     count = -1
     j = where_idx + 1
     while j < len(argv):
-        if count == -1 and _c_word(argv[j]) == b"count" and j + 1 < len(argv):
+        if count == -1 and c_word(argv[j]) == b"count" and j + 1 < len(argv):
             c = _long(argv[j + 1])
             if c is None or c < 1:
                 return COUNT_POSITIVE
@@ -786,7 +771,7 @@ def parse_zmpop(argv: list[bytes], numkeys_idx: int) -> tuple[list[bytes], bool,
 
 
 @command("zmpop")
-def zmpop(s: Step, argv: list[bytes]) -> Any:
+def zmpop(s: Step, argv: list[bytes]) -> Reply:
     """ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: ``[key, [[m, s], ...]]`` from the
     first non-empty key, or the null array; propagated as ZPOPMIN/ZPOPMAX key count."""
     p = parse_zmpop(argv, 1)
@@ -804,7 +789,7 @@ def zmpop(s: Step, argv: list[bytes]) -> Any:
 
 
 @command("zrandmember")
-def zrandmember(s: Step, argv: list[bytes]) -> Any:
+def zrandmember(s: Step, argv: list[bytes]) -> Reply:
     """ZRANDMEMBER key [count [WITHSCORES]] (``zrandmemberCommand``).
 
     No count: one random member or nil. A negative count draws with repetition; a positive
@@ -822,7 +807,7 @@ def zrandmember(s: Step, argv: list[bytes]) -> Any:
     if c < -_LONG_MAX:
         return RANDMEMBER_RANGE
     withscores = False
-    if len(argv) > 4 or (len(argv) == 4 and _c_word(argv[3]) != b"withscores"):
+    if len(argv) > 4 or (len(argv) == 4 and c_word(argv[3]) != b"withscores"):
         return SYNTAX
     if len(argv) == 4:
         withscores = True
@@ -891,7 +876,7 @@ def _aggregate(cur: float, val: float, agg: int) -> float:
 
 def zsetop_generic(
     s: Step, argv: list[bytes], dst: bytes | None, numkeys_idx: int, op: int, card_only: bool
-) -> Any:
+) -> Reply:
     """``zunionInterDiffGenericCommand``: ZUNION, ZINTER, ZDIFF, their STORE forms and
     ZINTERCARD. Order of checks: numkeys, key count, the keys' types, then options (WEIGHTS
     and AGGREGATE not for ZDIFF/ZINTERCARD, WITHSCORES not for STORE, LIMIT only for
@@ -923,7 +908,7 @@ def zsetop_generic(
     limit = 0
     while j < argc:
         remaining = argc - j
-        opt = _c_word(argv[j])
+        opt = c_word(argv[j])
         if op != DIFF and not card_only and remaining >= nk + 1 and opt == b"weights":
             j += 1
             for i in range(nk):
@@ -933,7 +918,7 @@ def zsetop_generic(
                 srcs[i][2] = w
                 j += 1
         elif op != DIFF and not card_only and remaining >= 2 and opt == b"aggregate":
-            a = _c_word(argv[j + 1])
+            a = c_word(argv[j + 1])
             if a == b"sum":
                 agg = _SUM
             elif a == b"min":
@@ -1018,43 +1003,43 @@ def zsetop_generic(
 
 
 @command("zunion")
-def zunion(s: Step, argv: list[bytes]) -> Any:
+def zunion(s: Step, argv: list[bytes]) -> Reply:
     """ZUNION numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]."""
     return zsetop_generic(s, argv, None, 1, UNION, False)
 
 
 @command("zinter")
-def zinter(s: Step, argv: list[bytes]) -> Any:
+def zinter(s: Step, argv: list[bytes]) -> Reply:
     """ZINTER numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]."""
     return zsetop_generic(s, argv, None, 1, INTER, False)
 
 
 @command("zdiff")
-def zdiff(s: Step, argv: list[bytes]) -> Any:
+def zdiff(s: Step, argv: list[bytes]) -> Reply:
     """ZDIFF numkeys key [key ...] [WITHSCORES]."""
     return zsetop_generic(s, argv, None, 1, DIFF, False)
 
 
 @command("zunionstore")
-def zunionstore(s: Step, argv: list[bytes]) -> Any:
+def zunionstore(s: Step, argv: list[bytes]) -> Reply:
     """ZUNIONSTORE dst numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX]."""
     return zsetop_generic(s, argv, argv[1], 2, UNION, False)
 
 
 @command("zinterstore")
-def zinterstore(s: Step, argv: list[bytes]) -> Any:
+def zinterstore(s: Step, argv: list[bytes]) -> Reply:
     """ZINTERSTORE dst numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX]."""
     return zsetop_generic(s, argv, argv[1], 2, INTER, False)
 
 
 @command("zdiffstore")
-def zdiffstore(s: Step, argv: list[bytes]) -> Any:
+def zdiffstore(s: Step, argv: list[bytes]) -> Reply:
     """ZDIFFSTORE dst numkeys key [key ...]."""
     return zsetop_generic(s, argv, argv[1], 2, DIFF, False)
 
 
 @command("zintercard")
-def zintercard(s: Step, argv: list[bytes]) -> Any:
+def zintercard(s: Step, argv: list[bytes]) -> Reply:
     """ZINTERCARD numkeys key [key ...] [LIMIT limit]: the intersection's size, counting
     stops at a nonzero limit."""
     return zsetop_generic(s, argv, None, 1, INTER, True)

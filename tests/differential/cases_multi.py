@@ -292,7 +292,7 @@ for _i in range(0, len(_TOUCH), _GROUP):
                    ["EXEC"]]
     CASES.append((f"touch-{_TOUCH[_i][0]}-and-next-{_GROUP - 1}", _steps))
 
-# -- CLIENT REPLY inside a transaction (spec.commands.transactions.exec_pieces) ---------------
+# -- CLIENT REPLY inside a transaction (spec.dispatch.exec_pieces) ---------------
 # Every piece of EXEC's reply is kept or dropped by the reply flags in force when it is added:
 # the header by those EXEC starts with, each reply by those after its command ran. Often the
 # result is not a well-formed frame (an array header without its elements, elements without

@@ -231,7 +231,7 @@ NOT_VECTORS.update({name: "CLIENT PAUSE across connections" for name, _ in _PAUS
 
 
 # -- a MONITOR running commands itself, MULTI/EXEC included (spec.transport.own_monitor_line,
-# spec.commands.transactions.exec_pieces): each inner command's own line is added right after
+# spec.dispatch.exec_pieces): each inner command's own line is added right after
 # its reply, inside EXEC's reply, and kept or dropped by CLIENT REPLY at that moment.
 # Normaliser ``monitor-all`` masks every MONITOR line of a frame (also inside EXEC's array).
 

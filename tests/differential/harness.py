@@ -52,11 +52,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from redspec.reference.diff.frames import CLOSED, encode_command
 from redspec.reference.diff.normalise import hello as hello_norm
 from redspec.reference.diff.normalise import normaliser
 from redspec.reference.diff.rawclient import SILENT, Conn  # noqa: F401 (re-exported)
 from redspec.reference.diff.replay import Record, _is_sentinel_reply, runs
+from redspec.spec.frames import CLOSED
+from redspec.spec.resp import encode_request
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -109,7 +110,7 @@ class Target:
                 if self._setup is None:
                     self._setup = Conn(self.host, self.port)
                 c = self._setup
-                c.send(encode_command(list(argv)))
+                c.send(encode_request(list(argv)))
                 frames = c.read(1, timeout=10.0)
                 if not frames or frames[0] == CLOSED:
                     raise ConnectionError("setup connection closed")
@@ -347,7 +348,7 @@ def _with_ids(case: Case, conns: dict[int, Conn]) -> list[tuple[int, list[bytes]
         return case.steps
     ids: dict[bytes, bytes] = {}
     for n, c in conns.items():
-        c.send(encode_command([b"CLIENT", b"ID"]))
+        c.send(encode_request([b"CLIENT", b"ID"]))
         got = c.read(1)
         ids[b"{id@%d}" % n] = got[0][1:-2] if got and got[0][:1] == b":" else b"-1"
     return [(n, [ids.get(a, a) for a in argv]) for n, argv in case.steps]
@@ -391,13 +392,13 @@ def replay(
         for n in case.connections:
             conns[n] = Conn(target.host, target.port)
             if proto == 3:
-                conns[n].send(encode_command([b"HELLO", b"3"]))
+                conns[n].send(encode_request([b"HELLO", b"3"]))
                 recs.extend(Record(n, HELLO_STEP, f) for f in conns[n].read(1))
         steps = _with_ids(case, conns)
         if mode == "single":
             for i, (n, argv) in enumerate(steps):
                 c = conns[n]
-                if c.send(encode_command(list(argv))):
+                if c.send(encode_request(list(argv))):
                     recs.extend(Record(n, i, f) for f in
                                 c.read(1, timeout=QUIET if i in case.quiet else None))
                 else:
@@ -406,7 +407,7 @@ def replay(
         else:
             for n, idxs in runs(case.steps):
                 c = conns[n]
-                data = b"".join(encode_command(list(steps[i][1])) for i in idxs)
+                data = b"".join(encode_request(list(steps[i][1])) for i in idxs)
                 if mode == "pipeline":
                     c.send(data)
                 elif mode == "split":
@@ -429,7 +430,7 @@ def replay(
         # anything still in flight (pushes, replies to blocked commands).
         end = len(case.steps)
         for n, c in conns.items():
-            if c.send(encode_command([b"PING"])):
+            if c.send(encode_request([b"PING"])):
                 frames = []
                 while True:
                     got = c.read(1)

@@ -1,5 +1,7 @@
-"""RESP frames on the wire: split a byte stream into whole reply frames, parse and re-serialise
-them, and encode a command as a multibulk request (what ``redis-cli`` sends).
+"""RESP frames on the wire, as a client reads them: split a byte stream into whole reply
+frames, parse and re-serialise them (requests are encoded by ``spec.resp.encode_request``).
+A pure reader, next to the spec's own encoders; the differential tools and the property
+suites read replies with it.
 
 This is the client side of ``processMultibulkBuffer`` / ``addReply*``: the differential tools
 compare *raw frames*, so a frame is kept as the exact bytes the server sent and parsed only
@@ -11,7 +13,6 @@ from __future__ import annotations
 __all__ = [
     "CLOSED",
     "Frame",
-    "encode_command",
     "parse",
     "parse_all",
     "serialise",
@@ -19,15 +20,6 @@ __all__ = [
 
 #: Recorded in place of a frame when the server closed the connection.
 CLOSED = b"<closed>"
-
-
-def encode_command(args: list[bytes | str | int]) -> bytes:
-    """A command as a RESP multibulk request (``*N`` then one ``$len`` bulk per argument)."""
-    parts = [b"*%d\r\n" % len(args)]
-    for a in args:
-        b = a if isinstance(a, bytes) else str(a).encode()
-        parts.append(b"$%d\r\n%s\r\n" % (len(b), b))
-    return b"".join(parts)
 
 
 AGGREGATE = b"*~>%|"

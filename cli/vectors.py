@@ -29,7 +29,7 @@ def vectors() -> None:
 def export_cmd(directory: str, cases_dir: str | None) -> None:
     """Run every differential case through the in-process spec (RESP2 and RESP3) and write
     the steps and the expected frames to DIRECTORY, one JSON file per group."""
-    from .diff.vectors import export, load_cases
+    from redspec.reference.diff.vectors import export, load_cases
 
     src = Path(cases_dir) if cases_dir else _default_cases()
     cases, errors = load_cases(src)
@@ -68,8 +68,8 @@ def run_cmd(target: str, directory: str, skip_file: str | None, groups: str | No
     from rich.progress import Progress
     from rich.table import Table
 
-    from .diff.replay import DiffError, ServerTarget, parse_hostport
-    from .diff.vectors import count_files, load_cases, read_skiplist, run
+    from redspec.reference.diff.replay import DiffError, ServerTarget, parse_hostport
+    from redspec.reference.diff.vectors import count_files, load_cases, read_skiplist, run
 
     src = Path(cases_dir) if cases_dir else _default_cases()
     if src.is_dir():

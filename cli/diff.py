@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .diff.generate import GROUPS
+from redspec.reference.diff.generate import GROUPS
 
 
 def _served_by_reference() -> list[str]:
@@ -52,9 +52,15 @@ def diff(target: str, against: str, groups: str, resp: str, clients: int, exampl
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .diff import report
-    from .diff.replay import DiffError, ServerTarget, SpecTarget, Target, parse_hostport
-    from .diff.runner import DiffConfig, run_diff
+    from redspec.reference.diff import report
+    from redspec.reference.diff.replay import (
+        DiffError,
+        ServerTarget,
+        SpecTarget,
+        Target,
+        parse_hostport,
+    )
+    from redspec.reference.diff.runner import DiffConfig, run_diff
 
     console = Console(stderr=True)
     group_list = [g.strip() for g in groups.split(",") if g.strip()]
@@ -117,6 +123,6 @@ def diff(target: str, against: str, groups: str, resp: str, clients: int, exampl
 
 def report_commands() -> list[str]:
     """Every command the generator knows (checked against a second server's COMMAND INFO)."""
-    from .diff.generate import COMMANDS
+    from redspec.reference.diff.generate import COMMANDS
 
     return list(COMMANDS)

@@ -44,10 +44,9 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     Any other ``--NAME VALUE`` option sets a configuration parameter, as with redis-server
     (e.g. ``--hz 20 --requirepass foo``).
     """
+    from redspec.reference.config_file import ConfigError, load_config
+    from redspec.reference.server import Clock, run
     from redspec.spec.server import new_server
-
-    from .config_file import ConfigError, load_config
-    from .server import Clock, run
 
     try:
         overrides = load_config(config_file, [*ctx.args, "--port", str(port), "--bind", bind])
@@ -59,17 +58,17 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     run(bind, port, state, clock=clock)
 
 
-from .cli_check import check  # noqa: E402
+from .check import check  # noqa: E402
 
 main.add_command(check)
 
-from .cli_diff import diff  # noqa: E402
-from .cli_vectors import vectors  # noqa: E402
+from .diff import diff  # noqa: E402
+from .vectors import vectors  # noqa: E402
 
 main.add_command(diff)
 main.add_command(vectors)
 
-from .cli_advise import advise  # noqa: E402
+from .advise import advise  # noqa: E402
 
 main.add_command(advise)
 

@@ -1,0 +1,48 @@
+"""What a transition asks of the world besides the new state (a leaf of the state layer).
+
+A transition returns ``(new state, Effects)``: the reply bytes for connections, the commands
+to propagate (``alsoPropagate``), the clients to close, the clients with pending output to
+wake, the keyspace events that fired, and a virtual-clock jump. Nothing here reads or
+changes a state.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+__all__ = ["Effects", "NO_EFFECTS", "merge_effects"]
+
+
+@attrs.frozen(slots=True)
+class Effects:
+    """What a transition asks of the world besides the new state.
+
+    ``output``: reply bytes handed to connections now, ``(client id, bytes)``, in order
+    (``writeToClient``: what the socket accepted). ``propagate``: commands to replicate / append
+    to the AOF, as ``(db, argv)`` in execution order (``alsoPropagate``). ``close``: clients the
+    server must disconnect once ``output`` is written. ``wake``: other clients that now have
+    reply bytes pending (``clients_pending_write``). ``notifications``: keyspace events ``(type, event, key, db)`` whose class is enabled. ``clock_set_ms``: the
+    virtual clock must now read this unix-ms time (see docs/mechanisms/expire.md).
+    """
+
+    output: tuple[tuple[int, bytes], ...] = ()
+    propagate: tuple[tuple[int, tuple[bytes, ...]], ...] = ()
+    close: frozenset[int] = frozenset()
+    wake: frozenset[int] = frozenset()
+    notifications: tuple[tuple[str, str, bytes, int], ...] = ()
+    #: The unix ms a command set the (virtual) clock to (REDSPEC CLOCK SET/ADVANCE), else None.
+    clock_set_ms: int | None = None
+
+
+NO_EFFECTS = Effects()
+
+
+def merge_effects(a: Effects, b: Effects) -> Effects:
+    """Two transitions' effects in order, as one."""
+    if a is NO_EFFECTS:
+        return b
+    if b is NO_EFFECTS:
+        return a
+    return Effects(a.output + b.output, a.propagate + b.propagate, a.close | b.close,
+                   a.wake | b.wake, a.notifications + b.notifications,
+                   b.clock_set_ms if b.clock_set_ms is not None else a.clock_set_ms)

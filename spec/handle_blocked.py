@@ -1,0 +1,122 @@
+"""Serving clients blocked on keys after a command: Redis's ``handleClientsBlockedOnKeys``
+(``blocked.c``), which ``processCommand`` runs after ``call``.
+
+A key that a command made ready (``signalKeyAsReady``, ``spec.db``) serves its waiters in
+FIFO order while it holds elements, each by the non-blocking core of its command (the list
+and sorted-set pops of ``spec.commands.lists`` / ``zsets``): that is why this module sits
+above the commands, in the dispatch layer. Blocking itself (``blockForKeys``, timeouts,
+unblocking) is ``spec.blocking``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .blocking import LIST, ZSET, remove_waiter, unblock_client
+from .commands import lists, zsets
+from .reply import Err, encode
+from .state import Client, replace
+from .step import Step
+from .types.list import ListValue
+from .types.zset import ZSet
+
+__all__ = ["handle_clients_blocked_on_keys"]
+
+
+def _serve(s: Step, rec: Client, db: int, key: bytes) -> Any:
+    """Run a blocked client's command core on ``key`` as that client (``serveClientBlockedOn
+    List`` / ``genericZpopCommand``), propagating its non-blocking form; returns the reply."""
+    info = rec.info.bpop
+    assert info is not None
+    dirty = s.dirty
+    name = info.cmd
+    prop: tuple[bytes, ...] | None
+    with s.as_client(rec, db):
+        if info.kind == LIST:
+            if name in ("blpop", "brpop"):
+                v = lists.get_list(s, key, write=True)
+                reply = [key, lists.pop_range(s, key, v, info.wherefrom, 1)[0]]
+                prop = (b"LPOP" if info.wherefrom == lists.HEAD else b"RPOP", key)
+            elif name in ("blmove", "brpoplpush"):
+                assert info.target is not None
+                reply = lists.lmove_generic(s, key, info.target, info.wherefrom, info.whereto)
+                side = (b"LEFT", b"RIGHT")
+                prop = ((b"RPOPLPUSH", key, info.target) if name == "brpoplpush"
+                        else (b"LMOVE", key, info.target, side[info.wherefrom],
+                              side[info.whereto]))
+            else:  # blmpop
+                reply = lists.mpop_generic(s, [key], info.wherefrom, info.count)
+                prop = s.argv_rewrite
+        else:
+            pop_max = bool(info.wherefrom)
+            if name == "bzmpop":
+                reply = zsets.zpop_core(s, [key], pop_max, info.count, True, True, True)
+                n = len(reply[1]) if type(reply) is list else 0
+                prop = (b"ZPOPMAX" if pop_max else b"ZPOPMIN", key, b"%d" % n)
+            else:
+                body = zsets.zpop_core(s, [key], pop_max, 1, False, False, True)
+                reply = [key, *body] if type(body) is list else body
+                prop = (b"ZPOPMAX" if pop_max else b"ZPOPMIN", key)
+        if s.dirty != dirty and prop is not None:
+            s.propagate.append((db, prop))
+    return reply
+
+
+def _serve_key(s: Step, db: int, key: bytes) -> None:
+    """``serveClientsBlockedOnListKey`` / ``...SortedSetKey``: serve the key's waiters in
+    order while it has elements; waiters of the other type go to the tail."""
+    b = s.part("blocking")
+    q = b.keys.get((db, key))
+    if not q:
+        return
+    for rid in q:  # killed earlier in this transition: ``freeClient`` already unblocked it
+        rec = s.clients[rid]
+        if rec.closing:
+            s.set_part("blocking", remove_waiter(s.part("blocking"), rec))
+            s.clients = s.clients.set(rid, replace(rec, bpop=None,
+                                                   flags=rec.flags - {"blocked"}))
+    q = s.part("blocking").keys.get((db, key))
+    if not q:
+        return
+    view = s.open_db(db)
+    v = view.lookup_write(key)
+    if type(v) is ListValue:
+        kind = LIST
+    elif type(v) is ZSet:
+        kind = ZSET
+    else:
+        return  # missing, or a type nobody here pops: the waiters stay blocked
+    n = len(q)
+    while n > 0:
+        n -= 1
+        b = s.part("blocking")
+        q = b.keys.get((db, key))
+        if not q:
+            break
+        rid = q[0]
+        rec = s.clients[rid]
+        info = rec.info.bpop
+        assert info is not None
+        if info.kind != kind:  # listRotateHeadToTail
+            s.set_part("blocking", replace(b, keys=b.keys.set((db, key), q[1:] + q[:1])))
+            continue
+        reply = _serve(s, rec, db, key)
+        if type(reply) is Err:
+            s.count_error(reply)
+            s.count_failed(info.cmd)
+        unblock_client(s, rid)
+        s.push_to(rid, encode(reply, rec.info.resp))
+        if key not in view.keys:
+            break
+
+
+def handle_clients_blocked_on_keys(s: Step) -> None:
+    """``handleClientsBlockedOnKeys``: serve every ready key, in signal order, until no key is
+    ready (serving BLMOVE can make its destination ready)."""
+    while True:
+        b = s.part("blocking")
+        if not b.ready:
+            return
+        dk = b.ready[0]
+        s.set_part("blocking", replace(b, ready=b.ready[1:]))
+        _serve_key(s, dk[0], dk[1])

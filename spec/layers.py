@@ -1,0 +1,40 @@
+"""The layers of ``spec/``, leaves first: a module may import only from its own layer or a
+lower one, never inside a function, and the runtime imports form no cycle.
+``tests/test_layers.py`` enforces it; docs/architecture.md draws it.
+
+- **values**: bytes, numbers, replies and the value types with their encodings; the command
+  facts; the parameter table; the memory sizes of values. Nothing here knows a server.
+- **state**: the frozen server state and what a transition returns (``Effects``).
+- **db**: one transition's working copy (``Step``) and Redis's ``db.c`` on it (``DbView``),
+  with what ``db.c`` signals while it changes keys: the access words (``lru``), WATCH
+  (``watch``), keyspace notifications over Pub/Sub (``pubsub``), a CLIENT PAUSE ending
+  (``pause``).
+- **mechanisms**: expiry, eviction, MULTI, blocking, transport (MONITOR, CLIENT REPLY/PAUSE),
+  clients, output buffers, rehashing, INFO.
+- **commands**: the command handlers and their registry.
+- **dispatch**: ``processCommand`` / ``call`` / EXEC, and serving clients blocked on keys
+  after a command (``handleClientsBlockedOnKeys``), which runs command cores.
+- **networking**: ``processInputBuffer`` and ``writeToClient``.
+- **server**: the public transitions (``spec.server``), ``serverCron`` and the event-loop turn.
+- **tools**: what is built on the whole server (``redspec advise``).
+
+A module name ending in ``.*`` stands for every module of that package.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LAYERS"]
+
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("values", ("layers", "cstr", "numbers", "longdouble", "glob", "reply", "errors", "resp", "frames",
+                "dict", "values", "types", "types.*", "table", "config", "cost", "memory")),
+    ("state", ("state", "effects")),
+    ("db", ("pause", "pubsub", "lru", "watch", "db", "step")),
+    ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
+                    "rehash", "info")),
+    ("commands", ("commands", "commands.*")),
+    ("dispatch", ("handle_blocked", "dispatch")),
+    ("networking", ("networking",)),
+    ("server", ("server", "cron", "eventloop")),
+    ("tools", ("advise", "patterns")),
+)
