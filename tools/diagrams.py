@@ -113,13 +113,11 @@ class SpecIndex:
     modules: dict[str, set[str]] = field(default_factory=dict)  # "spec.cron" -> top-level names
     classes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # members
     defined: set[str] = field(default_factory=set)  # every def / class name, any depth
-    per_file: dict[Path, set[str]] = field(default_factory=dict)  # def / class names, any depth
+    # per file: its top-level names and every def / class name at any depth
+    per_file: dict[Path, set[str]] = field(default_factory=dict)
+    # per module: its classes (at any depth) and their members
+    module_classes: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     prose: str = ""  # every docstring and comment
-
-    def module_classes(self, module: str) -> dict[str, set[str]]:
-        return self._module_classes.get(module, {})
-
-    _module_classes: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
 
 def _targets(node: ast.stmt) -> list[str]:
@@ -148,8 +146,7 @@ def _class_members(cls: ast.ClassDef) -> set[str]:
                 if (isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)
                         and isinstance(n.value, ast.Name) and n.value.id == "self"):
                     names.add(n.attr)
-    for s in ("__slots__",):
-        names.discard(s)
+    names.discard("__slots__")
     return names
 
 
@@ -186,7 +183,7 @@ def spec_index(spec: Path = SPEC) -> SpecIndex:
                 members = _class_members(node)
                 idx.classes[node.name] |= members
                 classes[node.name] = members
-        idx._module_classes[module] = classes
+        idx.module_classes[module] = classes
         idx.per_file[path.resolve()] = file_defs | top
         doc = ast.get_docstring(tree)
         if doc:
@@ -266,7 +263,7 @@ def _check_dotted(ref: str, idx: SpecIndex) -> str | None:
                 return f"{ref}: no module {mod}.{rest[0]} and no name {rest[0]} in {mod}"
             return f"{ref}: {mod} defines no {rest[0]}"
         if len(rest) > 1:
-            members = idx.module_classes(mod).get(rest[0])
+            members = idx.module_classes.get(mod, {}).get(rest[0])
             if members is not None and rest[1] not in members:
                 return f"{ref}: class {rest[0]} ({mod}) has no member {rest[1]}"
         return None
@@ -308,10 +305,12 @@ def check_text(text: str, idx: SpecIndex, root: Path = ROOT, name: str = "<d2>")
                 path = _resolve_path(m.group(2), root)
                 if path is not None:
                     defs = idx.per_file.get(path)
-                    if defs is None:
-                        defs = {n.name for n in ast.walk(ast.parse(path.read_text()))
-                                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef
-                                              | ast.ClassDef)}
+                    if defs is None:  # outside spec/, e.g. reference/server.py
+                        tree = ast.parse(path.read_text(encoding="utf-8"))
+                        defs = {t for n in tree.body for t in _targets(n)} | {
+                            n.name for n in ast.walk(tree)
+                            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef
+                                          | ast.ClassDef)}
                     if m.group(1) not in defs:
                         bad(no, f"{m.group(1)} ({m.group(2)}): not defined in that file")
             for m in _CAMEL.finditer(line):
