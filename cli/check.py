@@ -3,7 +3,10 @@
 Discovers (``redspec.properties.registry``) the Hypothesis state machines, ``@given``
 properties, Z3 obligations and explorer models of each mechanism, runs them within an example
 and time budget, shows progress, and ends with one row per mechanism. Exit status 0 only when
-everything held; a failure prints its shrunk counterexample as a replayable script.
+everything that ran held and nothing was cut by the time budget; a failure prints its shrunk
+counterexample as a replayable script. A suite that skips itself (an optional accelerator such
+as hiredis or the C SipHash is not installed) is reported as skipped, with its reason, and does
+not fail the check.
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ def _summaries(outcomes: list[Any]) -> dict[str, dict[str, Any]]:
         os_ = by[name]
         ran = [o for o in os_ if not o.skipped]
         failed = [o for o in ran if not o.held]
-        verdict = "FAILED" if failed else ("held" if len(ran) == len(os_) else "incomplete")
+        verdict = ("FAILED" if failed else
+                   "incomplete" if any(o.incomplete for o in os_) else "held")
         mechs[name] = {
             "verdict": verdict,
             "properties": len(os_),
+            "skipped": sum(bool(o.skipped) for o in os_),
             "examples": sum(o.examples for o in os_),
             "states": sum(o.states for o in os_),
             "proofs": sum(o.proofs for o in os_),
@@ -41,7 +46,8 @@ def _summaries(outcomes: list[Any]) -> dict[str, dict[str, Any]]:
                  "verdict": "skipped" if o.skipped else ("held" if o.held else "FAILED"),
                  "examples": o.examples, "states": o.states, "proofs": o.proofs,
                  "seconds": round(o.seconds, 3), "error": o.error, "replay": o.replay,
-                 "skipped": o.skipped, **({"detail": o.detail} if o.detail else {})}
+                 "skipped": o.skipped, "incomplete": o.incomplete,
+                 **({"detail": o.detail} if o.detail else {})}
                 for o in os_
             ],
         }
@@ -97,6 +103,7 @@ def check(mechanisms: tuple[str, ...], examples: int, seconds: float, seed: int 
       redspec check -m resp -m 5 --seed 7    two mechanisms, a different random seed
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
@@ -127,8 +134,9 @@ def check(mechanisms: tuple[str, ...], examples: int, seconds: float, seed: int 
             outcomes.append(o)
             mark = ("[yellow]skip[/yellow]" if o.skipped else
                     "[green]ok[/green]" if o.held else "[red]FAIL[/red]")
+            why = f" [yellow]skipped: {escape(o.skipped)}[/yellow]" if o.skipped else ""
             prog.console.print(f"{mark:>22} {it.mechanism:10} {it.kind:8} {it.name} "
-                               f"[dim]({o.seconds:.1f}s)[/dim]")
+                               f"[dim]({o.seconds:.1f}s)[/dim]{why}", highlight=False)
             prog.advance(task)
 
     mechs = _summaries(outcomes)
@@ -145,20 +153,27 @@ def check(mechanisms: tuple[str, ...], examples: int, seconds: float, seed: int 
         table.add_column(col, justify="left" if col in ("mechanism", "verdict") else "right")
     for name, m in mechs.items():
         colour = {"held": "green", "FAILED": "red"}.get(m["verdict"], "yellow")
+        note = f" ({m['skipped']} skipped)" if m["skipped"] else ""
         table.add_row(name, str(m["properties"]), str(m["examples"]), str(m["states"]),
                       str(m["proofs"]), f"{m['seconds']:.1f}s",
-                      f"[{colour}]{m['verdict']}[/{colour}]")
+                      f"[{colour}]{m['verdict']}[/{colour}]{note}")
     console.print(table)
+    skipped = [o for o in outcomes if o.skipped]
+    for o in skipped:
+        console.print(f"[yellow]skipped[/yellow] {o.item.mechanism}: {escape(o.item.name)}: "
+                      f"{escape(o.skipped)}", highlight=False)
 
     ok = not errors and all(m["verdict"] == "held" for m in mechs.values())
     total = time.monotonic() - t_start
     if json_file:
         with open(json_file, "w") as f:
             json.dump({"mechanisms": mechs, "verdict": "held" if ok else "FAILED",
-                       "seconds": round(total, 3), "examples_per_property": examples,
-                       "seed": seed, "import_errors": dict(errors)}, f, indent=2)
+                       "skipped": len(skipped), "seconds": round(total, 3),
+                       "examples_per_property": examples, "seed": seed,
+                       "import_errors": dict(errors)}, f, indent=2)
     if junit_file:
         _junit(mechs, junit_file)
-    console.print(f"{'[green]all held[/green]' if ok else '[red]NOT all held[/red]'} "
+    note = f" ({len(skipped)} skipped)" if skipped else ""
+    console.print(f"{'[green]all held[/green]' if ok else '[red]NOT all held[/red]'}{note} "
                   f"in {total:.1f}s")
     raise SystemExit(0 if ok else 1)

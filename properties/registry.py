@@ -14,7 +14,10 @@ without registering them anywhere. In each module, discovery finds:
   ``properties.explorer.Model`` objects, checked exhaustively.
 
 :func:`run_item` runs one of them under an example budget and a deadline and returns an
-:class:`Outcome` with counts, the verdict and, on failure, a replayable counterexample.
+:class:`Outcome` with counts, the verdict and, on failure, a replayable counterexample. A suite
+that skips itself (``pytest.skip``, ``pytest.importorskip``, ``unittest.SkipTest``: an optional
+accelerator such as hiredis or the C SipHash is absent) is skipped with its reason, not failed;
+one the time budget left unrun is skipped and ``incomplete``.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ import importlib
 import inspect
 import pkgutil
 import re
+import sys
 import time
 import traceback
+import unittest
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +94,19 @@ class Outcome:
     error: str = ""  # the failure message
     replay: str = ""  # a replayable counterexample script
     detail: dict[str, Any] = field(default_factory=dict)
-    skipped: str = ""  # why it did not run (budget exhausted)
+    skipped: str = ""  # why it did not run: the suite's own skip reason, or the budget's
+    incomplete: bool = False  # not run because the time budget was exhausted
+
+
+def skip_reason(e: BaseException) -> str | None:
+    """The reason if ``e`` is a test skipping itself (``pytest.skip``/``importorskip``,
+    ``unittest.SkipTest``), else None. Hypothesis re-raises these unchanged."""
+    if isinstance(e, unittest.SkipTest):
+        return str(e) or "skipped"
+    pytest = sys.modules.get("pytest")  # a suite that skipped through pytest imported it
+    if pytest is not None and isinstance(e, pytest.skip.Exception):
+        return str(getattr(e, "msg", "") or e) or "skipped"
+    return None
 
 
 def _module_names() -> list[str]:
@@ -315,7 +332,7 @@ def _run_machine(item: Item, budget: Budget, out: Outcome) -> None:
             hseed(s)(factory) if s is not None else factory,
             settings=_settings(n, s, budget, budget.step_count)))
     except BaseException as e:
-        if isinstance(e, KeyboardInterrupt):
+        if isinstance(e, KeyboardInterrupt) or skip_reason(e) is not None:
             raise
         out.held = False
         out.error, notes = _failure_text(e)
@@ -373,7 +390,7 @@ def _run_given(item: Item, budget: Budget, out: Outcome) -> None:
     try:
         _chunks(budget, out, run)
     except BaseException as e:
-        if isinstance(e, KeyboardInterrupt):
+        if isinstance(e, KeyboardInterrupt) or skip_reason(e) is not None:
             raise
         out.held = False
         out.error, notes = _failure_text(e)
@@ -422,7 +439,7 @@ def run_item(item: Item, budget: Budget) -> Outcome:
     """Run one item within ``budget``; never raises for a failing property."""
     out = Outcome(item)
     if time.monotonic() >= budget.deadline:
-        out.skipped = "time budget exhausted"
+        out.skipped, out.incomplete = "time budget exhausted", True
         return out
     t0 = time.perf_counter()
     try:
@@ -434,8 +451,15 @@ def run_item(item: Item, budget: Budget) -> Outcome:
             _run_z3(item, out)
         elif item.kind == "explorer":
             _run_explorer(item, budget, out)
-    except Exception as e:  # the runner itself failed: report, do not crash the whole check
-        out.held = False
-        out.error = f"{type(e).__name__}: {e}"
+    except BaseException as e:
+        reason = skip_reason(e)
+        if reason is not None:  # the suite does not apply here: not run, not failed
+            out.skipped = reason
+            out.examples = out.states = 0
+        elif isinstance(e, Exception):  # the runner itself failed: report, do not crash
+            out.held = False
+            out.error = f"{type(e).__name__}: {e}"
+        else:
+            raise
     out.seconds = time.perf_counter() - t0
     return out

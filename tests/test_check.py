@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import unittest
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from redspec.cli.main import main
 from redspec.properties import registry, z3_keyspace
@@ -108,6 +112,107 @@ def test_replay_script_reproduces_through_the_spec(monkeypatch: pytest.MonkeyPat
     for ln in lines:
         state, _ = run_command(state, cid, [a.encode() for a in ln.split()], 1_000_000)
     assert any(k not in d.keys for d in state.dbs for k in d.expires)
+
+
+# -- skips: an optional accelerator absent is not a failure ---------------------------------------
+
+
+@given(st.integers())
+def _planted_needs_accelerator(n: int) -> None:
+    """Like test_resp's hiredis property on an install without the fast extra."""
+    pytest.importorskip("redspec_no_such_accelerator")
+
+
+@given(st.integers())
+def _planted_needs_c_build(n: int) -> None:
+    """Like test_dict_machine's C SipHash property built without a compiler."""
+    pytest.skip("the C accelerator is not built here")
+
+
+@given(st.integers())
+def _planted_unittest_skip(n: int) -> None:
+    raise unittest.SkipTest("not on this platform")
+
+
+class _PlantedSkippingMachine(RuleBasedStateMachine):
+    @rule()
+    def step(self) -> None:
+        pytest.skip("machine needs an accelerator")
+
+
+@given(st.integers())
+def _planted_holds(n: int) -> None:
+    assert n == n
+
+
+@given(st.integers())
+def _planted_fails(n: int) -> None:
+    assert n < 5, "planted_fails"
+
+
+def _planted(*objs: Any) -> list[registry.Item]:
+    return [registry.Item("machine" if isinstance(o, type) else "given", f"planted.{o.__name__}",
+                          "planted", "planted", o) for o in objs]
+
+
+SKIPPING = (_planted_needs_accelerator, _planted_needs_c_build, _planted_unittest_skip,
+            _PlantedSkippingMachine)
+
+
+def test_a_suite_skipping_itself_is_skipped_with_its_reason() -> None:
+    for item in _planted(*SKIPPING):
+        o = registry.run_item(item, registry.Budget(examples=10))
+        assert o.held and o.skipped and not o.incomplete and not o.error, (item.name, o)
+    reasons = [registry.run_item(i, registry.Budget(examples=10)).skipped
+               for i in _planted(*SKIPPING)]
+    assert "could not import 'redspec_no_such_accelerator'" in reasons[0]
+    assert reasons[1:] == ["the C accelerator is not built here", "not on this platform",
+                           "machine needs an accelerator"]
+
+
+def test_check_reports_skips_and_exits_0_when_the_rest_held(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13 §3: without hiredis / the C extension, `redspec check` exited 1 because the
+    suites that skip themselves were reported FAILED."""
+    monkeypatch.setattr(registry, "discover",
+                        lambda *a, **k: _planted(*SKIPPING, _planted_holds))
+    out, junit = tmp_path / "out.json", tmp_path / "out.xml"
+    r = CliRunner().invoke(main, ["check", "--examples", "10", "--json", str(out),
+                                  "--junit", str(junit)])
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())  # rich wraps lines at 80 columns here
+    assert "FAIL" not in text and "all held (4 skipped)" in text
+    assert ("skipped planted: planted._planted_needs_c_build: the C accelerator is not built "
+            "here") in text
+    data = json.loads(out.read_text())
+    assert data["verdict"] == "held" and data["skipped"] == 4
+    m = data["mechanisms"]["planted"]
+    assert m["verdict"] == "held" and m["skipped"] == 4 and m["properties"] == 5
+    by = {i["name"]: i for i in m["items"]}
+    skipped = by["planted._planted_needs_c_build"]
+    assert skipped["verdict"] == "skipped" and not skipped["incomplete"]
+    assert skipped["skipped"] == "the C accelerator is not built here" and not skipped["error"]
+    assert by["planted._planted_holds"]["verdict"] == "held"
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None and suite.get("skipped") == "4" and suite.get("failures") == "0"
+
+
+def test_a_skip_does_not_hide_a_failure_nor_the_budget(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "discover",
+                        lambda *a, **k: _planted(_planted_needs_c_build, _planted_fails))
+    out = tmp_path / "out.json"
+    r = CliRunner().invoke(main, ["check", "--examples", "20", "--json", str(out)])
+    assert r.exit_code == 1, r.output
+    data = json.loads(out.read_text())
+    assert data["verdict"] == "FAILED" and data["mechanisms"]["planted"]["verdict"] == "FAILED"
+    # nothing ran at all (no time budget): incomplete, exit 1, as before
+    monkeypatch.setattr(registry, "discover", lambda *a, **k: _planted(_planted_holds))
+    r = CliRunner().invoke(main, ["check", "--seconds", "0", "--json", str(out)])
+    assert r.exit_code == 1, r.output
+    item = json.loads(out.read_text())["mechanisms"]["planted"]["items"][0]
+    assert item["verdict"] == "skipped" and item["incomplete"]
+    assert json.loads(out.read_text())["mechanisms"]["planted"]["verdict"] == "incomplete"
 
 
 # -- Z3 ----------------------------------------------------------------------------------------
