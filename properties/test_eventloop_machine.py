@@ -1,9 +1,10 @@
 """Mechanism 4: one event-loop turn (``spec.eventloop.event_loop_turn``) equals the
-composition of the per-event transitions in ae's order — file events in fd order (read and
-process, then write for clients with output left over), serverCron when due, beforeSleep
-(timeouts, fast expire cycle, pause check) and the pending-writes flush with the write cap.
-The composition is spelled out here as a list of events folded over the state; a planted bug
-in the turn's fd order must be caught."""
+composition of the per-event transitions in ae's order — file events in the order the poll
+reported them (an input: epoll's ready order, not fd order; read and process, then write for
+clients with output left over), serverCron when due, beforeSleep (timeouts, fast expire cycle,
+pause check) and the pending-writes flush with the write cap. The composition is spelled out
+here as a list of events folded over the state; planted bugs in the turn's order (reversed;
+re-sorted by fd) must be caught."""
 
 from __future__ import annotations
 
@@ -35,14 +36,14 @@ _CMDS = st.sampled_from([
 
 @st.composite
 def turns(draw: Any) -> Any:
-    """Clients with shuffled fds, then a few turns: who is readable with which bytes, what
-    each socket takes, and how far the clock moved."""
+    """Clients with shuffled fds, then a few turns: who is readable with which bytes (in a
+    shuffled poll order), what each socket takes, and how far the clock moved."""
     n = draw(st.integers(1, 4))
     fds = draw(st.permutations(list(range(10, 10 + n))))
     plan = []
     for _ in range(draw(st.integers(1, 5))):
         readable = {}
-        for i in range(n):
+        for i in draw(st.permutations(list(range(n)))):
             cmds = draw(st.lists(_CMDS, max_size=3))
             if cmds:
                 data = b"".join(encode_request(c) for c in cmds)
@@ -56,10 +57,10 @@ def turns(draw: Any) -> Any:
 
 def composed(state: Any, now: int, readable: dict[int, bytes],
              writable: dict[int, int | None]) -> Any:
-    """The turn as an explicit list of events, each applied by its own transition."""
+    """The turn as an explicit list of events, each applied by its own transition. The fired
+    clients come in the poll's order: ``readable``'s, then those only writable."""
     cs = state.clients
-    fired = sorted((c for c in set(readable) | set(writable) if c in cs),
-                   key=lambda c: (cs[c].fd, c))
+    fired = [c for c in [*readable, *(c for c in writable if c not in readable)] if c in cs]
     leftover = {c for c, cl in cs.items() if cl.reply}
     events: list[tuple[Any, ...]] = []
     for c in fired:
@@ -136,9 +137,18 @@ def test_turn_is_composition(sched: Any) -> None:
 
 
 def test_planted_turn_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Planted: the turn processes file events in reverse fd order."""
+    """Planted: the turn processes file events in reverse poll order."""
     real = E.file_event_order
     monkeypatch.setattr(E, "file_event_order", lambda st_, r, w: real(st_, r, w)[::-1])
+    with pytest.raises(AssertionError, match="turn_is_composition"):
+        PLANTED(given(turns())(check_turns))()
+
+
+def test_planted_turn_sorts_by_fd(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planted: the turn re-sorts the poll's order by fd (what it did before issue 13)."""
+    real = E.file_event_order
+    monkeypatch.setattr(E, "file_event_order", lambda st_, r, w: sorted(
+        real(st_, r, w), key=lambda c: (st_.clients[c].fd, c)))
     with pytest.raises(AssertionError, match="turn_is_composition"):
         PLANTED(given(turns())(check_turns))()
 

@@ -5,9 +5,13 @@ It runs Redis's event loop (``aeMain``) on asyncio's readiness callbacks. Every 
 1. **poll** — asyncio's selector (or uvloop's epoll) reports ready sockets; for each readable
    one the server reads once (``readQueryFromClient``'s single ``read`` of up to
    ``PROTO_IOBUF_LEN`` bytes), a listening socket accepts, a socket that became writable
-   (after a send it did not take whole) wakes a turn;
-2. **one turn** — ``spec.eventloop.event_loop_turn`` with what was read (file events in fd
-   order, serverCron when due, beforeSleep) — nothing is written inside the turn;
+   (after a send it did not take whole) wakes a turn. The reads are kept in the order their
+   callbacks fired, which is the order ``epoll_wait`` returned the sockets (the order they
+   became ready; both loops call the readiness callbacks of one poll in that order, before the
+   turn they schedule: ``tests/test_event_order.py``) — never sorted by fd or id;
+2. **one turn** — ``spec.eventloop.event_loop_turn`` with what was read, in that order (file
+   events in the poll's order, serverCron when due, beforeSleep) — nothing is written inside
+   the turn;
 3. **writes** — ``handleClientsWithPendingWrites``: each client with pending reply bytes
    (``ClientIO.reply``) gets one ``send`` of at most the write cap (``spec.transport.write_cap``);
    how many bytes the socket accepted goes back into the spec (``spec.server.clients_wrote``),
@@ -86,7 +90,8 @@ class Reference:
         self.state = state
         self.clock = clock or Clock()
         self.conns: dict[int, Conn] = {}
-        #: Bytes read since the last turn, per client id (the poll result).
+        #: Bytes read since the last turn, per client id (the poll result), in the order the
+        #: read callbacks fired: epoll's ready order, which the turn keeps (an input).
         self._inbox: dict[int, bytes] = {}
         #: Clients with reply bytes left after the last write (their writer is installed).
         self._pending: set[int] = set()
@@ -125,7 +130,8 @@ class Reference:
             loop.add_reader(conn.fd, self.readable, conn)
 
     def readable(self, conn: Conn) -> None:
-        """A read event: one read; end of stream or an error frees the client."""
+        """A read event: one read; end of stream or an error frees the client. The bytes join
+        the inbox behind those of the clients whose callbacks fired before in this poll."""
         try:
             data = conn.sock.recv(READ_LEN)
         except (BlockingIOError, InterruptedError):
@@ -163,7 +169,8 @@ class Reference:
     # -- the turn ------------------------------------------------------------------------
 
     def turn(self) -> None:
-        """One ``event_loop_turn`` over what the poll delivered, then the writes."""
+        """One ``event_loop_turn`` over what the poll delivered (in callback order), then the
+        writes."""
         self._turn_due = False
         readable, self._inbox = self._inbox, {}
         now = self.clock.now_ms()

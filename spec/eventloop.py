@@ -3,9 +3,10 @@
 ae's loop is ``beforeSleep → poll → file events → time events → beforeSleep → poll → ...``.
 A turn here is that sequence cut at the poll: the poll's result is the input
 (``readable``: the bytes each client's socket delivered, ``writable``: what each socket can
-take now), then
+take now, both *in the order the poll reported the sockets*), then
 
-1. **file events**, in fd order: for a readable client ``readQueryFromClient`` →
+1. **file events**, in the poll's order (``file_event_order``: epoll's ready order, an input
+   of the turn as the time is; never re-sorted): for a readable client ``readQueryFromClient`` →
    ``processInputBuffer`` (``spec.server.client_input`` with nothing written yet: replies go
    to the client's pending output, as ``addReply`` queues them); then, for a client whose
    write handler is installed (it had output left over from an earlier turn) and whose socket
@@ -41,13 +42,21 @@ __all__ = ["event_loop_turn", "file_event_order", "cron_due", "flush_pending_wri
 
 def file_event_order(state: ServerState, readable: Mapping[int, bytes],
                      writable: Mapping[int, int | None]) -> list[int]:
-    """The clients with a fired event, in the order ``aeApiPoll`` reports them: by fd
-    (epoll reports ready fds in no fixed order; select/kqueue by fd; we fix fd order, then
-    id for clients without a real fd)."""
+    """The clients with a fired event, in the order ``aeApiPoll`` reported them: the order of
+    ``readable`` (a dict keeps its insertion order), then the clients only in ``writable``, in
+    its order; clients already gone are skipped.
+
+    The order is an input of the turn, as the time is. On Linux ``aeApiPoll`` is
+    ``epoll_wait``, which returns the ready sockets in the order they became ready (its ready
+    list), not by descriptor, and ``aeProcessEvents`` handles them in that order. It decides
+    who goes first when two clients' requests interact: W sends EXEC (after WATCH dst, MULTI),
+    then R sends ``LPUSH src e`` that serves a ``BRPOPLPUSH src dst`` and so touches dst —
+    Redis runs EXEC first and it succeeds, even when R's socket has the lower descriptor.
+    So the order is taken as given, never re-sorted by fd or id."""
     clients = state.clients
-    ids = set(readable) | set(writable)
-    return sorted((cid for cid in ids if cid in clients),
-                  key=lambda cid: (clients[cid].fd, cid))
+    order = [cid for cid in readable if cid in clients]
+    order += [cid for cid in writable if cid not in readable and cid in clients]
+    return order
 
 
 def pause_tick(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
@@ -98,10 +107,12 @@ def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, byte
                     writable: Mapping[int, int | None]) -> tuple[ServerState, Effects]:
     """One turn of the event loop at time ``now_ms`` after a poll that found ``readable``
     (client id -> bytes read) and ``writable`` (client id -> bytes the socket can take, None
-    for no limit). Returns the next state and everything the turn asks of the world."""
+    for no limit), in the order the poll reported them (``file_event_order``: epoll's ready
+    order, an input). Returns the next state and everything the turn asks of the world."""
     capacity = dict(writable)
     eff: Effects = NO_EFFECTS
-    # 1. file events, in fd order: read (and process), then write if a handler is installed.
+    # 1. file events, in the poll's order (an input, never re-sorted): read (and process),
+    # then write if a handler is installed.
     # Consecutive reads run as one batch (``clients_input``: the same as ``client_input``
     # one after another, in one step); a write event in between ends the batch.
     had_pending = {cid for cid in capacity

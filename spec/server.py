@@ -121,7 +121,9 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
 def clients_input(state: ServerState, batch: list[tuple[int, bytes]],
                   now_ms: int) -> tuple[ServerState, Effects]:
     """The read events of one event-loop turn (``spec.eventloop``): ``readQueryFromClient``
-    for each ``(client id, bytes)`` in ``batch`` order, nothing written yet.
+    for each ``(client id, bytes)`` in ``batch`` order, nothing written yet. That order is an
+    input: the order the poll reported the sockets (``aeApiPoll``: epoll's ready order, the
+    order the sockets became ready), never re-sorted by fd or id.
 
     Means exactly ``client_input(state, cid, data, now_ms, 0)`` for each in turn (a property
     checks it); it is that composition run in one :class:`Step`, so a turn with many

@@ -80,9 +80,11 @@ def _parse_steps(steps: Iterable[Sequence[Any]]) -> list[tuple[int, list[bytes]]
     for raw in steps:
         argv = [_b(a) for a in raw]
         conn = 1
-        if argv and argv[0].startswith(b"@") and argv[0][1:].rstrip(b"~").isdigit():
-            # "@N~" (a step expected to block) runs on connection N like "@N"
-            conn, argv = int(argv[0][1:].rstrip(b"~")), argv[1:]
+        if argv and argv[0].startswith(b"@") and argv[0][1:].rstrip(b"~&").isdigit():
+            # "@N~" (a step expected to block) and "@N&" (the next step is sent before its
+            # reply is read; the spec replays steps one by one, in the same order) run on
+            # connection N like "@N"
+            conn, argv = int(argv[0][1:].rstrip(b"~&")), argv[1:]
         out.append((conn, argv))
     return out
 

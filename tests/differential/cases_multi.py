@@ -167,6 +167,25 @@ CASES: list[tuple[str, list[list[Any]]]] = [
                                  ["PING"], ["EXEC"]]),
     ("watch-live-key-future-ttl", [["SET", "k", "v", "PXAT", "99999999999999"], ["WATCH", "k"],
                                    ["MULTI"], ["TTL", "nosuch"], ["EXEC"]]),
+    # -- requests on two connections are processed in the order they arrived -----------------
+    # "@N&": the harness writes the next step (on another connection) right behind this one,
+    # before reading this one's reply, so both can reach the server in one poll. Redis handles
+    # the ready sockets of one poll in the order epoll reports them, the order in which they
+    # became ready, not by descriptor: the earlier request runs first although it came on the
+    # connection opened later (higher fd). @4 / @3 PING ends the WATCHing connection's run, so
+    # that its EXEC goes out on its own; a round trip before the two requests (the first PING
+    # in "later write ...") makes sure both connections were accepted: a socket that already
+    # holds data when it is added to epoll is reported in the order it was added, fd order.
+    ("exec before a later lpush on a lower fd", [
+        ["@1~", "BRPOPLPUSH", "src", "dst", "0"], ["@3", "WATCH", "dst"], ["@3", "MULTI"],
+        ["@3", "GET", "k"], ["@4", "PING"], ["@3&", "EXEC"], ["@2", "LPUSH", "src", "e"],
+        ["@4", "LRANGE", "dst", "0", "-1"]]),
+    ("exec before a later set on a lower fd", [
+        ["@2", "WATCH", "k"], ["@2", "MULTI"], ["@2", "INCR", "n"], ["@3", "PING"],
+        ["@2&", "EXEC"], ["@1", "SET", "k", "x"], ["@3", "GET", "n"]]),
+    ("later write on a lower fd wins", [
+        ["@3", "PING"], ["@2&", "SET", "k", "from-2"], ["@1", "SET", "k", "from-1"],
+        ["@3", "GET", "k"]]),
     # -- EXEC refused by a gate; RESET / QUIT ------------------------------------------------
     ("exec-arity-outside-multi-unwatches", [["WATCH", "x"], ["EXEC", "x"], ["@2", "SET", "x", "1"],
                                             ["MULTI"], ["EXEC"]]),

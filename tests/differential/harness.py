@@ -23,6 +23,15 @@ marker (``"@1~"``): then only ``REDSPEC_DIFF_QUIET`` seconds (default 0.05) are 
 that nothing came, and in the pipelined modes its run expects one frame fewer per such step
 (frames are attributed to the run's other steps in order).
 
+A step marked ``&`` after its connection marker (``"@3&"``; with ``~`` too: ``"@3~&"``) is
+*not waited for*: it is written (in the pipelined modes: its run, which it ends) and the next
+step (run) is written on its connection right behind it, before the replies to the ``&`` step
+are read; then the replies are read, the ``&`` step's first. So two requests on different
+connections can reach the server back to back, in a known order, in every mode — e.g. an EXEC
+and the LPUSH that would invalidate its WATCH, which Redis then processes in the order they
+arrived (see ``cases_multi.py``: "exec before a later lpush on a lower fd"). A ``&`` step must
+be followed by a step on another connection.
+
 Normalisers (``normalise.py``) come from the case module's ``NONDETERMINISTIC``: ``{"case name":
 "sort"}`` applies to every reply of the case, ``{"case name": {2: "sort"}}`` to the frames of
 step 2 (0-based index into the case's steps); a list of names applies several in order. In the
@@ -215,6 +224,8 @@ class Case:
     norm_all: Normaliser | None = None
     #: Steps marked ``"@N~"``: expected to produce no reply when sent (they block).
     quiet: set[int] = field(default_factory=set)
+    #: Steps marked ``"@N&"``: the next step is written before their replies are read.
+    nowait: set[int] = field(default_factory=set)
 
     @property
     def id(self) -> str:
@@ -243,16 +254,25 @@ def make_case(
     """Build a Case from the data form used in ``cases_*.py`` modules."""
     parsed: list[tuple[int, list[bytes]]] = []
     quiet: set[int] = set()
+    nowait: set[int] = set()
     for raw in steps:
         argv = [_b(a) for a in raw]
         conn = 1
-        if argv and argv[0].startswith(b"@") and argv[0][1:].rstrip(b"~").isdigit():
-            if argv[0].endswith(b"~"):
+        number = argv[0][1:].rstrip(b"~&") if argv and argv[0].startswith(b"@") else b""
+        if number.isdigit():
+            flags = argv[0][1 + len(number):]  # "~" (quiet), "&" (not waited for)
+            if b"~" in flags:
                 quiet.add(len(parsed))
-            conn = int(argv[0][1:].rstrip(b"~"))
+            if b"&" in flags:
+                nowait.add(len(parsed))
+            conn = int(number)
             argv = argv[1:]
         parsed.append((conn, argv))
-    case = Case(module, name, parsed, quiet=quiet)
+    for i in nowait:
+        if i + 1 >= len(parsed) or parsed[i + 1][0] == parsed[i][0]:
+            raise ValueError(f"case {name!r}: step {i} is marked '&' but the next step is not "
+                             "on another connection")
+    case = Case(module, name, parsed, quiet=quiet, nowait=nowait)
     if isinstance(nondet, dict):
         for k, v in nondet.items():
             fn = normaliser(v)
@@ -388,6 +408,24 @@ def replay(
             if n != exclude:
                 recs.extend(Record(n, step, f) for f in c.drain())
 
+    def read_run(n: int, idxs: list[int]) -> None:
+        """Read the replies to the run ``idxs`` written on connection ``n``."""
+        c = conns[n]
+        if case.quiet.isdisjoint(idxs):
+            frames = c.read(len(idxs))
+            for k, f in enumerate(frames):
+                recs.append(Record(n, idxs[min(k, len(idxs) - 1)], f))
+        else:  # some steps block: read the others' replies, then check for silence
+            loud = [i for i in idxs if i not in case.quiet]
+            frames = c.read(len(loud)) if loud else []
+            loud = loud or idxs[-1:]
+            frames += c.read(1, timeout=QUIET)
+            for k, f in enumerate(frames):
+                recs.append(Record(n, loud[min(k, len(loud) - 1)], f))
+
+    # runs written but not read yet: the run before was marked "&" (not waited for)
+    held: list[tuple[int, list[int]]] = []
+
     try:
         for n in case.connections:
             conns[n] = Conn(target.host, target.port)
@@ -398,7 +436,14 @@ def replay(
         if mode == "single":
             for i, (n, argv) in enumerate(steps):
                 c = conns[n]
-                if c.send(encode_request(list(argv))):
+                sent = c.send(encode_request(list(argv)))
+                if sent and i in case.nowait:
+                    held.append((n, [i]))
+                    continue
+                for m, h in held:
+                    read_run(m, h)
+                held = []
+                if sent:
                     recs.extend(Record(n, i, f) for f in
                                 c.read(1, timeout=QUIET if i in case.quiet else None))
                 else:
@@ -414,17 +459,12 @@ def replay(
                     _send_chunks(c, chunker(data))
                 else:
                     raise ValueError(f"unknown mode {mode!r}")
-                if case.quiet.isdisjoint(idxs):
-                    frames = c.read(len(idxs))
-                    for k, f in enumerate(frames):
-                        recs.append(Record(n, idxs[min(k, len(idxs) - 1)], f))
-                else:  # some steps block: read the others' replies, then check for silence
-                    loud = [i for i in idxs if i not in case.quiet]
-                    frames = c.read(len(loud)) if loud else []
-                    loud = loud or idxs[-1:]
-                    frames += c.read(1, timeout=QUIET)
-                    for k, f in enumerate(frames):
-                        recs.append(Record(n, loud[min(k, len(loud) - 1)], f))
+                if idxs[-1] in case.nowait:
+                    held.append((n, idxs))
+                    continue
+                for m, h in [*held, (n, idxs)]:
+                    read_run(m, h)
+                held = []
                 collect(idxs[-1], exclude=n)
         # Sentinel: a final PING on each open connection shows its end state and flushes
         # anything still in flight (pushes, replies to blocked commands).

@@ -6,6 +6,7 @@ sequences of string and keyspace commands. Raw reply frames must agree byte for 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,28 @@ def test_generated_sequences_catch_a_planted_difference(
             run_generated(redis_target, other.target(), ["set", "get", "select"], 200)
     finally:
         other.stop()
+
+
+def test_nowait_step(redis_target: Target) -> None:
+    """``"@N&"``: the next step (another connection) is written before the marked step's reply
+    is read. A BLPOP marked so is answered by the RPUSH sent right behind it, in every mode,
+    without the quiet wait a blocked step would cost; the reply is the BLPOP step's."""
+    case = harness.make_case("self", "nowait", [["@2&", "BLPOP", "k", "0"],
+                                                ["@1", "RPUSH", "k", "v"], ["@2", "PING"]])
+    assert case.nowait == {0} and case.quiet == set()
+    for mode in MODES:
+        t0 = time.monotonic()
+        recs = harness.replay(redis_target, case, 2, mode)
+        assert time.monotonic() - t0 < harness.SILENT / 2
+        assert [(r.conn, r.step, r.frame) for r in recs] == [
+            (2, 0, b"*2\r\n$1\r\nk\r\n$1\r\nv\r\n"), (1, 1, b":1\r\n"),
+            (2, 2, b"+PONG\r\n"), (1, 3, b"+PONG\r\n"), (2, 3, b"+PONG\r\n")]
+    both = harness.make_case("self", "flags", [["@2~&", "BLPOP", "k", "0"], ["@1", "PING"]])
+    assert both.nowait == {0} and both.quiet == {0}
+    with pytest.raises(ValueError, match="marked '&'"):
+        harness.make_case("self", "bad", [["@2&", "PING"], ["@2", "PING"]])
+    with pytest.raises(ValueError, match="marked '&'"):
+        harness.make_case("self", "bad", [["@1", "PING"], ["@2&", "PING"]])
 
 
 def test_harness_reports_a_difference(redis_target: Target) -> None:
