@@ -410,9 +410,7 @@ class DbView:
 def signal_key_as_ready(s: Step, db: int, key: bytes) -> None:
     """``signalKeyAsReady``: a key was added; if clients wait on it, remember it (once) for
     the serving pass after the command."""
-    parts = s.parts
-    b: BlockingState = parts["blocking"] if parts is not None and "blocking" in parts \
-        else s.base.blocking
+    b: BlockingState = s.part("blocking")
     if not b.keys:
         return
     dk = (db, key)

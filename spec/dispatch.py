@@ -154,8 +154,7 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     fl = s.client.info.flags
     if fl and "replica" in fl and replica_keyspace_gate(s, cmd):
         return reject(s, cmd, REPLICA_KEYSPACE)
-    parts = s.parts
-    tp = parts["transport"] if parts is not None and "transport" in parts else s.base.transport
+    tp = s.part("transport")
     if tp.pause_type:
         postponed = pause_gate(s, tp, cmd)
         if postponed is not None:
@@ -165,8 +164,8 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
         queue_command(s, cmd, argv)
         return QUEUED
     reply = call(s, cmd, argv)
-    parts = s.parts
-    if parts is not None and "blocking" in parts and parts["blocking"].ready:
+    b = s.changed_part("blocking")
+    if b is not None and b.ready:
         handle_clients_blocked_on_keys(s)  # keys the command made ready serve their waiters
     return reply
 
@@ -204,9 +203,7 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
         calls[0] += 1
         calls[2] += failed
     s.commands_processed += 1
-    parts = s.parts
-    tp = parts["transport"] if parts is not None and "transport" in parts else s.base.transport
-    if tp.monitors:  # replicationFeedMonitors (spec.transport)
+    if s.part("transport").monitors:  # replicationFeedMonitors (spec.transport)
         feed_monitors(s, cmd, argv)
     if s.dirty != dirty and "write" in cmd.flags:
         rw = s.argv_rewrite

@@ -198,9 +198,7 @@ def perform_evictions(s: Step) -> int:
     ``isSafeToPerformEvictions`` first: while CLIENT PAUSE is on (WRITE or ALL) nothing is
     evicted and the answer is a fake EVICT_OK (no OOM refusal either); a pause found timed
     out ends here (``spec.transport.clients_paused``)."""
-    parts = s.parts
-    tp = parts["transport"] if parts is not None and "transport" in parts else s.base.transport
-    if tp.pause_type:
+    if s.part("transport").pause_type:
         if clients_paused(s):
             return EVICT_OK
     cfg = s.config

@@ -173,9 +173,10 @@ def must_settle(s: Step) -> bool:
     """Whether the read events run so far in ``s`` must be committed before the next
     client reads: bytes were queued for other clients (delivered at commit, before anything
     the next client adds) or clients were unblocked (served right after the read event)."""
-    parts = s.parts
-    return bool(s.others_out) or (parts is not None and "blocking" in parts
-                                  and bool(parts["blocking"].unblocked))
+    if s.others_out:
+        return True
+    b = s.changed_part("blocking")
+    return b is not None and bool(b.unblocked)
 
 
 def _after_input(s: Step, client_id: int, sent: bytes,

@@ -286,6 +286,13 @@ class Step:
             return parts[name]
         return getattr(self.base, name)
 
+    def changed_part(self, name: str) -> Any:
+        """The ``ServerState`` field ``name`` if this transition replaced it, else None (a
+        mechanism asks whether this transition gave it work: keys made ready, clients
+        unblocked)."""
+        parts = self.parts
+        return parts.get(name) if parts is not None else None
+
     def set_part(self, name: str, value: Any) -> None:
         """Replace the ``ServerState`` field ``name`` (takes effect at :meth:`commit`)."""
         if self.parts is None:
