@@ -106,8 +106,8 @@ cycle: "active_expire_cycle (spec/expire.py)\\nactiveExpireCycle" {
   a: "DbView.expire_if_needed\\n(expireIfNeeded: now > when)"
   b: "client_input(state, cid, bytes) · commit() · max(a, b) · time.time()"
 }
-hooks: "DISCONNECT_HOOKS (spec/hooks.py)"
-cycle -> hooks: Step.push_to and `server_cron`
+disc: "unsubscribe_on_free (spec/pubsub.py)"
+cycle -> disc: Step.push_to and `server_cron`
 '''
 
 PLANTED = {
