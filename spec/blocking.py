@@ -291,7 +291,8 @@ def merge_effects(a: Effects, b: Effects) -> Effects:
         return a
     return Effects(a.output + b.output, a.propagate + b.propagate, a.close | b.close,
                    a.wake | b.wake, a.notifications + b.notifications,
-                   b.clock_set_ms if b.clock_set_ms is not None else a.clock_set_ms)
+                   b.clock_set_ms if b.clock_set_ms is not None else a.clock_set_ms,
+                   b.listen_port if b.listen_port is not None else a.listen_port)
 
 
 def handle_blocked_clients_timeout(state: ServerState,

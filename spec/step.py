@@ -51,6 +51,8 @@ class Effects:
     server must disconnect once ``output`` is written. ``wake``: other clients that now have
     reply bytes pending (``clients_pending_write``). ``notifications``: keyspace events ``(type, event, key, db)`` whose class is enabled. ``clock_set_ms``: the
     virtual clock must now read this unix-ms time (see docs/mechanisms/expire.md).
+    ``listen_port``: the server must now listen on this TCP port and close the old listener
+    (0: no TCP listener; CONFIG SET port, see ``spec.listen``).
     """
 
     output: tuple[tuple[int, bytes], ...] = ()
@@ -60,6 +62,8 @@ class Effects:
     notifications: tuple[tuple[str, str, bytes, int], ...] = ()
     #: The unix ms a command set the (virtual) clock to (REDSPEC CLOCK SET/ADVANCE), else None.
     clock_set_ms: int | None = None
+    #: The TCP port CONFIG SET port moved the listener to (``changeListenPort``), else None.
+    listen_port: int | None = None
 
 
 NO_EFFECTS = Effects()
@@ -457,6 +461,7 @@ class Step:
         "qbuf_len",
         "cron",
         "clock_set_ms",
+        "listen_port",
         "parts",
         "in_exec",
         "__weakref__",
@@ -498,6 +503,8 @@ class Step:
         #: a command asked the clock to jump to (REDSPEC CLOCK; ``Effects.clock_set_ms``).
         self.cron = state.cron
         self.clock_set_ms: int | None = None
+        #: The port CONFIG SET port moved the listener to (``Effects.listen_port``).
+        self.listen_port: int | None = None
         #: Replaced top-level ``ServerState`` fields (see :meth:`part`), applied by ``commit``.
         self.parts: dict[str, Any] | None = None
         #: ``server.in_exec`` / ``CLIENT_DENY_BLOCKING``: commands run inside EXEC, so a

@@ -161,3 +161,45 @@ def test_load_config_file_and_options(tmp_path: object) -> None:
         load_config(None, ["--nosuch", "1"])
     with pytest.raises(ConfigError, match="integer"):
         load_config(None, ["--hz", "x"])
+
+
+# -- CONFIG SET port: the listen outcome is an input (spec.listen) ------------------------------
+
+_UNABLE = (b"-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on "
+           b"this port. Check server logs.\r\n")
+
+
+def test_set_port_asks_the_world_and_rolls_back_every_parameter() -> None:
+    from redspec.spec.eventloop import event_loop_turn
+    from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
+    from tests.differential.rawclient import encode_command
+
+    c = Conn(port=7000)
+    before = c.st
+    with pytest.raises(ListenOutcomeNeeded) as need:
+        c("config", "set", "maxmemory", "123", "port", "7001", "hz", "20")
+    assert need.value.port == 7001 and c.st is before  # nothing took effect
+    c.st = with_listen_outcome(before, 7001, False)
+    assert c("config", "set", "maxmemory", "123", "port", "7001", "hz", "20") == _UNABLE
+    assert c("config", "get", "maxmemory") == b"*2\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n"
+    assert c.st.config["hz"] == 10 and c.st.config["port"] == 7000
+    assert not c.st.listen_outcomes  # the answer was used up
+    # an unchanged port is not listened on again (no question asked)
+    assert c("config", "set", "port", "7000", "hz", "15") == b"+OK\r\n"
+    # a port the world can listen on: OK, and the effect that moves the listener
+    c.st = with_listen_outcome(c.st, 7001, True)
+
+    c.st, eff = event_loop_turn(c.st, 5000, {c.cid: encode_command(
+        ["CONFIG", "SET", "port", "7001"])}, {c.cid: None})
+    assert b"".join(b for _, b in eff.output) == b"+OK\r\n" and eff.listen_port == 7001
+    assert c.st.config["port"] == 7001 and not c.st.listen_outcomes
+    # port 0 closes the listener: nothing to ask
+    c.st, eff = event_loop_turn(c.st, 5000, {c.cid: encode_command(
+        ["CONFIG", "SET", "port", "0"])}, {c.cid: None})
+    assert b"".join(b for _, b in eff.output) == b"+OK\r\n" and eff.listen_port == 0
+    # inside EXEC the CONFIG SET completes in place, its error among EXEC's replies
+    c.st = with_listen_outcome(c.st, 7002, False)
+    c("multi")
+    c("config", "set", "port", "7002", "hz", "9")
+    assert c("exec") == b"*1\r\n" + _UNABLE
+    assert c.st.config["hz"] == 15 and c.st.config["port"] == 0

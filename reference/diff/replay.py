@@ -255,6 +255,19 @@ def wall_ms() -> int:
     return int(time.time() * 1000)
 
 
+def _client_input(state: Any, cid: int, data: bytes, now_ms: int) -> tuple[Any, Any]:
+    """``client_input`` in a world with no sockets: every port can be listened on (the
+    answer CONFIG SET port asks for, ``spec.listen``)."""
+    from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
+    from redspec.spec.server import client_input
+
+    while True:
+        try:
+            return client_input(state, cid, data, now_ms)
+        except ListenOutcomeNeeded as need:
+            state = with_listen_outcome(state, need.port, True)
+
+
 class SpecTarget(Target):
     """The specification in process: each replay starts from ``new_server`` (so no FLUSHALL
     is needed) and feeds the written chunks to ``client_input``.
@@ -287,7 +300,7 @@ class SpecTarget(Target):
         if setup:
             state, sid = S.client_connect(state, now())
             for argv in setup:
-                state, _ = S.client_input(state, sid, encode_command(list(argv)), now())
+                state, _ = _client_input(state, sid, encode_command(list(argv)), now())
                 sc = state.clients.get(sid)
                 if sc is not None and sc.reply:
                     state = S.client_wrote(state, sid, len(sc.reply))
@@ -330,7 +343,7 @@ class SpecTarget(Target):
             nonlocal state
             if n in closed:
                 return
-            state, eff = S.client_input(state, cids[n], data, now())
+            state, eff = _client_input(state, cids[n], data, now())
             to_close.update(getattr(eff, "close", ()))
             for cid, out in getattr(eff, "output", ()):  # replies handed to the sockets
                 m = by_cid.get(cid)
@@ -373,12 +386,12 @@ class SpecTarget(Target):
         if setup:
             state, sid = S.client_connect(state, self.clock())
             for argv in setup:
-                state, _ = S.client_input(state, sid, encode_command(list(argv)), self.clock())
+                state, _ = _client_input(state, sid, encode_command(list(argv)), self.clock())
         state, cid = S.client_connect(state, self.clock())
         out: list[bytes] = []
         closed = False
         for chunk in chunks:
-            state, eff = S.client_input(state, cid, chunk, self.clock())
+            state, eff = _client_input(state, cid, chunk, self.clock())
             out.extend(d for c, d in getattr(eff, "output", ()) if c == cid)
             c = state.clients.get(cid)
             if c is not None and c.reply:
