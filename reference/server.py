@@ -36,6 +36,7 @@ from typing import Any
 from redspec.spec import server as S
 from redspec.spec.effects import NO_EFFECTS, merge_effects
 from redspec.spec.eventloop import event_loop_turn
+from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
 from redspec.spec.state import ServerState, replace
 from redspec.spec.transport import write_cap
 
@@ -86,9 +87,16 @@ class Reference:
     """Holds the current ``ServerState``, the clock and the open connections, and runs one
     spec turn per loop iteration."""
 
-    def __init__(self, state: ServerState, clock: Clock | None = None) -> None:
+    def __init__(self, state: ServerState, clock: Clock | None = None,
+                 host: str = "127.0.0.1") -> None:
         self.state = state
         self.clock = clock or Clock()
+        #: The listening socket (None: no TCP listener, port 0) and its address.
+        self.host = host
+        self.port = 0
+        self.lsock: socket.socket | None = None
+        #: Ports bound to answer a transition's question (``spec.listen``) and not yet used.
+        self._prebound: dict[int, socket.socket] = {}
         self.conns: dict[int, Conn] = {}
         #: Bytes read since the last turn, per client id (the poll result), in the order the
         #: read callbacks fired: epoll's ready order, which the turn keeps (an input).
@@ -98,6 +106,57 @@ class Reference:
         self._turn_due = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timers: dict[str, tuple[int, asyncio.TimerHandle]] = {}
+
+    # -- listening -----------------------------------------------------------------------
+
+    def listen(self, port: int) -> None:
+        """Listen on ``port`` (the start-up listener); raises OSError as ``_listen`` does."""
+        self._use_listener(port, _listen(self.host, port) if port else None)
+
+    def _use_listener(self, port: int, lsock: socket.socket | None) -> None:
+        """Make ``lsock`` the listener (``changeListenPort``: the old one is closed)."""
+        loop = self._loop
+        assert loop is not None
+        old = self.lsock
+        if old is not None:
+            loop.remove_reader(old.fileno())
+            old.close()
+        self.lsock, self.port = lsock, port
+        if lsock is not None:
+            loop.add_reader(lsock.fileno(), self.accept, lsock)
+
+    def can_listen(self, port: int) -> bool:
+        """The world's answer to the spec's question (``spec.listen``): bind ``port`` now and
+        keep the socket until the transition that asked says whether it is used."""
+        if (port == self.port and self.lsock is not None) or port in self._prebound:
+            return True
+        try:
+            self._prebound[port] = _listen(self.host, port)
+        except OSError as e:
+            log.warning("Unable to listen on port %d: %s", port, e)
+            return False
+        return True
+
+    def answered(self, run: Any) -> tuple[ServerState, Any]:
+        """``run(state)`` (a transition), answering the world questions it asks: each time
+        it needs an answer, the answer is added to the same input state and it runs again
+        (nothing of an unanswered run took effect)."""
+        state = self.state
+        while True:
+            try:
+                result: tuple[ServerState, Any] = run(state)
+                return result
+            except ListenOutcomeNeeded as need:
+                state = with_listen_outcome(state, need.port, self.can_listen(need.port))
+
+    def _after_listen(self, port: int | None) -> None:
+        """Carry out ``Effects.listen_port`` and drop the bound sockets left unused."""
+        if port is not None and port != self.port:
+            self._use_listener(port, self._prebound.pop(port) if port else None)
+            log.info("now listening on TCP port %d (0: none)", port)
+        for sock in self._prebound.values():
+            sock.close()
+        self._prebound.clear()
 
     # -- the poll phase ------------------------------------------------------------------
 
@@ -175,7 +234,7 @@ class Reference:
         readable, self._inbox = self._inbox, {}
         now = self.clock.now_ms()
         try:
-            self.state, eff = event_loop_turn(self.state, now, readable, {})
+            self.state, eff = self.answered(lambda st: event_loop_turn(st, now, readable, {}))
         except Exception:  # a defect in the spec: keep serving everyone it does not affect
             eff = self._isolate(now, readable)
         candidates: set[int] = set(readable)
@@ -189,6 +248,7 @@ class Reference:
             if eff.clock_set_ms is not None:
                 self.clock.set_ms(eff.clock_set_ms)
                 self.schedule_turn()  # beforeSleep and timers at the new time
+        self._after_listen(None if eff is NO_EFFECTS else eff.listen_port)
         if self._pending:
             candidates |= self._pending
         # Clients that sent nothing this turn (Pub/Sub messages, MONITOR lines, unblocked
@@ -206,7 +266,8 @@ class Reference:
         eff = NO_EFFECTS
         for cid, data in readable.items():
             try:
-                self.state, e = event_loop_turn(self.state, now, {cid: data}, {})
+                self.state, e = self.answered(
+                    lambda st, one={cid: data}: event_loop_turn(st, now, one, {}))
             except Exception:
                 log.exception("spec error on input of client %d: disconnecting it", cid)
                 conn = self.conns.get(cid)
@@ -342,20 +403,19 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
                 ready: asyncio.Event | None = None, clock: Clock | None = None) -> None:
     """Run the reference server until cancelled."""
     clock = clock or Clock()
-    ref = Reference(state if state is not None else S.new_server(clock.now_ms()), clock)
+    ref = Reference(state if state is not None else S.new_server(clock.now_ms()), clock, host)
     _tune_gc()
     loop = asyncio.get_running_loop()
     ref._loop = loop
-    lsock = _listen(host, port)
-    loop.add_reader(lsock.fileno(), ref.accept, lsock)
+    ref.listen(port)
     ref.start_cron()
     if ready is not None:
         ready.set()
     try:
         await asyncio.Future()
     finally:
-        loop.remove_reader(lsock.fileno())
-        lsock.close()
+        ref._use_listener(0, None)
+        ref._after_listen(None)
         for conn in list(ref.conns.values()):
             ref.free(conn)
 

@@ -106,7 +106,7 @@ class DbView:
         self.delete(key)
         st.expired_keys += 1
         st.propagate.append((self.id, (b"DEL", key)))
-        st.notify("g", "expired", key, self.id)
+        st.notify("x", "expired", key, self.id)  # NOTIFY_EXPIRED
         return True
 
     # -- lookups ----------------------------------------------------------------------------

@@ -23,6 +23,8 @@ class Effects:
     server must disconnect once ``output`` is written. ``wake``: other clients that now have
     reply bytes pending (``clients_pending_write``). ``notifications``: keyspace events ``(type, event, key, db)`` whose class is enabled. ``clock_set_ms``: the
     virtual clock must now read this unix-ms time (see docs/mechanisms/expire.md).
+    ``listen_port``: the server must now listen on this TCP port and close the old listener
+    (0: no TCP listener; CONFIG SET port, see ``spec.listen``).
     """
 
     output: tuple[tuple[int, bytes], ...] = ()
@@ -32,6 +34,8 @@ class Effects:
     notifications: tuple[tuple[str, str, bytes, int], ...] = ()
     #: The unix ms a command set the (virtual) clock to (REDSPEC CLOCK SET/ADVANCE), else None.
     clock_set_ms: int | None = None
+    #: The TCP port CONFIG SET port moved the listener to (``changeListenPort``), else None.
+    listen_port: int | None = None
 
 
 NO_EFFECTS = Effects()
@@ -45,4 +49,5 @@ def merge_effects(a: Effects, b: Effects) -> Effects:
         return a
     return Effects(a.output + b.output, a.propagate + b.propagate, a.close | b.close,
                    a.wake | b.wake, a.notifications + b.notifications,
-                   b.clock_set_ms if b.clock_set_ms is not None else a.clock_set_ms)
+                   b.clock_set_ms if b.clock_set_ms is not None else a.clock_set_ms,
+                   b.listen_port if b.listen_port is not None else a.listen_port)

@@ -10,7 +10,7 @@ lower one, never inside a function, and the runtime imports form no cycle.
   (``watch``), keyspace notifications over Pub/Sub (``pubsub``), a CLIENT PAUSE ending
   (``pause``).
 - **mechanisms**: expiry, eviction, MULTI, blocking, transport (MONITOR, CLIENT REPLY/PAUSE),
-  clients, output buffers, rehashing, INFO.
+  clients, output buffers, listening on a port (CONFIG SET port), rehashing, INFO.
 - **commands**: the command handlers and their registry.
 - **dispatch**: ``processCommand`` / ``call`` / EXEC, and serving clients blocked on keys
   after a command (``handleClientsBlockedOnKeys``), which runs command cores.
@@ -26,12 +26,13 @@ from __future__ import annotations
 __all__ = ["LAYERS"]
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("values", ("layers", "cstr", "numbers", "longdouble", "glob", "reply", "errors", "resp", "frames",
-                "dict", "values", "types", "types.*", "table", "config", "cost", "memory")),
+    ("values", ("layers", "cstr", "numbers", "longdouble", "glob", "reply", "errors", "resp",
+                "frames", "dict", "values", "types", "types.*", "table", "config", "cost",
+                "memory")),
     ("state", ("state", "effects")),
     ("db", ("pause", "pubsub", "lru", "watch", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
-                    "rehash", "info")),
+                    "listen", "rehash", "info")),
     ("commands", ("commands", "commands.*")),
     ("dispatch", ("handle_blocked", "dispatch")),
     ("networking", ("networking",)),

@@ -190,7 +190,8 @@ def _after_input(s: Step, client_id: int, sent: bytes,
         if closed:
             s.close |= closed
     output = ((client_id, sent),) if sent else ()
-    rare = s.propagate or s.close or s.others_out or s.notifications or s.clock_set_ms is not None
+    rare = s.propagate or s.close or s.others_out or s.notifications \
+        or s.clock_set_ms is not None or s.listen_port is not None
     if not rare and not new.blocking.unblocked:
         return new, (Effects(output) if output else NO_EFFECTS)
     eff = Effects(
@@ -200,6 +201,7 @@ def _after_input(s: Step, client_id: int, sent: bytes,
         frozenset(s.others_out),
         tuple(s.notifications),
         s.clock_set_ms,
+        s.listen_port,
     )
     if new.blocking.unblocked:  # processUnblockedClients: served clients resume their input
         new, more = process_unblocked_clients(new, now_ms)

@@ -394,6 +394,9 @@ class ServerState:
     dicts: DictState = DictState()
     #: MONITOR clients, CLIENT PAUSE and the postponed clients (``spec.transport``).
     transport: TransportState = TransportState()
+    #: The world's answers to "can you listen on this TCP port?" that a transition being run
+    #: needs (an input, see ``spec.listen``): port -> outcome, consumed by CONFIG SET port.
+    listen_outcomes: Map[int, bool] = EMPTY_MAP
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):

@@ -69,6 +69,7 @@ class Step:
         "qbuf_len",
         "cron",
         "clock_set_ms",
+        "listen_port",
         "parts",
         "in_exec",
         "__weakref__",
@@ -110,6 +111,8 @@ class Step:
         #: a command asked the clock to jump to (REDSPEC CLOCK; ``Effects.clock_set_ms``).
         self.cron = state.cron
         self.clock_set_ms: int | None = None
+        #: The port CONFIG SET port moved the listener to (``Effects.listen_port``).
+        self.listen_port: int | None = None
         #: Replaced top-level ``ServerState`` fields (see :meth:`part`), applied by ``commit``.
         self.parts: dict[str, Any] | None = None
         #: ``server.in_exec`` / ``CLIENT_DENY_BLOCKING``: commands run inside EXEC, so a

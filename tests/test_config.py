@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from redspec.reference.config_file import ConfigError, load_config, options_to_text, split_args
+from redspec.reference.config_file import (
+    ConfigError,
+    load_config,
+    options_to_text,
+    parse_config_text,
+    split_args,
+)
 from redspec.spec.config import NAMES, PARAMS, format_value, memtoull, notify_flags
 from redspec.spec.server import client_connect, new_server, run_command
 
@@ -151,9 +157,9 @@ def test_load_config_file_and_options(tmp_path: object) -> None:
     from pathlib import Path
 
     f = Path(str(tmp_path)) / "r.conf"
-    f.write_text("# comment\nHZ 20\nmaxmemory 1mb\nsave 900 1\nsave 300 10\n")
+    f.write_text("# comment\nHZ 20\nmaxmemory 1mb\nsave \"\"\n")
     cfg = load_config(str(f), ["--requirepass", "foo", "--notify-keyspace-events", "KEA"])
-    assert cfg == {"hz": 20, "maxmemory": 1 << 20, "save": "900 1 300 10",
+    assert cfg == {"hz": 20, "maxmemory": 1 << 20, "save": "",
                    "requirepass": "foo", "notify-keyspace-events": "AKE"}
     st = new_server(0, **cfg)
     assert st.config["hz"] == 20
@@ -161,3 +167,102 @@ def test_load_config_file_and_options(tmp_path: object) -> None:
         load_config(None, ["--nosuch", "1"])
     with pytest.raises(ConfigError, match="integer"):
         load_config(None, ["--hz", "x"])
+
+
+# -- CONFIG SET port: the listen outcome is an input (spec.listen) ------------------------------
+
+_UNABLE = (b"-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on "
+           b"this port. Check server logs.\r\n")
+
+
+def test_set_port_asks_the_world_and_rolls_back_every_parameter() -> None:
+    from redspec.spec.eventloop import event_loop_turn
+    from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
+    from tests.differential.rawclient import encode_command
+
+    c = Conn(port=7000)
+    before = c.st
+    with pytest.raises(ListenOutcomeNeeded) as need:
+        c("config", "set", "maxmemory", "123", "port", "7001", "hz", "20")
+    assert need.value.port == 7001 and c.st is before  # nothing took effect
+    c.st = with_listen_outcome(before, 7001, False)
+    assert c("config", "set", "maxmemory", "123", "port", "7001", "hz", "20") == _UNABLE
+    assert c("config", "get", "maxmemory") == b"*2\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n"
+    assert c.st.config["hz"] == 10 and c.st.config["port"] == 7000
+    assert not c.st.listen_outcomes  # the answer was used up
+    # an unchanged port is not listened on again (no question asked)
+    assert c("config", "set", "port", "7000", "hz", "15") == b"+OK\r\n"
+    # a port the world can listen on: OK, and the effect that moves the listener
+    c.st = with_listen_outcome(c.st, 7001, True)
+
+    c.st, eff = event_loop_turn(c.st, 5000, {c.cid: encode_command(
+        ["CONFIG", "SET", "port", "7001"])}, {c.cid: None})
+    assert b"".join(b for _, b in eff.output) == b"+OK\r\n" and eff.listen_port == 7001
+    assert c.st.config["port"] == 7001 and not c.st.listen_outcomes
+    # port 0 closes the listener: nothing to ask
+    c.st, eff = event_loop_turn(c.st, 5000, {c.cid: encode_command(
+        ["CONFIG", "SET", "port", "0"])}, {c.cid: None})
+    assert b"".join(b for _, b in eff.output) == b"+OK\r\n" and eff.listen_port == 0
+    # inside EXEC the CONFIG SET completes in place, its error among EXEC's replies
+    c.st = with_listen_outcome(c.st, 7002, False)
+    c("multi")
+    c("config", "set", "port", "7002", "hz", "9")
+    assert c("exec") == b"*1\r\n" + _UNABLE
+    assert c.st.config["hz"] == 15 and c.st.config["port"] == 0
+
+
+# -- persistence parameters refused until their mechanism lands --------------------------------
+
+_NO_AOF = ("ERR CONFIG SET failed (possibly related to argument 'appendonly') - AOF is not "
+           "implemented by redspec yet: only appendonly no is accepted")
+_NO_RDB = ("ERR CONFIG SET failed (possibly related to argument 'save') - RDB snapshots are not "
+           "implemented by redspec yet: only save \"\" is accepted")
+
+
+def test_persistence_that_does_not_exist_is_refused() -> None:
+    """``appendonly yes`` and a non-empty ``save`` would claim an AOF / snapshots nothing
+    writes: refused, atomically (every parameter of that CONFIG SET keeps its value)."""
+    c = Conn()
+    assert c.st.config["save"] == "" and c.st.config["appendonly"] is False  # the defaults
+    for argv, err in ((["appendonly", "yes"], _NO_AOF), (["save", "60 1"], _NO_RDB),
+                      (["maxmemory", "123", "appendonly", "yes", "hz", "20"], _NO_AOF),
+                      (["hz", "20", "save", "3600 1 300 100 60 10000"], _NO_RDB)):
+        assert c("config", "set", *argv) == b"-" + err.encode() + b"\r\n", argv
+    assert c.st.config["maxmemory"] == 0 and c.st.config["hz"] == 10
+    info = c("info", "persistence")
+    assert b"aof_enabled:0\r\n" in info
+    # harmless: the values that claim nothing, and the parameters that only matter once the
+    # mechanism exists
+    for argv in (["appendonly", "no"], ["save", ""], ["appendfsync", "always"],
+                 ["rdb-del-sync-files", "yes"], ["rdbcompression", "no"], ["aof-use-rdb-preamble", "no"],
+                 ["auto-aof-rewrite-percentage", "50"], ["stop-writes-on-bgsave-error", "no"]):
+        assert c("config", "set", *argv) == b"+OK\r\n", argv
+    assert c("config", "get", "save") == b"*2\r\n$4\r\nsave\r\n$0\r\n\r\n"
+
+
+def test_persistence_that_does_not_exist_refuses_to_start() -> None:
+    with pytest.raises(ConfigError, match="AOF is not implemented by redspec yet"):
+        load_config(None, ["--appendonly", "yes"])
+    with pytest.raises(ConfigError, match="line 2: RDB snapshots are not implemented"):
+        load_config(None, ["--save", "60 1"])
+    with pytest.raises(ConfigError, match="line 2: RDB snapshots are not implemented"):
+        parse_config_text("hz 20\nsave 900 1\nsave 300 10\n")
+    assert load_config(None, ["--appendonly", "no", "--save", ""]) == {
+        "appendonly": False, "save": ""}
+
+
+def test_serve_refuses_appendonly_yes() -> None:
+    """``redspec serve --appendonly yes`` exits at once with the reason, listening nowhere."""
+    import subprocess
+    import sys
+
+    from tests.conftest import free_port
+
+    try:
+        res = subprocess.run(
+            [sys.executable, "-m", "redspec.reference.cli", "serve", "--port", str(free_port()),
+             "--appendonly", "yes"], capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("redspec serve --appendonly yes started serving")
+    assert res.returncode != 0
+    assert "AOF is not implemented by redspec yet" in res.stderr

@@ -202,8 +202,12 @@ def test_notifications() -> None:
     s("SET", "x", "1")
     assert s.effects("DEL", "x", "y").notifications == (("g", "del", b"x", 0),)
     s("SET", "e", "1", "PXAT", PAST)
-    assert s.effects("EXISTS", "e").notifications == (("g", "expired", b"e", 0),)
+    assert s.effects("EXISTS", "e").notifications == (("x", "expired", b"e", 0),)
     assert s.effects("FLUSHALL").notifications == ()
+    # passive expiry's event is of class 'x' (NOTIFY_EXPIRED): "Ex" alone publishes it
+    s2 = S(**{"notify-keyspace-events": "Ex"})
+    s2("SET", "e", "1", "PXAT", PAST)
+    assert s2.effects("EXISTS", "e").notifications == (("x", "expired", b"e", 0),)
 
 
 def test_propagation() -> None:

@@ -4,7 +4,9 @@ redis-benchmark) work against the redspec reference server."""
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
+from pathlib import Path
 
 import pytest
 import redis
@@ -128,3 +130,51 @@ def test_redis_benchmark(clean: int) -> None:
     lines = p.stdout.replace("\r", "\n")
     assert "SET: " in lines and "GET: " in lines, p.stdout
     assert lines.count("requests per second") >= 2, p.stdout
+
+
+def _refused(port: int) -> bool:
+    """Nobody listens on ``port`` (a connection attempt is refused)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2.0):
+            return False
+    except ConnectionRefusedError:
+        return True
+
+
+def test_config_set_port_moves_the_listener(server_workdir: Path) -> None:
+    """CONFIG SET port (``updatePort`` → ``changeListenPort``): the server listens on the new
+    port and closes the old listener, connections already open stay; a port it cannot listen
+    on gives Redis's error and every parameter of that CONFIG SET keeps its value."""
+    from tests.conftest import _redspec_argv, free_port, start_server
+
+    sp = start_server("redspec-port", _redspec_argv, server_workdir)
+    busy = socket.socket()
+    r = redis.Redis(host="127.0.0.1", port=sp.port, protocol=2)
+    try:
+        old, new = sp.port, free_port()
+        assert r.execute_command("CONFIG", "SET", "port", str(new)) == b"OK"  # type: ignore[no-untyped-call]
+        moved = redis.Redis(host="127.0.0.1", port=new, protocol=2)
+        try:
+            assert moved.ping() is True
+            assert moved.config_get("port") == {"port": str(new)}
+            assert r.ping() is True  # the connection made on the old port stays
+            assert _refused(old)
+            busy.bind(("127.0.0.1", 0))
+            busy.listen(1)
+            taken = busy.getsockname()[1]
+            for argv in (["port", str(taken), "maxmemory", "123"],
+                         ["maxmemory", "123", "port", str(taken)]):
+                with pytest.raises(redis.ResponseError) as e:
+                    moved.execute_command("CONFIG", "SET", *argv)  # type: ignore[no-untyped-call]
+                assert str(e.value) == (
+                    "CONFIG SET failed (possibly related to argument 'port') - Unable to listen "
+                    "on this port. Check server logs.")
+                assert moved.config_get("maxmemory") == {"maxmemory": "0"}
+                assert moved.config_get("port") == {"port": str(new)}
+            assert moved.ping() is True  # still listening on the new port
+        finally:
+            moved.close()
+    finally:
+        r.close()
+        busy.close()
+        sp.stop()

@@ -257,3 +257,23 @@ def test_wrongtype_everywhere() -> None:
                  ["SMOVE", "str", "x", "a"]):
         assert s.call(*argv) == wt, argv
     assert s.call("GET", "str") == b"$1\r\nv\r\n"
+
+
+def test_smove_touches_dst_only_when_added() -> None:
+    """``smoveCommand``: the source is always signalled once the member left it, the
+    destination only if the member was added (a WATCH on it survives otherwise)."""
+    s = Session()
+    s.call("SADD", "src", "a", "b")
+    s.call("SADD", "dst", "a")
+    for watched, member, survives in (("dst", "a", True), ("src", "b", False)):
+        s.call("SADD", "src", member)
+        s.call("WATCH", watched)
+        assert s.call("SMOVE", "src", "dst", member) == b":1\r\n"
+        s.call("MULTI")
+        s.call("PING")
+        assert (s.call("EXEC") == b"*1\r\n+PONG\r\n") is survives, (watched, member)
+    s.call("SADD", "src", "c")
+    s.call("WATCH", "dst")
+    s.call("SMOVE", "src", "dst", "c")
+    s.call("MULTI")
+    assert s.call("EXEC") == b"*-1\r\n"

@@ -365,7 +365,7 @@ def test_keyspace_events() -> None:
         (["SETRANGE", "k", "1", ""], []),
         (["DECRBY", "n", "5"], [("$", "incrby")]),
         (["SET", "y", "v", "PXAT", "1"], [("$", "set"), ("g", "expire")]),
-        (["GET", "y"], [("g", "expired")]),
+        (["GET", "y"], [("x", "expired")]),
     ]
     for argv, want in seq:
         eff = s.effects(*argv)

@@ -257,6 +257,19 @@ def wall_ms() -> int:
     return int(time.time() * 1000)
 
 
+def _client_input(state: Any, cid: int, data: bytes, now_ms: int) -> tuple[Any, Any]:
+    """``client_input`` in a world with no sockets: every port can be listened on (the
+    answer CONFIG SET port asks for, ``spec.listen``)."""
+    from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
+    from redspec.spec.server import client_input
+
+    while True:
+        try:
+            return client_input(state, cid, data, now_ms)
+        except ListenOutcomeNeeded as need:
+            state = with_listen_outcome(state, need.port, True)
+
+
 class SpecTarget(Target):
     """The specification in process: each replay starts from ``new_server`` (so no FLUSHALL
     is needed) and feeds the written chunks to ``client_input``.
@@ -289,7 +302,7 @@ class SpecTarget(Target):
         if setup:
             state, sid = S.client_connect(state, now())
             for argv in setup:
-                state, _ = S.client_input(state, sid, encode_request(list(argv)), now())
+                state, _ = _client_input(state, sid, encode_request(list(argv)), now())
                 sc = state.clients.get(sid)
                 if sc is not None and sc.reply:
                     state = S.client_wrote(state, sid, len(sc.reply))
@@ -332,7 +345,7 @@ class SpecTarget(Target):
             nonlocal state
             if n in closed:
                 return
-            state, eff = S.client_input(state, cids[n], data, now())
+            state, eff = _client_input(state, cids[n], data, now())
             to_close.update(getattr(eff, "close", ()))
             for cid, out in getattr(eff, "output", ()):  # replies handed to the sockets
                 m = by_cid.get(cid)
@@ -375,12 +388,12 @@ class SpecTarget(Target):
         if setup:
             state, sid = S.client_connect(state, self.clock())
             for argv in setup:
-                state, _ = S.client_input(state, sid, encode_request(list(argv)), self.clock())
+                state, _ = _client_input(state, sid, encode_request(list(argv)), self.clock())
         state, cid = S.client_connect(state, self.clock())
         out: list[bytes] = []
         closed = False
         for chunk in chunks:
-            state, eff = S.client_input(state, cid, chunk, self.clock())
+            state, eff = _client_input(state, cid, chunk, self.clock())
             out.extend(d for c, d in getattr(eff, "output", ()) if c == cid)
             c = state.clients.get(cid)
             if c is not None and c.reply:

@@ -11,6 +11,7 @@ from immutables import Map as IMap
 from ..config import NAMES, PARAMS, format_value, glob_matcher, lookup_param, set_value, validate
 from ..evict import perform_evictions
 from ..info import info_text, select_sections
+from ..listen import UNABLE_TO_LISTEN, listen_outcome
 from ..reply import OK, Err, Map, Reply, Status, Verbatim
 from ..state import Stats
 from ..step import Step
@@ -186,6 +187,13 @@ def config_set(s: Step, argv: list[bytes]) -> Reply:
         if problem is not None:
             return Err(f"ERR CONFIG SET failed (possibly related to argument '{reg}') - {problem}")
         m[p.name] = v
+    if m["port"] != cfg["port"]:
+        # ``updatePort``, the apply function of a changed port, listens on it at once; when it
+        # cannot, every parameter of this CONFIG SET keeps its old value (``restoreBackupConfig``)
+        if m["port"] and not listen_outcome(s, m["port"]):
+            return Err("ERR CONFIG SET failed (possibly related to argument 'port') - "
+                       + UNABLE_TO_LISTEN)
+        s.listen_port = m["port"]
     old_maxmemory = cfg["maxmemory"]
     s.config = m.finish()
     if s.config["maxmemory"] and s.config["maxmemory"] != old_maxmemory and not s.in_exec:

@@ -179,15 +179,15 @@ def smove(s: Step, argv: list[bytes]) -> Reply:
     if fresh:
         dv = create(ele)
     s.signal_modified_key(db.id, src)
-    s.signal_modified_key(db.id, dst)
     s.dirty += 1
     ndv = dv.add_one(ele, _max_intset(s), s.base.dicts.seed)
-    if ndv is not None:
+    if ndv is not None:  # the destination changed only if the member was added to it
         if fresh:
             db.add(dst, ndv)
         else:
             db.overwrite(dst, ndv)
         s.dirty += 1
+        s.signal_modified_key(db.id, dst)
         s.notify("s", "sadd", dst, db.id)
     return 1
 

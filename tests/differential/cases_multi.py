@@ -311,6 +311,19 @@ for _i in range(0, len(_TOUCH), _GROUP):
                    ["EXEC"]]
     CASES.append((f"touch-{_TOUCH[_i][0]}-and-next-{_GROUP - 1}", _steps))
 
+# SMOVE touches its destination only when the member was added to it (smoveCommand: the
+# source always once the member left it, the destination only if ``setTypeAdd`` added it).
+_WATCHED_EXEC = [["MULTI"], ["PING"], ["EXEC"]]
+CASES.append(("watch-smove-dst-already-member", [
+    ["SADD", "src", "a", "b"], ["SADD", "dst", "a"],
+    ["WATCH", "dst"], ["@2", "SMOVE", "src", "dst", "a"], *_WATCHED_EXEC,  # not touched
+    ["WATCH", "src"], ["@2", "SMOVE", "src", "dst", "b"], *_WATCHED_EXEC,  # src touched
+    ["SADD", "src", "c"],
+    ["WATCH", "dst"], ["@2", "SMOVE", "src", "dst", "c"], *_WATCHED_EXEC,  # dst touched
+    ["WATCH", "new"], ["@2", "SMOVE", "dst", "new", "a"], *_WATCHED_EXEC,  # created: touched
+    ["SMEMBERS", "src"], ["SMEMBERS", "new"],
+]))
+
 # -- CLIENT REPLY inside a transaction (spec.dispatch.exec_pieces) ---------------
 # Every piece of EXEC's reply is kept or dropped by the reply flags in force when it is added:
 # the header by those EXEC starts with, each reply by those after its command ran. Often the

@@ -294,6 +294,12 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         "KEA", ["SET", "k", "v"], ["PEXPIREAT", "k", "1"], ["SET", "k2", "v", "PXAT", "1"],
         ["GET", "k2"],
     )),
+    # Passive expiry's event is of class 'x' (NOTIFY_EXPIRED), not 'g': "Ex" alone delivers it
+    # (and no 'del' for the past PEXPIREAT, a generic event).
+    ("notify-expired-class-x", _notify(
+        "Ex", ["SET", "k", "v", "PXAT", "1"], ["EXISTS", "k"], ["SET", "k2", "v"],
+        ["PEXPIREAT", "k2", "1"], ["SET", "k3", "v", "PXAT", "1"], ["GET", "k3"],
+    )),
     ("notify-self-resp3", [
         ["CONFIG", "SET", "notify-keyspace-events", "KEA"], ["SUBSCRIBE", "__keyevent@0__:set"],
         ["SET", "k", "v"], ["GET", "k"], ["UNSUBSCRIBE"],
