@@ -178,7 +178,7 @@ _UNABLE = (b"-ERR CONFIG SET failed (possibly related to argument 'port') - Unab
 def test_set_port_asks_the_world_and_rolls_back_every_parameter() -> None:
     from redspec.spec.eventloop import event_loop_turn
     from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
-    from tests.differential.rawclient import encode_command
+    from redspec.spec.resp import encode_request
 
     c = Conn(port=7000)
     before = c.st
@@ -195,12 +195,12 @@ def test_set_port_asks_the_world_and_rolls_back_every_parameter() -> None:
     # a port the world can listen on: OK, and the effect that moves the listener
     c.st = with_listen_outcome(c.st, 7001, True)
 
-    c.st, eff = event_loop_turn(c.st, 5000, {c.cid: encode_command(
+    c.st, eff = event_loop_turn(c.st, 5000, {c.cid: encode_request(
         ["CONFIG", "SET", "port", "7001"])}, {c.cid: None})
     assert b"".join(b for _, b in eff.output) == b"+OK\r\n" and eff.listen_port == 7001
     assert c.st.config["port"] == 7001 and not c.st.listen_outcomes
     # port 0 closes the listener: nothing to ask
-    c.st, eff = event_loop_turn(c.st, 5000, {c.cid: encode_command(
+    c.st, eff = event_loop_turn(c.st, 5000, {c.cid: encode_request(
         ["CONFIG", "SET", "port", "0"])}, {c.cid: None})
     assert b"".join(b for _, b in eff.output) == b"+OK\r\n" and eff.listen_port == 0
     # inside EXEC the CONFIG SET completes in place, its error among EXEC's replies
@@ -260,7 +260,7 @@ def test_serve_refuses_appendonly_yes() -> None:
 
     try:
         res = subprocess.run(
-            [sys.executable, "-m", "redspec.reference.cli", "serve", "--port", str(free_port()),
+            [sys.executable, "-m", "redspec.cli.main", "serve", "--port", str(free_port()),
              "--appendonly", "yes"], capture_output=True, text=True, timeout=30)
     except subprocess.TimeoutExpired:
         pytest.fail("redspec serve --appendonly yes started serving")
