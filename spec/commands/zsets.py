@@ -385,32 +385,14 @@ def zrevrank(s: Step, argv: list[bytes]) -> Reply:
 
 @command("zcount")
 def zcount(s: Step, argv: list[bytes]) -> Reply:
-    """ZCOUNT key min max: how many scores lie in the range (parsed before the lookup)."""
-    r = parse_score_range(argv[2], argv[3])
-    if r is None:
-        return RANGE_NOT_FLOAT
-    z = _read(s, argv[1])
-    if z is None:
-        return 0
-    if type(z) is Err:
-        return z
-    lo, hi = score_span(z, r)
-    return hi - lo if hi > lo else 0
+    """ZCOUNT key min max."""
+    return _count_in_range(s, argv, SCORE)
 
 
 @command("zlexcount")
 def zlexcount(s: Step, argv: list[bytes]) -> Reply:
-    """ZLEXCOUNT key min max: how many members lie in the lex range."""
-    r = parse_lex_range(argv[2], argv[3])
-    if r is None:
-        return RANGE_NOT_LEX
-    z = _read(s, argv[1])
-    if z is None:
-        return 0
-    if type(z) is Err:
-        return z
-    lo, hi = lex_span(z, r)
-    return hi - lo if hi > lo else 0
+    """ZLEXCOUNT key min max."""
+    return _count_in_range(s, argv, LEX)
 
 
 AUTO, RANK, SCORE, LEX = range(4)
@@ -480,6 +462,21 @@ def parse_span(kind: int, a: bytes, b: bytes) -> Span | Err:
     if lr is None:
         return RANGE_NOT_LEX
     return lambda z: lex_span(z, lr)
+
+
+def _count_in_range(s: Step, argv: list[bytes], kind: int) -> Reply:
+    """``zcountCommand`` / ``zlexcountCommand``: how many members lie in the score (or lex)
+    range ``argv[2..3]``, parsed before the key is looked up; 0 for a missing key."""
+    span = parse_span(kind, argv[2], argv[3])
+    if type(span) is Err:
+        return span
+    z = _read(s, argv[1])
+    if z is None:
+        return 0
+    if type(z) is Err:
+        return z
+    lo, hi = span(z)  # type: ignore[operator]
+    return hi - lo if hi > lo else 0
 
 
 def zremrange_generic(s: Step, argv: list[bytes], kind: int) -> Reply:
@@ -599,19 +596,20 @@ def zrange_generic(
                 else:
                     items = z.slice(lo + offset, lo + offset + count)
     if store:
-        return _range_store(s, argv[1], items)
+        return store_result(s, argv[1], build_by_adds(items, *_limits(s)), "zrangestore")
     return scored(s, items, withscores)
 
 
-def _range_store(s: Step, dst: bytes, items: list[tuple[bytes, float]]) -> Reply:
-    """``zrangeResultFinalizeStore``: write the result to ``dst`` (dropping its TTL), or
-    delete ``dst`` when the result is empty. Reply: the result's size."""
+def store_result(s: Step, dst: bytes, z: ZSet, event: str) -> int:
+    """The STORE end of ``zrangeResultFinalizeStore`` and ``zunionInterDiffGenericCommand``:
+    write the result to ``dst`` (``setKey``: its TTL goes) and raise ``event``, or delete
+    ``dst`` when the result is empty. Reply: the result's size."""
     db = s.db
-    if items:
-        db.set_key(dst, build_by_adds(items, *_limits(s)))
-        s.notify("z", "zrangestore", dst, db.id)
+    if len(z):
+        db.set_key(dst, z)
+        s.notify("z", event, dst, db.id)
         s.dirty += 1
-        return len(items)
+        return len(z)
     if db.delete(dst):
         s.notify("g", "del", dst, db.id)
         s.dirty += 1
@@ -986,18 +984,8 @@ def zsetop_generic(
     if card_only:
         return card
     if dst is not None:
-        db = s.db
-        if result:
-            z = build(result.items(), *_limits(s))
-            db.set_key(dst, z)
-            event = ("zunionstore", "zinterstore", "zdiffstore")[op]
-            s.notify("z", event, dst, db.id)
-            s.dirty += 1
-            return len(z)
-        if db.delete(dst):
-            s.notify("g", "del", dst, db.id)
-            s.dirty += 1
-        return 0
+        event = ("zunionstore", "zinterstore", "zdiffstore")[op]
+        return store_result(s, dst, build(result.items(), *_limits(s)), event)
     items = sorted(result.items(), key=lambda p: (p[1], p[0]))
     return scored(s, items, withscores)
 
