@@ -35,7 +35,7 @@ from .lists import (
     pop_range,
 )
 from .registry import command
-from .zsets import parse_zmpop, zpop_core
+from .zsets import parse_zmpop, zmpop_generic, zpop_core
 
 _SIDE = (b"LEFT", b"RIGHT")
 
@@ -182,10 +182,7 @@ def bzmpop(s: Step, argv: list[bytes]) -> Reply:
     assert isinstance(t, int)
     assert isinstance(p, tuple)
     keys, pop_max, count = p
-    r = zpop_core(s, keys, pop_max, count, True, True, True)
-    if type(r) is list:
-        s.argv_rewrite = (b"ZPOPMAX" if pop_max else b"ZPOPMIN", r[0], b"%d" % count)
-        return r
+    r = zmpop_generic(s, keys, pop_max, count)
     if r is not NULL_ARRAY or s.in_exec:
         return r
     return block_for_keys(s, Blocked("bzmpop", tuple(keys), s.db.id, t, ZSET, int(pop_max), 0,

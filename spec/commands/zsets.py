@@ -768,19 +768,24 @@ def parse_zmpop(argv: list[bytes], numkeys_idx: int) -> tuple[list[bytes], bool,
     return argv[numkeys_idx + 1 : where_idx], w == b"max", 1 if count == -1 else count
 
 
-@command("zmpop")
-def zmpop(s: Step, argv: list[bytes]) -> Reply:
-    """ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: ``[key, [[m, s], ...]]`` from the
-    first non-empty key, or the null array; propagated as ZPOPMIN/ZPOPMAX key count."""
-    p = parse_zmpop(argv, 1)
-    if type(p) is Err:
-        return p
-    assert isinstance(p, tuple)
-    keys, pop_max, count = p
+def zmpop_generic(s: Step, keys: list[bytes], pop_max: bool, count: int) -> Any:
+    """``zmpopGenericCommand``'s pop (ZMPOP, and BZMPOP before it blocks): ``[key, [[m, s],
+    ...]]`` from the first non-empty key, or the null array; propagated as
+    ``ZPOPMIN|ZPOPMAX key count``."""
     r = zpop_core(s, keys, pop_max, count, True, True, True)
     if type(r) is list:
         s.argv_rewrite = (b"ZPOPMAX" if pop_max else b"ZPOPMIN", r[0], b"%d" % count)
     return r
+
+
+@command("zmpop")
+def zmpop(s: Step, argv: list[bytes]) -> Reply:
+    """ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]."""
+    p = parse_zmpop(argv, 1)
+    if type(p) is Err:
+        return p
+    assert isinstance(p, tuple)
+    return zmpop_generic(s, *p)
 
 
 # -- ZRANDMEMBER -------------------------------------------------------------------------------------
