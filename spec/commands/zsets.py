@@ -26,6 +26,7 @@ from ..reply import NULL_ARRAY, Err, Reply
 from ..step import Step
 from ..types.zset import EMPTY, ZSet, build, build_by_adds
 from ..values import TYPE_NAMES
+from .lists import parse_mpop
 from .registry import command
 
 NOT_FLOAT = Err("ERR value is not a valid float")
@@ -41,8 +42,6 @@ LIMIT_RANK = Err(
 WITHSCORES_LEX = Err("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
 WEIGHT_NOT_FLOAT = Err("ERR weight value is not a float")
 LIMIT_NEGATIVE = Err("ERR LIMIT can't be negative")
-NUMKEYS = Err("ERR numkeys should be greater than 0")
-COUNT_POSITIVE = Err("ERR count should be greater than 0")
 OUT_OF_RANGE = Err("ERR value is out of range")
 RANDMEMBER_RANGE = Err(
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
@@ -742,30 +741,14 @@ def zpopmax(s: Step, argv: list[bytes]) -> Reply:
     return _zpop(s, argv, True)
 
 
+#: ``zmpopGenericCommand``'s MIN|MAX word: whether it pops the highest scores.
+_ZMPOP_SIDES = {b"min": False, b"max": True}
+
+
 def parse_zmpop(argv: list[bytes], numkeys_idx: int) -> tuple[list[bytes], bool, int] | Err:
     """``zmpopGenericCommand``'s parsing: ``numkeys key... MIN|MAX [COUNT n]`` into
-    ``(keys, pop_max, count)`` (also for BZMPOP, whose ``numkeys_idx`` is 2)."""
-    nk = _long(argv[numkeys_idx])
-    if nk is None or nk < 1:
-        return NUMKEYS
-    where_idx = numkeys_idx + nk + 1
-    if where_idx >= len(argv):
-        return SYNTAX
-    w = c_word(argv[where_idx])
-    if w not in (b"min", b"max"):
-        return SYNTAX
-    count = -1
-    j = where_idx + 1
-    while j < len(argv):
-        if count == -1 and c_word(argv[j]) == b"count" and j + 1 < len(argv):
-            c = _long(argv[j + 1])
-            if c is None or c < 1:
-                return COUNT_POSITIVE
-            count = c
-            j += 2
-        else:
-            return SYNTAX
-    return argv[numkeys_idx + 1 : where_idx], w == b"max", 1 if count == -1 else count
+    ``(keys, pop_max, count)``."""
+    return parse_mpop(argv, numkeys_idx, _ZMPOP_SIDES)
 
 
 def zmpop_generic(s: Step, keys: list[bytes], pop_max: bool, count: int) -> Any:
