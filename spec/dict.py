@@ -40,7 +40,7 @@ __all__ = [
     "sip_round", "sip_hash", "seed_words", "dict_hash", "dict_rehash", "dict_rehash_step", "dict_expand",
     "dict_expand_if_needed", "dict_add", "dict_delete", "dict_find", "dict_resize",
     "needs_resize", "rehash_milliseconds", "dict_scan", "dict_keys", "dict_random_key",
-    "get_stats", "dict_get_some_keys", "dict_fair_random_key", "add", "delete", "find", "rehash", "resize", "expand", "build", "rev64",
+    "get_stats", "dict_get_some_keys", "dict_fair_random_key", "add", "delete", "find", "rehash", "rehash_ms", "resize", "expand", "build", "rev64",
     "bucket_of", "size_of",
 ]
 
@@ -686,6 +686,11 @@ def resize(ht: HashTables, seed: tuple[int, int, int, int] = _DEFAULT_SEED,
            can_resize: bool = True) -> HashTables:
     """:func:`dict_resize` as a pure function."""
     return _apply(ht, seed, lambda d: dict_resize(d, can_resize))[0]
+
+
+def rehash_ms(ht: HashTables, ms: int, seed: tuple[int, int, int, int] = _DEFAULT_SEED) -> HashTables:
+    """:func:`rehash_milliseconds` as a pure function."""
+    return _apply(ht, seed, lambda d: rehash_milliseconds(d, ms))[0]
 
 
 def expand(ht: HashTables, size: int, seed: tuple[int, int, int, int] = _DEFAULT_SEED) -> HashTables:
