@@ -37,10 +37,10 @@ from immutables import Map
 __all__ = [
     "INITIAL_EXP", "FORCE_RESIZE_RATIO", "MIN_FILL", "REHASH_CALL_BUCKETS", "REHASH_CALLS_PER_MS",
     "STATS_VECTLEN", "HashTables", "EMPTY_HT", "DictState", "Dict", "siphash", "siphash_rounds",
-    "seed_words", "dict_hash", "dict_rehash", "dict_rehash_step", "dict_expand",
+    "sip_round", "sip_hash", "seed_words", "dict_hash", "dict_rehash", "dict_rehash_step", "dict_expand",
     "dict_expand_if_needed", "dict_add", "dict_delete", "dict_find", "dict_resize",
     "needs_resize", "rehash_milliseconds", "dict_scan", "dict_keys", "dict_random_key",
-    "get_stats", "dict_get_some_keys", "dict_fair_random_key", "add", "delete", "find", "rehash", "resize", "expand", "build", "rev64",
+    "get_stats", "dict_get_some_keys", "dict_fair_random_key", "add", "delete", "find", "rehash", "rehash_ms", "resize", "expand", "build", "rev64",
     "bucket_of", "size_of",
 ]
 
@@ -70,30 +70,8 @@ def seed_words(seed: bytes) -> tuple[int, int, int, int]:
             k0 ^ 0x6C7967656E657261, k1 ^ 0x7465646279746573)
 
 
-def siphash_py(data: bytes, w: tuple[int, int, int, int]) -> int:
-    """Redis's ``siphash`` (SipHash-1-2, 8-byte output) of ``data`` with the precomputed seed
-    words ``w`` (:func:`seed_words`). The rounds are written out: this runs on every add."""
-    v0, v1, v2, v3 = w
-    n = len(data)
-    end = n - (n & 7)
-    i = 0
-    while i < end:
-        m = _Q(data, i)[0]
-        i += 8
-        v3 ^= m
-        v0 = (v0 + v1) & _M64
-        v1 = ((v1 << 13) | (v1 >> 51)) & _M64 ^ v0
-        v0 = ((v0 << 32) | (v0 >> 32)) & _M64
-        v2 = (v2 + v3) & _M64
-        v3 = ((v3 << 16) | (v3 >> 48)) & _M64 ^ v2
-        v0 = (v0 + v3) & _M64
-        v3 = ((v3 << 21) | (v3 >> 43)) & _M64 ^ v0
-        v2 = (v2 + v1) & _M64
-        v1 = ((v1 << 17) | (v1 >> 47)) & _M64 ^ v2
-        v2 = ((v2 << 32) | (v2 >> 32)) & _M64
-        v0 ^= m
-    b = ((n & 0xFF) << 56) | int.from_bytes(data[end:], "little")
-    v3 ^= b
+def sip_round(v0: int, v1: int, v2: int, v3: int) -> tuple[int, int, int, int]:
+    """``SIPROUND`` (``siphash.c``): one add-rotate-xor round of the four state words."""
     v0 = (v0 + v1) & _M64
     v1 = ((v1 << 13) | (v1 >> 51)) & _M64 ^ v0
     v0 = ((v0 << 32) | (v0 >> 32)) & _M64
@@ -104,20 +82,33 @@ def siphash_py(data: bytes, w: tuple[int, int, int, int]) -> int:
     v2 = (v2 + v1) & _M64
     v1 = ((v1 << 17) | (v1 >> 47)) & _M64 ^ v2
     v2 = ((v2 << 32) | (v2 >> 32)) & _M64
-    v0 ^= b
+    return v0, v1, v2, v3
+
+
+def sip_hash(data: bytes, w: tuple[int, int, int, int], c: int, d: int) -> int:
+    """``siphash`` (``siphash.c``) as SipHash-c-d with a 64-bit output, from the state words
+    ``w`` (:func:`seed_words`): ``c`` rounds per 8-byte block (the last one holds the tail
+    and the length), then ``d`` finalisation rounds."""
+    v0, v1, v2, v3 = w
+    n = len(data)
+    end = n - (n & 7)
+    blocks = [_Q(data, i)[0] for i in range(0, end, 8)]
+    blocks.append(((n & 0xFF) << 56) | int.from_bytes(data[end:], "little"))
+    for m in blocks:
+        v3 ^= m
+        for _ in range(c):
+            v0, v1, v2, v3 = sip_round(v0, v1, v2, v3)
+        v0 ^= m
     v2 ^= 0xFF
-    for _ in (0, 1):
-        v0 = (v0 + v1) & _M64
-        v1 = ((v1 << 13) | (v1 >> 51)) & _M64 ^ v0
-        v0 = ((v0 << 32) | (v0 >> 32)) & _M64
-        v2 = (v2 + v3) & _M64
-        v3 = ((v3 << 16) | (v3 >> 48)) & _M64 ^ v2
-        v0 = (v0 + v3) & _M64
-        v3 = ((v3 << 21) | (v3 >> 43)) & _M64 ^ v0
-        v2 = (v2 + v1) & _M64
-        v1 = ((v1 << 17) | (v1 >> 47)) & _M64 ^ v2
-        v2 = ((v2 << 32) | (v2 >> 32)) & _M64
+    for _ in range(d):
+        v0, v1, v2, v3 = sip_round(v0, v1, v2, v3)
     return v0 ^ v1 ^ v2 ^ v3
+
+
+def siphash_py(data: bytes, w: tuple[int, int, int, int]) -> int:
+    """Redis's ``siphash`` (SipHash-1-2, 8-byte output) of ``data`` with the precomputed seed
+    words ``w`` (:func:`seed_words`): the pure-Python definition the C build must agree with."""
+    return sip_hash(data, w, 1, 2)
 
 
 _Hash = Callable[[bytes, tuple[int, int, int, int]], int]
@@ -134,34 +125,9 @@ siphash: _Hash = _siphash_c if _siphash_c is not None else siphash_py
 
 
 def siphash_rounds(data: bytes, key: bytes, c: int, d: int) -> int:
-    """Generic SipHash-c-d with a 64-bit output (the reference the fast :func:`siphash` is
-    tested against; SipHash-2-4 has published test vectors)."""
-    v = list(seed_words(key))
-
-    def rnd() -> None:
-        v[0] = (v[0] + v[1]) & _M64
-        v[1] = ((v[1] << 13) | (v[1] >> 51)) & _M64 ^ v[0]
-        v[0] = ((v[0] << 32) | (v[0] >> 32)) & _M64
-        v[2] = (v[2] + v[3]) & _M64
-        v[3] = ((v[3] << 16) | (v[3] >> 48)) & _M64 ^ v[2]
-        v[0] = (v[0] + v[3]) & _M64
-        v[3] = ((v[3] << 21) | (v[3] >> 43)) & _M64 ^ v[0]
-        v[2] = (v[2] + v[1]) & _M64
-        v[1] = ((v[1] << 17) | (v[1] >> 47)) & _M64 ^ v[2]
-        v[2] = ((v[2] << 32) | (v[2] >> 32)) & _M64
-
-    n = len(data)
-    padded = data + bytes(7 - n % 8) + bytes([n & 0xFF])
-    for i in range(0, len(padded), 8):
-        m = int.from_bytes(padded[i:i + 8], "little")
-        v[3] ^= m
-        for _ in range(c):
-            rnd()
-        v[0] ^= m
-    v[2] ^= 0xFF
-    for _ in range(d):
-        rnd()
-    return v[0] ^ v[1] ^ v[2] ^ v[3]
+    """Generic SipHash-c-d with a 64-bit output keyed by the 16-byte ``key`` (SipHash-2-4
+    has published test vectors, which pin :func:`sip_hash` down)."""
+    return sip_hash(data, seed_words(key), c, d)
 
 
 # -- the values ---------------------------------------------------------------------------------
@@ -405,6 +371,16 @@ def dict_add(d: Dict, key: bytes, can_resize: bool = True) -> None:
             d.t0 = d.t0.set(idx, chain)
 
 
+def _unlink(t: Any, idx: int, chain: tuple[bytes, ...], key: bytes) -> None:
+    """``dictGenericDelete``'s unlink: ``key`` out of bucket ``idx`` (holding ``chain``) of the
+    opened table ``t``; a bucket left empty goes."""
+    rest = tuple(k for k in chain if k != key)
+    if rest:
+        t[idx] = rest
+    else:
+        del t[idx]
+
+
 def dict_delete(d: Dict, key: bytes) -> bool:
     """``dictDelete``: unlink ``key`` (a rehash step first if rehashing); False if absent."""
     if d.used0 + d.used1 == 0:
@@ -415,12 +391,7 @@ def dict_delete(d: Dict, key: bytes) -> bool:
     idx = h & ((1 << d.exp0) - 1)
     chain = d.t0.get(idx)
     if chain is not None and key in chain:
-        t = d.w0()
-        rest = tuple(k for k in chain if k != key)
-        if rest:
-            t[idx] = rest
-        else:
-            del t[idx]
+        _unlink(d.w0(), idx, chain, key)
         d.used0 -= 1
         return True
     if d.rehashidx == -1:
@@ -428,12 +399,7 @@ def dict_delete(d: Dict, key: bytes) -> bool:
     idx = h & ((1 << d.exp1) - 1)
     chain = d.t1.get(idx)
     if chain is not None and key in chain:
-        t = d.w1()
-        rest = tuple(k for k in chain if k != key)
-        if rest:
-            t[idx] = rest
-        else:
-            del t[idx]
+        _unlink(d.w1(), idx, chain, key)
         d.used1 -= 1
         return True
     return False
@@ -720,6 +686,11 @@ def resize(ht: HashTables, seed: tuple[int, int, int, int] = _DEFAULT_SEED,
            can_resize: bool = True) -> HashTables:
     """:func:`dict_resize` as a pure function."""
     return _apply(ht, seed, lambda d: dict_resize(d, can_resize))[0]
+
+
+def rehash_ms(ht: HashTables, ms: int, seed: tuple[int, int, int, int] = _DEFAULT_SEED) -> HashTables:
+    """:func:`rehash_milliseconds` as a pure function."""
+    return _apply(ht, seed, lambda d: rehash_milliseconds(d, ms))[0]
 
 
 def expand(ht: HashTables, size: int, seed: tuple[int, int, int, int] = _DEFAULT_SEED) -> HashTables:

@@ -119,6 +119,15 @@ def _exponent(e: bytes | None, lo: int, hi: int) -> int:
     return max(lo, min(hi, v))
 
 
+def _mantissa(m: re.Match[bytes]) -> tuple[bytes, bytes, int, bytes | None]:
+    """A :data:`_DEC` or :data:`_HEX` match as (sign, all mantissa digits, how many of them
+    follow the point, exponent field or None)."""
+    sign, ip, fp, fonly, ex = m.groups()
+    if fonly is not None:
+        ip, fp = b"", fonly
+    return sign, (ip or b"") + (fp or b""), len(fp or b""), ex
+
+
 def strtold(b: bytes) -> LDouble | None:
     """``string2ld``: the whole of ``b`` as a long double, or None where Redis rejects it.
 
@@ -133,16 +142,13 @@ def strtold(b: bytes) -> LDouble | None:
         return None
     m = _DEC.fullmatch(b)
     if m is not None:
-        sign, ip, fp, fonly, ex = m.groups()
-        if fonly is not None:
-            ip, fp = b"", fonly
-        digits = (ip or b"") + (fp or b"")
+        sign, digits, nfrac, ex = _mantissa(m)
         mant = digits_to_int(digits.lstrip(b"0"))
         if mant == 0:
             return Fraction(0)
         # |value| = mant * 10**exp10, with mant < 10**5120: clamp exp10 where the outcome
         # (overflow or underflow to zero) cannot change any more.
-        exp10 = _exponent(ex, -100000, 100000) - len(fp or b"")
+        exp10 = _exponent(ex, -100000, 100000) - nfrac
         if exp10 > 4933:
             return None
         if exp10 < -(4952 + len(digits)):
@@ -151,14 +157,11 @@ def strtold(b: bytes) -> LDouble | None:
     else:
         m = _HEX.fullmatch(b)
         if m is not None:
-            sign, ip, fp, fonly, ex = m.groups()
-            if fonly is not None:
-                ip, fp = b"", fonly
-            digits = (ip or b"") + (fp or b"")
+            sign, digits, nfrac, ex = _mantissa(m)
             mant = int(digits, 16) if digits.strip(b"0") else 0
             if mant == 0:
                 return Fraction(0)
-            exp2 = _exponent(ex, -100000, 100000) - 4 * len(fp or b"")
+            exp2 = _exponent(ex, -100000, 100000) - 4 * nfrac
             if exp2 + mant.bit_length() > 16400:
                 return None
             if exp2 + mant.bit_length() < _QMIN - 2:

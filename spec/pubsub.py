@@ -89,34 +89,32 @@ def publish(s: Step, channel: bytes, message: bytes, shard: bool = False) -> int
     pattern; returns the number of deliveries (PUBLISH's reply)."""
     ps: PubSubState = s.part("pubsub")
     receivers = 0
-    enc: dict[int, bytes] = {}
     subs = (ps.shard_channels if shard else ps.channels).get(channel)
     if subs:
         kind = b"smessage" if shard else b"message"
-        for cid in subs:
-            resp = _resp_of(s, cid)
-            if resp is None:
-                continue
-            f = enc.get(resp)
-            if f is None:
-                f = enc[resp] = push_frame(resp, kind, channel, message)
-            s.push_to(cid, f)
-            receivers += 1
+        receivers += _deliver(s, subs, kind, channel, message)
     if not shard and ps.patterns:
         for pat, pids in ps.patterns.items():
-            if not glob_for(pat).match(channel):
-                continue
-            penc: dict[int, bytes] = {}
-            for cid in pids:
-                resp = _resp_of(s, cid)
-                if resp is None:
-                    continue
-                f = penc.get(resp)
-                if f is None:
-                    f = penc[resp] = push_frame(resp, b"pmessage", pat, channel, message)
-                s.push_to(cid, f)
-                receivers += 1
+            if glob_for(pat).match(channel):
+                receivers += _deliver(s, pids, b"pmessage", pat, channel, message)
     return receivers
+
+
+def _deliver(s: Step, cids: tuple[int, ...], kind: bytes, *items: bytes) -> int:
+    """``addReplyPubsubMessage`` / ``addReplyPubsubPatMessage`` to each of ``cids`` still
+    connected, in order, the frame encoded once per protocol; the number of deliveries."""
+    enc: dict[int, bytes] = {}
+    n = 0
+    for cid in cids:
+        resp = _resp_of(s, cid)
+        if resp is None:
+            continue
+        f = enc.get(resp)
+        if f is None:
+            f = enc[resp] = push_frame(resp, kind, *items)
+        s.push_to(cid, f)
+        n += 1
+    return n
 
 
 # -- keyspace notifications (notify.c) ------------------------------------------------------

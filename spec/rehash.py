@@ -11,12 +11,22 @@ there. The millisecond is a work budget here (``spec.dict.REHASH_CALLS_PER_MS`` 
 
 from __future__ import annotations
 
-from .dict import Dict, dict_resize, needs_resize, rehash_milliseconds
-from .state import ServerState, replace
+from .dict import needs_resize, rehash_ms, resize
+from .state import Db, ServerState, replace
 
-__all__ = ["CRON_DBS_PER_CALL", "databases_cron_dicts"]
+__all__ = ["CRON_DBS_PER_CALL", "databases_cron_dicts", "incrementally_rehash"]
 
 CRON_DBS_PER_CALL = 16
+
+
+def incrementally_rehash(db: Db, seed: tuple[int, int, int, int]) -> Db | None:
+    """``incrementallyRehash``: 1 ms of rehashing for the main dict if it is rehashing, else
+    for the expires dict; None when neither is."""
+    if db.ht.rehashidx != -1:
+        return replace(db, ht=rehash_ms(db.ht, 1, seed))
+    if db.expires_ht.rehashidx != -1:
+        return replace(db, expires_ht=rehash_ms(db.expires_ht, 1, seed))
+    return None
 
 
 def databases_cron_dicts(state: ServerState) -> ServerState:
@@ -36,30 +46,18 @@ def databases_cron_dicts(state: ServerState) -> ServerState:
         db = dbs[i]
         ht, eht = db.ht, db.expires_ht
         if needs_resize(ht):
-            d = Dict(ht, seed)
-            dict_resize(d, True)
-            ht = d.freeze()
+            ht = resize(ht, seed)
         if needs_resize(eht):
-            d = Dict(eht, seed)
-            dict_resize(d, True)
-            eht = d.freeze()
+            eht = resize(eht, seed)
         if ht is not db.ht or eht is not db.expires_ht:
             dbs[i] = replace(db, ht=ht, expires_ht=eht)
             changed = True
     rehash_db = ds.rehash_db
     if state.config.get("activerehashing", True):
         for _ in range(per_call):
-            db = dbs[rehash_db]
-            if db.ht.rehashidx != -1:
-                d = Dict(db.ht, seed)
-                rehash_milliseconds(d, 1)
-                dbs[rehash_db] = replace(db, ht=d.freeze())
-                changed = True
-                break
-            if db.expires_ht.rehashidx != -1:
-                d = Dict(db.expires_ht, seed)
-                rehash_milliseconds(d, 1)
-                dbs[rehash_db] = replace(db, expires_ht=d.freeze())
+            rehashed = incrementally_rehash(dbs[rehash_db], seed)
+            if rehashed is not None:
+                dbs[rehash_db] = rehashed
                 changed = True
                 break
             rehash_db = (rehash_db + 1) % ndb

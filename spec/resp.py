@@ -297,32 +297,22 @@ def split_args(line: bytes) -> list[bytes] | None:
         if i >= n:
             return out
         cur = bytearray()
-        inq = insq = False
+        quote = 0  # inside "..." (34) or '...' (39), else 0
         while True:
             c = line[i] if i < n else 0
-            if inq:
-                if c == 92 and i + 3 < n and line[i + 1] == 120 and line[i + 2] in _HEX \
-                        and line[i + 3] in _HEX:  # \xHH
+            if quote:
+                if quote == 34 and c == 92 and i + 3 < n and line[i + 1] == 120 \
+                        and line[i + 2] in _HEX and line[i + 3] in _HEX:  # \xHH
                     cur.append(int(line[i + 2 : i + 4], 16))
                     i += 3
-                elif c == 92 and i + 1 < n:
+                elif quote == 34 and c == 92 and i + 1 < n:
                     i += 1
                     e = line[i]
                     cur.append(_ESCAPES.get(e, e))
-                elif c == 34:  # closing "
-                    if i + 1 < n and line[i + 1] not in _ISSPACE:
-                        return None
-                    i += 1
-                    break
-                elif i >= n:
-                    return None
-                else:
-                    cur.append(c)
-            elif insq:
-                if c == 92 and i + 1 < n and line[i + 1] == 39:  # \'
+                elif quote == 39 and c == 92 and i + 1 < n and line[i + 1] == 39:  # \'
                     i += 1
                     cur.append(39)
-                elif c == 39:  # closing '
+                elif c == quote:  # the closing quote
                     if i + 1 < n and line[i + 1] not in _ISSPACE:
                         return None
                     i += 1
@@ -335,10 +325,8 @@ def split_args(line: bytes) -> list[bytes] | None:
                 if i >= n or c in _TOKEN_END:
                     i += 1
                     break
-                if c == 34:
-                    inq = True
-                elif c == 39:
-                    insq = True
+                if c == 34 or c == 39:
+                    quote = c
                 else:
                     cur.append(c)
             i += 1

@@ -25,7 +25,7 @@ from .db import DbView, scan_db_for_ready_keys
 from .effects import NO_EFFECTS, Effects
 from .pubsub import event_classes, keyspace_event
 from .reply import Err
-from .state import NO_CLIENT, Client, Db, ServerState, replace
+from .state import NO_CLIENT, Client, Db, ServerState, Stats, replace
 from .watch import touch_all_watched_keys_in_db, touch_watched_key
 
 __all__ = ["Step", "DbView", "Effects", "NO_EFFECTS"]
@@ -334,6 +334,35 @@ class Step:
 
     # -- commit -----------------------------------------------------------------------------
 
+    def live_stats(self) -> Stats:
+        """The counters as they stand mid-transition: the committed ``stats`` plus this
+        step's pending ones (what INFO reads, and what :meth:`commit` stores). Every other
+        counter (evicted_keys, net bytes, expire-cycle figures, ...) is as committed."""
+        stats = self.stats
+        cmds = stats.commands
+        if self.cmd_calls:
+            m = cmds.mutate()
+            for name, (calls, rejected, failed) in self.cmd_calls.items():
+                c0, r0, f0 = m.get(name, (0, 0, 0))
+                m[name] = (c0 + calls, r0 + rejected, f0 + failed)
+            cmds = m.finish()
+        errs = stats.errors
+        if self.error_counts:
+            em = errs.mutate()
+            for code, n in self.error_counts.items():
+                em[code] = em.get(code, 0) + n
+            errs = em.finish()
+        return replace(
+            stats,
+            total_commands_processed=stats.total_commands_processed + self.commands_processed,
+            keyspace_hits=stats.keyspace_hits + self.keyspace_hits,
+            keyspace_misses=stats.keyspace_misses + self.keyspace_misses,
+            expired_keys=stats.expired_keys + self.expired_keys,
+            total_error_replies=stats.total_error_replies + self.error_replies,
+            commands=cmds,
+            errors=errs,
+        )
+
     def commit(self) -> ServerState:
         """Freeze the working copy into the next ``ServerState``."""
         base = self.base
@@ -354,29 +383,7 @@ class Step:
             or self.expired_keys
             or self.error_replies
         ):
-            cmds = stats.commands
-            if self.cmd_calls:
-                m = cmds.mutate()
-                for name, (calls, rejected, failed) in self.cmd_calls.items():
-                    c0, r0, f0 = m.get(name, (0, 0, 0))
-                    m[name] = (c0 + calls, r0 + rejected, f0 + failed)
-                cmds = m.finish()
-            errs = stats.errors
-            if self.error_counts:
-                em = errs.mutate()
-                for code, n in self.error_counts.items():
-                    em[code] = em.get(code, 0) + n
-                errs = em.finish()
-            stats = replace(
-                stats,
-                total_commands_processed=stats.total_commands_processed + self.commands_processed,
-                keyspace_hits=stats.keyspace_hits + self.keyspace_hits,
-                keyspace_misses=stats.keyspace_misses + self.keyspace_misses,
-                expired_keys=stats.expired_keys + self.expired_keys,
-                total_error_replies=stats.total_error_replies + self.error_replies,
-                commands=cmds,
-                errors=errs,
-            )
+            stats = self.live_stats()
         clients = self.clients
         if self._client_changed and self.client is not NO_CLIENT:
             clients = clients.set(self.client.id, self.client)

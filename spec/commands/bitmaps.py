@@ -32,7 +32,7 @@ from ..reply import Err, Reply
 from ..step import Step
 from ..types.string import RawStr, is_string
 from .registry import command
-from .strings import clamp_range
+from .strings import clamp_range, parse_indexes
 
 BIT_OFFSET = Err("ERR bit offset is not an integer or out of range")
 BIT_VALUE = Err("ERR bit is not an integer or out of range")
@@ -199,20 +199,15 @@ def bitcount(s: Step, argv: list[bytes]) -> Reply:
         return int.from_bytes(v, "big").bit_count()
     if argc not in (4, 5):
         return SYNTAX
-    start = string2ll(argv[2])
-    if start is None:
+    indexes = parse_indexes(argv)
+    if indexes is None:
         return NOT_INTEGER
-    end = string2ll(argv[3])
-    if end is None:
-        return NOT_INTEGER
+    start, end = indexes
     if start < 0 and end < 0 and start > end:
         return 0
-    isbit = False
-    if argc == 5:
-        unit = _unit(argv[4])
-        if type(unit) is Err:
-            return unit
-        isbit = bool(unit)
+    isbit = _unit(argv[4]) if argc == 5 else False
+    if type(isbit) is Err:
+        return isbit
     total = len(v) * 8 if isbit else len(v)
     start, end = clamp_range(start, end, total)
     if start > end:
@@ -241,7 +236,8 @@ def bitpos(s: Step, argv: list[bytes]) -> Reply:
     if type(v) is Err:
         return v
     argc = len(argv)
-    isbit = end_given = False
+    isbit: bool | Err = False
+    end_given = False
     size = len(v)
     if argc == 3:
         start, end = 0, size - 1
@@ -250,11 +246,9 @@ def bitpos(s: Step, argv: list[bytes]) -> Reply:
         if parsed is None:
             return NOT_INTEGER
         start = parsed
-        if argc == 6:
-            unit = _unit(argv[5])
-            if type(unit) is Err:
-                return unit
-            isbit = bool(unit)
+        isbit = _unit(argv[5]) if argc == 6 else False
+        if type(isbit) is Err:
+            return isbit
         if argc >= 5:
             parsed = string2ll(argv[4])
             if parsed is None:

@@ -27,15 +27,15 @@ from ..step import Step
 from .lists import (
     HEAD,
     TAIL,
-    _where,
     get_list,
     lmove_generic,
     mpop_generic,
     parse_lmpop,
+    parse_sides,
     pop_range,
 )
 from .registry import command
-from .zsets import parse_zmpop, zpop_core
+from .zsets import parse_zmpop, zmpop_generic, zpop_core
 
 _SIDE = (b"LEFT", b"RIGHT")
 
@@ -74,9 +74,14 @@ def brpop(s: Step, argv: list[bytes]) -> Reply:
     return _bpop(s, argv, TAIL)
 
 
-def _bmove(s: Step, argv: list[bytes], wherefrom: int, whereto: int, t: int) -> Reply:
-    """``blmoveGenericCommand``: LMOVE at once when the source exists (the destination's type
-    is checked only then), else block (inside EXEC: a null bulk)."""
+def _bmove(s: Step, argv: list[bytes], wherefrom: int, whereto: int, timeout: bytes) -> Reply:
+    """``blmoveGenericCommand`` after its caller's ``getTimeoutFromObjectOrReply`` of
+    ``timeout``: LMOVE at once when the source exists (the destination's type is checked
+    only then), else block (inside EXEC: a null bulk)."""
+    t = parse_timeout(timeout, s.now_ms)
+    if type(t) is Err:
+        return t
+    assert isinstance(t, int)
     src, dst = argv[1], argv[2]
     v = get_list(s, src, write=True)
     if type(v) is Err:
@@ -97,27 +102,16 @@ def _bmove(s: Step, argv: list[bytes], wherefrom: int, whereto: int, t: int) -> 
 @command("blmove")
 def blmove(s: Step, argv: list[bytes]) -> Reply:
     """BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout."""
-    wherefrom = _where(argv[3])
-    if wherefrom is None:
+    sides = parse_sides(argv)
+    if sides is None:
         return SYNTAX
-    whereto = _where(argv[4])
-    if whereto is None:
-        return SYNTAX
-    t = parse_timeout(argv[5], s.now_ms)
-    if type(t) is Err:
-        return t
-    assert isinstance(t, int)
-    return _bmove(s, argv, wherefrom, whereto, t)
+    return _bmove(s, argv, *sides, argv[5])
 
 
 @command("brpoplpush")
 def brpoplpush(s: Step, argv: list[bytes]) -> Reply:
     """BRPOPLPUSH source destination timeout: BLMOVE ... RIGHT LEFT."""
-    t = parse_timeout(argv[3], s.now_ms)
-    if type(t) is Err:
-        return t
-    assert isinstance(t, int)
-    return _bmove(s, argv, TAIL, HEAD, t)
+    return _bmove(s, argv, TAIL, HEAD, argv[3])
 
 
 @command("blmpop")
@@ -182,10 +176,7 @@ def bzmpop(s: Step, argv: list[bytes]) -> Reply:
     assert isinstance(t, int)
     assert isinstance(p, tuple)
     keys, pop_max, count = p
-    r = zpop_core(s, keys, pop_max, count, True, True, True)
-    if type(r) is list:
-        s.argv_rewrite = (b"ZPOPMAX" if pop_max else b"ZPOPMIN", r[0], b"%d" % count)
-        return r
+    r = zmpop_generic(s, keys, pop_max, count)
     if r is not NULL_ARRAY or s.in_exec:
         return r
     return block_for_keys(s, Blocked("bzmpop", tuple(keys), s.db.id, t, ZSET, int(pop_max), 0,

@@ -134,38 +134,33 @@ def geoadd(s: Step, argv: list[bytes]) -> Reply:
 # -- GEOPOS / GEOHASH / GEODIST ------------------------------------------------------------------
 
 
-@command("geopos")
-def geopos(s: Step, argv: list[bytes]) -> Reply:
-    """GEOPOS key member [...]: ``[lon, lat]`` per member, the null array when absent."""
+def _member_scores(s: Step, argv: list[bytes]) -> list[float | None] | Err:
+    """GEOPOS's and GEOHASH's lookup: the score of each member ``argv[2:]`` in the sorted set
+    at ``argv[1]`` (None for a missing member or key), or WRONGTYPE."""
     z = _read(s, argv[1])
     if isinstance(z, Err):
         return z
+    return [None if z is None else z.scores.get(m) for m in argv[2:]]
+
+
+@command("geopos")
+def geopos(s: Step, argv: list[bytes]) -> Reply:
+    """GEOPOS key member [...]: ``[lon, lat]`` per member, the null array when absent."""
+    scores = _member_scores(s, argv)
+    if isinstance(scores, Err):
+        return scores
     resp = s.client.resp
-    out: list[Any] = []
-    for m in argv[2:]:
-        sc = None if z is None else z.scores.get(m)
-        if sc is None:
-            out.append(NULL_ARRAY)
-        else:
-            x, y = gh.decode_score(sc)
-            out.append([coord(x, resp), coord(y, resp)])
-    return out
+    return [NULL_ARRAY if sc is None else [coord(v, resp) for v in gh.decode_score(sc)]
+            for sc in scores]
 
 
 @command("geohash")
 def geohash(s: Step, argv: list[bytes]) -> Reply:
     """GEOHASH key member [...]: the 11-character standard geohash per member, or nil."""
-    z = _read(s, argv[1])
-    if isinstance(z, Err):
-        return z
-    out: list[Any] = []
-    for m in argv[2:]:
-        sc = None if z is None else z.scores.get(m)
-        if sc is None:
-            out.append(None)
-        else:
-            out.append(gh.geohash_string(*gh.decode_score(sc)))
-    return out
+    scores = _member_scores(s, argv)
+    if isinstance(scores, Err):
+        return scores
+    return [None if sc is None else gh.geohash_string(*gh.decode_score(sc)) for sc in scores]
 
 
 @command("geodist")
@@ -374,14 +369,9 @@ def georadius_generic(s: Step, argv: list[bytes], src: int, flags: int) -> Reply
         return Err(f"ERR exactly one of BYRADIUS and BYBOX can be specified for {name}")
     if anyflag and not count:
         return ANY_NEEDS_COUNT
-    db = s.db
+    event = "geosearchstore" if flags & GEOSEARCH else "georadiusstore"
     if z is None:
-        if storekey is not None:
-            if db.delete(storekey):
-                s.notify("g", "del", storekey, db.id)
-                s.dirty += 1
-            return 0
-        return []
+        return [] if storekey is None else store_result(s, storekey, [], event)
     if count and sort == SORT_NONE and not anyflag:
         sort = SORT_ASC
     found = members_in_shape(z, lon, lat, box, radius, conversion, count if anyflag else 0)
@@ -406,7 +396,6 @@ def georadius_generic(s: Step, argv: list[bytes], src: int, flags: int) -> Reply
             out.append(item)
         return out
     pairs = [(m, d / conversion if storedist else sc) for m, sc, d, _, _ in returned]
-    event = "geosearchstore" if flags & GEOSEARCH else "georadiusstore"
     return store_result(s, storekey, pairs, event)
 
 

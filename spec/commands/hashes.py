@@ -17,6 +17,7 @@ Observed on Redis 7.0.15 and modelled here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -159,6 +160,24 @@ def hdel(s: Step, argv: list[bytes]) -> Reply:
     return deleted
 
 
+def _field_number(s: Step, argv: list[bytes], parse: Callable[[bytes], Any], zero: Any,
+                  err: Err) -> tuple[HashValue | None, Any] | Err:
+    """HINCRBY's and HINCRBYFLOAT's read: ``hashTypeLookupWriteOrCreate`` of ``argv[1]``, then
+    ``hashTypeGetValue`` of ``argv[2]`` read by ``parse`` (``string2ll``, ``string2ld``).
+    Returns the hash (None: a new key) and the number (``zero`` when the field is absent),
+    WRONGTYPE, or ``err`` when the field holds no such number."""
+    h = lookup_hash_write(s, argv[1])
+    if isinstance(h, Err):
+        return h
+    old = None if h is None else h.get(argv[2])
+    if old is None:
+        return h, zero
+    value = parse(old)
+    if value is None:
+        return err
+    return h, value
+
+
 @command("hincrby")
 def hincrby(s: Step, argv: list[bytes]) -> Reply:
     """``hincrbyCommand``: add a 64-bit integer to the field (0 if absent). The increment is
@@ -166,18 +185,11 @@ def hincrby(s: Step, argv: list[bytes]) -> Reply:
     incr = string2ll(argv[3])
     if incr is None:
         return NOT_INTEGER
+    got = _field_number(s, argv, string2ll, 0, HASH_NOT_INTEGER)
+    if isinstance(got, Err):
+        return got
+    h, value = got
     key, field = argv[1], argv[2]
-    h = lookup_hash_write(s, key)
-    if isinstance(h, Err):
-        return h
-    old = None if h is None else h.get(field)
-    if old is None:
-        value = 0
-    else:
-        parsed = string2ll(old)
-        if parsed is None:
-            return HASH_NOT_INTEGER
-        value = parsed
     total = value + incr
     if total > LLONG_MAX or total < LLONG_MIN:
         return OVERFLOW
@@ -200,17 +212,11 @@ def hincrbyfloat(s: Step, argv: list[bytes]) -> Reply:
         return NOT_FLOAT
     if type(inc) is float:
         return VALUE_NAN_OR_INF
+    got = _field_number(s, argv, strtold, Fraction(0), HASH_NOT_FLOAT)
+    if isinstance(got, Err):
+        return got
+    h, value = got
     key, field = argv[1], argv[2]
-    h = lookup_hash_write(s, key)
-    if isinstance(h, Err):
-        return h
-    old = None if h is None else h.get(field)
-    if old is None:
-        value: Any = Fraction(0)
-    else:
-        value = strtold(old)
-        if value is None:
-            return HASH_NOT_FLOAT
     total = ld_add(value, inc)
     if total is None or isinstance(total, float):
         return RESULT_NAN_OR_INF
@@ -225,13 +231,19 @@ def hincrbyfloat(s: Step, argv: list[bytes]) -> Reply:
 # -- reads ------------------------------------------------------------------------------------
 
 
-@command("hget")
-def hget(s: Step, argv: list[bytes]) -> Reply:
-    """``hgetCommand``: the value, or null."""
+def _field(s: Step, argv: list[bytes]) -> bytes | Err | None:
+    """``lookupKeyReadOrReply`` + ``checkType`` + ``hashTypeGetValue`` of ``argv[2]`` in the
+    hash at ``argv[1]``: the value, None (no such key or field) or WRONGTYPE."""
     h = lookup_hash_read(s, argv[1])
     if h is None or isinstance(h, Err):
         return h
     return h.get(argv[2])
+
+
+@command("hget")
+def hget(s: Step, argv: list[bytes]) -> Reply:
+    """``hgetCommand``: the value, or null."""
+    return _field(s, argv)
 
 
 @command("hmget")
@@ -258,24 +270,19 @@ def hlen(s: Step, argv: list[bytes]) -> Reply:
 @command("hstrlen")
 def hstrlen(s: Step, argv: list[bytes]) -> Reply:
     """``hstrlenCommand``: the length of the value (0 when absent)."""
-    h = lookup_hash_read(s, argv[1])
-    if h is None:
-        return 0
-    if isinstance(h, Err):
-        return h
-    v = h.get(argv[2])
+    v = _field(s, argv)
+    if isinstance(v, Err):
+        return v
     return 0 if v is None else len(v)
 
 
 @command("hexists")
 def hexists(s: Step, argv: list[bytes]) -> Reply:
     """``hexistsCommand``: 1 if the field is there."""
-    h = lookup_hash_read(s, argv[1])
-    if h is None:
-        return 0
-    if isinstance(h, Err):
-        return h
-    return 1 if argv[2] in h else 0
+    v = _field(s, argv)
+    if isinstance(v, Err):
+        return v
+    return 0 if v is None else 1
 
 
 @command("hkeys")

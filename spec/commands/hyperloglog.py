@@ -138,6 +138,27 @@ def _signed(card: int) -> int:
     return card - (1 << 64) if card >= 1 << 63 else card
 
 
+def _merge_keys(s: Step, keys: list[bytes]) -> tuple[bytearray, bool] | Err:
+    """PFCOUNT's (several keys) and PFMERGE's loop: every existing key, looked up for reading
+    and checked (``isHLLObjectOrReply``), merged by ``hllMerge`` into a register-wise maximum.
+    Returns the registers and whether any source was dense, or the error of a bad source."""
+    db = s.db
+    regs = bytearray(hll.REGISTERS)
+    use_dense = False
+    for key in keys:
+        o = db.lookup_read(key)
+        if o is None:
+            continue
+        err = _check(o)
+        if err is not None:
+            return err
+        if o[4] == hll.DENSE:
+            use_dense = True
+        if not hll.merge_into(regs, o):
+            return INVALID_HLL
+    return regs, use_dense
+
+
 @command("pfcount")
 def pfcount(s: Step, argv: list[bytes]) -> Reply:
     """``pfcountCommand``: the estimated cardinality of one HLL, or of the union of several.
@@ -148,17 +169,11 @@ def pfcount(s: Step, argv: list[bytes]) -> Reply:
     """
     db = s.db
     if len(argv) > 2:
-        regs = bytearray(hll.REGISTERS)
-        for key in argv[1:]:
-            o = db.lookup_read(key)
-            if o is None:
-                continue
-            err = _check(o)
-            if err is not None:
-                return err
-            if not hll.merge_into(regs, o):
-                return INVALID_HLL
-        return _signed(hll.estimate(hll.histogram(bytes(regs))))
+        merged = _merge_keys(s, argv[1:])
+        if type(merged) is Err:
+            return merged
+        assert isinstance(merged, tuple)
+        return _signed(hll.estimate(hll.histogram(bytes(merged[0]))))
     key = argv[1]
     v = db.lookup_write(key)
     if v is None:
@@ -188,20 +203,12 @@ def pfmerge(s: Step, argv: list[bytes]) -> Reply:
     takes the registers one ``hllSparseSet`` at a time (and may be promoted on the way). The
     cache is marked stale, ``dirty += 1`` and the event is ``pfadd``, even if nothing changed.
     """
+    merged = _merge_keys(s, argv[1:])
+    if type(merged) is Err:
+        return merged
+    assert isinstance(merged, tuple)
+    regs, use_dense = merged
     db = s.db
-    regs = bytearray(hll.REGISTERS)
-    use_dense = False
-    for key in argv[1:]:
-        o = db.lookup_read(key)
-        if o is None:
-            continue
-        err = _check(o)
-        if err is not None:
-            return err
-        if o[4] == hll.DENSE:
-            use_dense = True
-        if not hll.merge_into(regs, o):
-            return INVALID_HLL
     dest = argv[1]
     v = db.lookup_write(dest)
     if v is None:

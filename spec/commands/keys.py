@@ -10,7 +10,9 @@ that nothing has touched yet.
 from __future__ import annotations
 
 from itertools import islice
+from typing import Any
 
+from ..db import DbView
 from ..dict import dict_fair_random_key, dict_keys
 from ..errors import DB_INDEX, NO_SUCH_KEY, NOT_INTEGER, SAME_OBJECT, SYNTAX
 from ..evict import new_lru
@@ -60,24 +62,14 @@ def del_(s: Step, argv: list[bytes]) -> Reply:
     return n
 
 
-@command("exists")
+@command("exists", "touch")
 def exists(s: Step, argv: list[bytes]) -> Reply:
-    """EXISTS key [key ...]: how many of the named keys exist (a key named twice counts twice).
+    """EXISTS / TOUCH key [key ...] (``existsCommand``, ``touchCommand``): how many of the
+    named keys exist (a key named twice counts twice), counting keyspace hits and misses.
 
-    ``lookupKeyReadWithFlags(LOOKUP_NOTOUCH)``: counts keyspace hits and misses.
+    TOUCH's ``lookupKeyRead`` refreshes each existing key's access time; EXISTS looks up with
+    ``LOOKUP_NOTOUCH`` (``spec.lru.NOTOUCH``), which leaves it alone.
     """
-    db = s.db
-    n = 0
-    for key in argv[1:]:
-        if db.lookup_read(key) is not None:
-            n += 1
-    return n
-
-
-@command("touch")
-def touch(s: Step, argv: list[bytes]) -> Reply:
-    """TOUCH key [key ...] (``touchCommand``): how many of the keys exist; each existing key's
-    access time is refreshed (``lookupKeyRead``)."""
     db = s.db
     n = 0
     for key in argv[1:]:
@@ -96,6 +88,26 @@ def type_(s: Step, argv: list[bytes]) -> Reply:
     if v is None:
         return _NONE
     return Status(type_name(v))
+
+
+def move_key(s: Step, src: DbView, key: bytes, dst: DbView, newkey: bytes, v: Any, when: int,
+             event: str) -> None:
+    """What ``renameGenericCommand`` and ``moveCommand`` do once the move is decided: the
+    same object goes from ``key`` in ``src`` to ``newkey`` in ``dst`` (``dbAdd``) with its
+    access word (spec.evict) and its TTL ``when`` (-1: none), the source is deleted, both
+    keys are signalled, ``<event>_from`` and ``<event>_to`` are raised; one change."""
+    word = src.lru.get(key)
+    dst.add(newkey, v)
+    if word is not None:
+        dst.set_lru(newkey, word)
+    if when != -1:
+        dst.set_expire(newkey, when)
+    src.delete(key)
+    s.signal_modified_key(src.id, key)
+    s.signal_modified_key(dst.id, newkey)
+    s.notify("g", event + "_from", key, src.id)
+    s.notify("g", event + "_to", newkey, dst.id)
+    s.dirty += 1
 
 
 def rename_generic(s: Step, argv: list[bytes], nx: bool) -> Reply:
@@ -117,18 +129,7 @@ def rename_generic(s: Step, argv: list[bytes], nx: bool) -> Reply:
         if nx:
             return 0
         db.delete(dst)
-    word = db.lru.get(src)
-    db.add(dst, v)
-    if word is not None:  # the same object moves: its access word goes with it (spec.evict)
-        db.set_lru(dst, word)
-    if when != -1:
-        db.set_expire(dst, when)
-    db.delete(src)
-    s.signal_modified_key(db.id, src)
-    s.signal_modified_key(db.id, dst)
-    s.notify("g", "rename_from", src, db.id)
-    s.notify("g", "rename_to", dst, db.id)
-    s.dirty += 1
+    move_key(s, db, src, db, dst, v, when, "rename")
     return 1 if nx else OK
 
 
@@ -167,18 +168,7 @@ def move(s: Step, argv: list[bytes]) -> Reply:
     dst = s.open_db(dbid)
     if dst.lookup_write(key) is not None:
         return 0
-    word = src.lru.get(key)
-    dst.add(key, v)
-    if word is not None:  # the same object moves: its access word goes with it (spec.evict)
-        dst.set_lru(key, word)
-    if when != -1:
-        dst.set_expire(key, when)
-    src.delete(key)
-    s.signal_modified_key(src.id, key)
-    s.signal_modified_key(dbid, key)
-    s.notify("g", "move_from", key, src.id)
-    s.notify("g", "move_to", key, dbid)
-    s.dirty += 1
+    move_key(s, src, key, dst, key, v, when, "move")
     return 1
 
 
@@ -340,6 +330,16 @@ def force_propagation(s: Step, argv: list[bytes]) -> None:
     s.propagate.append((s.db.id, tuple(argv)))
 
 
+def _flushed(s: Step, argv: list[bytes], removed: int) -> Reply:
+    """The end FLUSHDB and FLUSHALL share: ``server.dirty`` grows by the ``removed`` keys,
+    and the command is propagated (``forceCommandPropagation``) even when nothing was."""
+    if removed:
+        s.dirty += removed
+    else:
+        force_propagation(s, argv)
+    return OK
+
+
 @command("flushdb")
 def flushdb(s: Step, argv: list[bytes]) -> Reply:
     """FLUSHDB [ASYNC|SYNC] (``flushdbCommand``): empty the current database.
@@ -353,11 +353,7 @@ def flushdb(s: Step, argv: list[bytes]) -> Reply:
     i = s.db.id
     removed = s.db.size()
     s.replace_db(i, Db(i))
-    if removed:
-        s.dirty += removed
-    else:
-        force_propagation(s, argv)
-    return OK
+    return _flushed(s, argv, removed)
 
 
 @command("flushall")
@@ -378,8 +374,4 @@ def flushall(s: Step, argv: list[bytes]) -> Reply:
         if d.size() or len(d.expires):
             removed += d.size()
             s.replace_db(i, Db(i))
-    if removed:
-        s.dirty += removed
-    else:
-        force_propagation(s, argv)
-    return OK
+    return _flushed(s, argv, removed)

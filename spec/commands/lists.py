@@ -17,7 +17,8 @@ cores are :func:`pop_range`, :func:`lmove_generic` and :func:`mpop_generic`.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from ..cstr import c_word
 from ..db import lookup_typed
@@ -42,18 +43,28 @@ NUMKEYS_POSITIVE = Err("ERR numkeys should be greater than 0")
 COUNT_POSITIVE = Err("ERR count should be greater than 0")
 
 HEAD, TAIL = 0, 1  # LIST_HEAD / LIST_TAIL
+T = TypeVar("T")
 _EVENTS_PUSH = ("lpush", "rpush")
 _EVENTS_POP = ("lpop", "rpop")
 
 
+#: ``getListPositionFromObjectOrReply``'s words.
+_SIDES = {b"left": HEAD, b"right": TAIL}
+
+
 def _where(arg: bytes) -> int | None:
     """``getListPositionFromObjectOrReply``: LEFT -> head, RIGHT -> tail, else None."""
-    w = c_word(arg)
-    if w == b"left":
-        return HEAD
-    if w == b"right":
-        return TAIL
-    return None
+    return _SIDES.get(c_word(arg))
+
+
+def parse_sides(argv: list[bytes]) -> tuple[int, int] | None:
+    """LMOVE's and BLMOVE's ``wherefrom whereto`` (``argv[3]``, ``argv[4]``, each through
+    ``getListPositionFromObjectOrReply``), or None: a syntax error."""
+    wherefrom = _where(argv[3])
+    whereto = _where(argv[4]) if wherefrom is not None else None
+    if wherefrom is None or whereto is None:
+        return None
+    return wherefrom, whereto
 
 
 def _positive(arg: bytes, err: Err) -> int | Err:
@@ -372,17 +383,20 @@ def mpop_generic(s: Step, keys: list[bytes], where: int, count: int) -> Any:
     return NULL_ARRAY
 
 
-def parse_lmpop(argv: list[bytes], numkeys_idx: int) -> tuple[list[bytes], int, int] | Err:
-    """``lmpopGenericCommand``'s parsing: ``numkeys key... LEFT|RIGHT [COUNT n]`` into
-    ``(keys, where, count)`` (also for BLMPOP, whose ``numkeys_idx`` is 2)."""
+def parse_mpop(
+    argv: list[bytes], numkeys_idx: int, sides: Mapping[bytes, T]
+) -> tuple[list[bytes], T, int] | Err:
+    """The parsing ``lmpopGenericCommand`` and ``zmpopGenericCommand`` share: ``numkeys
+    key... WHERE [COUNT n]`` into ``(keys, where, count)``, ``WHERE`` a word of ``sides``
+    (lowercase word -> side). BLMPOP and BZMPOP have their ``numkeys`` at index 2."""
     numkeys = string2ll(argv[numkeys_idx])
     if numkeys is None or numkeys < 1:
         return NUMKEYS_POSITIVE
     n = len(argv)
-    if numkeys > n - numkeys_idx - 2:  # the LEFT|RIGHT argument would be past the end
+    if numkeys > n - numkeys_idx - 2:  # the WHERE argument would be past the end
         return SYNTAX
     where_idx = numkeys_idx + 1 + numkeys
-    where = _where(argv[where_idx])
+    where = sides.get(c_word(argv[where_idx]))
     if where is None:
         return SYNTAX
     count = -1
@@ -398,6 +412,12 @@ def parse_lmpop(argv: list[bytes], numkeys_idx: int) -> tuple[list[bytes], int, 
             return SYNTAX
         j += 1
     return argv[numkeys_idx + 1 : where_idx], where, 1 if count == -1 else count
+
+
+def parse_lmpop(argv: list[bytes], numkeys_idx: int) -> tuple[list[bytes], int, int] | Err:
+    """``lmpopGenericCommand``'s parsing: ``numkeys key... LEFT|RIGHT [COUNT n]`` into
+    ``(keys, where, count)``."""
+    return parse_mpop(argv, numkeys_idx, _SIDES)
 
 
 @command("lmpop")
@@ -545,13 +565,10 @@ def lmove_generic(s: Step, src: bytes, dst: bytes, wherefrom: int, whereto: int)
 @command("lmove")
 def lmove(s: Step, argv: list[bytes]) -> Reply:
     """LMOVE source destination LEFT|RIGHT LEFT|RIGHT."""
-    wherefrom = _where(argv[3])
-    if wherefrom is None:
+    sides = parse_sides(argv)
+    if sides is None:
         return SYNTAX
-    whereto = _where(argv[4])
-    if whereto is None:
-        return SYNTAX
-    return lmove_generic(s, argv[1], argv[2], wherefrom, whereto)
+    return lmove_generic(s, argv[1], argv[2], *sides)
 
 
 @command("rpoplpush")

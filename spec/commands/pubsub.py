@@ -27,6 +27,19 @@ def _flags(s: Step, subscribed: bool) -> frozenset[str]:
     return f - {"pubsub"} if "pubsub" in f else f
 
 
+def _store_channels(s: Step, ps: PubSubState, shard: bool, srv: Map[bytes, tuple[int, ...]],
+                    mine: Map[bytes, None], subscribed: bool) -> None:
+    """The end of (un)subscribing channels: the server's table (``server.pubsub_channels``,
+    or ``pubsubshard_channels`` with ``shard``) becomes ``srv``, the client's own
+    ``mine``, and its ``CLIENT_PUBSUB`` flag follows ``subscribed``."""
+    if shard:
+        s.set_part("pubsub", PubSubState(ps.channels, ps.patterns, srv))
+        s.update_client(pubsub_shard_channels=mine, flags=_flags(s, subscribed))
+    else:
+        s.set_part("pubsub", PubSubState(srv, ps.patterns, ps.shard_channels))
+        s.update_client(pubsub_channels=mine, flags=_flags(s, subscribed))
+
+
 def _subscribe_channels(s: Step, argv: list[bytes], shard: bool) -> Reply:
     """``subscribeCommand`` / ``ssubscribeCommand`` (``pubsubSubscribeChannel`` for each)."""
     c = s.client
@@ -43,12 +56,7 @@ def _subscribe_channels(s: Step, argv: list[bytes], shard: bool) -> Reply:
             mine = mine.set(ch, None)
             srv = srv.set(ch, srv.get(ch, ()) + (cid,))
         frames.append(push_frame(resp, kind, ch, len(mine) + other))
-    if shard:
-        s.set_part("pubsub", PubSubState(ps.channels, ps.patterns, srv))
-        s.update_client(pubsub_shard_channels=mine, flags=_flags(s, True))
-    else:
-        s.set_part("pubsub", PubSubState(srv, ps.patterns, ps.shard_channels))
-        s.update_client(pubsub_channels=mine, flags=_flags(s, True))
+    _store_channels(s, ps, shard, srv, mine, True)
     return Raw(b"".join(frames))
 
 
@@ -77,12 +85,7 @@ def _unsubscribe_channels(s: Step, argv: list[bytes], shard: bool) -> Reply:
         frames.append(push_frame(resp, kind, ch, len(mine) + own_other))
     if not names:
         frames.append(push_frame(resp, kind, None, len(mine) + own_other))
-    if shard:
-        s.set_part("pubsub", PubSubState(ps.channels, ps.patterns, srv))
-        s.update_client(pubsub_shard_channels=mine, flags=_flags(s, bool(len(mine) + other)))
-    else:
-        s.set_part("pubsub", PubSubState(srv, ps.patterns, ps.shard_channels))
-        s.update_client(pubsub_channels=mine, flags=_flags(s, bool(len(mine) + other)))
+    _store_channels(s, ps, shard, srv, mine, bool(len(mine) + other))
     return Raw(b"".join(frames))
 
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-from immutables import Map as IMap
-
 from ..config import NAMES, PARAMS, format_value, glob_matcher, lookup_param, set_value, validate
 from ..evict import perform_evictions
 from ..info import info_text, select_sections
@@ -42,7 +39,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
     sections, all_, everything = select_sections(argv[1:])
     dbs = [s.open_db(i) for i in range(s.db_count())] if "keyspace" in sections or all_ \
         or "memory" in sections else []
-    stats = _live_stats(s)
+    stats = s.live_stats()
     ps = s.part("pubsub")
     text = info_text(
         sections=sections, all_=all_, everything=everything, config=s.config, stats=stats,
@@ -59,29 +56,6 @@ def _blocked_counts(s: Step) -> tuple[int, int]:
     """INFO's ``blocked_clients`` and ``clients_in_timeout_table`` (spec.blocking)."""
     bc = s.part("blocking").clients
     return len(bc), sum(1 for d in bc.values() if d)
-
-
-def _live_stats(s: Step) -> Stats:
-    """The counters as INFO sees them mid-transition: committed plus this step's pending."""
-    st = s.stats
-    cmds = dict(st.commands.items())
-    for name, (c, r, f) in s.cmd_calls.items():
-        c0, r0, f0 = cmds.get(name, (0, 0, 0))
-        cmds[name] = (c0 + c, r0 + r, f0 + f)
-    errs = dict(st.errors.items())
-    for code, n in s.error_counts.items():
-        errs[code] = errs.get(code, 0) + n
-    # every other counter (evicted_keys, net bytes, expire-cycle figures, ...) as committed
-    return attrs.evolve(
-        st,
-        total_commands_processed=st.total_commands_processed + s.commands_processed,
-        keyspace_hits=st.keyspace_hits + s.keyspace_hits,
-        keyspace_misses=st.keyspace_misses + s.keyspace_misses,
-        expired_keys=st.expired_keys + s.expired_keys,
-        total_error_replies=st.total_error_replies + s.error_replies,
-        commands=IMap(cmds),
-        errors=IMap(errs),
-    )
 
 
 @command("time")

@@ -430,16 +430,24 @@ def clamp_range(start: int, end: int, total: int) -> tuple[int, int]:
     return start, end
 
 
+def parse_indexes(argv: list[bytes]) -> tuple[int, int] | None:
+    """GETRANGE's and BITCOUNT's ``start end`` (``argv[2]``, ``argv[3]``), each through
+    ``getLongLongFromObjectOrReply``; None when either is not an integer."""
+    start = string2ll(argv[2])
+    end = string2ll(argv[3]) if start is not None else None
+    if start is None or end is None:
+        return None
+    return start, end
+
+
 @command("getrange", "substr")
 def getrange(s: Step, argv: list[bytes]) -> Reply:
     """``getrangeCommand`` (and SUBSTR): bytes ``start..end`` inclusive, negative indexes from
     the end, clamped; empty when the range is empty or the key is missing."""
-    start = string2ll(argv[2])
-    if start is None:
+    indexes = parse_indexes(argv)
+    if indexes is None:
         return NOT_INTEGER
-    end = string2ll(argv[3])
-    if end is None:
-        return NOT_INTEGER
+    start, end = indexes
     v = _string_or_wrongtype(s.db.lookup_read(argv[1]))
     if v is None:
         return b""

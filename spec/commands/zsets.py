@@ -26,6 +26,7 @@ from ..reply import NULL_ARRAY, Err, Reply
 from ..step import Step
 from ..types.zset import EMPTY, ZSet, build, build_by_adds
 from ..values import TYPE_NAMES
+from .lists import parse_mpop
 from .registry import command
 
 NOT_FLOAT = Err("ERR value is not a valid float")
@@ -41,8 +42,6 @@ LIMIT_RANK = Err(
 WITHSCORES_LEX = Err("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
 WEIGHT_NOT_FLOAT = Err("ERR weight value is not a float")
 LIMIT_NEGATIVE = Err("ERR LIMIT can't be negative")
-NUMKEYS = Err("ERR numkeys should be greater than 0")
-COUNT_POSITIVE = Err("ERR count should be greater than 0")
 OUT_OF_RANGE = Err("ERR value is out of range")
 RANDMEMBER_RANGE = Err(
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
@@ -385,32 +384,14 @@ def zrevrank(s: Step, argv: list[bytes]) -> Reply:
 
 @command("zcount")
 def zcount(s: Step, argv: list[bytes]) -> Reply:
-    """ZCOUNT key min max: how many scores lie in the range (parsed before the lookup)."""
-    r = parse_score_range(argv[2], argv[3])
-    if r is None:
-        return RANGE_NOT_FLOAT
-    z = _read(s, argv[1])
-    if z is None:
-        return 0
-    if type(z) is Err:
-        return z
-    lo, hi = score_span(z, r)
-    return hi - lo if hi > lo else 0
+    """ZCOUNT key min max."""
+    return _count_in_range(s, argv, SCORE)
 
 
 @command("zlexcount")
 def zlexcount(s: Step, argv: list[bytes]) -> Reply:
-    """ZLEXCOUNT key min max: how many members lie in the lex range."""
-    r = parse_lex_range(argv[2], argv[3])
-    if r is None:
-        return RANGE_NOT_LEX
-    z = _read(s, argv[1])
-    if z is None:
-        return 0
-    if type(z) is Err:
-        return z
-    lo, hi = lex_span(z, r)
-    return hi - lo if hi > lo else 0
+    """ZLEXCOUNT key min max."""
+    return _count_in_range(s, argv, LEX)
 
 
 AUTO, RANK, SCORE, LEX = range(4)
@@ -480,6 +461,21 @@ def parse_span(kind: int, a: bytes, b: bytes) -> Span | Err:
     if lr is None:
         return RANGE_NOT_LEX
     return lambda z: lex_span(z, lr)
+
+
+def _count_in_range(s: Step, argv: list[bytes], kind: int) -> Reply:
+    """``zcountCommand`` / ``zlexcountCommand``: how many members lie in the score (or lex)
+    range ``argv[2..3]``, parsed before the key is looked up; 0 for a missing key."""
+    span = parse_span(kind, argv[2], argv[3])
+    if type(span) is Err:
+        return span
+    z = _read(s, argv[1])
+    if z is None:
+        return 0
+    if type(z) is Err:
+        return z
+    lo, hi = span(z)  # type: ignore[operator]
+    return hi - lo if hi > lo else 0
 
 
 def zremrange_generic(s: Step, argv: list[bytes], kind: int) -> Reply:
@@ -599,19 +595,20 @@ def zrange_generic(
                 else:
                     items = z.slice(lo + offset, lo + offset + count)
     if store:
-        return _range_store(s, argv[1], items)
+        return store_result(s, argv[1], build_by_adds(items, *_limits(s)), "zrangestore")
     return scored(s, items, withscores)
 
 
-def _range_store(s: Step, dst: bytes, items: list[tuple[bytes, float]]) -> Reply:
-    """``zrangeResultFinalizeStore``: write the result to ``dst`` (dropping its TTL), or
-    delete ``dst`` when the result is empty. Reply: the result's size."""
+def store_result(s: Step, dst: bytes, z: ZSet, event: str) -> int:
+    """The STORE end of ``zrangeResultFinalizeStore`` and ``zunionInterDiffGenericCommand``:
+    write the result to ``dst`` (``setKey``: its TTL goes) and raise ``event``, or delete
+    ``dst`` when the result is empty. Reply: the result's size."""
     db = s.db
-    if items:
-        db.set_key(dst, build_by_adds(items, *_limits(s)))
-        s.notify("z", "zrangestore", dst, db.id)
+    if len(z):
+        db.set_key(dst, z)
+        s.notify("z", event, dst, db.id)
         s.dirty += 1
-        return len(items)
+        return len(z)
     if db.delete(dst):
         s.notify("g", "del", dst, db.id)
         s.dirty += 1
@@ -744,45 +741,34 @@ def zpopmax(s: Step, argv: list[bytes]) -> Reply:
     return _zpop(s, argv, True)
 
 
+#: ``zmpopGenericCommand``'s MIN|MAX word: whether it pops the highest scores.
+_ZMPOP_SIDES = {b"min": False, b"max": True}
+
+
 def parse_zmpop(argv: list[bytes], numkeys_idx: int) -> tuple[list[bytes], bool, int] | Err:
     """``zmpopGenericCommand``'s parsing: ``numkeys key... MIN|MAX [COUNT n]`` into
-    ``(keys, pop_max, count)`` (also for BZMPOP, whose ``numkeys_idx`` is 2)."""
-    nk = _long(argv[numkeys_idx])
-    if nk is None or nk < 1:
-        return NUMKEYS
-    where_idx = numkeys_idx + nk + 1
-    if where_idx >= len(argv):
-        return SYNTAX
-    w = c_word(argv[where_idx])
-    if w not in (b"min", b"max"):
-        return SYNTAX
-    count = -1
-    j = where_idx + 1
-    while j < len(argv):
-        if count == -1 and c_word(argv[j]) == b"count" and j + 1 < len(argv):
-            c = _long(argv[j + 1])
-            if c is None or c < 1:
-                return COUNT_POSITIVE
-            count = c
-            j += 2
-        else:
-            return SYNTAX
-    return argv[numkeys_idx + 1 : where_idx], w == b"max", 1 if count == -1 else count
+    ``(keys, pop_max, count)``."""
+    return parse_mpop(argv, numkeys_idx, _ZMPOP_SIDES)
 
 
-@command("zmpop")
-def zmpop(s: Step, argv: list[bytes]) -> Reply:
-    """ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: ``[key, [[m, s], ...]]`` from the
-    first non-empty key, or the null array; propagated as ZPOPMIN/ZPOPMAX key count."""
-    p = parse_zmpop(argv, 1)
-    if type(p) is Err:
-        return p
-    assert isinstance(p, tuple)
-    keys, pop_max, count = p
+def zmpop_generic(s: Step, keys: list[bytes], pop_max: bool, count: int) -> Any:
+    """``zmpopGenericCommand``'s pop (ZMPOP, and BZMPOP before it blocks): ``[key, [[m, s],
+    ...]]`` from the first non-empty key, or the null array; propagated as
+    ``ZPOPMIN|ZPOPMAX key count``."""
     r = zpop_core(s, keys, pop_max, count, True, True, True)
     if type(r) is list:
         s.argv_rewrite = (b"ZPOPMAX" if pop_max else b"ZPOPMIN", r[0], b"%d" % count)
     return r
+
+
+@command("zmpop")
+def zmpop(s: Step, argv: list[bytes]) -> Reply:
+    """ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]."""
+    p = parse_zmpop(argv, 1)
+    if type(p) is Err:
+        return p
+    assert isinstance(p, tuple)
+    return zmpop_generic(s, *p)
 
 
 # -- ZRANDMEMBER -------------------------------------------------------------------------------------
@@ -986,18 +972,8 @@ def zsetop_generic(
     if card_only:
         return card
     if dst is not None:
-        db = s.db
-        if result:
-            z = build(result.items(), *_limits(s))
-            db.set_key(dst, z)
-            event = ("zunionstore", "zinterstore", "zdiffstore")[op]
-            s.notify("z", event, dst, db.id)
-            s.dirty += 1
-            return len(z)
-        if db.delete(dst):
-            s.notify("g", "del", dst, db.id)
-            s.dirty += 1
-        return 0
+        event = ("zunionstore", "zinterstore", "zdiffstore")[op]
+        return store_result(s, dst, build(result.items(), *_limits(s)), event)
     items = sorted(result.items(), key=lambda p: (p[1], p[0]))
     return scored(s, items, withscores)
 

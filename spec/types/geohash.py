@@ -194,45 +194,34 @@ def decode_score(score: float) -> tuple[float, float]:
     return x, y
 
 
-def _move_x(bits: int, step: int, d: int) -> int:
-    """``geohash_move_x``: one cell east (``d > 0``) or west, wrapping around."""
-    x = bits & _ODD
-    y = bits & _EVEN
-    zz = _EVEN >> (64 - step * 2)
+def _move(bits: int, step: int, d: int, lane: int) -> int:
+    """``geohash_move_x`` (``lane`` :data:`_ODD`: the longitude bits, east for ``d > 0``) and
+    ``geohash_move_y`` (``lane`` :data:`_EVEN`: the latitude bits, north): one cell along
+    that axis, wrapping around; the other lane's bits stay."""
+    other = lane ^ _M64
+    a = bits & lane
+    zz = other >> (64 - step * 2)
     if d > 0:
-        x = (x + (zz + 1)) & _M64
+        a = (a + (zz + 1)) & _M64
     else:
-        x = ((x | zz) - (zz + 1)) & _M64
-    x &= _ODD >> (64 - step * 2)
-    return x | y
-
-
-def _move_y(bits: int, step: int, d: int) -> int:
-    """``geohash_move_y``: one cell north (``d > 0``) or south, wrapping around."""
-    x = bits & _ODD
-    y = bits & _EVEN
-    zz = _ODD >> (64 - step * 2)
-    if d > 0:
-        y = (y + (zz + 1)) & _M64
-    else:
-        y = ((y | zz) - (zz + 1)) & _M64
-    y &= _EVEN >> (64 - step * 2)
-    return x | y
+        a = ((a | zz) - (zz + 1)) & _M64
+    a &= lane >> (64 - step * 2)
+    return a | (bits & other)
 
 
 def neighbors(bits: int, step: int) -> dict[str, int]:
     """``geohashNeighbors``: the eight cells around a cell, by compass direction."""
-    e = _move_x(bits, step, 1)
-    w = _move_x(bits, step, -1)
+    e = _move(bits, step, 1, _ODD)
+    w = _move(bits, step, -1, _ODD)
     return {
         "east": e,
         "west": w,
-        "south": _move_y(bits, step, -1),
-        "north": _move_y(bits, step, 1),
-        "north_west": _move_y(w, step, 1),
-        "south_west": _move_y(w, step, -1),
-        "north_east": _move_y(e, step, 1),
-        "south_east": _move_y(e, step, -1),
+        "south": _move(bits, step, -1, _EVEN),
+        "north": _move(bits, step, 1, _EVEN),
+        "north_west": _move(w, step, 1, _EVEN),
+        "south_west": _move(w, step, -1, _EVEN),
+        "north_east": _move(e, step, 1, _EVEN),
+        "south_east": _move(e, step, -1, _EVEN),
     }
 
 

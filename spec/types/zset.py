@@ -146,26 +146,15 @@ def tree_rank(t: Tree, s: float, m: bytes) -> int:
     return r
 
 
-def tree_count_below(t: Tree, x: float, inclusive: bool) -> int:
-    """How many elements have a score ``< x`` (or ``<= x`` when ``inclusive``)."""
+def tree_count_below(t: Tree, field: int, x: Any, inclusive: bool) -> int:
+    """How many elements have ``field`` (0: the score, 1: the member) ``< x`` (or ``<= x``
+    when ``inclusive``): the rank of a range end (``zslFirstInRange``/``zslLastInRange``
+    with ``zslGetRank``; ``zslFirstInLexRange``/... for members, which are in order when
+    every score is equal, the case the lex commands are defined for)."""
     r = 0
     while t is not None:
-        ts = t[0]
-        if ts < x or (inclusive and ts == x):
-            r += _size(t[2]) + 1
-            t = t[3]
-        else:
-            t = t[2]
-    return r
-
-
-def tree_count_below_lex(t: Tree, x: bytes, inclusive: bool) -> int:
-    """How many elements have a member ``< x`` (or ``<= x``), assuming the members are in
-    order (true when every score is equal, the case the lex commands are defined for)."""
-    r = 0
-    while t is not None:
-        tm = t[1]
-        if tm < x or (inclusive and tm == x):
+        v = t[field]
+        if v < x or (inclusive and v == x):
             r += _size(t[2]) + 1
             t = t[3]
         else:
@@ -296,10 +285,12 @@ class ZSet:
         return m, s
 
     def count_below(self, x: float, inclusive: bool) -> int:
-        return tree_count_below(self.tree, x, inclusive)
+        """How many scores are ``< x`` (``<= x`` when ``inclusive``)."""
+        return tree_count_below(self.tree, 0, x, inclusive)
 
     def count_below_lex(self, x: bytes, inclusive: bool) -> int:
-        return tree_count_below_lex(self.tree, x, inclusive)
+        """How many members are ``< x`` (``<= x``), all scores being equal."""
+        return tree_count_below(self.tree, 1, x, inclusive)
 
     def __eq__(self, other: object) -> bool:
         return (
