@@ -218,11 +218,11 @@ def test_mutation_gaps_agree_with_redis(check: Any) -> None:
 def check_cell_moves(bits: int, step: int) -> None:
     from redspec.spec.types import geohash
     bits &= (1 << (2 * step)) - 1
-    for move in (geohash._move_y, geohash._move_x):
-        there = move(bits, step, 1)
-        assert move(there, step, -1) == bits, f"{NAME}: {move.__name__} +1 then -1"
-        back = move(bits, step, -1)
-        assert move(back, step, 1) == bits, f"{NAME}: {move.__name__} -1 then +1"
+    for axis, lane in (("y", geohash._EVEN), ("x", geohash._ODD)):
+        there = geohash._move(bits, step, 1, lane)
+        assert geohash._move(there, step, -1, lane) == bits, f"{NAME}: move {axis} +1 then -1"
+        back = geohash._move(bits, step, -1, lane)
+        assert geohash._move(back, step, 1, lane) == bits, f"{NAME}: move {axis} -1 then +1"
 
 
 @settings(max_examples=40, deadline=None)
@@ -341,7 +341,8 @@ def test_planted_div_by_zero(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_planted_move_south(monkeypatch: pytest.MonkeyPatch) -> None:
     from redspec.spec.types import geohash
-    plant(monkeypatch, geohash, "_move_y", "y = ((y | zz) - (zz + 1))", "y = ((y | zz) - (zz - 1))")
+    plant(monkeypatch, geohash, "_move", "a = ((a | zz) - (zz + 1)) & _M64",
+          "a = ((a | zz) - (zz - 1)) & _M64")
     _trips(lambda: check_cell_moves(0b0110, 2))
 
 
