@@ -220,7 +220,7 @@ CJSON_ENCODE = [
     "cjson.encode({foo='bar', list={1, 'two', false, cjson.null}})",
     "cjson.encode(function() end)", "cjson.encode({f=tostring})", "cjson.encode({coroutine.create(tostring)})",
     "cjson.encode()", "cjson.encode(1, 2)", "cjson.encode(nil, nil)",
-    "cjson.encode(bit)", "cjson.encode({{{{{{{{{{{{{{{{{{{{{{1}}}}}}}}}}}}}}}}}}}}}})",
+    "cjson.encode(bit)", "cjson.encode(cmsgpack)", "cjson.encode({{{{{{{{{{{{{{{{{{{{{{1}}}}}}}}}}}}}}}}}}}}}})",
     "cjson.encode((function() local t = {} for i = 1, 1001 do t = {t} end return t end)())",
     "cjson.encode((function() local t = {} for i = 1, 999 do t = {t} end return t end)())",
     "cjson.encode((function() local t = {} t[1] = t return t end)())",
@@ -299,6 +299,68 @@ CJSON_CONFIG = [
 ]
 
 
+def hexes(expr: str) -> str:
+    """EXPR's value as hex text (for packed bytes)."""
+    return f"(({expr}):gsub('.', function(c) return string.format('%02x', c:byte()) end))"
+
+
+MSGPACK_VALUES = [
+    "0", "1", "127", "128", "255", "256", "65535", "65536", "2^32-1", "2^32", "2^53", "2^63-2048",
+    "2^63", "2^64", "-1", "-32", "-33", "-128", "-129", "-32768", "-32769", "-2^31", "-2^31-1",
+    "-2^53", "-2^63", "-2^63-4096", "0.5", "-0.5", "0.1", "1.5", "-0.0", "1/0", "-1/0", "0/0",
+    "-(0/0)", "3.4028234663852886e38", "3.4028235677973366e38", "1e39", "1e-45", "1.401298464324817e-45",
+    "2^-149", "2^-150", "2^-126", "1e-320", "1e300", "2^24+1", "2^24", "16777217.5",
+    "''", "'a'", "string.rep('x', 31)", "string.rep('x', 32)", "string.rep('x', 255)",
+    "string.rep('x', 256)", "string.rep('x', 65535)", "string.rep('x', 65536)", "'\\0\\255'",
+    "true", "false", "nil", "cjson.null", "tostring", "{}", "{1, 2, 3}", "{1, nil, 3}", "{nil, 2}",
+    "{[2] = 1}", "{[0] = 1}", "{[1.5] = 1}", "{[-1] = 1}", "{[2^31] = 1}", "{a = 1}",
+    "{a = {b = {c = 'd'}}}", "{1, 2, x = 'y'}", "{[true] = false}", "{{}, {{}}}",
+    "(function() local t = {} for i = 1, 15 do t[i] = i end return t end)()",
+    "(function() local t = {} for i = 1, 16 do t[i] = i end return t end)()",
+    "(function() local t = {} for i = 1, 65536 do t[i] = 0 end return t end)()",
+    "(function() local t = {} for i = 1, 15 do t['k' .. i] = i end return t end)()",
+    "(function() local t = {} for i = 1, 16 do t['k' .. i] = i end return t end)()",
+    "(function() local t = {} for i = 1, 20 do t = {t} end return t end)()",
+    "(function() local t = {} t[1] = t return t end)()",
+]
+
+CMSGPACK = (
+    [f"{hexes(f'cmsgpack.pack({v})')}" for v in MSGPACK_VALUES]
+    + [f"cmsgpack.unpack(cmsgpack.pack({v}))" for v in MSGPACK_VALUES]
+    + [
+        "cmsgpack.pack()", hexes("cmsgpack.pack(1, 'a', {2}, nil, true)"), hexes("cmsgpack.pack(nil)"),
+        "cmsgpack.unpack(cmsgpack.pack(1, 'a', {2}, nil, true))", "cmsgpack.unpack('')",
+        "cmsgpack.unpack()", "cmsgpack.unpack(12)", "cmsgpack.unpack({})",
+        "cmsgpack.unpack('\\145')", "cmsgpack.unpack('\\129\\192\\1')",
+        "cmsgpack.unpack('\\129\\203\\255\\248\\0\\0\\0\\0\\0\\0\\1')",
+        "cmsgpack.unpack('\\193')", "cmsgpack.unpack('\\196\\1a')", "cmsgpack.unpack('\\199')",
+        "cmsgpack.unpack('\\212\\1\\1')", "cmsgpack.unpack('\\1\\2\\193')",
+        "cmsgpack.unpack('\\205\\1')", "cmsgpack.unpack('\\219\\0\\0\\0\\5ab')",
+        "cmsgpack.unpack('\\202\\127\\192\\0\\1')", "cmsgpack.unpack('\\203\\127\\240\\0\\0\\0\\0\\0\\0')",
+        "cmsgpack.unpack('\\207\\255\\255\\255\\255\\255\\255\\255\\255')",
+        "cmsgpack.unpack('\\211\\128\\0\\0\\0\\0\\0\\0\\1')",
+        "cmsgpack.unpack('\\220\\0\\2\\1\\2')", "cmsgpack.unpack('\\222\\0\\1\\161a\\1')",
+        "cmsgpack.unpack('\\146\\192\\1')", "cmsgpack.unpack('\\130\\1\\192\\2\\3')",
+        "cmsgpack.unpack_one('\\1\\2\\3')", "cmsgpack.unpack_one('\\1\\2\\3', 1)",
+        "cmsgpack.unpack_one('\\1\\2\\3', 2)", "cmsgpack.unpack_one('\\1\\2\\3', 3)",
+        "cmsgpack.unpack_one('\\1\\2\\3', 4)", "cmsgpack.unpack_one('\\1\\2\\3', -1)",
+        "cmsgpack.unpack_one('\\1\\2\\3', 'x')", "cmsgpack.unpack_one('\\1\\2\\3', nil)",
+        "cmsgpack.unpack_one('')", "cmsgpack.unpack_one()", "cmsgpack.unpack_one('\\1', 1.9)",
+        "cmsgpack.unpack_limit('\\1\\2\\3', 2)", "cmsgpack.unpack_limit('\\1\\2\\3', 2, 1)",
+        "cmsgpack.unpack_limit('\\1\\2\\3', 0)", "cmsgpack.unpack_limit('\\1\\2\\3', 0, 1)",
+        "cmsgpack.unpack_limit('\\1\\2\\3', 5)", "cmsgpack.unpack_limit('\\1\\2\\3', -1)",
+        "cmsgpack.unpack_limit('\\1\\2\\3', 1, -1)", "cmsgpack.unpack_limit('\\1\\2\\3')",
+        "cmsgpack.unpack_limit('\\1\\2\\3', 1, 9)", "cmsgpack.unpack_limit(nil, 1)",
+        "cmsgpack.unpack_limit('\\145', 1)", "cmsgpack._VERSION",
+    ]
+)
+
+
+@pytest.mark.parametrize("expr", CMSGPACK)
+def test_cmsgpack(real: Conn, expr: str) -> None:
+    same(real, expr)
+
+
 @pytest.mark.parametrize("expr", BIT)
 def test_bit(real: Conn, expr: str) -> None:
     same(real, expr)
@@ -319,7 +381,7 @@ def test_cjson_config(real: Conn, expr: str) -> None:
     same(real, expr)
 
 
-LIBS_DONE = ("cjson", "bit")
+LIBS_DONE = ("cjson", "bit", "cmsgpack")
 
 
 def test_library_tables(real: Conn) -> None:
@@ -337,6 +399,8 @@ DIRECT = [
     "local x = cjson.decode('[1,]')", "local x = cjson.encode({[1]=1, [100]=2})",
     "local x = cjson.encode_max_depth(0)", "local x = cjson.encode_sparse_array(1)",
     "local f = cjson.encode local x = f()", "local t = {f = bit.tobit} local x = t.f()",
+    "local x = cmsgpack.pack()", "local x = cmsgpack.unpack('\\145')",
+    "local x = cmsgpack.unpack_one('', -1)", "local x = cmsgpack.unpack('\\129\\192\\1')",
     "local x = bit:tobit()", "local x = cjson:encode()", "local x = cjson:decode('{')",
 ]
 
