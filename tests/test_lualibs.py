@@ -361,6 +361,50 @@ def test_cmsgpack(real: Conn, expr: str) -> None:
     same(real, expr)
 
 
+STRUCT = [hexes(f"struct.pack({a})") for a in [
+    "'b', 1", "'b', -1", "'B', 255", "'B', 256", "'B', 1.9", "'B', -1.9", "'h', -2", "'>h', -2",
+    "'H', 65535", "'i', 2^31", "'i', -2^31", "'>i', 1", "'I', 2^32-1", "'l', 2^53", "'l', -2^53",
+    "'l', 2^63", "'l', 2^64", "'l', -2^63-4096", "'l', 0/0", "'l', 1/0", "'l', -1/0", "'L', 2^63+2^12",
+    "'T', 7", "'i1', 300", "'i3', -1", "'>i3', -1", "'i16', -1", "'>i16', -2", "'i9', 2^40",
+    "'f', 1.5", "'f', 0.1", "'>f', -0.1", "'f', 1e39", "'f', -1e39", "'f', 1e-46", "'f', 0/0",
+    "'f', 3.4028235677973366e38", "'d', 0.1", "'>d', -0.0", "'d', 1/0", "'d', 5e-324",
+    "'x'", "'xb', 1", "'c', 'a'", "'c3', 'abc'", "'c3', 'abcd'", "'c3', 'ab'", "'c0', 'hello'",
+    "'c', 12", "'s', 'a\\0b'", "'s', ''", "'bi', 1, 2", "'!bi', 1, 2", "'!2bi', 1, 2",
+    "'!4bhbd', 1, 2, 3, 4", "'!bxd', 1, 2", "'< >b', 1", "'!3'", "'!16bd', 1, 2", "'!i3', 1",
+    "'=i', 1", "'z'", "'i33', 1", "'i99999999999', 1", "'i', 'x'", "'i'", "'i', '12'",
+    "'b\\0b', 1, 2", "'', 1", "nil", "12, 1", "'b', {}", "'c', {}",
+]] + [
+    "struct.unpack('b', '\\255')", "struct.unpack('B', '\\255')", "struct.unpack('>h', '\\255\\254')",
+    "struct.unpack('<H', '\\255\\254')", "struct.unpack('i', '\\0\\0\\0\\128')",
+    "struct.unpack('I', '\\0\\0\\0\\128')", "struct.unpack('l', string.rep('\\255', 8))",
+    "struct.unpack('L', string.rep('\\255', 8))", "struct.unpack('>l', '\\128' .. string.rep('\\0', 7))",
+    "struct.unpack('i3', '\\255\\255\\127')", "struct.unpack('i3', '\\255\\255\\128')",
+    "struct.unpack('i9', '\\128' .. string.rep('\\0', 8))", "struct.unpack('>i9', string.rep('\\0', 8) .. '\\128')",
+    "struct.unpack('i16', struct.pack('i16', -2))", "struct.unpack('I16', string.rep('\\255', 16))",
+    "struct.unpack('i12', string.rep('\\255', 4) .. string.rep('\\0', 8))",
+    "struct.unpack('f', struct.pack('f', 0.1))", "struct.unpack('>d', struct.pack('>d', math.pi))",
+    "struct.unpack('f', '\\0\\0\\192\\127')", "struct.unpack('d', '\\1\\0\\0\\0\\0\\0\\0\\0')",
+    "struct.unpack('c2c0', '12abcdefghijklmn')", "struc" + "t.unpack('c0', 'abc')",
+    "struct.unpack('bc0', '\\2abc')", "struct.unpack('bc0', '\\9abc')", "struct.unpack('c1c0', '2abc')",
+    "struct.unpack('c1c0', 'xabc')", "struct.unpack('s', 'ab')", "struct.unpack('ss', 'a\\0b\\0c')",
+    "struct.unpack('i', 'ab')", "struct.unpack('b', 'a', 0)", "struct.unpack('b', 'a', 2)",
+    "struct.unpack('b', 'a', 3)", "struct.unpack('b', 'ab', 2)", "struct.unpack('b', 'ab', 2.9)",
+    "struct.unpack('b', 'ab', -1)", "struct.unpack('b', 'ab', '2')", "struct.unpack('b', 'ab', nil)",
+    "struct.unpack('!bi', '\\1\\0\\0\\0\\2\\0\\0\\0')", "struct.unpack('xb', '\\1\\2')",
+    "struct.unpack('x', '')", "struct.unpack('', 'abc')", "struct.unpack('z', 'a')", "struct.unpack('b')",
+    "struct.unpack()", "struct.unpack('b', {})", "struct.unpack('>!4hd', struct.pack('>!4hd', 7, 0.5))",
+    "struct.size('i')", "struct.size('!4bi')", "struct.size('s')", "struct.size('c0')", "struct.size('c7')",
+    "struct.size('i33')", "struct.size('!3')", "struct.size('z')", "struct.size('T')", "struct.size('=')",
+    "struct.size('i99999999999')", "struct.size('!8bd')", "struct.size('bd')", "struct.size('<>!2 hb')",
+    "struct.size('')", "struct.size()", "struct.size(12)",
+]
+
+
+@pytest.mark.parametrize("expr", STRUCT)
+def test_struct(real: Conn, expr: str) -> None:
+    same(real, expr)
+
+
 @pytest.mark.parametrize("expr", BIT)
 def test_bit(real: Conn, expr: str) -> None:
     same(real, expr)
@@ -381,7 +425,7 @@ def test_cjson_config(real: Conn, expr: str) -> None:
     same(real, expr)
 
 
-LIBS_DONE = ("cjson", "bit", "cmsgpack")
+LIBS_DONE = ("cjson", "bit", "cmsgpack", "struct")
 
 
 def test_library_tables(real: Conn) -> None:
