@@ -18,6 +18,8 @@ from collections.abc import Iterator
 
 import lupa.lua51 as lua51
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from redspec.spec.lualibs import install_libraries
 
@@ -459,3 +461,79 @@ def test_tail_call_errors_differ(real: Conn) -> None:
 @pytest.mark.parametrize("stmt", DIRECT)
 def test_direct_errors(real: Conn, stmt: str) -> None:
     assert direct_mine(stmt) == direct_theirs(real, stmt), stmt
+
+
+# ------------------------------------------------------------------- generated values
+
+def lua_number(x: float) -> str:
+    if x != x:
+        return "(0/0)"
+    if x in (float("inf"), float("-inf")):
+        return "(1/0)" if x > 0 else "(-1/0)"
+    return f"({x!r})" if x != int(x) or abs(x) >= 2**63 else f"({int(x)})"
+
+
+scalars = st.one_of(
+    st.integers(-(2**64), 2**64).map(float),
+    st.sampled_from([2.0**53, 2.0**53 + 2, -(2.0**53), 2.0**31, 2.0**32, 0.5, -0.0, 1e-310]),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.binary(max_size=40),
+    st.booleans(),
+)
+
+
+def lua_literal(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return lua_number(v)
+    if isinstance(v, bytes):
+        return lua_string(v)
+    if isinstance(v, list):
+        return "{" + ", ".join(lua_literal(x) for x in v) + "}"
+    assert isinstance(v, dict)
+    return "{" + ", ".join(f"[{lua_literal(k)}] = {lua_literal(x)}" for k, x in v.items()) + "}"
+
+
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=6),
+        st.dictionaries(st.one_of(st.binary(max_size=8), st.integers(-3, 40).map(float)),
+                        inner, max_size=6),
+    ),
+    max_leaves=20,
+)
+
+GENERATED = settings(max_examples=150, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@GENERATED
+@given(values)
+def test_generated_cjson(real: Conn, v: object) -> None:
+    lit = lua_literal(v)
+    same(real, f"cjson.encode({lit})")
+    same(real, f"cjson.decode(cjson.encode({lit}))")
+
+
+@GENERATED
+@given(values)
+def test_generated_cmsgpack(real: Conn, v: object) -> None:
+    lit = lua_literal(v)
+    same(real, hexes(f"cmsgpack.pack({lit})"))
+    same(real, f"cmsgpack.unpack(cmsgpack.pack({lit}, {lit}))")
+
+
+@GENERATED
+@given(st.lists(scalars.filter(lambda x: isinstance(x, float)), min_size=1, max_size=4),
+       st.sampled_from(["b", "B", "h", "H", "i", "I", "l", "L", "i3", "I5", "i12", "f", "d", "T"]),
+       st.sampled_from(["", "<", ">", "!", "!4", ">!2"]))
+def test_generated_struct_and_bit(real: Conn, xs: list[float], code: str, head: str) -> None:
+    fmt = head + code * len(xs)
+    args = ", ".join(lua_number(x) for x in xs)
+    same(real, f"struct.unpack('{fmt}', struct.pack('{fmt}', {args}))")
+    same(real, hexes(f"struct.pack('{fmt}', {args})"))
+    same(real, f"bit.band({args}), bit.bor({args}), bit.bxor({args}), bit.tohex({args})")
+    same(real, f"bit.rol({lua_number(xs[0])}, 5), bit.arshift({lua_number(xs[0])}, 3), "
+               f"bit.bswap({lua_number(xs[0])}), bit.bnot({lua_number(xs[0])})")
