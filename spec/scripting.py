@@ -82,7 +82,7 @@ def shebang_flags(body: bytes) -> tuple[frozenset[str] | None, int] | Err:
     for p in parts[1:]:
         if not p.startswith(b"flags="):
             return Err("ERR Unknown lua shebang option: " + c_text(p, 1 << 30))
-        for f in p[6:].split(b","):
+        for f in (p[6:].split(b",") if len(p) > 6 else ()):
             name = f.decode("utf-8", "surrogateescape")
             if name not in SCRIPT_FLAGS:
                 return Err("ERR Unexpected flag in script shebang: " + c_text(f, 1 << 30))
@@ -171,7 +171,7 @@ local function err_table(msg)
   text = text:gsub("^[\r\n]+", ""):gsub("[\r\n]+$", "")
   return {err = code .. " " .. text}
 end
-local function raise(msg) error(err_table(msg)) end
+local function raise(msg) py.pending(err_table(msg)); error("redspec") end
 
 local function handler(e)
   local lvl = 2
@@ -180,6 +180,7 @@ local function handler(e)
     lvl = lvl + 1
     i = getinfo(lvl, "nSl")
   end
+  if type(e) == "userdata" then e = py.take() or e end
   if type(e) ~= "table" then e = {err = "ERR " .. tostring(e)} end
   if i then
     e["source"] = i.source
@@ -194,7 +195,7 @@ local function generic(raise_error, ...)
   local ok, v = py.call(raise_error, ...)
   if ok then return v end
   if type(v) == "string" then v = err_table(v) end
-  if raise_error then error(v) end
+  if raise_error then py.pending(v); error("redspec") end
   return v
 end
 redis.call = function(...) return generic(true, ...) end
@@ -253,14 +254,31 @@ redis.acl_check_cmd = function(...)
 end
 redis.REDIS_VERSION = py.version
 redis.REDIS_VERSION_NUM = py.version_num
+-- redis.* are C functions in Redis: a script's "return redis.call(...)" keeps its own frame
+-- (the error location), so each one is called through a Python callable (a C function)
+for k, v in pairs(redis) do
+  if type(v) == "function" then redis[k] = py.cfunction(v) end
+end
 env.redis = redis
+local pcall0, xpcall0 = pcall, xpcall
+local function fix(ok, e, ...)
+  if not ok and type(e) == "userdata" then e = py.take() or e end
+  return ok, e, ...
+end
+env.pcall = function(f, ...) return fix(pcall0(f, ...)) end
+env.xpcall = function(f, h)
+  return xpcall0(f, function(e)
+    if type(e) == "userdata" then e = py.take() or e end
+    return h(e)
+  end)
+end
 
 -- math.random / math.randomseed: redis_math_random over redisLrand48 (state in ServerState)
 local function checkint(n, v)
   local x = tonumber(v)
   if x == nil then
     error("bad argument #" .. n .. " to 'random' (number expected, got " ..
-          (v == nil and "no value" or type(v)) .. ")", 3)
+          (v == nil and "no value" or type(v)) .. ")", 4)
   end
   if x >= 0 then return floor(x) else return ceil(x) end
 end
@@ -273,24 +291,25 @@ math2.random = function(...)
   local a, b = ...
   if n == 1 then
     local u = checkint(1, a)
-    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 2) end
+    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 3) end
     return floor(r * u) + 1
   elseif n == 2 then
     local l = checkint(1, a)
     local u = checkint(2, b)
-    if l > u then error("bad argument #2 to 'random' (interval is empty)", 2) end
+    if l > u then error("bad argument #2 to 'random' (interval is empty)", 3) end
     return floor(r * (u - l + 1)) + l
   end
-  error("wrong number of arguments", 2)
+  error("wrong number of arguments", 3)
 end
 math2.randomseed = function(s)
   local x = tonumber(s)
   if x == nil then
     error("bad argument #1 to 'randomseed' (number expected, got " ..
-          (s == nil and "no value" or type(s)) .. ")", 2)
+          (s == nil and "no value" or type(s)) .. ")", 3)
   end
   py.srand(x >= 0 and floor(x) or ceil(x))
 end
+math2.random, math2.randomseed = py.cfunction(math2.random), py.cfunction(math2.randomseed)
 env.math = math2
 
 local function seal(keys, argv)
@@ -312,6 +331,7 @@ local function seal(keys, argv)
     if readonly[t] then error("Attempt to modify a readonly table", 0) end
     return setmetatable0(t, m)
   end
+  env.rawset, env.setmetatable = py.cfunction(env.rawset), py.cfunction(env.setmetatable)
   env._G = P
   -- the globals proxy iterates as the globals it stands for
   local next0, pairs0 = env.next, env.pairs
@@ -361,11 +381,16 @@ def install_libraries(runtime: Any, env: Any) -> None:
     A no-op until ``spec/lualibs/`` lands (branch ``lualibs``)."""
 
 
+class ScriptRaise(Exception):
+    """A redis.* function raises its pending ``{err=…}`` table (see ``ScriptRun``)."""
+
+
 class ScriptRun:
     """One run of one script (``scriptRunCtx``): the step, the script's client, its flags and
     what the Lua side changed. Lives only while the script runs."""
 
-    __slots__ = ("s", "rt", "client", "read_only", "repl", "rng", "rawget", "lua_next")
+    __slots__ = ("s", "rt", "client", "read_only", "repl", "rng", "rawget", "lua_next",
+                 "pending_error")
 
     def __init__(self, s: Step, read_only: bool) -> None:
         self.s = s
@@ -378,6 +403,30 @@ class ScriptRun:
         self.rt: Any = None
         self.rawget: Any = None
         self.lua_next: Any = None
+        #: The ``{err=…}`` table a redis.* function is raising (handed to the Lua side
+        #: through a Python exception, which crosses the C boundary as userdata).
+        self.pending_error: Any = None
+
+    def lua_pending(self, e: Any) -> None:
+        self.pending_error = e
+
+    def lua_take(self) -> Any:
+        e, self.pending_error = self.pending_error, None
+        return e
+
+    def lua_cfunction(self, fn: Any) -> Any:
+        def cfunction(*args: Any) -> Any:
+            try:
+                return fn(*args)
+            except lua51.LuaError as e:
+                if self.pending_error is None:  # a plain Lua error: its message
+                    msg = e.args[0] if e.args else ""
+                    if isinstance(msg, str):
+                        msg = msg.encode("utf-8", "surrogateescape")
+                    msg = msg.split(b"\nstack traceback:", 1)[0]  # lupa adds the traceback
+                    self.pending_error = self.rt.table_from({b"err": b"ERR " + msg})
+                raise ScriptRaise() from None
+        return cfunction
 
     # -- callbacks from Lua --------------------------------------------------------------------
 
@@ -583,7 +632,8 @@ def new_sandbox(run: ScriptRun, keys: list[bytes], args: list[bytes]) -> tuple[A
     py = rt.table_from({
         b"call": run.lua_call, b"sha1hex": lambda b: sha1hex(b).encode(),
         b"setresp": run.lua_setresp, b"setrepl": run.lua_setrepl, b"acl": run.lua_acl,
-        b"rand": run.lua_rand, b"srand": run.lua_srand,
+        b"rand": run.lua_rand, b"srand": run.lua_srand, b"pending": run.lua_pending,
+        b"take": run.lua_take, b"cfunction": run.lua_cfunction,
         b"version": REDIS_VERSION, b"version_num": REDIS_VERSION_NUM,
     })
     env, seal = rt.execute(PRELUDE.encode(), py, name=b"=redspec")
