@@ -304,3 +304,10 @@ def exec_pieces(s: Step, queue: tuple[tuple[Any, tuple[bytes, ...]], ...]) -> by
 #: The served command table: lowercase name -> CommandSpec (every command module is loaded
 #: by ``spec.commands``; EXEC above is the last handler registered).
 TABLE: dict[bytes, CommandSpec] = command_table()
+
+
+def install_commands() -> None:
+    """Serve the handlers registered since :data:`TABLE` was built: the commands of the
+    modules above this one that run commands through :func:`call` (``spec.scripting``)."""
+    TABLE.clear()
+    TABLE.update(command_table())

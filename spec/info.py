@@ -73,7 +73,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
               dbs: Any, clients: int, now_ms: int, start_time_ms: int, run_id: str,
               dirty: int, avg_ttl: tuple[int, ...] = (),
               pubsub: tuple[int, int, int] = (0, 0, 0),
-              blocked: tuple[int, int] = (0, 0)) -> str:
+              blocked: tuple[int, int] = (0, 0), cached_scripts: int = 0) -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends)."""
     out: list[str] = []
 
@@ -127,7 +127,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("allocator_resident", used), ("total_system_memory", 0),
             ("total_system_memory_human", "0B"), ("used_memory_lua", 32768),
             ("used_memory_vm_eval", 32768), ("used_memory_lua_human", "32.00K"),
-            ("used_memory_scripts_eval", 0), ("number_of_cached_scripts", 0),
+            ("used_memory_scripts_eval", 0), ("number_of_cached_scripts", cached_scripts),
             ("number_of_functions", 0), ("number_of_libraries", 0),
             ("used_memory_vm_functions", 32768), ("used_memory_vm_total", 65536),
             ("used_memory_vm_total_human", "64.00K"), ("used_memory_functions", 0),

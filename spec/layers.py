@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
                     "listen", "rehash", "info")),
     ("commands", ("commands", "commands.*")),
-    ("dispatch", ("handle_blocked", "dispatch")),
+    ("dispatch", ("handle_blocked", "dispatch", "scripting")),
     ("networking", ("networking",)),
     ("server", ("server", "cron", "eventloop")),
     ("tools", ("advise", "patterns")),

@@ -20,7 +20,7 @@ from immutables import Map
 from .dict import EMPTY_HT, DictState, HashTables
 
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
-           "Blocked", "BlockingState", "EMPTY_MAP", "replace"]
+           "Blocked", "BlockingState", "ScriptingState", "EMPTY_MAP", "replace"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
 
@@ -332,6 +332,17 @@ class PubSubState:
 
 
 @attrs.frozen(slots=True)
+class ScriptingState:
+    """The EVAL script cache and the Lua generator (``spec.scripting``): ``scripts`` maps the
+    SHA1 of a body (40 lowercase hex digits) to the body (``lctx.lua_scripts``);
+    ``lua_rng`` is the state of the generator behind ``math.random`` (Redis's
+    ``redisLrand48``, process-wide in Redis), None until a script first draws from it."""
+
+    scripts: Map[str, bytes] = EMPTY_MAP
+    lua_rng: int | None = None
+
+
+@attrs.frozen(slots=True)
 class TransportState:
     """Server-wide transport state (``spec.transport``): ``server.monitors`` (client ids in
     MONITOR order), the client pause (``client_pause_type``: 0 none, 1 WRITE, 2 ALL, and
@@ -397,6 +408,8 @@ class ServerState:
     #: The world's answers to "can you listen on this TCP port?" that a transition being run
     #: needs (an input, see ``spec.listen``): port -> outcome, consumed by CONFIG SET port.
     listen_outcomes: Map[int, bool] = EMPTY_MAP
+    #: The EVAL script cache and the Lua PRNG state (``spec.scripting``).
+    scripting: ScriptingState = ScriptingState()
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):

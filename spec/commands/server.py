@@ -47,7 +47,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         now_ms=s.now_ms, start_time_ms=s.base.start_time_ms, run_id=s.base.run_id,
         dirty=s.dirty, avg_ttl=s.cron.avg_ttl,
         pubsub=(len(ps.channels), len(ps.patterns), len(ps.shard_channels)),
-        blocked=_blocked_counts(s),
+        blocked=_blocked_counts(s), cached_scripts=len(s.part("scripting").scripts),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 

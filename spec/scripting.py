@@ -1,0 +1,833 @@
+"""Lua scripting (mechanism 13, issue 14): EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT
+(``eval.c``, ``script.c``, ``script_lua.c``).
+
+Real Lua 5.1 runs the scripts (``lupa.lua51``); nothing of Lua is reimplemented here. Purity:
+every run builds a fresh Lua runtime from the body and the state (:func:`new_sandbox`) and
+drops it afterwards, so nothing survives in Python or Lua between scripts; what must survive
+is in ``ServerState.scripting`` (the script cache, SHA1 -> body, and the state of the
+``math.random`` generator, Redis's ``redisLrand48``). Time inside a script is the
+transition's ``now_ms``: frozen, as Redis 7.0 freezes it for a script.
+
+``redis.call`` / ``redis.pcall`` run a command through :func:`spec.dispatch.call` as the
+script's own client (Redis's ``lua_client``; its database starts at the caller's and a SELECT
+inside the script changes only it), after the gates of ``scriptCall``
+(:func:`script_command`). What the commands propagate is what the script propagates: one
+command bare, several wrapped in MULTI … EXEC, nothing when ``redis.set_repl`` turned it off.
+
+``redis.log`` writes to Redis's log file, which no client can observe: it is checked for its
+argument errors and then dropped (no effect).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from lupa import lua51  # type: ignore[import-untyped]
+
+from .commands import command
+from .cstr import c_text
+from .dispatch import call, install_commands, lookup_command
+from .frames import Frame, parse
+from .numbers import string2ll
+from .reply import OK, BigNum, Err, Map, Raw, Reply, RSet, Status, encode2, encode3
+from .state import EMPTY_MAP, Client, replace
+from .step import Step
+
+__all__ = [
+    "install_libraries",
+    "new_sandbox",
+    "script_command",
+    "run_script",
+    "sha1hex",
+    "shebang_flags",
+    "lua_to_reply",
+    "frame_to_lua",
+]
+
+REDIS_VERSION = b"7.0.15"
+REDIS_VERSION_NUM = 0x07000F
+
+NOSCRIPT = Err("NOSCRIPT No matching script. Please use EVAL.")
+
+#: Shebang flags (``scripts_flags_def``).
+SCRIPT_FLAGS = ("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys")
+
+#: ``redisLrand48``'s state before any seed (X0, X1, X2 of rand48.c) and its constants.
+RAND48_INIT = 0x1234ABCD330E
+RAND48_A = 0x5DEECE66D
+RAND48_MASK = (1 << 48) - 1
+LRAND48_MAX = 2147483647
+
+
+def sha1hex(body: bytes) -> str:
+    """``sha1hex``: the 40 lowercase hex digits naming a script."""
+    return hashlib.sha1(body).hexdigest()
+
+
+def shebang_flags(body: bytes) -> tuple[frozenset[str] | None, int] | Err:
+    """``evalExtractShebangFlags``: (the flags, or None for a script without a shebang: the
+    EVAL compatibility mode; the shebang's length) or the error Redis replies."""
+    if not body.startswith(b"#!"):
+        return None, 0
+    end = body.find(b"\n")
+    if end < 0:
+        return Err("ERR Invalid script shebang")
+    parts = _split_args(body[:end])
+    if not parts:
+        return Err("ERR Invalid engine in script shebang")
+    if parts[0] != b"#!lua":
+        return Err("ERR Unexpected engine in script shebang: " + c_text(parts[0], 1 << 30))
+    flags: set[str] = set()
+    for p in parts[1:]:
+        if not p.startswith(b"flags="):
+            return Err("ERR Unknown lua shebang option: " + c_text(p, 1 << 30))
+        for f in (p[6:].split(b",") if len(p) > 6 else ()):
+            name = f.decode("utf-8", "surrogateescape")
+            if name not in SCRIPT_FLAGS:
+                return Err("ERR Unexpected flag in script shebang: " + c_text(f, 1 << 30))
+            flags.add(name)
+    return frozenset(flags), end
+
+
+def _split_args(line: bytes) -> list[bytes] | None:
+    """``sdssplitargs`` for the shebang line: None on unbalanced quotes."""
+    out: list[bytes] = []
+    i, n = 0, len(line)
+    while True:
+        while i < n and line[i:i + 1] in b" \n\r\t\v\f":
+            i += 1
+        if i >= n:
+            return out
+        cur = bytearray()
+        inq = insq = False
+        while True:
+            if i >= n:
+                if inq or insq:
+                    return None
+                break
+            ch = line[i:i + 1]
+            if inq:
+                if ch == b"\\" and i + 1 < n:
+                    i += 1
+                    cur += line[i:i + 1]
+                elif ch == b'"':
+                    if i + 1 < n and line[i + 1:i + 2] not in b" \n\r\t\v\f":
+                        return None
+                    inq = False
+                    i += 1
+                    break
+                else:
+                    cur += ch
+            elif insq:
+                if ch == b"'":
+                    if i + 1 < n and line[i + 1:i + 2] not in b" \n\r\t\v\f":
+                        return None
+                    insq = False
+                    i += 1
+                    break
+                cur += ch
+            elif ch in b" \n\r\t\v\f":
+                break
+            elif ch == b'"':
+                inq = True
+            elif ch == b"'":
+                insq = True
+            else:
+                cur += ch
+            i += 1
+        out.append(bytes(cur))
+
+
+# -- the Lua environment ----------------------------------------------------------------------
+
+#: Builds the environment Redis 7.0 gives scripts in a fresh runtime (chunk ``=redspec``, so
+#: error locations skip it). Stage 1 returns the globals table ``env``; the libraries are
+#: added to it (:func:`install_libraries`); stage 2 (``seal``) makes the tables read-only,
+#: installs the globals proxy and returns the compiler and the runner.
+PRELUDE = r"""
+local py = ...
+local G = _G
+local getinfo = debug.getinfo
+local error, type, tostring, tonumber, select = error, type, tostring, tonumber, select
+local rawset0, setmetatable0, setfenv, loadstring, xpcall = rawset, setmetatable, setfenv, loadstring, xpcall
+local floor, ceil = math.floor, math.ceil
+local keep = {"_VERSION", "assert", "collectgarbage", "coroutine", "error", "gcinfo",
+  "getmetatable", "ipairs", "load", "loadstring", "math", "next", "pairs", "pcall", "rawequal",
+  "rawget", "rawset", "select", "setmetatable", "string", "table", "tonumber", "tostring",
+  "type", "unpack", "xpcall"}
+local env = {}
+for _, k in ipairs(keep) do env[k] = G[k] end
+
+local function err_table(msg)
+  -- luaPushErrorBuff: "-CODE msg" keeps its code, a bare message gets ERR
+  local code, text
+  if msg:sub(1, 1) == "-" then
+    local sp = msg:find(" ", 1, true)
+    if sp then code, text = msg:sub(2, sp - 1), msg:sub(sp + 1) else code, text = "ERR", msg:sub(2) end
+  else
+    code, text = "ERR", msg
+  end
+  text = text:gsub("^[\r\n]+", ""):gsub("[\r\n]+$", "")
+  return {err = code .. " " .. text}
+end
+local function raise(msg) py.pending(err_table(msg)); error("redspec") end
+
+local function handler(e)
+  local lvl = 2
+  local i = getinfo(lvl, "nSl")
+  while i and (i.what == "C" or i.source == "=redspec") do
+    lvl = lvl + 1
+    i = getinfo(lvl, "nSl")
+  end
+  if type(e) == "userdata" then e = py.take() or e end
+  if type(e) ~= "table" then e = {err = "ERR " .. tostring(e)} end
+  if i then
+    e["source"] = i.source
+    e["line"] = i.currentline
+  end
+  return e
+end
+env.__redis__err__handler = handler
+
+local redis = {}
+local function generic(raise_error, ...)
+  local ok, v = py.call(raise_error, ...)
+  if ok then return v end
+  if type(v) == "string" then v = err_table(v) end
+  if raise_error then py.pending(v); error("redspec") end
+  return v
+end
+redis.call = function(...) return generic(true, ...) end
+redis.pcall = function(...) return generic(false, ...) end
+redis.error_reply = function(...)
+  local e = ...
+  if select("#", ...) ~= 1 or type(e) ~= "string" then
+    return err_table("wrong number or type of arguments")
+  end
+  if e:sub(1, 1) ~= "-" then e = "-" .. e end
+  return err_table(e)
+end
+redis.status_reply = function(...)
+  local s = ...
+  if select("#", ...) ~= 1 or type(s) ~= "string" then
+    return err_table("wrong number or type of arguments")
+  end
+  return {ok = s}
+end
+redis.sha1hex = function(...)
+  if select("#", ...) ~= 1 then raise("wrong number of arguments") end
+  local s = ...
+  if type(s) == "number" then s = tostring(s) elseif type(s) ~= "string" then s = "" end
+  return py.sha1hex(s)
+end
+redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
+redis.log = function(...)
+  if select("#", ...) < 2 then raise("redis.log() requires two arguments or more.") end
+  local level = tonumber((...))
+  if level == nil then raise("First argument must be a number (log level).") end
+  if level < 0 or level > 3 then raise("Invalid debug level.") end
+end
+redis.setresp = function(...)
+  if select("#", ...) ~= 1 then raise("redis.setresp() requires one argument.") end
+  local r = tonumber((...))
+  if r ~= 2 and r ~= 3 then raise("RESP version must be 2 or 3.") end
+  py.setresp(r)
+end
+redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL = 0, 1, 2, 2, 3
+redis.set_repl = function(...)
+  if select("#", ...) ~= 1 then raise("redis.set_repl() requires two arguments.") end
+  local f = tonumber((...))
+  if f == nil or f < 0 or f > 3 or f ~= floor(f) then
+    raise("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.")
+  end
+  py.setrepl(f)
+end
+redis.replicate_commands = function() return true end
+redis.breakpoint = function() return false end
+redis.debug = function() end
+redis.acl_check_cmd = function(...)
+  if select("#", ...) == 0 then raise("Please specify at least one argument for this redis lib call") end
+  local ok = py.acl(...)
+  if ok == nil then raise("Invalid command passed to redis.acl_check_cmd()") end
+  return ok
+end
+redis.REDIS_VERSION = py.version
+redis.REDIS_VERSION_NUM = py.version_num
+-- redis.* are C functions in Redis: a script's "return redis.call(...)" keeps its own frame
+-- (the error location), so each one is called through a Python callable (a C function)
+for k, v in pairs(redis) do
+  if type(v) == "function" then redis[k] = py.cfunction(v) end
+end
+env.redis = redis
+local pcall0, xpcall0 = pcall, xpcall
+local function fix(ok, e, ...)
+  if not ok and type(e) == "userdata" then e = py.take() or e end
+  return ok, e, ...
+end
+env.pcall = function(f, ...) return fix(pcall0(f, ...)) end
+env.xpcall = function(f, h)
+  return xpcall0(f, function(e)
+    if type(e) == "userdata" then e = py.take() or e end
+    return h(e)
+  end)
+end
+
+-- math.random / math.randomseed: redis_math_random over redisLrand48 (state in ServerState)
+local function checkint(n, v)
+  local x = tonumber(v)
+  if x == nil then
+    error("bad argument #" .. n .. " to 'random' (number expected, got " ..
+          (v == nil and "no value" or type(v)) .. ")", 4)
+  end
+  if x >= 0 then return floor(x) else return ceil(x) end
+end
+local math2 = {}
+for k, v in pairs(G.math) do math2[k] = v end
+math2.random = function(...)
+  local r = py.rand() / 2147483647
+  local n = select("#", ...)
+  if n == 0 then return r end
+  local a, b = ...
+  if n == 1 then
+    local u = checkint(1, a)
+    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 3) end
+    return floor(r * u) + 1
+  elseif n == 2 then
+    local l = checkint(1, a)
+    local u = checkint(2, b)
+    if l > u then error("bad argument #2 to 'random' (interval is empty)", 3) end
+    return floor(r * (u - l + 1)) + l
+  end
+  error("wrong number of arguments", 3)
+end
+math2.randomseed = function(s)
+  local x = tonumber(s)
+  if x == nil then
+    error("bad argument #1 to 'randomseed' (number expected, got " ..
+          (s == nil and "no value" or type(s)) .. ")", 3)
+  end
+  py.srand(x >= 0 and floor(x) or ceil(x))
+end
+math2.random, math2.randomseed = py.cfunction(math2.random), py.cfunction(math2.randomseed)
+env.math = math2
+
+local function seal(keys, argv)
+  env.KEYS, env.ARGV = keys, argv
+  local readonly = {}
+  local ro_meta = {__newindex = function() error("Attempt to modify a readonly table", 2) end}
+  for _, k in ipairs({"redis", "string", "math", "table", "coroutine", "bit", "cjson",
+                      "cmsgpack", "struct"}) do
+    local t = env[k]
+    if type(t) == "table" then readonly[t] = true; setmetatable0(t, ro_meta) end
+  end
+  local P = {}
+  readonly[P] = true
+  env.rawset = function(t, k, v)
+    if readonly[t] then error("Attempt to modify a readonly table", 0) end
+    return rawset0(t, k, v)
+  end
+  env.setmetatable = function(t, m)
+    if readonly[t] then error("Attempt to modify a readonly table", 0) end
+    return setmetatable0(t, m)
+  end
+  env.rawset, env.setmetatable = py.cfunction(env.rawset), py.cfunction(env.setmetatable)
+  env._G = P
+  -- the globals proxy iterates as the globals it stands for
+  local next0, pairs0 = env.next, env.pairs
+  env.next = function(t, k) if t == P then t = env end return next0(t, k) end
+  env.pairs = function(t) if t == P then return next0, env, nil end return pairs0(t) end
+  setmetatable0(P, {
+    __index = function(_, k)
+      local v = env[k]
+      if v == nil then
+        error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+      end
+      return v
+    end,
+    __newindex = function() error("Attempt to modify a readonly table", 2) end,
+  })
+  -- chunks a script loads see the same globals (lua_load gives them the thread's: here P)
+  local load0 = env.load
+  env.loadstring = function(...)
+    local f, e = loadstring(...)
+    if f then setfenv(f, P) end
+    return f, e
+  end
+  env.load = function(...)
+    local f, e = load0(...)
+    if f then setfenv(f, P) end
+    return f, e
+  end
+  local function compile(body)
+    local f, e = loadstring(body, "@user_script")
+    if f then setfenv(f, P) end
+    return f, e
+  end
+  local function run(f)
+    local ok, v = xpcall(f, handler)
+    return ok, v
+  end
+  return compile, run
+end
+return env, seal
+"""
+
+
+def install_libraries(runtime: Any, env: Any) -> None:
+    """The hook where the libraries Redis ships to scripts (``cjson``, ``cmsgpack``, ``bit``,
+    ``struct``: ``luaLoadLibraries``) are put into a fresh runtime: ``env`` is the globals
+    table scripts will see (``env.cjson = …``); the sandbox makes them read-only afterwards.
+    A no-op until ``spec/lualibs/`` lands (branch ``lualibs``)."""
+
+
+class ScriptRaise(Exception):
+    """A redis.* function raises its pending ``{err=…}`` table (see ``ScriptRun``)."""
+
+
+class ScriptRun:
+    """One run of one script (``scriptRunCtx``): the step, the script's client, its flags and
+    what the Lua side changed. Lives only while the script runs."""
+
+    __slots__ = ("s", "rt", "client", "read_only", "repl", "rng", "rawget", "lua_next",
+                 "pending_error")
+
+    def __init__(self, s: Step, read_only: bool) -> None:
+        self.s = s
+        caller = s.client
+        #: ``lctx.lua_client``: a client of its own (id 0: no connection), on the caller's db.
+        self.client = Client(0, addr="lua", db=caller.db, resp=2, authenticated=True)
+        self.read_only = read_only
+        self.repl = 3
+        self.rng: int | None = s.part("scripting").lua_rng
+        self.rt: Any = None
+        self.rawget: Any = None
+        self.lua_next: Any = None
+        #: The ``{err=…}`` table a redis.* function is raising (handed to the Lua side
+        #: through a Python exception, which crosses the C boundary as userdata).
+        self.pending_error: Any = None
+
+    def lua_pending(self, e: Any) -> None:
+        self.pending_error = e
+
+    def lua_take(self) -> Any:
+        e, self.pending_error = self.pending_error, None
+        return e
+
+    def lua_cfunction(self, fn: Any) -> Any:
+        def cfunction(*args: Any) -> Any:
+            try:
+                return fn(*args)
+            except lua51.LuaError as e:
+                if self.pending_error is None:  # a plain Lua error: its message
+                    msg = e.args[0] if e.args else ""
+                    if isinstance(msg, str):
+                        msg = msg.encode("utf-8", "surrogateescape")
+                    msg = msg.split(b"\nstack traceback:", 1)[0]  # lupa adds the traceback
+                    self.pending_error = self.rt.table_from({b"err": b"ERR " + msg})
+                raise ScriptRaise() from None
+        return cfunction
+
+    # -- callbacks from Lua --------------------------------------------------------------------
+
+    def lua_call(self, raise_error: bool, *args: Any) -> tuple[bool, Any]:
+        """``luaRedisGenericCommand``: (True, the reply as a Lua value) or (False, the error:
+        a message for the ``{err=…}`` table, or the table of a command's error reply)."""
+        if not args:
+            return False, b"Please specify at least one argument for this redis lib call"
+        argv: list[bytes] = []
+        for a in args:
+            if isinstance(a, bytes):
+                argv.append(a)
+            elif isinstance(a, (int, float)) and not isinstance(a, bool):
+                argv.append(b"%.17g" % float(a))
+            else:
+                return False, b"Lua redis lib command arguments must be strings or integers"
+        r = script_command(self, argv)
+        if type(r) is Err and r.startswith("\0"):  # refused by scriptCall's gates
+            return False, r[1:].encode("utf-8", "surrogateescape")
+        frame = encode3(r) if self.client.resp == 3 else encode2(r)
+        value = frame_to_lua(self.rt, parse(frame))
+        return not frame.startswith(b"-"), value
+
+    def lua_setresp(self, resp: Any) -> None:
+        self.client = replace(self.client, resp=int(resp))
+
+    def lua_setrepl(self, flags: Any) -> None:
+        self.repl = int(flags)
+
+    def lua_acl(self, *args: Any) -> bool | None:
+        argv = [a if isinstance(a, bytes) else b"%.17g" % float(a) for a in args
+                if isinstance(a, (bytes, int, float))]
+        if len(argv) != len(args) or lookup_command(argv) is None:
+            return None
+        return True
+
+    def lua_rand(self) -> int:
+        x = RAND48_INIT if self.rng is None else self.rng
+        x = (RAND48_A * x + 0xB) & RAND48_MASK
+        self.rng = x
+        return (x >> 17) % LRAND48_MAX
+
+    def lua_srand(self, seed: Any) -> None:
+        v = int(seed) & 0xFFFFFFFF
+        self.rng = ((v >> 16) << 32) | ((v & 0xFFFF) << 16) | 0x330E
+
+
+def script_command(run: ScriptRun, argv: list[bytes]) -> Reply:
+    """``scriptCall``: the gates a command meets inside a script, then ``call`` as the
+    script's client. A refusal is returned as an ``Err`` starting with NUL (the message goes
+    into an ``{err=…}`` table, prefixed with ERR)."""
+    cmd = lookup_command(argv)
+    if cmd is None:
+        return Err("\0Unknown Redis command called from script")
+    arity = cmd.arity
+    n = len(argv)
+    if (arity > 0 and arity != n) or n < -arity:
+        return Err("\0Wrong number of args calling Redis command from script")
+    flags = cmd.flags
+    if "noscript" in flags:
+        return Err("\0This Redis command is not allowed from script")
+    if run.read_only and ("write" in flags or "may_replicate" in flags):
+        return Err("\0Write commands are not allowed from read-only scripts.")
+    s = run.s
+    start = len(s.propagate)
+    c = run.client
+    with s.as_client(c, c.db):
+        reply = call(s, cmd, argv)
+        run.client = s.client
+    if type(reply) is Err:
+        s.count_error(reply)
+    if run.repl == 0:
+        del s.propagate[start:]
+    return reply
+
+
+def frame_to_lua(rt: Any, f: Frame) -> Any:
+    """``redisProtocolToLuaType``: a reply frame as the Lua value ``redis.call`` returns."""
+    k = f.kind
+    if k == b":":
+        return int(f.head)
+    if k == b"$":
+        return False if f.payload is None else f.payload
+    if k == b"+":
+        return rt.table_from({b"ok": f.head})
+    if k == b"-":
+        return rt.table_from({b"err": f.head})
+    if k == b"*":
+        if f.children is None:
+            return False
+        t = rt.table()
+        for i, ch in enumerate(f.children):
+            t[i + 1] = frame_to_lua(rt, ch)
+        return t
+    if k == b"_":
+        return None
+    if k == b"#":
+        return f.head == b"t"
+    if k == b",":
+        return rt.table_from({b"double": float(f.head)})
+    if k == b"(":
+        return rt.table_from({b"big_number": f.head})
+    if k == b"=":
+        p = f.payload or b""
+        return rt.table_from({b"verbatim_string": rt.table_from(
+            {b"format": p[:3], b"string": p[4:]})})
+    if k == b"%" or k == b"~":
+        inner = rt.table()
+        kids: list[Frame] = f.children or []
+        if k == b"%":
+            for i in range(0, len(kids), 2):
+                inner[frame_to_lua(rt, kids[i])] = frame_to_lua(rt, kids[i + 1])
+        else:
+            for c in kids:
+                inner[frame_to_lua(rt, c)] = True
+        return rt.table_from({b"map" if k == b"%" else b"set": inner})
+    return None
+
+
+def _ll(x: float) -> int:
+    """``(long long)`` of a double, as x86-64 converts it (out of range or NaN: LLONG_MIN)."""
+    if x != x or x >= 9223372036854775808.0 or x < -9223372036854775808.0:
+        return -9223372036854775808
+    return int(x)
+
+
+def _clean(b: bytes) -> str:
+    return b.replace(b"\r", b" ").replace(b"\n", b" ").decode("utf-8", "surrogateescape")
+
+
+def lua_to_reply(run: ScriptRun, v: Any, caller_resp: int) -> Reply:
+    """``luaReplyToRedisReply``: the script's value as the reply to its caller."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        if run.client.resp == 2:
+            return 1 if v else None
+        return v
+    if isinstance(v, bytes):
+        return v
+    if isinstance(v, (int, float)):
+        return _ll(float(v))
+    if lua51.lua_type(v) != "table":
+        return None
+    get = run.rawget
+    e = get(v, b"err")
+    if isinstance(e, bytes):
+        return Err(_clean(e))
+    ok = get(v, b"ok")
+    if isinstance(ok, bytes):
+        return Status(_clean(ok))
+    d = get(v, b"double")
+    if isinstance(d, (int, float)) and not isinstance(d, bool):
+        return float(d)
+    bn = get(v, b"big_number")
+    if isinstance(bn, bytes):
+        return BigNum(_clean(bn))
+    vs = get(v, b"verbatim_string")
+    if lua51.lua_type(vs) == "table":
+        fmt, text = get(vs, b"format"), get(vs, b"string")
+        if isinstance(fmt, bytes) and isinstance(text, bytes):
+            if caller_resp == 2:
+                return text
+            return Raw(b"=%d\r\n%s:%s\r\n" % (len(text) + 4, fmt[:3].ljust(3), text))
+    m = get(v, b"map")
+    if lua51.lua_type(m) == "table":
+        return Map((lua_to_reply(run, k, caller_resp), lua_to_reply(run, x, caller_resp))
+                   for k, x in _pairs(run, m))
+    st = get(v, b"set")
+    if lua51.lua_type(st) == "table":
+        return RSet(lua_to_reply(run, k, caller_resp) for k, _ in _pairs(run, st))
+    out: list[Any] = []
+    j = 1
+    while True:
+        x = get(v, j)
+        if x is None:
+            return out
+        out.append(lua_to_reply(run, x, caller_resp))
+        j += 1
+
+
+def _pairs(run: ScriptRun, t: Any) -> list[tuple[Any, Any]]:
+    """``lua_next`` over a table, in Lua's order."""
+    out: list[tuple[Any, Any]] = []
+    k = None
+    while True:
+        r = run.lua_next(t, k)
+        if r is None or r[0] is None:
+            return out
+        k = r[0]
+        out.append((r[0], r[1]))
+
+
+def new_sandbox(run: ScriptRun, keys: list[bytes], args: list[bytes]) -> tuple[Any, Any]:
+    """A fresh Lua runtime with Redis 7.0's environment for one run (``scriptingInit`` +
+    ``luaCreateArray`` for KEYS and ARGV): returns (compile, run) Lua functions."""
+    rt = lua51.LuaRuntime(encoding=None, unpack_returned_tuples=True, register_eval=False,
+                          register_builtins=False)
+    run.rt = rt
+    g = rt.globals()
+    run.rawget = g.rawget
+    run.lua_next = g.next
+    py = rt.table_from({
+        b"call": run.lua_call, b"sha1hex": lambda b: sha1hex(b).encode(),
+        b"setresp": run.lua_setresp, b"setrepl": run.lua_setrepl, b"acl": run.lua_acl,
+        b"rand": run.lua_rand, b"srand": run.lua_srand, b"pending": run.lua_pending,
+        b"take": run.lua_take, b"cfunction": run.lua_cfunction,
+        b"version": REDIS_VERSION, b"version_num": REDIS_VERSION_NUM,
+    })
+    env, seal = rt.execute(PRELUDE.encode(), py, name=b"=redspec")
+    install_libraries(rt, env)
+    return tuple(seal(rt.table_from(dict(enumerate(keys, 1))),
+                      rt.table_from(dict(enumerate(args, 1)))))
+
+
+def _compile(run: ScriptRun, body: bytes, shebang_len: int, keys: list[bytes],
+             args: list[bytes]) -> tuple[Any, Any] | Err:
+    compile_, runner = new_sandbox(run, keys, args)
+    f, e = compile_(body[shebang_len:])
+    if f is None:
+        msg = e.decode("utf-8", "surrogateescape") if isinstance(e, bytes) else str(e)
+        return Err("ERR Error compiling script (new function): " + msg.replace("\r", " ")
+                   .replace("\n", " "))
+    return f, runner
+
+
+def run_script(s: Step, body: bytes, sha: str, keys: list[bytes], args: list[bytes],
+               flags: frozenset[str] | None, shebang_len: int, ro: bool) -> Reply:
+    """``scriptPrepareForRun`` + ``luaCallFunction``: run one cached script to its reply."""
+    if flags is not None and "no-writes" not in flags and ro:
+        return Err("ERR Can not execute a script with write flag using *_ro command.")
+    read_only = ro or (flags is not None and "no-writes" in flags)
+    run = ScriptRun(s, read_only)
+    compiled = _compile(run, body, shebang_len, keys, args)
+    if isinstance(compiled, Err):
+        return compiled
+    f, runner = compiled
+    start = len(s.propagate)
+    ok, v = runner(f)
+    sc = s.part("scripting")
+    if run.rng != sc.lua_rng:
+        s.set_part("scripting", replace(sc, lua_rng=run.rng))
+    prop = s.propagate
+    if len(prop) - start > 1 and not s.in_exec:  # propagatePendingCommands
+        prop.insert(start, (prop[start][0], (b"MULTI",)))
+        prop.append((prop[-1][0], (b"EXEC",)))
+    if ok:
+        return lua_to_reply(run, v, s.client.resp)
+    if lua51.lua_type(v) != "table":
+        return Err(f"ERR Error running script f_{sha}, {str(v)[:100]}")
+    msg = run.rawget(v, b"err")
+    text = msg.decode("utf-8", "surrogateescape") if isinstance(msg, bytes) else "ERR"
+    src, line = run.rawget(v, b"source"), run.rawget(v, b"line")
+    if src is not None and line is not None:
+        src_t = src.decode("utf-8", "surrogateescape") if isinstance(src, bytes) else str(src)
+        text += f" script: {sha}, on {src_t}:{_ll(float(line))}."
+    return Err(text.replace("\r", " ").replace("\n", " "))
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+def _numkeys(argv: list[bytes]) -> int | Err:
+    n = string2ll(argv[2])
+    if n is None:
+        return Err("ERR value is not an integer or out of range")
+    if n > len(argv) - 3:
+        return Err("ERR Number of keys can't be greater than number of args")
+    if n < 0:
+        return Err("ERR Number of keys can't be negative")
+    return n
+
+
+def _cache(s: Step, sha: str, body: bytes) -> None:
+    sc = s.part("scripting")
+    if sha not in sc.scripts:
+        s.set_part("scripting", replace(sc, scripts=sc.scripts.set(sha, body)))
+
+
+def _eval_generic(s: Step, argv: list[bytes], evalsha: bool, ro: bool) -> Reply:
+    """``evalGenericCommand``."""
+    n = _numkeys(argv)
+    if isinstance(n, Err):
+        return n
+    keys, args = argv[3:3 + n], argv[3 + n:]
+    if evalsha:
+        if len(argv[1]) != 40:
+            return NOSCRIPT
+        sha = argv[1].lower().decode("latin-1")
+        body = s.part("scripting").scripts.get(sha)
+        if body is None:
+            return NOSCRIPT
+    else:
+        body = argv[1]
+        sha = sha1hex(body)
+    sb = shebang_flags(body)
+    if isinstance(sb, Err):
+        return sb
+    flags, shebang_len = sb
+    if not evalsha and sha not in s.part("scripting").scripts:
+        check = _compile(ScriptRun(s, True), body, shebang_len, [], [])
+        if isinstance(check, Err):
+            return check
+        _cache(s, sha, body)
+    return run_script(s, body, sha, keys, args, flags, shebang_len, ro)
+
+
+@command("eval")
+def eval_(s: Step, argv: list[bytes]) -> Reply:
+    return _eval_generic(s, argv, False, False)
+
+
+@command("evalsha")
+def evalsha(s: Step, argv: list[bytes]) -> Reply:
+    return _eval_generic(s, argv, True, False)
+
+
+@command("eval_ro")
+def eval_ro(s: Step, argv: list[bytes]) -> Reply:
+    return _eval_generic(s, argv, False, True)
+
+
+@command("evalsha_ro")
+def evalsha_ro(s: Step, argv: list[bytes]) -> Reply:
+    return _eval_generic(s, argv, True, True)
+
+
+@command("script|load")
+def script_load(s: Step, argv: list[bytes]) -> Reply:
+    """``SCRIPT LOAD``: compile, cache, reply the SHA1 (not propagated)."""
+    body = argv[2]
+    sha = sha1hex(body)
+    if sha not in s.part("scripting").scripts:
+        sb = shebang_flags(body)
+        if isinstance(sb, Err):
+            return sb
+        check = _compile(ScriptRun(s, True), body, sb[1], [], [])
+        if isinstance(check, Err):
+            return check
+        _cache(s, sha, body)
+    return sha.encode()
+
+
+@command("script|exists")
+def script_exists(s: Step, argv: list[bytes]) -> Reply:
+    scripts = s.part("scripting").scripts
+    return [1 if a.lower().decode("latin-1") in scripts else 0 for a in argv[2:]]
+
+
+@command("script|flush")
+def script_flush(s: Step, argv: list[bytes]) -> Reply:
+    if len(argv) > 3 or (len(argv) == 3 and argv[2].lower() not in (b"sync", b"async")):
+        return Err("ERR SCRIPT FLUSH only support SYNC|ASYNC option")
+    sc = s.part("scripting")
+    if sc.scripts:
+        s.set_part("scripting", replace(sc, scripts=EMPTY_MAP))
+    return OK
+
+
+@command("script|kill")
+def script_kill(s: Step, argv: list[bytes]) -> Reply:
+    """No script can be running while a command is processed (a script runs inside one
+    step): NOTBUSY, as 7.0.15 replies when none runs."""
+    return Err("NOTBUSY No scripts in execution right now.")
+
+
+@command("script|debug")
+def script_debug(s: Step, argv: list[bytes]) -> Reply:
+    mode = argv[2].lower()
+    if mode == b"no":
+        return OK
+    if mode in (b"yes", b"sync"):
+        return Err("ERR SCRIPT DEBUG YES/SYNC is not implemented by redspec yet: the Lua "
+                   "debugger (ldb) does not exist; only SCRIPT DEBUG NO is accepted")
+    return Err("ERR Use SCRIPT DEBUG YES/SYNC/NO")
+
+
+SCRIPT_HELP = [
+    "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "DEBUG (YES|SYNC|NO)",
+    "    Set the debug mode for subsequent scripts executed.",
+    "EXISTS <sha1> [<sha1> ...]",
+    "    Return information about the existence of the scripts in the script cache.",
+    "FLUSH [ASYNC|SYNC]",
+    "    Flush the Lua scripts cache. Very dangerous on replicas.",
+    "    When called without the optional mode argument, the behavior is determined by the",
+    "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+    "    * ASYNC: Asynchronously flush the scripts cache.",
+    "    * SYNC: Synchronously flush the scripts cache.",
+    "KILL",
+    "    Kill the currently executing Lua script.",
+    "LOAD <script>",
+    "    Load a script into the scripts cache without executing it.",
+    "HELP",
+    "    Prints this help.",
+]
+
+
+@command("script|help")
+def script_help(s: Step, argv: list[bytes]) -> Reply:
+    return [Status(line) for line in SCRIPT_HELP]
+
+
+install_commands()
