@@ -25,6 +25,7 @@ from typing import Any
 
 from lupa import lua51  # type: ignore[import-untyped]
 
+from . import lualibs
 from .commands import command
 from .cstr import c_text
 from .dispatch import call, install_commands, lookup_command
@@ -377,8 +378,9 @@ return env, seal
 def install_libraries(runtime: Any, env: Any) -> None:
     """The hook where the libraries Redis ships to scripts (``cjson``, ``cmsgpack``, ``bit``,
     ``struct``: ``luaLoadLibraries``) are put into a fresh runtime: ``env`` is the globals
-    table scripts will see (``env.cjson = …``); the sandbox makes them read-only afterwards.
-    A no-op until ``spec/lualibs/`` lands (branch ``lualibs``)."""
+    table scripts will see (``env.cjson = …``); the sandbox makes them read-only afterwards
+    (``spec.lualibs``)."""
+    lualibs.install_libraries(runtime, env)
 
 
 class ScriptRaise(Exception):

@@ -25,14 +25,15 @@ _SOURCES: dict[str, str] = {
 }
 
 
-def install_libraries(runtime: Any) -> None:
+def install_libraries(runtime: Any, env: Any = None) -> None:
     """Set the globals ``cjson``, ``struct``, ``cmsgpack`` and ``bit`` of the lupa
-    ``lua51.LuaRuntime`` ``runtime`` as Redis 7.0.15 sets them before it protects the
-    globals. The libraries capture what they use of the standard library (``debug``,
-    ``newproxy``, ``string``, ``math``, …) when installed, so a script that later loses
-    those globals still has working libraries."""
+    ``lua51.LuaRuntime`` ``runtime`` (or of the table ``env`` that scripts will see as their
+    globals) as Redis 7.0.15 sets them before it protects the globals. The libraries capture
+    what they use of the standard library (``debug``, ``newproxy``, ``string``, ``math``, …)
+    when installed, so a script that later loses those globals still has working
+    libraries."""
     common = runtime.execute(_SOURCES["common"])
-    g = runtime.globals()
+    g = runtime.globals() if env is None else env
     for name in LIBRARIES:
         make = runtime.execute(_SOURCES[name])
         g[name.encode("ascii")] = make(common)  # bytes: a Lua string whatever the encoding

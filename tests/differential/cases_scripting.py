@@ -138,6 +138,21 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ev("return redis.call('info','memory'):match('number_of_cached_scripts:%d+')"),
         ["SCRIPT", "FLUSH"],
         ev("return redis.call('info','memory'):match('number_of_cached_scripts:%d+')")]),
+    # -- the libraries Redis gives scripts (spec.lualibs) ------------------------------------
+    ("eval libraries", [
+        ev("return cjson.encode({1, 2.5, {a=true, b=cjson.null}, 'x/y'})"),
+        ev("return cjson.decode('[1,2,{\"k\":[3,4]}]')[3].k[2]"),
+        ev("return {pcall(cjson.decode, '{')}"),
+        ev("return bit.tohex(bit.bxor(0xff00, 0x0ff0))"),
+        ev("return {bit.lshift(1, 31), bit.arshift(-256, 4), bit.rol(1, 33)}"),
+        ev("return struct.pack('>hI4s', -2, 70000, 'ab')"),
+        ev("return {struct.unpack('<i2d', struct.pack('<i2d', -7, 0.25))}"),
+        ev("return cmsgpack.pack({1, 'a', {x=1}, 3.5, -2^40})"),
+        ev("return {cmsgpack.unpack(cmsgpack.pack(1, 'two', {3}))}"),
+        ev("return type(cjson.null)")]),
+    ("eval math.random carries across scripts", [
+        ev("return math.random(1000)"), ev("return {math.random(), math.random(7)}"),
+        ev("math.randomseed(42); return math.random(1000)"), ev("return math.random(1000)")]),
 ]
 
 NONDETERMINISTIC: dict[str, Any] = {}
