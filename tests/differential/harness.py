@@ -14,14 +14,28 @@ Modes (the replies must be the same in all of them):
   random (seeded) boundaries for long ones.
 
 What a replay records, per connection, is every frame received, in order, each attributed to
-the step that was last sent when it was read, plus the reply to a final ``PING`` sentinel (shows
-the connection's end state) and ``<closed>`` when the server closed the connection. Steps that
-produce no reply (CLIENT REPLY OFF, a blocked command) are detected by a quiet timeout
-(``REDSPEC_DIFF_SILENT`` seconds, default 2.0). A step known to produce no reply when sent (a
+a step, plus the reply to a final ``PING`` sentinel (shows the connection's end state) and
+``<closed>`` when the server closed the connection.
+
+In a case with several connections the harness never lets one connection act before the
+server has executed what another one sent: whenever the next run goes to a different
+connection (and after the last run), it makes control round trips on the setup connection
+(``Target.sync``: ``CONFIG GET``, which MONITOR does not show and CLIENT PAUSE WRITE does not
+postpone) and then takes every frame that has arrived on every connection: on the run's
+connection the k-th frame is the run's k-th step's, on the others the run's last step's.
+Why that is enough (Redis's event loop, TCP on loopback), and its exceptions (blocked and
+postponed commands, CLIENT PAUSE ALL), is argued in ``tests/differential/README.md``.
+
+Without a synchronisation (a case with one connection; consecutive steps on one connection in
+``single`` mode; after a CLIENT PAUSE ALL) a run's replies are read by counting frames:
+each frame is attributed to the step that was last sent when it was read. Steps that
+produce no reply (CLIENT REPLY OFF, a blocked command) are then detected by a quiet timeout
+(``REDSPEC_DIFF_SILENT`` seconds, default 2.0); a synchronised run waits like that only for a
+reply still missing after its round trips. A step known to produce no reply when sent (a
 command that blocks, or one pipelined behind it) can say so with a ``~`` after its connection
-marker (``"@1~"``): then only ``REDSPEC_DIFF_QUIET`` seconds (default 0.05) are spent checking
-that nothing came, and in the pipelined modes its run expects one frame fewer per such step
-(frames are attributed to the run's other steps in order).
+marker (``"@1~"``): then no reply is waited for (unsynchronised: only ``REDSPEC_DIFF_QUIET``
+seconds, default 0.05, are spent checking that nothing came), and its run's frames are
+attributed to the run's other steps in order.
 
 Normalisers (``normalise.py``) come from the case module's ``NONDETERMINISTIC``: ``{"case name":
 "sort"}`` applies to every reply of the case, ``{"case name": {2: "sort"}}`` to the frames of
@@ -56,7 +70,15 @@ from redspec.reference.diff.frames import CLOSED, encode_command
 from redspec.reference.diff.normalise import hello as hello_norm
 from redspec.reference.diff.normalise import normaliser
 from redspec.reference.diff.rawclient import SILENT, Conn  # noqa: F401 (re-exported)
-from redspec.reference.diff.replay import Record, _is_sentinel_reply, runs
+from redspec.reference.diff.replay import (
+    OUT_CHUNK,
+    SYNC_ARGV,
+    Record,
+    _is_sentinel_reply,
+    pauses_all,
+    runs,
+    sync_rounds,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -176,6 +198,14 @@ class Target:
         for k, v in now.items():
             if k in self._baseline and self._baseline[k] != v:
                 self.setup_call("CONFIG", "SET", k, self._baseline[k])
+
+    def sync(self, unread: int = 0) -> None:
+        """Control round trips on the setup connection (see ``README.md`` here): when this
+        returns, the server has read and executed everything written on any connection before
+        the call (``unread``: how many bytes of it were written since the last sync) and
+        written every reply and push it made."""
+        for _ in range(sync_rounds(unread)):
+            self.setup_call(*SYNC_ARGV)
 
     def settle(self, timeout: float = 2.0) -> None:
         """Wait until the connections of earlier replays are gone (CLIENT LIST has one line)."""
@@ -365,6 +395,47 @@ def _send_chunks(conn: Conn, chunks: list[bytes]) -> None:
             time.sleep(0.0002)  # let the server read some fragments on their own
 
 
+def _settle(
+    target: Target, conns: dict[int, Conn], recs: list[Record], n: int, idxs: list[int],
+    quiet: set[int], unread: int, marks: dict[int, int],
+) -> None:
+    """After the run ``idxs`` was written on connection ``n``: synchronise, then record every
+    frame that arrived on every connection (on ``n`` the k-th frame is the k-th step's,
+    skipping steps marked quiet; elsewhere the run's last step's).
+
+    A frame still missing on ``n`` (a step not marked quiet that the server postponed, or one
+    that never replies) is waited for as without synchronisation (``SILENT``); what it brings
+    is synchronised again, since it was executed after the round trips."""
+    loud = [i for i in idxs if i not in quiet] or idxs[-1:]
+    expect = len([i for i in idxs if i not in quiet])
+    mine: list[bytes] = []
+    others: list[Record] = []
+    target.sync(unread)
+    waited = False
+    while True:
+        more = False
+        for m, c in conns.items():
+            got = c.drain()
+            if m == n:
+                mine.extend(got)
+            else:
+                others.extend(Record(m, idxs[-1], f) for f in got)
+            more = more or c.received - marks[m] >= OUT_CHUNK or bool(c.buf)
+            marks[m] = c.received
+        c = conns[n]
+        if not more and not waited and len(mine) < expect and not c.closed:
+            waited = True
+            late = c.read(expect - len(mine))
+            mine.extend(late)
+            marks[n] = c.received
+            more = bool(late)
+        if not more:
+            break
+        target.sync()
+    recs.extend(Record(n, loud[min(k, len(loud) - 1)], f) for k, f in enumerate(mine))
+    recs.extend(others)
+
+
 def replay(
     target: Target,
     case: Case,
@@ -373,6 +444,8 @@ def replay(
     chunker: Callable[[bytes], list[bytes]] | None = None,
 ) -> list[Record]:
     """Replay ``case`` on ``target`` and return every frame received, in order per connection."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}")
     target.reset(settle_clients=case.touches_clients())
     if case.touches_config():
         target.note_config()
@@ -394,25 +467,38 @@ def replay(
                 conns[n].send(encode_command([b"HELLO", b"3"]))
                 recs.extend(Record(n, HELLO_STEP, f) for f in conns[n].read(1))
         steps = _with_ids(case, conns)
-        if mode == "single":
-            for i, (n, argv) in enumerate(steps):
-                c = conns[n]
-                if c.send(encode_command(list(argv))):
+        multi = len(conns) > 1
+        if multi and proto == 2:
+            target.sync()  # every connection accepted (in order) before the first step
+        plan = list(runs(case.steps, pipeline=mode != "single"))
+        paused = False  # a CLIENT PAUSE ALL may be on: no more round trips until the end
+        for r, (n, idxs) in enumerate(plan):
+            c = conns[n]
+            data = b"".join(encode_command(list(steps[i][1])) for i in idxs)
+            paused = paused or any(pauses_all(steps[i][1]) for i in idxs)
+            nxt = plan[r + 1][0] if r + 1 < len(plan) else None
+            if multi and nxt != n and (nxt is None or not paused):
+                # Another connection acts next (or the sentinels come): know first that the
+                # server has executed this run and that all it wrote has arrived.
+                marks = {m: x.received for m, x in conns.items()}
+                if mode == "split":
+                    _send_chunks(c, chunker(data))
+                else:
+                    c.send(data)
+                _settle(target, conns, recs, n, idxs, case.quiet, len(data), marks)
+            elif mode == "single":
+                (i,) = idxs
+                if c.send(data):
                     recs.extend(Record(n, i, f) for f in
                                 c.read(1, timeout=QUIET if i in case.quiet else None))
                 else:
                     recs.extend(Record(n, i, f) for f in c.drain())
                 collect(i, exclude=n)
-        else:
-            for n, idxs in runs(case.steps):
-                c = conns[n]
-                data = b"".join(encode_command(list(steps[i][1])) for i in idxs)
+            else:
                 if mode == "pipeline":
                     c.send(data)
-                elif mode == "split":
-                    _send_chunks(c, chunker(data))
                 else:
-                    raise ValueError(f"unknown mode {mode!r}")
+                    _send_chunks(c, chunker(data))
                 if case.quiet.isdisjoint(idxs):
                     frames = c.read(len(idxs))
                     for k, f in enumerate(frames):
