@@ -199,13 +199,32 @@ class Target:
             if k in self._baseline and self._baseline[k] != v:
                 self.setup_call("CONFIG", "SET", k, self._baseline[k])
 
-    def sync(self, unread: int = 0) -> None:
+    def sync(self, unread: int = 0, reconnect: bool = False) -> bool:
         """Control round trips on the setup connection (see ``README.md`` here): when this
-        returns, the server has read and executed everything written on any connection before
-        the call (``unread``: how many bytes of it were written since the last sync) and
-        written every reply and push it made."""
+        returns True, the server has read and executed everything written on any connection
+        before the call (``unread``: how many bytes of it were written since the last sync)
+        and written every reply and push it made.
+
+        False when the setup connection turns out closed (a case's CLIENT KILL): it is not
+        reconnected then, unless ``reconnect``, since commands still in flight could see the
+        new connection (in CLIENT LIST, or killed by them)."""
+        cmd = encode_command(list(SYNC_ARGV))
         for _ in range(sync_rounds(unread)):
-            self.setup_call(*SYNC_ARGV)
+            if self._setup is None:
+                if not reconnect:
+                    return False
+                self._setup = Conn(self.host, self.port)
+            c = self._setup
+            got = c.read(1, timeout=10.0) if c.send(cmd) else c.drain()
+            if c.closed or CLOSED in got:
+                self.drop_setup()  # a reply before the close still counts
+            if not got or got[0] == CLOSED:
+                if not c.closed:
+                    raise ConnectionError(f"{self.name}: no reply to a control round trip")
+                if not reconnect:
+                    return False
+                raise ConnectionError(f"{self.name}: the control connection closed at once")
+        return True
 
     def settle(self, timeout: float = 2.0) -> None:
         """Wait until the connections of earlier replays are gone (CLIENT LIST has one line)."""
@@ -405,14 +424,16 @@ def _settle(
 
     A frame still missing on ``n`` (a step not marked quiet that the server postponed, or one
     that never replies) is waited for as without synchronisation (``SILENT``); what it brings
-    is synchronised again, since it was executed after the round trips."""
+    is synchronised again, since it was executed after the round trips. If the run killed the
+    control connection, its frames are counted before a new one is opened."""
     loud = [i for i in idxs if i not in quiet] or idxs[-1:]
     expect = len([i for i in idxs if i not in quiet])
     mine: list[bytes] = []
     others: list[Record] = []
-    target.sync(unread)
-    waited = False
-    while True:
+
+    def take() -> bool:
+        """Everything that has arrived; True if a connection may have more coming (it got
+        ``OUT_CHUNK`` bytes or more since the last look, or holds an incomplete frame)."""
         more = False
         for m, c in conns.items():
             got = c.drain()
@@ -422,16 +443,37 @@ def _settle(
                 others.extend(Record(m, idxs[-1], f) for f in got)
             more = more or c.received - marks[m] >= OUT_CHUNK or bool(c.buf)
             marks[m] = c.received
+        return more
+
+    def wait_missing() -> bool:
+        """Wait (``SILENT``) for frames still missing on ``n``; True if any came."""
         c = conns[n]
-        if not more and not waited and len(mine) < expect and not c.closed:
+        if len(mine) >= expect or c.closed:
+            return False
+        late = c.read(expect - len(mine))
+        mine.extend(late)
+        marks[n] = c.received
+        return bool(late)
+
+    synced = target.sync(unread)
+    waited = False
+    while True:
+        more = take()
+        if not synced:
+            # The run closed the control connection (CLIENT KILL): count the run's frames
+            # first, as without synchronisation, then reconnect and synchronise.
+            if not waited:
+                waited = True
+                wait_missing()
+                take()
+            synced = target.sync(reconnect=True)
+            continue
+        if not more and not waited:
             waited = True
-            late = c.read(expect - len(mine))
-            mine.extend(late)
-            marks[n] = c.received
-            more = bool(late)
+            more = wait_missing()
         if not more:
             break
-        target.sync()
+        synced = target.sync()
     recs.extend(Record(n, loud[min(k, len(loud) - 1)], f) for k, f in enumerate(mine))
     recs.extend(others)
 
@@ -469,7 +511,7 @@ def replay(
         steps = _with_ids(case, conns)
         multi = len(conns) > 1
         if multi and proto == 2:
-            target.sync()  # every connection accepted (in order) before the first step
+            target.sync(reconnect=True)  # every connection accepted, in order
         plan = list(runs(case.steps, pipeline=mode != "single"))
         paused = False  # a CLIENT PAUSE ALL may be on: no more round trips until the end
         for r, (n, idxs) in enumerate(plan):
