@@ -9,7 +9,7 @@ PORT   ?= 6379
 JOBS   ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: venv serve test lint docs bench clean mutation
+.PHONY: venv serve test lint docs bench clean mutation stress-harness
 
 venv: $(STAMP)
 
@@ -42,6 +42,16 @@ MUTATION_ARGS ?=
 mutation: venv
 	nice -n 19 $(BIN)/python tools/mutation.py --per-module $(MUTANTS) --workers $(JOBS) \
 		--json docs/mutation.json $(MUTATION_ARGS)
+
+# The differential harness cannot race (tests/differential/README.md; not part of `make test`):
+# every case with a step on a connection other than 1, x RESP2/RESP3 x the three modes,
+# STRESS_REPEAT times, while STRESS_BUSY busy-loop processes keep the cores busy.
+STRESS_REPEAT ?= 20
+STRESS_BUSY ?= 2
+STRESS_ARGS ?=
+stress-harness: venv
+	$(BIN)/python tools/stress_harness.py --repeat $(STRESS_REPEAT) --busy $(STRESS_BUSY) \
+		--jobs $(JOBS) $(STRESS_ARGS)
 
 bench: venv
 	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \

@@ -85,6 +85,35 @@ def runs(steps: Steps, pipeline: bool = True) -> Iterator[tuple[int, list[int]]]
         yield cur
 
 
+#: The control command of a synchronisation round trip (see :func:`sync_rounds` and
+#: ``tests/differential/README.md``): an admin command, so MONITOR does not show it; not a
+#: write, so CLIENT PAUSE WRITE does not postpone it; it touches no key. Any reply will do.
+SYNC_ARGV: tuple[bytes, ...] = (b"CONFIG", b"GET", b"redspec-sync")
+#: ``PROTO_IOBUF_LEN``: one read event reads at most this much of a client's input.
+IOBUF_LEN = 16 * 1024
+#: After a synchronisation, a connection that received this much or more since (or holds an
+#: incomplete frame) may have more output pending on the server (``NET_MAX_WRITES_PER_EVENT``
+#: and full socket buffers cut a write): one more round trip, and look again.
+OUT_CHUNK = 16 * 1024
+
+
+def sync_rounds(unread: int) -> int:
+    """How many round trips, one after the other, on a control connection make sure the
+    server has read and executed ``unread`` bytes written before the first of them on other
+    connections, and written everything that made for anyone: one per ``IOBUF_LEN`` bytes
+    (a read event reads at most that much, one event per loop iteration), then one more (the
+    replies of one iteration go out together in the next ``beforeSleep``, the control
+    connection's possibly first)."""
+    return -(-unread // IOBUF_LEN) + 1
+
+
+def pauses_all(argv: Sequence[bytes]) -> bool:
+    """Might this command start a CLIENT PAUSE of every client (the default type ALL)? Then
+    a control round trip would wait for the pause to end."""
+    return (len(argv) >= 2 and argv[0].lower() == b"client" and argv[1].lower() == b"pause"
+            and not (len(argv) >= 4 and argv[3].lower() == b"write"))
+
+
 def parse_hostport(text: str) -> tuple[str, int]:
     """``HOST:PORT`` (or just ``PORT``) as a pair."""
     host, _, port = text.rpartition(":")

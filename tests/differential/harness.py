@@ -14,14 +14,28 @@ Modes (the replies must be the same in all of them):
   random (seeded) boundaries for long ones.
 
 What a replay records, per connection, is every frame received, in order, each attributed to
-the step that was last sent when it was read, plus the reply to a final ``PING`` sentinel (shows
-the connection's end state) and ``<closed>`` when the server closed the connection. Steps that
-produce no reply (CLIENT REPLY OFF, a blocked command) are detected by a quiet timeout
-(``REDSPEC_DIFF_SILENT`` seconds, default 2.0). A step known to produce no reply when sent (a
+a step, plus the reply to a final ``PING`` sentinel (shows the connection's end state) and
+``<closed>`` when the server closed the connection.
+
+In a case with several connections the harness never lets one connection act before the
+server has executed what another one sent: whenever the next run goes to a different
+connection (and after the last run), it makes control round trips on the setup connection
+(``Target.sync``: ``CONFIG GET``, which MONITOR does not show and CLIENT PAUSE WRITE does not
+postpone) and then takes every frame that has arrived on every connection: on the run's
+connection the k-th frame is the run's k-th step's, on the others the run's last step's.
+Why that is enough (Redis's event loop, TCP on loopback), and its exceptions (blocked and
+postponed commands, CLIENT PAUSE ALL), is argued in ``tests/differential/README.md``.
+
+Without a synchronisation (a case with one connection; consecutive steps on one connection in
+``single`` mode; after a CLIENT PAUSE ALL) a run's replies are read by counting frames:
+each frame is attributed to the step that was last sent when it was read. Steps that
+produce no reply (CLIENT REPLY OFF, a blocked command) are then detected by a quiet timeout
+(``REDSPEC_DIFF_SILENT`` seconds, default 2.0); a synchronised run waits like that only for a
+reply still missing after its round trips. A step known to produce no reply when sent (a
 command that blocks, or one pipelined behind it) can say so with a ``~`` after its connection
-marker (``"@1~"``): then only ``REDSPEC_DIFF_QUIET`` seconds (default 0.05) are spent checking
-that nothing came, and in the pipelined modes its run expects one frame fewer per such step
-(frames are attributed to the run's other steps in order).
+marker (``"@1~"``): then no reply is waited for (unsynchronised: only ``REDSPEC_DIFF_QUIET``
+seconds, default 0.05, are spent checking that nothing came), and its run's frames are
+attributed to the run's other steps in order.
 
 A step marked ``&`` after its connection marker (``"@3&"``; with ``~`` too: ``"@3~&"``) is
 *not waited for*: it is written (in the pipelined modes: its run, which it ends) and the next
@@ -64,7 +78,15 @@ from typing import Any
 from redspec.reference.diff.normalise import hello as hello_norm
 from redspec.reference.diff.normalise import normaliser
 from redspec.reference.diff.rawclient import SILENT, Conn  # noqa: F401 (re-exported)
-from redspec.reference.diff.replay import Record, _is_sentinel_reply, runs
+from redspec.reference.diff.replay import (
+    OUT_CHUNK,
+    SYNC_ARGV,
+    Record,
+    _is_sentinel_reply,
+    pauses_all,
+    runs,
+    sync_rounds,
+)
 from redspec.spec.frames import CLOSED
 from redspec.spec.resp import encode_request
 
@@ -186,6 +208,33 @@ class Target:
         for k, v in now.items():
             if k in self._baseline and self._baseline[k] != v:
                 self.setup_call("CONFIG", "SET", k, self._baseline[k])
+
+    def sync(self, unread: int = 0, reconnect: bool = False) -> bool:
+        """Control round trips on the setup connection (see ``README.md`` here): when this
+        returns True, the server has read and executed everything written on any connection
+        before the call (``unread``: how many bytes of it were written since the last sync)
+        and written every reply and push it made.
+
+        False when the setup connection turns out closed (a case's CLIENT KILL): it is not
+        reconnected then, unless ``reconnect``, since commands still in flight could see the
+        new connection (in CLIENT LIST, or killed by them)."""
+        cmd = encode_request(list(SYNC_ARGV))
+        for _ in range(sync_rounds(unread)):
+            if self._setup is None:
+                if not reconnect:
+                    return False
+                self._setup = Conn(self.host, self.port)
+            c = self._setup
+            got = c.read(1, timeout=10.0) if c.send(cmd) else c.drain()
+            if c.closed or CLOSED in got:
+                self.drop_setup()  # a reply before the close still counts
+            if not got or got[0] == CLOSED:
+                if not c.closed:
+                    raise ConnectionError(f"{self.name}: no reply to a control round trip")
+                if not reconnect:
+                    return False
+                raise ConnectionError(f"{self.name}: the control connection closed at once")
+        return True
 
     def settle(self, timeout: float = 2.0) -> None:
         """Wait until the connections of earlier replays are gone (CLIENT LIST has one line)."""
@@ -386,6 +435,82 @@ def _send_chunks(conn: Conn, chunks: list[bytes]) -> None:
             time.sleep(0.0002)  # let the server read some fragments on their own
 
 
+def _settle(
+    target: Target, conns: dict[int, Conn], recs: list[Record],
+    written: list[tuple[int, list[int]]], quiet: set[int], unread: int, marks: dict[int, int],
+) -> None:
+    """After the runs ``written`` (``(connection, step indexes)``, in the order written: one
+    run, or runs not waited for, marked ``&``, and the run after them) were written:
+    synchronise, then record every frame that arrived on every connection (on a connection
+    that wrote a run, the k-th frame is the k-th of its steps, skipping steps marked quiet;
+    elsewhere the last run's last step's).
+
+    A frame still missing on a writing connection (a step not marked quiet that the server
+    postponed, or one that never replies) is waited for as without synchronisation
+    (``SILENT``); what it brings is synchronised again, since it was executed after the round
+    trips. If a run killed the control connection, its frames are counted before a new one is
+    opened."""
+    own: dict[int, list[int]] = {}
+    for n, idxs in written:
+        own[n] = own.get(n, []) + idxs
+    last = written[-1][1][-1]
+    mine: dict[int, list[bytes]] = {n: [] for n in own}
+    others: list[Record] = []
+
+    def take() -> bool:
+        """Everything that has arrived; True if a connection may have more coming (it got
+        ``OUT_CHUNK`` bytes or more since the last look, or holds an incomplete frame)."""
+        more = False
+        for m, c in conns.items():
+            got = c.drain()
+            if m in mine:
+                mine[m].extend(got)
+            else:
+                others.extend(Record(m, last, f) for f in got)
+            more = more or c.received - marks[m] >= OUT_CHUNK or bool(c.buf)
+            marks[m] = c.received
+        return more
+
+    def wait_missing() -> bool:
+        """Wait (``SILENT``) for frames still missing on the writing connections; True if
+        any came."""
+        came = False
+        for n, idxs in own.items():
+            c = conns[n]
+            expect = len([i for i in idxs if i not in quiet])
+            if len(mine[n]) >= expect or c.closed:
+                continue
+            late = c.read(expect - len(mine[n]))
+            mine[n].extend(late)
+            marks[n] = c.received
+            came = came or bool(late)
+        return came
+
+    synced = target.sync(unread)
+    waited = False
+    while True:
+        more = take()
+        if not synced:
+            # A run closed the control connection (CLIENT KILL): count the runs' frames
+            # first, as without synchronisation, then reconnect and synchronise.
+            if not waited:
+                waited = True
+                wait_missing()
+                take()
+            synced = target.sync(reconnect=True)
+            continue
+        if not more and not waited:
+            waited = True
+            more = wait_missing()
+        if not more:
+            break
+        synced = target.sync()
+    for n, idxs in own.items():
+        loud = [i for i in idxs if i not in quiet] or idxs[-1:]
+        recs.extend(Record(n, loud[min(k, len(loud) - 1)], f) for k, f in enumerate(mine[n]))
+    recs.extend(others)
+
+
 def replay(
     target: Target,
     case: Case,
@@ -394,6 +519,8 @@ def replay(
     chunker: Callable[[bytes], list[bytes]] | None = None,
 ) -> list[Record]:
     """Replay ``case`` on ``target`` and return every frame received, in order per connection."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}")
     target.reset(settle_clients=case.touches_clients())
     if case.touches_config():
         target.note_config()
@@ -408,23 +535,10 @@ def replay(
             if n != exclude:
                 recs.extend(Record(n, step, f) for f in c.drain())
 
-    def read_run(n: int, idxs: list[int]) -> None:
-        """Read the replies to the run ``idxs`` written on connection ``n``."""
-        c = conns[n]
-        if case.quiet.isdisjoint(idxs):
-            frames = c.read(len(idxs))
-            for k, f in enumerate(frames):
-                recs.append(Record(n, idxs[min(k, len(idxs) - 1)], f))
-        else:  # some steps block: read the others' replies, then check for silence
-            loud = [i for i in idxs if i not in case.quiet]
-            frames = c.read(len(loud)) if loud else []
-            loud = loud or idxs[-1:]
-            frames += c.read(1, timeout=QUIET)
-            for k, f in enumerate(frames):
-                recs.append(Record(n, loud[min(k, len(loud) - 1)], f))
-
-    # runs written but not read yet: the run before was marked "&" (not waited for)
+    # runs written but not settled yet: the run before was marked "&" (not waited for)
     held: list[tuple[int, list[int]]] = []
+    marks: dict[int, int] = {}
+    unread = 0
 
     try:
         for n in case.connections:
@@ -433,38 +547,58 @@ def replay(
                 conns[n].send(encode_request([b"HELLO", b"3"]))
                 recs.extend(Record(n, HELLO_STEP, f) for f in conns[n].read(1))
         steps = _with_ids(case, conns)
-        if mode == "single":
-            for i, (n, argv) in enumerate(steps):
-                c = conns[n]
-                sent = c.send(encode_request(list(argv)))
-                if sent and i in case.nowait:
-                    held.append((n, [i]))
+        multi = len(conns) > 1
+        if multi and proto == 2:
+            target.sync(reconnect=True)  # every connection accepted, in order
+        plan = list(runs(case.steps, pipeline=mode != "single"))
+        paused = False  # a CLIENT PAUSE ALL may be on: no more round trips until the end
+        for r, (n, idxs) in enumerate(plan):
+            c = conns[n]
+            data = b"".join(encode_request(list(steps[i][1])) for i in idxs)
+            paused = paused or any(pauses_all(steps[i][1]) for i in idxs)
+            nxt = plan[r + 1][0] if r + 1 < len(plan) else None
+            if multi and (held or (nxt != n and (nxt is None or not paused))):
+                # Another connection acts next (or the sentinels come): know first that the
+                # server has executed this run and that all it wrote has arrived. A run whose
+                # last step is marked "&" is not waited for: the next run (on another
+                # connection) is written right after it, and both are settled together.
+                if not held:
+                    marks = {m: x.received for m, x in conns.items()}
+                    unread = 0
+                if mode == "split":
+                    _send_chunks(c, chunker(data))
+                else:
+                    c.send(data)
+                held.append((n, idxs))
+                unread += len(data)
+                if idxs[-1] in case.nowait and nxt is not None:
                     continue
-                for m, h in held:
-                    read_run(m, h)
+                _settle(target, conns, recs, held, case.quiet, unread, marks)
                 held = []
-                if sent:
+            elif mode == "single":
+                (i,) = idxs
+                if c.send(data):
                     recs.extend(Record(n, i, f) for f in
                                 c.read(1, timeout=QUIET if i in case.quiet else None))
                 else:
                     recs.extend(Record(n, i, f) for f in c.drain())
                 collect(i, exclude=n)
-        else:
-            for n, idxs in runs(case.steps):
-                c = conns[n]
-                data = b"".join(encode_request(list(steps[i][1])) for i in idxs)
+            else:
                 if mode == "pipeline":
                     c.send(data)
-                elif mode == "split":
-                    _send_chunks(c, chunker(data))
                 else:
-                    raise ValueError(f"unknown mode {mode!r}")
-                if idxs[-1] in case.nowait:
-                    held.append((n, idxs))
-                    continue
-                for m, h in [*held, (n, idxs)]:
-                    read_run(m, h)
-                held = []
+                    _send_chunks(c, chunker(data))
+                if case.quiet.isdisjoint(idxs):
+                    frames = c.read(len(idxs))
+                    for k, f in enumerate(frames):
+                        recs.append(Record(n, idxs[min(k, len(idxs) - 1)], f))
+                else:  # some steps block: read the others' replies, then check for silence
+                    loud = [i for i in idxs if i not in case.quiet]
+                    frames = c.read(len(loud)) if loud else []
+                    loud = loud or idxs[-1:]
+                    frames += c.read(1, timeout=QUIET)
+                    for k, f in enumerate(frames):
+                        recs.append(Record(n, loud[min(k, len(loud) - 1)], f))
                 collect(idxs[-1], exclude=n)
         # Sentinel: a final PING on each open connection shows its end state and flushes
         # anything still in flight (pushes, replies to blocked commands).

@@ -20,6 +20,9 @@ from tests.differential.strategies import chunker_from, sequences, served
 FOUND = harness.discover()
 PROTOS = (2, 3)
 EXAMPLES = int(os.environ.get("REDSPEC_HYPOTHESIS_EXAMPLES", "100"))
+#: ``make stress-harness`` (tools/stress_harness.py) sets this: every case with a step on a
+#: connection other than 1 is then also run this many times over, in every protocol and mode.
+STRESS = int(os.environ.get("REDSPEC_DIFF_STRESS", "0"))
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +46,19 @@ def test_case(targets: tuple[Target, Target], case: Case, proto: int, mode: str)
     report = harness.check(ref, sut, case, proto, mode)
     if report is not None:
         pytest.fail(report, pytrace=False)
+
+
+if STRESS:
+
+    @pytest.mark.parametrize("mode", MODES)
+    @pytest.mark.parametrize("proto", PROTOS, ids=lambda p: f"resp{p}")
+    @pytest.mark.parametrize("case", [c for c in FOUND.cases if c.connections != [1]],
+                             ids=lambda c: c.id)
+    @pytest.mark.parametrize("rep", range(STRESS), ids=lambda r: f"rep{r}")
+    def test_case_stress(targets: tuple[Target, Target], rep: int, case: Case, proto: int,
+                         mode: str) -> None:
+        """The harness cannot race: multi-connection cases, again and again (busy cores)."""
+        test_case(targets, case, proto, mode)
 
 
 @pytest.mark.parametrize("split", [False, True], ids=["whole", "split"])
