@@ -33,7 +33,7 @@ def planted_settings(max_examples: int, steps: int) -> settings:
     )
 
 
-class _ByName:  # kept for reference; see run_planted
+class _ByName:
     """A factory of ``machine`` with no source of its own: Hypothesis's digest of it (the
     derandomized seed) falls back to its ``__name__``, the machine's qualified name."""
 
@@ -46,11 +46,8 @@ class _ByName:  # kept for reference; see run_planted
 
 
 def run_planted(machine: Any, planted: settings) -> None:
-    """Run ``machine`` under ``planted``. (Drawing its examples from its name through
-    :class:`_ByName` made some planted runs depend on which tests ran before them in the same
-    process — three of the CLIENT PAUSE machine's plants went unseen after tests/test_check.py
-    or tests/test_cli_diff.py — so the machine itself is run, as before.)"""
-    run_state_machine_as_test(machine, settings=planted)
+    """Run ``machine`` under ``planted``, its examples drawn from its name (see above)."""
+    run_state_machine_as_test(_ByName(machine), settings=planted)
 
 
 def assert_trips(machine: Any, invariant_name: str, planted: settings) -> None:
