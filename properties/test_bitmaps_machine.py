@@ -17,6 +17,8 @@ Invariants (checked after every step, in this order; each has a planted-bug test
 - ``bitfield_read_after_write``: after a BITFIELD, BITFIELD_RO GET of its last successful
   write answers the value that write stored (checked inside the rule, before its replies).
 - ``reply_matches_model``: every reply agrees with the model.
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from redspec.properties.planted import assert_trips, planted_settings, replace_handler
+from redspec.properties.purity import checked
 from redspec.spec.commands import bitmaps
 from redspec.spec.reply import encode2
 from redspec.spec.server import client_connect, new_server, run_command
@@ -83,7 +86,7 @@ class BitmapsMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.state: ServerState = new_server(now_ms=NOW, databases=1)
-        self.state, self.cid = client_connect(self.state, NOW)
+        self.state, self.cid = checked(client_connect, self.state, NOW)
         self.model: dict[bytes, bytearray] = {}
         self.raw: set[bytes] = set()
         self.others: set[bytes] = set()
@@ -91,7 +94,7 @@ class BitmapsMachine(RuleBasedStateMachine):
     # -- plumbing ---------------------------------------------------------------------------
 
     def run(self, *argv: bytes) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, list(argv), NOW)
+        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
         return frame
 
     def expect(self, got: Any, want: Any, what: str) -> None:

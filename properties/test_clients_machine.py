@@ -9,7 +9,9 @@ and kill each other. After every step these invariants must hold:
 - ``gone_clients_are_gone``: a disconnected client, or a killed one once its close effect has
   been applied (``client_disconnect``), is not in ``state.clients``;
 - ``client_list_one_line_each``: CLIENT LIST has exactly one line per connected client;
-- ``db_in_range`` and ``resp_is_2_or_3``.
+- ``db_in_range`` and ``resp_is_2_or_3``;
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 
 Each invariant has a planted-bug test below that breaks the spec and shows the machine
 catching it.
@@ -33,6 +35,7 @@ from hypothesis.stateful import (
 
 import redspec.spec.commands.clients as client_cmds
 import redspec.spec.server as S
+from redspec.properties.purity import checked
 from redspec.spec.step import Effects, Step
 
 MECHANISM = "clients"
@@ -71,7 +74,7 @@ class ClientsMachine(RuleBasedStateMachine):
         disconnect after the reply is written). Returns the reply bytes."""
         self.now += 7
         before = self.state.clients.get(cid)
-        self.state, eff = S.client_input(self.state, cid, resp_cmd(*args), self.now)
+        self.state, eff = checked(S.client_input, self.state, cid, resp_cmd(*args), self.now)
         out = S.output_for(eff, cid)
         self.apply(eff)
         if before is None:
@@ -80,7 +83,7 @@ class ClientsMachine(RuleBasedStateMachine):
 
     def apply(self, eff: Effects) -> None:
         for victim in eff.close:
-            self.state = S.client_disconnect(self.state, victim)
+            self.state = checked(S.client_disconnect, self.state, victim)
             if victim in self.connected:
                 self.connected.discard(victim)
                 self.gone.add(victim)
@@ -90,7 +93,8 @@ class ClientsMachine(RuleBasedStateMachine):
     @rule(target=clients)
     def connect(self) -> int:
         self.now += 1000
-        self.state, cid = S.client_connect(self.state, self.now, addr=f"127.0.0.1:{40000 + len(self.issued)}")
+        self.state, cid = checked(S.client_connect, self.state, self.now,
+                                  addr=f"127.0.0.1:{40000 + len(self.issued)}")
         if cid in self.issued:
             self.reused = True
         self.issued.add(cid)
@@ -101,7 +105,7 @@ class ClientsMachine(RuleBasedStateMachine):
 
     @rule(cid=consumes(clients))
     def disconnect(self, cid: int) -> None:
-        self.state = S.client_disconnect(self.state, cid)
+        self.state = checked(S.client_disconnect, self.state, cid)
         if cid in self.connected:
             self.connected.discard(cid)
             self.gone.add(cid)

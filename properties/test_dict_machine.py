@@ -17,6 +17,8 @@ Invariants (each has a planted-bug test below showing it can fail):
   advances ``rehashidx`` by at most ``n + 10n`` (the empty-visit limit).
 - ``scan_guarantee``: a full SCAN iteration (interleaved with adds, deletes, rehash steps and
   resizes) returns every key that was present for the whole iteration at least once.
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.purity import checked
 from redspec.spec import dict as D
 from redspec.spec.rehash import databases_cron_dicts
 from redspec.spec.server import client_connect, new_server, run_command
@@ -67,8 +70,24 @@ def check_tables(ht: D.HashTables, keys: set[bytes] | frozenset[bytes], seed: An
         f"refinement: used ({ht.used0}, {ht.used1}) but tables hold ({len(in0)}, {len(in1)})"
 
 
+def _opened(ht: D.HashTables, f: Any) -> tuple[D.HashTables, Any]:
+    """One transition of a dict: open ``ht`` for change, apply ``f``, freeze (what each
+    database does with its dicts within a server transition); the new tables and what ``f``
+    returned."""
+    d = D.Dict(ht, SEED)
+    r = f(d)
+    return d.freeze(), r
+
+
 class DictMachine(RuleBasedStateMachine):
-    """One dict against a set of keys, with an ongoing SCAN iteration."""
+    """One dict against a set of keys, with an ongoing SCAN iteration.
+
+    Its transitions are the dict's own (``_opened``: a ``Dict`` working copy frozen back into
+    a ``HashTables``), never a server's: the planted ``input_not_mutated`` bugs of the server
+    machines (``DbView.freeze``, ``Step.commit`` writing through) cannot reach it, so its
+    plant is a ``Dict.freeze`` that writes the new tables through into the ``HashTables`` it
+    was opened from (``test_purity.py``).
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -82,9 +101,7 @@ class DictMachine(RuleBasedStateMachine):
         self.throughout = set(self.model)
 
     def _apply(self, f: Any) -> Any:
-        d = D.Dict(self.ht, SEED)
-        r = f(d)
-        self.ht = d.freeze()
+        self.ht, r = checked(_opened, self.ht, f)
         return r
 
     @rule(k=keys_)
@@ -109,9 +126,7 @@ class DictMachine(RuleBasedStateMachine):
     @rule(n=st.integers(1, 4))
     def rehash_steps(self, n: int) -> None:
         before = self.ht
-        d = D.Dict(before, SEED)
-        D.dict_rehash(d, n)
-        after = d.freeze()
+        after, _ = checked(_opened, before, lambda d: D.dict_rehash(d, n))
         if before.rehashidx != -1 and after.rehashidx != -1:
             moved = sum(1 for i in before.t0 if i < after.rehashidx)
             assert moved <= n, f"rehash_step_bound: {moved} buckets moved for n={n}"
@@ -130,7 +145,7 @@ class DictMachine(RuleBasedStateMachine):
 
     @rule()
     def scan_step(self) -> None:
-        self.cursor = D.dict_scan(self.ht, self.cursor, self.seen.add)
+        self.cursor = checked(D.dict_scan, self.ht, self.cursor, self.seen.add)
         if self.cursor == 0:
             missed = self.throughout - self.seen
             assert not missed, f"scan_guarantee: {sorted(missed)} never returned"
@@ -157,7 +172,7 @@ class KeyspaceDictMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         st0 = new_server(self.NOW, seed=11, databases=2)
-        self.state, self.cid = client_connect(st0, self.NOW)
+        self.state, self.cid = checked(client_connect, st0, self.NOW)
         self.cursor = 0
         self.seen: set[bytes] = set()
         self.throughout = self._live()
@@ -166,7 +181,7 @@ class KeyspaceDictMachine(RuleBasedStateMachine):
         return set(self.state.dbs[0].keys)
 
     def call(self, *argv: bytes) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, list(argv), self.NOW)
+        self.state, frame = checked(run_command, self.state, self.cid, list(argv), self.NOW)
         self.throughout &= self._live()
         return frame
 
@@ -211,7 +226,7 @@ class KeyspaceDictMachine(RuleBasedStateMachine):
 
     @rule()
     def cron(self) -> None:
-        self.state = databases_cron_dicts(self.state)
+        self.state = checked(databases_cron_dicts, self.state)
 
     @rule(count=st.sampled_from([1, 2, 5, 1000]))
     def scan(self, count: int) -> None:

@@ -4,7 +4,8 @@ reported them (an input: epoll's ready order, not fd order; read and process, th
 clients with output left over), serverCron when due, beforeSleep (timeouts, fast expire cycle,
 pause check) and the pending-writes flush with the write cap. The composition is spelled out
 here as a list of events folded over the state; planted bugs in the turn's order (reversed;
-re-sorted by fd) must be caught."""
+re-sorted by fd) must be caught. Neither the turn nor the composition changes the state
+it was given (``input_not_mutated``, ``properties/purity.py``; planted in ``test_purity.py``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from redspec.properties.purity import checked
 from redspec.spec import cron, transport  # noqa: F401
 from redspec.spec import eventloop as E
 from redspec.spec import server as S
@@ -115,7 +117,7 @@ def check_turns(sched: Any) -> None:
     a = S.new_server(0)
     ids = []
     for fd in fds:
-        a, cid = S.client_connect(a, 0, fd=fd)
+        a, cid = checked(S.client_connect, a, 0, fd=fd)
         ids.append(cid)
     b = a
     now = 1000
@@ -123,8 +125,8 @@ def check_turns(sched: Any) -> None:
         now += dt
         r = {ids[i]: d for i, d in readable.items()}
         w = {ids[i]: c for i, c in writable.items()}
-        a, ea = E.event_loop_turn(a, now, r, w)
-        b, eb = composed(b, now, r, w)
+        a, ea = checked(E.event_loop_turn, a, now, r, w)
+        b, eb = checked(composed, b, now, r, w)
         assert ea == eb, "turn_is_composition: effects differ"
         assert a == b, "turn_is_composition: states differ"
 

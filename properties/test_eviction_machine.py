@@ -11,6 +11,8 @@ Invariants (each has a planted-bug test below showing it can fail):
 - ``volatile_keeps_persistent_keys``: volatile-* policies never evict a key without a TTL.
 - ``lfu_counter_monotone``: with lfu-decay-time 0 a key's OBJECT FREQ never goes down while
   it is only read, nor when RENAME moves it (the object and its access word move together).
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 - ``pool_picks_idlest`` (a @given test): when the samples cover every key, allkeys-lru evicts
   a key with the largest idle time.
 """
@@ -25,6 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from redspec.properties.planted import assert_trips, planted_settings, replace_handler
+from redspec.properties.purity import checked
 from redspec.spec import db as db_mod
 from redspec.spec import dispatch, evict, lru
 from redspec.spec.memory import CLIENT_COST, STARTUP_MEMORY, db_cost
@@ -44,14 +47,14 @@ class EvictionMachine(RuleBasedStateMachine):
         super().__init__()
         self.now = NOW
         self.state = new_server(NOW)
-        self.state, self.cid = client_connect(self.state, NOW)
+        self.state, self.cid = checked(client_connect, self.state, NOW)
         self.persistent: set[bytes] = set()
         self.freq: dict[bytes, int] = {}
         self.policy = "noeviction"
         self.ever_oom_wrong = False
 
     def call(self, *args: bytes) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, list(args), self.now)
+        self.state, frame = checked(run_command, self.state, self.cid, list(args), self.now)
         return frame
 
     #: The policies a run picks from (a subclass narrows them).

@@ -16,6 +16,8 @@ Invariants (each has a planted-bug test below showing it can fail):
 - ``stale_rule``: after a slow cycle with enough budget, a database that had at most
   ``KEYS_PER_LOOP`` keys with a TTL holds no expired key (each loop samples all of them and
   the loop repeats while more than the acceptable stale share were expired).
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from hypothesis.stateful import (
 )
 
 from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.purity import checked
 from redspec.spec import expire as expire_mod
 from redspec.spec.commands import expire as expire_cmds
 from redspec.spec.server import client_connect, new_server, run_command
@@ -57,7 +60,7 @@ class ExpireMachine(RuleBasedStateMachine):
         super().__init__()
         self.now = START
         st0 = new_server(self.now, databases=2)
-        self.state, self.cid = client_connect(st0, self.now)
+        self.state, self.cid = checked(client_connect, st0, self.now)
         self.model: dict[bytes, tuple[bytes, int | None]] = {}
         #: key -> (time the TTL was set, TTL in ms) for the ``ttl_bound`` check.
         self.ttl_set: dict[bytes, tuple[int, int]] = {}
@@ -66,7 +69,7 @@ class ExpireMachine(RuleBasedStateMachine):
     # -- helpers --------------------------------------------------------------------------------
 
     def run(self, *argv: bytes) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, list(argv), self.now)
+        self.state, frame = checked(run_command, self.state, self.cid, list(argv), self.now)
         return frame
 
     def alive(self, key: bytes) -> bool:
@@ -170,8 +173,9 @@ class ExpireMachine(RuleBasedStateMachine):
         before = dict(self.state.dbs[0].keys.items())
         expires_before = dict(self.state.dbs[0].expires.items())
         expired0 = self.state.stats.expired_keys
-        self.state, eff = expire_mod.active_expire_cycle(
-            self.state, self.now, expire_mod.SLOW, budget_us=10**9 if big_budget else budget)
+        self.state, eff = checked(
+            expire_mod.active_expire_cycle, self.state, self.now, expire_mod.SLOW,
+            budget_us=10**9 if big_budget else budget)
         after = self.state.dbs[0].keys
         gone = [k for k in before if k not in after]
         for k in gone:

@@ -26,6 +26,8 @@ Invariants (each has a planted-bug test below showing it can fail):
 - ``no_empty_aggregate``: no key holds an empty sorted set.
 - ``encoding_preserves_value``: every stored set has the encoding the model predicts and
   holds the model's members whatever its encoding.
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from redspec.properties.planted import assert_trips, planted_settings, replace_handler
+from redspec.properties.purity import checked
 from redspec.spec.commands import geo
 from redspec.spec.reply import encode2
 from redspec.spec.server import client_connect, new_server, run_command
@@ -135,11 +138,11 @@ class GeoMachine(RuleBasedStateMachine):
         super().__init__()
         self.state: ServerState = new_server(now_ms=NOW, databases=1, **{
             "zset-max-listpack-entries": MAX_ENTRIES})
-        self.state, self.cid = client_connect(self.state, NOW)
+        self.state, self.cid = checked(client_connect, self.state, NOW)
         self.model: dict[bytes, Any] = {}
 
     def run(self, *argv: bytes) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, list(argv), NOW)
+        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
         return frame
 
     def expect(self, argv: tuple[bytes, ...], value: Any) -> None:

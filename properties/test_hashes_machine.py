@@ -22,6 +22,8 @@ Invariants (checked after every step; each has a planted-bug test below):
 - ``matches_model``: every key's pairs agree with the model.
 - ``reply_matches_model``: each reply agrees with the model (HGETALL & co. byte for byte on a
   listpack, as multisets on a hashtable; HRANDFIELD: sizes, membership, distinctness).
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from redspec.properties.planted import assert_trips, planted_settings, replace_handler
+from redspec.properties.purity import checked
 from redspec.spec import dispatch
 from redspec.spec.errors import WRONGTYPE as WRONGTYPE_ERR
 from redspec.spec.reply import Map as RMap
@@ -95,7 +98,7 @@ class HashesMachine(RuleBasedStateMachine):
             now_ms=NOW, databases=1,
             **{"hash-max-listpack-entries": MAX_ENTRIES, "hash-max-listpack-value": MAX_VALUE},
         )
-        self.state, self.cid = client_connect(self.state, NOW)
+        self.state, self.cid = checked(client_connect, self.state, NOW)
         self.model: dict[bytes, dict[bytes, bytes]] = {}
         self.enc: dict[bytes, str] = {}
         self.strings: set[bytes] = set()
@@ -105,7 +108,7 @@ class HashesMachine(RuleBasedStateMachine):
 
     def run(self, *argv: bytes) -> bytes:
         self.before = dict(self.state.dbs[0].keys.items())
-        self.state, frame = run_command(self.state, self.cid, list(argv), NOW)
+        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
         return frame
 
     def expect(self, got: Any, want: Any, what: str) -> None:

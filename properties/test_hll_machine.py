@@ -18,6 +18,8 @@ Invariants (each with a planted-bug test below):
 - ``sparse_within_limit``: a sparse HLL never exceeds ``hll-sparse-max-bytes``.
 - ``count_within_bound``: PFCOUNT is within the HLL error bound of the true cardinality
   (for these small sets, at most 2% + 1 away).
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 - ``roundtrip`` (a @given test): registers written into a sparse HLL one by one decode back to
   the same registers, sparse -> dense keeps them, and dense pack/unpack is the identity.
 """
@@ -32,6 +34,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.purity import checked
 from redspec.spec.commands import hyperloglog as H
 from redspec.spec.server import client_connect, new_server, run_command
 from redspec.spec.state import ServerState
@@ -133,13 +136,13 @@ class HllMachine(RuleBasedStateMachine):
         self.state: ServerState = new_server(
             now_ms=NOW, databases=1, **{"hll-sparse-max-bytes": MAX_BYTES}
         )
-        self.state, self.cid = client_connect(self.state, NOW)
+        self.state, self.cid = checked(client_connect, self.state, NOW)
         #: key -> element set (an HLL); keys holding a plain (non-HLL) string.
         self.model: dict[bytes, set[bytes]] = {}
         self.strings: set[bytes] = set()
 
     def run(self, *argv: bytes) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, list(argv), NOW)
+        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
         return frame
 
     def expect(self, got: Any, want: Any, what: str) -> None:

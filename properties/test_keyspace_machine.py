@@ -16,6 +16,8 @@ Invariants (each has a planted-bug test below showing it can fail):
 - ``dbsize_is_len_keys``: DBSIZE replies the number of keys in the database's dict.
 - ``matches_model``: every reply, and every database's keys, values and TTLs, agree with
   the model.
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from hypothesis.stateful import (
 )
 
 from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.purity import checked
 from redspec.spec import dispatch
 from redspec.spec.commands import keys as keys_mod
 from redspec.spec.errors import DB_INDEX, NO_SUCH_KEY, SAME_OBJECT
@@ -74,14 +77,14 @@ class KeyspaceMachine(RuleBasedStateMachine):
         super().__init__()
         self.now = START
         self.state: ServerState = new_server(now_ms=START, databases=NDB)
-        self.state, self.cid = client_connect(self.state, START)
+        self.state, self.cid = checked(client_connect, self.state, START)
         self.cur = 0
         self.model: list[dict[bytes, Entry]] = [{} for _ in range(NDB)]
 
     # -- helpers ------------------------------------------------------------------------------
 
     def run(self, *argv: bytes) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, list(argv), self.now)
+        self.state, frame = checked(run_command, self.state, self.cid, list(argv), self.now)
         return frame
 
     def expect(self, frame: bytes, value: Any, what: str) -> None:

@@ -15,7 +15,8 @@ Invariants (each has a planted-bug test below showing it can fail):
   whatever its physical layout (head/tail offsets).
 - ``positions_contiguous``: a ListValue's map holds exactly the positions ``head..tail-1``
   (the representation invariant every O(log n) operation relies on).
-- ``input_not_mutated``: a transition never changes the state it was given.
+- ``input_not_mutated``: a transition never changes the state it was given
+  (``properties/purity.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from hypothesis.stateful import (
 )
 
 from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.purity import checked
 from redspec.spec import values
 from redspec.spec.commands import lists
 from redspec.spec.reply import NULL_ARRAY, OK, Err, encode2
@@ -51,29 +53,17 @@ ends_ = st.sampled_from([b"LEFT", b"RIGHT"])
 WRONGTYPE = Err("WRONGTYPE Operation against a key holding the wrong kind of value")
 
 
-def _frozen(state: ServerState) -> Any:
-    """Everything a transition must leave alone in its input, as plain values."""
-    def plain(v: Any) -> Any:
-        return ("list", tuple(v.to_list()), v.head, v.tail) if type(v) is ListValue else v
-
-    return [(d.id, {k: plain(v) for k, v in d.keys.items()}, dict(d.expires.items()))
-            for d in state.dbs]
-
-
 class ListsMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.state: ServerState = new_server(now_ms=NOW, databases=1)
-        self.state, self.cid = client_connect(self.state, NOW)
+        self.state, self.cid = checked(client_connect, self.state, NOW)
         self.model: dict[bytes, Any] = {}
 
     # -- helpers ------------------------------------------------------------------------------
 
     def run(self, *argv: bytes) -> bytes:
-        before = self.state
-        frozen = _frozen(before)
-        self.state, frame = run_command(before, self.cid, list(argv), NOW)
-        assert _frozen(before) == frozen, f"input_not_mutated: {argv!r} changed its input"
+        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
         return frame
 
     def expect(self, argv: tuple[bytes, ...], value: Any) -> None:

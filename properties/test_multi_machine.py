@@ -27,6 +27,8 @@ Invariants (each has a planted-bug test below that shows it failing):
   ``watched_keys[(db, key)]`` iff the client lists that entry) and departed clients appear
   nowhere.
 - ``keyspace_matches_model``.
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from redspec.properties.planted import assert_trips, planted_settings, replace_handler
+from redspec.properties.purity import checked
 from redspec.spec import dispatch
 from redspec.spec import server as S
 from redspec.spec import watch as watch_mod
@@ -113,7 +116,7 @@ class TransactionsMachine(RuleBasedStateMachine):
         self.state = S.new_server(self.now, databases=2)
         self.clients: list[ModelClient] = []
         for _ in range(NCLIENTS):
-            self.state, cid = S.client_connect(self.state, self.now)
+            self.state, cid = checked(S.client_connect, self.state, self.now)
             self.clients.append(ModelClient(cid))
         self.dbs: list[dict[bytes, tuple[bytes, int | None]]] = [{}, {}]
         self.gone: set[int] = set()
@@ -215,7 +218,7 @@ class TransactionsMachine(RuleBasedStateMachine):
     # -- sending ------------------------------------------------------------------------------
 
     def send(self, c: ModelClient, argv: tuple[bytes, ...]) -> bytes:
-        self.state, eff = S.client_input(self.state, c.cid, _resp(argv), self.now)
+        self.state, eff = checked(S.client_input, self.state, c.cid, _resp(argv), self.now)
         for p in eff.propagate:
             self.log.append((c.cid, p[1]))
         self.last = {"client": c.cid, "argv": argv, "propagate": [p[1] for p in eff.propagate]}
@@ -360,7 +363,7 @@ class TransactionsMachine(RuleBasedStateMachine):
         self.now += ms
         if not cron:
             return
-        self.state, eff = server_cron(self.state, self.now)
+        self.state, eff = checked(server_cron, self.state, self.now)
         for p in eff.propagate:
             self.log.append((0, p[1]))
         self.last = {}
@@ -374,9 +377,9 @@ class TransactionsMachine(RuleBasedStateMachine):
     @rule(ci=clients_)
     def reconnect(self, ci: int) -> None:
         old = self.clients[ci]
-        self.state = S.client_disconnect(self.state, old.cid)
+        self.state = checked(S.client_disconnect, self.state, old.cid)
         self.gone.add(old.cid)
-        self.state, cid = S.client_connect(self.state, self.now)
+        self.state, cid = checked(S.client_connect, self.state, self.now)
         self.clients[ci] = ModelClient(cid)
 
     # -- invariants -----------------------------------------------------------------------------
@@ -393,7 +396,7 @@ class TransactionsMachine(RuleBasedStateMachine):
         st1 = replace(st0, clients=st0.clients.set(cid, c))
         frames = []
         for argv in last["queue"]:
-            st1, f = S.run_command(st1, cid, list(argv), self.now)
+            st1, f = checked(S.run_command, st1, cid, list(argv), self.now)
             frames.append(f)
         want = b"*%d\r\n" % len(last["queue"]) + b"".join(frames)
         assert last["out"] == want, ("exec_equals_sequential_run", last["out"], want)

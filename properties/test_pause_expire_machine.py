@@ -13,6 +13,8 @@ Invariants (each has a planted-bug test below showing it can fail):
 - ``no_expired_read``: GET never returns a value for a key that is logically expired at the
   time of the turn (paused or not), and returns one for a live key when no eviction can
   interfere.
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.purity import checked
 from redspec.spec import cron as cron_mod
 from redspec.spec import db as db_mod
 from redspec.spec import dispatch as dispatch_mod
@@ -53,11 +56,11 @@ class PauseMachine(RuleBasedStateMachine):
         super().__init__()
         self.now = START
         s = new_server(self.now)
-        s, self.w = client_connect(s, self.now)
-        s, self.r = client_connect(s, self.now)
-        s, self.p = client_connect(s, self.now)
-        s, _ = run_command(s, self.p, [b"CONFIG", b"SET", b"maxmemory-policy",
-                                       b"allkeys-random"], self.now)
+        s, self.w = checked(client_connect, s, self.now)
+        s, self.r = checked(client_connect, s, self.now)
+        s, self.p = checked(client_connect, s, self.now)
+        s, _ = checked(run_command, s, self.p, [b"CONFIG", b"SET", b"maxmemory-policy",
+                                                b"allkeys-random"], self.now)
         self.state = s
         self.n = 0
         self.maxmemory = False
@@ -69,7 +72,7 @@ class PauseMachine(RuleBasedStateMachine):
         self.now += dt
         readable = {cid: encode_request(argv)} if cid is not None and argv is not None else {}
         writable: dict[int, int | None] = {c: None for c in (self.w, self.r, self.p)}
-        self.state, eff = event_loop_turn(before, self.now, readable, writable)
+        self.state, eff = checked(event_loop_turn, before, self.now, readable, writable)
         unpausing = argv is not None and argv[:2] == [b"CLIENT", b"UNPAUSE"]
         if _in_force(before, self.now) and self.state.transport.pause_type and not unpausing:
             for i, db in enumerate(before.dbs):

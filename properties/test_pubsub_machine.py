@@ -15,6 +15,8 @@ Invariants (each has a planted-bug test below):
 - ``disconnect_leaves_no_trace``: no id of a disconnected client remains in the server's
   channel or pattern tables.
 - ``introspection_matches_model``: PUBSUB NUMSUB and NUMPAT agree with the model.
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.purity import checked
 from redspec.spec import dispatch
 from redspec.spec import pubsub as P
 from redspec.spec.frames import parse_all
@@ -55,14 +58,22 @@ def _frame(resp: int, *items: bytes) -> bytes:
 
 
 class PubSubMachine(RuleBasedStateMachine):
+    """Subscriptions, publishes and reconnections of three clients plus an observer.
+
+    Nothing here writes the keyspace, so a ``DbView.freeze`` that writes through into its
+    input (the planted ``input_not_mutated`` bug of the keyspace machines) never runs a
+    write: this machine's plants are a ``Step.commit`` that stores the new client table, or
+    the new Pub/Sub part, into the state it was given (``test_purity.py``).
+    """
+
     def __init__(self) -> None:
         super().__init__()
         self.state = new_server(NOW)
-        self.state, self.observer = client_connect(self.state, NOW)
+        self.state, self.observer = checked(client_connect, self.state, NOW)
         self.ids: list[int] = []
         self.resp = [3, 2, 2]
         for i in range(3):
-            self.state, cid = client_connect(self.state, NOW)
+            self.state, cid = checked(client_connect, self.state, NOW)
             self.ids.append(cid)
             if self.resp[i] == 3:
                 self.send(i, [b"HELLO", b"3"])
@@ -75,14 +86,14 @@ class PubSubMachine(RuleBasedStateMachine):
 
     def send(self, i: int, argv: list[bytes]) -> dict[int, list[bytes]]:
         """One command from client slot ``i``; the frames every slot received (drained)."""
-        self.state, eff = client_input(self.state, self.ids[i], encode_request(argv), NOW)
+        self.state, eff = checked(client_input, self.state, self.ids[i], encode_request(argv), NOW)
         got: dict[int, list[bytes]] = {}
         for j, cid in enumerate(self.ids):
             data = b"".join(d for c, d in eff.output if c == cid)
             c = self.state.clients.get(cid)
             if c is not None and c.reply:
                 data += c.reply
-                self.state = client_wrote(self.state, cid, len(c.reply))
+                self.state = checked(client_wrote, self.state, cid, len(c.reply))
             frames, rest = parse_all(data)
             assert not rest
             got[j] = frames
@@ -125,8 +136,8 @@ class PubSubMachine(RuleBasedStateMachine):
     @rule(i=st.integers(0, 2))
     def disconnect(self, i: int) -> None:
         self.gone.append(self.ids[i])
-        self.state = client_disconnect(self.state, self.ids[i])
-        self.state, self.ids[i] = client_connect(self.state, NOW)
+        self.state = checked(client_disconnect, self.state, self.ids[i])
+        self.state, self.ids[i] = checked(client_connect, self.state, NOW)
         if self.resp[i] == 3:
             self.send(i, [b"HELLO", b"3"])
         self.chans[i], self.pats[i] = set(), []
@@ -168,13 +179,13 @@ class PubSubMachine(RuleBasedStateMachine):
                 assert not set(subs) & set(self.gone), (
                     f"disconnect_leaves_no_trace: {name!r} still lists {subs}")
         argv = [b"PUBSUB", b"NUMSUB", *CHANNELS]
-        _, frame = run_command(self.state, self.observer, argv, NOW)
+        _, frame = checked(run_command, self.state, self.observer, argv, NOW)
         want: list[Any] = []
         for ch in CHANNELS:
             want += [ch, sum(ch in c for c in self.chans)]
         exp = encode2(want)
         assert frame == exp, f"introspection_matches_model: NUMSUB {frame!r} != {exp!r}"
-        _, frame = run_command(self.state, self.observer, [b"PUBSUB", b"NUMPAT"], NOW)
+        _, frame = checked(run_command, self.state, self.observer, [b"PUBSUB", b"NUMPAT"], NOW)
         npat = len({p for ps_ in self.pats for p in ps_})
         assert frame == b":%d\r\n" % npat, f"introspection_matches_model: NUMPAT {frame!r}"
 

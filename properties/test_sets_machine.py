@@ -18,6 +18,8 @@ Invariants (checked after every step, in this order; each has a planted-bug test
 - ``matches_model``: every key's members agree with the model.
 - ``reply_matches_model``: each reply agrees with the model (random replies: what Redis
   guarantees — sizes, membership, distinctness; intset iteration order exactly).
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from hypothesis.stateful import (
 )
 
 from redspec.properties.planted import assert_trips, planted_settings, replace_handler
+from redspec.properties.purity import checked
 from redspec.spec import dispatch
 from redspec.spec.errors import WRONGTYPE as WRONGTYPE_ERR
 from redspec.spec.server import client_connect, new_server, run_command
@@ -86,7 +89,7 @@ class SetsMachine(RuleBasedStateMachine):
         self.state: ServerState = new_server(
             now_ms=NOW, databases=1, **{"set-max-intset-entries": MAX_INTSET}
         )
-        self.state, self.cid = client_connect(self.state, NOW)
+        self.state, self.cid = checked(client_connect, self.state, NOW)
         #: key -> members; key -> encoding; keys holding a string.
         self.model: dict[bytes, set[bytes]] = {}
         self.enc: dict[bytes, str] = {}
@@ -97,7 +100,7 @@ class SetsMachine(RuleBasedStateMachine):
 
     def run(self, *argv: bytes) -> bytes:
         self.before = dict(self.state.dbs[0].keys.items())
-        self.state, frame = run_command(self.state, self.cid, list(argv), NOW)
+        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
         return frame
 
     def expect(self, got: Any, want: Any, what: str) -> None:

@@ -1,7 +1,9 @@
 """Properties of the transport (mechanism 11, pipelining): reply order under any pipelining
 and partial-write schedule with the 64 KiB write cap, CLIENT REPLY ON/OFF/SKIP silencing
 exactly what it should, and CLIENT PAUSE postponing writes until the pause ends, then running
-them in order. Each invariant has a planted bug that it must catch."""
+them in order. Each invariant has a planted bug that it must catch; no transition changes the
+state it was given (``input_not_mutated``, ``properties/purity.py``; planted in
+``test_purity.py``)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from redspec.properties.purity import checked
 from redspec.spec import networking
 from redspec.spec import server as S
 from redspec.spec.eventloop import event_loop_turn
@@ -74,7 +77,7 @@ def run_turns(clients: list[tuple[list[list[bytes]], list[bytes]]],
     state = S.new_server(0)
     ids = []
     for _ in clients:
-        state, cid = S.client_connect(state, 0)
+        state, cid = checked(S.client_connect, state, 0)
         ids.append(cid)
     got = {cid: b"" for cid in ids}
     queues = {cid: list(ch) for cid, (_, ch) in zip(ids, clients, strict=True)}
@@ -82,7 +85,8 @@ def run_turns(clients: list[tuple[list[list[bytes]], list[bytes]]],
     while any(queues.values()) or any(state.clients[c].reply for c in ids) or t < len(caps):
         cap = caps[t] if t < len(caps) else None
         readable = {cid: q.pop(0) for cid, q in queues.items() if q}
-        state, eff = event_loop_turn(state, 1000 + t, readable, {cid: cap for cid in ids})
+        state, eff = checked(event_loop_turn, state, 1000 + t, readable,
+                             {cid: cap for cid in ids})
         for cid, data in eff.output:
             assert len(data) <= NET_MAX_WRITES_PER_EVENT * 2, "write_cap: one turn wrote too much"
             got[cid] += data
@@ -162,17 +166,21 @@ def expected_reply_output(ops: list[list[bytes]]) -> bytes:
 
 def check_client_reply(ops: list[list[bytes]], split: int) -> None:
     state = S.new_server(0)
-    state, cid = S.client_connect(state, 0)
+    state, cid = checked(S.client_connect, state, 0)
     data = b"".join(encode_request(a) for a in ops)
     out = b""
     for part in (data[:split], data[split:]):
-        state, eff = S.client_input(state, cid, part, 0)
+        state, eff = checked(S.client_input, state, cid, part, 0)
         out += S.output_for(eff, cid)
     assert out == expected_reply_output(ops), "client_reply: output differs from the model"
 
 
+#: The arguments of ``check_client_reply``: the commands, and where the input is split in two.
+CLIENT_REPLY_ARGS = (_OPS, st.integers(0, 400))
+
+
 @FAST
-@given(_OPS, st.integers(0, 400))
+@given(*CLIENT_REPLY_ARGS)
 def test_client_reply(ops: list[list[bytes]], split: int) -> None:
     """CLIENT REPLY OFF sends nothing, SKIP silences exactly one command, ON resumes."""
     check_client_reply(ops, split)
@@ -193,7 +201,7 @@ def test_planted_client_reply(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(networking, "after_command", sticky)
     with pytest.raises(AssertionError, match="client_reply"):
-        PLANTED(given(_OPS, st.integers(0, 400))(check_client_reply))()
+        PLANTED(given(*CLIENT_REPLY_ARGS)(check_client_reply))()
 
 
 # -- CLIENT PAUSE --------------------------------------------------------------------------------
@@ -205,12 +213,12 @@ _B_OPS = st.lists(st.sampled_from([
 
 def check_pause(ops: list[list[bytes]], by_time: bool) -> None:
     state = S.new_server(0)
-    state, a = S.client_connect(state, 0)
-    state, b = S.client_connect(state, 0)
-    state, _ = S.client_input(state, a, encode_request([b"CLIENT", b"PAUSE", b"5000",
-                                                       b"WRITE"]), 0)
+    state, a = checked(S.client_connect, state, 0)
+    state, b = checked(S.client_connect, state, 0)
+    state, _ = checked(S.client_input, state, a, encode_request([b"CLIENT", b"PAUSE", b"5000",
+                                                                 b"WRITE"]), 0)
     before = state.dbs[0].keys
-    state, eff = S.client_input(state, b, b"".join(encode_request(x) for x in ops), 10)
+    state, eff = checked(S.client_input, state, b, b"".join(encode_request(x) for x in ops), 10)
     out = S.output_for(eff, b)
     first_write = next((i for i, x in enumerate(ops) if x[0] in (b"SET", b"INCR", b"DEL")),
                        len(ops))
@@ -220,17 +228,22 @@ def check_pause(ops: list[list[bytes]], by_time: bool) -> None:
     if by_time:
         from redspec.spec.eventloop import pause_tick
 
-        state, eff = pause_tick(state, 6000)
+        state, eff = checked(pause_tick, state, 6000)
     else:
-        state, eff = S.client_input(state, a, encode_request([b"CLIENT", b"UNPAUSE"]), 20)
+        state, eff = checked(S.client_input, state, a, encode_request([b"CLIENT", b"UNPAUSE"]),
+                             20)
     out += S.output_for(eff, b) + state.clients[b].reply  # written now, or woken to write
     assert out == _sequential(ops), "postponed_run_in_order: replies after the pause differ"
     assert not state.transport.postponed and state.clients[b].info.bpop is None, \
         "postponed_run_in_order: client still postponed"
 
 
+#: The arguments of ``check_pause``: the commands, and whether the pause ends by time.
+PAUSE_ARGS = (_B_OPS, st.booleans())
+
+
 @FAST
-@given(_B_OPS, st.booleans())
+@given(*PAUSE_ARGS)
 def test_pause(ops: list[list[bytes]], by_time: bool) -> None:
     """A paused write is not executed before the pause ends; then everything runs in order."""
     check_pause(ops, by_time)
@@ -242,7 +255,7 @@ def test_planted_pause(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(dispatch, "pause_gate", lambda s, t, cmd: None)
     with pytest.raises(AssertionError, match="paused_write_not_executed"):
-        PLANTED(given(_B_OPS, st.booleans())(check_pause))()
+        PLANTED(given(*PAUSE_ARGS)(check_pause))()
 
 
 def test_planted_pause_release(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -262,4 +275,4 @@ def test_planted_pause_release(monkeypatch: pytest.MonkeyPatch) -> None:
                   "redspec.spec.commands.transport"):
         monkeypatch.setattr(f"{where}.unpause", forget)
     with pytest.raises(AssertionError, match="postponed_run_in_order"):
-        PLANTED(given(_B_OPS, st.booleans())(check_pause))()
+        PLANTED(given(*PAUSE_ARGS)(check_pause))()

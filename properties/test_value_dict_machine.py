@@ -14,6 +14,8 @@ Invariants (each has a planted-bug test below):
 - ``scan_guarantee``: a full SSCAN/HSCAN/ZSCAN iteration returns every member present for the
   whole iteration at least once, across conversions, growth, shrinking (SREM/HDEL/ZREM's
   ``dictResize``) and rehash steps.
+- ``input_not_mutated``: no transition changes the state it was given
+  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.purity import checked
 from redspec.properties.test_dict_machine import check_tables
 from redspec.spec.commands import scan as scan_cmds
 from redspec.spec.server import client_connect, new_server, run_command
@@ -66,7 +69,7 @@ class ValueDictMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         st0 = new_server(self.NOW, seed=5)
-        self.state, self.cid = client_connect(st0, self.NOW)
+        self.state, self.cid = checked(client_connect, st0, self.NOW)
         for p in (b"set-max-intset-entries", b"hash-max-listpack-entries",
                   b"zset-max-listpack-entries"):
             self.call(b"CONFIG", b"SET", p, b"4")
@@ -79,7 +82,7 @@ class ValueDictMachine(RuleBasedStateMachine):
         return set() if o is None else set(members_of(o))
 
     def call(self, *argv: bytes) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, list(argv), self.NOW)
+        self.state, frame = checked(run_command, self.state, self.cid, list(argv), self.NOW)
         if hasattr(self, "throughout"):
             for k in SCANS:
                 self.throughout[k] &= self._live(k)

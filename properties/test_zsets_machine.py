@@ -17,7 +17,8 @@ Invariants (each has a planted-bug test below showing it can fail):
   reads back as the model's set whatever its encoding.
 - ``tree_consistent``: the order-statistics tree holds exactly the map's pairs, in order,
   with correct subtree sizes, and weight-balanced (what makes every operation O(log n)).
-- ``input_not_mutated``: a transition never changes the state it was given.
+- ``input_not_mutated``: a transition never changes the state it was given
+  (``properties/purity.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from hypothesis.stateful import (
 )
 
 from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.purity import checked
 from redspec.spec import values
 from redspec.spec.commands import zsets
 from redspec.spec.reply import OK, Err, encode2
@@ -56,18 +58,6 @@ members_ = st.sampled_from(MEMBERS)
 scores_ = st.sampled_from(SCORES)
 WRONGTYPE = Err("WRONGTYPE Operation against a key holding the wrong kind of value")
 NAN = Err("ERR resulting score is not a number (NaN)")
-
-
-def _plain(v: Any) -> Any:
-    if type(v) is ZSet:
-        return ("zset", tuple(v.items()), v.listpack)
-    return v
-
-
-def _frozen(state: ServerState) -> Any:
-    """Everything a transition must leave alone in its input, as plain values."""
-    return [(d.id, {k: _plain(v) for k, v in d.keys.items()}, dict(d.expires.items()))
-            for d in state.dbs]
 
 
 def _order(d: dict[bytes, float]) -> list[tuple[bytes, float]]:
@@ -101,16 +91,13 @@ class ZsetsMachine(RuleBasedStateMachine):
         super().__init__()
         self.state: ServerState = new_server(now_ms=NOW, databases=1, **{
             "zset-max-listpack-entries": MAX_ENTRIES, "zset-max-listpack-value": MAX_VALUE})
-        self.state, self.cid = client_connect(self.state, NOW)
+        self.state, self.cid = checked(client_connect, self.state, NOW)
         self.model: dict[bytes, Any] = {}
 
     # -- helpers ------------------------------------------------------------------------------
 
     def run(self, *argv: bytes) -> bytes:
-        before = self.state
-        frozen = _frozen(before)
-        self.state, frame = run_command(before, self.cid, list(argv), NOW)
-        assert _frozen(before) == frozen, f"input_not_mutated: {argv!r} changed its input"
+        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
         return frame
 
     def expect(self, argv: tuple[bytes, ...], value: Any) -> None:
