@@ -6,14 +6,18 @@ invariant's name*. The runs are derandomized (the same examples every time) and 
 shrinking: finding the bug is the point.
 
 Derandomized, Hypothesis draws a machine's examples from a digest of the machine class's
-*source*: any edit of the class (a refactoring that changes no behaviour) would draw other
-examples, and a planted bug found by the old ones might not be found by the new.
-:func:`run_planted` runs a machine through a factory named after it instead, so its examples
-depend on its name alone.
+*source*, and mixes into its draws constants it collects from every local module the process
+has imported: any edit of the class (a refactoring that changes no behaviour), of any other
+module, or another test run before in the same process would draw other examples, and a
+planted bug found by the old ones might not be found by the new. :func:`run_planted` runs a
+machine through a factory named after it, without those local constants, so that its
+examples depend on the machine's name and behaviour alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import attrs
@@ -45,9 +49,31 @@ class _ByName:
         return self.machine()
 
 
+@contextmanager
+def _without_local_constants() -> Iterator[None]:
+    """Hypothesis's draws without the constants of the process's local modules (an internal
+    of Hypothesis's: if it is not there, draws are left as they are)."""
+    try:
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.constants_ast import Constants
+
+        collect, cache = providers._get_local_constants, providers.CONSTANTS_CACHE.cache
+    except (ImportError, AttributeError):  # pragma: no cover - another Hypothesis
+        yield
+        return
+    cache.clear()
+    providers._get_local_constants = Constants
+    try:
+        yield
+    finally:
+        providers._get_local_constants = collect
+        cache.clear()
+
+
 def run_planted(machine: Any, planted: settings) -> None:
     """Run ``machine`` under ``planted``, its examples drawn from its name (see above)."""
-    run_state_machine_as_test(_ByName(machine), settings=planted)
+    with _without_local_constants():
+        run_state_machine_as_test(_ByName(machine), settings=planted)
 
 
 def assert_trips(machine: Any, invariant_name: str, planted: settings) -> None:

@@ -177,7 +177,8 @@ def test_planted_eviction_ignores_pause(monkeypatch: pytest.MonkeyPatch) -> None
                                             pause_type=t.pause_type))
 
     monkeypatch.setattr(dispatch_mod, "perform_evictions", evict)
-    assert_trips(PauseMachine, "no_delete_while_paused", PLANTED)
+    # keys, a WRITE pause, then maxmemory on while it holds: found among the first 400 runs
+    assert_trips(PauseMachine, "no_delete_while_paused", planted_settings(400, 40))
 
 
 def test_planted_paused_lookup_returns_expired_value(monkeypatch: pytest.MonkeyPatch) -> None:
