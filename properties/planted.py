@@ -16,7 +16,7 @@ examples depend on the machine's name and behaviour alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,6 +26,17 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from redspec.spec import dispatch
+from redspec.spec.errors import WRONGTYPE
+
+
+def machine_test(machine: Any, max_examples: int, steps: int,
+                 health: Iterable[HealthCheck] = (HealthCheck.too_slow,), **more: Any) -> Any:
+    """``machine.TestCase`` (what pytest runs) under the suite's settings: ``max_examples``
+    runs of ``steps`` steps, no deadline, the ``health`` checks off (and ``more`` settings)."""
+    case = machine.TestCase
+    case.settings = settings(max_examples=max_examples, stateful_step_count=steps,
+                             deadline=None, suppress_health_check=list(health), **more)
+    return case
 
 
 def planted_settings(max_examples: int, steps: int) -> settings:
@@ -82,7 +93,50 @@ def assert_trips(machine: Any, invariant_name: str, planted: settings) -> None:
         run_planted(machine, planted)
 
 
+def tripper(machine: Any, planted: settings) -> Callable[[str], None]:
+    """``fails_with(invariant_name)``: :func:`assert_trips` of ``machine`` under ``planted``."""
+
+    def fails_with(invariant_name: str) -> None:
+        assert_trips(machine, invariant_name, planted)
+
+    return fails_with
+
+
 def replace_handler(monkeypatch: pytest.MonkeyPatch, name: bytes, handler: Any) -> None:
     """Swap the handler of command ``name`` in the served table for this test only."""
     cmd = dispatch.TABLE[name]
     monkeypatch.setitem(dispatch.TABLE, name, attrs.evolve(cmd, handler=handler))
+
+
+def removal_keeping_empty(value_type: type, remove: Callable[[Any, list[bytes]], Any]) -> Any:
+    """A removal command's handler (HDEL, SREM: ``remove(value, members) -> (value, n)``)
+    that stores the value it emptied instead of deleting the key."""
+
+    def handler(s: Any, argv: list[bytes]) -> Any:
+        v = s.db.lookup_write(argv[1])
+        if v is None:
+            return 0
+        if type(v) is not value_type:
+            return WRONGTYPE
+        nv, n = remove(v, argv[2:])
+        s.db.overwrite(argv[1], nv)
+        s.dirty += n
+        return n
+
+    return handler
+
+
+def delete_keeping_ttl(self: Any, key: bytes) -> bool:
+    """A planted ``DbView.delete`` (``dbDelete``) that removes the key but leaves its TTL
+    behind: breaks ``expires ⊆ keys``."""
+    if key not in self.keys:
+        return False
+    if not self._dirty:
+        self.open_for_change()
+    del self.keys[key]
+    return True
+
+
+def lookup_ignoring_expiry(self: Any, key: bytes) -> Any:
+    """A planted ``DbView.lookup_read`` without ``expireIfNeeded``: it returns expired values."""
+    return self.keys.get(key)

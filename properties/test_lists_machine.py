@@ -15,8 +15,7 @@ Invariants (each has a planted-bug test below showing it can fail):
   whatever its physical layout (head/tail offsets).
 - ``positions_contiguous``: a ListValue's map holds exactly the positions ``head..tail-1``
   (the representation invariant every O(log n) operation relies on).
-- ``input_not_mutated``: a transition never changes the state it was given
-  (``properties/purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -24,21 +23,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    invariant,
-    rule,
-)
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings
-from redspec.properties.purity import checked
+from redspec.properties.driver import WRONGTYPE, OneClient
+from redspec.properties.planted import machine_test, planted_settings, tripper
 from redspec.spec import values
 from redspec.spec.commands import lists
-from redspec.spec.reply import NULL_ARRAY, OK, Err, encode2
-from redspec.spec.server import client_connect, new_server, run_command
-from redspec.spec.state import ServerState
+from redspec.spec.reply import NULL_ARRAY, OK, Err
 from redspec.spec.types.list import ListValue
 
 MECHANISM = "types"
@@ -50,26 +42,15 @@ NOW = 1_000_000
 keys_ = st.sampled_from(KEYS)
 members_ = st.sampled_from(MEMBERS)
 ends_ = st.sampled_from([b"LEFT", b"RIGHT"])
-WRONGTYPE = Err("WRONGTYPE Operation against a key holding the wrong kind of value")
 
 
-class ListsMachine(RuleBasedStateMachine):
+class ListsMachine(OneClient, RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.state: ServerState = new_server(now_ms=NOW, databases=1)
-        self.state, self.cid = checked(client_connect, self.state, NOW)
+        self.connect(NOW, databases=1)
         self.model: dict[bytes, Any] = {}
 
     # -- helpers ------------------------------------------------------------------------------
-
-    def run(self, *argv: bytes) -> bytes:
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
-        return frame
-
-    def expect(self, argv: tuple[bytes, ...], value: Any) -> None:
-        frame = self.run(*argv)
-        want = encode2(value)
-        assert frame == want, f"matches_model: {argv!r}: spec {frame!r}, model {want!r}"
 
     def get(self, key: bytes) -> list[bytes] | None | Err:
         """The model's list at ``key`` (None if missing, WRONGTYPE if a string)."""
@@ -105,7 +86,7 @@ class ListsMachine(RuleBasedStateMachine):
                     new.append(e)
             self.put(key, new)
             want = len(new)
-        self.expect((name, key, *elems), want)
+        self.expect_reply((name, key, *elems), want)
 
     @rule(key=keys_, left=st.booleans(), count=st.none() | st.integers(0, 4))
     def pop(self, key: bytes, left: bool, count: int | None) -> None:
@@ -124,7 +105,7 @@ class ListsMachine(RuleBasedStateMachine):
             taken = cur[:k] if left else cur[::-1][:k]
             self.put(key, cur[k:] if left else cur[: len(cur) - k])
             want = taken[0] if count is None else taken
-        self.expect(argv, want)
+        self.expect_reply(argv, want)
 
     @rule(key=keys_, after=st.booleans(), pivot=members_, elem=members_)
     def linsert(self, key: bytes, after: bool, pivot: bytes, elem: bytes) -> None:
@@ -141,7 +122,7 @@ class ListsMachine(RuleBasedStateMachine):
             new.insert(cur.index(pivot) + (1 if after else 0), elem)
             self.put(key, new)
             want = len(new)
-        self.expect((b"LINSERT", key, b"AFTER" if after else b"BEFORE", pivot, elem), want)
+        self.expect_reply((b"LINSERT", key, b"AFTER" if after else b"BEFORE", pivot, elem), want)
 
     @rule(key=keys_, count=st.integers(-3, 3), elem=members_)
     def lrem(self, key: bytes, count: int, elem: bytes) -> None:
@@ -162,7 +143,7 @@ class ListsMachine(RuleBasedStateMachine):
                     out.append(e)
             self.put(key, out if count >= 0 else out[::-1])
             want = removed
-        self.expect((b"LREM", key, b"%d" % count, elem), want)
+        self.expect_reply((b"LREM", key, b"%d" % count, elem), want)
 
     @rule(key=keys_, index=st.integers(-4, 4), elem=members_)
     def lset(self, key: bytes, index: int, elem: bytes) -> None:
@@ -179,7 +160,7 @@ class ListsMachine(RuleBasedStateMachine):
             new[index] = elem
             self.put(key, new)
             want = OK
-        self.expect((b"LSET", key, b"%d" % index, elem), want)
+        self.expect_reply((b"LSET", key, b"%d" % index, elem), want)
 
     @rule(key=keys_, start=st.integers(-4, 4), stop=st.integers(-4, 4))
     def ltrim(self, key: bytes, start: int, stop: int) -> None:
@@ -189,7 +170,7 @@ class ListsMachine(RuleBasedStateMachine):
             want = cur
         elif cur is not None:
             self.put(key, _py_range(cur, start, stop))
-        self.expect((b"LTRIM", key, b"%d" % start, b"%d" % stop), want)
+        self.expect_reply((b"LTRIM", key, b"%d" % start, b"%d" % stop), want)
 
     @rule(src=keys_, dst=keys_, wfrom=ends_, wto=ends_, rpoplpush=st.booleans())
     def lmove(self, src: bytes, dst: bytes, wfrom: bytes, wto: bytes, rpoplpush: bool) -> None:
@@ -214,7 +195,7 @@ class ListsMachine(RuleBasedStateMachine):
             else:
                 d2.append(want)
             self.put(dst, d2)
-        self.expect(argv, want)
+        self.expect_reply(argv, want)
 
     @rule(keys=st.lists(keys_, min_size=1, max_size=3), end=ends_,
           count=st.none() | st.integers(1, 4))
@@ -235,12 +216,12 @@ class ListsMachine(RuleBasedStateMachine):
             self.put(k, cur[n:] if end == b"LEFT" else cur[: len(cur) - n])
             want = [k, taken]
             break
-        self.expect(argv, want)
+        self.expect_reply(argv, want)
 
     @rule(key=keys_, value=members_)
     def set_string(self, key: bytes, value: bytes) -> None:
         self.model[key] = value
-        self.expect((b"SET", key, value), OK)
+        self.expect_reply((b"SET", key, value), OK)
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -248,7 +229,7 @@ class ListsMachine(RuleBasedStateMachine):
     def lrange(self, key: bytes, start: int, stop: int) -> None:
         cur = self.get(key)
         want = cur if isinstance(cur, Err) else _py_range(cur or [], start, stop)
-        self.expect((b"LRANGE", key, b"%d" % start, b"%d" % stop), want)
+        self.expect_reply((b"LRANGE", key, b"%d" % start, b"%d" % stop), want)
 
     @rule(key=keys_, index=st.integers(-4, 4))
     def lindex(self, key: bytes, index: int) -> None:
@@ -256,12 +237,12 @@ class ListsMachine(RuleBasedStateMachine):
         want: Any = cur
         if isinstance(cur, list):
             want = cur[index] if -len(cur) <= index < len(cur) else None
-        self.expect((b"LINDEX", key, b"%d" % index), want)
+        self.expect_reply((b"LINDEX", key, b"%d" % index), want)
 
     @rule(key=keys_)
     def llen(self, key: bytes) -> None:
         cur = self.get(key)
-        self.expect((b"LLEN", key), cur if isinstance(cur, Err) else len(cur or []))
+        self.expect_reply((b"LLEN", key), cur if isinstance(cur, Err) else len(cur or []))
 
     @rule(key=keys_, elem=members_, rank=st.sampled_from([1, 2, -1, -2]),
           count=st.none() | st.integers(0, 2), maxlen=st.integers(0, 3))
@@ -285,7 +266,7 @@ class ListsMachine(RuleBasedStateMachine):
                 want = hits[0] if hits else None
             else:
                 want = hits[:count] if count else hits
-        self.expect(argv, want)
+        self.expect_reply(argv, want)
 
     # -- invariants ---------------------------------------------------------------------------
 
@@ -314,21 +295,13 @@ def _py_range(xs: list[bytes], start: int, stop: int) -> list[bytes]:
     return xs[a: b + 1] if b >= 0 else []
 
 
-MACHINE_SETTINGS = settings(
-    max_examples=120, stateful_step_count=40, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestListsMachine = ListsMachine.TestCase
-TestListsMachine.settings = MACHINE_SETTINGS
+TestListsMachine = machine_test(ListsMachine, max_examples=120, steps=40)
 
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
 PLANTED = planted_settings(max_examples=500, steps=30)
-
-
-def _fails_with(invariant_name: str) -> None:
-    assert_trips(ListsMachine, invariant_name, PLANTED)
+_fails_with = tripper(ListsMachine, PLANTED)
 
 
 def test_planted_lpush_keeps_order(monkeypatch: pytest.MonkeyPatch) -> None:

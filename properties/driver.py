@@ -1,0 +1,141 @@
+"""What the state machines that drive one client of a spec server share.
+
+Most machines of ``properties/`` start a server with one client and send it one command per
+step, comparing the reply with a model. :class:`OneClient` is that plumbing (every transition
+through :func:`~redspec.properties.purity.checked`, so ``input_not_mutated`` holds around
+each); :class:`AggregateModel` adds the model and the invariants of a machine over one
+aggregate type whose encoding converts (hashes, sets). A machine mixes them in before
+``RuleBasedStateMachine``; they define no rule, so the registry does not take them for
+machines (but a machine mixing in :class:`AggregateModel` gets its invariant).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis.stateful import invariant
+
+from redspec.properties.purity import checked
+from redspec.spec import server
+from redspec.spec.reply import Err, encode2
+from redspec.spec.state import ServerState
+
+__all__ = ["OneClient", "AggregateModel", "WRONGTYPE", "delivered"]
+
+#: The models' WRONGTYPE reply (as the command documentation words it).
+WRONGTYPE = Err("WRONGTYPE Operation against a key holding the wrong kind of value")
+
+
+def delivered(state: ServerState, eff: Any) -> tuple[ServerState, dict[int, bytes]]:
+    """What each client was sent by a transition, as its socket reads it: its output in the
+    effects ``eff``, then its pending reply, which is written here (``client_wrote``) as an
+    open socket would take it. The state after those writes, and the bytes by client id."""
+    got: dict[int, bytes] = {}
+    for cid, data in eff.output:
+        got[cid] = got.get(cid, b"") + data
+    for cid in list(state.clients):
+        c = state.clients[cid]
+        if c.reply:
+            got[cid] = got.get(cid, b"") + c.reply
+            state = checked(server.client_wrote, state, cid, len(c.reply))
+    return state, got
+
+
+class OneClient:
+    """One client of a spec server, driven a command at a time: ``state``, the client's id
+    ``cid`` and the clock ``now`` (a machine that keeps time moves it; the others leave it).
+    The transitions are looked up in ``spec.server`` at each call, so that what patches them
+    there (a planted bug, the registry's recorder of redis-cli replays) is what runs."""
+
+    state: ServerState
+    cid: int
+    now: int
+
+    def connect(self, now: int, **options: Any) -> None:
+        """A new server at ``now`` (``new_server``'s options: ``databases``, ``seed``, config
+        names) with one client connected."""
+        self.now = now
+        self.state, self.cid = checked(server.client_connect, server.new_server(now, **options),
+                                       now)
+
+    def run(self, *argv: bytes) -> bytes:
+        """The client sends ``argv`` at ``now``: the reply."""
+        self.state, frame = checked(server.run_command, self.state, self.cid, list(argv),
+                                    self.now)
+        return frame
+
+    def expect_reply(self, argv: tuple[bytes, ...], value: Any) -> None:
+        """``matches_model``: ``argv``'s reply is ``value`` (RESP2-encoded)."""
+        frame = self.run(*argv)
+        want = encode2(value)
+        assert frame == want, f"matches_model: {argv!r}: spec {frame!r}, model {want!r}"
+
+    def expect_frame(self, frame: bytes, value: Any, what: str) -> None:
+        """``matches_model``: a reply already read is ``value`` (RESP2-encoded)."""
+        want = encode2(value)
+        assert frame == want, f"matches_model: {what}: spec {frame!r}, model {want!r}"
+
+    def expect_value(self, got: Any, want: Any, what: str) -> None:
+        """``reply_matches_model``: something read off a reply is what the model says."""
+        assert got == want, f"reply_matches_model: {what}: got {got!r}, want {want!r}"
+
+
+class AggregateModel(OneClient):
+    """A machine over one aggregate type that converts between encodings (hashes, sets): the
+    model is ``model`` (key -> contents), ``enc`` (key -> the encoding the model derives from
+    Redis's rules) and ``strings`` (keys holding a string); ``before`` is the keyspace before
+    the last command. A machine names its ``VALUE`` class and ``NOUN``, reads a stored value's
+    ``contents``, and may check its representation in ``representation``."""
+
+    VALUE: type
+    NOUN: str
+    model: dict[bytes, Any]
+    enc: dict[bytes, str]
+    strings: set[bytes]
+
+    def start(self) -> None:
+        self.model = {}
+        self.enc = {}
+        self.strings = set()
+        self.before: dict[bytes, Any] = {}
+
+    def run(self, *argv: bytes) -> bytes:
+        self.before = dict(self.state.dbs[0].keys.items())
+        return super().run(*argv)
+
+    def contents(self, v: Any) -> Any:
+        """What the model holds for the stored value ``v``."""
+        raise NotImplementedError
+
+    def shown(self, contents: Any) -> Any:
+        """``contents`` (the value's or the model's, maybe None) as a message shows them."""
+        return contents
+
+    def representation(self, values: dict[bytes, Any]) -> None:
+        """The invariants of the type's own representation (checked before ``matches_model``)."""
+
+    @invariant()
+    def check_aggregates(self) -> None:
+        """After every step, in this order: ``no_empty_aggregate``, ``encoding_change_preserves_value``,
+        ``encoding_matches_model``, the ``representation``'s, ``matches_model``."""
+        keys = dict(self.state.dbs[0].keys.items())
+        values = {k: v for k, v in keys.items() if type(v) is self.VALUE}
+        for k, v in values.items():
+            assert len(v) > 0, f"no_empty_aggregate: {k!r} holds an empty {self.NOUN}"
+        for k, v in values.items():
+            old = self.before.get(k)
+            if type(old) is self.VALUE and old.encoding != v.encoding:
+                assert self.contents(v) == self.model.get(k), (
+                    f"encoding_change_preserves_value: {k!r} {old.encoding}->{v.encoding} "
+                    f"holds {self.shown(self.contents(v))}, model "
+                    f"{self.shown(self.model.get(k))}"
+                )
+        for k, v in values.items():
+            assert v.encoding == self.enc.get(k), (
+                f"encoding_matches_model: {k!r} is {v.encoding}, model {self.enc.get(k)}"
+            )
+        self.representation(values)
+        got = {k: self.contents(v) for k, v in values.items()}
+        assert got == self.model, f"matches_model: db {got}, model {self.model}"
+        strings = {k for k, v in keys.items() if type(v) is bytes}
+        assert strings == self.strings, f"matches_model: strings {strings}"
