@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from redspec.spec import dispatch
@@ -87,6 +87,15 @@ def run_planted(machine: Any, planted: settings) -> None:
         run_state_machine_as_test(_ByName(machine), settings=planted)
 
 
+def run_given(planted: settings, check: Callable[..., None], *strategies: Any,
+              **named: Any) -> None:
+    """Run the property ``check`` over ``strategies`` (and ``named`` ones) under ``planted``:
+    a planted run of a ``@given`` property, its examples drawn without the local constants,
+    as above."""
+    with _without_local_constants():
+        planted(given(*strategies, **named)(check))()
+
+
 def assert_trips(machine: Any, invariant_name: str, planted: settings) -> None:
     """Run ``machine`` under ``planted`` and require a failure that names the invariant."""
     with pytest.raises(AssertionError, match=invariant_name):
@@ -140,3 +149,16 @@ def delete_keeping_ttl(self: Any, key: bytes) -> bool:
 def lookup_ignoring_expiry(self: Any, key: bytes) -> Any:
     """A planted ``DbView.lookup_read`` without ``expireIfNeeded``: it returns expired values."""
     return self.keys.get(key)
+
+
+def plant_limit_off_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A type-choice model (``spec.cost.predict_encoding``) that converts *at* an entry limit
+    instead of above it."""
+    from redspec.spec import cost
+
+    orig = cost.predict_encoding
+
+    def buggy(typ: str, max_n: int, max_elem: int, all_int: bool, cfg: dict[str, int]) -> str:
+        return orig(typ, max_n + 1, max_elem, all_int, cfg)
+
+    monkeypatch.setattr(cost, "predict_encoding", buggy)

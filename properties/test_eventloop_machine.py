@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from redspec.properties.planted import run_given
 from redspec.properties.purity import checked
 from redspec.spec import cron, transport  # noqa: F401
 from redspec.spec import eventloop as E
@@ -142,11 +143,11 @@ def test_planted_turn_order(monkeypatch: pytest.MonkeyPatch) -> None:
     real = E.file_event_order
     monkeypatch.setattr(E, "file_event_order", lambda st_, r, w: real(st_, r, w)[::-1])
     with pytest.raises(AssertionError, match="turn_is_composition"):
-        PLANTED(given(turns())(check_turns))()
+        run_given(PLANTED, check_turns, turns())
 
 
 def test_planted_turn_skips_cron(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: the turn never runs serverCron."""
     monkeypatch.setattr(E, "cron_due", lambda st_, now: False)
     with pytest.raises(AssertionError, match="turn_is_composition"):
-        PLANTED(given(turns())(check_turns))()
+        run_given(PLANTED, check_turns, turns())

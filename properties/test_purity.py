@@ -27,11 +27,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import given
 
 from redspec.properties import test_eventloop_machine as eventloop
 from redspec.properties import test_transport_machine as transport
-from redspec.properties.planted import planted_settings, run_planted
+from redspec.properties.planted import planted_settings, run_given, run_planted
 from redspec.properties.purity import checked, frozen_view
 from redspec.properties.test_bitmaps_machine import BitmapsMachine
 from redspec.properties.test_blocking_machine import BlockingMachine
@@ -145,7 +144,7 @@ def _machine(cls: Any) -> Callable[[], None]:
 
 
 def _given(strategies: tuple[Any, ...], check: Callable[..., None]) -> Callable[[], None]:
-    return lambda: PLANTED(given(*strategies)(check))()
+    return lambda: run_given(PLANTED, check, *strategies)
 
 
 #: What every machine that runs a server must catch: a write into the input's ``Db``, into

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from redspec.properties.planted import run_given
 from redspec.spec import dispatch as T
 from redspec.spec import server as S
 from redspec.spec.resp import encode_request
@@ -189,18 +190,18 @@ def test_planted_reply_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: EXEC keeps every inner reply whatever the flags (the pre-fix behaviour)."""
     monkeypatch.setattr(T, "reply_kept", lambda c, cmd, frame: True)
     with pytest.raises(AssertionError, match="reply_pieces"):
-        PLANTED(given(sessions(), st.integers(0, 300))(check_reply_pieces))()
+        run_given(PLANTED, check_reply_pieces, sessions(), st.integers(0, 300))
 
 
 def test_planted_reply_pieces_monitor(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: a monitor's own lines for the queued commands are lost inside EXEC."""
     monkeypatch.setattr(T, "own_monitor_line", lambda s, cmd, argv: b"")
     with pytest.raises(AssertionError, match="reply_pieces"):
-        PLANTED(given(sessions(), st.integers(0, 300))(check_reply_pieces))()
+        run_given(PLANTED, check_reply_pieces, sessions(), st.integers(0, 300))
 
 
 def test_planted_exec_silent(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: EXEC's array header ignores CLIENT REPLY OFF."""
     monkeypatch.setattr(T, "reply_suppressed", lambda c: False)
     with pytest.raises(AssertionError, match="exec_silent"):
-        PLANTED(given(_QUEUE, st.integers(0, 200))(check_exec_silent))()
+        run_given(PLANTED, check_exec_silent, _QUEUE, st.integers(0, 200))

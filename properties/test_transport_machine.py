@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from redspec.properties.planted import run_given
 from redspec.properties.purity import checked
 from redspec.spec import networking
 from redspec.spec import server as S
@@ -122,7 +123,7 @@ def test_planted_reply_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(S, "client_wrote", lossy)
     monkeypatch.setattr(networking, "client_wrote", lossy)
     with pytest.raises(AssertionError, match="reply_order"):
-        PLANTED(given(schedules())(check_reply_order))()
+        run_given(PLANTED, check_reply_order, schedules())
 
 
 # -- CLIENT REPLY ------------------------------------------------------------------------------
@@ -201,7 +202,7 @@ def test_planted_client_reply(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(networking, "after_command", sticky)
     with pytest.raises(AssertionError, match="client_reply"):
-        PLANTED(given(*CLIENT_REPLY_ARGS)(check_client_reply))()
+        run_given(PLANTED, check_client_reply, *CLIENT_REPLY_ARGS)
 
 
 # -- CLIENT PAUSE --------------------------------------------------------------------------------
@@ -255,7 +256,7 @@ def test_planted_pause(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(dispatch, "pause_gate", lambda s, t, cmd: None)
     with pytest.raises(AssertionError, match="paused_write_not_executed"):
-        PLANTED(given(*PAUSE_ARGS)(check_pause))()
+        run_given(PLANTED, check_pause, *PAUSE_ARGS)
 
 
 def test_planted_pause_release(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -275,4 +276,4 @@ def test_planted_pause_release(monkeypatch: pytest.MonkeyPatch) -> None:
                   "redspec.spec.commands.transport"):
         monkeypatch.setattr(f"{where}.unpause", forget)
     with pytest.raises(AssertionError, match="postponed_run_in_order"):
-        PLANTED(given(*PAUSE_ARGS)(check_pause))()
+        run_given(PLANTED, check_pause, *PAUSE_ARGS)
