@@ -20,7 +20,7 @@ from redspec.spec import server
 from redspec.spec.reply import Err, encode2
 from redspec.spec.state import ServerState
 
-__all__ = ["OneClient", "AggregateModel", "WRONGTYPE", "delivered"]
+__all__ = ["OneClient", "Session", "AggregateModel", "WRONGTYPE", "delivered"]
 
 #: The models' WRONGTYPE reply (as the command documentation words it).
 WRONGTYPE = Err("WRONGTYPE Operation against a key holding the wrong kind of value")
@@ -78,6 +78,20 @@ class OneClient:
     def expect_value(self, got: Any, want: Any, what: str) -> None:
         """``reply_matches_model``: something read off a reply is what the model says."""
         assert got == want, f"reply_matches_model: {what}: got {got!r}, want {want!r}"
+
+
+class Session(OneClient):
+    """One client of a fresh server, outside any state machine (a property's single case):
+    ``call`` (or the session itself) runs a command whose arguments other than bytes are
+    written with ``str()``, and returns the reply."""
+
+    def __init__(self, now: int = 0, **options: Any) -> None:
+        self.connect(now, **options)
+
+    def call(self, *argv: bytes | int | float | str) -> bytes:
+        return self.run(*(a if isinstance(a, bytes) else str(a).encode() for a in argv))
+
+    __call__ = call
 
 
 class AggregateModel(OneClient):

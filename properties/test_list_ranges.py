@@ -23,8 +23,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from redspec.properties.driver import Session
 from redspec.spec.commands import lists as spec_lists
-from redspec.spec.server import client_connect, new_server, run_command
 
 MECHANISM = "types"
 
@@ -61,14 +61,7 @@ def _lpos(xs: list[bytes], ele: bytes, rank: int, count: int, maxlen: int) -> li
 def check_positions(xs: list[bytes], start: int, end: int, ele: bytes, rank: int, count: int,
                     maxlen: int) -> None:
     """``list_positions_agree_with_model`` for one case."""
-    state = new_server(0)
-    state, cid = client_connect(state, 0)
-
-    def call(*argv: bytes | int) -> bytes:
-        nonlocal state
-        args = [a if isinstance(a, bytes) else str(a).encode() for a in argv]
-        state, frame = run_command(state, cid, args, 0)
-        return frame
+    call = Session()
 
     name = "list_positions_agree_with_model"
     call(b"RPUSH", b"k", *xs)
