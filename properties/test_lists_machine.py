@@ -65,6 +65,14 @@ class ListsMachine(OneClient, RuleBasedStateMachine):
         else:
             self.model.pop(key, None)
 
+    def on_list(self, key: bytes, missing: Any, present: Any) -> Any:
+        """The model's reply to a command on the list at ``key``: WRONGTYPE for a string,
+        ``missing`` for no key, else ``present(elements)`` (which may update the model)."""
+        cur = self.get(key)
+        if isinstance(cur, Err):
+            return cur
+        return missing if cur is None else present(cur)
+
     # -- writes -------------------------------------------------------------------------------
 
     @rule(key=keys_, elems=st.lists(members_, min_size=1, max_size=3),
@@ -92,47 +100,33 @@ class ListsMachine(OneClient, RuleBasedStateMachine):
     def pop(self, key: bytes, left: bool, count: int | None) -> None:
         name = b"LPOP" if left else b"RPOP"
         argv = (name, key) if count is None else (name, key, b"%d" % count)
-        cur = self.get(key)
-        want: Any
-        if isinstance(cur, Err):
-            want = cur
-        elif cur is None:
-            want = None if count is None else NULL_ARRAY
-        elif count == 0:
-            want = []
-        else:
+
+        def take(cur: list[bytes]) -> Any:
+            if count == 0:
+                return []
             k = 1 if count is None else min(count, len(cur))
             taken = cur[:k] if left else cur[::-1][:k]
             self.put(key, cur[k:] if left else cur[: len(cur) - k])
-            want = taken[0] if count is None else taken
-        self.expect_reply(argv, want)
+            return taken[0] if count is None else taken
+
+        self.expect_reply(argv, self.on_list(key, None if count is None else NULL_ARRAY, take))
 
     @rule(key=keys_, after=st.booleans(), pivot=members_, elem=members_)
     def linsert(self, key: bytes, after: bool, pivot: bytes, elem: bytes) -> None:
-        cur = self.get(key)
-        want: Any
-        if isinstance(cur, Err):
-            want = cur
-        elif cur is None:
-            want = 0
-        elif pivot not in cur:
-            want = -1
-        else:
+        def insert(cur: list[bytes]) -> int:
+            if pivot not in cur:
+                return -1
             new = list(cur)
             new.insert(cur.index(pivot) + (1 if after else 0), elem)
             self.put(key, new)
-            want = len(new)
-        self.expect_reply((b"LINSERT", key, b"AFTER" if after else b"BEFORE", pivot, elem), want)
+            return len(new)
+
+        self.expect_reply((b"LINSERT", key, b"AFTER" if after else b"BEFORE", pivot, elem),
+                          self.on_list(key, 0, insert))
 
     @rule(key=keys_, count=st.integers(-3, 3), elem=members_)
     def lrem(self, key: bytes, count: int, elem: bytes) -> None:
-        cur = self.get(key)
-        want: Any
-        if isinstance(cur, Err):
-            want = cur
-        elif cur is None:
-            want = 0
-        else:
+        def remove(cur: list[bytes]) -> int:
             seq = list(cur) if count >= 0 else cur[::-1]
             limit = abs(count) or len(seq)
             out, removed = [], 0
@@ -142,25 +136,22 @@ class ListsMachine(OneClient, RuleBasedStateMachine):
                 else:
                     out.append(e)
             self.put(key, out if count >= 0 else out[::-1])
-            want = removed
-        self.expect_reply((b"LREM", key, b"%d" % count, elem), want)
+            return removed
+
+        self.expect_reply((b"LREM", key, b"%d" % count, elem), self.on_list(key, 0, remove))
 
     @rule(key=keys_, index=st.integers(-4, 4), elem=members_)
     def lset(self, key: bytes, index: int, elem: bytes) -> None:
-        cur = self.get(key)
-        want: Any
-        if isinstance(cur, Err):
-            want = cur
-        elif cur is None:
-            want = Err("ERR no such key")
-        elif not -len(cur) <= index < len(cur):
-            want = Err("ERR index out of range")
-        else:
+        def set_(cur: list[bytes]) -> Any:
+            if not -len(cur) <= index < len(cur):
+                return Err("ERR index out of range")
             new = list(cur)
             new[index] = elem
             self.put(key, new)
-            want = OK
-        self.expect_reply((b"LSET", key, b"%d" % index, elem), want)
+            return OK
+
+        self.expect_reply((b"LSET", key, b"%d" % index, elem),
+                          self.on_list(key, Err("ERR no such key"), set_))
 
     @rule(key=keys_, start=st.integers(-4, 4), stop=st.integers(-4, 4))
     def ltrim(self, key: bytes, start: int, stop: int) -> None:
