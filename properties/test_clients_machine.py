@@ -36,19 +36,12 @@ import redspec.spec.commands.clients as client_cmds
 import redspec.spec.server as S
 from redspec.properties.planted import machine_test
 from redspec.properties.purity import checked
+from redspec.spec.resp import encode_request
 from redspec.spec.step import Effects, Step
 
 MECHANISM = "clients"
 
 T0 = 1_700_000_000_000
-
-
-def resp_cmd(*args: bytes | str | int) -> bytes:
-    parts = [b"*%d\r\n" % len(args)]
-    for a in args:
-        b = a if isinstance(a, bytes) else str(a).encode()
-        parts.append(b"$%d\r\n%s\r\n" % (len(b), b))
-    return b"".join(parts)
 
 
 names = st.sampled_from([b"", b"a", b"worker-1", b"x y", b"~!", b"\xc3\xa9"])
@@ -74,7 +67,7 @@ class ClientsMachine(RuleBasedStateMachine):
         disconnect after the reply is written). Returns the reply bytes."""
         self.now += 7
         before = self.state.clients.get(cid)
-        self.state, eff = checked(S.client_input, self.state, cid, resp_cmd(*args), self.now)
+        self.state, eff = checked(S.client_input, self.state, cid, encode_request(args), self.now)
         out = S.output_for(eff, cid)
         self.apply(eff)
         if before is None:

@@ -45,6 +45,7 @@ from redspec.spec import dispatch
 from redspec.spec import server as S
 from redspec.spec import watch as watch_mod
 from redspec.spec.cron import server_cron
+from redspec.spec.resp import encode_request
 from redspec.spec.state import replace
 from redspec.spec.step import Step
 
@@ -217,7 +218,7 @@ class TransactionsMachine(RuleBasedStateMachine):
     # -- sending ------------------------------------------------------------------------------
 
     def send(self, c: ModelClient, argv: tuple[bytes, ...]) -> bytes:
-        self.state, eff = checked(S.client_input, self.state, c.cid, _resp(argv), self.now)
+        self.state, eff = checked(S.client_input, self.state, c.cid, encode_request(argv), self.now)
         for p in eff.propagate:
             self.log.append((c.cid, p[1]))
         self.last = {"client": c.cid, "argv": argv, "propagate": [p[1] for p in eff.propagate]}
@@ -445,10 +446,6 @@ class TransactionsMachine(RuleBasedStateMachine):
 
 def _exp(entry: tuple[bytes, int | None], now: int) -> bool:
     return entry[1] is not None and now > entry[1]
-
-
-def _resp(argv: tuple[bytes, ...]) -> bytes:
-    return b"*%d\r\n" % len(argv) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in argv)
 
 
 TestTransactionsMachine = machine_test(TransactionsMachine, max_examples=50, steps=25,
