@@ -20,7 +20,7 @@ from redspec.spec import server
 from redspec.spec.reply import Err, encode2
 from redspec.spec.state import ServerState
 
-__all__ = ["OneClient", "Session", "AggregateModel", "WRONGTYPE", "delivered"]
+__all__ = ["OneClient", "Session", "AggregateModel", "WRONGTYPE", "delivered", "replies_alone"]
 
 #: The models' WRONGTYPE reply (as the command documentation words it).
 WRONGTYPE = Err("WRONGTYPE Operation against a key holding the wrong kind of value")
@@ -92,6 +92,13 @@ class Session(OneClient):
         return self.run(*(a if isinstance(a, bytes) else str(a).encode() for a in argv))
 
     __call__ = call
+
+
+def replies_alone(cmds: list[list[bytes]]) -> list[bytes]:
+    """The replies of ``cmds`` run one by one by the one client of a fresh server (RESP2):
+    what a pipeline, a transaction or a silenced reply is compared with."""
+    s = Session()
+    return [s.call(*argv) for argv in cmds]
 
 
 class AggregateModel(OneClient):

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from redspec.properties.driver import replies_alone
 from redspec.properties.planted import run_given
 from redspec.spec import dispatch as T
 from redspec.spec import server as S
@@ -55,13 +56,7 @@ def sessions(draw: Any) -> tuple[bool, list[list[bytes]], list[list[bytes]], lis
 
 def _plain_replies(cmds: list[list[bytes]]) -> list[bytes]:
     """The replies of the plain commands run one by one on a fresh server (RESP2)."""
-    state = S.new_server(0)
-    state, cid = S.client_connect(state, 0)
-    out = []
-    for argv in cmds:
-        state, frame = S.run_command(state, cid, argv, 0)
-        out.append(frame)
-    return out
+    return replies_alone(cmds)
 
 
 def model(mon: bool, pre: list[list[bytes]], queue: list[list[bytes]],

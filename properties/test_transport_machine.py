@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from redspec.properties.driver import replies_alone
 from redspec.properties.planted import run_given
 from redspec.properties.purity import checked
 from redspec.spec import networking
@@ -42,13 +43,7 @@ def _cmd(i: int) -> Any:
 
 def _sequential(cmds: list[list[bytes]]) -> bytes:
     """The replies of running ``cmds`` one by one on a fresh server."""
-    st_ = S.new_server(0)
-    st_, cid = S.client_connect(st_, 0)
-    out = b""
-    for argv in cmds:
-        st_, frame = S.run_command(st_, cid, argv, 0)
-        out += frame
-    return out
+    return b"".join(replies_alone(cmds))
 
 
 def _chunks(data: bytes, cuts: list[int]) -> list[bytes]:
@@ -137,14 +132,7 @@ _OPS = st.lists(st.sampled_from([
 def expected_reply_output(ops: list[list[bytes]]) -> bytes:
     """The model: ON replies +OK and clears OFF/SKIP; OFF silences; SKIP (unless OFF)
     silences exactly the next command; other replies are those of the commands run alone."""
-    plain = [a for a in ops if a[:2] != [b"CLIENT", b"REPLY"]]
-    st_ = S.new_server(0)
-    st_, cid = S.client_connect(st_, 0)
-    frames = []
-    for argv in plain:
-        st_, f = S.run_command(st_, cid, argv, 0)
-        frames.append(f)
-    it = iter(frames)
+    it = iter(replies_alone([a for a in ops if a[:2] != [b"CLIENT", b"REPLY"]]))
     off = skip = skip_next = False
     out = b""
     for argv in ops:
