@@ -39,8 +39,16 @@ def machine_test(machine: Any, max_examples: int, steps: int,
     return case
 
 
-def planted_settings(max_examples: int, steps: int) -> settings:
-    """Hypothesis settings for a planted-bug run of a state machine."""
+def property_settings(max_examples: int) -> settings:
+    """Settings of a suite's ``@given`` property: ``max_examples`` cases, no deadline, no
+    health check, no example database."""
+    return settings(max_examples=max_examples, deadline=None,
+                    suppress_health_check=list(HealthCheck), database=None)
+
+
+def planted_settings(max_examples: int, steps: int = 1) -> settings:
+    """Hypothesis settings for a planted-bug run of a state machine (``steps`` a run) or of a
+    ``@given`` property."""
     return settings(
         max_examples=max_examples, stateful_step_count=steps, deadline=None,
         report_multiple_bugs=False, suppress_health_check=list(HealthCheck), database=None,

@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from redspec.properties.planted import run_given
+from redspec.properties.planted import planted_settings, property_settings, run_given
 from redspec.spec import server as S
 from redspec.spec import step as step_mod
 from redspec.spec.effects import merge_effects
@@ -26,10 +26,8 @@ from redspec.spec.step import NO_EFFECTS
 
 MECHANISM = "eventloop"
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
-                database=None)
-PLANTED = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck),
-                   database=None, derandomize=True, phases=(Phase.explicit, Phase.generate))
+FAST = property_settings(60)
+PLANTED = planted_settings(150)
 
 _CMDS = st.sampled_from([
     [b"SET", b"k", b"v"], [b"GET", b"k"], [b"INCR", b"n"], [b"LPUSH", b"l", b"x"],

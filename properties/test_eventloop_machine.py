@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from redspec.properties.planted import run_given
+from redspec.properties.planted import planted_settings, property_settings, run_given
 from redspec.properties.purity import checked
 from redspec.spec import cron, transport  # noqa: F401
 from redspec.spec import eventloop as E
@@ -26,10 +26,8 @@ from redspec.spec.step import NO_EFFECTS
 
 MECHANISM = "eventloop"
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck),
-                database=None)
-PLANTED = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
-                   database=None, derandomize=True, phases=(Phase.explicit, Phase.generate))
+FAST = property_settings(40)
+PLANTED = planted_settings(60)
 
 _CMDS = st.sampled_from([
     [b"INCR", b"n"], [b"GET", b"n"], [b"SET", b"big", b"x" * 40_000], [b"GET", b"big"],

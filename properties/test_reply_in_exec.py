@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from redspec.properties.driver import replies_alone
-from redspec.properties.planted import run_given
+from redspec.properties.planted import planted_settings, property_settings, run_given
 from redspec.spec import dispatch as T
 from redspec.spec import server as S
 from redspec.spec.resp import encode_request
@@ -30,10 +30,8 @@ from redspec.spec.transport import monitor_line
 
 MECHANISM = "transactions"
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
-                database=None)
-PLANTED = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck),
-                   database=None, derandomize=True, phases=(Phase.explicit, Phase.generate))
+FAST = property_settings(60)
+PLANTED = planted_settings(150)
 
 ON, OFF, SKIP = [b"CLIENT", b"REPLY", b"ON"], [b"CLIENT", b"REPLY", b"OFF"], \
     [b"CLIENT", b"REPLY", b"SKIP"]

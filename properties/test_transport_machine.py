@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from redspec.properties.driver import replies_alone
-from redspec.properties.planted import run_given
+from redspec.properties.planted import planted_settings, property_settings, run_given
 from redspec.properties.purity import checked
 from redspec.spec import networking
 from redspec.spec import server as S
@@ -24,10 +24,8 @@ from redspec.spec.transport import NET_MAX_WRITES_PER_EVENT
 
 MECHANISM = "pipelining"
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck),
-                database=None)
-PLANTED = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
-                   database=None, derandomize=True, phases=(Phase.explicit, Phase.generate))
+FAST = property_settings(40)
+PLANTED = planted_settings(60)
 
 
 def _cmd(i: int) -> Any:
