@@ -241,23 +241,12 @@ class ListsMachine(OneClient, RuleBasedStateMachine):
         argv = (b"LPOS", key, elem, b"RANK", b"%d" % rank, b"MAXLEN", b"%d" % maxlen)
         if count is not None:
             argv += (b"COUNT", b"%d" % count)
-        cur = self.get(key)
-        want: Any
-        if isinstance(cur, Err):
-            want = cur
-        else:
-            cur = cur or []
-            idx = list(range(len(cur)))
-            if rank < 0:
-                idx.reverse()
-            if maxlen:
-                idx = idx[:maxlen]
-            hits = [i for i in idx if cur[i] == elem][abs(rank) - 1:]
-            if count is None:
-                want = hits[0] if hits else None
-            else:
-                want = hits[:count] if count else hits
-        self.expect_reply(argv, want)
+
+        def find(cur: list[bytes]) -> Any:
+            hits = lpos_model(cur, elem, rank, 1 if count is None else count, maxlen)
+            return (hits[0] if hits else None) if count is None else hits
+
+        self.expect_reply(argv, self.on_list(key, None if count is None else [], find))
 
     # -- invariants ---------------------------------------------------------------------------
 
@@ -276,6 +265,19 @@ class ListsMachine(OneClient, RuleBasedStateMachine):
                 f"positions={sorted(v.items.keys())}")
         plain = {k: (v.to_list() if type(v) is ListValue else v) for k, v in stored.items()}
         assert plain == self.model, f"matches_model: stored {plain}, model {self.model}"
+
+
+def lpos_model(xs: list[bytes], ele: bytes, rank: int, count: int, maxlen: int) -> list[int]:
+    """LPOS's positions of ``ele``: counted from the head for ``rank`` > 0, the tail for
+    ``rank`` < 0, the first ``|rank| - 1`` skipped, at most ``count`` (0: all), among the first
+    ``maxlen`` elements scanned (0: all)."""
+    order = list(range(len(xs)))
+    if rank < 0:
+        order.reverse()
+    if maxlen:
+        order = order[:maxlen]
+    hits = [i for i in order if xs[i] == ele][abs(rank) - 1:]
+    return hits[:count] if count else hits
 
 
 def _py_range(xs: list[bytes], start: int, stop: int) -> list[bytes]:

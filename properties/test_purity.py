@@ -75,28 +75,27 @@ def _freeze_writes_through(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DbView, "freeze", freeze)
 
 
-def _commit_writes_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+def _commit_writes(monkeypatch: pytest.MonkeyPatch, names: Callable[[Step, Any], Any]) -> None:
+    """``Step.commit`` also storing the fields ``names(step, new)`` of the new state into the
+    input."""
     orig = Step.commit
 
     def commit(self: Step) -> Any:
         new = orig(self)
-        if new.clients is not self.base.clients:
-            object.__setattr__(self.base, "clients", new.clients)
-        return new
-
-    monkeypatch.setattr(Step, "commit", commit)
-
-
-def _commit_writes_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    orig = Step.commit
-
-    def commit(self: Step) -> Any:
-        new = orig(self)
-        for name in self.parts or ():
+        for name in names(self, new):
             object.__setattr__(self.base, name, getattr(new, name))
         return new
 
     monkeypatch.setattr(Step, "commit", commit)
+
+
+def _commit_writes_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    _commit_writes(monkeypatch, lambda s, new: ("clients",) if new.clients is not s.base.clients
+                   else ())
+
+
+def _commit_writes_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    _commit_writes(monkeypatch, lambda s, new: tuple(s.parts or ()))
 
 
 def _dict_freeze_writes_through(monkeypatch: pytest.MonkeyPatch) -> None:
