@@ -124,6 +124,11 @@ class AggregateModel(OneClient):
         self.before = dict(self.state.dbs[0].keys.items())
         return super().run(*argv)
 
+    def forget(self, key: bytes) -> None:
+        """The model's key holds no value of the type any more."""
+        self.model.pop(key, None)
+        self.enc.pop(key, None)
+
     def contents(self, v: Any) -> Any:
         """What the model holds for the stored value ``v``."""
         raise NotImplementedError

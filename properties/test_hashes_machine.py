@@ -123,10 +123,6 @@ class HashesMachine(AggregateModel, RuleBasedStateMachine):
         self.enc[key] = enc
         return new
 
-    def forget(self, key: bytes) -> None:
-        self.model.pop(key, None)
-        self.enc.pop(key, None)
-
     # -- writes -----------------------------------------------------------------------------
 
     @rule(key=keys_, pairs=st.lists(st.tuples(fields_, values_), min_size=1, max_size=4))

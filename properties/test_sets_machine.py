@@ -105,8 +105,7 @@ class SetsMachine(AggregateModel, RuleBasedStateMachine):
             self.model[key] = members
             self.enc[key] = enc
         else:
-            self.model.pop(key, None)
-            self.enc.pop(key, None)
+            self.forget(key)
 
     def order(self, key: bytes, members: list[bytes]) -> None:
         """An intset iterates in numeric order; a hashtable in any order."""
@@ -294,15 +293,13 @@ class SetsMachine(AggregateModel, RuleBasedStateMachine):
     @rule(key=keys_)
     def set_string(self, key: bytes) -> None:
         self.run(b"SET", key, b"v")
-        self.model.pop(key, None)
-        self.enc.pop(key, None)
+        self.forget(key)
         self.strings.add(key)
 
     @rule(key=keys_)
     def delete(self, key: bytes) -> None:
         self.run(b"DEL", key)
-        self.model.pop(key, None)
-        self.enc.pop(key, None)
+        self.forget(key)
         self.strings.discard(key)
 
     # -- invariants -------------------------------------------------------------------------
