@@ -5,15 +5,17 @@ step, comparing the reply with a model. :class:`OneClient` is that plumbing (eve
 through :func:`~redspec.properties.purity.checked`, so ``input_not_mutated`` holds around
 each); :class:`AggregateModel` adds the model and the invariants of a machine over one
 aggregate type whose encoding converts (hashes, sets). A machine mixes them in before
-``RuleBasedStateMachine``; they define no rule, so the registry does not take them for
-machines (but a machine mixing in :class:`AggregateModel` gets its invariant).
+``RuleBasedStateMachine``; they are no machines themselves (the registry does not take them
+for ones), but a machine mixing in :class:`AggregateModel` gets its invariant and its two
+rules over the keys ``k0``..``k2``: a string put in a key's way, a key deleted.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from hypothesis.stateful import invariant
+from hypothesis import strategies as st
+from hypothesis.stateful import invariant, rule
 
 from redspec.properties.purity import checked
 from redspec.spec import server
@@ -101,6 +103,11 @@ def replies_alone(cmds: list[list[bytes]]) -> list[bytes]:
     return [s.call(*argv) for argv in cmds]
 
 
+#: The keys of the aggregate machines.
+AGGREGATE_KEYS = [b"k0", b"k1", b"k2"]
+_aggregate_keys = st.sampled_from(AGGREGATE_KEYS)
+
+
 class AggregateModel(OneClient):
     """A machine over one aggregate type that converts between encodings (hashes, sets): the
     model is ``model`` (key -> contents), ``enc`` (key -> the encoding the model derives from
@@ -136,6 +143,18 @@ class AggregateModel(OneClient):
     def shown(self, contents: Any) -> Any:
         """``contents`` (the value's or the model's, maybe None) as a message shows them."""
         return contents
+
+    @rule(key=_aggregate_keys)
+    def set_string(self, key: bytes) -> None:
+        self.run(b"SET", key, b"v")
+        self.forget(key)
+        self.strings.add(key)
+
+    @rule(key=_aggregate_keys)
+    def delete(self, key: bytes) -> None:
+        self.run(b"DEL", key)
+        self.forget(key)
+        self.strings.discard(key)
 
     def representation(self, values: dict[bytes, Any]) -> None:
         """The invariants of the type's own representation (checked before ``matches_model``)."""

@@ -36,7 +36,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from redspec.properties.driver import AggregateModel
+from redspec.properties.driver import AGGREGATE_KEYS, AggregateModel
 from redspec.properties.planted import (
     machine_test,
     planted_settings,
@@ -52,7 +52,7 @@ from redspec.spec.types.hash import HashValue
 
 MECHANISM = "types"
 
-KEYS = [b"k0", b"k1", b"k2"]
+KEYS = AGGREGATE_KEYS
 FIELDS = [b"a", b"b", b"c", b"long"]
 VALUES = [b"1", b"-2", b"x", b"", b"1.5", b"many"]
 MAX_ENTRIES = 2
@@ -192,18 +192,6 @@ class HashesMachine(AggregateModel, RuleBasedStateMachine):
         new = _fmt(x + Fraction(incr.decode()))
         self.expect_value(frame, b"$%d\r\n%s\r\n" % (len(new), new), "HINCRBYFLOAT")
         self.write(key, [(field, new)])
-
-    @rule(key=keys_)
-    def set_string(self, key: bytes) -> None:
-        self.run(b"SET", key, b"v")
-        self.forget(key)
-        self.strings.add(key)
-
-    @rule(key=keys_)
-    def delete(self, key: bytes) -> None:
-        self.run(b"DEL", key)
-        self.forget(key)
-        self.strings.discard(key)
 
     # -- reads ------------------------------------------------------------------------------
 

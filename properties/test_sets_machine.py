@@ -30,7 +30,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from redspec.properties.driver import AggregateModel
+from redspec.properties.driver import AGGREGATE_KEYS, AggregateModel
 from redspec.properties.planted import (
     machine_test,
     planted_settings,
@@ -44,7 +44,7 @@ from redspec.spec.types.set import SetValue
 
 MECHANISM = "types"
 
-KEYS = [b"k0", b"k1", b"k2"]
+KEYS = AGGREGATE_KEYS
 MEMBERS = [b"1", b"2", b"-3", b"x"]
 MAX_INTSET = 2
 NOW = 1_000_000
@@ -289,18 +289,6 @@ class SetsMachine(AggregateModel, RuleBasedStateMachine):
             return
         n = len(want) if not limit else min(limit, len(want))
         self.expect_value(frame, b":%d\r\n" % n, "SINTERCARD")
-
-    @rule(key=keys_)
-    def set_string(self, key: bytes) -> None:
-        self.run(b"SET", key, b"v")
-        self.forget(key)
-        self.strings.add(key)
-
-    @rule(key=keys_)
-    def delete(self, key: bytes) -> None:
-        self.run(b"DEL", key)
-        self.forget(key)
-        self.strings.discard(key)
 
     # -- invariants -------------------------------------------------------------------------
 
