@@ -114,7 +114,13 @@ def _plan(t: type) -> _Plan:
         get = attrgetter(*names) if len(names) > 1 else attrgetter(names[0], names[0])
     plan = _PLANS[t] = _Plan(kind, names, get)
     _WALK[t] = kind not in (_LEAF, _OPAQUE)
+    if kind == _LEAF or kind == _OPAQUE:
+        _INERT.add(t)
     return plan
+
+
+#: The types of values a walk passes over (leaves and opaque objects), for the fast paths.
+_INERT: set[type] = set()
 
 
 class FrozenView:
@@ -169,8 +175,16 @@ def _inner(c: Any, kind: int) -> tuple[Any, ...]:
     hit = _MIXED.get(k)
     if hit is not None:
         return hit[1]
+    if len(_DEEP) + len(_MIXED) > _CACHE_CAP:
+        _DEEP.clear()
+        _MIXED.clear()
     keep: list[Any] = []
     values = tuple(c.values()) if kind == _MAP else tuple(c)
+    types = set(map(type, values))
+    if types <= _INERT or types - _INERT == {tuple} and set(map(type, chain.from_iterable(
+            v for v in values if type(v) is tuple))) <= _INERT:
+        _DEEP[k] = c  # (leaves, or flat tuples of leaves, as most maps of the state hold)
+        return ()
     walk = _WALK.__getitem__
     for v in compress(values, map(walk, map(type, values))):
         vk = _PLANS[type(v)].kind
@@ -179,9 +193,6 @@ def _inner(c: Any, kind: int) -> tuple[Any, ...]:
                 keep.append(v)
         elif vk != _MAP or _inner(v, vk):
             keep.append(v)
-    if len(_DEEP) + len(_MIXED) > _CACHE_CAP:
-        _DEEP.clear()
-        _MIXED.clear()
     if keep:
         found = tuple(keep)
         _MIXED[k] = (c, found)
