@@ -161,8 +161,9 @@ class AggregateModel(OneClient):
 
     @invariant()
     def check_aggregates(self) -> None:
-        """After every step, in this order: ``no_empty_aggregate``, ``encoding_change_preserves_value``,
-        ``encoding_matches_model``, the ``representation``'s, ``matches_model``."""
+        """After every step, in this order: ``no_empty_aggregate``,
+        ``encoding_change_preserves_value``, ``encoding_matches_model``, the
+        ``representation``'s, ``matches_model``."""
         keys = dict(self.state.dbs[0].keys.items())
         values = {k: v for k, v in keys.items() if type(v) is self.VALUE}
         for k, v in values.items():

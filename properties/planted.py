@@ -1,4 +1,5 @@
-"""Shared scaffolding for planted-bug tests: every invariant must be shown to trip.
+"""Shared scaffolding of the property suites: their settings, and planted-bug tests (every
+invariant must be shown to trip) with the plants several suites use.
 
 A planted-bug test breaks the spec on purpose (monkeypatching a function or a command
 handler), runs the mechanism's state machine, and asserts that the run fails *with that
