@@ -211,10 +211,10 @@ class _End:
         self.start = start
 
 
-#: Where the records of each object's subtree lie, in the lists of the view that walked it:
-#: ``id -> (object, objs, getters, held, start, end)`` (the object held, so that the id
-#: stays its own). A view that meets the object again takes the subtree over from there.
-_SPANS: dict[int, tuple[Any, list[Any], list[Any], list[Any], int, int]] = {}
+#: The records of each object's subtree, as the view that walked it took them:
+#: ``id -> (object, objs, getters, held)`` (the object held, so that the id stays its own).
+#: A view that meets the object again takes the subtree over from there.
+_SPANS: dict[int, tuple[Any, list[Any], list[Any], list[Any]]] = {}
 _SPANS_CAP = 100_000
 
 
@@ -239,14 +239,14 @@ def frozen_view(state: Any, what: Callable[[], str] | None = None,
     stack = [state]
     pop, push, extend = stack.pop, stack.append, stack.extend
     add_obj, add_get, add_held = objs.append, getters.append, helds.append
-    plans, deep, mixed = _PLANS, _DEEP, _MIXED
+    plans, deep, mixed, walkable = _PLANS, _DEEP, _MIXED, _WALK.__getitem__
     seen: set[int] = set()  # (an object met twice, as each db's empty dict tables: once)
     while stack:
         obj = pop()
         t = type(obj)
         if t is _End:
-            o = obj.obj
-            spans[id(o)] = (o, objs, getters, helds, obj.start, len(objs))
+            o, a = obj.obj, obj.start
+            spans[id(o)] = (o, objs[a:], getters[a:], helds[a:])
             continue
         k = id(obj)
         if k in deep or k in seen:
@@ -255,20 +255,21 @@ def frozen_view(state: Any, what: Callable[[], str] | None = None,
         if reuse:
             sp = spans.get(k)
             if sp is not None and sp[0] is obj:
-                a, b = sp[4], sp[5]
-                objs += sp[1][a:b]
-                getters += sp[2][a:b]
-                helds += sp[3][a:b]
+                objs += sp[1]
+                getters += sp[2]
+                helds += sp[3]
                 continue
         plan = plans.get(t) or _plan(t)
         kind = plan.kind
         if kind == _RECORD:
             held = plan.get(obj)
-            push(_End(obj, len(objs)))
+            inner = list(compress(held, map(walkable, map(type, held))))
+            if inner:  # (a record of leaves alone is walked again rather than taken over)
+                push(_End(obj, len(objs)))
+                extend(inner)
             add_obj(obj)
             add_get(plan.get)
             add_held(held)
-            extend(compress(held, map(_WALK.__getitem__, map(type, held))))
         elif kind == _MAP or kind == _SEQ:
             hit = mixed.get(k)
             inner = _inner(obj, kind) if hit is None else hit[1]
