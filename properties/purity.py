@@ -202,13 +202,16 @@ def _inner(c: Any, kind: int) -> tuple[Any, ...]:
 
 
 class _End:
-    """Pushed under an object's children: when it comes off the stack the subtree is done."""
+    """Pushed under an object's children: when it comes off the stack the subtree is done
+    (its records start at ``start``; ``skips`` counts the objects passed over as met before
+    when it was pushed)."""
 
-    __slots__ = ("obj", "start")
+    __slots__ = ("obj", "start", "skips")
 
-    def __init__(self, obj: Any, start: int) -> None:
+    def __init__(self, obj: Any, start: int, skips: int) -> None:
         self.obj = obj
         self.start = start
+        self.skips = skips
 
 
 #: The records of each object's subtree, as the view that walked it took them:
@@ -240,18 +243,24 @@ def frozen_view(state: Any, what: Callable[[], str] | None = None,
     pop, push, extend = stack.pop, stack.append, stack.extend
     add_obj, add_get, add_held = objs.append, getters.append, helds.append
     plans, deep, mixed, walkable = _PLANS, _DEEP, _MIXED, _WALK.__getitem__
-    seen: set[int] = set()  # (an object met twice, as each db's empty dict tables: once)
+    # An object with something below it to walk, met a second time in this walk, is passed
+    # over (its records are in already; values shared between keys are walked once). A subtree
+    # with such a pass-over is not kept for taking over, as it lacks those records; a record
+    # of leaves alone (each db's empty dict tables) is neither passed over nor kept: it is
+    # cheaper to record again than to look up.
+    seen: set[int] = set()
+    skips = 0
     while stack:
         obj = pop()
         t = type(obj)
         if t is _End:
-            o, a = obj.obj, obj.start
-            spans[id(o)] = (o, objs[a:], getters[a:], helds[a:])
+            if obj.skips == skips:
+                o, a = obj.obj, obj.start
+                spans[id(o)] = (o, objs[a:], getters[a:], helds[a:])
             continue
         k = id(obj)
-        if k in deep or k in seen:
+        if k in deep:
             continue
-        seen.add(k)
         if reuse:
             sp = spans.get(k)
             if sp is not None and sp[0] is obj:
@@ -263,9 +272,14 @@ def frozen_view(state: Any, what: Callable[[], str] | None = None,
         kind = plan.kind
         if kind == _RECORD:
             held = plan.get(obj)
-            inner = list(compress(held, map(walkable, map(type, held))))
-            if inner:  # (a record of leaves alone is walked again rather than taken over)
-                push(_End(obj, len(objs)))
+            inner = [v for v in compress(held, map(walkable, map(type, held)))
+                     if id(v) not in deep]
+            if inner:
+                if k in seen:
+                    skips += 1
+                    continue
+                seen.add(k)
+                push(_End(obj, len(objs), skips))
                 extend(inner)
             add_obj(obj)
             add_get(plan.get)
@@ -274,7 +288,11 @@ def frozen_view(state: Any, what: Callable[[], str] | None = None,
             hit = mixed.get(k)
             inner = _inner(obj, kind) if hit is None else hit[1]
             if inner:
-                push(_End(obj, len(objs)))
+                if k in seen:
+                    skips += 1
+                    continue
+                seen.add(k)
+                push(_End(obj, len(objs), skips))
                 extend(inner)
         elif kind == _MUTABLE:
             where = path_to(state, obj) or "somewhere"

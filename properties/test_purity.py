@@ -249,3 +249,23 @@ def test_a_change_between_transitions_is_reported_by_the_next() -> None:
     object.__setattr__(s, "dirty", s.dirty + 1)
     with pytest.raises(AssertionError, match=r"input_not_mutated: run_command.*: state\.dirty$"):
         checked(run_command, s, cid, [b"PING"], 1)
+
+
+def test_a_subtree_taken_over_holds_what_it_shares() -> None:
+    """A view that takes a subtree over from an earlier one still sees the objects that subtree
+    shares with others (here a dict table two databases hold): a change to one is reported."""
+    from redspec.spec.dict import HashTables
+    from redspec.spec.server import new_server
+    from redspec.spec.state import replace
+
+    s = new_server(now_ms=1, databases=2)
+    shared, other = HashTables(exp0=2), HashTables(exp0=3)
+    both = replace(s, dbs=tuple(replace(d, ht=shared) for d in s.dbs))
+    frozen_view(both, reuse=True)  # each db's subtree is kept for taking over
+    for i in (0, 1):  # keep either db, whichever of them the walk met the table under first
+        one = replace(both, dbs=tuple(d if j == i else replace(d, ht=other)
+                                      for j, d in enumerate(both.dbs)))
+        view = frozen_view(one, reuse=True)  # db i taken over: it must bring the shared table
+        object.__setattr__(shared, "used0", 5)
+        assert view.changes() == [f"state.dbs[{i}].ht.used0"]
+        object.__setattr__(shared, "used0", 0)
