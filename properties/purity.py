@@ -163,7 +163,11 @@ class FrozenView:
 _DEEP: dict[int, Any] = {}
 #: Containers holding something to walk: ``id -> (container, those values)``.
 _MIXED: dict[int, tuple[Any, tuple[Any, ...]]] = {}
-_CACHE_CAP = 200_000
+#: The caches are emptied when they pass their caps. Small on purpose: what they hold stays
+#: alive, and a larger live heap makes every garbage collection of the run slower (with caps
+#: of 10^5 the checks cost the machines twice as much), while taking over serves only the
+#: next few transitions anyway.
+_CACHE_CAP = 4_000
 
 
 def _inner(c: Any, kind: int) -> tuple[Any, ...]:
@@ -218,7 +222,7 @@ class _End:
 #: ``id -> (object, objs, getters, held)`` (the object held, so that the id stays its own).
 #: A view that meets the object again takes the subtree over from there.
 _SPANS: dict[int, tuple[Any, list[Any], list[Any], list[Any]]] = {}
-_SPANS_CAP = 100_000
+_SPANS_CAP = 2_000
 
 
 def frozen_view(state: Any, what: Callable[[], str] | None = None,
