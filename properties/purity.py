@@ -278,32 +278,28 @@ def frozen_view(state: Any, what: Callable[[], str] | None = None,
             held = plan.get(obj)
             inner = [v for v in compress(held, map(walkable, map(type, held)))
                      if id(v) not in deep]
-            if inner:
-                if k in seen:
-                    skips += 1
-                    continue
-                seen.add(k)
-                push(_End(obj, len(objs), skips))
-                extend(inner)
-            add_obj(obj)
-            add_get(plan.get)
-            add_held(held)
         elif kind == _MAP or kind == _SEQ:
             hit = mixed.get(k)
             inner = _inner(obj, kind) if hit is None else hit[1]
-            if inner:
-                if k in seen:
-                    skips += 1
-                    continue
-                seen.add(k)
-                push(_End(obj, len(objs), skips))
-                extend(inner)
         elif kind == _MUTABLE:
             where = path_to(state, obj) or "somewhere"
             raise AssertionError(
                 f"input_not_mutated: {what() if what else 'the state'} holds a "
                 f"{t.__name__} at {where} (a container that changes in place: whoever holds "
                 "it can change the state after the fact)")
+        else:
+            continue
+        if inner:
+            if k in seen:
+                skips += 1
+                continue
+            seen.add(k)
+            push(_End(obj, len(objs), skips))
+            extend(inner)
+        if kind == _RECORD:
+            add_obj(obj)
+            add_get(plan.get)
+            add_held(held)
     return FrozenView(state, objs, getters, helds)
 
 
