@@ -114,7 +114,13 @@ def _plan(t: type) -> _Plan:
         get = attrgetter(*names) if len(names) > 1 else attrgetter(names[0], names[0])
     plan = _PLANS[t] = _Plan(kind, names, get)
     _WALK[t] = kind not in (_LEAF, _OPAQUE)
+    if kind == _LEAF or kind == _OPAQUE:
+        _INERT.add(t)
     return plan
+
+
+#: The types of values a walk passes over (leaves and opaque objects), for the fast paths.
+_INERT: set[type] = set()
 
 
 class FrozenView:
@@ -157,7 +163,11 @@ class FrozenView:
 _DEEP: dict[int, Any] = {}
 #: Containers holding something to walk: ``id -> (container, those values)``.
 _MIXED: dict[int, tuple[Any, tuple[Any, ...]]] = {}
-_CACHE_CAP = 200_000
+#: The caches are emptied when they pass their caps. Small on purpose: what they hold stays
+#: alive, and a larger live heap makes every garbage collection of the run slower (with caps
+#: of 10^5 the checks cost the machines twice as much), while taking over serves only the
+#: next few transitions anyway.
+_CACHE_CAP = 4_000
 
 
 def _inner(c: Any, kind: int) -> tuple[Any, ...]:
@@ -169,8 +179,16 @@ def _inner(c: Any, kind: int) -> tuple[Any, ...]:
     hit = _MIXED.get(k)
     if hit is not None:
         return hit[1]
+    if len(_DEEP) + len(_MIXED) > _CACHE_CAP:
+        _DEEP.clear()
+        _MIXED.clear()
     keep: list[Any] = []
     values = tuple(c.values()) if kind == _MAP else tuple(c)
+    types = set(map(type, values))
+    if types <= _INERT or types - _INERT == {tuple} and set(map(type, chain.from_iterable(
+            v for v in values if type(v) is tuple))) <= _INERT:
+        _DEEP[k] = c  # (leaves, or flat tuples of leaves, as most maps of the state hold)
+        return ()
     walk = _WALK.__getitem__
     for v in compress(values, map(walk, map(type, values))):
         vk = _PLANS[type(v)].kind
@@ -179,9 +197,6 @@ def _inner(c: Any, kind: int) -> tuple[Any, ...]:
                 keep.append(v)
         elif vk != _MAP or _inner(v, vk):
             keep.append(v)
-    if len(_DEEP) + len(_MIXED) > _CACHE_CAP:
-        _DEEP.clear()
-        _MIXED.clear()
     if keep:
         found = tuple(keep)
         _MIXED[k] = (c, found)
@@ -191,20 +206,23 @@ def _inner(c: Any, kind: int) -> tuple[Any, ...]:
 
 
 class _End:
-    """Pushed under an object's children: when it comes off the stack the subtree is done."""
+    """Pushed under an object's children: when it comes off the stack the subtree is done
+    (its records start at ``start``; ``skips`` counts the objects passed over as met before
+    when it was pushed)."""
 
-    __slots__ = ("obj", "start")
+    __slots__ = ("obj", "start", "skips")
 
-    def __init__(self, obj: Any, start: int) -> None:
+    def __init__(self, obj: Any, start: int, skips: int) -> None:
         self.obj = obj
         self.start = start
+        self.skips = skips
 
 
-#: Where the records of each object's subtree lie, in the lists of the view that walked it:
-#: ``id -> (object, objs, getters, held, start, end)`` (the object held, so that the id
-#: stays its own). A view that meets the object again takes the subtree over from there.
-_SPANS: dict[int, tuple[Any, list[Any], list[Any], list[Any], int, int]] = {}
-_SPANS_CAP = 100_000
+#: The records of each object's subtree, as the view that walked it took them:
+#: ``id -> (object, objs, getters, held)`` (the object held, so that the id stays its own).
+#: A view that meets the object again takes the subtree over from there.
+_SPANS: dict[int, tuple[Any, list[Any], list[Any], list[Any]]] = {}
+_SPANS_CAP = 2_000
 
 
 def frozen_view(state: Any, what: Callable[[], str] | None = None,
@@ -228,48 +246,60 @@ def frozen_view(state: Any, what: Callable[[], str] | None = None,
     stack = [state]
     pop, push, extend = stack.pop, stack.append, stack.extend
     add_obj, add_get, add_held = objs.append, getters.append, helds.append
-    plans, deep, mixed = _PLANS, _DEEP, _MIXED
-    seen: set[int] = set()  # (an object met twice, as each db's empty dict tables: once)
+    plans, deep, mixed, walkable = _PLANS, _DEEP, _MIXED, _WALK.__getitem__
+    # An object with something below it to walk, met a second time in this walk, is passed
+    # over (its records are in already; values shared between keys are walked once). A subtree
+    # with such a pass-over is not kept for taking over, as it lacks those records; a record
+    # of leaves alone (each db's empty dict tables) is neither passed over nor kept: it is
+    # cheaper to record again than to look up.
+    seen: set[int] = set()
+    skips = 0
     while stack:
         obj = pop()
         t = type(obj)
         if t is _End:
-            o = obj.obj
-            spans[id(o)] = (o, objs, getters, helds, obj.start, len(objs))
+            if obj.skips == skips:
+                o, a = obj.obj, obj.start
+                spans[id(o)] = (o, objs[a:], getters[a:], helds[a:])
             continue
         k = id(obj)
-        if k in deep or k in seen:
+        if k in deep:
             continue
-        seen.add(k)
         if reuse:
             sp = spans.get(k)
             if sp is not None and sp[0] is obj:
-                a, b = sp[4], sp[5]
-                objs += sp[1][a:b]
-                getters += sp[2][a:b]
-                helds += sp[3][a:b]
+                objs += sp[1]
+                getters += sp[2]
+                helds += sp[3]
                 continue
         plan = plans.get(t) or _plan(t)
         kind = plan.kind
         if kind == _RECORD:
             held = plan.get(obj)
-            push(_End(obj, len(objs)))
-            add_obj(obj)
-            add_get(plan.get)
-            add_held(held)
-            extend(compress(held, map(_WALK.__getitem__, map(type, held))))
+            inner = [v for v in compress(held, map(walkable, map(type, held)))
+                     if id(v) not in deep]
         elif kind == _MAP or kind == _SEQ:
             hit = mixed.get(k)
             inner = _inner(obj, kind) if hit is None else hit[1]
-            if inner:
-                push(_End(obj, len(objs)))
-                extend(inner)
         elif kind == _MUTABLE:
             where = path_to(state, obj) or "somewhere"
             raise AssertionError(
                 f"input_not_mutated: {what() if what else 'the state'} holds a "
                 f"{t.__name__} at {where} (a container that changes in place: whoever holds "
                 "it can change the state after the fact)")
+        else:
+            continue
+        if inner:
+            if k in seen:
+                skips += 1
+                continue
+            seen.add(k)
+            push(_End(obj, len(objs), skips))
+            extend(inner)
+        if kind == _RECORD:
+            add_obj(obj)
+            add_get(plan.get)
+            add_held(held)
     return FrozenView(state, objs, getters, helds)
 
 

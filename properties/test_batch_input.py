@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from redspec.properties.planted import planted_settings, property_settings, run_given
 from redspec.spec import server as S
 from redspec.spec import step as step_mod
 from redspec.spec.effects import merge_effects
@@ -25,10 +26,8 @@ from redspec.spec.step import NO_EFFECTS
 
 MECHANISM = "eventloop"
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
-                database=None)
-PLANTED = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck),
-                   database=None, derandomize=True, phases=(Phase.explicit, Phase.generate))
+FAST = property_settings(60)
+PLANTED = planted_settings(150)
 
 _CMDS = st.sampled_from([
     [b"SET", b"k", b"v"], [b"GET", b"k"], [b"INCR", b"n"], [b"LPUSH", b"l", b"x"],
@@ -95,7 +94,7 @@ def test_planted_never_settles(monkeypatch: pytest.MonkeyPatch) -> None:
     in the same batch land after its own replies."""
     monkeypatch.setattr(S, "must_settle", lambda s: False)
     with pytest.raises(AssertionError, match="batch_is_sequential"):
-        PLANTED(given(batches())(check_batches))()
+        run_given(PLANTED, check_batches, batches())
 
 
 def test_planted_switch_keeps_replies(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -109,7 +108,7 @@ def test_planted_switch_keeps_replies(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(step_mod.Step, "switch_client", keep_out)
     with pytest.raises(AssertionError, match="batch_is_sequential"):
-        PLANTED(given(batches())(check_batches))()
+        run_given(PLANTED, check_batches, batches())
 
 
 # -- the write phase: clients_wrote == client_writable one by one ------------------------------
@@ -160,4 +159,4 @@ def test_planted_wrote_drops_a_byte(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(S, "clients_wrote",
                         lambda st_, acc: real(st_, {c: n + 1 for c, n in acc.items()}))
     with pytest.raises(AssertionError, match="clients_wrote_is_sequential"):
-        PLANTED(given(writes())(check_writes))()
+        run_given(PLANTED, check_writes, writes())

@@ -17,8 +17,7 @@ Invariants (checked after every step, in this order; each has a planted-bug test
 - ``bitfield_read_after_write``: after a BITFIELD, BITFIELD_RO GET of its last successful
   write answers the value that write stored (checked inside the rule, before its replies).
 - ``reply_matches_model``: every reply agrees with the model.
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -26,16 +25,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings, replace_handler
-from redspec.properties.purity import checked
+from redspec.properties.driver import OneClient
+from redspec.properties.planted import machine_test, planted_settings, replace_handler, tripper
 from redspec.spec.commands import bitmaps
 from redspec.spec.reply import encode2
-from redspec.spec.server import client_connect, new_server, run_command
-from redspec.spec.state import ServerState
 from redspec.spec.step import Step
 from redspec.spec.types.string import EmbStr, RawStr
 
@@ -82,23 +78,15 @@ def _ranged(start: int, end: int, total: int) -> tuple[int, int]:
     return start, end
 
 
-class BitmapsMachine(RuleBasedStateMachine):
+class BitmapsMachine(OneClient, RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.state: ServerState = new_server(now_ms=NOW, databases=1)
-        self.state, self.cid = checked(client_connect, self.state, NOW)
+        self.connect(NOW, databases=1)
         self.model: dict[bytes, bytearray] = {}
         self.raw: set[bytes] = set()
         self.others: set[bytes] = set()
 
     # -- plumbing ---------------------------------------------------------------------------
-
-    def run(self, *argv: bytes) -> bytes:
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
-        return frame
-
-    def expect(self, got: Any, want: Any, what: str) -> None:
-        assert got == want, f"reply_matches_model: {what}: got {got!r}, want {want!r}"
 
     def grow(self, key: bytes, nbytes: int) -> bytearray:
         v = self.model.setdefault(key, bytearray())
@@ -117,11 +105,11 @@ class BitmapsMachine(RuleBasedStateMachine):
     def setbit(self, key: bytes, offset: int, on: int) -> None:
         frame = self.run(b"SETBIT", key, b"%d" % offset, b"%d" % on)
         if key in self.others:
-            self.expect(frame, WRONGTYPE, "SETBIT")
+            self.expect_value(frame, WRONGTYPE, "SETBIT")
             return
         v = self.grow(key, offset // 8 + 1)
         bits = _bits(bytes(v))
-        self.expect(frame, b":%d\r\n" % bits[offset], "SETBIT")
+        self.expect_value(frame, b":%d\r\n" % bits[offset], "SETBIT")
         bits[offset] = on
         self.model[key] = _from_bits(bits)
         self.raw.add(key)
@@ -136,14 +124,14 @@ class BitmapsMachine(RuleBasedStateMachine):
     def append(self, key: bytes, value: bytes) -> None:
         frame = self.run(b"APPEND", key, value)
         if key in self.others:
-            self.expect(frame, WRONGTYPE, "APPEND")
+            self.expect_value(frame, WRONGTYPE, "APPEND")
             return
         if key in self.model:
             self.model[key] += value
             self.raw.add(key)
         else:
             self.model[key] = bytearray(value)
-        self.expect(frame, b":%d\r\n" % len(self.model[key]), "APPEND")
+        self.expect_value(frame, b":%d\r\n" % len(self.model[key]), "APPEND")
 
     @rule(key=keys_)
     def make_list(self, key: bytes) -> None:
@@ -164,7 +152,7 @@ class BitmapsMachine(RuleBasedStateMachine):
             srcs = srcs[:1]
         frame = self.run(b"BITOP", op, dest, *srcs)
         if any(k in self.others for k in srcs):
-            self.expect(frame, WRONGTYPE, "BITOP")
+            self.expect_value(frame, WRONGTYPE, "BITOP")
             return
         vals = [bytes(self.model.get(k, b"")) for k in srcs]
         n = max(len(x) for x in vals)
@@ -179,7 +167,7 @@ class BitmapsMachine(RuleBasedStateMachine):
                 out = [a ^ b for a, b in zip(out, c, strict=True)]
         if op == b"NOT":
             out = [1 - a for a in out]
-        self.expect(frame, b":%d\r\n" % n, "BITOP")
+        self.expect_value(frame, b":%d\r\n" % n, "BITOP")
         self.forget(dest)
         if n:
             self.model[dest] = _from_bits(out)
@@ -200,7 +188,7 @@ class BitmapsMachine(RuleBasedStateMachine):
                 argv.append(b"%d" % val)
         frame = self.run(*argv)
         if key in self.others:
-            self.expect(frame, WRONGTYPE, "BITFIELD")
+            self.expect_value(frame, WRONGTYPE, "BITFIELD")
             return
         writes = [op for op in ops if op[0] != b"GET"]
         if writes:
@@ -246,7 +234,7 @@ class BitmapsMachine(RuleBasedStateMachine):
             assert got == encode2([last[2]]), (
                 f"bitfield_read_after_write: {argv!r} wrote {last[2]} at {last[1]} as "
                 f"{last[0]!r}, read back {got!r}")
-        self.expect(frame, encode2(replies), f"BITFIELD {argv!r}")
+        self.expect_value(frame, encode2(replies), f"BITFIELD {argv!r}")
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -254,10 +242,10 @@ class BitmapsMachine(RuleBasedStateMachine):
     def getbit(self, key: bytes, offset: int) -> None:
         frame = self.run(b"GETBIT", key, b"%d" % offset)
         if key in self.others:
-            self.expect(frame, WRONGTYPE, "GETBIT")
+            self.expect_value(frame, WRONGTYPE, "GETBIT")
             return
         bits = _bits(bytes(self.model.get(key, b"")))
-        self.expect(frame, b":%d\r\n" % (bits[offset] if offset < len(bits) else 0), "GETBIT")
+        self.expect_value(frame, b":%d\r\n" % (bits[offset] if offset < len(bits) else 0), "GETBIT")
 
     @rule(key=keys_, start=st.integers(-12, 12), end=st.integers(-12, 12),
           unit=st.sampled_from([None, b"BYTE", b"BIT"]))
@@ -265,12 +253,12 @@ class BitmapsMachine(RuleBasedStateMachine):
         argv = [b"BITCOUNT", key, b"%d" % start, b"%d" % end] + ([unit] if unit else [])
         frame = self.run(*argv)
         if key in self.others:
-            self.expect(frame, WRONGTYPE, "BITCOUNT")
+            self.expect_value(frame, WRONGTYPE, "BITCOUNT")
             return
         v = bytes(self.model.get(key, b""))
         bits = _bits(v)
         if key not in self.model or (start < 0 and end < 0 and start > end):
-            self.expect(frame, b":0\r\n", "BITCOUNT")
+            self.expect_value(frame, b":0\r\n", "BITCOUNT")
             return
         if unit == b"BIT":
             a, b = _ranged(start, end, len(bits))
@@ -278,7 +266,7 @@ class BitmapsMachine(RuleBasedStateMachine):
         else:
             a, b = _ranged(start, end, len(v))
             want = sum(bits[a * 8 : b * 8 + 8]) if a <= b else 0
-        self.expect(frame, b":%d\r\n" % want, f"{argv!r}")
+        self.expect_value(frame, b":%d\r\n" % want, f"{argv!r}")
 
     @rule(key=keys_, bit=st.sampled_from([0, 1]), rng=st.one_of(
         st.just(()), st.tuples(st.integers(-4, 4)),
@@ -289,10 +277,10 @@ class BitmapsMachine(RuleBasedStateMachine):
                                                for x in rng]
         frame = self.run(*argv)
         if key in self.others:
-            self.expect(frame, WRONGTYPE, "BITPOS")
+            self.expect_value(frame, WRONGTYPE, "BITPOS")
             return
         if key not in self.model:
-            self.expect(frame, b":%d\r\n" % (-1 if bit else 0), "BITPOS missing")
+            self.expect_value(frame, b":%d\r\n" % (-1 if bit else 0), "BITPOS missing")
             return
         v = bytes(self.model[key])
         bits = _bits(v)
@@ -310,7 +298,7 @@ class BitmapsMachine(RuleBasedStateMachine):
                 want = hits[0]
             elif bit == 0 and len(rng) < 2:
                 want = b + 1
-        self.expect(frame, b":%d\r\n" % want, f"{argv!r}")
+        self.expect_value(frame, b":%d\r\n" % want, f"{argv!r}")
 
     # -- invariants -------------------------------------------------------------------------
 
@@ -347,21 +335,13 @@ class BitmapsMachine(RuleBasedStateMachine):
                     f"bitpos_consistent_with_getbit: {k!r} BITPOS {b} = {p}, earlier {earlier!r}")
 
 
-MACHINE_SETTINGS = settings(
-    max_examples=100, stateful_step_count=25, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestBitmapsMachine = BitmapsMachine.TestCase
-TestBitmapsMachine.settings = MACHINE_SETTINGS
+TestBitmapsMachine = machine_test(BitmapsMachine, max_examples=100, steps=25)
 
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
 PLANTED = planted_settings(max_examples=300, steps=25)
-
-
-def _fails_with(invariant_name: str) -> None:
-    assert_trips(BitmapsMachine, invariant_name, PLANTED)
+_fails_with = tripper(BitmapsMachine, PLANTED)
 
 
 def test_planted_setbit_grows_one_byte_too_many(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,8 +17,7 @@ Invariants (each has a planted-bug test below):
   the timeout's null array, or the UNBLOCKED error), and none while it waits.
 - ``queues_consistent``: the server's per-key queues, its blocked-client table and the
   clients' ``bpop`` records describe the same waiters, and name only connected clients.
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -27,24 +26,19 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.driver import delivered
+from redspec.properties.planted import assert_trips, machine_test, planted_settings
 from redspec.properties.purity import checked
 from redspec.spec import blocking as B
 from redspec.spec.commands import lists as L
 from redspec.spec.cron import before_sleep
 from redspec.spec.frames import parse_all
 from redspec.spec.resp import encode_request
-from redspec.spec.server import (
-    client_connect,
-    client_disconnect,
-    client_input,
-    client_wrote,
-    new_server,
-)
+from redspec.spec.server import client_connect, client_disconnect, client_input, new_server
 from redspec.spec.types.list import ListValue
 
 MECHANISM = "clients"
@@ -85,14 +79,7 @@ class BlockingMachine(RuleBasedStateMachine):
 
     def _received(self, eff: Any) -> dict[int, list[bytes]]:
         """Frames each waiter slot got from a transition (output, then pending replies)."""
-        got: dict[int, bytes] = {}
-        for cid, data in eff.output:
-            got[cid] = got.get(cid, b"") + data
-        for cid in list(self.state.clients):
-            c = self.state.clients[cid]
-            if c.reply:
-                got[cid] = got.get(cid, b"") + c.reply
-                self.state = checked(client_wrote, self.state, cid, len(c.reply))
+        self.state, got = delivered(self.state, eff)
         out: dict[int, list[bytes]] = {}
         for slot, cid in enumerate(self.cids):
             if cid in got:
@@ -244,9 +231,7 @@ class BlockingMachine(RuleBasedStateMachine):
             f"queues_consistent: blocked {blocked} vs model {self.waiting}")
 
 
-TestBlocking = BlockingMachine.TestCase
-TestBlocking.settings = settings(max_examples=40, stateful_step_count=30, deadline=None,
-                                 suppress_health_check=list(HealthCheck))
+TestBlocking = machine_test(BlockingMachine, max_examples=40, steps=30, health=HealthCheck)
 
 
 # -- planted bugs ---------------------------------------------------------------------------

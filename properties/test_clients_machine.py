@@ -10,8 +10,7 @@ and kill each other. After every step these invariants must hold:
   been applied (``client_disconnect``), is not in ``state.clients``;
 - ``client_list_one_line_each``: CLIENT LIST has exactly one line per connected client;
 - ``db_in_range`` and ``resp_is_2_or_3``;
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 
 Each invariant has a planted-bug test below that breaks the spec and shows the machine
 catching it.
@@ -35,20 +34,14 @@ from hypothesis.stateful import (
 
 import redspec.spec.commands.clients as client_cmds
 import redspec.spec.server as S
+from redspec.properties.planted import machine_test
 from redspec.properties.purity import checked
+from redspec.spec.resp import encode_request
 from redspec.spec.step import Effects, Step
 
 MECHANISM = "clients"
 
 T0 = 1_700_000_000_000
-
-
-def resp_cmd(*args: bytes | str | int) -> bytes:
-    parts = [b"*%d\r\n" % len(args)]
-    for a in args:
-        b = a if isinstance(a, bytes) else str(a).encode()
-        parts.append(b"$%d\r\n%s\r\n" % (len(b), b))
-    return b"".join(parts)
 
 
 names = st.sampled_from([b"", b"a", b"worker-1", b"x y", b"~!", b"\xc3\xa9"])
@@ -74,7 +67,7 @@ class ClientsMachine(RuleBasedStateMachine):
         disconnect after the reply is written). Returns the reply bytes."""
         self.now += 7
         before = self.state.clients.get(cid)
-        self.state, eff = checked(S.client_input, self.state, cid, resp_cmd(*args), self.now)
+        self.state, eff = checked(S.client_input, self.state, cid, encode_request(args), self.now)
         out = S.output_for(eff, cid)
         self.apply(eff)
         if before is None:
@@ -200,11 +193,8 @@ class ClientsMachine(RuleBasedStateMachine):
         seen = sorted(int(ln.split(b" ", 1)[0][3:]) for ln in lines)
         assert seen == sorted(self.state.clients)
 
-SETTINGS = settings(max_examples=150, stateful_step_count=30, deadline=None,
-                    suppress_health_check=list(HealthCheck))
 
-TestClientsMachine = ClientsMachine.TestCase
-TestClientsMachine.settings = SETTINGS
+TestClientsMachine = machine_test(ClientsMachine, max_examples=150, steps=30, health=HealthCheck)
 
 
 # -- planted bugs: each invariant must catch its bug ------------------------------------------

@@ -17,8 +17,7 @@ Invariants (each has a planted-bug test below showing it can fail):
   advances ``rehashidx`` by at most ``n + 10n`` (the empty-visit limit).
 - ``scan_guarantee``: a full SCAN iteration (interleaved with adds, deletes, rehash steps and
   resizes) returns every key that was present for the whole iteration at least once.
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -26,15 +25,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.driver import OneClient
+from redspec.properties.planted import assert_trips, machine_test, planted_settings
 from redspec.properties.purity import checked
 from redspec.spec import dict as D
 from redspec.spec.rehash import databases_cron_dicts
-from redspec.spec.server import client_connect, new_server, run_command
 from redspec.spec.step import DbView
 
 MECHANISM = "rehash"
@@ -158,21 +157,17 @@ class DictMachine(RuleBasedStateMachine):
         check_tables(self.ht, self.model, SEED)
 
 
-MACHINE_SETTINGS = settings(max_examples=100, stateful_step_count=80, deadline=None,
-                            suppress_health_check=[HealthCheck.too_slow])
-TestDictMachine = DictMachine.TestCase
-TestDictMachine.settings = MACHINE_SETTINGS
+TestDictMachine = machine_test(DictMachine, max_examples=100, steps=80)
 
 
-class KeyspaceDictMachine(RuleBasedStateMachine):
+class KeyspaceDictMachine(OneClient, RuleBasedStateMachine):
     """A server driven by commands; every db's dicts must mirror its keyspace maps."""
 
     NOW = 1_700_000_000_000
 
     def __init__(self) -> None:
         super().__init__()
-        st0 = new_server(self.NOW, seed=11, databases=2)
-        self.state, self.cid = checked(client_connect, st0, self.NOW)
+        self.connect(self.NOW, seed=11, databases=2)
         self.cursor = 0
         self.seen: set[bytes] = set()
         self.throughout = self._live()
@@ -180,49 +175,49 @@ class KeyspaceDictMachine(RuleBasedStateMachine):
     def _live(self) -> set[bytes]:
         return set(self.state.dbs[0].keys)
 
-    def call(self, *argv: bytes) -> bytes:
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), self.NOW)
+    def run(self, *argv: bytes) -> bytes:
+        frame = super().run(*argv)
         self.throughout &= self._live()
         return frame
 
     @rule(k=keys_)
     def set_(self, k: bytes) -> None:
-        self.call(b"SET", k, b"v")
+        self.run(b"SET", k, b"v")
 
     @rule(k=keys_)
     def del_(self, k: bytes) -> None:
-        self.call(b"DEL", k)
+        self.run(b"DEL", k)
 
     @rule(k=keys_, past=st.booleans())
     def pexpireat(self, k: bytes, past: bool) -> None:
-        self.call(b"PEXPIREAT", k, b"1" if past else b"99999999999999")
+        self.run(b"PEXPIREAT", k, b"1" if past else b"99999999999999")
 
     @rule(k=keys_)
     def persist(self, k: bytes) -> None:
-        self.call(b"PERSIST", k)
+        self.run(b"PERSIST", k)
 
     @rule(a=keys_, b=keys_)
     def rename(self, a: bytes, b: bytes) -> None:
-        self.call(b"RENAME", a, b)
+        self.run(b"RENAME", a, b)
 
     @rule(k=keys_)
     def get(self, k: bytes) -> None:
-        self.call(b"GET", k)
+        self.run(b"GET", k)
 
     @rule()
     def swapdb(self) -> None:
-        self.call(b"SWAPDB", b"0", b"1")
+        self.run(b"SWAPDB", b"0", b"1")
 
     @rule()
     def select_other_and_back(self) -> None:
-        self.call(b"SELECT", b"1")
-        self.call(b"SET", b"other", b"x")
-        self.call(b"SELECT", b"0")
+        self.run(b"SELECT", b"1")
+        self.run(b"SET", b"other", b"x")
+        self.run(b"SELECT", b"0")
 
     @precondition(lambda self: len(self.state.dbs[0].keys) > 30)
     @rule()
     def flushdb(self) -> None:
-        self.call(b"FLUSHDB")
+        self.run(b"FLUSHDB")
 
     @rule()
     def cron(self) -> None:
@@ -230,7 +225,7 @@ class KeyspaceDictMachine(RuleBasedStateMachine):
 
     @rule(count=st.sampled_from([1, 2, 5, 1000]))
     def scan(self, count: int) -> None:
-        frame = self.call(b"SCAN", b"%d" % self.cursor, b"COUNT", b"%d" % count)
+        frame = self.run(b"SCAN", b"%d" % self.cursor, b"COUNT", b"%d" % count)
         lines = frame.split(b"\r\n")
         self.cursor = int(lines[2])
         self.seen.update(lines[i] for i in range(5, len(lines) - 1, 2))
@@ -248,10 +243,7 @@ class KeyspaceDictMachine(RuleBasedStateMachine):
             check_tables(db.expires_ht, frozenset(db.expires), seed)
 
 
-TestKeyspaceDictMachine = KeyspaceDictMachine.TestCase
-TestKeyspaceDictMachine.settings = settings(
-    max_examples=40, stateful_step_count=60, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow])
+TestKeyspaceDictMachine = machine_test(KeyspaceDictMachine, max_examples=40, steps=60)
 
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------

@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from redspec.properties.planted import planted_settings, property_settings, run_given
 from redspec.properties.purity import checked
 from redspec.spec import cron, transport  # noqa: F401
 from redspec.spec import eventloop as E
@@ -26,10 +27,8 @@ from redspec.spec.step import NO_EFFECTS
 
 MECHANISM = "eventloop"
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck),
-                database=None)
-PLANTED = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
-                   database=None, derandomize=True, phases=(Phase.explicit, Phase.generate))
+FAST = property_settings(40)
+PLANTED = planted_settings(60)
 
 _CMDS = st.sampled_from([
     [b"INCR", b"n"], [b"GET", b"n"], [b"SET", b"big", b"x" * 40_000], [b"GET", b"big"],
@@ -143,7 +142,7 @@ def test_planted_turn_order(monkeypatch: pytest.MonkeyPatch) -> None:
     real = E.file_event_order
     monkeypatch.setattr(E, "file_event_order", lambda st_, r, w: real(st_, r, w)[::-1])
     with pytest.raises(AssertionError, match="turn_is_composition"):
-        PLANTED(given(turns())(check_turns))()
+        run_given(PLANTED, check_turns, turns())
 
 
 def test_planted_turn_sorts_by_fd(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -159,4 +158,4 @@ def test_planted_turn_skips_cron(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: the turn never runs serverCron."""
     monkeypatch.setattr(E, "cron_due", lambda st_, now: False)
     with pytest.raises(AssertionError, match="turn_is_composition"):
-        PLANTED(given(turns())(check_turns))()
+        run_given(PLANTED, check_turns, turns())

@@ -11,8 +11,7 @@ Invariants (each has a planted-bug test below showing it can fail):
 - ``volatile_keeps_persistent_keys``: volatile-* policies never evict a key without a TTL.
 - ``lfu_counter_monotone``: with lfu-decay-time 0 a key's OBJECT FREQ never goes down while
   it is only read, nor when RENAME moves it (the object and its access word move together).
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 - ``pool_picks_idlest`` (a @given test): when the samples cover every key, allkeys-lru evicts
   a key with the largest idle time.
 """
@@ -26,8 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings, replace_handler
-from redspec.properties.purity import checked
+from redspec.properties.driver import OneClient
+from redspec.properties.planted import assert_trips, machine_test, planted_settings, replace_handler
 from redspec.spec import db as db_mod
 from redspec.spec import dispatch, evict, lru
 from redspec.spec.memory import CLIENT_COST, STARTUP_MEMORY, db_cost
@@ -42,20 +41,14 @@ POLICIES = ["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volat
 OOM = b"-OOM command not allowed when used memory > 'maxmemory'.\r\n"
 
 
-class EvictionMachine(RuleBasedStateMachine):
+class EvictionMachine(OneClient, RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.now = NOW
-        self.state = new_server(NOW)
-        self.state, self.cid = checked(client_connect, self.state, NOW)
+        self.connect(NOW)
         self.persistent: set[bytes] = set()
         self.freq: dict[bytes, int] = {}
         self.policy = "noeviction"
         self.ever_oom_wrong = False
-
-    def call(self, *args: bytes) -> bytes:
-        self.state, frame = checked(run_command, self.state, self.cid, list(args), self.now)
-        return frame
 
     #: The policies a run picks from (a subclass narrows them).
     POLICIES = POLICIES
@@ -66,9 +59,9 @@ class EvictionMachine(RuleBasedStateMachine):
         policy = self.POLICIES[pick % len(self.POLICIES)]
         self.policy = policy
         self.state = evict.attrs.evolve(self.state, rng=seed)
-        self.call(b"CONFIG", b"SET", b"maxmemory-policy", policy.encode())
-        self.call(b"CONFIG", b"SET", b"lfu-decay-time", b"0")
-        self.call(b"CONFIG", b"SET", b"maxmemory",
+        self.run(b"CONFIG", b"SET", b"maxmemory-policy", policy.encode())
+        self.run(b"CONFIG", b"SET", b"lfu-decay-time", b"0")
+        self.run(b"CONFIG", b"SET", b"maxmemory",
                   b"%d" % (STARTUP_MEMORY + CLIENT_COST + room))
 
     def _evictable_left(self) -> bool:
@@ -79,7 +72,7 @@ class EvictionMachine(RuleBasedStateMachine):
 
     def _write(self, *args: bytes) -> bytes:
         before = {k for k in self.persistent if k in self.state.dbs[0].keys}
-        frame = self.call(*args)
+        frame = self.run(*args)
         if frame == OOM:
             if self.policy != "noeviction" and self._evictable_left():
                 self.ever_oom_wrong = True
@@ -107,12 +100,12 @@ class EvictionMachine(RuleBasedStateMachine):
     def get(self, k: bytes) -> None:
         self._write(b"GET", k)
         if "lfu" in self.policy and k in self.state.dbs[0].keys:
-            f = int(self.call(b"OBJECT", b"FREQ", k)[1:-2])
+            f = int(self.run(b"OBJECT", b"FREQ", k)[1:-2])
             assert f >= self.freq.get(k, 0), "lfu_counter_monotone"
             self.freq[k] = f
 
     def _freq(self, k: bytes) -> int | None:
-        frame = self.call(b"OBJECT", b"FREQ", k)
+        frame = self.run(b"OBJECT", b"FREQ", k)
         return int(frame[1:-2]) if frame[:1] == b":" else None
 
     @rule(src=st.sampled_from(KEYS), dst=st.sampled_from(KEYS))
@@ -124,7 +117,7 @@ class EvictionMachine(RuleBasedStateMachine):
         f = self._freq(src) if lfu else None
         moved = src in self.persistent
         before = {k for k in self.persistent if k in self.state.dbs[0].keys} - {src, dst}
-        frame = self.call(b"RENAME", src, dst)
+        frame = self.run(b"RENAME", src, dst)
         keys = self.state.dbs[0].keys
         self.lost = before - set(keys)
         if frame != b"+OK\r\n":
@@ -143,7 +136,7 @@ class EvictionMachine(RuleBasedStateMachine):
 
     @rule(k=st.sampled_from(KEYS))
     def delete(self, k: bytes) -> None:
-        self.call(b"DEL", k)
+        self.run(b"DEL", k)
         self.persistent.discard(k)
         self.freq.pop(k, None)
 
@@ -190,9 +183,7 @@ class LfuEvictionMachine(EvictionMachine):
     POLICIES = ["allkeys-lfu", "volatile-lfu"]
 
 
-TestEviction = EvictionMachine.TestCase
-TestEviction.settings = settings(max_examples=40, stateful_step_count=30, deadline=None,
-                                 suppress_health_check=list(HealthCheck))
+TestEviction = machine_test(EvictionMachine, max_examples=40, steps=30, health=HealthCheck)
 
 
 # -- planted bugs ---------------------------------------------------------------------------------

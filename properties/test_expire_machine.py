@@ -16,8 +16,7 @@ Invariants (each has a planted-bug test below showing it can fail):
 - ``stale_rule``: after a slow cycle with enough budget, a database that had at most
   ``KEYS_PER_LOOP`` keys with a TTL holds no expired key (each loop samples all of them and
   the loop repeats while more than the acceptable stale share were expired).
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -25,19 +24,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    invariant,
-    rule,
-)
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings
+from redspec.properties.driver import OneClient
+from redspec.properties.planted import (
+    delete_keeping_ttl,
+    lookup_ignoring_expiry,
+    machine_test,
+    planted_settings,
+    tripper,
+)
 from redspec.properties.purity import checked
 from redspec.spec import expire as expire_mod
 from redspec.spec.commands import expire as expire_cmds
-from redspec.spec.server import client_connect, new_server, run_command
 from redspec.spec.state import replace
 from redspec.spec.step import DbView
 
@@ -55,22 +55,16 @@ def _int(frame: bytes) -> int:
     return int(frame[1:-2])
 
 
-class ExpireMachine(RuleBasedStateMachine):
+class ExpireMachine(OneClient, RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.now = START
-        st0 = new_server(self.now, databases=2)
-        self.state, self.cid = checked(client_connect, st0, self.now)
+        self.connect(START, databases=2)
         self.model: dict[bytes, tuple[bytes, int | None]] = {}
         #: key -> (time the TTL was set, TTL in ms) for the ``ttl_bound`` check.
         self.ttl_set: dict[bytes, tuple[int, int]] = {}
         self.counter = 0
 
     # -- helpers --------------------------------------------------------------------------------
-
-    def run(self, *argv: bytes) -> bytes:
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), self.now)
-        return frame
 
     def alive(self, key: bytes) -> bool:
         e = self.model.get(key)
@@ -203,21 +197,13 @@ class ExpireMachine(RuleBasedStateMachine):
                 assert k in db.keys, f"expires_subset_of_keys: {k!r} has a TTL but no value"
 
 
-MACHINE_SETTINGS = settings(
-    max_examples=200, stateful_step_count=50, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestExpireMachine = ExpireMachine.TestCase
-TestExpireMachine.settings = MACHINE_SETTINGS
+TestExpireMachine = machine_test(ExpireMachine, max_examples=200, steps=50)
 
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
 PLANTED = planted_settings(max_examples=2000, steps=50)
-
-
-def _fails_with(name: str) -> None:
-    assert_trips(ExpireMachine, name, PLANTED)
+_fails_with = tripper(ExpireMachine, PLANTED)
 
 
 def test_planted_delete_keeps_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -229,12 +215,7 @@ def test_planted_delete_keeps_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
     def delete(self: DbView, key: bytes) -> bool:
         if self.step.client.id < 0:  # no client: an active expire cycle
             return orig(self, key)
-        if key not in self.keys:
-            return False
-        if not self._dirty:
-            self.open_for_change()
-        del self.keys[key]
-        return True
+        return delete_keeping_ttl(self, key)
 
     monkeypatch.setattr(DbView, "delete", delete)
     _fails_with("expires_subset_of_keys")
@@ -242,11 +223,7 @@ def test_planted_delete_keeps_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_planted_read_ignores_expiry(monkeypatch: pytest.MonkeyPatch) -> None:
     """``lookupKeyRead`` without ``expireIfNeeded`` returns expired values."""
-
-    def lookup_read(self: DbView, key: bytes) -> Any:
-        return self.keys.get(key)
-
-    monkeypatch.setattr(DbView, "lookup_read", lookup_read)
+    monkeypatch.setattr(DbView, "lookup_read", lookup_ignoring_expiry)
     _fails_with("no_expired_read")
 
 

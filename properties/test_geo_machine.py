@@ -26,8 +26,7 @@ Invariants (each has a planted-bug test below showing it can fail):
 - ``no_empty_aggregate``: no key holds an empty sorted set.
 - ``encoding_preserves_value``: every stored set has the encoding the model predicts and
   holds the model's members whatever its encoding.
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -36,16 +35,12 @@ import math
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings, replace_handler
-from redspec.properties.purity import checked
+from redspec.properties.driver import OneClient
+from redspec.properties.planted import machine_test, planted_settings, replace_handler, tripper
 from redspec.spec.commands import geo
-from redspec.spec.reply import encode2
-from redspec.spec.server import client_connect, new_server, run_command
-from redspec.spec.state import ServerState
 from redspec.spec.types import geohash as gh
 from redspec.spec.types.zset import ZSet
 
@@ -133,22 +128,11 @@ class Set_:
         self.listpack = True
 
 
-class GeoMachine(RuleBasedStateMachine):
+class GeoMachine(OneClient, RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.state: ServerState = new_server(now_ms=NOW, databases=1, **{
-            "zset-max-listpack-entries": MAX_ENTRIES})
-        self.state, self.cid = checked(client_connect, self.state, NOW)
+        self.connect(NOW, databases=1, **{"zset-max-listpack-entries": MAX_ENTRIES})
         self.model: dict[bytes, Any] = {}
-
-    def run(self, *argv: bytes) -> bytes:
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
-        return frame
-
-    def expect(self, argv: tuple[bytes, ...], value: Any) -> None:
-        frame = self.run(*argv)
-        want = encode2(value)
-        assert frame == want, f"matches_model: {argv!r}: spec {frame!r}, model {want!r}"
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -165,7 +149,7 @@ class GeoMachine(RuleBasedStateMachine):
                 *[x for (lon, lat), m in items for x in (repr(lon).encode(),
                                                          repr(lat).encode(), m)])
         if b"NX" in flags and b"XX" in flags:
-            return self.expect(argv, geo.SYNTAX)
+            return self.expect_reply(argv, geo.SYNTAX)
         cur = self.model.get(key)
         if cur == "string":
             assert self.run(*argv) == WRONGTYPE, "matches_model: GEOADD on a string"
@@ -187,7 +171,7 @@ class GeoMachine(RuleBasedStateMachine):
                 g.pos[m] = p
         if g.pos:
             self.model[key] = g
-        self.expect(argv, added + changed if b"CH" in flags else added)
+        self.expect_reply(argv, added + changed if b"CH" in flags else added)
 
     @rule(key=keys_, member=members_)
     def zrem(self, key: bytes, member: bytes) -> None:
@@ -200,7 +184,7 @@ class GeoMachine(RuleBasedStateMachine):
             n = 1
             if not cur.pos:
                 del self.model[key]
-        self.expect((b"ZREM", key, member), n)
+        self.expect_reply((b"ZREM", key, member), n)
 
     @rule(key=keys_, places=st.lists(places_, min_size=4, max_size=4))
     def geoadd_all(self, key: bytes, places: list[tuple[float, float]]) -> None:
@@ -341,19 +325,13 @@ class GeoMachine(RuleBasedStateMachine):
                 assert close(xy, p), f"geopos_round_trip: stored {m!r}: {xy} vs model {p}"
 
 
-GeoMachine.TestCase.settings = settings(
-    max_examples=30, stateful_step_count=25, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow])
-TestGeoMachine = GeoMachine.TestCase
+TestGeoMachine = machine_test(GeoMachine, max_examples=30, steps=25)
 
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
 PLANTED = planted_settings(max_examples=300, steps=20)
-
-
-def _fails_with(invariant_name: str) -> None:
-    assert_trips(GeoMachine, invariant_name, PLANTED)
+_fails_with = tripper(GeoMachine, PLANTED)
 
 
 def test_planted_decode_off_by_a_cell(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,8 +22,7 @@ Invariants (checked after every step; each has a planted-bug test below):
 - ``matches_model``: every key's pairs agree with the model.
 - ``reply_matches_model``: each reply agrees with the model (HGETALL & co. byte for byte on a
   listpack, as multisets on a hashtable; HRANDFIELD: sizes, membership, distinctness).
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -34,24 +33,26 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from redspec.properties.planted import assert_trips, planted_settings, replace_handler
-from redspec.properties.purity import checked
+from redspec.properties.driver import AGGREGATE_KEYS, AggregateModel
+from redspec.properties.planted import (
+    machine_test,
+    planted_settings,
+    removal_keeping_empty,
+    replace_handler,
+    tripper,
+)
 from redspec.spec import dispatch
-from redspec.spec.errors import WRONGTYPE as WRONGTYPE_ERR
 from redspec.spec.reply import Map as RMap
 from redspec.spec.reply import encode2
-from redspec.spec.server import client_connect, new_server, run_command
-from redspec.spec.state import ServerState
 from redspec.spec.step import Step
 from redspec.spec.types.hash import HashValue
 
 MECHANISM = "types"
 
-KEYS = [b"k0", b"k1", b"k2"]
+KEYS = AGGREGATE_KEYS
 FIELDS = [b"a", b"b", b"c", b"long"]
 VALUES = [b"1", b"-2", b"x", b"", b"1.5", b"many"]
 MAX_ENTRIES = 2
@@ -91,28 +92,21 @@ def _bulks(frame: bytes) -> list[bytes]:
     return [lines[i] for i in range(2, len(lines) - 1, 2)]
 
 
-class HashesMachine(RuleBasedStateMachine):
+class HashesMachine(AggregateModel, RuleBasedStateMachine):
+    """``model``: key -> {field: value}."""
+
+    VALUE, NOUN = HashValue, "hash"
+
     def __init__(self) -> None:
         super().__init__()
-        self.state: ServerState = new_server(
-            now_ms=NOW, databases=1,
-            **{"hash-max-listpack-entries": MAX_ENTRIES, "hash-max-listpack-value": MAX_VALUE},
-        )
-        self.state, self.cid = checked(client_connect, self.state, NOW)
-        self.model: dict[bytes, dict[bytes, bytes]] = {}
-        self.enc: dict[bytes, str] = {}
-        self.strings: set[bytes] = set()
-        self.before: dict[bytes, Any] = {}
+        self.connect(NOW, databases=1, **{"hash-max-listpack-entries": MAX_ENTRIES,
+                                          "hash-max-listpack-value": MAX_VALUE})
+        self.start()
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def run(self, *argv: bytes) -> bytes:
-        self.before = dict(self.state.dbs[0].keys.items())
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
-        return frame
-
-    def expect(self, got: Any, want: Any, what: str) -> None:
-        assert got == want, f"reply_matches_model: {what}: got {got!r}, want {want!r}"
+    def contents(self, v: HashValue) -> dict[bytes, bytes]:
+        return dict(v.fields.items())
 
     def write(self, key: bytes, pairs: list[tuple[bytes, bytes]]) -> int:
         """``hashTypeSet`` per pair, on the model; returns how many fields were new."""
@@ -129,39 +123,35 @@ class HashesMachine(RuleBasedStateMachine):
         self.enc[key] = enc
         return new
 
-    def forget(self, key: bytes) -> None:
-        self.model.pop(key, None)
-        self.enc.pop(key, None)
-
     # -- writes -----------------------------------------------------------------------------
 
     @rule(key=keys_, pairs=st.lists(st.tuples(fields_, values_), min_size=1, max_size=4))
     def hset(self, key: bytes, pairs: list[tuple[bytes, bytes]]) -> None:
         frame = self.run(b"HSET", key, *[x for p in pairs for x in p])
         if key in self.strings:
-            self.expect(frame, WRONGTYPE, "HSET")
+            self.expect_value(frame, WRONGTYPE, "HSET")
             return
-        self.expect(frame, b":%d\r\n" % self.write(key, pairs), "HSET")
+        self.expect_value(frame, b":%d\r\n" % self.write(key, pairs), "HSET")
 
     @rule(key=keys_, field=fields_, value=values_)
     def hsetnx(self, key: bytes, field: bytes, value: bytes) -> None:
         frame = self.run(b"HSETNX", key, field, value)
         if key in self.strings:
-            self.expect(frame, WRONGTYPE, "HSETNX")
+            self.expect_value(frame, WRONGTYPE, "HSETNX")
         elif field in self.model.get(key, {}):
-            self.expect(frame, b":0\r\n", "HSETNX existing")
+            self.expect_value(frame, b":0\r\n", "HSETNX existing")
         else:
-            self.expect(frame, b":%d\r\n" % self.write(key, [(field, value)]), "HSETNX")
+            self.expect_value(frame, b":%d\r\n" % self.write(key, [(field, value)]), "HSETNX")
 
     @rule(key=keys_, names=st.lists(fields_, min_size=1, max_size=3))
     def hdel(self, key: bytes, names: list[bytes]) -> None:
         frame = self.run(b"HDEL", key, *names)
         if key in self.strings:
-            self.expect(frame, WRONGTYPE, "HDEL")
+            self.expect_value(frame, WRONGTYPE, "HDEL")
             return
         h = self.model.get(key, {})
         gone = {f for f in names if f in h}
-        self.expect(frame, b":%d\r\n" % len(gone), "HDEL")
+        self.expect_value(frame, b":%d\r\n" % len(gone), "HDEL")
         for f in gone:
             del h[f]
         if key in self.model and not h:
@@ -171,49 +161,37 @@ class HashesMachine(RuleBasedStateMachine):
     def hincrby(self, key: bytes, field: bytes, incr: bytes) -> None:
         frame = self.run(b"HINCRBY", key, field, incr)
         if incr == b"x":
-            self.expect(frame, b"-ERR value is not an integer or out of range\r\n", "HINCRBY")
+            self.expect_value(frame, b"-ERR value is not an integer or out of range\r\n", "HINCRBY")
             return
         if key in self.strings:
-            self.expect(frame, WRONGTYPE, "HINCRBY")
+            self.expect_value(frame, WRONGTYPE, "HINCRBY")
             return
         old = self.model.get(key, {}).get(field, b"0")
         n = _model_int(old)
         if n is None:
-            self.expect(frame, b"-ERR hash value is not an integer\r\n", "HINCRBY")
+            self.expect_value(frame, b"-ERR hash value is not an integer\r\n", "HINCRBY")
             return
         total = n + int(incr)
-        self.expect(frame, b":%d\r\n" % total, "HINCRBY")
+        self.expect_value(frame, b":%d\r\n" % total, "HINCRBY")
         self.write(key, [(field, b"%d" % total)])
 
     @rule(key=keys_, field=fields_, incr=st.sampled_from([b"0.5", b"-2", b"inf"]))
     def hincrbyfloat(self, key: bytes, field: bytes, incr: bytes) -> None:
         frame = self.run(b"HINCRBYFLOAT", key, field, incr)
         if incr == b"inf":
-            self.expect(frame, b"-ERR value is NaN or Infinity\r\n", "HINCRBYFLOAT")
+            self.expect_value(frame, b"-ERR value is NaN or Infinity\r\n", "HINCRBYFLOAT")
             return
         if key in self.strings:
-            self.expect(frame, WRONGTYPE, "HINCRBYFLOAT")
+            self.expect_value(frame, WRONGTYPE, "HINCRBYFLOAT")
             return
         old = self.model.get(key, {}).get(field, b"0")
         x = _model_dec(old)
         if x is None:
-            self.expect(frame, b"-ERR hash value is not a float\r\n", "HINCRBYFLOAT")
+            self.expect_value(frame, b"-ERR hash value is not a float\r\n", "HINCRBYFLOAT")
             return
         new = _fmt(x + Fraction(incr.decode()))
-        self.expect(frame, b"$%d\r\n%s\r\n" % (len(new), new), "HINCRBYFLOAT")
+        self.expect_value(frame, b"$%d\r\n%s\r\n" % (len(new), new), "HINCRBYFLOAT")
         self.write(key, [(field, new)])
-
-    @rule(key=keys_)
-    def set_string(self, key: bytes) -> None:
-        self.run(b"SET", key, b"v")
-        self.forget(key)
-        self.strings.add(key)
-
-    @rule(key=keys_)
-    def delete(self, key: bytes) -> None:
-        self.run(b"DEL", key)
-        self.forget(key)
-        self.strings.discard(key)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -223,38 +201,38 @@ class HashesMachine(RuleBasedStateMachine):
         if key in self.strings:
             for argv in ([b"HGET", key, f0], [b"HMGET", key, *names], [b"HLEN", key],
                          [b"HSTRLEN", key, f0], [b"HEXISTS", key, f0]):
-                self.expect(self.run(*argv), WRONGTYPE, argv[0].decode())
+                self.expect_value(self.run(*argv), WRONGTYPE, argv[0].decode())
             return
         h = self.model.get(key, {})
-        self.expect(self.run(b"HGET", key, f0), encode2(h.get(f0)), "HGET")
-        self.expect(self.run(b"HMGET", key, *names), encode2([h.get(f) for f in names]),
+        self.expect_value(self.run(b"HGET", key, f0), encode2(h.get(f0)), "HGET")
+        self.expect_value(self.run(b"HMGET", key, *names), encode2([h.get(f) for f in names]),
                     "HMGET")
-        self.expect(self.run(b"HLEN", key), b":%d\r\n" % len(h), "HLEN")
-        self.expect(self.run(b"HSTRLEN", key, f0), b":%d\r\n" % len(h.get(f0, b"")),
+        self.expect_value(self.run(b"HLEN", key), b":%d\r\n" % len(h), "HLEN")
+        self.expect_value(self.run(b"HSTRLEN", key, f0), b":%d\r\n" % len(h.get(f0, b"")),
                     "HSTRLEN")
-        self.expect(self.run(b"HEXISTS", key, f0), b":%d\r\n" % (f0 in h), "HEXISTS")
+        self.expect_value(self.run(b"HEXISTS", key, f0), b":%d\r\n" % (f0 in h), "HEXISTS")
 
     @rule(key=keys_)
     def whole_reads(self, key: bytes) -> None:
         frames = [self.run(b"HGETALL", key), self.run(b"HKEYS", key), self.run(b"HVALS", key)]
         if key in self.strings:
             for fr in frames:
-                self.expect(fr, WRONGTYPE, "HGETALL/HKEYS/HVALS")
+                self.expect_value(fr, WRONGTYPE, "HGETALL/HKEYS/HVALS")
             return
         h = self.model.get(key, {})
         wants = [encode2(RMap(h.items())), encode2(list(h)), encode2(list(h.values()))]
         for name, got, want in zip(("HGETALL", "HKEYS", "HVALS"), frames, wants, strict=True):
             if self.enc.get(key) == "hashtable":
-                self.expect(sorted(_bulks(got)), sorted(_bulks(want)), name)
+                self.expect_value(sorted(_bulks(got)), sorted(_bulks(want)), name)
             else:
-                self.expect(got, want, name)
+                self.expect_value(got, want, name)
 
     @rule(key=keys_, count=st.integers(-5, 5), withvalues=st.booleans())
     def hrandfield(self, key: bytes, count: int, withvalues: bool) -> None:
         argv = [b"HRANDFIELD", key, b"%d" % count] + ([b"WITHVALUES"] if withvalues else [])
         frame = self.run(*argv)
         if key in self.strings:
-            self.expect(frame, WRONGTYPE, "HRANDFIELD")
+            self.expect_value(frame, WRONGTYPE, "HRANDFIELD")
             return
         h = self.model.get(key, {})
         got = _bulks(frame)
@@ -263,81 +241,39 @@ class HashesMachine(RuleBasedStateMachine):
         assert all(f in h and h[f] == v for f, v in pairs), (
             f"reply_matches_model: HRANDFIELD gave {pairs!r} from {h!r}")
         if not h or count == 0:
-            self.expect(got, [], "HRANDFIELD empty")
+            self.expect_value(got, [], "HRANDFIELD empty")
         elif count < 0:
-            self.expect(len(pairs), -count, "HRANDFIELD negative count size")
+            self.expect_value(len(pairs), -count, "HRANDFIELD negative count size")
         else:
-            self.expect(len(pairs), min(count, len(h)), "HRANDFIELD size")
+            self.expect_value(len(pairs), min(count, len(h)), "HRANDFIELD size")
             assert len({f for f, _ in pairs}) == len(pairs), "reply_matches_model: repeats"
             if count >= len(h) and count > 1 and self.enc[key] == "listpack":
-                self.expect([f for f, _ in pairs], list(h), "HRANDFIELD whole listpack order")
+                self.expect_value([f for f, _ in pairs], list(h), "HRANDFIELD whole listpack order")
 
     # -- invariants -------------------------------------------------------------------------
 
-    @invariant()
-    def check_state(self) -> None:
-        keys = dict(self.state.dbs[0].keys.items())
-        hashes = {k: v for k, v in keys.items() if type(v) is HashValue}
-        for k, v in hashes.items():
-            assert len(v) > 0, f"no_empty_aggregate: {k!r} holds an empty hash"
-        for k, v in hashes.items():
-            old = self.before.get(k)
-            if type(old) is HashValue and old.encoding != v.encoding:
-                assert dict(v.fields.items()) == self.model.get(k), (
-                    f"encoding_change_preserves_value: {k!r} {old.encoding}->{v.encoding} "
-                    f"holds {dict(v.fields.items())}, model {self.model.get(k)}"
-                )
-        for k, v in hashes.items():
-            assert v.encoding == self.enc.get(k), (
-                f"encoding_matches_model: {k!r} is {v.encoding}, model {self.enc.get(k)}"
-            )
-        for k, v in hashes.items():
+    def representation(self, values: dict[bytes, HashValue]) -> None:
+        for k, v in values.items():
             if v.encoding == "listpack":
                 assert list(v.keys()) == list(self.model.get(k, {})), (
                     f"listpack_order: {k!r} iterates {list(v.keys())}, model "
                     f"{list(self.model.get(k, {}))}"
                 )
-        got = {k: dict(v.fields.items()) for k, v in hashes.items()}
-        assert got == self.model, f"matches_model: db {got}, model {self.model}"
-        strings = {k for k, v in keys.items() if type(v) is bytes}
-        assert strings == self.strings, f"matches_model: strings {strings}"
 
 
-MACHINE_SETTINGS = settings(
-    max_examples=120, stateful_step_count=30, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestHashesMachine = HashesMachine.TestCase
-TestHashesMachine.settings = MACHINE_SETTINGS
+TestHashesMachine = machine_test(HashesMachine, max_examples=120, steps=30)
 
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
 PLANTED = planted_settings(max_examples=1000, steps=30)
-
-
-def _fails_with(invariant_name: str) -> None:
-    assert_trips(HashesMachine, invariant_name, PLANTED)
-
-
-_replace_handler = replace_handler
+_fails_with = tripper(HashesMachine, PLANTED)
 
 
 def test_planted_hdel_keeps_empty_hash(monkeypatch: pytest.MonkeyPatch) -> None:
     """An HDEL that stores the emptied hash instead of deleting the key."""
 
-    def hdel(s: Step, argv: list[bytes]) -> Any:
-        v = s.db.lookup_write(argv[1])
-        if v is None:
-            return 0
-        if type(v) is not HashValue:
-            return WRONGTYPE_ERR
-        nv, n = v.delete_many(argv[2:])
-        s.db.overwrite(argv[1], nv)
-        s.dirty += n
-        return n
-
-    _replace_handler(monkeypatch, b"hdel", hdel)
+    replace_handler(monkeypatch, b"hdel", removal_keeping_empty(HashValue, HashValue.delete_many))
     _fails_with("no_empty_aggregate")
 
 
@@ -422,7 +358,7 @@ def test_planted_hsetnx_overwrites(monkeypatch: pytest.MonkeyPatch) -> None:
             return 0
         return orig(s, argv)
 
-    _replace_handler(monkeypatch, b"hsetnx", hsetnx)
+    replace_handler(monkeypatch, b"hsetnx", hsetnx)
     _fails_with("matches_model")
 
 
@@ -435,5 +371,5 @@ def test_planted_hincrby_off_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
         r = orig(s, argv)
         return r + 1 if type(r) is int else r
 
-    _replace_handler(monkeypatch, b"hincrby", hincrby)
+    replace_handler(monkeypatch, b"hincrby", hincrby)
     _fails_with("reply_matches_model")

@@ -18,26 +18,21 @@ Invariants (each with a planted-bug test below):
 - ``sparse_within_limit``: a sparse HLL never exceeds ``hll-sparse-max-bytes``.
 - ``count_within_bound``: PFCOUNT is within the HLL error bound of the true cardinality
   (for these small sets, at most 2% + 1 away).
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 - ``roundtrip`` (a @given test): registers written into a sparse HLL one by one decode back to
   the same registers, sparse -> dense keeps them, and dense pack/unpack is the identity.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings
-from redspec.properties.purity import checked
+from redspec.properties.driver import OneClient
+from redspec.properties.planted import machine_test, planted_settings, tripper
 from redspec.spec.commands import hyperloglog as H
-from redspec.spec.server import client_connect, new_server, run_command
-from redspec.spec.state import ServerState
 from redspec.spec.types import hll
 
 MECHANISM = "types"
@@ -130,23 +125,13 @@ def model_decode(v: bytes) -> dict[int, int]:
 # -- the machine -----------------------------------------------------------------------------
 
 
-class HllMachine(RuleBasedStateMachine):
+class HllMachine(OneClient, RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.state: ServerState = new_server(
-            now_ms=NOW, databases=1, **{"hll-sparse-max-bytes": MAX_BYTES}
-        )
-        self.state, self.cid = checked(client_connect, self.state, NOW)
+        self.connect(NOW, databases=1, **{"hll-sparse-max-bytes": MAX_BYTES})
         #: key -> element set (an HLL); keys holding a plain (non-HLL) string.
         self.model: dict[bytes, set[bytes]] = {}
         self.strings: set[bytes] = set()
-
-    def run(self, *argv: bytes) -> bytes:
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
-        return frame
-
-    def expect(self, got: Any, want: Any, what: str) -> None:
-        assert got == want, f"reply_matches_model: {what}: got {got!r}, want {want!r}"
 
     def check_bound(self, frame: bytes, n: int, what: str) -> None:
         est = int(frame[1:-2])
@@ -156,22 +141,22 @@ class HllMachine(RuleBasedStateMachine):
     def pfadd(self, key: bytes, elements: list[bytes]) -> None:
         frame = self.run(b"PFADD", key, *elements)
         if key in self.strings:
-            self.expect(frame, NOT_HLL, "PFADD on a string")
+            self.expect_value(frame, NOT_HLL, "PFADD on a string")
             return
         if key not in self.model:
             self.model[key] = set(elements)
-            self.expect(frame, b":1\r\n", "PFADD new key")
+            self.expect_value(frame, b":1\r\n", "PFADD new key")
             return
         before = model_registers(self.model[key])
         self.model[key] |= set(elements)
         changed = model_registers(self.model[key]) != before
-        self.expect(frame, b":1\r\n" if changed else b":0\r\n", "PFADD")
+        self.expect_value(frame, b":1\r\n" if changed else b":0\r\n", "PFADD")
 
     @rule(keys=key_lists)
     def pfcount(self, keys: list[bytes]) -> None:
         frame = self.run(b"PFCOUNT", *keys)
         if any(k in self.strings for k in keys):
-            self.expect(frame, NOT_HLL, "PFCOUNT of a string")
+            self.expect_value(frame, NOT_HLL, "PFCOUNT of a string")
             return
         union: set[bytes] = set()
         for k in keys:
@@ -182,9 +167,9 @@ class HllMachine(RuleBasedStateMachine):
     def pfmerge(self, dest: bytes, sources: list[bytes]) -> None:
         frame = self.run(b"PFMERGE", dest, *sources)
         if any(k in self.strings for k in [dest, *sources]):
-            self.expect(frame, NOT_HLL, "PFMERGE with a string")
+            self.expect_value(frame, NOT_HLL, "PFMERGE with a string")
             return
-        self.expect(frame, b"+OK\r\n", "PFMERGE")
+        self.expect_value(frame, b"+OK\r\n", "PFMERGE")
         want: dict[int, int] = {}
         for k in [dest, *sources]:
             for j, r in model_registers(self.model.get(k, set())).items():
@@ -200,9 +185,9 @@ class HllMachine(RuleBasedStateMachine):
     def todense(self, key: bytes) -> None:
         frame = self.run(b"PFDEBUG", b"TODENSE", key)
         if key in self.strings:
-            self.expect(frame, NOT_HLL, "PFDEBUG on a string")
+            self.expect_value(frame, NOT_HLL, "PFDEBUG on a string")
         elif key not in self.model:
-            self.expect(frame, b"-ERR The specified key does not exist\r\n", "PFDEBUG")
+            self.expect_value(frame, b"-ERR The specified key does not exist\r\n", "PFDEBUG")
 
     @rule(src=keys_, dst=keys_)
     def copy_bytes(self, src: bytes, dst: bytes) -> None:
@@ -254,12 +239,7 @@ class HllMachine(RuleBasedStateMachine):
                 assert len(v) <= MAX_BYTES, f"sparse_within_limit: {k!r} is {len(v)} bytes"
 
 
-MACHINE_SETTINGS = settings(
-    max_examples=60, stateful_step_count=25, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestHllMachine = HllMachine.TestCase
-TestHllMachine.settings = MACHINE_SETTINGS
+TestHllMachine = machine_test(HllMachine, max_examples=60, steps=25)
 
 
 @st.composite
@@ -292,10 +272,7 @@ def test_roundtrip(regs: dict[int, int], data: st.DataObject) -> None:
 # -- planted bugs: each invariant can fail -------------------------------------------------------
 
 PLANTED = planted_settings(max_examples=300, steps=25)
-
-
-def _fails_with(invariant_name: str) -> None:
-    assert_trips(HllMachine, invariant_name, PLANTED)
+_fails_with = tripper(HllMachine, PLANTED)
 
 
 def test_planted_merge_keeps_destination(monkeypatch: pytest.MonkeyPatch) -> None:

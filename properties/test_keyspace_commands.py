@@ -22,21 +22,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from redspec.properties.driver import Session
 from redspec.spec import step as spec_step
-from redspec.spec.server import client_connect, new_server, run_command
 
 MECHANISM = "keyspace"
-
-
-class _Conn:
-    def __init__(self) -> None:
-        self.state = new_server(0)
-        self.state, self.cid = client_connect(self.state, 0)
-
-    def __call__(self, *argv: bytes | str) -> bytes:
-        args = [a if isinstance(a, bytes) else a.encode() for a in argv]
-        self.state, frame = run_command(self.state, self.cid, args, 0)
-        return frame
 
 
 def _bulk(frame: bytes) -> bytes | None:
@@ -67,7 +56,7 @@ _word = st.binary(min_size=0, max_size=12).map(lambda x: bytes(b"abc"[c % 3] for
 
 def check_lcs(a: bytes, b: bytes) -> None:
     """``lcs_agrees_with_model`` for one pair."""
-    c = _Conn()
+    c = Session()
     c("MSET", "a", a, "b", b)
     n = _lcs_len(a, b)
     got = _bulk(c("LCS", "a", "b"))
@@ -93,7 +82,7 @@ _copy_case = st.tuples(
 
 def check_copy(src: bool, dst: bool, replace: bool, dbopt: int | None, first: bool) -> None:
     """``copy_agrees_with_model`` for one case."""
-    c = _Conn()
+    c = Session()
     target = 0 if dbopt is None else dbopt
     if dst:
         c("SELECT", str(target))
@@ -123,7 +112,7 @@ def test_copy_agrees_with_model(case: tuple[bool, bool, bool, int | None, bool])
 
 def check_swapdb_in_multi(v0: bytes, v1: bytes, here: int) -> None:
     """``swapdb_seen_in_transaction`` for one pair of values."""
-    c = _Conn()
+    c = Session()
     c("SET", "k", v0)
     c("SELECT", "1")
     c("SET", "k", v1)

@@ -16,8 +16,7 @@ Invariants (each has a planted-bug test below showing it can fail):
 - ``dbsize_is_len_keys``: DBSIZE replies the number of keys in the database's dict.
 - ``matches_model``: every reply, and every database's keys, values and TTLs, agree with
   the model.
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -26,22 +25,23 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    invariant,
-    rule,
-)
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings
-from redspec.properties.purity import checked
+from redspec.properties.driver import OneClient
+from redspec.properties.planted import (
+    delete_keeping_ttl,
+    lookup_ignoring_expiry,
+    machine_test,
+    planted_settings,
+    tripper,
+)
 from redspec.spec import dispatch
 from redspec.spec.commands import keys as keys_mod
 from redspec.spec.errors import DB_INDEX, NO_SUCH_KEY, SAME_OBJECT
-from redspec.spec.reply import OK, Status, encode2
-from redspec.spec.server import client_connect, new_server, run_command
-from redspec.spec.state import Db, ServerState
+from redspec.spec.frames import parse
+from redspec.spec.reply import OK, Status
+from redspec.spec.state import Db
 from redspec.spec.step import DbView, Step
 
 MECHANISM = "keyspace"
@@ -61,35 +61,19 @@ Entry = tuple[bytes, "int | None"]
 
 def _bulks(frame: bytes) -> list[bytes]:
     """The bulk strings of an array-of-bulks RESP2 frame."""
-    assert frame[:1] == b"*", frame
-    pos = frame.index(b"\r\n") + 2
-    out = []
-    for _ in range(int(frame[1 : pos - 2])):
-        e = frame.index(b"\r\n", pos)
-        n = int(frame[pos + 1 : e])
-        out.append(frame[e + 2 : e + 2 + n])
-        pos = e + 2 + n + 2
-    return out
+    f = parse(frame)
+    assert f.kind == b"*" and f.children is not None, frame
+    return [c.payload for c in f.children if c.payload is not None]
 
 
-class KeyspaceMachine(RuleBasedStateMachine):
+class KeyspaceMachine(OneClient, RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.now = START
-        self.state: ServerState = new_server(now_ms=START, databases=NDB)
-        self.state, self.cid = checked(client_connect, self.state, START)
+        self.connect(START, databases=NDB)
         self.cur = 0
         self.model: list[dict[bytes, Entry]] = [{} for _ in range(NDB)]
 
     # -- helpers ------------------------------------------------------------------------------
-
-    def run(self, *argv: bytes) -> bytes:
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), self.now)
-        return frame
-
-    def expect(self, frame: bytes, value: Any, what: str) -> None:
-        want = encode2(value)
-        assert frame == want, f"matches_model: {what}: spec {frame!r}, model {want!r}"
 
     def dead(self, e: Entry | None) -> bool:
         return e is not None and e[1] is not None and self.now > e[1]
@@ -116,7 +100,7 @@ class KeyspaceMachine(RuleBasedStateMachine):
 
     @rule(db=st.integers(0, NDB - 1))
     def select(self, db: int) -> None:
-        self.expect(self.run(b"SELECT", b"%d" % db), OK, "SELECT")
+        self.expect_frame(self.run(b"SELECT", b"%d" % db), OK, "SELECT")
         self.cur = db
 
     @rule(ms=st.integers(0, 3))
@@ -125,13 +109,13 @@ class KeyspaceMachine(RuleBasedStateMachine):
 
     @rule(key=keys_, value=values_)
     def set(self, key: bytes, value: bytes) -> None:
-        self.expect(self.run(b"SET", key, value), OK, "SET")
+        self.expect_frame(self.run(b"SET", key, value), OK, "SET")
         self.model[self.cur][key] = (value, None)
 
     @rule(key=keys_, value=values_, delta=st.integers(-3, 3))
     def set_pxat(self, key: bytes, value: bytes, delta: int) -> None:
         when = self.now + delta
-        self.expect(self.run(b"SET", key, value, b"PXAT", b"%d" % when), OK, "SET PXAT")
+        self.expect_frame(self.run(b"SET", key, value, b"PXAT", b"%d" % when), OK, "SET PXAT")
         self.model[self.cur][key] = (value, when)
 
     @rule(keys=st.lists(keys_, min_size=1, max_size=3))
@@ -142,7 +126,7 @@ class KeyspaceMachine(RuleBasedStateMachine):
             if self.mlookup(self.cur, k) is not None:
                 del self.model[self.cur][k]
                 n += 1
-        self.expect(frame, n, f"DEL {keys}")
+        self.expect_frame(frame, n, f"DEL {keys}")
 
     @rule(key=keys_)
     def get(self, key: bytes) -> None:
@@ -150,7 +134,7 @@ class KeyspaceMachine(RuleBasedStateMachine):
         frame = self.run(b"GET", key)
         self.no_expired_read(key, was, frame != b"$-1\r\n")
         e = self.mlookup(self.cur, key)
-        self.expect(frame, None if e is None else e[0], f"GET {key!r}")
+        self.expect_frame(frame, None if e is None else e[0], f"GET {key!r}")
 
     @rule(keys=st.lists(keys_, min_size=1, max_size=3))
     def exists(self, keys: list[bytes]) -> None:
@@ -160,7 +144,7 @@ class KeyspaceMachine(RuleBasedStateMachine):
         assert frame.startswith(b":")
         self.no_expired_read(b"/".join(keys), int(frame[1:-2]) > live_before, True)
         n = sum(1 for k in keys if self.mlookup(self.cur, k) is not None)
-        self.expect(frame, n, f"EXISTS {keys}")
+        self.expect_frame(frame, n, f"EXISTS {keys}")
 
     @rule(key=keys_)
     def type_(self, key: bytes) -> None:
@@ -168,7 +152,7 @@ class KeyspaceMachine(RuleBasedStateMachine):
         frame = self.run(b"TYPE", key)
         self.no_expired_read(key, was, frame != b"+none\r\n")
         e = self.mlookup(self.cur, key)
-        self.expect(frame, Status("none" if e is None else "string"), f"TYPE {key!r}")
+        self.expect_frame(frame, Status("none" if e is None else "string"), f"TYPE {key!r}")
 
     @rule()
     def dbsize(self) -> None:
@@ -177,7 +161,7 @@ class KeyspaceMachine(RuleBasedStateMachine):
         assert frame == b":%d\r\n" % n_keys, (
             f"dbsize_is_len_keys: DBSIZE {frame!r} but the db holds {n_keys} keys"
         )
-        self.expect(frame, len(self.model[self.cur]), "DBSIZE")
+        self.expect_frame(frame, len(self.model[self.cur]), "DBSIZE")
 
     @rule()
     def keys_all(self) -> None:
@@ -222,7 +206,7 @@ class KeyspaceMachine(RuleBasedStateMachine):
             m[dst] = e
             del m[src]
             want = 1 if nx else OK
-        self.expect(frame, want, f"RENAME{'NX' if nx else ''} {src!r} {dst!r}")
+        self.expect_frame(frame, want, f"RENAME{'NX' if nx else ''} {src!r} {dst!r}")
 
     @rule(src=keys_, dst=keys_, db=st.none() | dbs_, replace=st.booleans())
     def copy(self, src: bytes, dst: bytes, db: int | None, replace: bool) -> None:
@@ -249,7 +233,7 @@ class KeyspaceMachine(RuleBasedStateMachine):
             else:
                 self.model[target][dst] = e
                 want = 1
-        self.expect(frame, want, f"{argv}")
+        self.expect_frame(frame, want, f"{argv}")
 
     @rule(key=keys_, db=dbs_)
     def move(self, key: bytes, db: int) -> None:
@@ -269,20 +253,20 @@ class KeyspaceMachine(RuleBasedStateMachine):
                 self.model[db][key] = e
                 del self.model[self.cur][key]
                 want = 1
-        self.expect(frame, want, f"MOVE {key!r} {db}")
+        self.expect_frame(frame, want, f"MOVE {key!r} {db}")
 
     @rule(a=dbs_, b=dbs_)
     def swapdb(self, a: int, b: int) -> None:
         frame = self.run(b"SWAPDB", b"%d" % a, b"%d" % b)
         if not (0 <= a < NDB and 0 <= b < NDB):
-            self.expect(frame, DB_INDEX, "SWAPDB")
+            self.expect_frame(frame, DB_INDEX, "SWAPDB")
             return
         self.model[a], self.model[b] = self.model[b], self.model[a]
-        self.expect(frame, OK, f"SWAPDB {a} {b}")
+        self.expect_frame(frame, OK, f"SWAPDB {a} {b}")
 
     @rule()
     def flushdb(self) -> None:
-        self.expect(self.run(b"FLUSHDB"), OK, "FLUSHDB")
+        self.expect_frame(self.run(b"FLUSHDB"), OK, "FLUSHDB")
         self.model[self.cur] = {}
 
     # -- invariants ---------------------------------------------------------------------------
@@ -304,45 +288,24 @@ class KeyspaceMachine(RuleBasedStateMachine):
             assert ttl == want_ttl, f"matches_model: db {i} expires {ttl}, model {want_ttl}"
 
 
-MACHINE_SETTINGS = settings(
-    max_examples=300, stateful_step_count=40, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestKeyspaceMachine = KeyspaceMachine.TestCase
-TestKeyspaceMachine.settings = MACHINE_SETTINGS
+TestKeyspaceMachine = machine_test(KeyspaceMachine, max_examples=300, steps=40)
 
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
 PLANTED = planted_settings(max_examples=2000, steps=40)
-
-
-def _fails_with(invariant_name: str) -> None:
-    assert_trips(KeyspaceMachine, invariant_name, PLANTED)
+_fails_with = tripper(KeyspaceMachine, PLANTED)
 
 
 def test_planted_delete_forgets_expires(monkeypatch: pytest.MonkeyPatch) -> None:
     """``dbDelete`` that leaves the key's TTL behind breaks ``expires ⊆ keys``."""
-
-    def delete(self: DbView, key: bytes) -> bool:
-        if key not in self.keys:
-            return False
-        if not self._dirty:
-            self.open_for_change()
-        del self.keys[key]
-        return True
-
-    monkeypatch.setattr(DbView, "delete", delete)
+    monkeypatch.setattr(DbView, "delete", delete_keeping_ttl)
     _fails_with("expires_subset_of_keys")
 
 
 def test_planted_lookup_ignores_expiry(monkeypatch: pytest.MonkeyPatch) -> None:
     """``lookupKeyRead`` without ``expireIfNeeded`` lets reads see expired keys."""
-
-    def lookup_read(self: DbView, key: bytes) -> Any:
-        return self.keys.get(key)
-
-    monkeypatch.setattr(DbView, "lookup_read", lookup_read)
+    monkeypatch.setattr(DbView, "lookup_read", lookup_ignoring_expiry)
     _fails_with("no_expired_read")
 
 

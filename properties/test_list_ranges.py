@@ -23,8 +23,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from redspec.properties.driver import Session
+from redspec.properties.test_lists_machine import lpos_model
 from redspec.spec.commands import lists as spec_lists
-from redspec.spec.server import client_connect, new_server, run_command
 
 MECHANISM = "types"
 
@@ -48,27 +49,10 @@ def _range(n: int, start: int, end: int) -> range:
     return range(start, min(end, n - 1) + 1)
 
 
-def _lpos(xs: list[bytes], ele: bytes, rank: int, count: int, maxlen: int) -> list[int]:
-    order = list(range(len(xs)))
-    if rank < 0:
-        order.reverse()
-    if maxlen:
-        order = order[:maxlen]
-    hits = [i for i in order if xs[i] == ele][abs(rank) - 1:]
-    return hits[:count] if count else hits
-
-
 def check_positions(xs: list[bytes], start: int, end: int, ele: bytes, rank: int, count: int,
                     maxlen: int) -> None:
     """``list_positions_agree_with_model`` for one case."""
-    state = new_server(0)
-    state, cid = client_connect(state, 0)
-
-    def call(*argv: bytes | int) -> bytes:
-        nonlocal state
-        args = [a if isinstance(a, bytes) else str(a).encode() for a in argv]
-        state, frame = run_command(state, cid, args, 0)
-        return frame
+    call = Session()
 
     name = "list_positions_agree_with_model"
     call(b"RPUSH", b"k", *xs)
@@ -80,10 +64,10 @@ def check_positions(xs: list[bytes], start: int, end: int, ele: bytes, rank: int
     assert got == exp, f"{name}: LINDEX {start}"
     assert call(b"LINDEX", b"k", b"x").startswith(b"-ERR value is not an integer"), \
         f"{name}: LINDEX non-integer"
-    hits = _lpos(xs, ele, rank, count, maxlen)
+    hits = lpos_model(xs, ele, rank, count, maxlen)
     got = call(b"LPOS", b"k", ele, b"RANK", rank, b"COUNT", count, b"MAXLEN", maxlen)
     assert got == _ints(hits), f"{name}: LPOS RANK {rank} COUNT {count} MAXLEN {maxlen}"
-    first = _lpos(xs, ele, rank, 1, maxlen)
+    first = lpos_model(xs, ele, rank, 1, maxlen)
     got = call(b"LPOS", b"k", ele, b"RANK", rank, b"MAXLEN", maxlen)
     assert got == (b":%d\r\n" % first[0] if first else b"$-1\r\n"), f"{name}: LPOS"
     call(b"LTRIM", b"k", start, end)

@@ -15,8 +15,7 @@ Invariants (each has a planted-bug test below showing it can fail):
   whatever its physical layout (head/tail offsets).
 - ``positions_contiguous``: a ListValue's map holds exactly the positions ``head..tail-1``
   (the representation invariant every O(log n) operation relies on).
-- ``input_not_mutated``: a transition never changes the state it was given
-  (``properties/purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -24,21 +23,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    invariant,
-    rule,
-)
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings
-from redspec.properties.purity import checked
+from redspec.properties.driver import WRONGTYPE, OneClient
+from redspec.properties.planted import machine_test, planted_settings, tripper
 from redspec.spec import values
 from redspec.spec.commands import lists
-from redspec.spec.reply import NULL_ARRAY, OK, Err, encode2
-from redspec.spec.server import client_connect, new_server, run_command
-from redspec.spec.state import ServerState
+from redspec.spec.reply import NULL_ARRAY, OK, Err
 from redspec.spec.types.list import ListValue
 
 MECHANISM = "types"
@@ -50,26 +42,15 @@ NOW = 1_000_000
 keys_ = st.sampled_from(KEYS)
 members_ = st.sampled_from(MEMBERS)
 ends_ = st.sampled_from([b"LEFT", b"RIGHT"])
-WRONGTYPE = Err("WRONGTYPE Operation against a key holding the wrong kind of value")
 
 
-class ListsMachine(RuleBasedStateMachine):
+class ListsMachine(OneClient, RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.state: ServerState = new_server(now_ms=NOW, databases=1)
-        self.state, self.cid = checked(client_connect, self.state, NOW)
+        self.connect(NOW, databases=1)
         self.model: dict[bytes, Any] = {}
 
     # -- helpers ------------------------------------------------------------------------------
-
-    def run(self, *argv: bytes) -> bytes:
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
-        return frame
-
-    def expect(self, argv: tuple[bytes, ...], value: Any) -> None:
-        frame = self.run(*argv)
-        want = encode2(value)
-        assert frame == want, f"matches_model: {argv!r}: spec {frame!r}, model {want!r}"
 
     def get(self, key: bytes) -> list[bytes] | None | Err:
         """The model's list at ``key`` (None if missing, WRONGTYPE if a string)."""
@@ -83,6 +64,14 @@ class ListsMachine(RuleBasedStateMachine):
             self.model[key] = elems
         else:
             self.model.pop(key, None)
+
+    def on_list(self, key: bytes, missing: Any, present: Any) -> Any:
+        """The model's reply to a command on the list at ``key``: WRONGTYPE for a string,
+        ``missing`` for no key, else ``present(elements)`` (which may update the model)."""
+        cur = self.get(key)
+        if isinstance(cur, Err):
+            return cur
+        return missing if cur is None else present(cur)
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -105,53 +94,39 @@ class ListsMachine(RuleBasedStateMachine):
                     new.append(e)
             self.put(key, new)
             want = len(new)
-        self.expect((name, key, *elems), want)
+        self.expect_reply((name, key, *elems), want)
 
     @rule(key=keys_, left=st.booleans(), count=st.none() | st.integers(0, 4))
     def pop(self, key: bytes, left: bool, count: int | None) -> None:
         name = b"LPOP" if left else b"RPOP"
         argv = (name, key) if count is None else (name, key, b"%d" % count)
-        cur = self.get(key)
-        want: Any
-        if isinstance(cur, Err):
-            want = cur
-        elif cur is None:
-            want = None if count is None else NULL_ARRAY
-        elif count == 0:
-            want = []
-        else:
+
+        def take(cur: list[bytes]) -> Any:
+            if count == 0:
+                return []
             k = 1 if count is None else min(count, len(cur))
             taken = cur[:k] if left else cur[::-1][:k]
             self.put(key, cur[k:] if left else cur[: len(cur) - k])
-            want = taken[0] if count is None else taken
-        self.expect(argv, want)
+            return taken[0] if count is None else taken
+
+        self.expect_reply(argv, self.on_list(key, None if count is None else NULL_ARRAY, take))
 
     @rule(key=keys_, after=st.booleans(), pivot=members_, elem=members_)
     def linsert(self, key: bytes, after: bool, pivot: bytes, elem: bytes) -> None:
-        cur = self.get(key)
-        want: Any
-        if isinstance(cur, Err):
-            want = cur
-        elif cur is None:
-            want = 0
-        elif pivot not in cur:
-            want = -1
-        else:
+        def insert(cur: list[bytes]) -> int:
+            if pivot not in cur:
+                return -1
             new = list(cur)
             new.insert(cur.index(pivot) + (1 if after else 0), elem)
             self.put(key, new)
-            want = len(new)
-        self.expect((b"LINSERT", key, b"AFTER" if after else b"BEFORE", pivot, elem), want)
+            return len(new)
+
+        self.expect_reply((b"LINSERT", key, b"AFTER" if after else b"BEFORE", pivot, elem),
+                          self.on_list(key, 0, insert))
 
     @rule(key=keys_, count=st.integers(-3, 3), elem=members_)
     def lrem(self, key: bytes, count: int, elem: bytes) -> None:
-        cur = self.get(key)
-        want: Any
-        if isinstance(cur, Err):
-            want = cur
-        elif cur is None:
-            want = 0
-        else:
+        def remove(cur: list[bytes]) -> int:
             seq = list(cur) if count >= 0 else cur[::-1]
             limit = abs(count) or len(seq)
             out, removed = [], 0
@@ -161,25 +136,22 @@ class ListsMachine(RuleBasedStateMachine):
                 else:
                     out.append(e)
             self.put(key, out if count >= 0 else out[::-1])
-            want = removed
-        self.expect((b"LREM", key, b"%d" % count, elem), want)
+            return removed
+
+        self.expect_reply((b"LREM", key, b"%d" % count, elem), self.on_list(key, 0, remove))
 
     @rule(key=keys_, index=st.integers(-4, 4), elem=members_)
     def lset(self, key: bytes, index: int, elem: bytes) -> None:
-        cur = self.get(key)
-        want: Any
-        if isinstance(cur, Err):
-            want = cur
-        elif cur is None:
-            want = Err("ERR no such key")
-        elif not -len(cur) <= index < len(cur):
-            want = Err("ERR index out of range")
-        else:
+        def set_(cur: list[bytes]) -> Any:
+            if not -len(cur) <= index < len(cur):
+                return Err("ERR index out of range")
             new = list(cur)
             new[index] = elem
             self.put(key, new)
-            want = OK
-        self.expect((b"LSET", key, b"%d" % index, elem), want)
+            return OK
+
+        self.expect_reply((b"LSET", key, b"%d" % index, elem),
+                          self.on_list(key, Err("ERR no such key"), set_))
 
     @rule(key=keys_, start=st.integers(-4, 4), stop=st.integers(-4, 4))
     def ltrim(self, key: bytes, start: int, stop: int) -> None:
@@ -189,7 +161,7 @@ class ListsMachine(RuleBasedStateMachine):
             want = cur
         elif cur is not None:
             self.put(key, _py_range(cur, start, stop))
-        self.expect((b"LTRIM", key, b"%d" % start, b"%d" % stop), want)
+        self.expect_reply((b"LTRIM", key, b"%d" % start, b"%d" % stop), want)
 
     @rule(src=keys_, dst=keys_, wfrom=ends_, wto=ends_, rpoplpush=st.booleans())
     def lmove(self, src: bytes, dst: bytes, wfrom: bytes, wto: bytes, rpoplpush: bool) -> None:
@@ -214,7 +186,7 @@ class ListsMachine(RuleBasedStateMachine):
             else:
                 d2.append(want)
             self.put(dst, d2)
-        self.expect(argv, want)
+        self.expect_reply(argv, want)
 
     @rule(keys=st.lists(keys_, min_size=1, max_size=3), end=ends_,
           count=st.none() | st.integers(1, 4))
@@ -235,12 +207,12 @@ class ListsMachine(RuleBasedStateMachine):
             self.put(k, cur[n:] if end == b"LEFT" else cur[: len(cur) - n])
             want = [k, taken]
             break
-        self.expect(argv, want)
+        self.expect_reply(argv, want)
 
     @rule(key=keys_, value=members_)
     def set_string(self, key: bytes, value: bytes) -> None:
         self.model[key] = value
-        self.expect((b"SET", key, value), OK)
+        self.expect_reply((b"SET", key, value), OK)
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -248,7 +220,7 @@ class ListsMachine(RuleBasedStateMachine):
     def lrange(self, key: bytes, start: int, stop: int) -> None:
         cur = self.get(key)
         want = cur if isinstance(cur, Err) else _py_range(cur or [], start, stop)
-        self.expect((b"LRANGE", key, b"%d" % start, b"%d" % stop), want)
+        self.expect_reply((b"LRANGE", key, b"%d" % start, b"%d" % stop), want)
 
     @rule(key=keys_, index=st.integers(-4, 4))
     def lindex(self, key: bytes, index: int) -> None:
@@ -256,12 +228,12 @@ class ListsMachine(RuleBasedStateMachine):
         want: Any = cur
         if isinstance(cur, list):
             want = cur[index] if -len(cur) <= index < len(cur) else None
-        self.expect((b"LINDEX", key, b"%d" % index), want)
+        self.expect_reply((b"LINDEX", key, b"%d" % index), want)
 
     @rule(key=keys_)
     def llen(self, key: bytes) -> None:
         cur = self.get(key)
-        self.expect((b"LLEN", key), cur if isinstance(cur, Err) else len(cur or []))
+        self.expect_reply((b"LLEN", key), cur if isinstance(cur, Err) else len(cur or []))
 
     @rule(key=keys_, elem=members_, rank=st.sampled_from([1, 2, -1, -2]),
           count=st.none() | st.integers(0, 2), maxlen=st.integers(0, 3))
@@ -269,23 +241,12 @@ class ListsMachine(RuleBasedStateMachine):
         argv = (b"LPOS", key, elem, b"RANK", b"%d" % rank, b"MAXLEN", b"%d" % maxlen)
         if count is not None:
             argv += (b"COUNT", b"%d" % count)
-        cur = self.get(key)
-        want: Any
-        if isinstance(cur, Err):
-            want = cur
-        else:
-            cur = cur or []
-            idx = list(range(len(cur)))
-            if rank < 0:
-                idx.reverse()
-            if maxlen:
-                idx = idx[:maxlen]
-            hits = [i for i in idx if cur[i] == elem][abs(rank) - 1:]
-            if count is None:
-                want = hits[0] if hits else None
-            else:
-                want = hits[:count] if count else hits
-        self.expect(argv, want)
+
+        def find(cur: list[bytes]) -> Any:
+            hits = lpos_model(cur, elem, rank, 1 if count is None else count, maxlen)
+            return (hits[0] if hits else None) if count is None else hits
+
+        self.expect_reply(argv, self.on_list(key, None if count is None else [], find))
 
     # -- invariants ---------------------------------------------------------------------------
 
@@ -306,6 +267,19 @@ class ListsMachine(RuleBasedStateMachine):
         assert plain == self.model, f"matches_model: stored {plain}, model {self.model}"
 
 
+def lpos_model(xs: list[bytes], ele: bytes, rank: int, count: int, maxlen: int) -> list[int]:
+    """LPOS's positions of ``ele``: counted from the head for ``rank`` > 0, the tail for
+    ``rank`` < 0, the first ``|rank| - 1`` skipped, at most ``count`` (0: all), among the first
+    ``maxlen`` elements scanned (0: all)."""
+    order = list(range(len(xs)))
+    if rank < 0:
+        order.reverse()
+    if maxlen:
+        order = order[:maxlen]
+    hits = [i for i in order if xs[i] == ele][abs(rank) - 1:]
+    return hits[:count] if count else hits
+
+
 def _py_range(xs: list[bytes], start: int, stop: int) -> list[bytes]:
     """LRANGE/LTRIM's inclusive range, written with Python slices."""
     n = len(xs)
@@ -314,21 +288,13 @@ def _py_range(xs: list[bytes], start: int, stop: int) -> list[bytes]:
     return xs[a: b + 1] if b >= 0 else []
 
 
-MACHINE_SETTINGS = settings(
-    max_examples=120, stateful_step_count=40, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestListsMachine = ListsMachine.TestCase
-TestListsMachine.settings = MACHINE_SETTINGS
+TestListsMachine = machine_test(ListsMachine, max_examples=120, steps=40)
 
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
 PLANTED = planted_settings(max_examples=500, steps=30)
-
-
-def _fails_with(invariant_name: str) -> None:
-    assert_trips(ListsMachine, invariant_name, PLANTED)
+_fails_with = tripper(ListsMachine, PLANTED)
 
 
 def test_planted_lpush_keeps_order(monkeypatch: pytest.MonkeyPatch) -> None:

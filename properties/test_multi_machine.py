@@ -27,8 +27,7 @@ Invariants (each has a planted-bug test below that shows it failing):
   ``watched_keys[(db, key)]`` iff the client lists that entry) and departed clients appear
   nowhere.
 - ``keyspace_matches_model``.
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -36,16 +35,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings, replace_handler
+from redspec.properties.planted import assert_trips, machine_test, planted_settings, replace_handler
 from redspec.properties.purity import checked
 from redspec.spec import dispatch
 from redspec.spec import server as S
 from redspec.spec import watch as watch_mod
 from redspec.spec.cron import server_cron
+from redspec.spec.resp import encode_request
 from redspec.spec.state import replace
 from redspec.spec.step import Step
 
@@ -218,7 +218,7 @@ class TransactionsMachine(RuleBasedStateMachine):
     # -- sending ------------------------------------------------------------------------------
 
     def send(self, c: ModelClient, argv: tuple[bytes, ...]) -> bytes:
-        self.state, eff = checked(S.client_input, self.state, c.cid, _resp(argv), self.now)
+        self.state, eff = checked(S.client_input, self.state, c.cid, encode_request(argv), self.now)
         for p in eff.propagate:
             self.log.append((c.cid, p[1]))
         self.last = {"client": c.cid, "argv": argv, "propagate": [p[1] for p in eff.propagate]}
@@ -448,14 +448,8 @@ def _exp(entry: tuple[bytes, int | None], now: int) -> bool:
     return entry[1] is not None and now > entry[1]
 
 
-def _resp(argv: tuple[bytes, ...]) -> bytes:
-    return b"*%d\r\n" % len(argv) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in argv)
-
-
-TestTransactionsMachine = TransactionsMachine.TestCase
-TestTransactionsMachine.settings = settings(
-    max_examples=50, stateful_step_count=25, deadline=None,
-    suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+TestTransactionsMachine = machine_test(TransactionsMachine, max_examples=50, steps=25,
+                                       health=HealthCheck, derandomize=True, database=None)
 
 
 # -- planted bugs -----------------------------------------------------------------------------

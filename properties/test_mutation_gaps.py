@@ -34,26 +34,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from redspec.spec.server import client_connect, new_server, run_command
+from redspec.properties.driver import Session
+from redspec.spec.server import run_command
 
 NAME = "mutation_gaps_agree_with_redis"
 
 
-class Client:
-    """One client on a fresh server; ``call`` runs a command and returns its RESP2 frame."""
-
-    def __init__(self) -> None:
-        self.state = new_server(0)
-        self.state, self.cid = client_connect(self.state, 0)
-
-    def call(self, *argv: bytes | int | float | str) -> bytes:
-        args = [a if isinstance(a, bytes) else str(a).encode() for a in argv]
-        self.state, frame = run_command(self.state, self.cid, args, 0)
-        return frame
-
-
 def check_pubsub_channels() -> None:
-    c = Client()
+    c = Session()
     for sub in (b"CHANNELS", b"SHARDCHANNELS"):
         got = c.call(b"PUBSUB", sub, b"a", b"b")
         assert got.startswith(b"-ERR unknown subcommand or wrong number of arguments for"), \
@@ -62,7 +50,7 @@ def check_pubsub_channels() -> None:
 
 
 def check_embstr_limit() -> None:
-    c = Client()
+    c = Session()
     for value, enc in ((b"1e43", b"embstr"), (b"1e44", b"raw")):
         c.call(b"SET", b"k", b"0")
         c.call(b"INCRBYFLOAT", b"k", value)
@@ -71,7 +59,7 @@ def check_embstr_limit() -> None:
 
 
 def check_intset_limit() -> None:
-    c = Client()
+    c = Session()
     c.call(b"SADD", b"s", *range(511))
     c.call(b"SADD", b"s", 511)
     assert c.call(b"OBJECT", b"ENCODING", b"s") == b"$6\r\nintset\r\n", f"{NAME}: 512 intset"
@@ -81,7 +69,7 @@ def check_intset_limit() -> None:
 
 
 def check_spop_dirty() -> None:
-    c = Client()
+    c = Session()
     c.call(b"SADD", b"s", b"a", b"b", b"c", b"d")
     before = c.state.dirty
     c.call(b"SPOP", b"s", 10)
@@ -91,7 +79,7 @@ def check_spop_dirty() -> None:
 def check_hdel_order() -> None:
     # Enough fields that the remaining order cannot match by chance whatever the interpreter's
     # hash seed (a map's own iteration order would give a random permutation).
-    c = Client()
+    c = Session()
     fields = [b"f%d" % i for i in range(12)]
     c.call(b"HSET", b"h", *[x for f in fields for x in (f, f.upper())])
     gone = fields[1::3]
@@ -108,7 +96,7 @@ def check_hdel_order() -> None:
 
 
 def check_lpos() -> None:
-    c = Client()
+    c = Session()
     items = [b"a", b"b", b"a", b"a", b"b", b"a", b"a", b"a"]
     c.call(b"RPUSH", b"l", *items)
     where = [i for i, x in enumerate(items) if x == b"a"]
@@ -121,7 +109,7 @@ def check_lpos() -> None:
 
 
 def check_geo_bybox() -> None:
-    c = Client()
+    c = Session()
     c.call(b"GEOADD", b"g", 13.361389, 38.115556, b"Palermo", 15.087269, 37.502669, b"Catania")
     got = c.call(b"GEOSEARCH", b"g", b"FROMLONLAT", 15, 37, b"BYBOX", 400, 400, b"km", b"ASC")
     assert got == b"*2\r\n$7\r\nCatania\r\n$7\r\nPalermo\r\n", f"{NAME}: BYBOX {got!r}"
@@ -130,7 +118,7 @@ def check_geo_bybox() -> None:
 
 
 def check_oom_gate() -> None:
-    c = Client()
+    c = Session()
     c.call(b"CONFIG", b"SET", b"maxmemory", b"1")
     got = c.call(b"SET", b"x", b"y")
     assert got.startswith(b"-OOM command not allowed"), f"{NAME}: SET under OOM: {got!r}"
@@ -138,7 +126,7 @@ def check_oom_gate() -> None:
 
 
 def check_hll_short_sparse() -> None:
-    c = Client()
+    c = Session()
     c.call(b"SET", b"h", b"HYLL\x01" + bytes(11) + b"\x40\x63")  # XZERO of 100 registers
     got = c.call(b"PFADD", b"h", *[b"x%d" % i for i in range(20)])
     assert got == b"-INVALIDOBJ Corrupted HLL object detected\r\n", f"{NAME}: PFADD {got!r}"
@@ -156,7 +144,7 @@ def check_div_by_zero() -> None:
 def check_expire_time_limit() -> None:
     from redspec.spec import expire
     for hz, budget in ((500, None), (10, 50)):
-        c = Client()
+        c = Session()
         c.call(b"CONFIG", b"SET", b"hz", hz)
         for i in range(1000):
             c.state, _ = run_command(c.state, c.cid, [b"SET", b"e%d" % i, b"v", b"PX", b"10"], 0)
@@ -197,7 +185,7 @@ def check_geo_order() -> None:
     r = random.Random(5)
     pts = [(round(13 + r.random() * 3, 4), round(37 + r.random() * 1.5, 4), b"m%d" % i)
            for i in range(40)]
-    c = Client()
+    c = Session()
     c.call(b"GEOADD", b"g", *[x for p in pts for x in p])
     for q, order in GEO_ORDERS:
         got = c.call(b"GEOSEARCH", b"g", b"FROMLONLAT", 14.5, 37.7, *q.encode().split())

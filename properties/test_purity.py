@@ -27,11 +27,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import given
 
 from redspec.properties import test_eventloop_machine as eventloop
 from redspec.properties import test_transport_machine as transport
-from redspec.properties.planted import planted_settings, run_planted
+from redspec.properties.planted import planted_settings, run_given, run_planted
 from redspec.properties.purity import checked, frozen_view
 from redspec.properties.test_bitmaps_machine import BitmapsMachine
 from redspec.properties.test_blocking_machine import BlockingMachine
@@ -76,28 +75,27 @@ def _freeze_writes_through(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DbView, "freeze", freeze)
 
 
-def _commit_writes_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+def _commit_writes(monkeypatch: pytest.MonkeyPatch, names: Callable[[Step, Any], Any]) -> None:
+    """``Step.commit`` also storing the fields ``names(step, new)`` of the new state into the
+    input."""
     orig = Step.commit
 
     def commit(self: Step) -> Any:
         new = orig(self)
-        if new.clients is not self.base.clients:
-            object.__setattr__(self.base, "clients", new.clients)
-        return new
-
-    monkeypatch.setattr(Step, "commit", commit)
-
-
-def _commit_writes_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    orig = Step.commit
-
-    def commit(self: Step) -> Any:
-        new = orig(self)
-        for name in self.parts or ():
+        for name in names(self, new):
             object.__setattr__(self.base, name, getattr(new, name))
         return new
 
     monkeypatch.setattr(Step, "commit", commit)
+
+
+def _commit_writes_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    _commit_writes(monkeypatch, lambda s, new: ("clients",) if new.clients is not s.base.clients
+                   else ())
+
+
+def _commit_writes_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    _commit_writes(monkeypatch, lambda s, new: tuple(s.parts or ()))
 
 
 def _dict_freeze_writes_through(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,7 +143,7 @@ def _machine(cls: Any) -> Callable[[], None]:
 
 
 def _given(strategies: tuple[Any, ...], check: Callable[..., None]) -> Callable[[], None]:
-    return lambda: PLANTED(given(*strategies)(check))()
+    return lambda: run_given(PLANTED, check, *strategies)
 
 
 #: What every machine that runs a server must catch: a write into the input's ``Db``, into
@@ -251,3 +249,23 @@ def test_a_change_between_transitions_is_reported_by_the_next() -> None:
     object.__setattr__(s, "dirty", s.dirty + 1)
     with pytest.raises(AssertionError, match=r"input_not_mutated: run_command.*: state\.dirty$"):
         checked(run_command, s, cid, [b"PING"], 1)
+
+
+def test_a_subtree_taken_over_holds_what_it_shares() -> None:
+    """A view that takes a subtree over from an earlier one still sees the objects that subtree
+    shares with others (here a dict table two databases hold): a change to one is reported."""
+    from redspec.spec.dict import HashTables
+    from redspec.spec.server import new_server
+    from redspec.spec.state import replace
+
+    s = new_server(now_ms=1, databases=2)
+    shared, other = HashTables(exp0=2), HashTables(exp0=3)
+    both = replace(s, dbs=tuple(replace(d, ht=shared) for d in s.dbs))
+    frozen_view(both, reuse=True)  # each db's subtree is kept for taking over
+    for i in (0, 1):  # keep either db, whichever of them the walk met the table under first
+        one = replace(both, dbs=tuple(d if j == i else replace(d, ht=other)
+                                      for j, d in enumerate(both.dbs)))
+        view = frozen_view(one, reuse=True)  # db i taken over: it must bring the shared table
+        object.__setattr__(shared, "used0", 5)
+        assert view.changes() == [f"state.dbs[{i}].ht.used0"]
+        object.__setattr__(shared, "used0", 0)

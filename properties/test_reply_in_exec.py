@@ -18,9 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from redspec.properties.driver import replies_alone
+from redspec.properties.planted import planted_settings, property_settings, run_given
 from redspec.spec import dispatch as T
 from redspec.spec import server as S
 from redspec.spec.resp import encode_request
@@ -28,10 +30,8 @@ from redspec.spec.transport import monitor_line
 
 MECHANISM = "transactions"
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
-                database=None)
-PLANTED = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck),
-                   database=None, derandomize=True, phases=(Phase.explicit, Phase.generate))
+FAST = property_settings(60)
+PLANTED = planted_settings(150)
 
 ON, OFF, SKIP = [b"CLIENT", b"REPLY", b"ON"], [b"CLIENT", b"REPLY", b"OFF"], \
     [b"CLIENT", b"REPLY", b"SKIP"]
@@ -54,13 +54,7 @@ def sessions(draw: Any) -> tuple[bool, list[list[bytes]], list[list[bytes]], lis
 
 def _plain_replies(cmds: list[list[bytes]]) -> list[bytes]:
     """The replies of the plain commands run one by one on a fresh server (RESP2)."""
-    state = S.new_server(0)
-    state, cid = S.client_connect(state, 0)
-    out = []
-    for argv in cmds:
-        state, frame = S.run_command(state, cid, argv, 0)
-        out.append(frame)
-    return out
+    return replies_alone(cmds)
 
 
 def model(mon: bool, pre: list[list[bytes]], queue: list[list[bytes]],
@@ -189,18 +183,18 @@ def test_planted_reply_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: EXEC keeps every inner reply whatever the flags (the pre-fix behaviour)."""
     monkeypatch.setattr(T, "reply_kept", lambda c, cmd, frame: True)
     with pytest.raises(AssertionError, match="reply_pieces"):
-        PLANTED(given(sessions(), st.integers(0, 300))(check_reply_pieces))()
+        run_given(PLANTED, check_reply_pieces, sessions(), st.integers(0, 300))
 
 
 def test_planted_reply_pieces_monitor(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: a monitor's own lines for the queued commands are lost inside EXEC."""
     monkeypatch.setattr(T, "own_monitor_line", lambda s, cmd, argv: b"")
     with pytest.raises(AssertionError, match="reply_pieces"):
-        PLANTED(given(sessions(), st.integers(0, 300))(check_reply_pieces))()
+        run_given(PLANTED, check_reply_pieces, sessions(), st.integers(0, 300))
 
 
 def test_planted_exec_silent(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: EXEC's array header ignores CLIENT REPLY OFF."""
     monkeypatch.setattr(T, "reply_suppressed", lambda c: False)
     with pytest.raises(AssertionError, match="exec_silent"):
-        PLANTED(given(_QUEUE, st.integers(0, 200))(check_exec_silent))()
+        run_given(PLANTED, check_exec_silent, _QUEUE, st.integers(0, 200))

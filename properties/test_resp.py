@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from redspec.properties.planted import run_given
 from redspec.spec import networking as N
 from redspec.spec import resp
 from redspec.spec import server as S
@@ -127,20 +128,27 @@ def data_and_cuts(draw: Any) -> tuple[bytes, list[bytes], str]:
     return data, draw(cuts(data)), draw(st.sampled_from(["", "pw"]))
 
 
-# -- 1. split-independence -------------------------------------------------------------------
-
-
-@SETTINGS
-@given(data_and_cuts())
-def test_split_independence(case: tuple[bytes, list[bytes], str]) -> None:
+def split_small(case: tuple[bytes, list[bytes], str]) -> None:
     with small_limits():
         split_check(*case)
 
 
-def _trips(prop: Callable[..., None]) -> None:
-    """The property fails (Hypothesis may report several distinct failures as a group)."""
+SPLIT = (data_and_cuts(),)
+
+# -- 1. split-independence -------------------------------------------------------------------
+
+
+@SETTINGS
+@given(*SPLIT)
+def test_split_independence(case: tuple[bytes, list[bytes], str]) -> None:
+    split_small(case)
+
+
+def _trips(strategies: tuple[Any, ...], check: Callable[..., None]) -> None:
+    """The property ``check`` over ``strategies`` fails in a planted run (Hypothesis may report
+    several distinct failures as a group)."""
     with pytest.raises((AssertionError, ExceptionGroup)) as info:
-        prop()
+        run_given(PLANTED, check, *strategies)
     if isinstance(info.value, ExceptionGroup):
         assert all(isinstance(e, AssertionError) for e in info.value.exceptions)
 
@@ -159,13 +167,7 @@ def test_split_independence_catches_a_limit_on_the_whole_buffer(
 
     monkeypatch.setattr(N, "parse_command", buggy)
 
-    @PLANTED
-    @given(data_and_cuts())
-    def prop(case: tuple[bytes, list[bytes], str]) -> None:
-        with small_limits():
-            split_check(*case)
-
-    _trips(prop)
+    _trips(SPLIT, split_small)
 
 
 def test_split_independence_catches_a_lost_byte_in_the_tail(
@@ -173,13 +175,7 @@ def test_split_independence_catches_a_lost_byte_in_the_tail(
     real = N.join_tail
     monkeypatch.setattr(N, "join_tail", lambda head, chunks, last: real(head, chunks, last[1:]))
 
-    @PLANTED
-    @given(data_and_cuts())
-    def prop(case: tuple[bytes, list[bytes], str]) -> None:
-        with small_limits():
-            split_check(*case)
-
-    _trips(prop)
+    _trips(SPLIT, split_small)
 
 
 def test_split_independence_catches_an_off_by_one_need(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,13 +184,7 @@ def test_split_independence_catches_an_off_by_one_need(monkeypatch: pytest.Monke
     real = N.progress_point
     monkeypatch.setattr(N, "progress_point", lambda *a: (real(*a)[0] + 1, real(*a)[1]))
 
-    @PLANTED
-    @given(data_and_cuts())
-    def prop(case: tuple[bytes, list[bytes], str]) -> None:
-        with small_limits():
-            split_check(*case)
-
-    _trips(prop)
+    _trips(SPLIT, split_small)
 
 
 # -- 2. round-trip ---------------------------------------------------------------------------
@@ -206,8 +196,11 @@ def roundtrip_check(argv: list[bytes], after: bytes) -> None:
     assert got == argv and pos == len(data)
 
 
+ROUNDTRIP = (st.lists(st.binary(max_size=64), min_size=1, max_size=8), st.binary(max_size=8))
+
+
 @SETTINGS
-@given(st.lists(st.binary(max_size=64), min_size=1, max_size=8), st.binary(max_size=8))
+@given(*ROUNDTRIP)
 def test_roundtrip(argv: list[bytes], after: bytes) -> None:
     roundtrip_check(argv, after)
 
@@ -222,12 +215,7 @@ def test_roundtrip_catches_dropped_empty_args(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(resp, "parse_command", buggy)
     monkeypatch.setitem(globals(), "parse_command", buggy)
 
-    @PLANTED
-    @given(st.lists(st.binary(max_size=64), min_size=1, max_size=8), st.binary(max_size=8))
-    def prop(argv: list[bytes], after: bytes) -> None:
-        roundtrip_check(argv, after)
-
-    _trips(prop)
+    _trips(ROUNDTRIP, roundtrip_check)
 
 
 # -- 3. progress -----------------------------------------------------------------------------
@@ -250,8 +238,11 @@ def progress_check(data: bytes, extra: bytes, authenticated: bool) -> None:
                 break
 
 
+PROGRESS = (stream_st, st.binary(max_size=10), st.booleans())
+
+
 @SETTINGS
-@given(stream_st, st.binary(max_size=10), st.booleans())
+@given(*PROGRESS)
 def test_progress(data: bytes, extra: bytes, authenticated: bool) -> None:
     progress_check(data, extra, authenticated)
 
@@ -266,12 +257,7 @@ def test_progress_catches_a_request_that_does_not_advance(
 
     monkeypatch.setitem(globals(), "parse_command", buggy)
 
-    @PLANTED
-    @given(stream_st, st.binary(max_size=10), st.booleans())
-    def prop(data: bytes, extra: bytes, authenticated: bool) -> None:
-        progress_check(data, extra, authenticated)
-
-    _trips(prop)
+    _trips(PROGRESS, progress_check)
 
 
 def test_progress_catches_need_more_that_consumes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -283,12 +269,7 @@ def test_progress_catches_need_more_that_consumes(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setitem(globals(), "parse_command", buggy)
 
-    @PLANTED
-    @given(stream_st, st.binary(max_size=10), st.booleans())
-    def prop(data: bytes, extra: bytes, authenticated: bool) -> None:
-        progress_check(data, extra, authenticated)
-
-    _trips(prop)
+    _trips(PROGRESS, progress_check)
 
 
 # -- Z3: the multibulk length arithmetic -------------------------------------------------------
@@ -395,9 +376,7 @@ def test_fast_path_property_catches_a_missing_framing_check() -> None:
             p = q
         return out
 
-    @PLANTED
-    @given(fast_stream_st, st.booleans())
     def prop(data: bytes, authenticated: bool) -> None:
         fast_path_check(data, authenticated, buggy)
 
-    _trips(prop)
+    _trips((fast_stream_st, st.booleans()), prop)

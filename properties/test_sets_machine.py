@@ -18,8 +18,7 @@ Invariants (checked after every step, in this order; each has a planted-bug test
 - ``matches_model``: every key's members agree with the model.
 - ``reply_matches_model``: each reply agrees with the model (random replies: what Redis
   guarantees — sizes, membership, distinctness; intset iteration order exactly).
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -28,26 +27,24 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    invariant,
-    rule,
-)
+from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from redspec.properties.planted import assert_trips, planted_settings, replace_handler
-from redspec.properties.purity import checked
+from redspec.properties.driver import AGGREGATE_KEYS, AggregateModel
+from redspec.properties.planted import (
+    machine_test,
+    planted_settings,
+    removal_keeping_empty,
+    replace_handler,
+    tripper,
+)
 from redspec.spec import dispatch
-from redspec.spec.errors import WRONGTYPE as WRONGTYPE_ERR
-from redspec.spec.server import client_connect, new_server, run_command
-from redspec.spec.state import ServerState
 from redspec.spec.step import Step
 from redspec.spec.types.set import SetValue
 
 MECHANISM = "types"
 
-KEYS = [b"k0", b"k1", b"k2"]
+KEYS = AGGREGATE_KEYS
 MEMBERS = [b"1", b"2", b"-3", b"x"]
 MAX_INTSET = 2
 NOW = 1_000_000
@@ -83,28 +80,23 @@ def _ints(frame: bytes) -> list[int]:
     return [int(x[1:]) for x in frame.split(b"\r\n")[1:-1]]
 
 
-class SetsMachine(RuleBasedStateMachine):
+class SetsMachine(AggregateModel, RuleBasedStateMachine):
+    """``model``: key -> members."""
+
+    VALUE, NOUN = SetValue, "set"
+
     def __init__(self) -> None:
         super().__init__()
-        self.state: ServerState = new_server(
-            now_ms=NOW, databases=1, **{"set-max-intset-entries": MAX_INTSET}
-        )
-        self.state, self.cid = checked(client_connect, self.state, NOW)
-        #: key -> members; key -> encoding; keys holding a string.
-        self.model: dict[bytes, set[bytes]] = {}
-        self.enc: dict[bytes, str] = {}
-        self.strings: set[bytes] = set()
-        self.before: dict[bytes, Any] = {}
+        self.connect(NOW, databases=1, **{"set-max-intset-entries": MAX_INTSET})
+        self.start()
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def run(self, *argv: bytes) -> bytes:
-        self.before = dict(self.state.dbs[0].keys.items())
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
-        return frame
+    def contents(self, v: SetValue) -> set[bytes]:
+        return set(v.index)
 
-    def expect(self, got: Any, want: Any, what: str) -> None:
-        assert got == want, f"reply_matches_model: {what}: got {got!r}, want {want!r}"
+    def shown(self, contents: set[bytes] | None) -> list[bytes]:
+        return sorted(contents or ())
 
     def put(self, key: bytes, members: set[bytes], enc: str) -> None:
         """Model write: a set (deleted when empty)."""
@@ -113,13 +105,12 @@ class SetsMachine(RuleBasedStateMachine):
             self.model[key] = members
             self.enc[key] = enc
         else:
-            self.model.pop(key, None)
-            self.enc.pop(key, None)
+            self.forget(key)
 
     def order(self, key: bytes, members: list[bytes]) -> None:
         """An intset iterates in numeric order; a hashtable in any order."""
         if self.enc.get(key) == "intset":
-            self.expect(members, sorted(members, key=int), f"intset order of {key!r}")
+            self.expect_value(members, sorted(members, key=int), f"intset order of {key!r}")
 
     def add_model(self, key: bytes, new: list[bytes]) -> int:
         """``setTypeAdd`` per member, on the model."""
@@ -141,19 +132,19 @@ class SetsMachine(RuleBasedStateMachine):
     def sadd(self, key: bytes, members: list[bytes]) -> None:
         frame = self.run(b"SADD", key, *members)
         if key in self.strings:
-            self.expect(frame, WRONGTYPE, "SADD")
+            self.expect_value(frame, WRONGTYPE, "SADD")
             return
-        self.expect(frame, b":%d\r\n" % self.add_model(key, members), "SADD")
+        self.expect_value(frame, b":%d\r\n" % self.add_model(key, members), "SADD")
 
     @rule(key=keys_, members=member_lists)
     def srem(self, key: bytes, members: list[bytes]) -> None:
         frame = self.run(b"SREM", key, *members)
         if key in self.strings:
-            self.expect(frame, WRONGTYPE, "SREM")
+            self.expect_value(frame, WRONGTYPE, "SREM")
             return
         cur = self.model.get(key, set())
         gone = cur & set(members)
-        self.expect(frame, b":%d\r\n" % len(gone), "SREM")
+        self.expect_value(frame, b":%d\r\n" % len(gone), "SREM")
         if gone:
             self.put(key, cur - gone, self.enc[key])
 
@@ -161,15 +152,15 @@ class SetsMachine(RuleBasedStateMachine):
     def smove(self, src: bytes, dst: bytes, member: bytes) -> None:
         frame = self.run(b"SMOVE", src, dst, member)
         if src not in self.model and src not in self.strings:
-            self.expect(frame, b":0\r\n", "SMOVE missing src")
+            self.expect_value(frame, b":0\r\n", "SMOVE missing src")
             return
         if src in self.strings or dst in self.strings:
-            self.expect(frame, WRONGTYPE, "SMOVE")
+            self.expect_value(frame, WRONGTYPE, "SMOVE")
             return
         if src == dst or member not in self.model[src]:
-            self.expect(frame, b":1\r\n" if member in self.model[src] else b":0\r\n", "SMOVE")
+            self.expect_value(frame, b":1\r\n" if member in self.model[src] else b":0\r\n", "SMOVE")
             return
-        self.expect(frame, b":1\r\n", "SMOVE")
+        self.expect_value(frame, b":1\r\n", "SMOVE")
         self.put(src, self.model[src] - {member}, self.enc[src])
         self.add_model(dst, [member])
 
@@ -177,9 +168,9 @@ class SetsMachine(RuleBasedStateMachine):
     def spop(self, key: bytes) -> None:
         frame = self.run(b"SPOP", key)
         if key in self.strings:
-            self.expect(frame, WRONGTYPE, "SPOP")
+            self.expect_value(frame, WRONGTYPE, "SPOP")
         elif key not in self.model:
-            self.expect(frame, b"$-1\r\n", "SPOP missing")
+            self.expect_value(frame, b"$-1\r\n", "SPOP missing")
         else:
             m = frame.split(b"\r\n")[1]
             assert m in self.model[key], f"reply_matches_model: SPOP gave {m!r}"
@@ -189,11 +180,11 @@ class SetsMachine(RuleBasedStateMachine):
     def spop_count(self, key: bytes, count: int) -> None:
         frame = self.run(b"SPOP", key, b"%d" % count)
         if key in self.strings:
-            self.expect(frame, WRONGTYPE, "SPOP count")
+            self.expect_value(frame, WRONGTYPE, "SPOP count")
             return
         got = _bulks(frame)
         cur = self.model.get(key, set())
-        self.expect(len(got), min(count, len(cur)), "SPOP count size")
+        self.expect_value(len(got), min(count, len(cur)), "SPOP count size")
         assert set(got) <= cur and len(set(got)) == len(got), "reply_matches_model: SPOP"
         if not got:
             return
@@ -209,17 +200,17 @@ class SetsMachine(RuleBasedStateMachine):
     def srandmember(self, key: bytes, count: int) -> None:
         frame = self.run(b"SRANDMEMBER", key, b"%d" % count)
         if key in self.strings:
-            self.expect(frame, WRONGTYPE, "SRANDMEMBER")
+            self.expect_value(frame, WRONGTYPE, "SRANDMEMBER")
             return
         got = _bulks(frame)
         cur = self.model.get(key, set())
         assert set(got) <= cur, "reply_matches_model: SRANDMEMBER non-member"
         if not cur:
-            self.expect(got, [], "SRANDMEMBER missing")
+            self.expect_value(got, [], "SRANDMEMBER missing")
         elif count < 0:
-            self.expect(len(got), -count, "SRANDMEMBER negative count size")
+            self.expect_value(len(got), -count, "SRANDMEMBER negative count size")
         else:
-            self.expect(len(got), min(count, len(cur)), "SRANDMEMBER size")
+            self.expect_value(len(got), min(count, len(cur)), "SRANDMEMBER size")
             assert len(set(got)) == len(got), "reply_matches_model: SRANDMEMBER repeats"
             if count >= len(cur) and count != 1:
                 self.order(key, got)
@@ -227,23 +218,23 @@ class SetsMachine(RuleBasedStateMachine):
     @rule(key=keys_, members=member_lists)
     def membership(self, key: bytes, members: list[bytes]) -> None:
         if key in self.strings:
-            self.expect(self.run(b"SMISMEMBER", key, *members), WRONGTYPE, "SMISMEMBER")
+            self.expect_value(self.run(b"SMISMEMBER", key, *members), WRONGTYPE, "SMISMEMBER")
             return
         cur = self.model.get(key, set())
-        self.expect(_ints(self.run(b"SMISMEMBER", key, *members)),
+        self.expect_value(_ints(self.run(b"SMISMEMBER", key, *members)),
                     [int(m in cur) for m in members], "SMISMEMBER")
-        self.expect(self.run(b"SISMEMBER", key, members[0]),
+        self.expect_value(self.run(b"SISMEMBER", key, members[0]),
                     b":%d\r\n" % (members[0] in cur), "SISMEMBER")
-        self.expect(self.run(b"SCARD", key), b":%d\r\n" % len(cur), "SCARD")
+        self.expect_value(self.run(b"SCARD", key), b":%d\r\n" % len(cur), "SCARD")
 
     @rule(key=keys_)
     def smembers(self, key: bytes) -> None:
         frame = self.run(b"SMEMBERS", key)
         if key in self.strings:
-            self.expect(frame, WRONGTYPE, "SMEMBERS")
+            self.expect_value(frame, WRONGTYPE, "SMEMBERS")
             return
         got = _bulks(frame)
-        self.expect(sorted(got), sorted(self.model.get(key, set())), "SMEMBERS")
+        self.expect_value(sorted(got), sorted(self.model.get(key, set())), "SMEMBERS")
         self.order(key, got)
 
     def algebra(self, op: str, keys: list[bytes]) -> set[bytes] | None:
@@ -272,21 +263,21 @@ class SetsMachine(RuleBasedStateMachine):
         frame = self.run(b"S" + op.upper().encode(), *keys)
         want = self.algebra(op, keys)
         if want is None:
-            self.expect(frame, WRONGTYPE, op)
+            self.expect_value(frame, WRONGTYPE, op)
             return
         got = _bulks(frame)
-        self.expect(sorted(got), sorted(want), op)
+        self.expect_value(sorted(got), sorted(want), op)
         if op != "inter" and self.result_encoding(op, keys, want) == "intset":
-            self.expect(got, sorted(got, key=int), f"{op} result order")
+            self.expect_value(got, sorted(got, key=int), f"{op} result order")
 
     @rule(op=st.sampled_from(["inter", "union", "diff"]), dst=keys_, keys=key_lists)
     def algebra_store(self, op: str, dst: bytes, keys: list[bytes]) -> None:
         frame = self.run(b"S" + op.upper().encode() + b"STORE", dst, *keys)
         want = self.algebra(op, keys)
         if want is None:
-            self.expect(frame, WRONGTYPE, op + "store")
+            self.expect_value(frame, WRONGTYPE, op + "store")
             return
-        self.expect(frame, b":%d\r\n" % len(want), op + "store")
+        self.expect_value(frame, b":%d\r\n" % len(want), op + "store")
         self.put(dst, want, self.result_encoding(op, keys, want))
 
     @rule(keys=key_lists, limit=st.integers(0, 3))
@@ -294,88 +285,32 @@ class SetsMachine(RuleBasedStateMachine):
         frame = self.run(b"SINTERCARD", b"%d" % len(keys), *keys, b"LIMIT", b"%d" % limit)
         want = self.algebra("inter", keys)
         if want is None:
-            self.expect(frame, WRONGTYPE, "SINTERCARD")
+            self.expect_value(frame, WRONGTYPE, "SINTERCARD")
             return
         n = len(want) if not limit else min(limit, len(want))
-        self.expect(frame, b":%d\r\n" % n, "SINTERCARD")
-
-    @rule(key=keys_)
-    def set_string(self, key: bytes) -> None:
-        self.run(b"SET", key, b"v")
-        self.model.pop(key, None)
-        self.enc.pop(key, None)
-        self.strings.add(key)
-
-    @rule(key=keys_)
-    def delete(self, key: bytes) -> None:
-        self.run(b"DEL", key)
-        self.model.pop(key, None)
-        self.enc.pop(key, None)
-        self.strings.discard(key)
+        self.expect_value(frame, b":%d\r\n" % n, "SINTERCARD")
 
     # -- invariants -------------------------------------------------------------------------
 
-    @invariant()
-    def check_state(self) -> None:
-        keys = dict(self.state.dbs[0].keys.items())
-        sets = {k: v for k, v in keys.items() if type(v) is SetValue}
-        for k, v in sets.items():
-            assert len(v) > 0, f"no_empty_aggregate: {k!r} holds an empty set"
-        for k, v in sets.items():
-            old = self.before.get(k)
-            if type(old) is SetValue and old.encoding != v.encoding:
-                assert set(v.index) == self.model.get(k), (
-                    f"encoding_change_preserves_value: {k!r} {old.encoding}->{v.encoding} "
-                    f"holds {sorted(v.index)}, model {sorted(self.model.get(k, ()))}"
-                )
-        for k, v in sets.items():
-            assert v.encoding == self.enc.get(k), (
-                f"encoding_matches_model: {k!r} is {v.encoding}, model {self.enc.get(k)}"
-            )
-        for k, v in sets.items():
+    def representation(self, values: dict[bytes, SetValue]) -> None:
+        for k, v in values.items():
             assert sorted(v.slots.keys()) == list(range(len(v.index))), f"slots_dense: {k!r}"
             assert all(v.slots[i] == m for m, i in v.index.items()), f"slots_dense: {k!r}"
-        got = {k: set(v.index) for k, v in sets.items()}
-        assert got == self.model, f"matches_model: db {got}, model {self.model}"
-        strings = {k for k, v in keys.items() if type(v) is bytes}
-        assert strings == self.strings, f"matches_model: strings {strings}"
 
 
-MACHINE_SETTINGS = settings(
-    max_examples=120, stateful_step_count=30, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestSetsMachine = SetsMachine.TestCase
-TestSetsMachine.settings = MACHINE_SETTINGS
+TestSetsMachine = machine_test(SetsMachine, max_examples=120, steps=30)
 
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
 PLANTED = planted_settings(max_examples=1000, steps=30)
-
-
-def _fails_with(invariant_name: str) -> None:
-    assert_trips(SetsMachine, invariant_name, PLANTED)
-
-
-_replace_handler = replace_handler
+_fails_with = tripper(SetsMachine, PLANTED)
 
 
 def test_planted_srem_keeps_empty_set(monkeypatch: pytest.MonkeyPatch) -> None:
     """An SREM that stores the emptied set instead of deleting the key."""
 
-    def srem(s: Step, argv: list[bytes]) -> Any:
-        v = s.db.lookup_write(argv[1])
-        if v is None:
-            return 0
-        if type(v) is not SetValue:
-            return WRONGTYPE_ERR
-        nv, n = v.remove(argv[2:])
-        s.db.overwrite(argv[1], nv)
-        s.dirty += n
-        return n
-
-    _replace_handler(monkeypatch, b"srem", srem)
+    replace_handler(monkeypatch, b"srem", removal_keeping_empty(SetValue, SetValue.remove))
     _fails_with("no_empty_aggregate")
 
 
@@ -437,7 +372,7 @@ def test_planted_smove_forgets_destination(monkeypatch: pytest.MonkeyPatch) -> N
             s.db.delete(argv[2])
         return reply
 
-    _replace_handler(monkeypatch, b"smove", smove)
+    replace_handler(monkeypatch, b"smove", smove)
     _fails_with("matches_model")
 
 
@@ -449,5 +384,5 @@ def test_planted_sinter_ignores_last_key(monkeypatch: pytest.MonkeyPatch) -> Non
     def sinter(s: Step, argv: list[bytes]) -> Any:
         return orig(s, argv[:-1] if len(argv) > 2 else argv)
 
-    _replace_handler(monkeypatch, b"sinter", sinter)
+    replace_handler(monkeypatch, b"sinter", sinter)
     _fails_with("reply_matches_model")

@@ -24,8 +24,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from redspec.properties.driver import Session
 from redspec.spec import values
-from redspec.spec.server import client_connect, new_server, run_command
 
 MECHANISM = "typechoice"
 
@@ -64,13 +64,7 @@ def _getbit(v: bytes, off: int) -> int:
 
 def check_string_encodings(ops: list[tuple[str, object]], probe: int) -> None:
     """``string_encoding_by_origin`` for one sequence."""
-    state = new_server(0)
-    state, cid = client_connect(state, 0)
-
-    def call(*argv: bytes) -> bytes:
-        nonlocal state
-        state, frame = run_command(state, cid, list(argv), 0)
-        return frame
+    call = Session()
 
     model: bytes | None = None
     enc = ""

@@ -11,8 +11,7 @@ Invariants (each has a planted-bug test below showing it can fail):
 - ``matches_model``: every reply, and the database's keys, values and TTLs, agree with the
   model.
 - ``expires_subset_of_keys``: every key with a TTL exists.
-- ``input_not_mutated``: a transition never changes the state it was given
-  (``properties/purity.py``; the planted bugs of every machine are in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -21,20 +20,13 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    invariant,
-    rule,
-)
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings, replace_handler
-from redspec.properties.purity import checked
+from redspec.properties.driver import OneClient
+from redspec.properties.planted import machine_test, planted_settings, replace_handler, tripper
 from redspec.spec import dispatch
-from redspec.spec.reply import OK, Err, encode2
-from redspec.spec.server import client_connect, new_server, run_command
-from redspec.spec.state import ServerState
+from redspec.spec.reply import OK, Err
 from redspec.spec.step import Step
 
 MECHANISM = "keyspace"
@@ -61,23 +53,13 @@ def _model_int(v: bytes) -> int | None:
     return n if -(2**63) <= n < 2**63 else None
 
 
-class StringsMachine(RuleBasedStateMachine):
+class StringsMachine(OneClient, RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.now = START
-        self.state: ServerState = new_server(now_ms=START, databases=1)
-        self.state, self.cid = checked(client_connect, self.state, START)
+        self.connect(START, databases=1)
         self.model: dict[bytes, Entry] = {}
 
     # -- helpers ------------------------------------------------------------------------------
-
-    def run(self, *argv: bytes) -> bytes:
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), self.now)
-        return frame
-
-    def expect(self, frame: bytes, value: Any, what: str) -> None:
-        want = encode2(value)
-        assert frame == want, f"matches_model: {what}: spec {frame!r}, model {want!r}"
 
     def live(self, key: bytes) -> Entry | None:
         """``lookupKey`` in the model: the live entry, dropping an expired one."""
@@ -95,19 +77,19 @@ class StringsMachine(RuleBasedStateMachine):
 
     @rule(key=keys_, value=values_)
     def set(self, key: bytes, value: bytes) -> None:
-        self.expect(self.run(b"SET", key, value), OK, "SET")
+        self.expect_frame(self.run(b"SET", key, value), OK, "SET")
         self.model[key] = (value, None)
 
     @rule(key=keys_, value=values_, ms=st.integers(1, 4))
     def set_px(self, key: bytes, value: bytes, ms: int) -> None:
-        self.expect(self.run(b"SET", key, value, b"PX", b"%d" % ms), OK, "SET PX")
+        self.expect_frame(self.run(b"SET", key, value, b"PX", b"%d" % ms), OK, "SET PX")
         self.model[key] = (value, self.now + ms)
 
     @rule(key=keys_)
     def get(self, key: bytes) -> None:
         frame = self.run(b"GET", key)
         e = self.live(key)
-        self.expect(frame, None if e is None else e[0], f"GET {key!r}")
+        self.expect_frame(frame, None if e is None else e[0], f"GET {key!r}")
 
     @rule(key=keys_, value=values_)
     def append(self, key: bytes, value: bytes) -> None:
@@ -115,7 +97,7 @@ class StringsMachine(RuleBasedStateMachine):
         e = self.live(key)
         new = (e[0] if e else b"") + value
         self.model[key] = (new, e[1] if e else None)
-        self.expect(frame, len(new), f"APPEND {key!r} {value!r}")
+        self.expect_frame(frame, len(new), f"APPEND {key!r} {value!r}")
 
     @rule(key=keys_, n=st.integers(-3, 3))
     def incrby(self, key: bytes, n: int) -> None:
@@ -130,7 +112,7 @@ class StringsMachine(RuleBasedStateMachine):
         else:
             want = cur + n
             self.model[key] = (b"%d" % want, e[1] if e else None)
-        self.expect(frame, want, f"INCRBY {key!r} {n}")
+        self.expect_frame(frame, want, f"INCRBY {key!r} {n}")
 
     @rule(key=keys_)
     def getdel(self, key: bytes) -> None:
@@ -138,7 +120,7 @@ class StringsMachine(RuleBasedStateMachine):
         e = self.live(key)
         if e is not None:
             del self.model[key]
-        self.expect(frame, None if e is None else e[0], f"GETDEL {key!r}")
+        self.expect_frame(frame, None if e is None else e[0], f"GETDEL {key!r}")
 
     @rule(key=keys_)
     def getex_persist(self, key: bytes) -> None:
@@ -146,7 +128,7 @@ class StringsMachine(RuleBasedStateMachine):
         e = self.live(key)
         if e is not None:
             self.model[key] = (e[0], None)
-        self.expect(frame, None if e is None else e[0], f"GETEX {key!r} PERSIST")
+        self.expect_frame(frame, None if e is None else e[0], f"GETEX {key!r} PERSIST")
 
     @rule(key=keys_, offset=st.integers(0, 5), value=values_)
     def setrange(self, key: bytes, offset: int, value: bytes) -> None:
@@ -154,25 +136,25 @@ class StringsMachine(RuleBasedStateMachine):
         e = self.live(key)
         old = e[0] if e else b""
         if not value:
-            self.expect(frame, len(old), f"SETRANGE {key!r} {offset} ''")
+            self.expect_frame(frame, len(old), f"SETRANGE {key!r} {offset} ''")
             return
         buf = bytearray(old.ljust(offset, b"\0"))
         buf[offset : offset + len(value)] = value
         self.model[key] = (bytes(buf), e[1] if e else None)
-        self.expect(frame, len(buf), f"SETRANGE {key!r} {offset} {value!r}")
+        self.expect_frame(frame, len(buf), f"SETRANGE {key!r} {offset} {value!r}")
 
     @rule(key=keys_)
     def strlen(self, key: bytes) -> None:
         frame = self.run(b"STRLEN", key)
         e = self.live(key)
-        self.expect(frame, 0 if e is None else len(e[0]), f"STRLEN {key!r}")
+        self.expect_frame(frame, 0 if e is None else len(e[0]), f"STRLEN {key!r}")
 
     @rule(pairs=st.lists(st.tuples(keys_, values_), min_size=1, max_size=3))
     def mset(self, pairs: list[tuple[bytes, bytes]]) -> None:
         frame = self.run(b"MSET", *[x for p in pairs for x in p])
         for k, v in pairs:
             self.model[k] = (v, None)
-        self.expect(frame, OK, f"MSET {pairs}")
+        self.expect_frame(frame, OK, f"MSET {pairs}")
 
     # -- invariants ---------------------------------------------------------------------------
 
@@ -189,24 +171,13 @@ class StringsMachine(RuleBasedStateMachine):
         assert ttl == want_ttl, f"matches_model: expires {ttl}, model {want_ttl}"
 
 
-MACHINE_SETTINGS = settings(
-    max_examples=200, stateful_step_count=40, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestStringsMachine = StringsMachine.TestCase
-TestStringsMachine.settings = MACHINE_SETTINGS
+TestStringsMachine = machine_test(StringsMachine, max_examples=200, steps=40)
 
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
 PLANTED = planted_settings(max_examples=2000, steps=40)
-
-
-def _fails_with(invariant_name: str) -> None:
-    assert_trips(StringsMachine, invariant_name, PLANTED)
-
-
-_replace_handler = replace_handler
+_fails_with = tripper(StringsMachine, PLANTED)
 
 
 def test_planted_getdel_leaves_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -221,7 +192,7 @@ def test_planted_getdel_leaves_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
             s.db.set_expire(argv[1], when)
         return reply
 
-    _replace_handler(monkeypatch, b"getdel", getdel)
+    replace_handler(monkeypatch, b"getdel", getdel)
     _fails_with("expires_subset_of_keys")
 
 
@@ -233,7 +204,7 @@ def test_planted_setrange_off_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
     def setrange(s: Step, argv: list[bytes]) -> Any:
         return orig(s, [argv[0], argv[1], b"%d" % (int(argv[2]) + 1), argv[3]])
 
-    _replace_handler(monkeypatch, b"setrange", setrange)
+    replace_handler(monkeypatch, b"setrange", setrange)
     _fails_with("matches_model")
 
 
@@ -247,5 +218,5 @@ def test_planted_append_drops_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
         s.db.remove_expire(argv[1])
         return reply
 
-    _replace_handler(monkeypatch, b"append", append)
+    replace_handler(monkeypatch, b"append", append)
     _fails_with("matches_model")

@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from redspec.properties.driver import replies_alone
+from redspec.properties.planted import planted_settings, property_settings, run_given
 from redspec.properties.purity import checked
 from redspec.spec import networking
 from redspec.spec import server as S
@@ -22,10 +24,8 @@ from redspec.spec.transport import NET_MAX_WRITES_PER_EVENT
 
 MECHANISM = "pipelining"
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck),
-                database=None)
-PLANTED = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
-                   database=None, derandomize=True, phases=(Phase.explicit, Phase.generate))
+FAST = property_settings(40)
+PLANTED = planted_settings(60)
 
 
 def _cmd(i: int) -> Any:
@@ -41,13 +41,7 @@ def _cmd(i: int) -> Any:
 
 def _sequential(cmds: list[list[bytes]]) -> bytes:
     """The replies of running ``cmds`` one by one on a fresh server."""
-    st_ = S.new_server(0)
-    st_, cid = S.client_connect(st_, 0)
-    out = b""
-    for argv in cmds:
-        st_, frame = S.run_command(st_, cid, argv, 0)
-        out += frame
-    return out
+    return b"".join(replies_alone(cmds))
 
 
 def _chunks(data: bytes, cuts: list[int]) -> list[bytes]:
@@ -122,7 +116,7 @@ def test_planted_reply_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(S, "client_wrote", lossy)
     monkeypatch.setattr(networking, "client_wrote", lossy)
     with pytest.raises(AssertionError, match="reply_order"):
-        PLANTED(given(schedules())(check_reply_order))()
+        run_given(PLANTED, check_reply_order, schedules())
 
 
 # -- CLIENT REPLY ------------------------------------------------------------------------------
@@ -136,14 +130,7 @@ _OPS = st.lists(st.sampled_from([
 def expected_reply_output(ops: list[list[bytes]]) -> bytes:
     """The model: ON replies +OK and clears OFF/SKIP; OFF silences; SKIP (unless OFF)
     silences exactly the next command; other replies are those of the commands run alone."""
-    plain = [a for a in ops if a[:2] != [b"CLIENT", b"REPLY"]]
-    st_ = S.new_server(0)
-    st_, cid = S.client_connect(st_, 0)
-    frames = []
-    for argv in plain:
-        st_, f = S.run_command(st_, cid, argv, 0)
-        frames.append(f)
-    it = iter(frames)
+    it = iter(replies_alone([a for a in ops if a[:2] != [b"CLIENT", b"REPLY"]]))
     off = skip = skip_next = False
     out = b""
     for argv in ops:
@@ -201,7 +188,7 @@ def test_planted_client_reply(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(networking, "after_command", sticky)
     with pytest.raises(AssertionError, match="client_reply"):
-        PLANTED(given(*CLIENT_REPLY_ARGS)(check_client_reply))()
+        run_given(PLANTED, check_client_reply, *CLIENT_REPLY_ARGS)
 
 
 # -- CLIENT PAUSE --------------------------------------------------------------------------------
@@ -255,7 +242,7 @@ def test_planted_pause(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(dispatch, "pause_gate", lambda s, t, cmd: None)
     with pytest.raises(AssertionError, match="paused_write_not_executed"):
-        PLANTED(given(*PAUSE_ARGS)(check_pause))()
+        run_given(PLANTED, check_pause, *PAUSE_ARGS)
 
 
 def test_planted_pause_release(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -275,4 +262,4 @@ def test_planted_pause_release(monkeypatch: pytest.MonkeyPatch) -> None:
                   "redspec.spec.commands.transport"):
         monkeypatch.setattr(f"{where}.unpause", forget)
     with pytest.raises(AssertionError, match="postponed_run_in_order"):
-        PLANTED(given(*PAUSE_ARGS)(check_pause))()
+        run_given(PLANTED, check_pause, *PAUSE_ARGS)

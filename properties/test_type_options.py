@@ -18,21 +18,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redspec.spec.server import client_connect, new_server, run_command
+from redspec.properties.driver import Session
 
 MECHANISM = "types"
 
 
 def check_options(pairs: list[tuple[bytes, int]], offset: int, count: int) -> None:
     """``type_options_agree_with_model`` for one case."""
-    state = new_server(0)
-    state, cid = client_connect(state, 0)
-
-    def call(*argv: bytes | int) -> bytes:
-        nonlocal state
-        args = [a if isinstance(a, bytes) else str(a).encode() for a in argv]
-        state, frame = run_command(state, cid, args, 0)
-        return frame
+    call = Session()
 
     name = "type_options_agree_with_model"
     flat = [x for m, sc in pairs for x in (m, str(sc).encode())]

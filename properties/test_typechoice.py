@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redspec.properties.planted import planted_settings
+from redspec.properties.planted import plant_limit_off_by_one, planted_settings, run_given
 from redspec.spec import cost
 from redspec.spec.server import client_connect, new_server, run_command
 
@@ -120,14 +120,9 @@ def check_memory_monotone(ints: list[int], strs: list[bytes], fill: int) -> None
 
 def test_planted_off_by_one_limit_trips(monkeypatch: pytest.MonkeyPatch) -> None:
     """A model that converts *at* the limit instead of above it."""
-    orig = cost.predict_encoding
-
-    def buggy(typ: str, max_n: int, max_elem: int, all_int: bool, cfg: dict[str, int]) -> str:
-        return orig(typ, max_n + 1, max_elem, all_int, cfg)
-
-    monkeypatch.setattr(cost, "predict_encoding", buggy)
+    plant_limit_off_by_one(monkeypatch)
     with pytest.raises(AssertionError, match="encoding_rules_match_spec"):
-        planted_settings(300, 1)(given(**_ENC_ARGS)(check_encoding_rules))()
+        run_given(planted_settings(300, 1), check_encoding_rules, **_ENC_ARGS)
 
 
 def test_planted_intset_width_from_last_member_trips(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,4 +131,4 @@ def test_planted_intset_width_from_last_member_trips(monkeypatch: pytest.MonkeyP
     orig = cost.intset_width
     monkeypatch.setattr(cost, "intset_width", lambda vals: orig(list(vals)[-1:]))
     with pytest.raises(AssertionError, match="memory_monotone_in_n"):
-        planted_settings(300, 1)(given(**_MEM_ARGS)(check_memory_monotone))()
+        run_given(planted_settings(300, 1), check_memory_monotone, **_MEM_ARGS)

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redspec.properties.planted import planted_settings
+from redspec.properties.planted import plant_limit_off_by_one, planted_settings, run_given
 from redspec.spec import cost, patterns
 from redspec.spec.patterns import CANDIDATES, Operation, Pattern
 from redspec.spec.server import client_connect, new_server, run_command
@@ -89,17 +89,14 @@ def test_pattern_encoding_matches_spec(p: Pattern, typ: str) -> None:
 
 # -- planted bugs ------------------------------------------------------------------------------
 
+PLANTED = planted_settings(300, 1)
+
 
 def test_planted_limit_off_by_one_trips(monkeypatch: pytest.MonkeyPatch) -> None:
     """Conversion *at* the entry limit instead of above it."""
-    orig = cost.predict_encoding
-
-    def buggy(typ: str, max_n: int, max_elem: int, all_int: bool, cfg: dict[str, int]) -> str:
-        return orig(typ, max_n + 1, max_elem, all_int, cfg)
-
-    monkeypatch.setattr(cost, "predict_encoding", buggy)
+    plant_limit_off_by_one(monkeypatch)
     with pytest.raises(AssertionError, match="pattern_encoding_matches_spec"):
-        planted_settings(300, 1)(given(**_ARGS)(check_pattern_encoding))()
+        run_given(PLANTED, check_pattern_encoding, **_ARGS)
 
 
 def test_planted_old_embstr_limit_trips(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,7 +109,7 @@ def test_planted_old_embstr_limit_trips(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(patterns, "string_encoding", buggy)
     with pytest.raises(AssertionError, match="pattern_encoding_matches_spec"):
-        planted_settings(300, 1)(given(**_ARGS)(check_pattern_encoding))()
+        run_given(PLANTED, check_pattern_encoding, **_ARGS)
 
 
 def test_planted_hll_never_dense_trips(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,4 +122,4 @@ def test_planted_hll_never_dense_trips(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(patterns, "predicted_encoding", buggy)
     with pytest.raises(AssertionError, match="pattern_encoding_matches_spec"):
-        planted_settings(300, 1)(given(**_ARGS)(check_pattern_encoding))()
+        run_given(PLANTED, check_pattern_encoding, **_ARGS)

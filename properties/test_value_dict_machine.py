@@ -14,8 +14,7 @@ Invariants (each has a planted-bug test below):
 - ``scan_guarantee``: a full SSCAN/HSCAN/ZSCAN iteration returns every member present for the
   whole iteration at least once, across conversions, growth, shrinking (SREM/HDEL/ZREM's
   ``dictResize``) and rehash steps.
-- ``input_not_mutated``: no transition changes the state it was given
-  (``properties/purity.py``; planted for every machine in ``test_purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -23,15 +22,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings
-from redspec.properties.purity import checked
+from redspec.properties.driver import OneClient
+from redspec.properties.planted import assert_trips, machine_test, planted_settings
 from redspec.properties.test_dict_machine import check_tables
 from redspec.spec.commands import scan as scan_cmds
-from redspec.spec.server import client_connect, new_server, run_command
 from redspec.spec.types import valuedict as vd
 from redspec.spec.types.hash import HashValue
 from redspec.spec.types.set import SetValue
@@ -61,18 +58,17 @@ def is_ht(o: Any) -> bool:
                 o.order is not None if type(o) is HashValue else o.listpack)
 
 
-class ValueDictMachine(RuleBasedStateMachine):
+class ValueDictMachine(OneClient, RuleBasedStateMachine):
     """Sets, a hash and a sorted set whose dicts must mirror their members."""
 
     NOW = 1_700_000_000_000
 
     def __init__(self) -> None:
         super().__init__()
-        st0 = new_server(self.NOW, seed=5)
-        self.state, self.cid = checked(client_connect, st0, self.NOW)
+        self.connect(self.NOW, seed=5)
         for p in (b"set-max-intset-entries", b"hash-max-listpack-entries",
                   b"zset-max-listpack-entries"):
-            self.call(b"CONFIG", b"SET", p, b"4")
+            self.run(b"CONFIG", b"SET", p, b"4")
         self.cursor = dict.fromkeys(SCANS, 0)
         self.seen: dict[bytes, set[bytes]] = {k: set() for k in SCANS}
         self.throughout = {k: self._live(k) for k in SCANS}
@@ -81,8 +77,8 @@ class ValueDictMachine(RuleBasedStateMachine):
         o = self.state.dbs[0].keys.get(key)
         return set() if o is None else set(members_of(o))
 
-    def call(self, *argv: bytes) -> bytes:
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), self.NOW)
+    def run(self, *argv: bytes) -> bytes:
+        frame = super().run(*argv)
         if hasattr(self, "throughout"):
             for k in SCANS:
                 self.throughout[k] &= self._live(k)
@@ -90,74 +86,74 @@ class ValueDictMachine(RuleBasedStateMachine):
 
     @rule(k=st.sampled_from(SKEYS), ms=some_)
     def sadd(self, k: bytes, ms: list[bytes]) -> None:
-        self.call(b"SADD", k, *ms)
+        self.run(b"SADD", k, *ms)
 
     @rule(k=st.sampled_from(SKEYS), m=members_)
     def sadd1(self, k: bytes, m: bytes) -> None:
-        self.call(b"SADD", k, m)
+        self.run(b"SADD", k, m)
 
     @rule(k=st.sampled_from(SKEYS), ms=some_)
     def srem(self, k: bytes, ms: list[bytes]) -> None:
-        self.call(b"SREM", k, *ms)
+        self.run(b"SREM", k, *ms)
 
     @rule(k=st.sampled_from(SKEYS), n=st.sampled_from([b"1", b"3", b"20"]))
     def spop(self, k: bytes, n: bytes) -> None:
-        self.call(b"SPOP", k, n)
+        self.run(b"SPOP", k, n)
 
     @rule(m=members_)
     def smove(self, m: bytes) -> None:
-        self.call(b"SMOVE", b"s1", b"s2", m)
+        self.run(b"SMOVE", b"s1", b"s2", m)
 
     @rule(op=st.sampled_from([b"SUNIONSTORE", b"SINTERSTORE", b"SDIFFSTORE"]),
           dst=st.sampled_from(SKEYS))
     def set_store(self, op: bytes, dst: bytes) -> None:
-        self.call(op, dst, *SKEYS)
+        self.run(op, dst, *SKEYS)
 
     @rule(ms=some_, long=st.booleans())
     def hset(self, ms: list[bytes], long: bool) -> None:
         args: list[bytes] = []
         for m in ms:
             args += [m, b"x" * 70 if long else b"v"]
-        self.call(b"HSET", b"h", *args)
+        self.run(b"HSET", b"h", *args)
 
     @rule(m=members_)
     def hset1(self, m: bytes) -> None:
-        self.call(b"HSET", b"h", m, b"v")
+        self.run(b"HSET", b"h", m, b"v")
 
     @rule(m=members_)
     def hincrby(self, m: bytes) -> None:
-        self.call(b"HINCRBY", b"h", m, b"1")
+        self.run(b"HINCRBY", b"h", m, b"1")
 
     @rule(ms=some_)
     def hdel(self, ms: list[bytes]) -> None:
-        self.call(b"HDEL", b"h", *ms)
+        self.run(b"HDEL", b"h", *ms)
 
     @rule(ms=some_, score=st.sampled_from([b"1", b"2", b"-0", b"3.5"]))
     def zadd(self, ms: list[bytes], score: bytes) -> None:
         args: list[bytes] = []
         for m in ms:
             args += [score, m]
-        self.call(b"ZADD", b"z", *args)
+        self.run(b"ZADD", b"z", *args)
 
     @rule(m=members_, score=st.sampled_from([b"1", b"2"]))
     def zadd1(self, m: bytes, score: bytes) -> None:
-        self.call(b"ZADD", b"z", score, m)
+        self.run(b"ZADD", b"z", score, m)
 
     @rule(ms=some_)
     def zrem(self, ms: list[bytes]) -> None:
-        self.call(b"ZREM", b"z", *ms)
+        self.run(b"ZREM", b"z", *ms)
 
     @rule(n=st.sampled_from([b"1", b"5"]))
     def zpopmin(self, n: bytes) -> None:
-        self.call(b"ZPOPMIN", b"z", n)
+        self.run(b"ZPOPMIN", b"z", n)
 
     @rule()
     def zremrangebyrank(self) -> None:
-        self.call(b"ZREMRANGEBYRANK", b"z", b"0", b"6")
+        self.run(b"ZREMRANGEBYRANK", b"z", b"0", b"6")
 
     @rule(k=st.sampled_from(sorted(SCANS)), count=st.sampled_from([1, 2, 10]))
     def scan(self, k: bytes, count: int) -> None:
-        frame = self.call(SCANS[k], k, b"%d" % self.cursor[k], b"COUNT", b"%d" % count)
+        frame = self.run(SCANS[k], k, b"%d" % self.cursor[k], b"COUNT", b"%d" % count)
         lines = frame.split(b"\r\n")
         self.cursor[k] = int(lines[2])
         got = [lines[i] for i in range(5, len(lines) - 1, 2)]
@@ -187,10 +183,7 @@ class ValueDictMachine(RuleBasedStateMachine):
                 raise AssertionError(f"refinement: {key!r}: {e}") from None
 
 
-TestValueDictMachine = ValueDictMachine.TestCase
-TestValueDictMachine.settings = settings(
-    max_examples=30, stateful_step_count=60, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow])
+TestValueDictMachine = machine_test(ValueDictMachine, max_examples=30, steps=60)
 
 
 # -- planted bugs -------------------------------------------------------------------------------

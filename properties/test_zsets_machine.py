@@ -17,8 +17,7 @@ Invariants (each has a planted-bug test below showing it can fail):
   reads back as the model's set whatever its encoding.
 - ``tree_consistent``: the order-statistics tree holds exactly the map's pairs, in order,
   with correct subtree sizes, and weight-balanced (what makes every operation O(log n)).
-- ``input_not_mutated``: a transition never changes the state it was given
-  (``properties/purity.py``).
+- ``input_not_mutated``: no transition changes its input (``purity.py``; planted: ``test_purity.py``).
 """
 
 from __future__ import annotations
@@ -27,21 +26,14 @@ import math
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    invariant,
-    rule,
-)
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from redspec.properties.planted import assert_trips, planted_settings
-from redspec.properties.purity import checked
+from redspec.properties.driver import WRONGTYPE, OneClient
+from redspec.properties.planted import machine_test, planted_settings, tripper
 from redspec.spec import values
 from redspec.spec.commands import zsets
-from redspec.spec.reply import OK, Err, encode2
-from redspec.spec.server import client_connect, new_server, run_command
-from redspec.spec.state import ServerState
+from redspec.spec.reply import OK, Err
 from redspec.spec.types import zset as zmod
 from redspec.spec.types.zset import ZSet
 
@@ -56,7 +48,6 @@ MAX_ENTRIES, MAX_VALUE = 3, 3
 keys_ = st.sampled_from(KEYS)
 members_ = st.sampled_from(MEMBERS)
 scores_ = st.sampled_from(SCORES)
-WRONGTYPE = Err("WRONGTYPE Operation against a key holding the wrong kind of value")
 NAN = Err("ERR resulting score is not a number (NaN)")
 
 
@@ -86,24 +77,14 @@ class Model:
         self.d[m] = 0.0 if (self.listpack and sc == 0) else sc
 
 
-class ZsetsMachine(RuleBasedStateMachine):
+class ZsetsMachine(OneClient, RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.state: ServerState = new_server(now_ms=NOW, databases=1, **{
-            "zset-max-listpack-entries": MAX_ENTRIES, "zset-max-listpack-value": MAX_VALUE})
-        self.state, self.cid = checked(client_connect, self.state, NOW)
+        self.connect(NOW, databases=1, **{"zset-max-listpack-entries": MAX_ENTRIES,
+                                          "zset-max-listpack-value": MAX_VALUE})
         self.model: dict[bytes, Any] = {}
 
     # -- helpers ------------------------------------------------------------------------------
-
-    def run(self, *argv: bytes) -> bytes:
-        self.state, frame = checked(run_command, self.state, self.cid, list(argv), NOW)
-        return frame
-
-    def expect(self, argv: tuple[bytes, ...], value: Any) -> None:
-        frame = self.run(*argv)
-        want = encode2(value)
-        assert frame == want, f"matches_model: {argv!r}: spec {frame!r}, model {want!r}"
 
     def get(self, key: bytes) -> Model | Err | None:
         v = self.model.get(key)
@@ -135,19 +116,19 @@ class ZsetsMachine(RuleBasedStateMachine):
         argv = (b"ZADD", key, *opts, *[x for p in pairs for x in p])
         nx, xx, gt, lt = (f in flags for f in (b"NX", b"XX", b"GT", b"LT"))
         if nx and xx:
-            return self.expect(argv, Err("ERR XX and NX options at the same time are not "
+            return self.expect_reply(argv, Err("ERR XX and NX options at the same time are not "
                                          "compatible"))
         if (gt or lt) and nx or (gt and lt):
-            return self.expect(argv, Err("ERR GT, LT, and/or NX options at the same time "
+            return self.expect_reply(argv, Err("ERR GT, LT, and/or NX options at the same time "
                                          "are not compatible"))
         if incr and len(pairs) > 1:
-            return self.expect(argv, Err("ERR INCR option supports a single "
+            return self.expect_reply(argv, Err("ERR INCR option supports a single "
                                          "increment-element pair"))
         cur = self.get(key)
         if isinstance(cur, Err):
-            return self.expect(argv, cur)
+            return self.expect_reply(argv, cur)
         if cur is None and xx:
-            return self.expect(argv, None if incr else 0)
+            return self.expect_reply(argv, None if incr else 0)
         z = cur or Model()
         added = changed = 0
         result: float | None = None
@@ -166,7 +147,7 @@ class ZsetsMachine(RuleBasedStateMachine):
             new = old + sc if incr else sc
             if math.isnan(new):
                 self.settle(key, z)
-                return self.expect(argv, NAN)
+                return self.expect_reply(argv, NAN)
             if (gt and new <= old) or (lt and new >= old):
                 continue
             if new != old:
@@ -178,61 +159,61 @@ class ZsetsMachine(RuleBasedStateMachine):
             want: Any = result
         else:
             want = added + changed if b"CH" in flags else added
-        self.expect(argv, want)
+        self.expect_reply(argv, want)
 
     @rule(key=keys_, inc=scores_, member=members_)
     def zincrby(self, key: bytes, inc: bytes, member: bytes) -> None:
         argv = (b"ZINCRBY", key, inc, member)
         cur = self.get(key)
         if isinstance(cur, Err):
-            return self.expect(argv, cur)
+            return self.expect_reply(argv, cur)
         z = cur or Model()
         new = (z.d[member] + float(inc)) if member in z.d else float(inc)
         if math.isnan(new):
-            return self.expect(argv, NAN)
+            return self.expect_reply(argv, NAN)
         if member not in z.d or new != z.d[member]:
             z.put(member, new)
         self.settle(key, z)
-        self.expect(argv, new)
+        self.expect_reply(argv, new)
 
     @rule(key=keys_, members=st.lists(members_, min_size=1, max_size=3))
     def zrem(self, key: bytes, members: list[bytes]) -> None:
         argv = (b"ZREM", key, *members)
         cur = self.get(key)
         if isinstance(cur, Err) or cur is None:
-            return self.expect(argv, cur if cur is not None else 0)
+            return self.expect_reply(argv, cur if cur is not None else 0)
         n = 0
         for m in members:
             if m in cur.d:
                 del cur.d[m]
                 n += 1
         self.settle(key, cur)
-        self.expect(argv, n)
+        self.expect_reply(argv, n)
 
     @rule(key=keys_, start=st.integers(-4, 4), stop=st.integers(-4, 4))
     def zremrangebyrank(self, key: bytes, start: int, stop: int) -> None:
         argv = (b"ZREMRANGEBYRANK", key, b"%d" % start, b"%d" % stop)
         cur = self.get(key)
         if isinstance(cur, Err) or cur is None:
-            return self.expect(argv, cur if cur is not None else 0)
+            return self.expect_reply(argv, cur if cur is not None else 0)
         items = _order(cur.d)
         gone = _inclusive(items, start, stop)
         for m, _ in gone:
             del cur.d[m]
         self.settle(key, cur)
-        self.expect(argv, len(gone))
+        self.expect_reply(argv, len(gone))
 
     @rule(key=keys_, lo=scores_, hi=scores_, lox=st.booleans(), hix=st.booleans())
     def zremrangebyscore(self, key: bytes, lo: bytes, hi: bytes, lox: bool, hix: bool) -> None:
         argv = (b"ZREMRANGEBYSCORE", key, b"(" * lox + lo, b"(" * hix + hi)
         cur = self.get(key)
         if isinstance(cur, Err) or cur is None:
-            return self.expect(argv, cur if cur is not None else 0)
+            return self.expect_reply(argv, cur if cur is not None else 0)
         gone = [m for m, sc in cur.d.items() if _in(sc, lo, hi, lox, hix)]
         for m in gone:
             del cur.d[m]
         self.settle(key, cur)
-        self.expect(argv, len(gone))
+        self.expect_reply(argv, len(gone))
 
     @rule(key=keys_, top=st.booleans(), count=st.none() | st.integers(0, 4))
     def zpop(self, key: bytes, top: bool, count: int | None) -> None:
@@ -240,9 +221,9 @@ class ZsetsMachine(RuleBasedStateMachine):
                                                             else (b"%d" % count,))
         cur = self.get(key)
         if isinstance(cur, Err):
-            return self.expect(argv, cur)
+            return self.expect_reply(argv, cur)
         if cur is None or count == 0:
-            return self.expect(argv, [])
+            return self.expect_reply(argv, [])
         items = _order(cur.d)
         if top:
             items.reverse()
@@ -250,14 +231,14 @@ class ZsetsMachine(RuleBasedStateMachine):
         for m, _ in got:
             del cur.d[m]
         self.settle(key, cur)
-        self.expect(argv, _flat(got, True))
+        self.expect_reply(argv, _flat(got, True))
 
     @rule(dst=keys_, src=keys_, start=st.integers(-3, 3), stop=st.integers(-3, 3))
     def zrangestore(self, dst: bytes, src: bytes, start: int, stop: int) -> None:
         argv = (b"ZRANGESTORE", dst, src, b"%d" % start, b"%d" % stop)
         cur = self.get(src)
         if isinstance(cur, Err):
-            return self.expect(argv, cur)
+            return self.expect_reply(argv, cur)
         got = _inclusive(_order(cur.d), start, stop) if cur else []
         if got:  # zsetAdd one by one into a new listpack: -0 stays 0 once stored as 0
             z = Model()
@@ -266,7 +247,7 @@ class ZsetsMachine(RuleBasedStateMachine):
             self.model[dst] = z
         else:
             self.model.pop(dst, None)
-        self.expect(argv, len(got))
+        self.expect_reply(argv, len(got))
 
     @rule(dst=keys_, a=keys_, b=keys_, op=st.sampled_from([b"ZUNIONSTORE", b"ZINTERSTORE",
                                                             b"ZDIFFSTORE"]),
@@ -276,7 +257,7 @@ class ZsetsMachine(RuleBasedStateMachine):
         za, zb = self.get(a), self.get(b)
         for z in (za, zb):
             if isinstance(z, Err):
-                return self.expect(argv, z)
+                return self.expect_reply(argv, z)
         da = dict(za.d) if isinstance(za, Model) else {}
         db = dict(zb.d) if isinstance(zb, Model) else {}
 
@@ -301,12 +282,12 @@ class ZsetsMachine(RuleBasedStateMachine):
             self.model[dst] = self.build(res)
         else:
             self.model.pop(dst, None)
-        self.expect(argv, len(res))
+        self.expect_reply(argv, len(res))
 
     @rule(key=keys_, value=st.sampled_from([b"x", b"1"]))
     def set_string(self, key: bytes, value: bytes) -> None:
         self.model[key] = value
-        self.expect((b"SET", key, value), OK)
+        self.expect_reply((b"SET", key, value), OK)
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -317,11 +298,11 @@ class ZsetsMachine(RuleBasedStateMachine):
             b"WITHSCORES",) * withscores
         cur = self.get(key)
         if isinstance(cur, Err):
-            return self.expect(argv, cur)
+            return self.expect_reply(argv, cur)
         items = _order(cur.d) if cur else []
         if rev:
             items.reverse()
-        self.expect(argv, _flat(_inclusive(items, start, stop), withscores))
+        self.expect_reply(argv, _flat(_inclusive(items, start, stop), withscores))
 
     @rule(key=keys_, lo=scores_, hi=scores_, lox=st.booleans(), hix=st.booleans(),
           rev=st.booleans(), limit=st.none() | st.tuples(st.integers(-1, 3), st.integers(-1, 3)))
@@ -334,45 +315,45 @@ class ZsetsMachine(RuleBasedStateMachine):
         argv += (b"WITHSCORES",)
         cur = self.get(key)
         if isinstance(cur, Err):
-            return self.expect(argv, cur)
+            return self.expect_reply(argv, cur)
         items = [p for p in (_order(cur.d) if cur else []) if _in(p[1], lo, hi, lox, hix)]
         if rev:
             items.reverse()
         if limit is not None:
             off, cnt = limit
             items = [] if off < 0 else items[off:] if cnt < 0 else items[off: off + cnt]
-        self.expect(argv, _flat(items, True))
+        self.expect_reply(argv, _flat(items, True))
 
     @rule(key=keys_, member=members_, rev=st.booleans())
     def zrank(self, key: bytes, member: bytes, rev: bool) -> None:
         argv = (b"ZREVRANK" if rev else b"ZRANK", key, member)
         cur = self.get(key)
         if isinstance(cur, Err):
-            return self.expect(argv, cur)
+            return self.expect_reply(argv, cur)
         order = [m for m, _ in _order(cur.d)] if cur else []
         if rev:
             order.reverse()
-        self.expect(argv, order.index(member) if member in order else None)
+        self.expect_reply(argv, order.index(member) if member in order else None)
 
     @rule(key=keys_, member=members_)
     def zscore(self, key: bytes, member: bytes) -> None:
         cur = self.get(key)
         want = cur if isinstance(cur, Err) else (cur.d.get(member) if cur else None)
-        self.expect((b"ZSCORE", key, member), want)
+        self.expect_reply((b"ZSCORE", key, member), want)
 
     @rule(key=keys_, lo=scores_, hi=scores_, lox=st.booleans(), hix=st.booleans())
     def zcount(self, key: bytes, lo: bytes, hi: bytes, lox: bool, hix: bool) -> None:
         argv = (b"ZCOUNT", key, b"(" * lox + lo, b"(" * hix + hi)
         cur = self.get(key)
         if isinstance(cur, Err):
-            return self.expect(argv, cur)
+            return self.expect_reply(argv, cur)
         n = sum(1 for sc in (cur.d.values() if cur else []) if _in(sc, lo, hi, lox, hix))
-        self.expect(argv, n)
+        self.expect_reply(argv, n)
 
     @rule(key=keys_)
     def zcard(self, key: bytes) -> None:
         cur = self.get(key)
-        self.expect((b"ZCARD", key), cur if isinstance(cur, Err) else len(cur.d) if cur else 0)
+        self.expect_reply((b"ZCARD", key), cur if isinstance(cur, Err) else len(cur.d) if cur else 0)
 
     # -- invariants ---------------------------------------------------------------------------
 
@@ -430,21 +411,13 @@ def _in(sc: float, lo: bytes, hi: bytes, lox: bool, hix: bool) -> bool:
     return (sc > a if lox else sc >= a) and (sc < b if hix else sc <= b)
 
 
-MACHINE_SETTINGS = settings(
-    max_examples=60, stateful_step_count=40, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestZsetsMachine = ZsetsMachine.TestCase
-TestZsetsMachine.settings = MACHINE_SETTINGS
+TestZsetsMachine = machine_test(ZsetsMachine, max_examples=60, steps=40)
 
 
 # -- planted bugs: each invariant can fail -----------------------------------------------------
 
 PLANTED = planted_settings(max_examples=500, steps=15)
-
-
-def _fails_with(invariant_name: str) -> None:
-    assert_trips(ZsetsMachine, invariant_name, PLANTED)
+_fails_with = tripper(ZsetsMachine, PLANTED)
 
 
 def test_planted_rank_off_by_one(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,20 +24,11 @@ from redspec.properties.explorer_models import (
     lifecycle_model,
     mutex_model,
 )
+from redspec.properties.planted import delete_keeping_ttl
 from redspec.spec.server import client_connect, new_server, run_command
 from redspec.spec.step import DbView
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _delete_forgets_ttl(self: DbView, key: bytes) -> bool:
-    """A planted ``dbDelete`` that leaves the key's TTL behind."""
-    if key not in self.keys:
-        return False
-    if not self._dirty:
-        self.open_for_change()
-    del self.keys[key]
-    return True
 
 
 # -- discovery ---------------------------------------------------------------------------------
@@ -84,7 +75,7 @@ def test_check_keyspace_passes_and_writes_json(tmp_path: Path) -> None:
 
 def test_check_fails_on_a_planted_bug_and_prints_a_replay(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(DbView, "delete", _delete_forgets_ttl)
+    monkeypatch.setattr(DbView, "delete", delete_keeping_ttl)
     out = tmp_path / "out.json"
     r = CliRunner().invoke(main, ["check", "-m", "keyspace", "--examples", "300",
                                   "--json", str(out)])
@@ -100,7 +91,7 @@ def test_check_fails_on_a_planted_bug_and_prints_a_replay(
 
 def test_replay_script_reproduces_through_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:
     """The redis-cli lines of a failure, replayed with the bug planted, break the invariant."""
-    monkeypatch.setattr(DbView, "delete", _delete_forgets_ttl)
+    monkeypatch.setattr(DbView, "delete", delete_keeping_ttl)
     item = next(i for i in registry.discover(["keyspace"]) if i.name.endswith("KeyspaceMachine"))
     o = registry.run_item(item, registry.Budget(examples=300))
     assert not o.held
@@ -281,7 +272,7 @@ def test_explorer_speed_on_the_abstract_model() -> None:
 
 def test_explorer_finds_a_planted_spec_bug_with_a_shortest_trace(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(DbView, "delete", _delete_forgets_ttl)
+    monkeypatch.setattr(DbView, "delete", delete_keeping_ttl)
     r = explore(commands_model())
     assert r.violation is not None and r.violation.invariant == "expires_subset_of_keys"
     labels = [re.sub(r"^c\d+: ", "", lbl) for lbl, _ in r.violation.trace[1:]]
@@ -385,17 +376,7 @@ def test_keyspace_counterexample_replays_as_confirmed_when_the_spec_has_the_same
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The same counterexample against a spec whose dbDelete keeps the TTL is confirmed, and
     the script reproduces the broken invariant."""
-    from redspec.spec.step import DbView
-
-    def bad_delete(self: DbView, key: bytes) -> bool:
-        if key not in self.keys:
-            return False
-        if not self._dirty:
-            self.open_for_change()
-        del self.keys[key]
-        return True
-
-    monkeypatch.setattr(DbView, "delete", bad_delete)
+    monkeypatch.setattr(DbView, "delete", delete_keeping_ttl)
     p = z3_keyspace.obligation(del_keeps_ttl=True).prove()
     assert p.replay is not None and p.replay.startswith("confirmed"), p.replay
     with pytest.raises(AssertionError):

@@ -21,17 +21,14 @@ from redspec.spec.clients import (
     valid_name,
 )
 from redspec.spec.reply import Err
+from redspec.spec.resp import encode_request
 from redspec.spec.state import Client, replace
 
 T0 = 1_700_000_000_000
 
 
 def cmd(*args: bytes | str | int) -> bytes:
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        b = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(b), b))
-    return b"".join(out)
+    return encode_request(args)
 
 
 class World:

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from redspec.spec import glob as glob_mod
+from redspec.spec.frames import parse
 from redspec.spec.glob import compile_glob, stringmatch
 from tests.differential.rawclient import RawClient
 
@@ -263,14 +264,7 @@ def _live(conn: RawClient, pattern: bytes, keys: list[bytes]) -> None:
 
 
 def _bulks(frame: bytes) -> list[bytes]:
-    pos = frame.index(b"\r\n") + 2
-    items = []
-    for _ in range(int(frame[1 : pos - 2])):
-        e = frame.index(b"\r\n", pos)
-        n = int(frame[pos + 1 : e])
-        items.append(frame[e + 2 : e + 2 + n])
-        pos = e + 2 + n + 2
-    return items
+    return [c.payload for c in parse(frame).children or () if c.payload is not None]
 
 
 def test_matches_real_redis(redis_target) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from redspec.spec.types.hash import EMPTY, HashValue, build
 from tests.differential.harness import Target
 from tests.differential.normalise import parse
 from tests.differential.rawclient import RawClient
-from tests.session import NOW, Session
+from tests.session import NOW, Session, keyspace_events
 
 EXAMPLES = int(os.environ.get("REDSPEC_HYPOTHESIS_EXAMPLES", "100"))
 
@@ -249,11 +249,7 @@ def test_hincrbyfloat_propagates_as_hset() -> None:
 )
 def test_keyspace_events(setup: list[list[str]], argv: list[str],
                          want: list[tuple[str, str]]) -> None:
-    s = Session(**{"notify-keyspace-events": "KEA"})
-    for a in setup:
-        s.call(*a)
-    eff = s.effects(*argv)
-    assert [(t, e) for t, e, _, _ in eff.notifications] == want
+    assert keyspace_events(setup, argv) == want
 
 
 def test_dirty_counts_as_redis() -> None:

@@ -13,7 +13,7 @@ import pytest
 from redspec.spec import dispatch
 from redspec.spec.clients import info_line
 from redspec.spec.cron import server_cron
-from redspec.spec.server import client_connect, client_disconnect, client_input, run_command
+from redspec.spec.server import client_connect, client_disconnect, client_input
 from tests.differential.rawclient import encode_request
 from tests.session import NOW, Session, b
 
@@ -24,15 +24,9 @@ class Two(Session):
     def __init__(self, **config: Any) -> None:
         super().__init__(**config)
         self.state, self.cid2 = client_connect(self.state, NOW)
-        self.now = NOW
-
-    def call(self, *args: Any) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, [b(a) for a in args], self.now)
-        return frame
 
     def call2(self, *args: Any) -> bytes:
-        self.state, frame = run_command(self.state, self.cid2, [b(a) for a in args], self.now)
-        return frame
+        return self.call_as(self.cid2, *args)
 
 
 def test_commandstats_and_counters_match_redis() -> None:

@@ -35,6 +35,17 @@ def _drain(state, cid):  # type: ignore[no-untyped-def]
     return client_wrote(state, cid, len(c.reply)), frames
 
 
+def _subscribed(*argv: str):  # type: ignore[no-untyped-def]
+    """A server with a client ``a`` and a client ``b`` that sent ``argv`` (a subscription),
+    its replies read: the state, ``a`` and ``b``."""
+    st = new_server(NOW)
+    st, a = client_connect(st, NOW)
+    st, b = client_connect(st, NOW)
+    st, _ = _send(st, b, *argv)
+    st, _ = _drain(st, b)
+    return st, a, b
+
+
 def test_slow_subscriber_dropped_at_hard_limit_others_served() -> None:
     """A subscriber that never reads is closed once its pending reply passes the pubsub hard
     limit; a subscriber that reads, and the publisher, keep being served."""
@@ -101,11 +112,7 @@ def test_client_kill_unsubscribes_at_once() -> None:
 
 
 def test_keyspace_events_reach_subscribers_in_order() -> None:
-    st = new_server(NOW)
-    st, a = client_connect(st, NOW)
-    st, b = client_connect(st, NOW)
-    st, _ = _send(st, b, "SUBSCRIBE", "__keyspace@0__:k", "__keyevent@0__:del")
-    st, _ = _drain(st, b)
+    st, a, b = _subscribed("SUBSCRIBE", "__keyspace@0__:k", "__keyevent@0__:del")
     st, _ = _send(st, a, "CONFIG", "SET", "notify-keyspace-events", "KEA")
     st, eff = _send(st, a, "SET", "k", "v")
     assert b in eff.wake
@@ -116,11 +123,7 @@ def test_keyspace_events_reach_subscribers_in_order() -> None:
 
 def test_new_events_survive_A_spelling() -> None:
     """``KEAn`` prints as ``AKE`` but still sends ``new`` events."""
-    st = new_server(NOW)
-    st, a = client_connect(st, NOW)
-    st, b = client_connect(st, NOW)
-    st, _ = _send(st, b, "SUBSCRIBE", "__keyevent@0__:new")
-    st, _ = _drain(st, b)
+    st, a, b = _subscribed("SUBSCRIBE", "__keyevent@0__:new")
     st, eff = _send(st, a, "CONFIG", "SET", "notify-keyspace-events", "KEAn")
     st, eff = _send(st, a, "CONFIG", "GET", "notify-keyspace-events")
     assert eff.output[0][1].endswith(b"$3\r\nAKE\r\n")
@@ -130,11 +133,7 @@ def test_new_events_survive_A_spelling() -> None:
 
 
 def test_events_off_publish_nothing() -> None:
-    st = new_server(NOW)
-    st, a = client_connect(st, NOW)
-    st, b = client_connect(st, NOW)
-    st, _ = _send(st, b, "PSUBSCRIBE", "*")
-    st, _ = _drain(st, b)
+    st, a, b = _subscribed("PSUBSCRIBE", "*")
     st, eff = _send(st, a, "SET", "k", "v")
     assert not eff.wake and not eff.notifications and st.clients[b].reply == b""
 

@@ -55,12 +55,18 @@ def test_expand_and_rehash_rules() -> None:
     assert d.rehashidx != -1 and d.exp1 == 6  # 48 // 8 = 6 > 5: forced
 
 
-def test_resize_shrinks_sparse_tables() -> None:
-    ht = D.build([b"k%d" % i for i in range(100)])
+def _emptied(n: int, left: int) -> D.HashTables:
+    """A dict of ``n`` keys ``k0``.., fully rehashed, then all but the last ``left`` deleted."""
+    ht = D.build([b"k%d" % i for i in range(n)])
     while ht.rehashidx != -1:
-        ht = D.rehash(ht, 100)
-    for i in range(95):
+        ht = D.rehash(ht, 1000)
+    for i in range(n - left):
         ht = D.delete(ht, b"k%d" % i)[0]
+    return ht
+
+
+def test_resize_shrinks_sparse_tables() -> None:
+    ht = _emptied(100, 5)
     assert D.needs_resize(ht)
     ht = D.resize(ht)
     assert ht.rehashidx == 0 and ht.exp1 == 3
@@ -70,11 +76,7 @@ def test_resize_shrinks_sparse_tables() -> None:
 
 def test_rehash_empty_visits_bounded() -> None:
     """``dictRehash(d, 1)`` visits at most 10 empty buckets before giving up."""
-    ht = D.build([b"k%d" % i for i in range(300)])
-    while ht.rehashidx != -1:
-        ht = D.rehash(ht, 1000)
-    for i in range(299):
-        ht = D.delete(ht, b"k%d" % i)[0]
+    ht = _emptied(300, 1)
     ht = D.resize(ht)
     before = ht.rehashidx
     ht = D.rehash(ht, 1)

@@ -10,7 +10,7 @@ import pytest
 from redspec.spec import values
 from redspec.spec.server import run_command
 from redspec.spec.types.set import EMPTY_INTSET, SetValue, build, create, of
-from tests.session import NOW, Session, b
+from tests.session import NOW, Session, b, keyspace_events
 
 
 def members_of(frame: bytes) -> list[bytes]:
@@ -214,11 +214,7 @@ def test_propagation_of_store_commands() -> None:
     ],
 )
 def test_keyspace_events(setup: list[list[str]], argv: list[str], want: list[tuple[str, str]]) -> None:
-    s = Session(**{"notify-keyspace-events": "KEA"})
-    for a in setup:
-        s.call(*a)
-    eff = s.effects(*argv)
-    assert [(t, e) for t, e, _, _ in eff.notifications] == want
+    assert keyspace_events(setup, argv) == want
 
 
 def test_dirty_counts() -> None:

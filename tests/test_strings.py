@@ -14,39 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from redspec.spec import longdouble as ld
-from redspec.spec.server import client_connect, client_input, new_server, run_command
 from tests.differential.harness import Target
-from tests.differential.rawclient import RawClient, encode_request
+from tests.differential.rawclient import RawClient
+from tests.session import NOW, Session
 
-NOW = 1_700_000_000_000
 EXAMPLES = 4 * int(os.environ.get("REDSPEC_HYPOTHESIS_EXAMPLES", "100"))
-
-
-def b(x: Any) -> bytes:
-    return x if isinstance(x, bytes) else str(x).encode()
-
-
-class Session:
-    """One client on a fresh spec server; ``call`` returns the RESP2 (or RESP3) frame."""
-
-    def __init__(self, now: int = NOW, **config: Any) -> None:
-        self.state = new_server(now, **config)
-        self.state, self.cid = client_connect(self.state, now)
-        self.now = now
-
-    def call(self, *args: Any) -> bytes:
-        self.state, frame = run_command(self.state, self.cid, [b(a) for a in args], self.now)
-        return frame
-
-    def effects(self, *args: Any) -> Any:
-        """Run one command through ``client_input`` and return its Effects."""
-        self.state, eff = client_input(
-            self.state, self.cid, encode_request([b(a) for a in args]), self.now
-        )
-        return eff
-
-    def db(self) -> Any:
-        return self.state.dbs[0]
 
 
 def bulk(v: bytes) -> bytes:
