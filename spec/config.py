@@ -677,17 +677,40 @@ _NO_RDB = 'RDB snapshots are not implemented by redspec yet: only save "" is acc
 # are stored. docs/status.md lists the refused ones.
 
 
+_NO_TLS = "TLS is not implemented by redspec: only tls-port 0 is accepted"
+_NO_UNIXSOCKET = 'Unix sockets are not implemented by redspec yet: only unixsocket "" is accepted'
+_NO_DAEMONIZE = ("redspec does not daemonize: only daemonize no is accepted (run it under a "
+                 "supervisor, or in the background from the shell)")
+_NO_CLUSTER = "Cluster mode is not implemented by redspec yet: only cluster-enabled no is accepted"
+#: CONFIG SET bind to other addresses (``updateBindAddr``): refused, see spec.commands.server.
+NO_REBIND = ("changing the listening addresses at runtime is not implemented by redspec yet: "
+             "CONFIG SET bind accepts only the current value")
+_NO_REPLICATION = ("Replication is not implemented by redspec yet: only replicaof no one is "
+                   "accepted")
+
+#: Values refused because their mechanism does not exist here: parameter -> (is the value one
+#: this server cannot honour?, the reason given).
+_REFUSED: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "activedefrag": (lambda v: v is True, _NO_DEFRAG),
+    "appendonly": (lambda v: v is True, _NO_AOF),
+    "save": (lambda v: v != "", _NO_RDB),
+    "tls-port": (lambda v: v != 0, _NO_TLS),
+    "unixsocket": (lambda v: v != "", _NO_UNIXSOCKET),
+    "daemonize": (lambda v: v is True, _NO_DAEMONIZE),
+    "cluster-enabled": (lambda v: v is True, _NO_CLUSTER),
+    "replicaof": (lambda v: v != "", _NO_REPLICATION),
+}
+
+
 def validate(p: Param, value: Any) -> str | None:
     """``is_valid_fn`` checks that depend on the build (activedefrag on this build), and the
-    values whose mechanism this server does not have yet (``appendonly yes``, a ``save``),
-    refused in the same place, so CONFIG SET stays all or nothing and a config file or
-    command-line option with them stops the start."""
-    if p.name == "activedefrag" and value is True:
-        return _NO_DEFRAG
-    if p.name == "appendonly" and value is True:
-        return _NO_AOF
-    if p.name == "save" and value != "":
-        return _NO_RDB
+    values whose mechanism this server does not have yet (``appendonly yes``, a ``save``, a
+    TLS port, a Unix socket, daemonizing, cluster mode, a master to replicate), refused in the
+    same place, so CONFIG SET stays all or nothing and a config file or command-line option
+    with them stops the start."""
+    refused = _REFUSED.get(p.name)
+    if refused is not None and refused[0](value):
+        return refused[1]
     return None
 
 

@@ -266,3 +266,41 @@ def test_serve_refuses_appendonly_yes() -> None:
         pytest.fail("redspec serve --appendonly yes started serving")
     assert res.returncode != 0
     assert "AOF is not implemented by redspec yet" in res.stderr
+
+
+# -- listeners, processes and nodes refused until their mechanism lands ------------------------
+
+
+def test_mechanisms_that_do_not_exist_refuse_to_start() -> None:
+    """A TLS port, a Unix socket, daemonizing, cluster mode and a master to replicate would
+    each claim a mechanism this server does not have: a config file or option with them stops
+    the start with the reason; the values that claim nothing are accepted."""
+    for option, value, reason in (
+            ("--tls-port", "6380", "TLS is not implemented by redspec"),
+            ("--unixsocket", "/tmp/redspec.sock", "Unix sockets are not implemented by redspec"),
+            ("--daemonize", "yes", "redspec does not daemonize"),
+            ("--cluster-enabled", "yes", "Cluster mode is not implemented by redspec"),
+            ("--replicaof", "127.0.0.1 6379", "Replication is not implemented by redspec"),
+            ("--slaveof", "127.0.0.1 6379", "Replication is not implemented by redspec")):
+        with pytest.raises(ConfigError, match=reason):
+            load_config(None, [option, value])
+    assert load_config(None, ["--tls-port", "0", "--unixsocket", "", "--daemonize", "no",
+                              "--cluster-enabled", "no", "--replicaof", "no one"]) == {
+        "tls-port": 0, "unixsocket": "", "daemonize": False, "cluster-enabled": False,
+        "replicaof": ""}
+
+
+def test_config_set_refuses_tls_port_and_rebinding() -> None:
+    """CONFIG SET tls-port N (N > 0) and CONFIG SET bind to other addresses are refused, all or
+    nothing; the current bind value is accepted (it changes nothing)."""
+    c = Conn()
+    tls = (b"-ERR CONFIG SET failed (possibly related to argument 'tls-port') - TLS is not "
+           b"implemented by redspec: only tls-port 0 is accepted\r\n")
+    assert c("config", "set", "hz", "20", "tls-port", "6380") == tls
+    bind = (b"-ERR CONFIG SET failed (possibly related to argument 'bind') - changing the "
+            b"listening addresses at runtime is not implemented by redspec yet: CONFIG SET bind "
+            b"accepts only the current value\r\n")
+    assert c("config", "set", "hz", "20", "bind", "127.0.0.2") == bind
+    assert c.st.config["hz"] == 10
+    current = c.st.config["bind"]
+    assert c("config", "set", "bind", current, "tls-port", "0") == b"+OK\r\n"

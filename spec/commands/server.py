@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import NAMES, PARAMS, format_value, glob_matcher, lookup_param, set_value, validate
+from ..config import (
+    NAMES,
+    NO_REBIND,
+    PARAMS,
+    format_value,
+    glob_matcher,
+    lookup_param,
+    set_value,
+    validate,
+)
 from ..evict import perform_evictions
 from ..info import info_text, select_sections
 from ..listen import UNABLE_TO_LISTEN, listen_outcome
@@ -168,6 +177,10 @@ def config_set(s: Step, argv: list[bytes]) -> Reply:
             return Err("ERR CONFIG SET failed (possibly related to argument 'port') - "
                        + UNABLE_TO_LISTEN)
         s.listen_port = m["port"]
+    if m["bind"] != cfg["bind"]:
+        # ``updateBindAddr`` rebinds every listener at once; the world side of that (the
+        # listen outcomes of spec.listen are per port, not per address) does not exist yet
+        return Err("ERR CONFIG SET failed (possibly related to argument 'bind') - " + NO_REBIND)
     old_maxmemory = cfg["maxmemory"]
     s.config = m.finish()
     if s.config["maxmemory"] and s.config["maxmemory"] != old_maxmemory and not s.in_exec:
