@@ -201,6 +201,30 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ["FUNCTION", "RESTORE", payload(SHORT_RECORD), "REPLACE"],
         ["FUNCTION", "LIST", "LIBRARYNAME", "other"], ["FUNCTION", "RESTORE", "short"],
         FLUSH]),
+    ("function and fcall refused inside scripts", [
+        FLUSH, load("n", "redis.register_function('nf', function() return redis.call('function', "
+                    "'list') end)\nredis.register_function('nf2', function() return "
+                    "redis.pcall('fcall', 'nf', '0') end)"),
+        ["FCALL", "nf", 0], ["FCALL", "nf2", 0],
+        ["EVAL", "return redis.call('fcall','nf','0')", 0],
+        ["EVAL", "return redis.call('function','load','x')", 0],
+        ["EVAL", "return redis.pcall('function','flush')", 0], FLUSH]),
+    ("function commands in multi", [
+        FLUSH, ["MULTI"], load("m", "redis.register_function('mf', function() return 1 end)"),
+        ["FCALL", "mf", 0], ["FUNCTION", "LIST"], ["FUNCTION", "DELETE", "m"], ["FCALL", "mf", 0],
+        ["EXEC"], ["MULTI"], ["FUNCTION", "LOAD"], ["EXEC"], FLUSH]),
+    ("function binary code and values", [
+        FLUSH, ["FUNCTION", "LOAD", "#!lua name=z\0x\nredis.register_function('zf', function() "
+                "return 1 end)"],
+        load("z", "redis.register_function('zf', function(keys, args) return {'a\\0b', "
+             "args[1]} end) -- \0 in a comment"),
+        ["FCALL", "zf", 0, b"\x00\xff"], ["FUNCTION", "LIST", "LIBRARYNAME", "z", "WITHCODE"],
+        ["FUNCTION", "DUMP"], FLUSH]),
+    ("fcall resp3 values", [
+        FLUSH, load("big", "redis.register_function('bf', function() redis.setresp(3) "
+                    "return {1, {double=2.5}, {big_number='123'}, {map={x=1}}, {set={y=true}}, "
+                    "true, false, redis.call('get', 'nokey')} end)"),
+        ["FCALL", "bf", 0], FLUSH]),
     ("function info fields", [
         FLUSH, load("i1", "redis.register_function('i1f', function() end)"),
         ["FCALL", "i1f", 0], load("i2", "redis.register_function{function_name='i2f', "
