@@ -154,15 +154,33 @@ class _Registry:
         return None
 
 
+#: The compiled form of library code, outside the state: code -> its Lua bytecode
+#: (``string.dump`` of the compiled chunk, chunk name included). A library is parsed once,
+#: not at every FCALL; the bytecode is a function of the code alone, so what a run does never
+#: depends on whether the entry was there (only successful compilations are kept).
+_COMPILED: dict[bytes, bytes] = {}
+COMPILED_MAX = 512
+
+
+def _remember_compiled(code: bytes, bytecode: bytes) -> None:
+    """Keep a library's bytecode, forgetting the oldest entries beyond ``COMPILED_MAX``."""
+    while len(_COMPILED) >= COMPILED_MAX:
+        del _COMPILED[next(iter(_COMPILED))]
+    _COMPILED[code] = bytecode
+
+
 def load_library_code(run: ScriptRun, body: bytes) -> tuple[_Registry, Any] | Err:
     """``luaEngineCreate``: a fresh function sandbox, the code compiled as
     ``@user_function`` and run in loading mode; (what it registered, the runner) or the
     error as FUNCTION LOAD reports it."""
     reg = _Registry()
     compile_, runner, set_loading = new_sandbox(run, None, None, reg.register)
-    f, e = compile_(body, b"@user_function")
+    compiled = _COMPILED.get(body)
+    f, e = compile_(body if compiled is None else compiled, b"@user_function")
     if f is None:
         return Err("ERR Error compiling function: " + lua_text(e))
+    if compiled is None:
+        _remember_compiled(body, run.rt.globals().string.dump(f))
     set_loading(True)
     ok, v = runner(f)
     set_loading(False)
