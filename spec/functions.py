@@ -15,9 +15,9 @@ API, the conversions, the propagation of effects): a fresh runtime per call load
 again in loading mode — which only registers, so it reaches the same functions — and then
 calls the callback with the KEYS and ARGV tables as its two arguments, in the run-time
 globals of a script minus KEYS/ARGV. Fresh per call is what keeps the spec pure: nothing lives
-in Lua between two steps. The price is one difference with Redis, whose library stays loaded
-in one Lua state: local variables of a library's code (upvalues of its functions) persist
-between FCALLs in Redis and start again from the loaded values here.
+in Lua between two steps. Redis's library stays loaded in one Lua state, so the local
+variables of its code persist between FCALLs; the state carries them here
+(``FunctionLibrary.lua_state``, written and read back by :data:`LIBRARY_STATE`).
 
 FUNCTION DUMP writes Redis's payload: per library the RDB opcode ``FUNCTION2`` (245) and the
 library's code as an RDB string (LZF-compressed like Redis's when long enough), then the RDB
@@ -526,6 +526,125 @@ def function_dump(s: Step, argv: list[bytes]) -> Reply:
 # -- FCALL / FCALL_RO -------------------------------------------------------------------------
 
 
+#: What a library's Lua state holds between calls in Redis, written down and read back
+#: (run in the runtime's own globals, where ``debug`` exists). ``snapshot(callbacks)``
+#: walks the upvalues of the library's functions (Lua functions compiled from the library,
+#: ``@user_function``; other functions and values are left as loading made them) and
+#: returns Lua source that ``restore(source, callbacks)`` runs against a freshly loaded
+#: library to put back the same values: numbers, strings, booleans, nil, and tables without
+#: metatable made of those (shared and cyclic tables stay shared); a table that also holds
+#: functions keeps its identity and gets its plain entries written back in place, and the
+#: functions in it are walked in turn.
+LIBRARY_STATE = r"""
+local getupvalue, setupvalue, getinfo = debug.getupvalue, debug.setupvalue, debug.getinfo
+local type, next, format, tostring, getmetatable, concat, select =
+  type, next, string.format, tostring, getmetatable, table.concat, select
+local loadstring, setfenv = loadstring, setfenv
+
+local function user_fn(f)
+  return type(f) == "function" and getinfo(f, "S").source == "@user_function"
+end
+
+local function plain(v, visiting)
+  -- numbers, strings, booleans, nil, and tables without metatable made of those
+  local t = type(v)
+  if t == "nil" or t == "boolean" or t == "number" or t == "string" then return true end
+  if t ~= "table" or getmetatable(v) ~= nil then return false end
+  if visiting[v] then return true end
+  visiting[v] = true
+  for k, x in next, v do
+    if not plain(k, visiting) or not plain(x, visiting) then return false end
+  end
+  return true
+end
+
+local function snapshot(callbacks)
+  local out, tables, pending, seen = {}, {}, {}, {}
+  local ntab = 0
+  local function lit(v)
+    local t = type(v)
+    if t == "nil" then return "nil" end
+    if t == "boolean" then return tostring(v) end
+    if t == "number" then
+      if v ~= v then return "0/0" end
+      if v == 1/0 then return "1/0" end
+      if v == -1/0 then return "-1/0" end
+      return format("%.17g", v)
+    end
+    if t == "string" then return format("%q", v) end
+    local name = tables[v]
+    if not name then
+      ntab = ntab + 1
+      name = "T[" .. ntab .. "]"
+      tables[v] = name
+      pending[#pending + 1] = v
+      out[#out + 1] = name .. "={}"
+    end
+    return name
+  end
+  local walk_fn, walk_table
+  walk_table = function(tbl, expr)
+    if seen[tbl] or getmetatable(tbl) ~= nil then return end
+    seen[tbl] = true
+    for k, x in next, tbl do
+      if plain(k, {}) and type(k) ~= "table" then
+        local at = expr .. "[" .. lit(k) .. "]"  -- k is not a table: declares nothing
+        if user_fn(x) then walk_fn(x, at)
+        elseif plain(x, {}) then local l = lit(x); out[#out + 1] = at .. "=" .. l
+        elseif type(x) == "table" then walk_table(x, at) end
+      end
+    end
+  end
+  walk_fn = function(f, expr)
+    if seen[f] then return end
+    seen[f] = true
+    local i = 1
+    while true do
+      local name, v = getupvalue(f, i)
+      if name == nil then break end
+      local at = "G(" .. expr .. "," .. i .. ")"
+      if user_fn(v) then walk_fn(v, at)
+      elseif plain(v, {}) then
+        local l = lit(v)  -- first: it may declare a table
+        out[#out + 1] = "S(" .. expr .. "," .. i .. "," .. l .. ")"
+      elseif type(v) == "table" then walk_table(v, at) end
+      i = i + 1
+    end
+  end
+  local names = {}
+  for name in next, callbacks do names[#names + 1] = name end
+  table.sort(names)
+  for _, name in ipairs(names) do walk_fn(callbacks[name], "C[" .. format("%q", name) .. "]") end
+  local j = 1
+  while j <= #pending do
+    local tbl = pending[j]
+    local tname = tables[tbl]
+    for k, x in next, tbl do
+      local lk, lx = lit(k), lit(x)
+      out[#out + 1] = tname .. "[" .. lk .. "]=" .. lx
+    end
+    j = j + 1
+  end
+  return concat(out, "\n")
+end
+
+local function restore(source, callbacks)
+  local f = loadstring("local C, S, G, T = ...\n" .. source, "=library state")
+  setfenv(f, {})
+  f(callbacks,
+    function(fn, i, v) setupvalue(fn, i, v) end,
+    function(fn, i) return select(2, getupvalue(fn, i)) end,
+    {})
+end
+return snapshot, restore
+"""
+
+
+def _state_functions(rt: Any) -> tuple[Any, Any]:
+    """The ``snapshot`` and ``restore`` functions of :data:`LIBRARY_STATE` in a runtime."""
+    return tuple(rt.execute(LIBRARY_STATE.encode(), name=b"=library state"))
+
+
 def _fcall(s: Step, argv: list[bytes], ro: bool) -> Reply:
     """``fcallCommandGeneric``: find the function (any case), check the number of keys,
     then ``scriptPrepareForRun`` and the engine's call."""
@@ -552,10 +671,20 @@ def _fcall(s: Step, argv: list[bytes], ro: bool) -> Reply:
     assert not isinstance(loaded, Err)  # the same code registers the same functions
     reg, runner = loaded
     rt = run.rt
+    callbacks = rt.table_from(reg.callbacks)
+    snapshot, restore = _state_functions(rt)
+    if lib.lua_state is not None:  # the values the library's locals had after the last call
+        restore(lib.lua_state, callbacks)
     start = len(s.propagate)
     ok, v = runner(reg.callbacks[info.name], rt.table_from(dict(enumerate(argv[3:3 + n], 1))),
                    rt.table_from(dict(enumerate(argv[3 + n:], 1))))
-    return finish_run(s, run, ok, v, start, c_text(info.name))
+    reply = finish_run(s, run, ok, v, start, c_text(info.name))
+    after = snapshot(callbacks) or None  # nothing to keep: as loading left it
+    if after != lib.lua_state:
+        sc = s.part("scripting")
+        s.set_part("scripting", replace(sc, libraries=sc.libraries.set(
+            lib.name, replace(lib, lua_state=after))))
+    return reply
 
 
 @command("fcall")

@@ -352,6 +352,10 @@ class FunctionLibrary:
     code: bytes
     functions: tuple[FunctionInfo, ...] = ()
     engine: str = "LUA"
+    #: What the library's local variables hold after its last FCALL, as Lua source that puts
+    #: them back in a freshly loaded library (None: as loading left them). In Redis the
+    #: library stays loaded in one Lua state; here the state carries what it would hold.
+    lua_state: bytes | None = None
 
 
 @attrs.frozen(slots=True)

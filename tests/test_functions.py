@@ -60,7 +60,7 @@ def test_library_state_lives_in_the_server_state() -> None:
     assert lib.code == SHORT.encode() and [f.name for f in lib.functions] == [b"sf"]
     assert dict(s.state.scripting.functions) == {b"sf": b"s"}
     s.call("FCALL", "sf", 0)
-    assert s.state.scripting.libraries[b"s"] is lib  # calling changes no library
+    assert s.state.scripting.libraries[b"s"] is lib  # no local to keep: nothing changes
 
 
 def test_metadata() -> None:
@@ -128,15 +128,29 @@ def test_propagation() -> None:
         (b"FUNCTION", b"FLUSH", b"ASYNC")]
 
 
-def test_library_locals_start_again_at_each_call() -> None:
-    """The one known difference (docs/mechanisms/scripting.md): a fresh runtime per FCALL,
-    so a library's local variable starts from its loaded value each call (7.0.15 returns
-    1 then 2 here)."""
+def test_library_locals_persist_between_calls() -> None:
+    """In Redis a library stays loaded in one Lua state, so its local variables keep their
+    values between calls (7.0.15 gives these replies); here the state carries them
+    (``FunctionLibrary.lua_state``) and a fresh runtime gets them back."""
     s = Session()
-    s.call("FUNCTION", "LOAD", "#!lua name=c\nlocal n = 0\nredis.register_function('inc', "
-           "function() n = n + 1 return n end)")
+    s.call("FUNCTION", "LOAD", "#!lua name=c\nlocal n = 0\nlocal seen = {list = {}}\n"
+           "local function bump() n = n + 1 return n end\n"
+           "redis.register_function('inc', function() return bump() end)\n"
+           "redis.register_function('peek', function() return n end)\n"
+           "redis.register_function('add', function(k, a) seen.list[#seen.list + 1] = a[1] "
+           "return #seen.list end)\n"
+           "redis.register_function('fail', function() n = n + 100 error('x') end)")
+    assert s.state.scripting.libraries[b"c"].lua_state is None
     assert s.call("FCALL", "inc", 0) == b":1\r\n"
-    assert s.call("FCALL", "inc", 0) == b":1\r\n"
+    assert s.call("FCALL", "inc", 0) == b":2\r\n"
+    assert s.call("FCALL", "peek", 0) == b":2\r\n"  # one local shared by two functions
+    assert s.call("FCALL", "add", 0, "a\0\n") == b":1\r\n"
+    assert s.call("FCALL", "add", 0, "b") == b":2\r\n"
+    s.call("FCALL", "fail", 0)  # what a failing call changed stays changed
+    assert s.call("FCALL", "peek", 0) == b":102\r\n"
+    code = s.state.scripting.libraries[b"c"].code
+    s.call("FUNCTION", "LOAD", "REPLACE", code)  # a new load starts again
+    assert s.call("FCALL", "peek", 0) == b":0\r\n"
 
 
 def test_dump_restore_round_trip_and_policies() -> None:

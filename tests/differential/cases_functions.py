@@ -225,6 +225,30 @@ CASES: list[tuple[str, list[list[Any]]]] = [
                     "return {1, {double=2.5}, {big_number='123'}, {map={x=1}}, {set={y=true}}, "
                     "true, false, redis.call('get', 'nokey')} end)"),
         ["FCALL", "bf", 0], FLUSH]),
+    ("function library locals persist between calls", [
+        FLUSH, load("c", "local n = 0\nlocal cache = {hits = 0, list = {}}\n"
+                    "local M = {count = 0}\nfunction M.bump() M.count = M.count + 1 "
+                    "return M.count end\n"
+                    "local function helper() n = n + 1 return n end\n"
+                    "redis.register_function('inc', function() return helper() end)\n"
+                    "redis.register_function('peek', function() return n end)\n"
+                    "redis.register_function('cache', function(k, a) cache.hits = cache.hits + 1 "
+                    "cache.list[#cache.list + 1] = a[1] return {cache.hits, #cache.list, "
+                    "cache.list[#cache.list]} end)\n"
+                    "redis.register_function('mod', function() return M.bump() end)\n"
+                    "redis.register_function('err', function() n = n + 100 error('x') end)\n"
+                    "redis.register_function('big', function() n = n + 0.5 "
+                    "cache.nan = 0/0 cache.inf = -1/0 return tostring(n) end)"),
+        ["FCALL", "inc", 0], ["FCALL", "inc", 0], ["FCALL", "peek", 0],
+        ["FCALL", "cache", 0, "a"], ["FCALL", "cache", 0, b"b\x00\n\"'"], ["FCALL", "cache", 0],
+        ["FCALL", "mod", 0], ["FCALL_RO", "mod", 0], ["FCALL", "err", 0], ["FCALL", "peek", 0],
+        ["FCALL", "big", 0], ["FCALL", "big", 0],
+        load("other", "local n = 0 redis.register_function('o', function() n = n + 1 "
+             "return n end)"),
+        ["FCALL", "o", 0], ["FCALL", "peek", 0],
+        ["FUNCTION", "LOAD", "REPLACE", lib("c", "local n = 10\nredis.register_function('peek', "
+                                             "function() n = n + 1 return n end)")],
+        ["FCALL", "peek", 0], ["FCALL", "peek", 0], ["FCALL", "o", 0], FLUSH]),
     ("function info fields", [
         FLUSH, load("i1", "redis.register_function('i1f', function() end)"),
         ["FCALL", "i1f", 0], load("i2", "redis.register_function{function_name='i2f', "
