@@ -640,9 +640,17 @@ return snapshot, restore
 """
 
 
+#: :data:`LIBRARY_STATE` compiled once to bytecode (a pure memo of a constant).
+_STATE_BYTECODE: list[bytes] = []
+
+
 def _state_functions(rt: Any) -> tuple[Any, Any]:
     """The ``snapshot`` and ``restore`` functions of :data:`LIBRARY_STATE` in a runtime."""
-    return tuple(rt.execute(LIBRARY_STATE.encode(), name=b"=library state"))
+    if not _STATE_BYTECODE:
+        dump = rt.eval(b"function(src) return string.dump(assert(loadstring(src, "
+                       b"'=library state'))) end")
+        _STATE_BYTECODE.append(dump(LIBRARY_STATE.encode()))
+    return tuple(rt.execute(_STATE_BYTECODE[0]))
 
 
 def _fcall(s: Step, argv: list[bytes], ro: bool) -> Reply:
