@@ -89,6 +89,16 @@ def test_register_errors_and_loading_globals() -> None:
     assert s.call("FUNCTION", "LIST") == b"*0\r\n"
 
 
+def test_load_timeout_is_an_instruction_budget() -> None:
+    s = Session()
+    assert s.call("FUNCTION", "LOAD", "#!lua name=loop\nwhile true do end") == (
+        b"-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n")
+    # the hook is gone once the library is loaded: a function may run longer
+    s.call("FUNCTION", "LOAD", "#!lua name=ok\nredis.register_function('long', function() "
+           "local i = 0 while i < 20000000 do i = i + 1 end return i end)")
+    assert s.call("FCALL", "long", 0) == b":20000000\r\n"
+
+
 def test_errors_name_the_function() -> None:
     s = Session()
     s.call("FUNCTION", "LOAD", "#!lua name=e\n\nredis.register_function('boom', function() "

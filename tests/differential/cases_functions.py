@@ -249,6 +249,11 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ["FUNCTION", "LOAD", "REPLACE", lib("c", "local n = 10\nredis.register_function('peek', "
                                              "function() n = n + 1 return n end)")],
         ["FCALL", "peek", 0], ["FCALL", "peek", 0], ["FCALL", "o", 0], FLUSH]),
+    ("function load timeout", [
+        FLUSH, load("loop", "while true do end"),
+        load("short", "local i = 0 while i < 100000 do i = i + 1 end "
+             "redis.register_function('short_f', function() return i end)"),
+        ["FCALL", "short_f", 0], FLUSH]),
     ("function info fields", [
         FLUSH, load("i1", "redis.register_function('i1f', function() end)"),
         ["FCALL", "i1f", 0], load("i2", "redis.register_function{function_name='i2f', "
