@@ -603,7 +603,7 @@ local function snapshot(callbacks)
       if plain(k, {}) and type(k) ~= "table" then
         local at = expr .. "[" .. lit(k) .. "]"  -- k is not a table: declares nothing
         if user_fn(x) then walk_fn(x, at)
-        elseif plain(x, {}) then local l = lit(x); out[#out + 1] = at .. "=" .. l
+        elseif plain(x, {}) then local l = lit(x); out[#out + 1] = "P(function() " .. at .. "=" .. l .. " end)"
         elseif type(x) == "table" then walk_table(x, at) end
       end
     end
@@ -619,7 +619,7 @@ local function snapshot(callbacks)
       if user_fn(v) then walk_fn(v, at)
       elseif plain(v, {}) then
         local l = lit(v)  -- first: it may declare a table
-        out[#out + 1] = "S(" .. expr .. "," .. i .. "," .. l .. ")"
+        out[#out + 1] = "P(function() S(" .. expr .. "," .. i .. "," .. l .. ") end)"
       elseif type(v) == "table" then walk_table(v, at) end
       i = i + 1
     end
@@ -642,12 +642,14 @@ local function snapshot(callbacks)
 end
 
 local function restore(source, callbacks)
-  local f = loadstring("local C, S, G, T = ...\n" .. source, "=library state")
+  -- each statement on its own (P): a path that leads nowhere in the fresh library (a
+  -- function made at run time holds it) is skipped, not the rest
+  local f = loadstring("local C, S, G, T, P = ...\n" .. source, "=library state")
   setfenv(f, {})
   f(callbacks,
     function(fn, i, v) setupvalue(fn, i, v) end,
     function(fn, i) return select(2, getupvalue(fn, i)) end,
-    {})
+    {}, function(stmt) pcall(stmt) end)
 end
 return snapshot, restore
 """
