@@ -163,6 +163,18 @@ def test_library_locals_persist_between_calls() -> None:
     assert s.call("FCALL", "peek", 0) == b":0\r\n"
 
 
+def test_locals_that_cannot_be_written_down_start_again() -> None:
+    """A local holding a function made at run time is not carried (documented difference:
+    Redis keeps it); the call still works and the plain locals are carried."""
+    s = Session()
+    s.call("FUNCTION", "LOAD", "#!lua name=m\nlocal maker = nil\nlocal n = 0\n"
+           "redis.register_function('mk', function() local k = 0 maker = function() k = k + 1 "
+           "return k end n = n + 1 return maker() end)\n"
+           "redis.register_function('use', function() return {maker and maker() or 0, n} end)")
+    assert s.call("FCALL", "mk", 0) == b":1\r\n"
+    assert s.call("FCALL", "use", 0) == b"*2\r\n:0\r\n:1\r\n"  # 7.0.15: 2, 1
+
+
 def test_dump_restore_round_trip_and_policies() -> None:
     s = Session()
     s.call("FUNCTION", "LOAD", LONG)
