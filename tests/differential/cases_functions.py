@@ -36,9 +36,11 @@ RW = ("redis.register_function('setter', function(keys, args) return redis.call(
       "args[1]) end)\n"
       "redis.register_function{function_name='getter', callback=function(keys) return "
       "redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads a key'}")
-#: A payload 7.0.15's FUNCTION DUMP gives for ``lib("dumped", ...)`` below, without the footer.
+#: The record 7.0.15's FUNCTION DUMP gives for ``lib("dumped", ...)`` with rdbcompression
+#: off (the payload's footer is added by :func:`payload`).
 DUMPED = lib("dumped", "redis.register_function('dumped_f', function() return 'restored' end)")
-SHORT_RECORD = b"\xf5" + bytes((len(DUMPED),)) + DUMPED.encode()
+assert 64 <= len(DUMPED) < 16384  # an RDB 14-bit length: 01xxxxxx xxxxxxxx
+SHORT_RECORD = b"\xf5" + bytes((0x40 | len(DUMPED) >> 8, len(DUMPED) & 0xFF)) + DUMPED.encode()
 
 CASES: list[tuple[str, list[list[Any]]]] = [
     ("function load and fcall", [
@@ -182,7 +184,14 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ["FUNCTION", "RESTORE", payload(SHORT_RECORD), "APPEND"],
         ["FUNCTION", "RESTORE", payload(SHORT_RECORD), "replace"],
         ["FUNCTION", "LIST", "LIBRARYNAME", "dumped"], ["FUNCTION", "RESTORE", payload(SHORT_RECORD), "FLUSH"],
-        ["FUNCTION", "LIST"], ["FUNCTION", "DUMP"], FLUSH]),
+        ["FUNCTION", "LIST"], ["FUNCTION", "DUMP"], ["CONFIG", "SET", "rdbcompression", "no"],
+        ["FUNCTION", "DUMP"], ["CONFIG", "SET", "rdbcompression", "yes"], FLUSH,
+        load("again", "redis.register_function('again_f', function() return 'x' end)",
+             "REPLACE"),
+        ["FUNCTION", "DUMP"],
+        ["FUNCTION", "LOAD", "REPLACE", "REPLACE", lib("again", "redis.register_function("
+                                                            "'again_g', function() end)")],
+        ["FUNCTION", "LIST"], FLUSH]),
     ("function restore errors", [
         FLUSH, ["FUNCTION", "RESTORE", payload(b"")], ["FUNCTION", "LIST"],
         ["FUNCTION", "RESTORE", payload(b"\x00\x01k\x01v")],
