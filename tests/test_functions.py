@@ -272,6 +272,25 @@ def test_dump_restore_interop_with_redis(private_redis: Any) -> None:
         assert _command(r, "FCALL", "greet", 0, "us") == b"$8\r\nhello us\r\n"
 
 
+def test_dump_bytes_of_generated_libraries(private_redis: Any) -> None:
+    """FUNCTION DUMP of generated libraries, each dumped twice by 7.0.15, equals ours."""
+    rng = random.Random(3)
+    pieces = ["redis.call('set', keys[1], args[1]) ", "x = (x or 1) + 1 ", "-- c\n",
+              "if keys then local y = 2 end ", "local z = 'aaaaaaaaab' "]
+    with socket.create_connection(("127.0.0.1", private_redis.port)) as r:
+        for i in range(40):
+            body = "".join(rng.choice(pieces) for _ in range(rng.randrange(3, 40)))
+            code = (f"#!lua name=l{i}\nredis.register_function('f{i}', function(keys, args) "
+                    f"local x = 1 {body} return 1 end)")
+            _command(r, "FUNCTION", "FLUSH")
+            assert _command(r, "FUNCTION", "LOAD", code).startswith(b"$")
+            first = _bulk(_command(r, "FUNCTION", "DUMP"))
+            second = _bulk(_command(r, "FUNCTION", "DUMP"))
+            s = Session()
+            s.call("FUNCTION", "LOAD", code)
+            assert first == second == _bulk(s.call("FUNCTION", "DUMP")), code
+
+
 def test_lzf_matches_redis_dump(private_redis: Any) -> None:
     """Redis's DUMP of a string key holds the value as an RDB string: LZF-compressed by
     7.0.15's compressor when it pays. Each value in a key of its own, never freed, so that no
