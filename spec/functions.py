@@ -144,6 +144,7 @@ class _Registry:
         self.callbacks: dict[bytes, Any] = {}
 
     def register(self, name: bytes, desc: bytes | None, flags: Any, cb: Any) -> bytes | None:
+        """``functionLibCreateFunction``: add one function, or the message of why not."""
         if not verify_name(name):
             return NAME_RULE.encode()
         if name in self.callbacks:
@@ -204,6 +205,7 @@ def load_library_code(run: ScriptRun, body: bytes) -> tuple[_Registry, Any] | Er
 
 
 def _is_table(v: Any) -> bool:
+    """Whether a value from Lua is a table (an error raised as ``{err=…}``)."""
     return bool(lua51.lua_type(v) == "table")
 
 
@@ -241,6 +243,7 @@ def create_library(s: Step, ctx: LibraryCtx, code: bytes, replace_: bool) -> byt
 
 
 def _ctx(s: Step) -> LibraryCtx:
+    """``curr_functions_lib_ctx`` of the state, opened for one command."""
     return LibraryCtx(dict(s.part("scripting").libraries.items()))
 
 
@@ -424,6 +427,7 @@ FUNCTION_HELP = [
 
 @command("function|help")
 def function_help(s: Step, argv: list[bytes]) -> Reply:
+    """``functionHelpCommand`` (``addReplyHelp``): 7.0.15's lines, as status replies."""
     return [Status(line) for line in FUNCTION_HELP]
 
 
@@ -533,6 +537,8 @@ def function_restore(s: Step, argv: list[bytes]) -> Reply:
 
 @command("function|dump")
 def function_dump(s: Step, argv: list[bytes]) -> Reply:
+    """``functionDumpCommand``: every library's payload, compressed as ``rdbcompression``
+    says."""
     return functions_dump(_ordered(s), bool(s.config.get("rdbcompression", True)))
 
 
@@ -712,11 +718,13 @@ def _fcall(s: Step, argv: list[bytes], ro: bool) -> Reply:
 
 @command("fcall")
 def fcall(s: Step, argv: list[bytes]) -> Reply:
+    """``fcallCommand``: FCALL function numkeys key… arg…."""
     return _fcall(s, argv, False)
 
 
 @command("fcall_ro")
 def fcall_ro(s: Step, argv: list[bytes]) -> Reply:
+    """``fcallroCommand``: FCALL_RO, refusing a function that may write."""
     return _fcall(s, argv, True)
 
 
