@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import scripting  # noqa: F401  (registers EVAL, SCRIPT, … into the served table)
+from . import functions, scripting  # noqa: F401  (register EVAL, SCRIPT, FUNCTION, FCALL, …)
 from .clients import REPLY_CHUNK
 from .dispatch import run_and_encode
 from .effects import NO_EFFECTS, Effects

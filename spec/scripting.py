@@ -44,6 +44,11 @@ __all__ = [
     "shebang_flags",
     "lua_to_reply",
     "frame_to_lua",
+    "finish_run",
+    "write_flag_refused",
+    "lua_text",
+    "split_args",
+    "ScriptRun",
 ]
 
 REDIS_VERSION = b"7.0.15"
@@ -74,7 +79,7 @@ def shebang_flags(body: bytes) -> tuple[frozenset[str] | None, int] | Err:
     end = body.find(b"\n")
     if end < 0:
         return Err("ERR Invalid script shebang")
-    parts = _split_args(body[:end])
+    parts = split_args(body[:end])
     if not parts:
         return Err("ERR Invalid engine in script shebang")
     if parts[0] != b"#!lua":
@@ -91,8 +96,8 @@ def shebang_flags(body: bytes) -> tuple[frozenset[str] | None, int] | Err:
     return frozenset(flags), end
 
 
-def _split_args(line: bytes) -> list[bytes] | None:
-    """``sdssplitargs`` for the shebang line: None on unbalanced quotes."""
+def split_args(line: bytes) -> list[bytes] | None:
+    """``sdssplitargs`` for a shebang line (EVAL's and a library's): None on unbalanced quotes."""
     out: list[bytes] = []
     i, n = 0, len(line)
     while True:
@@ -153,6 +158,7 @@ local getinfo = debug.getinfo
 local error, type, tostring, tonumber, select = error, type, tostring, tonumber, select
 local rawset0, setmetatable0, setfenv, loadstring, xpcall = rawset, setmetatable, setfenv, loadstring, xpcall
 local floor, ceil = math.floor, math.ceil
+local lower, next1, rawget0 = string.lower, next, rawget
 local keep = {"_VERSION", "assert", "collectgarbage", "coroutine", "error", "gcinfo",
   "getmetatable", "ipairs", "load", "loadstring", "math", "next", "pairs", "pcall", "rawequal",
   "rawget", "rawset", "select", "setmetatable", "string", "table", "tonumber", "tostring",
@@ -313,8 +319,112 @@ end
 math2.random, math2.randomseed = py.cfunction(math2.random), py.cfunction(math2.randomseed)
 env.math = math2
 
-local function seal(keys, argv)
-  env.KEYS, env.ARGV = keys, argv
+-- scriptingInit of the functions engine (luaEngineInitEngine): the globals a library's code
+-- sees while FUNCTION LOAD runs it, only redis.register_function / log / LOG_* / versions;
+-- reading anything else fails as reading a missing global does
+local FLAGS = {"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"}
+local function read_flags(t)
+  -- luaRegisterFunctionReadFlags: t[1], t[2], ... until nil, each a known flag (any case)
+  local out, j = {}, 1
+  while true do
+    local v = t[j]
+    if v == nil then return out end
+    local tv = type(v)
+    if tv ~= "string" and tv ~= "number" then return nil end
+    local found = false
+    for _, f in ipairs(FLAGS) do
+      if lower(tostring(v)) == f then out[#out + 1] = f; found = true; break end
+    end
+    if not found then return nil end
+    j = j + 1
+  end
+end
+local function named_args(t)
+  -- luaRegisterFunctionReadNamedArgs: keys in lua_next order, each error as soon as met
+  if type(t) ~= "table" then
+    raise("calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).")
+  end
+  local name, desc, cb, flags
+  for k, v in next1, t do
+    local tk = type(k)
+    if tk ~= "string" and tk ~= "number" then
+      raise("named argument key given to redis.register_function is not a string")
+    end
+    local key = lower(tostring(k))
+    local tv = type(v)
+    if key == "function_name" then
+      if tv ~= "string" and tv ~= "number" then
+        raise("function_name argument given to redis.register_function must be a string")
+      end
+      name = tostring(v)
+    elseif key == "description" then
+      if tv ~= "string" and tv ~= "number" then
+        raise("description argument given to redis.register_function must be a string")
+      end
+      desc = tostring(v)
+    elseif key == "callback" then
+      if tv ~= "function" then
+        raise("callback argument given to redis.register_function must be a function")
+      end
+      cb = v
+    elseif key == "flags" then
+      if tv ~= "table" then
+        raise("flags argument to redis.register_function must be a table representing function flags")
+      end
+      flags = read_flags(v)
+      if flags == nil then raise("unknown flag given") end
+    else
+      raise("unknown argument given to redis.register_function")
+    end
+  end
+  if name == nil then raise("redis.register_function must get a function name argument") end
+  if cb == nil then raise("redis.register_function must get a callback argument") end
+  return name, desc, cb, flags or {}
+end
+local function library_api(py_register)
+  local function register_function(...)
+    local n = select("#", ...)
+    if n < 1 or n > 2 then raise("wrong number of arguments to redis.register_function") end
+    local name, desc, cb, flags
+    if n == 1 then
+      name, desc, cb, flags = named_args((...))
+    else
+      local a, b = ...
+      local ta = type(a)
+      if ta ~= "string" and ta ~= "number" then
+        raise("first argument to redis.register_function must be a string")
+      end
+      if type(b) ~= "function" then
+        raise("second argument to redis.register_function must be a function")
+      end
+      name, cb, flags = tostring(a), b, {}
+    end
+    local e = py_register(name, desc, flags, cb)
+    if e then raise(e) end
+  end
+  local api = {register_function = py.cfunction(register_function), log = redis.log,
+               LOG_DEBUG = redis.LOG_DEBUG, LOG_VERBOSE = redis.LOG_VERBOSE,
+               LOG_NOTICE = redis.LOG_NOTICE, LOG_WARNING = redis.LOG_WARNING,
+               REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM}
+  -- an empty proxy: every write, to an existing field too, meets __newindex (read-only)
+  local r = {}
+  setmetatable0(r, {
+    __index = function(_, k)
+      local v = api[k]
+      if v ~= nil then return v end
+      error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+    end,
+    __newindex = function() error("Attempt to modify a readonly table", 2) end,
+  })
+  return {redis = r}
+end
+
+-- keys == nil: a function's sandbox (no KEYS/ARGV globals; with py_register, the library's
+-- code can be run in loading mode first)
+local function seal(keys, argv, py_register)
+  if keys ~= nil then env.KEYS, env.ARGV = keys, argv end
+  local load_api = py_register and library_api(py_register)
+  local loading = false
   local readonly = {}
   local ro_meta = {__newindex = function() error("Attempt to modify a readonly table", 2) end}
   for _, k in ipairs({"redis", "string", "math", "table", "coroutine", "bit", "cjson",
@@ -340,7 +450,8 @@ local function seal(keys, argv)
   env.pairs = function(t) if t == P then return next0, env, nil end return pairs0(t) end
   setmetatable0(P, {
     __index = function(_, k)
-      local v = env[k]
+      local v
+      if loading then v = rawget0(load_api, k) else v = env[k] end
       if v == nil then
         error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
       end
@@ -360,16 +471,22 @@ local function seal(keys, argv)
     if f then setfenv(f, P) end
     return f, e
   end
-  local function compile(body)
-    local f, e = loadstring(body, "@user_script")
+  local function compile(body, chunkname)
+    local f, e = loadstring(body, chunkname)
     if f then setfenv(f, P) end
     return f, e
   end
-  local function run(f)
-    local ok, v = xpcall(f, handler)
+  local function run(f, a, b)
+    local ok, v
+    if a == nil then
+      ok, v = xpcall(f, handler)
+    else
+      ok, v = xpcall(function() return f(a, b) end, handler)
+    end
     return ok, v
   end
-  return compile, run
+  local function set_loading(on) loading = on end
+  return compile, run, set_loading
 end
 return env, seal
 """
@@ -622,9 +739,28 @@ def _pairs(run: ScriptRun, t: Any) -> list[tuple[Any, Any]]:
         out.append((r[0], r[1]))
 
 
-def new_sandbox(run: ScriptRun, keys: list[bytes], args: list[bytes]) -> tuple[Any, Any]:
+#: PRELUDE compiled once to bytecode (``string.dump``; its chunk name ``=redspec`` travels
+#: with it): a pure memo of a constant, which spares every sandbox the parse.
+_PRELUDE_BYTECODE: list[bytes] = []
+
+
+def _prelude_bytecode() -> bytes:
+    """The bytecode of :data:`PRELUDE`, compiled by a scratch runtime the first time."""
+    if not _PRELUDE_BYTECODE:
+        scratch = lua51.LuaRuntime(encoding=None, register_eval=False, register_builtins=False)
+        dump = scratch.eval(b"function(src) return string.dump(assert(loadstring(src, "
+                            b"'=redspec'))) end")
+        _PRELUDE_BYTECODE.append(dump(PRELUDE.encode()))
+    return _PRELUDE_BYTECODE[0]
+
+
+def new_sandbox(run: ScriptRun, keys: list[bytes] | None, args: list[bytes] | None,
+                register: Any = None) -> tuple[Any, Any, Any]:
     """A fresh Lua runtime with Redis 7.0's environment for one run (``scriptingInit`` +
-    ``luaCreateArray`` for KEYS and ARGV): returns (compile, run) Lua functions."""
+    ``luaCreateArray`` for KEYS and ARGV): returns the Lua functions (compile, run,
+    set_loading). ``keys`` None builds a function's sandbox instead (``luaEngineInitEngine``:
+    no KEYS/ARGV globals); ``register`` then receives what ``redis.register_function``
+    registers while the library's code runs in loading mode (``spec.functions``)."""
     rt = lua51.LuaRuntime(encoding=None, unpack_returned_tuples=True, register_eval=False,
                           register_builtins=False)
     run.rt = rt
@@ -638,36 +774,34 @@ def new_sandbox(run: ScriptRun, keys: list[bytes], args: list[bytes]) -> tuple[A
         b"take": run.lua_take, b"cfunction": run.lua_cfunction,
         b"version": REDIS_VERSION, b"version_num": REDIS_VERSION_NUM,
     })
-    env, seal = rt.execute(PRELUDE.encode(), py, name=b"=redspec")
+    env, seal = rt.execute(_prelude_bytecode(), py)
     install_libraries(rt, env)
+    if keys is None:
+        return tuple(seal(None, None, register))
     return tuple(seal(rt.table_from(dict(enumerate(keys, 1))),
-                      rt.table_from(dict(enumerate(args, 1)))))
+                      rt.table_from(dict(enumerate(args or [], 1))), None))
+
+
+def lua_text(e: Any) -> str:
+    """A Lua error message (bytes or not) as text on one line."""
+    msg = e.decode("utf-8", "surrogateescape") if isinstance(e, bytes) else str(e)
+    return msg.replace("\r", " ").replace("\n", " ")
 
 
 def _compile(run: ScriptRun, body: bytes, shebang_len: int, keys: list[bytes],
              args: list[bytes]) -> tuple[Any, Any] | Err:
-    compile_, runner = new_sandbox(run, keys, args)
-    f, e = compile_(body[shebang_len:])
+    compile_, runner, _ = new_sandbox(run, keys, args)
+    f, e = compile_(body[shebang_len:], b"@user_script")
     if f is None:
-        msg = e.decode("utf-8", "surrogateescape") if isinstance(e, bytes) else str(e)
-        return Err("ERR Error compiling script (new function): " + msg.replace("\r", " ")
-                   .replace("\n", " "))
+        return Err("ERR Error compiling script (new function): " + lua_text(e))
     return f, runner
 
 
-def run_script(s: Step, body: bytes, sha: str, keys: list[bytes], args: list[bytes],
-               flags: frozenset[str] | None, shebang_len: int, ro: bool) -> Reply:
-    """``scriptPrepareForRun`` + ``luaCallFunction``: run one cached script to its reply."""
-    if flags is not None and "no-writes" not in flags and ro:
-        return Err("ERR Can not execute a script with write flag using *_ro command.")
-    read_only = ro or (flags is not None and "no-writes" in flags)
-    run = ScriptRun(s, read_only)
-    compiled = _compile(run, body, shebang_len, keys, args)
-    if isinstance(compiled, Err):
-        return compiled
-    f, runner = compiled
-    start = len(s.propagate)
-    ok, v = runner(f)
+def finish_run(s: Step, run: ScriptRun, ok: bool, v: Any, start: int, name: str) -> Reply:
+    """The end of ``luaCallFunction`` + ``scriptResetRun``, shared by EVAL and FCALL: keep the
+    generator's state, wrap what the script propagated (from ``start``) in MULTI … EXEC when
+    it is more than one command, and turn the script's value or error into the reply
+    (``name``: the SHA1 of a script or the name of a function, as the error names it)."""
     sc = s.part("scripting")
     if run.rng != sc.lua_rng:
         s.set_part("scripting", replace(sc, lua_rng=run.rng))
@@ -678,14 +812,39 @@ def run_script(s: Step, body: bytes, sha: str, keys: list[bytes], args: list[byt
     if ok:
         return lua_to_reply(run, v, s.client.resp)
     if lua51.lua_type(v) != "table":
-        return Err(f"ERR Error running script f_{sha}, {str(v)[:100]}")
+        return Err(f"ERR Error running script f_{name}, {str(v)[:100]}")
     msg = run.rawget(v, b"err")
     text = msg.decode("utf-8", "surrogateescape") if isinstance(msg, bytes) else "ERR"
     src, line = run.rawget(v, b"source"), run.rawget(v, b"line")
     if src is not None and line is not None:
         src_t = src.decode("utf-8", "surrogateescape") if isinstance(src, bytes) else str(src)
-        text += f" script: {sha}, on {src_t}:{_ll(float(line))}."
+        text += f" script: {name}, on {src_t}:{_ll(float(line))}."
     return Err(text.replace("\r", " ").replace("\n", " "))
+
+
+def write_flag_refused(flags: frozenset[str] | None, ro: bool) -> Err | None:
+    """``scriptPrepareForRun``'s first gate: a script or function that may write (it has
+    flags, and not ``no-writes``) refused by EVAL_RO / EVALSHA_RO / FCALL_RO."""
+    if flags is not None and "no-writes" not in flags and ro:
+        return Err("ERR Can not execute a script with write flag using *_ro command.")
+    return None
+
+
+def run_script(s: Step, body: bytes, sha: str, keys: list[bytes], args: list[bytes],
+               flags: frozenset[str] | None, shebang_len: int, ro: bool) -> Reply:
+    """``scriptPrepareForRun`` + ``luaCallFunction``: run one cached script to its reply."""
+    refused = write_flag_refused(flags, ro)
+    if refused is not None:
+        return refused
+    read_only = ro or (flags is not None and "no-writes" in flags)
+    run = ScriptRun(s, read_only)
+    compiled = _compile(run, body, shebang_len, keys, args)
+    if isinstance(compiled, Err):
+        return compiled
+    f, runner = compiled
+    start = len(s.propagate)
+    ok, v = runner(f)
+    return finish_run(s, run, ok, v, start, sha)
 
 
 # -- commands ---------------------------------------------------------------------------------

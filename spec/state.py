@@ -20,7 +20,8 @@ from immutables import Map
 from .dict import EMPTY_HT, DictState, HashTables
 
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
-           "Blocked", "BlockingState", "ScriptingState", "EMPTY_MAP", "replace"]
+           "Blocked", "BlockingState", "ScriptingState", "FunctionInfo",
+           "FunctionLibrary", "EMPTY_MAP", "replace"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
 
@@ -332,14 +333,46 @@ class PubSubState:
 
 
 @attrs.frozen(slots=True)
+class FunctionInfo:
+    """One function of a library (``functionInfo``): its name as registered, its description
+    (None when none was given) and its flags (names of ``scripts_flags_def``)."""
+
+    name: bytes
+    description: bytes | None = None
+    flags: frozenset[str] = frozenset()
+
+
+@attrs.frozen(slots=True)
+class FunctionLibrary:
+    """A library loaded by FUNCTION LOAD or RESTORE (``functionLibInfo``): its name, its
+    engine's name, its whole code (shebang included) and its functions in the order they
+    were registered (``spec.functions``)."""
+
+    name: bytes
+    code: bytes
+    functions: tuple[FunctionInfo, ...] = ()
+    engine: str = "LUA"
+    #: What the library's local variables hold after its last FCALL, as Lua source that puts
+    #: them back in a freshly loaded library (None: as loading left them). In Redis the
+    #: library stays loaded in one Lua state; here the state carries what it would hold.
+    lua_state: bytes | None = None
+
+
+@attrs.frozen(slots=True)
 class ScriptingState:
     """The EVAL script cache and the Lua generator (``spec.scripting``): ``scripts`` maps the
     SHA1 of a body (40 lowercase hex digits) to the body (``lctx.lua_scripts``);
     ``lua_rng`` is the state of the generator behind ``math.random`` (Redis's
-    ``redisLrand48``, process-wide in Redis), None until a script first draws from it."""
+    ``redisLrand48``, process-wide in Redis), None until a script first draws from it.
+
+    Functions (``spec.functions``, ``curr_functions_lib_ctx``): ``libraries`` maps a library
+    name to its :class:`FunctionLibrary`; ``functions`` maps a function name, lowercased (the
+    functions dict compares names without case), to the name of its library."""
 
     scripts: Map[str, bytes] = EMPTY_MAP
     lua_rng: int | None = None
+    libraries: Map[bytes, FunctionLibrary] = EMPTY_MAP
+    functions: Map[bytes, bytes] = EMPTY_MAP
 
 
 @attrs.frozen(slots=True)

@@ -18,6 +18,7 @@ from ..config import (
 from ..evict import perform_evictions
 from ..info import info_text, select_sections
 from ..listen import UNABLE_TO_LISTEN, listen_outcome
+from ..memory import functions_memory
 from ..reply import OK, Err, Map, Reply, Status, Verbatim
 from ..state import Stats
 from ..step import Step
@@ -57,8 +58,15 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         dirty=s.dirty, avg_ttl=s.cron.avg_ttl,
         pubsub=(len(ps.channels), len(ps.patterns), len(ps.shard_channels)),
         blocked=_blocked_counts(s), cached_scripts=len(s.part("scripting").scripts),
+        functions=_function_counts(s),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
+
+
+def _function_counts(s: Step) -> tuple[int, int, int]:
+    """INFO's functions fields: functions, libraries, ``functionsMemoryEngine``."""
+    sc = s.part("scripting")
+    return len(sc.functions), len(sc.libraries), functions_memory(sc.libraries)
 
 
 def _blocked_counts(s: Step) -> tuple[int, int]:
