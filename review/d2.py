@@ -62,7 +62,7 @@ class Shape:
 
     def text(self) -> str:
         """What a concept is matched against: the id and the label."""
-        return f"{self.path[-1]} {self.label}"
+        return f"{self.path[-1] if self.path else ''} {self.label}"
 
 
 @dataclass
@@ -86,6 +86,7 @@ class Model:
     shapes: dict[Path_, Shape] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     direction: str = ""
+    root_kind: str = ""  # a ``shape:`` at the top level: the whole diagram is that kind
     errors: list[str] = field(default_factory=list)  # what the grammar could not read
 
     def shape(self, path: Path_) -> Shape:
@@ -105,7 +106,12 @@ class Model:
         return [s for s in self.shapes.values() if not s.children]
 
     def sequence_diagrams(self) -> list[Shape]:
-        return [s for s in self.shapes.values() if s.kind == "sequence_diagram"]
+        """The sequence diagrams: containers with ``shape: sequence_diagram``, or the whole
+        diagram (path ``()``) when its top level says so."""
+        found = [s for s in self.shapes.values() if s.kind == "sequence_diagram"]
+        if self.root_kind == "sequence_diagram":
+            found.insert(0, Shape((), "", "sequence_diagram"))
+        return found
 
     def tables(self) -> list[Shape]:
         return [s for s in self.shapes.values() if s.kind in ("sql_table", "class")]
@@ -218,6 +224,8 @@ class _Reader:
         value = _label(label)
         if key == "direction" and not scope:
             self.model.direction = value
+        elif key == "shape" and not scope:
+            self.model.root_kind = value.strip().lower()
         elif scope and key == "shape":
             self.model.shape(scope).kind = value.strip().lower()
         elif scope and key == "label":

@@ -10,8 +10,12 @@ and items of three kinds:
 - ``path``: a runtime path that must be present: concepts in order, each reached from the one
   before along the edges (a labelled edge counts as a step of its own, so ``cron -> db:
   sample`` carries the concept "sample");
-- ``invariant``: an edge the model must not have (``forbid: {from, to, label}``): drawing it
-  breaks a rule the spec keeps.
+- ``order``: messages of a sequence diagram that must appear in this order (each concept
+  matched against ``sender -> receiver: label``; other messages may come between);
+- ``invariant``: an edge the model must not have (``forbid: {from, to, label}``), or two
+  messages of a sequence diagram in an order the spec never produces (``forbid_order: [a,
+  b]``: a message matching ``a`` followed, later, by one matching ``b``): drawing it breaks a
+  rule the spec keeps.
 
 Each item names the spec function or property that makes it true (``spec``), the Redis source
 function to read (``redis``) and its feedback: ``holds`` (what is right), ``missing`` or
@@ -32,7 +36,7 @@ from .d2 import Edge, Model, Path_
 
 __all__ = ["Item", "Rubric", "Verdict", "load", "check", "KINDS", "STRUCTURES"]
 
-KINDS = ("structure", "path", "invariant")
+KINDS = ("structure", "path", "order", "invariant")
 STRUCTURES = ("flowchart", "sequence", "state_machine", "data_model", "architecture")
 
 
@@ -47,7 +51,8 @@ class Item:
     holds: str
     fail: str  # the ``missing`` text of a path / structure, the ``breaks`` text of an invariant
     revision: str
-    path: tuple[str, ...] = ()
+    path: tuple[str, ...] = ()  # the concepts of a path, or of an order
+    forbid_order: tuple[str, ...] = ()
     forbid: tuple[tuple[str, str], ...] = ()  # (role, concept): role is from / to / label
     structure: str = ""
 
@@ -102,12 +107,17 @@ def _item(d: dict[str, Any], concepts: dict[str, Any], where: str) -> Item:
                   redis=str(_need(d, "redis", where)), holds=str(_need(fb, "holds", where)),
                   fail=str(_need(fb, fail_key, where)),
                   revision=str(_need(fb, "revision", where)))
-    if kind == "path":
-        path = tuple(str(c) for c in _need(d, "path", where))
+    if kind in ("path", "order"):
+        path = tuple(str(c) for c in _need(d, kind, where))
         for c in path:
             if c not in concepts:
                 raise RubricError(f"{where}: unknown concept {c}")
         return Item(**common, path=path)
+    if kind == "invariant" and "forbid_order" in d:
+        seq = tuple(str(c) for c in d["forbid_order"])
+        if len(seq) != 2 or any(c not in concepts for c in seq):
+            raise RubricError(f"{where}: forbid_order needs two known concepts")
+        return Item(**common, forbid_order=seq)
     if kind == "invariant":
         forbid = _need(d, "forbid", where)
         roles = tuple((str(r), str(forbid[r])) for r in ("from", "to", "label") if r in forbid)
@@ -219,6 +229,45 @@ def check_path(rubric: Rubric, item: Item, g: Graph) -> Verdict:
     return Verdict(item, "holds", " -> ".join(item.path), sorted(g.name(n) for n in front))
 
 
+def _messages(model: Model) -> list[str]:
+    """Every message of every sequence diagram, in order, as ``sender -> receiver: label``."""
+    out = []
+    for seq in model.sequence_diagrams():
+        for e in model.messages(seq):
+            src, dst = model.shapes[e.src], model.shapes[e.dst]
+            out.append(_norm(f"{src.text()} -> {dst.text()}: {e.label}"))
+    return out
+
+
+def check_order(rubric: Rubric, item: Item, model: Model) -> Verdict:
+    """Messages in a required order: each concept matched by a later message than the one
+    before."""
+    msgs = _messages(model)
+    at = -1
+    for concept in item.path:
+        nxt = next((i for i in range(at + 1, len(msgs)) if matches(rubric, concept, msgs[i])),
+                   None)
+        if nxt is None:
+            anywhere = any(matches(rubric, concept, m) for m in msgs)
+            return Verdict(item, "missing",
+                           f"no message for '{concept}'" + (" after the one before" if anywhere
+                                                            else ""))
+        at = nxt
+    return Verdict(item, "holds", " then ".join(item.path))
+
+
+def check_forbidden_order(rubric: Rubric, item: Item, model: Model) -> Verdict:
+    """Two messages in an order the spec never produces."""
+    first, then = item.forbid_order
+    msgs = _messages(model)
+    for i, m in enumerate(msgs):
+        if matches(rubric, first, m):
+            later = [x for x in msgs[i + 1:] if matches(rubric, then, x)]
+            if later:
+                return Verdict(item, "breaks", f"'{then}' after '{first}'", [m, later[0]])
+    return Verdict(item, "holds", "no such order")
+
+
 def check_invariant(rubric: Rubric, item: Item, model: Model) -> Verdict:
     """A forbidden edge: one whose source, target and label match what ``forbid`` names."""
     roles = dict(item.forbid)
@@ -270,6 +319,10 @@ def check(rubric: Rubric, model: Model) -> list[Verdict]:
     for item in rubric.items:
         if item.kind == "path":
             out.append(check_path(rubric, item, g))
+        elif item.kind == "order":
+            out.append(check_order(rubric, item, model))
+        elif item.forbid_order:
+            out.append(check_forbidden_order(rubric, item, model))
         elif item.kind == "invariant":
             out.append(check_invariant(rubric, item, model))
         else:
@@ -280,7 +333,7 @@ def check(rubric: Rubric, model: Model) -> list[Verdict]:
 def next_revision(verdicts: list[Verdict]) -> Verdict | None:
     """The one change to make next: a broken invariant first, then the artifact kind, then the
     first missing path."""
-    for want in ("invariant", "structure", "path"):
+    for want in ("invariant", "structure", "path", "order"):
         for v in verdicts:
             if v.status != "holds" and v.item.kind == want:
                 return v

@@ -7,7 +7,11 @@ lines). Besides:
 
 - ``(2) 127.0.0.1:6379> CMD`` is typed in a second redis-cli (another connection);
 - a prompt may carry redis-cli's ``[db]`` and ``(TX)`` marks: they are not checked;
-- ``# sleep MS`` waits (a learner waits too); any other ``#`` line, and a blank line, is prose.
+- ``# sleep MS`` waits (a learner waits too); any other ``#`` line, and a blank line, is prose;
+- ``# (2) receives:`` is followed by what terminal 2, subscribed, prints when a message
+  arrives (no command is typed);
+- a SUBSCRIBE / PSUBSCRIBE / SSUBSCRIBE prints, as redis-cli does, ``Reading messages...
+  (press Ctrl-C to quit)`` and then one confirmation per channel.
 
 :func:`run` sends each command over its own connection (one per terminal, opened on first use
 and again after QUIT), waits for the reply, formats it as redis-cli does
@@ -29,6 +33,9 @@ __all__ = ["Step", "parse", "format_reply", "split_args", "run"]
 
 PROMPT = re.compile(r"^(?:\((\d+)\)\s+)?127\.0\.0\.1:6379(?:\[\d+\])?(?:\(TX\))?> ?(.*)$")
 SLEEP = re.compile(r"^#\s*sleep\s+(\d+)\s*$")
+RECEIVES = re.compile(r"^#\s*\((\d+)\)\s*receives:?\s*$")
+SUBSCRIBING = (b"SUBSCRIBE", b"PSUBSCRIBE", b"SSUBSCRIBE")
+READING = "Reading messages... (press Ctrl-C to quit)"
 
 
 @dataclass
@@ -40,6 +47,7 @@ class Step:
     command: str = ""
     expected: list[str] = field(default_factory=list)
     sleep_ms: int = 0
+    receive: bool = False  # read what the server pushes to ``terminal``, send nothing
 
 
 def parse(text: str) -> list[Step]:
@@ -50,6 +58,11 @@ def parse(text: str) -> list[Step]:
         m = PROMPT.match(line)
         if m:
             cur = Step(no, int(m.group(1) or 1), m.group(2).strip())
+            steps.append(cur)
+            continue
+        r = RECEIVES.match(line)
+        if r:
+            cur = Step(no, int(r.group(1)), receive=True)
             steps.append(cur)
             continue
         s = SLEEP.match(line)
@@ -165,6 +178,10 @@ class _Conn:
 
     def call(self, argv: list[bytes]) -> bytes:
         self.sock.sendall(_resp(argv))
+        return self.read()
+
+    def read(self) -> bytes:
+        """The next whole reply (or pushed message) on this connection."""
         while True:
             frames, _ = parse_all(self.buf)
             if frames:
@@ -191,8 +208,18 @@ def run(steps: list[Step], host: str, port: int) -> list[str]:
             conn = conns.get(st.terminal)
             if conn is None:
                 conn = conns[st.terminal] = _Conn(host, port)
+            if st.receive:
+                got = format_reply(conn.read())
+                if got != st.expected:
+                    problems.append(f"line {st.line}: ({st.terminal}) receives: expected "
+                                    f"{st.expected!r}, got {got!r}")
+                continue
             argv = split_args(st.command)
             got = format_reply(conn.call(argv))
+            if argv and argv[0].upper() in SUBSCRIBING:  # one confirmation per channel
+                got = [READING, *got]
+                for _ in argv[2:]:
+                    got += format_reply(conn.read())
             if got != st.expected:
                 problems.append(f"line {st.line}: {st.command}: expected {st.expected!r}, "
                                 f"got {got!r}")

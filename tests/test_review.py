@@ -89,6 +89,7 @@ def test_the_reader_keeps_shapes_containers_edges_labels_and_order() -> None:
 
 def test_artifact_kinds() -> None:
     assert artifact_kind(d2.parse("s: {shape: sequence_diagram; a -> b: x}")) == "sequence"
+    assert artifact_kind(d2.parse("shape: sequence_diagram\na -> b: x\n")) == "sequence"
     assert artifact_kind(d2.parse("t: {shape: sql_table; id: int}\nu: {shape: sql_table}\n"
                                   "t -> u")) == "data_model"
     assert artifact_kind(d2.parse("a -> b: GO / OK\nb -> a: BACK / OK")) == "state_machine"
@@ -190,6 +191,13 @@ PLANTED = [
      "start -> unauth\nsubscribed -> subscribed: \"GET k / nil\"\n",
      "command-in-subscribed", "breaks"),
     ("eventloop", 'write -> poll: "next turn"\n', "", "next-turn", "missing"),
+    ("pubsub", 'server -> sub: "message news hi\\n(pubsubPublishMessage: into its output buffer)"\n',
+     "", "deliver-and-count", "missing"),
+    ("pubsub", 'server -> pub: "(integer) 1: the receivers counted"\n', "",
+     "deliver-and-count", "missing"),
+    ("pubsub", 'pub -> server: "PUBLISH news again"\n',
+     'pub -> server: "PUBLISH news again"\nserver -> sub: "message news again"\n',
+     "message-after-unsubscribe", "breaks"),
     ("eventloop", "poll -> read -> cron", "poll -> read -> cron\npoll -> cron",
      "timers-before-files", "breaks"),
     ("eventloop", "poll -> read -> cron -> sleep -> write",

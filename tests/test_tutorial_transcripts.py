@@ -38,7 +38,7 @@ def servers(server_workdir: Path) -> Iterator[dict[str, ServerProcess]]:
 
 def test_every_first_tutorial_has_practice() -> None:
     have = {p.parent.name for p in TRANSCRIPTS}
-    assert {"expire", "transactions", "clients", "eventloop"} <= have
+    assert {"expire", "transactions", "clients", "eventloop", "pubsub"} <= have
 
 
 @pytest.mark.parametrize("path", TRANSCRIPTS, ids=IDS)
@@ -90,5 +90,7 @@ def test_transcript_syntax() -> None:
                   "127.0.0.1:6379[3]> PING\nPONG\n")
     assert [(s.terminal, s.command, s.expected, s.sleep_ms) for s in steps] == [
         (2, "GET k", ["(nil)"], 0), (1, "", [], 5), (1, "PING", ["PONG"], 0)]
+    recv = parse("# (2) receives:\n1) \"message\"\n")
+    assert [(s.terminal, s.receive, s.expected) for s in recv] == [(2, True, ['1) "message"'])]
     with pytest.raises(ValueError, match="no command before it"):
         parse("OK\n")
