@@ -10,6 +10,9 @@ lines). Besides:
 - ``# sleep MS`` waits (a learner waits too); any other ``#`` line, and a blank line, is prose;
 - ``# (2) receives:`` is followed by what terminal 2, subscribed, prints when a message
   arrives (no command is typed);
+- after ``CLIENT REPLY OFF`` (until ``CLIENT REPLY ON``) and for ``CLIENT REPLY SKIP`` and the
+  command after it, redis-cli waits for no reply and prints nothing; a stray reply would be read
+  as the next command's and fail it;
 - a SUBSCRIBE / PSUBSCRIBE / SSUBSCRIBE prints, as redis-cli does, ``Reading messages...
   (press Ctrl-C to quit)`` and then one confirmation per channel.
 
@@ -175,9 +178,28 @@ class _Conn:
     def __init__(self, host: str, port: int) -> None:
         self.sock = socket.create_connection((host, port), timeout=10)
         self.buf = b""
+        self.reply_mode = "on"  # CLIENT REPLY: on, off, skip (this command), skip-next
+
+    def send(self, argv: list[bytes]) -> None:
+        self.sock.sendall(_resp(argv))
+
+    def expects_reply(self, argv: list[bytes]) -> bool:
+        """Whether redis-cli waits for a reply to ``argv`` (its CLIENT REPLY handling)."""
+        words = [a.upper() for a in argv[:3]]
+        if words[:2] == [b"CLIENT", b"REPLY"] and len(words) == 3:
+            mode = words[2]
+            if mode == b"ON":
+                self.reply_mode = "on"
+                return True
+            self.reply_mode = "off" if mode == b"OFF" else "skip-next"
+            return False
+        if self.reply_mode == "skip-next":
+            self.reply_mode = "on"
+            return False
+        return self.reply_mode == "on"
 
     def call(self, argv: list[bytes]) -> bytes:
-        self.sock.sendall(_resp(argv))
+        self.send(argv)
         return self.read()
 
     def read(self) -> bytes:
@@ -215,6 +237,12 @@ def run(steps: list[Step], host: str, port: int) -> list[str]:
                                     f"{st.expected!r}, got {got!r}")
                 continue
             argv = split_args(st.command)
+            if not conn.expects_reply(argv):
+                conn.send(argv)
+                if st.expected:
+                    problems.append(f"line {st.line}: {st.command}: redis-cli prints nothing "
+                                    f"here, the text expects {st.expected!r}")
+                continue
             got = format_reply(conn.call(argv))
             if argv and argv[0].upper() in SUBSCRIBING:  # one confirmation per channel
                 got = [READING, *got]

@@ -85,6 +85,15 @@ def test_arguments_split_as_redis_cli_splits_them() -> None:
     assert split_args("SET k 'a b' \"c\\nd\"") == [b"SET", b"k", b"a b", b"c\nd"]
 
 
+def test_client_reply_skip_prints_nothing(servers: dict[str, ServerProcess]) -> None:
+    """redis-cli waits for no reply after CLIENT REPLY SKIP; a text expecting one fails, and
+    a stray reply would be read as the next command's."""
+    text = "127.0.0.1:6379> CLIENT REPLY SKIP\n127.0.0.1:6379> PING\nPONG\n127.0.0.1:6379> PING\nPONG\n"
+    for sp in servers.values():
+        problems = run(parse(text), "127.0.0.1", sp.port)
+        assert len(problems) == 1 and "prints nothing" in problems[0], problems
+
+
 def test_transcript_syntax() -> None:
     steps = parse("# prose\n(2) 127.0.0.1:6379(TX)> GET k\n(nil)\n# sleep 5\n"
                   "127.0.0.1:6379[3]> PING\nPONG\n")
