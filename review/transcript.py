@@ -7,6 +7,7 @@ lines). Besides:
 
 - ``(2) 127.0.0.1:6379> CMD`` is typed in a second redis-cli (another connection);
 - a prompt may carry redis-cli's ``[db]`` and ``(TX)`` marks: they are not checked;
+- trailing spaces are not compared;
 - ``# sleep MS`` waits (a learner waits too); any other ``#`` line, and a blank line, is prose;
 - ``# (2) receives:`` is followed by what terminal 2, subscribed, prints when a message
   arrives (no command is typed);
@@ -166,8 +167,9 @@ def serialise_other(f: Frame) -> str:
 
 
 def format_reply(frame: bytes) -> list[str]:
-    """The lines redis-cli prints for one RESP2 reply on a terminal."""
-    return _tty(parse_frame(frame), "").rstrip("\n").split("\n")
+    """The lines redis-cli prints for one RESP2 reply on a terminal, without trailing spaces
+    (a text file keeps none: Redis's unknown-command error ends in one)."""
+    return [line.rstrip() for line in _tty(parse_frame(frame), "").rstrip("\n").split("\n")]
 
 
 def _resp(argv: list[bytes]) -> bytes:
