@@ -85,7 +85,7 @@ def parse(text: str) -> list[Step]:
 
 def split_args(line: str) -> list[bytes]:
     """redis-cli's argument splitting (``sdssplitargs``): spaces separate, "..." with
-    backslash escapes and '...' quote."""
+    backslash escapes (``\\n``, ``\\xHH``, ...) and '...' quote."""
     out: list[bytes] = []
     i, n = 0, len(line)
     while True:
@@ -98,6 +98,12 @@ def split_args(line: str) -> list[bytes]:
             q = line[i]
             i += 1
             while i < n and line[i] != q:
+                hexd = "0123456789abcdefABCDEF"
+                if (q == '"' and line[i] == "\\" and i + 3 < n and line[i + 1] == "x"
+                        and line[i + 2] in hexd and line[i + 3] in hexd):
+                    cur.append(int(line[i + 2:i + 4], 16))  # \xHH
+                    i += 4
+                    continue
                 if q == '"' and line[i] == "\\" and i + 1 < n:
                     i += 1
                     cur += {"n": b"\n", "r": b"\r", "t": b"\t", "b": b"\b",

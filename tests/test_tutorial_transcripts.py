@@ -83,6 +83,7 @@ def test_replies_are_formatted_as_redis_cli_prints_them(frame: bytes, lines: lis
 def test_arguments_split_as_redis_cli_splits_them() -> None:
     assert split_args('CONFIG SET requirepass ""') == [b"CONFIG", b"SET", b"requirepass", b""]
     assert split_args("SET k 'a b' \"c\\nd\"") == [b"SET", b"k", b"a b", b"c\nd"]
+    assert split_args('ECHO "a\\x00b\\xffc"') == [b"ECHO", b"a\x00b\xffc"]
 
 
 def test_client_reply_skip_prints_nothing(servers: dict[str, ServerProcess]) -> None:
