@@ -156,7 +156,9 @@ Node = tuple[str, Any]  # ("shape", path) or ("edge", order)
 
 @dataclass
 class Graph:
-    """Shapes and labelled edges as nodes: ``a -> b: label`` is a -> [label] -> b."""
+    """Shapes and labelled edges as nodes: ``a -> b: label`` is a -> [label] -> b. A container
+    reaches its children, and a field of a ``sql_table`` / ``class`` is matched with its table's
+    id and label as well as its own (reaching a field is reaching its table)."""
 
     text: dict[Node, str]
     succ: dict[Node, list[Node]]
@@ -173,13 +175,25 @@ def _norm(s: str) -> str:
     return " ".join(s.replace("\n", " ").split())
 
 
+def shape_text(model: Model, p: Path_) -> str:
+    """What concepts are matched against for a shape: its id and label, and for a field of a
+    ``sql_table`` / ``class``, its table's too."""
+    own = model.shapes[p].text()
+    parent = model.shapes.get(p[:-1]) if len(p) > 1 else None
+    if parent is not None and parent.kind in ("sql_table", "class"):
+        own = f"{own} {parent.text()}"  # a field stands for its table too
+    return _norm(own)
+
+
 def graph(model: Model) -> Graph:
     text: dict[Node, str] = {}
     succ: dict[Node, list[Node]] = {}
     edge_of: dict[Node, Edge] = {}
-    for p, s in model.shapes.items():
-        text[("shape", p)] = _norm(s.text())
+    for p in model.shapes:
+        text[("shape", p)] = shape_text(model, p)
         succ[("shape", p)] = []
+    for p, s in model.shapes.items():  # a container reaches what it contains
+        succ[("shape", p)].extend(("shape", c) for c in s.children)
     for e in model.edges:
         a, b = ("shape", e.src), ("shape", e.dst)
         if e.label:
@@ -273,10 +287,9 @@ def check_invariant(rubric: Rubric, item: Item, model: Model) -> Verdict:
     roles = dict(item.forbid)
     bad = []
     for e in model.edges:
-        src, dst = model.shapes[e.src], model.shapes[e.dst]
-        if "from" in roles and not matches(rubric, roles["from"], _norm(src.text())):
+        if "from" in roles and not matches(rubric, roles["from"], shape_text(model, e.src)):
             continue
-        if "to" in roles and not matches(rubric, roles["to"], _norm(dst.text())):
+        if "to" in roles and not matches(rubric, roles["to"], shape_text(model, e.dst)):
             continue
         if "label" in roles and not matches(rubric, roles["label"], _norm(e.label)):
             continue

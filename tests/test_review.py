@@ -87,6 +87,16 @@ def test_the_reader_keeps_shapes_containers_edges_labels_and_order() -> None:
     assert ("p", "style") not in m.shapes and ("style",) not in m.shapes
 
 
+def test_a_field_stands_for_its_table() -> None:
+    """In a data model an arrow from a field is an arrow from its table: path and invariant
+    items see ``t.f -> u.g`` as leaving t and reaching u."""
+    r = load(RUBRICS["rehash"])
+    model = d2.parse("dict: {shape: sql_table; ht1: x}\nt1: \"table 1\" {shape: sql_table; a: y}\n"
+                     "t0: \"table 0\" {shape: sql_table; b: z}\ndict.ht1 -> t1\nt1.a -> t0.b\n")
+    got = {v.item.id: v.status for v in check(r, model)}
+    assert got["two-tables"] == "holds" and got["no-move-back"] == "breaks"
+
+
 def test_artifact_kinds() -> None:
     assert artifact_kind(d2.parse("s: {shape: sequence_diagram; a -> b: x}")) == "sequence"
     assert artifact_kind(d2.parse("shape: sequence_diagram\na -> b: x\n")) == "sequence"
@@ -225,6 +235,8 @@ PLANTED = [
     ("resp", 'run -> begin: "more bytes in the buffer / next request"',
      'run -> begin: "more bytes in the buffer / next request"\nerror -> begin: "/ go on"',
      "no-parsing-after-error", "breaks"),
+    ("rehash", 't0.b2 -> t1.moved', 't1.moved -> t0.b2', "no-move-back", "breaks"),
+    ("rehash", "rehashidx", "progress", "rehashidx", "missing"),  # the field and its arrow
     ("pubsub", 'server -> sub: "message news hi\\n(pubsubPublishMessage: into its output buffer)"\n',
      "", "deliver-and-count", "missing"),
     ("pubsub", 'server -> pub: "(integer) 1: the receivers counted"\n', "",
