@@ -297,8 +297,10 @@ class Counterexample:
     spec_reply: str
 
     def script(self) -> str:
-        """The sequence as a redis-cli transcript (``(2)`` marks a second redis-cli)."""
+        """The sequence as a redis-cli transcript (``(2)`` marks a second redis-cli); the last
+        line says what the spec answers and what the learner's machine predicted."""
         lines = [ev.cli() for ev in self.events]
+        lines.append(f"# the spec answers: {self.spec_reply}; your machine: {self.learner_reply}")
         return "\n".join(lines)
 
     def as_json(self) -> dict[str, Any]:

@@ -305,7 +305,10 @@ def test_the_comparison_finds_a_planted_wrong_transition(mech: str, old: str, ne
     assert [e.name for e in ce.events] == events
     assert (ce.learner_reply, ce.spec_reply) == (mine, spec)
     script = ce.script().splitlines()
-    assert len(script) == len(events) and script[-1].startswith(("127.0.0.1:6379> ", "(2) "))
+    assert len(script) == len(events) + 1
+    assert all(line.startswith(("127.0.0.1:6379> ", "(2) 127.0.0.1:6379> "))
+               for line in script[:-1])
+    assert script[-1] == f"# the spec answers: {spec}; your machine: {mine}"
 
 
 def test_the_comparison_is_shortest_first() -> None:
@@ -320,6 +323,16 @@ def test_the_comparison_is_shortest_first() -> None:
 
 
 # -- the command -----------------------------------------------------------------------------
+
+
+def test_a_file_d2_refuses_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.d2"
+    bad.write_text((TUTORIALS / "expire" / "reference.d2").read_text() + 'x: "unterminated\n')
+    r = review(bad, load(RUBRICS["expire"]))
+    assert r.syntax and not r.ok and r.next_step().startswith("make the file valid D2")
+    runner = CliRunner()
+    out = runner.invoke(main, ["review", str(bad), "--mechanism", "expire", "--json"])
+    assert out.exit_code == 1 and json.loads(out.output)["syntax"]
 
 
 def test_cli_exit_status_and_json() -> None:
