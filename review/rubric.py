@@ -103,7 +103,7 @@ def _item(d: dict[str, Any], concepts: dict[str, Any], where: str) -> Item:
         raise RubricError(f"{where}: kind must be one of {KINDS}")
     fb = _need(d, "feedback", where)
     fail_key = "breaks" if kind == "invariant" else "missing"
-    common = dict(id=iid, kind=kind, spec=str(_need(d, "spec", where)),
+    common: dict[str, Any] = dict(id=iid, kind=kind, spec=str(_need(d, "spec", where)),
                   redis=str(_need(d, "redis", where)), holds=str(_need(fb, "holds", where)),
                   fail=str(_need(fb, fail_key, where)),
                   revision=str(_need(fb, "revision", where)))
