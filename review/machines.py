@@ -22,12 +22,14 @@ mechanism is about), so it ends; the projection is per machine (:class:`Machine.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from redspec.spec.frames import Frame, parse, parse_all
+from redspec.spec.networking import client_writable
 from redspec.spec.server import client_connect, client_input, new_server
 from redspec.spec.state import ServerState
 
@@ -45,10 +47,18 @@ class Event:
     argv: tuple[bytes, ...]
     synonyms: tuple[str, ...] = ()
     other: bool = False
+    #: Commands the same client sends first, as part of the event (their replies are not
+    #: compared): e.g. DEL k before RPUSH k v, so the list never holds more than one element.
+    before: tuple[tuple[bytes, ...], ...] = ()
 
     def cli(self) -> str:
-        words = " ".join(a.decode() for a in self.argv)
-        return f"(2) 127.0.0.1:6379> {words}" if self.other else f"127.0.0.1:6379> {words}"
+        prompt = "(2) 127.0.0.1:6379> " if self.other else "127.0.0.1:6379> "
+        lines = []
+        for argv in (*self.before, self.argv):
+            words = " ".join(a.decode().replace("{me}", "<id of the first client>")
+                             for a in argv)
+            lines.append(prompt + words)
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,8 @@ class Machine:
     outputs: dict[str, tuple[str, ...]]  # reply class -> what a label may call it
     depth: int = 7
     setup: tuple[tuple[bytes, ...], ...] = ()
+    #: Whether this client can type while the spec state is so (a blocked redis-cli cannot).
+    can_type: Callable[[ServerState, int], bool] = lambda state, cid: True
 
 
 def _norm(s: str) -> str:
@@ -173,7 +185,54 @@ CLIENTS = Machine(
              "none": ("-", "", "none", "nothing")},
 )
 
-MACHINES = {m.name: m for m in (TRANSACTIONS, CLIENTS)}
+def _reply_class_blocking(frame: bytes) -> str:
+    """The reply classes of blocking list pops."""
+    if not frame:
+        return "none"
+    f = parse(frame)
+    if f.kind == b"*":
+        return "nil" if int(f.head) < 0 else "array"
+    if f.kind == b"$":
+        return "nil" if f.payload is None else "value"
+    if f.kind == b":":
+        return "integer"
+    if f.kind == b"-":
+        return "error"
+    return "other"
+
+
+def _blocking_project(state: ServerState, cid: int) -> Any:
+    c = state.clients[cid]
+    lst = state.dbs[0].keys.get(b"k")
+    return (c.info.bpop is not None, len(lst) if lst is not None else 0)
+
+
+def _not_blocked(state: ServerState, cid: int) -> bool:
+    return state.clients[cid].info.bpop is None
+
+
+BLOCKING = Machine(
+    name="blocking",
+    events=(
+        Event("BLPOP k 0", (b"BLPOP", b"k", b"0"), ("blpop k 0", "blpop k", "blpop")),
+        Event("LPOP k", (b"LPOP", b"k"), ("lpop k", "lpop")),
+        Event("other: RPUSH k v", (b"RPUSH", b"k", b"v"),
+              ("other: rpush k v", "other: rpush k", "other rpush k v", "other client pushes"),
+              other=True, before=((b"DEL", b"k"),)),
+        Event("other: CLIENT UNBLOCK", (b"CLIENT", b"UNBLOCK", b"{me}"),
+              ("other: client unblock", "other client unblock", "client unblock"), other=True),
+    ),
+    config=(),
+    project=_blocking_project,
+    classify=_reply_class_blocking,
+    outputs={"array": ("array", "key and value", "[k, v]", "served"), "nil": ("nil", "(nil)",
+             "null"), "value": ("value", "v"), "integer": ("integer",),
+             "error": ("error", "err"), "none": ("-", "", "none", "nothing", "blocks")},
+    depth=6,
+    can_type=_not_blocked,
+)
+
+MACHINES = {m.name: m for m in (TRANSACTIONS, CLIENTS, BLOCKING)}
 
 
 # -- the learner's machine -------------------------------------------------------------------
@@ -199,10 +258,12 @@ def _event_of(m: Machine, text: str) -> Event | None:
 
 
 def _output_of(m: Machine, text: str) -> str | None:
-    t = _norm(text)
-    for cls, syns in m.outputs.items():
-        if t in syns or t == cls:
-            return cls
+    """The reply class a label names; a remark in parentheses after it is allowed
+    (``array (served)``)."""
+    for t in (_norm(text), _norm(re.sub(r"\([^)]*\)", "", text))):
+        for cls, syns in m.outputs.items():
+            if t in syns or t == cls:
+                return cls
     return None
 
 
@@ -276,8 +337,15 @@ def _spec_start(m: Machine) -> SpecSide:
 
 def _spec_step(m: Machine, side: SpecSide, ev: Event) -> tuple[SpecSide, str]:
     cid = side.other if ev.other else side.me
-    state, eff = client_input(side.state, cid, _resp(ev.argv), 0)
+    state = side.state
+    for pre in ev.before:
+        state, _ = client_input(state, cid, _resp(pre), 0)
+    argv = tuple(a.replace(b"{me}", str(side.me).encode()) for a in ev.argv)
+    state, eff = client_input(state, cid, _resp(argv), 0)
     mine = b"".join(b for c, b in eff.output if c == side.me)
+    if side.me in eff.wake:  # a reply left pending for this client (e.g. it was unblocked)
+        state, more = client_writable(state, side.me)
+        mine += b"".join(b for c, b in more.output if c == side.me)
     frames, _ = parse_all(mine)
     reply = m.classify(frames[0]) if frames else "none"
     closed = side.me in eff.close or state.clients.get(side.me) is None
@@ -323,6 +391,8 @@ def compare(m: Machine, model: Model, depth: int | None = None) -> Counterexampl
         if len(trail) >= limit or side.closed:
             continue
         for ev in m.events:
+            if not ev.other and not m.can_type(side.state, side.me):
+                continue  # a blocked redis-cli takes no command
             nst, predicted = _learner_step(m, lm, st, ev)
             nside, actual = _spec_step(m, side, ev)
             if predicted != actual:

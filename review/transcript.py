@@ -14,6 +14,9 @@ lines). Besides:
 - after ``CLIENT REPLY OFF`` (until ``CLIENT REPLY ON``) and for ``CLIENT REPLY SKIP`` and the
   command after it, redis-cli waits for no reply and prints nothing; a stray reply would be read
   as the next command's and fail it;
+- a command with no reply lines under it (``BLPOP k 0`` that blocks) is sent without waiting;
+  what it answers later is written under a ``# (N) receives:`` line; a reply that arrives
+  and is never read fails the transcript at its end;
 - a SUBSCRIBE / PSUBSCRIBE / SSUBSCRIBE prints, as redis-cli does, ``Reading messages...
   (press Ctrl-C to quit)`` and then one confirmation per channel.
 
@@ -222,6 +225,21 @@ class _Conn:
                 raise ConnectionError("the server closed the connection")
             self.buf += chunk
 
+    def unread(self) -> bytes:
+        """Bytes the server sent that no step read."""
+        self.sock.setblocking(False)
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    break
+                self.buf += chunk
+        except BlockingIOError:
+            pass
+        finally:
+            self.sock.setblocking(True)
+        return self.buf
+
     def close(self) -> None:
         self.sock.close()
 
@@ -245,7 +263,11 @@ def run(steps: list[Step], host: str, port: int) -> list[str]:
                                     f"{st.expected!r}, got {got!r}")
                 continue
             argv = split_args(st.command)
-            if not conn.expects_reply(argv):
+            waits = conn.expects_reply(argv)
+            if waits and not st.expected:  # it blocks: its reply is read later, if at all
+                conn.send(argv)
+                continue
+            if not waits:
                 conn.send(argv)
                 if st.expected:
                     problems.append(f"line {st.line}: {st.command}: redis-cli prints nothing "
@@ -262,6 +284,11 @@ def run(steps: list[Step], host: str, port: int) -> list[str]:
             if argv and argv[0].upper() == b"QUIT":
                 conn.close()
                 del conns[st.terminal]
+        time.sleep(0.05)
+        for term, c in sorted(conns.items()):
+            left = c.unread()
+            if left:
+                problems.append(f"({term}): a reply nobody read: {left[:60]!r}")
     finally:
         for c in conns.values():
             c.close()

@@ -40,8 +40,8 @@ def _diagrams_tool() -> ModuleType:
 
 
 #: A tutorial for each mechanism of docs/status.md rows 1-12 and 14 (issue 20).
-EXISTING = {"keyspace", "resp", "clients", "eventloop", "dispatch", "encodings", "rehash",
-            "expire", "eviction", "typechoice", "transport", "transactions", "pubsub"}
+EXISTING = {"keyspace", "resp", "clients", "blocking", "eventloop", "dispatch", "encodings",
+            "rehash", "expire", "eviction", "typechoice", "transport", "transactions", "pubsub"}
 
 
 def test_every_existing_mechanism_has_a_tutorial() -> None:
@@ -245,6 +245,10 @@ PLANTED = [
     ("typechoice", 'zset -> cost\n', "", "priced", "missing"),
     ("typechoice", 'order -> zset: "yes"', 'order -> ends: "yes"\norder -> list: "yes"',
      "no-list-for-ranking", "breaks"),
+    ("blocking", 'items -> empty: "BLPOP k 0 / array;', 'items -> blocked: "BLPOP k 0 / -";\n'
+     'items -> empty: "', "no-block-with-data", "breaks"),
+    ("blocking", 'start -> empty\n', 'start -> empty\nblocked -> blocked: "LPOP k / nil"\n',
+     "blocked-client-types-nothing", "breaks"),
     ("pubsub", 'server -> sub: "message news hi\\n(pubsubPublishMessage: into its output buffer)"\n',
      "", "deliver-and-count", "missing"),
     ("pubsub", 'server -> pub: "(integer) 1: the receivers counted"\n', "",
@@ -283,6 +287,10 @@ WRONG_TRANSITIONS = [
      ["WATCH k", "SET k v", "UNWATCH", "MULTI", "EXEC"], "nil", "array"),
     ("transactions", "watching -> touched: \"other: SET k v / -;\\nSET k v / OK\"",
      "watching -> touched: \"other: SET k v / -\"", ["WATCH k", "SET k v"], "error", "ok"),
+    ("blocking", "other: CLIENT UNBLOCK / nil", "other: CLIENT UNBLOCK / array",
+     ["BLPOP k 0", "other: CLIENT UNBLOCK"], "array", "nil"),
+    ("blocking", 'items -> empty: "BLPOP k 0 / array;', 'items -> blocked: "BLPOP k 0 / -"\n'
+     'items -> empty: "', ["other: RPUSH k v", "BLPOP k 0"], "none", "array"),
     ("clients", "ready -> unauth: \"RESET / RESET\"", "ready -> ready: \"RESET / RESET\"",
      ["AUTH pw", "RESET", "PING"], "pong", "noauth"),
     ("clients", "ready -> ready: \"PING / PONG;\\nGET k / nil;\\nAUTH pw / OK;\\n"
@@ -305,7 +313,7 @@ def test_the_comparison_finds_a_planted_wrong_transition(mech: str, old: str, ne
     assert [e.name for e in ce.events] == events
     assert (ce.learner_reply, ce.spec_reply) == (mine, spec)
     script = ce.script().splitlines()
-    assert len(script) == len(events) + 1
+    assert len(script) == len(events) + 1 + sum(len(e.before) for e in ce.events)
     assert all(line.startswith(("127.0.0.1:6379> ", "(2) 127.0.0.1:6379> "))
                for line in script[:-1])
     assert script[-1] == f"# the spec answers: {spec}; your machine: {mine}"

@@ -95,6 +95,15 @@ def test_client_reply_skip_prints_nothing(servers: dict[str, ServerProcess]) -> 
         assert len(problems) == 1 and "prints nothing" in problems[0], problems
 
 
+def test_a_reply_nobody_reads_fails(servers: dict[str, ServerProcess]) -> None:
+    """A command written with no reply is sent without waiting (it may block); if a reply
+    comes and nothing reads it, the transcript fails."""
+    text = "127.0.0.1:6379> PING\n127.0.0.1:6379> ECHO x\n\"x\"\n"
+    for sp in servers.values():
+        problems = run(parse(text), "127.0.0.1", sp.port)
+        assert problems and "ECHO x" in problems[0], problems
+
+
 def test_transcript_syntax() -> None:
     steps = parse("# prose\n(2) 127.0.0.1:6379(TX)> GET k\n(nil)\n# sleep 5\n"
                   "127.0.0.1:6379[3]> PING\nPONG\n")
