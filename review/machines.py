@@ -407,6 +407,3 @@ def compare(m: Machine, model: Model, depth: int | None = None) -> Counterexampl
     return None
 
 
-def event_names(m: Machine) -> list[str]:
-    return [e.name for e in m.events]
-

@@ -3,7 +3,7 @@
 A rubric is a YAML file (``docs/tutorials/<mechanism>/rubric.yaml``; the format is
 docs/formats/rubric.md). It names concepts (each a list of regular expressions, any of which
 matching a shape's id or label, or an edge's label, makes that element stand for the concept)
-and items of three kinds:
+and items of four kinds:
 
 - ``structure``: the artifact kind the tutorial asks for (``flowchart``, ``sequence``,
   ``state_machine``, ``data_model``, ``architecture``);
@@ -357,6 +357,3 @@ def rubric_paths(root: Path) -> dict[str, Path]:
     """Mechanism name -> its rubric file, under ``root`` (docs/tutorials)."""
     return {p.parent.name: p for p in sorted(root.glob("*/rubric.yaml"))}
 
-
-def edge_path(e: Edge) -> tuple[Path_, Path_]:
-    return e.src, e.dst
