@@ -9,7 +9,7 @@ PORT   ?= 6379
 JOBS   ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: venv serve test lint docs bench clean mutation stress-harness
+.PHONY: venv serve test lint docs docs-check bench clean mutation stress-harness
 
 venv: $(STAMP)
 
@@ -32,8 +32,22 @@ test: lint
 
 # Render every docs/**/*.d2 next to itself with the pinned d2, its environment variables
 # cleared (tools/diagrams.py); `make test` fails when a committed SVG differs from this.
-docs: venv
+# Then build the docs site into site/ (mkdocs.yml: offline, no web fonts).
+docs: venv $(VENV)/.docs-installed
 	$(BIN)/python tools/diagrams.py render
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --quiet
+
+# The site generator (mkdocs-material) is the docs extra, installed on first use.
+$(VENV)/.docs-installed: pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $@
+
+# Every page of site/ loaded in headless Chromium (Debian: apt-get install -y chromium):
+# broken links, missing images, SVGs that did not render (tools/docs_check.py); and a
+# screenshot of the expiry tutorial.
+docs-check: docs
+	$(BIN)/python tools/docs_check.py site --screenshot \
+		tutorials/expire/index.html=site/expire-tutorial.png
 
 # Mutation score of the invariant suites over spec/ (issue #6; not part of `make test`).
 # Seeded sample of MUTANTS per module, each run against its mechanism's tests only.
@@ -58,4 +72,4 @@ bench: venv
 	else echo "bench/run.py does not exist yet: nothing to run"; fi
 
 clean:
-	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf build site .pytest_cache .mypy_cache .ruff_cache .hypothesis

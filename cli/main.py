@@ -22,6 +22,8 @@ def main() -> None:
                                           pattern, and what other limits/types would cost
       redspec advise leaderboard.yaml     which Redis types fit an access-pattern description,
                                           with encodings and costs (docs/examples/advise/)
+      redspec review model.d2 --mechanism expire
+                                          feedback on a tutorial's D2 model (docs/tutorials/)
 
     Each subcommand's --help says more.
     """
@@ -71,6 +73,10 @@ main.add_command(vectors)
 from .advise import advise  # noqa: E402
 
 main.add_command(advise)
+
+from .review import review  # noqa: E402
+
+main.add_command(review)
 
 if __name__ == "__main__":
     main()
