@@ -277,9 +277,10 @@ def end_pause(state: ServerState, now_ms: int) -> ServerState:
 
 
 def next_pause_deadline(state: ServerState) -> int | None:
-    """When the current pause times out (unix ms), None when nothing is paused."""
+    """The first time (unix ms) at which the current pause has timed out (one millisecond
+    after its end time: ``pause_timed_out``), None when nothing is paused."""
     t = state.transport
-    return t.pause_end_ms if t.pause_type else None
+    return t.pause_end_ms + 1 if t.pause_type else None
 
 
 def write_cap(state: ServerState, capacity: int | None) -> int | None:
