@@ -670,6 +670,8 @@ _NO_DEFRAG = ("Active defragmentation cannot be enabled: it requires a Redis ser
 
 _NO_AOF = "AOF is not implemented by redspec yet: only appendonly no is accepted"
 _NO_RDB = 'RDB snapshots are not implemented by redspec yet: only save "" is accepted'
+_NO_IDLE = ("closing idle clients (clientsCronHandleTimeout) is not implemented by redspec "
+            "yet: only timeout 0 is accepted")
 
 # Values refused until their mechanism lands: a server that writes no AOF and no snapshot must
 # not claim to (INFO ``aof_enabled``, CONFIG GET save). The other persistence parameters
@@ -679,7 +681,8 @@ _NO_RDB = 'RDB snapshots are not implemented by redspec yet: only save "" is acc
 
 def validate(p: Param, value: Any) -> str | None:
     """``is_valid_fn`` checks that depend on the build (activedefrag on this build), and the
-    values whose mechanism this server does not have yet (``appendonly yes``, a ``save``),
+    values whose mechanism this server does not have yet (``appendonly yes``, a ``save``, a
+    client idle ``timeout``),
     refused in the same place, so CONFIG SET stays all or nothing and a config file or
     command-line option with them stops the start."""
     if p.name == "activedefrag" and value is True:
@@ -688,6 +691,8 @@ def validate(p: Param, value: Any) -> str | None:
         return _NO_AOF
     if p.name == "save" and value != "":
         return _NO_RDB
+    if p.name == "timeout" and value != 0:
+        return _NO_IDLE
     return None
 
 
