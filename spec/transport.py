@@ -277,10 +277,12 @@ def end_pause(state: ServerState, now_ms: int) -> ServerState:
 
 
 def next_pause_deadline(state: ServerState) -> int | None:
-    """The first time (unix ms) at which the current pause has timed out (one millisecond
-    after its end time: ``pause_timed_out``), None when nothing is paused."""
+    """The current pause's end time (unix ms), None when nothing is paused. Like a blocked
+    client's deadline (``next_deadline``) it is the last millisecond still in force: the pause
+    times out one millisecond later (``pause_timed_out``), when the reference server's timer
+    fires."""
     t = state.transport
-    return t.pause_end_ms + 1 if t.pause_type else None
+    return t.pause_end_ms if t.pause_type else None
 
 
 def write_cap(state: ServerState, capacity: int | None) -> int | None:
