@@ -122,46 +122,121 @@ def render_redis_cli(trace: list[tuple[str, Any]]) -> str:
 
 def lifecycle_model(max_id: int = 3, databases: int = 2) -> Model:
     """Connections come and go: Connect (while ids ≤ ``max_id``), Disconnect, SELECT d, QUIT,
-    CLIENT KILL ID. Abstract state (= the TLA+ variables): ``next_client_id`` and each connected
-    client's id and db."""
+    CLIENT KILL ID. Abstract state (= the TLA+ variables): ``next_client_id``, each connected
+    client's id and db, and the ghost ``issued`` (every id a connection ever got, read from
+    the ids that appear). State: ``(server, issued, bad)``; ``bad`` names a broken action
+    property (``next_id_grows``, ``no_id_given_twice``)."""
 
     def init() -> Iterable[Any]:
-        yield S.new_server(T, databases=databases)
+        yield (S.new_server(T, databases=databases), frozenset(), "")
 
-    def connect(s: Any) -> Iterable[tuple[str, Any]]:
+    def moved(st: Any, label: str, s2: Any) -> tuple[str, Any]:
+        """The step ``s -> s2``: the ghost records the new ids; the action properties are
+        checked on it."""
+        s, issued, bad = st
+        new = set(s2.clients) - set(s.clients)
+        if not bad and s2.next_client_id < s.next_client_id:
+            bad = f"next_id_grows: {s.next_client_id} -> {s2.next_client_id}"
+        if not bad and new & issued:
+            bad = f"no_id_given_twice: id {sorted(new & issued)} again"
+        return label, (s2, issued | new, bad)
+
+    def connect(st: Any) -> Iterable[tuple[str, Any]]:
+        s = st[0]
         if s.next_client_id <= max_id:
             s2, cid = S.client_connect(s, T)
-            yield f"connect (id {cid})", s2
+            yield moved(st, f"connect (id {cid})", s2)
 
-    def per_client(s: Any) -> Iterable[tuple[str, Any]]:
+    def per_client(st: Any) -> Iterable[tuple[str, Any]]:
+        s = st[0]
         for cid in s.clients:
-            yield f"disconnect c{cid}", S.client_disconnect(s, cid)
-            for d in range(databases):
-                yield f"c{cid}: SELECT {d}", exchange(s, cid, _req(b"SELECT", b"%d" % d))[0]
-            yield f"c{cid}: QUIT", exchange(s, cid, _req(b"QUIT"))[0]
+            yield moved(st, f"disconnect c{cid}", S.client_disconnect(s, cid))
+            for d in range(databases + 1):  # and one past the last: refused, no new state
+                yield moved(st, f"c{cid}: SELECT {d}",
+                            exchange(s, cid, _req(b"SELECT", b"%d" % d))[0])
+            yield moved(st, f"c{cid}: QUIT", exchange(s, cid, _req(b"QUIT"))[0])
             for victim in s.clients:
                 if victim != cid:
-                    yield (f"c{cid}: CLIENT KILL ID {victim}",
-                           exchange(s, cid, _req(b"CLIENT", b"KILL", b"ID", b"%d" % victim))[0])
+                    yield moved(st, f"c{cid}: CLIENT KILL ID {victim}", exchange(
+                        s, cid, _req(b"CLIENT", b"KILL", b"ID", b"%d" % victim))[0])
 
-    def canon(s: Any) -> Any:
-        return (s.next_client_id, tuple(sorted((c.id, c.db) for c in s.clients.values())))
+    def canon(st: Any) -> Any:
+        s, issued, bad = st
+        return (s.next_client_id, tuple(sorted((c.id, c.db) for c in s.clients.values())),
+                issued, bad)
 
-    def ids_below_next(s: Any) -> bool:
-        return all(c.id == k and c.id < s.next_client_id for k, c in s.clients.items())
+    def ids_below_next(st: Any) -> bool:
+        s, issued = st[0], st[1]
+        return all(c.id == k and c.id in issued and c.id < s.next_client_id
+                   for k, c in s.clients.items())
 
-    def db_in_range(s: Any) -> bool:
-        return all(0 <= c.db < databases for c in s.clients.values())
+    def db_in_range(st: Any) -> bool:
+        return all(0 <= c.db < databases for c in st[0].clients.values())
 
-    def no_closing_client_left(s: Any) -> bool:
-        return not any(c.closing for c in s.clients.values())
+    def no_closing_client_left(st: Any) -> bool:
+        return not any(c.closing for c in st[0].clients.values())
 
     return Model(
         f"client lifecycle MaxId={max_id} DBs={databases}", init, [connect, per_client],
         {"ids_below_next": ids_below_next, "db_in_range": db_in_range,
-         "no_closing_client_left": no_closing_client_left},
+         "no_closing_client_left": no_closing_client_left,
+         "next_id_grows_and_no_id_given_twice": lambda st: not st[2]},
         canon=canon, mechanism="clients", render=render_redis_cli,
         expected_distinct=lifecycle_expected(max_id, databases))
+
+
+#: The wrong variants of ClientLifecycle.tla that tla/README.md lists (name -> what the
+#: patch does); :func:`lifecycle_transcription` applies the same change when given the name.
+LIFECYCLE_VARIANTS = {
+    "disconnect_returns_last_id": "Disconnect hands the newest id back (ids reused)",
+    "connect_keeps_next_id": "Connect does not advance nextId",
+    "select_one_past_the_last_db": "SELECT accepts d = NumDBs",
+}
+
+
+def lifecycle_transcription(max_id: int = 3, databases: int = 2, bug: str = "") -> Model:
+    """``ClientLifecycle.tla`` as an explorer model (pure Python, no spec); ``bug`` names one
+    of :data:`LIFECYCLE_VARIANTS`. State: ``(nextId, ((id, db), ...), issued, bad)``; the
+    action properties (``NextIdGrows``, ``NoIdGivenTwice``) are checked on each step."""
+    assert bug == "" or bug in LIFECYCLE_VARIANTS, bug
+    top = databases + 1 if bug == "select_one_past_the_last_db" else databases
+
+    def init() -> Iterable[Any]:
+        yield (1, (), frozenset(), "")
+
+    def moved(st: Any, label: str, nxt: int, db: dict[int, int]) -> tuple[str, Any]:
+        n, cur, issued, bad = st
+        new = set(db) - {c for c, _ in cur}
+        if not bad and nxt < n:
+            bad = f"NextIdGrows: {n} -> {nxt}"
+        if not bad and new & issued:
+            bad = f"NoIdGivenTwice: {sorted(new & issued)}"
+        return label, (nxt, tuple(sorted(db.items())), issued | new, bad)
+
+    def step(st: Any) -> Iterable[tuple[str, Any]]:
+        n, cur, _issued, _bad = st
+        db = dict(cur)
+        if n <= max_id:
+            yield moved(st, f"Connect (id {n})", n if bug == "connect_keeps_next_id" else n + 1,
+                        {**db, n: 0})
+        for c in db:
+            rest = {x: d for x, d in db.items() if x != c}
+            back = c if bug == "disconnect_returns_last_id" and c == n - 1 else n
+            yield moved(st, f"Disconnect({c})", back, rest)
+            yield moved(st, f"Quit({c})", back, rest)
+            for d in range(top):
+                yield moved(st, f"Select({c}, {d})", n, {**db, c: d})
+            for v in db:
+                if v != c:
+                    yield moved(st, f"Kill({c}, {v})", n, {x: d for x, d in db.items() if x != v})
+
+    return Model(
+        f"ClientLifecycle.tla MaxId={max_id} NumDBs={databases}" + (f" bug={bug}" if bug else ""),
+        init, [step],
+        {"IdsBelowNext": lambda st: all(c in st[2] and c < st[0] for c, _ in st[1]),
+         "DbInRange": lambda st: all(0 <= d < databases for _, d in st[1]),
+         "action_properties": lambda st: not st[3]},
+        mechanism="clients")
 
 
 def lifecycle_expected(max_id: int, databases: int) -> int:

@@ -47,7 +47,7 @@ keys_ = st.sampled_from(KEYS)
 
 def _in_force(state: ServerState, now: int) -> bool:
     t = state.transport
-    return bool(t.pause_type) and t.pause_end_ms > now
+    return bool(t.pause_type) and t.pause_end_ms >= now  # over once now > end (Redis: end < mstime)
 
 
 class PauseMachine(RuleBasedStateMachine):

@@ -6,7 +6,8 @@ Two kinds of obligation, each with ``name``, ``mechanism`` and ``prove() -> Proo
   variables: ``init(v)``, ``next(v, v2)`` (``v2`` are the primed copies) and ``inv(v)``.
   :meth:`Inductive.prove` shows *Init ⇒ Inv* and *Inv ∧ Next ⇒ Inv′* by asking Z3 for a
   counterexample to each (``unsat`` = none exists), after vacuity checks: Init, Inv and
-  Inv ∧ Next are each satisfiable (so Next is not vacuous from an invariant state).
+  Inv ∧ Next are each satisfiable (so Next is not vacuous from an invariant state), and so is
+  Inv ∧ Next ∧ each of its ``witnesses`` (the premises the claim is about can occur).
 - :class:`Validity` — one statement *premises ⇒ claim* over free variables, with the same
   vacuity check on the premises (used for arithmetic facts such as the multibulk bounds).
 
@@ -90,6 +91,11 @@ class Inductive:
     #: ``replay(model, v, v2) -> (verdict, script)``: run the counterexample's pre-state through
     #: the Python transition (see the module docstring).
     replay: Callable[[z3.ModelRef, dict[str, Any], dict[str, Any]], tuple[str, str]] | None = None
+    #: ``{name: premise(v, v2)}``: steps the claim is about, each of which must be possible
+    #: from an invariant state (``Inv ∧ Next ∧ premise`` satisfiable) — else the claim holds
+    #: only because its premise never does (checked as "vacuity: <name>").
+    witnesses: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = field(
+        default_factory=dict)
 
     def prove(self) -> Proof:
         t0 = time.perf_counter()
@@ -100,6 +106,9 @@ class Inductive:
         p.checks["vacuity: Inv satisfiable"] = "proved" if _sat(inv) is not None else "vacuous"
         p.checks["vacuity: Inv ∧ Next satisfiable"] = (
             "proved" if _sat(inv, nxt) is not None else "vacuous")
+        for wname, premise in self.witnesses.items():
+            p.checks[f"vacuity: {wname}"] = (
+                "proved" if _sat(inv, nxt, premise(v, v2)) is not None else "vacuous")
         for check, fs in (("Init ⇒ Inv", (init, z3.Not(inv))),
                           ("Inv ∧ Next ⇒ Inv′", (inv, nxt, z3.Not(inv2)))):
             m = _sat(*fs)

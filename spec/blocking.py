@@ -31,7 +31,7 @@ from .state import Blocked, BlockingState, Client, ServerState, replace
 if TYPE_CHECKING:
     from .step import Step
 
-__all__ = ["parse_timeout", "block_for_keys", "unblock_client", "remove_waiter",
+__all__ = ["parse_timeout", "block_timed_out", "block_for_keys", "unblock_client", "remove_waiter",
            "reply_timed_out", "next_deadline", "unblock_on_free", "NO_REPLY", "LIST", "ZSET",
            "TIMEOUT_NEGATIVE", "TIMEOUT_NOT_FLOAT"]
 
@@ -119,6 +119,13 @@ def reply_timed_out(s: Step, cid: int) -> None:
     c = s.clients[cid]
     s.push_to(cid, encode(NULL_ARRAY, c.info.resp))
     unblock_client(s, cid)
+
+
+def block_timed_out(deadline_ms: int, now_ms: int) -> bool:
+    """A blocked client's timeout has passed (``c->bpop.timeout < now`` in
+    ``handleBlockedClientsTimeout``): still blocked at ``now == deadline``, timed out one
+    millisecond later. ``properties/test_timed_boundaries.py`` checks both sides."""
+    return deadline_ms < now_ms
 
 
 def next_deadline(state: ServerState) -> int | None:

@@ -670,6 +670,8 @@ _NO_DEFRAG = ("Active defragmentation cannot be enabled: it requires a Redis ser
 
 _NO_AOF = "AOF is not implemented by redspec yet: only appendonly no is accepted"
 _NO_RDB = 'RDB snapshots are not implemented by redspec yet: only save "" is accepted'
+_NO_IDLE = ("closing idle clients (clientsCronHandleTimeout) is not implemented by redspec "
+            "yet: only timeout 0 is accepted")
 
 # Values refused until their mechanism lands: a server that writes no AOF and no snapshot must
 # not claim to (INFO ``aof_enabled``, CONFIG GET save). The other persistence parameters
@@ -699,15 +701,16 @@ _REFUSED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "daemonize": (lambda v: v is True, _NO_DAEMONIZE),
     "cluster-enabled": (lambda v: v is True, _NO_CLUSTER),
     "replicaof": (lambda v: v != "", _NO_REPLICATION),
+    "timeout": (lambda v: v != 0, _NO_IDLE),
 }
 
 
 def validate(p: Param, value: Any) -> str | None:
     """``is_valid_fn`` checks that depend on the build (activedefrag on this build), and the
     values whose mechanism this server does not have yet (``appendonly yes``, a ``save``, a
-    TLS port, a Unix socket, daemonizing, cluster mode, a master to replicate), refused in the
-    same place, so CONFIG SET stays all or nothing and a config file or command-line option
-    with them stops the start."""
+    TLS port, a Unix socket, daemonizing, cluster mode, a master to replicate, a client idle
+    ``timeout``), refused in the same place, so CONFIG SET stays all or nothing and a config
+    file or command-line option with them stops the start."""
     refused = _REFUSED.get(p.name)
     if refused is not None and refused[0](value):
         return refused[1]

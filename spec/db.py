@@ -85,7 +85,10 @@ class DbView:
     # -- expiry -----------------------------------------------------------------------------
 
     def key_is_expired(self, key: bytes) -> bool:
-        """``keyIsExpired``: the key has a TTL and its time has come (``now >= when``)."""
+        """``keyIsExpired``: the key has a TTL and its time has passed (``now > when``): a key
+        is still served at ``now == when`` and gone one millisecond later. The one place the
+        expiry boundary is decided (``expireIfNeeded`` and the active cycle come through here,
+        as in db.c); ``properties/test_expire_boundary.py`` checks both sides of it."""
         when = self.expires.get(key)
         return when is not None and self.step.now_ms > when
 
@@ -95,8 +98,7 @@ class DbView:
         Redis deletes on access (passive expiry), counts ``expired_keys``, and propagates a
         DEL so replicas and the AOF agree.
         """
-        when = self.expires.get(key)
-        if when is None or self.step.now_ms <= when:
+        if not self.key_is_expired(key):
             return False
         st = self.step
         tp = st.part("transport")

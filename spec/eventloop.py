@@ -30,7 +30,7 @@ from collections.abc import Mapping
 
 from .cron import before_sleep, effective_hz, server_cron
 from .effects import NO_EFFECTS, Effects, merge_effects
-from .pause import unpause
+from .pause import pause_timed_out, unpause
 from .server import client_writable, clients_input, settle
 from .state import ServerState, replace
 from .step import Step
@@ -64,7 +64,7 @@ def pause_tick(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
     time has passed ends, and its postponed clients run their query buffers
     (``processUnblockedClients``)."""
     t = state.transport
-    if not t.pause_type or t.pause_end_ms > now_ms:
+    if not t.pause_type or not pause_timed_out(t.pause_end_ms, now_ms):
         return state, NO_EFFECTS
     s = Step(state, now_ms)
     unpause(s)

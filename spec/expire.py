@@ -38,6 +38,7 @@ runs after a cycle that hit its time limit.
 from __future__ import annotations
 
 from .obuf import deliver
+from .pause import pause_timed_out
 from .state import ServerState, replace
 from .step import NO_EFFECTS, Effects, Step
 from .transport import end_pause
@@ -83,7 +84,7 @@ def active_expire_cycle(state: ServerState, now_ms: int, kind: str = SLOW,
     """
     t = state.transport
     if t.pause_type:  # checkClientPauseTimeoutAndReturnIfPaused: the dataset stays as it is
-        if t.pause_end_ms > now_ms:
+        if not pause_timed_out(t.pause_end_ms, now_ms):
             return state, NO_EFFECTS
         state = end_pause(state, now_ms)  # timed out: it ends here, the cycle goes on
     cron = state.cron

@@ -18,7 +18,16 @@ from .state import replace
 if TYPE_CHECKING:
     from .step import Step
 
-__all__ = ["unpause", "clients_paused"]
+__all__ = ["unpause", "clients_paused", "pause_timed_out"]
+
+
+def pause_timed_out(pause_end_ms: int, now_ms: int) -> bool:
+    """The pause's end time has passed (``client_pause_end_time < server.mstime`` in
+    ``checkClientPauseTimeoutAndReturnIfPaused``): still paused at ``now == end``, over one
+    millisecond later. The one place that boundary is decided (the pause gate, the event
+    loop's tick and the active expire cycle ask it); ``properties/test_timed_boundaries.py``
+    checks both sides."""
+    return pause_end_ms < now_ms
 
 
 def unpause(s: Step) -> None:
@@ -51,7 +60,7 @@ def clients_paused(s: Step) -> bool:
     t = s.part("transport")
     if not t.pause_type:
         return False
-    if t.pause_end_ms > s.now_ms:
+    if not pause_timed_out(t.pause_end_ms, s.now_ms):
         return True
     unpause(s)
     return False

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .blocking import reply_timed_out
+from .blocking import block_timed_out, reply_timed_out
 from .blocking import unblock_on_free as _unblock
 from .config import default_config
 from .dict import DictState
@@ -240,7 +240,8 @@ def handle_blocked_clients_timeout(state: ServerState,
     """``handleBlockedClientsTimeout`` (beforeSleep) / ``clientsCronHandleTimeout``: every
     client whose deadline has passed (``deadline < now``), earliest first, gets a null array
     and is unblocked; then the unblocked clients resume their input."""
-    due = sorted((d, cid) for cid, d in state.blocking.clients.items() if d and d < now_ms)
+    due = sorted((d, cid) for cid, d in state.blocking.clients.items()
+                 if d and block_timed_out(d, now_ms))
     if not due:
         return process_unblocked_clients(state, now_ms) if state.blocking.unblocked \
             else (state, NO_EFFECTS)

@@ -277,7 +277,10 @@ def end_pause(state: ServerState, now_ms: int) -> ServerState:
 
 
 def next_pause_deadline(state: ServerState) -> int | None:
-    """When the current pause times out (unix ms), None when nothing is paused."""
+    """The current pause's end time (unix ms), None when nothing is paused. Like a blocked
+    client's deadline (``next_deadline``) it is the last millisecond still in force: the pause
+    times out one millisecond later (``pause_timed_out``), when the reference server's timer
+    fires."""
     t = state.transport
     return t.pause_end_ms if t.pause_type else None
 

@@ -304,3 +304,15 @@ def test_config_set_refuses_tls_port_and_rebinding() -> None:
     assert c.st.config["hz"] == 10
     current = c.st.config["bind"]
     assert c("config", "set", "bind", current, "tls-port", "0") == b"+OK\r\n"
+
+
+def test_an_idle_timeout_that_nothing_enforces_is_refused() -> None:
+    """``timeout`` (clientsCronHandleTimeout) has no mechanism yet: only 0 is accepted."""
+    c = Conn()
+    err = (b"-ERR CONFIG SET failed (possibly related to argument 'timeout') - closing idle "
+           b"clients (clientsCronHandleTimeout) is not implemented by redspec yet: only timeout "
+           b"0 is accepted\r\n")
+    assert c("config", "set", "timeout", "5") == err
+    assert c("config", "set", "timeout", "0") == b"+OK\r\n"
+    with pytest.raises(ConfigError, match="closing idle clients"):
+        load_config(None, ["--timeout", "300"])

@@ -1,19 +1,18 @@
 """tla/Transactions.tla against the spec: the bounded explorer running the real transitions
-reaches exactly the distinct states the module has for MCTransactions.cfg (README count =
-Python transcription = spec), its checks hold, and planted bugs are found."""
+reaches exactly the distinct states the module has (README count = Python transcription =
+spec), and its checks hold. The planted bugs (in the module and in the spec) are in
+tests/test_tla_variants.py."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from redspec.properties.explorer import explore
 from redspec.properties.explorer_transactions import tla_transcription, transactions_model
-from redspec.spec import dispatch
-from redspec.spec import step as step_mod
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,36 +31,33 @@ def _constants() -> tuple[int, int, int]:
 
 
 def test_transactions_count_matches_the_tla_configuration() -> None:
+    """The transcription reaches the README's count for MCTransactions.cfg; the explorer over
+    the real spec reaches the transcription's count for two smaller configurations (each
+    exercising what the full one does: two keys; a queue of two). The full configuration
+    through the spec (149,408 states, 6-10 minutes here) is the next test, run with
+    REDSPEC_FULL_TLA=1."""
     readme = (ROOT / "tla" / "README.md").read_text()
     m = re.search(r"MCTransactions\.cfg` — distinct states:\s*\**(\d+)", readme)
     assert m is not None
     want = int(m.group(1))
     clients, keys, max_queue = _constants()
+    assert (clients, keys) == (2, 2)
     tla = explore(tla_transcription(clients, keys, max_queue))
-    spec = explore(transactions_model(clients, keys, max_queue))
-    assert tla.violation is None and spec.violation is None, (spec.violation and
-                                                              spec.violation.script())
-    assert spec.distinct == tla.distinct == want
+    assert tla.violation is None and tla.distinct == want
+    for k, q in ((1, max_queue), (keys, 1)):
+        small = explore(tla_transcription(clients, k, q))
+        spec = explore(transactions_model(clients, k, q))
+        assert spec.violation is None, spec.violation.script()
+        assert spec.distinct == small.distinct
 
 
-def test_explorer_finds_a_touch_that_reaches_nobody(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(step_mod, "touch_watched_key", lambda s, d, k: None)
-    r = explore(transactions_model(2, 1, 2))
-    assert r.violation is not None and r.violation.invariant == "dirty_iff_touched"
-    assert "WATCH k1" in r.violation.script()
-
-
-def test_explorer_finds_an_exec_that_ignores_dirty(monkeypatch: pytest.MonkeyPatch) -> None:
-    """EXEC runs the queue even though a watched key was touched."""
-    real = dispatch.exec_
-
-    def careless(s: Any, argv: list[bytes]) -> Any:
-        c = s.client
-        if "dirty_cas" in c.flags:
-            s.update_client(flags=c.flags - {"dirty_cas"})
-        return real(s, argv)
-
-    from redspec.properties.planted import replace_handler
-    replace_handler(monkeypatch, b"exec", careless)
-    r = explore(transactions_model(2, 1, 2))
-    assert r.violation is not None and r.violation.invariant == "exec_safe_and_atomic"
+@pytest.mark.skipif(not os.environ.get("REDSPEC_FULL_TLA"),
+                    reason="the full configuration through the spec takes 6-10 minutes: "
+                           "REDSPEC_FULL_TLA=1 runs it")
+@pytest.mark.timeout(3600)
+def test_spec_explorer_reaches_the_full_configuration_count() -> None:
+    readme = (ROOT / "tla" / "README.md").read_text()
+    m = re.search(r"MCTransactions\.cfg` — distinct states:\s*\**(\d+)", readme)
+    assert m is not None
+    spec = explore(transactions_model(*_constants()))
+    assert spec.violation is None and spec.distinct == int(m.group(1))

@@ -76,7 +76,9 @@ def test_lookup_after_the_pause_time_ends_it_and_deletes() -> None:
     st, a, b = _paused_with_expired_key()
     st, eff = S.client_input(st, b, encode_request([b"SET", b"x", b"1"]), T0 + 1)
     assert st.transport.postponed == (b,)
-    st, r = _call(st, a, T0 + 10_000, b"GET", b"k")  # the end time has come
+    at_end, r = _call(st, a, T0 + 10_000, b"GET", b"k")  # at the end time: still paused
+    assert r == b"$-1\r\n" and at_end.transport.pause_type == 1 and b"k" in at_end.dbs[0].keys
+    st, r = _call(st, a, T0 + 10_001, b"GET", b"k")  # the end time has passed
     assert r == b"$-1\r\n"
     assert st.transport.pause_type == 0 and st.transport.postponed == ()
     assert b"k" not in st.dbs[0].keys and st.stats.expired_keys == 1
@@ -95,14 +97,16 @@ def test_active_expire_cycle_does_nothing_while_paused(kind: str) -> None:
 def test_active_expire_cycle_ends_a_timed_out_pause_then_runs() -> None:
     st, a, b = _paused_with_expired_key()
     st, _ = S.client_input(st, b, encode_request([b"SET", b"x", b"1"]), T0 + 1)
-    new, eff = active_expire_cycle(st, T0 + 10_000, SLOW, budget_us=10**9)
+    still, _ = active_expire_cycle(st, T0 + 10_000, SLOW, budget_us=10**9)
+    assert still is st  # at the end time the pause is still on (Redis: end < mstime)
+    new, eff = active_expire_cycle(st, T0 + 10_001, SLOW, budget_us=10**9)
     assert new.transport.pause_type == 0 and new.blocking.unblocked == (b,)
     assert b"k" not in new.dbs[0].keys and new.stats.expired_keys == 1
     assert eff.propagate == ((0, (b"DEL", b"k")),)
     # beforeSleep: the fast cycle (here ending the pause) is followed by the unblocked
     # clients' input (processUnblockedClients): the postponed SET runs.
     st2 = replace(st, cron=replace(st.cron, timelimit_exit=True))
-    new2, _ = before_sleep(st2, T0 + 10_000)
+    new2, _ = before_sleep(st2, T0 + 10_001)
     assert new2.transport.pause_type == 0 and new2.blocking.unblocked == ()
     assert new2.dbs[0].keys.get(b"x") is not None
 
@@ -140,10 +144,10 @@ def test_no_eviction_while_paused() -> None:
 def test_eviction_gate_ends_a_timed_out_pause() -> None:
     st, a, b = _two_clients()
     st, _ = _call(st, a, T0, b"CLIENT", b"PAUSE", b"100", b"WRITE")
-    s = Step(st, T0 + 100, a)
+    s = Step(st, T0 + 101, a)
     assert not clients_paused(s)
     assert s.commit().transport.pause_type == 0
-    s = Step(st, T0 + 99, a)
+    s = Step(st, T0 + 100, a)  # at the end time: still paused (Redis: end < mstime)
     assert clients_paused(s)
 
 

@@ -56,9 +56,9 @@ def test_pause_ends_at_its_time_only() -> None:
     st, eff = S.client_input(st, b, encode_request([b"SET", b"k", b"v"]) +
                              encode_request([b"GET", b"k"]), 1)
     assert S.output_for(eff, b) == b""
-    st, eff = pause_tick(st, 99)
+    st, eff = pause_tick(st, 100)  # at the end time: still paused (Redis: end < mstime)
     assert S.output_for(eff, b) == b"" and st.transport.postponed == (b,)
-    st, eff = pause_tick(st, 100)
+    st, eff = pause_tick(st, 101)
     # the resumed client's replies wait in its output buffer and it is woken to write them
     assert b in eff.wake and st.clients[b].reply == b"+OK\r\n$1\r\nv\r\n"
     assert st.transport.pause_type == 0 and not st.transport.postponed
