@@ -42,6 +42,7 @@ __all__ = [
     "run_script",
     "sha1hex",
     "shebang_flags",
+    "should_propagate",
     "lua_to_reply",
     "frame_to_lua",
 ]
@@ -500,9 +501,23 @@ def script_command(run: ScriptRun, argv: list[bytes]) -> Reply:
         run.client = s.client
     if type(reply) is Err:
         s.count_error(reply)
-    if run.repl == 0:
+    if not should_propagate(run.repl):
         del s.propagate[start:]
     return reply
+
+
+#: ``PROPAGATE_AOF`` and ``PROPAGATE_REPL``, the bits of ``redis.set_repl``'s flags.
+PROPAGATE_AOF = 1
+PROPAGATE_REPL = 2
+
+
+def should_propagate(target: int) -> bool:
+    """``shouldPropagate`` for the target a script's ``redis.set_repl`` chose: a command goes
+    to replicas only with ``PROPAGATE_REPL`` set, to the AOF only with ``PROPAGATE_AOF`` set
+    and the AOF on. redspec's AOF is always off (``appendonly yes`` is refused), so an
+    AOF-only command (``REPL_AOF``) is propagated nowhere, like ``REPL_NONE``: it is not
+    added, so it does not count towards the MULTI/EXEC wrapping either."""
+    return bool(target & PROPAGATE_REPL)
 
 
 def frame_to_lua(rt: Any, f: Frame) -> Any:
