@@ -154,6 +154,10 @@ local getinfo = debug.getinfo
 local error, type, tostring, tonumber, select = error, type, tostring, tonumber, select
 local rawset0, setmetatable0, setfenv, loadstring, xpcall = rawset, setmetatable, setfenv, loadstring, xpcall
 local floor, ceil = math.floor, math.ceil
+-- lupa's python.as_function makes a C closure of a Python callable: a "function" to type(),
+-- as Redis's C functions are (a Python callable passed as is would be "userdata")
+local as_function, pycfunction = G.python.as_function, py.cfunction
+local function cfunction(f) return as_function(pycfunction(f)) end
 local keep = {"_VERSION", "assert", "collectgarbage", "coroutine", "error", "gcinfo",
   "getmetatable", "ipairs", "load", "loadstring", "math", "next", "pairs", "pcall", "rawequal",
   "rawget", "rawset", "select", "setmetatable", "string", "table", "tonumber", "tostring",
@@ -259,7 +263,7 @@ redis.REDIS_VERSION_NUM = py.version_num
 -- redis.* are C functions in Redis: a script's "return redis.call(...)" keeps its own frame
 -- (the error location), so each one is called through a Python callable (a C function)
 for k, v in pairs(redis) do
-  if type(v) == "function" then redis[k] = py.cfunction(v) end
+  if type(v) == "function" then redis[k] = cfunction(v) end
 end
 env.redis = redis
 local pcall0, xpcall0 = pcall, xpcall
@@ -311,7 +315,7 @@ math2.randomseed = function(s)
   end
   py.srand(x >= 0 and floor(x) or ceil(x))
 end
-math2.random, math2.randomseed = py.cfunction(math2.random), py.cfunction(math2.randomseed)
+math2.random, math2.randomseed = cfunction(math2.random), cfunction(math2.randomseed)
 env.math = math2
 
 local function seal(keys, argv)
@@ -333,7 +337,7 @@ local function seal(keys, argv)
     if readonly[t] then error("Attempt to modify a readonly table", 0) end
     return setmetatable0(t, m)
   end
-  env.rawset, env.setmetatable = py.cfunction(env.rawset), py.cfunction(env.setmetatable)
+  env.rawset, env.setmetatable = cfunction(env.rawset), cfunction(env.setmetatable)
   env._G = P
   -- the globals proxy iterates as the globals it stands for
   local next0, pairs0 = env.next, env.pairs

@@ -155,6 +155,12 @@ CASES: list[tuple[str, list[list[Any]]]] = [
     ("eval math.random carries across scripts", [
         ev("math.randomseed(42); return math.random(1000)"), ev("return math.random(1000)"),
         ev("return {math.random(), math.random(7)}"), ev("return math.random(1000)")]),
+    # Redis's own functions are C functions: type() says "function" (found by the sandbox
+    # property's probe of what a script sees)
+    ("eval builtins are functions", [
+        ev("return {type(redis.call), type(redis.pcall), type(redis.sha1hex), type(redis.log)}"),
+        ev("return {type(rawset), type(setmetatable), type(math.random), type(math.randomseed)}"),
+        ev("return {type(redis.set_repl), type(redis.error_reply), type(redis.setresp)}")]),
 ]
 
 NONDETERMINISTIC: dict[str, Any] = {}
