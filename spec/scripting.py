@@ -267,9 +267,18 @@ for k, v in pairs(redis) do
 end
 env.redis = redis
 local pcall0, xpcall0 = pcall, xpcall
+-- luaRedisPcall, Redis 7's pcall: an error that is a table with an "err" string (what
+-- redis.call and the redis.* functions raise) is returned as that string, as scripts
+-- written for Redis 6 expect; xpcall's handler still gets the table
 local function fix(ok, e, ...)
-  if not ok and type(e) == "userdata" then e = py.take() or e end
-  return ok, e, ...
+  if ok then return ok, e, ... end
+  if type(e) == "userdata" then e = py.take() or e end
+  if type(e) == "table" then
+    local m = e.err
+    if type(m) == "string" or type(m) == "number" then return ok, m end
+    return ok, e, m  -- Redis leaves the field it looked up on the stack: a third result
+  end
+  return ok, e
 end
 env.pcall = function(f, ...) return fix(pcall0(f, ...)) end
 env.xpcall = function(f, h)
@@ -279,13 +288,23 @@ env.xpcall = function(f, h)
   end)
 end
 
+-- luaL_argerror for the C functions written here in Lua (each wrapped by cfunction): the
+-- function's name is the one its caller used (debug info of the call: "random" for
+-- math.random(...), "?" through pcall), at level `clevel` above the caller of badarg
+local function badarg(clevel, n, extra)
+  local ar = getinfo(clevel + 1, "n")
+  local name = ar and ar.name or "?"
+  error("bad argument #" .. n .. " to '" .. name .. "' (" .. extra .. ")", clevel + 2)
+end
+-- luaL_typerror's "got ...": "no value" past the last argument, else the type's name
+local function got(present, v)
+  return "number expected, got " .. (present and type(v) or "no value")
+end
+
 -- math.random / math.randomseed: redis_math_random over redisLrand48 (state in ServerState)
-local function checkint(n, v)
+local function checkint(n, present, v)
   local x = tonumber(v)
-  if x == nil then
-    error("bad argument #" .. n .. " to 'random' (number expected, got " ..
-          (v == nil and "no value" or type(v)) .. ")", 4)
-  end
+  if x == nil then badarg(3, n, got(present, v)) end
   if x >= 0 then return floor(x) else return ceil(x) end
 end
 local math2 = {}
@@ -296,23 +315,21 @@ math2.random = function(...)
   if n == 0 then return r end
   local a, b = ...
   if n == 1 then
-    local u = checkint(1, a)
-    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 3) end
+    local u = checkint(1, true, a)
+    if u < 1 then badarg(2, 1, "interval is empty") end
     return floor(r * u) + 1
   elseif n == 2 then
-    local l = checkint(1, a)
-    local u = checkint(2, b)
-    if l > u then error("bad argument #2 to 'random' (interval is empty)", 3) end
+    local l = checkint(1, true, a)
+    local u = checkint(2, true, b)
+    if l > u then badarg(2, 2, "interval is empty") end
     return floor(r * (u - l + 1)) + l
   end
   error("wrong number of arguments", 3)
 end
-math2.randomseed = function(s)
+math2.randomseed = function(...)
+  local s = ...
   local x = tonumber(s)
-  if x == nil then
-    error("bad argument #1 to 'randomseed' (number expected, got " ..
-          (s == nil and "no value" or type(s)) .. ")", 3)
-  end
+  if x == nil then badarg(2, 1, got(select("#", ...) > 0, s)) end
   py.srand(x >= 0 and floor(x) or ceil(x))
 end
 math2.random, math2.randomseed = cfunction(math2.random), cfunction(math2.randomseed)
@@ -353,6 +370,30 @@ local function seal(keys, argv)
     end,
     __newindex = function() error("Attempt to modify a readonly table", 2) end,
   })
+  -- getmetatable as Redis's readonly tables show it: the library tables have none (Redis marks
+  -- them read-only inside its Lua, with no metatable); the globals' is read-only itself and
+  -- its __index is luaProtectedTableError, which always fails (Redis's globals hold their
+  -- values: it is only reached for a missing name)
+  local function protected_table_error(...)
+    if select("#", ...) ~= 2 then error("Wrong number of arguments to luaProtectedTableError", 3) end
+    local _, k = ...
+    if type(k) ~= "string" and type(k) ~= "number" then
+      error("Second argument to luaProtectedTableError must be a string or number", 3)
+    end
+    error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 3)
+  end
+  local P_meta = {__index = cfunction(protected_table_error)}
+  readonly[P_meta] = true
+  setmetatable0(P_meta, ro_meta)
+  local getmetatable = getmetatable
+  env.getmetatable = cfunction(function(...)
+    if select("#", ...) == 0 then badarg(2, 1, "value expected") end
+    local t = ...
+    if t == P then return P_meta end
+    local m = getmetatable(t)
+    if m == ro_meta then return nil end
+    return m
+  end)
   -- chunks a script loads see the same globals (lua_load gives them the thread's: here P)
   local load0 = env.load
   env.loadstring = function(...)
@@ -431,7 +472,7 @@ class ScriptRun:
                     if isinstance(msg, str):
                         msg = msg.encode("utf-8", "surrogateescape")
                     msg = msg.split(b"\nstack traceback:", 1)[0]  # lupa adds the traceback
-                    self.pending_error = self.rt.table_from({b"err": b"ERR " + msg})
+                    self.pending_error = msg  # raised as a string, as luaL_error raises
                 raise ScriptRaise() from None
         return cfunction
 

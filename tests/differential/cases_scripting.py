@@ -161,6 +161,42 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ev("return {type(redis.call), type(redis.pcall), type(redis.sha1hex), type(redis.log)}"),
         ev("return {type(rawset), type(setmetatable), type(math.random), type(math.randomseed)}"),
         ev("return {type(redis.set_repl), type(redis.error_reply), type(redis.setresp)}")]),
+    # what getmetatable shows of the read-only tables; the errors of C functions are strings
+    # under pcall and name the function as its caller did
+    ("eval metatables of the sandbox", [
+        ev("return {type(getmetatable(string)), type(getmetatable(redis)), "
+           "type(getmetatable(cjson)), type(getmetatable(_G)), type(getmetatable(KEYS)), "
+           "type(getmetatable(''))}"),
+        ev("local m = getmetatable(_G); return {type(m.__index), type(m.__newindex)}"),
+        ev("getmetatable(_G).x = 1; return 1"), ev("return getmetatable(_G).x"),
+        ev("return rawequal(getmetatable(_G), getmetatable(_G))"),
+        ev("return getmetatable(_G).__index(nil, 'redis')"),
+        ev("return getmetatable(_G).__index(nil, 5)"), ev("return getmetatable(_G).__index()"),
+        ev("return getmetatable(_G).__index(nil, {})"),
+        ev("return {pcall(getmetatable(_G).__index, nil, 'x')}"),
+        ev("return getmetatable()"), ev("return {pcall(getmetatable)}")]),
+    ("eval C function errors", [
+        ev("return {pcall(math.random, 'x')}"), ev("return math.random('x')"),
+        ev("return math.random(nil)"), ev("return math.random(1, nil)"),
+        ev("local r = math.random; return r('x')"), ev("return {pcall(math.randomseed)}"),
+        ev("return math.randomseed(nil)"), ev("return {pcall(math.random, 0)}"),
+        ev("return {pcall(rawset, string, 'a', 1)}"), ev("return {pcall(setmetatable, string, {})}"),
+        ev("return {xpcall(function() return math.random('x') end, "
+           "function(e) return type(e) .. tostring(e) end)}"),
+        ev("return {pcall(redis.call, 'nosuch')}"), ev("return {pcall(redis.log)}")]),
+    # Redis 7's own pcall (luaRedisPcall): an error table's "err" string is what it returns
+    ("eval pcall returns the err string", [
+        ["DEL", "hh"], ["HSET", "hh", "a", "1"],
+        ev("return {pcall(function() return redis.call('nosuch') end)}"),
+        ev("local ok, e = pcall(redis.call, 'incr', 'hh'); return {type(e), e}"),
+        ev("return {xpcall(function() redis.call('nosuch') end, function(e) return type(e) end)}"),
+        ev("return {pcall(redis.sha1hex)}"), ev("return {pcall(redis.setresp, 5)}"),
+        ev("return {pcall(redis.set_repl)}"), ev("return {pcall(error, {err='x'})}"),
+        ev("return {pcall(error, {err=5})}"), ev("return {pcall(error, {err={}})}"),
+        ev("return select('#', pcall(error, {ok='x'}))"),
+        ev("return {pcall(error, setmetatable({}, {__index=function() return 'meta' end}))}"),
+        ev("return {pcall(error)}"), ev("return {pcall(redis.pcall, 'nosuch')}"),
+        ev("return {pcall(redis.error_reply, 'X y')}")]),
 ]
 
 NONDETERMINISTIC: dict[str, Any] = {}
