@@ -515,9 +515,9 @@ def test_planted_writable_globals(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_planted_writable_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
     """One shared Lua runtime whose library tables are not made read-only."""
-    guard = "readonly[t] = true; setmetatable0(t, ro_meta)"
+    guard = 'if type(t) == "table" then env[k] = protect(t) end'
     assert guard in scripting.PRELUDE
-    _cached_sandbox(monkeypatch, scripting.PRELUDE.replace(guard, "readonly[t] = false"))
+    _cached_sandbox(monkeypatch, scripting.PRELUDE.replace(guard, "local _ = t"))
     with pytest.raises(AssertionError, match="sandbox_leaves_nothing"):
         run_given(planted_settings(100), check_sandbox, _attacks)
 

@@ -337,15 +337,29 @@ env.math = math2
 
 local function seal(keys, argv)
   env.KEYS, env.ARGV = keys, argv
-  local readonly = {}
-  local ro_meta = {__newindex = function() error("Attempt to modify a readonly table", 2) end}
+  -- Redis marks the globals, the library tables and the metatables it reaches read-only
+  -- inside its Lua (lua_enablereadonlytable). Here each is an empty proxy: its __index is the
+  -- table, its __newindex fails, so that assigning a field fails whether it exists or not;
+  -- `backing` maps a proxy to the table it stands for (rawget, next and pairs see through)
+  local readonly, backing = {}, {}
+  local function deny() error("Attempt to modify a readonly table", 2) end
+  local function protect(t)
+    local p = {}
+    readonly[p], backing[p] = true, t
+    setmetatable0(p, {__index = t, __newindex = deny})
+    return p
+  end
   for _, k in ipairs({"redis", "string", "math", "table", "coroutine", "bit", "cjson",
                       "cmsgpack", "struct"}) do
     local t = env[k]
-    if type(t) == "table" then readonly[t] = true; setmetatable0(t, ro_meta) end
+    if type(t) == "table" then env[k] = protect(t) end
   end
+  local getmetatable = getmetatable
+  local string_meta = getmetatable("")
+  string_meta.__index = env.string
+  local string_meta_view = protect(string_meta)
   local P = {}
-  readonly[P] = true
+  readonly[P], backing[P] = true, env
   env.rawset = function(t, k, v)
     if readonly[t] then error("Attempt to modify a readonly table", 0) end
     return rawset0(t, k, v)
@@ -356,10 +370,38 @@ local function seal(keys, argv)
   end
   env.rawset, env.setmetatable = cfunction(env.rawset), cfunction(env.setmetatable)
   env._G = P
-  -- the globals proxy iterates as the globals it stands for
-  local next0, pairs0 = env.next, env.pairs
-  env.next = function(t, k) if t == P then t = env end return next0(t, k) end
-  env.pairs = function(t) if t == P then return next0, env, nil end return pairs0(t) end
+  -- next, pairs and rawget see through the proxies. They stay Lua functions: what a C
+  -- closure of Python returns crosses Python, where a Lua function made by as_function comes
+  -- back as the Python callable it wraps (type "userdata" to scripts). Their argument errors
+  -- name the function as the caller did (level 1: the wrapper is the function named)
+  local function table_expected(n, present, v)
+    if type(v) ~= "table" then
+      badarg(2, n, "table expected, got " .. (present and type(v) or "no value"))
+    end
+  end
+  local next, rawget = env.next, env.rawget
+  local function new_next()
+    return function(...)
+      local t, k = ...
+      table_expected(1, select("#", ...) > 0, t)
+      return next(backing[t] or t, k)
+    end
+  end
+  -- pairs returns a next of its own (Lua 5.1's pairs keeps another closure of luaB_next as
+  -- its upvalue: `(pairs({})) == next` is false)
+  env.next = new_next()
+  local pairs_next = new_next()
+  env.pairs = function(...)
+    local t = ...
+    table_expected(1, select("#", ...) > 0, t)
+    return pairs_next, t, nil
+  end
+  env.rawget = function(...)
+    local t, k = ...
+    table_expected(1, select("#", ...) > 0, t)
+    if select("#", ...) < 2 then badarg(1, 2, "value expected") end
+    return rawget(backing[t] or t, k)
+  end
   setmetatable0(P, {
     __index = function(_, k)
       local v = env[k]
@@ -370,10 +412,10 @@ local function seal(keys, argv)
     end,
     __newindex = function() error("Attempt to modify a readonly table", 2) end,
   })
-  -- getmetatable as Redis's readonly tables show it: the library tables have none (Redis marks
-  -- them read-only inside its Lua, with no metatable); the globals' is read-only itself and
-  -- its __index is luaProtectedTableError, which always fails (Redis's globals hold their
-  -- values: it is only reached for a missing name)
+  -- getmetatable as Redis's readonly tables show it: the library tables have none; the
+  -- globals' is read-only and its __index is luaProtectedTableError, which always fails
+  -- (Redis's globals hold their values: it is only reached for a missing name); the strings'
+  -- is read-only
   local function protected_table_error(...)
     if select("#", ...) ~= 2 then error("Wrong number of arguments to luaProtectedTableError", 3) end
     local _, k = ...
@@ -382,17 +424,14 @@ local function seal(keys, argv)
     end
     error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 3)
   end
-  local P_meta = {__index = cfunction(protected_table_error)}
-  readonly[P_meta] = true
-  setmetatable0(P_meta, ro_meta)
-  local getmetatable = getmetatable
+  local P_meta = protect({__index = cfunction(protected_table_error)})
   env.getmetatable = cfunction(function(...)
     if select("#", ...) == 0 then badarg(2, 1, "value expected") end
     local t = ...
     if t == P then return P_meta end
-    local m = getmetatable(t)
-    if m == ro_meta then return nil end
-    return m
+    if type(t) == "string" then return string_meta_view end
+    if backing[t] then return nil end
+    return getmetatable(t)
   end)
   -- chunks a script loads see the same globals (lua_load gives them the thread's: here P)
   local load0 = env.load

@@ -17,7 +17,45 @@ def ev(body: str, *args: Any) -> list[Any]:
     return ["EVAL", body, *args] if args else ["EVAL", body, 0]
 
 
+#: A script describing what scripts can see: the globals and their types, each library
+#: table's fields and their types, whether names attacks try to set resolve (the sandbox
+#: property's probe, properties/test_scripting_props.py).
+PROBE = """
+local out = {}
+local function fields(name, t)
+  local ks = {}
+  for k, v in pairs(t) do ks[#ks + 1] = tostring(k) .. ':' .. type(v) end
+  table.sort(ks)
+  out[#out + 1] = name .. '=' .. table.concat(ks, ',')
+end
+local gs = {}
+for k, v in pairs(_G) do gs[#gs + 1] = tostring(k) .. ':' .. type(v) end
+table.sort(gs)
+out[#out + 1] = table.concat(gs, ',')
+for _, n in ipairs({'string', 'math', 'table', 'redis', 'cjson', 'bit', 'struct', 'cmsgpack',
+                    'coroutine'}) do
+  local ok, t = pcall(function() return _G[n] end)
+  if ok and type(t) == 'table' then fields(n, t) else out[#out + 1] = n .. '?' end
+end
+for _, n in ipairs({'x', 'y', 'foo'}) do
+  local ok, v = pcall(function() return _G[n] end)
+  out[#out + 1] = n .. '=' .. tostring(ok) .. tostring(v)
+end
+out[#out + 1] = tostring(getmetatable(_G) ~= nil) .. type(getmetatable(string))
+return table.concat(out, ';')
+"""
+
+#: Scripts that try to leave something behind for the next one.
+ATTACKS = [
+    "x = 1", "_G.x = 1", "rawset(_G, 'x', 1)",
+    "setmetatable(_G, {__index = function() return 7 end})", "string.foo = 1",
+    "rawset(string, 'foo', 1)", "redis.call = nil", "table.insert = nil", "cjson.encode = nil",
+    "loadstring('y = 2')()", "setmetatable(string, {})", "getmetatable(_G).__index = {x = 1}",
+    "pcall(function() x = 1 end)", "pcall(function() string.foo = 1 end)",
+]
+
 CASES: list[tuple[str, list[list[Any]]]] = [
+    ("eval sandbox probe after attacks", [ev(PROBE), *[ev(a) for a in ATTACKS], ev(PROBE)]),
     ("eval returns", [ev("return 1"), ev("return 'x'"), ev("return {1,2,nil,3}"),
                       ev("return 3.99"), ev("return -3.7"), ev("return 0/0"), ev("return nil"),
                       ev("return false"), ev("return true"), ev("return {1,{2,{3}},'x',true,false,7}"),
@@ -184,6 +222,22 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ev("return {xpcall(function() return math.random('x') end, "
            "function(e) return type(e) .. tostring(e) end)}"),
         ev("return {pcall(redis.call, 'nosuch')}"), ev("return {pcall(redis.log)}")]),
+    # every field of a read-only table is read-only, existing ones too; rawget, next and
+    # pairs read them as Redis does
+    ("eval read-only tables and their fields", [
+        ev("redis.call = nil; return 1"), ev("string.sub = nil; return 1"),
+        ev("math.pi = 3; return 1"), ev("cjson.null = 1; return 1"),
+        ev("getmetatable('').x = 1; return 1"), ev("getmetatable('').__index.foo = 1; return 1"),
+        ev("return getmetatable('').__index == string"),
+        ev("getmetatable(_G).__index = {x = 1}; return 1"),
+        ev("return getmetatable(getmetatable(''))"), ev("KEYS.x = 1; return KEYS.x", 1, "k"),
+        ev("return rawget(_G, 'redis') == redis"), ev("return rawget(string, 'sub') == string.sub"),
+        ev("return rawget(_G, 'nosuch')"), ev("return (pairs({})) == next"),
+        ev("return next(string) ~= nil"), ev("local k, v = next(redis, 'call'); return type(v)"),
+        ev("local t = {}; for k, v in pairs(_G) do t[#t + 1] = k end; return #t"),
+        ev("local x = rawget(string) return x"), ev("local x = pairs(nil) return x"),
+        ev("local x = next() return x"), ev("return {pcall(pairs)}"),
+        ev("return ('abc'):upper()")]),
     # Redis 7's own pcall (luaRedisPcall): an error table's "err" string is what it returns
     ("eval pcall returns the err string", [
         ["DEL", "hh"], ["HSET", "hh", "a", "1"],
