@@ -808,7 +808,11 @@ def _cache(s: Step, sha: str, body: bytes) -> None:
 
 
 def _eval_generic(s: Step, argv: list[bytes], evalsha: bool, ro: bool) -> Reply:
-    """``evalGenericCommand``."""
+    """``evalGenericCommand``. A SHA1 argument not 40 characters long is NOSCRIPT before
+    numkeys is looked at (``evalGetCommandFlags`` leaves no script found, and the command
+    answers that first); a 40-character one not cached is NOSCRIPT after numkeys' errors."""
+    if evalsha and len(argv[1]) != 40:
+        return NOSCRIPT
     n = _numkeys(argv)
     if isinstance(n, Err):
         return n

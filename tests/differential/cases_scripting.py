@@ -238,6 +238,11 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ev("local x = rawget(string) return x"), ev("local x = pairs(nil) return x"),
         ev("local x = next() return x"), ev("return {pcall(pairs)}"),
         ev("return ('abc'):upper()")]),
+    # a SHA1 that is not 40 characters long is NOSCRIPT before numkeys is checked
+    ("evalsha checks the sha length before numkeys", [
+        ["SCRIPT", "FLUSH"], ["EVALSHA", "x", "-1"], ["EVALSHA", "x", "y"], ["EVALSHA", "x", "5"],
+        ["EVALSHA_RO", "x", "-1"], ["EVALSHA", "0" * 40, "-1"], ["EVALSHA", "0" * 40, "5"],
+        ["EVALSHA", "0" * 40, "0"], ["EVALSHA_RO", "0" * 40, "x"], ["EVALSHA", "", "0"]]),
     # Redis 7's own pcall (luaRedisPcall): an error table's "err" string is what it returns
     ("eval pcall returns the err string", [
         ["DEL", "hh"], ["HSET", "hh", "a", "1"],
