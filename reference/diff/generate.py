@@ -12,6 +12,7 @@ the commands the reference serves (:func:`group_commands`).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 
 from hypothesis import strategies as st
@@ -493,7 +494,7 @@ SCRIPT_POOL = [
     b"return (",
 ]
 _pool_sha = st.sampled_from(SCRIPT_POOL).map(
-    lambda b: __import__("hashlib").sha1(b).hexdigest().encode())
+    lambda b: hashlib.sha1(b).hexdigest().encode())
 _sha_arg = st.one_of(_pool_sha, _pool_sha.map(bytes.upper), st.just(b"0" * 40), st.just(b"x"))
 
 
