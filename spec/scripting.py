@@ -92,6 +92,15 @@ def shebang_flags(body: bytes) -> tuple[frozenset[str] | None, int] | Err:
     return frozenset(flags), end
 
 
+#: ``sdssplitargs``'s escapes inside double quotes (besides ``\xHH``).
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"a": b"\a"}
+
+
+def _is_hex(two: bytes) -> bool:
+    """Two hex digits (``is_hex_digit`` twice)."""
+    return len(two) == 2 and all(c in b"0123456789abcdefABCDEF" for c in two)
+
+
 def _split_args(line: bytes) -> list[bytes] | None:
     """``sdssplitargs`` for the shebang line: None on unbalanced quotes."""
     out: list[bytes] = []
@@ -110,9 +119,13 @@ def _split_args(line: bytes) -> list[bytes] | None:
                 break
             ch = line[i:i + 1]
             if inq:
-                if ch == b"\\" and i + 1 < n:
+                if (ch == b"\\" and i + 3 < n and line[i + 1:i + 2] == b"x"
+                        and _is_hex(line[i + 2:i + 4])):
+                    cur.append(int(line[i + 2:i + 4], 16))
+                    i += 3
+                elif ch == b"\\" and i + 1 < n:
                     i += 1
-                    cur += line[i:i + 1]
+                    cur += _ESCAPES.get(line[i:i + 1], line[i:i + 1])
                 elif ch == b'"':
                     if i + 1 < n and line[i + 1:i + 2] not in b" \n\r\t\v\f":
                         return None
@@ -122,13 +135,17 @@ def _split_args(line: bytes) -> list[bytes] | None:
                 else:
                     cur += ch
             elif insq:
-                if ch == b"'":
+                if ch == b"\\" and line[i + 1:i + 2] == b"'":
+                    i += 1
+                    cur += b"'"
+                elif ch == b"'":
                     if i + 1 < n and line[i + 1:i + 2] not in b" \n\r\t\v\f":
                         return None
                     insq = False
                     i += 1
                     break
-                cur += ch
+                else:
+                    cur += ch
             elif ch in b" \n\r\t\v\f":
                 break
             elif ch == b'"':
@@ -256,6 +273,7 @@ redis.acl_check_cmd = function(...)
   if select("#", ...) == 0 then raise("Please specify at least one argument for this redis lib call") end
   local ok = py.acl(...)
   if ok == nil then raise("Invalid command passed to redis.acl_check_cmd()") end
+  if type(ok) == "string" then raise(ok) end
   return ok
 end
 redis.REDIS_VERSION = py.version
@@ -543,10 +561,14 @@ class ScriptRun:
     def lua_setrepl(self, flags: Any) -> None:
         self.repl = int(flags)
 
-    def lua_acl(self, *args: Any) -> bool | None:
-        argv = [a if isinstance(a, bytes) else b"%.17g" % float(a) for a in args
-                if isinstance(a, (bytes, int, float))]
-        if len(argv) != len(args) or lookup_command(argv) is None:
+    def lua_acl(self, *args: Any) -> bool | bytes | None:
+        """``luaRedisAclCheckCmdPermissionsCommand``: True (the default user may run every
+        command), None for an unknown command, or the error of an argument that is not a
+        string or a number (``luaArgsToRedisArgv``)."""
+        if any(isinstance(a, bool) or not isinstance(a, (bytes, int, float)) for a in args):
+            return b"Lua redis lib command arguments must be strings or integers"
+        argv = [a if isinstance(a, bytes) else b"%.17g" % float(a) for a in args]
+        if lookup_command(argv) is None:
             return None
         return True
 

@@ -243,6 +243,20 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ["SCRIPT", "FLUSH"], ["EVALSHA", "x", "-1"], ["EVALSHA", "x", "y"], ["EVALSHA", "x", "5"],
         ["EVALSHA_RO", "x", "-1"], ["EVALSHA", "0" * 40, "-1"], ["EVALSHA", "0" * 40, "5"],
         ["EVALSHA", "0" * 40, "0"], ["EVALSHA_RO", "0" * 40, "x"], ["EVALSHA", "", "0"]]),
+    # the shebang line is split as sdssplitargs splits (quotes, \xHH, \' in single quotes)
+    ("eval shebang quoting", [
+        ev('#!"lua"\nreturn 1'), ev("#!'lua' 'flags=no-writes'\nreturn 1"),
+        ev('#!"lu\\"a"\nreturn 1'), ev('#!lua "abc\nreturn 1'), ev('#!lua "a"b\nreturn 1'),
+        ev("#!lua 'a'b\nreturn 1"), ev('#!lua "a\\x41"\nreturn 1'),
+        ev('#!lua "a\\x4"\nreturn 1'), ev("#!lua 'a\\'b'\nreturn 1"),
+        ev("#!lua 'a\\b'\nreturn 1"), ev("#!lua flags=no-writes,,allow-oom\nreturn 1"),
+        ev("#!lua\tflags=no-writes\nreturn 1"), ev("#!luax\nreturn 1")]),
+    ("eval acl_check_cmd arguments", [
+        ev("return redis.acl_check_cmd('get', 'k')"), ev("return redis.acl_check_cmd('get', 1)"),
+        ev("return {pcall(redis.acl_check_cmd, 'nosuch')}"),
+        ev("return {pcall(redis.acl_check_cmd, 'get', {})}"),
+        ev("return {pcall(redis.acl_check_cmd, 'get', true)}"),
+        ev("return {pcall(redis.acl_check_cmd)}")]),
     # Redis 7's own pcall (luaRedisPcall): an error table's "err" string is what it returns
     ("eval pcall returns the err string", [
         ["DEL", "hh"], ["HSET", "hh", "a", "1"],
