@@ -211,3 +211,16 @@ def test_resp3_big_number_and_verbatim_tables() -> None:
     assert s.call("EVAL", "return {big_number='123'}", 0) == b"$3\r\n123\r\n"
     assert s.call("EVAL", "return {verbatim_string={format='txt',string='hi'}}", 0) == (
         b"$2\r\nhi\r\n")
+
+
+def test_numbers_as_command_arguments() -> None:
+    """``luaArgsToRedisArgv``: a Lua number is written with ``%.17g``; a boolean is refused."""
+    s = Session()
+    assert s.call("EVAL", "redis.call('set', 'k', 1.5); return redis.call('get', 'k')", 0) == (
+        b"$3\r\n1.5\r\n")
+    assert s.call("EVAL", "redis.call('set', 'n', 10); return redis.call('incrby', 'n', 3)",
+                  0) == b":13\r\n"
+    assert s.call("EVAL", "redis.call('set', 'f', 0.1); return redis.call('get', 'f')", 0) == (
+        b"$19\r\n0.10000000000000001\r\n")
+    assert s.call("EVAL", "return redis.pcall('set', 'k', true)", 0) == (
+        b"-ERR Lua redis lib command arguments must be strings or integers\r\n")
