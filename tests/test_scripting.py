@@ -224,3 +224,13 @@ def test_numbers_as_command_arguments() -> None:
         b"$19\r\n0.10000000000000001\r\n")
     assert s.call("EVAL", "return redis.pcall('set', 'k', true)", 0) == (
         b"-ERR Lua redis lib command arguments must be strings or integers\r\n")
+
+
+def test_array_replies_in_lua() -> None:
+    """``redisProtocolToLuaType``: an array is a table, a null array ``false`` (7.0.15)."""
+    s = Session()
+    assert s.call("EVAL", "redis.call('rpush','lz','a','b'); return redis.call('lrange','lz',0,-1)",
+                  0) == b"*2\r\n$1\r\na\r\n$1\r\nb\r\n"
+    assert s.call("EVAL", "return type(redis.call('lpop','nokey',2))", 0) == b"$7\r\nboolean\r\n"
+    assert s.call("EVAL", "return {type(redis.call('lrange','nokey',0,-1)), "
+                  "#redis.call('lrange','nokey',0,-1)}", 0) == b"*2\r\n$5\r\ntable\r\n:0\r\n"
