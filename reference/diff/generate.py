@@ -421,7 +421,7 @@ def chunker_from(cuts: list[int]) -> Callable[[bytes], list[bytes]]:
 # server's cache outlives FLUSHALL, so an example that relies on it not holding a pool body
 # starts with SCRIPT FLUSH (the group draws it often).
 
-_LUA_KEYS = ["KEYS[1]", "KEYS[2]", "'k1'", "'{k}3'"]
+_LUA_KEYS = ["KEYS[1]", "KEYS[2]", "'k1'", "'k2'", "'{k}3'"]
 _LUA_VALS = ["ARGV[1]", "ARGV[2]", "'1'", "'x'", "'-2'", "'1.5'", "''", "7", "3.25"]
 _LUA_INTS = ["'1'", "'2'", "'-3'", "'100'"]
 _lk = st.sampled_from(_LUA_KEYS)
@@ -459,7 +459,8 @@ _LUA_CALLS = st.one_of(
 #: One statement: a call whose result is kept in ``r`` (redis.call raises on an error reply,
 #: ending the script with it; redis.pcall returns the error table), or a Lua-side step.
 _LUA_STATEMENT = st.one_of(
-    st.tuples(st.sampled_from(["redis.call", "redis.pcall", "redis.pcall"]), _LUA_CALLS)
+    st.tuples(st.sampled_from(["redis.call", "redis.pcall", "redis.pcall", "redis.pcall"]),
+              _LUA_CALLS)
     .map(lambda t: f"r[#r + 1] = {t[0]}({t[1]})"),
     st.sampled_from([
         "r[#r + 1] = tonumber(redis.call('get', 'k1') or '0') or 'nan'",
@@ -493,24 +494,26 @@ SCRIPT_POOL = [
     b"redis.call('set', KEYS[1], ARGV[1]); return redis.call('strlen', KEYS[1])",
     b"return (",
 ]
-_pool_sha = st.sampled_from(SCRIPT_POOL).map(
-    lambda b: hashlib.sha1(b).hexdigest().encode())
-_sha_arg = st.one_of(_pool_sha, _pool_sha.map(bytes.upper), st.just(b"0" * 40), st.just(b"x"))
+#: The first two bodies are drawn most (so that an EVALSHA often meets a body loaded before).
+_pool_body = st.one_of(st.sampled_from(SCRIPT_POOL[:2]), st.sampled_from(SCRIPT_POOL))
+_pool_sha = _pool_body.map(lambda b: hashlib.sha1(b).hexdigest().encode())
+_sha_arg = st.one_of(_pool_sha, _pool_sha, _pool_sha, _pool_sha.map(bytes.upper),
+                     st.just(b"0" * 40), st.just(b"x"))
 
 
 def _run(name: bytes, first: st.SearchStrategy[bytes]) -> st.SearchStrategy[Argv]:
     """``name first numkeys key… arg…`` (now and then a wrong numkeys)."""
-    return st.tuples(first, _script_keys, _script_args,
-                     st.sampled_from([None, None, None, None, b"-1", b"9", b"x"])).map(
+    return st.tuples(first, st.lists(key, min_size=1, max_size=2) | _script_keys, _script_args,
+                     st.sampled_from([None] * 9 + [b"-1", b"9", b"x"])).map(
         lambda t: [name, t[0], t[3] if t[3] is not None else b"%d" % len(t[1]), *t[1], *t[2]])
 
 
 COMMANDS.update({
-    "eval": _run(b"EVAL", st.one_of(script_body, script_body, st.sampled_from(SCRIPT_POOL))),
+    "eval": _run(b"EVAL", st.one_of(script_body, script_body, _pool_body)),
     "eval_ro": _run(b"EVAL_RO", script_body),
     "evalsha": _run(b"EVALSHA", _sha_arg),
     "evalsha_ro": _run(b"EVALSHA_RO", _sha_arg),
-    "script|load": st.sampled_from(SCRIPT_POOL).map(lambda b: [b"SCRIPT", b"LOAD", b]),
+    "script|load": _pool_body.map(lambda b: [b"SCRIPT", b"LOAD", b]),
     "script|exists": st.lists(_sha_arg, min_size=1, max_size=3)
     .map(lambda s: [b"SCRIPT", b"EXISTS", *s]),
     "script|flush": st.sampled_from([[b"SCRIPT", b"FLUSH"], [b"SCRIPT", b"FLUSH", b"SYNC"],
@@ -518,6 +521,6 @@ COMMANDS.update({
 })
 
 # Scripts among plain commands on the same keys (the writes a script made read back outside).
-GROUPS["scripting"] = ["eval", "eval", "eval_ro", "evalsha", "evalsha_ro", "script|load",
-                       "script|exists", "script|flush", "script|flush", "get", "hgetall",
-                       "lrange", "set", "rpush"]
+GROUPS["scripting"] = ["eval", "eval_ro", "evalsha", "evalsha_ro", "script|load",
+                       "script|exists", "script|flush", "get", "hgetall", "lrange", "set",
+                       "rpush"]
