@@ -42,6 +42,7 @@ __all__ = [
     "run_script",
     "sha1hex",
     "shebang_flags",
+    "should_propagate",
     "lua_to_reply",
     "frame_to_lua",
     "finish_run",
@@ -96,6 +97,15 @@ def shebang_flags(body: bytes) -> tuple[frozenset[str] | None, int] | Err:
     return frozenset(flags), end
 
 
+#: ``sdssplitargs``'s escapes inside double quotes (besides ``\xHH``).
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"a": b"\a"}
+
+
+def _is_hex(two: bytes) -> bool:
+    """Two hex digits (``is_hex_digit`` twice)."""
+    return len(two) == 2 and all(c in b"0123456789abcdefABCDEF" for c in two)
+
+
 def split_args(line: bytes) -> list[bytes] | None:
     """``sdssplitargs`` for a shebang line (EVAL's and a library's): None on unbalanced quotes."""
     out: list[bytes] = []
@@ -114,9 +124,13 @@ def split_args(line: bytes) -> list[bytes] | None:
                 break
             ch = line[i:i + 1]
             if inq:
-                if ch == b"\\" and i + 1 < n:
+                if (ch == b"\\" and i + 3 < n and line[i + 1:i + 2] == b"x"
+                        and _is_hex(line[i + 2:i + 4])):
+                    cur.append(int(line[i + 2:i + 4], 16))
+                    i += 3
+                elif ch == b"\\" and i + 1 < n:
                     i += 1
-                    cur += line[i:i + 1]
+                    cur += _ESCAPES.get(line[i:i + 1], line[i:i + 1])
                 elif ch == b'"':
                     if i + 1 < n and line[i + 1:i + 2] not in b" \n\r\t\v\f":
                         return None
@@ -126,13 +140,17 @@ def split_args(line: bytes) -> list[bytes] | None:
                 else:
                     cur += ch
             elif insq:
-                if ch == b"'":
+                if ch == b"\\" and line[i + 1:i + 2] == b"'":
+                    i += 1
+                    cur += b"'"
+                elif ch == b"'":
                     if i + 1 < n and line[i + 1:i + 2] not in b" \n\r\t\v\f":
                         return None
                     insq = False
                     i += 1
                     break
-                cur += ch
+                else:
+                    cur += ch
             elif ch in b" \n\r\t\v\f":
                 break
             elif ch == b'"':
@@ -158,6 +176,10 @@ local getinfo = debug.getinfo
 local error, type, tostring, tonumber, select = error, type, tostring, tonumber, select
 local rawset0, setmetatable0, setfenv, loadstring, xpcall = rawset, setmetatable, setfenv, loadstring, xpcall
 local floor, ceil = math.floor, math.ceil
+-- lupa's python.as_function makes a C closure of a Python callable: a "function" to type(),
+-- as Redis's C functions are (a Python callable passed as is would be "userdata")
+local as_function, pycfunction = G.python.as_function, py.cfunction
+local function cfunction(f) return as_function(pycfunction(f)) end
 local lower, next1, rawget0 = string.lower, next, rawget
 local keep = {"_VERSION", "assert", "collectgarbage", "coroutine", "error", "gcinfo",
   "getmetatable", "ipairs", "load", "loadstring", "math", "next", "pairs", "pcall", "rawequal",
@@ -257,6 +279,7 @@ redis.acl_check_cmd = function(...)
   if select("#", ...) == 0 then raise("Please specify at least one argument for this redis lib call") end
   local ok = py.acl(...)
   if ok == nil then raise("Invalid command passed to redis.acl_check_cmd()") end
+  if type(ok) == "string" then raise(ok) end
   return ok
 end
 redis.REDIS_VERSION = py.version
@@ -264,13 +287,22 @@ redis.REDIS_VERSION_NUM = py.version_num
 -- redis.* are C functions in Redis: a script's "return redis.call(...)" keeps its own frame
 -- (the error location), so each one is called through a Python callable (a C function)
 for k, v in pairs(redis) do
-  if type(v) == "function" then redis[k] = py.cfunction(v) end
+  if type(v) == "function" then redis[k] = cfunction(v) end
 end
 env.redis = redis
 local pcall0, xpcall0 = pcall, xpcall
+-- luaRedisPcall, Redis 7's pcall: an error that is a table with an "err" string (what
+-- redis.call and the redis.* functions raise) is returned as that string, as scripts
+-- written for Redis 6 expect; xpcall's handler still gets the table
 local function fix(ok, e, ...)
-  if not ok and type(e) == "userdata" then e = py.take() or e end
-  return ok, e, ...
+  if ok then return ok, e, ... end
+  if type(e) == "userdata" then e = py.take() or e end
+  if type(e) == "table" then
+    local m = e.err
+    if type(m) == "string" or type(m) == "number" then return ok, m end
+    return ok, e, m  -- Redis leaves the field it looked up on the stack: a third result
+  end
+  return ok, e
 end
 env.pcall = function(f, ...) return fix(pcall0(f, ...)) end
 env.xpcall = function(f, h)
@@ -280,13 +312,23 @@ env.xpcall = function(f, h)
   end)
 end
 
+-- luaL_argerror for the C functions written here in Lua (each wrapped by cfunction): the
+-- function's name is the one its caller used (debug info of the call: "random" for
+-- math.random(...), "?" through pcall), at level `clevel` above the caller of badarg
+local function badarg(clevel, n, extra)
+  local ar = getinfo(clevel + 1, "n")
+  local name = ar and ar.name or "?"
+  error("bad argument #" .. n .. " to '" .. name .. "' (" .. extra .. ")", clevel + 2)
+end
+-- luaL_typerror's "got ...": "no value" past the last argument, else the type's name
+local function got(present, v)
+  return "number expected, got " .. (present and type(v) or "no value")
+end
+
 -- math.random / math.randomseed: redis_math_random over redisLrand48 (state in ServerState)
-local function checkint(n, v)
+local function checkint(n, present, v)
   local x = tonumber(v)
-  if x == nil then
-    error("bad argument #" .. n .. " to 'random' (number expected, got " ..
-          (v == nil and "no value" or type(v)) .. ")", 4)
-  end
+  if x == nil then badarg(3, n, got(present, v)) end
   if x >= 0 then return floor(x) else return ceil(x) end
 end
 local math2 = {}
@@ -297,26 +339,24 @@ math2.random = function(...)
   if n == 0 then return r end
   local a, b = ...
   if n == 1 then
-    local u = checkint(1, a)
-    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 3) end
+    local u = checkint(1, true, a)
+    if u < 1 then badarg(2, 1, "interval is empty") end
     return floor(r * u) + 1
   elseif n == 2 then
-    local l = checkint(1, a)
-    local u = checkint(2, b)
-    if l > u then error("bad argument #2 to 'random' (interval is empty)", 3) end
+    local l = checkint(1, true, a)
+    local u = checkint(2, true, b)
+    if l > u then badarg(2, 2, "interval is empty") end
     return floor(r * (u - l + 1)) + l
   end
   error("wrong number of arguments", 3)
 end
-math2.randomseed = function(s)
+math2.randomseed = function(...)
+  local s = ...
   local x = tonumber(s)
-  if x == nil then
-    error("bad argument #1 to 'randomseed' (number expected, got " ..
-          (s == nil and "no value" or type(s)) .. ")", 3)
-  end
+  if x == nil then badarg(2, 1, got(select("#", ...) > 0, s)) end
   py.srand(x >= 0 and floor(x) or ceil(x))
 end
-math2.random, math2.randomseed = py.cfunction(math2.random), py.cfunction(math2.randomseed)
+math2.random, math2.randomseed = cfunction(math2.random), cfunction(math2.randomseed)
 env.math = math2
 
 -- scriptingInit of the functions engine (luaEngineInitEngine): the globals a library's code
@@ -402,7 +442,7 @@ local function library_api(py_register)
     local e = py_register(name, desc, flags, cb)
     if e then raise(e) end
   end
-  local api = {register_function = py.cfunction(register_function), log = redis.log,
+  local api = {register_function = cfunction(register_function), log = redis.log,
                LOG_DEBUG = redis.LOG_DEBUG, LOG_VERBOSE = redis.LOG_VERBOSE,
                LOG_NOTICE = redis.LOG_NOTICE, LOG_WARNING = redis.LOG_WARNING,
                REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM}
@@ -425,15 +465,29 @@ local function seal(keys, argv, py_register)
   if keys ~= nil then env.KEYS, env.ARGV = keys, argv end
   local load_api = py_register and library_api(py_register)
   local loading = false
-  local readonly = {}
-  local ro_meta = {__newindex = function() error("Attempt to modify a readonly table", 2) end}
+  -- Redis marks the globals, the library tables and the metatables it reaches read-only
+  -- inside its Lua (lua_enablereadonlytable). Here each is an empty proxy: its __index is the
+  -- table, its __newindex fails, so that assigning a field fails whether it exists or not;
+  -- `backing` maps a proxy to the table it stands for (rawget, next and pairs see through)
+  local readonly, backing = {}, {}
+  local function deny() error("Attempt to modify a readonly table", 2) end
+  local function protect(t)
+    local p = {}
+    readonly[p], backing[p] = true, t
+    setmetatable0(p, {__index = t, __newindex = deny})
+    return p
+  end
   for _, k in ipairs({"redis", "string", "math", "table", "coroutine", "bit", "cjson",
                       "cmsgpack", "struct"}) do
     local t = env[k]
-    if type(t) == "table" then readonly[t] = true; setmetatable0(t, ro_meta) end
+    if type(t) == "table" then env[k] = protect(t) end
   end
+  local getmetatable = getmetatable
+  local string_meta = getmetatable("")
+  string_meta.__index = env.string
+  local string_meta_view = protect(string_meta)
   local P = {}
-  readonly[P] = true
+  readonly[P], backing[P] = true, env
   env.rawset = function(t, k, v)
     if readonly[t] then error("Attempt to modify a readonly table", 0) end
     return rawset0(t, k, v)
@@ -442,12 +496,40 @@ local function seal(keys, argv, py_register)
     if readonly[t] then error("Attempt to modify a readonly table", 0) end
     return setmetatable0(t, m)
   end
-  env.rawset, env.setmetatable = py.cfunction(env.rawset), py.cfunction(env.setmetatable)
+  env.rawset, env.setmetatable = cfunction(env.rawset), cfunction(env.setmetatable)
   env._G = P
-  -- the globals proxy iterates as the globals it stands for
-  local next0, pairs0 = env.next, env.pairs
-  env.next = function(t, k) if t == P then t = env end return next0(t, k) end
-  env.pairs = function(t) if t == P then return next0, env, nil end return pairs0(t) end
+  -- next, pairs and rawget see through the proxies. They stay Lua functions: what a C
+  -- closure of Python returns crosses Python, where a Lua function made by as_function comes
+  -- back as the Python callable it wraps (type "userdata" to scripts). Their argument errors
+  -- name the function as the caller did (level 1: the wrapper is the function named)
+  local function table_expected(n, present, v)
+    if type(v) ~= "table" then
+      badarg(2, n, "table expected, got " .. (present and type(v) or "no value"))
+    end
+  end
+  local next, rawget = env.next, env.rawget
+  local function new_next()
+    return function(...)
+      local t, k = ...
+      table_expected(1, select("#", ...) > 0, t)
+      return next(backing[t] or t, k)
+    end
+  end
+  -- pairs returns a next of its own (Lua 5.1's pairs keeps another closure of luaB_next as
+  -- its upvalue: `(pairs({})) == next` is false)
+  env.next = new_next()
+  local pairs_next = new_next()
+  env.pairs = function(...)
+    local t = ...
+    table_expected(1, select("#", ...) > 0, t)
+    return pairs_next, t, nil
+  end
+  env.rawget = function(...)
+    local t, k = ...
+    table_expected(1, select("#", ...) > 0, t)
+    if select("#", ...) < 2 then badarg(1, 2, "value expected") end
+    return rawget(backing[t] or t, k)
+  end
   setmetatable0(P, {
     __index = function(_, k)
       local v
@@ -459,6 +541,27 @@ local function seal(keys, argv, py_register)
     end,
     __newindex = function() error("Attempt to modify a readonly table", 2) end,
   })
+  -- getmetatable as Redis's readonly tables show it: the library tables have none; the
+  -- globals' is read-only and its __index is luaProtectedTableError, which always fails
+  -- (Redis's globals hold their values: it is only reached for a missing name); the strings'
+  -- is read-only
+  local function protected_table_error(...)
+    if select("#", ...) ~= 2 then error("Wrong number of arguments to luaProtectedTableError", 3) end
+    local _, k = ...
+    if type(k) ~= "string" and type(k) ~= "number" then
+      error("Second argument to luaProtectedTableError must be a string or number", 3)
+    end
+    error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 3)
+  end
+  local P_meta = protect({__index = cfunction(protected_table_error)})
+  env.getmetatable = cfunction(function(...)
+    if select("#", ...) == 0 then badarg(2, 1, "value expected") end
+    local t = ...
+    if t == P then return P_meta end
+    if type(t) == "string" then return string_meta_view end
+    if backing[t] then return nil end
+    return getmetatable(t)
+  end)
   -- chunks a script loads see the same globals (lua_load gives them the thread's: here P)
   local load0 = env.load
   env.loadstring = function(...)
@@ -543,7 +646,7 @@ class ScriptRun:
                     if isinstance(msg, str):
                         msg = msg.encode("utf-8", "surrogateescape")
                     msg = msg.split(b"\nstack traceback:", 1)[0]  # lupa adds the traceback
-                    self.pending_error = self.rt.table_from({b"err": b"ERR " + msg})
+                    self.pending_error = msg  # raised as a string, as luaL_error raises
                 raise ScriptRaise() from None
         return cfunction
 
@@ -575,10 +678,14 @@ class ScriptRun:
     def lua_setrepl(self, flags: Any) -> None:
         self.repl = int(flags)
 
-    def lua_acl(self, *args: Any) -> bool | None:
-        argv = [a if isinstance(a, bytes) else b"%.17g" % float(a) for a in args
-                if isinstance(a, (bytes, int, float))]
-        if len(argv) != len(args) or lookup_command(argv) is None:
+    def lua_acl(self, *args: Any) -> bool | bytes | None:
+        """``luaRedisAclCheckCmdPermissionsCommand``: True (the default user may run every
+        command), None for an unknown command, or the error of an argument that is not a
+        string or a number (``luaArgsToRedisArgv``)."""
+        if any(isinstance(a, bool) or not isinstance(a, (bytes, int, float)) for a in args):
+            return b"Lua redis lib command arguments must be strings or integers"
+        argv = [a if isinstance(a, bytes) else b"%.17g" % float(a) for a in args]
+        if lookup_command(argv) is None:
             return None
         return True
 
@@ -617,9 +724,23 @@ def script_command(run: ScriptRun, argv: list[bytes]) -> Reply:
         run.client = s.client
     if type(reply) is Err:
         s.count_error(reply)
-    if run.repl == 0:
+    if not should_propagate(run.repl):
         del s.propagate[start:]
     return reply
+
+
+#: ``PROPAGATE_AOF`` and ``PROPAGATE_REPL``, the bits of ``redis.set_repl``'s flags.
+PROPAGATE_AOF = 1
+PROPAGATE_REPL = 2
+
+
+def should_propagate(target: int) -> bool:
+    """``shouldPropagate`` for the target a script's ``redis.set_repl`` chose: a command goes
+    to replicas only with ``PROPAGATE_REPL`` set, to the AOF only with ``PROPAGATE_AOF`` set
+    and the AOF on. redspec's AOF is always off (``appendonly yes`` is refused), so an
+    AOF-only command (``REPL_AOF``) is propagated nowhere, like ``REPL_NONE``: it is not
+    added, so it does not count towards the MULTI/EXEC wrapping either."""
+    return bool(target & PROPAGATE_REPL)
 
 
 def frame_to_lua(rt: Any, f: Frame) -> Any:
@@ -868,7 +989,11 @@ def _cache(s: Step, sha: str, body: bytes) -> None:
 
 
 def _eval_generic(s: Step, argv: list[bytes], evalsha: bool, ro: bool) -> Reply:
-    """``evalGenericCommand``."""
+    """``evalGenericCommand``. A SHA1 argument not 40 characters long is NOSCRIPT before
+    numkeys is looked at (``evalGetCommandFlags`` leaves no script found, and the command
+    answers that first); a 40-character one not cached is NOSCRIPT after numkeys' errors."""
+    if evalsha and len(argv[1]) != 40:
+        return NOSCRIPT
     n = _numkeys(argv)
     if isinstance(n, Err):
         return n

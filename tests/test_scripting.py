@@ -4,6 +4,10 @@ conversions and propagation, at the spec level. The differential cases
 
 from __future__ import annotations
 
+import pytest
+
+from redspec.spec import scripting
+from redspec.spec.reply import Err
 from redspec.spec.scripting import sha1hex, shebang_flags
 from redspec.spec.server import client_connect, run_command
 from tests.session import NOW, Session, b
@@ -131,3 +135,102 @@ def test_math_random_carries_its_state() -> None:
     assert s.call("EVAL", "return math.random(1000000)", 0) == b":396465\r\n"
     assert s.call("EVAL", "return math.random(1000000)", 0) == b":840486\r\n"
     assert b(1) == b"1"
+
+
+# -- the shebang line, math.randomseed, acl_check_cmd (answers read off 7.0.15) -------------------
+
+SHEBANGS = [
+    (b"#!\nreturn 1", "ERR Unexpected engine in script shebang: #!"),
+    (b"#!luax\nreturn 1", "ERR Unexpected engine in script shebang: #!luax"),
+    (b'#!"lu\\"a"\nreturn 1', 'ERR Unexpected engine in script shebang: #!lu"a'),
+    (b'#!lua "abc\nreturn 1', "ERR Invalid engine in script shebang"),
+    (b"#!lua 'abc\nreturn 1", "ERR Invalid engine in script shebang"),
+    (b'#!lua "a"b\nreturn 1', "ERR Invalid engine in script shebang"),
+    (b"#!lua 'a'b\nreturn 1", "ERR Invalid engine in script shebang"),
+    (b'#!lua flags="no-writes"x\nreturn 1', "ERR Invalid engine in script shebang"),
+    (b'#!lua "a\\x41"\nreturn 1', "ERR Unknown lua shebang option: aA"),
+    (b'#!lua "a\\x4"\nreturn 1', "ERR Unknown lua shebang option: ax4"),
+    (b"#!lua 'a\\'b'\nreturn 1", "ERR Unknown lua shebang option: a'b"),
+    (b"#!lua 'a\\b'\nreturn 1", "ERR Unknown lua shebang option: a\\b"),
+    (b"#!lua flags=no-writes,,allow-oom\nreturn 1", "ERR Unexpected flag in script shebang: "),
+]
+
+
+@pytest.mark.parametrize("body,err", SHEBANGS)
+def test_shebang_errors(body: bytes, err: str) -> None:
+    assert scripting.shebang_flags(body) == Err(err)
+
+
+def test_shebang_flags_parsed() -> None:
+    assert scripting.shebang_flags(b'#!"lua"\nreturn 1') == (frozenset(), 7)
+    assert scripting.shebang_flags(b"#!'lua' 'flags=no-writes'\nreturn 1") == (
+        frozenset({"no-writes"}), 25)
+    assert scripting.shebang_flags(b"#!lua\tflags=no-writes\nreturn 1") == (
+        frozenset({"no-writes"}), 21)
+    assert scripting.shebang_flags(b"#!lua  flags=\nreturn 1") == (frozenset(), 13)
+    assert scripting.shebang_flags(b"return 1") == (None, 0)
+    s = Session()
+    assert s.call("EVAL", "#!lua flags=allow-oom,no-cluster,allow-stale,allow-cross-slot-keys"
+                  "\nreturn 2", 0) == b":2\r\n"
+
+
+def test_randomseed_sequences() -> None:
+    s = Session()
+    assert s.call("EVAL", "math.randomseed(123456); return {math.random(1000), "
+                  "math.random(1000)}", 0) == b"*2\r\n:941\r\n:671\r\n"
+    assert s.call("EVAL", "math.randomseed(-5.5); return math.random(1000)", 0) == b":817\r\n"
+    assert s.call("EVAL", "math.randomseed(4294967297); return math.random(1000)", 0) == (
+        b":42\r\n")
+
+
+def test_acl_check_cmd() -> None:
+    s = Session()
+    assert s.call("EVAL", "return redis.acl_check_cmd('get', 'k')", 0) == b":1\r\n"
+    assert s.call("EVAL", "return redis.acl_check_cmd('get', 1)", 0) == b":1\r\n"
+    assert s.call("EVAL", "return {pcall(redis.acl_check_cmd, 'nosuch')}", 0) == (
+        b"*2\r\n$-1\r\n$51\r\nERR Invalid command passed to redis.acl_check_cmd()\r\n")
+    assert s.call("EVAL", "return {pcall(redis.acl_check_cmd, 'get', {})}", 0) == (
+        b"*2\r\n$-1\r\n$63\r\nERR Lua redis lib command arguments must be strings or "
+        b"integers\r\n")
+
+
+def test_script_load_checks_the_shebang() -> None:
+    s = Session()
+    assert s.call("SCRIPT", "LOAD", "#!lua flags=bad\nreturn 1") == (
+        b"-ERR Unexpected flag in script shebang: bad\r\n")
+    assert s.call("SCRIPT", "EXISTS", sha1hex(b"#!lua flags=bad\nreturn 1")) == b"*1\r\n:0\r\n"
+
+
+def test_resp3_big_number_and_verbatim_tables() -> None:
+    s = Session()
+    s.call("HELLO", 3)
+    assert s.call("EVAL", "return {big_number='123'}", 0) == b"(123\r\n"
+    assert s.call("EVAL", "return {verbatim_string={format='txt',string='hi'}}", 0) == (
+        b"=6\r\ntxt:hi\r\n")
+    s.call("HELLO", 2)
+    assert s.call("EVAL", "return {big_number='123'}", 0) == b"$3\r\n123\r\n"
+    assert s.call("EVAL", "return {verbatim_string={format='txt',string='hi'}}", 0) == (
+        b"$2\r\nhi\r\n")
+
+
+def test_numbers_as_command_arguments() -> None:
+    """``luaArgsToRedisArgv``: a Lua number is written with ``%.17g``; a boolean is refused."""
+    s = Session()
+    assert s.call("EVAL", "redis.call('set', 'k', 1.5); return redis.call('get', 'k')", 0) == (
+        b"$3\r\n1.5\r\n")
+    assert s.call("EVAL", "redis.call('set', 'n', 10); return redis.call('incrby', 'n', 3)",
+                  0) == b":13\r\n"
+    assert s.call("EVAL", "redis.call('set', 'f', 0.1); return redis.call('get', 'f')", 0) == (
+        b"$19\r\n0.10000000000000001\r\n")
+    assert s.call("EVAL", "return redis.pcall('set', 'k', true)", 0) == (
+        b"-ERR Lua redis lib command arguments must be strings or integers\r\n")
+
+
+def test_array_replies_in_lua() -> None:
+    """``redisProtocolToLuaType``: an array is a table, a null array ``false`` (7.0.15)."""
+    s = Session()
+    assert s.call("EVAL", "redis.call('rpush','lz','a','b'); return redis.call('lrange','lz',0,-1)",
+                  0) == b"*2\r\n$1\r\na\r\n$1\r\nb\r\n"
+    assert s.call("EVAL", "return type(redis.call('lpop','nokey',2))", 0) == b"$7\r\nboolean\r\n"
+    assert s.call("EVAL", "return {type(redis.call('lrange','nokey',0,-1)), "
+                  "#redis.call('lrange','nokey',0,-1)}", 0) == b"*2\r\n$5\r\ntable\r\n:0\r\n"

@@ -136,6 +136,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "spec/types/hll.py": ("types", _TYPE_TESTS["hll"]),
     "spec/commands/bitmaps.py": ("types", _TYPE_TESTS["bitmaps"]),
 }
+MECHANISM_TESTS["scripting"] = ["tests/test_scripting.py", "properties/test_scripting_props.py"]
+MODULES["spec/scripting.py"] = ("scripting", MECHANISM_TESTS["scripting"])
 
 # -- mutants ----------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ the commands the reference serves (:func:`group_commands`).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 
 from hypothesis import strategies as st
@@ -408,3 +409,118 @@ def chunker_from(cuts: list[int]) -> Callable[[bytes], list[bytes]]:
         return [c for c in out if c]
 
     return chunk
+
+
+# -- scripting: EVAL of scripts built from redis.call / redis.pcall of random commands ---------
+#
+# Every script is deterministic on both servers: no random commands (SPOP, SRANDMEMBER,
+# RANDOMKEY), no TIME, no relative expiries, math.random only right after math.randomseed
+# (Redis's generator is process-wide), sets of integers only (an intset iterates in order; a
+# hashtable set's order depends on the process's hash seed). EVALSHA, SCRIPT LOAD and SCRIPT
+# EXISTS name the bodies of a small pool, so that they meet scripts an example loaded; a
+# server's cache outlives FLUSHALL, so an example that relies on it not holding a pool body
+# starts with SCRIPT FLUSH (the group draws it often).
+
+_LUA_KEYS = ["KEYS[1]", "KEYS[2]", "'k1'", "'k2'", "'{k}3'"]
+_LUA_VALS = ["ARGV[1]", "ARGV[2]", "'1'", "'x'", "'-2'", "'1.5'", "''", "7", "3.25"]
+_LUA_INTS = ["'1'", "'2'", "'-3'", "'100'"]
+_lk = st.sampled_from(_LUA_KEYS)
+_lv = st.sampled_from(_LUA_VALS)
+_li = st.sampled_from(_LUA_INTS)
+
+
+def _lua(fmt: str, *parts: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """The arguments of a ``redis.call``: ``fmt`` with the drawn Lua expressions put in."""
+    return st.tuples(*parts).map(lambda t: fmt.format(*t))
+
+
+_LUA_CALLS = st.one_of(
+    _lua("'set', {}, {}", _lk, _lv), _lua("'get', {}", _lk), _lua("'incr', {}", _lk),
+    _lua("'incrby', {}, {}", _lk, _lv), _lua("'incrbyfloat', {}, {}", _lk, _lv),
+    _lua("'append', {}, {}", _lk, _lv), _lua("'del', {}", _lk), _lua("'exists', {}, {}", _lk, _lk),
+    _lua("'strlen', {}", _lk), _lua("'type', {}", _lk), _lua("'getrange', {}, 0, -2", _lk),
+    _lua("'mget', {}, {}", _lk, _lk), _lua("'mset', {}, {}, {}, {}", _lk, _lv, _lk, _lv),
+    _lua("'rpush', {}, {}, {}", _lk, _lv, _lv), _lua("'lpush', {}, {}", _lk, _lv),
+    _lua("'lrange', {}, 0, -1", _lk), _lua("'lpop', {}", _lk), _lua("'llen', {}", _lk),
+    _lua("'hset', {}, 'f', {}", _lk, _lv), _lua("'hget', {}, 'f'", _lk),
+    _lua("'hgetall', {}", _lk), _lua("'hincrby', {}, 'n', {}", _lk, _lv),
+    _lua("'hincrbyfloat', {}, 'n', {}", _lk, _lv),
+    _lua("'sadd', {}, {}, {}", _lk, _li, _li), _lua("'srem', {}, {}", _lk, _li),
+    _lua("'smembers', {}", _lk), _lua("'scard', {}", _lk), _lua("'sismember', {}, {}", _lk, _li),
+    _lua("'zadd', {}, {}, 'm'", _lk, _lv), _lua("'zscore', {}, 'm'", _lk),
+    _lua("'zincrby', {}, {}, 'n'", _lk, _lv), _lua("'zrange', {}, 0, -1, 'WITHSCORES'", _lk),
+    _lua("'pexpireat', {}, '99999999999000'", _lk), _lua("'persist', {}", _lk),
+    _lua("'pexpiretime', {}", _lk), _lua("'object', 'encoding', {}", _lk),
+    _lua("'select', {}", st.sampled_from(["'0'", "'1'", "'x'"])), _lua("'dbsize'"),
+    _lua("'ping'"), _lua("'echo', {}", _lv),
+    st.sampled_from(["'nosuch'", "'get'", "'multi'", "'eval', 'return 1', '0'", "'blpop', 'l', 0",
+                     "'subscribe', 'c'", "'set', 'k1'", "'get', nil", "'get', {}"]),
+)
+#: One statement: a call whose result is kept in ``r`` (redis.call raises on an error reply,
+#: ending the script with it; redis.pcall returns the error table), or a Lua-side step.
+_LUA_STATEMENT = st.one_of(
+    st.tuples(st.sampled_from(["redis.call", "redis.pcall", "redis.pcall", "redis.pcall"]),
+              _LUA_CALLS)
+    .map(lambda t: f"r[#r + 1] = {t[0]}({t[1]})"),
+    st.sampled_from([
+        "r[#r + 1] = tonumber(redis.call('get', 'k1') or '0') or 'nan'",
+        "r[#r + 1] = {pcall(redis.call, 'incr', 'k1')}",
+        "r[#r + 1] = cjson.encode(redis.call('hgetall', KEYS[1] or 'k1'))",
+        "r[#r + 1] = redis.sha1hex(ARGV[1] or '')",
+        "math.randomseed(7); r[#r + 1] = math.random(100)",
+        "redis.setresp(3)", "redis.setresp(2)",
+        "r[#r + 1] = redis.status_reply('FINE')", "r[#r + 1] = redis.error_reply('MY err')",
+        "r[#r + 1] = #KEYS + #ARGV", "r[#r + 1] = 3.99", "r[#r + 1] = true",
+        "r[#r + 1] = {double = 1.5}", "r[#r + 1] = {map = {a = 1}}",
+        "redis.set_repl(redis.REPL_NONE)", "x = 1", "error('boom')",
+    ]),
+)
+_LUA_RETURN = st.sampled_from([
+    "return r", "return r[1]", "return r[#r]", "return #r", "return {err = 'E ' .. #r}",
+    "return nil", "return redis.call('get', KEYS[1] or 'k1')",
+])
+_shebang = st.sampled_from(["", "", "", "#!lua\n", "#!lua flags=no-writes\n", "#!lua flags=x\n"])
+
+script_body = st.tuples(_shebang, st.lists(_LUA_STATEMENT, min_size=1, max_size=4), _LUA_RETURN) \
+    .map(lambda t: (t[0] + "local r = {}\n" + "\n".join(t[1]) + "\n" + t[2]).encode())
+_script_keys = st.lists(key, max_size=2)
+_script_args = st.lists(value, max_size=2)
+
+#: Bodies EVALSHA, SCRIPT LOAD and SCRIPT EXISTS name (with one that never compiles).
+SCRIPT_POOL = [
+    b"return redis.call('incr', KEYS[1])",
+    b"return {KEYS[1], ARGV[1]}",
+    b"#!lua flags=no-writes\nreturn redis.call('get', KEYS[1])",
+    b"redis.call('set', KEYS[1], ARGV[1]); return redis.call('strlen', KEYS[1])",
+    b"return (",
+]
+#: The first two bodies are drawn most (so that an EVALSHA often meets a body loaded before).
+_pool_body = st.one_of(st.sampled_from(SCRIPT_POOL[:2]), st.sampled_from(SCRIPT_POOL))
+_pool_sha = _pool_body.map(lambda b: hashlib.sha1(b).hexdigest().encode())
+_sha_arg = st.one_of(_pool_sha, _pool_sha, _pool_sha, _pool_sha.map(bytes.upper),
+                     st.just(b"0" * 40), st.just(b"x"))
+
+
+def _run(name: bytes, first: st.SearchStrategy[bytes]) -> st.SearchStrategy[Argv]:
+    """``name first numkeys key… arg…`` (now and then a wrong numkeys)."""
+    return st.tuples(first, st.lists(key, min_size=1, max_size=2) | _script_keys, _script_args,
+                     st.sampled_from([None] * 9 + [b"-1", b"9", b"x"])).map(
+        lambda t: [name, t[0], t[3] if t[3] is not None else b"%d" % len(t[1]), *t[1], *t[2]])
+
+
+COMMANDS.update({
+    "eval": _run(b"EVAL", st.one_of(script_body, script_body, _pool_body)),
+    "eval_ro": _run(b"EVAL_RO", script_body),
+    "evalsha": _run(b"EVALSHA", _sha_arg),
+    "evalsha_ro": _run(b"EVALSHA_RO", _sha_arg),
+    "script|load": _pool_body.map(lambda b: [b"SCRIPT", b"LOAD", b]),
+    "script|exists": st.lists(_sha_arg, min_size=1, max_size=3)
+    .map(lambda s: [b"SCRIPT", b"EXISTS", *s]),
+    "script|flush": st.sampled_from([[b"SCRIPT", b"FLUSH"], [b"SCRIPT", b"FLUSH", b"SYNC"],
+                                     [b"SCRIPT", b"FLUSH", b"x"]]),
+})
+
+# Scripts among plain commands on the same keys (the writes a script made read back outside).
+GROUPS["scripting"] = ["eval", "eval_ro", "evalsha", "evalsha_ro", "script|load",
+                       "script|exists", "script|flush", "get", "hgetall", "lrange", "set",
+                       "rpush"]

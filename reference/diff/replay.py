@@ -178,10 +178,13 @@ class ServerTarget(Target):
         raise AssertionError("unreachable")
 
     def reset(self) -> None:
-        """FLUSHALL: every case starts from empty databases."""
+        """FLUSHALL: every case starts from empty databases; SCRIPT FLUSH: and from an empty
+        script cache, which FLUSHALL leaves (the reply is not checked: a server without
+        scripting refuses it, and its cases never meet a script)."""
         r = self.setup_call("FLUSHALL")
         if r != b"+OK\r\n":
             raise DiffError(f"{self.name}: FLUSHALL replied {r!r}")
+        self.setup_call("SCRIPT", "FLUSH")
 
     def databases(self) -> int:
         """The number of databases (CONFIG GET databases; 16 when not served)."""

@@ -17,7 +17,45 @@ def ev(body: str, *args: Any) -> list[Any]:
     return ["EVAL", body, *args] if args else ["EVAL", body, 0]
 
 
+#: A script describing what scripts can see: the globals and their types, each library
+#: table's fields and their types, whether names attacks try to set resolve (the sandbox
+#: property's probe, properties/test_scripting_props.py).
+PROBE = """
+local out = {}
+local function fields(name, t)
+  local ks = {}
+  for k, v in pairs(t) do ks[#ks + 1] = tostring(k) .. ':' .. type(v) end
+  table.sort(ks)
+  out[#out + 1] = name .. '=' .. table.concat(ks, ',')
+end
+local gs = {}
+for k, v in pairs(_G) do gs[#gs + 1] = tostring(k) .. ':' .. type(v) end
+table.sort(gs)
+out[#out + 1] = table.concat(gs, ',')
+for _, n in ipairs({'string', 'math', 'table', 'redis', 'cjson', 'bit', 'struct', 'cmsgpack',
+                    'coroutine'}) do
+  local ok, t = pcall(function() return _G[n] end)
+  if ok and type(t) == 'table' then fields(n, t) else out[#out + 1] = n .. '?' end
+end
+for _, n in ipairs({'x', 'y', 'foo'}) do
+  local ok, v = pcall(function() return _G[n] end)
+  out[#out + 1] = n .. '=' .. tostring(ok) .. tostring(v)
+end
+out[#out + 1] = tostring(getmetatable(_G) ~= nil) .. type(getmetatable(string))
+return table.concat(out, ';')
+"""
+
+#: Scripts that try to leave something behind for the next one.
+ATTACKS = [
+    "x = 1", "_G.x = 1", "rawset(_G, 'x', 1)",
+    "setmetatable(_G, {__index = function() return 7 end})", "string.foo = 1",
+    "rawset(string, 'foo', 1)", "redis.call = nil", "table.insert = nil", "cjson.encode = nil",
+    "loadstring('y = 2')()", "setmetatable(string, {})", "getmetatable(_G).__index = {x = 1}",
+    "pcall(function() x = 1 end)", "pcall(function() string.foo = 1 end)",
+]
+
 CASES: list[tuple[str, list[list[Any]]]] = [
+    ("eval sandbox probe after attacks", [ev(PROBE), *[ev(a) for a in ATTACKS], ev(PROBE)]),
     ("eval returns", [ev("return 1"), ev("return 'x'"), ev("return {1,2,nil,3}"),
                       ev("return 3.99"), ev("return -3.7"), ev("return 0/0"), ev("return nil"),
                       ev("return false"), ev("return true"), ev("return {1,{2,{3}},'x',true,false,7}"),
@@ -155,6 +193,83 @@ CASES: list[tuple[str, list[list[Any]]]] = [
     ("eval math.random carries across scripts", [
         ev("math.randomseed(42); return math.random(1000)"), ev("return math.random(1000)"),
         ev("return {math.random(), math.random(7)}"), ev("return math.random(1000)")]),
+    # Redis's own functions are C functions: type() says "function" (found by the sandbox
+    # property's probe of what a script sees)
+    ("eval builtins are functions", [
+        ev("return {type(redis.call), type(redis.pcall), type(redis.sha1hex), type(redis.log)}"),
+        ev("return {type(rawset), type(setmetatable), type(math.random), type(math.randomseed)}"),
+        ev("return {type(redis.set_repl), type(redis.error_reply), type(redis.setresp)}")]),
+    # what getmetatable shows of the read-only tables; the errors of C functions are strings
+    # under pcall and name the function as its caller did
+    ("eval metatables of the sandbox", [
+        ev("return {type(getmetatable(string)), type(getmetatable(redis)), "
+           "type(getmetatable(cjson)), type(getmetatable(_G)), type(getmetatable(KEYS)), "
+           "type(getmetatable(''))}"),
+        ev("local m = getmetatable(_G); return {type(m.__index), type(m.__newindex)}"),
+        ev("getmetatable(_G).x = 1; return 1"), ev("return getmetatable(_G).x"),
+        ev("return rawequal(getmetatable(_G), getmetatable(_G))"),
+        ev("return getmetatable(_G).__index(nil, 'redis')"),
+        ev("return getmetatable(_G).__index(nil, 5)"), ev("return getmetatable(_G).__index()"),
+        ev("return getmetatable(_G).__index(nil, {})"),
+        ev("return {pcall(getmetatable(_G).__index, nil, 'x')}"),
+        ev("return getmetatable()"), ev("return {pcall(getmetatable)}")]),
+    ("eval C function errors", [
+        ev("return {pcall(math.random, 'x')}"), ev("return math.random('x')"),
+        ev("return math.random(nil)"), ev("return math.random(1, nil)"),
+        ev("local r = math.random; return r('x')"), ev("return {pcall(math.randomseed)}"),
+        ev("return math.randomseed(nil)"), ev("return {pcall(math.random, 0)}"),
+        ev("return {pcall(rawset, string, 'a', 1)}"), ev("return {pcall(setmetatable, string, {})}"),
+        ev("return {xpcall(function() return math.random('x') end, "
+           "function(e) return type(e) .. tostring(e) end)}"),
+        ev("return {pcall(redis.call, 'nosuch')}"), ev("return {pcall(redis.log)}")]),
+    # every field of a read-only table is read-only, existing ones too; rawget, next and
+    # pairs read them as Redis does
+    ("eval read-only tables and their fields", [
+        ev("redis.call = nil; return 1"), ev("string.sub = nil; return 1"),
+        ev("math.pi = 3; return 1"), ev("cjson.null = 1; return 1"),
+        ev("getmetatable('').x = 1; return 1"), ev("getmetatable('').__index.foo = 1; return 1"),
+        ev("return getmetatable('').__index == string"),
+        ev("getmetatable(_G).__index = {x = 1}; return 1"),
+        ev("return getmetatable(getmetatable(''))"), ev("KEYS.x = 1; return KEYS.x", 1, "k"),
+        ev("return rawget(_G, 'redis') == redis"), ev("return rawget(string, 'sub') == string.sub"),
+        ev("return rawget(_G, 'nosuch')"), ev("return (pairs({})) == next"),
+        ev("return next(string) ~= nil"), ev("local k, v = next(redis, 'call'); return type(v)"),
+        ev("local t = {}; for k, v in pairs(_G) do t[#t + 1] = k end; return #t"),
+        ev("local x = rawget(string) return x"), ev("local x = pairs(nil) return x"),
+        ev("local x = next() return x"), ev("return {pcall(pairs)}"),
+        ev("return ('abc'):upper()")]),
+    # a SHA1 that is not 40 characters long is NOSCRIPT before numkeys is checked
+    ("evalsha checks the sha length before numkeys", [
+        ["SCRIPT", "FLUSH"], ["EVALSHA", "x", "-1"], ["EVALSHA", "x", "y"], ["EVALSHA", "x", "5"],
+        ["EVALSHA_RO", "x", "-1"], ["EVALSHA", "0" * 40, "-1"], ["EVALSHA", "0" * 40, "5"],
+        ["EVALSHA", "0" * 40, "0"], ["EVALSHA_RO", "0" * 40, "x"], ["EVALSHA", "", "0"]]),
+    # the shebang line is split as sdssplitargs splits (quotes, \xHH, \' in single quotes)
+    ("eval shebang quoting", [
+        ev('#!"lua"\nreturn 1'), ev("#!'lua' 'flags=no-writes'\nreturn 1"),
+        ev('#!"lu\\"a"\nreturn 1'), ev('#!lua "abc\nreturn 1'), ev('#!lua "a"b\nreturn 1'),
+        ev("#!lua 'a'b\nreturn 1"), ev('#!lua "a\\x41"\nreturn 1'),
+        ev('#!lua "a\\x4"\nreturn 1'), ev("#!lua 'a\\'b'\nreturn 1"),
+        ev("#!lua 'a\\b'\nreturn 1"), ev("#!lua flags=no-writes,,allow-oom\nreturn 1"),
+        ev("#!lua\tflags=no-writes\nreturn 1"), ev("#!luax\nreturn 1")]),
+    ("eval acl_check_cmd arguments", [
+        ev("return redis.acl_check_cmd('get', 'k')"), ev("return redis.acl_check_cmd('get', 1)"),
+        ev("return {pcall(redis.acl_check_cmd, 'nosuch')}"),
+        ev("return {pcall(redis.acl_check_cmd, 'get', {})}"),
+        ev("return {pcall(redis.acl_check_cmd, 'get', true)}"),
+        ev("return {pcall(redis.acl_check_cmd)}")]),
+    # Redis 7's own pcall (luaRedisPcall): an error table's "err" string is what it returns
+    ("eval pcall returns the err string", [
+        ["DEL", "hh"], ["HSET", "hh", "a", "1"],
+        ev("return {pcall(function() return redis.call('nosuch') end)}"),
+        ev("local ok, e = pcall(redis.call, 'incr', 'hh'); return {type(e), e}"),
+        ev("return {xpcall(function() redis.call('nosuch') end, function(e) return type(e) end)}"),
+        ev("return {pcall(redis.sha1hex)}"), ev("return {pcall(redis.setresp, 5)}"),
+        ev("return {pcall(redis.set_repl)}"), ev("return {pcall(error, {err='x'})}"),
+        ev("return {pcall(error, {err=5})}"), ev("return {pcall(error, {err={}})}"),
+        ev("return select('#', pcall(error, {ok='x'}))"),
+        ev("return {pcall(error, setmetatable({}, {__index=function() return 'meta' end}))}"),
+        ev("return {pcall(error)}"), ev("return {pcall(redis.pcall, 'nosuch')}"),
+        ev("return {pcall(redis.error_reply, 'X y')}")]),
 ]
 
 NONDETERMINISTIC: dict[str, Any] = {}
