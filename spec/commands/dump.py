@@ -1,0 +1,179 @@
+"""DUMP, RESTORE (``cluster.c``'s ``dumpCommand`` / ``restoreCommand``) and DEBUG DIGEST /
+DIGEST-VALUE (``debug.c``), on the RDB value format of ``spec.rdb`` and the digest of
+``spec.digest``.
+
+A DUMP payload is the value's RDB type and serialisation, the RDB version (2 bytes) and the
+CRC-64; RESTORE checks the footer first ("DUMP payload version or checksum are wrong"), then
+decodes ("Bad data format"), and only then changes the keyspace, so a bad payload changes
+nothing. ``sanitize-dump-payload``: redspec always decodes a payload completely (Redis's
+deep sanitisation), whatever the setting; a payload that Redis would accept without
+sanitisation and only trip over later is refused here at once.
+"""
+
+from __future__ import annotations
+
+from ..digest import dataset_digest, hexdigest, object_digest
+from ..errors import SYNTAX
+from ..lru import LRU_CLOCK_MAX, is_lfu, lfu_minutes, lru_clock
+from ..numbers import string2ll
+from ..rdb import Limits, RdbCorrupt, RdbUnsupported, dump_payload, restore_payload, verify_payload
+from ..reply import OK, Err, Reply, Status
+from ..step import Step
+from .registry import DEBUG_SUBCOMMANDS, command
+
+BUSYKEY = Err("BUSYKEY Target key name already exists.")
+BAD_PAYLOAD = Err("ERR DUMP payload version or checksum are wrong")
+BAD_DATA = Err("ERR Bad data format")
+NOT_INTEGER = Err("ERR value is not an integer or out of range")
+
+
+@command("dump")
+def dump(s: Step, argv: list[bytes]) -> Reply:
+    """DUMP key (``dumpCommand``): the key's value as a payload (``createDumpPayload``, with
+    ``rdbcompression`` deciding LZF), nil for a missing key."""
+    v = s.db.lookup_read(argv[1])
+    if v is None:
+        return None
+    try:
+        return dump_payload(v, s.config.get("list-max-listpack-size", -2),
+                            bool(s.config.get("rdbcompression", True)))
+    except RdbUnsupported as e:
+        return Err(f"ERR {e}")
+
+
+def _restore_options(argv: list[bytes]) -> tuple[bool, bool, int, int] | Err:
+    """RESTORE's options after the payload, parsed as ``restoreCommand`` does: REPLACE,
+    ABSTTL, IDLETIME seconds (not after FREQ), FREQ 0..255 (not after IDLETIME)."""
+    replace = absttl = False
+    idle = freq = -1
+    j, n = 4, len(argv)
+    while j < n:
+        opt = argv[j].lower()
+        more = n - j - 1
+        if opt == b"replace":
+            replace = True
+        elif opt == b"absttl":
+            absttl = True
+        elif opt == b"idletime" and more >= 1 and freq == -1:
+            v = string2ll(argv[j + 1])
+            if v is None:
+                return NOT_INTEGER
+            if v < 0:
+                return Err("ERR Invalid IDLETIME value, must be >= 0")
+            idle = v
+            j += 1
+        elif opt == b"freq" and more >= 1 and idle == -1:
+            v = string2ll(argv[j + 1])
+            if v is None:
+                return NOT_INTEGER
+            if v < 0 or v > 255:
+                return Err("ERR Invalid FREQ value, must be >= 0 and <= 255")
+            freq = v
+            j += 1
+        else:
+            return SYNTAX
+        j += 1
+    return replace, absttl, idle, freq
+
+
+def _set_lru_or_lfu(s: Step, key: bytes, freq: int, idle: int) -> None:
+    """``objectSetLRUOrLFU(val, freq, idle, LRU_CLOCK(), 1000)``: under an LFU policy a
+    given FREQ becomes the counter; otherwise a given IDLETIME sets the access clock that
+    many seconds back (wrapping as Redis does when it would go below zero)."""
+    if is_lfu(s.config):
+        if freq >= 0:
+            s.db.set_lru(key, (lfu_minutes(s.now_ms) << 8) | freq)
+    elif idle >= 0:
+        clock = lru_clock(s.now_ms)
+        word = clock - idle
+        if word < 0:
+            word = (clock + (LRU_CLOCK_MAX // 2)) % LRU_CLOCK_MAX
+        s.db.set_lru(key, word)
+
+
+@command("restore")
+def restore(s: Step, argv: list[bytes]) -> Reply:
+    """RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f] (``restoreCommand``).
+
+    Order of checks: options; BUSYKEY unless REPLACE; the TTL (an integer >= 0); the payload
+    footer; the payload's value. A TTL already in the past (relative TTLs count from now)
+    only deletes a replaced key (propagated as DEL/UNLINK). Otherwise the key is added, its
+    TTL set (propagated as an absolute time with ABSTTL), its access word set from
+    IDLETIME/FREQ; event ``restore``.
+    """
+    opts = _restore_options(argv)
+    if isinstance(opts, Err):
+        return opts
+    replace, absttl, idle, freq = opts
+    db, key = s.db, argv[1]
+    if not replace and db.lookup_write(key) is not None:
+        return BUSYKEY
+    ttl = string2ll(argv[2])
+    if ttl is None:
+        return NOT_INTEGER
+    if ttl < 0:
+        return Err("ERR Invalid TTL value, must be >= 0")
+    payload = argv[3]
+    if not verify_payload(payload):
+        return BAD_PAYLOAD
+    try:
+        value = restore_payload(payload, Limits.of(s.config))
+    except RdbUnsupported as e:
+        return Err(f"ERR {e}")
+    except RdbCorrupt:
+        return BAD_DATA
+    deleted = db.delete(key) if replace else False
+    if ttl and not absttl:
+        ttl += s.now_ms
+    if ttl and ttl <= s.now_ms and not s.config.get("replicaof"):  # checkAlreadyExpired
+        if deleted:
+            s.argv_rewrite = (b"UNLINK" if s.config.get("lazyfree-lazy-server-del") else b"DEL",
+                              key)
+            s.signal_modified_key(db.id, key)
+            s.notify("g", "del", key, db.id)
+            s.dirty += 1
+        return OK
+    db.add(key, value)
+    if ttl:
+        db.set_expire(key, ttl)
+        if not absttl:
+            s.argv_rewrite = (*argv[:2], b"%d" % ttl, *argv[3:], b"ABSTTL")
+    _set_lru_or_lfu(s, key, freq, idle)
+    s.signal_modified_key(db.id, key)
+    s.notify("g", "restore", key, db.id)
+    s.dirty += 1
+    return OK
+
+
+# -- DEBUG DIGEST / DIGEST-VALUE -----------------------------------------------------------------
+
+
+def debug_digest(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG DIGEST (``computeDatasetDigest``): the dataset's fingerprint as 40 hex digits
+    (a status reply); logically expired keys not yet removed are included, as in Redis."""
+    if len(argv) != 2:
+        return None
+    dbs = []
+    for i in range(s.db_count()):
+        view = s.open_db(i)
+        keys, expires = view.keys, view.expires
+        dbs.append((i, [(k, v, k in expires) for k, v in keys.items()]))
+    return Status(hexdigest(dataset_digest(dbs)))
+
+
+def debug_digest_value(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG DIGEST-VALUE key ... (``xorObjectDigest`` per key, without the key itself): one
+    status per key, all zeros for a missing one; the dict is read directly (no expiry)."""
+    out: list[Reply] = []
+    db = s.db
+    for key in argv[2:]:
+        d = bytearray(20)
+        v = db.keys.get(key)
+        if v is not None:
+            object_digest(d, v, key in db.expires)
+        out.append(Status(hexdigest(bytes(d))))
+    return out
+
+
+DEBUG_SUBCOMMANDS["digest"] = debug_digest
+DEBUG_SUBCOMMANDS["digest-value"] = debug_digest_value
