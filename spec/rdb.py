@@ -41,6 +41,7 @@ from immutables import Map
 from .crc64 import crc64, crc64_bytes
 from .rdbcodec import (
     RdbCorrupt,
+    RdbEmptyKey,
     Reader,
     d2string,
     intset_decode,
@@ -63,7 +64,7 @@ from .types.string import is_string
 from .types.zset import ZSet
 
 __all__ = [
-    "RDB_VERSION", "RdbCorrupt", "RdbUnsupported", "Limits", "KeyRecord", "RdbFile",
+    "RDB_VERSION", "RdbCorrupt", "RdbEmptyKey", "RdbUnsupported", "Limits", "KeyRecord", "RdbFile",
     "save_object", "dump_payload", "verify_payload", "restore_payload", "load_object",
     "encode_file", "decode_file", "quicklist_nodes",
 ]
@@ -252,7 +253,7 @@ def restore_payload(payload: bytes, limits: Limits) -> Any:
 def _list_of(elements: list[bytes]) -> ListValue:
     """A loaded list (Redis keeps a non-empty quicklist; an empty one is corrupt)."""
     if not elements:
-        raise RdbCorrupt("Empty list")
+        raise RdbEmptyKey("Empty list")
     return ListValue.of(elements)
 
 
@@ -282,7 +283,7 @@ def _set_of(members: list[bytes], limits: Limits) -> SetValue:
     if len(set(members)) != len(members):
         raise RdbCorrupt("Duplicate set members detected")
     if not members:
-        raise RdbCorrupt("Empty set")
+        raise RdbEmptyKey("Empty set")
     intset = len(members) <= limits.set_intset and all(tset.is_int_member(m) for m in members)
     return tset.of(members, intset)
 
@@ -293,7 +294,7 @@ def _zset_of(pairs: list[tuple[bytes, float]], listpack: bool) -> ZSet:
     if len(scores) != len(pairs):
         raise RdbCorrupt("Duplicate zset fields detected")
     if not pairs:
-        raise RdbCorrupt("Empty zset")
+        raise RdbEmptyKey("Empty zset")
     if any(math.isnan(s) for _, s in pairs):
         raise RdbCorrupt("Zset with NAN score detected")
     if listpack:
@@ -321,7 +322,7 @@ def _hash_of(pairs: list[tuple[bytes, bytes]], listpack: bool) -> HashValue:
     if len(fields) != len(pairs):
         raise RdbCorrupt("Duplicate hash fields detected")
     if not pairs:
-        raise RdbCorrupt("Empty hash")
+        raise RdbEmptyKey("Empty hash")
     if listpack:
         return HashValue(Map(fields), Map({f: i for i, (f, _) in enumerate(pairs)}), len(pairs))
     return HashValue(Map(fields), None, 0)
@@ -361,7 +362,7 @@ def _load_hash(rtype: int, r: Reader, limits: Limits) -> HashValue:
     else:
         pairs = _pairs(listpack_decode(blob))
     lp = len(pairs) <= limits.hash_entries
-    if rtype != T_HASH_LISTPACK:
+    if rtype == T_HASH_ZIPMAP:
         lp = lp and all(len(f) <= limits.hash_value and len(v) <= limits.hash_value
                         for f, v in pairs)
     return _hash_of(pairs, lp)
@@ -382,10 +383,7 @@ def _load_zset(rtype: int, r: Reader, limits: Limits) -> ZSet:
     blob = r.load_string()
     entries = ziplist_decode(blob) if rtype == T_ZSET_ZIPLIST else listpack_decode(blob)
     pairs = _zset_listpack_pairs(entries)
-    lp = len(pairs) <= limits.zset_entries
-    if rtype == T_ZSET_ZIPLIST:
-        lp = lp and all(len(m) <= limits.zset_value for m, _ in pairs)
-    return _zset_of(pairs, lp)
+    return _zset_of(pairs, len(pairs) <= limits.zset_entries)
 
 
 def load_object(rtype: int, r: Reader, limits: Limits) -> Any:
@@ -543,7 +541,11 @@ def decode_file(data: bytes, limits: Limits, dbnum: int = 16) -> RdbFile:
         if t == OP_FUNCTION:
             raise RdbUnsupported("Pre-release function format not supported.")
         key = r.load_string()
-        value = load_object(t, r, limits)
+        try:
+            value = load_object(t, r, limits)
+        except RdbEmptyKey:  # rdbLoadRio skips an empty key (and logs it)
+            expire, idle, freq = -1, None, None
+            continue
         keys = seen.setdefault(dbid, set())
         if key in keys:
             raise RdbCorrupt(f"RDB has duplicated key '{key.decode('latin-1')}' in DB {dbid}")

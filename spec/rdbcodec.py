@@ -17,7 +17,7 @@ from . import lzf
 from .numbers import string2ll
 
 __all__ = [
-    "RdbCorrupt", "Reader", "save_len", "save_raw_string", "save_binary_double",
+    "RdbCorrupt", "RdbEmptyKey", "Reader", "save_len", "save_raw_string", "save_binary_double",
     "d2string", "listpack_encode", "listpack_decode", "intset_encode", "intset_decode",
     "ziplist_decode", "zipmap_decode",
 ]
@@ -29,6 +29,11 @@ _ENC_INT8, _ENC_INT16, _ENC_INT32, _ENC_LZF = 0, 1, 2, 3
 
 class RdbCorrupt(Exception):
     """The bytes are not a valid encoding (``rdbReportCorruptRDB`` / a failed load)."""
+
+
+class RdbEmptyKey(RdbCorrupt):
+    """A collection with no elements (``RDB_LOAD_ERR_EMPTY_KEY``): RESTORE refuses it as bad
+    data, a file load skips the key."""
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -236,8 +241,10 @@ def intset_decode(blob: bytes) -> list[int]:
         raise RdbCorrupt("intset header")
     w = int.from_bytes(blob[0:4], "little")
     n = int.from_bytes(blob[4:8], "little")
-    if w not in (2, 4, 8) or len(blob) != 8 + w * n or n == 0:
+    if w not in (2, 4, 8) or len(blob) != 8 + w * n:
         raise RdbCorrupt("intset size")
+    if n == 0:
+        raise RdbEmptyKey("Empty intset")
     vs = [int.from_bytes(blob[8 + i * w:8 + (i + 1) * w], "little", signed=True)
           for i in range(n)]
     if any(a >= b for a, b in zip(vs, vs[1:], strict=False)):
