@@ -13,7 +13,8 @@ lower one, never inside a function, and the runtime imports form no cycle.
   (``watch``), keyspace notifications over Pub/Sub (``pubsub``), a CLIENT PAUSE ending
   (``pause``).
 - **mechanisms**: expiry, eviction, MULTI, blocking, transport (MONITOR, CLIENT REPLY/PAUSE),
-  clients, output buffers, listening on a port (CONFIG SET port), rehashing, INFO.
+  clients, output buffers, listening on a port (CONFIG SET port), rehashing, INFO, the
+  dataset as an RDB file and back (``persist``).
 - **commands**: the command handlers and their registry.
 - **dispatch**: ``processCommand`` / ``call`` / EXEC, and serving clients blocked on keys
   after a command (``handleClientsBlockedOnKeys``), which runs command cores.
@@ -35,7 +36,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("state", ("state", "effects")),
     ("db", ("pause", "pubsub", "lru", "watch", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
-                    "listen", "rehash", "info")),
+                    "listen", "rehash", "info", "persist")),
     ("commands", ("commands", "commands.*")),
     ("dispatch", ("handle_blocked", "dispatch", "scripting")),
     ("networking", ("networking",)),

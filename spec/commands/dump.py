@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from ..digest import dataset_digest, hexdigest, object_digest
 from ..errors import SYNTAX
-from ..lru import LRU_CLOCK_MAX, is_lfu, lfu_minutes, lru_clock
 from ..numbers import string2ll
+from ..persist import rdb_decode, rdb_install, rdb_save, set_lru_or_lfu
 from ..rdb import Limits, RdbCorrupt, RdbUnsupported, dump_payload, restore_payload, verify_payload
 from ..reply import OK, Err, Reply, Status
 from ..step import Step
@@ -76,21 +76,6 @@ def _restore_options(argv: list[bytes]) -> tuple[bool, bool, int, int] | Err:
     return replace, absttl, idle, freq
 
 
-def _set_lru_or_lfu(s: Step, key: bytes, freq: int, idle: int) -> None:
-    """``objectSetLRUOrLFU(val, freq, idle, LRU_CLOCK(), 1000)``: under an LFU policy a
-    given FREQ becomes the counter; otherwise a given IDLETIME sets the access clock that
-    many seconds back (wrapping as Redis does when it would go below zero)."""
-    if is_lfu(s.config):
-        if freq >= 0:
-            s.db.set_lru(key, (lfu_minutes(s.now_ms) << 8) | freq)
-    elif idle >= 0:
-        clock = lru_clock(s.now_ms)
-        word = clock - idle
-        if word < 0:
-            word = (clock + (LRU_CLOCK_MAX // 2)) % LRU_CLOCK_MAX
-        s.db.set_lru(key, word)
-
-
 @command("restore")
 def restore(s: Step, argv: list[bytes]) -> Reply:
     """RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f] (``restoreCommand``).
@@ -138,7 +123,7 @@ def restore(s: Step, argv: list[bytes]) -> Reply:
         db.set_expire(key, ttl)
         if not absttl:
             s.argv_rewrite = (*argv[:2], b"%d" % ttl, *argv[3:], b"ABSTTL")
-    _set_lru_or_lfu(s, key, freq, idle)
+    set_lru_or_lfu(s, db, key, freq, idle)
     s.signal_modified_key(db.id, key)
     s.notify("g", "restore", key, db.id)
     s.dirty += 1
@@ -175,5 +160,25 @@ def debug_digest_value(s: Step, argv: list[bytes]) -> Reply:
     return out
 
 
+def debug_reload(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG RELOAD (``debugCommand``): save the dataset as an RDB file and load it back, so
+    every value takes the encoding loading gives it and expired keys are dropped. In the
+    spec the file is the bytes of ``spec.persist.rdb_save`` (no file is written: the pure
+    spec has no file system); ``server.dirty`` is reset as ``rdbSave`` does. The MERGE,
+    NOFLUSH and NOSAVE options need a file on disk and are refused."""
+    if len(argv) > 2:
+        return Err("ERR DEBUG RELOAD options (MERGE, NOFLUSH, NOSAVE) are not implemented by "
+                   "redspec yet")
+    data = rdb_save(s)
+    s.dirty = 0
+    try:
+        f = rdb_decode(s, data)
+    except (RdbCorrupt, RdbUnsupported):
+        return Err("ERR Error trying to load the RDB dump")
+    rdb_install(s, f)
+    return OK
+
+
+DEBUG_SUBCOMMANDS["reload"] = debug_reload
 DEBUG_SUBCOMMANDS["digest"] = debug_digest
 DEBUG_SUBCOMMANDS["digest-value"] = debug_digest_value
