@@ -1,0 +1,253 @@
+"""The RDB codec (``spec.rdbcodec``, ``spec.rdb``), whole files (``spec.persist``), DEBUG
+DIGEST / RELOAD, and what RESTORE refuses. Facts checked against Redis 7.0.15 by the
+differential cases (cases_dump.py) and tests/test_rdb_interop.py; these pin the pieces."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from redspec.properties.driver import Session
+from redspec.spec import persist, rdb
+from redspec.spec import server as S
+from redspec.spec.crc64 import crc64_bytes
+from redspec.spec.rdb import KeyRecord, Limits, decode_file, encode_file
+from redspec.spec.rdbcodec import (
+    RdbCorrupt,
+    Reader,
+    intset_decode,
+    intset_encode,
+    listpack_decode,
+    listpack_encode,
+    save_len,
+    save_raw_string,
+    ziplist_decode,
+)
+from redspec.spec.types.list import ListValue
+
+NOW = 1_700_000_000_000
+
+
+# -- lengths and strings --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n,enc", [(0, b"\x00"), (63, b"\x3f"), (64, b"\x40\x40"),
+                                   (16383, b"\x7f\xff"), (16384, b"\x80\x00\x00\x40\x00"),
+                                   (1 << 32, b"\x81" + (1 << 32).to_bytes(8, "big"))])
+def test_save_len(n: int, enc: bytes) -> None:
+    assert save_len(n) == enc
+    assert Reader(enc).load_len() == n
+
+
+@pytest.mark.parametrize("s,enc", [
+    (b"0", b"\xc0\x00"), (b"-128", b"\xc0\x80"), (b"127", b"\xc0\x7f"), (b"128", b"\xc1\x80\x00"),
+    (b"-2147483648", b"\xc2\x00\x00\x00\x80"), (b"2147483648", b"\x0a2147483648"),
+    (b"0012", b"\x040012"), (b"+1", b"\x02+1"), (b"-0", b"\x02-0"),
+    (b"12345678901", b"\x0b12345678901"),
+])
+def test_save_raw_string_integers(s: bytes, enc: bytes) -> None:
+    assert save_raw_string(s, True) == enc
+    assert Reader(enc).load_string() == s
+
+
+def test_short_strings_are_never_compressed() -> None:
+    assert save_raw_string(b"a" * 20, True) == b"\x14" + b"a" * 20
+    assert save_raw_string(b"a" * 21, True)[0] == 0xC3
+    assert save_raw_string(b"a" * 21, False) == b"\x15" + b"a" * 21
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.booleans())
+def test_strings_round_trip(s: bytes, compress: bool) -> None:
+    assert Reader(save_raw_string(s, compress)).load_string() == s
+
+
+def test_truncated_string_is_a_short_read() -> None:
+    with pytest.raises(RdbCorrupt, match="Short read"):
+        Reader(b"\x05abc").load_string()
+
+
+# -- blobs ----------------------------------------------------------------------------------------
+
+_entries = st.lists(st.one_of(st.binary(max_size=80),
+                              st.integers(-(1 << 63), (1 << 63) - 1).map(lambda i: b"%d" % i),
+                              st.binary(min_size=4000, max_size=5000)), max_size=20)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_entries)
+def test_listpack_round_trip(entries: list[bytes]) -> None:
+    assert listpack_decode(listpack_encode(entries)) == entries
+
+
+def test_listpack_known_bytes() -> None:
+    # an empty listpack, a 7-bit uint, a 13-bit int, a 6-bit string (Redis's layout)
+    assert listpack_encode([]) == b"\x07\x00\x00\x00\x00\x00\xff"
+    assert listpack_encode([b"5", b"-1", b"ab"]) == (
+        b"\x10\x00\x00\x00\x03\x00" b"\x05\x01" b"\xdf\xff\x02" b"\x82ab\x03" b"\xff")
+
+
+def test_listpack_corruption_refused() -> None:
+    good = listpack_encode([b"a", b"b"])
+    for bad in (good[:-1], good[:4] + b"\x05\x00" + good[6:], good[:6] + b"\xf5" + good[7:]):
+        with pytest.raises(RdbCorrupt):
+            listpack_decode(bad)
+
+
+@pytest.mark.parametrize("values,width", [([1, -5], 2), ([1, 40000], 4), ([1, -(1 << 40)], 8)])
+def test_intset_width(values: list[int], width: int) -> None:
+    blob = intset_encode(values)
+    assert int.from_bytes(blob[:4], "little") == width
+    assert intset_decode(blob) == sorted(values)
+
+
+def test_intset_unsorted_refused() -> None:
+    blob = b"\x02\x00\x00\x00\x02\x00\x00\x00\x05\x00\x01\x00"
+    with pytest.raises(RdbCorrupt):
+        intset_decode(blob)
+
+
+def test_ziplist_decode_every_integer_encoding() -> None:
+    entries = [b"\xc0" + (300).to_bytes(2, "little", signed=True),
+               b"\xd0" + (-70000).to_bytes(4, "little", signed=True),
+               b"\xe0" + (1 << 40).to_bytes(8, "little", signed=True),
+               b"\xf0" + (100000).to_bytes(3, "little", signed=True),
+               b"\xfe\x80", b"\xf1", b"\xfd", b"\x03abc"]
+    body, prev = b"", 0
+    for e in entries:
+        body += bytes((prev,)) + e
+        prev = 1 + len(e)
+    blob = (10 + len(body) + 1).to_bytes(4, "little") + b"\x00" * 4 + b"\x08\x00" + body + b"\xff"
+    assert ziplist_decode(blob) == [b"300", b"-70000", b"%d" % (1 << 40), b"100000", b"-128",
+                                    b"0", b"12", b"abc"]
+
+
+# -- quicklist nodes ------------------------------------------------------------------------------
+
+
+def test_quicklist_nodes_follow_fill() -> None:
+    assert [len(n[1]) for n in rdb.quicklist_nodes([b"x"] * 10, 4)] == [4, 4, 2]
+    sizes = [len(n[1]) for n in rdb.quicklist_nodes([b"v" * 100] * 200, -2)]
+    assert sum(sizes) == 200 and len(sizes) > 1 and all(s <= 80 for s in sizes)
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+def _file(records: list[KeyRecord], dbid: int = 0, checksum: bool = True) -> bytes:
+    return encode_file([(b"redis-ver", b"7.0.15")], [(dbid, records)], checksum=checksum)
+
+
+def test_file_round_trip_and_header() -> None:
+    data = _file([KeyRecord(b"k", b"v", NOW + 5, 3, None)])
+    assert data.startswith(b"REDIS0010\xfa")
+    f = decode_file(data, Limits())
+    assert f.aux == ((b"redis-ver", b"7.0.15"),)
+    assert f.dbs == ((0, (KeyRecord(b"k", b"v", NOW + 5, 3, None),)),)
+
+
+@pytest.mark.parametrize("data,msg", [
+    (b"RADIS0010\xff" + bytes(8), "Wrong signature"),
+    (b"REDIS0011\xff" + bytes(8), "Can't handle RDB format version 11"),
+    (b"REDIS0010\xfe\x10\xff" + bytes(8), "more than 16 databases"),
+    (b"REDIS0010\x00\x01k", "Short read"),
+    (b"REDIS0010\x63\x01k\xff" + bytes(8), "Unknown RDB encoding type 99"),
+    (b"REDIS0010\x00\x01k\x01v\x00\x01k\x01w\xff" + bytes(8), "duplicated key 'k' in DB 0"),
+])
+def test_file_errors(data: bytes, msg: str) -> None:
+    with pytest.raises(RdbCorrupt, match=msg):
+        decode_file(data, Limits())
+
+
+def test_file_checksum() -> None:
+    data = _file([KeyRecord(b"k", b"v")])
+    bad = data[:-1] + bytes(((data[-1] + 1) & 0xFF,))
+    with pytest.raises(RdbCorrupt, match="Wrong RDB checksum"):
+        decode_file(bad, Limits())
+    # rdbchecksum no: eight zero bytes, which the loader does not check
+    assert _file([KeyRecord(b"k", b"v")], checksum=False).endswith(bytes(8))
+    decode_file(_file([KeyRecord(b"k", b"v")], checksum=False), Limits())
+
+
+def test_old_file_versions() -> None:
+    # version 4: no checksum; EXPIRETIME in seconds; a linked list; a zipmap-era layout
+    body = (b"REDIS0004\xfe\x00\xfd" + (2_000_000_000).to_bytes(4, "little")
+            + b"\x01\x01l" + save_len(2) + b"\x01a\x01b" + b"\xff")
+    f = decode_file(body, Limits())
+    assert f.dbs == ((0, (KeyRecord(b"l", ListValue.of([b"a", b"b"]), 2_000_000_000_000),)),)
+
+
+def test_empty_key_skipped_in_a_file_but_not_restored() -> None:
+    body = b"REDIS0010\x02\x01e\x00\x00\x01k\x01v\xff"
+    data = body + crc64_bytes(body)
+    assert [r.key for r in decode_file(data, Limits()).dbs[0][1]] == [b"k"]
+
+
+def test_functions_and_streams_refused() -> None:
+    body = b"REDIS0010\xf5" + save_raw_string(b"#!lua name=x\n", True) + b"\xff"
+    f = decode_file(body + crc64_bytes(body), Limits())
+    assert f.functions == (b"#!lua name=x\n",)
+    state = S.new_server(NOW)
+    with pytest.raises(rdb.RdbUnsupported, match="functions are not implemented"):
+        persist.load_state(state, body + crc64_bytes(body), NOW)
+    s = Session(NOW)
+    stream = b"\x13\x00" + (10).to_bytes(2, "little")
+    stream += crc64_bytes(stream)
+    assert s(b"RESTORE", b"k", b"0", stream).startswith(b"-ERR stream values are not implemented")
+    module = b"\x07" + save_len(12345 << 10) + (10).to_bytes(2, "little")
+    assert s(b"RESTORE", b"k", b"0", module + crc64_bytes(module)) == b"-ERR Bad data format\r\n"
+
+
+def test_loading_drops_expired_keys_and_keeps_ttls() -> None:
+    data = _file([KeyRecord(b"gone", b"1", NOW - 1), KeyRecord(b"kept", b"2", NOW + 1000),
+                  KeyRecord(b"plain", b"3")])
+    st = persist.load_state(S.new_server(NOW), data, NOW)
+    assert set(st.dbs[0].keys) == {b"kept", b"plain"}
+    assert dict(st.dbs[0].expires) == {b"kept": NOW + 1000}
+
+
+# -- DEBUG DIGEST / RELOAD, DUMP ------------------------------------------------------------------
+
+
+def _debug_session() -> Session:
+    return Session(NOW, **{"enable-debug-command": "yes"})
+
+
+def test_digest_of_empty_dataset_is_zeros() -> None:
+    assert _debug_session()(b"DEBUG", b"DIGEST") == b"+" + b"0" * 40 + b"\r\n"
+
+
+def test_digest_ignores_encoding_but_sees_ttl() -> None:
+    a, b = _debug_session(), _debug_session()
+    b(b"CONFIG", b"SET", b"set-max-intset-entries", b"1")
+    for s in (a, b):
+        s(b"SADD", b"s", b"1", b"2", b"3")
+    assert a(b"OBJECT", b"ENCODING", b"s") != b(b"OBJECT", b"ENCODING", b"s")
+    assert a(b"DEBUG", b"DIGEST") == b(b"DEBUG", b"DIGEST")
+    b(b"EXPIRE", b"s", b"100")
+    assert a(b"DEBUG", b"DIGEST") != b(b"DEBUG", b"DIGEST")
+
+
+def test_debug_reload() -> None:
+    s = _debug_session()
+    s(b"SETRANGE", b"r", b"0", b"abc")
+    s(b"SET", b"t", b"v", b"PX", b"50")
+    s(b"RPUSH", b"l", b"a", b"b")
+    digest = s(b"DEBUG", b"DIGEST")
+    assert s(b"OBJECT", b"ENCODING", b"r") == b"$3\r\nraw\r\n"
+    assert s(b"DEBUG", b"RELOAD") == b"+OK\r\n"
+    assert s(b"OBJECT", b"ENCODING", b"r") == b"$6\r\nembstr\r\n"
+    assert s(b"DEBUG", b"DIGEST") == digest
+    assert s(b"DEBUG", b"RELOAD", b"NOSAVE").startswith(b"-ERR DEBUG RELOAD options")
+    s.now += 100
+    assert s(b"DEBUG", b"RELOAD") == b"+OK\r\n"
+    assert s(b"EXISTS", b"t") == b":0\r\n"
+
+
+def test_restore_relative_ttl_counts_from_now() -> None:
+    s = Session(NOW)
+    s(b"SET", b"k", b"v")
+    payload = s(b"DUMP", b"k").split(b"\r\n", 1)[1][:-2]
+    assert s(b"RESTORE", b"j", b"100", payload) == b"+OK\r\n"
+    assert s(b"PEXPIRETIME", b"j") == b":%d\r\n" % (NOW + 100)
