@@ -251,3 +251,18 @@ def test_restore_relative_ttl_counts_from_now() -> None:
     payload = s(b"DUMP", b"k").split(b"\r\n", 1)[1][:-2]
     assert s(b"RESTORE", b"j", b"100", payload) == b"+OK\r\n"
     assert s(b"PEXPIRETIME", b"j") == b":%d\r\n" % (NOW + 100)
+
+
+def test_debug_object_fields() -> None:
+    s = _debug_session()
+    s(b"RPUSH", b"l", b"a", b"b", b"c")
+    s(b"SET", b"k", b"hello")
+    line = s(b"DEBUG", b"OBJECT", b"l").decode()
+    assert line.startswith("+Value at:0x7f")
+    clock = (NOW // 1000) & 0xFFFFFF
+    assert line.split(" ", 2)[2] == (
+        f"refcount:1 encoding:quicklist serializedlength:19 lru:{clock} lru_seconds_idle:0 "
+        "ql_nodes:1 ql_avg_node:3.00 ql_listpack_max:-2 ql_compressed:0 "
+        "ql_uncompressed_size:16\r\n")
+    assert b" encoding:embstr serializedlength:6 " in s(b"DEBUG", b"OBJECT", b"k")
+    assert s(b"DEBUG", b"OBJECT", b"nokey") == b"-ERR no such key\r\n"

@@ -12,13 +12,27 @@ sanitisation and only trip over later is refused here at once.
 
 from __future__ import annotations
 
+from ..crc64 import crc64
 from ..digest import dataset_digest, hexdigest, object_digest
 from ..errors import SYNTAX
+from ..lru import estimate_idle_ms, word_of
 from ..numbers import string2ll
 from ..persist import rdb_decode, rdb_install, rdb_save, set_lru_or_lfu
-from ..rdb import Limits, RdbCorrupt, RdbUnsupported, dump_payload, restore_payload, verify_payload
+from ..rdb import (
+    Limits,
+    RdbCorrupt,
+    RdbUnsupported,
+    dump_payload,
+    quicklist_nodes,
+    restore_payload,
+    save_object,
+    verify_payload,
+)
+from ..rdbcodec import listpack_encode
 from ..reply import OK, Err, Reply, Status
 from ..step import Step
+from ..types.list import ListValue
+from ..values import encoding_of
 from .registry import DEBUG_SUBCOMMANDS, command
 
 BUSYKEY = Err("BUSYKEY Target key name already exists.")
@@ -179,6 +193,46 @@ def debug_reload(s: Step, argv: list[bytes]) -> Reply:
     return OK
 
 
+def _ql_extra(v: ListValue, fill: int, compress_depth: int) -> str:
+    """DEBUG OBJECT's quicklist fields: node count, average elements per node, the fill
+    (``list-max-listpack-size``), whether compression is on, the listpacks' total bytes
+    (nodes as consecutive tail pushes build them: see ``spec.rdb.quicklist_nodes``)."""
+    nodes = quicklist_nodes(v.to_list(), fill)
+    size = sum(len(n[1][0]) if n[0] == 1 else len(listpack_encode(n[1])) for n in nodes)
+    return (f" ql_nodes:{len(nodes)} ql_avg_node:{len(v) / len(nodes):.2f}"
+            f" ql_listpack_max:{fill} ql_compressed:{int(compress_depth != 0)}"
+            f" ql_uncompressed_size:{size}")
+
+
+def debug_object(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG OBJECT key (``debugCommand``): the value's low-level facts, read from the dict
+    directly (no expiry, no touch): an address, the refcount (INT_MAX for a shared integer),
+    the encoding, the serialised length (``rdbSavedObjectLen``), the access word and the idle
+    seconds, and for a list the quicklist fields. The address is not a real one: redspec
+    prints ``0x7f`` and 10 hex digits derived from the key's CRC-64."""
+    if len(argv) != 3:
+        return None
+    db, key = s.db, argv[2]
+    v = db.keys.get(key)
+    if v is None:
+        return Err("ERR no such key")
+    marker = db.lru.get(key, 0)
+    word = word_of(s, marker)
+    fill = s.config.get("list-max-listpack-size", -2)
+    try:
+        length = len(save_object(v, fill, bool(s.config.get("rdbcompression", True)))) - 1
+    except RdbUnsupported as e:
+        return Err(f"ERR {e}")
+    extra = ""
+    if isinstance(v, ListValue):
+        extra = _ql_extra(v, fill, s.config.get("list-compress-depth", 0))
+    addr = crc64(key) & 0xFFFFFFFFF0
+    return Status(f"Value at:0x7f{addr:010x} refcount:{2147483647 if marker < 0 else 1} "
+                  f"encoding:{encoding_of(v)} serializedlength:{length} lru:{word} "
+                  f"lru_seconds_idle:{estimate_idle_ms(word, s.now_ms) // 1000}{extra}")
+
+
+DEBUG_SUBCOMMANDS["object"] = debug_object
 DEBUG_SUBCOMMANDS["reload"] = debug_reload
 DEBUG_SUBCOMMANDS["digest"] = debug_digest
 DEBUG_SUBCOMMANDS["digest-value"] = debug_digest_value
