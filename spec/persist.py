@@ -29,11 +29,11 @@ from .lru import (
     word_of,
 )
 from .rdb import KeyRecord, Limits, RdbFile, RdbUnsupported, decode_file, encode_file
-from .state import Db, ServerState
+from .state import Db, ServerState, replace
 from .step import Step
 
 __all__ = ["key_records", "rdb_save", "rdb_decode", "rdb_install", "set_lru_or_lfu",
-           "save_state", "load_state"]
+           "save_state", "load_state", "SaveOutcomeNeeded", "with_save_outcome", "rdb_save_sync"]
 
 REDIS_VERSION = b"7.0.15"
 
@@ -136,3 +136,39 @@ def load_state(state: ServerState, data: bytes, now_ms: int) -> ServerState:
     rdb_install(s, f)
     return s.commit()
 
+
+
+# -- SAVE: writing the file needs the world --------------------------------------------------------
+
+
+class SaveOutcomeNeeded(Exception):
+    """A SAVE being run needs the world to write ``data`` as ``dir/dbfilename`` (through a
+    temporary file, flushed and renamed, as ``rdbSave`` does) and to say whether that worked:
+    answer with :func:`with_save_outcome` and run the transition again from the same state
+    (the file's bytes are the same on the rerun: the transition is deterministic)."""
+
+    def __init__(self, data: bytes, dbfilename: str) -> None:
+        super().__init__(f"the world must write {len(data)} bytes as {dbfilename}")
+        self.data = data
+        self.dbfilename = dbfilename
+
+
+def with_save_outcome(state: ServerState, ok: bool) -> ServerState:
+    """The state with the world's answer for the pending SAVE (the input a rerun needs)."""
+    return replace(state, persist=attrs.evolve(state.persist, save_outcome=ok))
+
+
+def rdb_save_sync(s: Step) -> bool:
+    """``rdbSave`` for SAVE: the file of the current dataset, written by the world; on
+    success ``server.dirty`` is 0, ``lastsave`` is now and ``rdb_saves`` grows. Consumes the
+    world's answer; raises :class:`SaveOutcomeNeeded` when the state holds none."""
+    st = s.part("persist")
+    if st.save_outcome is None:
+        raise SaveOutcomeNeeded(rdb_save(s), s.config.get("dbfilename", "dump.rdb"))
+    ok = bool(st.save_outcome)
+    st = attrs.evolve(st, save_outcome=None)
+    if ok:
+        s.dirty = 0
+        st = attrs.evolve(st, lastsave_s=s.now_ms // 1000, saves=st.saves + 1)
+    s.set_part("persist", st)
+    return ok

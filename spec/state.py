@@ -371,6 +371,18 @@ class EvictState:
 
 
 @attrs.frozen(slots=True)
+class PersistState:
+    """RDB persistence (``spec.persist``): ``server.lastsave`` in unix seconds (-1: none yet,
+    the start time counts), ``stat_rdb_saves``, and the world's answer to "was the file this
+    SAVE produced written?" that a SAVE being run needs (an input, like
+    ``listen_outcomes``; None: not asked yet)."""
+
+    lastsave_s: int = -1
+    saves: int = 0
+    save_outcome: bool | None = None
+
+
+@attrs.frozen(slots=True)
 class ServerState:
     """The whole server (Redis's ``redisServer`` as far as the mechanisms built so far need it).
 
@@ -410,6 +422,8 @@ class ServerState:
     listen_outcomes: Map[int, bool] = EMPTY_MAP
     #: The EVAL script cache and the Lua PRNG state (``spec.scripting``).
     scripting: ScriptingState = ScriptingState()
+    #: SAVE's bookkeeping and the world's answer about the file (``spec.persist``).
+    persist: PersistState = PersistState()
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):

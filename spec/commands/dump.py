@@ -17,7 +17,7 @@ from ..digest import dataset_digest, hexdigest, object_digest
 from ..errors import SYNTAX
 from ..lru import estimate_idle_ms, word_of
 from ..numbers import string2ll
-from ..persist import rdb_decode, rdb_install, rdb_save, set_lru_or_lfu
+from ..persist import rdb_decode, rdb_install, rdb_save, rdb_save_sync, set_lru_or_lfu
 from ..rdb import (
     Limits,
     RdbCorrupt,
@@ -236,3 +236,22 @@ DEBUG_SUBCOMMANDS["object"] = debug_object
 DEBUG_SUBCOMMANDS["reload"] = debug_reload
 DEBUG_SUBCOMMANDS["digest"] = debug_digest
 DEBUG_SUBCOMMANDS["digest-value"] = debug_digest_value
+
+
+# -- SAVE, LASTSAVE ------------------------------------------------------------------------------
+
+
+@command("save")
+def save(s: Step, argv: list[bytes]) -> Reply:
+    """SAVE (``saveCommand``): write the dataset to ``dir/dbfilename`` now, synchronously;
+    OK once the world has written the file, Redis's bare ``-ERR`` when it could not
+    (``spec.persist.rdb_save_sync``; the reason goes to the log)."""
+    return OK if rdb_save_sync(s) else Err("ERR")
+
+
+@command("lastsave")
+def lastsave(s: Step, argv: list[bytes]) -> Reply:
+    """LASTSAVE (``lastsaveCommand``): unix seconds of the last successful save; at start
+    the start time counts as one (``server.lastsave = time(NULL)`` in ``initServer``)."""
+    t = s.part("persist").lastsave_s
+    return s.base.start_time_ms // 1000 if t < 0 else t

@@ -48,6 +48,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         dirty=s.dirty, avg_ttl=s.cron.avg_ttl,
         pubsub=(len(ps.channels), len(ps.patterns), len(ps.shard_channels)),
         blocked=_blocked_counts(s), cached_scripts=len(s.part("scripting").scripts),
+        persist=(s.part("persist").lastsave_s, s.part("persist").saves),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 
