@@ -15,8 +15,8 @@ Every server here is started by the test on a free loopback port and stopped by 
 from __future__ import annotations
 
 import ctypes
-import os
 import ctypes.util
+import os
 import shutil
 import subprocess
 import time
@@ -308,7 +308,7 @@ def test_dump_payloads_are_redis_bytes(workdir: Path, cmds: list[list[bytes]],
         for d in state.dbs:
             c = conns.setdefault(d.id, redis.Redis(port=real.port, db=d.id))
             state, _ = S.run_command(state, cid, [b"SELECT", b"%d" % d.id], now_ms=NOW)
-            for key, v in d.keys.items():
+            for key in d.keys:
                 _, frame = S.run_command(state, cid, [b"DUMP", key], now_ms=NOW)
                 ours = frame.split(b"\r\n", 1)[1][:-2]
                 theirs = c.dump(key)
