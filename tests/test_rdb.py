@@ -305,3 +305,8 @@ def test_lzf_matches_liblzf_vectors(name: str) -> None:
     assert lzf.compress(data, n + 8) == out
     if name == "mixed":
         assert lzf.compress(data, n) is None
+
+
+def test_bgsave_is_refused_clearly() -> None:
+    assert Session(NOW)(b"BGSAVE") == (
+        b"-ERR BGSAVE is not implemented by redspec yet (no background save): use SAVE\r\n")

@@ -255,3 +255,10 @@ def lastsave(s: Step, argv: list[bytes]) -> Reply:
     the start time counts as one (``server.lastsave = time(NULL)`` in ``initServer``)."""
     t = s.part("persist").lastsave_s
     return s.base.start_time_ms // 1000 if t < 0 else t
+
+
+@command("bgsave")
+def bgsave(s: Step, argv: list[bytes]) -> Reply:
+    """BGSAVE [SCHEDULE]: refused. A background save needs the fork, the child and the
+    completion in serverCron, which redspec does not have yet; SAVE writes the same file."""
+    return Err("ERR BGSAVE is not implemented by redspec yet (no background save): use SAVE")
