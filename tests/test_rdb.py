@@ -4,6 +4,8 @@ differential cases (cases_dump.py) and tests/test_rdb_interop.py; these pin the 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -310,3 +312,72 @@ def test_lzf_matches_liblzf_vectors(name: str) -> None:
 def test_bgsave_is_refused_clearly() -> None:
     assert Session(NOW)(b"BGSAVE") == (
         b"-ERR BGSAVE is not implemented by redspec yet (no background save): use SAVE\r\n")
+
+
+# -- every type and encoding round-trips; the old encodings load as 7.0.15 loads them -----------
+
+
+def _value(cmds: list[list[bytes]], **config: object) -> object:
+    s = Session(NOW, **config)
+    for argv in cmds:
+        s(*argv)
+    return s.state.dbs[0].keys[b"k"]
+
+
+_LIMITS = {"hash-max-listpack-entries": 4, "zset-max-listpack-entries": 4,
+           "set-max-intset-entries": 4, "list-max-listpack-size": 3}
+
+
+@pytest.mark.parametrize("cmds,encoding", [
+    ([[b"SET", b"k", b"12"]], "int"), ([[b"SET", b"k", b"x" * 60]], "raw"),
+    ([[b"RPUSH", b"k", *[b"%d" % i for i in range(10)]]], "quicklist"),
+    ([[b"SADD", b"k", b"1", b"2"]], "intset"),
+    ([[b"SADD", b"k", *[b"%d" % i for i in range(6)]]], "hashtable"),
+    ([[b"SADD", b"k", b"a", b"b"]], "hashtable"),
+    ([[b"HSET", b"k", b"f", b"v"]], "listpack"),
+    ([[b"HSET", b"k", *[b"f%d" % (i // 2) if i % 2 == 0 else b"v" for i in range(12)]]],
+     "hashtable"),
+    ([[b"ZADD", b"k", b"1", b"a", b"2", b"b"]], "listpack"),
+    ([[b"ZADD", b"k", *[x for i in range(6) for x in (b"%d.5" % i, b"m%d" % i)]]], "skiplist"),
+])
+def test_every_encoding_round_trips(cmds: list[list[bytes]], encoding: str) -> None:
+    from redspec.spec.values import encoding_of
+
+    v = _value(cmds, **_LIMITS)
+    assert encoding_of(v) == encoding
+    limits = Limits.of(_LIMITS)
+    got = rdb.restore_payload(rdb.dump_payload(v, 3), limits)
+    assert got == v and encoding_of(got) == encoding
+
+
+def test_old_encodings_load_as_redis_does() -> None:
+    from redspec.spec.values import encoding_of
+    from tests.differential import cases_dump as C
+
+    def load(p: bytes, limits: Limits | None = None) -> Any:
+        assert rdb.verify_payload(p)
+        return rdb.restore_payload(p, limits or Limits())
+
+    assert load(C.P_OLD_LIST) == ListValue.of([b"x", b"2", b"y"])
+    assert load(C.P_ZL_LIST) == ListValue.of([b"a", b"5", b"bcd"])
+    h = load(C.P_ZL_HASH)
+    assert encoding_of(h) == "listpack" and h.items() == [(b"f1", b"v1"), (b"f2", b"3")]
+    z = load(C.P_ZL_ZSET)
+    assert encoding_of(z) == "listpack" and z.items() == [(b"m1", 1.0), (b"m2", 2.5)]
+    zm = load(C.P_ZIPMAP)
+    assert encoding_of(zm) == "listpack" and zm.items() == [(b"k1", b"v1"), (b"k2", b"v2")]
+    assert encoding_of(load(C.P_ZIPMAP, Limits(hash_value=1))) == "hashtable"
+    assert encoding_of(load(C.P_ZL_HASH, Limits(hash_value=1))) == "listpack"  # count only
+    assert encoding_of(load(C.P_ZL_HASH, Limits(hash_entries=1))) == "hashtable"
+    tz = load(C.P_TEXT_ZSET)
+    assert tz.items() == [(b"a", 1.5), (b"b", float("inf"))]
+    si = load(C.P_SET_STRINGS_INT)
+    assert encoding_of(si) == "intset"
+    assert encoding_of(load(C.P_SET_STRINGS_INT, Limits(set_intset=1))) == "hashtable"
+    assert encoding_of(load(C.P_HASH, Limits(hash_entries=1))) == "hashtable"
+    assert encoding_of(load(C.P_ZSET, Limits(zset_entries=2))) == "skiplist"
+    for bad in (C.P_GARBAGE, C.P_TRUNCATED, C.P_EMPTY_SET, C.P_DUP_SET, C.P_EMPTY_LIST):
+        with pytest.raises(RdbCorrupt):
+            rdb.restore_payload(bad, Limits())
+    for bad in (C.P_BAD_CRC, C.P_NEWER, b"short"):
+        assert not rdb.verify_payload(bad)
