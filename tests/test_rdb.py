@@ -381,3 +381,17 @@ def test_old_encodings_load_as_redis_does() -> None:
             rdb.restore_payload(bad, Limits())
     for bad in (C.P_BAD_CRC, C.P_NEWER, b"short"):
         assert not rdb.verify_payload(bad)
+
+
+def test_file_exact_bytes() -> None:
+    body = (b"REDIS0010" b"\xfa\x09redis-ver\x067.0.15" b"\xfe\x00\xfb\x02\x01"
+            b"\x00\x01a\x01v" b"\xfc" + (NOW + 1).to_bytes(8, "little") + b"\xf8\x05\x00\x01b\xc0\x07"
+            b"\xff")
+    data = encode_file([(b"redis-ver", b"7.0.15")],
+                       [(0, [KeyRecord(b"a", b"v"), KeyRecord(b"b", b"7", NOW + 1, 5)])])
+    assert data == body + crc64_bytes(body)
+
+
+def test_version_1_file_loads() -> None:
+    f = decode_file(b"REDIS0001\x00\x01k\x01v\xff", Limits())
+    assert f.version == 1 and f.dbs[0][1][0].value == b"v"
