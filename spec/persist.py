@@ -102,16 +102,18 @@ def set_lru_or_lfu(s: Step, db: DbView, key: bytes, freq: int, idle: int) -> Non
 
 def rdb_install(s: Step, f: RdbFile) -> int:
     """``emptyData`` + the key part of ``rdbLoadRio``: replace every database by the file's
-    keys, leaving out those already expired; returns how many keys were added."""
+    keys, leaving out those already expired; returns how many keys were added (INFO's
+    ``rdb_last_load_keys_loaded``; the left-out ones are ``rdb_last_load_keys_expired``)."""
     for i in range(s.db_count()):
         d = s.open_db(i)
         if d.size() or len(d.expires):
             s.replace_db(i, Db(i))
-    added = 0
+    added = expired = 0
     for dbid, records in f.dbs:
         view = s.open_db(dbid)
         for rec in records:
             if rec.expire_ms != -1 and rec.expire_ms < s.now_ms:
+                expired += 1
                 continue
             view.add(rec.key, rec.value)
             if rec.expire_ms != -1:
@@ -119,6 +121,8 @@ def rdb_install(s: Step, f: RdbFile) -> int:
             set_lru_or_lfu(s, view, rec.key, -1 if rec.freq is None else rec.freq,
                            -1 if rec.idle_s is None else rec.idle_s)
             added += 1
+    s.set_part("persist", attrs.evolve(s.part("persist"), load_loaded=added,
+                                       load_expired=expired))
     return added
 
 

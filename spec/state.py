@@ -373,13 +373,16 @@ class EvictState:
 @attrs.frozen(slots=True)
 class PersistState:
     """RDB persistence (``spec.persist``): ``server.lastsave`` in unix seconds (-1: none yet,
-    the start time counts), ``stat_rdb_saves``, and the world's answer to "was the file this
+    the start time counts), ``stat_rdb_saves``, the last load's key counts, and the world's answer to "was the file this
     SAVE produced written?" that a SAVE being run needs (an input, like
     ``listen_outcomes``; None: not asked yet)."""
 
     lastsave_s: int = -1
     saves: int = 0
     save_outcome: bool | None = None
+    #: The last load's ``rdb_last_load_keys_loaded`` / ``rdb_last_load_keys_expired``.
+    load_loaded: int = 0
+    load_expired: int = 0
 
 
 @attrs.frozen(slots=True)

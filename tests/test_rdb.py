@@ -395,3 +395,14 @@ def test_file_exact_bytes() -> None:
 def test_version_1_file_loads() -> None:
     f = decode_file(b"REDIS0001\x00\x01k\x01v\xff", Limits())
     assert f.version == 1 and f.dbs[0][1][0].value == b"v"
+
+
+def test_load_counts_in_info() -> None:
+    s = _debug_session()
+    s(b"SET", b"a", b"1")
+    s(b"SET", b"c", b"1", b"PX", b"100")
+    s.now += 200  # c is logically expired, still stored: saved, then left out by the load
+    assert s(b"DEBUG", b"RELOAD") == b"+OK\r\n"
+    info = s(b"INFO", b"persistence")
+    assert b"rdb_last_load_keys_expired:1\r\n" in info
+    assert b"rdb_last_load_keys_loaded:1\r\n" in info

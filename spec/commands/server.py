@@ -48,9 +48,15 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         dirty=s.dirty, avg_ttl=s.cron.avg_ttl,
         pubsub=(len(ps.channels), len(ps.patterns), len(ps.shard_channels)),
         blocked=_blocked_counts(s), cached_scripts=len(s.part("scripting").scripts),
-        persist=(s.part("persist").lastsave_s, s.part("persist").saves),
+        persist=_persist_info(s),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
+
+
+def _persist_info(s: Step) -> tuple[int, int, int, int]:
+    """INFO persistence's ``lastsave``, ``rdb_saves`` and the last load's key counts."""
+    p = s.part("persist")
+    return p.lastsave_s, p.saves, p.load_loaded, p.load_expired
 
 
 def _blocked_counts(s: Step) -> tuple[int, int]:
