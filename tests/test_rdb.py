@@ -406,3 +406,67 @@ def test_load_counts_in_info() -> None:
     info = s(b"INFO", b"persistence")
     assert b"rdb_last_load_keys_expired:1\r\n" in info
     assert b"rdb_last_load_keys_loaded:1\r\n" in info
+
+
+# -- DEBUG DIGEST vectors measured on Redis 7.0.15 (the interop tests compare live) -------------
+
+_DIGEST_CMDS = [[b"SET", b"s", b"hello"], [b"SET", b"n", b"12345"],
+                [b"RPUSH", b"l", b"a", b"b", b"1", b"2"], [b"SADD", b"si", b"1", b"2", b"3"],
+                [b"SADD", b"ss", b"a", b"b", b"c"], [b"HSET", b"h", b"f1", b"v1", b"f2", b"2"],
+                [b"ZADD", b"z", b"1", b"a", b"2.5", b"b", b"-inf", b"c"], [b"SET", b"e", b"x"],
+                [b"PEXPIREAT", b"e", b"4102444800000"], [b"SELECT", b"2"],
+                [b"SET", b"other", b"db2"], [b"SELECT", b"0"]]
+_DIGEST_VALUES = {
+    b"s": "36b23a1456b2dce2c3ed252c456761301dba8060",
+    b"n": "e1cf90774e995ae03de66e8109dc5cb9d9c2dc83",
+    b"l": "6b15aa298e0e4d1f6244448df32b23e74a4147ce",
+    b"si": "2a462a3f51a1db89738ebbeef0c47ce1bbc85246",
+    b"ss": "593c2414786d75446e97f4ea5d4b731f3313da72",
+    b"h": "fc076e867f7dbf566ea58172a151d82d78b8f845",
+    b"z": "f2ad7cda97b68291b8199d655f83d19f6e41e93c",
+    b"e": "0745672cb1bf060476eedeb8a28f5ffe1ff5a2be",
+    b"nokey": "0" * 40,
+}
+
+
+@pytest.mark.parametrize("config", [{}, {"set-max-intset-entries": 1,
+                                         "hash-max-listpack-entries": 1,
+                                         "zset-max-listpack-entries": 1}])
+def test_digest_vectors(config: dict[str, int]) -> None:
+    s = Session(NOW, **{"enable-debug-command": "yes"}, **config)
+    for argv in _DIGEST_CMDS:
+        s(*argv)
+    assert s(b"DEBUG", b"DIGEST") == b"+8bf3518568929dc19a2497549000510bfabcd2c2\r\n"
+    keys = list(_DIGEST_VALUES)
+    want = b"*%d\r\n" % len(keys) + b"".join(b"+%s\r\n" % _DIGEST_VALUES[k].encode()
+                                             for k in keys)
+    assert s(b"DEBUG", b"DIGEST-VALUE", *keys) == want
+
+
+@pytest.mark.parametrize("argv,reply", [
+    ([b"0", b"P", b"IDLETIME", b"x"], b"-ERR value is not an integer or out of range\r\n"),
+    ([b"0", b"P", b"FREQ", b"x"], b"-ERR value is not an integer or out of range\r\n"),
+    ([b"0", b"P", b"IDLETIME", b"-1"], b"-ERR Invalid IDLETIME value, must be >= 0\r\n"),
+    ([b"0", b"P", b"FREQ", b"256"], b"-ERR Invalid FREQ value, must be >= 0 and <= 255\r\n"),
+    ([b"0", b"P", b"FREQ", b"1", b"IDLETIME", b"1"], b"-ERR syntax error\r\n"),
+    ([b"x", b"P"], b"-ERR value is not an integer or out of range\r\n"),
+    ([b"-1", b"P"], b"-ERR Invalid TTL value, must be >= 0\r\n"),
+    ([b"0", b"P"], b"-ERR DUMP payload version or checksum are wrong\r\n"),
+])
+def test_restore_errors(argv: list[bytes], reply: bytes) -> None:
+    s = Session(NOW)
+    assert s(b"RESTORE", b"k", *argv) == reply
+    assert s(b"EXISTS", b"k") == b":0\r\n"
+
+
+def test_restore_busykey_and_replace() -> None:
+    s = Session(NOW)
+    s(b"SET", b"k", b"old")
+    p = rdb.dump_payload(b"new")
+    assert s(b"RESTORE", b"k", b"0", p) == b"-BUSYKEY Target key name already exists.\r\n"
+    assert s(b"RESTORE", b"k", b"0", p, b"REPLACE") == b"+OK\r\n"
+    assert s(b"GET", b"k") == b"$3\r\nnew\r\n"
+    assert s(b"DUMP", b"k") == b"$%d\r\n" % len(p) + p + b"\r\n"
+    assert s(b"DUMP", b"nokey") == b"$-1\r\n"
+    assert s(b"RESTORE", b"k", b"1000", p, b"ABSTTL", b"REPLACE") == b"+OK\r\n"
+    assert s(b"EXISTS", b"k") == b":0\r\n"  # already expired: only the delete happened
