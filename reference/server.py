@@ -386,12 +386,20 @@ def write_rdb(directory: str, dbfilename: str, data: bytes) -> bool:
     it, rename it over ``dbfilename`` and fsync the directory, so that a crash (kill -9) at
     any point leaves either the old file or the new one, never a partial one. False (and
     Redis's log lines) when any step fails; the temporary file is removed then."""
-    tmp = os.path.join(directory, f"temp-{os.getpid()}.rdb")
+    name = f"temp-{os.getpid()}.rdb"
+    tmp = os.path.join(directory, name)
     try:
         with open(tmp, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+    except OSError as e:
+        log.warning("Failed opening the temp RDB file %s (in server root dir %s) for saving: %s",
+                    name, directory, e.strerror)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    try:
         os.replace(tmp, os.path.join(directory, dbfilename))
         dfd = os.open(directory, os.O_RDONLY)
         try:
@@ -399,7 +407,8 @@ def write_rdb(directory: str, dbfilename: str, data: bytes) -> bool:
         finally:
             os.close(dfd)
     except OSError as e:
-        log.warning("Failed saving the DB: %s", e)
+        log.warning("Error moving temp DB file %s on the final destination %s "
+                    "(in server root dir %s): %s", name, dbfilename, directory, e.strerror)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         return False

@@ -164,8 +164,8 @@ def with_save_outcome(state: ServerState, ok: bool) -> ServerState:
 
 def rdb_save_sync(s: Step) -> bool:
     """``rdbSave`` for SAVE: the file of the current dataset, written by the world; on
-    success ``server.dirty`` is 0, ``lastsave`` is now and ``rdb_saves`` grows. Consumes the
-    world's answer; raises :class:`SaveOutcomeNeeded` when the state holds none."""
+    success ``server.dirty`` is 0 and ``lastsave`` is now. Consumes the world's answer;
+    raises :class:`SaveOutcomeNeeded` when the state holds none."""
     st = s.part("persist")
     if st.save_outcome is None:
         raise SaveOutcomeNeeded(rdb_save(s), s.config.get("dbfilename", "dump.rdb"))
@@ -173,6 +173,6 @@ def rdb_save_sync(s: Step) -> bool:
     st = attrs.evolve(st, save_outcome=None)
     if ok:
         s.dirty = 0
-        st = attrs.evolve(st, lastsave_s=s.now_ms // 1000, saves=st.saves + 1)
+        st = attrs.evolve(st, lastsave_s=s.now_ms // 1000)
     s.set_part("persist", st)
     return ok

@@ -12,6 +12,8 @@ sanitisation and only trip over later is refused here at once.
 
 from __future__ import annotations
 
+import attrs
+
 from ..crc64 import crc64
 from ..digest import dataset_digest, hexdigest, object_digest
 from ..errors import SYNTAX
@@ -178,13 +180,15 @@ def debug_reload(s: Step, argv: list[bytes]) -> Reply:
     """DEBUG RELOAD (``debugCommand``): save the dataset as an RDB file and load it back, so
     every value takes the encoding loading gives it and expired keys are dropped. In the
     spec the file is the bytes of ``spec.persist.rdb_save`` (no file is written: the pure
-    spec has no file system); ``server.dirty`` is reset as ``rdbSave`` does. The MERGE,
+    spec has no file system); ``server.dirty`` and ``lastsave`` are set as ``rdbSave`` sets
+    them (``rdb_saves`` is not counted: only SAVE and BGSAVE count). The MERGE,
     NOFLUSH and NOSAVE options need a file on disk and are refused."""
     if len(argv) > 2:
         return Err("ERR DEBUG RELOAD options (MERGE, NOFLUSH, NOSAVE) are not implemented by "
                    "redspec yet")
     data = rdb_save(s)
     s.dirty = 0
+    s.set_part("persist", attrs.evolve(s.part("persist"), lastsave_s=s.now_ms // 1000))
     try:
         f = rdb_decode(s, data)
     except (RdbCorrupt, RdbUnsupported):
@@ -245,8 +249,12 @@ DEBUG_SUBCOMMANDS["digest-value"] = debug_digest_value
 def save(s: Step, argv: list[bytes]) -> Reply:
     """SAVE (``saveCommand``): write the dataset to ``dir/dbfilename`` now, synchronously;
     OK once the world has written the file, Redis's bare ``-ERR`` when it could not
-    (``spec.persist.rdb_save_sync``; the reason goes to the log)."""
-    return OK if rdb_save_sync(s) else Err("ERR")
+    (``spec.persist.rdb_save_sync``; the reason goes to the log). ``rdb_saves`` counts the
+    attempt, failed or not (``saveCommand`` counts before ``rdbSave``)."""
+    ok = rdb_save_sync(s)
+    st = s.part("persist")
+    s.set_part("persist", attrs.evolve(st, saves=st.saves + 1))  # counted either way
+    return OK if ok else Err("ERR")
 
 
 @command("lastsave")
