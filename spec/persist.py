@@ -158,8 +158,10 @@ class SaveOutcomeNeeded(Exception):
 
 
 def with_save_outcome(state: ServerState, ok: bool) -> ServerState:
-    """The state with the world's answer for the pending SAVE (the input a rerun needs)."""
-    return replace(state, persist=attrs.evolve(state.persist, save_outcome=ok))
+    """The state with the world's answer for the next SAVE that needs one (the input a
+    rerun needs; the answers are consumed in order)."""
+    p = state.persist
+    return replace(state, persist=attrs.evolve(p, save_outcomes=(*p.save_outcomes, ok)))
 
 
 def rdb_save_sync(s: Step) -> bool:
@@ -167,10 +169,10 @@ def rdb_save_sync(s: Step) -> bool:
     success ``server.dirty`` is 0 and ``lastsave`` is now. Consumes the world's answer;
     raises :class:`SaveOutcomeNeeded` when the state holds none."""
     st = s.part("persist")
-    if st.save_outcome is None:
+    if not st.save_outcomes:
         raise SaveOutcomeNeeded(rdb_save(s), s.config.get("dbfilename", "dump.rdb"))
-    ok = bool(st.save_outcome)
-    st = attrs.evolve(st, save_outcome=None)
+    ok = bool(st.save_outcomes[0])
+    st = attrs.evolve(st, save_outcomes=st.save_outcomes[1:])
     if ok:
         s.dirty = 0
         st = attrs.evolve(st, lastsave_s=s.now_ms // 1000)

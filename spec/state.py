@@ -373,13 +373,14 @@ class EvictState:
 @attrs.frozen(slots=True)
 class PersistState:
     """RDB persistence (``spec.persist``): ``server.lastsave`` in unix seconds (-1: none yet,
-    the start time counts), ``stat_rdb_saves``, the last load's key counts, and the world's answer to "was the file this
-    SAVE produced written?" that a SAVE being run needs (an input, like
-    ``listen_outcomes``; None: not asked yet)."""
+    the start time counts), ``stat_rdb_saves``, the last load's key counts, and the world's answers to "was the file this
+    SAVE produced written?" that the SAVEs of a transition being run need, in order (an
+    input, like ``listen_outcomes``; one per SAVE, so several SAVEs in one pipeline each get
+    their own)."""
 
     lastsave_s: int = -1
     saves: int = 0
-    save_outcome: bool | None = None
+    save_outcomes: tuple[bool, ...] = ()
     #: The last load's ``rdb_last_load_keys_loaded`` / ``rdb_last_load_keys_expired``.
     load_loaded: int = 0
     load_expired: int = 0

@@ -470,3 +470,27 @@ def test_restore_busykey_and_replace() -> None:
     assert s(b"DUMP", b"nokey") == b"$-1\r\n"
     assert s(b"RESTORE", b"k", b"1000", p, b"ABSTTL", b"REPLACE") == b"+OK\r\n"
     assert s(b"EXISTS", b"k") == b":0\r\n"  # already expired: only the delete happened
+
+
+def test_two_saves_in_one_transition_each_get_an_answer() -> None:
+    """The world's answers are consumed in order, so a pipeline of SAVEs terminates: each
+    rerun of the transition finds one more answer."""
+    st = S.new_server(NOW)
+    st, cid = S.client_connect(st, now_ms=NOW)
+    st, _ = S.run_command(st, cid, [b"SET", b"k", b"v"], now_ms=NOW)
+    written = []
+    batch = b"*1\r\n$4\r\nSAVE\r\n*1\r\n$4\r\nSAVE\r\n*1\r\n$8\r\nLASTSAVE\r\n"
+    base = st
+    for _ in range(5):
+        try:
+            st2, eff = S.client_input(base, cid, batch, NOW)
+            break
+        except persist.SaveOutcomeNeeded as need:
+            written.append(need.data)
+            base = persist.with_save_outcome(base, len(written) == 1)  # the second one fails
+    else:
+        raise AssertionError("the SAVEs never completed")
+    assert len(written) == 2 and written[0] == written[1]
+    out = b"".join(data for _, data in eff.output)
+    assert out == b"+OK\r\n-ERR\r\n:%d\r\n" % (NOW // 1000)
+    assert st2.persist.saves == 2 and st2.persist.save_outcomes == ()
