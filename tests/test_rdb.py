@@ -494,3 +494,34 @@ def test_two_saves_in_one_transition_each_get_an_answer() -> None:
     out = b"".join(data for _, data in eff.output)
     assert out == b"+OK\r\n-ERR\r\n:%d\r\n" % (NOW // 1000)
     assert st2.persist.saves == 2 and st2.persist.save_outcomes == ()
+
+
+@pytest.mark.parametrize("policy,idle,freq", [("noeviction", None, None),
+                                              ("allkeys-lru", 7, None),
+                                              ("volatile-lru", 7, None),
+                                              ("allkeys-lfu", None, 5),
+                                              ("allkeys-random", None, None)])
+def test_saved_access_info_follows_the_policy(policy: str, idle: int | None,
+                                              freq: int | None) -> None:
+    s = Session(NOW, **{"maxmemory-policy": policy})
+    s(b"SET", b"k", b"text")
+    f = decode_file(persist.save_state(s.state, NOW + 7000), Limits())
+    rec = f.dbs[0][1][0]
+    assert (rec.idle_s, rec.freq) == (idle, freq)
+    aux = dict(f.aux)
+    assert aux[b"ctime"] == b"%d" % ((NOW + 7000) // 1000)
+    assert aux[b"redis-ver"] == b"7.0.15" and aux[b"redis-bits"] == b"64"
+
+
+def test_loaded_access_words() -> None:
+    from redspec.spec.lru import LFU_INIT_VAL, estimate_idle_ms
+
+    lru = Session(NOW, **{"maxmemory-policy": "allkeys-lru"}).state
+    data = _file([KeyRecord(b"k", b"v", idle_s=100), KeyRecord(b"j", b"v")])
+    st = persist.load_state(lru, data, NOW)
+    assert estimate_idle_ms(st.dbs[0].lru[b"k"], NOW) == 100_000
+    assert estimate_idle_ms(st.dbs[0].lru[b"j"], NOW) == 0
+    lfu = Session(NOW, **{"maxmemory-policy": "allkeys-lfu"}).state
+    data = _file([KeyRecord(b"k", b"v", freq=77), KeyRecord(b"j", b"v")])
+    st = persist.load_state(lfu, data, NOW)
+    assert st.dbs[0].lru[b"k"] & 255 == 77 and st.dbs[0].lru[b"j"] & 255 == LFU_INIT_VAL
