@@ -525,3 +525,21 @@ def test_loaded_access_words() -> None:
     data = _file([KeyRecord(b"k", b"v", freq=77), KeyRecord(b"j", b"v")])
     st = persist.load_state(lfu, data, NOW)
     assert st.dbs[0].lru[b"k"] & 255 == 77 and st.dbs[0].lru[b"j"] & 255 == LFU_INIT_VAL
+
+
+def test_restore_idletime_and_freq() -> None:
+    s = Session(NOW)
+    p = rdb.dump_payload(b"v")
+    assert s(b"RESTORE", b"k", b"0", p, b"IDLETIME", b"1000") == b"+OK\r\n"
+    assert s(b"OBJECT", b"IDLETIME", b"k") == b":1000\r\n"
+    # more than the clock has counted since 1970 mod 2**24: half-way round instead
+    assert s(b"RESTORE", b"j", b"0", p, b"IDLETIME", b"99999999") == b"+OK\r\n"
+    from redspec.spec.lru import estimate_idle_ms
+
+    clock = (NOW // 1000) & 0xFFFFFF
+    want = estimate_idle_ms((clock + 0xFFFFFF // 2) % 0xFFFFFF, NOW) // 1000
+    assert want > 8_000_000
+    assert s(b"OBJECT", b"IDLETIME", b"j") == b":%d\r\n" % want
+    t = Session(NOW, **{"maxmemory-policy": "allkeys-lfu"})
+    assert t(b"RESTORE", b"k", b"0", p, b"FREQ", b"100") == b"+OK\r\n"
+    assert t(b"OBJECT", b"FREQ", b"k") == b":100\r\n"
