@@ -166,7 +166,9 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
     # server): tests/test_rdb.py checks the exact value in the spec
     ("restore-idletime", [["RESTORE", "k", "0", P_STRING, "IDLETIME", "1000"],
                           ["EXISTS", "k"]]),
+    # lfu-decay-time 0: no decay, so a minute boundary between the steps changes nothing
     ("restore-freq-lfu", [["CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"],
+                          ["CONFIG", "SET", "lfu-decay-time", "0"],
                           ["RESTORE", "k", "0", P_STRING, "FREQ", "100"], ["OBJECT", "FREQ", "k"],
                           ["RESTORE", "j", "0", P_STRING], ["OBJECT", "FREQ", "j"]]),
     ("restore-converts-by-limits", [["CONFIG", "SET", "hash-max-listpack-entries", "1"],
