@@ -543,3 +543,60 @@ def test_restore_idletime_and_freq() -> None:
     t = Session(NOW, **{"maxmemory-policy": "allkeys-lfu"})
     assert t(b"RESTORE", b"k", b"0", p, b"FREQ", b"100") == b"+OK\r\n"
     assert t(b"OBJECT", b"FREQ", b"k") == b":100\r\n"
+
+
+# -- edges the mutation run found unpinned ------------------------------------------------------
+
+
+def test_listpack_entry_boundaries() -> None:
+    # "0" is a 7-bit uint; 127 is the last 1-byte back length, 128 takes two
+    assert listpack_encode([b"0"])[6:8] == b"\x00\x01"
+    e125 = listpack_encode([b"x" * 125])[6:-1]
+    assert e125[:2] == b"\xe0\x7d" and e125[-1:] == b"\x7f" and len(e125) == 128
+    e126 = listpack_encode([b"x" * 126])[6:-1]
+    assert e126[:2] == b"\xe0\x7e" and e126[-2:] == b"\x01\x80" and len(e126) == 130
+    for n in (125, 126, 127, 4095, 4096):
+        assert listpack_decode(listpack_encode([b"y" * n])) == [b"y" * n]
+
+
+def test_ziplist_long_string_and_encoded_length_refused() -> None:
+    big = b"z" * 20000
+    entry = b"\x00" + b"\x80" + len(big).to_bytes(4, "big") + big
+    blob = (10 + len(entry) + 1).to_bytes(4, "little") + b"\x00" * 4 + b"\x01\x00" + entry + b"\xff"
+    assert ziplist_decode(blob) == [big]
+    with pytest.raises(RdbCorrupt):
+        Reader(b"\xc0").load_len()
+
+
+def test_module_value_refused_with_its_type_name() -> None:
+    cset = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    name = "mymodtype"
+    mid = 0
+    for ch in name:
+        mid = (mid << 6) | cset.index(ch)
+    mid = (mid << 10) | 3  # encoding version 3
+    body = b"REDIS0010\x07\x01k" + save_len(mid) + b"\xff"
+    with pytest.raises(RdbCorrupt, match="no matching module type 'mymodtype'"):
+        decode_file(body + crc64_bytes(body), Limits())
+
+
+def test_file_checksum_on_by_default() -> None:
+    data = encode_file([], [(0, [KeyRecord(b"k", b"v")])])
+    assert data[-8:] == crc64_bytes(data[:-8]) and data[-8:] != bytes(8)
+
+
+def test_digest_of_plus_inf_score() -> None:
+    s = _debug_session()
+    s(b"ZADD", b"zi", b"inf", b"a", b"0", b"b")
+    assert s(b"DEBUG", b"DIGEST-VALUE", b"zi") == (
+        b"*1\r\n+1572d49d5c89bff00ba52c0384e9d59541d5a637\r\n")  # measured on 7.0.15
+
+
+def test_restore_freq_edges_and_dirty() -> None:
+    s = Session(NOW, **{"maxmemory-policy": "allkeys-lfu"})
+    p = rdb.dump_payload(b"v")
+    assert s(b"RESTORE", b"a", b"0", p, b"FREQ", b"255") == b"+OK\r\n"
+    assert s(b"OBJECT", b"FREQ", b"a") == b":255\r\n"
+    assert s(b"RESTORE", b"b", b"0", p, b"FREQ", b"0") == b"+OK\r\n"
+    assert s(b"OBJECT", b"FREQ", b"b") == b":0\r\n"
+    assert b"rdb_changes_since_last_save:2\r\n" in s(b"INFO", b"persistence")
