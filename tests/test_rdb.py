@@ -600,3 +600,12 @@ def test_restore_freq_edges_and_dirty() -> None:
     assert s(b"RESTORE", b"b", b"0", p, b"FREQ", b"0") == b"+OK\r\n"
     assert s(b"OBJECT", b"FREQ", b"b") == b":0\r\n"
     assert b"rdb_changes_since_last_save:2\r\n" in s(b"INFO", b"persistence")
+
+
+def test_restore_of_an_expired_ttl_over_a_key_counts_one_change() -> None:
+    s = Session(NOW)
+    s(b"SET", b"k", b"old")
+    assert s(b"RESTORE", b"k", b"1000", rdb.dump_payload(b"v"), b"ABSTTL", b"REPLACE") == b"+OK\r\n"
+    assert b"rdb_changes_since_last_save:2\r\n" in s(b"INFO", b"persistence")
+    assert s(b"RESTORE", b"j", b"1000", rdb.dump_payload(b"v"), b"ABSTTL") == b"+OK\r\n"
+    assert b"rdb_changes_since_last_save:2\r\n" in s(b"INFO", b"persistence")
