@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 
@@ -47,15 +49,21 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     (e.g. ``--hz 20 --requirepass foo``).
     """
     from redspec.reference.config_file import ConfigError, load_config
-    from redspec.reference.server import Clock, run
+    from redspec.reference.server import Clock, LoadError, load_rdb_at_start, run
     from redspec.spec.server import new_server
 
     try:
         overrides = load_config(config_file, [*ctx.args, "--port", str(port), "--bind", bind])
     except ConfigError as e:
         raise click.ClickException(f"FATAL CONFIG FILE ERROR: {e}") from e
+    overrides.setdefault("dir", os.getcwd())  # Redis's dir is the working directory
     clock = Clock(virtual=clock_kind == "virtual")
     state = new_server(clock.now_ms(), **overrides)
+    try:
+        state = load_rdb_at_start(state, clock.now_ms())
+    except LoadError as e:
+        click.echo(str(e), err=True)
+        ctx.exit(1)
     click.echo(f"redspec reference server listening on {bind}:{port}", err=True)
     run(bind, port, state, clock=clock)
 

@@ -30,13 +30,17 @@ import contextlib
 import errno
 import gc
 import logging
+import os
 import socket
+import time
 from typing import Any
 
 from redspec.spec import server as S
 from redspec.spec.effects import NO_EFFECTS, merge_effects
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
+from redspec.spec.persist import SaveOutcomeNeeded, load_state, with_save_outcome
+from redspec.spec.rdb import RdbCorrupt, RdbUnsupported
 from redspec.spec.state import ServerState, replace
 from redspec.spec.transport import write_cap
 
@@ -148,6 +152,9 @@ class Reference:
                 return result
             except ListenOutcomeNeeded as need:
                 state = with_listen_outcome(state, need.port, self.can_listen(need.port))
+            except SaveOutcomeNeeded as need:
+                ok = write_rdb(str(state.config.get("dir", ".")), need.dbfilename, need.data)
+                state = with_save_outcome(state, ok)
 
     def _after_listen(self, port: int | None) -> None:
         """Carry out ``Effects.listen_port`` and drop the bound sockets left unused."""
@@ -372,6 +379,69 @@ class Reference:
             loop.call_later(1.0 / (self.state.cron.hz or 10), tick)
 
         loop.call_later(1.0 / (self.state.cron.hz or 10), tick)
+
+
+def write_rdb(directory: str, dbfilename: str, data: bytes) -> bool:
+    """``rdbSave``'s file handling: write ``temp-<pid>.rdb`` in ``directory``, flush and fsync
+    it, rename it over ``dbfilename`` and fsync the directory, so that a crash (kill -9) at
+    any point leaves either the old file or the new one, never a partial one. False (and
+    Redis's log lines) when any step fails; the temporary file is removed then."""
+    name = f"temp-{os.getpid()}.rdb"
+    tmp = os.path.join(directory, name)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        log.warning("Failed opening the temp RDB file %s (in server root dir %s) for saving: %s",
+                    name, directory, e.strerror)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    try:
+        os.replace(tmp, os.path.join(directory, dbfilename))
+        dfd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError as e:
+        log.warning("Error moving temp DB file %s on the final destination %s "
+                    "(in server root dir %s): %s", name, dbfilename, directory, e.strerror)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    log.info("DB saved on disk")
+    return True
+
+
+class LoadError(Exception):
+    """The RDB file at start-up is unreadable or corrupt: the server must not start."""
+
+
+def load_rdb_at_start(state: ServerState, now_ms: int) -> ServerState:
+    """``loadDataFromDisk``: the dataset of ``dir/dbfilename`` when the file exists (none:
+    the state as it is). A corrupt or truncated file raises :class:`LoadError` with Redis's
+    reason; nothing is served half-loaded because nothing is served before this returns."""
+    path = os.path.join(str(state.config.get("dir", ".")),
+                        str(state.config.get("dbfilename", "dump.rdb")))
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return state
+    except OSError as e:
+        raise LoadError(f"Fatal error loading the DB: {e.strerror}. Exiting.") from e
+    t0 = time.monotonic()
+    try:
+        loaded = load_state(state, data, now_ms)
+    except (RdbCorrupt, RdbUnsupported) as e:
+        raise LoadError(f"{e} (file {path}). Fatal error loading the DB. Exiting.") from e
+    keys = sum(len(d.keys) for d in loaded.dbs)
+    log.info("DB loaded from disk: %.3f seconds", time.monotonic() - t0)
+    log.info("Done loading RDB, keys loaded: %d.", keys)
+    return loaded
 
 
 def _tune_gc() -> None:

@@ -36,7 +36,7 @@ from .cstr import c_text
 from .dispatch import install_commands
 from .glob import stringmatch
 from .numbers import string2ll
-from .rdbstring import RdbReader, rdb_save_raw_string
+from .rdbcodec import RdbCorrupt, Reader, save_raw_string
 from .reply import OK, Err, Map, Reply, RSet, Status
 from .scripting import (
     ScriptRun,
@@ -437,7 +437,7 @@ def function_help(s: Step, argv: list[bytes]) -> Reply:
 def functions_dump(libraries: list[FunctionLibrary], compression: bool = True) -> bytes:
     """``functionDumpCommand`` (``rdbSaveFunctions``): per library the FUNCTION2 opcode and
     its code as an RDB string, then the RDB version (2 bytes LE) and the CRC-64 (8 bytes LE)."""
-    body = b"".join(bytes((RDB_OPCODE_FUNCTION2,)) + rdb_save_raw_string(lib.code, compression)
+    body = b"".join(bytes((RDB_OPCODE_FUNCTION2,)) + save_raw_string(lib.code, compression)
                     for lib in libraries)
     body += RDB_VERSION.to_bytes(2, "little")
     return body + crc64_bytes(body)
@@ -453,14 +453,15 @@ def verify_dump_payload(data: bytes) -> bool:
     return crc64_bytes(data[:-8]) == data[-8:]
 
 
-def _pre_ga_record(r: RdbReader) -> Err:
+def _pre_ga_record(r: Reader) -> Err:
     """A record of 7.0's release candidates (``RDB_OPCODE_FUNCTION``: library name, engine
     name, description, code). 7.0.15 still reads it; here only its first two fields are
     read, with 7.0.15's errors, and a well-formed one is refused: the format is not modelled."""
-    if r.load_string() is None:
-        return Err("ERR Failed loading library name")
-    if r.load_string() is None:
-        return Err("ERR Failed loading engine name")
+    for what in ("library name", "engine name"):
+        try:
+            r.load_string()
+        except RdbCorrupt:
+            return Err(f"ERR Failed loading {what}")
     return Err("ERR redspec does not read the pre-GA function format (RDB opcode 246) of 7.0's "
                "release candidates")
 
@@ -471,17 +472,19 @@ def functions_restore(s: Step, data: bytes) -> LibraryCtx | Err:
     if not verify_dump_payload(data):
         return Err("ERR DUMP payload version or checksum are wrong")
     ctx = LibraryCtx()
-    r = RdbReader(data)
+    r = Reader(data)
     while len(data) - r.pos > 10:
-        kind = r.load_type()
-        if kind is None:
+        try:
+            kind = r.byte()
+        except RdbCorrupt:
             return Err("ERR can not read data type")
         if kind == RDB_OPCODE_FUNCTION_PRE_GA:
             return _pre_ga_record(r)
         if kind != RDB_OPCODE_FUNCTION2:
             return Err("ERR given type is not a function")
-        code = r.load_string()
-        if code is None:
+        try:
+            code = r.load_string()
+        except RdbCorrupt:
             return Err("ERR Failed loading library payload")
         name = create_library(s, ctx, code, False)
         if isinstance(name, Err):

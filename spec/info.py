@@ -74,7 +74,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
               dirty: int, avg_ttl: tuple[int, ...] = (),
               pubsub: tuple[int, int, int] = (0, 0, 0),
               blocked: tuple[int, int] = (0, 0), cached_scripts: int = 0,
-              functions: tuple[int, int, int] = (0, 0, 200)) -> str:
+              functions: tuple[int, int, int] = (0, 0, 200),
+              persist: tuple[int, int, int, int] = (-1, 0, 0, 0)) -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends)."""
     out: list[str] = []
 
@@ -154,10 +155,12 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("current_cow_size", 0), ("current_cow_size_age", 0),
             ("current_fork_perc", "0.00"), ("current_save_keys_processed", 0),
             ("current_save_keys_total", 0), ("rdb_changes_since_last_save", dirty),
-            ("rdb_bgsave_in_progress", 0), ("rdb_last_save_time", start_time_ms // 1000),
+            ("rdb_bgsave_in_progress", 0),
+            ("rdb_last_save_time", start_time_ms // 1000 if persist[0] < 0 else persist[0]),
             ("rdb_last_bgsave_status", "ok"), ("rdb_last_bgsave_time_sec", -1),
-            ("rdb_current_bgsave_time_sec", -1), ("rdb_saves", 0), ("rdb_last_cow_size", 0),
-            ("rdb_last_load_keys_expired", 0), ("rdb_last_load_keys_loaded", 0),
+            ("rdb_current_bgsave_time_sec", -1), ("rdb_saves", persist[1]), ("rdb_last_cow_size", 0),
+            ("rdb_last_load_keys_expired", persist[3]),
+            ("rdb_last_load_keys_loaded", persist[2]),
             ("aof_enabled", 1 if config["appendonly"] else 0),
             ("aof_rewrite_in_progress", 0), ("aof_rewrite_scheduled", 0),
             ("aof_last_rewrite_time_sec", -1), ("aof_current_rewrite_time_sec", -1),

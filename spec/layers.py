@@ -5,14 +5,16 @@ lower one, never inside a function, and the runtime imports form no cycle.
 - **values**: bytes, numbers, replies and the value types with their encodings; the command
   facts; the parameter table; the memory sizes of values; the Lua libraries scripts get
   (``lualibs``: cjson, cmsgpack, bit, struct); the CRC-64 of dump payloads and RDB files
-  (``crc64``). Nothing here knows a server.
+  (``crc64``); LZF, the RDB value and file format and DEBUG DIGEST (``lzf``, ``rdbcodec``,
+  ``rdb``, ``digest``). Nothing here knows a server.
 - **state**: the frozen server state and what a transition returns (``Effects``).
 - **db**: one transition's working copy (``Step``) and Redis's ``db.c`` on it (``DbView``),
   with what ``db.c`` signals while it changes keys: the access words (``lru``), WATCH
   (``watch``), keyspace notifications over Pub/Sub (``pubsub``), a CLIENT PAUSE ending
   (``pause``).
 - **mechanisms**: expiry, eviction, MULTI, blocking, transport (MONITOR, CLIENT REPLY/PAUSE),
-  clients, output buffers, listening on a port (CONFIG SET port), rehashing, INFO.
+  clients, output buffers, listening on a port (CONFIG SET port), rehashing, INFO, the
+  dataset as an RDB file and back (``persist``).
 - **commands**: the command handlers and their registry.
 - **dispatch**: ``processCommand`` / ``call`` / EXEC, and serving clients blocked on keys
   after a command (``handleClientsBlockedOnKeys``), which runs command cores.
@@ -30,11 +32,11 @@ __all__ = ["LAYERS"]
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("layers", "cstr", "numbers", "longdouble", "glob", "reply", "errors", "resp",
                 "frames", "dict", "values", "types", "types.*", "table", "config", "cost",
-                "memory", "lualibs", "crc64", "lzf", "rdbstring")),
+                "memory", "lualibs", "crc64", "lzf", "rdbcodec", "rdb", "digest")),
     ("state", ("state", "effects")),
     ("db", ("pause", "pubsub", "lru", "watch", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
-                    "listen", "rehash", "info")),
+                    "listen", "rehash", "info", "persist")),
     ("commands", ("commands", "commands.*")),
     ("dispatch", ("handle_blocked", "dispatch", "scripting", "functions")),
     ("networking", ("networking",)),

@@ -1,108 +1,106 @@
-"""LZF, the compressor of RDB strings (Redis's ``lzf_c.c`` / ``lzf_d.c``, liblzf 3.x with
-Redis's settings: ``HLOG`` 16, ``VERY_FAST``, not ``ULTRA_FAST``).
+"""LZF, the compression of long strings in RDB files and DUMP payloads (liblzf 3.6).
 
-An RDB string longer than 20 bytes is stored LZF-compressed when ``rdbcompression`` is on
-and the compressed form is shorter than the string minus 4 bytes; FUNCTION DUMP, DUMP and
-RDB files all go through it, so a payload is byte-identical with Redis's only if this
-compressor makes the very choices Redis's makes. It does: the same hash of three bytes, the
-same table of last positions, the same greedy matches and the same re-hashing of the two
-positions before the end of a match.
+Redis 7.0.15 as Debian ships it links the system liblzf 3.6 (its own ``deps/lzf`` is the same
+library); ``rdbSaveLzfStringObject`` calls ``lzf_compress(s, len, out, len - 4)`` and writes
+the string compressed only when that succeeds. For redspec's payloads to be the bytes Redis
+writes, :func:`compress` follows liblzf's compressor step for step with the build settings
+liblzf uses by default: a 2**16-slot hash table (``HLOG`` 16) indexed by the hash of the next
+three bytes, the ``VERY_FAST`` variant (after a back reference only the two positions before
+the new input position are hashed), back references of 3 to 264 bytes within 8 KiB, literal
+runs of at most 32 bytes, and the same "does it still fit" checks against the output limit,
+so a string that liblzf refuses to compress into ``len - 4`` bytes is refused here too.
 
-This is 7.0.15's ``lzf_c.c``: a match may start up to the last three bytes (later liblzf
-versions add an ``ip + 4 < in_end`` bound, which 7.0.15 does not have; its DUMP bytes show it).
+The compressed format (what :func:`decompress` reads, ``lzf_d.c``): a control byte ``c``;
+``c < 32`` starts ``c + 1`` literal bytes; otherwise the top 3 bits are the back reference's
+length - 2 (7 meaning "add the next byte"), the low 5 bits and the next byte the distance - 1.
 
-Where the two may differ: Redis leaves the hash table uninitialised (``INIT_HTAB`` 0, a stack
-array), so a slot left by an earlier compression can point into the current input when the
-same buffer is compressed again; the checks that follow (distance under 8 KiB, after the first
-byte, three equal bytes) make a match found that way valid, so Redis then writes another valid
-stream, which decompresses to the same bytes. Here every slot starts empty, which is what
-Redis does for a buffer it has not compressed before (``tests/test_functions.py`` compares
-300 such values with 7.0.15's DUMP bytes).
-
-The compressed format: ``000LLLLL`` + L+1 literal bytes; ``LLLooooo oooooooo``: a back
-reference of L+2 bytes at distance o+1 (L from 1 to 6); ``111ooooo LLLLLLLL oooooooo``: the
-same with length L+9.
+One difference cannot be reproduced: liblzf leaves its hash table uninitialised
+(``INIT_HTAB`` 0), so a slot that the current input never wrote holds whatever the C stack
+held. liblzf only follows a slot whose three bytes really match, so the output is always a
+valid compression of the input, but in rare inputs a stale slot can make it choose another
+(equally valid) reference than a fresh table would. This module starts from an empty table.
 """
 
 from __future__ import annotations
 
-__all__ = ["lzf_compress", "lzf_decompress"]
+__all__ = ["compress", "decompress", "HLOG"]
 
+#: log2 of the hash table size (liblzf's default ``HLOG``).
 HLOG = 16
-HSIZE = 1 << HLOG
-MAX_LIT = 1 << 5
-MAX_OFF = 1 << 13
-MAX_REF = (1 << 8) + (1 << 3)
+_HSIZE = 1 << HLOG
+_MAX_LIT = 1 << 5
+_MAX_OFF = 1 << 13
+_MAX_REF = (1 << 8) + (1 << 3)
 
 
 def _idx(h: int) -> int:
-    """``IDX`` of ``VERY_FAST``: the hash slot of three bytes packed in ``h``."""
-    return ((h >> (3 * 8 - HLOG)) - h * 5) & (HSIZE - 1)
+    """liblzf's ``IDX(h)`` for the ``VERY_FAST`` build: the slot of a 3-byte hash ``h``."""
+    return ((h >> (3 * 8 - HLOG)) - h * 5) & (_HSIZE - 1)
 
 
 def _match_length(data: bytes, ref: int, ip: int, maxlen: int) -> int:
-    """The match loop of ``lzf_compress``, kept exactly: when more than 16 bytes may match,
-    16 are compared without looking at ``maxlen`` (so near the end a match can run past it,
-    up to the last byte), then byte by byte up to ``maxlen``."""
-    length = 2
+    """How many bytes the back reference at ``ref`` covers from ``ip`` (3 are known to
+    match), as liblzf counts them: up to 16 bytes compared unconditionally when ``maxlen``
+    exceeds 16, then byte by byte while below ``maxlen``."""
+    ln = 2
     if maxlen > 16:
         for _ in range(16):
-            length += 1
-            if data[ref + length] != data[ip + length]:
-                return length
-    length += 1
-    while length < maxlen and data[ref + length] == data[ip + length]:
-        length += 1
-    return length
+            ln += 1
+            if data[ref + ln] != data[ip + ln]:
+                return ln
+    while True:
+        ln += 1
+        if not (ln < maxlen and data[ref + ln] == data[ip + ln]):
+            return ln
 
 
-def lzf_compress(data: bytes, out_len: int) -> bytes | None:
-    """``lzf_compress(in, in_len, out, out_len)``: the compressed bytes, or None when they
-    would not fit in ``out_len`` bytes (Redis then stores the string as it is)."""
+def compress(data: bytes, out_len: int) -> bytes | None:
+    """``lzf_compress(data, len, out, out_len)``: the compressed bytes, or None when they do
+    not fit in ``out_len`` bytes (liblzf returns 0; Redis then stores the string as is)."""
     n = len(data)
-    if not n or not out_len:
+    if n == 0 or out_len == 0:
         return None
-    ip = 0
-    out = bytearray(1)  # the length byte of the first literal run
-    lit = 0
     htab: dict[int, int] = {}
-    hval = (data[0] << 8) | data[1] if n > 1 else data[0] << 8
-    while ip < n - 2:
-        hval = ((hval << 8) | data[ip + 2]) & 0xFFFFFFFF
+    out = bytearray(1)  # the control byte of the first literal run
+    lit = 0
+    ip = 0
+    end2 = n - 2
+    hval = (data[0] << 8) | data[1] if n >= 2 else data[0] << 8
+    while ip < end2:
+        hval = ((hval << 8) | data[ip + 2]) & 0xFFFFFF
         slot = _idx(hval)
-        ref = htab.get(slot, -1)
+        ref = htab.get(slot, 0)
         htab[slot] = ip
         off = ip - ref - 1
-        if (ref > 0 and off < MAX_OFF
-                and data[ref] == data[ip] and data[ref + 1] == data[ip + 1]
-                and data[ref + 2] == data[ip + 2]):
-            length = 2
-            maxlen = min(n - ip - length, MAX_REF)
-            out[len(out) - lit - 1] = (lit - 1) & 0xFF  # stop the literal run
-            if not lit:
-                del out[-1]  # undo an empty run
-            if len(out) + 3 + 1 >= out_len:
+        if (0 <= off < _MAX_OFF and ref > 0 and data[ref + 2] == data[ip + 2]
+                and data[ref] == data[ip] and data[ref + 1] == data[ip + 1]):
+            op = len(out)
+            if op + 3 + 1 >= out_len and op - (0 if lit else 1) + 3 + 1 >= out_len:
                 return None
-            length = _match_length(data, ref, ip, maxlen)
-            length -= 2  # the number of bytes matched, minus one
+            out[op - lit - 1] = lit - 1 if lit else 0
+            if not lit:
+                del out[-1]  # undo the empty literal run
+            maxlen = min(n - ip - 2, _MAX_REF)
+            ln = _match_length(data, ref, ip, maxlen)
+            ln -= 2  # the encoded length: octets - 2
             ip += 1
-            if length < 7:
-                out.append(((off >> 8) + (length << 5)) & 0xFF)
+            if ln < 7:
+                out.append((off >> 8) + (ln << 5))
             else:
-                out.append(((off >> 8) + (7 << 5)) & 0xFF)
-                out.append((length - 7) & 0xFF)
+                out.append((off >> 8) + (7 << 5))
+                out.append(ln - 7)
             out.append(off & 0xFF)
             lit = 0
-            out.append(0)  # start a run
-            ip += length + 1
-            if ip >= n - 2:
+            out.append(0)  # start a new literal run
+            ip += ln + 1
+            if ip >= end2:
                 break
-            ip -= 2  # VERY_FAST: hash the two positions before the match's end
+            ip -= 2
             hval = (data[ip] << 8) | data[ip + 1]
-            hval = ((hval << 8) | data[ip + 2]) & 0xFFFFFFFF
+            hval = ((hval << 8) | data[ip + 2]) & 0xFFFFFF
             htab[_idx(hval)] = ip
             ip += 1
-            hval = ((hval << 8) | data[ip + 2]) & 0xFFFFFFFF
+            hval = ((hval << 8) | data[ip + 2]) & 0xFFFFFF
             htab[_idx(hval)] = ip
             ip += 1
         else:
@@ -111,7 +109,7 @@ def lzf_compress(data: bytes, out_len: int) -> bytes | None:
             lit += 1
             out.append(data[ip])
             ip += 1
-            if lit == MAX_LIT:
+            if lit == _MAX_LIT:
                 out[len(out) - lit - 1] = lit - 1
                 lit = 0
                 out.append(0)
@@ -121,45 +119,46 @@ def lzf_compress(data: bytes, out_len: int) -> bytes | None:
         lit += 1
         out.append(data[ip])
         ip += 1
-        if lit == MAX_LIT:
+        if lit == _MAX_LIT:
             out[len(out) - lit - 1] = lit - 1
             lit = 0
             out.append(0)
-    out[len(out) - lit - 1] = (lit - 1) & 0xFF  # end the run
-    if not lit:
+    if lit:
+        out[len(out) - lit - 1] = lit - 1
+    else:
         del out[-1]
     return bytes(out)
 
 
-def lzf_decompress(data: bytes, out_len: int) -> bytes | None:
-    """``lzf_decompress``: the original bytes (exactly ``out_len`` of them), or None for a
-    corrupt stream (a reference before the start, a run past the end of input or output)."""
+def decompress(data: bytes, out_len: int) -> bytes | None:
+    """``lzf_decompress``: the original ``out_len`` bytes, or None when ``data`` is not a
+    valid compression of exactly that many bytes (Redis's "Invalid LZF compressed string")."""
     out = bytearray()
-    ip, n = 0, len(data)
-    while ip < n:
-        ctrl = data[ip]
-        ip += 1
-        if ctrl < 32:  # literal run of ctrl+1 bytes
-            ctrl += 1
-            if len(out) + ctrl > out_len or ip + ctrl > n:
+    i = 0
+    n = len(data)
+    while i < n:
+        c = data[i]
+        i += 1
+        if c < 32:
+            ln = c + 1
+            if i + ln > n or len(out) + ln > out_len:
                 return None
-            out += data[ip:ip + ctrl]
-            ip += ctrl
+            out += data[i:i + ln]
+            i += ln
             continue
-        length = ctrl >> 5
-        if length == 7:
-            if ip >= n:
+        ln = c >> 5
+        if ln == 7:
+            if i >= n:
                 return None
-            length += data[ip]
-            ip += 1
-        if ip >= n:
+            ln += data[i]
+            i += 1
+        if i >= n:
             return None
-        ref = len(out) - ((ctrl & 0x1F) << 8) - 1 - data[ip]
-        ip += 1
-        length += 2
-        if ref < 0 or len(out) + length > out_len:
+        ref = len(out) - ((c & 0x1F) << 8) - 1 - data[i]
+        i += 1
+        ln += 2
+        if ref < 0 or len(out) + ln > out_len:
             return None
-        for _ in range(length):  # byte by byte: a reference may overlap what it writes
-            out.append(out[ref])
-            ref += 1
+        for k in range(ln):
+            out.append(out[ref + k])
     return bytes(out) if len(out) == out_len else None

@@ -404,6 +404,22 @@ class EvictState:
 
 
 @attrs.frozen(slots=True)
+class PersistState:
+    """RDB persistence (``spec.persist``): ``server.lastsave`` in unix seconds (-1: none yet,
+    the start time counts), ``stat_rdb_saves``, the last load's key counts, and the world's answers to "was the file this
+    SAVE produced written?" that the SAVEs of a transition being run need, in order (an
+    input, like ``listen_outcomes``; one per SAVE, so several SAVEs in one pipeline each get
+    their own)."""
+
+    lastsave_s: int = -1
+    saves: int = 0
+    save_outcomes: tuple[bool, ...] = ()
+    #: The last load's ``rdb_last_load_keys_loaded`` / ``rdb_last_load_keys_expired``.
+    load_loaded: int = 0
+    load_expired: int = 0
+
+
+@attrs.frozen(slots=True)
 class ServerState:
     """The whole server (Redis's ``redisServer`` as far as the mechanisms built so far need it).
 
@@ -443,6 +459,8 @@ class ServerState:
     listen_outcomes: Map[int, bool] = EMPTY_MAP
     #: The EVAL script cache and the Lua PRNG state (``spec.scripting``).
     scripting: ScriptingState = ScriptingState()
+    #: SAVE's bookkeeping and the world's answer about the file (``spec.persist``).
+    persist: PersistState = PersistState()
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):

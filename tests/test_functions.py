@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from redspec.spec.crc64 import crc64_bytes
 from redspec.spec.functions import extract_lib_metadata, functions_dump
-from redspec.spec.lzf import lzf_compress, lzf_decompress
-from redspec.spec.rdbstring import RdbReader, rdb_save_len, rdb_save_raw_string
+from redspec.spec.lzf import compress, decompress
+from redspec.spec.rdbcodec import Reader, save_len, save_raw_string
 from redspec.spec.state import FunctionLibrary
 from tests.session import Session
 
@@ -198,25 +198,25 @@ def test_dump_bytes() -> None:
     # long code is LZF-compressed (RDB_ENC_LZF), as Redis stores it
     lng = functions_dump([FunctionLibrary(b"longlib", LONG.encode())])
     assert lng[1] == 0xC3
-    assert RdbReader(lng, 1).load_string() == LONG.encode()
+    assert Reader(lng, 1).load_string() == LONG.encode()
 
 
 @given(st.binary(max_size=600) | st.text("ab \n()", max_size=600).map(str.encode))
 @settings(max_examples=300, deadline=None)
 def test_lzf_round_trip(data: bytes) -> None:
-    comp = lzf_compress(data, len(data) + 64)
+    comp = compress(data, len(data) + 64)
     if data:
-        assert comp is not None and lzf_decompress(comp, len(data)) == data
-    enc = rdb_save_raw_string(data)
-    assert RdbReader(enc).load_string() == data
+        assert comp is not None and decompress(comp, len(data)) == data
+    enc = save_raw_string(data, True)
+    assert Reader(enc).load_string() == data
 
 
 def test_rdb_lengths() -> None:
     for n in (0, 63, 64, 16383, 16384, 2**32 - 1, 2**32):
-        enc = rdb_save_len(n)
-        assert RdbReader(enc).load_len() == (n, False)
-    assert rdb_save_raw_string(b"-12") == b"\xc0\xf4"
-    assert rdb_save_raw_string(b"012") == b"\x03012"
+        enc = save_len(n)
+        assert Reader(enc).load_len_enc() == (n, False)
+    assert save_raw_string(b"-12", True) == b"\xc0\xf4"
+    assert save_raw_string(b"012", True) == b"\x03012"
 
 
 # -- against a real redis-server 7.0.15 ----------------------------------------------------
@@ -310,7 +310,7 @@ def test_lzf_matches_redis_dump(private_redis: Any) -> None:
             if len(v) <= 20:
                 continue
             _command(r, "SET", f"k{i}", v)
-            body = b"\x00" + rdb_save_raw_string(v) + b"\x0a\x00"
+            body = b"\x00" + save_raw_string(v, True) + b"\x0a\x00"
             assert _bulk(_command(r, "DUMP", f"k{i}")) == body + crc64_bytes(body), (i, v)
 
 

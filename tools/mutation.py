@@ -80,6 +80,7 @@ MECHANISM_TESTS: dict[str, list[str]] = {
                "properties/test_pubsub_machine.py"],
     "rehash": ["tests/test_scan.py", "properties/test_mutation_gaps.py",
                "properties/test_dict_machine.py"],
+    "rdb": ["tests/test_rdb.py", "properties/test_rdb_machine.py"],
 }
 
 #: Per type: the unit tests and the type's state machine (mechanism "types").
@@ -135,6 +136,12 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "spec/commands/hyperloglog.py": ("types", _TYPE_TESTS["hll"]),
     "spec/types/hll.py": ("types", _TYPE_TESTS["hll"]),
     "spec/commands/bitmaps.py": ("types", _TYPE_TESTS["bitmaps"]),
+    "spec/lzf.py": ("rdb", MECHANISM_TESTS["rdb"]),
+    "spec/rdbcodec.py": ("rdb", MECHANISM_TESTS["rdb"]),
+    "spec/rdb.py": ("rdb", MECHANISM_TESTS["rdb"]),
+    "spec/persist.py": ("rdb", MECHANISM_TESTS["rdb"]),
+    "spec/digest.py": ("rdb", MECHANISM_TESTS["rdb"]),
+    "spec/commands/dump.py": ("rdb", MECHANISM_TESTS["rdb"]),
 }
 MECHANISM_TESTS["scripting"] = ["tests/test_scripting.py", "properties/test_scripting_props.py"]
 MODULES["spec/scripting.py"] = ("scripting", MECHANISM_TESTS["scripting"])

@@ -59,6 +59,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         pubsub=(len(ps.channels), len(ps.patterns), len(ps.shard_channels)),
         blocked=_blocked_counts(s), cached_scripts=len(s.part("scripting").scripts),
         functions=_function_counts(s),
+        persist=_persist_info(s),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 
@@ -67,6 +68,10 @@ def _function_counts(s: Step) -> tuple[int, int, int]:
     """INFO's functions fields: functions, libraries, ``functionsMemoryEngine``."""
     sc = s.part("scripting")
     return len(sc.functions), len(sc.libraries), functions_memory(sc.libraries)
+def _persist_info(s: Step) -> tuple[int, int, int, int]:
+    """INFO persistence's ``lastsave``, ``rdb_saves`` and the last load's key counts."""
+    p = s.part("persist")
+    return p.lastsave_s, p.saves, p.load_loaded, p.load_expired
 
 
 def _blocked_counts(s: Step) -> tuple[int, int]:

@@ -1,0 +1,272 @@
+"""DUMP, RESTORE (``cluster.c``'s ``dumpCommand`` / ``restoreCommand``) and DEBUG DIGEST /
+DIGEST-VALUE (``debug.c``), on the RDB value format of ``spec.rdb`` and the digest of
+``spec.digest``.
+
+A DUMP payload is the value's RDB type and serialisation, the RDB version (2 bytes) and the
+CRC-64; RESTORE checks the footer first ("DUMP payload version or checksum are wrong"), then
+decodes ("Bad data format"), and only then changes the keyspace, so a bad payload changes
+nothing. ``sanitize-dump-payload``: redspec always decodes a payload completely (Redis's
+deep sanitisation), whatever the setting; a payload that Redis would accept without
+sanitisation and only trip over later is refused here at once.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ..crc64 import crc64
+from ..digest import dataset_digest, hexdigest, object_digest
+from ..errors import SYNTAX
+from ..lru import estimate_idle_ms, word_of
+from ..numbers import string2ll
+from ..persist import rdb_decode, rdb_install, rdb_save, rdb_save_sync, set_lru_or_lfu
+from ..rdb import (
+    Limits,
+    RdbCorrupt,
+    RdbUnsupported,
+    dump_payload,
+    quicklist_nodes,
+    restore_payload,
+    save_object,
+    verify_payload,
+)
+from ..rdbcodec import listpack_encode
+from ..reply import OK, Err, Reply, Status
+from ..step import Step
+from ..types.list import ListValue
+from ..values import encoding_of
+from .registry import DEBUG_SUBCOMMANDS, command
+
+BUSYKEY = Err("BUSYKEY Target key name already exists.")
+BAD_PAYLOAD = Err("ERR DUMP payload version or checksum are wrong")
+BAD_DATA = Err("ERR Bad data format")
+NOT_INTEGER = Err("ERR value is not an integer or out of range")
+
+
+@command("dump")
+def dump(s: Step, argv: list[bytes]) -> Reply:
+    """DUMP key (``dumpCommand``): the key's value as a payload (``createDumpPayload``, with
+    ``rdbcompression`` deciding LZF), nil for a missing key."""
+    v = s.db.lookup_read(argv[1])
+    if v is None:
+        return None
+    try:
+        return dump_payload(v, s.config.get("list-max-listpack-size", -2),
+                            bool(s.config.get("rdbcompression", True)))
+    except RdbUnsupported as e:
+        return Err(f"ERR {e}")
+
+
+def _restore_options(argv: list[bytes]) -> tuple[bool, bool, int, int] | Err:
+    """RESTORE's options after the payload, parsed as ``restoreCommand`` does: REPLACE,
+    ABSTTL, IDLETIME seconds (not after FREQ), FREQ 0..255 (not after IDLETIME)."""
+    replace = absttl = False
+    idle = freq = -1
+    j, n = 4, len(argv)
+    while j < n:
+        opt = argv[j].lower()
+        more = n - j - 1
+        if opt == b"replace":
+            replace = True
+        elif opt == b"absttl":
+            absttl = True
+        elif opt == b"idletime" and more >= 1 and freq == -1:
+            v = string2ll(argv[j + 1])
+            if v is None:
+                return NOT_INTEGER
+            if v < 0:
+                return Err("ERR Invalid IDLETIME value, must be >= 0")
+            idle = v
+            j += 1
+        elif opt == b"freq" and more >= 1 and idle == -1:
+            v = string2ll(argv[j + 1])
+            if v is None:
+                return NOT_INTEGER
+            if v < 0 or v > 255:
+                return Err("ERR Invalid FREQ value, must be >= 0 and <= 255")
+            freq = v
+            j += 1
+        else:
+            return SYNTAX
+        j += 1
+    return replace, absttl, idle, freq
+
+
+@command("restore")
+def restore(s: Step, argv: list[bytes]) -> Reply:
+    """RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f] (``restoreCommand``).
+
+    Order of checks: options; BUSYKEY unless REPLACE; the TTL (an integer >= 0); the payload
+    footer; the payload's value. A TTL already in the past (relative TTLs count from now)
+    only deletes a replaced key (propagated as DEL/UNLINK). Otherwise the key is added, its
+    TTL set (propagated as an absolute time with ABSTTL), its access word set from
+    IDLETIME/FREQ; event ``restore``.
+    """
+    opts = _restore_options(argv)
+    if isinstance(opts, Err):
+        return opts
+    replace, absttl, idle, freq = opts
+    db, key = s.db, argv[1]
+    if not replace and db.lookup_write(key) is not None:
+        return BUSYKEY
+    ttl = string2ll(argv[2])
+    if ttl is None:
+        return NOT_INTEGER
+    if ttl < 0:
+        return Err("ERR Invalid TTL value, must be >= 0")
+    payload = argv[3]
+    if not verify_payload(payload):
+        return BAD_PAYLOAD
+    try:
+        value = restore_payload(payload, Limits.of(s.config))
+    except RdbUnsupported as e:
+        return Err(f"ERR {e}")
+    except RdbCorrupt:
+        return BAD_DATA
+    deleted = db.delete(key) if replace else False
+    if ttl and not absttl:
+        ttl += s.now_ms
+    if ttl and ttl <= s.now_ms and not s.config.get("replicaof"):  # checkAlreadyExpired
+        if deleted:
+            s.argv_rewrite = (b"UNLINK" if s.config.get("lazyfree-lazy-server-del") else b"DEL",
+                              key)
+            s.signal_modified_key(db.id, key)
+            s.notify("g", "del", key, db.id)
+            s.dirty += 1
+        return OK
+    db.add(key, value)
+    if ttl:
+        db.set_expire(key, ttl)
+        if not absttl:
+            s.argv_rewrite = (*argv[:2], b"%d" % ttl, *argv[3:], b"ABSTTL")
+    set_lru_or_lfu(s, db, key, freq, idle)
+    s.signal_modified_key(db.id, key)
+    s.notify("g", "restore", key, db.id)
+    s.dirty += 1
+    return OK
+
+
+# -- DEBUG DIGEST / DIGEST-VALUE -----------------------------------------------------------------
+
+
+def debug_digest(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG DIGEST (``computeDatasetDigest``): the dataset's fingerprint as 40 hex digits
+    (a status reply); logically expired keys not yet removed are included, as in Redis."""
+    if len(argv) != 2:
+        return None
+    dbs = []
+    for i in range(s.db_count()):
+        view = s.open_db(i)
+        keys, expires = view.keys, view.expires
+        dbs.append((i, [(k, v, k in expires) for k, v in keys.items()]))
+    return Status(hexdigest(dataset_digest(dbs)))
+
+
+def debug_digest_value(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG DIGEST-VALUE key ... (``xorObjectDigest`` per key, without the key itself): one
+    status per key, all zeros for a missing one; the dict is read directly (no expiry)."""
+    out: list[Reply] = []
+    db = s.db
+    for key in argv[2:]:
+        d = bytearray(20)
+        v = db.keys.get(key)
+        if v is not None:
+            object_digest(d, v, key in db.expires)
+        out.append(Status(hexdigest(bytes(d))))
+    return out
+
+
+def debug_reload(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG RELOAD (``debugCommand``): save the dataset as an RDB file and load it back, so
+    every value takes the encoding loading gives it and expired keys are dropped. In the
+    spec the file is the bytes of ``spec.persist.rdb_save`` (no file is written: the pure
+    spec has no file system); ``server.dirty`` and ``lastsave`` are set as ``rdbSave`` sets
+    them (``rdb_saves`` is not counted: only SAVE and BGSAVE count). The MERGE,
+    NOFLUSH and NOSAVE options need a file on disk and are refused."""
+    if len(argv) > 2:
+        return Err("ERR DEBUG RELOAD options (MERGE, NOFLUSH, NOSAVE) are not implemented by "
+                   "redspec yet")
+    data = rdb_save(s)
+    s.dirty = 0
+    s.set_part("persist", attrs.evolve(s.part("persist"), lastsave_s=s.now_ms // 1000))
+    try:
+        f = rdb_decode(s, data)
+    except (RdbCorrupt, RdbUnsupported):
+        return Err("ERR Error trying to load the RDB dump")
+    rdb_install(s, f)
+    return OK
+
+
+def _ql_extra(v: ListValue, fill: int, compress_depth: int) -> str:
+    """DEBUG OBJECT's quicklist fields: node count, average elements per node, the fill
+    (``list-max-listpack-size``), whether compression is on, the listpacks' total bytes
+    (nodes as consecutive tail pushes build them: see ``spec.rdb.quicklist_nodes``)."""
+    nodes = quicklist_nodes(v.to_list(), fill)
+    size = sum(len(n[1][0]) if n[0] == 1 else len(listpack_encode(n[1])) for n in nodes)
+    return (f" ql_nodes:{len(nodes)} ql_avg_node:{len(v) / len(nodes):.2f}"
+            f" ql_listpack_max:{fill} ql_compressed:{int(compress_depth != 0)}"
+            f" ql_uncompressed_size:{size}")
+
+
+def debug_object(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG OBJECT key (``debugCommand``): the value's low-level facts, read from the dict
+    directly (no expiry, no touch): an address, the refcount (INT_MAX for a shared integer),
+    the encoding, the serialised length (``rdbSavedObjectLen``), the access word and the idle
+    seconds, and for a list the quicklist fields. The address is not a real one: redspec
+    prints ``0x7f`` and 10 hex digits derived from the key's CRC-64."""
+    if len(argv) != 3:
+        return None
+    db, key = s.db, argv[2]
+    v = db.keys.get(key)
+    if v is None:
+        return Err("ERR no such key")
+    marker = db.lru.get(key, 0)
+    word = word_of(s, marker)
+    fill = s.config.get("list-max-listpack-size", -2)
+    try:
+        length = len(save_object(v, fill, bool(s.config.get("rdbcompression", True)))) - 1
+    except RdbUnsupported as e:
+        return Err(f"ERR {e}")
+    extra = ""
+    if isinstance(v, ListValue):
+        extra = _ql_extra(v, fill, s.config.get("list-compress-depth", 0))
+    addr = crc64(key) & 0xFFFFFFFFF0
+    return Status(f"Value at:0x7f{addr:010x} refcount:{2147483647 if marker < 0 else 1} "
+                  f"encoding:{encoding_of(v)} serializedlength:{length} lru:{word} "
+                  f"lru_seconds_idle:{estimate_idle_ms(word, s.now_ms) // 1000}{extra}")
+
+
+DEBUG_SUBCOMMANDS["object"] = debug_object
+DEBUG_SUBCOMMANDS["reload"] = debug_reload
+DEBUG_SUBCOMMANDS["digest"] = debug_digest
+DEBUG_SUBCOMMANDS["digest-value"] = debug_digest_value
+
+
+# -- SAVE, LASTSAVE ------------------------------------------------------------------------------
+
+
+@command("save")
+def save(s: Step, argv: list[bytes]) -> Reply:
+    """SAVE (``saveCommand``): write the dataset to ``dir/dbfilename`` now, synchronously;
+    OK once the world has written the file, Redis's bare ``-ERR`` when it could not
+    (``spec.persist.rdb_save_sync``; the reason goes to the log). ``rdb_saves`` counts the
+    attempt, failed or not (``saveCommand`` counts before ``rdbSave``)."""
+    ok = rdb_save_sync(s)
+    st = s.part("persist")
+    s.set_part("persist", attrs.evolve(st, saves=st.saves + 1))  # counted either way
+    return OK if ok else Err("ERR")
+
+
+@command("lastsave")
+def lastsave(s: Step, argv: list[bytes]) -> Reply:
+    """LASTSAVE (``lastsaveCommand``): unix seconds of the last successful save; at start
+    the start time counts as one (``server.lastsave = time(NULL)`` in ``initServer``)."""
+    t = s.part("persist").lastsave_s
+    return s.base.start_time_ms // 1000 if t < 0 else t
+
+
+@command("bgsave")
+def bgsave(s: Step, argv: list[bytes]) -> Reply:
+    """BGSAVE [SCHEDULE]: refused. A background save needs the fork, the child and the
+    completion in serverCron, which redspec does not have yet; SAVE writes the same file."""
+    return Err("ERR BGSAVE is not implemented by redspec yet (no background save): use SAVE")
