@@ -11,7 +11,10 @@ model's total of the keyspace), ``aof-base`` 0.
 Loading decodes the whole file first and changes nothing if it is corrupt, then empties the
 databases and adds every key as ``rdbLoadRio`` does: a key whose expiry has passed is not
 added (a master drops it), the others get their TTL and the access word from IDLE/FREQ
-(``objectSetLRUOrLFU``). Function libraries in the file are refused until functions exist.
+(``objectSetLRUOrLFU``). Function libraries are written (FUNCTION2 records, which a real
+Redis loads); a file holding libraries is not loaded back yet: loading a library runs its code
+(``spec.functions``, a layer above this one), and that path is not wired in, so the load is
+refused with a clear error rather than losing the libraries.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from .rdb import KeyRecord, Limits, RdbFile, RdbUnsupported, decode_file, encode
 from .state import Db, ServerState, replace
 from .step import Step
 
-__all__ = ["key_records", "rdb_save", "rdb_decode", "rdb_install", "set_lru_or_lfu",
+__all__ = ["key_records", "library_codes", "rdb_save", "rdb_decode", "rdb_install", "set_lru_or_lfu",
            "save_state", "load_state", "SaveOutcomeNeeded", "with_save_outcome", "rdb_save_sync"]
 
 REDIS_VERSION = b"7.0.15"
@@ -59,6 +62,13 @@ def key_records(s: Step, db: DbView) -> list[KeyRecord]:
     return out
 
 
+def library_codes(s: Step) -> list[bytes]:
+    """``rdbSaveFunctions``: the code of every function library, one FUNCTION2 record each,
+    in the order FUNCTION LIST gives them (by name; Redis's is its dict's, seeded at random)."""
+    libs = s.part("scripting").libraries
+    return [libs[k].code for k in sorted(libs.keys())]
+
+
 def rdb_save(s: Step) -> bytes:
     """``rdbSaveRio`` of the current dataset with ``rdbcompression`` and ``rdbchecksum``."""
     dbs = []
@@ -70,7 +80,7 @@ def rdb_save(s: Step) -> bytes:
     aux = [(b"redis-ver", REDIS_VERSION), (b"redis-bits", b"64"),
            (b"ctime", b"%d" % (s.now_ms // 1000)), (b"used-mem", b"%d" % used),
            (b"aof-base", b"0")]
-    return encode_file(aux, dbs, None, s.config.get("list-max-listpack-size", -2),
+    return encode_file(aux, dbs, library_codes(s), s.config.get("list-max-listpack-size", -2),
                        bool(s.config.get("rdbcompression", True)),
                        bool(s.config.get("rdbchecksum", True)))
 
@@ -80,8 +90,8 @@ def rdb_decode(s: Step, data: bytes) -> RdbFile:
     / ``RdbUnsupported`` without touching the state."""
     f = decode_file(data, Limits.of(s.config), s.db_count())
     if f.functions:
-        raise RdbUnsupported("the RDB file holds function libraries; functions are not "
-                             "implemented by redspec yet")
+        raise RdbUnsupported("the RDB file holds function libraries; loading them from a "
+                             "file is not implemented by redspec yet")
     return f
 
 

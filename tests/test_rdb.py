@@ -191,7 +191,7 @@ def test_functions_and_streams_refused() -> None:
     f = decode_file(body + crc64_bytes(body), Limits())
     assert f.functions == (b"#!lua name=x\n",)
     state = S.new_server(NOW)
-    with pytest.raises(rdb.RdbUnsupported, match="functions are not implemented"):
+    with pytest.raises(rdb.RdbUnsupported, match="loading them from a file is not implemented"):
         persist.load_state(state, body + crc64_bytes(body), NOW)
     s = Session(NOW)
     stream = b"\x13\x00" + (10).to_bytes(2, "little")
@@ -609,3 +609,15 @@ def test_restore_of_an_expired_ttl_over_a_key_counts_one_change() -> None:
     assert b"rdb_changes_since_last_save:2\r\n" in s(b"INFO", b"persistence")
     assert s(b"RESTORE", b"j", b"1000", rdb.dump_payload(b"v"), b"ABSTTL") == b"+OK\r\n"
     assert b"rdb_changes_since_last_save:2\r\n" in s(b"INFO", b"persistence")
+
+
+def test_libraries_are_saved_as_function2_records() -> None:
+    """``rdbSaveFunctions``: a SAVE of a server with function libraries writes one FUNCTION2
+    record per library (by name), so a real Redis started on the file has them."""
+    s = Session(NOW)
+    for name in (b"b", b"a"):
+        code = b"#!lua name=" + name + b"\nredis.register_function('f" + name + b"', function() return 1 end)"
+        assert s(b"FUNCTION", b"LOAD", code) == b"$1\r\n" + name + b"\r\n"
+    data = persist.save_state(s.state, NOW)
+    assert [c.split(b"\n")[0] for c in decode_file(data, Limits()).functions] == [
+        b"#!lua name=a", b"#!lua name=b"]
