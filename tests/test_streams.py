@@ -1,0 +1,245 @@
+"""Streams (``t_stream.c``) at the spec level: the StreamValue structure (listpack nodes and
+their limits, persistence, tombstones, trimming), ID parsing, the rax node count, and what the
+byte-exact differential cases cannot see: propagation (recorded from the AOF of Redis 7.0.15,
+``appendfsync always``), keyspace events and ``server.dirty``.
+Byte-exact replies against Redis 7.0.15 live in ``tests/differential/cases_streams.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from redspec.spec import values
+from redspec.spec.commands.streams import rax_node_count
+from redspec.spec.types.stream import EMPTY, MAX_ID, U64, StreamValue, parse_id
+from tests.session import NOW, Session, keyspace_events
+
+
+def _stream(n: int, max_entries: int = 100, max_bytes: int = 4096) -> StreamValue:
+    st = EMPTY
+    for i in range(1, n + 1):
+        st = st.append((i, 1), [b"a", b"%d" % i], max_bytes, max_entries)
+    return st
+
+
+def _prop(eff: Any) -> list[tuple[bytes, ...]]:
+    return [tuple(a) for _, a in eff.propagate]
+
+
+# -- the value -------------------------------------------------------------------------------
+
+
+def test_append_shares_every_full_node() -> None:
+    """A write replaces the last node only: the other nodes are the same objects."""
+    st = _stream(250)
+    assert st.node_count == 3 and len(st) == 250
+    st2 = st.append((999, 0), [b"a", b"x"], 4096, 100)
+    first = [st.nodes[p] for p in st.node_positions()]
+    second = [st2.nodes[p] for p in st2.node_positions()]
+    assert first[0] is second[0] and first[1] is second[1] and first[2] is not second[2]
+    assert len(st) == 250 and len(st2) == 251  # the old value is unchanged
+
+
+def test_node_entry_limit_counts_tombstones() -> None:
+    st = _stream(3, max_entries=3)
+    st, ok = st.delete((2, 1))
+    assert ok and st.node_count == 1 and len(st) == 2
+    st = st.append((4, 1), [b"a", b"1"], 4096, 3)  # 2 live + 1 deleted: full
+    assert st.node_count == 2
+
+
+def test_node_byte_limit() -> None:
+    st = EMPTY
+    for i in range(1, 8):
+        st = st.append((i, 0), [b"f", b"v" * 700], 4096, 100)
+    sizes = [n.lp_bytes for n in st.iter_nodes()]
+    assert st.node_count == 2 and all(sz < 4096 for sz in sizes)
+
+
+def test_delete_last_live_entry_removes_node_and_range_skips_tombstones() -> None:
+    st = _stream(6, max_entries=2)
+    st, _ = st.delete((3, 1))
+    st, _ = st.delete((4, 1))
+    assert st.node_count == 2 and [e.id for e in st.entries()] == [(1, 1), (2, 1), (5, 1), (6, 1)]
+    assert [e.id for e in st.range((2, 0), (5, 5), rev=True)] == [(5, 1), (2, 1)]
+    assert st.delete((3, 1))[1] is False
+
+
+def test_trim_exact_and_approx() -> None:
+    st = _stream(8, max_entries=3)
+    approx, n = st.trim(5, None, True, 0)
+    assert n == 3 and len(approx) == 5 and approx.node_count == 2
+    exact, n = st.trim(4, None, False, 0)
+    assert n == 4 and [e.id for e in exact.entries()][0] == (5, 1) and exact.node_count == 2
+    limited, n = st.trim(0, None, True, 2)
+    assert n == 0 and limited is st
+    by_id, n = st.trim(None, (7, 0), False, 0)
+    assert n == 6 and by_id.first_id == (7, 1)
+
+
+def test_type_and_encoding() -> None:
+    assert values.type_name(EMPTY) == "stream" and values.encoding_of(EMPTY) == "stream"
+
+
+# -- IDs -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("arg,expect", [
+    (b"5", ((5, 0), True)), (b"5-3", ((5, 3), True)), (b" 7-+1", ((7, 1), True)),
+    (b"-", ((0, 0), True)), (b"+", (MAX_ID, True)), (b"12\x00zz", ((12, 0), True)),
+    (b"-1", None), (b"1--1", None), (b"", None), (b"18446744073709551616", None),
+    (b"-18446744073709551615", None), (b"x", None), (b"1-", None), (b"0x1", None),
+    (b"1" * 128, None),
+])
+def test_parse_id(arg: bytes, expect: Any) -> None:
+    assert parse_id(arg) == expect
+
+
+def test_parse_id_strict_and_seq_star() -> None:
+    assert parse_id(b"-", strict=True) is None and parse_id(b"+", strict=True) is None
+    assert parse_id(b"5-*", strict=True, seq_star=True) == ((5, 0), False)
+    assert parse_id(b"5-*", strict=True) is None
+    assert parse_id(b"5", missing_seq=U64) == ((5, U64), True)
+
+
+# -- the rax ---------------------------------------------------------------------------------
+
+
+def _key(ms: int, seq: int) -> bytes:
+    return ms.to_bytes(8, "big") + seq.to_bytes(8, "big")
+
+
+def test_rax_node_count() -> None:
+    """Counts read from XINFO STREAM radix-tree-nodes on 7.0.15 (one entry per node)."""
+    assert rax_node_count([]) == 1
+    assert rax_node_count([_key(1, 0)]) == 2
+    assert rax_node_count([_key(1, 0), _key(2, 0)]) == 6
+    assert rax_node_count([_key(1, 0), _key(1, 1)]) == 4
+
+
+# -- propagation (the AOF of Redis 7.0.15) -----------------------------------------------------
+
+
+def test_xadd_auto_id_and_approx_trim_propagate_the_result() -> None:
+    s = Session()
+    eff = s.effects("XADD", "s", "MAXLEN", "~", "0", "*", "a", "1")
+    # the new entry's node is removed whole: the stream is left empty, and says so
+    assert _prop(eff) == [(b"XADD", b"s", b"MAXLEN", b"=", b"0", b"%d-0" % NOW, b"a", b"1")]
+    eff = s.effects("XADD", "s", "5-*", "a", "1")
+    assert eff.propagate == () and s.call("XLEN", "s") == b":0\r\n"
+    s.call("XADD", "t", "1-1", "a", "1")
+    eff = s.effects("XTRIM", "t", "MINID", "~", "5")
+    assert _prop(eff) == [(b"XTRIM", b"t", b"MINID", b"=", b"18446744073709551615-18446744073709551615")]
+    s.call("XADD", "t", "2-1", "a", "1")
+    eff = s.effects("XTRIM", "t", "MAXLEN", "0")
+    assert _prop(eff) == [(b"XTRIM", b"t", b"MAXLEN", b"0")]
+    eff = s.effects("XADD", "u", "7-*", "a", "1")
+    assert _prop(eff) == [(b"XADD", b"u", b"7-0", b"a", b"1")]
+
+
+def _xclaim(key: str, g: str, c: str, i: str, t: int, n: int, last: str) -> tuple[bytes, ...]:
+    return tuple(x.encode() for x in (
+        "XCLAIM", key, g, c, "0", i, "TIME", str(t), "RETRYCOUNT", str(n), "FORCE", "JUSTID",
+        "LASTID", last))
+
+
+def test_xreadgroup_propagates_xclaims_in_multi() -> None:
+    s = Session()
+    for i in (1, 2, 3):
+        s.call("XADD", "s", f"{i}-1", "a", str(i))
+    s.call("XGROUP", "CREATE", "s", "g", "0")
+    eff = s.effects("XREADGROUP", "GROUP", "g", "c1", "COUNT", "2", "STREAMS", "s", ">")
+    assert _prop(eff) == [(b"MULTI",), _xclaim("s", "g", "c1", "1-1", NOW, 1, "1-1"),
+                          _xclaim("s", "g", "c1", "2-1", NOW, 1, "2-1"), (b"EXEC",)]
+    eff = s.effects("XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", "0")  # history
+    assert eff.propagate == ()
+    eff = s.effects("XREADGROUP", "GROUP", "g", "c2", "STREAMS", "s", "0")
+    assert eff.propagate == ()
+
+
+def test_xreadgroup_noack_propagates_createconsumer_and_one_setid() -> None:
+    s = Session()
+    for i in (1, 2, 3):
+        s.call("XADD", "s", f"{i}-1", "a", str(i))
+    s.call("XGROUP", "CREATE", "s", "g", "0")
+    eff = s.effects("XREADGROUP", "GROUP", "g", "c1", "NOACK", "STREAMS", "s", ">")
+    assert _prop(eff) == [(b"MULTI",), (b"XGROUP", b"CREATECONSUMER", b"s", b"g", b"c1"),
+                          (b"XGROUP", b"SETID", b"s", b"g", b"3-1", b"ENTRIESREAD", b"3"),
+                          (b"EXEC",)]
+    s.call("XGROUP", "SETID", "s", "g", "0")
+    eff = s.effects("XREADGROUP", "GROUP", "g", "c1", "NOACK", "COUNT", "1", "STREAMS", "s", ">")
+    assert _prop(eff) == [(b"XGROUP", b"SETID", b"s", b"g", b"1-1", b"ENTRIESREAD", b"1")]
+
+
+def test_xclaim_and_xautoclaim_propagation() -> None:
+    s = Session()
+    for i in (1, 2, 3):
+        s.call("XADD", "s", f"{i}-1", "a", str(i))
+    s.call("XGROUP", "CREATE", "s", "g", "0")
+    s.call("XREADGROUP", "GROUP", "g", "c1", "COUNT", "2", "STREAMS", "s", ">")
+    eff = s.effects("XCLAIM", "s", "g", "c3", "0", "1-1", "LASTID", "9-9")
+    assert _prop(eff) == [_xclaim("s", "g", "c3", "1-1", NOW, 2, "9-9")]
+    eff = s.effects("XCLAIM", "s", "g", "c3", "0", "8-8", "LASTID", "10-10")
+    assert _prop(eff) == [(b"XGROUP", b"SETID", b"s", b"g", b"10-10", b"ENTRIESREAD", b"2")]
+    assert s.effects("XCLAIM", "s", "g", "c3", "0", "8-8").propagate == ()
+    s.call("XDEL", "s", "2-1")
+    eff = s.effects("XCLAIM", "s", "g", "c3", "0", "2-1", "1-1", "JUSTID")
+    assert _prop(eff) == [(b"MULTI",), _xclaim("s", "g", "c1", "2-1", NOW, 1, "10-10"),
+                          _xclaim("s", "g", "c3", "1-1", NOW, 2, "10-10"), (b"EXEC",)]
+    eff = s.effects("XAUTOCLAIM", "s", "g", "c4", "0", "0")
+    assert _prop(eff) == [_xclaim("s", "g", "c4", "1-1", NOW, 3, "10-10")]
+
+
+def test_exec_wraps_stream_propagation_once() -> None:
+    s = Session()
+    s.call("MULTI")
+    s.call("XADD", "m", "1-1", "a", "1")
+    s.call("XGROUP", "CREATE", "m", "g", "0")
+    s.call("XREADGROUP", "GROUP", "g", "c", "STREAMS", "m", ">")
+    eff = s.effects("EXEC")
+    assert _prop(eff) == [(b"MULTI",), (b"XADD", b"m", b"1-1", b"a", b"1"),
+                          (b"XGROUP", b"CREATE", b"m", b"g", b"0"),
+                          _xclaim("m", "g", "c", "1-1", NOW, 1, "1-1"), (b"EXEC",)]
+
+
+# -- keyspace events and dirty -----------------------------------------------------------------
+
+
+def test_keyspace_events() -> None:
+    setup = [["XADD", "s", "1-1", "a", "1"], ["XGROUP", "CREATE", "s", "g", "0"]]
+    assert keyspace_events([], ["XADD", "s", "MAXLEN", "0", "1-1", "a", "1"]) == [
+        ("t", "xadd"), ("t", "xtrim")]
+    assert keyspace_events(setup, ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"]) == [
+        ("t", "xgroup-createconsumer")]
+    assert keyspace_events(setup, ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "9"]) == [
+        ("t", "xgroup-createconsumer")]
+    assert keyspace_events(setup, ["XCLAIM", "s", "g", "c", "0", "9-9"]) == []
+    assert keyspace_events(setup, ["XGROUP", "DESTROY", "s", "g"]) == [("t", "xgroup-destroy")]
+    assert keyspace_events(setup, ["XSETID", "s", "5-5"]) == [("t", "xsetid")]
+    assert keyspace_events(setup, ["XDEL", "s", "1-1"]) == [("t", "xdel")]
+    assert keyspace_events([], ["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]) == [
+        ("t", "xgroup-create")]
+
+
+def test_dirty_counts() -> None:
+    s = Session()
+    for i in (1, 2, 3):
+        s.call("XADD", "s", f"{i}-1", "a", str(i))
+    d = s.state.dirty
+    s.call("XDEL", "s", "1-1", "2-1", "9-9")
+    assert s.state.dirty == d + 2
+    s.call("XGROUP", "CREATE", "s", "g", "0")
+    d = s.state.dirty
+    s.call("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">")  # consumer + read
+    assert s.state.dirty == d + 2
+    d = s.state.dirty
+    s.call("XACK", "s", "g", "3-1", "3-1")
+    assert s.state.dirty == d + 1
+
+
+def test_xread_block_outside_multi_is_refused_not_pretended() -> None:
+    s = Session()
+    s.call("XADD", "s", "1-1", "a", "1")
+    assert s.call("XREAD", "BLOCK", "0", "STREAMS", "s", "$").startswith(b"-ERR XREAD/XREADGROUP BLOCK")
+    assert s.call("XREAD", "BLOCK", "0", "STREAMS", "s", "0").startswith(b"*1")
