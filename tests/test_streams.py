@@ -13,7 +13,11 @@ import pytest
 from redspec.spec import values
 from redspec.spec.commands.streams import rax_node_count
 from redspec.spec.types.stream import EMPTY, MAX_ID, U64, StreamValue, parse_id
+from redspec.spec import blocking as B
+from redspec.spec.cron import before_sleep
+from redspec.spec.server import client_input
 from tests.session import NOW, Session, keyspace_events
+from tests.test_blocking import World, enc
 
 
 def _stream(n: int, max_entries: int = 100, max_bytes: int = 4096) -> StreamValue:
@@ -238,8 +242,36 @@ def test_dirty_counts() -> None:
     assert s.state.dirty == d + 1
 
 
-def test_xread_block_outside_multi_is_refused_not_pretended() -> None:
+# -- blocking ---------------------------------------------------------------------------------
+
+
+def test_blocked_group_read_is_served_and_propagates_unwrapped() -> None:
+    """Two groups' readers blocked on one stream, one XADD: both served, each by an XCLAIM
+    propagated after the XADD with no MULTI around them (the 7.0.15 AOF)."""
+    w = World(3)
+    w.send(2, "XGROUP", "CREATE", "s", "g1", "$", "MKSTREAM")
+    w.send(2, "XGROUP", "CREATE", "s", "g2", "$")
+    assert w.send(0, "XREADGROUP", "GROUP", "g1", "c1", "BLOCK", "0", "STREAMS", "s", ">") == {}
+    assert w.send(1, "XREADGROUP", "GROUP", "g2", "c2", "BLOCK", "0", "STREAMS", "s", ">") == {}
+    st, eff = client_input(w.st, w.ids[2], enc("XADD", "s", "1-1", "a", "1"), NOW)
+    assert _prop(eff) == [(b"XADD", b"s", b"1-1", b"a", b"1"),
+                          _xclaim("s", "g1", "c1", "1-1", NOW, 1, "1-1"),
+                          _xclaim("s", "g2", "c2", "1-1", NOW, 1, "1-1")]
+    got = w.send(2, "XADD", "s", "1-1", "a", "1")
+    entry = b"*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n"
+    assert got[0] == entry and got[1] == entry and not w.st.blocking.keys
+
+
+def test_blocked_xread_times_out_on_the_clock() -> None:
+    w = World(1)
+    w.send(0, "XREAD", "BLOCK", "50", "STREAMS", "s", "$")
+    assert B.next_deadline(w.st) == NOW + 50
+    st, eff = before_sleep(w.st, NOW + 51)
+    assert not st.blocking.clients
+
+
+def test_xread_block_inside_exec_answers_null() -> None:
     s = Session()
-    s.call("XADD", "s", "1-1", "a", "1")
-    assert s.call("XREAD", "BLOCK", "0", "STREAMS", "s", "$").startswith(b"-ERR XREAD/XREADGROUP BLOCK")
-    assert s.call("XREAD", "BLOCK", "0", "STREAMS", "s", "0").startswith(b"*1")
+    s.call("MULTI")
+    s.call("XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+    assert s.call("EXEC") == b"*1\r\n*-1\r\n"

@@ -24,12 +24,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..blocking import STREAM, block_for_keys
 from ..cstr import c_text, c_word
 from ..db import lookup_typed, signal_key_as_ready
 from ..errors import NO_SUCH_KEY, NOT_INTEGER, SYNTAX, subcommand_syntax, wrong_arity
 from ..numbers import LLONG_MAX, string2ll
 from ..reply import NULL_ARRAY, OK, Err, Reply, Status
 from ..reply import Map as RMap
+from ..state import Blocked
 from ..step import Step
 from ..types.stream import (
     EMPTY,
@@ -50,7 +52,7 @@ from ..types.stream import (
 )
 from .registry import command
 
-__all__ = ["lookup_stream", "xread_generic", "entry_reply"]
+__all__ = ["lookup_stream", "xread_generic", "entry_reply", "serve_stream_waiter"]
 
 INVALID_ID = Err("ERR Invalid stream ID specified as stream command argument")
 ID_ZERO = Err("ERR The ID specified in XADD must be greater than 0-0")
@@ -806,28 +808,72 @@ def _take(it: Iterable[Entry], count: int) -> list[Entry]:
     return out
 
 
-BLOCK_NOT_SERVED = Err("ERR XREAD/XREADGROUP BLOCK is not implemented by redspec yet: only "
-                       "reads that can be served at once, or run inside MULTI/EXEC, are")
+def _block(s: Step, argv: list[bytes], r: Reply | BlockOn, xreadgroup: bool) -> Reply:
+    """``blockForKeys(BLOCKED_STREAM)`` when the read asked to block: the keys, the IDs to
+    read past, the group, consumer, NOACK and COUNT are kept for serving."""
+    if not isinstance(r, BlockOn):
+        return r
+    a = _parse_read(s, argv, xreadgroup)
+    assert not isinstance(a, Err)
+    keys = tuple(argv[a.streams_arg:a.streams_arg + a.nstreams])
+    return block_for_keys(s, Blocked(
+        s.cmd.name, keys, s.db.id, a.timeout, STREAM, count=a.count,
+        stream_ids=tuple(r.ids), group=a.group, consumer=a.consumer, noack=a.noack))
 
 
 @command("xread")
 def xread(s: Step, argv: list[bytes]) -> Reply:
     """XREAD [COUNT n] [BLOCK ms] STREAMS key [key ...] id [id ...]: entries after each ID
-    (``$``: the stream's last ID), per stream; nil when none."""
-    r = xread_generic(s, argv, False)
-    if isinstance(r, BlockOn):
-        return BLOCK_NOT_SERVED
-    return r
+    (``$``: the stream's last ID), per stream; nil when none (or, with BLOCK, the client
+    waits for an entry, served by :func:`serve_stream_waiters`)."""
+    return _block(s, argv, xread_generic(s, argv, False), False)
 
 
 @command("xreadgroup")
 def xreadgroup(s: Step, argv: list[bytes]) -> Reply:
     """XREADGROUP GROUP group consumer [COUNT n] [BLOCK ms] [NOACK] STREAMS key [key ...]
     id [id ...]: new entries for the group (``>``) or the consumer's pending history."""
-    r = xread_generic(s, argv, True)
-    if isinstance(r, BlockOn):
-        return BLOCK_NOT_SERVED
-    return r
+    return _block(s, argv, xread_generic(s, argv, True), True)
+
+
+NOGROUP_BLOCKED = Err("NOGROUP the consumer group this client was blocked on no longer exists")
+
+
+def serve_stream_waiter(s: Step, key: bytes, info: Blocked) -> Reply | None:
+    """``serveClientsBlockedOnStreamKey`` for one blocked client, run as that client: its
+    reply once the stream holds an entry past what it waits for (for a group: past the
+    group's last ID, which earlier waiters may have moved), NOGROUP if its group is gone,
+    None while it must keep waiting. A group read propagates its XCLAIMs (or SETID)
+    directly, unwrapped, as 7.0.15 does when serving blocked clients."""
+    st = lookup_typed(s, key, StreamValue, write=True) if key in s.db.keys else None
+    if not isinstance(st, StreamValue):
+        return None
+    gt = info.stream_ids[info.keys.index(key)]
+    gname = info.group
+    prop: list[tuple[bytes, ...]] = []
+    if gname is not None:
+        g = st.group(gname)
+        if g is None:
+            return NOGROUP_BLOCKED
+        gt = g.last_id
+    if not st.last_id > gt:
+        return None
+    start = incr_id(gt) or MAX_ID
+    if gname is not None:
+        assert info.consumer is not None and g is not None
+        cname = info.consumer
+        if cname not in g.consumers and info.noack:
+            prop.append((b"XGROUP", b"CREATECONSUMER", key, gname, cname))
+        g = _consumer(s, key, g, cname).touch(cname, s.now_ms)
+        g, items = _deliver(s, key, gname, st, g, cname, start, info.count, info.noack, prop)
+        _store(s, key, st.with_group(gname, g))
+        for c in prop:
+            s.propagate.append((s.db.id, c))
+    else:
+        items = [entry_reply(e) for e in _take(st.range(start, MAX_ID), info.count)]
+    if s.client.resp == 3:
+        return RMap(((key, items),))
+    return [[key, items]]
 
 
 # -- XGROUP -------------------------------------------------------------------------------------
