@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from redspec.spec import blocking as B
 from redspec.spec import values
 from redspec.spec.commands.streams import rax_node_count
-from redspec.spec.types.stream import EMPTY, MAX_ID, U64, StreamValue, parse_id
-from redspec.spec import blocking as B
 from redspec.spec.cron import before_sleep
 from redspec.spec.server import client_input
+from redspec.spec.types.stream import EMPTY, MAX_ID, U64, StreamValue, parse_id
 from tests.session import NOW, Session, keyspace_events
 from tests.test_blocking import World, enc
 
