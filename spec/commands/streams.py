@@ -575,6 +575,12 @@ def _parse_block_ms(arg: bytes, now_ms: int) -> int | Err:
     return 0
 
 
+def _from_script(s: Step) -> bool:
+    """``c->flags & CLIENT_SCRIPT``: the command runs on a script's own client (id 0, see
+    ``spec.scripting``)."""
+    return s.client.id == 0
+
+
 def _parse_read(s: Step, argv: list[bytes], xreadgroup: bool) -> _ReadArgs | Err:
     """The option loop of ``xreadCommand``."""
     a = _ReadArgs()
@@ -584,6 +590,9 @@ def _parse_read(s: Step, argv: list[bytes], xreadgroup: bool) -> _ReadArgs | Err
         more = n - i - 1
         o = c_word(argv[i])
         if o == b"block" and more:
+            if _from_script(s):
+                name = c_text(argv[0])
+                return Err(f"ERR {name} command is not allowed with BLOCK option from scripts")
             i += 1
             t = _parse_block_ms(argv[i], s.now_ms)
             if isinstance(t, Err):
