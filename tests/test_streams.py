@@ -275,3 +275,42 @@ def test_xread_block_inside_exec_answers_null() -> None:
     s.call("MULTI")
     s.call("XREAD", "BLOCK", "0", "STREAMS", "s", "$")
     assert s.call("EXEC") == b"*1\r\n*-1\r\n"
+
+
+# -- the Z3 obligation on ID order -------------------------------------------------------------
+
+
+def test_z3_id_order_holds_and_its_plants_trip() -> None:
+    from redspec.properties import z3_streams as z
+    assert all(o.prove().held for o in z.obligations())
+    assert not z.obligations(seq_star_wraps=True)[1].prove().held
+    assert not z.obligations(auto_wraps=True)[0].prove().held
+
+
+@pytest.mark.parametrize("form", ["auto", "seq-star", "explicit"])
+def test_z3_encoding_is_the_spec_generator(form: str) -> None:
+    """``z3_streams.generate`` agrees with ``_xadd_id`` (+ the exhausted check) on the
+    corner values of the 64-bit range."""
+    import z3
+
+    from redspec.properties import z3_streams as z
+    from redspec.spec.commands import streams as cmds
+    corners = [0, 1, 5, U64 - 1, U64]
+    for lms in corners:
+        for lseq in corners:
+            for ams in (0, 5, U64):
+                for aseq in (0, U64):
+                    st = EMPTY.with_meta(last_id=(lms, lseq))
+                    a = cmds._TrimArgs()
+                    a.id_given = form != "auto"
+                    a.seq_given = form == "explicit"
+                    a.id = (ams, aseq if form == "explicit" else 0)
+                    now = ams
+                    got = cmds._xadd_id(st, a, now)
+                    ok = (lms, lseq) != MAX_ID and not isinstance(got, str)
+                    bv = lambda x: z3.BitVecVal(x, 64)  # noqa: E731
+                    acc, new = z.generate(form, (bv(lms), bv(lseq)), (bv(ams), bv(a.id[1])), bv(now))
+                    acc_v = z3.is_true(z3.simplify(acc))
+                    assert acc_v == ok, (form, lms, lseq, ams, aseq)
+                    if ok:
+                        assert (z3.simplify(new[0]).as_long(), z3.simplify(new[1]).as_long()) == got
