@@ -436,7 +436,6 @@ _fails_with = tripper(StreamsMachine, PLANTED)
 def test_planted_append_out_of_order(monkeypatch: pytest.MonkeyPatch) -> None:
     """An append that slips the new entry in before the node's last one: replies are
     right, the stored order is not."""
-    from redspec.spec.types.stream import Node
     orig = StreamValue.append
 
     def append(self: StreamValue, id: StreamID, pairs: list[bytes], max_bytes: int,
@@ -447,7 +446,7 @@ def test_planted_append_out_of_order(monkeypatch: pytest.MonkeyPatch) -> None:
         if len(n.entries) < 2:
             return st_
         es = n.entries[:-2] + (n.entries[-1], n.entries[-2])
-        swapped = Node(n.master_id, n.master_fields, es, n.count, n.deleted, n.fixed)
+        swapped = n.changed(es, n.count, n.deleted, n.fixed)
         return st_.with_meta(nodes=st_.nodes.set(pos, swapped))
 
     monkeypatch.setattr(StreamValue, "append", append)

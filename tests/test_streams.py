@@ -12,10 +12,9 @@ import pytest
 
 from redspec.spec import blocking as B
 from redspec.spec import values
-from redspec.spec.commands.streams import rax_node_count
 from redspec.spec.cron import before_sleep
 from redspec.spec.server import client_input
-from redspec.spec.types.stream import EMPTY, MAX_ID, U64, StreamValue, parse_id
+from redspec.spec.types.stream import EMPTY, MAX_ID, U64, StreamValue, parse_id, rax_node_count
 from tests.session import NOW, Session, keyspace_events
 from tests.test_blocking import World, enc
 
@@ -314,3 +313,57 @@ def test_z3_encoding_is_the_spec_generator(form: str) -> None:
                     assert acc_v == ok, (form, lms, lseq, ams, aseq)
                     if ok:
                         assert (z3.simplify(new[0]).as_long(), z3.simplify(new[1]).as_long()) == got
+
+
+# -- MEMORY USAGE, calibrated against 7.0.15 ---------------------------------------------------
+
+
+def _mem_scenarios() -> list[tuple[str, list[list[bytes]]]]:
+    out: list[tuple[str, list[list[bytes]]]] = []
+    for fields, vlen, n in [(1, 1, 1), (1, 1, 101), (1, 1, 259), (2, 10, 150), (1, 100, 50),
+                            (3, 5, 600), (1, 1000, 20), (1, 3000, 5)]:
+        trace = []
+        for i in range(1, n + 1):
+            argv = [b"XADD", b"s", b"%d-1" % i]
+            for f in range(fields):
+                argv += [b"f%d" % f, b"v" * vlen]
+            trace.append(argv)
+        out.append((f"{fields}x{vlen}B-{n}", trace))
+    for entries, nbytes in [(b"100", b"4096"), (b"3", b"4096"), (b"0", b"200"), (b"10", b"0")]:
+        trace = [[b"CONFIG", b"SET", b"stream-node-max-entries", entries],
+                 [b"CONFIG", b"SET", b"stream-node-max-bytes", nbytes]]
+        trace += [[b"XADD", b"s", b"%d-1" % i, b"a", b"%d" % i * (1 + i % 7)] for i in range(1, 80)]
+        trace += [[b"XDEL", b"s", b"5-1", b"6-1", b"40-1"], [b"XTRIM", b"s", b"MAXLEN", b"~", b"60"],
+                  [b"XGROUP", b"CREATE", b"s", b"g1", b"0"],
+                  [b"XGROUP", b"CREATE", b"s", b"group-two", b"$"],
+                  [b"XREADGROUP", b"GROUP", b"g1", b"alice", b"COUNT", b"7", b"STREAMS", b"s", b">"],
+                  [b"XREADGROUP", b"GROUP", b"g1", b"bob", b"STREAMS", b"s", b">"],
+                  [b"XACK", b"s", b"g1", b"30-1", b"31-1"],
+                  [b"CONFIG", b"SET", b"stream-node-max-entries", b"100"],
+                  [b"CONFIG", b"SET", b"stream-node-max-bytes", b"4096"]]
+        out.append((f"groups-{entries.decode()}-{nbytes.decode()}", trace))
+    return out
+
+
+MEM_SCENARIOS = _mem_scenarios()
+
+
+@pytest.mark.parametrize("name,trace", MEM_SCENARIOS, ids=[m[0] for m in MEM_SCENARIOS])
+def test_memory_usage_matches_redis(redis_server: Any, name: str,
+                                    trace: list[list[bytes]]) -> None:
+    """MEMORY USAGE of a stream (default SAMPLES 5) equals 7.0.15's, byte for byte: node
+    preallocation, growth and shrink-to-fit, the rax, groups, NACKs and consumers."""
+    from tests.differential.rawclient import RawClient
+    rc = RawClient("127.0.0.1", redis_server.port)
+    try:
+        rc.call("FLUSHALL")
+        for argv in trace:
+            rc.call(*argv)
+        want = rc.call("MEMORY", "USAGE", "s")
+        rc.call("FLUSHALL")
+    finally:
+        rc.close()
+    s = Session()
+    for argv in trace:
+        s.call(*argv)
+    assert s.call("MEMORY", "USAGE", "s") == want

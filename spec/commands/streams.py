@@ -49,6 +49,7 @@ from ..types.stream import (
     format_id,
     incr_id,
     parse_id,
+    stream_rax_nodes,
 )
 from .registry import command
 
@@ -1468,7 +1469,7 @@ def xinfo_stream(s: Step, argv: list[bytes]) -> Reply:
     head: list[tuple[bytes, Any]] = [
         (b"length", st.length),
         (b"radix-tree-keys", st.node_count),
-        (b"radix-tree-nodes", rax_nodes(st)),
+        (b"radix-tree-nodes", stream_rax_nodes(st)),
         (b"last-generated-id", format_id(st.last_id)),
         (b"max-deleted-entry-id", format_id(st.max_deleted_id)),
         (b"entries-added", st.entries_added),
@@ -1507,47 +1508,3 @@ def xinfo_stream(s: Step, argv: list[bytes]) -> Reply:
                             (b"consumers", consumers))))
     head.append((b"groups", groups))
     return RMap(head)
-
-
-def rax_nodes(st: StreamValue) -> int:
-    """``s->rax->numnodes`` for the stream's node keys (see :func:`rax_node_count`)."""
-    return rax_node_count([_encode_id(n.master_id) for n in st.iter_nodes()])
-
-
-def _encode_id(i: StreamID) -> bytes:
-    """``streamEncodeID``: the 128-bit big-endian key of an ID."""
-    return i[0].to_bytes(8, "big") + i[1].to_bytes(8, "big")
-
-
-def rax_node_count(keys: list[bytes]) -> int:
-    """``rax->numnodes`` of a rax holding ``keys`` (sorted, distinct, all 16 bytes long):
-    ``raxInsert`` splits compressed nodes and ``raxRemove`` recompresses chains, which
-    leaves the maximally compressed trie — the root, then for every set of keys sharing a
-    position: one compressed node for a run of chars they all share, one branching node
-    where they part, and for a single key a compressed node with its remaining chars
-    followed by its (empty) key node. An empty rax is the root alone."""
-    if not keys:
-        return 1
-    return _rax_nodes(keys, 0)
-
-
-def _rax_nodes(keys: list[bytes], depth: int) -> int:
-    """Nodes of the sub-trie of ``keys`` starting at ``depth`` (the node there included)."""
-    if len(keys) == 1:
-        return 1 if depth == len(keys[0]) else 2
-    first, last = keys[0], keys[-1]
-    d = depth
-    while first[d] == last[d]:
-        d += 1
-    if d > depth:
-        return 1 + _rax_nodes(keys, d)
-    total = 1
-    j = 0
-    while j < len(keys):
-        c = keys[j][depth]
-        k = j
-        while k < len(keys) and keys[k][depth] == c:
-            k += 1
-        total += _rax_nodes(keys[j:k], depth + 1)
-        j = k
-    return total

@@ -42,7 +42,8 @@ from ..numbers import string2ll
 __all__ = [
     "StreamID", "U64", "MAX_ID", "MIN_ID", "Entry", "Node", "StreamValue", "Group",
     "Consumer", "Nack", "EMPTY", "parse_id", "format_id", "incr_id", "decr_id",
-    "lp_entry_size", "INVALID_ENTRIES_READ", "LISTPACK_MAX_SIZE",
+    "lp_entry_size", "INVALID_ENTRIES_READ", "LISTPACK_MAX_SIZE", "rax_node_count",
+    "encode_id", "stream_rax_nodes", "PRE_ALLOCATE",
 ]
 
 #: An entry ID: (milliseconds, sequence), each 0 .. 2**64-1.
@@ -216,21 +217,42 @@ class Entry:
         return Entry(self.id, self.fields, self.values, self.flags | FLAG_DELETED, self.nbytes)
 
 
+#: ``STREAM_LISTPACK_MAX_PRE_ALLOCATE``: the bytes a new node's listpack is allocated with.
+PRE_ALLOCATE = 4096
+
+
 class Node:
     """A listpack node: master ID and fields, entries in ID order, live and deleted counts.
     ``fixed`` is the bytes of the master fields part and all entries (what does not change when
-    the counts do)."""
+    the counts do).
 
-    __slots__ = ("master_id", "master_fields", "entries", "count", "deleted", "fixed")
+    The allocation (for MEMORY USAGE): a node is created with ``prealloc`` bytes
+    (``lpNew(prealloc)``), a listpack reallocates only to grow past its allocation (so its
+    allocation is the size class of the largest size it ever had, ``peak``), and a node that a
+    new node followed was shrunk to fit (``lpShrinkToFit``: ``closed`` is its size then; 0
+    while it is the last node)."""
+
+    __slots__ = ("master_id", "master_fields", "entries", "count", "deleted", "fixed",
+                 "prealloc", "peak", "closed")
 
     def __init__(self, master_id: StreamID, master_fields: tuple[bytes, ...],
-                 entries: tuple[Entry, ...], count: int, deleted: int, fixed: int) -> None:
+                 entries: tuple[Entry, ...], count: int, deleted: int, fixed: int,
+                 prealloc: int = PRE_ALLOCATE, peak: int = 0, closed: int = 0) -> None:
         self.master_id = master_id
         self.master_fields = master_fields
         self.entries = entries
         self.count = count
         self.deleted = deleted
         self.fixed = fixed
+        self.prealloc = prealloc
+        self.peak = max(peak, self.lp_bytes)
+        self.closed = closed
+
+    def changed(self, entries: tuple[Entry, ...], count: int, deleted: int,
+                fixed: int) -> Node:
+        """The same node with other entries / counts (allocation history carried over)."""
+        return Node(self.master_id, self.master_fields, entries, count, deleted, fixed,
+                    self.prealloc, self.peak, self.closed)
 
     @property
     def lp_bytes(self) -> int:
@@ -269,11 +291,12 @@ def _entry(id: StreamID, master: StreamID, fields: tuple[bytes, ...], vals: tupl
     return Entry(id, fields, vals, FLAG_SAMEFIELDS if same else 0, size)
 
 
-def _new_node(id: StreamID, fields: tuple[bytes, ...], vals: tuple[bytes, ...]) -> Node:
+def _new_node(id: StreamID, fields: tuple[bytes, ...], vals: tuple[bytes, ...],
+              prealloc: int) -> Node:
     """A node created for ``id``: master entry with the entry's fields, then the entry."""
     master_part = _int_size(len(fields)) + sum(lp_entry_size(f) for f in fields) + 2
     e = _entry(id, id, fields, vals, True)
-    return Node(id, fields, (e,), 1, 0, master_part + e.nbytes)
+    return Node(id, fields, (e,), 1, 0, master_part + e.nbytes, prealloc)
 
 
 # -- consumer groups ---------------------------------------------------------------------------
@@ -558,14 +581,19 @@ class StreamValue:
                 node = None
         if node is None or last is None:
             pos = self.tail
-            nodes = nodes.set(pos, _new_node(id, fields, vals))
+            if last is not None:  # lpShrinkToFit of the full node
+                full = nodes[last]
+                nodes = nodes.set(last, Node(full.master_id, full.master_fields, full.entries,
+                                             full.count, full.deleted, full.fixed,
+                                             full.prealloc, full.peak, full.lp_bytes))
+            prealloc = max_bytes if 0 < max_bytes < PRE_ALLOCATE else PRE_ALLOCATE
+            nodes = nodes.set(pos, _new_node(id, fields, vals, prealloc))
             tail = pos + 1
             head = self.head if self.nodes else pos
         else:
             e = _entry(id, node.master_id, fields, vals, fields == node.master_fields)
-            nodes = nodes.set(last, Node(node.master_id, node.master_fields,
-                                         node.entries + (e,), node.count + 1, node.deleted,
-                                         node.fixed + e.nbytes))
+            nodes = nodes.set(last, node.changed(node.entries + (e,), node.count + 1,
+                                                 node.deleted, node.fixed + e.nbytes))
             head, tail = self.head, self.tail
         return self._with(
             nodes=nodes, head=head, tail=tail, length=self.length + 1, last_id=id,
@@ -602,9 +630,8 @@ class StreamValue:
         if node.count == 1:
             nodes, head, tail = self._drop_node(self.nodes, pos)
         else:
-            new = Node(node.master_id, node.master_fields,
-                       es[:j] + (es[j].tombstone(),) + es[j + 1:], node.count - 1,
-                       node.deleted + 1, node.fixed)
+            new = node.changed(es[:j] + (es[j].tombstone(),) + es[j + 1:], node.count - 1,
+                               node.deleted + 1, node.fixed)
             nodes, head, tail = self.nodes.set(pos, new), self.head, self.tail
         return self._with(nodes=nodes, head=head, tail=tail, length=self.length - 1), True
 
@@ -650,8 +677,8 @@ class StreamValue:
                     gone += 1
                     length -= 1
             deleted += gone
-            nodes = nodes.set(p, Node(node.master_id, node.master_fields, tuple(es),
-                                      node.count - gone, node.deleted + gone, node.fixed))
+            nodes = nodes.set(p, node.changed(tuple(es), node.count - gone,
+                                              node.deleted + gone, node.fixed))
             break
         if not deleted:
             return self, 0
@@ -717,6 +744,53 @@ class StreamValue:
         if er != INVALID_ENTRIES_READ:
             return self.entries_added - er
         return None
+
+
+# -- the rax ---------------------------------------------------------------------------------
+
+
+def encode_id(i: StreamID) -> bytes:
+    """``streamEncodeID``: the 128-bit big-endian key of an ID."""
+    return i[0].to_bytes(8, "big") + i[1].to_bytes(8, "big")
+
+
+def rax_node_count(keys: list[bytes]) -> int:
+    """``rax->numnodes`` of a rax holding ``keys`` (sorted, distinct, all 16 bytes long):
+    ``raxInsert`` splits compressed nodes and ``raxRemove`` recompresses chains, which
+    leaves the maximally compressed trie — the root, then for every set of keys sharing a
+    position: one compressed node for a run of chars they all share, one branching node
+    where they part, and for a single key a compressed node with its remaining chars
+    followed by its (empty) key node. An empty rax is the root alone."""
+    if not keys:
+        return 1
+    return _rax_nodes(keys, 0)
+
+
+def _rax_nodes(keys: list[bytes], depth: int) -> int:
+    """Nodes of the sub-trie of ``keys`` starting at ``depth`` (the node there included)."""
+    if len(keys) == 1:
+        return 1 if depth == len(keys[0]) else 2
+    first, last = keys[0], keys[-1]
+    d = depth
+    while first[d] == last[d]:
+        d += 1
+    if d > depth:
+        return 1 + _rax_nodes(keys, d)
+    total = 1
+    j = 0
+    while j < len(keys):
+        c = keys[j][depth]
+        k = j
+        while k < len(keys) and keys[k][depth] == c:
+            k += 1
+        total += _rax_nodes(keys[j:k], depth + 1)
+        j = k
+    return total
+
+
+def stream_rax_nodes(st: StreamValue) -> int:
+    """``s->rax->numnodes`` for the stream's node keys (XINFO STREAM radix-tree-nodes)."""
+    return rax_node_count([encode_id(n.master_id) for n in st.iter_nodes()])
 
 
 #: ``createStreamObject``: an empty stream.
