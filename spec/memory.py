@@ -238,14 +238,19 @@ def _pel_rax(ids: Iterable[Any]) -> int:
 
 
 def _stream_size(v: Any) -> int:
+    """MEMORY USAGE's ``objectComputeSize(o, 5)`` of a stream (see :func:`stream_memory`)."""
+    return stream_memory(v, SAMPLES)
+
+
+def stream_memory(v: Any, samples: int) -> int:
     """``objectComputeSize`` of a stream: robj + stream struct + the node rax + the
-    listpacks (the first ``SAMPLES`` sampled: all of them when there are no more, else their
+    listpacks (the first ``samples`` sampled: all of them when there are no more, else their
     average times all but the last, plus the last) + per group its struct, PEL rax and NACKs,
     per consumer its struct, name and PEL rax."""
     nodes = list(v.iter_nodes())
     size = ROBJ + STREAM_STRUCT
     size += _stream_rax(len(nodes), rax_node_count([encode_id(n.master_id) for n in nodes]))
-    sampled = [_node_alloc(n) for n in nodes[:SAMPLES]]
+    sampled = [_node_alloc(n) for n in nodes[:samples]]
     if len(nodes) <= len(sampled):
         size += sum(sampled)
     else:
