@@ -135,6 +135,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "spec/commands/hyperloglog.py": ("types", _TYPE_TESTS["hll"]),
     "spec/types/hll.py": ("types", _TYPE_TESTS["hll"]),
     "spec/commands/bitmaps.py": ("types", _TYPE_TESTS["bitmaps"]),
+    "spec/commands/streams.py": ("streams", ["tests/test_streams.py",
+                                             "properties/test_streams_machine.py"]),
+    "spec/types/stream.py": ("streams", ["tests/test_streams.py",
+                                         "properties/test_streams_machine.py"]),
 }
 
 # -- mutants ----------------------------------------------------------------------------------
