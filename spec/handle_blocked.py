@@ -84,6 +84,7 @@ def _serve_key(s: Step, db: int, key: bytes) -> None:
     if type(v) is StreamValue:
         _serve_stream_key(s, db, key)
         return
+    _unblock_deleted_stream_readgroup(s, db, key)
     if type(v) is ListValue:
         kind = LIST
     elif type(v) is ZSet:
@@ -136,6 +137,24 @@ def _serve_stream_key(s: Step, db: int, key: bytes) -> None:
             s.count_failed(info.cmd)
         unblock_client(s, rid)
         s.push_to(rid, encode(reply, rec.info.resp))
+
+
+UNBLOCKED_NO_STREAM = Err("UNBLOCKED the stream key no longer exists")
+
+
+def _unblock_deleted_stream_readgroup(s: Step, db: int, key: bytes) -> None:
+    """``unblockDeletedStreamReadgroupClients``: the key a group reader waits on was deleted
+    (or holds another type now): each such reader gets an UNBLOCKED error; XREAD readers keep
+    waiting."""
+    for rid in s.part("blocking").keys.get((db, key), ()):
+        rec = s.clients.get(rid)
+        info = None if rec is None else rec.info.bpop
+        if rec is None or info is None or info.kind != STREAM or info.group is None:
+            continue
+        s.count_error(UNBLOCKED_NO_STREAM)
+        s.count_failed(info.cmd)
+        unblock_client(s, rid)
+        s.push_to(rid, encode(UNBLOCKED_NO_STREAM, rec.info.resp))
 
 
 def handle_clients_blocked_on_keys(s: Step) -> None:
