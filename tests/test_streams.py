@@ -417,3 +417,45 @@ def test_stream_op_costs_grow_as_documented() -> None:
     assert cost.op_cost("xadd", "stream", 10**6).big_o == "O(1)"
     assert cost.op_cost("xack", "stream", 1000, elems=10).steps == \
         10 * cost.op_cost("xack", "stream", 1000).steps
+
+
+def test_reference_server_xread_block_times_out_on_virtual_clock() -> None:
+    """``redspec serve --clock virtual``: XREAD BLOCK and XREADGROUP BLOCK time out only
+    when REDSPEC CLOCK ADVANCE passes their deadline, with a null array."""
+    import asyncio
+    import contextlib
+
+    from redspec.reference.server import Clock, serve
+    from tests.test_blocking import _free_port
+
+    async def scenario() -> tuple[bytes, bytes]:
+        port = _free_port()
+        ready = asyncio.Event()
+        task = asyncio.create_task(serve("127.0.0.1", port, ready=ready,
+                                         clock=Clock(virtual=True)))
+        await asyncio.wait_for(ready.wait(), 10)
+        r1, w1 = await asyncio.open_connection("127.0.0.1", port)
+        r2, w2 = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            w2.write(enc("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"))
+            await w2.drain()
+            await asyncio.wait_for(r2.read(100), 5)
+            w1.write(enc("XREADGROUP", "GROUP", "g", "c", "BLOCK", "200", "STREAMS", "s", ">"))
+            await w1.drain()
+            early = b""
+            with contextlib.suppress(asyncio.TimeoutError):
+                early = await asyncio.wait_for(r1.read(100), 0.5)
+            w2.write(enc("REDSPEC", "CLOCK", "ADVANCE", "201"))
+            await w2.drain()
+            await asyncio.wait_for(r2.read(100), 5)
+            late = await asyncio.wait_for(r1.read(100), 5)
+            return early, late
+        finally:
+            w1.close()
+            w2.close()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    early, late = asyncio.run(scenario())
+    assert early == b"" and late == b"*-1\r\n"
