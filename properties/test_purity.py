@@ -48,6 +48,7 @@ from redspec.properties.test_pause_expire_machine import PauseMachine
 from redspec.properties.test_pubsub_machine import PubSubMachine
 from redspec.properties.test_rdb_machine import RdbMachine
 from redspec.properties.test_sets_machine import SetsMachine
+from redspec.properties.test_streams_machine import StreamsMachine
 from redspec.properties.test_strings_machine import StringsMachine
 from redspec.properties.test_value_dict_machine import ValueDictMachine
 from redspec.properties.test_zsets_machine import ZsetsMachine
@@ -178,6 +179,7 @@ PLANTS: dict[str, tuple[Callable[[], None], tuple[str, ...]]] = {
     "value_dict": (_machine(ValueDictMachine), SERVER),
     "zsets": (_machine(ZsetsMachine), SERVER),
     "rdb": (_machine(RdbMachine), SERVER),
+    "streams": (_machine(StreamsMachine), SERVER),
     "eventloop": (_given((eventloop.turns(),), eventloop.check_turns), PARTS),
     "transport_reply_order": (_given((transport.schedules(),), transport.check_reply_order),
                               SERVER),

@@ -35,6 +35,7 @@ from .server import client_connect, new_server, run_command
 from .types.hash import HashValue
 from .types.list import ListValue
 from .types.set import SetValue
+from .types.stream import StreamValue
 from .types.zset import ZSet
 from .values import encoding_of, type_name
 
@@ -148,6 +149,8 @@ def contents_of(v: Any) -> tuple[str, str, Any]:
         return "list", v.encoding, v.to_list()
     if isinstance(v, bytes):
         return "string", encoding_of(v), v
+    if isinstance(v, StreamValue):  # priced as itself: nodes, groups and PELs
+        return "stream", "stream", v
     return type(v).__name__, "?", None
 
 

@@ -32,10 +32,10 @@ if TYPE_CHECKING:
     from .step import Step
 
 __all__ = ["parse_timeout", "block_timed_out", "block_for_keys", "unblock_client", "remove_waiter",
-           "reply_timed_out", "next_deadline", "unblock_on_free", "NO_REPLY", "LIST", "ZSET",
+           "reply_timed_out", "next_deadline", "unblock_on_free", "NO_REPLY", "LIST", "ZSET", "STREAM",
            "TIMEOUT_NEGATIVE", "TIMEOUT_NOT_FLOAT"]
 
-LIST, ZSET = 0, 1
+LIST, ZSET, STREAM = 0, 1, 2
 #: A blocked command's reply: nothing now (the reply comes when it is served or times out).
 NO_REPLY = Raw(b"")
 TIMEOUT_NEGATIVE = Err("ERR timeout is negative")

@@ -44,6 +44,7 @@ from functools import cache
 
 import attrs
 
+from .memory import stream_memory
 from .numbers import string2ll
 
 __all__ = [
@@ -309,6 +310,10 @@ def value_memory(type_: str, encoding: str, contents: Contents, fill: int = -2,
         return round(ROBJ + ZSET + ZSKIPLIST + DICT + 8 * buckets(len(zp))
                      + je_size(24 + 16 * ZSKIPLIST_MAXLEVEL)
                      + sum(sds_size(len(m)) + DICT_ENTRY + node for m, _ in zp))
+    if type_ == "stream":
+        # the stream itself (its node layout and allocation history are the price), every
+        # node sampled as MEMORY USAGE … SAMPLES 0 does
+        return stream_memory(contents, 1 << 62)
     if type_ == "list":
         items: list[bytes] = contents  # type: ignore[assignment]
         return ROBJ + QUICKLIST + sum(QUICKLIST_NODE + je_size(sz)
@@ -371,7 +376,13 @@ COMMAND_ROLES: dict[str, str] = {
     "incr": "str", "incrby": "str", "decr": "str", "decrby": "str", "append": "str",
     "strlen": "str", "mget": "str", "mset": "str", "setex": "str", "psetex": "str",
     "getex": "str", "incrbyfloat": "str", "setrange": "str", "getrange": "str",
+    "xadd": "xadd", "xlen": "card", "xrange": "range", "xrevrange": "range", "xread": "range",
+    "xreadgroup": "xreadgroup", "xack": "xack", "xdel": "xdel", "xclaim": "xack",
+    "xautoclaim": "xack",
 }
+#: Entries per stream node assumed when a price does not know the layout
+#: (``stream-node-max-entries``' default).
+STREAM_NODE_ENTRIES = 100.0
 
 
 def _ql_seek(n: int, per_node: float, position: int | None) -> float:
@@ -393,6 +404,29 @@ def _lines(nbytes: float) -> float:
     return nbytes / CACHE_LINE
 
 
+def _stream_cost(role: str, n: int, k: int, window: int, per_node: float) -> OpCost:
+    """Steps of a stream command (``t_stream.c``): a ``raxSeek`` over the node keys (a step
+    per level of a tree of n / per_node keys), half a node of ``lpNext`` to reach an entry,
+    one step per entry emitted, and for pending entries a rax insert or removal in the group
+    PEL and the consumer PEL (two seeks each)."""
+    seek = math.log2(n / per_node + 1) + 1
+    pel = 2 * (math.log2(n + 1) + 1)
+    if role == "xadd":
+        return OpCost("O(1)", seek + 1 + k, "raxSeek $ + lpAppend (amortised: a new node "
+                                            "every stream-node-max-entries)")
+    if role == "range":
+        return OpCost("O(log N + M)", seek + per_node / 2 + window,
+                      "raxSeek + lpNext per entry (streamIteratorGetID)")
+    if role == "xreadgroup":
+        return OpCost("O(log N + M)", seek + per_node / 2 + window * (1 + pel),
+                      "streamReplyWithRange + a NACK in two PELs per entry")
+    if role == "xack":
+        return OpCost("O(log N)", k * pel, "raxFind + raxRemove in the group and consumer PELs")
+    if role == "xdel":
+        return OpCost("O(log N)", k * (seek + per_node / 2), "streamDeleteItem")
+    return OpCost("O(N)", float(n), "stream walk")
+
+
 def op_cost(cmd: str, encoding: str, n: int, *, elems: int = 1, window: int = 1,
             position: int | None = None, blob_bytes: int = 0, fill: int = -2,
             node_entries: float = 0.0) -> OpCost:
@@ -409,6 +443,8 @@ def op_cost(cmd: str, encoding: str, n: int, *, elems: int = 1, window: int = 1,
         return OpCost("O(1)", 1.0, "lookupKey (the string is the value)")
     if role == "card":
         return OpCost("O(1)", 1.0, "hashTypeLength/setTypeSize/zsetLength/listTypeLength")
+    if encoding == "stream":
+        return _stream_cost(role, n, k, window, node_entries or STREAM_NODE_ENTRIES)
     if encoding == "listpack":
         # lpFind scans field entries (a hash skips values: n/2 fields on a hit on average).
         if role in ("read1", "rank"):

@@ -255,6 +255,7 @@ class DbView:
             del self.lru[key]
         del self.keys[key]
         self.dict_delete(key)
+        signal_key_as_ready(self.step, self.id, key)  # signalDeletedKeyAsReady (streams)
         if key in self.expires:
             self.mem -= EXPIRE_ENTRY_COST
             del self.expires[key]

@@ -207,7 +207,8 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
         feed_monitors(s, cmd, argv)
     if s.dirty != dirty and "write" in cmd.flags:
         rw = s.argv_rewrite
-        s.propagate.append((s.db.id, rw if rw is not None else tuple(argv)))
+        if rw != ():  # () is preventCommandPropagation: the command propagated its own
+            s.propagate.append((s.db.id, rw if rw is not None else tuple(argv)))
     return reply
 
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .blocking import LIST, ZSET, remove_waiter, unblock_client
-from .commands import lists, zsets
+from .blocking import LIST, STREAM, ZSET, remove_waiter, unblock_client
+from .commands import lists, streams, zsets
 from .reply import Err, encode
 from .state import Client, replace
 from .step import Step
 from .types.list import ListValue
+from .types.stream import StreamValue
 from .types.zset import ZSet
 
 __all__ = ["handle_clients_blocked_on_keys"]
@@ -80,6 +81,10 @@ def _serve_key(s: Step, db: int, key: bytes) -> None:
         return
     view = s.open_db(db)
     v = view.lookup_write(key)
+    if type(v) is StreamValue:
+        _serve_stream_key(s, db, key)
+        return
+    _unblock_deleted_stream_readgroup(s, db, key)
     if type(v) is ListValue:
         kind = LIST
     elif type(v) is ZSet:
@@ -108,6 +113,48 @@ def _serve_key(s: Step, db: int, key: bytes) -> None:
         s.push_to(rid, encode(reply, rec.info.resp))
         if key not in view.keys:
             break
+
+
+def _serve_stream_key(s: Step, db: int, key: bytes) -> None:
+    """``serveClientsBlockedOnStreamKey``: every client waiting on the stream, in blocking
+    order, is looked at once; those for which there is something (or whose group is gone)
+    are answered and unblocked, the others keep waiting (clients blocked by a list or zset
+    command are skipped)."""
+    q = s.part("blocking").keys.get((db, key), ())
+    for rid in q:
+        rec = s.clients.get(rid)
+        if rec is None:
+            continue
+        info = rec.info.bpop
+        if info is None or info.kind != STREAM:
+            continue
+        with s.as_client(rec, db):
+            reply = streams.serve_stream_waiter(s, key, info)
+        if reply is None:
+            continue
+        if type(reply) is Err:
+            s.count_error(reply)
+            s.count_failed(info.cmd)
+        unblock_client(s, rid)
+        s.push_to(rid, encode(reply, rec.info.resp))
+
+
+UNBLOCKED_NO_STREAM = Err("UNBLOCKED the stream key no longer exists")
+
+
+def _unblock_deleted_stream_readgroup(s: Step, db: int, key: bytes) -> None:
+    """``unblockDeletedStreamReadgroupClients``: the key a group reader waits on was deleted
+    (or holds another type now): each such reader gets an UNBLOCKED error; XREAD readers keep
+    waiting."""
+    for rid in s.part("blocking").keys.get((db, key), ()):
+        rec = s.clients.get(rid)
+        info = None if rec is None else rec.info.bpop
+        if rec is None or info is None or info.kind != STREAM or info.group is None:
+            continue
+        s.count_error(UNBLOCKED_NO_STREAM)
+        s.count_failed(info.cmd)
+        unblock_client(s, rid)
+        s.push_to(rid, encode(UNBLOCKED_NO_STREAM, rec.info.resp))
 
 
 def handle_clients_blocked_on_keys(s: Step) -> None:

@@ -38,6 +38,7 @@ from .numbers import string2ll
 from .types.hash import HashValue
 from .types.list import ListValue
 from .types.set import SetValue
+from .types.stream import StreamValue, encode_id, rax_node_count
 from .types.zset import ZSet
 from .values import encoding_of
 
@@ -214,6 +215,54 @@ def _zset_size(v: Any) -> int:
     return ROBJ + 16 + DICT + BUCKET * _slots(n) + 640 + _avg(per, len(sample), n)
 
 
+#: ``sizeof`` in 7.0.15 (64-bit): ``stream``, ``streamCG``, ``streamConsumer``, ``streamNACK``.
+STREAM_STRUCT, STREAM_CG, STREAM_CONSUMER, STREAM_NACK = 80, 40, 24, 24
+
+
+def _stream_rax(numele: int, numnodes: int) -> int:
+    """``streamRadixTreeMemoryUsage``: 16 bytes per key, a 4-byte node header and 30 words
+    of "fixed overhead" per node (the ``sizeof(*rax)`` it starts with is overwritten)."""
+    return numele * 16 + numnodes * (4 + 8 * 30)
+
+
+def _node_alloc(n: Any) -> int:
+    """``zmalloc_size`` of a node's listpack: its size when shrunk to fit, else the size
+    class of the largest it grew to, at least its preallocation (``spec.types.stream.Node``)."""
+    if n.closed:
+        return je_size(n.closed)
+    return max(je_size(n.prealloc), je_size(n.peak))
+
+
+def _pel_rax(ids: Iterable[Any]) -> int:
+    keys = sorted(encode_id(i) for i in ids)
+    return _stream_rax(len(keys), rax_node_count(keys))
+
+
+def _stream_size(v: Any) -> int:
+    """MEMORY USAGE's ``objectComputeSize(o, 5)`` of a stream (see :func:`stream_memory`)."""
+    return stream_memory(v, SAMPLES)
+
+
+def stream_memory(v: Any, samples: int) -> int:
+    """``objectComputeSize`` of a stream: robj + stream struct + the node rax + the
+    listpacks (the first ``samples`` sampled: all of them when there are no more, else their
+    average times all but the last, plus the last) + per group its struct, PEL rax and NACKs,
+    per consumer its struct, name and PEL rax."""
+    nodes = list(v.iter_nodes())
+    size = ROBJ + STREAM_STRUCT
+    size += _stream_rax(len(nodes), rax_node_count([encode_id(n.master_id) for n in nodes]))
+    sampled = [_node_alloc(n) for n in nodes[:samples]]
+    if len(nodes) <= len(sampled):
+        size += sum(sampled)
+    else:
+        size += sum(sampled) // len(sampled) * (len(nodes) - 1) + _node_alloc(nodes[-1])
+    for g in v.groups.values():
+        size += STREAM_CG + _pel_rax(g.pel.keys()) + STREAM_NACK * len(g.pel)
+        for name, c in g.consumers.items():
+            size += STREAM_CONSUMER + len(name) + _pel_rax(c.pel.keys())
+    return size
+
+
 def _score_text(x: float) -> bytes:
     """How a score is stored in a zset listpack: an integer when it is one, else %.17g."""
     if math.isfinite(x) and x == int(x) and abs(x) < 1 << 53:
@@ -232,6 +281,7 @@ def _register() -> None:
     SIZERS[HashValue] = _hash_size
     SIZERS[SetValue] = _set_size
     SIZERS[ZSet] = _zset_size
+    SIZERS[StreamValue] = _stream_size
 
 
 def _fallback(v: Any) -> int:

@@ -94,6 +94,12 @@ class Blocked:
     whereto: int = 0
     target: bytes | None = None
     count: int = 1
+    #: XREAD / XREADGROUP (``kind`` 2): per key the ID to read past (``$`` resolved), the
+    #: group and consumer (None for XREAD), NOACK. ``count`` 0 is no COUNT.
+    stream_ids: tuple[tuple[int, int], ...] = ()
+    group: bytes | None = None
+    consumer: bytes | None = None
+    noack: bool = False
 
 
 @attrs.frozen(slots=True)

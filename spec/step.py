@@ -21,7 +21,7 @@ from typing import Any
 
 from immutables import Map
 
-from .db import DbView, scan_db_for_ready_keys
+from .db import DbView, scan_db_for_ready_keys, signal_key_as_ready
 from .effects import NO_EFFECTS, Effects
 from .pubsub import event_classes, keyspace_event
 from .reply import Err
@@ -180,6 +180,12 @@ class Step:
         are touched (``signalFlushedDb`` → ``touchAllWatchedKeysInDb``)."""
         if self.part("watched_keys"):
             touch_all_watched_keys_in_db(self, self.open_db(i), None)
+        waited = [k for d, k in self.part("blocking").keys.keys() if d == i]
+        if waited:  # scanDatabaseForDeletedKeys: waiters on keys the flush removed
+            old = self.open_db(i)
+            for k in waited:
+                if k in old.keys:
+                    signal_key_as_ready(self, i, k)
         v = DbView(self, db)
         v.open_for_change()
         self._views[i] = v

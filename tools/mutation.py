@@ -142,6 +142,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "spec/persist.py": ("rdb", MECHANISM_TESTS["rdb"]),
     "spec/digest.py": ("rdb", MECHANISM_TESTS["rdb"]),
     "spec/commands/dump.py": ("rdb", MECHANISM_TESTS["rdb"]),
+    "spec/commands/streams.py": ("streams", ["tests/test_streams.py",
+                                             "properties/test_streams_machine.py"]),
+    "spec/types/stream.py": ("streams", ["tests/test_streams.py",
+                                         "properties/test_streams_machine.py"]),
 }
 MECHANISM_TESTS["scripting"] = ["tests/test_scripting.py", "properties/test_scripting_props.py"]
 MODULES["spec/scripting.py"] = ("scripting", MECHANISM_TESTS["scripting"])

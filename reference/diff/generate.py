@@ -327,6 +327,64 @@ COMMANDS.update({
     .map(lambda t: [b"GEORADIUS_RO", *t[:5], *t[5]]),
 })
 
+# streams: explicit IDs only (``*`` would print the clock); no times (XPENDING's extended
+# form, XINFO CONSUMERS and FULL print idle and delivery times)
+_sid = st.sampled_from([b"0", b"1", b"1-1", b"1-2", b"2", b"2-0", b"3-5", b"5", b"(1-1", b"-",
+                        b"+", b"x", b"0-0", b"18446744073709551615-18446744073709551615"])
+_sadd_id = st.sampled_from([b"1-1", b"1-2", b"1-*", b"2-*", b"2-0", b"3-5", b"4", b"5-*",
+                            b"0-1", b"9-9", b"0-0", b"x"])
+_sfield = st.sampled_from([b"a", b"b", b"", b"1"])
+_sgroup = st.sampled_from([b"g1", b"g2"])
+_sconsumer = st.sampled_from([b"c1", b"c2"])
+_strim = st.one_of(st.just([]), st.tuples(st.sampled_from([b"MAXLEN", b"MINID"]),
+                                          st.sampled_from([[], [b"~"], [b"="]]),
+                                          st.sampled_from([b"0", b"1", b"2", b"2-0", b"-1"]),
+                                          st.sampled_from([[], [b"LIMIT", b"1"], [b"LIMIT", b"0"]]))
+                   .map(lambda t: [t[0], *t[1], t[2], *t[3]]))
+COMMANDS.update({
+    "xadd": st.tuples(key, st.sampled_from([[], [b"NOMKSTREAM"]]), _strim, _sadd_id,
+                      st.lists(st.tuples(_sfield, value), min_size=1, max_size=2))
+    .map(lambda t: [b"XADD", t[0], *t[1], *t[2], t[3], *[x for p in t[4] for x in p]]),
+    "xlen": _cmd(b"XLEN", key),
+    "xrange": st.tuples(key, _sid, _sid, st.sampled_from([[], [b"COUNT", b"1"], [b"COUNT", b"0"]]))
+    .map(lambda t: [b"XRANGE", t[0], t[1], t[2], *t[3]]),
+    "xrevrange": st.tuples(key, _sid, _sid, st.sampled_from([[], [b"COUNT", b"2"]]))
+    .map(lambda t: [b"XREVRANGE", t[0], t[1], t[2], *t[3]]),
+    "xdel": st.tuples(key, st.lists(_sid, min_size=1, max_size=3))
+    .map(lambda t: [b"XDEL", t[0], *t[1]]),
+    "xtrim": st.tuples(key, _strim).map(lambda t: [b"XTRIM", t[0], *t[1]]),
+    "xsetid": st.tuples(key, _sid, st.sampled_from([[], [b"ENTRIESADDED", b"9"],
+                                                    [b"MAXDELETEDID", b"1-1"]]))
+    .map(lambda t: [b"XSETID", t[0], t[1], *t[2]]),
+    "xread": st.tuples(st.sampled_from([[], [b"COUNT", b"1"]]), key, _sid)
+    .map(lambda t: [b"XREAD", *t[0], b"STREAMS", t[1], t[2]]),
+    "xgroup|create": st.tuples(key, _sgroup, st.sampled_from([b"$", b"0", b"1-1", b"x"]),
+                               st.sampled_from([[], [b"MKSTREAM"], [b"ENTRIESREAD", b"1"]]))
+    .map(lambda t: [b"XGROUP", b"CREATE", t[0], t[1], t[2], *t[3]]),
+    "xgroup|setid": st.tuples(key, _sgroup, st.sampled_from([b"$", b"0", b"1-1"]))
+    .map(lambda t: [b"XGROUP", b"SETID", *t]),
+    "xgroup|destroy": st.tuples(key, _sgroup).map(lambda t: [b"XGROUP", b"DESTROY", *t]),
+    "xgroup|createconsumer": st.tuples(key, _sgroup, _sconsumer)
+    .map(lambda t: [b"XGROUP", b"CREATECONSUMER", *t]),
+    "xgroup|delconsumer": st.tuples(key, _sgroup, _sconsumer)
+    .map(lambda t: [b"XGROUP", b"DELCONSUMER", *t]),
+    "xreadgroup": st.tuples(_sgroup, _sconsumer, st.sampled_from([[], [b"COUNT", b"1"]]),
+                            st.sampled_from([[], [b"NOACK"]]), key,
+                            st.sampled_from([b">", b">", b"0", b"1-1"]))
+    .map(lambda t: [b"XREADGROUP", b"GROUP", t[0], t[1], *t[2], *t[3], b"STREAMS", t[4], t[5]]),
+    "xack": st.tuples(key, _sgroup, st.lists(_sid, min_size=1, max_size=2))
+    .map(lambda t: [b"XACK", t[0], t[1], *t[2]]),
+    "xpending": st.tuples(key, _sgroup).map(lambda t: [b"XPENDING", *t]),
+    "xclaim": st.tuples(key, _sgroup, _sconsumer, st.lists(_sid, min_size=1, max_size=2),
+                        st.sampled_from([[], [b"JUSTID"], [b"FORCE"], [b"RETRYCOUNT", b"3"]]))
+    .map(lambda t: [b"XCLAIM", t[0], t[1], t[2], b"0", *t[3], *t[4]]),
+    "xautoclaim": st.tuples(key, _sgroup, _sconsumer, _sid,
+                            st.sampled_from([[], [b"COUNT", b"1"], [b"JUSTID"]]))
+    .map(lambda t: [b"XAUTOCLAIM", t[0], t[1], t[2], b"0", t[3], *t[4]]),
+    "xinfo|stream": _cmd(b"XINFO", st.just(b"STREAM"), key),
+    "xinfo|groups": _cmd(b"XINFO", st.just(b"GROUPS"), key),
+})
+
 #: ``--groups`` names -> the commands each draws from (names as in ``COMMANDS``).
 GROUPS: dict[str, list[str]] = {
     "strings": [
@@ -371,6 +429,11 @@ GROUPS: dict[str, list[str]] = {
     # Positions are zset scores: ZSCORE/ZRANGE read them (and the STORE results) back.
     "geo": ["geoadd", "geopos", "geohash", "geodist", "geosearch", "geosearchstore",
             "georadius", "georadiusbymember", "georadius_ro", "zscore", "zrem", "zadd", "set"],
+    # Streams with explicit IDs (``*`` prints the clock) and consumer groups.
+    "streams": ["xadd", "xlen", "xrange", "xrevrange", "xdel", "xtrim", "xsetid", "xread",
+                "xgroup|create", "xgroup|setid", "xgroup|destroy", "xgroup|createconsumer",
+                "xgroup|delconsumer", "xreadgroup", "xack", "xpending", "xclaim", "xautoclaim",
+                "xinfo|stream", "xinfo|groups", "set", "type", "del"],
 }
 
 
