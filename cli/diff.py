@@ -34,18 +34,23 @@ def _served_by_reference() -> list[str]:
 @click.option("--junit", "junit_file", type=click.Path(dir_okay=False), help="Write JUnit XML.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False), help="Write an HTML report.")
 @click.option("--force", is_flag=True, help="Run even if the target holds keys (they are lost).")
+@click.option("--strict-identity", is_flag=True,
+              help="Compare the HELLO handshake's server name, version and modules byte for "
+                   "byte too (by default they are masked: identity is not behaviour).")
 @click.option("--timeout", default=1.0, show_default=True,
               help="Seconds of silence after which a reply counts as missing.")
 def diff(target: str, against: str, groups: str, resp: str, clients: int, examples: int,
          max_steps: int, seed: int, errors: str, json_file: str | None, junit_file: str | None,
-         html_file: str | None, force: bool, timeout: float) -> None:
+         html_file: str | None, force: bool, strict_identity: bool, timeout: float) -> None:
     """Generate command sequences, run them on TARGET and on the reference, compare raw frames.
 
     Sequences come from Hypothesis (small key/value pools, several clients, pipelines split at
     random points); replies are compared byte for byte except where the command table's tips
     say the output is nondeterministic (compared by shape) or unordered (compared sorted).
     Every divergence is shrunk to a minimal sequence and shown as a redis-cli script with both
-    replies side by side. The target is FLUSHALLed before every example.
+    replies side by side; a reported sequence is 1-minimal (no single step or client can be
+    removed without losing the divergence). The target is FLUSHALLed before every example and
+    once more at the end, so it is left as empty as it was found.
 
     Exit status: 0 when nothing diverged, 1 when something did, 2 on a usage problem.
     """
@@ -80,7 +85,8 @@ def diff(target: str, against: str, groups: str, resp: str, clients: int, exampl
         keys = sut.total_keys()
         if keys and not force:
             raise click.ClickException(
-                f"{target} holds {keys} key(s); redspec diff FLUSHALLs it before every example."
+                f"{target} holds {keys} key(s); redspec diff FLUSHALLs it before every example"
+                " and after the run."
                 " Use --force to run anyway.")
         if isinstance(ref, ServerTarget) and not force:
             k2 = ref.total_keys()
@@ -88,7 +94,7 @@ def diff(target: str, against: str, groups: str, resp: str, clients: int, exampl
                 raise click.ClickException(f"{against} holds {k2} key(s); use --force.")
         cfg = DiffConfig(groups=group_list, examples=examples, seed=seed,
                          protos=(2, 3) if resp == "both" else (int(resp),), clients=clients,
-                         max_steps=max_steps, errors=errors)
+                         max_steps=max_steps, errors=errors, strict_identity=strict_identity)
         with Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[found]}"), TimeElapsedColumn(),
                       console=console, transient=False) as progress:
@@ -116,8 +122,8 @@ def diff(target: str, against: str, groups: str, resp: str, clients: int, exampl
     if html_file:
         Path(html_file).write_text(report.to_html(results, meta))
     total = sum(len(g.divergences) for g in results)
-    click.echo(f"{total} divergence(s) in {sum(g.examples for g in results)} example(s)",
-               err=True)
+    click.echo(f"{total} divergence(s) in {sum(g.examples for g in results)} example(s); "
+               f"{target} flushed (FLUSHALL) after the run", err=True)
     raise SystemExit(1 if total else 0)
 
 
