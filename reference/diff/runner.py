@@ -22,11 +22,12 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
+from .expect import Profile, explain
 from .generate import GROUPS, Steps, chunker_from, group_commands, sequences
 from .replay import HELLO_STEP, Mismatch, Record, Target, compare, tip_comparators
 
 __all__ = ["Divergence", "GroupResult", "DiffConfig", "command_name", "run_diff", "check_once",
-           "one_minimal", "leave_as_found"]
+           "one_minimal", "leave_as_found", "new_divergences"]
 
 
 def command_name(argv: list[bytes]) -> str:
@@ -55,6 +56,9 @@ class Divergence:
     reference: list[Record]
     examples_to_find: int = 0
     shrink_calls: int = 0
+    #: The reason a ``--expect`` profile gives for it (None: a new divergence) and its kind.
+    expected: str | None = None
+    expected_kind: str | None = None
 
 
 @dataclass
@@ -81,6 +85,12 @@ class DiffConfig:
     errors: str = "exact"
     max_per_group: int = 20
     strict_identity: bool = False
+    profile: Profile | None = None
+
+
+def new_divergences(results: Sequence[GroupResult]) -> int:
+    """Divergences no profile explains: what makes ``redspec diff`` exit 1."""
+    return sum(1 for g in results for d in g.divergences if d.expected is None)
 
 
 def check_once(target: Target, reference: Target, steps: Steps, proto: int, cuts: list[int],
@@ -207,9 +217,11 @@ def search_group(group: str, names: list[str], target: Target, reference: Target
         if m is None:  # only a flaky target loses a divergence one_minimal kept
             res.error = f"a divergence did not reproduce: {steps!r}"
             break
+        why = explain(cfg.profile, group, culprit, proto, m.a, m.b)
         res.divergences.append(Divergence(group, culprit, proto, [(c, list(v)) for c, v in steps],
                                           list(cuts), m, a, b, state["examples"],
-                                          state["shrink"]))
+                                          state["shrink"], why.reason if why else None,
+                                          why.kind if why else None))
         if culprit in pool:
             pool.remove(culprit)
             res.set_aside.append(culprit)
