@@ -72,20 +72,24 @@ def peers(peer_names: str, groups: str | None, examples: int, seed: int, clients
             runs.append(pr)
             prof_path = PROFILES / f"{peer.name}.toml"
             profile = load_profile(prof_path) if prof_path.is_file() else None
-            cfg = DiffConfig(groups=group_list, examples=examples, seed=seed, clients=clients,
-                             max_steps=max_steps, profile=profile)
+            cfgs = {proto: DiffConfig(groups=group_list, examples=examples, seed=seed,
+                                      protos=(proto,), clients=clients, max_steps=max_steps,
+                                      profile=profile) for proto in (2, 3)}
             console.print(f"[bold]{peer.title}[/]")
             try:
                 with running(peer, Path(tmp) / peer.name) as port:
                     sut = ServerTarget("127.0.0.1", port, name=peer.name)
-                    with Progress(TextColumn("  {task.description:<12}"), BarColumn(),
+                    with Progress(TextColumn("  {task.description:<18}"), BarColumn(),
                                   MofNCompleteColumn(), console=console) as progress:
 
-                        def on_group(g: str, budget: int):  # type: ignore[no-untyped-def]
-                            task = progress.add_task(g, total=budget)
-                            return lambda n: progress.advance(task, n)
+                        for proto, cfg in cfgs.items():
 
-                        pr.groups = run_diff(sut, SpecTarget(), cfg, served, on_group)
+                            def on_group(g: str, budget: int, proto: int = proto):  # type: ignore[no-untyped-def]
+                                task = progress.add_task(f"{g} RESP{proto}", total=budget)
+                                return lambda n: progress.advance(task, n)
+
+                            pr.by_proto[proto] = run_diff(sut, SpecTarget(), cfg, served,
+                                                          on_group)
                         if vectors:
                             vt = progress.add_task("vectors", total=count_files(vec_dir))
                             res = run(sut, vec_dir, {}, None, lambda vt=vt: progress.advance(vt))
@@ -96,8 +100,9 @@ def peers(peer_names: str, groups: str | None, examples: int, seed: int, clients
                 pr.error = str(e).splitlines()[0]
                 console.print(f"  [red]{pr.error}[/]")
                 continue
-            found = sum(len(g.divergences) for g in pr.groups)
-            new = new_divergences(pr.groups)
+            every = [g for gs in pr.by_proto.values() for g in gs]
+            found = sum(len(g.divergences) for g in every)
+            new = new_divergences(every)
             if peer.control:
                 bad += found
             else:
@@ -112,7 +117,8 @@ def peers(peer_names: str, groups: str | None, examples: int, seed: int, clients
         Path(json_file).write_text(json.dumps(
             {r.name: {"title": r.title, "control": r.control, "error": r.error,
                       "vectors": r.vectors,
-                      "diff": report.to_json(r.groups, {"target": r.name, **meta})}
+                      "diff": {f"resp{p}": report.to_json(gs, {"target": r.name, **meta})
+                               for p, gs in r.by_proto.items()}}
              for r in runs}, indent=1, ensure_ascii=False))
     click.echo(f"wrote {out_file}", err=True)
     raise SystemExit(1 if bad else 0)

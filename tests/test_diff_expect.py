@@ -90,15 +90,20 @@ def test_matrix_page() -> None:
     d = _divergence("expire", "getex", 2, b"-ERR invalid\r\n", b"$-1\r\n")
     d.expected, d.expected_kind = "checks the time first", "version"
     g.divergences = [d]
-    control = PeerRun("redis-7.0", "Redis 7.0.15", True, [GroupResult("expire", ["getex"], 100)],
+    control = PeerRun("redis-7.0", "Redis 7.0.15", True,
+                      {2: [GroupResult("expire", ["getex"], 100)],
+                       3: [GroupResult("expire", ["getex"], 100)]},
                       {"pass": 10, "fail": 0, "skip": 1, "error": 0})
-    peer = PeerRun("valkey-9.1", "Valkey 9.1.2", False, [g], {"pass": 9, "fail": 1, "skip": 1,
-                                                              "error": 0})
+    peer = PeerRun("valkey-9.1", "Valkey 9.1.2", False,
+                   {2: [g], 3: [GroupResult("expire", ["getex"], 100)]},
+                   {"pass": 9, "fail": 1, "skip": 1, "error": 0})
     broken = PeerRun("redis-5.0", "Redis 5.0.6", False, error="pip install failed")
     page = markdown([control, peer, broken], {"command": "redspec peers", "seed": 0,
                                               "examples": 100, "clients": 3, "max_steps": 12})
-    assert "| Redis 7.0.15 — **control** | 0 / 100 | 10 / 10 |" in page
-    assert "| Valkey 9.1.2 | 1 / 100 | 9 / 10 |" in page
+    assert "| Redis 7.0.15 — **control** | 2 | 0 / 100 |" in page
+    assert "| Redis 7.0.15 — **control** | 3 | 0 / 100 |" in page
+    assert "| Valkey 9.1.2 | 2 | 1 / 100 |" in page
+    assert "| Valkey 9.1.2 | 9 | 1 | 0 | 1 |" in page
     assert "### expire / `getex` (RESP2) — version" in page
     assert "checks the time first" in page and "GETEX" not in page.split("## Valkey")[0]
     assert "Not run: pip install failed" in page

@@ -134,7 +134,7 @@ def _ready(port: int, deadline: float) -> bool:
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
-                s.sendall(b"PING\r\n")
+                s.sendall(b"*1\r\n$4\r\nPING\r\n")  # RESP: fakeredis reads no inline commands
                 if s.recv(64).startswith(b"+PONG"):
                     return True
         except OSError:
