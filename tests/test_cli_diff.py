@@ -230,3 +230,37 @@ def test_tip_comparators_and_cli_script() -> None:
     script = redis_cli_script([(1, [b"SET", b"k", b"a b"]), (2, [b"GET", b"k"])], 3)
     assert script.splitlines()[2:] == ["# client 1", "HELLO 3", 'SET k "a b"', "# client 2",
                                        "HELLO 3", "GET k"]
+
+
+def test_two_runs_in_a_row_need_no_force(redis_addr: str) -> None:
+    """redspec diff leaves the target as it found it (flushed at the end), so a second run
+    right after the first does not stop at "holds N key(s)"."""
+    _flushall(redis_addr)
+    for _ in range(2):
+        r = CliRunner().invoke(main, ["diff", "--target", redis_addr, "--groups", "strings",
+                                      "--examples", "5"])
+        assert r.exit_code == 0, r.output
+        assert "flushed (FLUSHALL) after the run" in r.output
+
+
+#: The HELLO 3 handshakes of Valkey 9.1.2 (which lists its Lua engine as a module) and of
+#: Redis 7.0.15, as each sent them.
+_VALKEY_HELLO = (b"%7\r\n$6\r\nserver\r\n$6\r\nvalkey\r\n$7\r\nversion\r\n$5\r\n9.1.2\r\n"
+                 b"$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:3\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n"
+                 b"$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*1\r\n%4\r\n$4\r\nname\r\n"
+                 b"$3\r\nlua\r\n$3\r\nver\r\n:1\r\n$4\r\npath\r\n$3\r\nlua\r\n$4\r\nargs\r\n*0\r\n")
+_REDIS_HELLO = (b"%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n"
+                b"$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:7\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n"
+                b"$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n")
+
+
+def test_identity_is_not_behaviour() -> None:
+    """The handshake compares by shape of identity (server, version, modules masked) unless
+    --strict-identity; a difference in behaviour (the role) still shows."""
+    loose = normalise.NORMALISERS["hello-handshake"]
+    strict = normalise.NORMALISERS["hello-handshake-strict"]
+    assert loose(_VALKEY_HELLO) == loose(_REDIS_HELLO)
+    assert strict(_VALKEY_HELLO) != strict(_REDIS_HELLO)
+    assert strict(_REDIS_HELLO) == strict(_REDIS_HELLO.replace(b":7\r\n", b":9\r\n"))
+    replica = _REDIS_HELLO.replace(b"$6\r\nmaster", b"$5\r\nslave")
+    assert loose(replica) != loose(_REDIS_HELLO)

@@ -14,6 +14,8 @@ Names (use them in a case module's ``NONDETERMINISTIC``):
   omem, tot-mem, events).
 - ``"client-id"``: integer frames masked (CLIENT ID and other replies carrying a client id).
 - ``"hello"``: the ``id`` field of a HELLO reply masked.
+- ``"hello-handshake"``: the replay's opening ``HELLO 3`` reply with the id and the identity
+  fields (server, version, modules) masked; ``"hello-handshake-strict"``: the id only.
 - ``"info"`` / ``"info-fields"``: INFO text reduced to section headers and field names.
 - ``"info-keyspace"``: only the ``# Keyspace`` section of INFO, values kept.
 - ``"info-counters"``: only the counters of :data:`INFO_COUNTERS` (blocked clients, expired /
@@ -136,20 +138,35 @@ def hello(frame: bytes) -> bytes:
     return serialise(f)
 
 
-HANDSHAKE_FIELDS = (b"id", b"server", b"version")
+#: The fields of a HELLO reply that say which implementation answered, not how it behaves:
+#: its name, its version and the modules it loaded (Valkey lists its Lua engine there). Masked
+#: in the handshake unless ``redspec diff --strict-identity``.
+IDENTITY_FIELDS = (b"server", b"version", b"modules")
 
 
-def hello_handshake(frame: bytes) -> bytes:
-    """The reply to the ``HELLO 3`` a replay opens with: the id and the server's name and
-    version masked (they identify the implementation; HELLO itself is tested by cases)."""
+def _mask_hello_fields(frame: bytes, fields: tuple[bytes, ...]) -> bytes:
+    """A HELLO reply (RESP3 map or RESP2 flat array) with the values of ``fields`` masked."""
     f = parse(frame)
     if f.children is None:
         return frame
     ch = f.children
     for i in range(0, len(ch) - 1, 2):
-        if ch[i].payload in HANDSHAKE_FIELDS:
+        if ch[i].payload in fields:
             ch[i + 1] = Frame(b"+", b"<masked>")
     return serialise(f)
+
+
+def hello_handshake(frame: bytes) -> bytes:
+    """The reply to the ``HELLO 3`` a replay opens with, compared by shape of identity: the
+    id and the identity fields (:data:`IDENTITY_FIELDS`) masked, the rest (proto, mode, role,
+    the field list itself) kept. Identity is not behaviour: a peer that names itself otherwise
+    is not a divergence, and the example goes on past the handshake."""
+    return _mask_hello_fields(frame, (b"id", *IDENTITY_FIELDS))
+
+
+def hello_handshake_strict(frame: bytes) -> bytes:
+    """The handshake reply with only the connection id masked (``--strict-identity``)."""
+    return _mask_hello_fields(frame, (b"id",))
 
 
 def _info_lines(f: Frame) -> tuple[bytes, list[bytes]]:
@@ -300,6 +317,7 @@ NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
     "client-id": client_id,
     "hello": _safe(hello),
     "hello-handshake": _safe(hello_handshake),
+    "hello-handshake-strict": _safe(hello_handshake_strict),
     "info": _safe(info_fields),
     "info-fields": _safe(info_fields),
     "info-keyspace": _safe(info_keyspace),

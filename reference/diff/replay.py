@@ -454,10 +454,11 @@ class Mismatch:
 
 
 def normalise_records(steps: Steps, recs: list[Record],
-                      norm_for: Callable[[int], Normaliser | None]) -> list[Record]:
-    """Apply each step's comparator to its frames (the HELLO 3 handshake: the id and the
-    server's name and version masked)."""
-    hello_norm = NORMALISERS["hello-handshake"]
+                      norm_for: Callable[[int], Normaliser | None],
+                      strict_identity: bool = False) -> list[Record]:
+    """Apply each step's comparator to its frames (the HELLO 3 handshake: the id masked, and
+    unless ``strict_identity`` the server's name, version and modules too)."""
+    hello_norm = NORMALISERS["hello-handshake-strict" if strict_identity else "hello-handshake"]
     out = []
     for r in recs:
         if r.frame == CLOSED:
@@ -479,9 +480,11 @@ def tip_comparators(steps: Steps, errors: str = "exact") -> Callable[[int], Norm
 
 
 def compare(steps: Steps, a: list[Record], b: list[Record],
-            norm_for: Callable[[int], Normaliser | None]) -> Mismatch | None:
+            norm_for: Callable[[int], Normaliser | None],
+            strict_identity: bool = False) -> Mismatch | None:
     """None when, client by client, the normalised frame sequences agree."""
-    na, nb = normalise_records(steps, a, norm_for), normalise_records(steps, b, norm_for)
+    na = normalise_records(steps, a, norm_for, strict_identity)
+    nb = normalise_records(steps, b, norm_for, strict_identity)
     for n in sorted({r.conn for r in na} | {r.conn for r in nb}):
         fa = [r for r in na if r.conn == n]
         fb = [r for r in nb if r.conn == n]

@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 from redspec.spec.frames import CLOSED
 
 from .replay import HELLO_STEP, Record
-from .runner import Divergence, GroupResult
+from .runner import Divergence, GroupResult, new_divergences
 
 __all__ = [
     "FORMAT_VERSION",
@@ -152,6 +152,8 @@ def divergence_json(d: Divergence) -> dict[str, Any]:
         "replies": side_by_side(d),
         "examples_to_find": d.examples_to_find,
         "shrink_calls": d.shrink_calls,
+        "expected": d.expected,
+        "expected_kind": d.expected_kind,
     }
 
 
@@ -172,6 +174,7 @@ def to_json(results: list[GroupResult], meta: dict[str, Any]) -> dict[str, Any]:
             for g in results
         },
         "total_divergences": sum(len(g.divergences) for g in results),
+        "new_divergences": new_divergences(results),
         "divergences": [divergence_json(d) for g in results for d in g.divergences],
     }
 
@@ -182,12 +185,16 @@ def to_junit(results: list[GroupResult], meta: dict[str, Any]) -> str:
     for g in results:
         by_cmd = {d.command: d for d in g.divergences}
         names = list(dict.fromkeys([*g.commands, *by_cmd]))
+        failures = sum(1 for d in g.divergences if d.expected is None)
         suite = ET.SubElement(suites, "testsuite", name=g.group, tests=str(len(names)),
-                              failures=str(len(by_cmd)), errors="1" if g.error else "0")
+                              failures=str(failures), errors="1" if g.error else "0")
         for n in names:
             tc = ET.SubElement(suite, "testcase", classname=f"redspec.diff.{g.group}", name=n)
             d = by_cmd.get(n)
-            if d is not None:
+            if d is not None and d.expected is not None:
+                ET.SubElement(tc, "skipped", message=f"expected ({d.expected_kind}): "
+                                                     f"{d.expected}")
+            elif d is not None:
                 m = d.mismatch
                 fail = ET.SubElement(
                     tc, "failure",
@@ -273,15 +280,20 @@ def render_tables(results: list[GroupResult], console: Any) -> None:
         summary.add_column(col, justify="right" if col in ("commands", "examples",
                                                           "divergences") else "left")
     for g in results:
-        style = "red" if g.divergences or g.error else "green"
+        new = [d for d in g.divergences if d.expected is None]
+        style = "red" if new or g.error else "green"
         summary.add_row(g.group, str(len(g.commands)), str(g.examples),
                         f"[{style}]{len(g.divergences)}[/]",
-                        ", ".join(d.command for d in g.divergences) + (
+                        ", ".join(d.command + (" (expected)" if d.expected else "")
+                                  for d in g.divergences) + (
                             f" [yellow]{g.error}[/]" if g.error else ""))
     console.print(summary)
     for g in results:
         for d in g.divergences:
-            t = Table(title=f"{g.group} / {d.command} (RESP{d.proto})", show_lines=True)
+            title = f"{g.group} / {d.command} (RESP{d.proto})"
+            if d.expected:
+                title += f" — expected ({d.expected_kind}): {d.expected}"
+            t = Table(title=title, show_lines=True)
             t.add_column("client", justify="right")
             t.add_column("command")
             t.add_column("target", overflow="fold")

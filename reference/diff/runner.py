@@ -3,9 +3,12 @@
 For each command group, Hypothesis draws examples (a sequence of steps over several clients,
 a protocol version, split points) and both targets replay each one. A divergence is a
 *failing example*: Hypothesis's own shrinker (``hypothesis.find``) reduces it to a minimal
-sequence that still diverges. The command of the first differing step is then set aside and
-the search goes on with the group's remaining budget, so one broken command does not hide
-the others: a group reports at most one (shrunk) divergence per command.
+sequence that still diverges, and :func:`one_minimal` finishes the job greedily: the sequence
+reported is 1-minimal — removing any one step, or every step of any one client, loses the
+divergence (Hypothesis's shrinker gets close, but stops at its own budget and does not promise
+this). The command of the first differing step is then set aside and the search goes on with
+the group's remaining budget, so one broken command does not hide the others: a group reports
+at most one (shrunk) divergence per command.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
+from .expect import Profile, explain
 from .generate import GROUPS, Steps, chunker_from, group_commands, sequences
 from .replay import HELLO_STEP, Mismatch, Record, Target, compare, tip_comparators
 
-__all__ = ["Divergence", "GroupResult", "DiffConfig", "command_name", "run_diff", "check_once"]
+__all__ = ["Divergence", "GroupResult", "DiffConfig", "command_name", "run_diff", "check_once",
+           "one_minimal", "leave_as_found", "new_divergences"]
 
 
 def command_name(argv: list[bytes]) -> str:
@@ -51,6 +56,9 @@ class Divergence:
     reference: list[Record]
     examples_to_find: int = 0
     shrink_calls: int = 0
+    #: The reason a ``--expect`` profile gives for it (None: a new divergence) and its kind.
+    expected: str | None = None
+    expected_kind: str | None = None
 
 
 @dataclass
@@ -76,17 +84,55 @@ class DiffConfig:
     max_steps: int = 12
     errors: str = "exact"
     max_per_group: int = 20
+    strict_identity: bool = False
+    profile: Profile | None = None
+
+
+def new_divergences(results: Sequence[GroupResult]) -> int:
+    """Divergences no profile explains: what makes ``redspec diff`` exit 1."""
+    return sum(1 for g in results for d in g.divergences if d.expected is None)
 
 
 def check_once(target: Target, reference: Target, steps: Steps, proto: int, cuts: list[int],
-               errors: str = "exact") -> tuple[Mismatch | None, list[Record], list[Record]]:
+               errors: str = "exact", strict_identity: bool = False,
+               ) -> tuple[Mismatch | None, list[Record], list[Record]]:
     """Replay one example on both targets; the first mismatch (None if they agree)."""
     chunker = chunker_from(cuts)
     target.reset()
     a = target.replay(steps, proto, chunker)
     reference.reset()
     b = reference.replay(steps, proto, chunker)
-    return compare(steps, a, b, tip_comparators(steps, errors)), a, b
+    return compare(steps, a, b, tip_comparators(steps, errors), strict_identity), a, b
+
+
+Example = tuple[list[tuple[int, list[bytes]]], int, list[int]]
+
+
+def one_minimal(example: Example, diverges: Callable[[Example], bool]) -> Example:
+    """Greedy delta debugging to a fixpoint: drop every step of one client, or one step, or
+    one cut point, whenever the example still ``diverges`` without it, until no single such
+    removal keeps the divergence. The result is 1-minimal in its steps and clients: the
+    promise :func:`search_group` makes about every reported sequence. Cost: at most
+    O(n²) replays for n steps (each pass removes something or ends)."""
+    steps, proto, cuts = example
+    changed = True
+    while changed:
+        changed = False
+        for c in sorted({n for n, _ in steps}):
+            fewer = [st_ for st_ in steps if st_[0] != c]
+            if fewer and len(fewer) < len(steps) and diverges((fewer, proto, cuts)):
+                steps, changed = fewer, True
+        for i in reversed(range(len(steps))):
+            if i < len(steps) and len(steps) > 1:
+                fewer = steps[:i] + steps[i + 1:]
+                if diverges((fewer, proto, cuts)):
+                    steps, changed = fewer, True
+        for k in reversed(range(len(cuts))):
+            if k < len(cuts):
+                fewer_cuts = cuts[:k] + cuts[k + 1:]
+                if diverges((steps, proto, fewer_cuts)):
+                    cuts, changed = fewer_cuts, True
+    return steps, proto, cuts
 
 
 def _culprit(steps: Steps, m: Mismatch) -> str:
@@ -124,7 +170,8 @@ def search_group(group: str, names: list[str], target: Target, reference: Target
             else:
                 state["examples"] += 1
                 tick(1)
-            m, _, _ = check_once(target, reference, steps, proto, cuts, cfg.errors)
+            m, _, _ = check_once(target, reference, steps, proto, cuts, cfg.errors,
+                                 cfg.strict_identity)
             if m is not None:
                 state["found"] = True
             return m is not None
@@ -149,14 +196,32 @@ def search_group(group: str, names: list[str], target: Target, reference: Target
         res.examples += state["examples"]
         res.divergent_examples += 1
         budget -= state["examples"]
-        m, a, b = check_once(target, reference, steps, proto, cuts, cfg.errors)
+        m, a, b = check_once(target, reference, steps, proto, cuts, cfg.errors,
+                             cfg.strict_identity)
         if m is None:  # did not reproduce (a flaky target): record what we can and stop
             res.error = f"a divergence did not reproduce: {steps!r}"
             break
         culprit = _culprit(steps, m)
+
+        def same_culprit(ex: Example, culprit: str = culprit,
+                         state: dict[str, Any] = state) -> bool:
+            state["shrink"] += 1
+            m2, _, _ = check_once(target, reference, ex[0], ex[1], ex[2], cfg.errors,
+                                  cfg.strict_identity)
+            return m2 is not None and _culprit(ex[0], m2) == culprit
+
+        steps, proto, cuts = one_minimal(([(c, list(v)) for c, v in steps], proto, list(cuts)),
+                                         same_culprit)
+        m, a, b = check_once(target, reference, steps, proto, cuts, cfg.errors,
+                             cfg.strict_identity)
+        if m is None:  # only a flaky target loses a divergence one_minimal kept
+            res.error = f"a divergence did not reproduce: {steps!r}"
+            break
+        why = explain(cfg.profile, group, culprit, proto, m.a, m.b)
         res.divergences.append(Divergence(group, culprit, proto, [(c, list(v)) for c, v in steps],
                                           list(cuts), m, a, b, state["examples"],
-                                          state["shrink"]))
+                                          state["shrink"], why.reason if why else None,
+                                          why.kind if why else None))
         if culprit in pool:
             pool.remove(culprit)
             res.set_aside.append(culprit)
@@ -182,5 +247,13 @@ def run_diff(target: Target, reference: Target, cfg: DiffConfig, served: Sequenc
             tick(cfg.examples)
             continue
         out.append(search_group(g, names, target, reference, cfg, tick))
+    leave_as_found(target, reference)
     return out
+
+
+def leave_as_found(*targets: Target) -> None:
+    """Flush what the run wrote (``reset``: FLUSHALL on a server): a target that held no key
+    before the run holds none after it, so the next run needs no ``--force``."""
+    for t in targets:
+        t.reset()
 
