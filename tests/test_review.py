@@ -41,7 +41,8 @@ def _diagrams_tool() -> ModuleType:
 
 #: A tutorial for each mechanism of docs/status.md rows 1-12 and 14 (issue 20).
 EXISTING = {"keyspace", "resp", "clients", "blocking", "eventloop", "dispatch", "encodings",
-            "rehash", "expire", "eviction", "typechoice", "transport", "transactions", "pubsub"}
+            "rehash", "expire", "eviction", "typechoice", "transport", "transactions", "pubsub",
+            "streams"}
 
 
 def test_every_existing_mechanism_has_a_tutorial() -> None:
@@ -256,6 +257,15 @@ PLANTED = [
     ("pubsub", 'pub -> server: "PUBLISH news again"\n',
      'pub -> server: "PUBLISH news again"\nserver -> sub: "message news again"\n',
      "message-after-unsubscribe", "breaks"),
+    ("streams", '"XACK / 1"', '"XACK / ok"', "acknowledge", "missing"),  # both XACK / 1
+    ("streams", 'alice -> bob: "bob: XCLAIM / claimed"\n', "", "claim", "missing"),
+    ("streams", "alice: XREADGROUP 0 / entry (delivered again);", "", "redeliver", "missing"),
+    ("streams", '> / entry"', '> / nil"', "deliver", "missing"),
+    ("streams", "alice: XREADGROUP > / nil;\\nbob: XREADGROUP > / nil\"",
+     "alice: XREADGROUP > / entry;\\nbob: XREADGROUP > / nil\"", "delivered-once", "breaks"),
+    ("streams", 'bob -> acked: "XACK / 1"\n',
+     'bob -> acked: "XACK / 1"\nacked -> bob: "bob: XCLAIM / claimed"\n', "ack-is-final",
+     "breaks"),
     ("eventloop", "poll -> read -> cron", "poll -> read -> cron\npoll -> cron",
      "timers-before-files", "breaks"),
     ("eventloop", "poll -> read -> cron -> sleep -> write",
@@ -297,6 +307,15 @@ WRONG_TRANSITIONS = [
      "AUTH wrong / WRONGPASS;", "ready -> unauth: \"AUTH wrong / WRONGPASS\"\n"
      "ready -> ready: \"PING / PONG;\\nGET k / nil;\\nAUTH pw / OK;",
      ["AUTH pw", "AUTH wrong", "PING"], "noauth", "pong"),
+    ("streams", 'bob -> acked: "XACK / 1"\n', 'bob -> acked: "XACK / 0"\n',
+     ["XADD s 1-1 f v", "bob: XREADGROUP >", "XACK"], "0", "1"),
+    ("streams", 'bob -> bob: "bob: XCLAIM / claimed;\\nalice: XREADGROUP 0 / empty;',
+     'bob -> bob: "bob: XCLAIM / claimed;\\nalice: XREADGROUP 0 / entry;',
+     ["XADD s 1-1 f v", "bob: XREADGROUP >", "alice: XREADGROUP 0"], "entry", "empty"),
+    ("streams", 'alice -> bob: "bob: XCLAIM / claimed"\n', 'alice -> alice: "bob: XCLAIM / empty"\n',
+     ["XADD s 1-1 f v", "alice: XREADGROUP >", "bob: XCLAIM"], "empty", "claimed"),
+    ("streams", "XACK / 0;\\nbob: XCLAIM / empty\"\nnone -> new",
+     "bob: XCLAIM / empty\"\nnone -> new", ["XACK"], "error", "0"),
 ]
 
 
