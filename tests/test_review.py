@@ -42,7 +42,7 @@ def _diagrams_tool() -> ModuleType:
 #: A tutorial for each mechanism of docs/status.md rows 1-12 and 14 (issue 20).
 EXISTING = {"keyspace", "resp", "clients", "blocking", "eventloop", "dispatch", "encodings",
             "rehash", "expire", "eviction", "typechoice", "transport", "transactions", "pubsub",
-            "streams"}
+            "streams", "scripting"}
 
 
 def test_every_existing_mechanism_has_a_tutorial() -> None:
@@ -257,6 +257,17 @@ PLANTED = [
     ("pubsub", 'pub -> server: "PUBLISH news again"\n',
      'pub -> server: "PUBLISH news again"\nserver -> sub: "message news again"\n',
      "message-after-unsubscribe", "breaks"),
+    ("scripting", 'cached -> noscript: "no (EVALSHA)"\n', "", "noscript", "missing"),
+    ("scripting", "convert -> wrap -> reply", "convert -> reply", "propagate-wrapped", "missing"),
+    ("scripting", "eval -> sha -> cached", "eval -> cached", "cache-by-sha1", "missing"),
+    ("scripting", 'ro_gate -> sandbox: "no (EVAL, EVALSHA)"\n',
+     'ro_gate -> run: "no (EVAL, EVALSHA)"\n', "fresh-sandbox", "missing"),
+    ("scripting", "library -> run\n", "", "function-library", "missing"),
+    ("scripting", "rcall -> gates\n", "rcall -> dispatch\n", "call-through-gates", "missing"),
+    ("scripting", "rcall -> gates\n", "rcall -> gates\nrcall -> dispatch\n", "gates-first",
+     "breaks"),
+    ("scripting", 'cached -> ro_gate: "yes"\n', 'cached -> ro_gate: "yes"\ncached -> run: "again"\n',
+     "no-run-without-sandbox", "breaks"),
     ("streams", '"XACK / 1"', '"XACK / ok"', "acknowledge", "missing"),  # both XACK / 1
     ("streams", 'alice -> bob: "bob: XCLAIM / claimed"\n', "", "claim", "missing"),
     ("streams", "alice: XREADGROUP 0 / entry (delivered again);", "", "redeliver", "missing"),
