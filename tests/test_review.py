@@ -39,10 +39,10 @@ def _diagrams_tool() -> ModuleType:
     return mod
 
 
-#: A tutorial for each mechanism of docs/status.md rows 1-12 and 14 (issue 20).
+#: A tutorial for each mechanism of docs/status.md rows 1-16 (issue 20; 13, 15, 16 added later).
 EXISTING = {"keyspace", "resp", "clients", "blocking", "eventloop", "dispatch", "encodings",
             "rehash", "expire", "eviction", "typechoice", "transport", "transactions", "pubsub",
-            "streams", "scripting"}
+            "streams", "scripting", "rdb"}
 
 
 def test_every_existing_mechanism_has_a_tutorial() -> None:
@@ -257,6 +257,20 @@ PLANTED = [
     ("pubsub", 'pub -> server: "PUBLISH news again"\n',
      'pub -> server: "PUBLISH news again"\nserver -> sub: "message news again"\n',
      "message-after-unsubscribe", "breaks"),
+    ("rdb", 'file.aux -> aux: "name / value pairs"\n', "", "aux-fields", "missing"),
+    ("rdb", 'db.keys -> key: "RESIZEDB said how many"\n', "", "db-sections", "missing"),
+    ("rdb", '  expire: "EXPIRETIME_MS (0xFC): absolute unix ms; only for a key with a TTL"\n', "",
+     "expire-prefix", "missing"),
+    ("rdb", '  idle: "IDLE (0xF8): seconds since last access; under an LRU policy"\n'
+     '  freq: "FREQ (0xF9): the LFU counter; under an LFU policy"\n', "", "access-info",
+     "missing"),
+    ("rdb", '  crc: "CRC-64 of every byte before it (8 bytes; zeros with rdbchecksum no)"\n', "",
+     "checksum", "missing"),
+    ("rdb", 'dump.value -> object: "the same serialisation"\n', "", "dump-payload", "missing"),
+    ("rdb", "key.value -> object\n", 'key.value -> object\ndump -> key: "the key it came from"\n',
+     "payload-has-no-key", "breaks"),
+    ("rdb", "key.value -> object\n", 'key.value -> object\nobject.string -> key.expire: "its TTL"\n',
+     "ttl-not-in-value", "breaks"),
     ("scripting", 'cached -> noscript: "no (EVALSHA)"\n', "", "noscript", "missing"),
     ("scripting", "convert -> wrap -> reply", "convert -> reply", "propagate-wrapped", "missing"),
     ("scripting", "eval -> sha -> cached", "eval -> cached", "cache-by-sha1", "missing"),
