@@ -2,7 +2,7 @@
 
 A learner who draws a state machine labels its transitions ``EVENT / REPLY`` (``MULTI / OK``,
 ``EXEC / nil``). For a mechanism with an event alphabet here (MULTI/WATCH, the client
-lifecycle), :func:`compare` walks every sequence of events breadth first, through the
+lifecycle, BLPOP, one stream entry in a consumer group), :func:`compare` walks every sequence of events breadth first, through the
 learner's machine and through the spec (``spec.server.client_input``, one RESP request per
 event, on a fresh server), and returns the shortest sequence after which the reply the
 learner's machine predicts is not the one the spec gives: a counterexample, written as a
