@@ -2,7 +2,7 @@
 
 A learner who draws a state machine labels its transitions ``EVENT / REPLY`` (``MULTI / OK``,
 ``EXEC / nil``). For a mechanism with an event alphabet here (MULTI/WATCH, the client
-lifecycle), :func:`compare` walks every sequence of events breadth first, through the
+lifecycle, BLPOP, one stream entry in a consumer group), :func:`compare` walks every sequence of events breadth first, through the
 learner's machine and through the spec (``spec.server.client_input``, one RESP request per
 event, on a fresh server), and returns the shortest sequence after which the reply the
 learner's machine predicts is not the one the spec gives: a counterexample, written as a
@@ -232,7 +232,72 @@ BLOCKING = Machine(
     can_type=_not_blocked,
 )
 
-MACHINES = {m.name: m for m in (TRANSACTIONS, CLIENTS, BLOCKING)}
+
+def _reply_class_stream(frame: bytes) -> str:
+    """The reply classes of one entry's life in a consumer group: XADD's ID, XACK's count,
+    XREADGROUP's entry / empty history / nil, XCLAIM JUSTID's claimed ID or empty array."""
+    if not frame:
+        return "none"
+    f = parse(frame)
+    if f.kind == b"-":
+        return "error"
+    if f.kind == b":":
+        return f.head.decode()  # XACK: "1" or "0"
+    if f.kind == b"$":
+        return "nil" if f.payload is None else "id"
+    if f.kind == b"*":
+        if int(f.head) < 0:
+            return "nil"
+        if f.children and f.children[0].kind == b"*":  # XREADGROUP: [[key, entries]]
+            entries = f.children[0].children[1].children
+            return "entry" if entries else "empty"
+        return "claimed" if f.children else "empty"  # XCLAIM ... JUSTID: the IDs
+    return "other"
+
+
+def _stream_project(state: ServerState, cid: int) -> Any:
+    """Entry 1-1's life in group g: whether it was added, whether the group delivered it,
+    and which consumer holds it pending (None once acknowledged or never delivered)."""
+    st = state.dbs[0].keys.get(b"s")
+    if st is None or not hasattr(st, "groups") or b"g" not in st.groups:
+        return ("no group",)
+    g = st.groups[b"g"]
+    nack = g.pel.get((1, 1))
+    return (st.length, g.last_id >= (1, 1), nack.consumer if nack is not None else None)
+
+
+STREAMS = Machine(
+    name="streams",
+    events=(
+        Event("XADD s 1-1 f v", (b"XADD", b"s", b"1-1", b"f", b"v"), ("xadd", "xadd s 1-1")),
+        Event("alice: XREADGROUP >", (b"XREADGROUP", b"GROUP", b"g", b"alice", b"STREAMS",
+                                      b"s", b">"),
+              ("xreadgroup group g alice streams s >", "alice reads new", "alice: read >",
+               "alice xreadgroup >")),
+        Event("bob: XREADGROUP >", (b"XREADGROUP", b"GROUP", b"g", b"bob", b"STREAMS",
+                                    b"s", b">"),
+              ("xreadgroup group g bob streams s >", "bob reads new", "bob: read >",
+               "bob xreadgroup >")),
+        Event("alice: XREADGROUP 0", (b"XREADGROUP", b"GROUP", b"g", b"alice", b"STREAMS",
+                                      b"s", b"0"),
+              ("xreadgroup group g alice streams s 0", "alice reads her pending",
+               "alice: read 0", "alice xreadgroup 0")),
+        Event("XACK", (b"XACK", b"s", b"g", b"1-1"), ("xack s g 1-1", "ack")),
+        Event("bob: XCLAIM", (b"XCLAIM", b"s", b"g", b"bob", b"0", b"1-1", b"JUSTID"),
+              ("xclaim s g bob 0 1-1 justid", "bob claims", "xclaim bob", "bob xclaim")),
+    ),
+    config=(),
+    project=_stream_project,
+    classify=_reply_class_stream,
+    outputs={"id": ("id", "1-1", "\"1-1\"", "the id"), "1": ("1", "(integer) 1", "acked"),
+             "0": ("0", "(integer) 0"), "entry": ("entry", "the entry", "1-1 f v"),
+             "empty": ("empty", "(empty array)", "empty array", "no entries"),
+             "claimed": ("claimed", "[1-1]"), "nil": ("nil", "(nil)", "null"),
+             "error": ("error", "err", "refused"), "none": ("-", "", "none", "nothing")},
+    setup=((b"XGROUP", b"CREATE", b"s", b"g", b"$", b"MKSTREAM"),),
+)
+
+MACHINES = {m.name: m for m in (TRANSACTIONS, CLIENTS, BLOCKING, STREAMS)}
 
 
 # -- the learner's machine -------------------------------------------------------------------

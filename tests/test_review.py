@@ -39,9 +39,10 @@ def _diagrams_tool() -> ModuleType:
     return mod
 
 
-#: A tutorial for each mechanism of docs/status.md rows 1-12 and 14 (issue 20).
+#: A tutorial for each mechanism of docs/status.md rows 1-16 (issue 20; 13, 15, 16 added later).
 EXISTING = {"keyspace", "resp", "clients", "blocking", "eventloop", "dispatch", "encodings",
-            "rehash", "expire", "eviction", "typechoice", "transport", "transactions", "pubsub"}
+            "rehash", "expire", "eviction", "typechoice", "transport", "transactions", "pubsub",
+            "streams", "scripting", "rdb"}
 
 
 def test_every_existing_mechanism_has_a_tutorial() -> None:
@@ -256,6 +257,40 @@ PLANTED = [
     ("pubsub", 'pub -> server: "PUBLISH news again"\n',
      'pub -> server: "PUBLISH news again"\nserver -> sub: "message news again"\n',
      "message-after-unsubscribe", "breaks"),
+    ("rdb", 'file.aux -> aux: "name / value pairs"\n', "", "aux-fields", "missing"),
+    ("rdb", 'db.keys -> key: "RESIZEDB said how many"\n', "", "db-sections", "missing"),
+    ("rdb", '  expire: "EXPIRETIME_MS (0xFC): absolute unix ms; only for a key with a TTL"\n', "",
+     "expire-prefix", "missing"),
+    ("rdb", '  idle: "IDLE (0xF8): seconds since last access; under an LRU policy"\n'
+     '  freq: "FREQ (0xF9): the LFU counter; under an LFU policy"\n', "", "access-info",
+     "missing"),
+    ("rdb", '  crc: "CRC-64 of every byte before it (8 bytes; zeros with rdbchecksum no)"\n', "",
+     "checksum", "missing"),
+    ("rdb", 'dump.value -> object: "the same serialisation"\n', "", "dump-payload", "missing"),
+    ("rdb", "key.value -> object\n", 'key.value -> object\ndump -> key: "the key it came from"\n',
+     "payload-has-no-key", "breaks"),
+    ("rdb", "key.value -> object\n", 'key.value -> object\nobject.string -> key.expire: "its TTL"\n',
+     "ttl-not-in-value", "breaks"),
+    ("scripting", 'cached -> noscript: "no (EVALSHA)"\n', "", "noscript", "missing"),
+    ("scripting", "convert -> wrap -> reply", "convert -> reply", "propagate-wrapped", "missing"),
+    ("scripting", "eval -> sha -> cached", "eval -> cached", "cache-by-sha1", "missing"),
+    ("scripting", 'ro_gate -> sandbox: "no (EVAL, EVALSHA)"\n',
+     'ro_gate -> run: "no (EVAL, EVALSHA)"\n', "fresh-sandbox", "missing"),
+    ("scripting", "library -> run\n", "", "function-library", "missing"),
+    ("scripting", "rcall -> gates\n", "rcall -> dispatch\n", "call-through-gates", "missing"),
+    ("scripting", "rcall -> gates\n", "rcall -> gates\nrcall -> dispatch\n", "gates-first",
+     "breaks"),
+    ("scripting", 'cached -> ro_gate: "yes"\n', 'cached -> ro_gate: "yes"\ncached -> run: "again"\n',
+     "no-run-without-sandbox", "breaks"),
+    ("streams", '"XACK / 1"', '"XACK / ok"', "acknowledge", "missing"),  # both XACK / 1
+    ("streams", 'alice -> bob: "bob: XCLAIM / claimed"\n', "", "claim", "missing"),
+    ("streams", "alice: XREADGROUP 0 / entry (delivered again);", "", "redeliver", "missing"),
+    ("streams", '> / entry"', '> / nil"', "deliver", "missing"),
+    ("streams", "alice: XREADGROUP > / nil;\\nbob: XREADGROUP > / nil\"",
+     "alice: XREADGROUP > / entry;\\nbob: XREADGROUP > / nil\"", "delivered-once", "breaks"),
+    ("streams", 'bob -> acked: "XACK / 1"\n',
+     'bob -> acked: "XACK / 1"\nacked -> bob: "bob: XCLAIM / claimed"\n', "ack-is-final",
+     "breaks"),
     ("eventloop", "poll -> read -> cron", "poll -> read -> cron\npoll -> cron",
      "timers-before-files", "breaks"),
     ("eventloop", "poll -> read -> cron -> sleep -> write",
@@ -297,6 +332,15 @@ WRONG_TRANSITIONS = [
      "AUTH wrong / WRONGPASS;", "ready -> unauth: \"AUTH wrong / WRONGPASS\"\n"
      "ready -> ready: \"PING / PONG;\\nGET k / nil;\\nAUTH pw / OK;",
      ["AUTH pw", "AUTH wrong", "PING"], "noauth", "pong"),
+    ("streams", 'bob -> acked: "XACK / 1"\n', 'bob -> acked: "XACK / 0"\n',
+     ["XADD s 1-1 f v", "bob: XREADGROUP >", "XACK"], "0", "1"),
+    ("streams", 'bob -> bob: "bob: XCLAIM / claimed;\\nalice: XREADGROUP 0 / empty;',
+     'bob -> bob: "bob: XCLAIM / claimed;\\nalice: XREADGROUP 0 / entry;',
+     ["XADD s 1-1 f v", "bob: XREADGROUP >", "alice: XREADGROUP 0"], "entry", "empty"),
+    ("streams", 'alice -> bob: "bob: XCLAIM / claimed"\n', 'alice -> alice: "bob: XCLAIM / empty"\n',
+     ["XADD s 1-1 f v", "alice: XREADGROUP >", "bob: XCLAIM"], "empty", "claimed"),
+    ("streams", "XACK / 0;\\nbob: XCLAIM / empty\"\nnone -> new",
+     "bob: XCLAIM / empty\"\nnone -> new", ["XACK"], "error", "0"),
 ]
 
 
