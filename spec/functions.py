@@ -38,12 +38,12 @@ from .glob import stringmatch
 from .numbers import string2ll
 from .rdbcodec import RdbCorrupt, Reader, save_raw_string
 from .reply import OK, Err, Map, Reply, RSet, Status
+from .resp import split_args
 from .scripting import (
     ScriptRun,
     finish_run,
     lua_text,
     new_sandbox,
-    split_args,
     write_flag_refused,
 )
 from .state import EMPTY_MAP, FunctionInfo, FunctionLibrary, replace

@@ -32,6 +32,7 @@ from .dispatch import call, install_commands, lookup_command
 from .frames import Frame, parse
 from .numbers import string2ll
 from .reply import OK, BigNum, Err, Map, Raw, Reply, RSet, Status, encode2, encode3
+from .resp import split_args
 from .state import EMPTY_MAP, Client, replace
 from .step import Step
 
@@ -48,7 +49,6 @@ __all__ = [
     "finish_run",
     "write_flag_refused",
     "lua_text",
-    "split_args",
     "ScriptRun",
 ]
 
@@ -95,72 +95,6 @@ def shebang_flags(body: bytes) -> tuple[frozenset[str] | None, int] | Err:
                 return Err("ERR Unexpected flag in script shebang: " + c_text(f, 1 << 30))
             flags.add(name)
     return frozenset(flags), end
-
-
-#: ``sdssplitargs``'s escapes inside double quotes (besides ``\xHH``).
-_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"a": b"\a"}
-
-
-def _is_hex(two: bytes) -> bool:
-    """Two hex digits (``is_hex_digit`` twice)."""
-    return len(two) == 2 and all(c in b"0123456789abcdefABCDEF" for c in two)
-
-
-def split_args(line: bytes) -> list[bytes] | None:
-    """``sdssplitargs`` for a shebang line (EVAL's and a library's): None on unbalanced quotes."""
-    out: list[bytes] = []
-    i, n = 0, len(line)
-    while True:
-        while i < n and line[i:i + 1] in b" \n\r\t\v\f":
-            i += 1
-        if i >= n:
-            return out
-        cur = bytearray()
-        inq = insq = False
-        while True:
-            if i >= n:
-                if inq or insq:
-                    return None
-                break
-            ch = line[i:i + 1]
-            if inq:
-                if (ch == b"\\" and i + 3 < n and line[i + 1:i + 2] == b"x"
-                        and _is_hex(line[i + 2:i + 4])):
-                    cur.append(int(line[i + 2:i + 4], 16))
-                    i += 3
-                elif ch == b"\\" and i + 1 < n:
-                    i += 1
-                    cur += _ESCAPES.get(line[i:i + 1], line[i:i + 1])
-                elif ch == b'"':
-                    if i + 1 < n and line[i + 1:i + 2] not in b" \n\r\t\v\f":
-                        return None
-                    inq = False
-                    i += 1
-                    break
-                else:
-                    cur += ch
-            elif insq:
-                if ch == b"\\" and line[i + 1:i + 2] == b"'":
-                    i += 1
-                    cur += b"'"
-                elif ch == b"'":
-                    if i + 1 < n and line[i + 1:i + 2] not in b" \n\r\t\v\f":
-                        return None
-                    insq = False
-                    i += 1
-                    break
-                else:
-                    cur += ch
-            elif ch in b" \n\r\t\v\f":
-                break
-            elif ch == b'"':
-                inq = True
-            elif ch == b"'":
-                insq = True
-            else:
-                cur += ch
-            i += 1
-        out.append(bytes(cur))
 
 
 # -- the Lua environment ----------------------------------------------------------------------

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from redspec.properties import test_scripting_props
+
 
 def ev(body: str, *args: Any) -> list[Any]:
     return ["EVAL", body, *args] if args else ["EVAL", body, 0]
@@ -20,30 +22,7 @@ def ev(body: str, *args: Any) -> list[Any]:
 #: A script describing what scripts can see: the globals and their types, each library
 #: table's fields and their types, whether names attacks try to set resolve (the sandbox
 #: property's probe, properties/test_scripting_props.py).
-PROBE = """
-local out = {}
-local function fields(name, t)
-  local ks = {}
-  for k, v in pairs(t) do ks[#ks + 1] = tostring(k) .. ':' .. type(v) end
-  table.sort(ks)
-  out[#out + 1] = name .. '=' .. table.concat(ks, ',')
-end
-local gs = {}
-for k, v in pairs(_G) do gs[#gs + 1] = tostring(k) .. ':' .. type(v) end
-table.sort(gs)
-out[#out + 1] = table.concat(gs, ',')
-for _, n in ipairs({'string', 'math', 'table', 'redis', 'cjson', 'bit', 'struct', 'cmsgpack',
-                    'coroutine'}) do
-  local ok, t = pcall(function() return _G[n] end)
-  if ok and type(t) == 'table' then fields(n, t) else out[#out + 1] = n .. '?' end
-end
-for _, n in ipairs({'x', 'y', 'foo'}) do
-  local ok, v = pcall(function() return _G[n] end)
-  out[#out + 1] = n .. '=' .. tostring(ok) .. tostring(v)
-end
-out[#out + 1] = tostring(getmetatable(_G) ~= nil) .. type(getmetatable(string))
-return table.concat(out, ';')
-"""
+PROBE = test_scripting_props.PROBE.decode()
 
 #: Scripts that try to leave something behind for the next one.
 ATTACKS = [
