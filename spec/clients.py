@@ -20,7 +20,7 @@ from .cstr import c_string, c_text
 from .errors import SYNTAX
 from .multi import memory_overhead as multi_overhead
 from .numbers import string2ll
-from .reply import Err
+from .reply import Err, help_lines
 from .state import Client
 
 __all__ = [
@@ -37,8 +37,7 @@ __all__ = [
 ]
 
 #: CLIENT HELP of Redis 7.0.15, line for line (``addReplyHelp``: status replies).
-CLIENT_HELP: tuple[str, ...] = (
-    "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+CLIENT_HELP: tuple[str, ...] = help_lines("CLIENT", [
     "CACHING (YES|NO)",
     "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
     "GETREDIR",
@@ -84,9 +83,7 @@ CLIENT_HELP: tuple[str, ...] = (
     "    Report tracking status for the current connection.",
     "NO-EVICT (ON|OFF)",
     "    Protect current client connection from eviction.",
-    "HELP",
-    "    Prints this help.",
-)
+])
 
 # -- client types -------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ from .dispatch import install_commands
 from .glob import stringmatch
 from .numbers import string2ll
 from .rdbcodec import RdbCorrupt, Reader, save_raw_string
-from .reply import OK, Err, Map, Reply, RSet, Status
+from .reply import OK, Err, Map, Reply, RSet, Status, help_lines
 from .resp import split_args
 from .scripting import (
     ScriptRun,
@@ -376,8 +376,7 @@ def function_list(s: Step, argv: list[bytes]) -> Reply:
     return out
 
 
-FUNCTION_HELP = [
-    "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+FUNCTION_HELP = help_lines("FUNCTION", [
     "LOAD [REPLACE] <FUNCTION CODE>",
     "    Create a new library with the given library name and code.",
     "DELETE <LIBRARY NAME>",
@@ -420,9 +419,7 @@ FUNCTION_HELP = [
     "      libraries with the new libraries (notice that even on this option there is a "
     "chance of failure",
     "      in case of functions name collision with another library).",
-    "HELP",
-    "    Prints this help.",
-]
+])
 
 
 @command("function|help")

@@ -29,7 +29,7 @@ reply value       RESP2 frame                          RESP3 frame
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 __all__ = [
@@ -266,3 +266,11 @@ encode3: _Enc = _make(3)
 def encode(reply: object, resp: int = 2) -> bytes:
     """The frame for ``reply`` in protocol version ``resp`` (2 or 3)."""
     return encode3(reply) if resp == 3 else encode2(reply)
+
+
+def help_lines(command: str, lines: Sequence[str]) -> tuple[str, ...]:
+    """``addReplyHelp``'s text: the usage line of ``command``, the subcommands' ``lines``, and
+    the HELP entry every such list ends with."""
+    return (f"{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", *lines,
+            "HELP", "    Prints this help.")
+

@@ -31,7 +31,7 @@ from .cstr import c_text
 from .dispatch import call, install_commands, lookup_command
 from .frames import Frame, parse
 from .numbers import string2ll
-from .reply import OK, BigNum, Err, Map, Raw, Reply, RSet, Status, encode2, encode3
+from .reply import OK, BigNum, Err, Map, Raw, Reply, RSet, Status, encode2, encode3, help_lines
 from .resp import split_args
 from .state import EMPTY_MAP, Client, replace
 from .step import Step
@@ -1024,8 +1024,7 @@ def script_debug(s: Step, argv: list[bytes]) -> Reply:
     return Err("ERR Use SCRIPT DEBUG YES/SYNC/NO")
 
 
-SCRIPT_HELP = [
-    "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+SCRIPT_HELP = help_lines("SCRIPT", [
     "DEBUG (YES|SYNC|NO)",
     "    Set the debug mode for subsequent scripts executed.",
     "EXISTS <sha1> [<sha1> ...]",
@@ -1040,9 +1039,7 @@ SCRIPT_HELP = [
     "    Kill the currently executing Lua script.",
     "LOAD <script>",
     "    Load a script into the scripts cache without executing it.",
-    "HELP",
-    "    Prints this help.",
-]
+])
 
 
 @command("script|help")

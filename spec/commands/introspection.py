@@ -13,15 +13,14 @@ from typing import Any
 
 from ..config import glob_matcher
 from ..numbers import string2ll
-from ..reply import Err, Map, Reply, RSet, Status
+from ..reply import Err, Map, Reply, RSet, Status, help_lines
 from ..step import Step
 from ..table import CommandSpec
 from .registry import command, command_table
 
 __all__ = ["lookup_by_full_name", "lookup_argv", "get_keys", "KEY_FLAG_ORDER"]
 
-_HELP = [
-    "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+_HELP = help_lines("COMMAND", [
     "(no subcommand)",
     "    Return details about all Redis commands.",
     "COUNT",
@@ -40,9 +39,7 @@ _HELP = [
     "    Return the keys from a full Redis command.",
     "GETKEYSANDFLAGS <full-command>",
     "    Return the keys and the access flags from a full Redis command.",
-    "HELP",
-    "    Prints this help.",
-]
+])
 
 #: The order ``addReplyFlagsForKeyArgs`` prints key-spec flags in.
 KEY_FLAG_ORDER = ("RW", "RO", "OW", "RM", "access", "update", "insert", "delete", "not_key",

@@ -5,28 +5,25 @@ from __future__ import annotations
 from ..evict import estimate_idle_ms, lfu_decr_and_return, word_of
 from ..memory import key_usage
 from ..numbers import string2ll
-from ..reply import Err, Reply
+from ..reply import Err, Reply, help_lines
 from ..step import Step
 from ..values import encoding_of
 from .registry import command
 
-_HELP = [
-    b"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-    b"ENCODING <key>",
-    b"    Return the kind of internal representation used in order to store the value",
-    b"    associated with a <key>.",
-    b"FREQ <key>",
-    b"    Return the access frequency index of the <key>. The returned integer is",
-    b"    proportional to the logarithm of the recent access frequency of the key.",
-    b"IDLETIME <key>",
-    b"    Return the idle time of the <key>, that is the approximated number of",
-    b"    seconds elapsed since the last access to the key.",
-    b"REFCOUNT <key>",
-    b"    Return the number of references of the value associated with the specified",
-    b"    <key>.",
-    b"HELP",
-    b"    Prints this help.",
-]
+_HELP = [line.encode() for line in help_lines("OBJECT", [
+    "ENCODING <key>",
+    "    Return the kind of internal representation used in order to store the value",
+    "    associated with a <key>.",
+    "FREQ <key>",
+    "    Return the access frequency index of the <key>. The returned integer is",
+    "    proportional to the logarithm of the recent access frequency of the key.",
+    "IDLETIME <key>",
+    "    Return the idle time of the <key>, that is the approximated number of",
+    "    seconds elapsed since the last access to the key.",
+    "REFCOUNT <key>",
+    "    Return the number of references of the value associated with the specified",
+    "    <key>.",
+])]
 
 
 @command("object|help")

@@ -14,7 +14,7 @@ from immutables import Map
 
 from ..errors import subcommand_syntax
 from ..pubsub import glob_for, publish, push_frame
-from ..reply import Raw, Reply, Status
+from ..reply import Raw, Reply, Status, help_lines
 from ..state import PubSubState
 from ..step import Step
 from .registry import command
@@ -219,8 +219,7 @@ def pubsub_numpat(s: Step, argv: list[bytes]) -> Reply:
     return len(s.part("pubsub").patterns)
 
 
-_HELP = [Status(line) for line in (
-    "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+_HELP = [Status(line) for line in help_lines("PUBSUB", [
     "CHANNELS [<pattern>]",
     "    Return the currently active channels matching a <pattern> (default: '*').",
     "NUMPAT",
@@ -232,9 +231,7 @@ _HELP = [Status(line) for line in (
     "    Return the currently active shard level channels matching a <pattern> (default: '*').",
     "SHARDNUMSUB [<shardchannel> ...]",
     "    Return the number of subscribers for the specified shard level channel(s)",
-    "HELP",
-    "    Prints this help.",
-)]
+])]
 
 
 @command("pubsub|help")

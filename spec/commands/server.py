@@ -19,13 +19,12 @@ from ..evict import perform_evictions
 from ..info import info_text, select_sections
 from ..listen import UNABLE_TO_LISTEN, listen_outcome
 from ..memory import functions_memory
-from ..reply import OK, Err, Map, Reply, Status, Verbatim
+from ..reply import OK, Err, Map, Reply, Status, Verbatim, help_lines
 from ..state import Stats
 from ..step import Step
 from .registry import command
 
-_CONFIG_HELP = [
-    "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+_CONFIG_HELP = help_lines("CONFIG", [
     "GET <pattern>",
     "    Return parameters matching the glob-like <pattern> and their values.",
     "SET <directive> <value>",
@@ -34,9 +33,7 @@ _CONFIG_HELP = [
     "    Reset statistics reported by the INFO command.",
     "REWRITE",
     "    Rewrite the configuration file.",
-    "HELP",
-    "    Prints this help.",
-]
+])
 
 
 def _text(b: bytes) -> str:

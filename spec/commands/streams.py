@@ -29,7 +29,7 @@ from ..cstr import c_text, c_word
 from ..db import lookup_typed, signal_key_as_ready
 from ..errors import NO_SUCH_KEY, NOT_INTEGER, SYNTAX, subcommand_syntax, wrong_arity
 from ..numbers import LLONG_MAX, string2ll
-from ..reply import NULL_ARRAY, OK, Err, Reply, Status
+from ..reply import NULL_ARRAY, OK, Err, Reply, Status, help_lines
 from ..reply import Map as RMap
 from ..state import Blocked
 from ..step import Step
@@ -888,25 +888,22 @@ def serve_stream_waiter(s: Step, key: bytes, info: Blocked) -> Reply | None:
 
 # -- XGROUP -------------------------------------------------------------------------------------
 
-_XGROUP_HELP = [
-    Status("XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"),
-    Status("CREATE <key> <groupname> <id|$> [option]"),
-    Status("    Create a new consumer group. Options are:"),
-    Status("    * MKSTREAM"),
-    Status("      Create the empty stream if it does not exist."),
-    Status("    * ENTRIESREAD entries_read"),
-    Status("      Set the group's entries_read counter (internal use)."),
-    Status("CREATECONSUMER <key> <groupname> <consumer>"),
-    Status("    Create a new consumer in the specified group."),
-    Status("DELCONSUMER <key> <groupname> <consumer>"),
-    Status("    Remove the specified consumer."),
-    Status("DESTROY <key> <groupname>"),
-    Status("    Remove the specified group."),
-    Status("SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]"),
-    Status("    Set the current group ID and entries_read counter."),
-    Status("HELP"),
-    Status("    Prints this help."),
-]
+_XGROUP_HELP = [Status(line) for line in help_lines("XGROUP", [
+    "CREATE <key> <groupname> <id|$> [option]",
+    "    Create a new consumer group. Options are:",
+    "    * MKSTREAM",
+    "      Create the empty stream if it does not exist.",
+    "    * ENTRIESREAD entries_read",
+    "      Set the group's entries_read counter (internal use).",
+    "CREATECONSUMER <key> <groupname> <consumer>",
+    "    Create a new consumer in the specified group.",
+    "DELCONSUMER <key> <groupname> <consumer>",
+    "    Remove the specified consumer.",
+    "DESTROY <key> <groupname>",
+    "    Remove the specified group.",
+    "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+    "    Set the current group ID and entries_read counter.",
+])]
 
 
 @command("xgroup|help")
@@ -1379,17 +1376,14 @@ def xautoclaim(s: Step, argv: list[bytes]) -> Reply:
 
 # -- XINFO --------------------------------------------------------------------------------------
 
-_XINFO_HELP = [
-    Status("XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"),
-    Status("CONSUMERS <key> <groupname>"),
-    Status("    Show consumers of <groupname>."),
-    Status("GROUPS <key>"),
-    Status("    Show the stream consumer groups."),
-    Status("STREAM <key> [FULL [COUNT <count>]"),
-    Status("    Show information about the stream."),
-    Status("HELP"),
-    Status("    Prints this help."),
-]
+_XINFO_HELP = [Status(line) for line in help_lines("XINFO", [
+    "CONSUMERS <key> <groupname>",
+    "    Show consumers of <groupname>.",
+    "GROUPS <key>",
+    "    Show the stream consumer groups.",
+    "STREAM <key> [FULL [COUNT <count>]",
+    "    Show information about the stream.",
+])]
 
 
 @command("xinfo|help")
