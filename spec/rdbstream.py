@@ -199,7 +199,7 @@ def _node_of(key: bytes, lp: bytes) -> Node:
     master_fields = c.take(nfields)
     if c.next() != b"0":
         raise RdbCorrupt("Stream listpack integrity check failed.")
-    fixed_start = sum(lp_entry_size(el) for el in els[3:c.i])
+    fixed_start = sum(lp_entry_size(el) for el in els[2:c.i])
     entries: list[Entry] = []
     while c.i < len(els):
         e = _entry_of(c, mid, master_fields)
