@@ -179,3 +179,17 @@ _META = save_len(1) + save_len(1) + save_len(1) + save_len(1) + save_len(1) + b"
 ])
 def test_restore_checks_the_stream(body: bytes, ok: bool) -> None:
     assert _restore(body) == (b"+OK\r\n" if ok else b"-ERR Bad data format\r\n")
+
+
+def test_a_restored_node_fills_up_as_the_built_one() -> None:
+    """A loaded node's byte count is the built node's: appends split nodes at the same
+    entries under every ``stream-node-max-bytes``."""
+    for limit in range(200, 330):
+        s, t = _built(), _debug_session()
+        t(b"RESTORE", b"s", b"0", _REDIS_DUMP)
+        for x in (s, t):
+            x(b"CONFIG", b"SET", b"stream-node-max-bytes", b"%d" % limit)
+        for i in range(3):
+            cmd = [b"XADD", b"s", b"18446744073709551615-%d" % (10 + i), b"a", b"v" * 20]
+            assert s(*cmd) == t(*cmd)
+        assert s(b"DUMP", b"s") == t(b"DUMP", b"s"), limit
