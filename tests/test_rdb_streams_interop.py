@@ -39,6 +39,7 @@ from redspec.spec.persist import load_state, save_state
 from redspec.spec.rdbcodec import save_len, save_raw_string
 from redspec.spec.types.stream import Consumer, Group, Nack, StreamValue, encode_id
 from tests.test_rdb_interop import NOW, _Redis, pytestmark  # noqa: F401  (skip without redis)
+from tests.test_rdb_serve import Proc, _redspec
 
 KEYS = [b"s0", b"s1"]
 _value = st.sampled_from([b"1", b"-5", b"300000", b"5000000000", b"v", b"", b"x" * 70,
@@ -260,3 +261,39 @@ def test_type_15_payloads_load_as_redis_loads_them(tmp_path: Path, seed: int) ->
         real.stop()
     st2, _ = S.run_command(state, cid, [b"RESTORE", b"old", b"0", payload], now_ms=NOW)
     assert _dump(st2, cid, b"old") == theirs
+
+
+def test_served_save_reload_and_restart_keep_a_stream(tmp_path: Path) -> None:
+    """``redspec serve``: SAVE and DEBUG RELOAD with a stream holding groups, a PEL and
+    consumers answer OK and keep serving; a restart on the file has the same stream, and a
+    real server started on that file the same DEBUG DIGEST and the same DUMP."""
+    started: list[Proc] = []
+    try:
+        a = _redspec(started, tmp_path, "--enable-debug-command", "yes")
+        c = a.client
+        for i in range(1, 8):
+            c.xadd("st", {"f": i, "g": "x" * i}, id=f"{i}-0")
+        c.xdel("st", "3-0")
+        c.xgroup_create("st", "g", id="0")
+        c.xreadgroup("g", "alice", {"st": ">"}, count=3)
+        c.xgroup_createconsumer("st", "g", "bob")
+        full = c.execute_command("XINFO", "STREAM", "st", "FULL")
+        payload = c.dump("st")
+        assert c.execute_command("SAVE") is True
+        assert c.execute_command("DEBUG", "RELOAD") == b"OK"
+        assert c.execute_command("XINFO", "STREAM", "st", "FULL") == full
+        digest = c.execute_command("DEBUG", "DIGEST")
+        a.stop()
+        b = _redspec(started, tmp_path, "--enable-debug-command", "yes")
+        assert b.client.execute_command("XINFO", "STREAM", "st", "FULL") == full
+        assert b.client.dump("st") == payload
+        b.stop()
+    finally:
+        for p in started:
+            p.stop()
+    real = _Redis(tmp_path)
+    try:
+        assert real.client.execute_command("DEBUG", "DIGEST") == digest
+        assert real.client.dump("st") == payload
+    finally:
+        real.stop()
