@@ -193,3 +193,8 @@ def test_a_restored_node_fills_up_as_the_built_one() -> None:
             cmd = [b"XADD", b"s", b"18446744073709551615-%d" % (10 + i), b"a", b"v" * 20]
             assert s(*cmd) == t(*cmd)
         assert s(b"DUMP", b"s") == t(b"DUMP", b"s"), limit
+
+
+def test_debug_object_serialized_length_of_a_stream() -> None:
+    """``rdbSavedObjectLen`` of the pinned stream: 167 on a real 7.0.15."""
+    assert b" encoding:stream serializedlength:167 " in _built()(b"DEBUG", b"OBJECT", b"s")
