@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from redspec.properties.driver import Session
-from redspec.spec import rdb
+from redspec.spec import rdb, rdbstream
 from redspec.spec.crc64 import crc64_bytes
 from redspec.spec.rdbcodec import listpack_encode, save_len, save_raw_string
+from redspec.spec.types.stream import StreamValue, encode_id
 
 NOW = 1_700_000_000_000
 
@@ -174,6 +175,15 @@ _META = save_len(1) + save_len(1) + save_len(1) + save_len(1) + save_len(1) + b"
     (b"\x13" + _NODE + _META + save_len(1) + save_raw_string(b"g", False) + save_len(1)
      + save_len(1) + save_len(1) + save_len(1) + _ID11 + bytes(8) + save_len(1) + save_len(1)
      + save_raw_string(b"c", False) + bytes(8) + save_len(1) + _ID11, True),
+    # an unknown entry flag (4)
+    (b"\x13" + save_len(1) + save_raw_string(_ID11, False) + _lp(
+        b"1", b"0", b"1", b"f", b"0", b"6", b"0", b"0", b"v", b"4") + _META + save_len(0), False),
+    # master counts disagree with the entries although the stream's length agrees with them
+    (b"\x13" + save_len(1) + save_raw_string(_ID11, False) + _lp(
+        b"2", b"0", b"1", b"f", b"0", b"2", b"0", b"0", b"v", b"4") + save_len(2)
+     + _META[1:] + save_len(0), False),
+    (b"\x13" + save_len(1) + save_raw_string(_ID11, False) + _lp(
+        b"1", b"1", b"1", b"f", b"0", b"2", b"0", b"0", b"v", b"4") + _META + save_len(0), False),
     # an empty listpack
     (b"\x13" + save_len(1) + save_raw_string(_ID11, False) + _lp() + _META + save_len(0), False),
 ])
@@ -198,3 +208,44 @@ def test_a_restored_node_fills_up_as_the_built_one() -> None:
 def test_debug_object_serialized_length_of_a_stream() -> None:
     """``rdbSavedObjectLen`` of the pinned stream: 167 on a real 7.0.15."""
     assert b" encoding:stream serializedlength:167 " in _built()(b"DEBUG", b"OBJECT", b"s")
+
+
+def _type15_payload(v: StreamValue) -> bytes:
+    """``v`` as the older ``RDB_TYPE_STREAM_LISTPACKS``: no first ID, max deleted ID and
+    entries added, no read counter per group."""
+    out = [save_len(v.node_count)]
+    for node in v.iter_nodes():
+        out += [save_raw_string(encode_id(node.master_id), False),
+                save_raw_string(rdbstream.node_listpack(node), False)]
+    out += [save_len(v.length), save_len(v.last_id[0]), save_len(v.last_id[1]),
+            save_len(len(v.groups))]
+    for name in sorted(v.groups.keys()):
+        parts = rdbstream._save_group(name, v.groups[name], False)
+        del parts[3]  # entries_read
+        out += parts
+    body = bytes((rdb.T_STREAM_LISTPACKS,)) + b"".join(out) + (9).to_bytes(2, "little")
+    return body + crc64_bytes(body)
+
+
+def test_type_15_payload_derives_the_counters() -> None:
+    """``RDB_TYPE_STREAM_LISTPACKS``: first ID = first live entry, max deleted 0-0, entries
+    added = length, a group's read counter estimated (values as a real 7.0.15 derives them
+    for this payload)."""
+    s = _debug_session()
+    for c in (b"XADD s 1-1 f a", b"XADD s 2-1 f b", b"XADD s 3-1 f c", b"XDEL s 1-1",
+              b"XGROUP CREATE s g 2-1", b"XGROUP CREATE s h 0"):
+        s(*c.split())
+    payload = _type15_payload(s.state.dbs[0].keys[b"s"])
+    t = _debug_session()
+    assert t(b"RESTORE", b"s", b"0", payload) == b"+OK\r\n"
+    info = t(b"XINFO", b"STREAM", b"s")
+    for field, value in ((b"max-deleted-entry-id", b"$3\r\n0-0"), (b"entries-added", b":2"),
+                         (b"recorded-first-entry-id", b"$3\r\n2-1")):
+        assert b"$%d\r\n%s\r\n%s\r\n" % (len(field), field, value) in info, field
+    groups = t(b"XINFO", b"GROUPS", b"s")
+    assert groups == (
+        b"*2\r\n*12\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:0\r\n$7\r\npending\r\n:0"
+        b"\r\n$17\r\nlast-delivered-id\r\n$3\r\n2-1\r\n$12\r\nentries-read\r\n:1\r\n$3\r\nlag"
+        b"\r\n:1\r\n*12\r\n$4\r\nname\r\n$1\r\nh\r\n$9\r\nconsumers\r\n:0\r\n$7\r\npending"
+        b"\r\n:0\r\n$17\r\nlast-delivered-id\r\n$3\r\n0-0\r\n$12\r\nentries-read\r\n:0\r\n$3"
+        b"\r\nlag\r\n:2\r\n"), groups

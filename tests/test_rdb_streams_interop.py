@@ -32,14 +32,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from immutables import Map
 
-from redspec.spec import rdb, rdbstream
+from redspec.spec import rdb
 from redspec.spec import server as S
-from redspec.spec.crc64 import crc64_bytes
 from redspec.spec.persist import load_state, save_state
-from redspec.spec.rdbcodec import save_len, save_raw_string
-from redspec.spec.types.stream import Consumer, Group, Nack, StreamValue, encode_id
+from redspec.spec.types.stream import Consumer, Group, Nack, StreamValue
 from tests.test_rdb_interop import NOW, _Redis, pytestmark  # noqa: F401  (skip without redis)
 from tests.test_rdb_serve import Proc, _redspec
+from tests.test_rdb_streams import _type15_payload
 
 KEYS = [b"s0", b"s1"]
 _value = st.sampled_from([b"1", b"-5", b"300000", b"5000000000", b"v", b"", b"x" * 70,
@@ -224,23 +223,6 @@ def test_stream_files_both_ways(tmp_path: Path, cmds: list[list[bytes]]) -> None
             assert real.client.dump(k) == p, k
     finally:
         real.stop()
-
-
-def _type15_payload(v: StreamValue) -> bytes:
-    """``v`` as the older ``RDB_TYPE_STREAM_LISTPACKS``: no first ID, max deleted ID and
-    entries added, no read counter per group."""
-    out = [save_len(v.node_count)]
-    for node in v.iter_nodes():
-        out += [save_raw_string(encode_id(node.master_id), False),
-                save_raw_string(rdbstream.node_listpack(node), False)]
-    out += [save_len(v.length), save_len(v.last_id[0]), save_len(v.last_id[1]),
-            save_len(len(v.groups))]
-    for name in sorted(v.groups.keys()):
-        parts = rdbstream._save_group(name, v.groups[name], False)
-        del parts[3]  # entries_read
-        out += parts
-    body = bytes((rdb.T_STREAM_LISTPACKS,)) + b"".join(out) + (9).to_bytes(2, "little")
-    return body + crc64_bytes(body)
 
 
 @pytest.mark.parametrize("seed", range(3))
