@@ -11,6 +11,10 @@ A value's digest mixes its type number (4 bytes, big-endian) and then:
 - a sorted set: per member a fresh digest mixing the member and the score as ``%.17g``,
   XORed in;
 - a hash: per field a fresh digest mixing field and value, XORed in;
+- a stream: per live entry in ID order its ID as ``ms.seq`` (decimal), then each field and
+  value (mixed). Consumer groups, their PELs and consumers are not part of it: 7.0.15's
+  ``OBJ_STREAM`` branch walks the entries only (checked against a real server: creating a
+  group or delivering an entry leaves DEBUG DIGEST-VALUE unchanged);
 
 and XORs ``"!!expire!!"`` in when the key has a TTL. The dataset digest mixes, per non-empty
 database, its number (4 bytes, big-endian), then XORs in, per key, a digest that mixes the key
@@ -28,12 +32,13 @@ from typing import Any
 from .types.hash import HashValue
 from .types.list import ListValue
 from .types.set import SetValue
+from .types.stream import StreamValue
 from .types.string import is_string
 from .types.zset import ZSet
 
-__all__ = ["xor_digest", "mix_digest", "object_digest", "dataset_digest", "hexdigest"]
+__all__ = ["xor_digest", "mix_digest", "object_digest", "stream_digest", "dataset_digest", "hexdigest"]
 
-_TYPE_NUM = {ListValue: 1, SetValue: 2, ZSet: 3, HashValue: 4}
+_TYPE_NUM = {ListValue: 1, SetValue: 2, ZSet: 3, HashValue: 4, StreamValue: 6}
 
 
 def xor_digest(digest: bytearray, data: bytes) -> None:
@@ -82,8 +87,20 @@ def object_digest(digest: bytearray, value: Any, has_expire: bool) -> None:
             mix_digest(ele, f)
             mix_digest(ele, v)
             xor_digest(digest, bytes(ele))
+    elif isinstance(value, StreamValue):
+        stream_digest(digest, value)
     if has_expire:
         xor_digest(digest, b"!!expire!!")
+
+
+def stream_digest(digest: bytearray, value: StreamValue) -> None:
+    """``xorObjectDigest``'s ``OBJ_STREAM`` branch: a stream iterator over every live entry
+    (tombstones skipped), mixing the ID as ``%U.%U`` and then field, value, ..."""
+    for e in value.entries():
+        mix_digest(digest, b"%d.%d" % e.id)
+        for f, v in zip(e.fields, e.values, strict=True):
+            mix_digest(digest, f)
+            mix_digest(digest, v)
 
 
 def dataset_digest(dbs: Iterable[tuple[int, Iterable[tuple[bytes, Any, bool]]]]) -> bytes:

@@ -6,7 +6,7 @@ lower one, never inside a function, and the runtime imports form no cycle.
   facts; the parameter table; the memory sizes of values; the Lua libraries scripts get
   (``lualibs``: cjson, cmsgpack, bit, struct); the CRC-64 of dump payloads and RDB files
   (``crc64``); LZF, the RDB value and file format and DEBUG DIGEST (``lzf``, ``rdbcodec``,
-  ``rdb``, ``digest``). Nothing here knows a server.
+  ``rdbstream``, ``rdb``, ``digest``). Nothing here knows a server.
 - **state**: the frozen server state and what a transition returns (``Effects``).
 - **db**: one transition's working copy (``Step``) and Redis's ``db.c`` on it (``DbView``),
   with what ``db.c`` signals while it changes keys: the access words (``lru``), WATCH
@@ -32,7 +32,7 @@ __all__ = ["LAYERS"]
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("layers", "cstr", "numbers", "longdouble", "glob", "reply", "errors", "resp",
                 "frames", "dict", "values", "types", "types.*", "table", "config", "cost",
-                "memory", "lualibs", "crc64", "lzf", "rdbcodec", "rdb", "digest")),
+                "memory", "lualibs", "crc64", "lzf", "rdbcodec", "rdbstream", "rdb", "digest")),
     ("state", ("state", "effects")),
     ("db", ("pause", "pubsub", "lru", "watch", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",

@@ -17,9 +17,10 @@ files, as pure functions from values to bytes and back.
 The loader reads every type a 7.0.15 server reads, old ones included (linked lists,
 ziplist lists/hashes/zsets, zipmap hashes, ``RDB_TYPE_LIST_QUICKLIST`` of ziplists, text
 scores of ``RDB_TYPE_ZSET``) and picks the encoding Redis gives the loaded value from the
-``*-max-*`` limits in force (:class:`Limits`). Stream and module values are refused
-(:class:`RdbUnsupported` / Redis's module error); FUNCTION2 records are read as the library
-code they carry.
+``*-max-*`` limits in force (:class:`Limits`). Streams are written as
+``RDB_TYPE_STREAM_LISTPACKS_2`` and read as that or ``RDB_TYPE_STREAM_LISTPACKS``
+(``spec.rdbstream``). Module values are refused with Redis's module error; FUNCTION2
+records are read as the library code they carry.
 
 What a value here does not record, and so cannot be written as Redis would after the same
 history (see docs/mechanisms/rdb.md): a quicklist's node boundaries (written as consecutive
@@ -55,11 +56,13 @@ from .rdbcodec import (
     ziplist_decode,
     zipmap_decode,
 )
+from .rdbstream import load_stream, save_stream
 from .types import set as tset
 from .types import zset as tzset
 from .types.hash import HashValue
 from .types.list import ListValue
 from .types.set import SetValue
+from .types.stream import StreamValue
 from .types.string import is_string
 from .types.zset import ZSet
 
@@ -92,7 +95,7 @@ _SAFETY_LIMIT, _OVERHEAD, _PACKED_THRESHOLD = 8192, 8, 1 << 30
 
 
 class RdbUnsupported(Exception):
-    """A record redspec cannot hold yet (stream values, old-format functions): refused."""
+    """A record or value redspec cannot hold or write (old-format functions): refused."""
 
 
 @attrs.frozen
@@ -217,6 +220,8 @@ def save_object(value: Any, list_fill: int = -2, compress: bool = True) -> bytes
         t, body = _save_zset(value, compress)
     elif isinstance(value, HashValue):
         t, body = _save_hash(value, compress)
+    elif isinstance(value, StreamValue):
+        t, body = T_STREAM_LISTPACKS_2, save_stream(value, compress)
     else:
         raise RdbUnsupported(f"no RDB encoding for {type(value).__name__} values in redspec")
     return bytes((t,)) + body
@@ -407,7 +412,7 @@ def load_object(rtype: int, r: Reader, limits: Limits) -> Any:
     if rtype in (T_ZSET, T_ZSET_2, T_ZSET_ZIPLIST, T_ZSET_LISTPACK):
         return _load_zset(rtype, r, limits)
     if rtype in (T_STREAM_LISTPACKS, T_STREAM_LISTPACKS_2):
-        raise RdbUnsupported("stream values are not implemented by redspec yet")
+        return load_stream(r, rtype == T_STREAM_LISTPACKS_2)
     if rtype in (T_MODULE, T_MODULE_2):
         name = _module_type_name(r.load_len())
         raise RdbCorrupt(

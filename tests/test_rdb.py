@@ -196,7 +196,8 @@ def test_functions_and_streams_refused() -> None:
     s = Session(NOW)
     stream = b"\x13\x00" + (10).to_bytes(2, "little")
     stream += crc64_bytes(stream)
-    assert s(b"RESTORE", b"k", b"0", stream).startswith(b"-ERR stream values are not implemented")
+    # streams are read now (tests/test_rdb_streams.py): this one is cut short
+    assert s(b"RESTORE", b"k", b"0", stream) == b"-ERR Bad data format\r\n"
     module = b"\x07" + save_len(12345 << 10) + (10).to_bytes(2, "little")
     assert s(b"RESTORE", b"k", b"0", module + crc64_bytes(module)) == b"-ERR Bad data format\r\n"
 

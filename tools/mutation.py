@@ -142,6 +142,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "spec/persist.py": ("rdb", MECHANISM_TESTS["rdb"]),
     "spec/digest.py": ("rdb", MECHANISM_TESTS["rdb"]),
     "spec/commands/dump.py": ("rdb", MECHANISM_TESTS["rdb"]),
+    "spec/rdbstream.py": ("rdb", ["tests/test_rdb_streams.py", "properties/test_rdb_machine.py"]),
     "spec/commands/streams.py": ("streams", ["tests/test_streams.py",
                                              "properties/test_streams_machine.py"]),
     "spec/types/stream.py": ("streams", ["tests/test_streams.py",

@@ -182,11 +182,15 @@ def debug_reload(s: Step, argv: list[bytes]) -> Reply:
     spec the file is the bytes of ``spec.persist.rdb_save`` (no file is written: the pure
     spec has no file system); ``server.dirty`` and ``lastsave`` are set as ``rdbSave`` sets
     them (``rdb_saves`` is not counted: only SAVE and BGSAVE count). The MERGE,
-    NOFLUSH and NOSAVE options need a file on disk and are refused."""
+    NOFLUSH and NOSAVE options need a file on disk and are refused. A value with no RDB
+    encoding in redspec fails the save part: an error naming it, the dataset unchanged."""
     if len(argv) > 2:
         return Err("ERR DEBUG RELOAD options (MERGE, NOFLUSH, NOSAVE) are not implemented by "
                    "redspec yet")
-    data = rdb_save(s)
+    try:
+        data = rdb_save(s)
+    except RdbUnsupported as e:
+        return Err(f"ERR {e}")
     s.dirty = 0
     s.set_part("persist", attrs.evolve(s.part("persist"), lastsave_s=s.now_ms // 1000))
     try:
@@ -250,8 +254,17 @@ def save(s: Step, argv: list[bytes]) -> Reply:
     """SAVE (``saveCommand``): write the dataset to ``dir/dbfilename`` now, synchronously;
     OK once the world has written the file, Redis's bare ``-ERR`` when it could not
     (``spec.persist.rdb_save_sync``; the reason goes to the log). ``rdb_saves`` counts the
-    attempt, failed or not (``saveCommand`` counts before ``rdbSave``)."""
-    ok = rdb_save_sync(s)
+    attempt, failed or not (``saveCommand`` counts before ``rdbSave``).
+
+    A value redspec has no RDB encoding for makes the save fail before anything is written:
+    the reply is an error naming it (a real Redis can encode every value it holds, so this
+    is redspec's own refusal, never a crash of the transition)."""
+    st = s.part("persist")
+    try:
+        ok = rdb_save_sync(s)
+    except RdbUnsupported as e:
+        s.set_part("persist", attrs.evolve(st, saves=st.saves + 1))
+        return Err(f"ERR {e}")
     st = s.part("persist")
     s.set_part("persist", attrs.evolve(st, saves=st.saves + 1))  # counted either way
     return OK if ok else Err("ERR")

@@ -7,11 +7,15 @@ payloads built here: by ``spec.rdb.dump_payload`` (checked equal to Redis's own 
 cases), forged ones (bad CRC, too short, a newer version, garbage under a good CRC) and the
 older encodings a 7.0.15 server still reads (ziplist lists, hashes and sorted sets, a zipmap
 hash, a linked list, a text-score sorted set), each with the encoding Redis converts it to.
-EXPIRETIME shows a RESTOREd TTL without depending on the clock.
+EXPIRETIME shows a RESTOREd TTL without depending on the clock. Streams: DUMP of streams
+without consumers (no clock in them) byte for byte; a stream payload with PELs and consumers
+made by the spec at a fixed clock, RESTOREd into both (so both hold the same times) and read
+back with XINFO STREAM FULL and DUMP.
 """
 
 from __future__ import annotations
 
+from redspec.spec import server as S
 from redspec.spec.crc64 import crc64_bytes
 from redspec.spec.rdb import dump_payload
 from redspec.spec.rdbcodec import save_len, save_raw_string
@@ -88,6 +92,34 @@ P_DUP_SET = _payload(b"\x02" + save_len(2) + _s(b"a") + _s(b"a"))
 P_EMPTY_LIST = _payload(b"\x12" + save_len(0))
 
 _LIST_BIG = [f"element-{i:05d}" for i in range(2500)]
+
+
+def _spec_dump(cmds: list[list[bytes]], key: bytes, now_ms: int) -> bytes:
+    """DUMP of ``key`` in a spec server after ``cmds`` at a fixed clock: a payload whose
+    delivery and seen times are ``now_ms`` (the cases RESTORE it, so both servers hold them)."""
+    state = S.new_server(now_ms=now_ms)
+    state, cid = S.client_connect(state, now_ms=now_ms)
+    for argv in [*cmds, [b"DUMP", key]]:
+        state, frame = S.run_command(state, cid, argv, now_ms=now_ms)
+    return frame.split(b"\r\n", 1)[1][:-2]
+
+
+_STREAM_PEL_CMDS = [[b"CONFIG", b"SET", b"stream-node-max-entries", b"2"],
+                    *[[b"XADD", b"s", b"%d-1" % i, b"f", b"v%d" % i, b"n", b"%d" % i]
+                      for i in range(1, 6)],
+                    [b"XDEL", b"s", b"2-1"],
+                    [b"XGROUP", b"CREATE", b"s", b"g", b"0"],
+                    [b"XGROUP", b"CREATE", b"s", b"h", b"$", b"ENTRIESREAD", b"5"],
+                    [b"XREADGROUP", b"GROUP", b"g", b"alice", b"COUNT", b"2", b"STREAMS", b"s",
+                     b">"],
+                    [b"XREADGROUP", b"GROUP", b"g", b"bob", b"COUNT", b"1", b"STREAMS", b"s",
+                     b">"],
+                    [b"XGROUP", b"CREATECONSUMER", b"s", b"g", b"carol"]]
+#: A stream with tombstones, three nodes, two groups, a PEL over two consumers and an idle
+#: consumer, its times 2023-11-14.
+P_STREAM = _spec_dump(_STREAM_PEL_CMDS, b"s", 1_700_000_000_000)
+P_STREAM_BAD_KEY = _payload(b"\x13" + save_len(1) + _s(b"short") + _s(b"x" * 30)
+                            + save_len(0) * 8)
 
 
 CASES: list[tuple[str, list[list[bytes | str]]]] = [
@@ -204,6 +236,26 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
                                ["ZRANGE", "tz", "0", "-1", "WITHSCORES"], ["DUMP", "tz"],
                                ["RESTORE", "si", "0", P_SET_STRINGS_INT],
                                ["OBJECT", "ENCODING", "si"], ["DUMP", "si"]]),
+]
+
+CASES += [
+    # -- streams ------------------------------------------------------------------------------
+    ("dump-stream", [["CONFIG", "SET", "stream-node-max-entries", "3"],
+                     *[["XADD", "s", f"{i}-{i % 3}", "f", f"{i * 1000}", "g", "x" * (i * 9)]
+                       for i in range(1, 9)],
+                     ["XADD", "s", "18446744073709551615-0", "other", "fields"],
+                     ["XDEL", "s", "2-2"], ["XDEL", "s", "7-1"], ["XTRIM", "s", "MAXLEN", "7"],
+                     ["XGROUP", "CREATE", "s", "g", "0"],
+                     ["XGROUP", "CREATE", "s", "a", "$", "ENTRIESREAD", "4"],
+                     ["DUMP", "s"], ["CONFIG", "SET", "rdbcompression", "no"], ["DUMP", "s"],
+                     ["XGROUP", "CREATE", "e", "g", "$", "MKSTREAM"], ["DUMP", "e"]]),
+    ("restore-stream", [["RESTORE", "s", "0", P_STREAM], ["XINFO", "STREAM", "s", "FULL"],
+                        ["XPENDING", "s", "g"], ["XLEN", "s"],
+                        ["OBJECT", "ENCODING", "s"], ["DUMP", "s"],
+                        ["XADD", "s", "9-0", "f", "new"], ["XINFO", "STREAM", "s"],
+                        ["XINFO", "GROUPS", "s"]]),
+    ("restore-stream-bad", [["RESTORE", "s", "0", P_STREAM_BAD_KEY], ["EXISTS", "s"],
+                            ["RESTORE", "s", "0", P_STREAM[:40] + P_STREAM[41:]]]),
 ]
 
 NONDETERMINISTIC = {"restore-converts-by-limits": {9: "sort"}}
