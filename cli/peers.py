@@ -143,8 +143,9 @@ def _render_from_json(src: Path, out: Path) -> None:
                        if (PROFILES / f"{name}.toml").is_file() else None) for name in doc}
     runs = runs_from_json(doc, profiles)
     meta = next(iter(next(iter(doc.values()))["diff"].values()))
-    out.write_text(markdown(runs, {k: meta[k] for k in ("command", "seed", "examples",
-                                                         "clients", "max_steps")}))
+    info = {k: meta[k] for k in ("command", "seed", "examples", "clients", "max_steps")}
+    info["command"] += f" --json {src.name}` and `redspec peers --from-json {src.name}"
+    out.write_text(markdown(runs, info))
     bad = sum(1 for r in runs for gs in r.by_proto.values() for g in gs for d in g.divergences
               if r.control or d.expected is None)
     click.echo(f"wrote {out} from {src}; {bad} divergence(s) unexplained", err=True)

@@ -31,6 +31,11 @@ class PeerRun:
     error: str | None = None
 
 
+def _printable(text: str) -> str:
+    """A frame's text for a Markdown page: control characters as ``\\xHH``."""
+    return "".join(c if c >= " " or c == "\t" else f"\\x{ord(c):02x}" for c in text)
+
+
 def _cell(g: GroupResult | None) -> str:
     if g is None:
         return "–"
@@ -103,8 +108,8 @@ def markdown(runs: Sequence[PeerRun], meta: dict[str, Any]) -> str:
             if d.expected:
                 out += [d.expected, ""]
             out += ["```", redis_cli_script(d.steps, d.proto), "```", "",
-                    f"- {r.name}: `{show_frame(m.a)}`",
-                    f"- Redis 7.0.15 / spec: `{show_frame(m.b)}`"]
+                    f"- {r.name}: `{_printable(show_frame(m.a))}`",
+                    f"- Redis 7.0.15 / spec: `{_printable(show_frame(m.b))}`"]
     return "\n".join(out) + "\n"
 
 
