@@ -2,7 +2,8 @@
 lower one, never inside a function, and the runtime imports form no cycle.
 ``tests/test_layers.py`` enforces it; docs/architecture.md draws it.
 
-- **values**: bytes, numbers, replies and the value types with their encodings; the command
+- **values**: bytes, numbers, replies and the value types with their encodings (the size of a
+  listpack entry: ``listpack``); the command
   facts; the parameter table; the memory sizes of values; the Lua libraries scripts get
   (``lualibs``: cjson, cmsgpack, bit, struct); the CRC-64 of dump payloads and RDB files
   (``crc64``); LZF, the RDB value and file format and DEBUG DIGEST (``lzf``, ``rdbcodec``,
@@ -31,7 +32,7 @@ __all__ = ["LAYERS"]
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("layers", "cstr", "numbers", "longdouble", "glob", "reply", "errors", "resp",
-                "frames", "dict", "values", "types", "types.*", "table", "config", "cost",
+                "frames", "dict", "listpack", "values", "types", "types.*", "table", "config", "cost",
                 "memory", "lualibs", "crc64", "lzf", "rdbcodec", "rdbstream", "rdb", "digest")),
     ("state", ("state", "effects")),
     ("db", ("pause", "pubsub", "lru", "watch", "db", "step")),

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
 
+from .listpack import lp_entry_size
 from .numbers import string2ll
 from .types.hash import HashValue
 from .types.list import ListValue
@@ -117,34 +118,6 @@ def _string_size(v: bytes) -> int:
     return ROBJ + sds_alloc(n)
 
 
-def _lp_entry(e: bytes) -> int:
-    """``lpEncodeBacklen`` + entry header + payload: the bytes one listpack entry takes."""
-    n = len(e)
-    if n <= 20:
-        iv = string2ll(e)
-        if iv is not None:
-            if 0 <= iv <= 127:
-                return 2
-            if -4096 <= iv <= 4095:
-                return 3
-            if -(1 << 15) <= iv < 1 << 15:
-                return 4
-            if -(1 << 23) <= iv < 1 << 23:
-                return 5
-            if -(1 << 31) <= iv < 1 << 31:
-                return 6
-            return 10
-    if n < 64:
-        hdr = 1
-    elif n < 4096:
-        hdr = 2
-    else:
-        hdr = 5
-    body = hdr + n
-    back = 1 if body < 128 else 2 if body < 16384 else 3 if body < 2097152 else 4
-    return body + back
-
-
 def _avg(total: int, sampled: int, n: int) -> int:
     """Extrapolate ``total`` bytes over ``sampled`` elements to ``n`` elements."""
     return total * n // sampled if sampled else 0
@@ -159,7 +132,7 @@ def _listpack(n: int, sample: Iterable[bytes], per: int = 1) -> int:
     """A listpack of ``n`` elements (``per`` entries each), estimated from the sample."""
     tot = cnt = 0
     for e in sample:
-        tot += _lp_entry(e)
+        tot += lp_entry_size(e)
         cnt += 1
     return je_size(7 + _avg(tot, cnt, n * per))
 
@@ -169,7 +142,7 @@ def _list_size(v: Any) -> int:
     n = len(v)
     items = v.items
     sample = [items[v.head + i] for i in range(min(SAMPLES, n))]
-    tot = sum(_lp_entry(e) for e in sample)
+    tot = sum(lp_entry_size(e) for e in sample)
     lp = _avg(tot, len(sample), n) + 7
     nodes = max(1, -(-lp // QUICKLIST_NODE_BYTES))
     return ROBJ + 40 + nodes * 40 + nodes * je_size(7 + (lp - 7) // nodes)
@@ -209,7 +182,7 @@ def _zset_size(v: Any) -> int:
     n = len(v)
     sample = list(islice(v.scores.items(), SAMPLES))
     if v.listpack:
-        tot = sum(_lp_entry(m) + _lp_entry(_score_text(sc)) for m, sc in sample)
+        tot = sum(lp_entry_size(m) + lp_entry_size(_score_text(sc)) for m, sc in sample)
         return ROBJ + je_size(7 + _avg(tot, len(sample), n))
     per = sum(sds_alloc(len(m)) + _ZSL_NODE + DICT_ENTRY for m, _ in sample)
     return ROBJ + 16 + DICT + BUCKET * _slots(n) + 640 + _avg(per, len(sample), n)

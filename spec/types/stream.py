@@ -37,6 +37,7 @@ from typing import ClassVar
 from immutables import Map
 
 from .. import values
+from ..listpack import lp_entry_size
 from ..numbers import string2ll
 
 __all__ = [
@@ -150,29 +151,6 @@ def decr_id(i: StreamID) -> StreamID | None:
 
 
 # -- listpack sizes ----------------------------------------------------------------------------
-
-
-def lp_entry_size(e: bytes) -> int:
-    """The bytes one listpack element takes (``lpEncodeBacklen`` + header + payload): an
-    integer-looking string is stored as an integer of 1..9 bytes, else as a string."""
-    n = len(e)
-    if n <= 20:
-        iv = string2ll(e)
-        if iv is not None:
-            if 0 <= iv <= 127:
-                return 2
-            if -4096 <= iv <= 4095:
-                return 3
-            if -(1 << 15) <= iv < 1 << 15:
-                return 4
-            if -(1 << 23) <= iv < 1 << 23:
-                return 5
-            if -(1 << 31) <= iv < 1 << 31:
-                return 6
-            return 10
-    hdr = 1 if n < 64 else 2 if n < 4096 else 5
-    body = hdr + n
-    return body + (1 if body < 128 else 2 if body < 16384 else 3 if body < 2097152 else 4)
 
 
 def _int_size(v: int) -> int:
