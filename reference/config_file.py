@@ -13,11 +13,13 @@ as Redis does: ``--port 7000 --save "" --hz 20`` becomes ``port 7000`` / ``save 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from redspec.spec.config import default_config, lookup_param, set_value, validate
+from redspec.spec.resp import sdscatrepr
 
 __all__ = ["ConfigError", "split_args", "parse_config_text", "options_to_text", "load_config"]
 
@@ -92,27 +94,9 @@ def split_args(line: str) -> list[str] | None:
 
 
 def _repr(arg: str) -> str:
-    """``sdscatrepr``: an argument quoted so that :func:`split_args` gives it back."""
-    out = ['"']
-    for c in arg:
-        if c in '\\"':
-            out.append("\\" + c)
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\r":
-            out.append("\\r")
-        elif c == "\t":
-            out.append("\\t")
-        elif c == "\a":
-            out.append("\\a")
-        elif c == "\b":
-            out.append("\\b")
-        elif c.isprintable() and ord(c) < 128:
-            out.append(c)
-        else:
-            out.append("\\x%02x" % (ord(c) & 0xFF))
-    out.append('"')
-    return "".join(out)
+    """``sdscatrepr`` of a command-line argument (its bytes as the OS gave them), so that
+    :func:`split_args` gives it back."""
+    return sdscatrepr(os.fsencode(arg)).decode("ascii")
 
 
 def options_to_text(argv: Sequence[str]) -> str:

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from redspec.spec.frames import Frame, parse_all
 from redspec.spec.frames import parse as parse_frame
+from redspec.spec.resp import sdscatrepr
 
 __all__ = ["Step", "parse", "format_reply", "split_args", "run"]
 
@@ -124,27 +125,7 @@ def split_args(line: str) -> list[bytes]:
 
 def _repr(b: bytes) -> str:
     """``sdscatrepr``: a quoted bulk string as redis-cli shows it."""
-    out = ['"']
-    for ch in b:
-        c = chr(ch)
-        if c in '\\"':
-            out.append("\\" + c)
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\r":
-            out.append("\\r")
-        elif c == "\t":
-            out.append("\\t")
-        elif c == "\a":
-            out.append("\\a")
-        elif c == "\b":
-            out.append("\\b")
-        elif 32 <= ch < 127:
-            out.append(c)
-        else:
-            out.append(f"\\x{ch:02x}")
-    out.append('"')
-    return "".join(out)
+    return sdscatrepr(b).decode("ascii")
 
 
 def _tty(f: Frame, prefix: str) -> str:

@@ -41,6 +41,7 @@ __all__ = [
     "split_pipeline",
     "progress_point",
     "split_args",
+    "sdscatrepr",
     "encode_request",
     "PROTO_INLINE_MAX_SIZE",
     "BIG_TAIL",
@@ -397,3 +398,27 @@ def encode_request(args: Sequence[bytes | str | int]) -> bytes:
         b = a if isinstance(a, bytes) else str(a).encode()
         parts.append(b"$%d\r\n%s\r\n" % (len(b), b))
     return b"".join(parts)
+
+
+# -- sdscatrepr ------------------------------------------------------------------------------
+
+def _repr_table() -> list[bytes]:
+    """Each byte as ``sdscatrepr`` writes it between the quotes."""
+    named = {0x5C: b"\\\\", 0x22: b'\\"', 0x0A: b"\\n", 0x0D: b"\\r", 0x09: b"\\t",
+             0x07: b"\\a", 0x08: b"\\b"}
+    return [named.get(b) or (bytes((b,)) if 0x20 <= b <= 0x7E else b"\\x%02x" % b)
+            for b in range(256)]
+
+
+_REPR = _repr_table()
+_REPR_PLAIN = frozenset(range(0x20, 0x7F)) - {0x5C, 0x22}
+
+
+def sdscatrepr(a: bytes) -> bytes:
+    """``sdscatrepr``: ``a`` in double quotes, ``\\`` and ``"`` escaped, ``\\n \\r \\t \\a
+    \\b`` named, every other byte outside printable ASCII as ``\\xhh``. It is the inverse of
+    :func:`split_args` for one argument: MONITOR lines, redis-cli's output of bulk strings and
+    the config lines Redis writes all use it."""
+    if all(b in _REPR_PLAIN for b in a):
+        return b'"' + a + b'"'
+    return b'"' + b"".join(_REPR[b] for b in a) + b'"'

@@ -32,6 +32,7 @@ from typing import Any
 
 from .pause import clients_paused, unpause
 from .reply import Raw, Reply
+from .resp import sdscatrepr as repr_arg
 from .state import Blocked, Client, ServerState, TransportState, replace
 from .step import Step
 from .table import CommandSpec
@@ -66,34 +67,6 @@ def transport_of(s: Step) -> TransportState:
 
 
 # -- MONITOR ---------------------------------------------------------------------------------
-
-def _repr_table() -> list[bytes]:
-    t = []
-    for b in range(256):
-        if b == 0x5C:
-            t.append(b"\\\\")
-        elif b == 0x22:
-            t.append(b'\\"')
-        elif b in (0x0A, 0x0D, 0x09, 0x07, 0x08):
-            t.append({10: b"\\n", 13: b"\\r", 9: b"\\t", 7: b"\\a", 8: b"\\b"}[b])
-        elif 0x20 <= b <= 0x7E:
-            t.append(bytes((b,)))
-        else:
-            t.append(b"\\x%02x" % b)
-    return t
-
-
-_REPR = _repr_table()
-_PLAIN = frozenset(range(0x20, 0x7F)) - {0x5C, 0x22}
-
-
-def repr_arg(a: bytes) -> bytes:
-    """``sdscatrepr``: the argument in double quotes, ``\\`` and ``"`` escaped, ``\\n \\r \\t
-    \\a \\b`` named, other bytes outside printable ASCII as ``\\xhh``."""
-    if all(b in _PLAIN for b in a):
-        return b'"' + a + b'"'
-    return b'"' + b"".join(_REPR[b] for b in a) + b'"'
-
 
 def _redacted(argv: list[bytes]) -> list[bytes]:
     """``redactClientCommandArgument``: AUTH's arguments, HELLO's AUTH user and password."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from redspec.spec import networking as N
 from redspec.spec import resp
@@ -286,3 +288,11 @@ def test_long_line_a_byte_at_a_time_is_not_requadratic() -> None:
 
 def test_tail_respects_window_constants() -> None:
     assert resp.BIG_TAIL <= resp.PROTO_INLINE_MAX_SIZE
+
+
+@given(st.binary(max_size=40))
+def test_sdscatrepr_is_split_args_inverse(arg: bytes) -> None:
+    """``sdscatrepr`` quotes one argument so that ``sdssplitargs`` reads it back unchanged
+    (MONITOR lines, redis-cli output and config lines rely on it)."""
+    assert resp.split_args(resp.sdscatrepr(arg)) == [arg]
+    assert resp.split_args(resp.sdscatrepr(arg) + b" " + resp.sdscatrepr(arg[::-1])) == [arg, arg[::-1]]

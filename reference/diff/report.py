@@ -14,6 +14,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from redspec.spec.frames import CLOSED
+from redspec.spec.resp import sdscatrepr
 
 from .replay import HELLO_STEP, Record
 from .runner import Divergence, GroupResult, new_divergences
@@ -34,26 +35,11 @@ _PLAIN = re.compile(rb"^[A-Za-z0-9_.:{}+*?\[\]/@#%=,-]+$")
 
 
 def cli_quote(arg: bytes) -> str:
-    """One argument as ``redis-cli`` reads it (``sdssplitargs``): bare when plain, else in
-    double quotes with ``\\xHH`` escapes."""
+    """One argument as ``redis-cli`` reads it (``sdssplitargs``): bare when plain, else as
+    ``sdscatrepr`` quotes it."""
     if _PLAIN.match(arg):
         return arg.decode()
-    out = []
-    for b in arg:
-        ch = chr(b)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif 32 <= b < 127:
-            out.append(ch)
-        else:
-            out.append(f"\\x{b:02x}")
-    return '"' + "".join(out) + '"'
+    return sdscatrepr(arg).decode("ascii")
 
 
 def command_line(argv: list[bytes]) -> str:
