@@ -222,6 +222,15 @@ class DbView:
         self._account(key, self.keys.get(key), value)
         self.keys[key] = value
 
+    def convert_in_place(self, key: bytes, value: Any) -> None:
+        """An encoding conversion of the stored object itself (``zsetConvert`` on the value
+        SORT reads): the same object to Redis, so no dict step, LRU word, event or signal;
+        only the memory it takes changes."""
+        if not self._dirty:
+            self.open_for_change()
+        self.mem += key_cost(key, value) - key_cost(key, self.keys[key])
+        self.keys[key] = value
+
     def set_key(self, key: bytes, value: Any, keep_ttl: bool = False) -> None:
         """``setKey``: add or overwrite; the TTL is dropped unless ``keep_ttl``."""
         if not self._dirty:

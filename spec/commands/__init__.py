@@ -32,6 +32,7 @@ from . import (  # noqa: F401  (each module registers its handlers)
     scan,
     server,
     sets,
+    sort,
     streams,
     strings,
     transactions,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import glob_matcher
+from ..cstr import c_word
 from ..numbers import string2ll
 from ..reply import Err, Map, Reply, RSet, Status, help_lines
 from ..step import Step
@@ -323,4 +324,24 @@ def _migrate_keys(argv: list[bytes]) -> list[tuple[int, frozenset[str]]]:
     return [(first + j, _RW_ACCESS_DELETE) for j in range(num)]
 
 
-_NATIVE = {"set": _set_keys, "bitfield": _bitfield_keys, "migrate": _migrate_keys}
+def _sort_keys(argv: list[bytes]) -> list[tuple[int, frozenset[str]]]:
+    """``sortGetKeys``: the sorted key, and the destination of the *last* STORE (LIMIT skips
+    two arguments, GET and BY one)."""
+    keys = [(1, frozenset({"RO", "access"}))]
+    store = None
+    skip = {b"limit": 2, b"get": 1, b"by": 1}
+    i = 2
+    while i < len(argv):
+        a = c_word(argv[i])
+        if a in skip:
+            i += skip[a]
+        elif a == b"store" and i + 1 < len(argv):
+            store = i + 1
+        i += 1
+    if store is not None:
+        keys.append((store, frozenset({"OW", "update"})))
+    return keys
+
+
+_NATIVE = {"set": _set_keys, "bitfield": _bitfield_keys, "migrate": _migrate_keys,
+           "sort": _sort_keys, "sort_ro": lambda argv: [(1, frozenset({"RO", "access"}))]}
