@@ -343,5 +343,10 @@ def _sort_keys(argv: list[bytes]) -> list[tuple[int, frozenset[str]]]:
     return keys
 
 
+def _sort_ro_keys(argv: list[bytes]) -> list[tuple[int, frozenset[str]]]:
+    """``sortROGetKeys``: only the sorted key (SORT_RO's BY/GET spec is "unknown")."""
+    return [(1, frozenset({"RO", "access"}))]
+
+
 _NATIVE = {"set": _set_keys, "bitfield": _bitfield_keys, "migrate": _migrate_keys,
-           "sort": _sort_keys, "sort_ro": lambda argv: [(1, frozenset({"RO", "access"}))]}
+           "sort": _sort_keys, "sort_ro": _sort_ro_keys}
