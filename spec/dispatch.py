@@ -90,16 +90,30 @@ def exec_abort(s: Step, err: Err) -> Err:
     return Err("EXECABORT Transaction discarded because of: " + msg)
 
 
-DEBUG_NOT_ALLOWED = Err(
-    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
-    "you can run it from a local connection, otherwise you need to set this option in the "
-    "configuration file, and then restart the server.")
+def _protected_error(command: str, option: str) -> Err:
+    """The refusal of a protected command that its ``enable-*-command`` option does not allow."""
+    return Err(
+        f"ERR {command} command not allowed. If the {option} option is set to \"local\", "
+        "you can run it from a local connection, otherwise you need to set this option in the "
+        "configuration file, and then restart the server.")
 
 
-def _debug_allowed(s: Step) -> bool:
-    """``allowProtectedAction(server.enable_debug_cmd, c)``: "yes", or "local" for a client on
-    a loopback address or a unix socket."""
-    mode = s.config.get("enable-debug-command", "no")
+DEBUG_NOT_ALLOWED = _protected_error("DEBUG", "enable-debug-command")
+MODULE_NOT_ALLOWED = _protected_error("MODULE", "enable-module-command")
+
+#: ``CMD_PROTECTED`` commands: full name -> (the option that allows them, the refusal).
+PROTECTED = {
+    "debug": ("enable-debug-command", DEBUG_NOT_ALLOWED),
+    "module|load": ("enable-module-command", MODULE_NOT_ALLOWED),
+    "module|loadex": ("enable-module-command", MODULE_NOT_ALLOWED),
+    "module|unload": ("enable-module-command", MODULE_NOT_ALLOWED),
+}
+
+
+def _protected_allowed(s: Step, option: str) -> bool:
+    """``allowProtectedAction(option, c)``: "yes", or "local" for a client on a loopback
+    address or a unix socket."""
+    mode = s.config.get(option, "no")
     if mode == "yes":
         return True
     a = s.client.addr
@@ -122,9 +136,11 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     n = len(argv)
     if (arity > 0 and arity != n) or n < -arity:
         return reject(s, cmd, wrong_arity(cmd.name))
-    # 2b. Protected commands (DEBUG): refused unless enable-debug-command allows this client.
-    if cmd.name == "debug" and not _debug_allowed(s):
-        return reject(s, cmd, DEBUG_NOT_ALLOWED)
+    # 2b. Protected commands (DEBUG, MODULE LOAD/LOADEX/UNLOAD): refused unless their
+    # enable-*-command option allows this client.
+    prot = PROTECTED.get(cmd.name)
+    if prot is not None and not _protected_allowed(s, prot[0]):
+        return reject(s, cmd, prot[1])
     # 3. Authentication (requirepass): NOAUTH unless the command is allowed before AUTH.
     # (A client created while a password was set stays unauthenticated, but once the
     # password is cleared the default user is "nopass" again and nobody is asked.)

@@ -14,6 +14,7 @@ from redspec.spec.commands import introspection
 from redspec.spec.reply import Err
 from redspec.spec.server import client_connect, new_server, run_command
 from redspec.spec.table import facts_to_reply, load_facts
+from tests.session import Session
 
 
 def call(*argv: bytes | str, resp: int = 2) -> bytes:
@@ -164,3 +165,21 @@ def test_getkeys_property_catches_planted_bug(monkeypatch: pytest.MonkeyPatch) -
 
 def test_error_replies_are_err_values() -> None:
     assert isinstance(introspection._getkeys([b"command", b"getkeys", b"nosuch"], False), Err)
+
+
+def test_module_commands_when_allowed() -> None:
+    """With ``enable-module-command yes`` (observed on 7.0.15 started so): every LOAD and
+    LOADEX fails as a failed ``moduleLoad`` does, UNLOAD finds no such module; "local" allows
+    a loopback client only."""
+    s = Session(**{"enable-module-command": "yes"})
+    failed = b"-ERR Error loading the extension. Please check the server logs.\r\n"
+    assert s.call("MODULE", "LOAD", "/nonexist") == failed
+    assert s.call("MODULE", "LOAD", "/nonexist", "a", "b") == failed
+    assert s.call("MODULE", "LOADEX", "/x", "CONFIG", "a") == failed
+    assert s.call("MODULE", "LOADEX", "/x", "ARGS") == failed
+    assert s.call("MODULE", "UNLOAD", "x") == \
+        b"-ERR Error unloading module: no such module with that name\r\n"
+    assert s.call("MODULE", "LIST") == b"*0\r\n"
+    refused = Session()
+    assert refused.call("MODULE", "UNLOAD", "x").startswith(
+        b"-ERR MODULE command not allowed. If the enable-module-command option")

@@ -27,6 +27,7 @@ from . import (  # noqa: F401  (each module registers its handlers)
     introspection,
     keys,
     lists,
+    modules,
     object,
     pubsub,
     scan,

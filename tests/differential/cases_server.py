@@ -223,3 +223,13 @@ case("info sections field names",
      ["info", "modules"], ["info", "server", "cluster"],
      nondet="info")
 case("time arity", ["time", "x"])
+
+# --- MODULE (a server with no modules) and the protected-command gate --------------------------
+CASES += [
+    ("module list and help", [["MODULE", "LIST"], ["MODULE", "HELP"], ["MODULE", "LIST", "x"],
+                              ["MODULE", "HELP", "x"], ["MODULE", "FOO"], ["MODULE"]]),
+    ("module protected by default", [["MODULE", "LOAD", "/nonexistent.so"],
+                                     ["MODULE", "LOADEX", "/x", "CONFIG", "a", "b"],
+                                     ["MODULE", "UNLOAD", "x"], ["MODULE", "LOAD"],
+                                     ["MULTI"], ["MODULE", "LOAD", "/x"], ["EXEC"]]),
+]
