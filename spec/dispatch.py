@@ -18,6 +18,7 @@ from .evict import EVICT_FAIL, perform_evictions
 from .handle_blocked import handle_clients_blocked_on_keys
 from .multi import discard_transaction, flag_transaction, queue_command
 from .reply import NULL_ARRAY, QUEUED, Err, Raw, Reply, encode2, encode3
+from .slowlog import SLOWLOG_TRIMS, slowlog_after_call
 from .step import Step
 from .table import CommandSpec
 from .transport import (
@@ -210,7 +211,11 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     dirty = s.dirty
     s.cmd = cmd
     s.argv_rewrite = None
+    outer_us = s.call_us
+    s.call_us = 0
     reply: Reply = cmd.handler(s, argv)  # type: ignore[misc]
+    duration = s.call_us
+    s.call_us = outer_us + duration  # EXEC and scripts take the time of what they ran
     calls = s.cmd_calls.get(cmd.name)
     failed = 1 if type(reply) is Err else 0
     if calls is None:
@@ -221,6 +226,10 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     s.commands_processed += 1
     if s.part("transport").monitors:  # replicationFeedMonitors (spec.transport)
         feed_monitors(s, cmd, argv)
+    slower = s.config["slowlog-log-slower-than"]  # slowlogPushCurrentCommand
+    if slower >= 0 and (duration >= slower or cmd.name in SLOWLOG_TRIMS
+                        or "blocking" in cmd.flags):
+        slowlog_after_call(s, cmd.flags, argv, duration)
     if s.dirty != dirty and "write" in cmd.flags:
         rw = s.argv_rewrite
         if rw != ():  # () is preventCommandPropagation: the command propagated its own

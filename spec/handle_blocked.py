@@ -15,6 +15,7 @@ from typing import Any
 from .blocking import LIST, STREAM, ZSET, remove_waiter, unblock_client
 from .commands import lists, streams, zsets
 from .reply import Err, encode
+from .slowlog import slowlog_push
 from .state import Client, replace
 from .step import Step
 from .types.list import ListValue
@@ -111,6 +112,8 @@ def _serve_key(s: Step, db: int, key: bytes) -> None:
             s.count_failed(info.cmd)
         unblock_client(s, rid)
         s.push_to(rid, encode(reply, rec.info.resp))
+        if info.argv:  # updateStatsOnUnblock: a served command reaches the slow log now
+            slowlog_push(s, rec, info.argv, 0)
         if key not in view.keys:
             break
 
@@ -137,6 +140,8 @@ def _serve_stream_key(s: Step, db: int, key: bytes) -> None:
             s.count_failed(info.cmd)
         unblock_client(s, rid)
         s.push_to(rid, encode(reply, rec.info.resp))
+        if info.argv:  # updateStatsOnUnblock: a served command reaches the slow log now
+            slowlog_push(s, rec, info.argv, 0)
 
 
 UNBLOCKED_NO_STREAM = Err("UNBLOCKED the stream key no longer exists")

@@ -20,7 +20,7 @@ from immutables import Map
 from .dict import EMPTY_HT, DictState, HashTables
 
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
-           "Blocked", "BlockingState", "ScriptingState", "FunctionInfo",
+           "Blocked", "BlockingState", "SlowlogState", "ScriptingState", "FunctionInfo",
            "FunctionLibrary", "EMPTY_MAP", "replace"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
@@ -100,6 +100,20 @@ class Blocked:
     group: bytes | None = None
     consumer: bytes | None = None
     noack: bool = False
+    #: The blocked command's arguments as sent, logged by SLOWLOG when it is unblocked
+    #: (``updateStatsOnUnblock``); empty for a client postponed by CLIENT PAUSE.
+    argv: tuple[bytes, ...] = ()
+
+
+@attrs.frozen(slots=True)
+class SlowlogState:
+    """``server.slowlog`` and ``server.slowlog_entry_id`` (``spec.slowlog``): the entries,
+    newest first, each ``(id, unix seconds, microseconds, argv, peer, name)`` with the argv
+    already trimmed and redacted, and the id the next entry gets (never reset: SLOWLOG RESET
+    keeps counting)."""
+
+    entries: tuple[tuple[int, int, int, tuple[bytes, ...], str, bytes], ...] = ()
+    next_id: int = 0
 
 
 @attrs.frozen(slots=True)
@@ -458,6 +472,8 @@ class ServerState:
     watched_keys: Map[tuple[int, bytes], tuple[int, ...]] = EMPTY_MAP
     #: The dicts' hash seed, ``dict_can_resize`` and databasesCron's resize/rehash cursors.
     dicts: DictState = DictState()
+    #: SLOWLOG's entries and entry id (``spec.slowlog``).
+    slowlog: SlowlogState = SlowlogState()
     #: MONITOR clients, CLIENT PAUSE and the postponed clients (``spec.transport``).
     transport: TransportState = TransportState()
     #: The world's answers to "can you listen on this TCP port?" that a transition being run

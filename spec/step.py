@@ -66,6 +66,7 @@ class Step:
         "_client_changed",
         "cmd",
         "argv_rewrite",
+        "call_us",
         "qbuf_len",
         "cron",
         "clock_set_ms",
@@ -104,6 +105,9 @@ class Step:
         #: received (``rewriteClientCommandVector``), if the command set one.
         self.cmd: Any = None
         self.argv_rewrite: tuple[bytes, ...] | None = None
+        #: The modelled microseconds of the command being run (``c->duration``; spec.slowlog):
+        #: 0 unless the command models time (DEBUG SLEEP).
+        self.call_us = 0
         #: Bytes in the current client's query buffer while its commands run (``sdslen(c->querybuf)``
         #: for CLIENT LIST ``qbuf``): the whole batch read; -1 when not reading from a socket.
         self.qbuf_len = -1

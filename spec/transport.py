@@ -39,7 +39,7 @@ from .table import CommandSpec
 
 __all__ = [
     "NET_MAX_WRITES_PER_EVENT", "PAUSE_WRITE", "PAUSE_ALL", "POSTPONE", "NO_REPLY",
-    "transport_of", "repr_arg", "monitor_line", "feed_monitors", "after_command",
+    "transport_of", "repr_arg", "redacted_argv", "monitor_line", "feed_monitors", "after_command",
     "pause_gate", "replica_keyspace_gate", "pause_clients", "unpause", "leave_on_free",
     "next_pause_deadline", "write_cap", "reply_suppressed", "reply_kept", "EXEC_PIECES",
     "own_monitor_line", "clients_paused", "end_pause",
@@ -68,7 +68,7 @@ def transport_of(s: Step) -> TransportState:
 
 # -- MONITOR ---------------------------------------------------------------------------------
 
-def _redacted(argv: list[bytes]) -> list[bytes]:
+def redacted_argv(argv: list[bytes]) -> list[bytes]:
     """``redactClientCommandArgument``: AUTH's arguments, HELLO's AUTH user and password."""
     name = argv[0].lower()
     if name == b"auth":
@@ -93,7 +93,7 @@ def monitor_line(now_ms: int, db: int, addr: str, argv: list[bytes]) -> bytes:
     """The status line ``replicationFeedMonitors`` sends for one command."""
     head = b"+%d.%06d [%d %s] " % (now_ms // 1000, (now_ms % 1000) * 1000, db,
                                     addr.encode("utf-8", "surrogateescape"))
-    return head + b" ".join(repr_arg(a) for a in _redacted(argv)) + b"\r\n"
+    return head + b" ".join(repr_arg(a) for a in redacted_argv(argv)) + b"\r\n"
 
 
 def reply_suppressed(c: Client) -> bool:

@@ -306,6 +306,37 @@ def monitor(frame: bytes) -> bytes:
     return _MONITOR_LINE.sub(lambda m: b"+<time> [" + m.group(1) + b" <addr>] ", frame, count=1)
 
 
+
+def slowlog(frame: bytes) -> bytes:
+    """A SLOWLOG GET reply with what differs between any two servers masked: each entry's
+    time and measured duration and the client's port; the entries of the harness's own
+    control round trips (``CONFIG GET redspec-sync``, whose number is the harness's business)
+    dropped; ids replaced by their rank (the id counts every entry the server ever made, and
+    the dropped ones). Other frames unchanged."""
+    f = parse(frame)
+    if f.kind != b"*" or not f.children:
+        return frame
+    if any(e.children is None or len(e.children) != 6 for e in f.children):
+        return frame
+    kept = []
+    for e in f.children:
+        ch = e.children
+        assert ch is not None
+        args = [a.payload for a in ch[3].children or ()]
+        if args[:3] == [b"CONFIG", b"GET", b"redspec-sync"]:
+            continue
+        ch[1].head = ch[2].head = b"<*>"
+        peer = ch[4].payload or b""
+        if peer != b"?:0":
+            ch[4].payload = peer.rsplit(b":", 1)[0] + b":<port>"
+        kept.append(e)
+    for rank, e in enumerate(reversed(kept)):
+        assert e.children is not None
+        e.children[0].head = b"%d" % rank
+    f.children = kept
+    return serialise(f)
+
+
 NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
     "monitor": monitor,
     "htstats": _safe(htstats),
@@ -326,6 +357,7 @@ NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
     "shape": _safe(shape),
     "error-class": _safe(error_class),
     "error-any": error_any,
+    "slowlog": _safe(slowlog),
 }
 
 #: ``--errors`` modes of ``redspec diff``: how error replies are compared.

@@ -19,6 +19,7 @@ from . import (  # noqa: F401  (each module registers its handlers)
     blocking,
     clients,
     connection,
+    diagnostics,
     dump,
     expire,
     geo,

@@ -19,6 +19,7 @@ from ..reply import OK, Err, Reply
 from ..state import replace
 from ..step import Step
 from .registry import DEBUG_SUBCOMMANDS, command
+from .zsets import strtod
 
 EXPIRE_NX, EXPIRE_XX, EXPIRE_GT, EXPIRE_LT = 1, 2, 4, 8
 _EXPIRE_OPTS = {b"nx": EXPIRE_NX, b"xx": EXPIRE_XX, b"gt": EXPIRE_GT, b"lt": EXPIRE_LT}
@@ -195,7 +196,8 @@ def _atoi(b: bytes) -> int:
 def debug(s: Step, argv: list[bytes]) -> Reply:
     """DEBUG (``debugCommand``), the subcommands this spec models: SET-ACTIVE-EXPIRE 0|1
     (turn the active expire cycle off/on: ``server.active_expire_enabled``, parsed with
-    ``atoi``) and SLEEP <seconds> (only the reply; a pure spec cannot sleep). Others answer
+    ``atoi``) and SLEEP <seconds> (a pure spec cannot sleep: the command's modelled time,
+    ``Step.call_us``, is the sleep, which SLOWLOG sees). Others answer
     the subcommand syntax error. The enable-debug-command gate runs in dispatch."""
     sub = c_text(argv[1]).lower()
     if sub == "set-active-expire" and len(argv) == 3:
@@ -203,7 +205,9 @@ def debug(s: Step, argv: list[bytes]) -> Reply:
         if s.cron.active_expire_enabled != enabled:
             s.cron = replace(s.cron, active_expire_enabled=enabled)
         return OK
-    if sub == "sleep" and len(argv) == 3:
+    if sub == "sleep" and len(argv) == 3:  # the sleep is modelled: its time, no wait
+        secs = strtod(argv[2])[0]
+        s.call_us += max(0, int(secs * 1_000_000)) if secs == secs and abs(secs) < 1e12 else 0
         return OK
     h = DEBUG_SUBCOMMANDS.get(sub)
     if h is not None:

@@ -233,3 +233,42 @@ CASES += [
                                      ["MODULE", "UNLOAD", "x"], ["MODULE", "LOAD"],
                                      ["MULTI"], ["MODULE", "LOAD", "/x"], ["EXEC"]]),
 ]
+
+# --- SLOWLOG (durations are modelled 0 µs here and measured on Redis: threshold 0 logs all) -------
+_SL_ON = ["CONFIG", "SET", "slowlog-log-slower-than", "0"]
+CASES += [
+    ("slowlog entries", [_SL_ON, ["SLOWLOG", "RESET"], ["CLIENT", "SETNAME", "nm"], ["SET", "k", "v"],
+                         ["MULTI"], ["INCR", "n"], ["EXEC"],
+                         ["EVAL", "return redis.call('get','k')", "0"], ["AUTH", "a", "b"],
+                         ["HELLO", "2", "AUTH", "u", "p"], ["GETX", "k"], ["GET"],
+                         ["SLOWLOG", "GET", "20"], ["SLOWLOG", "LEN"]]),
+    ("slowlog trimmed arguments", [_SL_ON, ["SLOWLOG", "RESET"],
+                                   ["RPUSH", "l", *[str(i) for i in range(40)]],
+                                   ["SET", "k", "x" * 200], ["SET", "k2", "y" * 129],
+                                   ["SET", "k3", "z" * 128],
+                                   ["RPUSH", "m", *[str(i) for i in range(30)]],
+                                   ["RPUSH", "m", *[str(i) for i in range(31)]],
+                                   ["SLOWLOG", "GET", "-1"]]),
+    ("slowlog get count", [_SL_ON, ["SLOWLOG", "RESET"], ["PING"], ["PING"], ["PING"],
+                           ["SLOWLOG", "GET", "2"], ["SLOWLOG", "GET", "0"], ["SLOWLOG", "GET", "-1"],
+                           ["SLOWLOG", "GET", "-2"], ["SLOWLOG", "GET", "x"],
+                           ["SLOWLOG", "GET", "1", "2"], ["SLOWLOG", "LEN", "x"],
+                           ["SLOWLOG", "RESET", "x"], ["SLOWLOG", "HELP"], ["SLOWLOG", "FOO"],
+                           ["SLOWLOG"]]),
+    ("slowlog max len", [_SL_ON, ["SLOWLOG", "RESET"], ["PING"], ["PING"], ["PING"], ["SLOWLOG", "LEN"],
+                         ["CONFIG", "SET", "slowlog-max-len", "2"], ["SLOWLOG", "LEN"],
+                         ["SLOWLOG", "GET"],
+                         ["CONFIG", "SET", "slowlog-log-slower-than", "-1"],
+                         ["CONFIG", "SET", "slowlog-max-len", "1"], ["SLOWLOG", "LEN"],
+                         ["CONFIG", "SET", "slowlog-log-slower-than", "0"], ["SLOWLOG", "LEN"],
+                         ["CONFIG", "SET", "slowlog-max-len", "0"], ["SLOWLOG", "LEN"], ["PING"],
+                         ["SLOWLOG", "LEN"], ["CONFIG", "SET", "slowlog-max-len", "128"]]),
+    ("slowlog off", [["CONFIG", "SET", "slowlog-log-slower-than", "-1"], ["SLOWLOG", "RESET"],
+                     ["PING"], ["SLOWLOG", "LEN"], ["SLOWLOG", "GET"]]),
+    ("slowlog blocked command", [_SL_ON, ["SLOWLOG", "RESET"], ["@2", "CLIENT", "SETNAME", "w"],
+                                 ["@2~", "BLPOP", "q", "0"], ["LPUSH", "q", "a"],
+                                 ["@2", "SLOWLOG", "GET", "-1"]]),
+    ("slowlog blocked timeout", [_SL_ON, ["SLOWLOG", "RESET"], ["BLPOP", "q", "0.05"],
+                                 ["SLOWLOG", "GET", "2"]]),
+]
+NONDETERMINISTIC.update({name: "slowlog" for name, _ in CASES if name.startswith("slowlog")})
