@@ -16,6 +16,7 @@ from .cstr import c_text
 from .errors import wrong_arity
 from .evict import EVICT_FAIL, perform_evictions
 from .handle_blocked import handle_clients_blocked_on_keys
+from .latency import latency_add_sample
 from .multi import discard_transaction, flag_transaction, queue_command
 from .reply import NULL_ARRAY, QUEUED, Err, Raw, Reply, encode2, encode3
 from .slowlog import SLOWLOG_TRIMS, slowlog_after_call
@@ -226,6 +227,10 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     s.commands_processed += 1
     if s.part("transport").monitors:  # replicationFeedMonitors (spec.transport)
         feed_monitors(s, cmd, argv)
+    lat_ms = s.config["latency-monitor-threshold"]  # latencyAddSampleIfNeeded
+    if lat_ms and duration // 1000 >= lat_ms and "blocked" not in s.client.flags:
+        latency_add_sample(s, "fast-command" if "fast" in cmd.flags else "command",
+                           duration // 1000)
     slower = s.config["slowlog-log-slower-than"]  # slowlogPushCurrentCommand
     if slower >= 0 and (duration >= slower or cmd.name in SLOWLOG_TRIMS
                         or "blocking" in cmd.flags):

@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("state", ("state", "effects")),
     ("db", ("pause", "pubsub", "lru", "watch", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
-                    "listen", "rehash", "info", "persist", "slowlog")),
+                    "listen", "rehash", "info", "persist", "slowlog", "latency")),
     ("commands", ("commands", "commands.*")),
     ("dispatch", ("handle_blocked", "dispatch", "scripting", "functions")),
     ("networking", ("networking",)),

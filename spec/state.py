@@ -20,7 +20,7 @@ from immutables import Map
 from .dict import EMPTY_HT, DictState, HashTables
 
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
-           "Blocked", "BlockingState", "SlowlogState", "ScriptingState", "FunctionInfo",
+           "Blocked", "BlockingState", "SlowlogState", "LatencyState", "ScriptingState", "FunctionInfo",
            "FunctionLibrary", "EMPTY_MAP", "replace"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
@@ -114,6 +114,16 @@ class SlowlogState:
 
     entries: tuple[tuple[int, int, int, tuple[bytes, ...], str, bytes], ...] = ()
     next_id: int = 0
+
+
+@attrs.frozen(slots=True)
+class LatencyState:
+    """``server.latency_events`` (``spec.latency``): per event name, in the order the events
+    first appeared, ``(idx, max, samples)`` — the next slot of the ring of
+    ``LATENCY_TS_LEN`` samples, the all-time maximum, and the ring itself, each sample
+    ``(unix seconds, milliseconds)`` (time 0: an empty slot)."""
+
+    events: tuple[tuple[str, tuple[int, int, tuple[tuple[int, int], ...]]], ...] = ()
 
 
 @attrs.frozen(slots=True)
@@ -474,6 +484,8 @@ class ServerState:
     dicts: DictState = DictState()
     #: SLOWLOG's entries and entry id (``spec.slowlog``).
     slowlog: SlowlogState = SlowlogState()
+    #: The latency monitor's time series (``spec.latency``).
+    latency: LatencyState = LatencyState()
     #: MONITOR clients, CLIENT PAUSE and the postponed clients (``spec.transport``).
     transport: TransportState = TransportState()
     #: The world's answers to "can you listen on this TCP port?" that a transition being run

@@ -337,6 +337,27 @@ def slowlog(frame: bytes) -> bytes:
     return serialise(f)
 
 
+
+def _histograms_total(f: Frame) -> None:
+    ch = f.children
+    if ch is None:
+        return
+    for i, c in enumerate(ch):
+        if c.payload == b"histogram_usec" and i + 1 < len(ch) and ch[i + 1].children is not None:
+            buckets = ch[i + 1].children or []
+            total = buckets[-1].head if buckets else b"0"
+            ch[i + 1] = Frame(b":", total)
+        else:
+            _histograms_total(c)
+
+
+def latency_histogram(frame: bytes) -> bytes:
+    """A LATENCY HISTOGRAM reply with each command's ``histogram_usec`` buckets (measured
+    latencies: server-specific) replaced by their total count; names and calls kept."""
+    f = parse(frame)
+    _histograms_total(f)
+    return serialise(f)
+
 NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
     "monitor": monitor,
     "htstats": _safe(htstats),
@@ -358,6 +379,7 @@ NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
     "error-class": _safe(error_class),
     "error-any": error_any,
     "slowlog": _safe(slowlog),
+    "latency-histogram": _safe(latency_histogram),
 }
 
 #: ``--errors`` modes of ``redspec diff``: how error replies are compared.

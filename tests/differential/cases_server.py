@@ -272,3 +272,22 @@ CASES += [
                                  ["SLOWLOG", "GET", "2"]]),
 ]
 NONDETERMINISTIC.update({name: "slowlog" for name, _ in CASES if name.startswith("slowlog")})
+
+# --- LATENCY (no spikes here: every command is far below a 1 ms threshold on both servers) ------
+CASES += [
+    ("latency monitor off", [["LATENCY", "RESET"], ["LATENCY", "LATEST"], ["LATENCY", "DOCTOR"],
+                             ["LATENCY", "HISTORY", "command"], ["LATENCY", "GRAPH", "command"],
+                             ["LATENCY", "RESET", "command", "x"], ["LATENCY", "HELP"],
+                             ["LATENCY", "FOO"], ["LATENCY", "LATEST", "x"], ["LATENCY", "DOCTOR", "x"],
+                             ["LATENCY", "HISTORY"], ["LATENCY", "GRAPH", b"a\x00b"], ["LATENCY"]]),
+    ("latency monitor on without spikes", [["CONFIG", "SET", "latency-monitor-threshold", "1000"],
+                                           ["LATENCY", "RESET"], ["SET", "k", "v"],
+                                           ["LATENCY", "LATEST"], ["LATENCY", "DOCTOR"],
+                                           ["CONFIG", "SET", "latency-monitor-threshold", "0"],
+                                           ["LATENCY", "DOCTOR"]]),
+    ("latency histogram", [["CONFIG", "RESETSTAT"], ["SET", "a", "b"], ["SET", "c", "d"], ["GET", "a"],
+                           ["LATENCY", "HISTOGRAM", "set", "get", "config|resetstat", "nosuch",
+                            "config", "SET", "hset"],
+                           ["LATENCY", "HISTOGRAM", "config"], ["LATENCY", "HISTOGRAM", "GET"]]),
+]
+NONDETERMINISTIC.update({"latency histogram": "latency-histogram"})
