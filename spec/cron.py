@@ -14,7 +14,12 @@ from __future__ import annotations
 from .effects import NO_EFFECTS, Effects, merge_effects
 from .expire import FAST, SLOW, active_expire_cycle
 from .rehash import databases_cron_dicts
-from .server import handle_blocked_clients_timeout, process_unblocked_clients
+from .server import (
+    handle_blocked_clients_timeout,
+    process_unblocked_clients,
+    tracking_before_sleep,
+    tracking_cron,
+)
 from .state import ServerState, replace
 
 __all__ = ["CONFIG_MIN_HZ", "CONFIG_MAX_HZ", "MAX_CLIENTS_PER_CLOCK_TICK", "effective_hz",
@@ -51,6 +56,9 @@ def server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
         state, beff = handle_blocked_clients_timeout(state, now_ms)
     else:
         beff = NO_EFFECTS
+    if state.tracking.table:  # trackingLimitUsedSlots
+        state, teff = tracking_cron(state, now_ms)
+        beff = merge_effects(beff, teff)
     if not cron.active_expire_enabled:
         return databases_cron_dicts(state), beff
     state, eff = active_expire_cycle(state, now_ms, SLOW)
@@ -62,14 +70,18 @@ def before_sleep(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]
     """``beforeSleep``: blocked clients past their deadline time out
     (``handleBlockedClientsTimeout``, spec.server), then the fast active expire cycle, when
     active expiry is on (it does nothing during CLIENT PAUSE; if it ends a timed-out pause, the
-    postponed clients run after it: ``processUnblockedClients``)."""
+    postponed clients run after it: ``processUnblockedClients``), then the BCAST clients'
+    invalidation messages (``spec.tracking``)."""
     beff = NO_EFFECTS
     if state.blocking.clients or state.blocking.unblocked:
         state, beff = handle_blocked_clients_timeout(state, now_ms)
-    if not state.cron.active_expire_enabled:
-        return state, beff
-    state, eff = active_expire_cycle(state, now_ms, FAST)
-    if state.blocking.unblocked:  # a pause the cycle found timed out: processUnblockedClients
-        state, more = process_unblocked_clients(state, now_ms)
-        eff = merge_effects(eff, more)
-    return state, merge_effects(beff, eff)
+    if state.cron.active_expire_enabled:
+        state, eff = active_expire_cycle(state, now_ms, FAST)
+        if state.blocking.unblocked:  # a pause the cycle found timed out
+            state, more = process_unblocked_clients(state, now_ms)
+            eff = merge_effects(eff, more)
+        beff = merge_effects(beff, eff)
+    if state.tracking.prefixes:  # trackingBroadcastInvalidationMessages (BCAST clients)
+        state, teff = tracking_before_sleep(state, now_ms)
+        beff = merge_effects(beff, teff)
+    return state, beff

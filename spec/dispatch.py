@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .commands import command, command_table
+from .commands.introspection import get_keys
 from .commands.transactions import EXEC_WITHOUT_MULTI, EXECABORT
 from .cstr import c_text
 from .errors import wrong_arity
@@ -22,6 +23,7 @@ from .reply import NULL_ARRAY, QUEUED, Err, Raw, Reply, encode2, encode3
 from .slowlog import SLOWLOG_TRIMS, slowlog_after_call
 from .step import Step
 from .table import CommandSpec
+from .tracking import remember_keys
 from .transport import (
     EXEC_PIECES,
     feed_monitors,
@@ -214,6 +216,8 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     s.argv_rewrite = None
     outer_us = s.call_us
     s.call_us = 0
+    if s.client.id == s.current_id:  # not a script's command: the client's own (or EXEC's)
+        s.caller_call = (cmd, argv)
     reply: Reply = cmd.handler(s, argv)  # type: ignore[misc]
     duration = s.call_us
     s.call_us = outer_us + duration  # EXEC and scripts take the time of what they ran
@@ -227,6 +231,8 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     s.commands_processed += 1
     if s.part("transport").monitors:  # replicationFeedMonitors (spec.transport)
         feed_monitors(s, cmd, argv)
+    if "readonly" in cmd.flags and cmd.name not in _RO_SCRIPTS:  # trackingRememberKeys
+        remember_read_keys(s, cmd, argv)
     lat_ms = s.config["latency-monitor-threshold"]  # latencyAddSampleIfNeeded
     if lat_ms and duration // 1000 >= lat_ms and "blocked" not in s.client.flags:
         latency_add_sample(s, "fast-command" if "fast" in cmd.flags else "command",
@@ -242,11 +248,32 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     return reply
 
 
+#: Read-only script commands are not themselves remembered for client-side caching (``call``).
+_RO_SCRIPTS = frozenset(("eval_ro", "evalsha_ro", "fcall_ro"))
+
+
+def remember_read_keys(s: Step, cmd: CommandSpec, argv: list[bytes]) -> None:
+    """``call`` → ``trackingRememberKeys`` after a read-only command: if the running client
+    tracks keys (default mode), remember the keys of *its* command — for a command a script
+    ran, that is the script command's declared keys (EVAL's KEYS), as 7.0.15 does, not the
+    keys the script read."""
+    caller = s.client if s.client.id == s.current_id else s.clients.get(s.current_id)
+    if caller is None or "tracking" not in caller.flags or "tracking_bcast" in caller.flags:
+        return
+    if caller is not s.client and s.caller_call is not None:
+        cmd, argv = s.caller_call
+    remember_keys(s, caller, [argv[pos] for pos, _ in get_keys(cmd, argv)])
+
+
 def run_and_encode(s: Step, argv: list[bytes]) -> bytes:
     """Process one command and return its encoded reply in the client's protocol."""
     reply = process_command(s, argv)
     if type(reply) is Err:
         s.count_error(reply)
+    f = s.client.flags
+    if "tracking_caching" in f and s.client.info.multi < 0 and not (
+            s.cmd is not None and s.cmd.name.startswith("client|")):
+        s.update_client(flags=f - {"tracking_caching"})  # resetClient: CACHING is for one command
     return encode3(reply) if s.client.resp == 3 else encode2(reply)
 
 

@@ -75,7 +75,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
               pubsub: tuple[int, int, int] = (0, 0, 0),
               blocked: tuple[int, int] = (0, 0), cached_scripts: int = 0,
               functions: tuple[int, int, int] = (0, 0, 200),
-              persist: tuple[int, int, int, int] = (-1, 0, 0, 0)) -> str:
+              persist: tuple[int, int, int, int] = (-1, 0, 0, 0),
+              tracking: tuple[int, int, int, int] = (0, 0, 0, 0)) -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends)."""
     out: list[str] = []
 
@@ -111,7 +112,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("connected_clients", clients), ("cluster_connections", 0),
             ("maxclients", config["maxclients"]), ("client_recent_max_input_buffer", 0),
             ("client_recent_max_output_buffer", 0), ("blocked_clients", blocked[0]),
-            ("tracking_clients", 0), ("clients_in_timeout_table", blocked[1]),
+            ("tracking_clients", tracking[0]), ("clients_in_timeout_table", blocked[1]),
         ])
     if want("memory"):
         used, overhead = _estimate_memory(dbs, clients)
@@ -194,8 +195,9 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("slave_expires_tracked_keys", 0), ("active_defrag_hits", 0),
             ("active_defrag_misses", 0), ("active_defrag_key_hits", 0),
             ("active_defrag_key_misses", 0), ("total_active_defrag_time", 0),
-            ("current_active_defrag_time", 0), ("tracking_total_keys", 0),
-            ("tracking_total_items", 0), ("tracking_total_prefixes", 0),
+            ("current_active_defrag_time", 0), ("tracking_total_keys", tracking[1]),
+            ("tracking_total_items", tracking[2]),
+            ("tracking_total_prefixes", tracking[3]),
             ("unexpected_error_replies", st.unexpected_error_replies),
             ("total_error_replies", st.total_error_replies),
             ("dump_payload_sanitizations", 0), ("total_reads_processed", 0),

@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "frames", "dict", "listpack", "values", "types", "types.*", "table", "config", "cost",
                 "memory", "lualibs", "crc64", "lzf", "rdbcodec", "rdbstream", "rdb", "digest")),
     ("state", ("state", "effects")),
-    ("db", ("pause", "pubsub", "lru", "watch", "db", "step")),
+    ("db", ("pause", "pubsub", "lru", "watch", "tracking", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
                     "listen", "rehash", "info", "persist", "slowlog", "latency")),
     ("commands", ("commands", "commands.*")),

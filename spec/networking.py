@@ -35,6 +35,7 @@ from .resp import (
 )
 from .state import Client, ClientIO, ServerState, replace
 from .step import Step
+from .tracking import pending_frames
 from .transport import POSTPONE, after_command, reply_suppressed
 
 __all__ = ["process_input_buffer", "query_buffer", "accumulate", "client_writable",
@@ -120,6 +121,8 @@ def process_input_buffer(s: Step, client_id: int, buf: bytes, now_ms: int,
             # processed yet (``commandProcessed`` skips ``resetClient`` for a blocked client)
             frame = after_command(s, req, frame, s.commands_processed != n0)
         out.append(frame)
+        if s.tracking_pending:  # the client's own invalidations come after its reply
+            out.append(pending_frames(s))
         last_cmd = s.cmd
         ran = True
         if s.client.closing:  # QUIT, CLIENT KILL of itself, ...: stop reading

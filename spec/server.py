@@ -35,6 +35,12 @@ from .obuf import deliver
 from .pubsub import unsubscribe_on_free as _unsubscribe
 from .state import Client, ClientInfo, ClientIO, Db, ServerState, replace
 from .step import Step
+from .tracking import (
+    broadcast_invalidations,
+    disable_tracking_on_free,
+    limit_used_slots,
+    pending_frames,
+)
 from .transport import leave_on_free as _leave_monitors
 from .watch import unwatch_on_free as _unwatch
 
@@ -222,6 +228,7 @@ def client_disconnect(state: ServerState, client_id: int) -> ServerState:
     state = _unwatch(state, c)
     state = _unsubscribe(state, c)
     state = _leave_monitors(state, c)
+    state = disable_tracking_on_free(state, c)
     return replace(state, clients=state.clients.delete(client_id))
 
 
@@ -230,9 +237,32 @@ def run_command(state: ServerState, client_id: int, argv: list[bytes],
     """Run one command for ``client_id``; returns the new state and the encoded reply."""
     s = Step(state, now_ms, client_id)
     frame = run_and_encode(s, argv)
+    if s.tracking_pending:
+        frame += pending_frames(s)
     s.update_client(last_cmd=s.cmd.name if s.cmd is not None else "NULL",
                     last_interaction_ms=now_ms)
     return s.commit(), frame
+
+
+def tracking_before_sleep(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
+    """beforeSleep → ``trackingBroadcastInvalidationMessages``: the BCAST clients get the
+    keys modified since the last time (``spec.tracking``)."""
+    if not state.tracking.prefixes:
+        return state, NO_EFFECTS
+    s = Step(state, now_ms)
+    broadcast_invalidations(s)
+    return settle(s, now_ms)
+
+
+def tracking_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
+    """serverCron → ``trackingLimitUsedSlots``: keep the tracking table within
+    ``tracking-table-max-keys``."""
+    limit = state.config["tracking-table-max-keys"]
+    if not limit or len(state.tracking.table) <= limit:
+        return state, NO_EFFECTS
+    s = Step(state, now_ms)
+    limit_used_slots(s)
+    return settle(s, now_ms)
 
 
 def handle_blocked_clients_timeout(state: ServerState,

@@ -20,7 +20,7 @@ from immutables import Map
 from .dict import EMPTY_HT, DictState, HashTables
 
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
-           "Blocked", "BlockingState", "SlowlogState", "LatencyState", "ScriptingState", "FunctionInfo",
+           "Blocked", "BlockingState", "SlowlogState", "LatencyState", "TrackingState", "ScriptingState", "FunctionInfo",
            "FunctionLibrary", "EMPTY_MAP", "replace"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
@@ -127,6 +127,22 @@ class LatencyState:
 
 
 @attrs.frozen(slots=True)
+class TrackingState:
+    """Client-side caching's server side (``spec.tracking``): ``table`` is the
+    TrackingTable (key -> ids of the clients that may cache it; ids of freed clients stay
+    until the key is invalidated, as Redis drops them lazily), ``items`` the number of ids in
+    it (``TrackingTableTotalItems``), ``prefixes`` the PrefixTable of BCAST mode (prefix ->
+    (keys modified in this event-loop iteration -> id of the client that last modified each,
+    0 for none; ids of the clients subscribed)), and ``on`` whether any client ever enabled
+    tracking (the tables exist)."""
+
+    table: Map[bytes, frozenset[int]] = EMPTY_MAP
+    items: int = 0
+    prefixes: Map[bytes, tuple[Map[bytes, int], frozenset[int]]] = EMPTY_MAP
+    on: bool = False
+
+
+@attrs.frozen(slots=True)
 class BlockingState:
     """Server-wide blocking (``db->blocking_keys``, ``server.ready_keys``, the timeout table,
     ``server.unblocked_clients``): ``keys`` maps ``(db, key)`` to the ids of the clients blocked
@@ -180,6 +196,12 @@ class ClientInfo:
     #: What a client blocked in BLPOP & co. waits for (``c->bpop``), None when not blocked
     #: (see ``spec.blocking``).
     bpop: Blocked | None = None
+    #: CLIENT TRACKING's ``client_tracking_redirection`` (0: none; -1 while tracking is off,
+    #: as CLIENT LIST's ``redir=`` shows it) and its BCAST prefixes in byte order
+    #: (``client_tracking_prefixes``); the mode itself is in ``flags`` (``tracking``,
+    #: ``tracking_bcast``, ``tracking_optin``, ...; see ``spec.tracking``).
+    tracking_redirect: int = -1
+    tracking_prefixes: tuple[bytes, ...] = ()
 
 
 @attrs.frozen(slots=True)
@@ -264,6 +286,8 @@ class Client:
         multi_alloc: int
         watched: tuple[tuple[int, bytes, bool], ...]
         bpop: Blocked | None
+        tracking_redirect: int
+        tracking_prefixes: tuple[bytes, ...]
         querybuf: bytes
         querybuf_tail: tuple[int, tuple[bytes, ...], int, Any] | None
         querybuf_peak: int
@@ -486,6 +510,8 @@ class ServerState:
     slowlog: SlowlogState = SlowlogState()
     #: The latency monitor's time series (``spec.latency``).
     latency: LatencyState = LatencyState()
+    #: Client-side caching: the tracking and prefix tables (``spec.tracking``).
+    tracking: TrackingState = TrackingState()
     #: MONITOR clients, CLIENT PAUSE and the postponed clients (``spec.transport``).
     transport: TransportState = TransportState()
     #: The world's answers to "can you listen on this TCP port?" that a transition being run

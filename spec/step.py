@@ -26,6 +26,7 @@ from .effects import NO_EFFECTS, Effects
 from .pubsub import event_classes, keyspace_event
 from .reply import Err
 from .state import NO_CLIENT, Client, Db, ServerState, Stats, replace
+from .tracking import invalidate_key
 from .watch import touch_all_watched_keys_in_db, touch_watched_key
 
 __all__ = ["Step", "DbView", "Effects", "NO_EFFECTS"]
@@ -67,6 +68,9 @@ class Step:
         "cmd",
         "argv_rewrite",
         "call_us",
+        "current_id",
+        "tracking_pending",
+        "caller_call",
         "qbuf_len",
         "cron",
         "clock_set_ms",
@@ -125,6 +129,16 @@ class Step:
         #: The client whose command runs (``server.current_client``); :data:`NO_CLIENT`
         #: in a transition of no client. ``db`` is its selected database (unset then).
         self.client: Client = NO_CLIENT
+        #: The id of ``server.current_client``: the client whose input is being run, which
+        #: :meth:`as_client` does not change (a script's commands, a served blocked client);
+        #: 0 for none. Client-side caching's NOLOOP and held invalidations use it.
+        self.current_id = client_id or 0
+        #: Invalidations for the current client, held until after its reply
+        #: (``server.tracking_pending_keys``; None: a flush). See ``spec.tracking``.
+        self.tracking_pending: list[bytes | None] = []
+        #: The command (CommandSpec, argv) the current client itself is running (``c->cmd``,
+        #: ``c->argv`` of ``server.current_client``): a script's commands leave it alone.
+        self.caller_call: tuple[Any, list[bytes]] | None = None
         if client_id is not None:
             self.client = state.clients[client_id]
             self.db = self.open_db(self.client.db)
@@ -138,6 +152,7 @@ class Step:
             self.clients = self.clients.set(prev.id, prev)
             self._client_changed = False
         self.client = c = self.clients[client_id]
+        self.current_id = client_id
         self.db = self.open_db(c.db)
         self.out = []
         self.cmd = None
@@ -319,6 +334,8 @@ class Step:
         check when nobody watches). Client-side tracking will hook in here too."""
         if self.part("watched_keys"):
             touch_watched_key(self, db, key)
+        if self.part("tracking").on:  # trackingInvalidateKey
+            invalidate_key(self, key, self.current_id)
 
     def notify(self, type_: str, event: str, key: bytes, db: int) -> None:
         """``notifyKeyspaceEvent``: recorded as an effect and, when the configured classes

@@ -358,6 +358,29 @@ def latency_histogram(frame: bytes) -> bytes:
     _histograms_total(f)
     return serialise(f)
 
+
+def _mask_redirect_ids(f: Frame) -> None:
+    ch = f.children
+    if ch is None:
+        return
+    for i, c in enumerate(ch):
+        if c.payload in (b"redirect", b"tracking-redir-broken") and i + 1 < len(ch) \
+                and ch[i + 1].kind == b":" and ch[i + 1].head != b"-1":
+            ch[i + 1] = Frame(b":", b"<id>")
+        else:
+            _mask_redirect_ids(c)
+
+
+def tracking_ids(frame: bytes) -> bytes:
+    """Client ids in client-side caching replies masked (they differ between servers): the
+    ``redirect`` of CLIENT TRACKINGINFO, the id of a ``tracking-redir-broken`` push, and a
+    bare positive integer (CLIENT GETREDIR); -1 and 0 are kept."""
+    f = parse(frame)
+    if f.kind == b":" and f.head not in (b"-1", b"0"):
+        return b":<id>\r\n"
+    _mask_redirect_ids(f)
+    return serialise(f)
+
 NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
     "monitor": monitor,
     "htstats": _safe(htstats),
@@ -380,6 +403,7 @@ NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
     "error-any": error_any,
     "slowlog": _safe(slowlog),
     "latency-histogram": _safe(latency_histogram),
+    "tracking-ids": _safe(tracking_ids),
 }
 
 #: ``--errors`` modes of ``redspec diff``: how error replies are compared.

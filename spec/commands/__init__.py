@@ -17,6 +17,7 @@ from typing import Any
 from . import (  # noqa: F401  (each module registers its handlers)
     bitmaps,
     blocking,
+    caching,
     clients,
     connection,
     diagnostics,

@@ -16,6 +16,7 @@ from ..numbers import string2ll
 from ..pubsub import reset_client
 from ..reply import OK, PONG, Err, Map, Reply, Status
 from ..step import Step
+from ..tracking import disable_tracking
 from ..transport import stop_monitor
 from .clients import set_name_or_reply
 from .registry import command
@@ -167,10 +168,10 @@ def reset(s: Step, argv: list[bytes]) -> Reply:
     connection's state: db 0, RESP2, no name, default-user authentication (so with
     ``requirepass`` the client must AUTH again). CLIENT NO-EVICT survives, as in Redis.
 
-    Later mechanisms add here: discard MULTI, UNWATCH, tracking off, unsubscribe from all
-    channels/patterns/shard channels, CLIENT REPLY back on, READONLY/ASKING off.
+    Later mechanisms add here: READONLY/ASKING off (cluster).
     """
     stop_monitor(s)  # leave MONITOR mode, CLIENT REPLY back on (spec.transport)
+    disable_tracking(s)  # client-side caching off (spec.tracking)
     reset_client(s)  # Pub/Sub: leave every channel, pattern and shard channel
     discard_transaction(s)  # MULTI state, WATCHed keys (``discardTransaction``)
     c = s.client

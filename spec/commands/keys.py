@@ -21,6 +21,7 @@ from ..numbers import string2ll
 from ..reply import OK, Err, Reply, Status
 from ..state import Db
 from ..step import Step
+from ..tracking import invalidate_on_flush
 from ..values import copy_value, type_name
 from .registry import command
 
@@ -353,6 +354,7 @@ def flushdb(s: Step, argv: list[bytes]) -> Reply:
     i = s.db.id
     removed = s.db.size()
     s.replace_db(i, Db(i))
+    invalidate_on_flush(s)  # signalFlushedDb → trackingInvalidateKeysOnFlush
     return _flushed(s, argv, removed)
 
 
@@ -374,4 +376,5 @@ def flushall(s: Step, argv: list[bytes]) -> Reply:
         if d.size() or len(d.expires):
             removed += d.size()
             s.replace_db(i, Db(i))
+    invalidate_on_flush(s)  # signalFlushedDb → trackingInvalidateKeysOnFlush
     return _flushed(s, argv, removed)

@@ -57,6 +57,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         blocked=_blocked_counts(s), cached_scripts=len(s.part("scripting").scripts),
         functions=_function_counts(s),
         persist=_persist_info(s),
+        tracking=_tracking_counts(s),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 
@@ -69,6 +70,15 @@ def _persist_info(s: Step) -> tuple[int, int, int, int]:
     """INFO persistence's ``lastsave``, ``rdb_saves`` and the last load's key counts."""
     p = s.part("persist")
     return p.lastsave_s, p.saves, p.load_loaded, p.load_expired
+
+
+def _tracking_counts(s: Step) -> tuple[int, int, int, int]:
+    """INFO's ``tracking_clients`` and ``tracking_total_keys`` / ``_items`` / ``_prefixes``
+    (spec.tracking)."""
+    t = s.part("tracking")
+    n = sum(1 for c in s.clients.values() if c.id != s.client.id and "tracking" in c.flags)
+    n += "tracking" in s.client.flags
+    return n, len(t.table), t.items, len(t.prefixes)
 
 
 def _blocked_counts(s: Step) -> tuple[int, int]:
