@@ -24,7 +24,8 @@ records are read as the library code they carry.
 
 What a value here does not record, and so cannot be written as Redis would after the same
 history (see docs/mechanisms/rdb.md): a quicklist's node boundaries (written as consecutive
-tail pushes would fill them under ``list-max-listpack-size``), its LZF-compressed inner
+tail pushes would fill them under ``list-max-listpack-size``, or head pushes for a list built
+at its head only: :func:`list_nodes`), its LZF-compressed inner
 nodes when ``list-compress-depth`` > 0 (written uncompressed), an intset's width after its
 widest member was removed (written at the width the members need), and the order of a
 hashtable's members (Redis's depends on its per-process hash seed).
@@ -70,7 +71,7 @@ from .types.zset import ZSet
 __all__ = [
     "RDB_VERSION", "RdbCorrupt", "RdbEmptyKey", "RdbUnsupported", "Limits", "KeyRecord", "RdbFile",
     "save_object", "dump_payload", "verify_payload", "restore_payload", "load_object",
-    "encode_file", "decode_file", "quicklist_nodes",
+    "encode_file", "decode_file", "quicklist_nodes", "head_pushed_nodes", "list_nodes",
     "RdbCursor", "AuxRecord", "SelectRecord", "FunctionRecord", "KeyLoaded", "EofRecord",
     "Record", "RdbLoadError", "read_header", "read_record", "check_trailer",
 ]
@@ -159,10 +160,29 @@ def quicklist_nodes(elements: list[bytes], fill: int) -> list[tuple[int, list[by
     return nodes
 
 
+def head_pushed_nodes(elements: list[bytes], fill: int) -> list[tuple[int, list[bytes]]]:
+    """The nodes ``quicklistPushHead`` of each element, last to first, builds: the layout of
+    :func:`quicklist_nodes` mirrored, full nodes aligned at the tail and the head node the
+    partial one (``_quicklistNodeAllowInsert`` is the same rule at either end)."""
+    mirrored = quicklist_nodes(elements[::-1], fill)
+    return [(container, els[::-1]) for container, els in reversed(mirrored)]
+
+
+def list_nodes(v: ListValue, fill: int) -> list[tuple[int, list[bytes]]]:
+    """The quicklist nodes of ``v`` as far as its positions tell them: a list whose every
+    element was pushed at the head and whose tail was never touched (all positions below 0,
+    the tail still at 0: LPUSH-built, maybe popped at the head) as head pushes fill it
+    (:func:`head_pushed_nodes`); any other as consecutive tail pushes would."""
+    elements = v.to_list()
+    if v.tail == 0 and v.head < 0:
+        return head_pushed_nodes(elements, fill)
+    return quicklist_nodes(elements, fill)
+
+
 def _save_list(v: ListValue, fill: int, compress: bool) -> bytes:
     """``rdbSaveObject`` of a quicklist: the node count, then per node its container and its
-    listpack (or a plain node's element) as a string."""
-    nodes = quicklist_nodes(v.to_list(), fill)
+    listpack (or a plain node's element) as a string (nodes: :func:`list_nodes`)."""
+    nodes = list_nodes(v, fill)
     out = [save_len(len(nodes))]
     for container, elements in nodes:
         out.append(save_len(container))
