@@ -213,6 +213,15 @@ class DbView:
         self.dict_add(key)
         signal_key_as_ready(self.step, self.id, key)  # spec.blocking
 
+    def add_rdb_load(self, key: bytes, value: Any) -> None:
+        """``dbAddRDBLoad``: add a key read from an RDB file — as ``dbAdd`` but with no
+        keyspace event and no blocked client signalled."""
+        if not self._dirty:
+            self.open_for_change()
+        self._account(key, None, value)
+        self.keys[key] = value
+        self.dict_add(key)
+
     def overwrite(self, key: bytes, value: Any) -> None:
         """``dbOverwrite``: replace the value of an existing key, keeping its TTL."""
         if not self._dirty:

@@ -113,7 +113,7 @@ def _aux_log(rec: AuxRecord, ld: LoadingState, now_ms: int) -> tuple[LoadingStat
 
 def _add_key(s: Step, dbid: int, rec: KeyRecord) -> bool:
     """The key part of ``rdbLoadRio``: an expired key is dropped (the server is a master),
-    another is added (``dbAddRDBLoad``) with its expiry and its access word
+    another is added (``dbAddRDBLoad``: no keyspace event) with its expiry and its access word
     (``objectSetLRUOrLFU``). A key already there is a corrupt file. True when added."""
     if rec.expire_ms != -1 and rec.expire_ms < s.now_ms:
         return False
@@ -121,7 +121,7 @@ def _add_key(s: Step, dbid: int, rec: KeyRecord) -> bool:
     if rec.key in view.keys:
         raise RdbCorrupt(
             f"RDB has duplicated key '{rec.key.decode('latin-1')}' in DB {dbid}")
-    view.add(rec.key, rec.value)
+    view.add_rdb_load(rec.key, rec.value)
     if rec.expire_ms != -1:
         view.set_expire(rec.key, rec.expire_ms)
     set_lru_or_lfu(s, view, rec.key, -1 if rec.freq is None else rec.freq,

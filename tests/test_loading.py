@@ -246,3 +246,16 @@ def test_debug_reload_keeps_the_libraries_it_saved() -> None:
     assert out == b"+OK\r\n"
     assert _run(st, cid, b"FCALL", b"echo1", b"0", b"x")[1] == b"$1\r\nx\r\n"
     assert _run(st, cid, b"GET", b"k")[1] == b"$1\r\nv\r\n"
+
+
+def test_loading_publishes_no_keyspace_events() -> None:
+    """``dbAddRDBLoad``: the keys a load adds make no ``new`` keyspace event (``dbAdd`` would,
+    with ``notify-keyspace-events En``), even for a client subscribed during the load."""
+    from redspec.spec.step import Step
+    st, cid = _server(**{"notify-keyspace-events": "En"})
+    st, out = _run(st, cid, b"SUBSCRIBE", b"__keyevent@0__:new")
+    s = Step(st, NOW)
+    assert L._add_key(s, 0, rdb.KeyRecord(b"k", b"v"))
+    assert s.notifications == [] and not s.others_out
+    s.open_db(0).add(b"k2", b"v")  # what dbAdd would have done
+    assert s.notifications and s.others_out
