@@ -44,6 +44,7 @@ from .rdb import (
     RdbCursor,
     RdbLoadError,
     RdbUnsupported,
+    ResizeRecord,
     SelectRecord,
     check_trailer,
     read_header,
@@ -176,6 +177,8 @@ def _read_until_events(s: Step, r: Reader, p: _Progress) -> None:
                 p.added += 1
             else:
                 p.expired += 1
+        elif isinstance(rec, ResizeRecord):
+            s.open_db(p.c.dbid).expand_for_load(rec.db_size, rec.expires_size)
         elif isinstance(rec, AuxRecord):
             p.ld, line = _aux_log(rec, p.ld, s.now_ms)
             if line is not None:
@@ -241,7 +244,7 @@ def loading_info(state: ServerState, now_ms: int) -> tuple[int, int, int, int, s
 
 #: ``rdb.c`` lines of 7.0.15 that report the common failures (the log names them).
 _RDB_C_LINE = {"Unexpected EOF reading RDB file": 3249, "RDB CRC error": 3225,
-               "Unknown RDB encoding type": 2681}
+               "Unknown RDB encoding type": 2681, "Unknown length encoding": 236}
 
 _TYPE_NAMES = {0: "string", 1: "list", 2: "set", 3: "zset", 4: "hash", 5: "zset-v2",
                6: "module-pre-release", 7: "module-value", 9: "hash-zipmap",
@@ -279,14 +282,18 @@ def failure_report(state: ServerState, err: Exception, now_ms: int) -> list[str]
     else:
         reason = str(err).rstrip("\n")
     lines.append(_internal_error(ld.loaded_bytes, reason))
-    lines.extend(check_rdb_report(ld.data, ld.name, state, now_ms))
+    lines.extend(check_rdb_report(ld.data, ld.name, state, now_ms, ld.loaded_bytes))
     return lines
 
 
-def check_rdb_report(data: bytes, name: str, state: ServerState, now_ms: int) -> list[str]:
+def check_rdb_report(data: bytes, name: str, state: ServerState, now_ms: int,
+                     loaded_bytes: int = 0) -> list[str]:
     """``redis_check_rdb``'s report on ``data`` (what the server prints before it exits on a
     bad file): the AUX fields and databases it passes, then where and while doing what it
-    failed, and how many keys, expiries and already expired keys it read."""
+    failed, and how many keys, expiries and already expired keys it read. A failure the
+    checker meets inside a value loader (``rdbReportCorruptRDB`` in check mode) is reported in
+    the server's words (``loaded_bytes``: the server's progress) and ends the process with
+    "Terminating server after rdb file reading failure."."""
     out = [f"[offset 0] Checking RDB file {name}"]
     limits = Limits.of(state.config)
     dbnum = len(state.dbs)
@@ -296,6 +303,7 @@ def check_rdb_report(data: bytes, name: str, state: ServerState, now_ms: int) ->
     except RdbCorrupt as e:
         return [*out, "--- RDB ERROR DETECTED ---", f"[offset 0] {e}"]
     r = Reader(data, c.pos)
+    nested = False
     try:
         while True:
             pending = c.expire
@@ -315,26 +323,30 @@ def check_rdb_report(data: bytes, name: str, state: ServerState, now_ms: int) ->
                 return [*out, "\\o/ RDB looks OK! \\o/"]
     except RdbLoadError as e:
         keys += e.key is not None  # the checker counts a key once its name is read
-        out += ["--- RDB ERROR DETECTED ---", _check_reason(e)]
+        line, nested = _check_reason(e, loaded_bytes)
+        out += ["--- RDB ERROR DETECTED ---", line]
         out.append(f"[additional info] While doing: {e.doing}")
         if e.key is not None:
             out.append(f"[additional info] Reading key '{e.key.decode('latin-1')}'")
         if e.rtype is not None:
             out.append(f"[additional info] Reading type {e.rtype} "
                        f"({_TYPE_NAMES.get(e.rtype, 'unknown')})")
-    except RdbCorrupt as e:
+    except (RdbCorrupt, RdbUnsupported) as e:
         out += ["--- RDB ERROR DETECTED ---", f"[offset {r.pos}] {e}"]
     out += [f"[info] {keys} keys read", f"[info] {expires} expires",
             f"[info] {already} already expired"]
+    if nested:
+        out.append("Terminating server after rdb file reading failure.")
     return out
 
 
-def _check_reason(e: RdbLoadError) -> str:
-    """The checker's words for a failure at ``e.pos``."""
+def _check_reason(e: RdbLoadError, loaded_bytes: int) -> tuple[str, bool]:
+    """The checker's words for a failure at ``e.pos``, and whether it came from inside a
+    loader (then in the server's words: ``rdbReportError`` in check mode)."""
     if e.eof:
-        return f"[offset {e.pos}] Unexpected EOF reading RDB file"
+        return f"[offset {e.pos}] Unexpected EOF reading RDB file", False
     if e.doing == "check-sum":
-        return f"[offset {e.pos}] RDB CRC error"
+        return f"[offset {e.pos}] RDB CRC error", False
     if str(e).startswith("Unknown RDB encoding type"):
-        return f"[offset {e.pos}] Invalid object type: {str(e).rsplit(' ', 1)[-1]}"
-    return f"[offset {e.pos}] {e}"
+        return f"[offset {e.pos}] Invalid object type: {str(e).rsplit(' ', 1)[-1]}", False
+    return f"[offset {e.pos}] {_internal_error(loaded_bytes, str(e))}", True

@@ -72,7 +72,7 @@ __all__ = [
     "RDB_VERSION", "RdbCorrupt", "RdbEmptyKey", "RdbUnsupported", "Limits", "KeyRecord", "RdbFile",
     "save_object", "dump_payload", "verify_payload", "restore_payload", "load_object",
     "encode_file", "decode_file", "quicklist_nodes", "head_pushed_nodes", "list_nodes",
-    "RdbCursor", "AuxRecord", "SelectRecord", "FunctionRecord", "KeyLoaded", "EofRecord",
+    "RdbCursor", "AuxRecord", "SelectRecord", "ResizeRecord", "FunctionRecord", "KeyLoaded", "EofRecord",
     "Record", "RdbLoadError", "read_header", "read_record", "check_trailer",
 ]
 
@@ -540,6 +540,14 @@ class SelectRecord:
 
 
 @attrs.frozen
+class ResizeRecord:
+    """An ``RDB_OPCODE_RESIZEDB``: how many keys and expiries the selected database gets."""
+
+    db_size: int
+    expires_size: int
+
+
+@attrs.frozen
 class FunctionRecord:
     """An ``RDB_OPCODE_FUNCTION2``: one function library's code."""
 
@@ -561,13 +569,14 @@ class EofRecord:
     """``RDB_OPCODE_EOF``: the checksum follows."""
 
 
-Record = AuxRecord | SelectRecord | FunctionRecord | KeyLoaded | EofRecord | None
+Record = (AuxRecord | SelectRecord | ResizeRecord | FunctionRecord | KeyLoaded | EofRecord
+          | None)
 
 #: ``rdbIsObjectType``: the value types a file may hold.
 _OBJECT_TYPES = frozenset((*range(0, 8), *range(9, 20)))
 
-#: Opcodes that only set what applies to the next key (or are read and ignored).
-_PREFIX_OPS = (OP_EXPIRETIME, OP_EXPIRETIME_MS, OP_FREQ, OP_IDLE, OP_RESIZEDB)
+#: Opcodes that only set what applies to the next key.
+_PREFIX_OPS = (OP_EXPIRETIME, OP_EXPIRETIME_MS, OP_FREQ, OP_IDLE)
 
 
 class RdbLoadError(RdbCorrupt):
@@ -598,18 +607,14 @@ def read_header(data: bytes) -> RdbCursor:
 
 
 def _prefix(r: Reader, t: int, c: RdbCursor) -> RdbCursor:
-    """An opcode that sets the next key's expiry, FREQ or IDLE, or RESIZEDB (ignored)."""
+    """An opcode that sets the next key's expiry, FREQ or IDLE."""
     if t == OP_EXPIRETIME:
         return attrs.evolve(c, expire=int.from_bytes(r.take(4), "little", signed=True) * 1000)
     if t == OP_EXPIRETIME_MS:
         return attrs.evolve(c, expire=r.load_millis())
     if t == OP_FREQ:
         return attrs.evolve(c, freq=r.byte())
-    if t == OP_IDLE:
-        return attrs.evolve(c, idle=r.load_len())
-    r.load_len()
-    r.load_len()
-    return c
+    return attrs.evolve(c, idle=r.load_len())
 
 
 def read_record(r: Reader, c: RdbCursor, limits: Limits, dbnum: int
@@ -635,6 +640,11 @@ def read_record(r: Reader, c: RdbCursor, limits: Limits, dbnum: int
                     f"FATAL: Data file was created with a Redis server configured to handle "
                     f"more than {dbnum} databases. Exiting\n")
             return attrs.evolve(c, pos=r.pos, dbid=dbid), SelectRecord(dbid)
+        if t == OP_RESIZEDB:
+            doing = "read-op"
+            db_size = r.load_len()
+            expires_size = r.load_len()
+            return attrs.evolve(c, pos=r.pos), ResizeRecord(db_size, expires_size)
         if t == OP_AUX:
             doing = "read-aux"
             k = r.load_string()
@@ -655,19 +665,19 @@ def read_record(r: Reader, c: RdbCursor, limits: Limits, dbnum: int
         doing = "read-key"
         key = r.load_string()
         doing = "read-object-value"
-        after = RdbCursor(r.pos, c.version, c.dbid)
         try:
             value = load_object(t, r, limits)
         except RdbEmptyKey:  # rdbLoadRio skips an empty key (and logs it)
-            return attrs.evolve(after, pos=r.pos), KeyLoaded(c.dbid, key, None)
+            return RdbCursor(r.pos, c.version, c.dbid), KeyLoaded(c.dbid, key, None)
         rec = KeyRecord(key, value, c.expire, c.idle, c.freq)
-        return attrs.evolve(after, pos=r.pos), KeyLoaded(c.dbid, key, rec)
+        return RdbCursor(r.pos, c.version, c.dbid), KeyLoaded(c.dbid, key, rec)
     except RdbLoadError:
         raise
     except RdbUnsupported:
         raise
     except RdbCorrupt as e:
-        raise RdbLoadError(str(e), r.pos, doing, key, t if doing == "read-object-value" else None,
+        known = doing in ("read-key", "read-object-value")
+        raise RdbLoadError(str(e), r.pos, doing, key, t if known else None,
                            isinstance(e, RdbEof)) from e
 
 

@@ -392,7 +392,7 @@ class Reader:
             return int.from_bytes(self.take(4), "big"), False
         if b == 0x81:
             return int.from_bytes(self.take(8), "big"), False
-        raise RdbCorrupt(f"Unknown length encoding {b} in rdbLoadLen()")
+        raise RdbCorrupt(f"Unknown length encoding {t} in rdbLoadLen()")
 
     def load_len(self) -> int:
         """``rdbLoadLen``: a plain length."""

@@ -259,3 +259,14 @@ def test_loading_publishes_no_keyspace_events() -> None:
     assert s.notifications == [] and not s.others_out
     s.open_db(0).add(b"k2", b"v")  # what dbAdd would have done
     assert s.notifications and s.others_out
+
+
+def test_resizedb_sizes_the_dicts_before_the_keys() -> None:
+    """``RESIZEDB`` → ``dictExpand``: after the load no dict is rehashing (a dict grown key
+    by key would be in the middle of its last doubling)."""
+    data, _ = _dataset(3000, with_lib=False)
+    st, cid, _ = _load_in_steps(data, 4096)
+    ht = st.dbs[0].ht
+    assert ht.rehashidx == -1 and (1 << ht.exp0) == 4096
+    out = _run(st, cid, b"DEBUG", b"HTSTATS", b"0")[1]
+    assert b"rehashing target" not in out and b"table size: 4096" in out
