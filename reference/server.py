@@ -19,6 +19,9 @@ It runs Redis's event loop (``aeMain``) on asyncio's readiness callbacks. Every 
    see it. A socket that did not take everything gets a writable callback (ae's write
    handler) and the next iteration writes more.
 
+At start, with a file to load, it listens first and then loads it in steps with these
+turns in between (:func:`load_while_serving`: ``-LOADING`` meanwhile, as 7.0.15 does).
+
 It adds no Redis rule of its own: timers only wake the loop (serverCron every ``1000 / hz``
 ms, the earliest blocked client's deadline, the CLIENT PAUSE end), and the turn decides.
 """
@@ -41,8 +44,8 @@ from redspec.spec.effects import NO_EFFECTS, merge_effects
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
 from redspec.spec.loading import LoadFailed, failure_report, start_loading
-from redspec.spec.persist import SaveOutcomeNeeded, load_state, with_save_outcome
-from redspec.spec.rdb import RdbCorrupt, RdbUnsupported
+from redspec.spec.persist import SaveOutcomeNeeded, with_save_outcome
+from redspec.spec.rdb import RdbCorrupt
 from redspec.spec.startup import loading_step
 from redspec.spec.state import ServerState, replace
 from redspec.spec.transport import write_cap
@@ -471,30 +474,6 @@ async def load_while_serving(ref: Reference, name: str, data: bytes) -> None:
     p = ref.state.persist
     _say(f"Done loading RDB, keys loaded: {p.load_loaded}, keys expired: {p.load_expired}.")
     _say(f"DB loaded from disk: {time.monotonic() - t0:.3f} seconds")
-
-
-def load_rdb_at_start(state: ServerState, now_ms: int) -> ServerState:
-    """``loadDataFromDisk``: the dataset of ``dir/dbfilename`` when the file exists (none:
-    the state as it is). A corrupt or truncated file raises :class:`LoadError` with Redis's
-    reason; nothing is served half-loaded because nothing is served before this returns."""
-    path = os.path.join(str(state.config.get("dir", ".")),
-                        str(state.config.get("dbfilename", "dump.rdb")))
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        return state
-    except OSError as e:
-        raise LoadError(f"Fatal error loading the DB: {e.strerror}. Exiting.") from e
-    t0 = time.monotonic()
-    try:
-        loaded = load_state(state, data, now_ms)
-    except (RdbCorrupt, RdbUnsupported) as e:
-        raise LoadError(f"{e} (file {path}). Fatal error loading the DB. Exiting.") from e
-    keys = sum(len(d.keys) for d in loaded.dbs)
-    log.info("DB loaded from disk: %.3f seconds", time.monotonic() - t0)
-    log.info("Done loading RDB, keys loaded: %d.", keys)
-    return loaded
 
 
 def _tune_gc() -> None:
