@@ -65,6 +65,8 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
         run(bind, port, state, clock=clock, rdb=rdb)
     except LoadError as e:
         click.echo(str(e), err=True)
+        if e.panic:  # serverPanic: Redis aborts
+            os.abort()
         ctx.exit(1)
 
 

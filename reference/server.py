@@ -43,7 +43,7 @@ from redspec.spec import server as S
 from redspec.spec.effects import NO_EFFECTS, merge_effects
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
-from redspec.spec.loading import LoadFailed, failure_report, start_loading
+from redspec.spec.loading import LoadFailed, failure_report, panics, start_loading
 from redspec.spec.persist import SaveOutcomeNeeded, with_save_outcome
 from redspec.spec.rdb import RdbCorrupt
 from redspec.spec.startup import loading_step
@@ -424,7 +424,12 @@ def write_rdb(directory: str, dbfilename: str, data: bytes) -> bool:
 
 class LoadError(Exception):
     """The RDB file at start-up is unreadable or corrupt: the server must not start. The
-    message is the log lines Redis writes then (``spec.loading.failure_report``)."""
+    message is the log lines Redis writes then (``spec.loading.failure_report``); ``panic``:
+    Redis aborts (SIGABRT) instead of exiting with status 1."""
+
+    def __init__(self, message: str, panic: bool = False) -> None:
+        super().__init__(message)
+        self.panic = panic
 
 
 def _say(line: str) -> None:
@@ -464,7 +469,7 @@ async def load_while_serving(ref: Reference, name: str, data: bytes) -> None:
         try:
             ref.state, step = loading_step(ref.state, now)
         except LoadFailed as e:
-            raise LoadError("\n".join(failure_report(ref.state, e, now))) from e
+            raise LoadError("\n".join(failure_report(ref.state, e, now)), panics(e)) from e
         for line in step.logs:
             _say(line)
         if step.delay_us:

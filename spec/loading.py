@@ -54,7 +54,7 @@ from .rdbcodec import Reader
 from .state import LoadingState, ServerState, replace
 from .step import Step
 
-__all__ = ["LoadStep", "LoadFailed", "LOADING_ERR_TEXT", "start_loading", "load_step", "stop_loading",
+__all__ = ["LoadStep", "LoadFailed", "DuplicateKey", "panics", "LOADING_ERR_TEXT", "start_loading", "load_step", "stop_loading",
            "loading_info", "failure_report", "check_rdb_report"]
 
 #: ``shared.loadingerr``.
@@ -120,7 +120,7 @@ def _add_key(s: Step, dbid: int, rec: KeyRecord) -> bool:
         return False
     view: DbView = s.open_db(dbid)
     if rec.key in view.keys:
-        raise RdbCorrupt(
+        raise DuplicateKey(
             f"RDB has duplicated key '{rec.key.decode('latin-1')}' in DB {dbid}")
     view.add_rdb_load(rec.key, rec.value)
     if rec.expire_ms != -1:
@@ -136,6 +136,11 @@ def _key_delay(config_value: int, keys: int) -> int:
     if config_value >= 0:
         return config_value * keys
     return keys // -config_value
+
+
+class DuplicateKey(RdbCorrupt):
+    """A key the file holds twice in one database: ``dbAddRDBLoad`` fails and Redis panics
+    ("Duplicated key found in RDB file"): the process aborts."""
 
 
 class LoadFailed(Exception):
@@ -260,8 +265,15 @@ def _internal_error(loaded_bytes: int, reason: str) -> str:
     return f"Internal error in RDB reading offset {loaded_bytes}{where} -> {reason}"
 
 
+def panics(err: Exception) -> bool:
+    """Whether Redis ends a load that failed with ``err`` by ``serverPanic`` (abort, the
+    process killed by SIGABRT) rather than ``exit(1)``."""
+    return isinstance(err.cause if isinstance(err, LoadFailed) else err, DuplicateKey)
+
+
 def failure_report(state: ServerState, err: Exception, now_ms: int) -> list[str]:
-    """The log lines of a load that failed with ``err`` (Redis then exits with status 1):
+    """The log lines of a load that failed with ``err`` (Redis then exits with status 1, or
+    for a duplicated key panics: :func:`panics`):
     the loader's own message, ``rdbReportError``'s line, then, for a file, the
     ``redis-check-rdb`` run it starts (:func:`check_rdb_report`)."""
     ld = state.loading
@@ -269,6 +281,12 @@ def failure_report(state: ServerState, err: Exception, now_ms: int) -> list[str]
     if isinstance(err, LoadFailed):
         lines.extend(err.logs)
         err = err.cause
+    if isinstance(err, DuplicateKey):  # serverPanic: a bug report, then abort()
+        return [*lines, str(err), "", "",
+                "=== REDIS BUG REPORT START: Cut & paste starting from here ===",
+                "------------------------------------------------",
+                "!!! Software Failure. Press left mouse button to continue",
+                "Guru Meditation: Duplicated key found in RDB file #rdb.c:3184"]
     if isinstance(err, RdbLoadError) and err.eof:
         if str(err).startswith("Failed loading library"):
             lines.append(str(err))

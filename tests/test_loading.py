@@ -270,3 +270,17 @@ def test_resizedb_sizes_the_dicts_before_the_keys() -> None:
     assert ht.rehashidx == -1 and (1 << ht.exp0) == 4096
     out = _run(st, cid, b"DEBUG", b"HTSTATS", b"0")[1]
     assert b"rehashing target" not in out and b"table size: 4096" in out
+
+
+def test_a_duplicated_key_is_a_panic() -> None:
+    data = rdb.encode_file([(b"redis-ver", b"7.0.15")],
+                           [(0, [rdb.KeyRecord(b"k", b"v"), rdb.KeyRecord(b"k", b"w")])])
+    st, _ = _server()
+    st = L.start_loading(st, data, "dump.rdb", NOW)
+    with pytest.raises(L.LoadFailed) as e:
+        loading_step(st, NOW)
+    assert L.panics(e.value)
+    lines = L.failure_report(st, e.value, NOW)
+    assert lines[1] == "RDB has duplicated key 'k' in DB 0"
+    assert lines[-1] == "Guru Meditation: Duplicated key found in RDB file #rdb.c:3184"
+    assert not L.panics(L.LoadFailed(rdb.RdbCorrupt("x"), ()))

@@ -250,3 +250,28 @@ def test_a_bad_file_stops_both_with_the_same_log(tmp_path: Path, dump: bytes,
         logs[kind] = _log_tail(r.stdout + r.stderr, kind)
     assert "--- RDB ERROR DETECTED ---" in logs["redis"]
     assert logs["redspec"] == logs["redis"]
+
+
+def test_a_duplicated_key_panics_both(tmp_path: Path) -> None:
+    """``dbAddRDBLoad`` fails on a key the file holds twice: 7.0.15 logs it and panics
+    (a bug report, then abort: SIGABRT); redspec writes the same first lines and aborts too
+    (the stack trace and the rest of the bug report are the process's own)."""
+    from redspec.spec.rdb import KeyRecord, encode_file
+    data = encode_file([(b"redis-ver", b"7.0.15")],
+                       [(0, [KeyRecord(b"k", b"v"), KeyRecord(b"k", b"w")])])
+    logs = {}
+    for kind in ("redis", "redspec"):
+        d = tmp_path / kind
+        d.mkdir()
+        (d / "dump.rdb").write_bytes(data)
+        if kind == "redis":
+            argv = ["redis-server", "--port", str(free_port()), "--save", "", "--dir", str(d)]
+        else:
+            argv = [str(Path(sys.executable).parent / "redspec"), "serve", "--port",
+                    str(free_port())]
+        r = subprocess.run(argv, cwd=d, capture_output=True, text=True, timeout=120)
+        assert r.returncode == -6, (kind, r.returncode)  # SIGABRT
+        tail = _log_tail(r.stdout + r.stderr, kind)
+        logs[kind] = tail[: tail.index(next(ln for ln in tail if "Guru Meditation" in ln)) + 1]
+    assert logs["redspec"] == logs["redis"]
+    assert logs["redis"][1] == "RDB has duplicated key 'k' in DB 0"
