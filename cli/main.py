@@ -49,7 +49,7 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     (e.g. ``--hz 20 --requirepass foo``).
     """
     from redspec.reference.config_file import ConfigError, load_config
-    from redspec.reference.server import Clock, LoadError, load_rdb_at_start, run
+    from redspec.reference.server import Clock, LoadError, read_rdb_file, run
     from redspec.spec.server import new_server
 
     try:
@@ -60,12 +60,14 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     clock = Clock(virtual=clock_kind == "virtual")
     state = new_server(clock.now_ms(), **overrides)
     try:
-        state = load_rdb_at_start(state, clock.now_ms())
+        rdb = read_rdb_file(state)
+        click.echo(f"redspec reference server listening on {bind}:{port}", err=True)
+        run(bind, port, state, clock=clock, rdb=rdb)
     except LoadError as e:
         click.echo(str(e), err=True)
+        if e.panic:  # serverPanic: Redis aborts
+            os.abort()
         ctx.exit(1)
-    click.echo(f"redspec reference server listening on {bind}:{port}", err=True)
-    run(bind, port, state, clock=clock)
 
 
 from .check import check  # noqa: E402

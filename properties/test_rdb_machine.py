@@ -16,6 +16,8 @@ Invariants (each with a planted-bug test below):
   or raw by its bytes), expiries and idle times, in every database.
 - ``dump_restore_is_identity``: every value's DUMP payload decodes to an equal value with the
   same encoding.
+- ``stepwise_load_is_load``: start-up loading in steps (``spec.loading``, cut every 16
+  bytes read) gives the same keys, values and expiries as the load in one piece.
 - ``corrupt_file_refused``: a file with one byte changed (position and value drawn) is
   refused by the loader, which then produces no state (the old one stays).
 - ``corrupt_payload_refused`` (in the RESTORE rule): RESTORE of a payload with one byte
@@ -34,10 +36,11 @@ from immutables import Map
 
 from redspec.properties.driver import OneClient
 from redspec.properties.planted import machine_test, planted_settings, tripper
-from redspec.spec import persist, rdb
+from redspec.spec import loading, persist, rdb
 from redspec.spec import server as S
 from redspec.spec.commands import dump as dump_cmd
 from redspec.spec.lru import estimate_idle_ms
+from redspec.spec.state import replace
 from redspec.spec.types.stream import StreamValue
 from redspec.spec.types.string import is_string
 from redspec.spec.values import encoding_of
@@ -198,6 +201,26 @@ class RdbMachine(OneClient, RuleBasedStateMachine):
                     f"load_save_is_identity: {k!r}: idle time differs")
 
     @invariant()
+    def stepwise_load_is_load(self) -> None:
+        """Start-up loading in steps (``spec.loading``; a step ends where a read crosses a
+        multiple of the interval, here 16 bytes so that every file is cut many times) gives
+        the dataset the load in one piece gives."""
+        data = persist.save_state(self.state, self.now)
+        fresh = S.new_server(self.now, **dict(self.state.config.items()))
+        whole = persist.load_state(fresh, data, self.now)
+        cfg = fresh.config.set("loading-process-events-interval-bytes", 16)
+        st = loading.start_loading(replace(fresh, config=cfg), data, "dump.rdb", self.now)
+        try:
+            while st.loading.active:
+                st, _ = loading.load_step(st, self.now)
+        except loading.LoadFailed as e:
+            raise AssertionError(f"stepwise_load_is_load: the load in steps failed: {e}") from e
+        for d, e in zip(whole.dbs, st.dbs, strict=True):
+            assert set(d.keys) == set(e.keys) and all(
+                _same(e.keys[k], v) for k, v in d.keys.items()) and d.expires == e.expires, (
+                f"stepwise_load_is_load: db {d.id} differs")
+
+    @invariant()
     def corrupt_file_refused(self) -> None:
         data = persist.save_state(self.state, self.now)
         for pos in (9, len(data) // 2, len(data) - 9, len(data) - 1):
@@ -278,3 +301,19 @@ def test_planted_stream_groups_lost_at_load(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(rdb, "load_stream", load)
     _fails_with("dump_restore_is_identity|load_save_is_identity")
+
+
+def test_planted_load_step_resumes_inside_a_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key record's cursor left between the key's name and its value: a load that is cut
+    there resumes inside the record."""
+    real = rdb.read_record
+
+    def slipped(r: Any, c: Any, limits: Any, dbnum: int) -> Any:
+        start = r.pos
+        c2, rec = real(r, c, limits, dbnum)
+        if isinstance(rec, rdb.KeyLoaded):
+            c2 = rdb.attrs.evolve(c2, pos=start + 1 + len(rdb.save_raw_string(rec.key, True)))
+        return c2, rec
+
+    monkeypatch.setattr(loading, "read_record", slipped)
+    _fails_with("stepwise_load_is_load")

@@ -19,6 +19,9 @@ It runs Redis's event loop (``aeMain``) on asyncio's readiness callbacks. Every 
    see it. A socket that did not take everything gets a writable callback (ae's write
    handler) and the next iteration writes more.
 
+At start, with a file to load, it listens first and then loads it in steps with these
+turns in between (:func:`load_while_serving`: ``-LOADING`` meanwhile, as 7.0.15 does).
+
 It adds no Redis rule of its own: timers only wake the loop (serverCron every ``1000 / hz``
 ms, the earliest blocked client's deadline, the CLIENT PAUSE end), and the turn decides.
 """
@@ -32,6 +35,7 @@ import gc
 import logging
 import os
 import socket
+import sys
 import time
 from typing import Any
 
@@ -39,8 +43,10 @@ from redspec.spec import server as S
 from redspec.spec.effects import NO_EFFECTS, merge_effects
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
-from redspec.spec.persist import SaveOutcomeNeeded, load_state, with_save_outcome
-from redspec.spec.rdb import RdbCorrupt, RdbUnsupported
+from redspec.spec.loading import LoadFailed, failure_report, panics, start_loading
+from redspec.spec.persist import SaveOutcomeNeeded, with_save_outcome
+from redspec.spec.rdb import RdbCorrupt
+from redspec.spec.startup import loading_step
 from redspec.spec.state import ServerState, replace
 from redspec.spec.transport import write_cap
 
@@ -417,31 +423,62 @@ def write_rdb(directory: str, dbfilename: str, data: bytes) -> bool:
 
 
 class LoadError(Exception):
-    """The RDB file at start-up is unreadable or corrupt: the server must not start."""
+    """The RDB file at start-up is unreadable or corrupt: the server must not start. The
+    message is the log lines Redis writes then (``spec.loading.failure_report``); ``panic``:
+    Redis aborts (SIGABRT) instead of exiting with status 1."""
+
+    def __init__(self, message: str, panic: bool = False) -> None:
+        super().__init__(message)
+        self.panic = panic
 
 
-def load_rdb_at_start(state: ServerState, now_ms: int) -> ServerState:
-    """``loadDataFromDisk``: the dataset of ``dir/dbfilename`` when the file exists (none:
-    the state as it is). A corrupt or truncated file raises :class:`LoadError` with Redis's
-    reason; nothing is served half-loaded because nothing is served before this returns."""
-    path = os.path.join(str(state.config.get("dir", ".")),
-                        str(state.config.get("dbfilename", "dump.rdb")))
+def _say(line: str) -> None:
+    """A loading log line on stderr, where the start-up messages go."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def read_rdb_file(state: ServerState) -> tuple[str, bytes] | None:
+    """``loadDataFromDisk``'s file: the name and bytes of ``dir/dbfilename``, None when it
+    does not exist; :class:`LoadError` when it cannot be read."""
+    name = str(state.config.get("dbfilename", "dump.rdb"))
+    path = os.path.join(str(state.config.get("dir", ".")), name)
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            return name, f.read()
     except FileNotFoundError:
-        return state
+        return None
     except OSError as e:
         raise LoadError(f"Fatal error loading the DB: {e.strerror}. Exiting.") from e
+
+
+async def load_while_serving(ref: Reference, name: str, data: bytes) -> None:
+    """Redis 7.0.15's start-up load, the server already listening: ``spec.startup``'s
+    loading steps, and between two steps the events that came meanwhile
+    (``processEventsWhileBlocked``: connections accepted, commands answered — ``-LOADING``
+    but for the commands flagged ``loading`` —, replies written). A step's
+    ``key-load-delay`` model time is slept here, blocking, as ``debugDelay`` blocks Redis.
+    A bad file raises :class:`LoadError` with Redis's log lines."""
     t0 = time.monotonic()
+    now = ref.clock.now_ms()
     try:
-        loaded = load_state(state, data, now_ms)
-    except (RdbCorrupt, RdbUnsupported) as e:
-        raise LoadError(f"{e} (file {path}). Fatal error loading the DB. Exiting.") from e
-    keys = sum(len(d.keys) for d in loaded.dbs)
-    log.info("DB loaded from disk: %.3f seconds", time.monotonic() - t0)
-    log.info("Done loading RDB, keys loaded: %d.", keys)
-    return loaded
+        ref.state = start_loading(ref.state, data, name, now)
+    except RdbCorrupt as e:
+        raise LoadError(f"{e}\nFatal error loading the DB: Invalid argument. Exiting.") from e
+    while ref.state.loading.active:
+        now = ref.clock.now_ms()
+        try:
+            ref.state, step = loading_step(ref.state, now)
+        except LoadFailed as e:
+            raise LoadError("\n".join(failure_report(ref.state, e, now)), panics(e)) from e
+        for line in step.logs:
+            _say(line)
+        if step.delay_us:
+            time.sleep(step.delay_us / 1e6)
+        for _ in range(4):  # accept, read, then the turn those schedule, then its writes
+            await asyncio.sleep(0)
+    p = ref.state.persist
+    _say(f"Done loading RDB, keys loaded: {p.load_loaded}, keys expired: {p.load_expired}.")
+    _say(f"DB loaded from disk: {time.monotonic() - t0:.3f} seconds")
 
 
 def _tune_gc() -> None:
@@ -470,18 +507,23 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = None,
-                ready: asyncio.Event | None = None, clock: Clock | None = None) -> None:
-    """Run the reference server until cancelled."""
+                ready: asyncio.Event | None = None, clock: Clock | None = None,
+                rdb: tuple[str, bytes] | None = None) -> None:
+    """Run the reference server until cancelled; with ``rdb`` (a file's name and bytes) it
+    loads that file while serving first (:func:`load_while_serving`)."""
     clock = clock or Clock()
     ref = Reference(state if state is not None else S.new_server(clock.now_ms()), clock, host)
     _tune_gc()
     loop = asyncio.get_running_loop()
     ref._loop = loop
     ref.listen(port)
-    ref.start_cron()
     if ready is not None:
         ready.set()
     try:
+        if rdb is not None:  # listen first, then load (clients get -LOADING meanwhile)
+            await load_while_serving(ref, *rdb)
+        ref.start_cron()
+        _say("Ready to accept connections")
         await asyncio.Future()
     finally:
         ref._use_listener(0, None)
@@ -491,8 +533,9 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
 
 
 def run(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = None,
-        clock: Clock | None = None) -> None:
-    """Run the server in the foreground (uvloop when installed)."""
+        clock: Clock | None = None, rdb: tuple[str, bytes] | None = None) -> None:
+    """Run the server in the foreground (uvloop when installed); :class:`LoadError` when
+    the start-up file ``rdb`` does not load."""
     try:
         import uvloop
 
@@ -500,4 +543,4 @@ def run(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = N
     except ImportError:
         runner = asyncio.run
     with contextlib.suppress(KeyboardInterrupt):
-        runner(serve(host, port, state, clock=clock))
+        runner(serve(host, port, state, clock=clock, rdb=rdb))

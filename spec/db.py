@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from immutables import Map
 
-from .dict import Dict, HashTables, dict_add, dict_delete, dict_expand_if_needed, dict_rehash
+from .dict import (
+    Dict,
+    HashTables,
+    dict_add,
+    dict_delete,
+    dict_expand,
+    dict_expand_if_needed,
+    dict_rehash,
+)
 from .errors import WRONGTYPE
 from .lru import (
     NOTOUCH,
@@ -212,6 +220,22 @@ class DbView:
             self.step.notify("n", "new", key, self.id)
         self.dict_add(key)
         signal_key_as_ready(self.step, self.id, key)  # spec.blocking
+
+    def expand_for_load(self, db_size: int, expires_size: int) -> None:
+        """``rdbLoadRio`` at ``RESIZEDB``: ``dictExpand`` of the keys and the expires dicts
+        to the sizes the file announces, so the load itself does not rehash."""
+        dict_expand(self.main_dict(), db_size)
+        dict_expand(self.expires_dict(), expires_size)
+        self.sync_rehashing()
+
+    def add_rdb_load(self, key: bytes, value: Any) -> None:
+        """``dbAddRDBLoad``: add a key read from an RDB file — as ``dbAdd`` but with no
+        keyspace event and no blocked client signalled."""
+        if not self._dirty:
+            self.open_for_change()
+        self._account(key, None, value)
+        self.keys[key] = value
+        self.dict_add(key)
 
     def overwrite(self, key: bytes, value: Any) -> None:
         """``dbOverwrite``: replace the value of an existing key, keeping its TTL."""

@@ -18,6 +18,7 @@ from .errors import wrong_arity
 from .evict import EVICT_FAIL, perform_evictions
 from .handle_blocked import handle_clients_blocked_on_keys
 from .latency import latency_add_sample
+from .loading import LOADING_ERR_TEXT
 from .multi import discard_transaction, flag_transaction, queue_command
 from .reply import NULL_ARRAY, QUEUED, Err, Raw, Reply, encode2, encode3
 from .slowlog import SLOWLOG_TRIMS, slowlog_after_call
@@ -163,12 +164,16 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     # Gates still to come, in Redis's order, with the mechanism that brings each:
     #   ACL permissions (after NOAUTH) · cluster redirection (MOVED/ASK, CROSSSLOT; before
     #   the OOM gate) · MISCONF (RDB/AOF) · NOREPLICAS · READONLY replica (replication) ·
-    #   (here: RESP2 Pub/Sub context) · MASTERDOWN · LOADING · BUSY script.
+    #   (here: RESP2 Pub/Sub context) · MASTERDOWN · (here: LOADING) · BUSY script.
     # RESP2 Pub/Sub context (CLIENT_PUBSUB): only the (un)subscribe commands, PING, QUIT, RESET.
     if "pubsub" in s.client.flags and s.client.resp == 2 and cmd.name not in PUBSUB_CONTEXT:
         return reject(s, cmd, Err(
             f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING "
             "/ QUIT / RESET are allowed in this context"))
+    # LOADING: while an RDB file loads, only commands flagged ``loading`` run (for EXEC:
+    # only if every queued command is; ``is_denyloading_command``; spec.loading).
+    if s.part("loading").active and deny_loading(s, cmd):
+        return reject(s, cmd, LOADING_ERR)
     # A replica (here: a MONITOR) may not touch the keyspace; then CLIENT PAUSE postpones the
     # client (``blockClient(c, BLOCKED_POSTPONE)``; replicas are never paused; spec.transport).
     fl = s.client.info.flags
@@ -188,6 +193,19 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     if b is not None and b.ready:
         handle_clients_blocked_on_keys(s)  # keys the command made ready serve their waiters
     return reply
+
+
+#: ``shared.loadingerr``.
+LOADING_ERR = Err(LOADING_ERR_TEXT)
+
+
+def deny_loading(s: Step, cmd: CommandSpec) -> bool:
+    """``is_denyloading_command``: the command lacks the ``loading`` flag, or it is EXEC and
+    a queued command lacks it (``mstate.cmd_inv_flags``)."""
+    if "loading" not in cmd.flags:
+        return True
+    return cmd.name == "exec" and s.client.info.multi >= 0 and any(
+        "loading" not in q.flags for q, _ in s.client.info.mstate)
 
 
 #: The commands a RESP2 client subscribed to anything may run (``processCommand``).

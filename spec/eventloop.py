@@ -133,6 +133,11 @@ def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, byte
     if batch:
         state, e = clients_input(state, batch, now_ms)
         eff = merge_effects(eff, e)
+    if state.loading.active:
+        # While an RDB file loads, Redis handles only file events between loading steps
+        # (``processEventsWhileBlocked``: no time events; beforeSleep only writes).
+        state, e = flush_pending_writes(state, capacity)
+        return state, merge_effects(eff, e)
     # 2. time events: serverCron when due, with the CLIENT PAUSE end check.
     if cron_due(state, now_ms):
         state, e = server_cron(state, now_ms)

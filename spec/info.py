@@ -24,6 +24,11 @@ DEFAULT_SECTIONS = ("server", "clients", "memory", "persistence", "stats", "repl
 _STARTUP_MEMORY = 876096
 
 
+#: INFO persistence's fields while an RDB file loads (``spec.loading.loading_info``).
+LOADING_FIELDS = ("loading_start_time", "loading_total_bytes", "loading_rdb_used_mem",
+                  "loading_loaded_bytes", "loading_loaded_perc", "loading_eta_seconds")
+
+
 def select_sections(args: Iterable[bytes]) -> tuple[set[str], bool, bool]:
     """``genInfoSectionDict``: (named sections, all, everything) for INFO's arguments."""
     names: set[str] = set()
@@ -76,7 +81,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
               blocked: tuple[int, int] = (0, 0), cached_scripts: int = 0,
               functions: tuple[int, int, int] = (0, 0, 200),
               persist: tuple[int, int, int, int] = (-1, 0, 0, 0),
-              tracking: tuple[int, int, int, int] = (0, 0, 0, 0)) -> str:
+              tracking: tuple[int, int, int, int] = (0, 0, 0, 0),
+              loading: tuple[int, int, int, int, str, int] | None = None) -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends)."""
     out: list[str] = []
 
@@ -152,7 +158,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
         ])
     if want("persistence"):
         section("Persistence", [
-            ("loading", 0), ("async_loading", 0), ("current_cow_peak", 0),
+            ("loading", 0 if loading is None else 1), ("async_loading", 0),
+            ("current_cow_peak", 0),
             ("current_cow_size", 0), ("current_cow_size_age", 0),
             ("current_fork_perc", "0.00"), ("current_save_keys_processed", 0),
             ("current_save_keys_total", 0), ("rdb_changes_since_last_save", dirty),
@@ -169,7 +176,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("aof_rewrites_consecutive_failures", 0), ("aof_last_write_status", "ok"),
             ("aof_last_cow_size", 0), ("module_fork_in_progress", 0),
             ("module_fork_last_cow_size", 0),
-        ])
+        ] + ([] if loading is None else list(zip(LOADING_FIELDS, loading, strict=True))))
     if want("stats"):
         st = stats
         section("Stats", [

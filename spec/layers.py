@@ -37,10 +37,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("state", ("state", "effects")),
     ("db", ("pause", "pubsub", "lru", "watch", "tracking", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
-                    "listen", "rehash", "info", "persist", "slowlog", "latency")),
+                    "listen", "rehash", "info", "persist", "slowlog", "latency", "loading")),
     ("commands", ("commands", "commands.*")),
     ("dispatch", ("handle_blocked", "dispatch", "scripting", "functions")),
     ("networking", ("networking",)),
-    ("server", ("server", "cron", "eventloop")),
+    ("server", ("server", "cron", "eventloop", "startup")),
     ("tools", ("advise", "patterns")),
 )

@@ -24,7 +24,8 @@ records are read as the library code they carry.
 
 What a value here does not record, and so cannot be written as Redis would after the same
 history (see docs/mechanisms/rdb.md): a quicklist's node boundaries (written as consecutive
-tail pushes would fill them under ``list-max-listpack-size``), its LZF-compressed inner
+tail pushes would fill them under ``list-max-listpack-size``, or head pushes for a list built
+at its head only: :func:`list_nodes`), its LZF-compressed inner
 nodes when ``list-compress-depth`` > 0 (written uncompressed), an intset's width after its
 widest member was removed (written at the width the members need), and the order of a
 hashtable's members (Redis's depends on its per-process hash seed).
@@ -43,6 +44,7 @@ from .crc64 import crc64, crc64_bytes
 from .rdbcodec import (
     RdbCorrupt,
     RdbEmptyKey,
+    RdbEof,
     Reader,
     d2string,
     intset_decode,
@@ -69,7 +71,9 @@ from .types.zset import ZSet
 __all__ = [
     "RDB_VERSION", "RdbCorrupt", "RdbEmptyKey", "RdbUnsupported", "Limits", "KeyRecord", "RdbFile",
     "save_object", "dump_payload", "verify_payload", "restore_payload", "load_object",
-    "encode_file", "decode_file", "quicklist_nodes",
+    "encode_file", "decode_file", "quicklist_nodes", "head_pushed_nodes", "list_nodes",
+    "RdbCursor", "AuxRecord", "SelectRecord", "ResizeRecord", "FunctionRecord", "KeyLoaded", "EofRecord",
+    "Record", "RdbLoadError", "read_header", "read_record", "check_trailer",
 ]
 
 RDB_VERSION = 10
@@ -156,10 +160,29 @@ def quicklist_nodes(elements: list[bytes], fill: int) -> list[tuple[int, list[by
     return nodes
 
 
+def head_pushed_nodes(elements: list[bytes], fill: int) -> list[tuple[int, list[bytes]]]:
+    """The nodes ``quicklistPushHead`` of each element, last to first, builds: the layout of
+    :func:`quicklist_nodes` mirrored, full nodes aligned at the tail and the head node the
+    partial one (``_quicklistNodeAllowInsert`` is the same rule at either end)."""
+    mirrored = quicklist_nodes(elements[::-1], fill)
+    return [(container, els[::-1]) for container, els in reversed(mirrored)]
+
+
+def list_nodes(v: ListValue, fill: int) -> list[tuple[int, list[bytes]]]:
+    """The quicklist nodes of ``v`` as far as its positions tell them: a list whose every
+    element was pushed at the head and whose tail was never touched (all positions below 0,
+    the tail still at 0: LPUSH-built, maybe popped at the head) as head pushes fill it
+    (:func:`head_pushed_nodes`); any other as consecutive tail pushes would."""
+    elements = v.to_list()
+    if v.tail == 0 and v.head < 0:
+        return head_pushed_nodes(elements, fill)
+    return quicklist_nodes(elements, fill)
+
+
 def _save_list(v: ListValue, fill: int, compress: bool) -> bytes:
     """``rdbSaveObject`` of a quicklist: the node count, then per node its container and its
-    listpack (or a plain node's element) as a string."""
-    nodes = quicklist_nodes(v.to_list(), fill)
+    listpack (or a plain node's element) as a string (nodes: :func:`list_nodes`)."""
+    nodes = list_nodes(v, fill)
     out = [save_len(len(nodes))]
     for container, elements in nodes:
         out.append(save_len(container))
@@ -487,10 +510,91 @@ def encode_file(
     return body + (crc64_bytes(body) if checksum else bytes(8))
 
 
-def decode_file(data: bytes, limits: Limits, dbnum: int = 16) -> RdbFile:
-    """``rdbLoadRio``: every record of the file, checked as Redis checks it (magic and
-    version, database ids below ``databases``, no duplicate key, the trailing CRC-64 unless
-    it is zero). Raises :class:`RdbCorrupt` (or :class:`RdbUnsupported`) with the reason."""
+@attrs.frozen
+class RdbCursor:
+    """Where a file being read stands between records (``rdbLoadRio``'s loop variables):
+    the byte position, the database selected, and the expiry, IDLE and FREQ read for the
+    next key (-1 / None: none)."""
+
+    pos: int
+    version: int
+    dbid: int = 0
+    expire: int = -1
+    idle: int | None = None
+    freq: int | None = None
+
+
+@attrs.frozen
+class AuxRecord:
+    """An ``RDB_OPCODE_AUX`` field."""
+
+    key: bytes
+    value: bytes
+
+
+@attrs.frozen
+class SelectRecord:
+    """An ``RDB_OPCODE_SELECTDB``: the keys that follow go to database ``dbid``."""
+
+    dbid: int
+
+
+@attrs.frozen
+class ResizeRecord:
+    """An ``RDB_OPCODE_RESIZEDB``: how many keys and expiries the selected database gets."""
+
+    db_size: int
+    expires_size: int
+
+
+@attrs.frozen
+class FunctionRecord:
+    """An ``RDB_OPCODE_FUNCTION2``: one function library's code."""
+
+    code: bytes
+
+
+@attrs.frozen
+class KeyLoaded:
+    """A key record for database ``dbid`` (``record`` None: an empty collection, which
+    ``rdbLoadRio`` skips)."""
+
+    dbid: int
+    key: bytes
+    record: KeyRecord | None
+
+
+@attrs.frozen
+class EofRecord:
+    """``RDB_OPCODE_EOF``: the checksum follows."""
+
+
+Record = (AuxRecord | SelectRecord | ResizeRecord | FunctionRecord | KeyLoaded | EofRecord
+          | None)
+
+#: ``rdbIsObjectType``: the value types a file may hold.
+_OBJECT_TYPES = frozenset((*range(0, 8), *range(9, 20)))
+
+#: Opcodes that only set what applies to the next key.
+_PREFIX_OPS = (OP_EXPIRETIME, OP_EXPIRETIME_MS, OP_FREQ, OP_IDLE)
+
+
+class RdbLoadError(RdbCorrupt):
+    """A record failed to load: the reason, with where and what (for the
+    ``redis-check-rdb``-style report: the operation, the key and its type when known)."""
+
+    def __init__(self, reason: str, pos: int, doing: str, key: bytes | None = None,
+                 rtype: int | None = None, eof: bool = False) -> None:
+        super().__init__(reason)
+        self.pos = pos
+        self.doing = doing
+        self.key = key
+        self.rtype = rtype
+        self.eof = eof
+
+
+def read_header(data: bytes) -> RdbCursor:
+    """The ``REDIS`` magic and the 4-digit version (``rdbLoadRio``'s first check)."""
     if len(data) < 9 or data[:5] != b"REDIS":
         raise RdbCorrupt("Wrong signature trying to load DB from file")
     try:
@@ -499,69 +603,130 @@ def decode_file(data: bytes, limits: Limits, dbnum: int = 16) -> RdbFile:
         raise RdbCorrupt("Can't handle RDB format version 0") from e
     if version < 1 or version > RDB_VERSION:
         raise RdbCorrupt(f"Can't handle RDB format version {version}")
-    r = Reader(data, 9)
-    aux: list[tuple[bytes, bytes]] = []
-    functions: list[bytes] = []
-    dbs: dict[int, list[KeyRecord]] = {}
-    seen: dict[int, set[bytes]] = {}
-    dbid = 0
-    expire, idle, freq = -1, None, None
-    while True:
+    return RdbCursor(9, version)
+
+
+def _prefix(r: Reader, t: int, c: RdbCursor) -> RdbCursor:
+    """An opcode that sets the next key's expiry, FREQ or IDLE."""
+    if t == OP_EXPIRETIME:
+        return attrs.evolve(c, expire=int.from_bytes(r.take(4), "little", signed=True) * 1000)
+    if t == OP_EXPIRETIME_MS:
+        return attrs.evolve(c, expire=r.load_millis())
+    if t == OP_FREQ:
+        return attrs.evolve(c, freq=r.byte())
+    return attrs.evolve(c, idle=r.load_len())
+
+
+def read_record(r: Reader, c: RdbCursor, limits: Limits, dbnum: int
+                ) -> tuple[RdbCursor, Record]:
+    """One step of ``rdbLoadRio``'s loop from ``c`` with ``r`` at ``c.pos``: the opcodes
+    that prefix a key are folded into the cursor; the next record is returned (None after
+    an opcode that only changed the cursor). Raises :class:`RdbLoadError` saying where."""
+    doing = "read-type"
+    key: bytes | None = None
+    t: int | None = None
+    try:
         t = r.byte()
-        if t == OP_EXPIRETIME:
-            expire = int.from_bytes(r.take(4), "little", signed=True) * 1000
-            continue
-        if t == OP_EXPIRETIME_MS:
-            expire = r.load_millis()
-            continue
-        if t == OP_FREQ:
-            freq = r.byte()
-            continue
-        if t == OP_IDLE:
-            idle = r.load_len()
-            continue
+        if t in _PREFIX_OPS:
+            doing = "read-op"
+            return attrs.evolve(_prefix(r, t, c), pos=r.pos), None
         if t == OP_EOF:
-            break
+            return attrs.evolve(c, pos=r.pos), EofRecord()
         if t == OP_SELECTDB:
+            doing = "read-op"
             dbid = r.load_len()
             if dbid >= dbnum:
                 raise RdbCorrupt(
                     f"FATAL: Data file was created with a Redis server configured to handle "
                     f"more than {dbnum} databases. Exiting\n")
-            continue
+            return attrs.evolve(c, pos=r.pos, dbid=dbid), SelectRecord(dbid)
         if t == OP_RESIZEDB:
-            r.load_len()
-            r.load_len()
-            continue
+            doing = "read-op"
+            db_size = r.load_len()
+            expires_size = r.load_len()
+            return attrs.evolve(c, pos=r.pos), ResizeRecord(db_size, expires_size)
         if t == OP_AUX:
-            aux.append((r.load_string(), r.load_string()))
-            continue
+            doing = "read-aux"
+            k = r.load_string()
+            v = r.load_string()
+            return attrs.evolve(c, pos=r.pos), AuxRecord(k, v)
         if t == OP_MODULE_AUX:
             name = _module_type_name(r.load_len())
             raise RdbCorrupt(
                 f"The RDB file contains AUX module data I can't load: no matching module '{name}'")
         if t == OP_FUNCTION2:
-            functions.append(r.load_string())
-            continue
+            doing = "read-functions"
+            code = r.load_string()
+            return attrs.evolve(c, pos=r.pos), FunctionRecord(code)
         if t == OP_FUNCTION:
             raise RdbUnsupported("Pre-release function format not supported.")
+        if t not in _OBJECT_TYPES:
+            raise RdbCorrupt(f"Unknown RDB encoding type {t}")
+        doing = "read-key"
         key = r.load_string()
+        doing = "read-object-value"
         try:
             value = load_object(t, r, limits)
         except RdbEmptyKey:  # rdbLoadRio skips an empty key (and logs it)
-            expire, idle, freq = -1, None, None
-            continue
-        keys = seen.setdefault(dbid, set())
-        if key in keys:
-            raise RdbCorrupt(f"RDB has duplicated key '{key.decode('latin-1')}' in DB {dbid}")
-        keys.add(key)
-        dbs.setdefault(dbid, []).append(KeyRecord(key, value, expire, idle, freq))
-        expire, idle, freq = -1, None, None
-    if version >= 5:
-        expected = int.from_bytes(r.take(8), "little")
-        got = crc64(data[:r.pos - 8])
-        if expected != 0 and expected != got:
-            raise RdbCorrupt(
-                f"Wrong RDB checksum expected: ({expected:x}) got ({got:x}). Aborting now.")
-    return RdbFile(version, tuple(aux), tuple(functions),
+            return RdbCursor(r.pos, c.version, c.dbid), KeyLoaded(c.dbid, key, None)
+        rec = KeyRecord(key, value, c.expire, c.idle, c.freq)
+        return RdbCursor(r.pos, c.version, c.dbid), KeyLoaded(c.dbid, key, rec)
+    except RdbLoadError:
+        raise
+    except RdbUnsupported:
+        raise
+    except RdbCorrupt as e:
+        known = doing in ("read-key", "read-object-value")
+        raise RdbLoadError(str(e), r.pos, doing, key, t if known else None,
+                           isinstance(e, RdbEof)) from e
+
+
+def check_trailer(data: bytes, r: Reader, c: RdbCursor, verify: bool = True) -> int | None:
+    """After EOF, from version 5: the stored CRC-64 (8 bytes, little-endian) is compared
+    with the CRC-64 of everything before it, unless it is zero (``rdbchecksum no`` when
+    saved) or ``verify`` is off (``rdbchecksum no`` when loading). Returns the stored value
+    (None before version 5)."""
+    if c.version < 5:
+        return None
+    try:
+        stored = int.from_bytes(r.take(8), "little")
+    except RdbCorrupt as e:
+        raise RdbLoadError(str(e), r.pos, "check-sum", eof=True) from e
+    if not verify or stored == 0:
+        return stored
+    computed = crc64(data[:r.pos - 8])
+    if stored != computed:  # Redis calls the computed one "expected"
+        raise RdbLoadError(
+            f"Wrong RDB checksum expected: ({computed:x}) but got ({stored:x}). Aborting now.",
+            r.pos, "check-sum")
+    return stored
+
+
+def decode_file(data: bytes, limits: Limits, dbnum: int = 16) -> RdbFile:
+    """``rdbLoadRio``: every record of the file, checked as Redis checks it (magic and
+    version, database ids below ``databases``, no duplicate key, the trailing CRC-64 unless
+    it is zero). Raises :class:`RdbCorrupt` (or :class:`RdbUnsupported`) with the reason."""
+    c = read_header(data)
+    r = Reader(data, c.pos)
+    aux: list[tuple[bytes, bytes]] = []
+    functions: list[bytes] = []
+    dbs: dict[int, list[KeyRecord]] = {}
+    seen: dict[int, set[bytes]] = {}
+    while True:
+        c, rec = read_record(r, c, limits, dbnum)
+        if isinstance(rec, EofRecord):
+            break
+        if isinstance(rec, AuxRecord):
+            aux.append((rec.key, rec.value))
+        elif isinstance(rec, FunctionRecord):
+            functions.append(rec.code)
+        elif isinstance(rec, KeyLoaded) and rec.record is not None:
+            keys = seen.setdefault(rec.dbid, set())
+            if rec.key in keys:
+                raise RdbCorrupt(
+                    f"RDB has duplicated key '{rec.key.decode('latin-1')}' in DB {rec.dbid}")
+            keys.add(rec.key)
+            dbs.setdefault(rec.dbid, []).append(rec.record)
+    check_trailer(data, r, c)
+    return RdbFile(c.version, tuple(aux), tuple(functions),
                    tuple((d, tuple(recs)) for d, recs in sorted(dbs.items())))

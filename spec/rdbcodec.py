@@ -17,7 +17,7 @@ from . import lzf
 from .numbers import string2ll
 
 __all__ = [
-    "RdbCorrupt", "RdbEmptyKey", "Reader", "save_len", "save_raw_string", "save_binary_double",
+    "RdbCorrupt", "RdbEof", "RdbEmptyKey", "Reader", "save_len", "save_raw_string", "save_binary_double",
     "d2string", "listpack_encode", "listpack_decode", "intset_encode", "intset_decode",
     "ziplist_decode", "zipmap_decode",
 ]
@@ -29,6 +29,10 @@ _ENC_INT8, _ENC_INT16, _ENC_INT32, _ENC_LZF = 0, 1, 2, 3
 
 class RdbCorrupt(Exception):
     """The bytes are not a valid encoding (``rdbReportCorruptRDB`` / a failed load)."""
+
+
+class RdbEof(RdbCorrupt):
+    """The bytes ended inside a record (``rdbLoadRio``'s ``eoferr``: a truncated file)."""
 
 
 class RdbEmptyKey(RdbCorrupt):
@@ -346,18 +350,28 @@ class Reader:
     """A cursor over RDB bytes (``rio`` reading): every read past the end raises
     :class:`RdbCorrupt` ("Short read")."""
 
-    __slots__ = ("data", "pos")
+    __slots__ = ("data", "pos", "interval", "mark")
 
-    def __init__(self, data: bytes, pos: int = 0) -> None:
+    def __init__(self, data: bytes, pos: int = 0, interval: int = 0) -> None:
         self.data = data
         self.pos = pos
+        #: ``loading-process-events-interval-bytes`` (0: not tracked). A read that crosses a
+        #: multiple of it is where ``rdbLoadProgressCallback`` reports progress and
+        #: processes events; :attr:`mark` is then the position before that read
+        #: (``loadingAbsProgress(r->processed_bytes)``), -1 until it happens.
+        self.interval = interval
+        self.mark = -1
 
     def take(self, n: int) -> bytes:
         """The next ``n`` bytes (``rioRead``)."""
         if n < 0 or self.pos + n > len(self.data):
-            raise RdbCorrupt("Short read or OOM loading DB. Unrecoverable error, aborting now.")
-        b = self.data[self.pos:self.pos + n]
-        self.pos += n
+            raise RdbEof("Short read or OOM loading DB. Unrecoverable error, aborting now.")
+        pos = self.pos
+        iv = self.interval
+        if iv and (pos + n) // iv > pos // iv:
+            self.mark = pos
+        b = self.data[pos:pos + n]
+        self.pos = pos + n
         return b
 
     def byte(self) -> int:
@@ -378,7 +392,7 @@ class Reader:
             return int.from_bytes(self.take(4), "big"), False
         if b == 0x81:
             return int.from_bytes(self.take(8), "big"), False
-        raise RdbCorrupt(f"Unknown length encoding {b} in rdbLoadLen()")
+        raise RdbCorrupt(f"Unknown length encoding {t} in rdbLoadLen()")
 
     def load_len(self) -> int:
         """``rdbLoadLen``: a plain length."""

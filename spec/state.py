@@ -21,7 +21,7 @@ from .dict import EMPTY_HT, DictState, HashTables
 
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
            "Blocked", "BlockingState", "SlowlogState", "LatencyState", "TrackingState", "ScriptingState", "FunctionInfo",
-           "FunctionLibrary", "EMPTY_MAP", "replace"]
+           "FunctionLibrary", "EMPTY_MAP", "replace", "LoadingState"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
 
@@ -474,6 +474,27 @@ class PersistState:
 
 
 @attrs.frozen(slots=True)
+class LoadingState:
+    """Loading an RDB file while serving (``spec.loading``; ``server.loading`` and the
+    ``loading_*`` fields): the file's bytes and how far the loader got (``cursor``, an
+    ``spec.rdb.RdbCursor``; None: not loading), ``loading_start_time`` (unix s),
+    ``loading_loaded_bytes`` (the position at the last progress report),
+    ``loading_rdb_used_mem`` (the file's ``used-mem`` AUX field), and the file's name."""
+
+    cursor: Any = None
+    data: bytes = b""
+    name: str = ""
+    start_s: int = 0
+    loaded_bytes: int = 0
+    rdb_used_mem: int = 0
+
+    @property
+    def active(self) -> bool:
+        """``server.loading``: a load is in progress."""
+        return self.cursor is not None
+
+
+@attrs.frozen(slots=True)
 class ServerState:
     """The whole server (Redis's ``redisServer`` as far as the mechanisms built so far need it).
 
@@ -521,6 +542,8 @@ class ServerState:
     scripting: ScriptingState = ScriptingState()
     #: SAVE's bookkeeping and the world's answer about the file (``spec.persist``).
     persist: PersistState = PersistState()
+    #: An RDB file being loaded while clients are served (``spec.loading``).
+    loading: LoadingState = LoadingState()
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):

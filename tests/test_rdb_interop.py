@@ -107,7 +107,7 @@ def _commands(draw: st.DrawFn) -> list[list[bytes]]:
         db = draw(st.integers(0, 2))
         out.append([b"SELECT", b"%d" % db])
         k = b"k%d" % i
-        kind = draw(st.sampled_from(["string", "list", "set", "hash", "zset"]))
+        kind = draw(st.sampled_from(["string", "list", "lpush", "set", "hash", "zset"]))
         big = draw(st.booleans()) and draw(st.booleans())
         n = draw(st.integers(1, 8)) + (draw(st.integers(100, 600)) if big else 0)
         if kind == "string":
@@ -115,6 +115,11 @@ def _commands(draw: st.DrawFn) -> list[list[bytes]]:
         elif kind == "list":
             fill = draw(_member)
             out.append([b"RPUSH", k, *[fill + b"%d" % j for j in range(n)]])
+        elif kind == "lpush":  # head pushes: nodes aligned at the tail (spec.rdb.list_nodes)
+            fill = draw(_member)
+            out.append([b"LPUSH", k, *[fill + b"%d" % j for j in range(n)]])
+            if n > 1 and draw(st.booleans()):
+                out.append([b"LPOP", k, b"%d" % draw(st.integers(1, n - 1))])
         elif kind == "set":
             ints = draw(st.booleans())
             out.append([b"SADD", k, *[(b"%d" % (j * 7 - 3)) if ints else (b"m%d" % j)
@@ -323,5 +328,35 @@ def test_dump_payloads_are_redis_bytes(workdir: Path, cmds: list[list[bytes]],
                     assert ours == theirs, (d.id, key, enc)
         for c in conns.values():
             c.close()
+    finally:
+        real.stop()
+
+
+@pytest.mark.parametrize("shape", ["lpush", "lpush-one-by-one", "lpush-then-lpop",
+                                   "lpush-large-elements", "lmove-left", "rpush"])
+def test_head_pushed_lists_dump_as_redis_lays_them_out(workdir: Path, shape: str) -> None:
+    """``quicklistPushHead`` fills the head node and opens a new head node when it is full, so
+    an LPUSH-built list has its full nodes aligned at the tail: DUMP (and DEBUG OBJECT's
+    quicklist fields) give Redis's bytes for it (``spec.rdb.list_nodes``)."""
+    els = [b"element-%d" % i for i in range(1000)]
+    cmds = {
+        "lpush": [[b"LPUSH", b"l", *els]],
+        "lpush-one-by-one": [[b"LPUSH", b"l", e] for e in els[:700]],
+        "lpush-then-lpop": [[b"LPUSH", b"l", *els], [b"LPOP", b"l", b"3"]],
+        "lpush-large-elements": [[b"LPUSH", b"l", *[b"x" * 300 + e for e in els[:100]]]],
+        "lmove-left": [[b"RPUSH", b"src", *els[:400]]]
+        + [[b"LMOVE", b"src", b"l", b"LEFT", b"LEFT"]] * 400,
+        "rpush": [[b"RPUSH", b"l", *els]],
+    }[shape]
+    state, cid = _spec_state(cmds)
+    real = _Redis(workdir)
+    try:
+        for argv in cmds:
+            real.client.execute_command(*argv)
+        _, frame = S.run_command(state, cid, [b"DUMP", b"l"], now_ms=NOW)
+        assert frame.split(b"\r\n", 1)[1][:-2] == real.client.dump("l")
+        _, frame = S.run_command(state, cid, [b"DEBUG", b"OBJECT", b"l"], now_ms=NOW)
+        theirs = real.client.execute_command("DEBUG", "OBJECT", "l").decode()
+        assert frame.decode().split(" ql_nodes:")[1] == theirs.split(" ql_nodes:")[1] + "\r\n"
     finally:
         real.stop()

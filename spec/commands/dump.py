@@ -25,7 +25,7 @@ from ..rdb import (
     RdbCorrupt,
     RdbUnsupported,
     dump_payload,
-    quicklist_nodes,
+    list_nodes,
     restore_payload,
     save_object,
     verify_payload,
@@ -204,8 +204,8 @@ def debug_reload(s: Step, argv: list[bytes]) -> Reply:
 def _ql_extra(v: ListValue, fill: int, compress_depth: int) -> str:
     """DEBUG OBJECT's quicklist fields: node count, average elements per node, the fill
     (``list-max-listpack-size``), whether compression is on, the listpacks' total bytes
-    (nodes as consecutive tail pushes build them: see ``spec.rdb.quicklist_nodes``)."""
-    nodes = quicklist_nodes(v.to_list(), fill)
+    (the nodes the RDB file gets: ``spec.rdb.list_nodes``)."""
+    nodes = list_nodes(v, fill)
     size = sum(len(n[1][0]) if n[0] == 1 else len(listpack_encode(n[1])) for n in nodes)
     return (f" ql_nodes:{len(nodes)} ql_avg_node:{len(v) / len(nodes):.2f}"
             f" ql_listpack_max:{fill} ql_compressed:{int(compress_depth != 0)}"

@@ -18,6 +18,7 @@ from ..config import (
 from ..evict import perform_evictions
 from ..info import info_text, select_sections
 from ..listen import UNABLE_TO_LISTEN, listen_outcome
+from ..loading import loading_info
 from ..memory import functions_memory
 from ..reply import OK, Err, Map, Reply, Status, Verbatim, help_lines
 from ..state import Stats
@@ -58,6 +59,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         functions=_function_counts(s),
         persist=_persist_info(s),
         tracking=_tracking_counts(s),
+        loading=loading_info(s.base, s.now_ms),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 
