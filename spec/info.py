@@ -15,7 +15,7 @@ from typing import Any
 
 from .memory import CLIENT_COST, EXPIRE_ENTRY_COST, STARTUP_MEMORY
 
-__all__ = ["DEFAULT_SECTIONS", "select_sections", "info_text", "bytes_to_human"]
+__all__ = ["DEFAULT_SECTIONS", "select_sections", "info_text", "bytes_to_human", "memory_model"]
 
 #: The sections INFO with no argument (or "default") prints (``default_sections``).
 DEFAULT_SECTIONS = ("server", "clients", "memory", "persistence", "stats", "replication",
@@ -67,6 +67,13 @@ def _estimate_memory(dbs: Iterable[Any], clients: int) -> tuple[int, int]:
         used += db.mem
         overhead += 32 * len(db.keys) + EXPIRE_ENTRY_COST * len(db.expires)
     return used, overhead
+
+
+def memory_model(dbs: Iterable[Any], clients: int) -> tuple[int, int, int, int]:
+    """The memory model's figures that INFO memory and MEMORY STATS share: ``used_memory``,
+    ``used_memory_overhead``, ``used_memory_startup`` and ``mem_clients_normal``."""
+    used, overhead = _estimate_memory(dbs, clients)
+    return used, overhead, _STARTUP_MEMORY, _client_memory(clients)
 
 
 def _client_memory(clients: int) -> int:

@@ -291,3 +291,15 @@ CASES += [
                            ["LATENCY", "HISTOGRAM", "config"], ["LATENCY", "HISTOGRAM", "GET"]]),
 ]
 NONDETERMINISTIC.update({"latency histogram": "latency-histogram"})
+
+# --- MEMORY (figures from the memory model: compared by shape; MALLOC-STATS differs: a libc
+# build here, jemalloc in Debian's 7.0.15) -------------------------------------------------------
+CASES += [
+    ("memory help and arity", [["MEMORY", "HELP"], ["MEMORY", "STATS", "x"], ["MEMORY", "DOCTOR", "x"],
+                               ["MEMORY", "PURGE", "x"], ["MEMORY", "MALLOC-STATS", "x"],
+                               ["MEMORY", "FOO"], ["MEMORY"], ["MEMORY", "PURGE"]]),
+    ("memory doctor small instance", [["SET", "k", "v"], ["MEMORY", "DOCTOR"]]),
+    ("memory stats shape", [["SET", "k", "v"], ["SET", "e", "v", "EX", "100"], ["SELECT", "2"],
+                            ["SET", "k2", "v"], ["MEMORY", "STATS"]]),
+]
+NONDETERMINISTIC.update({"memory stats shape": {4: "shape"}})
