@@ -50,6 +50,7 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     """
     from redspec.reference.config_file import ConfigError, load_config
     from redspec.reference.server import Clock, LoadError, load_rdb_at_start, run
+    from redspec.spec.config import PARAMS
     from redspec.spec.server import new_server
 
     try:
@@ -57,6 +58,7 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     except ConfigError as e:
         raise click.ClickException(f"FATAL CONFIG FILE ERROR: {e}") from e
     overrides.setdefault("dir", os.getcwd())  # Redis's dir is the working directory
+    overrides.setdefault("save", PARAMS["save"].default)  # Redis's default save points
     clock = Clock(virtual=clock_kind == "virtual")
     state = new_server(clock.now_ms(), **overrides)
     try:
@@ -65,7 +67,7 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
         click.echo(str(e), err=True)
         ctx.exit(1)
     click.echo(f"redspec reference server listening on {bind}:{port}", err=True)
-    run(bind, port, state, clock=clock)
+    ctx.exit(run(bind, port, state, clock=clock))
 
 
 from .check import check  # noqa: E402

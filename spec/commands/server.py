@@ -19,6 +19,7 @@ from ..evict import perform_evictions
 from ..info import info_text, select_sections
 from ..listen import UNABLE_TO_LISTEN, listen_outcome
 from ..memory import functions_memory
+from ..persist import bgsave_info
 from ..reply import OK, Err, Map, Reply, Status, Verbatim, help_lines
 from ..state import Stats
 from ..step import Step
@@ -57,6 +58,8 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         blocked=_blocked_counts(s), cached_scripts=len(s.part("scripting").scripts),
         functions=_function_counts(s),
         persist=_persist_info(s),
+        bgsave=bgsave_info(s) if "persistence" in sections or "stats" in sections or all_
+        else None,
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 
