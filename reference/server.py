@@ -186,11 +186,24 @@ class Reference:
             log.warning("Can't save in background: fork: %s", e.strerror)
             return -1, 0
         if pid == 0:
+            self._close_inherited()
             rdb_child_main(snapshot, now_ms)  # never returns
         usec = (time.monotonic_ns() - t0) // 1000
         log.info("Background saving started by pid %d", pid)
         self.children.add(pid)
         return pid, usec
+
+    def _close_inherited(self) -> None:
+        """In the child (``closeChildUnusedResourceAfterFork``): close its copies of the
+        listening sockets, so the port is free once the parent is gone. The client sockets
+        stay open in the child, as in 7.0.15: a connection the parent closes meanwhile is
+        closed for the peer only when the child ends (closing one copy sends nothing)."""
+        fds = [s.fileno() for s in self._prebound.values()]
+        if self.lsock is not None:
+            fds.append(self.lsock.fileno())
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def reap_children(self) -> None:
         """``waitpid(-1, WNOHANG)`` for our children: each exit becomes an input of the

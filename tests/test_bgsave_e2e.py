@@ -244,3 +244,56 @@ def test_bgsave_while_a_client_writes_saves_the_fork_instant(tmp_path: Path,
                            timeout=60)
     assert check.returncode == 0 and "RDB looks OK!" in check.stdout
     assert os.path.getsize(dump) > 0
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_flushall_kills_the_child_and_saves_with_save_points(kind: str, tmp_path: Path,
+                                                             servers: list[Server]) -> None:
+    s = _start(servers, kind, tmp_path, "--save", "3600 1")
+    for i in range(30):
+        s.client.set(f"k{i}", i)
+    s.client.config_set("rdb-key-save-delay", 100_000)  # a child of ~3 s
+    assert s.client.bgsave()
+    assert s.raw(b"FLUSHALL") == [b"+OK\r\n"]
+    info = s.client.info("persistence")
+    # FLUSHALL's own save is not counted; the killed child is still "in progress" until
+    # serverCron reaps it
+    assert info["rdb_saves"] == 1 and info["rdb_changes_since_last_save"] == 0
+    assert (tmp_path / "dump.rdb").is_file()
+    s.client.config_set("rdb-key-save-delay", 0)
+    info = s.wait_bgsave()
+    assert info["rdb_last_bgsave_status"] == "ok"  # SIGUSR1 is not an error
+    assert not list(tmp_path.glob("temp-*.rdb"))
+    assert s.raw(b"SET k v") == [b"+OK\r\n"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_connection_closed_during_a_child_closes_when_the_child_ends(
+        kind: str, tmp_path: Path, servers: list[Server]) -> None:
+    """The child holds copies of the parent's client sockets (7.0.15 does not close them
+    after the fork): QUIT's +OK comes at once, the end of the stream only once the child has
+    exited. The listening socket is closed in the child: the port is free once the parent
+    is killed, even while the child still runs."""
+    s = _start(servers, kind, tmp_path, "--save", "")
+    for i in range(20):
+        s.client.set(f"k{i}", i)
+    s.client.config_set("rdb-key-save-delay", 100_000)  # a child of ~2 s
+    with socket.create_connection(("127.0.0.1", s.port), timeout=10) as sock:
+        sock.sendall(b"PING\r\n")
+        assert sock.recv(100) == b"+PONG\r\n"
+        assert s.client.bgsave()
+        t0 = time.monotonic()
+        sock.sendall(b"QUIT\r\n")
+        assert sock.recv(100) == b"+OK\r\n"
+        assert sock.recv(100) == b""
+        assert time.monotonic() - t0 > 1.0
+    s.wait_bgsave()
+    s.client.config_set("rdb-key-save-delay", 100_000)
+    assert s.client.bgsave()
+    s.stop()  # SIGKILL of the parent; the child goes on writing
+    probe = socket.socket()
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind(("127.0.0.1", s.port))  # fails while anything still listens on it
+    finally:
+        probe.close()
