@@ -412,3 +412,13 @@ def test_sigterm_shuts_down_at_the_next_cron_saving_with_save_points() -> None:
     w.save_ok = False
     w.state = persist.with_shutdown_signal(w.state, 15)
     assert w.cron().exit_code is None and w.state.persist.shutdown_signal == 0
+
+
+def test_debug_reload_saves_and_so_lifts_misconf() -> None:
+    """DEBUG RELOAD's ``rdbSave`` sets ``lastbgsave_status`` to ok, as every good save."""
+    w = World(save="3600 1", **{"enable-debug-command": "yes"})
+    w("BGSAVE")
+    w.child_exits(1)
+    assert w("SET", "a", "1") == MISCONF
+    assert w("DEBUG", "RELOAD") == b"+OK\r\n"
+    assert w("SET", "a", "1") == b"+OK\r\n"

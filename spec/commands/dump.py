@@ -204,8 +204,9 @@ def debug_reload(s: Step, argv: list[bytes]) -> Reply:
         data = rdb_save(s)
     except RdbUnsupported as e:
         return Err(f"ERR {e}")
-    s.dirty = 0
-    s.set_part("persist", attrs.evolve(s.part("persist"), lastsave_s=s.now_ms // 1000))
+    s.dirty = 0  # ``rdbSave`` on success (it also clears a failed BGSAVE's status)
+    s.set_part("persist", attrs.evolve(s.part("persist"), lastsave_s=s.now_ms // 1000,
+                                       lastbgsave_ok=True))
     try:
         f = rdb_decode(s, data)
     except (RdbCorrupt, RdbUnsupported):
