@@ -422,3 +422,17 @@ def test_debug_reload_saves_and_so_lifts_misconf() -> None:
     assert w("SET", "a", "1") == MISCONF
     assert w("DEBUG", "RELOAD") == b"+OK\r\n"
     assert w("SET", "a", "1") == b"+OK\r\n"
+
+
+def test_misconf_inside_a_script() -> None:
+    """``scriptVerifyWriteCommandAllow``: a write called from a script gets MISCONF (its
+    code kept); reads run (the replies measured on 7.0.15)."""
+    w = World(save="3600 1")
+    w("SET", "a", "1")
+    w("BGSAVE")
+    w.child_exits(1)
+    sha = "fd201ffcadf856eb0ad9c9e209c444b5b4c1716c"
+    assert w("EVAL", "return redis.call('set','a','2')", "0") == (
+        b"-" + MISCONF_ERR.encode() + b" script: " + sha.encode() + b", on @user_script:1.\r\n")
+    assert w("EVAL", "return redis.pcall('set','a','2')", "0") == MISCONF
+    assert w("EVAL", "return redis.call('get','a')", "0") == b"$1\r\n1\r\n"

@@ -116,6 +116,9 @@ def test_failed_bgsave_turns_misconf_on_and_a_good_one_off(kind: str, tmp_path: 
     assert s.raw(b"MULTI", b"SET k v2", b"EXEC") == [
         b"+OK\r\n", MISCONF, b"-EXECABORT Transaction discarded because of previous "
         b"errors.\r\n"]
+    # inside a script: the write gets MISCONF, its code kept; a read runs
+    assert s.raw(b'EVAL "return redis.pcall(\'set\',\'k\',\'x\')" 0',
+                 b'EVAL "return redis.call(\'get\',\'k\')" 0') == [MISCONF, b"$1\r\nv\r\n"]
     assert not list(tmp_path.glob("temp-*.rdb"))  # the failed child's file is gone
     (tmp_path / "dump.rdb").rmdir()
     assert s.raw(b"BGSAVE") == [b"+Background saving started\r\n"]
