@@ -3,7 +3,9 @@
 For now the cron models what clients can observe of it: ``cronloops``, the effective ``hz``
 (``dynamic-hz`` raises it with the number of clients, as ``serverCron`` does) and
 ``databasesCron``'s slow active expire cycle (``spec.expire``), which runs when active expiry
-is on (DEBUG SET-ACTIVE-EXPIRE). ``before_sleep`` is ``beforeSleep``'s fast expire cycle.
+is on (DEBUG SET-ACTIVE-EXPIRE), and the persistence part: a shutdown signal, the BGSAVE
+child's end (``checkChildrenDone``), the ``save`` points and a scheduled BGSAVE
+(``spec.persist``). ``before_sleep`` is ``beforeSleep``'s fast expire cycle.
 
 The reference server calls :func:`server_cron` every ``1000 / hz`` ms with its clock's time
 and applies the effects it returns (propagation, keyspace events).
