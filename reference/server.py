@@ -206,7 +206,7 @@ class Reference:
                 os.close(fd)
 
     def reap_children(self) -> None:
-        """``waitpid(-1, WNOHANG)`` for our children: each exit becomes an input of the
+        """``waitpid(pid, WNOHANG)`` for each of our children: an exit becomes an input of the
         state (``with_child_exit``), handled by the next serverCron (``checkChildrenDone``)."""
         for pid in list(self.children):
             try:
