@@ -218,8 +218,8 @@ def redspec_command(port: int) -> list[str]:
     if not exe.exists():
         exe = Path(sys.executable).parent / "redspec"
     if exe.exists():
-        return [str(exe), "serve", "--port", str(port)]
-    return [sys.executable, "-m", "redspec.cli.main", "serve", "--port", str(port)]
+        return [str(exe), "serve", "--port", str(port), "--save", ""]
+    return [sys.executable, "-m", "redspec.cli.main", "serve", "--port", str(port), "--save", ""]
 
 
 class Server:

@@ -50,6 +50,7 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     """
     from redspec.reference.config_file import ConfigError, load_config
     from redspec.reference.server import Clock, LoadError, read_rdb_file, run
+    from redspec.spec.config import PARAMS
     from redspec.spec.server import new_server
 
     try:
@@ -57,17 +58,19 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     except ConfigError as e:
         raise click.ClickException(f"FATAL CONFIG FILE ERROR: {e}") from e
     overrides.setdefault("dir", os.getcwd())  # Redis's dir is the working directory
+    overrides.setdefault("save", PARAMS["save"].default)  # Redis's default save points
     clock = Clock(virtual=clock_kind == "virtual")
     state = new_server(clock.now_ms(), **overrides)
     try:
         rdb = read_rdb_file(state)
         click.echo(f"redspec reference server listening on {bind}:{port}", err=True)
-        run(bind, port, state, clock=clock, rdb=rdb)
+        code = run(bind, port, state, clock=clock, rdb=rdb)
     except LoadError as e:
         click.echo(str(e), err=True)
         if e.panic:  # serverPanic: Redis aborts
             os.abort()
         ctx.exit(1)
+    ctx.exit(code)
 
 
 from .check import check  # noqa: E402

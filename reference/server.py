@@ -34,6 +34,7 @@ import errno
 import gc
 import logging
 import os
+import signal
 import socket
 import sys
 import time
@@ -44,7 +45,15 @@ from redspec.spec.effects import NO_EFFECTS, merge_effects
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
 from redspec.spec.loading import LoadFailed, failure_report, panics, start_loading
-from redspec.spec.persist import SaveOutcomeNeeded, with_save_outcome
+from redspec.spec.persist import (
+    ForkOutcomeNeeded,
+    SaveOutcomeNeeded,
+    save_state,
+    with_child_exit,
+    with_fork_outcome,
+    with_save_outcome,
+    with_shutdown_signal,
+)
 from redspec.spec.rdb import RdbCorrupt
 from redspec.spec.startup import loading_step
 from redspec.spec.state import ServerState, replace
@@ -116,6 +125,10 @@ class Reference:
         self._turn_due = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timers: dict[str, tuple[int, asyncio.TimerHandle]] = {}
+        #: Forked BGSAVE children not reaped yet.
+        self.children: set[int] = set()
+        #: Set with the exit status when the spec asked the process to exit (SHUTDOWN).
+        self.exited: asyncio.Future[int] | None = None
 
     # -- listening -----------------------------------------------------------------------
 
@@ -161,6 +174,79 @@ class Reference:
             except SaveOutcomeNeeded as need:
                 ok = write_rdb(str(state.config.get("dir", ".")), need.dbfilename, need.data)
                 state = with_save_outcome(state, ok)
+            except ForkOutcomeNeeded as fork:
+                pid, usec = self.fork_rdb_child(fork.snapshot, fork.now_ms)
+                state = with_fork_outcome(state, pid, usec)
+
+    # -- the BGSAVE child (``rdbSaveBackground``, ``checkChildrenDone``) ---------------------
+
+    def fork_rdb_child(self, snapshot: ServerState, now_ms: int) -> tuple[int, int]:
+        """The world's answer to ``ForkOutcomeNeeded``: ``fork()``; the child writes the
+        snapshot (``rdb_child_main``) and exits, the parent returns the child's pid and how
+        long the fork took (µs), or -1 when it failed."""
+        t0 = time.monotonic_ns()
+        try:
+            pid = os.fork()
+        except OSError as e:
+            log.warning("Can't save in background: fork: %s", e.strerror)
+            return -1, 0
+        if pid == 0:
+            self._close_inherited()
+            rdb_child_main(snapshot, now_ms)  # never returns
+        usec = (time.monotonic_ns() - t0) // 1000
+        log.info("Background saving started by pid %d", pid)
+        self.children.add(pid)
+        return pid, usec
+
+    def _close_inherited(self) -> None:
+        """In the child (``closeChildUnusedResourceAfterFork``): close its copies of the
+        listening sockets, so the port is free once the parent is gone. The client sockets
+        stay open in the child, as in 7.0.15: a connection the parent closes meanwhile is
+        closed for the peer only when the child ends (closing one copy sends nothing)."""
+        fds = [s.fileno() for s in self._prebound.values()]
+        if self.lsock is not None:
+            fds.append(self.lsock.fileno())
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def reap_children(self) -> None:
+        """``waitpid(pid, WNOHANG)`` for each of our children: an exit becomes an input of the
+        state (``with_child_exit``), handled by the next serverCron (``checkChildrenDone``)."""
+        for pid in list(self.children):
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                self.children.discard(pid)
+                continue
+            if done == 0:
+                continue
+            self.children.discard(pid)
+            code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 0
+            sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+            if sig:
+                log.warning("Background saving terminated by signal %d", sig)
+                _remove_temp_rdb(str(self.state.config.get("dir", ".")), pid)
+            elif code == 0:
+                log.info("Background saving terminated with success")
+            else:
+                log.warning("Background saving error")
+            self.state = with_child_exit(self.state, pid, code, sig)
+
+    def kill_child(self, pid: int) -> None:
+        """``killRDBChild``: SIGUSR1 to the child and its temporary file removed; its exit
+        is reaped later like any other."""
+        log.warning("Killing the RDB child %d", pid)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGUSR1)
+        _remove_temp_rdb(str(self.state.config.get("dir", ".")), pid)
+
+    def on_signal(self, signum: int) -> None:
+        """``sigShutdownHandler``: remember the signal; serverCron shuts down."""
+        log.warning("Received %s scheduling shutdown...",
+                    "SIGINT" if signum == signal.SIGINT else "SIGTERM")
+        self.state = with_shutdown_signal(self.state, int(signum))
+        self.schedule_turn()
 
     def _after_listen(self, port: int | None) -> None:
         """Carry out ``Effects.listen_port`` and drop the bound sockets left unused."""
@@ -244,13 +330,25 @@ class Reference:
         """One ``event_loop_turn`` over what the poll delivered (in callback order), then the
         writes."""
         self._turn_due = False
+        if self.exited is not None and self.exited.done():
+            return
         readable, self._inbox = self._inbox, {}
+        if self.children:
+            self.reap_children()
         now = self.clock.now_ms()
         try:
             self.state, eff = self.answered(lambda st: event_loop_turn(st, now, readable, {}))
         except Exception:  # a defect in the spec: keep serving everyone it does not affect
             eff = self._isolate(now, readable)
         candidates: set[int] = set(readable)
+        if eff is not NO_EFFECTS and eff.kill_child is not None:
+            self.kill_child(eff.kill_child)
+        if eff is not NO_EFFECTS and eff.exit_code is not None:
+            # ``exit(0)`` inside the command: nothing more is written or read
+            log.warning("Redis is now ready to exit, bye bye...")
+            if self.exited is not None and not self.exited.done():
+                self.exited.set_result(eff.exit_code)
+            return
         if eff is not NO_EFFECTS:
             candidates |= eff.wake
             for cid in eff.close:
@@ -387,6 +485,39 @@ class Reference:
         loop.call_later(1.0 / (self.state.cron.hz or 10), tick)
 
 
+def _remove_temp_rdb(directory: str, pid: int) -> None:
+    """``rdbRemoveTempFile``: a killed child's ``temp-<pid>.rdb``."""
+    with contextlib.suppress(OSError):
+        os.unlink(os.path.join(directory, f"temp-{pid}.rdb"))
+
+
+def rdb_child_main(snapshot: ServerState, now_ms: int) -> None:
+    """The BGSAVE child (``rdbSaveBackground``'s child branch): serialise the frozen
+    snapshot with the spec's encoder, write ``temp-<pid>.rdb``, fsync, rename it to
+    ``dbfilename`` (``write_rdb``), and ``_exit(0)``, or 1 on any failure. The signal
+    handlers of the parent are dropped (SIGUSR1 ends the child, as ``killRDBChild``
+    expects). ``rdb-key-save-delay`` (µs per key, a testing knob of Redis) slows the child
+    down before it writes."""
+    code = 1
+    try:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, signal.SIG_DFL)
+        with contextlib.suppress(ValueError):
+            signal.set_wakeup_fd(-1)
+        cfg = snapshot.config
+        data = save_state(snapshot, now_ms)
+        delay = int(cfg.get("rdb-key-save-delay", 0))
+        if delay > 0:
+            time.sleep(delay * sum(len(d.keys) for d in snapshot.dbs) / 1e6)
+        ok = write_rdb(str(cfg.get("dir", ".")), str(cfg.get("dbfilename", "dump.rdb")), data)
+        code = 0 if ok else 1
+    except BaseException:  # noqa: BLE001 - the child must always reach _exit
+        with contextlib.suppress(BaseException):
+            log.exception("the RDB child failed")
+    finally:
+        os._exit(code)
+
+
 def write_rdb(directory: str, dbfilename: str, data: bytes) -> bool:
     """``rdbSave``'s file handling: write ``temp-<pid>.rdb`` in ``directory``, flush and fsync
     it, rename it over ``dbfilename`` and fsync the directory, so that a crash (kill -9) at
@@ -508,15 +639,25 @@ def _listen(host: str, port: int) -> socket.socket:
 
 async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = None,
                 ready: asyncio.Event | None = None, clock: Clock | None = None,
-                rdb: tuple[str, bytes] | None = None) -> None:
-    """Run the reference server until cancelled; with ``rdb`` (a file's name and bytes) it
-    loads that file while serving first (:func:`load_while_serving`)."""
+                rdb: tuple[str, bytes] | None = None) -> int:
+    """Run the reference server until cancelled, or until the spec asks the process to
+    exit (SHUTDOWN, a shutdown signal): then the exit status. With ``rdb`` (a file's name
+    and bytes) it first loads that file while serving (:func:`load_while_serving`)."""
     clock = clock or Clock()
-    ref = Reference(state if state is not None else S.new_server(clock.now_ms()), clock, host)
+    # Built here (an embedded server, as the tests start one), it saves nothing unless
+    # configured to; ``redspec serve`` passes a state with Redis's default save points.
+    ref = Reference(state if state is not None else S.new_server(clock.now_ms(), save=""),
+                    clock, host)
     _tune_gc()
     loop = asyncio.get_running_loop()
     ref._loop = loop
+    ref.exited = loop.create_future()
     ref.listen(port)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        # only possible in the main thread (``redspec serve``); a server in a test's thread
+        # keeps the default handlers
+        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+            loop.add_signal_handler(sig, ref.on_signal, sig)
     if ready is not None:
         ready.set()
     try:
@@ -524,7 +665,7 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
             await load_while_serving(ref, *rdb)
         ref.start_cron()
         _say("Ready to accept connections")
-        await asyncio.Future()
+        return await ref.exited
     finally:
         ref._use_listener(0, None)
         ref._after_listen(None)
@@ -533,14 +674,16 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
 
 
 def run(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = None,
-        clock: Clock | None = None, rdb: tuple[str, bytes] | None = None) -> None:
-    """Run the server in the foreground (uvloop when installed); :class:`LoadError` when
-    the start-up file ``rdb`` does not load."""
+        clock: Clock | None = None, rdb: tuple[str, bytes] | None = None) -> int:
+    """Run the server in the foreground (uvloop when installed); the exit status.
+    :class:`LoadError` when the start-up file ``rdb`` does not load."""
     try:
         import uvloop
 
         runner: Any = uvloop.run
     except ImportError:
         runner = asyncio.run
+    code = 0
     with contextlib.suppress(KeyboardInterrupt):
-        runner(serve(host, port, state, clock=clock, rdb=rdb))
+        code = runner(serve(host, port, state, clock=clock, rdb=rdb))
+    return int(code or 0)

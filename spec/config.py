@@ -300,9 +300,9 @@ PARAMS: dict[str, Param] = {
         _n("tls-session-cache-timeout", 300, 0, _INT_MAX),
         # special parameters (their own parser and printer)
         _x("dir", "/", protected=True),
-        # Redis's default is "3600 1 300 100 60 10000"; this server writes no snapshots yet,
-        # so it starts with none (and refuses others: ``validate``).
-        _x("save", ""),
+        # Redis's default save points (``initServerConfig``): BGSAVE after an hour and one
+        # change, 5 minutes and 100, a minute and 10000 (spec.persist, serverCron).
+        _x("save", "3600 1 300 100 60 10000"),
         _x("client-output-buffer-limit",
            "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
         _x("oom-score-adj-values", "0 200 800"),
@@ -669,14 +669,12 @@ _NO_DEFRAG = ("Active defragmentation cannot be enabled: it requires a Redis ser
 
 
 _NO_AOF = "AOF is not implemented by redspec yet: only appendonly no is accepted"
-_NO_RDB = 'RDB snapshots are not implemented by redspec yet: only save "" is accepted'
 _NO_IDLE = ("closing idle clients (clientsCronHandleTimeout) is not implemented by redspec "
             "yet: only timeout 0 is accepted")
 
 # Values refused until their mechanism lands: a server that writes no AOF and no snapshot must
-# not claim to (INFO ``aof_enabled``, CONFIG GET save). The other persistence parameters
-# (appendfsync, dbfilename, dir, rdbcompression, ...) only matter once the mechanism exists and
-# are stored. docs/status.md lists the refused ones.
+# not claim to (INFO ``aof_enabled``). The other AOF parameters (appendfsync, ...) only matter
+# once the mechanism exists and are stored. docs/status.md lists the refused ones.
 
 
 _NO_TLS = "TLS is not implemented by redspec: only tls-port 0 is accepted"
@@ -695,7 +693,6 @@ _NO_REPLICATION = ("Replication is not implemented by redspec yet: only replicao
 _REFUSED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "activedefrag": (lambda v: v is True, _NO_DEFRAG),
     "appendonly": (lambda v: v is True, _NO_AOF),
-    "save": (lambda v: v != "", _NO_RDB),
     "tls-port": (lambda v: v != 0, _NO_TLS),
     "unixsocket": (lambda v: v != "", _NO_UNIXSOCKET),
     "daemonize": (lambda v: v is True, _NO_DAEMONIZE),
@@ -707,7 +704,7 @@ _REFUSED: dict[str, tuple[Callable[[Any], bool], str]] = {
 
 def validate(p: Param, value: Any) -> str | None:
     """``is_valid_fn`` checks that depend on the build (activedefrag on this build), and the
-    values whose mechanism this server does not have yet (``appendonly yes``, a ``save``, a
+    values whose mechanism this server does not have yet (``appendonly yes``, a
     TLS port, a Unix socket, daemonizing, cluster mode, a master to replicate, a client idle
     ``timeout``), refused in the same place, so CONFIG SET stays all or nothing and a config
     file or command-line option with them stops the start."""

@@ -3,7 +3,9 @@
 For now the cron models what clients can observe of it: ``cronloops``, the effective ``hz``
 (``dynamic-hz`` raises it with the number of clients, as ``serverCron`` does) and
 ``databasesCron``'s slow active expire cycle (``spec.expire``), which runs when active expiry
-is on (DEBUG SET-ACTIVE-EXPIRE). ``before_sleep`` is ``beforeSleep``'s fast expire cycle.
+is on (DEBUG SET-ACTIVE-EXPIRE), and the persistence part: a shutdown signal, the BGSAVE
+child's end (``checkChildrenDone``), the ``save`` points and a scheduled BGSAVE
+(``spec.persist``). ``before_sleep`` is ``beforeSleep``'s fast expire cycle.
 
 The reference server calls :func:`server_cron` every ``1000 / hz`` ms with its clock's time
 and applies the effects it returns (propagation, keyspace events).
@@ -13,6 +15,15 @@ from __future__ import annotations
 
 from .effects import NO_EFFECTS, Effects, merge_effects
 from .expire import FAST, SLOW, active_expire_cycle
+from .persist import (
+    SHUTDOWN_FORCE,
+    SHUTDOWN_NOSAVE,
+    SHUTDOWN_NOW,
+    SHUTDOWN_SAVE,
+    finish_shutdown,
+    save_params,
+    save_points_cron,
+)
 from .rehash import databases_cron_dicts
 from .server import (
     handle_blocked_clients_timeout,
@@ -21,9 +32,11 @@ from .server import (
     tracking_cron,
 )
 from .state import ServerState, replace
+from .step import Step
 
 __all__ = ["CONFIG_MIN_HZ", "CONFIG_MAX_HZ", "MAX_CLIENTS_PER_CLOCK_TICK", "effective_hz",
-           "server_cron", "before_sleep"]
+           "server_cron", "before_sleep",
+           "persistence_cron", "shutdown_cron"]
 
 CONFIG_MIN_HZ = 1
 CONFIG_MAX_HZ = 500
@@ -45,10 +58,58 @@ def effective_hz(state: ServerState) -> int:
     return hz
 
 
+#: ``shutdown-on-sigterm`` / ``shutdown-on-sigint`` as ``prepareForShutdown`` flags.
+_SIG_FLAGS = {"default": 0, "save": SHUTDOWN_SAVE, "nosave": SHUTDOWN_NOSAVE,
+              "now": SHUTDOWN_NOW, "force": SHUTDOWN_FORCE}
+
+
+def shutdown_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects] | None:
+    """serverCron's first act when a shutdown signal arrived (``server.shutdown_asap``):
+    ``prepareForShutdown`` with the flags ``shutdown-on-sigterm`` / ``-sigint`` give. It
+    either asks the world to exit (``Effects.exit_code``) or fails (a save that could not be
+    written, without FORCE): the signal is forgotten and the server goes on. None: no
+    signal."""
+    sig = state.persist.shutdown_signal
+    if not sig:
+        return None
+    name = "shutdown-on-sigint" if sig == 2 else "shutdown-on-sigterm"
+    s = Step(state, now_ms)
+    s.set_part("persist", replace(s.part("persist"), shutdown_signal=0))
+    finish_shutdown(s, _SIG_FLAGS.get(str(state.config.get(name, "default")), 0))
+    return s.commit(), Effects(kill_child=s.kill_child, exit_code=s.exit_code)
+
+
+def persistence_cron(state: ServerState, now_ms: int) -> ServerState:
+    """serverCron's persistence part (``checkChildrenDone``, the save points, a scheduled
+    BGSAVE: ``spec.persist.save_points_cron``), skipped when there is nothing to look at."""
+    p = state.persist
+    if p.child is None and not p.child_exits and not p.bgsave_scheduled:
+        points = save_params(state.config)
+        if not points or state.dirty < min(c for _, c in points):
+            return state
+    s = Step(state, now_ms)
+    save_points_cron(s)
+    return s.commit()
+
+
 def server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
-    """``serverCron``: one tick. Updates ``hz`` and ``cronloops`` and runs ``databasesCron``:
-    the slow active expire cycle when active expiry is enabled, then the dicts' resize and
-    incremental rehash (``spec.rehash``)."""
+    """``serverCron``: one tick. A pending shutdown signal is acted on first. Updates ``hz``
+    and ``cronloops`` and runs ``databasesCron``: the slow active expire cycle when active
+    expiry is enabled, then the dicts' resize and incremental rehash (``spec.rehash``);
+    then the persistence part (a BGSAVE child's end, the save points)."""
+    down = shutdown_cron(state, now_ms)
+    if down is not None and down[1].exit_code is not None:
+        return down
+    if down is not None:
+        state = down[0]
+    state, eff = _server_cron(state, now_ms)
+    if down is not None:
+        eff = merge_effects(down[1], eff)
+    return persistence_cron(state, now_ms), eff
+
+
+def _server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
+    """serverCron's clients and databases part."""
     cron = state.cron
     hz = effective_hz(state)
     state = replace(state, cron=replace(cron, hz=hz, cronloops=cron.cronloops + 1))

@@ -340,6 +340,19 @@ class DbView:
         self.expires = e.mutate()
         return k, e
 
+    def at_fork(self) -> Db:
+        """The database as it is at this point of the transition, frozen (what a child
+        forked now would see: ``fork()`` in ``rdbSaveBackground``): :meth:`snapshot` of the
+        keys and expires, and the access words and memory total as they are; later writes
+        of this transition do not reach it (the two-table dicts are left as the transition
+        found them: an RDB file does not show them)."""
+        keys, expires = self.snapshot()
+        lru = self.lru
+        if self._lru_open:
+            lru = self.lru.finish()
+            self.lru = lru.mutate()
+        return replace(self._db, keys=keys, expires=expires, lru=lru, mem=self.mem)
+
     def freeze(self) -> Db:
         if self._lru_open or self.mem != self._db.mem:  # access words / memory (spec.evict)
             lru = self.lru.finish() if self._lru_open else self._db.lru

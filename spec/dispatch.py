@@ -20,6 +20,7 @@ from .handle_blocked import handle_clients_blocked_on_keys
 from .latency import latency_add_sample
 from .loading import LOADING_ERR_TEXT
 from .multi import discard_transaction, flag_transaction, queue_command
+from .persist import MISCONF_ERR, writes_denied_by_disk_error
 from .reply import NULL_ARRAY, QUEUED, Err, Raw, Reply, encode2, encode3
 from .slowlog import SLOWLOG_TRIMS, slowlog_after_call
 from .step import Step
@@ -161,9 +162,15 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
             "denyoom" in cmd.flags
             or (s.client.info.multi >= 0 and cmd.name not in OOM_EXEMPT_IN_MULTI)):
         return reject(s, cmd, OOM_ERR)
+    # 3d. MISCONF (``writeCommandsDeniedByDiskError``): after a failed BGSAVE, with save
+    # points and stop-writes-on-bgsave-error, write commands (an EXEC of any) and PING.
+    if (("write" in cmd.flags or cmd.name == "ping"
+            or (cmd.name == "exec" and _queued_write(s)))
+            and writes_denied_by_disk_error(s)):
+        return reject(s, cmd, MISCONF)
     # Gates still to come, in Redis's order, with the mechanism that brings each:
     #   ACL permissions (after NOAUTH) · cluster redirection (MOVED/ASK, CROSSSLOT; before
-    #   the OOM gate) · MISCONF (RDB/AOF) · NOREPLICAS · READONLY replica (replication) ·
+    #   the OOM gate) · MISCONF for the AOF · NOREPLICAS · READONLY replica (replication) ·
     #   (here: RESP2 Pub/Sub context) · MASTERDOWN · (here: LOADING) · BUSY script.
     # RESP2 Pub/Sub context (CLIENT_PUBSUB): only the (un)subscribe commands, PING, QUIT, RESET.
     if "pubsub" in s.client.flags and s.client.resp == 2 and cmd.name not in PUBSUB_CONTEXT:
@@ -206,6 +213,15 @@ def deny_loading(s: Step, cmd: CommandSpec) -> bool:
         return True
     return cmd.name == "exec" and s.client.info.multi >= 0 and any(
         "loading" not in q.flags for q, _ in s.client.info.mstate)
+
+
+#: ``processCommand``'s refusal while the last BGSAVE failed (``shared.bgsaveerr``).
+MISCONF = Err(MISCONF_ERR)
+
+
+def _queued_write(s: Step) -> bool:
+    """``c->mstate.cmd_flags & CMD_WRITE``: the transaction EXEC would run writes."""
+    return any("write" in c.flags for c, _ in s.client.info.mstate)
 
 
 #: The commands a RESP2 client subscribed to anything may run (``processCommand``).

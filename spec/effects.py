@@ -36,6 +36,12 @@ class Effects:
     clock_set_ms: int | None = None
     #: The TCP port CONFIG SET port moved the listener to (``changeListenPort``), else None.
     listen_port: int | None = None
+    #: The RDB child the world must kill with SIGUSR1 (``killRDBChild``: FLUSHALL, SHUTDOWN),
+    #: removing its ``temp-<pid>.rdb``; its exit still comes back as an input.
+    kill_child: int | None = None
+    #: The process must exit with this status once ``output`` is written (SHUTDOWN,
+    #: a shutdown signal: ``exit(0)`` after ``prepareForShutdown``).
+    exit_code: int | None = None
 
 
 NO_EFFECTS = Effects()
@@ -50,4 +56,6 @@ def merge_effects(a: Effects, b: Effects) -> Effects:
     return Effects(a.output + b.output, a.propagate + b.propagate, a.close | b.close,
                    a.wake | b.wake, a.notifications + b.notifications,
                    b.clock_set_ms if b.clock_set_ms is not None else a.clock_set_ms,
-                   b.listen_port if b.listen_port is not None else a.listen_port)
+                   b.listen_port if b.listen_port is not None else a.listen_port,
+                   b.kill_child if b.kill_child is not None else a.kill_child,
+                   b.exit_code if b.exit_code is not None else a.exit_code)

@@ -89,9 +89,15 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
               functions: tuple[int, int, int] = (0, 0, 200),
               persist: tuple[int, int, int, int] = (-1, 0, 0, 0),
               tracking: tuple[int, int, int, int] = (0, 0, 0, 0),
-              loading: tuple[int, int, int, int, str, int] | None = None) -> str:
-    """The whole INFO reply text for the chosen sections (CRLF line ends)."""
+              loading: tuple[int, int, int, int, str, int] | None = None,
+              bgsave: dict[str, Any] | None = None) -> str:
+    """The whole INFO reply text for the chosen sections (CRLF line ends). ``bgsave``: the
+    values of the BGSAVE fields (persistence, and the fork counters of stats) by name,
+    over their idle defaults (``spec.persist.bgsave_info``)."""
     out: list[str] = []
+
+    def over(fields: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        return [(k, bgsave.get(k, v)) for k, v in fields] if bgsave else fields
 
     def want(name: str) -> bool:
         return all_ or name in sections
@@ -164,7 +170,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("lazyfree_pending_objects", 0), ("lazyfreed_objects", 0),
         ])
     if want("persistence"):
-        section("Persistence", [
+        section("Persistence", over([
             ("loading", 0 if loading is None else 1), ("async_loading", 0),
             ("current_cow_peak", 0),
             ("current_cow_size", 0), ("current_cow_size_age", 0),
@@ -183,10 +189,10 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("aof_rewrites_consecutive_failures", 0), ("aof_last_write_status", "ok"),
             ("aof_last_cow_size", 0), ("module_fork_in_progress", 0),
             ("module_fork_last_cow_size", 0),
-        ] + ([] if loading is None else list(zip(LOADING_FIELDS, loading, strict=True))))
+        ]) + ([] if loading is None else list(zip(LOADING_FIELDS, loading, strict=True))))
     if want("stats"):
         st = stats
-        section("Stats", [
+        section("Stats", over([
             ("total_connections_received", st.total_connections_received),
             ("total_commands_processed", st.total_commands_processed),
             ("instantaneous_ops_per_sec", 0),
@@ -218,7 +224,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("total_writes_processed", 0), ("io_threaded_reads_processed", 0),
             ("io_threaded_writes_processed", 0), ("reply_buffer_shrinks", 0),
             ("reply_buffer_expands", 0),
-        ])
+        ]))
     if want("replication"):
         section("Replication", [
             ("role", "master"), ("connected_slaves", 0),

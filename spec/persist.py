@@ -20,6 +20,8 @@ any other with a clear error rather than losing or inventing libraries.
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from .db import DbView
@@ -32,12 +34,19 @@ from .lru import (
     lru_clock,
     word_of,
 )
+from .memory import key_usage
 from .rdb import KeyRecord, Limits, RdbFile, RdbUnsupported, decode_file, encode_file
-from .state import Db, ServerState, replace
+from .state import EMPTY_MAP, Db, PersistState, RdbChild, ServerState, replace
 from .step import Step
 
 __all__ = ["key_records", "library_codes", "rdb_save", "rdb_decode", "rdb_install", "set_lru_or_lfu",
-           "save_state", "load_state", "SaveOutcomeNeeded", "with_save_outcome", "rdb_save_sync"]
+           "save_state", "load_state", "SaveOutcomeNeeded", "with_save_outcome", "rdb_save_sync",
+           "ForkOutcomeNeeded", "with_fork_outcome", "with_child_exit", "with_shutdown_signal",
+           "fork_snapshot", "rdb_save_background", "background_save_done", "check_children_done",
+           "save_points_cron", "cow_size", "writes_denied_by_disk_error", "kill_rdb_child",
+           "finish_shutdown", "save_params", "SHUTDOWN_NOSAVE", "SHUTDOWN_SAVE", "SHUTDOWN_NOW",
+           "SHUTDOWN_FORCE", "CONFIG_BGSAVE_RETRY_DELAY", "SIGUSR1", "PAGE_SIZE",
+           "MISCONF_ERR", "rdb_save_and_reset", "bgsave_info"]
 
 REDIS_VERSION = b"7.0.15"
 
@@ -55,9 +64,9 @@ def _access_info(s: Step, word: int) -> tuple[int | None, int | None]:
 def key_records(s: Step, db: DbView) -> list[KeyRecord]:
     """Every key of ``db`` as the saver writes it (value, expiry, IDLE/FREQ)."""
     out = []
-    expires = db.expires
+    keys, expires = db.snapshot()  # iterable even after writes in this transition
     lru = db.lru
-    for key, value in db.keys.items():
+    for key, value in keys.items():
         idle, freq = _access_info(s, word_of(s, lru.get(key)))
         out.append(KeyRecord(key, value, expires.get(key, -1), idle, freq))
     return out
@@ -188,7 +197,250 @@ def rdb_save_sync(s: Step) -> bool:
     ok = bool(st.save_outcomes[0])
     st = attrs.evolve(st, save_outcomes=st.save_outcomes[1:])
     if ok:
+        # ``rdbSave`` on success: the dataset is on disk, and a successful save also clears
+        # a failed BGSAVE's status (so the MISCONF gate opens again)
         s.dirty = 0
-        st = attrs.evolve(st, lastsave_s=s.now_ms // 1000)
+        st = attrs.evolve(st, lastsave_s=s.now_ms // 1000, lastbgsave_ok=True)
     s.set_part("persist", st)
     return ok
+
+
+# -- BGSAVE: a child writes the snapshot taken at the fork -----------------------------------------
+
+#: ``CONFIG_BGSAVE_RETRY_DELAY``: seconds before a save point retries after a failed BGSAVE.
+CONFIG_BGSAVE_RETRY_DELAY = 5
+#: The signal a killed RDB child reports without making its BGSAVE a failure.
+SIGUSR1 = 10
+#: The page size of the copy-on-write model.
+PAGE_SIZE = 4096
+
+#: ``shared.bgsaveerr``: the MISCONF refusal of ``processCommand``.
+MISCONF_ERR = (
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
+    "to disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the "
+    "RDB error.")
+
+
+class ForkOutcomeNeeded(Exception):
+    """A BGSAVE (the command, a save point, a scheduled one) needs the world to fork a child
+    that writes ``snapshot`` (a frozen ``ServerState``: the dataset at the fork) as
+    ``dir/dbfilename``, at time ``now_ms``; the world answers with the child's pid (-1:
+    ``fork`` failed) and how long the fork took, through :func:`with_fork_outcome`, and runs
+    the transition again from the same state: the rerun reaches the same fork with the same
+    snapshot (the transition is deterministic) and consumes the answer."""
+
+    def __init__(self, snapshot: ServerState, now_ms: int) -> None:
+        super().__init__("the world must fork a child that saves the snapshot")
+        self.snapshot = snapshot
+        self.now_ms = now_ms
+
+
+def with_fork_outcome(state: ServerState, pid: int, fork_usec: int = 0) -> ServerState:
+    """The state with the world's answer for the next fork a transition asks for."""
+    p = state.persist
+    return replace(state, persist=attrs.evolve(
+        p, fork_outcomes=(*p.fork_outcomes, (pid, fork_usec))))
+
+
+def with_child_exit(state: ServerState, pid: int, exitcode: int, bysignal: int) -> ServerState:
+    """The state with a child's end as ``waitpid`` reported it (exit code, or the signal
+    that ended it); serverCron's ``checkChildrenDone`` handles it at its next tick."""
+    p = state.persist
+    return replace(state, persist=attrs.evolve(
+        p, child_exits=(*p.child_exits, (pid, exitcode, bysignal))))
+
+
+def with_shutdown_signal(state: ServerState, signum: int) -> ServerState:
+    """The state after SIGTERM / SIGINT reached the process (``sigShutdownHandler`` sets
+    ``server.shutdown_asap``): serverCron shuts the server down at its next tick."""
+    return replace(state, persist=attrs.evolve(state.persist, shutdown_signal=signum))
+
+
+def fork_snapshot(s: Step) -> ServerState:
+    """What a child forked at this point of the transition sees: every database as it is
+    now (``DbView.at_fork``), the configuration and the function libraries. Clients and
+    the persistence bookkeeping are left out (the child does not use them, and a snapshot
+    holding the previous child would keep every older snapshot alive)."""
+    dbs = tuple(s.open_db(i).at_fork() for i in range(s.db_count()))
+    return replace(s.base, dbs=dbs, config=s.config, scripting=s.part("scripting"),
+                   clients=EMPTY_MAP, persist=PersistState())
+
+
+def rdb_save_background(s: Step) -> bool:
+    """``rdbSaveBackground``: count the save, remember ``dirty`` and the try time, and fork
+    a child that writes the snapshot. False when a child already runs or the fork failed
+    (then ``lastbgsave_status`` is err and the world logged why)."""
+    st = s.part("persist")
+    if st.child is not None:
+        return False
+    if not st.fork_outcomes:
+        raise ForkOutcomeNeeded(fork_snapshot(s), s.now_ms)
+    (pid, usec), rest = st.fork_outcomes[0], st.fork_outcomes[1:]
+    now_s = s.now_ms // 1000
+    st = attrs.evolve(st, fork_outcomes=rest, saves=st.saves + 1, lastbgsave_try_s=now_s)
+    if pid < 0:
+        s.set_part("persist", attrs.evolve(st, lastbgsave_ok=False))
+        return False
+    snap = fork_snapshot(s)
+    child = RdbChild(pid, s.now_ms, s.dirty, snap, sum(len(d.keys) for d in snap.dbs))
+    s.set_part("persist", attrs.evolve(st, child=child, total_forks=st.total_forks + 1,
+                                       latest_fork_usec=usec))
+    return True
+
+
+def cow_size(s: Step) -> int:
+    """The copy-on-write model: the bytes the parent has copied since the fork. A key of
+    the snapshot whose value the parent has since replaced or deleted (a different object
+    now: values are immutable, so "written" is "not the same object") copied the pages of
+    its value once: ``key_usage`` rounded up to whole 4096-byte pages. Keys added after
+    the fork are new memory, not copies; 0 without a child."""
+    child = s.part("persist").child
+    if child is None:
+        return 0
+    total = 0
+    for i, snap in enumerate(child.snapshot.dbs):
+        if i >= s.db_count():
+            break
+        cur = s.open_db(i).keys
+        if cur is snap.keys:
+            continue
+        for k, v in snap.keys.items():
+            if cur.get(k) is not v:
+                total += -(-key_usage(k, v) // PAGE_SIZE) * PAGE_SIZE
+    return total
+
+
+def background_save_done(s: Step, exitcode: int, bysignal: int) -> None:
+    """``backgroundSaveDoneHandler`` for a disk child: success makes ``dirty`` the writes
+    made since the fork and ``lastsave`` now; an exit code other than 0 or a signal other
+    than SIGUSR1 (the one ``killRDBChild`` sends) makes the status err. The child's time
+    and its copy-on-write bytes are kept for INFO."""
+    st = s.part("persist")
+    child = st.child
+    assert child is not None
+    now_s = s.now_ms // 1000
+    ok = st.lastbgsave_ok
+    lastsave = st.lastsave_s
+    if not bysignal and exitcode == 0:
+        s.dirty = s.dirty - child.dirty_before
+        lastsave, ok = now_s, True
+    elif not bysignal or bysignal != SIGUSR1:
+        ok = False
+    s.set_part("persist", attrs.evolve(
+        st, child=None, lastbgsave_ok=ok, lastsave_s=lastsave, last_cow_size=cow_size(s),
+        bgsave_time_last_s=now_s - child.start_ms // 1000))
+
+
+def check_children_done(s: Step) -> None:
+    """``checkChildrenDone``: the RDB child's exit, if the world reported it, is handled;
+    the exit of a pid that is not the child is ignored (Redis logs it)."""
+    st = s.part("persist")
+    if not st.child_exits:
+        return
+    s.set_part("persist", attrs.evolve(st, child_exits=()))
+    for pid, exitcode, bysignal in st.child_exits:
+        child = s.part("persist").child
+        if child is not None and child.pid == pid:
+            background_save_done(s, exitcode, bysignal)
+
+
+def save_params(cfg: Any) -> list[tuple[int, int]]:
+    """``server.saveparams``: the ``save`` points as (seconds, changes) pairs."""
+    text = str(cfg.get("save", ""))
+    nums = [int(x) for x in text.split()]
+    return [(nums[j], nums[j + 1]) for j in range(0, len(nums) - 1, 2)]
+
+
+def _retry_ok(st: PersistState, now_s: int) -> bool:
+    """A failed BGSAVE is retried only ``CONFIG_BGSAVE_RETRY_DELAY`` seconds after the try."""
+    return now_s - st.lastbgsave_try_s > CONFIG_BGSAVE_RETRY_DELAY or st.lastbgsave_ok
+
+
+def save_points_cron(s: Step) -> None:
+    """serverCron's persistence part: with a child running, ``checkChildrenDone``; else
+    the first ``save`` point reached (``dirty >= changes`` and more than ``seconds`` since
+    the last successful save, and, after a failed BGSAVE, more than the retry delay since
+    it was tried) starts a BGSAVE. Then a scheduled BGSAVE starts once no child runs."""
+    st = s.part("persist")
+    now_s = s.now_ms // 1000
+    if st.child is not None:
+        check_children_done(s)
+    else:
+        if st.child_exits:  # a stale exit (a child already forgotten): nothing to do
+            s.set_part("persist", attrs.evolve(st, child_exits=()))
+        lastsave = s.base.start_time_ms // 1000 if st.lastsave_s < 0 else st.lastsave_s
+        for seconds, changes in save_params(s.config):
+            if s.dirty >= changes and now_s - lastsave > seconds and _retry_ok(st, now_s):
+                rdb_save_background(s)
+                break
+    st = s.part("persist")
+    if st.child is None and st.bgsave_scheduled and _retry_ok(st, now_s):
+        if rdb_save_background(s):
+            s.set_part("persist", attrs.evolve(s.part("persist"), bgsave_scheduled=False))
+
+
+def writes_denied_by_disk_error(s: Step) -> bool:
+    """``writeCommandsDeniedByDiskError`` (the RDB part): ``stop-writes-on-bgsave-error``
+    is on, there are save points, and the last background save failed."""
+    return (bool(s.config.get("stop-writes-on-bgsave-error", True))
+            and not s.part("persist").lastbgsave_ok and bool(save_params(s.config)))
+
+
+def kill_rdb_child(s: Step) -> None:
+    """``killRDBChild``: the world sends SIGUSR1 to the child and removes its temp file; the
+    child stays recorded until its exit comes back (``checkChildrenDone`` then finds it
+    ended by SIGUSR1, which is not an error)."""
+    child = s.part("persist").child
+    if child is not None:
+        s.kill_child = child.pid
+
+
+def rdb_save_and_reset(s: Step) -> bool:
+    """``rdbSave`` where Redis saves outside SAVE (FLUSHALL with save points, SHUTDOWN):
+    the world writes the file; not counted in ``rdb_saves``."""
+    return rdb_save_sync(s)
+
+
+SHUTDOWN_NOSAVE = 1
+SHUTDOWN_SAVE = 2
+SHUTDOWN_NOW = 4
+SHUTDOWN_FORCE = 8
+
+
+def finish_shutdown(s: Step, flags: int) -> bool:
+    """``prepareForShutdown`` / ``finishShutdown`` without replicas (nothing to wait for):
+    kill a BGSAVE child; save the dataset when there are save points (and not NOSAVE) or
+    SAVE was asked; a failed save stops the shutdown unless FORCE. True: the process must
+    exit now with status 0 (``Effects.exit_code``)."""
+    kill_rdb_child(s)
+    if (save_params(s.config) and not flags & SHUTDOWN_NOSAVE) or flags & SHUTDOWN_SAVE:
+        if not rdb_save_and_reset(s) and not flags & SHUTDOWN_FORCE:
+            return False
+    s.exit_code = 0
+    return True
+
+
+def bgsave_info(s: Step) -> dict[str, object]:
+    """INFO's BGSAVE fields (persistence, and ``total_forks`` / ``latest_fork_usec`` of
+    stats). While a child runs: ``rdb_bgsave_in_progress:1``, its running time, the keys
+    of its snapshot, and the COW model's current size (the peak is the same number: in
+    the model copies only grow; its age is 0, the model being exact at every INFO). The
+    child's progress (``current_save_keys_processed``, ``current_fork_perc``) is not
+    reported back to the parent by redspec's child: 0."""
+    st = s.part("persist")
+    child = st.child
+    out: dict[str, object] = {
+        "rdb_last_bgsave_status": "ok" if st.lastbgsave_ok else "err",
+        "rdb_last_bgsave_time_sec": st.bgsave_time_last_s,
+        "rdb_last_cow_size": st.last_cow_size,
+        "total_forks": st.total_forks, "latest_fork_usec": st.latest_fork_usec,
+    }
+    if child is not None:
+        cow = cow_size(s)
+        out.update({"current_cow_peak": cow, "current_cow_size": cow,
+                    "current_save_keys_total": child.keys_total,
+                    "rdb_bgsave_in_progress": 1,
+                    "rdb_current_bgsave_time_sec": s.now_ms // 1000 - child.start_ms // 1000})
+    return out

@@ -31,6 +31,7 @@ from .cstr import c_text
 from .dispatch import call, install_commands, lookup_command
 from .frames import Frame, parse
 from .numbers import string2ll
+from .persist import MISCONF_ERR, writes_denied_by_disk_error
 from .reply import OK, BigNum, Err, Map, Raw, Reply, RSet, Status, encode2, encode3, help_lines
 from .resp import split_args
 from .state import EMPTY_MAP, Client, replace
@@ -651,6 +652,8 @@ def script_command(run: ScriptRun, argv: list[bytes]) -> Reply:
     if run.read_only and ("write" in flags or "may_replicate" in flags):
         return Err("\0Write commands are not allowed from read-only scripts.")
     s = run.s
+    if "write" in flags and writes_denied_by_disk_error(s):  # scriptVerifyWriteCommandAllow
+        return Err("\0-" + MISCONF_ERR)
     start = len(s.propagate)
     c = run.client
     with s.as_client(c, c.db):

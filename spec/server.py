@@ -67,7 +67,12 @@ def output_for(effects: Effects, client_id: int) -> bytes:
 
 def new_server(now_ms: int = 0, seed: int = 0x5EED, run_id: str = "0" * 40,
                **config: Any) -> ServerState:
-    """``initServer``: empty databases, no clients, the given config over the defaults."""
+    """``initServer``: empty databases, no clients, the given config over the defaults.
+
+    A state built here has no ``save`` points unless given some: the pure spec has no disk,
+    and a save point would make a transition ask the world for a fork or a file write
+    (``spec.persist``). ``redspec serve`` passes Redis's default points (``PARAMS``)."""
+    config.setdefault("save", "")
     cfg = default_config(**config)
     return ServerState(
         dbs=tuple(Db(i) for i in range(cfg["databases"])),
@@ -197,7 +202,8 @@ def _after_input(s: Step, client_id: int, sent: bytes,
             s.close |= closed
     output = ((client_id, sent),) if sent else ()
     rare = s.propagate or s.close or s.others_out or s.notifications \
-        or s.clock_set_ms is not None or s.listen_port is not None
+        or s.clock_set_ms is not None or s.listen_port is not None \
+        or s.kill_child is not None or s.exit_code is not None
     if not rare and not new.blocking.unblocked:
         return new, (Effects(output) if output else NO_EFFECTS)
     eff = Effects(
@@ -208,6 +214,8 @@ def _after_input(s: Step, client_id: int, sent: bytes,
         tuple(s.notifications),
         s.clock_set_ms,
         s.listen_port,
+        s.kill_child,
+        s.exit_code,
     )
     if new.blocking.unblocked:  # processUnblockedClients: served clients resume their input
         new, more = process_unblocked_clients(new, now_ms)

@@ -21,7 +21,7 @@ from .dict import EMPTY_HT, DictState, HashTables
 
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
            "Blocked", "BlockingState", "SlowlogState", "LatencyState", "TrackingState", "ScriptingState", "FunctionInfo",
-           "FunctionLibrary", "EMPTY_MAP", "replace", "LoadingState"]
+           "FunctionLibrary", "EMPTY_MAP", "replace", "LoadingState", "RdbChild"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
 
@@ -471,6 +471,44 @@ class PersistState:
     #: The last load's ``rdb_last_load_keys_loaded`` / ``rdb_last_load_keys_expired``.
     load_loaded: int = 0
     load_expired: int = 0
+    #: The RDB child saving in the background (``server.child_pid`` of CHILD_TYPE_RDB), or None.
+    child: RdbChild | None = None
+    #: ``server.lastbgsave_status`` (True: C_OK), ``server.lastbgsave_try`` (unix s),
+    #: ``server.rdb_save_time_last`` (s, -1: none yet), ``server.rdb_bgsave_scheduled``.
+    lastbgsave_ok: bool = True
+    lastbgsave_try_s: int = 0
+    bgsave_time_last_s: int = -1
+    bgsave_scheduled: bool = False
+    #: ``server.stat_rdb_cow_bytes`` (the COW model's bytes of the last child, spec.persist).
+    last_cow_size: int = 0
+    #: ``server.stat_total_forks`` and ``stat_fork_time`` (µs, as the world measured it).
+    total_forks: int = 0
+    latest_fork_usec: int = 0
+    #: The world's answers to "fork a child that saves this snapshot": ``(pid, fork µs)``,
+    #: pid -1 when fork failed; consumed in order (an input, like ``save_outcomes``).
+    fork_outcomes: tuple[tuple[int, int], ...] = ()
+    #: Children that exited, as ``waitpid`` reported them: ``(pid, exit code, signal)``
+    #: (an input, consumed by ``checkChildrenDone`` in serverCron).
+    child_exits: tuple[tuple[int, int, int], ...] = ()
+    #: A shutdown signal received (``server.shutdown_asap``: 15 SIGTERM, 2 SIGINT; 0 none),
+    #: acted on by serverCron.
+    shutdown_signal: int = 0
+
+
+@attrs.frozen(slots=True)
+class RdbChild:
+    """A BGSAVE child (``rdbSaveBackground``): its pid (the world's answer to the fork), when
+    it started (unix ms), ``server.dirty_before_bgsave``, and the **snapshot**: the server
+    state at the fork, which the child writes. The state is immutable, so holding it costs
+    nothing more than what the parent's later writes stop sharing with it, which is what
+    copy-on-write costs Redis (the COW model of ``spec.persist``)."""
+
+    pid: int
+    start_ms: int
+    dirty_before: int
+    snapshot: ServerState
+    #: ``server.stat_current_save_keys_total``: keys in the snapshot.
+    keys_total: int = 0
 
 
 @attrs.frozen(slots=True)

@@ -75,6 +75,8 @@ class Step:
         "cron",
         "clock_set_ms",
         "listen_port",
+        "kill_child",
+        "exit_code",
         "parts",
         "in_exec",
         "__weakref__",
@@ -121,6 +123,10 @@ class Step:
         self.clock_set_ms: int | None = None
         #: The port CONFIG SET port moved the listener to (``Effects.listen_port``).
         self.listen_port: int | None = None
+        #: The RDB child to kill and the exit status asked for (``Effects.kill_child`` /
+        #: ``Effects.exit_code``: FLUSHALL, SHUTDOWN; spec.persist).
+        self.kill_child: int | None = None
+        self.exit_code: int | None = None
         #: Replaced top-level ``ServerState`` fields (see :meth:`part`), applied by ``commit``.
         self.parts: dict[str, Any] | None = None
         #: ``server.in_exec`` / ``CLIENT_DENY_BLOCKING``: commands run inside EXEC, so a

@@ -160,8 +160,8 @@ def private_redis(server_workdir: Path) -> Iterator[ServerProcess]:
 def _redspec_argv(port: int) -> list[str]:
     exe = Path(sys.executable).parent / "redspec"
     if exe.exists():
-        return [str(exe), "serve", "--port", str(port)]
-    return [sys.executable, "-m", "redspec.cli.main", "serve", "--port", str(port)]
+        return [str(exe), "serve", "--port", str(port), "--save", ""]
+    return [sys.executable, "-m", "redspec.cli.main", "serve", "--port", str(port), "--save", ""]
 
 
 @pytest.fixture(scope="session")

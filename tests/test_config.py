@@ -215,25 +215,22 @@ def test_set_port_asks_the_world_and_rolls_back_every_parameter() -> None:
 
 _NO_AOF = ("ERR CONFIG SET failed (possibly related to argument 'appendonly') - AOF is not "
            "implemented by redspec yet: only appendonly no is accepted")
-_NO_RDB = ("ERR CONFIG SET failed (possibly related to argument 'save') - RDB snapshots are not "
-           "implemented by redspec yet: only save \"\" is accepted")
 
 
 def test_persistence_that_does_not_exist_is_refused() -> None:
-    """``appendonly yes`` and a non-empty ``save`` would claim an AOF / snapshots nothing
-    writes: refused, atomically (every parameter of that CONFIG SET keeps its value)."""
+    """``appendonly yes`` would claim an AOF nothing writes: refused, atomically (every
+    parameter of that CONFIG SET keeps its value). Save points exist (spec.persist)."""
     c = Conn()
     assert c.st.config["save"] == "" and c.st.config["appendonly"] is False  # the defaults
-    for argv, err in ((["appendonly", "yes"], _NO_AOF), (["save", "60 1"], _NO_RDB),
-                      (["maxmemory", "123", "appendonly", "yes", "hz", "20"], _NO_AOF),
-                      (["hz", "20", "save", "3600 1 300 100 60 10000"], _NO_RDB)):
+    for argv, err in ((["appendonly", "yes"], _NO_AOF),
+                      (["maxmemory", "123", "appendonly", "yes", "hz", "20"], _NO_AOF)):
         assert c("config", "set", *argv) == b"-" + err.encode() + b"\r\n", argv
     assert c.st.config["maxmemory"] == 0 and c.st.config["hz"] == 10
     info = c("info", "persistence")
     assert b"aof_enabled:0\r\n" in info
     # harmless: the values that claim nothing, and the parameters that only matter once the
     # mechanism exists
-    for argv in (["appendonly", "no"], ["save", ""], ["appendfsync", "always"],
+    for argv in (["appendonly", "no"], ["save", "60 1"], ["save", ""], ["appendfsync", "always"],
                  ["rdb-del-sync-files", "yes"], ["rdbcompression", "no"], ["aof-use-rdb-preamble", "no"],
                  ["auto-aof-rewrite-percentage", "50"], ["stop-writes-on-bgsave-error", "no"]):
         assert c("config", "set", *argv) == b"+OK\r\n", argv
@@ -243,10 +240,10 @@ def test_persistence_that_does_not_exist_is_refused() -> None:
 def test_persistence_that_does_not_exist_refuses_to_start() -> None:
     with pytest.raises(ConfigError, match="AOF is not implemented by redspec yet"):
         load_config(None, ["--appendonly", "yes"])
-    with pytest.raises(ConfigError, match="line 2: RDB snapshots are not implemented"):
-        load_config(None, ["--save", "60 1"])
-    with pytest.raises(ConfigError, match="line 2: RDB snapshots are not implemented"):
-        parse_config_text("hz 20\nsave 900 1\nsave 300 10\n")
+    assert load_config(None, ["--save", "60 1"]) == {"save": "60 1"}
+    # several ``save`` lines add up; ``save ""`` clears what came before
+    assert parse_config_text("hz 20\nsave 900 1\nsave 300 10\n")["save"] == "900 1 300 10"
+    assert parse_config_text("save 900 1\nsave \"\"\n")["save"] == ""
     assert load_config(None, ["--appendonly", "no", "--save", ""]) == {
         "appendonly": False, "save": ""}
 

@@ -310,11 +310,6 @@ def test_lzf_matches_liblzf_vectors(name: str) -> None:
         assert lzf.compress(data, n) is None
 
 
-def test_bgsave_is_refused_clearly() -> None:
-    assert Session(NOW)(b"BGSAVE") == (
-        b"-ERR BGSAVE is not implemented by redspec yet (no background save): use SAVE\r\n")
-
-
 # -- every type and encoding round-trips; the old encodings load as 7.0.15 loads them -----------
 
 

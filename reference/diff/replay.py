@@ -289,10 +289,23 @@ def wall_ms() -> int:
     return int(time.time() * 1000)
 
 
+#: The pid the in-process world gives a BGSAVE child (it never forks: see ``_client_input``).
+VIRTUAL_CHILD_PID = 1
+
+
 def _client_input(state: Any, cid: int, data: bytes, now_ms: int) -> tuple[Any, Any]:
-    """``client_input`` in a world with no sockets: every port can be listened on (the
-    answer CONFIG SET port asks for, ``spec.listen``)."""
+    """``client_input`` in a world with no sockets and no disk: every port can be listened
+    on (the answer CONFIG SET port asks for, ``spec.listen``), every file write succeeds
+    (SAVE, ``spec.persist``) and a BGSAVE's fork gives a child that is never reaped here (no
+    serverCron runs in a replay), so a case sees the child running, as a case does on a
+    live server right after BGSAVE."""
     from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
+    from redspec.spec.persist import (
+        ForkOutcomeNeeded,
+        SaveOutcomeNeeded,
+        with_fork_outcome,
+        with_save_outcome,
+    )
     from redspec.spec.server import client_input
 
     while True:
@@ -300,6 +313,10 @@ def _client_input(state: Any, cid: int, data: bytes, now_ms: int) -> tuple[Any, 
             return client_input(state, cid, data, now_ms)
         except ListenOutcomeNeeded as need:
             state = with_listen_outcome(state, need.port, True)
+        except SaveOutcomeNeeded:
+            state = with_save_outcome(state, True)
+        except ForkOutcomeNeeded:
+            state = with_fork_outcome(state, VIRTUAL_CHILD_PID)
 
 
 class SpecTarget(Target):

@@ -19,7 +19,19 @@ from ..digest import dataset_digest, hexdigest, object_digest
 from ..errors import SYNTAX
 from ..lru import estimate_idle_ms, word_of
 from ..numbers import string2ll
-from ..persist import rdb_decode, rdb_install, rdb_save, rdb_save_sync, set_lru_or_lfu
+from ..persist import (
+    SHUTDOWN_FORCE,
+    SHUTDOWN_NOSAVE,
+    SHUTDOWN_NOW,
+    SHUTDOWN_SAVE,
+    finish_shutdown,
+    rdb_decode,
+    rdb_install,
+    rdb_save,
+    rdb_save_background,
+    rdb_save_sync,
+    set_lru_or_lfu,
+)
 from ..rdb import (
     Limits,
     RdbCorrupt,
@@ -33,6 +45,7 @@ from ..rdb import (
 from ..rdbcodec import listpack_encode
 from ..reply import OK, Err, Reply, Status
 from ..step import Step
+from ..transport import NO_REPLY
 from ..types.list import ListValue
 from ..values import encoding_of
 from .registry import DEBUG_SUBCOMMANDS, command
@@ -191,8 +204,9 @@ def debug_reload(s: Step, argv: list[bytes]) -> Reply:
         data = rdb_save(s)
     except RdbUnsupported as e:
         return Err(f"ERR {e}")
-    s.dirty = 0
-    s.set_part("persist", attrs.evolve(s.part("persist"), lastsave_s=s.now_ms // 1000))
+    s.dirty = 0  # ``rdbSave`` on success (it also clears a failed BGSAVE's status)
+    s.set_part("persist", attrs.evolve(s.part("persist"), lastsave_s=s.now_ms // 1000,
+                                       lastbgsave_ok=True))
     try:
         f = rdb_decode(s, data)
     except (RdbCorrupt, RdbUnsupported):
@@ -260,6 +274,8 @@ def save(s: Step, argv: list[bytes]) -> Reply:
     the reply is an error naming it (a real Redis can encode every value it holds, so this
     is redspec's own refusal, never a crash of the transition)."""
     st = s.part("persist")
+    if st.child is not None:
+        return Err("ERR Background save already in progress")
     try:
         ok = rdb_save_sync(s)
     except RdbUnsupported as e:
@@ -280,6 +296,72 @@ def lastsave(s: Step, argv: list[bytes]) -> Reply:
 
 @command("bgsave")
 def bgsave(s: Step, argv: list[bytes]) -> Reply:
-    """BGSAVE [SCHEDULE]: refused. A background save needs the fork, the child and the
-    completion in serverCron, which redspec does not have yet; SAVE writes the same file."""
-    return Err("ERR BGSAVE is not implemented by redspec yet (no background save): use SAVE")
+    """BGSAVE [SCHEDULE] (``bgsaveCommand``): fork a child that writes the dataset as it is
+    now (``spec.persist.rdb_save_background``); the parent keeps serving and serverCron
+    learns of the child's end. With a BGSAVE child already running: an error (SCHEDULE or
+    not). Inside EXEC the save is scheduled (serverCron starts it once no child runs):
+    ``Background saving scheduled``; SCHEDULE matters only while a child of another kind
+    runs, and redspec has no other kind (no AOF rewrite, no modules), so the "Another child
+    process is active" refusal cannot happen here. A failed fork: Redis's bare ``-ERR``."""
+    if len(argv) > 1 and not (len(argv) == 2 and argv[1].lower() == b"schedule"):
+        return Err("ERR syntax error")
+    st = s.part("persist")
+    if st.child is not None:
+        return Err("ERR Background save already in progress")
+    if s.in_exec:
+        s.set_part("persist", attrs.evolve(st, bgsave_scheduled=True))
+        return Status("Background saving scheduled")
+    try:
+        ok = rdb_save_background(s)
+    except RdbUnsupported as e:
+        return Err(f"ERR {e}")
+    return Status("Background saving started") if ok else Err("ERR")
+
+
+def _shutdown_flags(argv: list[bytes]) -> int | Err:
+    """SHUTDOWN's options as ``SHUTDOWN_*`` flags, -1 for ABORT (alone), or the syntax
+    error Redis gives for an unknown word, ABORT with another flag, or NOSAVE with SAVE."""
+    names = {b"nosave": SHUTDOWN_NOSAVE, b"save": SHUTDOWN_SAVE, b"now": SHUTDOWN_NOW,
+             b"force": SHUTDOWN_FORCE}
+    flags = 0
+    abort = False
+    for a in argv[1:]:
+        w = a.lower()
+        if w == b"abort":
+            abort = True
+        elif w in names:
+            flags |= names[w]
+        else:
+            return Err("ERR syntax error")
+    if (abort and flags) or (flags & SHUTDOWN_NOSAVE and flags & SHUTDOWN_SAVE):
+        return Err("ERR syntax error")
+    return -1 if abort else flags
+
+
+@command("shutdown")
+def shutdown(s: Step, argv: list[bytes]) -> Reply:
+    """SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT] (``shutdownCommand``,
+    ``prepareForShutdown``). With no replicas there is never a shutdown to wait for, so
+    ABORT always answers that none is in progress and NOW changes nothing. Otherwise a
+    BGSAVE child is killed, the dataset is saved when there are save points (unless
+    NOSAVE) or SAVE is given, and the process exits with status 0 without a reply (the
+    client sees the connection close: ``Effects.exit_code``). A save that fails stops the
+    shutdown, unless FORCE: the client gets Redis's error and the server goes on."""
+    flags = _shutdown_flags(argv)
+    if type(flags) is Err:
+        return flags
+    if flags == -1:
+        return Err("ERR No shutdown in progress.")
+    assert isinstance(flags, int)
+    if not flags & SHUTDOWN_NOW and s.in_exec:
+        return Err("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client")
+    try:
+        done = finish_shutdown(s, flags)
+    except RdbUnsupported:
+        done = bool(flags & SHUTDOWN_FORCE)
+        if done:
+            s.exit_code = 0
+    if not done:
+        return Err("ERR Errors trying to SHUTDOWN. Check logs.")
+    s.update_client(closing=True)  # nothing more of this client runs; the process exits
+    return NO_REPLY

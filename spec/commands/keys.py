@@ -18,6 +18,7 @@ from ..errors import DB_INDEX, NO_SUCH_KEY, NOT_INTEGER, SAME_OBJECT, SYNTAX
 from ..evict import new_lru
 from ..glob import compile_glob
 from ..numbers import string2ll
+from ..persist import kill_rdb_child, rdb_save_and_reset, save_params
 from ..reply import OK, Err, Reply, Status
 from ..state import Db
 from ..step import Step
@@ -364,8 +365,9 @@ def flushall(s: Step, argv: list[bytes]) -> Reply:
     database. ``server.dirty`` grows by the number of keys removed; the command is propagated
     even when every database was already empty.
 
-    (With ``save`` points configured Redis also writes an RDB here, which resets
-    ``server.dirty``; persistence is not modelled yet.)
+    A BGSAVE child is killed (its snapshot is of the data just flushed), and with ``save``
+    points configured the empty dataset is saved at once (``rdbSave``), which resets
+    ``server.dirty``; the save's outcome does not change the reply.
     """
     f = flush_flags(argv)
     if type(f) is Err:
@@ -377,4 +379,8 @@ def flushall(s: Step, argv: list[bytes]) -> Reply:
             removed += d.size()
             s.replace_db(i, Db(i))
     invalidate_on_flush(s)  # signalFlushedDb → trackingInvalidateKeysOnFlush
-    return _flushed(s, argv, removed)
+    reply = _flushed(s, argv, removed)
+    kill_rdb_child(s)
+    if save_params(s.config):
+        rdb_save_and_reset(s)
+    return reply

@@ -20,6 +20,7 @@ from ..info import info_text, select_sections
 from ..listen import UNABLE_TO_LISTEN, listen_outcome
 from ..loading import loading_info
 from ..memory import functions_memory
+from ..persist import bgsave_info
 from ..reply import OK, Err, Map, Reply, Status, Verbatim, help_lines
 from ..state import Stats
 from ..step import Step
@@ -60,6 +61,8 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         persist=_persist_info(s),
         tracking=_tracking_counts(s),
         loading=loading_info(s.base, s.now_ms),
+        bgsave=bgsave_info(s) if "persistence" in sections or "stats" in sections or all_
+        else None,
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 
