@@ -303,3 +303,20 @@ CASES += [
                             ["SET", "k2", "v"], ["MEMORY", "STATS"]]),
 ]
 NONDETERMINISTIC.update({"memory stats shape": {4: "shape"}})
+
+# --- LOLWUT (Schotter's first two rows use no randomness; the rest is compared by layout) -------
+CASES += [
+    ("lolwut versions", [["LOLWUT"], ["LOLWUT", "VERSION", "7"], ["LOLWUT", "VERSION", "-5"],
+                         ["LOLWUT", "VERSION", "49"], ["LOLWUT", "VERSION", "4"], ["LOLWUT", "FOO"],
+                         ["LOLWUT", "VERSION"], ["LOLWUT", "VERSION", "x"],
+                         ["LOLWUT", "VERSION", "5", "x"], ["LOLWUT", "VERSION", "6", "1", "x"]]),
+    ("lolwut schotter straight rows", [["LOLWUT", "VERSION", "5", "66", "8", "2"],
+                                       ["LOLWUT", "VERSION", "5", "1", "1", "1"],
+                                       ["LOLWUT", "VERSION", "5", "13", "3", "2"],
+                                       ["LOLWUT", "VERSION", "5", "1000", "200", "2"],
+                                       ["LOLWUT", "VERSION", "5", "0", "-3", "0"]]),
+    ("lolwut random drawings", [["LOLWUT", "VERSION", "5"], ["LOLWUT", "VERSION", "5", "20", "3", "5"],
+                                ["LOLWUT", "VERSION", "6"], ["LOLWUT", "VERSION", "6", "30", "10"],
+                                ["LOLWUT", "VERSION", "5.9"]]),
+]
+NONDETERMINISTIC.update({"lolwut random drawings": "lolwut-art"})
