@@ -272,6 +272,8 @@ CASES += [
                                  ["SLOWLOG", "GET", "2"]]),
 ]
 NONDETERMINISTIC.update({name: "slowlog" for name, _ in CASES if name.startswith("slowlog")})
+#: The in-process vectors have no wall clock: a blocking command's timeout never comes.
+NOT_VECTORS: dict[str, str] = {"slowlog blocked timeout": "a BLPOP timeout on the wall clock"}
 
 # --- LATENCY (no spikes here: every command is far below a 1 ms threshold on both servers) ------
 CASES += [
