@@ -571,6 +571,9 @@ class ServerState:
     latency: LatencyState = LatencyState()
     #: Client-side caching: the tracking and prefix tables (``spec.tracking``).
     tracking: TrackingState = TrackingState()
+    #: The C library's ``rand()`` state (LOLWUT's drawings; spec.commands.lolwut), None until
+    #: first used (then seeded from ``rng``, as Redis seeds it from the time at start).
+    libc_rand: tuple[tuple[int, ...], int] | None = None
     #: MONITOR clients, CLIENT PAUSE and the postponed clients (``spec.transport``).
     transport: TransportState = TransportState()
     #: The world's answers to "can you listen on this TCP port?" that a transition being run

@@ -381,6 +381,20 @@ def tracking_ids(frame: bytes) -> bytes:
     _mask_redirect_ids(f)
     return serialise(f)
 
+
+_ART_CELL = re.compile(rb"\x1b\[0;\d+;\d+m \x1b\[0m")
+_BRAILLE = re.compile(rb"\xe2[\xa0-\xa3][\x80-\xbf]")  # U+2800..U+28FF in UTF-8
+
+
+def lolwut_art(frame: bytes) -> bytes:
+    """LOLWUT's random drawings reduced to their layout: every coloured cell (LOLWUT 6) and
+    every Braille character (LOLWUT 5) replaced by one placeholder; the text kept."""
+    f = parse(frame)
+    if f.payload is None:
+        return frame
+    f.payload = _BRAILLE.sub(b".", _ART_CELL.sub(b"#", f.payload))
+    return serialise(f)
+
 NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
     "monitor": monitor,
     "htstats": _safe(htstats),
@@ -404,6 +418,7 @@ NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
     "slowlog": _safe(slowlog),
     "latency-histogram": _safe(latency_histogram),
     "tracking-ids": _safe(tracking_ids),
+    "lolwut-art": _safe(lolwut_art),
 }
 
 #: ``--errors`` modes of ``redspec diff``: how error replies are compared.

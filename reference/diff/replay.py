@@ -395,6 +395,9 @@ class SpecTarget(Target):
             if n in closed:
                 return
             state, eff = _client_input(state, cids[n], data, now())
+            # beforeSleep's BCAST invalidations (spec.tracking): a live server sends them
+            # before it next waits for input, so before any later read
+            state, _ = S.tracking_before_sleep(state, now())
             to_close.update(getattr(eff, "close", ()))
             for cid, out in getattr(eff, "output", ()):  # replies handed to the sockets
                 m = by_cid.get(cid)

@@ -29,6 +29,7 @@ from . import (  # noqa: F401  (each module registers its handlers)
     introspection,
     keys,
     lists,
+    lolwut,
     modules,
     object,
     pubsub,

@@ -272,6 +272,8 @@ CASES += [
                                  ["SLOWLOG", "GET", "2"]]),
 ]
 NONDETERMINISTIC.update({name: "slowlog" for name, _ in CASES if name.startswith("slowlog")})
+#: The in-process vectors have no wall clock: a blocking command's timeout never comes.
+NOT_VECTORS: dict[str, str] = {"slowlog blocked timeout": "a BLPOP timeout on the wall clock"}
 
 # --- LATENCY (no spikes here: every command is far below a 1 ms threshold on both servers) ------
 CASES += [
@@ -303,3 +305,20 @@ CASES += [
                             ["SET", "k2", "v"], ["MEMORY", "STATS"]]),
 ]
 NONDETERMINISTIC.update({"memory stats shape": {4: "shape"}})
+
+# --- LOLWUT (Schotter's first two rows use no randomness; the rest is compared by layout) -------
+CASES += [
+    ("lolwut versions", [["LOLWUT"], ["LOLWUT", "VERSION", "7"], ["LOLWUT", "VERSION", "-5"],
+                         ["LOLWUT", "VERSION", "49"], ["LOLWUT", "VERSION", "4"], ["LOLWUT", "FOO"],
+                         ["LOLWUT", "VERSION"], ["LOLWUT", "VERSION", "x"],
+                         ["LOLWUT", "VERSION", "5", "x"], ["LOLWUT", "VERSION", "6", "1", "x"]]),
+    ("lolwut schotter straight rows", [["LOLWUT", "VERSION", "5", "66", "8", "2"],
+                                       ["LOLWUT", "VERSION", "5", "1", "1", "1"],
+                                       ["LOLWUT", "VERSION", "5", "13", "3", "2"],
+                                       ["LOLWUT", "VERSION", "5", "1000", "200", "2"],
+                                       ["LOLWUT", "VERSION", "5", "0", "-3", "0"]]),
+    ("lolwut random drawings", [["LOLWUT", "VERSION", "5"], ["LOLWUT", "VERSION", "5", "20", "3", "5"],
+                                ["LOLWUT", "VERSION", "6"], ["LOLWUT", "VERSION", "6", "30", "10"],
+                                ["LOLWUT", "VERSION", "5.9"]]),
+]
+NONDETERMINISTIC.update({"lolwut random drawings": "lolwut-art"})
