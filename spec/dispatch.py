@@ -143,12 +143,17 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     # Gates still to come, in Redis's order, with the mechanism that brings each:
     #   ACL permissions (after NOAUTH) · cluster redirection (MOVED/ASK, CROSSSLOT; before
     #   the OOM gate) · MISCONF (RDB/AOF) · NOREPLICAS · READONLY replica (replication) ·
-    #   (here: RESP2 Pub/Sub context) · MASTERDOWN · LOADING · BUSY script.
+    #   (here: RESP2 Pub/Sub context) · MASTERDOWN · LOADING · (here: BUSY script).
     # RESP2 Pub/Sub context (CLIENT_PUBSUB): only the (un)subscribe commands, PING, QUIT, RESET.
     if "pubsub" in s.client.flags and s.client.resp == 2 and cmd.name not in PUBSUB_CONTEXT:
         return reject(s, cmd, Err(
             f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING "
             "/ QUIT / RESET are allowed in this context"))
+    # BUSY (``isInsideYieldingLongCommand``): a script runs past busy-reply-threshold and
+    # this command came from another client through the script's hook (spec.scripting):
+    # only commands flagged allow-busy run; the error names SCRIPT KILL or FUNCTION KILL.
+    if s.busy is not None and "allow_busy" not in cmd.flags:
+        return reject(s, cmd, s.busy)
     # A replica (here: a MONITOR) may not touch the keyspace; then CLIENT PAUSE postpones the
     # client (``blockClient(c, BLOCKED_POSTPONE)``; replicas are never paused; spec.transport).
     fl = s.client.info.flags

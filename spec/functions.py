@@ -40,10 +40,14 @@ from .rdbcodec import RdbCorrupt, Reader, save_raw_string
 from .reply import OK, Err, Map, Reply, RSet, Status, help_lines
 from .resp import split_args
 from .scripting import (
+    BUSY_EVAL,
+    NOTBUSY,
     ScriptRun,
     finish_run,
     lua_text,
     new_sandbox,
+    script_clock,
+    start_run,
     write_flag_refused,
 )
 from .state import EMPTY_MAP, FunctionInfo, FunctionLibrary, replace
@@ -318,18 +322,34 @@ def function_flush(s: Step, argv: list[bytes]) -> Reply:
 
 @command("function|kill")
 def function_kill(s: Step, argv: list[bytes]) -> Reply:
-    """``functionKillCommand`` (``scriptKill``): no function can be running while a command
-    is processed (a function runs inside one step), so NOTBUSY, as 7.0.15 replies then."""
-    return Err("NOTBUSY No scripts in execution right now.")
+    """``functionKillCommand`` (``scriptKill(c, 0)``): stop the running function (only
+    reachable from another client while it is past busy-reply-threshold); NOTBUSY when none
+    runs."""
+    run = s.script_run
+    if run is None:
+        return NOTBUSY
+    assert isinstance(run, ScriptRun)
+    return run.kill(False)
 
 
 @command("function|stats")
 def function_stats(s: Step, argv: list[bytes]) -> Reply:
-    """``functionStatsCommand``: the running function (none: null between steps) and, per
-    engine, how many libraries and functions it has."""
+    """``functionStatsCommand``: the running function (null when none; reachable from
+    another client while one runs past busy-reply-threshold: its name, its caller's command
+    and how long it has run; a running EVAL gets BUSY instead) and, per engine, how many
+    libraries and functions it has."""
+    run = s.script_run
+    running: Reply = None
+    if run is not None:
+        assert isinstance(run, ScriptRun)
+        if run.eval_mode:
+            return BUSY_EVAL
+        running = Map([(b"name", run.name.encode("utf-8", "surrogateescape")),
+                       (b"command", list(run.caller_argv)),
+                       (b"duration_ms", script_clock(s, run.instructions) - run.start_ms)])
     libs = s.part("scripting").libraries
     nfun = sum(len(lib.functions) for lib in libs.values())
-    return Map([(b"running_script", None),
+    return Map([(b"running_script", running),
                 (b"engines", Map([(ENGINE.encode(), Map([(b"libraries_count", len(libs)),
                                                          (b"functions_count", nfun)]))]))])
 
@@ -705,6 +725,7 @@ def _fcall(s: Step, argv: list[bytes], ro: bool) -> Reply:
     if lib.lua_state is not None:  # the values the library's locals had after the last call
         restore(lib.lua_state, callbacks)
     start = len(s.propagate)
+    start_run(s, run, False, c_text(info.name), argv)
     ok, v = runner(reg.callbacks[info.name], rt.table_from(dict(enumerate(argv[3:3 + n], 1))),
                    rt.table_from(dict(enumerate(argv[3 + n:], 1))))
     reply = finish_run(s, run, ok, v, start, c_text(info.name))

@@ -21,18 +21,32 @@ argument errors and then dropped (no effect).
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from lupa import lua51  # type: ignore[import-untyped]
 
 from . import lualibs
 from .commands import command
 from .cstr import c_text
-from .dispatch import call, install_commands, lookup_command
+from .dispatch import call, install_commands, lookup_command, run_and_encode
 from .frames import Frame, parse
 from .numbers import string2ll
-from .reply import OK, BigNum, Err, Map, Raw, Reply, RSet, Status, encode2, encode3, help_lines
-from .resp import split_args
+from .reply import (
+    OK,
+    BigNum,
+    Err,
+    Map,
+    Raw,
+    Reply,
+    RSet,
+    Status,
+    encode,
+    encode2,
+    encode3,
+    help_lines,
+)
+from .resp import Limits, ProtocolError, QueryBufferLimit, parse_command, split_args
 from .state import EMPTY_MAP, Client, replace
 from .step import Step
 
@@ -50,12 +64,154 @@ __all__ = [
     "write_flag_refused",
     "lua_text",
     "ScriptRun",
+    "BusyPort",
+    "ModelPort",
+    "script_clock",
+    "start_run",
+    "end_run",
+    "process_events_while_blocked",
+    "busy_client_input",
+    "BUSY_EVAL",
+    "BUSY_FUNCTION",
+    "UNKILLABLE",
+    "NOTBUSY",
 ]
 
 REDIS_VERSION = b"7.0.15"
 REDIS_VERSION_NUM = 0x07000F
 
 NOSCRIPT = Err("NOSCRIPT No matching script. Please use EVAL.")
+NOTBUSY = Err("NOTBUSY No scripts in execution right now.")
+
+#: ``shared.slowevalerr`` / ``shared.slowscripterr``: what other clients get while an EVAL /
+#: a function runs past ``busy-reply-threshold`` (and SCRIPT KILL / FUNCTION KILL of the
+#: other kind of script).
+BUSY_EVAL = Err("BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
+                "SHUTDOWN NOSAVE.")
+BUSY_FUNCTION = Err("BUSY Redis is busy running a script. You can only call FUNCTION KILL "
+                    "or SHUTDOWN NOSAVE.")
+UNKILLABLE = Err("UNKILLABLE Sorry the script already executed write commands against the "
+                 "dataset. You can either wait the script termination or kill the server in "
+                 "a hard way using the SHUTDOWN NOSAVE command.")
+
+#: ``lua_sethook(lua, luaMaskCountHook, LUA_MASKCOUNT, 100000)``: Lua instructions between
+#: two calls of the hook.
+HOOK_PERIOD = 100_000
+#: The model's script clock when the world gives none (``BusyPort.clock_ms``): a script's
+#: elapsed time is its instruction count at this rate, so 100 000 instructions (one hook
+#: period) are 1 ms and the default threshold of 5000 ms is 500 million instructions.
+INSTRUCTIONS_PER_MS = 100_000
+
+
+class BusyPort(Protocol):
+    """The world's side of ``processEventsWhileBlocked``: what a script past
+    ``busy-reply-threshold`` reads from and writes to the other connections, and the clock it
+    measures its time with. A pure transition gets one as an input (``Step.busy_port``;
+    tests script the events); the reference server polls its sockets."""
+
+    def clock_ms(self, instructions: int) -> int:
+        """The script's clock (ms) after ``instructions`` Lua instructions (the model's rate,
+        :data:`INSTRUCTIONS_PER_MS`, or the world's monotonic clock)."""
+
+    def events(self, protected: int) -> Sequence[tuple[int, bytes]]:
+        """Bytes that arrived since the last call, as (client id, bytes) in arrival order;
+        never from ``protected``, the script's caller (``protectClient``)."""
+
+    def reply(self, client_id: int, data: bytes) -> None:
+        """Write ``data`` to the client's connection now (``handleClientsWithPendingWrites``
+        inside ``processEventsWhileBlocked``)."""
+
+
+class ModelPort:
+    """A :class:`BusyPort` for pure runs and tests: the model's clock (``start_ms`` plus the
+    instructions at :data:`INSTRUCTIONS_PER_MS`), a scripted list of event batches (one
+    batch handed out per call of the hook, then none) and the replies it was given, kept
+    in order in ``replies``."""
+
+    def __init__(self, batches: Sequence[Sequence[tuple[int, bytes]]] = (),
+                 start_ms: int = 0) -> None:
+        self.batches = [list(b) for b in batches]
+        self.start_ms = start_ms
+        self.replies: list[tuple[int, bytes]] = []
+        self.calls = 0
+
+    def clock_ms(self, instructions: int) -> int:
+        return self.start_ms + instructions // INSTRUCTIONS_PER_MS
+
+    def events(self, protected: int) -> Sequence[tuple[int, bytes]]:
+        self.calls += 1
+        return self.batches.pop(0) if self.batches else ()
+
+    def reply(self, client_id: int, data: bytes) -> None:
+        self.replies.append((client_id, data))
+
+
+def script_clock(s: Step, instructions: int) -> int:
+    """The script's clock after ``instructions``: the port's, or the model's (the step's
+    frozen time plus the instructions at :data:`INSTRUCTIONS_PER_MS`)."""
+    port = s.busy_port
+    if port is not None:
+        return int(port.clock_ms(instructions))
+    return s.now_ms + instructions // INSTRUCTIONS_PER_MS
+
+
+def process_events_while_blocked(s: Step, run: ScriptRun, port: BusyPort) -> None:
+    """``processEventsWhileBlocked``: the commands other clients sent while the script runs
+    past the threshold are processed now, against the script's state so far, through
+    ``processCommand`` (whose BUSY gate lets only allow-busy commands run), and their
+    replies are written through the port."""
+    for cid, data in port.events(run.caller_id):
+        if cid == run.caller_id:
+            continue  # protectClient: the caller's input waits for the script's end
+        c = s.get_client(cid)
+        if c is None or c.closing:
+            continue
+        if c.info.bpop is not None:  # a blocked client's input only accumulates
+            s.put_client(replace(c, querybuf=c.querybuf + data))
+            continue
+        out = busy_client_input(s, c, data)
+        if out:
+            port.reply(cid, out)
+
+
+def busy_client_input(s: Step, c: Client, data: bytes) -> bytes:
+    """``readQueryFromClient`` + ``processInputBuffer`` for client ``c`` while a script is
+    blocked in its hook: every whole request runs as ``c`` (``server.current_client``
+    switches); what is left waits in its query buffer. Returns the bytes to write to it."""
+    buf = c.querybuf + data if c.querybuf else data
+    cfg = s.config
+    limits = Limits(cfg["proto-max-bulk-len"], c.authenticated, cfg["client-query-buffer-limit"])
+    frames: list[bytes] = []
+    caller_out = s.out
+    with s.as_client(c, c.db):
+        s.out = []
+        pos = 0
+        while True:
+            req, npos = parse_command(buf, pos, limits)
+            if req is None:
+                break
+            if isinstance(req, ProtocolError):
+                if type(req) is not QueryBufferLimit:
+                    err = Err("ERR Protocol error: " + req)
+                    frames.append(encode(err, s.client.resp))
+                    s.count_error(err)
+                s.update_client(closing=True)
+                s.close.add(c.id)
+                pos = len(buf)
+                break
+            pos = npos
+            if not req:
+                continue
+            frame = run_and_encode(s, req)
+            frames.extend(s.out)  # what was pushed to it while the command ran comes first
+            s.out.clear()
+            frames.append(frame)
+            if s.client.closing:
+                pos = len(buf)
+                break
+        s.clients = s.clients.set(c.id, replace(s.client, querybuf=buf[pos:]))
+    s.out = caller_out
+    return b"".join(frames)
 
 #: Shebang flags (``scripts_flags_def``).
 SCRIPT_FLAGS = ("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys")
@@ -152,6 +308,31 @@ local function handler(e)
   return e
 end
 env.__redis__err__handler = handler
+
+-- luaMaskCountHook: scriptInterrupt (py.interrupt) says whether SCRIPT KILL / FUNCTION KILL
+-- asked to stop; then the hook fires on every line, so that a pcall catching the error
+-- cannot keep the script running
+-- (the error is raised only when the interrupted function is the script's: code of this
+-- chunk, the error handler or what runs after the script, is let finish; the line hook
+-- stops the script at its next line)
+local sethook = debug.sethook
+local KILLED = "Script killed by user with SCRIPT KILL..."
+local function in_script()
+  local lvl = 3  -- 1: here, 2: the hook's function; then its C wrapper(s)
+  local i = getinfo(lvl, "S")
+  while i and i.what == "C" do
+    lvl = lvl + 1
+    i = getinfo(lvl, "S")
+  end
+  return i ~= nil and i.source ~= "=redspec"
+end
+local kill_hook = cfunction(function() if in_script() then raise(KILLED) end end)
+local count_hook = cfunction(function()
+  if py.interrupt() then
+    sethook(kill_hook, "l")
+    if in_script() then raise(KILLED) end
+  end
+end)
 
 local redis = {}
 local function generic(raise_error, ...)
@@ -515,11 +696,16 @@ local function seal(keys, argv, py_register)
   end
   local function run(f, a, b)
     local ok, v
+    -- luaCallFunction: with busy-reply-threshold > 0, luaMaskCountHook every `period`
+    -- instructions (py.period() is 0 when no hook is wanted: loading a library)
+    local period = py.period()
+    if period > 0 then sethook(count_hook, "", period) end
     if a == nil then
       ok, v = xpcall(f, handler)
     else
       ok, v = xpcall(function() return f(a, b) end, handler)
     end
+    if period > 0 then sethook() end
     return ok, v
   end
   local function set_loading(on) loading = on end
@@ -546,11 +732,27 @@ class ScriptRun:
     what the Lua side changed. Lives only while the script runs."""
 
     __slots__ = ("s", "rt", "client", "read_only", "repl", "rng", "rawget", "lua_next",
-                 "pending_error")
+                 "pending_error", "eval_mode", "name", "caller_id", "caller_argv",
+                 "hook_period", "instructions", "start_ms", "timed_out", "killed", "wrote")
 
     def __init__(self, s: Step, read_only: bool) -> None:
         self.s = s
         caller = s.client
+        #: ``SCRIPT_EVAL_MODE`` (EVAL, not FCALL), the SHA1 or function name
+        #: (``funcname``), the caller (``original_client``) and its command (FUNCTION STATS).
+        self.eval_mode = True
+        self.name = ""
+        self.caller_id = caller.id
+        self.caller_argv: tuple[bytes, ...] = ()
+        #: Instructions between two calls of the hook (0: none; see :func:`start_run`), the
+        #: instructions counted so far, the script's start on the port's clock, and the
+        #: ``SCRIPT_TIMEDOUT`` / ``SCRIPT_KILLED`` / ``SCRIPT_WRITE_DIRTY`` flags.
+        self.hook_period = 0
+        self.instructions = 0
+        self.start_ms = 0
+        self.timed_out = False
+        self.killed = False
+        self.wrote = False
         #: ``lctx.lua_client``: a client of its own (id 0: no connection), on the caller's db.
         self.client = Client(0, addr="lua", db=caller.db, resp=2, authenticated=True)
         self.read_only = read_only
@@ -623,6 +825,39 @@ class ScriptRun:
             return None
         return True
 
+    def lua_period(self) -> int:
+        return self.hook_period
+
+    def lua_interrupt(self) -> bool:
+        """``scriptInterrupt`` (from ``luaMaskCountHook``): past ``busy-reply-threshold``
+        the script enters timed-out mode (other clients get BUSY) and, at every call from
+        then on, serves the events of other clients (:func:`process_events_while_blocked`);
+        True when one of them killed it."""
+        self.instructions += self.hook_period
+        s = self.s
+        if not self.timed_out:
+            if script_clock(s, self.instructions) - self.start_ms \
+                    < s.config["busy-reply-threshold"]:
+                return False
+            self.timed_out = True  # enterScriptTimedoutMode + protectClient(caller)
+            s.busy = BUSY_EVAL if self.eval_mode else BUSY_FUNCTION
+        if s.busy_port is not None:
+            process_events_while_blocked(s, self, s.busy_port)
+        return self.killed
+
+    def kill(self, is_eval: bool) -> Reply:
+        """``scriptKill``: SCRIPT KILL (``is_eval``) or FUNCTION KILL of this running script:
+        refused once it wrote, or when the other command must be used; else it is marked
+        and the hook stops it at its next call."""
+        if self.wrote:
+            return UNKILLABLE
+        if is_eval and not self.eval_mode:
+            return BUSY_FUNCTION
+        if not is_eval and self.eval_mode:
+            return BUSY_EVAL
+        self.killed = True
+        return OK
+
     def lua_rand(self) -> int:
         x = RAND48_INIT if self.rng is None else self.rng
         x = (RAND48_A * x + 0xB) & RAND48_MASK
@@ -650,6 +885,8 @@ def script_command(run: ScriptRun, argv: list[bytes]) -> Reply:
         return Err("\0This Redis command is not allowed from script")
     if run.read_only and ("write" in flags or "may_replicate" in flags):
         return Err("\0Write commands are not allowed from read-only scripts.")
+    if "write" in flags:
+        run.wrote = True  # SCRIPT_WRITE_DIRTY: SCRIPT KILL / FUNCTION KILL now refuse
     s = run.s
     start = len(s.propagate)
     c = run.client
@@ -827,6 +1064,7 @@ def new_sandbox(run: ScriptRun, keys: list[bytes] | None, args: list[bytes] | No
         b"setresp": run.lua_setresp, b"setrepl": run.lua_setrepl, b"acl": run.lua_acl,
         b"rand": run.lua_rand, b"srand": run.lua_srand, b"pending": run.lua_pending,
         b"take": run.lua_take, b"cfunction": run.lua_cfunction,
+        b"period": run.lua_period, b"interrupt": run.lua_interrupt,
         b"version": REDIS_VERSION, b"version_num": REDIS_VERSION_NUM,
     })
     env, seal = rt.execute(_prelude_bytecode(), py)
@@ -852,11 +1090,33 @@ def _compile(run: ScriptRun, body: bytes, shebang_len: int, keys: list[bytes],
     return f, runner
 
 
+def start_run(s: Step, run: ScriptRun, eval_mode: bool, name: str,
+              argv: Sequence[bytes] = ()) -> None:
+    """The end of ``scriptPrepareForRun``: the run becomes ``curr_run_ctx`` (SCRIPT KILL,
+    FUNCTION KILL and FUNCTION STATS see it), its start time is taken and, with
+    ``busy-reply-threshold`` > 0, the instruction-count hook is wanted (``luaCallFunction``)."""
+    run.eval_mode = eval_mode
+    run.name = name
+    run.caller_argv = tuple(argv)
+    run.start_ms = script_clock(s, 0)
+    if s.config["busy-reply-threshold"] > 0:
+        run.hook_period = HOOK_PERIOD
+    s.script_run = run
+
+
+def end_run(s: Step) -> None:
+    """``scriptResetRun``: no script runs any more; leaving timed-out mode, others are served
+    normally again."""
+    s.script_run = None
+    s.busy = None
+
+
 def finish_run(s: Step, run: ScriptRun, ok: bool, v: Any, start: int, name: str) -> Reply:
     """The end of ``luaCallFunction`` + ``scriptResetRun``, shared by EVAL and FCALL: keep the
     generator's state, wrap what the script propagated (from ``start``) in MULTI … EXEC when
     it is more than one command, and turn the script's value or error into the reply
     (``name``: the SHA1 of a script or the name of a function, as the error names it)."""
+    end_run(s)
     sc = s.part("scripting")
     if run.rng != sc.lua_rng:
         s.set_part("scripting", replace(sc, lua_rng=run.rng))
@@ -898,6 +1158,7 @@ def run_script(s: Step, body: bytes, sha: str, keys: list[bytes], args: list[byt
         return compiled
     f, runner = compiled
     start = len(s.propagate)
+    start_run(s, run, True, sha)
     ok, v = runner(f)
     return finish_run(s, run, ok, v, start, sha)
 
@@ -1008,9 +1269,13 @@ def script_flush(s: Step, argv: list[bytes]) -> Reply:
 
 @command("script|kill")
 def script_kill(s: Step, argv: list[bytes]) -> Reply:
-    """No script can be running while a command is processed (a script runs inside one
-    step): NOTBUSY, as 7.0.15 replies when none runs."""
-    return Err("NOTBUSY No scripts in execution right now.")
+    """``scriptKill(c, 1)``: stop the running EVAL (only reachable from another client while
+    a script is past busy-reply-threshold); NOTBUSY when none runs."""
+    run = s.script_run
+    if run is None:
+        return NOTBUSY
+    assert isinstance(run, ScriptRun)
+    return run.kill(True)
 
 
 @command("script|debug")

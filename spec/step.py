@@ -72,6 +72,9 @@ class Step:
         "listen_port",
         "parts",
         "in_exec",
+        "busy_port",
+        "script_run",
+        "busy",
         "__weakref__",
     )
 
@@ -118,6 +121,14 @@ class Step:
         #: ``server.in_exec`` / ``CLIENT_DENY_BLOCKING``: commands run inside EXEC, so a
         #: blocking command must answer as if it timed out instead of blocking.
         self.in_exec = False
+        #: The world's side of ``processEventsWhileBlocked`` for a script that runs past
+        #: ``busy-reply-threshold`` (``spec.scripting.BusyPort``; None: no events, script
+        #: time from the instruction count), the running script (``curr_run_ctx``: a
+        #: ``spec.scripting.ScriptRun``) and, while it is past the threshold, the BUSY error
+        #: other clients' commands get (``processCommand``'s BUSY gate, ``spec.dispatch``).
+        self.busy_port: Any = None
+        self.script_run: Any = None
+        self.busy: Err | None = None
         #: The client whose command runs (``server.current_client``); :data:`NO_CLIENT`
         #: in a transition of no client. ``db`` is its selected database (unset then).
         self.client: Client = NO_CLIENT
