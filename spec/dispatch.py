@@ -8,6 +8,7 @@ listed, in Redis's order, with the issue that brings them (see docs/mechanisms/d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .commands import command, command_table
@@ -31,7 +32,8 @@ from .transport import (
 )
 from .watch import is_watched_key_expired, unwatch_all
 
-__all__ = ["TABLE", "lookup_command", "process_command", "call", "exec_"]
+__all__ = ["TABLE", "lookup_command", "process_command", "call", "exec_", "FLAG_GETTERS",
+           "command_flags"]
 
 
 def lookup_command(argv: list[bytes]) -> CommandSpec | None:
@@ -45,6 +47,18 @@ def lookup_command(argv: list[bytes]) -> CommandSpec | None:
     if cmd.subcommands and len(argv) > 1:
         return cmd.subcommands.get(argv[1].lower())
     return cmd
+
+
+#: ``getCommandFlags``'s per-command getters: EVAL and FCALL take the flags their script or
+#: function declares (registered by ``spec.scripting`` and ``spec.functions``); a getter
+#: gets the step, the argv and the command's own flags.
+FLAG_GETTERS: dict[str, Callable[[Step, list[bytes], frozenset[str]], frozenset[str]]] = {}
+
+
+def command_flags(s: Step, cmd: CommandSpec, argv: list[bytes]) -> frozenset[str]:
+    """``getCommandFlags``: the flags the gates of ``processCommand`` see for this call."""
+    getter = FLAG_GETTERS.get(cmd.name)
+    return cmd.flags if getter is None else getter(s, argv, cmd.flags)
 
 
 def unknown_command_error(argv: list[bytes]) -> Err:
@@ -134,12 +148,15 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     in_multi = s.client.info.multi >= 0
     if in_multi and "no_multi" in cmd.flags:
         return reject(s, cmd, NOT_IN_MULTI)
-    # 3c. maxmemory (``performEvictions``): evict first; refuse a deny-oom command (inside
+    # 3c. maxmemory (``performEvictions``; not while a script is busy): evict first; refuse
+    # a deny-oom command (``getCommandFlags``: a script's flags for EVAL and FCALL; inside
     # MULTI: any command but EXEC, DISCARD, QUIT, RESET) when memory could not be freed.
-    if s.config["maxmemory"] and perform_evictions(s) == EVICT_FAIL and (
-            "denyoom" in cmd.flags
-            or (s.client.info.multi >= 0 and cmd.name not in OOM_EXEMPT_IN_MULTI)):
-        return reject(s, cmd, OOM_ERR)
+    if s.config["maxmemory"] and s.busy is None:
+        oom = s.pre_command_oom = perform_evictions(s) == EVICT_FAIL
+        if oom and ("denyoom" in command_flags(s, cmd, argv)
+                    or (s.client.info.multi >= 0 and cmd.name not in OOM_EXEMPT_IN_MULTI)
+                    or (cmd.name == "exec" and queued_denyoom(s))):
+            return reject(s, cmd, OOM_ERR)
     # Gates still to come, in Redis's order, with the mechanism that brings each:
     #   ACL permissions (after NOAUTH) · cluster redirection (MOVED/ASK, CROSSSLOT; before
     #   the OOM gate) · MISCONF (RDB/AOF) · NOREPLICAS · READONLY replica (replication) ·
@@ -173,6 +190,14 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     if b is not None and b.ready:
         handle_clients_blocked_on_keys(s)  # keys the command made ready serve their waiters
     return reply
+
+
+def queued_denyoom(s: Step) -> bool:
+    """``c->mstate.cmd_flags & CMD_DENYOOM``: EXEC is deny-oom when a command it would run
+    is (their ``getCommandFlags``; Redis accumulates them while queueing, here they are
+    taken at EXEC: the same unless a script's flags changed in between)."""
+    return any("denyoom" in command_flags(s, qcmd, list(qargv))
+               for qcmd, qargv in s.client.info.mstate)
 
 
 #: The commands a RESP2 client subscribed to anything may run (``processCommand``).

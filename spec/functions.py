@@ -33,7 +33,7 @@ from lupa import lua51  # type: ignore[import-untyped]
 from .commands import command
 from .crc64 import crc64_bytes
 from .cstr import c_text
-from .dispatch import install_commands
+from .dispatch import FLAG_GETTERS, install_commands
 from .glob import stringmatch
 from .numbers import string2ll
 from .rdbcodec import RdbCorrupt, Reader, save_raw_string
@@ -46,9 +46,10 @@ from .scripting import (
     finish_run,
     lua_text,
     new_sandbox,
+    prepare_refused,
     script_clock,
+    script_cmd_flags,
     start_run,
-    write_flag_refused,
 )
 from .state import EMPTY_MAP, FunctionInfo, FunctionLibrary, replace
 from .step import Step
@@ -710,10 +711,11 @@ def _fcall(s: Step, argv: list[bytes], ro: bool) -> Reply:
         return Err("ERR Number of keys can't be greater than number of args")
     if n < 0:
         return Err("ERR Number of keys can't be negative")
-    refused = write_flag_refused(info.flags, ro)
+    refused = prepare_refused(s, info.flags, ro)
     if refused is not None:
         return refused
     run = ScriptRun(s, ro or "no-writes" in info.flags)
+    run.allow_oom = "allow-oom" in info.flags
     md = extract_lib_metadata(lib.code)
     assert not isinstance(md, Err)  # it loaded once
     loaded = load_library_code(run, md[2])
@@ -735,6 +737,22 @@ def _fcall(s: Step, argv: list[bytes], ro: bool) -> Reply:
         s.set_part("scripting", replace(sc, libraries=sc.libraries.set(
             lib.name, replace(lib, lua_state=after))))
     return reply
+
+
+def fcall_command_flags(s: Step, argv: list[bytes], flags: frozenset[str]) -> frozenset[str]:
+    """``fcallGetCommandFlags``: the flags the function declares (any case of its name); an
+    unknown function keeps the command's flags."""
+    if len(argv) < 2:
+        return flags
+    sc = s.part("scripting")
+    lib_name = sc.functions.get(argv[1].lower())
+    if lib_name is None:
+        return flags
+    info = next(f for f in sc.libraries[lib_name].functions if f.name.lower() == argv[1].lower())
+    return script_cmd_flags(flags, frozenset(info.flags))
+
+
+FLAG_GETTERS["fcall"] = FLAG_GETTERS["fcall_ro"] = fcall_command_flags
 
 
 @command("fcall")

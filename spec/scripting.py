@@ -29,7 +29,7 @@ from lupa import lua51  # type: ignore[import-untyped]
 from . import lualibs
 from .commands import command
 from .cstr import c_text
-from .dispatch import call, install_commands, lookup_command, run_and_encode
+from .dispatch import FLAG_GETTERS, call, install_commands, lookup_command, run_and_encode
 from .frames import Frame, parse
 from .numbers import string2ll
 from .reply import (
@@ -62,6 +62,11 @@ __all__ = [
     "frame_to_lua",
     "finish_run",
     "write_flag_refused",
+    "prepare_refused",
+    "script_cmd_flags",
+    "eval_command_flags",
+    "SCRIPT_OOM",
+    "OOM_IN_SCRIPT",
     "lua_text",
     "ScriptRun",
     "BusyPort",
@@ -733,7 +738,8 @@ class ScriptRun:
 
     __slots__ = ("s", "rt", "client", "read_only", "repl", "rng", "rawget", "lua_next",
                  "pending_error", "eval_mode", "name", "caller_id", "caller_argv",
-                 "hook_period", "instructions", "start_ms", "timed_out", "killed", "wrote")
+                 "hook_period", "instructions", "start_ms", "timed_out", "killed", "wrote",
+                 "allow_oom")
 
     def __init__(self, s: Step, read_only: bool) -> None:
         self.s = s
@@ -753,6 +759,8 @@ class ScriptRun:
         self.timed_out = False
         self.killed = False
         self.wrote = False
+        #: ``SCRIPT_ALLOW_OOM``: the script declared allow-oom (a shebang or a function).
+        self.allow_oom = False
         #: ``lctx.lua_client``: a client of its own (id 0: no connection), on the caller's db.
         self.client = Client(0, addr="lua", db=caller.db, resp=2, authenticated=True)
         self.read_only = read_only
@@ -885,9 +893,14 @@ def script_command(run: ScriptRun, argv: list[bytes]) -> Reply:
         return Err("\0This Redis command is not allowed from script")
     if run.read_only and ("write" in flags or "may_replicate" in flags):
         return Err("\0Write commands are not allowed from read-only scripts.")
+    s = run.s
+    # scriptVerifyOOM: past maxmemory (when the script's command was processed), a deny-oom
+    # command is refused while the script has not written yet (not under allow-oom)
+    if ("denyoom" in flags and s.pre_command_oom and not run.allow_oom and not run.wrote
+            and s.config["maxmemory"]):
+        return Err("\0-" + OOM_IN_SCRIPT)
     if "write" in flags:
         run.wrote = True  # SCRIPT_WRITE_DIRTY: SCRIPT KILL / FUNCTION KILL now refuse
-    s = run.s
     start = len(s.propagate)
     c = run.client
     with s.as_client(c, c.db):
@@ -1137,8 +1150,60 @@ def finish_run(s: Step, run: ScriptRun, ok: bool, v: Any, start: int, name: str)
     return Err(text.replace("\r", " ").replace("\n", " "))
 
 
+#: ``shared.oomerr`` without its code: what ``scriptVerifyOOM`` raises inside a script.
+OOM_IN_SCRIPT = "OOM command not allowed when used memory > 'maxmemory'."
+SCRIPT_OOM = Err("OOM allow-oom flag is not set on the script, can not run it when used "
+                 "memory > 'maxmemory'")
+
+
+def script_cmd_flags(cmd_flags: frozenset[str], script_flags: frozenset[str]) -> frozenset[str]:
+    """``scriptFlagsToCmdFlags``: the command flags of EVAL or FCALL once the script declared
+    flags: deny-oom unless allow-oom or no-writes, write unless no-writes, stale with
+    allow-stale, never may-replicate."""
+    f = set(cmd_flags) - {"stale", "denyoom", "write", "may_replicate"}
+    if not script_flags & {"allow-oom", "no-writes"}:
+        f.add("denyoom")
+    if "no-writes" not in script_flags:
+        f.add("write")
+    if "allow-stale" in script_flags:
+        f.add("stale")
+    return frozenset(f)
+
+
+def eval_command_flags(evalsha: bool) -> Any:
+    """``evalGetCommandFlags`` for EVAL / EVAL_RO (``evalsha`` False) or EVALSHA /
+    EVALSHA_RO: the cached script's flags, or the shebang of the body not cached yet; a
+    script without shebang (or not found, or a bad shebang) keeps the command's flags."""
+    def getter(s: Step, argv: list[bytes], flags: frozenset[str]) -> frozenset[str]:
+        if len(argv) < 2 or (evalsha and len(argv[1]) != 40):
+            return flags
+        sha = argv[1].lower().decode("latin-1") if evalsha else sha1hex(argv[1])
+        body = s.part("scripting").scripts.get(sha)
+        if body is None:
+            if evalsha:
+                return flags
+            body = argv[1]
+        sb = shebang_flags(body)
+        if isinstance(sb, Err) or sb[0] is None:
+            return flags
+        return script_cmd_flags(flags, sb[0])
+    return getter
+
+
+def prepare_refused(s: Step, flags: frozenset[str] | None, ro: bool) -> Err | None:
+    """``scriptPrepareForRun``'s gates for a script with flags (a shebang, or a function):
+    past ``maxmemory`` when its command was processed, one with neither allow-oom nor
+    no-writes is refused (reached when ``processCommand``'s own OOM gate did not run: inside
+    EXEC); then :func:`write_flag_refused`. (``no-cluster``, stale replicas, read-only
+    replicas and MISCONF belong to mechanisms not built here.)"""
+    if (flags is not None and s.pre_command_oom and s.config["maxmemory"]
+            and not flags & {"allow-oom", "no-writes"}):
+        return SCRIPT_OOM
+    return write_flag_refused(flags, ro)
+
+
 def write_flag_refused(flags: frozenset[str] | None, ro: bool) -> Err | None:
-    """``scriptPrepareForRun``'s first gate: a script or function that may write (it has
+    """``scriptPrepareForRun``'s last gate: a script or function that may write (it has
     flags, and not ``no-writes``) refused by EVAL_RO / EVALSHA_RO / FCALL_RO."""
     if flags is not None and "no-writes" not in flags and ro:
         return Err("ERR Can not execute a script with write flag using *_ro command.")
@@ -1148,11 +1213,12 @@ def write_flag_refused(flags: frozenset[str] | None, ro: bool) -> Err | None:
 def run_script(s: Step, body: bytes, sha: str, keys: list[bytes], args: list[bytes],
                flags: frozenset[str] | None, shebang_len: int, ro: bool) -> Reply:
     """``scriptPrepareForRun`` + ``luaCallFunction``: run one cached script to its reply."""
-    refused = write_flag_refused(flags, ro)
+    refused = prepare_refused(s, flags, ro)
     if refused is not None:
         return refused
     read_only = ro or (flags is not None and "no-writes" in flags)
     run = ScriptRun(s, read_only)
+    run.allow_oom = flags is not None and "allow-oom" in flags
     compiled = _compile(run, body, shebang_len, keys, args)
     if isinstance(compiled, Err):
         return compiled
@@ -1213,6 +1279,10 @@ def _eval_generic(s: Step, argv: list[bytes], evalsha: bool, ro: bool) -> Reply:
             return check
         _cache(s, sha, body)
     return run_script(s, body, sha, keys, args, flags, shebang_len, ro)
+
+
+FLAG_GETTERS["eval"] = FLAG_GETTERS["eval_ro"] = eval_command_flags(False)
+FLAG_GETTERS["evalsha"] = FLAG_GETTERS["evalsha_ro"] = eval_command_flags(True)
 
 
 @command("eval")

@@ -75,6 +75,7 @@ class Step:
         "busy_port",
         "script_run",
         "busy",
+        "pre_command_oom",
         "__weakref__",
     )
 
@@ -129,6 +130,10 @@ class Step:
         self.busy_port: Any = None
         self.script_run: Any = None
         self.busy: Err | None = None
+        #: ``server.pre_command_oom_state``: whether memory could not be brought under
+        #: ``maxmemory`` when the current command (EXEC for what it runs) was processed; the
+        #: gates of scripts read it (``spec.scripting``).
+        self.pre_command_oom = False
         #: The client whose command runs (``server.current_client``); :data:`NO_CLIENT`
         #: in a transition of no client. ``db`` is its selected database (unset then).
         self.client: Client = NO_CLIENT

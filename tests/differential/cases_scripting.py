@@ -10,6 +10,7 @@ redspec does not model yet. Never ``error({})``: it crashes
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from redspec.properties import test_scripting_props
@@ -249,6 +250,45 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ev("return {pcall(error, setmetatable({}, {__index=function() return 'meta' end}))}"),
         ev("return {pcall(error)}"), ev("return {pcall(redis.pcall, 'nosuch')}"),
         ev("return {pcall(redis.error_reply, 'X y')}")]),
+]
+
+#: ``maxmemory 1``: every command finds memory over the limit (cases_eviction.py).
+TINY = ["CONFIG", "SET", "maxmemory", "1"]
+#: A library with a function of each OOM kind: no flags, allow-oom, no-writes.
+OOM_LIB = ("#!lua name=oomlib\n"
+           "redis.register_function('f', function() return redis.call('set','y','1') end)\n"
+           "redis.register_function{function_name='g', callback=function() "
+           "return redis.call('set','y','1') end, flags={'allow-oom'}}\n"
+           "redis.register_function{function_name='h', callback=function() "
+           "return redis.call('get','y') end, flags={'no-writes'}}")
+
+OOM_SHA = hashlib.sha1(b"#!lua\nreturn 1").hexdigest()
+
+CASES += [
+    # processCommand's OOM gate sees the script's flags (evalGetCommandFlags /
+    # fcallGetCommandFlags); without shebang the gate is scriptVerifyOOM, per command inside
+    ("script oom gates", [
+        ["SET", "pre", "x"], ["FUNCTION", "FLUSH"], ["FUNCTION", "LOAD", OOM_LIB], TINY,
+        ev("return 1"), ev("return redis.call('set','x','1')"),
+        ev("return redis.call('get','pre')"), ev("return redis.pcall('incr','n')"),
+        ev("redis.call('incr','n') return 1"), ev("#!lua\nreturn 1"),
+        ev("#!lua flags=no-writes\nreturn redis.call('get','pre')"),
+        ev("#!lua flags=allow-oom\nreturn redis.call('set','x','1')"),
+        ev("#!lua flags=no-writes\nreturn redis.call('set','x','1')"),
+        ["EVAL_RO", "#!lua\nreturn 1", 0], ["FCALL", "f", 0], ["FCALL", "g", 0],
+        ["FCALL", "h", 0], ["FCALL_RO", "h", 0], ["FCALL_RO", "f", 0],
+        ["CONFIG", "SET", "maxmemory", "0"], ["FUNCTION", "FLUSH"]]),
+    # EXEC is deny-oom when a queued command is (c->mstate.cmd_flags): a script with flags
+    ("script oom exec refused", [
+        ["MULTI"], ev("#!lua\nreturn 1"), ["@2", *TINY], ["EXEC"],
+        ["@2", "CONFIG", "SET", "maxmemory", "0"]]),
+    # inside EXEC: an EVALSHA of a script loaded inside the same transaction met no gate
+    # (its flags were unknown): scriptPrepareForRun refuses it; scriptVerifyOOM the writes
+    ("script oom inside exec", [
+        ["SCRIPT", "FLUSH"], ["MULTI"], ["SCRIPT", "LOAD", "#!lua\nreturn 1"],
+        ["EVALSHA", OOM_SHA, 0], ev("return redis.call('set','x','1')"),
+        ev("#!lua flags=allow-oom\nreturn 2"), ev("#!lua flags=no-writes\nreturn 3"),
+        ["@2", *TINY], ["EXEC"], ["@2", "CONFIG", "SET", "maxmemory", "0"]]),
 ]
 
 NONDETERMINISTIC: dict[str, Any] = {}
