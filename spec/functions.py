@@ -43,6 +43,7 @@ from .scripting import (
     BUSY_EVAL,
     NOTBUSY,
     ScriptRun,
+    feed_script_command,
     finish_run,
     lua_text,
     new_sandbox,
@@ -758,12 +759,14 @@ FLAG_GETTERS["fcall"] = FLAG_GETTERS["fcall_ro"] = fcall_command_flags
 @command("fcall")
 def fcall(s: Step, argv: list[bytes]) -> Reply:
     """``fcallCommand``: FCALL function numkeys key… arg…."""
+    feed_script_command(s, argv)
     return _fcall(s, argv, False)
 
 
 @command("fcall_ro")
 def fcall_ro(s: Step, argv: list[bytes]) -> Reply:
     """``fcallroCommand``: FCALL_RO, refusing a function that may write."""
+    feed_script_command(s, argv)
     return _fcall(s, argv, True)
 
 

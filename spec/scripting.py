@@ -24,6 +24,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+import attrs
 from lupa import lua51  # type: ignore[import-untyped]
 
 from . import lualibs
@@ -49,6 +50,7 @@ from .reply import (
 from .resp import Limits, ProtocolError, QueryBufferLimit, parse_command, split_args
 from .state import EMPTY_MAP, Client, replace
 from .step import Step
+from .transport import feed_monitors
 
 __all__ = [
     "install_libraries",
@@ -63,6 +65,7 @@ __all__ = [
     "finish_run",
     "write_flag_refused",
     "prepare_refused",
+    "feed_script_command",
     "script_cmd_flags",
     "eval_command_flags",
     "SCRIPT_OOM",
@@ -1281,27 +1284,40 @@ def _eval_generic(s: Step, argv: list[bytes], evalsha: bool, ro: bool) -> Reply:
     return run_script(s, body, sha, keys, args, flags, shebang_len, ro)
 
 
+def feed_script_command(s: Step, argv: list[bytes]) -> None:
+    """``evalCommand`` / ``fcallCommand`` (and their _RO / SHA forms, all flagged
+    skip-monitor, so ``call`` does not feed them): they feed the monitors themselves, first,
+    "so that lua commands appear after their script command" — whatever the command then
+    replies, an error included."""
+    if s.part("transport").monitors and s.cmd is not None:
+        feed_monitors(s, attrs.evolve(s.cmd, flags=s.cmd.flags - {"skip_monitor"}), argv)
+
+
 FLAG_GETTERS["eval"] = FLAG_GETTERS["eval_ro"] = eval_command_flags(False)
 FLAG_GETTERS["evalsha"] = FLAG_GETTERS["evalsha_ro"] = eval_command_flags(True)
 
 
 @command("eval")
 def eval_(s: Step, argv: list[bytes]) -> Reply:
+    feed_script_command(s, argv)
     return _eval_generic(s, argv, False, False)
 
 
 @command("evalsha")
 def evalsha(s: Step, argv: list[bytes]) -> Reply:
+    feed_script_command(s, argv)
     return _eval_generic(s, argv, True, False)
 
 
 @command("eval_ro")
 def eval_ro(s: Step, argv: list[bytes]) -> Reply:
+    feed_script_command(s, argv)
     return _eval_generic(s, argv, False, True)
 
 
 @command("evalsha_ro")
 def evalsha_ro(s: Step, argv: list[bytes]) -> Reply:
+    feed_script_command(s, argv)
     return _eval_generic(s, argv, True, True)
 
 
