@@ -18,7 +18,7 @@ from ..config import (
 from ..evict import perform_evictions
 from ..info import info_text, select_sections
 from ..listen import UNABLE_TO_LISTEN, listen_outcome
-from ..memory import functions_memory
+from ..memory import eval_scripts_memory, functions_memory
 from ..reply import OK, Err, Map, Reply, Status, Verbatim, help_lines
 from ..state import Stats
 from ..step import Step
@@ -57,6 +57,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         blocked=_blocked_counts(s), cached_scripts=len(s.part("scripting").scripts),
         functions=_function_counts(s),
         persist=_persist_info(s),
+        scripts_eval_mem=eval_scripts_memory(s.part("scripting").scripts.values()),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 

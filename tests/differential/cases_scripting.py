@@ -328,6 +328,22 @@ def _register() -> None:
 
 _register()
 
+#: INFO memory's script fields, read from inside a script (so the probe itself is cached).
+INFO_PROBE = ev("local i = redis.call('info', 'memory') local out = {} "
+                "for _, f in ipairs({'used_memory_scripts_eval', 'number_of_cached_scripts', "
+                "'used_memory_scripts', 'used_memory_functions', 'number_of_functions', "
+                "'number_of_libraries'}) do out[#out + 1] = i:match(f .. ':%d+') end "
+                "return out")
+CASES += [
+    ("info scripts memory", [
+        ["SCRIPT", "FLUSH"], ["FUNCTION", "FLUSH"], INFO_PROBE,
+        ["SCRIPT", "LOAD", "return 1"], ["SCRIPT", "LOAD", "return 1" + " " * 36], INFO_PROBE,
+        ["SCRIPT", "LOAD", "return 1" + " " * 37], ["SCRIPT", "LOAD", "return 1" + " " * 300],
+        ["SCRIPT", "LOAD", "return 1" + " " * 2000], INFO_PROBE, ev("return 2"),
+        ["FUNCTION", "LOAD", MON_LIB], INFO_PROBE, ["SCRIPT", "FLUSH"], INFO_PROBE,
+        ["FUNCTION", "FLUSH"]]),
+]
+
 NOT_VECTORS: dict[str, str] = {
     "monitor script commands": "MONITOR lines arrive interleaved with replies"}
 
