@@ -103,9 +103,11 @@ class ScriptPort:
         self.gone: list[Conn] = []
 
     def clock_ms(self, instructions: int) -> int:
+        """The monotonic clock (the instruction count is not used)."""
         return int(time.monotonic() * 1000)
 
     def events(self, protected: int) -> list[tuple[int, bytes]]:
+        """One read from each other connection that is readable now."""
         conns = [c for cid, c in self.ref.conns.items() if cid != protected
                  and not c.closing and c not in self.gone]
         if not conns:
@@ -131,6 +133,7 @@ class ScriptPort:
         return out
 
     def reply(self, client_id: int, data: bytes) -> None:
+        """Write the replies now (blocking for at most a second)."""
         conn = self.ref.conns.get(client_id)
         if conn is None:
             return

@@ -144,13 +144,16 @@ class ModelPort:
         self.calls = 0
 
     def clock_ms(self, instructions: int) -> int:
+        """The model's clock: ``start_ms`` plus the instructions at the model's rate."""
         return self.start_ms + instructions // INSTRUCTIONS_PER_MS
 
     def events(self, protected: int) -> Sequence[tuple[int, bytes]]:
+        """The next scripted batch (none once they are used up); calls are counted."""
         self.calls += 1
         return self.batches.pop(0) if self.batches else ()
 
     def reply(self, client_id: int, data: bytes) -> None:
+        """Record what would be written to the client."""
         self.replies.append((client_id, data))
 
 
@@ -837,6 +840,7 @@ class ScriptRun:
         return True
 
     def lua_period(self) -> int:
+        """The count hook's period for this run (0: no hook), read by the sandbox's ``run``."""
         return self.hook_period
 
     def lua_interrupt(self) -> bool:

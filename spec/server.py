@@ -192,9 +192,12 @@ class TurnPort:
         self.queue = queue
 
     def clock_ms(self, instructions: int) -> int:
+        """The world's port's clock."""
         return int(self.port.clock_ms(instructions))
 
     def events(self, protected: int) -> list[tuple[int, bytes]]:
+        """This turn's unprocessed reads of other clients (taken out of the queue), then the
+        world's port's events."""
         q = self.queue
         mine = [e for e in q if e[0] != protected]
         if mine:
@@ -202,6 +205,7 @@ class TurnPort:
         return mine + list(self.port.events(protected))
 
     def reply(self, client_id: int, data: bytes) -> None:
+        """Written by the world's port."""
         self.port.reply(client_id, data)
 
 

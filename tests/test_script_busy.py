@@ -211,3 +211,51 @@ def test_live_busy_and_script_kill(target: str, request: pytest.FixtureRequest) 
         + b", on @user_script:2.\r\n",
         b"+PONG\r\n", b"-NOTBUSY No scripts in execution right now.\r\n",
     ]
+
+
+def _busy_function_story(port: int) -> list[bytes]:
+    """A runs a spinning function; B waits until it gets BUSY, then SCRIPT KILL (BUSY: a
+    function), FUNCTION STATS (running_script: the function, shape only: its duration),
+    FUNCTION KILL; A's reply."""
+    ctl = Conn(port)
+    assert ctl.cmd(b"CONFIG", b"SET", b"busy-reply-threshold", b"100") == b"+OK\r\n"
+    assert ctl.cmd(b"FUNCTION", b"LOAD", b"REPLACE", LIB) == b"$3\r\n"
+    assert ctl.line() == b"lib\r\n"
+    ctl.close()
+    a, b = Conn(port), Conn(port)
+    try:
+        a.send(b"FCALL", b"spin", b"0")
+        deadline = time.monotonic() + 15
+        first = b.cmd(b"GET", b"busy:x")
+        while not first.startswith(b"-BUSY"):
+            assert time.monotonic() < deadline, "the function never became busy"
+            time.sleep(0.02)
+            first = b.cmd(b"GET", b"busy:x")
+        out = [first, b.cmd(b"SCRIPT", b"KILL")]
+        b.send(b"FUNCTION", b"STATS")
+        stats = [b.line() for _ in range(20)]  # running_script, up to duration_ms's value
+        out.append(b"".join(stats[:-1]))
+        out.append(stats[-1][:1])  # ':' and a number of ms
+        out.append(b"".join(b.line() for _ in range(12)))  # the engines part
+        out += [b.cmd(b"FUNCTION", b"KILL"), a.line(), b.cmd(b"FUNCTION", b"DELETE", b"lib")]
+        assert b.cmd(b"CONFIG", b"SET", b"busy-reply-threshold", b"5000") == b"+OK\r\n"
+        return out
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.mark.parametrize("target", ["redis", "redspec"])
+def test_live_busy_function_kill(target: str, request: pytest.FixtureRequest) -> None:
+    sp = request.getfixturevalue("private_redis" if target == "redis" else "redspec_server")
+    got = _busy_function_story(sp.port)
+    assert got == [
+        _enc(BUSY_FUNCTION), _enc(BUSY_FUNCTION),
+        b"*4\r\n$14\r\nrunning_script\r\n*6\r\n$4\r\nname\r\n$4\r\nspin\r\n$7\r\ncommand\r\n"
+        b"*3\r\n$5\r\nFCALL\r\n$4\r\nspin\r\n$1\r\n0\r\n$11\r\nduration_ms\r\n", b":",
+        b"$7\r\nengines\r\n*2\r\n$3\r\nLUA\r\n*4\r\n$15\r\nlibraries_count\r\n:1\r\n"
+        b"$15\r\nfunctions_count\r\n:2\r\n",
+        b"+OK\r\n",
+        b"-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.\r\n",
+        b"+OK\r\n",
+    ]
