@@ -50,7 +50,7 @@ from .reply import (
 from .resp import Limits, ProtocolError, QueryBufferLimit, parse_command, split_args
 from .state import EMPTY_MAP, Client, replace
 from .step import Step
-from .transport import feed_monitors
+from .transport import POSTPONE, after_command, feed_monitors
 
 __all__ = [
     "install_libraries",
@@ -210,15 +210,24 @@ def busy_client_input(s: Step, c: Client, data: bytes) -> bytes:
                 s.close.add(c.id)
                 pos = len(buf)
                 break
-            pos = npos
+            start, pos = pos, npos
             if not req:
                 continue
+            n0 = s.commands_processed
             frame = run_and_encode(s, req)
+            info = s.client.info
+            if info.flags and not (info.bpop is not None and info.bpop.cmd == POSTPONE):
+                # CLIENT REPLY OFF/SKIP, its own MONITOR line (spec.transport)
+                frame = after_command(s, req, frame, s.commands_processed != n0)
             frames.extend(s.out)  # what was pushed to it while the command ran comes first
             s.out.clear()
             frames.append(frame)
             if s.client.closing:
                 pos = len(buf)
+                break
+            if s.client.info.bpop is not None:  # postponed: the rest waits in its buffer
+                if s.client.info.bpop.cmd == POSTPONE:
+                    pos = start
                 break
         s.clients = s.clients.set(c.id, replace(s.client, querybuf=buf[pos:]))
     s.out = caller_out

@@ -77,6 +77,17 @@ def test_allow_busy_commands_are_served() -> None:
     assert out == b"-EXECABORT Transaction discarded because of previous errors.\r\n"
 
 
+def test_reply_off_client_hears_nothing_while_busy() -> None:
+    """``prepareClientToWrite``: a client with CLIENT REPLY OFF gets no BUSY error either."""
+    st, a, b = _two()
+    st, out = _run(st, b, req(b"CLIENT", b"REPLY", b"OFF"))
+    assert out == b""
+    port = ModelPort([[(b, req(b"GET", b"x") + req(b"SCRIPT", b"KILL"))]])
+    st, out = _run(st, a, req(b"EVAL", SPIN, b"0"), port)
+    assert out.startswith(b"-ERR Script killed")
+    assert port.replies == []
+
+
 def test_short_script_never_polls_and_zero_threshold_never_hooks() -> None:
     st, a, _ = _two()
     port = ModelPort()
