@@ -244,7 +244,7 @@ def _after_input(s: Step, client_id: int, sent: bytes,
         s.listen_port,
     )
     if new.blocking.unblocked:  # processUnblockedClients: served clients resume their input
-        new, more = process_unblocked_clients(new, now_ms)
+        new, more = process_unblocked_clients(new, now_ms, s.busy_port)
         eff = merge_effects(eff, more)
     return new, eff
 
@@ -303,9 +303,11 @@ def settle(s: Step, now_ms: int) -> tuple[ServerState, Effects]:
     return new, merge_effects(eff, more)
 
 
-def process_unblocked_clients(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
+def process_unblocked_clients(state: ServerState, now_ms: int,
+                              busy_port: Any = None) -> tuple[ServerState, Effects]:
     """``processUnblockedClients``: clients just unblocked run what accumulated in their
-    query buffer (``client_input`` with no new bytes), in unblocking order."""
+    query buffer (``client_input`` with no new bytes), in unblocking order (with the turn's
+    busy port, for a script among them)."""
     eff = NO_EFFECTS
     while state.blocking.unblocked:
         b = state.blocking
@@ -316,7 +318,7 @@ def process_unblocked_clients(state: ServerState, now_ms: int) -> tuple[ServerSt
             continue
         if c.querybuf or c.querybuf_tail is not None:
             # its replies join its pending output (the client is woken to write them)
-            state, e = client_input(state, cid, b"", now_ms, 0)
+            state, e = client_input(state, cid, b"", now_ms, 0, busy_port)
             eff = merge_effects(eff, e)
             c = state.clients.get(cid)
             if c is not None and c.reply:
