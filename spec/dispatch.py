@@ -33,7 +33,7 @@ from .transport import (
 from .watch import is_watched_key_expired, unwatch_all
 
 __all__ = ["TABLE", "lookup_command", "process_command", "call", "exec_", "FLAG_GETTERS",
-           "command_flags"]
+           "command_flags", "ErrCounted"]
 
 
 def lookup_command(argv: list[bytes]) -> CommandSpec | None:
@@ -219,6 +219,15 @@ OOM_ERR = Err("OOM command not allowed when used memory > 'maxmemory'.")
 OOM_EXEMPT_IN_MULTI = frozenset(("exec", "discard", "quit", "reset"))
 
 
+class ErrCounted(Err):
+    """An error reply whose error statistics were already counted where it arose
+    (``ERR_REPLY_FLAG_NO_STATS_UPDATE``: a command's error that a script passes on, counted
+    when the command failed inside the script): it still counts as a failed call of the
+    command that replies it, but not again in errorstats / ``total_error_replies``."""
+
+    __slots__ = ()
+
+
 def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     """``call``: run the handler, count it, and propagate it if it changed the dataset."""
     dirty = s.dirty
@@ -226,7 +235,8 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     s.argv_rewrite = None
     reply: Reply = cmd.handler(s, argv)  # type: ignore[misc]
     calls = s.cmd_calls.get(cmd.name)
-    failed = 1 if type(reply) is Err else 0
+    t = type(reply)
+    failed = 1 if t is Err or t is ErrCounted else 0
     if calls is None:
         s.cmd_calls[cmd.name] = [1, 0, failed]
     else:

@@ -30,7 +30,14 @@ from lupa import lua51  # type: ignore[import-untyped]
 from . import lualibs
 from .commands import command
 from .cstr import c_text
-from .dispatch import FLAG_GETTERS, call, install_commands, lookup_command, run_and_encode
+from .dispatch import (
+    FLAG_GETTERS,
+    ErrCounted,
+    call,
+    install_commands,
+    lookup_command,
+    run_and_encode,
+)
 from .frames import Frame, parse
 from .numbers import string2ll
 from .reply import (
@@ -65,6 +72,7 @@ __all__ = [
     "finish_run",
     "write_flag_refused",
     "prepare_refused",
+    "count_nested_errors",
     "feed_script_command",
     "script_cmd_flags",
     "eval_command_flags",
@@ -829,7 +837,11 @@ class ScriptRun:
             return False, r[1:].encode("utf-8", "surrogateescape")
         frame = encode3(r) if self.client.resp == 3 else encode2(r)
         value = frame_to_lua(self.rt, parse(frame))
-        return not frame.startswith(b"-"), value
+        if frame.startswith(b"-"):
+            # redisProtocolToLuaType_Error: counted already, when the command failed
+            value[b"ignore_error_stats_update"] = True
+            return False, value
+        return True, value
 
     def lua_setresp(self, resp: Any) -> None:
         self.client = replace(self.client, resp=int(resp))
@@ -1014,6 +1026,8 @@ def lua_to_reply(run: ScriptRun, v: Any, caller_resp: int) -> Reply:
     get = run.rawget
     e = get(v, b"err")
     if isinstance(e, bytes):
+        if get(v, b"ignore_error_stats_update") is True:
+            return ErrCounted(_clean(e))
         return Err(_clean(e))
     ok = get(v, b"ok")
     if isinstance(ok, bytes):
@@ -1154,7 +1168,10 @@ def finish_run(s: Step, run: ScriptRun, ok: bool, v: Any, start: int, name: str)
         prop.insert(start, (prop[start][0], (b"MULTI",)))
         prop.append((prop[-1][0], (b"EXEC",)))
     if ok:
-        return lua_to_reply(run, v, s.client.resp)
+        reply = lua_to_reply(run, v, s.client.resp)
+        if isinstance(reply, (list, tuple)):
+            count_nested_errors(s, reply)
+        return reply
     if lua51.lua_type(v) != "table":
         return Err(f"ERR Error running script f_{name}, {str(v)[:100]}")
     msg = run.rawget(v, b"err")
@@ -1163,7 +1180,10 @@ def finish_run(s: Step, run: ScriptRun, ok: bool, v: Any, start: int, name: str)
     if src is not None and line is not None:
         src_t = src.decode("utf-8", "surrogateescape") if isinstance(src, bytes) else str(src)
         text += f" script: {name}, on {src_t}:{_ll(float(line))}."
-    return Err(text.replace("\r", " ").replace("\n", " "))
+    text = text.replace("\r", " ").replace("\n", " ")
+    if run.rawget(v, b"ignore_error_stats_update") is True:
+        return ErrCounted(text)
+    return Err(text)
 
 
 #: ``shared.oomerr`` without its code: what ``scriptVerifyOOM`` raises inside a script.
@@ -1216,6 +1236,24 @@ def prepare_refused(s: Step, flags: frozenset[str] | None, ro: bool) -> Err | No
             and not flags & {"allow-oom", "no-writes"}):
         return SCRIPT_OOM
     return write_flag_refused(flags, ro)
+
+
+def count_nested_errors(s: Step, reply: list[Any] | tuple[Any, ...]) -> None:
+    """``luaReplyToRedisReply`` adds each error inside an array (or map, set) with
+    ``addReplyError``: each one counts in errorstats (unless counted already, when its command
+    failed inside the script), and any of them makes the script's command a failed call."""
+    failed = False
+    stack: list[Any] = [reply]
+    while stack:
+        for x in stack.pop():
+            if isinstance(x, Err):
+                failed = True
+                if type(x) is Err:
+                    s.count_error(x)
+            elif isinstance(x, (list, tuple)):
+                stack.append(x)
+    if failed and s.cmd is not None:
+        s.count_failed(s.cmd.name)
 
 
 def write_flag_refused(flags: frozenset[str] | None, ro: bool) -> Err | None:

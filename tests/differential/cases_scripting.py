@@ -344,6 +344,28 @@ CASES += [
         ["FUNCTION", "FLUSH"]]),
 ]
 
+#: Error statistics of scripts: a command's error counts once, when it fails inside the script
+#: (the script passing it on does not count it again, but the script's call fails); an error
+#: the script makes counts; errors inside an array count each and fail the call.
+STATS_PROBE = ev("local s = redis.call('info', 'all') return {"
+                 "s:match('total_error_replies:%d+'), s:match('errorstat_ERR:count=%d+'), "
+                 "s:match('errorstat_MY:count=%d+'), s:match('cmdstat_eval:calls=(%d+)'), "
+                 "s:match('cmdstat_eval:[^\\r]*failed_calls=(%d+)'), "
+                 "s:match('cmdstat_incr:calls=(%d+)'), "
+                 "s:match('cmdstat_incr:[^\\r]*failed_calls=(%d+)')}")
+CASES += [
+    ("script error statistics", [
+        ["SET", "s", "x"], ["CONFIG", "RESETSTAT"], ev("return redis.call('incr','s')"),
+        STATS_PROBE, ev("return redis.pcall('incr','s')"), STATS_PROBE,
+        ev("return redis.pcall('nosuch')"), ev("return {err='MY custom'}"),
+        ev("error('boom')"), STATS_PROBE,
+        ev("local t = redis.pcall('incr','s') return {t.ignore_error_stats_update, t.err}"),
+        ev("return {1, redis.pcall('incr','s')}"), STATS_PROBE,
+        ev("return {1, {err='MY nested'}, {2, {err='MY deeper'}}}"), STATS_PROBE,
+        ["MULTI"], ev("return redis.call('incr','s')"), ev("return {err='MY in exec'}"),
+        ["EXEC"], STATS_PROBE]),
+]
+
 NOT_VECTORS: dict[str, str] = {
     "monitor script commands": "MONITOR lines arrive interleaved with replies"}
 
