@@ -50,6 +50,7 @@ ALIASES = {
     "expiry": "expire", "expires": "expire", "expiration": "expire", "ttl": "expire",
     "multi": "transactions", "tx": "transactions", "lua": "scripting", "stream": "streams",
     "replication": "psync", "slots": "cluster",
+    "script_busy": "scripting",
 }
 #: Modules that are machinery, not suites.
 _SKIP = {"__init__", "registry", "z3kit"}

@@ -479,6 +479,7 @@ def _cached_sandbox(monkeypatch: pytest.MonkeyPatch, prelude: str) -> None:
                 b"setresp": via("lua_setresp"), b"setrepl": via("lua_setrepl"),
                 b"acl": via("lua_acl"), b"rand": via("lua_rand"), b"srand": via("lua_srand"),
                 b"pending": via("lua_pending"), b"take": via("lua_take"),
+                b"period": via("lua_period"), b"interrupt": via("lua_interrupt"),
                 b"cfunction": lambda fn: (lambda *a: holder["run"].lua_cfunction(fn)(*a)),
                 b"version": scripting.REDIS_VERSION, b"version_num": scripting.REDIS_VERSION_NUM,
             })

@@ -34,6 +34,7 @@ import errno
 import gc
 import logging
 import os
+import select
 import signal
 import socket
 import sys
@@ -102,6 +103,65 @@ class Conn:
         self.closing = False
 
 
+class ScriptPort:
+    """The world's side of ``processEventsWhileBlocked`` (``spec.scripting.BusyPort``): while
+    a script runs past ``busy-reply-threshold``, each call of its hook polls the connections
+    (``select`` with no wait; not the script's caller, which Redis protects), reads once from
+    each readable one and hands the bytes to the spec; the spec's replies are written to the
+    sockets at once. The script's clock is the monotonic clock. Connections that arrive
+    meanwhile wait in the listen backlog; a client that hangs up meanwhile is freed after the
+    turn."""
+
+    def __init__(self, ref: Reference) -> None:
+        self.ref = ref
+        #: Connections found closed while a script ran (freed after the turn).
+        self.gone: list[Conn] = []
+
+    def clock_ms(self, instructions: int) -> int:
+        """The monotonic clock (the instruction count is not used)."""
+        return int(time.monotonic() * 1000)
+
+    def events(self, protected: int) -> list[tuple[int, bytes]]:
+        """One read from each other connection that is readable now."""
+        conns = [c for cid, c in self.ref.conns.items() if cid != protected
+                 and not c.closing and c not in self.gone]
+        if not conns:
+            return []
+        try:
+            ready, _, _ = select.select([c.sock for c in conns], [], [], 0)
+        except (OSError, ValueError):
+            return []
+        out: list[tuple[int, bytes]] = []
+        by_sock = {c.sock: c for c in conns}
+        for sock in ready:
+            conn = by_sock[sock]
+            try:
+                data = sock.recv(READ_LEN)
+            except (BlockingIOError, InterruptedError):
+                continue
+            except _GONE:
+                data = b""
+            if not data:
+                self.gone.append(conn)
+                continue
+            out.append((conn.cid, data))
+        return out
+
+    def reply(self, client_id: int, data: bytes) -> None:
+        """Write the replies now (blocking for at most a second)."""
+        conn = self.ref.conns.get(client_id)
+        if conn is None:
+            return
+        try:
+            conn.sock.settimeout(1.0)
+            conn.sock.sendall(data)
+        except (OSError, TimeoutError):
+            self.gone.append(conn)
+        finally:
+            with contextlib.suppress(OSError):
+                conn.sock.setblocking(False)
+
+
 class Reference:
     """Holds the current ``ServerState``, the clock and the open connections, and runs one
     spec turn per loop iteration."""
@@ -129,6 +189,8 @@ class Reference:
         self.children: set[int] = set()
         #: Set with the exit status when the spec asked the process to exit (SHUTDOWN).
         self.exited: asyncio.Future[int] | None = None
+        #: Where a script running past busy-reply-threshold serves the other connections.
+        self.script_port = ScriptPort(self)
 
     # -- listening -----------------------------------------------------------------------
 
@@ -337,9 +399,14 @@ class Reference:
             self.reap_children()
         now = self.clock.now_ms()
         try:
-            self.state, eff = self.answered(lambda st: event_loop_turn(st, now, readable, {}))
+            self.state, eff = self.answered(
+                lambda st: event_loop_turn(st, now, readable, {}, self.script_port))
         except Exception:  # a defect in the spec: keep serving everyone it does not affect
             eff = self._isolate(now, readable)
+        if self.script_port.gone:  # hung up while a script ran
+            gone, self.script_port.gone = self.script_port.gone, []
+            for conn in gone:
+                self.free(conn)
         candidates: set[int] = set(readable)
         if eff is not NO_EFFECTS and eff.kill_child is not None:
             self.kill_child(eff.kill_child)
@@ -378,7 +445,8 @@ class Reference:
         for cid, data in readable.items():
             try:
                 self.state, e = self.answered(
-                    lambda st, one={cid: data}: event_loop_turn(st, now, one, {}))
+                    lambda st, one={cid: data}: event_loop_turn(st, now, one, {},
+                                                                self.script_port))
             except Exception:
                 log.exception("spec error on input of client %d: disconnecting it", cid)
                 conn = self.conns.get(cid)

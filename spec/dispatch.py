@@ -8,6 +8,7 @@ listed, in Redis's order, with the issue that brings them (see docs/mechanisms/d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .commands import command, command_table
@@ -37,7 +38,8 @@ from .transport import (
 )
 from .watch import is_watched_key_expired, unwatch_all
 
-__all__ = ["TABLE", "lookup_command", "process_command", "call", "exec_"]
+__all__ = ["TABLE", "lookup_command", "process_command", "call", "exec_", "FLAG_GETTERS",
+           "command_flags", "ErrCounted"]
 
 
 def lookup_command(argv: list[bytes]) -> CommandSpec | None:
@@ -51,6 +53,18 @@ def lookup_command(argv: list[bytes]) -> CommandSpec | None:
     if cmd.subcommands and len(argv) > 1:
         return cmd.subcommands.get(argv[1].lower())
     return cmd
+
+
+#: ``getCommandFlags``'s per-command getters: EVAL and FCALL take the flags their script or
+#: function declares (registered by ``spec.scripting`` and ``spec.functions``); a getter
+#: gets the step, the argv and the command's own flags.
+FLAG_GETTERS: dict[str, Callable[[Step, list[bytes], frozenset[str]], frozenset[str]]] = {}
+
+
+def command_flags(s: Step, cmd: CommandSpec, argv: list[bytes]) -> frozenset[str]:
+    """``getCommandFlags``: the flags the gates of ``processCommand`` see for this call."""
+    getter = FLAG_GETTERS.get(cmd.name)
+    return cmd.flags if getter is None else getter(s, argv, cmd.flags)
 
 
 def unknown_command_error(argv: list[bytes]) -> Err:
@@ -156,12 +170,15 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     in_multi = s.client.info.multi >= 0
     if in_multi and "no_multi" in cmd.flags:
         return reject(s, cmd, NOT_IN_MULTI)
-    # 3c. maxmemory (``performEvictions``): evict first; refuse a deny-oom command (inside
+    # 3c. maxmemory (``performEvictions``; not while a script is busy): evict first; refuse
+    # a deny-oom command (``getCommandFlags``: a script's flags for EVAL and FCALL; inside
     # MULTI: any command but EXEC, DISCARD, QUIT, RESET) when memory could not be freed.
-    if s.config["maxmemory"] and perform_evictions(s) == EVICT_FAIL and (
-            "denyoom" in cmd.flags
-            or (s.client.info.multi >= 0 and cmd.name not in OOM_EXEMPT_IN_MULTI)):
-        return reject(s, cmd, OOM_ERR)
+    if s.config["maxmemory"] and s.busy is None:
+        oom = s.pre_command_oom = perform_evictions(s) == EVICT_FAIL
+        if oom and ("denyoom" in command_flags(s, cmd, argv)
+                    or (s.client.info.multi >= 0 and cmd.name not in OOM_EXEMPT_IN_MULTI)
+                    or (cmd.name == "exec" and queued_denyoom(s))):
+            return reject(s, cmd, OOM_ERR)
     # 3d. MISCONF (``writeCommandsDeniedByDiskError``): after a failed BGSAVE, with save
     # points and stop-writes-on-bgsave-error, write commands (an EXEC of any) and PING.
     if (("write" in cmd.flags or cmd.name == "ping"
@@ -171,7 +188,7 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     # Gates still to come, in Redis's order, with the mechanism that brings each:
     #   ACL permissions (after NOAUTH) · cluster redirection (MOVED/ASK, CROSSSLOT; before
     #   the OOM gate) · MISCONF for the AOF · NOREPLICAS · READONLY replica (replication) ·
-    #   (here: RESP2 Pub/Sub context) · MASTERDOWN · (here: LOADING) · BUSY script.
+    #   (here: RESP2 Pub/Sub context) · MASTERDOWN · (here: LOADING, BUSY script).
     # RESP2 Pub/Sub context (CLIENT_PUBSUB): only the (un)subscribe commands, PING, QUIT, RESET.
     if "pubsub" in s.client.flags and s.client.resp == 2 and cmd.name not in PUBSUB_CONTEXT:
         return reject(s, cmd, Err(
@@ -181,6 +198,11 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     # only if every queued command is; ``is_denyloading_command``; spec.loading).
     if s.part("loading").active and deny_loading(s, cmd):
         return reject(s, cmd, LOADING_ERR)
+    # BUSY (``isInsideYieldingLongCommand``): a script runs past busy-reply-threshold and
+    # this command came from another client through the script's hook (spec.scripting):
+    # only commands flagged allow-busy run; the error names SCRIPT KILL or FUNCTION KILL.
+    if s.busy is not None and "allow_busy" not in cmd.flags:
+        return reject(s, cmd, s.busy)
     # A replica (here: a MONITOR) may not touch the keyspace; then CLIENT PAUSE postpones the
     # client (``blockClient(c, BLOCKED_POSTPONE)``; replicas are never paused; spec.transport).
     fl = s.client.info.flags
@@ -224,6 +246,14 @@ def _queued_write(s: Step) -> bool:
     return any("write" in c.flags for c, _ in s.client.info.mstate)
 
 
+def queued_denyoom(s: Step) -> bool:
+    """``c->mstate.cmd_flags & CMD_DENYOOM``: EXEC is deny-oom when a command it would run
+    is (their ``getCommandFlags``; Redis accumulates them while queueing, here they are
+    taken at EXEC: the same unless a script's flags changed in between)."""
+    return any("denyoom" in command_flags(s, qcmd, list(qargv))
+               for qcmd, qargv in s.client.info.mstate)
+
+
 #: The commands a RESP2 client subscribed to anything may run (``processCommand``).
 PUBSUB_CONTEXT = frozenset(("ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
                             "psubscribe", "punsubscribe", "quit", "reset"))
@@ -243,6 +273,15 @@ OOM_ERR = Err("OOM command not allowed when used memory > 'maxmemory'.")
 OOM_EXEMPT_IN_MULTI = frozenset(("exec", "discard", "quit", "reset"))
 
 
+class ErrCounted(Err):
+    """An error reply whose error statistics were already counted where it arose
+    (``ERR_REPLY_FLAG_NO_STATS_UPDATE``: a command's error that a script passes on, counted
+    when the command failed inside the script): it still counts as a failed call of the
+    command that replies it, but not again in errorstats / ``total_error_replies``."""
+
+    __slots__ = ()
+
+
 def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     """``call``: run the handler, count it, and propagate it if it changed the dataset."""
     dirty = s.dirty
@@ -256,7 +295,8 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     duration = s.call_us
     s.call_us = outer_us + duration  # EXEC and scripts take the time of what they ran
     calls = s.cmd_calls.get(cmd.name)
-    failed = 1 if type(reply) is Err else 0
+    t = type(reply)
+    failed = 1 if t is Err or t is ErrCounted else 0
     if calls is None:
         s.cmd_calls[cmd.name] = [1, 0, failed]
     else:

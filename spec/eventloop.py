@@ -27,6 +27,7 @@ turn's replies leave in the same turn. The turn is built only from the existing 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from .cron import before_sleep, effective_hz, server_cron
 from .effects import NO_EFFECTS, Effects, merge_effects
@@ -104,11 +105,14 @@ def _write(state: ServerState, cid: int, capacity: dict[int, int | None]
 
 
 def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, bytes],
-                    writable: Mapping[int, int | None]) -> tuple[ServerState, Effects]:
+                    writable: Mapping[int, int | None],
+                    busy_port: Any = None) -> tuple[ServerState, Effects]:
     """One turn of the event loop at time ``now_ms`` after a poll that found ``readable``
     (client id -> bytes read) and ``writable`` (client id -> bytes the socket can take, None
     for no limit), in the order the poll reported them (``file_event_order``: epoll's ready
-    order, an input). Returns the next state and everything the turn asks of the world."""
+    order, an input). Returns the next state and everything the turn asks of the world.
+    ``busy_port``: the world's side of a script running past busy-reply-threshold
+    (``spec.server.clients_input``)."""
     capacity = dict(writable)
     eff: Effects = NO_EFFECTS
     # 1. file events, in the poll's order (an input, never re-sorted): read (and process),
@@ -124,14 +128,14 @@ def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, byte
             batch.append((cid, data))
         if cid in had_pending:
             if batch:
-                state, e = clients_input(state, batch, now_ms)
+                state, e = clients_input(state, batch, now_ms, busy_port)
                 eff = merge_effects(eff, e)
                 batch = []
             if cid in state.clients:
                 state, e = _write(state, cid, capacity)
                 eff = merge_effects(eff, e)
     if batch:
-        state, e = clients_input(state, batch, now_ms)
+        state, e = clients_input(state, batch, now_ms, busy_port)
         eff = merge_effects(eff, e)
     if state.loading.active:
         # While an RDB file loads, Redis handles only file events between loading steps

@@ -33,18 +33,24 @@ from lupa import lua51  # type: ignore[import-untyped]
 from .commands import command
 from .crc64 import crc64_bytes
 from .cstr import c_text
-from .dispatch import install_commands
+from .dispatch import FLAG_GETTERS, install_commands
 from .glob import stringmatch
 from .numbers import string2ll
 from .rdbcodec import RdbCorrupt, Reader, save_raw_string
 from .reply import OK, Err, Map, Reply, RSet, Status, help_lines
 from .resp import split_args
 from .scripting import (
+    BUSY_EVAL,
+    NOTBUSY,
     ScriptRun,
+    feed_script_command,
     finish_run,
     lua_text,
     new_sandbox,
-    write_flag_refused,
+    prepare_refused,
+    script_clock,
+    script_cmd_flags,
+    start_run,
 )
 from .state import EMPTY_MAP, FunctionInfo, FunctionLibrary, replace
 from .step import Step
@@ -318,18 +324,34 @@ def function_flush(s: Step, argv: list[bytes]) -> Reply:
 
 @command("function|kill")
 def function_kill(s: Step, argv: list[bytes]) -> Reply:
-    """``functionKillCommand`` (``scriptKill``): no function can be running while a command
-    is processed (a function runs inside one step), so NOTBUSY, as 7.0.15 replies then."""
-    return Err("NOTBUSY No scripts in execution right now.")
+    """``functionKillCommand`` (``scriptKill(c, 0)``): stop the running function (only
+    reachable from another client while it is past busy-reply-threshold); NOTBUSY when none
+    runs."""
+    run = s.script_run
+    if run is None:
+        return NOTBUSY
+    assert isinstance(run, ScriptRun)
+    return run.kill(False)
 
 
 @command("function|stats")
 def function_stats(s: Step, argv: list[bytes]) -> Reply:
-    """``functionStatsCommand``: the running function (none: null between steps) and, per
-    engine, how many libraries and functions it has."""
+    """``functionStatsCommand``: the running function (null when none; reachable from
+    another client while one runs past busy-reply-threshold: its name, its caller's command
+    and how long it has run; a running EVAL gets BUSY instead) and, per engine, how many
+    libraries and functions it has."""
+    run = s.script_run
+    running: Reply = None
+    if run is not None:
+        assert isinstance(run, ScriptRun)
+        if run.eval_mode:
+            return BUSY_EVAL
+        running = Map([(b"name", run.name.encode("utf-8", "surrogateescape")),
+                       (b"command", list(run.caller_argv)),
+                       (b"duration_ms", script_clock(s, run.instructions) - run.start_ms)])
     libs = s.part("scripting").libraries
     nfun = sum(len(lib.functions) for lib in libs.values())
-    return Map([(b"running_script", None),
+    return Map([(b"running_script", running),
                 (b"engines", Map([(ENGINE.encode(), Map([(b"libraries_count", len(libs)),
                                                          (b"functions_count", nfun)]))]))])
 
@@ -690,10 +712,11 @@ def _fcall(s: Step, argv: list[bytes], ro: bool) -> Reply:
         return Err("ERR Number of keys can't be greater than number of args")
     if n < 0:
         return Err("ERR Number of keys can't be negative")
-    refused = write_flag_refused(info.flags, ro)
+    refused = prepare_refused(s, info.flags, ro)
     if refused is not None:
         return refused
     run = ScriptRun(s, ro or "no-writes" in info.flags)
+    run.allow_oom = "allow-oom" in info.flags
     md = extract_lib_metadata(lib.code)
     assert not isinstance(md, Err)  # it loaded once
     loaded = load_library_code(run, md[2])
@@ -705,6 +728,7 @@ def _fcall(s: Step, argv: list[bytes], ro: bool) -> Reply:
     if lib.lua_state is not None:  # the values the library's locals had after the last call
         restore(lib.lua_state, callbacks)
     start = len(s.propagate)
+    start_run(s, run, False, c_text(info.name), argv)
     ok, v = runner(reg.callbacks[info.name], rt.table_from(dict(enumerate(argv[3:3 + n], 1))),
                    rt.table_from(dict(enumerate(argv[3 + n:], 1))))
     reply = finish_run(s, run, ok, v, start, c_text(info.name))
@@ -716,15 +740,33 @@ def _fcall(s: Step, argv: list[bytes], ro: bool) -> Reply:
     return reply
 
 
+def fcall_command_flags(s: Step, argv: list[bytes], flags: frozenset[str]) -> frozenset[str]:
+    """``fcallGetCommandFlags``: the flags the function declares (any case of its name); an
+    unknown function keeps the command's flags."""
+    if len(argv) < 2:
+        return flags
+    sc = s.part("scripting")
+    lib_name = sc.functions.get(argv[1].lower())
+    if lib_name is None:
+        return flags
+    info = next(f for f in sc.libraries[lib_name].functions if f.name.lower() == argv[1].lower())
+    return script_cmd_flags(flags, frozenset(info.flags))
+
+
+FLAG_GETTERS["fcall"] = FLAG_GETTERS["fcall_ro"] = fcall_command_flags
+
+
 @command("fcall")
 def fcall(s: Step, argv: list[bytes]) -> Reply:
     """``fcallCommand``: FCALL function numkeys key… arg…."""
+    feed_script_command(s, argv)
     return _fcall(s, argv, False)
 
 
 @command("fcall_ro")
 def fcall_ro(s: Step, argv: list[bytes]) -> Reply:
     """``fcallroCommand``: FCALL_RO, refusing a function that may write."""
+    feed_script_command(s, argv)
     return _fcall(s, argv, True)
 
 

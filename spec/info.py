@@ -90,7 +90,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
               persist: tuple[int, int, int, int] = (-1, 0, 0, 0),
               tracking: tuple[int, int, int, int] = (0, 0, 0, 0),
               loading: tuple[int, int, int, int, str, int] | None = None,
-              bgsave: dict[str, Any] | None = None) -> str:
+              bgsave: dict[str, Any] | None = None,
+              scripts_eval_mem: int = 0) -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends). ``bgsave``: the
     values of the BGSAVE fields (persistence, and the fork counters of stats) by name,
     over their idle defaults (``spec.persist.bgsave_info``)."""
@@ -149,14 +150,15 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("allocator_resident", used), ("total_system_memory", 0),
             ("total_system_memory_human", "0B"), ("used_memory_lua", 32768),
             ("used_memory_vm_eval", 32768), ("used_memory_lua_human", "32.00K"),
-            ("used_memory_scripts_eval", 0), ("number_of_cached_scripts", cached_scripts),
+            ("used_memory_scripts_eval", scripts_eval_mem),
+            ("number_of_cached_scripts", cached_scripts),
             # functions: (number of functions, of libraries, functionsMemoryEngine)
             ("number_of_functions", functions[0]), ("number_of_libraries", functions[1]),
             # the functions engine's Lua VM as a fresh 7.0.15 reports it (not modelled further)
             ("used_memory_vm_functions", 33792), ("used_memory_vm_total", 66560),
             ("used_memory_vm_total_human", "65.00K"), ("used_memory_functions", functions[2]),
-            ("used_memory_scripts", functions[2]),
-            ("used_memory_scripts_human", bytes_to_human(functions[2])),
+            ("used_memory_scripts", scripts_eval_mem + functions[2]),
+            ("used_memory_scripts_human", bytes_to_human(scripts_eval_mem + functions[2])),
             ("maxmemory", maxmem), ("maxmemory_human", bytes_to_human(maxmem)),
             ("maxmemory_policy", config["maxmemory-policy"]),
             ("allocator_frag_ratio", "1.00"), ("allocator_frag_bytes", 0),

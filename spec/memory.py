@@ -342,3 +342,37 @@ def functions_memory(libraries: Any) -> int:
             buckets *= 2
         total += 24 * n + 8 * buckets
     return total
+
+
+#: ``OBJ_ENCODING_EMBSTR_SIZE_LIMIT``: a string argument up to this long is one allocation
+#: with its ``robj`` (16 bytes) and its sds8 header.
+EMBSTR_SIZE_LIMIT = 44
+
+
+def argv_string_memory(n: int) -> int:
+    """``getStringObjectSdsUsedMemory`` of an argument of ``n`` bytes as the query parser
+    makes it (``createStringObject``): an embstr's allocation minus its ``robj``, or a raw
+    string's sds. (An argument of 32 KB or more is the query buffer itself in Redis, whose
+    allocation depends on how it grew; it is taken as a raw sds here.)"""
+    if n <= EMBSTR_SIZE_LIMIT:
+        return je_size(16 + 3 + n + 1) - 16
+    return sds_alloc(n)
+
+
+def eval_scripts_memory(bodies: Iterable[bytes]) -> int:
+    """``evalScriptsMemory`` (INFO ``used_memory_scripts_eval``) of the cached scripts:
+    ``lua_scripts_mem`` (each script's SHA1 sds and its body, ``luaCreateFunction``) plus the
+    scripts dict (24 bytes an entry, 8 a bucket) and a ``luaScript`` (16 bytes) a script. The
+    buckets are the smallest power of two, at least 4, that holds the scripts (an empty dict
+    has none; Redis's counts both tables while it rehashes)."""
+    total = 0
+    n = 0
+    for body in bodies:
+        n += 1
+        total += sds_alloc(40) + argv_string_memory(len(body)) + 24 + 16
+    if n:
+        buckets = 4
+        while buckets < n:
+            buckets *= 2
+        total += 8 * buckets
+    return total

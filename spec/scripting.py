@@ -21,21 +21,44 @@ argument errors and then dropped (no effect).
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
+import attrs
 from lupa import lua51  # type: ignore[import-untyped]
 
 from . import lualibs
 from .commands import command
 from .cstr import c_text
-from .dispatch import call, install_commands, lookup_command
+from .dispatch import (
+    FLAG_GETTERS,
+    ErrCounted,
+    call,
+    install_commands,
+    lookup_command,
+    run_and_encode,
+)
 from .frames import Frame, parse
 from .numbers import string2ll
 from .persist import MISCONF_ERR, writes_denied_by_disk_error
-from .reply import OK, BigNum, Err, Map, Raw, Reply, RSet, Status, encode2, encode3, help_lines
-from .resp import split_args
+from .reply import (
+    OK,
+    BigNum,
+    Err,
+    Map,
+    Raw,
+    Reply,
+    RSet,
+    Status,
+    encode,
+    encode2,
+    encode3,
+    help_lines,
+)
+from .resp import Limits, ProtocolError, QueryBufferLimit, parse_command, split_args
 from .state import EMPTY_MAP, Client, replace
 from .step import Step
+from .transport import POSTPONE, after_command, feed_monitors
 
 __all__ = [
     "install_libraries",
@@ -49,14 +72,175 @@ __all__ = [
     "frame_to_lua",
     "finish_run",
     "write_flag_refused",
+    "prepare_refused",
+    "count_nested_errors",
+    "feed_script_command",
+    "script_cmd_flags",
+    "eval_command_flags",
+    "SCRIPT_OOM",
+    "OOM_IN_SCRIPT",
     "lua_text",
     "ScriptRun",
+    "BusyPort",
+    "ModelPort",
+    "script_clock",
+    "start_run",
+    "end_run",
+    "process_events_while_blocked",
+    "busy_client_input",
+    "BUSY_EVAL",
+    "BUSY_FUNCTION",
+    "UNKILLABLE",
+    "NOTBUSY",
 ]
 
 REDIS_VERSION = b"7.0.15"
 REDIS_VERSION_NUM = 0x07000F
 
 NOSCRIPT = Err("NOSCRIPT No matching script. Please use EVAL.")
+NOTBUSY = Err("NOTBUSY No scripts in execution right now.")
+
+#: ``shared.slowevalerr`` / ``shared.slowscripterr``: what other clients get while an EVAL /
+#: a function runs past ``busy-reply-threshold`` (and SCRIPT KILL / FUNCTION KILL of the
+#: other kind of script).
+BUSY_EVAL = Err("BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
+                "SHUTDOWN NOSAVE.")
+BUSY_FUNCTION = Err("BUSY Redis is busy running a script. You can only call FUNCTION KILL "
+                    "or SHUTDOWN NOSAVE.")
+UNKILLABLE = Err("UNKILLABLE Sorry the script already executed write commands against the "
+                 "dataset. You can either wait the script termination or kill the server in "
+                 "a hard way using the SHUTDOWN NOSAVE command.")
+
+#: ``lua_sethook(lua, luaMaskCountHook, LUA_MASKCOUNT, 100000)``: Lua instructions between
+#: two calls of the hook.
+HOOK_PERIOD = 100_000
+#: The model's script clock when the world gives none (``BusyPort.clock_ms``): a script's
+#: elapsed time is its instruction count at this rate, so 100 000 instructions (one hook
+#: period) are 1 ms and the default threshold of 5000 ms is 500 million instructions.
+INSTRUCTIONS_PER_MS = 100_000
+
+
+class BusyPort(Protocol):
+    """The world's side of ``processEventsWhileBlocked``: what a script past
+    ``busy-reply-threshold`` reads from and writes to the other connections, and the clock it
+    measures its time with. A pure transition gets one as an input (``Step.busy_port``;
+    tests script the events); the reference server polls its sockets."""
+
+    def clock_ms(self, instructions: int) -> int:
+        """The script's clock (ms) after ``instructions`` Lua instructions (the model's rate,
+        :data:`INSTRUCTIONS_PER_MS`, or the world's monotonic clock)."""
+
+    def events(self, protected: int) -> Sequence[tuple[int, bytes]]:
+        """Bytes that arrived since the last call, as (client id, bytes) in arrival order;
+        never from ``protected``, the script's caller (``protectClient``)."""
+
+    def reply(self, client_id: int, data: bytes) -> None:
+        """Write ``data`` to the client's connection now (``handleClientsWithPendingWrites``
+        inside ``processEventsWhileBlocked``)."""
+
+
+class ModelPort:
+    """A :class:`BusyPort` for pure runs and tests: the model's clock (``start_ms`` plus the
+    instructions at :data:`INSTRUCTIONS_PER_MS`), a scripted list of event batches (one
+    batch handed out per call of the hook, then none) and the replies it was given, kept
+    in order in ``replies``."""
+
+    def __init__(self, batches: Sequence[Sequence[tuple[int, bytes]]] = (),
+                 start_ms: int = 0) -> None:
+        self.batches = [list(b) for b in batches]
+        self.start_ms = start_ms
+        self.replies: list[tuple[int, bytes]] = []
+        self.calls = 0
+
+    def clock_ms(self, instructions: int) -> int:
+        """The model's clock: ``start_ms`` plus the instructions at the model's rate."""
+        return self.start_ms + instructions // INSTRUCTIONS_PER_MS
+
+    def events(self, protected: int) -> Sequence[tuple[int, bytes]]:
+        """The next scripted batch (none once they are used up); calls are counted."""
+        self.calls += 1
+        return self.batches.pop(0) if self.batches else ()
+
+    def reply(self, client_id: int, data: bytes) -> None:
+        """Record what would be written to the client."""
+        self.replies.append((client_id, data))
+
+
+def script_clock(s: Step, instructions: int) -> int:
+    """The script's clock after ``instructions``: the port's, or the model's (the step's
+    frozen time plus the instructions at :data:`INSTRUCTIONS_PER_MS`)."""
+    port = s.busy_port
+    if port is not None:
+        return int(port.clock_ms(instructions))
+    return s.now_ms + instructions // INSTRUCTIONS_PER_MS
+
+
+def process_events_while_blocked(s: Step, run: ScriptRun, port: BusyPort) -> None:
+    """``processEventsWhileBlocked``: the commands other clients sent while the script runs
+    past the threshold are processed now, against the script's state so far, through
+    ``processCommand`` (whose BUSY gate lets only allow-busy commands run), and their
+    replies are written through the port."""
+    for cid, data in port.events(run.caller_id):
+        if cid == run.caller_id:
+            continue  # protectClient: the caller's input waits for the script's end
+        c = s.get_client(cid)
+        if c is None or c.closing:
+            continue
+        if c.info.bpop is not None:  # a blocked client's input only accumulates
+            s.put_client(replace(c, querybuf=c.querybuf + data))
+            continue
+        out = busy_client_input(s, c, data)
+        if out:
+            port.reply(cid, out)
+
+
+def busy_client_input(s: Step, c: Client, data: bytes) -> bytes:
+    """``readQueryFromClient`` + ``processInputBuffer`` for client ``c`` while a script is
+    blocked in its hook: every whole request runs as ``c`` (``server.current_client``
+    switches); what is left waits in its query buffer. Returns the bytes to write to it."""
+    buf = c.querybuf + data if c.querybuf else data
+    cfg = s.config
+    limits = Limits(cfg["proto-max-bulk-len"], c.authenticated, cfg["client-query-buffer-limit"])
+    frames: list[bytes] = []
+    caller_out = s.out
+    with s.as_client(c, c.db):
+        s.out = []
+        pos = 0
+        while True:
+            req, npos = parse_command(buf, pos, limits)
+            if req is None:
+                break
+            if isinstance(req, ProtocolError):
+                if type(req) is not QueryBufferLimit:
+                    err = Err("ERR Protocol error: " + req)
+                    frames.append(encode(err, s.client.resp))
+                    s.count_error(err)
+                s.update_client(closing=True)
+                s.close.add(c.id)
+                pos = len(buf)
+                break
+            start, pos = pos, npos
+            if not req:
+                continue
+            n0 = s.commands_processed
+            frame = run_and_encode(s, req)
+            info = s.client.info
+            if info.flags and not (info.bpop is not None and info.bpop.cmd == POSTPONE):
+                # CLIENT REPLY OFF/SKIP, its own MONITOR line (spec.transport)
+                frame = after_command(s, req, frame, s.commands_processed != n0)
+            frames.extend(s.out)  # what was pushed to it while the command ran comes first
+            s.out.clear()
+            frames.append(frame)
+            if s.client.closing:
+                pos = len(buf)
+                break
+            if s.client.info.bpop is not None:  # postponed: the rest waits in its buffer
+                if s.client.info.bpop.cmd == POSTPONE:
+                    pos = start
+                break
+        s.clients = s.clients.set(c.id, replace(s.client, querybuf=buf[pos:]))
+    s.out = caller_out
+    return b"".join(frames)
 
 #: Shebang flags (``scripts_flags_def``).
 SCRIPT_FLAGS = ("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys")
@@ -153,6 +337,31 @@ local function handler(e)
   return e
 end
 env.__redis__err__handler = handler
+
+-- luaMaskCountHook: scriptInterrupt (py.interrupt) says whether SCRIPT KILL / FUNCTION KILL
+-- asked to stop; then the hook fires on every line, so that a pcall catching the error
+-- cannot keep the script running
+-- (the error is raised only when the interrupted function is the script's: code of this
+-- chunk, the error handler or what runs after the script, is let finish; the line hook
+-- stops the script at its next line)
+local sethook = debug.sethook
+local KILLED = "Script killed by user with SCRIPT KILL..."
+local function in_script()
+  local lvl = 3  -- 1: here, 2: the hook's function; then its C wrapper(s)
+  local i = getinfo(lvl, "S")
+  while i and i.what == "C" do
+    lvl = lvl + 1
+    i = getinfo(lvl, "S")
+  end
+  return i ~= nil and i.source ~= "=redspec"
+end
+local kill_hook = cfunction(function() if in_script() then raise(KILLED) end end)
+local count_hook = cfunction(function()
+  if py.interrupt() then
+    sethook(kill_hook, "l")
+    if in_script() then raise(KILLED) end
+  end
+end)
 
 local redis = {}
 local function generic(raise_error, ...)
@@ -516,11 +725,16 @@ local function seal(keys, argv, py_register)
   end
   local function run(f, a, b)
     local ok, v
+    -- luaCallFunction: with busy-reply-threshold > 0, luaMaskCountHook every `period`
+    -- instructions (py.period() is 0 when no hook is wanted: loading a library)
+    local period = py.period()
+    if period > 0 then sethook(count_hook, "", period) end
     if a == nil then
       ok, v = xpcall(f, handler)
     else
       ok, v = xpcall(function() return f(a, b) end, handler)
     end
+    if period > 0 then sethook() end
     return ok, v
   end
   local function set_loading(on) loading = on end
@@ -547,11 +761,30 @@ class ScriptRun:
     what the Lua side changed. Lives only while the script runs."""
 
     __slots__ = ("s", "rt", "client", "read_only", "repl", "rng", "rawget", "lua_next",
-                 "pending_error")
+                 "pending_error", "eval_mode", "name", "caller_id", "caller_argv",
+                 "hook_period", "instructions", "start_ms", "timed_out", "killed", "wrote",
+                 "allow_oom")
 
     def __init__(self, s: Step, read_only: bool) -> None:
         self.s = s
         caller = s.client
+        #: ``SCRIPT_EVAL_MODE`` (EVAL, not FCALL), the SHA1 or function name
+        #: (``funcname``), the caller (``original_client``) and its command (FUNCTION STATS).
+        self.eval_mode = True
+        self.name = ""
+        self.caller_id = caller.id
+        self.caller_argv: tuple[bytes, ...] = ()
+        #: Instructions between two calls of the hook (0: none; see :func:`start_run`), the
+        #: instructions counted so far, the script's start on the port's clock, and the
+        #: ``SCRIPT_TIMEDOUT`` / ``SCRIPT_KILLED`` / ``SCRIPT_WRITE_DIRTY`` flags.
+        self.hook_period = 0
+        self.instructions = 0
+        self.start_ms = 0
+        self.timed_out = False
+        self.killed = False
+        self.wrote = False
+        #: ``SCRIPT_ALLOW_OOM``: the script declared allow-oom (a shebang or a function).
+        self.allow_oom = False
         #: ``lctx.lua_client``: a client of its own (id 0: no connection), on the caller's db.
         self.client = Client(0, addr="lua", db=caller.db, resp=2, authenticated=True)
         self.read_only = read_only
@@ -605,7 +838,11 @@ class ScriptRun:
             return False, r[1:].encode("utf-8", "surrogateescape")
         frame = encode3(r) if self.client.resp == 3 else encode2(r)
         value = frame_to_lua(self.rt, parse(frame))
-        return not frame.startswith(b"-"), value
+        if frame.startswith(b"-"):
+            # redisProtocolToLuaType_Error: counted already, when the command failed
+            value[b"ignore_error_stats_update"] = True
+            return False, value
+        return True, value
 
     def lua_setresp(self, resp: Any) -> None:
         self.client = replace(self.client, resp=int(resp))
@@ -623,6 +860,40 @@ class ScriptRun:
         if lookup_command(argv) is None:
             return None
         return True
+
+    def lua_period(self) -> int:
+        """The count hook's period for this run (0: no hook), read by the sandbox's ``run``."""
+        return self.hook_period
+
+    def lua_interrupt(self) -> bool:
+        """``scriptInterrupt`` (from ``luaMaskCountHook``): past ``busy-reply-threshold``
+        the script enters timed-out mode (other clients get BUSY) and, at every call from
+        then on, serves the events of other clients (:func:`process_events_while_blocked`);
+        True when one of them killed it."""
+        self.instructions += self.hook_period
+        s = self.s
+        if not self.timed_out:
+            if script_clock(s, self.instructions) - self.start_ms \
+                    < s.config["busy-reply-threshold"]:
+                return False
+            self.timed_out = True  # enterScriptTimedoutMode + protectClient(caller)
+            s.busy = BUSY_EVAL if self.eval_mode else BUSY_FUNCTION
+        if s.busy_port is not None:
+            process_events_while_blocked(s, self, s.busy_port)
+        return self.killed
+
+    def kill(self, is_eval: bool) -> Reply:
+        """``scriptKill``: SCRIPT KILL (``is_eval``) or FUNCTION KILL of this running script:
+        refused once it wrote, or when the other command must be used; else it is marked
+        and the hook stops it at its next call."""
+        if self.wrote:
+            return UNKILLABLE
+        if is_eval and not self.eval_mode:
+            return BUSY_FUNCTION
+        if not is_eval and self.eval_mode:
+            return BUSY_EVAL
+        self.killed = True
+        return OK
 
     def lua_rand(self) -> int:
         x = RAND48_INIT if self.rng is None else self.rng
@@ -654,6 +925,13 @@ def script_command(run: ScriptRun, argv: list[bytes]) -> Reply:
     s = run.s
     if "write" in flags and writes_denied_by_disk_error(s):  # scriptVerifyWriteCommandAllow
         return Err("\0-" + MISCONF_ERR)
+    # scriptVerifyOOM: past maxmemory (when the script's command was processed), a deny-oom
+    # command is refused while the script has not written yet (not under allow-oom)
+    if ("denyoom" in flags and s.pre_command_oom and not run.allow_oom and not run.wrote
+            and s.config["maxmemory"]):
+        return Err("\0-" + OOM_IN_SCRIPT)
+    if "write" in flags:
+        run.wrote = True  # SCRIPT_WRITE_DIRTY: SCRIPT KILL / FUNCTION KILL now refuse
     start = len(s.propagate)
     c = run.client
     with s.as_client(c, c.db):
@@ -751,6 +1029,8 @@ def lua_to_reply(run: ScriptRun, v: Any, caller_resp: int) -> Reply:
     get = run.rawget
     e = get(v, b"err")
     if isinstance(e, bytes):
+        if get(v, b"ignore_error_stats_update") is True:
+            return ErrCounted(_clean(e))
         return Err(_clean(e))
     ok = get(v, b"ok")
     if isinstance(ok, bytes):
@@ -830,6 +1110,7 @@ def new_sandbox(run: ScriptRun, keys: list[bytes] | None, args: list[bytes] | No
         b"setresp": run.lua_setresp, b"setrepl": run.lua_setrepl, b"acl": run.lua_acl,
         b"rand": run.lua_rand, b"srand": run.lua_srand, b"pending": run.lua_pending,
         b"take": run.lua_take, b"cfunction": run.lua_cfunction,
+        b"period": run.lua_period, b"interrupt": run.lua_interrupt,
         b"version": REDIS_VERSION, b"version_num": REDIS_VERSION_NUM,
     })
     env, seal = rt.execute(_prelude_bytecode(), py)
@@ -855,11 +1136,33 @@ def _compile(run: ScriptRun, body: bytes, shebang_len: int, keys: list[bytes],
     return f, runner
 
 
+def start_run(s: Step, run: ScriptRun, eval_mode: bool, name: str,
+              argv: Sequence[bytes] = ()) -> None:
+    """The end of ``scriptPrepareForRun``: the run becomes ``curr_run_ctx`` (SCRIPT KILL,
+    FUNCTION KILL and FUNCTION STATS see it), its start time is taken and, with
+    ``busy-reply-threshold`` > 0, the instruction-count hook is wanted (``luaCallFunction``)."""
+    run.eval_mode = eval_mode
+    run.name = name
+    run.caller_argv = tuple(argv)
+    run.start_ms = script_clock(s, 0)
+    if s.config["busy-reply-threshold"] > 0:
+        run.hook_period = HOOK_PERIOD
+    s.script_run = run
+
+
+def end_run(s: Step) -> None:
+    """``scriptResetRun``: no script runs any more; leaving timed-out mode, others are served
+    normally again."""
+    s.script_run = None
+    s.busy = None
+
+
 def finish_run(s: Step, run: ScriptRun, ok: bool, v: Any, start: int, name: str) -> Reply:
     """The end of ``luaCallFunction`` + ``scriptResetRun``, shared by EVAL and FCALL: keep the
     generator's state, wrap what the script propagated (from ``start``) in MULTI … EXEC when
     it is more than one command, and turn the script's value or error into the reply
     (``name``: the SHA1 of a script or the name of a function, as the error names it)."""
+    end_run(s)
     sc = s.part("scripting")
     if run.rng != sc.lua_rng:
         s.set_part("scripting", replace(sc, lua_rng=run.rng))
@@ -868,7 +1171,10 @@ def finish_run(s: Step, run: ScriptRun, ok: bool, v: Any, start: int, name: str)
         prop.insert(start, (prop[start][0], (b"MULTI",)))
         prop.append((prop[-1][0], (b"EXEC",)))
     if ok:
-        return lua_to_reply(run, v, s.client.resp)
+        reply = lua_to_reply(run, v, s.client.resp)
+        if isinstance(reply, (list, tuple)):
+            count_nested_errors(s, reply)
+        return reply
     if lua51.lua_type(v) != "table":
         return Err(f"ERR Error running script f_{name}, {str(v)[:100]}")
     msg = run.rawget(v, b"err")
@@ -877,11 +1183,84 @@ def finish_run(s: Step, run: ScriptRun, ok: bool, v: Any, start: int, name: str)
     if src is not None and line is not None:
         src_t = src.decode("utf-8", "surrogateescape") if isinstance(src, bytes) else str(src)
         text += f" script: {name}, on {src_t}:{_ll(float(line))}."
-    return Err(text.replace("\r", " ").replace("\n", " "))
+    text = text.replace("\r", " ").replace("\n", " ")
+    if run.rawget(v, b"ignore_error_stats_update") is True:
+        return ErrCounted(text)
+    return Err(text)
+
+
+#: ``shared.oomerr`` without its code: what ``scriptVerifyOOM`` raises inside a script.
+OOM_IN_SCRIPT = "OOM command not allowed when used memory > 'maxmemory'."
+SCRIPT_OOM = Err("OOM allow-oom flag is not set on the script, can not run it when used "
+                 "memory > 'maxmemory'")
+
+
+def script_cmd_flags(cmd_flags: frozenset[str], script_flags: frozenset[str]) -> frozenset[str]:
+    """``scriptFlagsToCmdFlags``: the command flags of EVAL or FCALL once the script declared
+    flags: deny-oom unless allow-oom or no-writes, write unless no-writes, stale with
+    allow-stale, never may-replicate."""
+    f = set(cmd_flags) - {"stale", "denyoom", "write", "may_replicate"}
+    if not script_flags & {"allow-oom", "no-writes"}:
+        f.add("denyoom")
+    if "no-writes" not in script_flags:
+        f.add("write")
+    if "allow-stale" in script_flags:
+        f.add("stale")
+    return frozenset(f)
+
+
+def eval_command_flags(evalsha: bool) -> Any:
+    """``evalGetCommandFlags`` for EVAL / EVAL_RO (``evalsha`` False) or EVALSHA /
+    EVALSHA_RO: the cached script's flags, or the shebang of the body not cached yet; a
+    script without shebang (or not found, or a bad shebang) keeps the command's flags."""
+    def getter(s: Step, argv: list[bytes], flags: frozenset[str]) -> frozenset[str]:
+        if len(argv) < 2 or (evalsha and len(argv[1]) != 40):
+            return flags
+        sha = argv[1].lower().decode("latin-1") if evalsha else sha1hex(argv[1])
+        body = s.part("scripting").scripts.get(sha)
+        if body is None:
+            if evalsha:
+                return flags
+            body = argv[1]
+        sb = shebang_flags(body)
+        if isinstance(sb, Err) or sb[0] is None:
+            return flags
+        return script_cmd_flags(flags, sb[0])
+    return getter
+
+
+def prepare_refused(s: Step, flags: frozenset[str] | None, ro: bool) -> Err | None:
+    """``scriptPrepareForRun``'s gates for a script with flags (a shebang, or a function):
+    past ``maxmemory`` when its command was processed, one with neither allow-oom nor
+    no-writes is refused (reached when ``processCommand``'s own OOM gate did not run: inside
+    EXEC); then :func:`write_flag_refused`. (``no-cluster``, stale replicas, read-only
+    replicas and MISCONF belong to mechanisms not built here.)"""
+    if (flags is not None and s.pre_command_oom and s.config["maxmemory"]
+            and not flags & {"allow-oom", "no-writes"}):
+        return SCRIPT_OOM
+    return write_flag_refused(flags, ro)
+
+
+def count_nested_errors(s: Step, reply: list[Any] | tuple[Any, ...]) -> None:
+    """``luaReplyToRedisReply`` adds each error inside an array (or map, set) with
+    ``addReplyError``: each one counts in errorstats (unless counted already, when its command
+    failed inside the script), and any of them makes the script's command a failed call."""
+    failed = False
+    stack: list[Any] = [reply]
+    while stack:
+        for x in stack.pop():
+            if isinstance(x, Err):
+                failed = True
+                if type(x) is Err:
+                    s.count_error(x)
+            elif isinstance(x, (list, tuple)):
+                stack.append(x)
+    if failed and s.cmd is not None:
+        s.count_failed(s.cmd.name)
 
 
 def write_flag_refused(flags: frozenset[str] | None, ro: bool) -> Err | None:
-    """``scriptPrepareForRun``'s first gate: a script or function that may write (it has
+    """``scriptPrepareForRun``'s last gate: a script or function that may write (it has
     flags, and not ``no-writes``) refused by EVAL_RO / EVALSHA_RO / FCALL_RO."""
     if flags is not None and "no-writes" not in flags and ro:
         return Err("ERR Can not execute a script with write flag using *_ro command.")
@@ -891,16 +1270,18 @@ def write_flag_refused(flags: frozenset[str] | None, ro: bool) -> Err | None:
 def run_script(s: Step, body: bytes, sha: str, keys: list[bytes], args: list[bytes],
                flags: frozenset[str] | None, shebang_len: int, ro: bool) -> Reply:
     """``scriptPrepareForRun`` + ``luaCallFunction``: run one cached script to its reply."""
-    refused = write_flag_refused(flags, ro)
+    refused = prepare_refused(s, flags, ro)
     if refused is not None:
         return refused
     read_only = ro or (flags is not None and "no-writes" in flags)
     run = ScriptRun(s, read_only)
+    run.allow_oom = flags is not None and "allow-oom" in flags
     compiled = _compile(run, body, shebang_len, keys, args)
     if isinstance(compiled, Err):
         return compiled
     f, runner = compiled
     start = len(s.propagate)
+    start_run(s, run, True, sha)
     ok, v = runner(f)
     return finish_run(s, run, ok, v, start, sha)
 
@@ -957,23 +1338,40 @@ def _eval_generic(s: Step, argv: list[bytes], evalsha: bool, ro: bool) -> Reply:
     return run_script(s, body, sha, keys, args, flags, shebang_len, ro)
 
 
+def feed_script_command(s: Step, argv: list[bytes]) -> None:
+    """``evalCommand`` / ``fcallCommand`` (and their _RO / SHA forms, all flagged
+    skip-monitor, so ``call`` does not feed them): they feed the monitors themselves, first,
+    "so that lua commands appear after their script command" — whatever the command then
+    replies, an error included."""
+    if s.part("transport").monitors and s.cmd is not None:
+        feed_monitors(s, attrs.evolve(s.cmd, flags=s.cmd.flags - {"skip_monitor"}), argv)
+
+
+FLAG_GETTERS["eval"] = FLAG_GETTERS["eval_ro"] = eval_command_flags(False)
+FLAG_GETTERS["evalsha"] = FLAG_GETTERS["evalsha_ro"] = eval_command_flags(True)
+
+
 @command("eval")
 def eval_(s: Step, argv: list[bytes]) -> Reply:
+    feed_script_command(s, argv)
     return _eval_generic(s, argv, False, False)
 
 
 @command("evalsha")
 def evalsha(s: Step, argv: list[bytes]) -> Reply:
+    feed_script_command(s, argv)
     return _eval_generic(s, argv, True, False)
 
 
 @command("eval_ro")
 def eval_ro(s: Step, argv: list[bytes]) -> Reply:
+    feed_script_command(s, argv)
     return _eval_generic(s, argv, False, True)
 
 
 @command("evalsha_ro")
 def evalsha_ro(s: Step, argv: list[bytes]) -> Reply:
+    feed_script_command(s, argv)
     return _eval_generic(s, argv, True, True)
 
 
@@ -1011,9 +1409,13 @@ def script_flush(s: Step, argv: list[bytes]) -> Reply:
 
 @command("script|kill")
 def script_kill(s: Step, argv: list[bytes]) -> Reply:
-    """No script can be running while a command is processed (a script runs inside one
-    step): NOTBUSY, as 7.0.15 replies when none runs."""
-    return Err("NOTBUSY No scripts in execution right now.")
+    """``scriptKill(c, 1)``: stop the running EVAL (only reachable from another client while
+    a script is past busy-reply-threshold); NOTBUSY when none runs."""
+    run = s.script_run
+    if run is None:
+        return NOTBUSY
+    assert isinstance(run, ScriptRun)
+    return run.kill(True)
 
 
 @command("script|debug")

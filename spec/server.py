@@ -104,7 +104,8 @@ def client_connect(state: ServerState, now_ms: int, addr: str = "127.0.0.1:0",
 
 
 def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
-                 write_capacity: int | None = None) -> tuple[ServerState, Effects]:
+                 write_capacity: int | None = None,
+                 busy_port: Any = None) -> tuple[ServerState, Effects]:
     """``readQueryFromClient`` then ``processInputBuffer``: run every whole request in order;
     then ``writeToClient``: up to ``write_capacity`` bytes of the replies (all when None: the
     socket takes everything) go out in ``Effects.output``, the rest stay in ``reply``.
@@ -125,12 +126,13 @@ def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,
     if isinstance(buf, Client):  # a big argument still arriving: nothing can happen yet
         return replace(state, clients=state.clients.set(client_id, buf)), NO_EFFECTS
     s = Step(state, now_ms, client_id)
+    s.busy_port = busy_port  # a script past busy-reply-threshold serves others through it
     sent = process_input_buffer(s, client_id, buf, now_ms, write_capacity)
     return _after_input(s, client_id, sent, now_ms)
 
 
 def clients_input(state: ServerState, batch: list[tuple[int, bytes]],
-                  now_ms: int) -> tuple[ServerState, Effects]:
+                  now_ms: int, busy_port: Any = None) -> tuple[ServerState, Effects]:
     """The read events of one event-loop turn (``spec.eventloop``): ``readQueryFromClient``
     for each ``(client id, bytes)`` in ``batch`` order, nothing written yet. That order is an
     input: the order the poll reported the sockets (``aeApiPoll``: epoll's ready order, the
@@ -142,10 +144,18 @@ def clients_input(state: ServerState, batch: list[tuple[int, bytes]],
     one opened) whenever what a client did must be settled before the next one reads:
     replies or messages for other clients, unblocked clients to serve, or a client that is
     blocked or still receiving a big argument.
+
+    ``busy_port`` (``spec.scripting.BusyPort``) is where a script running past
+    ``busy-reply-threshold`` reads other clients' input and writes their replies (None: no
+    such events; the script's time is then its instruction count).
     """
     eff: Effects = NO_EFFECTS
     s: Step | None = None
-    for cid, data in batch:
+    queue = list(batch)
+    if busy_port is not None:
+        busy_port = TurnPort(busy_port, queue)
+    while queue:
+        cid, data = queue.pop(0)
         if s is None:
             c = state.clients.get(cid)
         elif cid == s.client.id:
@@ -162,11 +172,12 @@ def clients_input(state: ServerState, batch: list[tuple[int, bytes]],
                 state, e = _after_input(s, s.client.id, b"", now_ms)
                 eff = merge_effects(eff, e)
                 s = None
-            state, e = client_input(state, cid, data, now_ms, 0)
+            state, e = client_input(state, cid, data, now_ms, 0, busy_port)
             eff = merge_effects(eff, e)
             continue
         if s is None:
             s = Step(state, now_ms, cid)
+            s.busy_port = busy_port
         else:
             s.switch_client(cid)
         process_input_buffer(s, cid, buf, now_ms, 0)
@@ -178,6 +189,35 @@ def clients_input(state: ServerState, batch: list[tuple[int, bytes]],
         state, e = _after_input(s, s.client.id, b"", now_ms)
         eff = merge_effects(eff, e)
     return state, eff
+
+
+class TurnPort:
+    """The port a busy script gets inside a turn of read events: the reads of this turn not
+    processed yet come first (Redis's nested poll in ``processEventsWhileBlocked`` reports
+    those sockets again, their bytes still unread; here they were read with the turn's poll,
+    so they are taken out of the turn's queue and processed inside the script), then what
+    the world's port reads. The caller's own reads stay in the queue (``protectClient``)."""
+
+    def __init__(self, port: Any, queue: list[tuple[int, bytes]]) -> None:
+        self.port = port
+        self.queue = queue
+
+    def clock_ms(self, instructions: int) -> int:
+        """The world's port's clock."""
+        return int(self.port.clock_ms(instructions))
+
+    def events(self, protected: int) -> list[tuple[int, bytes]]:
+        """This turn's unprocessed reads of other clients (taken out of the queue), then the
+        world's port's events."""
+        q = self.queue
+        mine = [e for e in q if e[0] != protected]
+        if mine:
+            q[:] = [e for e in q if e[0] == protected]
+        return mine + list(self.port.events(protected))
+
+    def reply(self, client_id: int, data: bytes) -> None:
+        """Written by the world's port."""
+        self.port.reply(client_id, data)
 
 
 def must_settle(s: Step) -> bool:
@@ -218,7 +258,7 @@ def _after_input(s: Step, client_id: int, sent: bytes,
         s.exit_code,
     )
     if new.blocking.unblocked:  # processUnblockedClients: served clients resume their input
-        new, more = process_unblocked_clients(new, now_ms)
+        new, more = process_unblocked_clients(new, now_ms, s.busy_port)
         eff = merge_effects(eff, more)
     return new, eff
 
@@ -301,9 +341,11 @@ def settle(s: Step, now_ms: int) -> tuple[ServerState, Effects]:
     return new, merge_effects(eff, more)
 
 
-def process_unblocked_clients(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
+def process_unblocked_clients(state: ServerState, now_ms: int,
+                              busy_port: Any = None) -> tuple[ServerState, Effects]:
     """``processUnblockedClients``: clients just unblocked run what accumulated in their
-    query buffer (``client_input`` with no new bytes), in unblocking order."""
+    query buffer (``client_input`` with no new bytes), in unblocking order (with the turn's
+    busy port, for a script among them)."""
     eff = NO_EFFECTS
     while state.blocking.unblocked:
         b = state.blocking
@@ -314,7 +356,7 @@ def process_unblocked_clients(state: ServerState, now_ms: int) -> tuple[ServerSt
             continue
         if c.querybuf or c.querybuf_tail is not None:
             # its replies join its pending output (the client is woken to write them)
-            state, e = client_input(state, cid, b"", now_ms, 0)
+            state, e = client_input(state, cid, b"", now_ms, 0, busy_port)
             eff = merge_effects(eff, e)
             c = state.clients.get(cid)
             if c is not None and c.reply:

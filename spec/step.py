@@ -79,6 +79,10 @@ class Step:
         "exit_code",
         "parts",
         "in_exec",
+        "busy_port",
+        "script_run",
+        "busy",
+        "pre_command_oom",
         "__weakref__",
     )
 
@@ -132,6 +136,18 @@ class Step:
         #: ``server.in_exec`` / ``CLIENT_DENY_BLOCKING``: commands run inside EXEC, so a
         #: blocking command must answer as if it timed out instead of blocking.
         self.in_exec = False
+        #: The world's side of ``processEventsWhileBlocked`` for a script that runs past
+        #: ``busy-reply-threshold`` (``spec.scripting.BusyPort``; None: no events, script
+        #: time from the instruction count), the running script (``curr_run_ctx``: a
+        #: ``spec.scripting.ScriptRun``) and, while it is past the threshold, the BUSY error
+        #: other clients' commands get (``processCommand``'s BUSY gate, ``spec.dispatch``).
+        self.busy_port: Any = None
+        self.script_run: Any = None
+        self.busy: Err | None = None
+        #: ``server.pre_command_oom_state``: whether memory could not be brought under
+        #: ``maxmemory`` when the current command (EXEC for what it runs) was processed; the
+        #: gates of scripts read it (``spec.scripting``).
+        self.pre_command_oom = False
         #: The client whose command runs (``server.current_client``); :data:`NO_CLIENT`
         #: in a transition of no client. ``db`` is its selected database (unset then).
         self.client: Client = NO_CLIENT

@@ -231,9 +231,9 @@ def test_reference_keeps_arrival_order_in_process(kind: str,
     turns: list[list[int]] = []
     real = R.event_loop_turn
 
-    def recording(state: Any, now: int, readable: Any, writable: Any) -> Any:
+    def recording(state: Any, now: int, readable: Any, writable: Any, *port: Any) -> Any:
         turns.append(list(readable))
-        return real(state, now, readable, writable)
+        return real(state, now, readable, writable, *port)
 
     monkeypatch.setattr(R, "event_loop_turn", recording)
     port = free_port()

@@ -19,7 +19,7 @@ from ..evict import perform_evictions
 from ..info import info_text, select_sections
 from ..listen import UNABLE_TO_LISTEN, listen_outcome
 from ..loading import loading_info
-from ..memory import functions_memory
+from ..memory import eval_scripts_memory, functions_memory
 from ..persist import bgsave_info
 from ..reply import OK, Err, Map, Reply, Status, Verbatim, help_lines
 from ..state import Stats
@@ -63,6 +63,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         loading=loading_info(s.base, s.now_ms),
         bgsave=bgsave_info(s) if "persistence" in sections or "stats" in sections or all_
         else None,
+        scripts_eval_mem=eval_scripts_memory(s.part("scripting").scripts.values()),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 

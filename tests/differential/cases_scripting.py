@@ -10,6 +10,8 @@ redspec does not model yet. Never ``error({})``: it crashes
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Any
 
 from redspec.properties import test_scripting_props
@@ -251,4 +253,120 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ev("return {pcall(redis.error_reply, 'X y')}")]),
 ]
 
-NONDETERMINISTIC: dict[str, Any] = {}
+#: ``maxmemory 1``: every command finds memory over the limit (cases_eviction.py).
+TINY = ["CONFIG", "SET", "maxmemory", "1"]
+#: A library with a function of each OOM kind: no flags, allow-oom, no-writes.
+OOM_LIB = ("#!lua name=oomlib\n"
+           "redis.register_function('f', function() return redis.call('set','y','1') end)\n"
+           "redis.register_function{function_name='g', callback=function() "
+           "return redis.call('set','y','1') end, flags={'allow-oom'}}\n"
+           "redis.register_function{function_name='h', callback=function() "
+           "return redis.call('get','y') end, flags={'no-writes'}}")
+
+OOM_SHA = hashlib.sha1(b"#!lua\nreturn 1").hexdigest()
+
+CASES += [
+    # processCommand's OOM gate sees the script's flags (evalGetCommandFlags /
+    # fcallGetCommandFlags); without shebang the gate is scriptVerifyOOM, per command inside
+    ("script oom gates", [
+        ["SET", "pre", "x"], ["FUNCTION", "FLUSH"], ["FUNCTION", "LOAD", OOM_LIB], TINY,
+        ev("return 1"), ev("return redis.call('set','x','1')"),
+        ev("return redis.call('get','pre')"), ev("return redis.pcall('incr','n')"),
+        ev("redis.call('incr','n') return 1"), ev("#!lua\nreturn 1"),
+        ev("#!lua flags=no-writes\nreturn redis.call('get','pre')"),
+        ev("#!lua flags=allow-oom\nreturn redis.call('set','x','1')"),
+        ev("#!lua flags=no-writes\nreturn redis.call('set','x','1')"),
+        ["EVAL_RO", "#!lua\nreturn 1", 0], ["FCALL", "f", 0], ["FCALL", "g", 0],
+        ["FCALL", "h", 0], ["FCALL_RO", "h", 0], ["FCALL_RO", "f", 0],
+        ["CONFIG", "SET", "maxmemory", "0"], ["FUNCTION", "FLUSH"]]),
+    # EXEC is deny-oom when a queued command is (c->mstate.cmd_flags): a script with flags
+    ("script oom exec refused", [
+        ["MULTI"], ev("#!lua\nreturn 1"), ["@2", *TINY], ["EXEC"],
+        ["@2", "CONFIG", "SET", "maxmemory", "0"]]),
+    # inside EXEC: an EVALSHA of a script loaded inside the same transaction met no gate
+    # (its flags were unknown): scriptPrepareForRun refuses it; scriptVerifyOOM the writes
+    ("script oom inside exec", [
+        ["SCRIPT", "FLUSH"], ["MULTI"], ["SCRIPT", "LOAD", "#!lua\nreturn 1"],
+        ["EVALSHA", OOM_SHA, 0], ev("return redis.call('set','x','1')"),
+        ev("#!lua flags=allow-oom\nreturn 2"), ev("#!lua flags=no-writes\nreturn 3"),
+        ["@2", *TINY], ["EXEC"], ["@2", "CONFIG", "SET", "maxmemory", "0"]]),
+]
+
+#: Scripts' commands in MONITOR: the EVAL / FCALL line first (evalCommand feeds it itself,
+#: whatever it then replies), then each command the script ran with ``lua`` for an address
+#: and the script client's database.
+MON_LIB = ("#!lua name=monlib\n"
+           "redis.register_function('mf', function(k) return redis.call('incr', k[1]) end)")
+CASES += [
+    ("monitor script commands", [
+        ["@1", "MONITOR"], ["@2", "FUNCTION", "FLUSH"],
+        ["@2", *ev("redis.call('set','a','1') redis.call('select','3') "
+                   "return redis.call('get','a')")],
+        ["@2", "EVAL", "return 1", "x"], ["@2", "EVALSHA", "0" * 40, 0],
+        ["@2", "EVAL", "return (", 0], ["@2", "FUNCTION", "LOAD", MON_LIB],
+        ["@2", "FCALL", "mf", 1, "n"], ["@2", "FCALL_RO", "mf", 1, "n"],
+        ["@2", "FCALL", "nosuch", 0], ["@2", "FUNCTION", "FLUSH"], ["@1", "RESET"],
+        ["@3", "PING"]]),
+]
+
+_MONITOR_LINE = re.compile(rb"^\+\d+\.\d{6} \[(\d+) ([^\]]*?)\] ")
+
+
+def _monitor_lua(frame: bytes) -> bytes:
+    """A MONITOR line with the timestamp masked, and the address unless it is ``lua``."""
+    def sub(m: re.Match[bytes]) -> bytes:
+        addr = m.group(2) if m.group(2) == b"lua" else b"<addr>"
+        return b"+<time> [" + m.group(1) + b" " + addr + b"] "
+    return _MONITOR_LINE.sub(sub, frame, count=1)
+
+
+def _register() -> None:
+    from tests.differential.normalise import NORMALISERS
+
+    NORMALISERS.setdefault("monitor-lua", _monitor_lua)
+
+
+_register()
+
+#: INFO memory's script fields, read from inside a script (so the probe itself is cached).
+INFO_PROBE = ev("local i = redis.call('info', 'memory') local out = {} "
+                "for _, f in ipairs({'used_memory_scripts_eval', 'number_of_cached_scripts', "
+                "'used_memory_scripts', 'used_memory_functions', 'number_of_functions', "
+                "'number_of_libraries'}) do out[#out + 1] = i:match(f .. ':%d+') end "
+                "return out")
+CASES += [
+    ("info scripts memory", [
+        ["SCRIPT", "FLUSH"], ["FUNCTION", "FLUSH"], INFO_PROBE,
+        ["SCRIPT", "LOAD", "return 1"], ["SCRIPT", "LOAD", "return 1" + " " * 36], INFO_PROBE,
+        ["SCRIPT", "LOAD", "return 1" + " " * 37], ["SCRIPT", "LOAD", "return 1" + " " * 300],
+        ["SCRIPT", "LOAD", "return 1" + " " * 2000], INFO_PROBE, ev("return 2"),
+        ["FUNCTION", "LOAD", MON_LIB], INFO_PROBE, ["SCRIPT", "FLUSH"], INFO_PROBE,
+        ["FUNCTION", "FLUSH"]]),
+]
+
+#: Error statistics of scripts: a command's error counts once, when it fails inside the script
+#: (the script passing it on does not count it again, but the script's call fails); an error
+#: the script makes counts; errors inside an array count each and fail the call.
+STATS_PROBE = ev("local s = redis.call('info', 'all') return {"
+                 "s:match('total_error_replies:%d+'), s:match('errorstat_ERR:count=%d+'), "
+                 "s:match('errorstat_MY:count=%d+'), s:match('cmdstat_eval:calls=(%d+)'), "
+                 "s:match('cmdstat_eval:[^\\r]*failed_calls=(%d+)'), "
+                 "s:match('cmdstat_incr:calls=(%d+)'), "
+                 "s:match('cmdstat_incr:[^\\r]*failed_calls=(%d+)')}")
+CASES += [
+    ("script error statistics", [
+        ["SET", "s", "x"], ["CONFIG", "RESETSTAT"], ev("return redis.call('incr','s')"),
+        STATS_PROBE, ev("return redis.pcall('incr','s')"), STATS_PROBE,
+        ev("return redis.pcall('nosuch')"), ev("return {err='MY custom'}"),
+        ev("error('boom')"), STATS_PROBE,
+        ev("local t = redis.pcall('incr','s') return {t.ignore_error_stats_update, t.err}"),
+        ev("return {1, redis.pcall('incr','s')}"), STATS_PROBE,
+        ev("return {1, {err='MY nested'}, {2, {err='MY deeper'}}}"), STATS_PROBE,
+        ["MULTI"], ev("return redis.call('incr','s')"), ev("return {err='MY in exec'}"),
+        ["EXEC"], STATS_PROBE]),
+]
+
+NOT_VECTORS: dict[str, str] = {
+    "monitor script commands": "MONITOR lines arrive interleaved with replies"}
+
+NONDETERMINISTIC: dict[str, Any] = {"monitor script commands": "monitor-lua"}
