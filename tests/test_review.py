@@ -42,7 +42,7 @@ def _diagrams_tool() -> ModuleType:
 #: A tutorial for each mechanism of docs/status.md rows 1-16 (issue 20; 13, 15, 16 added later).
 EXISTING = {"keyspace", "resp", "clients", "blocking", "eventloop", "dispatch", "encodings",
             "rehash", "expire", "eviction", "typechoice", "transport", "transactions", "pubsub",
-            "streams", "scripting", "rdb"}
+            "streams", "scripting", "rdb", "tracking"}
 
 
 def test_every_existing_mechanism_has_a_tutorial() -> None:
@@ -291,6 +291,25 @@ PLANTED = [
     ("streams", 'bob -> acked: "XACK / 1"\n',
      'bob -> acked: "XACK / 1"\nacked -> bob: "bob: XCLAIM / claimed"\n', "ack-is-final",
      "breaks"),
+    ("tracking", 'server -> tracker: "push: invalidate [user:1]\\n(trackingInvalidateKey: told, '
+     'and user:1 forgotten)"\n', "", "read-change-told", "missing"),
+    ("tracking", 'server -> writer: "OK (nobody is told: user:1 was forgotten)"\n',
+     'server -> writer: "OK"\nserver -> tracker: "push: invalidate [user:1]"\n', "told-once",
+     "breaks"),
+    ("tracking", 'server -> tracker: "OK: its own reply first"\n', "", "own-reply-first",
+     "missing"),
+    ("tracking", 'server -> tracker: "OK: its own reply first"\nserver -> tracker: "push: '
+     'invalidate [user:1]\\n(held until after the reply: trackingHandlePendingKeyInvalidations)"\n',
+     'server -> tracker: "push: invalidate [user:1]"\nserver -> tracker: "OK"\n',
+     "no-push-before-own-reply", "breaks"),
+    ("tracking", 'tracker -> server: "CLIENT TRACKING on NOLOOP"\n', "", "noloop", "missing"),
+    ("tracking", 'server -> tracker: "OK (NOLOOP: no push about its own write)"\n',
+     'server -> tracker: "OK"\nserver -> tracker: "push: invalidate [user:1]"\n',
+     "noloop-own-write-silent", "breaks"),
+    ("tracking", 'tracker -> server: "HELLO 3"\n', "", "resp3-then-track", "missing"),
+    ("tracking", 'server -> writer: "OK"\n',
+     'server -> writer: "OK"\nserver -> writer: "push: invalidate [user:1]"\n',
+     "only-trackers-told", "breaks"),
     ("eventloop", "poll -> read -> cron", "poll -> read -> cron\npoll -> cron",
      "timers-before-files", "breaks"),
     ("eventloop", "poll -> read -> cron -> sleep -> write",
