@@ -152,6 +152,32 @@ def test_a_planted_unknown_spec_name_would_be_caught(index: object) -> None:
     assert tool.check_text('x: "spec.expire.active_expire_cycle\\nexpireIfNeedd"\n', index)
 
 
+def _order_rubric(tmp_path: Path, forbid_order: list[str]) -> Path:
+    path = tmp_path / "rubric.yaml"
+    path.write_text(yaml.safe_dump({
+        "mechanism": "x", "artifact": "sequence",
+        "concepts": {"a": [": a$"], "b": [": b$"], "c": [": c$"]},
+        "items": [{"id": "i", "kind": "invariant", "forbid_order": forbid_order,
+                   "spec": "spec.x.y", "redis": "fooBar",
+                   "feedback": {"holds": "h", "breaks": "m", "revision": "r"}}]}))
+    return path
+
+
+def test_a_third_forbid_order_concept_ends_the_window(tmp_path: Path) -> None:
+    """``forbid_order: [a, b, c]`` forbids a b after an a only until the next c; with two
+    concepts any later b breaks; one or four concepts are refused."""
+    def status(forbid: list[str], msgs: str) -> str:
+        text = "shape: sequence_diagram\n" + "".join(f"p -> q: {m}\n" for m in msgs.split())
+        return check(load(_order_rubric(tmp_path, forbid)), d2.parse(text))[0].status
+    assert status(["a", "b", "c"], "a c b") == "holds"
+    assert status(["a", "b", "c"], "a b c") == "breaks"
+    assert status(["a", "b", "c"], "a c a b") == "breaks"
+    assert status(["a", "b"], "a c b") == "breaks"
+    for bad in (["a"], ["a", "b", "c", "a"]):
+        with pytest.raises(RubricError, match="forbid_order needs"):
+            load(_order_rubric(tmp_path, bad))
+
+
 def test_a_rubric_naming_an_unknown_concept_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "rubric.yaml"
     bad.write_text(yaml.safe_dump({
