@@ -14,8 +14,8 @@ and items of four kinds:
   matched against ``sender -> receiver: label``; other messages may come between);
 - ``invariant``: an edge the model must not have (``forbid: {from, to, label}``), or two
   messages of a sequence diagram in an order the spec never produces (``forbid_order: [a,
-  b]``: a message matching ``a`` followed, later, by one matching ``b``): drawing it breaks a
-  rule the spec keeps.
+  b]``: a message matching ``a`` followed, later, by one matching ``b``; ``[a, b, c]``: a
+  ``b`` after an ``a`` before the next ``c``): drawing it breaks a rule the spec keeps.
 
 Each item names the spec function or property that makes it true (``spec``), the Redis source
 function to read (``redis``) and its feedback: ``holds`` (what is right), ``missing`` or
@@ -115,8 +115,8 @@ def _item(d: dict[str, Any], concepts: dict[str, Any], where: str) -> Item:
         return Item(**common, path=path)
     if kind == "invariant" and "forbid_order" in d:
         seq = tuple(str(c) for c in d["forbid_order"])
-        if len(seq) != 2 or any(c not in concepts for c in seq):
-            raise RubricError(f"{where}: forbid_order needs two known concepts")
+        if len(seq) not in (2, 3) or any(c not in concepts for c in seq):
+            raise RubricError(f"{where}: forbid_order needs two (or three) known concepts")
         return Item(**common, forbid_order=seq)
     if kind == "invariant":
         forbid = _need(d, "forbid", where)
@@ -271,14 +271,19 @@ def check_order(rubric: Rubric, item: Item, model: Model) -> Verdict:
 
 
 def check_forbidden_order(rubric: Rubric, item: Item, model: Model) -> Verdict:
-    """Two messages in an order the spec never produces."""
-    first, then = item.forbid_order
+    """Two messages in an order the spec never produces: ``[first, then]`` forbids a ``then``
+    anywhere after a ``first``; ``[first, then, until]`` only before the next ``until``."""
+    first, then = item.forbid_order[:2]
+    until = item.forbid_order[2] if len(item.forbid_order) == 3 else None
     msgs = _messages(model)
     for i, m in enumerate(msgs):
         if matches(rubric, first, m):
-            later = [x for x in msgs[i + 1:] if matches(rubric, then, x)]
-            if later:
-                return Verdict(item, "breaks", f"'{then}' after '{first}'", [m, later[0]])
+            for x in msgs[i + 1:]:
+                if matches(rubric, then, x):
+                    why = f"'{then}' after '{first}'" + (f" before '{until}'" if until else "")
+                    return Verdict(item, "breaks", why, [m, x])
+                if until is not None and matches(rubric, until, x):
+                    break
     return Verdict(item, "holds", "no such order")
 
 

@@ -19,10 +19,14 @@ lines). Besides:
   and is never read fails the transcript at its end;
 - a SUBSCRIBE / PSUBSCRIBE / SSUBSCRIBE prints, as redis-cli does, ``Reading messages...
   (press Ctrl-C to quit)`` and then one confirmation per channel.
+- after ``HELLO 3`` replies are RESP3 and printed as redis-cli prints them (``1# "k" => v``
+  for a map, ``1~`` for a set); a RESP3 push that arrives before a command's reply is printed
+  first, as redis-cli's push handler does: ``-> invalidate: 'k'`` for a tracking
+  invalidation, numbered lines for other pushes.
 
 :func:`run` sends each command over its own connection (one per terminal, opened on first use
 and again after QUIT), waits for the reply, formats it as redis-cli does
-(:func:`format_reply`, RESP2) and returns every line that differs.
+(:func:`format_reply`) and returns every line that differs.
 """
 
 from __future__ import annotations
@@ -128,8 +132,44 @@ def _repr(b: bytes) -> str:
     return sdscatrepr(b).decode("ascii")
 
 
+def _multiline(f: Frame) -> bool:
+    """``cliIsMultilineValueTTY``: whether a map's value is printed on lines of its own."""
+    kids = f.children or []
+    if f.kind in (b"*", b"~", b">") and kids:
+        return len(kids) > 1 or _multiline(kids[0])
+    if f.kind == b"%" and kids:
+        return len(kids) > 2 or _multiline(kids[1])
+    return False
+
+
+EMPTY = {b"*": "(empty array)", b"%": "(empty hash)", b"~": "(empty set)", b">": "(empty push)"}
+NUMSEP = {b"~": "~", b"%": "#"}
+
+
+def _aggregate(f: Frame, prefix: str) -> str:
+    """``cliFormatReplyTTY`` for an array, map, set or push: numbered entries (``1)``,
+    ``1#`` with ``key => value``, ``1~``), nested ones indented under their number."""
+    kids = f.children or []
+    if not kids:
+        return EMPTY[f.kind] + "\n"
+    step = 2 if f.kind == b"%" else 1
+    count = len(kids) // step
+    width = len(str(count))
+    inner = prefix + " " * (width + 2)
+    sep = NUMSEP.get(f.kind, ")")
+    out = []
+    for n in range(count):
+        entry = f"{prefix if n else ''}{n + 1:>{width}}{sep} " + _tty(kids[n * step], inner)
+        if step == 2:
+            value = kids[n * step + 1]
+            entry = entry[:-1] + " => "
+            entry += ("\n" + inner if _multiline(value) else "") + _tty(value, inner)
+        out.append(entry)
+    return "".join(out)
+
+
 def _tty(f: Frame, prefix: str) -> str:
-    """``cliFormatReplyTTY`` for RESP2 replies."""
+    """``cliFormatReplyTTY``: RESP2 replies and the RESP3 types a tutorial shows."""
     if f.kind == b"+":
         return f.head.decode() + "\n"
     if f.kind == b"-":
@@ -138,17 +178,12 @@ def _tty(f: Frame, prefix: str) -> str:
         return f"(integer) {f.head.decode()}\n"
     if f.kind == b"$":
         return "(nil)\n" if f.payload is None else _repr(f.payload) + "\n"
-    if f.kind == b"*":
-        if f.children is None:
-            return "(nil)\n"
-        if not f.children:
-            return "(empty array)\n"
-        width = len(str(len(f.children)))
-        inner = prefix + " " * (width + 2)
-        out = []
-        for i, child in enumerate(f.children):
-            out.append(f"{prefix if i else ''}{i + 1:>{width}}) " + _tty(child, inner))
-        return "".join(out)
+    if f.kind == b"_" or (f.kind == b"*" and f.children is None):
+        return "(nil)\n"
+    if f.kind in EMPTY:
+        return _aggregate(f, prefix)
+    if f.kind == b"#":
+        return "(true)\n" if f.head == b"t" else "(false)\n"
     return serialise_other(f)
 
 
@@ -156,10 +191,26 @@ def serialise_other(f: Frame) -> str:
     return f"(unsupported reply type {f.kind.decode()})\n"
 
 
+def _invalidate(f: Frame) -> str | None:
+    """``cliFormatInvalidateTTY``: a RESP3 ``invalidate`` push with a key array is printed as
+    ``-> invalidate: 'k1', 'k2'`` (``isInvalidateReply``; a null "every key" is not)."""
+    kids = f.children or []
+    if (f.kind != b">" or len(kids) != 2 or kids[0].kind != b"$"
+            or not (kids[0].payload or b"").startswith(b"invalidate")
+            or kids[1].kind != b"*" or kids[1].children is None):
+        return None
+    keys = ", ".join("'" + (k.payload or b"").split(b"\0")[0].decode("latin-1") + "'"
+                     for k in kids[1].children)
+    return "-> invalidate: " + keys + "\n"
+
+
 def format_reply(frame: bytes) -> list[str]:
-    """The lines redis-cli prints for one RESP2 reply on a terminal, without trailing spaces
-    (a text file keeps none: Redis's unknown-command error ends in one)."""
-    return [line.rstrip() for line in _tty(parse_frame(frame), "").rstrip("\n").split("\n")]
+    """The lines redis-cli prints for one reply (or RESP3 push: ``cliPushHandler``) on a
+    terminal, without trailing spaces (a text file keeps none: Redis's unknown-command error
+    ends in one)."""
+    f = parse_frame(frame)
+    text = _invalidate(f) or _tty(f, "")
+    return [line.rstrip() for line in text.rstrip("\n").split("\n")]
 
 
 def _resp(argv: list[bytes]) -> bytes:
@@ -190,9 +241,17 @@ class _Conn:
             return False
         return self.reply_mode == "on"
 
-    def call(self, argv: list[bytes]) -> bytes:
+    def reply(self, argv: list[bytes]) -> list[str]:
+        """Send ``argv`` and print what redis-cli prints: RESP3 pushes that arrive before the
+        reply (its push handler writes them first; in a SUBSCRIBE they are the reply), then
+        the reply."""
         self.send(argv)
-        return self.read()
+        pushed: list[str] = []
+        while True:
+            frame = self.read()
+            if frame[:1] != b">" or (argv and argv[0].upper() in SUBSCRIBING):
+                return pushed + format_reply(frame)
+            pushed += format_reply(frame)
 
     def read(self) -> bytes:
         """The next whole reply (or pushed message) on this connection."""
@@ -254,7 +313,7 @@ def run(steps: list[Step], host: str, port: int) -> list[str]:
                     problems.append(f"line {st.line}: {st.command}: redis-cli prints nothing "
                                     f"here, the text expects {st.expected!r}")
                 continue
-            got = format_reply(conn.call(argv))
+            got = conn.reply(argv)
             if argv and argv[0].upper() in SUBSCRIBING:  # one confirmation per channel
                 got = [READING, *got]
                 for _ in argv[2:]:

@@ -42,7 +42,7 @@ def _diagrams_tool() -> ModuleType:
 #: A tutorial for each mechanism of docs/status.md rows 1-16 (issue 20; 13, 15, 16 added later).
 EXISTING = {"keyspace", "resp", "clients", "blocking", "eventloop", "dispatch", "encodings",
             "rehash", "expire", "eviction", "typechoice", "transport", "transactions", "pubsub",
-            "streams", "scripting", "rdb"}
+            "streams", "scripting", "rdb", "tracking"}
 
 
 def test_every_existing_mechanism_has_a_tutorial() -> None:
@@ -150,6 +150,32 @@ def test_a_planted_unknown_spec_name_would_be_caught(index: object) -> None:
     tool = _diagrams_tool()
     assert tool.check_text('x: "spec.expire.active_expire_cycel\\nexpireIfNeeded"\n', index)
     assert tool.check_text('x: "spec.expire.active_expire_cycle\\nexpireIfNeedd"\n', index)
+
+
+def _order_rubric(tmp_path: Path, forbid_order: list[str]) -> Path:
+    path = tmp_path / "rubric.yaml"
+    path.write_text(yaml.safe_dump({
+        "mechanism": "x", "artifact": "sequence",
+        "concepts": {"a": [": a$"], "b": [": b$"], "c": [": c$"]},
+        "items": [{"id": "i", "kind": "invariant", "forbid_order": forbid_order,
+                   "spec": "spec.x.y", "redis": "fooBar",
+                   "feedback": {"holds": "h", "breaks": "m", "revision": "r"}}]}))
+    return path
+
+
+def test_a_third_forbid_order_concept_ends_the_window(tmp_path: Path) -> None:
+    """``forbid_order: [a, b, c]`` forbids a b after an a only until the next c; with two
+    concepts any later b breaks; one or four concepts are refused."""
+    def status(forbid: list[str], msgs: str) -> str:
+        text = "shape: sequence_diagram\n" + "".join(f"p -> q: {m}\n" for m in msgs.split())
+        return check(load(_order_rubric(tmp_path, forbid)), d2.parse(text))[0].status
+    assert status(["a", "b", "c"], "a c b") == "holds"
+    assert status(["a", "b", "c"], "a b c") == "breaks"
+    assert status(["a", "b", "c"], "a c a b") == "breaks"
+    assert status(["a", "b"], "a c b") == "breaks"
+    for bad in (["a"], ["a", "b", "c", "a"]):
+        with pytest.raises(RubricError, match="forbid_order needs"):
+            load(_order_rubric(tmp_path, bad))
 
 
 def test_a_rubric_naming_an_unknown_concept_is_refused(tmp_path: Path) -> None:
@@ -291,6 +317,25 @@ PLANTED = [
     ("streams", 'bob -> acked: "XACK / 1"\n',
      'bob -> acked: "XACK / 1"\nacked -> bob: "bob: XCLAIM / claimed"\n', "ack-is-final",
      "breaks"),
+    ("tracking", 'server -> tracker: "push: invalidate [user:1]\\n(trackingInvalidateKey: told, '
+     'and user:1 forgotten)"\n', "", "read-change-told", "missing"),
+    ("tracking", 'server -> writer: "OK (nobody is told: user:1 was forgotten)"\n',
+     'server -> writer: "OK"\nserver -> tracker: "push: invalidate [user:1]"\n', "told-once",
+     "breaks"),
+    ("tracking", 'server -> tracker: "OK: its own reply first"\n', "", "own-reply-first",
+     "missing"),
+    ("tracking", 'server -> tracker: "OK: its own reply first"\nserver -> tracker: "push: '
+     'invalidate [user:1]\\n(held until after the reply: trackingHandlePendingKeyInvalidations)"\n',
+     'server -> tracker: "push: invalidate [user:1]"\nserver -> tracker: "OK"\n',
+     "no-push-before-own-reply", "breaks"),
+    ("tracking", 'tracker -> server: "CLIENT TRACKING on NOLOOP"\n', "", "noloop", "missing"),
+    ("tracking", 'server -> tracker: "OK (NOLOOP: no push about its own write)"\n',
+     'server -> tracker: "OK"\nserver -> tracker: "push: invalidate [user:1]"\n',
+     "noloop-own-write-silent", "breaks"),
+    ("tracking", 'tracker -> server: "HELLO 3"\n', "", "resp3-then-track", "missing"),
+    ("tracking", 'server -> writer: "OK"\n',
+     'server -> writer: "OK"\nserver -> writer: "push: invalidate [user:1]"\n',
+     "only-trackers-told", "breaks"),
     ("eventloop", "poll -> read -> cron", "poll -> read -> cron\npoll -> cron",
      "timers-before-files", "breaks"),
     ("eventloop", "poll -> read -> cron -> sleep -> write",

@@ -70,6 +70,15 @@ CLI = [
     (b"*2\r\n$1\r\nf\r\n$5\r\na\"b\\n\r\n", ['1) "f"', '2) "a\\"b\\\\n"']),
     (b"*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
      ['1) 1) "1-1"', '   2) 1) "f"', '      2) "v"']),
+    # RESP3, after HELLO 3 (redis-cli 7.0.15 on a terminal): a tracking push, a flush's null
+    # push, CLIENT TRACKINGINFO's map with a set and an array, HELLO's empty array value.
+    (b">2\r\n$10\r\ninvalidate\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n", ["-> invalidate: 'a', 'b'"]),
+    (b">2\r\n$10\r\ninvalidate\r\n_\r\n", ['1) "invalidate"', "2) (nil)"]),
+    (b"%3\r\n$5\r\nflags\r\n~2\r\n$2\r\non\r\n$5\r\nbcast\r\n$8\r\nredirect\r\n:0\r\n"
+     b"$8\r\nprefixes\r\n*2\r\n$1\r\na\r\n$5\r\nuser:\r\n",
+     ['1# "flags" =>', '   1~ "on"', '   2~ "bcast"', '2# "redirect" => (integer) 0',
+      '3# "prefixes" =>', '   1) "a"', '   2) "user:"']),
+    (b"%1\r\n$7\r\nmodules\r\n*0\r\n", ['1# "modules" => (empty array)']),
     (b"*11\r\n" + b"".join(b"$1\r\n%s\r\n" % bytes([c]) for c in b"abcdefghijk"),
      [f'{i + 1:>2}) "{c}"' for i, c in enumerate("abcdefghijk")]),
 ]
@@ -113,3 +122,16 @@ def test_transcript_syntax() -> None:
     assert [(s.terminal, s.receive, s.expected) for s in recv] == [(2, True, ['1) "message"'])]
     with pytest.raises(ValueError, match="no command before it"):
         parse("OK\n")
+
+
+def test_a_push_before_a_reply_is_printed_first(servers: dict[str, ServerProcess]) -> None:
+    """A RESP3 push that arrives before a command's reply is printed before it, as redis-cli's
+    push handler does: a text that leaves out the invalidation fails, on both servers."""
+    text = ("127.0.0.1:6379> CLIENT REPLY SKIP\n127.0.0.1:6379> HELLO 3\n"
+            "127.0.0.1:6379> CLIENT TRACKING on\nOK\n127.0.0.1:6379> GET planted_t\n(nil)\n"
+            "(2) 127.0.0.1:6379> SET planted_t 1\nOK\n127.0.0.1:6379> PING\nPONG\n"
+            "(2) 127.0.0.1:6379> DEL planted_t\n(integer) 1\n")
+    for sp in servers.values():
+        problems = run(parse(text), "127.0.0.1", sp.port)
+        assert len(problems) == 1 and "PING" in problems[0], problems
+        assert "-> invalidate: 'planted_t'" in problems[0], problems
