@@ -306,8 +306,8 @@ def test_planted_hdel_order() -> None:
 
 def test_planted_oom_gate(monkeypatch: pytest.MonkeyPatch) -> None:
     from redspec.spec import dispatch
-    plant(monkeypatch, dispatch, "process_command", '"denyoom" in cmd.flags',
-          '"denyoom" not in cmd.flags')
+    plant(monkeypatch, dispatch, "process_command", '"denyoom" in command_flags(s, cmd, argv)',
+          '"denyoom" not in command_flags(s, cmd, argv)')
     _trips(check_oom_gate)
 
 

@@ -109,13 +109,15 @@ class ScriptPort:
     (``select`` with no wait; not the script's caller, which Redis protects), reads once from
     each readable one and hands the bytes to the spec; the spec's replies are written to the
     sockets at once. The script's clock is the monotonic clock. Connections that arrive
-    meanwhile wait in the listen backlog; a client that hangs up meanwhile is freed after the
-    turn."""
+    meanwhile are accepted there too (SCRIPT KILL and SHUTDOWN NOSAVE usually come from a
+    new redis-cli); a client that hangs up meanwhile is freed after the turn."""
 
     def __init__(self, ref: Reference) -> None:
         self.ref = ref
         #: Connections found closed while a script ran (freed after the turn).
         self.gone: list[Conn] = []
+        #: Sockets accepted in the hook, until the spec names their client.
+        self._new: dict[int, socket.socket] = {}
 
     def clock_ms(self, instructions: int) -> int:
         """The monotonic clock (the instruction count is not used)."""
@@ -146,6 +148,32 @@ class ScriptPort:
                 continue
             out.append((conn.cid, data))
         return out
+
+    def accepted(self) -> list[tuple[str, str, int]]:
+        """``acceptTcpHandler`` inside the script's hook: the connections waiting on the
+        listener now (the spec makes each a client; :meth:`bind` gets its id)."""
+        lsock = self.ref.lsock
+        out: list[tuple[str, str, int]] = []
+        if lsock is None:
+            return out
+        for _ in range(MAX_ACCEPTS):
+            try:
+                sock, peer = lsock.accept()
+            except (BlockingIOError, InterruptedError, OSError):
+                break
+            sock.setblocking(False)
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            laddr = sock.getsockname()
+            self._new[sock.fileno()] = sock
+            out.append((f"{peer[0]}:{peer[1]}", f"{laddr[0]}:{laddr[1]}", sock.fileno()))
+        return out
+
+    def bind(self, fd: int, client_id: int) -> None:
+        """Register the connection accepted on ``fd`` as client ``client_id`` (read by the
+        event loop once the script is over, and by :meth:`events` meanwhile)."""
+        sock = self._new.pop(fd)
+        self.ref.adopt(sock, client_id)
 
     def reply(self, client_id: int, data: bytes) -> None:
         """Write the replies now (blocking for at most a second)."""
@@ -330,8 +358,6 @@ class Reference:
 
     def accept(self, lsock: socket.socket) -> None:
         """``acceptTcpHandler``: accept waiting connections, each a new spec client."""
-        loop = self._loop
-        assert loop is not None
         for _ in range(MAX_ACCEPTS):
             try:
                 sock, peer = lsock.accept()
@@ -346,8 +372,14 @@ class Reference:
             self.state, cid = S.client_connect(
                 self.state, self.clock.now_ms(), addr=f"{peer[0]}:{peer[1]}",
                 laddr=f"{laddr[0]}:{laddr[1]}", fd=sock.fileno())
-            conn = self.conns[cid] = Conn(sock, cid)
-            loop.add_reader(conn.fd, self.readable, conn)
+            self.adopt(sock, cid)
+
+    def adopt(self, sock: socket.socket, cid: int) -> None:
+        """Serve ``sock`` as the spec's client ``cid`` (its read callback installed)."""
+        loop = self._loop
+        assert loop is not None
+        conn = self.conns[cid] = Conn(sock, cid)
+        loop.add_reader(conn.fd, self.readable, conn)
 
     def readable(self, conn: Conn) -> None:
         """A read event: one read; end of stream or an error frees the client. The bytes join

@@ -56,7 +56,7 @@ from .reply import (
     help_lines,
 )
 from .resp import Limits, ProtocolError, QueryBufferLimit, parse_command, split_args
-from .state import EMPTY_MAP, Client, replace
+from .state import EMPTY_MAP, Client, new_client, replace
 from .step import Step
 from .transport import POSTPONE, after_command, feed_monitors
 
@@ -138,6 +138,14 @@ class BusyPort(Protocol):
         """Write ``data`` to the client's connection now (``handleClientsWithPendingWrites``
         inside ``processEventsWhileBlocked``)."""
 
+    def accepted(self) -> Sequence[tuple[str, str, int]]:
+        """Connections accepted since the last call (``acceptTcpHandler`` runs inside
+        ``processEventsWhileBlocked`` too), as (peer address, local address, fd); the spec
+        makes each a client and tells the world its id (:meth:`bind`)."""
+
+    def bind(self, fd: int, client_id: int) -> None:
+        """The client id the spec gave the connection accepted on ``fd``."""
+
 
 class ModelPort:
     """A :class:`BusyPort` for pure runs and tests: the model's clock (``start_ms`` plus the
@@ -165,6 +173,13 @@ class ModelPort:
         """Record what would be written to the client."""
         self.replies.append((client_id, data))
 
+    def accepted(self) -> Sequence[tuple[str, str, int]]:
+        """The scripted model accepts no connections."""
+        return ()
+
+    def bind(self, fd: int, client_id: int) -> None:
+        """Nothing to bind."""
+
 
 def script_clock(s: Step, instructions: int) -> int:
     """The script's clock after ``instructions``: the port's, or the model's (the step's
@@ -180,6 +195,12 @@ def process_events_while_blocked(s: Step, run: ScriptRun, port: BusyPort) -> Non
     past the threshold are processed now, against the script's state so far, through
     ``processCommand`` (whose BUSY gate lets only allow-busy commands run), and their
     replies are written through the port."""
+    for addr, laddr, fd in port.accepted():  # createClient for each new connection
+        cid = s.next_client_id
+        s.next_client_id = cid + 1
+        s.put_client(new_client(cid, s.now_ms, s.config, addr, laddr, fd))
+        s.stats = replace(s.stats, total_connections_received=s.stats.total_connections_received + 1)
+        port.bind(fd, cid)
     for cid, data in port.events(run.caller_id):
         if cid == run.caller_id:
             continue  # protectClient: the caller's input waits for the script's end
@@ -880,7 +901,9 @@ class ScriptRun:
             s.busy = BUSY_EVAL if self.eval_mode else BUSY_FUNCTION
         if s.busy_port is not None:
             process_events_while_blocked(s, self, s.busy_port)
-        return self.killed
+        # SHUTDOWN NOSAVE from another client: Redis exits from inside the hook; here the
+        # script stops so that the transition ends and the process exits (Effects.exit_code)
+        return self.killed or s.exit_code is not None
 
     def kill(self, is_eval: bool) -> Reply:
         """``scriptKill``: SCRIPT KILL (``is_eval``) or FUNCTION KILL of this running script:

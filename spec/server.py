@@ -33,7 +33,7 @@ from .networking import (
 )
 from .obuf import deliver
 from .pubsub import unsubscribe_on_free as _unsubscribe
-from .state import Client, ClientInfo, ClientIO, Db, ServerState, replace
+from .state import Client, Db, ServerState, new_client, replace
 from .step import Step
 from .tracking import (
     broadcast_invalidations,
@@ -88,12 +88,7 @@ def client_connect(state: ServerState, now_ms: int, addr: str = "127.0.0.1:0",
                    laddr: str = "127.0.0.1:6379", fd: int = -1) -> tuple[ServerState, int]:
     """``createClient``: register a new connection; returns the state and the client id."""
     cid = state.next_client_id
-    c = Client(
-        cid,
-        ClientInfo(addr=addr, laddr=laddr, fd=fd, ctime_ms=now_ms,
-                   authenticated=not state.config.get("requirepass")),
-        ClientIO(last_interaction_ms=now_ms),
-    )
+    c = new_client(cid, now_ms, state.config, addr, laddr, fd)
     stats = replace(
         state.stats, total_connections_received=state.stats.total_connections_received + 1
     )
@@ -218,6 +213,14 @@ class TurnPort:
     def reply(self, client_id: int, data: bytes) -> None:
         """Written by the world's port."""
         self.port.reply(client_id, data)
+
+    def accepted(self) -> list[tuple[str, str, int]]:
+        """The world's port's new connections."""
+        return list(self.port.accepted())
+
+    def bind(self, fd: int, client_id: int) -> None:
+        """Told to the world's port."""
+        self.port.bind(fd, client_id)
 
 
 def must_settle(s: Step) -> bool:

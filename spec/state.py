@@ -21,7 +21,7 @@ from .dict import EMPTY_HT, DictState, HashTables
 
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
            "Blocked", "BlockingState", "SlowlogState", "LatencyState", "TrackingState", "ScriptingState", "FunctionInfo",
-           "FunctionLibrary", "EMPTY_MAP", "replace", "LoadingState", "RdbChild"]
+           "FunctionLibrary", "EMPTY_MAP", "replace", "new_client", "LoadingState", "RdbChild"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
 
@@ -410,6 +410,17 @@ class FunctionLibrary:
     #: them back in a freshly loaded library (None: as loading left them). In Redis the
     #: library stays loaded in one Lua state; here the state carries what it would hold.
     lua_state: bytes | None = None
+
+
+def new_client(cid: int, now_ms: int, config: Any, addr: str = "127.0.0.1:0",
+               laddr: str = "127.0.0.1:6379", fd: int = -1) -> Client:
+    """``createClient``'s client: authenticated unless ``requirepass`` is set."""
+    return Client(
+        cid,
+        ClientInfo(addr=addr, laddr=laddr, fd=fd, ctime_ms=now_ms,
+                   authenticated=not config.get("requirepass")),
+        ClientIO(last_interaction_ms=now_ms),
+    )
 
 
 @attrs.frozen(slots=True)

@@ -19,6 +19,7 @@ import pytest
 from redspec.spec import server as S
 from redspec.spec.scripting import BUSY_EVAL, BUSY_FUNCTION, UNKILLABLE, ModelPort, sha1hex
 from redspec.spec.state import ServerState
+from tests.conftest import _redspec_argv, start_server
 
 SPIN = b"local i = 0\nwhile true do i = i + 1 end"
 LIB = (b"#!lua name=lib\n"
@@ -285,3 +286,86 @@ def test_live_busy_function_kill(target: str, request: pytest.FixtureRequest) ->
         b"-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.\r\n",
         b"+OK\r\n",
     ]
+
+
+def _shutdown_story(port: int) -> list[bytes]:
+    """A spins; B waits for BUSY, then SHUTDOWN (refused: only NOSAVE goes on while a
+    script is busy) and SHUTDOWN NOSAVE: both connections close, nobody gets a reply."""
+    ctl = Conn(port)
+    assert ctl.cmd(b"CONFIG", b"SET", b"busy-reply-threshold", b"100") == b"+OK\r\n"
+    ctl.close()
+    a, b = Conn(port), Conn(port)
+    try:
+        a.send(b"EVAL", SPIN, b"0")
+        deadline = time.monotonic() + 15
+        first = b.cmd(b"GET", b"busy:x")
+        while not first.startswith(b"-BUSY"):
+            assert time.monotonic() < deadline, "the script never became busy"
+            time.sleep(0.02)
+            first = b.cmd(b"GET", b"busy:x")
+        out = [first, b.cmd(b"SHUTDOWN")]
+        b.send(b"SHUTDOWN", b"NOSAVE")
+        for c in (b, a):
+            c.sock.settimeout(10)
+            out.append(c.sock.recv(100))  # b"": closed by the exiting server
+        return out
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.mark.parametrize("target", ["redis", "redspec"])
+def test_live_shutdown_nosave_during_busy_script(target: str, server_workdir: Any) -> None:
+    """SHUTDOWN NOSAVE is served while a script is busy and ends the process (status 0);
+    SHUTDOWN without NOSAVE gets the BUSY error (``shutdownCommand``)."""
+    def argv(p: int) -> list[str]:
+        if target == "redis":
+            return ["redis-server", "--port", str(p), "--bind", "127.0.0.1", "--save", "",
+                    "--dir", str(server_workdir)]
+        return _redspec_argv(p)
+
+    sp = start_server(f"{target}-shutdown", argv, server_workdir)
+    try:
+        got = _shutdown_story(sp.port)
+        assert got == [_enc(BUSY_EVAL), _enc(BUSY_EVAL), b"", b""]
+        assert sp.proc is not None and sp.proc.wait(timeout=10) == 0
+    finally:
+        if sp.proc is not None and sp.proc.poll() is None:
+            sp.proc.kill()
+
+
+def _new_connection_story(port: int) -> list[bytes]:
+    """A spins; a connection opened *after* the script became busy is accepted and served
+    from the script's hook (Redis accepts inside ``processEventsWhileBlocked``): BUSY, then
+    SCRIPT KILL, A's kill error, and B served normally."""
+    ctl = Conn(port)
+    assert ctl.cmd(b"CONFIG", b"SET", b"busy-reply-threshold", b"100") == b"+OK\r\n"
+    ctl.close()
+    a = Conn(port)
+    try:
+        a.send(b"EVAL", SPIN, b"0")
+        time.sleep(0.3)  # past the threshold (the new connection polls for BUSY below)
+        b = Conn(port)
+        try:
+            deadline = time.monotonic() + 15
+            first = b.cmd(b"GET", b"busy:x")
+            while not first.startswith(b"-BUSY"):
+                assert time.monotonic() < deadline, "the script never became busy"
+                time.sleep(0.02)
+                first = b.cmd(b"GET", b"busy:x")
+            return [first, b.cmd(b"SCRIPT", b"KILL"), a.line(), b.cmd(b"PING")]
+        finally:
+            b.close()
+    finally:
+        a.close()
+        _restore_threshold(port)
+
+
+@pytest.mark.parametrize("target", ["redis", "redspec"])
+def test_live_new_connection_kills_busy_script(target: str,
+                                               request: pytest.FixtureRequest) -> None:
+    sp = request.getfixturevalue("private_redis" if target == "redis" else "redspec_server")
+    assert _new_connection_story(sp.port) == [
+        _enc(BUSY_EVAL), b"+OK\r\n",
+        b"-ERR Script killed by user with SCRIPT KILL... script: " + sha1hex(SPIN).encode()
+        + b", on @user_script:2.\r\n", b"+PONG\r\n"]

@@ -355,6 +355,8 @@ def shutdown(s: Step, argv: list[bytes]) -> Reply:
     assert isinstance(flags, int)
     if not flags & SHUTDOWN_NOW and s.in_exec:
         return Err("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client")
+    if not flags & SHUTDOWN_NOSAVE and s.busy is not None:
+        return s.busy  # a script timed out: only SHUTDOWN NOSAVE goes on (its BUSY error)
     try:
         done = finish_shutdown(s, flags)
     except RdbUnsupported:
