@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import json
 import os
 import queue
@@ -47,7 +48,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -63,7 +64,7 @@ MECHANISM_TESTS: dict[str, list[str]] = {
     "keyspace": ["tests/test_keys.py", "tests/test_strings.py",
                  "properties/test_keyspace_commands.py",
                  "properties/test_keyspace_machine.py", "properties/test_strings_machine.py"],
-    "expire": ["tests/test_expire.py", "properties/test_mutation_gaps.py",
+    "expire": ["tests/test_expire.py", "properties/test_timed_boundaries.py", "properties/test_mutation_gaps.py",
                "properties/test_expire_machine.py"],
     "clients": ["tests/test_clients.py", "properties/test_clients_machine.py"],
     # call() propagates: the transactions machine checks the propagated stream
@@ -98,7 +99,10 @@ for _t in ("lists", "hashes", "sets", "geo", "hll"):  # targeted checks of earli
 MODULES: dict[str, tuple[str, list[str]]] = {
     "spec/resp.py": ("resp", MECHANISM_TESTS["resp"]),
     "spec/reply.py": ("resp", MECHANISM_TESTS["resp"]),
-    "spec/step.py": ("keyspace", MECHANISM_TESTS["keyspace"]),
+    # DbView.key_is_expired (keyIsExpired) lives here: the expiry boundary checks too
+    "spec/step.py": ("keyspace", ["tests/test_keys.py", "tests/test_strings.py",
+                                  "tests/test_expire.py", "properties/test_timed_boundaries.py",
+                                  *MECHANISM_TESTS["keyspace"][2:]]),
     "spec/db.py": ("keyspace", MECHANISM_TESTS["keyspace"]),
     "spec/glob.py": ("keyspace", ["tests/test_glob.py", "properties/test_keyspace_machine.py"]),
     "spec/commands/keys.py": ("keyspace", MECHANISM_TESTS["keyspace"]),
@@ -204,6 +208,8 @@ class _Sites(ast.NodeVisitor):
 
     def __init__(self) -> None:
         self.sites: list[tuple[ast.AST, str, str, str]] = []
+        #: literal 1s of a ``x ± 1`` whose ``1`` -> ``0`` is the drop ``x + 1`` -> ``x``
+        self._ones_done: set[int] = set()
 
     def add(self, node: ast.AST, op: str, new: ast.AST | str, what: str) -> None:
         text = new if isinstance(new, str) else f"({ast.unparse(new)})"
@@ -281,6 +287,11 @@ class _Sites(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            for one, other in ((node.right, node.left), (node.left, node.right)):
+                if _is_one(one) and (isinstance(node.op, ast.Add) or one is node.right):
+                    self.add(node, "off1", other, f"`{_short(node)}` -> `{_short(other)}`")
+                    self._ones_done.add(id(one))  # its `1` -> `0` is this drop
         swap = _BIN_SWAP.get(type(node.op))
         if swap is not None and not _is_text(node.left):
             new = ast.BinOp(left=node.left, op=swap(), right=node.right)
@@ -318,7 +329,18 @@ class _Sites(ast.NodeVisitor):
         if isinstance(v, bool):
             self.add(node, "bool", repr(not v), f"`{v}` -> `{not v}`")
         elif isinstance(v, int):
-            self.add(node, "const", repr(v + 1), f"`{v}` -> `{v + 1}`")
+            if v == 1:
+                if id(node) not in self._ones_done:
+                    self.add(node, "off1", "0", "`1` -> `0`")
+                self.add(node, "off1", "2", "`1` -> `2`")
+            else:
+                self.add(node, "const", repr(v + 1), f"`{v}` -> `{v + 1}`")
+
+
+def _is_one(node: ast.AST) -> bool:
+    """The integer literal 1 (not ``True``)."""
+    return (isinstance(node, ast.Constant) and type(node.value) is int  # noqa: E721
+            and node.value == 1)
 
 
 def _is_text(node: ast.AST) -> bool:
@@ -355,6 +377,83 @@ def sample(mutants: list[Mutant], n: int, seed: int) -> list[Mutant]:
     rng = random.Random(f"{seed}:{mutants[0].module}")
     picked = sorted(rng.sample(range(len(mutants)), n))
     return [mutants[i] for i in picked]
+
+
+#: The boundary class: mutated exhaustively, never sampled (see the module docstring).
+BOUNDARY = frozenset({"cmp", "off1", "bool"})
+
+
+def select(mutants: list[Mutant], per_module: int, seed: int,
+           boundary_only: bool = False) -> list[Mutant]:
+    """Every boundary-class mutant of a module, plus a seeded sample of ``per_module`` of its
+    other mutants (none with ``boundary_only``), in source order."""
+    edge = [mu for mu in mutants if mu.operator in BOUNDARY]
+    rest = [] if boundary_only else sample(
+        [mu for mu in mutants if mu.operator not in BOUNDARY], per_module, seed)
+    chosen = {id(mu) for mu in edge + rest}
+    return [mu for mu in mutants if id(mu) in chosen]
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def module_key(root: Path, module: str) -> str:
+    """The cache key of a module's mutants: sha256 of its source and of this tool's mutation
+    rules (the part of this file above the selection)."""
+    rules = Path(__file__).read_text().split("BOUNDARY = frozenset")[0]
+    return _sha((root / module).read_bytes() + b"\0" + rules.encode())
+
+
+def tests_key(root: Path, tests: list[str]) -> str:
+    """sha256 of the test selection: the file names, in order, and their sources."""
+    h = hashlib.sha256()
+    for t in tests:
+        h.update(t.encode() + b"\0")
+        f = root / t
+        h.update(f.read_bytes() if f.exists() else b"-")
+    h.update(PLUGIN.encode())
+    return h.hexdigest()
+
+
+class Cache:
+    """Verdicts per mutant, one JSON file per module content hash under ``directory``
+    (default ``~/.cache/redspec/mutation``). A *killed* or *timeout* verdict is kept while the
+    module's source is unchanged (tests only grow); a *survived* or *error* verdict also needs
+    the same test selection (names and sources), so adding a test re-runs the survivors."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.dir = directory
+
+    def _file(self, mkey: str) -> Path:
+        assert self.dir is not None
+        return self.dir / f"{mkey}.json"
+
+    def get(self, mkey: str, tkey: str, mutant: Mutant) -> dict[str, object] | None:
+        """The cached verdict of ``mutant``, if still valid."""
+        if self.dir is None or not self._file(mkey).exists():
+            return None
+        d = json.loads(self._file(mkey).read_text()).get(mutant.ident)
+        if d is None or (d["status"] not in ("killed", "timeout") and d["tests"] != tkey):
+            return None
+        return d  # type: ignore[no-any-return]
+
+    def put(self, mkey: str, tkey: str, result: Result) -> None:
+        """Record ``result`` (thread-safe within this process)."""
+        if self.dir is None:
+            return
+        with _CACHE_LOCK:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            f = self._file(mkey)
+            d = json.loads(f.read_text()) if f.exists() else {}
+            d[result.mutant.ident] = {"status": result.status, "seconds": round(result.seconds, 1),
+                                      "detail": result.detail, "tests": tkey}
+            tmp = f.with_suffix(".tmp")
+            tmp.write_text(json.dumps(d, indent=0))
+            tmp.replace(f)
+
+
+_CACHE_LOCK = threading.Lock()
 
 
 # -- the private trees ------------------------------------------------------------------------
@@ -516,7 +615,8 @@ def run_mutant(tree: Path, mutant: Mutant, tests: list[str], timeout: float,
 
 def run_all(trees: list[Path], jobs: list[tuple[Mutant, list[str], float]],
             python: str = sys.executable, progress: bool = False,
-            plugin: bool = True) -> list[Result]:
+            plugin: bool = True,
+            on_result: Callable[[Result], None] | None = None) -> list[Result]:
     """Run every (mutant, tests, timeout) job, one tree per worker thread."""
     free: queue.Queue[Path] = queue.Queue()
     for t in trees:
@@ -530,6 +630,8 @@ def run_all(trees: list[Path], jobs: list[tuple[Mutant, list[str], float]],
             r = run_mutant(tree, job[0], job[1], job[2], python, plugin)
         finally:
             free.put(tree)
+        if on_result is not None and r.status != "stopped":
+            on_result(r)
         if progress:
             with lock:
                 done[0] += 1
@@ -556,12 +658,14 @@ def summarize(results: Iterable[Result]) -> dict[str, object]:
         return {"run": 0, "killed": 0, "timeout": 0, "survived": 0, "error": 0}
     per_mech: dict[str, dict[str, int]] = {}
     per_mod: dict[str, dict[str, int]] = {}
+    per_class: dict[str, dict[str, int]] = {}
     survivors = []
     total = blank()
     for r in results:
         mech = MODULES.get(r.mutant.module, ("other", []))[0]
+        klass = "boundary" if r.mutant.operator in BOUNDARY else "sampled"
         for d in (per_mech.setdefault(mech, blank()), per_mod.setdefault(r.mutant.module, blank()),
-                  total):
+                  per_class.setdefault(klass, blank()), total):
             d["run"] += 1
             d[r.status] += 1
         if r.status == "survived":
@@ -572,6 +676,7 @@ def summarize(results: Iterable[Result]) -> dict[str, object]:
         return round(100.0 * (d["killed"] + d["timeout"]) / n, 1) if n else 0.0
     return {
         "score": score(total), "total": total,
+        "classes": {k: {**v, "score": score(v)} for k, v in sorted(per_class.items())},
         "mechanisms": {k: {**v, "score": score(v)} for k, v in sorted(per_mech.items())},
         "modules": {k: {**v, "score": score(v)} for k, v in sorted(per_mod.items())},
         "survivors": survivors,
@@ -603,8 +708,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--modules", default="", help="comma-separated spec modules (default: all "
                     "mapped ones)")
-    ap.add_argument("--per-module", type=int, default=8, help="mutants sampled per module "
-                    "(0: all)")
+    ap.add_argument("--per-module", type=int, default=8, help="mutants of the other classes "
+                    "sampled per module (0: all); the boundary class is always run in full")
+    ap.add_argument("--boundary-only", action="store_true",
+                    help="only the boundary class (comparisons, ±1, booleans)")
+    ap.add_argument("--cache", default=str(Path.home() / ".cache" / "redspec" / "mutation"),
+                    help="verdict cache directory, keyed by module content hash ('' : none)")
     ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", default="", help="write the results here")
@@ -636,15 +745,32 @@ def main(argv: list[str] | None = None) -> int:
             if wanted is not None:
                 chosen[m] = [mu for mu in every if mu.ident in wanted]
             else:
-                chosen[m] = sample(every, args.per_module, args.seed)
-            print(f"{m}: {len(every)} mutants, {len(chosen[m])} sampled", flush=True)
+                chosen[m] = select(every, args.per_module, args.seed, args.boundary_only)
+            nb = sum(mu.operator in BOUNDARY for mu in chosen[m])
+            print(f"{m}: {len(every)} mutants, {nb} boundary + {len(chosen[m]) - nb} sampled",
+                  flush=True)
         if args.list:
             for ms in chosen.values():
                 for mu in ms:
                     print(mu.ident)
             return 0
+        cache = Cache(Path(args.cache) if args.cache else None)
+        keys_of = {m: (module_key(trees[0], m), tests_key(trees[0], MODULES[m][1]))
+                   for m in modules}
+        cached: list[Result] = []
+        for m in modules:
+            todo = []
+            for mu in chosen[m]:
+                hit = cache.get(*keys_of[m], mu)
+                if hit is None:
+                    todo.append(mu)
+                else:
+                    cached.append(Result(mu, str(hit["status"]), float(hit["seconds"]),  # type: ignore[arg-type]
+                                         str(hit["detail"])))
+            print(f"{m}: {len(chosen[m]) - len(todo)} cached, {len(todo)} to run", flush=True)
+            chosen[m] = todo
         # the unmutated suites must pass; their time sets the mutants' timeout
-        sets = _test_sets(modules)
+        sets = {k: ms for k, ms in _test_sets(modules).items() if any(chosen[m] for m in ms)}
         baseline: dict[tuple[str, ...], tuple[str, float, str]] = {}
         with ThreadPoolExecutor(max_workers=len(trees)) as ex:  # Ctrl-C: see the finally
             keys = list(sets)
@@ -665,7 +791,10 @@ def main(argv: list[str] | None = None) -> int:
             for m in mods:
                 jobs += [(mu, list(k), timeout) for mu in chosen[m]]
         t0 = time.monotonic()
-        results = run_all(trees, jobs, progress=True)
+        results = cached + run_all(
+            trees, jobs, progress=True,
+            on_result=lambda r: cache.put(*keys_of[r.mutant.module], r))
+        results.sort(key=lambda r: (r.mutant.module, r.mutant.line, r.mutant.col))
         if args.rerun:  # the earlier run's verdicts, the survivors' replaced by this run's
             again = {r.mutant.ident: r for r in results}
             earlier = []
@@ -688,7 +817,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(
                 {**summary, "command": command.strip(),
-                 "results": [{**asdict(r.mutant), "source": None, "status": r.status,
+                 "results": [{**asdict(r.mutant), "source": None,
+                              "mechanism": MODULES.get(r.mutant.module, ("other",))[0],
+                              "status": r.status,
                               "seconds": round(r.seconds, 1), "detail": r.detail}
                              for r in results]}, indent=1))
         return 0
