@@ -6,6 +6,27 @@ a constant moved by one, ``and`` made ``or``, a ``not`` dropped, a returned valu
 is *killed* when the suites mapped to its module fail (or time out: reported apart), and
 *survives* when they still pass. The score is killed / run.
 
+**The boundary class** (issue #22) is run in full, never sampled: the off-by-one and
+wrong-constant bugs a reviewer looks for first. It is exactly
+
+- ``cmp``: every comparison operator, replaced by its boundary neighbour (``<``↔``<=``,
+  ``>``↔``>=``) or by its negation (``==``↔``!=``, ``is``↔``is not``, ``in``↔``not in``); one
+  mutant per operator of a chained comparison. (Moving a compared integer constant by one,
+  ``x < 256`` → ``x < 257``, is the same mutant as ``<`` → ``<=`` for integers, so it is not
+  generated twice.)
+- ``off1``: every ``±1``: ``e + 1``, ``1 + e`` and ``e - 1`` → ``e`` (the one dropped), and
+  every other integer literal ``1`` → ``0`` and → ``2`` (so ``x += 1`` → ``x += 0`` / ``+= 2``,
+  ``-1`` → ``-0`` / ``-2``, ``x[1]`` → ``x[0]`` / ``x[2]``, ``e + 1`` → ``e + 2``);
+- ``bool``: every ``True`` ↔ ``False`` literal.
+
+The other classes (``binop``, ``const`` — an integer literal other than 1 plus one —,
+``boolop``, ``not``, ``neg``, ``return``, ``cond``) are sampled, ``--per-module`` per module.
+
+**Cache.** Verdicts are kept per module content hash (sha256 of the module's source and of
+this file's mutation rules) in ``~/.cache/redspec/mutation/`` (``--cache``); a *survived*
+verdict is reused only while the test selection (its file names and sources, and the
+plugin) is unchanged, so a re-run redoes changed modules, and survivors after tests change.
+
 Why a small AST mutator of our own rather than mutmut 3.8 or cosmic-ray 8.7:
 
 - isolation: other engineers edit /work/main all the time, so mutants are applied to private
@@ -27,7 +48,7 @@ run, with a quarter of each test's examples (``REDSPEC_MUTATION_EXAMPLES``, at l
 need a real server (the differential fixtures) are deselected.
 
 Usage: ``python tools/mutation.py [--modules spec/glob.py,...] [--per-module N] [--seed S]
-[--json FILE] [--workers 2] [--list] [--rerun FILE]``; ``--rerun`` runs again only the
+[--boundary-only] [--cache DIR] [--json FILE] [--workers 2] [--list] [--rerun FILE]``; ``--rerun`` runs again only the
 survivors recorded in an earlier ``--json`` file (after properties were added) and reports
 the earlier run with their new verdicts.
 """
@@ -64,7 +85,8 @@ MECHANISM_TESTS: dict[str, list[str]] = {
     "keyspace": ["tests/test_keys.py", "tests/test_strings.py",
                  "properties/test_keyspace_commands.py",
                  "properties/test_keyspace_machine.py", "properties/test_strings_machine.py"],
-    "expire": ["tests/test_expire.py", "properties/test_timed_boundaries.py", "properties/test_mutation_gaps.py",
+    "expire": ["tests/test_expire.py", "properties/test_timed_boundaries.py",
+               "properties/test_boundary_gaps.py", "properties/test_mutation_gaps.py",
                "properties/test_expire_machine.py"],
     "clients": ["tests/test_clients.py", "properties/test_clients_machine.py"],
     # call() propagates: the transactions machine checks the propagated stream
@@ -99,9 +121,16 @@ for _t in ("lists", "hashes", "sets", "geo", "hll"):  # targeted checks of earli
 MODULES: dict[str, tuple[str, list[str]]] = {
     "spec/resp.py": ("resp", MECHANISM_TESTS["resp"]),
     "spec/reply.py": ("resp", MECHANISM_TESTS["resp"]),
-    # DbView.key_is_expired (keyIsExpired) lives here: the expiry boundary checks too
+    # Step and DbView are every command's working copy: DbView.key_is_expired (keyIsExpired)
+    # and the expiry boundary; the client switch of an event-loop turn, FLUSH/SWAPDB waking
+    # blocked clients and touching watched keys (blocking, multi, clients unit tests)
     "spec/step.py": ("keyspace", ["tests/test_keys.py", "tests/test_strings.py",
-                                  "tests/test_expire.py", "properties/test_timed_boundaries.py",
+                                  "tests/test_expire.py", "tests/test_blocking.py",
+                                  "tests/test_multi.py", "tests/test_clients.py",
+                                  "properties/test_timed_boundaries.py",
+                                  "properties/test_dispatch_counters.py",
+                                  "properties/test_batch_input.py",
+                                  "properties/test_boundary_gaps.py",
                                   *MECHANISM_TESTS["keyspace"][2:]]),
     "spec/db.py": ("keyspace", MECHANISM_TESTS["keyspace"]),
     "spec/glob.py": ("keyspace", ["tests/test_glob.py", "properties/test_keyspace_machine.py"]),
@@ -400,8 +429,9 @@ def _sha(data: bytes) -> str:
 
 def module_key(root: Path, module: str) -> str:
     """The cache key of a module's mutants: sha256 of its source and of this tool's mutation
-    rules (the part of this file above the selection)."""
-    rules = Path(__file__).read_text().split("BOUNDARY = frozenset")[0]
+    rules (the text of this file from ``# -- mutants`` to the selection)."""
+    text = Path(__file__).read_text()
+    rules = text[text.index("# -- mutants --"):text.index("BOUNDARY = frozenset")]
     return _sha((root / module).read_bytes() + b"\0" + rules.encode())
 
 
@@ -697,6 +727,77 @@ def markdown(summary: dict[str, object], command: str) -> str:
     return "\n".join(lines)
 
 
+#: The survivors' verdicts: ``{"module:description@source line": "why it is equivalent"}``
+#: (keyed by the mutated line's text, not its number, so that edits above it keep the entry).
+VERDICTS = ROOT / "docs" / "mutation-verdicts.json"
+BEGIN, END = "<!-- mutation:begin (tools/mutation.py --render) -->", "<!-- mutation:end -->"
+
+
+def verdict_key(root: Path, module: str, line: int, description: str) -> str:
+    """The key of a survivor in :data:`VERDICTS`: module, mutation and the line's text (with
+    ``#n`` when the same text is on n earlier lines of the module)."""
+    lines = [ln.strip() for ln in (root / module).read_text().splitlines()]
+    text = lines[line - 1] if 0 < line <= len(lines) else "?"
+    n = lines[:line - 1].count(text)
+    return f"{module}:{description}@{text}" + (f"#{n}" if n else "")
+
+
+def _table(rows: dict[str, dict[str, object]], head: str) -> list[str]:
+    out = [f"| {head} | run | killed | timeout | survived | error | score |",
+           "|---|---|---|---|---|---|---|"]
+    for name, d in rows.items():
+        out.append(f"| {name} | {d['run']} | {d['killed']} | {d['timeout']} | "
+                   f"{d['survived']} | {d['error']} | {d['score']}% |")
+    return out
+
+
+def render(data: dict[str, object], verdicts: dict[str, str], root: Path = ROOT) -> str:
+    """The generated part of docs/verification.md for a run's JSON: scores per class, per
+    mechanism and per module, and every survivor with its verdict."""
+    results = data["results"]  # type: ignore[index]
+    rs = [Result(Mutant(d["module"], d["line"], d["col"], d["operator"], d["description"]),
+                 d["status"], d["seconds"]) for d in results]  # type: ignore[attr-defined]
+    sm = summarize(rs)
+    n_eq = 0
+    surv: list[str] = []
+    for r in rs:
+        if r.status != "survived":
+            continue
+        why = verdicts.get(verdict_key(root, r.mutant.module, r.mutant.line,
+                                       r.mutant.description))
+        n_eq += why is not None
+        surv.append(f"- `{r.mutant.module}:{r.mutant.line}` {r.mutant.description}: "
+                    + (f"equivalent: {why}" if why else "**not argued: a gap**"))
+    t = sm["total"]  # type: ignore[index]
+    live = t["run"] - t["error"] - n_eq  # type: ignore[index]
+    dead = t["killed"] + t["timeout"]  # type: ignore[index]
+    lines = [BEGIN, "",
+             f"Generated from [mutation.json](mutation.json) (`{data.get('command', '')}`). "
+             f"Score **{sm['score']}%** ({dead} killed or timed out of "
+             f"{t['run'] - t['error']} run); leaving out the {n_eq} survivors argued "  # type: ignore[index]
+             f"equivalent below, **{dead} of {live} non-equivalent mutants are killed "
+             f"({100.0 * dead / live if live else 0.0:.1f}%)**.", "",
+             "**Per class** (boundary: every comparison, ±1 and boolean constant of the modules "
+             "run; sampled: the other classes):", ""]
+    lines += _table(sm["classes"], "class")  # type: ignore[arg-type]
+    lines += ["", "**Per mechanism:**", ""]
+    lines += _table(sm["mechanisms"], "mechanism")  # type: ignore[arg-type]
+    lines += ["", "**Per module:**", ""]
+    lines += _table({f"`{k}`": v for k, v in sm["modules"].items()},  # type: ignore[attr-defined]
+                    "module")
+    lines += ["", f"**Survivors** ({len(surv)}; file:line as run):", ""] + surv + ["", END]
+    return "\n".join(lines)
+
+
+def render_into(doc: Path, data: dict[str, object]) -> str:
+    """``doc`` with its generated section replaced by :func:`render`'s."""
+    verdicts = json.loads(VERDICTS.read_text()) if VERDICTS.exists() else {}
+    text = doc.read_text()
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    return head + render(data, verdicts) + tail
+
+
 def _test_sets(modules: list[str]) -> dict[tuple[str, ...], list[str]]:
     sets: dict[tuple[str, ...], list[str]] = {}
     for m in modules:
@@ -724,7 +825,13 @@ def main(argv: list[str] | None = None) -> int:
                     "(after adding properties)")
     ap.add_argument("--list", action="store_true", help="only list the sampled mutants")
     ap.add_argument("--keep", action="store_true", help="keep the private trees")
+    ap.add_argument("--render", default="", metavar="JSON",
+                    help="only rewrite docs/verification.md's generated section from JSON")
     args = ap.parse_args(argv)
+    if args.render:
+        doc = ROOT / "docs" / "verification.md"
+        doc.write_text(render_into(doc, json.loads(Path(args.render).read_text())))
+        return 0
 
     modules = [m.strip() for m in args.modules.split(",") if m.strip()] or list(MODULES)
     unknown = [m for m in modules if m not in MODULES]

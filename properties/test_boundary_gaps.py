@@ -1,0 +1,220 @@
+"""Boundary checks for the survivors of the exhaustive boundary-class mutation run (issue
+#22: every comparison, ±1 and boolean constant of spec/; ``tools/mutation.py``). Each check
+puts a rule exactly on its boundary, and each has a planted-bug test whose planted bug *is*
+the surviving mutant (the one function recompiled with the mutated text, as
+``properties/test_mutation_gaps.py`` does).
+
+Property ``boundary_gaps_agree_with_redis`` (facts from Redis 7.0.15's source, expire.c):
+
+- the fast expire cycle runs when ``stat_expired_stale_perc`` is *not below* the acceptable
+  stale share (``< config_cycle_acceptable_stale`` skips it): a share of exactly 1.0 with
+  ``active-expire-effort 10`` (acceptable 1) runs it;
+- the fast expire cycle runs again when ``start >= last_fast_cycle + fast_duration * 2``
+  (``start < ...`` skips it): exactly two fast durations after the last one, it runs;
+- a cycle counts every expired key it deletes into ``stat_expired_stale_perc`` (the moving
+  average ``0.05 * expired/sampled + 0.95 * previous``) and leaves keys at ``ttl == 0``
+  (sampled at their expiry time: not expired) out of ``avg_ttl`` (``if (ttl > 0)``);
+- a database's first ``avg_ttl`` sample is taken whole, later ones smoothed by 49/50;
+- a database is looped on while *more than* the acceptable share was expired (10% stops);
+- the cycle stops when its work is *over* the time limit, checked every 16 loops;
+- EXPIREAT accepts exactly LLONG_MAX/1000 and LLONG_MIN/1000 seconds (C division) and
+  refuses one more (checked against redis-server 7.0.15: ``:1`` and ``invalid expire time``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+
+from redspec.properties.driver import Session
+from redspec.properties.test_mutation_gaps import plant
+from redspec.spec.server import run_command
+
+NAME = "boundary_gaps_agree_with_redis"
+
+
+def _expiring(n: int, when: int) -> Session:
+    """A session with ``n`` keys that expire at ``when`` (ms)."""
+    c = Session()
+    for i in range(n):
+        c.state, _ = run_command(c.state, c.cid, [b"SET", b"e%d" % i, b"v", b"PXAT", b"%d" % when],
+                                 0)
+    return c
+
+
+def check_fast_cycle_stale_share() -> None:
+    from redspec.spec import expire
+    c = _expiring(30, 10)
+    c.call(b"CONFIG", b"SET", b"active-expire-effort", b"10")
+    st = attrs.evolve(c.state, stats=attrs.evolve(c.state.stats, expired_stale_perc=1.0))
+    after, _ = expire.active_expire_cycle(st, 100, expire.FAST)
+    assert len(after.dbs[0].keys) < 30, \
+        f"{NAME}: stale share 1.0 = acceptable 1 (effort 10): the fast cycle did not run"
+    low = attrs.evolve(st, stats=attrs.evolve(st.stats, expired_stale_perc=0.99))
+    after, _ = expire.active_expire_cycle(low, 100, expire.FAST)
+    assert len(after.dbs[0].keys) == 30, f"{NAME}: stale share below acceptable: it ran"
+
+
+def check_fast_cycle_spacing() -> None:
+    from redspec.spec import expire
+    c = _expiring(30, 10)
+    last_us = 100_000
+    st = attrs.evolve(c.state, cron=attrs.evolve(c.state.cron, timelimit_exit=True,
+                                                 last_fast_cycle_us=last_us))
+    gap_ms = 2 * expire.FAST_DURATION_US // 1000
+    early, _ = expire.active_expire_cycle(st, last_us // 1000 + gap_ms - 1, expire.FAST)
+    assert len(early.dbs[0].keys) == 30, f"{NAME}: fast cycle ran 1 ms before 2 durations"
+    on_time, _ = expire.active_expire_cycle(st, last_us // 1000 + gap_ms, expire.FAST)
+    assert len(on_time.dbs[0].keys) < 30, f"{NAME}: fast cycle skipped at 2 durations"
+
+
+def check_cycle_statistics() -> None:
+    """One slow cycle over 10 keys (fewer than the 20 a loop samples): 4 past their time, 3
+    at exactly their time (``now == when``: not expired, ttl 0) and 3 with ttl 1000. Loop 1
+    samples all 10 and expires 4 (40% > 10%: loop again); loop 2 samples the 6 left, none
+    expired. ``expired_stale_perc`` = 0.05 * 4/16; ``avg_ttl`` = 1000 (the ttl-0 keys are
+    left out of the average, as ``if (ttl > 0)`` says; with them it would be 500)."""
+    from redspec.spec import expire
+    c = Session()
+    for name, when, n in ((b"past", 50, 4), (b"now", 100, 3), (b"later", 1100, 3)):
+        for i in range(n):
+            c.state, _ = run_command(c.state, c.cid,
+                                     [b"SET", b"%s%d" % (name, i), b"v", b"PXAT", b"%d" % when], 0)
+    st, _ = expire.active_expire_cycle(c.state, 100, expire.SLOW, budget_us=10**9)
+    assert len(st.dbs[0].keys) == 6, f"{NAME}: {10 - len(st.dbs[0].keys)} expired, not 4"
+    perc = st.stats.expired_stale_perc
+    assert abs(perc - 0.05 * 4 / 16) < 1e-12, f"{NAME}: expired_stale_perc {perc}"
+    assert st.cron.avg_ttl[0] == 1000, f"{NAME}: avg_ttl {st.cron.avg_ttl[0]} (ttl 0 averaged?)"
+
+
+def check_avg_ttl_first_sample() -> None:
+    """A database's first ``avg_ttl`` sample is taken whole, then smoothed (``if
+    (db->avg_ttl == 0) db->avg_ttl = avg_ttl;``): 3 keys with ttl 1000, none expired, one
+    loop: 1000 (not 1000 // 50 = 20)."""
+    from redspec.spec import expire
+    c = Session()
+    for i in range(3):
+        c.call(b"SET", b"k%d" % i, b"v", b"PXAT", 1100)
+    st, _ = expire.active_expire_cycle(c.state, 100, expire.SLOW, budget_us=10**9)
+    assert st.cron.avg_ttl[0] == 1000, f"{NAME}: first avg_ttl {st.cron.avg_ttl[0]}"
+
+
+def check_stop_at_acceptable_stale() -> None:
+    """A database is looped on while *more than* the acceptable share was expired
+    (``expired * 100 / sampled <= acceptable`` stops): 20 keys, 2 of them past their time,
+    10% exactly: one loop, so 20 sampled and ``expired_stale_perc`` = 0.05 * 2/20."""
+    from redspec.spec import expire
+    c = Session()
+    for i in range(20):
+        c.call(b"SET", b"k%d" % i, b"v", b"PXAT", 50 if i < 2 else 1100)
+    st, _ = expire.active_expire_cycle(c.state, 100, expire.SLOW, budget_us=10**9)
+    perc = st.stats.expired_stale_perc
+    assert abs(perc - 0.05 * 2 / 20) < 1e-12, f"{NAME}: 10% expired: stale perc {perc}"
+
+
+def check_time_limit_boundary() -> None:
+    """The cycle stops when its work is *over* the limit (``elapsed > timelimit``), checked
+    every 16 loops: 16 databases with one live key each, after a cycle that hit its limit (so
+    every database is visited): 16 loops of one key, 16 modelled us of work. A budget of 16
+    us is not exceeded, 15 is."""
+    from redspec.spec import expire
+    c = Session()
+    for i in range(16):
+        c.call(b"SELECT", i)
+        c.call(b"SET", b"k", b"v", b"PXAT", 1100)
+    st = attrs.evolve(c.state, cron=attrs.evolve(c.state.cron, timelimit_exit=True))
+    for budget, capped in ((16, 0), (15, 1)):
+        after, _ = expire.active_expire_cycle(st, 100, expire.SLOW, budget_us=budget)
+        got = after.stats.expired_time_cap_reached_count
+        assert got == capped, f"{NAME}: 16 us of work, budget {budget}: cap counted {got}"
+
+
+def check_expireat_bounds() -> None:
+    """EXPIREAT's seconds must fit in milliseconds: ``when > LLONG_MAX / 1000 || when <
+    LLONG_MIN / 1000`` (C division truncates) is the error; the bounds themselves are
+    accepted (the far past deletes the key, the far future sets it)."""
+    c = Session()
+    top, bottom = (2**63 - 1) // 1000, -((2**63) // 1000)
+    for when, ok in ((top, True), (top + 1, False), (bottom, True), (bottom - 1, False)):
+        c.call(b"SET", b"k", b"v")
+        got = c.call(b"EXPIREAT", b"k", when)
+        assert (got == b":1\r\n") == ok, f"{NAME}: EXPIREAT k {when}: {got!r}"
+
+
+CHECKS = [check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
+          check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
+          check_expireat_bounds]
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
+def test_boundary_gaps_agree_with_redis(check: Any) -> None:
+    check()
+
+
+def _trips(check: Any) -> None:
+    with pytest.raises(AssertionError, match=NAME):
+        check()
+
+
+def test_planted_fast_cycle_stale_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import expire
+    plant(monkeypatch, expire, "active_expire_cycle",
+          "state.stats.expired_stale_perc < stale_ok", "state.stats.expired_stale_perc <= stale_ok")
+    _trips(check_fast_cycle_stale_share)
+
+
+def test_planted_fast_cycle_spacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import expire
+    plant(monkeypatch, expire, "active_expire_cycle",
+          "start_us < last_fast + fast_us * 2", "start_us <= last_fast + fast_us * 2")
+    _trips(check_fast_cycle_spacing)
+
+
+def test_planted_cycle_expired_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import expire
+    plant(monkeypatch, expire, "active_expire_cycle", "expired += 1", "expired += 2")
+    _trips(check_cycle_statistics)
+
+
+def test_planted_cycle_zero_ttl_averaged(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import expire
+    plant(monkeypatch, expire, "active_expire_cycle", "if ttl > 0:", "if ttl >= 0:")
+    _trips(check_cycle_statistics)
+
+
+def test_planted_cycle_ttl_samples(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import expire
+    plant(monkeypatch, expire, "active_expire_cycle", "ttl_samples += 1", "ttl_samples += 2")
+    _trips(check_cycle_statistics)
+
+
+def test_planted_avg_ttl_first_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import expire
+    plant(monkeypatch, expire, "active_expire_cycle", "if avg_ttl[i] == 0:", "if avg_ttl[i] != 0:")
+    _trips(check_avg_ttl_first_sample)
+
+
+def test_planted_stop_at_acceptable_stale(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import expire
+    plant(monkeypatch, expire, "active_expire_cycle", "expired * 100 // sampled <= stale_ok",
+          "expired * 100 // sampled < stale_ok")
+    _trips(check_stop_at_acceptable_stale)
+
+
+@pytest.mark.parametrize("old,new", [("work > timelimit", "work >= timelimit"),
+                                     ("max(sampled, 1)", "max(sampled, 2)")])
+def test_planted_time_limit_boundary(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    from redspec.spec import expire
+    plant(monkeypatch, expire, "active_expire_cycle", old, new)
+    _trips(check_time_limit_boundary)
+
+
+@pytest.mark.parametrize("old,new", [("when > LLONG_MAX // 1000", "when >= LLONG_MAX // 1000"),
+                                     ("when < -(-LLONG_MIN // 1000)",
+                                      "when <= -(-LLONG_MIN // 1000)")])
+def test_planted_expireat_bounds(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    from redspec.spec.commands import expire as cmd
+    plant(monkeypatch, cmd, "expire_generic", old, new)
+    _trips(check_expireat_bounds)
