@@ -17,6 +17,9 @@ Property ``boundary_gaps_agree_with_redis`` (facts from Redis 7.0.15's source, e
 - a database's first ``avg_ttl`` sample is taken whole, later ones smoothed by 49/50;
 - a database is looped on while *more than* the acceptable share was expired (10% stops);
 - the cycle stops when its work is *over* the time limit, checked every 16 loops;
+- EXPIRE-family writes and PERSIST add exactly 1 to ``server.dirty``;
+- EXPIRE's NX/XX/GT/LT at the current expiry time and one ms either side (GT and LT are
+  strict; a key without a TTL is an infinite TTL: GT never sets it, LT always does);
 - EXPIREAT accepts exactly LLONG_MAX/1000 and LLONG_MIN/1000 seconds (C division) and
   refuses one more (checked against redis-server 7.0.15: ``:1`` and ``invalid expire time``).
 """
@@ -143,7 +146,45 @@ def check_expireat_bounds() -> None:
         assert (got == b":1\r\n") == ok, f"{NAME}: EXPIREAT k {when}: {got!r}"
 
 
-CHECKS = [check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
+#: (TTL before: None or offset from T, flag, offset of the new time from T, reply, PEXPIRETIME
+#: after as offset from T or None = -1), observed on redis-server 7.0.15 with T = 4e12 ms.
+EXPIRE_FLAGS = [
+    (None, b"NX", 0, 1, 0), (None, b"XX", 0, 0, None), (None, b"GT", 0, 0, None),
+    (None, b"LT", 0, 1, 0),
+    (0, b"LT", -1, 1, -1), (0, b"LT", 0, 0, 0), (0, b"GT", 0, 0, 0), (0, b"GT", 1, 1, 1),
+    (0, b"LT", 1, 0, 0), (0, b"GT", -1, 0, 0), (0, b"NX", 0, 0, 0), (0, b"XX", 0, 1, 0),
+]
+
+
+def check_expire_flags() -> None:
+    """PEXPIREAT NX/XX/GT/LT exactly at the current expiry time and one ms either side; a key
+    without a TTL counts as an infinite TTL for GT/LT (7.0: GT never, LT always)."""
+    c = Session()
+    t = 4_000_000_000_000
+    for before, flag, delta, reply, after in EXPIRE_FLAGS:
+        c.call(b"SET", b"k", b"v")
+        if before is not None:
+            c.call(b"PEXPIREAT", b"k", t + before)
+        got = c.call(b"PEXPIREAT", b"k", t + delta, flag)
+        left = c.call(b"PEXPIRETIME", b"k")
+        want_left = b":-1\r\n" if after is None else b":%d\r\n" % (t + after)
+        assert (got, left) == (b":%d\r\n" % reply, want_left), \
+            f"{NAME}: TTL {before} PEXPIREAT T{delta:+d} {flag!r}: {got!r} {left!r}"
+
+
+def check_expire_dirty() -> None:
+    """Each successful EXPIRE-family write and PERSIST adds 1 to ``server.dirty``
+    (``expireGenericCommand``/``persistCommand``: ``server.dirty++``); a no-op adds 0."""
+    c = Session()
+    c.call(b"SET", b"k", b"v")
+    for argv, add in (((b"PEXPIRE", b"k", 100000), 1), ((b"PERSIST", b"k"), 1),
+                      ((b"PERSIST", b"k"), 0), ((b"PEXPIREAT", b"k", 1), 1)):
+        before = c.state.dirty
+        c.call(*argv)
+        assert c.state.dirty - before == add, f"{NAME}: {argv!r}: dirty +{c.state.dirty - before}"
+
+
+CHECKS = [check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
           check_expireat_bounds]
 
@@ -218,3 +259,21 @@ def test_planted_expireat_bounds(monkeypatch: pytest.MonkeyPatch, old: str, new:
     from redspec.spec.commands import expire as cmd
     plant(monkeypatch, cmd, "expire_generic", old, new)
     _trips(check_expireat_bounds)
+
+
+@pytest.mark.parametrize("old,new", [("when <= current", "when < current"),
+                                     ("current != -1 and when", "current == -1 and when"),
+                                     ("flags & EXPIRE_LT and current != -1",
+                                      "flags & EXPIRE_LT and current != -2")])
+def test_planted_expire_flags(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    from redspec.spec.commands import expire as cmd
+    plant(monkeypatch, cmd, "expire_generic", old, new)
+    _trips(check_expire_flags)
+
+
+def test_planted_persist_dirty(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.properties.planted import replace_handler
+    from redspec.spec.commands import expire as cmd
+    replace_handler(monkeypatch, b"persist",
+                    plant(monkeypatch, cmd, "persist", "s.dirty += 1", "s.dirty += 2"))
+    _trips(check_expire_dirty)

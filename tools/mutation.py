@@ -183,6 +183,15 @@ MODULES: dict[str, tuple[str, list[str]]] = {
 }
 MECHANISM_TESTS["scripting"] = ["tests/test_scripting.py", "properties/test_scripting_props.py"]
 MODULES["spec/scripting.py"] = ("scripting", MECHANISM_TESTS["scripting"])
+# issue #22: blocking operations (BLPOP & co: the queues, serving, timeouts) and CLIENT PAUSE
+# (mechanism "clients", as properties/test_blocking_machine.py declares)
+MECHANISM_TESTS["blocking"] = ["tests/test_blocking.py", "properties/test_timed_boundaries.py",
+                               "properties/test_blocking_machine.py"]
+MODULES["spec/blocking.py"] = ("clients", MECHANISM_TESTS["blocking"])
+MODULES["spec/handle_blocked.py"] = ("clients", MECHANISM_TESTS["blocking"])
+MODULES["spec/pause.py"] = ("clients", ["tests/test_pause_dataset.py",
+                                        "properties/test_timed_boundaries.py",
+                                        "properties/test_pause_expire_machine.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
