@@ -17,6 +17,8 @@ Property ``boundary_gaps_agree_with_redis`` (facts from Redis 7.0.15's source, e
 - a database's first ``avg_ttl`` sample is taken whole, later ones smoothed by 49/50;
 - a database is looped on while *more than* the acceptable share was expired (10% stops);
 - the cycle stops when its work is *over* the time limit, checked every 16 loops;
+- DEBUG SET-ACTIVE-EXPIRE reads its argument with C ``atoi`` (spaces, a sign, leading
+  digits) and enables the cycle on any non-zero value (``-1``, ``+1``, ``01``, ``9``);
 - EXPIRE-family writes and PERSIST add exactly 1 to ``server.dirty``;
 - EXPIRE's NX/XX/GT/LT at the current expiry time and one ms either side (GT and LT are
   strict; a key without a TTL is an infinite TTL: GT never sets it, LT always does);
@@ -184,7 +186,23 @@ def check_expire_dirty() -> None:
         assert c.state.dirty - before == add, f"{NAME}: {argv!r}: dirty +{c.state.dirty - before}"
 
 
-CHECKS = [check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
+#: DEBUG SET-ACTIVE-EXPIRE's argument, read with C ``atoi``: enabled iff it is not 0.
+ATOI_CASES = [(b"0", False), (b"1", True), (b"-1", True), (b"+1", True), (b"01", True),
+              (b"9", True), (b" \t7x", True), (b"x1", False), (b"-0", False), (b"", False)]
+
+
+def check_set_active_expire_atoi() -> None:
+    """``debugCommand``: ``server.active_expire_enabled = atoi(c->argv[2]->ptr)``: spaces,
+    one sign, then the leading digits; any non-zero value enables the cycle."""
+    c = Session(**{"enable-debug-command": "local"})
+    for arg, on in ATOI_CASES:
+        c.call(b"DEBUG", b"SET-ACTIVE-EXPIRE", b"0" if on else b"1")
+        got = c.call(b"DEBUG", b"SET-ACTIVE-EXPIRE", arg)
+        assert got == b"+OK\r\n" and c.state.cron.active_expire_enabled is on, \
+            f"{NAME}: DEBUG SET-ACTIVE-EXPIRE {arg!r}: {got!r}"
+
+
+CHECKS = [check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
           check_expireat_bounds]
 
@@ -277,3 +295,15 @@ def test_planted_persist_dirty(monkeypatch: pytest.MonkeyPatch) -> None:
     replace_handler(monkeypatch, b"persist",
                     plant(monkeypatch, cmd, "persist", "s.dirty += 1", "s.dirty += 2"))
     _trips(check_expire_dirty)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("if t[:1] in (b\"+\", b\"-\"):", "if t[:0] in (b\"+\", b\"-\"):"),
+    ("sign = -1 if", "sign = -0 if"), ("else 1\n", "else 0\n"), ("t = t[1:]", "t = t[0:]"),
+    ("if not 48 <= c <= 57:", "if not 48 < c <= 57:"),
+    ("if not 48 <= c <= 57:", "if not 48 <= c < 57:")])
+def test_planted_set_active_expire_atoi(monkeypatch: pytest.MonkeyPatch, old: str,
+                                        new: str) -> None:
+    from redspec.spec.commands import expire as cmd
+    plant(monkeypatch, cmd, "_atoi", old, new)
+    _trips(check_set_active_expire_atoi)

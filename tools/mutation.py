@@ -752,13 +752,13 @@ VERDICTS = ROOT / "docs" / "mutation-verdicts.json"
 BEGIN, END = "<!-- mutation:begin (tools/mutation.py --render) -->", "<!-- mutation:end -->"
 
 
-def verdict_key(root: Path, module: str, line: int, description: str) -> str:
-    """The key of a survivor in :data:`VERDICTS`: module, mutation and the line's text (with
-    ``#n`` when the same text is on n earlier lines of the module)."""
+def verdict_key(root: Path, module: str, line: int, col: int, description: str) -> str:
+    """The key of a survivor in :data:`VERDICTS`: module, column, mutation and the line's text
+    (with ``#n`` when the same text is on n earlier lines of the module)."""
     lines = [ln.strip() for ln in (root / module).read_text().splitlines()]
     text = lines[line - 1] if 0 < line <= len(lines) else "?"
     n = lines[:line - 1].count(text)
-    return f"{module}:{description}@{text}" + (f"#{n}" if n else "")
+    return f"{module}:{col}:{description}@{text}" + (f"#{n}" if n else "")
 
 
 def _table(rows: dict[str, dict[str, object]], head: str) -> list[str]:
@@ -782,7 +782,7 @@ def render(data: dict[str, object], verdicts: dict[str, str], root: Path = ROOT)
     for r in rs:
         if r.status != "survived":
             continue
-        why = verdicts.get(verdict_key(root, r.mutant.module, r.mutant.line,
+        why = verdicts.get(verdict_key(root, r.mutant.module, r.mutant.line, r.mutant.col,
                                        r.mutant.description))
         n_eq += why is not None
         surv.append(f"- `{r.mutant.module}:{r.mutant.line}` {r.mutant.description}: "
