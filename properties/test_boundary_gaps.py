@@ -17,6 +17,9 @@ Property ``boundary_gaps_agree_with_redis`` (facts from Redis 7.0.15's source, e
 - a database's first ``avg_ttl`` sample is taken whole, later ones smoothed by 49/50;
 - a database is looped on while *more than* the acceptable share was expired (10% stops);
 - the cycle stops when its work is *over* the time limit, checked every 16 loops;
+- FLUSHALL wakes clients blocked in XREADGROUP on a stream it deleted (``-UNBLOCKED``), not
+  those in XREAD; FLUSHDB inside MULTI empties the database the rest of the transaction uses;
+  CLIENT INFO alone shows ``qbuf=26`` (redis-server 7.0.15);
 - DEBUG SET-ACTIVE-EXPIRE reads its argument with C ``atoi`` (spaces, a sign, leading
   digits) and enables the cycle on any non-zero value (``-1``, ``+1``, ``01``, ``9``);
 - EXPIRE-family writes and PERSIST add exactly 1 to ``server.dirty``;
@@ -202,7 +205,58 @@ def check_set_active_expire_atoi() -> None:
             f"{NAME}: DEBUG SET-ACTIVE-EXPIRE {arg!r}: {got!r}"
 
 
-CHECKS = [check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
+def _resp(*args: bytes) -> bytes:
+    return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
+
+
+def check_flush_wakes_stream_group_readers() -> None:
+    """FLUSHALL (``scanDatabaseForDeletedKeys``): a client blocked in XREADGROUP on a stream
+    that existed is woken with ``-UNBLOCKED the stream key no longer exists``; one blocked in
+    plain XREAD stays blocked (observed on redis-server 7.0.15)."""
+    from redspec.properties.driver import delivered
+    from redspec.spec import server
+    st = server.new_server(0)
+    ids = []
+    for _ in range(3):
+        st, cid = server.client_connect(st, 0)
+        ids.append(cid)
+    a, b, c = ids
+    got: dict[int, bytes] = {}
+    for cid, argv in ((a, (b"XADD", b"s", b"1-1", b"f", b"v")),
+                      (a, (b"XGROUP", b"CREATE", b"s", b"g", b"$")),
+                      (a, (b"XADD", b"s2", b"1-1", b"f", b"v")),
+                      (b, (b"XREADGROUP", b"GROUP", b"g", b"c", b"BLOCK", b"0", b"STREAMS", b"s",
+                           b">")),
+                      (c, (b"XREAD", b"BLOCK", b"0", b"STREAMS", b"s2", b"$")),
+                      (a, (b"FLUSHALL",))):
+        st, eff = server.client_input(st, cid, _resp(*argv), 0)
+        st, got = delivered(st, eff)
+    assert got.get(b) == b"-UNBLOCKED the stream key no longer exists\r\n", \
+        f"{NAME}: XREADGROUP reader after FLUSHALL got {got.get(b)!r}"
+    assert not got.get(c), f"{NAME}: XREAD reader after FLUSHALL got {got.get(c)!r}"
+
+
+def check_flush_inside_multi() -> None:
+    """FLUSHDB inside MULTI empties the database the rest of the transaction uses: a key set
+    after it is kept (``MULTI; FLUSHDB; SET a 1; GET a; EXEC`` then ``GET a`` is 1)."""
+    c = Session()
+    c.call(b"SET", b"a", b"0")
+    for argv in ((b"MULTI",), (b"FLUSHDB",), (b"SET", b"a", b"1"), (b"GET", b"a")):
+        c.call(*argv)
+    got = c.call(b"EXEC")
+    assert got == b"*3\r\n+OK\r\n+OK\r\n$1\r\n1\r\n", f"{NAME}: EXEC {got!r}"
+    assert c.call(b"GET", b"a") == b"$1\r\n1\r\n", f"{NAME}: the SET after FLUSHDB was lost"
+
+
+def check_client_info_qbuf() -> None:
+    """CLIENT INFO sent alone shows its own request in the query buffer: ``qbuf=26`` (the
+    26 bytes of ``*2 $6 CLIENT $4 INFO``; observed on redis-server 7.0.15)."""
+    got = Session().call(b"CLIENT", b"INFO")
+    assert b" qbuf=26 " in got, f"{NAME}: CLIENT INFO {got!r}"
+
+
+CHECKS = [check_flush_wakes_stream_group_readers, check_flush_inside_multi,
+          check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
           check_expireat_bounds]
 
@@ -307,3 +361,30 @@ def test_planted_set_active_expire_atoi(monkeypatch: pytest.MonkeyPatch, old: st
     from redspec.spec.commands import expire as cmd
     plant(monkeypatch, cmd, "_atoi", old, new)
     _trips(check_set_active_expire_atoi)
+
+
+@pytest.mark.parametrize("old,new", [("if d == i]", "if d != i]"),
+                                     ("if k in old.keys:", "if k not in old.keys:")])
+def test_planted_flush_wakes(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    from redspec.spec.step import Step
+    monkeypatch.setattr(Step, "replace_db", plant(monkeypatch, Step, "replace_db", old, new))
+    _trips(check_flush_wakes_stream_group_readers)
+
+
+def test_planted_flush_inside_multi(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.step import Step
+    monkeypatch.setattr(Step, "replace_db", plant(monkeypatch, Step, "replace_db",
+                                                  "if self.db.id == i:", "if self.db.id != i:"))
+    _trips(check_flush_inside_multi)
+
+
+def test_planted_client_info_qbuf(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import step
+    real = step.Step.__init__
+
+    def init(self: Any, *a: Any, **k: Any) -> None:
+        real(self, *a, **k)
+        self.qbuf_len = 0  # the mutant `self.qbuf_len = -0`
+
+    monkeypatch.setattr(step.Step, "__init__", init)
+    _trips(check_client_info_qbuf)
