@@ -255,7 +255,22 @@ def check_client_info_qbuf() -> None:
     assert b" qbuf=26 " in got, f"{NAME}: CLIENT INFO {got!r}"
 
 
-CHECKS = [check_flush_wakes_stream_group_readers, check_flush_inside_multi,
+def check_used_memory_counts_clients() -> None:
+    """The eviction model's ``zmalloc_used_memory()`` counts each connected client once:
+    startup + ``CLIENT_COST`` per client + every database's keys, seen from a command of
+    one of them (``spec.evict.used_memory``)."""
+    from redspec.spec import evict, server
+    from redspec.spec.memory import CLIENT_COST, STARTUP_MEMORY
+    from redspec.spec.step import Step
+    st = server.new_server(0)
+    for n in (1, 2, 3):
+        st, cid = server.client_connect(st, 0)
+        s = Step(st, 0, cid)
+        want = STARTUP_MEMORY + CLIENT_COST * n + sum(s.db_mem(i) for i in range(s.db_count()))
+        assert evict.used_memory(s) == want, f"{NAME}: {n} clients: {evict.used_memory(s)}"
+
+
+CHECKS = [check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
           check_expireat_bounds]
@@ -388,3 +403,10 @@ def test_planted_client_info_qbuf(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(step.Step, "__init__", init)
     _trips(check_client_info_qbuf)
+
+
+def test_planted_used_memory_counts_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.step import Step
+    monkeypatch.setattr(Step, "client_count", plant(
+        monkeypatch, Step, "client_count", "c.id not in self.clients", "c.id in self.clients"))
+    _trips(check_used_memory_counts_clients)
