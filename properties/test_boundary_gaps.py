@@ -209,28 +209,59 @@ def _resp(*args: bytes) -> bytes:
     return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
 
 
-def check_flush_wakes_stream_group_readers() -> None:
-    """FLUSHALL (``scanDatabaseForDeletedKeys``): a client blocked in XREADGROUP on a stream
-    that existed is woken with ``-UNBLOCKED the stream key no longer exists``; one blocked in
-    plain XREAD stays blocked (observed on redis-server 7.0.15)."""
+def _flush_scenario() -> tuple[Any, list[int], dict[int, bytes]]:
+    """Clients a, b, c, d: b and d blocked in XREADGROUP on stream s (consumers c, c2), c in
+    XREAD on s2; a FLUSHALLs.
+    The state, the client ids, and what the FLUSHALL delivered to each."""
     from redspec.properties.driver import delivered
     from redspec.spec import server
     st = server.new_server(0)
     ids = []
-    for _ in range(3):
+    for _ in range(4):
         st, cid = server.client_connect(st, 0)
         ids.append(cid)
-    a, b, c = ids
+    a, b, c, d = ids
     got: dict[int, bytes] = {}
     for cid, argv in ((a, (b"XADD", b"s", b"1-1", b"f", b"v")),
                       (a, (b"XGROUP", b"CREATE", b"s", b"g", b"$")),
                       (a, (b"XADD", b"s2", b"1-1", b"f", b"v")),
                       (b, (b"XREADGROUP", b"GROUP", b"g", b"c", b"BLOCK", b"0", b"STREAMS", b"s",
                            b">")),
+                      (d, (b"XREADGROUP", b"GROUP", b"g", b"c2", b"BLOCK", b"0", b"STREAMS",
+                           b"s", b">")),
                       (c, (b"XREAD", b"BLOCK", b"0", b"STREAMS", b"s2", b"$")),
                       (a, (b"FLUSHALL",))):
         st, eff = server.client_input(st, cid, _resp(*argv), 0)
         st, got = delivered(st, eff)
+    return st, ids, got
+
+
+def check_error_stats() -> None:
+    """Error statistics (``afterErrorReply``, ``updateStatsOnUnblock``): after the FLUSHALL
+    above unblocks two XREADGROUPs with an error, two GETs with no key and an INCR of "x":
+    errorstat_ERR 3, errorstat_UNBLOCKED 2, total_error_replies 5, XREADGROUP calls=2
+    failed_calls=2, INCR failed_calls=1, GET rejected_calls=2 (redis-server 7.0.15)."""
+    from redspec.properties.driver import delivered
+    from redspec.spec import server
+    st, (a, _, _, _), _ = _flush_scenario()
+    for argv in ((b"GET",), (b"GET",), (b"SET", b"n", b"x"), (b"INCR", b"n"),
+                 (b"INFO", b"everything")):
+        st, eff = server.client_input(st, a, _resp(*argv), 0)
+        st, got = delivered(st, eff)
+    info = got[a].decode()
+    lines = {ln.split(":", 1)[0]: ln.split(":", 1)[1] for ln in info.split("\r\n") if ":" in ln}
+    for name, part in (("errorstat_ERR", "count=3"), ("errorstat_UNBLOCKED", "count=2"),
+                       ("total_error_replies", "5"), ("cmdstat_xreadgroup", "calls=2,"),
+                       ("cmdstat_xreadgroup", "failed_calls=2"), ("cmdstat_incr", "failed_calls=1"),
+                       ("cmdstat_get", "rejected_calls=2")):
+        assert part in lines.get(name, ""), f"{NAME}: {name}: {lines.get(name)!r}, want {part}"
+
+
+def check_flush_wakes_stream_group_readers() -> None:
+    """FLUSHALL (``scanDatabaseForDeletedKeys``): a client blocked in XREADGROUP on a stream
+    that existed is woken with ``-UNBLOCKED the stream key no longer exists``; one blocked in
+    plain XREAD stays blocked (observed on redis-server 7.0.15)."""
+    _, (_, b, c, _), got = _flush_scenario()
     assert got.get(b) == b"-UNBLOCKED the stream key no longer exists\r\n", \
         f"{NAME}: XREADGROUP reader after FLUSHALL got {got.get(b)!r}"
     assert not got.get(c), f"{NAME}: XREAD reader after FLUSHALL got {got.get(c)!r}"
@@ -270,7 +301,7 @@ def check_used_memory_counts_clients() -> None:
         assert evict.used_memory(s) == want, f"{NAME}: {n} clients: {evict.used_memory(s)}"
 
 
-CHECKS = [check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
+CHECKS = [check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
           check_expireat_bounds]
@@ -410,3 +441,24 @@ def test_planted_used_memory_counts_clients(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(Step, "client_count", plant(
         monkeypatch, Step, "client_count", "c.id not in self.clients", "c.id in self.clients"))
     _trips(check_used_memory_counts_clients)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("self.error_replies += 1", "self.error_replies += 2"),
+    ('err.split(" ", 1)[0]', 'err.split(" ", 0)[0]'),
+    ("self.error_counts.get(code, 0) + 1", "self.error_counts.get(code, 0)"),
+    ("self.error_counts.get(code, 0) + 1", "self.error_counts.get(code, 0) + 2")])
+def test_planted_error_stats(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    from redspec.spec.step import Step
+    monkeypatch.setattr(Step, "count_error", plant(monkeypatch, Step, "count_error", old, new))
+    _trips(check_error_stats)
+
+
+@pytest.mark.parametrize("old,new", [("if calls is None:", "if calls is not None:"),
+                                     ("[0, 0, 1]", "[0, 0, 0]"), ("[0, 0, 1]", "[0, 0, 2]"),
+                                     ("calls[2] += 1", "calls[2] += 2")])
+def test_planted_failed_calls(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    from redspec.spec.step import Step
+    monkeypatch.setattr(Step, "count_failed", plant(monkeypatch, Step, "count_failed", old, new))
+    with pytest.raises((AssertionError, TypeError)):  # `is not None`: calls[2] of None
+        check_error_stats()
