@@ -462,3 +462,11 @@ def test_planted_failed_calls(monkeypatch: pytest.MonkeyPatch, old: str, new: st
     monkeypatch.setattr(Step, "count_failed", plant(monkeypatch, Step, "count_failed", old, new))
     with pytest.raises((AssertionError, TypeError)):  # `is not None`: calls[2] of None
         check_error_stats()
+
+
+def test_planted_db_mem_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.step import Step
+    monkeypatch.setattr(Step, "db_mem", plant(monkeypatch, Step, "db_mem", "v is None",
+                                              "v is not None"))
+    with pytest.raises((AssertionError, AttributeError)):  # None.mem for an unopened db
+        check_used_memory_counts_clients()
