@@ -149,6 +149,11 @@ def check_expireat_bounds() -> None:
         c.call(b"SET", b"k", b"v")
         got = c.call(b"EXPIREAT", b"k", when)
         assert (got == b":1\r\n") == ok, f"{NAME}: EXPIREAT k {when}: {got!r}"
+    # ``when > LLONG_MAX - basetime`` is the error: PEXPIREAT (basetime 0) at LLONG_MAX is not
+    c.call(b"SET", b"k", b"v")
+    got = c.call(b"PEXPIREAT", b"k", 2**63 - 1)
+    assert (got, c.call(b"PEXPIRETIME", b"k")) == (b":1\r\n", b":%d\r\n" % (2**63 - 1)), \
+        f"{NAME}: PEXPIREAT k LLONG_MAX: {got!r}"
 
 
 #: (TTL before: None or offset from T, flag, offset of the new time from T, reply, PEXPIRETIME
@@ -372,7 +377,9 @@ def test_planted_time_limit_boundary(monkeypatch: pytest.MonkeyPatch, old: str, 
 
 @pytest.mark.parametrize("old,new", [("when > LLONG_MAX // 1000", "when >= LLONG_MAX // 1000"),
                                      ("when < -(-LLONG_MIN // 1000)",
-                                      "when <= -(-LLONG_MIN // 1000)")])
+                                      "when <= -(-LLONG_MIN // 1000)"),
+                                     ("when > LLONG_MAX - basetime",
+                                      "when >= LLONG_MAX - basetime")])
 def test_planted_expireat_bounds(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
     from redspec.spec.commands import expire as cmd
     plant(monkeypatch, cmd, "expire_generic", old, new)
