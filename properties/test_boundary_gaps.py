@@ -306,7 +306,29 @@ def check_used_memory_counts_clients() -> None:
         assert evict.used_memory(s) == want, f"{NAME}: {n} clients: {evict.used_memory(s)}"
 
 
-CHECKS = [check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
+def check_debug_subcommands() -> None:
+    """DEBUG answers a subcommand a mechanism registered (DIGEST-VALUE here: SHA1 of the
+    value, observed on redis-server 7.0.15), not the syntax error."""
+    c = Session(**{"enable-debug-command": "local"})
+    c.call(b"SET", b"k", b"v")
+    got = c.call(b"DEBUG", b"DIGEST-VALUE", b"k")
+    assert got == b"*1\r\n+d79ee9fe5d5ad902d7f6620efc3b07b75ddd742f\r\n", \
+        f"{NAME}: DEBUG DIGEST-VALUE k: {got!r}"
+
+
+def check_redspec_clock_bounds() -> None:
+    """REDSPEC CLOCK (redspec's virtual clock): ADVANCE takes a non-negative amount (0 is
+    allowed: ``n < 0`` is the error) and SET any time up to LLONG_MAX (``t > LLONG_MAX``)."""
+    c = Session()
+    c.state = attrs.evolve(c.state, cron=attrs.evolve(c.state.cron, virtual_clock=True))
+    for argv, want in (((b"ADVANCE", b"0"), b":0\r\n"), ((b"ADVANCE", b"-1"), None),
+                       ((b"SET", b"%d" % (2**63 - 1)), b":%d\r\n" % (2**63 - 1))):
+        got = c.call(b"REDSPEC", b"CLOCK", *argv)
+        ok = got.startswith(b"-ERR value is out of range") if want is None else got == want
+        assert ok, f"{NAME}: REDSPEC CLOCK {argv!r}: {got!r}"
+
+
+CHECKS = [check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
           check_expireat_bounds]
@@ -477,3 +499,25 @@ def test_planted_db_mem_view(monkeypatch: pytest.MonkeyPatch) -> None:
                                               "v is not None"))
     with pytest.raises((AssertionError, AttributeError)):  # None.mem for an unopened db
         check_used_memory_counts_clients()
+
+
+def test_planted_debug_subcommands(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.properties.planted import replace_handler
+    from redspec.spec.commands import expire as cmd
+    replace_handler(monkeypatch, b"debug", plant(monkeypatch, cmd, "debug", "if r is not None:",
+                                                 "if r is None:"))
+    _trips(check_debug_subcommands)
+
+
+@pytest.mark.parametrize("old,new", [("n is None or n < 0", "n is None or n <= 0"),
+                                     ("if t > LLONG_MAX:", "if t >= LLONG_MAX:")])
+def test_planted_redspec_clock_bounds(monkeypatch: pytest.MonkeyPatch, old: str,
+                                      new: str) -> None:
+    from redspec.spec import dispatch
+    from redspec.spec.commands import expire as cmd
+    top = dispatch.TABLE[b"redspec"]
+    sub = attrs.evolve(top.subcommands[b"clock"],
+                       handler=plant(monkeypatch, cmd, "redspec_clock", old, new))
+    monkeypatch.setitem(dispatch.TABLE, b"redspec", attrs.evolve(
+        top, subcommands={**top.subcommands, b"clock": sub}))
+    _trips(check_redspec_clock_bounds)
