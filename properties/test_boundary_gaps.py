@@ -328,7 +328,44 @@ def check_redspec_clock_bounds() -> None:
         assert ok, f"{NAME}: REDSPEC CLOCK {argv!r}: {got!r}"
 
 
-CHECKS = [check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
+def check_expired_during_pause() -> None:
+    """``expireIfNeeded`` under CLIENT PAUSE WRITE: a key past its time is reported expired
+    (GET nil, EXISTS 0) but not deleted while the pause lasts; after it, the access deletes it."""
+    c = Session()
+    c.call(b"SET", b"k", b"v", b"PXAT", 100)
+    c.call(b"CLIENT", b"PAUSE", 1000, b"WRITE")
+    c.now = 200
+    assert c.call(b"GET", b"k") == b"$-1\r\n", f"{NAME}: expired key served during a pause"
+    assert c.call(b"EXISTS", b"k") == b":0\r\n", f"{NAME}: expired key exists during a pause"
+    assert b"k" in c.state.dbs[0].keys, f"{NAME}: expired key deleted during a pause"
+    c.now = 1200
+    assert c.call(b"GET", b"k") == b"$-1\r\n" and b"k" not in c.state.dbs[0].keys, \
+        f"{NAME}: expired key kept after the pause"
+
+
+def check_lookup_steps_expires_rehash() -> None:
+    """``getExpire``'s ``dictFind`` takes a rehash step of the expires dict: with only the
+    expires dict rehashing (5 TTLs on 16 stable keys: 4 -> 8 buckets), a GET of a key with a
+    TTL advances it."""
+    c = Session()
+    for i in range(16):
+        c.call(b"SET", b"k%d" % i, b"v")
+    for _ in range(64):  # finish the main dict's growth
+        if c.state.dbs[0].ht.rehashidx == -1:
+            break
+        c.call(b"GET", b"k0")
+    for i in range(5):
+        c.call(b"PEXPIRE", b"k%d" % i, 100000)
+    db = c.state.dbs[0]
+    assert db.ht.rehashidx == -1 and db.expires_ht.rehashidx != -1, \
+        f"{NAME}: setup: {db.ht.rehashidx} {db.expires_ht.rehashidx}"
+    before = db.expires_ht
+    c.call(b"GET", b"k1")
+    assert c.state.dbs[0].expires_ht != before, f"{NAME}: GET took no expires rehash step"
+
+
+CHECKS = [check_expired_during_pause, check_lookup_steps_expires_rehash,
+          check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
           check_expireat_bounds]
@@ -521,3 +558,19 @@ def test_planted_redspec_clock_bounds(monkeypatch: pytest.MonkeyPatch, old: str,
     monkeypatch.setitem(dispatch.TABLE, b"redspec", attrs.evolve(
         top, subcommands={**top.subcommands, b"clock": sub}))
     _trips(check_redspec_clock_bounds)
+
+
+def test_planted_expired_during_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.db import DbView
+    monkeypatch.setattr(DbView, "expire_if_needed", plant(
+        monkeypatch, DbView, "expire_if_needed", "clients_paused(st):\n            return True",
+        "clients_paused(st):\n            return False"))
+    _trips(check_expired_during_pause)
+
+
+@pytest.mark.parametrize("new", ["db.expires_ht.rehashidx == -1", "db.expires_ht.rehashidx != -0"])
+def test_planted_lookup_steps_expires_rehash(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
+    from redspec.spec.db import DbView
+    monkeypatch.setattr(DbView, "__init__", plant(
+        monkeypatch, DbView, "__init__", "db.expires_ht.rehashidx != -1", new))
+    _trips(check_lookup_steps_expires_rehash)
