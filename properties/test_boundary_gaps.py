@@ -364,7 +364,33 @@ def check_lookup_steps_expires_rehash() -> None:
     assert c.state.dbs[0].expires_ht != before, f"{NAME}: GET took no expires rehash step"
 
 
-CHECKS = [check_expired_during_pause, check_lookup_steps_expires_rehash,
+def check_access_touch() -> None:
+    """The access part of ``lookupKey`` under the default (LRU) policy: a GET refreshes the
+    key's LRU clock, also when the clock word is 0 (first second); OBJECT IDLETIME counts
+    from the last access. A shared integer keeps its shared object across accesses (OBJECT
+    REFCOUNT 2147483647, as redis-server 7.0.15 shows after SET k 5; GET k). Under
+    allkeys-lfu a new key's counter is 5 and one GET makes it 6 (redis-server 7.0.15)."""
+    c = Session()
+    c.now = 500
+    c.call(b"SET", b"j", b"v")
+    c.now = 5000
+    c.call(b"GET", b"j")
+    c.now = 8000
+    got = c.call(b"OBJECT", b"IDLETIME", b"j")
+    assert got == b":3\r\n", f"{NAME}: IDLETIME 3 s after the GET: {got!r}"
+    c.call(b"SET", b"k", b"5")
+    c.call(b"GET", b"k")
+    got = c.call(b"OBJECT", b"REFCOUNT", b"k")
+    assert got == b":2147483647\r\n", f"{NAME}: shared integer after GET: {got!r}"
+    # under an LFU policy the access bumps the counter: 5 when created, 6 after one GET
+    c.call(b"CONFIG", b"SET", b"maxmemory-policy", b"allkeys-lfu")
+    c.call(b"SET", b"f", b"v")
+    c.call(b"GET", b"f")
+    got = c.call(b"OBJECT", b"FREQ", b"f")
+    assert got == b":6\r\n", f"{NAME}: OBJECT FREQ after one GET under allkeys-lfu: {got!r}"
+
+
+CHECKS = [check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
           check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
@@ -574,3 +600,13 @@ def test_planted_lookup_steps_expires_rehash(monkeypatch: pytest.MonkeyPatch, ne
     monkeypatch.setattr(DbView, "__init__", plant(
         monkeypatch, DbView, "__init__", "db.expires_ht.rehashidx != -1", new))
     _trips(check_lookup_steps_expires_rehash)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("if old is not None and old < 0:", "if old is None and old < 0:"),
+    ("if old is not None and old < 0:", "if old is not None and old <= 0:"),
+    ('if "lfu" in st.config', 'if "lfu" not in st.config')])
+def test_planted_access_touch(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    from redspec.spec.db import DbView
+    monkeypatch.setattr(DbView, "touch", plant(monkeypatch, DbView, "touch", old, new))
+    _trips(check_access_touch)
