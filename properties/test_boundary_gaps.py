@@ -390,7 +390,24 @@ def check_access_touch() -> None:
     assert got == b":6\r\n", f"{NAME}: OBJECT FREQ after one GET under allkeys-lfu: {got!r}"
 
 
-CHECKS = [check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
+def check_lfu_overwrite_touch() -> None:
+    """Under allkeys-lfu with ``lfu-log-factor 0`` (every access increments): SET of a new
+    key 5, SET over it 6 (one lookup: ``setKey`` does not look the key up again after the
+    command did), APPEND 7; INCR n then SET n 500: 1 (observed on redis-server 7.0.15)."""
+    c = Session()
+    c.call(b"CONFIG", b"SET", b"maxmemory-policy", b"allkeys-lfu")
+    c.call(b"CONFIG", b"SET", b"lfu-log-factor", b"0")
+    got = []
+    for argv, key in (((b"SET", b"f", b"v"), b"f"), ((b"SET", b"f", b"v2"), b"f"),
+                      ((b"APPEND", b"f", b"x"), b"f"), ((b"INCR", b"n"), None),
+                      ((b"SET", b"n", b"500"), b"n")):
+        c.call(*argv)
+        if key is not None:
+            got.append(c.call(b"OBJECT", b"FREQ", key))
+    assert got == [b":5\r\n", b":6\r\n", b":7\r\n", b":1\r\n"], f"{NAME}: OBJECT FREQ {got}"
+
+
+CHECKS = [check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
           check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
@@ -610,3 +627,12 @@ def test_planted_access_touch(monkeypatch: pytest.MonkeyPatch, old: str, new: st
     from redspec.spec.db import DbView
     monkeypatch.setattr(DbView, "touch", plant(monkeypatch, DbView, "touch", old, new))
     _trips(check_access_touch)
+
+
+@pytest.mark.parametrize("old,new", [("self._tkey == key and", "self._tkey != key and"),
+                                     ("self._tn == st.commands_processed",
+                                      "self._tn != st.commands_processed")])
+def test_planted_lfu_overwrite_touch(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    from redspec.spec.db import DbView
+    monkeypatch.setattr(DbView, "_account", plant(monkeypatch, DbView, "_account", old, new))
+    _trips(check_lfu_overwrite_touch)
