@@ -382,6 +382,12 @@ def check_access_touch() -> None:
     c.call(b"GET", b"k")
     got = c.call(b"OBJECT", b"REFCOUNT", b"k")
     assert got == b":2147483647\r\n", f"{NAME}: shared integer after GET: {got!r}"
+    c.call(b"SET", b"k", b"6")  # overwritten by another shared integer: still shared
+    got = c.call(b"OBJECT", b"REFCOUNT", b"k")
+    assert got == b":2147483647\r\n", f"{NAME}: shared integer over one: {got!r}"
+    c.call(b"SET", b"j", b"v2")  # a private object over a private one: a fresh word
+    got = c.call(b"OBJECT", b"IDLETIME", b"j")
+    assert got == b":0\r\n", f"{NAME}: IDLETIME after overwriting: {got!r}"
     # under an LFU policy the access bumps the counter: 5 when created, 6 after one GET
     c.call(b"CONFIG", b"SET", b"maxmemory-policy", b"allkeys-lfu")
     c.call(b"SET", b"f", b"v")
@@ -636,3 +642,12 @@ def test_planted_lfu_overwrite_touch(monkeypatch: pytest.MonkeyPatch, old: str, 
     from redspec.spec.db import DbView
     monkeypatch.setattr(DbView, "_account", plant(monkeypatch, DbView, "_account", old, new))
     _trips(check_lfu_overwrite_touch)
+
+
+def test_planted_overwrite_shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.db import DbView
+    monkeypatch.setattr(DbView, "_account", plant(
+        monkeypatch, DbView, "_account", "if shared is not None:  # under LFU",
+        "if shared is None:  # under LFU"))
+    with pytest.raises((AssertionError, TypeError)):
+        check_access_touch()
