@@ -385,6 +385,9 @@ def check_access_touch() -> None:
     c.call(b"SET", b"k", b"6")  # overwritten by another shared integer: still shared
     got = c.call(b"OBJECT", b"REFCOUNT", b"k")
     assert got == b":2147483647\r\n", f"{NAME}: shared integer over one: {got!r}"
+    c.call(b"SET", b"k", b"abc")  # a private object over a shared integer: not shared
+    got = c.call(b"OBJECT", b"REFCOUNT", b"k")
+    assert got == b":1\r\n", f"{NAME}: private value over a shared integer: {got!r}"
     c.call(b"SET", b"j", b"v2")  # a private object over a private one: a fresh word
     got = c.call(b"OBJECT", b"IDLETIME", b"j")
     assert got == b":0\r\n", f"{NAME}: IDLETIME after overwriting: {got!r}"
@@ -411,6 +414,10 @@ def check_lfu_overwrite_touch() -> None:
         if key is not None:
             got.append(c.call(b"OBJECT", b"FREQ", key))
     assert got == [b":5\r\n", b":6\r\n", b":7\r\n", b":1\r\n"], f"{NAME}: OBJECT FREQ {got}"
+    c.call(b"SET", b"s", b"5")  # a private object over a shared integer: its own word
+    c.call(b"SET", b"s", b"abc")
+    got = [c.call(b"OBJECT", b"REFCOUNT", b"s"), c.call(b"OBJECT", b"FREQ", b"s")]
+    assert got == [b":1\r\n", b":1\r\n"], f"{NAME}: private over shared (LFU): {got}"
 
 
 CHECKS = [check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
@@ -651,3 +658,18 @@ def test_planted_overwrite_shared(monkeypatch: pytest.MonkeyPatch) -> None:
         "if shared is None:  # under LFU"))
     with pytest.raises((AssertionError, TypeError)):
         check_access_touch()
+
+
+def test_planted_private_over_shared_lru(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.db import DbView
+    monkeypatch.setattr(DbView, "_account", plant(monkeypatch, DbView, "_account",
+                                                  "if w != w2:", "if w == w2:"))
+    _trips(check_access_touch)
+
+
+def test_planted_private_over_shared_lfu(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.db import DbView
+    monkeypatch.setattr(DbView, "_account", plant(monkeypatch, DbView, "_account",
+                                                  "elif w is not None and w < 0:",
+                                                  "elif w is None and w < 0:"))
+    _trips(check_lfu_overwrite_touch)
