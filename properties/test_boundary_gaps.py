@@ -420,7 +420,39 @@ def check_lfu_overwrite_touch() -> None:
     assert got == [b":1\r\n", b":1\r\n"], f"{NAME}: private over shared (LFU): {got}"
 
 
-CHECKS = [check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
+def check_new_key_event() -> None:
+    """The ``new`` keyspace event (flag n) fires when SET adds a key, not when it overwrites
+    one: SET k v, SET k v2, SET j v give ``k`` and ``j`` (redis-server 7.0.15)."""
+    from redspec.properties.driver import delivered
+    from redspec.spec import server
+    st = server.new_server(0)
+    st, a = server.client_connect(st, 0)
+    st, b = server.client_connect(st, 0)
+    heard = b""
+    for cid, argv in ((a, (b"CONFIG", b"SET", b"notify-keyspace-events", b"En")),
+                      (b, (b"PSUBSCRIBE", b"__keyevent@0__:new")),
+                      (a, (b"SET", b"k", b"v")), (a, (b"SET", b"k", b"v2")),
+                      (a, (b"SET", b"j", b"v"))):
+        st, eff = server.client_input(st, cid, _resp(*argv), 0)
+        st, got = delivered(st, eff)
+        if cid == a:
+            heard += got.get(b, b"")
+    keys = [ln for ln in heard.split(b"\r\n") if ln in (b"k", b"j")]
+    assert keys == [b"k", b"j"], f"{NAME}: new events for {keys}"
+
+
+def check_deleted_key_has_no_word() -> None:
+    """DEL (``dbDelete``) drops the key's access word with it: ``Db.lru`` only holds words
+    of keys that exist."""
+    c = Session()
+    for k in (b"a", b"b", b"c"):
+        c.call(b"SET", k, b"v")
+    c.call(b"DEL", b"b")
+    db = c.state.dbs[0]
+    assert set(db.lru.keys()) == set(db.keys.keys()), f"{NAME}: words of {set(db.lru.keys())}"
+
+
+CHECKS = [check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
           check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
@@ -673,3 +705,19 @@ def test_planted_private_over_shared_lfu(monkeypatch: pytest.MonkeyPatch) -> Non
                                                   "elif w is not None and w < 0:",
                                                   "elif w is None and w < 0:"))
     _trips(check_lfu_overwrite_touch)
+
+
+def test_planted_new_key_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.db import DbView
+    monkeypatch.setattr(DbView, "set_key", plant(
+        monkeypatch, DbView, "set_key", '"notify-keyspace-events") and key not in self.keys',
+        '"notify-keyspace-events") and key in self.keys'))
+    _trips(check_new_key_event)
+
+
+def test_planted_deleted_key_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.db import DbView
+    monkeypatch.setattr(DbView, "delete", plant(monkeypatch, DbView, "delete",
+                                                "if key in self.lru:", "if key not in self.lru:"))
+    with pytest.raises((AssertionError, KeyError)):
+        check_deleted_key_has_no_word()
