@@ -452,7 +452,36 @@ def check_deleted_key_has_no_word() -> None:
     assert set(db.lru.keys()) == set(db.keys.keys()), f"{NAME}: words of {set(db.lru.keys())}"
 
 
-CHECKS = [check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
+def check_transaction_rehash_steps() -> None:
+    """Rehash steps do not depend on how commands are grouped: the 5th TTL (the expires dict
+    grows 4 -> 8 and starts rehashing) and three GETs of keys with a TTL leave the expires
+    dict in the same state inside MULTI/EXEC as sent one by one (each ``dictFind`` of
+    ``getExpire`` is one ``_dictRehashStep``, whatever the command before it did)."""
+    states = []
+    for multi in (False, True):
+        c = Session()
+        for i in range(16):
+            c.call(b"SET", b"k%d" % i, b"v")
+        for _ in range(64):  # finish the main dict's growth
+            if c.state.dbs[0].ht.rehashidx == -1:
+                break
+            c.call(b"GET", b"k0")
+        for i in range(4):
+            c.call(b"PEXPIRE", b"k%d" % i, 100000)
+        cmds = [(b"PEXPIRE", b"k4", b"100000"), (b"GET", b"k1"), (b"GET", b"k2"),
+                (b"GET", b"k3")]
+        if multi:
+            c.call(b"MULTI")
+        for argv in cmds:
+            c.call(*argv)
+        if multi:
+            c.call(b"EXEC")
+        states.append(c.state.dbs[0].expires_ht)
+    assert states[0] == states[1], f"{NAME}: expires dict after MULTI differs: " \
+        f"{states[0].rehashidx} vs {states[1].rehashidx}"
+
+
+CHECKS = [check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
           check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
@@ -721,3 +750,13 @@ def test_planted_deleted_key_word(monkeypatch: pytest.MonkeyPatch) -> None:
                                                 "if key in self.lru:", "if key not in self.lru:"))
     with pytest.raises((AssertionError, KeyError)):
         check_deleted_key_has_no_word()
+
+
+@pytest.mark.parametrize("new", ["(self._db.expires_ht if ed is None else ed).rehashidx == -1",
+                                 "(self._db.expires_ht if ed is None else ed).rehashidx != -0"])
+def test_planted_transaction_rehash_steps(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
+    from redspec.spec.db import DbView
+    monkeypatch.setattr(DbView, "sync_rehashing", plant(
+        monkeypatch, DbView, "sync_rehashing",
+        "(self._db.expires_ht if ed is None else ed).rehashidx != -1", new))
+    _trips(check_transaction_rehash_steps)
