@@ -481,7 +481,23 @@ def check_transaction_rehash_steps() -> None:
         f"{states[0].rehashidx} vs {states[1].rehashidx}"
 
 
-CHECKS = [check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
+def check_one_step_per_find() -> None:
+    """A lookup while the main dict rehashes takes exactly one ``_dictRehashStep``
+    (``dictRehash(d, 1)``): with 5 keys (4 -> 8 buckets, rehashing), a GET leaves the main
+    dict as one ``dict_rehash(d, 1)`` of the table before it."""
+    from redspec.spec.dict import Dict, dict_rehash
+    c = Session()
+    for i in range(5):
+        c.call(b"SET", b"k%d" % i, b"v")
+    before = c.state.dbs[0].ht
+    assert before.rehashidx != -1, f"{NAME}: setup: the main dict is not rehashing"
+    c.call(b"GET", b"zz")
+    d = Dict(before, c.state.dicts.seed)
+    dict_rehash(d, 1)
+    assert c.state.dbs[0].ht == d.freeze(), f"{NAME}: a GET took more or less than one step"
+
+
+CHECKS = [check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
           check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
@@ -760,3 +776,13 @@ def test_planted_transaction_rehash_steps(monkeypatch: pytest.MonkeyPatch, new: 
         monkeypatch, DbView, "sync_rehashing",
         "(self._db.expires_ht if ed is None else ed).rehashidx != -1", new))
     _trips(check_transaction_rehash_steps)
+
+
+@pytest.mark.parametrize("old,new", [("dict_rehash(kd, 1)", "dict_rehash(kd, 2)"),
+                                     ("if kd.rehashidx != -1 and", "if kd.rehashidx != -0 and")])
+def test_planted_one_step_per_find(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    from redspec.spec.db import DbView
+    monkeypatch.setattr(DbView, "dict_find_step", plant(monkeypatch, DbView, "dict_find_step",
+                                                        old, new))
+    _trips(check_one_step_per_find)
+
