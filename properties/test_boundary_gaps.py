@@ -346,7 +346,8 @@ def check_expired_during_pause() -> None:
 def check_lookup_steps_expires_rehash() -> None:
     """``getExpire``'s ``dictFind`` takes a rehash step of the expires dict: with only the
     expires dict rehashing (5 TTLs on 16 stable keys: 4 -> 8 buckets), a GET of a key with a
-    TTL advances it."""
+    TTL takes one step; PEXPIRE of a key with a TTL two (``getExpire``'s find, then
+    ``setExpire``'s ``dictAddOrFind``)."""
     c = Session()
     for i in range(16):
         c.call(b"SET", b"k%d" % i, b"v")
@@ -359,9 +360,14 @@ def check_lookup_steps_expires_rehash() -> None:
     db = c.state.dbs[0]
     assert db.ht.rehashidx == -1 and db.expires_ht.rehashidx != -1, \
         f"{NAME}: setup: {db.ht.rehashidx} {db.expires_ht.rehashidx}"
-    before = db.expires_ht
-    c.call(b"GET", b"k1")
-    assert c.state.dbs[0].expires_ht != before, f"{NAME}: GET took no expires rehash step"
+    from redspec.spec.dict import Dict, dict_rehash
+    for argv, steps in (((b"GET", b"k1"), 1), ((b"PEXPIRE", b"k2", b"200000"), 2)):
+        d = Dict(c.state.dbs[0].expires_ht, c.state.dicts.seed)
+        for _ in range(steps):
+            dict_rehash(d, 1)
+        c.call(*argv)
+        assert c.state.dbs[0].expires_ht == d.freeze(), \
+            f"{NAME}: {argv!r} did not take {steps} expires rehash step(s)"
 
 
 def check_access_touch() -> None:
@@ -786,3 +792,16 @@ def test_planted_one_step_per_find(monkeypatch: pytest.MonkeyPatch, old: str, ne
                                                         old, new))
     _trips(check_one_step_per_find)
 
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("dict_find_step", "dict_rehash(ed, 1)", "dict_rehash(ed, 2)"),
+    ("dict_find_step", "dict_rehash(ed, 1)", "dict_rehash(ed, 0)"),
+    ("dict_find_step", "if ed.rehashidx != -1 and", "if ed.rehashidx == -1 and"),
+    ("dict_find_step", "key in self.keys and", "key not in self.keys and"),
+    ("dict_add_or_find_expire", "if ed.rehashidx != -1:", "if ed.rehashidx == -1:")])
+def test_planted_expires_rehash_steps(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                                      new: str) -> None:
+    from redspec.spec.db import DbView
+    monkeypatch.setattr(DbView, func, plant(monkeypatch, DbView, func, old, new))
+    _trips(check_lookup_steps_expires_rehash)
