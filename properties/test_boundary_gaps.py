@@ -345,7 +345,7 @@ def check_expired_during_pause() -> None:
 
 def check_lookup_steps_expires_rehash() -> None:
     """``getExpire``'s ``dictFind`` takes a rehash step of the expires dict: with only the
-    expires dict rehashing (5 TTLs on 16 stable keys: 4 -> 8 buckets), a GET of a key with a
+    expires dict rehashing (9 TTLs on 16 stable keys: 8 -> 16 buckets), a GET of a key with a
     TTL takes one step; PEXPIRE of a key with a TTL two (``getExpire``'s find, then
     ``setExpire``'s ``dictAddOrFind``)."""
     c = Session()
@@ -355,7 +355,7 @@ def check_lookup_steps_expires_rehash() -> None:
         if c.state.dbs[0].ht.rehashidx == -1:
             break
         c.call(b"GET", b"k0")
-    for i in range(5):
+    for i in range(9):
         c.call(b"PEXPIRE", b"k%d" % i, 100000)
     db = c.state.dbs[0]
     assert db.ht.rehashidx == -1 and db.expires_ht.rehashidx != -1, \
@@ -799,7 +799,8 @@ def test_planted_one_step_per_find(monkeypatch: pytest.MonkeyPatch, old: str, ne
     ("dict_find_step", "dict_rehash(ed, 1)", "dict_rehash(ed, 0)"),
     ("dict_find_step", "if ed.rehashidx != -1 and", "if ed.rehashidx == -1 and"),
     ("dict_find_step", "key in self.keys and", "key not in self.keys and"),
-    ("dict_add_or_find_expire", "if ed.rehashidx != -1:", "if ed.rehashidx == -1:")])
+    ("dict_add_or_find_expire", "if ed.rehashidx != -1:", "if ed.rehashidx == -1:"),
+    ("dict_add_or_find_expire", "dict_rehash(ed, 1)", "dict_rehash(ed, 2)")])
 def test_planted_expires_rehash_steps(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
                                       new: str) -> None:
     from redspec.spec.db import DbView
