@@ -503,7 +503,34 @@ def check_one_step_per_find() -> None:
     assert c.state.dbs[0].ht == d.freeze(), f"{NAME}: a GET took more or less than one step"
 
 
-CHECKS = [check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
+def _watch_exec(c: Session, *between: tuple[bytes, ...]) -> bytes:
+    for argv in between:
+        c.call(*argv)
+    c.call(b"MULTI")
+    c.call(b"PING")
+    return c.call(b"EXEC")
+
+
+def check_watch_rules() -> None:
+    """WATCH (``watchForKey``/``touchWatchedKey``, 7.0): a key watched while already
+    logically expired does not dirty the watcher when an access deletes it, but a write to it
+    does; the same key name watched in two databases is two watches (redis-server 7.0.15)."""
+    ok, aborted = b"*1\r\n+PONG\r\n", b"*-1\r\n"
+    for later, want in (((b"GET", b"k"),), ok), (((b"SET", b"k", b"v2"),), aborted):
+        c = Session()
+        c.call(b"SET", b"k", b"v", b"PXAT", 100)
+        c.call(b"SET", b"other", b"v", b"PXAT", 100)
+        c.now = 200
+        c.call(b"WATCH", b"other")
+        got = _watch_exec(c, (b"WATCH", b"k"), *later)
+        assert got == want, f"{NAME}: WATCH of an expired key, then {later!r}: EXEC {got!r}"
+    c = Session()
+    got = _watch_exec(c, (b"WATCH", b"k"), (b"SELECT", b"1"), (b"WATCH", b"k"),
+                      (b"SET", b"k", b"x"))
+    assert got == aborted, f"{NAME}: WATCH k in db 0 and db 1, SET k in db 1: EXEC {got!r}"
+
+
+CHECKS = [check_watch_rules, check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
           check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
@@ -806,3 +833,12 @@ def test_planted_expires_rehash_steps(monkeypatch: pytest.MonkeyPatch, func: str
     from redspec.spec.db import DbView
     monkeypatch.setattr(DbView, func, plant(monkeypatch, DbView, func, old, new))
     _trips(check_lookup_steps_expires_rehash)
+
+
+@pytest.mark.parametrize("func,old,new", [  # (functions the module calls by its own names)
+    ("_entry_expired", "if d == dbid and k == key:", "if d != dbid and k == key:")])
+def test_planted_watch_rules(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                             new: str) -> None:
+    from redspec.spec import watch
+    plant(monkeypatch, watch, func, old, new)
+    _trips(check_watch_rules)
