@@ -97,7 +97,7 @@ MECHANISM_TESTS: dict[str, list[str]] = {
                  "properties/test_eviction_machine.py"],
     "eviction": ["tests/test_evict_sampling.py", "properties/test_eviction_machine.py"],
     "transactions": ["tests/test_multi.py", "properties/test_multi_unwatch.py",
-                     "properties/test_multi_machine.py"],
+                     "properties/test_boundary_gaps.py", "properties/test_multi_machine.py"],
     "pubsub": ["tests/test_pubsub.py", "properties/test_pubsub_context.py",
                "properties/test_mutation_gaps.py",
                "properties/test_pubsub_machine.py"],
@@ -201,6 +201,7 @@ MODULES["spec/blocking.py"] = ("clients", MECHANISM_TESTS["blocking"])
 MODULES["spec/handle_blocked.py"] = ("clients", MECHANISM_TESTS["blocking"])
 MODULES["spec/pause.py"] = ("clients", ["tests/test_pause_dataset.py",
                                         "properties/test_timed_boundaries.py",
+                                        "properties/test_boundary_gaps.py",
                                         "properties/test_pause_expire_machine.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
