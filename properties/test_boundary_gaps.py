@@ -530,7 +530,34 @@ def check_watch_rules() -> None:
     assert got == aborted, f"{NAME}: WATCH k in db 0 and db 1, SET k in db 1: EXEC {got!r}"
 
 
-CHECKS = [check_watch_rules, check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
+def check_swapdb_serves_waiters() -> None:
+    """SWAPDB (``scanDatabaseForReadyKeys``) serves a client blocked on a key the swap
+    brought: BLPOP l in db 0, RPUSH l x in db 1, SWAPDB 0 1 -> [l, x] (redis-server 7.0.15)."""
+    from redspec.properties.driver import delivered
+    from redspec.spec import server
+    st = server.new_server(0)
+    st, a = server.client_connect(st, 0)
+    st, b = server.client_connect(st, 0)
+    got: dict[int, bytes] = {}
+    for cid, argv in ((b, (b"BLPOP", b"l", b"0")), (a, (b"SELECT", b"1")),
+                      (a, (b"RPUSH", b"l", b"x")), (a, (b"SWAPDB", b"0", b"1"))):
+        st, eff = server.client_input(st, cid, _resp(*argv), 0)
+        st, got = delivered(st, eff)
+    assert got.get(b) == b"*2\r\n$1\r\nl\r\n$1\r\nx\r\n", f"{NAME}: BLPOP after SWAPDB {got}"
+
+
+def check_typed_reads_count() -> None:
+    """A typed read (``lookupKeyRead`` + ``checkType``: LRANGE) counts a keyspace hit or miss."""
+    c = Session()
+    c.call(b"RPUSH", b"l", b"a")
+    c.call(b"LRANGE", b"l", 0, -1)
+    c.call(b"LRANGE", b"nol", 0, -1)
+    st = c.state.stats
+    assert (st.keyspace_hits, st.keyspace_misses) == (1, 1), \
+        f"{NAME}: hits/misses {st.keyspace_hits}/{st.keyspace_misses}"
+
+
+CHECKS = [check_swapdb_serves_waiters, check_typed_reads_count, check_watch_rules, check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
           check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
@@ -842,3 +869,17 @@ def test_planted_watch_rules(monkeypatch: pytest.MonkeyPatch, func: str, old: st
     from redspec.spec import watch
     plant(monkeypatch, watch, func, old, new)
     _trips(check_watch_rules)
+
+
+def test_planted_swapdb_serves_waiters(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import db, step
+    fn = plant(monkeypatch, db, "scan_db_for_ready_keys", "if d == db and k in view.keys:",
+               "if d == db and k not in view.keys:")
+    monkeypatch.setattr(step, "scan_db_for_ready_keys", fn)
+    _trips(check_swapdb_serves_waiters)
+
+
+def test_planted_typed_reads_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import db
+    monkeypatch.setattr(db.lookup_typed, "__defaults__", (True,))  # `write: bool = True`
+    _trips(check_typed_reads_count)
