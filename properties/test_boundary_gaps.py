@@ -547,11 +547,11 @@ def check_swapdb_serves_waiters() -> None:
 
 
 def check_typed_reads_count() -> None:
-    """A typed read (``lookupKeyRead`` + ``checkType``: LRANGE) counts a keyspace hit or miss."""
+    """A typed read (``lookupKeyRead`` + ``checkType``: HGET) counts a keyspace hit or miss."""
     c = Session()
-    c.call(b"RPUSH", b"l", b"a")
-    c.call(b"LRANGE", b"l", 0, -1)
-    c.call(b"LRANGE", b"nol", 0, -1)
+    c.call(b"HSET", b"h", b"f", b"v")
+    c.call(b"HGET", b"h", b"f")
+    c.call(b"HGET", b"noh", b"f")
     st = c.state.stats
     assert (st.keyspace_hits, st.keyspace_misses) == (1, 1), \
         f"{NAME}: hits/misses {st.keyspace_hits}/{st.keyspace_misses}"
