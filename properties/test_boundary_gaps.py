@@ -379,11 +379,13 @@ def check_access_touch() -> None:
     c = Session()
     c.now = 500
     c.call(b"SET", b"j", b"v")
+    c.call(b"SET", b"w", b"v")
     c.now = 5000
     c.call(b"GET", b"j")
+    c.call(b"SETNX", b"w", b"x")  # a write's lookup (lookupKeyWrite) touches too
     c.now = 8000
-    got = c.call(b"OBJECT", b"IDLETIME", b"j")
-    assert got == b":3\r\n", f"{NAME}: IDLETIME 3 s after the GET: {got!r}"
+    got = c.call(b"OBJECT", b"IDLETIME", b"j"), c.call(b"OBJECT", b"IDLETIME", b"w")
+    assert got == (b":3\r\n", b":3\r\n"), f"{NAME}: IDLETIME 3 s after GET / SETNX: {got!r}"
     c.call(b"SET", b"k", b"5")
     c.call(b"GET", b"k")
     got = c.call(b"OBJECT", b"REFCOUNT", b"k")
@@ -898,3 +900,12 @@ def test_planted_typed_reads_count(monkeypatch: pytest.MonkeyPatch) -> None:
     from redspec.spec import db
     monkeypatch.setattr(db.lookup_typed, "__defaults__", (True,))  # `write: bool = True`
     _trips(check_typed_reads_count)
+
+
+def test_planted_write_lookup_touch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.db import DbView
+    fn = plant(monkeypatch, DbView, "lookup", "if v is not None:\n        self.touch(key)",
+               "if v is None:\n        self.touch(key)")
+    monkeypatch.setattr(DbView, "lookup", fn)
+    monkeypatch.setattr(DbView, "lookup_write", fn)
+    _trips(check_access_touch)
