@@ -49,13 +49,18 @@ docs-check: docs
 	$(BIN)/python tools/docs_check.py site --screenshot \
 		tutorials/expire/index.html=site/expire-tutorial.png
 
-# Mutation score of the invariant suites over spec/ (issue #6; not part of `make test`).
-# Seeded sample of MUTANTS per module, each run against its mechanism's tests only.
+# Mutation score of the invariant suites over spec/ (issues #6, #22; not part of `make test`).
+# Every boundary-class mutant (comparisons, ±1, booleans) plus a seeded sample of MUTANTS
+# per module of the other classes, each run against its module's tests only; verdicts are
+# cached per module content hash (~/.cache/redspec/mutation), so a re-run redoes only changed
+# modules. E.g. MUTATION_ARGS="--modules spec/step.py,spec/expire.py --boundary-only".
+# Then docs/verification.md's generated section: `python tools/mutation.py --render docs/mutation.json`.
 MUTANTS ?= 6
 MUTATION_ARGS ?=
 mutation: venv
 	nice -n 19 $(BIN)/python tools/mutation.py --per-module $(MUTANTS) --workers $(JOBS) \
 		--json docs/mutation.json $(MUTATION_ARGS)
+	$(BIN)/python tools/mutation.py --render docs/mutation.json
 
 # The differential harness cannot race (tests/differential/README.md; not part of `make test`):
 # every case with a step on a connection other than 1, x RESP2/RESP3 x the three modes,

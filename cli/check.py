@@ -74,6 +74,20 @@ def _junit(mechs: dict[str, dict[str, Any]], path: str) -> None:
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
+def _strength(console: Any, mechanisms: list[str], json_file: str | None) -> None:
+    """``--strength``: the table of ``redspec.cli.strength`` (Z3 obligations proved here)."""
+    from redspec.cli.strength import notes, render, strength
+
+    table = strength(prove=True, wanted=[str(m) for m in mechanisms])
+    if json_file:
+        with open(json_file, "w") as f:
+            json.dump({"strength": table}, f, indent=2)
+    console.width = max(console.width, 150)  # ten numeric columns: keep the headers whole
+    console.print(render(table))
+    for line in notes(table):
+        console.print(line, highlight=False, markup=False)
+
+
 @click.command()
 @click.option("--mechanism", "-m", "mechanisms", multiple=True, metavar="NAME",
               help="Only this mechanism (name, number from docs/status.md, or suite file "
@@ -91,9 +105,12 @@ def _junit(mechs: dict[str, dict[str, Any]], path: str) -> None:
 @click.option("--junit", "junit_file", type=click.Path(dir_okay=False), default=None,
               help="Write the results as JUnit XML.")
 @click.option("--list", "list_only", is_flag=True, help="List what would run, and exit.")
+@click.option("--strength", "strength_only", is_flag=True,
+              help="Only the strength table (properties, planted bugs, mutants killed, Z3 "
+                   "obligations per mechanism), and exit; with --json, write it there.")
 def check(mechanisms: tuple[str, ...], examples: int, seconds: float, seed: int | None,
           steps: int | None, json_file: str | None, junit_file: str | None,
-          list_only: bool) -> None:
+          list_only: bool, strength_only: bool) -> None:
     """Run the invariant suites: state machines, properties, Z3 proofs, explorer models.
 
     \b
@@ -101,15 +118,20 @@ def check(mechanisms: tuple[str, ...], examples: int, seconds: float, seed: int 
       redspec check                          everything, default budget (< 5 min)
       redspec check -m keyspace --examples 20 --json out.json
       redspec check -m resp -m 5 --seed 7    two mechanisms, a different random seed
+      redspec check --strength               how much each mechanism's checks would notice
     """
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
+    from redspec.cli.strength import strength
     from redspec.properties.registry import Budget, discover, run_item
 
     console = Console(stderr=True)
+    if strength_only:
+        _strength(console, list(mechanisms), json_file)
+        return
     errors: list[tuple[str, str]] = []
     items = discover(mechanisms or None, errors)
     items.sort(key=lambda i: (i.mechanism, KIND_ORDER.get(i.kind, 9), i.name))
@@ -170,7 +192,9 @@ def check(mechanisms: tuple[str, ...], examples: int, seconds: float, seed: int 
             json.dump({"mechanisms": mechs, "verdict": "held" if ok else "FAILED",
                        "skipped": len(skipped), "seconds": round(total, 3),
                        "examples_per_property": examples, "seed": seed,
-                       "import_errors": dict(errors)}, f, indent=2)
+                       "import_errors": dict(errors),
+                       "strength": strength(prove=False, wanted=list(mechanisms))}, f,
+                      indent=2)
     if junit_file:
         _junit(mechs, junit_file)
     note = f" ({len(skipped)} skipped)" if skipped else ""

@@ -192,23 +192,29 @@ def replay(m: z3.ModelRef, v: dict[str, Any], w: dict[str, Any]) -> tuple[str, s
     return "spurious: the spec does not return the key (the encoding is wrong)", "\n".join(script)
 
 
+NOT_SERVED = "expire: a key read after its expiry time is never returned"
+SERVED = "expire: a key read at or before its expiry time is returned"
+
+
 def obligation(**planted: bool) -> Inductive:
     """Expired → not returned: a read never returns a key whose expiry time has passed
     (``lookupKeyRead``)."""
-    return Inductive("expire: a key read after its expiry time is never returned", MECHANISM,
+    return Inductive(NOT_SERVED, MECHANISM,
                      _vars, _init, lambda v, w: next_rel(v, w, **planted), _inv,
                      doc=__doc__ or "", bound=_bound, replay=replay,
                      witnesses={"a read returns a key at now == when": _served_at_boundary,
-                                "a read of a key at now == when + 1": _one_past})
+                                "a read of a key at now == when + 1": _one_past},
+                     converse=SERVED)
 
 
 def served_obligation(**planted: bool) -> Inductive:
     """Not yet expired → returned: a read returns a present key while ``now <= when``."""
-    return Inductive("expire: a key read at or before its expiry time is returned", MECHANISM,
+    return Inductive(SERVED, MECHANISM,
                      _vars, _init, lambda v, w: next_rel(v, w, **planted), _inv_served,
                      doc=__doc__ or "", bound=_bound, replay=replay,
                      witnesses={"a read of a key at now == when": _at_boundary,
-                                "a read of a key at now == when + 1": _one_past})
+                                "a read of a key at now == when + 1": _one_past},
+                     converse=NOT_SERVED)
 
 
 def obligations() -> list[Inductive]:

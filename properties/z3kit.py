@@ -96,6 +96,10 @@ class Inductive:
     #: only because its premise never does (checked as "vacuity: <name>").
     witnesses: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = field(
         default_factory=dict)
+    #: The name of the obligation that proves the other direction of the same rule (e.g.
+    #: "expired → not returned" and "not expired → returned"); ``redspec check --strength``
+    #: reports a rule as proved both ways only when both obligations name each other.
+    converse: str = ""
 
     def prove(self) -> Proof:
         t0 = time.perf_counter()
@@ -145,6 +149,8 @@ class Validity:
     mechanism: str
     build: Callable[[], tuple[Any, Any]]
     doc: str = ""
+    #: As :attr:`Inductive.converse`.
+    converse: str = ""
 
     def prove(self) -> Proof:
         t0 = time.perf_counter()

@@ -86,3 +86,44 @@ def test_kills_killable_and_keeps_equivalent(tmp_path: Path) -> None:
     summary = m.summarize(res)
     assert summary["score"] == 50.0
     assert summary["survivors"] == [equivalent.ident]
+
+
+def test_boundary_class_is_exhaustive_and_the_rest_sampled(tmp_path: Path) -> None:
+    m = _tool()
+    ms = m.mutants_of(_tree(tmp_path / "t"), "tiny.py")
+    edge = {(x.operator, x.description) for x in ms if x.operator in m.BOUNDARY}
+    assert ("off1", "`x + 1` -> `x`") in edge  # the ±1 dropped
+    assert ("off1", "`1` -> `2`") in edge  # e + 1 -> e + 2
+    assert ("off1", "`1` -> `0`") not in edge  # x + 0 is the drop again
+    assert ("cmp", "`x >= 0` -> `x > 0`") in edge
+    chosen = m.select(ms, 1, 1)
+    assert {x.ident for x in ms if x.operator in m.BOUNDARY} <= {x.ident for x in chosen}
+    assert sum(x.operator not in m.BOUNDARY for x in chosen) == 1
+    assert all(x.operator in m.BOUNDARY for x in m.select(ms, 1, 1, boundary_only=True))
+
+
+def test_cache_keeps_kills_and_reruns_survivors_when_tests_change(tmp_path: Path) -> None:
+    m = _tool()
+    tree = _tree(tmp_path / "t")
+    ms = m.mutants_of(tree, "tiny.py")
+    cache = m.Cache(tmp_path / "cache")
+    mkey = m.module_key(tree, "tiny.py")
+    t1 = m.tests_key(tree, ["test_tiny.py"])
+    cache.put(mkey, t1, m.Result(ms[0], "killed", 1.0))
+    cache.put(mkey, t1, m.Result(ms[1], "survived", 1.0))
+    (tree / "test_tiny.py").write_text(TEST + "\n# a new test\n")
+    t2 = m.tests_key(tree, ["test_tiny.py"])
+    assert t2 != t1
+    assert cache.get(mkey, t2, ms[0])["status"] == "killed"
+    assert cache.get(mkey, t2, ms[1]) is None and cache.get(mkey, t1, ms[1]) is not None
+    (tree / "tiny.py").write_text(TINY + "\n")
+    assert m.module_key(tree, "tiny.py") != mkey  # a changed module: nothing reused
+
+
+def test_verification_md_shows_the_mutation_json() -> None:
+    m = _tool()
+    import json
+    doc = (ROOT / "docs" / "verification.md").read_text()
+    data = json.loads((ROOT / "docs" / "mutation.json").read_text())
+    assert m.render_into(ROOT / "docs" / "verification.md", data) == doc, \
+        "run: python tools/mutation.py --render docs/mutation.json"

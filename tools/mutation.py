@@ -6,6 +6,27 @@ a constant moved by one, ``and`` made ``or``, a ``not`` dropped, a returned valu
 is *killed* when the suites mapped to its module fail (or time out: reported apart), and
 *survives* when they still pass. The score is killed / run.
 
+**The boundary class** (issue #22) is run in full, never sampled: the off-by-one and
+wrong-constant bugs a reviewer looks for first. It is exactly
+
+- ``cmp``: every comparison operator, replaced by its boundary neighbour (``<``↔``<=``,
+  ``>``↔``>=``) or by its negation (``==``↔``!=``, ``is``↔``is not``, ``in``↔``not in``); one
+  mutant per operator of a chained comparison. (Moving a compared integer constant by one,
+  ``x < 256`` → ``x < 257``, is the same mutant as ``<`` → ``<=`` for integers, so it is not
+  generated twice.)
+- ``off1``: every ``±1``: ``e + 1``, ``1 + e`` and ``e - 1`` → ``e`` (the one dropped), and
+  every other integer literal ``1`` → ``0`` and → ``2`` (so ``x += 1`` → ``x += 0`` / ``+= 2``,
+  ``-1`` → ``-0`` / ``-2``, ``x[1]`` → ``x[0]`` / ``x[2]``, ``e + 1`` → ``e + 2``);
+- ``bool``: every ``True`` ↔ ``False`` literal.
+
+The other classes (``binop``, ``const`` — an integer literal other than 1 plus one —,
+``boolop``, ``not``, ``neg``, ``return``, ``cond``) are sampled, ``--per-module`` per module.
+
+**Cache.** Verdicts are kept per module content hash (sha256 of the module's source and of
+this file's mutation rules) in ``~/.cache/redspec/mutation/`` (``--cache``); a *survived*
+verdict is reused only while the test selection (its file names and sources, and the
+plugin) is unchanged, so a re-run redoes changed modules, and survivors after tests change.
+
 Why a small AST mutator of our own rather than mutmut 3.8 or cosmic-ray 8.7:
 
 - isolation: other engineers edit /work/main all the time, so mutants are applied to private
@@ -27,7 +48,7 @@ run, with a quarter of each test's examples (``REDSPEC_MUTATION_EXAMPLES``, at l
 need a real server (the differential fixtures) are deselected.
 
 Usage: ``python tools/mutation.py [--modules spec/glob.py,...] [--per-module N] [--seed S]
-[--json FILE] [--workers 2] [--list] [--rerun FILE]``; ``--rerun`` runs again only the
+[--boundary-only] [--cache DIR] [--json FILE] [--workers 2] [--list] [--rerun FILE]``; ``--rerun`` runs again only the
 survivors recorded in an earlier ``--json`` file (after properties were added) and reports
 the earlier run with their new verdicts.
 """
@@ -36,6 +57,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import json
 import os
 import queue
@@ -47,7 +69,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -63,7 +85,8 @@ MECHANISM_TESTS: dict[str, list[str]] = {
     "keyspace": ["tests/test_keys.py", "tests/test_strings.py",
                  "properties/test_keyspace_commands.py",
                  "properties/test_keyspace_machine.py", "properties/test_strings_machine.py"],
-    "expire": ["tests/test_expire.py", "properties/test_mutation_gaps.py",
+    "expire": ["tests/test_expire.py", "properties/test_timed_boundaries.py",
+               "properties/test_boundary_gaps.py", "properties/test_mutation_gaps.py",
                "properties/test_expire_machine.py"],
     "clients": ["tests/test_clients.py", "properties/test_clients_machine.py"],
     # call() propagates: the transactions machine checks the propagated stream
@@ -74,7 +97,7 @@ MECHANISM_TESTS: dict[str, list[str]] = {
                  "properties/test_eviction_machine.py"],
     "eviction": ["tests/test_evict_sampling.py", "properties/test_eviction_machine.py"],
     "transactions": ["tests/test_multi.py", "properties/test_multi_unwatch.py",
-                     "properties/test_multi_machine.py"],
+                     "properties/test_boundary_gaps.py", "properties/test_multi_machine.py"],
     "pubsub": ["tests/test_pubsub.py", "properties/test_pubsub_context.py",
                "properties/test_mutation_gaps.py",
                "properties/test_pubsub_machine.py"],
@@ -98,8 +121,28 @@ for _t in ("lists", "hashes", "sets", "geo", "hll"):  # targeted checks of earli
 MODULES: dict[str, tuple[str, list[str]]] = {
     "spec/resp.py": ("resp", MECHANISM_TESTS["resp"]),
     "spec/reply.py": ("resp", MECHANISM_TESTS["resp"]),
-    "spec/step.py": ("keyspace", MECHANISM_TESTS["keyspace"]),
-    "spec/db.py": ("keyspace", MECHANISM_TESTS["keyspace"]),
+    # Step and DbView are every command's working copy: DbView.key_is_expired (keyIsExpired)
+    # and the expiry boundary; the client switch of an event-loop turn, FLUSH/SWAPDB waking
+    # blocked clients and touching watched keys (blocking, multi, clients unit tests)
+    "spec/step.py": ("keyspace", ["tests/test_keys.py", "tests/test_strings.py",
+                                  "tests/test_expire.py", "tests/test_blocking.py",
+                                  "tests/test_multi.py", "tests/test_clients.py",
+                                  "properties/test_timed_boundaries.py",
+                                  "properties/test_dispatch_counters.py",
+                                  "properties/test_batch_input.py",
+                                  "properties/test_boundary_gaps.py",
+                                  *MECHANISM_TESTS["keyspace"][2:]]),
+    # DbView: lookups and passive expiry (keyIsExpired), LRU/LFU touch, memory accounting,
+    # the dict steps mirrored for SCAN/rehash, waking blocked clients (signalKeyAsReady)
+    "spec/db.py": ("keyspace", ["tests/test_keys.py", "tests/test_strings.py",
+                                "tests/test_expire.py", "tests/test_blocking.py",
+                                "tests/test_multi.py", "tests/test_scan.py",
+                                "tests/test_evict_sampling.py",
+                                "properties/test_timed_boundaries.py",
+                                "properties/test_boundary_gaps.py",
+                                *MECHANISM_TESTS["keyspace"][2:],
+                                "properties/test_dict_machine.py",
+                                "properties/test_eviction_machine.py"]),
     "spec/glob.py": ("keyspace", ["tests/test_glob.py", "properties/test_keyspace_machine.py"]),
     "spec/commands/keys.py": ("keyspace", MECHANISM_TESTS["keyspace"]),
     "spec/commands/strings.py": ("keyspace", ["tests/test_strings.py",
@@ -150,6 +193,16 @@ MODULES: dict[str, tuple[str, list[str]]] = {
 }
 MECHANISM_TESTS["scripting"] = ["tests/test_scripting.py", "properties/test_scripting_props.py"]
 MODULES["spec/scripting.py"] = ("scripting", MECHANISM_TESTS["scripting"])
+# issue #22: blocking operations (BLPOP & co: the queues, serving, timeouts) and CLIENT PAUSE
+# (mechanism "clients", as properties/test_blocking_machine.py declares)
+MECHANISM_TESTS["blocking"] = ["tests/test_blocking.py", "properties/test_timed_boundaries.py",
+                               "properties/test_blocking_machine.py"]
+MODULES["spec/blocking.py"] = ("clients", MECHANISM_TESTS["blocking"])
+MODULES["spec/handle_blocked.py"] = ("clients", MECHANISM_TESTS["blocking"])
+MODULES["spec/pause.py"] = ("clients", ["tests/test_pause_dataset.py",
+                                        "properties/test_timed_boundaries.py",
+                                        "properties/test_boundary_gaps.py",
+                                        "properties/test_pause_expire_machine.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
@@ -204,6 +257,8 @@ class _Sites(ast.NodeVisitor):
 
     def __init__(self) -> None:
         self.sites: list[tuple[ast.AST, str, str, str]] = []
+        #: literal 1s of a ``x ± 1`` whose ``1`` -> ``0`` is the drop ``x + 1`` -> ``x``
+        self._ones_done: set[int] = set()
 
     def add(self, node: ast.AST, op: str, new: ast.AST | str, what: str) -> None:
         text = new if isinstance(new, str) else f"({ast.unparse(new)})"
@@ -281,6 +336,11 @@ class _Sites(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            for one, other in ((node.right, node.left), (node.left, node.right)):
+                if _is_one(one) and (isinstance(node.op, ast.Add) or one is node.right):
+                    self.add(node, "off1", other, f"`{_short(node)}` -> `{_short(other)}`")
+                    self._ones_done.add(id(one))  # its `1` -> `0` is this drop
         swap = _BIN_SWAP.get(type(node.op))
         if swap is not None and not _is_text(node.left):
             new = ast.BinOp(left=node.left, op=swap(), right=node.right)
@@ -318,7 +378,18 @@ class _Sites(ast.NodeVisitor):
         if isinstance(v, bool):
             self.add(node, "bool", repr(not v), f"`{v}` -> `{not v}`")
         elif isinstance(v, int):
-            self.add(node, "const", repr(v + 1), f"`{v}` -> `{v + 1}`")
+            if v == 1:
+                if id(node) not in self._ones_done:
+                    self.add(node, "off1", "0", "`1` -> `0`")
+                self.add(node, "off1", "2", "`1` -> `2`")
+            else:
+                self.add(node, "const", repr(v + 1), f"`{v}` -> `{v + 1}`")
+
+
+def _is_one(node: ast.AST) -> bool:
+    """The integer literal 1 (not ``True``)."""
+    return (isinstance(node, ast.Constant) and type(node.value) is int  # noqa: E721
+            and node.value == 1)
 
 
 def _is_text(node: ast.AST) -> bool:
@@ -355,6 +426,84 @@ def sample(mutants: list[Mutant], n: int, seed: int) -> list[Mutant]:
     rng = random.Random(f"{seed}:{mutants[0].module}")
     picked = sorted(rng.sample(range(len(mutants)), n))
     return [mutants[i] for i in picked]
+
+
+#: The boundary class: mutated exhaustively, never sampled (see the module docstring).
+BOUNDARY = frozenset({"cmp", "off1", "bool"})
+
+
+def select(mutants: list[Mutant], per_module: int, seed: int,
+           boundary_only: bool = False) -> list[Mutant]:
+    """Every boundary-class mutant of a module, plus a seeded sample of ``per_module`` of its
+    other mutants (none with ``boundary_only``), in source order."""
+    edge = [mu for mu in mutants if mu.operator in BOUNDARY]
+    rest = [] if boundary_only else sample(
+        [mu for mu in mutants if mu.operator not in BOUNDARY], per_module, seed)
+    chosen = {id(mu) for mu in edge + rest}
+    return [mu for mu in mutants if id(mu) in chosen]
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def module_key(root: Path, module: str) -> str:
+    """The cache key of a module's mutants: sha256 of its source and of this tool's mutation
+    rules (the text of this file from ``# -- mutants`` to the selection)."""
+    text = Path(__file__).read_text()
+    rules = text[text.index("# -- mutants --"):text.index("BOUNDARY = frozenset")]
+    return _sha((root / module).read_bytes() + b"\0" + rules.encode())
+
+
+def tests_key(root: Path, tests: list[str]) -> str:
+    """sha256 of the test selection: the file names, in order, and their sources."""
+    h = hashlib.sha256()
+    for t in tests:
+        h.update(t.encode() + b"\0")
+        f = root / t
+        h.update(f.read_bytes() if f.exists() else b"-")
+    h.update(PLUGIN.encode())
+    return h.hexdigest()
+
+
+class Cache:
+    """Verdicts per mutant, one JSON file per module content hash under ``directory``
+    (default ``~/.cache/redspec/mutation``). A *killed* or *timeout* verdict is kept while the
+    module's source is unchanged (tests only grow); a *survived* or *error* verdict also needs
+    the same test selection (names and sources), so adding a test re-runs the survivors."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.dir = directory
+
+    def _file(self, mkey: str) -> Path:
+        assert self.dir is not None
+        return self.dir / f"{mkey}.json"
+
+    def get(self, mkey: str, tkey: str, mutant: Mutant) -> dict[str, object] | None:
+        """The cached verdict of ``mutant``, if still valid."""
+        if self.dir is None or not self._file(mkey).exists():
+            return None
+        d = json.loads(self._file(mkey).read_text()).get(mutant.ident)
+        if d is None or (d["status"] not in ("killed", "timeout") and d["tests"] != tkey):
+            return None
+        return d  # type: ignore[no-any-return]
+
+    def put(self, mkey: str, tkey: str, result: Result) -> None:
+        """Record ``result`` (thread-safe within this process)."""
+        if self.dir is None:
+            return
+        with _CACHE_LOCK:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            f = self._file(mkey)
+            d = json.loads(f.read_text()) if f.exists() else {}
+            d[result.mutant.ident] = {"status": result.status, "seconds": round(result.seconds, 1),
+                                      "detail": result.detail, "tests": tkey}
+            tmp = f.with_suffix(".tmp")
+            tmp.write_text(json.dumps(d, indent=0))
+            tmp.replace(f)
+
+
+_CACHE_LOCK = threading.Lock()
 
 
 # -- the private trees ------------------------------------------------------------------------
@@ -516,7 +665,8 @@ def run_mutant(tree: Path, mutant: Mutant, tests: list[str], timeout: float,
 
 def run_all(trees: list[Path], jobs: list[tuple[Mutant, list[str], float]],
             python: str = sys.executable, progress: bool = False,
-            plugin: bool = True) -> list[Result]:
+            plugin: bool = True,
+            on_result: Callable[[Result], None] | None = None) -> list[Result]:
     """Run every (mutant, tests, timeout) job, one tree per worker thread."""
     free: queue.Queue[Path] = queue.Queue()
     for t in trees:
@@ -530,6 +680,8 @@ def run_all(trees: list[Path], jobs: list[tuple[Mutant, list[str], float]],
             r = run_mutant(tree, job[0], job[1], job[2], python, plugin)
         finally:
             free.put(tree)
+        if on_result is not None and r.status != "stopped":
+            on_result(r)
         if progress:
             with lock:
                 done[0] += 1
@@ -556,12 +708,14 @@ def summarize(results: Iterable[Result]) -> dict[str, object]:
         return {"run": 0, "killed": 0, "timeout": 0, "survived": 0, "error": 0}
     per_mech: dict[str, dict[str, int]] = {}
     per_mod: dict[str, dict[str, int]] = {}
+    per_class: dict[str, dict[str, int]] = {}
     survivors = []
     total = blank()
     for r in results:
         mech = MODULES.get(r.mutant.module, ("other", []))[0]
+        klass = "boundary" if r.mutant.operator in BOUNDARY else "sampled"
         for d in (per_mech.setdefault(mech, blank()), per_mod.setdefault(r.mutant.module, blank()),
-                  total):
+                  per_class.setdefault(klass, blank()), total):
             d["run"] += 1
             d[r.status] += 1
         if r.status == "survived":
@@ -572,6 +726,7 @@ def summarize(results: Iterable[Result]) -> dict[str, object]:
         return round(100.0 * (d["killed"] + d["timeout"]) / n, 1) if n else 0.0
     return {
         "score": score(total), "total": total,
+        "classes": {k: {**v, "score": score(v)} for k, v in sorted(per_class.items())},
         "mechanisms": {k: {**v, "score": score(v)} for k, v in sorted(per_mech.items())},
         "modules": {k: {**v, "score": score(v)} for k, v in sorted(per_mod.items())},
         "survivors": survivors,
@@ -592,6 +747,77 @@ def markdown(summary: dict[str, object], command: str) -> str:
     return "\n".join(lines)
 
 
+#: The survivors' verdicts: ``{"module:description@source line": "why it is equivalent"}``
+#: (keyed by the mutated line's text, not its number, so that edits above it keep the entry).
+VERDICTS = ROOT / "docs" / "mutation-verdicts.json"
+BEGIN, END = "<!-- mutation:begin (tools/mutation.py --render) -->", "<!-- mutation:end -->"
+
+
+def verdict_key(root: Path, module: str, line: int, col: int, description: str) -> str:
+    """The key of a survivor in :data:`VERDICTS`: module, column, mutation and the line's text
+    (with ``#n`` when the same text is on n earlier lines of the module)."""
+    lines = [ln.strip() for ln in (root / module).read_text().splitlines()]
+    text = lines[line - 1] if 0 < line <= len(lines) else "?"
+    n = lines[:line - 1].count(text)
+    return f"{module}:{col}:{description}@{text}" + (f"#{n}" if n else "")
+
+
+def _table(rows: dict[str, dict[str, object]], head: str) -> list[str]:
+    out = [f"| {head} | run | killed | timeout | survived | error | score |",
+           "|---|---|---|---|---|---|---|"]
+    for name, d in rows.items():
+        out.append(f"| {name} | {d['run']} | {d['killed']} | {d['timeout']} | "
+                   f"{d['survived']} | {d['error']} | {d['score']}% |")
+    return out
+
+
+def render(data: dict[str, object], verdicts: dict[str, str], root: Path = ROOT) -> str:
+    """The generated part of docs/verification.md for a run's JSON: scores per class, per
+    mechanism and per module, and every survivor with its verdict."""
+    results = data["results"]  # type: ignore[index]
+    rs = [Result(Mutant(d["module"], d["line"], d["col"], d["operator"], d["description"]),
+                 d["status"], d["seconds"]) for d in results]  # type: ignore[attr-defined]
+    sm = summarize(rs)
+    n_eq = 0
+    surv: list[str] = []
+    for r in rs:
+        if r.status != "survived":
+            continue
+        why = verdicts.get(verdict_key(root, r.mutant.module, r.mutant.line, r.mutant.col,
+                                       r.mutant.description))
+        n_eq += why is not None
+        surv.append(f"- `{r.mutant.module}:{r.mutant.line}` {r.mutant.description}: "
+                    + (f"equivalent: {why}" if why else "**not argued: a gap**"))
+    t = sm["total"]  # type: ignore[index]
+    live = t["run"] - t["error"] - n_eq  # type: ignore[index]
+    dead = t["killed"] + t["timeout"]  # type: ignore[index]
+    lines = [BEGIN, "",
+             f"Generated from [mutation.json](mutation.json) (`{data.get('command', '')}`). "
+             f"Score **{sm['score']}%** ({dead} killed or timed out of "
+             f"{t['run'] - t['error']} run); leaving out the {n_eq} survivors argued "  # type: ignore[index]
+             f"equivalent below, **{dead} of {live} non-equivalent mutants are killed "
+             f"({100.0 * dead / live if live else 0.0:.1f}%)**.", "",
+             "**Per class** (boundary: every comparison, ±1 and boolean constant of the modules "
+             "run; sampled: the other classes):", ""]
+    lines += _table(sm["classes"], "class")  # type: ignore[arg-type]
+    lines += ["", "**Per mechanism:**", ""]
+    lines += _table(sm["mechanisms"], "mechanism")  # type: ignore[arg-type]
+    lines += ["", "**Per module:**", ""]
+    lines += _table({f"`{k}`": v for k, v in sm["modules"].items()},  # type: ignore[attr-defined]
+                    "module")
+    lines += ["", f"**Survivors** ({len(surv)}; file:line as run):", ""] + surv + ["", END]
+    return "\n".join(lines)
+
+
+def render_into(doc: Path, data: dict[str, object]) -> str:
+    """``doc`` with its generated section replaced by :func:`render`'s."""
+    verdicts = json.loads(VERDICTS.read_text()) if VERDICTS.exists() else {}
+    text = doc.read_text()
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    return head + render(data, verdicts) + tail
+
+
 def _test_sets(modules: list[str]) -> dict[tuple[str, ...], list[str]]:
     sets: dict[tuple[str, ...], list[str]] = {}
     for m in modules:
@@ -603,8 +829,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--modules", default="", help="comma-separated spec modules (default: all "
                     "mapped ones)")
-    ap.add_argument("--per-module", type=int, default=8, help="mutants sampled per module "
-                    "(0: all)")
+    ap.add_argument("--per-module", type=int, default=8, help="mutants of the other classes "
+                    "sampled per module (0: all); the boundary class is always run in full")
+    ap.add_argument("--boundary-only", action="store_true",
+                    help="only the boundary class (comparisons, ±1, booleans)")
+    ap.add_argument("--cache", default=str(Path.home() / ".cache" / "redspec" / "mutation"),
+                    help="verdict cache directory, keyed by module content hash ('' : none)")
     ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", default="", help="write the results here")
@@ -615,7 +845,13 @@ def main(argv: list[str] | None = None) -> int:
                     "(after adding properties)")
     ap.add_argument("--list", action="store_true", help="only list the sampled mutants")
     ap.add_argument("--keep", action="store_true", help="keep the private trees")
+    ap.add_argument("--render", default="", metavar="JSON",
+                    help="only rewrite docs/verification.md's generated section from JSON")
     args = ap.parse_args(argv)
+    if args.render:
+        doc = ROOT / "docs" / "verification.md"
+        doc.write_text(render_into(doc, json.loads(Path(args.render).read_text())))
+        return 0
 
     modules = [m.strip() for m in args.modules.split(",") if m.strip()] or list(MODULES)
     unknown = [m for m in modules if m not in MODULES]
@@ -636,15 +872,32 @@ def main(argv: list[str] | None = None) -> int:
             if wanted is not None:
                 chosen[m] = [mu for mu in every if mu.ident in wanted]
             else:
-                chosen[m] = sample(every, args.per_module, args.seed)
-            print(f"{m}: {len(every)} mutants, {len(chosen[m])} sampled", flush=True)
+                chosen[m] = select(every, args.per_module, args.seed, args.boundary_only)
+            nb = sum(mu.operator in BOUNDARY for mu in chosen[m])
+            print(f"{m}: {len(every)} mutants, {nb} boundary + {len(chosen[m]) - nb} sampled",
+                  flush=True)
         if args.list:
             for ms in chosen.values():
                 for mu in ms:
                     print(mu.ident)
             return 0
+        cache = Cache(Path(args.cache) if args.cache else None)
+        keys_of = {m: (module_key(trees[0], m), tests_key(trees[0], MODULES[m][1]))
+                   for m in modules}
+        cached: list[Result] = []
+        for m in modules:
+            todo = []
+            for mu in chosen[m]:
+                hit = cache.get(*keys_of[m], mu)
+                if hit is None:
+                    todo.append(mu)
+                else:
+                    cached.append(Result(mu, str(hit["status"]), float(hit["seconds"]),  # type: ignore[arg-type]
+                                         str(hit["detail"])))
+            print(f"{m}: {len(chosen[m]) - len(todo)} cached, {len(todo)} to run", flush=True)
+            chosen[m] = todo
         # the unmutated suites must pass; their time sets the mutants' timeout
-        sets = _test_sets(modules)
+        sets = {k: ms for k, ms in _test_sets(modules).items() if any(chosen[m] for m in ms)}
         baseline: dict[tuple[str, ...], tuple[str, float, str]] = {}
         with ThreadPoolExecutor(max_workers=len(trees)) as ex:  # Ctrl-C: see the finally
             keys = list(sets)
@@ -665,7 +918,10 @@ def main(argv: list[str] | None = None) -> int:
             for m in mods:
                 jobs += [(mu, list(k), timeout) for mu in chosen[m]]
         t0 = time.monotonic()
-        results = run_all(trees, jobs, progress=True)
+        results = cached + run_all(
+            trees, jobs, progress=True,
+            on_result=lambda r: cache.put(*keys_of[r.mutant.module], r))
+        results.sort(key=lambda r: (r.mutant.module, r.mutant.line, r.mutant.col))
         if args.rerun:  # the earlier run's verdicts, the survivors' replaced by this run's
             again = {r.mutant.ident: r for r in results}
             earlier = []
@@ -688,7 +944,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(
                 {**summary, "command": command.strip(),
-                 "results": [{**asdict(r.mutant), "source": None, "status": r.status,
+                 "results": [{**asdict(r.mutant), "source": None,
+                              "mechanism": MODULES.get(r.mutant.module, ("other",))[0],
+                              "status": r.status,
                               "seconds": round(r.seconds, 1), "detail": r.detail}
                              for r in results]}, indent=1))
         return 0
