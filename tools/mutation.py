@@ -762,6 +762,14 @@ def verdict_key(root: Path, module: str, line: int, col: int, description: str) 
     return f"{module}:{col}:{description}@{text}" + (f"#{n}" if n else "")
 
 
+def _line_as_run(m: Mutant, root: Path = ROOT) -> dict[str, object]:
+    """The mutated line's text as run and how many identical lines precede it (what a
+    verdict is keyed by; stored in the JSON so that later edits keep the match)."""
+    lines = [ln.strip() for ln in (root / m.module).read_text().splitlines()]
+    text = lines[m.line - 1] if 0 < m.line <= len(lines) else "?"
+    return {"text": text, "nth": lines[:m.line - 1].count(text)}
+
+
 def _table(rows: dict[str, dict[str, object]], head: str) -> list[str]:
     out = [f"| {head} | run | killed | timeout | survived | error | score |",
            "|---|---|---|---|---|---|---|"]
@@ -777,14 +785,19 @@ def render(data: dict[str, object], verdicts: dict[str, str], root: Path = ROOT)
     results = data["results"]  # type: ignore[index]
     rs = [Result(Mutant(d["module"], d["line"], d["col"], d["operator"], d["description"]),
                  d["status"], d["seconds"]) for d in results]  # type: ignore[attr-defined]
+    # The line text as run, when the JSON records it: later edits of the module (lines
+    # added above, the module changed since) do not detach a survivor from its verdict.
+    stored_keys = {id(r): f"{d['module']}:{d['col']}:{d['description']}@{d['text']}"
+                   + (f"#{d['nth']}" if d.get("nth") else "")
+                   for r, d in zip(rs, results, strict=True) if "text" in d}  # type: ignore[call-overload,index]
     sm = summarize(rs)
     n_eq = 0
     surv: list[str] = []
     for r in rs:
         if r.status != "survived":
             continue
-        why = verdicts.get(verdict_key(root, r.mutant.module, r.mutant.line, r.mutant.col,
-                                       r.mutant.description))
+        why = verdicts.get(stored_keys.get(id(r)) or verdict_key(
+            root, r.mutant.module, r.mutant.line, r.mutant.col, r.mutant.description))
         n_eq += why is not None
         surv.append(f"- `{r.mutant.module}:{r.mutant.line}` {r.mutant.description}: "
                     + (f"equivalent: {why}" if why else "**not argued: a gap**"))
@@ -947,7 +960,8 @@ def main(argv: list[str] | None = None) -> int:
                  "results": [{**asdict(r.mutant), "source": None,
                               "mechanism": MODULES.get(r.mutant.module, ("other",))[0],
                               "status": r.status,
-                              "seconds": round(r.seconds, 1), "detail": r.detail}
+                              "seconds": round(r.seconds, 1), "detail": r.detail,
+                              **_line_as_run(r.mutant)}
                              for r in results]}, indent=1))
         return 0
     except BaseException:
