@@ -31,7 +31,7 @@ from __future__ import annotations
 __all__ = ["LAYERS"]
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("values", ("layers", "cstr", "numbers", "longdouble", "glob", "reply", "errors", "resp",
+    ("values", ("layers", "cstr", "pqsort", "numbers", "longdouble", "glob", "reply", "errors", "resp",
                 "frames", "dict", "listpack", "values", "types", "types.*", "table", "config", "cost",
                 "memory", "lualibs", "crc64", "lzf", "rdbcodec", "rdbstream", "rdb", "digest")),
     ("state", ("state", "effects")),

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redspec.spec.commands.geo import members_in_shape, pqsort
+from redspec.spec.commands.geo import members_in_shape
+from redspec.spec.pqsort import pqsort
 from redspec.spec.types import geohash as gh
 from redspec.spec.types.zset import build
 from redspec.spec.values import encoding_of, type_name

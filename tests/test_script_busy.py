@@ -204,6 +204,17 @@ def _restore_threshold(port: int) -> None:
         c.close()
 
 
+def _wait_busy(b: Conn) -> bytes:
+    """B's GET until it gets BUSY (the script is past the threshold), at most 15 s."""
+    deadline = time.monotonic() + 15
+    first = b.cmd(b"GET", b"busy:x")
+    while not first.startswith(b"-BUSY"):
+        assert time.monotonic() < deadline, "the script never became busy"
+        time.sleep(0.02)
+        first = b.cmd(b"GET", b"busy:x")
+    return first
+
+
 def _busy_story(port: int) -> list[bytes]:
     """A runs a spinning EVAL; B waits until it gets BUSY (bounded), then PING, FUNCTION
     STATS (BUSY for an EVAL), SCRIPT KILL; A's reply; then B is served normally."""
@@ -213,12 +224,7 @@ def _busy_story(port: int) -> list[bytes]:
     a, b = Conn(port), Conn(port)
     try:
         a.send(b"EVAL", SPIN, b"0")
-        deadline = time.monotonic() + 15
-        first = b.cmd(b"GET", b"busy:x")
-        while not first.startswith(b"-BUSY"):
-            assert time.monotonic() < deadline, "the script never became busy"
-            time.sleep(0.02)
-            first = b.cmd(b"GET", b"busy:x")
+        first = _wait_busy(b)
         out = [first, b.cmd(b"PING"), b.cmd(b"FUNCTION", b"KILL"), b.cmd(b"SCRIPT", b"KILL"),
                a.line(), b.cmd(b"PING"), b.cmd(b"SCRIPT", b"KILL")]
         return out
@@ -252,12 +258,7 @@ def _busy_function_story(port: int) -> list[bytes]:
     a, b = Conn(port), Conn(port)
     try:
         a.send(b"FCALL", b"spin", b"0")
-        deadline = time.monotonic() + 15
-        first = b.cmd(b"GET", b"busy:x")
-        while not first.startswith(b"-BUSY"):
-            assert time.monotonic() < deadline, "the function never became busy"
-            time.sleep(0.02)
-            first = b.cmd(b"GET", b"busy:x")
+        first = _wait_busy(b)
         out = [first, b.cmd(b"SCRIPT", b"KILL")]
         b.send(b"FUNCTION", b"STATS")
         stats = [b.line() for _ in range(20)]  # running_script, up to duration_ms's value
@@ -297,12 +298,7 @@ def _shutdown_story(port: int) -> list[bytes]:
     a, b = Conn(port), Conn(port)
     try:
         a.send(b"EVAL", SPIN, b"0")
-        deadline = time.monotonic() + 15
-        first = b.cmd(b"GET", b"busy:x")
-        while not first.startswith(b"-BUSY"):
-            assert time.monotonic() < deadline, "the script never became busy"
-            time.sleep(0.02)
-            first = b.cmd(b"GET", b"busy:x")
+        first = _wait_busy(b)
         out = [first, b.cmd(b"SHUTDOWN")]
         b.send(b"SHUTDOWN", b"NOSAVE")
         for c in (b, a):
@@ -347,12 +343,7 @@ def _new_connection_story(port: int) -> list[bytes]:
         time.sleep(0.3)  # past the threshold (the new connection polls for BUSY below)
         b = Conn(port)
         try:
-            deadline = time.monotonic() + 15
-            first = b.cmd(b"GET", b"busy:x")
-            while not first.startswith(b"-BUSY"):
-                assert time.monotonic() < deadline, "the script never became busy"
-                time.sleep(0.02)
-                first = b.cmd(b"GET", b"busy:x")
+            first = _wait_busy(b)
             return [first, b.cmd(b"SCRIPT", b"KILL"), a.line(), b.cmd(b"PING")]
         finally:
             b.close()

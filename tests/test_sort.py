@@ -11,8 +11,9 @@ import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
-from redspec.spec.commands import sort as sortmod
-from redspec.spec.commands.sort import pqsort, sort_limits
+from redspec.spec import pqsort as pqmod
+from redspec.spec.commands.sort import sort_limits
+from redspec.spec.pqsort import pqsort
 from tests.session import NOW, Session, keyspace_events
 
 
@@ -45,7 +46,7 @@ def test_pqsort_sorts_the_wanted_range(v: list[tuple[int, int]], data: Any) -> N
 
 def test_pqsort_property_trips_on_a_planted_range_check(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted bug: a partition that ends exactly where the range starts is skipped."""
-    monkeypatch.setattr(sortmod, "_overlaps",
+    monkeypatch.setattr(pqmod, "_overlaps",
                         lambda start, n, lo, hi: hi > start and lo < start + n)
     find(st.tuples(_VECTORS, st.integers(0, 89), st.integers(0, 89)),
          lambda t: bool(t[0]) and not _range_sorted(t[0], min(t[1], t[2]) % len(t[0]),

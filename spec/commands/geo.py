@@ -22,6 +22,7 @@ from ..cstr import c_word
 from ..db import lookup_typed
 from ..errors import NOT_FLOAT, NOT_INTEGER, SYNTAX
 from ..numbers import string2ll
+from ..pqsort import pqsort
 from ..reply import NULL_ARRAY, Err, Raw, Reply
 from ..step import Step
 from ..types import geohash as gh
@@ -417,90 +418,6 @@ def sort_by_distance(found: list[tuple[bytes, float, float, float, float]],
         found.sort(key=lambda p: -p[2])
     else:
         found.sort(key=lambda p: p[2])
-
-
-def _med3(v: list[Any], a: int, b: int, c: int, cmp: Any) -> int:
-    if cmp(v[a], v[b]) < 0:
-        return b if cmp(v[b], v[c]) < 0 else (c if cmp(v[a], v[c]) < 0 else a)
-    return b if cmp(v[b], v[c]) > 0 else (a if cmp(v[a], v[c]) < 0 else c)
-
-
-def _insertion(v: list[Any], a: int, n: int, cmp: Any) -> None:
-    for m in range(a + 1, a + n):
-        j = m
-        while j > a and cmp(v[j - 1], v[j]) > 0:
-            v[j - 1], v[j] = v[j], v[j - 1]
-            j -= 1
-
-
-def pqsort(v: list[Any], cmp: Any, lrange: int, rrange: int) -> None:
-    """Redis's ``pqsort`` (``pqsort.c``: Bentley-McIlroy quicksort, insertion sort below 7
-    elements) that only recurses into parts overlapping the ranks ``lrange..rrange``; done
-    on list indices, element for element as the C code swaps bytes. Not stable: which of
-    equally distant members come first depends on it (checked against 7.0.15 on 600
-    tie-heavy searches)."""
-    a, n = 0, len(v)
-    stack: list[tuple[int, int]] = []
-    while True:
-        if n < 7:
-            _insertion(v, a, n, cmp)
-        else:
-            pm = a + n // 2
-            if n > 7:
-                pl, pn = a, a + n - 1
-                if n > 40:
-                    d = n // 8
-                    pl = _med3(v, pl, pl + d, pl + 2 * d, cmp)
-                    pm = _med3(v, pm - d, pm, pm + d, cmp)
-                    pn = _med3(v, pn - 2 * d, pn - d, pn, cmp)
-                pm = _med3(v, pl, pm, pn, cmp)
-            v[a], v[pm] = v[pm], v[a]
-            pa = pb = a + 1
-            pc = pd = a + n - 1
-            while True:
-                while pb <= pc:
-                    c = cmp(v[pb], v[a])
-                    if c > 0:
-                        break
-                    if c == 0:
-                        v[pa], v[pb] = v[pb], v[pa]
-                        pa += 1
-                    pb += 1
-                while pb <= pc:
-                    c = cmp(v[pc], v[a])
-                    if c < 0:
-                        break
-                    if c == 0:
-                        v[pc], v[pd] = v[pd], v[pc]
-                        pd -= 1
-                    pc -= 1
-                if pb > pc:
-                    break
-                v[pb], v[pc] = v[pc], v[pb]
-                pb += 1
-                pc -= 1
-            # (7.0.15's pqsort has no switch to insertion sort when a pass swaps nothing)
-            pn = a + n
-            r = min(pa - a, pb - pa)
-            for i in range(r):
-                v[a + i], v[pb - r + i] = v[pb - r + i], v[a + i]
-            r = min(pd - pc, pn - pd - 1)
-            for i in range(r):
-                v[pb + i], v[pn - r + i] = v[pn - r + i], v[pb + i]
-            left = pb - pa
-            right = pd - pc
-            # the C code recurses on the left part first, then loops on the right one
-            if right > 1:
-                ra = pn - right
-                if not ((lrange < ra and rrange < ra)
-                        or (lrange > ra + right - 1 and rrange > ra + right - 1)):
-                    stack.append((ra, right))
-            if left > 1 and not ((lrange < a and rrange < a)
-                                 or (lrange > a + left - 1 and rrange > a + left - 1)):
-                stack.append((a, left))
-        if not stack:
-            return
-        a, n = stack.pop()
 
 
 def store_result(s: Step, key: bytes, pairs: list[tuple[bytes, float]], event: str) -> int:

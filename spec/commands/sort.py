@@ -21,8 +21,8 @@ sorts the elements of a list, set or sorted set, or looks them up through patter
   BY value first. DESC negates the comparison.
 - **The sort itself**: without BY-and-LIMIT, glibc's ``qsort`` (a stable merge sort on 7.0.15's
   Debian glibc 2.36), so ties keep their input order; with BY and a LIMIT narrower than the
-  whole vector, Redis's ``pqsort`` (Bentley-McIlroy partial quicksort), whose swaps decide the
-  order of ties: :func:`pqsort` makes the same swaps.
+  whole vector, Redis's ``pqsort`` (``spec.pqsort``, shared with GEOSEARCH), whose swaps
+  decide the order of ties.
 - **Side effect of reading**: a listpack sorted set is converted to a skiplist in place
   (``zsetConvert``), as OBJECT ENCODING then shows.
 - **STORE** writes a list (nil GET results as empty strings) with ``setKey`` (TTL dropped,
@@ -40,6 +40,7 @@ from ..cstr import c_string, c_word
 from ..dict import dict_keys
 from ..errors import NOT_INTEGER, SYNTAX, WRONGTYPE
 from ..numbers import string2ll
+from ..pqsort import pqsort
 from ..reply import Err, Reply
 from ..step import Step
 from ..types.hash import HashValue
@@ -51,7 +52,7 @@ from .registry import command
 from .scan import value_dict
 from .zsets import strtod
 
-__all__ = ["sort", "sort_ro", "lookup_by_pattern", "sort_limits", "pqsort", "SCORE_ERR"]
+__all__ = ["sort", "sort_ro", "lookup_by_pattern", "sort_limits", "SCORE_ERR"]
 
 SCORE_ERR = Err("ERR One or more scores can't be converted into double")
 
@@ -150,128 +151,6 @@ def _compare(alpha: bool, bypattern: bool, store: bool,
         return -c if desc else c
 
     return compare
-
-
-def _med3(v: list[Any], a: int, b: int, c: int, cmp: Callable[[Any, Any], int]) -> int:
-    """The median of three positions, as Bentley and McIlroy pick the pivot."""
-    if cmp(v[a], v[b]) < 0:
-        if cmp(v[b], v[c]) < 0:
-            return b
-        return c if cmp(v[a], v[c]) < 0 else a
-    if cmp(v[b], v[c]) > 0:
-        return b
-    return a if cmp(v[a], v[c]) < 0 else c
-
-
-def _insertion_sort(v: list[Any], a: int, n: int, cmp: Callable[[Any, Any], int]) -> None:
-    """The small-array path: each element sinks left while its left neighbour is greater."""
-    for m in range(a + 1, a + n):
-        pl = m
-        while pl > a and cmp(v[pl - 1], v[pl]) > 0:
-            v[pl], v[pl - 1] = v[pl - 1], v[pl]
-            pl -= 1
-
-
-def _vecswap(v: list[Any], i: int, j: int, n: int) -> None:
-    for k in range(n):
-        v[i + k], v[j + k] = v[j + k], v[i + k]
-
-
-def pqsort(v: list[Any], cmp: Callable[[Any, Any], int], lrange: int, rrange: int) -> None:
-    """Redis's ``pqsort``: Bentley and McIlroy's quicksort ("Engineering a Sort Function",
-    as in NetBSD's qsort) that only recurses into partitions overlapping positions
-    ``lrange..rrange``, sorting ``v`` in place. Positions in that range end up as a full sort
-    would put them, up to the order of equal elements, which these exact swaps decide.
-    Cost: O(n log n) compares at worst for the range, O(n) for the rest."""
-    a, n = 0, len(v)
-    stack: list[tuple[int, int]] = []
-    while True:
-        nxt = _partition(v, a, n, cmp, lrange, rrange)
-        if nxt is None:
-            if not stack:
-                return
-            a, n = stack.pop()
-            continue
-        left, right = nxt
-        if left is not None:
-            # Redis recurses into the left part first, then loops on the right one.
-            if right is not None:
-                stack.append(right)
-            a, n = left
-        elif right is not None:
-            a, n = right
-        elif stack:
-            a, n = stack.pop()
-        else:
-            return
-
-
-def _overlaps(start: int, n: int, lrange: int, rrange: int) -> bool:
-    """Whether positions ``start..start+n-1`` meet the wanted range."""
-    return rrange >= start and lrange < start + n
-
-
-def _partition(v: list[Any], a: int, n: int, cmp: Callable[[Any, Any], int], lrange: int,
-               rrange: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None] | None:
-    """One round of ``_pqsort`` on ``v[a:a+n]``: None when this part is finished, else the
-    left and right parts still to sort (each None when too small or outside the range)."""
-    if n < 7:
-        _insertion_sort(v, a, n, cmp)
-        return None
-    pm = a + n // 2
-    if n > 7:
-        pl, pn = a, a + n - 1
-        if n > 40:
-            d = n // 8
-            pl = _med3(v, pl, pl + d, pl + 2 * d, cmp)
-            pm = _med3(v, pm - d, pm, pm + d, cmp)
-            pn = _med3(v, pn - 2 * d, pn - d, pn, cmp)
-        pm = _med3(v, pl, pm, pn, cmp)
-    v[a], v[pm] = v[pm], v[a]
-    pa = pb = a + 1
-    pc = pd = a + n - 1
-    swapped = False
-    while True:
-        while pb <= pc:
-            c = cmp(v[pb], v[a])
-            if c > 0:
-                break
-            if c == 0:
-                swapped = True
-                v[pa], v[pb] = v[pb], v[pa]
-                pa += 1
-            pb += 1
-        while pb <= pc:
-            c = cmp(v[pc], v[a])
-            if c < 0:
-                break
-            if c == 0:
-                swapped = True
-                v[pc], v[pd] = v[pd], v[pc]
-                pd -= 1
-            pc -= 1
-        if pb > pc:
-            break
-        v[pb], v[pc] = v[pc], v[pb]
-        swapped = True
-        pb += 1
-        pc -= 1
-    if not swapped:  # already partitioned around the pivot: finish by insertion
-        _insertion_sort(v, a, n, cmp)
-        return None
-    pn = a + n
-    r = min(pa - a, pb - pa)
-    _vecswap(v, a, pb - r, r)
-    r = min(pd - pc, pn - pd - 1)
-    _vecswap(v, pb, pn - r, r)
-    left = right = None
-    r = pb - pa
-    if r > 1 and _overlaps(a, r, lrange, rrange):
-        left = (a, r)
-    r = pd - pc
-    if r > 1 and _overlaps(pn - r, r, lrange, rrange):
-        right = (pn - r, r)
-    return left, right
 
 
 # -- loading the vector -------------------------------------------------------------------------
