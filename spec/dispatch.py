@@ -181,8 +181,9 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
             return reject(s, cmd, OOM_ERR)
     # 3d. MISCONF (``writeCommandsDeniedByDiskError``): after a failed BGSAVE, with save
     # points and stop-writes-on-bgsave-error, write commands (an EXEC of any) and PING.
-    if (("write" in cmd.flags or cmd.name == "ping"
-            or (cmd.name == "exec" and _queued_write(s)))
+    if ((s.parts or not s.base.persist.lastbgsave_ok)  # the usual case decided first
+            and ("write" in cmd.flags or cmd.name == "ping"
+                 or (cmd.name == "exec" and _queued_write(s)))
             and writes_denied_by_disk_error(s)):
         return reject(s, cmd, MISCONF)
     # Gates still to come, in Redis's order, with the mechanism that brings each:
@@ -196,7 +197,7 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
             "/ QUIT / RESET are allowed in this context"))
     # LOADING: while an RDB file loads, only commands flagged ``loading`` run (for EXEC:
     # only if every queued command is; ``is_denyloading_command``; spec.loading).
-    if s.part("loading").active and deny_loading(s, cmd):
+    if s.base.loading.active and deny_loading(s, cmd):  # loading changes between steps only
         return reject(s, cmd, LOADING_ERR)
     # BUSY (``isInsideYieldingLongCommand``): a script runs past busy-reply-threshold and
     # this command came from another client through the script's hook (spec.scripting):
@@ -287,13 +288,11 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     dirty = s.dirty
     s.cmd = cmd
     s.argv_rewrite = None
-    outer_us = s.call_us
-    s.call_us = 0
-    if s.client.id == s.current_id:  # not a script's command: the client's own (or EXEC's)
-        s.caller_call = (cmd, argv)
+    before_us = s.call_us  # a running total: this call's duration is what it adds
+    if s.client.info.flags and s.client.id == s.current_id:
+        s.caller_call = (cmd, argv)  # the client's own command (or EXEC's), for tracking
     reply: Reply = cmd.handler(s, argv)  # type: ignore[misc]
-    duration = s.call_us
-    s.call_us = outer_us + duration  # EXEC and scripts take the time of what they ran
+    duration = s.call_us - before_us  # EXEC and scripts include the time of what they ran
     calls = s.cmd_calls.get(cmd.name)
     t = type(reply)
     failed = 1 if t is Err or t is ErrCounted else 0
@@ -305,12 +304,15 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     s.commands_processed += 1
     if s.part("transport").monitors:  # replicationFeedMonitors (spec.transport)
         feed_monitors(s, cmd, argv)
-    if "readonly" in cmd.flags and cmd.name not in _RO_SCRIPTS:  # trackingRememberKeys
+    # trackingRememberKeys: only a tracking client has flags (or a script runs for one)
+    if "readonly" in cmd.flags and (s.client.info.flags or s.client.id != s.current_id) \
+            and cmd.name not in _RO_SCRIPTS:
         remember_read_keys(s, cmd, argv)
-    lat_ms = s.config["latency-monitor-threshold"]  # latencyAddSampleIfNeeded
-    if lat_ms and duration // 1000 >= lat_ms and "blocked" not in s.client.flags:
-        latency_add_sample(s, "fast-command" if "fast" in cmd.flags else "command",
-                           duration // 1000)
+    if duration >= 1000:  # latencyAddSampleIfNeeded: a spike is at least 1 ms
+        lat_ms = s.config["latency-monitor-threshold"]
+        if lat_ms and duration // 1000 >= lat_ms and "blocked" not in s.client.flags:
+            latency_add_sample(s, "fast-command" if "fast" in cmd.flags else "command",
+                               duration // 1000)
     slower = s.config["slowlog-log-slower-than"]  # slowlogPushCurrentCommand
     if slower >= 0 and (duration >= slower or cmd.name in SLOWLOG_TRIMS
                         or "blocking" in cmd.flags):

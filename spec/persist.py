@@ -384,8 +384,10 @@ def save_points_cron(s: Step) -> None:
 def writes_denied_by_disk_error(s: Step) -> bool:
     """``writeCommandsDeniedByDiskError`` (the RDB part): ``stop-writes-on-bgsave-error``
     is on, there are save points, and the last background save failed."""
-    return (bool(s.config.get("stop-writes-on-bgsave-error", True))
-            and not s.part("persist").lastbgsave_ok and bool(save_params(s.config)))
+    if s.part("persist").lastbgsave_ok:  # the usual case, decided first (every write asks)
+        return False
+    return bool(s.config.get("stop-writes-on-bgsave-error", True)) and bool(
+        save_params(s.config))
 
 
 def kill_rdb_child(s: Step) -> None:

@@ -71,6 +71,7 @@ class Step:
         "current_id",
         "tracking_pending",
         "caller_call",
+        "tracking_on",
         "qbuf_len",
         "cron",
         "clock_set_ms",
@@ -115,8 +116,8 @@ class Step:
         #: received (``rewriteClientCommandVector``), if the command set one.
         self.cmd: Any = None
         self.argv_rewrite: tuple[bytes, ...] | None = None
-        #: The modelled microseconds of the command being run (``c->duration``; spec.slowlog):
-        #: 0 unless the command models time (DEBUG SLEEP).
+        #: The modelled microseconds of the commands run so far in this step (``c->duration``
+        #: is the difference across one ``call``; spec.slowlog): only DEBUG SLEEP adds.
         self.call_us = 0
         #: Bytes in the current client's query buffer while its commands run (``sdslen(c->querybuf)``
         #: for CLIENT LIST ``qbuf``): the whole batch read; -1 when not reading from a socket.
@@ -161,6 +162,9 @@ class Step:
         #: The command (CommandSpec, argv) the current client itself is running (``c->cmd``,
         #: ``c->argv`` of ``server.current_client``): a script's commands leave it alone.
         self.caller_call: tuple[Any, list[bytes]] | None = None
+        #: ``TrackingTable != NULL``: some client enabled tracking (spec.tracking); a plain
+        #: attribute because every modified key asks.
+        self.tracking_on = state.tracking.on
         if client_id is not None:
             self.client = state.clients[client_id]
             self.db = self.open_db(self.client.db)
@@ -356,7 +360,7 @@ class Step:
         check when nobody watches). Client-side tracking will hook in here too."""
         if self.part("watched_keys"):
             touch_watched_key(self, db, key)
-        if self.part("tracking").on:  # trackingInvalidateKey
+        if self.tracking_on:  # trackingInvalidateKey
             invalidate_key(self, key, self.current_id)
 
     def notify(self, type_: str, event: str, key: bytes, db: int) -> None:

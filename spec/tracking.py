@@ -107,6 +107,7 @@ def enable_tracking(s: Step, redirect: int, options: frozenset[str],
                 pt = pt.set(p, (keys, ids | {c.id}))
                 mine.add(p)
     s.set_part("tracking", replace(t, prefixes=pt, on=True))
+    s.tracking_on = True
     s.update_client(flags=flags, tracking_redirect=redirect, tracking_prefixes=tuple(sorted(mine)))
 
 
