@@ -33,7 +33,7 @@ __all__ = ["LAYERS"]
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("layers", "cstr", "pqsort", "numbers", "longdouble", "glob", "reply", "errors", "resp",
                 "frames", "dict", "listpack", "values", "types", "types.*", "table", "config", "cost",
-                "memory", "lualibs", "crc64", "lzf", "rdbcodec", "rdbstream", "rdb", "digest")),
+                "memory", "lualibs", "crc64", "lzf", "rdbcodec", "rdbstream", "rdb", "digest", "aofmanifest")),
     ("state", ("state", "effects")),
     ("db", ("pause", "pubsub", "lru", "watch", "tracking", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
