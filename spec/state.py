@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 from immutables import Map
 
+from .aofmanifest import EMPTY_MANIFEST, AofManifest
 from .dict import EMPTY_HT, DictState, HashTables
 
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
            "Blocked", "BlockingState", "SlowlogState", "LatencyState", "TrackingState", "ScriptingState", "FunctionInfo",
-           "FunctionLibrary", "EMPTY_MAP", "replace", "new_client", "LoadingState", "RdbChild"]
+           "FunctionLibrary", "EMPTY_MAP", "replace", "new_client", "LoadingState", "RdbChild",
+           "AofState", "AofChild", "AOF_OFF", "AOF_ON", "AOF_WAIT_REWRITE"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
 
@@ -543,6 +545,62 @@ class LoadingState:
         return self.cursor is not None
 
 
+#: ``server.aof_state``: AOF off, on, or being turned on (waiting for the first rewrite).
+AOF_OFF = 0
+AOF_ON = 1
+AOF_WAIT_REWRITE = 2
+
+
+@attrs.frozen(slots=True)
+class AofChild:
+    """A BGREWRITEAOF child (``rewriteAppendOnlyFileBackground``): its pid (the world's
+    answer to the fork), when it started (unix ms), and the snapshot it writes as the new
+    base (the dataset at the fork, as for :class:`RdbChild`)."""
+
+    pid: int
+    start_ms: int
+    snapshot: ServerState
+
+
+@attrs.frozen(slots=True)
+class AofState:
+    """The append-only file (``spec.aof``): ``server.aof_state``, the manifest of the AOF
+    directory, ``aof_buf`` (what commands appended since the last write to the file), the
+    db the stream last SELECTed (``aof_selected_db``; -1 forces a SELECT), the last ``#TS``
+    annotation's second, the file sizes (``aof_current_size``: base plus incr files as
+    written; ``aof_rewrite_base_size``; ``aof_last_incr_size``), the fsync bookkeeping
+    (``aof_fsync_offset``, ``aof_last_fsync``, ``aof_flush_postponed_start``,
+    ``aof_delayed_fsync``, and the world's pending background fsyncs), the last write's
+    status, and the rewrite (its child, whether one is scheduled, the counters INFO shows)."""
+
+    status: int = AOF_OFF
+    manifest: AofManifest = EMPTY_MANIFEST
+    buf: bytes = b""
+    selected_db: int = -1
+    cur_timestamp: int = 0
+    current_size: int = 0
+    base_size: int = 0
+    last_incr_size: int = 0
+    fsync_offset: int = 0
+    last_fsync_s: int = 0
+    flush_postponed_start: int = 0
+    delayed_fsync: int = 0
+    #: Background fsyncs the world has started and not yet reported done (``bioPendingJobs
+    #: OfType(BIO_AOF_FSYNC)``): an input, like a child's exit.
+    fsync_pending: int = 0
+    #: Bytes of the current incr file the world has reported durable (a finished fsync): the
+    #: machine-crash point of the model.
+    durable_size: int = 0
+    last_write_ok: bool = True
+    child: AofChild | None = None
+    rewrite_scheduled: bool = False
+    rewrites: int = 0
+    lastbgrewrite_ok: bool = True
+    rewrite_time_last_s: int = -1
+    consecutive_failures: int = 0
+    last_cow_size: int = 0
+
+
 @attrs.frozen(slots=True)
 class ServerState:
     """The whole server (Redis's ``redisServer`` as far as the mechanisms built so far need it).
@@ -596,6 +654,8 @@ class ServerState:
     persist: PersistState = PersistState()
     #: An RDB file being loaded while clients are served (``spec.loading``).
     loading: LoadingState = LoadingState()
+    #: The append-only file: its buffer, files and fsync bookkeeping (``spec.aof``).
+    aof: AofState = AofState()
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):
