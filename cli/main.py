@@ -62,7 +62,8 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     clock = Clock(virtual=clock_kind == "virtual")
     state = new_server(clock.now_ms(), **overrides)
     try:
-        rdb = read_rdb_file(state)
+        # loadDataFromDisk: with appendonly yes the AOF is loaded instead of the RDB file
+        rdb = None if state.config["appendonly"] else read_rdb_file(state)
         click.echo(f"redspec reference server listening on {bind}:{port}", err=True)
         code = run(bind, port, state, clock=clock, rdb=rdb)
     except LoadError as e:

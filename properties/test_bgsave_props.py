@@ -146,7 +146,7 @@ def test_planted_snapshot_of_the_transition_input(monkeypatch: pytest.MonkeyPatc
 
 def test_planted_cron_refreshes_the_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
     """serverCron replaces the running child's snapshot by the current dataset."""
-    real = cron.save_points_cron
+    real = cron.aof_cron
 
     def leaky(s: Any) -> None:
         real(s)
@@ -155,5 +155,5 @@ def test_planted_cron_refreshes_the_snapshot(monkeypatch: pytest.MonkeyPatch) ->
             s.set_part("persist", attrs.evolve(
                 p, child=attrs.evolve(p.child, snapshot=persist.fork_snapshot(s))))
 
-    monkeypatch.setattr(cron, "save_points_cron", leaky)
+    monkeypatch.setattr(cron, "aof_cron", leaky)
     _trips("cron")

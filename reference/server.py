@@ -41,7 +41,17 @@ import sys
 import time
 from typing import Any
 
+from redspec.reference.aof_io import AofFiles, aof_dir
 from redspec.spec import server as S
+from redspec.spec.aof import (
+    aof_base_bytes,
+    aof_child_wrote,
+    aof_fsync_done,
+    aof_write_failed,
+    open_on_server_start,
+    take_ops,
+)
+from redspec.spec.aofmanifest import temp_rewrite_name
 from redspec.spec.effects import NO_EFFECTS, merge_effects
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
@@ -219,6 +229,10 @@ class Reference:
         self.exited: asyncio.Future[int] | None = None
         #: Where a script running past busy-reply-threshold serves the other connections.
         self.script_port = ScriptPort(self)
+        #: The AOF files (``spec.aof``'s operations carried out); set up by :func:`serve`.
+        self.aof: AofFiles | None = None
+        #: Forked AOF rewrite children not reaped yet (a subset of ``children``).
+        self.aof_children: set[int] = set()
 
     # -- listening -----------------------------------------------------------------------
 
@@ -265,7 +279,10 @@ class Reference:
                 ok = write_rdb(str(state.config.get("dir", ".")), need.dbfilename, need.data)
                 state = with_save_outcome(state, ok)
             except ForkOutcomeNeeded as fork:
-                pid, usec = self.fork_rdb_child(fork.snapshot, fork.now_ms)
+                if fork.purpose == "aof":
+                    pid, usec = self.fork_aof_child(fork.snapshot, fork.now_ms)
+                else:
+                    pid, usec = self.fork_rdb_child(fork.snapshot, fork.now_ms)
                 state = with_fork_outcome(state, pid, usec)
 
     # -- the BGSAVE child (``rdbSaveBackground``, ``checkChildrenDone``) ---------------------
@@ -287,6 +304,42 @@ class Reference:
         log.info("Background saving started by pid %d", pid)
         self.children.add(pid)
         return pid, usec
+
+    def fork_aof_child(self, snapshot: ServerState, now_ms: int) -> tuple[int, int]:
+        """The world's answer to a rewrite's ``ForkOutcomeNeeded``: ``fork()``; the child
+        writes the new base (``aof_child_main``) and exits."""
+        t0 = time.monotonic_ns()
+        try:
+            pid = os.fork()
+        except OSError as e:
+            log.warning("Can't rewrite append only file in background: fork: %s", e.strerror)
+            return -1, 0
+        if pid == 0:
+            self._close_inherited()
+            aof_child_main(snapshot, now_ms)  # never returns
+        self.children.add(pid)
+        self.aof_children.add(pid)
+        return pid, (time.monotonic_ns() - t0) // 1000
+
+    # -- the AOF files (``spec.aof``'s operations) ----------------------------------------
+
+    def apply_aof(self, ops: tuple[tuple[Any, ...], ...]) -> None:
+        """Carry out the turn's AOF operations, before any reply is written."""
+        if self.aof is None:
+            assert self._loop is not None
+            self.aof = AofFiles(self.state.config, self.aof_report,
+                                self._loop.call_soon_threadsafe)
+        self.aof.apply(ops, self.state.config)
+
+    def aof_report(self, kind: str, *args: Any) -> None:
+        """What the AOF files report back: a background fsync done, a failed write, an
+        exit the policy demands (``appendfsync always`` after a write or fsync error)."""
+        if kind == "fsync_done":
+            self.state = aof_fsync_done(self.state, args[0], args[1])
+        elif kind == "write_failed":
+            self.state = aof_write_failed(self.state, args[0], args[1])
+        elif kind == "exit" and self.exited is not None and not self.exited.done():
+            self.exited.set_result(int(args[0]))
 
     def _close_inherited(self) -> None:
         """In the child (``closeChildUnusedResourceAfterFork``): close its copies of the
@@ -314,6 +367,14 @@ class Reference:
             self.children.discard(pid)
             code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 0
             sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+            if pid in self.aof_children:  # the spec logs the rewrite's end itself
+                self.aof_children.discard(pid)
+                with contextlib.suppress(OSError):
+                    size = os.path.getsize(os.path.join(aof_dir(self.state.config),
+                                                        temp_rewrite_name(pid)))
+                    self.state = aof_child_wrote(self.state, pid, size)
+                self.state = with_child_exit(self.state, pid, code, sig)
+                continue
             if sig:
                 log.warning("Background saving terminated by signal %d", sig)
                 _remove_temp_rdb(str(self.state.config.get("dir", ".")), pid)
@@ -440,6 +501,8 @@ class Reference:
             for conn in gone:
                 self.free(conn)
         candidates: set[int] = set(readable)
+        if eff is not NO_EFFECTS and eff.aof_ops:
+            self.apply_aof(eff.aof_ops)  # flushAppendOnlyFile: before any reply is written
         if eff is not NO_EFFECTS and eff.kill_child is not None:
             self.kill_child(eff.kill_child)
         if eff is not NO_EFFECTS and eff.exit_code is not None:
@@ -618,6 +681,41 @@ def rdb_child_main(snapshot: ServerState, now_ms: int) -> None:
         os._exit(code)
 
 
+def aof_child_main(snapshot: ServerState, now_ms: int) -> None:
+    """The rewrite child (``rewriteAppendOnlyFileBackground``'s child branch): the new base
+    (``spec.aof.aof_base_bytes``) written to ``temp-rewriteaof-bg-<pid>.aof`` in the AOF
+    directory and fsynced; exit 0, or 1 on any failure. ``rdb-key-save-delay`` slows it
+    down as it slows the RDB child (a testing knob of Redis)."""
+    code = 1
+    try:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, signal.SIG_DFL)
+        with contextlib.suppress(ValueError):
+            signal.set_wakeup_fd(-1)
+        cfg = snapshot.config
+        data = aof_base_bytes(snapshot, now_ms)
+        delay = int(cfg.get("rdb-key-save-delay", 0))
+        if delay > 0:
+            time.sleep(delay * sum(len(d.keys) for d in snapshot.dbs) / 1e6)
+        name = temp_rewrite_name(os.getpid())
+        path = os.path.join(aof_dir(cfg), name)
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC | os.O_CREAT, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        log.info("Successfully created the temporary AOF base file %s", name)
+        code = 0
+    except BaseException:  # noqa: BLE001 - the child must always reach _exit
+        with contextlib.suppress(BaseException):
+            log.exception("the AOF rewrite child failed")
+    finally:
+        os._exit(code)
+
+
 def write_rdb(directory: str, dbfilename: str, data: bytes) -> bool:
     """``rdbSave``'s file handling: write ``temp-<pid>.rdb`` in ``directory``, flush and fsync
     it, rename it over ``dbfilename`` and fsync the directory, so that a crash (kill -9) at
@@ -712,6 +810,20 @@ async def load_while_serving(ref: Reference, name: str, data: bytes) -> None:
     _say(f"DB loaded from disk: {time.monotonic() - t0:.3f} seconds")
 
 
+def open_aof_on_start(ref: Reference) -> None:
+    """``aofOpenIfNeededOnServerStart`` after the load: with ``appendonly yes`` the AOF
+    directory, a first base when there is none, the INCR file and the manifest
+    (``spec.aof.open_on_server_start``); a failure stops the start (Redis exits with 1)."""
+    state = open_on_server_start(ref.state, ref.clock.now_ms())
+    ref.state, ops = take_ops(state)
+    if ops:
+        try:
+            ref.apply_aof(ops)
+        except OSError as e:
+            raise LoadError(f"Can't open or create append-only dir "
+                            f"{ref.state.config.get('appenddirname')}: {e.strerror}") from e
+
+
 def _tune_gc() -> None:
     """The state is a large acyclic graph of persistent-map nodes that lives long; Python's
     cyclic GC would rescan it again and again as it grows. Collect young objects rarely."""
@@ -763,6 +875,7 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
     try:
         if rdb is not None:  # listen first, then load (clients get -LOADING meanwhile)
             await load_while_serving(ref, *rdb)
+        open_aof_on_start(ref)
         ref.start_cron()
         _say("Ready to accept connections")
         return await ref.exited
@@ -771,6 +884,8 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
         ref._after_listen(None)
         for conn in list(ref.conns.values()):
             ref.free(conn)
+        if ref.aof is not None:
+            ref.aof.close()
 
 
 def run(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = None,

@@ -668,7 +668,6 @@ _NO_DEFRAG = ("Active defragmentation cannot be enabled: it requires a Redis ser
               "distribution")
 
 
-_NO_AOF = "AOF is not implemented by redspec yet: only appendonly no is accepted"
 _NO_IDLE = ("closing idle clients (clientsCronHandleTimeout) is not implemented by redspec "
             "yet: only timeout 0 is accepted")
 
@@ -692,7 +691,6 @@ _NO_REPLICATION = ("Replication is not implemented by redspec yet: only replicao
 #: this server cannot honour?, the reason given).
 _REFUSED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "activedefrag": (lambda v: v is True, _NO_DEFRAG),
-    "appendonly": (lambda v: v is True, _NO_AOF),
     "tls-port": (lambda v: v != 0, _NO_TLS),
     "unixsocket": (lambda v: v != "", _NO_UNIXSOCKET),
     "daemonize": (lambda v: v is True, _NO_DAEMONIZE),
@@ -704,7 +702,7 @@ _REFUSED: dict[str, tuple[Callable[[Any], bool], str]] = {
 
 def validate(p: Param, value: Any) -> str | None:
     """``is_valid_fn`` checks that depend on the build (activedefrag on this build), and the
-    values whose mechanism this server does not have yet (``appendonly yes``, a
+    values whose mechanism this server does not have yet (a
     TLS port, a Unix socket, daemonizing, cluster mode, a master to replicate, a client idle
     ``timeout``), refused in the same place, so CONFIG SET stays all or nothing and a config
     file or command-line option with them stops the start."""

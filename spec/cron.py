@@ -13,6 +13,7 @@ and applies the effects it returns (propagation, keyspace events).
 
 from __future__ import annotations
 
+from .aof import aof_cron, prepare_for_shutdown, take_ops
 from .effects import NO_EFFECTS, Effects, merge_effects
 from .expire import FAST, SLOW, active_expire_cycle
 from .persist import (
@@ -20,9 +21,7 @@ from .persist import (
     SHUTDOWN_NOSAVE,
     SHUTDOWN_NOW,
     SHUTDOWN_SAVE,
-    finish_shutdown,
     save_params,
-    save_points_cron,
 )
 from .rehash import databases_cron_dicts
 from .server import (
@@ -31,7 +30,7 @@ from .server import (
     tracking_before_sleep,
     tracking_cron,
 )
-from .state import ServerState, replace
+from .state import AOF_OFF, ServerState, replace
 from .step import Step
 
 __all__ = ["CONFIG_MIN_HZ", "CONFIG_MAX_HZ", "MAX_CLIENTS_PER_CLOCK_TICK", "effective_hz",
@@ -75,20 +74,34 @@ def shutdown_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects
     name = "shutdown-on-sigint" if sig == 2 else "shutdown-on-sigterm"
     s = Step(state, now_ms)
     s.set_part("persist", replace(s.part("persist"), shutdown_signal=0))
-    finish_shutdown(s, _SIG_FLAGS.get(str(state.config.get(name, "default")), 0))
-    return s.commit(), Effects(kill_child=s.kill_child, exit_code=s.exit_code)
+    prepare_for_shutdown(s, _SIG_FLAGS.get(str(state.config.get(name, "default")), 0))
+    new, ops = take_ops(s.commit())
+    return new, Effects(kill_child=s.kill_child, exit_code=s.exit_code, aof_ops=ops)
+
+
+def _aof_idle(state: ServerState) -> bool:
+    """Nothing for serverCron's AOF parts to do: no rewrite child or scheduled rewrite, and
+    AOF off or with nothing postponed, no failed write, and the file below the automatic
+    rewrite's minimum size."""
+    a = state.aof
+    if a.child is not None or a.rewrite_scheduled:
+        return False
+    return a.status == AOF_OFF or (
+        not a.flush_postponed_start and a.last_write_ok
+        and a.current_size <= int(state.config.get("auto-aof-rewrite-min-size", 64 << 20)))
 
 
 def persistence_cron(state: ServerState, now_ms: int) -> ServerState:
-    """serverCron's persistence part (``checkChildrenDone``, the save points, a scheduled
-    BGSAVE: ``spec.persist.save_points_cron``), skipped when there is nothing to look at."""
+    """serverCron's persistence part (a scheduled rewrite, ``checkChildrenDone``, the save
+    points, the automatic rewrite, a postponed AOF flush, a scheduled BGSAVE:
+    ``spec.aof.aof_cron``), skipped when there is nothing to look at."""
     p = state.persist
-    if p.child is None and not p.child_exits and not p.bgsave_scheduled:
+    if p.child is None and not p.child_exits and not p.bgsave_scheduled and _aof_idle(state):
         points = save_params(state.config)
         if not points or state.dirty < min(c for _, c in points):
             return state
     s = Step(state, now_ms)
-    save_points_cron(s)
+    aof_cron(s)
     return s.commit()
 
 

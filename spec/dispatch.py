@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .aof import writes_denied_by_aof_error
 from .commands import command, command_table
 from .commands.introspection import get_keys
 from .commands.transactions import EXEC_WITHOUT_MULTI, EXECABORT
@@ -181,14 +182,18 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
             return reject(s, cmd, OOM_ERR)
     # 3d. MISCONF (``writeCommandsDeniedByDiskError``): after a failed BGSAVE, with save
     # points and stop-writes-on-bgsave-error, write commands (an EXEC of any) and PING.
-    if ((s.parts or not s.base.persist.lastbgsave_ok)  # the usual case decided first
+    # Then the AOF part: AOF on and its last write failed.
+    if ((s.parts or not s.base.persist.lastbgsave_ok or not s.base.aof.last_write_ok)
             and ("write" in cmd.flags or cmd.name == "ping"
-                 or (cmd.name == "exec" and _queued_write(s)))
-            and writes_denied_by_disk_error(s)):
-        return reject(s, cmd, MISCONF)
+                 or (cmd.name == "exec" and _queued_write(s)))):  # the usual case decided first
+        if writes_denied_by_disk_error(s):
+            return reject(s, cmd, MISCONF)
+        aof_error = writes_denied_by_aof_error(s.part("aof"))
+        if aof_error is not None:
+            return reject(s, cmd, Err(aof_error))
     # Gates still to come, in Redis's order, with the mechanism that brings each:
     #   ACL permissions (after NOAUTH) · cluster redirection (MOVED/ASK, CROSSSLOT; before
-    #   the OOM gate) · MISCONF for the AOF · NOREPLICAS · READONLY replica (replication) ·
+    #   the OOM gate) · NOREPLICAS · READONLY replica (replication) ·
     #   (here: RESP2 Pub/Sub context) · MASTERDOWN · (here: LOADING, BUSY script).
     # RESP2 Pub/Sub context (CLIENT_PUBSUB): only the (un)subscribe commands, PING, QUIT, RESET.
     if "pubsub" in s.client.flags and s.client.resp == 2 and cmd.name not in PUBSUB_CONTEXT:

@@ -8,6 +8,8 @@ changes a state.
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 __all__ = ["Effects", "NO_EFFECTS", "merge_effects"]
@@ -42,6 +44,9 @@ class Effects:
     #: The process must exit with this status once ``output`` is written (SHUTDOWN,
     #: a shutdown signal: ``exit(0)`` after ``prepareForShutdown``).
     exit_code: int | None = None
+    #: The AOF file operations the world must carry out, in order, before it writes any
+    #: reply of this transition (``spec.aof.take_ops``: write, fsync, open, manifest ...).
+    aof_ops: tuple[tuple[Any, ...], ...] = ()
 
 
 NO_EFFECTS = Effects()
@@ -58,4 +63,5 @@ def merge_effects(a: Effects, b: Effects) -> Effects:
                    b.clock_set_ms if b.clock_set_ms is not None else a.clock_set_ms,
                    b.listen_port if b.listen_port is not None else a.listen_port,
                    b.kill_child if b.kill_child is not None else a.kill_child,
-                   b.exit_code if b.exit_code is not None else a.exit_code)
+                   b.exit_code if b.exit_code is not None else a.exit_code,
+                   a.aof_ops + b.aof_ops)

@@ -29,11 +29,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .aof import before_sleep_flush, take_ops
 from .cron import before_sleep, effective_hz, server_cron
 from .effects import NO_EFFECTS, Effects, merge_effects
 from .pause import pause_timed_out, unpause
 from .server import client_writable, clients_input, settle
-from .state import ServerState, replace
+from .state import AOF_OFF, ServerState, replace
 from .step import Step
 from .transport import write_cap
 
@@ -157,5 +158,12 @@ def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, byte
     eff = merge_effects(eff, e)
     state, e = pause_tick(state, now_ms)
     eff = merge_effects(eff, e)
+    # beforeSleep's flushAppendOnlyFile, before handleClientsWithPendingWrites: the world
+    # carries out the AOF operations before it writes any reply.
+    if state.aof.status != AOF_OFF:
+        state = before_sleep_flush(state, now_ms)
+    if state.aof.ops:
+        state, ops = take_ops(state)
+        eff = merge_effects(eff, Effects(aof_ops=ops))
     state, e = flush_pending_writes(state, capacity)
     return state, merge_effects(eff, e)

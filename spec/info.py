@@ -91,6 +91,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
               tracking: tuple[int, int, int, int] = (0, 0, 0, 0),
               loading: tuple[int, int, int, int, str, int] | None = None,
               bgsave: dict[str, Any] | None = None,
+              aof_extra: Any = (),
               scripts_eval_mem: int = 0) -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends). ``bgsave``: the
     values of the BGSAVE fields (persistence, and the fork counters of stats) by name,
@@ -191,7 +192,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("aof_rewrites_consecutive_failures", 0), ("aof_last_write_status", "ok"),
             ("aof_last_cow_size", 0), ("module_fork_in_progress", 0),
             ("module_fork_last_cow_size", 0),
-        ]) + ([] if loading is None else list(zip(LOADING_FIELDS, loading, strict=True))))
+        ]) + list(aof_extra) + ([] if loading is None else list(zip(LOADING_FIELDS, loading, strict=True))))
     if want("stats"):
         st = stats
         section("Stats", over([

@@ -43,7 +43,7 @@ __all__ = ["key_records", "library_codes", "rdb_save", "rdb_decode", "rdb_instal
            "save_state", "load_state", "SaveOutcomeNeeded", "with_save_outcome", "rdb_save_sync",
            "ForkOutcomeNeeded", "with_fork_outcome", "with_child_exit", "with_shutdown_signal",
            "fork_snapshot", "rdb_save_background", "background_save_done", "check_children_done",
-           "save_points_cron", "cow_size", "writes_denied_by_disk_error", "kill_rdb_child",
+           "save_points_cron", "save_points", "scheduled_bgsave", "cow_size", "writes_denied_by_disk_error", "kill_rdb_child",
            "finish_shutdown", "save_params", "SHUTDOWN_NOSAVE", "SHUTDOWN_SAVE", "SHUTDOWN_NOW",
            "SHUTDOWN_FORCE", "CONFIG_BGSAVE_RETRY_DELAY", "SIGUSR1", "PAGE_SIZE",
            "MISCONF_ERR", "rdb_save_and_reset", "bgsave_info"]
@@ -231,10 +231,13 @@ class ForkOutcomeNeeded(Exception):
     the transition again from the same state: the rerun reaches the same fork with the same
     snapshot (the transition is deterministic) and consumes the answer."""
 
-    def __init__(self, snapshot: ServerState, now_ms: int) -> None:
+    def __init__(self, snapshot: ServerState, now_ms: int, purpose: str = "rdb") -> None:
         super().__init__("the world must fork a child that saves the snapshot")
         self.snapshot = snapshot
         self.now_ms = now_ms
+        #: What the child writes: ``"rdb"`` (``dbfilename``) or ``"aof"`` (a new AOF base,
+        #: ``temp-rewriteaof-bg-<pid>.aof`` in ``appenddirname``: ``spec.aof``).
+        self.purpose = purpose
 
 
 def with_fork_outcome(state: ServerState, pid: int, fork_usec: int = 0) -> ServerState:
@@ -273,7 +276,7 @@ def rdb_save_background(s: Step) -> bool:
     a child that writes the snapshot. False when a child already runs or the fork failed
     (then ``lastbgsave_status`` is err and the world logged why)."""
     st = s.part("persist")
-    if st.child is not None:
+    if st.child is not None or s.part("aof").child is not None:  # hasActiveChildProcess
         return False
     if not st.fork_outcomes:
         raise ForkOutcomeNeeded(fork_snapshot(s), s.now_ms)
@@ -358,27 +361,41 @@ def _retry_ok(st: PersistState, now_s: int) -> bool:
     return now_s - st.lastbgsave_try_s > CONFIG_BGSAVE_RETRY_DELAY or st.lastbgsave_ok
 
 
-def save_points_cron(s: Step) -> None:
-    """serverCron's persistence part: with a child running, ``checkChildrenDone``; else
-    the first ``save`` point reached (``dirty >= changes`` and more than ``seconds`` since
-    the last successful save, and, after a failed BGSAVE, more than the retry delay since
-    it was tried) starts a BGSAVE. Then a scheduled BGSAVE starts once no child runs."""
+def save_points(s: Step) -> None:
+    """The ``save`` points (no child running): the first one reached (``dirty >= changes``
+    and more than ``seconds`` since the last successful save, and, after a failed BGSAVE,
+    more than the retry delay since it was tried) starts a BGSAVE."""
     st = s.part("persist")
     now_s = s.now_ms // 1000
-    if st.child is not None:
+    lastsave = s.base.start_time_ms // 1000 if st.lastsave_s < 0 else st.lastsave_s
+    for seconds, changes in save_params(s.config):
+        if s.dirty >= changes and now_s - lastsave > seconds and _retry_ok(st, now_s):
+            rdb_save_background(s)
+            break
+
+
+def scheduled_bgsave(s: Step) -> None:
+    """A scheduled BGSAVE (``rdb_bgsave_scheduled``: asked during EXEC or while another
+    child ran) starts once no child runs."""
+    st = s.part("persist")
+    if (st.child is None and s.part("aof").child is None and st.bgsave_scheduled
+            and _retry_ok(st, s.now_ms // 1000)):
+        if rdb_save_background(s):
+            s.set_part("persist", attrs.evolve(s.part("persist"), bgsave_scheduled=False))
+
+
+def save_points_cron(s: Step) -> None:
+    """serverCron's RDB part: with a child running, ``checkChildrenDone``; else the save
+    points. Then a scheduled BGSAVE starts once no child runs. (``spec.aof.aof_cron`` runs
+    these with the AOF rewrite's parts in serverCron's order.)"""
+    st = s.part("persist")
+    if st.child is not None or s.part("aof").child is not None:
         check_children_done(s)
     else:
         if st.child_exits:  # a stale exit (a child already forgotten): nothing to do
             s.set_part("persist", attrs.evolve(st, child_exits=()))
-        lastsave = s.base.start_time_ms // 1000 if st.lastsave_s < 0 else st.lastsave_s
-        for seconds, changes in save_params(s.config):
-            if s.dirty >= changes and now_s - lastsave > seconds and _retry_ok(st, now_s):
-                rdb_save_background(s)
-                break
-    st = s.part("persist")
-    if st.child is None and st.bgsave_scheduled and _retry_ok(st, now_s):
-        if rdb_save_background(s):
-            s.set_part("persist", attrs.evolve(s.part("persist"), bgsave_scheduled=False))
+        save_points(s)
+    scheduled_bgsave(s)
 
 
 def writes_denied_by_disk_error(s: Step) -> bool:

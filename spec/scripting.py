@@ -28,6 +28,7 @@ import attrs
 from lupa import lua51  # type: ignore[import-untyped]
 
 from . import lualibs
+from .aof import writes_denied_by_aof_error
 from .commands import command
 from .cstr import c_text
 from .dispatch import (
@@ -948,6 +949,10 @@ def script_command(run: ScriptRun, argv: list[bytes]) -> Reply:
     s = run.s
     if "write" in flags and writes_denied_by_disk_error(s):  # scriptVerifyWriteCommandAllow
         return Err("\0-" + MISCONF_ERR)
+    if "write" in flags and not s.part("aof").last_write_ok:
+        aof_error = writes_denied_by_aof_error(s.part("aof"))
+        if aof_error is not None:
+            return Err("\0-" + aof_error)
     # scriptVerifyOOM: past maxmemory (when the script's command was processed), a deny-oom
     # command is refused while the script has not written yet (not under allow-oom)
     if ("denyoom" in flags and s.pre_command_oom and not run.allow_oom and not run.wrote

@@ -560,6 +560,8 @@ class AofChild:
     pid: int
     start_ms: int
     snapshot: ServerState
+    #: The size of the base file it wrote, as the world reported it (-1: not yet).
+    base_size: int = -1
 
 
 @attrs.frozen(slots=True)
@@ -592,6 +594,12 @@ class AofState:
     #: machine-crash point of the model.
     durable_size: int = 0
     last_write_ok: bool = True
+    #: ``strerror(aof_last_write_errno)`` of the last failed write ("" when none).
+    last_write_error: str = ""
+    #: The bytes of the last write handed to the world (what a failed write puts back).
+    last_write: bytes = b""
+    #: The file operations queued for the world, in order (``spec.aof.take_ops``).
+    ops: tuple[tuple[Any, ...], ...] = ()
     child: AofChild | None = None
     rewrite_scheduled: bool = False
     rewrites: int = 0
@@ -599,6 +607,9 @@ class AofState:
     rewrite_time_last_s: int = -1
     consecutive_failures: int = 0
     last_cow_size: int = 0
+    #: ``aofRewriteLimited``'s static state: the current delay and when retrying is allowed.
+    next_delay_minutes: int = 0
+    next_rewrite_s: int = 0
 
 
 @attrs.frozen(slots=True)

@@ -21,11 +21,12 @@ from typing import Any
 
 from immutables import Map
 
+from .aoffeed import feed_all
 from .db import DbView, scan_db_for_ready_keys, signal_key_as_ready
 from .effects import NO_EFFECTS, Effects
 from .pubsub import event_classes, keyspace_event
 from .reply import Err
-from .state import NO_CLIENT, Client, Db, ServerState, Stats, replace
+from .state import AOF_OFF, NO_CLIENT, Client, Db, ServerState, Stats, replace
 from .tracking import invalidate_key
 from .watch import touch_all_watched_keys_in_db, touch_watched_key
 
@@ -80,6 +81,7 @@ class Step:
         "exit_code",
         "parts",
         "in_exec",
+        "aof_fed",
         "busy_port",
         "script_run",
         "busy",
@@ -136,6 +138,8 @@ class Step:
         self.parts: dict[str, Any] | None = None
         #: ``server.in_exec`` / ``CLIENT_DENY_BLOCKING``: commands run inside EXEC, so a
         #: blocking command must answer as if it timed out instead of blocking.
+        #: How many of ``propagate`` were fed to the AOF buffer (``feed_aof``).
+        self.aof_fed = 0
         self.in_exec = False
         #: The world's side of ``processEventsWhileBlocked`` for a script that runs past
         #: ``busy-reply-threshold`` (``spec.scripting.BusyPort``; None: no events, script
@@ -416,6 +420,15 @@ class Step:
             errors=errs,
         )
 
+    def feed_aof(self) -> None:
+        """``feedAppendOnlyFile`` for what this transition propagated and has not fed yet
+        (``spec.aoffeed``; nothing while AOF is off)."""
+        a = self.part("aof")
+        if a.status != AOF_OFF:
+            ts = bool(self.config.get("aof-timestamp-enabled", False))
+            self.set_part("aof", feed_all(a, self.propagate[self.aof_fed:], self.now_ms, ts))
+        self.aof_fed = len(self.propagate)
+
     def commit(self) -> ServerState:
         """Freeze the working copy into the next ``ServerState``."""
         base = self.base
@@ -437,6 +450,8 @@ class Step:
             or self.error_replies
         ):
             stats = self.live_stats()
+        if len(self.propagate) > self.aof_fed:
+            self.feed_aof()
         clients = self.clients
         if self._client_changed and self.client is not NO_CLIENT:
             clients = clients.set(self.client.id, self.client)

@@ -12,6 +12,7 @@ from redspec.reference.config_file import (
     split_args,
 )
 from redspec.spec.config import NAMES, PARAMS, format_value, memtoull, notify_flags
+from redspec.spec.persist import ForkOutcomeNeeded
 from redspec.spec.server import client_connect, new_server, run_command
 
 
@@ -211,25 +212,21 @@ def test_set_port_asks_the_world_and_rolls_back_every_parameter() -> None:
     assert c.st.config["hz"] == 15 and c.st.config["port"] == 0
 
 
-# -- persistence parameters refused until their mechanism lands --------------------------------
-
-_NO_AOF = ("ERR CONFIG SET failed (possibly related to argument 'appendonly') - AOF is not "
-           "implemented by redspec yet: only appendonly no is accepted")
+# -- persistence parameters --------------------------------------------------------------------
 
 
-def test_persistence_that_does_not_exist_is_refused() -> None:
-    """``appendonly yes`` would claim an AOF nothing writes: refused, atomically (every
-    parameter of that CONFIG SET keeps its value). Save points exist (spec.persist)."""
+def test_appendonly_yes_at_runtime_starts_a_rewrite() -> None:
+    """``CONFIG SET appendonly yes`` is ``startAppendOnly``: the rewrite that writes the first
+    base needs a fork, which the world is asked for (the transition stops there and is run
+    again with the answer, spec.aof); the other persistence parameters are plain values."""
     c = Conn()
     assert c.st.config["save"] == "" and c.st.config["appendonly"] is False  # the defaults
-    for argv, err in ((["appendonly", "yes"], _NO_AOF),
-                      (["maxmemory", "123", "appendonly", "yes", "hz", "20"], _NO_AOF)):
-        assert c("config", "set", *argv) == b"-" + err.encode() + b"\r\n", argv
-    assert c.st.config["maxmemory"] == 0 and c.st.config["hz"] == 10
+    with pytest.raises(ForkOutcomeNeeded) as need:
+        c("config", "set", "appendonly", "yes")
+    assert need.value.purpose == "aof"
+    assert c.st.config["appendonly"] is False  # nothing of the unanswered run took effect
     info = c("info", "persistence")
     assert b"aof_enabled:0\r\n" in info
-    # harmless: the values that claim nothing, and the parameters that only matter once the
-    # mechanism exists
     for argv in (["appendonly", "no"], ["save", "60 1"], ["save", ""], ["appendfsync", "always"],
                  ["rdb-del-sync-files", "yes"], ["rdbcompression", "no"], ["aof-use-rdb-preamble", "no"],
                  ["auto-aof-rewrite-percentage", "50"], ["stop-writes-on-bgsave-error", "no"]):
@@ -237,32 +234,14 @@ def test_persistence_that_does_not_exist_is_refused() -> None:
     assert c("config", "get", "save") == b"*2\r\n$4\r\nsave\r\n$0\r\n\r\n"
 
 
-def test_persistence_that_does_not_exist_refuses_to_start() -> None:
-    with pytest.raises(ConfigError, match="AOF is not implemented by redspec yet"):
-        load_config(None, ["--appendonly", "yes"])
+def test_persistence_parameters_at_start() -> None:
+    assert load_config(None, ["--appendonly", "yes"]) == {"appendonly": True}
     assert load_config(None, ["--save", "60 1"]) == {"save": "60 1"}
     # several ``save`` lines add up; ``save ""`` clears what came before
     assert parse_config_text("hz 20\nsave 900 1\nsave 300 10\n")["save"] == "900 1 300 10"
     assert parse_config_text("save 900 1\nsave \"\"\n")["save"] == ""
     assert load_config(None, ["--appendonly", "no", "--save", ""]) == {
         "appendonly": False, "save": ""}
-
-
-def test_serve_refuses_appendonly_yes() -> None:
-    """``redspec serve --appendonly yes`` exits at once with the reason, listening nowhere."""
-    import subprocess
-    import sys
-
-    from tests.conftest import free_port
-
-    try:
-        res = subprocess.run(
-            [sys.executable, "-m", "redspec.cli.main", "serve", "--port", str(free_port()),
-             "--appendonly", "yes"], capture_output=True, text=True, timeout=30)
-    except subprocess.TimeoutExpired:
-        pytest.fail("redspec serve --appendonly yes started serving")
-    assert res.returncode != 0
-    assert "AOF is not implemented by redspec yet" in res.stderr
 
 
 # -- listeners, processes and nodes refused until their mechanism lands ------------------------

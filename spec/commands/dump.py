@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import attrs
 
+from ..aof import bgrewriteaof, prepare_for_shutdown
 from ..crc64 import crc64
 from ..digest import dataset_digest, hexdigest, object_digest
 from ..errors import SYNTAX
@@ -24,7 +25,6 @@ from ..persist import (
     SHUTDOWN_NOSAVE,
     SHUTDOWN_NOW,
     SHUTDOWN_SAVE,
-    finish_shutdown,
     rdb_decode,
     rdb_install,
     rdb_save,
@@ -308,7 +308,10 @@ def bgsave(s: Step, argv: list[bytes]) -> Reply:
     st = s.part("persist")
     if st.child is not None:
         return Err("ERR Background save already in progress")
-    if s.in_exec:
+    if s.in_exec or s.part("aof").child is not None:  # hasActiveChildProcess() || in_exec
+        if not s.in_exec and len(argv) == 1:
+            return Err("ERR Another child process is active (AOF?): can't BGSAVE right now. "
+                       "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.")
         s.set_part("persist", attrs.evolve(st, bgsave_scheduled=True))
         return Status("Background saving scheduled")
     try:
@@ -316,6 +319,16 @@ def bgsave(s: Step, argv: list[bytes]) -> Reply:
     except RdbUnsupported as e:
         return Err(f"ERR {e}")
     return Status("Background saving started") if ok else Err("ERR")
+
+
+@command("bgrewriteaof")
+def bgrewriteaof_command(s: Step, argv: list[bytes]) -> Reply:
+    """BGREWRITEAOF (``bgrewriteaofCommand``): fork a child that writes the dataset as a new
+    AOF base while the parent appends to a new INCR file (``spec.aof``); with AOF off it
+    still writes a base and a manifest (the next start with appendonly yes loads it).
+    Refused while a rewrite runs; scheduled while a BGSAVE runs or inside EXEC."""
+    ok, text = bgrewriteaof(s)
+    return Status(text) if ok else Err(text)
 
 
 def _shutdown_flags(argv: list[bytes]) -> int | Err:
@@ -358,7 +371,7 @@ def shutdown(s: Step, argv: list[bytes]) -> Reply:
     if not flags & SHUTDOWN_NOSAVE and s.busy is not None:
         return s.busy  # a script timed out: only SHUTDOWN NOSAVE goes on (its BUSY error)
     try:
-        done = finish_shutdown(s, flags)
+        done = prepare_for_shutdown(s, flags)
     except RdbUnsupported:
         done = bool(flags & SHUTDOWN_FORCE)
         if done:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..aof import aof_info, start_append_only, stop_append_only
 from ..config import (
     NAMES,
     NO_REBIND,
@@ -22,7 +23,7 @@ from ..loading import loading_info
 from ..memory import eval_scripts_memory, functions_memory
 from ..persist import bgsave_info
 from ..reply import OK, Err, Map, Reply, Status, Verbatim, help_lines
-from ..state import Stats
+from ..state import AOF_OFF, Stats
 from ..step import Step
 from .registry import command
 
@@ -61,11 +62,20 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         persist=_persist_info(s),
         tracking=_tracking_counts(s),
         loading=loading_info(s.base, s.now_ms),
-        bgsave=bgsave_info(s) if "persistence" in sections or "stats" in sections or all_
-        else None,
+        bgsave=_persistence_values(s) if "persistence" in sections or "stats" in sections
+        or all_ else None,
+        aof_extra=aof_info(s.base, s.now_ms)[1] if s.config["appendonly"] else (),
         scripts_eval_mem=eval_scripts_memory(s.part("scripting").scripts.values()),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
+
+
+def _persistence_values(s: Step) -> dict[str, object]:
+    """INFO's BGSAVE and AOF fields over their idle defaults (``spec.persist.bgsave_info``,
+    ``spec.aof.aof_info``)."""
+    values = bgsave_info(s)
+    values.update(aof_info(s.base, s.now_ms)[0])
+    return values
 
 
 def _function_counts(s: Step) -> tuple[int, int, int]:
@@ -209,6 +219,17 @@ def config_set(s: Step, argv: list[bytes]) -> Reply:
         return Err("ERR CONFIG SET failed (possibly related to argument 'bind') - " + NO_REBIND)
     old_maxmemory = cfg["maxmemory"]
     s.config = m.finish()
+    if s.config["appendonly"] != cfg["appendonly"]:
+        # ``updateAppendonly``: turning AOF on starts the rewrite that writes its first base
+        # (``startAppendOnly``); when that cannot start, every parameter keeps its old value
+        a = s.part("aof")
+        if s.config["appendonly"] and a.status == AOF_OFF:
+            if not start_append_only(s):
+                s.config = cfg
+                return Err("ERR CONFIG SET failed (possibly related to argument 'appendonly') "
+                           "- Unable to turn on AOF. Check server logs.")
+        elif not s.config["appendonly"] and a.status != AOF_OFF:
+            stop_append_only(s)
     if s.config["maxmemory"] and s.config["maxmemory"] != old_maxmemory and not s.in_exec:
         # ``updateMaxmemory``, the apply function of a changed maxmemory (a value below used
         # memory only logs a warning; the reply is OK), starts ``evictionTimeProc``: a 0 ms
