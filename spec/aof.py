@@ -231,7 +231,9 @@ def flush_append_only_file(state: ServerState, now_ms: int, force: bool) -> Serv
 
 
 def flush_in_step(s: Step, force: bool) -> None:
-    """:func:`flush_aof` inside a transition."""
+    """:func:`flush_aof` inside a transition, after feeding what its commands propagated so
+    far (in Redis each command is fed right after it ran)."""
+    s.feed_aof()
     child = s.part("persist").child is not None or s.part("aof").child is not None
     s.set_part("aof", flush_aof(s.part("aof"), s.config, child, s.now_ms, force))
 
