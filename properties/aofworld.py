@@ -61,28 +61,31 @@ class Files:
     def apply(self, ops: tuple[tuple[Any, ...], ...]) -> None:
         for op in ops:
             kind, args = op[0], op[1:]
+            # a file unlinked while open takes writes that no longer reach the directory
+            cur = self.current if self.current in self.files else None
             if kind == "write":
                 assert self.current is not None
-                self.files[self.current] += args[0]
+                if cur is not None:
+                    self.files[cur] += args[0]
             elif kind == "fsync":
-                if self.current is not None:
-                    self.durable[self.current] = len(self.files[self.current])
+                if cur is not None:
+                    self.durable[cur] = len(self.files[cur])
             elif kind == "bgfsync":
                 assert self.current is not None
-                self.pending_fsyncs.append((self.current, len(self.files[self.current]),
+                self.pending_fsyncs.append((self.current, len(self.files.get(self.current, b"")),
                                             args[0], True))
             elif kind == "open":
                 name, truncate, offset = args
                 if self.current is not None:
-                    self.pending_fsyncs.append((self.current, len(self.files[self.current]),
+                    self.pending_fsyncs.append((self.current, len(self.files.get(self.current, b"")),
                                                 offset, False))
                 if truncate or name not in self.files:
                     self.files[name] = b""
                     self.durable[name] = 0
                 self.current = name
             elif kind == "close":
-                if self.current is not None:
-                    self.durable[self.current] = len(self.files[self.current])
+                if cur is not None:
+                    self.durable[cur] = len(self.files[cur])
                 self.current = None
             elif kind in ("manifest", "file"):
                 name = "appendonly.aof.manifest" if kind == "manifest" else args[0]
@@ -138,9 +141,10 @@ class AofWorld:
                 pid = self.next_pid if self.fork_ok else -1
                 if self.fork_ok:
                     self.next_pid += 1
-                if need.purpose == "aof" and pid > 0:
-                    self.fs.files[temp_rewrite_name(pid)] = aof_base_bytes(need.snapshot,
-                                                                           need.now_ms)
+                if need.purpose == "aof" and pid > 0:  # the child writes and fsyncs its base
+                    base = aof_base_bytes(need.snapshot, need.now_ms)
+                    self.fs.files[temp_rewrite_name(pid)] = base
+                    self.fs.durable[temp_rewrite_name(pid)] = len(base)
                 st = persist.with_fork_outcome(st, pid, 5)
 
     def turn(self, data: bytes = b"", cid: int | None = None) -> bytes:
