@@ -864,6 +864,10 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
     loop = asyncio.get_running_loop()
     ref._loop = loop
     ref.exited = loop.create_future()
+    if rdb is None:
+        # nothing to load: the AOF is open before the first connection can be accepted (a
+        # client that connects as soon as the port listens finds the files there)
+        open_aof_on_start(ref)
     ref.listen(port)
     for sig in (signal.SIGTERM, signal.SIGINT):
         # only possible in the main thread (``redspec serve``); a server in a test's thread
@@ -875,7 +879,7 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
     try:
         if rdb is not None:  # listen first, then load (clients get -LOADING meanwhile)
             await load_while_serving(ref, *rdb)
-        open_aof_on_start(ref)
+            open_aof_on_start(ref)
         ref.start_cron()
         _say("Ready to accept connections")
         return await ref.exited

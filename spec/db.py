@@ -96,7 +96,7 @@ class DbView:
         """``keyIsExpired``: the key has a TTL and its time has passed (``now > when``): a key
         is still served at ``now == when`` and gone one millisecond later. The one place the
         expiry boundary is decided (``expireIfNeeded`` and the active cycle come through here,
-        as in db.c); ``properties/test_expire_boundary.py`` checks both sides of it."""
+        as in db.c); ``properties/test_timed_boundaries.py`` checks both sides of it."""
         when = self.expires.get(key)
         return when is not None and self.step.now_ms > when
 

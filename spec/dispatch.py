@@ -18,7 +18,7 @@ from .commands.transactions import EXEC_WITHOUT_MULTI, EXECABORT
 from .cstr import c_text
 from .errors import wrong_arity
 from .evict import EVICT_FAIL, perform_evictions
-from .handle_blocked import handle_clients_blocked_on_keys
+from .handle_blocked import handle_clients_blocked_on_keys, propagate_pending_commands
 from .latency import latency_add_sample
 from .loading import LOADING_ERR_TEXT
 from .multi import discard_transaction, flag_transaction, queue_command
@@ -223,7 +223,10 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     if in_multi and cmd.name not in MULTI_RUNS_NOW:
         queue_command(s, cmd, argv)
         return QUEUED
+    start = len(s.propagate)
     reply = call(s, cmd, argv)
+    if len(s.propagate) - start > 1:
+        propagate_pending_commands(s, start)
     b = s.changed_part("blocking")
     if b is not None and b.ready:
         handle_clients_blocked_on_keys(s)  # keys the command made ready serve their waiters

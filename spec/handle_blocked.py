@@ -22,7 +22,19 @@ from .types.list import ListValue
 from .types.stream import StreamValue
 from .types.zset import ZSet
 
-__all__ = ["handle_clients_blocked_on_keys"]
+__all__ = ["handle_clients_blocked_on_keys", "propagate_pending_commands"]
+
+
+def propagate_pending_commands(s: Step, start: int) -> None:
+    """``propagatePendingCommands`` at the end of a top-level call (a client's command, or a
+    blocked client's command served): when it propagated more than one command — its own,
+    the DEL of a key it found expired, a group read's XCLAIMs and SETID — they are wrapped
+    in MULTI … EXEC, so a replica or the AOF applies them together. (EXEC and scripts wrap
+    what they ran themselves: a range that already starts with MULTI is left alone.)"""
+    prop = s.propagate
+    if len(prop) - start > 1 and not s.in_exec and prop[start][1] != (b"MULTI",):
+        prop.insert(start, (prop[start][0], (b"MULTI",)))
+        prop.append((prop[-1][0], (b"EXEC",)))
 
 
 def _serve(s: Step, rec: Client, db: int, key: bytes) -> Any:
@@ -42,7 +54,7 @@ def _serve(s: Step, rec: Client, db: int, key: bytes) -> Any:
             elif name in ("blmove", "brpoplpush"):
                 assert info.target is not None
                 reply = lists.lmove_generic(s, key, info.target, info.wherefrom, info.whereto)
-                side = (b"LEFT", b"RIGHT")
+                side = (b"left", b"right")  # shared.left / shared.right
                 prop = ((b"RPOPLPUSH", key, info.target) if name == "brpoplpush"
                         else (b"LMOVE", key, info.target, side[info.wherefrom],
                               side[info.whereto]))
@@ -131,8 +143,10 @@ def _serve_stream_key(s: Step, db: int, key: bytes) -> None:
         info = rec.info.bpop
         if info is None or info.kind != STREAM:
             continue
+        start = len(s.propagate)
         with s.as_client(rec, db):
             reply = streams.serve_stream_waiter(s, key, info)
+        propagate_pending_commands(s, start)
         if reply is None:
             continue
         if type(reply) is Err:

@@ -107,18 +107,12 @@ def entry_reply(e: Entry) -> list[Any]:
 
 def _propagate(s: Step, cmds: list[tuple[bytes, ...]]) -> None:
     """``alsoPropagate`` for each of ``cmds`` and ``preventCommandPropagation``; several
-    commands of one call outside EXEC are wrapped in MULTI … EXEC."""
+    commands of one call are wrapped in MULTI … EXEC at the end of the call
+    (``spec.handle_blocked.propagate_pending_commands``)."""
     s.argv_rewrite = ()
-    if not cmds:
-        return
     db = s.db.id
-    wrap = len(cmds) > 1 and not s.in_exec
-    if wrap:
-        s.propagate.append((db, (b"MULTI",)))
     for c in cmds:
         s.propagate.append((db, c))
-    if wrap:
-        s.propagate.append((db, (b"EXEC",)))
 
 
 # -- XADD / XTRIM -------------------------------------------------------------------------------

@@ -173,7 +173,10 @@ def set_generic(s: Step, flags: int, key: bytes, value: bytes, expire: bytes | N
 def set_(s: Step, argv: list[bytes]) -> Reply:
     """SET key value [NX|XX] [GET] [EX|PX|EXAT|PXAT t | KEEPTTL]."""
     if len(argv) == 3:  # the common case: no options
-        s.db.set_key(argv[1], argv[2])
+        db = s.db
+        if db.expires and argv[1] in db.expires:  # setKey's lookupKeyWrite: expireIfNeeded
+            db.expire_if_needed(argv[1])
+        db.set_key(argv[1], argv[2])
         s.dirty += 1
         s.notify("$", "set", argv[1], s.db.id)
         return OK

@@ -756,8 +756,8 @@ def zmpop_generic(s: Step, keys: list[bytes], pop_max: bool, count: int) -> Any:
     ...]]`` from the first non-empty key, or the null array; propagated as
     ``ZPOPMIN|ZPOPMAX key count``."""
     r = zpop_core(s, keys, pop_max, count, True, True, True)
-    if type(r) is list:
-        s.argv_rewrite = (b"ZPOPMAX" if pop_max else b"ZPOPMIN", r[0], b"%d" % count)
+    if type(r) is list:  # the count propagated is how many were popped
+        s.argv_rewrite = (b"ZPOPMAX" if pop_max else b"ZPOPMIN", r[0], b"%d" % len(r[1]))
     return r
 
 
