@@ -79,8 +79,9 @@ def library_codes(s: Step) -> list[bytes]:
     return [libs[k].code for k in sorted(libs.keys())]
 
 
-def rdb_save(s: Step) -> bytes:
-    """``rdbSaveRio`` of the current dataset with ``rdbcompression`` and ``rdbchecksum``."""
+def rdb_save(s: Step, aof_base: bool = False) -> bytes:
+    """``rdbSaveRio`` of the current dataset with ``rdbcompression`` and ``rdbchecksum``;
+    ``aof_base`` is ``RDBFLAGS_AOF_PREAMBLE`` (the file is an AOF base: AUX ``aof-base`` 1)."""
     dbs = []
     used = 0
     for i in range(s.db_count()):
@@ -89,7 +90,7 @@ def rdb_save(s: Step) -> bytes:
         dbs.append((i, key_records(s, view)))
     aux = [(b"redis-ver", REDIS_VERSION), (b"redis-bits", b"64"),
            (b"ctime", b"%d" % (s.now_ms // 1000)), (b"used-mem", b"%d" % used),
-           (b"aof-base", b"0")]
+           (b"aof-base", b"1" if aof_base else b"0")]
     return encode_file(aux, dbs, library_codes(s), s.config.get("list-max-listpack-size", -2),
                        bool(s.config.get("rdbcompression", True)),
                        bool(s.config.get("rdbchecksum", True)))
