@@ -62,7 +62,7 @@ from .types.zset import ZSet
 
 __all__ = ["AOF_REWRITE_ITEMS_PER_CMD", "aof_base_is_rdb", "aof_base_bytes", "aof_base_suffix",
            "timestamp_annotation", "bulk", "command_bytes", "rewrite_dataset", "rewrite_key",
-           "rewrite_functions", "keyspace_order", "element_order", "format_score",
+           "rewrite_functions", "keyspace_order", "element_order", "format_score", "expire_command",
            "AofRewriteUnsupported"]
 
 #: ``AOF_REWRITE_ITEMS_PER_CMD``: the most items one RPUSH / SADD / ZADD / HMSET carries.
@@ -200,8 +200,14 @@ def rewrite_key(key: bytes, value: Any, expire_ms: int, seed: Seed) -> bytes:
         raise AofRewriteUnsupported(
             f"no AOF rewrite for {type(value).__name__} values in redspec")
     if expire_ms != -1:
-        out.append(command_bytes([b"PEXPIREAT", key, b"%d" % expire_ms]))
+        out.append(expire_command(key, expire_ms))
     return b"".join(out)
+
+
+def expire_command(key: bytes, expire_ms: int) -> bytes:
+    """The TTL line after a key: ``PEXPIREAT key <unix ms>``, the absolute time (so a file
+    loaded later expires the key when the original would have)."""
+    return command_bytes([b"PEXPIREAT", key, b"%d" % expire_ms])
 
 
 def keyspace_order(db: Db) -> Iterator[bytes]:
