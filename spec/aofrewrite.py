@@ -45,11 +45,11 @@ is its library dict's order, which redspec does not model).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .dict import HashTables, dict_keys
-from .persist import rdb_save
+from .persist import dict_order, rdb_save
 from .state import Db, ServerState
 from .step import Step
 from .types.hash import HashValue
@@ -210,16 +210,11 @@ def expire_command(key: bytes, expire_ms: int) -> bytes:
     return command_bytes([b"PEXPIREAT", key, b"%d" % expire_ms])
 
 
-def keyspace_order(db: Db) -> Iterator[bytes]:
+def keyspace_order(db: Db) -> list[bytes]:
     """``dictGetSafeIterator(db->dict)`` order: the database's dict when it holds exactly
-    the keys (``spec.dict.dict_keys``), else (a state built without the dict) the map's."""
-    ht = db.ht
-    if len(ht) == len(db.keys):
-        order = list(dict_keys(ht))
-        keys = db.keys
-        if all(k in keys for k in order):
-            return iter(order)
-    return iter(db.keys.keys())
+    the keys (``spec.dict.dict_keys``), else (a state built without the dict) the map's
+    (``spec.persist.dict_order``, the RDB writer's order too)."""
+    return dict_order(db.keys, db.ht)
 
 
 def rewrite_functions(libraries: Mapping[bytes, Any]) -> bytes:
