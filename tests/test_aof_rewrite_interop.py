@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -66,10 +67,21 @@ def hash_seed(urandom: bytes) -> bytes:
 
 
 def _unshare_ok() -> bool:
-    if shutil.which("unshare") is None:
+    """Whether a process can get its own mount namespace with a file bound over
+    ``/dev/urandom`` (root, ``unshare`` and ``mount`` present)."""
+    if shutil.which("unshare") is None or shutil.which("mount") is None:
         return False
-    r = subprocess.run(["unshare", "--mount", "true"], capture_output=True, timeout=10)
-    return r.returncode == 0
+    with tempfile.NamedTemporaryFile() as f:
+        f.write(b"redspec!")
+        f.flush()
+        try:
+            r = subprocess.run(
+                ["unshare", "--mount", "sh", "-c",
+                 f"mount --bind {f.name} /dev/urandom && head -c 8 /dev/urandom"],
+                capture_output=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+    return r.returncode == 0 and r.stdout == b"redspec!"
 
 
 UNSHARE = _unshare_ok()
