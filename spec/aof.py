@@ -58,6 +58,7 @@ from .aofmanifest import (
     temp_incr_name,
     temp_rewrite_name,
 )
+from .aofrewrite import aof_base_bytes
 from .persist import (
     SHUTDOWN_FORCE,
     SIGUSR1,
@@ -66,7 +67,6 @@ from .persist import (
     finish_shutdown,
     fork_snapshot,
     kill_rdb_child,
-    rdb_save,
     save_points,
     scheduled_bgsave,
 )
@@ -265,12 +265,6 @@ def _rdb_preamble(state: ServerState) -> bool:
     return bool(state.config.get("aof-use-rdb-preamble", True))
 
 
-def aof_base_bytes(snapshot: ServerState, now_ms: int) -> bytes:
-    """The bytes of a new BASE file for the dataset ``snapshot`` (``rewriteAppendOnlyFile``):
-    with ``aof-use-rdb-preamble`` an RDB file (``rdbSaveRio`` with the AOF-preamble flag)."""
-    return rdb_save(Step(snapshot, now_ms))
-
-
 def open_on_server_start(state: ServerState, now_ms: int) -> ServerState:
     """``aofOpenIfNeededOnServerStart``, after the dataset was loaded: with AOF on, create
     the directory; a set with no base and no incr file gets a base file of the dataset now
@@ -285,7 +279,7 @@ def open_on_server_start(state: ServerState, now_ms: int) -> ServerState:
     if m.base is None and not m.incrs:
         m = new_base(m, _name(state), _rdb_preamble(state))
         assert m.base is not None
-        data = aof_base_bytes(state, now_ms)
+        data = aof_base_bytes(fork_snapshot(Step(state, now_ms)), now_ms)
         a = _op(a, "file", m.base.name, data)
         a = _log(a, "notice", f"Creating AOF base file {m.base.name} on server start")
         a = attrs.evolve(a, current_size=len(data), base_size=len(data),

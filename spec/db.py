@@ -343,15 +343,17 @@ class DbView:
     def at_fork(self) -> Db:
         """The database as it is at this point of the transition, frozen (what a child
         forked now would see: ``fork()`` in ``rdbSaveBackground``): :meth:`snapshot` of the
-        keys and expires, and the access words and memory total as they are; later writes
-        of this transition do not reach it (the two-table dicts are left as the transition
-        found them: an RDB file does not show them)."""
+        keys and expires, the two-table dicts (an AOF rewrite walks the main dict in its
+        order: ``spec.aofrewrite``), and the access words and memory total as they are;
+        later writes of this transition do not reach it."""
         keys, expires = self.snapshot()
+        ht, expires_ht = self.dict_snapshot()
         lru = self.lru
         if self._lru_open:
             lru = self.lru.finish()
             self.lru = lru.mutate()
-        return replace(self._db, keys=keys, expires=expires, lru=lru, mem=self.mem)
+        return replace(self._db, keys=keys, expires=expires, ht=ht, expires_ht=expires_ht,
+                       lru=lru, mem=self.mem)
 
     def freeze(self) -> Db:
         if self._lru_open or self.mem != self._db.mem:  # access words / memory (spec.evict)

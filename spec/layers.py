@@ -15,7 +15,8 @@ lower one, never inside a function, and the runtime imports form no cycle.
   (``pause``).
 - **mechanisms**: expiry, eviction, MULTI, blocking, transport (MONITOR, CLIENT REPLY/PAUSE),
   clients, output buffers, listening on a port (CONFIG SET port), rehashing, INFO, the
-  dataset as an RDB file and back (``persist``).
+  dataset as an RDB file and back (``persist``), the base file of an AOF rewrite
+  (``aofrewrite``).
 - **commands**: the command handlers and their registry.
 - **dispatch**: ``processCommand`` / ``call`` / EXEC, and serving clients blocked on keys
   after a command (``handleClientsBlockedOnKeys``), which runs command cores.
@@ -37,7 +38,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("state", ("state", "effects")),
     ("db", ("pause", "pubsub", "lru", "watch", "tracking", "aoffeed", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
-                    "listen", "rehash", "info", "persist", "slowlog", "latency", "loading", "aof")),
+                    "listen", "rehash", "info", "persist", "slowlog", "latency", "loading",
+                    "aofrewrite", "aof")),
     ("commands", ("commands", "commands.*")),
     ("dispatch", ("handle_blocked", "dispatch", "scripting", "functions")),
     ("networking", ("networking",)),

@@ -23,8 +23,10 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+from immutables import Map
 
 from .db import DbView
+from .dict import HashTables, dict_keys
 from .lru import (
     LRU_CLOCK_MAX,
     estimate_idle_ms,
@@ -39,7 +41,7 @@ from .rdb import KeyRecord, Limits, RdbFile, RdbUnsupported, decode_file, encode
 from .state import EMPTY_MAP, Db, PersistState, RdbChild, ServerState, replace
 from .step import Step
 
-__all__ = ["key_records", "library_codes", "rdb_save", "rdb_decode", "rdb_install", "set_lru_or_lfu",
+__all__ = ["key_records", "dict_order", "library_codes", "rdb_save", "rdb_decode", "rdb_install", "set_lru_or_lfu",
            "save_state", "load_state", "SaveOutcomeNeeded", "with_save_outcome", "rdb_save_sync",
            "ForkOutcomeNeeded", "with_fork_outcome", "with_child_exit", "with_shutdown_signal",
            "fork_snapshot", "rdb_save_background", "background_save_done", "check_children_done",
@@ -62,14 +64,25 @@ def _access_info(s: Step, word: int) -> tuple[int | None, int | None]:
 
 
 def key_records(s: Step, db: DbView) -> list[KeyRecord]:
-    """Every key of ``db`` as the saver writes it (value, expiry, IDLE/FREQ)."""
+    """Every key of ``db`` as the saver writes it (value, expiry, IDLE/FREQ), in the order
+    ``dictGetSafeIterator`` walks the keyspace dict (:func:`dict_order`)."""
     out = []
     keys, expires = db.snapshot()  # iterable even after writes in this transition
     lru = db.lru
-    for key, value in keys.items():
+    for key in dict_order(keys, db.dict_snapshot()[0]):
         idle, freq = _access_info(s, word_of(s, lru.get(key)))
-        out.append(KeyRecord(key, value, expires.get(key, -1), idle, freq))
+        out.append(KeyRecord(key, keys[key], expires.get(key, -1), idle, freq))
     return out
+
+
+def dict_order(keys: Map[bytes, Any], ht: HashTables) -> list[bytes]:
+    """The keys of a database in its dict's iteration order (``spec.dict.dict_keys``) when
+    the dict holds exactly those keys, else (a state built without the dict) the map's."""
+    if len(ht) == len(keys):
+        order = list(dict_keys(ht))
+        if all(k in keys for k in order):
+            return order
+    return list(keys.keys())
 
 
 def library_codes(s: Step) -> list[bytes]:
@@ -79,8 +92,9 @@ def library_codes(s: Step) -> list[bytes]:
     return [libs[k].code for k in sorted(libs.keys())]
 
 
-def rdb_save(s: Step) -> bytes:
-    """``rdbSaveRio`` of the current dataset with ``rdbcompression`` and ``rdbchecksum``."""
+def rdb_save(s: Step, aof_base: bool = False) -> bytes:
+    """``rdbSaveRio`` of the current dataset with ``rdbcompression`` and ``rdbchecksum``;
+    ``aof_base`` is ``RDBFLAGS_AOF_PREAMBLE`` (the file is an AOF base: AUX ``aof-base`` 1)."""
     dbs = []
     used = 0
     for i in range(s.db_count()):
@@ -89,7 +103,7 @@ def rdb_save(s: Step) -> bytes:
         dbs.append((i, key_records(s, view)))
     aux = [(b"redis-ver", REDIS_VERSION), (b"redis-bits", b"64"),
            (b"ctime", b"%d" % (s.now_ms // 1000)), (b"used-mem", b"%d" % used),
-           (b"aof-base", b"0")]
+           (b"aof-base", b"1" if aof_base else b"0")]
     return encode_file(aux, dbs, library_codes(s), s.config.get("list-max-listpack-size", -2),
                        bool(s.config.get("rdbcompression", True)),
                        bool(s.config.get("rdbchecksum", True)))

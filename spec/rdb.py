@@ -28,7 +28,9 @@ tail pushes would fill them under ``list-max-listpack-size``, or head pushes for
 at its head only: :func:`list_nodes`), its LZF-compressed inner
 nodes when ``list-compress-depth`` > 0 (written uncompressed), an intset's width after its
 widest member was removed (written at the width the members need), and the order of a
-hashtable's members (Redis's depends on its per-process hash seed).
+hashtable's members when the value carries no dict (then slot / map order; a value that
+carries its dict, ``spec.types.valuedict``, is written in that dict's order, which is
+Redis's under the same hash seed).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ import attrs
 from immutables import Map
 
 from .crc64 import crc64, crc64_bytes
+from .dict import dict_keys
 from .rdbcodec import (
     RdbCorrupt,
     RdbEmptyKey,
@@ -192,8 +195,11 @@ def _save_list(v: ListValue, fill: int, compress: bool) -> bytes:
 
 
 def _save_set(v: SetValue, compress: bool) -> tuple[int, bytes]:
-    """A set: an intset blob (``RDB_TYPE_SET_INTSET``) or the members (``RDB_TYPE_SET``)."""
-    members = list(v.slots[i] for i in range(len(v)))
+    """A set: an intset blob (``RDB_TYPE_SET_INTSET``) or the members (``RDB_TYPE_SET``), in
+    the set dict's order when the value carries its dict (``dictGetIterator``), else in
+    slot order."""
+    members = (list(dict_keys(v.ht)) if v.ht is not None and not v.intset
+               else list(v.slots[i] for i in range(len(v))))
     if v.intset:
         blob = intset_encode([int(m) for m in members])
         return T_SET_INTSET, save_raw_string(blob, compress)
@@ -219,8 +225,11 @@ def _save_zset(v: ZSet, compress: bool) -> tuple[int, bytes]:
 
 def _save_hash(v: HashValue, compress: bool) -> tuple[int, bytes]:
     """A hash: one listpack of field, value pairs (``RDB_TYPE_HASH_LISTPACK``) or the pairs
-    of the hashtable (``RDB_TYPE_HASH``)."""
+    of the hashtable (``RDB_TYPE_HASH``), in its dict's order when the value carries its
+    dict (``dictGetIterator``)."""
     items = v.items()
+    if v.order is None and v.ht is not None:
+        items = [(f, v.fields[f]) for f in dict_keys(v.ht)]
     if v.order is not None:
         flat = [x for pair in items for x in pair]
         return T_HASH_LISTPACK, save_raw_string(listpack_encode(flat), compress)

@@ -1254,9 +1254,9 @@ def xclaim(s: Step, argv: list[bytes]) -> Reply:
                 g = g.ack(i)
             continue
         fresh = False
-        if force and nack is None:
+        if force and nack is None:  # streamCreateNACK: one delivery so far
             fresh = True
-            nack = Nack(b"", 0, 0)
+            nack = Nack(b"", 0, 1)
         if nack is None:
             continue
         if not fresh and minidle and now - nack.delivery_time < minidle:
