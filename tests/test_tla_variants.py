@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 import pytest
 
-from redspec.properties import explorer_aof
+from redspec.properties import explorer_aof, tla_interp
 from redspec.properties.explorer import explore
 from redspec.properties.explorer_models import (
     LIFECYCLE_VARIANTS,
@@ -305,3 +305,20 @@ def test_spec_replies_before_the_write(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(aof_mod, "before_sleep_flush", lambda state, now_ms: state)
     got = _aof_violation(explorer_aof.aof_model(2, 1))
     assert got & _aof_verdict("replies_before_write"), got
+
+
+# -- the module text itself, interpreted (properties/tla_interp.py) ------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(MODULE))
+def test_the_patched_module_interpreted_reaches_the_verdict(name: str) -> None:
+    """The README's patch applied to the module's text, explored by the TLA+ interpreter with
+    the module's own MC configuration: the first property broken is one the verdict names
+    (what TLC must report)."""
+    pytest.importorskip("tla")
+    verdict, old, new = variants()[name]
+    module = ROOT / "tla" / MODULE[name]
+    cfg = module.with_name("MC" + module.name.replace(".tla", ".cfg"))
+    r = tla_interp.explore(tla_interp.load(module, cfg, patch=(old, new)), max_states=300_000)
+    assert r.violation is not None, f"{name} passes: the module cannot see it"
+    assert r.violation in verdict, (r.violation, verdict)
