@@ -12,8 +12,10 @@ It covers what the modules use -- integers, strings, booleans, model values, set
 (records and sequences are functions, as in TLA+), ``EXCEPT`` with ``@``, ``CHOOSE``,
 quantifiers, set comprehension and filtering, recursive function definitions in ``LET``,
 ``Integers``/``Sequences``/``FiniteSets`` operators -- and raises on anything else. It is not
-TLC: it has no temporal logic beyond ``[][A]_v``, no symmetry, no liveness. Its use is that a
-module and its transcription cannot drift apart unnoticed (``tests/test_aof_tla.py``).
+TLC: it has no temporal logic beyond ``[][A]_v``, no symmetry, no liveness, no deadlock check,
+and values are Python's (``TRUE`` and ``1`` would compare equal: the modules never put both
+in one place). Its use is that a module and its transcription cannot drift apart unnoticed
+(``tests/test_tla_interp.py``, ``tests/test_tla_variants.py``).
 """
 
 from __future__ import annotations
