@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 import pytest
 
+from redspec.properties import explorer_aof, tla_interp
 from redspec.properties.explorer import explore
 from redspec.properties.explorer_models import (
     LIFECYCLE_VARIANTS,
@@ -31,10 +32,13 @@ from redspec.properties.explorer_transactions import (
 )
 from redspec.properties.planted import replace_handler
 from redspec.properties.tla_names import unresolved
+from redspec.spec import aof as aof_mod
 from redspec.spec import dispatch
 from redspec.spec import server as S
 from redspec.spec import step as step_mod
 from redspec.spec.db import DbView
+from redspec.spec.persist import fork_snapshot
+from redspec.spec.state import replace
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "tla" / "README.md").read_text()
@@ -56,7 +60,8 @@ def variants() -> dict[str, tuple[list[str], str, str]]:
 
 
 MODULE = {name: "Transactions.tla" for name in VARIANTS} | {
-    name: "ClientLifecycle.tla" for name in LIFECYCLE_VARIANTS}
+    name: "ClientLifecycle.tla" for name in LIFECYCLE_VARIANTS} | {
+    name: "AofRewrite.tla" for name in explorer_aof.VARIANTS}
 
 
 def tla_name(v: Any) -> str:
@@ -91,6 +96,8 @@ def test_transcription_with_the_variant_reaches_the_verdict(name: str) -> None:
     verdict, _old, _new = variants()[name]
     if name in VARIANTS:
         r = explore(tla_transcription(2, 2, 2, bug=name), max_states=200_000)
+    elif name in explorer_aof.VARIANTS:
+        r = explore(explorer_aof.tla_transcription(3, 2, bug=name))
     else:
         r = explore(lifecycle_transcription(3, 2, bug=name))
     assert r.violation is not None, f"{name} passes: the model cannot see it"
@@ -99,6 +106,7 @@ def test_transcription_with_the_variant_reaches_the_verdict(name: str) -> None:
 
 def test_the_correct_transcriptions_hold() -> None:
     assert explore(lifecycle_transcription(3, 2)).violation is None
+    assert explore(explorer_aof.tla_transcription(3, 2)).violation is None
     r = explore(tla_transcription(2, 1, 2))
     assert r.violation is None and r.distinct == 1752
 
@@ -222,3 +230,95 @@ def test_spec_exec_out_of_order(monkeypatch: pytest.MonkeyPatch) -> None:
     replace_handler(monkeypatch, b"exec", reversed_exec)
     r = explore(transactions_model(2, 1, 2))
     assert r.violation is not None and r.violation.trace[-1][1][3].startswith("exec_atomic")
+
+
+# -- AofRewrite: the same bugs planted in spec.aof ----------------------------------------------
+
+
+def _aof_violation(model: Any) -> set[str]:
+    """Every property the first violating state breaks (an invariant and the action property
+    can break on the same step)."""
+    r = explore(model)
+    assert r.violation is not None, "the explorer over the spec did not see the planted bug"
+    last = r.violation.trace[-1][1]
+    names = {tla_name(r.violation)}
+    if last[-1]:
+        names.add(last[-1].split(":")[0])
+    return names
+
+
+def _aof_verdict(name: str) -> set[str]:
+    return set(variants()[name][0])
+
+
+def test_spec_rewrite_keeping_the_buffer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aof_mod, "flush_in_step", lambda s, force: None)
+    got = _aof_violation(explorer_aof.aof_model(2, 1))
+    assert got & _aof_verdict("rewrite_keeps_the_buffer"), got
+
+
+def test_spec_switch_marking_the_new_incr_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = aof_mod.mark_rewritten
+
+    def mark(m: Any, aof_open: bool = True) -> Any:
+        return real(m, aof_open=False)
+
+    monkeypatch.setattr(aof_mod, "mark_rewritten", mark)
+    got = _aof_violation(explorer_aof.aof_model(2, 1))
+    assert got & _aof_verdict("switch_marks_new_incr_history"), got
+
+
+def test_spec_always_replying_before_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = aof_mod.flush_aof
+
+    def flush(a: Any, cfg: Any, child: bool, now_ms: int, force: bool) -> Any:
+        out = real(a, cfg, child, now_ms, force)
+        if out.ops[len(a.ops):][-1:] == (("fsync",),):  # planted: fsync in the background
+            out = attrs.evolve(out, ops=out.ops[:-1] + (("bgfsync", out.current_size),),
+                               fsync_pending=out.fsync_pending + 1,
+                               durable_size=a.durable_size)
+        return out
+
+    monkeypatch.setattr(aof_mod, "flush_aof", flush)
+    got = _aof_violation(explorer_aof.aof_model(2, 1))
+    assert got & _aof_verdict("always_replies_before_fsync"), got
+
+
+def test_spec_child_base_after_the_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = step_mod.Step.commit
+
+    def commit(self: Any) -> Any:
+        new = real(self)
+        child = new.aof.child
+        if child is not None:  # planted: the child sees the parent's later writes
+            snap = fork_snapshot(step_mod.Step(new, self.now_ms))
+            new = replace(new, aof=attrs.evolve(new.aof,
+                                                child=attrs.evolve(child, snapshot=snap)))
+        return new
+
+    monkeypatch.setattr(step_mod.Step, "commit", commit)
+    got = _aof_violation(explorer_aof.aof_model(2, 1))
+    assert got & _aof_verdict("child_base_after_fork"), got
+
+
+def test_spec_replies_before_the_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aof_mod, "before_sleep_flush", lambda state, now_ms: state)
+    got = _aof_violation(explorer_aof.aof_model(2, 1))
+    assert got & _aof_verdict("replies_before_write"), got
+
+
+# -- the module text itself, interpreted (properties/tla_interp.py) ------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(MODULE))
+def test_the_patched_module_interpreted_reaches_the_verdict(name: str) -> None:
+    """The README's patch applied to the module's text, explored by the TLA+ interpreter with
+    the module's own MC configuration: the first property broken is one the verdict names
+    (what TLC must report)."""
+    pytest.importorskip("tla")
+    verdict, old, new = variants()[name]
+    module = ROOT / "tla" / MODULE[name]
+    cfg = module.with_name("MC" + module.name.replace(".tla", ".cfg"))
+    r = tla_interp.explore(tla_interp.load(module, cfg, patch=(old, new)), max_states=300_000)
+    assert r.violation is not None, f"{name} passes: the module cannot see it"
+    assert r.violation in verdict, (r.violation, verdict)
