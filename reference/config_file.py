@@ -112,11 +112,14 @@ def options_to_text(argv: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def parse_config_text(text: str, base: dict[str, Any] | None = None) -> dict[str, Any]:
+def parse_config_text(text: str, base: dict[str, Any] | None = None,
+                      can_daemonize: bool = False) -> dict[str, Any]:
     """``loadServerConfigFromString``: the parameter values the text sets (canonical names).
 
     ``include`` files are read relative to the working directory. Unknown directives and bad
-    values raise :class:`ConfigError` with Redis's message.
+    values raise :class:`ConfigError` with Redis's message. ``daemonize yes`` is refused
+    unless the caller can daemonize (``redspec-server`` can; ``redspec serve`` runs in the
+    foreground).
     """
     cur: dict[str, Any] = dict(default_config().items()) if base is None else base
     changed: dict[str, Any] = {}
@@ -131,7 +134,7 @@ def parse_config_text(text: str, base: dict[str, Any] | None = None) -> dict[str
             continue
         name = args[0].lower()
         if name == "include" and len(args) == 2:
-            sub = parse_config_text(Path(args[1]).read_text(), cur)
+            sub = parse_config_text(Path(args[1]).read_text(), cur, can_daemonize)
             changed.update(sub)
             continue
         if name in ("list-max-ziplist-entries", "list-max-ziplist-value",
@@ -152,7 +155,7 @@ def parse_config_text(text: str, base: dict[str, Any] | None = None) -> dict[str
         if type(v) is tuple:
             raise ConfigError(f"line {lineno}: {v[0]}")
         problem = validate(p, v)
-        if problem is not None:
+        if problem is not None and not (p.name == "daemonize" and can_daemonize):
             raise ConfigError(f"line {lineno}: {problem}")
         cur[p.name] = v
         changed[p.name] = v

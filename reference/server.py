@@ -38,10 +38,13 @@ import select
 import signal
 import socket
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from typing import Any
 
 from redspec.spec import server as S
+from redspec.spec.configfile import RewriteOutcomeNeeded, with_rewrite_outcome
 from redspec.spec.effects import NO_EFFECTS, merge_effects
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
@@ -55,6 +58,7 @@ from redspec.spec.persist import (
     with_save_outcome,
     with_shutdown_signal,
 )
+from redspec.spec.protected import DENIED, protected_mode_denies, reject_connection
 from redspec.spec.rdb import RdbCorrupt
 from redspec.spec.startup import loading_step
 from redspec.spec.state import ServerState, replace
@@ -161,6 +165,8 @@ class ScriptPort:
                 sock, peer = lsock.accept()
             except (BlockingIOError, InterruptedError, OSError):
                 break
+            if self.ref.refused(sock, peer):
+                continue
             sock.setblocking(False)
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -267,6 +273,9 @@ class Reference:
             except ForkOutcomeNeeded as fork:
                 pid, usec = self.fork_rdb_child(fork.snapshot, fork.now_ms)
                 state = with_fork_outcome(state, pid, usec)
+            except RewriteOutcomeNeeded as need:
+                state = with_rewrite_outcome(state, rewrite_config_file(need.path,
+                                                                        need.render))
 
     # -- the BGSAVE child (``rdbSaveBackground``, ``checkChildrenDone``) ---------------------
 
@@ -365,6 +374,8 @@ class Reference:
                 return
             except OSError:
                 return
+            if self.refused(sock, peer):
+                continue
             sock.setblocking(False)
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -373,6 +384,19 @@ class Reference:
                 self.state, self.clock.now_ms(), addr=f"{peer[0]}:{peer[1]}",
                 laddr=f"{laddr[0]}:{laddr[1]}", fd=sock.fileno())
             self.adopt(sock, cid)
+
+    def refused(self, sock: socket.socket, peer: Any) -> bool:
+        """Protected mode (``spec.protected``): a connection it refuses gets the DENIED text
+        and is closed; the state counts it. False for a connection to serve."""
+        if not protected_mode_denies(self.state.config, f"{peer[0]}:{peer[1]}"):
+            return False
+        self.state = reject_connection(self.state)
+        with contextlib.suppress(OSError):
+            sock.setblocking(False)
+            sock.send(DENIED)
+        with contextlib.suppress(OSError):
+            sock.close()
+        return True
 
     def adopt(self, sock: socket.socket, cid: int) -> None:
         """Serve ``sock`` as the spec's client ``cid`` (its read callback installed)."""
@@ -585,6 +609,53 @@ class Reference:
         loop.call_later(1.0 / (self.state.cron.hz or 10), tick)
 
 
+def rewrite_config_file(path: str, render: Any) -> str | None:
+    """The world's side of CONFIG REWRITE (``rewriteConfigReadOldFile`` and
+    ``rewriteConfigOverwriteFile``): read the old text (none if the file does not exist),
+    write ``render(text)`` to ``<path>.XXXXXX`` (mkstemp), fsync, chmod 0644 less the
+    umask, rename it over ``path``. None on success, else the ``strerror`` text (the
+    temporary file removed), logged as Redis logs it."""
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape", newline="") as f:
+            old = f.read()
+    except FileNotFoundError:
+        old = ""
+    except OSError as e:
+        return _rewrite_failed(e)
+    data = render(old).encode("utf-8", "surrogateescape")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".",
+                                   dir=os.path.dirname(path) or ".")
+    except OSError as e:
+        log.warning("Could not create tmp config file (%s)", e.strerror)
+        return _rewrite_failed(e)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fd, 0o644 & ~umask)
+            os.rename(tmp, path)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return _rewrite_failed(e)
+    log.info("CONFIG REWRITE executed with success.")
+    return None
+
+
+def _rewrite_failed(e: OSError) -> str:
+    """``CONFIG REWRITE failed: <strerror>`` logged; the text for the error reply."""
+    text = e.strerror or str(e)
+    log.warning("CONFIG REWRITE failed: %s", text)
+    return text
+
+
 def _remove_temp_rdb(directory: str, pid: int) -> None:
     """``rdbRemoveTempFile``: a killed child's ``temp-<pid>.rdb``."""
     with contextlib.suppress(OSError):
@@ -663,8 +734,16 @@ class LoadError(Exception):
         self.panic = panic
 
 
+#: Where start-up lines go instead of stderr: ``redspec-server`` (``reference.dropin``) sends
+#: them to its Redis-format log (``serverLog`` at notice level).
+say_hook: Callable[[str], None] | None = None
+
+
 def _say(line: str) -> None:
-    """A loading log line on stderr, where the start-up messages go."""
+    """A start-up log line (loading, ready): on stderr, or to :data:`say_hook`."""
+    if say_hook is not None:
+        say_hook(line)
+        return
     print(line, file=sys.stderr, flush=True)
 
 

@@ -15,6 +15,7 @@ from ..config import (
     set_value,
     validate,
 )
+from ..configfile import config_rewrite
 from ..evict import perform_evictions
 from ..info import info_text, select_sections
 from ..listen import UNABLE_TO_LISTEN, listen_outcome
@@ -97,6 +98,14 @@ def _blocked_counts(s: Step) -> tuple[int, int]:
 def time_(s: Step, argv: list[bytes]) -> Reply:
     """TIME: [unix seconds, microseconds] of ``s.now_ms``."""
     return [b"%d" % (s.now_ms // 1000), b"%d" % ((s.now_ms % 1000) * 1000)]
+
+
+@command("config|rewrite")
+def config_rewrite_cmd(s: Step, argv: list[bytes]) -> Reply:
+    """CONFIG REWRITE (``configRewriteCommand``): the config file rewritten for the live
+    configuration (``spec.configfile``); an error without a file or when writing fails."""
+    err = config_rewrite(s)
+    return OK if err is None else Err(err)
 
 
 @command("config|help")
