@@ -226,7 +226,15 @@ class RedisLogHandler(logging.Handler):
         if level < self.verbosity:
             return
         msg = record.getMessage()
+        if getattr(record, "from_signal_handler", False):
+            self.write_from_handler(msg)
+            return
         self.write(level, msg)
+
+    def write_from_handler(self, msg: str) -> None:
+        """``serverLogFromHandler``: ``<pid>:signal-handler (<unix seconds>) <message>``,
+        written by the signal handler, never to syslog."""
+        self._put(f"{os.getpid()}:signal-handler ({int(time.time())}) {msg}\n")
 
     def write(self, level: int, msg: str) -> None:
         """One ``serverLog`` line at Redis level ``level``."""
@@ -235,6 +243,14 @@ class RedisLogHandler(logging.Handler):
         role = "M" if self.server_pid == pid else "C"
         stamp = time.strftime("%d %b %Y %H:%M:%S.", time.localtime(now))
         line = f"{pid}:{role} {stamp}{int(now * 1000) % 1000:03d} {_LEVEL_CHARS[level]} {msg}\n"
+        self._put(line)
+        if self._syslog is not None:
+            prio = (self._syslog.LOG_DEBUG, self._syslog.LOG_INFO, self._syslog.LOG_NOTICE,
+                    self._syslog.LOG_WARNING)[level]
+            self._syslog.syslog(prio, msg)
+
+    def _put(self, line: str) -> None:
+        """Append one line to the log file, or write it on stdout."""
         try:
             if self.logfile:
                 with open(self.logfile, "a", encoding="utf-8", errors="surrogateescape") as f:
@@ -245,10 +261,6 @@ class RedisLogHandler(logging.Handler):
                 out.flush()
         except OSError:
             pass  # Redis drops a line it cannot write
-        if self._syslog is not None:
-            prio = (self._syslog.LOG_DEBUG, self._syslog.LOG_INFO, self._syslog.LOG_NOTICE,
-                    self._syslog.LOG_WARNING)[level]
-            self._syslog.syslog(prio, msg)
 
 
 def listen_address(bind: str) -> str:
@@ -400,6 +412,17 @@ def _serve(cl: CommandLine, overrides: dict[str, Any], host: str, port: int, pid
     handler.server_started()
     ref_server.say_hook = logger.info
     wrote_pid = bool(pidfile) and create_pidfile(pidfile, logger)
+
+    def remove_pidfile() -> None:
+        """``prepareForShutdown``: "Removing the pid file." and the unlink (once)."""
+        nonlocal wrote_pid
+        if wrote_pid:
+            wrote_pid = False
+            logger.info("Removing the pid file.")
+            with contextlib.suppress(OSError):
+                os.unlink(pidfile)
+
+    ref_server.exit_hook = remove_pidfile
     logger.info("Running mode=standalone, port=%d.", port)
     logger.warning("Server initialized")
     code = 1
@@ -415,11 +438,8 @@ def _serve(cl: CommandLine, overrides: dict[str, Any], host: str, port: int, pid
         logger.warning("Warning: %s", e.strerror or e)
         logger.warning("Failed listening on port %d (TCP), aborting.", port)
     finally:
-        ref_server.say_hook = None
-        if wrote_pid:
-            logger.info("Removing the pid file.")
-            with contextlib.suppress(OSError):
-                os.unlink(pidfile)
+        ref_server.say_hook = ref_server.exit_hook = None
+        remove_pidfile()
     return code
 
 

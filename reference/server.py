@@ -343,7 +343,8 @@ class Reference:
     def on_signal(self, signum: int) -> None:
         """``sigShutdownHandler``: remember the signal; serverCron shuts down."""
         log.warning("Received %s scheduling shutdown...",
-                    "SIGINT" if signum == signal.SIGINT else "SIGTERM")
+                    "SIGINT" if signum == signal.SIGINT else "SIGTERM",
+                    extra={"from_signal_handler": True})
         self.state = with_shutdown_signal(self.state, int(signum))
         self.schedule_turn()
 
@@ -468,6 +469,8 @@ class Reference:
             self.kill_child(eff.kill_child)
         if eff is not NO_EFFECTS and eff.exit_code is not None:
             # ``exit(0)`` inside the command: nothing more is written or read
+            if exit_hook is not None:
+                exit_hook()  # prepareForShutdown's last steps (the pidfile)
             log.warning("Redis is now ready to exit, bye bye...")
             if self.exited is not None and not self.exited.done():
                 self.exited.set_result(eff.exit_code)
@@ -737,6 +740,12 @@ class LoadError(Exception):
 #: Where start-up lines go instead of stderr: ``redspec-server`` (``reference.dropin``) sends
 #: them to its Redis-format log (``serverLog`` at notice level).
 say_hook: Callable[[str], None] | None = None
+
+
+#: Called by the turn that exits (SHUTDOWN, a shutdown signal) just before "Redis is now
+#: ready to exit, bye bye...": ``redspec-server`` removes its pidfile there, as
+#: ``prepareForShutdown`` does.
+exit_hook: Callable[[], None] | None = None
 
 
 def _say(line: str) -> None:
