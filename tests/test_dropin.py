@@ -73,13 +73,14 @@ def started() -> Iterator[list[Started]]:
 
 def test_start_log_pidfile_and_sigterm(server_exe: str, workdir: Path,
                                        started: list[Started]) -> None:
-    """A conf file with a pidfile: the log lines are serverLog's, the first names the
-    starting server, "Ready to accept connections" comes once listening; the pidfile holds
+    """A conf file with a pidfile: INFO's ``config_file`` is its absolute path; the log
+    lines are serverLog's, the first names the starting server, "Ready to accept connections" comes once listening; the pidfile holds
     the pid; SIGTERM shuts down (exit 0, last line "bye bye"), the pidfile is removed."""
     pidfile = workdir / "server.pid"
     s = start_like_redis(server_exe, workdir, f'save ""\npidfile {pidfile}\n')
     started.append(s)
     assert s.command("PING") == b"+PONG\r\n"
+    assert f"config_file:{workdir / 'redis.conf'}\r\n".encode() in s.command("INFO", "server")
     assert int(pidfile.read_text()) == s.proc.pid
     assert pidfile.read_text().endswith("\n")
     s.proc.send_signal(signal.SIGTERM)

@@ -65,6 +65,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         bgsave=bgsave_info(s) if "persistence" in sections or "stats" in sections or all_
         else None,
         scripts_eval_mem=eval_scripts_memory(s.part("scripting").scripts.values()),
+        config_file=s.part("configfile").path,
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 
