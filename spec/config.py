@@ -624,6 +624,10 @@ def _valid_title(t: str) -> bool:
     return t.strip() != ""
 
 
+#: Enum names that stand for the same value as an earlier name of the table.
+_ENUM_FIRST_NAME = {("oom-score-adj", "relative"): "yes"}
+
+
 def set_value(p: Param, raw: str, current: Map[str, Any]) -> Any:
     """``interface.set`` for one parameter: the new typed value, or ``(error text,)``.
 
@@ -650,7 +654,9 @@ def set_value(p: Param, raw: str, current: Map[str, Any]) -> Any:
         low = raw.lower()
         for c in p.choices:
             if c == low:
-                return c
+                # two names of one value (``relative`` is ``yes``): Redis keeps the value
+                # and prints its first name (``configEnumGetName``)
+                return _ENUM_FIRST_NAME.get((p.name, c), c)
         return ("argument(s) must be one of the following: " + ", ".join(p.choices),)
     if k == "string":
         if p.name == "activedefrag":
@@ -860,8 +866,7 @@ def _rewrite_param(st: RewriteState, p: Param, v: Any) -> None:
         else:
             st.rewrite_line(name, f"{name} {v}", v != p.default)
     elif p.kind == "enum":
-        shown = "yes" if name == "oom-score-adj" and v == "relative" else v
-        st.rewrite_line(name, f"{name} {shown}", v != p.default)
+        st.rewrite_line(name, f"{name} {v}", v != p.default)
     elif p.kind == "string":
         if v == "" and name in _EMPTY_IS_NULL:
             st.rewritten.add(name)  # NULL: no line, and the old ones go
