@@ -423,9 +423,18 @@ def _serve(cl: CommandLine, overrides: dict[str, Any], host: str, port: int, pid
                 os.unlink(pidfile)
 
     ref_server.exit_hook = remove_pidfile
-    logger.info("Running mode=standalone, port=%d.", port)
-    logger.warning("Server initialized")
+
+    def initialized() -> None:
+        logger.info("Running mode=standalone, port=%d.", port)
+        logger.warning("Server initialized")
+
+    ref_server.listen_hook = initialized
     code = 1
+    if port == 0:  # no TCP port and (here) never a Unix socket
+        logger.warning("Configured to not listen anywhere, exiting.")
+        ref_server.say_hook = ref_server.exit_hook = ref_server.listen_hook = None
+        remove_pidfile()
+        return 1
     try:
         rdb = ref_server.read_rdb_file(state)
         code = ref_server.run(host, port, state, clock=clock, rdb=rdb)
@@ -438,7 +447,7 @@ def _serve(cl: CommandLine, overrides: dict[str, Any], host: str, port: int, pid
         logger.warning("Warning: %s", e.strerror or e)
         logger.warning("Failed listening on port %d (TCP), aborting.", port)
     finally:
-        ref_server.say_hook = ref_server.exit_hook = None
+        ref_server.say_hook = ref_server.exit_hook = ref_server.listen_hook = None
         remove_pidfile()
     return code
 

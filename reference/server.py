@@ -742,6 +742,10 @@ class LoadError(Exception):
 say_hook: Callable[[str], None] | None = None
 
 
+#: Called once the server listens, before it loads its file: ``redspec-server`` logs
+#: ``Running mode=...`` and ``Server initialized`` there, after ``initServer`` as 7.0.15.
+listen_hook: Callable[[], None] | None = None
+
 #: Called by the turn that exits (SHUTDOWN, a shutdown signal) just before "Redis is now
 #: ready to exit, bye bye...": ``redspec-server`` removes its pidfile there, as
 #: ``prepareForShutdown`` does.
@@ -841,6 +845,8 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
     ref._loop = loop
     ref.exited = loop.create_future()
     ref.listen(port)
+    if listen_hook is not None:
+        listen_hook()
     for sig in (signal.SIGTERM, signal.SIGINT):
         # only possible in the main thread (``redspec serve``); a server in a test's thread
         # keeps the default handlers

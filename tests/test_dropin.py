@@ -94,6 +94,9 @@ def test_start_log_pidfile_and_sigterm(server_exe: str, workdir: Path,
     assert first.group(4) == "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo"
     assert any(f"Redis version={REDIS_VERSION}" in ln and f"pid={s.proc.pid}" in ln
                for ln in lines)
+    messages = [m.group(4) for m in map(LOG_LINE.match, lines) if m]
+    assert messages.index("Configuration loaded") < messages.index("Server initialized") \
+        < messages.index("Ready to accept connections")
     ready = [LOG_LINE.match(ln) for ln in lines if ln.endswith("Ready to accept connections")]
     assert len(ready) == 1 and ready[0] is not None and ready[0].group(2) == "M"
     assert ready[0].group(3) == "*"
@@ -374,3 +377,27 @@ def test_protected_mode_live(server_exe: str, workdir: Path, started: list[Start
     assert _denied_bytes(s.port) == DENIED
     assert s.command("CONFIG", "SET", "protected-mode", "no") == b"+OK\r\n"
     assert resp_command(s.port, "PING", source="127.0.0.2") == b"+PONG\r\n"
+
+
+def test_cannot_listen(server_exe: str, workdir: Path, started: list[Started]) -> None:
+    """The port is taken: a warning naming the socket and ``Failed listening on port N
+    (TCP), aborting.``, exit 1; port 0 (and no Unix socket): ``Configured to not listen
+    anywhere, exiting.``, exit 1."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        r = subprocess.run([server_exe, "--port", str(port), "--bind", "127.0.0.1", "--save",
+                            ""], capture_output=True, text=True, timeout=30, cwd=workdir,
+                           stdin=subprocess.DEVNULL)
+    assert r.returncode == 1
+    messages = [m.group(3, 4) for m in map(LOG_LINE.match, r.stdout.splitlines()) if m]
+    assert ("#", f"Warning: Could not create server TCP listening socket 127.0.0.1:{port}: "
+                 "bind: Address already in use") in messages
+    assert messages[-1] == ("#", f"Failed listening on port {port} (TCP), aborting.")
+    r = subprocess.run([server_exe, "--port", "0", "--save", ""], capture_output=True,
+                       text=True, timeout=30, cwd=workdir, stdin=subprocess.DEVNULL)
+    assert r.returncode == 1
+    last = LOG_LINE.match(r.stdout.splitlines()[-1])
+    assert last is not None
+    assert last.group(3, 4) == ("#", "Configured to not listen anywhere, exiting.")
