@@ -444,7 +444,10 @@ def _serve(cl: CommandLine, overrides: dict[str, Any], host: str, port: int, pid
         if e.panic:
             os.abort()
     except OSError as e:
-        logger.warning("Warning: %s", e.strerror or e)
+        text = str(e.strerror or e)
+        if host == "0.0.0.0":  # Redis names the address as bind gave it: "*"
+            text = text.replace(f" {host}:{port}:", f" *:{port}:")
+        logger.warning("Warning: %s", text)
         logger.warning("Failed listening on port %d (TCP), aborting.", port)
     finally:
         ref_server.say_hook = ref_server.exit_hook = ref_server.listen_hook = None

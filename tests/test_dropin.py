@@ -380,21 +380,24 @@ def test_protected_mode_live(server_exe: str, workdir: Path, started: list[Start
 
 
 def test_cannot_listen(server_exe: str, workdir: Path, started: list[Started]) -> None:
-    """The port is taken: a warning naming the socket and ``Failed listening on port N
-    (TCP), aborting.``, exit 1; port 0 (and no Unix socket): ``Configured to not listen
-    anywhere, exiting.``, exit 1."""
+    """The port is taken: a warning naming the socket as ``bind`` gave it (``*`` for the
+    default) and ``Failed listening on port N (TCP), aborting.``, exit 1; port 0 (and no
+    Unix socket): ``Configured to not listen anywhere, exiting.``, exit 1."""
+    runs = {}
     with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
+        taken.bind(("0.0.0.0", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        r = subprocess.run([server_exe, "--port", str(port), "--bind", "127.0.0.1", "--save",
-                            ""], capture_output=True, text=True, timeout=30, cwd=workdir,
-                           stdin=subprocess.DEVNULL)
-    assert r.returncode == 1
-    messages = [m.group(3, 4) for m in map(LOG_LINE.match, r.stdout.splitlines()) if m]
-    assert ("#", f"Warning: Could not create server TCP listening socket 127.0.0.1:{port}: "
-                 "bind: Address already in use") in messages
-    assert messages[-1] == ("#", f"Failed listening on port {port} (TCP), aborting.")
+        for shown, extra in (("127.0.0.1", ["--bind", "127.0.0.1"]), ("*", [])):
+            runs[shown] = subprocess.run([server_exe, "--port", str(port), "--save", "",
+                                          *extra], capture_output=True, text=True,
+                                         timeout=30, cwd=workdir, stdin=subprocess.DEVNULL)
+    for shown, r in runs.items():
+        assert r.returncode == 1
+        messages = [m.group(3, 4) for m in map(LOG_LINE.match, r.stdout.splitlines()) if m]
+        assert ("#", f"Warning: Could not create server TCP listening socket {shown}:{port}: "
+                     "bind: Address already in use") in messages
+        assert messages[-1] == ("#", f"Failed listening on port {port} (TCP), aborting.")
     r = subprocess.run([server_exe, "--port", "0", "--save", ""], capture_output=True,
                        text=True, timeout=30, cwd=workdir, stdin=subprocess.DEVNULL)
     assert r.returncode == 1
