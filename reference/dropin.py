@@ -37,6 +37,7 @@ from redspec.reference.config_file import ConfigError, parse_config_text, split_
 from redspec.spec.config import PARAMS
 from redspec.spec.configfile import with_config_file
 from redspec.spec.resp import sdscatrepr
+from redspec.spec.server import new_server
 
 __all__ = ["main", "VERSION_LINE", "parse_command_line", "CommandLine", "RedisLogHandler",
            "listen_address"]
@@ -222,6 +223,7 @@ class RedisLogHandler(logging.Handler):
         return 3
 
     def emit(self, record: logging.LogRecord) -> None:
+        """One log record: as the signal handler's line, or as ``serverLog``'s."""
         level = self.redis_level(record.levelno)
         if level < self.verbosity:
             return
@@ -402,8 +404,6 @@ def _serve(cl: CommandLine, overrides: dict[str, Any], host: str, port: int, pid
            handler: RedisLogHandler, logger: logging.Logger) -> int:
     """``initServer`` to ``aeMain``: the state, the pidfile, the listener, the loop; the
     pidfile removed at exit."""
-    from redspec.spec.server import new_server
-
     overrides.setdefault("save", PARAMS["save"].default)  # Redis's default save points
     clock = ref_server.Clock()
     state = new_server(clock.now_ms(), **overrides)
@@ -425,6 +425,7 @@ def _serve(cl: CommandLine, overrides: dict[str, Any], host: str, port: int, pid
     ref_server.exit_hook = remove_pidfile
 
     def initialized() -> None:
+        """After ``initServer`` (listening): the lines 7.0.15 writes then."""
         logger.info("Running mode=standalone, port=%d.", port)
         logger.warning("Server initialized")
 
