@@ -485,3 +485,34 @@ def test_planted_default_line_kept_trips(monkeypatch: pytest.MonkeyPatch) -> Non
                 lambda case: _restart_has_same_config(*case)))()
     finally:
         monkeypatch.setattr(C, "rewrite_config", real)
+
+
+def test_redis_starts_from_redspec_rewrite(tmp_path: Path, started: list[Started]) -> None:
+    """Interop: 7.0.15 started from the file redspec-server rewrote has, for every parameter
+    the CONFIG SETs touched, the value CONFIG GET gives on the live redspec-server."""
+    pick_server("redis-server")
+    conf_dir = tmp_path / "redspec"
+    _rewrite_on(REDSPEC_SERVER, conf_dir, RICH_CONF, RICH_SETS, "", started)
+    live = started[-1]
+    names = sorted({name for name, *_ in RICH_SETS})
+    want = {n: live.command("CONFIG", "GET", n, password="a b") for n in names}
+    text = (conf_dir / "redis.conf").read_text()
+    port = free_port()
+    text = re.sub(r"(?m)^port \d+$", f"port {port}", text)
+    redis_dir = tmp_path / "redis"
+    redis_dir.mkdir()
+    text = re.sub(r'(?m)^dir ".*"$', f'dir "{redis_dir}"', text)
+    (redis_dir / "from-redspec.conf").write_text(text)
+    log = redis_dir / "log"
+    with open(log, "wb") as f:
+        proc = subprocess.Popen(["redis-server", str(redis_dir / "from-redspec.conf")],
+                                stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                cwd=redis_dir)
+    real = Started(proc, port, log, redis_dir)
+    started.append(real)
+    deadline = time.monotonic() + 30
+    while "Ready to accept connections" not in log.read_text():
+        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.05)
+    got = {n: real.command("CONFIG", "GET", n, password="a b") for n in names}
+    assert got == want
