@@ -380,7 +380,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if background and not cfg["pidfile"]:
         overrides["pidfile"] = DEFAULT_PIDFILE
     pidfile = str(overrides.get("pidfile", ""))
-    handler = RedisLogHandler(str(cfg["logfile"]), str(cfg["loglevel"]),
+    # a daemon without a logfile logs nowhere, from the first line on (7.0.15 writes nothing
+    # to the terminal it was started from)
+    logfile = str(cfg["logfile"]) or (os.devnull if background else "")
+    handler = RedisLogHandler(logfile, str(cfg["loglevel"]),
                               bool(cfg["syslog-enabled"]), str(cfg["syslog-ident"]),
                               str(cfg["syslog-facility"]))
     logger.handlers[:] = [handler]

@@ -34,7 +34,7 @@ from redspec.spec.protected import (
     protected_mode_denies,
     reject_connection,
 )
-from tests.conftest import REDIS_VERSION
+from tests.conftest import REDIS_VERSION, free_port
 from tests.dropin_harness import (
     HANDLER_LINE,
     LOG_LINE,
@@ -143,6 +143,7 @@ def test_daemonize_with_pidfile(server_exe: str, workdir: Path, started: list[St
                          wait_ready=False)
     assert s.proc.wait(15) == 0
     wait_for_log(s, logfile, "Ready to accept connections")
+    assert s.log.read_text() == ""  # nothing on the starting terminal
     pid = int(pidfile.read_text())
     assert pid != s.proc.pid and pid_alive(pid)
     assert os.getsid(pid) == pid
@@ -152,6 +153,36 @@ def test_daemonize_with_pidfile(server_exe: str, workdir: Path, started: list[St
     wait_gone(pid)
     assert not pidfile.exists()
     assert any(ln.startswith(f"{pid}:M ") for ln in logfile.read_text().splitlines())
+
+
+def test_daemonize_without_logfile_says_nothing(server_exe: str, workdir: Path) -> None:
+    """``daemonize yes`` with ``logfile ""``: not a line on the terminal it was started
+    from (the daemon logs to /dev/null), exit 0; the daemon serves until SHUTDOWN."""
+    port = free_port()
+    pidfile = workdir / "q.pid"
+    r = subprocess.run([server_exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                        "--daemonize", "yes", "--pidfile", str(pidfile)], capture_output=True,
+                       timeout=30, cwd=workdir, stdin=subprocess.DEVNULL)
+    assert (r.returncode, r.stdout, r.stderr) == (0, b"", b"")
+    deadline = time.monotonic() + 30
+    while not pidfile.exists() or not pidfile.read_text().endswith("\n"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    pid = int(pidfile.read_text())
+    try:
+        while True:
+            try:
+                assert resp_command(port, "PING") == b"+PONG\r\n"
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        with pytest.raises(ConnectionError):
+            resp_command(port, "SHUTDOWN", "NOSAVE")
+        wait_gone(pid)
+    finally:
+        if pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
 
 
 def test_options_override_the_file_and_multiword(server_exe: str, workdir: Path,
