@@ -160,10 +160,12 @@ class FatalConfig(Exception):
         self.lineno, self.line, self.reason = lineno, line, reason
 
     def report(self) -> str:
-        """The text 7.0.15 prints on stderr before exiting with status 1."""
+        """The text 7.0.15 prints on stderr before exiting with status 1 (no line when the
+        error is found after the last line: ``lineno`` 0)."""
+        where = (f"Reading the configuration file, at line {self.lineno}\n"
+                 f">>> '{self.line}'\n") if self.lineno else ""
         return (f"\n*** FATAL CONFIG FILE ERROR (Redis {REDIS_VERSION}) ***\n"
-                f"Reading the configuration file, at line {self.lineno}\n"
-                f">>> '{self.line}'\n{self.reason}\n")
+                f"{where}{self.reason}\n")
 
 
 def load_server_config(text: str) -> dict[str, Any]:
@@ -324,14 +326,29 @@ def _read_config_text(cl: CommandLine, stdin: TextIO, log: logging.Logger) -> st
     return text
 
 
-def _dir_line(text: str) -> int:
-    """The line number of the last ``dir`` directive (where a failed chdir is reported)."""
-    n = 0
-    for i, line in enumerate(text.split("\n"), start=1):
-        args = split_args(line.strip(" \t\r\n"))
-        if args and args[0].lower() == "dir":
-            n = i
-    return n
+def apply_dir_lines(text: str) -> None:
+    """The ``dir`` lines of the config text in order, each a ``chdir`` as 7.0.15 does while
+    it reads them; :class:`FatalConfig` at the first one that fails."""
+    for n, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip(" \t\r\n")
+        args = split_args(line) if line and not line.startswith("#") else None
+        if args and len(args) == 2 and args[0].lower() == "dir":
+            try:
+                os.chdir(args[1])
+            except OSError as e:
+                raise FatalConfig(n, line, e.strerror or str(e)) from e
+
+
+def check_logfile(logfile: str) -> None:
+    """7.0.15's check after reading the config: the log file must open for appending
+    (:class:`FatalConfig` with no line, ``Can't open the log file: <strerror>``)."""
+    if not logfile:
+        return
+    try:
+        with open(logfile, "a"):
+            pass
+    except OSError as e:
+        raise FatalConfig(0, "", f"Can't open the log file: {e.strerror}") from e
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -358,23 +375,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f.report())
         return 1
     cfg = {name: overrides.get(name, p.default) for name, p in PARAMS.items()}
-    if cfg["supervised"] != "no":
-        sys.stderr.write(f"\n*** FATAL CONFIG FILE ERROR (Redis {REDIS_VERSION}) ***\n"
-                         "supervised: only 'no' is implemented by redspec-server\n")
-        return 1
     try:
-        host = listen_address(str(cfg["bind"]))
-    except ValueError as e:
-        sys.stderr.write(f"\n*** FATAL CONFIG FILE ERROR (Redis {REDIS_VERSION}) ***\n"
-                         f"{e}\n")
-        return 1
-    if "dir" in overrides:
+        if cfg["supervised"] != "no":
+            raise FatalConfig(0, "", "supervised: only 'no' is implemented by redspec-server")
         try:
-            os.chdir(str(overrides["dir"]))
-        except OSError as e:
-            sys.stderr.write(FatalConfig(_dir_line(text), f"dir {overrides['dir']}",
-                                         e.strerror or str(e)).report())
-            return 1
+            host = listen_address(str(cfg["bind"]))
+        except ValueError as e:
+            raise FatalConfig(0, "", str(e)) from e
+        apply_dir_lines(text)
+        check_logfile(str(cfg["logfile"]))
+    except FatalConfig as f:
+        sys.stderr.write(f.report())
+        return 1
     overrides["dir"] = os.getcwd()
     background = bool(cfg["daemonize"])
     if background and not cfg["pidfile"]:

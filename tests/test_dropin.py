@@ -213,10 +213,15 @@ def test_options_override_the_file_and_multiword(server_exe: str, workdir: Path,
     ["--port", "7000", "extra"],
     ["--maxmemory", "lots"],
     ["--hz"],
+    ["--dir", "/nonexistent"],
+    ["--dir", "/tmp", "--dir", "/nonexistent/sub"],
+    ["--logfile", "/nonexistent/x.log"],
 ])
 def test_fatal_config_errors_identical(argv: list[str], workdir: Path) -> None:
     """A bad option stops the start with 7.0.15's FATAL CONFIG FILE ERROR text on stderr,
-    byte for byte, and exit status 1."""
+    byte for byte, and exit status 1: an unknown name, extra words, a bad value, a name
+    with no value, a ``dir`` that cannot be entered (each ``dir`` in turn), a log file that
+    cannot be opened (reported with no line)."""
     problem = redis_problem()
     if problem is not None:
         pytest.skip(problem)
