@@ -374,6 +374,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FatalConfig as f:
         sys.stderr.write(f.report())
         return 1
+    except OSError as e:  # an ``include`` file that cannot be read
+        logger.warning("Fatal error, can't open config file '%s': %s", e.filename, e.strerror)
+        return 1
     cfg = {name: overrides.get(name, p.default) for name, p in PARAMS.items()}
     try:
         if cfg["supervised"] != "no":

@@ -249,8 +249,8 @@ def test_bad_line_in_the_file_identical(workdir: Path) -> None:
 
 
 def test_missing_config_file(server_exe: str, workdir: Path) -> None:
-    """A config file that does not exist: a "Fatal error, can't open config file" log
-    line on stdout, exit 1."""
+    """A config file (or an ``include``) that does not exist: a "Fatal error, can't open
+    config file" log line on stdout, exit 1."""
     r = subprocess.run([server_exe, str(workdir / "none.conf")], capture_output=True,
                        timeout=30, stdin=subprocess.DEVNULL)
     assert r.returncode == 1
@@ -258,6 +258,12 @@ def test_missing_config_file(server_exe: str, workdir: Path) -> None:
     assert m is not None and m.group(3) == "#"
     assert m.group(4) == (f"Fatal error, can't open config file '{workdir / 'none.conf'}': "
                           "No such file or directory")
+    r = subprocess.run([server_exe, "--include", str(workdir / "inc.conf")], capture_output=True,
+                       timeout=30, stdin=subprocess.DEVNULL)  # an include that is not there
+    assert r.returncode == 1
+    m = LOG_LINE.match(r.stdout.decode().strip())
+    assert m is not None and m.group(4) == (f"Fatal error, can't open config file "
+                                            f"'{workdir / 'inc.conf'}': No such file or directory")
 
 
 def test_version_help_and_refused_modes() -> None:
