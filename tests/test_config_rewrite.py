@@ -516,3 +516,29 @@ def test_redis_starts_from_redspec_rewrite(tmp_path: Path, started: list[Started
         time.sleep(0.05)
     got = {n: real.command("CONFIG", "GET", n, password="a b") for n in names}
     assert got == want
+
+
+def test_redspec_serve_rewrites_its_config(tmp_path: Path, started: list[Started]) -> None:
+    """``redspec serve --config FILE`` knows its file too: CONFIG REWRITE writes it back
+    (the ``--port``/``--bind`` options appended, as redis-server does with options)."""
+    conf = tmp_path / "serve.conf"
+    conf.write_text("# mine\nhz 5\n")
+    port = free_port()
+    exe = str(Path(REDSPEC_SERVER).parent / "redspec")
+    proc = subprocess.Popen([exe, "serve", "--port", str(port), "--config", str(conf),
+                             "--save", ""], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=tmp_path)
+    s = Started(proc, port, tmp_path / "none.log", tmp_path)
+    started.append(s)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            assert s.command("CONFIG", "SET", "hz", "7") == b"+OK\r\n"
+            break
+        except OSError:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    assert s.command("CONFIG", "REWRITE") == b"+OK\r\n"
+    lines = conf.read_text().split("\n")
+    assert lines[:3] == ["# mine", "hz 7", ""]
+    assert {f"port {port}", "bind 127.0.0.1", 'save ""'} <= set(lines)
