@@ -51,6 +51,7 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     from redspec.reference.config_file import ConfigError, load_config
     from redspec.reference.server import Clock, LoadError, read_rdb_file, run
     from redspec.spec.config import PARAMS
+    from redspec.spec.configfile import with_config_file
     from redspec.spec.server import new_server
 
     try:
@@ -61,9 +62,10 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     overrides.setdefault("save", PARAMS["save"].default)  # Redis's default save points
     clock = Clock(virtual=clock_kind == "virtual")
     state = new_server(clock.now_ms(), **overrides)
+    if config_file is not None:  # CONFIG REWRITE writes it back (``server.configfile``)
+        state = with_config_file(state, os.path.abspath(config_file))
     try:
-        # loadDataFromDisk: with appendonly yes the AOF is loaded instead of the RDB file
-        rdb = None if state.config["appendonly"] else read_rdb_file(state)
+        rdb = read_rdb_file(state)
         click.echo(f"redspec reference server listening on {bind}:{port}", err=True)
         code = run(bind, port, state, clock=clock, rdb=rdb)
     except LoadError as e:

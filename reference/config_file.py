@@ -20,6 +20,7 @@ from typing import Any
 
 from redspec.spec.config import default_config, lookup_param, set_value, validate
 from redspec.spec.resp import sdscatrepr
+from redspec.spec.resp import split_args as resp_split_args
 
 __all__ = ["ConfigError", "split_args", "parse_config_text", "options_to_text", "load_config"]
 
@@ -28,69 +29,15 @@ class ConfigError(ValueError):
     """A fatal configuration error: Redis prints it and exits (``loaderr``)."""
 
 
-_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "a": "\a"}
-_HEX = "0123456789abcdefABCDEF"
-
-
 def split_args(line: str) -> list[str] | None:
-    """``sdssplitargs``: the arguments of one line, or None for unbalanced quotes."""
-    out: list[str] = []
-    i, n = 0, len(line)
-    while True:
-        while i < n and line[i] in " \n\r\t\v\f":
-            i += 1
-        if i >= n:
-            return out
-        cur: list[str] = []
-        inq = insq = False
-        done = False
-        while not done:
-            if inq:
-                if i >= n:
-                    return None
-                c = line[i]
-                if (c == "\\" and i + 3 < n and line[i + 1] == "x" and line[i + 2] in _HEX
-                        and line[i + 3] in _HEX):
-                    cur.append(chr(int(line[i + 2:i + 4], 16)))
-                    i += 3
-                elif c == "\\" and i + 1 < n:
-                    i += 1
-                    cur.append(_ESCAPES.get(line[i], line[i]))
-                elif c == '"':
-                    if i + 1 < n and line[i + 1] not in " \n\r\t\v\f":
-                        return None
-                    done = True
-                else:
-                    cur.append(c)
-            elif insq:
-                if i >= n:
-                    return None
-                c = line[i]
-                if c == "\\" and i + 1 < n and line[i + 1] == "'":
-                    i += 1
-                    cur.append("'")
-                elif c == "'":
-                    if i + 1 < n and line[i + 1] not in " \n\r\t\v\f":
-                        return None
-                    done = True
-                else:
-                    cur.append(c)
-            else:
-                if i >= n:
-                    done = True
-                    break
-                c = line[i]
-                if c in " \n\r\t\v\f":
-                    done = True
-                elif c == '"':
-                    inq = True
-                elif c == "'":
-                    insq = True
-                else:
-                    cur.append(c)
-            if i < n:
-                i += 1
-        out.append("".join(cur))
+    """``sdssplitargs`` (``spec.resp.split_args``) over the line's bytes: the arguments of
+    one line, or None for unbalanced quotes. A ``\\xHH`` escape is a byte, so ``"\\xc2\\xa0"``
+    is the UTF-8 of U+00A0 (the text is handled as UTF-8 with surrogate escapes, so any
+    byte survives)."""
+    args = resp_split_args(line.encode("utf-8", "surrogateescape"))
+    if args is None:
+        return None
+    return [a.decode("utf-8", "surrogateescape") for a in args]
 
 
 def _repr(arg: str) -> str:
@@ -112,11 +59,14 @@ def options_to_text(argv: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def parse_config_text(text: str, base: dict[str, Any] | None = None) -> dict[str, Any]:
+def parse_config_text(text: str, base: dict[str, Any] | None = None,
+                      can_daemonize: bool = False) -> dict[str, Any]:
     """``loadServerConfigFromString``: the parameter values the text sets (canonical names).
 
     ``include`` files are read relative to the working directory. Unknown directives and bad
-    values raise :class:`ConfigError` with Redis's message.
+    values raise :class:`ConfigError` with Redis's message. ``daemonize yes`` is refused
+    unless the caller can daemonize (``redspec-server`` can; ``redspec serve`` runs in the
+    foreground).
     """
     cur: dict[str, Any] = dict(default_config().items()) if base is None else base
     changed: dict[str, Any] = {}
@@ -131,7 +81,7 @@ def parse_config_text(text: str, base: dict[str, Any] | None = None) -> dict[str
             continue
         name = args[0].lower()
         if name == "include" and len(args) == 2:
-            sub = parse_config_text(Path(args[1]).read_text(), cur)
+            sub = parse_config_text(Path(args[1]).read_text(), cur, can_daemonize)
             changed.update(sub)
             continue
         if name in ("list-max-ziplist-entries", "list-max-ziplist-value",
@@ -152,7 +102,7 @@ def parse_config_text(text: str, base: dict[str, Any] | None = None) -> dict[str
         if type(v) is tuple:
             raise ConfigError(f"line {lineno}: {v[0]}")
         problem = validate(p, v)
-        if problem is not None:
+        if problem is not None and not (p.name == "daemonize" and can_daemonize):
             raise ConfigError(f"line {lineno}: {problem}")
         cur[p.name] = v
         changed[p.name] = v

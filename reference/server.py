@@ -38,13 +38,14 @@ import select
 import signal
 import socket
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from typing import Any
 
 from redspec.reference.aof_io import AofFiles, aof_dir
 from redspec.spec import server as S
 from redspec.spec.aof import (
-    aof_base_bytes,
     aof_child_wrote,
     aof_fsync_done,
     aof_write_failed,
@@ -52,6 +53,8 @@ from redspec.spec.aof import (
     take_ops,
 )
 from redspec.spec.aofmanifest import temp_rewrite_name
+from redspec.spec.aofrewrite import aof_base_bytes
+from redspec.spec.configfile import RewriteOutcomeNeeded, with_rewrite_outcome
 from redspec.spec.effects import NO_EFFECTS, merge_effects
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
@@ -65,6 +68,7 @@ from redspec.spec.persist import (
     with_save_outcome,
     with_shutdown_signal,
 )
+from redspec.spec.protected import DENIED, protected_mode_denies, reject_connection
 from redspec.spec.rdb import RdbCorrupt
 from redspec.spec.startup import loading_step
 from redspec.spec.state import ServerState, replace
@@ -171,6 +175,8 @@ class ScriptPort:
                 sock, peer = lsock.accept()
             except (BlockingIOError, InterruptedError, OSError):
                 break
+            if self.ref.refused(sock, peer):
+                continue
             sock.setblocking(False)
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -284,6 +290,9 @@ class Reference:
                 else:
                     pid, usec = self.fork_rdb_child(fork.snapshot, fork.now_ms)
                 state = with_fork_outcome(state, pid, usec)
+            except RewriteOutcomeNeeded as need:
+                state = with_rewrite_outcome(state, rewrite_config_file(need.path,
+                                                                        need.render))
 
     # -- the BGSAVE child (``rdbSaveBackground``, ``checkChildrenDone``) ---------------------
 
@@ -395,7 +404,8 @@ class Reference:
     def on_signal(self, signum: int) -> None:
         """``sigShutdownHandler``: remember the signal; serverCron shuts down."""
         log.warning("Received %s scheduling shutdown...",
-                    "SIGINT" if signum == signal.SIGINT else "SIGTERM")
+                    "SIGINT" if signum == signal.SIGINT else "SIGTERM",
+                    extra={"from_signal_handler": True})
         self.state = with_shutdown_signal(self.state, int(signum))
         self.schedule_turn()
 
@@ -426,6 +436,8 @@ class Reference:
                 return
             except OSError:
                 return
+            if self.refused(sock, peer):
+                continue
             sock.setblocking(False)
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -434,6 +446,19 @@ class Reference:
                 self.state, self.clock.now_ms(), addr=f"{peer[0]}:{peer[1]}",
                 laddr=f"{laddr[0]}:{laddr[1]}", fd=sock.fileno())
             self.adopt(sock, cid)
+
+    def refused(self, sock: socket.socket, peer: Any) -> bool:
+        """Protected mode (``spec.protected``): a connection it refuses gets the DENIED text
+        and is closed; the state counts it. False for a connection to serve."""
+        if not protected_mode_denies(self.state.config, f"{peer[0]}:{peer[1]}"):
+            return False
+        self.state = reject_connection(self.state)
+        with contextlib.suppress(OSError):
+            sock.setblocking(False)
+            sock.send(DENIED)
+        with contextlib.suppress(OSError):
+            sock.close()
+        return True
 
     def adopt(self, sock: socket.socket, cid: int) -> None:
         """Serve ``sock`` as the spec's client ``cid`` (its read callback installed)."""
@@ -507,6 +532,8 @@ class Reference:
             self.kill_child(eff.kill_child)
         if eff is not NO_EFFECTS and eff.exit_code is not None:
             # ``exit(0)`` inside the command: nothing more is written or read
+            if exit_hook is not None:
+                exit_hook()  # prepareForShutdown's last steps (the pidfile)
             log.warning("Redis is now ready to exit, bye bye...")
             if self.exited is not None and not self.exited.done():
                 self.exited.set_result(eff.exit_code)
@@ -648,6 +675,53 @@ class Reference:
         loop.call_later(1.0 / (self.state.cron.hz or 10), tick)
 
 
+def rewrite_config_file(path: str, render: Any) -> str | None:
+    """The world's side of CONFIG REWRITE (``rewriteConfigReadOldFile`` and
+    ``rewriteConfigOverwriteFile``): read the old text (none if the file does not exist),
+    write ``render(text)`` to ``<path>.XXXXXX`` (mkstemp), fsync, chmod 0644 less the
+    umask, rename it over ``path``. None on success, else the ``strerror`` text (the
+    temporary file removed), logged as Redis logs it."""
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape", newline="") as f:
+            old = f.read()
+    except FileNotFoundError:
+        old = ""
+    except OSError as e:
+        return _rewrite_failed(e)
+    data = render(old).encode("utf-8", "surrogateescape")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".",
+                                   dir=os.path.dirname(path) or ".")
+    except OSError as e:
+        log.warning("Could not create tmp config file (%s)", e.strerror)
+        return _rewrite_failed(e)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fd, 0o644 & ~umask)
+            os.rename(tmp, path)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return _rewrite_failed(e)
+    log.info("CONFIG REWRITE executed with success.")
+    return None
+
+
+def _rewrite_failed(e: OSError) -> str:
+    """``CONFIG REWRITE failed: <strerror>`` logged; the text for the error reply."""
+    text = e.strerror or str(e)
+    log.warning("CONFIG REWRITE failed: %s", text)
+    return text
+
+
 def _remove_temp_rdb(directory: str, pid: int) -> None:
     """``rdbRemoveTempFile``: a killed child's ``temp-<pid>.rdb``."""
     with contextlib.suppress(OSError):
@@ -761,14 +835,34 @@ class LoadError(Exception):
         self.panic = panic
 
 
+#: Where start-up lines go instead of stderr: ``redspec-server`` (``reference.dropin``) sends
+#: them to its Redis-format log (``serverLog`` at notice level).
+say_hook: Callable[[str], None] | None = None
+
+
+#: Called once the server listens, before it loads its file: ``redspec-server`` logs
+#: ``Running mode=...`` and ``Server initialized`` there, after ``initServer`` as 7.0.15.
+listen_hook: Callable[[], None] | None = None
+
+#: Called by the turn that exits (SHUTDOWN, a shutdown signal) just before "Redis is now
+#: ready to exit, bye bye...": ``redspec-server`` removes its pidfile there, as
+#: ``prepareForShutdown`` does.
+exit_hook: Callable[[], None] | None = None
+
+
 def _say(line: str) -> None:
-    """A loading log line on stderr, where the start-up messages go."""
+    """A start-up log line (loading, ready): on stderr, or to :data:`say_hook`."""
+    if say_hook is not None:
+        say_hook(line)
+        return
     print(line, file=sys.stderr, flush=True)
 
 
 def read_rdb_file(state: ServerState) -> tuple[str, bytes] | None:
     """``loadDataFromDisk``'s file: the name and bytes of ``dir/dbfilename``, None when it
     does not exist; :class:`LoadError` when it cannot be read."""
+    if state.config.get("appendonly", False):
+        return None  # loadDataFromDisk: with appendonly yes the AOF is loaded, not the RDB
     name = str(state.config.get("dbfilename", "dump.rdb"))
     path = os.path.join(str(state.config.get("dir", ".")), name)
     try:
@@ -869,6 +963,8 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
         # client that connects as soon as the port listens finds the files there)
         open_aof_on_start(ref)
     ref.listen(port)
+    if listen_hook is not None:
+        listen_hook()
     for sig in (signal.SIGTERM, signal.SIGINT):
         # only possible in the main thread (``redspec serve``); a server in a test's thread
         # keeps the default handlers

@@ -92,7 +92,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
               loading: tuple[int, int, int, int, str, int] | None = None,
               bgsave: dict[str, Any] | None = None,
               aof_extra: Any = (),
-              scripts_eval_mem: int = 0) -> str:
+              scripts_eval_mem: int = 0, config_file: str = "") -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends). ``bgsave``: the
     values of the BGSAVE fields (persistence, and the fork counters of stats) by name,
     over their idle defaults (``spec.persist.bgsave_info``)."""
@@ -126,7 +126,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("server_time_usec", now_ms * 1000), ("uptime_in_seconds", uptime),
             ("uptime_in_days", uptime // 86400), ("hz", config["hz"]),
             ("configured_hz", config["hz"]), ("lru_clock", (now_ms // 1000) & ((1 << 24) - 1)),
-            ("executable", ""), ("config_file", ""), ("io_threads_active", 0),
+            ("executable", ""), ("config_file", config_file), ("io_threads_active", 0),
         ])
     if want("clients"):
         section("Clients", [

@@ -471,6 +471,17 @@ class EvictState:
 
 
 @attrs.frozen(slots=True)
+class ConfigFileState:
+    """The config file (``spec.configfile``): ``server.configfile``, the absolute path the
+    server was started with ("" when none: CONFIG REWRITE refuses), and the world's answers
+    to "was the file CONFIG REWRITE produced written?" that a transition being run needs, in
+    order (None: written; else the ``strerror`` text of the failure)."""
+
+    path: str = ""
+    rewrite_outcomes: tuple[str | None, ...] = ()
+
+
+@attrs.frozen(slots=True)
 class PersistState:
     """RDB persistence (``spec.persist``): ``server.lastsave`` in unix seconds (-1: none yet,
     the start time counts), ``stat_rdb_saves``, the last load's key counts, and the world's answers to "was the file this
@@ -667,6 +678,8 @@ class ServerState:
     loading: LoadingState = LoadingState()
     #: The append-only file: its buffer, files and fsync bookkeeping (``spec.aof``).
     aof: AofState = AofState()
+    #: The config file's path and CONFIG REWRITE's answers from the world (``spec.configfile``).
+    configfile: ConfigFileState = ConfigFileState()
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):

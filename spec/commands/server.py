@@ -16,6 +16,7 @@ from ..config import (
     set_value,
     validate,
 )
+from ..configfile import config_rewrite
 from ..evict import perform_evictions
 from ..info import info_text, select_sections
 from ..listen import UNABLE_TO_LISTEN, listen_outcome
@@ -66,6 +67,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         or all_ else None,
         aof_extra=aof_info(s.base, s.now_ms)[1] if s.config["appendonly"] else (),
         scripts_eval_mem=eval_scripts_memory(s.part("scripting").scripts.values()),
+        config_file=s.part("configfile").path,
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 
@@ -107,6 +109,14 @@ def _blocked_counts(s: Step) -> tuple[int, int]:
 def time_(s: Step, argv: list[bytes]) -> Reply:
     """TIME: [unix seconds, microseconds] of ``s.now_ms``."""
     return [b"%d" % (s.now_ms // 1000), b"%d" % ((s.now_ms % 1000) * 1000)]
+
+
+@command("config|rewrite")
+def config_rewrite_cmd(s: Step, argv: list[bytes]) -> Reply:
+    """CONFIG REWRITE (``configRewriteCommand``): the config file rewritten for the live
+    configuration (``spec.configfile``); an error without a file or when writing fails."""
+    err = config_rewrite(s)
+    return OK if err is None else Err(err)
 
 
 @command("config|help")

@@ -201,6 +201,12 @@ case("config set strings",
      ["config", "set", "ignore-warnings", "x y"], ["config", "get", "ignore-warnings"],
      ["config", "set", "ignore-warnings", ""])
 case("config resetstat", ["config", "resetstat"], ["CONFIG", "RESETSTAT", "x"])
+# Both servers of the harness run without a config file (tests/test_config_rewrite.py
+# rewrites real files, live against 7.0.15).
+case("config rewrite without a file", ["CONFIG", "REWRITE"], ["config", "rewrite", "x"])
+case("config set enum synonym",  # relative is yes's other name: GET prints the first
+     ["config", "set", "oom-score-adj", "relative"], ["config", "get", "oom-score-adj"],
+     ["config", "set", "oom-score-adj", "no"])
 case("requirepass gate",
      ["@2", "ping"], ["@3", "ping"],
      ["config", "set", "requirepass", "sekret"],
