@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..acl import set_requirepass
 from ..config import (
     NAMES,
     NO_REBIND,
@@ -209,6 +210,8 @@ def config_set(s: Step, argv: list[bytes]) -> Reply:
         return Err("ERR CONFIG SET failed (possibly related to argument 'bind') - " + NO_REBIND)
     old_maxmemory = cfg["maxmemory"]
     s.config = m.finish()
+    if s.config["requirepass"] != cfg["requirepass"]:  # updateRequirePass
+        set_requirepass(s, s.config["requirepass"])
     if s.config["maxmemory"] and s.config["maxmemory"] != old_maxmemory and not s.in_exec:
         # ``updateMaxmemory``, the apply function of a changed maxmemory (a value below used
         # memory only logs a warning; the reply is OK), starts ``evictionTimeProc``: a 0 ms
