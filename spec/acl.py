@@ -892,7 +892,8 @@ def log_denial(s: Step, reason: int, context: str, obj: bytes, username: bytes |
     """``addACLLogEntry``: the entry for this denial, with the real client's CLIENT LIST line
     (the script's caller for a script's command, ``cmd_name`` its command)."""
     c = real if real is not None else s.client
-    cmd = cmd_name if cmd_name is not None else s.cmd.name if s.cmd is not None else None
+    cmd = cmd_name if cmd_name is not None else "exec" if s.in_exec \
+        else s.cmd.name if s.cmd is not None else None
     cinfo = info_line(c, s.now_ms, argv=argv, cmd=cmd) if real is None else \
         info_line(c, s.now_ms, cmd=cmd)
     entry = LogEntry(count=1, reason=REASONS[reason], context=context, object=obj,
