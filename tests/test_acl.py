@@ -10,8 +10,8 @@ import pytest
 
 from redspec.reference.diff.normalise import _sort_command_rules
 from redspec.spec import acl, dispatch
-from redspec.spec.server import client_connect, client_input, new_server, run_command
 from redspec.spec.resp import encode_request
+from redspec.spec.server import client_connect, client_input, new_server, run_command
 from tests.session import NOW, Session
 
 
