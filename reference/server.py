@@ -42,6 +42,12 @@ import time
 from typing import Any
 
 from redspec.spec import server as S
+from redspec.spec.acl import (
+    AclFileNeeded,
+    AclSaveNeeded,
+    with_acl_file_read,
+    with_acl_save_outcome,
+)
 from redspec.spec.effects import NO_EFFECTS, merge_effects
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.listen import ListenOutcomeNeeded, with_listen_outcome
@@ -267,6 +273,10 @@ class Reference:
             except ForkOutcomeNeeded as fork:
                 pid, usec = self.fork_rdb_child(fork.snapshot, fork.now_ms)
                 state = with_fork_outcome(state, pid, usec)
+            except AclFileNeeded as need:
+                state = with_acl_file_read(state, read_acl_file(state, need.path))
+            except AclSaveNeeded as need:
+                state = with_acl_save_outcome(state, write_acl_file(state, need.path, need.data))
 
     # -- the BGSAVE child (``rdbSaveBackground``, ``checkChildrenDone``) ---------------------
 
@@ -616,6 +626,44 @@ def rdb_child_main(snapshot: ServerState, now_ms: int) -> None:
             log.exception("the RDB child failed")
     finally:
         os._exit(code)
+
+
+def _acl_path(state: ServerState, path: str) -> str:
+    """The ``aclfile`` as Redis opens it: relative to ``dir`` (Redis's working directory)."""
+    return os.path.join(str(state.config.get("dir", ".")), path)
+
+
+def read_acl_file(state: ServerState, path: str) -> bytes | str:
+    """The world's answer to ``AclFileNeeded``: the file's bytes, or ``strerror`` of the
+    failed open (Redis's error text names it)."""
+    try:
+        with open(_acl_path(state, path), "rb") as f:
+            return f.read()
+    except OSError as e:
+        return e.strerror or str(e)
+
+
+def write_acl_file(state: ServerState, path: str, data: bytes) -> bool:
+    """``ACLSaveToFile``'s file handling: a ``<file>.tmp-<pid>-<ms>`` file renamed over the
+    ACL file (the temporary file removed on failure, with Redis's log lines)."""
+    full = _acl_path(state, path)
+    tmp = f"{full}.tmp-{os.getpid()}-{int(time.time() * 1000)}"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        log.warning("Opening temp ACL file for ACL SAVE: %s", e.strerror)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    try:
+        os.replace(tmp, full)
+    except OSError as e:
+        log.warning("Renaming ACL file for ACL SAVE: %s", e.strerror)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    return True
 
 
 def write_rdb(directory: str, dbfilename: str, data: bytes) -> bool:

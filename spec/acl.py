@@ -224,6 +224,11 @@ class AclState:
     users: Map[bytes, User] = EMPTY_MAP
     log: tuple[LogEntry, ...] = ()
     restricted: frozenset[str] = frozenset()
+    #: The world's answers about the ``aclfile`` (inputs, consumed in order): what ACL LOAD
+    #: read (the bytes, or the ``strerror`` text of a failed open) and whether ACL SAVE's
+    #: write succeeded.
+    file_reads: tuple[bytes | str, ...] = ()
+    save_outcomes: tuple[bool, ...] = ()
 
 
 def _selector(root: bool, pubsub_all: bool) -> Selector:
@@ -963,3 +968,212 @@ def set_requirepass(s: Step, value: Any) -> None:
     st = acl_state(s)
     s.set_part("acl", update_default_password(st, _as_bytes(value) if value else None,
                                               pubsub_default_all(s.config)))
+
+
+# -- the ACL file and users in the config file ------------------------------------------------
+
+
+class AclFileNeeded(Exception):
+    """ACL LOAD needs the ``aclfile``'s bytes: the world reads the file and adds the answer
+    with :func:`with_acl_file_read` (the bytes, or ``strerror`` of a failed open), then runs
+    the transition again."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+class AclSaveNeeded(Exception):
+    """ACL SAVE needs the file written (a temporary file renamed over ``aclfile``): the world
+    writes ``data`` and adds whether it worked with :func:`with_acl_save_outcome`."""
+
+    def __init__(self, path: str, data: bytes) -> None:
+        super().__init__(path)
+        self.path = path
+        self.data = data
+
+
+def with_acl_file_read(state: ServerState, answer: bytes | str) -> ServerState:
+    """The state with the world's answer to :class:`AclFileNeeded` added (an input)."""
+    st = acl_of_state(state)
+    return replace(state, acl=attrs.evolve(st, file_reads=(*st.file_reads, answer)))
+
+
+def with_acl_save_outcome(state: ServerState, ok: bool) -> ServerState:
+    """The state with the world's answer to :class:`AclSaveNeeded` added (an input)."""
+    st = acl_of_state(state)
+    return replace(state, acl=attrs.evolve(st, save_outcomes=(*st.save_outcomes, ok)))
+
+
+def read_acl_file(s: Step, path: str) -> bytes | str:
+    """The bytes of the ACL file (or the open error), consuming the world's answer."""
+    st = acl_state(s)
+    if not st.file_reads:
+        raise AclFileNeeded(path)
+    s.set_part("acl", attrs.evolve(st, file_reads=st.file_reads[1:]))
+    return st.file_reads[0]
+
+
+def write_acl_file(s: Step, path: str, data: bytes) -> bool:
+    """Whether the ACL file was written, consuming the world's answer."""
+    st = acl_state(s)
+    if not st.save_outcomes:
+        raise AclSaveNeeded(path, data)
+    s.set_part("acl", attrs.evolve(st, save_outcomes=st.save_outcomes[1:]))
+    return st.save_outcomes[0]
+
+
+def acl_file_text(users: Map[bytes, User]) -> bytes:
+    """``ACLSaveToFile``'s content: one ``user <name> <rules>`` line per user, by name."""
+    return b"".join(b"user " + n + b" " + describe_user(users[n]) + b"\n"
+                    for n in sorted(users.keys()))
+
+
+def _sdstrim(b: bytes, chars: bytes) -> bytes:
+    return b.strip(chars)
+
+
+def load_acl_file(data: bytes | str, filename: str, pubsub_all: bool) -> Map[bytes, User] | str:
+    """``ACLLoadFromFile``: the users the file defines (a default user as ``ACLInit`` makes it
+    when the file has none), or the one-line text of every problem found (then nothing is
+    loaded). Lines are split on single spaces; comments are not allowed; only a line's
+    first bad rule is reported."""
+    if isinstance(data, str):
+        return f"Error loading ACLs, opening file '{filename}': {data}"
+    users: dict[bytes, User] = {}
+    errors = ""
+    for i, raw in enumerate(data.split(b"\n")):
+        linenum = i + 1
+        line = _sdstrim(raw, b" \t\r\n")
+        if not line:
+            continue
+        argv = line.split(b" ")  # sdssplitlen on single spaces: no quoting
+        if argv[0] != b"user" or len(argv) < 2:
+            errors += (f"{filename}:{linenum} should start with user keyword followed by "
+                       "the username. ")
+            continue
+        name = argv[1]
+        if _has_spaces(name):
+            errors += (f"'{filename}:{linenum}: username '{_text(name)}' contains invalid "
+                       "characters. ")
+            continue
+        if name in users:
+            errors += f"WARNING: Duplicate user '{_text(name)}' found on line {linenum}. "
+            continue
+        u = new_user(name, pubsub_all)
+        merged, bad = merge_selector_args(argv[2:])
+        if bad >= 0:
+            errors += f"{filename}:{linenum}: Unmatched parenthesis in selector definition."
+        for op in merged:
+            r = set_user(u, _sdstrim(op, b"\t\r\n"), pubsub_all)
+            if isinstance(r, str):
+                errors += f"{filename}:{linenum}: {set_user_error(r)}. "
+                break
+            u = r
+        users[name] = u
+    if errors:
+        return errors + ("WARNING: ACL errors detected, no change to the previously active ACL "
+                         "rules was performed")
+    if b"default" not in users:
+        users[b"default"] = default_user(pubsub_all)
+    return Map(users)
+
+
+def _text(b: bytes) -> str:
+    return b.decode("utf-8", "surrogateescape")
+
+
+def acl_load(s: Step, path: str) -> str | None:
+    """ACL LOAD: replace the users with the file's; every client of a non-default user is
+    disconnected (its user is freed, even when the file defines it again), the running
+    client after its reply. Returns None, or the errors (nothing changed)."""
+    st = acl_state(s)
+    got = load_acl_file(read_acl_file(s, path), path, pubsub_default_all(s.config))
+    if isinstance(got, str):
+        return got
+    old = [n for n in st.users.keys() if n != b"default"]
+    s.set_part("acl", with_users(acl_state(s), got))
+    for name in old:
+        kill_user_clients(s, name)
+    return None
+
+
+def append_user_for_loading(pending: list[list[bytes]], argv: list[bytes],
+                            pubsub_all: bool) -> str | None:
+    """``ACLAppendUserForLoading``: a ``user <name> rules...`` line of the config file,
+    checked on a scratch user (unknown commands are only found when the users are loaded)
+    and kept for :func:`load_configured_users`; the error text of a bad line, which names
+    ``argv[index]`` as Redis does."""
+    def err(index: int, errno: str) -> str:
+        arg = argv[index] if index < len(argv) else b""
+        return f"Error in user declaration '{_text(arg)}': {set_user_error(errno)}"
+
+    if any(p[0] == argv[1] for p in pending):
+        return err(1, "EALREADY")
+    merged, bad = merge_selector_args(argv[2:])
+    if bad >= 0:
+        return err(bad, "ENOENT")  # Redis prints whatever errno holds; ENOENT in practice
+    u = new_user(argv[1], pubsub_all)
+    for j, op in enumerate(merged):
+        r = set_user(u, op, pubsub_all)
+        if isinstance(r, str):
+            if r != "ENOENT":
+                return err(j, r)
+            continue
+        u = r
+    pending.append([argv[1], *merged])
+    return None
+
+
+def load_configured_users(st: AclState, pending: list[list[bytes]],
+                          pubsub_all: bool) -> tuple[AclState, list[str]] | list[str]:
+    """``ACLLoadConfiguredUsers``: create the config file's users (``default`` is reset
+    first); the state and the notices to log, or the fatal log lines."""
+    logs: list[str] = []
+    for rules in pending:
+        name = rules[0]
+        if _has_spaces(name):
+            return ["Spaces not allowed in ACL usernames"]
+        u = st.users.get(name)
+        if u is None:
+            u = new_user(name, pubsub_all)
+        else:
+            r0 = set_user(u, b"reset", pubsub_all)
+            assert isinstance(r0, User)
+            u = r0
+        for op in rules[1:]:
+            r = set_user(u, op, pubsub_all)
+            if isinstance(r, str):
+                return [f"Error loading ACL rule '{_text(op)}' for the user named "
+                        f"'{_text(name)}': {set_user_error(r)}",
+                        "Critical error while loading ACLs. Exiting."]
+            u = r
+        st = with_users(st, st.users.set(name, u))
+        if "off" in u.flags:
+            logs.append(f"The user '{_text(name)}' is disabled (there is no 'on' modifier in "
+                        "the user description). Make sure this is not a configuration error.")
+    return st, logs
+
+
+def load_users_at_startup(state: ServerState, pending: list[list[bytes]],
+                          acl_file: bytes | str | None) -> tuple[ServerState, list[str]] | list[str]:
+    """``ACLLoadUsersAtStartup``: users from the config file, or from ``aclfile`` (its
+    bytes, or the open error), never both. The state and the notices to log, or the log
+    lines of a refusal (Redis exits with status 1)."""
+    path = str(state.config.get("aclfile", ""))
+    if path and pending:
+        return ["Configuring Redis with users defined in redis.conf and at the same setting "
+                "an ACL file path is invalid. This setup is very likely to lead to "
+                "configuration errors and security holes, please define either an ACL file "
+                "or declare users directly in your redis.conf, but not both."]
+    pubsub_all = pubsub_default_all(state.config)
+    got = load_configured_users(acl_of_state(state), pending, pubsub_all)
+    if isinstance(got, list):
+        return got
+    st, logs = got
+    if path:
+        users = load_acl_file(acl_file if acl_file is not None else b"", path, pubsub_all)
+        if isinstance(users, str):
+            return [f"Aborting Redis startup because of ACL errors: {users}"]
+        st = with_users(st, users)
+    return replace(state, acl=st), logs

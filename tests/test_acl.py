@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
 from redspec.reference.diff.normalise import _sort_command_rules
@@ -187,3 +188,37 @@ def test_exec_rechecks_queued_commands() -> None:
     s.call("GET", "k")
     out = s.call("EXEC")
     assert b"-NOPERM ACLs rules changed between the moment the transaction" in out
+
+
+def test_acl_file_round_trip_and_errors() -> None:
+    st = acl.new_acl_state()
+    u = _user("on >p %R~a (+get ~b)")
+    users = st.users.set(b"alice", attrs_evolve_name(u, b"alice"))
+    text = acl.acl_file_text(users)
+    assert text.startswith(b"user alice on #") and text.endswith(b"user default on nopass ~* &* +@all\n")
+    again = acl.load_acl_file(text, "f.acl", False)
+    assert not isinstance(again, str) and dict(again) == dict(users)
+    err = acl.load_acl_file(b"# x\nuser a foo bar\nuser a\n", "f.acl", False)
+    assert err == ("f.acl:1 should start with user keyword followed by the username. "
+                   "f.acl:2: Syntax error. WARNING: Duplicate user 'a' found on line 3. "
+                   "WARNING: ACL errors detected, no change to the previously active ACL rules "
+                   "was performed")
+    assert acl.load_acl_file("No such file or directory", "f.acl", False) == \
+        "Error loading ACLs, opening file 'f.acl': No such file or directory"
+
+
+def attrs_evolve_name(u: acl.User, name: bytes) -> acl.User:
+    return attrs.evolve(u, name=name)
+
+
+def test_config_user_lines() -> None:
+    pending: list[list[bytes]] = []
+    assert acl.append_user_for_loading(pending, [b"user", b"a", b"on", b"+nocmd"], False) is None
+    assert acl.append_user_for_loading(pending, [b"user", b"a"], False) == \
+        "Error in user declaration 'a': Duplicate user found. A user can only be defined " \
+        "once in config files"
+    assert acl.append_user_for_loading([], [b"user", b"b", b"on", b"foo"], False) == \
+        "Error in user declaration 'b': Syntax error"
+    got = acl.load_configured_users(acl.new_acl_state(), pending, False)
+    assert got == ["Error loading ACL rule '+nocmd' for the user named 'a': Unknown command or "
+                   "category name in ACL", "Critical error while loading ACLs. Exiting."]

@@ -13,6 +13,8 @@ from ..acl import (
     DENIED_KEY,
     Selector,
     User,
+    acl_file_text,
+    acl_load,
     acl_state,
     category_commands,
     check_all_perm,
@@ -29,6 +31,7 @@ from ..acl import (
     set_user_error,
     set_user_rules,
     with_users,
+    write_acl_file,
 )
 from ..clients import c_str
 from ..errors import subcommand_syntax
@@ -245,15 +248,26 @@ def _lookup_served(args: list[bytes]) -> CommandSpec | None:
 
 
 @command("acl|load")
-def acl_load(s: Step, argv: list[bytes]) -> Reply:
-    """ACL LOAD: without an ``aclfile`` (redspec refuses one at start), Redis's refusal."""
-    return NO_ACLFILE
+def acl_load_cmd(s: Step, argv: list[bytes]) -> Reply:
+    """ACL LOAD: replace the users with the ``aclfile``'s (all or nothing; the file is read
+    by the world, ``spec.acl.AclFileNeeded``)."""
+    path = s.config["aclfile"]
+    if not path:
+        return NO_ACLFILE
+    errors = acl_load(s, path)
+    return OK if errors is None else Err("ERR " + errors)
 
 
 @command("acl|save")
 def acl_save(s: Step, argv: list[bytes]) -> Reply:
-    """ACL SAVE: without an ``aclfile`` (redspec refuses one at start), Redis's refusal."""
-    return NO_ACLFILE
+    """ACL SAVE: write every user to the ``aclfile`` (by the world: ``AclSaveNeeded``)."""
+    path = s.config["aclfile"]
+    if not path:
+        return NO_ACLFILE
+    if write_acl_file(s, path, acl_file_text(acl_state(s).users)):
+        return OK
+    return Err("ERR There was an error trying to save the ACLs. Please check the server logs "
+               "for more information")
 
 
 _HELP = [Status(line) for line in help_lines("ACL", [
