@@ -165,6 +165,20 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
         at(2, "AUTH", "u1", "x"), at(2, "CLIENT", "INFO"), ["CLIENT", "KILL", "USER", "nobody"],
         ["CLIENT", "KILL", "USER", "u1"], at(2, "PING"),
     )),
+    ("acl error statistics", case(
+        ["ACL", "SETUSER", "u1", "on", ">p", "~k*", "+@all", "-hset"],
+        ["CONFIG", "RESETSTAT"], at(2, "AUTH", "u1", "bad"), at(2, "AUTH", "u1", "p"),
+        at(2, "GET", "other"), at(2, "HSET", "k", "a", "b"), at(2, "MULTI"),
+        at(2, "HSET", "k", "a", "b"), at(2, "EXEC"), ["INFO", "errorstats"],
+    )),
+    ("acl pubsub default allchannels", case(
+        ["CONFIG", "SET", "acl-pubsub-default", "allchannels"],
+        ["ACL", "SETUSER", "u1", "on", "nopass", "+@all", "(+get)"], ["ACL", "GETUSER", "u1"],
+        ["ACL", "SETUSER", "u1", "reset"], ["ACL", "LIST"],
+        ["ACL", "SETUSER", "u1", "&a"],
+        ["CONFIG", "SET", "acl-pubsub-default", "resetchannels"],
+        ["ACL", "SETUSER", "u2", "on", "&a"], ["ACL", "LIST"],
+    )),
     ("acl log grouping and max len", case(
         ["ACL", "SETUSER", "u1", "on", "nopass", "~k*", "+@all", "-hset"],
         at(2, "AUTH", "u1", "x"), at(2, "HSET", "k", "a", "b"), at(2, "HSET", "k", "a", "b"),
@@ -195,6 +209,7 @@ def _norm(name: str, norm: str, *first: str) -> dict[int, str]:
 
 NONDETERMINISTIC: dict[str, object] = {
     "acl setuser getuser list": "acl-rules",
+    "acl pubsub default allchannels": "acl-rules",
     "acl setuser errors": "acl-rules",
     "acl first args": {**_norm("acl first args", "acl-rules", "ACL", "LIST"),
                        **_norm("acl first args", "acl-log", "ACL", "LOG"),
