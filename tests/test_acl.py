@@ -222,3 +222,34 @@ def test_config_user_lines() -> None:
     got = acl.load_configured_users(acl.new_acl_state(), pending, False)
     assert got == ["Error loading ACL rule '+nocmd' for the user named 'a': Unknown command or "
                    "category name in ACL", "Critical error while loading ACLs. Exiting."]
+
+
+def test_password_removal_by_text_and_by_hash() -> None:
+    hp, hq = acl.hash_password(b"p"), acl.hash_password(b"q")
+    u = _user("on >p >q")
+    assert u.passwords == (hp, hq)
+    assert _after(u, "<p").passwords == (hq,)
+    assert _after(u, f"!{hq}").passwords == (hp,)
+    assert acl.set_user(u, b"!" + b"0" * 64, False) == "ENODEV"
+    assert acl.set_user(u, b"!" + b"X" * 64, False) == "EBADMSG"
+    assert acl.check_credentials(_with_users(_after(u, "<p")), b"x", b"q")
+    assert not acl.check_credentials(_with_users(_after(u, "<p")), b"x", b"p")
+
+
+def _after(u: acl.User, rule: str) -> acl.User:
+    r = acl.set_user(u, rule.encode(), False)
+    assert isinstance(r, acl.User)
+    return r
+
+
+def _with_users(u: acl.User) -> acl.AclState:
+    st = acl.new_acl_state()
+    return acl.with_users(st, st.users.set(u.name, u))
+
+
+def test_new_selectors_follow_acl_pubsub_default() -> None:
+    u = acl.set_user_rules(acl.new_user(b"x", True), [b"(+get ~a)"], True)
+    assert isinstance(u, acl.User) and u.selectors[1].allchannels and u.selectors[0].allchannels
+    u = acl.set_user_rules(acl.new_user(b"x", False), [b"(+get ~a)"], False)
+    assert isinstance(u, acl.User) and not u.selectors[1].allchannels
+    assert acl.describe_user(u) == b"off resetchannels -@all (~a resetchannels -@all +get)"
