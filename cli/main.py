@@ -48,8 +48,9 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     Any other ``--NAME VALUE`` option sets a configuration parameter, as with redis-server
     (e.g. ``--hz 20 --requirepass foo``).
     """
-    from redspec.reference.config_file import ConfigError, load_config
-    from redspec.reference.server import Clock, LoadError, read_rdb_file, run
+    from redspec.reference.config_file import ACL_USERS, ConfigError, load_config
+    from redspec.reference.server import Clock, LoadError, read_acl_file, read_rdb_file, run
+    from redspec.spec.acl import load_users_at_startup
     from redspec.spec.config import PARAMS
     from redspec.spec.configfile import with_config_file
     from redspec.spec.server import new_server
@@ -61,9 +62,21 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     overrides.setdefault("dir", os.getcwd())  # Redis's dir is the working directory
     overrides.setdefault("save", PARAMS["save"].default)  # Redis's default save points
     clock = Clock(virtual=clock_kind == "virtual")
+    acl_users = overrides.pop(ACL_USERS, [])
     state = new_server(clock.now_ms(), **overrides)
     if config_file is not None:  # CONFIG REWRITE writes it back (``server.configfile``)
         state = with_config_file(state, os.path.abspath(config_file))
+    # ACLLoadUsersAtStartup: the config file's users, or the aclfile's (never both)
+    aclfile = state.config["aclfile"]
+    got = load_users_at_startup(state, acl_users,
+                                read_acl_file(state, aclfile) if aclfile else None)
+    if isinstance(got, list):
+        for line in got:
+            click.echo(line, err=True)
+        ctx.exit(1)
+    state, notices = got
+    for line in notices:
+        click.echo(line, err=True)
     try:
         rdb = read_rdb_file(state)
         click.echo(f"redspec reference server listening on {bind}:{port}", err=True)

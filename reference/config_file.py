@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from redspec.spec.acl import append_user_for_loading
 from redspec.spec.config import default_config, lookup_param, set_value, validate
 from redspec.spec.resp import sdscatrepr
 from redspec.spec.resp import split_args as resp_split_args
@@ -59,6 +60,11 @@ def options_to_text(argv: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+#: The key of :func:`parse_config_text`'s result that holds the config file's ``user`` lines
+#: (checked, waiting for ``spec.acl.load_users_at_startup``); not a parameter.
+ACL_USERS = "__acl_users__"
+
+
 def parse_config_text(text: str, base: dict[str, Any] | None = None,
                       can_daemonize: bool = False) -> dict[str, Any]:
     """``loadServerConfigFromString``: the parameter values the text sets (canonical names).
@@ -87,6 +93,14 @@ def parse_config_text(text: str, base: dict[str, Any] | None = None,
         if name in ("list-max-ziplist-entries", "list-max-ziplist-value",
                     "lua-replicate-commands") and len(args) == 2:
             continue  # deprecated and ignored
+        if name == "user" and len(args) >= 2:  # ACLAppendUserForLoading (spec.acl)
+            pending = changed.setdefault(ACL_USERS, [])
+            argv = [a.encode("utf-8", "surrogateescape") for a in args]
+            problem = append_user_for_loading(pending, argv, cur.get("acl-pubsub-default")
+                                              == "allchannels")
+            if problem is not None:
+                raise ConfigError(f"line {lineno}: {problem}")
+            continue
         hit = lookup_param(name)
         if hit is None:
             raise ConfigError(f"line {lineno}: Bad directive or wrong number of arguments")

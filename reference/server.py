@@ -45,6 +45,12 @@ from typing import Any
 
 from redspec.reference.aof_io import AofFiles, aof_dir
 from redspec.spec import server as S
+from redspec.spec.acl import (
+    AclFileNeeded,
+    AclSaveNeeded,
+    with_acl_file_read,
+    with_acl_save_outcome,
+)
 from redspec.spec.aof import (
     aof_child_wrote,
     aof_fsync_done,
@@ -293,6 +299,10 @@ class Reference:
             except RewriteOutcomeNeeded as need:
                 state = with_rewrite_outcome(state, rewrite_config_file(need.path,
                                                                         need.render))
+            except AclFileNeeded as need:
+                state = with_acl_file_read(state, read_acl_file(state, need.path))
+            except AclSaveNeeded as need:
+                state = with_acl_save_outcome(state, write_acl_file(state, need.path, need.data))
 
     # -- the BGSAVE child (``rdbSaveBackground``, ``checkChildrenDone``) ---------------------
 
@@ -450,7 +460,7 @@ class Reference:
     def refused(self, sock: socket.socket, peer: Any) -> bool:
         """Protected mode (``spec.protected``): a connection it refuses gets the DENIED text
         and is closed; the state counts it. False for a connection to serve."""
-        if not protected_mode_denies(self.state.config, f"{peer[0]}:{peer[1]}"):
+        if not protected_mode_denies(self.state, f"{peer[0]}:{peer[1]}"):
             return False
         self.state = reject_connection(self.state)
         with contextlib.suppress(OSError):
@@ -788,6 +798,42 @@ def aof_child_main(snapshot: ServerState, now_ms: int) -> None:
             log.exception("the AOF rewrite child failed")
     finally:
         os._exit(code)
+def _acl_path(state: ServerState, path: str) -> str:
+    """The ``aclfile`` as Redis opens it: relative to ``dir`` (Redis's working directory)."""
+    return os.path.join(str(state.config.get("dir", ".")), path)
+
+
+def read_acl_file(state: ServerState, path: str) -> bytes | str:
+    """The world's answer to ``AclFileNeeded``: the file's bytes, or ``strerror`` of the
+    failed open (Redis's error text names it)."""
+    try:
+        with open(_acl_path(state, path), "rb") as f:
+            return f.read()
+    except OSError as e:
+        return e.strerror or str(e)
+
+
+def write_acl_file(state: ServerState, path: str, data: bytes) -> bool:
+    """``ACLSaveToFile``'s file handling: a ``<file>.tmp-<pid>-<ms>`` file renamed over the
+    ACL file (the temporary file removed on failure, with Redis's log lines)."""
+    full = _acl_path(state, path)
+    tmp = f"{full}.tmp-{os.getpid()}-{int(time.time() * 1000)}"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        log.warning("Opening temp ACL file for ACL SAVE: %s", e.strerror)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    try:
+        os.replace(tmp, full)
+    except OSError as e:
+        log.warning("Renaming ACL file for ACL SAVE: %s", e.strerror)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    return True
 
 
 def write_rdb(directory: str, dbfilename: str, data: bytes) -> bool:

@@ -11,13 +11,13 @@ through a temporary file renamed over it (``rewriteConfigOverwriteFile``), and a
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 from immutables import Map
 
+from .acl import AclState, acl_state, describe_user
 from .config import rewrite_config
 from .state import ConfigFileState, ServerState, replace
 from .step import Step
@@ -60,15 +60,15 @@ def with_config_file(state: ServerState, path: str) -> ServerState:
     return replace(state, configfile=ConfigFileState(path=path))
 
 
-def acl_user_lines(config: Map[str, Any]) -> tuple[str, ...]:
-    """The ``user`` directives CONFIG REWRITE writes (``rewriteConfigUserOption`` with
-    ``ACLDescribeUser``): the only user here is ``default``, ``nopass`` or with
-    ``requirepass``'s password as its SHA-256, all keys, channels and commands."""
-    req = str(config.get("requirepass", ""))
-    if not req:
-        return ("user default on nopass ~* &* +@all",)
-    digest = hashlib.sha256(req.encode("utf-8", "surrogateescape")).hexdigest()
-    return (f"user default on #{digest} ~* &* +@all",)
+def acl_user_lines(config: Map[str, Any], acl: AclState) -> tuple[str, ...]:
+    """The ``user`` directives CONFIG REWRITE writes (``rewriteConfigUserOption``): with an
+    ``aclfile`` none (the users live in that file), else every user in name order as
+    ``user <name> <ACLDescribeUser>``."""
+    if config.get("aclfile"):
+        return ()
+    return tuple("user " + name.decode("utf-8", "surrogateescape") + " "
+                 + describe_user(acl.users[name]).decode("utf-8", "surrogateescape")
+                 for name in sorted(acl.users.keys()))
 
 
 def config_rewrite(s: Step) -> str | None:
@@ -80,7 +80,7 @@ def config_rewrite(s: Step) -> str | None:
         return NO_CONFIG_FILE
     if not cf.rewrite_outcomes:
         config = s.config
-        users = acl_user_lines(config)
+        users = acl_user_lines(config, acl_state(s))
         raise RewriteOutcomeNeeded(cf.path, lambda old: rewrite_config(old, config, users))
     outcome = cf.rewrite_outcomes[0]
     s.set_part("configfile", attrs.evolve(cf, rewrite_outcomes=cf.rewrite_outcomes[1:]))

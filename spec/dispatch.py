@@ -11,6 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .acl import (
+    ACL_OK,
+    DENIED_CHANNEL,
+    DENIED_CMD,
+    DENIED_KEY,
+    auth_required,
+    check_all_perm,
+    log_denial,
+)
 from .aof import writes_denied_by_aof_error
 from .commands import command, command_table
 from .commands.introspection import get_keys
@@ -162,15 +171,22 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     prot = PROTECTED.get(cmd.name)
     if prot is not None and not _protected_allowed(s, prot[0]):
         return reject(s, cmd, prot[1])
-    # 3. Authentication (requirepass): NOAUTH unless the command is allowed before AUTH.
-    # (A client created while a password was set stays unauthenticated, but once the
-    # password is cleared the default user is "nopass" again and nobody is asked.)
-    if not s.client.authenticated and "no_auth" not in cmd.flags and s.config["requirepass"]:
-        return reject(s, cmd, Err("NOAUTH Authentication required."))
+    # 3. Authentication (``authRequired``): NOAUTH unless the command is allowed before AUTH.
+    # (A client created while the default user had a password stays unauthenticated, but
+    # once it is nopass again nobody is asked.)
+    if not s.client.authenticated and "no_auth" not in cmd.flags and auth_required(s):
+        return reject(s, cmd, NOAUTH)
     # 3b. Commands flagged no-multi (SAVE, SHUTDOWN, SYNC, ...) are refused inside MULTI.
     in_multi = s.client.info.multi >= 0
     if in_multi and "no_multi" in cmd.flags:
         return reject(s, cmd, NOT_IN_MULTI)
+    # 3c. ACL (``ACLCheckAllPerm``): only a user whose root selector lacks some command, key
+    # or channel is checked (one set lookup for everyone else); a denial is logged.
+    acl = s.part("acl")
+    if acl is not None and acl.restricted and s.client.user in acl.restricted:
+        denied = acl_gate(s, acl, cmd, argv)
+        if denied is not None:
+            return reject(s, cmd, denied)
     # 3c. maxmemory (``performEvictions``; not while a script is busy): evict first; refuse
     # a deny-oom command (``getCommandFlags``: a script's flags for EVAL and FCALL; inside
     # MULTI: any command but EXEC, DISCARD, QUIT, RESET) when memory could not be freed.
@@ -192,7 +208,7 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
         if aof_error is not None:
             return reject(s, cmd, Err(aof_error))
     # Gates still to come, in Redis's order, with the mechanism that brings each:
-    #   ACL permissions (after NOAUTH) · cluster redirection (MOVED/ASK, CROSSSLOT; before
+    #   cluster redirection (MOVED/ASK, CROSSSLOT; before
     #   the OOM gate) · NOREPLICAS · READONLY replica (replication) ·
     #   (here: RESP2 Pub/Sub context) · MASTERDOWN · (here: LOADING, BUSY script).
     # RESP2 Pub/Sub context (CLIENT_PUBSUB): only the (un)subscribe commands, PING, QUIT, RESET.
@@ -231,6 +247,64 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     if b is not None and b.ready:
         handle_clients_blocked_on_keys(s)  # keys the command made ready serve their waiters
     return reply
+
+
+NOAUTH = Err("NOAUTH Authentication required.")
+
+
+def acl_check(s: Step, acl: Any, cmd: CommandSpec, argv: list[bytes]) -> tuple[int, int]:
+    """``ACLCheckAllPerm`` for the running client: (result, argument position)."""
+    user = acl.users.get(s.client.user.encode("utf-8", "surrogateescape"))
+    if user is None:  # a deleted user's client is already closing
+        return ACL_OK, 0
+    return check_all_perm(user, cmd.name, "no_auth" in cmd.flags, argv,
+                          lambda: get_keys(cmd, argv))
+
+
+def acl_gate(s: Step, acl: Any, cmd: CommandSpec, argv: list[bytes]) -> Err | None:
+    """``processCommand``'s ACL step: None when allowed; else the denial is added to the
+    ACL LOG (context ``multi`` inside MULTI, else ``toplevel``) and its NOPERM text returned."""
+    result, pos = acl_check(s, acl, cmd, argv)
+    if result == ACL_OK:
+        return None
+    ctx = "multi" if s.client.info.multi >= 0 else "toplevel"
+    obj = cmd.name.encode() if result == DENIED_CMD else argv[pos]
+    log_denial(s, result, ctx, obj, argv=argv)
+    if result == DENIED_CMD:
+        return Err(f"NOPERM this user has no permissions to run the '{cmd.name}' command")
+    if result == DENIED_KEY:
+        return NOPERM_KEY
+    return NOPERM_CHANNEL
+
+
+NOPERM_KEY = Err("NOPERM this user has no permissions to access one of the keys used as "
+                 "arguments")
+NOPERM_CHANNEL = Err("NOPERM this user has no permissions to access one of the channels used "
+                     "as arguments")
+
+#: ``execCommand``'s reasons when the rules changed after a command was queued.
+_EXEC_REASONS = {
+    DENIED_CMD: "no permission to execute the command or subcommand",
+    DENIED_KEY: "no permission to touch the specified keys",
+    DENIED_CHANNEL: "no permission to access one of the channels used as arguments",
+}
+
+
+def exec_acl_recheck(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Err | None:
+    """``execCommand``: each queued command is checked again when EXEC runs it, in case the
+    rules changed since it was queued; a denial is logged (context ``multi``) and replaces the
+    command's reply."""
+    acl = s.part("acl")
+    if acl is None or not acl.restricted or s.client.user not in acl.restricted:
+        return None
+    result, pos = acl_check(s, acl, cmd, argv)
+    if result == ACL_OK:
+        return None
+    obj = cmd.name.encode() if result == DENIED_CMD else argv[pos]
+    log_denial(s, result, "multi", obj, argv=argv)
+    return Err("NOPERM ACLs rules changed between the moment the transaction was accumulated "
+               "and the EXEC call. This command is no longer allowed for the following "
+               "reason: " + _EXEC_REASONS[result])
 
 
 #: ``shared.loadingerr``.
@@ -422,7 +496,8 @@ def exec_pieces(s: Step, queue: tuple[tuple[Any, tuple[bytes, ...]], ...]) -> by
     own = s.out
     for cmd, args in queue:
         n = len(own)
-        reply = call(s, cmd, list(args))
+        denied = exec_acl_recheck(s, cmd, list(args))
+        reply = call(s, cmd, list(args)) if denied is None else denied
         if type(reply) is Err:
             s.count_error(reply)
         if len(own) != n:  # pushed to this client while the command ran: they come first

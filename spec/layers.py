@@ -39,7 +39,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("db", ("pause", "pubsub", "lru", "watch", "tracking", "aoffeed", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
                     "listen", "rehash", "info", "persist", "slowlog", "latency", "loading",
-                    "aofrewrite", "aof", "configfile", "protected")),
+                    "aofrewrite", "aof", "acl", "configfile", "protected")),
     ("commands", ("commands", "commands.*")),
     ("dispatch", ("handle_blocked", "dispatch", "scripting", "functions")),
     ("networking", ("networking",)),

@@ -10,10 +10,7 @@ The denied connection had a client (an id is used up), is counted in INFO's
 
 from __future__ import annotations
 
-from typing import Any
-
-from immutables import Map
-
+from .acl import acl_of_state
 from .state import ServerState, replace
 
 __all__ = ["DENIED", "is_local_peer", "default_user_nopass", "protected_mode_denies",
@@ -33,16 +30,16 @@ def is_local_peer(addr: str) -> bool:
     return ip in ("127.0.0.1", "::1")
 
 
-def default_user_nopass(config: Map[str, Any]) -> bool:
-    """Whether the ``default`` user has ``nopass``: no ``requirepass`` configured (the
-    ACL users, when they land, answer this from the default user's flags)."""
-    return not config.get("requirepass")
+def default_user_nopass(state: ServerState) -> bool:
+    """Whether the ``default`` user has ``nopass`` (``DefaultUser->flags &
+    USER_FLAG_NOPASS``): ``requirepass`` or ACL SETUSER may have given it a password."""
+    return "nopass" in acl_of_state(state).users[b"default"].flags
 
 
-def protected_mode_denies(config: Map[str, Any], addr: str) -> bool:
+def protected_mode_denies(state: ServerState, addr: str) -> bool:
     """``clientAcceptHandler``'s check: protected mode on, the default user without a
     password, and a peer that is not the loopback address."""
-    return bool(config.get("protected-mode", True)) and default_user_nopass(config) \
+    return bool(state.config.get("protected-mode", True)) and default_user_nopass(state) \
         and not is_local_peer(addr)
 
 

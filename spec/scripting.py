@@ -28,12 +28,14 @@ import attrs
 from lupa import lua51  # type: ignore[import-untyped]
 
 from . import lualibs
+from .acl import ACL_OK, DENIED_CHANNEL, DENIED_CMD, DENIED_KEY, log_denial
 from .aof import writes_denied_by_aof_error
 from .commands import command
 from .cstr import c_text
 from .dispatch import (
     FLAG_GETTERS,
     ErrCounted,
+    acl_check,
     call,
     install_commands,
     lookup_command,
@@ -59,6 +61,7 @@ from .reply import (
 from .resp import Limits, ProtocolError, QueryBufferLimit, parse_command, split_args
 from .state import EMPTY_MAP, Client, new_client, replace
 from .step import Step
+from .table import CommandSpec
 from .transport import POSTPONE, after_command, feed_monitors
 
 __all__ = [
@@ -808,7 +811,8 @@ class ScriptRun:
         #: ``SCRIPT_ALLOW_OOM``: the script declared allow-oom (a shebang or a function).
         self.allow_oom = False
         #: ``lctx.lua_client``: a client of its own (id 0: no connection), on the caller's db.
-        self.client = Client(0, addr="lua", db=caller.db, resp=2, authenticated=True)
+        self.client = Client(0, addr="lua", db=caller.db, resp=2, authenticated=True,
+                             user=caller.user)
         self.read_only = read_only
         self.repl = 3
         self.rng: int | None = s.part("scripting").lua_rng
@@ -873,15 +877,19 @@ class ScriptRun:
         self.repl = int(flags)
 
     def lua_acl(self, *args: Any) -> bool | bytes | None:
-        """``luaRedisAclCheckCmdPermissionsCommand``: True (the default user may run every
-        command), None for an unknown command, or the error of an argument that is not a
-        string or a number (``luaArgsToRedisArgv``)."""
+        """``luaRedisAclCheckCmdPermissionsCommand``: whether the caller's user may run the
+        command (``ACLCheckAllUserCommandPerm``), None for an unknown command, or the error of
+        an argument that is not a string or a number (``luaArgsToRedisArgv``)."""
         if any(isinstance(a, bool) or not isinstance(a, (bytes, int, float)) for a in args):
             return b"Lua redis lib command arguments must be strings or integers"
         argv = [a if isinstance(a, bytes) else b"%.17g" % float(a) for a in args]
-        if lookup_command(argv) is None:
+        cmd = lookup_command(argv)
+        if cmd is None:
             return None
-        return True
+        acl = self.s.part("acl")
+        if acl is None or self.s.client.user not in acl.restricted:
+            return True
+        return acl_check(self.s, acl, cmd, argv)[0] == ACL_OK
 
     def lua_period(self) -> int:
         """The count hook's period for this run (0: no hook), read by the sandbox's ``run``."""
@@ -944,6 +952,9 @@ def script_command(run: ScriptRun, argv: list[bytes]) -> Reply:
     flags = cmd.flags
     if "noscript" in flags:
         return Err("\0This Redis command is not allowed from script")
+    denied = script_verify_acl(run, cmd, argv)
+    if denied is not None:
+        return denied
     if run.read_only and ("write" in flags or "may_replicate" in flags):
         return Err("\0Write commands are not allowed from read-only scripts.")
     s = run.s
@@ -970,6 +981,33 @@ def script_command(run: ScriptRun, argv: list[bytes]) -> Reply:
     if not should_propagate(run.repl):
         del s.propagate[start:]
     return reply
+
+
+#: ``scriptVerifyACL``'s messages per denial.
+_SCRIPT_ACL = {
+    DENIED_CMD: "\0The user executing the script can't run this command or subcommand",
+    DENIED_KEY: "\0The user executing the script can't access at least one of the keys "
+                "mentioned in the command arguments",
+    DENIED_CHANNEL: "\0The user executing the script can't publish to the channel mentioned "
+                    "in the command",
+}
+
+
+def script_verify_acl(run: ScriptRun, cmd: CommandSpec, argv: list[bytes]) -> Err | None:
+    """``scriptVerifyACL``: a script's command is checked as the caller's user; a denial is
+    logged with context ``lua`` and the caller's CLIENT LIST line."""
+    s = run.s
+    acl = s.part("acl")
+    if acl is None or not acl.restricted or s.client.user not in acl.restricted:
+        return None
+    result, pos = acl_check(s, acl, cmd, argv)
+    if result == ACL_OK:
+        return None
+    obj = cmd.name.encode() if result == DENIED_CMD else argv[pos]
+    caller = run.caller_argv[0].lower().decode("utf-8", "surrogateescape") \
+        if run.caller_argv else None
+    log_denial(s, result, "lua", obj, real=s.client, cmd_name=caller)
+    return Err(_SCRIPT_ACL[result])
 
 
 #: ``PROPAGATE_AOF`` and ``PROPAGATE_REPL``, the bits of ``redis.set_repl``'s flags.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .acl import client_authenticated_at_start
 from .blocking import block_timed_out, reply_timed_out
 from .blocking import unblock_on_free as _unblock
 from .config import default_config
@@ -88,7 +89,8 @@ def client_connect(state: ServerState, now_ms: int, addr: str = "127.0.0.1:0",
                    laddr: str = "127.0.0.1:6379", fd: int = -1) -> tuple[ServerState, int]:
     """``createClient``: register a new connection; returns the state and the client id."""
     cid = state.next_client_id
-    c = new_client(cid, now_ms, state.config, addr, laddr, fd)
+    c = new_client(cid, now_ms, state.config, addr, laddr, fd,
+                   authenticated=client_authenticated_at_start(state))
     stats = replace(
         state.stats, total_connections_received=state.stats.total_connections_received + 1
     )

@@ -204,6 +204,8 @@ class ClientInfo:
     #: ``tracking_bcast``, ``tracking_optin``, ...; see ``spec.tracking``).
     tracking_redirect: int = -1
     tracking_prefixes: tuple[bytes, ...] = ()
+    #: The ACL user the connection is authenticated as (``c->user``; spec.acl).
+    user: str = "default"
 
 
 @attrs.frozen(slots=True)
@@ -290,6 +292,7 @@ class Client:
         bpop: Blocked | None
         tracking_redirect: int
         tracking_prefixes: tuple[bytes, ...]
+        user: str
         querybuf: bytes
         querybuf_tail: tuple[int, tuple[bytes, ...], int, Any] | None
         querybuf_peak: int
@@ -415,12 +418,16 @@ class FunctionLibrary:
 
 
 def new_client(cid: int, now_ms: int, config: Any, addr: str = "127.0.0.1:0",
-               laddr: str = "127.0.0.1:6379", fd: int = -1) -> Client:
-    """``createClient``'s client: authenticated unless ``requirepass`` is set."""
+               laddr: str = "127.0.0.1:6379", fd: int = -1,
+               authenticated: bool | None = None) -> Client:
+    """``createClient``'s client: authenticated when the default user needs no password
+    (``authenticated``, from the ACL; without it: unless ``requirepass`` is set)."""
+    if authenticated is None:
+        authenticated = not config.get("requirepass")
     return Client(
         cid,
         ClientInfo(addr=addr, laddr=laddr, fd=fd, ctime_ms=now_ms,
-                   authenticated=not config.get("requirepass")),
+                   authenticated=authenticated),
         ClientIO(last_interaction_ms=now_ms),
     )
 
@@ -680,6 +687,9 @@ class ServerState:
     aof: AofState = AofState()
     #: The config file's path and CONFIG REWRITE's answers from the world (``spec.configfile``).
     configfile: ConfigFileState = ConfigFileState()
+    #: ACL users and the ACL LOG (``spec.acl.AclState``); None: as ``ACLInit`` leaves them,
+    #: with ``requirepass`` as the default user's password (built on first use).
+    acl: Any = None
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):

@@ -54,7 +54,7 @@ def test_diff_against_redis_reports_nothing(redis_addr: str, tmp_path: Path) -> 
     assert r.exit_code == 0, r.output
     assert set(doc["groups"]) == {"strings", "keyspace", "connection", "server", "lists",
                                   "hashes", "sets", "zsets", "expire", "hll", "bitmaps", "geo",
-                                  "scripting", "streams"}
+                                  "scripting", "streams", "acl"}
     assert all(g["examples"] == 30 for g in doc["groups"].values())
     assert "<testsuites" in (tmp_path / "a.xml").read_text()
     assert "0 divergence(s)" in (tmp_path / "a.html").read_text()

@@ -17,7 +17,9 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
 from redspec.reference.dropin import (
@@ -27,7 +29,6 @@ from redspec.reference.dropin import (
     parse_command_line,
 )
 from redspec.spec import server as S
-from redspec.spec.config import default_config
 from redspec.spec.protected import (
     DENIED,
     is_local_peer,
@@ -354,14 +355,19 @@ def test_protected_mode_decision() -> None:
     """``clientAcceptHandler``'s check: only 127.0.0.1 and ::1 are local (127.0.0.2 is
     not, as 7.0.15 compares the address); a password or ``protected-mode no`` lets anyone
     in. Planted: a rule that takes all of 127/8 as local would pass 127.0.0.2."""
-    cfg = default_config()
+    st0 = S.new_server(0)
+    cfg = st0.config
+
+    def state(c: Any) -> Any:
+        return attrs.evolve(st0, config=c)
+
     assert is_local_peer("127.0.0.1:5") and is_local_peer("::1:5") and is_local_peer("[::1]:6")
     assert not is_local_peer("127.0.0.2:5") and not is_local_peer("::ffff:127.0.0.1:5")
-    assert protected_mode_denies(cfg, "127.0.0.2:40000")
-    assert protected_mode_denies(cfg, "192.0.2.7:40000")
-    assert not protected_mode_denies(cfg, "127.0.0.1:40000")
-    assert not protected_mode_denies(cfg.set("requirepass", "x"), "192.0.2.7:1")
-    assert not protected_mode_denies(cfg.set("protected-mode", False), "192.0.2.7:1")
+    assert protected_mode_denies(state(cfg), "127.0.0.2:40000")
+    assert protected_mode_denies(state(cfg), "192.0.2.7:40000")
+    assert not protected_mode_denies(state(cfg), "127.0.0.1:40000")
+    assert not protected_mode_denies(state(cfg.set("requirepass", "x")), "192.0.2.7:1")
+    assert not protected_mode_denies(state(cfg.set("protected-mode", False)), "192.0.2.7:1")
     st = reject_connection(S.new_server(0))
     assert st.stats.rejected_connections == 1 and st.next_client_id == 2
     assert st.stats.total_connections_received == 0

@@ -203,6 +203,11 @@ MODULES["spec/pause.py"] = ("clients", ["tests/test_pause_dataset.py",
                                         "properties/test_timed_boundaries.py",
                                         "properties/test_boundary_gaps.py",
                                         "properties/test_pause_expire_machine.py"])
+# issue #19: ACL (users, selectors, the NOPERM gate, ACL LOG; mechanism 24, as
+# properties/test_acl_props.py declares)
+MECHANISM_TESTS["acl"] = ["tests/test_acl.py", "properties/test_acl_props.py"]
+MODULES["spec/acl.py"] = ("commandpath", MECHANISM_TESTS["acl"])
+MODULES["spec/commands/acl.py"] = ("commandpath", MECHANISM_TESTS["acl"])
 
 # -- mutants ----------------------------------------------------------------------------------
 

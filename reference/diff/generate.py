@@ -385,6 +385,28 @@ COMMANDS.update({
     "xinfo|groups": _cmd(b"XINFO", st.just(b"GROUPS"), key),
 })
 
+# ACL: two users whose rules are drawn from a small pool (the default user is left alone);
+# no ACL LIST / GETUSER (Redis prints single-command rules in a seed-dependent order) and no
+# DELUSER (a deleted user's connections are closed); the replay deletes the users between
+# examples (``ServerTarget.reset_acl``)
+_auser = st.sampled_from([b"ua", b"ub"])
+_arule = st.sampled_from([b"on", b"off", b"nopass", b">p", b"<p", b"resetpass", b"~k1",
+                          b"%R~k2", b"%W~{k}3", b"allkeys", b"resetkeys", b"+@all", b"-@all",
+                          b"+@string", b"-@write", b"+get", b"-set", b"+hset", b"&c",
+                          b"allchannels", b"resetchannels", b"(+set ~k1)", b"clearselectors",
+                          b"reset", b"+select|0", b"+@nocat"])
+_acall = st.sampled_from([[b"GET", b"k1"], [b"SET", b"k2", b"v"], [b"HSET", b"{k}3", b"f", b"v"],
+                          [b"PUBLISH", b"c", b"m"], [b"SELECT", b"0"], [b"MGET", b"k1", b"k2"]])
+COMMANDS.update({
+    "acl|setuser": st.tuples(_auser, st.lists(_arule, max_size=4))
+    .map(lambda t: [b"ACL", b"SETUSER", t[0], *t[1]]),
+    "acl|users": st.just([b"ACL", b"USERS"]),
+    "acl|whoami": st.just([b"ACL", b"WHOAMI"]),
+    "acl|dryrun": st.tuples(st.sampled_from([b"ua", b"ub", b"default", b"nobody"]), _acall)
+    .map(lambda t: [b"ACL", b"DRYRUN", t[0], *t[1]]),
+    "auth": st.tuples(_auser, st.sampled_from([b"p", b"x"])).map(lambda t: [b"AUTH", *t]),
+})
+
 #: ``--groups`` names -> the commands each draws from (names as in ``COMMANDS``).
 GROUPS: dict[str, list[str]] = {
     "strings": [
@@ -434,6 +456,9 @@ GROUPS: dict[str, list[str]] = {
                 "xgroup|create", "xgroup|setid", "xgroup|destroy", "xgroup|createconsumer",
                 "xgroup|delconsumer", "xreadgroup", "xack", "xpending", "xclaim", "xautoclaim",
                 "xinfo|stream", "xinfo|groups", "set", "type", "del"],
+    # Users, AUTH as them, and what their connections may run (NOPERM or the reply).
+    "acl": ["acl|setuser", "acl|users", "acl|whoami", "acl|dryrun", "auth", "get", "set",
+            "hset", "mget", "select"],
 }
 
 

@@ -29,6 +29,10 @@ Names (use them in a case module's ``NONDETERMINISTIC``):
 - ``"htstats"``: DEBUG HTSTATS text without the hash-seed-dependent lines.
 - ``"scan"`` / ``"scan-pairs"``: a SCAN-family reply with its elements (pairs) sorted.
 - ``"monitor"``: a MONITOR line with its timestamp and client address masked.
+- ``"acl-rules"``: ACL LIST / GETUSER text with each run of single-command rules sorted
+  (Redis prints them in its command dict's seed-dependent order).
+- ``"acl-log"``: ACL LOG entries with ``age-seconds`` masked and ``client-info`` masked as
+  CLIENT LIST's per-connection values.
 
 :func:`comparator_for` picks normalisers for one command from the command table's tips
 (``nondeterministic_output`` -> ``shape``, ``nondeterministic_output_order`` -> ``sort``).
@@ -395,7 +399,78 @@ def lolwut_art(frame: bytes) -> bytes:
     f.payload = _BRAILLE.sub(b".", _ART_CELL.sub(b"#", f.payload))
     return serialise(f)
 
+def _sort_command_rules(text: bytes) -> bytes:
+    """ACL rule text with each run of single-command rules (``+get -config|set``) sorted:
+    Redis emits them in its command dict's order, which follows a hash seed drawn at start."""
+    toks = text.split(b" ")
+    out: list[bytes] = []
+    run: list[bytes] = []
+
+    def flush() -> None:
+        closing = run and run[-1].endswith(b")")
+        if closing:
+            run[-1] = run[-1][:-1]
+        run.sort()
+        if closing:
+            run[-1] += b")"
+        out.extend(run)
+        run.clear()
+
+    for tok in toks:
+        if tok[:1] in (b"+", b"-") and tok[1:2] != b"@":
+            run.append(tok)
+            if tok.endswith(b")"):
+                flush()
+        else:
+            flush()
+            out.append(tok)
+    flush()
+    return b" ".join(out)
+
+
+def _walk(f: Frame, fn: Callable[[Frame], None]) -> None:
+    fn(f)
+    for ch in f.children or []:
+        _walk(ch, fn)
+
+
+def acl_rules(frame: bytes) -> bytes:
+    """ACL LIST / ACL GETUSER with the single-command rules of each selector sorted."""
+    f = parse(frame)
+
+    def fix(x: Frame) -> None:
+        if x.payload is not None and x.children is None:
+            x.payload = _sort_command_rules(x.payload)
+        elif x.kind == b"+" and x.head:
+            x.head = _sort_command_rules(x.head)
+
+    _walk(f, fix)
+    return serialise(f)
+
+
+def acl_log(frame: bytes) -> bytes:
+    """ACL LOG entries with ``age-seconds`` masked and ``client-info`` reduced like CLIENT
+    LIST's (per-connection values masked)."""
+    f = parse(frame)
+
+    def fix(x: Frame) -> None:
+        ch = x.children
+        if not ch:
+            return
+        for i in range(0, len(ch) - 1):
+            key = ch[i].payload
+            if key == b"age-seconds":
+                ch[i + 1] = parse(b"$5\r\n<age>\r\n")
+            elif key == b"client-info" and ch[i + 1].payload is not None:
+                ch[i + 1].payload = _mask_client_line(ch[i + 1].payload or b"")
+
+    _walk(f, fix)
+    return serialise(f)
+
+
 NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
+    "acl-rules": _safe(acl_rules),
+    "acl-log": _safe(acl_log),
     "monitor": monitor,
     "htstats": _safe(htstats),
     "scan": _safe(scan),

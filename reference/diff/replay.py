@@ -17,6 +17,7 @@ Two kinds of target replay the same way:
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -185,6 +186,17 @@ class ServerTarget(Target):
         if r != b"+OK\r\n":
             raise DiffError(f"{self.name}: FLUSHALL replied {r!r}")
         self.setup_call("SCRIPT", "FLUSH")
+        self.reset_acl()
+
+    def reset_acl(self) -> None:
+        """Users outlive FLUSHALL: every user but ``default`` is deleted and the ACL LOG
+        emptied (replies not checked: a server without ACL refuses both)."""
+        r = self.setup_call("ACL", "USERS")
+        names = [n.decode("latin-1") for n in re.findall(rb"\$\d+\r\n([^\r]*)\r\n", r)
+                 if n != b"default"]
+        if names:
+            self.setup_call("ACL", "DELUSER", *names)
+        self.setup_call("ACL", "LOG", "RESET")
 
     def databases(self) -> int:
         """The number of databases (CONFIG GET databases; 16 when not served)."""

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import (  # noqa: F401  (each module registers its handlers)
+    acl,
     bitmaps,
     blocking,
     caching,

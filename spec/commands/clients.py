@@ -7,6 +7,7 @@ SETINFO or NO-TOUCH (the server answers "unknown subcommand").
 
 from __future__ import annotations
 
+from ..acl import acl_state
 from ..clients import (
     CLIENT_HELP,
     client_type,
@@ -138,7 +139,7 @@ def client_kill(s: Step, argv: list[bytes]) -> Reply:
     the ``close`` effect; ``client_disconnect`` then frees it). The caller itself is closed
     after this reply (CLIENT_CLOSE_AFTER_REPLY).
     """
-    f = parse_kill(argv)
+    f = parse_kill(argv, lambda name: name in acl_state(s).users)
     if isinstance(f, Err):
         return f
     me = s.client.id

@@ -1,14 +1,14 @@
 """Connection commands: PING, ECHO, SELECT, QUIT, RESET, HELLO, AUTH.
 
-Authentication follows Redis 7.0 without ACL rules: the only user is ``default``; with
-``requirepass`` empty it is ``nopass`` (any password works for ``AUTH default <x>``),
-otherwise its one password is ``requirepass``.
+Authentication is ACL's (``spec.acl``): AUTH and HELLO AUTH check a user's credentials;
+``requirepass`` is the default user's password (nopass when empty).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..acl import acl_state, authenticate, default_requires_auth
 from ..clients import c_str
 from ..errors import DB_INDEX, NOT_INTEGER, SYNTAX, wrong_arity
 from ..multi import discard_transaction
@@ -77,23 +77,13 @@ def quit_(s: Step, argv: list[bytes]) -> Reply:
 
 
 def default_user_nopass(s: Step) -> bool:
-    """Whether the ``default`` user has ``nopass`` (no ``requirepass`` configured)."""
-    return not s.config.get("requirepass")
+    """Whether the ``default`` user has ``nopass`` (``DefaultUser->flags & USER_FLAG_NOPASS``)."""
+    return "nopass" in acl_state(s).users[b"default"].flags
 
 
-def authenticate(s: Step, user: bytes, password: bytes) -> bool:
-    """``ACLAuthenticateUser``: check the credentials and, if good, mark the client
-    authenticated. A failed attempt leaves the client as it was."""
-    if user != b"default":
-        return False
-    req = s.config.get("requirepass")
-    if req:
-        want = req if isinstance(req, bytes) else str(req).encode("utf-8", "surrogateescape")
-        if password != want:
-            return False
-    if not s.client.authenticated:
-        s.update_client(authenticated=True)
-    return True
+def default_auth(s: Step) -> bool:
+    """``clientSetDefaultAuth``'s authenticated flag: the default user is nopass and on."""
+    return not default_requires_auth(acl_state(s))
 
 
 @command("auth")
@@ -108,7 +98,7 @@ def auth(s: Step, argv: list[bytes]) -> Reply:
         user, password = b"default", argv[1]
     else:
         user, password = argv[1], argv[2]
-    return OK if authenticate(s, user, password) else WRONGPASS
+    return OK if authenticate(s, user, password, argv[0]) else WRONGPASS
 
 
 @command("hello")
@@ -135,7 +125,7 @@ def hello(s: Step, argv: list[bytes]) -> Reply:
         opt = argv[j]
         low = opt.lower()
         if low == b"auth" and more >= 2:
-            if not authenticate(s, argv[j + 1], argv[j + 2]):
+            if not authenticate(s, argv[j + 1], argv[j + 2], argv[0]):
                 return WRONGPASS
             j += 3
         elif low == b"setname" and more >= 1:
@@ -165,8 +155,9 @@ def hello(s: Step, argv: list[bytes]) -> Reply:
 @command("reset")
 def reset(s: Step, argv: list[bytes]) -> Reply:
     """RESET (``resetCommand`` / ``clearClientConnectionState``): back to a fresh
-    connection's state: db 0, RESP2, no name, default-user authentication (so with
-    ``requirepass`` the client must AUTH again). CLIENT NO-EVICT survives, as in Redis.
+    connection's state: db 0, RESP2, no name, the default user (``clientSetDefaultAuth``:
+    authenticated only if it needs no password, so with ``requirepass`` the client must AUTH
+    again). CLIENT NO-EVICT survives, as in Redis.
 
     Later mechanisms add here: READONLY/ASKING off (cluster).
     """
@@ -182,9 +173,11 @@ def reset(s: Step, argv: list[bytes]) -> Reply:
         changes["resp"] = 2
     if c.name is not None:
         changes["name"] = None
-    auth_ok = default_user_nopass(s)
+    auth_ok = default_auth(s)
     if c.authenticated != auth_ok:
         changes["authenticated"] = auth_ok
+    if c.user != "default":
+        changes["user"] = "default"
     if changes:
         s.update_client(**changes)
     return RESET

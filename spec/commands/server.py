@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..acl import set_requirepass
 from ..aof import aof_info, start_append_only, stop_append_only
 from ..config import (
     NAMES,
@@ -240,6 +241,8 @@ def config_set(s: Step, argv: list[bytes]) -> Reply:
                            "- Unable to turn on AOF. Check server logs.")
         elif not s.config["appendonly"] and a.status != AOF_OFF:
             stop_append_only(s)
+    if s.config["requirepass"] != cfg["requirepass"]:  # updateRequirePass
+        set_requirepass(s, s.config["requirepass"])
     if s.config["maxmemory"] and s.config["maxmemory"] != old_maxmemory and not s.in_exec:
         # ``updateMaxmemory``, the apply function of a changed maxmemory (a value below used
         # memory only logs a warning; the reply is OK), starts ``evictionTimeProc``: a 0 ms
