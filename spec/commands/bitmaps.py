@@ -107,7 +107,7 @@ def _store(s: Step, key: bytes, buf: bytearray, created: bool) -> None:
     if created:
         s.db.add(key, RawStr(buf))
     else:
-        s.db.overwrite(key, RawStr(buf))
+        s.db.unshare_string(key, RawStr(buf))
 
 
 @command("setbit")

@@ -69,7 +69,7 @@ def _store(s: Step, key: bytes, old: HashValue | None, new: HashValue) -> None:
     if old is None:
         db.add(key, new)
     else:
-        db.overwrite(key, new)
+        db.update(key, new)
     s.signal_modified_key(db.id, key)
 
 
@@ -153,7 +153,7 @@ def hdel(s: Step, argv: list[bytes]) -> Reply:
             s.notify("h", "hdel", key, db.id)
             s.notify("g", "del", key, db.id)
         else:
-            db.overwrite(key, new)
+            db.update(key, new)
             s.signal_modified_key(db.id, key)
             s.notify("h", "hdel", key, db.id)
         s.dirty += deleted

@@ -204,7 +204,7 @@ def _store(s: Step, key: bytes, z: ZSet, existed: bool) -> None:
     db = s.db
     if len(z):
         if existed:
-            db.overwrite(key, z)
+            db.update(key, z)
         else:
             db.add(key, z)
         s.signal_modified_key(db.id, key)
