@@ -49,7 +49,7 @@ class _Gen:
     """A deterministic command sequence that grows db 0 to ``n`` live keys, tracking which
     keys are live and what they hold (so that a removal really removes a key)."""
 
-    def __init__(self, n: int, seed: int, randomkey: bool = False) -> None:
+    def __init__(self, n: int, seed: int, randomkey: bool = False, multidb: bool = False) -> None:
         self.r = random.Random(seed)
         self.n = n
         self.kind: dict[bytes, str] = {}  # live key -> string / int / list / set / hash / zset / stream
@@ -57,6 +57,9 @@ class _Gen:
         self.fresh = 0
         self.out: list[Cmd] = []
         self.randomkey = randomkey  # RANDOMKEY only without TTLs (its draw is Redis's PRNG)
+        self.multidb = multidb  # MOVE to db 1, SWAPDB 0 1, the odd FLUSHDB
+        self.db1: dict[bytes, str] = {}
+        self.ttl1: set[bytes] = set()
 
     def new_key(self) -> bytes:
         self.fresh += 1
@@ -199,10 +202,34 @@ class _Gen:
         elif op == "randomkey" and self.randomkey and not self.ttl:
             self.out.append([b"RANDOMKEY"])
 
+    def across(self) -> None:
+        """MOVE to db 1, SWAPDB 0 1 or (rarely) FLUSHDB."""
+        r = self.r
+        x = r.random()
+        if x < 0.6:
+            k = self.some_key()
+            self.out.append([b"MOVE", k, b"1"])
+            if k in self.kind and k not in self.db1:
+                self.db1[k] = self.kind[k]
+                if k in self.ttl:
+                    self.ttl1.add(k)
+                self.forget(k)
+        elif x < 0.95:
+            self.out.append([b"SWAPDB", b"0", b"1"])
+            self.kind, self.db1 = self.db1, self.kind
+            self.ttl, self.ttl1 = self.ttl1, self.ttl
+        else:
+            self.out.append([b"FLUSHDB"])
+            self.kind.clear()
+            self.ttl.clear()
+
     def run(self) -> list[Cmd]:
         while len(self.kind) < self.n:
-            if self.r.random() < 0.45:
+            x = self.r.random()
+            if x < 0.45:
                 self.create()
+            elif self.multidb and x < 0.5:
+                self.across()
             else:
                 self.other()
         return self.out
@@ -211,9 +238,9 @@ class _Gen:
 FUTURE_B = b"%d" % FUTURE
 
 
-def sequence(n: int, seed: int = 1, randomkey: bool = False) -> list[Cmd]:
+def sequence(n: int, seed: int = 1, randomkey: bool = False, multidb: bool = False) -> list[Cmd]:
     """Commands that leave exactly ``n`` keys in db 0."""
-    return _Gen(n, seed, randomkey).run()
+    return _Gen(n, seed, randomkey, multidb).run()
 
 
 # -- the two servers ------------------------------------------------------------------------
@@ -279,9 +306,10 @@ def _bulks(frame: bytes) -> list[bytes]:
     return out
 
 
-def htstats(p: Pair) -> tuple[str, str]:
-    t = p.theirs("DEBUG", "HTSTATS", "0")
-    return (t.decode() if isinstance(t, bytes) else t), _text(p.ours(b"DEBUG", b"HTSTATS", b"0"))
+def htstats(p: Pair, db: int = 0) -> tuple[str, str]:
+    t = p.theirs("DEBUG", "HTSTATS", str(db))
+    return ((t.decode() if isinstance(t, bytes) else t),
+            _text(p.ours(b"DEBUG", b"HTSTATS", b"%d" % db)))
 
 
 def scan_all(p: Pair) -> tuple[list[tuple[int, list[bytes]]], list[tuple[int, list[bytes]]]]:
@@ -339,6 +367,25 @@ def test_layout_after_growth(tmp_path: Path, n: int) -> None:
             t, o = htstats(p)
             assert o == t, (i, cmds[i + step - 1] if i + step <= len(cmds) else None)
         assert p.theirs("DBSIZE") == n
+        check_layout(p)
+    finally:
+        p.stop()
+
+
+@seeded
+@pytest.mark.parametrize("n", [20, 100, 1000])
+def test_layout_across_databases(tmp_path: Path, n: int) -> None:
+    """MOVE (``dbAdd`` + ``setExpire`` in the target, ``dbDelete`` in the source), SWAPDB
+    (the dicts change places, rehashing state and all) and FLUSHDB (both dicts emptied) mixed
+    in: db 0 and db 1 equal the real server's."""
+    cmds = sequence(n, seed=n + 5, multidb=True)
+    assert any(c[0] in (b"MOVE", b"SWAPDB") for c in cmds)
+    p = Pair(tmp_path)
+    try:
+        p.run(cmds)
+        for db in (0, 1):
+            t, o = htstats(p, db)
+            assert o == t, db
         check_layout(p)
     finally:
         p.stop()
