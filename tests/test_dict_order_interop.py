@@ -487,3 +487,46 @@ def test_hashtable_set_order(tmp_path: Path) -> None:
         assert _bulks(p.ours(b"SMEMBERS", b"s")) == list(p.theirs("SMEMBERS", "s"))
     finally:
         p.stop()
+
+
+def more_commands(n: int, seed: int) -> list[Cmd]:
+    """A second vocabulary over a small key pool (so that keys collide and moves happen):
+    SMOVE, LMOVE, the *STORE commands, BITOP, SORT STORE, GETEX, EXPIRE with NX/GT,
+    RENAMENX, MSETNX, SETNX, INCRBYFLOAT, HINCRBY, LPUSHX, LTRIM, ZINCRBY, ZPOPMIN, HSETNX,
+    SPOP, SETRANGE, mixed with SET, GET, DEL, TTL."""
+    r = random.Random(seed)
+    out: list[Cmd] = []
+    for _ in range(n):
+        a = b"k%d" % r.randrange(n // 2 + 2)
+        b = b"k%d" % r.randrange(n // 2 + 2)
+        out.append(r.choice([
+            [b"SET", a, b"v"], [b"SET", a, b"v", b"PXAT", FUTURE_B],
+            [b"SMOVE", b"s" + a, b"s" + b, b"m"], [b"SADD", b"s" + a, b"m", b"n"],
+            [b"LMOVE", b"l" + a, b"l" + b, b"LEFT", b"RIGHT"], [b"RPUSH", b"l" + a, b"x"],
+            [b"SINTERSTORE", b"s" + a, b"s" + b], [b"SUNIONSTORE", b"s" + b, b"s" + a, b"s" + b],
+            [b"ZUNIONSTORE", b"z" + a, b"1", b"z" + b], [b"ZADD", b"z" + a, b"1", b"m"],
+            [b"BITOP", b"OR", a, b], [b"SORT", b"l" + a, b"STORE", b"l" + b],
+            [b"GETEX", a, b"PXAT", FUTURE_B], [b"PEXPIRE", a, b"100000000", b"NX"],
+            [b"EXPIRE", a, b"100000", b"GT"], [b"RENAMENX", a, b], [b"MSETNX", a, b"1", b, b"2"],
+            [b"SETNX", a, b"q"], [b"INCRBYFLOAT", b"f" + a, b"1.5"], [b"HINCRBY", b"h" + a, b"f", b"1"],
+            [b"LPUSHX", b"l" + a, b"y"], [b"LTRIM", b"l" + a, b"1", b"0"],
+            [b"ZINCRBY", b"z" + a, b"1", b"m"], [b"ZPOPMIN", b"z" + a],
+            [b"HSETNX", b"h" + a, b"g", b"1"], [b"SPOP", b"s" + a], [b"GET", a], [b"DEL", a],
+            [b"TTL", a], [b"SETRANGE", a, b"2", b"zz"]]))
+    return out
+
+
+@seeded
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_layout_more_commands(tmp_path: Path, seed: int) -> None:
+    """The second vocabulary, HTSTATS compared after every command."""
+    cmds = more_commands(400, seed)
+    p = Pair(tmp_path)
+    try:
+        for i, c in enumerate(cmds):
+            p.run([c])
+            t, o = htstats(p)
+            assert o == t, (i, c)
+        check_layout(p)
+    finally:
+        p.stop()

@@ -309,7 +309,6 @@ def bitop(s: Step, argv: list[bytes]) -> Reply:
                     acc |= n
                 else:
                     acc ^= n
-        db.lookup_write(dest)  # setKey's lookupKeyWrite (expires a stale destination)
         db.set_key(dest, RawStr(acc.to_bytes(maxlen, "big")))
         s.notify("$", "set", dest, db.id)
         s.dirty += 1

@@ -319,7 +319,7 @@ def _mset_generic(s: Step, argv: list[bytes], nx: bool) -> Reply:
             if db.lookup_write(argv[j]) is not None:
                 return 0
     for j in range(1, n, 2):
-        db.set_key(argv[j], argv[j + 1], found=False if nx else None)  # SETKEY_DOESNT_EXIST
+        db.set_key(argv[j], argv[j + 1])  # flags 0 in 7.0.15, MSETNX too: its own lookup
         s.notify("$", "set", argv[j], db.id)
     s.dirty += (n - 1) // 2
     return 1 if nx else OK
