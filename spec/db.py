@@ -44,6 +44,7 @@ from .pause import clients_paused
 from .reply import Err
 from .state import BlockingState, Db, replace
 from .types.string import RawStr
+from .types.valuedict import find_steps
 
 if TYPE_CHECKING:
     from .step import Step
@@ -263,6 +264,18 @@ class DbView:
             self.open_for_change()
         self.mem += key_cost(key, value) - key_cost(key, self.keys[key])
         self.keys[key] = value
+
+    def value_find_steps(self, key: bytes, value: Any, n: int) -> Any:
+        """The rehash steps of ``n`` ``dictFind``s on the stored value's own dict (a
+        hashtable set, hash or sorted set read by SISMEMBER, HGET, ZSCORE ...; a delete of a
+        missing element): the value with its dict moved on, stored back in place (none when
+        the value's dict is not rehashing: one test)."""
+        ht = getattr(value, "ht", None)
+        if ht is None or ht.rehashidx == -1:
+            return value
+        nv = value.with_ht(find_steps(ht, n, self.step.base.dicts.seed))
+        self.update(key, nv)
+        return nv
 
     def unshare_string(self, key: bytes, value: Any) -> None:
         """``dbUnshareStringValue`` then a change of the string in place (APPEND, SETRANGE,

@@ -530,3 +530,45 @@ def test_layout_more_commands(tmp_path: Path, seed: int) -> None:
         check_layout(p)
     finally:
         p.stop()
+
+
+@seeded
+@pytest.mark.parametrize("kind,ops", [
+    ("hash", ("hset", "hincrby", "hdel", "hget", "hmget", "hexists")),
+    ("zset", ("zadd", "zaddnx", "zaddxx", "zincrby", "zrem", "zscore", "zmscore")),
+    ("set", ("sadd", "srem", "sismember", "smismember")),
+])
+def test_value_dict_steps(tmp_path: Path, kind: str, ops: tuple[str, ...]) -> None:
+    """A hashtable hash / skiplist zset / hashtable set's own dict: writes (``hashTypeSet``,
+    ``zsetAdd`` — its ``dictFind`` also for a member it leaves alone —, ``hashTypeDelete``,
+    ``zsetDel``, ``setTypeRemove``, also of missing elements) and reads (``hashTypeGetValue``,
+    ``zsetScore``, ``setTypeIsMember``: one ``dictFind`` each) take 7.0.15's steps: DEBUG
+    HTSTATS-KEY after every command."""
+    r = random.Random(3)
+    first: Cmd = {"hash": [b"HSET", b"v", b"long", b"x" * 70,
+                           *[x for i in range(140) for x in (b"e%d" % i, b"1")]],
+                  "zset": [b"ZADD", b"v", *[x for i in range(140) for x in (b"1", b"e%d" % i)]],
+                  "set": [b"SADD", b"v", *[b"e%d" % i for i in range(140)]]}[kind]
+    cmds: list[Cmd] = [first]
+    for _ in range(700):
+        e = b"e%d" % r.randrange(400)
+        f = b"e%d" % r.randrange(400)
+        cmds.append({"hset": [b"HSET", b"v", e, b"2"], "hincrby": [b"HINCRBY", b"v", e, b"1"],
+                     "hdel": [b"HDEL", b"v", e, f], "hget": [b"HGET", b"v", e],
+                     "hmget": [b"HMGET", b"v", e, f], "hexists": [b"HEXISTS", b"v", e],
+                     "zadd": [b"ZADD", b"v", b"%d" % r.randrange(3), e],
+                     "zaddnx": [b"ZADD", b"v", b"NX", b"5", e],
+                     "zaddxx": [b"ZADD", b"v", b"XX", b"GT", b"2", e],
+                     "zincrby": [b"ZINCRBY", b"v", b"1", e], "zrem": [b"ZREM", b"v", e, f],
+                     "zscore": [b"ZSCORE", b"v", e], "zmscore": [b"ZMSCORE", b"v", e, f],
+                     "sadd": [b"SADD", b"v", e], "srem": [b"SREM", b"v", e, f],
+                     "sismember": [b"SISMEMBER", b"v", e],
+                     "smismember": [b"SMISMEMBER", b"v", e, f]}[r.choice(ops)])
+    p = Pair(tmp_path)
+    try:
+        for i, c in enumerate(cmds):
+            p.run([c])
+            t = p.theirs("DEBUG", "HTSTATS-KEY", "v")
+            assert _text(p.ours(b"DEBUG", b"HTSTATS-KEY", b"v")) == t.decode(), (i, c)
+    finally:
+        p.stop()

@@ -202,6 +202,7 @@ def sismember(s: Step, argv: list[bytes]) -> Reply:
         return 0
     if type(v) is not SetValue:
         return v
+    s.db.value_find_steps(argv[1], v, 1)  # setTypeIsMember's dictFind
     return 1 if argv[2] in v.index else 0
 
 
@@ -214,6 +215,7 @@ def smismember(s: Step, argv: list[bytes]) -> Reply:
         return [0] * (len(argv) - 2)
     if type(v) is not SetValue:
         return v
+    s.db.value_find_steps(argv[1], v, len(argv) - 2)  # a dictFind per member
     index = v.index
     return [1 if m in index else 0 for m in argv[2:]]
 

@@ -68,6 +68,11 @@ class SetValue:
         #: ``objectComputeSize`` of this (immutable) value, memoised by spec.memory; -1 until then.
         self._size = -1
 
+    def with_ht(self, ht: HashTables | None) -> SetValue:
+        """The same value with its dict ``ht`` (a read's rehash steps moved its buckets)."""
+        v = SetValue(self.index, self.slots, self.intset, ht)
+        return v
+
     # -- reading ----------------------------------------------------------------------------
 
     @property

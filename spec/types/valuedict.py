@@ -32,7 +32,7 @@ from ..dict import (
     needs_resize,
 )
 
-__all__ = ["Seed", "convert", "add", "add_many", "add_or_find_many", "find_step", "find_add", "delete", "delete_many", "dict_of",
+__all__ = ["Seed", "convert", "add", "add_many", "add_or_find_many", "find_steps", "find_step", "find_add", "delete", "delete_many", "dict_of",
            "same_keys"]
 
 Seed = tuple[int, int, int, int]
@@ -76,6 +76,19 @@ def add_or_find_many(ht: HashTables, ops: Iterable[tuple[bytes, bool]], seed: Se
             if d.rehashidx != -1:
                 dict_rehash(d, 1)
             dict_expand_if_needed(d, True)
+    return d.freeze()
+
+
+def find_steps(ht: HashTables, n: int, seed: Seed) -> HashTables:
+    """The rehash steps of ``n`` ``dictFind`` calls on a value's dict (reads: SISMEMBER,
+    HGET, ZSCORE ...; a delete of a missing element)."""
+    if ht.rehashidx == -1 or not len(ht):
+        return ht
+    d = Dict(ht, seed)
+    for _ in range(n):
+        if d.rehashidx == -1:
+            break
+        dict_rehash(d, 1)
     return d.freeze()
 
 
