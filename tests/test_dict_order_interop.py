@@ -535,7 +535,7 @@ def test_layout_more_commands(tmp_path: Path, seed: int) -> None:
 @seeded
 @pytest.mark.parametrize("kind,ops", [
     ("hash", ("hset", "hincrby", "hdel", "hget", "hmget", "hexists")),
-    ("zset", ("zadd", "zaddnx", "zaddxx", "zincrby", "zrem", "zscore", "zmscore")),
+    ("zset", ("zadd", "zaddnx", "zaddxx", "zincrby", "zrem", "zscore", "zmscore", "zrank")),
     ("set", ("sadd", "srem", "sismember", "smismember")),
 ])
 def test_value_dict_steps(tmp_path: Path, kind: str, ops: tuple[str, ...]) -> None:
@@ -561,6 +561,7 @@ def test_value_dict_steps(tmp_path: Path, kind: str, ops: tuple[str, ...]) -> No
                      "zaddxx": [b"ZADD", b"v", b"XX", b"GT", b"2", e],
                      "zincrby": [b"ZINCRBY", b"v", b"1", e], "zrem": [b"ZREM", b"v", e, f],
                      "zscore": [b"ZSCORE", b"v", e], "zmscore": [b"ZMSCORE", b"v", e, f],
+                     "zrank": [b"ZREVRANK", b"v", e],
                      "sadd": [b"SADD", b"v", e], "srem": [b"SREM", b"v", e, f],
                      "sismember": [b"SISMEMBER", b"v", e],
                      "smismember": [b"SMISMEMBER", b"v", e, f]}[r.choice(ops)])

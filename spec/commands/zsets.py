@@ -377,6 +377,7 @@ def _rank(s: Step, argv: list[bytes], reverse: bool) -> Reply:
     z = _read(s, argv[1])
     if z is None or type(z) is Err:
         return z
+    s.db.value_find_steps(argv[1], z, 1)  # zsetRank's dictFind
     r = z.rank(argv[2])
     if r is None:
         return None
