@@ -491,11 +491,11 @@ def check_transaction_rehash_steps() -> None:
 
 def check_one_step_per_find() -> None:
     """A lookup while the main dict rehashes takes exactly one ``_dictRehashStep``
-    (``dictRehash(d, 1)``): with 5 keys (4 -> 8 buckets, rehashing), a GET leaves the main
-    dict as one ``dict_rehash(d, 1)`` of the table before it."""
+    (``dictRehash(d, 1)``): with 17 keys (16 -> 32 buckets, rehashing, most buckets still to
+    move), a GET leaves the main dict as one ``dict_rehash(d, 1)`` of the table before it."""
     from redspec.spec.dict import Dict, dict_rehash
     c = Session()
-    for i in range(5):
+    for i in range(17):
         c.call(b"SET", b"k%d" % i, b"v")
     before = c.state.dbs[0].ht
     assert before.rehashidx != -1, f"{NAME}: setup: the main dict is not rehashing"
@@ -826,8 +826,8 @@ def test_planted_private_over_shared_lfu(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_planted_new_key_event(monkeypatch: pytest.MonkeyPatch) -> None:
     from redspec.spec.db import DbView
     monkeypatch.setattr(DbView, "set_key", plant(
-        monkeypatch, DbView, "set_key", '"notify-keyspace-events") and key not in self.keys',
-        '"notify-keyspace-events") and key in self.keys'))
+        monkeypatch, DbView, "set_key", 'if self.step.config.get("notify-keyspace-events"):',
+        'if not self.step.config.get("notify-keyspace-events"):'))
     _trips(check_new_key_event)
 
 
@@ -853,17 +853,17 @@ def test_planted_transaction_rehash_steps(monkeypatch: pytest.MonkeyPatch, new: 
                                      ("if kd.rehashidx != -1 and", "if kd.rehashidx != -0 and")])
 def test_planted_one_step_per_find(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
     from redspec.spec.db import DbView
-    monkeypatch.setattr(DbView, "dict_find_step", plant(monkeypatch, DbView, "dict_find_step",
+    monkeypatch.setattr(DbView, "find_main_step", plant(monkeypatch, DbView, "find_main_step",
                                                         old, new))
     _trips(check_one_step_per_find)
 
 
 
 @pytest.mark.parametrize("func,old,new", [
-    ("dict_find_step", "dict_rehash(ed, 1)", "dict_rehash(ed, 2)"),
-    ("dict_find_step", "dict_rehash(ed, 1)", "dict_rehash(ed, 0)"),
-    ("dict_find_step", "if ed.rehashidx != -1 and", "if ed.rehashidx == -1 and"),
-    ("dict_find_step", "key in self.keys and", "key not in self.keys and"),
+    ("find_expires_step", "dict_rehash(ed, 1)", "dict_rehash(ed, 2)"),
+    ("find_expires_step", "dict_rehash(ed, 1)", "dict_rehash(ed, 0)"),
+    ("find_expires_step", "if ed.rehashidx != -1 and", "if ed.rehashidx == -1 and"),
+    ("get_expire_steps", "if len(self.expires):", "if not len(self.expires):"),
     ("dict_add_or_find_expire", "if ed.rehashidx != -1:", "if ed.rehashidx == -1:"),
     ("dict_add_or_find_expire", "dict_rehash(ed, 1)", "dict_rehash(ed, 2)")])
 def test_planted_expires_rehash_steps(monkeypatch: pytest.MonkeyPatch, func: str, old: str,

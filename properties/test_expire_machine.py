@@ -243,9 +243,9 @@ def test_planted_active_cycle_deletes_live_keys(monkeypatch: pytest.MonkeyPatch)
     """An active cycle that deletes every sampled key breaks ``active_deletes_only_expired``."""
     orig = DbView.expire_if_needed
 
-    def expire_if_needed(self: DbView, key: bytes) -> bool:
+    def expire_if_needed(self: DbView, key: bytes, get_expire: bool = True) -> bool:
         if self.step.client.id >= 0:  # a client's lookup: unchanged
-            return orig(self, key)
+            return orig(self, key, get_expire)
         self.delete(key)  # the active cycle (no client): delete regardless of time
         self.step.expired_keys += 1
         self.step.propagate.append((self.id, (b"DEL", key)))

@@ -182,10 +182,10 @@ def test_planted_paused_lookup_returns_expired_value(monkeypatch: pytest.MonkeyP
     """A paused ``expireIfNeeded`` answering "not expired": GET returns an expired value."""
     orig = DbView.expire_if_needed
 
-    def expire_if_needed(self: DbView, key: bytes) -> bool:
+    def expire_if_needed(self: DbView, key: bytes, get_expire: bool = True) -> bool:
         if self.step.base.transport.pause_type:
             return False
-        return orig(self, key)
+        return orig(self, key, get_expire)
 
     monkeypatch.setattr(DbView, "expire_if_needed", expire_if_needed)
     assert_trips(PauseMachine, "no_expired_read", PLANTED)

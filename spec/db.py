@@ -43,6 +43,8 @@ from .memory import EXPIRE_ENTRY_COST, key_cost
 from .pause import clients_paused
 from .reply import Err
 from .state import BlockingState, Db, replace
+from .types.string import RawStr
+from .types.valuedict import find_steps
 
 if TYPE_CHECKING:
     from .step import Step
@@ -50,6 +52,9 @@ if TYPE_CHECKING:
 __all__ = ["DbView", "lookup_typed", "signal_key_as_ready", "scan_db_for_ready_keys"]
 
 T = TypeVar("T")
+
+#: ``OBJ_ENCODING_EMBSTR_SIZE_LIMIT``: a longer string is raw-encoded whatever made it.
+EMBSTR_SIZE_LIMIT = 44
 
 
 class DbView:
@@ -100,12 +105,16 @@ class DbView:
         when = self.expires.get(key)
         return when is not None and self.step.now_ms > when
 
-    def expire_if_needed(self, key: bytes) -> bool:
+    def expire_if_needed(self, key: bytes, get_expire: bool = True) -> bool:
         """``expireIfNeeded``: delete ``key`` if it is logically expired; True if it was.
 
         Redis deletes on access (passive expiry), counts ``expired_keys``, and propagates a
-        DEL so replicas and the AOF agree.
+        DEL so replicas and the AOF agree. ``keyIsExpired`` reads the TTL with ``getExpire``,
+        whose finds take rehash steps (:meth:`get_expire_steps`); the active expire cycle
+        has the TTL in hand and passes ``get_expire=False``.
         """
+        if get_expire and self._rh:
+            self.get_expire_steps(key)
         if not self.key_is_expired(key):
             return False
         st = self.step
@@ -124,9 +133,9 @@ class DbView:
     def lookup(self, key: bytes) -> Any:
         """``lookupKey`` without statistics: the live value or None (expiring it if due)."""
         if self._rh:
-            self.dict_find_step(key)
+            self.find_main_step()
         v = self.keys.get(key)
-        if v is not None and key in self.expires and self.expire_if_needed(key):
+        if v is not None and (self._rh or key in self.expires) and self.expire_if_needed(key):
             return None
         if v is not None:
             self.touch(key)
@@ -135,9 +144,9 @@ class DbView:
     def lookup_read(self, key: bytes) -> Any:
         """``lookupKeyRead``: like :meth:`lookup`, counting keyspace hits and misses."""
         if self._rh:
-            self.dict_find_step(key)
+            self.find_main_step()
         v = self.keys.get(key)
-        if v is not None and key in self.expires and self.expire_if_needed(key):
+        if v is not None and (self._rh or key in self.expires) and self.expire_if_needed(key):
             v = None
         if v is None:
             self.step.keyspace_misses += 1
@@ -242,9 +251,42 @@ class DbView:
         if not self._dirty:
             self.open_for_change()
         if self._rh:
-            self.dict_find_step(None)
+            self.find_main_step()  # dbSetValue's dictFind
         self._account(key, self.keys.get(key), value)
         self.keys[key] = value
+
+    def update(self, key: bytes, value: Any) -> None:
+        """A write made in the stored object itself (``listTypePush``, ``setTypeAdd``,
+        ``hashTypeSet``, ``zsetAdd``, ``streamAppendItem`` ... on the value a lookup
+        returned): Redis touches no dict, so no rehash step, and the access word stays what
+        the lookup made it; the spec's values are immutable, so the new one is stored."""
+        if not self._dirty:
+            self.open_for_change()
+        self.mem += key_cost(key, value) - key_cost(key, self.keys[key])
+        self.keys[key] = value
+
+    def value_find_steps(self, key: bytes, value: Any, n: int) -> Any:
+        """The rehash steps of ``n`` ``dictFind``s on the stored value's own dict (a
+        hashtable set, hash or sorted set read by SISMEMBER, HGET, ZSCORE ...; a delete of a
+        missing element): the value with its dict moved on, stored back in place (none when
+        the value's dict is not rehashing: one test)."""
+        ht = getattr(value, "ht", None)
+        if ht is None or ht.rehashidx == -1:
+            return value
+        nv = value.with_ht(find_steps(ht, n, self.step.base.dicts.seed))
+        self.update(key, nv)
+        return nv
+
+    def unshare_string(self, key: bytes, value: Any) -> None:
+        """``dbUnshareStringValue`` then a change of the string in place (APPEND, SETRANGE,
+        SETBIT, BITFIELD): a value that is not already a private raw string (shared, int or
+        embstr encoded) is first replaced by a raw copy with ``dbOverwrite`` (a rehash step);
+        a raw one is changed where it is (none)."""
+        old = self.keys[key]
+        if type(old) is RawStr or len(old) > EMBSTR_SIZE_LIMIT:
+            self.update(key, value)
+        else:
+            self.overwrite(key, value)
 
     def convert_in_place(self, key: bytes, value: Any) -> None:
         """An encoding conversion of the stored object itself (``zsetConvert`` on the value
@@ -255,28 +297,39 @@ class DbView:
         self.mem += key_cost(key, value) - key_cost(key, self.keys[key])
         self.keys[key] = value
 
-    def set_key(self, key: bytes, value: Any, keep_ttl: bool = False) -> None:
-        """``setKey``: add or overwrite; the TTL is dropped unless ``keep_ttl``."""
+    def set_key(self, key: bytes, value: Any, keep_ttl: bool = False,
+                found: bool | None = None) -> None:
+        """``setKey``: add or overwrite; the TTL is dropped unless ``keep_ttl``
+        (``SETKEY_KEEPTTL``). ``found`` is what the caller already knows
+        (``SETKEY_ALREADY_EXIST`` / ``SETKEY_DOESNT_EXIST``); None: ``setKey`` looks the key
+        up itself (``lookupKeyWrite``, with its rehash steps and passive expiry)."""
+        if found is None:
+            self.lookup_write(key)
         if not self._dirty:
             self.open_for_change()
-        if self.step.config.get("notify-keyspace-events") and key not in self.keys:
-            self.step.notify("n", "new", key, self.id)
-        if key not in self.keys:
+        if key not in self.keys:  # dbAdd
+            if self.step.config.get("notify-keyspace-events"):
+                self.step.notify("n", "new", key, self.id)
             self.dict_add(key)
             signal_key_as_ready(self.step, self.id, key)  # spec.blocking
         elif self._rh:
-            self.dict_find_step(None)
+            self.find_main_step()  # dbSetValue's dictFind
         self._account(key, self.keys.get(key), value)
         self.keys[key] = value
-        if not keep_ttl and key in self.expires:
-            del self.expires[key]
-            self.mem -= EXPIRE_ENTRY_COST
-            self.dict_delete_expire(key)
+        if not keep_ttl:
+            self.remove_expire(key)
         self.step.signal_modified_key(self.id, key)
 
     def delete(self, key: bytes) -> bool:
-        """``dbDelete``: remove the key and its TTL; False if it was not there."""
+        """``dbDelete`` (``dbGenericDelete`` of 7.0): remove the key and its TTL; False if it
+        was not there. ``dictDelete`` on the expires dict whenever that dict has entries,
+        then ``dictUnlink`` on the main dict, also for a missing key: each a rehash step
+        while rehashing."""
         if key not in self.keys:
+            if self._rh:
+                if len(self.expires):
+                    self.find_expires_step()  # dictDelete(db->expires) finding nothing
+                self.find_main_step()  # dictUnlink's step, finding nothing
             return False
         if not self._dirty:
             self.open_for_change()
@@ -293,6 +346,8 @@ class DbView:
             self.mem -= EXPIRE_ENTRY_COST
             del self.expires[key]
             self.dict_delete_expire(key)
+        elif self._rh and len(self.expires):
+            self.find_expires_step()  # dictDelete(db->expires) of a key without a TTL
         self.step.signal_modified_key(self.id, key)
         return True
 
@@ -301,7 +356,7 @@ class DbView:
         if not self._dirty:
             self.open_for_change()
         if self._rh:
-            self.dict_find_step(None)
+            self.find_main_step()  # setExpire's dictFind(db->dict)
         if key not in self.expires:
             self.mem += EXPIRE_ENTRY_COST
             self.dict_add_expire(key)
@@ -310,7 +365,11 @@ class DbView:
         self.expires[key] = when_ms
 
     def remove_expire(self, key: bytes) -> bool:
-        """``removeExpire``: make the key persistent; False if it had no TTL."""
+        """``removeExpire``: make the key persistent; False if it had no TTL. Its
+        ``dictFind(db->dict)`` and ``dictDelete(db->expires)`` (when that dict has entries)
+        take rehash steps while rehashing, also for a key without a TTL."""
+        if self._rh:
+            self.find_main_step()
         if key in self.expires:
             if not self._dirty:
                 self.open_for_change()
@@ -318,12 +377,46 @@ class DbView:
             self.mem -= EXPIRE_ENTRY_COST
             self.dict_delete_expire(key)
             return True
+        if self._rh and len(self.expires):
+            self.find_expires_step()
         return False
 
     def get_expire(self, key: bytes) -> int:
-        """``getExpire``: the unix-ms expiry of ``key`` or -1."""
+        """``getExpire``: the unix-ms expiry of ``key`` or -1 (with its finds' rehash
+        steps, :meth:`get_expire_steps`)."""
+        if self._rh:
+            self.get_expire_steps(key)
         when: int = self.expires.get(key, -1)
         return when
+
+    def find_expire(self, key: bytes) -> bool:
+        """``dictFind(db->expires, key)`` (``dbRandomKey``): whether the key has a TTL, with
+        the find's rehash step."""
+        if self._rh and len(self.expires):
+            self.find_expires_step()
+        return key in self.expires
+
+    def expires_find_steps(self, n: int) -> None:
+        """The ``dictFind(db->expires)`` of ``n`` ``keyIsExpired`` checks made while a safe
+        iterator pauses the main dict's rehashing (KEYS): up to ``n`` rehash steps of the
+        expires dict, none of the main dict's."""
+        if not self._rh or not len(self.expires):
+            return
+        for _ in range(n):
+            ed = self.expires_dict()
+            if ed.rehashidx == -1:
+                break
+            dict_rehash(ed, 1)
+        self.sync_rehashing()
+
+    def get_expire_steps(self, key: bytes) -> None:
+        """The rehash steps of ``getExpire`` while a dict is rehashing: ``dictFind`` on the
+        expires dict when it has entries, then, for a key found there, the safety
+        ``dictFind`` on the main dict."""
+        if len(self.expires):
+            self.find_expires_step()
+            if key in self.expires:
+                self.find_main_step()
 
     def size(self) -> int:
         return len(self.keys)
@@ -406,18 +499,30 @@ class DbView:
         self._rh = ((self._db.ht if kd is None else kd).rehashidx != -1
                     or (self._db.expires_ht if ed is None else ed).rehashidx != -1)
 
-    def dict_find_step(self, key: bytes | None) -> None:
-        """The rehash steps of a lookup while a dict is rehashing: ``dictFind`` on the main
-        dict, then (for a key that is there) ``getExpire``'s ``dictFind`` on the expires dict.
-        ``key`` None: only the main dict's find (``dbOverwrite``, ``setExpire``)."""
-        kd = self.main_dict()
+    def find_main_step(self) -> None:
+        """The rehash step of a ``dictFind`` / ``dictUnlink`` on ``db->dict``: one bucket if
+        that dict is rehashing and not empty (callers check ``_rh`` first: one test on the
+        common path)."""
+        kd = self.kd
+        if kd is None:
+            if self._db.ht.rehashidx == -1:
+                return
+            kd = self.main_dict()
         if kd.rehashidx != -1 and len(kd):
             dict_rehash(kd, 1)
-        if key is not None and key in self.keys and len(self.expires):
+            self.sync_rehashing()
+
+    def find_expires_step(self) -> None:
+        """The rehash step of a ``dictFind`` / ``dictDelete`` on ``db->expires``: one bucket
+        if that dict is rehashing and not empty."""
+        ed = self.ed
+        if ed is None:
+            if self._db.expires_ht.rehashidx == -1:
+                return
             ed = self.expires_dict()
-            if ed.rehashidx != -1 and len(ed):
-                dict_rehash(ed, 1)
-        self.sync_rehashing()
+        if ed.rehashidx != -1 and len(ed):
+            dict_rehash(ed, 1)
+            self.sync_rehashing()
 
     def dict_add(self, key: bytes) -> None:
         """``dictAdd(db->dict, key)`` for a key just added to ``keys``."""

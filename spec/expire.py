@@ -154,7 +154,7 @@ def active_expire_cycle(state: ServerState, now_ms: int, kind: str = SLOW,
                 if when is None:  # deleted since the order was taken: an empty bucket
                     continue
                 ttl = when - now_ms
-                if db.expire_if_needed(key):
+                if db.expire_if_needed(key, get_expire=False):  # the TTL is in hand
                     expired += 1
                     gone += 1
                 if ttl > 0:

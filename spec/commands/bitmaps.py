@@ -107,7 +107,7 @@ def _store(s: Step, key: bytes, buf: bytearray, created: bool) -> None:
     if created:
         s.db.add(key, RawStr(buf))
     else:
-        s.db.overwrite(key, RawStr(buf))
+        s.db.unshare_string(key, RawStr(buf))
 
 
 @command("setbit")
@@ -309,7 +309,6 @@ def bitop(s: Step, argv: list[bytes]) -> Reply:
                     acc |= n
                 else:
                     acc ^= n
-        db.lookup_write(dest)  # setKey's lookupKeyWrite (expires a stale destination)
         db.set_key(dest, RawStr(acc.to_bytes(maxlen, "big")))
         s.notify("$", "set", dest, db.id)
         s.dirty += 1

@@ -69,7 +69,7 @@ def _store(s: Step, key: bytes, old: HashValue | None, new: HashValue) -> None:
     if old is None:
         db.add(key, new)
     else:
-        db.overwrite(key, new)
+        db.update(key, new)
     s.signal_modified_key(db.id, key)
 
 
@@ -153,10 +153,12 @@ def hdel(s: Step, argv: list[bytes]) -> Reply:
             s.notify("h", "hdel", key, db.id)
             s.notify("g", "del", key, db.id)
         else:
-            db.overwrite(key, new)
+            db.update(key, new)
             s.signal_modified_key(db.id, key)
             s.notify("h", "hdel", key, db.id)
         s.dirty += deleted
+    elif new is not h:  # only the dict's steps (``dictDelete`` of missing fields)
+        s.db.update(key, new)
     return deleted
 
 
@@ -169,6 +171,8 @@ def _field_number(s: Step, argv: list[bytes], parse: Callable[[bytes], Any], zer
     h = lookup_hash_write(s, argv[1])
     if isinstance(h, Err):
         return h
+    if h is not None:
+        h = s.db.value_find_steps(argv[1], h, 1)  # hashTypeGetValue's dictFind
     old = None if h is None else h.get(argv[2])
     if old is None:
         return h, zero
@@ -237,6 +241,7 @@ def _field(s: Step, argv: list[bytes]) -> bytes | Err | None:
     h = lookup_hash_read(s, argv[1])
     if h is None or isinstance(h, Err):
         return h
+    s.db.value_find_steps(argv[1], h, 1)  # hashTypeGetValue's dictFind
     return h.get(argv[2])
 
 
@@ -254,6 +259,7 @@ def hmget(s: Step, argv: list[bytes]) -> Reply:
         return [None] * (len(argv) - 2)
     if isinstance(h, Err):
         return h
+    s.db.value_find_steps(argv[1], h, len(argv) - 2)  # a dictFind per field
     get = h.fields.get
     return [get(f) for f in argv[2:]]
 

@@ -107,7 +107,7 @@ def pfadd(s: Step, argv: list[bytes]) -> Reply:
     if len(argv) > 2:
         new, changed, ok = add_elements(v, argv[2:], s.config["hll-sparse-max-bytes"])
         if not ok:
-            db.overwrite(key, HllString(new))
+            db.update(key, HllString(new))
             return INVALID_HLL
         if changed:
             updated += changed
@@ -115,7 +115,7 @@ def pfadd(s: Step, argv: list[bytes]) -> Reply:
     if updated:
         buf = v if type(v) is bytearray else bytearray(v)
         hll.invalidate(buf)
-        db.overwrite(key, HllString(buf))
+        db.update(key, HllString(buf))
         s.signal_modified_key(db.id, key)
         s.notify("$", "pfadd", key, db.id)
         s.dirty += updated
@@ -188,7 +188,7 @@ def pfcount(s: Step, argv: list[bytes]) -> Reply:
     card = count_one(v)
     if card is None:
         return INVALID_HLL
-    db.overwrite(key, hll.with_card(v, card))
+    db.update(key, hll.with_card(v, card))
     s.signal_modified_key(db.id, key)
     s.dirty += 1
     # PFCOUNT is not flagged "write", but ``call`` propagates whatever moved server.dirty.
@@ -220,7 +220,7 @@ def pfmerge(s: Step, argv: list[bytes]) -> Reply:
     if result is None:
         return INVALID_HLL
     hll.invalidate(result)
-    db.overwrite(dest, HllString(result))
+    db.update(dest, HllString(result))
     s.signal_modified_key(db.id, dest)
     s.notify("$", "pfadd", dest, db.id)
     s.dirty += 1
@@ -278,7 +278,7 @@ def pfdebug(s: Step, argv: list[bytes]) -> Reply:
             if d is None:
                 return INVALID_HLL
             v = HllString(d)
-            db.overwrite(key, v)
+            db.update(key, v)
             s.dirty += 1
             converted = 1
         if name == b"todense":

@@ -266,10 +266,15 @@ def keys(s: Step, argv: list[bytes]) -> Reply:
     if pattern == b"*":
         if not expires:
             return list(kmap)
-        return [k for k in kmap if not (k in expires and now > expires[k])]
+        out = [k for k in kmap if not (k in expires and now > expires[k])]
+        s.db.expires_find_steps(s.db.size())
+        return out
     g = compile_glob(pattern)
     match = g.match
-    return [k for k in kmap if match(k) and not (k in expires and now > expires[k])]
+    matched = [k for k in kmap if match(k)]
+    if expires:
+        s.db.expires_find_steps(len(matched))
+    return [k for k in matched if not (k in expires and now > expires[k])]
 
 
 @command("randomkey")
@@ -289,13 +294,14 @@ def randomkey(s: Step, argv: list[bytes]) -> Reply:
         kmap, expires = db.snapshot()
         if len(db.dict_snapshot()[0]) == n:
             key = dict_fair_random_key(db.main_dict(), s.random)
+            db.sync_rehashing()
             assert key is not None
         else:  # a db built around the dict (tests): a position in the map's order
             r = s.random()
             if n > 0xFFFFFFFF:
                 r = (r << 32) | s.random()
             key = next(islice(kmap, r % n, None))
-        if key in expires and db.expire_if_needed(key):
+        if db.find_expire(key) and db.expire_if_needed(key):
             continue
         return key
 

@@ -87,7 +87,7 @@ def store(s: Step, key: bytes, new: ListValue) -> None:
         db.delete(key)
         s.notify("g", "del", key, db.id)
     else:
-        db.overwrite(key, new)
+        db.update(key, new)
         s.signal_modified_key(db.id, key)
 
 
@@ -111,7 +111,7 @@ def push_generic(s: Step, argv: list[bytes], where: int, xx: bool) -> Reply:
         db.add(key, new)
     elif type(v) is ListValue:
         new = v.push_head(elements) if where == HEAD else v.push_tail(elements)
-        db.overwrite(key, new)
+        db.update(key, new)
     else:
         return WRONGTYPE
     s.dirty += len(elements)
@@ -552,7 +552,7 @@ def lmove_generic(s: Step, src: bytes, dst: bytes, wherefrom: int, whereto: int)
     if d is None:
         db.add(dst, pushed)
     else:
-        db.overwrite(dst, pushed)
+        db.update(dst, pushed)
     s.signal_modified_key(db.id, dst)
     s.notify("l", _EVENTS_PUSH[whereto], dst, db.id)
     s.notify("l", _EVENTS_POP[wherefrom], src, db.id)

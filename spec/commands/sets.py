@@ -22,11 +22,13 @@ from typing import Any
 
 from ..cstr import c_word
 from ..db import lookup_typed
+from ..dict import dict_keys
 from ..errors import NOT_INTEGER, NOT_POSITIVE, SYNTAX, WRONGTYPE
 from ..numbers import LLONG_MAX, string2ll
 from ..reply import Err, Reply, RSet
 from ..step import Step
 from ..types.set import SetValue, build, create, is_int_member, of
+from ..types.valuedict import dict_of
 from .registry import command
 
 _EMPTY_SET = RSet(())
@@ -91,19 +93,19 @@ def sadd(s: Step, argv: list[bytes]) -> Reply:
         v = create(argv[2])  # setTypeCreate: the first member picks the encoding
     elif type(v) is not SetValue:
         return WRONGTYPE
-    if len(argv) == 3:
-        nv = v.add_one(argv[2], _max_intset(s), s.base.dicts.seed)
-        if nv is None:
-            return 0
-        added = 1
+    nv1 = v.add_one(argv[2], _max_intset(s), s.base.dicts.seed) if len(argv) == 3 else None
+    if nv1 is not None:
+        nv, added = nv1, 1
     else:
         nv, added = v.add(argv[2:], _max_intset(s), s.base.dicts.seed)
         if not added:
+            if nv is not v:  # only the dict's rehash steps changed (present members)
+                db.update(key, nv)
             return 0
     if fresh:
         db.add(key, nv)
     else:
-        db.overwrite(key, nv)
+        db.update(key, nv)
     s.signal_modified_key(db.id, key)
     s.notify("s", "sadd", key, db.id)
     s.dirty += added
@@ -115,7 +117,7 @@ def _store_or_delete(s: Step, key: bytes, v: SetValue) -> None:
     empty set); emits ``del`` for the latter."""
     db = s.db
     if len(v):
-        db.overwrite(key, v)
+        db.update(key, v)
         s.signal_modified_key(db.id, key)
     else:
         db.delete(key)
@@ -131,18 +133,18 @@ def srem(s: Step, argv: list[bytes]) -> Reply:
         return 0
     if type(v) is not SetValue:
         return v
-    if len(argv) == 3:
-        nv = v.remove_one(argv[2], s.base.dicts.seed)
-        if nv is None:
-            return 0
-        removed = 1
+    nv1 = v.remove_one(argv[2], s.base.dicts.seed) if len(argv) == 3 else None
+    if nv1 is not None:
+        nv, removed = nv1, 1
     else:
         nv, removed = v.remove(argv[2:], s.base.dicts.seed)
         if not removed:
+            if nv is not v:  # only the dict's rehash steps changed (``dictDelete`` of a miss)
+                s.db.update(key, nv)
             return 0
     db = s.db
     if len(nv):
-        db.overwrite(key, nv)
+        db.update(key, nv)
         s.signal_modified_key(db.id, key)
         s.notify("s", "srem", key, db.id)
     else:
@@ -171,7 +173,7 @@ def smove(s: Step, argv: list[bytes]) -> Reply:
         return 0
     s.notify("s", "srem", src, db.id)
     if len(nsv):
-        db.overwrite(src, nsv)
+        db.update(src, nsv)
     else:
         db.delete(src)
         s.notify("g", "del", src, db.id)
@@ -185,7 +187,7 @@ def smove(s: Step, argv: list[bytes]) -> Reply:
         if fresh:
             db.add(dst, ndv)
         else:
-            db.overwrite(dst, ndv)
+            db.update(dst, ndv)
         s.dirty += 1
         s.signal_modified_key(db.id, dst)
         s.notify("s", "sadd", dst, db.id)
@@ -200,6 +202,7 @@ def sismember(s: Step, argv: list[bytes]) -> Reply:
         return 0
     if type(v) is not SetValue:
         return v
+    s.db.value_find_steps(argv[1], v, 1)  # setTypeIsMember's dictFind
     return 1 if argv[2] in v.index else 0
 
 
@@ -212,6 +215,7 @@ def smismember(s: Step, argv: list[bytes]) -> Reply:
         return [0] * (len(argv) - 2)
     if type(v) is not SetValue:
         return v
+    s.db.value_find_steps(argv[1], v, len(argv) - 2)  # a dictFind per member
     index = v.index
     return [1 if m in index else 0 for m in argv[2:]]
 
@@ -235,7 +239,10 @@ def smembers(s: Step, argv: list[bytes]) -> Reply:
         return _EMPTY_SET
     if type(v) is not SetValue:
         return v
-    return RSet(v.members())
+    if v.intset:
+        return RSet(v.members())
+    # a hashtable set replies in its dict's iteration order (``setTypeNext`` -> ``dictNext``)
+    return RSet(list(dict_keys(dict_of(v.ht, v.members(), s.base.dicts.seed))))
 
 
 # -- random members ----------------------------------------------------------------------------
@@ -318,7 +325,7 @@ def spop(s: Step, argv: list[bytes]) -> Reply:
     s.notify("s", "spop", key, db.id)
     s.argv_rewrite = (b"SREM", key, ele)
     if len(nv):
-        db.overwrite(key, nv)
+        db.update(key, nv)
     else:
         db.delete(key)
         s.notify("g", "del", key, db.id)
@@ -365,7 +372,7 @@ def spop_count(s: Step, key: bytes, count_arg: bytes) -> Any:
             assert nv is not None
             v = nv
             popped.append(ele)
-        db.overwrite(key, v)
+        db.update(key, v)
     else:  # CASE 3: move the members that stay into a new set
         kept: SetValue | None = None
         maxi = _max_intset(s)
@@ -381,7 +388,7 @@ def spop_count(s: Step, key: bytes, count_arg: bytes) -> Any:
             v = nv
         assert kept is not None
         popped = v.members()
-        db.overwrite(key, kept)
+        db.overwrite(key, kept)  # spopWithCountCommand case 3: dbOverwrite
     # One SREM per popped member, in reply order; the SPOP itself is not propagated.
     s.propagate.extend((db.id, (b"SREM", key, m)) for m in popped[:-1])
     s.argv_rewrite = (b"SREM", key, popped[-1])

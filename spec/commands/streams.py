@@ -92,7 +92,7 @@ def _ll(arg: bytes) -> int | None:
 
 def _store(s: Step, key: bytes, new: StreamValue) -> None:
     """Write back a changed stream in place (``dbOverwrite``-like: the key exists)."""
-    s.db.overwrite(key, new)
+    s.db.update(key, new)
 
 
 def _limits(s: Step) -> tuple[int, int]:

@@ -30,6 +30,7 @@ from ..errors import (
     wrong_arity,
 )
 from ..longdouble import ld_add, ld_format_human, strtold
+from ..lru import OBJ_SHARED_INTEGERS
 from ..numbers import LLONG_MAX, LLONG_MIN, string2ll
 from ..reply import OK, Err, Map, Reply
 from ..step import Step
@@ -158,7 +159,7 @@ def set_generic(s: Step, flags: int, key: bytes, value: bytes, expire: bytes | N
     found = db.lookup_write(key) is not None
     if (flags & NX and found) or (flags & XX and not found):
         return old if flags & GET else abort_reply
-    db.set_key(key, value, keep_ttl=bool(flags & KEEPTTL))
+    db.set_key(key, value, keep_ttl=bool(flags & KEEPTTL), found=found)
     s.dirty += 1
     s.notify("$", "set", key, db.id)
     if when >= 0:
@@ -174,9 +175,7 @@ def set_(s: Step, argv: list[bytes]) -> Reply:
     """SET key value [NX|XX] [GET] [EX|PX|EXAT|PXAT t | KEEPTTL]."""
     if len(argv) == 3:  # the common case: no options
         db = s.db
-        if db.expires and argv[1] in db.expires:  # setKey's lookupKeyWrite: expireIfNeeded
-            db.expire_if_needed(argv[1])
-        db.set_key(argv[1], argv[2])
+        db.set_key(argv[1], argv[2])  # its lookupKeyWrite is setGenericCommand's
         s.dirty += 1
         s.notify("$", "set", argv[1], s.db.id)
         return OK
@@ -267,10 +266,10 @@ def getdel(s: Step, argv: list[bytes]) -> Reply:
     lazyfree-lazy-user-del)."""
     key = argv[1]
     v = get_string(s, key)
-    if v is None or type(v) is Err:
+    if type(v) is Err:
         return v
     db = s.db
-    if db.delete(key):
+    if db.delete(key):  # also for a missing key (its dict steps)
         lazy = s.config.get("lazyfree-lazy-user-del")
         s.argv_rewrite = (b"UNLINK" if lazy else b"DEL", key)
         s.notify("g", "del", key, db.id)
@@ -320,7 +319,7 @@ def _mset_generic(s: Step, argv: list[bytes], nx: bool) -> Reply:
             if db.lookup_write(argv[j]) is not None:
                 return 0
     for j in range(1, n, 2):
-        db.set_key(argv[j], argv[j + 1])
+        db.set_key(argv[j], argv[j + 1])  # flags 0 in 7.0.15, MSETNX too: its own lookup
         s.notify("$", "set", argv[j], db.id)
     s.dirty += (n - 1) // 2
     return 1 if nx else OK
@@ -364,7 +363,7 @@ def append(s: Step, argv: list[bytes]) -> Reply:
         if err is not None:
             return err
         new = RawStr(v + tail)  # dbUnshareStringValue: raw from now on
-        db.overwrite(key, new)
+        db.unshare_string(key, new)
         total = len(new)
     s.signal_modified_key(db.id, key)
     s.notify("$", "append", key, db.id)
@@ -410,7 +409,7 @@ def setrange(s: Step, argv: list[bytes]) -> Reply:
             new = v + b"\0" * (offset - olen) + value
         else:
             new = v[:offset] + value + v[offset + len(value) :]
-        db.overwrite(key, RawStr(new))
+        db.unshare_string(key, RawStr(new))
     s.signal_modified_key(db.id, key)
     s.notify("$", "setrange", key, db.id)
     s.dirty += 1
@@ -489,6 +488,11 @@ def _incr_decr(s: Step, key: bytes, incr: int) -> Reply:
     new = b"%d" % result
     if v is None:
         db.add(key, new)
+    elif (type(v) is bytes and not 0 <= result < OBJ_SHARED_INTEGERS
+          and db.lru.get(key, 0) >= 0):
+        # a private int-encoded object (not a shared integer) is changed in place: no
+        # dbOverwrite, so no rehash step
+        db.update(key, new)
     else:
         db.overwrite(key, new)
     s.signal_modified_key(db.id, key)

@@ -24,6 +24,7 @@ from ..errors import NOT_INTEGER, NOT_POSITIVE, SYNTAX, WRONGTYPE
 from ..numbers import string2ll
 from ..reply import NULL_ARRAY, Err, Reply
 from ..step import Step
+from ..types.valuedict import find_steps
 from ..types.zset import EMPTY, ZSet, build, build_by_adds
 from ..values import TYPE_NAMES
 from .lists import parse_mpop
@@ -204,7 +205,7 @@ def _store(s: Step, key: bytes, z: ZSet, existed: bool) -> None:
     db = s.db
     if len(z):
         if existed:
-            db.overwrite(key, z)
+            db.update(key, z)
         else:
             db.add(key, z)
         s.signal_modified_key(db.id, key)
@@ -272,28 +273,38 @@ def zadd_generic(s: Step, argv: list[bytes], flags: int, scoreidx: int) -> Reply
         z = EMPTY
     max_entries, max_value = _limits(s)
     nan = False
+    orig = z
     for j in range(n):
         score = scores[j]
         member = argv[scoreidx + 2 * j + 1]
         cur = z.scores.get(member)
         if cur is not None:
             if flags & NX:
+                z = _find_step(s, z)
                 continue
             if incr:
                 score += cur
                 if score != score:
+                    z = _find_step(s, z)
                     nan = True
                     break
             if (flags & LT and score >= cur) or (flags & GT and score <= cur):
+                z = _find_step(s, z)
                 continue
             if score != cur:
                 z = z.update(member, cur, score, s.base.dicts.seed)
                 updated += 1
+            else:
+                z = _find_step(s, z)
             processed += 1
         elif not flags & XX:
             z = z.insert(member, score, max_entries, max_value, s.base.dicts.seed)
             added += 1
             processed += 1
+        else:
+            z = _find_step(s, z)
+    if not (added or updated) and z is not orig and existed:
+        s.db.update(key, z)  # only the dict's rehash steps (zsetAdd's dictFind)
     if added or updated:
         _store(s, key, z, existed)
         s.notify("z", "zincr" if incr else "zadd", key, s.db.id)
@@ -344,6 +355,7 @@ def zscore(s: Step, argv: list[bytes]) -> Reply:
     z = _read(s, argv[1])
     if z is None or type(z) is Err:
         return z
+    s.db.value_find_steps(argv[1], z, 1)  # zsetScore's dictFind
     return z.scores.get(argv[2])
 
 
@@ -355,6 +367,7 @@ def zmscore(s: Step, argv: list[bytes]) -> Reply:
         return z
     if z is None:
         return [None] * (len(argv) - 2)
+    s.db.value_find_steps(argv[1], z, len(argv) - 2)  # a dictFind per member
     get = z.scores.get
     return [get(m) for m in argv[2:]]
 
@@ -364,6 +377,7 @@ def _rank(s: Step, argv: list[bytes], reverse: bool) -> Reply:
     z = _read(s, argv[1])
     if z is None or type(z) is Err:
         return z
+    s.db.value_find_steps(argv[1], z, 1)  # zsetRank's dictFind
     r = z.rank(argv[2])
     if r is None:
         return None
@@ -402,6 +416,14 @@ Span = Callable[[ZSet], tuple[int, int]]
 # -- ZREM / ZREMRANGEBY* -----------------------------------------------------------------------------
 
 
+def _find_step(s: Step, z: ZSet) -> ZSet:
+    """``zsetAdd``'s ``dictFind`` of a member it then leaves alone (present under NX, LT/GT
+    or with the same score, missing under XX): the rehash step of a skiplist's dict."""
+    if z.ht is None or z.ht.rehashidx == -1:
+        return z
+    return z.with_ht(find_steps(z.ht, 1, s.base.dicts.seed))
+
+
 @command("zrem")
 def zrem(s: Step, argv: list[bytes]) -> Reply:
     """ZREM key member [member ...]: how many were removed; the key goes when it empties."""
@@ -412,12 +434,17 @@ def zrem(s: Step, argv: list[bytes]) -> Reply:
     if type(z) is Err:
         return z
     deleted = 0
+    orig = z
     for m in argv[2:]:
         if m in z.scores:
             z = z.remove(m, s.base.dicts.seed)
             deleted += 1
             if not len(z):
                 break
+        elif z.ht is not None and z.ht.rehashidx != -1:  # zsetDel's dictUnlink of a miss
+            z = z.with_ht(find_steps(z.ht, 1, s.base.dicts.seed))
+    if not deleted and z is not orig:
+        s.db.update(key, z)
     if deleted:
         _store(s, key, z, True)
         s.notify("z", "zrem", key, s.db.id)

@@ -73,6 +73,11 @@ class HashValue:
         #: ``objectComputeSize`` of this (immutable) value, memoised by spec.memory; -1 until then.
         self._size = -1
 
+    def with_ht(self, ht: HashTables | None) -> HashValue:
+        """The same value with its dict ``ht`` (a read's rehash steps moved its buckets)."""
+        v = HashValue(self.fields, self.order, self.seq, ht)
+        return v
+
     # -- reading --------------------------------------------------------------------------------
 
     @property
@@ -278,7 +283,9 @@ class HashValue:
 
     def delete_many(self, names: Iterable[bytes],
                     seed: Seed | None = None) -> tuple[HashValue, int]:
-        """HDEL's loop: without each of ``names``; also how many were there."""
+        """HDEL's loop: without each of ``names``; also how many were there. Each name's
+        ``dictDelete``, found or not, takes its rehash step."""
+        names = list(names)
         fm = self.fields.mutate()
         order = self.order
         om = None if order is None else order.mutate()
@@ -291,11 +298,11 @@ class HashValue:
                     del om[f]
                 deleted += 1
                 gone.append(f)
-        if not deleted:
-            return self, 0
         ht = self.ht
         if ht is not None:
-            ht = None if seed is None else vd.delete_many(ht, gone, seed)
+            ht = None if seed is None else vd.delete_many(ht, names, seed)
+        if not deleted:
+            return (self if ht is self.ht else self.with_ht(ht)), 0
         return HashValue(fm.finish(), None if om is None else om.finish(), self.seq, ht), deleted
 
 

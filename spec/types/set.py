@@ -68,6 +68,11 @@ class SetValue:
         #: ``objectComputeSize`` of this (immutable) value, memoised by spec.memory; -1 until then.
         self._size = -1
 
+    def with_ht(self, ht: HashTables | None) -> SetValue:
+        """The same value with its dict ``ht`` (a read's rehash steps moved its buckets)."""
+        v = SetValue(self.index, self.slots, self.intset, ht)
+        return v
+
     # -- reading ----------------------------------------------------------------------------
 
     @property
@@ -137,8 +142,11 @@ class SetValue:
         ht = self.ht if seed is not None else None
         n = len(index)
         extra: list[bytes] = []
+        ops: list[tuple[bytes, bool]] = []  # the dict's adds and finds, in order
         for m in members:
             if m in index:
+                if not intset and ht is not None:
+                    ops.append((m, False))  # dictAdd of a present member: its step
                 continue
             if intset:
                 if string2ll(m) is None or n + 1 > max_intset:
@@ -149,18 +157,18 @@ class SetValue:
                 elif seed is not None:
                     extra.append(m)
             elif ht is not None:
-                extra.append(m)
+                ops.append((m, True))
             index[m] = n
             slots[n] = m
             n += 1
         added = n - len(self.index)
-        if not added and intset == self.intset:
-            return self, 0
         if intset:
             ht = None
-        elif ht is not None and extra:
+        elif ht is not None and ops:
             assert seed is not None
-            ht = vd.add_many(ht, extra, seed)
+            ht = vd.add_or_find_many(ht, ops, seed)
+        if not added and intset == self.intset:
+            return (self if ht is self.ht else SetValue(self.index, self.slots, intset, ht)), 0
         return SetValue(index.finish(), slots.finish(), intset, ht), added
 
     def add_one(self, m: bytes, max_intset: int, seed: Seed | None = None) -> SetValue | None:
@@ -184,6 +192,7 @@ class SetValue:
         """``setTypeRemove`` for each member in turn: the new value and how many were
         removed. The encoding never changes; the dict (with ``seed``) is shrunk by
         ``dictResize`` when ``htNeedsResize`` after a removal."""
+        members = list(members)
         index = self.index.mutate()
         slots = self.slots.mutate()
         removed = 0
@@ -201,11 +210,12 @@ class SetValue:
             del slots[last]
             del index[m]
             removed += 1
-        if not removed:
-            return self, 0
         ht = self.ht
         if ht is not None:
-            ht = None if seed is None else vd.delete_many(ht, gone, seed)
+            # every member's ``dictDelete``, found or not, takes a rehash step
+            ht = None if seed is None else vd.delete_many(ht, members, seed)
+        if not removed:
+            return (self if ht is self.ht else SetValue(self.index, self.slots, self.intset, ht)), 0
         return SetValue(index.finish(), slots.finish(), self.intset, ht), removed
 
     def remove_one(self, m: bytes, seed: Seed | None = None) -> SetValue | None:

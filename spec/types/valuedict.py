@@ -26,12 +26,13 @@ from ..dict import (
     dict_add,
     dict_delete,
     dict_expand,
+    dict_expand_if_needed,
     dict_rehash,
     dict_resize,
     needs_resize,
 )
 
-__all__ = ["Seed", "convert", "add", "add_many", "find_step", "find_add", "delete", "delete_many", "dict_of",
+__all__ = ["Seed", "convert", "add", "add_many", "add_or_find_many", "find_steps", "find_step", "find_add", "delete", "delete_many", "dict_of",
            "same_keys"]
 
 Seed = tuple[int, int, int, int]
@@ -60,6 +61,34 @@ def add_many(ht: HashTables, keys: Iterable[bytes], seed: Seed) -> HashTables:
     d = Dict(ht, seed)
     for k in keys:
         dict_add(d, k)
+    return d.freeze()
+
+
+def add_or_find_many(ht: HashTables, ops: Iterable[tuple[bytes, bool]], seed: Seed) -> HashTables:
+    """``dictAdd`` of each key in turn, ``(key, new)``: a new key is added; for a key already
+    there ``dictAddRaw`` still takes its rehash step and ``_dictKeyIndex``'s grow check, then
+    finds it (SADD of a present member)."""
+    d = Dict(ht, seed)
+    for k, new in ops:
+        if new:
+            dict_add(d, k)
+        else:
+            if d.rehashidx != -1:
+                dict_rehash(d, 1)
+            dict_expand_if_needed(d, True)
+    return d.freeze()
+
+
+def find_steps(ht: HashTables, n: int, seed: Seed) -> HashTables:
+    """The rehash steps of ``n`` ``dictFind`` calls on a value's dict (reads: SISMEMBER,
+    HGET, ZSCORE ...; a delete of a missing element)."""
+    if ht.rehashidx == -1 or not len(ht):
+        return ht
+    d = Dict(ht, seed)
+    for _ in range(n):
+        if d.rehashidx == -1:
+            break
+        dict_rehash(d, 1)
     return d.freeze()
 
 

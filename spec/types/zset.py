@@ -241,6 +241,11 @@ class ZSet:
         #: ``objectComputeSize`` of this (immutable) value, memoised by spec.memory; -1 until then.
         self._size = -1
 
+    def with_ht(self, ht: HashTables | None) -> ZSet:
+        """The same value with its dict ``ht`` (a read's rehash steps moved its buckets)."""
+        v = ZSet(self.scores, self.tree, self.listpack, ht)
+        return v
+
     @property
     def encoding(self) -> str:
         """OBJECT ENCODING: "listpack" or "skiplist"."""
