@@ -16,8 +16,9 @@ is a list of frames of one kind:
 - ``inline``: inline commands with quotes, escapes, empty lines and unbalanced quotes.
 
 Each session starts with ``FLUSHALL`` (so both servers start it from the same dataset), then
-its frames are sent and the write side is shut: Redis (and redspec) answer what they can
-parse, then see the end of the stream and close. So every session must end with the server
+its frames are sent and the write side is shut (a valid session's once the reply to a final
+``ECHO`` marker arrived, see :data:`END`): Redis (and redspec) answer what they can parse,
+then see the end of the stream and close. So every session must end with the server
 closing the connection; a session still open after ``--timeout`` seconds is a *hang*. Before
 and after each session a separate control connection sends PING to redspec and must get
 ``+PONG`` in time (other clients are served throughout; its latency is reported), and the
@@ -707,6 +708,10 @@ def campaign(frames: int, seed: int, timeout: float, redspec_cmd: list[str],
                         st.divergences.append({"kind": sess.kind})
                 else:
                     st.timing += 1
+            if bar is None and st.sessions % 5000 == 0:  # a line now and then in logs
+                print(f"fuzz: {st.frames} frames, {len(st.divergences)} divergences, "
+                      f"{len(st.hangs)} hangs, {st.crashes} crashes, "
+                      f"{time.monotonic() - t0:.0f} s", file=sys.stderr, flush=True)
             if bar is not None:
                 bar.update(task, completed=min(st.frames, frames),
                            status=f"div {len(st.divergences)} hang {len(st.hangs)} "
@@ -761,12 +766,15 @@ def summary(st: Stats, seed: int) -> dict[str, Any]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--frames", type=int, default=1_000_000)
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--frames", type=int, default=1_000_000,
+                    help="frames to send (default 10^6; a session's frames all count)")
+    ap.add_argument("--seed", type=int, default=1,
+                    help="the PRNG seed: the same seed sends the same sessions")
     ap.add_argument("--timeout", type=float, default=10.0,
                     help="seconds a session may take before it counts as a hang")
     ap.add_argument("--json", dest="json_path", help="write the summary here ('-': stdout)")
-    ap.add_argument("--no-progress", action="store_true")
+    ap.add_argument("--no-progress", action="store_true",
+                    help="no rich progress bar (it is shown only on a terminal anyway)")
     ap.add_argument("--redspec", default=None,
                     help="the redspec command (default: the venv's redspec)")
     ns = ap.parse_args()
