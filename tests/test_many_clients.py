@@ -58,12 +58,16 @@ SETTLE = 5.0
 
 
 def raise_fd_limit(want: int = 4096) -> int:
-    """Raise the soft limit of open files towards ``want`` (never above the hard limit)."""
+    """Raise the soft limit of open files towards ``want`` (never above the hard limit); skip
+    the test when it stays too low for 1,000 sockets here and 1,000 + 32 in the server."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     target = want if hard == resource.RLIM_INFINITY else min(want, hard)
     if soft < target:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    got = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if got < N + 200:
+        pytest.skip(f"the open-files limit ({got}) cannot hold {N} connections")
+    return got
 
 
 def connect(port: int) -> socket.socket:
