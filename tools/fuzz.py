@@ -224,6 +224,7 @@ class Generator:
         self.plain = [(w, a) for w, a in self.table
                       if b"|".join(w).decode() in self.served
                       and b"|".join(w).decode() not in SHAPE_ONLY
+                      and b"|".join(w).decode() not in IGNORED
                       and w[0].decode() not in SHAPE_ONLY and w[0] not in NOISY]
         self.mine = [(w, a) for w, a in self.table if b"|".join(w).decode() in self.served
                      and b"|".join(w).decode() not in MULTI_REPLY]
@@ -634,10 +635,13 @@ def _show(b: bytes, n: int = 600) -> str:
 
 
 def campaign(frames: int, seed: int, timeout: float, redspec_cmd: list[str],
-             progress: bool, keep_divergences: int = 200) -> Stats:
+             progress: bool, keep_divergences: int = 200, skip: int = 0) -> Stats:
     workdir = Path(tempfile.mkdtemp(prefix="redspec-fuzz-"))
     redis, spec, rport, sport = start_servers(workdir, redspec_cmd)
     gen = Generator(seed)
+    skipped = 0
+    while skipped < skip:  # the same sessions as a run from the start, minus the first ones
+        skipped += len(gen.session().frames)
     st = Stats()
     ctl = Control(sport)
     t0 = time.monotonic()
@@ -775,6 +779,9 @@ def main() -> int:
     ap.add_argument("--json", dest="json_path", help="write the summary here ('-': stdout)")
     ap.add_argument("--no-progress", action="store_true",
                     help="no rich progress bar (it is shown only on a terminal anyway)")
+    ap.add_argument("--skip", type=int, default=0,
+                    help="generate but do not send the sessions of the first SKIP frames "
+                         "(to look at a later part of a seed's campaign)")
     ap.add_argument("--redspec", default=None,
                     help="the redspec command (default: the venv's redspec)")
     ns = ap.parse_args()
@@ -785,7 +792,7 @@ def main() -> int:
     cmd = ns.redspec.split() if ns.redspec else (
         [str(exe)] if exe.exists() else [sys.executable, "-m", "redspec.cli.main"])
     st = campaign(ns.frames, ns.seed, ns.timeout, cmd,
-                  progress=not ns.no_progress and sys.stderr.isatty())
+                  progress=not ns.no_progress and sys.stderr.isatty(), skip=ns.skip)
     out = summary(st, ns.seed)
     text = json.dumps(out, indent=2)
     if ns.json_path == "-":
