@@ -272,8 +272,44 @@ def test_others_cost_nothing(tmp_path: Path) -> None:
     assert m["with_others_steady"]["p99_ms"] < max(20.0, 10 * m["alone"]["p99_ms"]), m
 
 
+def breakdown(port: int) -> dict[str, Any]:
+    """The active client's latency with each kind of other alone: idle connections, slow
+    readers (at once and after ``SETTLE``), half-closed sockets."""
+    out: dict[str, Any] = {"alone": latency(port)}
+    idle = hold(port, N)
+    out["1000 idle"] = latency(port)
+    for s in idle:
+        s.close()
+    setup = connect(port)
+    call(setup, b"SET", b"big", b"x" * BIG)
+    setup.close()
+    slow = []
+    for _ in range(SLOW_READERS):
+        s = connect(port)
+        s.sendall(b"*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n" * GETS_PER_READER)
+        slow.append(s)
+    time.sleep(0.5)
+    out["slow readers, at once"] = latency(port)
+    time.sleep(SETTLE)
+    out["slow readers, steady"] = latency(port)
+    for s in slow:
+        s.close()
+    half = []
+    for i in range(HALF_CLOSED):
+        s = connect(port)
+        s.sendall(b"*1\r\n$4\r\nPING\r\n" if i % 2 else b"*2\r\n$3\r\nGET\r\n$3\r\nbi")
+        s.shutdown(socket.SHUT_WR)
+        half.append(s)
+    time.sleep(0.5)
+    out["100 half-closed"] = latency(port)
+    for s in half:
+        s.close()
+    return out
+
+
 def main() -> None:
-    """Both servers' figures side by side, as JSON (``make many-clients``)."""
+    """Both servers' figures side by side, as JSON (``make many-clients``): everything at
+    once (:func:`measure`), then each kind of other alone (:func:`breakdown`)."""
     import tempfile
 
     raise_fd_limit()
@@ -284,6 +320,11 @@ def main() -> None:
         sp = start_server(name.split()[0], argv, work)
         try:
             out[name] = measure(sp.port)
+        finally:
+            sp.stop()
+        sp = start_server(name.split()[0], argv, work)
+        try:
+            out[name]["breakdown"] = breakdown(sp.port)
         finally:
             sp.stop()
     print(json.dumps(out, indent=2))
