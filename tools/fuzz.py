@@ -225,6 +225,7 @@ class Generator:
                       if b"|".join(w).decode() in self.served
                       and b"|".join(w).decode() not in SHAPE_ONLY
                       and b"|".join(w).decode() not in IGNORED
+                      and b"|".join(w).decode() not in PAIRS_UNORDERED
                       and w[0].decode() not in SHAPE_ONLY and w[0] not in NOISY]
         self.mine = [(w, a) for w, a in self.table if b"|".join(w).decode() in self.served
                      and b"|".join(w).decode() not in MULTI_REPLY]
