@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import resource
+import shutil
 import socket
 import statistics
 import sys
@@ -327,6 +328,7 @@ def main() -> None:
             out[name]["breakdown"] = breakdown(sp.port)
         finally:
             sp.stop()
+    shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(out, indent=2))
 
 
