@@ -111,7 +111,7 @@ class Clock:
 class Conn:
     """One accepted socket and the spec client it is."""
 
-    __slots__ = ("sock", "fd", "cid", "writer", "closing")
+    __slots__ = ("sock", "fd", "cid", "writer", "closing", "ready")
 
     def __init__(self, sock: socket.socket, cid: int) -> None:
         self.sock = sock
@@ -121,6 +121,10 @@ class Conn:
         self.writer = False
         #: The spec asked to close it; it closes once its pending reply is written.
         self.closing = False
+        #: Its writable callback fired since the last send (``sendReplyToClient``): a client
+        #: with a backlog is offered its bytes again only then, as Redis does, not on every
+        #: turn (a slow reader would otherwise cost every turn a send and a copy).
+        self.ready = False
 
 
 class ScriptPort:
@@ -449,6 +453,13 @@ class Reference:
             if self.refused(sock, peer):
                 continue
             sock.setblocking(False)
+            refused = S.client_refused(self.state)  # maxclients (acceptCommonHandler)
+            if refused is not None:
+                self.state, err = refused
+                with contextlib.suppress(OSError):
+                    sock.send(err)
+                sock.close()
+                continue
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             laddr = sock.getsockname()
@@ -497,6 +508,7 @@ class Reference:
     def writable(self, conn: Conn) -> None:
         """A write event for a client whose last send did not take everything: the next
         turn's writes try it again (it is among the pending clients)."""
+        conn.ready = True
         self.schedule_turn()
 
     def free(self, conn: Conn) -> None:
@@ -559,8 +571,10 @@ class Reference:
                 self.clock.set_ms(eff.clock_set_ms)
                 self.schedule_turn()  # beforeSleep and timers at the new time
         self._after_listen(None if eff is NO_EFFECTS else eff.listen_port)
-        if self._pending:
-            candidates |= self._pending
+        if self._pending:  # backlogs whose socket said it has room
+            conns = self.conns
+            candidates |= {cid for cid in self._pending
+                           if (pc := conns.get(cid)) is not None and pc.ready}
         # Clients that sent nothing this turn (Pub/Sub messages, MONITOR lines, unblocked
         # clients) are written before the ones whose own replies these are: between sockets
         # the order is not observable, and this way a client that has read the reply to its
@@ -603,6 +617,7 @@ class Reference:
                 continue
             c = clients.get(cid)
             reply = c.reply if c is not None else b""
+            conn.ready = False
             if reply:
                 try:
                     n = conn.sock.send(reply if cap is None or len(reply) <= cap

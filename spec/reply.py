@@ -157,7 +157,12 @@ def _status(r: Status) -> bytes:
 
 
 def _err(r: Err) -> bytes:
-    return b"-" + _sanitize(r) + b"\r\n"
+    """``addReplyErrorFormat``: CR and LF at the ends are trimmed (``sdstrim``), the ones
+    inside become spaces (``sdsmapchars``), so that the frame stays one line."""
+    b = r.encode("utf-8", "surrogateescape")
+    if b"\r" in b or b"\n" in b:
+        b = b.strip(b"\r\n").replace(b"\r", b" ").replace(b"\n", b" ")
+    return b"-" + b + b"\r\n"
 
 
 def _bulk(r: bytes) -> bytes:

@@ -48,6 +48,7 @@ from .watch import unwatch_on_free as _unwatch
 __all__ = [
     "new_server",
     "client_connect",
+    "client_refused",
     "client_input",
     "clients_input",
     "client_writable",
@@ -98,6 +99,23 @@ def client_connect(state: ServerState, now_ms: int, addr: str = "127.0.0.1:0",
         replace(state, clients=state.clients.set(cid, c), next_client_id=cid + 1, stats=stats),
         cid,
     )
+
+
+#: ``acceptCommonHandler``'s refusal of a connection past ``maxclients`` (written straight to
+#: the socket, before any client exists: the same bytes in RESP2 and RESP3).
+MAX_CLIENTS_REACHED = b"-ERR max number of clients reached\r\n"
+
+
+def client_refused(state: ServerState) -> tuple[ServerState, bytes] | None:
+    """``acceptCommonHandler``'s admission control, before ``createClient``: when
+    ``maxclients`` clients are connected, the new connection gets
+    :data:`MAX_CLIENTS_REACHED` and is closed without becoming a client
+    (``stat_rejected_conn``, INFO ``rejected_connections``, counts it;
+    ``total_connections_received`` does not). None: admitted (``client_connect`` next)."""
+    if len(state.clients) < int(state.config["maxclients"]):
+        return None
+    stats = replace(state.stats, rejected_connections=state.stats.rejected_connections + 1)
+    return replace(state, stats=stats), MAX_CLIENTS_REACHED
 
 
 def client_input(state: ServerState, client_id: int, data: bytes, now_ms: int,

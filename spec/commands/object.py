@@ -5,12 +5,12 @@ from __future__ import annotations
 from ..evict import estimate_idle_ms, lfu_decr_and_return, word_of
 from ..memory import key_usage
 from ..numbers import string2ll
-from ..reply import Err, Reply, help_lines
+from ..reply import Err, Reply, Status, help_lines
 from ..step import Step
 from ..values import encoding_of
 from .registry import command
 
-_HELP = [line.encode() for line in help_lines("OBJECT", [
+_HELP = [Status(line) for line in help_lines("OBJECT", [
     "ENCODING <key>",
     "    Return the kind of internal representation used in order to store the value",
     "    associated with a <key>.",
@@ -28,7 +28,7 @@ _HELP = [line.encode() for line in help_lines("OBJECT", [
 
 @command("object|help")
 def object_help(s: Step, argv: list[bytes]) -> Reply:
-    """OBJECT HELP: usage lines."""
+    """OBJECT HELP (``addReplyHelp``): usage lines, as status replies."""
     return list(_HELP)
 
 

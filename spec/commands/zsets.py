@@ -316,10 +316,9 @@ def zadd_generic(s: Step, argv: list[bytes], flags: int, scoreidx: int) -> Reply
     return added + updated if flags & CH else added
 
 
-@command("zadd")
-def zadd(s: Step, argv: list[bytes]) -> Reply:
-    """ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]."""
-    flags = 0
+def zadd_options(argv: list[bytes], flags: int) -> tuple[int, int]:
+    """``zaddGenericCommand``'s option loop, run for ZADD and ZINCRBY alike: the flags
+    (NX, XX, GT, LT, CH, INCR) read from ``argv[2]`` on, and the index of the first score."""
     i = 2
     n = len(argv)
     while i < n:
@@ -328,13 +327,21 @@ def zadd(s: Step, argv: list[bytes]) -> Reply:
             break
         flags |= f
         i += 1
-    return zadd_generic(s, argv, flags, i)
+    return flags, i
+
+
+@command("zadd")
+def zadd(s: Step, argv: list[bytes]) -> Reply:
+    """ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]."""
+    return zadd_generic(s, argv, *zadd_options(argv, 0))
 
 
 @command("zincrby")
 def zincrby(s: Step, argv: list[bytes]) -> Reply:
-    """ZINCRBY key increment member: ZADD key INCR increment member."""
-    return zadd_generic(s, argv, INCR, 2)
+    """ZINCRBY key increment member: ZADD key INCR increment member. The option words are
+    read here too (``zaddGenericCommand``): ``ZINCRBY k INCR m`` takes INCR for a flag, and
+    one element left is a syntax error."""
+    return zadd_generic(s, argv, *zadd_options(argv, INCR))
 
 
 # -- simple reads ----------------------------------------------------------------------------------

@@ -139,6 +139,12 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
     ("expire-repeated-options", [["SET", "k", "v"], ["PEXPIREAT", "k", FUTURE_MS, "nx", "NX"],
                                  ["PEXPIREAT", "k", LATER_MS, "gt", "GT", "xx"],
                                  ["PEXPIRETIME", "k"]]),
+    # found by tools/fuzz.py: addReplyErrorFormat trims CR/LF at the ends of the message
+    # (sdstrim) and turns the ones inside into spaces
+    ("expire-option-with-newlines", [["SET", "k", "v"], ["EXPIRE", "k", "10", b"\n"],
+                                     ["EXPIRE", "k", "10", b"\r\n"],
+                                     ["PEXPIRE", "k", "10", b"x\ny\n"],
+                                     ["EXPIRE", "k", "10", b"\nx"], ["TTL", "k"]]),
     ("expire-nx-conflicts", [["SET", "k", "v"], ["EXPIRE", "k", "100", "NX", "XX"],
                              ["EXPIRE", "k", "100", "NX", "GT"], ["EXPIRE", "k", "100", "lt", "nx"],
                              ["PEXPIREAT", "k", FUTURE_MS, "xx", "nx"], ["TTL", "k"]]),

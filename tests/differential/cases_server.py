@@ -95,6 +95,8 @@ case("mixed case names", ["GeT", "a"], ["sEt", "a", "1"], ["gEt", "a"], ["cOmMaN
 # -- CONFIG ----------------------------------------------------------------------------------
 
 case("config help", ["CONFIG", "HELP"])
+# found by tools/fuzz.py: OBJECT HELP's lines are status replies (addReplyHelp)
+case("object help", ["OBJECT", "HELP"], ["object", "help"])
 case("config get one",
      ["CONFIG", "GET", "hz"], ["CONFIG", "GET", "MAXMEMORY"], ["config", "get", "nosuch"],
      ["config", "get", "slaveof"], ["config", "get", "maxmemory-policy"],

@@ -294,6 +294,10 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
                       ["XREAD", "BLOCK", "x", "STREAMS", "s", "0"], ["XREAD", "COUNT"],
                       ["XREAD", "BLOCK", "1.5", "STREAMS", "s", "0"],
                       ["XREAD", "BLOCK", "0", "STREAMS", "s", "0"]]),
+    # found by tools/fuzz.py: 7.0.15 names XREAD and '$' for XREADGROUP's odd list too
+    ("xread-unbalanced-streams", [["XREAD", "STREAMS", "a", "b", "c"],
+                                  ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "a", "b", "c"],
+                                  ["XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "a"]]),
     ("xread-resp-shapes", [["XREAD", "STREAMS", "s", "0"], ["XADD", "s", "1-1", "a", "1"],
                            ["XREAD", "STREAMS", "s", "s", "0", "0"], ["XREAD", "STREAMS", "s", "1-1"]]),
     ("xread-block-in-multi", [["XADD", "s", "1-1", "a", "1"], ["MULTI"],

@@ -60,6 +60,12 @@ ALL_CASES: list[tuple[str, list[list[bytes | str]]]] = [
                    ["ZADD", "z", "NX", "INCR", "1", "a"], ["ZADD", "z", "XX", "INCR", "1", "b"],
                    ["ZADD", "z", "GT", "INCR", "-1", "a"], ["ZADD", "z", "LT", "INCR", "-1", "a"],
                    ["ZSCORE", "z", "a"]]),
+    # found by tools/fuzz.py: ZINCRBY runs ZADD's option loop, so an option word in the
+    # increment's place is taken for a flag and the one element left is a syntax error
+    ("zincrby-option-words", [["ZINCRBY", "z", "INCR", "m"], ["ZINCRBY", "z", "xx", "m"],
+                              ["ZINCRBY", "z", "NX", "m"], ["ZINCRBY", "z", "CH", "m"],
+                              ["ZINCRBY", "z", "GT", "m"], ["ZINCRBY", "z", "2", "m"],
+                              ["EXISTS", "z"]]),
     ("zadd-wrongtype", [["SET", "s", "x"], ["ZADD", "s", "1", "a"], ["ZADD", "s", "x", "a"],
                         ["ZINCRBY", "s", "1", "a"]]),
     ("zadd-same-member-twice", [["ZADD", "z", "1", "a", "2", "a", "3", "a"], ["ZSCORE", "z", "a"],
