@@ -20,6 +20,7 @@ from . import (  # noqa: F401  (each module registers its handlers)
     blocking,
     caching,
     clients,
+    cluster,
     connection,
     diagnostics,
     dump,

@@ -105,7 +105,7 @@ def _restore_options(argv: list[bytes]) -> tuple[bool, bool, int, int] | Err:
     return replace, absttl, idle, freq
 
 
-@command("restore")
+@command("restore", "restore-asking")
 def restore(s: Step, argv: list[bytes]) -> Reply:
     """RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f] (``restoreCommand``).
 
