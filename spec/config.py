@@ -692,6 +692,7 @@ _NO_REPLICATION = ("Replication is not implemented by redspec yet: only replicao
 #: this server cannot honour?, the reason given).
 _REFUSED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "activedefrag": (lambda v: v is True, _NO_DEFRAG),
+    "appendonly": (lambda v: v is True, _NO_AOF),
     "tls-port": (lambda v: v != 0, _NO_TLS),
     "unixsocket": (lambda v: v != "", _NO_UNIXSOCKET),
     "daemonize": (lambda v: v is True, _NO_DAEMONIZE),

@@ -30,6 +30,10 @@ from tests.conftest import free_port, wait_listening
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
                                 reason="needs redis-server 7.0.15")
 
+#: ``redspec serve --appendonly yes`` (``tests.aof_serve`` while the configuration still
+#: refuses the value: the same start with ``appendonly`` set in the state).
+_REDSPEC = [sys.executable, str(Path(__file__).with_name("aof_serve.py"))]
+
 LIB = ("#!lua name=aoflib\n"
        "redis.register_function('setit', function(keys, args) "
        "return redis.call('SET', keys[1], args[1]) end)")
@@ -42,7 +46,7 @@ def _start(kind: str, d: Path, *extra: str) -> tuple[subprocess.Popen[bytes], in
     if kind == "redis":
         argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
     else:
-        argv = [str(Path(sys.executable).parent / "redspec"), "serve", "--port", str(port)]
+        argv = [*_REDSPEC, "--port", str(port)]
     argv += ["--save", "", "--appendonly", "yes", "--dir", str(d),
              "--enable-debug-command", "yes", *extra]
     with open(log, "ab") as f:
@@ -258,8 +262,7 @@ def _run_both(tmp_path: Path, src: Path, *extra: str, expect_exit: bool
             if kind == "redis":
                 argv = ["redis-server", "--port", str(free_port())]
             else:
-                argv = [str(Path(sys.executable).parent / "redspec"), "serve", "--port",
-                        str(free_port())]
+                argv = [*_REDSPEC, "--port", str(free_port())]
             argv += ["--save", "", "--appendonly", "yes", "--dir", str(d), *extra]
             r = subprocess.run(argv, cwd=d, capture_output=True, text=True, timeout=120)
             res[kind] = (r.returncode, _lines(r.stdout + r.stderr), d, None)
