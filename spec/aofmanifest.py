@@ -230,7 +230,8 @@ def _manifest_line(line: bytes, linenum: int) -> AofInfo:
 
 
 def parse_manifest(data: bytes) -> AofManifest:
-    """``aofLoadManifestFromFile``: the manifest's lines read as ``fgets`` reads them (at
+    """``aofLoadManifestFromFile`` (from ``aofLoadManifestFromDisk`` at start, when the
+    directory and the manifest exist): the manifest's lines read as ``fgets`` reads them (at
     most :data:`MANIFEST_MAX_LINE` bytes; a line starting with ``#`` is a comment — a
     longer one goes on as the next line), each trimmed of blanks and split as
     ``sdssplitargs`` splits it. Raises :class:`ManifestError` with Redis's log lines for an
