@@ -87,7 +87,13 @@ def open_aof_set(state: ServerState, say: Callable[[str], None] = print) -> AofS
     fname = str(cfg.get("appendfilename", "appendonly.aof"))
     aofdir = os.path.join(d, str(cfg.get("appenddirname", "appendonlydir")))
     manifest = EMPTY_MANIFEST
-    data = _read(os.path.join(aofdir, manifest_name(fname))) if os.path.isdir(aofdir) else None
+    mpath = os.path.join(aofdir, manifest_name(fname))
+    try:
+        data = _read(mpath) if os.path.isdir(aofdir) else None
+    except OSError as e:  # aofLoadManifestFromFile's fopen
+        shown = os.path.join(str(cfg.get("appenddirname", "appendonlydir")), manifest_name(fname))
+        raise _load_error([f"Fatal error: can't open the AOF manifest file {shown} for "
+                           f"reading: {e.strerror}"]) from e
     if data is not None:
         try:
             manifest = parse_manifest(data)

@@ -334,3 +334,28 @@ def test_loading_gate_and_event_cadence() -> None:
     assert b"loading:1\r\n" in frame and b"loading_total_bytes:%d\r\n" % len(data) in frame
     _, _, _, _, steps = load([("i1", data)])
     assert steps == 1 + 3 + 1  # open, three stretches of 1024, the end
+
+
+@pytest.mark.parametrize("data,kinds", [
+    # fgets reads 1023 bytes a time: a longer annotation goes on as a line of its own
+    (b"#" + b"x" * 1100 + b"\r\n" + cmd("SET", "a", "1"), [ANNOTATION, FORMAT_ERROR]),
+    (cmd("SET", "a", "1") + b"#" + b"x" * 1021 + b"\r\n", [COMMAND, ANNOTATION, FORMAT_ERROR]),
+    (cmd("SET", "a", "1") + b"#" + b"x" * 1021 + b"\n" + cmd("SET", "b", "1"),
+     [COMMAND, ANNOTATION, COMMAND, END]),
+    # atoi / strtol as C has them: blanks, a 32-bit wrap, digits up to the first other byte
+    (b"*4294967297\r\n$3\r\nDEL\r\n" + cmd("SET", "a", "1"), [COMMAND, COMMAND, END]),
+    (b"*  2\r\n$3\r\nDEL\r\n$1\r\nk\r\n", [COMMAND, END]),
+    (b"*2\r\n$3\r\nDEL\r\n$  1x\r\nk\r\n", [COMMAND, END]),
+    (b"*-1\r\n", [FORMAT_ERROR]),
+], ids=["long-annotation", "annotation-1024", "annotation-1023", "argc-wraps", "argc-blanks",
+        "len-blanks", "argc-negative"])
+def test_the_reader_is_fgets_atoi_strtol(data: bytes, kinds: list[str]) -> None:
+    """Checked on 7.0.15: the long annotations are format errors there, the others load."""
+    pos, got = 0, []
+    while True:
+        it = read_item(data, pos)
+        got.append(it.kind)
+        pos = it.end
+        if it.kind not in (COMMAND, ANNOTATION):
+            break
+    assert got == kinds

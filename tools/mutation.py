@@ -203,6 +203,10 @@ MODULES["spec/pause.py"] = ("clients", ["tests/test_pause_dataset.py",
                                         "properties/test_timed_boundaries.py",
                                         "properties/test_boundary_gaps.py",
                                         "properties/test_pause_expire_machine.py"])
+# issue #17: loading the AOF at start (mechanism "loading"): the stream reader and the loader
+MECHANISM_TESTS["aofload"] = ["tests/test_aof_load.py", "properties/test_aof_load_props.py"]
+MODULES["spec/aofstream.py"] = ("loading", MECHANISM_TESTS["aofload"])
+MODULES["spec/aofload.py"] = ("loading", MECHANISM_TESTS["aofload"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
