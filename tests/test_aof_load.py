@@ -359,3 +359,24 @@ def test_the_reader_is_fgets_atoi_strtol(data: bytes, kinds: list[str]) -> None:
         if it.kind not in (COMMAND, ANNOTATION):
             break
     assert got == kinds
+
+
+def test_c_helpers_of_the_reader() -> None:
+    """``strtol`` (sign, blanks, clamped to a long), ``atoi`` (cut to 32 bits) and ``fgets``
+    (1023 bytes at most, ``feof`` only when the read met the end)."""
+    from redspec.spec.aofstream import _atoi, _fgets, _strtol
+
+    assert [_strtol(b) for b in (b"-12", b"+7", b" \t42x", b"", b"0", b"10", b"9")] == \
+        [-12, 7, 42, 0, 0, 10, 9]
+    assert _strtol(b"9" * 30) == (1 << 63) - 1 and _strtol(b"-" + b"9" * 30) == -(1 << 63)
+    assert [_atoi(b) for b in (b"4294967297", b"2147483648", b"2147483647", b"-1")] == \
+        [1, -(1 << 31), (1 << 31) - 1, -1]
+    assert _fgets(b"x" * 1022, 0) == (b"x" * 1022, 1022, True)
+    assert _fgets(b"x" * 1023, 0) == (b"x" * 1023, 1023, False)
+    assert _fgets(b"x" * 1024, 0) == (b"x" * 1023, 1023, False)
+    assert _fgets(b"x" * 1022 + b"\n", 0) == (b"x" * 1022 + b"\n", 1023, False)
+    assert _fgets(b"ab\ncd", 3) == (b"cd", 5, True)
+    assert _fgets(b"ab", 2) is None
+    # "*" then a newline: atoi of "\n" is 0, a format error (not a read error)
+    assert read_item(b"*\n" + cmd("PING"), 0).kind == FORMAT_ERROR
+    assert read_item(b"*3", 0).kind == SHORT_READ
