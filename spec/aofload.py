@@ -308,8 +308,10 @@ def _command_step(state: ServerState, a: AofLoad, now_ms: int) -> tuple[ServerSt
     delay_us = delay * ran if delay >= 0 else ran // -delay  # debugDelay per command
     a = attrs.evolve(a, pos=pos, loops=loops, valid_up_to=valid_up_to,
                      valid_before_multi=valid_before_multi, client=client)
-    if outcome is None:
-        return _with_load(new, a), AofStep(logs=tuple(logs), delay_us=delay_us)
+    if outcome is None:  # events next: loadingIncrProgress first (loading_loaded_bytes)
+        loaded = new.loading.loaded_bytes + pos - a.reported
+        return (_with_load(new, attrs.evolve(a, reported=pos), loaded_bytes=loaded),
+                AofStep(logs=tuple(logs), delay_us=delay_us))
     return _file_end(new, a, outcome, logs, delay_us, now_ms)
 
 

@@ -332,6 +332,9 @@ def test_loading_gate_and_event_cadence() -> None:
     assert frame == b"-LOADING Redis is loading the dataset in memory\r\n"
     state, frame = S.run_command(state, cid, [b"INFO", b"persistence"], now_ms=NOW)
     assert b"loading:1\r\n" in frame and b"loading_total_bytes:%d\r\n" % len(data) in frame
+    # loadingIncrProgress before the events: the 1024 commands read
+    first = len(b"".join(cmd("SET", f"k{i}", "v") for i in range(EVENTS_EVERY)))
+    assert b"loading_loaded_bytes:%d\r\n" % first in frame
     _, _, _, _, steps = load([("i1", data)])
     assert steps == 1 + 3 + 1  # open, three stretches of 1024, the end
 
