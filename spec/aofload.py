@@ -221,18 +221,22 @@ def _open_file(state: ServerState, a: AofLoad, now_ms: int) -> tuple[ServerState
     try:
         cursor = read_header(data)
     except (RdbCorrupt, RdbUnsupported) as e:
-        raise AofLoadFailed((line, str(e), _preamble_error(a))) from e
+        raise AofLoadFailed((line, str(e), *_preamble_error(a))) from e
     persist = attrs.evolve(state.persist, load_loaded=0, load_expired=0)
     new = replace(_with_load(state, a, name=f.name, cursor=cursor, data=data), persist=persist)
     return new, AofStep(logs=(line,))
 
 
-def _preamble_error(a: AofLoad) -> str:
-    """The line of a preamble ``rdbLoadRio`` refused without ending the process itself."""
+def _preamble_error(a: AofLoad) -> tuple[str, str]:
+    """The lines of a preamble ``rdbLoadRio`` refused without ending the process itself (a
+    version it cannot handle: ``errno`` EINVAL): the loader's, then its ``readerr``'s."""
     if _old_style(a):
-        return (f"Error reading the RDB preamble of the AOF file {a.file.name}, "
-                "AOF loading aborted")
-    return f"Error reading the RDB base file {a.file.name}, AOF loading aborted"
+        first = (f"Error reading the RDB preamble of the AOF file {a.file.name}, "
+                 "AOF loading aborted")
+    else:
+        first = f"Error reading the RDB base file {a.file.name}, AOF loading aborted"
+    return first, (f"Unrecoverable error reading the append only file {a.file.name}: "
+                   "Invalid argument")
 
 
 def _preamble_step(state: ServerState, now_ms: int) -> tuple[ServerState, AofStep]:
@@ -246,7 +250,7 @@ def _preamble_step(state: ServerState, now_ms: int) -> tuple[ServerState, AofSte
     except LoadFailed as e:
         lines = failure_report(state, e, now_ms)
         if lines and lines[-1] == "Fatal error loading the DB: Invalid argument. Exiting.":
-            lines = [*lines[:-1], _preamble_error(state.loading.aof)]
+            lines = [*lines[:-1], *_preamble_error(state.loading.aof)]
         check = [i for i, ln in enumerate(lines) if ln.startswith("[offset 0] Checking RDB")]
         if check:
             lines = lines[: check[0] + 1]

@@ -328,6 +328,17 @@ def test_a_damaged_last_file(tmp_path: Path, written: Path, damage: str, truncat
         assert odata == rdata
 
 
+def test_a_preamble_of_an_unknown_version(tmp_path: Path, written: Path) -> None:
+    """``rdbLoadRio`` refuses the version and returns: the loader's lines, then readerr's."""
+    src = tmp_path / "src"
+    shutil.copytree(written, src)
+    base = _base(src)
+    base.write_bytes(b"REDIS0099" + base.read_bytes())
+    res = _run_both(tmp_path, src, expect_exit=True)
+    assert res["redis"][1][-1].startswith("Unrecoverable error reading the append only file")
+    assert res["redspec"][:2] == res["redis"][:2]
+
+
 def test_a_truncated_base_is_fatal(tmp_path: Path, written: Path) -> None:
     """Only the last file may be truncated: the base is cut on disk all the same, then the
     start stops."""

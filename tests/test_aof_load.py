@@ -383,3 +383,28 @@ def test_c_helpers_of_the_reader() -> None:
     # "*" then a newline: atoi of "\n" is 0, a format error (not a read error)
     assert read_item(b"*\n" + cmd("PING"), 0).kind == FORMAT_ERROR
     assert read_item(b"*3", 0).kind == SHORT_READ
+
+
+def test_bad_preamble_version_and_step_fields() -> None:
+    """A preamble of a version the loader cannot handle: 7.0.15's four lines (checked on
+    it), no panic. The base's line names it a base file; steps before the end are not done;
+    ``key-load-delay`` is model time per command."""
+    with pytest.raises(AofLoadFailed) as e:
+        load([("a.1.base.rdb", b"REDIS0099\xff" + bytes(8)), ("i1", cmd("SET", "a", "1"))],
+             base=True)
+    assert e.value.logs == (
+        "Reading RDB base file on AOF loading...", "Can't handle RDB format version 99",
+        "Error reading the RDB base file a.1.base.rdb, AOF loading aborted",
+        "Unrecoverable error reading the append only file a.1.base.rdb: Invalid argument")
+    assert not e.value.panic and e.value.truncate is None
+    _, lines, *_ = load([("b", cmd("SET", "x", "1")), ("i1", cmd("SET", "a", "1"))], base=True)
+    assert lines[0] == "DB loaded from base file b: 0.000 seconds"
+    state = S.new_server(NOW, **{"key-load-delay": 10})
+    data = cmd("SET", "a", "1") * 3
+    state, _, _ = start_aof_loading(state, incr_manifest("i1"), (AofFile("i1", data),),
+                                    "appendonly.aof", NOW)
+    state, st = aof_load_step(state, NOW)
+    assert not st.done and st.delay_us == 0
+    state, st = aof_load_step(state, NOW)
+    assert st.done and st.result == AOF_OK and st.delay_us == 30
+    assert start_aof_loading(S.new_server(NOW), AofManifest(), (), "x", NOW)[1] != AOF_OK
