@@ -376,8 +376,8 @@ def test_c_helpers_of_the_reader() -> None:
     (1023 bytes at most, ``feof`` only when the read met the end)."""
     from redspec.spec.aofstream import _atoi, _fgets, _strtol
 
-    assert [_strtol(b) for b in (b"-12", b"+7", b" \t42x", b"", b"0", b"10", b"9")] == \
-        [-12, 7, 42, 0, 0, 10, 9]
+    assert [_strtol(b) for b in (b"-12", b"+7", b" \t42x", b" 7", b"", b"0", b"10", b"9")] == \
+        [-12, 7, 42, 7, 0, 0, 10, 9]
     assert _strtol(b"9" * 30) == (1 << 63) - 1 and _strtol(b"-" + b"9" * 30) == -(1 << 63)
     assert [_atoi(b) for b in (b"4294967297", b"2147483648", b"2147483647", b"-1")] == \
         [1, -(1 << 31), (1 << 31) - 1, -1]
