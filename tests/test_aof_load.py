@@ -415,3 +415,21 @@ def test_bad_preamble_version_and_step_fields() -> None:
     state, st = aof_load_step(state, NOW)
     assert st.done and st.result == AOF_OK and st.delay_us == 30
     assert start_aof_loading(S.new_server(NOW), AofManifest(), (), "x", NOW)[1] != AOF_OK
+
+
+def test_fake_client_never_blocks_nor_logs_slow_commands() -> None:
+    """``CLIENT_DENY_BLOCKING``: BLPOP on an empty list answers at once; the commands EXEC
+    runs through ``call`` leave no SLOWLOG entry; a lone MULTI at the end is reverted; an
+    unknown command's name is logged as a C string."""
+    data = (cmd("BLPOP", "nol", "0") + cmd("MULTI") + cmd("SET", "a", "1") + cmd("EXEC")
+            + cmd("RPUSH", "l", "x") + cmd("BLPOP", "l", "0"))
+    st, lines, *_ = load([("i1", data)], **{"slowlog-log-slower-than": 0})
+    assert not st.blocking.clients and set(keys(st)) == {b"a"}
+    assert not st.slowlog.entries
+    good = cmd("SET", "a", "1")
+    st, lines, truncs, ret, _ = load([("i1", good + cmd("MULTI"))])
+    assert lines[0] == "Revert incomplete MULTI/EXEC transaction in AOF file i1"
+    assert truncs == [("i1", len(good))] and ret == AOF_TRUNCATED
+    with pytest.raises(AofLoadFailed) as e:
+        load([("i1", cmd(b"FO\0O", "x"))])
+    assert e.value.logs == ("Unknown command 'FO' reading the append only file i1",)
