@@ -78,9 +78,16 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     for line in notices:
         click.echo(line, err=True)
     try:
-        rdb = read_rdb_file(state)
+        aof = rdb = None
+        if state.config.get("appendonly"):  # loadDataFromDisk: the AOF set, never the RDB
+            from redspec.reference.aofload import open_aof_set
+            from redspec.reference.server import _say
+
+            aof = open_aof_set(state, _say)
+        else:
+            rdb = read_rdb_file(state)
         click.echo(f"redspec reference server listening on {bind}:{port}", err=True)
-        code = run(bind, port, state, clock=clock, rdb=rdb)
+        code = run(bind, port, state, clock=clock, rdb=rdb, aof=aof)
     except LoadError as e:
         click.echo(str(e), err=True)
         if e.panic:  # serverPanic: Redis aborts

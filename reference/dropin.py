@@ -455,8 +455,13 @@ def _serve(cl: CommandLine, overrides: dict[str, Any], host: str, port: int, pid
         remove_pidfile()
         return 1
     try:
+        aof = None
+        if state.config.get("appendonly"):  # loadDataFromDisk: the AOF set, never the RDB
+            from redspec.reference.aofload import open_aof_set
+
+            aof = open_aof_set(state, ref_server._say)
         rdb = ref_server.read_rdb_file(state)
-        code = ref_server.run(host, port, state, clock=clock, rdb=rdb)
+        code = ref_server.run(host, port, state, clock=clock, rdb=rdb, aof=aof)
     except ref_server.LoadError as e:
         for line in str(e).split("\n"):
             logger.warning("%s", line)

@@ -1006,10 +1006,11 @@ def _listen(host: str, port: int) -> socket.socket:
 
 async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = None,
                 ready: asyncio.Event | None = None, clock: Clock | None = None,
-                rdb: tuple[str, bytes] | None = None) -> int:
+                rdb: tuple[str, bytes] | None = None, aof: Any = None) -> int:
     """Run the reference server until cancelled, or until the spec asks the process to
     exit (SHUTDOWN, a shutdown signal): then the exit status. With ``rdb`` (a file's name
-    and bytes) it first loads that file while serving (:func:`load_while_serving`)."""
+    and bytes) it first loads that file while serving (:func:`load_while_serving`); with
+    ``aof`` (``reference.aofload.AofSet``, ``appendonly yes``) the AOF set instead."""
     clock = clock or Clock()
     # Built here (an embedded server, as the tests start one), it saves nothing unless
     # configured to; ``redspec serve`` passes a state with Redis's default save points.
@@ -1019,7 +1020,7 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
     loop = asyncio.get_running_loop()
     ref._loop = loop
     ref.exited = loop.create_future()
-    if rdb is None:
+    if rdb is None and aof is None:
         # nothing to load: the AOF is open before the first connection can be accepted (a
         # client that connects as soon as the port listens finds the files there)
         open_aof_on_start(ref)
@@ -1034,7 +1035,12 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
     if ready is not None:
         ready.set()
     try:
-        if rdb is not None:  # listen first, then load (clients get -LOADING meanwhile)
+        if aof is not None:  # loadDataFromDisk with appendonly yes: the AOF, not the RDB
+            from redspec.reference.aofload import load_aof_while_serving
+
+            await load_aof_while_serving(ref, aof, _say)
+            open_aof_on_start(ref)  # aofOpenIfNeededOnServerStart, after the load
+        elif rdb is not None:  # listen first, then load (clients get -LOADING meanwhile)
             await load_while_serving(ref, *rdb)
             open_aof_on_start(ref)
         ref.start_cron()
@@ -1050,7 +1056,8 @@ async def serve(host: str = "127.0.0.1", port: int = 6379, state: ServerState | 
 
 
 def run(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = None,
-        clock: Clock | None = None, rdb: tuple[str, bytes] | None = None) -> int:
+        clock: Clock | None = None, rdb: tuple[str, bytes] | None = None,
+        aof: Any = None) -> int:
     """Run the server in the foreground (uvloop when installed); the exit status.
     :class:`LoadError` when the start-up file ``rdb`` does not load."""
     try:
@@ -1061,5 +1068,5 @@ def run(host: str = "127.0.0.1", port: int = 6379, state: ServerState | None = N
         runner = asyncio.run
     code = 0
     with contextlib.suppress(KeyboardInterrupt):
-        code = runner(serve(host, port, state, clock=clock, rdb=rdb))
+        code = runner(serve(host, port, state, clock=clock, rdb=rdb, aof=aof))
     return int(code or 0)

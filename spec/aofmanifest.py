@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import attrs
 
-from .resp import sdscatrepr
+from .resp import sdscatrepr, split_args
 
 __all__ = ["AofInfo", "AofManifest", "BASE", "HIST", "INCR", "EMPTY_MANIFEST", "manifest_name",
            "temp_manifest_name", "manifest_text", "new_base", "new_incr", "needs_repr",
            "mark_rewritten", "aof_files_in_load_order", "temp_rewrite_name",
-           "temp_incr_name"]
+           "temp_incr_name", "ManifestError", "parse_manifest", "MANIFEST_MAX_LINE",
+           "needs_upgrade", "upgraded_manifest", "path_is_base_name", "upgrade_log"]
 
 BASE = "b"
 HIST = "h"
@@ -141,3 +142,163 @@ def aof_files_in_load_order(m: AofManifest) -> tuple[AofInfo, ...]:
     """``loadAppendOnlyFiles``' order: the base, then every incr file in sequence order
     (history files are not loaded)."""
     return ((m.base,) if m.base is not None else ()) + m.incrs
+
+
+# -- reading a manifest (``aofLoadManifestFromFile``) and the old-style upgrade -----------------
+
+#: ``MANIFEST_MAX_LINE``: ``fgets`` reads at most this many bytes of a line.
+MANIFEST_MAX_LINE = 1024
+
+
+class ManifestError(Exception):
+    """A manifest Redis refuses at start: ``logs`` are the lines it logs (each as
+    ``serverLog`` gets it, embedded newlines included) before ``exit(1)``."""
+
+    def __init__(self, logs: tuple[str, ...]) -> None:
+        super().__init__(logs[-1].strip())
+        self.logs = logs
+
+
+def _fgets(data: bytes, pos: int, size: int) -> tuple[bytes, int] | None:
+    """C ``fgets(buf, size, fp)`` over ``data`` from ``pos``: at most ``size - 1`` bytes, up
+    to and including a newline; None at the end of the data."""
+    if pos >= len(data):
+        return None
+    nl = data.find(b"\n", pos, pos + size - 1)
+    end = min(pos + size - 1, len(data)) if nl < 0 else nl + 1
+    return data[pos:end], end
+
+
+def _c_str(b: bytes) -> bytes:
+    """The bytes a C string holds: up to the first NUL."""
+    i = b.find(b"\0")
+    return b if i < 0 else b[:i]
+
+
+def _atoll(b: bytes) -> int:
+    """C ``atoll``: optional blanks, a sign, then digits (0 when there are none)."""
+    s = b.lstrip(b" \t\n\v\f\r")
+    sign = -1 if s[:1] == b"-" else 1
+    if s[:1] in (b"-", b"+"):
+        s = s[1:]
+    n = 0
+    for c in s:
+        if not 48 <= c <= 57:
+            break
+        n = n * 10 + c - 48
+    return max(-(1 << 63), min((1 << 63) - 1, sign * n))
+
+
+def _manifest_fatal(err: str, linenum: int, line: bytes | None) -> ManifestError:
+    """The lines ``aofLoadManifestFromFile`` logs before ``exit(1)``."""
+    logs = ["\n*** FATAL AOF MANIFEST FILE ERROR ***\n"]
+    if line is not None:
+        logs += [f"Reading the manifest file, at line {linenum}\n",
+                 f">>> '{line.decode('latin-1')}'\n"]
+    return ManifestError((*logs, f"{err}\n"))
+
+
+def path_is_base_name(name: bytes) -> bool:
+    """``pathIsBaseName``: no ``/`` and no backslash in the name."""
+    return b"/" not in name and b"\\" not in name
+
+
+def _manifest_line(line: bytes, linenum: int) -> AofInfo:
+    """One ``file <name> seq <n> type <t>`` line, already trimmed (keys in any case and
+    order, pairs of unknown keys ignored, the last of a repeated key wins; at least six
+    words, an even number)."""
+    argv = split_args(line)
+    if argv is None or len(argv) < 6 or len(argv) % 2:
+        raise _manifest_fatal("Invalid AOF manifest file format", linenum, line)
+    name: bytes | None = None
+    seq = 0
+    ftype = 0
+    for key, value in zip(argv[::2], argv[1::2], strict=True):
+        k = _c_str(key).lower()
+        v = _c_str(value)
+        if k == b"file":
+            name = v
+            if not path_is_base_name(name):
+                raise _manifest_fatal("File can't be a path, just a filename", linenum, line)
+        elif k == b"seq":
+            seq = _atoll(v)
+        elif k == b"type":
+            ftype = v[0] if v else 0
+    if name is None or not seq or not ftype:
+        raise _manifest_fatal("Invalid AOF manifest file format", linenum, line)
+    return AofInfo(name.decode("latin-1"), seq, chr(ftype))
+
+
+def parse_manifest(data: bytes) -> AofManifest:
+    """``aofLoadManifestFromFile`` (from ``aofLoadManifestFromDisk`` at start, when the
+    directory and the manifest exist): the manifest's lines read as ``fgets`` reads them (at
+    most :data:`MANIFEST_MAX_LINE` bytes; a line starting with ``#`` is a comment — a
+    longer one goes on as the next line), each trimmed of blanks and split as
+    ``sdssplitargs`` splits it. Raises :class:`ManifestError` with Redis's log lines for an
+    empty file, a line without a newline (the last one too: "too long line"), an empty or
+    malformed line, a path as a name, a second base, incr sequence numbers not increasing,
+    or a type other than ``b``, ``h``, ``i``."""
+    m = AofManifest()
+    hist: list[AofInfo] = []
+    incrs: list[AofInfo] = []
+    maxseq = 0
+    pos = 0
+    linenum = 0
+    while True:
+        got = _fgets(data, pos, MANIFEST_MAX_LINE + 1)
+        if got is None:
+            if linenum == 0:
+                raise _manifest_fatal("Found an empty AOF manifest", 0, None)
+            break
+        buf, pos = got
+        linenum += 1
+        if buf[:1] == b"#":
+            continue
+        if b"\n" not in _c_str(buf):
+            raise _manifest_fatal("The AOF manifest file contains too long line", linenum,
+                                  None)
+        line = _c_str(buf).strip(b" \t\r\n")
+        if not line:
+            raise _manifest_fatal("Invalid AOF manifest file format", linenum, line)
+        ai = _manifest_line(line, linenum)
+        if ai.type == BASE:
+            if m.base is not None:
+                raise _manifest_fatal("Found duplicate base file information", linenum, line)
+            m = attrs.evolve(m, base=ai, base_seq=ai.seq)
+        elif ai.type == HIST:
+            hist.append(ai)
+        elif ai.type == INCR:
+            if ai.seq <= maxseq:
+                raise _manifest_fatal("Found a non-monotonic sequence number", linenum, line)
+            incrs.append(ai)
+            maxseq = ai.seq
+            m = attrs.evolve(m, incr_seq=ai.seq)
+        else:
+            raise _manifest_fatal("Unknown AOF file type", linenum, line)
+    return attrs.evolve(m, history=tuple(hist), incrs=tuple(incrs))
+
+
+def needs_upgrade(m: AofManifest, appendfilename: str, dir_exists: bool,
+                  old_file_exists: bool, old_file_in_dir: bool) -> bool:
+    """``loadAppendOnlyFiles``' upgrade test: an old single-file ``appendfilename`` in
+    ``dir`` is moved into the AOF directory when the directory does not exist, when the
+    manifest names no base and no incr file, or when it names only a base of that very
+    name that is not in the directory yet (an upgrade interrupted after its manifest)."""
+    if not old_file_exists:
+        return False
+    return (not dir_exists or (m.base is None and not m.incrs)
+            or (m.base is not None and not m.incrs and m.base.name == appendfilename
+                and not old_file_in_dir))
+
+
+def upgraded_manifest(m: AofManifest, appendfilename: str) -> AofManifest:
+    """``aofUpgradePrepare``'s manifest: the old file as the base, sequence 1 (the history
+    files, if any, kept); written before the file is moved into the directory, so a crash
+    in between is retried at the next start."""
+    return attrs.evolve(m, base=AofInfo(appendfilename, 1, BASE), base_seq=1)
+
+
+def upgrade_log(appendfilename: str, appenddirname: str) -> str:
+    """The line ``aofUpgradePrepare`` logs once the file is moved."""
+    return (f"Successfully migrated an old-style AOF file ({appendfilename}) into the AOF "
+            f"directory ({appenddirname}).")

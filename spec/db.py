@@ -101,9 +101,12 @@ class DbView:
         """``keyIsExpired``: the key has a TTL and its time has passed (``now > when``): a key
         is still served at ``now == when`` and gone one millisecond later. The one place the
         expiry boundary is decided (``expireIfNeeded`` and the active cycle come through here,
-        as in db.c); ``properties/test_timed_boundaries.py`` checks both sides of it."""
+        as in db.c); ``properties/test_timed_boundaries.py`` checks both sides of it. Nothing
+        expires while a file loads (``server.loading``: an AOF's commands may set a time
+        already past; the keys go once the load is over)."""
         when = self.expires.get(key)
-        return when is not None and self.step.now_ms > when
+        return (when is not None and self.step.now_ms > when
+                and not self.step.base.loading.active)
 
     def expire_if_needed(self, key: bytes, get_expire: bool = True) -> bool:
         """``expireIfNeeded``: delete ``key`` if it is logically expired; True if it was.

@@ -34,7 +34,8 @@ __all__ = ["LAYERS"]
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("layers", "cstr", "pqsort", "numbers", "longdouble", "glob", "reply", "errors", "resp",
                 "frames", "dict", "listpack", "values", "types", "types.*", "table", "config", "cost",
-                "memory", "lualibs", "crc64", "lzf", "rdbcodec", "rdbstream", "rdb", "digest", "aofmanifest")),
+                "memory", "lualibs", "crc64", "lzf", "rdbcodec", "rdbstream", "rdb", "digest", "aofmanifest",
+                "aofstream")),
     ("state", ("state", "effects")),
     ("db", ("pause", "pubsub", "lru", "watch", "tracking", "aoffeed", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
@@ -43,6 +44,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("commands", ("commands", "commands.*")),
     ("dispatch", ("handle_blocked", "dispatch", "scripting", "functions")),
     ("networking", ("networking",)),
-    ("server", ("server", "cron", "eventloop", "startup")),
+    ("server", ("server", "cron", "eventloop", "startup", "aofload")),
     ("tools", ("advise", "patterns")),
 )

@@ -109,14 +109,29 @@ def _aux_log(rec: AuxRecord, ld: LoadingState, now_ms: int) -> tuple[LoadingStat
             return ld, None
         return (attrs.evolve(ld, rdb_used_mem=used),
                 f"RDB memory usage when created {used / (1024 * 1024):.2f} Mb")
+    if k == b"aof-base":  # written by an AOF rewrite with the RDB preamble
+        return ld, "RDB is base AOF" if _strtoll(rec.value) else None
     return ld, None
 
 
-def _add_key(s: Step, dbid: int, rec: KeyRecord) -> bool:
-    """The key part of ``rdbLoadRio``: an expired key is dropped (the server is a master),
-    another is added (``dbAddRDBLoad``: no keyspace event) with its expiry and its access word
+def _strtoll(b: bytes) -> int:
+    """C ``strtoll(s, NULL, 10)`` as far as a flag needs it: the leading integer, or 0."""
+    s = b.strip()
+    i = 1 if s[:1] in (b"-", b"+") else 0
+    while i < len(s) and 48 <= s[i] <= 57:
+        i += 1
+    try:
+        return int(s[:i])
+    except ValueError:
+        return 0
+
+
+def _add_key(s: Step, dbid: int, rec: KeyRecord, preamble: bool = False) -> bool:
+    """The key part of ``rdbLoadRio``: an expired key is dropped (the server is a master;
+    not in an AOF's RDB preamble, ``RDBFLAGS_AOF_PREAMBLE``: the commands after it may
+    still refer to the key), another is added (``dbAddRDBLoad``: no keyspace event) with its expiry and its access word
     (``objectSetLRUOrLFU``). A key already there is a corrupt file. True when added."""
-    if rec.expire_ms != -1 and rec.expire_ms < s.now_ms:
+    if rec.expire_ms != -1 and rec.expire_ms < s.now_ms and not preamble:
         return False
     view: DbView = s.open_db(dbid)
     if rec.key in view.keys:
@@ -172,13 +187,14 @@ def _read_until_events(s: Step, r: Reader, p: _Progress) -> None:
     (``r.mark`` set) or EOF and the checksum."""
     limits = Limits.of(s.config)
     dbnum = s.db_count()
+    preamble = p.ld.aof is not None
     while r.mark < 0:
         p.c, rec = read_record(r, p.c, limits, dbnum)
         if isinstance(rec, KeyLoaded):
             if rec.record is None:
                 continue
             p.keys += 1
-            if _add_key(s, rec.dbid, rec.record):
+            if _add_key(s, rec.dbid, rec.record, preamble):
                 p.added += 1
             else:
                 p.expired += 1
@@ -218,7 +234,9 @@ def load_step(state: ServerState, now_ms: int) -> tuple[ServerState, LoadStep]:
     s.set_part("persist", attrs.evolve(ps, load_loaded=ps.load_loaded + p.added,
                                        load_expired=ps.load_expired + p.expired))
     new = s.commit()
-    if p.done:
+    if p.done and p.ld.aof is not None:  # the AOF loader goes on after the preamble
+        new = replace(new, loading=attrs.evolve(p.ld, cursor=None, loaded_bytes=r.pos))
+    elif p.done:
         new = stop_loading(new)
     else:
         marked = r.mark if r.mark >= 0 else p.ld.loaded_bytes
@@ -236,7 +254,7 @@ def loading_info(state: ServerState, now_ms: int) -> tuple[int, int, int, int, s
     ld = state.loading
     if not ld.active:
         return None
-    total = len(ld.data)
+    total = len(ld.data) if ld.aof is None else ld.aof.total
     loaded = ld.loaded_bytes
     perc = loaded / total * 100 if total else 0.0
     remaining = total - loaded if total else 1

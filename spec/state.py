@@ -556,11 +556,14 @@ class LoadingState:
     start_s: int = 0
     loaded_bytes: int = 0
     rdb_used_mem: int = 0
+    #: An append-only file set being loaded (``spec.aofload.AofLoad``; None: an RDB file
+    #: or nothing): ``cursor`` is then set only while a file's RDB preamble is read.
+    aof: Any = None
 
     @property
     def active(self) -> bool:
         """``server.loading``: a load is in progress."""
-        return self.cursor is not None
+        return self.cursor is not None or self.aof is not None
 
 
 #: ``server.aof_state``: AOF off, on, or being turned on (waiting for the first rewrite).

@@ -208,6 +208,10 @@ MODULES["spec/pause.py"] = ("clients", ["tests/test_pause_dataset.py",
 MECHANISM_TESTS["acl"] = ["tests/test_acl.py", "properties/test_acl_props.py"]
 MODULES["spec/acl.py"] = ("commandpath", MECHANISM_TESTS["acl"])
 MODULES["spec/commands/acl.py"] = ("commandpath", MECHANISM_TESTS["acl"])
+# issue #17: loading the AOF at start (mechanism "loading"): the stream reader and the loader
+MECHANISM_TESTS["aofload"] = ["tests/test_aof_load.py", "properties/test_aof_load_props.py"]
+MODULES["spec/aofstream.py"] = ("loading", MECHANISM_TESTS["aofload"])
+MODULES["spec/aofload.py"] = ("loading", MECHANISM_TESTS["aofload"])
 
 # -- mutants ----------------------------------------------------------------------------------
 

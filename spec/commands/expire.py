@@ -81,7 +81,7 @@ def expire_generic(s: Step, argv: list[bytes], basetime: int, unit: int) -> Repl
             return 0
         if flags & EXPIRE_LT and current != -1 and when >= current:
             return 0
-    if when <= s.now_ms:  # checkAlreadyExpired
+    if when <= s.now_ms and not s.base.loading.active:  # checkAlreadyExpired
         db.delete(key)
         s.dirty += 1
         s.argv_rewrite = (b"UNLINK" if s.config.get("lazyfree-lazy-expire") else b"DEL", key)
