@@ -9,7 +9,7 @@ PORT   ?= 6379
 JOBS   ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: venv serve test lint docs docs-check bench clean mutation stress-harness peers fuzz many-clients
+.PHONY: venv serve test lint docs docs-check bench clean mutation stress-harness peers fuzz many-clients durability
 
 venv: $(STAMP)
 
@@ -105,3 +105,12 @@ fuzz: venv
 # maxclients' exact refusal and the same latency bounds.
 many-clients: venv
 	$(BIN)/python tests/test_many_clients.py
+
+# Kill -9 durability of the AOF (issue 17; docs/mechanisms/aof.md): a write load, SIGKILL at
+# random moments, restart on the same directory, every acknowledged write looked for — redspec
+# and redis-server 7.0.15 side by side, appendfsync always and everysec.
+DURABILITY_KILLS ?= 20
+durability: venv
+	for s in redspec redis; do for f in always everysec; do \
+		$(BIN)/python tools/aof_durability.py --server $$s --fsync $$f \
+			--kills $(DURABILITY_KILLS) --seed 5 || exit 1; done; done
