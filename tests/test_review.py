@@ -39,10 +39,10 @@ def _diagrams_tool() -> ModuleType:
     return mod
 
 
-#: A tutorial for each mechanism of docs/status.md rows 1-16 (issue 20; 13, 15, 16 added later).
+#: A tutorial for each mechanism of docs/status.md rows 1-17 (issue 20; 13, 15, 16, 17 added later).
 EXISTING = {"keyspace", "resp", "clients", "blocking", "eventloop", "dispatch", "encodings",
             "rehash", "expire", "eviction", "typechoice", "transport", "transactions", "pubsub",
-            "streams", "scripting", "rdb", "tracking"}
+            "streams", "scripting", "rdb", "tracking", "aof"}
 
 
 def test_every_existing_mechanism_has_a_tutorial() -> None:
@@ -340,6 +340,21 @@ PLANTED = [
      "timers-before-files", "breaks"),
     ("eventloop", "poll -> read -> cron -> sleep -> write",
      "poll -> read -> cron -> sleep -> write\nread -> write", "reply-written-in-read", "breaks"),
+    ("aof", 'server -> disk: "beforeSleep, flushAppendOnlyFile: write(aof_buf) to '
+     'appendonly.aof.1.incr.aof"\nserver -> disk: "fdatasync (appendfsync always), still before '
+     'the replies"\n', "", "write-before-reply", "missing"),
+    ("aof", 'client -> server: "SET user:1 alice"\n',
+     'client -> server: "SET user:1 alice"\nserver -> client: "OK"\n', "no-reply-before-write",
+     "breaks"),
+    ("aof", 'server -> disk: "rewriteAppendOnlyFileBackground: flush aof_buf to the old INCR '
+     'file (1.incr)"\n', "", "flush-then-fork", "missing"),
+    ("aof", "write to the new INCR file (2.incr)", "write to the old INCR file (1.incr)",
+     "not-into-old-incr", "breaks"),
+    ("aof", "written to a temp file and renamed over the old one (the atomic switch)",
+     "written in place", "atomic-switch", "missing"),
+    ("aof", 'client -> server: "BGREWRITEAOF"\n',
+     'client -> server: "BGREWRITEAOF"\nserver -> disk: "unlink appendonly.aof.1.incr.aof"\n',
+     "history-after-switch", "breaks"),
 ]
 
 
