@@ -511,15 +511,9 @@ def test_planted_exec_skips_the_last_command(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_planted_propagation_not_wrapped(monkeypatch: pytest.MonkeyPatch) -> None:
-    """EXEC propagates its writes without MULTI ... EXEC around them."""
-    real = dispatch.exec_
-
-    def unwrapped(s: Step, argv: list[bytes]) -> Any:
-        r = real(s, argv)
-        s.propagate[:] = [p for p in s.propagate if p[1] not in ((b"MULTI",), (b"EXEC",))]
-        return r
-
-    replace_handler(monkeypatch, b"exec", unwrapped)
+    """A top-level call's several propagated commands (EXEC's) are not wrapped in MULTI ...
+    EXEC (``propagatePendingCommands`` does nothing)."""
+    monkeypatch.setattr(dispatch, "propagate_pending_commands", lambda s, start: None)
     assert_trips(TransactionsMachine, "transaction_is_contiguous", PLANTED)
 
 

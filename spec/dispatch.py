@@ -449,7 +449,8 @@ def exec_(s: Step, argv: list[bytes]) -> Reply:
     and the client keeps its MULTI state (CLIENT LIST inside EXEC shows it). Each reply is
     encoded in the protocol current when it is produced (HELLO inside MULTI switches the
     following replies, not the array header). What the commands propagate is wrapped in
-    MULTI … EXEC when there is more than one of them (``propagatePendingCommands``).
+    MULTI … EXEC when there is more than one of them, by ``propagatePendingCommands`` at the
+    end of the top-level call (``spec.handle_blocked.propagate_pending_commands``).
 
     The reply is built piece by piece as Redis appends it to the client's output
     (:func:`exec_pieces`), so CLIENT REPLY inside the queue and MONITOR act on each piece.
@@ -468,16 +469,13 @@ def exec_(s: Step, argv: list[bytes]) -> Reply:
         s.set_client(unwatch_all(s, c))
     queue = c.info.mstate
     exec_cmd = s.cmd
-    start = len(s.propagate)
     s.in_exec = True
     out = exec_pieces(s, queue)
     s.in_exec = False
     s.cmd = exec_cmd
     discard_transaction(s)
-    prop = s.propagate
-    if len(prop) - start > 1:
-        prop.insert(start, (prop[start][0], (b"MULTI",)))
-        prop.append((prop[-1][0], (b"EXEC",)))
+    # what the queue propagated is wrapped in MULTI ... EXEC at the end of this top-level
+    # call, when it is more than one command (propagate_pending_commands in process_command)
     return Raw(out)
 
 
