@@ -46,12 +46,15 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     """Run the reference server in the foreground.
 
     Any other ``--NAME VALUE`` option sets a configuration parameter, as with redis-server
-    (e.g. ``--hz 20 --requirepass foo``).
+    (e.g. ``--hz 20 --requirepass foo``). The startup log names the spec build it runs
+    (interpreted, or compiled by ``make compile``).
     """
     from redspec.reference.config_file import ConfigError, load_config
     from redspec.reference.server import Clock, LoadError, read_rdb_file, run
     from redspec.spec.config import PARAMS
     from redspec.spec.server import new_server
+
+    from .build import spec_build
 
     try:
         overrides = load_config(config_file, [*ctx.args, "--port", str(port), "--bind", bind])
@@ -65,6 +68,7 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
         # loadDataFromDisk: with appendonly yes the AOF is loaded instead of the RDB file
         rdb = None if state.config["appendonly"] else read_rdb_file(state)
         click.echo(f"redspec reference server listening on {bind}:{port}", err=True)
+        click.echo(f"spec build: {spec_build()}", err=True)
         code = run(bind, port, state, clock=clock, rdb=rdb)
     except LoadError as e:
         click.echo(str(e), err=True)

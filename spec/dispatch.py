@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mypy_extensions import mypyc_attr
+
 from .aof import writes_denied_by_aof_error
 from .commands import command, command_table
 from .commands.introspection import get_keys
@@ -282,6 +284,7 @@ OOM_ERR = Err("OOM command not allowed when used memory > 'maxmemory'.")
 OOM_EXEMPT_IN_MULTI = frozenset(("exec", "discard", "quit", "reset"))
 
 
+@mypyc_attr(native_class=False)  # a str subclass: mypyc compiles only plain classes natively
 class ErrCounted(Err):
     """An error reply whose error statistics were already counted where it arose
     (``ERR_REPLY_FLAG_NO_STATS_UPDATE``: a command's error that a script passes on, counted
@@ -326,7 +329,7 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
                         or "blocking" in cmd.flags):
         slowlog_after_call(s, cmd.flags, argv, duration)
     if s.dirty != dirty and "write" in cmd.flags:
-        rw = s.argv_rewrite
+        rw: tuple[bytes, ...] | None = s.argv_rewrite
         if rw != ():  # () is preventCommandPropagation: the command propagated its own
             s.propagate.append((s.db.id, rw if rw is not None else tuple(argv)))
     return reply

@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 
 import attrs
+from mypy_extensions import mypyc_attr
 
 from .numbers import string2ll
 
@@ -62,6 +63,7 @@ UNAUTH_MAX_BULK = 16384
 BIG_TAIL = 4096
 
 
+@mypyc_attr(native_class=False)  # a str subclass: mypyc compiles only plain classes natively
 class ProtocolError(str):
     """A protocol error; the text follows ``ERR Protocol error: `` in the reply, and the
     connection closes once the replies before it are written (``setProtocolError``)."""
@@ -69,6 +71,7 @@ class ProtocolError(str):
     __slots__ = ()
 
 
+@mypyc_attr(native_class=False)  # a str subclass: mypyc compiles only plain classes natively
 class QueryBufferLimit(ProtocolError):
     """The query buffer went over ``client-query-buffer-limit`` (``readQueryFromClient``'s
     "Closing client that reached max query buffer length"): close with no reply at all."""
