@@ -439,14 +439,15 @@ class Step:
         """Freeze the working copy into the next ``ServerState``."""
         base = self.base
         dbs = base.dbs
+        changed: list[Db] | None = None  # the databases, copied at the first one that changed
         for i, v in self._views.items():
             d = v.freeze()
             if d is not dbs[i]:
-                if type(dbs) is tuple:
-                    dbs = list(dbs)  # type: ignore[assignment]
-                dbs[i] = d  # type: ignore[index]
-        if type(dbs) is not tuple:
-            dbs = tuple(dbs)
+                if changed is None:
+                    changed = list(dbs)
+                changed[i] = d
+        if changed is not None:
+            dbs = tuple(changed)
         stats = self.stats
         if (
             self.commands_processed
