@@ -70,13 +70,15 @@ def interpreted_tree(dest: Path) -> Path:
     return dest
 
 
-def run_build(tree: str | None) -> dict[str, float]:
+def run_build(tree: str | None, batches: int) -> dict[str, float]:
     """Run :func:`measure` in a subprocess over ``tree`` (None: the installed package)."""
     env = dict(os.environ)
     if tree is not None:
         env["PYTHONPATH"] = tree
-    res = subprocess.run([sys.executable, __file__, "--one"], env=env, cwd=tempfile.gettempdir(),
-                         check=True, capture_output=True, text=True)
+    res = subprocess.run([sys.executable, __file__, "--one", "--batches", str(batches)], env=env, cwd=tempfile.gettempdir(),
+                         capture_output=True, text=True)
+    if res.returncode:
+        raise SystemExit(f"the build at {tree or 'the installed package'} failed:\n{res.stderr}")
     line = json.loads(res.stdout.strip().splitlines()[-1])
     print(f"  {line['build'][:60]:60} "
           + " ".join(f"{k}={v:.2f}" for k, v in line["us_per_command"].items()), flush=True)
@@ -93,10 +95,12 @@ def main() -> int:
     ap.add_argument("--tree", action="append", default=[], metavar="LABEL=DIR",
                     help="a build: DIR holds redspec/__init__.py and redspec/spec/")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--batches", type=int, default=2000,
+                    help="pipelines per timed run (5 timed runs per command per build)")
     ap.add_argument("--json", help="write the per-build minima and ratios here")
     args = ap.parse_args()
     if args.one:
-        measure()
+        measure(args.batches)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         builds: dict[str, str | None] = {}
@@ -111,7 +115,7 @@ def main() -> int:
         for r in range(args.rounds):
             print(f"round {r + 1}/{args.rounds}", flush=True)
             for label, tree in builds.items():
-                got = run_build(tree)
+                got = run_build(tree, args.batches)
                 prev = best.setdefault(label, got)
                 best[label] = {k: min(v, prev[k]) for k, v in got.items()}
     first = next(iter(best))

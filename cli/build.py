@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import sys
 from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
 
-import redspec.spec.server  # noqa: F401  (loads the hot path, so its modules are in sys.modules)
+import redspec.spec.eventloop  # noqa: F401  (with the server: the hot path, loaded, so that
+import redspec.spec.server  # noqa: F401  its modules are in sys.modules)
 
 
 def compiled_modules() -> list[str]:
@@ -22,9 +24,24 @@ def compiled_modules() -> list[str]:
         and str(getattr(mod, "__file__", "")).endswith(tuple(EXTENSION_SUFFIXES)))
 
 
+def stale_modules() -> list[str]:
+    """Compiled modules whose ``.py`` changed after they were compiled: the running code is
+    not the source any more (re-run ``make compile``)."""
+    out = []
+    for name in compiled_modules():
+        so = Path(str(sys.modules["redspec.spec." + name].__file__))
+        py = so.with_name(so.name.split(".")[0] + ".py")
+        if py.exists() and py.stat().st_mtime > so.stat().st_mtime:
+            out.append(name)
+    return out
+
+
 def spec_build() -> str:
-    """One line naming the build: ``interpreted`` or ``compiled (N modules: a, b, ...)``."""
+    """One line naming the build: ``interpreted`` or ``compiled (N modules: a, b, ...)``,
+    with the stale ones named."""
     mods = compiled_modules()
     if not mods:
         return "interpreted"
-    return f"compiled ({len(mods)} modules: {', '.join(mods)})"
+    stale = stale_modules()
+    note = f"; STALE, re-run make compile: {', '.join(stale)}" if stale else ""
+    return f"compiled ({len(mods)} modules: {', '.join(mods)}{note})"
