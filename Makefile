@@ -9,7 +9,8 @@ PORT   ?= 6379
 JOBS   ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: venv serve test lint docs docs-check bench clean mutation stress-harness peers fuzz many-clients durability
+.PHONY: venv serve test lint docs docs-check bench clean mutation stress-harness peers fuzz many-clients \
+	durability compile clean-compiled
 
 venv: $(STAMP)
 
@@ -83,7 +84,24 @@ bench: venv
 	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
 	else echo "bench/run.py does not exist yet: nothing to run"; fi
 
-clean:
+# Optional, opt-in (issue 21, first step; not yet part of `serve` or `test`): mypyc compiles
+# spec/'s hot path to C extension modules next to the sources (tools/compile_spec.py lists
+# them), which Python then imports instead of the .py files; `redspec check` and the
+# `redspec serve` startup log name the build. Fails (and leaves spec/ interpreted) without a
+# C compiler, e.g. CC=/bin/false. Re-run after editing a compiled module: a stale extension
+# module shadows the edited source (`redspec check` then says "STALE").
+# docs/performance-compiled.md: what compiles, what it buys, the tests a compiled build voids.
+compile: venv $(VENV)/.compile-installed
+	nice -n 10 $(BIN)/python tools/compile_spec.py
+
+clean-compiled:
+	$(PYTHON) tools/compile_spec.py --clean
+
+$(VENV)/.compile-installed: pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[compile]'
+	touch $@
+
+clean: clean-compiled
 	rm -rf build site .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
 # Fuzzing campaign against a real redis-server 7.0.15 (issue 19; docs/robustness.md): FUZZ_FRAMES

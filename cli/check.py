@@ -19,6 +19,8 @@ from typing import Any
 
 import click
 
+from .build import spec_build
+
 KIND_ORDER = {"z3": 0, "explorer": 1, "given": 2, "machine": 3}
 
 
@@ -192,12 +194,12 @@ def check(mechanisms: tuple[str, ...], examples: int, seconds: float, seed: int 
             json.dump({"mechanisms": mechs, "verdict": "held" if ok else "FAILED",
                        "skipped": len(skipped), "seconds": round(total, 3),
                        "examples_per_property": examples, "seed": seed,
-                       "import_errors": dict(errors),
+                       "import_errors": dict(errors), "spec_build": spec_build(),
                        "strength": strength(prove=False, wanted=list(mechanisms))}, f,
                       indent=2)
     if junit_file:
         _junit(mechs, junit_file)
     note = f" ({len(skipped)} skipped)" if skipped else ""
     console.print(f"{'[green]all held[/green]' if ok else '[red]NOT all held[/red]'}{note} "
-                  f"in {total:.1f}s")
+                  f"in {total:.1f}s; spec build: {spec_build()}", highlight=False)
     raise SystemExit(0 if ok else 1)

@@ -46,7 +46,8 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     """Run the reference server in the foreground.
 
     Any other ``--NAME VALUE`` option sets a configuration parameter, as with redis-server
-    (e.g. ``--hz 20 --requirepass foo``).
+    (e.g. ``--hz 20 --requirepass foo``). The startup log names the spec build it runs
+    (interpreted, or compiled by ``make compile``).
     """
     from redspec.reference.config_file import ACL_USERS, ConfigError, load_config
     from redspec.reference.server import Clock, LoadError, read_acl_file, read_rdb_file, run
@@ -54,6 +55,8 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     from redspec.spec.config import PARAMS
     from redspec.spec.configfile import with_config_file
     from redspec.spec.server import new_server
+
+    from .build import spec_build
 
     try:
         overrides = load_config(config_file, [*ctx.args, "--port", str(port), "--bind", bind])
@@ -87,6 +90,7 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
         else:
             rdb = read_rdb_file(state)
         click.echo(f"redspec reference server listening on {bind}:{port}", err=True)
+        click.echo(f"spec build: {spec_build()}", err=True)
         code = run(bind, port, state, clock=clock, rdb=rdb, aof=aof)
     except LoadError as e:
         click.echo(str(e), err=True)

@@ -15,6 +15,7 @@ Layer: db (see docs/architecture.md). The views are opened and frozen by
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from immutables import Map
@@ -60,15 +61,16 @@ EMBSTR_SIZE_LIMIT = 44
 class DbView:
     """A database opened for one transition (``redisDb`` during ``call()``)."""
 
-    __slots__ = ("step", "id", "_db", "keys", "expires", "_dirty", "lru", "mem", "_lru_open",
+    __slots__ = ("_step", "id", "_db", "keys", "expires", "_dirty", "lru", "mem", "_lru_open",
                  "_tkey", "_tn", "kd", "ed", "_rh")
 
     def __init__(self, step: Step, db: Db) -> None:
         # A weak reference: the step holds its views, and a view holding its step strongly
         # would make every transition a reference cycle, so that each transition's garbage
         # (the replaced version of what it changed) waited for the cyclic GC instead of being
-        # freed at once.
-        self.step: Step = weakref.proxy(step)
+        # freed at once. (A ``weakref.ref`` read through :attr:`step` rather than a
+        # ``weakref.proxy``: the compiled build checks that ``step`` really is a Step.)
+        self._step: Callable[[], Step | None] = weakref.ref(step)
         self.id = db.id
         self._db = db
         # Read through the frozen maps until the first write opens them (``_open``).
@@ -144,6 +146,13 @@ class DbView:
             self.touch(key)
         return v
 
+    @property
+    def step(self) -> Step:
+        """The transition this view belongs to (``call()``'s server and client)."""
+        step = self._step()
+        assert step is not None, "a database view outlived its step"
+        return step
+
     def lookup_read(self, key: bytes) -> Any:
         """``lookupKeyRead``: like :meth:`lookup`, counting keyspace hits and misses."""
         if self._rh:
@@ -160,8 +169,9 @@ class DbView:
             self.touch(key)
         return v
 
-    lookup_write = lookup
-    """``lookupKeyWrite``: like :meth:`lookup` (writes do not count hits or misses)."""
+    def lookup_write(self, key: bytes) -> Any:
+        """``lookupKeyWrite``: like :meth:`lookup` (writes do not count hits or misses)."""
+        return self.lookup(key)
 
     def exists(self, key: bytes) -> bool:
         return self.lookup(key) is not None

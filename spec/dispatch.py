@@ -9,7 +9,9 @@ listed, in Redis's order, with the issue that brings them (see docs/mechanisms/d
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
+
+from mypy_extensions import mypyc_attr
 
 from .acl import (
     ACL_OK,
@@ -356,6 +358,7 @@ OOM_ERR = Err("OOM command not allowed when used memory > 'maxmemory'.")
 OOM_EXEMPT_IN_MULTI = frozenset(("exec", "discard", "quit", "reset"))
 
 
+@mypyc_attr(native_class=False)  # a str subclass: mypyc compiles only plain classes natively
 class ErrCounted(Err):
     """An error reply whose error statistics were already counted where it arose
     (``ERR_REPLY_FLAG_NO_STATS_UPDATE``: a command's error that a script passes on, counted
@@ -369,7 +372,9 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
     """``call``: run the handler, count it, and propagate it if it changed the dataset."""
     dirty = s.dirty
     s.cmd = cmd
-    s.argv_rewrite = None
+    # (Typed, not plain None: mypy would narrow the field to None for the rest of this
+    # function, the handler's rewrite unseen, and the compiled build checks that type.)
+    s.argv_rewrite = cast("tuple[bytes, ...] | None", None)
     before_us = s.call_us  # a running total: this call's duration is what it adds
     if s.client.info.flags and s.client.id == s.current_id:
         s.caller_call = (cmd, argv)  # the client's own command (or EXEC's), for tracking

@@ -99,7 +99,10 @@ def process_input_buffer(s: Step, client_id: int, buf: bytes, now_ms: int,
             req, npos = parse_command(buf, pos, limits)
         if req is None:
             break
-        if isinstance(req, ProtocolError):
+        # A ProtocolError (or its QueryBufferLimit): whatever is not a request's argv. Not
+        # ``isinstance(req, ProtocolError)``: mypyc compiles that to an exact type test,
+        # which misses the subclass (docs/performance-compiled.md).
+        if not isinstance(req, list):
             if type(req) is not QueryBufferLimit:  # setProtocolError: reply, then close
                 err = Err("ERR Protocol error: " + req)
                 if not reply_suppressed(s.client):

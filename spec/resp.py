@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 
 import attrs
+from mypy_extensions import mypyc_attr
 
 from .numbers import string2ll
 
@@ -62,6 +63,7 @@ UNAUTH_MAX_BULK = 16384
 BIG_TAIL = 4096
 
 
+@mypyc_attr(native_class=False)  # a str subclass: mypyc compiles only plain classes natively
 class ProtocolError(str):
     """A protocol error; the text follows ``ERR Protocol error: `` in the reply, and the
     connection closes once the replies before it are written (``setProtocolError``)."""
@@ -69,6 +71,7 @@ class ProtocolError(str):
     __slots__ = ()
 
 
+@mypyc_attr(native_class=False)  # a str subclass: mypyc compiles only plain classes natively
 class QueryBufferLimit(ProtocolError):
     """The query buffer went over ``client-query-buffer-limit`` (``readQueryFromClient``'s
     "Closing client that reached max query buffer length"): close with no reply at all."""
@@ -118,10 +121,11 @@ def parse_command(buf: bytes, pos: int, limits: Limits) -> Parsed:
     if nl < 0 or nl + 2 > blen:
         return _line_pending(buf, pos, nl, blen, _E_MBULK_BIG)
     cnt = buf[pos + 1 : nl]
+    n: int | None
     if cnt.isdigit() and len(cnt) <= 10 and (cnt[0] != 48 or len(cnt) == 1):
         n = int(cnt)  # the common case: a plain positive count
     else:
-        n = string2ll(cnt)  # type: ignore[assignment]
+        n = string2ll(cnt)
         if n is None:
             if b"\0" in buf[pos:nl]:  # strchr stopped at the NUL: no line yet
                 return _line_pending(buf, pos, -1, blen, _E_MBULK_BIG)
@@ -144,7 +148,9 @@ def parse_command(buf: bytes, pos: int, limits: Limits) -> Parsed:
         nl = find(b"\r", p, p + window)
         if nl < 0 or nl + 2 > blen:
             return _line_pending(buf, p, nl, blen, _E_BULK_BIG, pos)
-        digits = buf[p + 1 : nl]
+        # (``nl > p``: mypyc's bytes slice fails on an end before its start, where Python
+        # gives b"": a line "\r\n" where the "$" should be.)
+        digits = buf[p + 1 : nl] if nl > p else b""
         if buf[p] == 36 and digits.isdigit() and len(digits) <= 20 and (
             digits[0] != 48 or len(digits) == 1
         ):

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from immutables import Map
+from mypy_extensions import mypyc_attr
 
 from .aoffeed import feed_all
 from .db import DbView, scan_db_for_ready_keys, signal_key_as_ready
@@ -33,6 +34,9 @@ from .watch import touch_all_watched_keys_in_db, touch_watched_key
 __all__ = ["Step", "DbView", "Effects", "NO_EFFECTS"]
 
 
+# A plain Python class under mypyc too: its views hold it by weak reference (spec.db.DbView),
+# and mypyc's native classes cannot be weakly referenced.
+@mypyc_attr(native_class=False)
 class Step:
     """The server during one transition: the state opened for change, plus the outputs.
 
@@ -267,7 +271,9 @@ class Step:
         else:
             self.clients = self.clients.set(c.id, c)
 
-    set_other_client = put_client
+    def set_other_client(self, c: Client) -> None:
+        """The same as :meth:`put_client` (the name where the client is not the current one)."""
+        self.put_client(c)
 
     def all_clients(self) -> list[Client]:
         """Every connected client, the current one as it is now, in id order."""
@@ -433,14 +439,15 @@ class Step:
         """Freeze the working copy into the next ``ServerState``."""
         base = self.base
         dbs = base.dbs
+        changed: list[Db] | None = None  # the databases, copied at the first one that changed
         for i, v in self._views.items():
             d = v.freeze()
             if d is not dbs[i]:
-                if type(dbs) is tuple:
-                    dbs = list(dbs)  # type: ignore[assignment]
-                dbs[i] = d  # type: ignore[index]
-        if type(dbs) is not tuple:
-            dbs = tuple(dbs)
+                if changed is None:
+                    changed = list(dbs)
+                changed[i] = d
+        if changed is not None:
+            dbs = tuple(changed)
         stats = self.stats
         if (
             self.commands_processed

@@ -48,5 +48,5 @@ def test_transitions_leave_no_cycles(no_gc: None) -> None:
 def test_planted_strong_step_reference_makes_cycles(no_gc: None,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: a database view holds its step strongly (as it did before)."""
-    monkeypatch.setattr(db_mod.weakref, "proxy", lambda x: x)
+    monkeypatch.setattr(db_mod.weakref, "ref", lambda x: lambda: x)
     assert _run_turns() > 0
