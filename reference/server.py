@@ -753,6 +753,22 @@ def _remove_temp_rdb(directory: str, pid: int) -> None:
         os.unlink(os.path.join(directory, f"temp-{pid}.rdb"))
 
 
+def _child_prologue() -> None:
+    """In a forked child: the parent's signal handlers dropped (SIGUSR1 and SIGTERM end it,
+    as ``killRDBChild`` / ``killAppendOnlyChild`` expect)."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
+    with contextlib.suppress(ValueError):
+        signal.set_wakeup_fd(-1)
+
+
+def _key_save_delay(snapshot: ServerState) -> None:
+    """``rdb-key-save-delay`` (µs per key, a testing knob of Redis): slow the child down."""
+    delay = int(snapshot.config.get("rdb-key-save-delay", 0))
+    if delay > 0:
+        time.sleep(delay * sum(len(d.keys) for d in snapshot.dbs) / 1e6)
+
+
 def rdb_child_main(snapshot: ServerState, now_ms: int) -> None:
     """The BGSAVE child (``rdbSaveBackground``'s child branch): serialise the frozen
     snapshot with the spec's encoder, write ``temp-<pid>.rdb``, fsync, rename it to
@@ -762,15 +778,10 @@ def rdb_child_main(snapshot: ServerState, now_ms: int) -> None:
     down before it writes."""
     code = 1
     try:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, signal.SIG_DFL)
-        with contextlib.suppress(ValueError):
-            signal.set_wakeup_fd(-1)
+        _child_prologue()
         cfg = snapshot.config
         data = save_state(snapshot, now_ms)
-        delay = int(cfg.get("rdb-key-save-delay", 0))
-        if delay > 0:
-            time.sleep(delay * sum(len(d.keys) for d in snapshot.dbs) / 1e6)
+        _key_save_delay(snapshot)
         ok = write_rdb(str(cfg.get("dir", ".")), str(cfg.get("dbfilename", "dump.rdb")), data)
         code = 0 if ok else 1
     except BaseException:  # noqa: BLE001 - the child must always reach _exit
@@ -787,15 +798,10 @@ def aof_child_main(snapshot: ServerState, now_ms: int) -> None:
     down as it slows the RDB child (a testing knob of Redis)."""
     code = 1
     try:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, signal.SIG_DFL)
-        with contextlib.suppress(ValueError):
-            signal.set_wakeup_fd(-1)
+        _child_prologue()
         cfg = snapshot.config
         data = aof_base_bytes(snapshot, now_ms)
-        delay = int(cfg.get("rdb-key-save-delay", 0))
-        if delay > 0:
-            time.sleep(delay * sum(len(d.keys) for d in snapshot.dbs) / 1e6)
+        _key_save_delay(snapshot)
         name = temp_rewrite_name(os.getpid())
         path = os.path.join(aof_dir(cfg), name)
         fd = os.open(path, os.O_WRONLY | os.O_TRUNC | os.O_CREAT, 0o644)

@@ -292,17 +292,28 @@ _EXEC_REASONS = {
 }
 
 
-def exec_acl_recheck(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Err | None:
-    """``execCommand``: each queued command is checked again when EXEC runs it, in case the
-    rules changed since it was queued; a denial is logged (context ``multi``) and replaces the
-    command's reply."""
+def restricted_denial(s: Step, cmd: CommandSpec, argv: list[bytes]
+                      ) -> tuple[int, bytes] | None:
+    """``ACLCheckAllPerm`` for a client whose user is restricted (the others pass without a
+    check): None when allowed, else the denial reason and what was denied (the command's
+    name, or the key or channel argument)."""
     acl = s.part("acl")
     if acl is None or not acl.restricted or s.client.user not in acl.restricted:
         return None
     result, pos = acl_check(s, acl, cmd, argv)
     if result == ACL_OK:
         return None
-    obj = cmd.name.encode() if result == DENIED_CMD else argv[pos]
+    return result, (cmd.name.encode() if result == DENIED_CMD else argv[pos])
+
+
+def exec_acl_recheck(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Err | None:
+    """``execCommand``: each queued command is checked again when EXEC runs it, in case the
+    rules changed since it was queued; a denial is logged (context ``multi``) and replaces the
+    command's reply."""
+    denied = restricted_denial(s, cmd, argv)
+    if denied is None:
+        return None
+    result, obj = denied
     log_denial(s, result, "multi", obj, argv=argv)
     return Err("NOPERM ACLs rules changed between the moment the transaction was accumulated "
                "and the EXEC call. This command is no longer allowed for the following "

@@ -39,6 +39,7 @@ from .dispatch import (
     call,
     install_commands,
     lookup_command,
+    restricted_denial,
     run_and_encode,
 )
 from .frames import Frame, parse
@@ -997,13 +998,10 @@ def script_verify_acl(run: ScriptRun, cmd: CommandSpec, argv: list[bytes]) -> Er
     """``scriptVerifyACL``: a script's command is checked as the caller's user; a denial is
     logged with context ``lua`` and the caller's CLIENT LIST line."""
     s = run.s
-    acl = s.part("acl")
-    if acl is None or not acl.restricted or s.client.user not in acl.restricted:
+    denied = restricted_denial(s, cmd, argv)
+    if denied is None:
         return None
-    result, pos = acl_check(s, acl, cmd, argv)
-    if result == ACL_OK:
-        return None
-    obj = cmd.name.encode() if result == DENIED_CMD else argv[pos]
+    result, obj = denied
     caller = run.caller_argv[0].lower().decode("utf-8", "surrogateescape") \
         if run.caller_argv else None
     log_denial(s, result, "lua", obj, real=s.client, cmd_name=caller)
