@@ -295,10 +295,7 @@ class Reference:
                 ok = write_rdb(str(state.config.get("dir", ".")), need.dbfilename, need.data)
                 state = with_save_outcome(state, ok)
             except ForkOutcomeNeeded as fork:
-                if fork.purpose == "aof":
-                    pid, usec = self.fork_aof_child(fork.snapshot, fork.now_ms)
-                else:
-                    pid, usec = self.fork_rdb_child(fork.snapshot, fork.now_ms)
+                pid, usec = self.fork_child(fork.snapshot, fork.now_ms, fork.purpose)
                 state = with_fork_outcome(state, pid, usec)
             except RewriteOutcomeNeeded as need:
                 state = with_rewrite_outcome(state, rewrite_config_file(need.path,
@@ -310,39 +307,29 @@ class Reference:
 
     # -- the BGSAVE child (``rdbSaveBackground``, ``checkChildrenDone``) ---------------------
 
-    def fork_rdb_child(self, snapshot: ServerState, now_ms: int) -> tuple[int, int]:
+    def fork_child(self, snapshot: ServerState, now_ms: int, purpose: str) -> tuple[int, int]:
         """The world's answer to ``ForkOutcomeNeeded``: ``fork()``; the child writes the
-        snapshot (``rdb_child_main``) and exits, the parent returns the child's pid and how
+        snapshot — as the RDB file (``rdb_child_main``) or, for a rewrite, as the new AOF
+        base (``aof_child_main``) — and exits; the parent returns the child's pid and how
         long the fork took (µs), or -1 when it failed."""
+        aof = purpose == "aof"
         t0 = time.monotonic_ns()
         try:
             pid = os.fork()
         except OSError as e:
-            log.warning("Can't save in background: fork: %s", e.strerror)
+            log.warning("Can't %s in background: fork: %s",
+                        "rewrite append only file" if aof else "save", e.strerror)
             return -1, 0
         if pid == 0:
             self._close_inherited()
-            rdb_child_main(snapshot, now_ms)  # never returns
+            (aof_child_main if aof else rdb_child_main)(snapshot, now_ms)  # never returns
         usec = (time.monotonic_ns() - t0) // 1000
-        log.info("Background saving started by pid %d", pid)
+        if aof:  # the spec logs the rewrite's start itself
+            self.aof_children.add(pid)
+        else:
+            log.info("Background saving started by pid %d", pid)
         self.children.add(pid)
         return pid, usec
-
-    def fork_aof_child(self, snapshot: ServerState, now_ms: int) -> tuple[int, int]:
-        """The world's answer to a rewrite's ``ForkOutcomeNeeded``: ``fork()``; the child
-        writes the new base (``aof_child_main``) and exits."""
-        t0 = time.monotonic_ns()
-        try:
-            pid = os.fork()
-        except OSError as e:
-            log.warning("Can't rewrite append only file in background: fork: %s", e.strerror)
-            return -1, 0
-        if pid == 0:
-            self._close_inherited()
-            aof_child_main(snapshot, now_ms)  # never returns
-        self.children.add(pid)
-        self.aof_children.add(pid)
-        return pid, (time.monotonic_ns() - t0) // 1000
 
     # -- the AOF files (``spec.aof``'s operations) ----------------------------------------
 
