@@ -234,7 +234,7 @@ _SKIP = ("Creating AOF ", "Opening AOF ", "Removing the history", "Ready to acce
          "RDB age ", "Received SIG", "User requested", "Calling fsync", "ready to exit",
          "redspec reference server", "Saving the final", "DB saved on disk", "bye bye",
          "oO0OoO0OoO0Oo", "Redis version=", "Configuration loaded", "monotonic clock",
-         "Running mode=", "Server initialized", "WARNING Memory overcommit")
+         "Running mode=", "Server initialized", "WARNING Memory overcommit", "spec build: ")
 
 
 def _lines(text: str) -> list[str]:

@@ -523,12 +523,57 @@ def _norm_frame(argv: list[bytes] | None, frame: bytes) -> bytes:
     return cmp(frame) if cmp is not None else frame
 
 
+_UNSUBSCRIBE_KINDS = {b"unsubscribe", b"punsubscribe", b"sunsubscribe"}
+
+
+def _unsubscribe_parts(frame: bytes) -> tuple[bytes, bytes, bytes] | None:
+    """(kind, channel, count) of an (un)subscription confirmation that ends a subscription."""
+    if not frame.startswith((b"*3\r\n", b">3\r\n")):
+        return None
+    try:
+        f = parse(frame)
+    except (ValueError, IndexError):
+        return None
+    kids = f.children
+    if len(kids) != 3 or kids[0].payload not in _UNSUBSCRIBE_KINDS:
+        return None
+    return kids[0].payload, serialise(kids[1]), serialise(kids[2])
+
+
+def _unsubscribe_runs_sorted(frames: list[bytes]) -> list[bytes]:
+    """An UNSUBSCRIBE / PUNSUBSCRIBE / SUNSUBSCRIBE without arguments confirms each channel
+    in the order of a dict Redis seeds at random: in a run of such confirmations the channel
+    names are put in sorted order, the remaining-count of each position kept."""
+    out = list(frames)
+    i = 0
+    while i < len(out):
+        first = _unsubscribe_parts(out[i])
+        if first is None:
+            i += 1
+            continue
+        j = i
+        parts = []
+        while j < len(out):
+            p = _unsubscribe_parts(out[j])
+            if p is None or p[0] != first[0]:
+                break
+            parts.append(p)
+            j += 1
+        channels = sorted(p[1] for p in parts)
+        for k, (p, ch) in enumerate(zip(parts, channels, strict=True)):
+            head = out[i + k][:4]
+            out[i + k] = head + serialise(parse(out[i + k]).children[0]) + ch + p[2]
+        i = j
+    return out
+
+
 def normalised(sess: Session, out: Outcome, other: Outcome | None = None
                ) -> tuple[list[bytes], bytes]:
     """The session's reply frames (normalised per command when they map one to one on valid
     requests, on both servers: ``other`` is the other server's outcome) and the unparsed
     rest."""
     frames, rest = parse_all(out.data)
+    frames = _unsubscribe_runs_sorted(frames)
     n = len(sess.frames) + 1 + (2 if sess.kind == "valid" else 0)
     if other is not None and len(parse_all(other.data)[0]) != n:
         return frames, rest
