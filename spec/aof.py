@@ -50,7 +50,6 @@ import attrs
 
 from .aoffeed import cat_command, feed_all, feed_append_only_file
 from .aofmanifest import (
-    aof_files_in_load_order,
     manifest_text,
     mark_rewritten,
     new_base,
@@ -81,7 +80,7 @@ __all__ = [
     "aof_rewrite_limited", "aof_info", "kill_append_only_child", "flush_at_shutdown",
     "AOF_REWRITE_LIMITE_THRESHOLD", "AOF_REWRITE_LIMITE_MAX_MINUTES", "aof_base_bytes",
     "writes_denied_by_aof_error", "aof_write_failed", "flush_aof", "flush_in_step",
-    "aof_child_wrote", "files_to_load", "prepare_for_shutdown",
+    "aof_child_wrote", "prepare_for_shutdown",
 ]
 
 #: ``AOF_REWRITE_LIMITE_THRESHOLD``: consecutive failed rewrites before retries are spaced out.
@@ -593,10 +592,10 @@ def prepare_for_shutdown(s: Step, flags: int) -> bool:
 # -- INFO ------------------------------------------------------------------------------------
 
 
-def aof_info(state: ServerState, now_ms: int) -> tuple[dict[str, object], list[tuple[str, Any]]]:
+def aof_info(a: AofState, appendonly: bool, now_ms: int
+             ) -> tuple[dict[str, object], list[tuple[str, Any]]]:
     """INFO persistence's AOF fields: the values over their idle defaults, and the fields
     7.0.15 adds when ``appendonly`` is yes (``aof_current_size`` ... ``aof_delayed_fsync``)."""
-    a = state.aof
     child = a.child
     vals: dict[str, object] = {
         "aof_enabled": 1 if a.status != AOF_OFF else 0,
@@ -612,15 +611,10 @@ def aof_info(state: ServerState, now_ms: int) -> tuple[dict[str, object], list[t
         "aof_last_cow_size": a.last_cow_size,
     }
     extra: list[tuple[str, Any]] = []
-    if state.config.get("appendonly", False):
+    if appendonly:
         extra = [("aof_current_size", a.current_size), ("aof_base_size", a.base_size),
                  ("aof_pending_rewrite", 1 if a.rewrite_scheduled else 0),
                  ("aof_buffer_length", len(a.buf)),
                  ("aof_pending_bio_fsync", a.fsync_pending),
                  ("aof_delayed_fsync", a.delayed_fsync)]
     return vals, extra
-
-
-def files_to_load(state: ServerState) -> tuple[str, ...]:
-    """The files of the current set, base first, in the order a load reads them."""
-    return tuple(f.name for f in aof_files_in_load_order(state.aof.manifest))

@@ -16,36 +16,28 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from properties.aofworld import encode
 from redspec.spec.frames import parse_all
-from tests.test_bgsave_e2e import Server
+from tests import test_bgsave_e2e
+from tests.test_bgsave_e2e import Server, _start
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None
                                 or shutil.which("redis-check-aof") is None,
                                 reason="needs redis-server and redis-check-aof 7.0.15")
 
 KINDS = ["redis", "redspec"]
+#: The BGSAVE tests' fixture: the servers a test started, stopped by their PIDs at its end.
+servers = test_bgsave_e2e.servers
 AOF = ("--appendonly", "yes", "--save", "")
 
 
-@pytest.fixture
-def servers() -> Iterator[list[Server]]:
-    started: list[Server] = []
-    yield started
-    for s in started:
-        s.stop()
-
-
 def start(servers: list[Server], kind: str, workdir: Path, *extra: str) -> Server:
-    workdir.mkdir(parents=True, exist_ok=True)
-    s = Server(kind, workdir, *AOF, *extra)
-    servers.append(s)
-    return s
+    """A server with ``appendonly yes`` in ``workdir`` (stopped by the ``servers`` fixture)."""
+    return _start(servers, kind, workdir, *AOF, *extra)
 
 
 class Conn:

@@ -53,6 +53,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         or "memory" in sections else []
     stats = s.live_stats()
     ps = s.part("pubsub")
+    aof_vals, aof_extra = aof_info(s.part("aof"), bool(s.config["appendonly"]), s.now_ms)
     text = info_text(
         sections=sections, all_=all_, everything=everything, config=s.config, stats=stats,
         dbs=dbs, clients=len(s.clients) if s.client.id in s.clients else len(s.clients) + 1,
@@ -64,20 +65,20 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         persist=_persist_info(s),
         tracking=_tracking_counts(s),
         loading=loading_info(s.base, s.now_ms),
-        bgsave=_persistence_values(s) if "persistence" in sections or "stats" in sections
-        or all_ else None,
-        aof_extra=aof_info(s.base, s.now_ms)[1] if s.config["appendonly"] else (),
+        bgsave=_persistence_values(s, aof_vals) if "persistence" in sections
+        or "stats" in sections or all_ else None,
+        aof_extra=aof_extra,
         scripts_eval_mem=eval_scripts_memory(s.part("scripting").scripts.values()),
         config_file=s.part("configfile").path,
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 
 
-def _persistence_values(s: Step) -> dict[str, object]:
+def _persistence_values(s: Step, aof_vals: dict[str, object]) -> dict[str, object]:
     """INFO's BGSAVE and AOF fields over their idle defaults (``spec.persist.bgsave_info``,
     ``spec.aof.aof_info``)."""
     values = bgsave_info(s)
-    values.update(aof_info(s.base, s.now_ms)[0])
+    values.update(aof_vals)
     return values
 
 
