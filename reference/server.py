@@ -43,6 +43,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from attrs import evolve as attrs_evolve
+
 from redspec.reference.aof_io import AofFiles, aof_dir
 from redspec.spec import server as S
 from redspec.spec.acl import (
@@ -76,6 +78,7 @@ from redspec.spec.persist import (
 )
 from redspec.spec.protected import DENIED, protected_mode_denies, reject_connection
 from redspec.spec.rdb import RdbCorrupt
+from redspec.spec.replica import link_closed, link_connected, link_input
 from redspec.spec.startup import loading_step
 from redspec.spec.state import ServerState, replace
 from redspec.spec.transport import write_cap
@@ -249,6 +252,11 @@ class Reference:
         self.aof: AofFiles | None = None
         #: Forked AOF rewrite children not reaped yet (a subset of ``children``).
         self.aof_children: set[int] = set()
+        #: The replica's link to its master while it is not a client yet (handshake,
+        #: transfer), the bytes it still has to send, and its events for the next turn.
+        self.link: socket.socket | None = None
+        self._link_out = b""
+        self._link_events: list[tuple[str, Any]] = []
 
     # -- listening -----------------------------------------------------------------------
 
@@ -322,6 +330,8 @@ class Reference:
             return -1, 0
         if pid == 0:
             self._close_inherited()
+            if purpose == "repl-socket":
+                repl_child_main(snapshot, now_ms)  # never returns
             (aof_child_main if aof else rdb_child_main)(snapshot, now_ms)  # never returns
         usec = (time.monotonic_ns() - t0) // 1000
         if aof:  # the spec logs the rewrite's start itself
@@ -419,6 +429,140 @@ class Reference:
             sock.close()
         self._prebound.clear()
 
+    # -- the replica's link to its master (``spec.replica``'s operations) -----------------
+
+    def apply_repl(self, ops: tuple[tuple[Any, ...], ...]) -> None:
+        """Carry out the link operations: connect (non-blocking; the outcome comes back as
+        an input), send, close, adopt (the link's socket becomes the master client's
+        connection), rdb_file (the received snapshot replaces ``dbfilename``)."""
+        loop = self._loop
+        assert loop is not None
+        for op in ops:
+            kind = op[0]
+            if kind == "connect":
+                self._link_close()
+                self._link_connect(str(op[1]), int(op[2]))
+            elif kind == "send":
+                self._link_out += op[1]
+                self._link_flush()
+            elif kind == "close":
+                self._link_close()
+            elif kind == "adopt":
+                sock = self.link
+                if sock is None:
+                    continue
+                loop.remove_reader(sock.fileno())
+                if self._link_out:
+                    self._link_out = b""
+                    with contextlib.suppress(OSError):
+                        loop.remove_writer(sock.fileno())
+                self.link = None
+                self.adopt(sock, int(op[1]))
+            elif kind == "rdb_file":
+                cfg = self.state.config
+                write_rdb(str(cfg.get("dir", ".")), str(cfg.get("dbfilename", "dump.rdb")),
+                          op[1])
+
+    def _link_connect(self, host: str, port: int) -> None:
+        loop = self._loop
+        assert loop is not None
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            family, _, _, _, addr = infos[0]
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            sock.setblocking(False)
+            err = sock.connect_ex(addr)
+        except OSError as e:
+            log.warning("Unable to connect to MASTER: %s", e)
+            self._link_events.append(("connected", False))
+            self.schedule_turn()
+            return
+        if err not in (0, errno.EINPROGRESS):
+            sock.close()
+            self._link_events.append(("connected", False))
+            self.schedule_turn()
+            return
+        self.link = sock
+        log.info("MASTER <-> REPLICA sync started")
+
+        def connected() -> None:
+            loop.remove_writer(sock.fileno())
+            e = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if e:
+                log.warning("Error condition on socket for SYNC: %s", os.strerror(e))
+            else:
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                loop.add_reader(sock.fileno(), self._link_readable, sock)
+            self._link_events.append(("connected", not e))
+            self.schedule_turn()
+
+        loop.add_writer(sock.fileno(), connected)
+
+    def _link_readable(self, sock: socket.socket) -> None:
+        try:
+            data = sock.recv(READ_LEN)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._link_close()
+            self._link_events.append(("closed", None))
+        else:
+            self._link_events.append(("input", data))
+        self.schedule_turn()
+
+    def _link_flush(self) -> None:
+        sock = self.link
+        loop = self._loop
+        if sock is None or loop is None or not self._link_out:
+            return
+        try:
+            n = sock.send(self._link_out)
+        except (BlockingIOError, InterruptedError):
+            n = 0
+        except OSError:
+            return
+        self._link_out = self._link_out[n:]
+        if self._link_out:
+            loop.add_writer(sock.fileno(), self._link_writable)
+
+    def _link_writable(self) -> None:
+        if self.link is not None and self._loop is not None:
+            self._loop.remove_writer(self.link.fileno())
+        self._link_flush()
+
+    def _link_close(self) -> None:
+        sock, self.link, self._link_out = self.link, None, b""
+        if sock is None:
+            return
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(OSError, ValueError):
+                loop.remove_reader(sock.fileno())
+                loop.remove_writer(sock.fileno())
+        with contextlib.suppress(OSError):
+            sock.close()
+
+    def _link_turn(self, now: int) -> Any:
+        """The link's events since the last turn, in order, as the spec's inputs."""
+        events, self._link_events = self._link_events, []
+        eff = NO_EFFECTS
+        for kind, arg in events:
+            if kind == "connected":
+                run = (lambda st, ok=arg: link_connected(st, now, ok))
+            elif kind == "input":
+                run = (lambda st, d=arg: link_input(st, now, d))
+            else:
+                run = (lambda st: link_closed(st, now))
+            self.state, e = self.answered(run)
+            if e is not NO_EFFECTS and e.repl_ops:
+                self.apply_repl(e.repl_ops)
+                e = attrs_evolve(e, repl_ops=())
+            eff = merge_effects(eff, e)
+        return eff
+
     # -- the poll phase ------------------------------------------------------------------
 
     def schedule_turn(self) -> None:
@@ -511,7 +655,7 @@ class Reference:
         self._pending.discard(conn.cid)
         with contextlib.suppress(OSError):
             conn.sock.close()
-        self.state = S.client_disconnect(self.state, conn.cid)
+        self.state = S.client_disconnect(self.state, conn.cid, self.clock.now_ms())
 
     # -- the turn ------------------------------------------------------------------------
 
@@ -525,11 +669,14 @@ class Reference:
         if self.children:
             self.reap_children()
         now = self.clock.now_ms()
+        link_eff = self._link_turn(now) if self._link_events else NO_EFFECTS
         try:
             self.state, eff = self.answered(
                 lambda st: event_loop_turn(st, now, readable, {}, self.script_port))
         except Exception:  # a defect in the spec: keep serving everyone it does not affect
             eff = self._isolate(now, readable)
+        if link_eff is not NO_EFFECTS:
+            eff = merge_effects(link_eff, eff)
         if self.script_port.gone:  # hung up while a script ran
             gone, self.script_port.gone = self.script_port.gone, []
             for conn in gone:
@@ -537,6 +684,8 @@ class Reference:
         candidates: set[int] = set(readable)
         if eff is not NO_EFFECTS and eff.aof_ops:
             self.apply_aof(eff.aof_ops)  # flushAppendOnlyFile: before any reply is written
+        if eff is not NO_EFFECTS and eff.repl_ops:
+            self.apply_repl(eff.repl_ops)
         if eff is not NO_EFFECTS and eff.kill_child is not None:
             self.kill_child(eff.kill_child)
         if eff is not NO_EFFECTS and eff.exit_code is not None:
@@ -774,6 +923,19 @@ def rdb_child_main(snapshot: ServerState, now_ms: int) -> None:
     except BaseException:  # noqa: BLE001 - the child must always reach _exit
         with contextlib.suppress(BaseException):
             log.exception("the RDB child failed")
+    finally:
+        os._exit(code)
+
+
+def repl_child_main(snapshot: ServerState, now_ms: int) -> None:
+    """The child of a diskless sync (``rdbSaveToSlavesSockets``): the snapshot's bytes are
+    the spec's (``spec.replication.rdb_payload``, sent by the parent when the child ends),
+    so the child only takes the time ``rdb-key-save-delay`` asks for and exits 0."""
+    code = 1
+    try:
+        _child_prologue()
+        _key_save_delay(snapshot)
+        code = 0
     finally:
         os._exit(code)
 

@@ -115,10 +115,30 @@ def unblock_client(s: Step, cid: int) -> None:
 
 
 def reply_timed_out(s: Step, cid: int) -> None:
-    """``replyToBlockedClientTimedOut`` + ``unblockClient``: a null array, then unblock."""
+    """``replyToBlockedClientTimedOut`` + ``unblockClient``: a null array (for WAIT: how
+    many replicas acknowledged its offset by now), then unblock."""
     c = s.clients[cid]
-    s.push_to(cid, encode(NULL_ARRAY, c.info.resp))
+    bp = c.info.bpop
+    if bp is not None and bp.cmd == "wait":
+        s.push_to(cid, b":%d\r\n" % acks_for_offset(s, int(bp.target or b"0")))
+        r = s.part("repl")
+        s.set_part("repl", replace(r, waiting_acks=tuple(x for x in r.waiting_acks
+                                                         if x != cid)))
+    else:
+        s.push_to(cid, encode(NULL_ARRAY, c.info.resp))
     unblock_client(s, cid)
+
+
+def acks_for_offset(s: Step, offset: int) -> int:
+    """``replicationCountAcksByOffset``: online replicas (state 9) whose last ACK reached
+    ``offset``."""
+    n = 0
+    for rid in s.part("repl").replicas:
+        c = s.get_client(rid)
+        link = c.info.repl if c is not None else None
+        if link is not None and link.state == 9 and link.ack_off >= offset:
+            n += 1
+    return n
 
 
 def block_timed_out(deadline_ms: int, now_ms: int) -> bool:

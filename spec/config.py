@@ -695,8 +695,6 @@ _NO_CLUSTER = "Cluster mode is not implemented by redspec yet: only cluster-enab
 #: CONFIG SET bind to other addresses (``updateBindAddr``): refused, see spec.commands.server.
 NO_REBIND = ("changing the listening addresses at runtime is not implemented by redspec yet: "
              "CONFIG SET bind accepts only the current value")
-_NO_REPLICATION = ("Replication is not implemented by redspec yet: only replicaof no one is "
-                   "accepted")
 
 #: Values refused because their mechanism does not exist here: parameter -> (is the value one
 #: this server cannot honour?, the reason given).
@@ -706,7 +704,6 @@ _REFUSED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "unixsocket": (lambda v: v != "", _NO_UNIXSOCKET),
     "daemonize": (lambda v: v is True, _NO_DAEMONIZE),
     "cluster-enabled": (lambda v: v is True, _NO_CLUSTER),
-    "replicaof": (lambda v: v != "", _NO_REPLICATION),
     "timeout": (lambda v: v != 0, _NO_IDLE),
 }
 

@@ -24,9 +24,12 @@ from .persist import (
     save_params,
 )
 from .rehash import databases_cron_dicts
+from .replica import replication_cron
+from .replication import rdb_child_done, set_repl
 from .server import (
     handle_blocked_clients_timeout,
     process_unblocked_clients,
+    settle,
     tracking_before_sleep,
     tracking_cron,
 )
@@ -91,18 +94,26 @@ def _aof_idle(state: ServerState) -> bool:
         and a.current_size <= int(state.config.get("auto-aof-rewrite-min-size", 64 << 20)))
 
 
-def persistence_cron(state: ServerState, now_ms: int) -> ServerState:
+def persistence_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
     """serverCron's persistence part (a scheduled rewrite, ``checkChildrenDone``, the save
     points, the automatic rewrite, a postponed AOF flush, a scheduled BGSAVE:
-    ``spec.aof.aof_cron``), skipped when there is nothing to look at."""
+    ``spec.aof.aof_cron``), skipped when there is nothing to look at. An RDB child that
+    ended serves the replicas waiting for it (``updateSlavesWaitingBgsave``)."""
     p = state.persist
     if p.child is None and not p.child_exits and not p.bgsave_scheduled and _aof_idle(state):
         points = save_params(state.config)
         if not points or state.dirty < min(c for _, c in points):
-            return state
+            return state, NO_EFFECTS
     s = Step(state, now_ms)
+    child = p.child
     aof_cron(s)
-    return s.commit()
+    if child is not None and s.part("persist").child is not child and s.part("repl").replicas:
+        ok = any(pid == child.pid and code == 0 and not sig
+                 for pid, code, sig in p.child_exits)
+        rdb_child_done(s, child, ok)
+    elif s.part("repl").child_target and s.part("persist").child is None:
+        set_repl(s, child_target="")
+    return settle(s, now_ms)
 
 
 def server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
@@ -115,10 +126,17 @@ def server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
         return down
     if down is not None:
         state = down[0]
+    loops = state.cron.cronloops
     state, eff = _server_cron(state, now_ms)
     if down is not None:
         eff = merge_effects(down[1], eff)
-    return persistence_cron(state, now_ms), eff
+    state, peff = persistence_cron(state, now_ms)
+    eff = merge_effects(eff, peff)
+    hz = effective_hz(state)
+    if 1000 <= 1000 // hz or loops % (1000 // (1000 // hz)) == 0:  # run_with_period(1000)
+        state, reff = replication_cron(state, now_ms)
+        eff = merge_effects(eff, reff)
+    return state, eff
 
 
 def _server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
@@ -133,8 +151,8 @@ def _server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]
     if state.tracking.table:  # trackingLimitUsedSlots
         state, teff = tracking_cron(state, now_ms)
         beff = merge_effects(beff, teff)
-    if not cron.active_expire_enabled:
-        return databases_cron_dicts(state), beff
+    if not cron.active_expire_enabled or state.repl.masterhost is not None:
+        return databases_cron_dicts(state), beff  # a replica's keys expire by its master
     state, eff = active_expire_cycle(state, now_ms, SLOW)
     # databasesCron, after the expire cycle: resize and incrementally rehash the dicts.
     return databases_cron_dicts(state), merge_effects(beff, eff)
@@ -149,7 +167,7 @@ def before_sleep(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]
     beff = NO_EFFECTS
     if state.blocking.clients or state.blocking.unblocked:
         state, beff = handle_blocked_clients_timeout(state, now_ms)
-    if state.cron.active_expire_enabled:
+    if state.cron.active_expire_enabled and state.repl.masterhost is None:
         state, eff = active_expire_cycle(state, now_ms, FAST)
         if state.blocking.unblocked:  # a pause the cycle found timed out
             state, more = process_unblocked_clients(state, now_ms)

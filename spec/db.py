@@ -123,6 +123,11 @@ class DbView:
         if not self.key_is_expired(key):
             return False
         st = self.step
+        if st.part("repl").masterhost is not None:
+            # A replica deletes nothing itself: its master's DELs do. Its master's commands
+            # still see the key; every other client finds it gone.
+            fl = st.client.info.flags
+            return not (fl and "master" in fl)
         tp = st.part("transport")
         if tp.pause_type:  # CLIENT PAUSE: reported expired, deleted once the pause is over
             if clients_paused(st):

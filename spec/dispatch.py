@@ -34,6 +34,14 @@ from .latency import latency_add_sample
 from .loading import LOADING_ERR_TEXT
 from .multi import discard_transaction, flag_transaction, queue_command
 from .persist import MISCONF_ERR, writes_denied_by_disk_error
+from .replication import (
+    MASTERDOWN,
+    NOREPLICAS,
+    READONLY,
+    master_down,
+    no_replicas,
+    read_only_replica,
+)
 from .reply import NULL_ARRAY, QUEUED, Err, Raw, Reply, encode2, encode3
 from .slowlog import SLOWLOG_TRIMS, slowlog_after_call
 from .step import Step
@@ -210,14 +218,27 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
         if aof_error is not None:
             return reject(s, cmd, Err(aof_error))
     # Gates still to come, in Redis's order, with the mechanism that brings each:
-    #   cluster redirection (MOVED/ASK, CROSSSLOT; before
-    #   the OOM gate) · NOREPLICAS · READONLY replica (replication) ·
-    #   (here: RESP2 Pub/Sub context) · MASTERDOWN · (here: LOADING, BUSY script).
+    #   cluster redirection (MOVED/ASK, CROSSSLOT; before the OOM gate).
+    # NOREPLICAS and READONLY (spec.replication): looked at only on a replica or with
+    # min-replicas-to-write set.
+    parts = s.parts
+    replica = (parts["repl"] if parts and "repl" in parts else s.base.repl).masterhost \
+        is not None
+    if replica or s.config["min-replicas-to-write"]:
+        refused = replication_gate(s, cmd)
+        if refused is not None:
+            return reject(s, cmd, refused)
     # RESP2 Pub/Sub context (CLIENT_PUBSUB): only the (un)subscribe commands, PING, QUIT, RESET.
     if "pubsub" in s.client.flags and s.client.resp == 2 and cmd.name not in PUBSUB_CONTEXT:
         return reject(s, cmd, Err(
             f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING "
             "/ QUIT / RESET are allowed in this context"))
+    # MASTERDOWN: a replica whose link is down, with replica-serve-stale-data no, runs only
+    # commands flagged stale (for EXEC: only if every queued command is).
+    if replica and master_down(s) and ("stale" not in cmd.flags or (
+            cmd.name == "exec" and any("stale" not in c.flags
+                                       for c, _ in s.client.info.mstate))):
+        return reject(s, cmd, MASTERDOWN)
     # LOADING: while an RDB file loads, only commands flagged ``loading`` run (for EXEC:
     # only if every queued command is; ``is_denyloading_command``; spec.loading).
     if s.base.loading.active and deny_loading(s, cmd):  # loading changes between steps only
@@ -252,6 +273,18 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
 
 
 NOAUTH = Err("NOAUTH Authentication required.")
+
+
+def replication_gate(s: Step, cmd: CommandSpec) -> Err | None:
+    """``processCommand``'s first two replication gates, in its order: NOREPLICAS (a write
+    on a master without enough good replicas), READONLY (a write on a read-only replica,
+    but from its master)."""
+    write = "write" in cmd.flags or (cmd.name == "exec" and _queued_write(s))
+    if write and no_replicas(s):
+        return NOREPLICAS
+    if write and read_only_replica(s):
+        return READONLY
+    return None
 
 
 def acl_check(s: Step, acl: Any, cmd: CommandSpec, argv: list[bytes]) -> tuple[int, int]:

@@ -47,6 +47,9 @@ class Effects:
     #: The AOF file operations the world must carry out, in order, before it writes any
     #: reply of this transition (``spec.aof.take_ops``: write, fsync, open, manifest ...).
     aof_ops: tuple[tuple[Any, ...], ...] = ()
+    #: The replica's link operations (``spec.replica.take_ops``: connect, send, close,
+    #: adopt, rdb_file), carried out after the AOF operations.
+    repl_ops: tuple[tuple[Any, ...], ...] = ()
 
 
 NO_EFFECTS = Effects()
@@ -64,4 +67,4 @@ def merge_effects(a: Effects, b: Effects) -> Effects:
                    b.listen_port if b.listen_port is not None else a.listen_port,
                    b.kill_child if b.kill_child is not None else a.kill_child,
                    b.exit_code if b.exit_code is not None else a.exit_code,
-                   a.aof_ops + b.aof_ops)
+                   a.aof_ops + b.aof_ops, a.repl_ops + b.repl_ops)

@@ -33,6 +33,7 @@ from .aof import before_sleep_flush, take_ops
 from .cron import before_sleep, effective_hz, server_cron
 from .effects import NO_EFFECTS, Effects, merge_effects
 from .pause import pause_timed_out, unpause
+from .replica import replication_before_sleep
 from .server import client_writable, clients_input, settle
 from .state import AOF_OFF, ServerState, replace
 from .step import Step
@@ -165,5 +166,11 @@ def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, byte
     if state.aof.ops:
         state, ops = take_ops(state)
         eff = merge_effects(eff, Effects(aof_ops=ops))
+    # Replication: WAIT's GETACK and answers, each replica's share of the stream (Redis
+    # writes it with the other pending replies), the link operations.
+    r = state.repl
+    if r.outbox or r.ops or r.get_ack or r.waiting_acks:
+        state, e = replication_before_sleep(state, now_ms)
+        eff = merge_effects(eff, e)
     state, e = flush_pending_writes(state, capacity)
     return state, merge_effects(eff, e)

@@ -202,6 +202,8 @@ def perform_evictions(s: Step) -> int:
         if clients_paused(s):
             return EVICT_OK
     cfg = s.config
+    if s.part("repl").masterhost is not None and cfg.get("replica-ignore-maxmemory", True):
+        return EVICT_OK  # a replica leaves eviction to its master (its DELs)
     maxmem = cfg.get("maxmemory", 0)
     used = used_memory(s) - not_counted(s)
     if used <= maxmem:

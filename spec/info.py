@@ -92,7 +92,9 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
               loading: tuple[int, int, int, int, str, int] | None = None,
               bgsave: dict[str, Any] | None = None,
               aof_extra: Any = (),
-              scripts_eval_mem: int = 0, config_file: str = "") -> str:
+              scripts_eval_mem: int = 0, config_file: str = "",
+              replication: list[tuple[str, Any]] | None = None,
+              sync_stats: tuple[int, int, int] = (0, 0, 0)) -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends). ``bgsave``: the
     values of the BGSAVE fields (persistence, and the fork counters of stats) by name,
     over their idle defaults (``spec.persist.bgsave_info``)."""
@@ -204,8 +206,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("total_net_repl_input_bytes", 0), ("total_net_repl_output_bytes", 0),
             ("instantaneous_input_kbps", "0.00"), ("instantaneous_output_kbps", "0.00"),
             ("instantaneous_input_repl_kbps", "0.00"), ("instantaneous_output_repl_kbps", "0.00"),
-            ("rejected_connections", st.rejected_connections), ("sync_full", 0),
-            ("sync_partial_ok", 0), ("sync_partial_err", 0), ("expired_keys", st.expired_keys),
+            ("rejected_connections", st.rejected_connections), ("sync_full", sync_stats[0]),
+            ("sync_partial_ok", sync_stats[1]), ("sync_partial_err", sync_stats[2]), ("expired_keys", st.expired_keys),
             ("expired_stale_perc", f"{st.expired_stale_perc * 100:.2f}"),
             ("expired_time_cap_reached_count", st.expired_time_cap_reached_count),
             ("expire_cycle_cpu_milliseconds", st.expire_cycle_time_used_us // 1000),
@@ -229,7 +231,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("reply_buffer_expands", 0),
         ]))
     if want("replication"):
-        section("Replication", [
+        section("Replication", replication if replication is not None else [
             ("role", "master"), ("connected_slaves", 0),
             ("master_failover_state", "no-failover"), ("master_replid", run_id),
             ("master_replid2", "0" * 40), ("master_repl_offset", 0),

@@ -23,6 +23,7 @@ from .clients import REPLY_CHUNK
 from .dispatch import run_and_encode
 from .effects import NO_EFFECTS, Effects
 from .obuf import check_limits
+from .replfeed import master_applied
 from .reply import Err, encode
 from .resp import (
     BIG_TAIL,
@@ -90,6 +91,9 @@ def process_input_buffer(s: Step, client_id: int, buf: bytes, now_ms: int,
     fast = split_pipeline(buf, 0, limits)
     nfast = len(fast)
     i = 0
+    # The master client of a replica: how far its commands applied (never inside MULTI).
+    fl = s.client.info.flags
+    master = -1 if not (fl and "master" in fl) else 0
     req: list[bytes] | ProtocolError | None
     while True:
         if i < nfast:
@@ -128,6 +132,8 @@ def process_input_buffer(s: Step, client_id: int, buf: bytes, now_ms: int,
             out.append(pending_frames(s))
         last_cmd = s.cmd
         ran = True
+        if master >= 0 and s.client.info.multi < 0:
+            master = pos
         if s.client.closing:  # QUIT, CLIENT KILL of itself, ...: stop reading
             pos = len(buf)
             break
@@ -139,6 +145,8 @@ def process_input_buffer(s: Step, client_id: int, buf: bytes, now_ms: int,
             limits = _limits(limits.max_bulk_len, s.client.authenticated,
                              limits.query_buffer_limit)
             nfast = i  # what follows is parsed again under the new limits
+    if master >= 0:
+        _master_applied(s, buf, master, pos)
     c = s.client
     io = c.io
     rest = buf[pos:] if pos < len(buf) else b""
@@ -178,6 +186,19 @@ def process_input_buffer(s: Step, client_id: int, buf: bytes, now_ms: int,
         else:  # CLOSE_AFTER_REPLY with nothing to write (CLIENT REPLY OFF/SKIP): Redis
             s.close.discard(client_id)  # never reaches writeToClient, the connection stays
     return sent
+
+
+def _master_applied(s: Step, buf: bytes, applied_end: int, pos: int) -> None:
+    """The master client's batch: the bytes up to the end of its last command outside a
+    transaction are applied (``spec.replfeed.master_applied``); those after it, up to what
+    was parsed, wait for their EXEC."""
+    r = s.part("repl")
+    before = r.master_unapplied
+    if applied_end > 0:
+        r = master_applied(r, before + buf[:applied_end], buf[applied_end:pos], len(buf) - pos)
+    else:
+        r = master_applied(r, b"", before + buf[:pos], len(buf) - pos)
+    s.set_part("repl", r)
 
 
 def accumulate(state: ServerState, c: Client, data: bytes, now_ms: int) -> ServerState:

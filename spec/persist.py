@@ -282,7 +282,7 @@ def fork_snapshot(s: Step) -> ServerState:
     holding the previous child would keep every older snapshot alive)."""
     dbs = tuple(s.open_db(i).at_fork() for i in range(s.db_count()))
     return replace(s.base, dbs=dbs, config=s.config, scripting=s.part("scripting"),
-                   clients=EMPTY_MAP, persist=PersistState())
+                   clients=EMPTY_MAP, persist=PersistState(), repl=s.part("repl"))
 
 
 def rdb_save_background(s: Step) -> bool:
@@ -338,6 +338,9 @@ def background_save_done(s: Step, exitcode: int, bysignal: int) -> None:
     child = st.child
     assert child is not None
     now_s = s.now_ms // 1000
+    if s.part("repl").child_target == "socket":  # backgroundSaveDoneHandlerSocket
+        s.set_part("persist", attrs.evolve(st, child=None))
+        return
     ok = st.lastbgsave_ok
     lastsave = st.lastsave_s
     if not bysignal and exitcode == 0:

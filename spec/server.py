@@ -34,7 +34,8 @@ from .networking import (
 )
 from .obuf import deliver
 from .pubsub import unsubscribe_on_free as _unsubscribe
-from .state import Client, Db, ServerState, new_client, replace
+from .replication import master_disconnected, replica_freed
+from .state import REPL_STATE_CONNECT, Client, Db, ReplState, ServerState, new_client, replace
 from .step import Step
 from .tracking import (
     broadcast_invalidations,
@@ -83,7 +84,28 @@ def new_server(now_ms: int = 0, seed: int = 0x5EED, run_id: str = "0" * 40,
         rng=seed,
         run_id=run_id,
         dicts=DictState.from_seed(seed),
+        repl=configured_master(ReplState(replid=initial_replid(seed)), cfg["replicaof"]),
     )
+
+
+def configured_master(r: ReplState, replicaof: str) -> ReplState:
+    """A ``replicaof host port`` of the configuration: the server starts as a replica whose
+    link is to be connected (``REPL_STATE_CONNECT``: the first replicationCron connects)."""
+    if not replicaof:
+        return r
+    host, port = replicaof.rsplit(" ", 1)
+    return replace(r, masterhost=host, masterport=int(port), link_state=REPL_STATE_CONNECT)
+
+
+def initial_replid(seed: int) -> str:
+    """``initServer``'s ``changeReplicationId``: the replication id a server starts with
+    (random in Redis; here drawn from the seed, so a seeded server is reproducible)."""
+    x = (seed ^ 0x5DEECE66D) & 0xFFFFFFFFFFFFFFFF
+    out = ""
+    while len(out) < 40:
+        x = (x * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF
+        out += f"{x >> 32:08x}"
+    return out[:40]
 
 
 def client_connect(state: ServerState, now_ms: int, addr: str = "127.0.0.1:0",
@@ -286,7 +308,8 @@ def _after_input(s: Step, client_id: int, sent: bytes,
     return new, eff
 
 
-def client_disconnect(state: ServerState, client_id: int) -> ServerState:
+def client_disconnect(state: ServerState, client_id: int,
+                      now_ms: int | None = None) -> ServerState:
     """``freeClient``: forget the client and everything it held, in ``freeClient``'s order:
     ``unblockClient`` (a blocked or postponed client leaves the key queues, the timeout
     table and the unblocked list), ``unwatchAllKeys``, ``pubsubUnsubscribeAllChannels``,
@@ -300,6 +323,10 @@ def client_disconnect(state: ServerState, client_id: int) -> ServerState:
     state = _unsubscribe(state, c)
     state = _leave_monitors(state, c)
     state = disable_tracking_on_free(state, c)
+    if c.info.repl is not None or c.id in state.repl.waiting_acks:  # a replica, a WAIT
+        state = replica_freed(state, c, now_ms or 0)
+    if c.id == state.repl.master_client:  # replicationHandleMasterDisconnection
+        state = master_disconnected(state, c, now_ms or 0)
     return replace(state, clients=state.clients.delete(client_id))
 
 

@@ -23,7 +23,8 @@ from .dict import EMPTY_HT, DictState, HashTables
 __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "PubSubState",
            "Blocked", "BlockingState", "SlowlogState", "LatencyState", "TrackingState", "ScriptingState", "FunctionInfo",
            "FunctionLibrary", "EMPTY_MAP", "replace", "new_client", "LoadingState", "RdbChild",
-           "AofState", "AofChild", "AOF_OFF", "AOF_ON", "AOF_WAIT_REWRITE"]
+           "AofState", "AofChild", "AOF_OFF", "AOF_ON", "AOF_WAIT_REWRITE", "ReplState",
+           "ReplicaLink"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
 
@@ -206,6 +207,8 @@ class ClientInfo:
     tracking_prefixes: tuple[bytes, ...] = ()
     #: The ACL user the connection is authenticated as (``c->user``; spec.acl).
     user: str = "default"
+    #: For a replica of this server: its replication state (``spec.replication``).
+    repl: ReplicaLink | None = None
 
 
 @attrs.frozen(slots=True)
@@ -633,6 +636,122 @@ class AofState:
     next_rewrite_s: int = 0
 
 
+#: A replica's state as its master sees it (``client->replstate``; Redis's numbers).
+SLAVE_STATE_WAIT_BGSAVE_START = 6
+SLAVE_STATE_WAIT_BGSAVE_END = 7
+SLAVE_STATE_SEND_BULK = 8
+SLAVE_STATE_ONLINE = 9
+
+#: The replica side's link state (``server.repl_state``), Redis's order.
+REPL_STATE_NONE = 0
+REPL_STATE_CONNECT = 1
+REPL_STATE_CONNECTING = 2
+REPL_STATE_RECEIVE_PING_REPLY = 3
+REPL_STATE_SEND_HANDSHAKE = 4
+REPL_STATE_RECEIVE_AUTH_REPLY = 5
+REPL_STATE_RECEIVE_PORT_REPLY = 6
+REPL_STATE_RECEIVE_IP_REPLY = 7
+REPL_STATE_RECEIVE_CAPA_REPLY = 8
+REPL_STATE_SEND_PSYNC = 9
+REPL_STATE_RECEIVE_PSYNC_REPLY = 10
+REPL_STATE_TRANSFER = 11
+REPL_STATE_CONNECTED = 12
+
+
+@attrs.frozen(slots=True)
+class ReplicaLink:
+    """What a master keeps for a client that is its replica (``client->replstate`` and the
+    ``slave_*``/``repl_*`` fields): the sync state, the capabilities it announced
+    (``eof``, ``psync2``), its listening port and announced address, the offset it last
+    acknowledged and when (unix ms), the offset its stream starts at
+    (``psync_initial_offset``), and, until it is online, the stream bytes held for it (Redis
+    keeps them in the replica's output buffer but installs no write handler)."""
+
+    state: int = SLAVE_STATE_WAIT_BGSAVE_START
+    capa: frozenset[str] = frozenset()
+    listening_port: int = 0
+    ip: str = ""
+    ack_off: int = 0
+    ack_time_ms: int = 0
+    initial_offset: int = -1
+    held: bytes = b""
+    #: Attached with plain ``SYNC`` (``CLIENT_PRE_PSYNC``): no +FULLRESYNC, no ACK timeout.
+    pre_psync: bool = False
+    #: ``repl_start_cmd_stream_on_ack``: a diskless transfer ended; the held stream goes
+    #: out at the replica's first REPLCONF ACK.
+    start_on_ack: bool = False
+    #: The stream offset given to this replica so far (held or written).
+    fed_to: int = 0
+    #: ``REPLCONF rdb-only 1``.
+    rdb_only: bool = False
+
+
+@attrs.frozen(slots=True)
+class ReplState:
+    """Replication (``spec.replication``, ``spec.replica``): the history this server's
+    dataset belongs to (``replid``, ``replid2`` valid up to ``second_replid_offset``,
+    ``master_repl_offset``), the backlog (``spec.backlog``), the replicas in attach order
+    (``server.slaves``), the db the stream last SELECTed (``slaveseldb``), and, for a
+    replica, its master's address and the link's state machine (``server.repl_state``,
+    the handshake and transfer bookkeeping, the master client's id, the cached master)."""
+
+    replid: str = "0" * 40
+    replid2: str = "0" * 40
+    second_replid_offset: int = -1
+    master_repl_offset: int = 0
+    backlog: Any = None
+    slaveseldb: int = -1
+    replicas: tuple[int, ...] = ()
+    #: Stream bytes fed since the replicas were last given theirs (beforeSleep hands them
+    #: out): the stream from offset ``master_repl_offset - len(outbox)``.
+    outbox: tuple[bytes, ...] = ()
+    outbox_len: int = 0
+    no_slaves_since_s: int = 0
+    cron_loops: int = 0
+    good_replicas: int = 0
+    #: Clients blocked in WAIT, and whether beforeSleep must ask the replicas for an ACK.
+    waiting_acks: tuple[int, ...] = ()
+    get_ack: bool = False
+    #: The RDB child serves replicas: "disk" or "socket" (``server.rdb_child_type``), and
+    #: the EOF mark of a socket transfer.
+    child_target: str = ""
+    eofmark: bytes = b""
+    # -- replica side --
+    masterhost: str | None = None
+    masterport: int = 0
+    link_state: int = REPL_STATE_NONE
+    #: The link's bytes read and not consumed yet (handshake lines, the transfer).
+    link_buf: bytes = b""
+    #: The replies the handshake still expects, in order ("auth", "port", "ip", "capa").
+    link_expect: tuple[str, ...] = ()
+    transfer_size: int = -1
+    transfer_eofmark: bytes = b""
+    transfer_chunks: tuple[bytes, ...] = ()
+    transfer_read: int = 0
+    transfer_lastio_ms: int = 0
+    transfer_start_ms: int = 0
+    #: From +FULLRESYNC: the master's replid and offset (``repl_master_initial_offset``).
+    master_replid: str = ""
+    master_initial_offset: int = -1
+    #: The master client (``server.master``) once connected, its applied and read offsets.
+    master_client: int | None = None
+    master_reploff: int = 0
+    master_read_reploff: int = 0
+    #: ``server.cached_master``: (replid, reploff) to PSYNC with after the link drops.
+    cached_master: tuple[str, int] | None = None
+    down_since_s: int = 0
+    #: The link's world operations queued (connect, send, close, adopt, rdb file).
+    ops: tuple[tuple[Any, ...], ...] = ()
+    #: Consumed from the master but not applied yet: a transaction still open (the applied
+    #: offset never points inside MULTI … EXEC).
+    master_unapplied: bytes = b""
+    #: The function libraries of a snapshot just loaded, created once its step commits.
+    load_functions: tuple[bytes, ...] = ()
+    sync_full: int = 0
+    sync_partial_ok: int = 0
+    sync_partial_err: int = 0
+
+
 @attrs.frozen(slots=True)
 class ServerState:
     """The whole server (Redis's ``redisServer`` as far as the mechanisms built so far need it).
@@ -693,6 +812,8 @@ class ServerState:
     #: ACL users and the ACL LOG (``spec.acl.AclState``); None: as ``ACLInit`` leaves them,
     #: with ``requirepass`` as the default user's password (built on first use).
     acl: Any = None
+    #: Replication, master and replica side (``spec.replication``).
+    repl: ReplState = ReplState()
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):

@@ -26,6 +26,7 @@ from .aoffeed import feed_all
 from .db import DbView, scan_db_for_ready_keys, signal_key_as_ready
 from .effects import NO_EFFECTS, Effects
 from .pubsub import event_classes, keyspace_event
+from .replfeed import feed_replication, feeds_replication
 from .reply import Err
 from .state import AOF_OFF, NO_CLIENT, Client, Db, ServerState, Stats, replace
 from .tracking import invalidate_key
@@ -427,13 +428,19 @@ class Step:
         )
 
     def feed_aof(self) -> None:
-        """``feedAppendOnlyFile`` for what this transition propagated and has not fed yet
-        (``spec.aoffeed``; nothing while AOF is off)."""
+        """``propagateNow`` for what this transition propagated and has not fed yet:
+        ``feedAppendOnlyFile`` (``spec.aoffeed``; nothing while AOF is off) and
+        ``replicationFeedSlaves`` (``spec.replfeed``; nothing without a backlog)."""
         a = self.part("aof")
         if a.status != AOF_OFF:
             ts = bool(self.config.get("aof-timestamp-enabled", False))
             self.set_part("aof", feed_all(a, self.propagate[self.aof_fed:], self.now_ms, ts))
+        r = self.part("repl")
+        if feeds_replication(r):
+            self.set_part("repl", feed_replication(r, self.propagate[self.aof_fed:]))
         self.aof_fed = len(self.propagate)
+
+    propagate_now = feed_aof
 
     def commit(self) -> ServerState:
         """Freeze the working copy into the next ``ServerState``."""

@@ -99,7 +99,7 @@ def monitor_line(now_ms: int, db: int, addr: str, argv: list[bytes]) -> bytes:
 def reply_suppressed(c: Client) -> bool:
     """``prepareClientToWrite`` refuses: CLIENT REPLY OFF, or the command SKIP silences."""
     f = c.info.flags
-    return bool(f) and ("reply_off" in f or "reply_skip" in f)
+    return bool(f) and ("reply_off" in f or "reply_skip" in f or "master" in f)
 
 
 def reply_kept(c: Client, cmd: CommandSpec, frame: bytes) -> bool:
@@ -172,6 +172,8 @@ def after_command(s: Step, argv: list[bytes], frame: bytes, called: bool) -> byt
             nf = nf | {"reply_skip"}
     if nf is not f:
         s.update_client(flags=nf)
+    if "master" in f:  # a replica's master: its commands are obeyed, never answered
+        return b""
     return frame
 
 

@@ -35,6 +35,7 @@ from . import (  # noqa: F401  (each module registers its handlers)
     modules,
     object,
     pubsub,
+    replication,
     scan,
     server,
     sets,

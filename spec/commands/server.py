@@ -24,6 +24,7 @@ from ..listen import UNABLE_TO_LISTEN, listen_outcome
 from ..loading import loading_info
 from ..memory import eval_scripts_memory, functions_memory
 from ..persist import bgsave_info
+from ..replication import info_replication
 from ..reply import OK, Err, Map, Reply, Status, Verbatim, help_lines
 from ..state import AOF_OFF, Stats
 from ..step import Step
@@ -54,6 +55,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
     stats = s.live_stats()
     ps = s.part("pubsub")
     aof_vals, aof_extra = aof_info(s.part("aof"), bool(s.config["appendonly"]), s.now_ms)
+    rp = s.part("repl")
     text = info_text(
         sections=sections, all_=all_, everything=everything, config=s.config, stats=stats,
         dbs=dbs, clients=len(s.clients) if s.client.id in s.clients else len(s.clients) + 1,
@@ -70,6 +72,8 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         aof_extra=aof_extra,
         scripts_eval_mem=eval_scripts_memory(s.part("scripting").scripts.values()),
         config_file=s.part("configfile").path,
+        replication=info_replication(s) if "replication" in sections or all_ else None,
+        sync_stats=(rp.sync_full, rp.sync_partial_ok, rp.sync_partial_err),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 
