@@ -45,5 +45,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dispatch", ("handle_blocked", "dispatch", "scripting", "functions")),
     ("networking", ("networking",)),
     ("server", ("server", "replica", "cron", "eventloop", "startup", "aofload")),
+    ("nodes", ("replnet",)),
     ("tools", ("advise", "patterns")),
 )

@@ -87,7 +87,13 @@ def _error(s: Step) -> None:
 
 
 def _settle(s: Step) -> tuple[ServerState, Effects]:
-    return settle(s, s.now_ms)
+    """Commit a link transition: what it queued for clients delivered, its link operations
+    handed to the world at once."""
+    state, eff = settle(s, s.now_ms)
+    if state.repl.ops:
+        state, ops = take_ops(state)
+        eff = merge_effects(eff, Effects(repl_ops=ops))
+    return state, eff
 
 
 def link_connected(state: ServerState, now_ms: int, ok: bool) -> tuple[ServerState, Effects]:
