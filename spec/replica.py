@@ -154,7 +154,7 @@ def send_psync(s: Step) -> None:
     the cached master, else ``PSYNC ? -1``."""
     r = repl_of(s)
     if r.cached_master is not None:
-        replid, off = r.cached_master
+        replid, off, _ = r.cached_master
         args = (b"PSYNC", replid.encode(), b"%d" % (off + 1))
     else:
         args = (b"PSYNC", b"?", b"-1")
@@ -343,7 +343,7 @@ def continue_partial(s: Step, line: bytes) -> bytes:
     already the stream."""
     r = repl_of(s)
     assert r.cached_master is not None
-    cached_id, cached_off = r.cached_master
+    cached_id, cached_off, cached_db = r.cached_master
     parts = line.split(b" ")
     new_id = parts[1].decode("latin-1") if len(parts) > 1 and len(parts[1]) == 40 else ""
     if new_id and new_id != cached_id:
@@ -355,7 +355,7 @@ def continue_partial(s: Step, line: bytes) -> bytes:
     s.next_client_id = cid + 1
     mc = new_client(cid, s.now_ms, s.config, f"{r.masterhost}:{r.masterport}",
                     authenticated=True)
-    s.put_client(replace(mc, flags=frozenset({"master"}), user=""))
+    s.put_client(replace(mc, flags=frozenset({"master"}), user="", db=cached_db))
     rest = r.link_buf
     set_repl(s, link_state=REPL_STATE_CONNECTED, down_since_s=0, master_client=cid,
              master_reploff=cached_off, master_read_reploff=cached_off,

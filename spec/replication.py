@@ -670,7 +670,7 @@ def master_disconnected(state: ServerState, c: Client, now_ms: int) -> ServerSta
     r = state.repl
     if r.master_client != c.id:
         return state
-    cached = (r.replid, r.master_reploff) if r.masterhost is not None else None
+    cached = (r.replid, r.master_reploff, c.info.db) if r.masterhost is not None else None
     return replace(state, repl=attrs.evolve(
         r, master_client=None, cached_master=cached,
         link_state=REPL_STATE_CONNECT if r.masterhost is not None else r.link_state,
@@ -718,7 +718,7 @@ def cache_master_using_myself(s: Step) -> None:
     """``replicationCacheMasterUsingMyself``: a master turned replica PSYNCs with its own
     history, from its own offset."""
     r = repl_of(s)
-    set_repl(s, cached_master=(r.replid, r.master_repl_offset))
+    set_repl(s, cached_master=(r.replid, r.master_repl_offset, 0))
 
 
 def set_master(s: Step, host: str, port: int) -> None:
@@ -729,7 +729,7 @@ def set_master(s: Step, host: str, port: int) -> None:
     r = repl_of(s)
     was_master = r.masterhost is None
     if r.master_client is not None:
-        close_master_client(s)
+        close_master_client(s, cache=True)
     unblock_all_blocked(s)
     cancel_handshake(s)
     if was_master:
@@ -757,18 +757,22 @@ def unset_master(s: Step) -> None:
              no_slaves_since_s=s.now_ms // 1000, down_since_s=0)
 
 
-def close_master_client(s: Step) -> None:
-    """``freeClient(server.master)`` from a command: the master client is closed without
-    being cached."""
+def close_master_client(s: Step, cache: bool = False) -> None:
+    """``freeClient(server.master)`` from a command: the master client is closed; with
+    ``cache`` its history and applied offset are kept for a PSYNC
+    (``replicationCacheMaster``: a replica switching masters, PSYNC2)."""
     r = repl_of(s)
     cid = r.master_client
     if cid is None:
         return
     c = s.get_client(cid)
+    db = 0
     if c is not None:
+        db = c.info.db
         s.put_client(replace(c, closing=True, flags=c.flags - {"master"}))
         s.close.add(cid)
-    set_repl(s, master_client=None)
+    set_repl(s, master_client=None,
+             cached_master=(r.replid, r.master_reploff, db) if cache else r.cached_master)
 
 
 def unblock_all_blocked(s: Step) -> None:

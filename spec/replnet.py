@@ -319,14 +319,33 @@ def deliver(w: World, k: int, to: str, n: int | None = None) -> World:
 
 
 def tick(w: World, ms: int = 1000) -> World:
-    """The clock advances ``ms`` and every running node's event loop turns once (its crons
-    when due, beforeSleep)."""
-    now = w.now_ms + ms
-    w = attrs.evolve(w, now_ms=now)
+    """The clock advances ``ms``; every running node's event loop turns at each of its
+    serverCron times on the way (every ``1000 / hz`` ms) and once at the end (beforeSleep:
+    the stream handed to replicas)."""
+    end = w.now_ms + ms
+    for name in sorted(w.nodes.keys()):
+        node = w.nodes[name]
+        if node.state is None:
+            continue
+        at = node.state.transport.cron_next_ms
+        while at < end:
+            w = _run(w, name, _turn_at(max(at, w.now_ms)))
+            st = w.nodes[name].state
+            if st is None or st.transport.cron_next_ms <= at:
+                break
+            at = st.transport.cron_next_ms
+    w = attrs.evolve(w, now_ms=end)
     for name in sorted(w.nodes.keys()):
         if w.nodes[name].state is not None:
-            w = _run(w, name, lambda st: event_loop_turn(st, now, {}, _writable(st)))
+            w = _run(w, name, lambda st: event_loop_turn(st, end, {}, _writable(st)))
     return w
+
+
+def _turn_at(t: int) -> Callable[[ServerState], tuple[ServerState, Effects]]:
+    """An event-loop turn at time ``t`` with no input."""
+    def turn(st: ServerState) -> tuple[ServerState, Effects]:
+        return event_loop_turn(st, t, {}, _writable(st))
+    return turn
 
 
 def child_exit(w: World, name: str, ok: bool = True) -> World:
