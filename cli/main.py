@@ -54,7 +54,7 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     from redspec.spec.acl import load_users_at_startup
     from redspec.spec.config import PARAMS
     from redspec.spec.configfile import with_config_file
-    from redspec.spec.server import new_server
+    from redspec.spec.server import new_server, with_replid
 
     from .build import spec_build
 
@@ -67,6 +67,7 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     clock = Clock(virtual=clock_kind == "virtual")
     acl_users = overrides.pop(ACL_USERS, [])
     state = new_server(clock.now_ms(), **overrides)
+    state = with_replid(state, os.urandom(20).hex())  # every server its own history
     if config_file is not None:  # CONFIG REWRITE writes it back (``server.configfile``)
         state = with_config_file(state, os.path.abspath(config_file))
     # ACLLoadUsersAtStartup: the config file's users, or the aclfile's (never both)

@@ -37,7 +37,7 @@ from redspec.reference.config_file import ConfigError, parse_config_text, split_
 from redspec.spec.config import PARAMS
 from redspec.spec.configfile import with_config_file
 from redspec.spec.resp import sdscatrepr
-from redspec.spec.server import new_server
+from redspec.spec.server import new_server, with_replid
 
 __all__ = ["main", "VERSION_LINE", "parse_command_line", "CommandLine", "RedisLogHandler",
            "listen_address"]
@@ -425,6 +425,7 @@ def _serve(cl: CommandLine, overrides: dict[str, Any], host: str, port: int, pid
     overrides.setdefault("save", PARAMS["save"].default)  # Redis's default save points
     clock = ref_server.Clock()
     state = new_server(clock.now_ms(), **overrides)
+    state = with_replid(state, os.urandom(20).hex())  # every server its own history
     if cl.configfile is not None:
         state = with_config_file(state, cl.configfile)
     handler.server_started()

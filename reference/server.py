@@ -550,12 +550,7 @@ class Reference:
         events, self._link_events = self._link_events, []
         eff = NO_EFFECTS
         for kind, arg in events:
-            if kind == "connected":
-                run = (lambda st, ok=arg: link_connected(st, now, ok))
-            elif kind == "input":
-                run = (lambda st, d=arg: link_input(st, now, d))
-            else:
-                run = (lambda st: link_closed(st, now))
+            run = _link_event(kind, arg, now)
             self.state, e = self.answered(run)
             if e is not NO_EFFECTS and e.repl_ops:
                 self.apply_repl(e.repl_ops)
@@ -925,6 +920,17 @@ def rdb_child_main(snapshot: ServerState, now_ms: int) -> None:
             log.exception("the RDB child failed")
     finally:
         os._exit(code)
+
+
+def _link_event(kind: str, arg: Any, now: int) -> Callable[[ServerState], Any]:
+    """The spec transition for one link event (``spec.replica``)."""
+    def run(st: ServerState) -> Any:
+        if kind == "connected":
+            return link_connected(st, now, bool(arg))
+        if kind == "input":
+            return link_input(st, now, arg)
+        return link_closed(st, now)
+    return run
 
 
 def repl_child_main(snapshot: ServerState, now_ms: int) -> None:

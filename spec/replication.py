@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from .backlog import backlog_from, create_backlog, psync_accepts
+from .backlog import backlog_from, create_backlog, psync_accepts, resize
 from .blocking import block_for_keys, unblock_client
 from .clients import client_type
 from .errors import NOT_INTEGER
@@ -59,6 +59,7 @@ from .step import Step
 
 __all__ = [
     "repl_of", "set_repl", "random_hex", "change_replication_id", "shift_replication_id",
+    "clear_replication_id2", "resize_replication_backlog", "refresh_good_replicas",
     "replconf", "sync_command", "start_bgsave_for_replication", "rdb_child_done",
     "feed_replicas", "replication_cron_master", "wait_command", "count_acks",
     "replica_freed", "set_master", "unset_master", "role_reply", "info_replication",
@@ -294,6 +295,15 @@ def create_replication_backlog(s: Step) -> None:
     r = repl_of(s)
     set_repl(s, backlog=create_backlog(int(s.config.get("repl-backlog-size", 1 << 20)),
                                        r.master_repl_offset))
+
+
+def resize_replication_backlog(s: Step) -> None:
+    """``resizeReplicationBacklog`` after CONFIG SET repl-backlog-size (the minimum is 16 KiB:
+    ``CONFIG_REPL_BACKLOG_MIN_SIZE``)."""
+    r = repl_of(s)
+    size = max(16 * 1024, int(s.config.get("repl-backlog-size", 1 << 20)))
+    if r.backlog is not None:
+        set_repl(s, backlog=resize(r.backlog, size, r.master_repl_offset))
 
 
 def try_partial_resync(s: Step, replid: str, offset: int, link: ReplicaLink) -> bool:

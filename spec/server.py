@@ -60,6 +60,7 @@ __all__ = [
     "output_for",
     "process_unblocked_clients",
     "handle_blocked_clients_timeout",
+    "with_replid",
 ]
 
 
@@ -86,6 +87,12 @@ def new_server(now_ms: int = 0, seed: int = 0x5EED, run_id: str = "0" * 40,
         dicts=DictState.from_seed(seed),
         repl=configured_master(ReplState(replid=initial_replid(seed)), cfg["replicaof"]),
     )
+
+
+def with_replid(state: ServerState, replid: str) -> ServerState:
+    """The state with the replication id the world drew at start (``initServer``'s
+    ``changeReplicationId``: 40 random hex characters from /dev/urandom in Redis)."""
+    return replace(state, repl=replace(state.repl, replid=replid))
 
 
 def configured_master(r: ReplState, replicaof: str) -> ReplState:

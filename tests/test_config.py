@@ -248,22 +248,23 @@ def test_persistence_parameters_at_start() -> None:
 
 
 def test_mechanisms_that_do_not_exist_refuse_to_start() -> None:
-    """A TLS port, a Unix socket, daemonizing, cluster mode and a master to replicate would
-    each claim a mechanism this server does not have: a config file or option with them stops
-    the start with the reason; the values that claim nothing are accepted."""
+    """A TLS port, a Unix socket, daemonizing and cluster mode would each claim a mechanism
+    this server does not have: a config file or option with them stops the start with the
+    reason; the values that claim nothing are accepted. A master to replicate is accepted
+    (replication exists: issue #18)."""
     for option, value, reason in (
             ("--tls-port", "6380", "TLS is not implemented by redspec"),
             ("--unixsocket", "/tmp/redspec.sock", "Unix sockets are not implemented by redspec"),
             ("--daemonize", "yes", "redspec does not daemonize"),
-            ("--cluster-enabled", "yes", "Cluster mode is not implemented by redspec"),
-            ("--replicaof", "127.0.0.1 6379", "Replication is not implemented by redspec"),
-            ("--slaveof", "127.0.0.1 6379", "Replication is not implemented by redspec")):
+            ("--cluster-enabled", "yes", "Cluster mode is not implemented by redspec")):
         with pytest.raises(ConfigError, match=reason):
             load_config(None, [option, value])
     assert load_config(None, ["--tls-port", "0", "--unixsocket", "", "--daemonize", "no",
                               "--cluster-enabled", "no", "--replicaof", "no one"]) == {
         "tls-port": 0, "unixsocket": "", "daemonize": False, "cluster-enabled": False,
         "replicaof": ""}
+    assert load_config(None, ["--replicaof", "127.0.0.1 6379"]) == {"replicaof": "127.0.0.1 6379"}
+    assert load_config(None, ["--slaveof", "127.0.0.1 6379"]) == {"replicaof": "127.0.0.1 6379"}
 
 
 def test_config_set_refuses_tls_port_and_rebinding() -> None:

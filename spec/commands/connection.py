@@ -146,7 +146,7 @@ def hello(s: Step, argv: list[bytes]) -> Reply:
             (b"proto", s.client.resp),
             (b"id", s.client.id),
             (b"mode", b"standalone"),
-            (b"role", b"master"),
+            (b"role", b"replica" if s.part("repl").masterhost is not None else b"master"),
             (b"modules", []),
         )
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from ..numbers import string2ll
 from ..replication import (
+    change_replication_id,
+    clear_replication_id2,
     repl_of,
     replconf,
     role_reply,
@@ -16,7 +18,7 @@ from ..replication import (
 )
 from ..reply import OK, Err, Reply, Status
 from ..step import Step
-from .registry import command
+from .registry import DEBUG_SUBCOMMANDS, command
 
 __all__ = ["replconf_command", "sync", "replicaof", "role", "wait"]
 
@@ -63,3 +65,16 @@ def role(s: Step, argv: list[bytes]) -> Reply:
 def wait(s: Step, argv: list[bytes]) -> Reply:
     """WAIT numreplicas timeout: block until the client's writes reach enough replicas."""
     return wait_command(s, argv)
+
+
+def debug_change_repl_id(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG CHANGE-REPL-ID: a new replication id and no second one (``changeReplicationId``
+    + ``clearReplicationId2``): replicas must then full-sync (a test knob of Redis)."""
+    if len(argv) != 2:
+        return None
+    change_replication_id(s)
+    clear_replication_id2(s)
+    return OK
+
+
+DEBUG_SUBCOMMANDS["change-repl-id"] = debug_change_repl_id

@@ -24,7 +24,7 @@ from ..listen import UNABLE_TO_LISTEN, listen_outcome
 from ..loading import loading_info
 from ..memory import eval_scripts_memory, functions_memory
 from ..persist import bgsave_info
-from ..replication import info_replication
+from ..replication import info_replication, refresh_good_replicas, resize_replication_backlog
 from ..reply import OK, Err, Map, Reply, Status, Verbatim, help_lines
 from ..state import AOF_OFF, Stats
 from ..step import Step
@@ -248,6 +248,11 @@ def config_set(s: Step, argv: list[bytes]) -> Reply:
             stop_append_only(s)
     if s.config["requirepass"] != cfg["requirepass"]:  # updateRequirePass
         set_requirepass(s, s.config["requirepass"])
+    if s.config["repl-backlog-size"] != cfg["repl-backlog-size"]:  # updateReplBacklogSize
+        resize_replication_backlog(s)
+    if (s.config["min-replicas-to-write"], s.config["min-replicas-max-lag"]) != (
+            cfg["min-replicas-to-write"], cfg["min-replicas-max-lag"]):
+        refresh_good_replicas(s)  # updateGoodSlaves
     if s.config["maxmemory"] and s.config["maxmemory"] != old_maxmemory and not s.in_exec:
         # ``updateMaxmemory``, the apply function of a changed maxmemory (a value below used
         # memory only logs a warning; the reply is OK), starts ``evictionTimeProc``: a 0 ms
