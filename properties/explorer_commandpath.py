@@ -73,9 +73,10 @@ GATES: list[tuple[str, str | None]] = [
     ("cluster redirection", None),
     ("OOM (maxmemory)", "oom"),
     ("MISCONF (failed BGSAVE)", "misconf"),
-    ("NOREPLICAS / READONLY replica", None),
+    ("NOREPLICAS (min-replicas-to-write)", "noreplicas"),
+    ("READONLY replica", "readonly"),
     ("Pub/Sub context (RESP2)", "pubsub"),
-    ("MASTERDOWN (replica-serve-stale-data)", None),
+    ("MASTERDOWN (replica-serve-stale-data)", "masterdown"),
     ("LOADING", "loading"),
     ("BUSY script", "busy"),
     ("MULTI queueing", "queued"),
@@ -99,11 +100,13 @@ BUSY_CMDS = ["GET k", "SET k v", "PING", "AUTH pw"]
 SPIN = b"local i = 0 while true do i = i + 1 end"
 
 REFUSALS = frozenset(("unknown", "arity", "noauth", "nomulti", "oom", "misconf", "pubsub",
-                      "loading", "busy"))
+                      "loading", "busy", "noreplicas", "readonly", "masterdown"))
 _ERR_TAGS = [(b"-ERR unknown command", "unknown"), (b"-ERR wrong number of arguments", "arity"),
              (b"-NOAUTH", "noauth"),
              (b"-ERR Command not allowed inside a transaction", "nomulti"), (b"-OOM", "oom"), (b"-MISCONF", "misconf"),
-             (b"-ERR Can't execute", "pubsub"), (b"-LOADING", "loading"), (b"-BUSY", "busy")]
+             (b"-ERR Can't execute", "pubsub"), (b"-LOADING", "loading"), (b"-BUSY", "busy"),
+             (b"-NOREPLICAS", "noreplicas"), (b"-READONLY", "readonly"),
+             (b"-MASTERDOWN", "masterdown")]
 
 
 def _req(*args: bytes) -> bytes:
@@ -139,6 +142,10 @@ class World:
     oom: bool = False
     misconf: bool = False
     loading: bool = False
+    #: min-replicas-to-write 1 with no replica (NOREPLICAS).
+    noreplicas: bool = False
+    #: A replica (read-only) whose link is down, with replica-serve-stale-data no.
+    stale_replica: bool = False
 
 
 @attrs.frozen
@@ -181,10 +188,18 @@ def expected_gate(world: World, c: View, name: str, argc: int, busy: bool = Fals
     if world.misconf and ("write" in flags or low == "ping"
                           or (low == "exec" and c.multi and any("write" in f for f in queued))):
         return "misconf"
+    write = "write" in flags or (low == "exec" and c.multi and any("write" in f for f in queued))
+    if world.noreplicas and write:
+        return "noreplicas"
+    if world.stale_replica and write:
+        return "readonly"
     if c.subscribed and low not in ("ping", "subscribe", "unsubscribe", "psubscribe",
                                     "punsubscribe", "ssubscribe", "sunsubscribe", "quit",
                                     "reset"):
         return "pubsub"
+    if world.stale_replica and ("stale" not in flags or (
+            low == "exec" and c.multi and any("stale" not in f for f in queued))):
+        return "masterdown"
     if world.loading and ("loading" not in flags
                           or (low == "exec" and c.multi
                               and any("loading" not in f for f in queued))):
@@ -224,6 +239,13 @@ def world_server(w: World, clients: int = 2) -> Any:
         state = _misconf(state, setup)
     if w.oom:
         state, _ = S.run_command(state, setup, [b"CONFIG", b"SET", b"maxmemory", b"1"], T)
+    if w.noreplicas:
+        state, _ = S.run_command(state, setup, [b"CONFIG", b"SET", b"min-replicas-to-write",
+                                                b"1"], T)
+    if w.stale_replica:  # a master that never answers: the link stays down
+        state, _ = S.run_command(state, setup, [b"CONFIG", b"SET", b"replica-serve-stale-data",
+                                                b"no"], T)
+        state, _ = S.run_command(state, setup, [b"REPLICAOF", b"192.0.2.1", b"6379"], T)
     if w.requirepass:
         state, _ = S.run_command(state, setup, [b"CONFIG", b"SET", b"requirepass", b"pw"], T)
     state = S.client_disconnect(state, setup)
@@ -238,7 +260,9 @@ def world_server(w: World, clients: int = 2) -> Any:
 
 
 WORLDS = [World(), World(requirepass=True), World(oom=True), World(misconf=True),
-          World(loading=True), World(requirepass=True, oom=True, misconf=True, loading=True)]
+          World(loading=True), World(requirepass=True, oom=True, misconf=True, loading=True),
+          World(noreplicas=True), World(stale_replica=True),
+          World(requirepass=True, misconf=True, stale_replica=True)]
 
 
 # -- the model ------------------------------------------------------------------------------------

@@ -264,8 +264,15 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
         return QUEUED
     start = len(s.propagate)
     reply = call(s, cmd, argv)
-    if len(s.propagate) - start > 1:
-        propagate_pending_commands(s, start)
+    if len(s.propagate) != start:
+        if len(s.propagate) - start > 1:
+            propagate_pending_commands(s, start)
+        rp = s.part("repl")
+        if rp.backlog is not None and rp.masterhost is None:
+            # ``c->woff``: the stream offset right after this client's last propagated
+            # command (what its WAIT waits for); only a master with a backlog moves it.
+            s.propagate_now()
+            s.update_client(woff=s.part("repl").master_repl_offset)
     b = s.changed_part("blocking")
     if b is not None and b.ready:
         handle_clients_blocked_on_keys(s)  # keys the command made ready serve their waiters

@@ -299,6 +299,18 @@ def read_transfer(s: Step) -> bytes | None:
     return rest
 
 
+def use_diskless_load(s: Step) -> bool:
+    """``useDisklessLoad``: ``repl-diskless-load swapdb``, or ``on-empty-db`` with no key in
+    any database — then the snapshot is loaded straight from the socket and no file is
+    written (with ``disabled``, the default, it goes to a temp file renamed to
+    ``dbfilename`` and is loaded from there)."""
+    mode = s.config.get("repl-diskless-load", "disabled")
+    if mode == "swapdb":
+        return True
+    return mode == "on-empty-db" and all(s.open_db(i).size() == 0
+                                         for i in range(s.db_count()))
+
+
 def load_transfer(s: Step, payload: bytes, usemark: bool) -> bool:
     """The end of ``readSyncBulkPayload``: the replicas of this replica are disconnected
     and its backlog dropped (a new history), the dataset and the function libraries are
@@ -310,6 +322,7 @@ def load_transfer(s: Step, payload: bytes, usemark: bool) -> bool:
     except (RdbCorrupt, RdbUnsupported, ValueError):
         _error(s)
         return False
+    diskless = use_diskless_load(s)
     disconnect_replicas(s)
     r = repl_of(s)
     set_repl(s, backlog=None, cached_master=None)
@@ -327,7 +340,8 @@ def load_transfer(s: Step, payload: bytes, usemark: bool) -> bool:
              master_reploff=off, master_read_reploff=off, replid=r.master_replid,
              master_repl_offset=off, replid2="0" * 40, second_replid_offset=-1,
              transfer_eofmark=b"", transfer_size=-1,
-             ops=r.ops + (("rdb_file", payload), ("adopt", cid)))
+             ops=r.ops + ((("adopt", cid),) if diskless else
+                          (("rdb_file", payload), ("adopt", cid))))
     set_repl(s, backlog=create_backlog(int(s.config.get("repl-backlog-size", 1 << 20)), off),
              load_functions=tuple(f.functions))
     if usemark:

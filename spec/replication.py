@@ -471,8 +471,8 @@ def feed_replicas(state: ServerState, now_ms: int) -> tuple[ServerState, frozens
         if c is None or c.info.repl is None or c.closing:
             continue
         link = c.info.repl
-        if link.state == SLAVE_STATE_WAIT_BGSAVE_START:
-            continue
+        if link.state == SLAVE_STATE_WAIT_BGSAVE_START or link.rdb_only:
+            continue  # canFeedReplicaReplBuffer: not yet, or never (REPLCONF rdb-only 1)
         part = data[link.fed_to - start:] if link.fed_to > start else data
         if not part:
             continue
@@ -527,7 +527,8 @@ def count_acks(s: Step, offset: int) -> int:
 
 def wait_command(s: Step, argv: list[bytes]) -> Reply:
     """``waitCommand``: the number of replicas that acknowledged this client's last write
-    (``c->woff``: the stream offset after it); fewer than asked blocks the client until
+    (``c->woff``: the stream offset right after it, set by ``spec.dispatch``); fewer than
+    asked blocks the client until
     enough do or the timeout (milliseconds) passes — inside MULTI or a script it answers at
     once. A replica refuses."""
     r = repl_of(s)
@@ -543,8 +544,7 @@ def wait_command(s: Step, argv: list[bytes]) -> Reply:
         return Err("ERR timeout is not an integer or out of range")
     if ms < 0:
         return Err("ERR timeout is negative")
-    s.propagate_now()
-    offset = repl_of(s).master_repl_offset
+    offset = s.client.info.woff
     acked = count_acks(s, offset)
     if acked >= numreplicas or s.in_exec or s.script_run is not None:
         return acked
@@ -835,8 +835,7 @@ def role_reply(s: Step) -> Reply:
         for cid in r.replicas:
             c = s.get_client(cid)
             link = c.info.repl if c is not None else None
-            if c is None or link is None or link.state not in (SLAVE_STATE_ONLINE,
-                                                               SLAVE_STATE_SEND_BULK):
+            if c is None or link is None or link.state != SLAVE_STATE_ONLINE:
                 continue
             reps.append([replica_ip(c).encode(), b"%d" % link.listening_port,
                          b"%d" % link.ack_off])

@@ -49,7 +49,7 @@ from .persist import (
     with_fork_outcome,
 )
 from .replica import link_closed, link_connected, link_input
-from .server import client_connect, client_disconnect, new_server
+from .server import client_connect, client_disconnect, client_writable, new_server
 from .state import ServerState
 from .step import Step
 
@@ -174,10 +174,18 @@ def _effects(w: World, name: str, eff: Effects) -> World:
     are done in order."""
     if eff is NO_EFFECTS:
         return w
+    for op in eff.repl_ops:  # first: an adopted link receives this transition's output
+        w = _repl_op(w, name, op)
     for cid, data in eff.output:
         w = _write(w, name, cid, data)
-    for op in eff.repl_ops:
-        w = _repl_op(w, name, op)
+    for cid in sorted(eff.wake):  # replies queued for other clients: their sockets take all
+        node = w.nodes[name]
+        if node.state is None or cid not in node.state.clients:
+            continue
+        st, e = client_writable(node.state, cid)
+        w = attrs.evolve(w, nodes=w.nodes.set(name, attrs.evolve(node, state=st)))
+        for c2, data in e.output:
+            w = _write(w, name, c2, data)
     for cid in eff.close:
         w = _close_client(w, name, cid)
     return w

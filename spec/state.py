@@ -209,6 +209,8 @@ class ClientInfo:
     user: str = "default"
     #: For a replica of this server: its replication state (``spec.replication``).
     repl: ReplicaLink | None = None
+    #: ``c->woff``: the replication offset after this client's last propagated command.
+    woff: int = 0
 
 
 @attrs.frozen(slots=True)
