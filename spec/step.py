@@ -243,6 +243,8 @@ class Step:
         v = DbView(self, db)
         v.open_for_change()
         self._views[i] = v
+        if not hasattr(self, "db"):  # a step without a client (a replica's link) has none
+            return
         if self.db.id == i:
             self.db = v
 
