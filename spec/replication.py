@@ -729,7 +729,11 @@ def set_master(s: Step, host: str, port: int) -> None:
     r = repl_of(s)
     was_master = r.masterhost is None
     if r.master_client is not None:
+        # freeClient(server.master) caches it (replicationCacheMaster): the PSYNC to the
+        # new master names the old one's history and our applied offset.
+        cached = (r.replid, r.master_reploff)
         close_master_client(s)
+        set_repl(s, cached_master=cached)
     unblock_all_blocked(s)
     cancel_handshake(s)
     if was_master:
