@@ -75,6 +75,10 @@ VARIANTS = {
     "continue_keeps_old_replid": "a replica continuing with a promoted master keeps its old "
                                  "replid",
     "psync_below_backlog": "PSYNC is accepted for the offset just before the backlog's first",
+    "continue_resets_offset": "a replica that continues takes the offset where its backlog "
+                              "starts",
+    "promote_second_offset_past": "second_replid_offset one past the promoted replica's "
+                                  "offset",
     "full_sync_skips_buffered_writes": "after a full sync the replica takes its master's "
                                        "current offset: the writes made during the sync "
                                        "are skipped",
@@ -289,7 +293,8 @@ def second_id_truthful(a: Any) -> bool:
         if a[ID2][i] == "0":
             continue
         s, d = a[SRO][i], a[DATA][i]
-        if not isinstance(s, int) or s > len(d):
+        if not isinstance(s, int) or not isinstance(a[OFF][i], int) or s > a[OFF][i] \
+                or s > len(d):
             return False
         if any((a[ID2][i], p + 1, d[p]) not in a[LOG] for p in range(s)):
             return False
@@ -306,11 +311,13 @@ def type_ok(a: Any) -> bool:
             return False
         if a[ID][i] not in IDS or a[ID2][i] not in IDS:
             return False
-        for f in (SRO, FIRST, SNAP):
+        for f in (FIRST, SNAP):
             if not isinstance(a[f][i], int):
                 return False
-        o = a[OFF][i]  # an offset that names no write of its history: PrefixConsistency
-        if isinstance(o, int) and not (a[SRO][i] <= o and a[FIRST][i] <= o):
+        # an offset (second_replid_offset) that names no write of its history:
+        # PrefixConsistency (SecondIdTruthful)
+        o = a[OFF][i]
+        if isinstance(o, int) and a[FIRST][i] > o:
             return False
     return True
 

@@ -227,6 +227,33 @@ def test_spec_online_replica_losing_the_buffered_stream(monkeypatch: pytest.Monk
     assert _rejected() >= _verdict("full_sync_skips_buffered_writes")
 
 
+def test_spec_continue_resetting_the_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = replica_mod.continue_partial
+
+    def cont(s: Any, line: bytes) -> bytes:
+        rest = real(s, line)
+        b = repl_mod.repl_of(s).backlog
+        off = b.offset - 1  # planted: where the replica's own backlog starts
+        repl_mod.set_repl(s, master_repl_offset=off, master_reploff=off,
+                          master_read_reploff=off)
+        return rest
+
+    monkeypatch.setattr(replica_mod, "continue_partial", cont)
+    assert _rejected() >= _verdict("continue_resets_offset")
+
+
+def test_spec_second_replid_offset_past_the_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = repl_mod.shift_replication_id
+
+    def shift(s: Any) -> None:
+        real(s)
+        r = repl_mod.repl_of(s)  # planted: one byte further than master_repl_offset + 1
+        repl_mod.set_repl(s, second_replid_offset=r.second_replid_offset + 1)
+
+    monkeypatch.setattr(repl_mod, "shift_replication_id", shift)
+    assert _rejected() >= _verdict("promote_second_offset_past")
+
+
 def test_explorer_in_flight_check_sees_a_lost_stream(monkeypatch: pytest.MonkeyPatch) -> None:
     """The explorer's own InFlightIsTheGap: beforeSleep hands the replicas nothing."""
     def feed(state: Any, now_ms: int) -> Any:

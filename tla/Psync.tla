@@ -186,7 +186,7 @@ TypeOK == /\ \A n \in Nodes : /\ master[n] \in Nodes \cup {"none"}
                               /\ (link[n] = "none") = (master[n] = "none")
                               /\ id[n] \in Ids /\ id2[n] \in Ids
                               /\ off[n] \in 0 .. MaxWrites
-                              /\ sro[n] \in -1 .. off[n]
+                              /\ sro[n] \in -1 .. MaxWrites
                               /\ first[n] \in -1 .. off[n]
                               /\ snap[n] \in -1 .. MaxWrites
                               /\ cached[n] \in BOOLEAN
@@ -206,7 +206,8 @@ OneWritePerOffset ==
 (* that history (what lets a master accept a PSYNC naming it).              *)
 SecondIdTruthful ==
     \A n \in Nodes : id2[n] # "0" =>
-        \A p \in 1 .. sro[n] : <<id2[n], p, data[n][p]>> \in log
+        /\ sro[n] <= off[n]
+        /\ \A p \in 1 .. sro[n] : <<id2[n], p, data[n][p]>> \in log
 
 (* Action properties.                                                       *)
 (* Within one history (the same replid, or the old one kept as replid2) a   *)
