@@ -3,9 +3,9 @@
 
 :func:`psync_model` runs the **real spec**: worlds of ``spec.replnet`` (three nodes ``m``,
 ``r1``, ``r2``, each a ``ServerState`` driven by the single-node transitions, connections
-as ordered byte streams), set up as the module's ``Init`` (both replicas fully synced from
-``m``), then explored with the module's actions, each a short schedule of world
-transitions:
+as ordered byte streams), set up as the module's ``Init`` (r2 fully synced from ``m``; r1
+a master told ``REPLICAOF m`` whose first connection broke), then explored with the
+module's actions, each a short schedule of world transitions:
 
 - Write: ``RPUSH k <n>`` on the current master (``replnet.command``; beforeSleep puts the
   stream on the replicas' connections);
@@ -24,9 +24,11 @@ transitions:
 After each action the bytes the replicas wrote to their masters (ACKs) are delivered.
 A state is abstracted to the module's variables (:func:`abstract`): the byte offsets of
 the streams are mapped to write counts through the boundaries the explorer recorded when
-the writes ran, the 40-character replids to the module's names ("A": m's at the start,
-"B": r1's after the promotion, "0": none). The ghosts (``writes``, ``log``) are computed
-by the explorer from the writes it sends, never read off the spec.
+the writes ran, the 40-character replids to the module's names ("A": m's, "C": r1's own
+at the start, "B": r1's after the promotion, "0": none; any other shows as "?...", which
+no property accepts). The ghosts (``writes``, ``log``) are computed by the explorer from
+the writes it sends (each recorded under the replid and at the offset of the node that ran
+it, as the module's Write does), never read off the replicas.
 
 The module's own text is explored by ``properties/tla_interp.py``; its count for
 ``MCPsync.cfg`` is :data:`EXPECTED` (tla/README.md), and the explorer must reach exactly as
@@ -102,7 +104,9 @@ def _rpush(n: int) -> tuple[bytes, ...]:
 
 def turn(w: N.World, name: str, ms: int = 1000) -> N.World:
     """The clock advances ``ms`` and node ``name``'s event loop turns (its crons when due):
-    ``replnet.tick`` for one node."""
+    ``replnet.tick`` for one node (replnet has no public transition for it, so this uses
+    its ``_run`` and ``_writable``, as ``tick`` does), so that a cron reconnects only the
+    replica the action names."""
     w = attrs.evolve(w, now_ms=w.now_ms + ms)
     now = w.now_ms
     return N._run(w, name, lambda st: event_loop_turn(st, now, {}, N._writable(st)))
@@ -388,6 +392,7 @@ def setup() -> State:
 
 
 def _ledger_add(ledger: Any, idname: str, pos: int, nbytes: int) -> Any:
+    """The ledger with the byte offset after the write at ``pos`` of history ``idname``."""
     table = dict(ledger)
     hist = dict(table.get(idname, ()))
     hist[pos] = nbytes
@@ -403,9 +408,6 @@ def actions(st: State, max_writes: int) -> Iterable[tuple[str, State]]:
     leader = "r1" if a[MASTER][_ix("r1")] == "none" else "m"
     if writes < max_writes:
         n = writes + 1
-        s0 = w.nodes[leader].state
-        assert s0 is not None
-        idn = _name(names, s0.repl.replid)
         pos = a[OFF][_ix(leader)]
         w2 = upstream(N.command(w, leader, *_rpush(n)))
         s1 = w2.nodes[leader].state
@@ -416,7 +418,6 @@ def actions(st: State, max_writes: int) -> Iterable[tuple[str, State]]:
                (w2, n, log | {(idn2, pos2, n)},
                 _ledger_add(ledger, idn2, pos2, s1.repl.master_repl_offset)
                 if isinstance(pos2, int) else ledger, names, ""))
-        del idn
     for r in NODES:
         i = _ix(r)
         lk = a[LINK][i]
@@ -451,15 +452,12 @@ def actions(st: State, max_writes: int) -> Iterable[tuple[str, State]]:
         names2 = names
         if _name(names, s1.repl.replid).startswith("?"):
             names2 = names + ((s1.repl.replid, "B"),)
-        ab = abstract((w2, writes, log, ledger, names2, ""))
-        idn = ab[ID][_ix("r1")]
-        d = a[DATA][_ix("r1")]
+        d = a[DATA][_ix("r1")]  # GHOST: history B starts with r1's dataset
         log2 = log | {("B", p + 1, d[p]) for p in range(len(d))}
         ledger2 = ledger
         for p, b in dict(dict(ledger).get(a[ID][_ix("r1")], ())).items():
             if p <= len(d):
                 ledger2 = _ledger_add(ledger2, "B", p, b)
-        del idn
         yield "Promote", (w2, writes, log2, ledger2, names2, "")
     if a[MASTER][_ix("r1")] == "none" and not any(
             a[MASTER][j] == "r1" and a[LINK][j] == "sync" for j in range(len(NODES))):
