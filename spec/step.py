@@ -243,8 +243,9 @@ class Step:
         v = DbView(self, db)
         v.open_for_change()
         self._views[i] = v
-        cur = getattr(self, "db", None)  # a step of no client has no selected db
-        if cur is not None and cur.id == i:
+        if not hasattr(self, "db"):  # a step without a client (a replica's link) has none
+            return
+        if self.db.id == i:
             self.db = v
 
     # -- clients ----------------------------------------------------------------------------
