@@ -53,7 +53,7 @@ from .server import client_connect, client_disconnect, client_writable, new_serv
 from .state import ServerState
 from .step import Step
 
-__all__ = ["World", "Conn", "Node", "new_world", "command", "deliver", "tick", "drop",
+__all__ = ["World", "Conn", "Node", "new_world", "command", "deliver", "tick", "turn", "drop",
            "child_exit", "partition", "heal", "crash", "restart", "digest", "in_flight",
            "settle_network", "address_of"]
 
@@ -347,6 +347,14 @@ def tick(w: World, ms: int = 1000) -> World:
         if w.nodes[name].state is not None:
             w = _run(w, name, lambda st: event_loop_turn(st, end, {}, _writable(st)))
     return w
+
+
+def turn(w: World, name: str) -> World:
+    """Node ``name``'s event loop turns once now with no input (beforeSleep: what its last
+    events queued goes out)."""
+    if w.nodes[name].state is None:
+        return w
+    return _run(w, name, _turn_at(w.now_ms))
 
 
 def _turn_at(t: int) -> Callable[[ServerState], tuple[ServerState, Effects]]:
