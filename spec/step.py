@@ -243,7 +243,8 @@ class Step:
         v = DbView(self, db)
         v.open_for_change()
         self._views[i] = v
-        if self.db.id == i:
+        cur = getattr(self, "db", None)  # a step without a client (a replica's load) has none
+        if cur is not None and cur.id == i:
             self.db = v
 
     # -- clients ----------------------------------------------------------------------------
