@@ -390,7 +390,9 @@ def replication_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effe
     then the master part (``spec.replication.replication_cron_master``)."""
     r = state.repl
     if r.masterhost is None and not r.replicas and r.backlog is None:
-        return state, NO_EFFECTS
+        # nothing to do but count the loop: the PING period counts from the server's start
+        # (``replication_cron_loops++`` runs on every call)
+        return replace(state, repl=attrs.evolve(r, cron_loops=r.cron_loops + 1)), NO_EFFECTS
     s = Step(state, now_ms)
     timeout_ms = int(s.config.get("repl-timeout", 60)) * 1000
     if r.masterhost is not None:
