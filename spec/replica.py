@@ -208,7 +208,9 @@ def link_input(state: ServerState, now_ms: int, data: bytes) -> tuple[ServerStat
                              master_initial_offset=int(parts[2]))
                 else:
                     set_repl(s, master_replid="", master_initial_offset=-1)
-                set_repl(s, cached_master=None, link_state=REPL_STATE_TRANSFER,
+                # the cached master stays until the snapshot loads (7.0.15: INFO shows its
+                # offset as slave_repl_offset during the transfer)
+                set_repl(s, link_state=REPL_STATE_TRANSFER,
                          transfer_size=-1, transfer_chunks=(), transfer_read=0,
                          transfer_start_ms=now_ms)
             elif line.startswith(b"+CONTINUE"):
