@@ -722,14 +722,18 @@ def cache_master_using_myself(s: Step) -> None:
 
 
 def set_master(s: Step, host: str, port: int) -> None:
-    """``replicationSetMaster``: forget the current master link, keep the replicas (they
-    may PSYNC later), remember our own history to PSYNC with when we were a master, and
-    start connecting (the world connects: ``spec.replica``). Clients blocked on keys are
-    unblocked with an error (``disconnectAllBlockedClients``)."""
+    """``replicationSetMaster``: drop the current master link (its state cached for a
+    PSYNC), keep the replicas (they may PSYNC later), remember our own history to PSYNC
+    with when we were a master, and start connecting (the world connects:
+    ``spec.replica``). Clients blocked on keys are unblocked with an error (``disconnectAllBlockedClients``)."""
     r = repl_of(s)
     was_master = r.masterhost is None
     if r.master_client is not None:
+        # freeClient(server.master) caches it (replicationCacheMaster): the next PSYNC, to
+        # the new master, names the old master's history and offset
+        cached = (r.replid, r.master_reploff)
         close_master_client(s)
+        set_repl(s, cached_master=cached)
     unblock_all_blocked(s)
     cancel_handshake(s)
     if was_master:
