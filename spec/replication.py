@@ -575,7 +575,8 @@ def replication_cron_master(s: Step) -> None:
     now_s = s.now_ms // 1000
     period = max(1, int(cfg.get("repl-ping-replica-period", 10)))
     if r.replicas and r.cron_loops % period == 0 and r.masterhost is None:
-        s.set_part("repl", feed_replication(r, [(r.slaveseldb, (b"PING",))]))
+        # shared.ping: the stream carries it in lower case
+        s.set_part("repl", feed_replication(r, [(r.slaveseldb, (b"ping",))]))
     for cid in repl_of(s).replicas:
         link = link_of(s, cid)
         if link is None:
