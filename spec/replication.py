@@ -64,6 +64,7 @@ __all__ = [
     "replica_freed", "set_master", "unset_master", "role_reply", "info_replication",
     "replica_state_name", "no_replicas", "read_only_replica", "master_down",
     "is_master_client", "before_sleep_replication", "REPLCONF_GETACK", "master_disconnected",
+    "refresh_good_replicas",
 ]
 
 #: ``replicationFeedSlaves``' newline keepalive and the cron's PING, as stream bytes.

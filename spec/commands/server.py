@@ -24,7 +24,7 @@ from ..listen import UNABLE_TO_LISTEN, listen_outcome
 from ..loading import loading_info
 from ..memory import eval_scripts_memory, functions_memory
 from ..persist import bgsave_info
-from ..replication import info_replication
+from ..replication import info_replication, refresh_good_replicas
 from ..reply import OK, Err, Map, Reply, Status, Verbatim, help_lines
 from ..state import AOF_OFF, Stats
 from ..step import Step
@@ -248,6 +248,8 @@ def config_set(s: Step, argv: list[bytes]) -> Reply:
             stop_append_only(s)
     if s.config["requirepass"] != cfg["requirepass"]:  # updateRequirePass
         set_requirepass(s, s.config["requirepass"])
+    if any(s.config[n] != cfg[n] for n in ("min-replicas-to-write", "min-replicas-max-lag")):
+        refresh_good_replicas(s)  # updateGoodSlaves: the good replicas counted at once
     if s.config["maxmemory"] and s.config["maxmemory"] != old_maxmemory and not s.in_exec:
         # ``updateMaxmemory``, the apply function of a changed maxmemory (a value below used
         # memory only logs a warning; the reply is OK), starts ``evictionTimeProc``: a 0 ms
