@@ -163,7 +163,7 @@ def replconf(s: Step, argv: list[bytes]) -> Reply:
                 return NOT_INTEGER
             link = attrs.evolve(link, listening_port=port)
         elif opt == b"ip-address":
-            if len(val) >= 46:
+            if len(val) >= 256:  # NET_HOST_STR_LEN (a host name, not only an IP)
                 return Err("ERR REPLCONF ip-address provided by replica instance is too "
                            f"long: {len(val)} bytes")
             link = attrs.evolve(link, ip=val.decode("latin-1"))
