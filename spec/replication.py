@@ -35,7 +35,7 @@ from .errors import NOT_INTEGER
 from .numbers import string2ll
 from .obuf import check_limits
 from .persist import ForkOutcomeNeeded, fork_snapshot, save_state
-from .replfeed import feed_replication
+from .replfeed import feed_replication, feeds_replication
 from .reply import OK, Err, Raw, Reply
 from .state import (
     REPL_STATE_CONNECT,
@@ -498,8 +498,9 @@ def before_sleep_replication(s: Step) -> None:
     r = repl_of(s)
     if r.get_ack:
         set_repl(s, get_ack=False)
-        s.set_part("repl", feed_replication(repl_of(s), [(repl_of(s).slaveseldb,
-                                                          REPLCONF_GETACK)]))
+        if feeds_replication(repl_of(s)):  # replicationFeedSlaves: no backlog, no stream
+            s.set_part("repl", feed_replication(repl_of(s), [(repl_of(s).slaveseldb,
+                                                              REPLCONF_GETACK)]))
     if r.waiting_acks:
         process_clients_waiting_replicas(s)
 
