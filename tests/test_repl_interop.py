@@ -273,6 +273,34 @@ def test_chain_real_redspec_real(ns: NodeSet) -> None:
     assert c.info()["master_replid"] == a.info()["master_replid"]
 
 
+@pytest.mark.parametrize(("mkind", "rkind"), PAIRS, ids=PAIR_IDS)
+def test_replica_leaves_expiry_to_its_master(ns: NodeSet, mkind: str, rkind: str) -> None:
+    """A replica never deletes an expired key itself (the master's DEL does), but reads
+    treat it as gone: GET/EXISTS/TTL/TYPE/KEYS/SCAN/RANDOMKEY skip it while DBSIZE still
+    counts it, until the master expires it (here lazily: active expiry off on the master)."""
+    m = ns.start(mkind, *TRANSFERS["diskless"])
+    r = ns.start(rkind)
+    r.replicaof(m)
+    wait_in_sync(m, r)
+    assert m.call("DEBUG", "SET-ACTIVE-EXPIRE", "0") == b"+OK\r\n"
+    m.ok("SET", "k", "v", "PX", "100")
+    m.ok("SET", "keep", "v")
+    m.ok("HSET", "h", "f", "v")
+    m.ok("PEXPIRE", "h", "100")
+    wait_in_sync(m, r)
+    wait_until("k logically expired on the replica", lambda: r.call("GET", "k") == b"$-1\r\n")
+    wait_until("h logically expired", lambda: r.call("HGET", "h", "f") == b"$-1\r\n")
+    assert [r.call(*c) for c in (("EXISTS", "k"), ("TTL", "k"), ("PTTL", "h"), ("DBSIZE",),
+                                 ("KEYS", "*"), ("SCAN", "0"), ("TYPE", "k"), ("RANDOMKEY",),
+                                 ("OBJECT", "ENCODING", "k"))] == [
+        b":0\r\n", b":-2\r\n", b":-2\r\n", b":3\r\n", b"*1\r\n$4\r\nkeep\r\n",
+        b"*2\r\n$1\r\n0\r\n*1\r\n$4\r\nkeep\r\n", b"+none\r\n", b"$4\r\nkeep\r\n",
+        b"$-1\r\n"]
+    assert m.call("GET", "k") == b"$-1\r\n"  # the master expires it and propagates a DEL
+    wait_in_sync(m, r)
+    assert r.call("DBSIZE") == b":2\r\n"
+
+
 # -- 6: ROLE and INFO replication side by side -----------------------------------------------
 
 #: Fields whose values depend on ports, random ids or timing; compared by name only.
@@ -310,6 +338,8 @@ def scenario_info(ns: NodeSet, kind: str) -> dict[str, object]:
     r.replicaof(m)
     wait_until("the transfer", lambda: r.info().get("master_sync_in_progress") == "1")
     out["replica-syncing"] = shape(r.info_fields())
+    out["role-replica-syncing"] = r.call("ROLE").replace(str(m.port).encode(), b"PORT")
+    out["role-master-syncing"] = m.call("ROLE").replace(str(r.port).encode(), b"PORT")
     out["master-syncing"] = shape(m.info_fields())
     m.ok("CONFIG", "SET", "rdb-key-save-delay", "0")
     wait_in_sync(m, r)
@@ -348,12 +378,14 @@ def test_role_and_info_replication_agree() -> None:
 
 # -- 7: WAIT ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind", ["redis", "redspec"])
-def test_wait(ns: NodeSet, kind: str) -> None:
-    """WAIT counts the replicas that acknowledged the client's last write; it times out with
-    the count it has; in MULTI it answers at once; on a replica it is refused."""
-    m = ns.start(kind, *TRANSFERS["diskless"])
-    r = ns.start(kind)
+@pytest.mark.parametrize(("mkind", "rkind"), [("redis", "redis"), *PAIRS],
+                         ids=["redis-of-redis", *PAIR_IDS])
+def test_wait(ns: NodeSet, mkind: str, rkind: str) -> None:
+    """WAIT counts the replicas that acknowledged the client's last write (the master's
+    GETACK, the replica's ACK); it times out with the count it has; in MULTI it answers at
+    once; on a replica it is refused."""
+    m = ns.start(mkind, *TRANSFERS["diskless"])
+    r = ns.start(rkind)
     r.replicaof(m)
     wait_in_sync(m, r)
     c = Conn(m.port)
