@@ -13,9 +13,11 @@ its offset equals the master's, then compares DEBUG DIGEST.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import free_port
-from tests.replharness import Conn, Node, NodeSet, nodes, wait_in_sync, wait_until
+from tests.replharness import Conn, Node, NodeSet, encode, nodes, wait_in_sync, wait_until
 from tests.replstream import ReplicaStream, encode_command, parse_commands
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
@@ -485,3 +487,127 @@ def test_raw_stream_matches(tmp_path: Path) -> None:
     assert parse_commands(got) == parse_commands(want)
     assert got == want
     assert set(got_tail) == set(want_tail) == {b"ping"}
+
+
+def _line(sock: socket.socket, buf: bytes) -> tuple[bytes, bytes]:
+    while b"\r\n" not in buf:
+        data = sock.recv(65536)
+        if not data:
+            raise ConnectionError(buf)
+        buf += data
+    i = buf.index(b"\r\n") + 2
+    return buf[:i], buf[i:]
+
+
+def _exactly(sock: socket.socket, buf: bytes, n: int) -> tuple[bytes, bytes]:
+    while len(buf) < n:
+        data = sock.recv(65536)
+        if not data:
+            raise ConnectionError(buf)
+        buf += data
+    return buf[:n], buf[n:]
+
+
+def handshake_transcript(kind: str, workdir: Path) -> list[bytes]:
+    """A raw replica's view of a ``kind`` master: a PSYNC pipelined behind another command
+    (refused), the handshake one reply at a time, the diskless framing (``$EOF:<mark>``, the
+    file, the mark), the stream once an ACK started it, then +CONTINUE for a psync2 and a
+    pre-psync2 replica with the backlog behind it. The replid is masked."""
+    gen = nodes(workdir)
+    nset = next(gen)
+    out: list[bytes] = []
+    try:
+        m = nset.start(kind, *TRANSFERS["diskless"])
+        m.ok("SET", "k", "v")
+        with socket.create_connection(("127.0.0.1", m.port), timeout=10) as s:
+            s.sendall(encode("PING") + encode("PSYNC", "?", "-1"))
+            buf = b""
+            for _ in range(2):
+                line, buf = _line(s, buf)
+                out.append(line)
+        s = socket.create_connection(("127.0.0.1", m.port), timeout=10)
+        try:
+            buf = b""
+            for argv in (("PING",), ("REPLCONF", "listening-port", "1234"),
+                         ("REPLCONF", "capa", "eof", "capa", "psync2"), ("PSYNC", "?", "-1")):
+                s.sendall(encode(*argv))
+                line, buf = _line(s, buf)
+                out.append(line)
+            line, buf = _line(s, buf)
+            out.append(line[:5])
+            mark = line[5:45]
+            while mark not in buf:
+                buf += s.recv(65536)
+            i = buf.index(mark)
+            out.append(buf[:9])
+            buf = buf[i + 40:]
+            m.ok("SET", "a", "1")
+            off = m.offset()
+            # a diskless replica's stream starts at its first ACK once the master has it
+            # online: ACK (every 50 ms here) until the bytes come
+            s.settimeout(0.05)
+            deadline = time.monotonic() + 10
+            while len(buf) < off and time.monotonic() < deadline:
+                s.sendall(encode("REPLCONF", "ACK", "0"))
+                with contextlib.suppress(TimeoutError):
+                    buf += s.recv(65536)
+            s.settimeout(10)
+            data, buf = _exactly(s, buf, off)
+            out.append(data)
+        finally:
+            s.close()
+        replid = m.info()["master_replid"]
+        for capa in ("psync2", "eof"):
+            with socket.create_connection(("127.0.0.1", m.port), timeout=10) as s2:
+                b2 = b""
+                s2.sendall(encode("REPLCONF", "capa", capa))
+                line, b2 = _line(s2, b2)
+                out.append(line)
+                s2.sendall(encode("PSYNC", replid, "1"))
+                line, b2 = _line(s2, b2)
+                out.append(line)
+                data, b2 = _exactly(s2, b2, off)
+                out.append(data)
+        out.append(m.info("stats")["sync_partial_ok"].encode())
+        return [x.replace(replid.encode(), b"<replid>") for x in out]
+    finally:
+        gen.close()
+
+
+def test_raw_handshake_and_psync_replies(tmp_path: Path) -> None:
+    """The handshake's replies, the diskless framing, the stream after the first ACK and
+    +CONTINUE (with the id for psync2, without for older replicas), byte for byte."""
+    want = handshake_transcript("redis", tmp_path / "redis")
+    got = handshake_transcript("redspec", tmp_path / "redspec")
+    assert got == want
+    assert want[1] == b"-ERR SYNC and PSYNC are invalid with pending output\r\n"
+    assert want[5] == b"+FULLRESYNC <replid> 0\r\n" and want[6:8] == [b"$EOF:", b"REDIS0010"]
+
+
+def keepalives(kind: str, workdir: Path) -> bytes:
+    """What a SYNC replica of a ``kind`` master reads before the snapshot's ``$`` while a
+    slowed disk BGSAVE (about 1.2 s) runs: the cron's newline keepalives."""
+    gen = nodes(workdir)
+    nset = next(gen)
+    try:
+        m = nset.start(kind, "--repl-diskless-sync", "no", "--rdb-key-save-delay", "1200000")
+        m.ok("SET", "k", "v")
+        with socket.create_connection(("127.0.0.1", m.port), timeout=10) as s:
+            s.sendall(encode("SYNC"))
+            buf = b""
+            while b"$" not in buf:
+                data = s.recv(65536)
+                if not data:
+                    raise ConnectionError(buf)
+                buf += data
+            return buf[:buf.index(b"$")]
+    finally:
+        gen.close()
+
+
+def test_newline_keepalives_during_a_disk_sync(tmp_path: Path) -> None:
+    """Once a second the cron sends a bare newline to a replica waiting for a disk snapshot
+    (outside the stream: offsets do not move)."""
+    for kind in ("redis", "redspec"):
+        pre = keepalives(kind, tmp_path / kind)
+        assert pre and pre == b"\n" * len(pre), (kind, pre)
