@@ -332,7 +332,7 @@ def scenario_info(ns: NodeSet, kind: str) -> dict[str, object]:
     ``repl-ping-replica-period`` 1000 no other comes, so offsets are the same)."""
     out: dict[str, object] = {}
     m = ns.start(kind, *TRANSFERS["disk"], "--repl-ping-replica-period", "1000",
-                 "--rdb-key-save-delay", "100000")
+                 "--rdb-key-save-delay", "500000")  # one key: a child of 0.5 s
     r = ns.start(kind)
     m.ok("SET", "k", "v")
     out["master-alone"] = shape(m.info_fields())
@@ -390,6 +390,7 @@ def test_wait(ns: NodeSet, mkind: str, rkind: str) -> None:
     r = ns.start(rkind)
     r.replicaof(m)
     wait_in_sync(m, r)
+    wait_until("the replica online on the master", lambda: replica_online(m))
     c = Conn(m.port)
     try:
         assert c.call("SET", "k", "v") == b"+OK\r\n"
@@ -423,6 +424,9 @@ def test_gates(ns: NodeSet, kind: str) -> None:
     wait_in_sync(m, r)
     assert r.call("SET", "k", "x") == READONLY
     assert r.call("GET", "k") == b"$1\r\nv\r\n"
+    # (a diskless replica is online for its master only once the child was reaped and the
+    # replica's first ACK came, which may be after the replica itself is up)
+    wait_until("the replica online on the master", lambda: replica_online(m))
     # CONFIG SET counts the good replicas at once (updateGoodSlaves), not at the next cron
     m.ok("CONFIG", "SET", "min-replicas-to-write", "1")
     assert m.call("SET", "k", "w") == b"+OK\r\n"
