@@ -550,12 +550,13 @@ class Reference:
         events, self._link_events = self._link_events, []
         eff = NO_EFFECTS
         for kind, arg in events:
-            if kind == "connected":
-                run = (lambda st, ok=arg: link_connected(st, now, ok))
-            elif kind == "input":
-                run = (lambda st, d=arg: link_input(st, now, d))
-            else:
-                run = (lambda st: link_closed(st, now))
+            def run(st: ServerState, kind: str = kind, arg: Any = arg) -> Any:
+                if kind == "connected":
+                    return link_connected(st, now, arg)
+                if kind == "input":
+                    return link_input(st, now, arg)
+                return link_closed(st, now)
+
             self.state, e = self.answered(run)
             if e is not NO_EFFECTS and e.repl_ops:
                 self.apply_repl(e.repl_ops)
