@@ -351,7 +351,7 @@ def continue_partial(s: Step, line: bytes) -> bytes:
     s.next_client_id = cid + 1
     mc = new_client(cid, s.now_ms, s.config, f"{r.masterhost}:{r.masterport}",
                     authenticated=True)
-    s.put_client(replace(mc, flags=frozenset({"master"}), user=""))
+    s.put_client(replace(mc, flags=frozenset({"master"}), user="", db=r.cached_master_db))
     rest = r.link_buf
     set_repl(s, link_state=REPL_STATE_CONNECTED, down_since_s=0, master_client=cid,
              master_reploff=cached_off, master_read_reploff=cached_off,

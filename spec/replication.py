@@ -675,7 +675,7 @@ def master_disconnected(state: ServerState, c: Client, now_ms: int) -> ServerSta
         return state
     cached = (r.replid, r.master_reploff) if r.masterhost is not None else None
     return replace(state, repl=attrs.evolve(
-        r, master_client=None, cached_master=cached,
+        r, master_client=None, cached_master=cached, cached_master_db=c.db,
         link_state=REPL_STATE_CONNECT if r.masterhost is not None else r.link_state,
         down_since_s=now_ms // 1000))
 
@@ -721,7 +721,7 @@ def cache_master_using_myself(s: Step) -> None:
     """``replicationCacheMasterUsingMyself``: a master turned replica PSYNCs with its own
     history, from its own offset."""
     r = repl_of(s)
-    set_repl(s, cached_master=(r.replid, r.master_repl_offset))
+    set_repl(s, cached_master=(r.replid, r.master_repl_offset), cached_master_db=0)
 
 
 def set_master(s: Step, host: str, port: int) -> None:
@@ -735,8 +735,9 @@ def set_master(s: Step, host: str, port: int) -> None:
         # freeClient(server.master) caches it (replicationCacheMaster): the next PSYNC, to
         # the new master, names the old master's history and offset
         cached = (r.replid, r.master_reploff)
+        mc = s.get_client(r.master_client)
         close_master_client(s)
-        set_repl(s, cached_master=cached)
+        set_repl(s, cached_master=cached, cached_master_db=mc.db if mc is not None else 0)
     unblock_all_blocked(s)
     cancel_handshake(s)
     if was_master:

@@ -739,6 +739,9 @@ class ReplState:
     master_read_reploff: int = 0
     #: ``server.cached_master``: (replid, reploff) to PSYNC with after the link drops.
     cached_master: tuple[str, int] | None = None
+    #: The db the cached master client had selected: after +CONTINUE the stream goes on in
+    #: it (``replicationResurrectCachedMaster`` keeps the client, and its db).
+    cached_master_db: int = 0
     down_since_s: int = 0
     #: The link's world operations queued (connect, send, close, adopt, rdb file).
     ops: tuple[tuple[Any, ...], ...] = ()

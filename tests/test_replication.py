@@ -19,7 +19,7 @@ from redspec.spec import persist
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.persist import save_state
 from redspec.spec.replica import link_connected, link_input, replication_cron
-from redspec.spec.server import client_connect, new_server, run_command
+from redspec.spec.server import client_connect, client_disconnect, new_server, run_command
 from redspec.spec.state import (
     REPL_STATE_CONNECTED,
     REPL_STATE_RECEIVE_PSYNC_REPLY,
@@ -238,3 +238,32 @@ def test_scripts_meet_the_replication_write_gates() -> None:
     r("REPLICAOF", "127.0.0.1", "6379")
     assert r("EVAL", "return redis.pcall('set', 'k', 'v')", "0") == (
         b"-READONLY You can't write against a read only replica.\r\n")
+
+
+def test_continue_resumes_in_the_cached_masters_db() -> None:
+    """After +CONTINUE the stream goes on in the db the cached master client had selected
+    (replicationResurrectCachedMaster keeps the client): a master's stream does not repeat
+    its SELECT for a replica that continues."""
+    r = Node()
+    r("REPLICAOF", "127.0.0.1", "6379")
+    handshake_to_transfer(r)
+    transfer(r, Node().state)
+    select5 = b"*2\r\n$6\r\nSELECT\r\n$1\r\n5\r\n"
+    set_x = b"*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\n1\r\n"
+    set_y = b"*3\r\n$3\r\nSET\r\n$1\r\ny\r\n$1\r\n2\r\n"
+    mc = r.state.repl.master_client
+    assert mc is not None
+    r.run(lambda st: event_loop_turn(st, r.now, {mc: select5 + set_x}, {}))
+    r.run(lambda st: event_loop_turn(st, r.now, {}, {}))
+    r("CLIENT", "KILL", "TYPE", "master")
+    r.state = client_disconnect(r.state, mc, r.now)  # the world frees the closed client
+    assert r.state.repl.cached_master is not None
+    assert r.state.repl.cached_master_db == 5
+    r.run(lambda st: replication_cron(st, r.now))  # reconnects
+    r.take_sent()
+    r.link(link_connected, True)
+    r.link(link_input, b"+PONG\r\n")
+    r.link(link_input, b"+OK\r\n+OK\r\n")
+    r.link(link_input, b"+CONTINUE\r\n" + set_y)
+    r("SELECT", "5")
+    assert r("MGET", "x", "y") == b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n"
