@@ -32,6 +32,7 @@ import attrs
 
 from .backlog import create_backlog
 from .effects import NO_EFFECTS, Effects, merge_effects
+from .numbers import string2ll
 from .persist import rdb_install
 from .rdb import Limits, RdbCorrupt, RdbUnsupported, decode_file
 from .replication import (
@@ -295,6 +296,16 @@ def read_transfer(s: Step) -> bytes | None:
     return rest
 
 
+def stream_db_of(aux: tuple[tuple[bytes, bytes], ...], dbs: int) -> int:
+    """The snapshot's ``repl-stream-db`` AUX field (``rdbLoadRio``'s rdbSaveInfo); 0 when
+    absent or not a db of this server."""
+    for k, v in aux:
+        if k == b"repl-stream-db":
+            n = string2ll(v)
+            return n if n is not None and 0 <= n < dbs else 0
+    return 0
+
+
 def load_transfer(s: Step, payload: bytes, usemark: bool) -> bool:
     """The end of ``readSyncBulkPayload``: the replicas of this replica are disconnected
     and its backlog dropped (a new history), the dataset and the function libraries are
@@ -316,7 +327,9 @@ def load_transfer(s: Step, payload: bytes, usemark: bool) -> bool:
     s.next_client_id = cid + 1
     mc = new_client(cid, s.now_ms, s.config, f"{r.masterhost}:{r.masterport}",
                     authenticated=True)
-    mc = replace(mc, flags=frozenset({"master"}), user="")
+    # replicationCreateMasterClient(conn, rsi.repl_stream_db): the stream goes on in the
+    # db the snapshot says (a chained master cannot SELECT in the stream it proxies)
+    mc = replace(mc, flags=frozenset({"master"}), user="", db=stream_db_of(f.aux, s.db_count()))
     s.put_client(mc)
     off = r.master_initial_offset
     set_repl(s, link_state=REPL_STATE_CONNECTED, down_since_s=0, master_client=cid,

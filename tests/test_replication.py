@@ -17,7 +17,8 @@ import attrs
 
 from redspec.spec import persist
 from redspec.spec.eventloop import event_loop_turn
-from redspec.spec.persist import save_state
+from redspec.spec.persist import fork_snapshot, rdb_save, save_state
+from redspec.spec.rdb import Limits, decode_file
 from redspec.spec.replica import link_connected, link_input, replication_cron
 from redspec.spec.server import client_connect, client_disconnect, new_server, run_command
 from redspec.spec.state import (
@@ -28,6 +29,7 @@ from redspec.spec.state import (
     ServerState,
     replace,
 )
+from redspec.spec.step import Step
 
 NOW = 1_700_000_000_000
 MASTER_ID = "a" * 40
@@ -267,3 +269,42 @@ def test_continue_resumes_in_the_cached_masters_db() -> None:
     r.link(link_input, b"+CONTINUE\r\n" + set_y)
     r("SELECT", "5")
     assert r("MGET", "x", "y") == b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n"
+
+
+def aux_of(data: bytes) -> dict[bytes, bytes]:
+    return dict(decode_file(data, Limits.of(new_server(NOW).config), 16).aux)
+
+
+def test_snapshots_in_a_chain_carry_the_streams_db() -> None:
+    """rdbSaveInfoAuxFields: a master with a backlog writes repl-stream-db (its last
+    SELECT), repl-id and repl-offset before aof-base; without a backlog, or as an AOF base,
+    none of them."""
+    m = Node()
+    assert b"repl-id" not in aux_of(save_state(m.state, NOW))
+    attach_replica(m)
+    m("SELECT", "3")
+    m("SET", "k", "v")
+    aux = aux_of(save_state(m.state, NOW))
+    assert list(aux)[4:] == [b"repl-stream-db", b"repl-id", b"repl-offset", b"aof-base"]
+    assert (aux[b"repl-stream-db"], aux[b"repl-id"]) == (b"3", m.state.repl.replid.encode())
+    assert aux[b"repl-offset"] == b"%d" % m.state.repl.master_repl_offset
+    assert b"repl-id" not in aux_of(rdb_save(Step(m.state, NOW), aof_base=True))
+
+
+def test_a_full_sync_continues_in_the_snapshots_stream_db() -> None:
+    """replicationCreateMasterClient(conn, rsi.repl_stream_db): a chained master sends no
+    SELECT after a full sync (it proxies its own master's stream); the file says the db."""
+    src = Node()
+    attach_replica(src)
+    src("SELECT", "5")
+    src("SET", "x", "1")
+    r = Node()
+    r("REPLICAOF", "127.0.0.1", "6379")
+    handshake_to_transfer(r)
+    transfer(r, src.state)
+    mc = r.state.repl.master_client
+    assert mc is not None and r.state.clients[mc].db == 5
+    # and a replica's own snapshot names its master client's db
+    assert aux_of(save_state(r.state, NOW))[b"repl-stream-db"] == b"5"
+    snap = fork_snapshot(Step(r.state, NOW))
+    assert aux_of(save_state(snap, NOW))[b"repl-stream-db"] == b"5"
