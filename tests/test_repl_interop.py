@@ -275,6 +275,36 @@ def test_chain_real_redspec_real(ns: NodeSet) -> None:
     assert c.info()["master_replid"] == a.info()["master_replid"]
 
 
+@pytest.mark.parametrize("kinds", [("redis", "redspec", "redis"), ("redis", "redis", "redspec"),
+                                   ("redspec", "redspec", "redspec")],
+                         ids=["real-redspec-real", "real-real-redspec", "redspec-chain"])
+def test_stream_db_survives_full_and_partial_syncs(ns: NodeSet, kinds: tuple[str, ...]
+                                                   ) -> None:
+    """The stream's db is not re-selected where the stream is proxied or continued: a
+    chained replica's full sync learns it from the snapshot (repl-stream-db), a +CONTINUE
+    resumes it from the cached master. Writes in db 5 with no SELECT after either."""
+    a, b, c = (ns.start(k, *TRANSFERS["diskless"]) for k in kinds)
+    b.replicaof(a)
+    wait_in_sync(a, b)
+    a.ok("SELECT", "5")
+    a.ok("SET", "x", "1")
+    wait_in_sync(a, b)
+    c.replicaof(b)  # full sync from the middle one, while the stream is in db 5
+    wait_in_sync(a, b, c)
+    a.ok("SET", "y", "2")  # no SELECT: the stream is already in db 5
+    wait_in_sync(a, b, c)
+    ok = stat(a, "sync_partial_ok")
+    assert b.call("CLIENT", "KILL", "TYPE", "master") == b":1\r\n"
+    a.ok("SET", "z", "3")
+    wait_until("B's partial resync", lambda: stat(a, "sync_partial_ok") == ok + 1)
+    a.ok("SET", "w", "4")
+    wait_in_sync(a, b, c)
+    for n in (b, c):
+        n.ok("SELECT", "5")
+        assert n.call("MGET", "x", "y", "z", "w") == (
+            b"*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n")
+
+
 @pytest.mark.parametrize(("mkind", "rkind"), PAIRS, ids=PAIR_IDS)
 def test_replica_leaves_expiry_to_its_master(ns: NodeSet, mkind: str, rkind: str) -> None:
     """A replica never deletes an expired key itself (the master's DEL does), but reads
