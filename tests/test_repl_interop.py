@@ -305,7 +305,7 @@ def test_stream_db_survives_full_and_partial_syncs(ns: NodeSet, kinds: tuple[str
             b"*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n")
 
 
-@pytest.mark.parametrize(("mkind", "rkind"), PAIRS, ids=PAIR_IDS)
+@pytest.mark.parametrize(("mkind", "rkind"), PAIRS[:2], ids=PAIR_IDS[:2])
 def test_replica_leaves_expiry_to_its_master(ns: NodeSet, mkind: str, rkind: str) -> None:
     """A replica never deletes an expired key itself (the master's DEL does), but reads
     treat it as gone: GET/EXISTS/TTL/TYPE/KEYS/SCAN/RANDOMKEY skip it while DBSIZE still
@@ -410,8 +410,8 @@ def test_role_and_info_replication_agree() -> None:
 
 # -- 7: WAIT ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("mkind", "rkind"), [("redis", "redis"), *PAIRS],
-                         ids=["redis-of-redis", *PAIR_IDS])
+@pytest.mark.parametrize(("mkind", "rkind"), [("redis", "redis"), *PAIRS[:2]],
+                         ids=["redis-of-redis", *PAIR_IDS[:2]])
 def test_wait(ns: NodeSet, mkind: str, rkind: str) -> None:
     """WAIT counts the replicas that acknowledged the client's last write (the master's
     GETACK, the replica's ACK); it times out with the count it has; in MULTI it answers at
@@ -523,7 +523,7 @@ def test_publish_reaches_a_replicas_subscribers(ns: NodeSet, mkind: str, rkind: 
             b"*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n")
         assert m.call("PUBLISH", "ch", "hello") == b":0\r\n"
         wait_in_sync(m, r)
-        sub.sock.settimeout(2)
+        sub.sock.settimeout(1)
         assert sub.read() == b"*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$5\r\nhello\r\n"
     finally:
         sub.close()
