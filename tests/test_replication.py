@@ -308,3 +308,23 @@ def test_a_full_sync_continues_in_the_snapshots_stream_db() -> None:
     assert aux_of(save_state(r.state, NOW))[b"repl-stream-db"] == b"5"
     snap = fork_snapshot(Step(r.state, NOW))
     assert aux_of(save_state(snap, NOW))[b"repl-stream-db"] == b"5"
+
+
+def test_getack_acknowledges_the_commands_read_before_it() -> None:
+    """commandProcessed applies each of the master's commands as it runs: a GETACK read
+    together with a write acknowledges the write (the offset up to the GETACK itself), so a
+    WAIT on the master is answered at once."""
+    r = Node()
+    r("REPLICAOF", "127.0.0.1", "6379")
+    handshake_to_transfer(r)
+    transfer(r, Node().state)
+    mc = r.state.repl.master_client
+    assert mc is not None
+    set_a = b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
+    eff = r.run(lambda st: event_loop_turn(st, r.now, {mc: set_a + GETACK_FRAME}, {mc: None}))
+    ack = b"".join(o for cid, o in eff.output if cid == mc)
+    off = b"%d" % len(set_a)
+    # (the turn's serverCron sends its periodic ACK after it, with the GETACK counted)
+    assert ack.startswith(b"*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$%d\r\n%s\r\n"
+                          % (len(off), off))
+    assert r.state.repl.master_reploff == len(set_a) + len(GETACK_FRAME)
