@@ -454,6 +454,7 @@ def test_gates(ns: NodeSet, kind: str) -> None:
     wait_in_sync(m, r)
     assert r.call("SET", "k", "x") == READONLY
     assert r.call("GET", "k") == b"$1\r\nv\r\n"
+    assert r.replicaof(m) == b"+OK Already connected to specified master\r\n"
     # (a diskless replica is online for its master only once the child was reaped and the
     # replica's first ACK came, which may be after the replica itself is up)
     wait_until("the replica online on the master", lambda: replica_online(m))
