@@ -828,7 +828,9 @@ class Reference:
             self.schedule_turn()
             loop.call_later(1.0 / (self.state.cron.hz or 10), tick)
 
-        loop.call_later(1.0 / (self.state.cron.hz or 10), tick)
+        # the first serverCron 1 ms after the start (initServer's aeCreateTimeEvent(1)), so
+        # it runs before the first client's commands, as in Redis
+        loop.call_later(0.001, tick)
 
 
 def rewrite_config_file(path: str, render: Any) -> str | None:

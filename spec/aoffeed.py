@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from .effects import ReplOnly
 from .state import AOF_OFF, AOF_ON, AOF_WAIT_REWRITE, AofState
 
 __all__ = ["cat_command", "feed_append_only_file", "feed_all"]
@@ -57,5 +58,7 @@ def feed_all(a: AofState, propagate: Iterable[tuple[int, tuple[bytes, ...]]], no
         return a
     unixtime = now_ms // 1000
     for dbid, argv in propagate:
+        if type(argv) is ReplOnly:  # PROPAGATE_REPL only (PUBLISH)
+            continue
         a = feed_append_only_file(a, dbid, argv, unixtime, timestamps)
     return a

@@ -205,7 +205,7 @@ def info_line(c: Client, now_ms: int, *, qbuf: int | None = None,
     tot = CLIENT_STRUCT_BYTES + qbuf + qfree + argv_mem + argv_alloc + omem + multi_overhead(c)
     name = c.name.decode("utf-8", "surrogateescape") if c.name else ""
     multi = c.multi
-    user = getattr(c, "user", "default")
+    user = getattr(c, "user", "default") or "(superuser)"  # no user: the master client
     redir = getattr(c, "tracking_redirect", -1)
     line = (
         f"id={c.id} addr={c.addr} laddr={c.laddr} fd={c.fd} name={name} age={age} idle={idle} "

@@ -12,7 +12,15 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Effects", "NO_EFFECTS", "merge_effects"]
+__all__ = ["Effects", "NO_EFFECTS", "merge_effects", "ReplOnly"]
+
+
+class ReplOnly(tuple):  # type: ignore[type-arg]
+    """A propagated command meant for the replicas only (``PROPAGATE_REPL``: PUBLISH, so
+    that a replica's subscribers get the master's messages); the AOF leaves it out
+    (``spec.aoffeed``). Otherwise the argv tuple it is."""
+
+    __slots__ = ()
 
 
 @attrs.frozen(slots=True)

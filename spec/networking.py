@@ -91,7 +91,8 @@ def process_input_buffer(s: Step, client_id: int, buf: bytes, now_ms: int,
     fast = split_pipeline(buf, 0, limits)
     nfast = len(fast)
     i = 0
-    # The master client of a replica: how far its commands applied (never inside MULTI).
+    # The master client of a replica: where the bytes not applied yet begin (a command
+    # applies when it is processed, never inside MULTI: ``commandProcessed``).
     fl = s.client.info.flags
     master = -1 if not (fl and "master" in fl) else 0
     req: list[bytes] | ProtocolError | None
@@ -133,6 +134,7 @@ def process_input_buffer(s: Step, client_id: int, buf: bytes, now_ms: int,
         last_cmd = s.cmd
         ran = True
         if master >= 0 and s.client.info.multi < 0:
+            _master_apply(s, buf[master:pos], len(buf) - pos)
             master = pos
         if s.client.closing:  # QUIT, CLIENT KILL of itself, ...: stop reading
             pos = len(buf)
@@ -146,7 +148,7 @@ def process_input_buffer(s: Step, client_id: int, buf: bytes, now_ms: int,
                              limits.query_buffer_limit)
             nfast = i  # what follows is parsed again under the new limits
     if master >= 0:
-        _master_applied(s, buf, master, pos)
+        _master_hold(s, buf[master:pos], len(buf) - pos)
     c = s.client
     io = c.io
     rest = buf[pos:] if pos < len(buf) else b""
@@ -188,17 +190,19 @@ def process_input_buffer(s: Step, client_id: int, buf: bytes, now_ms: int,
     return sent
 
 
-def _master_applied(s: Step, buf: bytes, applied_end: int, pos: int) -> None:
-    """The master client's batch: the bytes up to the end of its last command outside a
-    transaction are applied (``spec.replfeed.master_applied``); those after it, up to what
-    was parsed, wait for their EXEC."""
+def _master_apply(s: Step, data: bytes, unread: int) -> None:
+    """``commandProcessed`` for the master client: its command (with the transaction it
+    closed, held until now) is applied at once (``spec.replfeed.master_applied``), so that a
+    later ``REPLCONF GETACK`` of the same read acknowledges it."""
     r = s.part("repl")
-    before = r.master_unapplied
-    if applied_end > 0:
-        r = master_applied(r, before + buf[:applied_end], buf[applied_end:pos], len(buf) - pos)
-    else:
-        r = master_applied(r, b"", before + buf[:pos], len(buf) - pos)
-    s.set_part("repl", r)
+    s.set_part("repl", master_applied(r, r.master_unapplied + data, b"", unread))
+
+
+def _master_hold(s: Step, data: bytes, unread: int) -> None:
+    """The end of the master client's read: the bytes parsed after its last applied
+    command (inside a transaction) wait for their EXEC."""
+    r = s.part("repl")
+    s.set_part("repl", master_applied(r, b"", r.master_unapplied + data, unread))
 
 
 def accumulate(state: ServerState, c: Client, data: bytes, now_ms: int) -> ServerState:

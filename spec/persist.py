@@ -6,7 +6,9 @@ forked child would see). Per key it writes the absolute expiry and, as the
 ``maxmemory-policy`` asks, the idle seconds (LRU policies: ``estimateObjectIdleTime / 1000``)
 or the decayed LFU counter (LFU policies: ``LFUDecrAndReturn``). The AUX fields are Redis's:
 ``redis-ver`` 7.0.15, ``redis-bits`` 64, ``ctime`` (unix seconds), ``used-mem`` (the memory
-model's total of the keyspace), ``aof-base`` 0.
+model's total of the keyspace), in a replication chain ``repl-stream-db``, ``repl-id`` and
+``repl-offset`` (a replica of this server's snapshot learns the stream's db from them),
+``aof-base`` 0.
 
 Loading decodes the whole file first and changes nothing if it is corrupt, then empties the
 databases and adds every key as ``rdbLoadRio`` does: a key whose expiry has passed is not
@@ -92,6 +94,19 @@ def library_codes(s: Step) -> list[bytes]:
     return [libs[k].code for k in sorted(libs.keys())]
 
 
+def repl_stream_db(s: Step) -> int | None:
+    """``rdbPopulateSaveInfo``: the db the replication stream is in, when the server is in a
+    replication chain — a master with a backlog (its last SELECT, 0 before any), a replica
+    (its master client's db, or the cached master's) — else None (no replication fields)."""
+    r = s.part("repl")
+    if r.masterhost is None:
+        return (0 if r.slaveseldb == -1 else r.slaveseldb) if r.backlog is not None else None
+    if r.master_client is not None:
+        c = s.get_client(r.master_client)
+        return c.db if c is not None else 0
+    return r.cached_master[2] if r.cached_master is not None else None
+
+
 def rdb_save(s: Step, aof_base: bool = False) -> bytes:
     """``rdbSaveRio`` of the current dataset with ``rdbcompression`` and ``rdbchecksum``;
     ``aof_base`` is ``RDBFLAGS_AOF_PREAMBLE`` (the file is an AOF base: AUX ``aof-base`` 1)."""
@@ -102,8 +117,13 @@ def rdb_save(s: Step, aof_base: bool = False) -> bytes:
         used += view.mem
         dbs.append((i, key_records(s, view)))
     aux = [(b"redis-ver", REDIS_VERSION), (b"redis-bits", b"64"),
-           (b"ctime", b"%d" % (s.now_ms // 1000)), (b"used-mem", b"%d" % used),
-           (b"aof-base", b"1" if aof_base else b"0")]
+           (b"ctime", b"%d" % (s.now_ms // 1000)), (b"used-mem", b"%d" % used)]
+    stream_db = None if aof_base else repl_stream_db(s)
+    if stream_db is not None:  # rdbSaveInfoAuxFields with an rdbSaveInfo
+        r = s.part("repl")
+        aux += [(b"repl-stream-db", b"%d" % stream_db), (b"repl-id", r.replid.encode()),
+                (b"repl-offset", b"%d" % r.master_repl_offset)]
+    aux.append((b"aof-base", b"1" if aof_base else b"0"))
     return encode_file(aux, dbs, library_codes(s), s.config.get("list-max-listpack-size", -2),
                        bool(s.config.get("rdbcompression", True)),
                        bool(s.config.get("rdbchecksum", True)))
@@ -277,12 +297,17 @@ def with_shutdown_signal(state: ServerState, signum: int) -> ServerState:
 
 def fork_snapshot(s: Step) -> ServerState:
     """What a child forked at this point of the transition sees: every database as it is
-    now (``DbView.at_fork``), the configuration and the function libraries. Clients and
-    the persistence bookkeeping are left out (the child does not use them, and a snapshot
+    now (``DbView.at_fork``), the configuration, the function libraries and the replication
+    state (with a replica's master client). Other clients and the persistence bookkeeping
+    are left out (the child does not use them, and a snapshot
     holding the previous child would keep every older snapshot alive)."""
     dbs = tuple(s.open_db(i).at_fork() for i in range(s.db_count()))
+    r = s.part("repl")
+    mc = s.get_client(r.master_client) if r.master_client is not None else None
+    # only a replica's master client stays: its db is the file's repl-stream-db
+    clients = EMPTY_MAP if mc is None else EMPTY_MAP.set(mc.id, mc)
     return replace(s.base, dbs=dbs, config=s.config, scripting=s.part("scripting"),
-                   clients=EMPTY_MAP, persist=PersistState(), repl=s.part("repl"))
+                   clients=clients, persist=PersistState(), repl=r)
 
 
 def rdb_save_background(s: Step) -> bool:

@@ -32,6 +32,7 @@ import attrs
 
 from .backlog import create_backlog
 from .effects import NO_EFFECTS, Effects, merge_effects
+from .numbers import string2ll
 from .persist import rdb_install
 from .rdb import Limits, RdbCorrupt, RdbUnsupported, decode_file
 from .replication import (
@@ -214,7 +215,9 @@ def link_input(state: ServerState, now_ms: int, data: bytes) -> tuple[ServerStat
                              master_initial_offset=int(parts[2]))
                 else:
                     set_repl(s, master_replid="", master_initial_offset=-1)
-                set_repl(s, cached_master=None, link_state=REPL_STATE_TRANSFER,
+                # the cached master stays until the snapshot loads (7.0.15: INFO shows its
+                # offset as slave_repl_offset during the transfer)
+                set_repl(s, link_state=REPL_STATE_TRANSFER,
                          transfer_size=-1, transfer_chunks=(), transfer_read=0,
                          transfer_start_ms=now_ms)
             elif line.startswith(b"+CONTINUE"):
@@ -311,6 +314,16 @@ def use_diskless_load(s: Step) -> bool:
                                          for i in range(s.db_count()))
 
 
+def stream_db_of(aux: tuple[tuple[bytes, bytes], ...], dbs: int) -> int:
+    """The snapshot's ``repl-stream-db`` AUX field (``rdbLoadRio``'s rdbSaveInfo); 0 when
+    absent or not a db of this server."""
+    for k, v in aux:
+        if k == b"repl-stream-db":
+            n = string2ll(v)
+            return n if n is not None and 0 <= n < dbs else 0
+    return 0
+
+
 def load_transfer(s: Step, payload: bytes, usemark: bool) -> bool:
     """The end of ``readSyncBulkPayload``: the replicas of this replica are disconnected
     and its backlog dropped (a new history), the dataset and the function libraries are
@@ -333,7 +346,9 @@ def load_transfer(s: Step, payload: bytes, usemark: bool) -> bool:
     s.next_client_id = cid + 1
     mc = new_client(cid, s.now_ms, s.config, f"{r.masterhost}:{r.masterport}",
                     authenticated=True)
-    mc = replace(mc, flags=frozenset({"master"}), user="")
+    # replicationCreateMasterClient(conn, rsi.repl_stream_db): the stream goes on in the
+    # db the snapshot says (a chained master cannot SELECT in the stream it proxies)
+    mc = replace(mc, flags=frozenset({"master"}), user="", db=stream_db_of(f.aux, s.db_count()))
     s.put_client(mc)
     off = r.master_initial_offset
     set_repl(s, link_state=REPL_STATE_CONNECTED, down_since_s=0, master_client=cid,
@@ -410,8 +425,8 @@ def replication_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effe
     then the master part (``spec.replication.replication_cron_master``)."""
     r = state.repl
     if r.masterhost is None and not r.replicas and r.backlog is None:
-        # nothing to do but count the run (``replication_cron_loops``: the PING period is
-        # counted from the server's start)
+        # nothing to do but count the loop: the PING period counts from the server's start
+        # (``replication_cron_loops++`` runs on every call)
         return replace(state, repl=attrs.evolve(r, cron_loops=r.cron_loops + 1)), NO_EFFECTS
     s = Step(state, now_ms)
     timeout_ms = int(s.config.get("repl-timeout", 60)) * 1000

@@ -35,7 +35,7 @@ from .errors import NOT_INTEGER
 from .numbers import string2ll
 from .obuf import check_limits
 from .persist import ForkOutcomeNeeded, fork_snapshot, save_state
-from .replfeed import feed_replication
+from .replfeed import feed_replication, feeds_replication
 from .reply import OK, Err, Raw, Reply
 from .state import (
     REPL_STATE_CONNECT,
@@ -65,6 +65,7 @@ __all__ = [
     "replica_freed", "set_master", "unset_master", "role_reply", "info_replication",
     "replica_state_name", "no_replicas", "read_only_replica", "master_down",
     "is_master_client", "before_sleep_replication", "REPLCONF_GETACK", "master_disconnected",
+    "refresh_good_replicas",
 ]
 
 #: ``replicationFeedSlaves``' newline keepalive and the cron's PING, as stream bytes.
@@ -163,7 +164,7 @@ def replconf(s: Step, argv: list[bytes]) -> Reply:
                 return NOT_INTEGER
             link = attrs.evolve(link, listening_port=port)
         elif opt == b"ip-address":
-            if len(val) >= 46:
+            if len(val) >= 256:  # NET_HOST_STR_LEN (a host name, not only an IP)
                 return Err("ERR REPLCONF ip-address provided by replica instance is too "
                            f"long: {len(val)} bytes")
             link = attrs.evolve(link, ip=val.decode("latin-1"))
@@ -507,8 +508,9 @@ def before_sleep_replication(s: Step) -> None:
     r = repl_of(s)
     if r.get_ack:
         set_repl(s, get_ack=False)
-        s.set_part("repl", feed_replication(repl_of(s), [(repl_of(s).slaveseldb,
-                                                          REPLCONF_GETACK)]))
+        if feeds_replication(repl_of(s)):  # replicationFeedSlaves: no backlog, no stream
+            s.set_part("repl", feed_replication(repl_of(s), [(repl_of(s).slaveseldb,
+                                                              REPLCONF_GETACK)]))
     if r.waiting_acks:
         process_clients_waiting_replicas(s)
 
@@ -585,7 +587,8 @@ def replication_cron_master(s: Step) -> None:
     now_s = s.now_ms // 1000
     period = max(1, int(cfg.get("repl-ping-replica-period", 10)))
     if r.replicas and r.cron_loops % period == 0 and r.masterhost is None:
-        s.set_part("repl", feed_replication(r, [(r.slaveseldb, (b"PING",))]))
+        # shared.ping: the stream carries it in lower case
+        s.set_part("repl", feed_replication(r, [(r.slaveseldb, (b"ping",))]))
     for cid in repl_of(s).replicas:
         link = link_of(s, cid)
         if link is None:
@@ -732,10 +735,10 @@ def cache_master_using_myself(s: Step) -> None:
 
 
 def set_master(s: Step, host: str, port: int) -> None:
-    """``replicationSetMaster``: forget the current master link, keep the replicas (they
-    may PSYNC later), remember our own history to PSYNC with when we were a master, and
-    start connecting (the world connects: ``spec.replica``). Clients blocked on keys are
-    unblocked with an error (``disconnectAllBlockedClients``)."""
+    """``replicationSetMaster``: drop the current master link (its state cached for a
+    PSYNC), keep the replicas (they may PSYNC later), remember our own history to PSYNC
+    with when we were a master, and start connecting (the world connects:
+    ``spec.replica``). Clients blocked on keys are unblocked with an error (``disconnectAllBlockedClients``)."""
     r = repl_of(s)
     was_master = r.masterhost is None
     if r.master_client is not None:

@@ -45,6 +45,7 @@ from .dispatch import (
 from .frames import Frame, parse
 from .numbers import string2ll
 from .persist import MISCONF_ERR, writes_denied_by_disk_error
+from .replication import NOREPLICAS, READONLY, no_replicas, read_only_replica
 from .reply import (
     OK,
     BigNum,
@@ -959,12 +960,17 @@ def script_command(run: ScriptRun, argv: list[bytes]) -> Reply:
     if run.read_only and ("write" in flags or "may_replicate" in flags):
         return Err("\0Write commands are not allowed from read-only scripts.")
     s = run.s
-    if "write" in flags and writes_denied_by_disk_error(s):  # scriptVerifyWriteCommandAllow
+    # scriptVerifyWriteCommandAllow: a read-only replica, then the disk, then min-replicas
+    if "write" in flags and read_only_replica(s):
+        return Err("\0-" + READONLY)
+    if "write" in flags and writes_denied_by_disk_error(s):
         return Err("\0-" + MISCONF_ERR)
     if "write" in flags and not s.part("aof").last_write_ok:
         aof_error = writes_denied_by_aof_error(s.part("aof"))
         if aof_error is not None:
             return Err("\0-" + aof_error)
+    if "write" in flags and no_replicas(s):
+        return Err("\0-" + NOREPLICAS)
     # scriptVerifyOOM: past maxmemory (when the script's command was processed), a deny-oom
     # command is refused while the script has not written yet (not under allow-oom)
     if ("denyoom" in flags and s.pre_command_oom and not run.allow_oom and not run.wrote

@@ -222,6 +222,15 @@ def info_counters(frame: bytes) -> bytes:
     return serialise(f)
 
 
+def info_replid(frame: bytes) -> bytes:
+    """INFO with the value of ``master_replid`` masked (a random id on every Redis start)."""
+    f = parse(frame)
+    prefix, lines = _info_lines(f)
+    f.payload = prefix + b"\r\n".join(
+        b"master_replid:*" if ln.startswith(b"master_replid:") else ln for ln in lines)
+    return serialise(f)
+
+
 _NUM = re.compile(rb"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
@@ -494,6 +503,7 @@ NORMALISERS: dict[str, Callable[[bytes], bytes]] = {
     "latency-histogram": _safe(latency_histogram),
     "tracking-ids": _safe(tracking_ids),
     "lolwut-art": _safe(lolwut_art),
+    "info-replid": _safe(info_replid),
 }
 
 #: ``--errors`` modes of ``redspec diff``: how error replies are compared.

@@ -12,6 +12,7 @@ from typing import Any
 
 from immutables import Map
 
+from ..effects import ReplOnly
 from ..errors import subcommand_syntax
 from ..pubsub import glob_for, publish, push_frame
 from ..reply import Raw, Reply, Status, help_lines
@@ -161,14 +162,20 @@ def punsubscribe(s: Step, argv: list[bytes]) -> Reply:
 
 @command("publish")
 def publish_(s: Step, argv: list[bytes]) -> Reply:
-    """PUBLISH channel message: the number of clients that received it."""
-    return publish(s, argv[1], argv[2])
+    """PUBLISH channel message: the number of clients that received it. Propagated to the
+    replicas only (``forceCommandPropagation(c, PROPAGATE_REPL)``): their subscribers get it."""
+    n = publish(s, argv[1], argv[2])
+    s.propagate.append((s.client.db, ReplOnly(argv)))
+    return n
 
 
 @command("spublish")
 def spublish(s: Step, argv: list[bytes]) -> Reply:
-    """SPUBLISH shardchannel message (no pattern matching for shard channels)."""
-    return publish(s, argv[1], argv[2], shard=True)
+    """SPUBLISH shardchannel message (no pattern matching for shard channels); to the
+    replicas as PUBLISH is."""
+    n = publish(s, argv[1], argv[2], shard=True)
+    s.propagate.append((s.client.db, ReplOnly(argv)))
+    return n
 
 
 def _channels(m: Map[bytes, Any], argv: list[bytes]) -> Reply:
