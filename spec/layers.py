@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("layers", "cstr", "pqsort", "numbers", "longdouble", "glob", "reply", "errors", "resp",
                 "frames", "dict", "listpack", "values", "types", "types.*", "table", "config", "cost",
                 "memory", "lualibs", "crc64", "lzf", "rdbcodec", "rdbstream", "rdb", "digest", "aofmanifest",
-                "aofstream")),
+                "aofstream", "backlog")),
     ("state", ("state", "effects")),
     ("db", ("pause", "pubsub", "lru", "watch", "tracking", "aoffeed", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",

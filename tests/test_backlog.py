@@ -1,0 +1,378 @@
+"""The replication backlog (``spec/backlog.py``): blocks, trimming, the window, PSYNC's rule.
+
+The numbers in ``test_replays_a_real_7_0_15_session`` were read from INFO of redis-server
+7.0.15 (``mem_total_replication_buffers``, ``repl_backlog_first_byte_offset``,
+``repl_backlog_histlen``) after the same commands; ``test_agrees_with_real_redis`` repeats
+that session live against the installed server.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from redspec.spec import backlog as bl
+from redspec.spec.backlog import Backlog, PsyncVerdict
+
+ROOM = 20440  # a block for <= 16 KiB: je_size(16384 + 40) = 20480, less the 40-byte header
+
+
+def _enc(*argv: bytes) -> bytes:
+    return b"*%d\r\n" % len(argv) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in argv)
+
+
+class Stream:
+    """A master's view: the backlog and ``master_repl_offset``, fed command by command, each
+    followed by ``beforeSleep``'s trim."""
+
+    def __init__(self, size: int = 1 << 20, start: int = 0) -> None:
+        self.master = start
+        self.b = bl.create_backlog(size, start)
+
+        self.seldb = -1
+
+    def feed(self, data: bytes, pinned: tuple[int, ...] = (), before_sleep: bool = True) -> None:
+        self.b = bl.feed(self.b, data, self.master, pinned)
+        self.master += len(data)
+        if before_sleep:
+            self.b = bl.trim(self.b, self.master, pinned, bl.BEFORE_SLEEP_TRIM_BLOCKS)
+
+    def command(self, *argv: bytes, db: int = 0) -> None:
+        """``replicationFeedSlaves``: SELECT when needed, the command piece by piece, then
+        the event loop's ``beforeSleep`` trim."""
+        pieces = bl.command_pieces(argv)
+        if db != self.seldb:
+            pieces = (bl.select_piece(db), *pieces)
+            self.seldb = db
+        self.b = bl.feed_pieces(self.b, pieces, self.master)
+        self.master += sum(map(len, pieces))
+        self.b = bl.trim(self.b, self.master, (), bl.BEFORE_SLEEP_TRIM_BLOCKS)
+
+
+def _filled(n_blocks: int, size: int = 16384) -> tuple[Backlog, int, bytes]:
+    """A backlog of ``n_blocks`` full blocks (plus an empty-room tail), without trimming."""
+    b, m, whole = bl.create_backlog(1 << 40, 0), 0, b""
+    for i in range(n_blocks):
+        chunk = bytes([65 + i % 26]) * ROOM
+        b = bl.feed(b, chunk, m)
+        m += ROOM
+        whole += chunk
+    return bl.Backlog(size, b.histlen, b.offset, b.head, b.tail), m, whole
+
+
+# -- blocks ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "size", "room"), [
+    (1, 1 << 20, ROOM), (16384, 1 << 20, ROOM), (20440, 1 << 20, ROOM),
+    (20441, 1 << 20, 24576 - 40), (39670, 1 << 20, 40960 - 40),
+    (65536, 1 << 20, 81920 - 40),  # the cap: 1 MiB / 16
+    (10_000_000, 1 << 20, 81920 - 40), (10_000_000, 1 << 40, 10_485_760 - 40),
+    (10_000_000, 16384, ROOM), (1, 1, ROOM)])
+def test_block_room_is_the_jemalloc_class_less_the_header(n: int, size: int, room: int) -> None:
+    assert bl.block_room(n, size) == room
+
+
+def test_create_is_empty_and_starts_after_the_master_offset() -> None:
+    b = bl.create_backlog(1 << 20, 1234)
+    assert (b.histlen, b.offset, b.blocks, bl.repl_buffer_mem(b)) == (0, 1235, (), 0)
+    assert bl.backlog_from(b, 1235) == b""
+
+
+def test_first_feed_allocates_one_block_of_20440_bytes_room() -> None:
+    s = Stream(start=100)
+    s.feed(b"x" * 50)
+    (blk,) = s.b.blocks
+    assert (blk.repl_offset, blk.size, blk.used) == (101, ROOM, 50)
+    assert (s.b.offset, s.b.histlen, bl.repl_buffer_mem(s.b)) == (101, 50, 20480 + 24)
+
+
+def test_feed_fills_the_tail_then_opens_a_block_for_the_rest() -> None:
+    s = Stream()
+    s.feed(b"a" * (ROOM - 10))
+    s.feed(b"b" * 30)
+    a, b = s.b.blocks
+    assert (a.used, a.size, a.data()[-10:]) == (ROOM, ROOM, b"b" * 10)
+    assert (b.repl_offset, b.used, b.size, b.data()) == (ROOM + 1, 20, ROOM, b"b" * 20)
+
+
+def test_a_big_write_gets_a_block_of_its_own_size_class() -> None:
+    s = Stream()
+    s.feed(b"s" * 50)
+    s.feed(b"y" * (39670 + ROOM - 50))
+    a, b = s.b.blocks
+    assert (a.used, b.used, b.size) == (ROOM, 39670, 40960 - 40)
+    assert bl.repl_buffer_mem(s.b) == 20504 + 40984
+
+
+def test_a_huge_write_is_cut_into_blocks_of_a_sixteenth_of_the_backlog() -> None:
+    s = Stream(size=1 << 20)
+    s.feed(b"h" * 300_000)
+    assert [(x.size, x.used) for x in s.b.blocks] == [(81880, 81880)] * 3 + [
+        (57304, 54360)]
+
+
+def test_a_tail_filled_exactly_opens_a_new_block_on_the_next_byte() -> None:
+    s = Stream()
+    s.feed(b"a" * ROOM)
+    assert len(s.b.blocks) == 1
+    s.feed(b"b")
+    assert [(x.repl_offset, x.used) for x in s.b.blocks] == [(1, ROOM), (ROOM + 1, 1)]
+
+
+def test_many_small_feeds_keep_every_byte() -> None:
+    s, whole = Stream(), b""
+    for i in range(3000):
+        d = bytes([i % 251]) * (i % 17 + 1)
+        s.feed(d)
+        whole += d
+    assert bl.backlog_from(s.b, 1) == whole
+    assert all(len(blk.chunks) <= 64 for blk in s.b.blocks)
+
+
+def test_blocks_with_the_same_bytes_are_equal_however_fed() -> None:
+    a, b = Stream(), Stream()
+    a.feed(b"abcdef")
+    for c in b"abcdef":
+        b.feed(bytes([c]))
+    assert a.b == b.b and hash(a.b.tail) == hash(b.b.tail)
+
+
+def test_an_empty_feed_changes_nothing() -> None:
+    b, m, _ = _filled(5, size=16384)  # over its size: a trim would free blocks
+    assert bl.feed(b, b"", m) is b
+    e = bl.create_backlog(100, 7)
+    assert bl.feed(e, b"", 7) == e
+
+
+# -- trimming ---------------------------------------------------------------------------------
+
+
+def test_trim_keeps_more_than_size_bytes() -> None:
+    """The first block goes only if what remains is still more than ``size``."""
+    b, m, _ = _filled(4, size=2 * ROOM)  # histlen 4 blocks: one more than size + a block
+    t = bl.trim(b, m)
+    assert (t.histlen, t.offset) == (3 * ROOM, ROOM + 1)
+    exact = bl.Backlog(3 * ROOM, b.histlen, b.offset, b.head, b.tail)  # histlen - first == size
+    assert bl.trim(exact, m) == exact
+    one_less = bl.Backlog(3 * ROOM - 1, b.histlen, b.offset, b.head, b.tail)
+    assert bl.trim(one_less, m).histlen == 3 * ROOM
+
+
+def test_trim_needs_histlen_above_size() -> None:
+    b, m, _ = _filled(3, size=3 * ROOM)
+    assert bl.trim(b, m).histlen == 3 * ROOM
+
+
+def test_trim_never_frees_the_last_block() -> None:
+    b, m, _ = _filled(1, size=1)
+    assert bl.trim(b, m, max_blocks=1000) == b
+    b, m, _ = _filled(2, size=1)
+    t = bl.trim(b, m, max_blocks=1000)
+    assert t.blocks == b.blocks[1:] and t.histlen == ROOM
+
+
+def test_trim_frees_at_most_max_blocks() -> None:
+    b, m, _ = _filled(100, size=16384)
+    t = bl.trim(b, m)
+    assert len(t.blocks) == 36 and t.offset == 64 * ROOM + 1
+    t = bl.trim(b, m, max_blocks=bl.BEFORE_SLEEP_TRIM_BLOCKS)
+    assert len(t.blocks) == 1 and t.histlen == ROOM  # the last block is never freed
+
+
+def test_only_a_feed_that_opens_a_block_trims() -> None:
+    b, m, _ = _filled(100, size=16384)
+    t = bl.feed(b, b"x", m)  # the tail is full: a block opens, 64 go
+    assert len(t.blocks) == 37 and t.offset == m + 2 - t.histlen
+    u = bl.feed(t, b"y", m + 1)  # fits in the new tail: no trim
+    assert len(u.blocks) == 37 and u.histlen == t.histlen + 1 and u.offset == t.offset
+
+
+def test_a_replica_pins_the_block_of_its_next_unsent_byte() -> None:
+    b, m, _ = _filled(6, size=16384)
+    # next unsent byte inside block 2 (0-based): blocks 0 and 1 go, 2 stays
+    t = bl.trim(b, m, pinned=(2 * ROOM + 5,))
+    assert t.offset == 2 * ROOM + 1
+    assert bl.trim(b, m, pinned=(2 * ROOM + 2,)).offset == 2 * ROOM + 1
+    # at the first byte of block 2: block 1 is still referred to (sent to its end)
+    assert bl.trim(b, m, pinned=(2 * ROOM + 1,)).offset == ROOM + 1
+    # at the last byte of block 1: block 1 stays
+    assert bl.trim(b, m, pinned=(2 * ROOM,)).offset == ROOM + 1
+    # the earliest replica decides
+    assert bl.trim(b, m, pinned=(5 * ROOM, 2 * ROOM)).offset == ROOM + 1
+
+
+def test_a_caught_up_replica_pins_only_the_tail() -> None:
+    b, m, _ = _filled(6, size=16384)
+    assert bl.trim(b, m, pinned=(m + 1,)) == bl.trim(b, m)
+
+
+def test_resize_clamps_to_16k_and_trims_64_blocks() -> None:
+    b, m, _ = _filled(100, size=1 << 30)
+    t = bl.resize(b, 1, m)
+    assert t.size == 16384 and len(t.blocks) == 36
+    assert bl.resize(b, 1 << 31, m).histlen == b.histlen  # growing keeps what is there
+
+
+def test_replays_a_real_7_0_15_session() -> None:
+    """SELECT+SET, SET of 20000 and 40000 bytes, 100 SETs of 20000, CONFIG SET
+    repl-backlog-size 1, SET: 7.0.15's INFO after each (see the module docstring)."""
+    s = Stream()
+    seen = []
+    s.command(b"SET", b"k", b"v")
+    seen.append((s.master, s.b.offset, s.b.histlen, bl.repl_buffer_mem(s.b)))
+    s.command(b"SET", b"k", b"x" * 20000)
+    seen.append((s.master, s.b.offset, s.b.histlen, bl.repl_buffer_mem(s.b)))
+    s.command(b"SET", b"k", b"y" * 40000)
+    seen.append((s.master, s.b.offset, s.b.histlen, bl.repl_buffer_mem(s.b)))
+    for _ in range(100):
+        s.command(b"SET", b"k", b"x" * 20000)
+    seen.append((s.master, s.b.offset, s.b.histlen, bl.repl_buffer_mem(s.b)))
+    s.b = bl.resize(s.b, 1, s.master)
+    seen.append((s.master, s.b.offset, s.b.histlen, bl.repl_buffer_mem(s.b)))
+    s.command(b"SET", b"k", b"v")
+    seen.append((s.master, s.b.offset, s.b.histlen, bl.repl_buffer_mem(s.b)))
+    assert seen == [(50, 1, 50, 20504), (20080, 1, 20080, 20504), (60110, 1, 60110, 61488),
+                    (2063110, 1001601, 1061510, 1066208), (2063110, 2044041, 19070, 20504),
+                    (2063137, 2044041, 19097, 20504)]
+
+
+def test_memory_split_between_backlog_and_replicas() -> None:
+    b, m, _ = _filled(3, size=16384)
+    mem = bl.repl_buffer_mem(b)
+    assert mem == 3 * (20480 + 24)
+    assert bl.backlog_memory(b, 0) == (mem, 0)
+    assert bl.backlog_memory(b, 2) == (16384, mem - 16384)
+    assert bl.backlog_memory(None, 0) == (0, 0)
+
+
+# -- the window and addReplyReplicationBacklog ------------------------------------------------
+
+
+def test_backlog_from_at_the_boundaries() -> None:
+    b, m, whole = _filled(40, size=10 * ROOM)
+    b = bl.trim(b, m, max_blocks=100)
+    first, end = b.offset, b.offset + b.histlen
+    assert end == m + 1
+    assert bl.backlog_from(b, first) == whole[first - 1:]
+    assert bl.backlog_from(b, first + 1) == whole[first:]
+    assert bl.backlog_from(b, end) == b""
+    assert bl.backlog_from(b, end - 1) == whole[-1:]
+    for o in (first + ROOM - 1, first + ROOM, first + ROOM + 1):  # around a block boundary
+        assert bl.backlog_from(b, o) == whole[o - 1:]
+    for o in (first - 1, end + 1):
+        with pytest.raises(ValueError):
+            bl.backlog_from(b, o)
+
+
+# -- PSYNC ------------------------------------------------------------------------------------
+
+ID1, ID2 = "a" * 40, "b" * 40
+
+
+def _verdict(b: Backlog | None, req: str, off: int, second: int = 1000) -> PsyncVerdict:
+    return bl.psync_verdict(ID1, ID2, second, b, req, off)
+
+
+def test_psync_window_boundaries() -> None:
+    s = Stream(size=16384)
+    for _ in range(10):
+        s.feed(b"x" * 5000)
+    b = s.b
+    lo, hi = b.offset, b.offset + b.histlen
+    assert lo > 1 and hi == s.master + 1
+    assert _verdict(b, ID1, lo - 1) is PsyncVerdict.NOT_IN_BACKLOG
+    assert _verdict(b, ID1, lo) is PsyncVerdict.ACCEPTED
+    assert _verdict(b, ID1, hi) is PsyncVerdict.ACCEPTED
+    assert _verdict(b, ID1, hi + 1) is PsyncVerdict.NOT_IN_BACKLOG
+    assert not bl.psync_accepts(ID1, ID2, 0, None, ID1, lo)
+    assert _verdict(None, ID1, lo) is PsyncVerdict.NOT_IN_BACKLOG
+
+
+def test_psync_ids() -> None:
+    s = Stream(start=500)
+    s.feed(b"x" * 1000)  # window [501, 1501]
+    b = s.b
+    assert _verdict(b, ID1.upper(), 600) is PsyncVerdict.ACCEPTED  # strcasecmp
+    assert _verdict(b, ID2, 1000, second=1000) is PsyncVerdict.ACCEPTED  # up to second offset
+    assert _verdict(b, ID2, 1001, second=1000) is PsyncVerdict.SECOND_ID_TOO_FAR
+    assert _verdict(b, ID2, 1001, second=1001) is PsyncVerdict.ACCEPTED
+    assert _verdict(b, ID1, 1001, second=0) is PsyncVerdict.ACCEPTED  # replid1: no limit
+    assert _verdict(b, "c" * 40, 600) is PsyncVerdict.REPLID_MISMATCH
+    assert _verdict(b, "?", -1) is PsyncVerdict.FULL_REQUESTED
+    # replid2 within its limit but outside the window: lack of backlog
+    assert _verdict(b, ID2, 400, second=1000) is PsyncVerdict.NOT_IN_BACKLOG
+
+
+def test_cleared_replid2_never_continues() -> None:
+    """``clearReplicationId2``: replid2 all zeros, second_replid_offset -1."""
+    s = Stream()
+    s.feed(b"x" * 10)
+    zeros = "0" * 40
+    assert not bl.psync_accepts(ID1, zeros, -1, s.b, zeros, 1)
+    assert not bl.psync_accepts(ID1, zeros, -1, s.b, zeros, -1)
+
+
+# -- live: the installed redis-server 7.0.15 ---------------------------------------------------
+
+
+def _send(conn: socket.socket, *argv: bytes) -> bytes:
+    conn.sendall(_enc(*argv))
+    buf = b""
+    while True:
+        buf += conn.recv(1 << 16)
+        if buf.startswith(b"$"):
+            n = int(buf[1:buf.index(b"\r\n")])
+            if len(buf) >= buf.index(b"\r\n") + 2 + n + 2:
+                return buf
+        elif buf.endswith(b"\r\n"):
+            return buf
+
+
+def _info(conn: socket.socket) -> dict[str, str]:
+    text = (_send(conn, b"INFO", b"replication") + _send(conn, b"INFO", b"memory")).decode()
+    return dict(line.split(":", 1) for line in text.split("\r\n") if ":" in line)
+
+
+@pytest.fixture
+def backlog_master(private_redis: object) -> Iterator[socket.socket]:
+    """A real master with a backlog and no replica: a raw replica asks ``PSYNC ? -1`` (which
+    creates the backlog) and goes away."""
+    port = private_redis.port  # type: ignore[attr-defined]
+    conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+    rep = socket.create_connection(("127.0.0.1", port), timeout=10)
+    rep.sendall(b"PSYNC ? -1\r\n")
+    assert rep.recv(12).startswith(b"+FULLRESYNC")
+    rep.close()
+    deadline = time.monotonic() + 10
+    while _info(conn)["connected_slaves"] != "0":
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    yield conn
+    conn.close()
+
+
+def test_agrees_with_real_redis(backlog_master: socket.socket) -> None:
+    """The same commands on the real master and on the model give the same window and
+    ``mem_total_replication_buffers`` after each (each command: one feed, then beforeSleep)."""
+    conn = backlog_master
+    info = _info(conn)
+    s = Stream(size=int(info["repl_backlog_size"]), start=int(info["master_repl_offset"]))
+    assert int(info["repl_backlog_first_byte_offset"]) == s.b.offset
+    sizes = [1, 20000, 40000, 5, 300000, 65536 - 300, 16384] + [
+        20000 + 1000 * i for i in range(60)] + [7, 3_000_000, 1]
+    for i, n in enumerate(sizes):
+        if n == 7:
+            assert _send(conn, b"CONFIG", b"SET", b"repl-backlog-size", b"100") == b"+OK\r\n"
+            s.b = bl.resize(s.b, 100, s.master)
+        argv = (b"SET", b"k%d" % i, b"v" * n)
+        assert _send(conn, *argv) == b"+OK\r\n"
+        s.command(*argv)
+        info = _info(conn)
+        got = (int(info["master_repl_offset"]), int(info["repl_backlog_first_byte_offset"]),
+               int(info["repl_backlog_histlen"]), int(info["mem_total_replication_buffers"]),
+               int(info["repl_backlog_size"]))
+        assert got == (s.master, s.b.offset, s.b.histlen, bl.repl_buffer_mem(s.b), s.b.size), i
