@@ -376,3 +376,58 @@ def test_agrees_with_real_redis(backlog_master: socket.socket) -> None:
                int(info["repl_backlog_histlen"]), int(info["mem_total_replication_buffers"]),
                int(info["repl_backlog_size"]))
         assert got == (s.master, s.b.offset, s.b.histlen, bl.repl_buffer_mem(s.b), s.b.size), i
+
+
+# -- Z3 (properties/z3_backlog.py) -----------------------------------------------------------
+
+
+def test_z3_obligations_hold() -> None:
+    from redspec.properties import z3_backlog as z
+
+    for o in z.obligations():
+        p = o.prove()
+        assert p.held, (p.name, p.problems)
+
+
+@pytest.mark.parametrize(("make", "plant"), [
+    ("served_obligation", "start_exclusive"), ("accepted_obligation", "end_past"),
+    ("accepted_obligation", "by_size"), ("window_obligation", "unguarded")])
+def test_z3_planted_rules_fail(make: str, plant: str) -> None:
+    from redspec.properties import z3_backlog as z
+
+    p = getattr(z, make)(**{plant: True}).prove()
+    assert not p.held and p.checks["Inv ∧ Next ⇒ Inv′"].startswith("counterexample")
+    assert all(v == "proved" for k, v in p.checks.items() if k.startswith("vacuity"))
+    if make != "window_obligation":  # the bug is in the encoding: the spec is not at fault
+        assert p.replay is not None and p.replay.startswith("spurious")
+
+
+def _encoded(off: int, h: int, o: int, has: bool = True, idok: bool = True) -> bool:
+    import z3
+
+    from redspec.properties import z3_backlog as z
+
+    e = z.psync_encoding(z3.BoolVal(has), z3.BoolVal(idok), z3.IntVal(off), z3.IntVal(h),
+                         z3.IntVal(o))
+    return bool(z3.is_true(z3.simplify(e)))
+
+
+@pytest.mark.parametrize(("off", "h"), [(1, 0), (1, 50), (1001601, 1061510),
+                                        ((1 << 62) + 5, 1 << 20), ((1 << 63) - 101, 99)])
+def test_z3_encoding_is_the_spec_rule(off: int, h: int) -> None:
+    """Below 2^63 - 1 the encoding's verdict is ``psync_accepts``'s, at and around the edges."""
+    b = bl.Backlog(1 << 20, h, off)
+    for o in (off - 1, off, off + 1, off + h - 1, off + h, off + h + 1):
+        for idok in (True, False):
+            req = ID1 if idok else "f" * 40
+            assert _encoded(off, h, o, idok=idok) == bl.psync_accepts(ID1, ID2, -1, b, req, o)
+    assert not _encoded(off, h, off, has=False)
+
+
+def test_z3_at_llong_max_the_window_end_wraps() -> None:
+    """With ``master_repl_offset`` at 2^63 - 1, ``offset + histlen`` wraps in C and every
+    PSYNC is refused, even one at the window's start: outside what the obligations allow."""
+    top = (1 << 63) - 1
+    off = top - 99
+    assert not _encoded(off, 100, off) and not _encoded(off, 100, top)
+    assert _encoded(off - 1, 100, off - 1)  # one byte lower: master at 2^63 - 2, fine
