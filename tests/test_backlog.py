@@ -431,3 +431,50 @@ def test_z3_at_llong_max_the_window_end_wraps() -> None:
     off = top - 99
     assert not _encoded(off, 100, off) and not _encoded(off, 100, top)
     assert _encoded(off - 1, 100, off - 1)  # one byte lower: master at 2^63 - 2, fine
+
+
+def test_a_replica_pins_the_backlog_on_real_redis(private_redis: object) -> None:
+    """A replica waiting for its BGSAVE (slowed by ``rdb-key-save-delay``) refers to the block
+    of the first byte fed after it attached: the backlog keeps everything from there, past its
+    size; when the replica goes, the backlog is trimmed back (64 blocks, then beforeSleep)."""
+    port = private_redis.port  # type: ignore[attr-defined]
+    conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+    for argv in ([b"CONFIG", b"SET", b"repl-diskless-sync", b"no"],
+                 [b"CONFIG", b"SET", b"rdb-key-save-delay", b"1000000"],
+                 [b"MSET", b"a", b"1", b"b", b"2", b"c", b"3", b"d", b"4", b"e", b"5"]):
+        assert _send(conn, *argv) == b"+OK\r\n"
+    rep = socket.create_connection(("127.0.0.1", port), timeout=10)
+    rep.sendall(b"PSYNC ? -1\r\n")
+    assert rep.recv(12).startswith(b"+FULLRESYNC")
+    info = _info(conn)
+    s = Stream(size=int(info["repl_backlog_size"]), start=int(info["master_repl_offset"]))
+    pin = (s.master + 1,)  # attached at the first byte fed after the FULLRESYNC
+
+    def check(tag: str) -> None:
+        info = _info(conn)
+        got = (int(info["master_repl_offset"]), int(info["repl_backlog_first_byte_offset"]),
+               int(info["repl_backlog_histlen"]), int(info["mem_total_replication_buffers"]))
+        assert got == (s.master, s.b.offset, s.b.histlen, bl.repl_buffer_mem(s.b)), tag
+
+    try:
+        for i in range(40):
+            argv = (b"SET", b"p%d" % i, b"w" * 60000)
+            assert _send(conn, *argv) == b"+OK\r\n"
+            pieces = bl.command_pieces(argv)
+            if s.seldb != 0:
+                pieces, s.seldb = (bl.select_piece(0), *pieces), 0
+            s.b = bl.feed_pieces(s.b, pieces, s.master, pin)
+            s.master += sum(map(len, pieces))
+            s.b = bl.trim(s.b, s.master, pin, bl.BEFORE_SLEEP_TRIM_BLOCKS)
+            check(f"pinned {i}")
+        assert s.b.histlen > 2 * s.b.size and s.b.offset == pin[0]
+    finally:
+        rep.close()
+    deadline = time.monotonic() + 10
+    while _info(conn)["connected_slaves"] != "0":
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    s.b = bl.trim(bl.trim(s.b, s.master), s.master, (), bl.BEFORE_SLEEP_TRIM_BLOCKS)
+    check("released")
+    assert s.b.histlen - s.b.blocks[0].size <= s.b.size
+    conn.close()
