@@ -94,12 +94,14 @@ class ReplBlock:
         return self.repl_offset + self.used
 
     def __eq__(self, other: object) -> bool:
+        """Same numbers and same bytes, however the bytes are chunked."""
         if not isinstance(other, ReplBlock):
             return NotImplemented
         return (self.repl_offset, self.size, self.used) == (
             other.repl_offset, other.size, other.used) and self.data() == other.data()
 
     def __hash__(self) -> int:
+        """Consistent with ``__eq__``."""
         return (self.repl_offset, self.size, self.used, self.data()).__hash__()
 
 
@@ -266,17 +268,25 @@ def backlog_from(b: Backlog, offset: int) -> bytes:
         blk.data() for blk in blocks[i + 1:])
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _c_fold(s: str) -> str:
+    """What ``strcasecmp`` compares: the string up to its first NUL, ASCII letters folded."""
+    return s.split("\0", 1)[0].translate(_ASCII_LOWER)
+
+
 def psync_verdict(replid: str, replid2: str, second_replid_offset: int, backlog: Backlog | None,
                   req_replid: str, req_offset: int) -> PsyncVerdict:
     """``masterTryPartialResynchronization``: a partial resync continues when the requested
     ID is ``replid``, or ``replid2`` with ``req_offset <= second_replid_offset`` (IDs compare
-    without case, ``strcasecmp``), and the backlog exists and
+    as ``strcasecmp`` does: ASCII case folded, up to a NUL), and the backlog exists and
     ``offset <= req_offset <= offset + histlen`` (at the end: nothing to send)."""
-    req = req_replid.lower()
-    if req != replid.lower() and (req != replid2.lower() or req_offset > second_replid_offset):
+    req, id1, id2 = _c_fold(req_replid), _c_fold(replid), _c_fold(replid2)
+    if req != id1 and (req != id2 or req_offset > second_replid_offset):
         if req_replid.startswith("?"):
             return PsyncVerdict.FULL_REQUESTED
-        if req != replid2.lower():
+        if req != id2:
             return PsyncVerdict.REPLID_MISMATCH
         return PsyncVerdict.SECOND_ID_TOO_FAR
     if backlog is None or req_offset < backlog.offset or (

@@ -297,6 +297,12 @@ def test_psync_ids() -> None:
     s.feed(b"x" * 1000)  # window [501, 1501]
     b = s.b
     assert _verdict(b, ID1.upper(), 600) is PsyncVerdict.ACCEPTED  # strcasecmp
+    assert _verdict(b, ID1 + "\0zz", 600) is PsyncVerdict.ACCEPTED  # C string: up to the NUL
+    assert _verdict(b, ID1[:-1], 600) is PsyncVerdict.REPLID_MISMATCH
+    kid = "k" * 40  # the Kelvin sign folds to "k" in Unicode, not in strcasecmp
+    assert bl.psync_verdict(kid, ID2, -1, b, "\u212a" + kid[1:], 600) is (
+        PsyncVerdict.REPLID_MISMATCH)
+    assert bl.psync_verdict(kid, ID2, -1, b, "K" + kid[1:], 600) is PsyncVerdict.ACCEPTED
     assert _verdict(b, ID2, 1000, second=1000) is PsyncVerdict.ACCEPTED  # up to second offset
     assert _verdict(b, ID2, 1001, second=1000) is PsyncVerdict.SECOND_ID_TOO_FAR
     assert _verdict(b, ID2, 1001, second=1001) is PsyncVerdict.ACCEPTED
@@ -478,3 +484,39 @@ def test_a_replica_pins_the_backlog_on_real_redis(private_redis: object) -> None
     check("released")
     assert s.b.histlen - s.b.blocks[0].size <= s.b.size
     conn.close()
+
+
+def test_psync_verdicts_agree_with_real_redis(backlog_master: socket.socket) -> None:
+    """PSYNC at the edges of a real master's window (trimmed, so its start is past 1): the
+    master continues exactly when ``psync_accepts`` says so. No replica stays connected and
+    no PING is due, so the window does not move between INFO and PSYNC."""
+    conn = backlog_master
+    for argv in ([b"CONFIG", b"SET", b"repl-ping-replica-period", b"3600"],
+                 [b"CONFIG", b"SET", b"repl-diskless-sync", b"no"],
+                 [b"CONFIG", b"SET", b"repl-backlog-size", b"16384"],
+                 *([b"SET", b"k%d" % i, b"z" * 3000] for i in range(40))):
+        assert _send(conn, *argv) == b"+OK\r\n"
+    info = _info(conn)
+    replid, second = info["master_replid"], int(info["second_repl_offset"])
+    off, h = int(info["repl_backlog_first_byte_offset"]), int(info["repl_backlog_histlen"])
+    assert off > 1 and int(info["master_repl_offset"]) == off + h - 1
+    b = bl.Backlog(int(info["repl_backlog_size"]), h, off)
+    port = conn.getpeername()[1]
+    cases = [(replid, o) for o in (off - 1, off, off + 1, off + h, off + h + 1)]
+    cases += [(replid.upper(), off), (replid[:-1], off), (info["master_replid2"], off), ("?", -1)]
+    for req, o in cases:
+        rep = socket.create_connection(("127.0.0.1", port), timeout=10)
+        rep.sendall(_enc(b"PSYNC", req.encode(), b"%d" % o))
+        line = b""
+        while not line.endswith(b"\r\n"):
+            line = (line + rep.recv(1)).lstrip(b"\n")  # newlines: keepalives before a sync
+        rep.close()
+        want = bl.psync_accepts(replid, info["master_replid2"], second, b, req, o)
+        assert line.startswith(b"+CONTINUE" if want else b"+FULLRESYNC"), (req, o, line)
+        deadline = time.monotonic() + 10
+        while _info(conn)["connected_slaves"] != "0":
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        now = _info(conn)
+        assert (int(now["repl_backlog_first_byte_offset"]), int(now["repl_backlog_histlen"])) == (
+            off, h)
