@@ -31,8 +31,13 @@ of one that is no longer the tail; a replica that had sent a whole block exactly
 the next one, which this model counts one block earlier (it matters only when that block is
 the backlog's first).
 
+Memory, as INFO counts it: each block's allocation and its list node
+(``mem_total_replication_buffers``), and for ``mem_replication_backlog`` also the rax that
+indexes every 64th block opened (``REPL_BACKLOG_INDEX_PER_BLOCKS``) by its ``repl_offset``.
+
 The facts were checked against redis-server 7.0.15: ``tests/test_backlog.py`` replays sessions
-whose INFO fields (window, ``mem_total_replication_buffers``) it compares byte for byte.
+whose INFO fields (the window, ``mem_total_replication_buffers``, ``mem_replication_backlog``)
+it compares, and PSYNC's verdicts at the window's edges.
 
 Everything here is a value: appending is O(1) amortised in the backlog's size (the tail's bytes
 are kept as a short tuple of chunks, joined when it grows long or when read).
@@ -53,7 +58,7 @@ __all__ = [
     "LIST_NODE", "CONFIG_REPL_BACKLOG_MIN_SIZE", "REPL_BACKLOG_TRIM_BLOCKS_PER_CALL",
     "BEFORE_SLEEP_TRIM_BLOCKS", "block_room", "create_backlog", "feed", "trim", "resize",
     "clamp_backlog_size", "backlog_from", "psync_verdict", "psync_accepts", "repl_buffer_mem",
-    "backlog_memory", "master_offset", "select_piece", "command_pieces", "feed_pieces",
+    "backlog_memory", "index_memory", "REPL_BACKLOG_INDEX_PER_BLOCKS", "master_offset", "select_piece", "command_pieces", "feed_pieces",
 ]
 
 #: ``PROTO_REPLY_CHUNK_BYTES``: the least room a new block gets.
@@ -66,6 +71,11 @@ LIST_NODE = 24
 CONFIG_REPL_BACKLOG_MIN_SIZE = 16 * 1024
 #: ``REPL_BACKLOG_TRIM_BLOCKS_PER_CALL``: blocks one trim frees at most.
 REPL_BACKLOG_TRIM_BLOCKS_PER_CALL = 64
+#: ``REPL_BACKLOG_INDEX_PER_BLOCKS``: every this many blocks, one goes into the rax index.
+REPL_BACKLOG_INDEX_PER_BLOCKS = 64
+#: ``sizeof(raxNode)`` (its 32-bit header) and ``sizeof(void*)``, as INFO counts the index.
+RAX_NODE = 4
+POINTER = 8
 #: ``beforeSleep`` trims ``10 * REPL_BACKLOG_TRIM_BLOCKS_PER_CALL`` blocks per event-loop turn.
 BEFORE_SLEEP_TRIM_BLOCKS = 10 * REPL_BACKLOG_TRIM_BLOCKS_PER_CALL
 
@@ -77,12 +87,15 @@ _CHUNKS_MAX = 64
 class ReplBlock:
     """``replBufBlock``: ``size`` bytes of room (the allocation's usable size less the
     header), ``used`` of them filled with the stream bytes from ``repl_offset`` (1-based) on.
-    The bytes are ``chunks`` joined. Two blocks are equal when their numbers and bytes are."""
+    The bytes are ``chunks`` joined. ``indexed``: the block is in ``blocks_index`` (the rax
+    of every ``REPL_BACKLOG_INDEX_PER_BLOCKS``-th block, keyed by ``repl_offset``). Two blocks
+    are equal when their numbers and bytes are."""
 
     repl_offset: int
     size: int
     used: int
     chunks: tuple[bytes, ...]
+    indexed: bool = False
 
     def data(self) -> bytes:
         """The block's ``used`` bytes (``o->buf``)."""
@@ -97,12 +110,13 @@ class ReplBlock:
         """Same numbers and same bytes, however the bytes are chunked."""
         if not isinstance(other, ReplBlock):
             return NotImplemented
-        return (self.repl_offset, self.size, self.used) == (
-            other.repl_offset, other.size, other.used) and self.data() == other.data()
+        return (self.repl_offset, self.size, self.used, self.indexed) == (
+            other.repl_offset, other.size, other.used, other.indexed) and (
+            self.data() == other.data())
 
     def __hash__(self) -> int:
         """Consistent with ``__eq__``."""
-        return (self.repl_offset, self.size, self.used, self.data()).__hash__()
+        return (self.repl_offset, self.size, self.used, self.indexed, self.data()).__hash__()
 
 
 @attrs.frozen(slots=True)
@@ -110,13 +124,15 @@ class Backlog:
     """``server.repl_backlog`` with the shared buffer's blocks it covers: ``size`` is the
     ``repl-backlog-size`` setting, ``histlen`` the bytes held, ``offset`` the stream offset
     of the first of them; ``head`` the full blocks, oldest first, and ``tail`` the block being
-    filled (``None`` until the first byte)."""
+    filled (``None`` until the first byte); ``unindexed`` the blocks opened since the last one
+    indexed (``unindexed_count``)."""
 
     size: int
     histlen: int
     offset: int
     head: tuple[ReplBlock, ...] = ()
     tail: ReplBlock | None = None
+    unindexed: int = 0
 
     @property
     def blocks(self) -> tuple[ReplBlock, ...]:
@@ -176,14 +192,14 @@ def _append(tail: ReplBlock, data: bytes) -> ReplBlock:
         chunks = (b"".join(chunks), data)
     else:
         chunks = (*chunks, data)
-    return ReplBlock(tail.repl_offset, tail.size, tail.used + len(data), chunks)
+    return ReplBlock(tail.repl_offset, tail.size, tail.used + len(data), chunks, tail.indexed)
 
 
 def _sealed(block: ReplBlock) -> ReplBlock:
     """A block that will get no more bytes, its chunks joined into one."""
     if len(block.chunks) == 1:
         return block
-    return ReplBlock(block.repl_offset, block.size, block.used, (block.data(),))
+    return ReplBlock(block.repl_offset, block.size, block.used, (block.data(),), block.indexed)
 
 
 def feed(b: Backlog, data: bytes, master_repl_offset: int, pinned: Iterable[int] = ()) -> Backlog:
@@ -199,8 +215,9 @@ def feed(b: Backlog, data: bytes, master_repl_offset: int, pinned: Iterable[int]
         if n == 0:
             return b
         tail = _append(tail, data)
-        return Backlog(b.size, b.histlen + n, b.offset, b.head, tail)
+        return Backlog(b.size, b.histlen + n, b.offset, b.head, tail, b.unindexed)
     head, histlen, offset, master = b.head, b.histlen, b.offset, master_repl_offset
+    unindexed = b.unindexed
     pos = 0
     pins = tuple(pinned)
     while pos < n:
@@ -213,11 +230,15 @@ def feed(b: Backlog, data: bytes, master_repl_offset: int, pinned: Iterable[int]
             copy = min(room, n - pos)
             if tail is not None:
                 head = (*head, _sealed(tail))
-            tail = ReplBlock(master + 1, room, copy, (data[pos:pos + copy],))
+            unindexed += 1  # createReplicationBacklogIndex
+            indexed = unindexed >= REPL_BACKLOG_INDEX_PER_BLOCKS
+            if indexed:
+                unindexed = 0
+            tail = ReplBlock(master + 1, room, copy, (data[pos:pos + copy],), indexed)
             pos, master, histlen = pos + copy, master + copy, histlen + copy
             trimmed = trim(Backlog(b.size, histlen, offset, head, tail), master, pins)
             head, histlen, offset = trimmed.head, trimmed.histlen, trimmed.offset
-    return Backlog(b.size, histlen, master - histlen + 1, head, tail)
+    return Backlog(b.size, histlen, master - histlen + 1, head, tail, unindexed)
 
 
 def trim(b: Backlog, master_repl_offset: int, pinned: Iterable[int] = (),
@@ -243,7 +264,7 @@ def trim(b: Backlog, master_repl_offset: int, pinned: Iterable[int] = (),
             trimmed += 1
         if trimmed:
             head = head[trimmed:]
-    return Backlog(b.size, histlen, master_repl_offset - histlen + 1, head, b.tail)
+    return Backlog(b.size, histlen, master_repl_offset - histlen + 1, head, b.tail, b.unindexed)
 
 
 def resize(b: Backlog, size: int, master_repl_offset: int, pinned: Iterable[int] = ()) -> Backlog:
@@ -339,12 +360,41 @@ def repl_buffer_mem(b: Backlog | None) -> int:
     return sum(blk.size + REPL_BUF_BLOCK_HEADER + LIST_NODE for blk in b.blocks)
 
 
+def _rax_nodes(keys: Sequence[bytes], depth: int) -> int:
+    """The nodes of a rax holding ``keys`` (distinct, all as long) below ``depth``: a node
+    where they part (one child per next byte), a compressed node over the bytes they share,
+    a leaf where they end."""
+    if depth == len(keys[0]):
+        return 1
+    first = {k[depth] for k in keys}
+    if len(first) > 1:
+        groups: dict[int, list[bytes]] = {}
+        for k in keys:
+            groups.setdefault(k[depth], []).append(k)
+        return 1 + sum(_rax_nodes(g, depth + 1) for g in groups.values())
+    end = depth + 1
+    while end < len(keys[0]) and len({k[end] for k in keys}) == 1:
+        end += 1
+    return 1 + _rax_nodes(keys, end)
+
+
+def index_memory(b: Backlog) -> int:
+    """What INFO counts for ``blocks_index`` (``getMemoryOverheadData``): ``numnodes`` raxNode
+    headers plus a pointer per key; the keys are the indexed blocks' ``repl_offset`` as 8
+    big-endian bytes, and an empty rax is its head node."""
+    keys = [blk.repl_offset.to_bytes(8, "big") for blk in b.blocks if blk.indexed]
+    nodes = _rax_nodes(keys, 0) if keys else 1
+    return nodes * RAX_NODE + len(keys) * POINTER
+
+
 def backlog_memory(b: Backlog | None, replicas: int) -> tuple[int, int]:
     """``getMemoryOverheadData``'s split of the shared buffer: ``(repl_backlog,
-    clients_slaves)``. With replicas and more buffer than ``size``, the backlog counts
-    ``size`` and the replicas the rest; else the backlog counts it all. Without the rax index
-    of every 64th block (``blocks_index``), which INFO adds to ``mem_replication_backlog``."""
+    clients_slaves)`` (INFO's ``mem_replication_backlog``, ``mem_clients_slaves``). With
+    replicas and more buffer than ``size``, the backlog counts ``size`` and the replicas the
+    rest; else the backlog counts it all. The backlog also counts its index."""
     mem = repl_buffer_mem(b)
-    if b is not None and replicas and mem > b.size:
-        return b.size, mem - b.size
-    return mem, 0
+    if b is None:
+        return mem, 0
+    if replicas and mem > b.size:
+        return b.size + index_memory(b), mem - b.size
+    return mem + index_memory(b), 0

@@ -12,6 +12,7 @@ import socket
 import time
 from collections.abc import Iterator
 
+import attrs
 import pytest
 
 from redspec.spec import backlog as bl
@@ -60,7 +61,7 @@ def _filled(n_blocks: int, size: int = 16384) -> tuple[Backlog, int, bytes]:
         b = bl.feed(b, chunk, m)
         m += ROOM
         whole += chunk
-    return bl.Backlog(size, b.histlen, b.offset, b.head, b.tail), m, whole
+    return attrs.evolve(b, size=size), m, whole
 
 
 # -- blocks ---------------------------------------------------------------------------------
@@ -244,9 +245,21 @@ def test_memory_split_between_backlog_and_replicas() -> None:
     b, m, _ = _filled(3, size=16384)
     mem = bl.repl_buffer_mem(b)
     assert mem == 3 * (20480 + 24)
-    assert bl.backlog_memory(b, 0) == (mem, 0)
-    assert bl.backlog_memory(b, 2) == (16384, mem - 16384)
+    assert bl.backlog_memory(b, 0) == (mem + 4, 0)  # + the empty index's head node
+    assert bl.backlog_memory(b, 2) == (16384 + 4, mem - 16384)
     assert bl.backlog_memory(None, 0) == (0, 0)
+
+
+def test_every_64th_block_is_indexed() -> None:
+    b, m, _ = _filled(130)
+    assert [i for i, blk in enumerate(b.blocks) if blk.indexed] == [63, 127]
+    assert b.unindexed == 2
+    # two 8-byte keys: a compressed node over their common bytes, the node where they part,
+    # and a compressed node and a leaf under each: 6 nodes, 2 pointers
+    assert bl.index_memory(b) == 6 * 4 + 2 * 8
+    one = bl.trim(attrs.evolve(b, size=16384), m, max_blocks=64)  # the first indexed goes
+    assert sum(blk.indexed for blk in one.blocks) == 1 and bl.index_memory(one) == 2 * 4 + 8
+    assert bl.index_memory(bl.create_backlog(16384, 0)) == 4
 
 
 # -- the window and addReplyReplicationBacklog ------------------------------------------------
@@ -380,8 +393,9 @@ def test_agrees_with_real_redis(backlog_master: socket.socket) -> None:
         info = _info(conn)
         got = (int(info["master_repl_offset"]), int(info["repl_backlog_first_byte_offset"]),
                int(info["repl_backlog_histlen"]), int(info["mem_total_replication_buffers"]),
-               int(info["repl_backlog_size"]))
-        assert got == (s.master, s.b.offset, s.b.histlen, bl.repl_buffer_mem(s.b), s.b.size), i
+               int(info["repl_backlog_size"]), int(info["mem_replication_backlog"]))
+        assert got == (s.master, s.b.offset, s.b.histlen, bl.repl_buffer_mem(s.b), s.b.size,
+                       bl.backlog_memory(s.b, 0)[0]), i
 
 
 # -- Z3 (properties/z3_backlog.py) -----------------------------------------------------------
@@ -520,3 +534,31 @@ def test_psync_verdicts_agree_with_real_redis(backlog_master: socket.socket) -> 
         now = _info(conn)
         assert (int(now["repl_backlog_first_byte_offset"]), int(now["repl_backlog_histlen"])) == (
             off, h)
+
+
+def test_the_block_index_memory_agrees_with_real_redis(backlog_master: socket.socket) -> None:
+    """Hundreds of blocks, so that several are in the rax index at once, then the backlog
+    shrunk step by step: ``mem_replication_backlog`` (buffer + index) after each step."""
+    conn = backlog_master
+    assert _send(conn, b"CONFIG", b"SET", b"repl-backlog-size", b"100mb") == b"+OK\r\n"
+    info = _info(conn)
+    s = Stream(size=int(info["repl_backlog_size"]), start=int(info["master_repl_offset"]))
+
+    def check(tag: str) -> None:
+        info = _info(conn)
+        got = (int(info["repl_backlog_histlen"]), int(info["mem_total_replication_buffers"]),
+               int(info["mem_replication_backlog"]))
+        assert got == (s.b.histlen, bl.repl_buffer_mem(s.b), bl.backlog_memory(s.b, 0)[0]), tag
+
+    for i in range(700):
+        argv = (b"SET", b"k", b"i" * (20000 + (i % 7) * 3000))
+        assert _send(conn, *argv) == b"+OK\r\n"
+        s.command(*argv)
+        if i % 50 == 49:
+            check(f"fed {i}")
+    assert sum(blk.indexed for blk in s.b.blocks) >= 8
+    for size in (12_000_000, 6_000_000, 3_000_000, 1_500_000, 500_000, 16384):
+        assert _send(conn, b"CONFIG", b"SET", b"repl-backlog-size", b"%d" % size) == b"+OK\r\n"
+        s.b = bl.resize(s.b, size, s.master)  # 64 blocks, then the turn's 640 (all there is)
+        s.b = bl.trim(s.b, s.master, (), bl.BEFORE_SLEEP_TRIM_BLOCKS)
+        check(f"resized to {size}")
