@@ -344,7 +344,12 @@ def command_pieces(argv: Sequence[bytes]) -> tuple[bytes, ...]:
 def feed_pieces(b: Backlog, pieces: Iterable[bytes], master_repl_offset: int,
                 pinned: Iterable[int] = ()) -> Backlog:
     """:func:`feed` of each piece in turn (the caller adds their total length to its
-    ``master_repl_offset``)."""
+    ``master_repl_offset``). Pieces that all fit in the tail go in as one: no block opens
+    between them, so the result is the same."""
+    pieces = tuple(pieces)
+    tail = b.tail
+    if tail is not None and tail.size - tail.used >= sum(map(len, pieces)):
+        return feed(b, b"".join(pieces), master_repl_offset)
     pins = tuple(pinned)
     for p in pieces:
         b = feed(b, p, master_repl_offset, pins)

@@ -562,3 +562,19 @@ def test_the_block_index_memory_agrees_with_real_redis(backlog_master: socket.so
         s.b = bl.resize(s.b, size, s.master)  # 64 blocks, then the turn's 640 (all there is)
         s.b = bl.trim(s.b, s.master, (), bl.BEFORE_SLEEP_TRIM_BLOCKS)
         check(f"resized to {size}")
+
+
+def test_feed_pieces_is_feeding_each_piece() -> None:
+    """The shortcut (pieces that fit in the tail go in as one) changes nothing."""
+    for fill in (0, 100, ROOM - 40, ROOM - 31, ROOM - 30, ROOM - 1, ROOM):
+        for argv in ([b"SET", b"k", b"v"], [b"SET", b"key", b"x" * 20000],
+                     [b"RPUSH", b"l", b"a" * 70_000, b"b"]):
+            b0, m = bl.create_backlog(1 << 20, 0), 0
+            if fill:
+                b0, m = bl.feed(b0, b"f" * fill, 0), fill
+            pieces = bl.command_pieces(argv)
+            one_by_one, at = b0, m
+            for p in pieces:
+                one_by_one = bl.feed(one_by_one, p, at)
+                at += len(p)
+            assert bl.feed_pieces(b0, pieces, m) == one_by_one, (fill, argv[0])
