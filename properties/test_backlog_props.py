@@ -226,7 +226,8 @@ def test_planted_sealed_block_loses_its_last_chunk(monkeypatch: pytest.MonkeyPat
 
     def sealed(block: bl.ReplBlock) -> bl.ReplBlock:
         kept = block.chunks[:-1] if len(block.chunks) > 1 else block.chunks
-        return bl.ReplBlock(block.repl_offset, block.size, block.used, (b"".join(kept),))
+        return bl.ReplBlock(block.repl_offset, block.size, block.used, (b"".join(kept),),
+                            block.indexed)
 
     monkeypatch.setattr(bl, "_sealed", sealed)
     assert_trips(BacklogMachine, "suffix", PLANTED)

@@ -95,7 +95,7 @@ class ReplBlock:
     size: int
     used: int
     chunks: tuple[bytes, ...]
-    indexed: bool = False
+    indexed: bool
 
     def data(self) -> bytes:
         """The block's ``used`` bytes (``o->buf``)."""
@@ -220,24 +220,24 @@ def feed(b: Backlog, data: bytes, master_repl_offset: int, pinned: Iterable[int]
     unindexed = b.unindexed
     pos = 0
     pins = tuple(pinned)
+    if tail is not None:  # fill the tail's room (less than n here), then open blocks
+        pos = tail.size - tail.used
+        if pos:
+            tail = _append(tail, data[:pos])
+            master, histlen = master + pos, histlen + pos
     while pos < n:
-        if tail is not None and tail.size > tail.used:
-            copy = min(tail.size - tail.used, n - pos)
-            tail = _append(tail, data[pos:pos + copy])
-            pos, master, histlen = pos + copy, master + copy, histlen + copy
-        if pos < n:
-            room = block_room(n - pos, b.size)
-            copy = min(room, n - pos)
-            if tail is not None:
-                head = (*head, _sealed(tail))
-            unindexed += 1  # createReplicationBacklogIndex
-            indexed = unindexed >= REPL_BACKLOG_INDEX_PER_BLOCKS
-            if indexed:
-                unindexed = 0
-            tail = ReplBlock(master + 1, room, copy, (data[pos:pos + copy],), indexed)
-            pos, master, histlen = pos + copy, master + copy, histlen + copy
-            trimmed = trim(Backlog(b.size, histlen, offset, head, tail), master, pins)
-            head, histlen, offset = trimmed.head, trimmed.histlen, trimmed.offset
+        room = block_room(n - pos, b.size)
+        copy = min(room, n - pos)
+        if tail is not None:
+            head = (*head, _sealed(tail))
+        unindexed += 1  # createReplicationBacklogIndex
+        indexed = unindexed >= REPL_BACKLOG_INDEX_PER_BLOCKS
+        if indexed:
+            unindexed = 0
+        tail = ReplBlock(master + 1, room, copy, (data[pos:pos + copy],), indexed)
+        pos, master, histlen = pos + copy, master + copy, histlen + copy
+        trimmed = trim(Backlog(b.size, histlen, offset, head, tail), master, pins)
+        head, histlen, offset = trimmed.head, trimmed.histlen, trimmed.offset
     return Backlog(b.size, histlen, master - histlen + 1, head, tail, unindexed)
 
 
@@ -252,18 +252,16 @@ def trim(b: Backlog, master_repl_offset: int, pinned: Iterable[int] = (),
     lookup and a write that emptied the then-tail leave it)."""
     histlen, head = b.histlen, b.head
     trimmed = 0
-    if histlen > b.size and head:
-        pin = _min_pin(pinned)
-        while histlen > b.size and trimmed < max_blocks and trimmed < len(head):
-            first = head[trimmed]  # never the tail: the loop stops before it
-            if pin is not None and pin <= first.end:
-                break  # a replica refers to this block (refcount != 1)
-            if histlen - first.size <= b.size:
-                break
-            histlen -= first.size
-            trimmed += 1
-        if trimmed:
-            head = head[trimmed:]
+    pin = _min_pin(pinned)
+    while histlen > b.size and trimmed < max_blocks and trimmed < len(head):
+        first = head[trimmed]  # never the tail: the loop stops before it
+        if pin is not None and pin <= first.end:
+            break  # a replica refers to this block (refcount != 1)
+        if histlen - first.size <= b.size:
+            break
+        histlen -= first.size
+        trimmed += 1
+    head = head[trimmed:]
     return Backlog(b.size, histlen, master_repl_offset - histlen + 1, head, b.tail, b.unindexed)
 
 
@@ -281,7 +279,7 @@ def backlog_from(b: Backlog, offset: int) -> bytes:
         raise ValueError(f"offset {offset} is outside the backlog "
                          f"[{b.offset}, {b.offset + b.histlen}]")
     blocks = b.blocks
-    if offset == b.offset + b.histlen or not blocks:
+    if not blocks:
         return b""
     i = max(bisect_right(blocks, offset, key=lambda blk: blk.repl_offset) - 1, 0)
     first = blocks[i]

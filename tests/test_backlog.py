@@ -140,6 +140,11 @@ def test_blocks_with_the_same_bytes_are_equal_however_fed() -> None:
     for c in b"abcdef":
         b.feed(bytes([c]))
     assert a.b == b.b and hash(a.b.tail) == hash(b.b.tail)
+    t = a.b.tail
+    assert t is not None and t != "abcdef" and t != attrs.evolve(t, indexed=True)
+    assert t != attrs.evolve(t, chunks=(b"abcdeF",)) and t != attrs.evolve(t, size=t.size + 1)
+    assert bl.master_offset(a.b) == a.master == 6
+    assert bl.master_offset(bl.create_backlog(100, 41)) == 41
 
 
 def test_an_empty_feed_changes_nothing() -> None:
@@ -568,7 +573,10 @@ def test_feed_pieces_is_feeding_each_piece() -> None:
     """The shortcut (pieces that fit in the tail go in as one) changes nothing."""
     for fill in (0, 100, ROOM - 40, ROOM - 31, ROOM - 30, ROOM - 1, ROOM):
         for argv in ([b"SET", b"k", b"v"], [b"SET", b"key", b"x" * 20000],
-                     [b"RPUSH", b"l", b"a" * 70_000, b"b"]):
+                     [b"RPUSH", b"l", b"a" * 70_000, b"b"],
+                     # after 40 bytes of room: the value's rest fills a block exactly, and
+                     # its CRLF opens another (joined, they would share a bigger block)
+                     [b"SET", b"k", b"x" * 20452]):
             b0, m = bl.create_backlog(1 << 20, 0), 0
             if fill:
                 b0, m = bl.feed(b0, b"f" * fill, 0), fill
@@ -578,3 +586,36 @@ def test_feed_pieces_is_feeding_each_piece() -> None:
                 one_by_one = bl.feed(one_by_one, p, at)
                 at += len(p)
             assert bl.feed_pieces(b0, pieces, m) == one_by_one, (fill, argv[0])
+
+
+def test_before_sleep_trims_640_blocks_a_turn_on_real_redis(
+        backlog_master: socket.socket) -> None:
+    """1500 blocks over the setting: CONFIG SET trims 64, then each event-loop turn 640 more
+    (how many turns pass before the next INFO is up to the timers: some whole number)."""
+    conn = backlog_master
+    assert _send(conn, b"CONFIG", b"SET", b"repl-backlog-size", b"100mb") == b"+OK\r\n"
+    info = _info(conn)
+    s = Stream(size=int(info["repl_backlog_size"]), start=int(info["master_repl_offset"]))
+    argv = (b"SET", b"k", b"t" * 20000)
+    for _ in range(15):
+        conn.sendall(_enc(*argv) * 100)
+        got = b""
+        while got.count(b"+OK") < 100:
+            got += conn.recv(1 << 16)
+        for _ in range(100):
+            s.command(*argv)
+    assert len(s.b.blocks) > 1400 and int(_info(conn)["repl_backlog_histlen"]) == s.b.histlen
+    conn.sendall(_enc(b"CONFIG", b"SET", b"repl-backlog-size", b"16384")
+                 + _enc(b"INFO", b"replication"))
+    buf = b""
+    while b"repl_backlog_histlen:" not in buf or not buf.endswith(b"\r\n"):
+        buf += conn.recv(1 << 16)
+    seen = int(buf.split(b"repl_backlog_histlen:")[1].split(b"\r\n")[0])
+    s.b = bl.resize(s.b, 16384, s.master)
+    assert seen == s.b.histlen  # the 64 of resizeReplicationBacklog, no turn in between
+    later = int(_info(conn)["repl_backlog_histlen"])
+    turns = []
+    while s.b.histlen > later:
+        s.b = bl.trim(s.b, s.master, (), bl.BEFORE_SLEEP_TRIM_BLOCKS)
+        turns.append(s.b.histlen)
+    assert turns and turns[-1] == later
