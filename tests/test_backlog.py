@@ -255,6 +255,21 @@ def test_memory_split_between_backlog_and_replicas() -> None:
     assert bl.backlog_memory(None, 0) == (0, 0)
 
 
+def test_rax_nodes_of_an_index_measured_on_7_0_15() -> None:
+    """The 11 indexed blocks of ``test_the_block_index_memory_agrees_with_real_redis`` after
+    its 700 writes (INFO gave 26 nodes): a compressed node over 4 zero bytes, the node where
+    byte 4 parts 0x00 from 0x01, under each a node where byte 5 parts them, and under each of
+    those a compressed node over bytes 6-7 and a leaf."""
+    offsets = [0x1a6629, 0x36bc29, 0x534229, 0x6fa829, 0x8bde29, 0xa7c429, 0xc3ba29,
+               0xdff029, 0xfc4629, 0x1189c29, 0x1350229]
+    keys = [o.to_bytes(8, "big") for o in offsets]
+    assert bl._rax_nodes(keys, 0) == 1 + 1 + (1 + 9 * 2) + (1 + 2 * 2)
+    # parting at the last byte: the children are leaves
+    assert bl._rax_nodes([b"\0" * 7 + b"\1", b"\0" * 7 + b"\2"], 0) == 1 + 1 + 2
+    # parting at the first byte: no compressed node above
+    assert bl._rax_nodes([b"\1" + b"\0" * 7, b"\2" + b"\0" * 7], 0) == 1 + 2 * 2
+
+
 def test_every_64th_block_is_indexed() -> None:
     b, m, _ = _filled(130)
     assert [i for i, blk in enumerate(b.blocks) if blk.indexed] == [63, 127]
