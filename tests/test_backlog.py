@@ -54,14 +54,14 @@ class Stream:
 
 
 def _filled(n_blocks: int, size: int = 16384) -> tuple[Backlog, int, bytes]:
-    """A backlog of ``n_blocks`` full blocks (plus an empty-room tail), without trimming."""
-    b, m, whole = bl.create_backlog(1 << 40, 0), 0, b""
+    """A backlog of ``n_blocks`` full blocks (the last is the tail, full), untrimmed."""
+    b, m, chunks = bl.create_backlog(1 << 40, 0), 0, []
     for i in range(n_blocks):
         chunk = bytes([65 + i % 26]) * ROOM
         b = bl.feed(b, chunk, m)
         m += ROOM
-        whole += chunk
-    return attrs.evolve(b, size=size), m, whole
+        chunks.append(chunk)
+    return attrs.evolve(b, size=size), m, b"".join(chunks)
 
 
 # -- blocks ---------------------------------------------------------------------------------
@@ -179,6 +179,15 @@ def test_trim_never_frees_the_last_block() -> None:
     b, m, _ = _filled(2, size=1)
     t = bl.trim(b, m, max_blocks=1000)
     assert t.blocks == b.blocks[1:] and t.histlen == ROOM
+
+
+def test_the_trim_budgets_measured_on_7_0_15() -> None:
+    """64 per call (``REPL_BACKLOG_TRIM_BLOCKS_PER_CALL``) and 640 per event-loop turn in
+    ``beforeSleep``: ``test_before_sleep_trims_640_blocks_a_turn_on_real_redis`` measures both
+    (here for the runs that cannot start a server)."""
+    assert (bl.REPL_BACKLOG_TRIM_BLOCKS_PER_CALL, bl.BEFORE_SLEEP_TRIM_BLOCKS) == (64, 640)
+    b, m, _ = _filled(700, size=16384)
+    assert len(bl.trim(b, m, max_blocks=bl.BEFORE_SLEEP_TRIM_BLOCKS).blocks) == 60
 
 
 def test_trim_frees_at_most_max_blocks() -> None:
