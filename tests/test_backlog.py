@@ -262,6 +262,9 @@ def test_memory_split_between_backlog_and_replicas() -> None:
     assert bl.backlog_memory(b, 0) == (mem + 4, 0)  # + the empty index's head node
     assert bl.backlog_memory(b, 2) == (16384 + 4, mem - 16384)
     assert bl.backlog_memory(None, 0) == (0, 0)
+    exact = attrs.evolve(b, size=mem)  # the buffer is not more than the setting
+    assert bl.backlog_memory(exact, 2) == (mem + 4, 0)
+    assert bl.backlog_memory(attrs.evolve(b, size=mem - 1), 2) == (mem - 1 + 4, 1)
 
 
 def test_rax_nodes_of_an_index_measured_on_7_0_15() -> None:
@@ -277,6 +280,11 @@ def test_rax_nodes_of_an_index_measured_on_7_0_15() -> None:
     assert bl._rax_nodes([b"\0" * 7 + b"\1", b"\0" * 7 + b"\2"], 0) == 1 + 1 + 2
     # parting at the first byte: no compressed node above
     assert bl._rax_nodes([b"\1" + b"\0" * 7, b"\2" + b"\0" * 7], 0) == 1 + 2 * 2
+    # one shared byte, then parting
+    assert bl._rax_nodes([b"\0\1" + b"\0" * 6, b"\0\2" + b"\0" * 6], 0) == 1 + 1 + 2 * 2
+    blocks = tuple(bl.ReplBlock(o << 56, 1, 1, (b"x",), True) for o in (1, 2))
+    far = bl.Backlog(1, 2, 1 << 56, blocks[:1], blocks[1])
+    assert bl.index_memory(far) == (1 + 2 * 2) * 4 + 2 * 8
 
 
 def test_every_64th_block_is_indexed() -> None:
