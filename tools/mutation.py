@@ -212,6 +212,9 @@ MODULES["spec/commands/acl.py"] = ("commandpath", MECHANISM_TESTS["acl"])
 MECHANISM_TESTS["aofload"] = ["tests/test_aof_load.py", "properties/test_aof_load_props.py"]
 MODULES["spec/aofstream.py"] = ("loading", MECHANISM_TESTS["aofload"])
 MODULES["spec/aofload.py"] = ("loading", MECHANISM_TESTS["aofload"])
+# issue #18: the replication backlog (mechanism "psync", as properties/test_backlog_props.py declares)
+MODULES["spec/backlog.py"] = ("psync", ["tests/test_backlog.py",
+                                        "properties/test_backlog_props.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
