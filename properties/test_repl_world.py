@@ -440,8 +440,9 @@ def test_planted_psync_accepting_replid2_at_any_offset_trips_rule(
 
     def lax(replid: str, replid2: str, second: int, backlog: Any, req_id: str,
             req_off: int) -> bool:
-        if req_id == replid2 and backlog is not None:
-            return True
+        if req_id == replid2 and backlog is not None and \
+                backlog.offset <= req_off <= backlog.offset + backlog.histlen:
+            return True  # planted: second_repl_offset not looked at
         return real(replid, replid2, second, backlog, req_id, req_off)
 
     monkeypatch.setattr(replication, "psync_accepts", lax)
@@ -453,6 +454,7 @@ def test_planted_psync_accepting_replid2_at_any_offset_trips_rule(
     w = N.partition(w, "m", "r1")
     w = N.command(w, "m", b"SET", b"lost", b"1")  # r1 never sees it
     w = N.command(w, "r1", b"REPLICAOF", b"NO", b"ONE")
+    w = N.command(w, "r1", b"SET", b"after", b"x" * 100)  # r1's window now covers m's offset
     w = N.heal(w, "m", "r1")
     w = N.command(w, "m", b"REPLICAOF", *N.address_of("r1"))
     with pytest.raises(AssertionError, match="psync_rule"):

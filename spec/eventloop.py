@@ -169,7 +169,9 @@ def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, byte
     # Replication: WAIT's GETACK and answers, each replica's share of the stream (Redis
     # writes it with the other pending replies), the link operations.
     r = state.repl
-    if r.outbox or r.ops or r.get_ack or r.waiting_acks:
+    b = r.backlog
+    if r.outbox or r.ops or r.get_ack or r.waiting_acks or (b is not None
+                                                            and b.histlen > b.size):
         state, e = replication_before_sleep(state, now_ms)
         eff = merge_effects(eff, e)
     state, e = flush_pending_writes(state, capacity)

@@ -94,7 +94,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
               aof_extra: Any = (),
               scripts_eval_mem: int = 0, config_file: str = "",
               replication: list[tuple[str, Any]] | None = None,
-              sync_stats: tuple[int, int, int] = (0, 0, 0)) -> str:
+              sync_stats: tuple[int, int, int] = (0, 0, 0),
+              repl_mem: tuple[int, int, int] = (0, 0, 0)) -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends). ``bgsave``: the
     values of the BGSAVE fields (persistence, and the fork counters of stats) by name,
     over their idle defaults (``spec.persist.bgsave_info``)."""
@@ -168,8 +169,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("allocator_rss_ratio", "1.00"), ("allocator_rss_bytes", 0),
             ("rss_overhead_ratio", "1.00"), ("rss_overhead_bytes", 0),
             ("mem_fragmentation_ratio", "1.00"), ("mem_fragmentation_bytes", 0),
-            ("mem_not_counted_for_evict", 0), ("mem_replication_backlog", 0),
-            ("mem_total_replication_buffers", 0), ("mem_clients_slaves", 0),
+            ("mem_not_counted_for_evict", 0), ("mem_replication_backlog", repl_mem[0]),
+            ("mem_total_replication_buffers", repl_mem[1]), ("mem_clients_slaves", repl_mem[2]),
             ("mem_clients_normal", _client_memory(clients)), ("mem_cluster_links", 0), ("mem_aof_buffer", 0),
             ("mem_allocator", "libc"), ("active_defrag_running", 0),
             ("lazyfree_pending_objects", 0), ("lazyfreed_objects", 0),

@@ -16,8 +16,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from .aoffeed import cat_command
-from .backlog import feed
+from .backlog import command_pieces, feed, feed_pieces
 from .state import ReplState
 
 __all__ = ["feeds_replication", "feed_replication", "feed_stream", "master_applied"]
@@ -35,13 +34,19 @@ def select_command(dbid: int) -> bytes:
     return b"*2\r\n$6\r\nSELECT\r\n$%d\r\n%s\r\n" % (len(d), d)
 
 
-def feed_stream(r: ReplState, data: bytes) -> ReplState:
-    """``feedReplicationBuffer``: raw stream bytes into the backlog, ``master_repl_offset``
-    advanced, and the bytes queued for the replicas (``outbox``)."""
+def feed_stream(r: ReplState, data: bytes, pieces: tuple[bytes, ...] = ()) -> ReplState:
+    """``feedReplicationBuffer``: raw stream bytes into the backlog (``pieces``: the same
+    bytes as Redis feeds them, one ``feedReplicationBuffer`` call each — the block layout
+    depends on it), ``master_repl_offset`` advanced, and the bytes queued for the replicas
+    (``outbox``). The replicas' next unsent offsets (``ReplState.pins``) keep the blocks
+    they still need."""
     if not data:
         return r
     b = r.backlog
-    return attrs.evolve(r, backlog=feed(b, data, r.master_repl_offset) if b is not None else b,
+    if b is not None:
+        b = feed_pieces(b, pieces, r.master_repl_offset, r.pins) if pieces else \
+            feed(b, data, r.master_repl_offset, r.pins)
+    return attrs.evolve(r, backlog=b,
                         master_repl_offset=r.master_repl_offset + len(data),
                         outbox=r.outbox + (data,), outbox_len=r.outbox_len + len(data))
 
@@ -57,8 +62,8 @@ def feed_replication(r: ReplState, propagate: Iterable[tuple[int, tuple[bytes, .
         if dbid != sel and dbid != -1:
             parts.append(select_command(dbid))
             sel = dbid
-        parts.append(cat_command(argv))
-    return attrs.evolve(feed_stream(r, b"".join(parts)), slaveseldb=sel)
+        parts.extend(command_pieces(argv))
+    return attrs.evolve(feed_stream(r, b"".join(parts), tuple(parts)), slaveseldb=sel)
 
 
 def master_applied(r: ReplState, applied: bytes, unapplied: bytes, unread: int) -> ReplState:

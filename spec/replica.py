@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from .backlog import create_backlog
+from .backlog import BEFORE_SLEEP_TRIM_BLOCKS, create_backlog, trim
 from .effects import NO_EFFECTS, Effects, merge_effects
 from .numbers import string2ll
 from .persist import rdb_install
@@ -462,6 +462,11 @@ def replication_before_sleep(state: ServerState, now_ms: int) -> tuple[ServerSta
         state, wake, closed = feed_replicas(state, now_ms)
         if wake or closed:
             eff = merge_effects(eff, Effects(wake=wake, close=closed))
+    b = state.repl.backlog
+    if b is not None and b.histlen > b.size:  # beforeSleep's incrementalTrimReplicationBacklog
+        r = state.repl
+        state = replace(state, repl=attrs.evolve(r, backlog=trim(
+            b, r.master_repl_offset, r.pins, BEFORE_SLEEP_TRIM_BLOCKS)))
     if state.repl.ops:
         state, ops = take_ops(state)
         eff = merge_effects(eff, Effects(repl_ops=ops))

@@ -493,12 +493,33 @@ def feed_replicas(state: ServerState, now_ms: int) -> tuple[ServerState, frozens
         clients[cid] = replace(c, reply=reply, repl=link, obuf_soft_limit_since=since)
         if reply is not c.reply:
             wake.add(cid)
-    state = replace(state, clients=clients.finish(),
-                    repl=attrs.evolve(r, outbox=(), outbox_len=0))
+    clients_now = clients.finish()
+    state = replace(state, clients=clients_now,
+                    repl=attrs.evolve(r, outbox=(), outbox_len=0,
+                                      pins=replica_pins(r, clients_now)))
     if closed:
         state = replace(state, repl=attrs.evolve(
             state.repl, replicas=tuple(x for x in state.repl.replicas if x not in closed)))
     return state, frozenset(wake), frozenset(closed)
+
+
+def replica_pins(r: ReplState, clients: Any) -> tuple[int, ...]:
+    """Each replica's next unsent stream offset (where its ``ref_repl_buf_node`` points): a
+    replica waiting for its snapshot from its first held byte, an online one from the
+    first byte still in its output (its output is taken to be all stream), a caught-up one
+    past the end (it pins only the tail, which is never trimmed)."""
+    pins: list[int] = []
+    end = r.master_repl_offset
+    for cid in r.replicas:
+        c = clients.get(cid)
+        link = c.info.repl if c is not None else None
+        if link is None or link.state == SLAVE_STATE_WAIT_BGSAVE_START or link.rdb_only:
+            continue
+        if link.state != SLAVE_STATE_ONLINE or link.start_on_ack:
+            pins.append(link.initial_offset + 1)
+        else:
+            pins.append(end - len(c.reply) + 1 if c.reply else end + 1)
+    return tuple(pins)
 
 
 def before_sleep_replication(s: Step) -> None:

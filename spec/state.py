@@ -708,6 +708,9 @@ class ReplState:
     #: out): the stream from offset ``master_repl_offset - len(outbox)``.
     outbox: tuple[bytes, ...] = ()
     outbox_len: int = 0
+    #: Each replica's next unsent stream offset, as beforeSleep last saw them: the backlog
+    #: blocks they refer to are not trimmed (``replBufBlock.refcount``).
+    pins: tuple[int, ...] = ()
     no_slaves_since_s: int = 0
     cron_loops: int = 0
     good_replicas: int = 0

@@ -40,9 +40,9 @@ def test_the_walk_through_the_model_runs_as_written() -> None:
 def test_a_wrong_line_in_the_walk_fails(tmp_path: Path) -> None:
     """The doctest can fail: the exercise's answer, changed, is caught."""
     text = (TUTORIAL / "README.md").read_text()
-    assert "'master_repl_offset=154'" in text
+    assert "'master_repl_offset=140'" in text
     bad = tmp_path / "README.md"
-    bad.write_text(text.replace("'master_repl_offset=154'", "'master_repl_offset=131'"))
+    bad.write_text(text.replace("'master_repl_offset=140'", "'master_repl_offset=131'"))
     result = doctest.testfile(str(bad), module_relative=False, optionflags=doctest.ELLIPSIS,
                               verbose=False, report=False)
     assert result.failed == 1

@@ -85,9 +85,11 @@ Accepts(x, i, o) == /\ \/ i = id[x]
 
 (* Replica r sends PSYNC to x (c: it names its cached history, else "? -1"). *)
 (* +CONTINUE <replid>: a new replid becomes r's, its own the second one, up  *)
-(* to its offset. +FULLRESYNC: the snapshot is the dataset at x's offset.    *)
+(* to its offset. +FULLRESYNC: the snapshot is the dataset at x's offset;    *)
+(* 7.0 keeps the cached master until the snapshot is loaded                  *)
+(* (replicationAttachToNewMaster), so a transfer that breaks PSYNCs with it. *)
 Psync(r, x, c) ==
-    /\ cached' = [cached EXCEPT ![r] = FALSE]
+    /\ cached' = [cached EXCEPT ![r] = c /\ ~Accepts(x, id[r], off[r])]
     /\ IF c /\ Accepts(x, id[r], off[r])
        THEN /\ link' = [link EXCEPT ![r] = "up"]
             /\ id' = [id EXCEPT ![r] = id[x]]
@@ -128,7 +130,7 @@ Apply(r) == LET x == master[r] IN
 
 Drop(r) == /\ link[r] \in {"up", "sync"}
            /\ link' = [link EXCEPT ![r] = "down"]
-           /\ cached' = [cached EXCEPT ![r] = (link[r] = "up")]
+           /\ cached' = [cached EXCEPT ![r] = (link[r] = "up" \/ cached[r])]
            /\ snap' = [snap EXCEPT ![r] = -1]
            /\ UNCHANGED <<master, id, id2, sro, off, first, data, writes, log>>
 
@@ -147,7 +149,8 @@ FullSyncDone(r) == LET x == master[r] IN
                    /\ id2' = [id2 EXCEPT ![r] = "0"]
                    /\ sro' = [sro EXCEPT ![r] = -1]
                    /\ snap' = [snap EXCEPT ![r] = -1]
-                   /\ UNCHANGED <<master, cached, writes, log>>
+                   /\ cached' = [cached EXCEPT ![r] = FALSE]
+                   /\ UNCHANGED <<master, writes, log>>
 
 Promote == /\ master["r1"] = "m"
            /\ first["r1"] # -1

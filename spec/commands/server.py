@@ -7,6 +7,7 @@ from typing import Any
 
 from ..acl import set_requirepass
 from ..aof import aof_info, start_append_only, stop_append_only
+from ..backlog import CONFIG_REPL_BACKLOG_MIN_SIZE, backlog_memory, repl_buffer_mem
 from ..config import (
     NAMES,
     NO_REBIND,
@@ -74,8 +75,18 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         config_file=s.part("configfile").path,
         replication=info_replication(s) if "replication" in sections or all_ else None,
         sync_stats=(rp.sync_full, rp.sync_partial_ok, rp.sync_partial_err),
+        repl_mem=_replication_memory(rp),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
+
+
+def _replication_memory(rp: Any) -> tuple[int, int, int]:
+    """INFO memory's ``mem_replication_backlog``, ``mem_total_replication_buffers`` and
+    ``mem_clients_slaves`` (the shared replication buffer's split: spec.backlog)."""
+    if rp.backlog is None:
+        return 0, 0, 0
+    backlog, slaves = backlog_memory(rp.backlog, len(rp.replicas))
+    return backlog, repl_buffer_mem(rp.backlog), slaves
 
 
 def _persistence_values(s: Step, aof_vals: dict[str, object]) -> dict[str, object]:
@@ -249,6 +260,8 @@ def config_set(s: Step, argv: list[bytes]) -> Reply:
     if s.config["requirepass"] != cfg["requirepass"]:  # updateRequirePass
         set_requirepass(s, s.config["requirepass"])
     if s.config["repl-backlog-size"] != cfg["repl-backlog-size"]:  # updateReplBacklogSize
+        if s.config["repl-backlog-size"] < CONFIG_REPL_BACKLOG_MIN_SIZE:  # and its floor
+            s.config = s.config.set("repl-backlog-size", CONFIG_REPL_BACKLOG_MIN_SIZE)
         resize_replication_backlog(s)
     if (s.config["min-replicas-to-write"], s.config["min-replicas-max-lag"]) != (
             cfg["min-replicas-to-write"], cfg["min-replicas-max-lag"]):
