@@ -333,7 +333,9 @@ def command_path_model(depth: int = 3, worlds: list[World] | None = None,
             while s2.loading.active:
                 s2, _ = loading_step(s2, T)
             yield "# the load ends", (attrs.evolve(w, loading=False), s2, "")
-        if busy and not w.loading:
+        # (no busy script in a stale replica: MASTERDOWN comes before BUSY in processCommand,
+        # so SCRIPT KILL, not flagged stale, is refused there and only SHUTDOWN ends it)
+        if busy and not w.loading and not w.stale_replica:
             yield from busy_steps(w, s, ids, operator)
 
     def busy_steps(w: World, s: Any, ids: list[int], operator: int

@@ -15,8 +15,8 @@ from redspec.spec import dispatch
 
 MECHANISM = "commandpath"
 
-#: Distinct states at depth 3 over the six worlds (docs/mechanisms/command-path.md).
-EXPECTED_DISTINCT = 374
+#: Distinct states at depth 3 over the nine worlds (docs/mechanisms/command-path.md).
+EXPECTED_DISTINCT = 556
 
 
 def _tags_reached(model: Any) -> set[str]:

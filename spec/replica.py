@@ -124,6 +124,16 @@ def _line(buf: bytes) -> tuple[bytes, bytes] | None:
     return line, buf[i + 1:]
 
 
+def _take_line(s: Step) -> bytes | None:
+    """One whole line read off the link (consumed from ``link_buf``), or None while it is
+    incomplete."""
+    got = _line(repl_of(s).link_buf)
+    if got is None:
+        return None
+    set_repl(s, link_buf=got[1])
+    return got[0]
+
+
 def send_handshake(s: Step) -> None:
     """REPL_STATE_SEND_HANDSHAKE: AUTH (with ``masterauth``, as ``masteruser`` if set),
     ``REPLCONF listening-port``, ``REPLCONF ip-address`` (with ``replica-announce-ip``) and
@@ -177,11 +187,9 @@ def link_input(state: ServerState, now_ms: int, data: bytes) -> tuple[ServerStat
         r = repl_of(s)
         st = r.link_state
         if st == REPL_STATE_RECEIVE_PING_REPLY:
-            got = _line(r.link_buf)
-            if got is None:
+            line = _take_line(s)
+            if line is None:
                 break
-            line, buf = got
-            set_repl(s, link_buf=buf)
             if not (line.startswith(b"+") or line.startswith(b"-NOAUTH")
                     or line.startswith(b"-NOPERM")
                     or line.startswith(b"-ERR operation not permitted")):
@@ -189,23 +197,20 @@ def link_input(state: ServerState, now_ms: int, data: bytes) -> tuple[ServerStat
                 break
             send_handshake(s)
         elif st == REPL_STATE_SEND_HANDSHAKE:
-            got = _line(r.link_buf)
-            if got is None:
+            line = _take_line(s)
+            if line is None:
                 break
-            line, buf = got
             what, more = r.link_expect[0], r.link_expect[1:]
-            set_repl(s, link_buf=buf, link_expect=more)
+            set_repl(s, link_expect=more)
             if what == "auth" and line.startswith(b"-"):
                 _error(s)  # Unable to AUTH to MASTER
                 break
             if not more:
                 send_psync(s)
         elif st == REPL_STATE_RECEIVE_PSYNC_REPLY:
-            got = _line(r.link_buf)
-            if got is None:
+            line = _take_line(s)
+            if line is None:
                 break
-            line, buf = got
-            set_repl(s, link_buf=buf)
             if not line:
                 continue  # a newline keepalive before the reply
             if line.startswith(b"+FULLRESYNC"):
@@ -254,11 +259,9 @@ def read_transfer(s: Step) -> bytes | None:
     None while it is incomplete (or on an error)."""
     r = repl_of(s)
     if r.transfer_size == -1 and not r.transfer_eofmark:
-        got = _line(r.link_buf)
-        if got is None:
+        line = _take_line(s)
+        if line is None:
             return None
-        line, buf = got
-        set_repl(s, link_buf=buf)
         if line.startswith(b"-"):
             _error(s)  # MASTER aborted replication with an error
             return None

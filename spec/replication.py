@@ -93,10 +93,14 @@ def set_repl(s: Step, **changes: Any) -> ReplState:
 
 
 def random_hex(s: Step, n: int = 40) -> str:
-    """``getRandomHexChars``: ``n`` hex characters from the explicit PRNG."""
+    """``getRandomHexChars``: ``n`` hex characters from the explicit PRNG, mixed with the
+    server's own entropy (``ReplState.salt``)."""
     out: list[str] = []
     while len(out) < n:
         out.extend(f"{s.random():08x}")
+    salt = repl_of(s).salt
+    if salt:
+        return "".join(f"{int(a, 16) ^ int(b, 16):x}" for a, b in zip(out[:n], salt[:n] * 2))
     return "".join(out[:n])
 
 

@@ -85,14 +85,15 @@ def new_server(now_ms: int = 0, seed: int = 0x5EED, run_id: str = "0" * 40,
         rng=seed,
         run_id=run_id,
         dicts=DictState.from_seed(seed),
-        repl=configured_master(ReplState(replid=initial_replid(seed)), cfg["replicaof"]),
+        repl=configured_master(ReplState(replid=initial_replid(seed), salt=initial_replid(seed)),
+                               cfg["replicaof"]),
     )
 
 
 def with_replid(state: ServerState, replid: str) -> ServerState:
     """The state with the replication id the world drew at start (``initServer``'s
     ``changeReplicationId``: 40 random hex characters from /dev/urandom in Redis)."""
-    return replace(state, repl=replace(state.repl, replid=replid))
+    return replace(state, repl=replace(state.repl, replid=replid, salt=replid))
 
 
 def configured_master(r: ReplState, replicaof: str) -> ReplState:

@@ -698,6 +698,10 @@ class ReplState:
     the handshake and transfer bookkeeping, the master client's id, the cached master)."""
 
     replid: str = "0" * 40
+    #: The world's entropy for this server's replication ids (its first id: /dev/urandom in
+    #: the served process, the seed in the pure model): new ids mix it with the PRNG, so
+    #: two servers with the same seed never draw the same history id.
+    salt: str = ""
     replid2: str = "0" * 40
     second_replid_offset: int = -1
     master_repl_offset: int = 0
