@@ -100,7 +100,8 @@ def random_hex(s: Step, n: int = 40) -> str:
         out.extend(f"{s.random():08x}")
     salt = repl_of(s).salt
     if salt:
-        return "".join(f"{int(a, 16) ^ int(b, 16):x}" for a, b in zip(out[:n], salt[:n] * 2))
+        pad = (salt * (n // len(salt) + 1))[:n]
+        return "".join(f"{int(a, 16) ^ int(b, 16):x}" for a, b in zip(out[:n], pad, strict=True))
     return "".join(out[:n])
 
 
