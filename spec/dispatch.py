@@ -264,10 +264,12 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
         return QUEUED
     start = len(s.propagate)
     reply = call(s, cmd, argv)
-    if len(s.propagate) != start:
-        if len(s.propagate) - start > 1:
+    n = len(s.propagate)
+    if n != start:
+        if n - start > 1:
             propagate_pending_commands(s, start)
-        rp = s.part("repl")
+        parts = s.parts
+        rp = parts["repl"] if parts and "repl" in parts else s.base.repl
         if rp.backlog is not None and rp.masterhost is None:
             # ``c->woff``: the stream offset right after this client's last propagated
             # command (what its WAIT waits for); only a master with a backlog moves it.
