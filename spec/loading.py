@@ -111,7 +111,29 @@ def _aux_log(rec: AuxRecord, ld: LoadingState, now_ms: int) -> tuple[LoadingStat
                 f"RDB memory usage when created {used / (1024 * 1024):.2f} Mb")
     if k == b"aof-base":  # written by an AOF rewrite with the RDB preamble
         return ld, "RDB is base AOF" if _strtoll(rec.value) else None
+    if k in (b"repl-stream-db", b"repl-id", b"repl-offset"):
+        return attrs.evolve(ld, repl_info=ld.repl_info + ((k, rec.value),)), None
     return ld, None
+
+
+def restore_replication_info(state: ServerState, info: tuple[tuple[bytes, bytes], ...]
+                             ) -> ServerState:
+    """``loadDataFromDisk`` after an RDB loaded at start: a replica (``replicaof`` set)
+    whose file carries its replication id, offset and stream db takes that history as its
+    own and caches a master made of it (``replicationCacheMasterUsingMyself``), so its first
+    PSYNC can continue where it stopped. (A master keeping the file's history as its second
+    id, ``rebaseReplicationBuffer``, is not modelled.)"""
+    fields = dict(info)
+    r = state.repl
+    if r.masterhost is None or b"repl-id" not in fields or b"repl-offset" not in fields:
+        return state
+    off = _strtoll(fields[b"repl-offset"])
+    db = _strtoll(fields.get(b"repl-stream-db", b"-1")) if b"repl-stream-db" in fields else -1
+    if off == -1 or db == -1:
+        return state
+    replid = fields[b"repl-id"].decode("latin-1")
+    return replace(state, repl=attrs.evolve(r, replid=replid, master_repl_offset=off,
+                                            cached_master=(replid, off, db)))
 
 
 def _strtoll(b: bytes) -> int:
@@ -237,7 +259,7 @@ def load_step(state: ServerState, now_ms: int) -> tuple[ServerState, LoadStep]:
     if p.done and p.ld.aof is not None:  # the AOF loader goes on after the preamble
         new = replace(new, loading=attrs.evolve(p.ld, cursor=None, loaded_bytes=r.pos))
     elif p.done:
-        new = stop_loading(new)
+        new = restore_replication_info(stop_loading(new), p.ld.repl_info)
     else:
         marked = r.mark if r.mark >= 0 else p.ld.loaded_bytes
         new = replace(new, loading=attrs.evolve(p.ld, cursor=p.c, loaded_bytes=marked))

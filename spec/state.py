@@ -561,6 +561,9 @@ class LoadingState:
     start_s: int = 0
     loaded_bytes: int = 0
     rdb_used_mem: int = 0
+    #: The file's replication AUX fields read so far (``repl-stream-db``, ``repl-id``,
+    #: ``repl-offset``: ``rdbSaveInfo``), used when the load ends.
+    repl_info: tuple[tuple[bytes, bytes], ...] = ()
     #: An append-only file set being loaded (``spec.aofload.AofLoad``; None: an RDB file
     #: or nothing): ``cursor`` is then set only while a file's RDB preamble is read.
     aof: Any = None

@@ -18,10 +18,12 @@ import attrs
 from redspec.spec import persist
 from redspec.spec.backlog import backlog_from
 from redspec.spec.eventloop import event_loop_turn
+from redspec.spec.loading import start_loading
 from redspec.spec.persist import fork_snapshot, rdb_save, save_state
 from redspec.spec.rdb import Limits, decode_file
 from redspec.spec.replica import link_connected, link_input, replication_cron
 from redspec.spec.server import client_connect, client_disconnect, new_server, run_command
+from redspec.spec.startup import loading_step
 from redspec.spec.state import (
     REPL_STATE_CONNECTED,
     REPL_STATE_RECEIVE_PSYNC_REPLY,
@@ -334,3 +336,31 @@ def test_getack_acknowledges_the_commands_read_before_it() -> None:
     assert ack.startswith(b"*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$%d\r\n%s\r\n"
                           % (len(off), off))
     assert r.state.repl.master_reploff == len(set_a) + len(GETACK_FRAME)
+
+
+def test_a_replica_restarted_from_its_rdb_psyncs_where_it_stopped() -> None:
+    """``loadDataFromDisk``: a replica's file carries repl-id, repl-offset and repl-stream-db;
+    restarted with ``replicaof``, the replica takes that history and caches a master made of
+    it, so its first PSYNC names it (measured against 7.0.15: the master answers
+    +CONTINUE and counts a partial sync)."""
+    m = Node(**{"repl-diskless-sync-delay": 0})
+    r = m.connect()
+    m("SET", "k", "v")
+    m.run(lambda st: run_command(st, r, [b"REPLCONF", b"capa", b"eof"], m.now))
+    m.run(lambda st: run_command(st, r, [b"PSYNC", b"?", b"-1"], m.now))
+    m("SELECT", "3")
+    m("SET", "k2", "v2")
+    data = save_state(m.state, m.now)
+    replid, off = m.state.repl.replid, m.state.repl.master_repl_offset
+    assert off > 0
+    st = new_server(NOW, replicaof="127.0.0.1 6379")
+    st = start_loading(st, data, "dump.rdb", NOW)
+    while st.loading.active:
+        st, _ = loading_step(st, NOW)
+    assert st.repl.replid == replid and st.repl.master_repl_offset == off
+    assert st.repl.cached_master == (replid, off, 3)
+    # a master (no replicaof) loading the same file keeps its own history
+    st = start_loading(new_server(NOW), data, "dump.rdb", NOW)
+    while st.loading.active:
+        st, _ = loading_step(st, NOW)
+    assert st.repl.cached_master is None and st.repl.master_repl_offset == 0
