@@ -660,11 +660,12 @@ def test_raw_handshake_and_psync_replies(tmp_path: Path) -> None:
 
 def keepalives(kind: str, workdir: Path) -> bytes:
     """What a SYNC replica of a ``kind`` master reads before the snapshot's ``$`` while a
-    slowed disk BGSAVE (about 1.2 s) runs: the cron's newline keepalives."""
+    slowed disk BGSAVE (about 3 s: at least two of the once-a-second crons fall inside it
+    however late a loaded machine runs them) runs: the cron's newline keepalives."""
     gen = nodes(workdir)
     nset = next(gen)
     try:
-        m = nset.start(kind, "--repl-diskless-sync", "no", "--rdb-key-save-delay", "1200000")
+        m = nset.start(kind, "--repl-diskless-sync", "no", "--rdb-key-save-delay", "3000000")
         m.ok("SET", "k", "v")
         with socket.create_connection(("127.0.0.1", m.port), timeout=10) as s:
             s.sendall(encode("SYNC"))

@@ -42,7 +42,7 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ["ROLE"], ["MULTI"], ["REPLICAOF", "NO", "ONE"], ["EXEC"]]),
     ("role on a master without replicas", [["ROLE"], ["role", "x"]]),
     ("wait without replicas", [
-        ["SET", "k", "v"], ["WAIT", "0", "0"], ["WAIT", "1", "10"], ["WAIT", "0", "10"],
+        ["SET", "k", "v"], ["WAIT", "0", "0"], ["WAIT", "0", "10"],
         ["MULTI"], ["WAIT", "1", "0"], ["WAIT", "5", "100"], ["EXEC"]]),
     ("wait bad arguments", [
         ["WAIT"], ["WAIT", "1"], ["WAIT", "a", "0"], ["WAIT", "0", "b"],
