@@ -469,7 +469,7 @@ def test_planted_stream_not_handed_out_trips_convergence(monkeypatch: pytest.Mon
     ever reaches them."""
 
     def never(state: Any, now_ms: int) -> Any:
-        return attrs.evolve(state, repl=attrs.evolve(state.repl, outbox=(), outbox_len=0)), \
+        return attrs.evolve(state, repl=attrs.evolve(state.repl, outbox=())), \
             frozenset(), frozenset()
 
     monkeypatch.setattr(replica, "feed_replicas", never)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from .longdouble import round_ld, strtold
 from .reply import NULL_ARRAY, Err, Raw, encode
-from .state import Blocked, BlockingState, Client, ServerState, replace
+from .state import SLAVE_STATE_ONLINE, Blocked, BlockingState, Client, ServerState, replace
 
 if TYPE_CHECKING:
     from .step import Step
@@ -130,13 +130,13 @@ def reply_timed_out(s: Step, cid: int) -> None:
 
 
 def acks_for_offset(s: Step, offset: int) -> int:
-    """``replicationCountAcksByOffset``: online replicas (state 9) whose last ACK reached
-    ``offset``."""
+    """``replicationCountAcksByOffset``: online replicas whose last ACK reached ``offset``
+    (WAIT's answer, at once or at its timeout)."""
     n = 0
     for rid in s.part("repl").replicas:
         c = s.get_client(rid)
         link = c.info.repl if c is not None else None
-        if link is not None and link.state == 9 and link.ack_off >= offset:
+        if link is not None and link.state == SLAVE_STATE_ONLINE and link.ack_off >= offset:
             n += 1
     return n
 

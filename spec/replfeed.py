@@ -48,7 +48,7 @@ def feed_stream(r: ReplState, data: bytes, pieces: tuple[bytes, ...] = ()) -> Re
             feed(b, data, r.master_repl_offset, r.pins)
     return attrs.evolve(r, backlog=b,
                         master_repl_offset=r.master_repl_offset + len(data),
-                        outbox=r.outbox + (data,), outbox_len=r.outbox_len + len(data))
+                        outbox=r.outbox + (data,))
 
 
 def feed_replication(r: ReplState, propagate: Iterable[tuple[int, tuple[bytes, ...]]]

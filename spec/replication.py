@@ -29,8 +29,7 @@ from typing import Any
 import attrs
 
 from .backlog import backlog_from, create_backlog, psync_accepts, resize
-from .blocking import block_for_keys, unblock_client
-from .clients import client_type
+from .blocking import acks_for_offset, block_for_keys, unblock_client
 from .errors import NOT_INTEGER
 from .numbers import string2ll
 from .obuf import check_limits
@@ -193,7 +192,7 @@ def replconf(s: Step, argv: list[bytes]) -> Reply:
             link = attrs.evolve(link, rdb_only=v == 1)
         else:
             return Err(f"ERR Unrecognized REPLCONF option: {argv[j].decode('latin-1')}")
-    if "replica" not in c.flags or c.info.repl is not None:
+    if "monitor" not in c.flags:  # a MONITOR (a replica for CLIENT LIST) keeps none
         s.update_client(repl=link)
     return OK
 
@@ -500,7 +499,7 @@ def feed_replicas(state: ServerState, now_ms: int) -> tuple[ServerState, frozens
             wake.add(cid)
     clients_now = clients.finish()
     state = replace(state, clients=clients_now,
-                    repl=attrs.evolve(r, outbox=(), outbox_len=0,
+                    repl=attrs.evolve(r, outbox=(),
                                       pins=replica_pins(r, clients_now)))
     if closed:
         state = replace(state, repl=attrs.evolve(
@@ -543,14 +542,9 @@ def before_sleep_replication(s: Step) -> None:
 
 # -- WAIT -----------------------------------------------------------------------------------
 
-def count_acks(s: Step, offset: int) -> int:
-    """``replicationCountAcksByOffset``: online replicas that acknowledged ``offset``."""
-    n = 0
-    for cid in repl_of(s).replicas:
-        link = link_of(s, cid)
-        if link is not None and link.state == SLAVE_STATE_ONLINE and link.ack_off >= offset:
-            n += 1
-    return n
+#: ``replicationCountAcksByOffset`` (one rule, in ``spec.blocking``, where WAIT's timeout
+#: answers with it too).
+count_acks = acks_for_offset
 
 
 def wait_command(s: Step, argv: list[bytes]) -> Reply:
@@ -945,8 +939,3 @@ def info_replication(s: Step) -> list[tuple[str, Any]]:
             ("repl_backlog_first_byte_offset", b.offset if b is not None else 0),
             ("repl_backlog_histlen", b.histlen if b is not None else 0)]
     return out
-
-
-def client_is_replica(c: Client) -> bool:
-    """A replica client of this server (not a MONITOR)."""
-    return client_type(c) == "replica" and c.info.repl is not None

@@ -143,7 +143,7 @@ def _run(w: World, name: str, fn: Callable[[ServerState], tuple[ServerState, Eff
             st, eff = fn(st)
             break
         except ForkOutcomeNeeded:
-            st = with_fork_outcome(node.state if st is None else st, pid)
+            st = with_fork_outcome(st, pid)
             node = attrs.evolve(node, child=pid)
             pid += 1
     w = attrs.evolve(w, next_pid=pid, nodes=w.nodes.set(name, attrs.evolve(node, state=st)))

@@ -714,7 +714,6 @@ class ReplState:
     #: Stream bytes fed since the replicas were last given theirs (beforeSleep hands them
     #: out): the stream from offset ``master_repl_offset - len(outbox)``.
     outbox: tuple[bytes, ...] = ()
-    outbox_len: int = 0
     #: Each replica's next unsent stream offset, as beforeSleep last saw them: the backlog
     #: blocks they refer to are not trimmed (``replBufBlock.refcount``).
     pins: tuple[int, ...] = ()

@@ -264,7 +264,7 @@ def test_explorer_in_flight_check_sees_a_lost_stream(monkeypatch: pytest.MonkeyP
     """The explorer's own InFlightIsTheGap: beforeSleep hands the replicas nothing."""
     def feed(state: Any, now_ms: int) -> Any:
         import attrs
-        return (replace(state, repl=attrs.evolve(state.repl, outbox=(), outbox_len=0)),
+        return (replace(state, repl=attrs.evolve(state.repl, outbox=())),
                 frozenset(), frozenset())
 
     monkeypatch.setattr(replica_mod, "feed_replicas", feed)
