@@ -120,7 +120,10 @@ def server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
     """``serverCron``: one tick. A pending shutdown signal is acted on first. Updates ``hz``
     and ``cronloops`` and runs ``databasesCron``: the slow active expire cycle when active
     expiry is enabled, then the dicts' resize and incremental rehash (``spec.rehash``);
-    then the persistence part (a BGSAVE child's end, the save points)."""
+    then the persistence part (a BGSAVE child's end, the save points). With DEBUG
+    PAUSE-CRON on (``server.pause_cron``) it returns before any of that."""
+    if state.cron.paused:
+        return state, NO_EFFECTS
     down = shutdown_cron(state, now_ms)
     if down is not None and down[1].exit_code is not None:
         return down

@@ -383,6 +383,8 @@ class CronState:
     #: ``server.hz`` after dynamic-hz (0 before the first cron run).
     hz: int = 0
     virtual_clock: bool = False
+    #: ``server.pause_cron`` (DEBUG PAUSE-CRON): serverCron does none of its work.
+    paused: bool = False
 
 
 @attrs.frozen(slots=True)

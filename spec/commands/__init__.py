@@ -22,6 +22,7 @@ from . import (  # noqa: F401  (each module registers its handlers)
     clients,
     cluster,
     connection,
+    debug,
     diagnostics,
     dump,
     expire,
