@@ -33,7 +33,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from redspec.reference import server as ref_server
-from redspec.reference.config_file import ConfigError, parse_config_text, split_args
+from redspec.reference.config_file import ACL_USERS, ConfigError, parse_config_text, split_args
+from redspec.spec.acl import load_users_at_startup
 from redspec.spec.config import PARAMS
 from redspec.spec.configfile import with_config_file
 from redspec.spec.resp import sdscatrepr
@@ -424,10 +425,22 @@ def _serve(cl: CommandLine, overrides: dict[str, Any], host: str, port: int, pid
     pidfile removed at exit."""
     overrides.setdefault("save", PARAMS["save"].default)  # Redis's default save points
     clock = ref_server.Clock()
+    acl_users = overrides.pop(ACL_USERS, [])
     state = new_server(clock.now_ms(), **overrides)
     state = with_replid(state, os.urandom(20).hex())  # every server its own history
     if cl.configfile is not None:
         state = with_config_file(state, cl.configfile)
+    # ACLLoadUsersAtStartup: the config file's users, or the aclfile's (never both)
+    aclfile = state.config["aclfile"]
+    got = load_users_at_startup(state, acl_users,
+                                ref_server.read_acl_file(state, aclfile) if aclfile else None)
+    if isinstance(got, list):
+        for line in got:
+            logger.warning("%s", line)
+        return 1
+    state, notices = got
+    for line in notices:
+        logger.warning("%s", line)
     handler.server_started()
     ref_server.say_hook = logger.info
     wrote_pid = bool(pidfile) and create_pidfile(pidfile, logger)

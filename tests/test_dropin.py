@@ -452,3 +452,41 @@ def test_cannot_listen(server_exe: str, workdir: Path, started: list[Started]) -
     last = LOG_LINE.match(r.stdout.splitlines()[-1])
     assert last is not None
     assert last.group(3, 4) == ("#", "Configured to not listen anywhere, exiting.")
+
+
+def test_users_from_the_config_file(server_exe: str, workdir: Path,
+                                    started: list[Started]) -> None:
+    """``user`` lines in the config file are the server's users at start
+    (``ACLLoadUsersAtStartup``): ACL LIST shows them as Redis canonicalises them, AUTH as one
+    of them works; CONFIG REWRITE writes them back."""
+    s = start_like_redis(server_exe, workdir, 'save ""\nuser alice on >pw ~k* +get\n')
+    started.append(s)
+    alice = (b"user alice on #30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4"
+             b" ~k* resetchannels -@all +get")
+    default = b"user default on nopass ~* &* +@all"
+    assert s.command("ACL", "LIST") == b"*2\r\n" + b"".join(
+        b"$%d\r\n%s\r\n" % (len(u), u) for u in (alice, default))
+    assert s.command("AUTH", "alice", "pw") == b"+OK\r\n"
+    assert s.command("CONFIG", "REWRITE") == b"+OK\r\n"
+    text = (workdir / "redis.conf").read_text()
+    assert "user alice on #30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4 " \
+        "~k* resetchannels -@all +get\n" in text
+    assert "user default on nopass ~* &* +@all\n" in text
+
+
+def test_users_in_the_file_and_an_aclfile_refused(server_exe: str, workdir: Path) -> None:
+    """Users in the config file and an ``aclfile`` at once: Redis's log line, exit 1."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "users.acl").write_text("")
+    conf = workdir / "redis.conf"
+    conf.write_text(f"port {free_port()}\nuser alice on >pw\naclfile {workdir / 'users.acl'}\n")
+    r = subprocess.run([server_exe, str(conf)], capture_output=True, timeout=30,
+                       stdin=subprocess.DEVNULL, cwd=workdir)
+    assert r.returncode == 1
+    last = LOG_LINE.match(r.stdout.decode().strip().split("\n")[-1])
+    assert last is not None and last.group(3) == "#"
+    assert last.group(4) == (
+        "Configuring Redis with users defined in redis.conf and at the same setting an ACL file "
+        "path is invalid. This setup is very likely to lead to configuration errors and security "
+        "holes, please define either an ACL file or declare users directly in your redis.conf, "
+        "but not both.")
