@@ -40,7 +40,7 @@ def _flushall(addr: str) -> None:
 
 
 def test_diff_against_redis_reports_nothing(redis_addr: str, tmp_path: Path) -> None:
-    """Differential fuzzing in CI: budget 30 generated command sequences per group (13 groups,
+    """Differential fuzzing in CI: budget 30 generated command sequences per group (16 groups,
     every data type and its encodings included), each replayed on Redis 7.0.15 and on the spec
     with raw frames compared; no divergence is allowed. (`redspec diff --examples N` runs
     bigger budgets; docs/peers.md and the mechanism pages quote runs of 200-1,700 per group.)"""
@@ -54,7 +54,7 @@ def test_diff_against_redis_reports_nothing(redis_addr: str, tmp_path: Path) -> 
     assert r.exit_code == 0, r.output
     assert set(doc["groups"]) == {"strings", "keyspace", "connection", "server", "lists",
                                   "hashes", "sets", "zsets", "expire", "hll", "bitmaps", "geo",
-                                  "scripting", "streams", "acl"}
+                                  "scripting", "streams", "acl", "admin"}
     assert all(g["examples"] == 30 for g in doc["groups"].values())
     assert "<testsuites" in (tmp_path / "a.xml").read_text()
     assert "0 divergence(s)" in (tmp_path / "a.html").read_text()

@@ -612,3 +612,62 @@ COMMANDS.update({
 GROUPS["scripting"] = ["eval", "eval_ro", "evalsha", "evalsha_ro", "script|load",
                        "script|exists", "script|flush", "get", "hgetall", "lrange", "set",
                        "rpush"]
+
+
+# -- admin: SORT, CONFIG, COMMAND, MEMORY, OBJECT, SLOWLOG (issue 19) -------------------------
+# Only replies that are the same on any two servers: exact CONFIG GET names (a glob's order
+# follows Redis's per-process hash seed), no SLOWLOG GET/LEN (durations), no OBJECT IDLETIME,
+# and MEMORY USAGE is drawn but not in the group: SORT turns a listpack zset into a skiplist,
+# whose node levels come from Redis's random() (seeded per process), so its size differs.
+
+_sort_pattern = st.sampled_from([b"nosort", b"k*", b"{k}*", b"*", b"k*->f", b"{k}*->f",
+                                 b"nomatch*", b"#"])
+_sort_get = st.sampled_from([b"#", b"k*", b"k*->f", b"{k}*->f", b"nomatch*", b"*"])
+_sort_limit = st.sampled_from([[b"LIMIT", b"0", b"2"], [b"LIMIT", b"1", b"-1"],
+                               [b"LIMIT", b"-1", b"1"], [b"LIMIT", b"x", b"1"], [b"LIMIT", b"0"]])
+
+
+def _sort(name: bytes, store: bool) -> st.SearchStrategy[Argv]:
+    """SORT / SORT_RO key [BY pattern] [LIMIT o c] [GET pattern ...] [ASC|DESC] [ALPHA]
+    [STORE dst], options drawn in any order (Redis reads them in any order)."""
+    opts = [st.tuples(st.just(b"BY"), _sort_pattern).map(list), _sort_limit,
+            st.tuples(st.just(b"GET"), _sort_get).map(list),
+            st.sampled_from([[b"ASC"], [b"DESC"], [b"ALPHA"], [b"ALPHA"], [b"x"]])]
+    if store:
+        opts.append(st.tuples(st.just(b"STORE"), key).map(list))
+    return st.tuples(key, st.lists(st.one_of(opts), max_size=4)).map(
+        lambda t: [name, t[0], *[x for o in t[1] for x in o]])
+
+
+_config_param = st.sampled_from([b"hash-max-listpack-entries", b"set-max-intset-entries",
+                                 b"zset-max-listpack-entries", b"list-max-listpack-size",
+                                 b"hash-max-listpack-value"])
+_config_value = st.sampled_from([b"0", b"1", b"2", b"128", b"-2", b"x", b"-1", b"512"])
+_getkeys_of = st.sampled_from([
+    [b"SET", b"k1", b"v"], [b"MGET", b"k1", b"k2"], [b"SORT", b"k1", b"STORE", b"k2"],
+    [b"SORT", b"k1", b"BY", b"w*", b"GET", b"x*"], [b"EVAL", b"return 1", b"1", b"k1"],
+    [b"ZUNIONSTORE", b"d", b"2", b"a", b"b"], [b"PING"], [b"nosuch", b"k"], [b"GET"],
+    [b"XREAD", b"STREAMS", b"s1", b"s2", b"0", b"0"], [b"MIGRATE", b"h", b"1", b"", b"0", b"5",
+                                                       b"KEYS", b"a", b"b"]])
+
+COMMANDS.update({
+    "sort": _sort(b"SORT", True),
+    "sort_ro": _sort(b"SORT_RO", False),
+    "config|get": st.one_of(_config_param, st.sampled_from([b"maxmemory", b"nosuch",
+                                                            b"appendonly"]))
+    .map(lambda p: [b"CONFIG", b"GET", p]),
+    "config|set": st.tuples(_config_param, _config_value)
+    .map(lambda t: [b"CONFIG", b"SET", *t]),
+    "command|count": st.just([b"COMMAND", b"COUNT"]),
+    "command|getkeys": _getkeys_of.map(lambda a: [b"COMMAND", b"GETKEYS", *a]),
+    "command|getkeysandflags": _getkeys_of.map(lambda a: [b"COMMAND", b"GETKEYSANDFLAGS", *a]),
+    "memory|usage": st.tuples(key, st.sampled_from([[], [b"SAMPLES", b"0"], [b"SAMPLES", b"2"],
+                                                    [b"SAMPLES", b"x"], [b"x"]]))
+    .map(lambda t: [b"MEMORY", b"USAGE", t[0], *t[1]]),
+    "object|refcount": _cmd(b"OBJECT", st.just(b"REFCOUNT"), key),
+    "object|freq": _cmd(b"OBJECT", st.just(b"FREQ"), key),
+    "slowlog|reset": st.just([b"SLOWLOG", b"RESET"]),
+})
+GROUPS["admin"] = ["sort", "sort_ro", "config|get", "config|set", "command|count",
+                   "command|getkeys", "command|getkeysandflags", "object|encoding", "object|refcount", "object|freq", "slowlog|reset", "set",
+                   "rpush", "sadd", "hset", "zadd", "lrange"]

@@ -90,6 +90,12 @@ def runs(steps: Steps, pipeline: bool = True) -> Iterator[tuple[int, list[int]]]
 #: ``tests/differential/README.md``): an admin command, so MONITOR does not show it; not a
 #: write, so CLIENT PAUSE WRITE does not postpone it; it touches no key. Any reply will do.
 SYNC_ARGV: tuple[bytes, ...] = (b"CONFIG", b"GET", b"redspec-sync")
+#: The parameters the ``admin`` group's CONFIG SET may change, at Redis's defaults: set again
+#: before every case (the reply is not checked: a server without CONFIG SET refuses it).
+RESET_CONFIG: tuple[str, ...] = ("hash-max-listpack-entries", "512", "hash-max-listpack-value",
+                                 "64", "set-max-intset-entries", "512",
+                                 "zset-max-listpack-entries", "128", "list-max-listpack-size",
+                                 "-2")
 #: ``PROTO_IOBUF_LEN``: one read event reads at most this much of a client's input.
 IOBUF_LEN = 16 * 1024
 #: After a synchronisation, a connection that received this much or more since (or holds an
@@ -187,6 +193,7 @@ class ServerTarget(Target):
             raise DiffError(f"{self.name}: FLUSHALL replied {r!r}")
         self.setup_call("SCRIPT", "FLUSH")
         self.reset_acl()
+        self.setup_call("CONFIG", "SET", *RESET_CONFIG)
 
     def reset_acl(self) -> None:
         """Users outlive FLUSHALL: every user but ``default`` is deleted and the ACL LOG
