@@ -266,20 +266,24 @@ def dump_payload(value: Any, list_fill: int = -2, compress: bool = True) -> byte
     return body + crc64_bytes(body)
 
 
-def verify_payload(payload: bytes) -> bool:
+def verify_payload(payload: bytes, check_crc: bool = True) -> bool:
     """``verifyDumpPayload``: at least the 10-byte footer, a version Redis can read, and a
-    CRC-64 that matches."""
+    CRC-64 that matches (not compared with ``check_crc`` off:
+    ``server.skip_checksum_validation``)."""
     if len(payload) < 10:
         return False
     if int.from_bytes(payload[-10:-8], "little") > RDB_VERSION:
         return False
-    return crc64(payload[:-8]) == int.from_bytes(payload[-8:], "little")
+    return not check_crc or crc64(payload[:-8]) == int.from_bytes(payload[-8:], "little")
 
 
 def restore_payload(payload: bytes, limits: Limits) -> Any:
     """The value a verified DUMP payload holds (``rdbLoadObjectType`` + ``rdbLoadObject``);
-    :class:`RdbCorrupt` when it does not decode (RESTORE's "Bad data format")."""
-    r = Reader(payload[:-10])
+    :class:`RdbCorrupt` when it does not decode (RESTORE's "Bad data format"). As Redis's
+    ``rio`` over the whole payload, a value may read into the footer (only a payload whose
+    lengths say so: with a matching CRC, or with DEBUG SET-SKIP-CHECKSUM-VALIDATION 1), and
+    bytes between the value and the footer are ignored."""
+    r = Reader(payload)
     t = r.byte()
     return load_object(t, r, limits)
 

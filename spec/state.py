@@ -511,6 +511,9 @@ class PersistState:
     load_expired: int = 0
     #: The RDB child saving in the background (``server.child_pid`` of CHILD_TYPE_RDB), or None.
     child: RdbChild | None = None
+    #: ``server.skip_checksum_validation`` (DEBUG SET-SKIP-CHECKSUM-VALIDATION): RESTORE and
+    #: RDB loads do not compare CRC-64s.
+    skip_checksum: bool = False
     #: ``server.lastbgsave_status`` (True: C_OK), ``server.lastbgsave_try`` (unix s),
     #: ``server.rdb_save_time_last`` (s, -1: none yet), ``server.rdb_bgsave_scheduled``.
     lastbgsave_ok: bool = True

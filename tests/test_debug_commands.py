@@ -100,6 +100,16 @@ CASES: dict[str, list[Cmd]] = {
     + [_c("DEBUG", "PROTOCOL")],
     "protocol resp3": [_c("HELLO", "3"), *[_c("DEBUG", "PROTOCOL", t) for t in PROTOCOL_TYPES]],
     "stringmatch-test arity": [_c("DEBUG", "STRINGMATCH-TEST", "x")],
+    "skip checksum validation": [
+        _c("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "1"), _c("DEL", "kk"),
+        _c("RESTORE", "kk", "0", b"\x00\x01a\x0a\x00" + bytes(8)), _c("GET", "kk"),
+        _c("DEL", "kk"), _c("RESTORE", "kk", "0", b"\x00\x01a\x0b\x00" + bytes(8)),
+        _c("RESTORE", "kk", "0", b"\x00\x01"),
+        _c("RESTORE", "kk", "0", b"\x00\x05a\x0a\x00" + bytes(8)), _c("GET", "kk"),
+        _c("DEL", "kk"), _c("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "0"),
+        _c("RESTORE", "kk", "0", b"\x00\x01a\x0a\x00" + bytes(8)),
+        _c("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION"), _c("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "x"),
+        _c("RESTORE", "kk", "0", b"\x00\x01a\x0a\x00" + bytes(8))],
 }
 
 

@@ -26,7 +26,7 @@ from ..types.string import EmbStr
 from .registry import DEBUG_SUBCOMMANDS
 
 __all__ = ["debug_help", "debug_populate", "debug_error", "debug_protocol", "debug_structsize",
-           "debug_pause_cron", "debug_stringmatch_test", "POPULATE_MAX_TABLE_EXP"]
+           "debug_pause_cron", "debug_stringmatch_test", "debug_set_skip_checksum_validation", "POPULATE_MAX_TABLE_EXP"]
 
 #: DEBUG HELP's lines as 7.0.15 prints them (``addReplyHelp``; the reply is the interface).
 _HELP_LINES = (
@@ -271,6 +271,19 @@ def debug_pause_cron(s: Step, argv: list[bytes]) -> Reply:
     return OK
 
 
+def debug_set_skip_checksum_validation(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG SET-SKIP-CHECKSUM-VALIDATION 0|1 (``server.skip_checksum_validation``, parsed
+    with ``atoi``): RESTORE accepts a payload whatever its CRC-64 (the footer's length and
+    version are still checked) and an RDB load does not compare the file's checksum."""
+    if len(argv) != 3:
+        return None
+    skip = _atoi(argv[2]) != 0
+    p = s.part("persist")
+    if p.skip_checksum != skip:
+        s.set_part("persist", replace(p, skip_checksum=skip))
+    return OK
+
+
 def debug_stringmatch_test(s: Step, argv: list[bytes]) -> Reply:
     """DEBUG STRINGMATCH-TEST (``stringmatchlen_fuzz_test``): random patterns and strings
     run through the glob matcher (``spec.glob``) to show it neither crashes nor hangs; the
@@ -322,7 +335,6 @@ _NOT_MODELLED = {
     "restart": "redspec does not restart itself",
     "sdslen": "SDS headers and spare room are not modelled",
     "segfault": "redspec does not crash on purpose",
-    "set-skip-checksum-validation": "checksums are always checked",
     "client-eviction": "maxmemory-clients is not modelled",
     "replybuffer": "reply buffer resizing is not modelled",
     "clusterlink": "there is no cluster bus",
@@ -346,5 +358,6 @@ DEBUG_SUBCOMMANDS["protocol"] = debug_protocol
 DEBUG_SUBCOMMANDS["structsize"] = debug_structsize
 DEBUG_SUBCOMMANDS["pause-cron"] = debug_pause_cron
 DEBUG_SUBCOMMANDS["stringmatch-test"] = debug_stringmatch_test
+DEBUG_SUBCOMMANDS["set-skip-checksum-validation"] = debug_set_skip_checksum_validation
 for _sub in _NOT_MODELLED:
     DEBUG_SUBCOMMANDS.setdefault(_sub, _not_modelled(_sub))

@@ -128,7 +128,7 @@ def restore(s: Step, argv: list[bytes]) -> Reply:
     if ttl < 0:
         return Err("ERR Invalid TTL value, must be >= 0")
     payload = argv[3]
-    if not verify_payload(payload):
+    if not verify_payload(payload, not s.part("persist").skip_checksum):
         return BAD_PAYLOAD
     try:
         value = restore_payload(payload, Limits.of(s.config))
