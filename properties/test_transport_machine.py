@@ -247,9 +247,8 @@ def test_planted_pause(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_planted_pause_release(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: the pause ends but postponed clients are forgotten."""
-    from redspec.spec import transport as T
-
     from redspec.spec import pause as P
+    from redspec.spec import transport as T
 
     def forget(s: Any, postponed: tuple[int, ...]) -> None:
         b = s.part("blocking")
