@@ -213,3 +213,33 @@ def test_timeout_force_and_abort(ns: NodeSet, mkind: str) -> None:
                lambda: m.info().get("master_link_status") == "up")
     assert failover_state(m) == "no-failover" and r.info()["role"] == "master"
     wait_in_sync(r, m)
+
+
+def blocked_clients(n: Node) -> int:
+    return int(n.info("clients")["blocked_clients"])
+
+
+@pytest.mark.parametrize("mkind", ["redis", "redspec"])
+def test_pause_purposes(ns: NodeSet, mkind: str) -> None:
+    """FAILOVER's pause is its own: CLIENT UNPAUSE does not end it, and a CLIENT PAUSE ALL
+    ending leaves the writes paused (7.0's one pause per purpose)."""
+    m, r = pair(ns, mkind, "redis")
+    with Stopped(r):
+        assert pipeline(m, ("SET", "a", "1"), ("FAILOVER",), ("CLIENT", "PAUSE", "100000", "WRITE"),
+                        ("CLIENT", "UNPAUSE")) == [b"+OK\r\n"] * 4
+        w = Conn(m.port)
+        w.send("SET", "b", "2")
+        wait_until("the write postponed", lambda: blocked_clients(m) == 1)
+        assert failover_state(m) == "waiting-for-sync"
+        assert pipeline(m, ("FAILOVER", "ABORT"), ("CLIENT", "PAUSE", "300", "ALL")) == \
+            [b"+OK\r\n", b"+OK\r\n"]
+        assert w.read() == b"+OK\r\n"  # once the ALL pause is over
+        assert pipeline(m, ("FAILOVER",), ("CLIENT", "PAUSE", "300", "ALL")) == \
+            [b"+OK\r\n", b"+OK\r\n"]
+        g = Conn(m.port)
+        g.send("GET", "b")
+        w.send("SET", "c", "3")
+        assert g.read() == b"$1\r\n2\r\n"  # the ALL pause ended: reads run, writes wait
+        wait_until("the write still postponed", lambda: blocked_clients(m) == 1)
+        assert m.call("FAILOVER", "ABORT") == b"+OK\r\n"
+        assert w.read() == b"+OK\r\n"
