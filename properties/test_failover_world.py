@@ -30,6 +30,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from redspec.properties.planted import machine_test
 from redspec.spec import failover, replica, replication
 from redspec.spec import replnet as N
+from redspec.spec.frames import parse_all
 from redspec.spec.state import FAILOVER_IN_PROGRESS, FAILOVER_WAIT_FOR_SYNC
 
 MECHANISM = "failover"
@@ -86,7 +87,9 @@ class Record:
         for name, node in w.nodes.items():
             new = node.replies[self.seen[name]:]
             self.seen[name] = len(node.replies)
-            for frame in new:
+            frames, rest = parse_all(b"".join(new))  # one output may carry several replies
+            assert not rest, rest
+            for frame in frames:
                 argv = self.pending[name].pop(0)
                 if argv[0] == b"SET" and frame == OK:
                     self.acked[argv[1]] = argv[2]
