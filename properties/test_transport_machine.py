@@ -247,19 +247,13 @@ def test_planted_pause(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_planted_pause_release(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: the pause ends but postponed clients are forgotten."""
+    from redspec.spec import pause as P
     from redspec.spec import transport as T
 
-    real = T.unpause
+    def forget(s: Any, postponed: tuple[int, ...]) -> None:
+        b = s.part("blocking")
+        s.set_part("blocking", T.replace(b, unblocked=()))
 
-    def forget(s: Any) -> None:
-        t = T.transport_of(s)
-        real(s)
-        if t.postponed:
-            b = s.part("blocking")
-            s.set_part("blocking", T.replace(b, unblocked=()))
-
-    for where in ("redspec.spec.pause", "redspec.spec.transport", "redspec.spec.eventloop",
-                  "redspec.spec.commands.transport"):
-        monkeypatch.setattr(f"{where}.unpause", forget)
+    monkeypatch.setattr(P, "_unblock_postponed", forget)
     with pytest.raises(AssertionError, match="postponed_run_in_order"):
         run_given(PLANTED, check_pause, *PAUSE_ARGS)

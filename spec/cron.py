@@ -136,7 +136,9 @@ def server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
     state, peff = persistence_cron(state, now_ms)
     eff = merge_effects(eff, peff)
     hz = effective_hz(state)
-    if 1000 <= 1000 // hz or loops % (1000 // (1000 // hz)) == 0:  # run_with_period(1000)
+    # run_with_period(1000); run_with_period(100) while a failover is under way
+    period = 100 if state.repl.failover is not None else 1000
+    if period <= 1000 // hz or loops % (period // (1000 // hz)) == 0:
         state, reff = replication_cron(state, now_ms)
         eff = merge_effects(eff, reff)
     return state, eff

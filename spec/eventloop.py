@@ -32,7 +32,7 @@ from typing import Any
 from .aof import before_sleep_flush, take_ops
 from .cron import before_sleep, effective_hz, server_cron
 from .effects import NO_EFFECTS, Effects, merge_effects
-from .pause import pause_timed_out, unpause
+from .pause import pause_timed_out, update_pause
 from .replica import replication_before_sleep
 from .server import client_writable, clients_input, settle
 from .state import AOF_OFF, ServerState, replace
@@ -70,7 +70,7 @@ def pause_tick(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
     if not t.pause_type or not pause_timed_out(t.pause_end_ms, now_ms):
         return state, NO_EFFECTS
     s = Step(state, now_ms)
-    unpause(s)
+    update_pause(s, state.transport.pause_end_ms)
     return settle(s, now_ms)
 
 
@@ -170,8 +170,8 @@ def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, byte
     # writes it with the other pending replies), the link operations.
     r = state.repl
     b = r.backlog
-    if r.outbox or r.ops or r.get_ack or r.waiting_acks or (b is not None
-                                                            and b.histlen > b.size):
+    if r.outbox or r.ops or r.get_ack or r.waiting_acks or r.failover is not None or (
+            b is not None and b.histlen > b.size):
         state, e = replication_before_sleep(state, now_ms)
         eff = merge_effects(eff, e)
     state, e = flush_pending_writes(state, capacity)

@@ -87,6 +87,8 @@ def active_expire_cycle(state: ServerState, now_ms: int, kind: str = SLOW,
         if not pause_timed_out(t.pause_end_ms, now_ms):
             return state, NO_EFFECTS
         state = end_pause(state, now_ms)  # timed out: it ends here, the cycle goes on
+        if state.transport.pause_type:  # unless another purpose's pause still holds
+            return state, NO_EFFECTS
     cron = state.cron
     cfg = state.config
     kpl, fast_us, slow_perc, stale_ok = cycle_params(int(cfg.get("active-expire-effort", 1)))

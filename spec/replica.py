@@ -32,6 +32,7 @@ import attrs
 
 from .backlog import BEFORE_SLEEP_TRIM_BLOCKS, create_backlog, trim
 from .effects import NO_EFFECTS, Effects, merge_effects
+from .failover import abort_failover, clear_failover_state, in_progress, update_failover_status
 from .numbers import string2ll
 from .persist import rdb_install
 from .rdb import Limits, RdbCorrupt, RdbUnsupported, decode_file
@@ -162,13 +163,16 @@ def send_handshake(s: Step) -> None:
 
 def send_psync(s: Step) -> None:
     """``slaveTryPartialResynchronization`` (write half): ``PSYNC <replid> <offset+1>`` of
-    the cached master, else ``PSYNC ? -1``."""
+    the cached master, else ``PSYNC ? -1``; with ``FAILOVER`` after them while this server
+    is failing over (``spec.failover``)."""
     r = repl_of(s)
     if r.cached_master is not None:
         replid, off, _ = r.cached_master
-        args = (b"PSYNC", replid.encode(), b"%d" % (off + 1))
+        args: tuple[bytes, ...] = (b"PSYNC", replid.encode(), b"%d" % (off + 1))
     else:
         args = (b"PSYNC", b"?", b"-1")
+    if in_progress(s):  # a master failing over asks its target to take over
+        args += (b"FAILOVER",)
     set_repl(s, link_state=REPL_STATE_RECEIVE_PSYNC_REPLY, master_initial_offset=-1)
     _send(s, command(*args))
 
@@ -225,8 +229,15 @@ def link_input(state: ServerState, now_ms: int, data: bytes) -> tuple[ServerStat
                 set_repl(s, link_state=REPL_STATE_TRANSFER,
                          transfer_size=-1, transfer_chunks=(), transfer_read=0,
                          transfer_start_ms=now_ms)
+                if in_progress(s):  # the target took over: the failover is done
+                    clear_failover_state(s)
             elif line.startswith(b"+CONTINUE"):
                 rest = continue_partial(s, line)
+                if in_progress(s):
+                    clear_failover_state(s)
+                break
+            elif in_progress(s):
+                abort_failover(s)  # "Failover target rejected psync request"
                 break
             else:
                 _error(s)  # -NOMASTERLINK, -LOADING: try later; -ERR: no PSYNC
@@ -432,6 +443,9 @@ def replication_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effe
         # (``replication_cron_loops++`` runs on every call)
         return replace(state, repl=attrs.evolve(r, cron_loops=r.cron_loops + 1)), NO_EFFECTS
     s = Step(state, now_ms)
+    if r.failover is not None:
+        update_failover_status(s)
+        r = repl_of(s)
     timeout_ms = int(s.config.get("repl-timeout", 60)) * 1000
     if r.masterhost is not None:
         st = r.link_state
@@ -453,13 +467,15 @@ def replication_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effe
 
 def replication_before_sleep(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
     """beforeSleep's replication part: the GETACK a WAIT asked for and the WAITs answered
-    (``spec.replication.before_sleep_replication``), then every replica's share of the
+    (``spec.replication.before_sleep_replication``), a failover's progress
+    (``spec.failover.update_failover_status``), then every replica's share of the
     stream (``feed_replicas``) and the link operations for the world."""
     eff = NO_EFFECTS
     r = state.repl
-    if r.get_ack or r.waiting_acks:
+    if r.get_ack or r.waiting_acks or r.failover is not None:
         s = Step(state, now_ms)
         before_sleep_replication(s)
+        update_failover_status(s)  # after the ACKs read in this turn (beforeSleep)
         state, eff = _settle(s)
     if state.repl.outbox:
         state, wake, closed = feed_replicas(state, now_ms)

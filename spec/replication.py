@@ -33,10 +33,12 @@ from .blocking import acks_for_offset, block_for_keys, unblock_client
 from .errors import NOT_INTEGER
 from .numbers import string2ll
 from .obuf import check_limits
+from .pause import clients_paused
 from .persist import ForkOutcomeNeeded, fork_snapshot, save_state
 from .replfeed import feed_replication, feeds_replication
 from .reply import OK, Err, Raw, Reply
 from .state import (
+    FAILOVER_WAIT_FOR_SYNC,
     REPL_STATE_CONNECT,
     REPL_STATE_CONNECTED,
     REPL_STATE_CONNECTING,
@@ -48,6 +50,7 @@ from .state import (
     SLAVE_STATE_WAIT_BGSAVE_START,
     Blocked,
     Client,
+    Failover,
     RdbChild,
     ReplicaLink,
     ReplState,
@@ -64,7 +67,7 @@ __all__ = [
     "replica_freed", "set_master", "unset_master", "role_reply", "info_replication",
     "replica_state_name", "no_replicas", "read_only_replica", "master_down",
     "is_master_client", "before_sleep_replication", "REPLCONF_GETACK", "master_disconnected",
-    "refresh_good_replicas",
+    "refresh_good_replicas", "failover_state_name",
 ]
 
 #: ``replicationFeedSlaves``' newline keepalive and the cron's PING, as stream bytes.
@@ -140,6 +143,13 @@ def is_master_client(c: Client) -> bool:
     """The client is this replica's master (``CLIENT_MASTER``)."""
     f = c.info.flags
     return bool(f) and "master" in f
+
+
+def failover_state_name(f: Failover | None) -> str:
+    """INFO's ``master_failover_state`` (``getFailoverStateString``)."""
+    if f is None:
+        return "no-failover"
+    return "waiting-for-sync" if f.state == FAILOVER_WAIT_FOR_SYNC else "failover-in-progress"
 
 
 def replica_state_name(st: int) -> str:
@@ -247,7 +257,13 @@ def sync_command(s: Step, argv: list[bytes]) -> Reply:
     c = s.client
     if "replica" in c.flags:  # already a replica, or a MONITOR
         return Raw(b"")
+    if len(argv) > 3 and argv[0].lower() == b"psync" and argv[3].lower() == b"failover":
+        refused = failover_request(s, argv[1])
+        if refused is not None:
+            return refused
     r = repl_of(s)
+    if r.failover is not None:  # no replica syncs with a master handing over its role
+        return Err("NOMASTERLINK Can't SYNC while failing over")
     if r.masterhost is not None and r.link_state != REPL_STATE_CONNECTED:
         return Err("NOMASTERLINK Can't SYNC while not connected with my master")
     if c.reply or s.out:
@@ -293,6 +309,20 @@ def sync_command(s: Step, argv: list[bytes]) -> Reply:
     else:
         start_bgsave_for_replication(s, link.capa)
     return Raw(b"")
+
+
+def failover_request(s: Step, replid: bytes) -> Reply:
+    """``PSYNC <replid> <offset> FAILOVER`` (``syncCommand``): a failing-over master asks this
+    replica to take over. With this replica's own replid it becomes a master at once
+    (``replicationUnsetMaster``: its history becomes the second id, so the PSYNC that follows
+    continues it) and None is returned; a master, or another replid, refuses."""
+    r = repl_of(s)
+    if r.masterhost is None:
+        return Err("ERR PSYNC FAILOVER can't be sent to a master.")
+    if replid.decode("latin-1").lower() != r.replid.lower():
+        return Err("ERR PSYNC FAILOVER replid must match my replid.")
+    unset_master(s)
+    return None
 
 
 def create_replication_backlog(s: Step) -> None:
@@ -531,7 +561,7 @@ def before_sleep_replication(s: Step) -> None:
     (``REPLCONF GETACK *`` into the stream), then answer the WAITs that now have enough
     acknowledgements (``processClientsWaitingReplicas``)."""
     r = repl_of(s)
-    if r.get_ack:
+    if r.get_ack and not clients_paused(s):  # not during a pause: it would move the offset
         set_repl(s, get_ack=False)
         if feeds_replication(repl_of(s)):  # replicationFeedSlaves: no backlog, no stream
             s.set_part("repl", feed_replication(repl_of(s), [(repl_of(s).slaveseldb,
@@ -606,7 +636,10 @@ def replication_cron_master(s: Step) -> None:
     cfg = s.config
     now_s = s.now_ms // 1000
     period = max(1, int(cfg.get("repl-ping-replica-period", 10)))
-    if r.replicas and r.cron_loops % period == 0 and r.masterhost is None:
+    f = r.failover
+    manual_failover = f is not None and bool(f.end_ms) and clients_paused(s)
+    if r.replicas and r.cron_loops % period == 0 and r.masterhost is None \
+            and not manual_failover:
         # shared.ping: the stream carries it in lower case
         s.set_part("repl", feed_replication(r, [(r.slaveseldb, (b"ping",))]))
     for cid in repl_of(s).replicas:
@@ -931,7 +964,8 @@ def info_replication(s: Step) -> list[tuple[str, Any]]:
         out.append((f"slave{i}", f"ip={replica_ip(c)},port={link.listening_port},"
                     f"state={replica_state_name(link.state)},offset={link.ack_off},lag={lag}"))
     b = r.backlog
-    out += [("master_failover_state", "no-failover"), ("master_replid", r.replid),
+    out += [("master_failover_state", failover_state_name(r.failover)),
+            ("master_replid", r.replid),
             ("master_replid2", r.replid2), ("master_repl_offset", r.master_repl_offset),
             ("second_repl_offset", r.second_replid_offset),
             ("repl_backlog_active", int(b is not None)),

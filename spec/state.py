@@ -24,7 +24,7 @@ __all__ = ["Db", "Client", "ClientInfo", "ClientIO", "Stats", "ServerState", "Pu
            "Blocked", "BlockingState", "SlowlogState", "LatencyState", "TrackingState", "ScriptingState", "FunctionInfo",
            "FunctionLibrary", "EMPTY_MAP", "replace", "new_client", "LoadingState", "RdbChild",
            "AofState", "AofChild", "AOF_OFF", "AOF_ON", "AOF_WAIT_REWRITE", "ReplState",
-           "ReplicaLink"]
+           "ReplicaLink", "Failover", "FAILOVER_WAIT_FOR_SYNC", "FAILOVER_IN_PROGRESS"]
 
 EMPTY_MAP: Map[Any, Any] = Map()
 
@@ -467,6 +467,10 @@ class TransportState:
     pause_type: int = 0
     pause_end_ms: int = 0
     postponed: tuple[int, ...] = ()
+    #: ``server.client_pause_per_purpose``: one pause per purpose (CLIENT PAUSE, SHUTDOWN,
+    #: FAILOVER) as ``(purpose, type, end_ms)``; ``pause_type``/``pause_end_ms`` are the
+    #: pause in force computed from them (``spec.pause.update_pause``).
+    pauses: tuple[tuple[int, int, int], ...] = ()
     #: When the event loop's serverCron time event fires next (unix ms; ``spec.eventloop``).
     cron_next_ms: int = 0
 
@@ -696,6 +700,25 @@ class ReplicaLink:
     rdb_only: bool = False
 
 
+#: ``server.failover_state`` other than ``NO_FAILOVER`` (``ReplState.failover`` is None then).
+FAILOVER_WAIT_FOR_SYNC = 1
+FAILOVER_IN_PROGRESS = 2
+
+
+@attrs.frozen(slots=True)
+class Failover:
+    """A coordinated failover under way (``spec.failover``): ``waiting-for-sync`` or
+    ``failover-in-progress`` (``server.failover_state``), its deadline in unix ms (0: none,
+    ``server.failover_end_time``), FORCE (``server.force_failover``) and the target replica's
+    address once known (``server.target_replica_host``/``_port``)."""
+
+    state: int = FAILOVER_WAIT_FOR_SYNC
+    end_ms: int = 0
+    force: bool = False
+    host: str | None = None
+    port: int = 0
+
+
 @attrs.frozen(slots=True)
 class ReplState:
     """Replication (``spec.replication``, ``spec.replica``): the history this server's
@@ -767,6 +790,8 @@ class ReplState:
     sync_full: int = 0
     sync_partial_ok: int = 0
     sync_partial_err: int = 0
+    #: A coordinated failover (FAILOVER), None when there is none (``NO_FAILOVER``).
+    failover: Failover | None = None
 
 
 @attrs.frozen(slots=True)

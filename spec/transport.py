@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .pause import clients_paused, unpause
+from .pause import PAUSE_FOREVER, clients_paused, pause_clients, unpause, update_pause
 from .reply import Raw, Reply
 from .resp import sdscatrepr as repr_arg
 from .state import Blocked, Client, ServerState, TransportState, replace
@@ -235,19 +235,12 @@ def pause_gate(s: Step, t: TransportState, cmd: CommandSpec) -> Reply:
     return NO_REPLY
 
 
-def pause_clients(s: Step, end_ms: int, type_: int) -> None:
-    """``pauseClients``: the stricter type and the later end time of this and any pause on."""
-    t = transport_of(s)
-    s.set_part("transport", replace(t, pause_type=max(t.pause_type, type_),
-                                    pause_end_ms=max(t.pause_end_ms, end_ms)))
-
-
 def end_pause(state: ServerState, now_ms: int) -> ServerState:
     """``unpauseClients`` outside a command (a pause found timed out by the active expire
     cycle): the pause is off and its postponed clients wait in ``blocking.unblocked`` for
     ``processUnblockedClients``."""
     s = Step(state, now_ms)
-    unpause(s)
+    update_pause(s, state.transport.pause_end_ms)
     return s.commit()
 
 
@@ -255,9 +248,9 @@ def next_pause_deadline(state: ServerState) -> int | None:
     """The current pause's end time (unix ms), None when nothing is paused. Like a blocked
     client's deadline (``next_deadline``) it is the last millisecond still in force: the pause
     times out one millisecond later (``pause_timed_out``), when the reference server's timer
-    fires."""
+    fires. A pause that lasts until it is ended (FAILOVER's) has none."""
     t = state.transport
-    return t.pause_end_ms if t.pause_type else None
+    return t.pause_end_ms if t.pause_type and t.pause_end_ms != PAUSE_FOREVER else None
 
 
 def write_cap(state: ServerState, capacity: int | None) -> int | None:

@@ -26,6 +26,7 @@ from . import (  # noqa: F401  (each module registers its handlers)
     diagnostics,
     dump,
     expire,
+    failover,
     geo,
     hashes,
     hyperloglog,

@@ -37,7 +37,10 @@ def sync(s: Step, argv: list[bytes]) -> Reply:
 
 @command("replicaof", "slaveof")
 def replicaof(s: Step, argv: list[bytes]) -> Reply:
-    """REPLICAOF host port | NO ONE (``replicaofCommand``): follow a master, or be one."""
+    """REPLICAOF host port | NO ONE (``replicaofCommand``): follow a master, or be one (not
+    while a FAILOVER is under way)."""
+    if repl_of(s).failover is not None:
+        return Err("ERR REPLICAOF not allowed while failing over.")
     if argv[1].lower() == b"no" and argv[2].lower() == b"one":
         unset_master(s)
         return OK

@@ -64,10 +64,27 @@ CASES: list[tuple[str, list[list[Any]]]] = [
         ["CONFIG", "SET", "min-replicas-max-lag", "10"],
         ["CONFIG", "SET", "min-replicas-to-write", "0"], ["SET", "k", "v"],
         ["INFO", "replication"]]),
+    # FAILOVER on a server without replicas: the option parsing and its refusals
+    ("failover refusals without replicas", [
+        ["FAILOVER", "ABORT"], ["FAILOVER", "ABORT", "x"], ["FAILOVER", "abort"],
+        ["FAILOVER", "TIMEOUT", "0"], ["FAILOVER", "TIMEOUT", "-5"],
+        ["FAILOVER", "TIMEOUT", "abc"], ["FAILOVER", "TIMEOUT", "99999999999999999999"],
+        ["FAILOVER", "TIMEOUT", "5", "TIMEOUT", "6"], ["FAILOVER", "TIMEOUT"],
+        ["FAILOVER", "TO", "h"], ["FAILOVER", "TO", "h", "x"], ["FAILOVER", "TO", "h", "1", "TO"],
+        ["FAILOVER", "FORCE", "FORCE"], ["FAILOVER", "BLAH"],
+        ["FAILOVER", "TIMEOUT", "0", "BLAH"], ["FAILOVER", "BLAH", "TIMEOUT", "0"],
+        ["FAILOVER", "ABORT", "TIMEOUT", "5"], ["FAILOVER"], ["FAILOVER", "FORCE"],
+        ["FAILOVER", "TO", "127.0.0.1", "1"], ["FAILOVER", "to", "h", "1", "timeout", "9", "force"],
+        ["INFO", "replication"]]),
+    ("failover in multi and scripts", [
+        ["MULTI"], ["FAILOVER"], ["FAILOVER", "ABORT"], ["EXEC"],
+        ["EVAL", "return redis.pcall('failover')", "0"], ["PSYNC", "abc", "1", "FAILOVER"],
+        ["PSYNC", "abc", "1", "failover", "x"]]),
 ]
 
 NONDETERMINISTIC: dict[str, Any] = {
     # the replication id is drawn at random on every start
     "info replication on a master": "info-replid",
     "replication config": {0: "sort", 1: "sort", 2: "sort", 3: "sort", 21: "info-replid"},
+    "failover refusals without replicas": {21: "info-replid"},
 }
