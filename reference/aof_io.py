@@ -20,6 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 log = logging.getLogger("redspec.aof")
+#: ``serverLog``'s levels as Python's (Redis's "verbose" sits between DEBUG and INFO).
+_LOG_LEVELS = {"debug": logging.DEBUG, "verbose": 15, "notice": logging.INFO,
+               "warning": logging.WARNING}
 
 __all__ = ["AofFiles", "write_atomically", "fsync_dir", "aof_dir"]
 
@@ -86,7 +89,7 @@ class AofFiles:
     # -- the operations ----------------------------------------------------------------
 
     def _log(self, level: str, text: str) -> None:
-        (log.warning if level == "warning" else log.info)(text)
+        log.log(_LOG_LEVELS.get(level, logging.INFO), text)
 
     def _mkdir(self) -> None:
         os.makedirs(self.directory, exist_ok=True)

@@ -774,7 +774,7 @@ class Reference:
             if conn.closing:
                 gone.append(conn)
         if accepted:
-            self.state, eff = S.clients_wrote(self.state, accepted)
+            self.state, eff = S.clients_wrote(self.state, accepted, self.clock.now_ms())
             for cid in eff.close:
                 conn = conns.get(cid)
                 if conn is not None and conn not in gone:

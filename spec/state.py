@@ -383,6 +383,11 @@ class CronState:
     #: ``server.hz`` after dynamic-hz (0 before the first cron run).
     hz: int = 0
     virtual_clock: bool = False
+    #: ``server.clients`` as clientsCron's rotations left it (``listRotateTailToHead``), when
+    #: that differs from creation order: the ids in list order, head first; () while the
+    #: list is in creation order (ascending ids). Clients created since are at the tail
+    #: (``spec.clients.clients_list``).
+    clients_order: tuple[int, ...] = ()
 
 
 @attrs.frozen(slots=True)
