@@ -831,6 +831,10 @@ class ServerState:
     acl: Any = None
     #: Replication, master and replica side (``spec.replication``).
     repl: ReplState = ReplState()
+    #: quicklist.c's ``packed_threshold`` (a process-wide static in Redis): list elements of
+    #: this many bytes or more get plain nodes (``spec.rdb.PACKED_THRESHOLD``, 1 GiB; DEBUG
+    #: QUICKLIST-PACKED-THRESHOLD).
+    ql_packed_threshold: int = 1 << 30
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):
