@@ -91,6 +91,11 @@ class AofFiles:
     def _log(self, level: str, text: str) -> None:
         log.log(_LOG_LEVELS.get(level, logging.INFO), text)
 
+    def _truncate(self, name: str, size: int) -> None:
+        """``truncate(aof_filepath, valid_up_to)`` (DEBUG LOADAOF of a truncated file)."""
+        with contextlib.suppress(OSError):
+            os.truncate(os.path.join(self.directory, name), size)
+
     def _mkdir(self) -> None:
         os.makedirs(self.directory, exist_ok=True)
 

@@ -644,6 +644,9 @@ class AofState:
     #: ``aofRewriteLimited``'s static state: the current delay and when retrying is allowed.
     next_delay_minutes: int = 0
     next_rewrite_s: int = 0
+    #: The world's answers to ``spec.aofload.AofDirNeeded`` (DEBUG LOADAOF reading the AOF
+    #: directory): ``spec.aofload.AofDirRead`` values, consumed in order (an input).
+    dir_reads: tuple[Any, ...] = ()
 
 
 #: A replica's state as its master sees it (``client->replstate``; Redis's numbers).
