@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -90,6 +91,13 @@ class AofFiles:
 
     def _log(self, level: str, text: str) -> None:
         log.log(_LOG_LEVELS.get(level, logging.INFO), text)
+
+    def _stdout(self, data: bytes) -> None:
+        """``printf`` to standard output (DEBUG LISTPACK / QUICKLIST)."""
+        out = sys.stdout
+        out.flush()
+        out.buffer.write(data)
+        out.buffer.flush()
 
     def _truncate(self, name: str, size: int) -> None:
         """``truncate(aof_filepath, valid_up_to)`` (DEBUG LOADAOF of a truncated file)."""

@@ -55,6 +55,7 @@ from .rdbcodec import (
     listpack_decode,
     listpack_encode,
     listpack_entry_size,
+    listpack_repr,
     save_binary_double,
     save_len,
     save_raw_string,
@@ -75,7 +76,8 @@ __all__ = [
     "RDB_VERSION", "RdbCorrupt", "RdbEmptyKey", "RdbUnsupported", "Limits", "KeyRecord", "RdbFile",
     "save_object", "dump_payload", "verify_payload", "restore_payload", "load_object",
     "encode_file", "decode_file", "quicklist_nodes", "head_pushed_nodes", "list_nodes",
-    "PACKED_THRESHOLD", "set_packed_threshold",
+    "PACKED_THRESHOLD", "set_packed_threshold", "quicklist_repr", "value_listpack",
+    "listpack_repr",
     "RdbCursor", "AuxRecord", "SelectRecord", "ResizeRecord", "FunctionRecord", "KeyLoaded", "EofRecord",
     "Record", "RdbLoadError", "read_header", "read_record", "check_trailer",
 ]
@@ -200,6 +202,48 @@ def list_nodes(v: ListValue, fill: int,
     if v.tail == 0 and v.head < 0:
         return head_pushed_nodes(elements, fill, threshold)
     return quicklist_nodes(elements, fill, threshold)
+
+
+def value_listpack(v: Any) -> bytes | None:
+    """The listpack a listpack-encoded value holds in memory (a hash's field, value pairs; a
+    sorted set's member, score pairs, scores as ``d2string`` text stored as integers when
+    integral), None for any other encoding (DEBUG LISTPACK)."""
+    if isinstance(v, HashValue) and v.order is not None:
+        return listpack_encode([x for pair in v.items() for x in pair])
+    if isinstance(v, ZSet) and v.listpack:
+        flat: list[bytes] = []
+        for m, sc in v.items():
+            flat.append(m)
+            flat.append(d2string(sc))
+        return listpack_encode(flat)
+    return None
+
+
+def quicklist_repr(v: ListValue, fill: int, compress_depth: int, threshold: int,
+                   full: bool, addr: int) -> str:
+    """``quicklistRepr``: what DEBUG QUICKLIST prints on stdout — the element and node
+    counts, the fill and compress depth, no bookmarks, then per node (:func:`list_nodes`)
+    its container, encoding (RAW: the model's nodes are never compressed), size (listpack
+    bytes, or a plain node's element length) and count; with ``full`` each node's listpack
+    (``lpRepr`` at a stand-in address from ``addr``) or plain element, and the closing
+    braces (without it Redis prints none)."""
+    nodes = list_nodes(v, fill, threshold)
+    out = [f"{{count : {len(v)}}}\n{{len : {len(nodes)}}}\n{{fill : {fill}}}\n"
+           f"{{compress : {compress_depth}}}\n{{bookmark_count : 0}}\n"]
+    for i, (container, els) in enumerate(nodes):
+        blob = els[0] if container == _PLAIN else listpack_encode(els)
+        out.append(f"{{quicklist node({i})\n{{container : "
+                   f"{'PLAIN' if container == _PLAIN else 'PACKED'}, encoding: RAW, "
+                   f"size: {len(blob)}, count: {len(els)}, recompress: 0, "
+                   f"attempted_compress: 0}}\n")
+        if full:
+            if container == _PLAIN:
+                text = blob.split(b"\0", 1)[0].decode("latin-1")
+                out.append(f"{{ entry : {text} }}\n")
+            else:
+                out.append("{ listpack:\n" + listpack_repr(blob, addr + (i << 12)) + "}\n")
+            out.append("}\n")
+    return "".join(out)
 
 
 def _save_list(v: ListValue, fill: int, compress: bool,

@@ -40,9 +40,12 @@ from ..rdb import (
     RdbUnsupported,
     dump_payload,
     list_nodes,
+    listpack_repr,
+    quicklist_repr,
     restore_payload,
     save_object,
     set_packed_threshold,
+    value_listpack,
     verify_payload,
 )
 from ..rdbcodec import listpack_encode
@@ -278,7 +281,70 @@ def debug_quicklist_packed_threshold(s: Step, argv: list[bytes]) -> Reply:
     return OK
 
 
+def _stdout(s: Step, text: str) -> None:
+    """``printf`` to the process's standard output: an operation for the world, queued with
+    the file operations (``("stdout", bytes)``)."""
+    a = s.part("aof")
+    s.set_part("aof", attrs.evolve(a, ops=(*a.ops, ("stdout", text.encode("latin-1")))))
+
+
+def _addr(key: bytes) -> int:
+    """The stand-in address of a key's value (as DEBUG OBJECT prints it)."""
+    return 0x7F0000000000 | (crc64(key) & 0xFFFFFFFFF0)
+
+
+def debug_listpack(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG LISTPACK <key> (``lpRepr``): a listpack-encoded value's entries printed on
+    stdout (``spec.rdbcodec.listpack_repr``; addresses are stand-ins), then a status reply;
+    ``-ERR no such key`` (``objectCommandLookupOrReply``: no touch), ``-ERR Not a listpack
+    encoded object.`` for another encoding."""
+    if len(argv) != 3:
+        return None
+    v = s.db.lookup(argv[2])
+    if v is None:
+        return Err("ERR no such key")
+    blob = value_listpack(v)
+    if blob is None:
+        return Err("ERR Not a listpack encoded object.")
+    _stdout(s, listpack_repr(blob, _addr(argv[2])))
+    return Status("Listpack structure printed on stdout")
+
+
+def debug_quicklist(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG QUICKLIST <key> [<detail>] (``quicklistRepr``): a list's quicklist printed on
+    stdout (``spec.rdb.quicklist_repr``: the model's nodes), with every node's listpack when
+    ``atoi(detail)`` is not 0; then a status reply. Errors as DEBUG LISTPACK's."""
+    if len(argv) not in (3, 4):
+        return None
+    v = s.db.lookup(argv[2])
+    if v is None:
+        return Err("ERR no such key")
+    if not isinstance(v, ListValue):
+        return Err("ERR Not a quicklist encoded object.")
+    full = len(argv) == 4 and _atoi(argv[3]) != 0
+    _stdout(s, quicklist_repr(v, s.config.get("list-max-listpack-size", -2),
+                              s.config.get("list-compress-depth", 0),
+                              s.part("ql_packed_threshold"), full, _addr(argv[2])))
+    return Status("Quicklist structure printed on stdout")
+
+
+def _atoi(b: bytes) -> int:
+    """C's ``atoi``: optional blanks and sign, then leading digits (0 when none)."""
+    t = b.lstrip(b" \t\n\v\f\r")
+    neg = t[:1] == b"-"
+    if t[:1] in (b"+", b"-"):
+        t = t[1:]
+    n = 0
+    for ch in t:
+        if not 48 <= ch <= 57:
+            break
+        n = n * 10 + ch - 48
+    return -n if neg else n
+
+
 DEBUG_SUBCOMMANDS["object"] = debug_object
+DEBUG_SUBCOMMANDS["listpack"] = debug_listpack
+DEBUG_SUBCOMMANDS["quicklist"] = debug_quicklist
 DEBUG_SUBCOMMANDS["quicklist-packed-threshold"] = debug_quicklist_packed_threshold
 DEBUG_SUBCOMMANDS["reload"] = debug_reload
 DEBUG_SUBCOMMANDS["digest"] = debug_digest
