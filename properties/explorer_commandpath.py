@@ -12,7 +12,11 @@ transitions:
 - a failed BGSAVE with a save point (MISCONF for writes, PING, an EXEC of writes): BGSAVE,
   the fork answered, the child exiting with 1, serverCron;
 - an RDB file loading (``start_loading``; LOADING for commands without the ``loading``
-  flag), which a world action can finish (``loading_step`` until done).
+  flag), which a world action can finish (``loading_step`` until done);
+- a restricted ACL user (``ACL SETUSER``, NOPERM): the explored clients authenticated as a
+  user ``u`` that may not run PING, may only read keys ``k*`` (``%R~k*``; ``~x*`` in full)
+  and may use no channel (:data:`ACL_RULES`), or the ``default`` user given those rules, so
+  that with ``requirepass`` NOAUTH comes first and ``AUTH pw`` leads to NOPERM.
 
 In each state each client may send: an unknown command, GET without its key (arity),
 ``GET k``, ``SET k v``, PING, ``AUTH pw``, MULTI, EXEC, ``SUBSCRIBE ch`` (the RESP2 Pub/Sub
@@ -26,17 +30,16 @@ Invariants (each with a planted bug that the explorer rejects, tests/test_comman
 
 - ``one_reply``: every command gets exactly one reply frame;
 - ``gate_order``: the reply is the one an independent oracle (:func:`expected_gate`, the
-  checklist in Redis's order: lookup, arity, NOAUTH, no-multi, OOM, MISCONF, Pub/Sub context, LOADING,
-  BUSY, MULTI queueing) picks from the abstract state before the command, a refusal of EXEC
+  checklist in Redis's order: lookup, arity, NOAUTH, no-multi, NOPERM, OOM, MISCONF,
+  NOREPLICAS, READONLY, Pub/Sub context, MASTERDOWN, LOADING, BUSY, MULTI queueing) picks from the abstract state before the command, a refusal of EXEC
   being reported as EXECABORT with the gate's message;
 - ``refused_changes_nothing``: after a refusal the keyspace, the client's authentication and
   subscriptions are as before; its transaction is only flagged (``flagTransaction``: EXEC
   will abort), and an EXEC refused by a gate discards the transaction.
 
-Hooks for the gates other issues bring (they add a world and a tag here): ACL (-NOPERM,
-after NOAUTH and the no-multi check), cluster redirection (-MOVED/-ASK/-CROSSSLOT, before OOM), NOREPLICAS and
-READONLY (replication, after MISCONF), MASTERDOWN (replica-serve-stale-data, before
-LOADING): see :data:`GATES` and docs/mechanisms/command-path.md.
+The hook for the gate another issue brings (it adds a world and a tag here): cluster
+redirection (-MOVED/-ASK/-CROSSSLOT, after NOPERM, before OOM): see :data:`GATES` and
+docs/mechanisms/command-path.md.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ GATES: list[tuple[str, str | None]] = [
     ("arity", "arity"),
     ("NOAUTH (requirepass)", "noauth"),
     ("no-multi command inside MULTI", "nomulti"),
-    ("ACL -NOPERM", None),
+    ("ACL -NOPERM", "noperm"),
     ("cluster redirection", None),
     ("OOM (maxmemory)", "oom"),
     ("MISCONF (failed BGSAVE)", "misconf"),
@@ -100,13 +103,25 @@ BUSY_CMDS = ["GET k", "SET k v", "PING", "AUTH pw"]
 SPIN = b"local i = 0 while true do i = i + 1 end"
 
 REFUSALS = frozenset(("unknown", "arity", "noauth", "nomulti", "oom", "misconf", "pubsub",
-                      "loading", "busy", "noreplicas", "readonly", "masterdown"))
+                      "loading", "busy", "noreplicas", "readonly", "masterdown", "noperm"))
 _ERR_TAGS = [(b"-ERR unknown command", "unknown"), (b"-ERR wrong number of arguments", "arity"),
              (b"-NOAUTH", "noauth"),
              (b"-ERR Command not allowed inside a transaction", "nomulti"), (b"-OOM", "oom"), (b"-MISCONF", "misconf"),
              (b"-ERR Can't execute", "pubsub"), (b"-LOADING", "loading"), (b"-BUSY", "busy"),
              (b"-NOREPLICAS", "noreplicas"), (b"-READONLY", "readonly"),
-             (b"-MASTERDOWN", "masterdown")]
+             (b"-MASTERDOWN", "masterdown"), (b"-NOPERM", "noperm")]
+
+#: The restricted user's rules (``ACL SETUSER``): every command but PING, read and write on
+#: keys ``x*``, only read on ``k*``, no channel.
+ACL_RULES = [b"resetkeys", b"~x*", b"%R~k*", b"resetchannels", b"+@all", b"-ping"]
+#: The oracle's plain reading of :data:`ACL_RULES`: the commands denied, the key patterns
+#: (as prefixes) readable and writable, and the explored commands' key and channel arguments.
+ACL_DENIED_COMMANDS = frozenset(("ping",))
+ACL_READ_PREFIXES = (b"x", b"k")
+ACL_WRITE_PREFIXES = (b"x",)
+ACL_KEY_ARGS = {"get": ("read", 1), "set": ("write", 1)}
+ACL_CHANNEL_COMMANDS = frozenset(("subscribe", "ssubscribe", "psubscribe", "publish",
+                                  "spublish"))
 
 
 def _req(*args: bytes) -> bytes:
@@ -146,6 +161,9 @@ class World:
     noreplicas: bool = False
     #: A replica (read-only) whose link is down, with replica-serve-stale-data no.
     stale_replica: bool = False
+    #: Who has :data:`ACL_RULES`: "" nobody, "u" (the clients are authenticated as ``u``),
+    #: "default" (the default user itself).
+    acl: str = ""
 
 
 @attrs.frozen
@@ -158,15 +176,36 @@ class View:
     subscribed: bool
     #: a command was refused while queueing (``flagTransaction``: EXEC will abort)
     dirty: bool = False
+    #: the user the client is authenticated as (or will be: ``default`` before AUTH)
+    user: str = "default"
 
 
 def _flags(name: str) -> frozenset[str]:
     return TABLE[name.encode()].flags
 
 
-def expected_gate(world: World, c: View, name: str, argc: int, busy: bool = False) -> str:
-    """The oracle: the tag of the first gate that refuses ``name`` (``argc`` words) from
-    client ``c``, in Redis's order, or ``queued`` / ``run``."""
+def acl_denies(name: str, args: tuple[bytes, ...]) -> bool:
+    """The plain model of :data:`ACL_RULES` (``ACLCheckAllPerm``): commands flagged
+    ``no-auth`` (AUTH, HELLO) are always allowed; a denied command, a key outside the
+    patterns its access needs, or any channel of a (p/s)subscribe or publish is refused."""
+    if "no_auth" in _flags(name):
+        return False
+    if name in ACL_DENIED_COMMANDS:
+        return True
+    spec = ACL_KEY_ARGS.get(name)
+    if spec is not None and len(args) >= spec[1]:
+        key = args[spec[1] - 1]
+        prefixes = ACL_READ_PREFIXES if spec[0] == "read" else ACL_WRITE_PREFIXES
+        if not any(key.startswith(p) for p in prefixes):
+            return True
+    return name in ACL_CHANNEL_COMMANDS and bool(args)
+
+
+def expected_gate(world: World, c: View, name: str, argc: int, busy: bool = False,
+                  args: tuple[bytes, ...] = ()) -> str:
+    """The oracle: the tag of the first gate that refuses ``name`` (``argc`` words, the
+    arguments ``args`` after the name) from client ``c``, in Redis's order, or ``queued`` /
+    ``run``."""
     low = name.lower()
     if low not in {n.decode() for n in TABLE}:
         return "unknown"
@@ -178,6 +217,8 @@ def expected_gate(world: World, c: View, name: str, argc: int, busy: bool = Fals
         return "noauth"
     if c.multi and "no_multi" in flags:
         return "nomulti"
+    if world.acl and c.user == world.acl and acl_denies(low, args):
+        return "noperm"
     queued = [_flags(q) for q in c.queue]
     # performEvictions is not run while a script yields to other clients
     # (``isInsideYieldingLongCommand``): no OOM refusal then
@@ -246,6 +287,9 @@ def world_server(w: World, clients: int = 2) -> Any:
         state, _ = S.run_command(state, setup, [b"CONFIG", b"SET", b"replica-serve-stale-data",
                                                 b"no"], T)
         state, _ = S.run_command(state, setup, [b"REPLICAOF", b"192.0.2.1", b"6379"], T)
+    if w.acl:
+        state, _ = S.run_command(state, setup, [b"ACL", b"SETUSER", w.acl.encode(), b"on",
+                                                b">upw", *ACL_RULES], T)
     if w.requirepass:
         state, _ = S.run_command(state, setup, [b"CONFIG", b"SET", b"requirepass", b"pw"], T)
     state = S.client_disconnect(state, setup)
@@ -254,6 +298,8 @@ def world_server(w: World, clients: int = 2) -> Any:
         state = L.start_loading(state, empty, "dump.rdb", T)
     for _ in range(clients + 1):
         state, cid = S.client_connect(state, T)
+        if w.acl == "u" and _ < clients:  # the explored clients, not the operator
+            state, _r = S.run_command(state, cid, [b"AUTH", b"u", b"upw"], T)
     if w.requirepass:
         state, _ = S.run_command(state, cid, [b"AUTH", b"pw"], T)
     return state
@@ -262,7 +308,8 @@ def world_server(w: World, clients: int = 2) -> Any:
 WORLDS = [World(), World(requirepass=True), World(oom=True), World(misconf=True),
           World(loading=True), World(requirepass=True, oom=True, misconf=True, loading=True),
           World(noreplicas=True), World(stale_replica=True),
-          World(requirepass=True, misconf=True, stale_replica=True)]
+          World(requirepass=True, misconf=True, stale_replica=True),
+          World(acl="u"), World(acl="default", requirepass=True, oom=True, misconf=True)]
 
 
 # -- the model ------------------------------------------------------------------------------------
@@ -271,7 +318,8 @@ WORLDS = [World(), World(requirepass=True), World(oom=True), World(misconf=True)
 def view(state: Any, cid: int) -> View:
     c = state.clients[cid]
     q = tuple(cmd.name for cmd, _ in c.mstate)
-    return View(c.authenticated, c.multi >= 0, q, "pubsub" in c.flags, "dirty_exec" in c.flags)
+    return View(c.authenticated, c.multi >= 0, q, "pubsub" in c.flags, "dirty_exec" in c.flags,
+                c.user)
 
 
 def dataset(state: Any) -> Any:
@@ -286,7 +334,7 @@ def _check(world: World, before: Any, after: Any, cid: int, label: str, argv: li
     if len(frames) != 1 or rest:
         return f"one_reply: {label} got {out!r}"
     v = view(before, cid)
-    want = expected_gate(world, v, argv[0].decode(), len(argv), busy)
+    want = expected_gate(world, v, argv[0].decode(), len(argv), busy, tuple(argv[1:]))
     got = reply_tag(frames[0])
     if got != want:
         return f"gate_order: {label} expected {want}, got {frames[0]!r}"

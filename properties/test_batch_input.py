@@ -137,10 +137,10 @@ def check_writes(plan: Any) -> None:
         st0 = replace(st0, clients=st0.clients.set(cid, c))
         ids.append(cid)
     acc = {ids[i]: n for i, n in accepted.items()}
-    a, ea = S.clients_wrote(st0, acc)
+    a, ea = S.clients_wrote(st0, acc, 5000)  # at a later second: the writes are interactions
     b, close = st0, set()
     for cid, n in acc.items():
-        b, e = S.client_writable(b, cid, n)
+        b, e = S.client_writable(b, cid, n, 5000)
         close |= e.close
     assert a == b, "clients_wrote_is_sequential: states differ"
     assert set(ea.close) == close, "clients_wrote_is_sequential: closes differ"
@@ -149,7 +149,8 @@ def check_writes(plan: Any) -> None:
 @FAST
 @given(writes())
 def test_clients_wrote_is_sequential(plan: Any) -> None:
-    """The batched write phase equals ``client_writable(state, cid, n)`` for each client."""
+    """The batched write phase equals ``client_writable(state, cid, n, now)`` for each
+    client."""
     check_writes(plan)
 
 
@@ -157,6 +158,16 @@ def test_planted_wrote_drops_a_byte(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: the batched write phase forgets one more byte than the socket took."""
     real = S.clients_wrote
     monkeypatch.setattr(S, "clients_wrote",
-                        lambda st_, acc: real(st_, {c: n + 1 for c, n in acc.items()}))
+                        lambda st_, acc, now=None: real(st_, {c: n + 1 for c, n in acc.items()},
+                                                        now))
+    with pytest.raises(AssertionError, match="clients_wrote_is_sequential"):
+        run_given(PLANTED, check_writes, writes())
+
+
+def test_planted_wrote_forgets_the_interaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planted: the batched write phase does not count a write as an interaction
+    (``lastinteraction``, which the idle ``timeout`` reads)."""
+    real = S.clients_wrote
+    monkeypatch.setattr(S, "clients_wrote", lambda st_, acc, now=None: real(st_, acc))
     with pytest.raises(AssertionError, match="clients_wrote_is_sequential"):
         run_given(PLANTED, check_writes, writes())

@@ -15,8 +15,8 @@ from redspec.spec import dispatch
 
 MECHANISM = "commandpath"
 
-#: Distinct states at depth 3 over the nine worlds (docs/mechanisms/command-path.md).
-EXPECTED_DISTINCT = 556
+#: Distinct states at depth 3 over the eleven worlds (docs/mechanisms/command-path.md).
+EXPECTED_DISTINCT = 610
 
 
 def _tags_reached(model: Any) -> set[str]:
@@ -64,6 +64,18 @@ def test_oracle_reads_redis_order() -> None:
     assert E.expected_gate(w, authed, "GET", 2) == "loading"
     assert E.expected_gate(E.World(), authed, "GET", 2, busy=True) == "busy"
     assert E.expected_gate(E.World(oom=True), authed, "SET", 3, busy=True) == "busy"
+    # NOPERM: after NOAUTH and no-multi, before OOM and MISCONF; AUTH/HELLO always allowed
+    acl = E.World(acl="default", requirepass=True, oom=True, misconf=True)
+    assert E.expected_gate(acl, clean, "PING", 1) == "noauth"
+    assert E.expected_gate(acl, authed, "PING", 1) == "noperm"
+    assert E.expected_gate(acl, authed, "SET", 3, args=(b"k", b"v")) == "noperm"
+    assert E.expected_gate(acl, authed, "SET", 3, args=(b"x", b"v")) == "oom"
+    assert E.expected_gate(acl, authed, "AUTH", 2, args=(b"pw",)) == "run"
+    u = E.View(auth=True, multi=True, queue=(), subscribed=False, user="u")
+    assert E.expected_gate(E.World(acl="u"), u, "SAVE", 1) == "nomulti"
+    assert E.expected_gate(E.World(acl="u"), u, "GET", 2, args=(b"k",)) == "queued"
+    assert E.expected_gate(E.World(acl="u"), u, "SUBSCRIBE", 2, args=(b"ch",)) == "noperm"
+    assert E.expected_gate(E.World(acl="u"), authed, "PING", 1) == "run"  # default: all
 
 
 def _violation(worlds: list[E.World], depth: int = 3) -> str:
@@ -126,3 +138,34 @@ def test_registered_for_mechanism_24() -> None:
     items = [i for i in discover(["commandpath"]) if i.kind == "explorer"]
     assert any(i.module == "explorer_commandpath" for i in items)
     assert canonical(24) == "commandpath"
+
+
+def test_planted_acl_skipped_inside_multi(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ACL gate not applied to commands being queued: a denied PING gets QUEUED."""
+    orig = dispatch.acl_gate
+
+    def lax(s: Any, acl: Any, cmd: Any, argv: list[bytes]) -> Any:
+        if s.client.info.multi >= 0:
+            return None
+        return orig(s, acl, cmd, argv)
+
+    monkeypatch.setattr(dispatch, "acl_gate", lax)
+    assert _violation([E.World(acl="u")], depth=2) == "gate_order"
+
+
+def test_planted_oom_before_noperm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OOM gate moved in front of the ACL gate: a restricted user's denied SET gets
+    OOM (7.0.15 answers NOPERM, checked live)."""
+    orig = dispatch.process_command
+
+    def wrong(s: Any, argv: list[bytes]) -> Any:
+        cmd = dispatch.lookup_command(argv)
+        acl = s.part("acl")
+        if (cmd is not None and s.config["maxmemory"] and "denyoom" in cmd.flags
+                and s.client.authenticated and s.client.user in acl.restricted):
+            return dispatch.reject(s, cmd, dispatch.OOM_ERR)
+        return orig(s, argv)
+
+    monkeypatch.setattr(dispatch, "process_command", wrong)
+    assert _violation([E.World(acl="default", requirepass=True, oom=True, misconf=True)],
+                      depth=2) == "gate_order"

@@ -76,7 +76,7 @@ def composed(state: Any, now: int, readable: dict[int, bytes],
 
     def write(state: Any, c: int) -> Any:
         before = len(state.clients[c].reply)
-        state, e = S.client_writable(state, c, transport.write_cap(state, cap[c]))
+        state, e = S.client_writable(state, c, transport.write_cap(state, cap[c]), now)
         if cap[c] is not None:
             cap[c] = max(0, cap[c] - (before - len(state.clients[c].reply)))
         return state, e

@@ -18,7 +18,8 @@ planted off-by-one below that trips it, in both directions where the rule has tw
   millisecond before a whole period, one at its first millisecond.
 
 The client ``timeout`` (``clientsCronHandleTimeout``: ``now - lastinteraction >
-maxidletime``) has no mechanism in the spec yet, so it has no property here (docs/verification.md).
+maxidletime``) has its boundary property, ``idle_boundary``, with the rest of its mechanism in
+``properties/test_idle_timeout_props.py``.
 """
 
 from __future__ import annotations

@@ -14,12 +14,16 @@ import contextlib
 import logging
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 log = logging.getLogger("redspec.aof")
+#: ``serverLog``'s levels as Python's (Redis's "verbose" sits between DEBUG and INFO).
+_LOG_LEVELS = {"debug": logging.DEBUG, "verbose": 15, "notice": logging.INFO,
+               "warning": logging.WARNING}
 
 __all__ = ["AofFiles", "write_atomically", "fsync_dir", "aof_dir"]
 
@@ -86,7 +90,19 @@ class AofFiles:
     # -- the operations ----------------------------------------------------------------
 
     def _log(self, level: str, text: str) -> None:
-        (log.warning if level == "warning" else log.info)(text)
+        log.log(_LOG_LEVELS.get(level, logging.INFO), text)
+
+    def _stdout(self, data: bytes) -> None:
+        """``printf`` to standard output (DEBUG LISTPACK / QUICKLIST)."""
+        out = sys.stdout
+        out.flush()
+        out.buffer.write(data)
+        out.buffer.flush()
+
+    def _truncate(self, name: str, size: int) -> None:
+        """``truncate(aof_filepath, valid_up_to)`` (DEBUG LOADAOF of a truncated file)."""
+        with contextlib.suppress(OSError):
+            os.truncate(os.path.join(self.directory, name), size)
 
     def _mkdir(self) -> None:
         os.makedirs(self.directory, exist_ok=True)

@@ -14,7 +14,13 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from redspec.spec.aofload import AofFile, AofLoadFailed, aof_load_step, start_aof_loading
+from redspec.spec.aofload import (
+    AofDirRead,
+    AofFile,
+    AofLoadFailed,
+    aof_load_step,
+    start_aof_loading,
+)
 from redspec.spec.aofmanifest import (
     EMPTY_MANIFEST,
     AofManifest,
@@ -33,7 +39,7 @@ from redspec.spec.state import ServerState
 if TYPE_CHECKING:
     from redspec.reference.server import Reference
 
-__all__ = ["AofSet", "open_aof_set", "load_aof_while_serving"]
+__all__ = ["AofSet", "open_aof_set", "load_aof_while_serving", "read_aof_dir"]
 
 
 class AofSet:
@@ -114,6 +120,29 @@ def open_aof_set(state: ServerState, say: Callable[[str], None] = print) -> AofS
     files = tuple(AofFile(ai.name, _read(os.path.join(aofdir, ai.name)))
                   for ai in aof_files_in_load_order(manifest))
     return AofSet(manifest, files)
+
+
+def read_aof_dir(state: ServerState) -> AofDirRead:
+    """The world's answer to ``spec.aofload.AofDirNeeded`` (DEBUG LOADAOF): the manifest's
+    bytes as they are on disk (None without the directory or the file) and the files the
+    manifest names, read in load order (none when the spec's parser refuses it: the spec
+    then reports the manifest's error itself)."""
+    cfg = state.config
+    fname = str(cfg.get("appendfilename", "appendonly.aof"))
+    aofdir = os.path.join(str(cfg.get("dir", ".")), str(cfg.get("appenddirname", "appendonlydir")))
+    try:
+        data = _read(os.path.join(aofdir, manifest_name(fname))) if os.path.isdir(aofdir) \
+            else None
+    except OSError:
+        data = None
+    if data is None:
+        return AofDirRead(None)
+    try:
+        manifest = parse_manifest(data)
+    except ManifestError:
+        return AofDirRead(data)
+    return AofDirRead(data, tuple(AofFile(ai.name, _read(os.path.join(aofdir, ai.name)))
+                                  for ai in aof_files_in_load_order(manifest)))
 
 
 def _truncate(state: ServerState, name: str, size: int) -> None:

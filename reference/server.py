@@ -60,6 +60,7 @@ from redspec.spec.aof import (
     open_on_server_start,
     take_ops,
 )
+from redspec.spec.aofload import AofDirNeeded, with_aof_dir_read
 from redspec.spec.aofmanifest import temp_rewrite_name
 from redspec.spec.aofrewrite import aof_base_bytes
 from redspec.spec.configfile import RewriteOutcomeNeeded, with_rewrite_outcome
@@ -312,6 +313,10 @@ class Reference:
                 state = with_acl_file_read(state, read_acl_file(state, need.path))
             except AclSaveNeeded as need:
                 state = with_acl_save_outcome(state, write_acl_file(state, need.path, need.data))
+            except AofDirNeeded:  # DEBUG LOADAOF
+                from redspec.reference.aofload import read_aof_dir
+
+                state = with_aof_dir_read(state, read_aof_dir(state))
 
     # -- the BGSAVE child (``rdbSaveBackground``, ``checkChildrenDone``) ---------------------
 
@@ -687,7 +692,8 @@ class Reference:
             # ``exit(0)`` inside the command: nothing more is written or read
             if exit_hook is not None:
                 exit_hook()  # prepareForShutdown's last steps (the pidfile)
-            log.warning("Redis is now ready to exit, bye bye...")
+            if eff.exit_code == 0:  # a shutdown; DEBUG LOADAOF's exit(1) logs nothing
+                log.warning("Redis is now ready to exit, bye bye...")
             if self.exited is not None and not self.exited.done():
                 self.exited.set_result(eff.exit_code)
             return
@@ -774,7 +780,7 @@ class Reference:
             if conn.closing:
                 gone.append(conn)
         if accepted:
-            self.state, eff = S.clients_wrote(self.state, accepted)
+            self.state, eff = S.clients_wrote(self.state, accepted, self.clock.now_ms())
             for cid in eff.close:
                 conn = conns.get(cid)
                 if conn is not None and conn not in gone:

@@ -27,7 +27,15 @@ from typing import Any
 
 import attrs
 
-from .aofmanifest import AofManifest, aof_files_in_load_order
+from .aof import flush_in_step
+from .aofmanifest import (
+    EMPTY_MANIFEST,
+    AofManifest,
+    ManifestError,
+    aof_files_in_load_order,
+    manifest_text,
+    parse_manifest,
+)
 from .aofstream import (
     ANNOTATION,
     COMMAND,
@@ -38,19 +46,34 @@ from .aofstream import (
     has_rdb_preamble,
     read_item,
 )
+from .commands.registry import DEBUG_SUBCOMMANDS
 from .dispatch import lookup_command
 from .frames import parse
 from .loading import LoadFailed, failure_report, panics
 from .multi import queue_command
 from .rdb import RdbCorrupt, RdbUnsupported, read_header
-from .reply import Err, Raw, Reply
+from .reply import OK, Err, Raw, Reply
 from .startup import loading_step
-from .state import Client, LoadingState, ServerState, replace
+from .state import (
+    AOF_OFF,
+    AOF_ON,
+    EMPTY_MAP,
+    BlockingState,
+    Client,
+    Db,
+    LoadingState,
+    ReplState,
+    ServerState,
+    replace,
+)
 from .step import Step
+from .tracking import invalidate_on_flush
+from .transport import NO_REPLY
 
 __all__ = ["AOF_OK", "AOF_NOT_EXIST", "AOF_EMPTY", "AOF_OPEN_ERR", "AOF_FAILED",
            "AOF_TRUNCATED", "CLIENT_ID_AOF", "AofFile", "AofLoad", "AofStep", "AofLoadFailed",
-           "start_aof_loading", "aof_load_step", "EVENTS_EVERY"]
+           "start_aof_loading", "aof_load_step", "EVENTS_EVERY", "AofDirNeeded", "AofDirRead",
+           "with_aof_dir_read", "debug_loadaof"]
 
 #: ``loadAppendOnlyFiles`` / ``loadSingleAppendOnlyFile`` results.
 AOF_OK = 0
@@ -442,3 +465,190 @@ def _file_done(state: ServerState, a: AofLoad, ret: int, logs: tuple[str, ...],
     return new, AofStep(logs=tuple(out), truncate=truncate, delay_us=delay_us, done=True,
                         result=ret)
 
+
+
+# -- DEBUG LOADAOF ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class AofDirRead:
+    """The world's read of the AOF directory for DEBUG LOADAOF: the manifest's bytes (None:
+    no directory or no manifest) and the files that manifest names, in load order
+    (``aof_files_in_load_order`` of the parsed manifest; none when it does not parse), each
+    with its bytes (None: not there)."""
+
+    manifest: bytes | None
+    files: tuple[AofFile, ...] = ()
+
+
+class AofDirNeeded(Exception):
+    """DEBUG LOADAOF needs the AOF directory as it is on disk (:class:`AofDirRead`): the
+    world reads it, adds it with :func:`with_aof_dir_read` and runs the transition again
+    (the buffer the command flushes first is written after the read, with the transition's
+    other file operations: the spec appends it to the current INCR file's bytes itself)."""
+
+
+def with_aof_dir_read(state: ServerState, read: AofDirRead) -> ServerState:
+    """The state with the world's answer to :class:`AofDirNeeded` added (an input)."""
+    a = state.aof
+    return replace(state, aof=attrs.evolve(a, dir_reads=(*a.dir_reads, read)))
+
+
+def _take_dir_read(s: Step) -> AofDirRead:
+    """The world's read of the AOF directory, consumed; :class:`AofDirNeeded` without one."""
+    a = s.part("aof")
+    if not a.dir_reads:
+        raise AofDirNeeded("the world must read the AOF directory")
+    s.set_part("aof", attrs.evolve(a, dir_reads=a.dir_reads[1:]))
+    read: AofDirRead = a.dir_reads[0]
+    return read
+
+
+def _flush_for_load(s: Step) -> bytes:
+    """``if (server.aof_state == AOF_ON) flushAppendOnlyFile(1)``: the bytes written to the
+    current INCR file (b"" when AOF is off or nothing was buffered)."""
+    if s.part("aof").status != AOF_ON:
+        return b""
+    s.feed_aof()
+    before = s.part("aof")
+    flush_in_step(s, True)
+    return before.buf if s.part("aof").current_size != before.current_size else b""
+
+
+def _empty_data(s: Step) -> None:
+    """``emptyData(-1, EMPTYDB_NO_FLAGS, NULL)``: every database emptied, watchers touched
+    and tracking clients told (``signalFlushedDb``)."""
+    for i in range(s.db_count()):
+        d = s.open_db(i)
+        if d.size() or len(d.expires):
+            s.replace_db(i, Db(i))
+    invalidate_on_flush(s)
+
+
+def _del_history(s: Step, m: AofManifest) -> AofManifest:
+    """``aofDelHistoryFiles``: unless ``aof-disable-auto-gc``, the history files are removed
+    in the background and the manifest is written without them."""
+    if s.config.get("aof-disable-auto-gc", False) or not m.history:
+        return m
+    for h in m.history:
+        s.set_part("aof", _log_op(s.part("aof"), "notice",
+                                  f"Removing the history file {h.name} in the background"))
+        s.set_part("aof", attrs.evolve(s.part("aof"), ops=(*s.part("aof").ops,
+                                                           ("unlink", h.name))))
+    m = attrs.evolve(m, history=())
+    a = s.part("aof")
+    s.set_part("aof", attrs.evolve(a, ops=(*a.ops, ("manifest", manifest_text(m)))))
+    return m
+
+
+def _log_op(a: Any, level: str, text: str) -> Any:
+    """A log line queued with the file operations."""
+    return attrs.evolve(a, ops=(*a.ops, ("log", level, text)))
+
+
+def _exit(s: Step, logs: tuple[str, ...] | list[str],
+          truncate: tuple[str, int] | None = None) -> Reply:
+    """``exit(1)`` inside the command: the lines logged (and a file truncated) first, no
+    reply; the world exits once the operations are carried out."""
+    a = s.part("aof")
+    for line in logs:
+        a = _log_op(a, "warning", line)
+    if truncate is not None:
+        a = attrs.evolve(a, ops=(*a.ops, ("truncate", *truncate)))
+    s.set_part("aof", a)
+    s.exit_code = 1
+    s.update_client(closing=True)
+    return NO_REPLY
+
+
+def _load_scratch(s: Step) -> ServerState:
+    """The server the load runs in: the step's configuration, function libraries, scripts,
+    counters, persistence and AOF bookkeeping and tracking, its databases empty, AOF off and
+    no backlog (``server.loading``: nothing the load runs is propagated), no clients."""
+    n = s.db_count()
+    return replace(s.base, dbs=tuple(Db(i) for i in range(n)), config=s.config,
+                   scripting=s.part("scripting"), stats=s.stats, persist=s.part("persist"),
+                   aof=attrs.evolve(s.part("aof"), status=AOF_OFF, ops=()),
+                   loading=LoadingState(), clients=EMPTY_MAP, watched_keys=EMPTY_MAP,
+                   blocking=BlockingState(), tracking=s.part("tracking"), repl=ReplState())
+
+
+def debug_loadaof(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG LOADAOF (``debugCommand``): flush the AOF buffer (AOF on), empty the dataset,
+    read the manifest from disk again (``aofLoadManifestFromDisk``), drop the history files
+    (``aofDelHistoryFiles``), load the AOF set as start-up does (``loadAppendOnlyFiles``:
+    :func:`start_aof_loading` and :func:`aof_load_step` to the end, in one go), then
+    ``dirty`` = 0, ``Append Only File loaded by DEBUG LOADAOF`` logged, +OK. A result other
+    than OK or EMPTY — AOF off with no files (``AOF_NOT_EXIST``), a bad manifest, a file that
+    fails — ends the process with status 1 and no reply, as 7.0.15's ``exit(1)``. The
+    directory's bytes come from the world (:class:`AofDirNeeded`); the clients other than
+    the caller are not served meanwhile (Redis answers them -LOADING every 1024 commands).
+    Further arguments are ignored, as 7.0.15 ignores them. The load's lines are the
+    start-up's but ``loadDataFromDisk``'s "DB loaded from append only file"."""
+    read = _take_dir_read(s)
+    written = _flush_for_load(s)
+    _empty_data(s)
+    try:
+        manifest = EMPTY_MANIFEST if read.manifest is None else parse_manifest(read.manifest)
+    except ManifestError as e:
+        return _exit(s, e.logs)
+    manifest = _del_history(s, manifest)
+    files = read.files
+    cur = s.part("aof").manifest.incrs[-1].name if s.part("aof").manifest.incrs else None
+    if written and cur is not None:
+        files = tuple(attrs.evolve(f, data=(f.data or b"") + written) if f.name == cur else f
+                      for f in files)
+    files = tuple(f for f in files if f.name in {i.name for i in
+                                                  aof_files_in_load_order(manifest)})
+    fname = str(s.config.get("appendfilename", "appendonly.aof"))
+    logs: list[str] = []
+    truncate: list[tuple[str, int]] = []
+    try:
+        st, ret, first = start_aof_loading(_load_scratch(s), manifest, files, fname, s.now_ms)
+        logs += first
+        while st.loading.active:
+            st, step = aof_load_step(st, s.now_ms)
+            logs += step.logs
+            if step.truncate is not None:
+                truncate.append(step.truncate)
+            s.call_us += step.delay_us
+            if step.done:
+                ret = step.result
+    except AofLoadFailed as e:
+        return _exit(s, [*logs, *e.logs], e.truncate)
+    if ret not in (AOF_OK, AOF_TRUNCATED, AOF_EMPTY):
+        return _exit(s, logs)
+    _install_load(s, st, logs, truncate)
+    return OK
+
+
+def _install_load(s: Step, st: ServerState, logs: list[str],
+                  truncate: list[tuple[str, int]]) -> None:
+    """What the load left, taken into the step: the databases, the function libraries and
+    scripts, the counters, the load's key counts, the manifest and the AOF sizes
+    (``aof_current_size``, ``aof_rewrite_base_size``, ``aof_fsync_offset``); then
+    ``dirty`` = 0 and the log lines, the truncation among them."""
+    for i, db in enumerate(st.dbs):
+        if db.keys or db.expires:
+            s.replace_db(i, db)
+    s.set_part("scripting", st.scripting)
+    s.stats = st.stats
+    p = s.part("persist")
+    s.set_part("persist", attrs.evolve(p, load_loaded=st.persist.load_loaded,
+                                       load_expired=st.persist.load_expired))
+    a = s.part("aof")
+    loaded = st.aof
+    a = attrs.evolve(a, manifest=loaded.manifest, current_size=loaded.current_size,
+                     base_size=loaded.base_size, fsync_offset=loaded.fsync_offset)
+    for line in logs:
+        if not line.startswith("DB loaded from append only file:"):  # loadDataFromDisk's
+            a = _log_op(a, "notice", line)
+    for name, size in truncate:
+        a = attrs.evolve(a, ops=(*a.ops, ("truncate", name, size)))
+    s.set_part("aof", a)
+    s.dirty = 0
+    s.set_part("aof", _log_op(s.part("aof"), "warning",
+                              "Append Only File loaded by DEBUG LOADAOF"))
+
+
+DEBUG_SUBCOMMANDS["loadaof"] = debug_loadaof

@@ -4,6 +4,8 @@
 - :func:`client_type` / :func:`type_by_name` — ``getClientType`` / ``getClientTypeByName``.
 - :func:`valid_name` — the character check of ``clientSetNameOrReply``.
 - :func:`parse_kill` / :func:`kill_matches` — the filters of CLIENT KILL.
+- :func:`clients_cron` — ``clientsCron``'s walk over ``server.clients`` with its per-call
+  budget, closing idle clients (``clientsCronHandleTimeout``, the ``timeout`` parameter).
 
 Fields that later mechanisms bring (Pub/Sub subscriptions, MULTI queue, tracking redirection,
 ACL user) are read with :func:`getattr` under the names listed in ``docs/mechanisms/clients.md``
@@ -12,16 +14,19 @@ so that CLIENT LIST reports them as soon as those mechanisms add them to ``Clien
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 import attrs
 
+from .aof import server_log
 from .cstr import c_string, c_text
+from .effects import NO_EFFECTS, Effects
 from .errors import SYNTAX
 from .multi import memory_overhead as multi_overhead
 from .numbers import string2ll
 from .reply import Err, help_lines
-from .state import Client
+from .state import Client, ServerState, replace
 
 __all__ = [
     "CLIENT_HELP",
@@ -34,6 +39,11 @@ __all__ = [
     "parse_kill",
     "kill_matches",
     "c_str",
+    "CLIENTS_CRON_MIN_ITERATIONS",
+    "clients_cron_iterations",
+    "idle_timed_out",
+    "clients_list",
+    "clients_cron",
 ]
 
 #: CLIENT HELP of Redis 7.0.15, line for line (``addReplyHelp``: status replies).
@@ -304,3 +314,83 @@ def kill_matches(f: KillFilter, c: Client, me: int) -> bool:
     if f.user is not None and getattr(c, "user", "default").encode() != f.user:
         return False
     return not (c.id == me and f.skipme)
+
+
+# -- clientsCron: the idle timeout --------------------------------------------------------
+
+#: ``CLIENTS_CRON_MIN_ITERATIONS``: clientsCron looks at no fewer clients per call.
+CLIENTS_CRON_MIN_ITERATIONS = 5
+
+
+def clients_cron_iterations(numclients: int, hz: int) -> int:
+    """clientsCron's budget for one call: ``numclients / hz`` clients (every client is
+    visited about once a second), at least :data:`CLIENTS_CRON_MIN_ITERATIONS` (all of them
+    when there are fewer)."""
+    it = numclients // hz
+    if it < CLIENTS_CRON_MIN_ITERATIONS:
+        it = min(numclients, CLIENTS_CRON_MIN_ITERATIONS)
+    return it
+
+
+def idle_timed_out(c: Client, now_ms: int, maxidle: int) -> bool:
+    """``clientsCronHandleTimeout``'s test: with ``timeout`` (``server.maxidletime``, seconds)
+    set, a client is closed when ``now - lastinteraction > maxidletime`` in whole seconds
+    (``mstime() / 1000`` against ``server.unixtime`` of its last read or write). Never a
+    replica or MONITOR (``CLIENT_SLAVE``), the master link (``CLIENT_MASTER``), a blocked or
+    postponed client (``CLIENT_BLOCKED``: BLPOP, WAIT, CLIENT PAUSE) or a Pub/Sub client
+    (``CLIENT_PUBSUB``, RESP2 and RESP3 alike)."""
+    if not maxidle or c.bpop is not None:
+        return False
+    f = c.flags
+    if f and ("replica" in f or "master" in f or "pubsub" in f):
+        return False
+    return now_ms // 1000 - c.last_interaction_ms // 1000 > maxidle
+
+
+def clients_list(state: ServerState) -> list[int]:
+    """``server.clients`` (head first): the order clientsCron's rotations left
+    (``CronState.clients_order``) less the clients freed since, then the clients created
+    since at the tail (``linkClient`` appends), in creation order. Clients being closed that
+    the list no longer holds are not added back."""
+    clients = state.clients
+    order = state.cron.clients_order
+    if not order:
+        return sorted(clients)
+    kept = [cid for cid in order if cid in clients]
+    seen = set(order)
+    kept += sorted(cid for cid, c in clients.items() if cid not in seen and not c.closing)
+    return kept
+
+
+def clients_cron(state: ServerState, now_ms: int, hz: int) -> tuple[ServerState, Effects]:
+    """``clientsCron``'s walk: up to :func:`clients_cron_iterations` times, the list's tail
+    moves to its head (``listRotateTailToHead``) and that client is looked at
+    (``clientsCronHandleTimeout``): an idle one (:func:`idle_timed_out`) is freed
+    (``Closing idle client`` at verbose level; here marked closing, its unsent reply dropped,
+    and named in ``Effects.close`` for the world to free). The rotation is kept in
+    ``CronState.clients_order``; with ``timeout`` 0 and every client visited (the rotation is
+    then the identity) nothing is done."""
+    clients = state.clients
+    n = len(clients)
+    iterations = clients_cron_iterations(n, hz)
+    maxidle = int(state.config.get("timeout", 0))
+    if not maxidle and iterations >= n:
+        return state, NO_EFFECTS
+    lst = deque(clients_list(state))
+    closed: list[int] = []
+    while lst and iterations:
+        iterations -= 1
+        lst.rotate(1)
+        c = clients[lst[0]]
+        if not c.closing and idle_timed_out(c, now_ms, maxidle):
+            closed.append(lst.popleft())
+    order = () if all(lst[i] < lst[i + 1] for i in range(len(lst) - 1)) else tuple(lst)
+    if order != state.cron.clients_order:
+        state = replace(state, cron=replace(state.cron, clients_order=order))
+    if not closed:
+        return state, NO_EFFECTS
+    m = state.clients.mutate()
+    for cid in closed:
+        m[cid] = replace(m[cid], closing=True, reply=b"")
+        state = server_log(state, "verbose", "Closing idle client")
+    return replace(state, clients=m.finish()), Effects(close=frozenset(closed))

@@ -679,9 +679,6 @@ _NO_DEFRAG = ("Active defragmentation cannot be enabled: it requires a Redis ser
               "distribution")
 
 
-_NO_IDLE = ("closing idle clients (clientsCronHandleTimeout) is not implemented by redspec "
-            "yet: only timeout 0 is accepted")
-
 # Values refused until their mechanism lands: a server that writes no AOF and no snapshot must
 # not claim to (INFO ``aof_enabled``). The other AOF parameters (appendfsync, ...) only matter
 # once the mechanism exists and are stored. docs/status.md lists the refused ones.
@@ -704,16 +701,14 @@ _REFUSED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "unixsocket": (lambda v: v != "", _NO_UNIXSOCKET),
     "daemonize": (lambda v: v is True, _NO_DAEMONIZE),
     "cluster-enabled": (lambda v: v is True, _NO_CLUSTER),
-    "timeout": (lambda v: v != 0, _NO_IDLE),
 }
 
 
 def validate(p: Param, value: Any) -> str | None:
     """``is_valid_fn`` checks that depend on the build (activedefrag on this build), and the
-    values whose mechanism this server does not have yet (a
-    TLS port, a Unix socket, daemonizing, cluster mode, a master to replicate, a client idle
-    ``timeout``), refused in the same place, so CONFIG SET stays all or nothing and a config
-    file or command-line option with them stops the start."""
+    values whose mechanism this server does not have yet (a TLS port, a Unix socket,
+    daemonizing, cluster mode), refused in the same place, so CONFIG SET stays all or nothing
+    and a config file or command-line option with them stops the start."""
     refused = _REFUSED.get(p.name)
     if refused is not None and refused[0](value):
         return refused[1]

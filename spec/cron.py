@@ -1,7 +1,8 @@
 """Redis's ``serverCron``: the periodic work the server does ``hz`` times a second.
 
 For now the cron models what clients can observe of it: ``cronloops``, the effective ``hz``
-(``dynamic-hz`` raises it with the number of clients, as ``serverCron`` does) and
+(``dynamic-hz`` raises it with the number of clients, as ``serverCron`` does), ``clientsCron``
+closing idle clients (``timeout``: ``spec.clients.clients_cron``) and
 ``databasesCron``'s slow active expire cycle (``spec.expire``), which runs when active expiry
 is on (DEBUG SET-ACTIVE-EXPIRE), and the persistence part: a shutdown signal, the BGSAVE
 child's end (``checkChildrenDone``), the ``save`` points and a scheduled BGSAVE
@@ -14,6 +15,7 @@ and applies the effects it returns (propagation, keyspace events).
 from __future__ import annotations
 
 from .aof import aof_cron, prepare_for_shutdown, take_ops
+from .clients import clients_cron
 from .effects import NO_EFFECTS, Effects, merge_effects
 from .expire import FAST, SLOW, active_expire_cycle
 from .persist import (
@@ -149,10 +151,10 @@ def _server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]
     cron = state.cron
     hz = effective_hz(state)
     state = replace(state, cron=replace(cron, hz=hz, cronloops=cron.cronloops + 1))
+    state, beff = clients_cron(state, now_ms, hz)  # clientsCron: idle clients (``timeout``)
     if state.blocking.clients:  # clientsCronHandleTimeout (clientsCron runs first)
-        state, beff = handle_blocked_clients_timeout(state, now_ms)
-    else:
-        beff = NO_EFFECTS
+        state, eff = handle_blocked_clients_timeout(state, now_ms)
+        beff = merge_effects(beff, eff)
     if state.tracking.table:  # trackingLimitUsedSlots
         state, teff = tracking_cron(state, now_ms)
         beff = merge_effects(beff, teff)

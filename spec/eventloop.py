@@ -80,8 +80,8 @@ def cron_due(state: ServerState, now_ms: int) -> bool:
     return now_ms >= state.transport.cron_next_ms
 
 
-def flush_pending_writes(state: ServerState, capacity: dict[int, int | None]
-                         ) -> tuple[ServerState, Effects]:
+def flush_pending_writes(state: ServerState, capacity: dict[int, int | None],
+                         now_ms: int | None = None) -> tuple[ServerState, Effects]:
     """``handleClientsWithPendingWrites``: every client with pending output writes, in id
     order, as much as its socket takes (``capacity``; a client not named takes nothing this
     turn) within the write cap. ``capacity`` is reduced by what was written."""
@@ -89,17 +89,17 @@ def flush_pending_writes(state: ServerState, capacity: dict[int, int | None]
     clients = state.clients
     for cid in sorted(cid for cid in capacity
                       if (c := clients.get(cid)) is not None and c.reply):
-        state, e = _write(state, cid, capacity)
+        state, e = _write(state, cid, capacity, now_ms)
         eff = merge_effects(eff, e)
     return state, eff
 
 
-def _write(state: ServerState, cid: int, capacity: dict[int, int | None]
-           ) -> tuple[ServerState, Effects]:
+def _write(state: ServerState, cid: int, capacity: dict[int, int | None],
+           now_ms: int | None = None) -> tuple[ServerState, Effects]:
     """One write event for ``cid`` (``writeToClient``) within the write cap and what its
     socket still takes this turn; ``capacity`` is reduced by what was written."""
     before = len(state.clients[cid].reply)
-    state, e = client_writable(state, cid, write_cap(state, capacity[cid]))
+    state, e = client_writable(state, cid, write_cap(state, capacity[cid]), now_ms)
     left = capacity[cid]
     if left is not None:
         capacity[cid] = max(0, left - (before - len(state.clients[cid].reply)))
@@ -134,7 +134,7 @@ def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, byte
                 eff = merge_effects(eff, e)
                 batch = []
             if cid in state.clients:
-                state, e = _write(state, cid, capacity)
+                state, e = _write(state, cid, capacity, now_ms)
                 eff = merge_effects(eff, e)
     if batch:
         state, e = clients_input(state, batch, now_ms, busy_port)
@@ -142,7 +142,7 @@ def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, byte
     if state.loading.active:
         # While an RDB file loads, Redis handles only file events between loading steps
         # (``processEventsWhileBlocked``: no time events; beforeSleep only writes).
-        state, e = flush_pending_writes(state, capacity)
+        state, e = flush_pending_writes(state, capacity, now_ms)
         return state, merge_effects(eff, e)
     # 2. time events: serverCron when due, with the CLIENT PAUSE end check.
     if cron_due(state, now_ms):
@@ -174,5 +174,5 @@ def event_loop_turn(state: ServerState, now_ms: int, readable: Mapping[int, byte
             b is not None and b.histlen > b.size):
         state, e = replication_before_sleep(state, now_ms)
         eff = merge_effects(eff, e)
-    state, e = flush_pending_writes(state, capacity)
+    state, e = flush_pending_writes(state, capacity, now_ms)
     return state, merge_effects(eff, e)

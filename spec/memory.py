@@ -36,6 +36,7 @@ from typing import Any
 
 from .listpack import lp_entry_size
 from .numbers import string2ll
+from .rdb import list_nodes
 from .types.hash import HashValue
 from .types.list import ListValue
 from .types.set import SetValue
@@ -46,7 +47,8 @@ from .values import encoding_of
 __all__ = [
     "functions_memory",
     "je_size", "sds_alloc", "object_size", "key_usage", "key_cost", "EXPIRE_ENTRY_COST",
-    "STARTUP_MEMORY", "CLIENT_COST", "SIZERS", "db_cost", "SAMPLES",
+    "STARTUP_MEMORY", "CLIENT_COST", "SIZERS", "db_cost", "SAMPLES", "quicklist_usage",
+    "QUICKLIST_EXACT_MAX",
 ]
 
 #: ``used_memory_startup`` of redis-server 7.0.15 started with the default config.
@@ -255,6 +257,29 @@ def _register() -> None:
     SIZERS[SetValue] = _set_size
     SIZERS[ZSet] = _zset_size
     SIZERS[StreamValue] = _stream_size
+
+
+#: ``sizeof(quicklist)`` and ``sizeof(quicklistNode)`` (7.0.15, 64-bit).
+QUICKLIST, QUICKLIST_NODE = 40, 40
+#: Lists up to this many elements are sized node by node by MEMORY USAGE
+#: (:func:`quicklist_usage`); longer ones by the O(1) estimate of :func:`object_size`.
+QUICKLIST_EXACT_MAX = 4096
+
+
+def quicklist_usage(v: ListValue, fill: int, threshold: int, samples: int = SAMPLES) -> int:
+    """``objectComputeSize`` of a quicklist from its nodes (``spec.rdb.list_nodes`` under
+    ``list-max-listpack-size`` ``fill`` and the packed ``threshold``): robj + quicklist, then
+    ``sizeof(quicklistNode) + zmalloc_size(node->entry)`` (a listpack, or a plain node's
+    element) for the first ``samples`` nodes (0: all), extrapolated to every node as Redis
+    does (``elesize / samples * len`` in double precision, truncated)."""
+    nodes = list_nodes(v, fill, threshold)
+    if not nodes:
+        return ROBJ + QUICKLIST
+    take = nodes if samples <= 0 else nodes[:samples]
+    ele = sum(QUICKLIST_NODE + je_size(len(els[0]) if container == 1
+                                       else 7 + sum(lp_entry_size(e) for e in els))
+              for container, els in take)
+    return int(ROBJ + QUICKLIST + ele / len(take) * len(nodes))
 
 
 def _fallback(v: Any) -> int:

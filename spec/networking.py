@@ -229,30 +229,33 @@ def join_tail(head: bytes, chunks: Any, last: bytes) -> bytes:
 
 
 def client_writable(state: ServerState, client_id: int,
-                    capacity: int | None = None) -> tuple[ServerState, Effects]:
+                    capacity: int | None = None,
+                    now_ms: int | None = None) -> tuple[ServerState, Effects]:
     """``writeToClient``: the socket can take ``capacity`` bytes (None: all); that much of the
     pending reply goes out in ``Effects.output``; a closing client with nothing left pending
-    is named in ``Effects.close``."""
+    is named in ``Effects.close``. With ``now_ms``, a write counts as an interaction (see
+    :func:`client_wrote`)."""
     c = state.clients.get(client_id)
     if c is None:
         return state, NO_EFFECTS
     pending = c.reply
     n = len(pending) if capacity is None else min(capacity, len(pending))
     if n:
-        state = client_wrote(state, client_id, n)
+        state = client_wrote(state, client_id, n, now_ms)
     close = frozenset((client_id,)) if c.closing and n == len(pending) else frozenset()
     if not n and not close:
         return state, NO_EFFECTS
     return state, Effects(((client_id, pending[:n]),) if n else (), close=close)
 
 
-def clients_wrote(state: ServerState, accepted: Mapping[int, int]
-                  ) -> tuple[ServerState, Effects]:
+def clients_wrote(state: ServerState, accepted: Mapping[int, int],
+                  now_ms: int | None = None) -> tuple[ServerState, Effects]:
     """``writeToClient`` for several clients whose pending reply was offered to their
     sockets: ``accepted`` says how many leading bytes each socket took (the bytes themselves
-    were already handed over by the caller). The same as ``client_writable(state, cid, n)``
-    for each in turn, without the output; ``Effects.close`` names the clients closing after
-    their reply (``CLIENT_CLOSE_AFTER_REPLY``) that have now written all of it."""
+    were already handed over by the caller). The same as ``client_writable(state, cid, n,
+    now_ms)`` for each in turn, without the output; ``Effects.close`` names the clients
+    closing after their reply (``CLIENT_CLOSE_AFTER_REPLY``) that have now written all of
+    it."""
     clients = state.clients
     m = None
     close: list[int] = []
@@ -269,7 +272,7 @@ def clients_wrote(state: ServerState, accepted: Mapping[int, int]
             io = c.io
             m[cid] = Client(cid, c.info, ClientIO(io.querybuf, io.querybuf_tail,
                                                   io.querybuf_peak, pending[n:],
-                                                  io.last_interaction_ms, io.last_cmd))
+                                                  _interaction(c, now_ms), io.last_cmd))
         if c.closing and n == len(pending):
             close.append(cid)
     if m is not None:
@@ -277,9 +280,21 @@ def clients_wrote(state: ServerState, accepted: Mapping[int, int]
     return state, (Effects(close=frozenset(close)) if close else NO_EFFECTS)
 
 
-def client_wrote(state: ServerState, client_id: int, n: int) -> ServerState:
-    """The socket accepted the first ``n`` bytes of the pending reply."""
+def _interaction(c: Client, now_ms: int | None) -> int:
+    """``c->lastinteraction`` after a write that sent something at ``now_ms``: a write is an
+    interaction except for the master link (its REPLCONF ACKs would keep a silent master
+    alive); None: time not given, unchanged."""
+    if now_ms is None or (c.info.flags and "master" in c.info.flags):
+        return c.io.last_interaction_ms
+    return now_ms
+
+
+def client_wrote(state: ServerState, client_id: int, n: int,
+                 now_ms: int | None = None) -> ServerState:
+    """The socket accepted the first ``n`` bytes of the pending reply (at ``now_ms``: the
+    client's last interaction, see :func:`_interaction`)."""
     c = state.clients.get(client_id)
     if c is None or n <= 0:
         return state
-    return replace(state, clients=state.clients.set(client_id, replace(c, reply=c.reply[n:])))
+    return replace(state, clients=state.clients.set(client_id, replace(
+        c, reply=c.reply[n:], last_interaction_ms=_interaction(c, now_ms))))

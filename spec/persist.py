@@ -126,7 +126,7 @@ def rdb_save(s: Step, aof_base: bool = False) -> bytes:
     aux.append((b"aof-base", b"1" if aof_base else b"0"))
     return encode_file(aux, dbs, library_codes(s), s.config.get("list-max-listpack-size", -2),
                        bool(s.config.get("rdbcompression", True)),
-                       bool(s.config.get("rdbchecksum", True)))
+                       bool(s.config.get("rdbchecksum", True)), s.part("ql_packed_threshold"))
 
 
 def rdb_decode(s: Step, data: bytes) -> RdbFile:

@@ -55,6 +55,7 @@ from .rdbcodec import (
     listpack_decode,
     listpack_encode,
     listpack_entry_size,
+    listpack_repr,
     save_binary_double,
     save_len,
     save_raw_string,
@@ -75,6 +76,8 @@ __all__ = [
     "RDB_VERSION", "RdbCorrupt", "RdbEmptyKey", "RdbUnsupported", "Limits", "KeyRecord", "RdbFile",
     "save_object", "dump_payload", "verify_payload", "restore_payload", "load_object",
     "encode_file", "decode_file", "quicklist_nodes", "head_pushed_nodes", "list_nodes",
+    "PACKED_THRESHOLD", "set_packed_threshold", "quicklist_repr", "value_listpack",
+    "listpack_repr",
     "RdbCursor", "AuxRecord", "SelectRecord", "ResizeRecord", "FunctionRecord", "KeyLoaded", "EofRecord",
     "Record", "RdbLoadError", "read_header", "read_record", "check_trailer",
 ]
@@ -97,8 +100,12 @@ OP_AUX, OP_RESIZEDB, OP_EXPIRETIME_MS, OP_EXPIRETIME, OP_SELECTDB, OP_EOF = (
 _PLAIN, _PACKED = 1, 2
 #: ``optimization_level``: the node byte limits of list-max-listpack-size -1 .. -5.
 _OPT_LEVEL = (4096, 8192, 16384, 32768, 65536)
-#: ``SIZE_SAFETY_LIMIT``, ``SIZE_ESTIMATE_OVERHEAD``, ``packed_threshold`` (quicklist.c).
-_SAFETY_LIMIT, _OVERHEAD, _PACKED_THRESHOLD = 8192, 8, 1 << 30
+#: ``SIZE_SAFETY_LIMIT``, ``SIZE_ESTIMATE_OVERHEAD`` (quicklist.c).
+_SAFETY_LIMIT, _OVERHEAD = 8192, 8
+#: ``packed_threshold``'s default (quicklist.c): an element of this many bytes or more gets a
+#: plain node of its own. DEBUG QUICKLIST-PACKED-THRESHOLD changes it
+#: (``ServerState.ql_packed_threshold``; :func:`set_packed_threshold`).
+PACKED_THRESHOLD = 1 << 30
 
 
 class RdbUnsupported(Exception):
@@ -128,10 +135,20 @@ class Limits:
 # -- saving values -------------------------------------------------------------------------------
 
 
-def _allow_insert(node_sz: int, count: int, fill: int, sz: int) -> bool:
+def set_packed_threshold(sz: int) -> int | None:
+    """``quicklistSetPackedThreshold``: the new threshold for ``sz`` bytes (0 restores the
+    1 GiB default), or None when it is above 4 GiB less 1 MiB (refused)."""
+    if sz > (1 << 32) - (1 << 20):
+        return None
+    return sz or PACKED_THRESHOLD
+
+
+def _allow_insert(node_sz: int, count: int, fill: int, sz: int,
+                  threshold: int = PACKED_THRESHOLD) -> bool:
     """``_quicklistNodeAllowInsert``: may an element of ``sz`` bytes join a packed node of
-    ``node_sz`` bytes holding ``count`` elements under ``list-max-listpack-size`` ``fill``?"""
-    if sz >= _PACKED_THRESHOLD:
+    ``node_sz`` bytes holding ``count`` elements under ``list-max-listpack-size`` ``fill``?
+    Never one of ``threshold`` bytes or more (``isLargeElement``)."""
+    if sz >= threshold:
         return False
     new_sz = node_sz + sz + _OVERHEAD
     if fill < 0 and -fill - 1 < len(_OPT_LEVEL):
@@ -142,18 +159,21 @@ def _allow_insert(node_sz: int, count: int, fill: int, sz: int) -> bool:
     return count < fill
 
 
-def quicklist_nodes(elements: list[bytes], fill: int) -> list[tuple[int, list[bytes]]]:
+def quicklist_nodes(elements: list[bytes], fill: int,
+                    threshold: int = PACKED_THRESHOLD) -> list[tuple[int, list[bytes]]]:
     """The nodes ``quicklistPushTail`` of each element in turn builds: (container, elements);
-    an element of 1 GiB or more gets a plain node of its own."""
+    an element of ``threshold`` bytes or more (``packed_threshold``, 1 GiB unless DEBUG
+    QUICKLIST-PACKED-THRESHOLD changed it) gets a plain node of its own, and the next element
+    a new node (a plain node takes no insert)."""
     nodes: list[tuple[int, list[bytes]]] = []
     cur: list[bytes] | None = None
     cur_sz = 0
     for e in elements:
-        if len(e) >= _PACKED_THRESHOLD:
+        if len(e) >= threshold:
             nodes.append((_PLAIN, [e]))
             cur = None
             continue
-        if cur is not None and _allow_insert(cur_sz, len(cur), fill, len(e)):
+        if cur is not None and _allow_insert(cur_sz, len(cur), fill, len(e), threshold):
             cur.append(e)
             cur_sz += listpack_entry_size(e)
         else:
@@ -163,29 +183,74 @@ def quicklist_nodes(elements: list[bytes], fill: int) -> list[tuple[int, list[by
     return nodes
 
 
-def head_pushed_nodes(elements: list[bytes], fill: int) -> list[tuple[int, list[bytes]]]:
+def head_pushed_nodes(elements: list[bytes], fill: int,
+                      threshold: int = PACKED_THRESHOLD) -> list[tuple[int, list[bytes]]]:
     """The nodes ``quicklistPushHead`` of each element, last to first, builds: the layout of
     :func:`quicklist_nodes` mirrored, full nodes aligned at the tail and the head node the
     partial one (``_quicklistNodeAllowInsert`` is the same rule at either end)."""
-    mirrored = quicklist_nodes(elements[::-1], fill)
+    mirrored = quicklist_nodes(elements[::-1], fill, threshold)
     return [(container, els[::-1]) for container, els in reversed(mirrored)]
 
 
-def list_nodes(v: ListValue, fill: int) -> list[tuple[int, list[bytes]]]:
+def list_nodes(v: ListValue, fill: int,
+               threshold: int = PACKED_THRESHOLD) -> list[tuple[int, list[bytes]]]:
     """The quicklist nodes of ``v`` as far as its positions tell them: a list whose every
     element was pushed at the head and whose tail was never touched (all positions below 0,
     the tail still at 0: LPUSH-built, maybe popped at the head) as head pushes fill it
     (:func:`head_pushed_nodes`); any other as consecutive tail pushes would."""
     elements = v.to_list()
     if v.tail == 0 and v.head < 0:
-        return head_pushed_nodes(elements, fill)
-    return quicklist_nodes(elements, fill)
+        return head_pushed_nodes(elements, fill, threshold)
+    return quicklist_nodes(elements, fill, threshold)
 
 
-def _save_list(v: ListValue, fill: int, compress: bool) -> bytes:
+def value_listpack(v: Any) -> bytes | None:
+    """The listpack a listpack-encoded value holds in memory (a hash's field, value pairs; a
+    sorted set's member, score pairs, scores as ``d2string`` text stored as integers when
+    integral), None for any other encoding (DEBUG LISTPACK)."""
+    if isinstance(v, HashValue) and v.order is not None:
+        return listpack_encode([x for pair in v.items() for x in pair])
+    if isinstance(v, ZSet) and v.listpack:
+        flat: list[bytes] = []
+        for m, sc in v.items():
+            flat.append(m)
+            flat.append(d2string(sc))
+        return listpack_encode(flat)
+    return None
+
+
+def quicklist_repr(v: ListValue, fill: int, compress_depth: int, threshold: int,
+                   full: bool, addr: int) -> str:
+    """``quicklistRepr``: what DEBUG QUICKLIST prints on stdout — the element and node
+    counts, the fill and compress depth, no bookmarks, then per node (:func:`list_nodes`)
+    its container, encoding (RAW: the model's nodes are never compressed), size (listpack
+    bytes, or a plain node's element length) and count; with ``full`` each node's listpack
+    (``lpRepr`` at a stand-in address from ``addr``) or plain element, and the closing
+    braces (without it Redis prints none)."""
+    nodes = list_nodes(v, fill, threshold)
+    out = [f"{{count : {len(v)}}}\n{{len : {len(nodes)}}}\n{{fill : {fill}}}\n"
+           f"{{compress : {compress_depth}}}\n{{bookmark_count : 0}}\n"]
+    for i, (container, els) in enumerate(nodes):
+        blob = els[0] if container == _PLAIN else listpack_encode(els)
+        out.append(f"{{quicklist node({i})\n{{container : "
+                   f"{'PLAIN' if container == _PLAIN else 'PACKED'}, encoding: RAW, "
+                   f"size: {len(blob)}, count: {len(els)}, recompress: 0, "
+                   f"attempted_compress: 0}}\n")
+        if full:
+            if container == _PLAIN:
+                text = blob.split(b"\0", 1)[0].decode("latin-1")
+                out.append(f"{{ entry : {text} }}\n")
+            else:
+                out.append("{ listpack:\n" + listpack_repr(blob, addr + (i << 12)) + "}\n")
+            out.append("}\n")
+    return "".join(out)
+
+
+def _save_list(v: ListValue, fill: int, compress: bool,
+               threshold: int = PACKED_THRESHOLD) -> bytes:
     """``rdbSaveObject`` of a quicklist: the node count, then per node its container and its
     listpack (or a plain node's element) as a string (nodes: :func:`list_nodes`)."""
-    nodes = list_nodes(v, fill)
+    nodes = list_nodes(v, fill, threshold)
     out = [save_len(len(nodes))]
     for container, elements in nodes:
         out.append(save_len(container))
@@ -240,12 +305,14 @@ def _save_hash(v: HashValue, compress: bool) -> tuple[int, bytes]:
     return T_HASH, b"".join(out)
 
 
-def save_object(value: Any, list_fill: int = -2, compress: bool = True) -> bytes:
-    """``rdbSaveObjectType`` + ``rdbSaveObject``: the type byte and the serialised value."""
+def save_object(value: Any, list_fill: int = -2, compress: bool = True,
+                threshold: int = PACKED_THRESHOLD) -> bytes:
+    """``rdbSaveObjectType`` + ``rdbSaveObject``: the type byte and the serialised value
+    (a list's nodes under ``list_fill`` and the packed ``threshold``)."""
     if is_string(value):
         return bytes((T_STRING,)) + save_raw_string(bytes(value), compress)
     if isinstance(value, ListValue):
-        return bytes((T_LIST_QUICKLIST_2,)) + _save_list(value, list_fill, compress)
+        return bytes((T_LIST_QUICKLIST_2,)) + _save_list(value, list_fill, compress, threshold)
     if isinstance(value, SetValue):
         t, body = _save_set(value, compress)
     elif isinstance(value, ZSet):
@@ -259,10 +326,11 @@ def save_object(value: Any, list_fill: int = -2, compress: bool = True) -> bytes
     return bytes((t,)) + body
 
 
-def dump_payload(value: Any, list_fill: int = -2, compress: bool = True) -> bytes:
+def dump_payload(value: Any, list_fill: int = -2, compress: bool = True,
+                 threshold: int = PACKED_THRESHOLD) -> bytes:
     """``createDumpPayload``: the object, ``RDB_VERSION`` as 2 little-endian bytes, and the
     CRC-64 of all that."""
-    body = save_object(value, list_fill, compress) + RDB_VERSION.to_bytes(2, "little")
+    body = save_object(value, list_fill, compress, threshold) + RDB_VERSION.to_bytes(2, "little")
     return body + crc64_bytes(body)
 
 
@@ -494,6 +562,7 @@ def encode_file(
     list_fill: int = -2,
     compress: bool = True,
     checksum: bool = True,
+    threshold: int = PACKED_THRESHOLD,
 ) -> bytes:
     """``rdbSaveRio``: magic, AUX fields, FUNCTION2 records, each non-empty database (SELECTDB,
     RESIZEDB with its key and expiry counts, then per key EXPIRETIME_MS, IDLE, FREQ when
@@ -516,7 +585,7 @@ def encode_file(
                 out.append(bytes((OP_IDLE,)) + save_len(rec.idle_s))
             if rec.freq is not None:
                 out.append(bytes((OP_FREQ, rec.freq)))
-            obj = save_object(rec.value, list_fill, compress)
+            obj = save_object(rec.value, list_fill, compress, threshold)
             out.append(obj[:1] + save_raw_string(rec.key, compress) + obj[1:])
     out.append(bytes((OP_EOF,)))
     body = b"".join(out)

@@ -19,7 +19,7 @@ from .numbers import string2ll
 __all__ = [
     "RdbCorrupt", "RdbEof", "RdbEmptyKey", "Reader", "save_len", "save_raw_string", "save_binary_double",
     "d2string", "listpack_encode", "listpack_decode", "intset_encode", "intset_decode",
-    "ziplist_decode", "zipmap_decode",
+    "ziplist_decode", "zipmap_decode", "listpack_repr",
 ]
 
 #: ``RDB_ENCVAL``: the top two bits of a length byte that say "a special encoding follows".
@@ -212,6 +212,48 @@ def listpack_decode(blob: bytes) -> list[bytes]:
     if p != end or (count != 65535 and count != len(out)):
         raise RdbCorrupt("listpack count")
     return out
+
+
+def _lp_sizes(b: int, blob: bytes, p: int) -> tuple[int, int]:
+    """``lpCurrentEncodedSizeBytes`` and ``lpCurrentEncodedSizeUnsafe`` of the entry at
+    ``p`` (first byte ``b``): the header's bytes, and header + payload."""
+    if b < 0x80:
+        return 1, 1
+    if b < 0xC0:
+        return 1, 1 + (b & 0x3F)
+    if b < 0xE0:
+        return 1, 2
+    if b < 0xF0:
+        return 2, 2 + (((b & 0x0F) << 8) | blob[p + 1])
+    if b == 0xF0:
+        return 5, 5 + int.from_bytes(blob[p + 1:p + 5], "little")
+    return 1, {0xF1: 3, 0xF2: 4, 0xF3: 5, 0xF4: 9}[b]
+
+
+def listpack_repr(blob: bytes, addr: int) -> str:
+    """``lpRepr``: what DEBUG LISTPACK (and DEBUG QUICKLIST with detail) prints on stdout for
+    the listpack ``blob`` allocated at ``addr`` (a stand-in: Redis prints real pointers):
+    the total bytes and count, then per entry its address, index, offset, sizes, bytes in
+    hex and its value as ``lpGet`` gives it (the first 40 bytes and ``...`` when longer)."""
+    values = listpack_decode(blob)
+    out = [f"{{total bytes {len(blob)}}} {{num entries {len(values)}}}\n"]
+    p, end, index = 6, len(blob) - 1, 0
+    while p < end:
+        hdr, size = _lp_sizes(blob[p], blob, p)
+        back = len(_lp_backlen(size))
+        shown = values[index]
+        text = (shown[:40] + b"..." if len(shown) > 40 else shown).decode("latin-1")
+        out.append(
+            "{\n"
+            f"\taddr: 0x{addr + p:08x},\n\tindex: {index:2d},\n\toffset: {p:1d},\n"
+            f"\thdr+entrylen+backlen: {size + back:2d},\n\thdrlen: {hdr:3d},\n"
+            f"\tbacklen: {back:2d},\n\tpayload: {size - hdr:1d}\n"
+            "\tbytes: " + "".join(f"{x:02x}|" for x in blob[p:p + size + back]) + "\n"
+            f"\t[str]{text}\n}}\n")
+        p += size + back
+        index += 1
+    out.append("{end}\n\n")
+    return "".join(out)
 
 
 def _at(blob: bytes, i: int) -> int:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from .acl import client_authenticated_at_start
+from .aofload import debug_loadaof  # DEBUG LOADAOF: registered with the DEBUG subcommands
 from .blocking import block_timed_out, reply_timed_out
 from .blocking import unblock_on_free as _unblock
 from .config import default_config
@@ -47,6 +48,7 @@ from .transport import leave_on_free as _leave_monitors
 from .watch import unwatch_on_free as _unwatch
 
 __all__ = [
+    "debug_loadaof",
     "new_server",
     "client_connect",
     "client_refused",

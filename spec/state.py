@@ -385,6 +385,11 @@ class CronState:
     virtual_clock: bool = False
     #: ``server.pause_cron`` (DEBUG PAUSE-CRON): serverCron does none of its work.
     paused: bool = False
+    #: ``server.clients`` as clientsCron's rotations left it (``listRotateTailToHead``), when
+    #: that differs from creation order: the ids in list order, head first; () while the
+    #: list is in creation order (ascending ids). Clients created since are at the tail
+    #: (``spec.clients.clients_list``).
+    clients_order: tuple[int, ...] = ()
 
 
 @attrs.frozen(slots=True)
@@ -648,6 +653,9 @@ class AofState:
     #: ``aofRewriteLimited``'s static state: the current delay and when retrying is allowed.
     next_delay_minutes: int = 0
     next_rewrite_s: int = 0
+    #: The world's answers to ``spec.aofload.AofDirNeeded`` (DEBUG LOADAOF reading the AOF
+    #: directory): ``spec.aofload.AofDirRead`` values, consumed in order (an input).
+    dir_reads: tuple[Any, ...] = ()
 
 
 #: A replica's state as its master sees it (``client->replstate``; Redis's numbers).
@@ -856,6 +864,10 @@ class ServerState:
     acl: Any = None
     #: Replication, master and replica side (``spec.replication``).
     repl: ReplState = ReplState()
+    #: quicklist.c's ``packed_threshold`` (a process-wide static in Redis): list elements of
+    #: this many bytes or more get plain nodes (``spec.rdb.PACKED_THRESHOLD``, 1 GiB; DEBUG
+    #: QUICKLIST-PACKED-THRESHOLD).
+    ql_packed_threshold: int = 1 << 30
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):

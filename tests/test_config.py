@@ -283,13 +283,11 @@ def test_config_set_refuses_tls_port_and_rebinding() -> None:
     assert c("config", "set", "bind", current, "tls-port", "0") == b"+OK\r\n"
 
 
-def test_an_idle_timeout_that_nothing_enforces_is_refused() -> None:
-    """``timeout`` (clientsCronHandleTimeout) has no mechanism yet: only 0 is accepted."""
+def test_an_idle_timeout_is_accepted() -> None:
+    """``timeout`` (clientsCronHandleTimeout, spec.clients.clients_cron) is served: any value
+    in range is accepted by CONFIG SET and at start."""
     c = Conn()
-    err = (b"-ERR CONFIG SET failed (possibly related to argument 'timeout') - closing idle "
-           b"clients (clientsCronHandleTimeout) is not implemented by redspec yet: only timeout "
-           b"0 is accepted\r\n")
-    assert c("config", "set", "timeout", "5") == err
+    assert c("config", "set", "timeout", "5") == b"+OK\r\n"
+    assert c.st.config["timeout"] == 5
     assert c("config", "set", "timeout", "0") == b"+OK\r\n"
-    with pytest.raises(ConfigError, match="closing idle clients"):
-        load_config(None, ["--timeout", "300"])
+    assert load_config(None, ["--timeout", "300"])["timeout"] == 300

@@ -15,7 +15,9 @@ from __future__ import annotations
 import attrs
 
 from ..aof import bgrewriteaof, prepare_for_shutdown
+from ..config import memtoull
 from ..crc64 import crc64
+from ..cstr import c_text
 from ..digest import dataset_digest, hexdigest, object_digest
 from ..errors import SYNTAX
 from ..lru import estimate_idle_ms, word_of
@@ -38,8 +40,12 @@ from ..rdb import (
     RdbUnsupported,
     dump_payload,
     list_nodes,
+    listpack_repr,
+    quicklist_repr,
     restore_payload,
     save_object,
+    set_packed_threshold,
+    value_listpack,
     verify_payload,
 )
 from ..rdbcodec import listpack_encode
@@ -65,7 +71,8 @@ def dump(s: Step, argv: list[bytes]) -> Reply:
         return None
     try:
         return dump_payload(v, s.config.get("list-max-listpack-size", -2),
-                            bool(s.config.get("rdbcompression", True)))
+                            bool(s.config.get("rdbcompression", True)),
+                            s.part("ql_packed_threshold"))
     except RdbUnsupported as e:
         return Err(f"ERR {e}")
 
@@ -216,11 +223,12 @@ def debug_reload(s: Step, argv: list[bytes]) -> Reply:
     return OK
 
 
-def _ql_extra(v: ListValue, fill: int, compress_depth: int) -> str:
+def _ql_extra(v: ListValue, fill: int, compress_depth: int, threshold: int) -> str:
     """DEBUG OBJECT's quicklist fields: node count, average elements per node, the fill
-    (``list-max-listpack-size``), whether compression is on, the listpacks' total bytes
-    (the nodes the RDB file gets: ``spec.rdb.list_nodes``)."""
-    nodes = list_nodes(v, fill)
+    (``list-max-listpack-size``), whether compression is on, the listpacks' (and plain
+    nodes' elements') total bytes (the nodes the RDB file gets: ``spec.rdb.list_nodes``,
+    under the packed ``threshold``)."""
+    nodes = list_nodes(v, fill, threshold)
     size = sum(len(n[1][0]) if n[0] == 1 else len(listpack_encode(n[1])) for n in nodes)
     return (f" ql_nodes:{len(nodes)} ql_avg_node:{len(v) / len(nodes):.2f}"
             f" ql_listpack_max:{fill} ql_compressed:{int(compress_depth != 0)}"
@@ -242,20 +250,102 @@ def debug_object(s: Step, argv: list[bytes]) -> Reply:
     marker = db.lru.get(key, 0)
     word = word_of(s, marker)
     fill = s.config.get("list-max-listpack-size", -2)
+    threshold = s.part("ql_packed_threshold")
     try:
-        length = len(save_object(v, fill, bool(s.config.get("rdbcompression", True)))) - 1
+        length = len(save_object(v, fill, bool(s.config.get("rdbcompression", True)),
+                                 threshold)) - 1
     except RdbUnsupported as e:
         return Err(f"ERR {e}")
     extra = ""
     if isinstance(v, ListValue):
-        extra = _ql_extra(v, fill, s.config.get("list-compress-depth", 0))
+        extra = _ql_extra(v, fill, s.config.get("list-compress-depth", 0), threshold)
     addr = crc64(key) & 0xFFFFFFFFF0
     return Status(f"Value at:0x7f{addr:010x} refcount:{2147483647 if marker < 0 else 1} "
                   f"encoding:{encoding_of(v)} serializedlength:{length} lru:{word} "
                   f"lru_seconds_idle:{estimate_idle_ms(word, s.now_ms) // 1000}{extra}")
 
 
+def debug_quicklist_packed_threshold(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG QUICKLIST-PACKED-THRESHOLD <size> (``quicklistSetPackedThreshold``): list
+    elements of ``size`` bytes or more (``memtoull``: ``1k``, ``2mb``, ...; 0 restores 1 GiB,
+    at most 4 GiB less 1 MiB) get plain quicklist nodes from now on — server state
+    (``ServerState.ql_packed_threshold``, a process-wide static in Redis), read by the node
+    model of DUMP, the RDB writer, DEBUG OBJECT and MEMORY USAGE."""
+    if len(argv) != 3:
+        return None
+    sz = memtoull(c_text(argv[2]))
+    threshold = None if sz is None else set_packed_threshold(sz)
+    if threshold is None:
+        return Err("ERR argument must be a memory value bigger than 1 and smaller than 4gb")
+    s.set_part("ql_packed_threshold", threshold)
+    return OK
+
+
+def _stdout(s: Step, text: str) -> None:
+    """``printf`` to the process's standard output: an operation for the world, queued with
+    the file operations (``("stdout", bytes)``)."""
+    a = s.part("aof")
+    s.set_part("aof", attrs.evolve(a, ops=(*a.ops, ("stdout", text.encode("latin-1")))))
+
+
+def _addr(key: bytes) -> int:
+    """The stand-in address of a key's value (as DEBUG OBJECT prints it)."""
+    return 0x7F0000000000 | (crc64(key) & 0xFFFFFFFFF0)
+
+
+def debug_listpack(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG LISTPACK <key> (``lpRepr``): a listpack-encoded value's entries printed on
+    stdout (``spec.rdbcodec.listpack_repr``; addresses are stand-ins), then a status reply;
+    ``-ERR no such key`` (``objectCommandLookupOrReply``: no touch), ``-ERR Not a listpack
+    encoded object.`` for another encoding."""
+    if len(argv) != 3:
+        return None
+    v = s.db.lookup(argv[2])
+    if v is None:
+        return Err("ERR no such key")
+    blob = value_listpack(v)
+    if blob is None:
+        return Err("ERR Not a listpack encoded object.")
+    _stdout(s, listpack_repr(blob, _addr(argv[2])))
+    return Status("Listpack structure printed on stdout")
+
+
+def debug_quicklist(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG QUICKLIST <key> [<detail>] (``quicklistRepr``): a list's quicklist printed on
+    stdout (``spec.rdb.quicklist_repr``: the model's nodes), with every node's listpack when
+    ``atoi(detail)`` is not 0; then a status reply. Errors as DEBUG LISTPACK's."""
+    if len(argv) not in (3, 4):
+        return None
+    v = s.db.lookup(argv[2])
+    if v is None:
+        return Err("ERR no such key")
+    if not isinstance(v, ListValue):
+        return Err("ERR Not a quicklist encoded object.")
+    full = len(argv) == 4 and _atoi(argv[3]) != 0
+    _stdout(s, quicklist_repr(v, s.config.get("list-max-listpack-size", -2),
+                              s.config.get("list-compress-depth", 0),
+                              s.part("ql_packed_threshold"), full, _addr(argv[2])))
+    return Status("Quicklist structure printed on stdout")
+
+
+def _atoi(b: bytes) -> int:
+    """C's ``atoi``: optional blanks and sign, then leading digits (0 when none)."""
+    t = b.lstrip(b" \t\n\v\f\r")
+    neg = t[:1] == b"-"
+    if t[:1] in (b"+", b"-"):
+        t = t[1:]
+    n = 0
+    for ch in t:
+        if not 48 <= ch <= 57:
+            break
+        n = n * 10 + ch - 48
+    return -n if neg else n
+
+
 DEBUG_SUBCOMMANDS["object"] = debug_object
+DEBUG_SUBCOMMANDS["listpack"] = debug_listpack
+DEBUG_SUBCOMMANDS["quicklist"] = debug_quicklist
+DEBUG_SUBCOMMANDS["quicklist-packed-threshold"] = debug_quicklist_packed_threshold
 DEBUG_SUBCOMMANDS["reload"] = debug_reload
 DEBUG_SUBCOMMANDS["digest"] = debug_digest
 DEBUG_SUBCOMMANDS["digest-value"] = debug_digest_value

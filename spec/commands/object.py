@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from ..evict import estimate_idle_ms, lfu_decr_and_return, word_of
-from ..memory import key_usage
+from ..memory import DICT_ENTRY, QUICKLIST_EXACT_MAX, SAMPLES, key_usage, quicklist_usage, sds_alloc
 from ..numbers import string2ll
 from ..reply import Err, Reply, Status, help_lines
 from ..step import Step
+from ..types.list import ListValue
 from ..values import encoding_of
 from .registry import command
 
@@ -88,7 +89,11 @@ def object_freq(s: Step, argv: list[bytes]) -> Reply:
 def memory_usage(s: Step, argv: list[bytes]) -> Reply:
     """MEMORY USAGE key [SAMPLES count] (``memoryCommand``, object.c): the modelled bytes of
     the key (``objectComputeSize`` + key sds + dictEntry; spec.memory). The dict is read
-    directly (``dictFind``): no expiry, no touch. The model always samples 5 elements."""
+    directly (``dictFind``): no expiry, no touch. A list of at most
+    ``QUICKLIST_EXACT_MAX`` elements is sized from its nodes, ``count`` of them sampled (0:
+    all; ``spec.memory.quicklist_usage``); other values by the model, which samples 5
+    elements."""
+    samples = SAMPLES
     for j in range(3, len(argv), 2):
         if argv[j].lower() != b"samples" or j + 1 >= len(argv):
             return SYNTAX_ERR
@@ -97,8 +102,16 @@ def memory_usage(s: Step, argv: list[bytes]) -> Reply:
             return Err("ERR value is not an integer or out of range")
         if n < 0:
             return SYNTAX_ERR
-    v = s.db.keys.get(argv[2])
-    return None if v is None else key_usage(argv[2], v)
+        samples = n
+    key = argv[2]
+    v = s.db.keys.get(key)
+    if v is None:
+        return None
+    if isinstance(v, ListValue) and len(v) <= QUICKLIST_EXACT_MAX:
+        return (quicklist_usage(v, s.config.get("list-max-listpack-size", -2),
+                                s.part("ql_packed_threshold"), samples)
+                + sds_alloc(len(key), True) + DICT_ENTRY)
+    return key_usage(key, v)
 
 
 SYNTAX_ERR = Err("ERR syntax error")

@@ -186,6 +186,17 @@ CASES: list[tuple[str, list[list[bytes | str]]]] = [
         ["CONFIG", "SET", "acllog-max-len", "2"], at(2, "GET", "y"), at(2, "GET", "x"),
         ["ACL", "LOG"], ["ACL", "LOG", "1"], ["CONFIG", "SET", "acllog-max-len", "128"],
     )),
+    # NOPERM at its place in processCommand: after no-multi, before OOM (the explorer's ACL
+    # worlds, properties/explorer_commandpath.py)
+    ("acl noperm before oom", case(
+        ["ACL", "SETUSER", "u1", "on", ">p", "resetkeys", "~x*", "%R~k*", "resetchannels",
+         "+@all", "-ping"],
+        at(2, "PING"), at(2, "AUTH", "u1", "p"), ["CONFIG", "SET", "maxmemory", "1"],
+        at(2, "SET", "k", "v"), at(2, "SET", "x", "v"), at(2, "GET", "k"), at(2, "PING"),
+        at(2, "MULTI"), at(2, "SAVE"), at(2, "PING"), at(2, "GET", "k"), at(2, "EXEC"),
+        at(2, "SUBSCRIBE", "ch"), at(2, "AUTH", "pw"), at(2, "ACL", "WHOAMI"),
+        ["CONFIG", "SET", "maxmemory", "0"],
+    )),
 ]
 
 

@@ -210,6 +210,14 @@ CASES: list[tuple[str, list[list[Any]]]] = [
     ("errors-then-info", [
         ["GET"], ["NOSUCH"], ["CLIENT", "INFO"], ["SELECT", "99"], ["CLIENT", "INFO"],
     ]),
+    # -- the idle timeout (clientsCronHandleTimeout): the parameter; closing is timed, see
+    # tests/test_idle_timeout.py ----------------------------------------------------------
+    ("config-timeout", [
+        ["CONFIG", "SET", "timeout", "300"], ["CONFIG", "GET", "timeout"],
+        ["CONFIG", "SET", "timeout", "-1"], ["CONFIG", "SET", "timeout", "1x"],
+        ["CONFIG", "SET", "timeout", "2147483648"], ["CONFIG", "GET", "timeout"],
+        ["CONFIG", "SET", "timeout", "0"], ["CONFIG", "GET", "timeout"],
+    ]),
 ]
 
 NONDETERMINISTIC: dict[str, Any] = {
