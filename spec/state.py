@@ -826,6 +826,9 @@ class ServerState:
     acl: Any = None
     #: Replication, master and replica side (``spec.replication``).
     repl: ReplState = ReplState()
+    #: MIGRATE's cached connections (``server.migrate_cached_sockets``, ``spec.migrate``):
+    #: ``host:port`` -> (the database last SELECTed there or -1, unix second of last use).
+    migrate: Map[bytes, tuple[int, int]] = EMPTY_MAP
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):
