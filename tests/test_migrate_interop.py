@@ -8,9 +8,10 @@ with ``requirepass`` and an ACL user. The replies that do not depend on the targ
 (+NOKEY, a dead port, a name that does not resolve, the parsing errors) and the commands
 the target receives (SELECT only when the cached connection's database changes, one retry
 after the target hung up) are compared between a Redis and a redspec source side by side,
-as is the replication stream the source writes (``DEL`` of the moved keys only). The 10 s
-idle close of the cached connections (INFO ``migrate_cached_sockets``) is checked on a
-redspec with a virtual clock, which REDSPEC CLOCK moves past it without sleeping.
+as are the replication stream and the AOF the source writes (``DEL`` of the moved keys
+only). The 10 s idle close of the cached connections (INFO ``migrate_cached_sockets``) is
+checked on a redspec with a virtual clock, which REDSPEC CLOCK moves past it without
+sleeping.
 
 Every server is started on a free loopback port in its own directory and killed by its PID
 at the end; nothing sleeps to synchronise (``wait_until`` polls with a deadline).
@@ -212,13 +213,14 @@ def test_select_and_retry_side_by_side(ns: dict[str, Node]) -> None:
     assert calls["redis"] == {"cmdstat_select": "calls=3", "cmdstat_restore": "calls=5"}
 
 
-def _stream_of(ns: dict[str, Node], kind: str) -> bytes:
-    """The replication stream of a fresh ``kind`` source across MIGRATEs to a redspec."""
+def _stream_of(ns: dict[str, Node], kind: str) -> tuple[bytes, bytes]:
+    """The replication stream and the AOF (its incr file) of a fresh ``kind`` source across
+    MIGRATEs to a redspec."""
     nset = NodeSet(Path(tempfile.mkdtemp(prefix="redspec-migrate-stream-")))
     dst = ns["redspec2"]
     dst.ok("FLUSHALL")
     try:
-        src = nset.start(kind, "--repl-diskless-sync", "no")
+        src = nset.start(kind, "--repl-diskless-sync", "no", "--appendonly", "yes")
         ctl = socket.create_connection((HOST, src.port), timeout=10)
         rs = ReplicaStream(HOST, src.port).attach(ctl)
         try:
@@ -229,7 +231,9 @@ def _stream_of(ns: dict[str, Node], kind: str) -> bytes:
             assert migrate(src, dst, "d", 0, "COPY") == b"+OK\r\n"
             assert migrate(src, dst, "d", 0, "REPLACE") == b"+OK\r\n"
             assert migrate(src, dst, "d", 0) == b"+NOKEY\r\n"
-            return rs.raw_until(src.offset())
+            stream = rs.raw_until(src.offset())
+            incr = sorted((src.workdir / "appendonlydir").glob("*.incr.aof"))
+            return stream, incr[-1].read_bytes()
         finally:
             rs.close()
             ctl.close()
@@ -237,13 +241,16 @@ def _stream_of(ns: dict[str, Node], kind: str) -> bytes:
         nset.stop_all()
 
 
-def test_replication_stream_dels_the_moved_keys(ns: dict[str, Node]) -> None:
-    """The stream a replica reads: DEL of the acknowledged keys only (nothing for COPY or
-    +NOKEY), byte for byte as 7.0.15 writes it."""
-    ours, theirs = _stream_of(ns, "redspec"), _stream_of(ns, "redis")
+def test_replication_stream_and_aof_del_the_moved_keys(ns: dict[str, Node]) -> None:
+    """The stream a replica reads and the AOF: DEL of the acknowledged keys only (nothing
+    for COPY or +NOKEY), byte for byte as 7.0.15 writes them."""
+    (ours, our_aof), (theirs, their_aof) = _stream_of(ns, "redspec"), _stream_of(ns, "redis")
     assert ours == theirs
-    assert b"*3\r\n$3\r\nDEL\r\n$1\r\na\r\n$1\r\nc\r\n" in theirs
+    assert our_aof == their_aof
+    dels = b"*3\r\n$3\r\nDEL\r\n$1\r\na\r\n$1\r\nc\r\n"
+    assert dels in theirs and dels in their_aof
     assert theirs.endswith(b"*2\r\n$3\r\nDEL\r\n$1\r\nd\r\n")
+    assert their_aof.endswith(b"*2\r\n$3\r\nDEL\r\n$1\r\nd\r\n")
 
 
 def test_cached_socket_closed_after_10s_idle(tmp_path: Path, ns: dict[str, Node]) -> None:
