@@ -54,3 +54,24 @@ CASES = [
         ["COMMAND", "INFO", "migrate"],
     ]),
 ]
+
+# MIGRATE's AUTH / AUTH2 arguments are redacted in MONITOR and SLOWLOG as the option parser
+# reaches them (``redactClientCommandArgument``): not after an option it stops at.
+_SL_ON = ["CONFIG", "SET", "slowlog-log-slower-than", "0"]
+CASES += [
+    ("migrate monitor redacts auth", [
+        ["@1", "MONITOR"],
+        ["@2", "MIGRATE", *DEAD, "nokey", "0", "100", "COPY", "AUTH", "secret"],
+        ["@2", "MIGRATE", *DEAD, "nokey", "0", "100", "AUTH2", "user", "secret", "KEYS"],
+        ["@2", "MIGRATE", *DEAD, "", "0", "100", "BOGUS", "AUTH", "secret"],
+        ["@2", "MIGRATE", *DEAD, "nokey", "0", "100", "AUTH"],
+        ["@1", "RESET"]]),
+    ("slowlog migrate redacts auth", [
+        _SL_ON, ["SLOWLOG", "RESET"],
+        ["MIGRATE", *DEAD, "nokey", "0", "100", "REPLACE", "AUTH", "secret"],
+        ["MIGRATE", *DEAD, "", "0", "100", "AUTH2", "u", "p", "KEYS", "a", "b"],
+        ["SLOWLOG", "GET", "-1"], ["CONFIG", "SET", "slowlog-log-slower-than", "10000"]]),
+]
+NONDETERMINISTIC: dict[str, object] = {"migrate monitor redacts auth": "monitor",
+                                       "slowlog migrate redacts auth": "slowlog"}
+NOT_VECTORS: dict[str, str] = {"migrate monitor redacts auth": "MONITOR line timing"}
