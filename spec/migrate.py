@@ -145,9 +145,9 @@ def set_last_dbid(s: Step, name: bytes, dbid: int) -> None:
 
 
 def last_dbid(s: Step, name: bytes) -> int:
-    """The database the cached connection last SELECTed (-1: none)."""
-    hit = s.part("migrate").get(name)
-    return -1 if hit is None else int(hit[0])
+    """The database the cached connection ``name`` last SELECTed (-1: none; a database
+    argument of -1 then sends no SELECT, as in Redis, and lands in the target's db 0)."""
+    return int(s.part("migrate")[name][0])
 
 
 def restore_request(key: bytes, ttl: int, payload: bytes, replace_: bool) -> bytes:

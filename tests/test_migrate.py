@@ -11,6 +11,7 @@ from typing import Any
 from redspec.spec import server as S
 from redspec.spec.cron import server_cron
 from redspec.spec.migrate import MIGRATE_SOCKET_CACHE_ITEMS, Exchange, MigratePort
+from redspec.spec.migratenet import ModelNet
 from redspec.spec.state import ServerState
 
 NOW = 5_000_000
@@ -198,3 +199,21 @@ def test_idle_close_counts_from_the_last_use() -> None:
     assert closed == [] and b"h:1" in st.migrate
     st, closed = cron(st, later + 11_000)
     assert closed == [b"h:1"] and not st.migrate
+
+
+def test_database_minus_one_on_a_new_connection_sends_no_select() -> None:
+    """As 7.0.15 does (observed): a new connection's last database is -1, so destination-db
+    -1 sends no SELECT and the key lands in the target's db 0; once the connection has
+    SELECTed another database, -1 is sent and the target refuses it."""
+    st, c = source(b"q", b"q2", b"q3")
+    net = ModelNet(NOW)
+    net.add(b"h", b"1", S.new_server(NOW))
+    st, out, _ = run(st, c, net, *MIG, b"q", b"-1", b"100")
+    assert out == b"+OK\r\n" and b"q" in net.node(b"h", b"1").dbs[0].keys
+    assert b"SELECT" not in net.writes[0][1]
+    st, out, _ = run(st, c, net, *MIG, b"q2", b"5", b"100")
+    assert out == b"+OK\r\n" and b"q2" in net.node(b"h", b"1").dbs[5].keys
+    st, out, _ = run(st, c, net, *MIG, b"q3", b"-1", b"100")
+    assert out == (b"-ERR Target instance replied with error: ERR DB index is out of "
+                   b"range\r\n")
+    assert b"q3" in st.dbs[0].keys
