@@ -296,8 +296,16 @@ class Reference:
         """``run(state)`` (a transition), answering the world questions it asks: each time
         it needs an answer, the answer is added to the same input state and it runs again
         (nothing of an unanswered run took effect)."""
+        try:
+            return self._answered(run)
+        finally:
+            self.script_port.migrate_settled()  # a MIGRATE's journal ends with the transition
+
+    def _answered(self, run: Any) -> tuple[ServerState, Any]:
+        """:meth:`answered`'s loop; each run again replays a MIGRATE's exchanges so far."""
         state = self.state
         while True:
+            self.script_port.migrate_rerun()
             try:
                 result: tuple[ServerState, Any] = run(state)
                 return result

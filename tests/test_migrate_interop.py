@@ -11,7 +11,8 @@ after the target hung up) are compared between a Redis and a redspec source side
 as are the replication stream and the AOF the source writes (``DEL`` of the moved keys
 only). The 10 s idle close of the cached connections (INFO ``migrate_cached_sockets``) is
 checked on a redspec with a virtual clock, which REDSPEC CLOCK moves past it without
-sleeping.
+sleeping. A transition the reference server runs again (to answer CONFIG SET port) must not
+send the RESTOREs twice.
 
 Every server is started on a free loopback port in its own directory and killed by its PID
 at the end; nothing sleeps to synchronise (``wait_until`` polls with a deadline).
@@ -27,8 +28,10 @@ from pathlib import Path
 
 import pytest
 
+from redspec.reference.server import Reference
+from redspec.spec import server as S
 from tests.conftest import free_port
-from tests.replharness import Node, NodeSet, bulk, wait_until
+from tests.replharness import Node, NodeSet, bulk, encode, wait_until
 from tests.replstream import ReplicaStream
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
@@ -279,3 +282,31 @@ def test_cached_socket_closed_after_10s_idle(tmp_path: Path, ns: dict[str, Node]
         wait_until("the target freed it", lambda: restores() < before)
     finally:
         nset.stop_all()
+
+
+def test_a_transition_run_again_does_not_migrate_twice(ns: dict[str, Node]) -> None:
+    """The reference server runs a transition again when it asks the world something (here
+    CONFIG SET port, pipelined after MIGRATE in one read): the second run replays MIGRATE's
+    exchanges from the journal instead of sending the RESTORE again (which would find the
+    key moved: BUSYKEY)."""
+    dst = ns["redis"]
+    dst.ok("FLUSHALL")
+    dst.ok("CONFIG", "RESETSTAT")
+    st, cid = S.client_connect(S.new_server(0), 0)
+    st, _ = S.run_command(st, cid, [b"SET", b"k", b"v"], 0)
+    ref = Reference(st)
+    pipeline = encode("MIGRATE", HOST, dst.port, "k", 0, 5000) + \
+        encode("CONFIG", "SET", "port", free_port())
+    try:
+        ref.state, eff = ref.answered(
+            lambda state: S.client_input(state, cid, pipeline, 0, busy_port=ref.script_port))
+    finally:
+        for name in list(ref.script_port.migrate_socks):
+            ref.script_port.migrate_close(name)
+        ref.script_port.migrate_settled()
+        for sock in ref._prebound.values():
+            sock.close()
+    assert S.output_for(eff, cid) == b"+OK\r\n+OK\r\n"
+    assert dst.call("GET", "k") == b"$1\r\nv\r\n"
+    assert dst.info("commandstats")["cmdstat_restore"].startswith("calls=1,")
+    assert b"k" not in ref.state.dbs[0].keys
