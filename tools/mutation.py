@@ -219,6 +219,7 @@ MODULES["spec/backlog.py"] = ("psync", ["tests/test_backlog.py",
 # declares): the connection cache and the command
 MECHANISM_TESTS["migrate"] = ["tests/test_migrate.py", "properties/test_migrate_props.py"]
 MODULES["spec/migrate.py"] = ("ask", MECHANISM_TESTS["migrate"])
+MODULES["spec/commands/cluster.py"] = ("ask", MECHANISM_TESTS["migrate"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
