@@ -40,6 +40,8 @@ __all__ = [
     "socket_name",
     "get_socket",
     "close_socket",
+    "last_dbid",
+    "set_last_dbid",
     "restore_request",
     "close_timed_out_sockets",
 ]
