@@ -217,3 +217,48 @@ def test_database_minus_one_on_a_new_connection_sends_no_select() -> None:
     assert out == (b"-ERR Target instance replied with error: ERR DB index is out of "
                    b"range\r\n")
     assert b"q3" in st.dbs[0].keys
+
+
+def test_option_errors_in_redis_order() -> None:
+    """migrateCommand's parser (replies as 7.0.15's, tests/differential/cases_migrate.py
+    compares them live): the first bad option decides, then the integers; no connection is
+    made for any of them."""
+    st, c = source(b"k")
+    syntax = b"-ERR syntax error\r\n"
+    keys_err = (b"-ERR When using MIGRATE KEYS option, the key argument must be set to the "
+                b"empty string\r\n")
+    not_int = b"-ERR value is not an integer or out of range\r\n"
+    cases = [
+        ((b"k", b"0", b"100", b"BOGUS"), syntax),
+        ((b"k", b"0", b"100", b"AUTH"), syntax),
+        ((b"k", b"0", b"100", b"COPY", b"AUTH2", b"u"), syntax),
+        ((b"k", b"0", b"100", b"AUTH2", b"u", b"p"), b"+OK\r\n"),
+        ((b"k", b"0", b"100", b"AUTH", b"p", b"KEYS", b"k"), keys_err),
+        ((b"k", b"0", b"100", b"KEYS"), keys_err),
+        ((b"k", b"0", b"100", b"BOGUS", b"KEYS"), syntax),
+        ((b"k", b"x", b"100"), not_int),
+        ((b"k", b"0", b"1.5"), not_int),
+        ((b"", b"x", b"y", b"KEYS", b"k"), not_int),
+        ((b"", b"0", b"100", b"KEYS"), b"+NOKEY\r\n"),
+        ((b"", b"0", b"100", b"REPLACE", b"COPY", b"KEYS", b"nokey", b"k"), b"+OK\r\n"),
+    ]
+    for args, want in cases:
+        port = Scripted()
+        _, out, _ = run(st, c, port, *MIG, *args)
+        assert out == want, (args, out)
+        if not want.startswith(b"+OK"):
+            assert port.calls == [], args
+
+
+def test_auth_and_options_reach_the_target() -> None:
+    """AUTH before SELECT, AUTH2's user, REPLACE on each RESTORE, COPY keeps the key, the
+    timeout given (or 1000 for <= 0) on every operation."""
+    st, c = source(b"k")
+    port = Scripted()
+    st, out, eff = run(st, c, port, *MIG, b"k", b"0", b"-3", b"COPY", b"AUTH", b"pw",
+                       b"REPLACE")
+    assert out == b"+OK\r\n" and b"k" in st.dbs[0].keys and not eff.propagate
+    data, lines = port.calls[1][1][1], port.calls[1][1][2]
+    assert data.startswith(b"*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n")
+    assert data.endswith(b"$7\r\nREPLACE\r\n") and lines == 3
+    assert port.calls[0][1][1] == 1000
