@@ -11,8 +11,9 @@ after the target hung up) are compared between a Redis and a redspec source side
 as are the replication stream and the AOF the source writes (``DEL`` of the moved keys
 only). The 10 s idle close of the cached connections (INFO ``migrate_cached_sockets``) is
 checked on a redspec with a virtual clock, which REDSPEC CLOCK moves past it without
-sleeping. A transition the reference server runs again (to answer CONFIG SET port) must not
-send the RESTOREs twice.
+sleeping. A target that never answers times out the same way on both sources, and the
+source serves nobody meanwhile. A transition the reference server runs again (to answer
+CONFIG SET port) must not send the RESTOREs twice.
 
 Every server is started on a free loopback port in its own directory and killed by its PID
 at the end; nothing sleeps to synchronise (``wait_until`` polls with a deadline).
@@ -31,7 +32,7 @@ import pytest
 from redspec.reference.server import Reference
 from redspec.spec import server as S
 from tests.conftest import free_port
-from tests.replharness import Node, NodeSet, bulk, encode, wait_until
+from tests.replharness import Conn, Node, NodeSet, bulk, encode, wait_until
 from tests.replstream import ReplicaStream
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
@@ -310,3 +311,34 @@ def test_a_transition_run_again_does_not_migrate_twice(ns: dict[str, Node]) -> N
     assert dst.call("GET", "k") == b"$1\r\nv\r\n"
     assert dst.info("commandstats")["cmdstat_restore"].startswith("calls=1,")
     assert b"k" not in ref.state.dbs[0].keys
+
+
+@pytest.mark.parametrize("kind", ["redis", "redspec"])
+def test_silent_target_times_out_and_blocks_the_server(ns: dict[str, Node], kind: str) -> None:
+    """A target that accepts but never answers: the reply lines time out (not retried:
+    ``IOERR ... reading``), the key stays, and meanwhile the source serves nobody — another
+    connection's PING, sent while MIGRATE waits, is answered only after MIGRATE's reply."""
+    src = ns[kind]
+    src.ok("SET", "stay", "v")
+    silent = socket.create_server((HOST, 0))  # a target that reads and never answers
+    silent.settimeout(10)
+    peer = None
+    try:
+        a, b = Conn(src.port), Conn(src.port)
+        a.send("MIGRATE", HOST, silent.getsockname()[1], "stay", 0, 1000)
+        peer, _ = silent.accept()
+        peer.settimeout(10)
+        got = b""
+        while b"RESTORE" not in got:  # MIGRATE has written: it now waits for the reply
+            got += peer.recv(65536)
+        b.send("PING")
+        assert b.read() == b"+PONG\r\n"
+        a.sock.setblocking(False)  # already there: the server answered it first
+        assert a.read() == b"-IOERR error or timeout reading to target instance\r\n"
+        a.close()
+        b.close()
+    finally:
+        if peer is not None:
+            peer.close()
+        silent.close()
+    assert src.call("EXISTS", "stay") == b":1\r\n"
