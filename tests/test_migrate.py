@@ -262,3 +262,28 @@ def test_auth_and_options_reach_the_target() -> None:
     assert data.startswith(b"*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n")
     assert data.endswith(b"$7\r\nREPLACE\r\n") and lines == 3
     assert port.calls[0][1][1] == 1000
+
+
+def test_keys_takes_only_the_arguments_after_it() -> None:
+    """KEYS itself is not a key (a key named "KEYS" stays), and a duplicate key is sent
+    twice, as migrateCommand does."""
+    st, c = source(b"KEYS", b"k")
+    port = Scripted()
+    st, out, eff = run(st, c, port, *MIG, b"", b"0", b"100", b"KEYS", b"k", b"k")
+    assert out == b"+OK\r\n"
+    data, lines = port.calls[1][1][1], port.calls[1][1][2]
+    assert data.count(b"RESTORE") == 2 and lines == 3
+    assert list(st.dbs[0].keys) == [b"KEYS"]
+    assert eff.propagate == ((0, (b"DEL", b"k", b"k")),)
+
+
+def test_a_key_expiring_this_millisecond_is_sent_with_ttl_1() -> None:
+    """expireat == now: not expired yet (expireIfNeeded needs now > when), so it moves with
+    the smallest TTL, 1 ms."""
+    st, c = source(b"k")
+    st, _ = S.run_command(st, c, [b"PEXPIREAT", b"k", b"%d" % (NOW + 5)], NOW)
+    port = Scripted()
+    data = b"*6\r\n$7\r\nMIGRATE\r\n$1\r\nh\r\n$1\r\n1\r\n$1\r\nk\r\n$1\r\n0\r\n$3\r\n100\r\n"
+    st, eff = S.client_input(st, c, data, NOW + 5, busy_port=port)
+    assert S.output_for(eff, c) == b"+OK\r\n"
+    assert b"$1\r\nk\r\n$1\r\n1\r\n" in port.calls[1][1][1]
