@@ -115,6 +115,7 @@ def test_read_error_after_some_replies_keeps_what_was_acknowledged() -> None:
     assert port.kinds() == ["connect", "exchange", "close"]
     assert sorted(st.dbs[0].keys) == [b"b", b"c"] and not st.migrate
     assert eff.propagate == ((0, (b"DEL", b"a")),)
+    assert st.dirty == 4  # three SETs, one key deleted
 
 
 def test_target_error_with_a_socket_error_after_it_answers_the_target_error() -> None:

@@ -193,8 +193,8 @@ def _restore_requests(s: Step, a: MigrateArgs, found: list[tuple[bytes, object]]
     db = s.db
     moving: list[bytes] = []
     body: list[bytes] = []
-    list_size = s.config.get("list-max-listpack-size", -2)
-    compress = bool(s.config.get("rdbcompression", True))
+    list_size = s.config["list-max-listpack-size"]
+    compress = bool(s.config["rdbcompression"])
     for key, value in found:
         ttl = 0
         when = db.get_expire(key)
@@ -239,8 +239,6 @@ def _restore_replies(s: Step, a: MigrateArgs, name: bytes, ex: Exchange, nhead: 
             acked.append(key)
     read = len(replies)
     socket_error = read < len(moving)
-    if target_err is None and socket_error and read == 0:
-        return None, 0, False  # retry (if allowed) before any rewrite
     if socket_error:
         close_socket(s, world_port(s), name)
     rewritten = bool(acked)
