@@ -46,6 +46,7 @@ from typing import Any
 from attrs import evolve as attrs_evolve
 
 from redspec.reference.aof_io import AofFiles, aof_dir
+from redspec.reference.migrate_io import MigrateSockets
 from redspec.spec import server as S
 from redspec.spec.acl import (
     AclFileNeeded,
@@ -131,16 +132,19 @@ class Conn:
         self.ready = False
 
 
-class ScriptPort:
+class ScriptPort(MigrateSockets):
     """The world's side of ``processEventsWhileBlocked`` (``spec.scripting.BusyPort``): while
     a script runs past ``busy-reply-threshold``, each call of its hook polls the connections
     (``select`` with no wait; not the script's caller, which Redis protects), reads once from
     each readable one and hands the bytes to the spec; the spec's replies are written to the
     sockets at once. The script's clock is the monotonic clock. Connections that arrive
     meanwhile are accepted there too (SCRIPT KILL and SHUTDOWN NOSAVE usually come from a
-    new redis-cli); a client that hangs up meanwhile is freed after the turn."""
+    new redis-cli); a client that hangs up meanwhile is freed after the turn. It is MIGRATE's
+    port too (``spec.migrate.MigratePort``, by ``MigrateSockets``): the same object is the
+    world's side of both."""
 
     def __init__(self, ref: Reference) -> None:
+        super().__init__()
         self.ref = ref
         #: Connections found closed while a script ran (freed after the turn).
         self.gone: list[Conn] = []
@@ -293,8 +297,16 @@ class Reference:
         """``run(state)`` (a transition), answering the world questions it asks: each time
         it needs an answer, the answer is added to the same input state and it runs again
         (nothing of an unanswered run took effect)."""
+        try:
+            return self._answered(run)
+        finally:
+            self.script_port.migrate_settled()  # a MIGRATE's journal ends with the transition
+
+    def _answered(self, run: Any) -> tuple[ServerState, Any]:
+        """:meth:`answered`'s loop; each run again replays a MIGRATE's exchanges so far."""
         state = self.state
         while True:
+            self.script_port.migrate_rerun()
             try:
                 result: tuple[ServerState, Any] = run(state)
                 return result
@@ -688,6 +700,9 @@ class Reference:
             self.apply_repl(eff.repl_ops)
         if eff is not NO_EFFECTS and eff.kill_child is not None:
             self.kill_child(eff.kill_child)
+        if eff is not NO_EFFECTS and eff.migrate_close:  # migrateCloseTimedoutSockets
+            for name in eff.migrate_close:
+                self.script_port.migrate_close(name)
         if eff is not NO_EFFECTS and eff.exit_code is not None:
             # ``exit(0)`` inside the command: nothing more is written or read
             if exit_hook is not None:

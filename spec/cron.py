@@ -18,6 +18,7 @@ from .aof import aof_cron, prepare_for_shutdown, take_ops
 from .clients import clients_cron
 from .effects import NO_EFFECTS, Effects, merge_effects
 from .expire import FAST, SLOW, active_expire_cycle
+from .migrate import close_timed_out_sockets
 from .persist import (
     SHUTDOWN_FORCE,
     SHUTDOWN_NOSAVE,
@@ -143,6 +144,10 @@ def server_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
     if period <= 1000 // hz or loops % (period // (1000 // hz)) == 0:
         state, reff = replication_cron(state, now_ms)
         eff = merge_effects(eff, reff)
+        if state.migrate:  # migrateCloseTimedoutSockets
+            state, idle = close_timed_out_sockets(state, now_ms)
+            if idle:
+                eff = merge_effects(eff, Effects(migrate_close=idle))
     return state, eff
 
 

@@ -58,6 +58,9 @@ class Effects:
     #: The replica's link operations (``spec.replica.take_ops``: connect, send, close,
     #: adopt, rdb_file), carried out after the AOF operations.
     repl_ops: tuple[tuple[Any, ...], ...] = ()
+    #: MIGRATE's cached connections the world must close (``host:port`` names; serverCron's
+    #: ``migrateCloseTimedoutSockets``, ``spec.migrate``).
+    migrate_close: tuple[bytes, ...] = ()
 
 
 NO_EFFECTS = Effects()
@@ -75,4 +78,5 @@ def merge_effects(a: Effects, b: Effects) -> Effects:
                    b.listen_port if b.listen_port is not None else a.listen_port,
                    b.kill_child if b.kill_child is not None else a.kill_child,
                    b.exit_code if b.exit_code is not None else a.exit_code,
-                   a.aof_ops + b.aof_ops, a.repl_ops + b.repl_ops)
+                   a.aof_ops + b.aof_ops, a.repl_ops + b.repl_ops,
+                   a.migrate_close + b.migrate_close)

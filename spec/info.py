@@ -95,7 +95,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
               scripts_eval_mem: int = 0, config_file: str = "",
               replication: list[tuple[str, Any]] | None = None,
               sync_stats: tuple[int, int, int] = (0, 0, 0),
-              repl_mem: tuple[int, int, int] = (0, 0, 0)) -> str:
+              repl_mem: tuple[int, int, int] = (0, 0, 0),
+              migrate_cached_sockets: int = 0) -> str:
     """The whole INFO reply text for the chosen sections (CRLF line ends). ``bgsave``: the
     values of the BGSAVE fields (persistence, and the fork counters of stats) by name,
     over their idle defaults (``spec.persist.bgsave_info``)."""
@@ -217,7 +218,8 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("keyspace_hits", st.keyspace_hits), ("keyspace_misses", st.keyspace_misses),
             ("pubsub_channels", pubsub[0]), ("pubsub_patterns", pubsub[1]),
             ("pubsubshard_channels", pubsub[2]),
-            ("latest_fork_usec", 0), ("total_forks", 0), ("migrate_cached_sockets", 0),
+            ("latest_fork_usec", 0), ("total_forks", 0),
+            ("migrate_cached_sockets", migrate_cached_sockets),
             ("slave_expires_tracked_keys", 0), ("active_defrag_hits", 0),
             ("active_defrag_misses", 0), ("active_defrag_key_hits", 0),
             ("active_defrag_key_misses", 0), ("total_active_defrag_time", 0),

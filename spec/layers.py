@@ -41,11 +41,11 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
                     "listen", "rehash", "info", "persist", "slowlog", "latency", "loading",
                     "aofrewrite", "aof", "acl", "configfile", "protected", "replication",
-                    "failover")),
+                    "failover", "migrate")),
     ("commands", ("commands", "commands.*")),
     ("dispatch", ("handle_blocked", "dispatch", "scripting", "functions")),
     ("networking", ("networking",)),
     ("server", ("server", "replica", "cron", "eventloop", "startup", "aofload")),
-    ("nodes", ("replnet",)),
+    ("nodes", ("replnet", "migratenet")),
     ("tools", ("advise", "patterns")),
 )

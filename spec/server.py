@@ -25,6 +25,7 @@ from .config import default_config
 from .dict import DictState
 from .dispatch import run_and_encode
 from .effects import NO_EFFECTS, Effects, merge_effects
+from .migrate import Exchange, MigratePort
 from .networking import (
     accumulate,
     client_writable,
@@ -273,6 +274,22 @@ class TurnPort:
     def bind(self, fd: int, client_id: int) -> None:
         """Told to the world's port."""
         self.port.bind(fd, client_id)
+
+    def migrate_connect(self, name: bytes, host: bytes, port: bytes, timeout_ms: int) -> bool:
+        """MIGRATE's connection, by the world's port (``spec.migrate``; none: it fails)."""
+        world = self.port
+        return isinstance(world, MigratePort) and world.migrate_connect(name, host, port,
+                                                                        timeout_ms)
+
+    def migrate_exchange(self, name: bytes, data: bytes, lines: int,
+                         timeout_ms: int) -> Exchange:
+        """MIGRATE's exchange, by the world's port (connected only through it)."""
+        return self.port.migrate_exchange(name, data, lines, timeout_ms)  # type: ignore[no-any-return]
+
+    def migrate_close(self, name: bytes) -> None:
+        """MIGRATE's connection closed by the world's port."""
+        if isinstance(self.port, MigratePort):
+            self.port.migrate_close(name)
 
 
 def must_settle(s: Step) -> bool:

@@ -868,6 +868,9 @@ class ServerState:
     #: this many bytes or more get plain nodes (``spec.rdb.PACKED_THRESHOLD``, 1 GiB; DEBUG
     #: QUICKLIST-PACKED-THRESHOLD).
     ql_packed_threshold: int = 1 << 30
+    #: MIGRATE's cached connections (``server.migrate_cached_sockets``, ``spec.migrate``):
+    #: ``host:port`` -> (the database last SELECTed there or -1, unix second of last use).
+    migrate: Map[bytes, tuple[int, int]] = EMPTY_MAP
 
 
 #: The client of a transition that runs for no client (serverCron, timeouts, a pause ending):

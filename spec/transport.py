@@ -86,7 +86,29 @@ def redacted_argv(argv: list[bytes]) -> list[bytes]:
             else:
                 break
         return out
+    if name == b"migrate":
+        return _redacted_migrate(argv)
     return argv
+
+
+def _redacted_migrate(argv: list[bytes]) -> list[bytes]:
+    """MIGRATE's AUTH password and AUTH2 username and password, as ``migrateCommand``'s
+    option parsing redacts them (up to the first option it stops at)."""
+    out = list(argv)
+    j = 6
+    while j < len(out):
+        opt = out[j].lower()
+        if opt == b"auth" and j + 1 < len(out):
+            out[j + 1] = b"(redacted)"
+            j += 2
+        elif opt == b"auth2" and j + 2 < len(out):
+            out[j + 1] = out[j + 2] = b"(redacted)"
+            j += 3
+        elif opt in (b"copy", b"replace"):
+            j += 1
+        else:
+            break
+    return out
 
 
 def monitor_line(now_ms: int, db: int, addr: str, argv: list[bytes]) -> bytes:

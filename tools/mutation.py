@@ -215,6 +215,11 @@ MODULES["spec/aofload.py"] = ("loading", MECHANISM_TESTS["aofload"])
 # issue #18: the replication backlog (mechanism "psync", as properties/test_backlog_props.py declares)
 MODULES["spec/backlog.py"] = ("psync", ["tests/test_backlog.py",
                                         "properties/test_backlog_props.py"])
+# issue #19: MIGRATE on a standalone server (mechanism "ask", as properties/test_migrate_props.py
+# declares): the connection cache and the command
+MECHANISM_TESTS["migrate"] = ["tests/test_migrate.py", "properties/test_migrate_props.py"]
+MODULES["spec/migrate.py"] = ("ask", MECHANISM_TESTS["migrate"])
+MODULES["spec/commands/cluster.py"] = ("ask", MECHANISM_TESTS["migrate"])
 
 # -- mutants ----------------------------------------------------------------------------------
 

@@ -76,6 +76,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
         replication=info_replication(s) if "replication" in sections or all_ else None,
         sync_stats=(rp.sync_full, rp.sync_partial_ok, rp.sync_partial_err),
         repl_mem=_replication_memory(rp),
+        migrate_cached_sockets=len(s.part("migrate")),
     )
     return Verbatim(text.encode("utf-8", "surrogateescape"))
 

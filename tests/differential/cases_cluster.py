@@ -1,8 +1,8 @@
 """The cluster commands on a standalone server (``cluster-enabled no``): every CLUSTER
 subcommand, READONLY, READWRITE and ASKING refuse with "cluster support disabled", an unknown
 subcommand and a wrong arity get the lookup's errors, RESTORE-ASKING is RESTORE, and COMMAND
-INFO lists them as 7.0.15 does (COMMAND COUNT still lacks the replication commands and
-MIGRATE) (spec/commands/cluster.py)."""
+INFO lists them as 7.0.15 does (COMMAND COUNT still lacks FAILOVER) (spec/commands/cluster.py;
+MIGRATE: cases_migrate.py)."""
 
 from __future__ import annotations
 
