@@ -100,6 +100,7 @@ CASES: dict[str, list[Cmd]] = {
     + [_c("DEBUG", "PROTOCOL")],
     "protocol resp3": [_c("HELLO", "3"), *[_c("DEBUG", "PROTOCOL", t) for t in PROTOCOL_TYPES]],
     "stringmatch-test arity": [_c("DEBUG", "STRINGMATCH-TEST", "x")],
+    "log": [_c("DEBUG", "LOG", "hello there"), _c("DEBUG", "LOG"), _c("DEBUG", "LOG", "a", "b")],
     "skip checksum validation": [
         _c("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "1"), _c("DEL", "kk"),
         _c("RESTORE", "kk", "0", b"\x00\x01a\x0a\x00" + bytes(8)), _c("GET", "kk"),
@@ -198,3 +199,14 @@ def test_pause_cron_stops_server_cron() -> None:
     resumed, _ = server_cron(state, later + 100)
     assert resumed.cron.cronloops == loops + 1
     assert resumed.dbs[0].keys.get(b"k") is None
+
+
+def test_debug_log_queues_the_line() -> None:
+    """DEBUG LOG's line goes to the world with the file operations (``spec.aof.take_ops``),
+    at warning level, the message cut at its first NUL as ``%s`` prints it."""
+    from redspec.spec.aof import take_ops
+
+    state, cid = _server()
+    state, _ = S.run_command(state, cid, [b"DEBUG", b"LOG", b"hi\x00there"], now_ms=NOW)
+    state, ops = take_ops(state)
+    assert ("log", "warning", "DEBUG LOG: hi") in ops

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..aof import queue_log
 from ..cstr import c_text
 from ..dict import dict_expand
 from ..errors import NOT_POSITIVE
@@ -26,7 +27,7 @@ from ..types.string import EmbStr
 from .registry import DEBUG_SUBCOMMANDS
 
 __all__ = ["debug_help", "debug_populate", "debug_error", "debug_protocol", "debug_structsize",
-           "debug_pause_cron", "debug_stringmatch_test", "debug_set_skip_checksum_validation", "POPULATE_MAX_TABLE_EXP"]
+           "debug_pause_cron", "debug_stringmatch_test", "debug_log", "debug_set_skip_checksum_validation", "POPULATE_MAX_TABLE_EXP"]
 
 #: DEBUG HELP's lines as 7.0.15 prints them (``addReplyHelp``; the reply is the interface).
 _HELP_LINES = (
@@ -284,6 +285,15 @@ def debug_set_skip_checksum_validation(s: Step, argv: list[bytes]) -> Reply:
     return OK
 
 
+def debug_log(s: Step, argv: list[bytes]) -> Reply:
+    """DEBUG LOG <message>: ``DEBUG LOG: <message>`` written to the server log at warning
+    level (the message as a C string: up to its first NUL), +OK."""
+    if len(argv) != 3:
+        return None
+    s.set_part("aof", queue_log(s.part("aof"), "warning", "DEBUG LOG: " + c_text(argv[2])))
+    return OK
+
+
 def debug_stringmatch_test(s: Step, argv: list[bytes]) -> Reply:
     """DEBUG STRINGMATCH-TEST (``stringmatchlen_fuzz_test``): random patterns and strings
     run through the glob matcher (``spec.glob``) to show it neither crashes nor hangs; the
@@ -325,7 +335,6 @@ _NOT_MODELLED = {
     "config-rewrite-force-all": "CONFIG REWRITE writes only the options it must",
     "crash-and-recover": "redspec does not crash on purpose",
     "leak": "the memory model has no leaks",
-    "log": "the spec writes no log lines of its own",
     "replicate": "it would make replicas diverge on purpose",
     "mallctl": "there is no allocator to tune",
     "mallctl-str": "there is no allocator to tune",
@@ -358,6 +367,7 @@ DEBUG_SUBCOMMANDS["protocol"] = debug_protocol
 DEBUG_SUBCOMMANDS["structsize"] = debug_structsize
 DEBUG_SUBCOMMANDS["pause-cron"] = debug_pause_cron
 DEBUG_SUBCOMMANDS["stringmatch-test"] = debug_stringmatch_test
+DEBUG_SUBCOMMANDS["log"] = debug_log
 DEBUG_SUBCOMMANDS["set-skip-checksum-validation"] = debug_set_skip_checksum_validation
 for _sub in _NOT_MODELLED:
     DEBUG_SUBCOMMANDS.setdefault(_sub, _not_modelled(_sub))
