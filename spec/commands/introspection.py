@@ -16,7 +16,7 @@ from ..cstr import c_word
 from ..numbers import string2ll
 from ..reply import Err, Map, Reply, RSet, Status, help_lines
 from ..step import Step
-from ..table import CommandSpec
+from ..table import EXTRA_FACTS, CommandSpec
 from .registry import command, command_table
 
 __all__ = ["lookup_by_full_name", "lookup_argv", "get_keys", "KEY_FLAG_ORDER"]
@@ -70,8 +70,15 @@ def lookup_argv(argv: list[bytes]) -> CommandSpec | None:
     return cmd.subcommands.get(argv[1].lower())
 
 
+#: redspec's own commands (REDSPEC CLOCK): served, and answered by COMMAND INFO / DOCS when
+#: named, but left out of COMMAND, COMMAND COUNT, COMMAND LIST and the argument-less INFO and
+#: DOCS, so that those print what Redis 7.0.15 prints.
+_EXTENSIONS = frozenset(name.encode() for name in EXTRA_FACTS["info"])
+
+
 def _all_specs() -> list[CommandSpec]:
-    return list(_table().values())
+    """Every served Redis command, in table order (redspec's own left out)."""
+    return [c for name, c in _table().items() if name not in _EXTENSIONS]
 
 
 # -- handlers ---------------------------------------------------------------------------------
@@ -85,8 +92,9 @@ def command_(s: Step, argv: list[bytes]) -> Reply:
 
 @command("command|count")
 def command_count(s: Step, argv: list[bytes]) -> Reply:
-    """COMMAND COUNT: how many top-level commands this server serves."""
-    return len(_table())
+    """COMMAND COUNT: how many of Redis's top-level commands this server serves (all 240 of
+    7.0.15's; redspec's own REDSPEC is not counted)."""
+    return len(_table()) - len(_EXTENSIONS)
 
 
 @command("command|help")

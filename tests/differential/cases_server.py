@@ -49,6 +49,7 @@ case("command info unknown and mixed case",
 case("command help", ["COMMAND", "HELP"], ["command", "help", "extra"])
 case("command unknown subcommand", ["COMMAND", "FOO"], ["command", "foo", "bar"])
 case("command count arity", ["COMMAND", "COUNT", "x"])
+case("command count", ["COMMAND", "COUNT"], ["COMMAND", "INFO", "failover", "migrate"])
 case("command list syntax",
      ["COMMAND", "LIST", "foo"], ["COMMAND", "LIST", "FILTERBY", "bar", "x"],
      ["COMMAND", "LIST", "FILTERBY", "MODULE", "nosuch"],
