@@ -288,3 +288,17 @@ def test_a_key_expiring_this_millisecond_is_sent_with_ttl_1() -> None:
     st, eff = S.client_input(st, c, data, NOW + 5, busy_port=port)
     assert S.output_for(eff, c) == b"+OK\r\n"
     assert b"$1\r\nk\r\n$1\r\n1\r\n" in port.calls[1][1][1]
+
+
+def test_write_timeout_on_a_cached_connection_with_nothing_before_the_restores() -> None:
+    """No AUTH, no SELECT (the cached connection is on that database already): a write
+    that times out is still reported as a write error, and not retried."""
+    st, c = source(b"a", b"b")
+    port = Scripted()
+    st, out, _ = run(st, c, port, *MIG, b"a", b"0", b"100")
+    assert out == b"+OK\r\n"
+    port.answers = [Exchange(failed="write", timed_out=True)]
+    st, out, _ = run(st, c, port, *MIG, b"b", b"0", b"100")
+    assert out == b"-IOERR error or timeout writing to target instance\r\n"
+    assert port.calls[-2][1][2] == 1  # one line asked for: the RESTORE's
+    assert port.kinds()[-2:] == ["exchange", "close"] and b"b" in st.dbs[0].keys
