@@ -6,8 +6,8 @@ writes the RESTORE commands and reads their replies (``syncWrite`` / ``syncReadL
 the command's timeout). The spec cannot open a socket, so the world's side is a port given
 to the transition as an input, the way a busy script's is (``spec.scripting.BusyPort``):
 the same object, ``Step.busy_port``, implements :class:`MigratePort` too. With no port (a
-pure run with no world, or a port that is not a :class:`MigratePort`) every connection
-fails: MIGRATE answers ``IOERR error or timeout connecting to the client``.
+pure run with no world, or a port that is not a :class:`MigratePort`) the world is
+:class:`EmptyNetwork`: nothing listens anywhere, as on a machine with no target running.
 
 What the spec keeps is Redis's cache of connections (``server.migrate_cached_sockets``):
 ``ServerState.migrate`` maps a connection's name (``host:port``) to the database it last
@@ -37,6 +37,8 @@ __all__ = [
     "Exchange",
     "MigratePort",
     "world_port",
+    "EmptyNetwork",
+    "EMPTY_NETWORK",
     "socket_name",
     "get_socket",
     "close_socket",
@@ -90,10 +92,45 @@ class MigratePort(Protocol):
         """``connClose`` of the connection ``name`` (nothing if it is not open)."""
 
 
-def world_port(s: Step) -> MigratePort | None:
-    """The world's MIGRATE port of this transition, or None (every connection fails)."""
+class EmptyNetwork:
+    """The world of a pure run that brings none: no server listens anywhere and there is no
+    name service. An IP literal or ``localhost`` "connects" (Redis's non-blocking connect
+    reports nothing yet), and the first write fails with the refusal (not a timeout), so
+    MIGRATE retries once and answers ``IOERR error or timeout writing to target instance``
+    — what 7.0.15 answers for a local port nobody listens on. Any other host name does not
+    resolve: ``IOERR error or timeout connecting to the client``."""
+
+    def migrate_connect(self, name: bytes, host: bytes, port: bytes, timeout_ms: int) -> bool:
+        """Only addresses that need no name service get as far as a socket."""
+        h = host.decode("latin-1").lower()
+        return h == "localhost" or _ip_literal(h)
+
+    def migrate_exchange(self, name: bytes, data: bytes, lines: int,
+                         timeout_ms: int) -> Exchange:
+        """The connection was refused: the write fails at once."""
+        return Exchange(failed="write")
+
+    def migrate_close(self, name: bytes) -> None:
+        """Nothing to close."""
+
+
+def _ip_literal(h: str) -> bool:
+    """An IPv4 dotted quad or an IPv6 literal (what ``getaddrinfo`` takes without DNS)."""
+    parts = h.split(".")
+    if len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts):
+        return True
+    return ":" in h and all(c in "0123456789abcdef:." for c in h)
+
+
+#: The world of pure runs without a port (:class:`EmptyNetwork`).
+EMPTY_NETWORK = EmptyNetwork()
+
+
+def world_port(s: Step) -> MigratePort:
+    """The world's MIGRATE port of this transition: the transition's own, or
+    :data:`EMPTY_NETWORK` when it brings none."""
     port = s.busy_port
-    return port if isinstance(port, MigratePort) else None
+    return port if isinstance(port, MigratePort) else EMPTY_NETWORK
 
 
 def socket_name(host: bytes, port: bytes) -> bytes:

@@ -12,6 +12,7 @@ DEAD = ["127.0.0.1", "1"]
 
 CASES = [
     ("migrate option errors", [
+        ["CONFIG", "RESETSTAT"],
         ["SET", "k", "v"],
         ["MIGRATE", *DEAD, "k", "0", "1000", "BOGUS"],
         ["MIGRATE", *DEAD, "k", "0", "1000", "COPY", "AUTH"],
@@ -28,6 +29,7 @@ CASES = [
         ["EXISTS", "k"],
     ]),
     ("migrate nokey", [
+        ["CONFIG", "RESETSTAT"],
         ["MIGRATE", *DEAD, "missing", "0", "1000"],
         ["MIGRATE", *DEAD, "", "0", "1000", "KEYS"],
         ["MIGRATE", *DEAD, "", "0", "-5", "COPY", "REPLACE", "KEYS", "a", "b", "c"],
@@ -35,6 +37,7 @@ CASES = [
         ["INFO", "errorstats"],
     ]),
     ("migrate to a dead port", [
+        ["CONFIG", "RESETSTAT"],
         ["SET", "k", "v"],
         ["MIGRATE", *DEAD, "k", "0", "1000"],
         ["MIGRATE", *DEAD, "", "3", "1000", "COPY", "KEYS", "nokey", "k"],
