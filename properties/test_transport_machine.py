@@ -107,11 +107,11 @@ def test_planted_reply_order(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planted: a partial write drops the byte after what it wrote."""
     real = S.client_wrote
 
-    def lossy(state: Any, client_id: int, n: int) -> Any:
+    def lossy(state: Any, client_id: int, n: int, *rest: Any) -> Any:
         c = state.clients.get(client_id)
         if c is not None and 0 < n < len(c.reply):
             n += 1
-        return real(state, client_id, n)
+        return real(state, client_id, n, *rest)
 
     monkeypatch.setattr(S, "client_wrote", lossy)
     monkeypatch.setattr(networking, "client_wrote", lossy)

@@ -27,7 +27,8 @@ def call(*argv: bytes | str, resp: int = 2) -> bytes:
 
 
 def test_count_is_served_top_level_commands() -> None:
-    assert call("command", "count") == b":%d\r\n" % len(dispatch.TABLE)
+    # every 7.0.15 command; redspec's own REDSPEC is not counted
+    assert call("command", "count") == b":%d\r\n" % (len(dispatch.TABLE) - 1) == b":240\r\n"
 
 
 def test_info_entries_are_the_recorded_facts() -> None:

@@ -31,10 +31,10 @@ class _Opaque(bytes):
 
 
 def _refusing_save_object(real: Any) -> Any:
-    def save_object(value: Any, list_fill: int = -2, compress: bool = True) -> bytes:
+    def save_object(value: Any, *args: Any, **kwargs: Any) -> bytes:
         if value == b"unencodable":
             raise rdb.RdbUnsupported("no RDB encoding for Opaque values in redspec")
-        result: bytes = real(value, list_fill, compress)
+        result: bytes = real(value, *args, **kwargs)
         return result
     return save_object
 
