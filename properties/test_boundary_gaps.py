@@ -568,7 +568,27 @@ def check_typed_reads_count() -> None:
         f"{NAME}: hits/misses {st.keyspace_hits}/{st.keyspace_misses}"
 
 
-CHECKS = [check_swapdb_serves_waiters, check_typed_reads_count, check_watch_rules, check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
+def check_already_expired_at_now() -> None:
+    """``checkAlreadyExpired``: a time that is not after now (``when <= now``) deletes the key
+    at once (``:1``, gone); one ms later sets the TTL. (redis-server 7.0.15: a script's
+    PEXPIREAT to the ms its TIME reads deletes the key at once.)"""
+    c = Session(now=1000)
+    for when, exists in ((1000, b":0\r\n"), (1001, b":1\r\n")):
+        c.call(b"SET", b"k", b"v")
+        got = (c.call(b"PEXPIREAT", b"k", when), c.call(b"EXISTS", b"k"))
+        assert got == (b":1\r\n", exists), f"{NAME}: PEXPIREAT k {when} at 1000: {got!r}"
+
+
+def check_debug_sleep_time() -> None:
+    """DEBUG SLEEP's time is the command's duration: SLOWLOG records ``DEBUG SLEEP 0.25``
+    at 250000 us (redis-server 7.0.15: 250056, the real sleep)."""
+    c = Session(**{"enable-debug-command": "local"})
+    c.call(b"DEBUG", b"SLEEP", b"0.25")
+    got = c.call(b"SLOWLOG", b"GET")
+    assert b"\r\n:250000\r\n" in got, f"{NAME}: DEBUG SLEEP 0.25 not a 250 ms entry: {got!r}"
+
+
+CHECKS = [check_already_expired_at_now, check_debug_sleep_time, check_swapdb_serves_waiters, check_typed_reads_count, check_watch_rules, check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
           check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
@@ -909,3 +929,18 @@ def test_planted_write_lookup_touch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DbView, "lookup", fn)
     monkeypatch.setattr(DbView, "lookup_write", fn)
     _trips(check_access_touch)
+
+
+def test_planted_already_expired_at_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.commands import expire
+    plant(monkeypatch, expire, "expire_generic", "if when <= s.now_ms and not",
+          "if when < s.now_ms and not")
+    _trips(check_already_expired_at_now)
+
+
+def test_planted_debug_sleep_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.commands import expire
+    fn = plant(monkeypatch, expire, "debug", "if secs == secs and", "if secs != secs and")
+    from redspec.properties.planted import replace_handler
+    replace_handler(monkeypatch, b"debug", fn)
+    _trips(check_debug_sleep_time)

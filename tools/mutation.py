@@ -27,6 +27,40 @@ this file's mutation rules) in ``~/.cache/redspec/mutation/`` (``--cache``); a *
 verdict is reused only while the test selection (its file names and sources, and the
 plugin) is unchanged, so a re-run redoes changed modules, and survivors after tests change.
 
+**The warm runner** (default; ``--runner old`` is the earlier one: a fresh ``pytest -x`` of
+the module's whole selection per mutant, the mutant written into a private tree, ~7 s each).
+Per test selection, up to ``--workers`` pytest processes each take a chunk of its mutants:
+
+- *schemata*: the modules of the chunk are imported once, each mutated expression ``e``
+  compiled as ``(<mutant K> if __mutant__ == K else e)`` (an ``if`` for a mutated statement;
+  ``__mutant__`` is a builtin, 0 = none), the replacement being the very text the old runner
+  writes, parsed in place of the same node (a test checks every mutant of a module computes
+  the same through its switch as through its text). Why schemata rather than swapping code
+  objects (``f.__code__ = ...``) in the child: ``spec/`` is full of ``from .x import f``
+  copies, attrs classes (generated ``__init__``, converters, defaults), methods, nested
+  functions and module-level constants; a switch read where the expression is evaluated is
+  right for all of them at once, as long as the expression is evaluated after the switch is
+  set. So:
+- *import-time mutants* (a line that ran while the modules were imported and the tests
+  collected: module-level constants, class bodies, defaults, functions called at import)
+  cannot be switched afterwards: they run *cold*, a fresh ``pytest -x`` of the whole
+  selection with ``__mutant__`` set before anything is imported (the old runner's verdict).
+- *per-line test selection*: one run of the unmutated selection under coverage (a forked
+  child, one dynamic context per test) records which tests execute each line; a mutant runs
+  only the tests executing a line of its expression (none: **not covered**, reported as a
+  survivor with that detail), tests that killed an earlier mutant of the module first, then
+  the cheapest; tests that fail unmutated are left out (reported as the baseline).
+- *one forked child per mutant*: the child sets ``__mutant__`` and runs its tests in-process
+  (``runtestprotocol``); exit status 1 (a test failed: killed, the killer named), 0
+  (survived); the parent kills the child's process group at the mutant's deadline (its tests'
+  coverage-run time × ``--timeout-factor``, at least ``--min-timeout``) or the running test's
+  own (at least ``--min-test``): *timeout*. The parent never runs a test, so every child
+  starts from the same freshly collected state, as a new pytest process would.
+
+The verdicts equal the old runner's (issue 22: all 366 mutants of the last campaign, rerun
+with ``--rev``); what can differ in principle is a test that fails without executing the
+mutated line (state leaking between tests), which the pure spec does not have.
+
 Why a small AST mutator of our own rather than mutmut 3.8 or cosmic-ray 8.7:
 
 - isolation: other engineers edit /work/main all the time, so mutants are applied to private
@@ -48,7 +82,8 @@ run, with a quarter of each test's examples (``REDSPEC_MUTATION_EXAMPLES``, at l
 need a real server (the differential fixtures) are deselected.
 
 Usage: ``python tools/mutation.py [--modules spec/glob.py,...] [--per-module N] [--seed S]
-[--boundary-only] [--cache DIR] [--json FILE] [--workers 2] [--list] [--rerun FILE]``; ``--rerun`` runs again only the
+[--boundary-only] [--cache DIR] [--json FILE] [--workers 2] [--list] [--rerun FILE]
+[--runner warm|old] [--rev COMMIT]``; ``--rerun`` runs again only the
 survivors recorded in an earlier ``--json`` file (after properties were added) and reports
 the earlier run with their new verdicts.
 """
@@ -225,6 +260,29 @@ MODULES["spec/aofload.py"] = ("loading", MECHANISM_TESTS["aofload"])
 # issue #18: the replication backlog (mechanism "psync", as properties/test_backlog_props.py declares)
 MODULES["spec/backlog.py"] = ("psync", ["tests/test_backlog.py",
                                         "properties/test_backlog_props.py"])
+# issue #22: spec.dict is every keyspace's table (dictFind/dictAdd steps, expand, shrink): with
+# per-line selection (the warm runner) a broad selection costs a killed mutant nothing, so it
+# also runs DbView's (the keyspace suites drive the dicts the rehash tests only sample)
+MODULES["spec/dict.py"] = ("rehash", [*MECHANISM_TESTS["rehash"],
+                                      *(t for t in MODULES["spec/db.py"][1]
+                                        if t not in MECHANISM_TESTS["rehash"])])
+# ... and eviction's (the pool, the OOM gate, LRU/LFU words) also the other suites that set
+# maxmemory or read the words: the OOM gate checks, CLIENT PAUSE with eviction, CONFIG
+_EVICTION_WIDE = [*MECHANISM_TESTS["eviction"], "properties/test_mutation_gaps.py",
+                  "tests/test_config.py", "tests/test_pause_dataset.py",
+                  "properties/test_pause_expire_machine.py"]
+_EVICTION_WIDE += [t for t in MODULES["spec/db.py"][1] if t not in _EVICTION_WIDE]
+MODULES["spec/evict.py"] = ("eviction", _EVICTION_WIDE)
+MODULES["spec/lru.py"] = ("eviction", _EVICTION_WIDE)
+# ... and blocking's also the suites that block (streams, lists, the batch input machine,
+# the boundary checks, transactions and client kills unblocking)
+_BLOCKING_WIDE = [*MECHANISM_TESTS["blocking"], "tests/test_streams.py", "tests/test_lists.py",
+                  "tests/test_zsets.py", "tests/test_multi.py", "tests/test_clients.py",
+                  "tests/test_slowlog.py", "properties/test_boundary_gaps.py",
+                  "properties/test_batch_input.py", "properties/test_streams_machine.py",
+                  "properties/test_lists_machine.py"]
+MODULES["spec/blocking.py"] = ("clients", _BLOCKING_WIDE)
+MODULES["spec/handle_blocked.py"] = ("clients", _BLOCKING_WIDE)
 
 # -- mutants ----------------------------------------------------------------------------------
 
@@ -1286,7 +1344,7 @@ def render(data: dict[str, object], verdicts: dict[str, str], root: Path = ROOT)
     mechanism and per module, and every survivor with its verdict."""
     results = data["results"]  # type: ignore[index]
     rs = [Result(Mutant(d["module"], d["line"], d["col"], d["operator"], d["description"]),
-                 d["status"], d["seconds"]) for d in results]  # type: ignore[attr-defined]
+                 d["status"], d["seconds"], d.get("detail", "")) for d in results]  # type: ignore[attr-defined]
     # The line text as run, when the JSON records it: later edits of the module (lines
     # added above, the module changed since) do not detach a survivor from its verdict.
     stored_keys = {id(r): f"{d['module']}:{d['col']}:{d['description']}@{d['text']}"
@@ -1294,14 +1352,18 @@ def render(data: dict[str, object], verdicts: dict[str, str], root: Path = ROOT)
                    for r, d in zip(rs, results, strict=True) if "text" in d}  # type: ignore[call-overload,index]
     sm = summarize(rs)
     n_eq = 0
+    n_uncovered = 0
     surv: list[str] = []
     for r in rs:
         if r.status != "survived":
             continue
+        uncovered = r.detail == "not covered"
+        n_uncovered += uncovered
         why = verdicts.get(stored_keys.get(id(r)) or verdict_key(
             root, r.mutant.module, r.mutant.line, r.mutant.col, r.mutant.description))
         n_eq += why is not None
-        surv.append(f"- `{r.mutant.module}:{r.mutant.line}` {r.mutant.description}: "
+        surv.append(f"- `{r.mutant.module}:{r.mutant.line}` {r.mutant.description}"
+                    + (" (not covered: no test executes the line)" if uncovered else "") + ": "
                     + (f"equivalent: {why}" if why else "**not argued: a gap**"))
     t = sm["total"]  # type: ignore[index]
     live = t["run"] - t["error"] - n_eq  # type: ignore[index]
@@ -1311,7 +1373,9 @@ def render(data: dict[str, object], verdicts: dict[str, str], root: Path = ROOT)
              f"Score **{sm['score']}%** ({dead} killed or timed out of "
              f"{t['run'] - t['error']} run); leaving out the {n_eq} survivors argued "  # type: ignore[index]
              f"equivalent below, **{dead} of {live} non-equivalent mutants are killed "
-             f"({100.0 * dead / live if live else 0.0:.1f}%)**.", "",
+             f"({100.0 * dead / live if live else 0.0:.1f}%)**."
+             + (f" {n_uncovered} survivors are on lines no test of their selection executes "
+                "(\"not covered\")." if n_uncovered else ""), "",
              "**Per class** (boundary: every comparison, ±1 and boolean constant of the modules "
              "run; sampled: the other classes):", ""]
     lines += _table(sm["classes"], "class")  # type: ignore[arg-type]
