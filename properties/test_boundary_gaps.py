@@ -588,7 +588,21 @@ def check_debug_sleep_time() -> None:
     assert b"\r\n:250000\r\n" in got, f"{NAME}: DEBUG SLEEP 0.25 not a 250 ms entry: {got!r}"
 
 
-CHECKS = [check_already_expired_at_now, check_debug_sleep_time, check_swapdb_serves_waiters, check_typed_reads_count, check_watch_rules, check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
+def check_lfu_first_access() -> None:
+    """LFU (``updateLFU``: ``LFUDecrAndReturn`` then ``LFULogIncr``): a new key starts at
+    ``LFU_INIT_VAL`` 5; an access in the same minute decays nothing (elapsed 0, not a wrap)
+    and, the counter at 5 (``baseval`` 0: probability 1), always adds one: OBJECT FREQ 5,
+    then 6 (redis-server 7.0.15 with allkeys-lfu: 5, then 6)."""
+    c = Session(now=1_000_000)
+    c.call(b"CONFIG", b"SET", b"maxmemory-policy", b"allkeys-lfu")
+    c.call(b"SET", b"k", b"v")
+    first = c.call(b"OBJECT", b"FREQ", b"k")
+    c.call(b"GET", b"k")
+    got = (first, c.call(b"OBJECT", b"FREQ", b"k"))
+    assert got == (b":5\r\n", b":6\r\n"), f"{NAME}: LFU counter of a new key, then accessed: {got!r}"
+
+
+CHECKS = [check_lfu_first_access, check_already_expired_at_now, check_debug_sleep_time, check_swapdb_serves_waiters, check_typed_reads_count, check_watch_rules, check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
           check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
@@ -944,3 +958,20 @@ def test_planted_debug_sleep_time(monkeypatch: pytest.MonkeyPatch) -> None:
     from redspec.properties.planted import replace_handler
     replace_handler(monkeypatch, b"debug", fn)
     _trips(check_debug_sleep_time)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("lfu_decr_and_return", "if now >= ldt else", "if now > ldt else"),
+    ("lfu_log_incr", "if counter == 255:", "if counter != 255:"),
+    ("lfu_log_incr", "< 1 << 32:", "< 0 << 32:"),
+    ("lfu_log_incr", "return counter + 1", "return counter"),
+    ("lfu_log_incr", "return counter + 1", "return counter + 2")])
+def test_planted_lfu_first_access(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                                  new: str) -> None:
+    from redspec.spec import db, evict, lru
+    from redspec.spec.commands import object as object_cmd
+    fn = plant(monkeypatch, lru, func, old, new)
+    for mod in (db, evict, object_cmd):  # imported by name there
+        if hasattr(mod, func):
+            monkeypatch.setattr(mod, func, fn)
+    _trips(check_lfu_first_access)
