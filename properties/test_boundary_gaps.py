@@ -602,7 +602,32 @@ def check_lfu_first_access() -> None:
     assert got == (b":5\r\n", b":6\r\n"), f"{NAME}: LFU counter of a new key, then accessed: {got!r}"
 
 
-CHECKS = [check_lfu_first_access, check_already_expired_at_now, check_debug_sleep_time, check_swapdb_serves_waiters, check_typed_reads_count, check_watch_rules, check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
+def check_two_keys_ready_at_once() -> None:
+    """``handleClientsBlockedOnKeys`` serves every key made ready by one command: clients
+    blocked in BLPOP on a and on b are both served by one EXEC that pushes to both
+    (redis-server 7.0.15: both get their element)."""
+    from redspec.properties.driver import delivered
+    from redspec.spec import server
+    st = server.new_server(0)
+    ids = []
+    for _ in range(3):
+        st, cid = server.client_connect(st, 0)
+        ids.append(cid)
+    a, b, w = ids
+    got: dict[int, bytes] = {}
+    seen: dict[int, bytes] = {}
+    for cid, argv in ((a, (b"BLPOP", b"ka", b"0")), (b, (b"BLPOP", b"kb", b"0")),
+                      (w, (b"MULTI",)), (w, (b"LPUSH", b"ka", b"1")),
+                      (w, (b"LPUSH", b"kb", b"2")), (w, (b"EXEC",))):
+        st, eff = server.client_input(st, cid, _resp(*argv), 0)
+        st, got = delivered(st, eff)
+        for k, v in got.items():
+            seen[k] = seen.get(k, b"") + v
+    want = {a: _resp(b"ka", b"1"), b: _resp(b"kb", b"2")}
+    assert {k: seen.get(k) for k in want} == want, f"{NAME}: one EXEC, two ready keys: {seen!r}"
+
+
+CHECKS = [check_two_keys_ready_at_once, check_lfu_first_access, check_already_expired_at_now, check_debug_sleep_time, check_swapdb_serves_waiters, check_typed_reads_count, check_watch_rules, check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
           check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
@@ -975,3 +1000,11 @@ def test_planted_lfu_first_access(monkeypatch: pytest.MonkeyPatch, func: str, ol
         if hasattr(mod, func):
             monkeypatch.setattr(mod, func, fn)
     _trips(check_lfu_first_access)
+
+
+def test_planted_two_keys_ready_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import dispatch, handle_blocked
+    fn = plant(monkeypatch, handle_blocked, "handle_clients_blocked_on_keys",
+               "ready=b.ready[1:]", "ready=b.ready[2:]")
+    monkeypatch.setattr(dispatch, "handle_clients_blocked_on_keys", fn)  # imported by name
+    _trips(check_two_keys_ready_at_once)
