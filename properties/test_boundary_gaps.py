@@ -26,7 +26,11 @@ Property ``boundary_gaps_agree_with_redis`` (facts from Redis 7.0.15's source, e
 - EXPIRE's NX/XX/GT/LT at the current expiry time and one ms either side (GT and LT are
   strict; a key without a TTL is an infinite TTL: GT never sets it, LT always does);
 - EXPIREAT accepts exactly LLONG_MAX/1000 and LLONG_MIN/1000 seconds (C division) and
-  refuses one more (checked against redis-server 7.0.15: ``:1`` and ``invalid expire time``).
+  refuses one more (checked against redis-server 7.0.15: ``:1`` and ``invalid expire time``);
+- a PEXPIREAT to exactly now deletes the key at once (``checkAlreadyExpired``: ``<=``);
+  DEBUG SLEEP's time is the command's duration (SLOWLOG);
+- LFU: a new key's counter is 5, an access in the same minute makes it 6 (OBJECT FREQ);
+- one EXEC making two keys ready serves the clients blocked on both.
 """
 
 from __future__ import annotations
