@@ -242,3 +242,15 @@ def test_warm_runner_verdicts(tmp_path: Path) -> None:
     assert got["unused"] == ("survived", "not covered")
     assert got["endless"][0] == "timeout"
     assert (tree / "tiny.py").read_text() == WARM  # nothing written
+
+
+def test_schemata_of_a_spec_module_compile() -> None:
+    """Every mutant of every class of a real module (statement switches included: ``+=``
+    made ``-=``) compiles into one schemata module, each with its expression's last line."""
+    m = _tool()
+    ms = m.mutants_of(ROOT, "spec/multi.py")
+    assert any(mu.operator == "binop" and "+=" in mu.description for mu in ms)
+    wanted = {mu.ident: k for k, mu in enumerate(ms, 1)}
+    tree, ends = m.schemata((ROOT / "spec/multi.py").read_text(), "spec/multi.py", wanted)
+    compile(tree, "spec/multi.py", "exec", dont_inherit=True)
+    assert set(ends) == set(wanted)
