@@ -633,19 +633,22 @@ def check_two_keys_ready_at_once() -> None:
 
 def check_value_dict_read_step() -> None:
     """A read of a value's own dict while it rehashes takes one ``_dictRehashStep``
-    (``setTypeIsMember`` → ``dictFind``, 7.0.15's t_set.c/dict.c): 200 members grow the set's
-    dict (128 -> 256 buckets, rehashing); a missing SISMEMBER leaves it as one
-    ``find_steps(ht, 1)`` of the table before."""
+    (``setTypeIsMember`` → ``dictFind``, 7.0.15's t_set.c/dict.c): 5 members grow the set's
+    dict (4 -> 8 buckets, ``rehashidx`` 0: nothing moved yet), 200 grow it to 256 buckets
+    (part moved); a missing SISMEMBER leaves it as one ``find_steps(ht, 1)`` of the table
+    before."""
     from redspec.spec.types.valuedict import find_steps
-    c = Session()
-    for i in range(200):
-        c.call(b"SADD", b"s", b"member-%d" % i)
-    before = c.state.dbs[0].keys[b"s"].ht
-    assert before.rehashidx != -1, f"{NAME}: setup: the set's dict is not rehashing"
-    c.call(b"SISMEMBER", b"s", b"nope")
-    after = c.state.dbs[0].keys[b"s"].ht
-    assert after == find_steps(before, 1, c.state.dicts.seed), \
-        f"{NAME}: SISMEMBER on a rehashing set: rehashidx {before.rehashidx} -> {after.rehashidx}"
+    for n in (5, 200):
+        c = Session()
+        for i in range(n):
+            c.call(b"SADD", b"s", b"member-%d" % i)
+        before = c.state.dbs[0].keys[b"s"].ht
+        assert before.rehashidx != -1, f"{NAME}: setup: the set's dict is not rehashing"
+        c.call(b"SISMEMBER", b"s", b"nope")
+        after = c.state.dbs[0].keys[b"s"].ht
+        assert after == find_steps(before, 1, c.state.dicts.seed), \
+            f"{NAME}: SISMEMBER on a rehashing set: rehashidx {before.rehashidx} -> " \
+            f"{after.rehashidx}"
 
 
 CHECKS = [check_value_dict_read_step, check_two_keys_ready_at_once, check_lfu_first_access, check_already_expired_at_now, check_debug_sleep_time, check_swapdb_serves_waiters, check_typed_reads_count, check_watch_rules, check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
@@ -1031,8 +1034,10 @@ def test_planted_two_keys_ready_at_once(monkeypatch: pytest.MonkeyPatch) -> None
     _trips(check_two_keys_ready_at_once)
 
 
-def test_planted_value_dict_read_step(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("new", ["if ht is None or ht.rehashidx != -1:",
+                                 "if ht is None or ht.rehashidx == -0:"])
+def test_planted_value_dict_read_step(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
     from redspec.spec.db import DbView
     plant(monkeypatch, DbView, "value_find_steps", "if ht is None or ht.rehashidx == -1:",
-          "if ht is None or ht.rehashidx != -1:")
+          new)
     _trips(check_value_dict_read_step)
