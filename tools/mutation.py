@@ -93,6 +93,7 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import ctypes
 import fcntl
 import hashlib
 import importlib.abc
@@ -1023,11 +1024,12 @@ class Worker:
         with open(str(path) + ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not path.exists():
+                me = os.getpid()
                 pid = os.fork()
                 if pid == 0:  # pragma: no cover - the child
                     code = 1
                     try:
-                        _quiet_child()
+                        _quiet_child(me)
                         _record_coverage(items, self.job["modules"], path)
                         code = 0
                     finally:
@@ -1045,12 +1047,13 @@ class Worker:
         """Mutant ``k`` against the tests ``order`` in a forked child: (verdict, index of the
         killing test, detail)."""
         r, w = os.pipe()
+        me = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child
             code = 3
             try:
                 os.close(r)
-                _quiet_child()
+                _quiet_child(me)
                 builtins.__dict__[SWITCH] = k
                 code = 0
                 for j, i in enumerate(order):
@@ -1129,9 +1132,17 @@ class Worker:
         return ("error" if proc.returncode == 5 else "killed"), tail
 
 
-def _quiet_child() -> None:
-    """A forked child: its own process group (killed as one), output to /dev/null."""
+def _quiet_child(parent: int) -> None:
+    """A forked child: its own process group (killed as one), killed when its parent dies
+    (``PR_SET_PDEATHSIG``: a worker killed by Ctrl-C leaves no endless mutant behind),
+    output to /dev/null."""
     os.setpgid(0, 0)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's deadline still holds
+        pass
+    if os.getppid() != parent:  # the parent (pid before the fork) died before prctl
+        os._exit(3)
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
