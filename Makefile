@@ -55,6 +55,10 @@ docs-check: docs
 # per module of the other classes, each run against its module's tests only; verdicts are
 # cached per module content hash (~/.cache/redspec/mutation), so a re-run redoes only changed
 # modules. E.g. MUTATION_ARGS="--modules spec/step.py,spec/expire.py --boundary-only".
+# The warm runner (mutant schemata, per-line test selection, a forked child per mutant;
+# MUTATION_ARGS="--runner old" for the earlier one): 0.5-1.2 CPU-s per mutant against the old
+# runner's 3.7, so a cold boundary class of every mapped module (6,360 mutants) is about 48
+# minutes on 2 idle cores, extrapolated from 917 measured (docs/verification.md, "Cost").
 # Then docs/verification.md's generated section: `python tools/mutation.py --render docs/mutation.json`.
 MUTANTS ?= 6
 MUTATION_ARGS ?=

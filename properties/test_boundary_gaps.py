@@ -26,7 +26,11 @@ Property ``boundary_gaps_agree_with_redis`` (facts from Redis 7.0.15's source, e
 - EXPIRE's NX/XX/GT/LT at the current expiry time and one ms either side (GT and LT are
   strict; a key without a TTL is an infinite TTL: GT never sets it, LT always does);
 - EXPIREAT accepts exactly LLONG_MAX/1000 and LLONG_MIN/1000 seconds (C division) and
-  refuses one more (checked against redis-server 7.0.15: ``:1`` and ``invalid expire time``).
+  refuses one more (checked against redis-server 7.0.15: ``:1`` and ``invalid expire time``);
+- a PEXPIREAT to exactly now deletes the key at once (``checkAlreadyExpired``: ``<=``);
+  DEBUG SLEEP's time is the command's duration (SLOWLOG);
+- LFU: a new key's counter is 5, an access in the same minute makes it 6 (OBJECT FREQ);
+- one EXEC making two keys ready serves the clients blocked on both.
 """
 
 from __future__ import annotations
@@ -568,7 +572,86 @@ def check_typed_reads_count() -> None:
         f"{NAME}: hits/misses {st.keyspace_hits}/{st.keyspace_misses}"
 
 
-CHECKS = [check_swapdb_serves_waiters, check_typed_reads_count, check_watch_rules, check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
+def check_already_expired_at_now() -> None:
+    """``checkAlreadyExpired``: a time that is not after now (``when <= now``) deletes the key
+    at once (``:1``, gone); one ms later sets the TTL. (redis-server 7.0.15: a script's
+    PEXPIREAT to the ms its TIME reads deletes the key at once.)"""
+    c = Session(now=1000)
+    for when, exists in ((1000, b":0\r\n"), (1001, b":1\r\n")):
+        c.call(b"SET", b"k", b"v")
+        got = (c.call(b"PEXPIREAT", b"k", when), c.call(b"EXISTS", b"k"))
+        assert got == (b":1\r\n", exists), f"{NAME}: PEXPIREAT k {when} at 1000: {got!r}"
+
+
+def check_debug_sleep_time() -> None:
+    """DEBUG SLEEP's time is the command's duration: SLOWLOG records ``DEBUG SLEEP 0.25``
+    at 250000 us (redis-server 7.0.15: 250056, the real sleep)."""
+    c = Session(**{"enable-debug-command": "local"})
+    c.call(b"DEBUG", b"SLEEP", b"0.25")
+    got = c.call(b"SLOWLOG", b"GET")
+    assert b"\r\n:250000\r\n" in got, f"{NAME}: DEBUG SLEEP 0.25 not a 250 ms entry: {got!r}"
+
+
+def check_lfu_first_access() -> None:
+    """LFU (``updateLFU``: ``LFUDecrAndReturn`` then ``LFULogIncr``): a new key starts at
+    ``LFU_INIT_VAL`` 5; an access in the same minute decays nothing (elapsed 0, not a wrap)
+    and, the counter at 5 (``baseval`` 0: probability 1), always adds one: OBJECT FREQ 5,
+    then 6 (redis-server 7.0.15 with allkeys-lfu: 5, then 6)."""
+    c = Session(now=1_000_000)
+    c.call(b"CONFIG", b"SET", b"maxmemory-policy", b"allkeys-lfu")
+    c.call(b"SET", b"k", b"v")
+    first = c.call(b"OBJECT", b"FREQ", b"k")
+    c.call(b"GET", b"k")
+    got = (first, c.call(b"OBJECT", b"FREQ", b"k"))
+    assert got == (b":5\r\n", b":6\r\n"), f"{NAME}: LFU counter of a new key, then accessed: {got!r}"
+
+
+def check_two_keys_ready_at_once() -> None:
+    """``handleClientsBlockedOnKeys`` serves every key made ready by one command: clients
+    blocked in BLPOP on a and on b are both served by one EXEC that pushes to both
+    (redis-server 7.0.15: both get their element)."""
+    from redspec.properties.driver import delivered
+    from redspec.spec import server
+    st = server.new_server(0)
+    ids = []
+    for _ in range(3):
+        st, cid = server.client_connect(st, 0)
+        ids.append(cid)
+    a, b, w = ids
+    got: dict[int, bytes] = {}
+    seen: dict[int, bytes] = {}
+    for cid, argv in ((a, (b"BLPOP", b"ka", b"0")), (b, (b"BLPOP", b"kb", b"0")),
+                      (w, (b"MULTI",)), (w, (b"LPUSH", b"ka", b"1")),
+                      (w, (b"LPUSH", b"kb", b"2")), (w, (b"EXEC",))):
+        st, eff = server.client_input(st, cid, _resp(*argv), 0)
+        st, got = delivered(st, eff)
+        for k, v in got.items():
+            seen[k] = seen.get(k, b"") + v
+    want = {a: _resp(b"ka", b"1"), b: _resp(b"kb", b"2")}
+    assert {k: seen.get(k) for k in want} == want, f"{NAME}: one EXEC, two ready keys: {seen!r}"
+
+
+def check_value_dict_read_step() -> None:
+    """A read of a value's own dict while it rehashes takes one ``_dictRehashStep``
+    (``setTypeIsMember`` → ``dictFind``, 7.0.15's t_set.c/dict.c): 5 members grow the set's
+    dict (4 -> 8 buckets, ``rehashidx`` 0: nothing moved yet), 200 grow it to 256 buckets
+    (part moved); a missing SISMEMBER leaves it as one ``find_steps(ht, 1)`` of the table
+    before."""
+    from redspec.spec.types.valuedict import find_steps
+    for n in (5, 200):
+        c = Session()
+        for i in range(n):
+            c.call(b"SADD", b"s", b"member-%d" % i)
+        before = c.state.dbs[0].keys[b"s"].ht
+        assert before.rehashidx != -1, f"{NAME}: setup: the set's dict is not rehashing"
+        c.call(b"SISMEMBER", b"s", b"nope")
+        after = c.state.dbs[0].keys[b"s"].ht
+        assert after == find_steps(before, 1, c.state.dicts.seed), \
+            f"{NAME}: SISMEMBER on a rehashing set: rehashidx {before.rehashidx} -> " \
+            f"{after.rehashidx}"
+
+
+CHECKS = [check_value_dict_read_step, check_two_keys_ready_at_once, check_lfu_first_access, check_already_expired_at_now, check_debug_sleep_time, check_swapdb_serves_waiters, check_typed_reads_count, check_watch_rules, check_one_step_per_find, check_transaction_rehash_steps, check_new_key_event, check_deleted_key_has_no_word, check_lfu_overwrite_touch, check_access_touch, check_expired_during_pause, check_lookup_steps_expires_rehash,
           check_debug_subcommands, check_redspec_clock_bounds, check_error_stats, check_used_memory_counts_clients, check_flush_wakes_stream_group_readers, check_flush_inside_multi,
           check_client_info_qbuf, check_set_active_expire_atoi, check_expire_dirty, check_expire_flags, check_fast_cycle_stale_share, check_fast_cycle_spacing, check_cycle_statistics,
           check_avg_ttl_first_sample, check_stop_at_acceptable_stale, check_time_limit_boundary,
@@ -909,3 +992,52 @@ def test_planted_write_lookup_touch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DbView, "lookup", fn)
     monkeypatch.setattr(DbView, "lookup_write", fn)
     _trips(check_access_touch)
+
+
+def test_planted_already_expired_at_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.commands import expire
+    plant(monkeypatch, expire, "expire_generic", "if when <= s.now_ms and not",
+          "if when < s.now_ms and not")
+    _trips(check_already_expired_at_now)
+
+
+def test_planted_debug_sleep_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.commands import expire
+    fn = plant(monkeypatch, expire, "debug", "if secs == secs and", "if secs != secs and")
+    from redspec.properties.planted import replace_handler
+    replace_handler(monkeypatch, b"debug", fn)
+    _trips(check_debug_sleep_time)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("lfu_decr_and_return", "if now >= ldt else", "if now > ldt else"),
+    ("lfu_log_incr", "if counter == 255:", "if counter != 255:"),
+    ("lfu_log_incr", "< 1 << 32:", "< 0 << 32:"),
+    ("lfu_log_incr", "return counter + 1", "return counter"),
+    ("lfu_log_incr", "return counter + 1", "return counter + 2")])
+def test_planted_lfu_first_access(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                                  new: str) -> None:
+    from redspec.spec import db, evict, lru
+    from redspec.spec.commands import object as object_cmd
+    fn = plant(monkeypatch, lru, func, old, new)
+    for mod in (db, evict, object_cmd):  # imported by name there
+        if hasattr(mod, func):
+            monkeypatch.setattr(mod, func, fn)
+    _trips(check_lfu_first_access)
+
+
+def test_planted_two_keys_ready_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import dispatch, handle_blocked
+    fn = plant(monkeypatch, handle_blocked, "handle_clients_blocked_on_keys",
+               "ready=b.ready[1:]", "ready=b.ready[2:]")
+    monkeypatch.setattr(dispatch, "handle_clients_blocked_on_keys", fn)  # imported by name
+    _trips(check_two_keys_ready_at_once)
+
+
+@pytest.mark.parametrize("new", ["if ht is None or ht.rehashidx != -1:",
+                                 "if ht is None or ht.rehashidx == -0:"])
+def test_planted_value_dict_read_step(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
+    from redspec.spec.db import DbView
+    plant(monkeypatch, DbView, "value_find_steps", "if ht is None or ht.rehashidx == -1:",
+          new)
+    _trips(check_value_dict_read_step)

@@ -127,3 +127,130 @@ def test_verification_md_shows_the_mutation_json() -> None:
     data = json.loads((ROOT / "docs" / "mutation.json").read_text())
     assert m.render_into(ROOT / "docs" / "verification.md", data) == doc, \
         "run: python tools/mutation.py --render docs/mutation.json"
+
+
+WARM = '''\
+"""The warm runner's cases: an import-time constant, a killable and an equivalent mutant,
+a line no test runs, and a loop a mutant makes endless."""
+
+LIMIT = 1
+
+
+def inc(x: int) -> int:
+    return x + 1
+
+
+def magnitude(x: int) -> int:
+    return x if x >= 0 else -x
+
+
+def unused(x: int) -> bool:
+    return x < 3
+
+
+def countdown(n: int) -> int:
+    while n > 0:
+        n -= 1
+    return n
+'''
+
+WARM_TEST = '''\
+from tiny import LIMIT, countdown, inc, magnitude
+
+
+def test_limit():
+    assert LIMIT == 1
+
+
+def test_inc():
+    assert inc(1) == 2
+
+
+def test_magnitude():
+    assert magnitude(-3) == 3 and magnitude(0) == 0 and magnitude(2) == 2
+
+
+def test_countdown():
+    assert countdown(3) == 0
+'''
+
+
+def _warm_tree(d: Path) -> Path:
+    d.mkdir()
+    (d / "tiny.py").write_text(WARM)
+    (d / "test_tiny.py").write_text(WARM_TEST)
+    return d
+
+
+def test_schemata_switch_each_mutant_as_its_text() -> None:
+    """With ``__mutant__ == K`` the schemata module computes what mutant K's text computes,
+    with 0 what the original does, for every mutant of the module."""
+    import builtins
+    m = _tool()
+    import tempfile
+    with tempfile.TemporaryDirectory() as t:
+        (Path(t) / "tiny.py").write_text(WARM)
+        ms = m.mutants_of(Path(t), "tiny.py")
+    wanted = {mu.ident: k for k, mu in enumerate(ms, 1)}
+    tree, ends = m.schemata(WARM, "tiny.py", wanted)
+    assert set(ends) == set(wanted)
+    code = compile(tree, "tiny.py", "exec", dont_inherit=True)
+
+    def probe(ns: dict[str, object]) -> list[object]:
+        out: list[object] = [ns["LIMIT"]]
+        for name, args in (("inc", (1,)), ("magnitude", (-3,)), ("magnitude", (0,)),
+                           ("unused", (3,)), ("unused", (2,))):
+            out.append(ns[name](*args))  # type: ignore[operator]
+        return out
+
+    saved = builtins.__dict__.get(m.SWITCH)
+    try:
+        for k, mu in [(0, None), *enumerate(ms, 1)]:
+            if mu is not None and "countdown" in mu.source.splitlines()[mu.line - 2]:
+                continue  # some never end
+            builtins.__dict__[m.SWITCH] = k
+            switched: dict[str, object] = {}
+            exec(code, switched)
+            text: dict[str, object] = {}
+            exec(compile(WARM if mu is None else mu.source, "tiny.py", "exec"), text)
+            assert probe(switched) == probe(text), mu
+    finally:
+        builtins.__dict__[m.SWITCH] = saved
+
+
+def test_warm_runner_verdicts(tmp_path: Path) -> None:
+    """One worker: an import-time mutant runs cold and is killed, a killable one is killed by
+    the one test covering it, the equivalent one survives, the unused line is 'not covered',
+    an endless loop times out."""
+    m = _tool()
+    tree = _warm_tree(tmp_path / "t")
+    ms = {(x.line, x.description): x for x in m.mutants_of(tree, "tiny.py")}
+    picks = {
+        "limit": ms[(4, "`1` -> `2`")],
+        "inc": ms[(8, "`x + 1` -> `x`")],
+        "magnitude": ms[(12, "`x >= 0` -> `x > 0`")],
+        "unused": ms[(16, "`x < 3` -> `x <= 3`")],
+        "endless": ms[(21, "`1` -> `0`")],
+    }
+    res = {r.mutant.ident: r for r in m.run_warm(
+        tree, [(["test_tiny.py"], list(picks.values()))], workers=1, min_timeout=3.0,
+        timeout_factor=1.0, plugin=False)}
+    got = {name: (res[mu.ident].status, res[mu.ident].detail) for name, mu in picks.items()}
+    assert got["limit"][0] == "killed" and got["limit"][1].startswith("import-time")
+    assert got["inc"] == ("killed", "FAILED test_tiny.py::test_inc (call)")
+    assert got["magnitude"] == ("survived", "")
+    assert got["unused"] == ("survived", "not covered")
+    assert got["endless"][0] == "timeout"
+    assert (tree / "tiny.py").read_text() == WARM  # nothing written
+
+
+def test_schemata_of_a_spec_module_compile() -> None:
+    """Every mutant of every class of a real module (statement switches included: ``+=``
+    made ``-=``) compiles into one schemata module, each with its expression's last line."""
+    m = _tool()
+    ms = m.mutants_of(ROOT, "spec/multi.py")
+    assert any(mu.operator == "binop" and "+=" in mu.description for mu in ms)
+    wanted = {mu.ident: k for k, mu in enumerate(ms, 1)}
+    tree, ends = m.schemata((ROOT / "spec/multi.py").read_text(), "spec/multi.py", wanted)
+    compile(tree, "spec/multi.py", "exec", dont_inherit=True)
+    assert set(ends) == set(wanted)

@@ -27,6 +27,40 @@ this file's mutation rules) in ``~/.cache/redspec/mutation/`` (``--cache``); a *
 verdict is reused only while the test selection (its file names and sources, and the
 plugin) is unchanged, so a re-run redoes changed modules, and survivors after tests change.
 
+**The warm runner** (default; ``--runner old`` is the earlier one: a fresh ``pytest -x`` of
+the module's whole selection per mutant, the mutant written into a private tree, ~7 s each).
+Per test selection, up to ``--workers`` pytest processes each take a chunk of its mutants:
+
+- *schemata*: the modules of the chunk are imported once, each mutated expression ``e``
+  compiled as ``(<mutant K> if __mutant__ == K else e)`` (an ``if`` for a mutated statement;
+  ``__mutant__`` is a builtin, 0 = none), the replacement being the very text the old runner
+  writes, parsed in place of the same node (a test checks every mutant of a module computes
+  the same through its switch as through its text). Why schemata rather than swapping code
+  objects (``f.__code__ = ...``) in the child: ``spec/`` is full of ``from .x import f``
+  copies, attrs classes (generated ``__init__``, converters, defaults), methods, nested
+  functions and module-level constants; a switch read where the expression is evaluated is
+  right for all of them at once, as long as the expression is evaluated after the switch is
+  set. So:
+- *import-time mutants* (a line that ran while the modules were imported and the tests
+  collected: module-level constants, class bodies, defaults, functions called at import)
+  cannot be switched afterwards: they run *cold*, a fresh ``pytest -x`` of the whole
+  selection with ``__mutant__`` set before anything is imported (the old runner's verdict).
+- *per-line test selection*: one run of the unmutated selection under coverage (a forked
+  child, one dynamic context per test) records which tests execute each line; a mutant runs
+  only the tests executing a line of its expression (none: **not covered**, reported as a
+  survivor with that detail), tests that killed an earlier mutant of the module first, then
+  the cheapest; tests that fail unmutated are left out (reported as the baseline).
+- *one forked child per mutant*: the child sets ``__mutant__`` and runs its tests in-process
+  (``runtestprotocol``); exit status 1 (a test failed: killed, the killer named), 0
+  (survived); the parent kills the child's process group at the mutant's deadline (its tests'
+  coverage-run time × ``--timeout-factor``, at least ``--min-timeout``) or the running test's
+  own (at least ``--min-test``): *timeout*. The parent never runs a test, so every child
+  starts from the same freshly collected state, as a new pytest process would.
+
+The verdicts equal the old runner's (issue 22: all 366 mutants of the last campaign, rerun
+with ``--rev``); what can differ in principle is a test that fails without executing the
+mutated line (state leaking between tests), which the pure spec does not have.
+
 Why a small AST mutator of our own rather than mutmut 3.8 or cosmic-ray 8.7:
 
 - isolation: other engineers edit /work/main all the time, so mutants are applied to private
@@ -48,7 +82,8 @@ run, with a quarter of each test's examples (``REDSPEC_MUTATION_EXAMPLES``, at l
 need a real server (the differential fixtures) are deselected.
 
 Usage: ``python tools/mutation.py [--modules spec/glob.py,...] [--per-module N] [--seed S]
-[--boundary-only] [--cache DIR] [--json FILE] [--workers 2] [--list] [--rerun FILE]``; ``--rerun`` runs again only the
+[--boundary-only] [--cache DIR] [--json FILE] [--workers 2] [--list] [--rerun FILE]
+[--runner warm|old] [--rev COMMIT]``; ``--rerun`` runs again only the
 survivors recorded in an earlier ``--json`` file (after properties were added) and reports
 the earlier run with their new verdicts.
 """
@@ -57,11 +92,17 @@ from __future__ import annotations
 
 import argparse
 import ast
+import builtins
+import ctypes
+import fcntl
 import hashlib
+import importlib.abc
+import importlib.machinery
 import json
 import os
 import queue
 import random
+import select as _select
 import shutil
 import signal
 import subprocess
@@ -69,10 +110,15 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+import types
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
+
+import pytest
+from _pytest.runner import runtestprotocol
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -220,6 +266,29 @@ MODULES["spec/backlog.py"] = ("psync", ["tests/test_backlog.py",
 MECHANISM_TESTS["migrate"] = ["tests/test_migrate.py", "properties/test_migrate_props.py"]
 MODULES["spec/migrate.py"] = ("ask", MECHANISM_TESTS["migrate"])
 MODULES["spec/commands/cluster.py"] = ("ask", MECHANISM_TESTS["migrate"])
+# issue #22: spec.dict is every keyspace's table (dictFind/dictAdd steps, expand, shrink): with
+# per-line selection (the warm runner) a broad selection costs a killed mutant nothing, so it
+# also runs DbView's (the keyspace suites drive the dicts the rehash tests only sample)
+MODULES["spec/dict.py"] = ("rehash", [*MECHANISM_TESTS["rehash"],
+                                      *(t for t in MODULES["spec/db.py"][1]
+                                        if t not in MECHANISM_TESTS["rehash"])])
+# ... and eviction's (the pool, the OOM gate, LRU/LFU words) also the other suites that set
+# maxmemory or read the words: the OOM gate checks, CLIENT PAUSE with eviction, CONFIG
+_EVICTION_WIDE = [*MECHANISM_TESTS["eviction"], "properties/test_mutation_gaps.py",
+                  "tests/test_config.py", "tests/test_pause_dataset.py",
+                  "properties/test_pause_expire_machine.py"]
+_EVICTION_WIDE += [t for t in MODULES["spec/db.py"][1] if t not in _EVICTION_WIDE]
+MODULES["spec/evict.py"] = ("eviction", _EVICTION_WIDE)
+MODULES["spec/lru.py"] = ("eviction", _EVICTION_WIDE)
+# ... and blocking's also the suites that block (streams, lists, the batch input machine,
+# the boundary checks, transactions and client kills unblocking)
+_BLOCKING_WIDE = [*MECHANISM_TESTS["blocking"], "tests/test_streams.py", "tests/test_lists.py",
+                  "tests/test_zsets.py", "tests/test_multi.py", "tests/test_clients.py",
+                  "tests/test_slowlog.py", "properties/test_boundary_gaps.py",
+                  "properties/test_batch_input.py", "properties/test_streams_machine.py",
+                  "properties/test_lists_machine.py"]
+MODULES["spec/blocking.py"] = ("clients", _BLOCKING_WIDE)
+MODULES["spec/handle_blocked.py"] = ("clients", _BLOCKING_WIDE)
 
 # -- mutants ----------------------------------------------------------------------------------
 
@@ -567,15 +636,37 @@ def pytest_collection_modifyitems(config, items):
                 and id(cls) not in seen:
             seen.add(id(cls))
             cls.settings = _fewer(cls.settings)
+
 '''
 
 
-def make_tree(dest: Path, source: Path = ROOT) -> Path:
-    """A private copy of ``git archive HEAD`` of ``source`` at ``dest`` with a shim package
+#: The warm runner's pytest plugin (written next to each job; see :class:`Worker`).
+WORKER_PLUGIN = '''\
+"""pytest plugin of tools/mutation.py's warm runner: registers its Worker."""
+import importlib.util
+import os
+import sys
+
+_spec = importlib.util.spec_from_file_location("redspec_mutation_tool",
+                                               os.environ["REDSPEC_MUTATION_TOOL"])
+_tool = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = _tool
+_spec.loader.exec_module(_tool)
+_cold = os.environ.get("REDSPEC_MUTANT")
+_worker = _tool.Worker(os.environ["REDSPEC_MUTATION_JOB"], int(_cold) if _cold else None)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_worker, "redspec-mutation-worker")
+'''
+
+
+def make_tree(dest: Path, source: Path = ROOT, rev: str = "HEAD") -> Path:
+    """A private copy of ``git archive <rev>`` of ``source`` at ``dest`` with a shim package
     (``dest/_shim/redspec`` → the copy's ``spec``, ``reference``, ``properties``) and the
     mutation plugin (``dest/_shim/_mutation_plugin.py``)."""
     dest.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(["git", "-C", str(source), "archive", "HEAD"], check=True,
+    archive = subprocess.run(["git", "-C", str(source), "archive", rev], check=True,
                              capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     shim = dest / "_shim" / "redspec"
@@ -716,6 +807,474 @@ def run_all(trees: list[Path], jobs: list[tuple[Mutant, list[str], float]],
         ex.shutdown(wait=True, cancel_futures=True)
 
 
+# -- the warm runner (issue #22) --------------------------------------------------------------
+
+#: The name every schemata module reads its switch from: a builtin (``builtins.__mutant__``),
+#: so one assignment switches a mutant on in whichever module object holds it.
+SWITCH = "__mutant__"
+
+
+def _relocate(new: ast.AST, at: ast.AST) -> None:
+    """Give every node of ``new`` the position of ``at`` (tracebacks and coverage then name
+    the mutated expression's own line)."""
+    for n in ast.walk(new):
+        if "lineno" in n._attributes:
+            n.lineno, n.col_offset = at.lineno, at.col_offset  # type: ignore[attr-defined]
+            n.end_lineno = at.end_lineno  # type: ignore[attr-defined]
+            n.end_col_offset = at.end_col_offset  # type: ignore[attr-defined]
+
+
+class _Schemata(ast.NodeTransformer):
+    """Wraps each mutated node ``e`` as ``(<mutant K> if __mutant__ == K else e)`` (an ``if``
+    statement for a mutated statement), children first, so nested mutants stay independent."""
+
+    def __init__(self, switches: dict[int, list[tuple[int, str]]]) -> None:
+        self.switches = switches
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        alts = self.switches.get(id(node), ())
+        orig = node
+        node = self.generic_visit(node)
+        for k, text in alts:
+            test = ast.Compare(ast.Name(SWITCH, ast.Load()), [ast.Eq()], [ast.Constant(k)])
+            _relocate(test, orig)
+            if isinstance(orig, ast.stmt):
+                stmt = ast.parse(text).body[0]
+                _relocate(stmt, orig)
+                node = ast.copy_location(ast.If(test, [stmt], [node]), orig)  # type: ignore[list-item]
+            else:
+                expr = ast.parse(text, mode="eval").body
+                _relocate(expr, orig)
+                node = ast.copy_location(ast.IfExp(test, expr, node), orig)  # type: ignore[arg-type]
+        return node
+
+
+def schemata(src: str, module: str, wanted: dict[str, int]) -> tuple[ast.Module, dict[str, int]]:
+    """``src`` with every mutant of ``wanted`` (ident → switch value K ≥ 1) compiled in as a
+    switch, and the last line of each wanted mutant's expression. With ``__mutant__ == 0`` the
+    module behaves as ``src``; with ``K`` exactly as mutant K's text (the same replacement
+    text the file-rewriting runner writes, parsed in place of the same node)."""
+    tree = ast.parse(src)
+    finder = _Sites()
+    finder.visit(tree)
+    switches: dict[int, list[tuple[int, str]]] = {}
+    ends: dict[str, int] = {}
+    for node, op, text, what in finder.sites:
+        ident = Mutant(module, node.lineno, node.col_offset, op, what).ident  # type: ignore[attr-defined]
+        k = wanted.get(ident)
+        if k is None:
+            continue
+        switches.setdefault(id(node), []).append((k, text))
+        ends[ident] = node.end_lineno  # type: ignore[attr-defined]
+    out = _Schemata(switches).visit(tree)
+    return ast.fix_missing_locations(out), ends  # type: ignore[arg-type]
+
+
+class _SchemataLoader(importlib.machinery.SourceFileLoader):
+    """Loads a module of the run from its schemata (never from a ``.pyc``)."""
+
+    module = ""
+    wanted: dict[str, int] = {}
+
+    def get_code(self, fullname: str) -> types.CodeType:
+        src = self.get_data(self.path).decode()
+        tree, _ = schemata(src, self.module, self.wanted)
+        return compile(tree, self.path, "exec", dont_inherit=True)  # type: ignore[no-any-return]
+
+
+class _SchemataFinder(importlib.abc.MetaPathFinder):
+    """First on ``sys.meta_path``: a module whose file is one of the run's is loaded by
+    :class:`_SchemataLoader` (whatever its import name)."""
+
+    def __init__(self, files: dict[str, tuple[str, dict[str, int]]]) -> None:
+        self.files = files  # realpath -> (module, wanted)
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or not spec.origin or os.path.realpath(spec.origin) not in self.files:
+            return None
+        module, wanted = self.files[os.path.realpath(spec.origin)]
+        loader = _SchemataLoader(fullname, spec.origin)
+        loader.module, loader.wanted = module, wanted
+        spec.loader = loader
+        return spec
+
+
+def _emit(fd: int, record: dict[str, object]) -> None:
+    data = (json.dumps(record) + "\n").encode()
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _read_until(fd: int, deadline: float, once: bool = False) -> tuple[bytes, bool]:
+    """What a child writes on ``fd`` until it closes it (True) or ``deadline`` passes (or,
+    with ``once``, until the first bytes come)."""
+    buf = b""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return buf, False
+        ready, _, _ = _select.select([fd], [], [], left)
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return buf, True
+            buf += chunk
+            if once:
+                return buf, False
+
+
+def _kill_group(pid: int) -> None:
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+class Worker:
+    """The pytest side of the warm runner: ``PLUGIN`` registers one when
+    ``REDSPEC_MUTATION_JOB`` names a job file (the selection's tests, its modules, the
+    mutants). At plugin load it puts :class:`_SchemataFinder` first on ``sys.meta_path`` and
+    starts coverage (context ``import``: what runs while modules are imported and tests
+    collected); ``pytest_runtestloop`` then records, in one forked child, which collected test
+    executes which line, and runs each mutant in its own forked child (see the module
+    docstring). With ``REDSPEC_MUTANT=K`` it only switches mutant K on before anything is
+    imported and lets pytest run as usual (``-x``): the import-time mutants."""
+
+    def __init__(self, job_file: str, cold: int | None) -> None:
+        self.job: dict[str, Any] = json.loads(Path(job_file).read_text())
+        self.tree = Path(self.job["tree"])
+        self.k_of = {ident: i + 1 for i, ident in enumerate(self.job["mutants"])}
+        self.files: dict[str, tuple[str, dict[str, int]]] = {}
+        for m in self.job["modules"]:
+            wanted = {i: k for i, k in self.k_of.items() if i.startswith(m + ":")}
+            self.files[os.path.realpath(self.tree / m)] = (m, wanted)
+        builtins.__dict__[SWITCH] = cold or 0
+        sys.meta_path.insert(0, _SchemataFinder(self.files))
+        self.cold = cold
+        self.import_lines: dict[str, set[int]] = {}
+        self.secs: list[float] = []
+        self.cov: Any = None
+        if cold is None:
+            import coverage  # the test extra; only the warm runner needs it
+            self.cov = coverage.Coverage(data_file=None, config_file=False,
+                                         include=[f"*/{m}" for m in self.job["modules"]])
+            self.cov.start()
+
+    def pytest_collection_finish(self, session: Any) -> None:
+        """Stop the import-time coverage: these lines ran before any test."""
+        if self.cov is None:
+            return
+        self.cov.stop()
+        data = self.cov.get_data()
+        self.import_lines = {os.path.realpath(f): set(data.lines(f) or ())
+                             for f in data.measured_files()}
+        self.cov = None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: Any) -> bool | None:
+        """Coverage of the unmutated selection, then every mutant of the job."""
+        if self.cold is not None:
+            return None  # pytest's own loop, -x
+        fd = int(os.environ["REDSPEC_MUTATION_FD"])
+        items = list(session.items)
+        cover = self._coverage(items)
+        failed = set(cover["failed"])
+        _emit(fd, {"baseline": {"seconds": round(sum(cover["seconds"]), 1), "tests": len(items),
+                                "failed": [items[i].nodeid for i in sorted(failed)]}})
+        lines = {f: {int(n): ix for n, ix in ls.items()} for f, ls in cover["lines"].items()}
+        secs: list[float] = cover["seconds"]
+        self.secs = secs
+        ends: dict[str, int] = {}
+        for real, (m, wanted) in self.files.items():
+            ends.update(schemata(Path(real).read_text(), m, wanted)[1])
+        killers: dict[str, list[int]] = {}
+        for ident in self.job["mutants"]:
+            module, line = ident.split(":")[0], int(ident.split(":")[1])
+            real = os.path.realpath(self.tree / module)
+            span = range(line, ends.get(ident, line) + 1)
+            t0 = time.monotonic()
+            if any(n in self.import_lines.get(real, ()) for n in span):
+                status, detail = self._cold(self.k_of[ident], sum(secs))
+                _emit(fd, {"ident": ident, "status": status, "detail": "import-time: " + detail,
+                           "seconds": round(time.monotonic() - t0, 2), "tests": -1})
+                continue
+            covering = set().union(*(lines.get(real, {}).get(n, ()) for n in span)) - failed
+            if not covering:
+                _emit(fd, {"ident": ident, "status": "survived", "detail": "not covered",
+                           "seconds": 0.0, "tests": 0})
+                continue
+            mine = killers.setdefault(module, [])
+            order = [i for i in mine if i in covering]
+            order += sorted(covering - set(order), key=lambda i: (secs[i], i))
+            timeout = max(float(self.job["min_timeout"]),
+                          float(self.job["timeout_factor"]) * sum(secs[i] for i in order))
+            status, killer, detail = self._warm(items, order, self.k_of[ident], timeout)
+            if killer is not None:
+                if killer in mine:
+                    mine.remove(killer)
+                mine.insert(0, killer)
+                detail = f"FAILED {items[killer].nodeid}" + (f" ({detail})" if detail else "")
+            _emit(fd, {"ident": ident, "status": status, "detail": detail,
+                       "seconds": round(time.monotonic() - t0, 2), "tests": len(order)})
+        return True
+
+    def _coverage(self, items: list[Any]) -> dict[str, Any]:
+        """Per line of the job's modules, the indices of the tests that execute it, each
+        test's seconds, and the tests that fail unmutated: computed once per selection (in a
+        forked child, so this process stays as collected) and shared by the selection's jobs."""
+        path = Path(self.job["coverage"])
+        with open(str(path) + ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                me = os.getpid()
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - the child
+                    code = 1
+                    try:
+                        _quiet_child(me)
+                        _record_coverage(items, self.job["modules"], path)
+                        code = 0
+                    finally:
+                        os._exit(code)
+                _, st = os.waitpid(pid, 0)
+                if os.waitstatus_to_exitcode(st) != 0:
+                    raise RuntimeError("the coverage run of the unmutated selection failed")
+            data: dict[str, Any] = json.loads(path.read_text())
+        if data["tests"] != [it.nodeid for it in items]:
+            raise RuntimeError("the coverage run collected other tests")
+        return data
+
+    def _warm(self, items: list[Any], order: list[int], k: int,
+              timeout: float) -> tuple[str, int | None, str]:
+        """Mutant ``k`` against the tests ``order`` in a forked child: (verdict, index of the
+        killing test, detail)."""
+        r, w = os.pipe()
+        me = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            code = 3
+            try:
+                os.close(r)
+                _quiet_child(me)
+                builtins.__dict__[SWITCH] = k
+                code = 0
+                for j, i in enumerate(order):
+                    os.write(w, f"{j}\n".encode())  # test j of order starts (its deadline)
+                    nxt = items[order[j + 1]] if j + 1 < len(order) else None
+                    bad = [rep for rep in runtestprotocol(items[i], log=False, nextitem=nxt)
+                           if rep.failed]
+                    if bad:
+                        os.write(w, f"={i}\n{bad[0].when}".encode())
+                        code = 1
+                        break
+            except (KeyboardInterrupt, pytest.exit.Exception) as e:  # as a pytest run: killed
+                os.write(w, f"=-1\n{type(e).__name__}".encode())
+                code = 1
+            except BaseException as e:
+                os.write(w, f"=-1\n{type(e).__name__}: {e}"[:500].encode())
+                code = 3
+            finally:
+                os._exit(code)
+        os.close(w)
+        t0 = time.monotonic()
+        out, started, closed = b"", 0, False
+        try:
+            while not closed:
+                # the child reports each test's start: the test's own deadline (its time in
+                # the coverage run, times the factor, at least min_test) ends a loop early
+                j = out.count(b"\n", 0, out.find(b"=") if b"=" in out else len(out)) - 1
+                if j >= 0 and j != started - 1:
+                    started = j + 1
+                    test_deadline = time.monotonic() + max(
+                        float(self.job["min_test"]),
+                        float(self.job["timeout_factor"]) * self.secs[order[j]])
+                deadline = min(t0 + timeout, test_deadline) if started else t0 + timeout
+                more, closed = _read_until(r, deadline, once=True)
+                out += more
+                if not closed and not more and time.monotonic() >= deadline:
+                    break
+        finally:
+            os.close(r)
+        if not closed:
+            _kill_group(pid)
+            os.waitpid(pid, 0)
+            at = items[order[started - 1]].nodeid if started else "start"
+            return "timeout", None, f"over {time.monotonic() - t0:.0f}s in {at}"
+        _, st = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(st)
+        _, _, result = out.decode(errors="replace").partition("=")
+        head, _, detail = result.partition("\n")
+        killer = int(head) if head.strip().lstrip("-").isdigit() and int(head) >= 0 else None
+        if code == 0:
+            return "survived", None, ""
+        if code == 3:
+            return "error", None, detail
+        return "killed", killer, detail if killer is not None else f"exit {code} {detail}"
+
+    def _cold(self, k: int, selection_seconds: float) -> tuple[str, str]:
+        """An import-time mutant: a fresh pytest of the whole selection (``-x``) with mutant
+        ``k`` switched on before the modules are imported."""
+        cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+               "-p", "no:randomly", *self.job["plugins"], *self.job["tests"]]
+        env = {**os.environ, "REDSPEC_MUTANT": str(k)}
+        env.pop("REDSPEC_MUTATION_FD", None)
+        timeout = max(float(self.job["min_timeout"]),
+                      float(self.job["timeout_factor"]) * selection_seconds) + 30.0
+        proc = subprocess.Popen(cmd, cwd=self.tree, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc.pid)
+            proc.communicate()
+            return "timeout", f"over {timeout:.0f}s"
+        tail = "\n".join(out.decode(errors="replace").strip().splitlines()[-3:])
+        if proc.returncode == 0:
+            return "survived", ""
+        return ("error" if proc.returncode == 5 else "killed"), tail
+
+
+def _quiet_child(parent: int) -> None:
+    """A forked child: its own process group (killed as one), killed when its parent dies
+    (``PR_SET_PDEATHSIG``: a worker killed by Ctrl-C leaves no endless mutant behind),
+    output to /dev/null."""
+    os.setpgid(0, 0)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's deadline still holds
+        pass
+    if os.getppid() != parent:  # the parent (pid before the fork) died before prctl
+        os._exit(3)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+
+
+def _record_coverage(items: list[Any], modules: list[str], path: Path) -> None:
+    """Run every collected test once under coverage, one dynamic context per test."""
+    import coverage
+    cov = coverage.Coverage(data_file=None, config_file=False,
+                            include=[f"*/{m}" for m in modules])
+    seconds: list[float] = []
+    failed: list[int] = []
+    cov.start()
+    for i, item in enumerate(items):
+        cov.switch_context(str(i))
+        t0 = time.monotonic()
+        reports = runtestprotocol(item, log=False,
+                                  nextitem=items[i + 1] if i + 1 < len(items) else None)
+        seconds.append(time.monotonic() - t0)
+        if any(rep.failed for rep in reports):
+            failed.append(i)
+    cov.stop()
+    data = cov.get_data()
+    lines: dict[str, dict[int, list[int]]] = {}
+    for f in data.measured_files():
+        per = lines.setdefault(os.path.realpath(f), {})
+        for n, ctxs in data.contexts_by_lineno(f).items():
+            per.setdefault(n, [])
+            per[n] += [int(c) for c in ctxs if c.isdigit()]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"tests": [it.nodeid for it in items], "seconds": seconds,
+                               "failed": failed, "lines": lines}))
+    tmp.replace(path)
+
+
+def run_warm(tree: Path, groups: list[tuple[list[str], list[Mutant]]], workers: int,
+             timeout_factor: float = 3.0, min_timeout: float = 20.0, chunk: int = 120,
+             min_test: float = 10.0,
+             python: str = sys.executable, plugin: bool = True, progress: bool = False,
+             on_result: Callable[[Result], None] | None = None,
+             on_baseline: Callable[[list[str], dict[str, object]], None] | None = None,
+             ) -> list[Result]:
+    """Run every (test selection, mutants) group with the warm runner: up to ``workers``
+    pytest processes at a time in ``tree``, each taking a chunk of at most ``chunk`` mutants
+    of one selection (the selection's coverage is recorded once and shared)."""
+    base = Path(tempfile.mkdtemp(prefix="redspec-warm-"))
+    (base / "_mutation_worker.py").write_text(WORKER_PLUGIN)
+    tool = base / "_mutation_tool.py"  # a snapshot: edits of this file do not reach a run
+    shutil.copyfile(Path(__file__), tool)
+    plugins = ["-p", "_mutation_worker"] + (["-p", "_mutation_plugin"] if plugin else [])
+    jobs: list[tuple[list[str], list[Mutant], Path]] = []
+    for tests, ms in sorted(groups, key=lambda g: -len(g[1])):
+        cov = base / f"cov-{_sha(json.dumps(tests).encode())[:16]}.json"
+        for i in range(0, len(ms), chunk):
+            jobs.append((tests, ms[i:i + chunk], cov))
+    jobs.sort(key=lambda j: -len(j[1]))
+    total = sum(len(j[1]) for j in jobs)
+    done = [0]
+    lock = threading.Lock()
+
+    def one(n_job: tuple[int, tuple[list[str], list[Mutant], Path]]) -> list[Result]:
+        n, (tests, ms, cov) = n_job
+        by_ident = {mu.ident: mu for mu in ms}
+        job = base / f"job-{n}.json"
+        job.write_text(json.dumps({
+            "tree": str(tree), "tests": tests, "modules": sorted({mu.module for mu in ms}),
+            "mutants": [mu.ident for mu in ms], "coverage": str(cov),
+            "timeout_factor": timeout_factor, "min_timeout": min_timeout,
+            "min_test": min_test, "plugins": plugins}))
+        r, w = os.pipe()
+        env = tree_env(tree)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(base)] + ([env["PYTHONPATH"]] if plugin else [str(tree)]))
+        env |= {"REDSPEC_MUTATION_JOB": str(job),
+               "REDSPEC_MUTATION_TOOL": str(tool),
+               "REDSPEC_MUTATION_FD": str(w)}
+        cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+               *plugins]
+        log = base / f"job-{n}.log"
+        results: list[Result] = []
+        if _STOP.is_set():
+            return results
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(cmd + tests, cwd=tree, env=env, stdout=out,
+                                    stderr=subprocess.STDOUT, pass_fds=[w],
+                                    start_new_session=True)
+        os.close(w)
+        _ACTIVE.add(proc)  # type: ignore[arg-type]
+        try:
+            with os.fdopen(r, "rb") as feed:
+                for raw in feed:
+                    rec = json.loads(raw)
+                    if "baseline" in rec:
+                        if on_baseline is not None:
+                            on_baseline(tests, rec["baseline"])
+                        continue
+                    res = Result(by_ident.pop(rec["ident"]), rec["status"], rec["seconds"],
+                                 rec["detail"])
+                    results.append(res)
+                    if on_result is not None:
+                        on_result(res)
+                    if progress:
+                        with lock:
+                            done[0] += 1
+                            print(f"[{done[0]}/{total}] {res.status:8} {res.seconds:6.2f}s "
+                                  f"t={rec['tests']:<4} {res.mutant.module}:{res.mutant.line} "
+                                  f"{res.mutant.description}", flush=True)
+            proc.wait()
+        finally:
+            _ACTIVE.discard(proc)  # type: ignore[arg-type]
+        if by_ident and not _STOP.is_set():  # the worker died: its tail says why
+            tail = "\n".join(log.read_text(errors="replace").strip().splitlines()[-5:])
+            results += [Result(mu, "error", 0.0, f"worker exit {proc.returncode}: {tail}")
+                        for mu in by_ident.values()]
+        return results
+
+    ex = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
+        return [r for rs in ex.map(one, enumerate(jobs)) for r in rs]
+    except BaseException:
+        _stop_all()
+        raise
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
 # -- report -----------------------------------------------------------------------------------
 
 
@@ -801,7 +1360,7 @@ def render(data: dict[str, object], verdicts: dict[str, str], root: Path = ROOT)
     mechanism and per module, and every survivor with its verdict."""
     results = data["results"]  # type: ignore[index]
     rs = [Result(Mutant(d["module"], d["line"], d["col"], d["operator"], d["description"]),
-                 d["status"], d["seconds"]) for d in results]  # type: ignore[attr-defined]
+                 d["status"], d["seconds"], d.get("detail", "")) for d in results]  # type: ignore[attr-defined]
     # The line text as run, when the JSON records it: later edits of the module (lines
     # added above, the module changed since) do not detach a survivor from its verdict.
     stored_keys = {id(r): f"{d['module']}:{d['col']}:{d['description']}@{d['text']}"
@@ -809,14 +1368,18 @@ def render(data: dict[str, object], verdicts: dict[str, str], root: Path = ROOT)
                    for r, d in zip(rs, results, strict=True) if "text" in d}  # type: ignore[call-overload,index]
     sm = summarize(rs)
     n_eq = 0
+    n_uncovered = 0
     surv: list[str] = []
     for r in rs:
         if r.status != "survived":
             continue
+        uncovered = r.detail == "not covered"
+        n_uncovered += uncovered
         why = verdicts.get(stored_keys.get(id(r)) or verdict_key(
             root, r.mutant.module, r.mutant.line, r.mutant.col, r.mutant.description))
         n_eq += why is not None
-        surv.append(f"- `{r.mutant.module}:{r.mutant.line}` {r.mutant.description}: "
+        surv.append(f"- `{r.mutant.module}:{r.mutant.line}` {r.mutant.description}"
+                    + (" (not covered: no test executes the line)" if uncovered else "") + ": "
                     + (f"equivalent: {why}" if why else "**not argued: a gap**"))
     t = sm["total"]  # type: ignore[index]
     live = t["run"] - t["error"] - n_eq  # type: ignore[index]
@@ -826,7 +1389,9 @@ def render(data: dict[str, object], verdicts: dict[str, str], root: Path = ROOT)
              f"Score **{sm['score']}%** ({dead} killed or timed out of "
              f"{t['run'] - t['error']} run); leaving out the {n_eq} survivors argued "  # type: ignore[index]
              f"equivalent below, **{dead} of {live} non-equivalent mutants are killed "
-             f"({100.0 * dead / live if live else 0.0:.1f}%)**.", "",
+             f"({100.0 * dead / live if live else 0.0:.1f}%)**."
+             + (f" {n_uncovered} survivors are on lines no test of their selection executes "
+                "(\"not covered\")." if n_uncovered else ""), "",
              "**Per class** (boundary: every comparison, ±1 and boolean constant of the modules "
              "run; sampled: the other classes):", ""]
     lines += _table(sm["classes"], "class")  # type: ignore[arg-type]
@@ -855,6 +1420,43 @@ def _test_sets(modules: list[str]) -> dict[tuple[str, ...], list[str]]:
     return sets
 
 
+def _finish(args: argparse.Namespace, argv: list[str] | None, results: list[Result],
+            baseline: dict[tuple[str, ...], tuple[str, float, str]], skipped: dict[str, str],
+            t0: float, root: Path = ROOT) -> int:
+    """Merge with ``--rerun``'s earlier run, print the summary, write ``--json`` (the mutated
+    lines' texts as in ``root``, the tree that was run)."""
+    results.sort(key=lambda r: (r.mutant.module, r.mutant.line, r.mutant.col))
+    if args.rerun:  # the earlier run's verdicts, the survivors' replaced by this run's
+        again = {r.mutant.ident: r for r in results}
+        earlier = []
+        for d in json.loads(Path(args.rerun).read_text())["results"]:
+            mu = Mutant(d["module"], d["line"], d["col"], d["operator"], d["description"])
+            earlier.append(again.get(mu.ident) or Result(mu, d["status"], d["seconds"],
+                                                         d.get("detail", "")))
+        results = earlier
+    summary = summarize(results)
+    summary["skipped_modules"] = skipped
+    summary["seconds"] = round(time.monotonic() - t0)
+    summary["baseline"] = {" ".join(k): {"status": v[0], "seconds": round(v[1], 1)}
+                           for k, v in baseline.items()}
+    command = "python tools/mutation.py " + " ".join(argv if argv is not None
+                                                     else sys.argv[1:])
+    print()
+    print(markdown(summary, command.strip()))
+    for m, why in skipped.items():
+        print(f"skipped {m}: {why}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(
+            {**summary, "command": command.strip(),
+             "results": [{**asdict(r.mutant), "source": None,
+                          "mechanism": MODULES.get(r.mutant.module, ("other",))[0],
+                          "status": r.status,
+                          "seconds": round(r.seconds, 1), "detail": r.detail,
+                          **_line_as_run(r.mutant, root)}
+                         for r in results]}, indent=1))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--modules", default="", help="comma-separated spec modules (default: all "
@@ -870,7 +1472,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", default="", help="write the results here")
     ap.add_argument("--timeout-factor", type=float, default=3.0,
                     help="a mutant's timeout: this times its tests' unmutated time")
-    ap.add_argument("--min-timeout", type=float, default=60.0)
+    ap.add_argument("--min-timeout", type=float, default=None,
+                    help="a mutant's least timeout (default: 60 s old runner, 20 s warm)")
+    ap.add_argument("--runner", choices=("warm", "old"), default="warm",
+                    help="warm: schemata + per-line test selection + a forked child per "
+                    "mutant (default); old: a fresh pytest of the whole selection per mutant")
+    ap.add_argument("--rev", default="HEAD", help="the commit whose tree is mutated (e.g. an "
+                    "earlier campaign's, to compare runners on it)")
+    ap.add_argument("--min-test", type=float, default=10.0,
+                    help="warm runner: one test's least timeout (a mutant's endless loop is "
+                    "cut at its first test's deadline)")
+    ap.add_argument("--chunk", type=int, default=120,
+                    help="warm runner: mutants per worker process")
     ap.add_argument("--rerun", default="", help="run only the survivors of this --json file "
                     "(after adding properties)")
     ap.add_argument("--list", action="store_true", help="only list the sampled mutants")
@@ -889,7 +1502,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"not mapped to tests: {', '.join(unknown)} (see MODULES in tools/mutation.py)")
     base = Path(tempfile.mkdtemp(prefix="redspec-mutation-"))
     try:
-        trees = [make_tree(base / f"w{i}") for i in range(max(1, args.workers))]
+        n_trees = max(1, args.workers) if args.runner == "old" else 1
+        trees = [make_tree(base / f"w{i}", rev=args.rev) for i in range(n_trees)]
         wanted: set[str] | None = None
         if args.rerun:
             wanted = set(json.loads(Path(args.rerun).read_text())["survivors"])
@@ -926,9 +1540,29 @@ def main(argv: list[str] | None = None) -> int:
                                          str(hit["detail"])))
             print(f"{m}: {len(chosen[m]) - len(todo)} cached, {len(todo)} to run", flush=True)
             chosen[m] = todo
-        # the unmutated suites must pass; their time sets the mutants' timeout
         sets = {k: ms for k, ms in _test_sets(modules).items() if any(chosen[m] for m in ms)}
         baseline: dict[tuple[str, ...], tuple[str, float, str]] = {}
+        skipped: dict[str, str] = {}
+        if args.runner == "warm":
+            t0 = time.monotonic()
+
+            def seen(tests: list[str], b: dict[str, object]) -> None:
+                baseline[tuple(tests)] = ("passed" if not b["failed"] else
+                                          f"passed except {len(b['failed'])}",  # type: ignore[arg-type]
+                                          float(b["seconds"]), " ".join(b["failed"]))  # type: ignore[arg-type]
+                print(f"baseline {len(b['failed'])} failing of {b['tests']} tests, "  # type: ignore[arg-type]
+                      f"{b['seconds']}s {' '.join(tests)}", flush=True)
+
+            groups = [(list(k), [mu for m in mods for mu in chosen[m]])
+                      for k, mods in sets.items()]
+            results = cached + run_warm(
+                trees[0], groups, args.workers, args.timeout_factor,
+                20.0 if args.min_timeout is None else args.min_timeout, args.chunk,
+                args.min_test,
+                progress=True, on_result=lambda r: cache.put(*keys_of[r.mutant.module], r),
+                on_baseline=seen)
+            return _finish(args, argv, results, baseline, skipped, t0, trees[0])
+        # the unmutated suites must pass; their time sets the mutants' timeout
         with ThreadPoolExecutor(max_workers=len(trees)) as ex:  # Ctrl-C: see the finally
             keys = list(sets)
             for k, r in zip(keys, ex.map(
@@ -937,50 +1571,21 @@ def main(argv: list[str] | None = None) -> int:
                 baseline[k] = r
                 print(f"baseline {r[0]:7} {r[1]:6.1f}s {' '.join(k)}", flush=True)
         jobs = []
-        skipped = {}
         for k, mods in sets.items():
             status, secs, tail = baseline[k]
             if status != "passed":
                 for m in mods:
                     skipped[m] = f"unmutated tests {status}: {tail}"
                 continue
-            timeout = max(args.min_timeout, args.timeout_factor * secs)
+            timeout = max(60.0 if args.min_timeout is None else args.min_timeout,
+                          args.timeout_factor * secs)
             for m in mods:
                 jobs += [(mu, list(k), timeout) for mu in chosen[m]]
         t0 = time.monotonic()
         results = cached + run_all(
             trees, jobs, progress=True,
             on_result=lambda r: cache.put(*keys_of[r.mutant.module], r))
-        results.sort(key=lambda r: (r.mutant.module, r.mutant.line, r.mutant.col))
-        if args.rerun:  # the earlier run's verdicts, the survivors' replaced by this run's
-            again = {r.mutant.ident: r for r in results}
-            earlier = []
-            for d in json.loads(Path(args.rerun).read_text())["results"]:
-                mu = Mutant(d["module"], d["line"], d["col"], d["operator"], d["description"])
-                earlier.append(again.get(mu.ident) or Result(mu, d["status"], d["seconds"],
-                                                             d.get("detail", "")))
-            results = earlier
-        summary = summarize(results)
-        summary["skipped_modules"] = skipped
-        summary["seconds"] = round(time.monotonic() - t0)
-        summary["baseline"] = {" ".join(k): {"status": v[0], "seconds": round(v[1], 1)}
-                               for k, v in baseline.items()}
-        command = "python tools/mutation.py " + " ".join(argv if argv is not None
-                                                         else sys.argv[1:])
-        print()
-        print(markdown(summary, command.strip()))
-        for m, why in skipped.items():
-            print(f"skipped {m}: {why}")
-        if args.json:
-            Path(args.json).write_text(json.dumps(
-                {**summary, "command": command.strip(),
-                 "results": [{**asdict(r.mutant), "source": None,
-                              "mechanism": MODULES.get(r.mutant.module, ("other",))[0],
-                              "status": r.status,
-                              "seconds": round(r.seconds, 1), "detail": r.detail,
-                              **_line_as_run(r.mutant)}
-                             for r in results]}, indent=1))
-        return 0
+        return _finish(args, argv, results, baseline, skipped, t0, trees[0])
     except BaseException:
         _stop_all()
         raise
