@@ -33,6 +33,9 @@ GROUP = "redspec.spec.compiled"
 HOT = [
     "resp.py", "frames.py", "networking.py", "dispatch.py", "step.py", "db.py",
     "dict.py", "commands/strings.py", "server.py", "eventloop.py",
+    # what the compiled path still called through the interpreter per command (bench/calls.py:
+    # string2ll 4x and key_cost 2x per INCR, the access-word helpers): 1.2-1.5x on SET/INCR
+    "numbers.py", "lru.py", "memory.py",
 ]
 
 
