@@ -68,7 +68,8 @@ def interpreted_tree(dest: Path) -> Path:
     shutil.copytree(ROOT / "spec", pkg / "spec", ignore=lambda d, names: [
         n for n in names if n.endswith(".so") and not n.startswith("_siphash")
         or n == "__pycache__"])
-    shutil.copytree(ROOT / "cli", pkg / "cli", ignore=shutil.ignore_patterns("__pycache__"))
+    for sub in ("cli", "reference"):  # cli.build names the build; cli and reference choose it
+        shutil.copytree(ROOT / sub, pkg / sub, ignore=shutil.ignore_patterns("__pycache__"))
     (pkg / "__init__.py").write_text("")
     return dest
 
@@ -97,7 +98,7 @@ def main() -> int:
     ap.add_argument("--installed", action="store_true",
                     help="a build: the installed package (compiled after `make compile`)")
     ap.add_argument("--tree", action="append", default=[], metavar="LABEL=DIR",
-                    help="a build: DIR holds redspec/__init__.py and redspec/spec/")
+                    help="a build: DIR holds redspec/__init__.py, redspec/spec/, cli/ and reference/")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--batches", type=int, default=2000,
                     help="pipelines per timed run (5 timed runs per command per build)")
