@@ -10,7 +10,7 @@ JOBS   ?= 2
 PYTEST_ARGS ?=
 
 .PHONY: venv serve test lint docs docs-check bench clean mutation stress-harness peers fuzz many-clients \
-	durability compile clean-compiled
+	durability compile clean-compiled compiled
 
 venv: $(STAMP)
 
@@ -21,15 +21,33 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,fast]'
 	touch $@
 
-serve: venv
+serve: venv compiled
 	$(BIN)/redspec serve --port $(PORT)
 
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy spec
 
-test: lint
-	$(BIN)/pytest -n $(JOBS) -q -rfEs tests properties $(PYTEST_ARGS)
+# With a compiled spec (issue 21; `compiled` below), the suites run twice: against the compiled
+# build, all but the tests that patch spec functions (conftest.py marks them interpreted_only:
+# compiled code does not see a patch); then against the interpreted build, those tests and this
+# sample (node-id prefixes): the protocol and strings tests, two property machines of the
+# command path and the strings differential cases. Without one, one interpreted run of all.
+INTERPRETED_SAMPLE ?= tests/test_resp.py tests/test_strings.py properties/test_strings_machine.py \
+	properties/test_eventloop_machine.py tests/differential/test_diff.py::test_case[cases_strings:
+test: lint compiled
+	@if $(BIN)/python tools/compile_spec.py --built; then \
+		echo "== the compiled spec (REDSPEC_SPEC_BUILD=compiled)"; \
+		REDSPEC_SPEC_BUILD=compiled $(BIN)/pytest -n $(JOBS) -q -rfEs tests properties \
+			$(PYTEST_ARGS) && \
+		echo "== the interpreted spec: the tests that patch it, and the sample" && \
+		REDSPEC_SPEC_BUILD=interpreted REDSPEC_INTERPRETED_SAMPLE="$(INTERPRETED_SAMPLE)" \
+			$(BIN)/pytest -n $(JOBS) -q -rfEs tests properties \
+			-m "interpreted_only or interpreted_sample" $(PYTEST_ARGS); \
+	else \
+		echo "== the interpreted spec (no compiled build)"; \
+		$(BIN)/pytest -n $(JOBS) -q -rfEs tests properties $(PYTEST_ARGS); \
+	fi
 
 # Render every docs/**/*.d2 next to itself with the pinned d2, its environment variables
 # cleared (tools/diagrams.py); `make test` fails when a committed SVG differs from this.
@@ -88,21 +106,28 @@ bench: venv
 	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
 	else echo "bench/run.py does not exist yet: nothing to run"; fi
 
-# Optional, opt-in (issue 21, first step; not yet part of `serve` or `test`): mypyc compiles
+# The compiled spec (issue 21), the default wherever a C compiler works: mypyc compiles
 # spec/'s hot path to C extension modules next to the sources (tools/compile_spec.py lists
 # them), which Python then imports instead of the .py files; `redspec check` and the
-# `redspec serve` startup log name the build. Fails (and leaves spec/ interpreted) without a
-# C compiler, e.g. CC=/bin/false. Re-run after editing a compiled module: a stale extension
-# module shadows the edited source (`redspec check` then says "STALE").
+# `redspec serve` startup log name the build. `compiled` (what serve and test use) builds when
+# the modules are missing or older than any spec/ source (~1 min of CPU) and, without a working
+# compiler (e.g. CC=/bin/false) or mypyc, says so and leaves the interpreted spec to run;
+# `compile` always rebuilds and fails without a compiler. A compiled module older than its
+# source is not used: the process runs the whole spec interpreted (reference/specbuild.py),
+# as does every plain pytest run (conftest.py) and REDSPEC_SPEC_BUILD=interpreted.
 # docs/performance-compiled.md: what compiles, what it buys, the tests a compiled build voids.
 compile: venv $(VENV)/.compile-installed
 	nice -n 10 $(BIN)/python tools/compile_spec.py
+
+compiled: venv $(VENV)/.compile-installed
+	nice -n 10 $(BIN)/python tools/compile_spec.py --if-needed
 
 clean-compiled:
 	$(PYTHON) tools/compile_spec.py --clean
 
 $(VENV)/.compile-installed: pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[compile]'
+	$(BIN)/python -m pip install --quiet -e '.[compile]' || \
+		echo "the compile extra did not install: the interpreted spec runs"
 	touch $@
 
 clean: clean-compiled

@@ -29,8 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = 1_700_000_000_000
 
 
-def measure(batches: int = 2000, repeats: int = 5) -> dict[str, float]:
-    """µs per command of each 16-command pipeline, min of ``repeats`` runs of ``batches``."""
+def measure(batches: int = 2000, repeats: int = 5, cpu: bool = False) -> dict[str, float]:
+    """µs per command of each 16-command pipeline, min of ``repeats`` runs of ``batches``
+    (wall-clock time, or with ``cpu`` the process's CPU time: on a shared machine the time
+    spent waiting for a core is then left out)."""
     from redspec.cli.build import spec_build
     from redspec.spec.resp import encode_request
     from redspec.spec.server import client_connect, client_input, new_server
@@ -46,10 +48,11 @@ def measure(batches: int = 2000, repeats: int = 5) -> dict[str, float]:
     def run(cmds: list[list[bytes]], n: int) -> float:
         nonlocal state
         payload = b"".join(encode_request(c) for c in cmds)
-        t = time.perf_counter()
+        clock = time.process_time if cpu else time.perf_counter
+        t = clock()
         for i in range(n):
             state, _ = client_input(state, cid, payload, NOW + i)
-        return (time.perf_counter() - t) / (n * len(cmds)) * 1e6
+        return (clock() - t) / (n * len(cmds)) * 1e6
 
     out: dict[str, float] = {}
     for name, cmds in pipelines.items():
@@ -65,17 +68,19 @@ def interpreted_tree(dest: Path) -> Path:
     shutil.copytree(ROOT / "spec", pkg / "spec", ignore=lambda d, names: [
         n for n in names if n.endswith(".so") and not n.startswith("_siphash")
         or n == "__pycache__"])
-    shutil.copytree(ROOT / "cli", pkg / "cli", ignore=shutil.ignore_patterns("__pycache__"))
+    for sub in ("cli", "reference"):  # cli.build names the build; cli and reference choose it
+        shutil.copytree(ROOT / sub, pkg / sub, ignore=shutil.ignore_patterns("__pycache__"))
     (pkg / "__init__.py").write_text("")
     return dest
 
 
-def run_build(tree: str | None, batches: int) -> dict[str, float]:
+def run_build(tree: str | None, batches: int, cpu: bool = False) -> dict[str, float]:
     """Run :func:`measure` in a subprocess over ``tree`` (None: the installed package)."""
     env = dict(os.environ)
     if tree is not None:
         env["PYTHONPATH"] = tree
-    res = subprocess.run([sys.executable, __file__, "--one", "--batches", str(batches)], env=env, cwd=tempfile.gettempdir(),
+    res = subprocess.run([sys.executable, __file__, "--one", "--batches", str(batches),
+                          *(["--cpu"] if cpu else [])], env=env, cwd=tempfile.gettempdir(),
                          capture_output=True, text=True)
     if res.returncode:
         raise SystemExit(f"the build at {tree or 'the installed package'} failed:\n{res.stderr}")
@@ -93,14 +98,16 @@ def main() -> int:
     ap.add_argument("--installed", action="store_true",
                     help="a build: the installed package (compiled after `make compile`)")
     ap.add_argument("--tree", action="append", default=[], metavar="LABEL=DIR",
-                    help="a build: DIR holds redspec/__init__.py and redspec/spec/")
+                    help="a build: DIR holds redspec/__init__.py, redspec/spec/, cli/ and reference/")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--batches", type=int, default=2000,
                     help="pipelines per timed run (5 timed runs per command per build)")
     ap.add_argument("--json", help="write the per-build minima and ratios here")
+    ap.add_argument("--cpu", action="store_true",
+                    help="time by process CPU time instead of wall-clock (a shared machine)")
     args = ap.parse_args()
     if args.one:
-        measure(args.batches)
+        measure(args.batches, cpu=args.cpu)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         builds: dict[str, str | None] = {}
@@ -115,7 +122,7 @@ def main() -> int:
         for r in range(args.rounds):
             print(f"round {r + 1}/{args.rounds}", flush=True)
             for label, tree in builds.items():
-                got = run_build(tree, args.batches)
+                got = run_build(tree, args.batches, args.cpu)
                 prev = best.setdefault(label, got)
                 best[label] = {k: min(v, prev[k]) for k, v in got.items()}
     first = next(iter(best))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sys
 from importlib.machinery import EXTENSION_SUFFIXES
-from pathlib import Path
 
 import redspec.spec.eventloop  # noqa: F401  (with the server: the hot path, loaded, so that
 import redspec.spec.server  # noqa: F401  its modules are in sys.modules)
+from redspec.reference import specbuild
 
 
 def compiled_modules() -> list[str]:
@@ -26,14 +26,11 @@ def compiled_modules() -> list[str]:
 
 def stale_modules() -> list[str]:
     """Compiled modules whose ``.py`` changed after they were compiled: the running code is
-    not the source any more (re-run ``make compile``)."""
-    out = []
-    for name in compiled_modules():
-        so = Path(str(sys.modules["redspec.spec." + name].__file__))
-        py = so.with_name(so.name.split(".")[0] + ".py")
-        if py.exists() and py.stat().st_mtime > so.stat().st_mtime:
-            out.append(name)
-    return out
+    not the source any more (re-run ``make compile``). (A compiled module's ``__file__`` is
+    the path it was built under, so the files are looked at in the package directory.)"""
+    root = specbuild.spec_dir()
+    loaded = set(compiled_modules())
+    return [n for n in specbuild.stale_files(root) if n in loaded] if root is not None else []
 
 
 def spec_build() -> str:
@@ -41,7 +38,8 @@ def spec_build() -> str:
     with the stale ones named."""
     mods = compiled_modules()
     if not mods:
-        return "interpreted"
+        why = specbuild.reason
+        return f"interpreted ({why})" if why else "interpreted"
     stale = stale_modules()
     note = f"; STALE, re-run make compile: {', '.join(stale)}" if stale else ""
     return f"compiled ({len(mods)} modules: {', '.join(mods)}{note})"

@@ -442,7 +442,10 @@ class Step:
             self.set_part("repl", feed_replication(r, self.propagate[self.aof_fed:]))
         self.aof_fed = len(self.propagate)
 
-    propagate_now = feed_aof
+    def propagate_now(self) -> None:
+        """``propagateNow``: :meth:`feed_aof` under Redis's name (a method, not a class-body
+        alias: mypyc rejects aliases in the body of a compiled module's class)."""
+        self.feed_aof()
 
     def commit(self) -> ServerState:
         """Freeze the working copy into the next ``ServerState``."""
