@@ -22,26 +22,13 @@ import socket
 from typing import Any
 
 from redspec.spec.migrate import Exchange
+from redspec.spec.numbers import c_atoi
 
-__all__ = ["MigrateSockets", "c_atoi"]
+__all__ = ["MigrateSockets"]
 
 #: ``syncWrite``'s chunk in ``migrateCommand`` (64 KiB).
 WRITE_CHUNK = 64 * 1024
 
-
-def c_atoi(b: bytes) -> int:
-    """C's ``atoi``: optional blanks and sign, then the leading digits (0 when none)."""
-    s = b.lstrip(b" \t\n\v\f\r")
-    sign = 1
-    if s[:1] in (b"-", b"+"):
-        sign = -1 if s[:1] == b"-" else 1
-        s = s[1:]
-    n = 0
-    for ch in s:
-        if not 48 <= ch <= 57:
-            break
-        n = n * 10 + ch - 48
-    return sign * n
 
 
 class MigrateSockets:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import attrs
 
+from .numbers import c_atoi, c_strtol
+
 __all__ = ["AOF_LINE_MAX", "RDB_MAGIC", "Item", "COMMAND", "ANNOTATION", "END", "FORMAT_ERROR",
            "SHORT_READ", "READ_ERROR", "read_item", "has_rdb_preamble"]
 
@@ -68,28 +70,6 @@ def _fgets(data: bytes, pos: int) -> tuple[bytes, int, bool] | None:
     return data[pos:end], end, False
 
 
-def _strtol(b: bytes) -> int:
-    """C ``strtol(s, NULL, 10)`` on the bytes of a C string: blanks, a sign, digits; the
-    value clamped to a ``long``; stops at the first other byte (a NUL included)."""
-    i = 0
-    n = len(b)
-    while i < n and b[i] in b" \t\n\v\f\r":
-        i += 1
-    sign = 1
-    if i < n and b[i] in b"+-":
-        sign = -1 if b[i] == 45 else 1
-        i += 1
-    v = 0
-    while i < n and 48 <= b[i] <= 57:
-        v = v * 10 + b[i] - 48
-        i += 1
-    return max(-(1 << 63), min((1 << 63) - 1, sign * v))
-
-
-def _atoi(b: bytes) -> int:
-    """C ``atoi`` as glibc has it: ``(int) strtol(...)``, the ``long`` cut to 32 bits."""
-    v = _strtol(b) & 0xFFFFFFFF
-    return v - (1 << 32) if v >= 1 << 31 else v
 
 
 def read_item(data: bytes, pos: int) -> Item:
@@ -109,7 +89,7 @@ def read_item(data: bytes, pos: int) -> Item:
         return Item(FORMAT_ERROR, end=pos)
     if len(buf) < 2 or buf[1] == 0:  # buf[1] == '\0'
         return Item(SHORT_READ if eof else READ_ERROR, end=pos)
-    argc = _atoi(buf[1:])
+    argc = c_atoi(buf[1:])
     if argc < 1:
         return Item(FORMAT_ERROR, end=pos)
     argv: list[bytes] = []
@@ -121,7 +101,7 @@ def read_item(data: bytes, pos: int) -> Item:
         buf, pos, _eof = got
         if buf[:1] != b"$":
             return Item(FORMAT_ERROR, end=pos)
-        length = _strtol(buf[1:]) & 0xFFFFFFFFFFFFFFFF  # an unsigned long
+        length = c_strtol(buf[1:]) & 0xFFFFFFFFFFFFFFFF  # an unsigned long
         if length and pos + length > n:
             return Item(SHORT_READ, end=n)
         argv.append(data[pos : pos + length])

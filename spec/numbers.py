@@ -29,3 +29,28 @@ def string2ll(b: bytes) -> int | None:
         v = -v
         return v if v >= LLONG_MIN else None
     return v if v <= LLONG_MAX else None
+
+
+def c_strtol(b: bytes) -> int:
+    """C ``strtol(s, NULL, 10)`` on the bytes of a C string: blanks, a sign, digits; the
+    value clamped to a ``long``; stops at the first other byte (a NUL included)."""
+    i = 0
+    n = len(b)
+    while i < n and b[i] in b" \t\n\v\f\r":
+        i += 1
+    sign = 1
+    if i < n and b[i] in b"+-":
+        sign = -1 if b[i] == 45 else 1
+        i += 1
+    v = 0
+    while i < n and 48 <= b[i] <= 57:
+        v = v * 10 + b[i] - 48
+        i += 1
+    return max(LLONG_MIN, min(LLONG_MAX, sign * v))
+
+
+def c_atoi(b: bytes) -> int:
+    """C ``atoi`` as glibc has it: ``(int) strtol(s, NULL, 10)``, the ``long`` cut to 32
+    bits (so "4294967297" is 1). What DEBUG's 0|1 switches and the AOF reader's counts use."""
+    v = c_strtol(b) & 0xFFFFFFFF
+    return v - (1 << 32) if v >= 1 << 31 else v

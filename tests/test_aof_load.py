@@ -374,7 +374,9 @@ def test_the_reader_is_fgets_atoi_strtol(data: bytes, kinds: list[str]) -> None:
 def test_c_helpers_of_the_reader() -> None:
     """``strtol`` (sign, blanks, clamped to a long), ``atoi`` (cut to 32 bits) and ``fgets``
     (1023 bytes at most, ``feof`` only when the read met the end)."""
-    from redspec.spec.aofstream import _atoi, _fgets, _strtol
+    from redspec.spec.aofstream import _fgets
+    from redspec.spec.numbers import c_atoi as _atoi
+    from redspec.spec.numbers import c_strtol as _strtol
 
     assert [_strtol(b) for b in (b"-12", b"+7", b" \t42x", b" 7", b"", b"0", b"10", b"9")] == \
         [-12, 7, 42, 7, 0, 0, 10, 9]

@@ -19,7 +19,7 @@ from ..cstr import c_text
 from ..dict import dict_expand
 from ..errors import NOT_POSITIVE
 from ..glob import stringmatch
-from ..numbers import string2ll
+from ..numbers import c_atoi, string2ll
 from ..reply import OK, BigNum, Err, Map, Raw, Reply, RSet, Status, Verbatim, encode, help_lines
 from ..state import replace
 from ..step import Step
@@ -266,7 +266,7 @@ def debug_pause_cron(s: Step, argv: list[bytes]) -> Reply:
     beforeSleep still runs."""
     if len(argv) != 3:
         return None
-    paused = _atoi(argv[2]) != 0
+    paused = c_atoi(argv[2]) != 0
     if s.cron.paused != paused:
         s.cron = replace(s.cron, paused=paused)
     return OK
@@ -278,7 +278,7 @@ def debug_set_skip_checksum_validation(s: Step, argv: list[bytes]) -> Reply:
     version are still checked) and an RDB load does not compare the file's checksum."""
     if len(argv) != 3:
         return None
-    skip = _atoi(argv[2]) != 0
+    skip = c_atoi(argv[2]) != 0
     p = s.part("persist")
     if p.skip_checksum != skip:
         s.set_part("persist", replace(p, skip_checksum=skip))
@@ -313,19 +313,6 @@ def debug_stringmatch_test(s: Step, argv: list[bytes]) -> Reply:
         stringmatch(parts[0], parts[1], nocase=bool(x & 1))
     return Status("Apparently Redis did not crash: test passed")
 
-
-def _atoi(b: bytes) -> int:
-    """C's ``atoi``: optional blanks and sign, then leading digits; 0 if none."""
-    t = b.lstrip(b" \t\n\v\f\r")
-    sign = -1 if t[:1] == b"-" else 1
-    if t[:1] in (b"+", b"-"):
-        t = t[1:]
-    n = 0
-    for c in t:
-        if not 48 <= c <= 57:
-            break
-        n = n * 10 + c - 48
-    return sign * n
 
 
 #: 7.0.15's DEBUG subcommands that redspec does not model, and why.

@@ -21,7 +21,7 @@ from ..cstr import c_text
 from ..digest import dataset_digest, hexdigest, object_digest
 from ..errors import SYNTAX
 from ..lru import estimate_idle_ms, word_of
-from ..numbers import string2ll
+from ..numbers import c_atoi, string2ll
 from ..persist import (
     SHUTDOWN_FORCE,
     SHUTDOWN_NOSAVE,
@@ -321,25 +321,12 @@ def debug_quicklist(s: Step, argv: list[bytes]) -> Reply:
         return Err("ERR no such key")
     if not isinstance(v, ListValue):
         return Err("ERR Not a quicklist encoded object.")
-    full = len(argv) == 4 and _atoi(argv[3]) != 0
+    full = len(argv) == 4 and c_atoi(argv[3]) != 0
     _stdout(s, quicklist_repr(v, s.config.get("list-max-listpack-size", -2),
                               s.config.get("list-compress-depth", 0),
                               s.part("ql_packed_threshold"), full, _addr(argv[2])))
     return Status("Quicklist structure printed on stdout")
 
-
-def _atoi(b: bytes) -> int:
-    """C's ``atoi``: optional blanks and sign, then leading digits (0 when none)."""
-    t = b.lstrip(b" \t\n\v\f\r")
-    neg = t[:1] == b"-"
-    if t[:1] in (b"+", b"-"):
-        t = t[1:]
-    n = 0
-    for ch in t:
-        if not 48 <= ch <= 57:
-            break
-        n = n * 10 + ch - 48
-    return -n if neg else n
 
 
 DEBUG_SUBCOMMANDS["object"] = debug_object

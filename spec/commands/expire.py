@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..cstr import c_text
 from ..errors import NOT_INTEGER, invalid_expire, subcommand_syntax
-from ..numbers import LLONG_MAX, LLONG_MIN, string2ll
+from ..numbers import LLONG_MAX, LLONG_MIN, c_atoi, string2ll
 from ..reply import OK, Err, Reply
 from ..state import replace
 from ..step import Step
@@ -177,20 +177,6 @@ def persist(s: Step, argv: list[bytes]) -> Reply:
 # -- DEBUG ------------------------------------------------------------------------------------
 
 
-def _atoi(b: bytes) -> int:
-    """C's ``atoi``: optional spaces and sign, then leading digits; 0 if none."""
-    t = b.lstrip(b" \t\n\v\f\r")
-    sign = 1
-    if t[:1] in (b"+", b"-"):
-        sign = -1 if t[:1] == b"-" else 1
-        t = t[1:]
-    n = 0
-    for c in t:
-        if not 48 <= c <= 57:
-            break
-        n = n * 10 + c - 48
-    return sign * n
-
 
 @command("debug")
 def debug(s: Step, argv: list[bytes]) -> Reply:
@@ -201,7 +187,7 @@ def debug(s: Step, argv: list[bytes]) -> Reply:
     the subcommand syntax error. The enable-debug-command gate runs in dispatch."""
     sub = c_text(argv[1]).lower()
     if sub == "set-active-expire" and len(argv) == 3:
-        enabled = _atoi(argv[2]) != 0
+        enabled = c_atoi(argv[2]) != 0
         if s.cron.active_expire_enabled != enabled:
             s.cron = replace(s.cron, active_expire_enabled=enabled)
         return OK
