@@ -5,35 +5,26 @@ rubric reports planted defects in the reference model with the right items."""
 
 from __future__ import annotations
 
-import doctest
 from pathlib import Path
 
 import pytest
 
 from redspec.review import d2
 from redspec.review.rubric import check, load
+from tests.tutorial_walk import walk_runs_as_written, wrong_line_fails
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = ROOT / "docs" / "tutorials" / "failover"
 
 
 def test_the_walk_through_the_model_runs_as_written() -> None:
-    result = doctest.testfile(str(TUTORIAL / "README.md"), module_relative=False,
-                              optionflags=doctest.ELLIPSIS, raise_on_error=False,
-                              verbose=False, report=True)
-    assert result.attempted >= 20
-    assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed (above)"
+    walk_runs_as_written(TUTORIAL / "README.md", 20)
 
 
 def test_a_wrong_line_in_the_walk_fails(tmp_path: Path) -> None:
-    text = (TUTORIAL / "README.md").read_text()
-    assert "'replica of r, failover-in-progress, offset 50'" in text
-    bad = tmp_path / "README.md"
-    bad.write_text(text.replace("'replica of r, failover-in-progress, offset 50'",
-                                "'master, failover-in-progress, offset 50'"))
-    result = doctest.testfile(str(bad), module_relative=False, optionflags=doctest.ELLIPSIS,
-                              verbose=False, report=False)
-    assert result.failed == 1
+    """The doctest can fail: the walk's output, changed, is caught."""
+    wrong_line_fails(TUTORIAL / "README.md", tmp_path, "'replica of r, failover-in-progress, offset 50'",
+                     "'master, failover-in-progress, offset 50'")
 
 
 #: (text of the reference replaced, by, the item reported, its status)
