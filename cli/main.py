@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -67,6 +68,7 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
     clock = Clock(virtual=clock_kind == "virtual")
     acl_users = overrides.pop(ACL_USERS, [])
     state = new_server(clock.now_ms(), **overrides)
+    _log_to_stderr(str(state.config.get("loglevel", "notice")))
     state = with_replid(state, os.urandom(20).hex())  # every server its own history
     if config_file is not None:  # CONFIG REWRITE writes it back (``server.configfile``)
         state = with_config_file(state, os.path.abspath(config_file))
@@ -99,6 +101,24 @@ def serve(ctx: click.Context, port: int, bind: str, config_file: str | None,
             os.abort()
         ctx.exit(1)
     ctx.exit(code)
+
+
+def _log_to_stderr(loglevel: str) -> None:
+    """``redspec serve``'s server log: every line at ``loglevel`` or above (Redis's
+    ``serverLog`` levels: debug, verbose, notice, warning), one message a line on stderr.
+    (``redspec-server`` writes Redis's own line format, ``logfile`` and syslog: docs/dropin.md.)"""
+    import logging
+
+    logger = logging.getLogger("redspec")
+    if logger.handlers:
+        return
+    levels = {"debug": logging.DEBUG, "verbose": 15, "notice": logging.INFO,
+              "warning": logging.WARNING}
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(levels.get(loglevel, logging.INFO))
+    logger.propagate = False
 
 
 from .check import check  # noqa: E402

@@ -478,7 +478,7 @@ class Reference:
             elif kind == "rdb_file":
                 cfg = self.state.config
                 write_rdb(str(cfg.get("dir", ".")), str(cfg.get("dbfilename", "dump.rdb")),
-                          op[1])
+                          op[1], say_saved=False)
 
     def _link_connect(self, host: str, port: int) -> None:
         loop = self._loop
@@ -500,7 +500,6 @@ class Reference:
             self.schedule_turn()
             return
         self.link = sock
-        log.info("MASTER <-> REPLICA sync started")
 
         def connected() -> None:
             loop.remove_writer(sock.fileno())
@@ -1035,7 +1034,7 @@ def write_acl_file(state: ServerState, path: str, data: bytes) -> bool:
     return True
 
 
-def write_rdb(directory: str, dbfilename: str, data: bytes) -> bool:
+def write_rdb(directory: str, dbfilename: str, data: bytes, say_saved: bool = True) -> bool:
     """``rdbSave``'s file handling: write ``temp-<pid>.rdb`` in ``directory``, flush and fsync
     it, rename it over ``dbfilename`` and fsync the directory, so that a crash (kill -9) at
     any point leaves either the old file or the new one, never a partial one. False (and
@@ -1066,7 +1065,8 @@ def write_rdb(directory: str, dbfilename: str, data: bytes) -> bool:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         return False
-    log.info("DB saved on disk")
+    if say_saved:  # not for the snapshot a replica received (Redis logs no save then)
+        log.info("DB saved on disk")
     return True
 
 

@@ -80,7 +80,7 @@ __all__ = [
     "aof_rewrite_limited", "aof_info", "kill_append_only_child", "flush_at_shutdown",
     "AOF_REWRITE_LIMITE_THRESHOLD", "AOF_REWRITE_LIMITE_MAX_MINUTES", "aof_base_bytes",
     "writes_denied_by_aof_error", "aof_write_failed", "flush_aof", "flush_in_step",
-    "aof_child_wrote", "prepare_for_shutdown", "server_log", "queue_log",
+    "aof_child_wrote", "prepare_for_shutdown", "server_log", "log_in_step",
 ]
 
 #: ``AOF_REWRITE_LIMITE_THRESHOLD``: consecutive failed rewrites before retries are spaced out.
@@ -105,10 +105,10 @@ def _log(a: AofState, level: str, text: str) -> AofState:
     return _op(a, "log", level, text)
 
 
-def queue_log(a: AofState, level: str, text: str) -> AofState:
-    """``serverLog`` from a command (DEBUG LOG): the line queued in ``a`` (a Step's ``aof``
-    part), written by the world in order with the file operations."""
-    return _log(a, level, text)
+def log_in_step(s: Step, level: str, text: str) -> None:
+    """``serverLog`` from inside a transition (DEBUG LOG, the replication handshake): the
+    line queued with the file operations, which the world writes in order with them."""
+    s.set_part("aof", _log(s.part("aof"), level, text))
 
 
 def server_log(state: ServerState, level: str, text: str) -> ServerState:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import attrs
 
+from .aof import server_log
 from .db import DbView
 from .persist import set_lru_or_lfu
 from .rdb import (
@@ -55,7 +56,7 @@ from .state import LoadingState, ServerState, replace
 from .step import Step
 
 __all__ = ["LoadStep", "LoadFailed", "DuplicateKey", "panics", "LOADING_ERR_TEXT", "start_loading", "load_step", "stop_loading",
-           "loading_info", "failure_report", "check_rdb_report"]
+           "loading_info", "failure_report", "check_rdb_report", "aux_log_text"]
 
 #: ``shared.loadingerr``.
 LOADING_ERR_TEXT = "LOADING Redis is loading the dataset in memory"
@@ -89,26 +90,32 @@ def stop_loading(state: ServerState) -> ServerState:
     return replace(state, loading=LoadingState())
 
 
+def aux_log_text(key: bytes, value: bytes, now_ms: int) -> str | None:
+    """The line ``rdbLoadRio`` logs for an AUX field it knows (the producing version, the
+    file's age, the memory it had), or None."""
+    v = value.decode("latin-1")
+    if key == b"redis-ver":
+        return f"Loading RDB produced by version {v}"
+    try:
+        n = int(v)
+    except ValueError:
+        return None
+    if key == b"ctime":
+        return f"RDB age {max(0, now_ms // 1000 - n)} seconds"
+    if key == b"used-mem":
+        return f"RDB memory usage when created {n / (1024 * 1024):.2f} Mb"
+    return None
+
+
 def _aux_log(rec: AuxRecord, ld: LoadingState, now_ms: int) -> tuple[LoadingState, str | None]:
-    """What ``rdbLoadRio`` does with the AUX fields it knows: log the producing version, the
-    file's age and the memory it had, and remember ``used-mem`` for INFO."""
+    """What ``rdbLoadRio`` does with the AUX fields it knows: log them
+    (:func:`aux_log_text`), and remember ``used-mem`` for INFO."""
     k = rec.key
-    v = rec.value.decode("latin-1")
-    if k == b"redis-ver":
-        return ld, f"Loading RDB produced by version {v}"
-    if k == b"ctime":
-        try:
-            age = max(0, now_ms // 1000 - int(v))
-        except ValueError:
-            return ld, None
-        return ld, f"RDB age {age} seconds"
-    if k == b"used-mem":
-        try:
-            used = int(v)
-        except ValueError:
-            return ld, None
-        return (attrs.evolve(ld, rdb_used_mem=used),
-                f"RDB memory usage when created {used / (1024 * 1024):.2f} Mb")
+    if k in (b"redis-ver", b"ctime", b"used-mem"):
+        text = aux_log_text(k, rec.value, now_ms)
+        if k == b"used-mem" and text is not None:
+            return attrs.evolve(ld, rdb_used_mem=int(rec.value.decode("latin-1"))), text
+        return ld, text
     if k == b"aof-base":  # written by an AOF rewrite with the RDB preamble
         return ld, "RDB is base AOF" if _strtoll(rec.value) else None
     if k in (b"repl-stream-db", b"repl-id", b"repl-offset"):
@@ -132,6 +139,9 @@ def restore_replication_info(state: ServerState, info: tuple[tuple[bytes, bytes]
     if off == -1 or db == -1:
         return state
     replid = fields[b"repl-id"].decode("latin-1")
+    state = server_log(state, "notice", "Before turning into a replica, using my own master "
+                       "parameters to synthesize a cached master: I may be able to synchronize "
+                       "with the new master with just a partial transfer.")
     return replace(state, repl=attrs.evolve(r, replid=replid, master_repl_offset=off,
                                             cached_master=(replid, off, db)))
 
@@ -153,7 +163,8 @@ def _add_key(s: Step, dbid: int, rec: KeyRecord, preamble: bool = False) -> bool
     not in an AOF's RDB preamble, ``RDBFLAGS_AOF_PREAMBLE``: the commands after it may
     still refer to the key), another is added (``dbAddRDBLoad``: no keyspace event) with its expiry and its access word
     (``objectSetLRUOrLFU``). A key already there is a corrupt file. True when added."""
-    if rec.expire_ms != -1 and rec.expire_ms < s.now_ms and not preamble:
+    if rec.expire_ms != -1 and rec.expire_ms < s.now_ms and not preamble and \
+            s.part("repl").masterhost is None:  # iAmMaster(): a replica keeps them
         return False
     view: DbView = s.open_db(dbid)
     if rec.key in view.keys:

@@ -159,8 +159,11 @@ def set_lru_or_lfu(s: Step, db: DbView, key: bytes, freq: int, idle: int) -> Non
 
 def rdb_install(s: Step, f: RdbFile) -> int:
     """``emptyData`` + the key part of ``rdbLoadRio``: replace every database by the file's
-    keys, leaving out those already expired; returns how many keys were added (INFO's
-    ``rdb_last_load_keys_loaded``; the left-out ones are ``rdb_last_load_keys_expired``)."""
+    keys, leaving out those already expired — on a master only (``iAmMaster()``: a replica
+    keeps them for its master's DEL, as it does loading the master's snapshot); returns how
+    many keys were added (INFO's ``rdb_last_load_keys_loaded``; the left-out ones are
+    ``rdb_last_load_keys_expired``)."""
+    master = s.part("repl").masterhost is None
     for i in range(s.db_count()):
         d = s.open_db(i)
         if d.size() or len(d.expires):
@@ -169,7 +172,7 @@ def rdb_install(s: Step, f: RdbFile) -> int:
     for dbid, records in f.dbs:
         view = s.open_db(dbid)
         for rec in records:
-            if rec.expire_ms != -1 and rec.expire_ms < s.now_ms:
+            if master and rec.expire_ms != -1 and rec.expire_ms < s.now_ms:
                 expired += 1
                 continue
             view.add(rec.key, rec.value)

@@ -30,9 +30,11 @@ from typing import Any
 
 import attrs
 
+from .aof import log_in_step
 from .backlog import BEFORE_SLEEP_TRIM_BLOCKS, create_backlog, trim
 from .effects import NO_EFFECTS, Effects, merge_effects
 from .failover import abort_failover, clear_failover_state, in_progress, update_failover_status
+from .loading import aux_log_text
 from .numbers import string2ll
 from .persist import rdb_install
 from .rdb import Limits, RdbCorrupt, RdbUnsupported, decode_file
@@ -108,9 +110,15 @@ def link_connected(state: ServerState, now_ms: int, ok: bool) -> tuple[ServerSta
     if not ok:
         _error(s)
         return _settle(s)
+    log_in_step(s, "notice", "Non blocking connect for SYNC fired the event.")
     set_repl(s, link_state=REPL_STATE_RECEIVE_PING_REPLY, transfer_lastio_ms=now_ms)
     _send(s, command(b"PING"))
     return _settle(s)
+
+
+def _text(line: bytes) -> str:
+    """A reply line as ``serverLog``'s ``%s`` prints it (up to a NUL)."""
+    return line.split(b"\0", 1)[0].decode("utf-8", "replace")
 
 
 def _line(buf: bytes) -> tuple[bytes, bytes] | None:
@@ -169,8 +177,11 @@ def send_psync(s: Step) -> None:
     if r.cached_master is not None:
         replid, off, _ = r.cached_master
         args: tuple[bytes, ...] = (b"PSYNC", replid.encode(), b"%d" % (off + 1))
+        log_in_step(s, "notice", f"Trying a partial resynchronization (request "
+                                 f"{replid}:{off + 1}).")
     else:
         args = (b"PSYNC", b"?", b"-1")
+        log_in_step(s, "notice", "Partial resynchronization not possible (no cached master)")
     if in_progress(s):  # a master failing over asks its target to take over
         args += (b"FAILOVER",)
     set_repl(s, link_state=REPL_STATE_RECEIVE_PSYNC_REPLY, master_initial_offset=-1)
@@ -197,8 +208,10 @@ def link_input(state: ServerState, now_ms: int, data: bytes) -> tuple[ServerStat
             if not (line.startswith(b"+") or line.startswith(b"-NOAUTH")
                     or line.startswith(b"-NOPERM")
                     or line.startswith(b"-ERR operation not permitted")):
-                _error(s)  # Error reply to PING from master
+                log_in_step(s, "warning", f"Error reply to PING from master: '{_text(line)}'")
+                _error(s)
                 break
+            log_in_step(s, "notice", "Master replied to PING, replication can continue...")
             send_handshake(s)
         elif st == REPL_STATE_SEND_HANDSHAKE:
             line = _take_line(s)
@@ -207,8 +220,13 @@ def link_input(state: ServerState, now_ms: int, data: bytes) -> tuple[ServerStat
             what, more = r.link_expect[0], r.link_expect[1:]
             set_repl(s, link_expect=more)
             if what == "auth" and line.startswith(b"-"):
-                _error(s)  # Unable to AUTH to MASTER
+                log_in_step(s, "warning", f"Unable to AUTH to MASTER: {_text(line)}")
+                _error(s)
                 break
+            if what != "auth" and line.startswith(b"-"):
+                conf = {"port": "listening-port", "ip": "ip-address", "capa": "capa"}[what]
+                log_in_step(s, "notice", f"(Non critical) Master does not understand REPLCONF "
+                                         f"{conf}: {_text(line)}")
             if not more:
                 send_psync(s)
         elif st == REPL_STATE_RECEIVE_PSYNC_REPLY:
@@ -222,6 +240,8 @@ def link_input(state: ServerState, now_ms: int, data: bytes) -> tuple[ServerStat
                 if len(parts) >= 3 and len(parts[1]) == 40:
                     set_repl(s, master_replid=parts[1].decode("latin-1"),
                              master_initial_offset=int(parts[2]))
+                    log_in_step(s, "notice", f"Full resync from master: "
+                                             f"{parts[1].decode('latin-1')}:{int(parts[2])}")
                 else:
                     set_repl(s, master_replid="", master_initial_offset=-1)
                 # the cached master stays until the snapshot loads (7.0.15: INFO shows its
@@ -240,7 +260,13 @@ def link_input(state: ServerState, now_ms: int, data: bytes) -> tuple[ServerStat
                 abort_failover(s)  # "Failover target rejected psync request"
                 break
             else:
-                _error(s)  # -NOMASTERLINK, -LOADING: try later; -ERR: no PSYNC
+                if line.startswith(b"-NOMASTERLINK") or line.startswith(b"-LOADING"):
+                    log_in_step(s, "notice", "Master is currently unable to PSYNC but should "
+                                             f"be in the future: {_text(line)}")
+                else:
+                    log_in_step(s, "warning",
+                                f"Unexpected reply to PSYNC from master: {_text(line)}")
+                _error(s)
                 break
         elif st == REPL_STATE_TRANSFER:
             done = read_transfer(s)
@@ -274,15 +300,20 @@ def read_transfer(s: Step) -> bytes | None:
         if line is None:
             return None
         if line.startswith(b"-"):
-            _error(s)  # MASTER aborted replication with an error
+            log_in_step(s, "warning",
+                        f"MASTER aborted replication with an error: {_text(line[1:])}")
+            _error(s)
             return None
         if not line:
             return read_transfer(s)  # keepalive
         if not line.startswith(b"$"):
             _error(s)  # Bad protocol from MASTER
             return None
+        where = "to parser" if use_diskless_load(s) else "to disk"
         if line.startswith(b"$EOF:") and len(line) >= 5 + EOF_MARK_SIZE:
             set_repl(s, transfer_eofmark=line[5:5 + EOF_MARK_SIZE], transfer_size=0)
+            log_in_step(s, "notice", "MASTER <-> REPLICA sync: receiving streamed RDB from "
+                                     f"master with EOF {where}")
         else:
             try:
                 size = int(line[1:])
@@ -290,6 +321,8 @@ def read_transfer(s: Step) -> bytes | None:
                 _error(s)
                 return None
             set_repl(s, transfer_size=size)
+            log_in_step(s, "notice", f"MASTER <-> REPLICA sync: receiving {size} bytes from "
+                                     f"master {where}")
         r = repl_of(s)
     buf = r.link_buf
     if r.transfer_eofmark:
@@ -352,8 +385,19 @@ def load_transfer(s: Step, payload: bytes, usemark: bool) -> bool:
     diskless = use_diskless_load(s)
     disconnect_replicas(s)
     r = repl_of(s)
+    if r.cached_master is not None:
+        log_in_step(s, "notice", "Discarding previously cached master state.")
     set_repl(s, backlog=None, cached_master=None)
+    log_in_step(s, "notice", "MASTER <-> REPLICA sync: Flushing old data")
+    log_in_step(s, "notice", "MASTER <-> REPLICA sync: Loading DB in memory")
+    for k, v in f.aux:
+        text = aux_log_text(k, v, s.now_ms)
+        if text is not None:
+            log_in_step(s, "notice", text)
     rdb_install(s, f)
+    p = s.part("persist")
+    log_in_step(s, "notice", f"Done loading RDB, keys loaded: {p.load_loaded}, keys expired: "
+                             f"{p.load_expired}.")
     s.set_part("scripting", replace(s.part("scripting"), libraries=EMPTY_MAP,
                                     functions=EMPTY_MAP))
     cid = s.next_client_id
@@ -375,6 +419,7 @@ def load_transfer(s: Step, payload: bytes, usemark: bool) -> bool:
              load_functions=tuple(f.functions))
     if usemark:
         send_ack(s)
+    log_in_step(s, "notice", "MASTER <-> REPLICA sync: Finished with success")
     return True
 
 
@@ -389,10 +434,14 @@ def continue_partial(s: Step, line: bytes) -> bytes:
     cached_id, cached_off, cached_db = r.cached_master
     parts = line.split(b" ")
     new_id = parts[1].decode("latin-1") if len(parts) > 1 and len(parts[1]) == 40 else ""
+    log_in_step(s, "notice", "Successful partial resynchronization with master.")
     if new_id and new_id != cached_id:
         set_repl(s, replid2=cached_id, second_replid_offset=r.master_repl_offset + 1,
                  replid=new_id)
         disconnect_replicas(s)
+        log_in_step(s, "notice", f"Master replication ID changed to {new_id}")
+    log_in_step(s, "notice", "MASTER <-> REPLICA sync: Master accepted a Partial "
+                             "Resynchronization.")
     r = repl_of(s)
     cid = s.next_client_id
     s.next_client_id = cid + 1

@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from .aof import log_in_step, server_log
 from .backlog import backlog_from, create_backlog, psync_accepts, resize
 from .blocking import acks_for_offset, block_for_keys, unblock_client
 from .errors import NOT_INTEGER
@@ -269,6 +270,8 @@ def sync_command(s: Step, argv: list[bytes]) -> Reply:
     if c.reply or s.out:
         return Err("ERR SYNC and PSYNC are invalid with pending output")
     link = c.info.repl or ReplicaLink()
+    name = replica_name(c)
+    log_in_step(s, "notice", f"Replica {name} asks for synchronization")
     if argv[0].lower() == b"psync":
         offset = string2ll(argv[2])
         if offset is None:
@@ -277,6 +280,7 @@ def sync_command(s: Step, argv: list[bytes]) -> Reply:
         if try_partial_resync(s, replid, offset, link):
             set_repl(s, sync_partial_ok=repl_of(s).sync_partial_ok + 1)
             return Raw(b"")
+        log_partial_refused(s, name, replid, offset)
         if not replid.startswith("?"):
             set_repl(s, sync_partial_err=repl_of(s).sync_partial_err + 1)
     else:
@@ -289,6 +293,9 @@ def sync_command(s: Step, argv: list[bytes]) -> Reply:
         change_replication_id(s)
         clear_replication_id2(s)
         create_replication_backlog(s)
+        r2 = repl_of(s)
+        log_in_step(s, "notice", "Replication backlog created, my new replication IDs are "
+                                 f"'{r2.replid}' and '{r2.replid2}'")
     p = s.part("persist")
     r = repl_of(s)
     if p.child is not None and r.child_target == "disk":
@@ -305,7 +312,7 @@ def sync_command(s: Step, argv: list[bytes]) -> Reply:
         pass  # waits for the next BGSAVE (cron, or the end of the current child)
     elif (s.config.get("repl-diskless-sync", True) and "eof" in link.capa
           and s.config.get("repl-diskless-sync-delay", 5)):
-        pass  # Delay next BGSAVE for diskless SYNC: the cron starts it
+        log_in_step(s, "notice", "Delay next BGSAVE for diskless SYNC")  # the cron starts it
     else:
         start_bgsave_for_replication(s, link.capa)
     return Raw(b"")
@@ -323,6 +330,30 @@ def failover_request(s: Step, replid: bytes) -> Reply:
         return Err("ERR PSYNC FAILOVER replid must match my replid.")
     unset_master(s)
     return None
+
+
+def log_partial_refused(s: Step, name: str, replid: str, offset: int) -> None:
+    """``masterTryPartialResynchronization``'s log line when it refuses: a full resync asked
+    for (``?``), another history, or an offset the backlog no longer (or not yet) has."""
+    r = repl_of(s)
+    same = replid.lower() == r.replid.lower()
+    if not same and (replid.lower() != r.replid2.lower() or offset > r.second_replid_offset):
+        if replid.startswith("?"):
+            log_in_step(s, "notice", f"Full resync requested by replica {name}")
+        elif replid.lower() != r.replid2.lower():
+            log_in_step(s, "notice", "Partial resynchronization not accepted: Replication ID "
+                                     f"mismatch (Replica asked for '{replid}', my replication "
+                                     f"IDs are '{r.replid}' and '{r.replid2}')")
+        else:
+            log_in_step(s, "notice", "Partial resynchronization not accepted: Requested "
+                                     f"offset for second ID was {offset}, but I can reply up "
+                                     f"to {r.second_replid_offset}")
+        return
+    log_in_step(s, "notice", f"Unable to partial resync with replica {name} for lack of "
+                             f"backlog (Replica request was: {offset}).")
+    if offset > r.master_repl_offset:
+        log_in_step(s, "warning", f"Warning: replica {name} tried to PSYNC with an offset that "
+                                  "is greater than the master replication offset.")
 
 
 def create_replication_backlog(s: Step) -> None:
@@ -356,7 +387,11 @@ def try_partial_resync(s: Step, replid: str, offset: int, link: ReplicaLink) -> 
     set_repl(s, replicas=r.replicas + (c.id,))
     head = b"+CONTINUE %s\r\n" % r.replid.encode() if "psync2" in link.capa \
         else b"+CONTINUE\r\n"
-    s.out.append(head + backlog_from(r.backlog, offset))
+    data = backlog_from(r.backlog, offset)
+    s.out.append(head + data)
+    log_in_step(s, "notice", f"Partial resynchronization request from {replica_name(c)} "
+                             f"accepted. Sending {len(data)} bytes of backlog starting from "
+                             f"offset {offset}.")
     refresh_good_replicas(s)
     return True
 
@@ -408,6 +443,8 @@ def start_bgsave_for_replication(s: Step, mincapa: frozenset[str]) -> bool:
     s.set_part("persist", st)
     set_repl(s, child_target="socket" if socket else "disk",
              eofmark=random_hex(s).encode() if socket else b"")
+    log_in_step(s, "notice", "Starting BGSAVE for SYNC with target: "
+                             f"{'replicas sockets' if socket else 'disk'}")
     offset = repl_of(s).master_repl_offset
     for cid in waiting:
         setup_full_resync(s, cid, offset)
@@ -476,6 +513,13 @@ def put_replica_online(s: Step, cid: int, start_on_ack: bool = False) -> None:
     link = link_of(s, cid)
     assert link is not None
     held = link.held
+    c = s.get_client(cid)
+    name = replica_name(c) if c is not None else f"client id #{cid}"
+    if start_on_ack:
+        log_in_step(s, "notice", f"Streamed RDB transfer with replica {name} succeeded "
+                                 "(socket). Waiting for REPLCONF ACK from slave to enable "
+                                 "streaming")
+    log_in_step(s, "notice", f"Synchronization with replica {name} succeeded")
     update_link(s, cid, state=SLAVE_STATE_ONLINE, ack_time_ms=s.now_ms,
                 start_on_ack=start_on_ack, held=held if start_on_ack else b"")
     if held and not start_on_ack:
@@ -721,6 +765,7 @@ def replica_freed(state: ServerState, c: Client, now_ms: int) -> ServerState:
     backlog's time to live), and of a WAIT client: it leaves the waiting list."""
     r = state.repl
     if c.id in r.replicas:
+        state = server_log(state, "warning", f"Connection with replica {replica_name(c)} lost.")
         reps = tuple(x for x in r.replicas if x != c.id)
         r = attrs.evolve(r, replicas=reps,
                          no_slaves_since_s=now_ms // 1000 if not reps else r.no_slaves_since_s)
@@ -737,6 +782,11 @@ def master_disconnected(state: ServerState, c: Client, now_ms: int) -> ServerSta
     if r.master_client != c.id:
         return state
     cached = (r.replid, r.master_reploff, c.info.db) if r.masterhost is not None else None
+    state = server_log(state, "warning", "Connection with master lost.")
+    if cached is not None:
+        state = server_log(state, "notice", "Caching the disconnected master state.")
+    # 7.0.15 reconnects at once ("Reconnecting to MASTER"); here the next replicationCron
+    # does, up to a second later (replication.md, "not modelled")
     return replace(state, repl=attrs.evolve(
         r, master_client=None, cached_master=cached,
         link_state=REPL_STATE_CONNECT if r.masterhost is not None else r.link_state,
@@ -868,6 +918,8 @@ def connect_with_master(s: Step) -> None:
     """``connectWithMaster``: the world opens a connection to the master; its outcome comes
     back as an input (``spec.replica.link_connected``)."""
     r = repl_of(s)
+    log_in_step(s, "notice", f"Connecting to MASTER {r.masterhost}:{r.masterport}")
+    log_in_step(s, "notice", "MASTER <-> REPLICA sync started")
     set_repl(s, link_state=REPL_STATE_CONNECTING, transfer_lastio_ms=s.now_ms,
              ops=r.ops + (("connect", r.masterhost, r.masterport),))
 
@@ -899,6 +951,20 @@ def role_reply(s: Step) -> Reply:
     state = _LINK_NAMES.get(r.link_state, "handshake")
     off = r.master_reploff if r.master_client is not None else -1
     return [b"slave", (r.masterhost or "").encode(), r.masterport, state.encode(), off]
+
+
+def replica_name(c: Client) -> str:
+    """``replicationGetSlaveName``: the replica's address and listening port as the master's
+    log lines name it (``[ip]:port`` for IPv6; ``<unknown-replica-port>`` before REPLCONF
+    listening-port; ``client id #N`` without an address)."""
+    link = c.info.repl
+    addr = replica_ip(c)
+    if not addr:
+        return f"client id #{c.id}"
+    port = link.listening_port if link is not None else 0
+    if not port:
+        return f"{addr}:<unknown-replica-port>"
+    return f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
 
 
 def replica_ip(c: Client) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..aof import queue_log
+from ..aof import log_in_step
 from ..cstr import c_text
 from ..dict import dict_expand
 from ..errors import NOT_POSITIVE
@@ -290,7 +290,7 @@ def debug_log(s: Step, argv: list[bytes]) -> Reply:
     level (the message as a C string: up to its first NUL), +OK."""
     if len(argv) != 3:
         return None
-    s.set_part("aof", queue_log(s.part("aof"), "warning", "DEBUG LOG: " + c_text(argv[2])))
+    log_in_step(s, "warning", "DEBUG LOG: " + c_text(argv[2]))
     return OK
 
 
