@@ -164,6 +164,37 @@ def _redspec_argv(port: int) -> list[str]:
     return [sys.executable, "-m", "redspec.cli.main", "serve", "--port", str(port), "--save", ""]
 
 
+def debug_pair(workdir: Path, why: str) -> Iterator[dict[str, ServerProcess]]:
+    """A real Redis 7.0.15 and ``redspec serve``, both with ``enable-debug-command yes``, each
+    in its own directory under ``workdir`` (DEBUG RELOAD writes ``dump.rdb`` there), on free
+    ports, stopped by PID at the end; ``why`` says in a skip what needs the real server."""
+    problem = _redis_problem()
+    if problem is not None:
+        if IN_CI:
+            pytest.fail(f"{problem} (required in CI)", pytrace=False)
+        pytest.skip(f"{problem}: {why}")
+    dirs = {name: workdir / f"debug-pair-{name}" for name in ("redis", "redspec")}
+    for d in dirs.values():
+        d.mkdir(parents=True, exist_ok=True)
+    redis = start_server(
+        "redis",
+        lambda p: ["redis-server", "--port", str(p), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no", "--daemonize", "no", "--dir", str(dirs["redis"]),
+                   "--enable-debug-command", "yes"],
+        dirs["redis"])
+    try:
+        redspec = start_server(
+            "redspec", lambda p: [*_redspec_argv(p), "--enable-debug-command", "yes",
+                                  "--dir", str(dirs["redspec"])],
+            dirs["redspec"])
+    except BaseException:
+        redis.stop()
+        raise
+    yield {"redis": redis, "redspec": redspec}
+    redspec.stop()
+    redis.stop()
+
+
 @pytest.fixture(scope="session")
 def redspec_server(server_workdir: Path) -> Iterator[ServerProcess]:
     """The redspec reference server on a free port (the system under test)."""

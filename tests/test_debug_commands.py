@@ -19,7 +19,7 @@ import pytest
 
 from redspec.spec import server as S
 from redspec.spec.cron import server_cron
-from tests.conftest import IN_CI, ServerProcess, _redis_problem, _redspec_argv, start_server
+from tests.conftest import ServerProcess, debug_pair
 from tests.test_aof_rewrite_interop import NOW, seeded
 from tests.test_dict_order_interop import Pair, check_layout
 
@@ -28,25 +28,7 @@ Cmd = list[bytes]
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ServerProcess]]:
-    problem = _redis_problem()
-    if problem is not None:
-        if IN_CI:
-            pytest.fail(f"{problem} (required in CI)", pytrace=False)
-        pytest.skip(problem)
-    d = tmp_path_factory.mktemp("debug")
-    redis = start_server("redis", lambda p: [
-        "redis-server", "--port", str(p), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no", "--daemonize", "no", "--dir", str(d),
-        "--enable-debug-command", "yes"], d)
-    try:
-        redspec = start_server("redspec", lambda p: [*_redspec_argv(p),
-                                                     "--enable-debug-command", "yes"], d)
-    except BaseException:
-        redis.stop()
-        raise
-    yield {"redis": redis, "redspec": redspec}
-    redspec.stop()
-    redis.stop()
+    yield from debug_pair(tmp_path_factory.mktemp("debug"), "DEBUG is compared with it")
 
 
 def _frame(c: Cmd) -> bytes:

@@ -17,7 +17,7 @@ import pytest
 
 from redspec.review.report import TUTORIALS
 from redspec.review.transcript import format_reply, parse, run, split_args, transcripts
-from tests.conftest import IN_CI, ServerProcess, _redis_problem, _redspec_argv, start_server
+from tests.conftest import ServerProcess, debug_pair
 
 TRANSCRIPTS = transcripts(TUTORIALS)
 IDS = [p.parent.name + "/" + p.name for p in TRANSCRIPTS]
@@ -26,32 +26,8 @@ IDS = [p.parent.name + "/" + p.name for p in TRANSCRIPTS]
 @pytest.fixture(scope="module")
 def servers(server_workdir: Path) -> Iterator[dict[str, ServerProcess]]:
     """Both servers with ``enable-debug-command yes`` (the loading tutorial types DEBUG
-    RELOAD), each in its own directory (DEBUG RELOAD writes ``dump.rdb`` there)."""
-    dirs = {name: server_workdir / f"transcripts-{name}" for name in ("redis", "redspec")}
-    for d in dirs.values():
-        d.mkdir(exist_ok=True)
-    redis_problem = _redis_problem()
-    if redis_problem is not None:
-        if IN_CI:
-            pytest.fail(f"{redis_problem} (required in CI)", pytrace=False)
-        pytest.skip(f"{redis_problem}: the transcripts need the real server")
-    redis = start_server(
-        "redis",
-        lambda p: ["redis-server", "--port", str(p), "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "no", "--daemonize", "no", "--dir", str(dirs["redis"]),
-                   "--enable-debug-command", "yes"],
-        dirs["redis"])
-    try:
-        redspec = start_server(
-            "redspec", lambda p: [*_redspec_argv(p), "--enable-debug-command", "yes",
-                                  "--dir", str(dirs["redspec"])],
-            dirs["redspec"])
-    except BaseException:
-        redis.stop()
-        raise
-    yield {"redis": redis, "redspec": redspec}
-    redspec.stop()
-    redis.stop()
+    RELOAD), each in its own directory."""
+    yield from debug_pair(server_workdir / "transcripts", "the transcripts need the real server")
 
 
 def test_every_tutorial_has_practice() -> None:
