@@ -185,7 +185,7 @@ def test_vectors_round_trip_on_redis(private_redis: Any, tmp_path: Path) -> None
                                   "--skip", str(skip), "--json", str(res)])
     out = json.loads(res.read_text())
     bad = [x for x in out["results"] if x["status"] in ("fail", "error")]
-    assert not bad, bad[:5]
+    assert not bad, "\n".join(f"{x['id']} {x['status']}: {x.get('detail', '')}" for x in bad[:5])
     assert r.exit_code == 0, r.output
     assert sum(g["pass"] for g in out["groups"].values()) > 500
 

@@ -96,6 +96,9 @@ RESET_CONFIG: tuple[str, ...] = ("hash-max-listpack-entries", "512", "hash-max-l
                                  "64", "set-max-intset-entries", "512",
                                  "zset-max-listpack-entries", "128", "list-max-listpack-size",
                                  "-2")
+#: INFO persistence fields that say a fork child runs or is about to.
+_CHILD_BUSY = re.compile(rb"(?:rdb_bgsave_in_progress|aof_rewrite_in_progress|"
+                         rb"aof_rewrite_scheduled|module_fork_in_progress):[1-9]")
 #: ``PROTO_IOBUF_LEN``: one read event reads at most this much of a client's input.
 IOBUF_LEN = 16 * 1024
 #: After a synchronisation, a connection that received this much or more since (or holds an
@@ -194,6 +197,24 @@ class ServerTarget(Target):
         self.setup_call("SCRIPT", "FLUSH")
         self.reset_acl()
         self.setup_call("CONFIG", "SET", *RESET_CONFIG)
+        self.wait_no_child()
+
+    def wait_no_child(self, timeout: float = 10.0) -> None:
+        """Wait until the server has no fork child (INFO persistence: no BGSAVE, AOF rewrite or
+        module fork in progress, no rewrite scheduled). A child left by an earlier case changes
+        what the next case observes: while one runs, Redis does not grow its hash tables
+        (``updateDictResizePolicy``), so even a script cache's memory in INFO differs. FLUSHALL
+        kills an RDB child, but the parent forgets it only when ``checkChildrenDone`` reaps it
+        at a later cron."""
+        deadline = time.monotonic() + timeout
+        while True:
+            r = self.setup_call("INFO", "persistence")
+            if _CHILD_BUSY.search(r) is None:
+                return
+            if time.monotonic() >= deadline:
+                raise DiffError(f"{self.name}: a background child still runs after {timeout:g} s "
+                                "(INFO persistence); the next case would see its effects")
+            time.sleep(0.01)
 
     def reset_acl(self) -> None:
         """Users outlive FLUSHALL: every user but ``default`` is deleted and the ACL LOG
