@@ -254,3 +254,16 @@ def test_schemata_of_a_spec_module_compile() -> None:
     tree, ends = m.schemata((ROOT / "spec/multi.py").read_text(), "spec/multi.py", wanted)
     compile(tree, "spec/multi.py", "exec", dont_inherit=True)
     assert set(ends) == set(wanted)
+
+
+def test_every_spec_module_has_a_selection() -> None:
+    """Issue 22 asks for every boundary mutant of spec/: every module is in ``MODULES`` (but
+    the two rule-free package markers in ``UNMAPPED``), and every selected test file exists."""
+    tool = _tool()
+    root = Path(__file__).resolve().parent.parent
+    modules = {p.relative_to(root).as_posix() for p in (root / "spec").rglob("*.py")}
+    missing = modules - set(tool.MODULES) - tool.UNMAPPED
+    assert not missing, f"spec modules without a test selection: {sorted(missing)}"
+    assert tool.UNMAPPED <= modules
+    absent = {t for _, tests in tool.MODULES.values() for t in tests if not (root / t).exists()}
+    assert not absent, f"selected test files that do not exist: {sorted(absent)}"

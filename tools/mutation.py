@@ -290,6 +290,107 @@ _BLOCKING_WIDE = [*MECHANISM_TESTS["blocking"], "tests/test_streams.py", "tests/
 MODULES["spec/blocking.py"] = ("clients", _BLOCKING_WIDE)
 MODULES["spec/handle_blocked.py"] = ("clients", _BLOCKING_WIDE)
 
+# issue #22: every module of spec/ has a selection ("every comparison operator ... in spec/").
+# Only tests that run the spec in-process can kill a mutant (a server started as a subprocess
+# imports the unmutated modules); the per-line selection leaves the others out of a mutant's
+# run, and they cost only the selection's one coverage run.
+_T = "tests/test_{}.py".format
+_P = "properties/test_{}.py".format
+_TYPECHOICE = [_T("advise"), _T("cost"), _T("advise_patterns"), _P("typechoice"),
+               _P("typechoice_patterns")]
+_AOF = [_T("aof"), _T("aof_tla"), _P("aof_props")]
+_AOFLOAD = [*MECHANISM_TESTS["aofload"], _T("debug_loadaof"), _P("aof_props")]
+_REPL = [_T("replication"), _T("backlog"), _T("psync_tla"), _P("repl_world"),
+         _P("backlog_props"), _P("failover_world")]
+_TABLE = [_T("dispatch"), _T("introspection"), _P("dispatch_counters")]
+_TRANSPORT = [_T("transport"), _P("transport_machine"), _P("reply_in_exec"), _P("batch_input")]
+_EVENTLOOP = [_P("eventloop_machine"), _T("transport"), _T("loading"), _T("idle_timeout"),
+              _P("timed_boundaries"), _P("pause_expire_machine"), _P("idle_timeout_props")]
+_VALUES = [_T("keys"), _T("lists"), _T("hashes"), _T("sets"), _T("zsets"), _T("rdb"),
+           _P("string_encoding"), _P("mutation_gaps")]
+_WHOLE_SERVER = [_T("clients"), _T("dispatch"), _T("keys"), _T("config"), _T("transport"),
+                 _T("bgsave"), _T("introspection"), _P("eventloop_machine"), _P("batch_input"),
+                 _P("keyspace_machine")]
+MODULES.update({
+    "spec/advise.py": ("typechoice", _TYPECHOICE),
+    "spec/cost.py": ("typechoice", _TYPECHOICE),
+    "spec/patterns.py": ("typechoice", _TYPECHOICE),
+    "spec/aof.py": ("aof", _AOF),
+    "spec/aoffeed.py": ("aof", _AOF),
+    "spec/aofrewrite.py": ("aof", [_T("aof_rewrite"), _P("aof_rewrite_props"), *_AOF]),
+    "spec/aofmanifest.py": ("loading", _AOFLOAD),
+    "spec/loading.py": ("loading", [_T("loading"), _P("rdb_machine"), _T("replication")]),
+    "spec/startup.py": ("loading", [_T("loading"), _T("replication"), _T("config")]),
+    "spec/commands/blocking.py": ("clients", _BLOCKING_WIDE),
+    "spec/commands/caching.py": ("clients", [_T("tracking"), _T("clients")]),
+    "spec/tracking.py": ("clients", [_T("tracking"), _T("clients")]),
+    "spec/commands/connection.py": ("clients", [_T("clients"), _T("acl"), _T("resp"),
+                                                _T("dispatch")]),
+    "spec/commands/debug.py": ("commandpath", [_T("debug_loadaof"), _T("debug_commands"),
+                                               _T("debug_lists"), _T("keys"), _T("scan")]),
+    "spec/commands/diagnostics.py": ("commandpath", [_T("latency"), _T("slowlog"),
+                                                     _T("evict_sampling"), _T("keys")]),
+    "spec/latency.py": ("commandpath", [_T("latency")]),
+    "spec/slowlog.py": ("commandpath", [_T("slowlog"), _T("dispatch")]),
+    "spec/commands/failover.py": ("failover", [_P("failover_world"), *_REPL]),
+    "spec/failover.py": ("failover", [_P("failover_world"), *_REPL]),
+    "spec/commands/introspection.py": ("dispatch", _TABLE),
+    "spec/commands/registry.py": ("dispatch", _TABLE),
+    "spec/commands/summaries.py": ("dispatch", _TABLE),
+    "spec/commands/modules.py": ("dispatch", _TABLE),
+    "spec/table.py": ("dispatch", _TABLE),
+    "spec/errors.py": ("dispatch", [*_TABLE, _P("keyspace_machine")]),
+    "spec/commands/lolwut.py": ("commandpath", [_T("lolwut")]),
+    "spec/commands/object.py": ("types", [_T("keys"), _T("strings"), _T("evict_sampling"),
+                                          _P("boundary_gaps"), _P("typechoice")]),
+    "spec/commands/replication.py": ("psync", _REPL),
+    "spec/replication.py": ("psync", _REPL),
+    "spec/replica.py": ("psync", _REPL),
+    "spec/replfeed.py": ("psync", _REPL),
+    "spec/replnet.py": ("psync", _REPL),
+    "spec/commands/scan.py": ("rehash", [_T("scan"), _P("dict_machine"), _P("value_dict_machine")]),
+    "spec/rehash.py": ("rehash", [_T("scan"), _P("dict_machine"), _T("dict_order_interop")]),
+    "spec/types/valuedict.py": ("rehash", [_T("valuedict"), _P("value_dict_machine"),
+                                           _P("boundary_gaps")]),
+    "spec/commands/server.py": ("commandpath", _WHOLE_SERVER),
+    "spec/server.py": ("commandpath", _WHOLE_SERVER),
+    "spec/state.py": ("keyspace", _WHOLE_SERVER),
+    "spec/info.py": ("commandpath", [_T("introspection"), _T("clients"), _T("latency"),
+                                     _T("bgsave"), _T("replication"), _T("aof")]),
+    "spec/commands/sort.py": ("types", [_T("sort")]),
+    "spec/pqsort.py": ("types", [_T("sort"), _T("geo")]),
+    "spec/commands/transport.py": ("pipelining", _TRANSPORT),
+    "spec/transport.py": ("pipelining", _TRANSPORT),
+    "spec/obuf.py": ("pipelining", [*_TRANSPORT, _T("pubsub"), _T("clients")]),
+    "spec/networking.py": ("resp", [*MECHANISM_TESTS["resp"], *_TRANSPORT]),
+    "spec/frames.py": ("resp", MECHANISM_TESTS["resp"]),
+    "spec/config.py": ("commandpath", [_T("config"), _T("config_rewrite")]),
+    "spec/configfile.py": ("commandpath", [_T("config_rewrite"), _T("config")]),
+    "spec/protected.py": ("commandpath", [_T("config"), _T("dropin")]),
+    "spec/listen.py": ("eventloop", [_T("config")]),
+    "spec/cron.py": ("eventloop", [*_EVENTLOOP, _T("expire"), _T("bgsave"), _P("bgsave_props")]),
+    "spec/eventloop.py": ("eventloop", _EVENTLOOP),
+    "spec/effects.py": ("eventloop", [*_EVENTLOOP, _T("bgsave")]),
+    "spec/crc64.py": ("rdb", [_T("crc64"), _T("rdb")]),
+    "spec/functions.py": ("scripting", [*MECHANISM_TESTS["scripting"], _T("functions")]),
+    "spec/cstr.py": ("keyspace", [_T("strings"), _T("keys"), _T("dispatch"), _T("bitmaps")]),
+    "spec/longdouble.py": ("keyspace", [_T("strings"), _P("strings_machine")]),
+    "spec/numbers.py": ("keyspace", [_T("strings"), _T("keys"), _P("boundary_gaps"),
+                                     _T("aof_load")]),
+    "spec/memory.py": ("eviction", [_T("evict_sampling"), _P("eviction_machine"),
+                                    _P("boundary_gaps"), _T("keys")]),
+    "spec/listpack.py": ("types", [_T("debug_lists"), _T("lists"), _T("hashes"), _T("zsets")]),
+    "spec/values.py": ("types", _VALUES),
+    "spec/migratenet.py": ("ask", MECHANISM_TESTS["migrate"]),
+    # machinery, not Redis rules: the layer table (tests/test_layers.py checks it) and packages
+    "spec/layers.py": ("commandpath", [_T("layers")]),
+    "spec/lualibs/__init__.py": ("scripting", [_T("lualibs"), *MECHANISM_TESTS["scripting"]]),
+    "spec/commands/__init__.py": ("dispatch", _TABLE),
+})
+#: The two package markers left unmapped hold no rule: ``spec/__init__.py`` (a docstring) and
+#: ``spec/types/__init__.py`` (one line); tests/test_mutation_tool.py checks nothing else is.
+UNMAPPED = {"spec/__init__.py", "spec/types/__init__.py"}
+
 # -- mutants ----------------------------------------------------------------------------------
 
 _CMP_FLIP: dict[type[ast.cmpop], type[ast.cmpop]] = {
