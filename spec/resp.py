@@ -290,7 +290,15 @@ def split_args(line: bytes) -> list[bytes] | None:
     CR, LF. ``"..."`` understands ``\\n \\r \\t \\b \\a``, ``\\xHH`` and ``\\<any>`` (that
     byte); ``'...'`` understands only ``\\'``. A quote may start mid-token (``a"b"`` is
     ``ab``).
+
+    ``sdssplitargs`` reads a C string: a NUL ends the line, and whatever follows it is not
+    seen (a quote still open there is unbalanced). The inline parser never passes a NUL
+    (``strchr`` stops at it, so such a line waits), but ACL selectors, a function's shebang
+    line and configuration lines can hold one.
     """
+    nul = line.find(b"\0")
+    if nul >= 0:
+        line = line[:nul]
     if b'"' not in line and b"'" not in line:  # the common case: plain words
         if b"\v" in line or b"\f" in line:
             return _split_plain(line)

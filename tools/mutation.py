@@ -127,7 +127,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Test files per mechanism (names of properties/registry.py MECHANISMS), fast unit tests first
 #: (``pytest -x`` stops at the first failure, so cheap killers should run first).
 MECHANISM_TESTS: dict[str, list[str]] = {
-    "resp": ["tests/test_resp.py", "properties/test_resp.py", "properties/test_reply.py"],
+    "resp": ["tests/test_resp.py", "properties/test_resp.py", "properties/test_reply.py",
+             "properties/test_boundary_resp.py"],
     "keyspace": ["tests/test_keys.py", "tests/test_strings.py",
                  "properties/test_keyspace_commands.py",
                  "properties/test_keyspace_machine.py", "properties/test_strings_machine.py"],
@@ -362,7 +363,8 @@ MODULES.update({
     "spec/commands/transport.py": ("pipelining", _TRANSPORT),
     "spec/transport.py": ("pipelining", _TRANSPORT),
     "spec/obuf.py": ("pipelining", [*_TRANSPORT, _T("pubsub"), _T("clients")]),
-    "spec/networking.py": ("resp", [*MECHANISM_TESTS["resp"], *_TRANSPORT]),
+    # the master link's bytes applied per command: the replication suites drive it
+    "spec/networking.py": ("resp", [*MECHANISM_TESTS["resp"], *_TRANSPORT, *_REPL]),
     "spec/frames.py": ("resp", MECHANISM_TESTS["resp"]),
     "spec/config.py": ("commandpath", [_T("config"), _T("config_rewrite")]),
     "spec/configfile.py": ("commandpath", [_T("config_rewrite"), _T("config")]),
