@@ -15,7 +15,8 @@ can see it; the AOF shows what a served command propagates):
 - BZPOPMIN/BZPOPMAX/BZMPOP/BLMOVE/BRPOPLPUSH served: their replies, and what they propagate
   (the AOF of redis-server 7.0.15): ``ZPOPMIN z2``, ``ZPOPMAX z3``, ``ZPOPMIN z <n popped>``,
   ``LMOVE l d left right``, ``RPOPLPUSH l2 d``;
-- an XREADGROUP served with one entry propagates one XCLAIM, not wrapped in MULTI/EXEC;
+- an XREADGROUP served with one entry propagates one XCLAIM, not wrapped in MULTI/EXEC; a
+  transaction or script that wrapped its writes itself is not wrapped twice;
 - a blocking timeout of exactly LLONG_MAX ms (``9223372036854775.807`` s) blocks, one more
   (``.808``) is "timeout is negative";
 - WAIT counts the online replicas whose ACK reached its offset (``repl_ack_off >= offset``,
@@ -156,6 +157,21 @@ def check_served_group_read_propagation() -> None:
     assert names == [b"XADD", b"XCLAIM"], f"{NAME}: served XREADGROUP propagates {names!r}"
 
 
+def check_transaction_wrapped_once() -> None:
+    """A transaction or a script that wrapped its writes in MULTI/EXEC itself is not wrapped
+    again at the end of the call (redis-server 7.0.15's AOF: MULTI, SET a, SET b, EXEC; and
+    the same for an EVAL of two SETs)."""
+    w = _Clients(1)
+    for argv in (("MULTI",), ("SET", "a", "1"), ("SET", "b", "2")):
+        w.send(0, *argv)
+    w.send(0, "EXEC")
+    names = [argv[0] for _, argv in w.eff.propagate]
+    assert names == [b"MULTI", b"SET", b"SET", b"EXEC"], f"{NAME}: EXEC propagates {names!r}"
+    w.send(0, "EVAL", "redis.call('SET','c','1') redis.call('SET','d','2')", "0")
+    names = [argv[0] for _, argv in w.eff.propagate]
+    assert names == [b"MULTI", b"SET", b"SET", b"EXEC"], f"{NAME}: EVAL propagates {names!r}"
+
+
 def check_timeout_llong_max() -> None:
     """``getTimeoutFromObjectOrReply``: ``9223372036854775.807`` s is LLONG_MAX ms exactly and
     blocks; ``.808`` is one ms more (2^63, which ``(long long)`` makes LLONG_MIN): "timeout is
@@ -243,7 +259,7 @@ def check_free_leaves_unblocked_queue() -> None:
 
 CHECKS = [check_mixed_waiters_rotate, check_zset_waiter_on_stream,
           check_served_replies_and_propagation, check_served_group_read_propagation,
-          check_timeout_llong_max, check_wait_counts_acks, check_free_leaves_unblocked_queue]
+          check_transaction_wrapped_once, check_timeout_llong_max, check_wait_counts_acks, check_free_leaves_unblocked_queue]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -326,6 +342,14 @@ def test_planted_free_leaves_unblocked(monkeypatch: pytest.MonkeyPatch, old: str
     fn = plant(monkeypatch, blocking, "unblock_on_free", old, new)
     monkeypatch.setattr(server, "_unblock", fn)  # imported under that name
     _trips(check_free_leaves_unblocked_queue)
+
+
+def test_planted_wrapped_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec import dispatch, handle_blocked
+    fn = plant(monkeypatch, handle_blocked, "propagate_pending_commands",
+               "prop[start][1] != (b\"MULTI\",)", "prop[start][0] != (b\"MULTI\",)")
+    monkeypatch.setattr(dispatch, "propagate_pending_commands", fn)  # imported by name
+    _trips(check_transaction_wrapped_once)
 
 
 def test_planted_single_command_wrapped(monkeypatch: pytest.MonkeyPatch) -> None:
