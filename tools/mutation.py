@@ -287,7 +287,7 @@ _BLOCKING_WIDE = [*MECHANISM_TESTS["blocking"], "tests/test_streams.py", "tests/
                   "tests/test_zsets.py", "tests/test_multi.py", "tests/test_clients.py",
                   "tests/test_slowlog.py", "properties/test_boundary_gaps.py",
                   "properties/test_batch_input.py", "properties/test_streams_machine.py",
-                  "properties/test_lists_machine.py"]
+                  "properties/test_lists_machine.py", "properties/test_boundary_gapblock.py"]
 MODULES["spec/blocking.py"] = ("clients", _BLOCKING_WIDE)
 MODULES["spec/handle_blocked.py"] = ("clients", _BLOCKING_WIDE)
 
