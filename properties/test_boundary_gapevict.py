@@ -22,13 +22,15 @@ object.c and server.h; the shared-integer rules confirmed on redis-server 7.0.15
   full pool is not inserted; candidates are popped from the right, slot 0 included;
 - volatile-ttl's idle is ``ULLONG_MAX - expire``: above any LRU/LFU idle left in the pool
   by an earlier policy, so its candidates are evicted first;
-- a sampled key's object is looked up (``dictFind`` on ``db->dict``, one rehash step)
-  under volatile-lru/lfu/random... policies, not under allkeys-* (the sampled dict is the
-  main one) nor volatile-ttl;
+- a key sampled from ``db->expires`` is looked up in ``db->dict`` for its object
+  (``dictFind``: one rehash step) under volatile-lru and volatile-lfu, not under
+  volatile-ttl (which needs only the expire time); APPEND of a new key leaves ``db->dict``
+  at rehashidx 0 after growing it, SET takes one more step (DEBUG HTSTATS on
+  redis-server 7.0.15: one key in the new table after APPEND, two after SET);
 - ``estimateObjectIdleTime`` across the wrap of the 24-bit LRU clock (``lruclock + (
   LRU_CLOCK_MAX - o->lru)``), and at an LRU clock of 0;
 - ``LFULogIncr`` increments when ``r < 1 / (baseval * lfu_log_factor + 1)`` (strict) and
-  draws no random number at 255 (``updateLFU`` does not call it... LFULogIncr returns first);
+  draws no random number at 255 (it returns 255 before calling ``rand()``);
 - shared integers 0..9999 (OBJECT REFCOUNT 2147483647 for SET k 0 and SET k 9999, 1 for
   10000, -1, 01), not shared while maxmemory is set with an LRU or LFU policy (allkeys-lru,
   volatile-lru, allkeys-lfu, volatile-lfu: 1; allkeys-random, volatile-ttl, noeviction: shared).
