@@ -279,6 +279,7 @@ _EVICTION_WIDE = [*MECHANISM_TESTS["eviction"], "properties/test_mutation_gaps.p
                   "tests/test_config.py", "tests/test_pause_dataset.py",
                   "properties/test_pause_expire_machine.py"]
 _EVICTION_WIDE += [t for t in MODULES["spec/db.py"][1] if t not in _EVICTION_WIDE]
+_EVICTION_WIDE.append("properties/test_boundary_gapevict.py")  # issue 22: evict/lru boundaries
 MODULES["spec/evict.py"] = ("eviction", _EVICTION_WIDE)
 MODULES["spec/lru.py"] = ("eviction", _EVICTION_WIDE)
 # ... and blocking's also the suites that block (streams, lists, the batch input machine,
