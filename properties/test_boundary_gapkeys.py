@@ -238,10 +238,151 @@ def check_aof_fed_while_on() -> None:
         f"{NAME}: SET with AOF on: buffer {c.state.aof.buf!r}"
 
 
+def _err(text: str) -> bytes:
+    return b"-" + text.encode() + b"\r\n"
+
+
+def check_int_arguments() -> None:
+    """``getIntFromObjectOrReply`` at the C ``int`` limits (redis-server 7.0.15): MOVE, COPY
+    ... DB and SWAPDB accept -2147483648 and 2147483647 as integers (then "DB index is out of
+    range"); one beyond is "value is out of range, value must between -2147483648 and
+    2147483647" for MOVE and COPY, SWAPDB's own "invalid first/second DB index"; not a
+    number: "value is not an integer or out of range" / SWAPDB's messages."""
+    c = Session()
+    rng = _err("ERR DB index is out of range")
+    big = _err("ERR value is out of range, value must between -2147483648 and 2147483647")
+    nan = _err("ERR value is not an integer or out of range")
+    first, second = _err("ERR invalid first DB index"), _err("ERR invalid second DB index")
+    for arg, want in ((b"2147483647", rng), (b"-2147483648", rng), (b"-1", rng),
+                      (b"2147483648", big), (b"-2147483649", big), (b"x", nan)):
+        for argv in ((b"MOVE", b"k", arg), (b"COPY", b"k", b"k2", b"DB", arg)):
+            got = c.call(*argv)
+            assert got == want, f"{NAME}: {argv!r}: {got!r}"
+        sw = (rng, rng) if want == rng else (first, second)
+        for argv, w in (((b"SWAPDB", arg, b"0"), sw[0]), ((b"SWAPDB", b"0", arg), sw[1])):
+            got = c.call(*argv)
+            assert got == w, f"{NAME}: {argv!r}: {got!r}"
+
+
+def check_del_counts_its_keys_only() -> None:
+    """DEL and UNLINK delete their arguments after the command name: a key named like the
+    command is left alone."""
+    c = Session()
+    for cmd in (b"DEL", b"UNLINK"):
+        c.call(b"SET", cmd, b"v")
+        got = c.call(cmd, b"nokey")
+        assert got == b":0\r\n", f"{NAME}: {cmd!r} nokey: {got!r}"
+        assert c.call(b"EXISTS", cmd) == b":1\r\n", f"{NAME}: {cmd!r} deleted the key {cmd!r}"
+
+
+def check_rename_move_keep_the_object() -> None:
+    """RENAME and MOVE move the object itself, with its LFU counter (allkeys-lfu,
+    lfu-log-factor 0: every access adds 1; redis-server 7.0.15: SET 5, three GETs 8, RENAME
+    9 (its lookupKeyWrite), MOVE 10, OBJECT FREQ touching nothing)."""
+    c = Session()
+    c.call(b"CONFIG", b"SET", b"maxmemory-policy", b"allkeys-lfu")
+    c.call(b"CONFIG", b"SET", b"lfu-log-factor", b"0")
+    c.call(b"SET", b"k", b"v")
+    for _ in range(3):
+        c.call(b"GET", b"k")
+    c.call(b"RENAME", b"k", b"k2")
+    got = c.call(b"OBJECT", b"FREQ", b"k2")
+    assert got == b":9\r\n", f"{NAME}: OBJECT FREQ after RENAME: {got!r}"
+    c.call(b"MOVE", b"k2", b"1")
+    c.call(b"SELECT", b"1")
+    got = c.call(b"OBJECT", b"FREQ", b"k2")
+    assert got == b":10\r\n", f"{NAME}: OBJECT FREQ after MOVE: {got!r}"
+
+
+def check_copy_options() -> None:
+    """COPY's DB option needs its index: ``COPY a b DB`` and ``COPY a b REPLACE DB`` are
+    syntax errors (redis-server 7.0.15), parsed before the key is looked up."""
+    c = Session()
+    for argv in ((b"COPY", b"a", b"b", b"DB"), (b"COPY", b"a", b"b", b"REPLACE", b"DB")):
+        got = c.call(*argv)
+        assert got == _err("ERR syntax error"), f"{NAME}: {argv!r}: {got!r}"
+
+
+def check_copy_rehash_steps() -> None:
+    """COPY to a new key while the main dict rehashes (and no key has a TTL): three steps
+    (``lookupKeyRead`` of the source, ``lookupKeyWrite`` of the destination, ``dbAdd``); no
+    ``dbDelete`` of a destination that does not exist."""
+    c = Session()
+    for i in range(33):
+        c.call(b"SET", b"k%d" % i, b"v")
+    want = _stepped(c.state.dbs[0].ht, c.state.dicts.seed, 2)
+    assert want.rehashidx != -1, f"{NAME}: setup: the rehash ended"
+    d = Dict(want, c.state.dicts.seed)
+    dict_add(d, b"new")  # its own step
+    got = c.call(b"COPY", b"k1", b"new")
+    assert got == b":1\r\n", f"{NAME}: setup: COPY {got!r}"
+    assert c.state.dbs[0].ht == d.freeze(), f"{NAME}: COPY to a new key: not three steps"
+
+
+def check_keys_order_and_expiry() -> None:
+    """KEYS lists keys in the main dict's safe-iterator order (bucket by bucket) whether
+    the pattern is ``*`` or not; a pattern lists only its matches, and both leave out a key
+    whose time has passed but list one at exactly its time (``now == when``)."""
+    from redspec.spec.dict import dict_keys
+    from redspec.spec.reply import encode2 as encode
+    c = Session()
+    for i in range(12):
+        c.call(b"SET", b"k%d" % i, b"v")
+    c.call(b"SET", b"other", b"v")
+    c.call(b"PEXPIREAT", b"k1", 100)  # at its time: listed
+    c.call(b"PEXPIREAT", b"k2", 99)  # past: left out
+    c.call(b"PEXPIREAT", b"k3", 1000)
+    c.now = 100
+    order = [k for k in dict_keys(c.state.dbs[0].ht) if k != b"k2"]
+    assert order != sorted(order, key=lambda k: list(c.state.dbs[0].keys).index(k)), \
+        f"{NAME}: setup: dict order equals the map order"
+    for pattern in (b"*", b"k*", b"k?"):
+        got = c.call(b"KEYS", pattern)
+        want = [k for k in order if pattern == b"*" or k.startswith(b"k")
+                and (pattern != b"k?" or len(k) == 2)]
+        assert got == encode(want), f"{NAME}: KEYS {pattern!r}: {got!r}"
+
+
+def check_randomkey_rehash_steps() -> None:
+    """RANDOMKEY while the main dict rehashes: ``dictGetFairRandomKey`` →
+    ``dictGetSomeKeys`` does rehash work proportional to its count (15 steps)."""
+    c = Session()
+    for i in range(33):
+        c.call(b"SET", b"k%d" % i, b"v")
+    want = _stepped(c.state.dbs[0].ht, c.state.dicts.seed, 15)
+    assert want.rehashidx != -1, f"{NAME}: setup: the rehash ended"
+    c.call(b"RANDOMKEY")
+    assert c.state.dbs[0].ht == want, f"{NAME}: RANDOMKEY did not take 15 steps"
+
+
+def check_glob_edges() -> None:
+    """``stringmatchlen`` at its edges (redis-server 7.0.15): ``[\\]`` is the class of ``]``
+    (an escape as the class's last two bytes); CONFIG GET matches without case: ``[A-C]``
+    takes ``a``, ``[X-Z]`` and ``[x-z]`` take ``z``, a literal ``Z`` or ``A`` takes ``z`` /
+    ``a``."""
+    from redspec.spec.reply import encode2 as encode
+    c = Session()
+    c.call(b"SET", b"]", b"a")
+    c.call(b"SET", b"\\", b"b")
+    got = c.call(b"KEYS", b"[\\]")
+    assert got == encode([b"]"]), f"{NAME}: KEYS [\\]: {got!r}"
+    zset = encode([b"zset-max-listpack-entries", b"128"])
+    for pattern, want in ((b"[x-z]set-max-listpack-entries", zset),
+                          (b"[X-Z]SET-max-listpack-entries", zset),
+                          (b"ZSET-max-listpack-entrie?", zset),
+                          (b"[A-C]CTIVEREHASHING", encode([b"activerehashing", b"yes"])),
+                          (b"ACTIVEREHASHIN?", encode([b"activerehashing", b"yes"]))):
+        got = c.call(b"CONFIG", b"GET", pattern)
+        assert got == want, f"{NAME}: CONFIG GET {pattern!r}: {got!r}"
+
+
 CHECKS = [check_step_after_grow, check_set_grows_then_steps, check_ttl_lookup_steps,
           check_keys_expires_steps, check_active_cycle_takes_no_find_steps,
           check_master_sees_expired_keys_on_replica, check_overwrite_with_shared_integer,
-          check_unshare_string_steps, check_set_looks_the_key_up, check_aof_fed_while_on]
+          check_unshare_string_steps, check_set_looks_the_key_up, check_aof_fed_while_on,
+          check_int_arguments, check_del_counts_its_keys_only, check_rename_move_keep_the_object,
+          check_copy_options, check_copy_rehash_steps, check_keys_order_and_expiry,
+          check_randomkey_rehash_steps, check_glob_edges]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -305,3 +446,80 @@ def test_planted_aof_feed(monkeypatch: pytest.MonkeyPatch) -> None:
                                                 "if a.status != AOF_OFF:",
                                                 "if a.status == AOF_OFF:"))
     _trips(check_aof_fed_while_on)
+
+
+@pytest.mark.parametrize("name,value", [("_INT_MIN", 0), ("_INT_MIN", -(2 << 31)),
+                                        ("_INT_MAX", 1 << 31), ("_INT_MAX", (2 << 31) - 1),
+                                        ("_INT_MAX", (1 << 31) - 2)])
+def test_planted_int_limits(monkeypatch: pytest.MonkeyPatch, name: str, value: int) -> None:
+    from redspec.spec.commands import keys
+    monkeypatch.setattr(keys, name, value)
+    _trips(check_int_arguments)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("return NOT_INTEGER if msg is None else msg",
+     "return NOT_INTEGER if msg is not None else msg"),
+    ("return _INT_RANGE if msg is None else msg", "return _INT_RANGE if msg is not None else msg"),
+    ("if not _INT_MIN <= v <= _INT_MAX:", "if not _INT_MIN < v <= _INT_MAX:"),
+    ("if not _INT_MIN <= v <= _INT_MAX:", "if not _INT_MIN <= v < _INT_MAX:")])
+def test_planted_get_int(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    from redspec.spec.commands import keys
+    plant(monkeypatch, keys, "get_int", old, new)
+    with pytest.raises((AssertionError, TypeError)):  # None where an int or Err is due
+        check_int_arguments()
+
+
+def _plant_handler(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                   *names: bytes) -> None:
+    from redspec.properties.planted import replace_handler
+    from redspec.spec.commands import keys
+    fn = plant(monkeypatch, keys, func, old, new)
+    for name in names:
+        replace_handler(monkeypatch, name, fn)
+
+
+@pytest.mark.parametrize("func,old,new,names,check", [
+    ("del_", "for key in argv[1:]:", "for key in argv[0:]:", (b"del", b"unlink"),
+     check_del_counts_its_keys_only),
+    ("move_key", "if word is not None:", "if word is None:", (),
+     check_rename_move_keep_the_object),
+    ("copy", "delete = False", "delete = True", (b"copy",), check_copy_rehash_steps),
+    ("keys", "if len(ht) == len(kmap):", "if len(ht) != len(kmap):", (b"keys",),
+     check_keys_order_and_expiry),
+    ("keys", 'if pattern == b"*":', 'if pattern != b"*":', (b"keys",),
+     check_keys_order_and_expiry),
+    ("keys", "return [k for k in matched if not (k in expires and now > expires[k])]",
+     "return [k for k in matched if not (k not in expires and now > expires[k])]", (b"keys",),
+     check_keys_order_and_expiry),
+    ("keys", "return [k for k in matched if not (k in expires and now > expires[k])]",
+     "return [k for k in matched if not (k in expires and now >= expires[k])]", (b"keys",),
+     check_keys_order_and_expiry),
+    ("randomkey", "if len(db.dict_snapshot()[0]) == n:", "if len(db.dict_snapshot()[0]) != n:",
+     (b"randomkey",), check_randomkey_rehash_steps)])
+def test_planted_keys_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                               names: tuple[bytes, ...], check: Any) -> None:
+    _plant_handler(monkeypatch, func, old, new, *names)
+    with pytest.raises((AssertionError, KeyError)):  # `not in expires`: expires[k] missing
+        check()
+
+
+@pytest.mark.parametrize("new", ['elif opt == b"db" and j + 1 <= n:',
+                                 'elif opt == b"db" and j < n:'])
+def test_planted_copy_db_option(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
+    _plant_handler(monkeypatch, "copy", 'elif opt == b"db" and j + 1 < n:', new, b"copy")
+    with pytest.raises((AssertionError, IndexError)):
+        check_copy_options()
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("_lower", "65 <= c <= 90", "65 < c <= 90"),
+    ("_lower", "65 <= c <= 90", "65 <= c < 90"),
+    ("_parse", "if c == 92 and n - i >= 2:  # escaped byte",
+     "if c == 92 and n - i > 2:  # escaped byte"),
+    ("_parse", "lo <= _lower(_signed(b)) <= hi", "lo < _lower(_signed(b)) <= hi"),
+    ("_parse", "lo <= _lower(_signed(b)) <= hi", "lo <= _lower(_signed(b)) < hi")])
+def test_planted_glob(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str) -> None:
+    from redspec.spec import glob
+    plant(monkeypatch, glob, func, old, new)
+    _trips(check_glob_edges)
