@@ -291,6 +291,12 @@ _BLOCKING_WIDE = [*MECHANISM_TESTS["blocking"], "tests/test_streams.py", "tests/
                   "properties/test_lists_machine.py", "properties/test_boundary_gapblock.py"]
 MODULES["spec/blocking.py"] = ("clients", _BLOCKING_WIDE)
 MODULES["spec/handle_blocked.py"] = ("clients", _BLOCKING_WIDE)
+# ... and the targeted checks of db.py's, expire.py's, step.py's, glob.py's and
+# commands/keys.py's survivors (rehash steps at index 0, KEYS's expires finds and order, the
+# active cycle's TTL in hand, replica expiry, AOF feed, C int limits, glob edges)
+for _m in ("spec/db.py", "spec/expire.py", "spec/step.py", "spec/glob.py",
+           "spec/commands/keys.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_gapkeys.py"])
 
 # issue #22: every module of spec/ has a selection ("every comparison operator ... in spec/").
 # Only tests that run the spec in-process can kill a mutant (a server started as a subprocess
