@@ -99,6 +99,7 @@ def check_split_args_edges() -> None:
         (b"ECHO '\\", None),
         (b"ECHO a\0b c", [b"ECHO", b"a"]),
         (b'ECHO "a\0b"', None),
+        (b"\0ECHO a", []),
     ]
     for line, want in cases:
         try:
@@ -121,7 +122,7 @@ def check_acl_selector_nul() -> None:
 
 
 def check_sdscatrepr() -> None:
-    for raw, want in [(b"a b~", b'"a b~"'), (b"\n", b'"\\n"'), (b"\x01\x7f", b'"\\x01\\x7f"'),
+    for raw, want in [(b"a b~", b'"a b~"'), (b" ~\n", b'" ~\\n"'), (b"\n", b'"\\n"'), (b"\x01\x7f", b'"\\x01\\x7f"'),
                       (b'"\\', b'"\\"\\\\"')]:
         got = resp.sdscatrepr(raw)
         assert got == want, f"{NAME}: sdscatrepr({raw!r}) gave {got!r}, Redis {want!r}"
@@ -314,7 +315,30 @@ def check_inline_cr() -> None:
             f"{NAME}: the inline line {line!r} gave {got!r} ending at {end}"
 
 
-CHECKS = [check_inline_cr, check_postponed_keeps_reply_skip, check_obuf_soft_limit, check_tail_watch, check_last_cmd, check_reply_off_quit, check_obuf_static_buffer,
+def check_master_link_applies_per_command() -> None:
+    """The master link's bytes count as applied (``c->reploff``, ``commandProcessed``) per
+    command, never inside MULTI: a transaction read in three pieces is applied whole at its
+    EXEC, and the read offset counts what was read."""
+    state = new_server(0)
+    state, m = _connect(state)
+    mc = state.clients[m]
+    state = attrs.evolve(state, clients=state.clients.set(m, attrs.evolve(
+        mc, info=attrs.evolve(mc.info, flags=frozenset({"master"})))))
+    parts = [b"*1\r\n$5\r\nMULTI\r\n", b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n",
+             b"*1\r\n$4\r\nEXEC\r\n"]
+    read = 0
+    for i, part in enumerate(parts):
+        state, _ = client_input(state, m, part, i + 1)
+        read += len(part)
+        applied = read if i == 2 else 0
+        assert (state.repl.master_reploff, state.repl.master_read_reploff) == (applied, read), \
+            f"{NAME}: {NET}: after {i + 1} reads of a transaction the master link's applied " \
+            f"offset is {state.repl.master_reploff} (want {applied}), read " \
+            f"{state.repl.master_read_reploff} (want {read})"
+    assert state.dbs[0].keys.get(b"k") is not None, f"{NAME}: {NET}: the transaction did not run"
+
+
+CHECKS = [check_master_link_applies_per_command, check_inline_cr, check_postponed_keeps_reply_skip, check_obuf_soft_limit, check_tail_watch, check_last_cmd, check_reply_off_quit, check_obuf_static_buffer,
           check_write_interaction, check_header_window, check_header_nul_and_last_byte,
           check_header_answered_at_its_newline, check_split_args_edges, check_acl_selector_nul,
           check_sdscatrepr, check_reply_encoding, check_frame_reader]
@@ -365,6 +389,7 @@ def test_planted_progress_point_late(monkeypatch: pytest.MonkeyPatch) -> None:
     ("c == 92 and i + 1 < n and line[i + 1] == 39", "c == 92 and i + 1 <= n and line[i + 1] == 39"),
     ("c == 92 and i + 1 < n and line[i + 1] == 39", "c == 92 and i < n and line[i + 1] == 39"),
     ("    if nul >= 0:\n        line = line[:nul]\n", ""),
+    ("if nul >= 0:", "if nul > 0:"),
 ])
 def test_planted_split_args(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
     plant(monkeypatch, resp, "split_args", old, new)
@@ -386,7 +411,6 @@ def test_planted_acl_selector_nul(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_planted_repr_table(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
     table = plant(monkeypatch, resp, "_repr_table", old, new)
     monkeypatch.setattr(resp, "_REPR", table())
-    monkeypatch.setattr(resp, "_REPR_PLAIN", frozenset())  # every byte through the table
     _trips(check_sdscatrepr)
 
 
@@ -466,6 +490,10 @@ def _plant_net(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str) -
     ("client_wrote", "n <= 0", "n < 0", check_write_interaction),
     ("process_input_buffer", "elif since != c.obuf_soft_limit_since:",
      "elif since == c.obuf_soft_limit_since:", check_obuf_soft_limit),
+    ("process_input_buffer", "master >= 0 and s.client.info.multi < 0",
+     "master >= 0 and s.client.info.multi <= 0", check_master_link_applies_per_command),
+    ("process_input_buffer", "    if master >= 0:\n        _master_hold",
+     "    if master > 0:\n        _master_hold", check_master_link_applies_per_command),
     ("process_input_buffer", "info.bpop.cmd == POSTPONE):", "info.bpop.cmd != POSTPONE):",
      check_postponed_keeps_reply_skip),
     ("process_input_buffer", "if len(pending) > REPLY_CHUNK and",
