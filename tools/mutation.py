@@ -249,7 +249,11 @@ MODULES["spec/handle_blocked.py"] = ("clients", MECHANISM_TESTS["blocking"])
 MODULES["spec/pause.py"] = ("clients", ["tests/test_pause_dataset.py",
                                         "properties/test_timed_boundaries.py",
                                         "properties/test_boundary_gaps.py",
-                                        "properties/test_pause_expire_machine.py"])
+                                        "properties/test_boundary_pause.py",
+                                        "properties/test_pause_expire_machine.py",
+                                        # WAIT's GETACK asks clients_paused with no pause
+                                        "tests/test_replication.py",
+                                        "properties/test_failover_world.py"])
 # issue #19: ACL (users, selectors, the NOPERM gate, ACL LOG; mechanism 24, as
 # properties/test_acl_props.py declares)
 MECHANISM_TESTS["acl"] = ["tests/test_acl.py", "properties/test_acl_props.py"]
