@@ -169,6 +169,8 @@ def _frame_reader() -> None:
     for raw in got:
         assert frames.serialise(frames.parse(raw)) == raw, f"{NAME}: round trip of {raw!r}"
     assert frames.parse(b"=7\r\ntxt:abc\r\n").payload == b"txt:abc", f"{NAME}: verbatim"
+    empty = frames.parse(b"*0\r\n")
+    assert empty.children == [], f"{NAME}: an empty array has no children: {empty.children!r}"
     partial, rest = frames.parse_all(b"$3\r\nab")
     assert partial == [] and rest == b"$3\r\nab", f"{NAME}: an incomplete bulk was taken"
     exact, rest = frames.parse_all(b"$2\r\nab\r\n")
@@ -444,6 +446,8 @@ def test_planted_reply_encoding(monkeypatch: pytest.MonkeyPatch, func: str, old:
     ("        if n < 0:\n            return Frame(kind, head), p\n        if len(buf)",
      "        if n <= 0:\n            return Frame(kind, head), p\n        if len(buf)"),
     ("if len(buf) < p + n + 2:", "if len(buf) <= p + n + 2:"),
+    ("        if n < 0:\n            return Frame(kind, head), p\n        if kind in",
+     "        if n <= 0:\n            return Frame(kind, head), p\n        if kind in"),
     ("if kind and kind in AGGREGATE:", "if kind and kind not in AGGREGATE:"),
     ('if kind in (b"%", b"|"):', 'if kind not in (b"%", b"|"):'),
     ('if kind in (b"+", b"-", b":"', 'if kind not in (b"+", b"-", b":"'),
