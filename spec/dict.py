@@ -266,6 +266,7 @@ def dict_rehash(d: Dict, n: int) -> bool:
             d.rehashidx = idx
             empty_visits -= 1
             if empty_visits == 0:
+                d.changed = True  # rehashidx moved: the frozen dict must keep it
                 return True
             chain = t0.get(idx)
         w1 = d.w1()

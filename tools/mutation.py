@@ -276,7 +276,8 @@ MODULES["spec/commands/cluster.py"] = ("ask", MECHANISM_TESTS["migrate"])
 # also runs DbView's (the keyspace suites drive the dicts the rehash tests only sample)
 MODULES["spec/dict.py"] = ("rehash", [*MECHANISM_TESTS["rehash"],
                                       *(t for t in MODULES["spec/db.py"][1]
-                                        if t not in MECHANISM_TESTS["rehash"])])
+                                        if t not in MECHANISM_TESTS["rehash"]),
+                                      "properties/test_boundary_gapdict.py"])
 # ... and eviction's (the pool, the OOM gate, LRU/LFU words) also the other suites that set
 # maxmemory or read the words: the OOM gate checks, CLIENT PAUSE with eviction, CONFIG
 _EVICTION_WIDE = [*MECHANISM_TESTS["eviction"], "properties/test_mutation_gaps.py",
