@@ -196,6 +196,13 @@ def script_clock(s: Step, instructions: int) -> int:
     return s.now_ms + instructions // INSTRUCTIONS_PER_MS
 
 
+def script_timed_out(elapsed_ms: int, threshold_ms: int) -> bool:
+    """``busy-reply-threshold`` (``scriptInterrupt``): a script that has run for at least the
+    threshold (``elapsed < busy_reply_threshold`` continues, so at exactly the threshold it
+    is timed out) enters timed-out mode: other clients get -BUSY from then on."""
+    return elapsed_ms >= threshold_ms
+
+
 def process_events_while_blocked(s: Step, run: ScriptRun, port: BusyPort) -> None:
     """``processEventsWhileBlocked``: the commands other clients sent while the script runs
     past the threshold are processed now, against the script's state so far, through
@@ -905,8 +912,8 @@ class ScriptRun:
         self.instructions += self.hook_period
         s = self.s
         if not self.timed_out:
-            if script_clock(s, self.instructions) - self.start_ms \
-                    < s.config["busy-reply-threshold"]:
+            if not script_timed_out(script_clock(s, self.instructions) - self.start_ms,
+                                    s.config["busy-reply-threshold"]):
                 return False
             self.timed_out = True  # enterScriptTimedoutMode + protectClient(caller)
             s.busy = BUSY_EVAL if self.eval_mode else BUSY_FUNCTION
