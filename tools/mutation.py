@@ -289,6 +289,11 @@ _BLOCKING_WIDE = [*MECHANISM_TESTS["blocking"], "tests/test_streams.py", "tests/
                   "properties/test_lists_machine.py"]
 MODULES["spec/blocking.py"] = ("clients", _BLOCKING_WIDE)
 MODULES["spec/handle_blocked.py"] = ("clients", _BLOCKING_WIDE)
+# issue #22: the boundaries of busy-reply-threshold and of MIGRATE's connection cache
+MODULES["spec/scripting.py"] = ("scripting", [*MECHANISM_TESTS["scripting"],
+                                              "properties/test_timed_boundaries_more.py"])
+MODULES["spec/migrate.py"] = ("ask", [*MECHANISM_TESTS["migrate"],
+                                      "properties/test_timed_boundaries_more.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
