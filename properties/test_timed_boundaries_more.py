@@ -25,8 +25,9 @@ are Redis 7.0.15's (``replication.c``, ``script.c``, ``aof.c``, ``cluster.c``):
   sync get their fork once the longest waiting has been idle ``max_idle >=
   repl-diskless-sync-delay`` seconds.
 - ``busy_threshold`` (``scriptInterrupt``): ``elapsed < busy-reply-threshold`` continues;
-  at ``elapsed == busy-reply-threshold`` the script is timed out and other clients get
-  -BUSY (on the script clock the spec models: ``BusyPort.clock_ms``).
+  at ``elapsed == busy-reply-threshold`` the script is timed out ("Slow script detected: ..."
+  logged) and other clients get -BUSY (on the script clock the spec models:
+  ``BusyPort.clock_ms``).
 - ``everysec_fsync`` (``flushAppendOnlyFile``): under ``appendfsync everysec`` a background
   fsync starts once ``server.unixtime > aof_last_fsync`` — not in the second of the last
   one, at the first millisecond of the next (with data written or only pending).
@@ -42,6 +43,7 @@ are Redis 7.0.15's (``replication.c``, ``script.c``, ``aof.c``, ``cluster.c``):
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -334,6 +336,11 @@ def check_busy_threshold(threshold: int, hooks: int) -> None:
                                   b"SCRIPT KILL or SHUTDOWN NOSAVE.\r\n"), \
         f"{name}: another client's GET got {port.replies[0]!r}"
     assert S.output_for(eff, a).startswith(b"-ERR Script killed by user"), f"{name}: not killed"
+    logged = [op[2] for op in _s.aof.ops if op[:2] == ("log", "warning")]
+    assert logged[:1] == [f"Slow script detected: still in execution after {threshold} "
+                          "milliseconds. You can try killing the script using the SCRIPT KILL "
+                          f"command. Script name is: {hashlib.sha1(SPIN).hexdigest()}."], \
+        f"{name}: logged {logged}"
 
 
 # -- appendfsync everysec ---------------------------------------------------------------------

@@ -29,7 +29,7 @@ from lupa import lua51  # type: ignore[import-untyped]
 
 from . import lualibs
 from .acl import ACL_OK, DENIED_CHANNEL, DENIED_CMD, DENIED_KEY, log_denial
-from .aof import writes_denied_by_aof_error
+from .aof import log_in_step, writes_denied_by_aof_error
 from .commands import command
 from .cstr import c_text
 from .dispatch import (
@@ -912,9 +912,13 @@ class ScriptRun:
         self.instructions += self.hook_period
         s = self.s
         if not self.timed_out:
-            if not script_timed_out(script_clock(s, self.instructions) - self.start_ms,
-                                    s.config["busy-reply-threshold"]):
+            elapsed = script_clock(s, self.instructions) - self.start_ms
+            if not script_timed_out(elapsed, s.config["busy-reply-threshold"]):
                 return False
+            kill = "SCRIPT KILL" if self.eval_mode else "FUNCTION KILL"
+            log_in_step(s, "warning", f"Slow script detected: still in execution after "
+                        f"{elapsed} milliseconds. You can try killing the script using the "
+                        f"{kill} command. Script name is: {self.name}.")
             self.timed_out = True  # enterScriptTimedoutMode + protectClient(caller)
             s.busy = BUSY_EVAL if self.eval_mode else BUSY_FUNCTION
         if s.busy_port is not None:
