@@ -189,6 +189,21 @@ def has_active_child(state: ServerState) -> bool:
     return state.persist.child is not None or state.aof.child is not None
 
 
+def everysec_fsync_due(unixtime: int, last_fsync_s: int) -> bool:
+    """``appendfsync everysec`` (``flushAppendOnlyFile``): a background fsync is due once
+    the unix second has moved past the last one's (``server.unixtime >
+    server.aof_last_fsync``, whole seconds)."""
+    return unixtime > last_fsync_s
+
+
+def flush_still_postponed(unixtime: int, postponed_start_s: int) -> bool:
+    """``flushAppendOnlyFile`` under ``everysec`` while a background fsync runs: a flush
+    postponed since ``aof_flush_postponed_start`` is postponed again while fewer than 2
+    whole seconds have passed (``unixtime - aof_flush_postponed_start < 2``); from then on
+    it writes anyway."""
+    return unixtime - postponed_start_s < 2
+
+
 def flush_aof(a: AofState, cfg: Any, child_running: bool, now_ms: int, force: bool) -> AofState:
     """``flushAppendOnlyFile``: write ``aof_buf`` to the current INCR file and fsync per
     ``appendfsync``. Under ``everysec`` (not forced) a write is postponed while a
@@ -200,7 +215,7 @@ def flush_aof(a: AofState, cfg: Any, child_running: bool, now_ms: int, force: bo
     sync_in_progress = False
     if not a.buf:
         if not (policy == "everysec" and a.fsync_offset != a.current_size
-                and unixtime > a.last_fsync_s and a.fsync_pending == 0):
+                and everysec_fsync_due(unixtime, a.last_fsync_s) and a.fsync_pending == 0):
             return a
     else:
         if policy == "everysec":
@@ -208,7 +223,7 @@ def flush_aof(a: AofState, cfg: Any, child_running: bool, now_ms: int, force: bo
         if policy == "everysec" and not force and sync_in_progress:
             if a.flush_postponed_start == 0:
                 return attrs.evolve(a, flush_postponed_start=unixtime)
-            if unixtime - a.flush_postponed_start < 2:
+            if flush_still_postponed(unixtime, a.flush_postponed_start):
                 return a
             a = attrs.evolve(a, delayed_fsync=a.delayed_fsync + 1)
             a = _log(a, "notice", "Asynchronous AOF fsync is taking too long (disk is busy?). "
@@ -228,7 +243,7 @@ def flush_aof(a: AofState, cfg: Any, child_running: bool, now_ms: int, force: bo
         a = _op(a, "fsync")
         a = attrs.evolve(a, fsync_offset=a.current_size, last_fsync_s=unixtime,
                          durable_size=a.current_size)
-    elif policy == "everysec" and unixtime > a.last_fsync_s:
+    elif policy == "everysec" and everysec_fsync_due(unixtime, a.last_fsync_s):
         if not sync_in_progress:
             a = _op(a, "bgfsync", a.current_size)
             a = attrs.evolve(a, fsync_offset=a.current_size, fsync_pending=a.fsync_pending + 1)

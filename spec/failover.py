@@ -183,6 +183,12 @@ def _fail_over_to(s: Step, host: str, port: int) -> None:
     set_master(s, host, port)
 
 
+def failover_timed_out(end_ms: int, now_ms: int) -> bool:
+    """FAILOVER ``TIMEOUT`` (``updateFailoverStatus``): the deadline (``failover_end_time``,
+    ms; 0: none) is reached once ``failover_end_time <= mstime``, at its very millisecond."""
+    return bool(end_ms) and end_ms <= now_ms
+
+
 def update_failover_status(s: Step) -> None:
     """``updateFailoverStatus`` (beforeSleep and replicationCron) while ``waiting-for-sync``:
     past the deadline, fail over anyway with FORCE or abort; otherwise, once the target (or,
@@ -191,7 +197,7 @@ def update_failover_status(s: Step) -> None:
     f = r.failover
     if f is None or f.state != FAILOVER_WAIT_FOR_SYNC:
         return
-    if f.end_ms and f.end_ms <= s.now_ms:
+    if failover_timed_out(f.end_ms, s.now_ms):
         if f.force and f.host is not None:
             _fail_over_to(s, f.host, f.port)
         else:

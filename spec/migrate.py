@@ -198,6 +198,13 @@ def restore_request(key: bytes, ttl: int, payload: bytes, replace_: bool) -> byt
     return encode_request(args)
 
 
+def migrate_socket_expired(now_s: int, last_use_s: int) -> bool:
+    """``migrateCloseTimedoutSockets``: a cached connection unused for more than
+    :data:`MIGRATE_SOCKET_CACHE_TTL` seconds (``server.unixtime - last_use_time``, whole
+    seconds) is closed."""
+    return now_s - last_use_s > MIGRATE_SOCKET_CACHE_TTL
+
+
 def close_timed_out_sockets(state: ServerState,
                             now_ms: int) -> tuple[ServerState, tuple[bytes, ...]]:
     """``migrateCloseTimedoutSockets`` (serverCron, once a second): the cached connections
@@ -205,7 +212,7 @@ def close_timed_out_sockets(state: ServerState,
     dropped; returns them for the world to close (``Effects.migrate_close``)."""
     now_s = now_ms // 1000
     cache = state.migrate
-    idle = tuple(n for n, (_, used) in cache.items() if now_s - used > MIGRATE_SOCKET_CACHE_TTL)
+    idle = tuple(n for n, (_, used) in cache.items() if migrate_socket_expired(now_s, used))
     if not idle:
         return state, ()
     for n in idle:

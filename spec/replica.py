@@ -45,6 +45,7 @@ from .replication import (
     disconnect_replicas,
     feed_replicas,
     repl_of,
+    repl_timed_out,
     replication_cron_master,
     send_ack,
     set_repl,
@@ -91,9 +92,12 @@ def _error(s: Step) -> None:
 
 
 def _settle(s: Step) -> tuple[ServerState, Effects]:
-    """Commit a link transition: what it queued for clients delivered, its link operations
-    handed to the world at once."""
+    """Commit a link transition: what it queued for clients delivered, the clients it freed
+    (a master or a replica past ``repl-timeout``) handed to the world to close, its link
+    operations handed to the world at once."""
     state, eff = settle(s, s.now_ms)
+    if s.close:
+        eff = merge_effects(eff, Effects(close=frozenset(s.close)))
     if state.repl.ops:
         state, ops = take_ops(state)
         eff = merge_effects(eff, Effects(repl_ops=ops))
@@ -483,8 +487,8 @@ def take_ops(state: ServerState) -> tuple[ServerState, tuple[tuple[Any, ...], ..
 
 def replication_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effects]:
     """``replicationCron`` (once a second): the replica part — a connect, a handshake or a
-    transfer silent for ``repl-timeout`` is cancelled, a master silent that long is
-    dropped, a replica not connected connects, a connected one sends ``REPLCONF ACK`` —
+    transfer silent for more than ``repl-timeout`` whole seconds is cancelled, a master
+    silent that long is dropped (``spec.replication.repl_timed_out``), a replica not connected connects, a connected one sends ``REPLCONF ACK`` —
     then the master part (``spec.replication.replication_cron_master``)."""
     r = state.repl
     if r.masterhost is None and not r.replicas and r.backlog is None:
@@ -495,15 +499,22 @@ def replication_cron(state: ServerState, now_ms: int) -> tuple[ServerState, Effe
     if r.failover is not None:
         update_failover_status(s)
         r = repl_of(s)
-    timeout_ms = int(s.config.get("repl-timeout", 60)) * 1000
+    timeout_s = int(s.config.get("repl-timeout", 60))
     if r.masterhost is not None:
         st = r.link_state
-        if st not in (REPL_STATE_CONNECT, REPL_STATE_CONNECTED) and \
-                now_ms - r.transfer_lastio_ms > timeout_ms:
+        if st not in (REPL_STATE_CONNECT, REPL_STATE_CONNECTED, REPL_STATE_TRANSFER) and \
+                repl_timed_out(now_ms, r.transfer_lastio_ms, timeout_s):
+            log_in_step(s, "warning", "Timeout connecting to the MASTER...")
+            cancel_handshake(s)
+        if st == REPL_STATE_TRANSFER and repl_timed_out(now_ms, r.transfer_lastio_ms, timeout_s):
+            log_in_step(s, "warning", "Timeout receiving bulk data from MASTER... If the "
+                        "problem persists try to set the 'repl-timeout' parameter in "
+                        "redis.conf to a larger value.")
             cancel_handshake(s)
         if st == REPL_STATE_CONNECTED and r.master_client is not None:
             mc = s.get_client(r.master_client)
-            if mc is not None and now_ms - mc.io.last_interaction_ms > timeout_ms:
+            if mc is not None and repl_timed_out(now_ms, mc.io.last_interaction_ms, timeout_s):
+                log_in_step(s, "warning", "MASTER timeout: no data nor PING received...")
                 s.put_client(replace(mc, closing=True))
                 s.close.add(mc.id)
         if repl_of(s).link_state == REPL_STATE_CONNECT:

@@ -68,7 +68,7 @@ __all__ = [
     "replica_freed", "set_master", "unset_master", "role_reply", "info_replication",
     "replica_state_name", "no_replicas", "read_only_replica", "master_down",
     "is_master_client", "before_sleep_replication", "REPLCONF_GETACK", "master_disconnected",
-    "refresh_good_replicas", "failover_state_name",
+    "refresh_good_replicas", "failover_state_name", "repl_timed_out",
 ]
 
 #: ``replicationFeedSlaves``' newline keepalive and the cron's PING, as stream bytes.
@@ -699,18 +699,49 @@ def replication_cron_master(s: Step) -> None:
         link = link_of(s, cid)
         if link is None or link.state != SLAVE_STATE_ONLINE or link.pre_psync:
             continue
-        if now_s - link.ack_time_ms // 1000 > timeout_s:
+        if repl_timed_out(s.now_ms, link.ack_time_ms, timeout_s):
+            c = s.get_client(cid)
+            if c is not None:
+                log_in_step(s, "warning", "Disconnecting timedout replica (streaming sync): "
+                            f"{replica_name(c)}")
             drop_replica(s, cid)
     r = repl_of(s)
     ttl = int(cfg.get("repl-backlog-ttl", 3600))
     if not r.replicas and ttl and r.backlog is not None and r.masterhost is None:
-        if now_s - r.no_slaves_since_s > ttl:
+        if backlog_ttl_expired(now_s, r.no_slaves_since_s, ttl):
             change_replication_id(s)
             clear_replication_id2(s)
             set_repl(s, backlog=None)
+            log_in_step(s, "notice", f"Replication backlog freed after {ttl} seconds without "
+                                     "connected replicas.")
     start_pending_fork(s)
     refresh_good_replicas(s)
     set_repl(s, cron_loops=repl_of(s).cron_loops + 1)
+
+
+def repl_timed_out(now_ms: int, last_ms: int, timeout_s: int) -> bool:
+    """``repl-timeout`` (``replicationCron``, both sides): a link silent for more than
+    ``repl-timeout`` seconds — a replica's last ``REPLCONF ACK`` (``repl_ack_time``) on the
+    master; the connect, handshake or transfer (``repl_transfer_lastio``) or the connected
+    master's last interaction (``master->lastinteraction``) on the replica. Whole seconds,
+    as Redis: the stamps hold ``server.unixtime`` and the cron compares ``now - stamp >
+    repl_timeout`` in seconds, so a master last heard at 10.000 s is kept by a cron at
+    70.999 s with a timeout of 60 and dropped by one at 71.000 s."""
+    return now_ms // 1000 - last_ms // 1000 > timeout_s
+
+
+def backlog_ttl_expired(now_s: int, no_slaves_since_s: int, ttl_s: int) -> bool:
+    """``repl-backlog-ttl`` (``replicationCron``): a master without replicas for more than
+    ``repl-backlog-ttl`` seconds (``server.unixtime - repl_no_slaves_since > ttl``) frees its
+    backlog."""
+    return now_s - no_slaves_since_s > ttl_s
+
+
+def sync_delay_elapsed(max_idle_s: int, delay_s: int) -> bool:
+    """``repl-diskless-sync-delay`` (``replicationStartPendingFork``): the longest waiting
+    replica has been idle at least the delay (``max_idle >= repl_diskless_sync_delay``, whole
+    seconds of ``server.unixtime - lastinteraction``)."""
+    return max_idle_s >= delay_s
 
 
 def start_pending_fork(s: Step) -> None:
@@ -734,8 +765,8 @@ def start_pending_fork(s: Step) -> None:
             max_idle = max(max_idle, now_s - c.io.last_interaction_ms // 1000)
     delay = int(s.config.get("repl-diskless-sync-delay", 5))
     most = int(s.config.get("repl-diskless-sync-max-replicas", 0))
-    if not s.config.get("repl-diskless-sync", True) or max_idle >= delay or (
-            most and len(waiting) >= most):
+    if not s.config.get("repl-diskless-sync", True) or sync_delay_elapsed(max_idle, delay) \
+            or (most and len(waiting) >= most):
         mincapa = waiting[0][1].capa
         for _, link in waiting[1:]:
             mincapa = mincapa & link.capa

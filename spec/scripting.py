@@ -29,7 +29,7 @@ from lupa import lua51  # type: ignore[import-untyped]
 
 from . import lualibs
 from .acl import ACL_OK, DENIED_CHANNEL, DENIED_CMD, DENIED_KEY, log_denial
-from .aof import writes_denied_by_aof_error
+from .aof import log_in_step, writes_denied_by_aof_error
 from .commands import command
 from .cstr import c_text
 from .dispatch import (
@@ -194,6 +194,13 @@ def script_clock(s: Step, instructions: int) -> int:
     if port is not None:
         return int(port.clock_ms(instructions))
     return s.now_ms + instructions // INSTRUCTIONS_PER_MS
+
+
+def script_timed_out(elapsed_ms: int, threshold_ms: int) -> bool:
+    """``busy-reply-threshold`` (``scriptInterrupt``): a script that has run for at least the
+    threshold (``elapsed < busy_reply_threshold`` continues, so at exactly the threshold it
+    is timed out) enters timed-out mode: other clients get -BUSY from then on."""
+    return elapsed_ms >= threshold_ms
 
 
 def process_events_while_blocked(s: Step, run: ScriptRun, port: BusyPort) -> None:
@@ -905,9 +912,13 @@ class ScriptRun:
         self.instructions += self.hook_period
         s = self.s
         if not self.timed_out:
-            if script_clock(s, self.instructions) - self.start_ms \
-                    < s.config["busy-reply-threshold"]:
+            elapsed = script_clock(s, self.instructions) - self.start_ms
+            if not script_timed_out(elapsed, s.config["busy-reply-threshold"]):
                 return False
+            kill = "SCRIPT KILL" if self.eval_mode else "FUNCTION KILL"
+            log_in_step(s, "warning", f"Slow script detected: still in execution after "
+                        f"{elapsed} milliseconds. You can try killing the script using the "
+                        f"{kill} command. Script name is: {self.name}.")
             self.timed_out = True  # enterScriptTimedoutMode + protectClient(caller)
             s.busy = BUSY_EVAL if self.eval_mode else BUSY_FUNCTION
         if s.busy_port is not None:

@@ -404,6 +404,15 @@ MODULES.update({
 #: The two package markers left unmapped hold no rule: ``spec/__init__.py`` (a docstring) and
 #: ``spec/types/__init__.py`` (one line); tests/test_mutation_tool.py checks nothing else is.
 UNMAPPED = {"spec/__init__.py", "spec/types/__init__.py"}
+# issue #22: the boundaries of busy-reply-threshold and of MIGRATE's connection cache
+MODULES["spec/scripting.py"] = ("scripting", [*MECHANISM_TESTS["scripting"],
+                                              "properties/test_timed_boundaries_more.py"])
+MODULES["spec/migrate.py"] = ("ask", [*MECHANISM_TESTS["migrate"],
+                                      "properties/test_timed_boundaries_more.py"])
+# ... and the timed rules of replication, AOF and FAILOVER (repl-timeout both sides, the
+# backlog's TTL, the diskless delay, everysec fsync and postponed flushes, FAILOVER TIMEOUT)
+for _m in ("spec/replica.py", "spec/replication.py", "spec/aof.py", "spec/failover.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_timed_boundaries_more.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
