@@ -26,6 +26,15 @@ Property ``boundary_gapcli_agree_with_redis``. Observed on redis-server 7.0.15:
 
 ``parse_kill`` without an ACL lookup knows only the ``default`` user (its documented
 default; the CLIENT KILL command passes the ACL's users).
+
+clientsCron's walk (server.c, networking.c; not observable through a client without timing
+idle closes over many connections): ``listRotateTailToHead`` up to ``max(numclients / hz,
+min(numclients, 5))`` times, so six clients at hz 2 leave ``server.clients`` as 2 3 4 5 6 1;
+a client closing after its reply (QUIT whose ``+OK`` the socket has not taken:
+``CLIENT_CLOSE_AFTER_REPLY``) stays linked until ``freeClient`` and is walked like the others.
+The spec left such a client out of the list when it joined after a walk that did not leave the
+list sorted (``clients_list``'s ``not c.closing``): fixed with this file
+(``check_closing_client_stays_listed`` failed before).
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ import redspec.spec.server as S
 from redspec.properties.test_mutation_gaps import plant
 from redspec.spec import clients as clients_mod
 from redspec.spec.clients import REPLY_CHUNK
+from redspec.spec.cron import server_cron
 from redspec.spec.reply import Err
 from redspec.spec.resp import encode_request
 
@@ -178,9 +188,55 @@ def check_pubsub_channels_args() -> None:
         assert got == want, f"{NAME}: PUBSUB {sub_name} a b: {got!r}"
 
 
+def _walked_six() -> tuple[Any, int]:
+    """A server with ``timeout 1``, ``hz 2`` and six fresh clients, after one serverCron:
+    5 of the 6 (``max(6 / 2, min(6, 5))``) visited, the list rotated to 2 3 4 5 6 1."""
+    s = S.new_server(T0)
+    s, admin = S.client_connect(s, T0)
+    s, _ = S.run_command(s, admin, [b"CONFIG", b"SET", b"timeout", b"1", b"hz", b"2"], T0)
+    s, _ = server_cron(s, T0)  # the first serverCron takes hz
+    for _ in range(5):
+        s, _ = S.client_connect(s, T0)
+    s, eff = server_cron(s, T0)
+    assert not eff.close, f"{NAME}: setup: closed {eff.close}"
+    return s, admin
+
+
+def check_cron_walk_rotation() -> None:
+    """clientsCron over six clients at hz 2 moves the tail to the head five times
+    (``listRotateTailToHead``): ``server.clients`` is 2 3 4 5 6 1 (a list sorted but for its
+    last pair); the next walk continues from it (7 joins at the tail; 5 more rotations)."""
+    s, admin = _walked_six()
+    got = clients_mod.clients_list(s)
+    assert got == [2, 3, 4, 5, 6, 1], f"{NAME}: server.clients after one walk: {got}"
+    s, _ = S.client_connect(s, T0)
+    s, _ = server_cron(s, T0)
+    got = clients_mod.clients_list(s)
+    assert got == [4, 5, 6, 1, 7, 2, 3], f"{NAME}: server.clients after two walks: {got}"
+
+
+def check_closing_client_stays_listed() -> None:
+    """A client that sent QUIT and whose ``+OK`` is still unwritten (a full socket) has
+    ``CLIENT_CLOSE_AFTER_REPLY`` and stays in ``server.clients`` (``linkClient`` appended it;
+    only ``freeClient``, after the write, unlinks it): clientsCron's walk counts and visits it
+    like any other client (networking.c, server.c ``clientsCron``)."""
+    s, _admin = _walked_six()
+    s, q = S.client_connect(s, T0)
+    s, _ = S.client_input(s, q, encode_request([b"QUIT"]), T0, write_capacity=0)
+    assert s.clients[q].closing and s.clients[q].reply == b"+OK\r\n", \
+        f"{NAME}: setup: QUIT with a full socket: {s.clients[q]!r}"
+    got = clients_mod.clients_list(s)
+    assert got == [2, 3, 4, 5, 6, 1, q], f"{NAME}: server.clients with a closing client: {got}"
+    s, eff = server_cron(s, T0)
+    assert not eff.close, f"{NAME}: setup: closed {eff.close}"
+    got = clients_mod.clients_list(s)
+    assert got == [4, 5, 6, 1, q, 2, 3], f"{NAME}: the walk over a closing client: {got}"
+
+
 CHECKS = [check_monitor_type_and_flags, check_subscription_counts,
           check_reply_list_one_byte_over, check_kill_filters, check_parse_kill_default_users,
-          check_punsubscribe_all, check_pubsub_channels_args]
+          check_punsubscribe_all, check_pubsub_channels_args, check_cron_walk_rotation,
+          check_closing_client_stays_listed]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=[c.__name__ for c in CHECKS])
@@ -268,3 +324,21 @@ def test_planted_pubsub_channels(monkeypatch: pytest.MonkeyPatch, old: str, new:
     from redspec.spec.commands import pubsub
     plant(monkeypatch, pubsub, "_channels", old, new)
     _trips(check_pubsub_channels_args)
+
+
+def test_planted_cron_order_normalised_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/clients.py ``clients_cron``: ``range(len(lst) - 1)`` -> ``range(len(lst) - 2)``
+    (a list sorted but for its last pair is stored as "sorted")."""
+    from redspec.spec import cron
+    fn = plant(monkeypatch, clients_mod, "clients_cron", "range(len(lst) - 1)",
+               "range(len(lst) - 2)")
+    monkeypatch.setattr(cron, "clients_cron", fn)
+    _trips(check_cron_walk_rotation)
+
+
+def test_planted_closing_client_unlisted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/clients.py ``clients_list`` before this file's fix: a client closing after its
+    reply that joined since the last walk is left out of ``server.clients``."""
+    plant(monkeypatch, clients_mod, "clients_list", "if cid not in seen)",
+          "if cid not in seen and not clients[cid].closing)")
+    _trips(check_closing_client_stays_listed)
