@@ -350,15 +350,17 @@ def idle_timed_out(c: Client, now_ms: int, maxidle: int) -> bool:
 def clients_list(state: ServerState) -> list[int]:
     """``server.clients`` (head first): the order clientsCron's rotations left
     (``CronState.clients_order``) less the clients freed since, then the clients created
-    since at the tail (``linkClient`` appends), in creation order. Clients being closed that
-    the list no longer holds are not added back."""
+    since at the tail (``linkClient`` appends), in creation order. A client closing after
+    its reply (QUIT with the reply still unwritten: ``CLIENT_CLOSE_AFTER_REPLY``) is still
+    linked, wherever it joined; a client the walk closed is named in ``Effects.close`` and
+    freed by the world before the next transition."""
     clients = state.clients
     order = state.cron.clients_order
     if not order:
         return sorted(clients)
     kept = [cid for cid in order if cid in clients]
     seen = set(order)
-    kept += sorted(cid for cid, c in clients.items() if cid not in seen and not c.closing)
+    kept += sorted(cid for cid in clients if cid not in seen)
     return kept
 
 

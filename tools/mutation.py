@@ -401,6 +401,13 @@ MODULES.update({
     "spec/lualibs/__init__.py": ("scripting", [_T("lualibs"), *MECHANISM_TESTS["scripting"]]),
     "spec/commands/__init__.py": ("dispatch", _TABLE),
 })
+# issue 22 (gapcli): the idle-timeout suites (clientsCron) and the boundary checks of the
+# clients/pubsub survivors (MONITOR's type and flag, sub counts, reply nodes, KILL filters,
+# PUNSUBSCRIBE all, PUBSUB CHANNELS)
+for _m in ("spec/clients.py", "spec/commands/clients.py", "spec/pubsub.py",
+           "spec/commands/pubsub.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], _T("idle_timeout"), _P("idle_timeout_props"),
+                                    "properties/test_boundary_gapcli.py"])
 #: The two package markers left unmapped hold no rule: ``spec/__init__.py`` (a docstring) and
 #: ``spec/types/__init__.py`` (one line); tests/test_mutation_tool.py checks nothing else is.
 UNMAPPED = {"spec/__init__.py", "spec/types/__init__.py"}
