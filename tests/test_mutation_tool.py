@@ -267,3 +267,23 @@ def test_every_spec_module_has_a_selection() -> None:
     assert tool.UNMAPPED <= modules
     absent = {t for _, tests in tool.MODULES.values() for t in tests if not (root / t).exists()}
     assert not absent, f"selected test files that do not exist: {sorted(absent)}"
+
+
+def test_warm_runner_covers_every_module_of_a_shared_selection(tmp_path: Path) -> None:
+    """Two modules share a selection and their mutants fall into different chunks: the
+    coverage the first chunk records (and the second reuses) covers both modules, so the
+    second module's killable mutant is killed, not reported 'not covered'."""
+    m = _tool()
+    tree = _warm_tree(tmp_path / "t")
+    (tree / "tiny2.py").write_text("def dbl(x: int) -> int:\n    return x + 1 + x - 1\n")
+    (tree / "test_tiny2.py").write_text(
+        "from tiny import inc\nfrom tiny2 import dbl\n\n\ndef test_both():\n"
+        "    assert inc(1) == 2 and dbl(3) == 6\n")
+    first = {(x.line, x.description): x for x in m.mutants_of(tree, "tiny.py")}
+    second = [x for x in m.mutants_of(tree, "tiny2.py") if x.description == "`x + 1` -> `x`"]
+    picks = [first[(8, "`x + 1` -> `x`")], second[0]]
+    res = {r.mutant.ident: r for r in m.run_warm(
+        tree, [(["test_tiny2.py"], picks)], workers=1, min_timeout=3.0, timeout_factor=1.0,
+        chunk=1, plugin=False)}
+    assert [res[mu.ident].status for mu in picks] == ["killed", "killed"], \
+        [(res[mu.ident].status, res[mu.ident].detail) for mu in picks]

@@ -1166,7 +1166,7 @@ class Worker:
                     code = 1
                     try:
                         _quiet_child(me)
-                        _record_coverage(items, self.job["modules"], path)
+                        _record_coverage(items, self.job.get("cover", self.job["modules"]), path)
                         code = 0
                     finally:
                         os._exit(code)
@@ -1330,8 +1330,14 @@ def run_warm(tree: Path, groups: list[tuple[list[str], list[Mutant]]], workers: 
     shutil.copyfile(Path(__file__), tool)
     plugins = ["-p", "_mutation_worker"] + (["-p", "_mutation_plugin"] if plugin else [])
     jobs: list[tuple[list[str], list[Mutant], Path]] = []
+    # the selection's coverage is recorded by whichever of its chunks runs first, for every
+    # module of the selection (not only that chunk's: a module whose mutants all fall in a
+    # later chunk would otherwise look "not covered")
+    covers: dict[Path, list[str]] = {}
     for tests, ms in sorted(groups, key=lambda g: -len(g[1])):
         cov = base / f"cov-{_sha(json.dumps(tests).encode())[:16]}.json"
+        covers.setdefault(cov, [])
+        covers[cov] = sorted({*covers[cov], *(mu.module for mu in ms)})
         for i in range(0, len(ms), chunk):
             jobs.append((tests, ms[i:i + chunk], cov))
     jobs.sort(key=lambda j: -len(j[1]))
@@ -1345,7 +1351,7 @@ def run_warm(tree: Path, groups: list[tuple[list[str], list[Mutant]]], workers: 
         job = base / f"job-{n}.json"
         job.write_text(json.dumps({
             "tree": str(tree), "tests": tests, "modules": sorted({mu.module for mu in ms}),
-            "mutants": [mu.ident for mu in ms], "coverage": str(cov),
+            "mutants": [mu.ident for mu in ms], "coverage": str(cov), "cover": covers[cov],
             "timeout_factor": timeout_factor, "min_timeout": min_timeout,
             "min_test": min_test, "plugins": plugins}))
         r, w = os.pipe()
