@@ -420,6 +420,10 @@ MODULES["spec/migrate.py"] = ("ask", [*MECHANISM_TESTS["migrate"],
 # backlog's TTL, the diskless delay, everysec fsync and postponed flushes, FAILOVER TIMEOUT)
 for _m in ("spec/replica.py", "spec/replication.py", "spec/aof.py", "spec/failover.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_timed_boundaries_more.py"])
+# ... and the targeted checks of commands/strings.py's and types/string.py's survivors
+# (dirty counts, events, INCR's in-place rule, range ends, LCS limits, the embstr limit)
+for _m in ("spec/commands/strings.py", "spec/types/string.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_gapstr.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
