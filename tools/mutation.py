@@ -1479,6 +1479,19 @@ def verdict_key(root: Path, module: str, line: int, col: int, description: str) 
     return f"{module}:{col}:{description}@{text}" + (f"#{n}" if n else "")
 
 
+def _as_dict(m: Mutant, root: Path) -> dict[str, object]:
+    """A mutant as a results entry of ``--json`` would name it (with its line's text)."""
+    return {"module": m.module, "col": m.col, "operator": m.operator,
+            "description": m.description, **_line_as_run(m, root)}
+
+
+def _text_key(d: dict[str, Any]) -> tuple[object, ...]:
+    """What identifies a mutant across edits of its module: module, column, mutation, the
+    mutated line's text and how many identical lines precede it (``--rerun`` matches the
+    earlier run's survivors by it when lines have moved)."""
+    return (d["module"], d["col"], d["operator"], d["description"], d.get("text"), d.get("nth"))
+
+
 def _line_as_run(m: Mutant, root: Path = ROOT) -> dict[str, object]:
     """The mutated line's text as run and how many identical lines precede it (what a
     verdict is keyed by; stored in the JSON so that later edits keep the match)."""
@@ -1569,11 +1582,14 @@ def _finish(args: argparse.Namespace, argv: list[str] | None, results: list[Resu
     results.sort(key=lambda r: (r.mutant.module, r.mutant.line, r.mutant.col))
     if args.rerun:  # the earlier run's verdicts, the survivors' replaced by this run's
         again = {r.mutant.ident: r for r in results}
+        again_text = {_text_key(_as_dict(r.mutant, root)): r for r in results}
         earlier = []
         for d in json.loads(Path(args.rerun).read_text())["results"]:
             mu = Mutant(d["module"], d["line"], d["col"], d["operator"], d["description"])
-            earlier.append(again.get(mu.ident) or Result(mu, d["status"], d["seconds"],
-                                                         d.get("detail", "")))
+            now = again.get(mu.ident) or (again_text.get(_text_key(d))
+                                          if d["status"] == "survived" and d.get("text") is not None
+                                          else None)
+            earlier.append(now or Result(mu, d["status"], d["seconds"], d.get("detail", "")))
         results = earlier
     summary = summarize(results)
     summary["skipped_modules"] = skipped
@@ -1646,8 +1662,13 @@ def main(argv: list[str] | None = None) -> int:
         n_trees = max(1, args.workers) if args.runner == "old" else 1
         trees = [make_tree(base / f"w{i}", rev=args.rev) for i in range(n_trees)]
         wanted: set[str] | None = None
+        wanted_text: set[tuple[object, ...]] = set()
         if args.rerun:
-            wanted = set(json.loads(Path(args.rerun).read_text())["survivors"])
+            earlier = json.loads(Path(args.rerun).read_text())
+            wanted = set(earlier["survivors"])
+            # by the mutated line's text too: lines move when the module is edited
+            wanted_text = {_text_key(d) for d in earlier["results"]
+                           if d["status"] == "survived" and d.get("text") is not None}
             if not args.modules:
                 modules = [m for m in modules if any(w.startswith(m + ":") for w in wanted)]
         modules = [m for m in modules if (trees[0] / m).exists()]
@@ -1655,7 +1676,8 @@ def main(argv: list[str] | None = None) -> int:
         for m in modules:
             every = mutants_of(trees[0], m)
             if wanted is not None:
-                chosen[m] = [mu for mu in every if mu.ident in wanted]
+                chosen[m] = [mu for mu in every if mu.ident in wanted
+                             or _text_key(_as_dict(mu, trees[0])) in wanted_text]
             else:
                 chosen[m] = select(every, args.per_module, args.seed, args.boundary_only)
             nb = sum(mu.operator in BOUNDARY for mu in chosen[m])
