@@ -16,8 +16,9 @@ the same dataset back:
 
 What 7.0.15's own rewrite does not carry over is left out of the comparison, as Redis loses
 it too: a pending entry whose stream entry was deleted (the XCLAIM that would restore it
-finds no entry: the real server reloading its own rewrite drops it as well), and a consumer's
-seen-time (reset by the replayed command). Scores are drawn without -0 (a skiplist member
+finds no entry: the real server reloading its own rewrite drops it as well) — and with it a
+consumer whose pending entries were all deleted (no XGROUP CREATECONSUMER is written for a
+consumer with pending entries) — and a consumer's seen-time (reset by the replayed command). Scores are drawn without -0 (a skiplist member
 scored -0 comes back 0 when its ZADD batch first fills a listpack, on a real server too:
 tests/test_aof_rewrite.py and tests/test_aof_rewrite_interop.py).
 
@@ -30,7 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from redspec.properties.aofcommands import aof_commands
@@ -148,8 +149,12 @@ def _stream_view(v: StreamValue) -> tuple[Any, ...]:
         g = v.groups[name]
         pel = sorted((i, n.consumer, n.delivery_time, n.delivery_count)
                      for i, n in g.pel.items() if i in live)
+        # a consumer whose pending entries were all deleted is written only as XCLAIMs that
+        # find no entry, so it does not come back either (7.0.15 with
+        # aof-use-rdb-preamble no: XINFO CONSUMERS after DEBUG LOADAOF lacks it)
         owned = sorted((c, tuple(sorted(i for i in g.consumers[c].pel if i in live)))
-                       for c in g.consumers.keys())
+                       for c in g.consumers.keys()
+                       if not g.consumers[c].pel or any(i in live for i in g.consumers[c].pel))
         groups.append((name, g.last_id, g.entries_read, tuple(pel), tuple(owned)))
     return ([(e.id, tuple(e.pairs())) for e in v.entries()], v.last_id, v.entries_added,
             v.max_deleted_id, tuple(groups))
@@ -201,8 +206,17 @@ _args = {"cmds": st.lists(_op, max_size=12).map(lambda ops: [c for op in ops for
          "rdb": st.booleans(), "ts": st.booleans()}
 
 
+#: Found by a random run: consumer c2's only pending entry is deleted (7.0.15 loses c2 too).
+_DELETED_OWNER = [[b"XADD", b"a", b"1-1", b"f", b"x"], [b"XADD", b"a", b"2-1", b"f", b"x"],
+                  [b"XADD", b"a", b"3-1", b"f", b"x"], [b"XGROUP", b"CREATE", b"a", b"g1", b"0"],
+                  [b"XREADGROUP", b"GROUP", b"g1", b"c1", b"COUNT", b"2", b"STREAMS", b"a", b">"],
+                  [b"XREADGROUP", b"GROUP", b"g1", b"c2", b"COUNT", b"2", b"STREAMS", b"a", b">"],
+                  [b"XDEL", b"a", b"3-1"]]
+
+
 @property_settings(150)
 @given(**_args)
+@example(cmds=_DELETED_OWNER, rdb=False, ts=False)
 def test_aof_base_rebuilds_the_dataset(cmds: list[list[bytes]], rdb: bool, ts: bool) -> None:
     aof_base_rebuilds_the_dataset(cmds, rdb, ts)
 

@@ -7,6 +7,7 @@ skipped, except in CI (``CI`` set), where that is a failure.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -29,11 +30,30 @@ REDIS_VERSION = "7.0.15"
 IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
 
+#: Ports handed out in this test session, by every xdist worker (one file per session, under
+#: a lock). A port is never handed out twice: a server left behind by an earlier test, or a
+#: replica of a master that is gone, reconnects to its old port every second, and must not
+#: find a later test's server there (a stale replica syncing from it created a backlog and
+#: moved ROLE's offset in the vector round trip).
+_PORTS = Path(tempfile.gettempdir()) / (
+    "redspec-test-ports-" + os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid())))
+
+
 def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A loopback port nobody listens on right now, and none handed out before in this test
+    session."""
+    with open(_PORTS, "a+") as reg:
+        fcntl.flock(reg, fcntl.LOCK_EX)
+        reg.seek(0)
+        used = {int(x) for x in reg.read().split()}
+        for _ in range(1000):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = int(s.getsockname()[1])
+            if port not in used:
+                break
+        reg.write(f"{port}\n")
+        return port
 
 
 def wait_listening(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
