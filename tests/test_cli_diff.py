@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from click.testing import CliRunner
 
 from redspec.cli.main import main
@@ -185,7 +186,11 @@ def test_vectors_round_trip_on_redis(private_redis: Any, tmp_path: Path) -> None
                                   "--skip", str(skip), "--json", str(res)])
     out = json.loads(res.read_text())
     bad = [x for x in out["results"] if x["status"] in ("fail", "error")]
-    assert not bad, "\n".join(f"{x['id']} {x['status']}: {x.get('detail', '')}" for x in bad[:5])
+    if bad:  # what the server went through, for the next reader of a red run
+        info = redis.Redis(port=private_redis.port).info("replication")
+        log = private_redis.log.read_text(errors="replace")[-3000:]
+        pytest.fail("\n".join(f"{x['id']} {x['status']}: {x.get('detail', '')}"
+                              for x in bad[:5]) + f"\nINFO replication: {info}\nlog:\n{log}")
     assert r.exit_code == 0, r.output
     assert sum(g["pass"] for g in out["groups"].values()) > 500
 
