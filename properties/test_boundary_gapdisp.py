@@ -1,0 +1,176 @@
+"""Boundary checks for the survivors of the boundary-class mutation run of ``spec/dispatch.py``,
+``spec/commands/transactions.py`` and ``spec/table.py`` (issue #22, ``tools/mutation.py``), in
+the pattern of ``properties/test_boundary_gapkeys.py``: each check puts a Redis rule exactly on
+its boundary, and each has a planted-bug test whose planted bug *is* the surviving mutant.
+
+Property ``boundary_gapdisp_agree_with_redis``. Observed on redis-server 7.0.15:
+
+- an unknown command's error quotes its arguments while the quoted text is shorter than 128
+  bytes: after ``'<125 x>' `` (exactly 128 bytes) nothing more is quoted, after
+  ``'<124 x>' `` (127 bytes) the next argument is (cut to the 1 byte of room left);
+- every refused call of a command counts one ``rejected_calls`` (INFO commandstats: four wrong
+  arity GETs, ``rejected_calls=4``), every call one ``calls``;
+- DEBUG (``CMD_PROTECTED``) is refused with ``enable-debug-command no``, with the option's
+  text, allowed with ``yes``, and with ``local`` from a loopback client only;
+- under OOM (``maxmemory 1``, ``noeviction``), inside MULTI: GET as the first command of the
+  transaction is refused with OOM (and dooms it), DISCARD and an empty EXEC are not; EXEC of a
+  queued SET (queued before the limit was lowered) is refused with ``EXECABORT Transaction
+  discarded because of: OOM ...``; a GET queued before the limit still runs in EXEC.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from redspec.properties.driver import Session
+from redspec.properties.test_mutation_gaps import plant
+from redspec.spec import dispatch, server
+
+NAME = "boundary_gapdisp_agree_with_redis"
+
+OOM = b"-OOM command not allowed when used memory > 'maxmemory'.\r\n"
+
+
+class Clients:
+    """Several clients of one spec server (``client_connect`` / ``run_command``)."""
+
+    def __init__(self, **config: Any) -> None:
+        self.state = server.new_server(0, **config)
+        self.ids: list[int] = []
+
+    def connect(self, addr: str = "127.0.0.1:5000") -> int:
+        self.state, cid = server.client_connect(self.state, 0, addr=addr)
+        self.ids.append(cid)
+        return cid
+
+    def call(self, cid: int, *argv: bytes) -> bytes:
+        self.state, frame = server.run_command(self.state, cid, list(argv), 0)
+        return frame
+
+
+def check_unknown_command_args_128() -> None:
+    """``processCommand``: ``for (i=1; i < argc && sdslen(args) < 128; i++)``."""
+    c = Session()
+    x125, x124 = b"x" * 125, b"x" * 124
+    got = c.call(b"FOO", x125, b"b")
+    want = b"-ERR unknown command 'FOO', with args beginning with: '" + x125 + b"' \r\n"
+    assert got == want, f"{NAME}: 128 bytes of quoted args: {got!r}"
+    got = c.call(b"FOO", x124, b"b", b"c")
+    want = b"-ERR unknown command 'FOO', with args beginning with: '" + x124 + b"' 'b' \r\n"
+    assert got == want, f"{NAME}: 127 bytes of quoted args: {got!r}"
+
+
+def _stat(info: bytes, name: bytes) -> tuple[int, int, int]:
+    """(calls, rejected_calls, failed_calls) of ``name`` in INFO commandstats."""
+    m = re.search(rb"cmdstat_" + name + rb":calls=(\d+),.*?rejected_calls=(\d+),failed_calls=(\d+)",
+                  info)
+    assert m is not None, f"{NAME}: no cmdstat_{name!r}: {info!r}"
+    return int(m[1]), int(m[2]), int(m[3])
+
+
+def check_call_counts() -> None:
+    """``rejectCommand`` counts each refusal, ``call`` each call (``rejected_calls``,
+    ``calls``), the first one and every later one, also when one read of the client's socket
+    brings several (a pipeline: the spec counts them in one step)."""
+    w = Clients()
+    a = w.connect()
+    w.state, _ = server.client_input(w.state, a, b"*1\r\n$3\r\nGET\r\n" * 4, 0)
+    got = _stat(w.call(a, b"INFO", b"commandstats"), b"get")
+    assert got == (0, 4, 0), f"{NAME}: 4 refused GETs: {got}"
+    w.state, _ = server.client_input(w.state, a, b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n" * 3, 0)
+    got = _stat(w.call(a, b"INFO", b"commandstats"), b"get")
+    assert got == (3, 4, 0), f"{NAME}: 3 GETs: {got}"
+
+
+DEBUG_REFUSED = (b'-ERR DEBUG command not allowed. If the enable-debug-command option is set '
+                 b'to "local", you can run it from a local connection, otherwise you need to '
+                 b'set this option in the configuration file, and then restart the server.\r\n')
+
+
+def check_protected_commands() -> None:
+    """``allowProtectedAction``: ``yes`` allows everyone, ``local`` loopback clients only,
+    ``no`` nobody; the refusal names the option."""
+    for mode, addr, allowed in (("no", "127.0.0.1:5000", False), ("yes", "10.0.0.1:5000", True),
+                                ("local", "127.0.0.1:5000", True),
+                                ("local", "10.0.0.1:5000", False)):
+        w = Clients(**{"enable-debug-command": mode})
+        got = w.call(w.connect(addr), b"DEBUG", b"LOG", b"hi")
+        want = b"+OK\r\n" if allowed else DEBUG_REFUSED
+        assert got == want, f"{NAME}: DEBUG with {mode} from {addr}: {got!r}"
+
+
+def check_oom_inside_multi() -> None:
+    """``processCommand``'s OOM gate inside MULTI: every command but EXEC, DISCARD, QUIT, RESET
+    is refused from the first one on; EXEC is refused when a queued command is deny-oom."""
+    w = Clients()
+    a, b = w.connect(), w.connect()
+    w.call(a, b"SET", b"x", b"y")
+    assert w.call(a, b"MULTI") == b"+OK\r\n"
+    assert w.call(a, b"SET", b"k", b"v") == b"+QUEUED\r\n"
+    w.call(b, b"CONFIG", b"SET", b"maxmemory", b"1")
+    got = w.call(a, b"EXEC")
+    assert got == b"-EXECABORT Transaction discarded because of: " + OOM[1:], \
+        f"{NAME}: EXEC of a queued SET under OOM: {got!r}"
+    assert w.call(a, b"MULTI") == b"+OK\r\n"
+    got = w.call(a, b"GET", b"x")
+    assert got == OOM, f"{NAME}: GET as the first command inside MULTI under OOM: {got!r}"
+    got = w.call(a, b"DISCARD")
+    assert got == b"+OK\r\n", f"{NAME}: DISCARD inside MULTI under OOM: {got!r}"
+    w.call(a, b"MULTI")
+    got = w.call(a, b"EXEC")
+    assert got == b"*0\r\n", f"{NAME}: an empty EXEC under OOM: {got!r}"
+    w.call(b, b"CONFIG", b"SET", b"maxmemory", b"0")
+    w.call(a, b"MULTI")
+    w.call(a, b"GET", b"x")
+    w.call(b, b"CONFIG", b"SET", b"maxmemory", b"1")
+    got = w.call(a, b"EXEC")
+    assert got == b"*1\r\n$1\r\ny\r\n", f"{NAME}: EXEC of a queued GET under OOM: {got!r}"
+
+
+CHECKS = [check_unknown_command_args_128, check_call_counts, check_protected_commands,
+          check_oom_inside_multi]
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
+def test_boundary_gapdisp_agree_with_redis(check: Any) -> None:
+    check()
+
+
+def _trips(check: Any) -> None:
+    with pytest.raises(AssertionError, match=NAME):
+        check()
+
+
+PLANTS = [
+    (check_unknown_command_args_128, "unknown_command_error",
+     "len(args.encode(\"utf-8\", \"surrogateescape\")) >= 128",
+     "len(args.encode(\"utf-8\", \"surrogateescape\")) > 128"),
+    (check_call_counts, "reject", "calls[1] += 1", "calls[1] += 0"),
+    (check_call_counts, "reject", "calls[1] += 1", "calls[1] += 2"),
+    (check_call_counts, "call", "calls[0] += 1", "calls[0] += 0"),
+    (check_call_counts, "call", "calls[0] += 1", "calls[0] += 2"),
+    (check_protected_commands, "_protected_allowed", 'mode == "yes"', 'mode != "yes"'),
+    (check_protected_commands, "_protected_allowed", "return True", "return False"),
+    (check_protected_commands, "_protected_allowed", 'mode == "local"', 'mode != "local"'),
+    (check_protected_commands, "process_command", "reject(s, cmd, prot[1])",
+     "reject(s, cmd, prot[0])"),
+    (check_oom_inside_multi, "process_command", "(s.client.info.multi >= 0 and cmd.name",
+     "(s.client.info.multi > 0 and cmd.name"),
+    (check_oom_inside_multi, "process_command", "cmd.name not in OOM_EXEMPT_IN_MULTI",
+     "cmd.name in OOM_EXEMPT_IN_MULTI"),
+    (check_oom_inside_multi, "process_command", '(cmd.name == "exec" and queued_denyoom',
+     '(cmd.name != "exec" and queued_denyoom'),
+    (check_oom_inside_multi, "queued_denyoom", '"denyoom" in command_flags',
+     '"denyoom" not in command_flags'),
+]
+
+
+@pytest.mark.parametrize(("check", "func", "old", "new"), PLANTS,
+                         ids=[f"{p[1]}:{p[3]}" for p in PLANTS])
+def test_planted_dispatch(monkeypatch: pytest.MonkeyPatch, check: Any, func: str, old: str,
+                          new: str) -> None:
+    plant(monkeypatch, dispatch, func, old, new)
+    _trips(check)
