@@ -10,6 +10,8 @@ Property ``boundary_gapdisp_agree_with_redis``. Observed on redis-server 7.0.15:
   ``'<124 x>' `` (127 bytes) the next argument is (cut to the 1 byte of room left);
 - every refused call of a command counts one ``rejected_calls`` (INFO commandstats: four wrong
   arity GETs, ``rejected_calls=4``), every call one ``calls``;
+- with ``latency-monitor-threshold 1``, DEBUG SLEEP 0.001 is a spike of 1 ms (the spec models
+  the sleep as exactly 1000 µs; ``duration/1000 >= threshold``);
 - DEBUG (``CMD_PROTECTED``) is refused with ``enable-debug-command no``, with the option's
   text, allowed with ``yes``, and with ``local`` from a loopback client only;
 - under OOM (``maxmemory 1``, ``noeviction``), inside MULTI: GET as the first command of the
@@ -130,7 +132,21 @@ def check_oom_inside_multi() -> None:
     assert got == b"*1\r\n$1\r\ny\r\n", f"{NAME}: EXEC of a queued GET under OOM: {got!r}"
 
 
-CHECKS = [check_unknown_command_args_128, check_call_counts, check_protected_commands,
+def check_latency_one_ms() -> None:
+    """``call`` → ``latencyAddSampleIfNeeded(event, duration/1000)``: a command of exactly
+    1000 µs (DEBUG SLEEP 0.001, modelled) is a 1 ms spike, one of 999 µs is 0 ms (none)."""
+    c = Session(**{"enable-debug-command": "yes"})
+    c.call(b"CONFIG", b"SET", b"latency-monitor-threshold", b"1")
+    c.call(b"DEBUG", b"SLEEP", b"0.000999")
+    got = c.call(b"LATENCY", b"LATEST")
+    assert got == b"*0\r\n", f"{NAME}: a 999 us command is a spike: {got!r}"
+    c.call(b"DEBUG", b"SLEEP", b"0.001")
+    got = c.call(b"LATENCY", b"LATEST")
+    assert got.startswith(b"*1\r\n*4\r\n$7\r\ncommand\r\n") and got.endswith(b":1\r\n:1\r\n"), \
+        f"{NAME}: a 1000 us command with latency-monitor-threshold 1: {got!r}"
+
+
+CHECKS = [check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
           check_oom_inside_multi]
 
 
@@ -157,6 +173,8 @@ PLANTS = [
     (check_protected_commands, "_protected_allowed", 'mode == "local"', 'mode != "local"'),
     (check_protected_commands, "process_command", "reject(s, cmd, prot[1])",
      "reject(s, cmd, prot[0])"),
+    (check_latency_one_ms, "call", "duration >= 1000", "duration > 1000"),
+    (check_latency_one_ms, "call", "duration // 1000 >= lat_ms", "duration // 1000 > lat_ms"),
     (check_oom_inside_multi, "process_command", "(s.client.info.multi >= 0 and cmd.name",
      "(s.client.info.multi > 0 and cmd.name"),
     (check_oom_inside_multi, "process_command", "cmd.name not in OOM_EXEMPT_IN_MULTI",
