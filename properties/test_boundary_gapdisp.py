@@ -14,6 +14,9 @@ Property ``boundary_gapdisp_agree_with_redis``. Observed on redis-server 7.0.15:
   the sleep as exactly 1000 µs; ``duration/1000 >= threshold``);
 - DEBUG (``CMD_PROTECTED``) is refused with ``enable-debug-command no``, with the option's
   text, allowed with ``yes``, and with ``local`` from a loopback client only;
+- on a replica whose link is down, with ``replica-serve-stale-data no``: inside MULTI, TIME
+  (flagged stale) is queued after a GET queued while the server was a master; EXEC is then
+  refused (``EXECABORT ... MASTERDOWN ...``), a GET outside MULTI too;
 - under OOM (``maxmemory 1``, ``noeviction``), inside MULTI: GET as the first command of the
   transaction is refused with OOM (and dooms it), DISCARD and an empty EXEC are not; EXEC of a
   queued SET (queued before the limit was lowered) is refused with ``EXECABORT Transaction
@@ -146,7 +149,30 @@ def check_latency_one_ms() -> None:
         f"{NAME}: a 1000 us command with latency-monitor-threshold 1: {got!r}"
 
 
-CHECKS = [check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
+MASTERDOWN = (b"-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to "
+              b"'no'.\r\n")
+
+
+def check_masterdown_inside_multi() -> None:
+    """``processCommand``'s MASTERDOWN gate (``is_denystale_command``): a command flagged
+    stale (TIME) is queued even when the transaction already holds one that is not (GET,
+    queued while this server was a master); only EXEC looks at the queued commands."""
+    w = Clients()
+    a, b = w.connect(), w.connect()
+    w.call(b, b"CONFIG", b"SET", b"replica-serve-stale-data", b"no")
+    w.call(a, b"MULTI")
+    assert w.call(a, b"GET", b"k") == b"+QUEUED\r\n"
+    w.call(b, b"REPLICAOF", b"127.0.0.1", b"9")
+    got = w.call(a, b"TIME")
+    assert got == b"+QUEUED\r\n", f"{NAME}: TIME inside MULTI, link down: {got!r}"
+    got = w.call(a, b"EXEC")
+    assert got == b"-EXECABORT Transaction discarded because of: " + MASTERDOWN[1:], \
+        f"{NAME}: EXEC of a queued GET, link down: {got!r}"
+    got = w.call(a, b"GET", b"k")
+    assert got == MASTERDOWN, f"{NAME}: GET, link down: {got!r}"
+
+
+CHECKS = [check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
           check_oom_inside_multi]
 
 
@@ -173,6 +199,8 @@ PLANTS = [
     (check_protected_commands, "_protected_allowed", 'mode == "local"', 'mode != "local"'),
     (check_protected_commands, "process_command", "reject(s, cmd, prot[1])",
      "reject(s, cmd, prot[0])"),
+    (check_masterdown_inside_multi, "process_command", 'cmd.name == "exec" and any("stale"',
+     'cmd.name != "exec" and any("stale"'),
     (check_latency_one_ms, "call", "duration >= 1000", "duration > 1000"),
     (check_latency_one_ms, "call", "duration // 1000 >= lat_ms", "duration // 1000 > lat_ms"),
     (check_oom_inside_multi, "process_command", "(s.client.info.multi >= 0 and cmd.name",
