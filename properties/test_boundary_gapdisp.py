@@ -14,6 +14,8 @@ Property ``boundary_gapdisp_agree_with_redis``. Observed on redis-server 7.0.15:
   the sleep as exactly 1000 µs; ``duration/1000 >= threshold``);
 - DEBUG (``CMD_PROTECTED``) is refused with ``enable-debug-command no``, with the option's
   text, allowed with ``yes``, and with ``local`` from a loopback client only;
+- COMMAND DOCS GET holds, after the summary, since, group, complexity and arguments as
+  recorded; COMMAND DOCS CONFIG its subcommands once, as a map;
 - on a replica whose link is down, with ``replica-serve-stale-data no``: inside MULTI, TIME
   (flagged stale) is queued after a GET queued while the server was a master; EXEC is then
   refused (``EXECABORT ... MASTERDOWN ...``), a GET outside MULTI too;
@@ -32,7 +34,8 @@ import pytest
 
 from redspec.properties.driver import Session
 from redspec.properties.test_mutation_gaps import plant
-from redspec.spec import dispatch, server
+from redspec.spec import dispatch, server, table
+from redspec.spec.commands import registry
 
 NAME = "boundary_gapdisp_agree_with_redis"
 
@@ -172,7 +175,29 @@ def check_masterdown_inside_multi() -> None:
     assert got == MASTERDOWN, f"{NAME}: GET, link down: {got!r}"
 
 
-CHECKS = [check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
+#: COMMAND DOCS GET on redis-server 7.0.15, its summary pair left out (ours is our own words).
+DOCS_GET = (b"*2\r\n$3\r\nget\r\n*10\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\n"
+            b"string\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n$9\r\narguments\r\n*1\r\n*6\r\n$4\r\n"
+            b"name\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:0\r\n")
+#: The head of COMMAND DOCS CONFIG on 7.0.15 (summary left out), up to its subcommands' map.
+DOCS_CONFIG = (b"*2\r\n$6\r\nconfig\r\n*10\r\n$5\r\nsince\r\n$5\r\n2.0.0\r\n$5\r\ngroup\r\n"
+               b"$6\r\nserver\r\n$10\r\ncomplexity\r\n$22\r\nDepends on subcommand.\r\n$11\r\n"
+               b"subcommands\r\n*")
+
+
+def check_command_docs() -> None:
+    """COMMAND DOCS: every recorded field of the command's docs, in Redis's order after the
+    summary, and a container's ``subcommands`` once, as a map of its subcommands' docs."""
+    c = Session()
+    summary = re.compile(rb"\$7\r\nsummary\r\n\$\d+\r\n[^\r]*\r\n")
+    got = summary.sub(b"", c.call(b"COMMAND", b"DOCS", b"GET"), count=1)
+    assert got == DOCS_GET, f"{NAME}: COMMAND DOCS GET: {got!r}"
+    got = summary.sub(b"", c.call(b"COMMAND", b"DOCS", b"CONFIG"), count=1)
+    assert got.startswith(DOCS_CONFIG) and got.count(b"$11\r\nsubcommands\r\n") == 1 \
+        and b"$10\r\nconfig|get\r\n" in got, f"{NAME}: COMMAND DOCS CONFIG: {got[:300]!r}"
+
+
+CHECKS = [check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
           check_oom_inside_multi]
 
 
@@ -212,6 +237,14 @@ PLANTS = [
     (check_oom_inside_multi, "queued_denyoom", '"denyoom" in command_flags',
      '"denyoom" not in command_flags'),
 ]
+
+
+def test_planted_docs_subcommands_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table is built at import: the planted ``_docs_reply`` takes effect in a table
+    built afresh (the registry's cache emptied for this test)."""
+    plant(monkeypatch, table, "_docs_reply", 'if k == "subcommands":', 'if k != "subcommands":')
+    monkeypatch.setattr(registry, "_TABLE", [])
+    _trips(check_command_docs)
 
 
 @pytest.mark.parametrize(("check", "func", "old", "new"), PLANTS,
