@@ -14,6 +14,8 @@ Property ``boundary_gapdisp_agree_with_redis``. Observed on redis-server 7.0.15:
   the sleep as exactly 1000 µs; ``duration/1000 >= threshold``);
 - DEBUG (``CMD_PROTECTED``) is refused with ``enable-debug-command no``, with the option's
   text, allowed with ``yes``, and with ``local`` from a loopback client only;
+- a tracking client that runs EVAL (or EVAL_RO) ``"return redis.call('get','other')" 1 k`` is
+  told when ``k`` changes, not when ``other`` does;
 - COMMAND DOCS GET holds, after the summary, since, group, complexity and arguments as
   recorded; COMMAND DOCS CONFIG its subcommands once, as a map;
 - on a replica whose link is down, with ``replica-serve-stale-data no``: inside MULTI, TIME
@@ -34,8 +36,9 @@ import pytest
 
 from redspec.properties.driver import Session
 from redspec.properties.test_mutation_gaps import plant
-from redspec.spec import dispatch, server, table
+from redspec.spec import dispatch, scripting, server, table
 from redspec.spec.commands import registry
+from redspec.spec.resp import encode_request
 
 NAME = "boundary_gapdisp_agree_with_redis"
 
@@ -57,6 +60,10 @@ class Clients:
     def call(self, cid: int, *argv: bytes) -> bytes:
         self.state, frame = server.run_command(self.state, cid, list(argv), 0)
         return frame
+
+    def send(self, cid: int, *argv: bytes) -> None:
+        """``argv`` read from ``cid``'s socket (``client_input``): the replies stay queued."""
+        self.state, _ = server.client_input(self.state, cid, encode_request(list(argv)), 0, 0)
 
 
 def check_unknown_command_args_128() -> None:
@@ -197,7 +204,37 @@ def check_command_docs() -> None:
         and b"$10\r\nconfig|get\r\n" in got, f"{NAME}: COMMAND DOCS CONFIG: {got[:300]!r}"
 
 
-CHECKS = [check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
+def _pushes(w: Clients, cid: int) -> bytes:
+    """What ``cid`` was sent since its last reply was taken (its pending output), taken now."""
+    c = w.state.clients[cid]
+    out = c.reply
+    w.state = server.client_wrote(w.state, cid, len(out))
+    return out
+
+
+def check_tracking_script_keys() -> None:
+    """``call`` → ``trackingRememberKeys`` for a read-only command a script runs: the keys
+    remembered are the script command's declared keys (``EVAL ... 1 k``), not the key the
+    script read, for EVAL and EVAL_RO alike (observed on 7.0.15)."""
+    w = Clients()
+    a, b = w.connect(), w.connect()
+    w.call(a, b"HELLO", b"3")
+    w.call(a, b"CLIENT", b"TRACKING", b"ON")
+    inv_k = b">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n"
+    for ev in (b"EVAL", b"EVAL_RO"):
+        got = w.call(a, ev, b"return redis.call('get','other')", b"1", b"k")
+        assert got == b"_\r\n", f"{NAME}: {ev!r}: {got!r}"
+        w.send(b, b"SET", b"other", b"x")
+        got = _pushes(w, a)
+        assert got == b"", f"{NAME}: {ev!r} that read 'other': told about it: {got!r}"
+        w.send(b, b"SET", b"k", b"x")
+        got = _pushes(w, a)
+        assert got == inv_k, f"{NAME}: {ev!r} declaring k: not told about k: {got!r}"
+        w.call(b, b"DEL", b"other")
+        _pushes(w, a)
+
+
+CHECKS = [check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
           check_oom_inside_multi]
 
 
@@ -224,6 +261,16 @@ PLANTS = [
     (check_protected_commands, "_protected_allowed", 'mode == "local"', 'mode != "local"'),
     (check_protected_commands, "process_command", "reject(s, cmd, prot[1])",
      "reject(s, cmd, prot[0])"),
+    (check_tracking_script_keys, "call", "s.client.info.flags and s.client.id == s.current_id",
+     "s.client.info.flags and s.client.id != s.current_id"),
+    (check_tracking_script_keys, "call", "or s.client.id != s.current_id)",
+     "or s.client.id == s.current_id)"),
+    (check_tracking_script_keys, "remember_read_keys", "s.client if s.client.id == s.current_id",
+     "s.client if s.client.id != s.current_id"),
+    (check_tracking_script_keys, "remember_read_keys", "if caller is not s.client and",
+     "if caller is s.client and"),
+    (check_tracking_script_keys, "remember_read_keys", "s.caller_call is not None",
+     "s.caller_call is None"),
     (check_masterdown_inside_multi, "process_command", 'cmd.name == "exec" and any("stale"',
      'cmd.name != "exec" and any("stale"'),
     (check_latency_one_ms, "call", "duration >= 1000", "duration > 1000"),
@@ -251,5 +298,7 @@ def test_planted_docs_subcommands_test(monkeypatch: pytest.MonkeyPatch) -> None:
                          ids=[f"{p[1]}:{p[3]}" for p in PLANTS])
 def test_planted_dispatch(monkeypatch: pytest.MonkeyPatch, check: Any, func: str, old: str,
                           new: str) -> None:
-    plant(monkeypatch, dispatch, func, old, new)
+    fn = plant(monkeypatch, dispatch, func, old, new)
+    if func == "call":  # spec.scripting runs a script's commands through its own ``call`` name
+        monkeypatch.setattr(scripting, "call", fn)
     _trips(check)
