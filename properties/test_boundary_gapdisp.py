@@ -14,6 +14,8 @@ Property ``boundary_gapdisp_agree_with_redis``. Observed on redis-server 7.0.15:
   the sleep as exactly 1000 µs; ``duration/1000 >= threshold``);
 - DEBUG (``CMD_PROTECTED``) is refused with ``enable-debug-command no``, with the option's
   text, allowed with ``yes``, and with ``local`` from a loopback client only;
+- inside EXEC a BLPOP of an empty list (timeout 0) answers a null array and WAIT 1 0 answers
+  ``:0`` at once;
 - a tracking client that runs EVAL (or EVAL_RO) ``"return redis.call('get','other')" 1 k`` is
   told when ``k`` changes, not when ``other`` does;
 - COMMAND DOCS GET holds, after the summary, since, group, complexity and arguments as
@@ -35,6 +37,7 @@ from typing import Any
 import pytest
 
 from redspec.properties.driver import Session
+from redspec.properties.planted import replace_handler
 from redspec.properties.test_mutation_gaps import plant
 from redspec.spec import dispatch, scripting, server, table
 from redspec.spec.commands import registry
@@ -234,7 +237,23 @@ def check_tracking_script_keys() -> None:
         _pushes(w, a)
 
 
-CHECKS = [check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
+def check_exec_denies_blocking() -> None:
+    """``execCommand`` sets ``server.in_exec`` while the queue runs (``CLIENT_DENY_BLOCKING``):
+    a BLPOP of an empty list with timeout 0, and a WAIT for a replica there is not, answer at
+    once inside EXEC (7.0.15: ``*1 *-1`` and ``*1 :0``), and the server is out of EXEC after."""
+    c = Session()
+    for argv, want in (((b"BLPOP", b"nolist", b"0"), b"*1\r\n*-1\r\n"),
+                       ((b"WAIT", b"1", b"0"), b"*1\r\n:0\r\n")):
+        c.call(b"MULTI")
+        c.call(*argv)
+        got = c.call(b"EXEC")
+        assert got == want, f"{NAME}: {argv[0]!r} inside EXEC: {got!r}"
+    c.call(b"RPUSH", b"l", b"a")
+    got = c.call(b"BLPOP", b"l", b"0")
+    assert got == b"*2\r\n$1\r\nl\r\n$1\r\na\r\n", f"{NAME}: BLPOP after EXEC: {got!r}"
+
+
+CHECKS = [check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
           check_oom_inside_multi]
 
 
@@ -271,6 +290,7 @@ PLANTS = [
      "if caller is s.client and"),
     (check_tracking_script_keys, "remember_read_keys", "s.caller_call is not None",
      "s.caller_call is None"),
+    (check_exec_denies_blocking, "exec_", "s.in_exec = True", "s.in_exec = False"),
     (check_masterdown_inside_multi, "process_command", 'cmd.name == "exec" and any("stale"',
      'cmd.name != "exec" and any("stale"'),
     (check_latency_one_ms, "call", "duration >= 1000", "duration > 1000"),
@@ -301,4 +321,6 @@ def test_planted_dispatch(monkeypatch: pytest.MonkeyPatch, check: Any, func: str
     fn = plant(monkeypatch, dispatch, func, old, new)
     if func == "call":  # spec.scripting runs a script's commands through its own ``call`` name
         monkeypatch.setattr(scripting, "call", fn)
+    if func == "exec_":  # the served table holds the handler itself
+        replace_handler(monkeypatch, b"exec", fn)
     _trips(check)
