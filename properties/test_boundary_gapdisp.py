@@ -14,6 +14,10 @@ Property ``boundary_gapdisp_agree_with_redis``. Observed on redis-server 7.0.15:
   the sleep as exactly 1000 µs; ``duration/1000 >= threshold``);
 - DEBUG (``CMD_PROTECTED``) is refused with ``enable-debug-command no``, with the option's
   text, allowed with ``yes``, and with ``local`` from a loopback client only;
+- a user without GET is refused GET with the command's NOPERM text, one without the key or
+  the channel with the key's or the channel's; each denial is in ACL LOG with its reason,
+  context (``multi`` for a command refused while queueing, the first one too), object and
+  user;
 - inside EXEC a BLPOP of an empty list (timeout 0) answers a null array and WAIT 1 0 answers
   ``:0`` at once;
 - a tracking client that runs EVAL (or EVAL_RO) ``"return redis.call('get','other')" 1 k`` is
@@ -253,7 +257,43 @@ def check_exec_denies_blocking() -> None:
     assert got == b"*2\r\n$1\r\nl\r\n$1\r\na\r\n", f"{NAME}: BLPOP after EXEC: {got!r}"
 
 
-CHECKS = [check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
+NOPERM_CMD = b"-NOPERM this user has no permissions to run the 'get' command\r\n"
+NOPERM_KEY = (b"-NOPERM this user has no permissions to access one of the keys used as "
+              b"arguments\r\n")
+NOPERM_CHANNEL = (b"-NOPERM this user has no permissions to access one of the channels used as "
+                  b"arguments\r\n")
+_LOG_ENTRY = re.compile(rb"\$6\r\nreason\r\n\$\d+\r\n(\w+)\r\n\$7\r\ncontext\r\n\$\d+\r\n(\w+)"
+                        rb"\r\n\$6\r\nobject\r\n\$\d+\r\n(\w+)\r\n\$8\r\nusername\r\n\$\d+\r\n"
+                        rb"(\w+)\r\n")
+
+
+def check_acl_gate() -> None:
+    """``processCommand``'s ACL step for restricted users: the NOPERM text by reason (command,
+    key, channel), and the ACL LOG entry (reason, context ``multi`` from the first command
+    queued on, object: the command's name, the key or the channel; username), as 7.0.15
+    replies and logs the same sequence."""
+    w = Clients()
+    a, b = w.connect(), w.connect()
+    w.call(b, b"ACL", b"SETUSER", b"u", b"on", b"nopass", b"+@all", b"-get", b"~*", b"&*")
+    w.call(b, b"ACL", b"SETUSER", b"v", b"on", b"nopass", b"+@all", b"~a*", b"&a*")
+    w.call(a, b"AUTH", b"u", b"x")
+    got = [w.call(a, b"MULTI"), w.call(a, b"GET", b"k"), w.call(a, b"DISCARD"),
+           w.call(a, b"GET", b"k"), w.call(a, b"SET", b"k", b"v")]
+    assert got == [b"+OK\r\n", NOPERM_CMD, b"+OK\r\n", NOPERM_CMD, b"+OK\r\n"], \
+        f"{NAME}: user u (-get): {got!r}"
+    w.call(a, b"AUTH", b"v", b"x")
+    got = [w.call(a, b"GET", b"k"), w.call(a, b"PUBLISH", b"ch", b"m"), w.call(a, b"MULTI"),
+           w.call(a, b"GET", b"k"), w.call(a, b"DISCARD"), w.call(a, b"GET", b"a1")]
+    assert got == [NOPERM_KEY, NOPERM_CHANNEL, b"+OK\r\n", NOPERM_KEY, b"+OK\r\n",
+                   b"$-1\r\n"], f"{NAME}: user v (~a* &a*): {got!r}"
+    log = _LOG_ENTRY.findall(w.call(b, b"ACL", b"LOG"))
+    want = [(b"key", b"multi", b"k", b"v"), (b"channel", b"toplevel", b"ch", b"v"),
+            (b"key", b"toplevel", b"k", b"v"), (b"command", b"toplevel", b"get", b"u"),
+            (b"command", b"multi", b"get", b"u")]
+    assert log == want, f"{NAME}: ACL LOG {log!r}"
+
+
+CHECKS = [check_acl_gate, check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
           check_oom_inside_multi]
 
 
@@ -290,6 +330,15 @@ PLANTS = [
      "if caller is s.client and"),
     (check_tracking_script_keys, "remember_read_keys", "s.caller_call is not None",
      "s.caller_call is None"),
+    (check_acl_gate, "acl_gate", 'if s.client.info.multi >= 0 else',
+     'if s.client.info.multi > 0 else'),
+    (check_acl_gate, "acl_gate", "obj = cmd.name.encode() if result == DENIED_CMD",
+     "obj = cmd.name.encode() if result != DENIED_CMD"),
+    (check_acl_gate, "acl_gate", "if result == DENIED_CMD:", "if result != DENIED_CMD:"),
+    (check_acl_gate, "acl_gate", "if result == DENIED_KEY:", "if result != DENIED_KEY:"),
+    (check_acl_gate, "process_command", "s.client.user in acl.restricted",
+     "s.client.user not in acl.restricted"),
+    (check_acl_gate, "process_command", "if denied is not None:", "if denied is None:"),
     (check_exec_denies_blocking, "exec_", "s.in_exec = True", "s.in_exec = False"),
     (check_masterdown_inside_multi, "process_command", 'cmd.name == "exec" and any("stale"',
      'cmd.name != "exec" and any("stale"'),
