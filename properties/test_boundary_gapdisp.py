@@ -18,6 +18,8 @@ Property ``boundary_gapdisp_agree_with_redis``. Observed on redis-server 7.0.15:
   the channel with the key's or the channel's; each denial is in ACL LOG with its reason,
   context (``multi`` for a command refused while queueing, the first one too), object and
   user;
+- EXEC after the user's rules changed refuses each queued command the rules now deny (the
+  reason in the text) and logs it with context ``multi`` and the command's name or the key;
 - inside EXEC a BLPOP of an empty list (timeout 0) answers a null array and WAIT 1 0 answers
   ``:0`` at once;
 - a tracking client that runs EVAL (or EVAL_RO) ``"return redis.call('get','other')" 1 k`` is
@@ -293,7 +295,32 @@ def check_acl_gate() -> None:
     assert log == want, f"{NAME}: ACL LOG {log!r}"
 
 
-CHECKS = [check_acl_gate, check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
+_RECHECK = (b"-NOPERM ACLs rules changed between the moment the transaction was accumulated and "
+            b"the EXEC call. This command is no longer allowed for the following reason: ")
+
+
+def check_exec_acl_recheck() -> None:
+    """``execCommand`` checks each queued command again: rules changed after queueing (GET
+    removed, keys reset to ``~a*``) refuse GET k for the command and SET b1 for the key, each
+    logged with context ``multi`` and its object (the command's name, the key), as 7.0.15."""
+    w = Clients()
+    a, b = w.connect(), w.connect()
+    w.call(b, b"ACL", b"SETUSER", b"w", b"on", b"nopass", b"+@all", b"~*", b"&*")
+    w.call(a, b"AUTH", b"w", b"x")
+    w.call(a, b"MULTI")
+    w.call(a, b"GET", b"k")
+    w.call(a, b"SET", b"b1", b"v")
+    w.call(b, b"ACL", b"SETUSER", b"w", b"-get", b"resetkeys", b"~a*")
+    got = w.call(a, b"EXEC")
+    want = (b"*2\r\n" + _RECHECK + b"no permission to execute the command or subcommand\r\n"
+            + _RECHECK + b"no permission to touch the specified keys\r\n")
+    assert got == want, f"{NAME}: EXEC after the rules changed: {got!r}"
+    log = [e[:3] for e in _LOG_ENTRY.findall(w.call(b, b"ACL", b"LOG"))]
+    assert log == [(b"key", b"multi", b"b1"), (b"command", b"multi", b"get")], \
+        f"{NAME}: ACL LOG after EXEC: {log!r}"
+
+
+CHECKS = [check_exec_acl_recheck, check_acl_gate, check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
           check_oom_inside_multi]
 
 
@@ -339,6 +366,8 @@ PLANTS = [
     (check_acl_gate, "process_command", "s.client.user in acl.restricted",
      "s.client.user not in acl.restricted"),
     (check_acl_gate, "process_command", "if denied is not None:", "if denied is None:"),
+    (check_exec_acl_recheck, "restricted_denial", "if result == DENIED_CMD else argv[pos]",
+     "if result != DENIED_CMD else argv[pos]"),
     (check_exec_denies_blocking, "exec_", "s.in_exec = True", "s.in_exec = False"),
     (check_masterdown_inside_multi, "process_command", 'cmd.name == "exec" and any("stale"',
      'cmd.name != "exec" and any("stale"'),
