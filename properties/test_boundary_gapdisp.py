@@ -29,6 +29,8 @@ Property ``boundary_gapdisp_agree_with_redis``. Observed on redis-server 7.0.15:
 - on a replica whose link is down, with ``replica-serve-stale-data no``: inside MULTI, TIME
   (flagged stale) is queued after a GET queued while the server was a master; EXEC is then
   refused (``EXECABORT ... MASTERDOWN ...``), a GET outside MULTI too;
+- on a read-only replica, inside MULTI, GET is queued after a SET queued while the server
+  was a master; EXEC is refused (``EXECABORT ... READONLY ...``);
 - under OOM (``maxmemory 1``, ``noeviction``), inside MULTI: GET as the first command of the
   transaction is refused with OOM (and dooms it), DISCARD and an empty EXEC are not; EXEC of a
   queued SET (queued before the limit was lowered) is refused with ``EXECABORT Transaction
@@ -320,7 +322,24 @@ def check_exec_acl_recheck() -> None:
         f"{NAME}: ACL LOG after EXEC: {log!r}"
 
 
-CHECKS = [check_exec_acl_recheck, check_acl_gate, check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
+def check_readonly_inside_multi() -> None:
+    """``processCommand``'s READONLY gate (``is_write_command``: the command's flags, for EXEC
+    the queued commands'): on a read-only replica, GET is still queued after a SET queued
+    while the server was a master, and EXEC is refused (7.0.15: ``QUEUED``, then ``EXECABORT
+    ... READONLY ...``)."""
+    w = Clients()
+    a, b = w.connect(), w.connect()
+    w.call(a, b"MULTI")
+    w.call(a, b"SET", b"k", b"v")
+    w.call(b, b"REPLICAOF", b"127.0.0.1", b"9")
+    got = w.call(a, b"GET", b"k")
+    assert got == b"+QUEUED\r\n", f"{NAME}: GET inside MULTI on a replica: {got!r}"
+    got = w.call(a, b"EXEC")
+    assert got == (b"-EXECABORT Transaction discarded because of: READONLY You can't write "
+                   b"against a read only replica.\r\n"), f"{NAME}: EXEC of a SET: {got!r}"
+
+
+CHECKS = [check_readonly_inside_multi, check_exec_acl_recheck, check_acl_gate, check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
           check_oom_inside_multi]
 
 
@@ -368,6 +387,8 @@ PLANTS = [
     (check_acl_gate, "process_command", "if denied is not None:", "if denied is None:"),
     (check_exec_acl_recheck, "restricted_denial", "if result == DENIED_CMD else argv[pos]",
      "if result != DENIED_CMD else argv[pos]"),
+    (check_readonly_inside_multi, "replication_gate", 'cmd.name == "exec" and _queued_write',
+     'cmd.name != "exec" and _queued_write'),
     (check_exec_denies_blocking, "exec_", "s.in_exec = True", "s.in_exec = False"),
     (check_masterdown_inside_multi, "process_command", 'cmd.name == "exec" and any("stale"',
      'cmd.name != "exec" and any("stale"'),
