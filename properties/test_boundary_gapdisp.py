@@ -12,6 +12,8 @@ Property ``boundary_gapdisp_agree_with_redis``. Observed on redis-server 7.0.15:
   arity GETs, ``rejected_calls=4``), every call one ``calls``;
 - with ``latency-monitor-threshold 1``, DEBUG SLEEP 0.001 is a spike of 1 ms (the spec models
   the sleep as exactly 1000 µs; ``duration/1000 >= threshold``);
+- the slow log is trimmed right after CONFIG SET lowers ``slowlog-max-len``; a BLPOP that
+  blocked below the threshold is logged when served if the threshold became 0 meanwhile;
 - DEBUG (``CMD_PROTECTED``) is refused with ``enable-debug-command no``, with the option's
   text, allowed with ``yes``, and with ``local`` from a loopback client only;
 - a user without GET is refused GET with the command's NOPERM text, one without the key or
@@ -339,7 +341,33 @@ def check_readonly_inside_multi() -> None:
                    b"against a read only replica.\r\n"), f"{NAME}: EXEC of a SET: {got!r}"
 
 
-CHECKS = [check_readonly_inside_multi, check_exec_acl_recheck, check_acl_gate, check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
+def check_slowlog_after_call() -> None:
+    """``call`` → ``slowlogPushCurrentCommand``: the log is trimmed to ``slowlog-max-len``
+    right after the CONFIG SET that lowers it (7.0.15: three slow DEBUG SLEEPs, CONFIG SET
+    slowlog-max-len 1, SLOWLOG LEN is 1); a blocking command below the threshold keeps its
+    arguments, so that it is logged when served if the threshold was lowered meanwhile
+    (BLPOP blocks at 10000 µs, the threshold becomes 0, RPUSH serves it: BLPOP is logged)."""
+    w = Clients(**{"enable-debug-command": "yes"})
+    a, b = w.connect(), w.connect()
+    w.call(b, b"CONFIG", b"SET", b"slowlog-log-slower-than", b"1000")
+    for _ in range(3):
+        w.call(b, b"DEBUG", b"SLEEP", b"0.002")
+    assert w.call(b, b"SLOWLOG", b"LEN") == b":3\r\n", f"{NAME}: setup: 3 slow commands"
+    w.call(b, b"CONFIG", b"SET", b"slowlog-max-len", b"1")
+    got = w.call(b, b"SLOWLOG", b"LEN")
+    assert got == b":1\r\n", f"{NAME}: SLOWLOG LEN right after lowering the length: {got!r}"
+    w.call(b, b"CONFIG", b"SET", b"slowlog-max-len", b"128")
+    w.call(b, b"CONFIG", b"SET", b"slowlog-log-slower-than", b"10000")
+    w.send(a, b"BLPOP", b"bl", b"0")
+    assert w.state.clients[a].info.bpop is not None, f"{NAME}: setup: BLPOP did not block"
+    w.call(b, b"CONFIG", b"SET", b"slowlog-log-slower-than", b"0")
+    w.send(b, b"RPUSH", b"bl", b"x")
+    got = w.call(b, b"SLOWLOG", b"GET")
+    assert b"*3\r\n$5\r\nBLPOP\r\n$2\r\nbl\r\n$1\r\n0\r\n" in got, \
+        f"{NAME}: the served BLPOP is not in the slow log: {got!r}"
+
+
+CHECKS = [check_slowlog_after_call, check_readonly_inside_multi, check_exec_acl_recheck, check_acl_gate, check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
           check_oom_inside_multi]
 
 
@@ -389,6 +417,9 @@ PLANTS = [
      "if result != DENIED_CMD else argv[pos]"),
     (check_readonly_inside_multi, "replication_gate", 'cmd.name == "exec" and _queued_write',
      'cmd.name != "exec" and _queued_write'),
+    (check_slowlog_after_call, "call", "or cmd.name in SLOWLOG_TRIMS",
+     "or cmd.name not in SLOWLOG_TRIMS"),
+    (check_slowlog_after_call, "call", '"blocking" in cmd.flags)', '"blocking" not in cmd.flags)'),
     (check_exec_denies_blocking, "exec_", "s.in_exec = True", "s.in_exec = False"),
     (check_masterdown_inside_multi, "process_command", 'cmd.name == "exec" and any("stale"',
      'cmd.name != "exec" and any("stale"'),
