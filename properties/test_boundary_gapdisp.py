@@ -14,6 +14,8 @@ Property ``boundary_gapdisp_agree_with_redis``. Observed on redis-server 7.0.15:
   the sleep as exactly 1000 µs; ``duration/1000 >= threshold``);
 - the slow log is trimmed right after CONFIG SET lowers ``slowlog-max-len``; a BLPOP that
   blocked below the threshold is logged when served if the threshold became 0 meanwhile;
+- CLIENT CACHING yes (OPTIN) makes the next command, or the next transaction from MULTI to
+  EXEC, tracked, and nothing after it;
 - DEBUG (``CMD_PROTECTED``) is refused with ``enable-debug-command no``, with the option's
   text, allowed with ``yes``, and with ``local`` from a loopback client only;
 - a user without GET is refused GET with the command's NOPERM text, one without the key or
@@ -49,7 +51,7 @@ import pytest
 from redspec.properties.driver import Session
 from redspec.properties.planted import replace_handler
 from redspec.properties.test_mutation_gaps import plant
-from redspec.spec import dispatch, scripting, server, table
+from redspec.spec import dispatch, networking, scripting, server, table
 from redspec.spec.commands import registry
 from redspec.spec.resp import encode_request
 
@@ -367,7 +369,40 @@ def check_slowlog_after_call() -> None:
         f"{NAME}: the served BLPOP is not in the slow log: {got!r}"
 
 
-CHECKS = [check_slowlog_after_call, check_readonly_inside_multi, check_exec_acl_recheck, check_acl_gate, check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
+def check_tracking_caching_one_command() -> None:
+    """``resetClient``: CLIENT CACHING yes (OPTIN) is for the next command, or the next
+    transaction (the flag stays while ``CLIENT_MULTI`` is set, from MULTI on), and it is
+    cleared after it (7.0.15: GET a after CACHING yes is tracked, GET b2 after it not; GET c
+    inside MULTI … EXEC after CACHING yes is tracked, a later GET c not)."""
+    w = Clients()
+    a, b = w.connect(), w.connect()
+    w.call(a, b"HELLO", b"3")
+    w.call(a, b"CLIENT", b"TRACKING", b"ON", b"OPTIN")
+
+    def told(key: bytes) -> bytes:
+        w.send(b, b"SET", key, b"x")
+        return _pushes(w, a)
+
+    def inv(key: bytes) -> bytes:
+        return b">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\n" + key + b"\r\n"
+
+    w.call(a, b"CLIENT", b"CACHING", b"yes")
+    w.call(a, b"GET", b"a")
+    w.call(a, b"GET", b"2")
+    got = told(b"2"), told(b"a")
+    assert got == (b"", inv(b"a")), f"{NAME}: CACHING yes, GET a, GET 2: {got!r}"
+    w.call(a, b"CLIENT", b"CACHING", b"yes")
+    w.call(a, b"MULTI")
+    w.call(a, b"GET", b"c")
+    w.call(a, b"EXEC")
+    got = told(b"c")
+    assert got == inv(b"c"), f"{NAME}: CACHING yes, MULTI, GET c, EXEC: {got!r}"
+    w.call(a, b"GET", b"c")
+    got = told(b"c")
+    assert got == b"", f"{NAME}: GET c after the transaction: {got!r}"
+
+
+CHECKS = [check_tracking_caching_one_command, check_slowlog_after_call, check_readonly_inside_multi, check_exec_acl_recheck, check_acl_gate, check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
           check_oom_inside_multi]
 
 
@@ -420,6 +455,12 @@ PLANTS = [
     (check_slowlog_after_call, "call", "or cmd.name in SLOWLOG_TRIMS",
      "or cmd.name not in SLOWLOG_TRIMS"),
     (check_slowlog_after_call, "call", '"blocking" in cmd.flags)', '"blocking" not in cmd.flags)'),
+    (check_tracking_caching_one_command, "run_and_encode", '"tracking_caching" in f and',
+     '"tracking_caching" not in f and'),
+    (check_tracking_caching_one_command, "run_and_encode", "s.client.info.multi < 0",
+     "s.client.info.multi <= 0"),
+    (check_tracking_caching_one_command, "run_and_encode", "s.cmd is not None",
+     "s.cmd is None"),
     (check_exec_denies_blocking, "exec_", "s.in_exec = True", "s.in_exec = False"),
     (check_masterdown_inside_multi, "process_command", 'cmd.name == "exec" and any("stale"',
      'cmd.name != "exec" and any("stale"'),
@@ -451,6 +492,9 @@ def test_planted_dispatch(monkeypatch: pytest.MonkeyPatch, check: Any, func: str
     fn = plant(monkeypatch, dispatch, func, old, new)
     if func == "call":  # spec.scripting runs a script's commands through its own ``call`` name
         monkeypatch.setattr(scripting, "call", fn)
+    if func == "run_and_encode":  # imported by name by the servers' input paths
+        monkeypatch.setattr(server, "run_and_encode", fn)
+        monkeypatch.setattr(networking, "run_and_encode", fn)
     if func == "exec_":  # the served table holds the handler itself
         replace_handler(monkeypatch, b"exec", fn)
     _trips(check)
