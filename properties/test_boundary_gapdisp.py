@@ -16,6 +16,9 @@ Property ``boundary_gapdisp_agree_with_redis``. Observed on redis-server 7.0.15:
   blocked below the threshold is logged when served if the threshold became 0 meanwhile;
 - CLIENT CACHING yes (OPTIN) makes the next command, or the next transaction from MULTI to
   EXEC, tracked, and nothing after it;
+- CLIENT REPLY SKIP or OFF queued in a transaction acts on the pieces of EXEC's reply that
+  follow and on the commands after EXEC; a RESP3 subscriber's own PUBLISH inside EXEC has its
+  message first;
 - DEBUG (``CMD_PROTECTED``) is refused with ``enable-debug-command no``, with the option's
   text, allowed with ``yes``, and with ``local`` from a loopback client only;
 - a user without GET is refused GET with the command's NOPERM text, one without the key or
@@ -402,7 +405,37 @@ def check_tracking_caching_one_command() -> None:
     assert got == b"", f"{NAME}: GET c after the transaction: {got!r}"
 
 
-CHECKS = [check_tracking_caching_one_command, check_slowlog_after_call, check_readonly_inside_multi, check_exec_acl_recheck, check_acl_gate, check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
+def check_exec_reply_pieces() -> None:
+    """``execCommand``'s reply is built piece by piece (7.0.15, each through the socket):
+    MULTI, PING, CLIENT REPLY SKIP, EXEC answers ``*2 +PONG`` and the next PING nothing, the
+    one after ``+PONG``; with CLIENT REPLY OFF queued, EXEC answers ``*2`` alone and nothing
+    more until CLIENT REPLY ON; a RESP3 subscriber's PUBLISH to itself inside EXEC has its
+    message before the PUBLISH's reply, inside the array."""
+    w = Clients()
+    a = w.connect()
+
+    def run(*cmds: tuple[bytes, ...]) -> list[bytes]:
+        out = []
+        for argv in cmds:
+            w.send(a, *argv)
+            out.append(_pushes(w, a))
+        return out
+
+    got = run((b"MULTI",), (b"PING",), (b"CLIENT", b"REPLY", b"SKIP"), (b"EXEC",), (b"PING",),
+              (b"PING",))
+    assert got == [b"+OK\r\n", b"+QUEUED\r\n", b"+QUEUED\r\n", b"*2\r\n+PONG\r\n", b"",
+                   b"+PONG\r\n"], f"{NAME}: CLIENT REPLY SKIP inside EXEC: {got!r}"
+    got = run((b"MULTI",), (b"CLIENT", b"REPLY", b"OFF"), (b"PING",), (b"EXEC",), (b"PING",),
+              (b"CLIENT", b"REPLY", b"ON"))
+    assert got == [b"+OK\r\n", b"+QUEUED\r\n", b"+QUEUED\r\n", b"*2\r\n", b"", b"+OK\r\n"], \
+        f"{NAME}: CLIENT REPLY OFF inside EXEC: {got!r}"
+    got = run((b"HELLO", b"3"), (b"SUBSCRIBE", b"ch"), (b"MULTI",), (b"PUBLISH", b"ch", b"hi"),
+              (b"EXEC",))
+    assert got[4] == b"*1\r\n>3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n:1\r\n", \
+        f"{NAME}: a RESP3 subscriber's PUBLISH to itself inside EXEC: {got[4]!r}"
+
+
+CHECKS = [check_exec_reply_pieces, check_tracking_caching_one_command, check_slowlog_after_call, check_readonly_inside_multi, check_exec_acl_recheck, check_acl_gate, check_exec_denies_blocking, check_tracking_script_keys, check_command_docs, check_masterdown_inside_multi, check_latency_one_ms, check_unknown_command_args_128, check_call_counts, check_protected_commands,
           check_oom_inside_multi]
 
 
@@ -461,6 +494,8 @@ PLANTS = [
      "s.client.info.multi <= 0"),
     (check_tracking_caching_one_command, "run_and_encode", "s.cmd is not None",
      "s.cmd is None"),
+    (check_exec_reply_pieces, "exec_pieces", "if len(own) != n:", "if len(own) == n:"),
+    (check_exec_reply_pieces, "exec_pieces", '("reply_off" in f or', '("reply_off" not in f or'),
     (check_exec_denies_blocking, "exec_", "s.in_exec = True", "s.in_exec = False"),
     (check_masterdown_inside_multi, "process_command", 'cmd.name == "exec" and any("stale"',
      'cmd.name != "exec" and any("stale"'),
