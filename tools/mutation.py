@@ -408,6 +408,11 @@ for _m in ("spec/clients.py", "spec/commands/clients.py", "spec/pubsub.py",
            "spec/commands/pubsub.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], _T("idle_timeout"), _P("idle_timeout_props"),
                                     "properties/test_boundary_gapcli.py"])
+# issue 22 (gapdisp): dispatch's gates are driven by their mechanisms' suites (ACL, loading,
+# MISCONF/AOF errors, replication, BUSY, Pub/Sub context, pause, tracking, latency, slowlog,
+# the command-path explorer) and its boundaries by properties/test_boundary_gapdisp.py
+MODULES["spec/dispatch.py"] = (MODULES["spec/dispatch.py"][0], [*MODULES["spec/dispatch.py"][1], *(_T(t) for t in ("acl", "loading", "bgsave", "aof", "replication", "script_busy", "scripting", "pause_dataset", "tracking", "latency", "slowlog", "transport", "clients")), *(_P(t) for t in ("acl_props", "pubsub_context", "reply_in_exec", "commandpath_model", "boundary_gapblock", "boundary_gapdisp"))])
+MODULES["spec/table.py"] = (MODULES["spec/table.py"][0], [*MODULES["spec/table.py"][1], _T("advise"), _P("boundary_gapdisp")])  # is_write: the advisor; COMMAND DOCS
 #: The two package markers left unmapped hold no rule: ``spec/__init__.py`` (a docstring) and
 #: ``spec/types/__init__.py`` (one line); tests/test_mutation_tool.py checks nothing else is.
 UNMAPPED = {"spec/__init__.py", "spec/types/__init__.py"}
