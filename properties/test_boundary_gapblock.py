@@ -37,6 +37,7 @@ import pytest
 from redspec.properties.driver import delivered
 from redspec.properties.test_mutation_gaps import plant
 from redspec.spec import server
+from redspec.spec.resp import encode_request
 from redspec.spec.state import SLAVE_STATE_ONLINE, ServerState, replace
 
 MECHANISM = "clients"
@@ -45,11 +46,7 @@ T0 = 1_700_000_000_000
 
 
 def _resp(*args: bytes | str) -> bytes:
-    out = b"*%d\r\n" % len(args)
-    for a in args:
-        b = a if isinstance(a, bytes) else a.encode()
-        out += b"$%d\r\n%s\r\n" % (len(b), b)
-    return out
+    return encode_request(list(args))
 
 
 class _Clients:
