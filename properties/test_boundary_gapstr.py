@@ -270,7 +270,11 @@ CHECKS = [check_expire_option_needs_value, check_dirty_per_write, check_event_ke
           check_lcs_too_long]
 
 
-@pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("check", [
+    # the LCS length check calls the handler with a stand-in for Step, which the compiled
+    # build (a native Step argument) refuses: it runs against the interpreted spec
+    pytest.param(c, marks=pytest.mark.interpreted_only) if c is check_lcs_too_long else c
+    for c in CHECKS], ids=lambda f: f.__name__)
 def test_boundary_gapstr(check: Any) -> None:
     check()
 
