@@ -44,7 +44,7 @@ import attrs
 import pytest
 
 from redspec.properties.driver import Session
-from redspec.properties.test_mutation_gaps import plant
+from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import evict, lru
 from redspec.spec.step import Step
 
@@ -324,17 +324,6 @@ def _trips(check: Any) -> None:
         check()
 
 
-def _plant(monkeypatch: pytest.MonkeyPatch, module: Any, func: str, old: str, new: str) -> None:
-    """:func:`plant`, and the planted function also in every module that imported it
-    (``from .evict import perform_evictions``: spec.dispatch, CONFIG SET, ...)."""
-    import sys
-    before = getattr(module, func)
-    fn = plant(monkeypatch, module, func, old, new)
-    for mod in list(sys.modules.values()):
-        if getattr(mod, "__name__", "").startswith("redspec.") and \
-                getattr(mod, func, None) is before:
-            monkeypatch.setattr(mod, func, fn)
-
 
 def _constant(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, value: int) -> None:
     """The mutated constant in ``module`` and every module that imported it."""
@@ -363,7 +352,7 @@ def test_planted_eviction_constants(monkeypatch: pytest.MonkeyPatch, name: str,
     ("perform_evictions", "if work > budget:", "if work >= budget:")])
 def test_planted_eviction_time_limit(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
                                      new: str) -> None:
-    _plant(monkeypatch, evict, func, old, new)
+    plant_everywhere(monkeypatch, evict, func, old, new)
     _trips(check_eviction_time_limit)
 
 
@@ -376,7 +365,7 @@ def test_planted_eviction_time_limit(monkeypatch: pytest.MonkeyPatch, func: str,
      check_pool_pops_slot_zero)])
 def test_planted_perform_evictions(monkeypatch: pytest.MonkeyPatch, old: str, new: str,
                                    check: Any) -> None:
-    _plant(monkeypatch, evict, "perform_evictions", old, new)
+    plant_everywhere(monkeypatch, evict, "perform_evictions", old, new)
     _trips(check)
 
 
@@ -392,13 +381,13 @@ def test_planted_perform_evictions(monkeypatch: pytest.MonkeyPatch, old: str, ne
     ("pool[0:k] = pool[1:k + 1]", "pool[0:k] = pool[1:k]"),
     ("pool[0:k] = pool[1:k + 1]", "pool[0:k] = pool[1:k + 2]")])
 def test_planted_pool_insert(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
-    _plant(monkeypatch, evict, "pool_insert", old, new)
+    plant_everywhere(monkeypatch, evict, "pool_insert", old, new)
     with pytest.raises((AssertionError, IndexError)):
         check_pool_insert()
 
 
 def test_planted_volatile_ttl_score(monkeypatch: pytest.MonkeyPatch) -> None:
-    _plant(monkeypatch, evict, "_score", "return (1 << 64) - 1 - when",
+    plant_everywhere(monkeypatch, evict, "_score", "return (1 << 64) - 1 - when",
            "return (0 << 64) - 1 - when")
     _trips(check_volatile_ttl_over_stale_lru)
 
@@ -412,7 +401,7 @@ def test_planted_volatile_ttl_score(monkeypatch: pytest.MonkeyPatch) -> None:
     ("_find_step", "expires_dict(), 1)", "expires_dict(), 2)")])
 def test_planted_sampled_key_lookup(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
                                     new: str) -> None:
-    _plant(monkeypatch, evict, func, old, new)
+    plant_everywhere(monkeypatch, evict, func, old, new)
     _trips(check_sampled_key_lookup_steps)
 
 
@@ -423,7 +412,7 @@ def test_planted_lru_clock_max(monkeypatch: pytest.MonkeyPatch, value: int) -> N
 
 
 def test_planted_word_zero_as_marker(monkeypatch: pytest.MonkeyPatch) -> None:
-    _plant(monkeypatch, lru, "word_of", "if word >= 0:", "if word > 0:")
+    plant_everywhere(monkeypatch, lru, "word_of", "if word >= 0:", "if word > 0:")
     _trips(check_lru_clock_wrap)
 
 
@@ -431,12 +420,12 @@ def test_planted_word_zero_as_marker(monkeypatch: pytest.MonkeyPatch) -> None:
                                  "draw * (base * factor) < 1 << 32",
                                  "draw * (base * factor + 1) < 2 << 32"])
 def test_planted_lfu_log_incr(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
-    _plant(monkeypatch, lru, "lfu_log_incr", "draw * (base * factor + 1) < 1 << 32", new)
+    plant_everywhere(monkeypatch, lru, "lfu_log_incr", "draw * (base * factor + 1) < 1 << 32", new)
     _trips(check_lfu_log_incr)
 
 
 def test_planted_lfu_saturated_draw(monkeypatch: pytest.MonkeyPatch) -> None:
-    _plant(monkeypatch, lru, "touched", "if c < 255:", "if c <= 255:")
+    plant_everywhere(monkeypatch, lru, "touched", "if c < 255:", "if c <= 255:")
     _trips(check_lfu_saturated_draws_nothing)
 
 
@@ -446,5 +435,5 @@ def test_planted_lfu_saturated_draw(monkeypatch: pytest.MonkeyPatch) -> None:
     ('or "lfu" in policy', 'or "lfu" not in policy'),
     ("return -1 - n", "return -0 - n")])
 def test_planted_shared_integers(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
-    _plant(monkeypatch, lru, "shared_marker", old, new)
+    plant_everywhere(monkeypatch, lru, "shared_marker", old, new)
     _trips(check_shared_integers)

@@ -19,12 +19,11 @@ Property ``pause_purposes_agree_with_redis`` (facts from networking.c, ``pauseCl
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import pytest
 
-from redspec.properties.test_mutation_gaps import plant
+from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import pause
 from redspec.spec import server as S
 from redspec.spec.resp import encode_request
@@ -155,9 +154,5 @@ def test_planted_pause_forever(monkeypatch: pytest.MonkeyPatch) -> None:
 ])
 def test_planted_pause_purposes(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
                                 check: Any) -> None:
-    original = getattr(pause, func)
-    planted = plant(monkeypatch, pause, func, old, new)
-    for name, mod in list(sys.modules.items()):  # the modules that imported it by name
-        if name.startswith("redspec.spec.") and getattr(mod, func, None) is original:
-            monkeypatch.setattr(mod, func, planted)
+    plant_everywhere(monkeypatch, pause, func, old, new)
     _trips(check)

@@ -36,7 +36,7 @@ import attrs
 import pytest
 
 from redspec.properties.driver import Session
-from redspec.properties.test_mutation_gaps import plant
+from redspec.properties.test_mutation_gaps import plant, plant_everywhere
 from redspec.spec import frames, reply, resp
 from redspec.spec.reply import Err, Status
 from redspec.spec.resp import PROTO_INLINE_MAX_SIZE, Limits, ProtocolError
@@ -469,14 +469,6 @@ def test_planted_frame_functions(monkeypatch: pytest.MonkeyPatch, func: str, old
     _trips(check_frame_reader)
 
 
-def _plant_net(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str) -> None:
-    """Plant in spec.networking and where spec.server imported the function by name."""
-    from redspec.spec import networking, server
-    planted = plant(monkeypatch, networking, func, old, new)
-    if hasattr(server, func):
-        monkeypatch.setattr(server, func, planted)
-
-
 @pytest.mark.parametrize(("func", "old", "new", "check"), [
     ("query_buffer", "not any(w in data for w in watch)",
      "not any(w not in data for w in watch)", check_tail_watch),
@@ -505,7 +497,8 @@ def _plant_net(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str) -
 ])
 def test_planted_networking(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
                             check: Any) -> None:
-    _plant_net(monkeypatch, func, old, new)
+    from redspec.spec import networking
+    plant_everywhere(monkeypatch, networking, func, old, new)
     _trips(check)
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 import textwrap
 from typing import Any
 
@@ -233,6 +234,19 @@ def plant(monkeypatch: pytest.MonkeyPatch, module: Any, func: str, old: str, new
     exec(compile("\n".join(lines), mod.__file__, "exec"), mod.__dict__, ns)  # noqa: S102
     monkeypatch.setattr(module, func, ns[func])
     return ns[func]
+
+
+def plant_everywhere(monkeypatch: pytest.MonkeyPatch, module: Any, func: str, old: str,
+                     new: str) -> Any:
+    """:func:`plant`, and the planted function also in every ``redspec`` module that imported
+    the original by name (``from .pause import pause_clients``), where :func:`plant` alone
+    would not reach; returns the planted function."""
+    original = getattr(module, func)
+    planted = plant(monkeypatch, module, func, old, new)
+    for name, mod in list(sys.modules.items()):
+        if name.startswith("redspec.") and getattr(mod, func, None) is original:
+            monkeypatch.setattr(mod, func, planted)
+    return planted
 
 
 def _handler(monkeypatch: pytest.MonkeyPatch, cmd: bytes, fn: Any) -> None:
