@@ -124,6 +124,20 @@ def replica_online(m: Node) -> bool:
     return "state=online" in m.info().get("slave0", "")
 
 
+def wait_streaming(m: Node, r: Node) -> None:
+    """Wait until the master's command stream to ``r`` flows, not only until ``r`` is
+    online. After a diskless transfer 7.0 puts the replica online when it reaps the RDB
+    child, but sends it nothing until an ACK arrives *after* that
+    (``repl_start_cmd_stream_on_ack``). The replica's first ACK, sent as soon as it has
+    loaded, usually arrives before the reap (serverCron reaps at most every 100 ms), so the
+    stream starts only with the replica's next periodic ACK, up to a second later: a
+    ``WAIT 1 1000`` sent in between can time out with 0 on a loaded machine. A propagated
+    command (PUBLISH: no key changes) that the replica applies proves the stream flows."""
+    wait_until("the replica online on the master", lambda: replica_online(m))
+    m.ok("PUBLISH", "redspec:harness:stream", "flows")
+    wait_in_sync(m, r)
+
+
 # -- 1, 2, 5: full sync, writes during it, and the stream ------------------------------------
 
 def _cut(pairs: list[tuple[str, str]], ids: list[str], other: list[str], skip: str
@@ -418,7 +432,7 @@ def test_wait(ns: NodeSet, mkind: str, rkind: str) -> None:
     r = ns.start(rkind)
     r.replicaof(m)
     wait_in_sync(m, r)
-    wait_until("the replica online on the master", lambda: replica_online(m))
+    wait_streaming(m, r)
     c = Conn(m.port)
     try:
         assert c.call("SET", "k", "v") == b"+OK\r\n"
