@@ -30,6 +30,7 @@ from .dict import (
     dict_rehash,
 )
 from .errors import WRONGTYPE
+from .lazyfree import free_object_async
 from .lru import (
     NOTOUCH,
     is_lfu,
@@ -114,7 +115,7 @@ class DbView:
         """``expireIfNeeded``: delete ``key`` if it is logically expired; True if it was.
 
         Redis deletes on access (passive expiry), counts ``expired_keys``, and propagates a
-        DEL so replicas and the AOF agree. ``keyIsExpired`` reads the TTL with ``getExpire``,
+        DEL (UNLINK under ``lazyfree-lazy-expire``) so replicas and the AOF agree. ``keyIsExpired`` reads the TTL with ``getExpire``,
         whose finds take rehash steps (:meth:`get_expire_steps`); the active expire cycle
         has the TTL in hand and passes ``get_expire=False``.
         """
@@ -132,9 +133,10 @@ class DbView:
         if tp.pause_type:  # CLIENT PAUSE: reported expired, deleted once the pause is over
             if clients_paused(st):
                 return True
-        self.delete(key)
+        lazy = bool(st.config.get("lazyfree-lazy-expire"))  # deleteExpiredKeyAndPropagate
+        self.delete(key, lazy)
         st.expired_keys += 1
-        st.propagate.append((self.id, (b"DEL", key)))
+        st.propagate.append((self.id, (b"UNLINK" if lazy else b"DEL", key)))
         st.notify("x", "expired", key, self.id)  # NOTIFY_EXPIRED
         return True
 
@@ -270,8 +272,17 @@ class DbView:
             self.open_for_change()
         if self._rh:
             self.find_main_step()  # dbSetValue's dictFind
-        self._account(key, self.keys.get(key), value)
+        old = self.keys.get(key)
+        self._account(key, old, value)
         self.keys[key] = value
+        self.free_overwritten(old)
+
+    def free_overwritten(self, old: Any) -> None:
+        """``dbSetValue``'s free of the value it replaced: in the background under
+        ``lazyfree-lazy-server-del`` (``freeObjAsync``, ``spec.lazyfree``), else at once."""
+        if not isinstance(old, bytes) and old is not None and \
+                self.step.config.get("lazyfree-lazy-server-del"):
+            free_object_async(self.step, old)
 
     def update(self, key: bytes, value: Any) -> None:
         """A write made in the stored object itself (``listTypePush``, ``setTypeAdd``,
@@ -332,17 +343,21 @@ class DbView:
             signal_key_as_ready(self.step, self.id, key)  # spec.blocking
         elif self._rh:
             self.find_main_step()  # dbSetValue's dictFind
-        self._account(key, self.keys.get(key), value)
+        old = self.keys.get(key)
+        self._account(key, old, value)
         self.keys[key] = value
+        self.free_overwritten(old)
         if not keep_ttl:
             self.remove_expire(key)
         self.step.signal_modified_key(self.id, key)
 
-    def delete(self, key: bytes) -> bool:
-        """``dbDelete`` (``dbGenericDelete`` of 7.0): remove the key and its TTL; False if it
-        was not there. ``dictDelete`` on the expires dict whenever that dict has entries,
-        then ``dictUnlink`` on the main dict, also for a missing key: each a rehash step
-        while rehashing."""
+    def delete(self, key: bytes, lazy: bool | None = None) -> bool:
+        """``dbGenericDelete`` of 7.0: remove the key and its TTL; False if it was not there.
+        ``dictDelete`` on the expires dict whenever that dict has entries, then
+        ``dictUnlink`` on the main dict, also for a missing key: each a rehash step while
+        rehashing. ``lazy``: True for ``dbAsyncDelete``, False for ``dbSyncDelete`` (also a
+        value that lives on elsewhere: not freed at all), None for ``dbDelete``, which frees
+        as ``lazyfree-lazy-server-del`` says (``spec.lazyfree``)."""
         if key not in self.keys:
             if self._rh:
                 if len(self.expires):
@@ -351,7 +366,11 @@ class DbView:
             return False
         if not self._dirty:
             self.open_for_change()
-        self.mem -= key_cost(key, self.keys[key])
+        old = self.keys[key]
+        self.mem -= key_cost(key, old)
+        if not isinstance(old, bytes) and (
+                lazy or (lazy is None and self.step.config.get("lazyfree-lazy-server-del"))):
+            free_object_async(self.step, old)
         if key in self.lru:
             if not self._lru_open:
                 self.lru = self.lru.mutate()

@@ -22,7 +22,8 @@ pool of ``EVPOOL_SIZE`` (16) candidates filled by sampling ``maxmemory-samples``
 database (``evictionPoolPopulate``, with ``dictGetSomeKeys`` of spec.dict over the keyspace or
 expires dict: O(samples) per draw whatever the database size), for the random policies one
 random key (``dictGetRandomKey``) of the next database in turn. Each eviction counts ``evicted_keys``,
-fires the ``evicted`` keyspace event and propagates a DEL. Time budget: Redis stops after
+fires the ``evicted`` keyspace event and propagates a DEL (UNLINK under ``lazyfree-lazy-eviction``,
+which also frees a big value in the background: spec.lazyfree). Time budget: Redis stops after
 ``evictionTimeLimitUs`` (from ``maxmemory-eviction-tenacity``), checked every 16 keys; here
 each evicted key costs ``WORK_US_PER_KEY`` modelled microseconds. While CLIENT PAUSE is on,
 nothing is evicted (``isSafeToPerformEvictions``; see ``spec.transport``).
@@ -261,11 +262,12 @@ def perform_evictions(s: Step) -> int:
                 return EVICT_FAIL
             v = s.open_db(bestdb)
             before = v.mem
-            v.delete(best)
+            lazy = bool(s.config.get("lazyfree-lazy-eviction"))
+            v.delete(best, lazy)
             freed += before - v.mem
             s.stats = attrs.evolve(s.stats, evicted_keys=s.stats.evicted_keys + 1)
             s.notify("e", "evicted", best, bestdb)
-            s.propagate.append((bestdb, (b"DEL", best)))
+            s.propagate.append((bestdb, (b"UNLINK" if lazy else b"DEL", best)))
             keys_freed += 1
             work += WORK_US_PER_KEY
             if keys_freed % 16 == 0:

@@ -24,7 +24,8 @@ Model of Redis's loop (see docs/mechanisms/expire.md):
 - ``expired_stale_perc`` is the moving average ``0.05*current + 0.95*previous`` of the
   expired/sampled ratio; ``avg_ttl`` of a database follows Redis's ``49/50`` smoothing.
 - Deleting a key here is Redis's ``deleteExpiredKeyAndPropagate``: the key goes, ``expired_keys``
-  counts it, DEL is propagated and the ``expired`` keyspace event fires.
+  counts it, DEL is propagated (UNLINK under ``lazyfree-lazy-expire``, which also frees a big value
+  in the background: spec.lazyfree) and the ``expired`` keyspace event fires.
 
 CLIENT PAUSE (WRITE or ALL) stops the cycle: while a pause is on it returns at once, before the
 fast cycle's own checks (the dataset must stay as it is; ``spec.transport``). A pause whose end

@@ -35,6 +35,7 @@ from .crc64 import crc64_bytes
 from .cstr import c_text
 from .dispatch import FLAG_GETTERS, install_commands
 from .glob import stringmatch
+from .lazyfree import free_many_async
 from .numbers import string2ll
 from .rdbcodec import RdbCorrupt, Reader, save_raw_string
 from .reply import OK, Err, Map, Reply, RSet, Status, help_lines
@@ -312,12 +313,16 @@ def _syntax_error(argv: list[bytes]) -> Err:
 
 @command("function|flush")
 def function_flush(s: Step, argv: list[bytes]) -> Reply:
-    """``functionFlushCommand``: FUNCTION FLUSH [ASYNC|SYNC] removes every library (ASYNC
-    frees in the background in Redis: no difference a client can see)."""
+    """``functionFlushCommand``: FUNCTION FLUSH [ASYNC|SYNC] removes every library. ASYNC
+    (without an argument: ``lazyfree-lazy-user-flush``) frees more than 64 functions in the
+    background (``freeFunctionsAsync``): INFO's ``lazyfreed_objects`` counts them."""
     if len(argv) > 3:
         return _syntax_error(argv)
     if len(argv) == 3 and argv[2].lower() not in (b"sync", b"async"):
         return Err("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
+    lazy = argv[2].lower() == b"async" if len(argv) == 3 else s.config.get("lazyfree-lazy-user-flush")
+    if lazy:  # functionsLibCtxClearCurrent(async)
+        free_many_async(s, len(s.part("scripting").functions))
     _commit(s, LibraryCtx())
     return OK
 

@@ -174,7 +174,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("mem_total_replication_buffers", repl_mem[1]), ("mem_clients_slaves", repl_mem[2]),
             ("mem_clients_normal", _client_memory(clients)), ("mem_cluster_links", 0), ("mem_aof_buffer", 0),
             ("mem_allocator", "libc"), ("active_defrag_running", 0),
-            ("lazyfree_pending_objects", 0), ("lazyfreed_objects", 0),
+            ("lazyfree_pending_objects", 0), ("lazyfreed_objects", stats.lazyfreed_objects),
         ])
     if want("persistence"):
         section("Persistence", over([

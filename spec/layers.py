@@ -32,12 +32,12 @@ from __future__ import annotations
 __all__ = ["LAYERS"]
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("values", ("layers", "cstr", "pqsort", "numbers", "longdouble", "glob", "reply", "errors", "resp",
+    ("values", ("layers", "cstr", "rax", "pqsort", "numbers", "longdouble", "glob", "reply", "errors", "resp",
                 "frames", "dict", "listpack", "values", "types", "types.*", "table", "config", "cost",
                 "memory", "lualibs", "crc64", "lzf", "rdbcodec", "rdbstream", "rdb", "digest", "aofmanifest",
                 "aofstream", "backlog")),
     ("state", ("state", "effects")),
-    ("db", ("pause", "pubsub", "lru", "watch", "tracking", "aoffeed", "replfeed", "db", "step")),
+    ("db", ("pause", "pubsub", "lru", "watch", "tracking", "lazyfree", "aoffeed", "replfeed", "db", "step")),
     ("mechanisms", ("expire", "evict", "multi", "blocking", "transport", "clients", "obuf",
                     "listen", "rehash", "info", "persist", "slowlog", "latency", "loading",
                     "aofrewrite", "aof", "acl", "configfile", "protected", "replication",

@@ -29,6 +29,7 @@ from immutables import Map
 
 from .db import DbView
 from .dict import HashTables, dict_keys
+from .lazyfree import free_db_async
 from .lru import (
     LRU_CLOCK_MAX,
     estimate_idle_ms,
@@ -157,16 +158,19 @@ def set_lru_or_lfu(s: Step, db: DbView, key: bytes, freq: int, idle: int) -> Non
         db.set_lru(key, word)
 
 
-def rdb_install(s: Step, f: RdbFile) -> int:
+def rdb_install(s: Step, f: RdbFile, lazy: bool = False) -> int:
     """``emptyData`` + the key part of ``rdbLoadRio``: replace every database by the file's
     keys, leaving out those already expired — on a master only (``iAmMaster()``: a replica
     keeps them for its master's DEL, as it does loading the master's snapshot); returns how
     many keys were added (INFO's ``rdb_last_load_keys_loaded``; the left-out ones are
-    ``rdb_last_load_keys_expired``)."""
+    ``rdb_last_load_keys_expired``). ``lazy``: the old keys are freed in the background
+    (``EMPTYDB_ASYNC``: a replica under ``replica-lazy-flush``; spec.lazyfree)."""
     master = s.part("repl").masterhost is None
     for i in range(s.db_count()):
         d = s.open_db(i)
         if d.size() or len(d.expires):
+            if lazy:
+                free_db_async(s, d.size())
             s.replace_db(i, Db(i))
     added = expired = 0
     for dbid, records in f.dbs:

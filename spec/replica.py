@@ -34,6 +34,7 @@ from .aof import log_in_step
 from .backlog import BEFORE_SLEEP_TRIM_BLOCKS, create_backlog, trim
 from .effects import NO_EFFECTS, Effects, merge_effects
 from .failover import abort_failover, clear_failover_state, in_progress, update_failover_status
+from .lazyfree import free_many_async
 from .loading import aux_log_text
 from .numbers import string2ll
 from .persist import rdb_install
@@ -398,10 +399,13 @@ def load_transfer(s: Step, payload: bytes, usemark: bool) -> bool:
         text = aux_log_text(k, v, s.now_ms)
         if text is not None:
             log_in_step(s, "notice", text)
-    rdb_install(s, f)
+    lazy = bool(s.config.get("replica-lazy-flush"))
+    rdb_install(s, f, lazy)
     p = s.part("persist")
     log_in_step(s, "notice", f"Done loading RDB, keys loaded: {p.load_loaded}, keys expired: "
                              f"{p.load_expired}.")
+    if lazy:  # emptyData's functionsLibCtxClearCurrent(async)
+        free_many_async(s, len(s.part("scripting").functions))
     s.set_part("scripting", replace(s.part("scripting"), libraries=EMPTY_MAP,
                                     functions=EMPTY_MAP))
     cid = s.next_client_id

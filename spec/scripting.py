@@ -43,6 +43,7 @@ from .dispatch import (
     run_and_encode,
 )
 from .frames import Frame, parse
+from .lazyfree import free_many_async
 from .numbers import string2ll
 from .persist import MISCONF_ERR, writes_denied_by_disk_error
 from .replication import NOREPLICAS, READONLY, no_replicas, read_only_replica
@@ -1483,6 +1484,9 @@ def script_flush(s: Step, argv: list[bytes]) -> Reply:
     if len(argv) > 3 or (len(argv) == 3 and argv[2].lower() not in (b"sync", b"async")):
         return Err("ERR SCRIPT FLUSH only support SYNC|ASYNC option")
     sc = s.part("scripting")
+    lazy = argv[2].lower() == b"async" if len(argv) == 3 else s.config.get("lazyfree-lazy-user-flush")
+    if lazy:  # scriptingReset(async) → freeLuaScriptsAsync
+        free_many_async(s, len(sc.scripts))
     if sc.scripts:
         s.set_part("scripting", replace(sc, scripts=EMPTY_MAP))
     return OK

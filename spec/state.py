@@ -357,6 +357,8 @@ class Stats:
     expire_cycle_time_used_us: int = 0
     #: ``stat_evictedkeys``: keys deleted by maxmemory eviction (spec.evict).
     evicted_keys: int = 0
+    #: ``lazyfreed_objects`` (INFO memory): what the lazy-free thread freed (spec.lazyfree).
+    lazyfreed_objects: int = 0
 
 
 @attrs.frozen(slots=True)

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from immutables import Map
 
+from .lazyfree import free_tracking_table_async
 from .reply import encode
 from .state import Client, ServerState, TrackingState, replace
 
@@ -249,9 +250,10 @@ def invalidate_key(s: Step, key: bytes, modifier: int) -> None:
     s.set_part("tracking", replace(t, table=t.table.delete(key), items=t.items - len(ids)))
 
 
-def invalidate_on_flush(s: Step) -> None:
+def invalidate_on_flush(s: Step, lazy: bool = False) -> None:
     """``trackingInvalidateKeysOnFlush``: every tracking client learns that every key is
-    invalid (a null; the running client after its reply), and the table is emptied."""
+    invalid (a null; the running client after its reply), and the table is emptied; for
+    an asynchronous flush (``lazy``) it is freed as ``freeTrackingRadixTreeAsync`` says."""
     t = _state(s)
     me = s.current_id
     cur = s.client
@@ -263,6 +265,8 @@ def invalidate_on_flush(s: Step) -> None:
         else:
             send_tracking_message(s, c, encode(None, c.resp))
     if t.table:
+        if lazy:
+            free_tracking_table_async(s, list(t.table.keys()))
         s.set_part("tracking", replace(t, table=Map(), items=0))
 
 

@@ -337,6 +337,8 @@ MODULES.update({
     "spec/commands/blocking.py": ("clients", _BLOCKING_WIDE),
     "spec/commands/caching.py": ("clients", [_T("tracking"), _T("clients")]),
     "spec/tracking.py": ("clients", [_T("tracking"), _T("clients")]),
+    "spec/lazyfree.py": ("keyspace", [_T("lazyfree")]),
+    "spec/rax.py": ("streams", [_T("lazyfree"), _T("streams")]),
     "spec/commands/connection.py": ("clients", [_T("clients"), _T("acl"), _T("resp"),
                                                 _T("dispatch")]),
     "spec/commands/debug.py": ("commandpath", [_T("debug_loadaof"), _T("debug_commands"),

@@ -82,9 +82,10 @@ def expire_generic(s: Step, argv: list[bytes], basetime: int, unit: int) -> Repl
         if flags & EXPIRE_LT and current != -1 and when >= current:
             return 0
     if when <= s.now_ms and not s.base.loading.active:  # checkAlreadyExpired
-        db.delete(key)
+        lazy = bool(s.config.get("lazyfree-lazy-expire"))
+        db.delete(key, lazy)
         s.dirty += 1
-        s.argv_rewrite = (b"UNLINK" if s.config.get("lazyfree-lazy-expire") else b"DEL", key)
+        s.argv_rewrite = (b"UNLINK" if lazy else b"DEL", key)
         s.notify("g", "del", key, db.id)
         return 1
     db.set_expire(key, when)

@@ -17,6 +17,7 @@ from ..dict import dict_fair_random_key, dict_keys
 from ..errors import DB_INDEX, NO_SUCH_KEY, NOT_INTEGER, SAME_OBJECT, SYNTAX
 from ..evict import new_lru
 from ..glob import compile_glob
+from ..lazyfree import free_db_async
 from ..numbers import string2ll
 from ..persist import kill_rdb_child, rdb_save_and_reset, save_params
 from ..reply import OK, Err, Reply, Status
@@ -51,13 +52,15 @@ def del_(s: Step, argv: list[bytes]) -> Reply:
     """DEL / UNLINK key [key ...] (``delGenericCommand``): how many of the keys existed and
     were removed. An expired key is expired first (and so not counted).
 
-    UNLINK frees the value in the background in Redis; nothing a client can see differs.
+    UNLINK frees a big value in the background (``dbAsyncDelete``), and so does DEL under
+    ``lazyfree-lazy-user-del``: only INFO's ``lazyfreed_objects`` shows it (spec.lazyfree).
     """
     db = s.db
+    lazy = argv[0].lower() == b"unlink" or bool(s.config.get("lazyfree-lazy-user-del"))
     n = 0
     for key in argv[1:]:
         db.expire_if_needed(key)
-        if db.delete(key):
+        if db.delete(key, lazy):
             s.notify("g", "del", key, db.id)
             s.dirty += 1
             n += 1
@@ -104,7 +107,7 @@ def move_key(s: Step, src: DbView, key: bytes, dst: DbView, newkey: bytes, v: An
         dst.set_lru(newkey, word)
     if when != -1:
         dst.set_expire(newkey, when)
-    src.delete(key)
+    src.delete(key, False)  # the object lives on under ``newkey``: nothing is freed
     s.signal_modified_key(src.id, key)
     s.signal_modified_key(dst.id, newkey)
     s.notify("g", event + "_from", key, src.id)
@@ -313,13 +316,12 @@ def dbsize(s: Step, argv: list[bytes]) -> Reply:
     return s.db.size()
 
 
-def flush_flags(argv: list[bytes]) -> bool | Err:
-    """``getFlushCommandFlags``: FLUSHDB/FLUSHALL [SYNC|ASYNC]; True for ASYNC.
-
-    (Freeing in the background is invisible to clients.)
-    """
+def flush_flags(s: Step, argv: list[bytes]) -> bool | Err:
+    """``getFlushCommandFlags``: FLUSHDB/FLUSHALL [SYNC|ASYNC]; True for ASYNC, and without
+    an argument what ``lazyfree-lazy-user-flush`` says (a background free shows only in
+    INFO's ``lazyfreed_objects``: spec.lazyfree)."""
     if len(argv) == 1:
-        return False
+        return bool(s.config.get("lazyfree-lazy-user-flush"))
     if len(argv) == 2:
         opt = argv[1].lower()
         if opt == b"sync":
@@ -355,13 +357,15 @@ def flushdb(s: Step, argv: list[bytes]) -> Reply:
     ``server.dirty`` grows by the number of keys removed; the command is propagated even
     when the database was already empty.
     """
-    f = flush_flags(argv)
+    f = flush_flags(s, argv)
     if type(f) is Err:
         return f
     i = s.db.id
     removed = s.db.size()
     s.replace_db(i, Db(i))
-    invalidate_on_flush(s)  # signalFlushedDb → trackingInvalidateKeysOnFlush
+    if f:
+        free_db_async(s, removed)
+    invalidate_on_flush(s, f is True)  # signalFlushedDb → trackingInvalidateKeysOnFlush
     return _flushed(s, argv, removed)
 
 
@@ -375,7 +379,7 @@ def flushall(s: Step, argv: list[bytes]) -> Reply:
     points configured the empty dataset is saved at once (``rdbSave``), which resets
     ``server.dirty``; the save's outcome does not change the reply.
     """
-    f = flush_flags(argv)
+    f = flush_flags(s, argv)
     if type(f) is Err:
         return f
     removed = 0
@@ -384,7 +388,9 @@ def flushall(s: Step, argv: list[bytes]) -> Reply:
         if d.size() or len(d.expires):
             removed += d.size()
             s.replace_db(i, Db(i))
-    invalidate_on_flush(s)  # signalFlushedDb → trackingInvalidateKeysOnFlush
+    if f:
+        free_db_async(s, removed)
+    invalidate_on_flush(s, f is True)  # signalFlushedDb → trackingInvalidateKeysOnFlush
     reply = _flushed(s, argv, removed)
     kill_rdb_child(s)
     if save_params(s.config):
