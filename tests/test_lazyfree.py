@@ -14,6 +14,7 @@ Two halves:
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ from redspec.spec.rax import rax_node_count
 from redspec.spec.server import client_connect, client_input, new_server, run_command
 from redspec.spec.state import ServerState
 from redspec.spec.step import Step
+from redspec.spec.types.stream import rax_node_count as stream_rax
 from tests.differential.rawclient import encode_request
 from tests.replharness import Conn, Node, NodeSet, bulk, nodes, wait_in_sync, wait_until
 
@@ -266,6 +268,19 @@ def test_rax_node_count_shapes() -> None:
     assert rax_node_count([b"foo", b"foobar"]) == 3  # "foo" / key "foo" + "bar" / key
     assert rax_node_count([b"a", b"b"]) == 3  # a branching root and two key nodes
     assert rax_node_count([f"k{i}".encode() for i in range(10)]) == 12
+    # the last key parts from the others first: the shared run is bounded by first and last
+    assert rax_node_count([b"a1", b"a2", b"b"]) == 5
+
+
+def test_rax_node_count_of_stream_ids_is_xinfo_radix_tree_nodes() -> None:
+    """The same count as the streams' own (XINFO STREAM radix-tree-nodes, checked live in
+    the streams' tests) for 16-byte IDs sharing prefixes of every length."""
+    rng = random.Random(7)
+    for _ in range(300):
+        ids = sorted({(rng.choice((1, 2, 1 << 40)).to_bytes(8, "big")
+                       + rng.randrange(1 << rng.choice((2, 8, 20, 64))).to_bytes(8, "big"))
+                      for _ in range(rng.randrange(1, 40))})
+        assert rax_node_count(ids) == stream_rax(ids)
 
 
 # -- planted bugs: the checks above fail ------------------------------------------------------
