@@ -88,6 +88,23 @@ def test_kills_killable_and_keeps_equivalent(tmp_path: Path) -> None:
     assert summary["survivors"] == [equivalent.ident]
 
 
+def test_argued_mutants_are_not_run_again(tmp_path: Path) -> None:
+    """A mutant docs/mutation-verdicts.json argues equivalent (keyed by its line's text)
+    counts as an argued survivor without running; the others are left to run; a verdict
+    for another line or mutation skips nothing."""
+    m = _tool()
+    tree = _tree(tmp_path / "t")
+    ms = {x.description: x for x in m.mutants_of(tree, "tiny.py")}
+    eq = ms["`x >= 0` -> `x > 0`"]
+    key = m.verdict_key(tree, "tiny.py", eq.line, eq.col, eq.description)
+    argued, rest = m.split_argued(tree, list(ms.values()), {key: "both give 0 at 0"})
+    assert [r.mutant for r in argued] == [eq] and argued[0].status == "survived"
+    assert eq not in rest and len(rest) == len(ms) - 1
+    other = key.replace("x >= 0", "x >= 1")
+    assert m.split_argued(tree, list(ms.values()), {other: "-"})[0] == []
+    assert m.summarize(argued)["survivors"] == [eq.ident]
+
+
 def test_boundary_class_is_exhaustive_and_the_rest_sampled(tmp_path: Path) -> None:
     m = _tool()
     ms = m.mutants_of(_tree(tmp_path / "t"), "tiny.py")

@@ -1486,6 +1486,31 @@ def verdict_key(root: Path, module: str, line: int, col: int, description: str) 
     return f"{module}:{col}:{description}@{text}" + (f"#{n}" if n else "")
 
 
+def split_argued(root: Path, mutants: list[Mutant], verdicts: dict[str, str]
+                 ) -> tuple[list[Result], list[Mutant]]:
+    """The mutants already argued equivalent in ``verdicts`` (by :func:`verdict_key`), as
+    survived results that are not run, and the rest, to run. An argued mutant survives by
+    its argument: running it again costs its whole test selection (a survivor runs every
+    covering test, the dearest case of all) and could only find that a test now kills it,
+    which is no gap either; ``--recheck-argued`` runs them anyway."""
+    texts: dict[str, list[str]] = {}
+    argued: list[Result] = []
+    rest: list[Mutant] = []
+    for mu in mutants:
+        lines = texts.get(mu.module)
+        if lines is None:
+            lines = texts[mu.module] = [ln.strip() for ln in
+                                        (root / mu.module).read_text().splitlines()]
+        text = lines[mu.line - 1] if 0 < mu.line <= len(lines) else "?"
+        n = lines[:mu.line - 1].count(text)
+        key = f"{mu.module}:{mu.col}:{mu.description}@{text}" + (f"#{n}" if n else "")
+        if key in verdicts:
+            argued.append(Result(mu, "survived", 0.0, "argued equivalent: not re-run"))
+        else:
+            rest.append(mu)
+    return argued, rest
+
+
 def _as_dict(m: Mutant, root: Path) -> dict[str, object]:
     """A mutant as a results entry of ``--json`` would name it (with its line's text)."""
     return {"module": m.module, "col": m.col, "operator": m.operator,
@@ -1650,6 +1675,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="warm runner: mutants per worker process")
     ap.add_argument("--rerun", default="", help="run only the survivors of this --json file "
                     "(after adding properties)")
+    ap.add_argument("--recheck-argued", action="store_true",
+                    help="also run the mutants docs/mutation-verdicts.json argues equivalent "
+                    "(by default they count as argued survivors without running)")
     ap.add_argument("--list", action="store_true", help="only list the sampled mutants")
     ap.add_argument("--keep", action="store_true", help="keep the private trees")
     ap.add_argument("--render", default="", metavar="JSON",
@@ -1708,7 +1736,16 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     cached.append(Result(mu, str(hit["status"]), float(hit["seconds"]),  # type: ignore[arg-type]
                                          str(hit["detail"])))
-            print(f"{m}: {len(chosen[m]) - len(todo)} cached, {len(todo)} to run", flush=True)
+            n_cached = len(chosen[m]) - len(todo)
+            if not args.recheck_argued:
+                vfile = trees[0] / "docs" / "mutation-verdicts.json"
+                argued, todo = split_argued(
+                    trees[0], todo, json.loads(vfile.read_text()) if vfile.exists() else {})
+                cached += argued
+                print(f"{m}: {n_cached} cached, {len(argued)} argued, {len(todo)} to run",
+                      flush=True)
+            else:
+                print(f"{m}: {n_cached} cached, {len(todo)} to run", flush=True)
             chosen[m] = todo
         sets = {k: ms for k, ms in _test_sets(modules).items() if any(chosen[m] for m in ms)}
         baseline: dict[tuple[str, ...], tuple[str, float, str]] = {}
