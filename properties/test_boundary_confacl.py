@@ -552,6 +552,23 @@ def check_genpass_draws() -> None:
     assert two == one, f"{NAME}: GENPASS 32 twice {two!r}, GENPASS 64 {one!r}"
 
 
+# -- spec/configfile.py and spec/protected.py --------------------------------------------------
+
+
+def check_rewrite_answers_consumed() -> None:
+    """CONFIG REWRITE consumes the world's answers one per command, in order (a failed write
+    is ``ERR Rewriting config file: <strerror>``, then a good one is OK)."""
+    from redspec.spec.configfile import with_config_file, with_rewrite_outcome
+    c = Session()
+    st = with_config_file(c.state, "/x/redis.conf")
+    st = with_rewrite_outcome(st, "No such file or directory")
+    c.state = with_rewrite_outcome(st, None)
+    _expect(c, ("CONFIG", "REWRITE"), b"-ERR Rewriting config file: No such file or directory\r\n")
+    _expect(c, ("CONFIG", "REWRITE"), OK)
+    assert c.state.configfile.rewrite_outcomes == (), \
+        f"{NAME}: answers left {c.state.configfile.rewrite_outcomes}"
+
+
 CHECKS = [check_container_rule_covers_subcommands, check_single_command_bit,
           check_unknown_command_needs_future_bit, check_acl_cat, check_firstarg_once,
           check_key_flags_without_tilde, check_root_rule_keeps_selectors,
@@ -562,7 +579,7 @@ CHECKS = [check_container_rule_covers_subcommands, check_single_command_bit,
           check_deluser_own_connection, check_acl_file_answers_consumed, check_acl_log_entries,
           check_acl_log_grouping_window, check_config_file_users, check_aclfile_at_startup,
           check_acl_load, check_acl_command_replies, check_acl_log_count_and_reset,
-          check_genpass_draws, check_denial_reasons]
+          check_genpass_draws, check_rewrite_answers_consumed, check_denial_reasons]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -780,3 +797,12 @@ def test_planted_acl_command(monkeypatch: pytest.MonkeyPatch, func: str, old: st
                              sub: bytes | None, check: Any) -> None:
     _plant_acl_sub(monkeypatch, func, old, new, sub)
     _trips(check)
+
+
+@pytest.mark.parametrize("new", ["rewrite_outcomes=cf.rewrite_outcomes[0:]",
+                                 "rewrite_outcomes=cf.rewrite_outcomes[2:]"])
+def test_planted_configfile_outcomes(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
+    from redspec.spec import configfile
+    plant_everywhere(monkeypatch, configfile, "config_rewrite",
+                     "rewrite_outcomes=cf.rewrite_outcomes[1:]", new)
+    _trips(check_rewrite_answers_consumed)
