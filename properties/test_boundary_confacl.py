@@ -552,6 +552,42 @@ def check_genpass_draws() -> None:
     assert two == one, f"{NAME}: GENPASS 32 twice {two!r}, GENPASS 64 {one!r}"
 
 
+# -- spec/config.py ---------------------------------------------------------------------------
+
+
+def _config_set_failed(name: str, why: str) -> bytes:
+    return (f"-ERR CONFIG SET failed (possibly related to argument '{name}') - {why}\r\n"
+            .encode())
+
+
+def check_config_numeric_bounds() -> None:
+    """``numericBoundaryCheck`` at the ends of the C types, as 7.0.15 answered: INT_MIN
+    (list-max-listpack-size), INT_MAX (timeout), LONG_MAX of an unsigned memory parameter
+    (hash-max-listpack-value: 2**63 is refused, not wrapped), a percent's 100, hz capped to
+    1..500."""
+    c = Session()
+    between = "argument must be between {} and {} inclusive"
+    for name, value, why in (
+            ("list-max-listpack-size", "-2147483648", None),
+            ("list-max-listpack-size", "-2147483649",
+             between.format(-2147483648, 2147483647)),
+            ("timeout", "2147483647", None),
+            ("timeout", "2147483648", between.format(0, 2147483647)),
+            ("hash-max-listpack-value", "9223372036854775807", None),
+            ("hash-max-listpack-value", "9223372036854775808",
+             between.format(0, 9223372036854775807)),
+            ("hash-max-listpack-value", "18446744073709551615",
+             between.format(0, 9223372036854775807)),
+            ("maxmemory-clients", "100%", None),
+            ("maxmemory-clients", "101%", "percentage argument must be less or equal to 100"),
+            ("hz", "501", None)):
+        want = OK if why is None else _config_set_failed(name, why)
+        _expect(c, ("CONFIG", "SET", name, value), want)
+    _expect(c, ("CONFIG", "GET", "hz"), b"*2\r\n$2\r\nhz\r\n$3\r\n500\r\n")
+    _expect(c, ("CONFIG", "SET", "hz", "0"), OK)
+    _expect(c, ("CONFIG", "GET", "hz"), b"*2\r\n$2\r\nhz\r\n$1\r\n1\r\n")
+
+
 # -- spec/configfile.py and spec/protected.py --------------------------------------------------
 
 
@@ -579,7 +615,7 @@ CHECKS = [check_container_rule_covers_subcommands, check_single_command_bit,
           check_deluser_own_connection, check_acl_file_answers_consumed, check_acl_log_entries,
           check_acl_log_grouping_window, check_config_file_users, check_aclfile_at_startup,
           check_acl_load, check_acl_command_replies, check_acl_log_count_and_reset,
-          check_genpass_draws, check_rewrite_answers_consumed, check_denial_reasons]
+          check_genpass_draws, check_rewrite_answers_consumed, check_config_numeric_bounds, check_denial_reasons]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -806,3 +842,30 @@ def test_planted_configfile_outcomes(monkeypatch: pytest.MonkeyPatch, new: str) 
     plant_everywhere(monkeypatch, configfile, "config_rewrite",
                      "rewrite_outcomes=cf.rewrite_outcomes[1:]", new)
     _trips(check_rewrite_answers_consumed)
+
+
+def _plant_param(monkeypatch: pytest.MonkeyPatch, name: str, **changes: Any) -> None:
+    """A parameter of ``spec.config.PARAMS`` as a mutated constant of the table would have
+    built it (the constants are read once, when the table is made), under every name
+    ``lookup_param`` finds it by."""
+    import attrs
+
+    from redspec.spec import config
+    p = attrs.evolve(config.PARAMS[name], **changes)
+    monkeypatch.setitem(config.PARAMS, name, p)
+    for key, (shown, old) in list(config.NAMES.items()):
+        if old.name == name:
+            monkeypatch.setitem(config.NAMES, key, (shown, p))
+
+
+@pytest.mark.parametrize("name,changes", [
+    ("list-max-listpack-size", {"min": -(0 << 31)}),  # _INT_MIN = -(0 << 31)
+    ("list-max-listpack-size", {"min": -(2 << 31)}),  # _INT_MIN = -(2 << 31)
+    ("hash-max-listpack-value", {"max": 1 << 63}),  # _LONG_MAX = 1 << 63
+    ("hash-max-listpack-value", {"max": (2 << 63) - 1}),  # _LONG_MAX = (2 << 63) - 1
+    ("hash-max-listpack-value", {"max": (1 << 63) - 2}),  # _LONG_MAX = (1 << 63) - 2
+])
+def test_planted_config_type_limits(monkeypatch: pytest.MonkeyPatch, name: str,
+                                    changes: dict[str, int]) -> None:
+    _plant_param(monkeypatch, name, **changes)
+    _trips(check_config_numeric_bounds)
