@@ -588,6 +588,22 @@ def check_config_numeric_bounds() -> None:
     _expect(c, ("CONFIG", "GET", "hz"), b"*2\r\n$2\r\nhz\r\n$1\r\n1\r\n")
 
 
+def check_memory_value_overflow() -> None:
+    """``memtoull``: the digits go through ``strtoull``, whose ERANGE is not checked (a
+    number past ULLONG_MAX saturates), and the unit multiplies as an unsigned long long
+    (wrapping): what 7.0.15 stores for each value below (CONFIG GET maxmemory)."""
+    c = Session()
+    for value, stored in (("18446744073709551615", "18446744073709551615"),
+                          ("18446744073709551616", "18446744073709551615"),
+                          ("18014398509481983kb", "18446744073709550592"),
+                          ("18014398509481984kb", "0"),
+                          ("18014398509481985kb", "1024"),
+                          ("99999999999999999999999gb", "18446744072635809792")):
+        _expect(c, ("CONFIG", "SET", "maxmemory", value), OK)
+        _expect(c, ("CONFIG", "GET", "maxmemory"),
+                b"*2\r\n$9\r\nmaxmemory\r\n" + _bulk(stored))
+
+
 # -- spec/configfile.py and spec/protected.py --------------------------------------------------
 
 
@@ -615,7 +631,8 @@ CHECKS = [check_container_rule_covers_subcommands, check_single_command_bit,
           check_deluser_own_connection, check_acl_file_answers_consumed, check_acl_log_entries,
           check_acl_log_grouping_window, check_config_file_users, check_aclfile_at_startup,
           check_acl_load, check_acl_command_replies, check_acl_log_count_and_reset,
-          check_genpass_draws, check_rewrite_answers_consumed, check_config_numeric_bounds, check_denial_reasons]
+          check_genpass_draws, check_rewrite_answers_consumed, check_config_numeric_bounds,
+          check_memory_value_overflow, check_denial_reasons]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -869,3 +886,12 @@ def test_planted_config_type_limits(monkeypatch: pytest.MonkeyPatch, name: str,
                                     changes: dict[str, int]) -> None:
     _plant_param(monkeypatch, name, **changes)
     _trips(check_config_numeric_bounds)
+
+
+def test_planted_memtoull_refuses_overflow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spec before the fix: a value past ULLONG_MAX refused instead of saturated and
+    wrapped."""
+    from redspec.spec import config
+    plant_everywhere(monkeypatch, config, "memtoull", "return (v * mul) & _ULLONG_MAX",
+                     "return v * mul if v * mul <= _ULLONG_MAX else None")
+    _trips(check_memory_value_overflow)
