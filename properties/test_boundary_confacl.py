@@ -604,6 +604,37 @@ def check_memory_value_overflow() -> None:
                 b"*2\r\n$9\r\nmaxmemory\r\n" + _bulk(stored))
 
 
+def check_config_parsing_edges() -> None:
+    """The parsers of CONFIG SET at their edges, each reply as 7.0.15 sent it: a percent of
+    0 and a bare ``%``; a save point of 1 second and 0 changes, and of 0 seconds or -1
+    changes; oom-score-adj-values at ±2000 and one past; latency percentiles at 0 and 100
+    and just outside; a leading zero; slowlog-log-slower-than at its -1 minimum."""
+    c = Session()
+    save = "Invalid save parameters"
+    oom = "Invalid oom-score-adj-values, elements must be between -2000 and 2000."
+    pct = "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]"
+    for name, value, why in (
+            ("maxmemory-clients", "0%", None),
+            ("maxmemory-clients", "%", "argument must be a memory or percent value"),
+            ("save", "1 0", None), ("save", "0 0", save), ("save", "1 -1", save),
+            ("oom-score-adj-values", "-2000 0 2000", None),
+            ("oom-score-adj-values", "-2001 0 0", oom), ("oom-score-adj-values", "0 0 2001", oom),
+            ("latency-tracking-info-percentiles", "100.1", pct),
+            ("latency-tracking-info-percentiles", "-0.1", pct),
+            ("latency-tracking-info-percentiles", "0 100", None),
+            ("slowlog-max-len", "01", "argument couldn't be parsed into an integer"),
+            ("slowlog-max-len", "-9223372036854775808",
+             "argument must be between 0 and 9223372036854775807 inclusive"),
+            ("slowlog-log-slower-than", "-1", None),
+            ("slowlog-log-slower-than", "-2",
+             "argument must be between -1 and 9223372036854775807 inclusive")):
+        want = OK if why is None else _config_set_failed(name, why)
+        _expect(c, ("CONFIG", "SET", name, value), want)
+    for name, shown in (("save", "1 0"), ("oom-score-adj-values", "-2000 0 2000"),
+                        ("latency-tracking-info-percentiles", "0 100")):
+        _expect(c, ("CONFIG", "GET", name), b"*2\r\n" + _bulk(name) + _bulk(shown))
+
+
 # -- spec/configfile.py and spec/protected.py --------------------------------------------------
 
 
@@ -632,7 +663,7 @@ CHECKS = [check_container_rule_covers_subcommands, check_single_command_bit,
           check_acl_log_grouping_window, check_config_file_users, check_aclfile_at_startup,
           check_acl_load, check_acl_command_replies, check_acl_log_count_and_reset,
           check_genpass_draws, check_rewrite_answers_consumed, check_config_numeric_bounds,
-          check_memory_value_overflow, check_denial_reasons]
+          check_memory_value_overflow, check_config_parsing_edges, check_denial_reasons]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -895,3 +926,23 @@ def test_planted_memtoull_refuses_overflow(monkeypatch: pytest.MonkeyPatch) -> N
     plant_everywhere(monkeypatch, config, "memtoull", "return (v * mul) & _ULLONG_MAX",
                      "return v * mul if v * mul <= _ULLONG_MAX else None")
     _trips(check_memory_value_overflow)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("_numeric", "pv is not None and pv >= 0", "pv is not None and pv > 0"),
+    ("_special", "(j % 2 == 0 and v < 1)", "(j % 2 == 0 and v <= 1)"),
+    ("_special", "(j % 2 == 0 and v < 1)", "(j % 2 == 0 and v < 0)"),
+    ("_special", "(j % 2 == 1 and v < 0)", "(j % 2 == 1 and v <= 0)"),
+    ("_special", "(j % 2 == 1 and v < 0)", "(j % 2 == 1 and v < -1)"),
+    ("_special", "not -2000 <= v <= 2000", "not -2000 < v <= 2000"),
+    ("_special", "not -2000 <= v <= 2000", "not -2000 <= v < 2000"),
+    ("_special", "if x > 100.0 or x < 0.0:", "if x >= 100.0 or x < 0.0:"),
+    ("_special", "if x > 100.0 or x < 0.0:", "if x > 100.0 or x <= 0.0:"),
+    ("_string2ll", 'd[0] == "0"', 'd[0] != "0"'),
+    ("_numeric", "if v > p.max or v < p.min:", "if v > p.max or v <= p.min:"),
+])
+def test_planted_config_parsing(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                                new: str) -> None:
+    from redspec.spec import config
+    plant_everywhere(monkeypatch, config, func, old, new)
+    _trips(check_config_parsing_edges)
