@@ -23,14 +23,40 @@ Property ``boundary_confacl_agree_with_redis``. Observed on redis-server 7.0.15:
 - ``-@all +spop ~*`` allows SPOP k; ``+select|0`` allows SELECT 0, not SELECT 1;
 - ``-@all +mset ~k1 (+mset ~k2)``: MSET k1 v k2 v is refused for ``k2`` (the refusal at the
   higher position);
-- ``&ch*`` allows ``PUBLISH chan1`` and ``SPUBLISH chan1`` (a pattern, not a literal);
+- ``&a &p*``: PUBLISH, SPUBLISH, SUBSCRIBE and SSUBSCRIBE ``pa`` allowed (channels matched
+  as patterns), PSUBSCRIBE ``pa`` refused (compared literally), PSUBSCRIBE ``p*`` allowed;
+  SUBSCRIBE/SSUBSCRIBE ``a b`` and PSUBSCRIBE ``p* q`` refused for the second;
+- after ``resetchannels &a* &c* &e*`` the user's connection psubscribed to ``ab`` is closed,
+  those subscribed to ``cd`` / ssubscribed to ``ef`` are not; after ``resetchannels`` they
+  are; the default user's subscriber stays;
+- ACL DELUSER of the connection's own user replies ``:1`` and the connection is closed;
+- ACL LOG: a refused ``SET kk vvvv`` is ``toplevel``, ``cmd=set``, ``argv-mem=9``; a refused
+  command in a script ``lua`` with the caller's ``cmd=eval``; AUTH of an unknown user in
+  MULTI ``multi``, object ``AUTH``, the name given, ``cmd=exec``, ``multi=1``;
+- ACL LOAD of ``user default on >pw`` + ``user b ...``: default becomes ``on #<sha> resetchannels
+  -@all``, b's connection is closed, default's is not; ``user a on (+get`` in the file
+  crashes 7.0.15 (SIGSEGV in ``ACLLoadFromFile``): the spec refuses the file instead;
+- config-file users: ``user x (+get`` → ``Error in user declaration 'user'``, ``user x on
+  (+get`` → ``... 'x'``; ``user c nopass`` and ``user e`` log the "is disabled" notice;
+- ACL subcommands at their edges (GETUSER with selectors, DELUSER's count, CAT and LOG
+  arity, GENPASS 0/1/4096/4097, LOG -1, DRYRUN's errors; DRYRUN checks the command's arity:
+  ``wrong number of arguments for 'config|get' command``);
+- CONFIG SET at the C types' ends (INT_MIN, INT_MAX, LONG_MAX of an unsigned memory value,
+  100%, hz capped to 1..500), a memory value past ULLONG_MAX saturated and wrapped
+  (``18014398509481984kb`` stores 0), and the special parsers' edges (save, oom-score-adj-values,
+  latency-tracking-info-percentiles).
 - ``%R~r* %W~w*``: GET r, SET w v, DEL w, LPUSH w allowed; GET w, SET r v, SET w v GET, DEL
   r, RPOPLPUSH r w and RPOPLPUSH w r denied (the key named);
 - a key denied: ``ACL DRYRUN`` says ``no permissions to access the 'k' key`` and ACL LOG's
   reason is ``key``; a command denied: ``to run the 'set' command``, reason ``command``.
 
-Redspec's own rule (no 7.0.15 command to ask): a command 7.0.15 does not have (REDSPEC) is
-allowed only by the future-commands bit that ``+@all`` sets, never by another command's bit.
+From 7.0.15's source, not observable without a clock: ACL LOG groups a similar denial
+exactly 60000 ms later (``ACLLogMatchEntry`` refuses only ``delta >`` 60000).
+
+Redspec's own rules (no 7.0.15 command to ask): a command 7.0.15 does not have (REDSPEC) is
+allowed only by the future-commands bit that ``+@all`` sets, never by another command's bit;
+ACL GENPASS draws ⌈chars/8⌉ numbers of the state's generator; ACL LOAD/SAVE and CONFIG
+REWRITE consume the world's answers one per command.
 """
 
 from __future__ import annotations
