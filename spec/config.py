@@ -375,7 +375,9 @@ def format_value(p: Param, v: Any) -> str:
 
 
 def memtoull(s: str) -> int | None:
-    """``memtoull``: "100", "1k" (1000), "1kb" (1024), m/mb, g/gb, "b"; None if malformed."""
+    """``memtoull``: "100", "1k" (1000), "1kb" (1024), m/mb, g/gb, "b"; None if malformed.
+    As in 7.0.15 the digits saturate at ULLONG_MAX (``strtoull``'s ERANGE is not checked)
+    and the unit multiplies as an unsigned long long, wrapping."""
     if s.startswith("-"):
         return None
     i = 0
@@ -386,10 +388,8 @@ def memtoull(s: str) -> int | None:
            "g": 1000**3, "gb": 1024**3}.get(unit)
     if mul is None or i >= 128:
         return None
-    v = int(s[:i]) if i else 0
-    if v > _ULLONG_MAX or v > _ULLONG_MAX // mul:
-        return None
-    return v * mul
+    v = min(int(s[:i]), _ULLONG_MAX) if i else 0
+    return (v * mul) & _ULLONG_MAX
 
 
 def _string2ll(s: str) -> int | None:

@@ -431,6 +431,11 @@ for _m in ("spec/replica.py", "spec/replication.py", "spec/aof.py", "spec/failov
 # (dirty counts, events, INCR's in-place rule, range ends, LCS limits, the embstr limit)
 for _m in ("spec/commands/strings.py", "spec/types/string.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_gapstr.py"])
+# ... and the boundary checks of ACL, CONFIG and protected mode (users, selectors, the
+# permission check, ACL LOG, ACL LOAD/SAVE, config-file users; CONFIG's parsing and bounds)
+for _m in ("spec/acl.py", "spec/commands/acl.py", "spec/config.py", "spec/configfile.py",
+           "spec/protected.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_confacl.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 

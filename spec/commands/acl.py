@@ -34,7 +34,7 @@ from ..acl import (
     write_acl_file,
 )
 from ..clients import c_str
-from ..errors import subcommand_syntax
+from ..errors import subcommand_syntax, wrong_arity
 from ..numbers import string2ll
 from ..reply import OK, Err, Map, Reply, RSet, Status, help_lines
 from ..step import Step
@@ -218,7 +218,8 @@ def acl_log(s: Step, argv: list[bytes]) -> Reply:
 @command("acl|dryrun")
 def acl_dryrun(s: Step, argv: list[bytes]) -> Reply:
     """ACL DRYRUN username command [arg ...]: OK, or (as a bulk string) why the user may not
-    run it. Only commands this server serves can be named."""
+    run it; a command given the wrong number of arguments is an arity error, as it would be
+    when run. Only commands this server serves can be named."""
     from_user = acl_state(s).users.get(argv[2])
     if from_user is None:
         return Err(f"ERR User '{c_str(argv[2])}' not found")
@@ -226,6 +227,8 @@ def acl_dryrun(s: Step, argv: list[bytes]) -> Reply:
     if cmd is None:
         return Err(f"ERR Command '{c_str(argv[3])}' not found")
     args = argv[3:]
+    if (cmd.arity > 0 and cmd.arity != len(args)) or len(args) < -cmd.arity:
+        return wrong_arity(cmd.name)
     result, idx = check_all_perm(from_user, cmd.name, "no_auth" in cmd.flags, args,
                                  lambda: get_keys(cmd, args))
     if result == ACL_OK:
