@@ -423,6 +423,12 @@ MODULES["spec/scripting.py"] = ("scripting", [*MECHANISM_TESTS["scripting"],
                                               "properties/test_timed_boundaries_more.py"])
 MODULES["spec/migrate.py"] = ("ask", [*MECHANISM_TESTS["migrate"],
                                       "properties/test_timed_boundaries_more.py"])
+# ... and lazy free where it is decided (UNLINK/DEL, dbDelete and overwrites, expiry,
+# eviction, the flushes and the tracking table, SCRIPT/FUNCTION FLUSH, a replica's flush)
+for _m in ("spec/db.py", "spec/commands/keys.py", "spec/evict.py", "spec/commands/expire.py",
+           "spec/tracking.py", "spec/scripting.py", "spec/functions.py", "spec/persist.py",
+           "spec/replica.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "tests/test_lazyfree.py"])
 # ... and the timed rules of replication, AOF and FAILOVER (repl-timeout both sides, the
 # backlog's TTL, the diskless delay, everysec fsync and postponed flushes, FAILOVER TIMEOUT)
 for _m in ("spec/replica.py", "spec/replication.py", "spec/aof.py", "spec/failover.py"):
