@@ -629,7 +629,8 @@ def zrange_generic(
                 else:
                     items = z.slice(lo + offset, lo + offset + count)
     if store:
-        return store_result(s, argv[1], build_by_adds(items, *_limits(s)), "zrangestore")
+        hint = len(items) if rangetype == RANK else 0  # the destination's size hint
+        return store_result(s, argv[1], build_by_adds(items, *_limits(s), hint), "zrangestore")
     return scored(s, items, withscores)
 
 
