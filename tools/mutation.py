@@ -429,6 +429,9 @@ for _m in ("spec/replica.py", "spec/replication.py", "spec/aof.py", "spec/failov
 # (dirty counts, events, INCR's in-place rule, range ends, LCS limits, the embstr limit)
 for _m in ("spec/commands/strings.py", "spec/types/string.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_gapstr.py"])
+# ... and the boundary checks of the sorted set value and commands and of SORT (zsets)
+for _m in ("spec/types/zset.py", "spec/commands/zsets.py", "spec/pqsort.py", "spec/commands/sort.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_zsets.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
