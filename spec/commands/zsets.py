@@ -915,7 +915,7 @@ def zsetop_generic(
     j = numkeys_idx + 1
     for _ in range(nk):
         k = argv[j]
-        v = s.db.lookup_write(k) if dst is not None else s.db.lookup_read(k)
+        v = s.db.lookup_read(k)  # lookupKeyRead, STORE too: a keyspace hit or miss
         if v is None:
             srcs.append([None, 0, 1.0])
         else:
