@@ -234,8 +234,8 @@ def check_dict_tracked() -> None:
     """A skiplist's dict (``zset->dict``) through conversion and removals, as 7.0.15 makes it
     (DEBUG HTSTATS-KEY with ``zset-max-listpack-entries`` 4: after a 5th ZADD table 0 holds 4
     entries in 4 slots and table 1, 8 slots, the new one; 200 members, ZREMRANGEBYRANK 0 189
-    leaves 10 in 256 slots, resizing to 16 once at the end; ZPOPMIN 190 shrinks after each
-    pop, to 32 slots): ``zsetConvert`` adds the members in order to a new dict, then
+    leaves 10 in 256 slots, resizing to 16 once at the end; ZPOPMIN 190 and ZPOPMAX 190
+    shrink after each pop, to 32 slots): ``zsetConvert`` adds the members in order to a new dict, then
     ``zsetAdd``'s ``dictFind`` + ``dictAdd`` of the new one; a later add to the skiplist keeps
     that dict."""
     from redspec.spec.types import valuedict as vd
@@ -264,13 +264,17 @@ def check_dict_tracked() -> None:
         args += [i, b"m%d" % i]
     c.call(b"ZADD", b"z", *args)
     c.call(b"ZADD", b"p", *args)
+    c.call(b"ZADD", b"q", *args)
     c.call(b"ZREMRANGEBYRANK", b"z", 0, 189)
     c.call(b"ZPOPMIN", b"p", 190)
-    z, p = c.state.dbs[0].keys[b"z"].ht, c.state.dbs[0].keys[b"p"].ht
+    c.call(b"ZPOPMAX", b"q", 190)
+    z = c.state.dbs[0].keys[b"z"].ht
     assert (z.exp0, z.exp1, z.used0, z.used1) == (8, 4, 10, 0), \
         f"{NAME}: ZREMRANGEBYRANK: tables {z.exp0} {z.exp1}"
-    assert (p.exp0, p.exp1, p.used0 + p.used1) == (8, 5, 10), \
-        f"{NAME}: ZPOPMIN: tables {p.exp0} {p.exp1}"
+    for key in (b"p", b"q"):
+        p = c.state.dbs[0].keys[key].ht
+        assert (p.exp0, p.exp1, p.used0 + p.used1) == (8, 5, 10), \
+            f"{NAME}: ZPOP {key!r}: tables {p.exp0} {p.exp1}"
 
 
 def check_memory_usage() -> None:
@@ -307,9 +311,325 @@ def check_value_api() -> None:
     assert a != build([(b"a", 1.0), (b"b", 2.0)], 1, 64), f"{NAME}: other encodings equal"
 
 
+# -- the commands ------------------------------------------------------------------------------------
+
+#: Commands and their replies recorded from redis-server 7.0.15 (RESP2, one connection, a
+#: fresh server with the default ``zset-max-listpack-*``), run in this order.
+COMMANDS: list[tuple[tuple[Any, ...], bytes]] = [
+    (('ZRANDMEMBER', 'nokey', '-9223372036854775807'), b'*0\r\n'),
+    (('ZRANDMEMBER', 'nokey', '-9223372036854775808'), b'-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n'),
+    (('ZRANDMEMBER', 'nokey', '-4611686018427387903', 'WITHSCORES'), b'*0\r\n'),
+    (('ZRANDMEMBER', 'nokey', '-4611686018427387904', 'WITHSCORES'), b'-ERR value is out of range\r\n'),
+    (('ZRANDMEMBER', 'nokey', '4611686018427387903', 'WITHSCORES'), b'*0\r\n'),
+    (('ZRANDMEMBER', 'nokey', '4611686018427387904', 'WITHSCORES'), b'-ERR value is out of range\r\n'),
+    (('ZADD', 'h', '-0x10', 'a', '+0x8', 'b', '0x1p4', 'c'), b':3\r\n'),
+    (('ZRANGE', 'h', 0, -1, 'WITHSCORES'), b'*6\r\n$1\r\na\r\n$3\r\n-16\r\n$1\r\nb\r\n$1\r\n8\r\n$1\r\nc\r\n$2\r\n16\r\n'),
+    (('ZRANGEBYSCORE', 'h', '-0x11', '-0xf', 'WITHSCORES'), b'*2\r\n$1\r\na\r\n$3\r\n-16\r\n'),
+    (('ZCOUNT', 'h', '(-0x10', '+0x10'), b':2\r\n'),
+    (('ZADD', 'zl', 0, 'a', 0, 'b', 0, 'c', 0, 'd'), b':4\r\n'),
+    (('ZLEXCOUNT', 'zl', '+', '+'), b':0\r\n'),
+    (('ZLEXCOUNT', 'zl', '-', '-'), b':0\r\n'),
+    (('ZLEXCOUNT', 'zl', '-', '+'), b':4\r\n'),
+    (('ZLEXCOUNT', 'zl', '+', '-'), b':0\r\n'),
+    (('ZLEXCOUNT', 'zl', '[b', '+'), b':3\r\n'),
+    (('ZLEXCOUNT', 'zl', '-', '(c'), b':2\r\n'),
+    (('ZLEXCOUNT', 'zl', '(a', '[d'), b':3\r\n'),
+    (('ZLEXCOUNT', 'zl', '[a', '(d'), b':3\r\n'),
+    (('ZRANGEBYLEX', 'zl', '-', '+', 'LIMIT', 1, 2), b'*2\r\n$1\r\nb\r\n$1\r\nc\r\n'),
+    (('ZRANGEBYLEX', 'zl', '(a', '+'), b'*3\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n'),
+    (('ZREVRANGEBYLEX', 'zl', '+', '-'), b'*4\r\n$1\r\nd\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n'),
+    (('ZREVRANGEBYLEX', 'zl', '[c', '(a', 'LIMIT', 0, 1), b'*1\r\n$1\r\nc\r\n'),
+    (('ZRANGE', 'zl', '[b', '[c', 'BYLEX'), b'*2\r\n$1\r\nb\r\n$1\r\nc\r\n'),
+    (('ZRANGE', 'zl', '[c', '[b', 'BYLEX', 'REV'), b'*2\r\n$1\r\nc\r\n$1\r\nb\r\n'),
+    (('ZRANGEBYSCORE', 'zl', '-inf', '+inf', 'BYLEX'), b'-ERR syntax error\r\n'),
+    (('ZRANGEBYLEX', 'zl', '-', '+', 'BYSCORE'), b'-ERR syntax error\r\n'),
+    (('ZRANGEBYSCORE', 'zl', '-inf', '+inf', 'BYSCORE'), b'-ERR syntax error\r\n'),
+    (('ZREVRANGE', 'zl', 0, 1, 'REV'), b'-ERR syntax error\r\n'),
+    (('ZRANGEBYSCORE', 'zl', '-inf', '+inf', 'LIMIT', 0), b'-ERR syntax error\r\n'),
+    (('ZRANGE', 'zl', 0, -1, 'BYSCORE', 'LIMIT', 1), b'-ERR syntax error\r\n'),
+    (('ZREMRANGEBYLEX', 'zl', '(c', '+'), b':1\r\n'),
+    (('ZRANGE', 'zl', 0, -1), b'*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n'),
+    (('ZADD', 'z', 5, 'a', 7, 'b'), b':2\r\n'),
+    (('ZADD', 'z', 'LT', 'INCR', 0, 'a'), b'$-1\r\n'),
+    (('ZADD', 'z', 'GT', 'INCR', 0, 'a'), b'$-1\r\n'),
+    (('ZADD', 'z', 'INCR', 0, 'a'), b'$1\r\n5\r\n'),
+    (('ZADD', 'z', 'LT', 'CH', 5, 'a'), b':0\r\n'),
+    (('ZADD', 'z', 'GT', 'CH', 5, 'a'), b':0\r\n'),
+    (('ZADD', 'z', 'LT', 'CH', 4, 'a'), b':1\r\n'),
+    (('ZADD', 'z', 'GT', 'CH', 8, 'b'), b':1\r\n'),
+    (('ZADD', 'z', 'NX', 'XX'), b'-ERR syntax error\r\n'),
+    (('ZADD', 'z', 'NX', 'CH'), b'-ERR syntax error\r\n'),
+    (('ZADD', 'z', 'XX', 'INCR', 1, 'nosuch'), b'$-1\r\n'),
+    (('ZADD', 'z', 'NX', 'INCR', 1, 'a'), b'$-1\r\n'),
+    (('ZINCRBY', 'z', 'INCR', 'a'), b'-ERR syntax error\r\n'),
+    (('ZRANGE', 'z', 0, -1, 'WITHSCORES'), b'*4\r\n$1\r\na\r\n$1\r\n4\r\n$1\r\nb\r\n$1\r\n8\r\n'),
+    (('ZSCORE', 'z', 'a'), b'$1\r\n4\r\n'),
+    (('ZSCORE', 'z', 'nosuch'), b'$-1\r\n'),
+    (('ZSCORE', 'nokey', 'a'), b'$-1\r\n'),
+    (('ZMSCORE', 'z', 'a', 'nosuch', 'b'), b'*3\r\n$1\r\n4\r\n$-1\r\n$1\r\n8\r\n'),
+    (('ZMSCORE', 'nokey', 'a', 'b'), b'*2\r\n$-1\r\n$-1\r\n'),
+    (('ZADD', 'c', 1, 'a', 2, 'b', 3, 'c'), b':3\r\n'),
+    (('ZRANK', 'c', 'a'), b':0\r\n'),
+    (('ZRANK', 'c', 'c'), b':2\r\n'),
+    (('ZRANK', 'c', 'nosuch'), b'$-1\r\n'),
+    (('ZRANK', 'nokey', 'a'), b'$-1\r\n'),
+    (('ZREVRANK', 'c', 'a'), b':2\r\n'),
+    (('ZREVRANK', 'c', 'c'), b':0\r\n'),
+    (('ZREVRANK', 'c', 'nosuch'), b'$-1\r\n'),
+    (('SET', 'str', 'x'), b'+OK\r\n'),
+    (('ZMSCORE', 'str', 'a'), b'-WRONGTYPE Operation against a key holding the wrong kind of value\r\n'),
+    (('ZRANK', 'str', 'a'), b'-WRONGTYPE Operation against a key holding the wrong kind of value\r\n'),
+    (('ZSCORE', 'str', 'a'), b'-WRONGTYPE Operation against a key holding the wrong kind of value\r\n'),
+    (('ZRANGE', 'c', 0, 3), b'*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n'),
+    (('ZRANGE', 'c', 3, 3), b'*0\r\n'),
+    (('ZRANGE', 'c', -4, 0), b'*1\r\n$1\r\na\r\n'),
+    (('ZREVRANGE', 'c', 0, 3), b'*3\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n'),
+    (('ZREVRANGE', 'c', 0, 0, 'WITHSCORES'), b'*2\r\n$1\r\nc\r\n$1\r\n3\r\n'),
+    (('ZREVRANGE', 'c', 2, 5), b'*1\r\n$1\r\na\r\n'),
+    (('ZCOUNT', 'c', 2, 2), b':1\r\n'),
+    (('ZRANGEBYSCORE', 'c', '(1', 3, 'WITHSCORES', 'LIMIT', 1, 1), b'*2\r\n$1\r\nc\r\n$1\r\n3\r\n'),
+    (('ZREVRANGEBYSCORE', 'c', 3, '-inf', 'WITHSCORES'), b'*6\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n'),
+    (('ZREVRANGEBYSCORE', 'c', '+inf', 1, 'LIMIT', 1, 5), b'*2\r\n$1\r\nb\r\n$1\r\na\r\n'),
+    (('ZRANGE', 'c', 1, 3, 'BYSCORE', 'LIMIT', 3, 1), b'*0\r\n'),
+    (('ZRANGE', 'c', 1, 3, 'BYSCORE', 'LIMIT', 2, 1), b'*1\r\n$1\r\nc\r\n'),
+    (('ZRANGE', 'c', 3, 1, 'BYSCORE', 'REV', 'LIMIT', 1, 2), b'*2\r\n$1\r\nb\r\n$1\r\na\r\n'),
+    (('ZRANGE', 'c', 1, 3, 'BYSCORE', 'LIMIT', 0, 3), b'*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n'),
+    (('ZRANGE', 'c', 1, 3, 'BYSCORE', 'LIMIT', -1, 3), b'*0\r\n'),
+    (('ZADD', 'r', 1, 'a', 2, 'b', 3, 'c'), b':3\r\n'),
+    (('ZREMRANGEBYRANK', 'r', 0, 3), b':3\r\n'),
+    (('EXISTS', 'r'), b':0\r\n'),
+    (('ZADD', 'r', 1, 'a', 2, 'b', 3, 'c'), b':3\r\n'),
+    (('ZREMRANGEBYRANK', 'r', 3, 3), b':0\r\n'),
+    (('ZREMRANGEBYRANK', 'r', -5, 0), b':1\r\n'),
+    (('ZREMRANGEBYSCORE', 'r', 10, 20), b':0\r\n'),
+    (('ZREMRANGEBYSCORE', 'r', '(2', 3), b':1\r\n'),
+    (('ZRANGE', 'r', 0, -1), b'*1\r\n$1\r\nb\r\n'),
+    (('ZADD', 'w', 1, 'a', 2, 'b', 3, 'c', 4, 'd'), b':4\r\n'),
+    (('EXPIRE', 'w', 100), b':1\r\n'),
+    (('WATCH', 'w'), b'+OK\r\n'),
+    (('ZREMRANGEBYSCORE', 'w', 10, 20), b':0\r\n'),
+    (('ZREMRANGEBYLEX', 'w', '(z', '+'), b':0\r\n'),
+    (('ZREMRANGEBYRANK', 'w', 5, 6), b':0\r\n'),
+    (('ZREM', 'w', 'nosuch'), b':0\r\n'),
+    (('ZADD', 'w', 'NX', 9, 'a'), b':0\r\n'),
+    (('ZADD', 'w', 'XX', 9, 'x'), b':0\r\n'),
+    (('MULTI',), b'+OK\r\n'),
+    (('PING',), b'+QUEUED\r\n'),
+    (('EXEC',), b'*1\r\n+PONG\r\n'),
+    (('ZREM', 'w', 'a'), b':1\r\n'),
+    (('TTL', 'w'), b':100\r\n'),
+    (('ZREMRANGEBYRANK', 'w', 0, 0), b':1\r\n'),
+    (('TTL', 'w'), b':100\r\n'),
+    (('ZPOPMIN', 'w'), b'*2\r\n$1\r\nc\r\n$1\r\n3\r\n'),
+    (('TTL', 'w'), b':100\r\n'),
+    (('ZADD', 'w', 5, 'e'), b':1\r\n'),
+    (('TTL', 'w'), b':100\r\n'),
+    (('ZINCRBY', 'w', 1, 'e'), b'$1\r\n6\r\n'),
+    (('TTL', 'w'), b':100\r\n'),
+    (('ZADD', 'p', 1, 'a', 2, 'b', 3, 'c'), b':3\r\n'),
+    (('ZPOPMAX', 'p'), b'*2\r\n$1\r\nc\r\n$1\r\n3\r\n'),
+    (('ZPOPMIN', 'p', 0), b'*0\r\n'),
+    (('ZPOPMAX', 'p', 5), b'*4\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n'),
+    (('ZADD', 'p', 1, 'a', 2, 'b', 3, 'c'), b':3\r\n'),
+    (('ZMPOP', 2, 'nokey', 'p', 'MAX'), b'*2\r\n$1\r\np\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n'),
+    (('ZMPOP', 1, 'p', 'MIN', 'COUNT', 5), b'*2\r\n$1\r\np\r\n*2\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n'),
+    (('ZMPOP', 1, 'p', 'MIN'), b'*-1\r\n'),
+
+]
+#: The set operations and ZRANDMEMBER (recorded alike; sets of one or two members, and counts
+#: covering them, make ZRANDMEMBER deterministic).
+SETOPS: list[tuple[tuple[Any, ...], bytes]] = [
+    (('ZADD', 'one', 7, 'a'), b':1\r\n'),
+    (('ZRANDMEMBER', 'one'), b'$1\r\na\r\n'),
+    (('ZRANDMEMBER', 'one', 1), b'*1\r\n$1\r\na\r\n'),
+    (('ZRANDMEMBER', 'one', 1, 'WITHSCORES'), b'*2\r\n$1\r\na\r\n$1\r\n7\r\n'),
+    (('ZRANDMEMBER', 'one', -3), b'*3\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n'),
+    (('ZRANDMEMBER', 'one', -2, 'WITHSCORES'), b'*4\r\n$1\r\na\r\n$1\r\n7\r\n$1\r\na\r\n$1\r\n7\r\n'),
+    (('ZRANDMEMBER', 'one', 0), b'*0\r\n'),
+    (('ZRANDMEMBER', 'one', 5, 'WITHSCORES'), b'*2\r\n$1\r\na\r\n$1\r\n7\r\n'),
+    (('ZRANDMEMBER', 'one', 1, 'WITHSCORE'), b'-ERR syntax error\r\n'),
+    (('ZRANDMEMBER', 'one', 1, 'WITHSCORES', 'x'), b'-ERR syntax error\r\n'),
+    (('ZADD', 'two', 1, 'a', 2, 'b'), b':2\r\n'),
+    (('ZRANDMEMBER', 'two', 2), b'*2\r\n$1\r\nb\r\n$1\r\na\r\n'),
+    (('ZRANDMEMBER', 'two', 2, 'WITHSCORES'), b'*4\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n'),
+    (('ZRANDMEMBER', 'two', 3), b'*2\r\n$1\r\nb\r\n$1\r\na\r\n'),
+    (('ZADD', 'five', 1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e'), b':5\r\n'),
+    (('ZRANDMEMBER', 'five', 5), b'*5\r\n$1\r\ne\r\n$1\r\nd\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n'),
+    (('ZADD', 'z1', 1, 'a', 2, 'b', 3, 'c'), b':3\r\n'),
+    (('ZADD', 'z2', 10, 'b', 20, 'c', 30, 'd'), b':3\r\n'),
+    (('SADD', 's1', 'a', 'b', 'x'), b':3\r\n'),
+    (('ZADD', 'zero', 0, 'm'), b':1\r\n'),
+    (('ZADD', 'inf', 'inf', 'm'), b':1\r\n'),
+    (('ZINTER', 2, 'z1', 'z2', 'WITHSCORES'), b'*4\r\n$1\r\nb\r\n$2\r\n12\r\n$1\r\nc\r\n$2\r\n23\r\n'),
+    (('ZINTER', 2, 'z2', 'z1', 'WITHSCORES'), b'*4\r\n$1\r\nb\r\n$2\r\n12\r\n$1\r\nc\r\n$2\r\n23\r\n'),
+    (('ZINTER', 2, 'z1', 's1', 'WITHSCORES'), b'*4\r\n$1\r\na\r\n$1\r\n2\r\n$1\r\nb\r\n$1\r\n3\r\n'),
+    (('ZINTER', 2, 's1', 'z1', 'WITHSCORES'), b'*4\r\n$1\r\na\r\n$1\r\n2\r\n$1\r\nb\r\n$1\r\n3\r\n'),
+    (('ZINTER', 3, 'z1', 'z2', 's1', 'WITHSCORES'), b'*2\r\n$1\r\nb\r\n$2\r\n13\r\n'),
+    (('ZINTER', 2, 'z1', 'z2', 'AGGREGATE', 'MIN', 'WITHSCORES'), b'*4\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n'),
+    (('ZINTER', 2, 'z1', 'z2', 'AGGREGATE', 'MAX', 'WITHSCORES'), b'*4\r\n$1\r\nb\r\n$2\r\n10\r\n$1\r\nc\r\n$2\r\n20\r\n'),
+    (('ZUNION', 2, 'z1', 'z2', 'AGGREGATE', 'MIN', 'WITHSCORES'), b'*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$2\r\n30\r\n'),
+    (('ZUNION', 2, 'z1', 'z2', 'AGGREGATE', 'MAX', 'WITHSCORES'), b'*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$2\r\n10\r\n$1\r\nc\r\n$2\r\n20\r\n$1\r\nd\r\n$2\r\n30\r\n'),
+    (('ZUNION', 2, 'z1', 'z2', 'WEIGHTS', 2, 0.5, 'WITHSCORES'), b'*8\r\n$1\r\na\r\n$1\r\n2\r\n$1\r\nb\r\n$1\r\n9\r\n$1\r\nd\r\n$2\r\n15\r\n$1\r\nc\r\n$2\r\n16\r\n'),
+    (('ZUNION', 2, 'zero', 'zero', 'WEIGHTS', 1, -1, 'AGGREGATE', 'MIN', 'WITHSCORES'), b'*2\r\n$1\r\nm\r\n$1\r\n0\r\n'),
+    (('ZUNION', 2, 'zero', 'zero', 'WEIGHTS', 1, -1, 'AGGREGATE', 'MAX', 'WITHSCORES'), b'*2\r\n$1\r\nm\r\n$1\r\n0\r\n'),
+    (('ZUNION', 2, 'zero', 'zero', 'WEIGHTS', -1, 1, 'AGGREGATE', 'MIN', 'WITHSCORES'), b'*2\r\n$1\r\nm\r\n$2\r\n-0\r\n'),
+    (('ZUNION', 2, 'zero', 'zero', 'WEIGHTS', -1, 1, 'AGGREGATE', 'MAX', 'WITHSCORES'), b'*2\r\n$1\r\nm\r\n$2\r\n-0\r\n'),
+    (('ZINTER', 2, 'zero', 'zero', 'WEIGHTS', 1, -1, 'AGGREGATE', 'MIN', 'WITHSCORES'), b'*2\r\n$1\r\nm\r\n$1\r\n0\r\n'),
+    (('ZINTER', 2, 'zero', 'zero', 'WEIGHTS', 1, -1, 'AGGREGATE', 'MAX', 'WITHSCORES'), b'*2\r\n$1\r\nm\r\n$1\r\n0\r\n'),
+    (('ZINTER', 2, 'zero', 'zero', 'WEIGHTS', -1, 1, 'AGGREGATE', 'MIN', 'WITHSCORES'), b'*2\r\n$1\r\nm\r\n$2\r\n-0\r\n'),
+    (('ZUNION', 2, 'inf', 'inf', 'WEIGHTS', 1, -1, 'WITHSCORES'), b'*2\r\n$1\r\nm\r\n$1\r\n0\r\n'),
+    (('ZINTER', 2, 'inf', 'inf', 'WEIGHTS', 1, -1, 'WITHSCORES'), b'*2\r\n$1\r\nm\r\n$1\r\n0\r\n'),
+    (('ZUNION', 1, 'inf', 'WEIGHTS', 0, 'WITHSCORES'), b'*2\r\n$1\r\nm\r\n$1\r\n0\r\n'),
+    (('ZINTER', 1, 'inf', 'WEIGHTS', 0, 'WITHSCORES'), b'*2\r\n$1\r\nm\r\n$1\r\n0\r\n'),
+    (('ZUNION', 3, 'z1', 'z2'), b'-ERR syntax error\r\n'),
+    (('ZUNION', 2, 'z1'), b'-ERR syntax error\r\n'),
+    (('ZINTER', 3, 'z1', 'z2'), b'-ERR syntax error\r\n'),
+    (('ZUNION', 0, 'z1'), b"-ERR at least 1 input key is needed for 'zunion' command\r\n"),
+    (('ZUNION', 2, 'z1', 'z2', 'WEIGHTS', 1), b'-ERR syntax error\r\n'),
+    (('ZUNION', 2, 'z1', 'z2', 'AGGREGATE'), b'-ERR syntax error\r\n'),
+    (('ZUNION', 1, 'z1', 'WEIGHTS', 1, 'WITHSCORES'), b'*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n'),
+    (('ZUNION', 1, 'z1', 'AGGREGATE', 'SUM'), b'*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n'),
+    (('ZDIFF', 2, 'z1', 'z2', 'WITHSCORES'), b'*2\r\n$1\r\na\r\n$1\r\n1\r\n'),
+    (('ZDIFF', 2, 'z1', 's1'), b'*1\r\n$1\r\nc\r\n'),
+    (('ZDIFF', 1, 'z1', 'WEIGHTS', 1), b'-ERR syntax error\r\n'),
+    (('ZDIFF', 2, 'z1', 'z1'), b'*0\r\n'),
+    (('ZDIFF', 2, 'nokey', 'z1'), b'*0\r\n'),
+    (('ZDIFF', 3, 'z1', 'nokey', 'z2'), b'*1\r\n$1\r\na\r\n'),
+    (('ZINTERCARD', 2, 'z1', 'z2'), b':2\r\n'),
+    (('ZINTERCARD', 2, 'z1', 'z2', 'LIMIT', 1), b':1\r\n'),
+    (('ZINTERCARD', 2, 'z1', 'z2', 'LIMIT', 2), b':2\r\n'),
+    (('ZINTERCARD', 2, 'z1', 'z2', 'LIMIT', 3), b':2\r\n'),
+    (('ZINTERCARD', 2, 'z1', 'z2', 'LIMIT', 0), b':2\r\n'),
+    (('ZINTERCARD', 2, 'z1', 'z2', 'LIMIT', -1), b"-ERR LIMIT can't be negative\r\n"),
+    (('ZINTERCARD', 2, 'z1', 'z2', 'LIMIT'), b'-ERR syntax error\r\n'),
+    (('ZINTERCARD', 1, 'z1', 'WITHSCORES'), b'-ERR syntax error\r\n'),
+    (('ZINTERCARD', 2, 'z1', 'nokey'), b':0\r\n'),
+    (('ZINTERCARD', 1, 'z1', 'AGGREGATE', 'MIN'), b'-ERR syntax error\r\n'),
+    (('ZUNIONSTORE', 'd', 2, 'z1', 'z2', 'WITHSCORES'), b'-ERR syntax error\r\n'),
+    (('ZUNIONSTORE', 'd', 2, 'z1', 'z2'), b':4\r\n'),
+    (('ZRANGE', 'd', 0, -1, 'WITHSCORES'), b'*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$2\r\n12\r\n$1\r\nc\r\n$2\r\n23\r\n$1\r\nd\r\n$2\r\n30\r\n'),
+    (('ZINTERSTORE', 'd', 2, 'z1', 'z2', 'WEIGHTS', 1, 2), b':2\r\n'),
+    (('ZRANGE', 'd', 0, -1, 'WITHSCORES'), b'*4\r\n$1\r\nb\r\n$2\r\n22\r\n$1\r\nc\r\n$2\r\n43\r\n'),
+    (('ZDIFFSTORE', 'd', 2, 'z1', 'z2'), b':1\r\n'),
+    (('ZRANGE', 'd', 0, -1, 'WITHSCORES'), b'*2\r\n$1\r\na\r\n$1\r\n1\r\n'),
+    (('ZINTERSTORE', 'd', 2, 'z1', 'nokey'), b':0\r\n'),
+    (('EXISTS', 'd'), b':0\r\n'),
+    (('ZINTERSTORE', 'd', 2, 'z1', 'nokey'), b':0\r\n'),
+    (('SET', 'str', 'x'), b'+OK\r\n'),
+    (('ZUNION', 2, 'z1', 'str'), b'-WRONGTYPE Operation against a key holding the wrong kind of value\r\n'),
+    (('ZINTERSTORE', 'd', 1, 'str'), b'-WRONGTYPE Operation against a key holding the wrong kind of value\r\n'),
+    (('ZUNION', 2, 'z1', 'z2', 'WITHSCORES', 'AGGREGATE', 'MAX'), b'*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$2\r\n10\r\n$1\r\nc\r\n$2\r\n20\r\n$1\r\nd\r\n$2\r\n30\r\n'),
+
+]
+
+
+def _replay(table: list[tuple[tuple[Any, ...], bytes]], what: str) -> None:
+    c = Session()
+    for argv, want in table:
+        got = c.call(*argv)
+        assert got == want, f"{NAME}: {what}: {argv!r}: {got!r}, Redis {want!r}"
+
+
+def check_commands() -> None:
+    """ZRANDMEMBER's count bounds, signed hexadecimal scores, lex ranges at ``-`` / ``+``,
+    ZADD's LT/GT/INCR/CH/NX/XX at equal scores, ZSCORE/ZMSCORE/ZRANK/ZREVRANK, rank ranges
+    past the end, LIMIT offsets at the range's size, ZREM* that remove nothing (a watched key
+    stays clean), the TTL kept by writes, ZPOP* and ZMPOP (redis-server 7.0.15)."""
+    _replay(COMMANDS, "commands")
+
+
+def check_setops() -> None:
+    """ZINTER/ZUNION/ZDIFF (+STORE) and ZINTERCARD: scores from zsets and sets in either
+    place, WEIGHTS (NaN sums are 0), AGGREGATE MIN/MAX keeping the first of two equal scores
+    (``0`` and ``-0``), numkeys past the arguments, LIMIT 0..3; ZRANDMEMBER on sets of one and
+    two members (redis-server 7.0.15)."""
+    _replay(SETOPS, "set operations")
+
+
+def check_find_steps() -> None:
+    """The rehash steps of a skiplist's dict (``zset->dict``) taken by the commands that
+    look a member up and change nothing (t_zset.c): ZSCORE and ZRANK/ZREVRANK one
+    ``dictFind``, ZMSCORE one per member, ZADD of a member it leaves alone (NX on a present
+    one, XX on a missing one, the same score, LT/GT refusing) one (``zsetAdd``'s
+    ``dictFind``), ZREM of a missing member one (``dictUnlink``), each kept in the value.
+    The dict is rehashing from 128 to 256 buckets after the 129th ZADD converted the set."""
+    from redspec.spec.types import valuedict as vd
+
+    def converted() -> tuple[Session, Any]:
+        c = Session()
+        args: list[Any] = []
+        for i in range(1, 129):
+            args += [i, b"m%d" % i]
+        c.call(b"ZADD", b"z", *args)
+        seed = c.state.dicts.seed
+        ht = vd.find_add(vd.convert([b"m%d" % i for i in range(1, 129)], seed), b"m129", seed)
+        c.call(b"ZADD", b"z", 129, b"m129")
+        assert ht.rehashidx == 0, f"{NAME}: setup: rehash index {ht.rehashidx}"
+        return c, ht
+
+    cmds = (((b"ZSCORE", b"z", b"m1"), 1), ((b"ZMSCORE", b"z", b"m1", b"m2", b"x"), 3),
+            ((b"ZRANK", b"z", b"m2"), 1), ((b"ZREVRANK", b"z", b"m3"), 1),
+            ((b"ZADD", b"z", b"NX", 5, b"m1"), 1), ((b"ZADD", b"z", b"XX", 5, b"x"), 1),
+            ((b"ZADD", b"z", 1, b"m1"), 1), ((b"ZADD", b"z", b"LT", 1000, b"m1"), 1),
+            ((b"ZADD", b"z", b"GT", 0, b"m1"), 1), ((b"ZREM", b"z", b"x"), 1),
+            ((b"ZREM", b"z", b"x", b"y"), 2))
+    def steps(c: Session, want: Any, argv: tuple[Any, ...], n: int) -> Any:
+        assert want.rehashidx != -1, f"{NAME}: setup: the rehash ended"
+        want = vd.find_steps(want, n, c.state.dicts.seed)
+        c.call(*argv)
+        ht = c.state.dbs[0].keys[b"z"].ht
+        assert ht == want, f"{NAME}: {argv!r}: not {n} rehash step(s) of the value's dict"
+        return want
+
+    seq, seq_want = converted()
+    for argv, n in cmds:  # one after the other, and each at rehash index 0
+        seq_want = steps(seq, seq_want, argv, n)
+        steps(*converted(), argv, n)
+
+
+def check_changes_keep_the_key() -> None:
+    """A write that changes a sorted set in place (ZREM, ZREMRANGEBYRANK, ZPOPMIN, ZADD of a
+    present key) leaves the key where it is (no ``dbAdd``): the keyspace's dict holds each key
+    once (DEBUG HTSTATS 0's element count is DBSIZE on redis-server 7.0.15)."""
+    c = Session()
+    c.call(b"ZADD", b"z", 1, b"a", 2, b"b", 3, b"c", 4, b"d", 5, b"e")
+    for i in range(5):
+        c.call(b"SET", b"k%d" % i, b"v")
+    for argv in ((b"ZREM", b"z", b"a"), (b"ZREMRANGEBYRANK", b"z", 0, 0), (b"ZPOPMIN", b"z"),
+                 (b"ZADD", b"z", 9, b"x")):
+        c.call(*argv)
+        ht = c.state.dbs[0].ht
+        assert ht.used0 + ht.used1 == len(c.state.dbs[0].keys), \
+            f"{NAME}: {argv!r}: the keyspace dict holds {ht.used0 + ht.used1} entries"
+
+
+def check_keyspace_hits() -> None:
+    """Writes look their keys up with ``lookupKeyWrite`` (no keyspace hit or miss), the
+    sources of ZUNION/ZINTER/ZDIFF, with or without STORE, with ``lookupKeyRead``
+    (redis-server 7.0.15: after ZADD, ZREM, ZINCRBY, ZPOPMIN, ZREMRANGEBYRANK: 0 hits, 0
+    misses; ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE, ZUNION of a present and a missing key: 1
+    hit and 1 miss each)."""
+    c = Session()
+
+    def hits() -> tuple[int, int]:
+        info = c.call(b"INFO", b"stats").decode()
+        fields = dict(ln.split(":", 1) for ln in info.split("\r\n") if ":" in ln)
+        return int(fields["keyspace_hits"]), int(fields["keyspace_misses"])
+
+    for argv in ((b"ZADD", b"z", 1, b"a", 2, b"b"), (b"ZREM", b"z", b"a"),
+                 (b"ZINCRBY", b"z", 1, b"b"), (b"ZADD", b"z", 3, b"c"), (b"ZPOPMIN", b"z"),
+                 (b"ZREMRANGEBYRANK", b"nokey", 0, 1)):
+        c.call(*argv)
+        assert hits() == (0, 0), f"{NAME}: {argv!r} counted a keyspace hit or miss: {hits()}"
+    for n, cmd in enumerate((b"ZUNIONSTORE", b"ZINTERSTORE", b"ZDIFFSTORE", b"ZUNION")):
+        c.call(cmd, *((b"d",) if cmd.endswith(b"STORE") else ()), 2, b"z", b"nokey")
+        assert hits() == (n + 1, n + 1), f"{NAME}: {cmd!r}: hits and misses {hits()}"
+
+
 CHECKS = [check_tree_sorted_runs, check_tree_random_ops, check_listpack_limits,
           check_zrangestore_negative_zero, check_update_negative_zero, check_dict_tracked,
-          check_memory_usage, check_lex_ranges, check_value_api]
+          check_memory_usage, check_lex_ranges, check_value_api, check_commands, check_setops,
+          check_find_steps, check_keyspace_hits, check_changes_keep_the_key]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -396,3 +716,224 @@ def test_planted_value(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new
     else:
         plant_everywhere(monkeypatch, zmod, func, old, new)
     _trips(check)
+
+
+def _trips_any(check: Any) -> None:
+    """``check`` fails (an assertion naming the property, or the crash the mutant makes)."""
+    with pytest.raises((AssertionError, TypeError, IndexError, KeyError)) as info:
+        check()
+    if info.type is AssertionError:
+        assert NAME in str(info.value), info.value
+
+
+_C, _S, _F, _D, _H, _K = "commands", "setops", "find_steps", "dict", "hits", "key"
+_CHECK = {_C: check_commands, _S: check_setops, _F: check_find_steps, _D: check_dict_tracked,
+          _H: check_keyspace_hits, _K: check_changes_keep_the_key}
+_ZS = "zsetop_generic"
+
+
+@pytest.mark.parametrize("func,old,new,names,check", [
+    ("zrandmember", "if c < -_LONG_MAX:", "if c <= -_LONG_MAX:", (b"zrandmember",), _C),
+    ("zrandmember", "if len(argv) > 4 or", "if len(argv) >= 4 or", (b"zrandmember",), _C),
+    ("zrandmember", 'c_word(argv[3]) != b"withscores"', 'c_word(argv[3]) == b"withscores"',
+     (b"zrandmember",), _C),
+    ("zrandmember", "withscores = True", "withscores = False", (b"zrandmember",), _S),
+    ("zrandmember", "if c < -(_LONG_MAX // 2) or", "if c <= -(_LONG_MAX // 2) or",
+     (b"zrandmember",), _C),
+    ("zrandmember", "or c > _LONG_MAX // 2:", "or c >= _LONG_MAX // 2:", (b"zrandmember",), _C),
+    ("zrandmember", "if c < 0 or c == 1:", "if c < 0 or c == 2:", (b"zrandmember",), _S),
+    ("zrandmember", "range(-c if c < 0 else 1)", "range(-c if c < 0 else 0)", (b"zrandmember",),
+     _S),
+    ("zrandmember", "range(-c if c < 0 else 1)", "range(-c if c < 0 else 2)", (b"zrandmember",),
+     _S),
+    ("strtod", 'if m.group(1) == b"-":', 'if m.group(0) == b"-":', (), _C),
+    ("strtod", 'if m.group(1) == b"-":', 'if m.group(2) == b"-":', (), _C),
+    ("_lex_item", "return b[1:], True", "return b[0:], True", (), _C),
+    ("_lex_item", "return b[1:], True", "return b[2:], True", (), _C),
+    ("_lex_item", "return b[1:], True", "return b[1:], False", (), _C),
+    ("_lex_item", "return b[1:], False", "return b[0:], False", (), _C),
+    ("_lex_item", "return b[1:], False", "return b[2:], False", (), _C),
+    ("_lex_item", "return b[1:], False", "return b[1:], True", (), _C),
+    ("lex_span", "else n if a is _MAX else", "else n if a is not _MAX else", (), _C),
+    ("lex_span", "else 0 if b is _MIN else", "else 0 if b is not _MIN else", (), _C),
+    ("_write", "write=True", "write=False", (), _H),
+    ("zadd_generic", "flags & LT and score >= cur", "flags & LT and score > cur", (), _C),
+    ("zadd_generic", "flags & GT and score <= cur", "flags & GT and score < cur", (), _C),
+    ("zadd_generic", "_find_step(s, z)\n            processed += 1",
+     "_find_step(s, z)\n            processed += 0", (), _C),
+    ("zadd_generic", "and z is not orig and existed", "and z is orig and existed", (), _F),
+    ("zadd_options", "while i < n:", "while i <= n:", (), _C),
+    ("zscore", "value_find_steps(argv[1], z, 1)", "value_find_steps(argv[0], z, 1)",
+     (b"zscore",), _F),
+    ("zscore", "value_find_steps(argv[1], z, 1)", "value_find_steps(argv[2], z, 1)",
+     (b"zscore",), _F),
+    ("zscore", "value_find_steps(argv[1], z, 1)", "value_find_steps(argv[1], z, 0)",
+     (b"zscore",), _F),
+    ("zscore", "value_find_steps(argv[1], z, 1)", "value_find_steps(argv[1], z, 2)",
+     (b"zscore",), _F),
+    ("zmscore", "[None] * (len(argv) - 2)", "[None] * (len(argv) - 1)", (b"zmscore",), _C),
+    ("zmscore", "[None] * (len(argv) - 2)", "[None] * (len(argv) - 3)", (b"zmscore",), _C),
+    ("zmscore", "if type(z) is Err:", "if type(z) is not Err:", (b"zmscore",), _C),
+    ("zmscore", "if z is None:", "if z is not None:", (b"zmscore",), _C),
+    ("zmscore", "value_find_steps(argv[1], z, len(argv) - 2)",
+     "value_find_steps(argv[0], z, len(argv) - 2)", (b"zmscore",), _F),
+    ("zmscore", "value_find_steps(argv[1], z, len(argv) - 2)",
+     "value_find_steps(argv[2], z, len(argv) - 2)", (b"zmscore",), _F),
+    ("zmscore", "value_find_steps(argv[1], z, len(argv) - 2)",
+     "value_find_steps(argv[1], z, len(argv) - 1)", (b"zmscore",), _F),
+    ("zmscore", "value_find_steps(argv[1], z, len(argv) - 2)",
+     "value_find_steps(argv[1], z, len(argv) - 3)", (b"zmscore",), _F),
+    ("_rank", "value_find_steps(argv[1], z, 1)", "value_find_steps(argv[0], z, 1)", (), _F),
+    ("_rank", "value_find_steps(argv[1], z, 1)", "value_find_steps(argv[2], z, 1)", (), _F),
+    ("_rank", "value_find_steps(argv[1], z, 1)", "value_find_steps(argv[1], z, 0)", (), _F),
+    ("_rank", "value_find_steps(argv[1], z, 1)", "value_find_steps(argv[1], z, 2)", (), _F),
+    ("_rank", "if r is None:", "if r is not None:", (), _C),
+    ("_rank", "len(z) - 1 - r", "len(z) - r", (), _C),
+    ("_rank", "len(z) - 1 - r", "len(z) - 2 - r", (), _C),
+    ("zrank", "_rank(s, argv, False)", "_rank(s, argv, True)", (b"zrank",), _C),
+    ("zrevrank", "_rank(s, argv, True)", "_rank(s, argv, False)", (b"zrevrank",), _C),
+    ("_find_step", "z.ht.rehashidx == -1", "z.ht.rehashidx != -1", (), _F),
+    ("_find_step", "z.ht.rehashidx == -1", "z.ht.rehashidx == -0", (), _F),
+    ("_find_step", "find_steps(z.ht, 1,", "find_steps(z.ht, 0,", (), _F),
+    ("_find_step", "find_steps(z.ht, 1,", "find_steps(z.ht, 2,", (), _F),
+    ("zrem", "z.ht.rehashidx != -1", "z.ht.rehashidx == -1", (b"zrem",), _F),
+    ("zrem", "z.ht.rehashidx != -1", "z.ht.rehashidx != -0", (b"zrem",), _F),
+    ("zrem", "find_steps(z.ht, 1,", "find_steps(z.ht, 0,", (b"zrem",), _F),
+    ("zrem", "find_steps(z.ht, 1,", "find_steps(z.ht, 2,", (b"zrem",), _F),
+    ("zrem", "if not deleted and z is not orig:", "if not deleted and z is orig:", (b"zrem",),
+     _F),
+    ("zrem", "_store(s, key, z, True)", "_store(s, key, z, False)", (b"zrem",), _K),
+    ("parse_span", "n if hi >= n else hi + 1", "n if hi > n else hi + 1", (), _C),
+    ("zremrange_generic", "if hi <= lo:", "if hi < lo:", (), _C),
+    ("zremrange_generic", "_store(s, key, z, True)", "_store(s, key, z, False)", (), _K),
+    ("zrange_generic", "left = n - j - 1", "left = n - j", (), _C),
+    ("zrange_generic", 'elif rangetype == AUTO and opt == b"bylex":',
+     'elif rangetype != AUTO and opt == b"bylex":', (), _C),
+    ("zrevrange", "(s, argv, 1, False, RANK, True)", "(s, argv, 0, False, RANK, True)",
+     (b"zrevrange",), _C),
+    ("zrevrange", "(s, argv, 1, False, RANK, True)", "(s, argv, 2, False, RANK, True)",
+     (b"zrevrange",), _C),
+    ("zrevrange", "(s, argv, 1, False, RANK, True)", "(s, argv, 1, True, RANK, True)",
+     (b"zrevrange",), _C),
+    ("zrevrange", "(s, argv, 1, False, RANK, True)", "(s, argv, 1, False, RANK, False)",
+     (b"zrevrange",), _C),
+    ("zrangebyscore", "(s, argv, 1, False, SCORE, False)", "(s, argv, 0, False, SCORE, False)",
+     (b"zrangebyscore",), _C),
+    ("zrangebyscore", "(s, argv, 1, False, SCORE, False)", "(s, argv, 2, False, SCORE, False)",
+     (b"zrangebyscore",), _C),
+    ("zrangebyscore", "(s, argv, 1, False, SCORE, False)", "(s, argv, 1, True, SCORE, False)",
+     (b"zrangebyscore",), _C),
+    ("zrangebyscore", "(s, argv, 1, False, SCORE, False)", "(s, argv, 1, False, SCORE, True)",
+     (b"zrangebyscore",), _C),
+    ("zrevrangebyscore", "(s, argv, 1, False, SCORE, True)", "(s, argv, 0, False, SCORE, True)",
+     (b"zrevrangebyscore",), _C),
+    ("zrevrangebyscore", "(s, argv, 1, False, SCORE, True)", "(s, argv, 2, False, SCORE, True)",
+     (b"zrevrangebyscore",), _C),
+    ("zrevrangebyscore", "(s, argv, 1, False, SCORE, True)", "(s, argv, 1, True, SCORE, True)",
+     (b"zrevrangebyscore",), _C),
+    ("zrevrangebyscore", "(s, argv, 1, False, SCORE, True)", "(s, argv, 1, False, SCORE, False)",
+     (b"zrevrangebyscore",), _C),
+    ("zrangebylex", "(s, argv, 1, False, LEX, False)", "(s, argv, 0, False, LEX, False)",
+     (b"zrangebylex",), _C),
+    ("zrangebylex", "(s, argv, 1, False, LEX, False)", "(s, argv, 2, False, LEX, False)",
+     (b"zrangebylex",), _C),
+    ("zrangebylex", "(s, argv, 1, False, LEX, False)", "(s, argv, 1, True, LEX, False)",
+     (b"zrangebylex",), _C),
+    ("zrangebylex", "(s, argv, 1, False, LEX, False)", "(s, argv, 1, False, LEX, True)",
+     (b"zrangebylex",), _C),
+    ("zrevrangebylex", "(s, argv, 1, False, LEX, True)", "(s, argv, 0, False, LEX, True)",
+     (b"zrevrangebylex",), _C),
+    ("zrevrangebylex", "(s, argv, 1, False, LEX, True)", "(s, argv, 2, False, LEX, True)",
+     (b"zrevrangebylex",), _C),
+    ("zrevrangebylex", "(s, argv, 1, False, LEX, True)", "(s, argv, 1, True, LEX, True)",
+     (b"zrevrangebylex",), _C),
+    ("zrevrangebylex", "(s, argv, 1, False, LEX, True)", "(s, argv, 1, False, LEX, False)",
+     (b"zrevrangebylex",), _C),
+    ("zpop_core", "len(z), seed, True) if pop_max", "len(z), seed, False) if pop_max", (), _D),
+    ("zpop_core", "else z.remove_ranks(0, n, seed, True))",
+     "else z.remove_ranks(0, n, seed, False))", (), _D),
+    ("zpop_core", "_store(s, key, z, True)", "_store(s, key, z, False)", (), _K),
+    ("_src_find", "if type(v) is ZSet:", "if type(v) is not ZSet:", (), _S),
+    ("_src_find", "1.0 if m in v else None", "1.0 if m not in v else None", (), _S),
+    ("_aggregate", "0.0 if r != r else r", "0.0 if r == r else r", (), _S),
+    ("_aggregate", "if agg == _MIN_AGG:", "if agg != _MIN_AGG:", (), _S),
+    ("_aggregate", "val if val < cur else cur", "val if val <= cur else cur", (), _S),
+    ("_aggregate", "val if val > cur else cur", "val if val >= cur else cur", (), _S),
+    (_ZS, "if nk > argc - (numkeys_idx + 1):", "if nk > argc - numkeys_idx:", (), _S),
+    (_ZS, "withscores = False", "withscores = True", (), _S),
+    (_ZS, "if op != DIFF and not card_only and remaining >= nk + 1",
+     "if op == DIFF and not card_only and remaining >= nk + 1", (), _S),
+    (_ZS, "remaining >= nk + 1", "remaining > nk + 1", (), _S),
+    (_ZS, "remaining >= nk + 1", "remaining >= nk", (), _S),
+    (_ZS, "remaining >= nk + 1", "remaining >= nk + 2", (), _S),
+    (_ZS, 'opt == b"weights"', 'opt != b"weights"', (), _S),
+    (_ZS, "j += 1\n            for i in range(nk):", "j += 0\n            for i in range(nk):", (), _S),
+    (_ZS, "j += 1\n            for i in range(nk):", "j += 2\n            for i in range(nk):", (), _S),
+    (_ZS, "if w is None:", "if w is not None:", (), _S),
+    (_ZS, "srcs[i][2] = w\n                j += 1", "srcs[i][2] = w\n                j += 0", (), _S),
+    (_ZS, "srcs[i][2] = w\n                j += 1", "srcs[i][2] = w\n                j += 2", (), _S),
+    (_ZS, "elif dst is None and not card_only", "elif dst is not None and not card_only", (),
+     _S),
+    (_ZS, 'opt == b"withscores"', 'opt != b"withscores"', (), _S),
+    (_ZS, "withscores = True", "withscores = False", (), _S),
+    (_ZS, "withscores = True\n            j += 1", "withscores = True\n            j += 2", (), _S),
+    (_ZS, 'card_only and remaining >= 2 and opt == b"limit"',
+     'card_only and remaining > 2 and opt == b"limit"', (), _S),
+    (_ZS, 'opt == b"limit"', 'opt != b"limit"', (), _S),
+    (_ZS, "lim = _long(argv[j + 1])", "lim = _long(argv[j])", (), _S),
+    (_ZS, "lim = _long(argv[j + 1])", "lim = _long(argv[j + 2])", (), _S),
+    (_ZS, "if lim is None or lim < 0:", "if lim is not None or lim < 0:", (), _S),
+    (_ZS, "if lim is None or lim < 0:", "if lim is None or lim <= 0:", (), _S),
+    (_ZS, "for other, _, w in srcs[1:]:", "for other, _, w in srcs[0:]:", (), _S),
+    (_ZS, "for other, _, w in srcs[1:]:", "for other, _, w in srcs[2:]:", (), _S),
+    (_ZS, "if other is first:", "if other is not first:", (), _S),
+    (_ZS, "if val is None:", "if val is not None:", (), _S),
+    (_ZS, "ok = False", "ok = True", (), _S),
+    (_ZS, "card += 1", "card += 0", (), _S),
+    (_ZS, "card += 1", "card += 2", (), _S),
+    (_ZS, "if limit and card >= limit:", "if limit and card > limit:", (), _S),
+    (_ZS, "if srcs[0][1] > 0 and not any", "if srcs[0][1] >= 0 and not any", (), _S),
+    (_ZS, "if srcs[0][1] > 0 and not any", "if srcs[0][2] > 0 and not any", (), _S),
+    (_ZS, "is not None for o in srcs[1:]", "is not None for o in srcs[2:]", (), _S),
+    (_ZS, "key=lambda p: (p[1], p[0])", "key=lambda p: (p[0], p[0])", (), _S),
+    (_ZS, "key=lambda p: (p[1], p[0])", "key=lambda p: (p[2], p[0])", (), _S),
+    ("zunion", "(s, argv, None, 1, UNION, False)", "(s, argv, None, 0, UNION, False)",
+     (b"zunion",), _S),
+    ("zunion", "(s, argv, None, 1, UNION, False)", "(s, argv, None, 2, UNION, False)",
+     (b"zunion",), _S),
+    ("zunion", "(s, argv, None, 1, UNION, False)", "(s, argv, None, 1, UNION, True)",
+     (b"zunion",), _S),
+    ("zinter", "(s, argv, None, 1, INTER, False)", "(s, argv, None, 0, INTER, False)",
+     (b"zinter",), _S),
+    ("zinter", "(s, argv, None, 1, INTER, False)", "(s, argv, None, 2, INTER, False)",
+     (b"zinter",), _S),
+    ("zinter", "(s, argv, None, 1, INTER, False)", "(s, argv, None, 1, INTER, True)",
+     (b"zinter",), _S),
+    ("zdiff", "(s, argv, None, 1, DIFF, False)", "(s, argv, None, 0, DIFF, False)",
+     (b"zdiff",), _S),
+    ("zdiff", "(s, argv, None, 1, DIFF, False)", "(s, argv, None, 2, DIFF, False)",
+     (b"zdiff",), _S),
+    ("zdiff", "(s, argv, None, 1, DIFF, False)", "(s, argv, None, 1, DIFF, True)",
+     (b"zdiff",), _S),
+])
+def test_planted_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                          names: tuple[bytes, ...], check: str) -> None:
+    from redspec.properties.planted import replace_handler
+    from redspec.spec.commands import zsets
+    fn = plant_everywhere(monkeypatch, zsets, func, old, new)
+    for name in names:
+        replace_handler(monkeypatch, name, fn)
+    _trips_any(_CHECK[check])
+
+
+@pytest.mark.parametrize("value", [1 << 63, (2 << 63) - 1, (1 << 63) - 2])
+def test_planted_long_max(monkeypatch: pytest.MonkeyPatch, value: int) -> None:
+    from redspec.spec.commands import zsets
+    monkeypatch.setattr(zsets, "_LONG_MAX", value)
+    _trips_any(check_commands)
+
+
+def test_planted_zmpop_sides(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.commands import zsets
+    monkeypatch.setitem(zsets._ZMPOP_SIDES, b"max", False)
+    _trips_any(check_commands)
