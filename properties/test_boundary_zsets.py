@@ -870,6 +870,8 @@ SORT_COMMANDS: list[tuple[tuple[Any, ...], bytes]] = [
     (('SORT', 'L', 'BY', 'nosort', 'GET', 'h_*x->f'), b'*5\r\n$3\r\nhbx\r\n$3\r\nhax\r\n$-1\r\n$-1\r\n$-1\r\n'),
     (('SET', 'h_a->', 'arrowkey'), b'+OK\r\n'),
     (('SORT', 'L', 'BY', 'nosort', 'GET', 'h_*->'), b'*5\r\n$-1\r\n$8\r\narrowkey\r\n$-1\r\n$-1\r\n$-1\r\n'),
+    (('SORT', 'L', 'STORE', 'd6', 'ALPHA'), b':5\r\n'),
+    (('LRANGE', 'd6', 0, -1), b'*5\r\n$2\r\n10\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n'),
     (('RPUSH', 'B4', '1e400'), b':1\r\n'),
     (('SORT', 'B4'), b"-ERR One or more scores can't be converted into double\r\n"),
 ]
@@ -1243,6 +1245,8 @@ def test_planted_pqsort(monkeypatch: pytest.MonkeyPatch, func: str, old: str, ne
     ("sort_generic", 'if opt == b"asc":\n            desc = False',
      'if opt == b"asc":\n            desc = True', ()),
     ("sort_generic", "storekey = argv[j + 1]", "storekey = argv[j]", ()),
+    ("sort_generic", "storekey = argv[j + 1]\n            j += 1",
+     "storekey = argv[j + 1]\n            j += 2", ()),
     ("sort_generic", "sortby = argv[j + 1]", "sortby = argv[j + 2]", ()),
     ("sort_generic", 'opt == b"by" and left >= 1', 'opt == b"by" and left > 1', ()),
     ("sort_generic", 'opt == b"by" and left >= 1', 'opt == b"by" and left >= 0', ()),
