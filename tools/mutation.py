@@ -442,6 +442,9 @@ for _m in ("spec/commands/strings.py", "spec/types/string.py"):
 for _m in ("spec/acl.py", "spec/commands/acl.py", "spec/config.py", "spec/configfile.py",
            "spec/protected.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_confacl.py"])
+# ... and the boundary checks of the sorted set value and commands and of SORT (zsets)
+for _m in ("spec/types/zset.py", "spec/commands/zsets.py", "spec/pqsort.py", "spec/commands/sort.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_zsets.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 

@@ -629,7 +629,8 @@ def zrange_generic(
                 else:
                     items = z.slice(lo + offset, lo + offset + count)
     if store:
-        return store_result(s, argv[1], build_by_adds(items, *_limits(s)), "zrangestore")
+        hint = len(items) if rangetype == RANK else 0  # the destination's size hint
+        return store_result(s, argv[1], build_by_adds(items, *_limits(s), hint), "zrangestore")
     return scored(s, items, withscores)
 
 
@@ -914,7 +915,7 @@ def zsetop_generic(
     j = numkeys_idx + 1
     for _ in range(nk):
         k = argv[j]
-        v = s.db.lookup_write(k) if dst is not None else s.db.lookup_read(k)
+        v = s.db.lookup_read(k)  # lookupKeyRead, STORE too: a keyspace hit or miss
         if v is None:
             srcs.append([None, 0, 1.0])
         else:

@@ -399,11 +399,15 @@ def build(pairs: Iterable[tuple[bytes, float]], max_entries: int, max_value: int
     return ZSet(Map(d), tree_build(items, 0, n), lp)
 
 
-def build_by_adds(pairs: list[tuple[bytes, float]], max_entries: int, max_value: int) -> ZSet:
-    """A value made by ``zsetAdd``-ing distinct ``pairs`` in order to an empty listpack (what
+def build_by_adds(pairs: list[tuple[bytes, float]], max_entries: int, max_value: int,
+                  size_hint: int = 0) -> ZSet:
+    """A value made by ``zsetAdd``-ing distinct ``pairs`` in order to a new value (what
     ZRANGESTORE does): same as :func:`build`, except that members added while it was still a
-    listpack had a ``-0`` score stored as ``0``, and keep it after a later conversion."""
-    lp = True
+    listpack had a ``-0`` score stored as ``0``, and keep it after a later conversion. The
+    new value is a skiplist from the start when ``size_hint`` (the result's length, known
+    beforehand for a rank range: ``zrangeResultBeginStore``) passes
+    ``zset-max-listpack-entries``, else an empty listpack."""
+    lp = size_hint <= max_entries
     out: list[tuple[bytes, float]] = []
     for i, (m, s) in enumerate(pairs):
         if lp and (i + 1 > max_entries or len(m) > max_value):
