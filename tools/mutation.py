@@ -429,6 +429,10 @@ for _m in ("spec/replica.py", "spec/replication.py", "spec/aof.py", "spec/failov
 # (dirty counts, events, INCR's in-place rule, range ends, LCS limits, the embstr limit)
 for _m in ("spec/commands/strings.py", "spec/types/string.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_gapstr.py"])
+# ... and the collections' (colls): value dicts' rehash steps, list/set/hash encodings and
+# counts, SCAN cursors
+for _m in ("spec/types/valuedict.py", "spec/types/list.py", "spec/types/set.py", "spec/types/hash.py", "spec/commands/lists.py", "spec/commands/sets.py", "spec/commands/hashes.py", "spec/commands/scan.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_colls.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
