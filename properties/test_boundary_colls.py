@@ -29,8 +29,19 @@ from typing import Any
 import pytest
 
 from redspec.properties.driver import Session
-from redspec.properties.test_mutation_gaps import plant_everywhere
-from redspec.spec.dict import Dict, HashTables, dict_add, dict_expand_if_needed, dict_rehash
+from redspec.properties.test_mutation_gaps import plant, plant_everywhere
+from redspec.spec.dict import (
+    EMPTY_HT,
+    Dict,
+    HashTables,
+    dict_add,
+    dict_delete,
+    dict_expand,
+    dict_expand_if_needed,
+    dict_rehash,
+    dict_resize,
+    needs_resize,
+)
 
 NAME = "boundary_colls_agree_with_redis"
 
@@ -162,8 +173,150 @@ def check_hset_steps() -> None:
                 f"{NAME}: HSET {field!r} on a rehashing hash: not find + add"
 
 
+# -- values' sizes, spec/types/list.py, spec/types/set.py ----------------------------------------
+
+
+def check_memory_usage() -> None:
+    """MEMORY USAGE of each collection encoding (redis-server 7.0.15, 64-bit jemalloc): RPUSH
+    l a b c 144 (quicklist), SADD 1 2 3 64 (intset), SADD a b c 232 (hashtable), HSET f v g
+    w 80 (listpack) and 216 (hashtable, ``hash-max-listpack-entries 1``)."""
+    c = Session()
+    c.call(b"RPUSH", b"l", b"a", b"b", b"c")
+    c.call(b"SADD", b"si", b"1", b"2", b"3")
+    c.call(b"SADD", b"sh", b"a", b"b", b"c")
+    c.call(b"HSET", b"hl", b"f", b"v", b"g", b"w")
+    c.call(b"CONFIG", b"SET", b"hash-max-listpack-entries", b"1")
+    c.call(b"HSET", b"hh", b"f", b"v", b"g", b"w")
+    for key, want in ((b"l", 144), (b"si", 64), (b"sh", 232), (b"hl", 80), (b"hh", 216)):
+        got = c.call(b"MEMORY", b"USAGE", key)
+        assert got == b":%d\r\n" % want, f"{NAME}: MEMORY USAGE {key!r}: {got!r}, not {want}"
+
+
+def _used_memory(c: Session) -> int:
+    for line in c.call(b"INFO", b"memory").split(b"\r\n"):
+        if line.startswith(b"used_memory:"):
+            return int(line.split(b":")[1])
+    raise AssertionError(f"{NAME}: setup: no used_memory")
+
+
+def check_used_memory_counts_lists() -> None:
+    """RPUSH of 1000 elements of 102 bytes: MEMORY USAGE 107104 (redis-server 7.0.15), and
+    ``used_memory`` grew by at least that much (7.0.15: by 131944)."""
+    c = Session()
+    before = _used_memory(c)
+    c.call(b"RPUSH", b"l", *((b"%03d" % i) * 34 for i in range(1000)))
+    got = c.call(b"MEMORY", b"USAGE", b"l")
+    assert got == b":107104\r\n", f"{NAME}: MEMORY USAGE of the list: {got!r}"
+    grew = _used_memory(c) - before
+    assert grew >= 107104, f"{NAME}: used_memory grew by {grew} for a list of 107104 bytes"
+
+
+def check_linsert_every_place() -> None:
+    """LINSERT BEFORE / AFTER each element of lists of 1 to 7 elements puts the new element
+    exactly there, the rest in order (``listTypeInsert``), whichever side the model shifts."""
+    for n in range(1, 8):
+        elems = [b"e%d" % i for i in range(n)]
+        for i in range(n):
+            for where, at in ((b"BEFORE", i), (b"AFTER", i + 1)):
+                c = Session()
+                c.call(b"RPUSH", b"l", *elems)
+                got = c.call(b"LINSERT", b"l", where, elems[i], b"new")
+                assert got == b":%d\r\n" % (n + 1), f"{NAME}: LINSERT reply {got!r}"
+                want = [*elems[:at], b"new", *elems[at:]]
+                got = c.call(b"LRANGE", b"l", b"0", b"-1")
+                assert got == _array(want), f"{NAME}: LINSERT {where!r} {elems[i]!r} into " \
+                    f"{n}: {got!r}"
+
+
+def _array(items: list[bytes]) -> bytes:
+    return b"*%d\r\n" % len(items) + b"".join(b"$%d\r\n%s\r\n" % (len(x), x) for x in items)
+
+
+def _replay(seed: Any, ops: list[tuple[str, bytes]], d: Dict | None = None) -> HashTables:
+    """A value's dict rebuilt with :mod:`redspec.spec.dict`'s own operations: ``add``
+    (``dictAdd``), ``del`` (``dictDelete``, then ``htNeedsResize`` -> ``dictResize``),
+    ``expand`` (``dictExpand`` to the given size)."""
+    d = Dict(EMPTY_HT, seed) if d is None else d
+    for op, key in ops:
+        if op == "add":
+            dict_add(d, key)
+        elif op == "expand":
+            dict_expand(d, int(key))
+        elif dict_delete(d, key) and needs_resize(d):
+            dict_resize(d)
+    return d.freeze()
+
+
+def check_set_dict_followed() -> None:
+    """A hashtable set's dict follows every SADD and SREM as Redis's does: ``dictAdd`` per new
+    member, ``dictDelete`` (found or not) then the shrink check; an intset converted by a
+    non-integer (``setTypeConvert``: ``dictExpand`` to the intset's length, its members in
+    ascending order) then ``dictAdd`` of that member — by one SADD of it alone, and by one
+    SADD of integers then a non-integer."""
+    c = Session()
+    seed = c.state.dicts.seed
+    ops: list[tuple[str, bytes]] = []
+    for argv, more in (((b"a", b"b", b"c", b"d"), [("add", b"a"), ("add", b"b"), ("add", b"c"),
+                                                  ("add", b"d")]),
+                       ((b"e",), [("add", b"e")]), ((b"f", b"g"), [("add", b"f"), ("add", b"g")])):
+        c.call(b"SADD", b"s", *argv)
+        ops += more
+        assert _vht(c, b"s") == _replay(seed, ops), f"{NAME}: SADD s {argv!r}: the dict"
+    for argv, more in (((b"a",), [("del", b"a")]), ((b"b", b"nope"), [("del", b"b"),
+                                                                     ("del", b"nope")])):
+        c.call(b"SREM", b"s", *argv)
+        ops += more
+        assert _vht(c, b"s") == _replay(seed, ops), f"{NAME}: SREM s {argv!r}: the dict"
+    want = _replay(seed, [("expand", b"2"), ("add", b"1"), ("add", b"2"), ("add", b"x")])
+    for argvs in (((b"1", b"2"), (b"x",)), ((b"2", b"1", b"x"),)):
+        c = Session()
+        for argv in argvs:
+            c.call(b"SADD", b"t", *argv)
+        assert _vht(c, b"t") == want, f"{NAME}: intset {argvs!r} converted: the dict"
+
+
+def check_srem_missing_steps() -> None:
+    """SREM of two members neither of which is there, on a rehashing set: each
+    ``dictDelete`` takes its rehash step (redis-server 7.0.15: DEBUG HTSTATS-KEY shows the
+    buckets moved), nothing removed, reply 0."""
+    for n in (5, 200):
+        c = _rehashing_set(n)
+        before = _vht(c, b"s")
+        got = c.call(b"SREM", b"s", b"x", b"y")
+        assert got == b":0\r\n", f"{NAME}: SREM of missing members: {got!r}"
+        assert _vht(c, b"s") == _stepped(before, c.state.dicts.seed, 2), \
+            f"{NAME}: SREM of 2 missing members on a rehashing set of {n}: not 2 steps"
+
+
+def check_set_removal_keeps_draws() -> None:
+    """After SREM of several members (the first, a middle one, the last), SRANDMEMBER with a
+    negative count draws only members still there, and each of them (a uniform draw over
+    the set, ``setTypeRandomElement``); after SINTERSTORE / SUNIONSTORE of integers (an
+    intset built whole) likewise."""
+    try:
+        c = Session()
+        c.call(b"SADD", b"s", *(b"m%d" % i for i in range(8)))
+        c.call(b"SREM", b"s", b"m0", b"m4", b"nope")
+        c.call(b"SREM", b"s", b"m7", b"m3")
+        c.call(b"SADD", b"i1", b"1", b"2", b"3", b"4")
+        c.call(b"SADD", b"i2", b"2", b"3", b"4", b"5")
+        c.call(b"SINTERSTORE", b"si", b"i1", b"i2")
+        c.call(b"SUNIONSTORE", b"su", b"i1", b"i2")
+        for key, left in ((b"s", {b"m1", b"m2", b"m5", b"m6"}), (b"si", {b"2", b"3", b"4"}),
+                          (b"su", {b"1", b"2", b"3", b"4", b"5"})):
+            got = c.call(b"SRANDMEMBER", key, b"-200")
+            drawn = set(got.split(b"\r\n")[2::2])
+            assert drawn == left, f"{NAME}: SRANDMEMBER {key!r} -200 drew {sorted(drawn)}"
+    except AssertionError:
+        raise
+    except Exception as e:  # a broken value (a slot out of range) is a failed check too
+        raise AssertionError(f"{NAME}: {e!r}") from e
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
-                     check_hset_steps]
+                     check_hset_steps, check_memory_usage, check_linsert_every_place,
+                     check_set_dict_followed, check_set_removal_keeps_draws,
+                     check_srem_missing_steps, check_used_memory_counts_lists]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -208,3 +361,59 @@ def test_planted_valuedict(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
     from redspec.spec.types import valuedict
     plant_everywhere(monkeypatch, valuedict, func, old, new)
     _trips(check)
+
+
+@pytest.mark.parametrize("cls,old,new", [
+    ("list.ListValue", "self._size = -1", "self._size = -0"),
+    ("set.SetValue", "self._size = -1", "self._size = -0"),
+    ("hash.HashValue", "self._size = -1", "self._size = -0"),
+])
+def test_planted_size_memo(monkeypatch: pytest.MonkeyPatch, cls: str, old: str,
+                           new: str) -> None:
+    import importlib
+    mod, name = cls.split(".")
+    klass = getattr(importlib.import_module(f"redspec.spec.types.{mod}"), name)
+    plant(monkeypatch, klass, "__init__", old, new)
+    _trips(check_used_memory_counts_lists if mod == "list" else check_memory_usage)
+
+
+def test_planted_list_insert(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redspec.spec.types.list import ListValue
+    plant(monkeypatch, ListValue, "insert", "for p in range(t - 1, h + offset - 1, -1):",
+          "for p in range(t - 1, h + offset - 1, -2):")
+    _trips(check_linsert_every_place)
+
+
+@pytest.mark.parametrize("func,old,new,check", [
+    ("add", "ht = self.ht if seed is not None else None",
+     "ht = self.ht if seed is None else None", check_set_dict_followed),
+    ("add", "if not intset and ht is not None:", "if not intset and ht is None:",
+     check_sadd_present_member),
+    ("add", "elif seed is not None:", "elif seed is None:", check_set_dict_followed),
+    ("add", "return (self if ht is self.ht else", "return (self if ht is not self.ht else",
+     check_sadd_present_member),
+    ("add_one", "if not intset and seed is not None:", "if not intset and seed is None:",
+     check_set_dict_followed),
+    ("add_one", "if seed is not None and self.ht is not None:",
+     "if seed is None and self.ht is not None:", check_set_dict_followed),
+    ("remove", "if slot != last:", "if slot == last:", check_set_removal_keeps_draws),
+    ("remove", "ht = None if seed is None else vd.delete_many(ht, members, seed)",
+     "ht = None if seed is not None else vd.delete_many(ht, members, seed)",
+     check_set_dict_followed),
+    ("remove", "return (self if ht is self.ht else", "return (self if ht is not self.ht else",
+     check_srem_missing_steps),
+    ("remove_one", "ht = None if seed is None else vd.delete(ht, m, seed)",
+     "ht = None if seed is not None else vd.delete(ht, m, seed)", check_set_dict_followed),
+])
+def test_planted_set_value(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                           check: Any) -> None:
+    from redspec.spec.types.set import SetValue
+    plant(monkeypatch, SetValue, func, old, new)
+    _trips(check)
+
+
+@pytest.mark.parametrize("new", ["n += 0", "n += 2"])
+def test_planted_set_of(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
+    from redspec.spec.types import set as tset
+    plant_everywhere(monkeypatch, tset, "of", "n += 1", new)
+    _trips(check_set_removal_keeps_draws)
