@@ -38,6 +38,7 @@ from redspec.spec.dict import (
     dict_delete,
     dict_expand,
     dict_expand_if_needed,
+    dict_find,
     dict_rehash,
     dict_resize,
     needs_resize,
@@ -240,6 +241,8 @@ def _replay(seed: Any, ops: list[tuple[str, bytes]], d: Dict | None = None) -> H
     for op, key in ops:
         if op == "add":
             dict_add(d, key)
+        elif op == "find":
+            dict_find(d, key)
         elif op == "expand":
             dict_expand(d, int(key))
         elif dict_delete(d, key) and needs_resize(d):
@@ -313,10 +316,109 @@ def check_set_removal_keeps_draws() -> None:
         raise AssertionError(f"{NAME}: {e!r}") from e
 
 
+# -- spec/types/hash.py -------------------------------------------------------------------------
+
+_LP_FIELDS = [b"z", b"a", b"m", b"b", b"y", b"c", b"x", b"d"]
+
+
+def check_listpack_hash_order() -> None:
+    """A listpack hash iterates in insertion order (redis-server 7.0.15: HSET z 1 a 2 m 3 b 4
+    y 5 c 6 x 7 d 8, HKEYS z a m b y c x d, HVALS 1 .. 8), HGETALL likewise."""
+    c = Session()
+    c.call(b"HSET", b"h", *(x for i, f in enumerate(_LP_FIELDS) for x in (f, b"%d" % (i + 1))))
+    vals = [b"%d" % (i + 1) for i in range(len(_LP_FIELDS))]
+    assert list(c.state.dbs[0].keys[b"h"].fields.values()) != vals, \
+        f"{NAME}: setup: the map's own order is the insertion order"
+    for cmd, want in ((b"HKEYS", _LP_FIELDS), (b"HVALS", vals),
+                      (b"HGETALL", [x for p in zip(_LP_FIELDS, vals, strict=True) for x in p])):
+        got = c.call(cmd, b"h")
+        assert got == _array(want), f"{NAME}: {cmd!r} of a listpack hash: {got!r}"
+
+
+def check_hrandfield_pick() -> None:
+    """HRANDFIELD without a count picks the pair at ``rand() % size`` in the hash's order
+    (``lpRandomPair`` on a listpack), as the first draw of a count of -2 does
+    (``lpRandomPairs`` keeps the draw order): from the same random state both name the same
+    field, draw after draw, for a listpack and for a hashtable."""
+    for limit in (b"512", b"1"):
+        a, b = Session(), Session()
+        for c in (a, b):
+            c.call(b"CONFIG", b"SET", b"hash-max-listpack-entries", limit)
+            c.call(b"HSET", b"h", *(x for f in _LP_FIELDS for x in (f, f)))
+        for _ in range(12):
+            one = a.call(b"HRANDFIELD", b"h")
+            got = b.call(b"HRANDFIELD", b"h", b"-2")
+            assert got.startswith(b"*2\r\n" + one), \
+                f"{NAME}: HRANDFIELD {one!r} and HRANDFIELD -2 {got!r} from the same state"
+            b.state = a.state  # the same random state again
+
+
+def check_hash_dict_followed() -> None:
+    """A hash converted inside one HSET (``hash-max-listpack-entries 2``; HSET h a 1, then
+    HSET h b 2 c 3 d 4): after c the listpack of a, b, c converts (``dictExpand(3)``, its
+    fields in order), d goes through ``dictFind`` + ``dictAdd`` (redis-server 7.0.15: DEBUG
+    HTSTATS-KEY table size 4, 4 elements); a later HSET of two new fields does the same per
+    field."""
+    c = Session()
+    seed = c.state.dicts.seed
+    c.call(b"CONFIG", b"SET", b"hash-max-listpack-entries", b"2")
+    c.call(b"HSET", b"h", b"a", b"1")
+    c.call(b"HSET", b"h", b"b", b"2", b"c", b"3", b"d", b"4")
+    ops: list[tuple[str, bytes]] = [("expand", b"3"), ("add", b"a"), ("add", b"b"),
+                                    ("add", b"c"), ("find", b"d"), ("add", b"d")]
+    assert _vht(c, b"h") == _replay(seed, ops), f"{NAME}: HSET converting mid-way: the dict"
+    c.call(b"HSET", b"h", b"e", b"5", b"f", b"6")
+    ops += [("find", b"e"), ("add", b"e"), ("find", b"f"), ("add", b"f")]
+    assert _vht(c, b"h") == _replay(seed, ops), f"{NAME}: HSET of two new fields: the dict"
+
+
+def check_hash_deletes_followed() -> None:
+    """A hashtable hash's dict follows HDEL (``hashTypeDelete``: ``dictDelete`` of each field,
+    found or not, then the shrink check) and ``HashValue.delete`` of one field; without a
+    hash seed a value's dict is no longer followed (None)."""
+    from redspec.spec.types.hash import HashValue
+    c = Session()
+    seed = c.state.dicts.seed
+    c.call(b"CONFIG", b"SET", b"hash-max-listpack-entries", b"0")
+    ops: list[tuple[str, bytes]] = [("expand", b"1"), ("add", b"a")]
+    c.call(b"HSET", b"h", b"a", b"1")
+    for f in (b"b", b"c", b"d", b"e", b"f"):
+        c.call(b"HSET", b"h", f, b"1")
+        ops += [("find", f), ("add", f)]
+    assert _vht(c, b"h") == _replay(seed, ops), f"{NAME}: setup: HSET's dict"
+    c.call(b"HDEL", b"h", b"a", b"nope")
+    ops += [("del", b"a"), ("del", b"nope")]
+    assert _vht(c, b"h") == _replay(seed, ops), f"{NAME}: HDEL a nope: the dict"
+    h = c.state.dbs[0].keys[b"h"]
+    assert isinstance(h, HashValue)
+    assert h.delete(b"b", seed).ht == _replay(seed, [*ops, ("del", b"b")]), \
+        f"{NAME}: HashValue.delete: the dict"
+    assert h.delete(b"b").ht is None, f"{NAME}: HashValue.delete without a seed kept a dict"
+
+
+def check_restored_hash_hset() -> None:
+    """HSET on a hashtable hash that RESTORE made (its dict not followed): the reply counts
+    the new fields only, each field gets its own value (redis-server 7.0.15: HSET h new v a
+    w new2 x -> 2, then HGET new -> v, a -> w, new2 -> x)."""
+    c = Session()
+    c.call(b"CONFIG", b"SET", b"hash-max-listpack-entries", b"1")
+    c.call(b"HSET", b"src", b"a", b"1", b"b", b"2")
+    dump = c.call(b"DUMP", b"src")
+    payload = dump.split(b"\r\n", 1)[1][:-2]
+    assert c.call(b"RESTORE", b"h", b"0", payload) == b"+OK\r\n", f"{NAME}: setup: RESTORE"
+    got = c.call(b"HSET", b"h", b"new", b"v", b"a", b"w", b"new2", b"x")
+    assert got == b":2\r\n", f"{NAME}: HSET new, old, new on a restored hash: {got!r}"
+    for f, want in ((b"new", b"v"), (b"a", b"w"), (b"b", b"2"), (b"new2", b"x")):
+        got = c.call(b"HGET", b"h", f)
+        assert got == b"$1\r\n" + want + b"\r\n", f"{NAME}: HGET {f!r}: {got!r}"
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
                      check_hset_steps, check_memory_usage, check_linsert_every_place,
                      check_set_dict_followed, check_set_removal_keeps_draws,
-                     check_srem_missing_steps, check_used_memory_counts_lists]
+                     check_srem_missing_steps, check_used_memory_counts_lists,
+                     check_listpack_hash_order, check_hrandfield_pick, check_hash_dict_followed,
+                     check_hash_deletes_followed, check_restored_hash_hset]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -417,3 +519,32 @@ def test_planted_set_of(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
     from redspec.spec.types import set as tset
     plant_everywhere(monkeypatch, tset, "of", "n += 1", new)
     _trips(check_set_removal_keeps_draws)
+
+
+@pytest.mark.parametrize("func,old,new,check", [
+    ("values", "if self.order is None:", "if self.order is not None:",
+     check_listpack_hash_order),
+    ("nth", "if self.order is None:", "if self.order is not None:", check_hrandfield_pick),
+    ("set_many", "elif seed is not None:", "elif seed is None:", check_hash_dict_followed),
+    ("set_many", "if seed is not None:\n                    lp_new",
+     "if seed is None:\n                    lp_new", check_hash_dict_followed),
+    ("set_many", "if f not in fm:\n                created += 1\n            fm[f] = pairs[j + 1]",
+     "if f in fm:\n                created += 1\n            fm[f] = pairs[j + 1]",
+     check_restored_hash_hset),
+    ("set_many", "created += 1\n            fm[f] = pairs[j + 1]",
+     "created += 0\n            fm[f] = pairs[j + 1]", check_restored_hash_hset),
+    ("set_many", "created += 1\n            fm[f] = pairs[j + 1]",
+     "created += 2\n            fm[f] = pairs[j + 1]", check_restored_hash_hset),
+    ("set_many", "fm[f] = pairs[j + 1]\n            j += 2\n    return",
+     "fm[f] = pairs[j]\n            j += 2\n    return", check_restored_hash_hset),
+    ("delete", "if ht is not None:", "if ht is None:", check_hash_deletes_followed),
+    ("delete", "ht = None if seed is None else", "ht = None if seed is not None else",
+     check_hash_deletes_followed),
+    ("delete_many", "ht = None if seed is None else", "ht = None if seed is not None else",
+     check_hash_deletes_followed),
+])
+def test_planted_hash_value(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                            check: Any) -> None:
+    from redspec.spec.types.hash import HashValue
+    plant(monkeypatch, HashValue, func, old, new)
+    _trips(check)
