@@ -413,15 +413,118 @@ def check_restored_hash_hset() -> None:
         assert got == b"$1\r\n" + want + b"\r\n", f"{NAME}: HGET {f!r}: {got!r}"
 
 
+# -- spec/commands/lists.py ---------------------------------------------------------------------
+
+
+class _Sized(bytes):
+    """A stand-in for an argument of ``n`` bytes (only its length is read)."""
+
+    n = 0
+
+    def __len__(self) -> int:
+        return self.n
+
+
+def _sized(n: int) -> bytes:
+    v = _Sized(b"x")
+    v.n = n
+    return v
+
+
+def check_list_element_limit() -> None:
+    """``LIST_MAX_ITEM_SIZE`` ((1 << 32) - 1024, 7.0.15's t_list.c: ``sdslen(ele) >
+    LIST_MAX_ITEM_SIZE`` is "ERR Element too large"): an element of exactly that many bytes
+    passes LPUSH, RPUSHX, LINSERT, LSET, LPOS and LREM, one byte more is refused. (Not
+    observable through a client without a 4 GiB argument: from the source.)"""
+    from redspec.spec.commands.lists import LIST_MAX_ITEM_SIZE
+    too_large = b"-ERR Element too large\r\n"
+    for n in (LIST_MAX_ITEM_SIZE, LIST_MAX_ITEM_SIZE + 1):
+        c = Session()
+        c.call(b"RPUSH", b"l", b"a", b"b")
+        for argv in ((b"LPUSH", b"l", _sized(n)), (b"RPUSHX", b"l", _sized(n)),
+                     (b"LINSERT", b"l", b"BEFORE", b"a", _sized(n)),
+                     (b"LSET", b"l", b"0", _sized(n)), (b"LPOS", b"l", _sized(n)),
+                     (b"LREM", b"l", b"0", _sized(n))):
+            got = c.call(*argv)
+            assert (got == too_large) == (n > LIST_MAX_ITEM_SIZE), \
+                f"{NAME}: {argv[0]!r} with an element of {n} bytes: {got!r}"
+
+
+def _info_field(c: Session, section: bytes, name: bytes) -> int:
+    for line in c.call(b"INFO", section).split(b"\r\n"):
+        if line.startswith(name + b":"):
+            return int(line.split(b":")[1])
+    raise AssertionError(f"{NAME}: setup: no {name!r}")
+
+
+def check_list_lookups_and_dirty() -> None:
+    """LLEN, LINDEX, LRANGE and LPOS look the key up for reading (``lookupKeyRead``: a keyspace hit,
+    or a miss), LINSERT for writing (neither); LINSERT adds 1 to the changes since the last
+    save, nothing when the pivot is missing (redis-server 7.0.15)."""
+    c = Session()
+    c.call(b"RPUSH", b"l", b"a", b"b", b"c")
+    for argv, hit, miss in (((b"LLEN", b"l"), 1, 0), ((b"LINDEX", b"l", b"0"), 1, 0),
+                            ((b"LRANGE", b"l", b"0", b"-1"), 1, 0),
+                            ((b"LINSERT", b"l", b"BEFORE", b"b", b"x"), 0, 0),
+                            ((b"LLEN", b"no"), 0, 1), ((b"LINDEX", b"no", b"0"), 0, 1),
+                            ((b"LRANGE", b"no", b"0", b"1"), 0, 1), ((b"LPOS", b"l", b"a"), 1, 0),
+                            ((b"LPOS", b"no", b"a"), 0, 1)):
+        h0, m0 = (_info_field(c, b"stats", f) for f in (b"keyspace_hits", b"keyspace_misses"))
+        c.call(*argv)
+        h1, m1 = (_info_field(c, b"stats", f) for f in (b"keyspace_hits", b"keyspace_misses"))
+        assert (h1 - h0, m1 - m0) == (hit, miss), \
+            f"{NAME}: {argv!r}: hits +{h1 - h0}, misses +{m1 - m0}"
+    for argv, want in (((b"LINSERT", b"l", b"AFTER", b"x", b"y"), 1),
+                       ((b"LINSERT", b"l", b"AFTER", b"zz", b"y"), 0)):
+        d0 = _info_field(c, b"persistence", b"rdb_changes_since_last_save")
+        c.call(*argv)
+        d1 = _info_field(c, b"persistence", b"rdb_changes_since_last_save")
+        assert d1 - d0 == want, f"{NAME}: {argv!r}: {d1 - d0} changes, not {want}"
+
+
+def _call(c: Session, *argv: bytes) -> bytes:
+    """``c.call``, a crash of the spec (an argument read past the end) reported as this
+    property's failure."""
+    try:
+        return c.call(*argv)
+    except Exception as e:
+        raise AssertionError(f"{NAME}: {argv!r} raised {e!r}") from e
+
+
+def check_lpos_defaults_and_options() -> None:
+    """LPOS without RANK starts from the first match (RPUSH l a b a c a: LPOS l a 0, COUNT 2
+    [0, 2], COUNT 0 [0, 2, 4]); RANK, COUNT or MAXLEN without its value is a syntax error
+    (redis-server 7.0.15)."""
+    c = Session()
+    c.call(b"RPUSH", b"l", b"a", b"b", b"a", b"c", b"a")
+    for argv, want in (((b"LPOS", b"l", b"a"), b":0\r\n"),
+                       ((b"LPOS", b"l", b"a", b"COUNT", b"2"), b"*2\r\n:0\r\n:2\r\n"),
+                       ((b"LPOS", b"l", b"a", b"COUNT", b"0"), b"*3\r\n:0\r\n:2\r\n:4\r\n"),
+                       ((b"LPOS", b"l", b"a", b"RANK"), b"-ERR syntax error\r\n"),
+                       ((b"LPOS", b"l", b"a", b"COUNT"), b"-ERR syntax error\r\n"),
+                       ((b"LPOS", b"l", b"a", b"MAXLEN"), b"-ERR syntax error\r\n")):
+        got = _call(c, *argv)
+        assert got == want, f"{NAME}: {argv!r}: {got!r}"
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
                      check_hset_steps, check_memory_usage, check_linsert_every_place,
                      check_set_dict_followed, check_set_removal_keeps_draws,
                      check_srem_missing_steps, check_used_memory_counts_lists,
                      check_listpack_hash_order, check_hrandfield_pick, check_hash_dict_followed,
-                     check_hash_deletes_followed, check_restored_hash_hset]
+                     check_hash_deletes_followed, check_restored_hash_hset,
+                     check_list_element_limit, check_list_lookups_and_dirty,
+                     check_lpos_defaults_and_options]
 
 
-@pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
+#: Checks that call the spec with a stand-in argument (a bytes subclass claiming a length),
+#: which the compiled build reads natively: they run against the interpreted spec.
+_INTERPRETED = {check_list_element_limit}
+
+
+@pytest.mark.parametrize("check", [
+    pytest.param(c, marks=pytest.mark.interpreted_only) if c in _INTERPRETED else c
+    for c in CHECKS], ids=lambda f: f.__name__)
 def test_boundary_colls(check: Any) -> None:
     check()
 
@@ -548,3 +651,51 @@ def test_planted_hash_value(monkeypatch: pytest.MonkeyPatch, func: str, old: str
     from redspec.spec.types.hash import HashValue
     plant(monkeypatch, HashValue, func, old, new)
     _trips(check)
+
+
+@pytest.mark.parametrize("func,old,new,check", [
+    ("push_generic", "if len(e) > LIST_MAX_ITEM_SIZE:", "if len(e) >= LIST_MAX_ITEM_SIZE:",
+     check_list_element_limit),
+    ("linsert", "if len(argv[4]) > LIST_MAX_ITEM_SIZE:",
+     "if len(argv[4]) >= LIST_MAX_ITEM_SIZE:", check_list_element_limit),
+    ("lpos", "if len(ele) > LIST_MAX_ITEM_SIZE:", "if len(ele) >= LIST_MAX_ITEM_SIZE:",
+     check_list_element_limit),
+    ("lset", "if len(argv[3]) > LIST_MAX_ITEM_SIZE:", "if len(argv[3]) >= LIST_MAX_ITEM_SIZE:",
+     check_list_element_limit),
+    ("lrem", "if len(ele) > LIST_MAX_ITEM_SIZE:", "if len(ele) >= LIST_MAX_ITEM_SIZE:",
+     check_list_element_limit),
+    ("linsert", "write=True", "write=False", check_list_lookups_and_dirty),
+    ("llen", "write=False", "write=True", check_list_lookups_and_dirty),
+    ("lindex", "write=False", "write=True", check_list_lookups_and_dirty),
+    ("lrange", "write=False", "write=True", check_list_lookups_and_dirty),
+    ("lpos", "write=False", "write=True", check_list_lookups_and_dirty),
+    ("lpos", "rank, count, maxlen = 1, -1, 0", "rank, count, maxlen = 0, -1, 0",
+     check_lpos_defaults_and_options),
+    ("lpos", "rank, count, maxlen = 1, -1, 0", "rank, count, maxlen = 2, -1, 0",
+     check_lpos_defaults_and_options),
+    ("lpos", "more = j + 1 < n", "more = j + 1 <= n", check_lpos_defaults_and_options),
+    ("lpos", "more = j + 1 < n", "more = j < n", check_lpos_defaults_and_options),
+    ("linsert", "s.dirty += 1", "s.dirty += 0", check_list_lookups_and_dirty),
+    ("linsert", "s.dirty += 1", "s.dirty += 2", check_list_lookups_and_dirty),
+])
+def test_planted_list_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                               check: Any) -> None:
+    _plant_handler(monkeypatch, "lists", func, old, new)
+    _trips(check)
+
+
+def _plant_handler(monkeypatch: pytest.MonkeyPatch, module: str, func: str, old: str,
+                   new: str) -> None:
+    """:func:`plant_everywhere` of ``spec.commands.<module>.<func>``, and in the served command
+    table where it is a command's handler."""
+    import importlib
+
+    import attrs
+
+    from redspec.spec import dispatch
+    mod = importlib.import_module(f"redspec.spec.commands.{module}")
+    original = getattr(mod, func)
+    planted = plant_everywhere(monkeypatch, mod, func, old, new)
+    for name, cmd in list(dispatch.TABLE.items()):
+        if cmd.handler is original:
+            monkeypatch.setitem(dispatch.TABLE, name, attrs.evolve(cmd, handler=planted))
