@@ -459,7 +459,8 @@ def _info_field(c: Session, section: bytes, name: bytes) -> int:
 
 def check_list_lookups_and_dirty() -> None:
     """LLEN, LINDEX, LRANGE and LPOS look the key up for reading (``lookupKeyRead``: a keyspace hit,
-    or a miss), LINSERT for writing (neither); LINSERT adds 1 to the changes since the last
+    or a miss), LINSERT, LPOP, RPOP, LMPOP, LSET, LTRIM, LREM, LMOVE, RPOPLPUSH, RPUSHX and
+    LPUSHX for writing (neither, found or not); LINSERT adds 1 to the changes since the last
     save, nothing when the pivot is missing (redis-server 7.0.15)."""
     c = Session()
     c.call(b"RPUSH", b"l", b"a", b"b", b"c")
@@ -474,6 +475,15 @@ def check_list_lookups_and_dirty() -> None:
         h1, m1 = (_info_field(c, b"stats", f) for f in (b"keyspace_hits", b"keyspace_misses"))
         assert (h1 - h0, m1 - m0) == (hit, miss), \
             f"{NAME}: {argv!r}: hits +{h1 - h0}, misses +{m1 - m0}"
+    c.call(b"RPUSH", b"w", *(b"e%d" % i for i in range(12)))
+    h0, m0 = (_info_field(c, b"stats", f) for f in (b"keyspace_hits", b"keyspace_misses"))
+    for line in (b"LPOP w", b"RPOP w", b"LPOP w 1", b"RPOP w 1", b"LMPOP 1 w LEFT",
+                 b"LSET w 0 z", b"LTRIM w 0 -1", b"LREM w 0 nope", b"LMOVE w w LEFT RIGHT",
+                 b"RPOPLPUSH w w", b"LPOP no", b"LPOP no 2", b"LMPOP 1 no LEFT",
+                 b"RPUSHX no a", b"LPUSHX w q"):
+        c.call(*line.split())
+    h1, m1 = (_info_field(c, b"stats", f) for f in (b"keyspace_hits", b"keyspace_misses"))
+    assert (h1, m1) == (h0, m0), f"{NAME}: list writes counted {h1 - h0} hits, {m1 - m0} misses"
     for argv, want in (((b"LINSERT", b"l", b"AFTER", b"x", b"y"), 1),
                        ((b"LINSERT", b"l", b"AFTER", b"zz", b"y"), 0)):
         d0 = _info_field(c, b"persistence", b"rdb_changes_since_last_save")
@@ -507,6 +517,17 @@ def check_lpos_defaults_and_options() -> None:
         assert got == want, f"{NAME}: {argv!r}: {got!r}"
 
 
+def check_mpop_count_needs_value() -> None:
+    """LMPOP, BLMPOP and ZMPOP: COUNT without its value, or given twice, is a syntax error
+    (redis-server 7.0.15)."""
+    c = Session()
+    c.call(b"RPUSH", b"l", b"a")
+    for line in (b"LMPOP 1 l LEFT COUNT", b"BLMPOP 0 1 l LEFT COUNT", b"ZMPOP 1 z MIN COUNT",
+                 b"LMPOP 1 l LEFT COUNT 1 COUNT 1"):
+        got = _call(c, *line.split())
+        assert got == b"-ERR syntax error\r\n", f"{NAME}: {line!r}: {got!r}"
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
                      check_hset_steps, check_memory_usage, check_linsert_every_place,
                      check_set_dict_followed, check_set_removal_keeps_draws,
@@ -514,7 +535,7 @@ CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_za
                      check_listpack_hash_order, check_hrandfield_pick, check_hash_dict_followed,
                      check_hash_deletes_followed, check_restored_hash_hset,
                      check_list_element_limit, check_list_lookups_and_dirty,
-                     check_lpos_defaults_and_options]
+                     check_lpos_defaults_and_options, check_mpop_count_needs_value]
 
 
 #: Checks that call the spec with a stand-in argument (a bytes subclass claiming a length),
@@ -675,6 +696,13 @@ def test_planted_hash_value(monkeypatch: pytest.MonkeyPatch, func: str, old: str
      check_lpos_defaults_and_options),
     ("lpos", "more = j + 1 < n", "more = j + 1 <= n", check_lpos_defaults_and_options),
     ("lpos", "more = j + 1 < n", "more = j < n", check_lpos_defaults_and_options),
+    ("pop_generic", "v = get_list(s, key, write=True)\n        if v is None or",
+     "v = get_list(s, key, write=False)\n        if v is None or", check_list_lookups_and_dirty),
+    ("pop_generic", "v = get_list(s, key, write=True)\n    if v is None:",
+     "v = get_list(s, key, write=False)\n    if v is None:", check_list_lookups_and_dirty),
+    ("mpop_generic", "write=True", "write=False", check_list_lookups_and_dirty),
+    ("parse_mpop", "and j + 1 < n:", "and j + 1 <= n:", check_mpop_count_needs_value),
+    ("parse_mpop", "and j + 1 < n:", "and j < n:", check_mpop_count_needs_value),
     ("linsert", "s.dirty += 1", "s.dirty += 0", check_list_lookups_and_dirty),
     ("linsert", "s.dirty += 1", "s.dirty += 2", check_list_lookups_and_dirty),
 ])
