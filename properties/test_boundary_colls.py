@@ -518,14 +518,22 @@ def check_lpos_defaults_and_options() -> None:
 
 
 def check_mpop_count_needs_value() -> None:
-    """LMPOP, BLMPOP and ZMPOP: COUNT without its value, or given twice, is a syntax error
-    (redis-server 7.0.15)."""
+    """LMPOP, BLMPOP and ZMPOP: COUNT without its value, given twice, or followed by anything
+    is a syntax error; the keys are those after numkeys (a string at key "1" is no key of
+    LMPOP 1 l LEFT) (redis-server 7.0.15)."""
     c = Session()
-    c.call(b"RPUSH", b"l", b"a")
+    c.call(b"RPUSH", b"l", b"a", b"b")
+    c.call(b"ZADD", b"z", b"1", b"m")
     for line in (b"LMPOP 1 l LEFT COUNT", b"BLMPOP 0 1 l LEFT COUNT", b"ZMPOP 1 z MIN COUNT",
-                 b"LMPOP 1 l LEFT COUNT 1 COUNT 1"):
+                 b"LMPOP 1 l LEFT COUNT 1 COUNT 1", b"LMPOP 1 l LEFT COUNT 1 junk",
+                 b"ZMPOP 1 z MIN COUNT 1 junk"):
         got = _call(c, *line.split())
         assert got == b"-ERR syntax error\r\n", f"{NAME}: {line!r}: {got!r}"
+    c.call(b"SET", b"1", b"x")
+    got = _call(c, b"LMPOP", b"1", b"l", b"LEFT")
+    assert got == b"*2\r\n$1\r\nl\r\n*1\r\n$1\r\na\r\n", f"{NAME}: LMPOP 1 l LEFT: {got!r}"
+    got = _call(c, b"ZMPOP", b"1", b"z", b"MIN")
+    assert got.startswith(b"*2\r\n$1\r\nz\r\n"), f"{NAME}: ZMPOP 1 z MIN: {got!r}"
 
 
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
@@ -703,6 +711,10 @@ def test_planted_hash_value(monkeypatch: pytest.MonkeyPatch, func: str, old: str
     ("mpop_generic", "write=True", "write=False", check_list_lookups_and_dirty),
     ("parse_mpop", "and j + 1 < n:", "and j + 1 <= n:", check_mpop_count_needs_value),
     ("parse_mpop", "and j + 1 < n:", "and j < n:", check_mpop_count_needs_value),
+    ("parse_mpop", "            return SYNTAX\n        j += 1", "            return SYNTAX\n        j += 2",
+     check_mpop_count_needs_value),
+    ("parse_mpop", "return argv[numkeys_idx + 1 : where_idx]", "return argv[numkeys_idx : where_idx]",
+     check_mpop_count_needs_value),
     ("linsert", "s.dirty += 1", "s.dirty += 0", check_list_lookups_and_dirty),
     ("linsert", "s.dirty += 1", "s.dirty += 2", check_list_lookups_and_dirty),
 ])
