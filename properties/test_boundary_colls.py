@@ -460,7 +460,7 @@ def _info_field(c: Session, section: bytes, name: bytes) -> int:
 def check_list_lookups_and_dirty() -> None:
     """LLEN, LINDEX, LRANGE and LPOS look the key up for reading (``lookupKeyRead``: a keyspace hit,
     or a miss), LINSERT, LPOP, RPOP, LMPOP, LSET, LTRIM, LREM, LMOVE, RPOPLPUSH, RPUSHX and
-    LPUSHX for writing (neither, found or not); LINSERT adds 1 to the changes since the last
+    LPUSHX for writing (neither, found or not); LSET and LINSERT add 1 to the changes since the last
     save, nothing when the pivot is missing (redis-server 7.0.15)."""
     c = Session()
     c.call(b"RPUSH", b"l", b"a", b"b", b"c")
@@ -484,7 +484,8 @@ def check_list_lookups_and_dirty() -> None:
         c.call(*line.split())
     h1, m1 = (_info_field(c, b"stats", f) for f in (b"keyspace_hits", b"keyspace_misses"))
     assert (h1, m1) == (h0, m0), f"{NAME}: list writes counted {h1 - h0} hits, {m1 - m0} misses"
-    for argv, want in (((b"LINSERT", b"l", b"AFTER", b"x", b"y"), 1),
+    for argv, want in (((b"LSET", b"l", b"0", b"q"), 1),
+                       ((b"LINSERT", b"l", b"AFTER", b"x", b"y"), 1),
                        ((b"LINSERT", b"l", b"AFTER", b"zz", b"y"), 0)):
         d0 = _info_field(c, b"persistence", b"rdb_changes_since_last_save")
         c.call(*argv)
@@ -536,6 +537,23 @@ def check_mpop_count_needs_value() -> None:
     assert got.startswith(b"*2\r\n$1\r\nz\r\n"), f"{NAME}: ZMPOP 1 z MIN: {got!r}"
 
 
+def check_lrem_counts() -> None:
+    """LREM removes exactly ``count`` matches from the head (count > 0) or the tail (< 0),
+    the rest in order (redis-server 7.0.15: on a b a c a, LREM 2 a -> 2, b c a; on b c a a b
+    a, LREM -2 a -> 2, b c a b; LREM 1 b -> 1, c a b)."""
+    c = Session()
+    c.call(b"RPUSH", b"l", b"a", b"b", b"a", b"c", b"a")
+    for argv, n, left in (((b"2", b"a"), 2, [b"b", b"c", b"a"]),
+                          ((b"-2", b"a"), 2, [b"b", b"c", b"a", b"b"]),
+                          ((b"1", b"b"), 1, [b"c", b"a", b"b"])):
+        if argv[0] == b"-2":
+            c.call(b"RPUSH", b"l", b"a", b"b", b"a")
+        got = c.call(b"LREM", b"l", *argv)
+        assert got == b":%d\r\n" % n, f"{NAME}: LREM l {argv!r}: {got!r}"
+        got = c.call(b"LRANGE", b"l", b"0", b"-1")
+        assert got == _array(left), f"{NAME}: after LREM l {argv!r}: {got!r}"
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
                      check_hset_steps, check_memory_usage, check_linsert_every_place,
                      check_set_dict_followed, check_set_removal_keeps_draws,
@@ -543,7 +561,8 @@ CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_za
                      check_listpack_hash_order, check_hrandfield_pick, check_hash_dict_followed,
                      check_hash_deletes_followed, check_restored_hash_hset,
                      check_list_element_limit, check_list_lookups_and_dirty,
-                     check_lpos_defaults_and_options, check_mpop_count_needs_value]
+                     check_lpos_defaults_and_options, check_mpop_count_needs_value,
+                     check_lrem_counts]
 
 
 #: Checks that call the spec with a stand-in argument (a bytes subclass claiming a length),
@@ -704,6 +723,20 @@ def test_planted_hash_value(monkeypatch: pytest.MonkeyPatch, func: str, old: str
      check_lpos_defaults_and_options),
     ("lpos", "more = j + 1 < n", "more = j + 1 <= n", check_lpos_defaults_and_options),
     ("lpos", "more = j + 1 < n", "more = j < n", check_lpos_defaults_and_options),
+    ("lset", "write=True", "write=False", check_list_lookups_and_dirty),
+    ("lset", "s.dirty += 1", "s.dirty += 0", check_list_lookups_and_dirty),
+    ("lset", "s.dirty += 1", "s.dirty += 2", check_list_lookups_and_dirty),
+    ("ltrim", "write=True", "write=False", check_list_lookups_and_dirty),
+    ("lrem", "write=True", "write=False", check_list_lookups_and_dirty),
+    ("lrem", "if toremove and removed == toremove:", "if toremove and removed != toremove:",
+     check_lrem_counts),
+    ("lrem", "kept.extend(elements[i + 1:])", "kept.extend(elements[i:])", check_lrem_counts),
+    ("lrem", "kept.extend(elements[i + 1:])", "kept.extend(elements[i + 2:])",
+     check_lrem_counts),
+    ("lmove_generic", "v = get_list(s, src, write=True)", "v = get_list(s, src, write=False)",
+     check_list_lookups_and_dirty),
+    ("lmove_generic", "d = get_list(s, dst, write=True)", "d = get_list(s, dst, write=False)",
+     check_list_lookups_and_dirty),
     ("pop_generic", "v = get_list(s, key, write=True)\n        if v is None or",
      "v = get_list(s, key, write=False)\n        if v is None or", check_list_lookups_and_dirty),
     ("pop_generic", "v = get_list(s, key, write=True)\n    if v is None:",
