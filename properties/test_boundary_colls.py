@@ -554,6 +554,133 @@ def check_lrem_counts() -> None:
         assert got == _array(left), f"{NAME}: after LREM l {argv!r}: {got!r}"
 
 
+# -- spec/commands/sets.py ----------------------------------------------------------------------
+
+
+def check_set_replies() -> None:
+    """SISMEMBER, SMISMEMBER, SREM and SMOVE of a set onto itself answer membership
+    (redis-server 7.0.15: SMOVE s s a 1, SMOVE s s zz 0; SISMEMBER 1 / 0; SMISMEMBER a q b
+    1 0 1; SREM of one member 1 / 0, of two with one there 1)."""
+    c = Session()
+    c.call(b"SADD", b"s", b"a", b"b", b"c")
+    c.call(b"SADD", b"i", b"1", b"2")
+    for line, want in ((b"SMOVE s s a", b":1\r\n"), (b"SMOVE s s zz", b":0\r\n"),
+                       (b"SMOVE i i 2", b":1\r\n"),
+                       (b"SISMEMBER s a", b":1\r\n"), (b"SISMEMBER s q", b":0\r\n"),
+                       (b"SISMEMBER i 1", b":1\r\n"), (b"SISMEMBER i 3", b":0\r\n"),
+                       (b"SMISMEMBER s a q b", b"*3\r\n:1\r\n:0\r\n:1\r\n"),
+                       (b"SMISMEMBER i 9 2", b"*2\r\n:0\r\n:1\r\n"),
+                       (b"SREM s a", b":1\r\n"), (b"SREM s a", b":0\r\n"),
+                       (b"SREM s b nope", b":1\r\n")):
+        got = c.call(*line.split())
+        assert got == want, f"{NAME}: {line!r}: {got!r}"
+
+
+def check_set_writes_and_dirty() -> None:
+    """SREM, SPOP and SMOVE look their keys up for writing: no keyspace hit or miss, found or
+    not; SPOP of one member adds 1 to the changes since the last save (redis-server
+    7.0.15)."""
+    c = Session()
+    c.call(b"SADD", b"s", *(b"m%d" % i for i in range(8)))
+    h0, m0 = (_info_field(c, b"stats", f) for f in (b"keyspace_hits", b"keyspace_misses"))
+    for line in (b"SREM s m0", b"SREM s nope x", b"SPOP s", b"SPOP s 1", b"SMOVE s d m1",
+                 b"SMOVE no d b", b"SREM no a", b"SPOP no", b"SPOP no 2"):
+        c.call(*line.split())
+    h1, m1 = (_info_field(c, b"stats", f) for f in (b"keyspace_hits", b"keyspace_misses"))
+    assert (h1, m1) == (h0, m0), f"{NAME}: set writes counted {h1 - h0} hits, {m1 - m0} misses"
+    d0 = _info_field(c, b"persistence", b"rdb_changes_since_last_save")
+    c.call(b"SPOP", b"s")
+    d1 = _info_field(c, b"persistence", b"rdb_changes_since_last_save")
+    assert d1 - d0 == 1, f"{NAME}: SPOP: {d1 - d0} changes"
+
+
+def check_store_encoding_limit() -> None:
+    """A STORE result of integers is an intset up to ``set-max-intset-entries`` members and a
+    hashtable beyond (``setTypeAdd``: ``intsetLen > max``), a result with a non-integer a
+    hashtable (redis-server 7.0.15, limit 3: SINTERSTORE of 3 integers intset, SUNIONSTORE
+    of 4 hashtable, SINTERSTORE of two hashtables sharing 4 integers hashtable)."""
+    c = Session()
+    c.call(b"CONFIG", b"SET", b"set-max-intset-entries", b"3")
+    c.call(b"SADD", b"a", b"1", b"2", b"3", b"4")
+    c.call(b"SADD", b"b", b"1", b"2", b"3")
+    c.call(b"SADD", b"x", b"x", b"1")
+    c.call(b"SADD", b"c", b"1", b"2", b"3", b"4", b"5")
+    for line, n, enc in ((b"SINTERSTORE r a b", 3, b"intset"),
+                         (b"SINTERSTORE r a c", 4, b"hashtable"),
+                         (b"SUNIONSTORE r a b", 4, b"hashtable"),
+                         (b"SDIFFSTORE r a x", 3, b"intset"),
+                         (b"SUNIONSTORE r b x", 4, b"hashtable"),
+                         (b"SINTERSTORE r x x", 2, b"hashtable")):
+        got = c.call(*line.split())
+        assert got == b":%d\r\n" % n, f"{NAME}: {line!r}: {got!r}"
+        got = c.call(b"OBJECT", b"ENCODING", b"r")
+        assert got == b"$%d\r\n%s\r\n" % (len(enc), enc), f"{NAME}: {line!r}: {got!r}"
+
+
+def check_srandmember_counts() -> None:
+    """SRANDMEMBER's count: -LONG_MAX is accepted (a missing key: empty array), -LONG_MAX-1
+    is out of range; a count covering the set (5 of 5, 6 of 5) answers the whole set in
+    iteration order (an intset: ascending, 1 2 3 4 5) (redis-server 7.0.15); a count of 1
+    is a draw (CASE 1: one draw of the PRNG) even on a set of one member."""
+    from redspec.spec.step import Step
+    c = Session()
+    for arg, want in ((b"-9223372036854775807", b"*0\r\n"),
+                      (b"-9223372036854775808", b"-ERR value is out of range, value must "
+                       b"between -9223372036854775807 and 9223372036854775807\r\n")):
+        got = c.call(b"SRANDMEMBER", b"nokey", arg)
+        assert got == want, f"{NAME}: SRANDMEMBER nokey {arg!r}: {got!r}"
+    c.call(b"SADD", b"i", b"3", b"1", b"2", b"5", b"4")
+    for n in (b"5", b"6"):
+        got = c.call(b"SRANDMEMBER", b"i", n)
+        assert got == _array([b"1", b"2", b"3", b"4", b"5"]), \
+            f"{NAME}: SRANDMEMBER i {n!r}: {got!r}"
+    c.call(b"SADD", b"one", b"m")
+    st = Step(c.state, c.now, c.cid)
+    st.random()
+    c.call(b"SRANDMEMBER", b"one", b"1")
+    assert c.state.rng == st.rng, f"{NAME}: SRANDMEMBER of 1 on a set of 1: not one draw"
+
+
+def check_random_member_is_one_draw() -> None:
+    """SRANDMEMBER and SPOP without a count: the member in slot ``random() % size`` — one
+    32-bit draw of the PRNG modulo the set's size (``setTypeRandomElement``)."""
+    from redspec.spec.step import Step
+    c = Session()
+    c.call(b"SADD", b"s", *(b"m%d" % i for i in range(7)))
+    c.call(b"SADD", b"i", *(b"%d" % i for i in range(7)))
+    for _ in range(6):
+        for cmd, key in ((b"SRANDMEMBER", b"s"), (b"SRANDMEMBER", b"i"), (b"SPOP", b"s")):
+            v = c.state.dbs[0].keys[key]
+            st = Step(c.state, c.now, c.cid)
+            want = v.at(st.random() % len(v))
+            got = c.call(cmd, key)
+            assert got == b"$%d\r\n%s\r\n" % (len(want), want) and c.state.rng == st.rng, \
+                f"{NAME}: {cmd!r} {key!r}: {got!r}, not slot random() % size ({want!r})"
+
+
+class _Draws:
+    """A stand-in for the Step of ``_rand_below``: counts its 32-bit draws."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def random(self) -> int:
+        self.n += 1
+        return 0x89ABCDEF
+
+
+def check_rand_below_width() -> None:
+    """``_rand_below(n)``: one 32-bit draw up to ``n == 2**32``, two (a 64-bit number) above
+    (``randomULong`` for sizes past 32 bits; not reachable through a client: the set would
+    need 2**32 members)."""
+    from redspec.spec.commands.sets import _rand_below
+    for n, draws in ((7, 1), (1 << 32, 1), ((1 << 32) + 1, 2), (1 << 33, 2)):
+        st = _Draws()
+        got = _rand_below(st, n)  # type: ignore[arg-type]
+        want = 0x89ABCDEF % n if draws == 1 else ((0x89ABCDEF << 32) | 0x89ABCDEF) % n
+        assert (st.n, got) == (draws, want), f"{NAME}: _rand_below({n}): {st.n} draws, {got}"
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
                      check_hset_steps, check_memory_usage, check_linsert_every_place,
                      check_set_dict_followed, check_set_removal_keeps_draws,
@@ -562,12 +689,14 @@ CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_za
                      check_hash_deletes_followed, check_restored_hash_hset,
                      check_list_element_limit, check_list_lookups_and_dirty,
                      check_lpos_defaults_and_options, check_mpop_count_needs_value,
-                     check_lrem_counts]
+                     check_lrem_counts, check_set_replies, check_set_writes_and_dirty,
+                     check_store_encoding_limit, check_srandmember_counts,
+                     check_random_member_is_one_draw, check_rand_below_width]
 
 
 #: Checks that call the spec with a stand-in argument (a bytes subclass claiming a length),
 #: which the compiled build reads natively: they run against the interpreted spec.
-_INTERPRETED = {check_list_element_limit}
+_INTERPRETED = {check_list_element_limit, check_rand_below_width}
 
 
 @pytest.mark.parametrize("check", [
@@ -772,3 +901,38 @@ def _plant_handler(monkeypatch: pytest.MonkeyPatch, module: str, func: str, old:
     for name, cmd in list(dispatch.TABLE.items()):
         if cmd.handler is original:
             monkeypatch.setitem(dispatch.TABLE, name, attrs.evolve(cmd, handler=planted))
+
+
+@pytest.mark.parametrize("func,old,new,check", [
+    ("_rand_below", "if n <= 1 << 32:", "if n < 1 << 32:", check_rand_below_width),
+    ("_rand_below", "if n <= 1 << 32:", "if n <= 0 << 32:", check_random_member_is_one_draw),
+    ("_rand_below", "if n <= 1 << 32:", "if n <= 2 << 32:", check_rand_below_width),
+    ("_write_set", "write=True", "write=False", check_set_writes_and_dirty),
+    ("_fits_intset", "if len(members) > max_intset:", "if len(members) >= max_intset:",
+     check_store_encoding_limit),
+    ("_fits_intset", "return False", "return True", check_store_encoding_limit),
+    ("srem", "nv, removed = nv1, 1", "nv, removed = nv1, 0", check_set_replies),
+    ("srem", "nv, removed = nv1, 1", "nv, removed = nv1, 2", check_set_replies),
+    ("smove", "return 1 if ele in sv else 0", "return 1 if ele not in sv else 0",
+     check_set_replies),
+    ("smove", "return 1 if ele in sv else 0", "return 0 if ele in sv else 0", check_set_replies),
+    ("smove", "return 1 if ele in sv else 0", "return 2 if ele in sv else 0", check_set_replies),
+    ("sismember", "return 1 if argv[2] in v.index else 0",
+     "return 1 if argv[2] not in v.index else 0", check_set_replies),
+    ("sismember", "return 1 if argv[2] in v.index else 0",
+     "return 0 if argv[2] in v.index else 0", check_set_replies),
+    ("sismember", "return 1 if argv[2] in v.index else 0",
+     "return 2 if argv[2] in v.index else 0", check_set_replies),
+    ("smismember", "[1 if m in index else 0", "[1 if m not in index else 0", check_set_replies),
+    ("smismember", "[1 if m in index else 0", "[0 if m in index else 0", check_set_replies),
+    ("smismember", "[1 if m in index else 0", "[2 if m in index else 0", check_set_replies),
+    ("srandmember_count", "if n < -LLONG_MAX:", "if n <= -LLONG_MAX:", check_srandmember_counts),
+    ("srandmember_count", "if n < 0 or n == 1:", "if n < 0 or n == 0:", check_srandmember_counts),
+    ("srandmember_count", "if n >= size:", "if n > size:", check_srandmember_counts),
+    ("spop", "s.dirty += 1", "s.dirty += 0", check_set_writes_and_dirty),
+    ("spop", "s.dirty += 1", "s.dirty += 2", check_set_writes_and_dirty),
+])
+def test_planted_set_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                              check: Any) -> None:
+    _plant_handler(monkeypatch, "sets", func, old, new)
+    _trips(check)
