@@ -605,7 +605,9 @@ def check_store_encoding_limit() -> None:
     c.call(b"SADD", b"b", b"1", b"2", b"3")
     c.call(b"SADD", b"x", b"x", b"1")
     c.call(b"SADD", b"c", b"1", b"2", b"3", b"4", b"5")
+    c.call(b"SADD", b"f", b"3")
     for line, n, enc in ((b"SINTERSTORE r a b", 3, b"intset"),
+                         (b"SUNIONSTORE r b f", 3, b"intset"),
                          (b"SINTERSTORE r a c", 4, b"hashtable"),
                          (b"SUNIONSTORE r a b", 4, b"hashtable"),
                          (b"SDIFFSTORE r a x", 3, b"intset"),
@@ -681,6 +683,32 @@ def check_rand_below_width() -> None:
         assert (st.n, got) == (draws, want), f"{NAME}: _rand_below({n}): {st.n} draws, {got}"
 
 
+def check_set_algebra() -> None:
+    """SINTERCARD counts the intersection (LIMIT stops it); SUNION and SDIFF of intsets reply
+    in ascending order (their result is an intset); a STORE adds 1 to the changes since the
+    last save, an empty result 1 when it deleted the destination and 0 when there was none
+    (redis-server 7.0.15: a = 3 1 5, b = 2 1 9, x = x y 1: SINTERCARD 1, 1, LIMIT 2 of a a
+    2; SUNION 1 2 3 5 9; SDIFF 3 5)."""
+    c = Session()
+    c.call(b"SADD", b"a", b"3", b"1", b"5")
+    c.call(b"SADD", b"b", b"2", b"1", b"9")
+    c.call(b"SADD", b"x", b"x", b"y", b"1")
+    for line, want in ((b"SINTERCARD 2 a b", b":1\r\n"), (b"SINTERCARD 2 a x", b":1\r\n"),
+                       (b"SINTERCARD 2 a a LIMIT 2", b":2\r\n"),
+                       (b"SINTERCARD 2 a a", b":3\r\n"),
+                       (b"SUNION a b", _array([b"1", b"2", b"3", b"5", b"9"])),
+                       (b"SDIFF a b", _array([b"3", b"5"]))):
+        got = c.call(*line.split())
+        assert got == want, f"{NAME}: {line!r}: {got!r}"
+    for line, n, changes in ((b"SINTERSTORE r a b", 1, 1), (b"SINTERSTORE r a nokey", 0, 1),
+                             (b"SINTERSTORE r a nokey", 0, 0)):
+        d0 = _info_field(c, b"persistence", b"rdb_changes_since_last_save")
+        got = c.call(*line.split())
+        d1 = _info_field(c, b"persistence", b"rdb_changes_since_last_save")
+        assert (got, d1 - d0) == (b":%d\r\n" % n, changes), \
+            f"{NAME}: {line!r}: {got!r}, {d1 - d0} changes"
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
                      check_hset_steps, check_memory_usage, check_linsert_every_place,
                      check_set_dict_followed, check_set_removal_keeps_draws,
@@ -691,7 +719,8 @@ CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_za
                      check_lpos_defaults_and_options, check_mpop_count_needs_value,
                      check_lrem_counts, check_set_replies, check_set_writes_and_dirty,
                      check_store_encoding_limit, check_srandmember_counts,
-                     check_random_member_is_one_draw, check_rand_below_width]
+                     check_random_member_is_one_draw, check_rand_below_width,
+                     check_set_algebra]
 
 
 #: Checks that call the spec with a stand-in argument (a bytes subclass claiming a length),
@@ -929,6 +958,15 @@ def _plant_handler(monkeypatch: pytest.MonkeyPatch, module: str, func: str, old:
     ("srandmember_count", "if n < -LLONG_MAX:", "if n <= -LLONG_MAX:", check_srandmember_counts),
     ("srandmember_count", "if n < 0 or n == 1:", "if n < 0 or n == 0:", check_srandmember_counts),
     ("srandmember_count", "if n >= size:", "if n > size:", check_srandmember_counts),
+    ("sinter_generic", "if all(m in r for r in rest):\n                n += 1",
+     "if all(m not in r for r in rest):\n                n += 1", check_set_algebra),
+    ("_store_result", "s.dirty += 1\n        return len", "s.dirty += 2\n        return len",
+     check_set_algebra),
+    ("_store_result", "        s.dirty += 1\n        s.notify(\"g\"",
+     "        s.dirty += 2\n        s.notify(\"g\"", check_set_algebra),
+    ("sunion_diff_generic", "all_int = True", "all_int = False", check_set_algebra),
+    ("sunion_diff_generic", "len(result) <= maxi", "len(result) < maxi",
+     check_store_encoding_limit),
     ("spop", "s.dirty += 1", "s.dirty += 0", check_set_writes_and_dirty),
     ("spop", "s.dirty += 1", "s.dirty += 2", check_set_writes_and_dirty),
 ])
