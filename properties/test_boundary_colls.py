@@ -709,6 +709,36 @@ def check_set_algebra() -> None:
             f"{NAME}: {line!r}: {got!r}, {d1 - d0} changes"
 
 
+def check_sdiff_algorithm_tie() -> None:
+    """SDIFF picks algorithm 1 when its work estimate equals algorithm 2's (``algo_one_work
+    <= algo_two_work``): with ``set-max-intset-entries 3``, f = 1 2 3 4 (a hashtable), o1 =
+    1, o2 = 2: 4 * 3 / 2 == 4 + 1 + 1, so only the survivors 3 4 are added to the result,
+    which stays an intset (algorithm 2 would have added all 4 first) (redis-server
+    7.0.15)."""
+    c = Session()
+    c.call(b"CONFIG", b"SET", b"set-max-intset-entries", b"3")
+    c.call(b"SADD", b"f", b"1", b"2", b"3", b"4")
+    c.call(b"SADD", b"o1", b"1")
+    c.call(b"SADD", b"o2", b"2")
+    got = c.call(b"SDIFFSTORE", b"r", b"f", b"o1", b"o2")
+    assert got == b":2\r\n", f"{NAME}: SDIFFSTORE r f o1 o2: {got!r}"
+    got = c.call(b"OBJECT", b"ENCODING", b"r")
+    assert got == b"$6\r\nintset\r\n", f"{NAME}: SDIFFSTORE at the work tie: {got!r}"
+
+
+def check_sintercard_args() -> None:
+    """SINTERCARD 0 is "numkeys should be greater than 0", LIMIT without its value a syntax
+    error; SINTER of two keys is their intersection (redis-server 7.0.15)."""
+    c = Session()
+    c.call(b"SADD", b"f", b"1", b"2", b"3")
+    c.call(b"SADD", b"o", b"1")
+    for line, want in ((b"SINTERCARD 0 a", b"-ERR numkeys should be greater than 0\r\n"),
+                       (b"SINTERCARD 1 a LIMIT", b"-ERR syntax error\r\n"),
+                       (b"SINTER f o", _array([b"1"]))):
+        got = _call(c, *line.split())
+        assert got == want, f"{NAME}: {line!r}: {got!r}"
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
                      check_hset_steps, check_memory_usage, check_linsert_every_place,
                      check_set_dict_followed, check_set_removal_keeps_draws,
@@ -720,7 +750,7 @@ CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_za
                      check_lrem_counts, check_set_replies, check_set_writes_and_dirty,
                      check_store_encoding_limit, check_srandmember_counts,
                      check_random_member_is_one_draw, check_rand_below_width,
-                     check_set_algebra]
+                     check_set_algebra, check_sdiff_algorithm_tie, check_sintercard_args]
 
 
 #: Checks that call the spec with a stand-in argument (a bytes subclass claiming a length),
@@ -967,6 +997,11 @@ def _plant_handler(monkeypatch: pytest.MonkeyPatch, module: str, func: str, old:
     ("sunion_diff_generic", "all_int = True", "all_int = False", check_set_algebra),
     ("sunion_diff_generic", "len(result) <= maxi", "len(result) < maxi",
      check_store_encoding_limit),
+    ("sunion_diff_generic", "if one <= two:", "if one < two:", check_sdiff_algorithm_tie),
+    ("sinter", "argv[1:]", "argv[0:]", check_sintercard_args),
+    ("sintercard", "numkeys < 1", "numkeys < 0", check_sintercard_args),
+    ("sintercard", "and j + 1 < n:", "and j + 1 <= n:", check_sintercard_args),
+    ("sintercard", "and j + 1 < n:", "and j < n:", check_sintercard_args),
     ("spop", "s.dirty += 1", "s.dirty += 0", check_set_writes_and_dirty),
     ("spop", "s.dirty += 1", "s.dirty += 2", check_set_writes_and_dirty),
 ])
