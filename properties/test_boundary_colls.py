@@ -436,7 +436,7 @@ def check_list_element_limit() -> None:
     LIST_MAX_ITEM_SIZE`` is "ERR Element too large"): an element of exactly that many bytes
     passes LPUSH, RPUSHX, LINSERT, LSET, LPOS and LREM, one byte more is refused. (Not
     observable through a client without a 4 GiB argument: from the source.)"""
-    from redspec.spec.commands.lists import LIST_MAX_ITEM_SIZE
+    LIST_MAX_ITEM_SIZE = (1 << 32) - 1024  # noqa: N806 (the C name; not the module's copy)
     too_large = b"-ERR Element too large\r\n"
     for n in (LIST_MAX_ITEM_SIZE, LIST_MAX_ITEM_SIZE + 1):
         c = Session()
@@ -727,14 +727,19 @@ def check_sdiff_algorithm_tie() -> None:
 
 
 def check_sintercard_args() -> None:
-    """SINTERCARD 0 is "numkeys should be greater than 0", LIMIT without its value a syntax
-    error; SINTER of two keys is their intersection (redis-server 7.0.15)."""
+    """SINTERCARD 0 is "numkeys should be greater than 0", LIMIT without its value or followed
+    by anything but another LIMIT a syntax error, the last LIMIT counts; SINTER of two keys is
+    their intersection, SUNION's keys are its arguments (a set at key "SUNION" is none of
+    them) (redis-server 7.0.15)."""
     c = Session()
     c.call(b"SADD", b"f", b"1", b"2", b"3")
     c.call(b"SADD", b"o", b"1")
     for line, want in ((b"SINTERCARD 0 a", b"-ERR numkeys should be greater than 0\r\n"),
                        (b"SINTERCARD 1 a LIMIT", b"-ERR syntax error\r\n"),
-                       (b"SINTER f o", _array([b"1"]))):
+                       (b"SINTERCARD 1 f LIMIT 0 LIMIT 1", b":1\r\n"),
+                       (b"SINTERCARD 1 f LIMIT 1 junk", b"-ERR syntax error\r\n"),
+                       (b"SINTER f o", _array([b"1"])),
+                       (b"SADD SUNION 9", b":1\r\n"), (b"SUNION o", _array([b"1"]))):
         got = _call(c, *line.split())
         assert got == want, f"{NAME}: {line!r}: {got!r}"
 
@@ -816,6 +821,13 @@ def test_planted_size_memo(monkeypatch: pytest.MonkeyPatch, cls: str, old: str,
     klass = getattr(importlib.import_module(f"redspec.spec.types.{mod}"), name)
     plant(monkeypatch, klass, "__init__", old, new)
     _trips(check_used_memory_counts_lists if mod == "list" else check_memory_usage)
+
+
+@pytest.mark.parametrize("value", [(2 << 32) - 1024, (1 << 32) - 1025])
+def test_planted_list_max_item_size(monkeypatch: pytest.MonkeyPatch, value: int) -> None:
+    from redspec.spec.commands import lists
+    monkeypatch.setattr(lists, "LIST_MAX_ITEM_SIZE", value)
+    _trips(check_list_element_limit)
 
 
 def test_planted_list_insert(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1002,6 +1014,9 @@ def _plant_handler(monkeypatch: pytest.MonkeyPatch, module: str, func: str, old:
     ("sintercard", "numkeys < 1", "numkeys < 0", check_sintercard_args),
     ("sintercard", "and j + 1 < n:", "and j + 1 <= n:", check_sintercard_args),
     ("sintercard", "and j + 1 < n:", "and j < n:", check_sintercard_args),
+    ("sintercard", "            return SYNTAX\n        j += 1", "            return SYNTAX\n        j += 2",
+     check_sintercard_args),
+    ("sunion", "argv[1:]", "argv[0:]", check_sintercard_args),
     ("spop", "s.dirty += 1", "s.dirty += 0", check_set_writes_and_dirty),
     ("spop", "s.dirty += 1", "s.dirty += 2", check_set_writes_and_dirty),
 ])
