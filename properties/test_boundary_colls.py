@@ -700,6 +700,10 @@ def check_set_algebra() -> None:
                        (b"SDIFF a b", _array([b"3", b"5"]))):
         got = c.call(*line.split())
         assert got == want, f"{NAME}: {line!r}: {got!r}"
+    got = c.call(b"SUNIONSTORE", b"u", b"a", b"x")
+    enc = c.call(b"OBJECT", b"ENCODING", b"u")
+    assert (got, enc) == (b":5\r\n", b"$9\r\nhashtable\r\n"), \
+        f"{NAME}: SUNIONSTORE of an intset and a set with strings: {got!r} {enc!r}"
     for line, n, changes in ((b"SINTERSTORE r a b", 1, 1), (b"SINTERSTORE r a nokey", 0, 1),
                              (b"SINTERSTORE r a nokey", 0, 0)):
         d0 = _info_field(c, b"persistence", b"rdb_changes_since_last_save")
@@ -1017,6 +1021,11 @@ def _plant_handler(monkeypatch: pytest.MonkeyPatch, module: str, func: str, old:
     ("sintercard", "            return SYNTAX\n        j += 1", "            return SYNTAX\n        j += 2",
      check_sintercard_args),
     ("sunion", "argv[1:]", "argv[0:]", check_sintercard_args),
+    ("sunion", "diff=False", "diff=True", check_set_algebra),
+    ("sdiff", "argv[1:]", "argv[0:]", check_set_algebra),
+    ("sdiff", "diff=True", "diff=False", check_set_algebra),
+    ("sunion_diff_generic", "                all_int = False", "                all_int = True",
+     check_set_algebra),
     ("spop", "s.dirty += 1", "s.dirty += 0", check_set_writes_and_dirty),
     ("spop", "s.dirty += 1", "s.dirty += 2", check_set_writes_and_dirty),
 ])
