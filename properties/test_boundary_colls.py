@@ -700,8 +700,8 @@ def check_set_algebra() -> None:
                        (b"SDIFF a b", _array([b"3", b"5"]))):
         got = c.call(*line.split())
         assert got == want, f"{NAME}: {line!r}: {got!r}"
-    got = c.call(b"SUNIONSTORE", b"u", b"a", b"x")
-    enc = c.call(b"OBJECT", b"ENCODING", b"u")
+    got = _call(c, b"SUNIONSTORE", b"u", b"a", b"x")
+    enc = _call(c, b"OBJECT", b"ENCODING", b"u")
     assert (got, enc) == (b":5\r\n", b"$9\r\nhashtable\r\n"), \
         f"{NAME}: SUNIONSTORE of an intset and a set with strings: {got!r} {enc!r}"
     for line, n, changes in ((b"SINTERSTORE r a b", 1, 1), (b"SINTERSTORE r a nokey", 0, 1),
