@@ -748,6 +748,67 @@ def check_sintercard_args() -> None:
         assert got == want, f"{NAME}: {line!r}: {got!r}"
 
 
+# -- spec/commands/hashes.py --------------------------------------------------------------------
+
+
+def _hits(c: Session) -> tuple[int, int]:
+    h, m = (_info_field(c, b"stats", f) for f in (b"keyspace_hits", b"keyspace_misses"))
+    return h, m
+
+
+def check_hash_lookups_and_dirty() -> None:
+    """Hash writes (HSET, HSETNX, HDEL, HINCRBY, HINCRBYFLOAT) look their key up for writing:
+    no keyspace hit or miss, found or not; reads (HGET, HMGET, HLEN, HSTRLEN, HEXISTS, HKEYS,
+    HVALS, HGETALL, HRANDFIELD, HSCAN) one hit each. Changes since the last save: HSET x 1 y
+    2 x 3 +3 (every pair), HSETNX of a present field 0, of a new one +1, HDEL x y nope +2,
+    HINCRBY +1, HINCRBYFLOAT +1 (redis-server 7.0.15)."""
+    c = Session()
+    c.call(b"HSET", b"h", b"a", b"1", b"b", b"2")
+    before = _hits(c)
+    for line in (b"HSET h c 3", b"HSETNX h c 4", b"HSETNX h d 4", b"HDEL h nope", b"HDEL h d",
+                 b"HINCRBY h a 1", b"HINCRBYFLOAT h b 1.5", b"HSET no a 1", b"HDEL nx a",
+                 b"HINCRBY nx2 a 1", b"HINCRBYFLOAT nx3 a 1", b"HSETNX nx4 a 1"):
+        c.call(*line.split())
+    assert _hits(c) == before, f"{NAME}: hash writes counted hits/misses: {_hits(c)} {before}"
+    for line in (b"HGET h a", b"HMGET h a b", b"HLEN h", b"HSTRLEN h a", b"HEXISTS h a",
+                 b"HKEYS h", b"HVALS h", b"HGETALL h", b"HRANDFIELD h", b"HSCAN h 0"):
+        h0 = _hits(c)
+        c.call(*line.split())
+        assert _hits(c) == (h0[0] + 1, h0[1]), f"{NAME}: {line!r}: not one keyspace hit"
+    for line, reply, changes in ((b"HSET h x 1 y 2 x 3", b":2\r\n", 3),
+                                 (b"HSETNX h x 1", b":0\r\n", 0),
+                                 (b"HSETNX h z 1", b":1\r\n", 1),
+                                 (b"HDEL h x y nope", b":2\r\n", 2),
+                                 (b"HINCRBY h a 1", b":3\r\n", 1),
+                                 (b"HINCRBYFLOAT h a 1", b"$1\r\n4\r\n", 1)):
+        d0 = _info_field(c, b"persistence", b"rdb_changes_since_last_save")
+        got = c.call(*line.split())
+        d1 = _info_field(c, b"persistence", b"rdb_changes_since_last_save")
+        assert (got, d1 - d0) == (reply, changes), \
+            f"{NAME}: {line!r}: {got!r}, {d1 - d0} changes"
+
+
+def check_hset_odd_arguments() -> None:
+    """HSET and HMSET with a field and no value after the first pair: "wrong number of
+    arguments" by the command's name (redis-server 7.0.15)."""
+    c = Session()
+    for cmd in (b"HSET", b"HMSET"):
+        got = _call(c, cmd, b"k", b"f", b"v", b"g")
+        want = b"-ERR wrong number of arguments for '%s' command\r\n" % cmd.lower()
+        assert got == want, f"{NAME}: {cmd!r} k f v g: {got!r}"
+
+
+def check_hdel_missing_steps() -> None:
+    """HDEL of two fields neither of which is there, on a rehashing hash: each ``dictDelete``
+    takes its rehash step, nothing removed, reply 0."""
+    c = _rehashing(b"HSET", b"h", b"v")
+    before = _vht(c, b"h")
+    got = c.call(b"HDEL", b"h", b"x", b"y")
+    assert got == b":0\r\n", f"{NAME}: HDEL of missing fields: {got!r}"
+    assert _vht(c, b"h") == _stepped(before, c.state.dicts.seed, 2), \
+        f"{NAME}: HDEL of 2 missing fields on a rehashing hash: not 2 steps"
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
                      check_hset_steps, check_memory_usage, check_linsert_every_place,
                      check_set_dict_followed, check_set_removal_keeps_draws,
@@ -759,7 +820,9 @@ CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_za
                      check_lrem_counts, check_set_replies, check_set_writes_and_dirty,
                      check_store_encoding_limit, check_srandmember_counts,
                      check_random_member_is_one_draw, check_rand_below_width,
-                     check_set_algebra, check_sdiff_algorithm_tie, check_sintercard_args]
+                     check_set_algebra, check_sdiff_algorithm_tie, check_sintercard_args,
+                     check_hash_lookups_and_dirty, check_hset_odd_arguments,
+                     check_hdel_missing_steps]
 
 
 #: Checks that call the spec with a stand-in argument (a bytes subclass claiming a length),
@@ -1032,4 +1095,16 @@ def _plant_handler(monkeypatch: pytest.MonkeyPatch, module: str, func: str, old:
 def test_planted_set_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
                               check: Any) -> None:
     _plant_handler(monkeypatch, "sets", func, old, new)
+    _trips(check)
+
+
+@pytest.mark.parametrize("func,old,new,check", [
+    ("lookup_hash_write", "write=True", "write=False", check_hash_lookups_and_dirty),
+    ("_hset_generic", "if len(argv) % 2 == 1:", "if len(argv) % 2 == 2:",
+     check_hset_odd_arguments),
+    ("hdel", "elif new is not h:", "elif new is h:", check_hdel_missing_steps),
+])
+def test_planted_hash_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                               check: Any) -> None:
+    _plant_handler(monkeypatch, "hashes", func, old, new)
     _trips(check)
