@@ -809,6 +809,20 @@ def check_hdel_missing_steps() -> None:
         f"{NAME}: HDEL of 2 missing fields on a rehashing hash: not 2 steps"
 
 
+def check_hincrby_steps() -> None:
+    """HINCRBY / HINCRBYFLOAT of a present field on a rehashing hash: two rehash steps
+    (``hashTypeGetValue``'s ``dictFind``, then ``hashTypeSet``'s), no other key touched
+    (7.0.15's ``hincrbyCommand``)."""
+    for cmd, inc in ((b"HINCRBY", b"2"), (b"HINCRBYFLOAT", b"2.5")):
+        c = _rehashing(b"HSET", b"h", b"1")
+        before = _vht(c, b"h")
+        got = _call(c, cmd, b"h", b"m3", inc)
+        assert got in (b":3\r\n", b"$3\r\n3.5\r\n"), f"{NAME}: {cmd!r}: {got!r}"
+        assert _vht(c, b"h") == _stepped(before, c.state.dicts.seed, 2), \
+            f"{NAME}: {cmd!r} of a present field on a rehashing hash: not 2 steps"
+        assert list(c.state.dbs[0].keys) == [b"h"], f"{NAME}: {cmd!r}: other keys touched"
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
                      check_hset_steps, check_memory_usage, check_linsert_every_place,
                      check_set_dict_followed, check_set_removal_keeps_draws,
@@ -822,7 +836,7 @@ CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_za
                      check_random_member_is_one_draw, check_rand_below_width,
                      check_set_algebra, check_sdiff_algorithm_tie, check_sintercard_args,
                      check_hash_lookups_and_dirty, check_hset_odd_arguments,
-                     check_hdel_missing_steps]
+                     check_hdel_missing_steps, check_hincrby_steps]
 
 
 #: Checks that call the spec with a stand-in argument (a bytes subclass claiming a length),
@@ -1103,6 +1117,16 @@ def test_planted_set_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: s
     ("_hset_generic", "if len(argv) % 2 == 1:", "if len(argv) % 2 == 2:",
      check_hset_odd_arguments),
     ("hdel", "elif new is not h:", "elif new is h:", check_hdel_missing_steps),
+    ("_field_number", "if h is not None:\n        h = s.db", "if h is None:\n        h = s.db",
+     check_hincrby_steps),
+    ("_field_number", "value_find_steps(argv[1], h, 1)", "value_find_steps(argv[0], h, 1)",
+     check_hincrby_steps),
+    ("_field_number", "value_find_steps(argv[1], h, 1)", "value_find_steps(argv[2], h, 1)",
+     check_hincrby_steps),
+    ("_field_number", "value_find_steps(argv[1], h, 1)", "value_find_steps(argv[1], h, 0)",
+     check_hincrby_steps),
+    ("_field_number", "value_find_steps(argv[1], h, 1)", "value_find_steps(argv[1], h, 2)",
+     check_hincrby_steps),
 ])
 def test_planted_hash_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
                                check: Any) -> None:
