@@ -823,6 +823,74 @@ def check_hincrby_steps() -> None:
         assert list(c.state.dbs[0].keys) == [b"h"], f"{NAME}: {cmd!r}: other keys touched"
 
 
+def check_hincrby_limits() -> None:
+    """HINCRBY may reach LLONG_MAX and LLONG_MIN exactly; one more is "increment or
+    decrement would overflow" (redis-server 7.0.15)."""
+    c = Session()
+    c.call(b"HSET", b"h", b"a", b"9223372036854775806")
+    over = b"-ERR increment or decrement would overflow\r\n"
+    for line, want in ((b"HINCRBY h a 1", b":9223372036854775807\r\n"), (b"HINCRBY h a 1", over),
+                       (b"HINCRBY h b -9223372036854775808", b":-9223372036854775808\r\n"),
+                       (b"HINCRBY h b -1", over)):
+        got = c.call(*line.split())
+        assert got == want, f"{NAME}: {line!r}: {got!r}"
+
+
+def check_field_reads_step() -> None:
+    """HGET, HEXISTS and HSTRLEN of a rehashing hash: one rehash step each
+    (``hashTypeGetValue``'s ``dictFind``)."""
+    for cmd in (b"HGET", b"HEXISTS", b"HSTRLEN"):
+        c = _rehashing(b"HSET", b"h", b"v")
+        before = _vht(c, b"h")
+        _call(c, cmd, b"h", b"m3")
+        assert _vht(c, b"h") == _stepped(before, c.state.dicts.seed, 1), \
+            f"{NAME}: {cmd!r} on a rehashing hash: not one step"
+        assert list(c.state.dbs[0].keys) == [b"h"], f"{NAME}: {cmd!r}: other keys touched"
+
+
+# -- spec/commands/scan.py ----------------------------------------------------------------------
+
+
+def check_scan_cursor_and_scores() -> None:
+    """A cursor starting with white space is invalid, "" is 0 (redis-server 7.0.15: SCAN " 0"
+    "ERR invalid cursor"); ZSCAN of a listpack prints an integral score within +-2**62 as an
+    integer (-4611686018427387904, 4611686018427387904) and the next double beyond with
+    ``%.17g`` (4.6116860184273889e+18)."""
+    c = Session()
+    for arg, want in ((b" 0", b"-ERR invalid cursor\r\n"), (b"\t1", b"-ERR invalid cursor\r\n"),
+                      (b"", b"*2\r\n$1\r\n0\r\n*0\r\n")):
+        got = c.call(b"SCAN", arg)
+        assert got == want, f"{NAME}: SCAN {arg!r}: {got!r}"
+    c.call(b"ZADD", b"z", b"-4611686018427387904", b"a", b"4611686018427387904", b"b",
+           b"4611686018427388928", b"d")
+    got = c.call(b"ZSCAN", b"z", b"0")
+    want = _array([b"a", b"-4611686018427387904", b"b", b"4611686018427387904", b"d",
+                   b"4.6116860184273889e+18"])
+    assert got == b"*2\r\n$1\r\n0\r\n" + want, f"{NAME}: ZSCAN of a listpack: {got!r}"
+
+
+def check_htstats_key_encodings() -> None:
+    """DEBUG HTSTATS-KEY answers for a hashtable set, hash or sorted set and refuses a compact
+    one (intset, listpack hash, listpack zset: "not represented using an hash table")
+    (redis-server 7.0.15)."""
+    c = Session(**{"enable-debug-command": "yes"})
+    not_ht = b"-ERR The value stored at the specified key is not represented using an hash " \
+             b"table\r\n"
+    c.call(b"HSET", b"hl", b"a", b"1")
+    c.call(b"ZADD", b"zl", b"1", b"a")
+    c.call(b"SADD", b"si", b"1")
+    c.call(b"HSET", b"hh", b"a", b"x" * 65)
+    c.call(b"ZADD", b"zs", b"1", b"x" * 65)
+    c.call(b"SADD", b"sh", b"a")
+    for key in (b"hl", b"zl", b"si"):
+        got = _call(c, b"DEBUG", b"HTSTATS-KEY", key)
+        assert got == not_ht, f"{NAME}: HTSTATS-KEY {key!r}: {got!r}"
+    for key in (b"hh", b"zs", b"sh"):
+        got = _call(c, b"DEBUG", b"HTSTATS-KEY", key)
+        assert b"table size: 4" in got and b"number of elements: 1" in got, \
+            f"{NAME}: HTSTATS-KEY {key!r}: {got!r}"
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
                      check_hset_steps, check_memory_usage, check_linsert_every_place,
                      check_set_dict_followed, check_set_removal_keeps_draws,
@@ -836,7 +904,9 @@ CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_za
                      check_random_member_is_one_draw, check_rand_below_width,
                      check_set_algebra, check_sdiff_algorithm_tie, check_sintercard_args,
                      check_hash_lookups_and_dirty, check_hset_odd_arguments,
-                     check_hdel_missing_steps, check_hincrby_steps]
+                     check_hdel_missing_steps, check_hincrby_steps, check_hincrby_limits,
+                     check_field_reads_step, check_scan_cursor_and_scores,
+                     check_htstats_key_encodings]
 
 
 #: Checks that call the spec with a stand-in argument (a bytes subclass claiming a length),
@@ -1127,8 +1197,33 @@ def test_planted_set_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: s
      check_hincrby_steps),
     ("_field_number", "value_find_steps(argv[1], h, 1)", "value_find_steps(argv[1], h, 2)",
      check_hincrby_steps),
+    ("hincrby", "if total > LLONG_MAX", "if total >= LLONG_MAX", check_hincrby_limits),
+    ("hincrby", "or total < LLONG_MIN", "or total <= LLONG_MIN", check_hincrby_limits),
+    ("_field", "value_find_steps(argv[1], h, 1)", "value_find_steps(argv[0], h, 1)",
+     check_field_reads_step),
+    ("_field", "value_find_steps(argv[1], h, 1)", "value_find_steps(argv[2], h, 1)",
+     check_field_reads_step),
+    ("_field", "value_find_steps(argv[1], h, 1)", "value_find_steps(argv[1], h, 0)",
+     check_field_reads_step),
+    ("_field", "value_find_steps(argv[1], h, 1)", "value_find_steps(argv[1], h, 2)",
+     check_field_reads_step),
 ])
 def test_planted_hash_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
                                check: Any) -> None:
     _plant_handler(monkeypatch, "hashes", func, old, new)
+    _trips(check)
+
+
+@pytest.mark.parametrize("func,old,new,check", [
+    ("listpack_score", "if -_LP_INT_LIMIT <= d", "if -_LP_INT_LIMIT < d",
+     check_scan_cursor_and_scores),
+    ("value_dict", "if type(o) is HashValue:", "if type(o) is not HashValue:",
+     check_htstats_key_encodings),
+    ("value_dict", "return None if o.order is not None", "return None if o.order is None",
+     check_htstats_key_encodings),
+    ("value_dict", "if type(o) is ZSet:", "if type(o) is not ZSet:", check_htstats_key_encodings),
+])
+def test_planted_scan(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                      check: Any) -> None:
+    _plant_handler(monkeypatch, "scan", func, old, new)
     _trips(check)
