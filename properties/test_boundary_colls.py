@@ -891,6 +891,65 @@ def check_htstats_key_encodings() -> None:
             f"{NAME}: HTSTATS-KEY {key!r}: {got!r}"
 
 
+def _scan_reply(cursor: int, items: list[bytes]) -> bytes:
+    return b"*2\r\n$%d\r\n%d\r\n" % (len(b"%d" % cursor), cursor) + _array(items)
+
+
+def check_scan_options() -> None:
+    """SCAN's options (redis-server 7.0.15): COUNT 0 and MATCH without a pattern are syntax
+    errors; MATCH as the last pair filters (k* of k1 k2 x: k1 k2), SSCAN too (a* of a1 a2
+    b1); HSCAN of a listpack answers every field and value, cursor 0; SCAN leaves out a key
+    whose time has passed (and deletes it)."""
+    c = Session()
+    for line in (b"SCAN 0 COUNT 0", b"SCAN 0 MATCH"):
+        got = _call(c, *line.split())
+        assert got == b"-ERR syntax error\r\n", f"{NAME}: {line!r}: {got!r}"
+    c.call(b"MSET", b"k1", b"a", b"k2", b"b", b"x", b"c")
+    got = _call(c, b"SCAN", b"0", b"MATCH", b"k*")
+    assert got.split(b"\r\n")[5::2] in ([b"k1", b"k2"], [b"k2", b"k1"]), \
+        f"{NAME}: SCAN 0 MATCH k*: {got!r}"
+    c.call(b"SADD", b"s", b"a1", b"a2", b"b1")
+    got = _call(c, b"SSCAN", b"s", b"0", b"MATCH", b"a*")
+    assert sorted(got.split(b"\r\n")[5::2]) == [b"a1", b"a2"], f"{NAME}: SSCAN MATCH a*: {got!r}"
+    c.call(b"HSET", b"h", b"f", b"v", b"g", b"w")
+    got = _call(c, b"HSCAN", b"h", b"0")
+    assert got == _scan_reply(0, [b"f", b"v", b"g", b"w"]), f"{NAME}: HSCAN listpack: {got!r}"
+    c = Session()
+    c.call(b"SET", b"gone", b"v", b"PXAT", b"100")
+    c.call(b"SET", b"kept", b"v")
+    c.now = 101
+    got = _call(c, b"SCAN", b"0")
+    assert got == _scan_reply(0, [b"kept"]), f"{NAME}: SCAN with an expired key: {got!r}"
+    assert b"gone" not in c.state.dbs[0].keys, f"{NAME}: SCAN left the expired key"
+
+
+def check_scan_budget() -> None:
+    """``scanGenericCommand``'s walk: ``maxiterations = count*10; do cursor = dictScan(...)
+    while (cursor && maxiterations-- && listLength(keys) < count)``: on a sparse keyspace
+    (100 keys, all but 5 or 40 deleted, not yet shrunk: 128 buckets) SCAN with COUNT 1, 2, 3 stops
+    at that cursor with those keys, walked here with ``dict_scan`` itself."""
+    from redspec.spec.dict import dict_scan
+    for kept in (5, 40):
+        c = Session()
+        for i in range(100):
+            c.call(b"SET", b"k%d" % i, b"v")
+        c.call(b"DEL", *(b"k%d" % i for i in range(kept, 100)))
+        ht = c.state.dbs[0].ht
+        assert (1 << ht.exp0) >= 64 and len(ht) == kept, f"{NAME}: setup: {ht.exp0} {len(ht)}"
+        for count in (1, 2, 3):
+            cursor, keys, left = 0, [], count * 10
+            while True:
+                cursor = dict_scan(ht, cursor, keys.append)
+                if not cursor:
+                    break
+                left -= 1
+                if left < 0 or len(keys) >= count:
+                    break
+            got = c.call(b"SCAN", b"0", b"COUNT", b"%d" % count)
+            assert got == _scan_reply(cursor, keys), \
+                f"{NAME}: SCAN 0 COUNT {count} ({kept} keys): {got!r}, not {cursor} {keys}"
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
                      check_hset_steps, check_memory_usage, check_linsert_every_place,
                      check_set_dict_followed, check_set_removal_keeps_draws,
@@ -906,7 +965,7 @@ CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_za
                      check_hash_lookups_and_dirty, check_hset_odd_arguments,
                      check_hdel_missing_steps, check_hincrby_steps, check_hincrby_limits,
                      check_field_reads_step, check_scan_cursor_and_scores,
-                     check_htstats_key_encodings]
+                     check_htstats_key_encodings, check_scan_options, check_scan_budget]
 
 
 #: Checks that call the spec with a stand-in argument (a bytes subclass claiming a length),
@@ -1222,6 +1281,21 @@ def test_planted_hash_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: 
     ("value_dict", "return None if o.order is not None", "return None if o.order is None",
      check_htstats_key_encodings),
     ("value_dict", "if type(o) is ZSet:", "if type(o) is not ZSet:", check_htstats_key_encodings),
+    ("scan_generic", "if c < 1:", "if c < 0:", check_scan_options),
+    ("scan_generic", "elif opt == b\"match\" and left >= 2:", "elif opt == b\"match\" and left > 2:",
+     check_scan_options),
+    ("scan_generic", "pat = argv[i + 1]", "pat = argv[i]", check_scan_options),
+    ("scan_generic", "pat = argv[i + 1]", "pat = argv[i + 2]", check_scan_options),
+    ("scan_generic", "if pat == b\"*\":", "if pat != b\"*\":", check_scan_options),
+    ("scan_generic", "budget -= 1", "budget -= 0", check_scan_budget),
+    ("scan_generic", "budget -= 1", "budget -= 2", check_scan_budget),
+    ("scan_generic", "if len(out) >= count:", "if len(out) > count:", check_scan_budget),
+    ("scan_generic", "elif type(o) is HashValue:\n            for f, v", "elif type(o) is not HashValue:\n            for f, v",
+     check_scan_options),
+    ("scan_generic", "if pat is not None or typename", "if pat is None or typename",
+     check_scan_options),
+    ("scan_generic", "or o is None:\n        out = _filter", "or o is not None:\n        out = _filter",
+     check_scan_options),
 ])
 def test_planted_scan(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
                       check: Any) -> None:
