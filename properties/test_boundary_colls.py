@@ -337,20 +337,71 @@ def check_listpack_hash_order() -> None:
 
 def check_hrandfield_pick() -> None:
     """HRANDFIELD without a count picks the pair at ``rand() % size`` in the hash's order
-    (``lpRandomPair`` on a listpack), as the first draw of a count of -2 does
-    (``lpRandomPairs`` keeps the draw order): from the same random state both name the same
-    field, draw after draw, for a listpack and for a hashtable."""
+    (``lpRandomPair`` on a listpack); a count of 1 is the same pick (CASE 1), and a negative
+    count is that many independent picks in draw order (``lpRandomPairs`` keeps it): from
+    the same random state, HRANDFIELD twice names the fields HRANDFIELD -2 answers, for a
+    listpack and a hashtable, of 8 fields and of 2."""
     for limit in (b"512", b"1"):
-        a, b = Session(), Session()
-        for c in (a, b):
-            c.call(b"CONFIG", b"SET", b"hash-max-listpack-entries", limit)
-            c.call(b"HSET", b"h", *(x for f in _LP_FIELDS for x in (f, f)))
-        for _ in range(12):
-            one = a.call(b"HRANDFIELD", b"h")
-            got = b.call(b"HRANDFIELD", b"h", b"-2")
-            assert got.startswith(b"*2\r\n" + one), \
-                f"{NAME}: HRANDFIELD {one!r} and HRANDFIELD -2 {got!r} from the same state"
-            b.state = a.state  # the same random state again
+        for fields in (_LP_FIELDS, _LP_FIELDS[:2]):
+            a, b = Session(), Session()
+            for c in (a, b):
+                c.call(b"CONFIG", b"SET", b"hash-max-listpack-entries", limit)
+                c.call(b"HSET", b"h", *(x for f in fields for x in (f, f)))
+            for _ in range(12):
+                start = a.state
+                one, two = a.call(b"HRANDFIELD", b"h"), a.call(b"HRANDFIELD", b"h")
+                b.state = start
+                got = b.call(b"HRANDFIELD", b"h", b"-2")
+                assert got == b"*2\r\n" + one + two, \
+                    f"{NAME}: HRANDFIELD twice {one!r} {two!r}, HRANDFIELD -2 {got!r}"
+                b.state = start
+                got = b.call(b"HRANDFIELD", b"h", b"1")
+                assert got == b"*1\r\n" + one, \
+                    f"{NAME}: HRANDFIELD {one!r}, HRANDFIELD 1 {got!r} from the same state"
+
+
+def check_hrandfield_unique() -> None:
+    """HRANDFIELD with a count covering the hash answers it whole in its order and draws
+    nothing (CASE 2: no ``rand()``); a smaller positive count is ``count`` distinct fields,
+    each field as likely as any other (2 of 8, 400 times: every field 60 to 140 times)."""
+    from redspec.spec.step import Step
+    c = Session()
+    c.call(b"HSET", b"h", *(x for f in _LP_FIELDS for x in (f, f)))
+    for n in (b"8", b"9"):
+        rng = c.state.rng
+        got = c.call(b"HRANDFIELD", b"h", n)
+        assert got == _array(_LP_FIELDS) and c.state.rng == rng, \
+            f"{NAME}: HRANDFIELD h {n!r}: {got!r}, the PRNG moved: {c.state.rng != rng}"
+    seen = dict.fromkeys(_LP_FIELDS, 0)
+    for _ in range(400):
+        got = c.call(b"HRANDFIELD", b"h", b"2").split(b"\r\n")[2::2]
+        assert len(set(got)) == 2, f"{NAME}: HRANDFIELD h 2: {got!r}"
+        for f in got:
+            seen[f] += 1
+    assert all(60 <= n <= 140 for n in seen.values()), f"{NAME}: HRANDFIELD h 2 drew {seen}"
+    del Step
+
+
+def check_hrandfield_ranges() -> None:
+    """HRANDFIELD's count range (redis-server 7.0.15): -LONG_MAX accepted (missing key: empty
+    array), -LONG_MAX-1 "value is out of range, value must between ..."; WITHVALUES
+    +-(LONG_MAX/2) accepted, one beyond "ERR value is out of range"; WITHVALUES is read as a
+    C string (a NUL and what follows are ignored)."""
+    c = Session()
+    c.call(b"HSET", b"h", b"f", b"v")
+    wide = b"-ERR value is out of range, value must between -9223372036854775807 and " \
+           b"9223372036854775807\r\n"
+    for argv, want in (((b"nokey", b"-9223372036854775807"), b"*0\r\n"),
+                       ((b"nokey", b"-9223372036854775808"), wide),
+                       ((b"nokey", b"-4611686018427387903", b"WITHVALUES"), b"*0\r\n"),
+                       ((b"nokey", b"-4611686018427387904", b"WITHVALUES"),
+                        b"-ERR value is out of range\r\n"),
+                       ((b"nokey", b"4611686018427387903", b"WITHVALUES"), b"*0\r\n"),
+                       ((b"nokey", b"4611686018427387904", b"WITHVALUES"),
+                        b"-ERR value is out of range\r\n"),
+                       ((b"h", b"1", b"WITHVALUES\x00x"), _array([b"f", b"v"]))):
+        got = c.call(b"HRANDFIELD", *argv)
+        assert got == want, f"{NAME}: HRANDFIELD {argv!r}: {got!r}"
 
 
 def check_hash_dict_followed() -> None:
@@ -950,6 +1001,21 @@ def check_scan_budget() -> None:
                 f"{NAME}: SCAN 0 COUNT {count} ({kept} keys): {got!r}, not {cursor} {keys}"
 
 
+def check_filter_pairs_and_htstats() -> None:
+    """HSCAN / ZSCAN with MATCH keep each matching field with its own value / score; DEBUG
+    HTSTATS of database 16 (of 16) is "ERR Out of range database" (redis-server 7.0.15)."""
+    c = Session(**{"enable-debug-command": "yes"})
+    c.call(b"HSET", b"h", b"f", b"v", b"g", b"w")
+    c.call(b"ZADD", b"z", b"1", b"a", b"2", b"b")
+    for argv, want in (((b"HSCAN", b"h", b"0", b"MATCH", b"g"), [b"g", b"w"]),
+                       ((b"ZSCAN", b"z", b"0", b"MATCH", b"b"), [b"b", b"2"])):
+        got = _call(c, *argv)
+        assert got == _scan_reply(0, want), f"{NAME}: {argv!r}: {got!r}"
+    got = c.call(b"DEBUG", b"HTSTATS", b"16")
+    assert got == b"-ERR Out of range database\r\n", f"{NAME}: DEBUG HTSTATS 16: {got!r}"
+    assert b"[Dictionary HT]" in c.call(b"DEBUG", b"HTSTATS", b"15"), f"{NAME}: DEBUG HTSTATS 15"
+
+
 CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_zadd_update_step,
                      check_hset_steps, check_memory_usage, check_linsert_every_place,
                      check_set_dict_followed, check_set_removal_keeps_draws,
@@ -965,7 +1031,9 @@ CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_za
                      check_hash_lookups_and_dirty, check_hset_odd_arguments,
                      check_hdel_missing_steps, check_hincrby_steps, check_hincrby_limits,
                      check_field_reads_step, check_scan_cursor_and_scores,
-                     check_htstats_key_encodings, check_scan_options, check_scan_budget]
+                     check_htstats_key_encodings, check_scan_options, check_scan_budget,
+                     check_hrandfield_unique, check_hrandfield_ranges,
+                     check_filter_pairs_and_htstats]
 
 
 #: Checks that call the spec with a stand-in argument (a bytes subclass claiming a length),
@@ -1170,18 +1238,22 @@ def test_planted_list_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: 
 def _plant_handler(monkeypatch: pytest.MonkeyPatch, module: str, func: str, old: str,
                    new: str) -> None:
     """:func:`plant_everywhere` of ``spec.commands.<module>.<func>``, and in the served command
-    table where it is a command's handler."""
+    table (and DEBUG's subcommand table) where it is a handler."""
     import importlib
 
     import attrs
 
     from redspec.spec import dispatch
+    from redspec.spec.commands.registry import DEBUG_SUBCOMMANDS
     mod = importlib.import_module(f"redspec.spec.commands.{module}")
     original = getattr(mod, func)
     planted = plant_everywhere(monkeypatch, mod, func, old, new)
     for name, cmd in list(dispatch.TABLE.items()):
         if cmd.handler is original:
             monkeypatch.setitem(dispatch.TABLE, name, attrs.evolve(cmd, handler=planted))
+    for sub, f in list(DEBUG_SUBCOMMANDS.items()):
+        if f is original:
+            monkeypatch.setitem(DEBUG_SUBCOMMANDS, sub, planted)
 
 
 @pytest.mark.parametrize("func,old,new,check", [
@@ -1257,6 +1329,21 @@ def test_planted_set_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: s
     ("_field_number", "value_find_steps(argv[1], h, 1)", "value_find_steps(argv[1], h, 2)",
      check_hincrby_steps),
     ("hincrby", "if total > LLONG_MAX", "if total >= LLONG_MAX", check_hincrby_limits),
+    ("random_fields", "if not unique or count == 1:", "if not unique or count == 0:",
+     check_hrandfield_pick),
+    ("random_fields", "if count == 1 or size == 1:", "if count == 2 or size == 1:",
+     check_hrandfield_pick),
+    ("random_fields", "if count == 1 or size == 1:", "if count == 1 or size == 2:",
+     check_hrandfield_pick),
+    ("random_fields", "if count >= size:", "if count > size:", check_hrandfield_unique),
+    ("random_fields", "if rnd() % left < need:", "if rnd() % left <= need:",
+     check_hrandfield_unique),
+    ("hrandfield", "if count < -_LONG_MAX:", "if count <= -_LONG_MAX:", check_hrandfield_ranges),
+    ("hrandfield", 'split(b"\\0", 1)', 'split(b"\\0", 0)', check_hrandfield_ranges),
+    ("hrandfield", "if count < -(_LONG_MAX // 2)", "if count <= -(_LONG_MAX // 2)",
+     check_hrandfield_ranges),
+    ("hrandfield", "or count > _LONG_MAX // 2", "or count >= _LONG_MAX // 2",
+     check_hrandfield_ranges),
     ("hincrby", "or total < LLONG_MIN", "or total <= LLONG_MIN", check_hincrby_limits),
     ("_field", "value_find_steps(argv[1], h, 1)", "value_find_steps(argv[0], h, 1)",
      check_field_reads_step),
@@ -1282,6 +1369,12 @@ def test_planted_hash_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: 
      check_htstats_key_encodings),
     ("value_dict", "if type(o) is ZSet:", "if type(o) is not ZSet:", check_htstats_key_encodings),
     ("scan_generic", "if c < 1:", "if c < 0:", check_scan_options),
+    ("_filter", "kept.append(items[j + 1])", "kept.append(items[j])",
+     check_filter_pairs_and_htstats),
+    ("_filter", "kept.append(items[j + 1])", "kept.append(items[j + 2])",
+     check_filter_pairs_and_htstats),
+    ("debug_htstats", "if not 0 <= dbid < s.db_count():", "if not 0 <= dbid <= s.db_count():",
+     check_filter_pairs_and_htstats),
     ("scan_generic", "elif opt == b\"match\" and left >= 2:", "elif opt == b\"match\" and left > 2:",
      check_scan_options),
     ("scan_generic", "pat = argv[i + 1]", "pat = argv[i]", check_scan_options),
