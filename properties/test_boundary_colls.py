@@ -1011,7 +1011,7 @@ def check_filter_pairs_and_htstats() -> None:
                        ((b"ZSCAN", b"z", b"0", b"MATCH", b"b"), [b"b", b"2"])):
         got = _call(c, *argv)
         assert got == _scan_reply(0, want), f"{NAME}: {argv!r}: {got!r}"
-    got = c.call(b"DEBUG", b"HTSTATS", b"16")
+    got = _call(c, b"DEBUG", b"HTSTATS", b"16")
     assert got == b"-ERR Out of range database\r\n", f"{NAME}: DEBUG HTSTATS 16: {got!r}"
     assert b"[Dictionary HT]" in c.call(b"DEBUG", b"HTSTATS", b"15"), f"{NAME}: DEBUG HTSTATS 15"
 
