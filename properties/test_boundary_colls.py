@@ -382,6 +382,21 @@ def check_hrandfield_unique() -> None:
     del Step
 
 
+def check_hrandfield_draw_per_pick() -> None:
+    """HRANDFIELD with a negative count draws once per pick (7.0.15's CASE 1:
+    ``lpRandomPairs`` calls ``rand()`` for each of the ``count`` picks), a hash of one field
+    too: -5 answers that field 5 times and moves the PRNG by 5 draws."""
+    from redspec.spec.step import Step
+    c = Session()
+    c.call(b"HSET", b"h", b"f", b"v")
+    st = Step(c.state, c.now, c.cid)
+    for _ in range(5):
+        st.random()
+    got = c.call(b"HRANDFIELD", b"h", b"-5")
+    assert got == _array([b"f"] * 5), f"{NAME}: HRANDFIELD h -5: {got!r}"
+    assert c.state.rng == st.rng, f"{NAME}: HRANDFIELD -5 of a one-field hash: not 5 draws"
+
+
 def check_hrandfield_ranges() -> None:
     """HRANDFIELD's count range (redis-server 7.0.15): -LONG_MAX accepted (missing key: empty
     array), -LONG_MAX-1 "value is out of range, value must between ..."; WITHVALUES
@@ -1033,6 +1048,7 @@ CHECKS: list[Any] = [check_sadd_present_member, check_value_reads_step, check_za
                      check_field_reads_step, check_scan_cursor_and_scores,
                      check_htstats_key_encodings, check_scan_options, check_scan_budget,
                      check_hrandfield_unique, check_hrandfield_ranges,
+                     check_hrandfield_draw_per_pick,
                      check_filter_pairs_and_htstats]
 
 
@@ -1331,10 +1347,12 @@ def test_planted_set_commands(monkeypatch: pytest.MonkeyPatch, func: str, old: s
     ("hincrby", "if total > LLONG_MAX", "if total >= LLONG_MAX", check_hincrby_limits),
     ("random_fields", "if not unique or count == 1:", "if not unique or count == 0:",
      check_hrandfield_pick),
-    ("random_fields", "if count == 1 or size == 1:", "if count == 2 or size == 1:",
+    ("random_fields", "if count == 1:\n            pair", "if count == 2:\n            pair",
      check_hrandfield_pick),
-    ("random_fields", "if count == 1 or size == 1:", "if count == 1 or size == 2:",
-     check_hrandfield_pick),
+    ("random_fields", "if count == 1:\n            pair = h.nth(s.random() % size)\n"
+     "            return [pair]\n", "if count == 1 or size == 1:\n"
+     "            pair = h.nth(s.random() % size)\n            return [pair] * count\n",
+     check_hrandfield_draw_per_pick),
     ("random_fields", "if count >= size:", "if count > size:", check_hrandfield_unique),
     ("random_fields", "if rnd() % left < need:", "if rnd() % left <= need:",
      check_hrandfield_unique),
