@@ -364,7 +364,6 @@ def check_hrandfield_unique() -> None:
     """HRANDFIELD with a count covering the hash answers it whole in its order and draws
     nothing (CASE 2: no ``rand()``); a smaller positive count is ``count`` distinct fields,
     each field as likely as any other (2 of 8, 400 times: every field 60 to 140 times)."""
-    from redspec.spec.step import Step
     c = Session()
     c.call(b"HSET", b"h", *(x for f in _LP_FIELDS for x in (f, f)))
     for n in (b"8", b"9"):
@@ -379,7 +378,6 @@ def check_hrandfield_unique() -> None:
         for f in got:
             seen[f] += 1
     assert all(60 <= n <= 140 for n in seen.values()), f"{NAME}: HRANDFIELD h 2 drew {seen}"
-    del Step
 
 
 def check_hrandfield_draw_per_pick() -> None:
