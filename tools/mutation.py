@@ -445,6 +445,10 @@ for _m in ("spec/acl.py", "spec/commands/acl.py", "spec/config.py", "spec/config
 # ... and the boundary checks of the sorted set value and commands and of SORT (zsets)
 for _m in ("spec/types/zset.py", "spec/commands/zsets.py", "spec/pqsort.py", "spec/commands/sort.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_zsets.py"])
+# ... and the collections' (colls): value dicts' rehash steps, list/set/hash encodings and
+# counts, SCAN cursors
+for _m in ("spec/types/valuedict.py", "spec/types/list.py", "spec/types/set.py", "spec/types/hash.py", "spec/commands/lists.py", "spec/commands/sets.py", "spec/commands/hashes.py", "spec/commands/scan.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_colls.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 

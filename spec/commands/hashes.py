@@ -333,9 +333,9 @@ def random_fields(s: Step, h: HashValue, count: int, unique: bool) -> list[tuple
     """
     size = len(h)
     if not unique or count == 1:
-        if count == 1 or size == 1:
+        if count == 1:
             pair = h.nth(s.random() % size)
-            return [pair] * count
+            return [pair]
         pairs = h.items()
         rnd = s.random
         return [pairs[rnd() % size] for _ in range(count)]
