@@ -500,11 +500,31 @@ def rdb_child_done(s: Step, child: RdbChild, ok: bool) -> None:
                 continue
             if payload is None:
                 payload = rdb_payload(s, child, socket)
+            if link.rdb_only:
+                rdb_only_transmitted(s, cid, payload, socket)
+                continue
             s.push_to(cid, payload)
             put_replica_online(s, cid, start_on_ack=socket)
     if mincapa is not None and s.part("persist").child is None \
             and s.part("aof").child is None:
         start_bgsave_for_replication(s, mincapa)
+
+
+def rdb_only_transmitted(s: Step, cid: int, payload: bytes, socket: bool) -> None:
+    """``replicaPutOnline`` of a replica that asked for the snapshot alone (``REPLCONF
+    rdb-only 1``): ``SLAVE_STATE_RDB_TRANSMITTED``, never online, and closed once the
+    snapshot is written (``freeClientAsync``: its ``freeClient`` logs it lost)."""
+    c = s.get_client(cid)
+    if c is None:
+        return
+    name = replica_name(c)
+    if socket:
+        log_in_step(s, "notice", f"Streamed RDB transfer with replica {name} succeeded "
+                                 "(socket). Waiting for REPLCONF ACK from slave to enable "
+                                 "streaming")
+    log_in_step(s, "notice", f"RDB transfer completed, rdb only replica ({name}) should be "
+                             "disconnected asap")
+    s.put_client(replace(c, reply=c.reply + payload, closing=True))
 
 
 def put_replica_online(s: Step, cid: int, start_on_ack: bool = False) -> None:

@@ -429,6 +429,10 @@ for _m in ("spec/replica.py", "spec/replication.py", "spec/aof.py", "spec/failov
 # (dirty counts, events, INCR's in-place rule, range ends, LCS limits, the embstr limit)
 for _m in ("spec/commands/strings.py", "spec/types/string.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_gapstr.py"])
+# issue 22 (repl): the boundary checks of the replication modules' survivors (REPLCONF, PSYNC's
+# log lines, rdb-only replicas, the second id, WAIT, INFO's failover state, ...)
+for _m in ("spec/replfeed.py", "spec/replication.py", "spec/replica.py", "spec/replnet.py", "spec/failover.py", "spec/commands/replication.py", "spec/commands/failover.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_repl.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 

@@ -1,0 +1,316 @@
+"""Boundary checks for the survivors of the exhaustive boundary-class mutation run of the
+replication modules (issue #22, ``tools/mutation.py`` over ``spec/backlog.py``,
+``spec/replfeed.py``, ``spec/replication.py`` and the modules after them), in the pattern
+of ``properties/test_boundary_gapkeys.py``: each check puts a rule exactly on its boundary,
+and each has a planted-bug test whose planted bug *is* the surviving mutant.
+
+Property ``boundary_repl_agrees_with_redis``. Observed on redis-server 7.0.15:
+
+- ``REPLCONF ip-address`` takes 255 bytes (``+OK``) and refuses 256 ("ERR REPLCONF
+  ip-address provided by replica instance is too long: 256 bytes"); ``REPLCONF rdb-only``
+  takes 0 and 1 and refuses 2 and -1 ("ERR value is out of range, value must between 0 and
+  1") and ``abc`` ("ERR value is not an integer or out of range"); ``REPLCONF`` alone is ``+OK``, with an option and no value a syntax error;
+- a replica that sent ``REPLCONF rdb-only 1`` gets its snapshot (disk sync) and is then
+  disconnected ("RDB transfer completed, rdb only replica (...) should be disconnected
+  asap"); with ``rdb-only 0`` it gets the writes that follow (the spec put it online and
+  kept it: fixed with this check);
+- ``WAIT 0 0`` answers 0 at once, ``WAIT 0 -1`` is "ERR timeout is negative".
+
+Of the model (no client of Redis sees it, but the spec's determinism does):
+
+- ``getRandomHexChars`` of 40 characters draws exactly five 32-bit words of the explicit
+  PRNG (eight hex characters each), so what draws next (the next replid, RANDOMKEY, SPOP)
+  is the same whoever replays the seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from redspec.properties.driver import Session
+from redspec.properties.test_mutation_gaps import plant_everywhere
+from redspec.spec import persist, replication
+from redspec.spec import replnet as N
+from redspec.spec import server as S
+from redspec.spec.eventloop import event_loop_turn
+from redspec.spec.server import new_server
+from redspec.spec.state import FAILOVER_WAIT_FOR_SYNC, ServerState
+from redspec.spec.step import Step
+
+NAME = "boundary_repl_agrees_with_redis"
+T0 = 1_700_000_000_000
+
+
+class Node:
+    """One spec server driven by hand: ``call`` runs a command for a client (the world
+    answering a fork with success), ``connect`` adds a client."""
+
+    def __init__(self, now: int = T0, **config: Any) -> None:
+        self.now = now
+        self.state = S.new_server(now, **config)
+        self.pid = 4242
+        #: Log lines the transitions handed to the world in their effects.
+        self.logs: list[str] = []
+        self.cid = self.connect()
+
+    def connect(self, addr: str = "127.0.0.1:50000") -> int:
+        self.state, cid = S.client_connect(self.state, self.now, addr=addr)
+        return cid
+
+    def run(self, fn: Callable[[ServerState], tuple[ServerState, Any]]) -> Any:
+        st = self.state
+        while True:
+            try:
+                self.state, out = fn(st)
+                self.logs += [op[2] for op in getattr(out, "aof_ops", ()) if op[0] == "log"]
+                return out
+            except persist.ForkOutcomeNeeded:
+                st = persist.with_fork_outcome(st, self.pid, 7)
+                self.pid += 1
+
+    def call(self, *argv: bytes, cid: int | None = None) -> bytes:
+        who = self.cid if cid is None else cid
+        out: bytes = self.run(lambda st: S.run_command(st, who, list(argv), self.now))
+        return out
+
+    def turn(self) -> None:
+        """One event-loop turn with no input at ``now`` (serverCron when due, beforeSleep)."""
+        self.run(lambda st: event_loop_turn(st, self.now, {}, {}))
+
+    def info(self) -> dict[str, str]:
+        text = self.call(b"INFO", b"replication").split(b"\r\n", 1)[1].decode()
+        return dict(ln.split(":", 1) for ln in text.splitlines() if ":" in ln)
+
+    def all_logs(self) -> list[str]:
+        return self.logs + [op[2] for op in self.state.aof.ops if op[0] == "log"]
+
+    def logged(self, text: str) -> bool:
+        return text in self.all_logs()
+
+
+def _promoted() -> Node:
+    """A fresh server made a replica of an unreachable master, then a master again
+    (``REPLICAOF NO ONE``): its first history is the second id, valid up to offset 1, and
+    it has no backlog (redis-server 7.0.15: ``master_replid2`` set, ``second_repl_offset:1``,
+    ``repl_backlog_active:0``)."""
+    n = Node()
+    assert n.call(b"REPLICAOF", b"127.0.0.1", b"1") == b"+OK\r\n"
+    assert n.call(b"REPLICAOF", b"NO", b"ONE") == b"+OK\r\n"
+    return n
+
+
+def check_random_hex_draws_five_words() -> None:
+    """``random_hex(s)`` (40 characters) is five PRNG words as 8 hex digits each, XORed with
+    the salt, and leaves the PRNG exactly five draws on."""
+    s = Step(new_server(T0, seed=1234), T0)
+    ref = Step(new_server(T0, seed=1234), T0)
+    words = "".join(f"{ref.random():08x}" for _ in range(5))
+    salt = s.part("repl").salt
+    got = replication.random_hex(s)
+    assert got == "".join(f"{int(a, 16) ^ int(b, 16):x}" for a, b in zip(words, salt, strict=True)), \
+        f"{NAME}: random_hex: {got}"
+    assert s.rng == ref.rng, f"{NAME}: random_hex drew more (or fewer) than five words"
+
+
+def check_replconf_limits() -> None:
+    """REPLCONF's edges as 7.0.15 answers them (see the module docstring)."""
+    c = Session(T0)
+    assert c.call(b"REPLCONF", b"ip-address", b"a" * 255) == b"+OK\r\n", f"{NAME}: ip 255"
+    assert c.call(b"REPLCONF", b"ip-address", b"a" * 256) == (
+        b"-ERR REPLCONF ip-address provided by replica instance is too long: 256 bytes\r\n"), \
+        f"{NAME}: ip 256"
+    rng = b"-ERR value is out of range, value must between 0 and 1\r\n"
+    for v, want in ((b"0", b"+OK\r\n"), (b"1", b"+OK\r\n"), (b"2", rng), (b"-1", rng)):
+        got = c.call(b"REPLCONF", b"rdb-only", v)
+        assert got == want, f"{NAME}: REPLCONF rdb-only {v!r}: {got!r}"
+    got = c.call(b"REPLCONF", b"rdb-only", b"abc")
+    assert got == b"-ERR value is not an integer or out of range\r\n", f"{NAME}: {got!r}"
+    assert c.call(b"REPLCONF") == b"+OK\r\n", f"{NAME}: REPLCONF alone"
+    assert c.call(b"REPLCONF", b"a") == b"-ERR syntax error\r\n", f"{NAME}: REPLCONF a"
+
+
+def check_wait_edges() -> None:
+    """``WAIT 0 0`` answers 0 at once; ``WAIT 0 -1`` refuses a negative timeout."""
+    c = Session(T0)
+    assert c.call(b"WAIT", b"0", b"0") == b":0\r\n", f"{NAME}: WAIT 0 0"
+    assert c.call(b"WAIT", b"0", b"-1") == b"-ERR timeout is negative\r\n", f"{NAME}: WAIT -1"
+
+
+def check_replid2_cleared() -> None:
+    """The first replica creates the backlog under a new replid and clears the second one:
+    INFO shows ``master_replid2`` as 40 zeros and ``second_repl_offset:-1`` (redis-server
+    7.0.15), also on a server whose second id was set (a promoted replica)."""
+    n = _promoted()
+    r = n.connect()
+    n.call(b"PSYNC", b"?", b"-1", cid=r)
+    info = n.info()
+    got = (info["master_replid2"], info["second_repl_offset"])
+    assert got == ("0" * 40, "-1"), f"{NAME}: the second id after the first replica: {got}"
+
+
+def check_second_offset_after_promotion() -> None:
+    """REPLICAOF NO ONE keeps the old history valid up to the next byte:
+    ``second_repl_offset`` is ``master_repl_offset + 1`` (redis-server 7.0.15: 50 and 51 on
+    a replica that had synced 50 bytes; 0 and 1 on one that never synced)."""
+    n = _promoted()
+    info = n.info()
+    assert (info["master_repl_offset"], info["second_repl_offset"]) == ("0", "1"), \
+        f"{NAME}: after REPLICAOF NO ONE: {info}"
+
+
+def check_psync_refusal_logs() -> None:
+    """``masterTryPartialResynchronization``'s log lines at their edges, each on a fresh
+    promoted server (no backlog, second id valid up to offset 1), as redis-server 7.0.15
+    logged them: the second id at offset 1 (its limit) is refused for lack of backlog, with
+    the warning (1 > offset 0); at offset 2 for the second id's limit; the current id at
+    offset 0 for lack of backlog without the warning, at offset 1 with it."""
+    lack = ("Unable to partial resync with replica 127.0.0.1:<unknown-replica-port> for "
+            "lack of backlog (Replica request was: {}).")
+    warn = ("Warning: replica 127.0.0.1:<unknown-replica-port> tried to PSYNC with an offset "
+            "that is greater than the master replication offset.")
+    for which, off, lines, absent in (
+            ("replid2", 1, [lack.format(1), warn], ["Requested offset for second ID"]),
+            ("replid2", 2, ["Partial resynchronization not accepted: Requested offset for "
+                            "second ID was 2, but I can reply up to 1"], ["lack of backlog"]),
+            ("replid", 0, [lack.format(0)], ["tried to PSYNC"]),
+            ("replid", 1, [lack.format(1), warn], [])):
+        n = _promoted()
+        rid = n.state.repl.replid if which == "replid" else n.state.repl.replid2
+        r = n.connect()
+        got = n.call(b"PSYNC", rid.encode(), b"%d" % off, cid=r)
+        assert got == b"", f"{NAME}: PSYNC {which} {off}: {got!r}"
+        for line in lines:
+            assert n.logged(line), f"{NAME}: PSYNC {which} {off}: not logged {line!r}"
+        logs = n.all_logs()
+        for part in absent:
+            assert not any(part in t for t in logs), \
+                f"{NAME}: PSYNC {which} {off}: logged {part!r}: {logs}"
+
+
+def _synced(n: Node, *replconf: bytes) -> int:
+    """A replica client that sent ``REPLCONF <replconf>`` and ``PSYNC ? -1`` (a disk sync:
+    no ``capa eof``), its BGSAVE child ended and serverCron handled it; returns its id."""
+    r = n.connect()
+    if replconf:
+        assert n.call(b"REPLCONF", *replconf, cid=r) == b"+OK\r\n"
+    n.call(b"PSYNC", b"?", b"-1", cid=r)
+    child = n.state.persist.child
+    assert child is not None, f"{NAME}: setup: no BGSAVE for the replica"
+    n.state = persist.with_child_exit(n.state, child.pid, 0, 0)
+    n.now += 1000
+    n.turn()
+    return r
+
+
+def check_rdb_only_replica() -> None:
+    """``REPLCONF rdb-only 1``: the replica gets the snapshot and is then closed, never
+    online and never fed the stream ("RDB transfer completed, rdb only replica (...) should
+    be disconnected asap", then the connection closes: redis-server 7.0.15, disk sync);
+    ``rdb-only 0`` (or none) goes online and gets the writes that follow."""
+    n = Node()
+    r = _synced(n, b"rdb-only", b"1")
+    c = n.state.clients[r]
+    assert c.closing and c.reply.startswith(b"$") and b"REDIS" in c.reply, \
+        f"{NAME}: rdb-only 1: not closed after its snapshot ({c.closing}, {c.reply[:20]!r})"
+    assert n.logged("RDB transfer completed, rdb only replica (127.0.0.1:<unknown-replica-port>) "
+                    "should be disconnected asap"), f"{NAME}: rdb-only 1: no log line"
+    for flag in (b"0", None):
+        n = Node()
+        r = _synced(n, *((b"rdb-only", flag) if flag else ()))
+        n.call(b"SET", b"k", b"v")
+        n.turn()
+        c = n.state.clients[r]
+        assert not c.closing and c.reply.endswith(b"$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n"), \
+            f"{NAME}: rdb-only {flag!r}: not online or not fed the stream: {c.reply[-40:]!r}"
+
+
+def check_failover_state_names() -> None:
+    """INFO's ``master_failover_state`` while a FAILOVER waits for its replica to catch up:
+    ``waiting-for-sync`` (redis-server 7.0.15, its replica in DEBUG SLEEP), and no failover
+    before."""
+    w = N.new_world(("m", "r1"))
+    w = N.command(w, "r1", b"REPLICAOF", *N.address_of("m"))
+    for _ in range(3):
+        w = N.settle_network(_children_done(N.tick(w, 1000)))
+    m = w.nodes["m"].state
+    assert m is not None and len(m.repl.replicas) == 1, f"{NAME}: setup: r1 not attached"
+    assert _info_of(w, "m")["master_failover_state"] == "no-failover"
+    w = N.command(w, "m", b"SET", b"k", b"v")
+    w = N.command(w, "m", b"FAILOVER")
+    f = w.nodes["m"].state.repl.failover  # type: ignore[union-attr]
+    assert f is not None and f.state == FAILOVER_WAIT_FOR_SYNC, f"{NAME}: setup: {f}"
+    got = _info_of(w, "m")["master_failover_state"]
+    assert got == "waiting-for-sync", f"{NAME}: master_failover_state while waiting: {got}"
+
+
+def _children_done(w: N.World) -> N.World:
+    for name, node in w.nodes.items():
+        if node.child is not None:
+            w = N.child_exit(w, name)
+    return w
+
+
+def _info_of(w: N.World, name: str) -> dict[str, str]:
+    w = N.command(w, name, b"INFO", b"replication")
+    text = w.nodes[name].replies[-1].split(b"\r\n", 1)[1].decode()
+    return dict(ln.split(":", 1) for ln in text.splitlines() if ":" in ln)
+
+
+CHECKS = [check_random_hex_draws_five_words, check_replconf_limits, check_wait_edges,
+          check_replid2_cleared, check_second_offset_after_promotion, check_psync_refusal_logs,
+          check_failover_state_names, check_rdb_only_replica]
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
+def test_boundary_repl(check: Any) -> None:
+    check()
+
+
+def _trips(check: Any) -> None:
+    with pytest.raises(AssertionError, match=NAME):
+        check()
+
+
+#: (module, function, old text, new text, the check it trips): each a surviving mutant.
+PLANTED: list[tuple[Any, str, str, str, Any]] = [
+    (replication, "random_hex", "while len(out) < n:", "while len(out) <= n:",
+     check_random_hex_draws_five_words),
+    (replication, "clear_replication_id2", "second_replid_offset=-1", "second_replid_offset=-0",
+     check_replid2_cleared),
+    (replication, "clear_replication_id2", "second_replid_offset=-1", "second_replid_offset=-2",
+     check_replid2_cleared),
+    (replication, "shift_replication_id", "second_replid_offset=r.master_repl_offset + 1",
+     "second_replid_offset=r.master_repl_offset", check_second_offset_after_promotion),
+    (replication, "shift_replication_id", "second_replid_offset=r.master_repl_offset + 1",
+     "second_replid_offset=r.master_repl_offset + 2", check_second_offset_after_promotion),
+    (replication, "log_partial_refused", "offset > r.second_replid_offset",
+     "offset >= r.second_replid_offset", check_psync_refusal_logs),
+    (replication, "log_partial_refused", "if offset > r.master_repl_offset:",
+     "if offset >= r.master_repl_offset:", check_psync_refusal_logs),
+    (replication, "replconf", "link = attrs.evolve(link, rdb_only=v == 1)",
+     "link = attrs.evolve(link, rdb_only=v != 1)", check_rdb_only_replica),
+    (replication, "replconf", "link = attrs.evolve(link, rdb_only=v == 1)",
+     "link = attrs.evolve(link, rdb_only=v == 0)", check_rdb_only_replica),
+    (replication, "replconf", "link = attrs.evolve(link, rdb_only=v == 1)",
+     "link = attrs.evolve(link, rdb_only=v == 2)", check_rdb_only_replica),
+    (replication, "replconf", "if not 0 <= v <= 1:", "if not 0 < v <= 1:", check_replconf_limits),
+    (replication, "replconf", "if not 0 <= v <= 1:", "if not 0 <= v < 1:", check_replconf_limits),
+    (replication, "replconf", "if not 0 <= v <= 1:", "if not 0 <= v <= 0:", check_replconf_limits),
+    (replication, "replconf", "if not 0 <= v <= 1:", "if not 0 <= v <= 2:", check_replconf_limits),
+    (replication, "replconf", "            if v is None:", "            if v is not None:",
+     check_replconf_limits),
+    (replication, "replconf", "if len(val) >= 256:", "if len(val) > 256:", check_replconf_limits),
+    (replication, "failover_state_name", "if f.state == FAILOVER_WAIT_FOR_SYNC",
+     "if f.state != FAILOVER_WAIT_FOR_SYNC", check_failover_state_names),
+]
+
+
+@pytest.mark.parametrize("module,func,old,new,check", PLANTED,
+                         ids=[f"{p[1]}:{p[3]}" for p in PLANTED])
+def test_planted_boundary_repl(monkeypatch: pytest.MonkeyPatch, module: Any, func: str,
+                               old: str, new: str, check: Any) -> None:
+    plant_everywhere(monkeypatch, module, func, old, new)
+    _trips(check)
