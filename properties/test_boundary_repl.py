@@ -30,14 +30,15 @@ from typing import Any
 
 import pytest
 
-from redspec.properties.driver import Session
+from redspec.properties.driver import Session, delivered
 from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import persist, replication
 from redspec.spec import replnet as N
 from redspec.spec import server as S
 from redspec.spec.eventloop import event_loop_turn
+from redspec.spec.resp import encode_request
 from redspec.spec.server import new_server
-from redspec.spec.state import FAILOVER_WAIT_FOR_SYNC, ServerState
+from redspec.spec.state import FAILOVER_WAIT_FOR_SYNC, SLAVE_STATE_WAIT_BGSAVE_END, ServerState
 from redspec.spec.step import Step
 
 NAME = "boundary_repl_agrees_with_redis"
@@ -75,6 +76,14 @@ class Node:
         who = self.cid if cid is None else cid
         out: bytes = self.run(lambda st: S.run_command(st, who, list(argv), self.now))
         return out
+
+    def send(self, cid: int, *argv: bytes) -> bytes:
+        """``argv`` read from client ``cid``'s connection: what the client is sent now (the
+        effects' output, then its pending reply, taken as written)."""
+        eff = self.run(lambda st: S.client_input(st, cid, encode_request(list(argv)),
+                                                 self.now))
+        self.state, got = delivered(self.state, eff)
+        return got.get(cid, b"")
 
     def turn(self) -> None:
         """One event-loop turn with no input at ``now`` (serverCron when due, beforeSleep)."""
@@ -126,6 +135,11 @@ def check_replconf_limits() -> None:
     for v, want in ((b"0", b"+OK\r\n"), (b"1", b"+OK\r\n"), (b"2", rng), (b"-1", rng)):
         got = c.call(b"REPLCONF", b"rdb-only", v)
         assert got == want, f"{NAME}: REPLCONF rdb-only {v!r}: {got!r}"
+    assert c.call(b"REPLCONF", b"listening-port", b"5") == b"+OK\r\n", f"{NAME}: port 5"
+    for opt in (b"rdb-only", b"listening-port"):
+        got = c.call(b"REPLCONF", opt, b"abc")
+        assert got == b"-ERR value is not an integer or out of range\r\n", \
+            f"{NAME}: REPLCONF {opt!r} abc: {got!r}"
     got = c.call(b"REPLCONF", b"rdb-only", b"abc")
     assert got == b"-ERR value is not an integer or out of range\r\n", f"{NAME}: {got!r}"
     assert c.call(b"REPLCONF") == b"+OK\r\n", f"{NAME}: REPLCONF alone"
@@ -227,6 +241,66 @@ def check_rdb_only_replica() -> None:
             f"{NAME}: rdb-only {flag!r}: not online or not fed the stream: {c.reply[-40:]!r}"
 
 
+def _stats(n: Node) -> dict[str, str]:
+    text = n.call(b"INFO", b"stats").split(b"\r\n", 1)[1].decode()
+    return dict(ln.split(":", 1) for ln in text.splitlines() if ":" in ln)
+
+
+def check_sync_counters() -> None:
+    """INFO stats counts every full sync (``sync_full``) and the refused partial ones other
+    than ``?`` (``sync_partial_err``): after ``PSYNC abc 5`` and ``PSYNC ? -1``,
+    ``sync_full:2``, ``sync_partial_err:1`` (redis-server 7.0.15)."""
+    n = Node()
+    for argv in ((b"PSYNC", b"abc", b"5"), (b"PSYNC", b"?", b"-1")):
+        got = n.send(n.connect(), *argv)
+        assert got.startswith(b"+FULLRESYNC "), f"{NAME}: setup: {argv}: {got!r}"
+    st = _stats(n)
+    got = (st["sync_full"], st["sync_partial_ok"], st["sync_partial_err"])
+    assert got == ("2", "0", "1"), f"{NAME}: sync_full, sync_partial_ok, sync_partial_err: {got}"
+
+
+def check_sync_gets_no_fullresync() -> None:
+    """SYNC (the old protocol) is answered with the snapshot alone, no ``+FULLRESYNC`` line
+    first (redis-server 7.0.15: ``$182\\r\\nREDIS0010...``)."""
+    n = Node()
+    r = n.connect()
+    assert n.send(r, b"SYNC") == b"", f"{NAME}: SYNC answered before its snapshot"
+    child = n.state.persist.child
+    assert child is not None, f"{NAME}: setup: no BGSAVE"
+    n.state = persist.with_child_exit(n.state, child.pid, 0, 0)
+    n.now += 1000
+    n.turn()
+    got = n.state.clients[r].reply
+    assert got.startswith(b"$") and got[got.index(b"\r\n") + 2:].startswith(b"REDIS"), \
+        f"{NAME}: SYNC's snapshot: {got[:40]!r}"
+
+
+def check_second_replica_joins_bgsave() -> None:
+    """A second replica asking for a full sync while the first one's disk BGSAVE runs (same
+    capabilities) shares it: ``+FULLRESYNC`` with the same offset at once, "Waiting for end
+    of BGSAVE for SYNC" (redis-server 7.0.15, rdb-key-save-delay making the BGSAVE last)."""
+    n = Node()
+    first = n.send(n.connect(), b"PSYNC", b"?", b"-1")
+    b = n.connect()
+    got = n.send(b, b"PSYNC", b"?", b"-1")
+    assert got == first, f"{NAME}: the second replica got {got!r}, the first {first!r}"
+    link = n.state.clients[b].info.repl
+    assert link is not None and link.state == SLAVE_STATE_WAIT_BGSAVE_END, \
+        f"{NAME}: the second replica does not wait for the running BGSAVE"
+    assert n.logged("Waiting for end of BGSAVE for SYNC"), f"{NAME}: no log line"
+
+
+def check_replica_refuses_sync_unconnected() -> None:
+    """A replica whose link to its master is not up refuses a replica of its own:
+    "-NOMASTERLINK Can't SYNC while not connected with my master" (redis-server 7.0.15,
+    ``REPLICAOF 127.0.0.1 1``)."""
+    n = Node()
+    n.call(b"REPLICAOF", b"127.0.0.1", b"1")
+    got = n.send(n.connect(), b"PSYNC", b"?", b"-1")
+    assert got == b"-NOMASTERLINK Can't SYNC while not connected with my master\r\n", \
+        f"{NAME}: PSYNC to an unconnected replica: {got!r}"
+
+
 def check_failover_state_names() -> None:
     """INFO's ``master_failover_state`` while a FAILOVER waits for its replica to catch up:
     ``waiting-for-sync`` (redis-server 7.0.15, its replica in DEBUG SLEEP), and no failover
@@ -261,7 +335,9 @@ def _info_of(w: N.World, name: str) -> dict[str, str]:
 
 CHECKS = [check_random_hex_draws_five_words, check_replconf_limits, check_wait_edges,
           check_replid2_cleared, check_second_offset_after_promotion, check_psync_refusal_logs,
-          check_failover_state_names, check_rdb_only_replica]
+          check_failover_state_names, check_rdb_only_replica, check_sync_counters,
+          check_sync_gets_no_fullresync, check_second_replica_joins_bgsave,
+          check_replica_refuses_sync_unconnected]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -303,6 +379,39 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
     (replication, "replconf", "            if v is None:", "            if v is not None:",
      check_replconf_limits),
     (replication, "replconf", "if len(val) >= 256:", "if len(val) > 256:", check_replconf_limits),
+    (replication, "replconf", "if port is None:", "if port is not None:", check_replconf_limits),
+    (replication, "replconf", 'elif opt == b"rdb-only":', 'elif opt != b"rdb-only":',
+     check_replconf_limits),
+    (replication, "sync_command", "r.link_state != REPL_STATE_CONNECTED",
+     "r.link_state == REPL_STATE_CONNECTED", check_replica_refuses_sync_unconnected),
+    (replication, "sync_command", "sync_partial_err=repl_of(s).sync_partial_err + 1",
+     "sync_partial_err=repl_of(s).sync_partial_err", check_sync_counters),
+    (replication, "sync_command", "sync_partial_err=repl_of(s).sync_partial_err + 1",
+     "sync_partial_err=repl_of(s).sync_partial_err + 2", check_sync_counters),
+    (replication, "sync_command", "sync_full=r.sync_full + 1", "sync_full=r.sync_full",
+     check_sync_counters),
+    (replication, "sync_command", "sync_full=r.sync_full + 1", "sync_full=r.sync_full + 2",
+     check_sync_counters),
+    (replication, "sync_command", "pre_psync=True", "pre_psync=False",
+     check_sync_gets_no_fullresync),
+    (replication, "sync_command", 'if p.child is not None and r.child_target == "disk":',
+     'if p.child is None and r.child_target == "disk":', check_second_replica_joins_bgsave),
+    (replication, "sync_command", 'if p.child is not None and r.child_target == "disk":',
+     'if p.child is not None and r.child_target != "disk":', check_second_replica_joins_bgsave),
+    (replication, "sync_command", "if (oid != c.id and", "if (oid == c.id and",
+     check_second_replica_joins_bgsave),
+    (replication, "sync_command", "and other is not None", "and other is None",
+     check_second_replica_joins_bgsave),
+    (replication, "sync_command", "and other.state == SLAVE_STATE_WAIT_BGSAVE_END",
+     "and other.state != SLAVE_STATE_WAIT_BGSAVE_END", check_second_replica_joins_bgsave),
+    (replication, "sync_command", "and other.capa <= link.capa", "and other.capa < link.capa",
+     check_second_replica_joins_bgsave),
+    (replication, "log_partial_refused", "same = replid.lower() == r.replid.lower()",
+     "same = replid.lower() != r.replid.lower()", check_psync_refusal_logs),
+    (replication, "log_partial_refused", "if not same and (replid.lower() != r.replid2.lower()",
+     "if not same and (replid.lower() == r.replid2.lower()", check_psync_refusal_logs),
+    (replication, "log_partial_refused", "elif replid.lower() != r.replid2.lower():",
+     "elif replid.lower() == r.replid2.lower():", check_psync_refusal_logs),
     (replication, "failover_state_name", "if f.state == FAILOVER_WAIT_FOR_SYNC",
      "if f.state != FAILOVER_WAIT_FOR_SYNC", check_failover_state_names),
 ]

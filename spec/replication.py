@@ -307,6 +307,7 @@ def sync_command(s: Step, argv: list[bytes]) -> Reply:
                 # copyReplicaOutputBuffer: the same stream from the same snapshot.
                 update_link(s, c.id, held=other.held, fed_to=other.fed_to)
                 setup_full_resync(s, c.id, other.initial_offset)
+                log_in_step(s, "notice", "Waiting for end of BGSAVE for SYNC")
                 break
     elif p.child is not None or s.part("aof").child is not None:
         pass  # waits for the next BGSAVE (cron, or the end of the current child)
