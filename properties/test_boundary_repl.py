@@ -35,7 +35,10 @@ from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import persist, replication
 from redspec.spec import replnet as N
 from redspec.spec import server as S
+from redspec.spec.backlog import backlog_from
 from redspec.spec.eventloop import event_loop_turn
+from redspec.spec.persist import save_state
+from redspec.spec.rdb import Limits, decode_file
 from redspec.spec.resp import encode_request
 from redspec.spec.server import new_server
 from redspec.spec.state import FAILOVER_WAIT_FOR_SYNC, SLAVE_STATE_WAIT_BGSAVE_END, ServerState
@@ -301,6 +304,54 @@ def check_replica_refuses_sync_unconnected() -> None:
         f"{NAME}: PSYNC to an unconnected replica: {got!r}"
 
 
+def check_config_set_backlog_size_trims() -> None:
+    """CONFIG SET repl-backlog-size trims the backlog at once (``resizeReplicationBacklog``):
+    inside MULTI, the INFO after it already shows the shorter window (redis-server 7.0.15:
+    120,167 bytes held, then 58,807 from offset 61,361 after ``CONFIG SET repl-backlog-size
+    16384``, before the transaction ended)."""
+    n = Node()
+    r = n.connect()
+    n.send(r, b"PSYNC", b"?", b"-1")
+    n.state = S.client_disconnect(n.state, r, n.now)
+    for k in (b"big", b"big2"):
+        n.call(b"SET", k, b"x" * 60000)
+    before = n.info()
+    out = b""
+    for argv in ([b"MULTI"], [b"CONFIG", b"SET", b"repl-backlog-size", b"16384"],
+                 [b"INFO", b"replication"], [b"EXEC"]):
+        out = n.call(*argv)
+    text = out.decode("latin-1")
+    after = dict(ln.split(":", 1) for ln in text.split("\r\n") if ln.startswith("repl_backlog"))
+    assert before["repl_backlog_first_byte_offset"] == "1" and \
+        int(after["repl_backlog_histlen"]) < 60000 < int(before["repl_backlog_histlen"]) and \
+        int(after["repl_backlog_first_byte_offset"]) > 60000, \
+        f"{NAME}: CONFIG SET repl-backlog-size did not trim at once: {before} {after}"
+
+
+def check_full_sync_reselects_the_db() -> None:
+    """A full sync set up for a replica makes the stream's next command re-select its db
+    (``replicationSetupSlaveForFullResync``: ``slaveseldb = -1``): after writes in db 0, a
+    new replica's full sync, then a SAVE names db 0 as the stream's (``repl-stream-db``: no
+    write since) and the next write in db 0 goes out after ``SELECT 0`` (redis-server
+    7.0.15: ``repl-stream-db`` 0 after a full sync, 3 after a write in db 3; a replica
+    synced after writes in db 0 gets ``SELECT 0`` before the next one)."""
+    n = Node()
+    _synced(n)
+    n.call(b"SET", b"a", b"1")
+    assert n.state.repl.slaveseldb == 0, f"{NAME}: setup: {n.state.repl.slaveseldb}"
+    n.send(n.connect(), b"PSYNC", b"?", b"-1")
+    aux = dict(decode_file(save_state(n.state, n.now), Limits.of(n.state.config), 16).aux)
+    assert aux[b"repl-stream-db"] == b"0", \
+        f"{NAME}: repl-stream-db after a full sync: {aux[b'repl-stream-db']!r}"
+    start = n.state.repl.master_repl_offset + 1
+    n.call(b"SET", b"a", b"2")
+    b = n.state.repl.backlog
+    assert b is not None
+    got = backlog_from(b, start)
+    assert got.startswith(b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"), \
+        f"{NAME}: the stream after a full sync: {got[:40]!r}"
+
+
 def check_failover_state_names() -> None:
     """INFO's ``master_failover_state`` while a FAILOVER waits for its replica to catch up:
     ``waiting-for-sync`` (redis-server 7.0.15, its replica in DEBUG SLEEP), and no failover
@@ -337,7 +388,8 @@ CHECKS = [check_random_hex_draws_five_words, check_replconf_limits, check_wait_e
           check_replid2_cleared, check_second_offset_after_promotion, check_psync_refusal_logs,
           check_failover_state_names, check_rdb_only_replica, check_sync_counters,
           check_sync_gets_no_fullresync, check_second_replica_joins_bgsave,
-          check_replica_refuses_sync_unconnected]
+          check_replica_refuses_sync_unconnected, check_config_set_backlog_size_trims,
+          check_full_sync_reselects_the_db]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -412,6 +464,12 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      "if not same and (replid.lower() == r.replid2.lower()", check_psync_refusal_logs),
     (replication, "log_partial_refused", "elif replid.lower() != r.replid2.lower():",
      "elif replid.lower() == r.replid2.lower():", check_psync_refusal_logs),
+    (replication, "resize_replication_backlog", "if r.backlog is not None:",
+     "if r.backlog is None:", check_config_set_backlog_size_trims),
+    (replication, "setup_full_resync", "set_repl(s, slaveseldb=-1)",
+     "set_repl(s, slaveseldb=-0)", check_full_sync_reselects_the_db),
+    (replication, "setup_full_resync", "set_repl(s, slaveseldb=-1)",
+     "set_repl(s, slaveseldb=-2)", check_full_sync_reselects_the_db),
     (replication, "failover_state_name", "if f.state == FAILOVER_WAIT_FOR_SYNC",
      "if f.state != FAILOVER_WAIT_FOR_SYNC", check_failover_state_names),
 ]
