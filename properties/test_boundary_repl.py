@@ -56,6 +56,8 @@ class Node:
         self.now = now
         self.state = S.new_server(now, **config)
         self.pid = 4242
+        #: What each client was sent by the last :meth:`send`.
+        self.got: dict[int, bytes] = {}
         #: Log lines the transitions handed to the world in their effects.
         self.logs: list[str] = []
         self.cid = self.connect()
@@ -85,8 +87,8 @@ class Node:
         effects' output, then its pending reply, taken as written)."""
         eff = self.run(lambda st: S.client_input(st, cid, encode_request(list(argv)),
                                                  self.now))
-        self.state, got = delivered(self.state, eff)
-        return got.get(cid, b"")
+        self.state, self.got = delivered(self.state, eff)
+        return self.got.get(cid, b"")
 
     def turn(self) -> None:
         """One event-loop turn with no input at ``now`` (serverCron when due, beforeSleep)."""
@@ -352,6 +354,21 @@ def check_full_sync_reselects_the_db() -> None:
         f"{NAME}: the stream after a full sync: {got[:40]!r}"
 
 
+def check_waiting_replica_gets_its_fullresync() -> None:
+    """A replica waiting for a diskless sync's delay (``capa eof``) is set up by the disk
+    BGSAVE another replica (no ``capa eof``) starts: each gets its own ``+FULLRESYNC`` line
+    on its own connection (redis-server 7.0.15: A waits, B's PSYNC answers both)."""
+    n = Node()
+    a = n.connect()
+    assert n.send(a, b"REPLCONF", b"capa", b"eof") == b"+OK\r\n"
+    assert n.send(a, b"PSYNC", b"?", b"-1") == b"", f"{NAME}: setup: A did not wait"
+    b = n.connect()
+    got_b = n.send(b, b"PSYNC", b"?", b"-1")
+    got_a = n.got.get(a, b"")
+    want = b"+FULLRESYNC %s 0\r\n" % n.state.repl.replid.encode()
+    assert (got_a, got_b) == (want, want), f"{NAME}: A got {got_a!r}, B got {got_b!r}"
+
+
 def check_failover_state_names() -> None:
     """INFO's ``master_failover_state`` while a FAILOVER waits for its replica to catch up:
     ``waiting-for-sync`` (redis-server 7.0.15, its replica in DEBUG SLEEP), and no failover
@@ -389,7 +406,7 @@ CHECKS = [check_random_hex_draws_five_words, check_replconf_limits, check_wait_e
           check_failover_state_names, check_rdb_only_replica, check_sync_counters,
           check_sync_gets_no_fullresync, check_second_replica_joins_bgsave,
           check_replica_refuses_sync_unconnected, check_config_set_backlog_size_trims,
-          check_full_sync_reselects_the_db]
+          check_full_sync_reselects_the_db, check_waiting_replica_gets_its_fullresync]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -470,6 +487,8 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      "set_repl(s, slaveseldb=-0)", check_full_sync_reselects_the_db),
     (replication, "setup_full_resync", "set_repl(s, slaveseldb=-1)",
      "set_repl(s, slaveseldb=-2)", check_full_sync_reselects_the_db),
+    (replication, "setup_full_resync", "if cid == s.client.id:", "if cid != s.client.id:",
+     check_waiting_replica_gets_its_fullresync),
     (replication, "failover_state_name", "if f.state == FAILOVER_WAIT_FOR_SYNC",
      "if f.state != FAILOVER_WAIT_FOR_SYNC", check_failover_state_names),
 ]
