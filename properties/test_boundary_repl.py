@@ -369,6 +369,21 @@ def check_waiting_replica_gets_its_fullresync() -> None:
     assert (got_a, got_b) == (want, want), f"{NAME}: A got {got_a!r}, B got {got_b!r}"
 
 
+def check_snapshot_target() -> None:
+    """``startBgsaveForReplication``: with ``repl-diskless-sync yes`` (the default) the
+    snapshot goes to the replicas' sockets when they all take ``$EOF`` (``capa eof``), else
+    to disk ("Starting BGSAVE for SYNC with target: replicas sockets" / "...: disk",
+    redis-server 7.0.15)."""
+    for capa, target in ((True, "replicas sockets"), (False, "disk")):
+        n = Node(**{"repl-diskless-sync-delay": 0})
+        r = n.connect()
+        if capa:
+            n.send(r, b"REPLCONF", b"capa", b"eof")
+        assert n.send(r, b"PSYNC", b"?", b"-1").startswith(b"+FULLRESYNC "), f"{NAME}: setup"
+        assert n.logged(f"Starting BGSAVE for SYNC with target: {target}"), \
+            f"{NAME}: capa eof {capa}: not the {target} target: {n.all_logs()}"
+
+
 def check_failover_state_names() -> None:
     """INFO's ``master_failover_state`` while a FAILOVER waits for its replica to catch up:
     ``waiting-for-sync`` (redis-server 7.0.15, its replica in DEBUG SLEEP), and no failover
@@ -406,7 +421,8 @@ CHECKS = [check_random_hex_draws_five_words, check_replconf_limits, check_wait_e
           check_failover_state_names, check_rdb_only_replica, check_sync_counters,
           check_sync_gets_no_fullresync, check_second_replica_joins_bgsave,
           check_replica_refuses_sync_unconnected, check_config_set_backlog_size_trims,
-          check_full_sync_reselects_the_db, check_waiting_replica_gets_its_fullresync]
+          check_full_sync_reselects_the_db, check_waiting_replica_gets_its_fullresync,
+          check_snapshot_target]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -489,6 +505,8 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      "set_repl(s, slaveseldb=-2)", check_full_sync_reselects_the_db),
     (replication, "setup_full_resync", "if cid == s.client.id:", "if cid != s.client.id:",
      check_waiting_replica_gets_its_fullresync),
+    (replication, "start_bgsave_for_replication", 'and "eof" in mincapa',
+     'and "eof" not in mincapa', check_snapshot_target),
     (replication, "failover_state_name", "if f.state == FAILOVER_WAIT_FOR_SYNC",
      "if f.state != FAILOVER_WAIT_FOR_SYNC", check_failover_state_names),
 ]
