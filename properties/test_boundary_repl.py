@@ -384,6 +384,23 @@ def check_snapshot_target() -> None:
             f"{NAME}: capa eof {capa}: not the {target} target: {n.all_logs()}"
 
 
+def check_failed_replication_fork() -> None:
+    """A replication BGSAVE whose fork fails (``startBgsaveForReplication``): the waiting
+    replica gets "-ERR BGSAVE failed, replication can't continue" and is closed, a disk
+    target records the failure (``rdb_last_bgsave_status:err``: ``rdbSaveBackground``), and
+    the fork used exactly one of the world's answers (the next stays queued for the next
+    fork)."""
+    n = Node()
+    n.state = persist.with_fork_outcome(persist.with_fork_outcome(n.state, -1, 0), 777, 7)
+    r = n.connect()
+    got = n.send(r, b"PSYNC", b"?", b"-1")
+    assert got == b"-ERR BGSAVE failed, replication can't continue\r\n", f"{NAME}: {got!r}"
+    assert n.state.persist.fork_outcomes == ((777, 7),), \
+        f"{NAME}: the fork took {n.state.persist.fork_outcomes} from the world's answers"
+    info = n.call(b"INFO", b"persistence")
+    assert b"rdb_last_bgsave_status:err\r\n" in info, f"{NAME}: the failed fork not recorded"
+
+
 def check_failover_state_names() -> None:
     """INFO's ``master_failover_state`` while a FAILOVER waits for its replica to catch up:
     ``waiting-for-sync`` (redis-server 7.0.15, its replica in DEBUG SLEEP), and no failover
@@ -422,7 +439,7 @@ CHECKS = [check_random_hex_draws_five_words, check_replconf_limits, check_wait_e
           check_sync_gets_no_fullresync, check_second_replica_joins_bgsave,
           check_replica_refuses_sync_unconnected, check_config_set_backlog_size_trims,
           check_full_sync_reselects_the_db, check_waiting_replica_gets_its_fullresync,
-          check_snapshot_target]
+          check_snapshot_target, check_failed_replication_fork]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -507,6 +524,10 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      check_waiting_replica_gets_its_fullresync),
     (replication, "start_bgsave_for_replication", 'and "eof" in mincapa',
      'and "eof" not in mincapa', check_snapshot_target),
+    (replication, "start_bgsave_for_replication", "st.fork_outcomes[0], st.fork_outcomes[1:]",
+     "st.fork_outcomes[0], st.fork_outcomes[2:]", check_failed_replication_fork),
+    (replication, "start_bgsave_for_replication", "lastbgsave_ok=socket or False",
+     "lastbgsave_ok=socket or True", check_failed_replication_fork),
     (replication, "failover_state_name", "if f.state == FAILOVER_WAIT_FOR_SYNC",
      "if f.state != FAILOVER_WAIT_FOR_SYNC", check_failover_state_names),
 ]
