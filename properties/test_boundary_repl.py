@@ -401,6 +401,26 @@ def check_failed_replication_fork() -> None:
     assert b"rdb_last_bgsave_status:err\r\n" in info, f"{NAME}: the failed fork not recorded"
 
 
+def _persistence(n: Node) -> dict[str, str]:
+    text = n.call(b"INFO", b"everything").decode("latin-1")
+    return dict(ln.split(":", 1) for ln in text.split("\r\n") if ":" in ln)
+
+
+def check_replication_fork_counters() -> None:
+    """A replication BGSAVE counts a fork (``total_forks``) and, to disk only, a save
+    (``rdb_saves``): a disk sync, then a diskless one give ``total_forks`` 1 then 2 and
+    ``rdb_saves`` 1 then still 1 (redis-server 7.0.15)."""
+    n = Node(**{"repl-diskless-sync-delay": 0})
+    _synced(n)
+    info = _persistence(n)
+    assert (info["total_forks"], info["rdb_saves"]) == ("1", "1"), \
+        f"{NAME}: after a disk sync: total_forks {info['total_forks']}, rdb_saves {info['rdb_saves']}"
+    _synced(n, b"capa", b"eof")
+    info = _persistence(n)
+    assert (info["total_forks"], info["rdb_saves"]) == ("2", "1"), \
+        f"{NAME}: after a diskless sync: total_forks {info['total_forks']}, rdb_saves {info['rdb_saves']}"
+
+
 def check_failover_state_names() -> None:
     """INFO's ``master_failover_state`` while a FAILOVER waits for its replica to catch up:
     ``waiting-for-sync`` (redis-server 7.0.15, its replica in DEBUG SLEEP), and no failover
@@ -439,7 +459,7 @@ CHECKS = [check_random_hex_draws_five_words, check_replconf_limits, check_wait_e
           check_sync_gets_no_fullresync, check_second_replica_joins_bgsave,
           check_replica_refuses_sync_unconnected, check_config_set_backlog_size_trims,
           check_full_sync_reselects_the_db, check_waiting_replica_gets_its_fullresync,
-          check_snapshot_target, check_failed_replication_fork]
+          check_snapshot_target, check_failed_replication_fork, check_replication_fork_counters]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -528,6 +548,14 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      "st.fork_outcomes[0], st.fork_outcomes[2:]", check_failed_replication_fork),
     (replication, "start_bgsave_for_replication", "lastbgsave_ok=socket or False",
      "lastbgsave_ok=socket or True", check_failed_replication_fork),
+    (replication, "start_bgsave_for_replication", "total_forks=st.total_forks + 1",
+     "total_forks=st.total_forks", check_replication_fork_counters),
+    (replication, "start_bgsave_for_replication", "total_forks=st.total_forks + 1",
+     "total_forks=st.total_forks + 2", check_replication_fork_counters),
+    (replication, "start_bgsave_for_replication", "saves=st.saves + 1", "saves=st.saves",
+     check_replication_fork_counters),
+    (replication, "start_bgsave_for_replication", "saves=st.saves + 1", "saves=st.saves + 2",
+     check_replication_fork_counters),
     (replication, "failover_state_name", "if f.state == FAILOVER_WAIT_FOR_SYNC",
      "if f.state != FAILOVER_WAIT_FOR_SYNC", check_failover_state_names),
 ]
