@@ -228,7 +228,8 @@ def check_rdb_only_replica() -> None:
     """``REPLCONF rdb-only 1``: the replica gets the snapshot and is then closed, never
     online and never fed the stream ("RDB transfer completed, rdb only replica (...) should
     be disconnected asap", then the connection closes: redis-server 7.0.15, disk sync);
-    ``rdb-only 0`` (or none) goes online and gets the writes that follow."""
+    ``rdb-only 0`` (or none) goes online ("Synchronization with replica
+    127.0.0.1:<unknown-replica-port> succeeded") and gets the writes that follow."""
     n = Node()
     r = _synced(n, b"rdb-only", b"1")
     c = n.state.clients[r]
@@ -244,6 +245,8 @@ def check_rdb_only_replica() -> None:
         c = n.state.clients[r]
         assert not c.closing and c.reply.endswith(b"$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n"), \
             f"{NAME}: rdb-only {flag!r}: not online or not fed the stream: {c.reply[-40:]!r}"
+        assert n.logged("Synchronization with replica 127.0.0.1:<unknown-replica-port> "
+                        "succeeded"), f"{NAME}: rdb-only {flag!r}: no log line"
 
 
 def _stats(n: Node) -> dict[str, str]:
@@ -556,6 +559,8 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      check_replication_fork_counters),
     (replication, "start_bgsave_for_replication", "saves=st.saves + 1", "saves=st.saves + 2",
      check_replication_fork_counters),
+    (replication, "put_replica_online", "replica_name(c) if c is not None else",
+     "replica_name(c) if c is None else", check_rdb_only_replica),
     (replication, "failover_state_name", "if f.state == FAILOVER_WAIT_FOR_SYNC",
      "if f.state != FAILOVER_WAIT_FOR_SYNC", check_failover_state_names),
 ]
