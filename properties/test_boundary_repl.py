@@ -41,7 +41,12 @@ from redspec.spec.persist import save_state
 from redspec.spec.rdb import Limits, decode_file
 from redspec.spec.resp import encode_request
 from redspec.spec.server import new_server
-from redspec.spec.state import FAILOVER_WAIT_FOR_SYNC, SLAVE_STATE_WAIT_BGSAVE_END, ServerState
+from redspec.spec.state import (
+    FAILOVER_WAIT_FOR_SYNC,
+    SLAVE_STATE_WAIT_BGSAVE_END,
+    SLAVE_STATE_WAIT_BGSAVE_START,
+    ServerState,
+)
 from redspec.spec.step import Step
 
 NAME = "boundary_repl_agrees_with_redis"
@@ -56,6 +61,7 @@ class Node:
         self.now = now
         self.state = S.new_server(now, **config)
         self.pid = 4242
+        self.eff: Any = None
         #: What each client was sent by the last :meth:`send`.
         self.got: dict[int, bytes] = {}
         #: Log lines the transitions handed to the world in their effects.
@@ -87,12 +93,13 @@ class Node:
         effects' output, then its pending reply, taken as written)."""
         eff = self.run(lambda st: S.client_input(st, cid, encode_request(list(argv)),
                                                  self.now))
+        self.eff = eff
         self.state, self.got = delivered(self.state, eff)
         return self.got.get(cid, b"")
 
     def turn(self) -> None:
         """One event-loop turn with no input at ``now`` (serverCron when due, beforeSleep)."""
-        self.run(lambda st: event_loop_turn(st, self.now, {}, {}))
+        self.eff = self.run(lambda st: event_loop_turn(st, self.now, {}, {}))
 
     def info(self) -> dict[str, str]:
         text = self.call(b"INFO", b"replication").split(b"\r\n", 1)[1].decode()
@@ -279,8 +286,10 @@ def check_sync_gets_no_fullresync() -> None:
     n.now += 1000
     n.turn()
     got = n.state.clients[r].reply
-    assert got.startswith(b"$") and got[got.index(b"\r\n") + 2:].startswith(b"REDIS"), \
-        f"{NAME}: SYNC's snapshot: {got[:40]!r}"
+    head, _, body = got.partition(b"\r\n")
+    size = int(head[1:]) if head[1:].isdigit() else -1
+    assert len(body) >= size >= 0 and body.startswith(b"REDIS") and \
+        body[size:size + 1] in (b"", b"*"), f"{NAME}: SYNC's snapshot: {got[:50]!r}"
 
 
 def check_second_replica_joins_bgsave() -> None:
@@ -376,7 +385,8 @@ def check_snapshot_target() -> None:
     """``startBgsaveForReplication``: with ``repl-diskless-sync yes`` (the default) the
     snapshot goes to the replicas' sockets when they all take ``$EOF`` (``capa eof``), else
     to disk ("Starting BGSAVE for SYNC with target: replicas sockets" / "...: disk",
-    redis-server 7.0.15)."""
+    redis-server 7.0.15), and the replica gets it as ``$EOF:<mark>``, the file, the mark,
+    or as ``$<length>`` and the file."""
     for capa, target in ((True, "replicas sockets"), (False, "disk")):
         n = Node(**{"repl-diskless-sync-delay": 0})
         r = n.connect()
@@ -385,6 +395,19 @@ def check_snapshot_target() -> None:
         assert n.send(r, b"PSYNC", b"?", b"-1").startswith(b"+FULLRESYNC "), f"{NAME}: setup"
         assert n.logged(f"Starting BGSAVE for SYNC with target: {target}"), \
             f"{NAME}: capa eof {capa}: not the {target} target: {n.all_logs()}"
+        child = n.state.persist.child
+        assert child is not None
+        n.state = persist.with_child_exit(n.state, child.pid, 0, 0)
+        n.now += 1000
+        n.turn()
+        got = n.state.clients[r].reply
+        head, _, body = got.partition(b"\r\n")
+        if capa:  # $EOF:<40-byte mark>, the file, the mark
+            ok = head.startswith(b"$EOF:") and len(head) == 45 and body.endswith(head[5:])
+        else:  # $<length>, the file (then the stream: the cron's PING)
+            size = int(head[1:]) if head[1:].isdigit() else -1
+            ok = len(body) >= size >= 0 and body[size:size + 1] in (b"", b"*")
+        assert ok and b"REDIS" in body[:5], f"{NAME}: the {target} snapshot: {got[:60]!r}"
 
 
 def check_failed_replication_fork() -> None:
@@ -422,6 +445,74 @@ def check_replication_fork_counters() -> None:
     info = _persistence(n)
     assert (info["total_forks"], info["rdb_saves"]) == ("2", "1"), \
         f"{NAME}: after a diskless sync: total_forks {info['total_forks']}, rdb_saves {info['rdb_saves']}"
+
+
+def check_failed_fork_tells_every_waiting_replica() -> None:
+    """When the replication fork fails, every replica waiting for it is told "-ERR BGSAVE
+    failed, replication can't continue" and closed after that reply — the one whose PSYNC
+    started the fork and one that was waiting for the diskless delay
+    (``startBgsaveForReplication``: ``addReplyError`` and ``CLIENT_CLOSE_AFTER_REPLY`` for
+    each; the spec lost the waiting one's reply: fixed with this check), and the failure is
+    logged ("BGSAVE for replication failed")."""
+    n = Node()
+    a = n.connect()
+    n.send(a, b"REPLCONF", b"capa", b"eof")
+    assert n.send(a, b"PSYNC", b"?", b"-1") == b"", f"{NAME}: setup: A did not wait"
+    n.state = persist.with_fork_outcome(n.state, -1, 0)
+    b = n.connect()
+    n.send(b, b"PSYNC", b"?", b"-1")
+    err = b"-ERR BGSAVE failed, replication can't continue\r\n"
+    assert (n.got.get(a), n.got.get(b)) == (err, err), f"{NAME}: the replies: {n.got}"
+    assert {a, b} <= n.eff.close and not n.state.repl.replicas, \
+        f"{NAME}: not both closed: {n.eff.close} {n.state.repl.replicas}"
+    assert n.logged("BGSAVE for replication failed"), f"{NAME}: no log line"
+
+
+def check_next_bgsave_waits_for_the_delay() -> None:
+    """A replica that arrived while a diskless BGSAVE ran gets its BGSAVE as the cron gives
+    it, not at once when that child ends: with ``repl-diskless-sync-delay 5`` it waits until
+    it has been idle 5 s (redis-server 7.0.15: A's snapshot went out after 1.5 s, B's
+    ``+FULLRESYNC`` came 5.3 s after its PSYNC); with delay 0 it starts when the child ends."""
+    for delay in (5, 0):
+        n = Node(**{"repl-diskless-sync-delay": 0})
+        a = n.connect()
+        n.send(a, b"REPLCONF", b"capa", b"eof")
+        assert n.send(a, b"PSYNC", b"?", b"-1").startswith(b"+FULLRESYNC"), f"{NAME}: setup"
+        n.call(b"CONFIG", b"SET", b"repl-diskless-sync-delay", b"%d" % delay)
+        b = n.connect()
+        assert n.send(b, b"PSYNC", b"?", b"-1") == b"", f"{NAME}: setup: B did not wait"
+        child = n.state.persist.child
+        assert child is not None
+        n.state = persist.with_child_exit(n.state, child.pid, 0, 0)
+        n.now += 1000
+        n.turn()
+        link = n.state.clients[b].info.repl
+        assert link is not None
+        started = link.state != SLAVE_STATE_WAIT_BGSAVE_START
+        assert started == (delay == 0), \
+            f"{NAME}: delay {delay}: B's BGSAVE {'started' if started else 'not started'} " \
+            f"when A's child ended"
+
+
+def check_stream_wakes_and_limits_replicas() -> None:
+    """beforeSleep hands the stream to the replicas: an online replica given bytes is woken
+    (its socket written), one waiting for its BGSAVE to start gets nothing and is not; a
+    replica over the ``replica`` class's hard output-buffer limit is closed and leaves the
+    replicas (``connected_slaves`` counts the others)."""
+    n = Node()
+    a = _synced(n)
+    b = n.connect()
+    n.send(b, b"REPLCONF", b"capa", b"eof")
+    assert n.send(b, b"PSYNC", b"?", b"-1") == b"", f"{NAME}: setup: B did not wait"
+    n.call(b"SET", b"k", b"v")
+    n.turn()
+    assert a in n.eff.wake and b not in n.eff.wake, f"{NAME}: woken: {n.eff.wake}"
+    n.call(b"CONFIG", b"SET", b"client-output-buffer-limit", b"replica 1000 0 0")
+    n.call(b"SET", b"k", b"x" * 40000)
+    n.turn()
+    assert n.state.repl.replicas == (b,) and a in n.eff.close, \
+        f"{NAME}: over its limit: replicas {n.state.repl.replicas}, closed {n.eff.close}"
+    assert n.info()["connected_slaves"] == "1", f"{NAME}: connected_slaves"
 
 
 def check_failover_state_names() -> None:
@@ -462,7 +553,9 @@ CHECKS = [check_random_hex_draws_five_words, check_replconf_limits, check_wait_e
           check_sync_gets_no_fullresync, check_second_replica_joins_bgsave,
           check_replica_refuses_sync_unconnected, check_config_set_backlog_size_trims,
           check_full_sync_reselects_the_db, check_waiting_replica_gets_its_fullresync,
-          check_snapshot_target, check_failed_replication_fork, check_replication_fork_counters]
+          check_snapshot_target, check_failed_replication_fork, check_replication_fork_counters,
+          check_failed_fork_tells_every_waiting_replica, check_next_bgsave_waits_for_the_delay,
+          check_stream_wakes_and_limits_replicas]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -561,6 +654,14 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      check_replication_fork_counters),
     (replication, "put_replica_online", "replica_name(c) if c is not None else",
      "replica_name(c) if c is None else", check_rdb_only_replica),
+    (replication, "drop_replica", "closing = not frame or cid == s.client.id",
+     "closing = not frame or cid != s.client.id", check_failed_fork_tells_every_waiting_replica),
+    (replication, "rdb_child_done", 'socket = r.child_target == "socket"',
+     'socket = r.child_target != "socket"', check_snapshot_target),
+    (replication, "feed_replicas", "if reply is not c.reply:", "if reply is c.reply:",
+     check_stream_wakes_and_limits_replicas),
+    (replication, "feed_replicas", "if x not in closed", "if x in closed",
+     check_stream_wakes_and_limits_replicas),
     (replication, "failover_state_name", "if f.state == FAILOVER_WAIT_FOR_SYNC",
      "if f.state != FAILOVER_WAIT_FOR_SYNC", check_failover_state_names),
 ]
