@@ -662,6 +662,8 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      check_stream_wakes_and_limits_replicas),
     (replication, "feed_replicas", "if x not in closed", "if x in closed",
      check_stream_wakes_and_limits_replicas),
+    (replication, "rdb_child_done", "    start_pending_fork(s)",  # the spec before the fix
+     "    start_bgsave_for_replication(s, frozenset())", check_next_bgsave_waits_for_the_delay),
     (replication, "failover_state_name", "if f.state == FAILOVER_WAIT_FOR_SYNC",
      "if f.state != FAILOVER_WAIT_FOR_SYNC", check_failover_state_names),
 ]
