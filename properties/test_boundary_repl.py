@@ -515,6 +515,24 @@ def check_stream_wakes_and_limits_replicas() -> None:
     assert n.info()["connected_slaves"] == "1", f"{NAME}: connected_slaves"
 
 
+def check_waiting_replica_pins_the_backlog() -> None:
+    """A replica waiting for its snapshot holds the shared replication buffer from its first
+    byte: with ``repl-backlog-size 16384`` and 200 KB written meanwhile, the backlog still
+    starts at offset 1 (redis-server 7.0.15: ``repl_backlog_first_byte_offset:1``,
+    ``repl_backlog_histlen:200333`` with the replica in ``wait_bgsave``); without the
+    replica it is trimmed."""
+    n = Node(**{"repl-backlog-size": 16384})
+    r = n.connect()
+    assert n.send(r, b"PSYNC", b"?", b"-1").startswith(b"+FULLRESYNC"), f"{NAME}: setup"
+    for i in range(10):
+        n.call(b"SET", b"k%d" % i, b"x" * 20000)
+        n.turn()
+    info = n.info()
+    assert info["repl_backlog_first_byte_offset"] == "1" and \
+        int(info["repl_backlog_histlen"]) > 200000, \
+        f"{NAME}: a replica waiting for its snapshot did not keep the backlog: {info}"
+
+
 def check_failover_state_names() -> None:
     """INFO's ``master_failover_state`` while a FAILOVER waits for its replica to catch up:
     ``waiting-for-sync`` (redis-server 7.0.15, its replica in DEBUG SLEEP), and no failover
@@ -555,7 +573,7 @@ CHECKS = [check_random_hex_draws_five_words, check_replconf_limits, check_wait_e
           check_full_sync_reselects_the_db, check_waiting_replica_gets_its_fullresync,
           check_snapshot_target, check_failed_replication_fork, check_replication_fork_counters,
           check_failed_fork_tells_every_waiting_replica, check_next_bgsave_waits_for_the_delay,
-          check_stream_wakes_and_limits_replicas]
+          check_stream_wakes_and_limits_replicas, check_waiting_replica_pins_the_backlog]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -664,6 +682,16 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      check_stream_wakes_and_limits_replicas),
     (replication, "rdb_child_done", "    start_pending_fork(s)",  # the spec before the fix
      "    start_bgsave_for_replication(s, frozenset())", check_next_bgsave_waits_for_the_delay),
+    (replication, "replica_pins", "if c is not None else None", "if c is None else None",
+     check_waiting_replica_pins_the_backlog),
+    (replication, "replica_pins", "if link is None or link.state", "if link is not None or link.state",
+     check_waiting_replica_pins_the_backlog),
+    (replication, "replica_pins", "link.state == SLAVE_STATE_WAIT_BGSAVE_START or link.rdb_only",
+     "link.state != SLAVE_STATE_WAIT_BGSAVE_START or link.rdb_only",
+     check_waiting_replica_pins_the_backlog),
+    (replication, "replica_pins", "if link.state != SLAVE_STATE_ONLINE or link.start_on_ack:",
+     "if link.state == SLAVE_STATE_ONLINE or link.start_on_ack:",
+     check_waiting_replica_pins_the_backlog),
     (replication, "failover_state_name", "if f.state == FAILOVER_WAIT_FOR_SYNC",
      "if f.state != FAILOVER_WAIT_FOR_SYNC", check_failover_state_names),
 ]
