@@ -15,6 +15,25 @@ Property ``boundary_repl_agrees_with_redis``. Observed on redis-server 7.0.15:
   asap"); with ``rdb-only 0`` it gets the writes that follow (the spec put it online and
   kept it: fixed with this check);
 - ``WAIT 0 0`` answers 0 at once, ``WAIT 0 -1`` is "ERR timeout is negative".
+- PSYNC's refusals log by their edges (second id at its limit: lack of backlog; one past:
+  "Requested offset for second ID"; the warning only past ``master_repl_offset``);
+  ``second_repl_offset`` is ``master_repl_offset + 1`` after REPLICAOF NO ONE and -1
+  (``master_replid2`` 40 zeros) once the first replica makes the backlog;
+- ``sync_full`` / ``sync_partial_err`` count full syncs and refused non-``?`` PSYNCs; SYNC
+  gets the bare ``$<len>`` snapshot; a second replica shares a running disk BGSAVE
+  ("Waiting for end of BGSAVE for SYNC"), a replica waiting for the diskless delay gets its
+  own ``+FULLRESYNC`` when another one's disk BGSAVE starts, and one that arrived during a
+  diskless BGSAVE waits for the delay after it (5.3 s with delay 5); a replica of an
+  unconnected replica gets NOMASTERLINK;
+- the BGSAVE's target (sockets with ``capa eof``, else disk) and framing (``$EOF:<mark>``
+  or ``$<len>``); ``total_forks`` counts both, ``rdb_saves`` the disk one only;
+- CONFIG SET repl-backlog-size trims at once (seen inside MULTI); a full sync makes the
+  next write re-select its db (``repl-stream-db`` 0 in a SAVE); a replica waiting for its
+  snapshot keeps the backlog from its first byte (``first_byte_offset:1`` over 200 KB).
+
+From 7.0.15's source: a failed replication fork answers every waiting replica "-ERR BGSAVE
+failed, replication can't continue" (``startBgsaveForReplication``); a replica over the
+``replica`` class's hard output-buffer limit is closed.
 
 Of the model (no client of Redis sees it, but the spec's determinism does):
 
