@@ -307,6 +307,7 @@ def sync_command(s: Step, argv: list[bytes]) -> Reply:
                 # copyReplicaOutputBuffer: the same stream from the same snapshot.
                 update_link(s, c.id, held=other.held, fed_to=other.fed_to)
                 setup_full_resync(s, c.id, other.initial_offset)
+                log_in_step(s, "notice", "Waiting for end of BGSAVE for SYNC")
                 break
     elif p.child is not None or s.part("aof").child is not None:
         pass  # waits for the next BGSAVE (cron, or the end of the current child)
@@ -430,6 +431,7 @@ def start_bgsave_for_replication(s: Step, mincapa: frozenset[str]) -> bool:
     if pid < 0:
         s.set_part("persist", attrs.evolve(st, fork_outcomes=rest,
                                            lastbgsave_ok=socket or False))
+        log_in_step(s, "warning", "BGSAVE for replication failed")
         for cid in waiting:
             drop_replica(s, cid, b"-ERR BGSAVE failed, replication can't continue\r\n")
         return False
@@ -452,18 +454,19 @@ def start_bgsave_for_replication(s: Step, mincapa: frozenset[str]) -> bool:
 
 
 def drop_replica(s: Step, cid: int, frame: bytes = b"") -> None:
-    """Take ``cid`` out of the replicas and close it (after ``frame``, if any)."""
+    """Take ``cid`` out of the replicas and close it (after ``frame``, if any:
+    ``CLIENT_CLOSE_AFTER_REPLY``). Another client's frame is delivered when the transition
+    settles, which skips a client already marked closing: that one is closed through
+    ``s.close`` alone (the world writes what it was sent, then closes it)."""
     c = s.get_client(cid)
     if c is None:
         return
     r = repl_of(s)
     set_repl(s, replicas=tuple(x for x in r.replicas if x != cid))
-    s.put_client(replace(c, repl=None, flags=c.flags - {"replica"}, closing=True))
+    closing = not frame or cid == s.client.id
+    s.put_client(replace(c, repl=None, flags=c.flags - {"replica"}, closing=closing))
     if frame:
-        if cid == s.client.id:
-            s.out.append(frame)
-        else:
-            s.push_to(cid, frame)
+        s.push_to(cid, frame)
     s.close.add(cid)
 
 
@@ -481,30 +484,46 @@ def rdb_payload(s: Step, child: RdbChild, socket: bool) -> bytes:
 def rdb_child_done(s: Step, child: RdbChild, ok: bool) -> None:
     """``updateSlavesWaitingBgsave`` after the replication BGSAVE ended: the replicas
     waiting for it get the snapshot and go online (a diskless one starts its stream at its
-    first ACK); if it failed they are dropped. Replicas that arrived meanwhile start the
-    next BGSAVE."""
+    first ACK); if it failed they are dropped. Replicas that arrived meanwhile get the next
+    BGSAVE as the cron would give it (``checkChildrenDone``'s ``replicationStartPendingFork``:
+    with ``repl-diskless-sync`` on, once the longest waiting has been idle the delay)."""
     r = repl_of(s)
     socket = r.child_target == "socket"
     set_repl(s, child_target="")
     payload: bytes | None = None
-    mincapa: frozenset[str] | None = None
     for cid in r.replicas:
         link = link_of(s, cid)
         if link is None:
             continue
-        if link.state == SLAVE_STATE_WAIT_BGSAVE_START:
-            mincapa = link.capa if mincapa is None else mincapa & link.capa
-        elif link.state == SLAVE_STATE_WAIT_BGSAVE_END:
+        if link.state == SLAVE_STATE_WAIT_BGSAVE_END:
             if not ok:
                 drop_replica(s, cid)
                 continue
             if payload is None:
                 payload = rdb_payload(s, child, socket)
+            if link.rdb_only:
+                rdb_only_transmitted(s, cid, payload, socket)
+                continue
             s.push_to(cid, payload)
             put_replica_online(s, cid, start_on_ack=socket)
-    if mincapa is not None and s.part("persist").child is None \
-            and s.part("aof").child is None:
-        start_bgsave_for_replication(s, mincapa)
+    start_pending_fork(s)
+
+
+def rdb_only_transmitted(s: Step, cid: int, payload: bytes, socket: bool) -> None:
+    """``replicaPutOnline`` of a replica that asked for the snapshot alone (``REPLCONF
+    rdb-only 1``): ``SLAVE_STATE_RDB_TRANSMITTED``, never online, and closed once the
+    snapshot is written (``freeClientAsync``: its ``freeClient`` logs it lost)."""
+    c = s.get_client(cid)
+    if c is None:
+        return
+    name = replica_name(c)
+    if socket:
+        log_in_step(s, "notice", f"Streamed RDB transfer with replica {name} succeeded "
+                                 "(socket). Waiting for REPLCONF ACK from slave to enable "
+                                 "streaming")
+    log_in_step(s, "notice", f"RDB transfer completed, rdb only replica ({name}) should be "
+                             "disconnected asap")
+    s.put_client(replace(c, reply=c.reply + payload, closing=True))
 
 
 def put_replica_online(s: Step, cid: int, start_on_ack: bool = False) -> None:
