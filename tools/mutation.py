@@ -429,6 +429,11 @@ for _m in ("spec/replica.py", "spec/replication.py", "spec/aof.py", "spec/failov
 # (dirty counts, events, INCR's in-place rule, range ends, LCS limits, the embstr limit)
 for _m in ("spec/commands/strings.py", "spec/types/string.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_gapstr.py"])
+# ... and the targeted checks of the stream modules' survivors (ID parsing edges, node limits,
+# group counters, trimming, XREADGROUP/XCLAIM/XAUTOCLAIM/XPENDING edges)
+for _m in ("spec/types/stream.py", "spec/commands/streams.py", "spec/commands/blocking.py",
+           "spec/listpack.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_streams.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
