@@ -429,6 +429,10 @@ for _m in ("spec/replica.py", "spec/replication.py", "spec/aof.py", "spec/failov
 # (dirty counts, events, INCR's in-place rule, range ends, LCS limits, the embstr limit)
 for _m in ("spec/commands/strings.py", "spec/types/string.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_gapstr.py"])
+# ... and those of the bitmap, HyperLogLog and GEO modules (bitgeo)
+for _m in ("spec/commands/bitmaps.py", "spec/types/hll.py", "spec/commands/hyperloglog.py",
+           "spec/types/geohash.py", "spec/commands/geo.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_bitgeo.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
