@@ -240,12 +240,266 @@ def check_bitfield_growth_dirty() -> None:
     _expect(c, b":3\r\n", b"STRLEN", b"g")
 
 
+# -- HyperLogLog (spec/types/hll.py, spec/commands/hyperloglog.py) --------------------------
+
+_M = 0xC6A4A7935BD1E995
+_M_INV = pow(_M, -1, 1 << 64)
+_U64_MASK = (1 << 64) - 1
+
+
+def element_with_hash(target: int) -> bytes:
+    """The 8-byte element whose ``MurmurHash64A`` (seed ``0xadc83b19``) is ``target``: every
+    step of the hash of one 8-byte block is invertible (multiplication by an odd constant
+    modulo 2**64, ``x ^= x >> 47``), so an element can be made for any register index and
+    any run of zeros, e.g. the longest run (value 51) that random elements never reach."""
+    h = target
+    h ^= h >> 47
+    h = (h * _M_INV) & _U64_MASK
+    h ^= h >> 47
+    h = (h * _M_INV) & _U64_MASK  # (seed ^ 8 * m) ^ k, before the block's multiplication
+    k = h ^ ((0xADC83B19 ^ (8 * _M)) & _U64_MASK)
+    k = (k * _M_INV) & _U64_MASK
+    k ^= k >> 47
+    k = (k * _M_INV) & _U64_MASK
+    return k.to_bytes(8, "little")
+
+
+def _reg(index: int, value: int) -> bytes:
+    """An element that sets register ``index`` (0..16383) to ``value`` (1..51)."""
+    return element_with_hash(index | (1 << (14 + value - 1)) if value <= 50 else index)
+
+
+def _registers(c: Session, key: bytes) -> list[int]:
+    """PFDEBUG GETREG's 16384 registers (which makes the HLL dense)."""
+    got = _call(c, b"PFDEBUG", b"GETREG", key)
+    lines = got.split(b"\r\n")
+    assert lines[0] == b"*16384", f"{NAME}: PFDEBUG GETREG {key!r}: {got[:40]!r}"
+    return [int(x[1:]) for x in lines[1:-1]]
+
+
+def check_hll_longest_run() -> None:
+    """An element whose hash has its 50 bits above the register index all zero gets the
+    largest register value, 51 (``hllPatLen``'s sentinel bit): PFADD of the element whose
+    hash is 5 makes the HLL dense (51 > 32) with register 5 = 51 (redis-server 7.0.15,
+    PFDEBUG GETREG); one whose hash is ``7 | 1 << 45`` gives register 7 the value 32."""
+    c = Session()
+    _expect(c, b":1\r\n", b"PFADD", b"hx", element_with_hash(5))
+    _expect(c, b"+dense\r\n", b"PFDEBUG", b"ENCODING", b"hx")
+    regs = _registers(c, b"hx")
+    assert regs[5] == 51 and sum(regs) == 51, f"{NAME}: longest run: register 5 = {regs[5]}"
+    c.call(b"PFADD", b"hy", element_with_hash(7 | 1 << 45))
+    _expect(c, b"+sparse\r\n", b"PFDEBUG", b"ENCODING", b"hy")
+    assert _registers(c, b"hy")[7] == 32, f"{NAME}: a run of 31 zeros is not value 32"
+
+
+def _hll_header(enc: int, card: int, n: int = 8) -> bytes:
+    """An HLL header: magic, encoding, three unused bytes, ``n`` bytes of the cached
+    cardinality (little endian)."""
+    return b"HYLL" + bytes([enc, 0, 0, 0]) + card.to_bytes(8, "little")[:n]
+
+
+def check_hll_header_only() -> None:
+    """A string of exactly the 16-byte header (sparse, valid cache 5) is an HLL: PFCOUNT
+    answers the cached 5, PFADD finds no register code (INVALIDOBJ, nothing changed, PFCOUNT
+    still 5); one byte shorter it is not an HLL (WRONGTYPE)."""
+    c = Session()
+    c.call(b"SET", b"h16", _hll_header(1, 5))
+    _expect(c, b":5\r\n", b"PFCOUNT", b"h16")
+    _expect(c, b"-INVALIDOBJ Corrupted HLL object detected\r\n", b"PFADD", b"h16", b"a")
+    _expect(c, b":5\r\n", b"PFCOUNT", b"h16")
+    c.call(b"SET", b"h15", _hll_header(1, 5, 7))
+    _expect(c, b"-WRONGTYPE Key is not a valid HyperLogLog string value.\r\n",
+            b"PFCOUNT", b"h15")
+
+
+def check_hll_xzero_of_one() -> None:
+    """An XZERO opcode of one register (``\\x40\\x00``, which Redis never writes but
+    reads) spans one register: header + ``Z:1 Z:16383`` is a valid empty HLL (PFCOUNT 0,
+    DECODE ``Z:1 Z:16383``, PFADD a edits it to ``Z:1 Z:12710 v:2,1 Z:3672``); with
+    ``Z:16382`` after it the code covers 16383 registers: INVALIDOBJ."""
+    stale = _hll_header(1, 1 << 63)
+    c = Session()
+    c.call(b"SET", b"hz", stale + b"\x40\x00\x7f\xfe")
+    _expect(c, b":0\r\n", b"PFCOUNT", b"hz")
+    _expect(c, b"$11\r\nZ:1 Z:16383\r\n", b"PFDEBUG", b"DECODE", b"hz")
+    c.call(b"SET", b"hz2", stale + b"\x40\x00\x7f\xfe")
+    _expect(c, b":1\r\n", b"PFADD", b"hz2", b"a")
+    _expect(c, b"$24\r\nZ:1 Z:12710 v:2,1 Z:3672\r\n", b"PFDEBUG", b"DECODE", b"hz2")
+    c.call(b"SET", b"hz3", stale + b"\x40\x00\x7f\xfd")
+    _expect(c, b"-INVALIDOBJ Corrupted HLL object detected\r\n", b"PFCOUNT", b"hz3")
+
+
+def check_hll_cut_xzero() -> None:
+    """A lone ``\\x40`` at the end of the code (an XZERO cut after its first byte) reads the
+    string's NUL terminator as its second byte: XZERO of one register. Header +
+    ``Z:16383`` + ``\\x40`` is a valid empty HLL (PFCOUNT 0, DECODE ``Z:16383 Z:1``), and
+    PFADD a edits it to ``Z:12711 v:2,1 Z:3671 Z:1`` (22 bytes)."""
+    stale = _hll_header(1, 1 << 63)
+    c = Session()
+    c.call(b"SET", b"hc", stale + b"\x7f\xfe\x40")
+    _expect(c, b":0\r\n", b"PFCOUNT", b"hc")
+    _expect(c, b"$11\r\nZ:16383 Z:1\r\n", b"PFDEBUG", b"DECODE", b"hc")
+    c.call(b"SET", b"hc2", stale + b"\x7f\xfe\x40")
+    _expect(c, b":1\r\n", b"PFADD", b"hc2", b"a")
+    _expect(c, b"$24\r\nZ:12711 v:2,1 Z:3671 Z:1\r\n", b"PFDEBUG", b"DECODE", b"hc2")
+    _expect(c, b":22\r\n", b"STRLEN", b"hc2")
+
+
+_STALE = b"HYLL\x01" + bytes(10) + b"\x80"  # a sparse header whose cache is stale
+
+
+def _z(n: int) -> bytes:
+    """A sparse ZERO (n <= 64) or XZERO opcode of ``n`` registers."""
+    return bytes([n - 1]) if n <= 64 else bytes([0x40 | ((n - 1) >> 8), (n - 1) & 0xFF])
+
+
+def _v(value: int, n: int) -> bytes:
+    """A sparse VAL opcode: ``n`` (1..4) registers of ``value`` (1..32)."""
+    return bytes([0x80 | ((value - 1) << 2) | (n - 1)])
+
+
+def _sparse_case(c: Session, key: bytes, code: bytes, max_bytes: int,
+                 elements: list[bytes], encoding: bytes, decode: bytes | None) -> None:
+    """SET ``key`` to a sparse HLL of opcodes ``code``, PFADD ``elements`` in one command
+    under ``hll-sparse-max-bytes`` ``max_bytes``; the encoding it ends in, and its DECODE."""
+    c.call(b"CONFIG", b"SET", b"hll-sparse-max-bytes", max_bytes)
+    c.call(b"SET", key, _STALE + code)
+    _expect(c, b":1\r\n", b"PFADD", key, *elements)
+    _expect(c, b"+" + encoding + b"\r\n", b"PFDEBUG", b"ENCODING", key)
+    if decode is not None:
+        _expect(c, b"$%d\r\n%s\r\n" % (len(decode), decode), b"PFDEBUG", b"DECODE", key)
+
+
+def check_hll_promotion_threshold() -> None:
+    """``hllSparseSet`` promotes when an edit that grows the code (``deltalen > 0``) would
+    take the string past ``hll-sparse-max-bytes``; reaching it exactly is fine, and an edit
+    that does not grow it never promotes, even above the limit. Each case counts the bytes
+    of the edits made before in the same PFADD (redis-server 7.0.15):
+
+    - fresh HLL, PFADD a (21 bytes): sparse under 21, dense under 20;
+    - ``Z:65 Z:16319`` (20 bytes) under 19: register 0 = 1 splits the XZERO into
+      ``v:1,1 z:64`` (no growth): sparse;
+    - ``v:2,2 Z:16382``: register 1 = 3 (+1 byte), register 100 = 1 (+3): sparse under 23,
+      dense under 22;
+    - ``Z(1) Z:16383`` with a two-byte XZERO of one register: register 0 = 1 (-1 byte),
+      register 100 = 1 (+3): sparse under 22 (22 bytes);
+    - ``z:2 Z:16382``: register 0 = 1 (+1), register 100 = 1 (+3): sparse under 23."""
+    c = Session()
+    _sparse_case(c, b"a1", _z(16384), 21, [b"a"], b"sparse", b"Z:12711 v:2,1 Z:3672")
+    _sparse_case(c, b"a2", _z(16384), 20, [b"a"], b"dense", None)
+    _sparse_case(c, b"b", _z(65) + _z(16319), 19, [_reg(0, 1)], b"sparse",
+                 b"v:1,1 z:64 Z:16319")
+    _sparse_case(c, b"c1", _v(2, 2) + _z(16382), 23, [_reg(1, 3), _reg(100, 1)], b"sparse",
+                 b"v:2,1 v:3,1 Z:98 v:1,1 Z:16283")
+    _sparse_case(c, b"c2", _v(2, 2) + _z(16382), 22, [_reg(1, 3), _reg(100, 1)], b"dense",
+                 None)
+    _sparse_case(c, b"d", b"\x40\x00" + _z(16383), 22, [_reg(0, 1), _reg(100, 1)],
+                 b"sparse", b"v:1,1 Z:99 v:1,1 Z:16283")
+    _expect(c, b":22\r\n", b"STRLEN", b"d")
+    _sparse_case(c, b"e", _z(2) + _z(16382), 23, [_reg(0, 1), _reg(100, 1)], b"sparse",
+                 b"v:1,1 z:1 Z:98 v:1,1 Z:16283")
+    _expect(c, b":23\r\n", b"STRLEN", b"e")
+
+
+def check_hll_val_split() -> None:
+    """Raising one register of a VAL run splits it where the register is (``v:2,3`` over
+    registers 0..2 raised to 3): in the middle ``v:2,1 v:3,1 v:2,1``, at its last register
+    ``v:2,2 v:3,1``, at its first ``v:3,1 v:2,2``."""
+    c = Session()
+    for key, index, want in ((b"m", 1, b"v:2,1 v:3,1 v:2,1 Z:16381"),
+                             (b"l", 2, b"v:2,2 v:3,1 Z:16381"),
+                             (b"f", 0, b"v:3,1 v:2,2 Z:16381")):
+        _sparse_case(c, key, _v(2, 3) + _z(16381), 3000, [_reg(index, 3)], b"sparse", want)
+
+
+def check_hll_merge_window() -> None:
+    """After an edit, adjacent equal VALs are fused from the opcode *before* the edited one
+    (none before the first): ``Z:16383 v:2,1`` with register 0 = 2 is ``v:2,1 Z:16382
+    v:2,1`` (the first and last opcodes are not neighbours); ``v:2,1 Z:16382 v:2,1`` with
+    register 5 = 3 is ``v:2,1 z:4 v:3,1 Z:16377 v:2,1``."""
+    c = Session()
+    _sparse_case(c, b"g", _z(16383) + _v(2, 1), 3000, [_reg(0, 2)], b"sparse",
+                 b"v:2,1 Z:16382 v:2,1")
+    _sparse_case(c, b"g2", _v(2, 1) + _z(16382) + _v(2, 1), 3000, [_reg(5, 3)], b"sparse",
+                 b"v:2,1 z:4 v:3,1 Z:16377 v:2,1")
+
+
+def check_hll_merge_budget() -> None:
+    """The fusing pass looks at five opcodes: an edit of register 0 (a ``z:1`` made
+    ``v:3,1``) fuses an equal pair at opcodes 4-5 (``v:7,1 v:7,1`` -> ``v:7,2``) but not one
+    at opcodes 5-6; a pair that ends the code is fused (``Z:16383 v:2,1`` with register
+    16382 = 2 is ``Z:16382 v:2,2``)."""
+    c = Session()
+    head = _z(1) + _v(5, 1) + _z(1) + _v(5, 1)
+    _sparse_case(c, b"w", head + _z(1) + _v(7, 1) + _v(7, 1) + _z(16377), 3000, [_reg(0, 3)],
+                 b"sparse", b"v:3,1 v:5,1 z:1 v:5,1 z:1 v:7,1 v:7,1 Z:16377")
+    _sparse_case(c, b"w3", head + _v(7, 1) + _v(7, 1) + _z(16378), 3000, [_reg(0, 3)],
+                 b"sparse", b"v:3,1 v:5,1 z:1 v:5,1 v:7,2 Z:16378")
+    _sparse_case(c, b"w2", _z(16383) + _v(2, 1), 3000, [_reg(16382, 2)], b"sparse",
+                 b"Z:16382 v:2,2")
+
+
+def check_hll_fuse_to_four() -> None:
+    """Two equal VALs fuse when the run is at most 4 (``v:2,3`` + register 3 = 2 is
+    ``v:2,4``), and the fused byte counts: with register 100 = 1 in the same PFADD the
+    string is 22 bytes, sparse under ``hll-sparse-max-bytes`` 22, dense under 21."""
+    c = Session()
+    elements = [_reg(3, 2), _reg(100, 1)]
+    _sparse_case(c, b"f", _v(2, 3) + _z(16381), 22, elements, b"sparse",
+                 b"v:2,4 Z:96 v:1,1 Z:16283")
+    _expect(c, b":22\r\n", b"STRLEN", b"f")
+    _sparse_case(c, b"f2", _v(2, 3) + _z(16381), 21, elements, b"dense", None)
+
+
+def _dense(regs: list[int]) -> bytes:
+    """A dense HLL (stale cache) holding ``regs``."""
+    from redspec.spec.types.hll import pack_dense
+    return b"HYLL\x00" + bytes(10) + b"\x80" + pack_dense(bytes(regs))
+
+
+def check_hll_estimator_top_registers() -> None:
+    """``hllCount``'s correction for registers at the largest value, 51 (``hllTau`` of the
+    share of registers below it, weighted 2**-50): visible only when every register is
+    high. Dense HLLs, redis-server 7.0.15 PFCOUNT: 16000 registers at 51 and the rest at 42:
+    2157277031814312704; 12000 at 51, the rest at 40: 48528914875487312; 8192 at 51, the
+    rest at 44: 413889339930158592."""
+    c = Session()
+    for a, low, want in ((16000, 42, 2157277031814312704), (12000, 40, 48528914875487312),
+                         (8192, 44, 413889339930158592)):
+        c.call(b"SET", b"e", _dense([51] * a + [low] * (16384 - a)))
+        _expect(c, b":%d\r\n" % want, b"PFCOUNT", b"e")
+
+
+def check_hll_estimate_rounds_half_up() -> None:
+    """``llroundl`` rounds an estimate whose fraction is exactly one half away from zero:
+    154 registers at 37 and the rest at 36 estimate 816000067323500.5, PFCOUNT
+    816000067323501; 189 at 37: 816876705721128.5, PFCOUNT 816876705721129 (redis-server
+    7.0.15)."""
+    c = Session()
+    for a, want in ((154, 816000067323501), (189, 816876705721129)):
+        c.call(b"SET", b"r", _dense([37] * a + [36] * (16384 - a)))
+        _expect(c, b":%d\r\n" % want, b"PFCOUNT", b"r")
+
+
+def check_hll_index_past_code() -> None:
+    """A sparse code that stops before the element's register (``Z:12711``, element ``a``
+    at register 12711) is corrupted: PFADD answers INVALIDOBJ."""
+    c = Session()
+    c.call(b"SET", b"i", _STALE + _z(12711))
+    _expect(c, b"-INVALIDOBJ Corrupted HLL object detected\r\n", b"PFADD", b"i", b"a")
+
+
 CHECKS = [check_bitfield_i64_wrap, check_bit_write_existing_key_events,
           check_getbit_first_byte_past_end, check_bit_byte_units, check_bitcount_zero_start,
           check_bitpos_start_only, check_bitop_sources_once, check_bitop_dirty,
           check_bitfield_type_width, check_bitfield_unsigned_top, check_bitfield_exact_limits,
           check_bitfield_i64_limits, check_bitfield_signed_wrap,
-          check_bitfield_missing_arguments, check_bitfield_growth_dirty]
+          check_bitfield_missing_arguments, check_bitfield_growth_dirty,
+          check_hll_longest_run, check_hll_header_only,
+          check_hll_xzero_of_one, check_hll_cut_xzero, check_hll_promotion_threshold,
+          check_hll_val_split, check_hll_merge_window, check_hll_index_past_code,
+          check_hll_merge_budget, check_hll_fuse_to_four, check_hll_estimator_top_registers,
+          check_hll_estimate_rounds_half_up]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -390,3 +644,130 @@ def test_planted_overflow_argument(monkeypatch: pytest.MonkeyPatch, new: str) ->
 def test_planted_bitfield_grows_one_bit_short(monkeypatch: pytest.MonkeyPatch) -> None:
     plant(monkeypatch, _bitmaps(), "bitfield_generic", "offset + bits - 1)", "offset + bits - 2)")
     _trips(check_bitfield_growth_dirty)
+
+
+def _hll() -> Any:
+    from redspec.spec.types import hll
+    return hll
+
+
+@pytest.mark.parametrize("new", ["(0 << Q)", "(2 << Q)"])
+def test_planted_pat_len_sentinel(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
+    plant(monkeypatch, _hll(), "pat_len", "(1 << Q)", new)
+    _trips(check_hll_longest_run)
+
+
+def test_planted_header_only_not_hll(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, _hll(), "is_hll", "n < HDR_SIZE", "n <= HDR_SIZE")
+    _trips(check_hll_header_only)
+
+
+def test_planted_xzero_of_one_span(monkeypatch: pytest.MonkeyPatch) -> None:
+    hll = _hll()
+    span = plant(monkeypatch, hll, "_span", "code >= 0x4000", "code > 0x4000")
+    monkeypatch.setattr(hll, "_SPANS", [span(c) for c in range(0x8000)])
+    _trips(check_hll_xzero_of_one)
+
+
+def test_planted_cut_xzero_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    hll = _hll()
+    token = plant(monkeypatch, hll, "_token_code", "0x40 <= t[0]", "0x40 < t[0]")
+    codes = dict(hll._CODES)
+    codes.update({bytes([b]): token(bytes([b])) for b in range(256)})
+    monkeypatch.setattr(hll, "_CODES", codes)
+    _trips(check_hll_cut_xzero)
+
+
+def test_planted_xzero_of_one_encoded_short(monkeypatch: pytest.MonkeyPatch) -> None:
+    hll = _hll()
+    monkeypatch.setattr(hll, "_OPBYTES", [
+        bytes([c >> 8, c & 0xFF]) if c > 0x4000 else bytes([c & 0xFF]) for c in range(0x8000)])
+    _trips(check_hll_xzero_of_one)
+
+
+def _plant_editor(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str) -> None:
+    """Plant a method of :class:`SparseEditor`."""
+    plant(monkeypatch, _hll().SparseEditor, func, old, new)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("self.nbytes + delta > max_bytes", "self.nbytes + delta >= max_bytes"),
+    ("delta > 0 and", "delta >= 0 and"),
+    ("oldlen = 1", "oldlen = 0"),
+    ("code < 0x4000 and span == 1", "code <= 0x4000 and span == 1"),
+    ("oldlen = 2 if code >= 0x4000 else 1", "oldlen = 2 if code > 0x4000 else 1"),
+    ("oldlen = 2 if code >= 0x4000 else 1", "oldlen = 2 if code >= 0x4000 else 0"),
+])
+def test_planted_sparse_length(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    _plant_editor(monkeypatch, "set", old, new)
+    _trips(check_hll_promotion_threshold)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("if index != first + span - 1", "if index != first + span"),
+    ("if index != first + span - 1", "if index != first + span - 2"),
+    ("_val_code(cur, first + span - 1 - index)", "_val_code(cur, first + span - 2 - index)"),
+    ("_val_code(cur, first + span - 1 - index)", "_val_code(cur, first + span - index)"),
+])
+def test_planted_val_split(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    _plant_editor(monkeypatch, "set", old, new)
+    _trips(check_hll_val_split)
+
+
+@pytest.mark.parametrize("new", ["i = k - 1 if k >= 0 else 0", "i = k - 2 if k > 0 else 0"])
+def test_planted_merge_window(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
+    _plant_editor(monkeypatch, "_merge", "i = k - 1 if k > 0 else 0", new)
+    _trips(check_hll_merge_window)
+
+
+def test_planted_index_at_code_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    _plant_editor(monkeypatch, "set", "index >= self.covered", "index > self.covered")
+    _trips(check_hll_index_past_code)
+
+
+@pytest.mark.parametrize("old,new", [("budget -= 1", "budget -= 0"), ("budget -= 1", "budget -= 2"),
+                                     ("i + 1 < len(ops)", "i + 2 < len(ops)"),
+                                     ("i += 1", "i += 2")])
+def test_planted_merge_budget(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    _plant_editor(monkeypatch, "_merge", old, new)
+    _trips(check_hll_merge_budget)
+
+
+@pytest.mark.parametrize("old,new", [("n <= VAL_MAX_LEN", "n < VAL_MAX_LEN"),
+                                     ("self.nbytes -= 1", "self.nbytes -= 0")])
+def test_planted_fuse_to_four(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    _plant_editor(monkeypatch, "_merge", old, new)
+    _trips(check_hll_fuse_to_four)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("_tau", "x == 0.0", "x != 0.0"), ("_tau", "x == 1.0", "x != 1.0"),
+    ("_tau", "z = 1 - x", "z = 0 - x"), ("_tau", "z = 1 - x", "z = 2 - x"),
+    ("_tau", "while True", "while False"), ("_tau", "(1 - x) ** 2", "(0 - x) ** 2"),
+    ("_tau", "(1 - x) ** 2", "(2 - x) ** 2"), ("_tau", "zp == z", "zp != z"),
+    ("estimate", "h[Q + 1]", "h[Q]"), ("estimate", "h[Q + 1]", "h[Q + 2]"),
+])
+def test_planted_estimator_top(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                               new: str) -> None:
+    plant(monkeypatch, _hll(), func, old, new)
+    _trips(check_hll_estimator_top_registers)
+
+
+def test_planted_estimate_half_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, _hll(), "estimate", "e - f >= 0.5", "e - f > 0.5")
+    _trips(check_hll_estimate_rounds_half_up)
+
+
+@pytest.mark.parametrize("old,new,check", [
+    ("if c >= 0x4000", "if c > 0x4000", "xzero"),
+    ("((c >> 2) & 31) + 1", "((c >> 2) & 31)", "split"),
+    ("((c >> 2) & 31) + 1", "((c >> 2) & 31) + 2", "split"),
+    ("(c & 3) + 1", "(c & 3)", "split"),
+    ("(c & 3) + 1", "(c & 3) + 2", "split"),
+    ("% (c + 1)", "% (c)", "budget"),
+    ("% (c + 1)", "% (c + 2)", "budget"),
+])
+def test_planted_decode(monkeypatch: pytest.MonkeyPatch, old: str, new: str, check: str) -> None:
+    plant(monkeypatch, _hll(), "decode_sparse", old, new)
+    _trips({"xzero": check_hll_xzero_of_one, "split": check_hll_val_split,
+            "budget": check_hll_merge_budget}[check])
