@@ -481,6 +481,82 @@ def check_hll_estimate_rounds_half_up() -> None:
         _expect(c, b":%d\r\n" % want, b"PFCOUNT", b"r")
 
 
+def check_hll_overlong_code_promoted() -> None:
+    """A sparse code covering more than 16384 registers (``Z:16384 z:5``) edits fine below
+    the end, but a promotion (value 51 > 32) finds it corrupted: PFADD INVALIDOBJ."""
+    c = Session()
+    c.call(b"SET", b"o", _STALE + _z(16384) + _z(5))
+    _expect(c, b"-INVALIDOBJ Corrupted HLL object detected\r\n", b"PFADD", b"o",
+            element_with_hash(5))
+
+
+def check_hll_count_overflow() -> None:
+    """An estimate past the ``long long`` range (every register at 51) is ``llroundl``'s
+    LLONG_MIN, shown signed: PFCOUNT -9223372036854775808, of one key and of a union."""
+    c = Session()
+    c.call(b"SET", b"all51", _dense([51] * 16384))
+    c.call(b"PFADD", b"sp", b"a")
+    _expect(c, b":-9223372036854775808\r\n", b"PFCOUNT", b"all51")
+    _expect(c, b":-9223372036854775808\r\n", b"PFCOUNT", b"all51", b"sp")
+
+
+def check_pfmerge_dense_source() -> None:
+    """PFMERGE turns the destination dense when any source is dense, even if the registers
+    would fit a sparse code (a dense source with register 0 = 1): a new destination and a
+    sparse one both end dense; each PFMERGE counts one change (``dirty`` +1)."""
+    c = Session()
+    c.call(b"SET", b"dn", _dense([1] + [0] * 16383))
+    c.call(b"PFADD", b"sp", b"a")
+    for dest in (b"dst", b"sp"):
+        got = _dirty(c, b"PFMERGE", dest, b"dn")
+        assert got == 1, f"{NAME}: PFMERGE {dest!r} dn: dirty +{got}"
+        _expect(c, b"+dense\r\n", b"PFDEBUG", b"ENCODING", dest)
+    got = _dirty(c, b"PFMERGE", b"sp", b"nokey")
+    assert got == 1, f"{NAME}: PFMERGE sp nokey: dirty +{got}"
+
+
+def check_hll_keys_follow_command_name() -> None:
+    """PFCOUNT and PFMERGE read the keys after the command name: keys named ``PFCOUNT`` and
+    ``PFMERGE`` holding plain strings do not get in the way (PFCOUNT sp dn is 2)."""
+    c = Session()
+    c.call(b"SET", b"dn", _dense([1] + [0] * 16383))
+    c.call(b"PFADD", b"sp", b"a")
+    c.call(b"SET", b"PFCOUNT", b"x")
+    c.call(b"SET", b"PFMERGE", b"x")
+    _expect(c, b":2\r\n", b"PFCOUNT", b"sp", b"dn")
+    _expect(c, b"+OK\r\n", b"PFMERGE", b"sp", b"dn")
+
+
+def check_pfmerge_promotes_and_dense_dest() -> None:
+    """PFMERGE of sparse HLLs into a sparse destination sets its registers one at a time and
+    is promoted when the code outgrows ``hll-sparse-max-bytes`` (4 registers under 20:
+    dense, PFCOUNT 4); PFMERGE into a dense destination stays dense (PFCOUNT 5)."""
+    c = Session()
+    c.call(b"PFADD", b"src", b"a", b"b", b"c", b"d")
+    c.call(b"CONFIG", b"SET", b"hll-sparse-max-bytes", 20)
+    _expect(c, b"+OK\r\n", b"PFMERGE", b"dst", b"src")
+    _expect(c, b"+dense\r\n", b"PFDEBUG", b"ENCODING", b"dst")
+    _expect(c, b":4\r\n", b"PFCOUNT", b"dst")
+    c.call(b"SET", b"dn", _dense([1] + [0] * 16383))
+    _expect(c, b"+OK\r\n", b"PFMERGE", b"dn", b"src")
+    _expect(c, b"+dense\r\n", b"PFDEBUG", b"ENCODING", b"dn")
+    _expect(c, b":5\r\n", b"PFCOUNT", b"dn")
+
+
+def check_pfdebug_todense() -> None:
+    """PFDEBUG TODENSE answers 1 when it converted a sparse HLL (one change, ``dirty`` +1)
+    and 0 for one already dense (no change); GETREG of a sparse HLL converts it too (+1)."""
+    c = Session()
+    c.call(b"PFADD", b"t", b"a")
+    for want, d in ((b":1\r\n", 1), (b":0\r\n", 0)):
+        before = c.state.dirty
+        _expect(c, want, b"PFDEBUG", b"TODENSE", b"t")
+        assert c.state.dirty - before == d, f"{NAME}: PFDEBUG TODENSE: dirty not +{d}"
+    c.call(b"PFADD", b"t2", b"a")
+    got = _dirty(c, b"PFDEBUG", b"GETREG", b"t2")
+    assert got == 1, f"{NAME}: PFDEBUG GETREG of a sparse HLL: dirty +{got}"
+
+
 def check_hll_index_past_code() -> None:
     """A sparse code that stops before the element's register (``Z:12711``, element ``a``
     at register 12711) is corrupted: PFADD answers INVALIDOBJ."""
@@ -499,7 +575,10 @@ CHECKS = [check_bitfield_i64_wrap, check_bit_write_existing_key_events,
           check_hll_xzero_of_one, check_hll_cut_xzero, check_hll_promotion_threshold,
           check_hll_val_split, check_hll_merge_window, check_hll_index_past_code,
           check_hll_merge_budget, check_hll_fuse_to_four, check_hll_estimator_top_registers,
-          check_hll_estimate_rounds_half_up]
+          check_hll_estimate_rounds_half_up, check_hll_overlong_code_promoted,
+          check_hll_count_overflow, check_pfmerge_dense_source,
+          check_hll_keys_follow_command_name, check_pfmerge_promotes_and_dense_dest,
+          check_pfdebug_todense]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -771,3 +850,65 @@ def test_planted_decode(monkeypatch: pytest.MonkeyPatch, old: str, new: str, che
     plant(monkeypatch, _hll(), "decode_sparse", old, new)
     _trips({"xzero": check_hll_xzero_of_one, "split": check_hll_val_split,
             "budget": check_hll_merge_budget}[check])
+
+
+def _pf() -> Any:
+    from redspec.spec.commands import hyperloglog
+    return hyperloglog
+
+
+def test_planted_overlong_promotion_ok(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, _pf(), "add_elements", "return ed.to_bytes(), changed, False\n"
+          "                ed = None", "return ed.to_bytes(), changed, True\n                ed = None")
+    _trips(check_hll_overlong_code_promoted)
+
+
+@pytest.mark.parametrize("old,new", [("card >= 1 << 63", "card > 1 << 63"),
+                                     ("card >= 1 << 63", "card >= 2 << 63"),
+                                     ("card - (1 << 64)", "card - (0 << 64)"),
+                                     ("card - (1 << 64)", "card - (2 << 64)")])
+def test_planted_signed_card(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    plant(monkeypatch, _pf(), "_signed", old, new)
+    _trips(check_hll_count_overflow)
+
+
+def test_planted_merge_ignores_dense(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, _pf(), "_merge_keys", "use_dense = True", "use_dense = False")
+    _trips(check_pfmerge_dense_source)
+
+
+@pytest.mark.parametrize("new", ["s.dirty += 0\n    return OK", "s.dirty += 2\n    return OK"])
+def test_planted_pfmerge_dirty(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
+    _plant_cmd(monkeypatch, _pf(), "pfmerge", "s.dirty += 1\n    return OK", new)
+    _trips(check_pfmerge_dense_source)
+
+
+@pytest.mark.parametrize("func", ["pfcount", "pfmerge"])
+def test_planted_command_name_as_key(monkeypatch: pytest.MonkeyPatch, func: str) -> None:
+    _plant_cmd(monkeypatch, _pf(), func, "_merge_keys(s, argv[1:])", "_merge_keys(s, argv[0:])")
+    _trips(check_hll_keys_follow_command_name)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("promoted = True", "promoted = False"),
+    ("if hll.sparse_to_dense(ed.to_bytes()) is None", "if hll.sparse_to_dense(ed.to_bytes()) is not None"),
+    ("elif v[4] == hll.SPARSE", "elif v[4] != hll.SPARSE"),
+])
+def test_planted_merge_registers(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    plant(monkeypatch, _pf(), "_merge_registers", old, new)
+    _trips(check_pfmerge_promotes_and_dense_dest)
+
+
+def test_planted_merge_registers_dense_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, _pf(), "_merge_registers", "if hll.sparse_to_dense(v) is None",
+          "if hll.sparse_to_dense(v) is not None")
+    _trips(check_pfmerge_dense_source)
+
+
+@pytest.mark.parametrize("old,new", [("s.dirty += 1", "s.dirty += 0"), ("s.dirty += 1", "s.dirty += 2"),
+                                     ("converted = 1", "converted = 0"),
+                                     ("converted = 1", "converted = 2"),
+                                     ('name == b"todense"', 'name != b"todense"')])
+def test_planted_pfdebug_todense(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    _plant_cmd(monkeypatch, _pf(), "pfdebug", old, new)
+    _trips(check_pfdebug_todense)
