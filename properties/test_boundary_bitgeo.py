@@ -693,6 +693,89 @@ def check_geo_searches_as_redis() -> None:
             f"{NAME}: {argv!r}: {got[:120]!r}... differs from redis-server 7.0.15's reply"
 
 
+def _geo_arg_queries(c: Session) -> list[tuple[str, ...]]:
+    """The set-up of :func:`check_geo_arguments_as_redis` and its queries."""
+    _grid(c, b"ga", 10.0, 10.0, 3, 0.1)
+    base = ("GEOSEARCH", "ga", "FROMLONLAT", "10", "10")
+    q: list[tuple[str, ...]] = [
+        ("GEOADD", "ga", "NX", "CH", "XX"), ("GEOADD", "ga", "NX", "CH", "CH"),
+        ("GEOSEARCH", "ga", "FROMLONLAT", "10", "10", "BYRADIUS", "30"),
+        ("GEOSEARCH", "ga", "FROMLONLAT", "10", "10", "BYBOX", "30", "30"),
+        ("GEOSEARCH", "ga", "BYRADIUS", "30", "km", "WITHDIST", "FROMMEMBER"),
+        ("GEODIST", "ga", "m0_0", "m1_1", "km"), ("GEODIST", "ga", "m0_0", "m1_1", "km", "x"),
+        (*base, "BYRADIUS", "30", "km", "COUNT"), (*base, "BYRADIUS", "30", "km", "COUNT", "0"),
+        (*base, "BYRADIUS", "30", "km", "FROMMEMBER"),
+        ("GEOSEARCH", "ga", "BYRADIUS", "30", "km", "FROMMEMBER", "m1_1"),
+        ("GEOSEARCH", "ga", "BYRADIUS", "30", "km", "FROMLONLAT", "10"),
+        ("GEOSEARCH", "ga", "FROMMEMBER", "m0_0", "BYRADIUS", "30"),
+        ("GEOSEARCH", "ga", "FROMMEMBER", "m0_0", "BYBOX", "30", "30"),
+        ("GEORADIUS", "ga", "10", "10", "30", "km", "STORE"),
+        ("GEORADIUS", "ga", "10", "10", "30", "km", "STOREDIST"),
+        ("GEORADIUS", "ga", "10", "10", "30", "km", "FROMMEMBER", "m0_0"),
+        ("GEORADIUS", "ga", "10", "10", "30", "km", "STORE", "st1"),
+        ("ZRANGE", "st1", "0", "-1", "WITHSCORES"),
+        ("GEORADIUS", "ga", "10", "10", "30", "km", "STOREDIST", "st2"),
+        ("ZRANGE", "st2", "0", "-1", "WITHSCORES"),
+        ("GEORADIUS_RO", "ga", "10", "10", "20", "km"),
+        ("GEORADIUSBYMEMBER", "ga", "m0_0", "20", "km"),
+        ("GEORADIUSBYMEMBER_RO", "ga", "m0_0", "20", "km", "WITHDIST"),
+        ("GEORADIUSBYMEMBER", "ga", "nomember", "20", "km"),
+        ("GEORADIUSBYMEMBER", "nokey", "m0_0", "20", "km"),
+        ("GEORADIUSBYMEMBER_RO", "ga", "nomember", "20", "km"),
+    ]
+    for opts in (("COUNT", "3"), ("COUNT", "3", "DESC"), ("COUNT", "1", "ASC"),
+                 ("COUNT", "5", "DESC", "WITHDIST"), ("COUNT", "2", "ANY"),
+                 ("COUNT", "2", "ANY", "ASC"), ("COUNT", "7", "ANY", "DESC"),
+                 ("COUNT", "40", "DESC"), ("COUNT", "12", "ASC", "WITHDIST")):
+        q.append((*base, "BYRADIUS", "30", "km", *opts))
+        q.append((*base, "BYBOX", "40", "30", "km", *opts))
+    return q
+
+
+#: As :data:`GEO_DIGESTS`, for :func:`_geo_arg_queries`.
+GEO_ARG_DIGESTS = [
+    "a517fed3bb42c2f1", "a517fed3bb42c2f1", "a517fed3bb42c2f1", "a517fed3bb42c2f1", "a517fed3bb42c2f1",
+    "eb4ef2a1f8140ab2", "a517fed3bb42c2f1", "a517fed3bb42c2f1", "b40d2436f2e06dd0", "a517fed3bb42c2f1",
+    "848da2cf78f19d32", "a517fed3bb42c2f1", "4f24dea3717cab12", "a517fed3bb42c2f1", "a517fed3bb42c2f1",
+    "a517fed3bb42c2f1", "a517fed3bb42c2f1", "16cdb6cb3bbd0bcb", "ce656781a8b73f69", "16cdb6cb3bbd0bcb",
+    "13481e2e373a2cc8", "ad3ae1487f21a58c", "ad3ae1487f21a58c", "f9d13a7975a6f030", "69538efef93ae58d",
+    "952a6ed8eedc7650", "69538efef93ae58d", "ed994c2d51f7c78f", "ed994c2d51f7c78f", "649bb9947726f2bb",
+    "78db21bc46d0c216", "c7937c3ecd75eac1", "c7937c3ecd75eac1", "e4c6151ae3c7e499", "5dcdeb97af0a446d",
+    "1c0849ea8dbcabfb", "1c0849ea8dbcabfb", "80998be0a0f9e1ee", "80998be0a0f9e1ee", "5bbdc140539ec23e",
+    "3866e3572df02649", "db01b05d71516088", "4e7a96900ab8b5b6", "fa51b145a7ebda5b", "15aab3d2d76c41ab",
+]
+
+
+def check_geo_arguments_as_redis() -> None:
+    """GEO argument parsing at its edges, and COUNT's sorting: options that end the command
+    without their value (COUNT, FROMMEMBER, FROMLONLAT, BYRADIUS, BYBOX, STORE, STOREDIST),
+    options the command does not take, GEOADD with only options, GEODIST with one argument
+    too many, STORE (hashes) against STOREDIST (distances), the _RO and BYMEMBER variants,
+    and COUNT n [ANY] with ASC/DESC (Redis's partial pqsort of the first n): every reply
+    byte-equal to redis-server 7.0.15's (compared by digest)."""
+    import hashlib
+    c = Session()
+    queries = _geo_arg_queries(c)
+    assert len(queries) == len(GEO_ARG_DIGESTS), f"{NAME}: setup: {len(queries)} queries"
+    for argv, want in zip(queries, GEO_ARG_DIGESTS, strict=True):
+        got = _call(c, *argv)
+        assert hashlib.sha256(got).hexdigest()[:16] == want, \
+            f"{NAME}: {argv!r}: {got[:120]!r}... differs from redis-server 7.0.15's reply"
+
+
+def check_geosearchstore_empty_dirty() -> None:
+    """GEOSEARCHSTORE with no match deletes an existing destination: one change (``dirty``
+    +1); with no destination to delete, none."""
+    c = Session()
+    _grid(c, b"ga", 10.0, 10.0, 1, 0.1)
+    c.call(b"SET", b"dst", b"x")
+    argv = (b"GEOSEARCHSTORE", b"dst", b"ga", b"FROMLONLAT", b"50", b"50", b"BYRADIUS", b"1",
+            b"km")
+    for want in (1, 0):
+        got = _dirty(c, *argv)
+        assert got == want, f"{NAME}: GEOSEARCHSTORE of nothing: dirty +{got}, not +{want}"
+
+
 CHECKS = [check_bitfield_i64_wrap, check_bit_write_existing_key_events,
           check_getbit_first_byte_past_end, check_bit_byte_units, check_bitcount_zero_start,
           check_bitpos_start_only, check_bitop_sources_once, check_bitop_dirty,
@@ -706,7 +789,8 @@ CHECKS = [check_bitfield_i64_wrap, check_bit_write_existing_key_events,
           check_hll_estimate_rounds_half_up, check_hll_overlong_code_promoted,
           check_hll_count_overflow, check_pfmerge_dense_source,
           check_hll_keys_follow_command_name, check_pfmerge_promotes_and_dense_dest,
-          check_pfdebug_todense, check_geo_searches_as_redis]
+          check_pfdebug_todense, check_geo_searches_as_redis, check_geo_arguments_as_redis,
+          check_geosearchstore_empty_dirty]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -1069,3 +1153,77 @@ def test_planted_geo_cells(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
 def test_planted_geo_negative_scores(monkeypatch: pytest.MonkeyPatch) -> None:
     plant(monkeypatch, _gh(), "score_to_bits", "score == -math.inf", "score != -math.inf")
     _trips(check_geo_searches_as_redis)
+
+
+def _geo() -> Any:
+    from redspec.spec.commands import geo
+    return geo
+
+
+_S, _A = "searches", "arguments"
+
+
+@pytest.mark.parametrize("func,old,new,check", [
+    ("lonlat", "x < gh.LONG_MIN", "x <= gh.LONG_MIN", _S),
+    ("lonlat", "y < gh.LAT_MIN", "y <= gh.LAT_MIN", _S),
+    ("lonlat", "y > gh.LAT_MAX", "y >= gh.LAT_MAX", _S),
+    ("members_in_shape", "cell == cells[last]", "cell != cells[last]", _S),
+    ("members_in_shape", "out and len(out) >= limit:\n                    break",
+     "out and len(out) > limit:\n                    break", _A),
+    ("georadius_generic", "if z is not None:\n            sc = z.scores.get(argv[2])",
+     "if z is None:\n            sc = z.scores.get(argv[2])", _A),
+    ("georadius_generic", "sc = z.scores.get(argv[2])\n            if sc is None:",
+     "sc = z.scores.get(argv[2])\n            if sc is not None:", _A),
+    ("georadius_generic", 'w == b"count" and i + 1 < remaining',
+     'w == b"count" and i + 1 <= remaining', _A),
+    ("georadius_generic", 'w == b"count" and i + 1 < remaining',
+     'w == b"count" and i < remaining', _A),
+    ("georadius_generic", 'or w == b"storedist") and i + 1 < remaining',
+     'or w != b"storedist") and i + 1 < remaining', _A),
+    ("georadius_generic", 'or w == b"storedist") and i + 1 < remaining',
+     'or w == b"storedist") and i + 1 <= remaining', _A),
+    ("georadius_generic", 'or w == b"storedist") and i + 1 < remaining',
+     'or w == b"storedist") and i < remaining', _A),
+    ("georadius_generic", 'storedist = w == b"storedist"', 'storedist = w != b"storedist"', _A),
+    ("georadius_generic", 'w == b"frommember" and i + 1 < remaining',
+     'w == b"frommember" and i + 1 <= remaining', _A),
+    ("georadius_generic", 'w == b"frommember" and i + 1 < remaining',
+     'w == b"frommember" and i < remaining', _A),
+    ("georadius_generic", 'w == b"frommember" and i + 1 < remaining',
+     'w == b"frommember" and i + 2 < remaining', _A),
+    ("georadius_generic", 'w == b"fromlonlat" and i + 2 < remaining',
+     'w == b"fromlonlat" and i + 2 <= remaining', _A),
+    ("georadius_generic", 'w == b"byradius" and i + 2 < remaining',
+     'w == b"byradius" and i + 2 <= remaining', _A),
+    ("georadius_generic", 'w == b"bybox" and i + 3 < remaining',
+     'w == b"bybox" and i + 3 <= remaining', _A),
+    ("georadius_generic", "if count and sort == SORT_NONE", "if count and sort != SORT_NONE", _A),
+    ("sort_by_distance", "sign = -1 if descending", "sign = -0 if descending", _A),
+    ("sort_by_distance", "1 if x > y else 0", "0 if x > y else 0", _A),
+    ("_box_arg", "hv < 0", "hv <= 0", _S), ("_box_arg", "wv < 0", "wv <= 0", _S),
+])
+def test_planted_geo_arguments(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                               check: str) -> None:
+    plant(monkeypatch, _geo(), func, old, new)
+    _trips(check_geo_searches_as_redis if check == _S else check_geo_arguments_as_redis)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("geoadd", "while i < n", "while i <= n"),
+    ("georadius_ro", "argv, 1, RADIUS_COORDS", "argv, 0, RADIUS_COORDS"),
+    ("georadius_ro", "argv, 1, RADIUS_COORDS", "argv, 2, RADIUS_COORDS"),
+    ("georadiusbymember", "argv, 1, RADIUS_MEMBER)", "argv, 0, RADIUS_MEMBER)"),
+    ("georadiusbymember", "argv, 1, RADIUS_MEMBER)", "argv, 2, RADIUS_MEMBER)"),
+    ("georadiusbymember_ro", "argv, 1, RADIUS_MEMBER", "argv, 0, RADIUS_MEMBER"),
+    ("georadiusbymember_ro", "argv, 1, RADIUS_MEMBER", "argv, 2, RADIUS_MEMBER"),
+])
+def test_planted_geo_handlers(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                              new: str) -> None:
+    _plant_cmd(monkeypatch, _geo(), func, old, new)
+    _trips(check_geo_arguments_as_redis)
+
+
+@pytest.mark.parametrize("new", ["s.dirty += 0\n    return", "s.dirty += 2\n    return"])
+def test_planted_geostore_delete_dirty(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
+    plant(monkeypatch, _geo(), "store_result", "s.dirty += 1\n    return", new)
+    _trips(check_geosearchstore_empty_dirty)
