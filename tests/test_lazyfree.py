@@ -217,8 +217,8 @@ def test_flush_async_counts_every_key() -> None:
     assert b"lazyfreed_objects:0\r\n" in s("INFO", "memory")
 
 
-def _tracking_session(keys: list[str]) -> Any:
-    """A RESP3 tracking client that read ``keys``, then FLUSHDB ASYNC on another."""
+def _tracking_session(keys: list[str], flush: str = "FLUSHDB") -> Any:
+    """A RESP3 tracking client that read ``keys``, then ``flush`` ASYNC on another."""
     st = new_server(now_ms=NOW)
     st, t = client_connect(st, NOW)
     st, c = client_connect(st, NOW)
@@ -226,7 +226,7 @@ def _tracking_session(keys: list[str]) -> Any:
     st, _ = run_command(st, t, [b"CLIENT", b"TRACKING", b"on"], NOW)
     for k in keys:
         st, _ = run_command(st, t, [b"GET", k.encode()], NOW)
-    st, _ = run_command(st, c, [b"FLUSHDB", b"ASYNC"], NOW)
+    st, _ = run_command(st, c, [flush.encode(), b"ASYNC"], NOW)
     return st.stats.lazyfreed_objects
 
 
@@ -239,6 +239,7 @@ def test_tracking_table_goes_to_the_thread_above_64_rax_nodes(keys: list[str],
     """Each pair straddles 64 rax nodes (62 ``k<i>`` keys: 64 nodes, 63: 65); read on
     7.0.15."""
     assert _tracking_session(keys) == counted
+    assert _tracking_session(keys, "FLUSHALL") == counted
 
 
 @pytest.mark.parametrize(("n", "counted"), [(64, 0), (65, 65)])
