@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from redspec.properties.driver import Session
-from redspec.properties.test_mutation_gaps import plant, plant_everywhere
+from redspec.properties.test_mutation_gaps import plant, plant_everywhere, sized
 from redspec.spec.dict import (
     EMPTY_HT,
     Dict,
@@ -480,21 +480,6 @@ def check_restored_hash_hset() -> None:
 # -- spec/commands/lists.py ---------------------------------------------------------------------
 
 
-class _Sized(bytes):
-    """A stand-in for an argument of ``n`` bytes (only its length is read)."""
-
-    n = 0
-
-    def __len__(self) -> int:
-        return self.n
-
-
-def _sized(n: int) -> bytes:
-    v = _Sized(b"x")
-    v.n = n
-    return v
-
-
 def check_list_element_limit() -> None:
     """``LIST_MAX_ITEM_SIZE`` ((1 << 32) - 1024, 7.0.15's t_list.c: ``sdslen(ele) >
     LIST_MAX_ITEM_SIZE`` is "ERR Element too large"): an element of exactly that many bytes
@@ -505,10 +490,10 @@ def check_list_element_limit() -> None:
     for n in (LIST_MAX_ITEM_SIZE, LIST_MAX_ITEM_SIZE + 1):
         c = Session()
         c.call(b"RPUSH", b"l", b"a", b"b")
-        for argv in ((b"LPUSH", b"l", _sized(n)), (b"RPUSHX", b"l", _sized(n)),
-                     (b"LINSERT", b"l", b"BEFORE", b"a", _sized(n)),
-                     (b"LSET", b"l", b"0", _sized(n)), (b"LPOS", b"l", _sized(n)),
-                     (b"LREM", b"l", b"0", _sized(n))):
+        for argv in ((b"LPUSH", b"l", sized(n)), (b"RPUSHX", b"l", sized(n)),
+                     (b"LINSERT", b"l", b"BEFORE", b"a", sized(n)),
+                     (b"LSET", b"l", b"0", sized(n)), (b"LPOS", b"l", sized(n)),
+                     (b"LREM", b"l", b"0", sized(n))):
             got = c.call(*argv)
             assert (got == too_large) == (n > LIST_MAX_ITEM_SIZE), \
                 f"{NAME}: {argv[0]!r} with an element of {n} bytes: {got!r}"

@@ -47,7 +47,7 @@ from typing import Any
 import pytest
 
 from redspec.properties.driver import Session
-from redspec.properties.test_mutation_gaps import plant
+from redspec.properties.test_mutation_gaps import plant, sized
 from redspec.spec import server
 from redspec.spec.dict import Dict, HashTables, dict_rehash
 
@@ -234,21 +234,6 @@ def check_lcs_memory_limit() -> None:
         assert got == want, f"{NAME}: LCS {x!r} {y!r} LEN at the memory limit: {got!r}"
 
 
-class _Sized(bytes):
-    """A stand-in for a string of ``n`` bytes (only its length is read)."""
-
-    n = 0
-
-    def __len__(self) -> int:
-        return self.n
-
-
-def _sized(n: int) -> bytes:
-    v = _Sized(b"x")
-    v.n = n
-    return v
-
-
 def check_lcs_too_long() -> None:
     """LCS refuses a string of ``UINT32_MAX - 1`` bytes or more; one byte less passes on to
     the memory check (proto-max-bulk-len 512 MiB)."""
@@ -257,7 +242,7 @@ def check_lcs_too_long() -> None:
     for alen, blen, want in (((1 << 32) - 2, 1, too_long), (1, (1 << 32) - 2, too_long),
                              ((1 << 32) - 3, 1, strings.LCS_MEMORY),
                              (1, (1 << 32) - 3, strings.LCS_MEMORY)):
-        vals = {b"a": _sized(alen), b"b": _sized(blen)}
+        vals = {b"a": sized(alen), b"b": sized(blen)}
         stub = types.SimpleNamespace(db=types.SimpleNamespace(lookup_read=vals.get),
                                      config={"proto-max-bulk-len": 512 << 20})
         got = strings.lcs(stub, [b"LCS", b"a", b"b"])  # type: ignore[arg-type]
