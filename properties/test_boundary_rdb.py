@@ -43,8 +43,8 @@ from typing import Any
 import pytest
 
 from redspec.properties.driver import Session
-from redspec.properties.test_mutation_gaps import plant
-from redspec.spec import lzf
+from redspec.properties.test_mutation_gaps import plant, plant_everywhere
+from redspec.spec import lzf, rdbcodec
 from redspec.spec.crc64 import crc64, crc64_bytes
 
 NAME = "boundary_rdb_agrees_with_redis"
@@ -171,6 +171,206 @@ def test_lzf_vectors_are_liblzfs() -> None:
         assert (lib.lzf_decompress(data, len(data), buf, ulen) == ulen) == ok, data
 
 
+# -- the codec: integer, string and listpack encodings at their limits ---------------------------
+
+#: DUMP payloads of redis-server 7.0.15 (``CONFIG SET hash-max-listpack-value 100000``): a
+#: string SET to each integer limit of ``rdbEncodeInteger`` (int8/16/32; beyond: raw text),
+#: a one-field hash (listpack) whose value sits at each limit of the listpack integer
+#: encodings (7-bit, 13-bit, 16/24/32/64-bit) and string encodings (6-bit, 12-bit, 32-bit
+#: lengths; entry sizes 127/128 and 16382/16383 around the back-length widths), and a
+#: one-member sorted set (listpack) per score as ``d2string`` writes it, and an intset of
+#: ``{v, 0}`` at each limit of its 16/32/64-bit widths (these with ``rdbcompression no``).
+_DUMPS = {
+    "str:-129": "00c17fff0a001760822854808480",
+    "str:-128": "00c0800a009966326d2f0c5bd9",
+    "str:127": "00c07f0a000db5eb315254c514",
+    "str:128": "00c180000a00eb7ab3b510cf4b65",
+    "str:-32769": "00c2ff7fffff0a00aee34c4d06c68536",
+    "str:-32768": "00c100800a00b540064753bb1ace",
+    "str:32767": "00c1ff7f0a00495a37da17f4d52b",
+    "str:32768": "00c2008000000a0045d82eedd5bda910",
+    "str:-2147483649": "000b2d323134373438333634390a00c261377908f2028c",
+    "str:-2147483648": "00c2000000800a00c74f873e33558187",
+    "str:2147483647": "00c2ffffff7f0a002c74e59ee02eada1",
+    "str:2147483648": "000a323134373438333634380a00e7b129a34c1d76ee",
+    "hash:0": "100c0c00000002008166020001ff0a002f67ae82c245e7e8",
+    "hash:127": "100c0c00000002008166027f01ff0a007d32557e9a68fc20",
+    "hash:128": "100d0d0000000200816602c08002ff0a00d25e44b90c9b69de",
+    "hash:200": "100d0d0000000200816602c0c802ff0a003db4b073325883eb",
+    "hash:255": "100d0d0000000200816602c0ff02ff0a00800bbf4554b67216",
+    "hash:256": "100d0d0000000200816602c10002ff0a00057c63ecb43c847b",
+    "hash:-1": "100d0d0000000200816602dfff02ff0a0042e10b600116e395",
+    "hash:-4096": "100d0d0000000200816602d00002ff0a0058b99b0186d68e2b",
+    "hash:-4097": "100e0e0000000200816602f1ffef03ff0a00d65fc94048142f8c",
+    "hash:4095": "100d0d0000000200816602cfff02ff0a004bb7e81ebaef7426",
+    "hash:4096": "100e0e0000000200816602f1001003ff0a00c17e9a7ddf20cc4f",
+    "hash:-32768": "100e0e0000000200816602f1008003ff0a001fab73e8a2a61924",
+    "hash:-32769": "100f0f0000000200816602f2ff7fff04ff0a00d8f174a83c22cfcc",
+    "hash:32767": "100e0e0000000200816602f1ff7f03ff0a00088a20d53592fae7",
+    "hash:32768": "100f0f0000000200816602f200800004ff0a00ad042f4571d33f70",
+    "hash:-8388608": "100f0f0000000200816602f200008004ff0a00a1dbc04e8515cd2c",
+    "hash:-8388609": "1010100000000200816602f3ffff7fff05ff0a002e5bde7fadf9dbda",
+    "hash:8388607": "100f0f0000000200816602f2ffff7f04ff0a00d42e9ba3c8e43d90",
+    "hash:8388608": "1010100000000200816602f30000800005ff0a0010462c437fde8fb6",
+    "hash:-2147483648": "1010100000000200816602f30000008005ff0a001c99c3488b187dea",
+    "hash:-2147483649": "1014140000000200816602f4ffffff7fffffffff09ff0a0034fdb18642b26644",
+    "hash:2147483647": "1010100000000200816602f3ffffff7f05ff0a0022843174593f2986",
+    "hash:2147483648": "1014140000000200816602f4000000800000000009ff0a00dd986913cd527830",
+    "hashstr:63": "10c312404b0a4b0000000200816602bf01e035000140ff0a00c1128266ce6a0b4b",
+    "hashstr:64": "10c313404d0b4d0000000200816602e04001e036000142ff0a0051e13ceb87f93fe6",
+    "hashstr:125": "10c313408a0b8a0000000200816602e07d01e07300017fff0a00203e980d3d067544",
+    "hashstr:126": "10c313408c0b8c0000000200816602e07e01e075000180ff0a00ea23f9457844986d",
+    "hashstr:4095": ("10c34041500d0b0d1000000200816602efff01e0ff00e0ff00e0ff00e0ff"
+        "00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e07d00022081ff0a001f4229c6a5f3ed22"),
+    "hashstr:4096": ("10c3404450110a111000000200816602f00020090001e0ff00e0ff00e0ff"
+        "00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e07e00022085ff0a005176d24747c9a729"),
+    "hashstr:16377": ("10c340d0800000400a0e0a4000000200816602f0f93f000001e0ff00e0ff"
+        "00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00c000027ffeff0a0001193ba9a50954b6"),
+    "hashstr:16378": ("10c340d2800000400c0e0c4000000200816602f0fa3f000001e0ff00e0ff"
+        "00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e000000300ffffff0a00956ab3d7e521b4b4"),
+    "zset:1.5": "110f0f0000000200816d0283312e3504ff0a0049d9876078254e8a",
+    "zset:3": "110c0c0000000200816d020301ff0a001a59b0aacab667a1",
+    "zset:-0": "110c0c0000000200816d020001ff0a00383e5b0656986afe",
+    "zset:inf": "110f0f0000000200816d0283696e6604ff0a00128f78ec77909a57",
+    "zset:-inf": "1110100000000200816d02842d696e6605ff0a00f6adb186e1a8e39c",
+    "zset:4503599627370496": "1114140000000200816d02f4000000000000100009ff0a006ced62f38fea2868",
+    "zset:-4503599627370495": "1114140000000200816d02f4010000000000f0ff09ff0a0084eb94d9be379838",
+    "zset:4503599627370495": "1114140000000200816d02f4ffffffffffff0f0009ff0a0050435d7ec29e445c",
+    "zset:-4503599627370496": "1114140000000200816d02f4000000000000f0ff09ff0a00b92685eb4d7e5a28",
+    "zset:1e20": "1111110000000200816d028531652b323006ff0a00ccc06df5f389fd60",
+    "zset:0.1": "11c3161f0d1f0000000200816d0293302e3130e00500023114ff0a00f9c76f9ab27c4575",
+    "set:-32768": "0b0c0200000002000000008000000a00df0e7aa418ba56b9",
+    "set:-32769": "0b100400000002000000ff7fffff000000000a005fde6b54c590bb59",
+    "set:32767": "0b0c02000000020000000000ff7f0a00a183e2eaba1db1cb",
+    "set:32768": "0b10040000000200000000000000008000000a00af0fe496b219f0de",
+    "set:-2147483648": "0b10040000000200000000000080000000000a008677559947244ee9",
+    "set:-2147483649": "0b180800000002000000ffffff7fffffffff00000000000000000a002e45ee0a4e1de7a7",
+    "set:2147483647": "0b10040000000200000000000000ffffff7f0a00c6a32fe5878af46f",
+    "set:2147483648": "0b180800000002000000000000000000000000000080000000000a005f68ddfbf0aea976",
+}
+
+#: A one-element list of ``n`` bytes 0x01 (``rdbcompression no``): the DUMP's length, first and
+#: last 24 bytes; its listpack entry is 2097150 / 2097151 bytes (3 / 4 back-length bytes).
+_BIG_LISTS = {
+    2097145: (2097178, "1201028000200008080020000100f0f9ff1f000101010101",
+              "010101010101010101017ffffeff0a0094425007e88a7772"),
+    2097146: (2097180, "120102800020000a0a0020000100f0faff1f000101010101",
+              "01010101010101010100ffffffff0a00b6cbd83b7f87e1cd"),
+}
+
+
+def _build(c: Session, key: bytes, name: str) -> None:
+    """The value of :data:`_DUMPS` entry ``name`` at ``key``."""
+    kind, v = name.split(":", 1)
+    c.call(b"DEL", key)
+    if kind == "str":
+        c.call(b"SET", key, v)
+    elif kind == "hash":
+        c.call(b"HSET", key, b"f", v)
+    elif kind == "hashstr":
+        c.call(b"HSET", key, b"f", b"\x01" * int(v))
+    elif kind == "set":
+        c.call(b"SADD", key, v, 0)
+    else:
+        c.call(b"ZADD", key, v, b"m")
+
+
+def _bulk(frame: bytes) -> bytes:
+    assert frame.startswith(b"$"), f"{NAME}: not a bulk reply: {frame[:40]!r}"
+    return frame.split(b"\r\n", 1)[1][:-2]
+
+
+def check_dump_bytes(kind: str = "") -> None:
+    """The spec DUMPs each value (of names starting with ``kind``) as 7.0.15 does, and
+    RESTOREs 7.0.15's payload to a value that DUMPs the same and reads the same."""
+    c = Session()
+    c.call(b"CONFIG", b"SET", b"hash-max-listpack-value", b"100000")
+    for name, hexed in _DUMPS.items():
+        if not name.startswith(kind):
+            continue
+        if name.startswith("set:"):  # taken with ``rdbcompression no``
+            c.call(b"CONFIG", b"SET", b"rdbcompression", b"no")
+        want = bytes.fromhex(hexed)
+        _no_crash(_build, c, b"k", name)
+        got = _bulk(_no_crash(c.call, b"DUMP", b"k"))
+        assert got == want, f"{NAME}: DUMP of {name}: {got.hex()}, Redis {hexed}"
+        restored = _no_crash(c.call, b"RESTORE", b"r", 0, want, b"REPLACE")
+        assert restored == b"+OK\r\n", f"{NAME}: RESTORE of {name}: {restored!r}"
+        assert _bulk(_no_crash(c.call, b"DUMP", b"r")) == want, f"{NAME}: RESTORE of {name}: DUMP"
+        kind, v = name.split(":", 1)
+        if kind in ("str", "hash"):
+            read = c.call(b"GET", b"r") if kind == "str" else c.call(b"HGET", b"r", b"f")
+            assert read == b"$%d\r\n%s\r\n" % (len(v), v.encode()), \
+                f"{NAME}: RESTORE of {name}: read {read!r}"
+
+
+def check_big_entries() -> None:
+    """A listpack entry of 2097150 bytes has a 3-byte back length, one of 2097151 a 4-byte
+    one (``lpEncodeBacklen``: ``l < 2097151``), as 7.0.15 DUMPs them."""
+    c = Session()
+    c.call(b"CONFIG", b"SET", b"rdbcompression", b"no")
+    for n, (size, head, tail) in _BIG_LISTS.items():
+        c.call(b"DEL", b"l")
+        c.call(b"RPUSH", b"l", b"\x01" * n)
+        got = _bulk(_no_crash(c.call, b"DUMP", b"l"))
+        assert (len(got), got[:24].hex(), got[-24:].hex()) == (size, head, tail), \
+            f"{NAME}: DUMP of a {n}-byte list element: {len(got)} {got[-24:].hex()}"
+
+
+def check_codec_limits() -> None:
+    """The limits a client cannot reach (4 GiB strings, 256 MiB listpack entries), from
+    7.0.15's ``rdbSaveLen`` (``len <= UINT32_MAX``: 32 bits) and ``lpEncodeBacklen``
+    (``l < 268435455``: 4 bytes)."""
+    assert rdbcodec.save_len(0xFFFFFFFF) == b"\x80\xff\xff\xff\xff", \
+        f"{NAME}: rdbSaveLen(UINT32_MAX)"
+    assert rdbcodec.save_len(1 << 32) == b"\x81" + (1 << 32).to_bytes(8, "big"), \
+        f"{NAME}: rdbSaveLen(2**32)"
+    backlen = rdbcodec._lp_backlen
+    assert len(backlen(268435454)) == 4 and len(backlen(268435455)) == 5, \
+        f"{NAME}: lpEncodeBacklen at 268435455"
+
+
+#: DEBUG LISTPACK on 7.0.15 of a hash (HSET h a 5 x*40 y*41 z*4096 -4097 w -32769 v -8388609 u
+#: -2147483649): every entry encoding a 7.0 listpack writes but the 12-bit string; the
+#: CRC-64 of its stdout without the ``addr:`` lines (Redis prints real pointers).
+_LP_REPR_ENTRIES = [b"a", b"5", b"x" * 40, b"y" * 41, b"z" * 4096, b"-4097", b"w", b"-32769",
+                    b"v", b"-8388609", b"u", b"-2147483649"]
+_LP_REPR_CRC = 0x3425FCE35AB1B1AD
+#: (hdr+entrylen+backlen, hdrlen, backlen, payload) per entry of DEBUG LISTPACK on 7.0.15
+#: for the listpack of ``a 5 abc 200 x*64 -4096`` (the 6-bit string, 13-bit integer and
+#: 12-bit string encodings).
+_LP_REPR = [(3, 1, 1, 1), (2, 1, 1, 0), (5, 1, 1, 3), (3, 1, 1, 1), (67, 2, 1, 64),
+            (3, 1, 1, 1)]
+
+
+def check_listpack_repr() -> None:
+    """``lpRepr`` (DEBUG LISTPACK's stdout) prints what 7.0.15 prints for every entry
+    encoding: sizes, offsets, indexes, bytes, and values cut after 40 bytes."""
+    text = rdbcodec.listpack_repr(rdbcodec.listpack_encode(_LP_REPR_ENTRIES), 0)
+    shown = "\n".join(ln for ln in text.split("\n") if "addr:" not in ln)
+    assert crc64(shown.encode()) == _LP_REPR_CRC, f"{NAME}: DEBUG LISTPACK text: {shown[:300]}"
+    blob = rdbcodec.listpack_encode([b"a", b"5", b"abc", b"200", b"x" * 64, b"-4096"])
+    text = rdbcodec.listpack_repr(blob, 0)
+    got = []
+    for block in text.split("{\n")[1:]:
+        f = dict(ln.strip().split(": ", 1) for ln in block.splitlines()
+                 if ":" in ln and not ln.strip().startswith(("[str]", "bytes")))
+        got.append(tuple(int(f[k].strip(" ,"))
+                         for k in ("hdr+entrylen+backlen", "hdrlen", "backlen", "payload")))
+    assert got == _LP_REPR, f"{NAME}: DEBUG LISTPACK sizes {got}"
+    assert text.startswith("{total bytes 90} {num entries 6}"), f"{NAME}: lpRepr header"
+
+
+def test_boundary_rdb_codec() -> None:
+    check_dump_bytes()
+    check_codec_limits()
+    check_listpack_repr()
+
+
+def test_boundary_rdb_big_entries() -> None:
+    check_big_entries()
+
+
 def _trips(check: Any) -> None:
     with pytest.raises(AssertionError, match=NAME):
         check()
@@ -213,3 +413,105 @@ def test_planted_lzf_constants(monkeypatch: pytest.MonkeyPatch, name: str, value
 def test_planted_lzf_decompress(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
     plant(monkeypatch, lzf, "decompress", old, new)
     _trips(check_lzf_decompress_edges)
+
+
+_IS16 = "-(1 << 15) <= v < 1 << 15"
+_IS32 = "-(1 << 31) <= v < 1 << 31"
+
+
+@pytest.mark.parametrize("func,old,new,kind", [
+    ("_encode_integer", "-(1 << 7) <= v", "-(2 << 7) <= v", "str:"),
+    ("_encode_integer", _IS16, "-(1 << 15) < v < 1 << 15", "str:"),
+    ("_encode_integer", _IS16, "-(1 << 15) <= v <= 1 << 15", "str:"),
+    ("_encode_integer", _IS16, "-(0 << 15) <= v < 1 << 15", "str:"),
+    ("_encode_integer", _IS16, "-(2 << 15) <= v < 1 << 15", "str:"),
+    ("_encode_integer", _IS16, "-(1 << 15) <= v < 2 << 15", "str:"),
+    ("_encode_integer", 'v.to_bytes(2, "little", signed=True)',
+     'v.to_bytes(2, "little", signed=False)', "str:"),
+    ("_encode_integer", _IS32, "-(2 << 31) <= v < 1 << 31", "str:"),
+    ("_encode_integer", _IS32, "-(1 << 31) <= v < 0 << 31", "str:"),
+    ("_lp_backlen", "if n < 16383", "if n <= 16383", "hashstr:"),
+    ("_lp_entry", "0 <= v <= 127", "0 <= v < 127", "hash:"),
+    ("_lp_entry", "-4096 <= v <= 4095", "-4096 < v <= 4095", "hash:"),
+    ("_lp_entry", "-4096 <= v <= 4095", "-4096 <= v < 4095", "hash:"),
+    ("_lp_entry", "-32768 <= v <= 32767", "-32768 < v <= 32767", "hash:"),
+    ("_lp_entry", "-32768 <= v <= 32767", "-32768 <= v < 32767", "hash:"),
+    ("_lp_entry", 'v.to_bytes(2, "little", signed=True)',
+     'v.to_bytes(2, "little", signed=False)', "hash:"),
+    ("_lp_entry", "-8388608 <= v <= 8388607", "-8388608 < v <= 8388607", "hash:"),
+    ("_lp_entry", "-8388608 <= v <= 8388607", "-8388608 <= v < 8388607", "hash:"),
+    ("_lp_entry", 'v.to_bytes(3, "little", signed=True)',
+     'v.to_bytes(3, "little", signed=False)', "hash:"),
+    ("_lp_entry", "-2147483648 <= v <= 2147483647", "-2147483648 < v <= 2147483647", "hash:"),
+    ("_lp_entry", "-2147483648 <= v <= 2147483647", "-2147483648 <= v < 2147483647", "hash:"),
+    ("_lp_entry", "if n < 64:", "if n <= 64:", "hashstr:"),
+    ("listpack_decode", "elif b < 0xC0:", "elif b <= 0xC0:", "hash:"),
+    ("listpack_decode", "u >= 4096", "u > 4096", "hash:"),
+    ("d2string", "d == float(int(d))", "d != float(int(d))", "zset:"),
+    ("intset_encode", _IS16, "-(1 << 15) < v < 1 << 15", "set:"),
+    ("intset_encode", _IS16, "-(1 << 15) <= v <= 1 << 15", "set:"),
+    ("intset_encode", _IS16, "-(2 << 15) <= v < 1 << 15", "set:"),
+    ("intset_encode", _IS32, "-(1 << 31) < v < 1 << 31", "set:"),
+    ("intset_encode", _IS32, "-(1 << 31) <= v <= 1 << 31", "set:"),
+    ("intset_encode", _IS32, "-(2 << 31) <= v < 1 << 31", "set:"),
+    ("intset_encode", _IS32, "-(1 << 31) <= v < 2 << 31", "set:"),
+])
+def test_planted_codec_dump(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                            kind: str) -> None:
+    plant_everywhere(monkeypatch, rdbcodec, func, old, new)
+    _trips(lambda: check_dump_bytes(kind))
+
+
+def test_planted_codec_int16_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, rdbcodec.Reader, "load_string",
+          'int.from_bytes(self.take(2), "little", signed=True)',
+          'int.from_bytes(self.take(2), "little", signed=False)')
+    _trips(lambda: check_dump_bytes("str:"))
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("save_len", "if n <= 0xFFFFFFFF", "if n < 0xFFFFFFFF"),
+    ("_lp_backlen", "if n < 268435455", "if n <= 268435455"),
+])
+def test_planted_codec_limits(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                              new: str) -> None:
+    plant_everywhere(monkeypatch, rdbcodec, func, old, new)
+    _trips(check_codec_limits)
+
+
+def test_planted_codec_big_backlen(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, rdbcodec, "_lp_backlen", "if n < 2097151", "if n <= 2097151")
+    _trips(check_big_entries)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("_lp_sizes", "return 1, 1\n", "return 0, 1\n"),
+    ("_lp_sizes", "return 1, 1\n", "return 2, 1\n"),
+    ("_lp_sizes", "return 1, 1\n", "return 1, 0\n"),
+    ("_lp_sizes", "return 1, 1\n", "return 1, 2\n"),
+    ("_lp_sizes", "if b < 0xC0:", "if b <= 0xC0:"),
+    ("_lp_sizes", "return 1, 1 + (b & 0x3F)", "return 0, 1 + (b & 0x3F)"),
+    ("_lp_sizes", "return 1, 1 + (b & 0x3F)", "return 2, 1 + (b & 0x3F)"),
+    ("_lp_sizes", "return 1, 1 + (b & 0x3F)", "return 1, (b & 0x3F)"),
+    ("_lp_sizes", "return 1, 1 + (b & 0x3F)", "return 1, 2 + (b & 0x3F)"),
+    ("_lp_sizes", "if b < 0xE0:", "if b <= 0xE0:"),
+    ("_lp_sizes", "return 1, 2\n", "return 0, 2\n"),
+    ("_lp_sizes", "return 1, 2\n", "return 2, 2\n"),
+    ("_lp_sizes", "if b < 0xF0:", "if b <= 0xF0:"),
+    ("_lp_sizes", "| blob[p + 1])", "| blob[p])"),
+    ("_lp_sizes", "| blob[p + 1])", "| blob[p + 2])"),
+    ("_lp_sizes", "if b == 0xF0:", "if b != 0xF0:"),
+    ("_lp_sizes", "blob[p + 1:p + 5]", "blob[p:p + 5]"),
+    ("_lp_sizes", "blob[p + 1:p + 5]", "blob[p + 2:p + 5]"),
+    ("_lp_sizes", "return 1, {", "return 0, {"),
+    ("_lp_sizes", "return 1, {", "return 2, {"),
+    ("listpack_repr", "len(blob) - 1, 0", "len(blob), 0"),
+    ("listpack_repr", "while p < end:", "while p <= end:"),
+    ("listpack_repr", "len(shown) > 40", "len(shown) >= 40"),
+    ("listpack_repr", "index += 1", "index += 0"),
+    ("listpack_repr", "index += 1", "index += 2"),
+])
+def test_planted_codec_listpack_repr(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                                     new: str) -> None:
+    plant_everywhere(monkeypatch, rdbcodec, func, old, new)
+    _trips(lambda: _no_crash(check_listpack_repr))
