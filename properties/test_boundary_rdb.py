@@ -46,8 +46,11 @@ from redspec.properties.driver import Session
 from redspec.properties.test_mutation_gaps import plant, plant_everywhere
 from redspec.spec import lzf, rdbcodec
 from redspec.spec.crc64 import crc64, crc64_bytes
+from redspec.spec.loading import check_rdb_report, load_step, start_loading
+from redspec.spec.server import new_server
 
 NAME = "boundary_rdb_agrees_with_redis"
+NOW = 1_700_000_000_000
 
 
 # -- LZF ------------------------------------------------------------------------------------------
@@ -361,8 +364,176 @@ def check_listpack_repr() -> None:
     assert text.startswith("{total bytes 90} {num entries 6}"), f"{NAME}: lpRepr header"
 
 
+# -- the old encodings (ziplist, zipmap) RESTOREd as 7.0.15 reads them -----------------------------
+
+
+def _payload(rtype: int, body: bytes, version: int = 9) -> bytes:
+    """A DUMP payload: the type, the object, the RDB version, the CRC-64."""
+    data = bytes((rtype,)) + body + version.to_bytes(2, "little")
+    return data + crc64_bytes(data)
+
+
+def _rdb_string(b: bytes) -> bytes:
+    """An RDB string (``rdbSaveRawString`` without integer or LZF encoding)."""
+    return rdbcodec.save_len(len(b)) + b
+
+
+def _ziplist(entries: list[bytes]) -> bytes:
+    """A ziplist of already encoded entries (encoding + data), each after its prevlen."""
+    body, prev, tail = b"", 0, 10
+    for e in entries:
+        tail = 10 + len(body)
+        pl = bytes((prev,)) if prev < 254 else b"\xfe" + prev.to_bytes(4, "little")
+        body += pl + e
+        prev = len(pl) + len(e)
+    total = 10 + len(body) + 1
+    return (total.to_bytes(4, "little") + tail.to_bytes(4, "little")
+            + len(entries).to_bytes(2, "little") + body + b"\xff")
+
+
+def _zl_ints() -> list[tuple[bytes, bytes]]:
+    """(ziplist entry, its value) for a 14-bit and a 32-bit string and negative integers of
+    every width (int16, int32, int64, int24, int8) and an immediate."""
+    return [
+        (bytes((0x40, 100)) + b"a" * 100, b"a" * 100),
+        (b"\x80" + (16384).to_bytes(4, "big") + b"c" * 16384, b"c" * 16384),
+        (b"\xc0" + (-300).to_bytes(2, "little", signed=True), b"-300"),
+        (b"\xd0" + (-70000).to_bytes(4, "little", signed=True), b"-70000"),
+        (b"\xe0" + (-5000000000).to_bytes(8, "little", signed=True), b"-5000000000"),
+        (b"\xf0" + (-100000).to_bytes(3, "little", signed=True), b"-100000"),
+        (b"\xfe" + (-5).to_bytes(1, "little", signed=True), b"-5"),
+        (b"\xf1", b"0"),
+    ]
+
+
+def _zipmap(pairs: list[tuple[bytes, bytes]]) -> bytes:
+    """A zipmap: a count byte, then per pair the key's length and bytes, the value's length,
+    a free byte (0) and its bytes; lengths of 254 and more as 254 + 4 bytes."""
+    def ln(n: int) -> bytes:
+        return bytes((n,)) if n < 254 else b"\xfe" + n.to_bytes(4, "little")
+    return bytes((len(pairs),)) + b"".join(ln(len(k)) + k + ln(len(v)) + b"\x00" + v
+                                           for k, v in pairs) + b"\xff"
+
+
+def _old_payloads() -> list[tuple[str, bytes, bytes, list[bytes] | None]]:
+    """(name, payload, read command, the read's elements or None for ``Bad data format``)."""
+    zl = _ziplist([e for e, _ in _zl_ints()])
+    empty = _ziplist([])
+    x = _ziplist([b"\x01x"])
+    # one entry whose prevlen says "4 more bytes" where only 3 and the terminator remain
+    cut = (15).to_bytes(4, "little") + (10).to_bytes(4, "little") + b"\x01\x00\xfe\0\0\0\xff"
+    zm = _zipmap([(b"k" * 300, b"v" * 254), (b"f", b"w" * 253)])
+    return [
+        ("ziplist entries", _payload(14, rdbcodec.save_len(1) + _rdb_string(zl)), b"LRANGE",
+         [v for _, v in _zl_ints()]),
+        ("empty ziplist node", _payload(14, rdbcodec.save_len(2) + _rdb_string(empty)
+                                        + _rdb_string(x)), b"LRANGE", [b"x"]),
+        ("prevlen past the end", _payload(14, rdbcodec.save_len(1) + _rdb_string(cut)),
+         b"LRANGE", None),
+        ("zipmap long lengths", _payload(9, _rdb_string(zm)), b"HGETALL",
+         [b"k" * 300, b"v" * 254, b"f", b"w" * 253]),
+    ]
+
+
+def _elements(frame: bytes) -> list[bytes]:
+    """The bulk strings of an array reply."""
+    head, _, rest = frame.partition(b"\r\n")
+    assert head.startswith(b"*"), f"{NAME}: not an array: {frame[:60]!r}"
+    out = []
+    for _ in range(int(head[1:])):
+        h, _, rest = rest.partition(b"\r\n")
+        n = int(h[1:])
+        out.append(rest[:n])
+        rest = rest[n + 2:]
+    return out
+
+
+def check_old_encodings() -> None:
+    """RESTORE of ziplist and zipmap payloads (RDB 9) reads as on 7.0.15."""
+    c = Session()
+    for name, payload, read, want in _old_payloads():
+        got = _no_crash(c.call, b"RESTORE", b"o", 0, payload, b"REPLACE")
+        if want is None:
+            assert got == b"-ERR Bad data format\r\n", f"{NAME}: RESTORE {name}: {got!r}"
+            continue
+        assert got == b"+OK\r\n", f"{NAME}: RESTORE {name}: {got!r}"
+        argv = [b"o", 0, -1] if read == b"LRANGE" else [b"o"]
+        els = _elements(c.call(read, *argv))
+        if read == b"HGETALL":  # a hashtable: compare the pairs, not their order
+            els = sorted(els[i] + b"=" + els[i + 1] for i in range(0, len(els), 2))
+            want = sorted(want[i] + b"=" + want[i + 1] for i in range(0, len(want), 2))
+        assert els == want, f"{NAME}: RESTORE {name}: {[e[:20] for e in els]}"
+
+
+# -- files: integrity failures in redis-check-rdb's words, expiry times, loading steps -----------
+
+
+def _file(records: list[bytes]) -> bytes:
+    """An RDB 9 file: db 0, the records, a string key ``after``, EOF and the CRC-64."""
+    body = (b"REDIS0009\xfe\x00" + b"".join(records) + b"\x00" + _rdb_string(b"after")
+            + _rdb_string(b"v") + b"\xff")
+    return body + crc64_bytes(body)
+
+
+def _report(offset: int, message: str, rtype: str, name: str) -> list[str]:
+    """redis-check-rdb 7.0.15's report on a file whose key ``k`` fails inside its loader."""
+    return [f"[offset 0] Checking RDB file {name}", "[offset 11] Selecting DB ID 0",
+            "--- RDB ERROR DETECTED ---",
+            f"[offset {offset}] Internal error in RDB reading offset 0, function at {message}",
+            "[additional info] While doing: read-object-value",
+            "[additional info] Reading key 'k'", f"[additional info] Reading type {rtype}",
+            "[info] 1 keys read", "[info] 0 expires", "[info] 0 already expired",
+            "Terminating server after rdb file reading failure."]
+
+
+def _bad_files() -> list[tuple[str, bytes, list[str]]]:
+    """(name, file, redis-check-rdb's report) for an empty intset, an empty zipmap and an
+    intset with a member twice (7.0.15 fails each; a server loading the first at startup
+    prints the same report and exits)."""
+    intset = "rdb.c:2214 -> Intset integrity check failed."
+    return [
+        ("empty_intset.rdb", _file([b"\x0b" + _rdb_string(b"k") + _rdb_string(
+            (2).to_bytes(4, "little") + bytes(4))]),
+         _report(23, intset, "11 (set-intset)", "empty_intset.rdb")),
+        ("empty_zipmap.rdb", _file([b"\x09" + _rdb_string(b"k") + _rdb_string(b"\x00\xff")]),
+         _report(17, "rdb.c:2130 -> Zipmap integrity check failed.", "9 (hash-zipmap)",
+                 "empty_zipmap.rdb")),
+        ("dup_intset.rdb", _file([b"\x0b" + _rdb_string(b"k") + _rdb_string(
+            (2).to_bytes(4, "little") + (2).to_bytes(4, "little") + b"\x01\x00\x01\x00")]),
+         _report(27, intset, "11 (set-intset)", "dup_intset.rdb")),
+    ]
+
+
+def check_bad_files() -> None:
+    """The spec's redis-check-rdb report on each bad file is 7.0.15's, line for line."""
+    state = new_server(NOW)
+    for name, data, want in _bad_files():
+        got = _no_crash(check_rdb_report, data, name, state, NOW)
+        assert got == want, f"{NAME}: redis-check-rdb {name}: {got}"
+
+
+def check_negative_expire_load() -> None:
+    """A key whose EXPIRETIME_MS is -1000 (a signed 64-bit time, ``rdbLoadMillisecondTime``)
+    is already expired when loaded (redis-check-rdb 7.0.15: "1 already expired"); a 52-byte
+    file is read in one step: ``rdbLoadProgressCallback`` handles events only when a read
+    crosses a multiple of ``loading-process-events-interval-bytes`` (2 MiB)."""
+    data = _file([b"\xfc" + (-1000).to_bytes(8, "little", signed=True) + b"\x00"
+                  + _rdb_string(b"k") + _rdb_string(b"v")])
+    state = start_loading(new_server(NOW), data, "dump.rdb", NOW)
+    state, step = _no_crash(load_step, state, NOW)
+    assert step.done, f"{NAME}: a {len(data)}-byte file took more than one loading step"
+    keys = set(state.dbs[0].keys)
+    assert keys == {b"after"}, f"{NAME}: keys after loading an expired key: {keys}"
+
+
+def test_boundary_rdb_files() -> None:
+    check_bad_files()
+    check_negative_expire_load()
+
+
 def test_boundary_rdb_codec() -> None:
     check_dump_bytes()
+    check_old_encodings()
     check_codec_limits()
     check_listpack_repr()
 
@@ -515,3 +686,52 @@ def test_planted_codec_listpack_repr(monkeypatch: pytest.MonkeyPatch, func: str,
                                      new: str) -> None:
     plant_everywhere(monkeypatch, rdbcodec, func, old, new)
     _trips(lambda: _no_crash(check_listpack_repr))
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("ziplist_decode", "len(blob) < 11", "len(blob) <= 11"),
+    ("ziplist_decode", "elif top == 1:", "elif top == 0:"),
+    ("ziplist_decode", "| _at(blob, p + 1)", "| _at(blob, p)"),
+    ("ziplist_decode", "| _at(blob, p + 1)", "| _at(blob, p + 2)"),
+    ("ziplist_decode", 'blob[p + 1:p + 3], "little", signed=True',
+     'blob[p + 1:p + 3], "little", signed=False'),
+    ("ziplist_decode", 'blob[p + 1:p + 9], "little", signed=True',
+     'blob[p + 1:p + 9], "little", signed=False'),
+    ("ziplist_decode", 'blob[p + 1:p + 4], "little", signed=True',
+     'blob[p + 1:p + 4], "little", signed=False'),
+    ("_at", "if i >= len(blob):", "if i > len(blob):"),
+    ("zipmap_decode", "if b < 254:", "if b <= 254:"),
+    ("zipmap_decode", "if b == 254:", "if b != 254:"),
+    ("zipmap_decode", 'blob[p + 1:p + 5], "little"', 'blob[p:p + 5], "little"'),
+    ("zipmap_decode", 'blob[p + 1:p + 5], "little"', 'blob[p + 2:p + 5], "little"'),
+])
+def test_planted_codec_old_encodings(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                                     new: str) -> None:
+    plant_everywhere(monkeypatch, rdbcodec, func, old, new)
+    _trips(check_old_encodings)
+
+
+def test_planted_codec_intset_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, rdbcodec, "intset_decode", "a >= b", "a > b")
+    _trips(check_bad_files)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("take", "(pos + n) // iv > pos // iv", "(pos + n) // iv >= pos // iv"),
+    ("load_millis", "signed=True", "signed=False"),
+])
+def test_planted_codec_file_load(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                                 new: str) -> None:
+    plant(monkeypatch, rdbcodec.Reader, func, old, new)
+    _trips(check_negative_expire_load)
+
+
+def test_planted_intset_empty_is_an_empty_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spec's earlier rule (an empty intset skipped as an empty key, where 7.0.15 fails
+    the load with "Intset integrity check failed.")."""
+    plant_everywhere(monkeypatch, rdbcodec, "intset_decode", 'raise RdbCorrupt("Empty intset")',
+                     'raise RdbEmptyKey("Empty intset")')
+    from redspec.spec import rdb
+    monkeypatch.setattr(rdb, "_intset_members", lambda blob: [b"%d" % v for v in
+                                                              rdbcodec.intset_decode(blob)])
+    _trips(check_bad_files)

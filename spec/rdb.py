@@ -455,6 +455,29 @@ def _module_type_name(module_id: int) -> str:
     return "".join(reversed(name))
 
 
+def _intset_members(blob: bytes) -> list[bytes]:
+    """An ``RDB_TYPE_SET_INTSET`` blob's members: ``rdbLoadObject`` reports any failure of
+    ``intsetValidateIntegrity`` (header, size, an empty intset, order) as "Intset integrity
+    check failed."."""
+    try:
+        return [b"%d" % v for v in intset_decode(blob)]
+    except RdbCorrupt as e:
+        raise RdbCorrupt("Intset integrity check failed.") from e
+
+
+def _zipmap_pairs(blob: bytes) -> list[tuple[bytes, bytes]]:
+    """An ``RDB_TYPE_HASH_ZIPMAP`` blob's pairs: ``rdbLoadObject`` validates a zipmap deeply
+    (it converts it entry by entry anyway) and reports a bad or empty one as "Zipmap
+    integrity check failed."."""
+    try:
+        pairs = zipmap_decode(blob)
+    except RdbCorrupt as e:
+        raise RdbCorrupt("Zipmap integrity check failed.") from e
+    if not pairs:
+        raise RdbCorrupt("Zipmap integrity check failed.")
+    return pairs
+
+
 def _load_hash(rtype: int, r: Reader, limits: Limits) -> HashValue:
     """The hash types: ``RDB_TYPE_HASH`` (pairs), ``_ZIPMAP``, ``_ZIPLIST``, ``_LISTPACK``."""
     if rtype == T_HASH:
@@ -465,7 +488,7 @@ def _load_hash(rtype: int, r: Reader, limits: Limits) -> HashValue:
         return _hash_of(pairs, lp)
     blob = r.load_string()
     if rtype == T_HASH_ZIPMAP:
-        pairs = zipmap_decode(blob)
+        pairs = _zipmap_pairs(blob)
     elif rtype == T_HASH_ZIPLIST:
         pairs = _pairs(ziplist_decode(blob))
     else:
@@ -509,7 +532,7 @@ def load_object(rtype: int, r: Reader, limits: Limits) -> Any:
     if rtype == T_SET:
         return _set_of([r.load_string() for _ in range(r.load_len())], limits)
     if rtype == T_SET_INTSET:
-        members = [b"%d" % v for v in intset_decode(r.load_string())]
+        members = _intset_members(r.load_string())
         return tset.of(members, len(members) <= limits.set_intset)
     if rtype in (T_HASH, T_HASH_ZIPMAP, T_HASH_ZIPLIST, T_HASH_LISTPACK):
         return _load_hash(rtype, r, limits)
