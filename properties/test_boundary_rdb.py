@@ -531,6 +531,71 @@ def test_boundary_rdb_files() -> None:
     check_negative_expire_load()
 
 
+# -- the encoding a RESTOREd value gets, at each limit (rdbLoadObject) ----------------------------
+
+
+def _limit_scenarios() -> list[tuple[str, bytes, bytes, list[bytes], bytes]]:
+    """(name, config, value while building, the command building ``k``, value when
+    RESTOREing): a DUMP of ``k`` built under one limit is RESTOREd under the default one."""
+    def h(n: int, flen: int = 2, vlen: int = 1) -> list[bytes]:
+        return [b"HSET", b"k", *[x for i in range(n)
+                                 for x in ((b"f%d" % i).ljust(flen, b"f"), b"v" * vlen)]]
+
+    def z(n: int, mlen: int = 2) -> list[bytes]:
+        return [b"ZADD", b"k", *[x for i in range(n)
+                                 for x in (b"%d" % i, (b"m%d" % i).ljust(mlen, b"x"))]]
+
+    he, ze, si = b"hash-max-listpack-entries", b"zset-max-listpack-entries", b"set-max-intset-entries"
+    out = []
+    for n in (128, 129):
+        out += [(f"hash-ht-{n}", he, b"1", h(n), b"128"), (f"hash-lp-{n}", he, b"1000", h(n), b"128"),
+                (f"zset-sl-{n}", ze, b"1", z(n), b"128"), (f"zset-lp-{n}", ze, b"1000", z(n), b"128")]
+    for ln in (64, 65):
+        out += [(f"hash-ht-value-{ln}", he, b"0", h(1, vlen=ln), b"128"),
+                (f"hash-ht-field-{ln}", he, b"0", h(1, flen=ln), b"128"),
+                (f"zset-sl-member-{ln}", ze, b"0", z(1, ln), b"128")]
+    for n in (512, 513):
+        members = [b"SADD", b"k", *[b"%d" % i for i in range(n)]]
+        out += [(f"set-ht-{n}", si, b"1", members, b"512"),
+                (f"set-is-{n}", si, b"1000", members, b"512")]
+    return out
+
+
+#: OBJECT ENCODING of the RESTOREd key on redis-server 7.0.15, per scenario: a payload of
+#: exactly the limit's size (128 hash or zset entries, 64-byte fields, values or members,
+#: 512 integers) loads compact, one more does not, whatever the payload's own encoding.
+_LIMIT_WANT = {
+    "hash-ht-128": b"listpack", "hash-lp-128": b"listpack", "zset-sl-128": b"listpack",
+    "zset-lp-128": b"listpack", "hash-ht-129": b"hashtable", "hash-lp-129": b"hashtable",
+    "zset-sl-129": b"skiplist", "zset-lp-129": b"skiplist", "hash-ht-value-64": b"listpack",
+    "hash-ht-field-64": b"listpack", "zset-sl-member-64": b"listpack",
+    "hash-ht-value-65": b"hashtable", "hash-ht-field-65": b"hashtable",
+    "zset-sl-member-65": b"skiplist", "set-ht-512": b"intset", "set-is-512": b"intset",
+    "set-ht-513": b"hashtable", "set-is-513": b"hashtable",
+}
+
+
+def check_restore_limits(prefix: str = "") -> None:
+    """RESTORE gives each value the encoding 7.0.15 gives it at the limits."""
+    c = Session()
+    for name, param, build, argv, default in _limit_scenarios():
+        if not name.startswith(prefix):
+            continue
+        c.call(b"DEL", b"k")
+        c.call(b"CONFIG", b"SET", param, build)
+        c.call(*argv)
+        payload = _bulk(c.call(b"DUMP", b"k"))
+        c.call(b"CONFIG", b"SET", param, default)
+        got = _no_crash(c.call, b"RESTORE", b"r", 0, payload, b"REPLACE")
+        assert got == b"+OK\r\n", f"{NAME}: RESTORE {name}: {got!r}"
+        enc = _bulk(c.call(b"OBJECT", b"ENCODING", b"r"))
+        assert enc == _LIMIT_WANT[name], f"{NAME}: RESTORE {name}: {enc!r}"
+
+
+def test_boundary_rdb_restore_limits() -> None:
+    check_restore_limits()
+
+
 def test_boundary_rdb_codec() -> None:
     check_dump_bytes()
     check_old_encodings()
@@ -735,3 +800,27 @@ def test_planted_intset_empty_is_an_empty_key(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(rdb, "_intset_members", lambda blob: [b"%d" % v for v in
                                                               rdbcodec.intset_decode(blob)])
     _trips(check_bad_files)
+
+
+@pytest.mark.parametrize("func,old,new,prefix", [
+    ("_set_of", "len(members) <= limits.set_intset", "len(members) < limits.set_intset",
+     "set-ht"),
+    ("load_object", "len(members) <= limits.set_intset", "len(members) < limits.set_intset",
+     "set-is"),
+    ("_load_hash", "lp = n <= limits.hash_entries", "lp = n < limits.hash_entries", "hash-ht"),
+    ("_load_hash", "            len(f) <= limits.hash_value", "            len(f) < limits.hash_value",
+     "hash-ht"),
+    ("_load_hash", "and len(v) <= limits.hash_value for f, v in pairs)",
+     "and len(v) < limits.hash_value for f, v in pairs)", "hash-ht"),
+    ("_load_hash", "lp = len(pairs) <= limits.hash_entries", "lp = len(pairs) < limits.hash_entries",
+     "hash-lp"),
+    ("_load_zset", "lp = n <= limits.zset_entries", "lp = n < limits.zset_entries", "zset-sl"),
+    ("_load_zset", "len(m) <= limits.zset_value", "len(m) < limits.zset_value", "zset-sl"),
+    ("_load_zset", "len(pairs) <= limits.zset_entries", "len(pairs) < limits.zset_entries",
+     "zset-lp"),
+])
+def test_planted_rdb_restore_limits(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                                    new: str, prefix: str) -> None:
+    from redspec.spec import rdb
+    plant_everywhere(monkeypatch, rdb, func, old, new)
+    _trips(lambda: check_restore_limits(prefix))
