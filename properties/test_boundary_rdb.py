@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import random
 from typing import Any
 
@@ -596,6 +597,61 @@ def test_boundary_rdb_restore_limits() -> None:
     check_restore_limits()
 
 
+# -- list nodes: list-max-listpack-size levels, the count limit, the packed threshold ------------
+
+
+def _list_cases() -> list[tuple[str, list[list[bytes]], str, int]]:
+    """(name, commands building ``l``, SHA-1 prefix and length of 7.0.15's DUMP of ``l``):
+    lists whose last node reaches a size level exactly (-1..-5: 4, 8, 16, 32, 64 KiB; a
+    count fill at the 8 KiB safety limit), fill 0 and 3, fills below -5 (packed as -5),
+    head pushes (nodes aligned at the tail), and plain nodes at a packed threshold of 100."""
+    def fill(f: int, length: int, n: int) -> list[list[bytes]]:
+        return [[b"CONFIG", b"SET", b"list-max-listpack-size", b"%d" % f],
+                [b"RPUSH", b"l", *[b"x" * length] * n]]
+    f3 = [b"CONFIG", b"SET", b"list-max-listpack-size", b"3"]
+    pushed = [b"LPUSH", b"l", *[b"e%d" % i for i in range(7)]]
+    return [
+        ("fill-1", fill(-1, 1, 2732), "1aa77e1b42e2502a", 164),
+        ("fill-2", fill(-2, 299, 56), "0dc130e104322827", 416),
+        ("fill-3", fill(-3, 1, 10924), "09a20b76cb907b97", 442),
+        ("fill-4", fill(-4, 3, 13109), "91460c887c8a0b30", 832),
+        ("fill-5", fill(-5, 1, 43692), "dafa7c8a635e14c9", 1570),
+        ("fill1000", fill(1000, 299, 56), "0dc130e104322827", 416),
+        ("fill0", fill(0, 1, 5), "0c2c7dc100364f37", 72),
+        ("fill3", fill(3, 1, 4), "85edf5487bad21d8", 42),
+        ("fill-6", fill(-6, 1, 43692), "dafa7c8a635e14c9", 1570),
+        ("fill-100", fill(-100, 1, 43692), "dafa7c8a635e14c9", 1570),
+        ("lpush7", [f3, pushed], "a15478e0ed0e5499", 67),
+        ("lpush7-lpop", [f3, pushed, [b"LPOP", b"l"]], "6ffd3d23e6cc0d74", 54),
+        ("threshold100", [[b"DEBUG", b"QUICKLIST-PACKED-THRESHOLD", b"100"],
+                          [b"RPUSH", b"l", b"a", b"y" * 99, b"z" * 100, b"b", b"w" * 101]],
+         "9d01ae9bb1d14155", 76),
+    ]
+
+
+def check_list_nodes(prefix: str = "") -> None:
+    """The spec DUMPs each list with 7.0.15's node layout; DEBUG QUICKLIST-PACKED-THRESHOLD
+    takes 4 GiB - 1 MiB and refuses one byte more."""
+    for name, cmds, digest, size in _list_cases():
+        if not name.startswith(prefix):
+            continue
+        c = Session(**{"enable-debug-command": "yes"})
+        for argv in cmds:
+            _no_crash(c.call, *argv)
+        got = _bulk(_no_crash(c.call, b"DUMP", b"l"))
+        assert (hashlib.sha1(got).hexdigest()[:16], len(got)) == (digest, size), \
+            f"{NAME}: DUMP of list {name}: {len(got)} bytes"
+    c = Session(**{"enable-debug-command": "yes"})
+    for v, reply in ((b"4293918720", b"+OK\r\n"), (b"4293918721", b"-ERR argument must be a "
+                     b"memory value bigger than 1 and smaller than 4gb\r\n"), (b"0", b"+OK\r\n")):
+        got = c.call(b"DEBUG", b"QUICKLIST-PACKED-THRESHOLD", v)
+        assert got == reply, f"{NAME}: DEBUG QUICKLIST-PACKED-THRESHOLD {v!r}: {got!r}"
+
+
+def test_boundary_rdb_list_nodes() -> None:
+    check_list_nodes()
+
+
 def test_boundary_rdb_codec() -> None:
     check_dump_bytes()
     check_old_encodings()
@@ -824,3 +880,28 @@ def test_planted_rdb_restore_limits(monkeypatch: pytest.MonkeyPatch, func: str, 
     from redspec.spec import rdb
     plant_everywhere(monkeypatch, rdb, func, old, new)
     _trips(lambda: check_restore_limits(prefix))
+
+
+@pytest.mark.parametrize("func,old,new,prefix", [
+    ("set_packed_threshold", "sz > (1 << 32) - (1 << 20)", "sz >= (1 << 32) - (1 << 20)", "none"),
+    ("set_packed_threshold", "sz > (1 << 32) - (1 << 20)", "sz > (0 << 32) - (1 << 20)", "none"),
+    ("set_packed_threshold", "sz > (1 << 32) - (1 << 20)", "sz > (2 << 32) - (1 << 20)", "none"),
+    ("set_packed_threshold", "sz > (1 << 32) - (1 << 20)", "sz > (1 << 32) - (0 << 20)", "none"),
+    ("set_packed_threshold", "sz > (1 << 32) - (1 << 20)", "sz > (1 << 32) - (2 << 20)", "none"),
+    ("_allow_insert", "if fill < 0 and", "if fill <= 0 and", "fill0"),
+    ("_allow_insert", "-fill - 1 < len(_OPT_LEVEL)", "-fill < len(_OPT_LEVEL)", "fill-5"),
+    ("_allow_insert", "new_sz <= _OPT_LEVEL[-fill - 1]", "new_sz < _OPT_LEVEL[-fill - 1]",
+     "fill-"),
+    ("_allow_insert", "new_sz <= _OPT_LEVEL[-fill - 1]", "new_sz <= _OPT_LEVEL[-fill - 2]",
+     "fill-"),
+    ("_allow_insert", "new_sz > _SAFETY_LIMIT", "new_sz >= _SAFETY_LIMIT", "fill1000"),
+    ("quicklist_nodes", "len(e) >= threshold", "len(e) > threshold", "threshold"),
+    ("head_pushed_nodes", "elements[::-1]", "elements[::-2]", "lpush"),
+    ("head_pushed_nodes", "els[::-1]", "els[::-2]", "lpush"),
+    ("quicklist_fill", "max(min(fill, _FILL_MAX), -len(_OPT_LEVEL))", "fill", "fill-6"),
+])
+def test_planted_rdb_list_nodes(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                                prefix: str) -> None:
+    from redspec.spec import rdb
+    plant_everywhere(monkeypatch, rdb, func, old, new)
+    _trips(lambda: check_list_nodes(prefix))

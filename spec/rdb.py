@@ -143,6 +143,17 @@ def set_packed_threshold(sz: int) -> int | None:
     return sz or PACKED_THRESHOLD
 
 
+#: ``FILL_MAX``: the largest ``list-max-listpack-size`` a quicklist keeps (16-bit signed field).
+_FILL_MAX = (1 << 15) - 1
+
+
+def quicklist_fill(fill: int) -> int:
+    """``quicklistSetFill``: ``list-max-listpack-size`` as a quicklist keeps it — above
+    ``FILL_MAX`` (32767) that, below -5 (the largest size level, 64 KiB) -5, so a list under
+    ``-6`` or ``-100`` packs its nodes as under ``-5``."""
+    return max(min(fill, _FILL_MAX), -len(_OPT_LEVEL))
+
+
 def _allow_insert(node_sz: int, count: int, fill: int, sz: int,
                   threshold: int = PACKED_THRESHOLD) -> bool:
     """``_quicklistNodeAllowInsert``: may an element of ``sz`` bytes join a packed node of
@@ -165,6 +176,7 @@ def quicklist_nodes(elements: list[bytes], fill: int,
     an element of ``threshold`` bytes or more (``packed_threshold``, 1 GiB unless DEBUG
     QUICKLIST-PACKED-THRESHOLD changed it) gets a plain node of its own, and the next element
     a new node (a plain node takes no insert)."""
+    fill = quicklist_fill(fill)
     nodes: list[tuple[int, list[bytes]]] = []
     cur: list[bytes] | None = None
     cur_sz = 0
@@ -228,7 +240,7 @@ def quicklist_repr(v: ListValue, fill: int, compress_depth: int, threshold: int,
     (``lpRepr`` at a stand-in address from ``addr``) or plain element, and the closing
     braces (without it Redis prints none)."""
     nodes = list_nodes(v, fill, threshold)
-    out = [f"{{count : {len(v)}}}\n{{len : {len(nodes)}}}\n{{fill : {fill}}}\n"
+    out = [f"{{count : {len(v)}}}\n{{len : {len(nodes)}}}\n{{fill : {quicklist_fill(fill)}}}\n"
            f"{{compress : {compress_depth}}}\n{{bookmark_count : 0}}\n"]
     for i, (container, els) in enumerate(nodes):
         blob = els[0] if container == _PLAIN else listpack_encode(els)
