@@ -301,9 +301,9 @@ def check_dump_bytes(kind: str = "") -> None:
         restored = _no_crash(c.call, b"RESTORE", b"r", 0, want, b"REPLACE")
         assert restored == b"+OK\r\n", f"{NAME}: RESTORE of {name}: {restored!r}"
         assert _bulk(_no_crash(c.call, b"DUMP", b"r")) == want, f"{NAME}: RESTORE of {name}: DUMP"
-        kind, v = name.split(":", 1)
-        if kind in ("str", "hash"):
-            read = c.call(b"GET", b"r") if kind == "str" else c.call(b"HGET", b"r", b"f")
+        what, v = name.split(":", 1)
+        if what in ("str", "hash"):
+            read = c.call(b"GET", b"r") if what == "str" else c.call(b"HGET", b"r", b"f")
             assert read == b"$%d\r\n%s\r\n" % (len(v), v.encode()), \
                 f"{NAME}: RESTORE of {name}: read {read!r}"
 
