@@ -301,7 +301,8 @@ def loading_info(state: ServerState, now_ms: int) -> tuple[int, int, int, int, s
 
 #: ``rdb.c`` lines of 7.0.15 that report the common failures (the log names them).
 _RDB_C_LINE = {"Unexpected EOF reading RDB file": 3249, "RDB CRC error": 3225,
-               "Unknown RDB encoding type": 2681, "Unknown length encoding": 236}
+               "Unknown RDB encoding type": 2681, "Unknown length encoding": 236,
+               "Intset integrity check failed.": 2214, "Zipmap integrity check failed.": 2130}
 
 _TYPE_NAMES = {0: "string", 1: "list", 2: "set", 3: "zset", 4: "hash", 5: "zset-v2",
                6: "module-pre-release", 7: "module-value", 9: "hash-zipmap",

@@ -143,6 +143,17 @@ def set_packed_threshold(sz: int) -> int | None:
     return sz or PACKED_THRESHOLD
 
 
+#: ``FILL_MAX``: the largest ``list-max-listpack-size`` a quicklist keeps (16-bit signed field).
+_FILL_MAX = (1 << 15) - 1
+
+
+def quicklist_fill(fill: int) -> int:
+    """``quicklistSetFill``: ``list-max-listpack-size`` as a quicklist keeps it — above
+    ``FILL_MAX`` (32767) that, below -5 (the largest size level, 64 KiB) -5, so a list under
+    ``-6`` or ``-100`` packs its nodes as under ``-5``."""
+    return max(min(fill, _FILL_MAX), -len(_OPT_LEVEL))
+
+
 def _allow_insert(node_sz: int, count: int, fill: int, sz: int,
                   threshold: int = PACKED_THRESHOLD) -> bool:
     """``_quicklistNodeAllowInsert``: may an element of ``sz`` bytes join a packed node of
@@ -165,6 +176,7 @@ def quicklist_nodes(elements: list[bytes], fill: int,
     an element of ``threshold`` bytes or more (``packed_threshold``, 1 GiB unless DEBUG
     QUICKLIST-PACKED-THRESHOLD changed it) gets a plain node of its own, and the next element
     a new node (a plain node takes no insert)."""
+    fill = quicklist_fill(fill)
     nodes: list[tuple[int, list[bytes]]] = []
     cur: list[bytes] | None = None
     cur_sz = 0
@@ -228,7 +240,7 @@ def quicklist_repr(v: ListValue, fill: int, compress_depth: int, threshold: int,
     (``lpRepr`` at a stand-in address from ``addr``) or plain element, and the closing
     braces (without it Redis prints none)."""
     nodes = list_nodes(v, fill, threshold)
-    out = [f"{{count : {len(v)}}}\n{{len : {len(nodes)}}}\n{{fill : {fill}}}\n"
+    out = [f"{{count : {len(v)}}}\n{{len : {len(nodes)}}}\n{{fill : {quicklist_fill(fill)}}}\n"
            f"{{compress : {compress_depth}}}\n{{bookmark_count : 0}}\n"]
     for i, (container, els) in enumerate(nodes):
         blob = els[0] if container == _PLAIN else listpack_encode(els)
@@ -455,6 +467,29 @@ def _module_type_name(module_id: int) -> str:
     return "".join(reversed(name))
 
 
+def _intset_members(blob: bytes) -> list[bytes]:
+    """An ``RDB_TYPE_SET_INTSET`` blob's members: ``rdbLoadObject`` reports any failure of
+    ``intsetValidateIntegrity`` (header, size, an empty intset, order) as "Intset integrity
+    check failed."."""
+    try:
+        return [b"%d" % v for v in intset_decode(blob)]
+    except RdbCorrupt as e:
+        raise RdbCorrupt("Intset integrity check failed.") from e
+
+
+def _zipmap_pairs(blob: bytes) -> list[tuple[bytes, bytes]]:
+    """An ``RDB_TYPE_HASH_ZIPMAP`` blob's pairs: ``rdbLoadObject`` validates a zipmap deeply
+    (it converts it entry by entry anyway) and reports a bad or empty one as "Zipmap
+    integrity check failed."."""
+    try:
+        pairs = zipmap_decode(blob)
+    except RdbCorrupt as e:
+        raise RdbCorrupt("Zipmap integrity check failed.") from e
+    if not pairs:
+        raise RdbCorrupt("Zipmap integrity check failed.")
+    return pairs
+
+
 def _load_hash(rtype: int, r: Reader, limits: Limits) -> HashValue:
     """The hash types: ``RDB_TYPE_HASH`` (pairs), ``_ZIPMAP``, ``_ZIPLIST``, ``_LISTPACK``."""
     if rtype == T_HASH:
@@ -465,7 +500,7 @@ def _load_hash(rtype: int, r: Reader, limits: Limits) -> HashValue:
         return _hash_of(pairs, lp)
     blob = r.load_string()
     if rtype == T_HASH_ZIPMAP:
-        pairs = zipmap_decode(blob)
+        pairs = _zipmap_pairs(blob)
     elif rtype == T_HASH_ZIPLIST:
         pairs = _pairs(ziplist_decode(blob))
     else:
@@ -509,7 +544,7 @@ def load_object(rtype: int, r: Reader, limits: Limits) -> Any:
     if rtype == T_SET:
         return _set_of([r.load_string() for _ in range(r.load_len())], limits)
     if rtype == T_SET_INTSET:
-        members = [b"%d" % v for v in intset_decode(r.load_string())]
+        members = _intset_members(r.load_string())
         return tset.of(members, len(members) <= limits.set_intset)
     if rtype in (T_HASH, T_HASH_ZIPMAP, T_HASH_ZIPLIST, T_HASH_LISTPACK):
         return _load_hash(rtype, r, limits)

@@ -282,7 +282,8 @@ def intset_encode(values: list[int]) -> bytes:
 
 def intset_decode(blob: bytes) -> list[int]:
     """The members of an intset blob (``intsetValidateIntegrity``: a known width, the
-    length matching the size, members strictly ascending)."""
+    length matching the size, not empty — a check it makes even without deep sanitization,
+    so an empty intset is corrupt, not an empty key —, members strictly ascending)."""
     if len(blob) < 8:
         raise RdbCorrupt("intset header")
     w = int.from_bytes(blob[0:4], "little")
@@ -290,7 +291,7 @@ def intset_decode(blob: bytes) -> list[int]:
     if w not in (2, 4, 8) or len(blob) != 8 + w * n:
         raise RdbCorrupt("intset size")
     if n == 0:
-        raise RdbEmptyKey("Empty intset")
+        raise RdbCorrupt("Empty intset")
     vs = [int.from_bytes(blob[8 + i * w:8 + (i + 1) * w], "little", signed=True)
           for i in range(n)]
     if any(a >= b for a, b in zip(vs, vs[1:], strict=False)):
