@@ -295,7 +295,8 @@ def _rdb_preamble(state: ServerState) -> bool:
 def open_on_server_start(state: ServerState, now_ms: int) -> ServerState:
     """``aofOpenIfNeededOnServerStart``, after the dataset was loaded: with AOF on, create
     the directory; a set with no base and no incr file gets a base file of the dataset now
-    (written synchronously); the last INCR file is opened for appending (created when there
+    (written synchronously, and not counted: ``aof_current_size`` and ``aof_base_size``
+    stay as the load left them, 0, as 7.0.15's); the last INCR file is opened for appending (created when there
     is none) and the manifest is written."""
     if not state.config.get("appendonly", False):
         return state
@@ -309,8 +310,6 @@ def open_on_server_start(state: ServerState, now_ms: int) -> ServerState:
         data = aof_base_bytes(fork_snapshot(Step(state, now_ms)), now_ms)
         a = _op(a, "file", m.base.name, data)
         a = _log(a, "notice", f"Creating AOF base file {m.base.name} on server start")
-        a = attrs.evolve(a, current_size=len(data), base_size=len(data),
-                         fsync_offset=len(data), durable_size=len(data))
     if not m.incrs:
         m = new_incr(m, _name(state))
     incr = m.incrs[-1].name

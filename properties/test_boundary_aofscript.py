@@ -1,0 +1,284 @@
+"""Boundary checks for the survivors of the exhaustive boundary-class mutation run of the AOF
+modules (``spec/aofmanifest.py`` first; issue #22, ``tools/mutation.py``), in the pattern of
+``properties/test_boundary_gapkeys.py``: each check puts a Redis rule exactly on its
+boundary, and each has a planted-bug test whose planted bug *is* the surviving mutant.
+
+Property ``boundary_aofscript_agree_with_redis``. Observed on redis-server 7.0.15 (started
+with ``appendonly yes`` over a prepared ``appendonlydir``):
+
+- the manifest quotes a file name with a DEL byte (``appendfilename a<DEL>b``: ``file
+  "a\\x7fb.1.base.rdb" seq 1 type b``) and leaves ``~`` (126) bare (``sdsneedsrepr`` is
+  ``!isprint``);
+- a manifest line of 1,023 bytes before its newline is read; one of 1,024 is "The AOF
+  manifest file contains too long line" (``fgets`` into ``MANIFEST_MAX_LINE + 1`` bytes);
+- a manifest line starting with a NUL byte is "too long line" too (``strchr`` of the C
+  string finds no newline);
+- ``seq`` is read by ``atoll``: ``seq 10`` and ``seq 9`` are 10 and 9 (a BGREWRITEAOF then
+  opens ``a.10.incr.aof``), ``seq +7`` is 7 (the next incr file is ``a.8.incr.aof``), ``seq
+  -3`` is kept as -3 (the rewritten manifest says ``seq -3``);
+- a manifest starting with an empty line is "Invalid AOF manifest file format" at line 1
+  (``>>> ''``); a comment line counts: the bad line after it is "at line 2"; a manifest of
+  only a comment is not "empty" (the start creates a base and an incr file);
+- two incr files with the same ``seq`` are "Found a non-monotonic sequence number".
+
+``spec/aof.py``, observed on 7.0.15:
+
+- a start with no AOF files writes a base of the (empty) dataset, but ``aof_current_size``
+  and ``aof_base_size`` stay as the load left them, 0 (``aofOpenIfNeededOnServerStart``
+  does not count the base it creates): after 20 ``SET k<i> <50 x>`` INFO says
+  ``aof_current_size:1593`` (the incr file's bytes) and ``aof_base_size:0``. (The spec
+  counted the base in both: 1679 and 86.)
+- the automatic rewrite (serverCron): after a rewrite (base 424 bytes) and 20 more SETs
+  (current 2017, growth 375%), no rewrite with ``auto-aof-rewrite-min-size`` 2017 (the
+  size must be over it) nor with ``auto-aof-rewrite-percentage`` 376; one with min-size
+  2016 and percentage 375 (growth at least the percentage).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from properties import aofworld
+from properties.aofworld import AofWorld
+from redspec.properties.test_mutation_gaps import plant, plant_everywhere
+from redspec.spec import aof, aofmanifest
+from redspec.spec.aofmanifest import AofManifest, ManifestError
+
+NAME = "boundary_aofscript_agree_with_redis"
+
+
+def _trips(check: object) -> None:
+    with pytest.raises(AssertionError, match=NAME):
+        check()  # type: ignore[operator]
+
+
+# -- spec/aofmanifest.py ------------------------------------------------------------------------
+
+
+def check_manifest_quotes_del() -> None:
+    """``sdsneedsrepr`` is ``!isprint``: DEL (127) is quoted as ``\\x7f``, ``~`` (126) is not."""
+    w = AofWorld(appendfilename="a\x7fb")
+    got = w.fs.files["appendonly.aof.manifest"]
+    assert got == (b'file "a\\x7fb.1.base.rdb" seq 1 type b\n'
+                   b'file "a\\x7fb.1.incr.aof" seq 1 type i\n'), f"{NAME}: DEL name {got!r}"
+    w = AofWorld(appendfilename="a~b")
+    got = w.fs.files["appendonly.aof.manifest"]
+    assert got == (b"file a~b.1.base.rdb seq 1 type b\n"
+                   b"file a~b.1.incr.aof seq 1 type i\n"), f"{NAME}: ~ name {got!r}"
+
+
+def _parse(data: bytes) -> AofManifest:
+    """``aofLoadManifestFromFile`` of ``data``, which Redis 7.0.15 accepts."""
+    try:
+        return aofmanifest.parse_manifest(data)
+    except ManifestError as e:
+        raise AssertionError(f"{NAME}: manifest {data!r} refused: {e.logs}") from e
+
+
+def _manifest_error(data: bytes) -> str | None:
+    """The last line ``aofLoadManifestFromFile`` logs for ``data``, None when it parses."""
+    try:
+        aofmanifest.parse_manifest(data)
+    except ManifestError as e:
+        return e.logs[-1].strip()
+    return None
+
+
+def check_manifest_line_length() -> None:
+    """1,023 bytes before the newline are one line; 1,024 are "too long line"."""
+    base = b"file a.1.incr.aof seq 1 type i x "
+    for total, err in ((1023, None), (1024, "The AOF manifest file contains too long line")):
+        line = base + b"y" * (total - len(base))
+        got = _manifest_error(line + b"\n")
+        assert got == err, f"{NAME}: manifest line of {total} bytes: {got!r}"
+
+
+def check_manifest_nul_first() -> None:
+    """A line starting with NUL holds no newline as a C string: "too long line"."""
+    got = _manifest_error(b"\0file a.1.incr.aof seq 1 type i\n")
+    assert got == "The AOF manifest file contains too long line", f"{NAME}: NUL line {got!r}"
+
+
+def check_manifest_seq_atoll() -> None:
+    """``seq`` through ``atoll``: all ten digits, a sign, saturation at the C long long."""
+    m = _parse(b"file a.1.base.aof seq 10 type b\nfile a.1.incr.aof seq 9 type i\n")
+    assert (m.base_seq, m.incr_seq) == (10, 9), f"{NAME}: seq 10/9 {m}"
+    m = _parse(b"file a.1.base.aof seq -3 type b\nfile a.1.incr.aof seq +7 type i\n")
+    assert (m.base_seq, m.incr_seq) == (-3, 7), f"{NAME}: seq -3/+7 {m}"
+    big = b"99999999999999999999"
+    m = _parse(b"file a seq -" + big + b" type b\nfile b seq " + big + b" type i\n")
+    assert (m.base_seq, m.incr_seq) == (-(1 << 63), (1 << 63) - 1), f"{NAME}: saturated {m}"
+
+
+def _manifest_logs(data: bytes) -> tuple[str, ...]:
+    """The lines ``aofLoadManifestFromFile`` logs for ``data`` (none when it parses)."""
+    try:
+        aofmanifest.parse_manifest(data)
+    except ManifestError as e:
+        return e.logs
+    return ()
+
+
+def check_manifest_lines_counted() -> None:
+    """An empty first line is line 1; a comment is a line; a manifest of one comment is
+    not empty; two incr files with the same ``seq`` are not increasing."""
+    got = _manifest_logs(b"\nfile a.1.incr.aof seq 1 type i\n")
+    assert got[1:] == ("Reading the manifest file, at line 1\n", ">>> ''\n",
+                       "Invalid AOF manifest file format\n"), f"{NAME}: empty first line {got}"
+    got = _manifest_logs(b"# c\nfile a.1.incr.aof seq 1 type x\n")
+    assert got[1:] == ("Reading the manifest file, at line 2\n",
+                       ">>> 'file a.1.incr.aof seq 1 type x'\n", "Unknown AOF file type\n"), \
+        f"{NAME}: line after a comment {got}"
+    assert _parse(b"# c\n") == aofmanifest.EMPTY_MANIFEST, f"{NAME}: comment only"
+    got = _manifest_logs(b"file a.1.incr.aof seq 1 type i\nfile a.2.incr.aof seq 1 type i\n")
+    assert got[-1:] == ("Found a non-monotonic sequence number\n",), f"{NAME}: same seq {got}"
+
+
+def check_rewrite_manifest() -> None:
+    """Two BGREWRITEAOF over a started set (7.0.15): each opens the next incr file (seq + 1)
+    at once, and its end makes the next base (seq + 1) with only the last incr file kept."""
+    w = AofWorld()
+    for n in (2, 3):
+        w.cmd("set", "a", n)
+        w.cmd("bgrewriteaof")
+        got = w.fs.files["appendonly.aof.manifest"]
+        assert got.endswith(b"file appendonly.aof.%d.incr.aof seq %d type i\n" % (n, n)), \
+            f"{NAME}: incr {n}: {got!r}"
+        w.cmd("incr", "n")
+        w.finish_fsyncs()
+        w.child_exits()
+        got = w.fs.files["appendonly.aof.manifest"]
+        assert got == (b"file appendonly.aof.%d.base.rdb seq %d type b\n"
+                       b"file appendonly.aof.%d.incr.aof seq %d type i\n" % (n, n, n, n)), \
+            f"{NAME}: after rewrite {n}: {got!r}"
+
+
+# -- spec/aof.py --------------------------------------------------------------------------------
+
+
+def _info(w: AofWorld) -> dict[str, str]:
+    """INFO persistence as a dict."""
+    lines = w.cmd("info", "persistence").decode().split("\r\n")
+    return dict(ln.split(":", 1) for ln in lines if ":" in ln)
+
+
+def check_fresh_start_sizes() -> None:
+    """The base a fresh start creates is not counted in ``aof_current_size`` /
+    ``aof_base_size`` (7.0.15: 1593 and 0 after these 20 SETs)."""
+    w = AofWorld()
+    for i in range(20):
+        w.cmd("set", f"k{i}", "x" * 50)
+    got = _info(w)
+    assert (got["aof_current_size"], got["aof_base_size"]) == ("1593", "0"), \
+        f"{NAME}: sizes after a fresh start {got['aof_current_size']}, {got['aof_base_size']}"
+
+
+def _auto_rewrites(w: AofWorld, min_size: int, perc: int) -> bool:
+    """A serverCron with these thresholds starts a rewrite (which is then finished)."""
+    w.cmd("config", "set", "auto-aof-rewrite-min-size", min_size)
+    w.cmd("config", "set", "auto-aof-rewrite-percentage", perc)
+    w.cron()
+    started = w.state.aof.child is not None
+    w.cmd("config", "set", "auto-aof-rewrite-percentage", 0)
+    if started:
+        w.child_exits()
+    return started
+
+
+def check_auto_rewrite_thresholds() -> None:
+    """``aof_current_size > auto-aof-rewrite-min-size`` and growth ``>=`` the percentage.
+    (A save point keeps serverCron's persistence part from being skipped as idle —
+    ``spec.cron`` skips it at ``aof_current_size <= auto-aof-rewrite-min-size`` —, so the
+    rule of ``aof_cron`` itself is what decides at the boundary.)"""
+    w = AofWorld(**{"auto-aof-rewrite-percentage": 0, "save": "3600 1"})
+    for i in range(20):
+        w.cmd("set", f"k{i}", "x" * 50)
+    w.cmd("bgrewriteaof")
+    w.child_exits()
+    for i in range(20):
+        w.cmd("set", f"k{i}", "y" * 50)
+    cur, base = w.state.aof.current_size, w.state.aof.base_size
+    growth = cur * 100 // base - 100
+    assert not _auto_rewrites(w, cur, 1), f"{NAME}: rewrite at min-size == size {cur}"
+    assert not _auto_rewrites(w, 0, growth + 1), f"{NAME}: rewrite under growth {growth}"
+    assert _auto_rewrites(w, cur - 1, growth), f"{NAME}: no rewrite at growth {growth}"
+
+
+def test_boundary_aofscript_aof() -> None:
+    check_fresh_start_sizes()
+    check_auto_rewrite_thresholds()
+
+
+def test_boundary_aofscript_manifest() -> None:
+    check_rewrite_manifest()
+    check_manifest_lines_counted()
+    check_manifest_quotes_del()
+    check_manifest_line_length()
+    check_manifest_nul_first()
+    check_manifest_seq_atoll()
+
+
+def test_planted_manifest_del_unquoted(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, aofmanifest, "needs_repr", "32 <= b < 127", "32 <= b <= 127")
+    _trips(check_manifest_quotes_del)
+
+
+def test_planted_manifest_nul_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, aofmanifest, "_c_str", "i < 0", "i <= 0")
+    _trips(check_manifest_nul_first)
+
+
+def test_planted_manifest_line_not_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, aofmanifest, "parse_manifest", "linenum += 1", "linenum += 2")
+    _trips(check_manifest_lines_counted)
+
+
+def test_planted_manifest_same_seq(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, aofmanifest, "parse_manifest", "ai.seq <= maxseq", "ai.seq < maxseq")
+    _trips(check_manifest_lines_counted)
+
+
+def test_planted_manifest_first_empty_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, aofmanifest, "_fgets", "nl < 0", "nl <= 0")
+    _trips(check_manifest_lines_counted)
+
+
+def test_planted_manifest_line_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, aofmanifest, "parse_manifest", "MANIFEST_MAX_LINE + 1",
+          "MANIFEST_MAX_LINE + 2")
+    _trips(check_manifest_line_length)
+
+
+def test_planted_atoll_digits(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, aofmanifest, "_atoll", "48 <= c <= 57", "48 <= c < 57")
+    _trips(check_manifest_seq_atoll)
+
+
+def test_planted_atoll_saturation(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, aofmanifest, "_atoll", "(1 << 63) - 1", "1 << 63")
+    _trips(check_manifest_seq_atoll)
+
+
+def test_planted_new_base_seq(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aofmanifest, "new_base", "m.base_seq + 1", "m.base_seq + 2")
+    _trips(check_rewrite_manifest)
+
+
+def test_planted_fresh_base_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    planted = plant_everywhere(monkeypatch, aof, "open_on_server_start",
+                     'a = _log(a, "notice", f"Creating AOF base file {m.base.name} on server start")',
+                     'a = _log(a, "notice", f"Creating AOF base file {m.base.name} on server start")\n'
+                     '        a = attrs.evolve(a, current_size=len(data), base_size=len(data))')
+    monkeypatch.setattr(aofworld, "open_on_server_start", planted)
+    _trips(check_fresh_start_sizes)
+
+
+def test_planted_auto_rewrite_min_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "aof_cron", "and perc and a.current_size > int(",
+          "and perc and a.current_size >= int(")
+    _trips(check_auto_rewrite_thresholds)
+
+
+def test_planted_auto_rewrite_growth(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "aof_cron", "growth >= perc", "growth > perc")
+    _trips(check_auto_rewrite_thresholds)
