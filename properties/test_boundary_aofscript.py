@@ -31,7 +31,15 @@ with ``appendonly yes`` over a prepared ``appendonlydir``):
 - the automatic rewrite (serverCron): after a rewrite (base 424 bytes) and 20 more SETs
   (current 2017, growth 375%), no rewrite with ``auto-aof-rewrite-min-size`` 2017 (the
   size must be over it) nor with ``auto-aof-rewrite-percentage`` 376; one with min-size
-  2016 and percentage 375 (growth at least the percentage).
+  2016 and percentage 375 (growth at least the percentage);
+- with ``aof_base_size`` 0 (a fresh start) the growth is taken over a base of 1 byte: after
+  one ``SET a 1`` (``aof_current_size:50``) percentage 4901 does not rewrite, 4900 does;
+- the end of a rewrite does not re-issue SELECT: ``SET a 1``, BGREWRITEAOF, ``SET b 2``
+  while it runs, ``SET c 3`` after it: the new incr file is ``SELECT 0``, ``set b 2``,
+  ``set c 3``. (The spec wrote a second ``SELECT 0`` before ``set c 3``, as 6.x did when it
+  swapped files.)
+- CONFIG SET appendonly yes while a BGSAVE runs, or inside MULTI, schedules the rewrite:
+  ``aof_enabled:1``, ``aof_rewrite_scheduled:1``, ``aof_rewrite_in_progress:0``.
 """
 
 from __future__ import annotations
@@ -204,7 +212,58 @@ def check_auto_rewrite_thresholds() -> None:
     assert _auto_rewrites(w, cur - 1, growth), f"{NAME}: no rewrite at growth {growth}"
 
 
+def check_growth_over_an_empty_base() -> None:
+    """``aof_rewrite_base_size`` 0 counts as 1: growth ``current * 100 - 100``."""
+    w = AofWorld(**{"auto-aof-rewrite-percentage": 0, "auto-aof-rewrite-min-size": 0,
+                    "save": "3600 1"})
+    w.cmd("set", "a", "1")
+    cur = w.state.aof.current_size
+    assert (cur, w.state.aof.base_size) == (50, 0), f"{NAME}: sizes {cur}"
+    assert not _auto_rewrites(w, 0, cur * 100 - 99), f"{NAME}: rewrite over growth (base 0)"
+    assert _auto_rewrites(w, 0, cur * 100 - 100), f"{NAME}: no rewrite at growth (base 0)"
+
+
+def check_no_select_after_rewrite_done() -> None:
+    """The incr file a rewrite opened begins with SELECT; its end adds none."""
+    w = AofWorld()
+    w.cmd("set", "a", "1")
+    w.cmd("bgrewriteaof")
+    w.cmd("set", "b", "2")
+    w.finish_fsyncs()
+    w.child_exits()
+    w.cmd("set", "c", "3")
+    got = w.fs.files["appendonly.aof.2.incr.aof"]
+    want = (b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n"
+            b"*3\r\n$3\r\nset\r\n$1\r\nc\r\n$1\r\n3\r\n")
+    assert got == want, f"{NAME}: incr file after a rewrite {got!r}"
+
+
+def _persistence(w: AofWorld, *fields: str) -> tuple[str, ...]:
+    got = _info(w)
+    return tuple(got[f] for f in fields)
+
+
+def check_appendonly_yes_scheduled() -> None:
+    """CONFIG SET appendonly yes during a BGSAVE or inside MULTI: scheduled, not started."""
+    fields = ("aof_enabled", "aof_rewrite_scheduled", "aof_rewrite_in_progress")
+    w = AofWorld(appendonly=False)
+    w.cmd("set", "a", "1")
+    w.cmd("bgsave")
+    assert w.cmd("config", "set", "appendonly", "yes") == b"+OK\r\n"
+    got = _persistence(w, *fields)
+    assert got == ("1", "1", "0"), f"{NAME}: appendonly yes during BGSAVE {got}"
+    w = AofWorld(appendonly=False)
+    w.cmd("ping")  # the first turn's serverCron (the clock stands still after it)
+    w.turn(aofworld.encode("multi") + aofworld.encode("config", "set", "appendonly", "yes")
+           + aofworld.encode("exec"))
+    got = _persistence(w, *fields)
+    assert got == ("1", "1", "0"), f"{NAME}: appendonly yes in MULTI {got}"
+
+
 def test_boundary_aofscript_aof() -> None:
+    check_appendonly_yes_scheduled()
+    check_no_select_after_rewrite_done()
+    check_growth_over_an_empty_base()
     check_fresh_start_sizes()
     check_auto_rewrite_thresholds()
 
@@ -282,3 +341,25 @@ def test_planted_auto_rewrite_min_size(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_planted_auto_rewrite_growth(monkeypatch: pytest.MonkeyPatch) -> None:
     plant_everywhere(monkeypatch, aof, "aof_cron", "growth >= perc", "growth > perc")
     _trips(check_auto_rewrite_thresholds)
+
+
+def test_planted_select_after_rewrite_done(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "background_rewrite_done",
+                     "a = attrs.evolve(a, current_size=size, base_size=size,",
+                     "a = attrs.evolve(a, selected_db=-1, current_size=size, base_size=size,")
+    _trips(check_no_select_after_rewrite_done)
+
+
+def test_planted_growth_over_two_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "aof_cron", "base = a.base_size or 1",
+                     "base = a.base_size or 2")
+    _trips(check_growth_over_an_empty_base)
+
+
+def test_planted_appendonly_yes_not_scheduled(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "start_append_only",
+                     "        a = attrs.evolve(a, rewrite_scheduled=True)\n"
+                     '        a = _log(a, "warning", "AOF was enabled during a transaction.',
+                     "        a = attrs.evolve(a, rewrite_scheduled=False)\n"
+                     '        a = _log(a, "warning", "AOF was enabled during a transaction.')
+    _trips(check_appendonly_yes_scheduled)

@@ -445,7 +445,9 @@ def background_rewrite_done(s: Step, exitcode: int, bysignal: int) -> None:
             size = max(0, child.base_size) + a.last_incr_size
             # the new base was fsynced by the child; of the current incr file, what was
             incr_durable = max(0, a.durable_size - (a.current_size - a.last_incr_size))
-            a = attrs.evolve(a, selected_db=-1, current_size=size, base_size=size,
+            # the incr file goes on: no SELECT is re-issued (7.0.15; the rewrite's start
+            # already made the new incr file begin with one)
+            a = attrs.evolve(a, current_size=size, base_size=size,
                              fsync_offset=size,
                              durable_size=max(0, child.base_size) + incr_durable,
                              last_fsync_s=s.now_ms // 1000)
