@@ -19,7 +19,9 @@ with ``appendonly yes`` over a prepared ``appendonlydir``):
 - a manifest starting with an empty line is "Invalid AOF manifest file format" at line 1
   (``>>> ''``); a comment line counts: the bad line after it is "at line 2"; a manifest of
   only a comment is not "empty" (the start creates a base and an incr file);
-- two incr files with the same ``seq`` are "Found a non-monotonic sequence number".
+- two incr files with the same ``seq`` are "Found a non-monotonic sequence number";
+- a comment longer than the buffer goes on as the next line: ``#``, 1,023 ``a`` and
+  ``bcd``: "at line 2", ``>>> 'bcd'``, "Invalid AOF manifest file format".
 
 ``spec/aof.py``, observed on 7.0.15:
 
@@ -268,7 +270,15 @@ def test_boundary_aofscript_aof() -> None:
     check_auto_rewrite_thresholds()
 
 
+def check_manifest_long_comment() -> None:
+    """``fgets`` stops a comment at 1,024 bytes; the rest is read as the next line."""
+    got = _manifest_logs(b"#" + b"a" * 1023 + b"bcd\n")
+    assert got[1:] == ("Reading the manifest file, at line 2\n", ">>> 'bcd'\n",
+                       "Invalid AOF manifest file format\n"), f"{NAME}: long comment {got}"
+
+
 def test_boundary_aofscript_manifest() -> None:
+    check_manifest_long_comment()
     check_rewrite_manifest()
     check_manifest_lines_counted()
     check_manifest_quotes_del()
@@ -363,3 +373,8 @@ def test_planted_appendonly_yes_not_scheduled(monkeypatch: pytest.MonkeyPatch) -
                      "        a = attrs.evolve(a, rewrite_scheduled=False)\n"
                      '        a = _log(a, "warning", "AOF was enabled during a transaction.')
     _trips(check_appendonly_yes_scheduled)
+
+
+def test_planted_manifest_long_comment(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, aofmanifest, "_fgets", "end = min(pos + size - 1,", "end = min(pos + size - 2,")
+    _trips(check_manifest_long_comment)
