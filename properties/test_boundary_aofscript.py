@@ -41,7 +41,13 @@ with ``appendonly yes`` over a prepared ``appendonlydir``):
   ``set c 3``. (The spec wrote a second ``SELECT 0`` before ``set c 3``, as 6.x did when it
   swapped files.)
 - CONFIG SET appendonly yes while a BGSAVE runs, or inside MULTI, schedules the rewrite:
-  ``aof_enabled:1``, ``aof_rewrite_scheduled:1``, ``aof_rewrite_in_progress:0``.
+  ``aof_enabled:1``, ``aof_rewrite_scheduled:1``, ``aof_rewrite_in_progress:0``;
+- INFO persistence's AOF flags (``aof_enabled``, ``aof_rewrite_in_progress``,
+  ``aof_rewrite_scheduled``, ``aof_last_rewrite_time_sec``,
+  ``aof_current_rewrite_time_sec``, ``aof_pending_rewrite``, ``aof_rewrites``): idle
+  1 0 0 -1 -1 0 0; a rewrite running 1 1 0 -1 0 0 1, two seconds later ``..._current_...``
+  2; done 1 0 0 2 -1 0 1; AOF off 0 0 0 -1 -1 (no ``aof_pending_rewrite``) 0; BGREWRITEAOF
+  during a BGSAVE: scheduled 1 and pending 1.
 """
 
 from __future__ import annotations
@@ -262,7 +268,39 @@ def check_appendonly_yes_scheduled() -> None:
     assert got == ("1", "1", "0"), f"{NAME}: appendonly yes in MULTI {got}"
 
 
+_FLAGS = ("aof_enabled", "aof_rewrite_in_progress", "aof_rewrite_scheduled",
+          "aof_last_rewrite_time_sec", "aof_current_rewrite_time_sec", "aof_pending_rewrite",
+          "aof_rewrites")
+
+
+def check_info_flags() -> None:
+    """The AOF flags of INFO persistence through a rewrite (7.0.15's values)."""
+    w = AofWorld()
+    got = _persistence(w, *_FLAGS)
+    assert got == ("1", "0", "0", "-1", "-1", "0", "0"), f"{NAME}: idle {got}"
+    w.cmd("set", "a", "1")
+    w.cmd("bgrewriteaof")
+    got = _persistence(w, *_FLAGS)
+    assert got == ("1", "1", "0", "-1", "0", "0", "1"), f"{NAME}: running {got}"
+    w.advance(2000)
+    got = _persistence(w, *_FLAGS)
+    assert got == ("1", "1", "0", "-1", "2", "0", "1"), f"{NAME}: running 2 s {got}"
+    w.child_exits()
+    got = _persistence(w, *_FLAGS)
+    assert got == ("1", "0", "0", "2", "-1", "0", "1"), f"{NAME}: done {got}"
+    w.cmd("bgsave")
+    w.cmd("bgrewriteaof")
+    got = _persistence(w, "aof_rewrite_scheduled", "aof_pending_rewrite")
+    assert got == ("1", "1"), f"{NAME}: scheduled {got}"
+    w = AofWorld(appendonly=False)
+    got = _info(w)
+    assert "aof_pending_rewrite" not in got, f"{NAME}: AOF off has aof_pending_rewrite"
+    got = _persistence(w, *(f for f in _FLAGS if f != "aof_pending_rewrite"))
+    assert got == ("0", "0", "0", "-1", "-1", "0"), f"{NAME}: off {got}"
+
+
 def test_boundary_aofscript_aof() -> None:
+    check_info_flags()
     check_appendonly_yes_scheduled()
     check_no_select_after_rewrite_done()
     check_growth_over_an_empty_base()
@@ -378,3 +416,15 @@ def test_planted_appendonly_yes_not_scheduled(monkeypatch: pytest.MonkeyPatch) -
 def test_planted_manifest_long_comment(monkeypatch: pytest.MonkeyPatch) -> None:
     plant(monkeypatch, aofmanifest, "_fgets", "end = min(pos + size - 1,", "end = min(pos + size - 2,")
     _trips(check_manifest_long_comment)
+
+
+@pytest.mark.parametrize("old,new", [
+    ('"aof_enabled": 1 if', '"aof_enabled": 2 if'),
+    ('"aof_rewrite_in_progress": 1 if', '"aof_rewrite_in_progress": 2 if'),
+    ('"aof_rewrite_scheduled": 1 if', '"aof_rewrite_scheduled": 0 if'),
+    ('("aof_pending_rewrite", 1 if', '("aof_pending_rewrite", 2 if'),
+    ("if child is not None else -1", "if child is not None else -2"),
+])
+def test_planted_info_flags(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    plant_everywhere(monkeypatch, aof, "aof_info", old, new)
+    _trips(check_info_flags)
