@@ -47,18 +47,30 @@ with ``appendonly yes`` over a prepared ``appendonlydir``):
   ``aof_current_rewrite_time_sec``, ``aof_pending_rewrite``, ``aof_rewrites``): idle
   1 0 0 -1 -1 0 0; a rewrite running 1 1 0 -1 0 0 1, two seconds later ``..._current_...``
   2; done 1 0 0 2 -1 0 1; AOF off 0 0 0 -1 -1 (no ``aof_pending_rewrite``) 0; BGREWRITEAOF
-  during a BGSAVE: scheduled 1 and pending 1.
+  during a BGSAVE: scheduled 1 and pending 1;
+- a start over an existing incr file appends to it ("Opening AOF incr file ... on server
+  start"); CONFIG SET appendonly yes truncates a leftover ``temp-appendonly.aof.incr``
+  (``junk`` in it before: the incr file it becomes holds only ``SELECT 0``, ``set x 1``);
+- CONFIG SET appendonly no while that rewrite is scheduled unschedules it
+  (``aof_rewrite_scheduled`` 1, then 0);
+- the first rewrite of CONFIG SET appendonly yes killed (SIGKILL) counts a failure
+  (``aof_last_bgrewrite_status:err``, ``aof_rewrites_consecutive_failures:1``) and is
+  scheduled again: serverCron starts a new one (``aof_rewrite_in_progress:1``).
 """
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from properties import aofworld
-from properties.aofworld import AofWorld
+from properties.aofworld import NOW, AofWorld
 from redspec.properties.test_mutation_gaps import plant, plant_everywhere
 from redspec.spec import aof, aofmanifest
+from redspec.spec.aof import take_ops
 from redspec.spec.aofmanifest import AofManifest, ManifestError
+from redspec.spec.server import new_server
+from redspec.spec.state import replace
 
 NAME = "boundary_aofscript_agree_with_redis"
 
@@ -299,7 +311,51 @@ def check_info_flags() -> None:
     assert got == ("0", "0", "0", "-1", "-1", "0"), f"{NAME}: off {got}"
 
 
+def check_incr_files_opened() -> None:
+    """A start appends to the last incr file; turning AOF on truncates a leftover temp
+    incr file."""
+    st = new_server(NOW, appendonly=True)
+    m = aofmanifest.parse_manifest(b"file appendonly.aof.1.base.rdb seq 1 type b\n"
+                                   b"file appendonly.aof.1.incr.aof seq 1 type i\n")
+    st = replace(st, aof=attrs.evolve(st.aof, manifest=m, current_size=300))
+    st, ops = take_ops(aof.open_on_server_start(st, NOW))
+    opens = [op for op in ops if op[0] == "open"]
+    assert opens == [("open", "appendonly.aof.1.incr.aof", False, 300)], \
+        f"{NAME}: start over an incr file {opens}"
+    w = AofWorld(appendonly=False)
+    w.fs.files["temp-appendonly.aof.incr"] = b"junk"
+    w.cmd("config", "set", "appendonly", "yes")
+    w.cmd("set", "x", "1")
+    w.finish_fsyncs()
+    w.child_exits()
+    got = w.fs.files.get("appendonly.aof.1.incr.aof")
+    assert got == aofworld.encode("SELECT", 0) + aofworld.encode("set", "x", "1"), \
+        f"{NAME}: the incr file of appendonly yes {got!r}"
+
+
+def check_turning_on_scheduled_and_failed() -> None:
+    """appendonly no unschedules; a failed first rewrite is scheduled again."""
+    w = AofWorld(appendonly=False)
+    w.cmd("set", "a", "1")
+    w.cmd("bgsave")
+    w.cmd("config", "set", "appendonly", "yes")
+    assert _persistence(w, "aof_rewrite_scheduled") == ("1",), f"{NAME}: not scheduled"
+    w.cmd("config", "set", "appendonly", "no")
+    got = _persistence(w, "aof_enabled", "aof_rewrite_scheduled")
+    assert got == ("0", "0"), f"{NAME}: appendonly no left {got}"
+    w = AofWorld(appendonly=False)
+    w.cmd("set", "a", "1")
+    w.cmd("config", "set", "appendonly", "yes")
+    w.child_exits(sig=9)
+    w.cron()
+    got = _persistence(w, "aof_rewrite_in_progress", "aof_last_bgrewrite_status",
+                       "aof_rewrites_consecutive_failures")
+    assert got == ("1", "err", "1"), f"{NAME}: after a killed first rewrite {got}"
+
+
 def test_boundary_aofscript_aof() -> None:
+    check_incr_files_opened()
+    check_turning_on_scheduled_and_failed()
     check_info_flags()
     check_appendonly_yes_scheduled()
     check_no_select_after_rewrite_done()
@@ -428,3 +484,28 @@ def test_planted_manifest_long_comment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_planted_info_flags(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
     plant_everywhere(monkeypatch, aof, "aof_info", old, new)
     _trips(check_info_flags)
+
+
+def test_planted_start_truncates_the_incr_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "open_on_server_start", '_op(a, "open", incr, False,',
+                     '_op(a, "open", incr, True,')
+    _trips(check_incr_files_opened)
+
+
+def test_planted_temp_incr_appended(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "rewrite_append_only_file_background",
+                     '_op(a, "open", name, True,', '_op(a, "open", name, False,')
+    _trips(check_incr_files_opened)
+
+
+def test_planted_appendonly_no_keeps_scheduled(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "stop_append_only", "rewrite_scheduled=False,",
+                     "rewrite_scheduled=True,")
+    _trips(check_turning_on_scheduled_and_failed)
+
+
+def test_planted_failed_first_rewrite_not_rescheduled(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "background_rewrite_done",
+                     "    if a.status == AOF_WAIT_REWRITE:\n        a = attrs.evolve(a, rewrite_scheduled=True)",
+                     "    if a.status == AOF_WAIT_REWRITE:\n        a = attrs.evolve(a, rewrite_scheduled=False)")
+    _trips(check_turning_on_scheduled_and_failed)
