@@ -51,6 +51,10 @@ with ``appendonly yes`` over a prepared ``appendonlydir``):
 - a start over an existing incr file appends to it ("Opening AOF incr file ... on server
   start"); CONFIG SET appendonly yes truncates a leftover ``temp-appendonly.aof.incr``
   (``junk`` in it before: the incr file it becomes holds only ``SELECT 0``, ``set x 1``);
+- a start over two incr files (a rewrite that failed leaves the one it opened) opens the
+  last one ("Opening AOF incr file appendonly.aof.2.incr.aof on server start");
+- AOF on, ``SET a 1``, appendonly no, ``SET b 1``, appendonly yes, its rewrite done, ``SET
+  c 1``: the manifest is base 2 and incr 2, and incr 2 holds ``SELECT 0``, ``set c 1``;
 - CONFIG SET appendonly no while that rewrite is scheduled unschedules it
   (``aof_rewrite_scheduled`` 1, then 0);
 - the first rewrite of CONFIG SET appendonly yes killed (SIGKILL) counts a failure
@@ -316,12 +320,13 @@ def check_incr_files_opened() -> None:
     incr file."""
     st = new_server(NOW, appendonly=True)
     m = aofmanifest.parse_manifest(b"file appendonly.aof.1.base.rdb seq 1 type b\n"
-                                   b"file appendonly.aof.1.incr.aof seq 1 type i\n")
+                                   b"file appendonly.aof.1.incr.aof seq 1 type i\n"
+                                   b"file appendonly.aof.2.incr.aof seq 2 type i\n")
     st = replace(st, aof=attrs.evolve(st.aof, manifest=m, current_size=300))
     st, ops = take_ops(aof.open_on_server_start(st, NOW))
     opens = [op for op in ops if op[0] == "open"]
-    assert opens == [("open", "appendonly.aof.1.incr.aof", False, 300)], \
-        f"{NAME}: start over an incr file {opens}"
+    assert opens == [("open", "appendonly.aof.2.incr.aof", False, 300)], \
+        f"{NAME}: start over two incr files {opens}"
     w = AofWorld(appendonly=False)
     w.fs.files["temp-appendonly.aof.incr"] = b"junk"
     w.cmd("config", "set", "appendonly", "yes")
@@ -331,6 +336,24 @@ def check_incr_files_opened() -> None:
     got = w.fs.files.get("appendonly.aof.1.incr.aof")
     assert got == aofworld.encode("SELECT", 0) + aofworld.encode("set", "x", "1"), \
         f"{NAME}: the incr file of appendonly yes {got!r}"
+
+
+def check_on_off_on() -> None:
+    """AOF turned off and on again: the new base and incr files replace the old ones."""
+    w = AofWorld()
+    w.cmd("set", "a", "1")
+    w.cmd("config", "set", "appendonly", "no")
+    w.cmd("set", "b", "1")
+    w.cmd("config", "set", "appendonly", "yes")
+    w.finish_fsyncs()
+    w.child_exits()
+    w.cmd("set", "c", "1")
+    got = w.fs.files["appendonly.aof.manifest"]
+    assert got == (b"file appendonly.aof.2.base.rdb seq 2 type b\n"
+                   b"file appendonly.aof.2.incr.aof seq 2 type i\n"), f"{NAME}: manifest {got!r}"
+    got = w.fs.files.get("appendonly.aof.2.incr.aof")
+    assert got == aofworld.encode("SELECT", 0) + aofworld.encode("set", "c", "1"), \
+        f"{NAME}: incr 2 after on/off/on {got!r}"
 
 
 def check_turning_on_scheduled_and_failed() -> None:
@@ -354,6 +377,7 @@ def check_turning_on_scheduled_and_failed() -> None:
 
 
 def test_boundary_aofscript_aof() -> None:
+    check_on_off_on()
     check_incr_files_opened()
     check_turning_on_scheduled_and_failed()
     check_info_flags()
@@ -509,3 +533,16 @@ def test_planted_failed_first_rewrite_not_rescheduled(monkeypatch: pytest.Monkey
                      "    if a.status == AOF_WAIT_REWRITE:\n        a = attrs.evolve(a, rewrite_scheduled=True)",
                      "    if a.status == AOF_WAIT_REWRITE:\n        a = attrs.evolve(a, rewrite_scheduled=False)")
     _trips(check_turning_on_scheduled_and_failed)
+
+
+def test_planted_start_opens_the_first_incr(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "open_on_server_start", "incr = m.incrs[-1].name",
+                     "incr = m.incrs[-0].name")
+    _trips(check_incr_files_opened)
+
+
+def test_planted_temp_incr_renamed_to_the_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "background_rewrite_done",
+                     'a = _op(a, "rename", tincr, m.incrs[-1].name)',
+                     'a = _op(a, "rename", tincr, m.incrs[-0].name)')
+    _trips(check_on_off_on)
