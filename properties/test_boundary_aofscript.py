@@ -55,11 +55,18 @@ with ``appendonly yes`` over a prepared ``appendonlydir``):
   last one ("Opening AOF incr file appendonly.aof.2.incr.aof on server start");
 - AOF on, ``SET a 1``, appendonly no, ``SET b 1``, appendonly yes, its rewrite done, ``SET
   c 1``: the manifest is base 2 and incr 2, and incr 2 holds ``SELECT 0``, ``set c 1``;
+- INFO stats ``total_forks`` counts each rewrite's fork: 0 after the start (its base is
+  written without a fork), 1 and 2 after two BGREWRITEAOF;
 - CONFIG SET appendonly no while that rewrite is scheduled unschedules it
   (``aof_rewrite_scheduled`` 1, then 0);
 - the first rewrite of CONFIG SET appendonly yes killed (SIGKILL) counts a failure
   (``aof_last_bgrewrite_status:err``, ``aof_rewrites_consecutive_failures:1``) and is
   scheduled again: serverCron starts a new one (``aof_rewrite_in_progress:1``).
+
+From 7.0.15's source (``startAppendOnly``), not observable without a failing disk: turning
+AOF on forgets an earlier failed write ("AOF reopen, just ignore the last error."), so a
+CONFIG SET appendonly yes whose rewrite is scheduled (a BGSAVE runs) does not leave the
+MISCONF gate closed.
 """
 
 from __future__ import annotations
@@ -356,6 +363,34 @@ def check_on_off_on() -> None:
         f"{NAME}: incr 2 after on/off/on {got!r}"
 
 
+def check_total_forks() -> None:
+    """``total_forks``: one per rewrite, none for the start's base."""
+    w = AofWorld()
+    for n in range(3):
+        got = dict(ln.split(":", 1) for ln in w.cmd("info", "stats").decode().split("\r\n")
+                   if ":" in ln)["total_forks"]
+        assert got == str(n), f"{NAME}: total_forks {got} after {n} rewrites"
+        w.cmd("bgrewriteaof")
+        w.child_exits()
+
+
+def check_reopen_forgets_a_failed_write() -> None:
+    """A write failed and AOF was turned off; turning it on while a BGSAVE runs (the rewrite
+    scheduled) forgets the error: INFO ``aof_last_write_status:ok`` and writes are served."""
+    w = AofWorld()
+    w.cmd("set", "a", "1")
+    w.cmd("config", "set", "appendonly", "no")
+    # stopAppendOnly's flush failed: the error stays, the buffer is freed
+    w.state = replace(w.state, aof=attrs.evolve(w.state.aof, last_write_ok=False,
+                                                last_write_error="No space left on device"))
+    w.cmd("bgsave")
+    w.cmd("config", "set", "appendonly", "yes")
+    got = _persistence(w, "aof_last_write_status", "aof_rewrite_scheduled")
+    assert got == ("ok", "1"), f"{NAME}: after the reopen {got}"
+    got = w.cmd("set", "b", "1")
+    assert got == b"+OK\r\n", f"{NAME}: a write after the reopen {got!r}"
+
+
 def check_turning_on_scheduled_and_failed() -> None:
     """appendonly no unschedules; a failed first rewrite is scheduled again."""
     w = AofWorld(appendonly=False)
@@ -377,6 +412,8 @@ def check_turning_on_scheduled_and_failed() -> None:
 
 
 def test_boundary_aofscript_aof() -> None:
+    check_total_forks()
+    check_reopen_forgets_a_failed_write()
     check_on_off_on()
     check_incr_files_opened()
     check_turning_on_scheduled_and_failed()
@@ -546,3 +583,16 @@ def test_planted_temp_incr_renamed_to_the_first(monkeypatch: pytest.MonkeyPatch)
                      'a = _op(a, "rename", tincr, m.incrs[-1].name)',
                      'a = _op(a, "rename", tincr, m.incrs[-0].name)')
     _trips(check_on_off_on)
+
+
+def test_planted_total_forks_by_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "rewrite_append_only_file_background",
+                     "total_forks=pst.total_forks + 1", "total_forks=pst.total_forks + 2")
+    _trips(check_total_forks)
+
+
+def test_planted_reopen_keeps_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "start_append_only",
+                     "a = _log(attrs.evolve(a, last_write_ok=True,",
+                     "a = _log(attrs.evolve(a, last_write_ok=False,")
+    _trips(check_reopen_forgets_a_failed_write)
