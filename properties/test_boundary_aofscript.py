@@ -66,7 +66,11 @@ with ``appendonly yes`` over a prepared ``appendonlydir``):
 From 7.0.15's source (``startAppendOnly``), not observable without a failing disk: turning
 AOF on forgets an earlier failed write ("AOF reopen, just ignore the last error."), so a
 CONFIG SET appendonly yes whose rewrite is scheduled (a BGSAVE runs) does not leave the
-MISCONF gate closed.
+MISCONF gate closed. And a fork that fails (``bgrewriteaofCommand``, ``updateAppendonly``):
+BGREWRITEAOF replies the error "Can't execute an AOF background rewriting. Please check the
+server logs for more information."; CONFIG SET appendonly yes replies "CONFIG SET failed
+(possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs."
+and AOF stays off.
 """
 
 from __future__ import annotations
@@ -391,6 +395,23 @@ def check_reopen_forgets_a_failed_write() -> None:
     assert got == b"+OK\r\n", f"{NAME}: a write after the reopen {got!r}"
 
 
+def check_fork_fails() -> None:
+    """The replies when the rewrite's fork fails; AOF stays off."""
+    w = AofWorld()
+    w.fork_ok = False
+    got = w.cmd("bgrewriteaof")
+    assert got == (b"-ERR Can't execute an AOF background rewriting. Please check the server "
+                   b"logs for more information.\r\n"), f"{NAME}: BGREWRITEAOF, fork failed {got!r}"
+    w = AofWorld(appendonly=False)
+    w.fork_ok = False
+    got = w.cmd("config", "set", "appendonly", "yes")
+    assert got == (b"-ERR CONFIG SET failed (possibly related to argument 'appendonly') - "
+                   b"Unable to turn on AOF. Check server logs.\r\n"), \
+        f"{NAME}: appendonly yes, fork failed {got!r}"
+    got = _persistence(w, "aof_enabled")
+    assert got == ("0",), f"{NAME}: AOF after a failed appendonly yes {got}"
+
+
 def check_turning_on_scheduled_and_failed() -> None:
     """appendonly no unschedules; a failed first rewrite is scheduled again."""
     w = AofWorld(appendonly=False)
@@ -412,6 +433,7 @@ def check_turning_on_scheduled_and_failed() -> None:
 
 
 def test_boundary_aofscript_aof() -> None:
+    check_fork_fails()
     check_total_forks()
     check_reopen_forgets_a_failed_write()
     check_on_off_on()
@@ -596,3 +618,15 @@ def test_planted_reopen_keeps_the_error(monkeypatch: pytest.MonkeyPatch) -> None
                      "a = _log(attrs.evolve(a, last_write_ok=True,",
                      "a = _log(attrs.evolve(a, last_write_ok=False,")
     _trips(check_reopen_forgets_a_failed_write)
+
+
+def test_planted_bgrewriteaof_fork_failure_ok(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "bgrewriteaof", "return False, (\"ERR Can't",
+                     "return True, (\"ERR Can't")
+    _trips(check_fork_fails)
+
+
+def test_planted_appendonly_yes_fork_failure_ok(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "start_append_only", "            return False",
+                     "            return True")
+    _trips(check_fork_fails)
