@@ -63,6 +63,22 @@ with ``appendonly yes`` over a prepared ``appendonlydir``):
   (``aof_last_bgrewrite_status:err``, ``aof_rewrites_consecutive_failures:1``) and is
   scheduled again: serverCron starts a new one (``aof_rewrite_in_progress:1``).
 
+- CONFIG SET appendonly yes while a BGREWRITEAOF (AOF off) runs kills that rewrite and
+  starts a new one: +OK; logged "AOF was enabled but there is already an AOF rewriting in
+  background. Stopping background AOF and starting a rewrite now.", "Killing running AOF
+  rewrite child: <pid>", "Creating AOF incr file temp-appendonly.aof.incr on background
+  rewrite", "Background append only file rewriting started by pid <new>"; INFO
+  ``aof_enabled:1``, ``aof_rewrite_in_progress:1``, ``aof_rewrites:2``. (The spec refused:
+  "-ERR CONFIG SET failed ... Unable to turn on AOF".)
+
+- BGREWRITEAOF (AOF off) and CONFIG SET appendonly yes in one pipelined read: two forks,
+  each with its own pid (the second rewrite is the new child);
+- SHUTDOWN with AOF on: "Calling fsync() on the AOF file." and the server exits (no reply).
+
+From 7.0.15's source (``aofRewriteLimited``): after three failed rewrites the retry waits
+``next_delay_minutes``; until ``server.unixtime`` reaches ``next_rewrite_time`` serverCron
+does not start it (59 s after the limit was set: still none; at 60 s: started).
+
 From 7.0.15's source (``startAppendOnly``), not observable without a failing disk: turning
 AOF on forgets an earlier failed write ("AOF reopen, just ignore the last error."), so a
 CONFIG SET appendonly yes whose rewrite is scheduled (a BGSAVE runs) does not leave the
@@ -412,6 +428,64 @@ def check_fork_fails() -> None:
     assert got == ("0",), f"{NAME}: AOF after a failed appendonly yes {got}"
 
 
+def check_appendonly_yes_over_a_rewrite() -> None:
+    """appendonly yes while an AOF-off BGREWRITEAOF runs: that child is killed, a new
+    rewrite starts."""
+    w = AofWorld(appendonly=False)
+    w.cmd("set", "a", "1")
+    w.cmd("bgrewriteaof")
+    first = w.state.aof.child
+    got = w.cmd("config", "set", "appendonly", "yes")
+    assert got == b"+OK\r\n", f"{NAME}: appendonly yes over a rewrite {got!r}"
+    assert first is not None and w.fs.killed == [first.pid], f"{NAME}: killed {w.fs.killed}"
+    assert w.fs.log[-4:] == [
+        "AOF was enabled but there is already an AOF rewriting in background. Stopping "
+        "background AOF and starting a rewrite now.",
+        f"Killing running AOF rewrite child: {first.pid}",
+        "Creating AOF incr file temp-appendonly.aof.incr on background rewrite",
+        f"Background append only file rewriting started by pid {first.pid + 1}"], \
+        f"{NAME}: log {w.fs.log[-4:]}"
+    got = _persistence(w, "aof_enabled", "aof_rewrite_in_progress", "aof_rewrites")
+    assert got == ("1", "1", "2"), f"{NAME}: INFO after appendonly yes over a rewrite {got}"
+
+
+def check_two_forks_in_one_read() -> None:
+    """Two rewrites forked in one transition take the world's two answers in order."""
+    w = AofWorld(appendonly=False)
+    w.cmd("set", "a", "1")
+    w.turn(aofworld.encode("bgrewriteaof") + aofworld.encode("config", "set", "appendonly",
+                                                             "yes"))
+    child = w.state.aof.child
+    assert child is not None and child.pid == 2001 and w.fs.killed == [2000], \
+        f"{NAME}: two forks in one read: child {child}, killed {w.fs.killed}"
+
+
+def check_shutdown_with_aof() -> None:
+    """SHUTDOWN with AOF on: the buffer written and fsynced, then the exit (no reply)."""
+    w = AofWorld()
+    w.cmd("set", "a", "1")
+    got = w.cmd("shutdown", "nosave")
+    assert got == b"", f"{NAME}: SHUTDOWN with AOF {got!r}"
+    assert "Calling fsync() on the AOF file." in w.fs.log, f"{NAME}: no fsync at shutdown"
+
+
+def check_limited_retry_waits() -> None:
+    """After three failures the retry waits its minute: none at 59 s, one at 60 s."""
+    w = AofWorld()
+    for _ in range(3):
+        w.cmd("bgrewriteaof")
+        w.child_exits(code=1)
+    w.state = replace(w.state, aof=attrs.evolve(w.state.aof, rewrite_scheduled=True))
+    w.cron()
+    assert w.state.aof.child is None, f"{NAME}: limited retry started at once"
+    w.advance(59_000)
+    w.cron()
+    assert w.state.aof.child is None, f"{NAME}: limited retry started after 59 s"
+    w.advance(1_000)
+    w.cron()
+    assert w.state.aof.child is not None, f"{NAME}: limited retry not started after 60 s"
+
+
 def check_turning_on_scheduled_and_failed() -> None:
     """appendonly no unschedules; a failed first rewrite is scheduled again."""
     w = AofWorld(appendonly=False)
@@ -433,6 +507,10 @@ def check_turning_on_scheduled_and_failed() -> None:
 
 
 def test_boundary_aofscript_aof() -> None:
+    check_two_forks_in_one_read()
+    check_shutdown_with_aof()
+    check_limited_retry_waits()
+    check_appendonly_yes_over_a_rewrite()
     check_fork_fails()
     check_total_forks()
     check_reopen_forgets_a_failed_write()
@@ -630,3 +708,27 @@ def test_planted_appendonly_yes_fork_failure_ok(monkeypatch: pytest.MonkeyPatch)
     plant_everywhere(monkeypatch, aof, "start_append_only", "            return False",
                      "            return True")
     _trips(check_fork_fails)
+
+
+def test_planted_appendonly_yes_refused_over_a_rewrite(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "start_append_only",
+                     "        s.set_part(\"aof\", a)\n        kill_append_only_child(s)\n",
+                     "        s.set_part(\"aof\", a)\n")
+    _trips(check_appendonly_yes_over_a_rewrite)
+
+
+def test_planted_second_fork_skips_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "rewrite_append_only_file_background",
+                     "pst.fork_outcomes[1:]", "pst.fork_outcomes[2:]")
+    _trips(check_two_forks_in_one_read)
+
+
+def test_planted_shutdown_stopped_by_aof(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "flush_at_shutdown", "    return True", "    return False")
+    _trips(check_shutdown_with_aof)
+
+
+def test_planted_limited_retry_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "aof_rewrite_limited", "            return True",
+                     "            return False")
+    _trips(check_limited_retry_waits)

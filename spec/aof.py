@@ -324,8 +324,9 @@ def open_on_server_start(state: ServerState, now_ms: int) -> ServerState:
 def start_append_only(s: Step) -> bool:
     """``startAppendOnly`` (CONFIG SET appendonly yes): AOF is *being turned on*
     (``AOF_WAIT_REWRITE``) until a rewrite has written the whole dataset as a base; the
-    rewrite starts now, or is scheduled when another child runs or inside EXEC. False: the
-    rewrite could not start (AOF stays off)."""
+    rewrite starts now (a rewrite already running — BGREWRITEAOF with AOF off — is killed
+    first: it does not accumulate the new stream), or is scheduled when a BGSAVE runs or
+    inside EXEC. False: the rewrite could not start (AOF stays off)."""
     a = attrs.evolve(s.part("aof"), status=AOF_WAIT_REWRITE)
     if s.part("persist").child is not None:
         a = attrs.evolve(a, rewrite_scheduled=True)
@@ -338,7 +339,11 @@ def start_append_only(s: Step) -> bool:
                  "scheduled to start when possible.")
         s.set_part("aof", a)
     else:
+        if a.child is not None:  # the running rewrite does not accumulate the new stream
+            a = _log(a, "warning", "AOF was enabled but there is already an AOF rewriting in "
+                     "background. Stopping background AOF and starting a rewrite now.")
         s.set_part("aof", a)
+        kill_append_only_child(s)
         if not rewrite_append_only_file_background(s):
             a = attrs.evolve(s.part("aof"), status=AOF_OFF)
             s.set_part("aof", _log(a, "warning", "Redis needs to enable the AOF but can't "
