@@ -1,7 +1,11 @@
 """Boundary checks for the survivors of the exhaustive boundary-class mutation run of the AOF
-modules (``spec/aofmanifest.py`` first; issue #22, ``tools/mutation.py``), in the pattern of
-``properties/test_boundary_gapkeys.py``: each check puts a Redis rule exactly on its
-boundary, and each has a planted-bug test whose planted bug *is* the surviving mutant.
+modules (``spec/aofmanifest.py`` and ``spec/aof.py`` so far; issue #22,
+``tools/mutation.py``), in the pattern of ``properties/test_boundary_gapkeys.py``: each check
+puts a Redis rule exactly on its boundary, and each has a planted-bug test whose planted bug
+*is* the surviving mutant. Three checks found real divergences, fixed in ``spec/aof.py``
+(each planted test plants the old rule): the fresh start's base counted in the sizes, a
+SELECT re-issued at the end of a rewrite, and CONFIG SET appendonly yes refused while a
+BGREWRITEAOF runs.
 
 Property ``boundary_aofscript_agree_with_redis``. Observed on redis-server 7.0.15 (started
 with ``appendonly yes`` over a prepared ``appendonlydir``):
