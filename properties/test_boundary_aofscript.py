@@ -88,7 +88,7 @@ AOF on forgets an earlier failed write ("AOF reopen, just ignore the last error.
 CONFIG SET appendonly yes whose rewrite is scheduled (a BGSAVE runs) does not leave the
 MISCONF gate closed. And a fork that fails (``bgrewriteaofCommand``, ``updateAppendonly``):
 BGREWRITEAOF replies the error "Can't execute an AOF background rewriting. Please check the
-server logs for more information."; CONFIG SET appendonly yes replies "CONFIG SET failed
+server logs for more information." and ``aof_last_bgrewrite_status`` is err; CONFIG SET appendonly yes replies "CONFIG SET failed
 (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs."
 and AOF stays off.
 """
@@ -422,6 +422,8 @@ def check_fork_fails() -> None:
     got = w.cmd("bgrewriteaof")
     assert got == (b"-ERR Can't execute an AOF background rewriting. Please check the server "
                    b"logs for more information.\r\n"), f"{NAME}: BGREWRITEAOF, fork failed {got!r}"
+    got = _persistence(w, "aof_last_bgrewrite_status")
+    assert got == ("err",), f"{NAME}: aof_last_bgrewrite_status after a failed fork {got}"
     w = AofWorld(appendonly=False)
     w.fork_ok = False
     got = w.cmd("config", "set", "appendonly", "yes")
@@ -736,3 +738,9 @@ def test_planted_limited_retry_early(monkeypatch: pytest.MonkeyPatch) -> None:
     plant_everywhere(monkeypatch, aof, "aof_rewrite_limited", "            return True",
                      "            return False")
     _trips(check_limited_retry_waits)
+
+
+def test_planted_failed_fork_status_ok(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "rewrite_append_only_file_background",
+                     "attrs.evolve(a, lastbgrewrite_ok=False)", "attrs.evolve(a, lastbgrewrite_ok=True)")
+    _trips(check_fork_fails)
