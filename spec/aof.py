@@ -295,7 +295,8 @@ def _rdb_preamble(state: ServerState) -> bool:
 def open_on_server_start(state: ServerState, now_ms: int) -> ServerState:
     """``aofOpenIfNeededOnServerStart``, after the dataset was loaded: with AOF on, create
     the directory; a set with no base and no incr file gets a base file of the dataset now
-    (written synchronously); the last INCR file is opened for appending (created when there
+    (written synchronously, and not counted: ``aof_current_size`` and ``aof_base_size``
+    stay as the load left them, 0, as 7.0.15's); the last INCR file is opened for appending (created when there
     is none) and the manifest is written."""
     if not state.config.get("appendonly", False):
         return state
@@ -309,8 +310,6 @@ def open_on_server_start(state: ServerState, now_ms: int) -> ServerState:
         data = aof_base_bytes(fork_snapshot(Step(state, now_ms)), now_ms)
         a = _op(a, "file", m.base.name, data)
         a = _log(a, "notice", f"Creating AOF base file {m.base.name} on server start")
-        a = attrs.evolve(a, current_size=len(data), base_size=len(data),
-                         fsync_offset=len(data), durable_size=len(data))
     if not m.incrs:
         m = new_incr(m, _name(state))
     incr = m.incrs[-1].name
@@ -325,8 +324,9 @@ def open_on_server_start(state: ServerState, now_ms: int) -> ServerState:
 def start_append_only(s: Step) -> bool:
     """``startAppendOnly`` (CONFIG SET appendonly yes): AOF is *being turned on*
     (``AOF_WAIT_REWRITE``) until a rewrite has written the whole dataset as a base; the
-    rewrite starts now, or is scheduled when another child runs or inside EXEC. False: the
-    rewrite could not start (AOF stays off)."""
+    rewrite starts now (a rewrite already running — BGREWRITEAOF with AOF off — is killed
+    first: it does not accumulate the new stream), or is scheduled when a BGSAVE runs or
+    inside EXEC. False: the rewrite could not start (AOF stays off)."""
     a = attrs.evolve(s.part("aof"), status=AOF_WAIT_REWRITE)
     if s.part("persist").child is not None:
         a = attrs.evolve(a, rewrite_scheduled=True)
@@ -339,7 +339,11 @@ def start_append_only(s: Step) -> bool:
                  "scheduled to start when possible.")
         s.set_part("aof", a)
     else:
+        if a.child is not None:  # the running rewrite does not accumulate the new stream
+            a = _log(a, "warning", "AOF was enabled but there is already an AOF rewriting in "
+                     "background. Stopping background AOF and starting a rewrite now.")
         s.set_part("aof", a)
+        kill_append_only_child(s)
         if not rewrite_append_only_file_background(s):
             a = attrs.evolve(s.part("aof"), status=AOF_OFF)
             s.set_part("aof", _log(a, "warning", "Redis needs to enable the AOF but can't "
@@ -446,7 +450,9 @@ def background_rewrite_done(s: Step, exitcode: int, bysignal: int) -> None:
             size = max(0, child.base_size) + a.last_incr_size
             # the new base was fsynced by the child; of the current incr file, what was
             incr_durable = max(0, a.durable_size - (a.current_size - a.last_incr_size))
-            a = attrs.evolve(a, selected_db=-1, current_size=size, base_size=size,
+            # the incr file goes on: no SELECT is re-issued (7.0.15; the rewrite's start
+            # already made the new incr file begin with one)
+            a = attrs.evolve(a, current_size=size, base_size=size,
                              fsync_offset=size,
                              durable_size=max(0, child.base_size) + incr_durable,
                              last_fsync_s=s.now_ms // 1000)

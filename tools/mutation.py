@@ -465,6 +465,9 @@ for _m in ("spec/commands/bitmaps.py", "spec/types/hll.py", "spec/commands/hyper
 # issue 22 (rdb): the boundary checks of the RDB modules' survivors (LZF against liblzf, ...)
 for _m in ("spec/lzf.py", "spec/crc64.py", "spec/rdbcodec.py", "spec/rdb.py", "spec/rdbstream.py", "spec/loading.py", "spec/commands/dump.py", "spec/digest.py", "spec/startup.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_rdb.py"])
+# issue 22 (aofscript): the boundary checks of the AOF and scripting modules' survivors
+for _m in ("spec/aofmanifest.py", "spec/aof.py", "spec/aofload.py", "spec/aofstream.py", "spec/aoffeed.py", "spec/aofrewrite.py", "spec/persist.py", "spec/scripting.py", "spec/functions.py", "spec/lualibs/__init__.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_aofscript.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
