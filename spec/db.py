@@ -275,13 +275,14 @@ class DbView:
         old = self.keys.get(key)
         self._account(key, old, value)
         self.keys[key] = value
-        self.free_overwritten(old)
+        if old is not None and not isinstance(old, bytes):  # a string: nothing to decide
+            self.free_overwritten(old)
 
     def free_overwritten(self, old: Any) -> None:
-        """``dbSetValue``'s free of the value it replaced: in the background under
+        """``dbSetValue``'s free of the value it replaced (not a string: its callers test
+        that inline, keeping SET's path one check long): in the background under
         ``lazyfree-lazy-server-del`` (``freeObjAsync``, ``spec.lazyfree``), else at once."""
-        if not isinstance(old, bytes) and old is not None and \
-                self.step.config.get("lazyfree-lazy-server-del"):
+        if self.step.config.get("lazyfree-lazy-server-del"):
             free_object_async(self.step, old)
 
     def update(self, key: bytes, value: Any) -> None:
@@ -346,7 +347,8 @@ class DbView:
         old = self.keys.get(key)
         self._account(key, old, value)
         self.keys[key] = value
-        self.free_overwritten(old)
+        if old is not None and not isinstance(old, bytes):  # a string: nothing to decide
+            self.free_overwritten(old)
         if not keep_ttl:
             self.remove_expire(key)
         self.step.signal_modified_key(self.id, key)
