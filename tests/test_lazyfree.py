@@ -150,6 +150,18 @@ def test_server_deletes_and_overwrites_follow_lazyfree_lazy_server_del(server_de
         assert s.freed() == (n if server_del else 0), step
 
 
+@pytest.mark.parametrize("server_del", [False, True])
+def test_spop_that_keeps_a_new_set_frees_the_old_one(server_del: bool) -> None:
+    """SPOP key 90 of 100 members (``spopWithCountCommand``'s third case: the remaining
+    members go to a new set, ``dbOverwrite``) frees the old set as an overwrite does: on
+    7.0.15 ``lazyfreed_objects`` is 1 under ``lazyfree-lazy-server-del``, 0 without."""
+    s = S()
+    s("CONFIG", "SET", "lazyfree-lazy-server-del", "yes" if server_del else "no")
+    s("SADD", "p", *big_set(100))
+    assert s("SPOP", "p", "90").startswith(b"*90\r\n")
+    assert s.freed() == (1 if server_del else 0)
+
+
 def test_the_object_that_moves_is_not_freed() -> None:
     """RENAME's and MOVE's source: the same object lives on under the new name."""
     s = S()
