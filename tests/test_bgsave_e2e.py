@@ -294,9 +294,20 @@ def test_a_connection_closed_during_a_child_closes_when_the_child_ends(
     s.client.config_set("rdb-key-save-delay", 100_000)
     assert s.client.bgsave()
     s.stop()  # SIGKILL of the parent; the child goes on writing
-    probe = socket.socket()
-    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        probe.bind(("127.0.0.1", s.port))  # fails while anything still listens on it
-    finally:
-        probe.close()
+    # The child closes its copy of the listener first thing after the fork
+    # (closeChildUnusedResourceAfterFork); on a loaded machine it may not have run that yet
+    # when the parent dies, so the port is free within moments rather than at once — and
+    # still while the child writes its snapshot (2 s of rdb-key-save-delay).
+    deadline = time.monotonic() + 1.5
+    while True:
+        probe = socket.socket()
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", s.port))  # fails while anything still listens on it
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+        finally:
+            probe.close()
