@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -39,16 +40,36 @@ _PORTS = Path(tempfile.gettempdir()) / (
     "redspec-test-ports-" + os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid())))
 
 
+def _ephemeral_low() -> int:
+    """The first port of the kernel's ephemeral range (``ip_local_port_range``)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    """A loopback port nobody listens on right now, and none handed out before in this test
-    session."""
+    """A loopback port nobody uses right now, and none handed out before in this test
+    session. It is drawn *below* the kernel's ephemeral range: a port from ``bind(0)`` is
+    one the kernel also gives to outgoing connections and to other ``bind(0)`` callers, so
+    between this check and the server's own bind a test's client socket could take it (the
+    server then fails to listen, or a harness reaches another server there: seen as eight
+    failures in one fresh-clone run)."""
+    low = _ephemeral_low()
+    rng = random.Random()
     with open(_PORTS, "a+") as reg:
         fcntl.flock(reg, fcntl.LOCK_EX)
         reg.seek(0)
         used = {int(x) for x in reg.read().split()}
-        for _ in range(1000):
+        for _ in range(10000):
+            port = rng.randrange(10000, low) if low > 11000 else 0
+            if port in used:
+                continue
             with socket.socket() as s:
-                s.bind(("127.0.0.1", 0))
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
                 port = int(s.getsockname()[1])
             if port not in used:
                 break
