@@ -144,7 +144,7 @@ def removal_keeping_empty(value_type: type, remove: Callable[[Any, list[bytes]],
     return handler
 
 
-def delete_keeping_ttl(self: Any, key: bytes) -> bool:
+def delete_keeping_ttl(self: Any, key: bytes, lazy: bool | None = None) -> bool:
     """A planted ``DbView.delete`` (``dbDelete``) that removes the key but leaves its TTL
     behind: breaks ``expires ⊆ keys``."""
     if key not in self.keys:

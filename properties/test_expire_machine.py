@@ -212,9 +212,9 @@ def test_planted_delete_keeps_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
     ghost keys forever, as Redis's would, instead of returning to the invariant check.)"""
     orig = DbView.delete
 
-    def delete(self: DbView, key: bytes) -> bool:
+    def delete(self: DbView, key: bytes, lazy: bool | None = None) -> bool:
         if self.step.client.id < 0:  # no client: an active expire cycle
-            return orig(self, key)
+            return orig(self, key, lazy)
         return delete_keeping_ttl(self, key)
 
     monkeypatch.setattr(DbView, "delete", delete)

@@ -212,11 +212,11 @@ def test_spec_signal_hitting_every_watcher(monkeypatch: pytest.MonkeyPatch) -> N
 def test_spec_del_of_a_missing_key_signalling(monkeypatch: pytest.MonkeyPatch) -> None:
     real = DbView.delete
 
-    def delete(self: DbView, key: bytes) -> bool:
+    def delete(self: DbView, key: bytes, lazy: bool | None = None) -> bool:
         if key not in self.keys:
             self.step.signal_modified_key(self.id, key)
             return False
-        return real(self, key)
+        return real(self, key, lazy)
 
     monkeypatch.setattr(DbView, "delete", delete)
     assert _spec_violation(transactions_model(2, 1, 2)) == "DirtyIffWritten"
