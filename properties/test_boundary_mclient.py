@@ -38,7 +38,12 @@ They are replayed here through the spec, byte for byte, an event-loop turn
 - ``_FLUSH_FREE``: a 100-key tracking table is freed in the background (``lazyfreed_objects``)
   by FLUSHALL ASYNC and not by FLUSHALL SYNC; DEBUG LOADAOF's ``emptyData`` frees it at once
   too (checked by a direct call of ``spec.aofload``'s ``_empty_data``: the table recorded
-  at 100 keys, ``lazyfreed_objects`` 0 after DEBUG LOADAOF on 7.0.15 with appendonly yes).
+  at 100 keys, ``lazyfreed_objects`` 0 after DEBUG LOADAOF on 7.0.15 with appendonly yes);
+- ``_CONNECTION`` (``spec/commands/connection.py``): PING with and without a message, in and
+  out of a RESP2 and a RESP3 Pub/Sub context; SELECT at 0, the last database, and the int
+  range (``getIntFromObjectOrReply``: -2**31 and 2**31-1 are "DB index is out of range",
+  one past either end "value is out of range"); HELLO with SETNAME or AUTH missing its
+  values; RESET back to the default user.
 """
 
 from __future__ import annotations
@@ -315,6 +320,40 @@ _FLUSH_FREE = [
     ('A', '<read>', b'>2\r\n$10\r\ninvalidate\r\n_\r\n'),
 ]
 
+_CONNECTION = [
+    ('A', 'PING', b'+PONG\r\n'),
+    ('A', 'PING hello', b'$5\r\nhello\r\n'),
+    ('A', 'PING a b', b"-ERR wrong number of arguments for 'ping' command\r\n"),
+    ('A', 'SELECT 0', b'+OK\r\n'),
+    ('A', 'SELECT 2147483647', b'-ERR DB index is out of range\r\n'),
+    ('A', 'SELECT 2147483648', b'-ERR value is out of range, value must between -2147483648 and 2147483647\r\n'),
+    ('A', 'SELECT -2147483648', b'-ERR DB index is out of range\r\n'),
+    ('A', 'SELECT -2147483649', b'-ERR value is out of range, value must between -2147483648 and 2147483647\r\n'),
+    ('A', 'SELECT -1', b'-ERR DB index is out of range\r\n'),
+    ('A', 'SELECT 4294967296', b'-ERR value is out of range, value must between -2147483648 and 2147483647\r\n'),
+    ('A', 'SELECT 15', b'+OK\r\n'),
+    ('A', 'SELECT 16', b'-ERR DB index is out of range\r\n'),
+    ('A', 'HELLO 3 SETNAME', b"-ERR Syntax error in HELLO option 'SETNAME'\r\n"),
+    ('A', 'HELLO 3 AUTH default', b"-ERR Syntax error in HELLO option 'AUTH'\r\n"),
+    ('A', 'HELLO 3 SETNAME x SETNAME', b"-ERR Syntax error in HELLO option 'SETNAME'\r\n"),
+    ('A', 'CLIENT GETNAME', b'$1\r\nx\r\n'),
+    ('A', 'SUBSCRIBE ch', b'*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n'),
+    ('A', 'PING', b'*2\r\n$4\r\npong\r\n$0\r\n\r\n'),
+    ('A', 'PING hello', b'*2\r\n$4\r\npong\r\n$5\r\nhello\r\n'),
+    ('A', 'RESET', b'+RESET\r\n'),
+    ('A', 'HELLO 3', b'%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:3\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n'),
+    ('A', 'SUBSCRIBE ch', b'>3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n'),
+    ('A', 'PING', b'+PONG\r\n'),
+    ('A', 'PING hello', b'$5\r\nhello\r\n'),
+    ('A', 'PING a b', b"-ERR wrong number of arguments for 'ping' command\r\n"),
+    ('A', 'RESET', b'+RESET\r\n'),
+    ('A', 'ACL SETUSER bob on >pw ~* +@all', b'+OK\r\n'),
+    ('A', 'AUTH bob pw', b'+OK\r\n'),
+    ('A', 'ACL WHOAMI', b'$3\r\nbob\r\n'),
+    ('A', 'RESET', b'+RESET\r\n'),
+    ('A', 'ACL WHOAMI', b'$7\r\ndefault\r\n'),
+]
+
 
 def _shown(line: str, reply: bytes) -> bytes:
     """What a table keeps of ``reply``: CLIENT INFO's flags and redir, INFO's tracking and
@@ -410,8 +449,13 @@ def check_flush_free() -> None:
     assert not state.tracking.table, f"{NAME}: DEBUG LOADAOF kept the tracking table"
 
 
+def check_connection() -> None:
+    """PING, SELECT, HELLO and RESET at their edges (``_CONNECTION``)."""
+    _replay(_CONNECTION)
+
+
 CHECKS = [check_options, check_collision_goes_on, check_delivery, check_bcast,
-          check_flush_free]
+          check_flush_free, check_connection]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -531,3 +575,29 @@ def test_planted_caching(monkeypatch: pytest.MonkeyPatch, func: str, old: str, n
                          check: Any) -> None:
     _plant_client_sub(monkeypatch, func, old, new)
     _trips(check)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("ping", "if len(argv) > 2:", "if len(argv) >= 2:"),
+    ("ping", "s.client.resp == 2:", "s.client.resp != 2:"),
+    ("ping", 'b"" if len(argv) == 1 else argv[1]]', 'b"" if len(argv) != 1 else argv[1]]'),
+    ("ping", 'b"" if len(argv) == 1 else argv[1]]', 'b"" if len(argv) == 0 else argv[1]]'),
+    ("ping", 'b"" if len(argv) == 1 else argv[1]]', 'b"" if len(argv) == 2 else argv[1]]'),
+    ("ping", 'b"" if len(argv) == 1 else argv[1]]', 'b"" if len(argv) == 1 else argv[0]]'),
+    ("ping", 'b"" if len(argv) == 1 else argv[1]]', 'b"" if len(argv) == 1 else argv[2]]'),
+    ("ping", "return PONG if len(argv) == 1 else argv[1]", "return PONG if len(argv) == 1 else argv[0]"),
+    ("ping", "return PONG if len(argv) == 1 else argv[1]", "return PONG if len(argv) == 1 else argv[2]"),
+    ("select", "if not -(1 << 31) <= i < (1 << 31):", "if not -(1 << 31) < i < (1 << 31):"),
+    ("select", "if not -(1 << 31) <= i < (1 << 31):", "if not -(1 << 31) <= i <= (1 << 31):"),
+    ("select", "if not -(1 << 31) <= i < (1 << 31):", "if not -(0 << 31) <= i < (1 << 31):"),
+    ("select", "if not -(1 << 31) <= i < (1 << 31):", "if not -(2 << 31) <= i < (1 << 31):"),
+    ("select", "if not -(1 << 31) <= i < (1 << 31):", "if not -(1 << 31) <= i < (2 << 31):"),
+    ("select", "if not 0 <= i < s.db_count():", "if not 0 < i < s.db_count():"),
+    ("hello", 'elif low == b"setname" and more >= 1:', 'elif low == b"setname" and more >= 0:'),
+    ("reset", 'if c.user != "default":', 'if c.user == "default":'),
+])
+def test_planted_connection(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str) -> None:
+    from redspec.properties.planted import replace_handler
+    from redspec.spec.commands import connection
+    replace_handler(monkeypatch, func.encode(), plant(monkeypatch, connection, func, old, new))
+    _trips(check_connection)
