@@ -43,7 +43,11 @@ They are replayed here through the spec, byte for byte, an event-loop turn
   out of a RESP2 and a RESP3 Pub/Sub context; SELECT at 0, the last database, and the int
   range (``getIntFromObjectOrReply``: -2**31 and 2**31-1 are "DB index is out of range",
   one past either end "value is out of range"); HELLO with SETNAME or AUTH missing its
-  values; RESET back to the default user.
+  values; RESET back to the default user;
+- ``_LONG_DOUBLE`` (``spec/longdouble.py``, INCRBYFLOAT / HINCRBYFLOAT): a sum rounding up
+  into a 65th significand bit (2**64 - 0.5 → 2**64, ties to even), ``%.17Lf``'s exact ties
+  (``j / 2**18``, j odd: the 18th digit is exactly half, rounded to the even 17th), an
+  argument of ``MAX_LONG_DOUBLE_CHARS`` (5120) bytes refused and of 5119 taken, infinities.
 """
 
 from __future__ import annotations
@@ -354,6 +358,36 @@ _CONNECTION = [
     ('A', 'ACL WHOAMI', b'$7\r\ndefault\r\n'),
 ]
 
+_LONG_DOUBLE = [
+    ('A', 'INCRBYFLOAT k0 18446744073709551615.5', b'$20\r\n18446744073709551616\r\n'),
+    ('A', 'INCRBYFLOAT k1 18446744073709551614.5', b'$20\r\n18446744073709551614\r\n'),
+    ('A', 'INCRBYFLOAT k2 -18446744073709551615.5', b'$21\r\n-18446744073709551616\r\n'),
+    ('A', 'INCRBYFLOAT k3 0.000003814697265625', b'$19\r\n0.00000381469726562\r\n'),
+    ('A', 'INCRBYFLOAT k4 0.000011444091796875', b'$19\r\n0.00001144409179688\r\n'),
+    ('A', 'INCRBYFLOAT k5 0.000019073486328125', b'$19\r\n0.00001907348632812\r\n'),
+    ('A', 'INCRBYFLOAT k6 0.000026702880859375', b'$19\r\n0.00002670288085938\r\n'),
+    ('A', 'INCRBYFLOAT k7 -0.000003814697265625', b'$20\r\n-0.00000381469726562\r\n'),
+    ('A', 'INCRBYFLOAT k8 -0.000026702880859375', b'$20\r\n-0.00002670288085938\r\n'),
+    ('A', 'INCRBYFLOAT k9 1.23456789012345678', b'$19\r\n1.23456789012345678\r\n'),
+    ('A', 'INCRBYFLOAT k10 0.1', b'$3\r\n0.1\r\n'),
+    ('A', 'INCRBYFLOAT k11 2.5', b'$3\r\n2.5\r\n'),
+    ('A', 'INCRBYFLOAT k12 1e-17', b'$19\r\n0.00000000000000001\r\n'),
+    ('A', 'INCRBYFLOAT k13 5e-18', b'$1\r\n0\r\n'),
+    ('A', 'INCRBYFLOAT k14 1.5e-17', b'$19\r\n0.00000000000000002\r\n'),
+    ('A', 'INCRBYFLOAT k15 3.3', b'$3\r\n3.3\r\n'),
+    ('A', 'INCRBYFLOAT k16 -7.77777777777777777', b'$20\r\n-7.77777777777777777\r\n'),
+    ('A', 'SET i inf', b'+OK\r\n'),
+    ('A', 'INCRBYFLOAT i inf', b'-ERR increment would produce NaN or Infinity\r\n'),
+    ('A', 'INCRBYFLOAT i -inf', b'-ERR increment would produce NaN or Infinity\r\n'),
+    ('A', 'HSET h f inf', b':1\r\n'),
+    ('A', 'HINCRBYFLOAT h f inf', b'-ERR value is NaN or Infinity\r\n'),
+    ('A', 'HINCRBYFLOAT h g 18446744073709551615.5', b'$20\r\n18446744073709551616\r\n'),
+    ('A', 'HINCRBYFLOAT h g 0.000003814697265625', b'$20\r\n18446744073709551616\r\n'),
+    # string2ld: a 5120-byte argument does not fit its buffer; 5119 bytes do
+    ("A", "INCRBYFLOAT z " + "0" * 5119 + "1", b"-ERR value is not a valid float\r\n"),
+    ("A", "INCRBYFLOAT y " + "0" * 5118 + "1", b"$1\r\n1\r\n"),
+]
+
 
 def _shown(line: str, reply: bytes) -> bytes:
     """What a table keeps of ``reply``: CLIENT INFO's flags and redir, INFO's tracking and
@@ -454,8 +488,13 @@ def check_connection() -> None:
     _replay(_CONNECTION)
 
 
+def check_long_double() -> None:
+    """INCRBYFLOAT / HINCRBYFLOAT at long double's edges (``_LONG_DOUBLE``)."""
+    _replay(_LONG_DOUBLE)
+
+
 CHECKS = [check_options, check_collision_goes_on, check_delivery, check_bcast,
-          check_flush_free, check_connection]
+          check_flush_free, check_connection, check_long_double]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -601,3 +640,19 @@ def test_planted_connection(monkeypatch: pytest.MonkeyPatch, func: str, old: str
     from redspec.spec.commands import connection
     replace_handler(monkeypatch, func.encode(), plant(monkeypatch, connection, func, old, new))
     _trips(check_connection)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("round_ld", "m >>= 1", "m >>= 0"),
+    ("round_ld", "m >>= 1", "m >>= 2"),
+    ("round_ld", "m >>= 1\n        e += 1", "m >>= 1\n        e += 2"),
+    ("strtold", "n >= MAX_LONG_DOUBLE_CHARS", "n > MAX_LONG_DOUBLE_CHARS"),
+    ("ld_format_human", "if twice > scaled.denominator", "if twice >= scaled.denominator"),
+    ("ld_format_human", "(twice == scaled.denominator and", "(twice != scaled.denominator and"),
+    ("ld_format_human", "and q & 1)", "and q & 0)"),
+    ("ld_format_human", "and q & 1)", "and q & 2)"),
+])
+def test_planted_long_double(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str) -> None:
+    from redspec.spec import longdouble
+    plant_everywhere(monkeypatch, longdouble, func, old, new)
+    _trips(check_long_double)
