@@ -47,7 +47,14 @@ They are replayed here through the spec, byte for byte, an event-loop turn
 - ``_LONG_DOUBLE`` (``spec/longdouble.py``, INCRBYFLOAT / HINCRBYFLOAT): a sum rounding up
   into a 65th significand bit (2**64 - 0.5 → 2**64, ties to even), ``%.17Lf``'s exact ties
   (``j / 2**18``, j odd: the 18th digit is exactly half, rounded to the even 17th), an
-  argument of ``MAX_LONG_DOUBLE_CHARS`` (5120) bytes refused and of 5119 taken, infinities.
+  argument of ``MAX_LONG_DOUBLE_CHARS`` (5120) bytes refused and of 5119 taken, infinities;
+- ``_FAILOVER_OPTIONS`` (``spec/failover.py``, a master with no replica): FAILOVER ABORT
+  with nothing to abort or an extra argument, TIMEOUT/TO missing values, TIMEOUT 0 and 1,
+  options given twice, FORCE; and, over the multi-node model (``spec.replnet``, the world of
+  ``properties/test_failover_world.py``): FAILOVER TO the in-sync replica hands over to it
+  (checked on two 7.0.15 servers: the old master is then ``role:slave`` of the target), and
+  FAILOVER ABORT once the master has demoted itself (``failover-in-progress``) makes it a
+  master again (``abortFailover`` → ``replicationUnsetMaster``).
 """
 
 from __future__ import annotations
@@ -388,6 +395,28 @@ _LONG_DOUBLE = [
     ("A", "INCRBYFLOAT y " + "0" * 5118 + "1", b"$1\r\n1\r\n"),
 ]
 
+_FAILOVER_OPTIONS = [
+    ('A', 'FAILOVER ABORT', b'-ERR No failover in progress.\r\n'),
+    ('A', 'FAILOVER abort x', b'-ERR syntax error\r\n'),
+    ('A', 'FAILOVER', b'-ERR FAILOVER requires connected replicas.\r\n'),
+    ('A', 'FAILOVER TIMEOUT', b'-ERR syntax error\r\n'),
+    ('A', 'FAILOVER TIMEOUT 0', b'-ERR FAILOVER timeout must be greater than 0\r\n'),
+    ('A', 'FAILOVER TIMEOUT -1', b'-ERR FAILOVER timeout must be greater than 0\r\n'),
+    ('A', 'FAILOVER TIMEOUT 1', b'-ERR FAILOVER requires connected replicas.\r\n'),
+    ('A', 'FAILOVER TIMEOUT x', b'-ERR value is not an integer or out of range\r\n'),
+    ('A', 'FAILOVER TIMEOUT 5 TIMEOUT 6', b'-ERR syntax error\r\n'),
+    ('A', 'FAILOVER TO', b'-ERR syntax error\r\n'),
+    ('A', 'FAILOVER TO h', b'-ERR syntax error\r\n'),
+    ('A', 'FAILOVER TO h x', b'-ERR value is not an integer or out of range\r\n'),
+    ('A', 'FAILOVER TO h 1', b'-ERR FAILOVER requires connected replicas.\r\n'),
+    ('A', 'FAILOVER TO h 1 TO h 2', b'-ERR syntax error\r\n'),
+    ('A', 'FAILOVER FORCE', b'-ERR FAILOVER requires connected replicas.\r\n'),
+    ('A', 'FAILOVER FORCE FORCE', b'-ERR syntax error\r\n'),
+    ('A', 'FAILOVER TO h 1 TIMEOUT 5 FORCE', b'-ERR FAILOVER requires connected replicas.\r\n'),
+    ('A', 'FAILOVER bogus', b'-ERR syntax error\r\n'),
+    ('A', 'FAILOVER TIMEOUT 5 x', b'-ERR syntax error\r\n'),
+]
+
 
 def _shown(line: str, reply: bytes) -> bytes:
     """What a table keeps of ``reply``: CLIENT INFO's flags and redir, INFO's tracking and
@@ -493,8 +522,39 @@ def check_long_double() -> None:
     _replay(_LONG_DOUBLE)
 
 
+def check_failover_options() -> None:
+    """FAILOVER's option parsing and ABORT with no failover (``_FAILOVER_OPTIONS``)."""
+    _replay(_FAILOVER_OPTIONS)
+
+
+def check_failover_to_and_abort() -> None:
+    """FAILOVER TO r1 ends with m following r1; aborted in progress, m is a master again."""
+    from redspec.properties.test_failover_world import Record, attach, settle
+    from redspec.spec import replnet as N
+    from redspec.spec.state import FAILOVER_IN_PROGRESS
+
+    rec = Record()
+    w = attach(rec)
+    w = rec.send(w, "m", b"FAILOVER", b"TO", *N.address_of("r1"))
+    f = w.nodes["m"].state.repl.failover  # type: ignore[union-attr]
+    assert f is not None and f.state == FAILOVER_IN_PROGRESS, (
+        f"{NAME}: FAILOVER TO an in-sync replica: {f}")
+    aborted = N.command(w, "m", b"FAILOVER", b"ABORT")
+    m = aborted.nodes["m"].state
+    assert m is not None and m.repl.failover is None and m.repl.masterhost is None, (
+        f"{NAME}: FAILOVER ABORT in progress left {m.repl.masterhost if m else m}")
+    for _ in range(30):
+        w = settle(N.tick(w, 100), rec)
+        if w.nodes["m"].state.repl.failover is None:  # type: ignore[union-attr]
+            break
+    m = w.nodes["m"].state
+    assert m is not None and m.repl.masterhost == "r1", (
+        f"{NAME}: FAILOVER TO r1 ended with m following {m.repl.masterhost if m else m}")
+
+
 CHECKS = [check_options, check_collision_goes_on, check_delivery, check_bcast,
-          check_flush_free, check_connection, check_long_double]
+          check_flush_free, check_connection, check_long_double, check_failover_options,
+          check_failover_to_and_abort]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -656,3 +716,30 @@ def test_planted_long_double(monkeypatch: pytest.MonkeyPatch, func: str, old: st
     from redspec.spec import longdouble
     plant_everywhere(monkeypatch, longdouble, func, old, new)
     _trips(check_long_double)
+
+
+@pytest.mark.parametrize("func,old,new,check", [
+    ("_parse", "j + 1 < len(argv)", "j + 1 <= len(argv)", check_failover_options),
+    ("_parse", "j + 1 < len(argv)", "j < len(argv)", check_failover_options),
+    ("_parse", "if v <= 0:", "if v < 0:", check_failover_options),
+    ("_parse", "j + 2 < len(argv)", "j + 2 <= len(argv)", check_failover_options),
+    ("failover_command", 'argv[1].lower() == b"abort"', 'argv[1].lower() != b"abort"',
+     check_failover_options),
+    ("failover_command", 'argv[1].lower() == b"abort"', 'argv[0].lower() == b"abort"',
+     check_failover_options),
+    ("failover_command", 'argv[1].lower() == b"abort"', 'argv[2].lower() == b"abort"',
+     check_failover_options),
+    ("failover_command", "if r.failover is None:", "if r.failover is not None:",
+     check_failover_options),
+    ("failover_command", "port if host is not None else 0", "port if host is None else 0",
+     check_failover_to_and_abort),
+    ("abort_failover", "if f.state == FAILOVER_IN_PROGRESS:", "if f.state != FAILOVER_IN_PROGRESS:",
+     check_failover_to_and_abort),
+    ("update_failover_status", "target.info.repl is not None", "target.info.repl is None",
+     check_failover_to_and_abort),
+])
+def test_planted_failover(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                          check: Any) -> None:
+    from redspec.spec import failover
+    plant_everywhere(monkeypatch, failover, func, old, new)
+    _trips(check)
