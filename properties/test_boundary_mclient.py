@@ -54,7 +54,16 @@ They are replayed here through the spec, byte for byte, an event-loop turn
   ``properties/test_failover_world.py``): FAILOVER TO the in-sync replica hands over to it
   (checked on two 7.0.15 servers: the old master is then ``role:slave`` of the target), and
   FAILOVER ABORT once the master has demoted itself (``failover-in-progress``) makes it a
-  master again (``abortFailover`` → ``replicationUnsetMaster``).
+  master again (``abortFailover`` → ``replicationUnsetMaster``);
+- ``_MIGRATE_NO_TARGET`` (``spec/migrate.py``'s world with no target, ``EmptyNetwork``):
+  MIGRATE to an address nobody listens on: an IP literal (``127.0.0.255``, ``::1``) or
+  ``localhost`` connects and the write fails ("writing"), ``127.0.0.256`` or
+  ``1.2.3.4.5`` do not resolve ("connecting"); recorded on 7.0.15 with a free local port;
+  and through ``spec.migratenet``'s model of the world: a key moved to a spec target (one
+  connection, the target's ``total_connections_received`` + 1), and a target whose writes are
+  paused (CLIENT PAUSE WRITE) answers nothing: ``IOERR error or timeout reading to target
+  instance`` with one connection, never retried after a timeout (on 7.0.15 the paused
+  target's ``total_connections_received`` grew by one for the MIGRATE).
 """
 
 from __future__ import annotations
@@ -417,6 +426,15 @@ _FAILOVER_OPTIONS = [
     ('A', 'FAILOVER TIMEOUT 5 x', b'-ERR syntax error\r\n'),
 ]
 
+_MIGRATE_NO_TARGET = [
+    ("A", "SET k v", b"+OK\r\n"),
+    ("A", "MIGRATE 127.0.0.255 1 k 0 300", b"-IOERR error or timeout writing to target instance\r\n"),
+    ("A", "MIGRATE 127.0.0.256 1 k 0 300", b"-IOERR error or timeout connecting to the client\r\n"),
+    ("A", "MIGRATE ::1 1 k 0 300", b"-IOERR error or timeout writing to target instance\r\n"),
+    ("A", "MIGRATE localhost 1 k 0 300", b"-IOERR error or timeout writing to target instance\r\n"),
+    ("A", "MIGRATE 1.2.3.4.5 1 k 0 300", b"-IOERR error or timeout connecting to the client\r\n"),
+]
+
 
 def _shown(line: str, reply: bytes) -> bytes:
     """What a table keeps of ``reply``: CLIENT INFO's flags and redir, INFO's tracking and
@@ -552,9 +570,47 @@ def check_failover_to_and_abort() -> None:
         f"{NAME}: FAILOVER TO r1 ended with m following {m.repl.masterhost if m else m}")
 
 
+def check_migrate_no_target() -> None:
+    """MIGRATE where nothing listens: which hosts connect (``_MIGRATE_NO_TARGET``)."""
+    _replay(_MIGRATE_NO_TARGET)
+
+
+def check_migrate_model_net() -> None:
+    """MIGRATE through the model world: a move over one connection, and a paused target's
+    read timeout answered without a retry (one connection)."""
+    from redspec.spec.migratenet import ModelNet
+    from redspec.spec.server import output_for
+
+    def run(st: Any, cid: int, *argv: bytes, port: Any = None) -> tuple[Any, bytes]:
+        st, eff = client_input(st, cid, encode_request(list(argv)), T0, None, busy_port=port)
+        return st, output_for(eff, cid)
+
+    src, a = client_connect(new_server(T0), T0)
+    src, _ = run(src, a, b"MSET", b"k", b"v", b"k2", b"w")
+    net = ModelNet(T0)
+    net.add(b"127.0.0.1", b"7000", new_server(T0))
+    src, got = run(src, a, b"MIGRATE", b"127.0.0.1", b"7000", b"k", b"0", b"300", port=net)
+    t = net.node(b"127.0.0.1", b"7000")
+    assert got == b"+OK\r\n" and t.dbs[0].keys.get(b"k") == b"v", f"{NAME}: MIGRATE: {got!r}"
+    assert net.connects == 1 and t.stats.total_connections_received == 1, (
+        f"{NAME}: one MIGRATE, {net.connects} connections "
+        f"({t.stats.total_connections_received} received)")
+    paused, b = client_connect(new_server(T0), T0)
+    paused, got = run(paused, b, b"CLIENT", b"PAUSE", b"3000", b"WRITE")
+    assert got == b"+OK\r\n", f"{NAME}: setup: {got!r}"
+    net.add(b"127.0.0.1", b"7001", paused)
+    src, got = run(src, a, b"MIGRATE", b"127.0.0.1", b"7001", b"k2", b"0", b"300", port=net)
+    want = b"-IOERR error or timeout reading to target instance\r\n"
+    assert got == want, f"{NAME}: MIGRATE to a paused target: {got!r}"
+    t = net.node(b"127.0.0.1", b"7001")
+    assert net.connects == 2 and t.stats.total_connections_received == 2, (
+        f"{NAME}: a timed-out MIGRATE retried: {net.connects} connections "
+        f"({t.stats.total_connections_received} received by the paused target)")
+
+
 CHECKS = [check_options, check_collision_goes_on, check_delivery, check_bcast,
           check_flush_free, check_connection, check_long_double, check_failover_options,
-          check_failover_to_and_abort]
+          check_failover_to_and_abort, check_migrate_no_target, check_migrate_model_net]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -743,3 +799,30 @@ def test_planted_failover(monkeypatch: pytest.MonkeyPatch, func: str, old: str, 
     from redspec.spec import failover
     plant_everywhere(monkeypatch, failover, func, old, new)
     _trips(check)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("_ip_literal", "int(p) < 256", "int(p) <= 256"),
+    ("_ip_literal", 'return ":" in h and', 'return ":" not in h and'),
+    ("_ip_literal", 'c in "0123456789abcdef:."', 'c not in "0123456789abcdef:."'),
+])
+def test_planted_migrate(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str) -> None:
+    from redspec.spec import migrate
+    plant(monkeypatch, migrate, func, old, new)
+    _trips(check_migrate_no_target)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("migrate_connect", "self.connects += 1", "self.connects += 2"),
+    ("migrate_exchange", "timed_out=True)", "timed_out=False)"),
+])
+def test_planted_migratenet(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str) -> None:
+    from redspec.spec.migratenet import ModelNet
+    src = __import__("inspect").getsource(getattr(ModelNet, func))
+    assert src.count(old) == 1, (func, old)
+    lines = [ln[4:] for ln in src.replace(old, new).splitlines()]
+    ns: dict[str, Any] = {}
+    mod = __import__("sys").modules[ModelNet.__module__]
+    exec(compile("\n".join(lines), mod.__file__, "exec"), mod.__dict__, ns)  # noqa: S102
+    monkeypatch.setattr(ModelNet, func, ns[func])
+    _trips(check_migrate_model_net)

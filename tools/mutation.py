@@ -471,7 +471,8 @@ for _m in ("spec/aofmanifest.py", "spec/aof.py", "spec/aofload.py", "spec/aofstr
 # issue 22 (mclient): the boundary checks of client-side caching (who is told what, CLIENT
 # TRACKING's options and prefixes, BCAST, flushes) and of the client modules after it
 for _m in ("spec/tracking.py", "spec/commands/caching.py", "spec/commands/connection.py",
-           "spec/longdouble.py", "spec/failover.py"):
+           "spec/longdouble.py", "spec/failover.py", "spec/migrate.py", "spec/migratenet.py",
+           "spec/commands/cluster.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mclient.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
