@@ -63,7 +63,8 @@ They are replayed here through the spec, byte for byte, an event-loop turn
   connection, the target's ``total_connections_received`` + 1), and a target whose writes are
   paused (CLIENT PAUSE WRITE) answers nothing: ``IOERR error or timeout reading to target
   instance`` with one connection, never retried after a timeout (on 7.0.15 the paused
-  target's ``total_connections_received`` grew by one for the MIGRATE).
+  target's ``total_connections_received`` grew by one for the MIGRATE); a host the world
+  does not have does not connect ("connecting", as for ``1.2.3.4.5`` above).
 """
 
 from __future__ import annotations
@@ -595,6 +596,9 @@ def check_migrate_model_net() -> None:
     assert net.connects == 1 and t.stats.total_connections_received == 1, (
         f"{NAME}: one MIGRATE, {net.connects} connections "
         f"({t.stats.total_connections_received} received)")
+    src, got = run(src, a, b"MIGRATE", b"nowhere", b"7000", b"k2", b"0", b"300", port=net)
+    want = b"-IOERR error or timeout connecting to the client\r\n"
+    assert got == want, f"{NAME}: MIGRATE to a host the world does not have: {got!r}"
     paused, b = client_connect(new_server(T0), T0)
     paused, got = run(paused, b, b"CLIENT", b"PAUSE", b"3000", b"WRITE")
     assert got == b"+OK\r\n", f"{NAME}: setup: {got!r}"
@@ -815,6 +819,7 @@ def test_planted_migrate(monkeypatch: pytest.MonkeyPatch, func: str, old: str, n
 @pytest.mark.parametrize("func,old,new", [
     ("migrate_connect", "self.connects += 1", "self.connects += 2"),
     ("migrate_exchange", "timed_out=True)", "timed_out=False)"),
+    ("migrate_connect", "return False", "return True"),
 ])
 def test_planted_migratenet(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str) -> None:
     from redspec.spec.migratenet import ModelNet
