@@ -70,18 +70,26 @@ def _overlap(a: bytes, b: bytes) -> bool:
     return a[:n] == b[:n]
 
 
-def check_prefix_collisions(c: Client, prefixes: list[bytes]) -> str | None:
+def check_prefix_collisions(c: Client, prefixes: list[bytes]) -> tuple[str, bool] | None:
     """``checkPrefixCollisionsOrReply``: the error text when a new prefix overlaps one the
-    client has, or a later new one; None when they are all apart."""
+    client has, or a later new one, and whether CLIENT TRACKING goes on all the same; None
+    when they are all apart.
+
+    It goes on when the ``i``-th new prefix overlaps a later new one and ``i`` is not 0:
+    7.0.15 replies the error and then returns ``i``, which its caller takes for "no
+    collision" (``PREFIX x PREFIX y PREFIX yz`` replies the error, then enables tracking with
+    the three prefixes and replies ``+OK``)."""
     for i, p in enumerate(prefixes):
         for old in c.info.tracking_prefixes:
             if _overlap(old, p):
                 return (f"ERR Prefix '{_text(p)}' overlaps with an existing prefix "
-                        f"'{_text(old)}'. Prefixes for a single client must not overlap.")
+                        f"'{_text(old)}'. Prefixes for a single client must not overlap.",
+                        False)
         for q in prefixes[i + 1:]:
             if _overlap(p, q):
                 return (f"ERR Prefix '{_text(p)}' overlaps with another provided prefix "
-                        f"'{_text(q)}'. Prefixes for a single client must not overlap.")
+                        f"'{_text(q)}'. Prefixes for a single client must not overlap.",
+                        i != 0)
     return None
 
 

@@ -472,6 +472,12 @@ for _m in ("spec/lzf.py", "spec/crc64.py", "spec/rdbcodec.py", "spec/rdb.py", "s
 # issue 22 (aofscript): the boundary checks of the AOF and scripting modules' survivors
 for _m in ("spec/aofmanifest.py", "spec/aof.py", "spec/aofload.py", "spec/aofstream.py", "spec/aoffeed.py", "spec/aofrewrite.py", "spec/persist.py", "spec/scripting.py", "spec/functions.py", "spec/lualibs/__init__.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_aofscript.py"])
+# issue 22 (mclient): the boundary checks of client-side caching (who is told what, CLIENT
+# TRACKING's options and prefixes, BCAST, flushes) and of the client modules after it
+for _m in ("spec/tracking.py", "spec/commands/caching.py", "spec/commands/connection.py",
+           "spec/longdouble.py", "spec/failover.py", "spec/migrate.py", "spec/migratenet.py",
+           "spec/commands/cluster.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mclient.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 

@@ -73,9 +73,16 @@ def client_tracking(s: Step, argv: list[bytes]) -> Reply:
             "tracking_optout" in options and "tracking_optin" in c.flags):
         return _SWITCH_OPT
     if bcast:
-        err = check_prefix_collisions(c, prefixes)
-        if err is not None:
-            return Err(err)
+        collision = check_prefix_collisions(c, prefixes)
+        if collision is not None:
+            err = Err(collision[0])
+            if not collision[1]:
+                return err
+            # 7.0.15 goes on after the error (``checkPrefixCollisionsOrReply`` returns the
+            # prefix's index): the error is a reply of its own, counted, and the call failed
+            s.out.append(b"-%s\r\n" % err.encode())
+            s.count_error(err)
+            s.count_failed("client|tracking")
     enable_tracking(s, redir, frozenset(options), prefixes)
     return OK
 
