@@ -468,6 +468,10 @@ for _m in ("spec/lzf.py", "spec/crc64.py", "spec/rdbcodec.py", "spec/rdb.py", "s
 # issue 22 (aofscript): the boundary checks of the AOF and scripting modules' survivors
 for _m in ("spec/aofmanifest.py", "spec/aof.py", "spec/aofload.py", "spec/aofstream.py", "spec/aoffeed.py", "spec/aofrewrite.py", "spec/persist.py", "spec/scripting.py", "spec/functions.py", "spec/lualibs/__init__.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_aofscript.py"])
+# issue 22 (maof): persist.py's own suites (BGSAVE and SAVE, the save points, MISCONF, INFO
+# persistence, SHUTDOWN: tests/test_bgsave.py and its properties) were not in its selection
+MODULES["spec/persist.py"] = (MODULES["spec/persist.py"][0],
+                              [*MODULES["spec/persist.py"][1], _T("bgsave"), _P("bgsave_props")])
 
 # -- mutants ----------------------------------------------------------------------------------
 
