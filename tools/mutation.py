@@ -472,6 +472,10 @@ for _m in ("spec/aofmanifest.py", "spec/aof.py", "spec/aofload.py", "spec/aofstr
 # persistence, SHUTDOWN: tests/test_bgsave.py and its properties) were not in its selection
 MODULES["spec/persist.py"] = (MODULES["spec/persist.py"][0],
                               [*MODULES["spec/persist.py"][1], _T("bgsave"), _P("bgsave_props")])
+# ... and the boundary checks of the persistence and AOF modules' survivors (maof)
+for _m in ("spec/persist.py", "spec/aofload.py", "spec/aofstream.py", "spec/aoffeed.py",
+           "spec/aofrewrite.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_maof.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 

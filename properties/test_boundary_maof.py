@@ -1,0 +1,321 @@
+"""Boundary checks for the survivors of the exhaustive boundary-class mutation run of the
+persistence and AOF modules (``spec/persist.py``, ``spec/aofload.py``, ``spec/aofstream.py``,
+``spec/aoffeed.py``, ``spec/aofrewrite.py``; issue #22, ``tools/mutation.py``), in the pattern
+of ``properties/test_boundary_streams.py``: each check puts a Redis rule exactly on its
+boundary, and each has a planted-bug test whose planted bug *is* the surviving mutant.
+
+Property ``boundary_maof_agree_with_redis``.
+
+``spec/persist.py``, observed on redis-server 7.0.15 (``--enable-debug-command local``; the
+dump files read back with ``spec.rdb.decode_file``):
+
+- the keys of a SAVE come in the order KEYS gives them (both walk the keyspace dict with
+  ``dictGetSafeIterator``): 40 keys ``k0``..``k39``, the same order in both;
+- ``rdbPopulateSaveInfo``: a master without a backlog writes no replication AUX fields; once
+  a replica has attached (a backlog) SAVE writes ``repl-stream-db 0`` before any write
+  (``slaveseldb`` -1), ``repl-stream-db 3`` after a write propagated with ``SELECT 3``,
+  ``repl-id`` and ``repl-offset`` the master's; a replica writes its master client's db (3),
+  and once its link is gone the cached master's (3); a replica that never had a master
+  writes none;
+- DEBUG RELOAD empties the dataset synchronously (``emptyData(-1, EMPTYDB_NO_FLAGS)``):
+  ``lazyfreed_objects:0`` after reloading 43 keys;
+- a key holding a shared integer (``SET k 5``) keeps the shared object's access time over
+  DEBUG RELOAD (the file has no IDLE under ``noeviction``, so ``objectSetLRUOrLFU`` is given
+  -1 and leaves it): ``OBJECT IDLETIME k`` is 85 (seconds since the server started), a
+  string set at the same time is 0.
+
+From 7.0.15's source (``rdbLoadRio``, ``objectSetLRUOrLFU``), not observable at the exact
+millisecond or second on a live server:
+
+- a key whose expiry equals the load's ``mstime()`` is loaded (``expiretime < now`` drops);
+- an IDLE of 0 sets the object's access time to the clock: a shared integer whose own access
+  time is older reads idle 0 afterwards; a clock of 0 with IDLE 0 gives ``lru`` 0
+  (``lru_abs < 0`` wraps, 0 does not): ``OBJECT IDLETIME`` 0;
+- a BGSAVE whose fork fails, then one whose fork succeeds, in one read: the world's answers
+  are taken in order (the second child is the one the world forked second).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+
+from properties.aofworld import encode
+from redspec.properties.test_mutation_gaps import plant, plant_everywhere
+from redspec.spec import persist
+from redspec.spec.backlog import create_backlog
+from redspec.spec.rdb import KeyRecord, Limits, decode_file, encode_file
+from redspec.spec.server import client_connect, client_input, new_server, run_command
+from redspec.spec.state import Client, ServerState, replace
+from redspec.spec.step import Step
+
+NAME = "boundary_maof_agree_with_redis"
+NOW = 1_700_000_000_000
+_DEBUG = {"enable-debug-command": "yes"}
+
+
+class World:
+    """A spec server with one client and the world around it (as ``tests/test_bgsave.py``'s):
+    forks get pids 1000, 1001, ...; file writes succeed; ``files`` keeps what was written."""
+
+    def __init__(self, **config: Any) -> None:
+        self.now = NOW
+        self.state = new_server(NOW, **config)
+        self.state, self.cid = client_connect(self.state, NOW)
+        self.next_pid = 1000
+        self.files: list[bytes] = []
+
+    def fork_answer(self) -> int:
+        self.next_pid += 1
+        return self.next_pid - 1
+
+    def run(self, fn: Any) -> Any:
+        """``fn`` on the state, answering its fork and save questions."""
+        st = self.state
+        while True:
+            try:
+                self.state, out = fn(st)
+                return out
+            except persist.ForkOutcomeNeeded:
+                st = persist.with_fork_outcome(st, self.fork_answer(), 7)
+            except persist.SaveOutcomeNeeded as need:
+                self.files.append(need.data)
+                st = persist.with_save_outcome(st, True)
+
+    def __call__(self, *args: Any) -> bytes:
+        argv = [a if isinstance(a, bytes) else str(a).encode() for a in args]
+        frame: bytes = self.run(lambda st: run_command(st, self.cid, argv, self.now))
+        return frame
+
+    def pipeline(self, *cmds: list[str]) -> bytes:
+        """Several commands in one read (one transition): the replies."""
+        raw = b"".join(encode(*c) for c in cmds)
+        eff = self.run(lambda st: client_input(st, self.cid, raw, self.now))
+        return b"".join(o for _, o in eff.output)
+
+
+def _trips(check: Any) -> None:
+    with pytest.raises(AssertionError, match=NAME):
+        check()
+
+
+def _aux(data: bytes) -> dict[bytes, bytes]:
+    """The AUX fields of an RDB file."""
+    f = decode_file(data, Limits.of(new_server(0).config), 16)
+    return dict(f.aux)
+
+
+def _records(data: bytes) -> list[bytes]:
+    f = decode_file(data, Limits.of(new_server(0).config), 16)
+    return [r.key for _, recs in f.dbs for r in recs]
+
+
+# -- spec/persist.py ----------------------------------------------------------------------------
+
+
+def check_save_key_order() -> None:
+    """SAVE writes the keys in the keyspace dict's order, which is KEYS's order."""
+    w = World()
+    for i in range(40):
+        w("SET", f"k{i}", f"v{i}")
+    keys = w("KEYS", "*")
+    assert w("SAVE") == b"+OK\r\n"
+    got = _records(w.files[-1])
+    assert _aux(w.files[-1]).get(b"aof-base") == b"0", f"{NAME}: SAVE's aof-base"
+    want = [ln for ln in keys.split(b"\r\n")[2::2]]
+    assert got == want, f"{NAME}: SAVE order {got[:5]} KEYS order {want[:5]}"
+
+
+def _save_aux(state: ServerState) -> dict[bytes, bytes]:
+    return _aux(persist.save_state(state, NOW))
+
+
+def check_repl_stream_db() -> None:
+    """``rdbPopulateSaveInfo``'s four cases, and the fork snapshot of a replica."""
+    st = new_server(NOW)
+    assert b"repl-stream-db" not in _save_aux(st), f"{NAME}: no backlog, no repl fields"
+    r = attrs.evolve(st.repl, backlog=create_backlog(1 << 20, 0))
+    aux = _save_aux(replace(st, repl=r))
+    assert (aux.get(b"repl-stream-db"), aux.get(b"repl-offset")) == (b"0", b"0"), \
+        f"{NAME}: backlog, slaveseldb -1: {aux}"
+    aux = _save_aux(replace(st, repl=attrs.evolve(r, slaveseldb=3, master_repl_offset=64)))
+    assert (aux.get(b"repl-stream-db"), aux.get(b"repl-offset")) == (b"3", b"64"), \
+        f"{NAME}: backlog, slaveseldb 3: {aux}"
+    mc = Client(77, db=3)
+    rep = attrs.evolve(st.repl, masterhost="127.0.0.1", masterport=6379, master_client=77)
+    rst = replace(st, repl=rep, clients=st.clients.set(77, mc))
+    aux = _save_aux(rst)
+    assert aux.get(b"repl-stream-db") == b"3", f"{NAME}: replica's master client: {aux}"
+    snap = persist.fork_snapshot(Step(rst, NOW))
+    aux = _save_aux(snap)
+    assert aux.get(b"repl-stream-db") == b"3", f"{NAME}: replica's BGSAVE snapshot: {aux}"
+    rep = attrs.evolve(st.repl, masterhost="127.0.0.1", masterport=6379,
+                       cached_master=("a" * 40, 78, 3))
+    aux = _save_aux(replace(st, repl=rep))
+    assert aux.get(b"repl-stream-db") == b"3", f"{NAME}: replica's cached master: {aux}"
+    rep = attrs.evolve(st.repl, masterhost="127.0.0.1", masterport=6379)
+    aux = _save_aux(replace(st, repl=rep))
+    assert b"repl-stream-db" not in aux, f"{NAME}: replica with no master yet: {aux}"
+
+
+def check_debug_reload_frees_synchronously() -> None:
+    """DEBUG RELOAD empties the dataset with ``EMPTYDB_NO_FLAGS``: nothing lazily freed."""
+    w = World(**_DEBUG)
+    w("MSET", "a", "1", "b", "2", "c", "3")
+    assert w("DEBUG", "RELOAD") == b"+OK\r\n"
+    got = w("INFO", "memory")
+    assert b"lazyfreed_objects:0\r\n" in got, f"{NAME}: DEBUG RELOAD lazyfreed {got!r}"
+
+
+def check_shared_integer_idle_over_reload() -> None:
+    """No IDLE in the file (``noeviction``): a shared integer keeps its old access time."""
+    w = World(**_DEBUG)
+    w("SET", "k", "5")
+    w("SET", "s", "hello")
+    w.now += 85_000
+    assert w("DEBUG", "RELOAD") == b"+OK\r\n"
+    got = (w("OBJECT", "IDLETIME", "k"), w("OBJECT", "IDLETIME", "s"))
+    assert got == (b":85\r\n", b":0\r\n"), f"{NAME}: idle over DEBUG RELOAD {got}"
+
+
+def _file(*recs: KeyRecord) -> bytes:
+    return encode_file([(b"redis-ver", b"7.0.15")], [(0, list(recs))])
+
+
+def _idle(state: ServerState, key: bytes, now: int) -> bytes:
+    _, frame = _run(state, now, b"OBJECT", b"IDLETIME", key)
+    return frame
+
+
+def _run(state: ServerState, now: int, *argv: bytes) -> tuple[ServerState, bytes]:
+    state, cid = client_connect(state, now)
+    state, frame = run_command(state, cid, list(argv), now)
+    return state, frame
+
+
+def check_load_idle_zero() -> None:
+    """IDLE 0 sets the access time to the clock (a shared integer's too); at clock 0 that
+    is ``lru`` 0, not the wrapped value."""
+    st = new_server(NOW, **{"maxmemory-policy": "allkeys-lru"})
+    later = NOW + 85_000
+    st = persist.load_state(st, _file(KeyRecord(b"k", b"5", idle_s=0)), later)
+    got = _idle(st, b"k", later)
+    assert got == b":0\r\n", f"{NAME}: shared integer loaded with IDLE 0: {got!r}"
+    zero = 102 * (1 << 24) * 1000  # lru_clock(zero) == 0
+    st = new_server(zero - 5000, **{"maxmemory-policy": "allkeys-lru"})
+    st = persist.load_state(st, _file(KeyRecord(b"s", b"hello", idle_s=0)), zero)
+    got = _idle(st, b"s", zero)
+    assert got == b":0\r\n", f"{NAME}: IDLE 0 at clock 0: {got!r}"
+
+
+def check_load_expiry_at_now() -> None:
+    """``expiretime < now`` drops a key: one expiring at the load's millisecond stays."""
+    st = new_server(NOW)
+    data = _file(KeyRecord(b"a", b"1", expire_ms=NOW), KeyRecord(b"b", b"1", expire_ms=NOW - 1))
+    st = persist.load_state(st, data, NOW)
+    got = (sorted(st.dbs[0].keys.keys()), st.persist.load_loaded, st.persist.load_expired)
+    assert got == ([b"a"], 1, 1), f"{NAME}: load at the expiry's millisecond {got}"
+
+
+class _Answers(World):
+    """A world whose forks are answered from a list (``-1``: the fork fails)."""
+
+    def __init__(self, pids: list[int], **config: Any) -> None:
+        super().__init__(**config)
+        self.pids = pids
+        self.asked = 0
+
+    def fork_answer(self) -> int:
+        self.asked += 1
+        return self.pids[self.asked - 1]
+
+
+def check_fork_answers_in_order() -> None:
+    """A failed fork then a good one in one read: each BGSAVE takes its own answer."""
+    w = _Answers([-1, 1000, 1001, 1002])
+    out = w.pipeline(["BGSAVE"], ["BGSAVE"])
+    child = w.state.persist.child
+    got = (out, w.asked, child.pid if child else None)
+    assert got == (b"-ERR\r\n+Background saving started\r\n", 2, 1000), \
+        f"{NAME}: BGSAVE fork answers {got}"
+
+
+def test_boundary_maof_persist() -> None:
+    check_save_key_order()
+    check_repl_stream_db()
+    check_debug_reload_frees_synchronously()
+    check_shared_integer_idle_over_reload()
+    check_load_idle_zero()
+    check_load_expiry_at_now()
+    check_fork_answers_in_order()
+
+
+@pytest.mark.parametrize("old,new", [
+    ("len(ht) == len(keys)", "len(ht) != len(keys)"),
+    ("k in keys", "k not in keys"),
+])
+def test_planted_save_key_order(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    plant_everywhere(monkeypatch, persist, "dict_order", old, new)
+    _trips(check_save_key_order)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("r.masterhost is None", "r.masterhost is not None"),
+    ("r.backlog is not None", "r.backlog is None"),
+    ("r.slaveseldb == -1", "r.slaveseldb != -1"),
+    ("r.slaveseldb == -1", "r.slaveseldb == -0"),
+    ("r.slaveseldb == -1", "r.slaveseldb == -2"),
+    ("r.master_client is not None", "r.master_client is None"),
+    ("c is not None", "c is None"),
+    ("r.cached_master is not None", "r.cached_master is None"),
+])
+def test_planted_repl_stream_db(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    plant_everywhere(monkeypatch, persist, "repl_stream_db", old, new)
+    _trips(check_repl_stream_db)
+
+
+def test_planted_save_is_aof_base(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, persist, "rdb_save", "aof_base: bool = False",
+                     "aof_base: bool = True")
+    _trips(check_save_key_order)
+
+
+def test_planted_snapshot_master_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, persist, "fork_snapshot", "r.master_client is not None",
+                     "r.master_client is None")
+    _trips(check_repl_stream_db)
+
+
+def test_planted_reload_lazy(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, persist, "rdb_install", "lazy: bool = False",
+                     "lazy: bool = True")
+    _trips(check_debug_reload_frees_synchronously)
+
+
+def test_planted_idle_absent_is_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, persist, "rdb_install", "-1 if rec.idle_s is None",
+                     "-0 if rec.idle_s is None")
+    _trips(check_shared_integer_idle_over_reload)
+
+
+@pytest.mark.parametrize("old,new", [("idle >= 0", "idle > 0"), ("word < 0", "word <= 0")])
+def test_planted_load_idle_zero(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    plant_everywhere(monkeypatch, persist, "set_lru_or_lfu", old, new)
+    _trips(check_load_idle_zero)
+
+
+def test_planted_load_expiry_at_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, persist, "rdb_install", "rec.expire_ms < s.now_ms",
+                     "rec.expire_ms <= s.now_ms")
+    _trips(check_load_expiry_at_now)
+
+
+@pytest.mark.parametrize("new", ["st.fork_outcomes[0:]", "st.fork_outcomes[2:]"])
+def test_planted_fork_answers(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
+    plant_everywhere(monkeypatch, persist, "rdb_save_background", "st.fork_outcomes[1:]", new)
+    _trips(check_fork_answers_in_order)
+
+
+_ = plant  # the single-module planter, kept for the AOF checks below
