@@ -42,12 +42,29 @@ from typing import Any
 import attrs
 import pytest
 
-from properties.aofworld import encode
+from properties.aofworld import AofWorld, encode
 from redspec.properties.test_mutation_gaps import plant, plant_everywhere
-from redspec.spec import persist
+from redspec.spec import aofload, persist
+from redspec.spec.aofload import (
+    AofDirNeeded,
+    AofDirRead,
+    AofFile,
+    aof_load_step,
+    start_aof_loading,
+    with_aof_dir_read,
+)
+from redspec.spec.aofmanifest import ManifestError, aof_files_in_load_order, parse_manifest
 from redspec.spec.backlog import create_backlog
+from redspec.spec.commands.registry import DEBUG_SUBCOMMANDS
+from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.rdb import KeyRecord, Limits, decode_file, encode_file
-from redspec.spec.server import client_connect, client_input, new_server, run_command
+from redspec.spec.server import (
+    client_connect,
+    client_input,
+    clients_wrote,
+    new_server,
+    run_command,
+)
 from redspec.spec.state import Client, ServerState, replace
 from redspec.spec.step import Step
 
@@ -318,4 +335,226 @@ def test_planted_fork_answers(monkeypatch: pytest.MonkeyPatch, new: str) -> None
     _trips(check_fork_answers_in_order)
 
 
-_ = plant  # the single-module planter, kept for the AOF checks below
+
+# -- spec/aofload.py ----------------------------------------------------------------------------
+
+
+class _LoadWorld(AofWorld):
+    """:class:`~properties.aofworld.AofWorld` that also answers DEBUG LOADAOF's read of the
+    directory from its files (counted in ``reads``), carries out truncations, and keeps the
+    last turn's effects (``eff``); an exception of the spec fails the check."""
+
+    def __init__(self, appendonly: bool = True, **config: Any) -> None:
+        super().__init__(appendonly, **{**_DEBUG, **config})
+        self.reads = 0
+        self.eff: Any = None
+
+    def _answered(self, fn: Any) -> Any:
+        def answering(st: ServerState) -> Any:
+            while True:
+                try:
+                    return fn(st)
+                except AofDirNeeded:
+                    self.reads += 1
+                    st = with_aof_dir_read(st, self._read())
+        return super()._answered(answering)
+
+    def _read(self) -> AofDirRead:
+        data = self.fs.files.get("appendonly.aof.manifest")
+        if data is None:
+            return AofDirRead(None)
+        try:
+            m = parse_manifest(data)
+        except ManifestError:
+            return AofDirRead(data)
+        return AofDirRead(data, tuple(AofFile(f.name, self.fs.files.get(f.name))
+                                      for f in aof_files_in_load_order(m)))
+
+    def turn(self, data: bytes = b"", cid: int | None = None) -> bytes:
+        c = cid or self.cid
+        readable = {c: data} if data else {}
+        try:
+            self.state, self.eff = self._answered(
+                lambda st: event_loop_turn(st, self.now, readable, {}))
+        except Exception as e:  # noqa: BLE001 - the check's failure, named
+            raise AssertionError(f"{NAME}: the turn raised {e!r}") from e
+        for op in self.eff.aof_ops:
+            if op[0] == "truncate":
+                self.fs.files[op[1]] = self.fs.files[op[1]][:op[2]]
+            else:
+                self.fs.apply((op,))
+        cl = self.state.clients.get(c)
+        reply = cl.reply if cl is not None else b""
+        if cl is not None:
+            self.state, _ = clients_wrote(self.state, {c: len(reply)})
+        return reply
+
+
+def check_loadaof_nothing_to_load() -> None:
+    """AOF off and no directory: ``loadAppendOnlyFiles`` is AOF_NOT_EXIST and DEBUG LOADAOF
+    exits with status 1, no reply; AOF off with a manifest: its files are loaded."""
+    w = _LoadWorld(appendonly=False)
+    got = (w.cmd("DEBUG", "LOADAOF"), w.eff.exit_code)
+    assert got == (b"", 1), f"{NAME}: DEBUG LOADAOF with nothing to load {got}"
+    w = _LoadWorld(appendonly=False)
+    w.fs.files["appendonly.aof.manifest"] = b"file appendonly.aof.1.incr.aof seq 1 type i\n"
+    w.fs.files["appendonly.aof.1.incr.aof"] = encode("SET", "a", "1")
+    got = (w.cmd("DEBUG", "LOADAOF"), w.cmd("GET", "a"))
+    assert got == (b"+OK\r\n", b"$1\r\n1\r\n"), f"{NAME}: DEBUG LOADAOF, AOF off {got}"
+
+
+def check_loadaof_flushes_first() -> None:
+    """AOF on: ``flushAppendOnlyFile(1)`` first, so a write pipelined before DEBUG LOADAOF
+    is in the file it loads — also while an everysec fsync runs (the flush is forced)."""
+    w = _LoadWorld(appendfsync="everysec")
+    w.cmd("SET", "a", "1")
+    w.advance(2000)
+    w.cmd("SET", "a", "2")
+    assert w.state.aof.fsync_pending, f"{NAME}: no background fsync running"
+    got = (w.turn(encode("SET", "x", "1") + encode("DEBUG", "LOADAOF")), w.cmd("GET", "x"),
+           w.cmd("GET", "a"))
+    assert got == (b"+OK\r\n+OK\r\n", b"$1\r\n1\r\n", b"$1\r\n2\r\n"), \
+        f"{NAME}: write pipelined before DEBUG LOADAOF {got}"
+
+
+def check_loadaof_last_incr() -> None:
+    """A failed rewrite leaves two INCR files; the flushed write goes to the last one."""
+    w = _LoadWorld()
+    w.cmd("SET", "a", "1")
+    w.cmd("BGREWRITEAOF")
+    w.cmd("SET", "a", "2")
+    w.child_exits(code=1)
+    m = parse_manifest(w.fs.files["appendonly.aof.manifest"])
+    assert len(m.incrs) == 2, f"{NAME}: two INCR files {m}"
+    got = (w.turn(encode("SET", "a", "3") + encode("DEBUG", "LOADAOF")), w.cmd("GET", "a"))
+    assert got == (b"+OK\r\n+OK\r\n", b"$1\r\n3\r\n"), f"{NAME}: two INCR files {got}"
+
+
+def check_loadaof_truncated_exits() -> None:
+    """A last file ending inside a command (``aof-load-truncated yes``): truncated to its
+    last whole command, then ``exit(1)`` (``ret != AOF_OK && ret != AOF_EMPTY``)."""
+    w = _LoadWorld()
+    w.cmd("SET", "a", "1")
+    cur = w.fs.current
+    assert cur is not None
+    size = len(w.fs.files[cur])
+    w.fs.files[cur] += b"*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1"
+    got = (w.cmd("DEBUG", "LOADAOF"), w.eff.exit_code, len(w.fs.files[cur]))
+    assert got == (b"", 1, size), f"{NAME}: DEBUG LOADAOF of a truncated file {got}"
+
+
+def check_loadaof_reads_again() -> None:
+    """Each DEBUG LOADAOF reads the directory as it is then."""
+    w = _LoadWorld()
+    assert w.cmd("DEBUG", "LOADAOF") == b"+OK\r\n"
+    w.cmd("SET", "b", "1")
+    got = (w.cmd("DEBUG", "LOADAOF"), w.cmd("GET", "b"), w.reads)
+    assert got == (b"+OK\r\n", b"$1\r\n1\r\n", 2), f"{NAME}: second DEBUG LOADAOF {got}"
+
+
+def _start_load(manifest: bytes, files: dict[str, bytes], **config: Any) -> ServerState:
+    """A start-up load of an AOF set (``loadAppendOnlyFiles``) to its end."""
+    st = new_server(NOW, **config)
+    m = parse_manifest(manifest)
+    fs = tuple(AofFile(f.name, files.get(f.name)) for f in aof_files_in_load_order(m))
+    st, _, _ = start_aof_loading(st, m, fs, "appendonly.aof", NOW)
+    while st.loading.active:
+        st, _ = aof_load_step(st, NOW)
+    return st
+
+
+def check_aof_load_records_no_latency() -> None:
+    """The AOF client's EXEC runs its queue through ``call`` without latency samples (a
+    loading context): ``latency-monitor-threshold 1``, ``MULTI``, ``DEBUG SLEEP 0.05``,
+    ``SET k v``, ``EXEC`` and a ``DEBUG SLEEP 0.05`` in the file: LATENCY LATEST is empty
+    after the start, k is v."""
+    incr = (encode("MULTI") + encode("DEBUG", "SLEEP", "0.05") + encode("SET", "k", "v")
+            + encode("EXEC") + encode("DEBUG", "SLEEP", "0.05"))
+    st = _start_load(b"file appendonly.aof.1.incr.aof seq 1 type i\n",
+                     {"appendonly.aof.1.incr.aof": incr}, **{"latency-monitor-threshold": 1})
+    st, frame = _run(st, NOW, b"LATENCY", b"LATEST")
+    _, k = _run(st, NOW, b"GET", b"k")
+    assert (frame, k) == (b"*0\r\n", b"$1\r\nv\r\n"), f"{NAME}: latency after loading {frame!r}"
+
+
+def test_boundary_maof_aofload() -> None:
+    check_loadaof_nothing_to_load()
+    check_loadaof_flushes_first()
+    check_loadaof_last_incr()
+    check_loadaof_truncated_exits()
+    check_loadaof_reads_again()
+    check_aof_load_records_no_latency()
+
+
+def _plant_loadaof(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str) -> None:
+    """:func:`plant` in ``spec.aofload``, and DEBUG LOADAOF's registry entry made the planted
+    one when it is ``debug_loadaof`` itself (registered at import)."""
+    planted = plant(monkeypatch, aofload, func, old, new)
+    if func == "debug_loadaof":
+        monkeypatch.setitem(DEBUG_SUBCOMMANDS, "loadaof", planted)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("debug_loadaof", "read.manifest is None", "read.manifest is not None"),
+    ("debug_loadaof", "ret not in (AOF_OK, AOF_EMPTY)", "ret in (AOF_OK, AOF_EMPTY)"),
+    ("_exit", "truncate is not None", "truncate is None"),
+    ("_exit", "s.exit_code = 1", "s.exit_code = 0"),
+    ("_exit", "s.exit_code = 1", "s.exit_code = 2"),
+])
+def test_planted_loadaof_nothing(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                                 new: str) -> None:
+    _plant_loadaof(monkeypatch, func, old, new)
+    _trips(check_loadaof_nothing_to_load)
+
+
+def test_planted_aof_not_exist_is_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aofload, "AOF_NOT_EXIST", aofload.AOF_EMPTY)
+    _trips(check_loadaof_nothing_to_load)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("_flush_for_load", "status != AOF_ON", "status == AOF_ON"),
+    ("_flush_for_load", "flush_in_step(s, True)", "flush_in_step(s, False)"),
+    ("_flush_for_load", "current_size != before.current_size",
+     "current_size == before.current_size"),
+    ("debug_loadaof", "cur is not None", "cur is None"),
+    ("debug_loadaof", "f.name in {i.name", "f.name not in {i.name"),
+])
+def test_planted_loadaof_flush(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                               new: str) -> None:
+    _plant_loadaof(monkeypatch, func, old, new)
+    _trips(check_loadaof_flushes_first)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("incrs[-1].name", "incrs[-0].name"),
+    ("incrs[-1].name", "incrs[-2].name"),
+    ("f.name == cur", "f.name != cur"),
+])
+def test_planted_loadaof_last_incr(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    _plant_loadaof(monkeypatch, "debug_loadaof", old, new)
+    _trips(check_loadaof_last_incr)
+
+
+def test_planted_loadaof_truncation(monkeypatch: pytest.MonkeyPatch) -> None:
+    _plant_loadaof(monkeypatch, "debug_loadaof", "step.truncate is not None",
+          "step.truncate is None")
+    _trips(check_loadaof_truncated_exits)
+
+
+def test_planted_loadaof_truncated_ok(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule before the fix: a truncated last file was loaded and answered +OK."""
+    _plant_loadaof(monkeypatch, "debug_loadaof", "ret not in (AOF_OK, AOF_EMPTY)",
+          "ret not in (AOF_OK, AOF_TRUNCATED, AOF_EMPTY)")
+    _trips(check_loadaof_truncated_exits)
+
+
+def test_planted_loadaof_stale_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, aofload, "_take_dir_read", "a.dir_reads[1:]", "a.dir_reads[0:]")
+    _trips(check_loadaof_reads_again)
+
+
+def test_planted_aof_load_latency(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, aofload, "_run", "s.part(\"latency\") is not latency",
+          "s.part(\"latency\") is latency")
+    _trips(check_aof_load_records_no_latency)
