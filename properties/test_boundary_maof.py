@@ -44,11 +44,12 @@ import pytest
 
 from properties.aofworld import AofWorld, encode
 from redspec.properties.test_mutation_gaps import plant, plant_everywhere
-from redspec.spec import aofload, persist
+from redspec.spec import aofload, aofstream, persist
 from redspec.spec.aofload import (
     AofDirNeeded,
     AofDirRead,
     AofFile,
+    AofLoadFailed,
     aof_load_step,
     start_aof_loading,
     with_aof_dir_read,
@@ -477,6 +478,21 @@ def check_aof_load_records_no_latency() -> None:
     assert (frame, k) == (b"*0\r\n", b"$1\r\nv\r\n"), f"{NAME}: latency after loading {frame!r}"
 
 
+def check_aof_empty_length_line() -> None:
+    """``$`` with no digits before its newline is a length of 0 (``strtol`` stops at the
+    newline): ``*1``, ``$\\n``, ``4PING`` is the command ``''`` (the two bytes after it
+    skipped), "Unknown command '' reading the append only file ..."."""
+    try:
+        _start_load(b"file appendonly.aof.1.incr.aof seq 1 type i\n",
+                    {"appendonly.aof.1.incr.aof": b"*1\r\n$\n4PING\r\n"})
+    except AofLoadFailed as e:
+        got = e.logs[-1]
+    else:
+        got = "loaded"
+    assert got == ("Unknown command '' reading the append only file "
+                   "appendonly.aof.1.incr.aof"), f"{NAME}: empty length line {got!r}"
+
+
 def test_boundary_maof_aofload() -> None:
     check_loadaof_nothing_to_load()
     check_loadaof_flushes_first()
@@ -484,6 +500,7 @@ def test_boundary_maof_aofload() -> None:
     check_loadaof_truncated_exits()
     check_loadaof_reads_again()
     check_aof_load_records_no_latency()
+    check_aof_empty_length_line()
 
 
 def _plant_loadaof(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str) -> None:
@@ -558,3 +575,9 @@ def test_planted_aof_load_latency(monkeypatch: pytest.MonkeyPatch) -> None:
     plant(monkeypatch, aofload, "_run", "s.part(\"latency\") is not latency",
           "s.part(\"latency\") is latency")
     _trips(check_aof_load_records_no_latency)
+
+
+def test_planted_aof_line_extra_byte(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, aofstream, "_fgets", "return data[pos : nl + 1], nl + 1, False",
+          "return data[pos : nl + 2], nl + 1, False")
+    _trips(check_aof_empty_length_line)
