@@ -44,7 +44,7 @@ import pytest
 
 from properties.aofworld import AofWorld, encode
 from redspec.properties.test_mutation_gaps import plant, plant_everywhere
-from redspec.spec import aofload, aofstream, persist
+from redspec.spec import aof, aofload, aofstream, persist
 from redspec.spec.aofload import (
     AofDirNeeded,
     AofDirRead,
@@ -581,3 +581,104 @@ def test_planted_aof_line_extra_byte(monkeypatch: pytest.MonkeyPatch) -> None:
     plant(monkeypatch, aofstream, "_fgets", "return data[pos : nl + 1], nl + 1, False",
           "return data[pos : nl + 2], nl + 1, False")
     _trips(check_aof_empty_length_line)
+
+
+# -- spec/aof.py: the gaps the fourth round left -------------------------------------------------
+
+
+def _durable(w: AofWorld) -> tuple[int, int]:
+    cur = w.fs.current
+    assert cur is not None
+    return len(w.fs.files[cur]), w.fs.durable.get(cur, 0)
+
+
+def check_no_fsync_on_rewrite_needs_a_child() -> None:
+    """``appendfsync always`` with ``no-appendfsync-on-rewrite yes``: ``flushAppendOnlyFile``
+    skips the fsync only while a child runs (``hasActiveChildProcess``): a write with no
+    child is fsynced, one during a BGSAVE is not; the forced flush of DEBUG LOADAOF is
+    fsynced once the child is gone."""
+    w = _LoadWorld(appendfsync="always", **{"no-appendfsync-on-rewrite": True})
+    w.cmd("SET", "a", "1")
+    size, durable = _durable(w)
+    assert size == durable, f"{NAME}: no child, a write not fsynced {size} {durable}"
+    assert w.cmd("BGSAVE") == b"+Background saving started\r\n"
+    w.cmd("SET", "b", "1")
+    got = _durable(w)
+    assert got == (size + 27, size), f"{NAME}: write during a BGSAVE fsynced {got}"
+    child = w.state.persist.child
+    assert child is not None
+    w.state = persist.with_child_exit(w.state, child.pid, 0, 0)
+    w.cron()
+    assert w.turn(encode("SET", "x", "1") + encode("DEBUG", "LOADAOF")) == b"+OK\r\n+OK\r\n"
+    size, durable = _durable(w)
+    assert size == durable, f"{NAME}: DEBUG LOADAOF's flush not fsynced {size} {durable}"
+
+
+def check_appendonly_no_flushes_forced() -> None:
+    """CONFIG SET appendonly no (``stopAppendOnly``): ``flushAppendOnlyFile(1)``, so a write
+    pipelined before it reaches the file even while an everysec fsync runs."""
+    w = _LoadWorld(appendfsync="everysec")
+    w.cmd("SET", "a", "1")
+    w.advance(2000)
+    w.cmd("SET", "a", "2")
+    assert w.state.aof.fsync_pending, f"{NAME}: no background fsync running"
+    cur = w.fs.current
+    assert cur is not None
+    got = w.turn(encode("SET", "x", "1") + encode("CONFIG", "SET", "appendonly", "no"))
+    tail = w.fs.files[cur][-len(encode("SET", "x", "1")):]
+    assert (got, tail) == (b"+OK\r\n+OK\r\n", encode("SET", "x", "1")), \
+        f"{NAME}: appendonly no after a pipelined write {got} {tail!r}"
+
+
+def check_cron_retries_postponed_flush() -> None:
+    """serverCron retries a postponed flush (``aof_flush_postponed_start``) before
+    beforeSleep runs the clients a CLIENT PAUSE held: everysec, a background fsync stuck,
+    ``SET a 3`` postponed at second 2; a client's ``SET y 1`` held by ``CLIENT PAUSE 2500
+    WRITE``; at 4.6 s the cron writes ``SET a 3`` (postponed 2 s: forced, one delayed
+    fsync), then the pause ends, ``SET y 1`` runs and beforeSleep's flush postpones it again:
+    ``aof_buffer_length:27``, ``aof_delayed_fsync:1``."""
+    w = _LoadWorld(appendfsync="everysec")
+    w.cmd("SET", "a", "1")
+    w.advance(2000)
+    w.cmd("SET", "a", "2")
+    w.cmd("SET", "a", "3")
+    assert w.state.aof.flush_postponed_start, f"{NAME}: no postponed flush"
+    w.state, other = client_connect(w.state, w.now)
+    assert w.cmd("CLIENT", "PAUSE", "2500", "WRITE") == b"+OK\r\n"
+    assert w.turn(encode("SET", "y", "1"), cid=other) == b""
+    w.advance(2600)
+    w.cron()
+    assert w.turn(b"", cid=other) == b"+OK\r\n"
+    info = w.cmd("INFO", "persistence").split(b"\r\n")
+    got = [ln for ln in info if ln.startswith((b"aof_buffer_length", b"aof_delayed_fsync"))]
+    assert got == [b"aof_buffer_length:27", b"aof_delayed_fsync:1"], \
+        f"{NAME}: the cron's retry of a postponed flush {got}"
+
+
+def test_boundary_maof_aof_gaps() -> None:
+    check_no_fsync_on_rewrite_needs_a_child()
+    check_appendonly_no_flushes_forced()
+    check_cron_retries_postponed_flush()
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("has_active_child", "state.persist.child is not None", "state.persist.child is None"),
+    ("flush_in_step", 'part("persist").child is not None', 'part("persist").child is None'),
+    ("flush_in_step", 'part("aof").child is not None', 'part("aof").child is None'),
+])
+def test_planted_fsync_child(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                             new: str) -> None:
+    plant_everywhere(monkeypatch, aof, func, old, new)
+    _trips(check_no_fsync_on_rewrite_needs_a_child)
+
+
+def test_planted_stop_flush_not_forced(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "stop_append_only", "flush_in_step(s, True)",
+                     "flush_in_step(s, False)")
+    _trips(check_appendonly_no_flushes_forced)
+
+
+def test_planted_cron_flush_retry(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, aof, "aof_cron", "a.status != AOF_OFF and (",
+                     "a.status == AOF_OFF and (")
+    _trips(check_cron_retries_postponed_flush)
