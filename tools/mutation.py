@@ -474,7 +474,7 @@ MODULES["spec/persist.py"] = (MODULES["spec/persist.py"][0],
                               [*MODULES["spec/persist.py"][1], _T("bgsave"), _P("bgsave_props")])
 # ... and the boundary checks of the persistence and AOF modules' survivors (maof)
 for _m in ("spec/persist.py", "spec/aofload.py", "spec/aofstream.py", "spec/aoffeed.py",
-           "spec/aofrewrite.py"):
+           "spec/aofrewrite.py", "spec/aof.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_maof.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
