@@ -1,6 +1,7 @@
 """Boundary checks for the survivors of the exhaustive boundary-class mutation run of the
 persistence and AOF modules (``spec/persist.py``, ``spec/aofload.py``, ``spec/aofstream.py``,
-``spec/aoffeed.py``, ``spec/aofrewrite.py``; issue #22, ``tools/mutation.py``), in the pattern
+``spec/aoffeed.py``, ``spec/aofrewrite.py``, and the gaps ``spec/aof.py`` had left; issue
+#22, ``tools/mutation.py``), in the pattern
 of ``properties/test_boundary_streams.py``: each check puts a Redis rule exactly on its
 boundary, and each has a planted-bug test whose planted bug *is* the surviving mutant.
 
@@ -33,6 +34,43 @@ millisecond or second on a live server:
   (``lru_abs < 0`` wraps, 0 does not): ``OBJECT IDLETIME`` 0;
 - a BGSAVE whose fork fails, then one whose fork succeeds, in one read: the world's answers
   are taken in order (the second child is the one the world forked second).
+
+``spec/aofload.py`` (DEBUG LOADAOF and the start-up load), observed on 7.0.15 (``appendonly
+yes``, ``enable-debug-command local``, files prepared in ``appendonlydir``):
+
+- DEBUG LOADAOF with AOF off and no AOF directory: the process exits (``AOF_NOT_EXIST`` is
+  neither AOF_OK nor AOF_EMPTY: ``exit(1)``); with AOF off and a manifest naming an INCR file
+  with ``SET a 1``: ``+OK`` and a is 1;
+- ``SET x 1`` and DEBUG LOADAOF pipelined in one read: ``+OK`` ``+OK`` and x is 1 (the
+  buffer is flushed before the directory is read);
+- after a rewrite child killed by SIGKILL the manifest names two INCR files; ``SET a 3`` and
+  DEBUG LOADAOF pipelined: a is 3, ``set a 3`` appended to the last INCR file;
+- the last INCR file ending inside a command (99 bytes, the whole commands 77): "!!! Warning:
+  short read ...", "!!! Truncating the AOF ... at offset 77 !!!", "... loaded anyway because
+  aof-load-truncated is enabled", "DB loaded from incr file ...", the file is 77 bytes, and
+  the process exits (``ret != AOF_OK && ret != AOF_EMPTY``). **The spec replied +OK and
+  kept serving** (it took AOF_TRUNCATED as a success): fixed in ``spec/aofload.py``;
+- ``latency-monitor-threshold 1`` and ``MULTI``, ``DEBUG SLEEP 0.05``, ``SET k v``,
+  ``EXEC``, ``DEBUG SLEEP 0.05`` in the INCR file: after the start LATENCY LATEST is empty
+  and SLOWLOG GET holds nothing of the load (the AOF client's ``call`` records nothing).
+
+From 7.0.15's source: the flush before DEBUG LOADAOF is forced (``flushAppendOnlyFile(1)``,
+written even while an everysec fsync runs), every DEBUG LOADAOF reads the manifest from disk
+again (``aofLoadManifestFromDisk``), and the exit status is 1.
+
+``spec/aofstream.py``, observed on 7.0.15: an INCR file ``*1``, ``$\\n``, ``4PING`` (a ``$``
+line with no digits: ``strtol`` reads 0) fails the start with "Unknown command '' reading
+the append only file appendonly.aof.1.incr.aof".
+
+``spec/aof.py`` (the gaps the fourth round left), from 7.0.15's source
+(``flushAppendOnlyFile``, ``stopAppendOnly``, ``serverCron``, ``beforeSleep``):
+
+- ``appendfsync always`` with ``no-appendfsync-on-rewrite yes`` skips the fsync only while
+  a child runs (``hasActiveChildProcess``), also in a forced flush;
+- CONFIG SET appendonly no flushes with force, so a pipelined write before it reaches the
+  file while an everysec fsync runs;
+- serverCron retries a postponed flush before beforeSleep runs the clients a CLIENT PAUSE
+  held, whose writes beforeSleep's own flush then postpones again (``aof_buffer_length``).
 """
 
 from __future__ import annotations
