@@ -580,7 +580,8 @@ def debug_loadaof(s: Step, argv: list[bytes]) -> Reply:
     :func:`start_aof_loading` and :func:`aof_load_step` to the end, in one go), then
     ``dirty`` = 0, ``Append Only File loaded by DEBUG LOADAOF`` logged, +OK. A result other
     than OK or EMPTY — AOF off with no files (``AOF_NOT_EXIST``), a bad manifest, a file that
-    fails — ends the process with status 1 and no reply, as 7.0.15's ``exit(1)``. The
+    fails, a last file truncated (``AOF_TRUNCATED``: truncated on disk first) — ends the
+    process with status 1 and no reply, as 7.0.15's ``exit(1)``. The
     directory's bytes come from the world (:class:`AofDirNeeded`); the clients other than
     the caller are not served meanwhile (Redis answers them -LOADING every 1024 commands).
     Further arguments are ignored, as 7.0.15 ignores them. The load's lines are the
@@ -616,18 +617,20 @@ def debug_loadaof(s: Step, argv: list[bytes]) -> Reply:
                 ret = step.result
     except AofLoadFailed as e:
         return _exit(s, [*logs, *e.logs], e.truncate)
-    if ret not in (AOF_OK, AOF_TRUNCATED, AOF_EMPTY):
-        return _exit(s, logs)
-    _install_load(s, st, logs, truncate)
+    if ret not in (AOF_OK, AOF_EMPTY):
+        # 7.0.15's ``debugCommand`` exits on anything but AOF_OK and AOF_EMPTY: also on
+        # AOF_TRUNCATED, after the loader truncated the last file on disk and logged it
+        logs = [ln for ln in logs if not ln.startswith("DB loaded from append only file:")]
+        return _exit(s, logs, truncate[-1] if truncate else None)
+    _install_load(s, st, logs)
     return OK
 
 
-def _install_load(s: Step, st: ServerState, logs: list[str],
-                  truncate: list[tuple[str, int]]) -> None:
+def _install_load(s: Step, st: ServerState, logs: list[str]) -> None:
     """What the load left, taken into the step: the databases, the function libraries and
     scripts, the counters, the load's key counts, the manifest and the AOF sizes
     (``aof_current_size``, ``aof_rewrite_base_size``, ``aof_fsync_offset``); then
-    ``dirty`` = 0 and the log lines, the truncation among them."""
+    ``dirty`` = 0 and the log lines."""
     for i, db in enumerate(st.dbs):
         if db.keys or db.expires:
             s.replace_db(i, db)
@@ -643,8 +646,6 @@ def _install_load(s: Step, st: ServerState, logs: list[str],
     for line in logs:
         if not line.startswith("DB loaded from append only file:"):  # loadDataFromDisk's
             a = _log_op(a, "notice", line)
-    for name, size in truncate:
-        a = attrs.evolve(a, ops=(*a.ops, ("truncate", name, size)))
     s.set_part("aof", a)
     s.dirty = 0
     s.set_part("aof", _log_op(s.part("aof"), "warning",

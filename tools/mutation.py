@@ -478,6 +478,14 @@ for _m in ("spec/tracking.py", "spec/commands/caching.py", "spec/commands/connec
            "spec/longdouble.py", "spec/failover.py", "spec/migrate.py", "spec/migratenet.py",
            "spec/commands/cluster.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mclient.py"])
+# issue 22 (maof): persist.py's own suites (BGSAVE and SAVE, the save points, MISCONF, INFO
+# persistence, SHUTDOWN: tests/test_bgsave.py and its properties) were not in its selection
+MODULES["spec/persist.py"] = (MODULES["spec/persist.py"][0],
+                              [*MODULES["spec/persist.py"][1], _T("bgsave"), _P("bgsave_props")])
+# ... and the boundary checks of the persistence and AOF modules' survivors (maof)
+for _m in ("spec/persist.py", "spec/aofload.py", "spec/aofstream.py", "spec/aoffeed.py",
+           "spec/aofrewrite.py", "spec/aof.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_maof.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
