@@ -13,12 +13,14 @@ of the nine cells shows which step was chosen. Every reply below was recorded fr
 redis-server 7.0.15 (RESP2, a server started for the purpose) and is replayed here through
 the spec byte for byte.
 
-The other seven open GEO mutants are argued equivalent in ``docs/mutation-verdicts.json``:
-excluding (or not) a row or column of neighbours whose edge touches or lies beyond the
-bounding box changes nothing, because the bounding box (taken at the edge nearer the pole)
-contains the circle and the rectangle and a member's decoded position is the centre of its
-26-step cell, strictly inside its cell; and at step 2 or more the nine cells are distinct, so
-the "same as the last cell" skip never acts.
+Ten of the sixteen are killed here. The other six are argued equivalent in
+``docs/mutation-verdicts.json``: five move a neighbour row or column's exclusion to where its
+edge exactly touches the bounding box (or, for the east column, to where it cannot drop it):
+such a row lies wholly beyond the box, which contains the shape, and a member's decoded
+position is the centre of its 26-step cell, strictly inside its cell, so no member of it is
+in the shape; at step 2 or more the nine cells are distinct, so the "same as the last cell"
+skip never acts (searched with crafted exact edges, radius and box: no reply differed). The
+sixth sorts one position more with ``pqsort``, which the reply cuts off.
 """
 
 from __future__ import annotations
@@ -108,6 +110,15 @@ CASES: dict[str, Case] = {
         ('GEOSEARCH', 'k', 'FROMLONLAT', '179.239568', '-65.063932', 'BYRADIUS', '5', 'km',
          'COUNT', '2', 'ASC'),
         b'*2\r\n$2\r\nm7\r\n$2\r\nm4\r\n'),
+    "ge334": (
+        [('GEOADD', 'k', '-58.745414', '83.050673', 'm0', '16.569181', '80.764786', 'm1',
+         '129.044884', '84.568157', 'm2', '-2.865466', '84.937087', 'm3', '-163.285514',
+         '83.327868', 'm4', '-150.258391', '79.302303', 'm5', '-74.12808', '79.16409', 'm6',
+         '73.805415', '80.101386', 'm7', '32.02815', '75.043914', 'm8', '-44.478849', '76.342698',
+         'm9', '38.212976', '83.808951', 'm10', '137.733264', '79.375438', 'm11', '-150.711198',
+         '83.135677', 'm12')],
+        ('GEOSEARCH', 'k', 'FROMLONLAT', '67.683386', '85.003452', 'BYRADIUS', '600', 'km'),
+        b'*2\r\n$3\r\nm10\r\n$2\r\nm7\r\n'),
 }
 
 
@@ -178,12 +189,20 @@ def check_count_sort_orders_first_count() -> None:
     _replay("pq416b")
 
 
+def check_step_two_drops_cells_past_the_box() -> None:
+    """At step 2 the neighbours beyond the bounding box are dropped (``steps >= 2``): near a
+    pole the box's longitude bounds invert (the cosine at ``lat + lat_delta`` past 90 degrees is
+    negative), so 7.0.15 drops east and west cells that hold members inside the radius; the
+    reply lacks them."""
+    _replay("ge334")
+
+
 CHECKS = [
-    check_estimate_steps_at_mercator_max, check_step_two_still_shrinks,
-    check_north_neighbour_edge_exactly_on_box, check_south_neighbour_edge_exactly_on_box,
-    check_east_neighbour_edge_exactly_on_box, check_west_neighbour_edge_exactly_on_box,
-    check_cell_range_excludes_next_cells_first_score, check_count_any_stops_before_next_cell,
-    check_count_sort_orders_first_count]
+    check_step_two_drops_cells_past_the_box, check_estimate_steps_at_mercator_max,
+    check_step_two_still_shrinks, check_north_neighbour_edge_exactly_on_box,
+    check_south_neighbour_edge_exactly_on_box, check_east_neighbour_edge_exactly_on_box,
+    check_west_neighbour_edge_exactly_on_box, check_cell_range_excludes_next_cells_first_score,
+    check_count_any_stops_before_next_cell, check_count_sort_orders_first_count]
 
 
 
@@ -204,6 +223,9 @@ def _geo() -> Any:
 
 #: (check, module, function, text, mutant text): each surviving mutant, planted.
 PLANTS = [
+    (check_step_two_drops_cells_past_the_box, _gh, "search_cells",
+     "if steps >= 2:",
+     "if steps > 2:"),
     (check_estimate_steps_at_mercator_max, _gh, "estimate_steps",
      "while range_meters < MERCATOR_MAX:",
      "while range_meters <= MERCATOR_MAX:"),
