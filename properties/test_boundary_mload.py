@@ -23,7 +23,9 @@ spec byte for byte:
   is a stand-in, its clock not Redis's).
 - ``_DEBUG_REPR``: DEBUG LISTPACK / DEBUG QUICKLIST replies (arity, missing key, wrong
   encoding) and, per call, the stdout Redis printed (``lpRepr``, ``quicklistRepr`` with and
-  without ``full``) as (lines, CRC-64) without the ``addr:`` lines (real pointers).
+  without ``full``) as (lines, CRC-64) without the ``addr:`` lines (real pointers) and with
+  ``attempted_compress`` masked (``quicklistCreateNode`` leaves it uninitialised: a plain
+  node showed 1).
 - ``_BGSAVE_AOF_CHILD``: BGSAVE while a BGREWRITEAOF child runs (``rdb-key-save-delay``
   keeps it running): refused without SCHEDULE, scheduled with it.
 - ``_STREAM_RESTORES`` (``sanitize-dump-payload yes``): stream payloads written by hand: an
@@ -53,8 +55,9 @@ import pytest
 
 from redspec.properties.driver import Session
 from redspec.properties.planted import replace_handler
+from redspec.properties.test_boundary_rdb import _payload, _rdb_string, _ziplist, _zipmap
 from redspec.properties.test_mutation_gaps import plant, plant_everywhere
-from redspec.spec import dispatch, persist, rdbstream, server
+from redspec.spec import dispatch, persist, rdb, rdbcodec, rdbstream, server
 from redspec.spec import loading as L
 from redspec.spec.commands import dump as D
 from redspec.spec.commands.registry import DEBUG_SUBCOMMANDS
@@ -98,6 +101,19 @@ _DEBUG_OBJECT = [
     ("RPUSH m a b c", b":3\r\n"),
     ("DEBUG OBJECT m", b"encoding:quicklist serializedlength:19 ql_nodes:1 ql_avg_node:3.00 "
                        b"ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:16"),
+    # the fill as ``quicklistSetFill`` clamps it (FILL_MAX = 2**15-1, at least -5)
+    ("CONFIG SET list-max-listpack-size 32768", b"+OK\r\n"),
+    ("RPUSH n a", b":1\r\n"),
+    ("DEBUG OBJECT n", b"encoding:quicklist serializedlength:13 ql_nodes:1 ql_avg_node:1.00 "
+                       b"ql_listpack_max:32767 ql_compressed:0 ql_uncompressed_size:10"),
+    ("CONFIG SET list-max-listpack-size 32767", b"+OK\r\n"),
+    ("RPUSH o a", b":1\r\n"),
+    ("DEBUG OBJECT o", b"encoding:quicklist serializedlength:13 ql_nodes:1 ql_avg_node:1.00 "
+                       b"ql_listpack_max:32767 ql_compressed:0 ql_uncompressed_size:10"),
+    ("CONFIG SET list-max-listpack-size -10", b"+OK\r\n"),
+    ("RPUSH p a", b":1\r\n"),
+    ("DEBUG OBJECT p", b"encoding:quicklist serializedlength:13 ql_nodes:1 ql_avg_node:1.00 "
+                       b"ql_listpack_max:-5 ql_compressed:0 ql_uncompressed_size:10"),
 ]
 
 _UNKNOWN = "-ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.\r\n"
@@ -114,9 +130,13 @@ _DEBUG_REPR: list[tuple[str, bytes, tuple[int, int] | None]] = [
     ("DEBUG LISTPACK nokey", b"-ERR no such key\r\n", None),
     ("DEBUG LISTPACK h x", _UNKNOWN.format("LISTPACK").encode(), None),
     ("DEBUG LISTPACK", _UNKNOWN.format("LISTPACK").encode(), None),
-    ("DEBUG QUICKLIST m", _QL_PRINTED, (7, 0xF15E34C74163C830)),
-    ("DEBUG QUICKLIST m 0", _QL_PRINTED, (7, 0xF15E34C74163C830)),
-    ("DEBUG QUICKLIST m 1", _QL_PRINTED, (43, 0x7B264D9AD6D11E66)),
+    ("DEBUG QUICKLIST m", _QL_PRINTED, (7, 0x1B8EB54A626B783D)),
+    ("DEBUG QUICKLIST m 0", _QL_PRINTED, (7, 0x1B8EB54A626B783D)),
+    ("DEBUG QUICKLIST m 1", _QL_PRINTED, (43, 0xCDEF75444414DA68)),
+    # a plain node (an element of 16 bytes or more) holding a NUL: printed with %s
+    ("DEBUG QUICKLIST-PACKED-THRESHOLD 16", b"+OK\r\n", None),
+    ("RPUSH q abc\x00defghijklmnopqrstu b", b":2\r\n", None),
+    ("DEBUG QUICKLIST q 1", _QL_PRINTED, (27, 0x724BF4AB3407E8B)),
     ("DEBUG QUICKLIST m 1 2", _UNKNOWN.format("QUICKLIST").encode(), None),
     ("DEBUG QUICKLIST", _UNKNOWN.format("QUICKLIST").encode(), None),
     ("DEBUG QUICKLIST s", b"-ERR Not a quicklist encoded object.\r\n", None),
@@ -197,6 +217,7 @@ def check_debug_repr() -> None:
         assert got == want, f"{NAME}: {cmd!r}: spec {got!r}, Redis {want!r}"
         new = _stdout(c)[before:]
         text = re.sub(rb"\taddr: 0x[0-9a-f]+,\n", b"", b"".join(new))
+        text = re.sub(rb"attempted_compress: \d+", b"attempted_compress: ?", text)
         shown = (len(text.splitlines()), crc64(text)) if new else None
         assert shown == printed, f"{NAME}: {cmd!r}: stdout {shown!r}, Redis {printed!r}"
 
@@ -562,6 +583,102 @@ def check_digests() -> None:
     _replay(Session(NOW, **_DEBUG_ON), _DIGESTS, "DEBUG DIGEST")
 
 
+
+# -- spec/rdb.py and spec/rdbcodec.py (the fourth round's open gaps) ---------------------------------
+
+
+def check_packed_threshold_default() -> None:
+    """``quicklistSetPackedThreshold(0)`` restores ``packed_threshold``'s default, 1 << 30
+    (quicklist.c: ``if (sz == 0) sz = (1 << 30)``)."""
+    got = rdb.set_packed_threshold(0)
+    assert got == 1 << 30, f"{NAME}: DEBUG QUICKLIST-PACKED-THRESHOLD 0: {got}"
+
+
+def check_dict_order() -> None:
+    """A hashtable set is written in its dict's order, the order SMEMBERS reads (both
+    ``dictGetIterator``: 7.0.15 DUMPs 200 members in SMEMBERS's order)."""
+    c = Session(NOW)
+    c.call(b"CONFIG", b"SET", b"rdbcompression", b"no")
+    c.call(b"SADD", b"s", *[b"m%d" % i for i in range(200)])
+    order = re.findall(rb"m\d+", c.call(b"SMEMBERS", b"s"))
+    dumped = re.findall(rb"m\d+", _no_crash(c.call, b"DUMP", b"s"))
+    assert dumped == order, f"{NAME}: DUMP of a hashtable set in another order than SMEMBERS"
+
+
+def _hash_payload(field: bytes, value: bytes) -> bytes:
+    """An ``RDB_TYPE_HASH_ZIPMAP`` (9) payload of one pair."""
+    return _payload(9, _rdb_string(_zipmap([(field, value)])), 10)
+
+
+#: 7.0.15: RESTORE of a zipmap of one pair, field and value lengths -> OBJECT ENCODING
+#: (``hash-max-listpack-value`` 64: a string of 64 bytes still fits).
+_HASH_LIMITS = [((1, 64), b"$8\r\nlistpack\r\n"), ((1, 65), b"$9\r\nhashtable\r\n"),
+                ((64, 1), b"$8\r\nlistpack\r\n"), ((65, 1), b"$9\r\nhashtable\r\n")]
+
+
+def check_hash_value_limit() -> None:
+    c = Session(NOW)
+    for (fl, vl), want in _HASH_LIMITS:
+        c.call(b"DEL", b"x")
+        assert _no_crash(c.call, b"RESTORE", b"x", 0, _hash_payload(b"f" * fl, b"v" * vl)) \
+            == b"+OK\r\n", f"{NAME}: RESTORE of a hash {fl}/{vl}"
+        got = c.call(b"OBJECT", b"ENCODING", b"x")
+        assert got == want, f"{NAME}: hash of a {fl}-byte field, {vl}-byte value: {got!r}"
+
+
+def _saved_file(state: Any, cid: int) -> bytes:
+    """The file SAVE writes (the world's question answered by taking its bytes)."""
+    try:
+        server.run_command(state, cid, [b"SAVE"], NOW)
+    except persist.SaveOutcomeNeeded as need:
+        return bytes(need.data)
+    except Exception as e:  # a mutant that crashes the save
+        raise AssertionError(f"{NAME}: SAVE: {type(e).__name__}: {e}") from e
+    raise AssertionError(f"{NAME}: SAVE wrote no file")
+
+
+def check_saved_expires() -> None:
+    """``rdbSaveRio``'s RESIZEDB counts the keys with a TTL (7.0.15: 3 keys, 1 with a TTL:
+    ``fe 00 fb 03 01``); a replica keeps a key whose TTL is in the past (-1000 ms in its
+    file) and saves it back as 8 signed bytes (7.0.15 started with ``replicaof`` on that file:
+    ``fc 18 fc ff ff ff ff ff ff``)."""
+    state, cid = server.client_connect(server.new_server(NOW), NOW)
+    for argv in ([b"SET", b"a", b"1"], [b"SET", b"b", b"2", b"PX", b"100000000"],
+                 [b"SET", b"c", b"3"]):
+        state, _ = server.run_command(state, cid, argv, NOW)
+    data = _saved_file(state, cid)
+    assert b"\xfe\x00\xfb\x03\x01" in data, f"{NAME}: RESIZEDB of 3 keys, 1 TTL: {data.hex()}"
+    body = _HEAD + _fc(-1000) + b"\x00" + _s(b"k") + _s(b"v") + b"\x00" + _s(b"a") + _s(b"1")
+    state, cid = server.client_connect(
+        server.new_server(NOW, replicaof="127.0.0.1 6380"), NOW)
+    state = L.start_loading(state, _full(body), "dump.rdb", NOW)
+    while state.loading.active:
+        state, _ = _no_crash(L.load_step, state, NOW)
+    data = _saved_file(state, cid)
+    assert _fc(-1000) + b"\x00\x01k" in data, f"{NAME}: a replica's past TTL saved: {data.hex()}"
+
+
+def check_old_expire_opcode() -> None:
+    """``RDB_OPCODE_EXPIRETIME`` (seconds, 4 bytes) is signed (``rdbLoadTime``: int32): -5 is
+    long past. redis-check-rdb 7.0.15 on a file cut inside the third key: 3 keys, 2 expires,
+    1 already expired."""
+    data = (_HEAD + b"\xfd" + (-5).to_bytes(4, "little", signed=True) + b"\x00" + _s(b"k")
+            + _s(b"v") + b"\xfd" + (2000000000).to_bytes(4, "little", signed=True) + b"\x00"
+            + _s(b"j") + _s(b"v") + b"\x00" + _s(b"a"))
+    got = _no_crash(L.check_rdb_report, data, "fdexp.rdb", new_server(NOW), NOW)
+    assert got[-3:] == ["[info] 3 keys read", "[info] 2 expires", "[info] 1 already expired"], \
+        f"{NAME}: EXPIRETIME (seconds) -5: {got[-3:]}"
+
+
+def check_ziplist_32bit_length() -> None:
+    """A ziplist string of 2**24 bytes has the 32-bit length encoding (``ZIP_STR_32B``: 0x80,
+    then 4 bytes big-endian): its first length byte is 1 here."""
+    n = 1 << 24
+    entry = b"\x80" + n.to_bytes(4, "big") + b"z" * n
+    got = _no_crash(rdbcodec.ziplist_decode, _ziplist([entry]))
+    assert [len(e) for e in got] == [n], f"{NAME}: a 2**24-byte ziplist entry: {len(got[0])}"
+
+
 def test_boundary_mload_restore() -> None:
     check_restore_options()
     check_restore_absttl_now()
@@ -586,6 +703,15 @@ def test_boundary_mload_loading() -> None:
 
 def test_boundary_mload_digest() -> None:
     check_digests()
+
+
+def test_boundary_mload_rdb() -> None:
+    check_packed_threshold_default()
+    check_dict_order()
+    check_hash_value_limit()
+    check_saved_expires()
+    check_old_expire_opcode()
+    check_ziplist_32bit_length()
 
 
 def test_boundary_mload_debug() -> None:
@@ -765,3 +891,71 @@ def test_planted_loading_eta(monkeypatch: pytest.MonkeyPatch, old: str, new: str
     plant_everywhere(monkeypatch, L, "loading_info", old, new)
     _trips(check_loading_eta)
 
+
+
+@pytest.mark.parametrize("value", [1 << 15, (2 << 15) - 1, (1 << 15) - 2])
+def test_planted_fill_max(monkeypatch: pytest.MonkeyPatch, value: int) -> None:
+    """``_FILL_MAX`` as its mutants make it (``(1 << 15) - 1`` with the ``- 1`` dropped, a
+    ``1`` made ``2``)."""
+    from redspec.spec import rdb
+    monkeypatch.setattr(rdb, "_FILL_MAX", value)
+    _trips(check_debug_object_plain)
+
+
+@pytest.mark.parametrize("value", [0 << 30, 2 << 30])
+def test_planted_packed_threshold(monkeypatch: pytest.MonkeyPatch, value: int) -> None:
+    monkeypatch.setattr(rdb, "PACKED_THRESHOLD", value)
+    _trips(check_packed_threshold_default)
+
+
+def test_planted_dict_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, rdb, "_save_set", "if v.ht is not None and not v.intset",
+                     "if v.ht is None and not v.intset")
+    _trips(check_dict_order)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("lp = lp and all(len(f) <= limits.hash_value", "lp = lp and all(len(f) < limits.hash_value"),
+    ("len(v) <= limits.hash_value\n", "len(v) < limits.hash_value\n"),
+])
+def test_planted_hash_value_limit(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    """The zipmap branch of ``_load_hash`` (its line ends after the value's test)."""
+    plant_everywhere(monkeypatch, rdb, "_load_hash", old, new)
+    _trips(check_hash_value_limit)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("sum(1 for rec in records if rec.expire_ms != -1)",
+     "sum(1 for rec in records if rec.expire_ms == -1)"),
+    ("signed=True))", "signed=False))"),
+])
+def test_planted_saved_expires(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    plant_everywhere(monkeypatch, rdb, "encode_file", old, new)
+    _trips(check_saved_expires)
+
+
+def test_planted_old_expire_opcode(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, rdb, "_prefix",
+                     'int.from_bytes(r.take(4), "little", signed=True)',
+                     'int.from_bytes(r.take(4), "little", signed=False)')
+    _trips(check_old_expire_opcode)
+
+
+def test_planted_ziplist_32bit_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, rdbcodec, "ziplist_decode",
+                     'n = int.from_bytes(blob[p + 1:p + 5], "big")',
+                     'n = int.from_bytes(blob[p + 2:p + 5], "big")')
+    _trips(check_ziplist_32bit_length)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("value_listpack", "v.order is not None", "v.order is None"),
+    ("quicklist_repr", "blob = els[0] if container == _PLAIN",
+     "blob = els[0] if container != _PLAIN"),
+    ("quicklist_repr", "            if container == _PLAIN:", "            if container != _PLAIN:"),
+    ("quicklist_repr", 'split(b"\\0", 1)', 'split(b"\\0", 0)'),
+])
+def test_planted_rdb_repr(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                          new: str) -> None:
+    plant_everywhere(monkeypatch, rdb, func, old, new)
+    _trips(check_debug_repr)

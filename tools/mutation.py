@@ -469,7 +469,7 @@ for _m in ("spec/lzf.py", "spec/crc64.py", "spec/rdbcodec.py", "spec/rdb.py", "s
 # module also holds SAVE, BGSAVE, LASTSAVE and SHUTDOWN, whose 7.0.15 replies tests/test_bgsave.py
 # checks
 for _m in ("spec/commands/dump.py", "spec/loading.py", "spec/rdbstream.py", "spec/digest.py",
-           "spec/startup.py"):
+           "spec/startup.py", "spec/rdb.py", "spec/rdbcodec.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mload.py"])
 MODULES["spec/commands/dump.py"] = (MODULES["spec/commands/dump.py"][0],
                                     [*MODULES["spec/commands/dump.py"][1], "tests/test_bgsave.py"])
