@@ -44,6 +44,14 @@ spec byte for byte:
   from the file (``repl_offset != -1``, ``repl_stream_db != -1``, ``strtoll``), INFO's
   ``loading_eta_seconds`` (1 in the first second, then elapsed x remaining / (loaded + 1)).
 - ``_DIGESTS``: DEBUG DIGEST of several keys in two databases.
+- ``spec/rdb.py`` and ``spec/rdbcodec.py`` (the fourth round's gaps): DEBUG OBJECT's
+  ``ql_listpack_max`` is the fill ``quicklistSetFill`` clamps (32768 -> 32767, -10 -> -5);
+  DEBUG QUICKLIST-PACKED-THRESHOLD 0 restores 1 << 30; a hashtable set DUMPs in SMEMBERS's
+  order; a zipmap's 64-byte field or value stays listpack, 65 converts (``_HASH_LIMITS``);
+  SAVE's RESIZEDB counts the keys with a TTL (``fe 00 fb 03 01``) and a replica writes a past
+  TTL as 8 signed bytes; ``RDB_OPCODE_EXPIRETIME`` -5 s is already expired for
+  redis-check-rdb; a ziplist string of 2**24 bytes (32-bit length); DEBUG QUICKLIST of a
+  plain node holding a NUL (``{ entry : abc }``).
 """
 
 from __future__ import annotations
