@@ -304,11 +304,14 @@ _RDB_C_LINE = {"Unexpected EOF reading RDB file": 3249, "RDB CRC error": 3225,
                "Unknown RDB encoding type": 2681, "Unknown length encoding": 236,
                "Intset integrity check failed.": 2214, "Zipmap integrity check failed.": 2130}
 
-_TYPE_NAMES = {0: "string", 1: "list", 2: "set", 3: "zset", 4: "hash", 5: "zset-v2",
-               6: "module-pre-release", 7: "module-value", 9: "hash-zipmap",
-               10: "list-ziplist", 11: "set-intset", 12: "zset-ziplist", 13: "hash-ziplist",
-               14: "quicklist", 15: "stream", 16: "hash-listpack", 17: "zset-listpack",
-               18: "quicklist-v2", 19: "stream-v2"}
+#: ``redis-check-rdb.c``'s ``rdb_type_string`` in 7.0.15: the older names of types 1-4, no
+#: name for 6 (its entry is ``module-value``, then two empty ones) nor for 19 (past the table:
+#: "unknown"), as a 7.0.15 checker prints them.
+_TYPE_NAMES = {0: "string", 1: "list-linked", 2: "set-hashtable", 3: "zset-v1",
+               4: "hash-hashtable", 5: "zset-v2", 6: "module-value", 7: "", 8: "",
+               9: "hash-zipmap", 10: "list-ziplist", 11: "set-intset", 12: "zset-ziplist",
+               13: "hash-ziplist", 14: "quicklist", 15: "stream", 16: "hash-listpack",
+               17: "zset-listpack", 18: "quicklist-v2"}
 
 
 def _internal_error(loaded_bytes: int, reason: str) -> str:

@@ -173,7 +173,7 @@ def _entry_of(c: _Cursor, mid: StreamID, master_fields: tuple[bytes, ...]) -> En
         values = c.take(len(fields))
     else:
         n = _int(c.next())
-        if n < 1:
+        if n < 0:  # 7.0.15's validation takes an entry of no fields (only XADD needs one)
             raise RdbCorrupt("Stream listpack integrity check failed.")
         flat = c.take(2 * n)
         fields, values = flat[0::2], flat[1::2]
@@ -194,7 +194,7 @@ def _node_of(key: bytes, lp: bytes) -> Node:
     mid = _decode_id(key)
     c = _Cursor(els)
     count, deleted, nfields = _int(c.next()), _int(c.next()), _int(c.next())
-    if count < 0 or deleted < 0 or nfields < 1:
+    if count < 0 or deleted < 0 or nfields < 0:  # no master fields: taken, as by 7.0.15
         raise RdbCorrupt("Stream listpack integrity check failed.")
     master_fields = c.take(nfields)
     if c.next() != b"0":

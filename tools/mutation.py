@@ -469,6 +469,14 @@ for _m in ("spec/types/geohash.py", "spec/commands/geo.py"):
 # issue 22 (rdb): the boundary checks of the RDB modules' survivors (LZF against liblzf, ...)
 for _m in ("spec/lzf.py", "spec/crc64.py", "spec/rdbcodec.py", "spec/rdb.py", "spec/rdbstream.py", "spec/loading.py", "spec/commands/dump.py", "spec/digest.py", "spec/startup.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_rdb.py"])
+# issue 22 (mload): the boundary checks of the dump and loading modules' survivors; DUMP's
+# module also holds SAVE, BGSAVE, LASTSAVE and SHUTDOWN, whose 7.0.15 replies tests/test_bgsave.py
+# checks
+for _m in ("spec/commands/dump.py", "spec/loading.py", "spec/rdbstream.py", "spec/digest.py",
+           "spec/startup.py", "spec/rdb.py", "spec/rdbcodec.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mload.py"])
+MODULES["spec/commands/dump.py"] = (MODULES["spec/commands/dump.py"][0],
+                                    [*MODULES["spec/commands/dump.py"][1], "tests/test_bgsave.py"])
 # issue 22 (aofscript): the boundary checks of the AOF and scripting modules' survivors
 for _m in ("spec/aofmanifest.py", "spec/aof.py", "spec/aofload.py", "spec/aofstream.py", "spec/aoffeed.py", "spec/aofrewrite.py", "spec/persist.py", "spec/scripting.py", "spec/functions.py", "spec/lualibs/__init__.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_aofscript.py"])

@@ -41,6 +41,7 @@ from ..rdb import (
     dump_payload,
     list_nodes,
     listpack_repr,
+    quicklist_fill,
     quicklist_repr,
     restore_payload,
     save_object,
@@ -225,13 +226,13 @@ def debug_reload(s: Step, argv: list[bytes]) -> Reply:
 
 def _ql_extra(v: ListValue, fill: int, compress_depth: int, threshold: int) -> str:
     """DEBUG OBJECT's quicklist fields: node count, average elements per node, the fill
-    (``list-max-listpack-size``), whether compression is on, the listpacks' (and plain
-    nodes' elements') total bytes (the nodes the RDB file gets: ``spec.rdb.list_nodes``,
-    under the packed ``threshold``)."""
+    (``list-max-listpack-size`` as ``quicklistSetFill`` clamps it), whether compression is
+    on, the listpacks' (and plain nodes' elements') total bytes (the nodes the RDB file gets:
+    ``spec.rdb.list_nodes``, under the packed ``threshold``)."""
     nodes = list_nodes(v, fill, threshold)
     size = sum(len(n[1][0]) if n[0] == 1 else len(listpack_encode(n[1])) for n in nodes)
     return (f" ql_nodes:{len(nodes)} ql_avg_node:{len(v) / len(nodes):.2f}"
-            f" ql_listpack_max:{fill} ql_compressed:{int(compress_depth != 0)}"
+            f" ql_listpack_max:{quicklist_fill(fill)} ql_compressed:{int(compress_depth != 0)}"
             f" ql_uncompressed_size:{size}")
 
 
