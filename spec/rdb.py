@@ -666,7 +666,8 @@ class ResizeRecord:
 
 @attrs.frozen
 class FunctionRecord:
-    """An ``RDB_OPCODE_FUNCTION2``: one function library's code."""
+    """An ``RDB_OPCODE_FUNCTION2`` (or a release candidate's ``RDB_OPCODE_FUNCTION``,
+    rebuilt): one function library's code."""
 
     code: bytes
 
@@ -708,6 +709,20 @@ class RdbLoadError(RdbCorrupt):
         self.key = key
         self.rtype = rtype
         self.eof = eof
+
+
+def _pre_ga_library(r: Reader) -> bytes:
+    """An ``RDB_OPCODE_FUNCTION`` record, the format of 7.0's release candidates, as
+    ``rdbFunctionLoad`` reads it: the library's name, its engine, a flag and (when set) a
+    description, then the code without its first line; the library's code is rebuilt as
+    ``#!<engine> name=<name>`` and a newline before it (the description is dropped), which
+    is what FUNCTION DUMP and a save give back, as an ``RDB_OPCODE_FUNCTION2``."""
+    name = r.load_string()
+    engine = r.load_string()
+    if r.load_len():
+        r.load_string()
+    body = r.load_string()
+    return b"#!" + engine + b" name=" + name + b"\n" + body
 
 
 def read_header(data: bytes) -> RdbCursor:
@@ -776,7 +791,8 @@ def read_record(r: Reader, c: RdbCursor, limits: Limits, dbnum: int
             code = r.load_string()
             return attrs.evolve(c, pos=r.pos), FunctionRecord(code)
         if t == OP_FUNCTION:
-            raise RdbUnsupported("Pre-release function format not supported.")
+            doing = "read-functions"
+            return attrs.evolve(c, pos=r.pos), FunctionRecord(_pre_ga_library(r))
         if t not in _OBJECT_TYPES:
             raise RdbCorrupt(f"Unknown RDB encoding type {t}")
         doing = "read-key"

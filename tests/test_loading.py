@@ -12,7 +12,9 @@ import pytest
 from redspec.spec import loading as L
 from redspec.spec import persist, rdb
 from redspec.spec import server as S
+from redspec.spec.crc64 import crc64_bytes
 from redspec.spec.dispatch import TABLE
+from redspec.spec.rdbcodec import save_len
 from redspec.spec.startup import loading_step
 from redspec.spec.state import ServerState
 
@@ -284,3 +286,51 @@ def test_a_duplicated_key_is_a_panic() -> None:
     assert lines[1] == "RDB has duplicated key 'k' in DB 0"
     assert lines[-1] == "Guru Meditation: Duplicated key found in RDB file #rdb.c:3184"
     assert not L.panics(L.LoadFailed(rdb.RdbCorrupt("x"), ()))
+
+
+#: Files with an ``RDB_OPCODE_FUNCTION`` (246) record, the library format of 7.0's release
+#: candidates: name, engine, a description flag (and description), then the code without its
+#: ``#!`` line. 7.0.15 still reads it and rebuilds the code as ``#!<engine> name=<name>``.
+_PRE_GA_CODE = b"redis.register_function('f', function() return 1 end)"
+
+
+def _pre_ga_file(name: bytes, engine: bytes, desc: bytes | None, code: bytes,
+                 keys: bytes = b"") -> bytes:
+    def string(v: bytes) -> bytes:
+        return save_len(len(v)) + v
+    rec = b"\xf6" + string(name) + string(engine)
+    rec += b"\x00" if desc is None else b"\x01" + string(desc)
+    body = b"REDIS0010" + rec + string(code) + keys + b"\xff"
+    return body + crc64_bytes(body)
+
+
+def test_a_pre_ga_function_record_loads_as_7_0_15_does() -> None:
+    """A 246 record with a description: the library is created from ``#!LUA name=mylib`` and
+    the code, the description dropped; FUNCTION DUMP, FCALL and FUNCTION LIST WITHCODE answer
+    as redis-server 7.0.15 did after loading the same file (recorded)."""
+    data = _pre_ga_file(b"mylib", b"LUA", b"a description", _PRE_GA_CODE,
+                        b"\xfe\x00\x00\x01k\x01v")
+    st, cid, _ = _load_in_steps(data, 2 * 1024 * 1024)
+    code = b"#!LUA name=mylib\n" + _PRE_GA_CODE
+    assert _run(st, cid, b"GET", b"k")[1] == b"$1\r\nv\r\n"
+    assert _run(st, cid, b"FUNCTION", b"DUMP")[1] == (
+        b"$83\r\n\xf5@F" + code + b"\n\x00;\xe4\xc3 \x813w\xeb\r\n")
+    assert _run(st, cid, b"FCALL", b"f", b"0")[1] == b":1\r\n"
+    assert _run(st, cid, b"FUNCTION", b"LIST", b"WITHCODE")[1] == (
+        b"*1\r\n*8\r\n$12\r\nlibrary_name\r\n$5\r\nmylib\r\n$6\r\nengine\r\n$3\r\nLUA\r\n"
+        b"$9\r\nfunctions\r\n*1\r\n*6\r\n$4\r\nname\r\n$1\r\nf\r\n$11\r\ndescription\r\n"
+        b"$-1\r\n$5\r\nflags\r\n*0\r\n$12\r\nlibrary_code\r\n$70\r\n" + code + b"\r\n")
+
+
+def test_a_pre_ga_function_record_that_does_not_compile_fails_the_load() -> None:
+    """Its code compiled after the rebuilt ``#!`` line: 7.0.15 logs the Lua error at line 3 of
+    a two-line body (recorded), then fails the load."""
+    data = _pre_ga_file(b"lib2", b"lua", None, _PRE_GA_CODE + b"\nerror('x'")
+    st, _ = _server()
+    st = L.start_loading(st, data, "dump.rdb", NOW)
+    with pytest.raises(L.LoadFailed) as e:
+        loading_step(st, NOW)
+    lines = L.failure_report(st, e.value, NOW)
+    assert lines[:2] == ["Failed loading library, Error compiling function: user_function:3: "
+                         "')' expected near '<eof>'",
+                         "Short read or OOM loading DB. Unrecoverable error, aborting now."]
