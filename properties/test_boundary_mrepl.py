@@ -1,0 +1,556 @@
+"""Boundary checks for the survivors of the exhaustive boundary-class mutation run of the
+replication mechanisms' modules, full and partial sync (issue #22's fifth round,
+``tools/mutation.py`` over ``spec/replication.py``, ``spec/replica.py``, ``spec/replnet.py``,
+``spec/replfeed.py`` and ``spec/commands/replication.py``), in the pattern of
+``properties/test_boundary_repl.py``: each check puts a rule exactly on its boundary, and each
+has a planted-bug test whose planted bug *is* the surviving mutant.
+
+Property ``boundary_mrepl_agrees_with_redis``. The replica side was recorded from a
+redis-server 7.0.15 started with ``--replicaof`` a scripted fake master (a socket answering
+PING, AUTH, REPLCONF and PSYNC as each check says, then the 182-byte RDB of one key); the
+master side from a redis-server 7.0.15 and from its source:
+
+- a line the master answers is logged up to its first NUL (``-ERR a\\0b`` to PING: "Error
+  reply to PING from master: '-ERR a'", and the link is dropped);
+- an error to AUTH (``masterauth`` set) is fatal ("Unable to AUTH to MASTER: -ERR bad pass",
+  the link closed), an error to a REPLCONF is not ("(Non critical) Master does not
+  understand REPLCONF listening-port: -ERR nope", the same for ``capa``, then PSYNC);
+- a ``+FULLRESYNC`` without its id and offset is logged ("Master replied with wrong
+  +FULLRESYNC syntax.": the spec did not log it, fixed with this check) and the snapshot
+  still loads, at offset -1: ``master_replid`` empty, ``master_repl_offset:-1``,
+  ``slave_repl_offset:-1``, ``repl_backlog_first_byte_offset:0``, ROLE's offset -1;
+- a snapshot is read "to disk" by default and "to parser" with ``repl-diskless-load
+  swapdb`` ("MASTER <-> REPLICA sync: receiving 182 bytes from master to ..."), and the
+  stream bytes read with its end are applied at once (``SET x y`` right after the payload:
+  ``slave_repl_offset`` 127 from the +FULLRESYNC offset 100), the snapshot's AUX fields are
+  logged ("Loading RDB produced by version 7.0.15") and there is no second id
+  (``second_repl_offset:-1``);
+- a replica with ``requirepass`` applies its master's stream (the master client is
+  authenticated); when the master's connection goes the replica logs "Connection with master
+  lost." then "Caching the disconnected master state." (the fake master closing it);
+- ``WAIT 0 100`` answers 0 at once, ``WAIT abc 0`` is "ERR value is not an integer or out of
+  range" (the count is the first argument); a WAIT for one replica is answered ``:1`` when
+  that replica's ``REPLCONF ACK`` reaches the client's offset (``processClientsWaitingReplicas``:
+  ``numreplicas >= c->bpop.numreplicas``), and its ``REPLCONF GETACK *`` goes into the stream
+  once (``get_ack_from_slaves`` cleared when sent); a WAIT client that is closed leaves
+  the waiting list alone, the others are still answered;
+- a snapshot whose ``repl-stream-db`` is 15 (of 16 dbs) has the stream that follows applied
+  in db 15; with 16 (a db this server lacks: ``selectDb`` refuses it) in db 0 (a crafted
+  file, its CRC64 redone);
+- ``replica-serve-stale-data no``: a master serves reads, a replica whose link is down
+  answers "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to
+  'no'.";
+- from the source (``replicationUnsetMaster``): REPLICAOF NO ONE frees the master client and
+  sets ``slaveseldb`` to -1, which ``rdbPopulateSaveInfo`` saves as ``repl-stream-db`` 0;
+- from the source (``feedReplicationBuffer``, ``writeToClient``, ``addReplyReplicationBacklog``,
+  ``incrementalTrimReplicationBacklog``; the block layout is ``spec.backlog``'s, checked
+  against 7.0.15 by ``tests/test_backlog.py``): the block a replica refers to and so keeps
+  from being trimmed, each time at a block's edge (``check_pins_of_replicas``);
+- from the source (``replicationCron``): with ``repl-ping-replica-period 1`` (its minimum) the
+  replicas are pinged every second, with the default 10 once in ten seconds, and a replica waiting for a disk snapshot gets a newline
+  every second (``is_presync``); ``replicationStartPendingFork`` gives the replicas waiting
+  when a child ends one BGSAVE with the capabilities all of them have (``mincapa``: one
+  without ``capa eof`` makes it a disk one) and starts it as soon as
+  ``repl-diskless-sync-max-replicas`` of them wait (``>=``); ``refreshGoodSlavesCount``
+  counts an online replica whose last ACK is at most ``min-replicas-max-lag`` seconds old
+  (``lag <= max_lag``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from redspec.properties.driver import delivered
+from redspec.properties.test_boundary_repl import T0, Node, _synced
+from redspec.properties.test_mutation_gaps import plant_everywhere
+from redspec.spec import persist, replication
+from redspec.spec import replica as RP
+from redspec.spec import server as S
+from redspec.spec.backlog import command_pieces
+from redspec.spec.crc64 import crc64_bytes
+from redspec.spec.eventloop import event_loop_turn
+from redspec.spec.persist import save_state
+from redspec.spec.rdb import Limits, decode_file
+from redspec.spec.resp import encode_request
+
+NAME = "boundary_mrepl_agrees_with_redis"
+
+
+def _replica(**config: Any) -> Node:
+    """A server made a replica (``REPLICAOF``) whose link to its master has just connected:
+    it sent PING and waits for the reply."""
+    n = Node(**config)
+    assert n.call(b"REPLICAOF", b"127.0.0.1", b"6380") == b"+OK\r\n"
+    n.run(lambda st: RP.link_connected(st, n.now, True))
+    return n
+
+
+def _link(n: Node, data: bytes) -> None:
+    """``data`` read from the replica's link to its master."""
+    n.run(lambda st: RP.link_input(st, n.now, data))
+
+
+def _payload() -> bytes:
+    """An RDB file of one key (``a`` = ``1``), as a master sends it."""
+    st = S.new_server(T0)
+    st, c = S.client_connect(st, T0)
+    st, _ = S.run_command(st, c, [b"SET", b"a", b"1"], T0)
+    return save_state(st, T0)
+
+
+def check_link_text_stops_at_nul() -> None:
+    """A reply line is logged as C's ``%s`` prints it: up to its first NUL."""
+    n = _replica()
+    _link(n, b"-ERR a\0b\r\n")
+    assert n.logged("Error reply to PING from master: '-ERR a'"), \
+        f"{NAME}: the PING error's log line: {n.all_logs()[-2:]}"
+
+
+def check_handshake_errors() -> None:
+    """An error to AUTH drops the link; an error to a REPLCONF is logged and the handshake
+    goes on to PSYNC."""
+    n = _replica(masterauth="secret")
+    _link(n, b"+PONG\r\n")
+    _link(n, b"-ERR bad pass\r\n")
+    assert n.logged("Unable to AUTH to MASTER: -ERR bad pass"), f"{NAME}: {n.all_logs()[-2:]}"
+    assert not any("Non critical" in t for t in n.all_logs()), f"{NAME}: AUTH as a REPLCONF"
+    assert n.state.repl.link_state == replication.REPL_STATE_CONNECT, \
+        f"{NAME}: the link survived an AUTH error: {n.state.repl.link_state}"
+    n = _replica()
+    _link(n, b"+PONG\r\n")
+    _link(n, b"-ERR nope\r\n-ERR nope\r\n")
+    for conf in ("listening-port", "capa"):
+        assert n.logged(f"(Non critical) Master does not understand REPLCONF {conf}: -ERR nope"), \
+            f"{NAME}: REPLCONF {conf}'s error: {n.all_logs()[-4:]}"
+    assert not any("Unable to AUTH" in t for t in n.all_logs()), f"{NAME}: REPLCONF as AUTH"
+    assert n.state.repl.link_state == RP.REPL_STATE_RECEIVE_PSYNC_REPLY, \
+        f"{NAME}: no PSYNC after the REPLCONF errors: {n.state.repl.link_state}"
+
+
+def check_bad_fullresync() -> None:
+    """``+FULLRESYNC`` alone: logged as wrong, then the snapshot loads at offset -1."""
+    n = _replica()
+    _link(n, b"+PONG\r\n+OK\r\n+OK\r\n")
+    p = _payload()
+    _link(n, b"+FULLRESYNC\r\n$%d\r\n" % len(p) + p)
+    assert n.logged("Master replied with wrong +FULLRESYNC syntax."), f"{NAME}: not logged"
+    info = n.info()
+    got = {k: info[k] for k in ("master_link_status", "master_replid", "master_repl_offset",
+                                "slave_repl_offset", "slave_read_repl_offset",
+                                "repl_backlog_first_byte_offset")}
+    assert got == {"master_link_status": "up", "master_replid": "", "master_repl_offset": "-1",
+                   "slave_repl_offset": "-1", "slave_read_repl_offset": "-1",
+                   "repl_backlog_first_byte_offset": "0"}, f"{NAME}: after a bad +FULLRESYNC: {got}"
+    role = n.call(b"ROLE")
+    assert role.endswith(b"$9\r\nconnected\r\n:-1\r\n"), f"{NAME}: ROLE: {role!r}"
+
+
+def check_snapshot_reading() -> None:
+    """The snapshot goes "to disk" by default and "to parser" with swapdb; the stream read
+    with its end is applied at once."""
+    p = _payload()
+    for config, where in (({}, "to disk"), ({"repl-diskless-load": "swapdb"}, "to parser")):
+        n = _replica(**config)
+        _link(n, b"+PONG\r\n+OK\r\n+OK\r\n")
+        _link(n, b"+FULLRESYNC 0123456789012345678901234567890123456789 100\r\n$%d\r\n" % len(p)
+              + p + b"*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\ny\r\n")
+        line = f"MASTER <-> REPLICA sync: receiving {len(p)} bytes from master {where}"
+        assert n.logged(line), f"{NAME}: {config}: not logged {line!r}: {n.all_logs()}"
+        assert n.call(b"GET", b"x") == b"$1\r\ny\r\n", f"{NAME}: {config}: the stream after " \
+            "the snapshot was not applied"
+        assert n.info()["slave_repl_offset"] == "127", f"{NAME}: {config}: {n.info()}"
+        assert n.logged("Loading RDB produced by version 7.0.15"), f"{NAME}: aux not logged"
+        assert n.info()["second_repl_offset"] == "-1", f"{NAME}: a full sync's second id"
+
+
+def check_wait_count_argument() -> None:
+    """WAIT's first argument is the count: ``WAIT 0 100`` answers 0 at once."""
+    n = Node()
+    assert n.call(b"WAIT", b"0", b"100") == b":0\r\n", f"{NAME}: WAIT 0 100"
+    assert n.call(b"WAIT", b"abc", b"0") == \
+        b"-ERR value is not an integer or out of range\r\n", f"{NAME}: WAIT abc 0"
+
+
+def check_wait_answered_by_ack() -> None:
+    """A WAIT for 1 replica is answered ``:1`` when the one replica acknowledges the
+    client's offset, exactly; the GETACK it asked for goes into the stream once."""
+    n = Node()
+    r = _synced(n)
+    w = n.connect()
+    assert n.send(w, b"SET", b"k", b"v") == b"+OK\r\n"
+    assert n.send(w, b"WAIT", b"1", b"0") == b"", f"{NAME}: setup: WAIT did not block"
+    n.turn()
+    off = n.state.repl.master_repl_offset
+    n.turn()
+    assert n.state.repl.master_repl_offset == off, \
+        f"{NAME}: a second GETACK: offset {off} -> {n.state.repl.master_repl_offset}"
+    n.state, _ = delivered(n.state, n.eff)
+    n.send(r, b"REPLCONF", b"ACK", b"%d" % off)
+    n.turn()
+    n.state, got = delivered(n.state, n.eff)
+    assert got.get(w) == b":1\r\n", f"{NAME}: WAIT 1 0 after the ACK: {got}"
+
+
+def _cron(n: Node, seconds: int) -> dict[int, bytes]:
+    """``seconds`` of event-loop turns (one per 100 ms: serverCron at hz 10), every client's
+    output delivered; what each got."""
+    out: dict[int, bytes] = {}
+    for _ in range(10 * seconds):
+        n.now += 100
+        n.turn()
+        n.state, got = delivered(n.state, n.eff)
+        for cid, data in got.items():
+            out[cid] = out.get(cid, b"") + data
+    return out
+
+
+def check_cron_pings_and_newlines() -> None:
+    """``repl-ping-replica-period 1``: a PING into the stream every second (14 bytes each);
+    a replica waiting for a disk snapshot gets a newline every second."""
+    n = Node()
+    _synced(n)
+    n.call(b"CONFIG", b"SET", b"repl-ping-replica-period", b"1")
+    before = n.state.repl.master_repl_offset
+    _cron(n, 4)
+    grew = n.state.repl.master_repl_offset - before
+    assert grew == 4 * len(b"*1\r\n$4\r\nping\r\n"), f"{NAME}: 4 s of period 1: {grew} bytes"
+    n = Node()
+    _synced(n)
+    before = n.state.repl.master_repl_offset
+    _cron(n, 10)
+    grew = n.state.repl.master_repl_offset - before
+    assert grew == len(b"*1\r\n$4\r\nping\r\n"), f"{NAME}: 10 s of period 10: {grew} bytes"
+    n = Node()
+    r = n.connect()
+    assert n.send(r, b"PSYNC", b"?", b"-1").startswith(b"+FULLRESYNC"), f"{NAME}: setup"
+    got = _cron(n, 3).get(r, b"")
+    assert got == b"\n\n\n", f"{NAME}: a replica waiting for a disk snapshot got {got!r}"
+
+
+def check_stream_db_of_the_snapshot() -> None:
+    """The stream after a snapshot goes on in the db its ``repl-stream-db`` names when this
+    server has it: 15 of 16 dbs; 16 is none of them, and the stream stays in db 0
+    (``selectDb`` refuses it)."""
+    p = _payload()
+    for db, want in ((16, b"db0:keys=2"), (15, b"db15:keys=1")):
+        q = p[:-8].replace(b"\xfa\x08aof-base", b"\xfa\x0erepl-stream-db\xc0" + bytes([db])
+                           + b"\xfa\x08aof-base")
+        q += crc64_bytes(q)
+        n = _replica()
+        _link(n, b"+PONG\r\n+OK\r\n+OK\r\n")
+        try:
+            _link(n, b"+FULLRESYNC 0123456789012345678901234567890123456789 100\r\n$%d\r\n"
+                  % len(q) + q + b"*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\ny\r\n")
+        except IndexError as e:  # a master client in a db this server does not have
+            raise AssertionError(f"{NAME}: repl-stream-db {db}: {e!r}") from e
+        got = n.call(b"INFO", b"keyspace")
+        assert want in got, f"{NAME}: repl-stream-db {db}: {got!r}"
+
+
+def check_pending_fork_rules() -> None:
+    """``replicationStartPendingFork``: the replicas waiting when a child ends share one BGSAVE
+    whose target takes every one's capabilities (one without ``capa eof``: disk); with
+    ``repl-diskless-sync-max-replicas 1`` one waiting replica starts it at the next cron,
+    before ``repl-diskless-sync-delay``."""
+    n = Node(**{"repl-diskless-sync-delay": 0})
+    assert n.call(b"BGSAVE") == b"+Background saving started\r\n"
+    a = n.connect()
+    n.send(a, b"REPLCONF", b"capa", b"eof")
+    b = n.connect()
+    assert n.send(a, b"PSYNC", b"?", b"-1") == n.send(b, b"PSYNC", b"?", b"-1") == b""
+    child = n.state.persist.child
+    assert child is not None
+    n.state = persist.with_child_exit(n.state, child.pid, 0, 0)
+    n.now += 1000
+    n.turn()
+    assert n.logged("Starting BGSAVE for SYNC with target: disk"), \
+        f"{NAME}: capa eof and none: {[t for t in n.all_logs() if 'BGSAVE' in t]}"
+    n = Node()
+    n.call(b"CONFIG", b"SET", b"repl-diskless-sync-max-replicas", b"1")
+    a = n.connect()
+    n.send(a, b"REPLCONF", b"capa", b"eof")
+    assert n.send(a, b"PSYNC", b"?", b"-1") == b"", f"{NAME}: setup: no delay"
+    got = _cron(n, 1).get(a, b"")
+    assert b"+FULLRESYNC" in got, f"{NAME}: max-replicas 1 and one waiting: {got!r}"
+
+
+def check_good_replicas_lag() -> None:
+    """``min-replicas-max-lag 10``: a replica whose last ACK is 10 s old is still good (``lag
+    <= max-lag``: INFO's ``min_slaves_good_slaves`` 1 while its ``lag=10``), 11 s is not (the
+    next write gets NOREPLICAS)."""
+    n = Node(**{"min-replicas-to-write": 1, "min-replicas-max-lag": 10})
+    _synced(n)
+    seen = set()
+    for _ in range(130):
+        n.now += 100
+        n.turn()
+        info = n.info()
+        seen.add((int(info["slave0"].rsplit("lag=", 1)[1]), info["min_slaves_good_slaves"]))
+    assert (10, "1") in seen and (10, "0") not in seen and (12, "0") in seen, \
+        f"{NAME}: (lag, good replicas) seen: {sorted(seen)}"
+    got = n.call(b"SET", b"k", b"v")
+    assert got == b"-NOREPLICAS Not enough good replicas to write.\r\n", f"{NAME}: {got!r}"
+
+
+def check_wait_client_freed() -> None:
+    """Two clients WAIT for one replica; one is closed: the other is still answered ``:1`` by
+    the ACK (the freed one alone leaves the waiting list)."""
+    n = Node()
+    r = _synced(n)
+    w1, w2 = n.connect(), n.connect()
+    for w in (w1, w2):
+        assert n.send(w, b"SET", b"k", b"v") == b"+OK\r\n"
+        assert n.send(w, b"WAIT", b"1", b"0") == b"", f"{NAME}: setup: WAIT did not block"
+    n.state = S.client_disconnect(n.state, w1, n.now)
+    n.turn()
+    n.state, _ = delivered(n.state, n.eff)
+    n.send(r, b"REPLCONF", b"ACK", b"%d" % n.state.repl.master_repl_offset)
+    n.turn()
+    n.state, got = delivered(n.state, n.eff)
+    assert got.get(w2) == b":1\r\n", f"{NAME}: the WAIT left after the other closed: {got}"
+
+
+def check_master_client_rights() -> None:
+    """The master client is authenticated: a replica with ``requirepass`` applies the
+    stream (``x`` set, ``slave_repl_offset`` 127); when it goes, the replica logs
+    "Connection with master lost." and "Caching the disconnected master state."."""
+    n = Node()
+    assert n.call(b"REPLICAOF", b"127.0.0.1", b"6380") == b"+OK\r\n"
+    assert n.call(b"CONFIG", b"SET", b"requirepass", b"pw") == b"+OK\r\n"
+    n.run(lambda st: RP.link_connected(st, n.now, True))
+    p = _payload()
+    _link(n, b"+PONG\r\n+OK\r\n+OK\r\n")
+    _link(n, b"+FULLRESYNC 0123456789012345678901234567890123456789 100\r\n$%d\r\n" % len(p)
+          + p + b"*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\ny\r\n")
+    assert n.call(b"GET", b"x") == b"$1\r\ny\r\n", f"{NAME}: requirepass: the stream refused"
+    mc = n.state.repl.master_client
+    assert mc is not None
+    n.state = S.client_disconnect(n.state, mc, n.now)
+    logs = n.all_logs()
+    assert logs[-2:] == ["Connection with master lost.", "Caching the disconnected master state."], \
+        f"{NAME}: the master's loss: {logs[-3:]}"
+
+
+def check_stale_data_gate() -> None:
+    """``replica-serve-stale-data no``: a master serves reads; a replica whose link is down
+    answers MASTERDOWN (redis-server 7.0.15: ``GET a`` is ``1``, then after ``REPLICAOF
+    127.0.0.1 1`` the MASTERDOWN error)."""
+    n = Node()
+    n.call(b"SET", b"a", b"1")
+    n.call(b"CONFIG", b"SET", b"replica-serve-stale-data", b"no")
+    assert n.call(b"GET", b"a") == b"$1\r\n1\r\n", f"{NAME}: a master refused a read"
+    n.call(b"REPLICAOF", b"127.0.0.1", b"1")
+    got = n.call(b"GET", b"a")
+    assert got == (b"-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set "
+                   b"to 'no'.\r\n"), f"{NAME}: a replica with its link down: {got!r}"
+
+
+def check_replicaof_no_one() -> None:
+    """REPLICAOF NO ONE on a synced replica closes its master's connection
+    (``replicationUnsetMaster``: ``freeClient(server.master)``) and makes the stream re-select
+    its db: a SAVE then names db 0 as the stream's (``repl-stream-db``: ``slaveseldb`` -1
+    is saved as 0)."""
+    n = _replica()
+    p = _payload()
+    _link(n, b"+PONG\r\n+OK\r\n+OK\r\n")
+    _link(n, b"+FULLRESYNC 0123456789012345678901234567890123456789 100\r\n$%d\r\n" % len(p)
+          + p)
+    mc = n.state.repl.master_client
+    assert mc is not None, f"{NAME}: setup: no master client"
+    assert n.call(b"REPLICAOF", b"NO", b"ONE") == b"+OK\r\n"
+    c = n.state.clients.get(mc)
+    assert n.state.repl.master_client is None and (c is None or c.closing), \
+        f"{NAME}: the master's connection kept after REPLICAOF NO ONE"
+    aux = dict(decode_file(save_state(n.state, n.now), Limits.of(n.state.config), 16).aux)
+    assert aux[b"repl-stream-db"] == b"0", f"{NAME}: repl-stream-db: {aux[b'repl-stream-db']!r}"
+
+
+def _room(n: Node) -> int:
+    """The room left in the backlog's tail block."""
+    b = n.state.repl.backlog
+    assert b is not None and b.tail is not None
+    return b.tail.size - b.tail.used
+
+
+def _turn(n: Node, deliver: bool = True) -> None:
+    """An event-loop turn; with ``deliver``, every client's output is read (the replicas
+    have written everything)."""
+    n.turn()
+    if deliver:
+        n.state, _ = delivered(n.state, n.eff)
+
+
+def _aligned_set(n: Node, over: int) -> None:
+    """A ``SET k <value>`` whose stream bytes end ``over`` bytes past the room of the tail
+    block (after a write that makes the stream's SELECT): ``over`` 1 makes its last byte
+    (the final ``\n``, a piece of its own) open a new block, ``over`` 0 fills the tail
+    exactly. Not followed by a turn."""
+    n.call(b"SET", b"a", b"1")
+    _turn(n)
+    want = _room(n) + over
+    size, length = 0, want
+    while size != want:
+        size = len(b"".join(command_pieces([b"SET", b"k", b"x" * length])))
+        length += want - size
+    n.call(b"SET", b"k", b"x" * length)
+
+
+def _first_byte(n: Node) -> int:
+    return int(n.info()["repl_backlog_first_byte_offset"])
+
+
+def check_pins_of_replicas() -> None:
+    """Which blocks a replica keeps (``ref_repl_buf_node``; ``repl-backlog-size 16384``,
+    20,440-byte blocks, the backlog trimmed in beforeSleep and when a write opens a block),
+    each where a block starts:
+
+    - a replica waiting for its disk snapshot from offset X, X the one byte of the tail
+      block: its first feed refers to that block (``feedReplicationBuffer``: the tail has
+      room), so the full block before it is freed (the backlog starts at X);
+    - an online replica that wrote everything up to X, X the first byte of its block: it
+      moved past the block before (``writeToClient``), which is freed;
+    - an online replica that wrote everything up to X, X the last byte of a full tail block,
+      and has not written since the next block opened: it still refers to that block (its
+      ``ref_block_pos`` at its end), which is kept (the backlog still starts at 1);
+    - a replica that PSYNCed at the stream's end (X + 1, X the one byte of the tail block)
+      refers to the tail (``addReplyReplicationBacklog``): a write that opens a block frees
+      the block before, which an INFO read in the same event-loop turn shows."""
+    n = Node(**{"repl-backlog-size": 16384})
+    a = _synced(n)
+    n.state = S.client_disconnect(n.state, a, n.now)
+    _aligned_set(n, 1)
+    _turn(n)
+    x = n.state.repl.master_repl_offset
+    r = n.connect()
+    assert n.send(r, b"PSYNC", b"?", b"-1").startswith(b"+FULLRESYNC"), f"{NAME}: setup"
+    n.call(b"SET", b"s", b"v")
+    _turn(n, deliver=False)
+    n.call(b"SET", b"big", b"y" * 18000)
+    _turn(n, deliver=False)
+    assert _first_byte(n) == x, f"{NAME}: waiting from {x}: the backlog starts at {_first_byte(n)}"
+    for over, kept in ((1, False), (0, True)):
+        n = Node(**{"repl-backlog-size": 16384})
+        _synced(n)
+        _aligned_set(n, over)
+        _turn(n)
+        x = n.state.repl.master_repl_offset
+        n.call(b"SET", b"big", b"y" * 18000)
+        _turn(n, deliver=False)
+        want = 1 if kept else x + over - 1
+        assert _first_byte(n) == want, \
+            f"{NAME}: online, sent up to {x} (over {over}): the backlog starts at {_first_byte(n)}"
+    n = Node(**{"repl-backlog-size": 16384})
+    a = _synced(n)
+    n.state = S.client_disconnect(n.state, a, n.now)
+    _aligned_set(n, 1)
+    x = n.state.repl.master_repl_offset
+    r = n.connect()
+    got = n.send(r, b"PSYNC", n.state.repl.replid.encode(), b"%d" % (x + 1))
+    assert got == b"+CONTINUE\r\n", f"{NAME}: setup: {got!r}"
+    _turn(n)
+    c1, c2 = n.connect(), n.connect()
+    eff = n.run(lambda st: event_loop_turn(st, n.now, {
+        c1: encode_request([b"SET", b"big", b"y" * 25000]),
+        c2: encode_request([b"INFO", b"replication"])}, {}))
+    n.state, out = delivered(n.state, eff)
+    assert f"repl_backlog_first_byte_offset:{x}\r\n".encode() in out.get(c2, b""), \
+        f"{NAME}: caught up at {x}: {out.get(c2, b'')[-120:]!r}"
+
+
+CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullresync,
+          check_snapshot_reading, check_wait_count_argument, check_wait_answered_by_ack,
+          check_cron_pings_and_newlines, check_stream_db_of_the_snapshot,
+          check_pending_fork_rules, check_good_replicas_lag, check_wait_client_freed,
+          check_master_client_rights, check_stale_data_gate, check_pins_of_replicas,
+          check_replicaof_no_one]
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
+def test_boundary_mrepl(check: Any) -> None:
+    check()
+
+
+def _trips(check: Any) -> None:
+    with pytest.raises(AssertionError, match=NAME):
+        check()
+
+
+#: (module, function, old text, new text, the check it trips): each a surviving mutant.
+PLANTED: list[tuple[Any, str, str, str, Any]] = [
+    (RP, "_text", 'split(b"\\0", 1)', 'split(b"\\0", 0)', check_link_text_stops_at_nul),
+    (RP, "link_input", 'if what == "auth" and', 'if what != "auth" and', check_handshake_errors),
+    (RP, "link_input", 'if what != "auth" and', 'if what == "auth" and', check_handshake_errors),
+    (RP, "link_input", "master_replid=\"\", master_initial_offset=-1",
+     "master_replid=\"\", master_initial_offset=-0", check_bad_fullresync),
+    (RP, "link_input", "master_replid=\"\", master_initial_offset=-1",
+     "master_replid=\"\", master_initial_offset=-2", check_bad_fullresync),
+    (RP, "link_input", "if done is None:", "if done is not None:", check_snapshot_reading),
+    (RP, "use_diskless_load", 'if mode == "swapdb":', 'if mode != "swapdb":',
+     check_snapshot_reading),
+    (RP, "use_diskless_load", "return True", "return False", check_snapshot_reading),
+    (replication, "wait_command", "string2ll(argv[1])", "string2ll(argv[2])",
+     check_wait_count_argument),
+    (replication, "before_sleep_replication", "set_repl(s, get_ack=False)",
+     "set_repl(s, get_ack=True)", check_wait_answered_by_ack),
+    (replication, "process_clients_waiting_replicas", "if c is None or", "if c is not None or",
+     check_wait_answered_by_ack),
+    (replication, "process_clients_waiting_replicas", "c.info.bpop is None",
+     "c.info.bpop is not None", check_wait_answered_by_ack),
+    (replication, "process_clients_waiting_replicas", 'c.info.bpop.cmd != "wait"',
+     'c.info.bpop.cmd == "wait"', check_wait_answered_by_ack),
+    (replication, "process_clients_waiting_replicas", "if n >= bp.count:", "if n > bp.count:",
+     check_wait_answered_by_ack),
+    (replication, "replication_cron_master", "period = max(1,", "period = max(2,",
+     check_cron_pings_and_newlines),
+    (replication, "replication_cron_master", "        if link is None:\n            continue\n"
+     "        presync", "        if link is not None:\n            continue\n        presync",
+     check_cron_pings_and_newlines),
+    (replication, "replication_cron_master", 'repl_of(s).child_target != "socket"',
+     'repl_of(s).child_target == "socket"', check_cron_pings_and_newlines),
+    (replication, "replication_cron_master", "cron_loops=repl_of(s).cron_loops + 1",
+     "cron_loops=repl_of(s).cron_loops", check_cron_pings_and_newlines),
+    (RP, "stream_db_of", "0 <= n < dbs", "0 <= n <= dbs", check_stream_db_of_the_snapshot),
+    (replication, "replication_cron_master", "cron_loops=repl_of(s).cron_loops + 1",
+     "cron_loops=repl_of(s).cron_loops + 2", check_cron_pings_and_newlines),
+    (RP, "load_transfer", "if text is not None:", "if text is None:", check_snapshot_reading),
+    (replication, "start_pending_fork", "for _, link in waiting[1:]:",
+     "for _, link in waiting[2:]:", check_pending_fork_rules),
+    (replication, "start_pending_fork", "len(waiting) >= most", "len(waiting) > most",
+     check_pending_fork_rules),
+    (replication, "refresh_good_replicas", "link.ack_time_ms // 1000 <= lag",
+     "link.ack_time_ms // 1000 < lag", check_good_replicas_lag),
+    (replication, "replica_freed", "waiting_acks=tuple(x for x in r.waiting_acks if x != c.id)",
+     "waiting_acks=tuple(x for x in r.waiting_acks if x == c.id)", check_wait_client_freed),
+    (replication, "master_disconnected", "if cached is not None:", "if cached is None:",
+     check_master_client_rights),
+    (RP, "load_transfer", "authenticated=True", "authenticated=False", check_master_client_rights),
+    (replication, "master_down", "return (r.masterhost is not None and r.link_state",
+     "return (r.masterhost is None and r.link_state", check_stale_data_gate),
+    (replication, "master_down", "and r.link_state != REPL_STATE_CONNECTED",
+     "and r.link_state == REPL_STATE_CONNECTED", check_stale_data_gate),
+    (replication, "unset_master", "if r.master_client is not None:",
+     "if r.master_client is None:", check_replicaof_no_one),
+    (replication, "unset_master", "slaveseldb=-1,", "slaveseldb=-2,", check_replicaof_no_one),
+    (RP, "load_transfer", 'replid2="0" * 40, second_replid_offset=-1',
+     'replid2="0" * 40, second_replid_offset=-0', check_snapshot_reading),
+    (RP, "load_transfer", 'replid2="0" * 40, second_replid_offset=-1',
+     'replid2="0" * 40, second_replid_offset=-2', check_snapshot_reading),
+    (replication, "replica_pins", "pins.append(link.initial_offset + 1)",
+     "pins.append(link.initial_offset)", check_pins_of_replicas),
+    (replication, "replica_pins", "end - len(c.reply) + 1 if c.reply",
+     "end - len(c.reply) if c.reply", check_pins_of_replicas),
+    (replication, "replica_pins", "end - len(c.reply) + 1 if c.reply",
+     "end - len(c.reply) + 2 if c.reply", check_pins_of_replicas),
+    (replication, "replica_pins", "if c.reply else end + 1)", "if c.reply else end)",
+     check_pins_of_replicas),
+]
+
+
+@pytest.mark.parametrize("module,func,old,new,check", PLANTED,
+                         ids=[f"{p[1]}:{p[3]}" for p in PLANTED])
+def test_planted_boundary_mrepl(monkeypatch: pytest.MonkeyPatch, module: Any, func: str,
+                                old: str, new: str, check: Any) -> None:
+    plant_everywhere(monkeypatch, module, func, old, new)
+    _trips(check)
