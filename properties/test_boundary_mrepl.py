@@ -37,6 +37,10 @@ master side from a redis-server 7.0.15 and from its source:
 - a snapshot whose ``repl-stream-db`` is 15 (of 16 dbs) has the stream that follows applied
   in db 15; with 16 (a db this server lacks: ``selectDb`` refuses it) in db 0 (a crafted
   file, its CRC64 redone);
+- ROLE: on a master only the online replicas (ip, listening port, acked offset: one online
+  after ``REPLCONF listening-port 6380`` and ``ACK 5`` listed, one in ``wait_bgsave`` not),
+  on a replica ``connect`` and offset -1 before its link is up (``REPLICAOF 127.0.0.1 1``),
+  ``connected`` and the applied offset after;
 - ``replica-serve-stale-data no``: a master serves reads, a replica whose link is down
   answers "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to
   'no'.";
@@ -367,6 +371,49 @@ def check_replicaof_no_one() -> None:
     assert aux[b"repl-stream-db"] == b"0", f"{NAME}: repl-stream-db: {aux[b'repl-stream-db']!r}"
 
 
+def check_role() -> None:
+    """ROLE on a master lists its online replicas alone, each as ip, listening port and
+    acknowledged offset (redis-server 7.0.15: one replica online after ``REPLCONF
+    listening-port 6380`` and ``REPLCONF ACK 5``, one in ``wait_bgsave``: ``*1`` of
+    ``127.0.0.1``, ``6380``, ``5``); on a replica its master, the link's state and the
+    offset applied: -1 while not connected (``connect``), the offset once connected."""
+    n = Node()
+    a = _synced(n, b"listening-port", b"6380")
+    n.send(a, b"REPLCONF", b"ACK", b"5")
+    b = n.connect()
+    assert n.send(b, b"PSYNC", b"?", b"-1").startswith(b"+FULLRESYNC"), f"{NAME}: setup"
+    got = n.call(b"ROLE")
+    off = b"%d" % n.state.repl.master_repl_offset
+    assert got == (b"*3\r\n$6\r\nmaster\r\n:" + off + b"\r\n*1\r\n*3\r\n$9\r\n127.0.0.1\r\n"
+                   b"$4\r\n6380\r\n$1\r\n5\r\n"), f"{NAME}: ROLE of a master: {got!r}"
+    n = Node()
+    n.call(b"REPLICAOF", b"127.0.0.1", b"1")
+    n.run(lambda st: RP.link_connected(st, n.now, False))
+    got = n.call(b"ROLE")
+    assert got == b"*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:1\r\n$7\r\nconnect\r\n:-1\r\n", \
+        f"{NAME}: ROLE of an unconnected replica: {got!r}"
+    n = _replica()
+    p = _payload()
+    _link(n, b"+PONG\r\n+OK\r\n+OK\r\n")
+    _link(n, b"+FULLRESYNC 0123456789012345678901234567890123456789 100\r\n$%d\r\n" % len(p)
+          + p + b"*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\ny\r\n")
+    got = n.call(b"ROLE")
+    assert got.endswith(b"$9\r\nconnected\r\n:127\r\n"), f"{NAME}: ROLE connected: {got!r}"
+
+
+def check_continue_master_client() -> None:
+    """After ``+CONTINUE`` the master client is a client of its own: the next connection gets
+    another id and the master client stays."""
+    n = _replica()
+    _link(n, b"+PONG\r\n+OK\r\n+OK\r\n")
+    _link(n, b"+CONTINUE\r\n")
+    mc = n.state.repl.master_client
+    assert mc is not None and mc in n.state.clients, f"{NAME}: setup: no master client"
+    c = n.connect()
+    assert c != mc and "master" in n.state.clients[mc].info.flags, \
+        f"{NAME}: a new client took the master client's id {mc}"
+
+
 def _room(n: Node) -> int:
     """The room left in the backlog's tail block."""
     b = n.state.repl.backlog
@@ -408,7 +455,12 @@ def check_pins_of_replicas() -> None:
 
     - a replica waiting for its disk snapshot from offset X, X the one byte of the tail
       block: its first feed refers to that block (``feedReplicationBuffer``: the tail has
-      room), so the full block before it is freed (the backlog starts at X);
+      room), so the full block before it is freed (the backlog starts at X); X the last
+      byte of a tail block exactly full: its first feed refers to the new block, and the
+      full one is freed too (the backlog starts at X + 1; the spec kept it: fixed with this
+      check). Both recorded on redis-server 7.0.15 (raw-socket replicas, ``rdb-key-save-delay``
+      holding the BGSAVE; the same layout: X 20441 and 20440, the backlog from 20441 both
+      times, ``repl_backlog_histlen`` 18083 and 18082);
     - an online replica that wrote everything up to X, X the first byte of its block: it
       moved past the block before (``writeToClient``), which is freed;
     - an online replica that wrote everything up to X, X the last byte of a full tail block,
@@ -417,19 +469,21 @@ def check_pins_of_replicas() -> None:
     - a replica that PSYNCed at the stream's end (X + 1, X the one byte of the tail block)
       refers to the tail (``addReplyReplicationBacklog``): a write that opens a block frees
       the block before, which an INFO read in the same event-loop turn shows."""
-    n = Node(**{"repl-backlog-size": 16384})
-    a = _synced(n)
-    n.state = S.client_disconnect(n.state, a, n.now)
-    _aligned_set(n, 1)
-    _turn(n)
-    x = n.state.repl.master_repl_offset
-    r = n.connect()
-    assert n.send(r, b"PSYNC", b"?", b"-1").startswith(b"+FULLRESYNC"), f"{NAME}: setup"
-    n.call(b"SET", b"s", b"v")
-    _turn(n, deliver=False)
-    n.call(b"SET", b"big", b"y" * 18000)
-    _turn(n, deliver=False)
-    assert _first_byte(n) == x, f"{NAME}: waiting from {x}: the backlog starts at {_first_byte(n)}"
+    for over in (1, 0):
+        n = Node(**{"repl-backlog-size": 16384})
+        a = _synced(n)
+        n.state = S.client_disconnect(n.state, a, n.now)
+        _aligned_set(n, over)
+        _turn(n)
+        x = n.state.repl.master_repl_offset
+        r = n.connect()
+        assert n.send(r, b"PSYNC", b"?", b"-1").startswith(b"+FULLRESYNC"), f"{NAME}: setup"
+        n.call(b"SET", b"s", b"v")
+        _turn(n, deliver=False)
+        n.call(b"SET", b"big", b"y" * 18000)
+        _turn(n, deliver=False)
+        assert _first_byte(n) == x + 1 - over, \
+            f"{NAME}: waiting from {x} (over {over}): the backlog starts at {_first_byte(n)}"
     for over, kept in ((1, False), (0, True)):
         n = Node(**{"repl-backlog-size": 16384})
         _synced(n)
@@ -464,7 +518,7 @@ CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullre
           check_cron_pings_and_newlines, check_stream_db_of_the_snapshot,
           check_pending_fork_rules, check_good_replicas_lag, check_wait_client_freed,
           check_master_client_rights, check_stale_data_gate, check_pins_of_replicas,
-          check_replicaof_no_one]
+          check_replicaof_no_one, check_role, check_continue_master_client]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -533,12 +587,33 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
     (replication, "unset_master", "if r.master_client is not None:",
      "if r.master_client is None:", check_replicaof_no_one),
     (replication, "unset_master", "slaveseldb=-1,", "slaveseldb=-2,", check_replicaof_no_one),
+    (replication, "close_master_client", "closing=True", "closing=False", check_replicaof_no_one),
+    (replication, "role_reply", "if r.masterhost is None:", "if r.masterhost is not None:",
+     check_role),
+    (replication, "role_reply", "if c is not None else None", "if c is None else None", check_role),
+    (replication, "role_reply", "if c is None or link is None", "if c is not None or link is None",
+     check_role),
+    (replication, "role_reply", "or link is None or link.state", "or link is not None or link.state",
+     check_role),
+    (replication, "role_reply", "link.state != SLAVE_STATE_ONLINE", "link.state == SLAVE_STATE_ONLINE",
+     check_role),
+    (replication, "role_reply", "if r.master_client is not None else -1",
+     "if r.master_client is None else -1", check_role),
+    (replication, "role_reply", "if r.master_client is not None else -1",
+     "if r.master_client is not None else -0", check_role),
+    (replication, "role_reply", "if r.master_client is not None else -1",
+     "if r.master_client is not None else -2", check_role),
+    (RP, "continue_partial", "s.next_client_id = cid + 1", "s.next_client_id = cid",
+     check_continue_master_client),
+    (RP, "load_transfer", "    return True", "    return False", check_snapshot_reading),
     (RP, "load_transfer", 'replid2="0" * 40, second_replid_offset=-1',
      'replid2="0" * 40, second_replid_offset=-0', check_snapshot_reading),
     (RP, "load_transfer", 'replid2="0" * 40, second_replid_offset=-1',
      'replid2="0" * 40, second_replid_offset=-2', check_snapshot_reading),
-    (replication, "replica_pins", "pins.append(link.initial_offset + 1)",
+    (replication, "replica_pins", "pins.append(link.initial_offset + 2)",
      "pins.append(link.initial_offset)", check_pins_of_replicas),
+    (replication, "replica_pins", "pins.append(link.initial_offset + 2)",  # before the fix
+     "pins.append(link.initial_offset + 1)", check_pins_of_replicas),
     (replication, "replica_pins", "end - len(c.reply) + 1 if c.reply",
      "end - len(c.reply) if c.reply", check_pins_of_replicas),
     (replication, "replica_pins", "end - len(c.reply) + 1 if c.reply",
