@@ -37,6 +37,10 @@ master side from a redis-server 7.0.15 and from its source:
 - a snapshot whose ``repl-stream-db`` is 15 (of 16 dbs) has the stream that follows applied
   in db 15; with 16 (a db this server lacks: ``selectDb`` refuses it) in db 0 (a crafted
   file, its CRC64 redone);
+- INFO replication on a replica never connected (started with ``replicaof``), connected,
+  and after its master went (the cached master's offset), and a master's replica connected
+  over IPv6: ``slave0:ip=::1`` and "Replica [::1]:6380 asks for synchronization" (the spec
+  kept the brackets of the client's address: fixed with this check);
 - ROLE: on a master only the online replicas (ip, listening port, acked offset: one online
   after ``REPLCONF listening-port 6380`` and ``ACK 5`` listed, one in ``wait_bgsave`` not),
   on a replica ``connect`` and offset -1 before its link is up (``REPLICAOF 127.0.0.1 1``),
@@ -414,6 +418,60 @@ def check_continue_master_client() -> None:
         f"{NAME}: a new client took the master client's id {mc}"
 
 
+def check_info_replication() -> None:
+    """INFO replication's fields as redis-server 7.0.15 printed them:
+
+    - a replica started with ``replicaof`` a master that refuses the connection: link
+      ``down``, ``master_last_io_seconds_ago:-1``, offsets 1 (no master, no cached one),
+      ``master_link_down_since_seconds:-1``, no backlog (every field but the replid and the
+      port, as recorded);
+    - a connected replica (a full sync from offset 100, then ``SET x y``): link ``up``,
+      ``master_last_io_seconds_ago:0``, ``slave_repl_offset:127``; once its master is gone,
+      the cached master's offset (127), the link ``down``;
+    - a master's replica connected from ``[::1]``: ``slave0:ip=::1,port=6380`` and "Replica
+      [::1]:6380 asks for synchronization" (the spec printed ``[::1]`` and ``[[::1]]``:
+      fixed with this check); ``repl_backlog_active`` 0 before the first replica, 1 after."""
+    n = Node(replicaof="127.0.0.1 1")
+    n.run(lambda st: RP.link_connected(st, n.now, False))
+    info = n.info()
+    del info["master_replid"]
+    assert info == {
+        "role": "slave", "master_host": "127.0.0.1", "master_port": "1",
+        "master_link_status": "down", "master_last_io_seconds_ago": "-1",
+        "master_sync_in_progress": "0", "slave_read_repl_offset": "1", "slave_repl_offset": "1",
+        "master_link_down_since_seconds": "-1", "slave_priority": "100", "slave_read_only": "1",
+        "replica_announced": "1", "connected_slaves": "0", "master_failover_state": "no-failover",
+        "master_replid2": "0" * 40, "master_repl_offset": "0", "second_repl_offset": "-1",
+        "repl_backlog_active": "0", "repl_backlog_size": "1048576",
+        "repl_backlog_first_byte_offset": "0", "repl_backlog_histlen": "0"}, \
+        f"{NAME}: a replica never connected: {info}"
+    n = _replica()
+    p = _payload()
+    _link(n, b"+PONG\r\n+OK\r\n+OK\r\n")
+    _link(n, b"+FULLRESYNC 0123456789012345678901234567890123456789 100\r\n$%d\r\n" % len(p)
+          + p + b"*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\ny\r\n")
+    info = n.info()
+    got = [info.get(k) for k in ("master_link_status", "master_last_io_seconds_ago",
+                                 "slave_repl_offset", "slave_read_repl_offset")]
+    assert got == ["up", "0", "127", "127"], f"{NAME}: a connected replica: {got}"
+    mc = n.state.repl.master_client
+    assert mc is not None
+    n.state = S.client_disconnect(n.state, mc, n.now)
+    info = n.info()
+    got = [info.get(k) for k in ("master_link_status", "master_last_io_seconds_ago",
+                                 "slave_repl_offset", "slave_read_repl_offset")]
+    assert got == ["down", "-1", "127", "127"], f"{NAME}: a replica that lost its master: {got}"
+    n = Node()
+    assert n.info()["repl_backlog_active"] == "0", f"{NAME}: a backlog before any replica"
+    r = n.connect(addr="[::1]:50000")
+    n.send(r, b"REPLCONF", b"listening-port", b"6380")
+    n.send(r, b"PSYNC", b"?", b"-1")
+    info = n.info()
+    assert info.get("slave0") == "ip=::1,port=6380,state=wait_bgsave,offset=0,lag=0" and \
+        info["repl_backlog_active"] == "1", f"{NAME}: an IPv6 replica: {info}"
+    assert n.logged("Replica [::1]:6380 asks for synchronization"), f"{NAME}: {n.all_logs()}"
+
+
 def _room(n: Node) -> int:
     """The room left in the backlog's tail block."""
     b = n.state.repl.backlog
@@ -518,7 +576,8 @@ CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullre
           check_cron_pings_and_newlines, check_stream_db_of_the_snapshot,
           check_pending_fork_rules, check_good_replicas_lag, check_wait_client_freed,
           check_master_client_rights, check_stale_data_gate, check_pins_of_replicas,
-          check_replicaof_no_one, check_role, check_continue_master_client]
+          check_replicaof_no_one, check_role, check_continue_master_client,
+          check_info_replication]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -603,6 +662,36 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      "if r.master_client is not None else -0", check_role),
     (replication, "role_reply", "if r.master_client is not None else -1",
      "if r.master_client is not None else -2", check_role),
+    (replication, "replica_ip", 'host = c.info.addr.rsplit(":", 1)[0]',
+     'host = c.info.addr.rsplit(":", 2)[0]', check_info_replication),
+    (replication, "replica_ip", "    return host[1:-1] if", "    return host if", # before the fix
+     check_info_replication),
+    (replication, "info_replication", "up = r.link_state == REPL_STATE_CONNECTED",
+     "up = r.link_state != REPL_STATE_CONNECTED", check_info_replication),
+    (replication, "info_replication", "if r.master_client is not None else None",
+     "if r.master_client is None else None", check_info_replication),
+    (replication, "info_replication", "// 1000) if mc is not None else -1",
+     "// 1000) if mc is not None else -0", check_info_replication),
+    (replication, "info_replication", "// 1000) if mc is not None else -1",
+     "// 1000) if mc is not None else -2", check_info_replication),
+    (replication, "info_replication", "        if mc is not None:\n",
+     "        if mc is None:\n", check_info_replication),
+    (replication, "info_replication", "applied = read = r.cached_master[1]",
+     "applied = read = r.cached_master[2]", check_info_replication),
+    (replication, "info_replication", "applied = read = 1", "applied = read = 0",
+     check_info_replication),
+    (replication, "info_replication", "applied = read = 1", "applied = read = 2",
+     check_info_replication),
+    (replication, "info_replication", "if r.down_since_s else -1))",
+     "if r.down_since_s else -0))", check_info_replication),
+    (replication, "info_replication", "if r.down_since_s else -1))",
+     "if r.down_since_s else -2))", check_info_replication),
+    (replication, "info_replication", "if c is None or c.info.repl is None:",
+     "if c is not None or c.info.repl is None:", check_info_replication),
+    (replication, "info_replication", "if c is None or c.info.repl is None:",
+     "if c is None or c.info.repl is not None:", check_info_replication),
+    (replication, "info_replication", '("repl_backlog_active", int(b is not None))',
+     '("repl_backlog_active", int(b is None))', check_info_replication),
     (RP, "continue_partial", "s.next_client_id = cid + 1", "s.next_client_id = cid",
      check_continue_master_client),
     (RP, "load_transfer", "    return True", "    return False", check_snapshot_reading),

@@ -1025,11 +1025,14 @@ def replica_name(c: Client) -> str:
 
 def replica_ip(c: Client) -> str:
     """The replica's address as its master reports it: the announced ``ip-address``, else
-    the connection's peer address."""
+    the connection's peer address as ``connPeerToString`` gives it, an IPv6 one without the
+    brackets of the client's ``addr`` (redis-server 7.0.15: ``slave0:ip=::1``, "Replica
+    [::1]:6380 asks for synchronization")."""
     link = c.info.repl
     if link is not None and link.ip:
         return link.ip
-    return c.info.addr.rsplit(":", 1)[0]
+    host = c.info.addr.rsplit(":", 1)[0]
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
 
 
 def info_replication(s: Step) -> list[tuple[str, Any]]:
