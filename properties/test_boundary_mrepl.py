@@ -54,7 +54,8 @@ master side from a redis-server 7.0.15 and from its source:
   ``incrementalTrimReplicationBacklog``; the block layout is ``spec.backlog``'s, checked
   against 7.0.15 by ``tests/test_backlog.py``): the block a replica refers to and so keeps
   from being trimmed, each time at a block's edge (``check_pins_of_replicas``);
-- from the source (``replicationCron``): with ``repl-ping-replica-period 1`` (its minimum) the
+- from the source (``replicationCron``): a FAILOVER's state is updated first, so the cron
+  that aborts a timed-out one also pings; with ``repl-ping-replica-period 1`` (its minimum) the
   replicas are pinged every second, with the default 10 once in ten seconds, and a replica waiting for a disk snapshot gets a newline
   every second (``is_presync``); ``replicationStartPendingFork`` gives the replicas waiting
   when a child ends one BGSAVE with the capabilities all of them have (``mincapa``: one
@@ -406,11 +407,14 @@ def check_role() -> None:
 
 
 def check_continue_master_client() -> None:
-    """After ``+CONTINUE`` the master client is a client of its own: the next connection gets
+    """After ``+CONTINUE`` the master client is authenticated (a replica with ``requirepass``
+    applies the stream that follows) and a client of its own: the next connection gets
     another id and the master client stays."""
     n = _replica()
+    assert n.call(b"CONFIG", b"SET", b"requirepass", b"pw") == b"+OK\r\n"
     _link(n, b"+PONG\r\n+OK\r\n+OK\r\n")
-    _link(n, b"+CONTINUE\r\n")
+    _link(n, b"+CONTINUE\r\n*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\ny\r\n")
+    assert n.call(b"GET", b"x") == b"$1\r\ny\r\n", f"{NAME}: requirepass: the stream refused"
     mc = n.state.repl.master_client
     assert mc is not None and mc in n.state.clients, f"{NAME}: setup: no master client"
     c = n.connect()
@@ -470,6 +474,28 @@ def check_info_replication() -> None:
     assert info.get("slave0") == "ip=::1,port=6380,state=wait_bgsave,offset=0,lag=0" and \
         info["repl_backlog_active"] == "1", f"{NAME}: an IPv6 replica: {info}"
     assert n.logged("Replica [::1]:6380 asks for synchronization"), f"{NAME}: {n.all_logs()}"
+
+
+def check_failover_timeout_then_ping() -> None:
+    """``replicationCron`` looks at a FAILOVER first (``updateFailoverStatus``): the cron
+    that finds its TIMEOUT passed aborts it (the clients unpaused) and, the same run, pings
+    the replicas (``repl-ping-replica-period 1``): the PING goes into the stream in the very
+    turn the failover ends."""
+    n = Node()
+    _synced(n, b"listening-port", b"6380")
+    n.call(b"CONFIG", b"SET", b"repl-ping-replica-period", b"1")
+    n.call(b"SET", b"k", b"v")
+    assert n.call(b"FAILOVER", b"TIMEOUT", b"3500") == b"+OK\r\n"
+    for _ in range(60):
+        before = n.state.repl.master_repl_offset
+        n.now += 100
+        n.turn()
+        if n.state.repl.failover is None:
+            grew = n.state.repl.master_repl_offset - before
+            assert grew == len(b"*1\r\n$4\r\nping\r\n"), \
+                f"{NAME}: the turn the failover timed out fed {grew} bytes"
+            return
+    raise AssertionError(f"{NAME}: setup: the failover never timed out")
 
 
 def _room(n: Node) -> int:
@@ -577,7 +603,7 @@ CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullre
           check_pending_fork_rules, check_good_replicas_lag, check_wait_client_freed,
           check_master_client_rights, check_stale_data_gate, check_pins_of_replicas,
           check_replicaof_no_one, check_role, check_continue_master_client,
-          check_info_replication]
+          check_info_replication, check_failover_timeout_then_ping]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -692,6 +718,10 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      "if c is None or c.info.repl is not None:", check_info_replication),
     (replication, "info_replication", '("repl_backlog_active", int(b is not None))',
      '("repl_backlog_active", int(b is None))', check_info_replication),
+    (RP, "replication_cron", "if r.failover is not None:", "if r.failover is None:",
+     check_failover_timeout_then_ping),
+    (RP, "continue_partial", "authenticated=True", "authenticated=False",
+     check_continue_master_client),
     (RP, "continue_partial", "s.next_client_id = cid + 1", "s.next_client_id = cid",
      check_continue_master_client),
     (RP, "load_transfer", "    return True", "    return False", check_snapshot_reading),
