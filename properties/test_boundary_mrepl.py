@@ -19,8 +19,10 @@ master side from a redis-server 7.0.15 and from its source:
   +FULLRESYNC syntax.": the spec did not log it, fixed with this check) and the snapshot
   still loads, at offset -1: ``master_replid`` empty, ``master_repl_offset:-1``,
   ``slave_repl_offset:-1``, ``repl_backlog_first_byte_offset:0``, ROLE's offset -1;
-- a snapshot is read "to disk" by default and "to parser" with ``repl-diskless-load
-  swapdb`` ("MASTER <-> REPLICA sync: receiving 182 bytes from master to ..."), and the
+- a snapshot is read "to disk" by default, "to parser" with ``repl-diskless-load swapdb``,
+  and with ``on-empty-db`` "to parser" on a replica without keys, "to disk" on one with a
+  key ("MASTER <-> REPLICA sync: receiving 182 bytes from master to ..."); a master turned
+  replica (REPLICAOF) logs "Discarding previously cached master state." after that line; the
   stream bytes read with its end are applied at once (``SET x y`` right after the payload:
   ``slave_repl_offset`` 127 from the +FULLRESYNC offset 100), the snapshot's AUX fields are
   logged ("Loading RDB produced by version 7.0.15") and there is no second id
@@ -54,6 +56,8 @@ master side from a redis-server 7.0.15 and from its source:
   ``incrementalTrimReplicationBacklog``; the block layout is ``spec.backlog``'s, checked
   against 7.0.15 by ``tests/test_backlog.py``): the block a replica refers to and so keeps
   from being trimmed, each time at a block's edge (``check_pins_of_replicas``);
+- from the source (``beforeSleep``): a FAILOVER's state is updated every turn, so the turn
+  that reads the replica's ACK of the whole stream starts the handover;
 - from the source (``replicationCron``): a FAILOVER's state is updated first, so the cron
   that aborts a timed-out one also pings; with ``repl-ping-replica-period 1`` (its minimum) the
   replicas are pinged every second, with the default 10 once in ten seconds, and a replica waiting for a disk snapshot gets a newline
@@ -87,10 +91,12 @@ from redspec.spec.resp import encode_request
 NAME = "boundary_mrepl_agrees_with_redis"
 
 
-def _replica(**config: Any) -> Node:
-    """A server made a replica (``REPLICAOF``) whose link to its master has just connected:
-    it sent PING and waits for the reply."""
+def _replica(*keys: bytes, **config: Any) -> Node:
+    """A server (with ``keys`` set) made a replica (``REPLICAOF``) whose link to its master
+    has just connected: it sent PING and waits for the reply."""
     n = Node(**config)
+    for k in keys:
+        n.call(b"SET", k, b"1")
     assert n.call(b"REPLICAOF", b"127.0.0.1", b"6380") == b"+OK\r\n"
     n.run(lambda st: RP.link_connected(st, n.now, True))
     return n
@@ -157,11 +163,16 @@ def check_bad_fullresync() -> None:
 
 
 def check_snapshot_reading() -> None:
-    """The snapshot goes "to disk" by default and "to parser" with swapdb; the stream read
-    with its end is applied at once."""
+    """The snapshot goes "to disk" by default, "to parser" with swapdb, and with on-empty-db
+    "to parser" when the replica has no key, else "to disk"; the cached master (a master
+    turned replica caches itself) is discarded; the stream read with its end is applied at
+    once."""
     p = _payload()
-    for config, where in (({}, "to disk"), ({"repl-diskless-load": "swapdb"}, "to parser")):
-        n = _replica(**config)
+    oe = {"repl-diskless-load": "on-empty-db"}
+    for config, where, key in (({}, "to disk", False), ({"repl-diskless-load": "swapdb"},
+                                                         "to parser", False),
+                               (oe, "to parser", False), (oe, "to disk", True)):
+        n = _replica(*((b"z",) if key else ()), **config)
         _link(n, b"+PONG\r\n+OK\r\n+OK\r\n")
         _link(n, b"+FULLRESYNC 0123456789012345678901234567890123456789 100\r\n$%d\r\n" % len(p)
               + p + b"*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\ny\r\n")
@@ -171,6 +182,8 @@ def check_snapshot_reading() -> None:
             "the snapshot was not applied"
         assert n.info()["slave_repl_offset"] == "127", f"{NAME}: {config}: {n.info()}"
         assert n.logged("Loading RDB produced by version 7.0.15"), f"{NAME}: aux not logged"
+        assert n.logged("Discarding previously cached master state."), \
+            f"{NAME}: the cached master (REPLICAOF on a master) not discarded"
         assert n.info()["second_repl_offset"] == "-1", f"{NAME}: a full sync's second id"
 
 
@@ -498,6 +511,24 @@ def check_failover_timeout_then_ping() -> None:
     raise AssertionError(f"{NAME}: setup: the failover never timed out")
 
 
+def check_failover_moves_in_before_sleep() -> None:
+    """beforeSleep updates a FAILOVER every turn (``updateFailoverStatus``, "we may have
+    received updates from clients about their current offset"): the turn that reads the
+    replica's ACK of the whole stream starts the handover (``failover-in-progress``, this
+    server now a replica of it), with no GETACK or WAIT pending."""
+    n = Node()
+    r = _synced(n, b"listening-port", b"6380")
+    n.call(b"SET", b"k", b"v")
+    _turn(n)
+    assert n.call(b"FAILOVER") == b"+OK\r\n"
+    _turn(n)
+    assert n.info()["master_failover_state"] == "waiting-for-sync", f"{NAME}: setup"
+    n.send(r, b"REPLCONF", b"ACK", b"%d" % n.state.repl.master_repl_offset)
+    n.turn()
+    got = n.info()["master_failover_state"]
+    assert got == "failover-in-progress", f"{NAME}: after the replica's ACK: {got}"
+
+
 def _room(n: Node) -> int:
     """The room left in the backlog's tail block."""
     b = n.state.repl.backlog
@@ -603,7 +634,8 @@ CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullre
           check_pending_fork_rules, check_good_replicas_lag, check_wait_client_freed,
           check_master_client_rights, check_stale_data_gate, check_pins_of_replicas,
           check_replicaof_no_one, check_role, check_continue_master_client,
-          check_info_replication, check_failover_timeout_then_ping]
+          check_info_replication, check_failover_timeout_then_ping,
+          check_failover_moves_in_before_sleep]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -718,6 +750,16 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      "if c is None or c.info.repl is not None:", check_info_replication),
     (replication, "info_replication", '("repl_backlog_active", int(b is not None))',
      '("repl_backlog_active", int(b is None))', check_info_replication),
+    (RP, "use_diskless_load", 'return mode == "on-empty-db" and',
+     'return mode != "on-empty-db" and', check_snapshot_reading),
+    (RP, "use_diskless_load", "s.open_db(i).size() == 0", "s.open_db(i).size() != 0",
+     check_snapshot_reading),
+    (RP, "load_transfer", "if r.cached_master is not None:", "if r.cached_master is None:",
+     check_snapshot_reading),
+    (replication, "replica_name", 'if ":" in addr else', 'if ":" not in addr else',
+     check_info_replication),
+    (RP, "replication_before_sleep", "or r.failover is not None:", "or r.failover is None:",
+     check_failover_moves_in_before_sleep),
     (RP, "replication_cron", "if r.failover is not None:", "if r.failover is None:",
      check_failover_timeout_then_ping),
     (RP, "continue_partial", "authenticated=True", "authenticated=False",
