@@ -56,6 +56,9 @@ master side from a redis-server 7.0.15 and from its source:
   ``incrementalTrimReplicationBacklog``; the block layout is ``spec.backlog``'s, checked
   against 7.0.15 by ``tests/test_backlog.py``): the block a replica refers to and so keeps
   from being trimmed, each time at a block's edge (``check_pins_of_replicas``);
+- of the multi-node model (``spec.replnet``, carrying out what Redis's event loop does
+  within one iteration): a replica's ACK after a diskless load is in flight at once; a
+  REPLICAOF during a handshake drops the old link quietly and the new one sends PING;
 - from the source (``beforeSleep``): a FAILOVER's state is updated every turn, so the turn
   that reads the replica's ACK of the whole stream starts the handover;
 - from the source (``replicationCron``): a FAILOVER's state is updated first, so the cron
@@ -80,6 +83,7 @@ from redspec.properties.test_boundary_repl import T0, Node, _synced
 from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import persist, replication
 from redspec.spec import replica as RP
+from redspec.spec import replnet as N
 from redspec.spec import server as S
 from redspec.spec.backlog import command_pieces
 from redspec.spec.crc64 import crc64_bytes
@@ -529,6 +533,48 @@ def check_failover_moves_in_before_sleep() -> None:
     assert got == "failover-in-progress", f"{NAME}: after the replica's ACK: {got}"
 
 
+def check_world_ack_after_diskless_load() -> None:
+    """The multi-node model (``spec.replnet``): a replica's ``REPLCONF ACK`` after a diskless
+    load (``readSyncBulkPayload``: ``replicationSendAck``) is on its way to the master as soon
+    as the payload is read — the transition's woken clients write in the same event-loop
+    iteration, as Redis's beforeSleep writes them — so the master can start its stream."""
+    w = N.new_world(("m", "r1"))
+    w = N.command(w, "r1", b"REPLICAOF", *N.address_of("m"))
+    for _ in range(20):
+        node = w.nodes["m"]
+        if node.child is not None and node.state is not None and \
+                node.state.persist.child is not None:
+            w = N.tick(N.child_exit(w, "m"), 100)
+        moved = False
+        for k, c in sorted(w.conns.items()):
+            if c.to_a:
+                w = N.deliver(w, k, c.a)
+                moved = True
+                st = w.nodes["r1"].state
+                if st is not None and st.repl.link_state == RP.REPL_STATE_CONNECTED:
+                    c2 = w.conns.get(k)
+                    assert c2 is not None and b"REPLCONF\r\n$3\r\nACK" in c2.to_b, \
+                        f"{NAME}: the ACK after the load is not on its way: {c2}"
+                    return
+            elif c.to_b:
+                w = N.deliver(w, k, c.b)
+                moved = True
+        if not moved:
+            w = N.tick(w, 100)
+    raise AssertionError(f"{NAME}: setup: the replica never loaded its snapshot")
+
+
+def check_world_replicaof_during_handshake() -> None:
+    """REPLICAOF another master while the link to the first is in its handshake: the old
+    connection is dropped quietly (``cancelReplicationHandshake``) and the new one sends its
+    PING at once."""
+    w = N.new_world(("m", "m2", "r1"))
+    w = N.command(w, "r1", b"REPLICAOF", *N.address_of("m"))
+    w = N.command(w, "r1", b"REPLICAOF", *N.address_of("m2"))
+    got = [(c.a, c.b, c.to_b) for c in w.conns.values()]
+    assert got == [("r1", "m2", b"*1\r\n$4\r\nPING\r\n")], f"{NAME}: the links: {got}"
+
+
 def _room(n: Node) -> int:
     """The room left in the backlog's tail block."""
     b = n.state.repl.backlog
@@ -635,7 +681,8 @@ CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullre
           check_master_client_rights, check_stale_data_gate, check_pins_of_replicas,
           check_replicaof_no_one, check_role, check_continue_master_client,
           check_info_replication, check_failover_timeout_then_ping,
-          check_failover_moves_in_before_sleep]
+          check_failover_moves_in_before_sleep, check_world_ack_after_diskless_load,
+          check_world_replicaof_during_handshake]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -758,6 +805,12 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      check_snapshot_reading),
     (replication, "replica_name", 'if ":" in addr else', 'if ":" not in addr else',
      check_info_replication),
+    (N, "_effects", "if node.state is None or cid not in", "if node.state is not None or cid not in",
+     check_world_ack_after_diskless_load),
+    (N, "_effects", "or cid not in node.state.clients:", "or cid in node.state.clients:",
+     check_world_ack_after_diskless_load),
+    (N, "_repl_op", "_break(w, hit[0], notify_a=False)", "_break(w, hit[0], notify_a=True)",
+     check_world_replicaof_during_handshake),
     (RP, "replication_before_sleep", "or r.failover is not None:", "or r.failover is None:",
      check_failover_moves_in_before_sleep),
     (RP, "replication_cron", "if r.failover is not None:", "if r.failover is None:",
