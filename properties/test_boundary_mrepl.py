@@ -58,7 +58,8 @@ master side from a redis-server 7.0.15 and from its source:
   from being trimmed, each time at a block's edge (``check_pins_of_replicas``);
 - of the multi-node model (``spec.replnet``, carrying out what Redis's event loop does
   within one iteration): a replica's ACK after a diskless load is in flight at once; a
-  REPLICAOF during a handshake drops the old link quietly and the new one sends PING;
+  REPLICAOF during a handshake drops the old link quietly and the new one sends PING; a
+  replica loading from disk keeps the snapshot as its file (restarted, it has the data);
 - from the source (``beforeSleep``): a FAILOVER's state is updated every turn, so the turn
   that reads the replica's ACK of the whole stream starts the handover;
 - from the source (``replicationCron``): a FAILOVER's state is updated first, so the cron
@@ -79,7 +80,7 @@ from typing import Any
 import pytest
 
 from redspec.properties.driver import delivered
-from redspec.properties.test_boundary_repl import T0, Node, _synced
+from redspec.properties.test_boundary_repl import T0, Node, _children_done, _synced
 from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import persist, replication
 from redspec.spec import replica as RP
@@ -575,6 +576,22 @@ def check_world_replicaof_during_handshake() -> None:
     assert got == [("r1", "m2", b"*1\r\n$4\r\nPING\r\n")], f"{NAME}: the links: {got}"
 
 
+def check_world_replica_keeps_its_snapshot() -> None:
+    """A replica loading from disk (``repl-diskless-load disabled``, the default) renames the
+    received snapshot to its ``dbfilename``: crashed and restarted, it loads the master's
+    data (``GET k`` is ``v``)."""
+    w = N.new_world(("m", "r1"))
+    w = N.command(w, "m", b"SET", b"k", b"v")
+    w = N.command(w, "r1", b"REPLICAOF", *N.address_of("m"))
+    for _ in range(3):
+        w = N.settle_network(_children_done(N.tick(w, 1000)))
+    st = w.nodes["r1"].state
+    assert st is not None and st.repl.link_state == RP.REPL_STATE_CONNECTED, f"{NAME}: setup"
+    w = N.command(N.restart(N.crash(w, "r1"), "r1"), "r1", b"GET", b"k")
+    assert w.nodes["r1"].replies == (b"$1\r\nv\r\n",), \
+        f"{NAME}: restarted from its file: {w.nodes['r1'].replies}"
+
+
 def _room(n: Node) -> int:
     """The room left in the backlog's tail block."""
     b = n.state.repl.backlog
@@ -682,7 +699,7 @@ CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullre
           check_replicaof_no_one, check_role, check_continue_master_client,
           check_info_replication, check_failover_timeout_then_ping,
           check_failover_moves_in_before_sleep, check_world_ack_after_diskless_load,
-          check_world_replicaof_during_handshake]
+          check_world_replicaof_during_handshake, check_world_replica_keeps_its_snapshot]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -811,6 +828,8 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      check_world_ack_after_diskless_load),
     (N, "_repl_op", "_break(w, hit[0], notify_a=False)", "_break(w, hit[0], notify_a=True)",
      check_world_replicaof_during_handshake),
+    (N, "_repl_op", 'if kind == "rdb_file":', 'if kind != "rdb_file":',
+     check_world_replica_keeps_its_snapshot),
     (RP, "replication_before_sleep", "or r.failover is not None:", "or r.failover is None:",
      check_failover_moves_in_before_sleep),
     (RP, "replication_cron", "if r.failover is not None:", "if r.failover is None:",
