@@ -59,7 +59,8 @@ master side from a redis-server 7.0.15 and from its source:
 - of the multi-node model (``spec.replnet``, carrying out what Redis's event loop does
   within one iteration): a replica's ACK after a diskless load is in flight at once; a
   REPLICAOF during a handshake drops the old link quietly and the new one sends PING; a
-  replica loading from disk keeps the snapshot as its file (restarted, it has the data);
+  replica loading from disk keeps the snapshot as its file (restarted, it has the data); a
+  master out of reach refuses the connect (ROLE ``connect``);
 - from the source (``beforeSleep``): a FAILOVER's state is updated every turn, so the turn
   that reads the replica's ACK of the whole stream starts the handover;
 - from the source (``replicationCron``): a FAILOVER's state is updated first, so the cron
@@ -592,6 +593,17 @@ def check_world_replica_keeps_its_snapshot() -> None:
         f"{NAME}: restarted from its file: {w.nodes['r1'].replies}"
 
 
+def check_world_unreachable_master() -> None:
+    """A REPLICAOF whose master cannot be reached: the connect fails (7.0.15: "Error
+    condition on socket for SYNC: Connection refused") and the link waits for the cron's
+    next try (ROLE's ``connect``, no connection)."""
+    w = N.partition(N.new_world(("m", "r1")), "m", "r1")
+    w = N.command(w, "r1", b"REPLICAOF", *N.address_of("m"))
+    w = N.command(w, "r1", b"ROLE")
+    assert w.nodes["r1"].replies[-1].endswith(b"$7\r\nconnect\r\n:-1\r\n") and not w.conns, \
+        f"{NAME}: an unreachable master: {w.nodes['r1'].replies[-1]!r} {dict(w.conns)}"
+
+
 def _room(n: Node) -> int:
     """The room left in the backlog's tail block."""
     b = n.state.repl.backlog
@@ -699,7 +711,8 @@ CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullre
           check_replicaof_no_one, check_role, check_continue_master_client,
           check_info_replication, check_failover_timeout_then_ping,
           check_failover_moves_in_before_sleep, check_world_ack_after_diskless_load,
-          check_world_replicaof_during_handshake, check_world_replica_keeps_its_snapshot]
+          check_world_replicaof_during_handshake, check_world_replica_keeps_its_snapshot,
+          check_world_unreachable_master]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -830,6 +843,8 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      check_world_replicaof_during_handshake),
     (N, "_repl_op", 'if kind == "rdb_file":', 'if kind != "rdb_file":',
      check_world_replica_keeps_its_snapshot),
+    (N, "_connect", "link_connected(st, w.now_ms, False)", "link_connected(st, w.now_ms, True)",
+     check_world_unreachable_master),
     (RP, "replication_before_sleep", "or r.failover is not None:", "or r.failover is None:",
      check_failover_moves_in_before_sleep),
     (RP, "replication_cron", "if r.failover is not None:", "if r.failover is None:",
