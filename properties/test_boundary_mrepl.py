@@ -43,6 +43,10 @@ master side from a redis-server 7.0.15 and from its source:
   and after its master went (the cached master's offset), and a master's replica connected
   over IPv6: ``slave0:ip=::1`` and "Replica [::1]:6380 asks for synchronization" (the spec
   kept the brackets of the client's address: fixed with this check);
+- REPLICAOF takes ports 0 and 65535 and refuses 65536 and -1 ("ERR Invalid master port");
+  DEBUG CHANGE-REPL-ID gives a new replid (``master_replid2`` zeros,
+  ``second_repl_offset:-1``), with one argument more "ERR unknown subcommand or wrong
+  number of arguments for 'change-repl-id'. Try DEBUG HELP.";
 - ROLE: on a master only the online replicas (ip, listening port, acked offset: one online
   after ``REPLCONF listening-port 6380`` and ``ACK 5`` listed, one in ``wait_bgsave`` not),
   on a replica ``connect`` and offset -1 before its link is up (``REPLICAOF 127.0.0.1 1``),
@@ -60,7 +64,8 @@ master side from a redis-server 7.0.15 and from its source:
   within one iteration): a replica's ACK after a diskless load is in flight at once; a
   REPLICAOF during a handshake drops the old link quietly and the new one sends PING; a
   replica loading from disk keeps the snapshot as its file (restarted, it has the data); a
-  master out of reach refuses the connect (ROLE ``connect``);
+  master out of reach refuses the connect (ROLE ``connect``); a client closed with no
+  connection behind it (the model's user client, after QUIT) is freed;
 - from the source (``beforeSleep``): a FAILOVER's state is updated every turn, so the turn
   that reads the replica's ACK of the whole stream starts the handover;
 - from the source (``replicationCron``): a FAILOVER's state is updated first, so the cron
@@ -81,6 +86,7 @@ from typing import Any
 import pytest
 
 from redspec.properties.driver import delivered
+from redspec.properties.planted import replace_handler
 from redspec.properties.test_boundary_repl import T0, Node, _children_done, _synced
 from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import persist, replication
@@ -88,6 +94,8 @@ from redspec.spec import replica as RP
 from redspec.spec import replnet as N
 from redspec.spec import server as S
 from redspec.spec.backlog import command_pieces
+from redspec.spec.commands import replication as CR
+from redspec.spec.commands.registry import DEBUG_SUBCOMMANDS
 from redspec.spec.crc64 import crc64_bytes
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.persist import save_state
@@ -604,6 +612,44 @@ def check_world_unreachable_master() -> None:
         f"{NAME}: an unreachable master: {w.nodes['r1'].replies[-1]!r} {dict(w.conns)}"
 
 
+def check_world_quit_frees_the_client() -> None:
+    """A client of a node that closes with no connection behind it (the model's user
+    client, after QUIT: ``+OK`` then closed) is freed."""
+    w = N.new_world(("m",))
+    u = w.nodes["m"].user
+    w = N.command(w, "m", b"QUIT")
+    st = w.nodes["m"].state
+    assert st is not None and w.nodes["m"].replies == (b"+OK\r\n",) and u not in st.clients, \
+        f"{NAME}: the client after QUIT: {w.nodes['m'].replies}"
+
+
+def check_replicaof_port_range() -> None:
+    """REPLICAOF takes a port from 0 to 65535 (redis-server 7.0.15: ``OK`` for 0 and 65535,
+    "ERR Invalid master port" for 65536 and -1)."""
+    n = Node()
+    for port, want in ((b"0", b"+OK\r\n"), (b"65535", b"+OK\r\n"),
+                       (b"65536", b"-ERR Invalid master port\r\n"),
+                       (b"-1", b"-ERR Invalid master port\r\n")):
+        got = n.call(b"REPLICAOF", b"127.0.0.1", port)
+        assert got == want, f"{NAME}: REPLICAOF 127.0.0.1 {port!r}: {got!r}"
+        assert n.call(b"REPLICAOF", b"NO", b"ONE") == b"+OK\r\n"
+
+
+def check_debug_change_repl_id() -> None:
+    """DEBUG CHANGE-REPL-ID (``enable-debug-command yes``): a new replid and no second one;
+    with an argument more, "ERR unknown subcommand or wrong number of arguments for
+    'change-repl-id'. Try DEBUG HELP." (redis-server 7.0.15)."""
+    n = Node(**{"enable-debug-command": "yes"})
+    before = n.info()["master_replid"]
+    assert n.call(b"DEBUG", b"change-repl-id") == b"+OK\r\n", f"{NAME}: DEBUG CHANGE-REPL-ID"
+    info = n.info()
+    assert info["master_replid"] != before and info["master_replid2"] == "0" * 40 and \
+        info["second_repl_offset"] == "-1", f"{NAME}: after DEBUG CHANGE-REPL-ID: {info}"
+    got = n.call(b"DEBUG", b"change-repl-id", b"x")
+    assert got == (b"-ERR unknown subcommand or wrong number of arguments for 'change-repl-id'. "
+                   b"Try DEBUG HELP.\r\n"), f"{NAME}: DEBUG CHANGE-REPL-ID x: {got!r}"
+
+
 def _room(n: Node) -> int:
     """The room left in the backlog's tail block."""
     b = n.state.repl.backlog
@@ -712,7 +758,8 @@ CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullre
           check_info_replication, check_failover_timeout_then_ping,
           check_failover_moves_in_before_sleep, check_world_ack_after_diskless_load,
           check_world_replicaof_during_handshake, check_world_replica_keeps_its_snapshot,
-          check_world_unreachable_master]
+          check_world_unreachable_master, check_world_quit_frees_the_client,
+          check_replicaof_port_range, check_debug_change_repl_id]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -845,6 +892,14 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      check_world_replica_keeps_its_snapshot),
     (N, "_connect", "link_connected(st, w.now_ms, False)", "link_connected(st, w.now_ms, True)",
      check_world_unreachable_master),
+    (N, "_close_client", "if node.state is not None and cid in",
+     "if node.state is None and cid in", check_world_quit_frees_the_client),
+    (N, "_close_client", "and cid in node.state.clients:", "and cid not in node.state.clients:",
+     check_world_quit_frees_the_client),
+    (CR, "replicaof", "not 0 <= port <= 65535", "not 0 < port <= 65535", check_replicaof_port_range),
+    (CR, "replicaof", "not 0 <= port <= 65535", "not 0 <= port < 65535", check_replicaof_port_range),
+    (CR, "debug_change_repl_id", "if len(argv) != 2:", "if len(argv) == 2:",
+     check_debug_change_repl_id),
     (RP, "replication_before_sleep", "or r.failover is not None:", "or r.failover is None:",
      check_failover_moves_in_before_sleep),
     (RP, "replication_cron", "if r.failover is not None:", "if r.failover is None:",
@@ -875,5 +930,9 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
                          ids=[f"{p[1]}:{p[3]}" for p in PLANTED])
 def test_planted_boundary_mrepl(monkeypatch: pytest.MonkeyPatch, module: Any, func: str,
                                 old: str, new: str, check: Any) -> None:
-    plant_everywhere(monkeypatch, module, func, old, new)
+    planted = plant_everywhere(monkeypatch, module, func, old, new)
+    if func == "replicaof":  # a command handler: the served table holds it
+        replace_handler(monkeypatch, b"replicaof", planted)
+    elif func == "debug_change_repl_id":
+        monkeypatch.setitem(DEBUG_SUBCOMMANDS, "change-repl-id", planted)
     _trips(check)
