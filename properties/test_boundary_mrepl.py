@@ -65,7 +65,8 @@ master side from a redis-server 7.0.15 and from its source:
   REPLICAOF during a handshake drops the old link quietly and the new one sends PING; a
   replica loading from disk keeps the snapshot as its file (restarted, it has the data); a
   master out of reach refuses the connect (ROLE ``connect``); a client closed with no
-  connection behind it (the model's user client, after QUIT) is freed;
+  connection behind it (the model's user client, after QUIT) is freed; a broken
+  connection frees the master's replica client (``connected_slaves:0``);
 - from the source (``beforeSleep``): a FAILOVER's state is updated every turn, so the turn
   that reads the replica's ACK of the whole stream starts the handover;
 - from the source (``replicationCron``): a FAILOVER's state is updated first, so the cron
@@ -87,7 +88,7 @@ import pytest
 
 from redspec.properties.driver import delivered
 from redspec.properties.planted import replace_handler
-from redspec.properties.test_boundary_repl import T0, Node, _children_done, _synced
+from redspec.properties.test_boundary_repl import T0, Node, _children_done, _info_of, _synced
 from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import persist, replication
 from redspec.spec import replica as RP
@@ -601,6 +602,19 @@ def check_world_replica_keeps_its_snapshot() -> None:
         f"{NAME}: restarted from its file: {w.nodes['r1'].replies}"
 
 
+def check_world_break_frees_the_replica() -> None:
+    """A connection that breaks is closed at both ends: the master frees the replica's
+    client (``connected_slaves:0``)."""
+    w = N.new_world(("m", "r1"))
+    w = N.command(w, "r1", b"REPLICAOF", *N.address_of("m"))
+    for _ in range(3):
+        w = N.settle_network(_children_done(N.tick(w, 1000)))
+    assert _info_of(w, "m")["connected_slaves"] == "1", f"{NAME}: setup"
+    w = N.partition(w, "m", "r1")
+    got = _info_of(w, "m")["connected_slaves"]
+    assert got == "0", f"{NAME}: the master after the link broke: connected_slaves {got}"
+
+
 def check_world_unreachable_master() -> None:
     """A REPLICAOF whose master cannot be reached: the connect fails (7.0.15: "Error
     condition on socket for SYNC: Connection refused") and the link waits for the cron's
@@ -704,7 +718,9 @@ def check_pins_of_replicas() -> None:
       ``ref_block_pos`` at its end), which is kept (the backlog still starts at 1);
     - a replica that PSYNCed at the stream's end (X + 1, X the one byte of the tail block)
       refers to the tail (``addReplyReplicationBacklog``): a write that opens a block frees
-      the block before, which an INFO read in the same event-loop turn shows."""
+      the block before, which an INFO read in the same event-loop turn shows; X the last
+      byte of a full tail: it still refers to that tail (at its end), which the write that
+      opens the next blocks keeps (the backlog still starts at 1)."""
     for over in (1, 0):
         n = Node(**{"repl-backlog-size": 16384})
         a = _synced(n)
@@ -731,22 +747,24 @@ def check_pins_of_replicas() -> None:
         want = 1 if kept else x + over - 1
         assert _first_byte(n) == want, \
             f"{NAME}: online, sent up to {x} (over {over}): the backlog starts at {_first_byte(n)}"
-    n = Node(**{"repl-backlog-size": 16384})
-    a = _synced(n)
-    n.state = S.client_disconnect(n.state, a, n.now)
-    _aligned_set(n, 1)
-    x = n.state.repl.master_repl_offset
-    r = n.connect()
-    got = n.send(r, b"PSYNC", n.state.repl.replid.encode(), b"%d" % (x + 1))
-    assert got == b"+CONTINUE\r\n", f"{NAME}: setup: {got!r}"
-    _turn(n)
-    c1, c2 = n.connect(), n.connect()
-    eff = n.run(lambda st: event_loop_turn(st, n.now, {
-        c1: encode_request([b"SET", b"big", b"y" * 25000]),
-        c2: encode_request([b"INFO", b"replication"])}, {}))
-    n.state, out = delivered(n.state, eff)
-    assert f"repl_backlog_first_byte_offset:{x}\r\n".encode() in out.get(c2, b""), \
-        f"{NAME}: caught up at {x}: {out.get(c2, b'')[-120:]!r}"
+    for over in (1, 0):
+        n = Node(**{"repl-backlog-size": 16384})
+        a = _synced(n)
+        n.state = S.client_disconnect(n.state, a, n.now)
+        _aligned_set(n, over)
+        x = n.state.repl.master_repl_offset
+        r = n.connect()
+        got = n.send(r, b"PSYNC", n.state.repl.replid.encode(), b"%d" % (x + 1))
+        assert got == b"+CONTINUE\r\n", f"{NAME}: setup: {got!r}"
+        _turn(n)
+        c1, c2 = n.connect(), n.connect()
+        inputs = {c1: encode_request([b"SET", b"big", b"y" * 25000]),
+                  c2: encode_request([b"INFO", b"replication"])}
+        eff = n.run(lambda st, t=n.now, i=inputs: event_loop_turn(st, t, i, {}))
+        n.state, out = delivered(n.state, eff)
+        want = x if over else 1
+        assert f"repl_backlog_first_byte_offset:{want}\r\n".encode() in out.get(c2, b""), \
+            f"{NAME}: caught up at {x} (over {over}): {out.get(c2, b'')[-120:]!r}"
 
 
 CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullresync,
@@ -759,6 +777,7 @@ CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullre
           check_failover_moves_in_before_sleep, check_world_ack_after_diskless_load,
           check_world_replicaof_during_handshake, check_world_replica_keeps_its_snapshot,
           check_world_unreachable_master, check_world_quit_frees_the_client,
+          check_world_break_frees_the_replica,
           check_replicaof_port_range, check_debug_change_repl_id]
 
 
@@ -892,6 +911,12 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      check_world_replica_keeps_its_snapshot),
     (N, "_connect", "link_connected(st, w.now_ms, False)", "link_connected(st, w.now_ms, True)",
      check_world_unreachable_master),
+    (N, "_break", "if nb is not None and nb.state", "if nb is None and nb.state",
+     check_world_break_frees_the_replica),
+    (N, "_break", "and nb.state is not None and c.b_client", "and nb.state is None and c.b_client",
+     check_world_break_frees_the_replica),
+    (N, "_break", "and c.b_client in nb.state.clients:", "and c.b_client not in nb.state.clients:",
+     check_world_break_frees_the_replica),
     (N, "_close_client", "if node.state is not None and cid in",
      "if node.state is None and cid in", check_world_quit_frees_the_client),
     (N, "_close_client", "and cid in node.state.clients:", "and cid not in node.state.clients:",
@@ -922,6 +947,8 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
     (replication, "replica_pins", "end - len(c.reply) + 1 if c.reply",
      "end - len(c.reply) + 2 if c.reply", check_pins_of_replicas),
     (replication, "replica_pins", "if c.reply else end + 1)", "if c.reply else end)",
+     check_pins_of_replicas),
+    (replication, "replica_pins", "if c.reply else end + 1)", "if c.reply else end + 2)",
      check_pins_of_replicas),
 ]
 
