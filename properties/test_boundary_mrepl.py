@@ -66,7 +66,8 @@ master side from a redis-server 7.0.15 and from its source:
   replica loading from disk keeps the snapshot as its file (restarted, it has the data); a
   master out of reach refuses the connect (ROLE ``connect``); a client closed with no
   connection behind it (the model's user client, after QUIT) is freed; a broken
-  connection frees the master's replica client (``connected_slaves:0``);
+  connection frees the master's replica client (``connected_slaves:0``); ``tick`` runs every
+  serverCron on the way (200 in 20 s at ``hz`` 10; two PINGs of the default period);
 - from the source (``beforeSleep``): a FAILOVER's state is updated every turn, so the turn
   that reads the replica's ACK of the whole stream starts the handover;
 - from the source (``replicationCron``): a FAILOVER's state is updated first, so the cron
@@ -615,6 +616,26 @@ def check_world_break_frees_the_replica() -> None:
     assert got == "0", f"{NAME}: the master after the link broke: connected_slaves {got}"
 
 
+def check_world_tick_runs_every_cron() -> None:
+    """``tick`` turns each node's event loop at every serverCron time on the way (``hz`` 10:
+    ten a second): over 20 s a master runs serverCron 200 times and, its replicationCron
+    once a second, pings its replica every ``repl-ping-replica-period`` (10 s): twice."""
+    w = N.new_world(("m", "r1"))
+    w = N.command(w, "r1", b"REPLICAOF", *N.address_of("m"))
+    for _ in range(3):
+        w = N.settle_network(_children_done(N.tick(w, 1000)))
+    st = w.nodes["m"].state
+    assert st is not None
+    off, loops = st.repl.master_repl_offset, st.cron.cronloops
+    for _ in range(20):
+        w = N.settle_network(N.tick(w, 1000))
+    st = w.nodes["m"].state
+    assert st is not None
+    got = (st.repl.master_repl_offset - off, st.cron.cronloops - loops)
+    assert got == (2 * len(b"*1\r\n$4\r\nping\r\n"), 200), \
+        f"{NAME}: 20 s of ticks: (stream bytes, serverCron runs) {got}"
+
+
 def check_world_unreachable_master() -> None:
     """A REPLICAOF whose master cannot be reached: the connect fails (7.0.15: "Error
     condition on socket for SYNC: Connection refused") and the link waits for the cron's
@@ -777,7 +798,7 @@ CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullre
           check_failover_moves_in_before_sleep, check_world_ack_after_diskless_load,
           check_world_replicaof_during_handshake, check_world_replica_keeps_its_snapshot,
           check_world_unreachable_master, check_world_quit_frees_the_client,
-          check_world_break_frees_the_replica,
+          check_world_break_frees_the_replica, check_world_tick_runs_every_cron,
           check_replicaof_port_range, check_debug_change_repl_id]
 
 
@@ -917,6 +938,8 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      check_world_break_frees_the_replica),
     (N, "_break", "and c.b_client in nb.state.clients:", "and c.b_client not in nb.state.clients:",
      check_world_break_frees_the_replica),
+    (N, "tick", "if st is None or st.transport", "if st is not None or st.transport",
+     check_world_tick_runs_every_cron),
     (N, "_close_client", "if node.state is not None and cid in",
      "if node.state is None and cid in", check_world_quit_frees_the_client),
     (N, "_close_client", "and cid in node.state.clients:", "and cid not in node.state.clients:",
