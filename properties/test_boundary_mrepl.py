@@ -67,7 +67,8 @@ master side from a redis-server 7.0.15 and from its source:
   master out of reach refuses the connect (ROLE ``connect``); a client closed with no
   connection behind it (the model's user client, after QUIT) is freed; a broken
   connection frees the master's replica client (``connected_slaves:0``); ``tick`` runs every
-  serverCron on the way (200 in 20 s at ``hz`` 10; two PINGs of the default period);
+  serverCron on the way (200 in 20 s at ``hz`` 10; two PINGs of the default period) and a
+  last turn at its end (a BLPOP timing out then is answered); a crashed node takes no turn;
 - from the source (``beforeSleep``): a FAILOVER's state is updated every turn, so the turn
   that reads the replica's ACK of the whole stream starts the handover;
 - from the source (``replicationCron``): a FAILOVER's state is updated first, so the cron
@@ -636,6 +637,22 @@ def check_world_tick_runs_every_cron() -> None:
         f"{NAME}: 20 s of ticks: (stream bytes, serverCron runs) {got}"
 
 
+def check_world_crashed_node_idles() -> None:
+    """A crashed node takes no turn (``turn`` leaves the world as it is, ``tick`` passes it
+    by), while the running ones do (``tick`` ends with a turn of each at its end time: a
+    client blocked until then is answered)."""
+    w = N.crash(N.new_world(("m", "r1")), "r1")
+    try:
+        assert N.turn(w, "r1") is w, f"{NAME}: a crashed node took a turn"
+        w = N.command(w, "m", b"BLPOP", b"q", b"0.05")
+        assert w.nodes["m"].replies == (), f"{NAME}: setup: BLPOP answered at once"
+        w = N.tick(w, 60)
+    except AssertionError as e:
+        raise AssertionError(f"{NAME}: {e}") from e
+    assert w.nodes["m"].replies == (b"*-1\r\n",), \
+        f"{NAME}: BLPOP's timeout at the tick's end: {w.nodes['m'].replies}"
+
+
 def check_world_unreachable_master() -> None:
     """A REPLICAOF whose master cannot be reached: the connect fails (7.0.15: "Error
     condition on socket for SYNC: Connection refused") and the link waits for the cron's
@@ -799,6 +816,7 @@ CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullre
           check_world_replicaof_during_handshake, check_world_replica_keeps_its_snapshot,
           check_world_unreachable_master, check_world_quit_frees_the_client,
           check_world_break_frees_the_replica, check_world_tick_runs_every_cron,
+          check_world_crashed_node_idles,
           check_replicaof_port_range, check_debug_change_repl_id]
 
 
@@ -940,6 +958,10 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      check_world_break_frees_the_replica),
     (N, "tick", "if st is None or st.transport", "if st is not None or st.transport",
      check_world_tick_runs_every_cron),
+    (N, "tick", "        if w.nodes[name].state is not None:\n",
+     "        if w.nodes[name].state is None:\n", check_world_crashed_node_idles),
+    (N, "turn", "if w.nodes[name].state is None:", "if w.nodes[name].state is not None:",
+     check_world_crashed_node_idles),
     (N, "_close_client", "if node.state is not None and cid in",
      "if node.state is None and cid in", check_world_quit_frees_the_client),
     (N, "_close_client", "and cid in node.state.clients:", "and cid not in node.state.clients:",
