@@ -69,6 +69,8 @@ master side from a redis-server 7.0.15 and from its source:
   connection frees the master's replica client (``connected_slaves:0``); ``tick`` runs every
   serverCron on the way (200 in 20 s at ``hz`` 10; two PINGs of the default period) and a
   last turn at its end (a BLPOP timing out then is answered); a crashed node takes no turn;
+  a partition or a crash cuts only the links of its nodes; a disk BGSAVE becomes the node's
+  file;
 - from the source (``beforeSleep``): a FAILOVER's state is updated every turn, so the turn
   that reads the replica's ACK of the whole stream starts the handover;
 - from the source (``replicationCron``): a FAILOVER's state is updated first, so the cron
@@ -103,6 +105,7 @@ from redspec.spec.crc64 import crc64_bytes
 from redspec.spec.eventloop import event_loop_turn
 from redspec.spec.persist import save_state
 from redspec.spec.rdb import Limits, decode_file
+from redspec.spec.rdbcodec import RdbCorrupt
 from redspec.spec.resp import encode_request
 
 NAME = "boundary_mrepl_agrees_with_redis"
@@ -599,9 +602,30 @@ def check_world_replica_keeps_its_snapshot() -> None:
         w = N.settle_network(_children_done(N.tick(w, 1000)))
     st = w.nodes["r1"].state
     assert st is not None and st.repl.link_state == RP.REPL_STATE_CONNECTED, f"{NAME}: setup"
-    w = N.command(N.restart(N.crash(w, "r1"), "r1"), "r1", b"GET", b"k")
+    try:
+        w = N.command(N.restart(N.crash(w, "r1"), "r1"), "r1", b"GET", b"k")
+    except RdbCorrupt as e:
+        raise AssertionError(f"{NAME}: its file does not load: {e}") from e
     assert w.nodes["r1"].replies == (b"$1\r\nv\r\n",), \
         f"{NAME}: restarted from its file: {w.nodes['r1'].replies}"
+
+
+def check_world_bgsave_file() -> None:
+    """A node's disk BGSAVE, once its child ends, is the node's file: crashed and restarted,
+    it has the data; a child that fails (``child_exit(ok=False)``) exits with an error
+    (``rdb_last_bgsave_status:err``)."""
+    w = N.new_world(("m",))
+    w = N.command(w, "m", b"SET", b"k", b"v")
+    w = N.command(w, "m", b"BGSAVE")
+    w = N.tick(N.child_exit(w, "m"), 1000)
+    w = N.command(N.restart(N.crash(w, "m"), "m"), "m", b"GET", b"k")
+    assert w.nodes["m"].replies == (b"$1\r\nv\r\n",), \
+        f"{NAME}: restarted after a BGSAVE: {w.nodes['m'].replies}"
+    w = N.command(w, "m", b"BGSAVE")
+    w = N.tick(N.child_exit(w, "m", ok=False), 1000)
+    w = N.command(w, "m", b"INFO", b"persistence")
+    assert b"rdb_last_bgsave_status:err\r\n" in w.nodes["m"].replies[-1], \
+        f"{NAME}: a failed BGSAVE child reported a success"
 
 
 def check_world_break_frees_the_replica() -> None:
@@ -651,6 +675,22 @@ def check_world_crashed_node_idles() -> None:
         raise AssertionError(f"{NAME}: {e}") from e
     assert w.nodes["m"].replies == (b"*-1\r\n",), \
         f"{NAME}: BLPOP's timeout at the tick's end: {w.nodes['m'].replies}"
+
+
+def check_world_partition_and_crash_cut_their_own_links() -> None:
+    """``partition(m, r1)`` breaks the links between m and r1 only, ``crash(r1)`` those of r1
+    only: a second replica r2 stays attached to m (``connected_slaves:1``)."""
+    w = N.new_world(("m", "r1", "r2"))
+    for r in ("r1", "r2"):
+        w = N.command(w, r, b"REPLICAOF", *N.address_of("m"))
+    for _ in range(4):
+        w = N.settle_network(_children_done(N.tick(w, 1000)))
+    assert _info_of(w, "m")["connected_slaves"] == "2", f"{NAME}: setup"
+    for cut in (lambda w: N.partition(w, "m", "r1"), lambda w: N.crash(w, "r1")):
+        w2 = cut(w)
+        links = sorted((c.a, c.b) for c in w2.conns.values())
+        assert links == [("r2", "m")] and _info_of(w2, "m")["connected_slaves"] == "1", \
+            f"{NAME}: the links left: {links}"
 
 
 def check_world_unreachable_master() -> None:
@@ -816,7 +856,8 @@ CHECKS = [check_link_text_stops_at_nul, check_handshake_errors, check_bad_fullre
           check_world_replicaof_during_handshake, check_world_replica_keeps_its_snapshot,
           check_world_unreachable_master, check_world_quit_frees_the_client,
           check_world_break_frees_the_replica, check_world_tick_runs_every_cron,
-          check_world_crashed_node_idles,
+          check_world_crashed_node_idles, check_world_partition_and_crash_cut_their_own_links,
+          check_world_bgsave_file,
           check_replicaof_port_range, check_debug_change_repl_id]
 
 
@@ -962,6 +1003,17 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
      "        if w.nodes[name].state is None:\n", check_world_crashed_node_idles),
     (N, "turn", "if w.nodes[name].state is None:", "if w.nodes[name].state is not None:",
      check_world_crashed_node_idles),
+    (N, "partition", "if {c.a, c.b} == {a, b}:", "if {c.a, c.b} != {a, b}:",
+     check_world_partition_and_crash_cut_their_own_links),
+    (N, "crash", "if name in (c.a, c.b):", "if name not in (c.a, c.b):",
+     check_world_partition_and_crash_cut_their_own_links),
+    (N, "restart", "if node.state is not None:", "if node.state is None:",
+     check_world_replica_keeps_its_snapshot),
+    (N, "_repl_op", "attrs.evolve(node, disk=op[1])", "attrs.evolve(node, disk=op[0])",
+     check_world_replica_keeps_its_snapshot),
+    (N, "child_exit", 'if ok and node.state.repl.child_target != "socket":',
+     'if ok and node.state.repl.child_target == "socket":', check_world_bgsave_file),
+    (N, "child_exit", "0 if ok else 1, 0)", "0 if ok else 0, 0)", check_world_bgsave_file),
     (N, "_close_client", "if node.state is not None and cid in",
      "if node.state is None and cid in", check_world_quit_frees_the_client),
     (N, "_close_client", "and cid in node.state.clients:", "and cid not in node.state.clients:",
