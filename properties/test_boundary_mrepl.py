@@ -356,7 +356,8 @@ def check_wait_client_freed() -> None:
 
 def check_master_client_rights() -> None:
     """The master client is authenticated: a replica with ``requirepass`` applies the
-    stream (``x`` set, ``slave_repl_offset`` 127); when it goes, the replica logs
+    stream (``x`` set, ``slave_repl_offset`` 127); it is a new client (``createClient``: the
+    next connection gets the next id); when it goes, the replica logs
     "Connection with master lost." and "Caching the disconnected master state."."""
     n = Node()
     assert n.call(b"REPLICAOF", b"127.0.0.1", b"6380") == b"+OK\r\n"
@@ -369,6 +370,7 @@ def check_master_client_rights() -> None:
     assert n.call(b"GET", b"x") == b"$1\r\ny\r\n", f"{NAME}: requirepass: the stream refused"
     mc = n.state.repl.master_client
     assert mc is not None
+    assert n.connect() == mc + 1, f"{NAME}: the next client's id after the master's {mc}"
     n.state = S.client_disconnect(n.state, mc, n.now)
     logs = n.all_logs()
     assert logs[-2:] == ["Connection with master lost.", "Caching the disconnected master state."], \
@@ -920,6 +922,8 @@ PLANTED: list[tuple[Any, str, str, str, Any]] = [
     (replication, "master_disconnected", "if cached is not None:", "if cached is None:",
      check_master_client_rights),
     (RP, "load_transfer", "authenticated=True", "authenticated=False", check_master_client_rights),
+    (RP, "load_transfer", "s.next_client_id = cid + 1", "s.next_client_id = cid + 2",
+     check_master_client_rights),
     (replication, "master_down", "return (r.masterhost is not None and r.link_state",
      "return (r.masterhost is None and r.link_state", check_stale_data_gate),
     (replication, "master_down", "and r.link_state != REPL_STATE_CONNECTED",
