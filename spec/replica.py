@@ -247,7 +247,8 @@ def link_input(state: ServerState, now_ms: int, data: bytes) -> tuple[ServerStat
                              master_initial_offset=int(parts[2]))
                     log_in_step(s, "notice", f"Full resync from master: "
                                              f"{parts[1].decode('latin-1')}:{int(parts[2])}")
-                else:
+                else:  # replid zeroed, offset -1: the snapshot still loads, at offset -1
+                    log_in_step(s, "warning", "Master replied with wrong +FULLRESYNC syntax.")
                     set_repl(s, master_replid="", master_initial_offset=-1)
                 # the cached master stays until the snapshot loads (7.0.15: INFO shows its
                 # offset as slave_repl_offset during the transfer)

@@ -601,10 +601,16 @@ def feed_replicas(state: ServerState, now_ms: int) -> tuple[ServerState, frozens
 
 
 def replica_pins(r: ReplState, clients: Any) -> tuple[int, ...]:
-    """Each replica's next unsent stream offset (where its ``ref_repl_buf_node`` points): a
-    replica waiting for its snapshot from its first held byte, an online one from the
-    first byte still in its output (its output is taken to be all stream), a caught-up one
-    past the end (it pins only the tail, which is never trimmed)."""
+    """Each replica's next unsent stream offset (where its ``ref_repl_buf_node`` points), as
+    :func:`spec.backlog.trim` reads it (the blocks ending at or after it are kept): an
+    online one from the first byte still in its output (its output is taken to be all
+    stream), a caught-up one past the end (it pins only the tail, which is never trimmed).
+    A replica waiting for its snapshot (or, diskless, for its first ACK) refers to the block
+    that holds its first byte, ``initial_offset + 1``: its first feed
+    (``feedReplicationBuffer``) takes the tail when the tail has room, else the new block,
+    never a full tail — so its pin is one further (redis-server 7.0.15: a replica set up
+    when the tail block was exactly full at offset 20440 let that block go,
+    ``repl_backlog_first_byte_offset:20441``)."""
     pins: list[int] = []
     end = r.master_repl_offset
     for cid in r.replicas:
@@ -613,7 +619,7 @@ def replica_pins(r: ReplState, clients: Any) -> tuple[int, ...]:
         if link is None or link.state == SLAVE_STATE_WAIT_BGSAVE_START or link.rdb_only:
             continue
         if link.state != SLAVE_STATE_ONLINE or link.start_on_ack:
-            pins.append(link.initial_offset + 1)
+            pins.append(link.initial_offset + 2)
         else:
             pins.append(end - len(c.reply) + 1 if c.reply else end + 1)
     return tuple(pins)
@@ -1019,11 +1025,14 @@ def replica_name(c: Client) -> str:
 
 def replica_ip(c: Client) -> str:
     """The replica's address as its master reports it: the announced ``ip-address``, else
-    the connection's peer address."""
+    the connection's peer address as ``connPeerToString`` gives it, an IPv6 one without the
+    brackets of the client's ``addr`` (redis-server 7.0.15: ``slave0:ip=::1``, "Replica
+    [::1]:6380 asks for synchronization")."""
     link = c.info.repl
     if link is not None and link.ip:
         return link.ip
-    return c.info.addr.rsplit(":", 1)[0]
+    host = c.info.addr.rsplit(":", 1)[0]
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
 
 
 def info_replication(s: Step) -> list[tuple[str, Any]]:

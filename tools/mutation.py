@@ -453,6 +453,11 @@ for _m in ("spec/types/valuedict.py", "spec/types/list.py", "spec/types/set.py",
 # log lines, rdb-only replicas, the second id, WAIT, INFO's failover state, ...)
 for _m in ("spec/replfeed.py", "spec/replication.py", "spec/replica.py", "spec/replnet.py", "spec/failover.py", "spec/commands/replication.py", "spec/commands/failover.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_repl.py"])
+# ... and the fifth round's (mrepl): the replica's handshake and load, WAIT, the cron's
+# pings, the pending fork, the good replicas, the blocks each replica keeps
+for _m in ("spec/replfeed.py", "spec/replication.py", "spec/replica.py", "spec/replnet.py",
+           "spec/commands/replication.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mrepl.py"])
 # ... and the targeted checks of the stream modules' survivors (ID parsing edges, node limits,
 # group counters, trimming, XREADGROUP/XCLAIM/XAUTOCLAIM/XPENDING edges)
 for _m in ("spec/types/stream.py", "spec/commands/streams.py", "spec/commands/blocking.py",
