@@ -208,7 +208,7 @@ def check_repl_stream_db() -> None:
     aux = _save_aux(snap)
     assert aux.get(b"repl-stream-db") == b"3", f"{NAME}: replica's BGSAVE snapshot: {aux}"
     rep = attrs.evolve(st.repl, masterhost="127.0.0.1", masterport=6379,
-                       cached_master=("a" * 40, 78, 3))
+                       cached_master=("a" * 40, 78, 3, 1))
     aux = _save_aux(replace(st, repl=rep))
     assert aux.get(b"repl-stream-db") == b"3", f"{NAME}: replica's cached master: {aux}"
     rep = attrs.evolve(st.repl, masterhost="127.0.0.1", masterport=6379)

@@ -423,8 +423,8 @@ def test_planted_continue_one_behind_trips_convergence(monkeypatch: pytest.Monke
     def behind(s: Any, line: bytes) -> bytes:
         r = replication.repl_of(s)
         if r.cached_master is not None:
-            cid, off, db = r.cached_master
-            replication.set_repl(s, cached_master=(cid, off - 1, db))
+            replid, off, db, cid = r.cached_master
+            replication.set_repl(s, cached_master=(replid, off - 1, db, cid))
         return real(s, line)
 
     monkeypatch.setattr(replica, "continue_partial", behind)

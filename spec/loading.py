@@ -142,8 +142,10 @@ def restore_replication_info(state: ServerState, info: tuple[tuple[bytes, bytes]
     state = server_log(state, "notice", "Before turning into a replica, using my own master "
                        "parameters to synthesize a cached master: I may be able to synchronize "
                        "with the new master with just a partial transfer.")
-    return replace(state, repl=attrs.evolve(r, replid=replid, master_repl_offset=off,
-                                            cached_master=(replid, off, db)))
+    cid = state.next_client_id  # createClient(NULL): the synthesized master takes an id
+    return replace(state, next_client_id=cid + 1,
+                   repl=attrs.evolve(r, replid=replid, master_repl_offset=off,
+                                     cached_master=(replid, off, db, cid)))
 
 
 def _strtoll(b: bytes) -> int:

@@ -180,7 +180,7 @@ def send_psync(s: Step) -> None:
     is failing over (``spec.failover``)."""
     r = repl_of(s)
     if r.cached_master is not None:
-        replid, off, _ = r.cached_master
+        replid, off, _, _ = r.cached_master
         args: tuple[bytes, ...] = (b"PSYNC", replid.encode(), b"%d" % (off + 1))
         log_in_step(s, "notice", f"Trying a partial resynchronization (request "
                                  f"{replid}:{off + 1}).")
@@ -436,11 +436,11 @@ def continue_partial(s: Step, line: bytes) -> bytes:
     """``+CONTINUE [<replid>]``: the master continues our history. A new replid means the
     master was promoted: our id becomes the second one (up to the next byte) and our
     replicas are disconnected to learn it. The cached master is resurrected as the master
-    client (``replicationResurrectCachedMaster``). Returns the link's bytes after the line,
-    already the stream."""
+    client (``replicationResurrectCachedMaster``), with the cached client's id and db.
+    Returns the link's bytes after the line, already the stream."""
     r = repl_of(s)
     assert r.cached_master is not None
-    cached_id, cached_off, cached_db = r.cached_master
+    cached_id, cached_off, cached_db, cid = r.cached_master
     parts = line.split(b" ")
     new_id = parts[1].decode("latin-1") if len(parts) > 1 and len(parts[1]) == 40 else ""
     log_in_step(s, "notice", "Successful partial resynchronization with master.")
@@ -452,8 +452,6 @@ def continue_partial(s: Step, line: bytes) -> bytes:
     log_in_step(s, "notice", "MASTER <-> REPLICA sync: Master accepted a Partial "
                              "Resynchronization.")
     r = repl_of(s)
-    cid = s.next_client_id
-    s.next_client_id = cid + 1
     mc = new_client(cid, s.now_ms, s.config, f"{r.masterhost}:{r.masterport}",
                     authenticated=True)
     s.put_client(replace(mc, flags=frozenset({"master"}), user="", db=cached_db))

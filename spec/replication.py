@@ -837,7 +837,7 @@ def master_disconnected(state: ServerState, c: Client, now_ms: int) -> ServerSta
     r = state.repl
     if r.master_client != c.id:
         return state
-    cached = (r.replid, r.master_reploff, c.info.db) if r.masterhost is not None else None
+    cached = (r.replid, r.master_reploff, c.info.db, c.id) if r.masterhost is not None else None
     state = server_log(state, "warning", "Connection with master lost.")
     if cached is not None:
         state = server_log(state, "notice", "Caching the disconnected master state.")
@@ -888,9 +888,13 @@ def disconnect_replicas(s: Step) -> None:
 
 def cache_master_using_myself(s: Step) -> None:
     """``replicationCacheMasterUsingMyself``: a master turned replica PSYNCs with its own
-    history, from its own offset."""
+    history, from its own offset. The cached master is a client made for it
+    (``createClient(NULL)``), so it takes the next client id (7.0.15: a connection after
+    REPLICAOF on a master gets an id one higher than without it)."""
     r = repl_of(s)
-    set_repl(s, cached_master=(r.replid, r.master_repl_offset, 0))
+    cid = s.next_client_id
+    s.next_client_id = cid + 1
+    set_repl(s, cached_master=(r.replid, r.master_repl_offset, 0, cid))
 
 
 def set_master(s: Step, host: str, port: int) -> None:
@@ -944,7 +948,7 @@ def close_master_client(s: Step, cache: bool = False) -> None:
         s.put_client(replace(c, closing=True, flags=c.flags - {"master"}))
         s.close.add(cid)
     set_repl(s, master_client=None,
-             cached_master=(r.replid, r.master_reploff, db) if cache else r.cached_master)
+             cached_master=(r.replid, r.master_reploff, db, cid) if cache else r.cached_master)
 
 
 def unblock_all_blocked(s: Step) -> None:

@@ -786,9 +786,9 @@ class ReplState:
     master_client: int | None = None
     master_reploff: int = 0
     master_read_reploff: int = 0
-    #: ``server.cached_master``: (replid, applied offset, selected db) to PSYNC with after
-    #: the link drops (the resurrected master client keeps its db).
-    cached_master: tuple[str, int, int] | None = None
+    #: ``server.cached_master``: (replid, applied offset, selected db, client id) to PSYNC
+    #: with after the link drops (the resurrected master client keeps its db and its id).
+    cached_master: tuple[str, int, int, int] | None = None
     down_since_s: int = 0
     #: The link's world operations queued (connect, send, close, adopt, rdb file).
     ops: tuple[tuple[Any, ...], ...] = ()

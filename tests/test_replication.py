@@ -155,7 +155,8 @@ def test_replicaof_another_master_psyncs_with_the_cached_master() -> None:
     transfer(r, Node().state)
     assert r.state.repl.replid == MASTER_ID
     r("REPLICAOF", "127.0.0.1", "6380")
-    assert r.state.repl.cached_master == (MASTER_ID, 0, 0)
+    master = r.state.repl.cached_master
+    assert master is not None and master[:3] == (MASTER_ID, 0, 0)
     r.link(link_connected, True)
     r.link(link_input, b"+PONG\r\n")
     r.take_sent()
@@ -275,8 +276,28 @@ def test_continue_resumes_in_the_cached_masters_db() -> None:
     r.link(link_input, b"+PONG\r\n")
     r.link(link_input, b"+OK\r\n+OK\r\n")
     r.link(link_input, b"+CONTINUE\r\n" + set_y)
+    assert r.state.repl.master_client == mc  # the resurrected client keeps its id
     r("SELECT", "5")
     assert r("MGET", "x", "y") == b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n"
+
+
+def test_replicaof_on_a_master_takes_a_client_id() -> None:
+    """``replicationCacheMasterUsingMyself`` creates the cached master as a client
+    (``createClient(NULL)``), so REPLICAOF on a master takes one id: redis-server 7.0.15
+    gave ids 3, 4 (the REPLICAOF connection), then 6 to the next connection; REPLICAOF NO ONE
+    takes none; a second REPLICAOF from a master takes one again (9, then 11)."""
+    st = new_server(NOW)
+    st, a = client_connect(st, NOW)
+    st, out = run_command(st, a, [b"REPLICAOF", b"127.0.0.1", b"1"], NOW)
+    assert out == b"+OK\r\n"
+    st, b = client_connect(st, NOW)
+    assert b == a + 2
+    st, _ = run_command(st, b, [b"REPLICAOF", b"NO", b"ONE"], NOW)
+    st, c = client_connect(st, NOW)
+    assert c == b + 1
+    st, _ = run_command(st, c, [b"REPLICAOF", b"127.0.0.1", b"1"], NOW)
+    st, d = client_connect(st, NOW)
+    assert d == c + 2
 
 
 def aux_of(data: bytes) -> dict[bytes, bytes]:
@@ -358,7 +379,9 @@ def test_a_replica_restarted_from_its_rdb_psyncs_where_it_stopped() -> None:
     while st.loading.active:
         st, _ = loading_step(st, NOW)
     assert st.repl.replid == replid and st.repl.master_repl_offset == off
-    assert st.repl.cached_master == (replid, off, 3)
+    cached = st.repl.cached_master
+    assert cached is not None and cached[:3] == (replid, off, 3)
+    assert cached[3] == st.next_client_id - 1  # the synthesized master took an id
     # a master (no replicaof) loading the same file keeps its own history
     st = start_loading(new_server(NOW), data, "dump.rdb", NOW)
     while st.loading.active:
