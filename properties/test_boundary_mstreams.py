@@ -888,6 +888,101 @@ _BLOCKED = [
 ]
 
 
+_BLOCKING_CMDS = [
+    ('RPUSH l a b c d e f g h', b':8\r\n'),
+    ('RPUSH blpop x', b':1\r\n'),
+    ('ZADD z 1 a 2 b 3 c 4 d 5 e', b':5\r\n'),
+    ('ZADD bzpopmin 9 q', b':1\r\n'),
+    ('CONFIG RESETSTAT', b'+OK\r\n'),
+    ('blpop l 0', b'*2\r\n$1\r\nl\r\n$1\r\na\r\n'),
+    ('brpop l 0', b'*2\r\n$1\r\nl\r\n$1\r\nh\r\n'),
+    ('INFO stats', b'keyspace_hits:0\nkeyspace_misses:0'),
+    ('BLMOVE l m LEFT RIGHT 0', b'$1\r\nb\r\n'),
+    ('brpoplpush l m 0', b'$1\r\ng\r\n'),
+    ('INFO stats', b'keyspace_hits:0\nkeyspace_misses:0'),
+    ('LRANGE m 0 -1', b'*2\r\n$1\r\ng\r\n$1\r\nb\r\n'),
+    ('MULTI', b'+OK\r\n'),
+    ('blpop nol 0', b'+QUEUED\r\n'),
+    ('EXEC', b'*1\r\n*-1\r\n'),
+    ('BLMPOP 0 1 l LEFT', b'*2\r\n$1\r\nl\r\n*1\r\n$1\r\nc\r\n'),
+    ('BLMPOP 0 2 nol l RIGHT COUNT 2', b'*2\r\n$1\r\nl\r\n*2\r\n$1\r\nf\r\n$1\r\ne\r\n'),
+    ('BLMPOP x 1 l LEFT', b'-ERR timeout is not a float or out of range\r\n'),
+    ('BLMPOP 0 0 l LEFT', b'-ERR numkeys should be greater than 0\r\n'),
+    ('BLMPOP 0 1 l MIDDLE', b'-ERR syntax error\r\n'),
+    ('BLMPOP -1 1 l LEFT', b'-ERR timeout is negative\r\n'),
+    ('BLMPOP 0 1 l LEFT COUNT 0', b'-ERR count should be greater than 0\r\n'),
+    ('MULTI', b'+OK\r\n'),
+    ('BLMPOP 0 1 nol LEFT', b'+QUEUED\r\n'),
+    ('EXEC', b'*1\r\n*-1\r\n'),
+    ('CONFIG RESETSTAT', b'+OK\r\n'),
+    ('bzpopmin z 0', b'*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n'),
+    ('BZPOPMAX z 0', b'*3\r\n$1\r\nz\r\n$1\r\ne\r\n$1\r\n5\r\n'),
+    ('INFO stats', b'keyspace_hits:0\nkeyspace_misses:0'),
+    ('MULTI', b'+OK\r\n'),
+    ('bzpopmin noz 0', b'+QUEUED\r\n'),
+    ('BZPOPMAX noz 0', b'+QUEUED\r\n'),
+    ('EXEC', b'*2\r\n*-1\r\n*-1\r\n'),
+    ('BZMPOP 0 1 z MIN', b'*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n'),
+    ('BZMPOP 0 1 z MAX COUNT 5', b'*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nd\r\n$1\r\n4\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n'),
+    ('BZMPOP x 1 z MIN', b'-ERR timeout is not a float or out of range\r\n'),
+    ('BZMPOP 0 0 z MIN', b'-ERR numkeys should be greater than 0\r\n'),
+    ('MULTI', b'+OK\r\n'),
+    ('BZMPOP 0 1 noz MIN', b'+QUEUED\r\n'),
+    ('EXEC', b'*1\r\n*-1\r\n'),
+    ('SET str x', b'+OK\r\n'),
+    ('BZPOPMIN str 0', b'-WRONGTYPE Operation against a key holding the wrong kind of value\r\n'),
+    ('BLPOP str 0', b'-WRONGTYPE Operation against a key holding the wrong kind of value\r\n'),
+    ('BLMPOP 0 1 str LEFT', b'-WRONGTYPE Operation against a key holding the wrong kind of value\r\n'),
+    ('BZMPOP 0 1 str MIN', b'-WRONGTYPE Operation against a key holding the wrong kind of value\r\n'),
+    ('CLIENT UNBLOCK 1 TIMEOUT x', b"-ERR unknown subcommand or wrong number of arguments for 'UNBLOCK'. Try CLIENT HELP.\r\n"),
+    ('CLIENT UNBLOCK 1 FOO', b'-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n'),
+    ('CLIENT UNBLOCK x', b'-ERR value is not an integer or out of range\r\n'),
+    ('CLIENT UNBLOCK 999', b':0\r\n'),
+    ('CLIENT UNBLOCK 999 ERROR', b':0\r\n'),
+    ('CLIENT UNBLOCK 999 timeout', b':0\r\n'),
+]
+
+
+_BLOCKING_AOF = [
+    (0, 'RPUSH l a b c d e f', {0: b':6\r\n'},
+     [(b'RPUSH', b'l', b'a', b'b', b'c', b'd', b'e', b'f')]),
+    (0, 'blpop l 0', {0: b'*2\r\n$1\r\nl\r\n$1\r\na\r\n'},
+     [(b'LPOP', b'l')]),
+    (0, 'BRPOP l 0', {0: b'*2\r\n$1\r\nl\r\n$1\r\nf\r\n'},
+     [(b'RPOP', b'l')]),
+    (0, 'BLMOVE l m LEFT RIGHT 0', {0: b'$1\r\nb\r\n'},
+     [(b'LMOVE', b'l', b'm', b'LEFT', b'RIGHT')]),
+    (0, 'BRPOPLPUSH l m 0', {0: b'$1\r\ne\r\n'},
+     [(b'RPOPLPUSH', b'l', b'm')]),
+    (0, 'ZADD z 1 a 2 b 3 c', {0: b':3\r\n'},
+     [(b'ZADD', b'z', b'1', b'a', b'2', b'b', b'3', b'c')]),
+    (0, 'BZPOPMIN z 0', {0: b'*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n'},
+     [(b'ZPOPMIN', b'z')]),
+    (0, 'BZPOPMAX z 0', {0: b'*3\r\n$1\r\nz\r\n$1\r\nc\r\n$1\r\n3\r\n'},
+     [(b'ZPOPMAX', b'z')]),
+    (1, 'BLPOP nol 0', {},
+     []),
+    (2, 'CLIENT UNBLOCK $ID1 ERROR', {1: b'-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n', 2: b':1\r\n'},
+     []),
+    (2, 'INFO errorstats', {2: b'errorstat_UNBLOCKED:count=1'},
+     []),
+    (1, 'BZPOPMIN noz 0', {},
+     []),
+    (2, 'CLIENT UNBLOCK $ID1 ERROR', {1: b'-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n', 2: b':1\r\n'},
+     []),
+    (2, 'INFO errorstats', {2: b'errorstat_UNBLOCKED:count=2'},
+     []),
+    (1, 'BRPOPLPUSH nol m 0', {},
+     []),
+    (2, 'CLIENT UNBLOCK $ID1', {1: b'*-1\r\n', 2: b':1\r\n'},
+     []),
+    (2, 'CLIENT UNBLOCK $ID2', {2: b':0\r\n'},
+     []),
+    (2, 'CLIENT UNBLOCK $ID1', {2: b':0\r\n'},
+     []),
+]
+
+
 
 #: The clock of the replays: unix-ms integers in replies (13 digits: delivery and seen times,
 #: idle times of entries delivered at ``TIME 0``) are masked as ``:T`` on both sides, and the
@@ -904,11 +999,11 @@ def _mask(frame: bytes) -> bytes:
 
 
 def _info_counts(frame: bytes) -> bytes:
-    """``INFO`` reduced to its ``keyspace_hits``, ``keyspace_misses`` and
-    ``rdb_changes_since_last_save`` lines."""
+    """``INFO`` reduced to its ``keyspace_hits``, ``keyspace_misses``,
+    ``rdb_changes_since_last_save`` and ``errorstat_*`` lines."""
     return b"\n".join(ln for ln in frame.split(b"\r\n")
                       if ln.startswith((b"keyspace_hits:", b"keyspace_misses:",
-                                        b"rdb_changes_since_last_save:")))
+                                        b"rdb_changes_since_last_save:", b"errorstat_")))
 
 
 def _replay(script: list[tuple[Any, bytes]], c: Session | None = None) -> Session:
@@ -1074,13 +1169,31 @@ def check_blocked_readers() -> None:
     leaves it blocked (XGROUP DESTROY), serving looks the key up as a write (no keyspace
     hit), a NOACK reader served nothing (its entry deleted in the same EXEC) propagates the
     consumer it created and no SETID, and one served later only its SETID (``_BLOCKED``)."""
+    _replay_clients(_BLOCKED)
+
+
+def check_blocking_commands() -> None:
+    """The blocking list and sorted-set commands served at once (``_BLOCKING_CMDS``: keys
+    after the command name only, looked up as writes, BLMPOP/BZMPOP's timeout after the
+    other arguments, the null reply inside EXEC, CLIENT UNBLOCK's arguments) and, on three
+    connections, what they propagate and CLIENT UNBLOCK ERROR's error count
+    (``_BLOCKING_AOF``)."""
+    _replay(_BLOCKING_CMDS)
+    _replay_clients(_BLOCKING_AOF)
+
+
+def _replay_clients(table: list[tuple[int, str, dict[int, bytes], list[tuple[bytes, ...]]]]
+                    ) -> None:
+    """Replay ``table`` (connection, command line with ``$IDn`` for connection n's id, what
+    each connection received, what the AOF got) on a fresh server with three clients."""
     st = server.new_server(NOW)
     ids = []
     for _ in range(3):
         st, cid = server.client_connect(st, NOW)
         ids.append(cid)
-    for n, line, want, props in _BLOCKED:
-        argv = [a.encode() for a in shlex.split(line)]
+    for n, line, want, props in table:
+        argv = [b"%d" % ids[int(a[3:])] if a.startswith("$ID") else a.encode()
+                for a in shlex.split(line)]
         req = b"*%d\r\n" % len(argv) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in argv)
         try:
             st, eff = server.client_input(st, ids[n], req, NOW)
@@ -1099,7 +1212,7 @@ def check_blocked_readers() -> None:
         assert gotp == wantp, f"{NAME}: {line}: spec propagates {gotp!r}, redis 7.0.15 {wantp!r}"
 
 
-CHECKS = [check_add_args, check_hits, check_ranges_and_meta, check_reads, check_groups, check_claims, check_autoclaims, check_full, check_approx_limit, check_propagation, check_idle_edges, check_block_zero, check_default_limit, check_elements_cap, check_blocked_readers]
+CHECKS = [check_add_args, check_hits, check_ranges_and_meta, check_reads, check_groups, check_claims, check_autoclaims, check_full, check_approx_limit, check_propagation, check_idle_edges, check_block_zero, check_default_limit, check_elements_cap, check_blocked_readers, check_blocking_commands]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -1265,4 +1378,35 @@ def test_planted_streams_method(monkeypatch: pytest.MonkeyPatch, cls: str, func:
     from redspec.properties.test_mutation_gaps import plant
     from redspec.spec.commands import streams as X
     plant(monkeypatch, getattr(X, cls), func, old, new)
+    _trips(check)
+
+
+@pytest.mark.parametrize("func,old,new,check", [
+    ("_bpop", "keys = argv[1:-1]", "keys = argv[0:-1]", check_blocking_commands),
+    ("_bpop", "v = get_list(s, k, write=True)", "v = get_list(s, k, write=False)", check_blocking_commands),
+    ("_bpop", "(b\"LPOP\" if where == HEAD else b\"RPOP\", k)", "(b\"LPOP\" if where != HEAD else b\"RPOP\", k)", check_blocking_commands),
+    ("_bmove", "v = get_list(s, src, write=True)", "v = get_list(s, src, write=False)", check_blocking_commands),
+    ("_bmove", "if s.cmd.name == \"brpoplpush\":", "if s.cmd.name != \"brpoplpush\":", check_blocking_commands),
+    ("blmpop", "if type(parsed) is Err:", "if type(parsed) is not Err:", check_blocking_commands),
+    ("blmpop", "t = parse_timeout(argv[1], s.now_ms)", "t = parse_timeout(argv[0], s.now_ms)", check_blocking_commands),
+    ("blmpop", "t = parse_timeout(argv[1], s.now_ms)", "t = parse_timeout(argv[2], s.now_ms)", check_blocking_commands),
+    ("blmpop", "if type(t) is Err:", "if type(t) is not Err:", check_blocking_commands),
+    ("blmpop", "if r is not NULL_ARRAY or s.in_exec:", "if r is NULL_ARRAY or s.in_exec:", check_blocking_commands),
+    ("_bzpop", "keys = argv[1:-1]", "keys = argv[0:-1]", check_blocking_commands),
+    ("_bzpop", "zpop_core(s, keys, pop_max, 1, True, False, True)", "zpop_core(s, keys, pop_max, 0, True, False, True)", check_blocking_commands),
+    ("_bzpop", "zpop_core(s, keys, pop_max, 1, True, False, True)", "zpop_core(s, keys, pop_max, 2, True, False, True)", check_blocking_commands),
+    ("_bzpop", "zpop_core(s, keys, pop_max, 1, True, False, True)", "zpop_core(s, keys, pop_max, 1, False, False, True)", check_blocking_commands),
+    ("_bzpop", "zpop_core(s, keys, pop_max, 1, True, False, True)", "zpop_core(s, keys, pop_max, 1, True, True, True)", check_blocking_commands),
+    ("_bzpop", "zpop_core(s, keys, pop_max, 1, True, False, True)", "zpop_core(s, keys, pop_max, 1, True, False, False)", check_blocking_commands),
+    ("_bzpop", "return [r[0], *r[1]]", "return [r[0], *r[0]]", check_blocking_commands),
+    ("_bzpop", "return [r[0], *r[1]]", "return [r[0], *r[2]]", check_blocking_commands),
+    ("bzmpop", "t = parse_timeout(argv[1], s.now_ms)", "t = parse_timeout(argv[2], s.now_ms)", check_blocking_commands),
+    ("client_unblock", "return subcommand_syntax(argv[1], \"CLIENT\")", "return subcommand_syntax(argv[0], \"CLIENT\")", check_blocking_commands),
+    ("client_unblock", "return subcommand_syntax(argv[1], \"CLIENT\")", "return subcommand_syntax(argv[2], \"CLIENT\")", check_blocking_commands),
+    ("client_unblock", "s.error_counts.get(\"UNBLOCKED\", 0) + 1", "s.error_counts.get(\"UNBLOCKED\", 0) + 0", check_blocking_commands),
+    ("client_unblock", "s.error_counts.get(\"UNBLOCKED\", 0) + 1", "s.error_counts.get(\"UNBLOCKED\", 0) + 2", check_blocking_commands),
+])
+def test_planted_blocking(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                          check: Any) -> None:
+    _plant_handler(monkeypatch, "blocking", func, old, new)
     _trips(check)
