@@ -54,6 +54,7 @@ import pytest
 
 from redspec.properties.driver import Session, delivered
 from redspec.properties.test_mutation_gaps import plant_everywhere
+from redspec.spec import listpack as L
 from redspec.spec import server
 from redspec.spec.commands import streams as X
 from redspec.spec.numbers import LLONG_MAX
@@ -1212,7 +1213,37 @@ def _replay_clients(table: list[tuple[int, str, dict[int, bytes], list[tuple[byt
         assert gotp == wantp, f"{NAME}: {line}: spec propagates {gotp!r}, redis 7.0.15 {wantp!r}"
 
 
-CHECKS = [check_add_args, check_hits, check_ranges_and_meta, check_reads, check_groups, check_claims, check_autoclaims, check_full, check_approx_limit, check_propagation, check_idle_edges, check_block_zero, check_default_limit, check_elements_cap, check_blocked_readers, check_blocking_commands]
+#: ``lpEncodeGetType`` + ``lpEncodeBacklen`` (listpack.c, 7.0.15) at every boundary: an
+#: integer-looking element (``lpStringToInt64``, at most 20 bytes) takes 1 (7-bit unsigned),
+#: 2 (13-bit), 3 (16-bit), 4 (24-bit), 5 (32-bit) or 9 bytes, a string 1 + n (n < 64),
+#: 2 + n (n < 4096) or 5 + n; the back length 1 byte up to 127, 2 below 16383, 3 below
+#: 2097151, 4 below 268435455, else 5.
+_LP_SIZES = [
+    (b"0", 2), (b"127", 2), (b"128", 3), (b"-1", 3), (b"-4096", 3), (b"-4097", 4),
+    (b"4095", 3), (b"4096", 4), (b"-32768", 4), (b"-32769", 5), (b"32767", 4), (b"32768", 5),
+    (b"-8388608", 5), (b"-8388609", 6), (b"8388607", 5), (b"8388608", 6),
+    (b"-2147483648", 6), (b"-2147483649", 10), (b"2147483647", 6), (b"2147483648", 10),
+    (b"-9223372036854775808", 10), (b"9223372036854775807", 10),
+    (b"9223372036854775808", 21), (b"01", 4), (b"", 2),
+    (b"a" * 63, 65), (b"a" * 64, 67), (b"a" * 125, 128), (b"a" * 126, 130),
+    (b"a" * 4095, 4099), (b"a" * 4096, 4103), (b"a" * 16377, 16384), (b"a" * 16378, 16386),
+]
+_LP_BACKLEN = [(1, 1), (127, 1), (128, 2), (16382, 2), (16383, 3), (2097150, 3),
+               (2097151, 4), (268435454, 4), (268435455, 5)]
+
+
+def check_listpack_sizes() -> None:
+    """``lp_entry_size`` and ``lp_backlen`` at every encoding boundary (``_LP_SIZES``,
+    ``_LP_BACKLEN``, from listpack.c)."""
+    for ele, want in _LP_SIZES:
+        got = L.lp_entry_size(ele)
+        assert got == want, f"{NAME}: listpack entry {ele[:24]!r} ({len(ele)} bytes): {got}, not {want}"
+    for n, want in _LP_BACKLEN:
+        got = L.lp_backlen(n)
+        assert got == want, f"{NAME}: back length of {n}: {got}, not {want}"
+
+
+CHECKS = [check_add_args, check_hits, check_ranges_and_meta, check_reads, check_groups, check_claims, check_autoclaims, check_full, check_approx_limit, check_propagation, check_idle_edges, check_block_zero, check_default_limit, check_elements_cap, check_blocked_readers, check_blocking_commands, check_listpack_sizes]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
