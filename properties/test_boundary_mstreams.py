@@ -36,7 +36,12 @@ replayed here through the spec, byte for byte (an ``INFO stats`` line keeps only
 - ``_APPROX_LIMIT``: approximate trimming's default LIMIT, 100 * stream-node-max-entries;
 - ``_PROPAGATION`` and ``_BLOCKED``: the AOF of 7.0.15 (``appendfsync always``) for
   approximate trimming, NOACK reads, XCLAIM's LASTID and deleted entries, and blocked
-  readers served (three connections).
+  readers served (three connections);
+- _STALE_FIRST: XDEL moves recorded-first-entry-id only when the deleted entry *is*
+  the recorded first one (a RESTOREd stream whose recorded ID is not its first entry keeps
+  it);
+- _BLOCKING_CMDS / _BLOCKING_AOF: the blocking list and sorted-set commands served at
+  once, their propagation, CLIENT UNBLOCK.
 
 The other checks call the spec with its own clock where 7.0.15's rule is at a clock
 boundary a live server cannot be put on (a minimum idle time met at equality, BLOCK 0), or
@@ -62,6 +67,13 @@ from redspec.spec.reply import Err
 
 NAME = "boundary_mstreams_agree_with_redis"
 
+
+#: DUMP of a stream of 1-1 .. 4-1 whose recorded first entry ID is 0-5 (not its first entry):
+#: what a payload from elsewhere may carry; 7.0.15 loads it as it is.
+_STALE_PAYLOAD = bytes.fromhex(
+    "13011000000000000000010000000000000001c3333a113a00000019000401000101018161020001"
+    "02200a400c000420090001200900026009401500036009000320130004200100ff04040100050000"
+    "04000a0099d6ce398d16a5b1")
 
 _ADD_ARGS = [
     ('XADD s 1-1 a 1', b'$3\r\n1-1\r\n'),
@@ -170,35 +182,35 @@ _HITS = [
     ('XLEN n', b':0\r\n'),
     ('XRANGE s - +', b'*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n'),
     ('XREVRANGE n + -', b'*0\r\n'),
-    ('INFO stats', b'keyspace_hits:2\nkeyspace_misses:2'),
+    ('INFO stats', b'keyspace_hits:2\nkeyspace_misses:2\ntotal_error_replies:0'),
     ('XREAD STREAMS s n 0 0', b'*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n'),
-    ('INFO stats', b'keyspace_hits:4\nkeyspace_misses:4'),
+    ('INFO stats', b'keyspace_hits:4\nkeyspace_misses:4\ntotal_error_replies:0'),
     ('XREADGROUP GROUP g c STREAMS s >', b'*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n'),
-    ('INFO stats', b'keyspace_hits:6\nkeyspace_misses:4'),
+    ('INFO stats', b'keyspace_hits:6\nkeyspace_misses:4\ntotal_error_replies:0'),
     ('XACK s g 1-1', b':1\r\n'),
     ('XACK n g 1-1', b':0\r\n'),
-    ('INFO stats', b'keyspace_hits:7\nkeyspace_misses:5'),
+    ('INFO stats', b'keyspace_hits:7\nkeyspace_misses:5\ntotal_error_replies:0'),
     ('XPENDING s g', b'*4\r\n:0\r\n$-1\r\n$-1\r\n*-1\r\n'),
     ('XPENDING n g', b"-NOGROUP No such key 'n' or consumer group 'g'\r\n"),
-    ('INFO stats', b'keyspace_hits:8\nkeyspace_misses:6'),
+    ('INFO stats', b'keyspace_hits:8\nkeyspace_misses:6\ntotal_error_replies:1'),
     ('XCLAIM s g c 0 1-1 JUSTID', b'*0\r\n'),
     ('XCLAIM n g c 0 1-1', b"-NOGROUP No such key 'n' or consumer group 'g'\r\n"),
-    ('INFO stats', b'keyspace_hits:9\nkeyspace_misses:7'),
+    ('INFO stats', b'keyspace_hits:9\nkeyspace_misses:7\ntotal_error_replies:2'),
     ('XAUTOCLAIM s g c 0 0 JUSTID', b'*3\r\n$3\r\n0-0\r\n*0\r\n*0\r\n'),
     ('XAUTOCLAIM n g c 0 0', b"-NOGROUP No such key 'n' or consumer group 'g'\r\n"),
-    ('INFO stats', b'keyspace_hits:10\nkeyspace_misses:8'),
+    ('INFO stats', b'keyspace_hits:10\nkeyspace_misses:8\ntotal_error_replies:3'),
     ('XINFO STREAM s', b'*20\r\n$6\r\nlength\r\n:1\r\n$15\r\nradix-tree-keys\r\n:1\r\n$16\r\nradix-tree-nodes\r\n:2\r\n$17\r\nlast-generated-id\r\n$3\r\n1-1\r\n$20\r\nmax-deleted-entry-id\r\n$3\r\n0-0\r\n$13\r\nentries-added\r\n:1\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n1-1\r\n$6\r\ngroups\r\n:1\r\n$11\r\nfirst-entry\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n$10\r\nlast-entry\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n'),
     ('XINFO GROUPS s', b'*1\r\n*12\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:1\r\n$7\r\npending\r\n:0\r\n$17\r\nlast-delivered-id\r\n$3\r\n1-1\r\n$12\r\nentries-read\r\n:1\r\n$3\r\nlag\r\n:0\r\n'),
     ('XINFO CONSUMERS s nog', b"-NOGROUP No such consumer group 'nog' for key name 's'\r\n"),
     ('XINFO STREAM n', b'-ERR no such key\r\n'),
-    ('INFO stats', b'keyspace_hits:13\nkeyspace_misses:9'),
+    ('INFO stats', b'keyspace_hits:13\nkeyspace_misses:9\ntotal_error_replies:5'),
     ('XADD s 2-1 a 1', b'$3\r\n2-1\r\n'),
     ('XDEL s 9-9', b':0\r\n'),
     ('XTRIM s MAXLEN 5', b':0\r\n'),
     ('XSETID s 5-5', b'+OK\r\n'),
     ('XGROUP CREATECONSUMER s g d', b':1\r\n'),
     ('XGROUP SETID s g 0', b'+OK\r\n'),
-    ('INFO stats', b'keyspace_hits:13\nkeyspace_misses:9'),
+    ('INFO stats', b'keyspace_hits:13\nkeyspace_misses:9\ntotal_error_replies:5'),
 ]
 
 
@@ -850,7 +862,7 @@ _BLOCKED = [
      []),
     (0, 'XADD s 2-1 a 2', {0: b'$3\r\n2-1\r\n', 1: b'*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\na\r\n$1\r\n2\r\n'},
      [(b'XADD', b's', b'2-1', b'a', b'2')]),
-    (0, 'INFO stats', {0: b'keyspace_hits:0\nkeyspace_misses:0'},
+    (0, 'INFO stats', {0: b'keyspace_hits:0\nkeyspace_misses:0\ntotal_error_replies:0'},
      []),
     (0, 'XGROUP CREATE s g $', {0: b'+OK\r\n'},
      [(b'XGROUP', b'CREATE', b's', b'g', b'$')]),
@@ -881,7 +893,7 @@ _BLOCKED = [
     (0, 'XADD s 6-1 a 6', {0: b'+QUEUED\r\n'},
      []),
     (0, 'EXEC', {0: b'*2\r\n$3\r\n5-1\r\n$3\r\n6-1\r\n', 2: b'*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\na\r\n$1\r\n5\r\n'},
-     [(b'MULTI',), (b'XADD', b's', b'5-1', b'a', b'5'), (b'XADD', b's', b'6-1', b'a', b'6'), (b'EXEC',), (b'XCLAIM', b's', b'g', b'e', b'0', b'5-1', b'TIME', b'1796686549907', b'RETRYCOUNT', b'1', b'FORCE', b'JUSTID', b'LASTID', b'5-1')]),
+     [(b'MULTI',), (b'XADD', b's', b'5-1', b'a', b'5'), (b'XADD', b's', b'6-1', b'a', b'6'), (b'EXEC',), (b'XCLAIM', b's', b'g', b'e', b'0', b'5-1', b'TIME', b'1796686877359', b'RETRYCOUNT', b'1', b'FORCE', b'JUSTID', b'LASTID', b'5-1')]),
     (0, 'XINFO GROUPS s', {0: b'*1\r\n*12\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:2\r\n$7\r\npending\r\n:1\r\n$17\r\nlast-delivered-id\r\n$3\r\n5-1\r\n$12\r\nentries-read\r\n:5\r\n$3\r\nlag\r\n:1\r\n'},
      []),
     (0, 'XPENDING s g - + 10', {0: b'*1\r\n*4\r\n$3\r\n5-1\r\n$1\r\ne\r\n:I\r\n:1\r\n'},
@@ -897,10 +909,10 @@ _BLOCKING_CMDS = [
     ('CONFIG RESETSTAT', b'+OK\r\n'),
     ('blpop l 0', b'*2\r\n$1\r\nl\r\n$1\r\na\r\n'),
     ('brpop l 0', b'*2\r\n$1\r\nl\r\n$1\r\nh\r\n'),
-    ('INFO stats', b'keyspace_hits:0\nkeyspace_misses:0'),
+    ('INFO stats', b'keyspace_hits:0\nkeyspace_misses:0\ntotal_error_replies:0'),
     ('BLMOVE l m LEFT RIGHT 0', b'$1\r\nb\r\n'),
     ('brpoplpush l m 0', b'$1\r\ng\r\n'),
-    ('INFO stats', b'keyspace_hits:0\nkeyspace_misses:0'),
+    ('INFO stats', b'keyspace_hits:0\nkeyspace_misses:0\ntotal_error_replies:0'),
     ('LRANGE m 0 -1', b'*2\r\n$1\r\ng\r\n$1\r\nb\r\n'),
     ('MULTI', b'+OK\r\n'),
     ('blpop nol 0', b'+QUEUED\r\n'),
@@ -918,7 +930,7 @@ _BLOCKING_CMDS = [
     ('CONFIG RESETSTAT', b'+OK\r\n'),
     ('bzpopmin z 0', b'*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n'),
     ('BZPOPMAX z 0', b'*3\r\n$1\r\nz\r\n$1\r\ne\r\n$1\r\n5\r\n'),
-    ('INFO stats', b'keyspace_hits:0\nkeyspace_misses:0'),
+    ('INFO stats', b'keyspace_hits:0\nkeyspace_misses:0\ntotal_error_replies:0'),
     ('MULTI', b'+OK\r\n'),
     ('bzpopmin noz 0', b'+QUEUED\r\n'),
     ('BZPOPMAX noz 0', b'+QUEUED\r\n'),
@@ -967,11 +979,15 @@ _BLOCKING_AOF = [
      []),
     (2, 'INFO errorstats', {2: b'errorstat_UNBLOCKED:count=1'},
      []),
+    (2, 'INFO stats', {2: b'keyspace_hits:0\nkeyspace_misses:0\ntotal_error_replies:1'},
+     []),
     (1, 'BZPOPMIN noz 0', {},
      []),
     (2, 'CLIENT UNBLOCK $ID1 ERROR', {1: b'-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n', 2: b':1\r\n'},
      []),
     (2, 'INFO errorstats', {2: b'errorstat_UNBLOCKED:count=2'},
+     []),
+    (2, 'INFO stats', {2: b'keyspace_hits:0\nkeyspace_misses:0\ntotal_error_replies:2'},
      []),
     (1, 'BRPOPLPUSH nol m 0', {},
      []),
@@ -981,6 +997,16 @@ _BLOCKING_AOF = [
      []),
     (2, 'CLIENT UNBLOCK $ID1', {2: b':0\r\n'},
      []),
+]
+
+
+_STALE_FIRST = [
+    ([b'RESTORE', b'r', b'0', _STALE_PAYLOAD], b'+OK\r\n'),
+    ([b'XINFO', b'STREAM', b'r'], b'*20\r\n$6\r\nlength\r\n:4\r\n$15\r\nradix-tree-keys\r\n:1\r\n$16\r\nradix-tree-nodes\r\n:2\r\n$17\r\nlast-generated-id\r\n$3\r\n4-1\r\n$20\r\nmax-deleted-entry-id\r\n$3\r\n0-0\r\n$13\r\nentries-added\r\n:4\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n0-5\r\n$6\r\ngroups\r\n:0\r\n$11\r\nfirst-entry\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n$10\r\nlast-entry\r\n*2\r\n$3\r\n4-1\r\n*2\r\n$1\r\na\r\n$1\r\n4\r\n'),
+    ([b'XDEL', b'r', b'3-1'], b':1\r\n'),
+    ([b'XINFO', b'STREAM', b'r'], b'*20\r\n$6\r\nlength\r\n:3\r\n$15\r\nradix-tree-keys\r\n:1\r\n$16\r\nradix-tree-nodes\r\n:2\r\n$17\r\nlast-generated-id\r\n$3\r\n4-1\r\n$20\r\nmax-deleted-entry-id\r\n$3\r\n3-1\r\n$13\r\nentries-added\r\n:4\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n0-5\r\n$6\r\ngroups\r\n:0\r\n$11\r\nfirst-entry\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n$10\r\nlast-entry\r\n*2\r\n$3\r\n4-1\r\n*2\r\n$1\r\na\r\n$1\r\n4\r\n'),
+    ([b'XDEL', b'r', b'1-1'], b':1\r\n'),
+    ([b'XINFO', b'STREAM', b'r'], b'*20\r\n$6\r\nlength\r\n:2\r\n$15\r\nradix-tree-keys\r\n:1\r\n$16\r\nradix-tree-nodes\r\n:2\r\n$17\r\nlast-generated-id\r\n$3\r\n4-1\r\n$20\r\nmax-deleted-entry-id\r\n$3\r\n3-1\r\n$13\r\nentries-added\r\n:4\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n0-5\r\n$6\r\ngroups\r\n:0\r\n$11\r\nfirst-entry\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\na\r\n$1\r\n2\r\n$10\r\nlast-entry\r\n*2\r\n$3\r\n4-1\r\n*2\r\n$1\r\na\r\n$1\r\n4\r\n'),
 ]
 
 
@@ -1001,10 +1027,11 @@ def _mask(frame: bytes) -> bytes:
 
 def _info_counts(frame: bytes) -> bytes:
     """``INFO`` reduced to its ``keyspace_hits``, ``keyspace_misses``,
-    ``rdb_changes_since_last_save`` and ``errorstat_*`` lines."""
+    ``rdb_changes_since_last_save``, ``total_error_replies`` and ``errorstat_*`` lines."""
     return b"\n".join(ln for ln in frame.split(b"\r\n")
                       if ln.startswith((b"keyspace_hits:", b"keyspace_misses:",
-                                        b"rdb_changes_since_last_save:", b"errorstat_")))
+                                        b"rdb_changes_since_last_save:", b"errorstat_",
+                                        b"total_error_replies:")))
 
 
 def _replay(script: list[tuple[Any, bytes]], c: Session | None = None) -> Session:
@@ -1043,6 +1070,12 @@ def check_ranges_and_meta() -> None:
 def check_reads() -> None:
     """XREAD / XREADGROUP option parsing, ``$``/``>``, history reads (``_READS``)."""
     _replay(_READS)
+
+
+def check_stale_first() -> None:
+    """XDEL of an entry that is not the recorded first one leaves ``first_id`` as it is
+    (``_STALE_FIRST``)."""
+    _replay(_STALE_FIRST)
 
 
 def check_groups() -> None:
@@ -1243,7 +1276,7 @@ def check_listpack_sizes() -> None:
         assert got == want, f"{NAME}: back length of {n}: {got}, not {want}"
 
 
-CHECKS = [check_add_args, check_hits, check_ranges_and_meta, check_reads, check_groups, check_claims, check_autoclaims, check_full, check_approx_limit, check_propagation, check_idle_edges, check_block_zero, check_default_limit, check_elements_cap, check_blocked_readers, check_blocking_commands, check_listpack_sizes]
+CHECKS = [check_add_args, check_hits, check_ranges_and_meta, check_reads, check_stale_first, check_groups, check_claims, check_autoclaims, check_full, check_approx_limit, check_propagation, check_idle_edges, check_block_zero, check_default_limit, check_elements_cap, check_blocked_readers, check_blocking_commands, check_listpack_sizes]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -1394,6 +1427,7 @@ def _plant_handler(monkeypatch: pytest.MonkeyPatch, module: str, func: str, old:
     ("serve_stream_waiter", "lookup_typed(s, key, StreamValue, write=True)", "lookup_typed(s, key, StreamValue, write=False)", check_blocked_readers),
     ("serve_stream_waiter", "if not st.last_id > gt:", "if not st.last_id >= gt:", check_blocked_readers),
     ("serve_stream_waiter", "if cname not in g.consumers and info.noack:", "if cname in g.consumers and info.noack:", check_blocked_readers),
+    ("xdel", "first_entry = False", "first_entry = True", check_stale_first),
 ])
 def test_planted_streams(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
                          check: Any) -> None:
@@ -1436,8 +1470,46 @@ def test_planted_streams_method(monkeypatch: pytest.MonkeyPatch, cls: str, func:
     ("client_unblock", "return subcommand_syntax(argv[1], \"CLIENT\")", "return subcommand_syntax(argv[2], \"CLIENT\")", check_blocking_commands),
     ("client_unblock", "s.error_counts.get(\"UNBLOCKED\", 0) + 1", "s.error_counts.get(\"UNBLOCKED\", 0) + 0", check_blocking_commands),
     ("client_unblock", "s.error_counts.get(\"UNBLOCKED\", 0) + 1", "s.error_counts.get(\"UNBLOCKED\", 0) + 2", check_blocking_commands),
+    ("client_unblock", "s.error_replies += 1", "s.error_replies += 0", check_blocking_commands),
+    ("client_unblock", "s.error_replies += 1", "s.error_replies += 2", check_blocking_commands),
 ])
 def test_planted_blocking(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
                           check: Any) -> None:
     _plant_handler(monkeypatch, "blocking", func, old, new)
     _trips(check)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("lp_backlen", "if n <= 127:", "if n < 127:"),
+    ("lp_backlen", "        return 1\n    if n < 16383", "        return 0\n    if n < 16383"),
+    ("lp_backlen", "        return 1\n    if n < 16383", "        return 2\n    if n < 16383"),
+    ("lp_backlen", "if n < 16383:", "if n <= 16383:"),
+    ("lp_backlen", "if n < 2097151:", "if n <= 2097151:"),
+    ("lp_backlen", "if n < 268435455:", "if n <= 268435455:"),
+    ("lp_entry_size", "if len(b) <= 20", "if len(b) < 20"),
+    ("lp_entry_size", "if v is not None:", "if v is None:"),
+    ("lp_entry_size", "if 0 <= v <= 127:", "if 0 < v <= 127:"),
+    ("lp_entry_size", "if 0 <= v <= 127:", "if 0 <= v < 127:"),
+    ("lp_entry_size", "            e = 1\n", "            e = 0\n"),
+    ("lp_entry_size", "            e = 1\n", "            e = 2\n"),
+    ("lp_entry_size", "-4096 <= v <= 4095", "-4096 < v <= 4095"),
+    ("lp_entry_size", "-4096 <= v <= 4095", "-4096 <= v < 4095"),
+    ("lp_entry_size", "-32768 <= v <= 32767", "-32768 < v <= 32767"),
+    ("lp_entry_size", "-32768 <= v <= 32767", "-32768 <= v < 32767"),
+    ("lp_entry_size", "-8388608 <= v <= 8388607", "-8388608 < v <= 8388607"),
+    ("lp_entry_size", "-8388608 <= v <= 8388607", "-8388608 <= v < 8388607"),
+    ("lp_entry_size", "-(1 << 31) <= v < 1 << 31", "-(1 << 31) < v < 1 << 31"),
+    ("lp_entry_size", "-(1 << 31) <= v < 1 << 31", "-(1 << 31) <= v <= 1 << 31"),
+    ("lp_entry_size", "-(1 << 31) <= v < 1 << 31", "-(0 << 31) <= v < 1 << 31"),
+    ("lp_entry_size", "-(1 << 31) <= v < 1 << 31", "-(2 << 31) <= v < 1 << 31"),
+    ("lp_entry_size", "-(1 << 31) <= v < 1 << 31", "-(1 << 31) <= v < 0 << 31"),
+    ("lp_entry_size", "-(1 << 31) <= v < 1 << 31", "-(1 << 31) <= v < 2 << 31"),
+    ("lp_entry_size", "(1 if n < 64 else", "(0 if n < 64 else"),
+    ("lp_entry_size", "(1 if n < 64 else", "(2 if n < 64 else"),
+    ("lp_entry_size", "n < 64", "n <= 64"),
+    ("lp_entry_size", "n < 4096", "n <= 4096"),
+])
+def test_planted_listpack(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                          new: str) -> None:
+    plant_everywhere(monkeypatch, L, func, old, new)
+    _trips(check_listpack_sizes)
