@@ -30,7 +30,8 @@ replayed here through the spec, byte for byte (an ``INFO stats`` line keeps only
 - ``_CLAIMS`` / ``_AUTOCLAIMS``: XCLAIM's options, TIME 0 and below, RETRYCOUNT 0, FORCE
   (a new NACK of one delivery, claimed whatever its min-idle-time), a deleted entry leaving
   the PEL, LASTID at and past the group's; XAUTOCLAIM's COUNT range, its attempts
-  (COUNT * 10), its cursor, deleted entries counted against COUNT (replies with a
+  (COUNT * 10), its cursor, deleted entries counted against COUNT, a COUNT whose array of
+  IDs (16 bytes each) reaches 2**47 bytes refused as "Insufficient memory" (replies with a
   delivery or idle time are masked, see ``_mask``);
 - ``_FULL``: XINFO STREAM FULL's COUNT (0: all, negative: 10) on entries and PELs;
 - ``_APPROX_LIMIT``: approximate trimming's default LIMIT, 100 * stream-node-max-entries;
@@ -613,6 +614,11 @@ _AUTOCLAIMS = [
     ('XAUTOCLAIM s g c2 0 0 COUNT -1', b'-ERR COUNT must be > 0\r\n'),
     ('XAUTOCLAIM s g c2 0 0 COUNT x', b'-ERR COUNT must be > 0\r\n'),
     ('XAUTOCLAIM s g c2 0 0 COUNT 576460752303423488', b'-ERR COUNT must be > 0\r\n'),
+    ('XAUTOCLAIM s g c2 3600000 0 COUNT 576460752303423487', b'-ERR Insufficient memory, failed allocating transient memory, COUNT too high.\r\n'),
+    ('XAUTOCLAIM s g c2 3600000 0 COUNT 8796093022208', b'-ERR Insufficient memory, failed allocating transient memory, COUNT too high.\r\n'),
+    ('XAUTOCLAIM s g c2 3600000 0 COUNT 100', b'*3\r\n$3\r\n0-0\r\n*0\r\n*0\r\n'),
+    ('XAUTOCLAIM n9 g c2 0 0 COUNT 576460752303423487', b"-NOGROUP No such key 'n9' or consumer group 'g'\r\n"),
+    ('XAUTOCLAIM s nog c2 0 0 COUNT 576460752303423487', b"-NOGROUP No such key 's' or consumer group 'nog'\r\n"),
     ('XAUTOCLAIM s g c2 0 0 junk', b'-ERR syntax error\r\n'),
     ('XAUTOCLAIM s g c2 x 0', b'-ERR Invalid min-idle-time argument for XAUTOCLAIM\r\n'),
     ('XAUTOCLAIM s g c2 0 x', b'-ERR Invalid stream ID specified as stream command argument\r\n'),
@@ -1092,9 +1098,9 @@ def check_claims() -> None:
 
 
 def check_autoclaims() -> None:
-    """XAUTOCLAIM's COUNT range (1 .. LLONG_MAX/16), its attempts (COUNT * 10), the cursor at
-    the end of the PEL, deleted entries counted against COUNT, ``(`` starts
-    (``_AUTOCLAIMS``)."""
+    """XAUTOCLAIM's COUNT range (1 .. LLONG_MAX/16), the allocation of its ID array (COUNT *
+    16 bytes: 2**47 and more never succeeds), its attempts (COUNT * 10), the cursor at the end
+    of the PEL, deleted entries counted against COUNT, ``(`` starts (``_AUTOCLAIMS``)."""
     _replay(_AUTOCLAIMS)
 
 
@@ -1457,6 +1463,8 @@ def _plant_handler(monkeypatch: pytest.MonkeyPatch, module: str, func: str, old:
     ("xinfo_stream", "count = 10 if v < 0 else v", "count = 10 if v <= 0 else v", check_full),
     ("xinfo_stream", "if count and len(pel) >= count:", "if count and len(pel) > count:", check_full),
     ("xinfo_stream", "if count and len(cpel) >= count:", "if count and len(cpel) > count:", check_full),
+    ("xautoclaim", "if v is None or v < 1 or v > max_count:", "if v is None or v < 1 or v >= max_count:", check_autoclaims),
+    ("xautoclaim", "if count * 16 >= TRANSIENT_ALLOC_MAX:", "if count * 16 > TRANSIENT_ALLOC_MAX:", check_autoclaims),
 ])
 def test_planted_streams(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
                          check: Any) -> None:
@@ -1542,3 +1550,9 @@ def test_planted_listpack(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
                           new: str) -> None:
     plant_everywhere(monkeypatch, L, func, old, new)
     _trips(check_listpack_sizes)
+
+
+@pytest.mark.parametrize("value", [0 << 47, 2 << 47])
+def test_planted_transient_alloc_max(monkeypatch: pytest.MonkeyPatch, value: int) -> None:
+    monkeypatch.setattr(X, "TRANSIENT_ALLOC_MAX", value)
+    _trips(check_autoclaims)

@@ -76,6 +76,13 @@ XGROUP_NO_KEY = Err("ERR The XGROUP subcommand requires the key to exist. Note t
                     "you may want to use the MKSTREAM option to create an empty stream "
                     "automatically.")
 ENTRIESREAD_NEGATIVE = Err("ERR value for ENTRIESREAD must be positive or -1")
+COUNT_TOO_HIGH = Err("ERR Insufficient memory, failed allocating transient memory, COUNT too "
+                     "high.")
+#: XAUTOCLAIM allocates its array of deleted IDs, COUNT * 16 bytes, with ``ztrymalloc``
+#: before claiming anything; an allocation of 2**47 bytes or more (the user address space
+#: of x86-64) never succeeds. 7.0.15 also fails smaller requests the machine cannot back,
+#: which depend on its memory and are not modelled.
+TRANSIENT_ALLOC_MAX = 1 << 47
 
 _STRATEGY_NONE, _MAXLEN, _MINID = 0, 1, 2
 
@@ -1286,7 +1293,8 @@ def xclaim(s: Step, argv: list[bytes]) -> Reply:
 def xautoclaim(s: Step, argv: list[bytes]) -> Reply:
     """``xautoclaimCommand``: XAUTOCLAIM key group consumer min-idle-time start [COUNT n]
     [JUSTID]: ``[next cursor, claimed entries (or IDs), IDs of deleted entries dropped from
-    the PEL]``."""
+    the PEL]``; a COUNT whose array of IDs cannot be allocated: "Insufficient memory"
+    (:data:`TRANSIENT_ALLOC_MAX`)."""
     key, gname, cname = argv[1], argv[2], argv[3]
     minidle = _claim_ll(argv[4], "Invalid min-idle-time argument for XAUTOCLAIM")
     if isinstance(minidle, Err):
@@ -1326,6 +1334,8 @@ def xautoclaim(s: Step, argv: list[bytes]) -> Reply:
     g = None if st is None else st.group(gname)
     if st is None or g is None:
         return _nogroup_plain(key, gname)
+    if count * 16 >= TRANSIENT_ALLOC_MAX:  # ztrymalloc(count * sizeof(streamID)) fails
+        return COUNT_TOO_HIGH
     now = s.now_ms
     attempts = count * 10
     pel = [i for i in g.pel_sorted() if i >= start]
