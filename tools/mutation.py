@@ -463,6 +463,9 @@ for _m in ("spec/replfeed.py", "spec/replication.py", "spec/replica.py", "spec/r
 for _m in ("spec/types/stream.py", "spec/commands/streams.py", "spec/commands/blocking.py",
            "spec/listpack.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_streams.py"])
+# ... and those of the stream commands, the blocking commands and the listpack sizes (mstreams)
+for _m in ("spec/commands/streams.py", "spec/commands/blocking.py", "spec/listpack.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mstreams.py"])
 # ... and those of the bitmap, HyperLogLog and GEO modules (bitgeo)
 for _m in ("spec/commands/bitmaps.py", "spec/types/hll.py", "spec/commands/hyperloglog.py",
            "spec/types/geohash.py", "spec/commands/geo.py"):

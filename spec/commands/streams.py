@@ -76,6 +76,13 @@ XGROUP_NO_KEY = Err("ERR The XGROUP subcommand requires the key to exist. Note t
                     "you may want to use the MKSTREAM option to create an empty stream "
                     "automatically.")
 ENTRIESREAD_NEGATIVE = Err("ERR value for ENTRIESREAD must be positive or -1")
+COUNT_TOO_HIGH = Err("ERR Insufficient memory, failed allocating transient memory, COUNT too "
+                     "high.")
+#: XAUTOCLAIM allocates its array of deleted IDs, COUNT * 16 bytes, with ``ztrymalloc``
+#: before claiming anything; an allocation of 2**47 bytes or more (the user address space
+#: of x86-64) never succeeds. 7.0.15 also fails smaller requests the machine cannot back,
+#: which depend on its memory and are not modelled.
+TRANSIENT_ALLOC_MAX = 1 << 47
 
 _STRATEGY_NONE, _MAXLEN, _MINID = 0, 1, 2
 
@@ -556,18 +563,17 @@ class _ReadArgs:
 
 
 def _parse_block_ms(arg: bytes, now_ms: int) -> int | Err:
-    """``getTimeoutFromObjectOrReply(UNIT_MILLISECONDS)``: an integer of milliseconds, 0
-    meaning forever; the absolute deadline otherwise."""
+    """``getTimeoutFromObjectOrReply(UNIT_MILLISECONDS)`` as 7.0.15 has it: an integer of
+    milliseconds, 0 meaning forever; the absolute deadline otherwise. 7.0.15 adds the clock
+    with no overflow check (``tval += mstime()``; "timeout is out of range" came later), so
+    ``BLOCK 9223372036854775807`` is accepted: the wrapped deadline, read unsigned in the
+    timeout table, never comes, as a deadline past any clock never does here."""
     v = _ll(arg)
     if v is None:
         return Err("ERR timeout is not an integer or out of range")
     if v < 0:
         return Err("ERR timeout is negative")
-    if v > 0:
-        if v > LLONG_MAX - now_ms:
-            return Err("ERR timeout is out of range")
-        return now_ms + v
-    return 0
+    return now_ms + v if v > 0 else 0
 
 
 def _from_script(s: Step) -> bool:
@@ -1287,7 +1293,8 @@ def xclaim(s: Step, argv: list[bytes]) -> Reply:
 def xautoclaim(s: Step, argv: list[bytes]) -> Reply:
     """``xautoclaimCommand``: XAUTOCLAIM key group consumer min-idle-time start [COUNT n]
     [JUSTID]: ``[next cursor, claimed entries (or IDs), IDs of deleted entries dropped from
-    the PEL]``."""
+    the PEL]``; a COUNT whose array of IDs cannot be allocated: "Insufficient memory"
+    (:data:`TRANSIENT_ALLOC_MAX`)."""
     key, gname, cname = argv[1], argv[2], argv[3]
     minidle = _claim_ll(argv[4], "Invalid min-idle-time argument for XAUTOCLAIM")
     if isinstance(minidle, Err):
@@ -1327,6 +1334,8 @@ def xautoclaim(s: Step, argv: list[bytes]) -> Reply:
     g = None if st is None else st.group(gname)
     if st is None or g is None:
         return _nogroup_plain(key, gname)
+    if count * 16 >= TRANSIENT_ALLOC_MAX:  # ztrymalloc(count * sizeof(streamID)) fails
+        return COUNT_TOO_HIGH
     now = s.now_ms
     attempts = count * 10
     pel = [i for i in g.pel_sorted() if i >= start]
