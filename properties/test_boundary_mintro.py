@@ -41,9 +41,12 @@ from typing import Any
 
 import pytest
 
+import redspec.spec.server as S
 from redspec.properties.driver import Session
 from redspec.properties.test_mutation_gaps import plant, plant_everywhere
 from redspec.spec import memory as M
+from redspec.spec import persist
+from redspec.spec.resp import encode_request
 from redspec.spec.types.list import ListValue
 
 NAME = "boundary_mintro_agree_with_redis"
@@ -310,8 +313,192 @@ def check_plain_node() -> None:
     assert got == 16 + 40 + (40 + 16) + (40 + 160) + (40 + 16), f"{NAME}: plain node {got}"
 
 
+# -- INFO (spec/info.py) ---------------------------------------------------------------------------
+
+T0 = 1_700_000_000_000
+
+
+class _World:
+    """A server and ``n`` connections (``spec.server`` transitions, as the reference server
+    applies them)."""
+
+    def __init__(self, n: int, now: int = T0) -> None:
+        self.now = now
+        self.state = S.new_server(now)
+        self.cids = []
+        for i in range(n):
+            self.state, cid = S.client_connect(self.state, now, addr=f"127.0.0.1:{50000 + i}",
+                                               laddr="127.0.0.1:6379", fd=10 + i)
+            self.cids.append(cid)
+
+    def call(self, c: int, *args: bytes) -> bytes:
+        """Client number ``c`` sends ``args``: what it is sent back."""
+        cid = self.cids[c]
+        st = self.state
+        while True:
+            try:
+                self.state, eff = S.client_input(st, cid, encode_request(args), self.now)
+                return S.output_for(eff, cid)
+            except persist.SaveOutcomeNeeded:  # SAVE: the file is written
+                st = persist.with_save_outcome(st, True)
+
+
+def _info_fields(reply: bytes, names: list[bytes]) -> list[bytes | None]:
+    out: list[bytes | None] = []
+    for n in names:
+        v = None
+        for ln in reply.split(b"\r\n"):
+            if ln.startswith(n + b":"):
+                v = ln.split(b":", 1)[1]
+        out.append(v)
+    return out
+
+
+def _info_steps() -> list[tuple[Any, ...]]:
+    """The script of :func:`check_info` (client, arguments | "?" section fields | "#" the
+    section headers of INFO with these arguments)."""
+    st: list[tuple[Any, ...]] = []
+    for args in ([], [b"default"], [b"all"], [b"everything"], [b"modules"], [b"module_list"],
+                 [b"server", b"keyspace"], [b"commandstats"]):
+        st.append((0, "#", args))
+    for n in (0, 1023, 1024, 1048575, 1048576, (1 << 30) - 1, 1 << 30, (1 << 40) - 1, 1 << 40,
+              (1 << 50) - 1, 1 << 50, (1 << 60) - 1, 1 << 60, (1 << 63) - 1, 1 << 63,
+              (1 << 64) - 1):
+        st.append((0, [b"CONFIG", b"SET", b"maxmemory", b"%d" % n]))
+        st.append((0, "?", b"memory", [b"maxmemory", b"maxmemory_human"]))
+    st.append((0, [b"CONFIG", b"SET", b"maxmemory", b"0"]))
+    st.append((0, [b"SET", b"k", b"v"]))
+    st.append((0, "?", b"keyspace", [b"db0"]))
+    st.append((1, [b"BLPOP", b"x", b"0"], "noreply"))
+    st.append((2, [b"BLPOP", b"y", b"100"], "noreply"))
+    st.append((0, "?", b"clients", [b"blocked_clients", b"clients_in_timeout_table"]))
+    st.append((0, [b"RPUSH", b"x", b"1"]))
+    st.append((0, "?", b"clients", [b"blocked_clients", b"clients_in_timeout_table"]))
+    st.append((0, [b"FUNCTION", b"LOAD", b"#!lua name=lib\nredis.register_function('f1', "
+                   b"function() return 1 end)\nredis.register_function('f2', function() "
+                   b"return 2 end)"]))
+    st.append((0, "?", b"memory", [b"number_of_functions", b"number_of_libraries"]))
+    st.append((3, [b"PSUBSCRIBE", b"p*"]))
+    st.append((3, [b"SUBSCRIBE", b"a", b"b"]))
+    st.append((0, "?", b"stats", [b"pubsub_channels", b"pubsub_patterns",
+                                  b"pubsubshard_channels"]))
+    st.append((4, [b"CLIENT", b"TRACKING", b"on"]))
+    for k in (b"k1", b"k2", b"k3"):
+        st.append((4, [b"GET", k]))
+    st.append((5, [b"CLIENT", b"TRACKING", b"on"]))
+    st.append((5, [b"GET", b"k1"]))
+    st.append((0, "?", b"stats", [b"tracking_total_keys", b"tracking_total_items",
+                                  b"tracking_total_prefixes"]))
+    st.append((0, "?", b"clients", [b"tracking_clients"]))
+    st.append((0, "?", b"persistence", [b"rdb_saves", b"rdb_current_bgsave_time_sec",
+                                        b"rdb_last_bgsave_time_sec", b"loading"]))
+    st.append((0, [b"SAVE"]))
+    st.append((0, "?", b"persistence", [b"rdb_saves", b"rdb_changes_since_last_save"]))
+    return st
+
+
+#: What 7.0.15 answered to :func:`_info_steps` (None: a blocked client's missing reply).
+_INFO = [
+    [b'# Server', b'# Clients', b'# Memory', b'# Persistence', b'# Stats', b'# Replication', b'# CPU', b'# Modules', b'# Errorstats', b'# Cluster', b'# Keyspace'],
+    [b'# Server', b'# Clients', b'# Memory', b'# Persistence', b'# Stats', b'# Replication', b'# CPU', b'# Modules', b'# Errorstats', b'# Cluster', b'# Keyspace'],
+    [b'# Server', b'# Clients', b'# Memory', b'# Persistence', b'# Stats', b'# Replication', b'# CPU', b'# Modules', b'# Commandstats', b'# Errorstats', b'# Latencystats', b'# Cluster', b'# Keyspace'],
+    [b'# Server', b'# Clients', b'# Memory', b'# Persistence', b'# Stats', b'# Replication', b'# CPU', b'# Modules', b'# Commandstats', b'# Errorstats', b'# Latencystats', b'# Cluster', b'# Keyspace'],
+    [b'# Modules'],
+    [b'# Modules'],
+    [b'# Server', b'# Keyspace'],
+    [b'# Commandstats'],
+    b'+OK\r\n',
+    [b'0', b'0B'],
+    b'+OK\r\n',
+    [b'1023', b'1023B'],
+    b'+OK\r\n',
+    [b'1024', b'1.00K'],
+    b'+OK\r\n',
+    [b'1048575', b'1024.00K'],
+    b'+OK\r\n',
+    [b'1048576', b'1.00M'],
+    b'+OK\r\n',
+    [b'1073741823', b'1024.00M'],
+    b'+OK\r\n',
+    [b'1073741824', b'1.00G'],
+    b'+OK\r\n',
+    [b'1099511627775', b'1024.00G'],
+    b'+OK\r\n',
+    [b'1099511627776', b'1.00T'],
+    b'+OK\r\n',
+    [b'1125899906842623', b'1024.00T'],
+    b'+OK\r\n',
+    [b'1125899906842624', b'1.00P'],
+    b'+OK\r\n',
+    [b'1152921504606846975', b'1024.00P'],
+    b'+OK\r\n',
+    [b'1152921504606846976', b'1152921504606846976B'],
+    b'+OK\r\n',
+    [b'9223372036854775807', b'9223372036854775807B'],
+    b'+OK\r\n',
+    [b'-9223372036854775808', b'9223372036854775808B'],
+    b'+OK\r\n',
+    [b'-1', b'18446744073709551615B'],
+    b'+OK\r\n',
+    b'+OK\r\n',
+    [b'keys=1,expires=0,avg_ttl=0'],
+    None,
+    None,
+    [b'2', b'1'],
+    b':1\r\n',
+    [b'1', b'1'],
+    b'$3\r\nlib\r\n',
+    [b'2', b'1'],
+    b'*3\r\n$10\r\npsubscribe\r\n$2\r\np*\r\n:1\r\n',
+    b'*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:2\r\n',
+    [b'2', b'1', b'0'],
+    b'+OK\r\n',
+    b'$-1\r\n',
+    b'$-1\r\n',
+    b'$-1\r\n',
+    b'+OK\r\n',
+    b'$-1\r\n',
+    [b'3', b'4', b'0'],
+    [b'2'],
+    [b'0', b'-1', b'-1', b'0'],
+    b'+OK\r\n',
+    [b'1', b'0'],
+]
+
+
+def check_info() -> None:
+    """INFO's sections, ``bytesToHuman`` edges, the blocked / Pub/Sub / tracking / function
+    counters and the idle persistence fields (``_INFO``)."""
+    w = _World(6)
+    for st, want in zip(_info_steps(), _INFO, strict=True):
+        c = st[0]
+        try:
+            if st[1] == "?":
+                got: Any = _info_fields(w.call(c, b"INFO", st[2]), st[3])
+            elif st[1] == "#":
+                got = [ln for ln in w.call(c, b"INFO", *st[2]).split(b"\r\n")
+                       if ln.startswith(b"# ")]
+            else:
+                got = w.call(c, *st[1])
+                if want is None or st[1][0] in (b"SUBSCRIBE", b"PSUBSCRIBE"):
+                    continue
+        except Exception as e:  # a planted bug may crash the spec: that is a failure too
+            raise AssertionError(f"{NAME}: {str(st)[:80]}: the spec raised {e!r}") from e
+        assert got == want, f"{NAME}: {str(st)[:80]}: spec {got!r}, redis 7.0.15 {want!r}"
+
+
+def check_lru_clock() -> None:
+    """INFO's ``lru_clock`` is the unix time in seconds masked to 24 bits (``getLRUClock``:
+    ``LRU_CLOCK_MAX`` = (1 << 24) - 1, resolution 1000 ms)."""
+    for secs in ((1 << 24) + 5, (1 << 24) - 1, (1 << 25) + (1 << 24) + 7):
+        w = _World(1, now=secs * 1000 + 999)
+        got = _info_fields(w.call(0, b"INFO", b"server"), [b"lru_clock"])[0]
+        want = b"%d" % (secs & ((1 << 24) - 1))
+        assert got == want, f"{NAME}: lru_clock at {secs} s: spec {got!r}, {want!r}"
+
+
 CHECKS = [check_usage, check_engine_memory, check_skiplist_member, check_used_memory_rule,
-          check_plain_node]
+          check_plain_node, check_info, check_lru_clock]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)

@@ -468,6 +468,12 @@ for _m in ("spec/lzf.py", "spec/crc64.py", "spec/rdbcodec.py", "spec/rdb.py", "s
 # issue 22 (aofscript): the boundary checks of the AOF and scripting modules' survivors
 for _m in ("spec/aofmanifest.py", "spec/aof.py", "spec/aofload.py", "spec/aofstream.py", "spec/aoffeed.py", "spec/aofrewrite.py", "spec/persist.py", "spec/scripting.py", "spec/functions.py", "spec/lualibs/__init__.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_aofscript.py"])
+# issue 22 (mintro): the boundary checks of the memory model's and the introspection modules'
+# survivors (MEMORY USAGE at size-class and encoding edges, INFO, OBJECT, SLOWLOG, LATENCY, ...)
+for _m in ("spec/memory.py", "spec/info.py", "spec/commands/object.py", "spec/slowlog.py",
+           "spec/latency.py", "spec/commands/diagnostics.py", "spec/commands/introspection.py",
+           "spec/commands/server.py", "spec/commands/debug.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mintro.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
@@ -1840,9 +1846,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-# issue 22 (mintro): the boundary checks of the memory model's and the introspection modules'
-# survivors (MEMORY USAGE at size-class and encoding edges, INFO, OBJECT, SLOWLOG, LATENCY, ...)
-for _m in ("spec/memory.py", "spec/info.py", "spec/commands/object.py", "spec/slowlog.py",
-           "spec/latency.py", "spec/commands/diagnostics.py", "spec/commands/introspection.py",
-           "spec/commands/server.py", "spec/commands/debug.py"):
-    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mintro.py"])
