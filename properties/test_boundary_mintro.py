@@ -37,13 +37,17 @@ Checked by a direct call of the spec (no reply of a real server):
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
+import attrs
 import pytest
+from immutables import Map
 
 import redspec.spec.server as S
 from redspec.properties.driver import Session
 from redspec.properties.test_mutation_gaps import plant, plant_everywhere
+from redspec.spec import latency as L
 from redspec.spec import memory as M
 from redspec.spec import persist
 from redspec.spec.resp import encode_request
@@ -497,8 +501,774 @@ def check_lru_clock() -> None:
         assert got == want, f"{NAME}: lru_clock at {secs} s: spec {got!r}, {want!r}"
 
 
+# -- OBJECT / MEMORY USAGE arguments (spec/commands/object.py), SLOWLOG (spec/slowlog.py) ----------
+
+def _object_steps() -> list[list[bytes]]:
+    """The script of :func:`check_object_memory`: MEMORY USAGE's arguments, lists of 4096
+    elements (the longest sized node by node: a longer one is estimated), OBJECT REFCOUNT at LRU clock 0, SLOWLOG trimmed
+    by a command it does not log."""
+    k = b"k"
+    st: list[list[bytes]] = [[b"SET", k, b"hello"], [b"OBJECT", b"REFCOUNT", k],
+                             [b"SET", b"n", b"5"], [b"OBJECT", b"REFCOUNT", b"n"]]
+    for extra in ([], [b"SAMPLES"], [b"SAMPLES", b"0"], [b"SAMPLES", b"-1"], [b"SAMPLES", b"x"],
+                  [b"FOO", b"1"], [b"SAMPLES", b"1", b"SAMPLES"], [b"SAMPLES", b"1", b"x", b"1"],
+                  [b"samples", b"9223372036854775807"]):
+        st.append([b"MEMORY", b"USAGE", k, *extra])
+    st.append([b"MEMORY", b"USAGE", b"missing"])
+    st.append([b"RPUSH", b"l", *(b"%d" % i for i in range(4096))])
+    st.append([b"MEMORY", b"USAGE", b"l"])
+    st.append([b"DEL", b"l"])
+    st.append([b"RPUSH", b"l", *(b"%d" % (i % 100) for i in range(4096))])
+    st.append([b"MEMORY", b"USAGE", b"l"])
+    st += [[b"SLOWLOG", b"RESET"], [b"CONFIG", b"SET", b"slowlog-log-slower-than", b"0"],
+           [b"PING"], [b"PING"], [b"SLOWLOG", b"LEN"],
+           [b"CONFIG", b"SET", b"slowlog-log-slower-than", b"1000000"], [b"SLOWLOG", b"LEN"],
+           [b"CONFIG", b"SET", b"slowlog-max-len", b"2"], [b"SLOWLOG", b"LEN"],
+           [b"CONFIG", b"SET", b"slowlog-max-len", b"128"],
+           [b"CONFIG", b"SET", b"slowlog-log-slower-than", b"10000"]]
+    return st
+
+
+#: What 7.0.15 answered to :func:`_object_steps`.
+_OBJECT = [
+    b'+OK\r\n',
+    b':1\r\n',
+    b'+OK\r\n',
+    b':2147483647\r\n',
+    b':64\r\n',
+    b'-ERR syntax error\r\n',
+    b':64\r\n',
+    b'-ERR syntax error\r\n',
+    b'-ERR value is not an integer or out of range\r\n',
+    b'-ERR syntax error\r\n',
+    b'-ERR syntax error\r\n',
+    b'-ERR syntax error\r\n',
+    b':64\r\n',
+    b'$-1\r\n',
+    b':4096\r\n',
+    b':12456\r\n',
+    b':1\r\n',
+    b':4096\r\n',
+    b':8392\r\n',
+    b'+OK\r\n',
+    b'+OK\r\n',
+    b'+PONG\r\n',
+    b'+PONG\r\n',
+    b':3\r\n',
+    b'+OK\r\n',
+    b':4\r\n',
+    b'+OK\r\n',
+    b':2\r\n',
+    b'+OK\r\n',
+    b'+OK\r\n',
+]
+
+
+def check_object_memory() -> None:
+    """MEMORY USAGE's arguments, the exact list sizes, REFCOUNT at LRU clock 0, SLOWLOG's trim
+    (``_OBJECT``)."""
+    _replay(_object_steps(), _OBJECT)
+
+
+def check_slowlog_peer() -> None:
+    """A SLOWLOG entry names its client's ``ip:port`` (``getClientPeerId``), as CLIENT INFO
+    does."""
+    w = _World(1)
+    w.call(0, b"CONFIG", b"SET", b"slowlog-log-slower-than", b"0")
+    w.call(0, b"PING")
+    got = w.call(0, b"SLOWLOG", b"GET", b"1")
+    assert b"$15\r\n127.0.0.1:50000\r\n" in got, f"{NAME}: SLOWLOG GET peer: {got!r}"
+
+
+# -- LATENCY (spec/latency.py, spec/commands/diagnostics.py) -------------------------------------
+
+#: LATENCY with no event recorded, on 7.0.15: DOCTOR disabled (threshold 0) and with nothing
+#: observed (threshold 100), RESET and LATEST of nothing.
+_LATENCY_IDLE = [
+    ([b'CONFIG', b'SET', b'latency-monitor-threshold', b'0'],
+     b'+OK\r\n'),
+    ([b'LATENCY', b'DOCTOR'],
+     b'$288\r\nI\'m sorry, Dave, I can\'t do that. Latency monitoring is disabled in this Redis instance. You may use "CONFIG SET latency-monitor-threshold <milliseconds>." in order to enable it. If we weren\'t in a deep space mission I\'d suggest to take a look at https://redis.io/topics/latency-monitor.\n\r\n'),
+    ([b'CONFIG', b'SET', b'latency-monitor-threshold', b'100'],
+     b'+OK\r\n'),
+    ([b'LATENCY', b'DOCTOR'],
+     b'$196\r\nDave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n\r\n'),
+    ([b'LATENCY', b'RESET'],
+     b':0\r\n'),
+    ([b'LATENCY', b'RESET', b'command'],
+     b':0\r\n'),
+    ([b'LATENCY', b'LATEST'],
+     b'*0\r\n'),
+    ([b'CONFIG', b'SET', b'latency-monitor-threshold', b'0'],
+     b'+OK\r\n'),
+]
+
+
+def _debug_session() -> Session:
+    return Session(now=T0, **{"enable-debug-command": "yes"})
+
+
+def check_latency_idle() -> None:
+    """LATENCY DOCTOR, RESET and LATEST with no events (``_LATENCY_IDLE``)."""
+    c = Session()
+    for argv, want in _LATENCY_IDLE:
+        got = c.call(*argv)
+        assert got == want, f"{NAME}: {argv!r}: spec {got!r}, redis 7.0.15 {want!r}"
+
+
+def _history(c: Session) -> bytes:
+    return c.call(b"LATENCY", b"HISTORY", b"command")
+
+
+def check_latency_samples() -> None:
+    """``latencyAddSample``: one sample a second, a later one in the same second only raises
+    it; ``latencyResetEvent`` drops the named event (case-insensitive) or, with no name, all."""
+    c = _debug_session()
+    c.call(b"CONFIG", b"SET", b"latency-monitor-threshold", b"10")
+    t = b":%d\r\n" % (T0 // 1000)
+    for ms, want in ((b"0.02", 20), (b"0.05", 50), (b"0.03", 50), (b"0.05", 50)):
+        c.call(b"DEBUG", b"SLEEP", ms)
+        got = _history(c)
+        assert got == b"*1\r\n*2\r\n" + t + b":%d\r\n" % want, f"{NAME}: HISTORY {got!r}"
+    for args, want in (([b"other"], b":0\r\n"), ([b"COMMAND"], b":1\r\n"), ([], b":0\r\n")):
+        got = c.call(b"LATENCY", b"RESET", *args)
+        assert got == want, f"{NAME}: LATENCY RESET {args!r}: {got!r}"
+    c.call(b"DEBUG", b"SLEEP", b"0.02")
+    got = c.call(b"LATENCY", b"RESET")
+    assert got == b":1\r\n", f"{NAME}: LATENCY RESET (all): {got!r}"
+
+
+_SLOWLOG_ENABLED = b"Try to enable the Slow Log"
+_SLOWLOG_TUNING = b"only logs events that are slower"
+
+
+def check_latency_doctor_advice() -> None:
+    """``createLatencyReport``'s Slow Log advice for a ``command`` event: enable it when
+    ``slowlog-log-slower-than`` < 0, tune it when its milliseconds exceed the threshold."""
+    for slower, enabled, tuning in ((b"-1", True, False), (b"0", False, False),
+                                    (b"100000", False, False), (b"100999", False, False),
+                                    (b"101000", False, True)):
+        c = _debug_session()
+        c.call(b"CONFIG", b"SET", b"latency-monitor-threshold", b"100")
+        c.call(b"CONFIG", b"SET", b"slowlog-log-slower-than", slower)
+        c.call(b"DEBUG", b"SLEEP", b"0.2")
+        got = c.call(b"LATENCY", b"DOCTOR")
+        assert (_SLOWLOG_ENABLED in got) == enabled and (_SLOWLOG_TUNING in got) == tuning, \
+            f"{NAME}: DOCTOR with slowlog-log-slower-than {slower!r}: {got!r}"
+
+
+def check_latency_graph_labels() -> None:
+    """``latencyCommandGenSparkeline``'s labels: seconds below 60, minutes below 3600, hours
+    below 86400, then days."""
+    for elapsed, want in ((59, "59s"), (60, "1m"), (3599, "59m"), (3600, "1h"),
+                          (86399, "23h"), (86400, "1d")):
+        got = L._elapsed_label(elapsed)
+        assert got == want, f"{NAME}: GRAPH label {elapsed} s: spec {got!r}, {want!r}"
+
+
+# -- SLOWLOG / LATENCY HISTOGRAM / MEMORY STATS and DOCTOR (spec/commands/diagnostics.py) ----------
+
+#: SLOWLOG GET's argument edges and a HISTOGRAM of an unknown command, on 7.0.15.
+_DIAGNOSTICS = [
+    ([b'SLOWLOG', b'get', b'1', b'2'],
+     b"-ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.\r\n"),
+    ([b'SLOWLOG', b'GET', b'-2'],
+     b'-ERR count should be greater than or equal to -1\r\n'),
+    ([b'SLOWLOG', b'GET', b'0'],
+     b'*0\r\n'),
+    ([b'LATENCY', b'HISTOGRAM', b'nosuch'],
+     b'*0\r\n'),
+]
+
+
+def check_diagnostics_args() -> None:
+    """SLOWLOG GET's count and arity, LATENCY HISTOGRAM of nothing (``_DIAGNOSTICS``)."""
+    c = Session()
+    for argv, want in _DIAGNOSTICS:
+        got = c.call(*argv)
+        assert got == want, f"{NAME}: {argv!r}: spec {got!r}, redis 7.0.15 {want!r}"
+
+
+def check_latency_histogram() -> None:
+    """LATENCY HISTOGRAM: every command called with no names, a named one, a container's
+    subcommands; each call modelled at 0 µs sits in the hdr histogram's lowest bucket, 1 µs
+    (``fillCommandCDF``)."""
+    c = Session()
+    c.call(b"PING")
+    c.call(b"PING")
+    c.call(b"CONFIG", b"SET", b"hz", b"10")
+    one = b"*4\r\n$5\r\ncalls\r\n:%d\r\n$14\r\nhistogram_usec\r\n*2\r\n:1\r\n:%d\r\n"
+    ping = b"$4\r\nping\r\n" + one % (2, 2)
+    config = b"$10\r\nconfig|set\r\n" + one % (1, 1)
+    for args, want in (([b"ping"], b"*2\r\n" + ping), ([b"config"], b"*2\r\n" + config),
+                       ([b"config|set"], b"*2\r\n" + config)):
+        got = c.call(b"LATENCY", b"HISTOGRAM", *args)
+        assert got == want, f"{NAME}: LATENCY HISTOGRAM {args!r}: {got!r}"
+    got = c.call(b"LATENCY", b"HISTOGRAM")
+    assert got.startswith(b"*6\r\n" + config) and ping in got, f"{NAME}: HISTOGRAM {got!r}"
+
+
+def _used_memory(c: Session) -> int:
+    v = _field(c.call(b"INFO", b"memory"), "used_memory")
+    assert v is not None
+    return int(v)
+
+
+def _fill(c: Session, target: int) -> None:
+    """SET keys until INFO's ``used_memory`` is exactly ``target`` (the model's costs are
+    multiples of 16; a 1-digit key costs 64 with an integer, 80/96/112 with an embstr)."""
+    i = 0
+    while (gap := target - _used_memory(c)) > 0:
+        key = b"f%d" % i
+        i += 1
+        last = {64: b"1", 80: b"a", 96: b"a" * 13, 112: b"a" * 29}
+        if gap in last:
+            value = last[gap]
+        elif gap < 192:
+            value = b"1"
+        else:  # the longest value that leaves at least 64 bytes
+            lo, hi = 0, gap
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if M.key_cost(key, b"x" * mid) <= gap - 64:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            value = b"x" * lo
+        c.call(b"SET", key, value)
+    assert target == _used_memory(c)
+
+
+_DOCTOR_EMPTY = b"Hi Sam, this instance is empty"
+_DOCTOR_FINE = b"Hi Sam, I can't find any memory issue"
+_DOCTOR_SCRIPTS = b" * Many scripts: "
+
+
+def check_memory_doctor() -> None:
+    """``getMemoryDoctorReport``: an instance under 5 MB is "empty", one of 5 MB is examined;
+    more than 1000 cached scripts is an issue, 1000 is not."""
+    c = Session()
+    _fill(c, 5 * 1024 * 1024 - 16)
+    got = c.call(b"MEMORY", b"DOCTOR")
+    assert _DOCTOR_EMPTY in got, f"{NAME}: MEMORY DOCTOR below 5 MB: {got!r}"
+    _fill(c, 5 * 1024 * 1024)
+    got = c.call(b"MEMORY", b"DOCTOR")
+    assert _DOCTOR_FINE in got, f"{NAME}: MEMORY DOCTOR at 5 MB: {got!r}"
+    for n, issue in ((1000, False), (1001, True)):
+        scripts = Map({f"{i:040x}": b"return 1" for i in range(n)})
+        c.state = attrs.evolve(c.state, scripting=attrs.evolve(c.state.scripting,
+                                                               scripts=scripts))
+        got = c.call(b"MEMORY", b"DOCTOR")
+        assert (_DOCTOR_SCRIPTS in got) == issue, f"{NAME}: {n} scripts: {got!r}"
+
+
+def check_memory_stats_clients() -> None:
+    """MEMORY STATS and INFO memory share ``getMemoryOverheadData``: the same
+    ``clients.normal`` (``mem_clients_normal``), one client here."""
+    c = Session()
+    stats = c.call(b"MEMORY", b"STATS")
+    info = _field(c.call(b"INFO", b"memory"), "mem_clients_normal")
+    assert info is not None and b"$14\r\nclients.normal\r\n:%s\r\n" % info in stats, \
+        f"{NAME}: MEMORY STATS clients.normal vs INFO {info!r}: {stats!r}"
+
+
+# -- COMMAND GETKEYS / GETKEYSANDFLAGS / LIST (spec/commands/introspection.py) ---------------------
+
+#: Command lines for COMMAND GETKEYSANDFLAGS and GETKEYS (``_GETKEYS``): containers and
+#: subcommands, keynum counts past / at / below the arguments, keyword searches from the
+#: start and backwards (MIGRATE), and the native finders of SET, BITFIELD, MIGRATE and SORT
+#: at each option's edge.
+_GETKEYS_LINES = [
+    'config',
+    'config get',
+    'xinfo stream',
+    'xinfo stream s',
+    'get k',
+    'nosuch k',
+    "eval 'return 1' 0",
+    "eval 'return 1' 2 a",
+    "eval 'return 1' 1 a",
+    'fcall f 0',
+    'xread streams a 0',
+    'xread count 1 streams a b 0 0',
+    'xread count 1 streams',
+    'xread streams',
+    'xreadgroup group g c streams s 0',
+    'xreadgroup group g c noack streams s >',
+    'xreadgroup group g c count 1 noack streams s t > >',
+    'georadius k 0 0 1 m',
+    'georadius k 0 0 1 m store d',
+    'georadius k 0 0 1 m storedist d',
+    'georadius k 0 0 1 m store',
+    'georadius k 0 0 1 m withdist store d storedist e',
+    'georadiusbymember k m 1 m store d',
+    'zunion 2 a',
+    'zunion 1 a',
+    'zunion 0 a',
+    'zunion -1 a',
+    'zunion 2 a b',
+    'zunion 3 a b',
+    'zunionstore d 2 a b',
+    'zunionstore d 3 a b',
+    'lmpop 1 l left',
+    'lmpop 2 l m left',
+    'sintercard 1 a',
+    'sintercard 2 a b limit 1',
+    'blmpop 0 1 l left',
+    'zdiff 1 a',
+    'bitfield k',
+    'bitfield k get u8 0',
+    'bitfield k get u8',
+    'bitfield k set u8 0 1',
+    'bitfield k set u8 0',
+    'bitfield k incrby u8 0 1',
+    'bitfield k incrby u8 0',
+    'bitfield k overflow wrap get u8 0',
+    'bitfield k overflow',
+    'bitfield k overflow sat set i8 0 1',
+    'bitfield k get u8 0 get u8 8 set u8 0 1',
+    'bitfield k foo',
+    'bitfield k get u8 0 foo',
+    'bitfield_ro k get u8 0',
+    'migrate h 1 k 0 1000',
+    'migrate h 1 k 0 1000 copy',
+    "migrate h 1 '' 0 1000 keys a b",
+    'migrate h 1 k 0 1000 keys a b',
+    "migrate h 1 '' 0 1000 auth keys keys a",
+    "migrate h 1 '' 0 1000 auth2 u keys keys a",
+    "migrate h 1 '' 0 1000 copy keys a",
+    "migrate h 1 '' 0 1000 replace keys a b c",
+    "migrate h 1 '' 0 1000 copy replace",
+    "migrate h 1 '' 0 1000 keys",
+    'sort k',
+    'sort k store d',
+    'sort k store',
+    'sort k store d store e',
+    'sort k by x store d',
+    'sort k limit 0 1 store d',
+    'sort k get store store d',
+    'sort k limit store d 1 store e',
+    'sort k get # by store',
+    'sort k alpha desc store d',
+    'sort_ro k by x get y',
+    'set k v',
+    'set k v get',
+    'set k v ex 1 get',
+    'set k get',
+    'set k v getx',
+    'mset a 1 b 2',
+    'mset a 1 b',
+    'del a b c',
+    'object encoding k',
+    'memory usage k',
+    'restore k 0 x',
+    'lcs a b',
+    'xadd s * f v',
+    'spublish c m',
+    'pfcount a b',
+]
+
+#: 7.0.15's (GETKEYSANDFLAGS, GETKEYS) replies to each of ``_GETKEYS_LINES``.
+_GETKEYS = [
+    (b"-ERR wrong number of arguments for 'command|getkeysandflags' command\r\n",
+     b"-ERR wrong number of arguments for 'command|getkeys' command\r\n"),
+    (b'-ERR The command has no key arguments\r\n',
+     b'-ERR The command has no key arguments\r\n'),
+    (b'-ERR Invalid number of arguments specified for command\r\n',
+     b'-ERR Invalid number of arguments specified for command\r\n'),
+    (b'*1\r\n*2\r\n$1\r\ns\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\ns\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'-ERR Invalid command specified\r\n',
+     b'-ERR Invalid command specified\r\n'),
+    (b'*0\r\n',
+     b'*0\r\n'),
+    (b'*0\r\n',
+     b'*0\r\n'),
+    (b'*1\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\na\r\n'),
+    (b'*0\r\n',
+     b'*0\r\n'),
+    (b'*1\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\na\r\n'),
+    (b'*2\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nb\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*2\r\n$1\r\na\r\n$1\r\nb\r\n'),
+    (b'-ERR Invalid arguments specified for command\r\n',
+     b'-ERR Invalid arguments specified for command\r\n'),
+    (b'-ERR Invalid number of arguments specified for command\r\n',
+     b'-ERR Invalid number of arguments specified for command\r\n'),
+    (b'*1\r\n*2\r\n$1\r\ns\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\ns\r\n'),
+    (b'*1\r\n*2\r\n$1\r\ns\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\ns\r\n'),
+    (b'*2\r\n*2\r\n$1\r\ns\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nt\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*2\r\n$1\r\ns\r\n$1\r\nt\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*2\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*2\r\n$1\r\nk\r\n$1\r\nd\r\n'),
+    (b'*2\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*2\r\n$1\r\nk\r\n$1\r\nd\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*3\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n*2\r\n$1\r\ne\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*3\r\n$1\r\nk\r\n$1\r\nd\r\n$1\r\ne\r\n'),
+    (b'*2\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*2\r\n$1\r\nk\r\n$1\r\nd\r\n'),
+    (b'-ERR Invalid arguments specified for command\r\n',
+     b'-ERR Invalid arguments specified for command\r\n'),
+    (b'*1\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\na\r\n'),
+    (b'-ERR Invalid arguments specified for command\r\n',
+     b'-ERR Invalid arguments specified for command\r\n'),
+    (b'-ERR Invalid arguments specified for command\r\n',
+     b'-ERR Invalid arguments specified for command\r\n'),
+    (b'*2\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nb\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*2\r\n$1\r\na\r\n$1\r\nb\r\n'),
+    (b'-ERR Invalid arguments specified for command\r\n',
+     b'-ERR Invalid arguments specified for command\r\n'),
+    (b'*3\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nb\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*3\r\n$1\r\nd\r\n$1\r\na\r\n$1\r\nb\r\n'),
+    (b'-ERR Invalid arguments specified for command\r\n',
+     b'-ERR Invalid arguments specified for command\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nl\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$1\r\nl\r\n'),
+    (b'*2\r\n*2\r\n$1\r\nl\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n*2\r\n$1\r\nm\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*2\r\n$1\r\nl\r\n$1\r\nm\r\n'),
+    (b'*1\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\na\r\n'),
+    (b'*2\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nb\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*2\r\n$1\r\na\r\n$1\r\nb\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nl\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$1\r\nl\r\n'),
+    (b'*1\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\na\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*2\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n*2\r\n$1\r\nb\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*2\r\n$1\r\na\r\n$1\r\nb\r\n'),
+    (b'-ERR Invalid arguments specified for command\r\n',
+     b'-ERR Invalid arguments specified for command\r\n'),
+    (b'*1\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$1\r\na\r\n'),
+    (b'*1\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$1\r\na\r\n'),
+    (b'*1\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$1\r\na\r\n'),
+    (b'*3\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n*2\r\n$1\r\nb\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n*2\r\n$1\r\nc\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n'),
+    (b'*1\r\n*2\r\n$0\r\n\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$0\r\n\r\n'),
+    (b'*1\r\n*2\r\n$0\r\n\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$0\r\n\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*2\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*2\r\n$1\r\nk\r\n$1\r\nd\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*2\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\ne\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*2\r\n$1\r\nk\r\n$1\r\ne\r\n'),
+    (b'*2\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*2\r\n$1\r\nk\r\n$1\r\nd\r\n'),
+    (b'*2\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*2\r\n$1\r\nk\r\n$1\r\nd\r\n'),
+    (b'*2\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*2\r\n$1\r\nk\r\n$1\r\nd\r\n'),
+    (b'*2\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\ne\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*2\r\n$1\r\nk\r\n$1\r\ne\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*2\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*2\r\n$1\r\nk\r\n$1\r\nd\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*2\r\n*2\r\n$1\r\na\r\n*2\r\n+OW\r\n+update\r\n*2\r\n$1\r\nb\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*2\r\n$1\r\na\r\n$1\r\nb\r\n'),
+    (b'*2\r\n*2\r\n$1\r\na\r\n*2\r\n+OW\r\n+update\r\n*2\r\n$1\r\nb\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*2\r\n$1\r\na\r\n$1\r\nb\r\n'),
+    (b'*3\r\n*2\r\n$1\r\na\r\n*2\r\n+RM\r\n+delete\r\n*2\r\n$1\r\nb\r\n*2\r\n+RM\r\n+delete\r\n*2\r\n$1\r\nc\r\n*2\r\n+RM\r\n+delete\r\n',
+     b'*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*1\r\n+RO\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*1\r\n+RO\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+OW\r\n+update\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*2\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nb\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*2\r\n$1\r\na\r\n$1\r\nb\r\n'),
+    (b'*1\r\n*2\r\n$1\r\ns\r\n*2\r\n+RW\r\n+update\r\n',
+     b'*1\r\n$1\r\ns\r\n'),
+    (b'-ERR The command has no key arguments\r\n',
+     b'-ERR The command has no key arguments\r\n'),
+    (b'*2\r\n*2\r\n$1\r\na\r\n*2\r\n+RW\r\n+access\r\n*2\r\n$1\r\nb\r\n*2\r\n+RW\r\n+access\r\n',
+     b'*2\r\n$1\r\na\r\n$1\r\nb\r\n'),
+]
+
+#: COMMAND LIST FILTERBY ACLCAT on 7.0.15 (sorted: Redis lists in its dict's order).
+_ACLCAT = {
+    b"hyperloglog": [b"pfadd", b"pfcount", b"pfdebug", b"pfmerge", b"pfselftest"],
+    b"geo": [b"geoadd", b"geodist", b"geohash", b"geopos", b"georadius", b"georadius_ro",
+             b"georadiusbymember", b"georadiusbymember_ro", b"geosearch", b"geosearchstore"],
+}
+
+
+def check_getkeys() -> None:
+    """COMMAND GETKEYSANDFLAGS and GETKEYS (``_GETKEYS``)."""
+    c = Session()
+    for line, (flags, keys) in zip(_GETKEYS_LINES, _GETKEYS, strict=True):
+        argv = [a.encode() for a in shlex.split(line)]
+        for sub, want in ((b"GETKEYSANDFLAGS", flags), (b"GETKEYS", keys)):
+            try:
+                got = c.call(b"COMMAND", sub, *argv)
+            except Exception as e:  # a planted bug may crash the spec: a failure too
+                raise AssertionError(f"{NAME}: COMMAND {sub!r} {line}: raised {e!r}") from e
+            assert got == want, f"{NAME}: COMMAND {sub!r} {line}: spec {got!r}, {want!r}"
+
+
+def check_command_list_aclcat() -> None:
+    """COMMAND LIST FILTERBY ACLCAT: the commands of the category (``_ACLCAT``)."""
+    c = Session()
+    for cat, want in _ACLCAT.items():
+        got = c.call(b"COMMAND", b"LIST", b"FILTERBY", b"ACLCAT", cat)
+        names = sorted(got.split(b"\r\n")[2::2])
+        assert names == want, f"{NAME}: COMMAND LIST FILTERBY ACLCAT {cat!r}: {names!r}"
+
+
+# -- DEBUG (spec/commands/debug.py) ----------------------------------------------------------------
+
+#: DEBUG at its arities and edges, as 7.0.15's ``debugCommand`` answers (read from debug.c:
+#: the live server runs with ``enable-debug-command no``, so these are not recorded): POPULATE's
+#: count and size (``getPositiveLongFromObjectOrReply``), a prefix cut at its NUL, a size of 0
+#: (``value:<j>``) or more (zero-padded); ERROR; every PROTOCOL type in RESP2 and RESP3;
+#: STRUCTSIZE, STRINGMATCH-TEST; SET-SKIP-CHECKSUM-VALIDATION against RESTORE of a payload
+#: whose CRC is wrong.
+_DEBUG = [
+    ([b'DEBUG', b'HELP', b'x'],
+     b"-ERR unknown subcommand or wrong number of arguments for 'HELP'. Try DEBUG HELP.\r\n"),
+    ([b'DEBUG', b'POPULATE'],
+     b"-ERR unknown subcommand or wrong number of arguments for 'POPULATE'. Try DEBUG HELP.\r\n"),
+    ([b'DEBUG', b'POPULATE', b'1'],
+     b'+OK\r\n'),
+    ([b'DEBUG', b'POPULATE', b'1', b'p'],
+     b'+OK\r\n'),
+    ([b'DEBUG', b'POPULATE', b'1', b'p', b'3'],
+     b'+OK\r\n'),
+    ([b'DEBUG', b'POPULATE', b'1', b'p', b'1', b'x'],
+     b"-ERR unknown subcommand or wrong number of arguments for 'POPULATE'. Try DEBUG HELP.\r\n"),
+    ([b'DEBUG', b'POPULATE', b'0'],
+     b'+OK\r\n'),
+    ([b'DEBUG', b'POPULATE', b'-1'],
+     b'-ERR value is out of range, must be positive\r\n'),
+    ([b'DEBUG', b'POPULATE', b'1', b'q', b'0'],
+     b'+OK\r\n'),
+    ([b'DEBUG', b'POPULATE', b'1', b'r', b'-1'],
+     b'-ERR value is out of range, must be positive\r\n'),
+    ([b'DEBUG', b'POPULATE', b'1', b'r', b'x'],
+     b'-ERR value is out of range, must be positive\r\n'),
+    ([b'DEBUG', b'POPULATE', b'2', b's', b'10'],
+     b'+OK\r\n'),
+    ([b'DEBUG', b'POPULATE', b'1', b'\x00ab', b'2'],
+     b'+OK\r\n'),
+    ([b'MGET', b'key:0', b'p:0', b'q:0', b's:0', b's:1', b':0', b'r:0'],
+     b'*7\r\n$7\r\nvalue:0\r\n$7\r\nvalue:0\r\n$7\r\nvalue:0\r\n$10\r\nvalue:0\x00\x00\x00\r\n$10\r\nvalue:1\x00\x00\x00\r\n$2\r\nva\r\n$-1\r\n'),
+    ([b'DEBUG', b'ERROR'],
+     b"-ERR unknown subcommand or wrong number of arguments for 'ERROR'. Try DEBUG HELP.\r\n"),
+    ([b'DEBUG', b'ERROR', b'a\r\nb'],
+     b'-a  b\r\n'),
+    ([b'DEBUG', b'PROTOCOL'],
+     b"-ERR unknown subcommand or wrong number of arguments for 'PROTOCOL'. Try DEBUG HELP.\r\n"),
+    ([b'DEBUG', b'PROTOCOL', b'nosuch'],
+     b'-ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'string'],
+     b'$11\r\nHello World\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'integer'],
+     b':12345\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'double'],
+     b'$5\r\n3.141\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'bignum'],
+     b'$37\r\n1234567999999999999999999999999999999\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'null'],
+     b'$-1\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'array'],
+     b'*3\r\n:0\r\n:1\r\n:2\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'set'],
+     b'*3\r\n:0\r\n:1\r\n:2\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'map'],
+     b'*6\r\n:0\r\n:0\r\n:1\r\n:1\r\n:2\r\n:0\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'attrib'],
+     b'$39\r\nSome real reply following the attribute\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'push'],
+     b'-ERR RESP2 is not supported by this command\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'verbatim'],
+     b'$25\r\nThis is a verbatim\nstring\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'true'],
+     b':1\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'false'],
+     b':0\r\n'),
+    ([b'HELLO', b'3'],
+     b'%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:1\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'null'],
+     b'_\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'set'],
+     b'~3\r\n:0\r\n:1\r\n:2\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'map'],
+     b'%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'attrib'],
+     b'|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n$39\r\nSome real reply following the attribute\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'push'],
+     b'>2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n$40\r\nSome real reply following the push reply\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'verbatim'],
+     b'=29\r\ntxt:This is a verbatim\nstring\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'true'],
+     b'#t\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'false'],
+     b'#f\r\n'),
+    ([b'DEBUG', b'PROTOCOL', b'double'],
+     b',3.141\r\n'),
+    ([b'HELLO', b'2'],
+     b'*14\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:2\r\n$2\r\nid\r\n:1\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n'),
+    ([b'DEBUG', b'STRUCTSIZE'],
+     b'$83\r\nbits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 \r\n'),
+    ([b'DEBUG', b'STRUCTSIZE', b'x'],
+     b"-ERR unknown subcommand or wrong number of arguments for 'STRUCTSIZE'. Try DEBUG HELP.\r\n"),
+    ([b'DEBUG', b'STRINGMATCH-TEST'],
+     b'+Apparently Redis did not crash: test passed\r\n'),
+    ([b'DEBUG', b'STRINGMATCH-TEST', b'x'],
+     b"-ERR unknown subcommand or wrong number of arguments for 'STRINGMATCH-TEST'. Try DEBUG HELP.\r\n"),
+    ([b'DEBUG', b'SET-SKIP-CHECKSUM-VALIDATION'],
+     b"-ERR unknown subcommand or wrong number of arguments for 'SET-SKIP-CHECKSUM-VALIDATION'. Try DEBUG HELP.\r\n"),
+    ([b'SET', b'k', b'v'],
+     b'+OK\r\n'),
+    ([b'RESTORE', b'r1', b'0', b'\x00\x01v\n\x00\x91\x08\xce\xb2\x198\x8a\xcf'],
+     b'-ERR DUMP payload version or checksum are wrong\r\n'),
+    ([b'DEBUG', b'SET-SKIP-CHECKSUM-VALIDATION', b'1'],
+     b'+OK\r\n'),
+    ([b'RESTORE', b'r1', b'0', b'\x00\x01v\n\x00\x91\x08\xce\xb2\x198\x8a\xcf'],
+     b'+OK\r\n'),
+    ([b'DEBUG', b'SET-SKIP-CHECKSUM-VALIDATION', b'1'],
+     b'+OK\r\n'),
+    ([b'RESTORE', b'r2', b'0', b'\x00\x01v\n\x00\x91\x08\xce\xb2\x198\x8a\xcf'],
+     b'+OK\r\n'),
+    ([b'DEBUG', b'SET-SKIP-CHECKSUM-VALIDATION', b'0'],
+     b'+OK\r\n'),
+    ([b'RESTORE', b'r3', b'0', b'\x00\x01v\n\x00\x91\x08\xce\xb2\x198\x8a\xcf'],
+     b'-ERR DUMP payload version or checksum are wrong\r\n'),
+]
+
+
+def check_debug() -> None:
+    """DEBUG's subcommands (``_DEBUG``)."""
+    c = Session(**{"enable-debug-command": "yes"})
+    for argv, want in _DEBUG:
+        try:
+            got = c.call(*argv)
+        except Exception as e:  # a planted bug may crash the spec: that is a failure too
+            raise AssertionError(f"{NAME}: {argv!r}: the spec raised {e!r}") from e
+        assert got == want, f"{NAME}: {argv!r}: spec {got!r}, redis 7.0.15 {want!r}"
+
+
+# -- INFO's client count, CONFIG REWRITE and CONFIG SET's apply functions (spec/commands/server.py)
+
+#: On 7.0.15 (3 connections; "?": INFO fields): a script's INFO counts the connected clients
+#: (its fake client is not one), CONFIG REWRITE without a file, ``repl-backlog-size``'s floor
+#: of 16384, ``requirepass`` set and cleared as new connections see it.
+_SERVER = [
+    ((0, [b'EVAL', b"return string.match(redis.call('INFO','clients'), 'connected_clients:%d+')", b'0']),
+     b'$19\r\nconnected_clients:3\r\n'),
+    ((0, '?', b'clients', [b'connected_clients']),
+     [b'3']),
+    ((0, [b'CONFIG', b'REWRITE']),
+     b'-ERR The server is running without a config file\r\n'),
+    ((0, [b'CONFIG', b'SET', b'repl-backlog-size', b'100']),
+     b'+OK\r\n'),
+    ((0, [b'CONFIG', b'GET', b'repl-backlog-size']),
+     b'*2\r\n$17\r\nrepl-backlog-size\r\n$5\r\n16384\r\n'),
+    ((0, [b'CONFIG', b'SET', b'repl-backlog-size', b'16385']),
+     b'+OK\r\n'),
+    ((0, [b'CONFIG', b'GET', b'repl-backlog-size']),
+     b'*2\r\n$17\r\nrepl-backlog-size\r\n$5\r\n16385\r\n'),
+    ((0, [b'CONFIG', b'SET', b'repl-backlog-size', b'1048576']),
+     b'+OK\r\n'),
+    ((0, [b'CONFIG', b'SET', b'requirepass', b'foo']),
+     b'+OK\r\n'),
+    ((1, [b'PING']),
+     b'+PONG\r\n'),
+    ((1, [b'AUTH', b'foo']),
+     b'+OK\r\n'),
+    ((1, [b'PING']),
+     b'+PONG\r\n'),
+    ((0, [b'CONFIG', b'SET', b'requirepass', b'']),
+     b'+OK\r\n'),
+    ((2, [b'AUTH', b'foo']),
+     b'-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n'),
+    ((2, [b'PING']),
+     b'+PONG\r\n'),
+]
+
+
+def check_server() -> None:
+    """INFO from a script, CONFIG REWRITE, CONFIG SET's apply functions (``_SERVER``)."""
+    w = _World(3)
+    for st, want in _SERVER:
+        c = st[0]
+        try:
+            if st[1] == "?":
+                got: Any = _info_fields(w.call(c, b"INFO", st[2]), st[3])
+            else:
+                got = w.call(c, *st[1])
+        except Exception as e:  # a planted bug may crash the spec: that is a failure too
+            raise AssertionError(f"{NAME}: {str(st)[:80]}: the spec raised {e!r}") from e
+        assert got == want, f"{NAME}: {str(st)[:80]}: spec {got!r}, redis 7.0.15 {want!r}"
+
+
 CHECKS = [check_usage, check_engine_memory, check_skiplist_member, check_used_memory_rule,
-          check_plain_node, check_info, check_lru_clock]
+          check_plain_node, check_info, check_lru_clock,
+          check_object_memory, check_slowlog_peer, check_latency_idle, check_latency_samples,
+          check_latency_doctor_advice, check_latency_graph_labels, check_diagnostics_args,
+          check_latency_histogram, check_memory_doctor, check_memory_stats_clients, check_getkeys, check_command_list_aclcat, check_debug,
+          check_server]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
