@@ -38,6 +38,7 @@ Checked by a direct call of the spec (no reply of a real server):
 from __future__ import annotations
 
 import shlex
+import sys
 from typing import Any
 
 import attrs
@@ -46,10 +47,19 @@ from immutables import Map
 
 import redspec.spec.server as S
 from redspec.properties.driver import Session
-from redspec.properties.test_mutation_gaps import plant, plant_everywhere
+from redspec.properties.test_mutation_gaps import plant_everywhere
+from redspec.spec import dispatch as DISPATCH
+from redspec.spec import info as I
 from redspec.spec import latency as L
+from redspec.spec import loading as LD
 from redspec.spec import memory as M
 from redspec.spec import persist
+from redspec.spec import slowlog as SL
+from redspec.spec.commands import debug as DB
+from redspec.spec.commands import diagnostics as D
+from redspec.spec.commands import introspection as X
+from redspec.spec.commands import object as O
+from redspec.spec.commands import server as SV
 from redspec.spec.resp import encode_request
 from redspec.spec.types.list import ListValue
 
@@ -74,7 +84,11 @@ def _usage_steps() -> list[list[bytes]]:
         steps.append([b"SET", b"v", v])
         usage(b"v")
     for vals in ([32767], [32768], [-32768], [-32769], [2147483647], [2147483648],
-                 [-2147483648], [-2147483649], [1, 2, 3, 4, 5, 40000],
+                 [-2147483648], [-2147483649], [32767, 1, 2], [32768, 1, 2], [65535, 1, 2],
+                 [65536, 1, 2], [-32768, 1, 2], [-32769, 1, 2], [-65536, 1, 2],
+                 [-65537, 1, 2], [2147483647, 1], [2147483648, 1], [-2147483648, 1],
+                 [-2147483649, 1], [4294967295, 1], [4294967296, 1], [-4294967296, 1],
+                 [-4294967297, 1], [1, 2, 3, 4, 5, 40000],
                  [1, 2, 3, 4, 5, 6, 7, 8, 9, 3000000000], [-9, 1, 2, 3, 4, 5, 6, 7]):
         steps += [[b"DEL", b"s"], [b"SADD", b"s", *(b"%d" % x for x in vals)]]
         usage(b"s")
@@ -137,7 +151,13 @@ _USAGE = [
     b'+OK\r\n', b':81968\r\n', b':0\r\n', b':1\r\n', b':64\r\n', b':1\r\n', b':1\r\n', b':64\r\n',
     b':1\r\n', b':1\r\n', b':64\r\n', b':1\r\n', b':1\r\n', b':64\r\n', b':1\r\n', b':1\r\n',
     b':64\r\n', b':1\r\n', b':1\r\n', b':64\r\n', b':1\r\n', b':1\r\n', b':64\r\n', b':1\r\n',
-    b':1\r\n', b':64\r\n', b':1\r\n', b':6\r\n', b':80\r\n', b':1\r\n', b':10\r\n', b':144\r\n',
+    b':1\r\n', b':64\r\n', b':1\r\n', b':3\r\n', b':64\r\n', b':1\r\n', b':3\r\n', b':80\r\n',
+    b':1\r\n', b':3\r\n', b':80\r\n', b':1\r\n', b':3\r\n', b':80\r\n', b':1\r\n', b':3\r\n',
+    b':64\r\n', b':1\r\n', b':3\r\n', b':80\r\n', b':1\r\n', b':3\r\n', b':80\r\n', b':1\r\n',
+    b':3\r\n', b':80\r\n', b':1\r\n', b':2\r\n', b':64\r\n', b':1\r\n', b':2\r\n', b':80\r\n',
+    b':1\r\n', b':2\r\n', b':64\r\n', b':1\r\n', b':2\r\n', b':80\r\n', b':1\r\n', b':2\r\n',
+    b':80\r\n', b':1\r\n', b':2\r\n', b':80\r\n', b':1\r\n', b':2\r\n', b':80\r\n', b':1\r\n',
+    b':2\r\n', b':80\r\n', b':1\r\n', b':6\r\n', b':80\r\n', b':1\r\n', b':10\r\n', b':144\r\n',
     b':1\r\n', b':8\r\n', b':80\r\n', b':1\r\n', b':1\r\n', b':168\r\n', b':1\r\n', b':1\r\n',
     b':176\r\n', b':1\r\n', b':4\r\n', b':272\r\n', b':1\r\n', b':5\r\n', b':1\r\n', b':1\r\n',
     b':1\r\n', b':1\r\n', b':1\r\n', b':1\r\n', b':1\r\n', b':1\r\n', b':1\r\n', b':1\r\n',
@@ -298,14 +318,18 @@ def check_used_memory_rule() -> None:
     """Each new key adds MEMORY USAGE + 16 to ``used_memory`` (+ 40 more with a TTL)."""
     c = Session()
     for argv in _RULE_KEYS:
-        before = _used(c)
-        c.call(*argv)
-        usage = int(c.call(b"MEMORY", b"USAGE", argv[1])[1:-2])
-        got = _used(c) - before
+        try:
+            before = _used(c)
+            c.call(*argv)
+            usage = int(c.call(b"MEMORY", b"USAGE", argv[1])[1:-2])
+            got = _used(c) - before
+            before = _used(c)
+            c.call(b"EXPIRE", argv[1], b"100")
+            ttl = _used(c) - before
+        except Exception as e:  # a planted bug may crash the spec: that is a failure too
+            raise AssertionError(f"{NAME}: {argv[:2]!r}: the spec raised {e!r}") from e
         assert got == usage + 16, f"{NAME}: {argv[:2]!r}: used_memory +{got}, usage {usage}"
-        before = _used(c)
-        c.call(b"EXPIRE", argv[1], b"100")
-        assert _used(c) - before == 40, f"{NAME}: {argv[:2]!r}: a TTL"
+        assert ttl == 40, f"{NAME}: {argv[:2]!r}: a TTL"
 
 
 def check_plain_node() -> None:
@@ -329,7 +353,8 @@ class _World:
     def __init__(self, n: int, now: int = T0) -> None:
         self.now = now
         self.state = S.new_server(now)
-        self.cids = []
+        self.saved = b""
+        self.cids: list[int] = []
         for i in range(n):
             self.state, cid = S.client_connect(self.state, now, addr=f"127.0.0.1:{50000 + i}",
                                                laddr="127.0.0.1:6379", fd=10 + i)
@@ -343,8 +368,11 @@ class _World:
             try:
                 self.state, eff = S.client_input(st, cid, encode_request(args), self.now)
                 return S.output_for(eff, cid)
-            except persist.SaveOutcomeNeeded:  # SAVE: the file is written
+            except persist.SaveOutcomeNeeded as need:  # SAVE: the file is written
+                self.saved = need.data
                 st = persist.with_save_outcome(st, True)
+            except persist.ForkOutcomeNeeded:  # a BGSAVE for a replica: the child runs
+                st = persist.with_fork_outcome(st, 4242, 7)
 
 
 def _info_fields(reply: bytes, names: list[bytes]) -> list[bytes | None]:
@@ -515,6 +543,8 @@ def _object_steps() -> list[list[bytes]]:
                   [b"samples", b"9223372036854775807"]):
         st.append([b"MEMORY", b"USAGE", k, *extra])
     st.append([b"MEMORY", b"USAGE", b"missing"])
+    st += [[b"RPUSH", b"abcdef", b"x"], [b"MEMORY", b"USAGE", b"abcdef"],
+           [b"RPUSH", b"abcdefg", b"x"], [b"MEMORY", b"USAGE", b"abcdefg"]]
     st.append([b"RPUSH", b"l", *(b"%d" % i for i in range(4096))])
     st.append([b"MEMORY", b"USAGE", b"l"])
     st.append([b"DEL", b"l"])
@@ -545,6 +575,10 @@ _OBJECT = [
     b'-ERR syntax error\r\n',
     b':64\r\n',
     b'$-1\r\n',
+    b':1\r\n',
+    b':144\r\n',
+    b':1\r\n',
+    b':152\r\n',
     b':4096\r\n',
     b':12456\r\n',
     b':1\r\n',
@@ -616,25 +650,28 @@ def check_latency_idle() -> None:
         assert got == want, f"{NAME}: {argv!r}: spec {got!r}, redis 7.0.15 {want!r}"
 
 
-def _history(c: Session) -> bytes:
-    return c.call(b"LATENCY", b"HISTORY", b"command")
-
-
 def check_latency_samples() -> None:
     """``latencyAddSample``: one sample a second, a later one in the same second only raises
     it; ``latencyResetEvent`` drops the named event (case-insensitive) or, with no name, all."""
     c = _debug_session()
-    c.call(b"CONFIG", b"SET", b"latency-monitor-threshold", b"10")
+
+    def call(*argv: bytes) -> bytes:
+        try:
+            return c.call(*argv)
+        except Exception as e:  # a planted bug may crash the spec: that is a failure too
+            raise AssertionError(f"{NAME}: {argv!r}: the spec raised {e!r}") from e
+
+    call(b"CONFIG", b"SET", b"latency-monitor-threshold", b"10")
     t = b":%d\r\n" % (T0 // 1000)
     for ms, want in ((b"0.02", 20), (b"0.05", 50), (b"0.03", 50), (b"0.05", 50)):
-        c.call(b"DEBUG", b"SLEEP", ms)
-        got = _history(c)
+        call(b"DEBUG", b"SLEEP", ms)
+        got = call(b"LATENCY", b"HISTORY", b"command")
         assert got == b"*1\r\n*2\r\n" + t + b":%d\r\n" % want, f"{NAME}: HISTORY {got!r}"
     for args, want in (([b"other"], b":0\r\n"), ([b"COMMAND"], b":1\r\n"), ([], b":0\r\n")):
-        got = c.call(b"LATENCY", b"RESET", *args)
+        got = call(b"LATENCY", b"RESET", *args)
         assert got == want, f"{NAME}: LATENCY RESET {args!r}: {got!r}"
-    c.call(b"DEBUG", b"SLEEP", b"0.02")
-    got = c.call(b"LATENCY", b"RESET")
+    call(b"DEBUG", b"SLEEP", b"0.02")
+    got = call(b"LATENCY", b"RESET")
     assert got == b":1\r\n", f"{NAME}: LATENCY RESET (all): {got!r}"
 
 
@@ -840,6 +877,17 @@ _GETKEYS_LINES = [
     "migrate h 1 '' 0 1000 replace keys a b c",
     "migrate h 1 '' 0 1000 copy replace",
     "migrate h 1 '' 0 1000 keys",
+    'migrate keys 1 k 0 1000',
+    'migrate h keys k 0 1000',
+    'migrate h 1 keys 0 1000',
+    'migrate keys 1 k 0 1000 copy',
+    'migrate keys 1 k 0 1000 auth x',
+    "migrate keys 1 '' 0 1000 replace",
+    'bitfield k overflow wrap',
+    'bitfield k get u8 0 overflow wrap',
+    'sort k get store x',
+    'sort k by store x',
+    'sort k limit store x 1',
     'sort k',
     'sort k store d',
     'sort k store',
@@ -992,6 +1040,28 @@ _GETKEYS = [
      b'*1\r\n$0\r\n\r\n'),
     (b'*1\r\n*2\r\n$0\r\n\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
      b'*1\r\n$0\r\n\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$4\r\nkeys\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$4\r\nkeys\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$0\r\n\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n',
+     b'*1\r\n$0\r\n\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
+    (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
+     b'*1\r\n$1\r\nk\r\n'),
     (b'*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n',
      b'*1\r\n$1\r\nk\r\n'),
     (b'*2\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n',
@@ -1263,12 +1333,50 @@ def check_server() -> None:
         assert got == want, f"{NAME}: {str(st)[:80]}: spec {got!r}, redis 7.0.15 {want!r}"
 
 
+#: A replica's full and partial resynchronisation (REPLCONF, PSYNC ? -1, a write, PSYNC of
+#: the id at offset 1 from another connection), as 7.0.15 reports them: INFO memory's
+#: backlog / shared replication buffer / replica clients and INFO stats' sync counters.
+_REPL_MEMORY = [b"mem_replication_backlog", b"mem_total_replication_buffers",
+                b"mem_clients_slaves"]
+_REPL_SYNCS = [b"sync_full", b"sync_partial_ok", b"sync_partial_err"]
+
+
+def check_replication_info() -> None:
+    """INFO's replication memory and sync counters with replicas (recorded: 20508, 20504, 0;
+    a full sync, then a partial one)."""
+    w = _World(3)
+    assert w.call(1, b"REPLCONF", b"listening-port", b"7001") == b"+OK\r\n"
+    full = w.call(1, b"PSYNC", b"?", b"-1")
+    assert full.startswith(b"+FULLRESYNC "), f"{NAME}: PSYNC ? -1: {full!r}"
+    w.call(0, b"SET", b"a", b"1")
+    got = _info_fields(w.call(0, b"INFO", b"memory"), _REPL_MEMORY)
+    assert got == [b"20508", b"20504", b"0"], f"{NAME}: replication memory {got!r}"
+    got = _info_fields(w.call(0, b"INFO", b"stats"), _REPL_SYNCS)
+    assert got == [b"1", b"0", b"0"], f"{NAME}: sync counters after a full sync {got!r}"
+    got = _info_fields(w.call(0, b"INFO", b"replication"), [b"connected_slaves"])
+    assert got == [b"1"], f"{NAME}: INFO replication with a replica {got!r}"
+    part = w.call(2, b"PSYNC", full.split()[1], b"1")
+    assert part.startswith(b"+CONTINUE"), f"{NAME}: PSYNC at offset 1: {part!r}"
+    got = _info_fields(w.call(0, b"INFO", b"stats"), _REPL_SYNCS)
+    assert got == [b"1", b"1", b"0"], f"{NAME}: sync counters after a partial sync {got!r}"
+
+
+def check_info_loading() -> None:
+    """INFO persistence while an RDB file loads: ``loading:1`` (then 0)."""
+    w = _World(1)
+    w.call(0, b"SET", b"a", b"1")
+    w.call(0, b"SAVE")
+    w.state = LD.start_loading(w.state, w.saved, "dump.rdb", T0)
+    got = _info_fields(w.call(0, b"INFO", b"persistence"), [b"loading"])
+    assert got == [b"1"], f"{NAME}: INFO while loading: {got!r}"
+
+
 CHECKS = [check_usage, check_engine_memory, check_skiplist_member, check_used_memory_rule,
           check_plain_node, check_info, check_lru_clock,
           check_object_memory, check_slowlog_peer, check_latency_idle, check_latency_samples,
           check_latency_doctor_advice, check_latency_graph_labels, check_diagnostics_args,
           check_latency_histogram, check_memory_doctor, check_memory_stats_clients, check_getkeys, check_command_list_aclcat, check_debug,
-          check_server]
+          check_server, check_replication_info, check_info_loading]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -1279,3 +1387,384 @@ def test_boundary_mintro(check: Any) -> None:
 def _trips(check: Any) -> None:
     with pytest.raises(AssertionError, match=NAME):
         check()
+
+
+# -- planted bugs: each is a surviving mutant ------------------------------------------------------
+
+_MEMORY_PLANTS = [
+    ("je_size", "if n <= 8:", "if n < 8:", check_usage),
+    ("je_size", "step = 1 << (n - 1)", "step = 2 << (n - 1)", check_usage),
+    ("je_size", "(n - 1).bit_length()", "(n - 2).bit_length()", check_usage),
+    ("je_size", "(n + step - 1) // step", "(n + step) // step", check_usage),
+    ("je_size", "(n + step - 1) // step", "(n + step - 2) // step", check_usage),
+    ("_sds_hdr", "return 1\n", "return 0\n", check_usage),
+    ("_sds_hdr", "return 1\n", "return 2\n", check_usage),
+    ("_sds_hdr", "if n < 1 << 32:", "if n < 0 << 32:", check_usage),
+    ("sds_alloc", "+ n + 1)", "+ n)", check_usage),
+    ("sds_alloc", "+ n + 1)", "+ n + 2)", check_usage),
+    ("_string_size", "n <= 20 and", "n < 20 and", check_usage),
+    ("_string_size", "string2ll(v) is not None", "string2ll(v) is None", check_usage),
+    ("_string_size", 'if enc == "int":', 'if enc != "int":', check_usage),
+    ("_string_size", 'if enc == "embstr":', 'if enc != "embstr":', check_usage),
+    ("_string_size", "ROBJ + 3 + n + 1", "ROBJ + 3 + n", check_usage),
+    ("_string_size", "ROBJ + 3 + n + 1", "ROBJ + 3 + n + 2", check_usage),
+    ("_slots", "else 1 << (n - 1)", "else 0 << (n - 1)", check_usage),
+    ("_slots", "else 1 << (n - 1)", "else 2 << (n - 1)", check_usage),
+    ("_slots", "(n - 1).bit_length()", "n.bit_length()", check_usage),
+    ("_slots", "(n - 1).bit_length()", "(n - 2).bit_length()", check_usage),
+    ("_hash_size", "if v.order is not None:", "if v.order is None:", check_usage),
+    ("_hash_size", "sds_alloc(len(f), True)", "sds_alloc(len(f), False)", check_usage),
+    ("_hash_size", "sds_alloc(len(x), True)", "sds_alloc(len(x), False)", check_usage),
+    ("_set_size", "-(1 << 15) <= x < 1 << 15", "-(1 << 15) < x < 1 << 15", check_usage),
+    ("_set_size", "-(1 << 15) <= x < 1 << 15", "-(1 << 15) <= x <= 1 << 15", check_usage),
+    ("_set_size", "-(1 << 15) <= x", "-(0 << 15) <= x", check_usage),
+    ("_set_size", "-(1 << 15) <= x", "-(2 << 15) <= x", check_usage),
+    ("_set_size", "x < 1 << 15", "x < 0 << 15", check_usage),
+    ("_set_size", "x < 1 << 15", "x < 2 << 15", check_usage),
+    ("_set_size", "-(1 << 31) <= x < 1 << 31", "-(1 << 31) < x < 1 << 31", check_usage),
+    ("_set_size", "-(1 << 31) <= x < 1 << 31", "-(1 << 31) <= x <= 1 << 31", check_usage),
+    ("_set_size", "-(1 << 31) <= x", "-(0 << 31) <= x", check_usage),
+    ("_set_size", "-(1 << 31) <= x", "-(2 << 31) <= x", check_usage),
+    ("_set_size", "x < 1 << 31", "x < 0 << 31", check_usage),
+    ("_set_size", "x < 1 << 31", "x < 2 << 31", check_usage),
+    ("_set_size", "sds_alloc(len(m), True)", "sds_alloc(len(m), False)", check_usage),
+    ("_zset_size", "sds_alloc(len(m), True)", "sds_alloc(len(m), False)", check_skiplist_member),
+    ("stream_memory", "if len(nodes) <= len(sampled):", "if len(nodes) < len(sampled):",
+     check_usage),
+    ("stream_memory", "(len(nodes) - 1)", "(len(nodes))", check_usage),
+    ("stream_memory", "(len(nodes) - 1)", "(len(nodes) - 2)", check_usage),
+    ("stream_memory", "_node_alloc(nodes[-1])", "_node_alloc(nodes[-0])", check_usage),
+    ("stream_memory", "_node_alloc(nodes[-1])", "_node_alloc(nodes[-2])", check_usage),
+    ("quicklist_usage", "if samples <= 0", "if samples < 0", check_usage),
+    ("quicklist_usage", "if container == 1", "if container != 1", check_plain_node),
+    ("quicklist_usage", "if container == 1", "if container == 0", check_plain_node),
+    ("quicklist_usage", "if container == 1", "if container == 2", check_plain_node),
+    ("object_size", "    if f is None:\n        if not", "    if f is not None:\n        if not",
+     check_usage),
+    ("object_size", "        if f is None:\n            return", "        if f is not None:\n"
+     "            return", check_used_memory_rule),
+    ("key_usage", "sds_alloc(len(key), True)", "sds_alloc(len(key), False)", check_usage),
+    ("key_cost", "_KEY_FIXED[n] if n < 256", "_KEY_FIXED[n] if n <= 256", check_used_memory_rule),
+    ("key_cost", "if m <= 20 and", "if m < 20 and", check_used_memory_rule),
+    ("key_cost", "string2ll(v) is not None", "string2ll(v) is None", check_used_memory_rule),
+    ("key_cost", "if m < 1024", "if m <= 1024", check_used_memory_rule),
+    ("functions_memory", "sds_alloc(len(lib.name), True)", "sds_alloc(len(lib.name), False)",
+     check_engine_memory),
+    ("functions_memory", "n += 1", "n += 0", check_engine_memory),
+    ("functions_memory", "n += 1", "n += 2", check_engine_memory),
+    ("functions_memory", "sds_alloc(len(f.name), True)", "sds_alloc(len(f.name), False)",
+     check_engine_memory),
+    ("functions_memory", "if f.description is not None", "if f.description is None",
+     check_engine_memory),
+    ("functions_memory", "sds_alloc(len(f.description), True)",
+     "sds_alloc(len(f.description), False)", check_engine_memory),
+    ("functions_memory", "while buckets < n:", "while buckets <= n:", check_engine_memory),
+    ("argv_string_memory", "16 + 3 + n + 1", "16 + 3 + n", check_engine_memory),
+    ("argv_string_memory", "16 + 3 + n + 1", "16 + 3 + n + 2", check_engine_memory),
+    ("eval_scripts_memory", "n += 1", "n += 0", check_engine_memory),
+    ("eval_scripts_memory", "n += 1", "n += 2", check_engine_memory),
+    ("eval_scripts_memory", "while buckets < n:", "while buckets <= n:", check_engine_memory),
+]
+
+
+@pytest.mark.parametrize("func,old,new,check", _MEMORY_PLANTS,
+                         ids=[f"{p[0]}:{p[2]}" for p in _MEMORY_PLANTS])
+def test_planted_memory(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                        check: Any) -> None:
+    plant_everywhere(monkeypatch, M, func, old, new)
+    monkeypatch.setattr(M, "SIZERS", {})  # re-registered with the planted sizers
+    _trips(check)
+
+
+def _key_fixed(type5: bool) -> list[int]:
+    return [M.sds_alloc(n, type5) + M.DICT_ENTRY + M.KEY_EXTRA for n in range(256)]
+
+
+def _str_nonint(limit: int, plus: int) -> list[int]:
+    return [M.je_size(M.ROBJ + 3 + n + plus) if n <= limit else M.ROBJ + M.sds_alloc(n)
+            for n in range(1024)]
+
+
+@pytest.mark.parametrize("name,table", [
+    ("_KEY_FIXED", lambda: _key_fixed(False)),
+    ("_STR_NONINT", lambda: _str_nonint(44, 0)),
+    ("_STR_NONINT", lambda: _str_nonint(44, 2)),
+])
+def test_planted_memory_tables(monkeypatch: pytest.MonkeyPatch, name: str, table: Any) -> None:
+    """The hot path's tables (built at import) computed with the mutant."""
+    monkeypatch.setattr(M, name, table())
+    _trips(check_used_memory_rule)
+
+
+def _plant_anywhere(monkeypatch: pytest.MonkeyPatch, module: Any, func: str, old: str,
+                    new: str) -> None:
+    """:func:`plant_everywhere`, and the planted function also wherever a table holds the
+    original: the served command table (handlers of commands and subcommands) and the dicts
+    of ``redspec`` modules (DEBUG's subcommands, the native key finders)."""
+    original = getattr(module, func)
+    planted = plant_everywhere(monkeypatch, module, func, old, new)
+    for name, cmd in list(DISPATCH.TABLE.items()):
+        if cmd.handler is original:
+            monkeypatch.setitem(DISPATCH.TABLE, name, attrs.evolve(cmd, handler=planted))
+        for sub, spec in list(cmd.subcommands.items()):
+            if spec.handler is original:
+                monkeypatch.setitem(cmd.subcommands, sub, attrs.evolve(spec, handler=planted))
+    for modname, mod in list(sys.modules.items()):
+        if not modname.startswith("redspec."):
+            continue
+        for value in list(vars(mod).values()):
+            if isinstance(value, dict):
+                for k, v in list(value.items()):
+                    if v is original:
+                        monkeypatch.setitem(value, k, planted)
+
+
+_PLANTS: list[tuple[Any, str, str, str, Any]] = [
+    # spec/info.py
+    (I, "select_sections", "got = False", "got = True", check_info),
+    (I, "select_sections", "all_ = True\n", "all_ = False\n", check_info),
+    (I, "select_sections", "all_ = everything = True", "all_ = everything = False", check_info),
+    (I, "bytes_to_human", "start=1)", "start=0)", check_info),
+    (I, "bytes_to_human", "start=1)", "start=2)", check_info),
+    (I, "bytes_to_human", "if n < 1 << (10 * (i + 1)):", "if n <= 1 << (10 * (i + 1)):",
+     check_info),
+    (I, "bytes_to_human", "if n < 1 << (10 * (i + 1)):", "if n < 0 << (10 * (i + 1)):",
+     check_info),
+    (I, "bytes_to_human", "if n < 1 << (10 * (i + 1)):", "if n < 2 << (10 * (i + 1)):",
+     check_info),
+    (I, "bytes_to_human", "(10 * (i + 1))", "(10 * (i))", check_info),
+    (I, "bytes_to_human", "(10 * (i + 1))", "(10 * (i + 2))", check_info),
+    (I, "bytes_to_human", "if n < 1 << (10 * i) and", "if n <= 1 << (10 * i) and", check_info),
+    (I, "bytes_to_human", "if n < 1 << (10 * i) and", "if n < 0 << (10 * i) and", check_info),
+    (I, "bytes_to_human", "if n < 1 << (10 * i) and", "if n < 2 << (10 * i) and", check_info),
+    (I, "bytes_to_human", "and i == 1", "and i != 1", check_info),
+    (I, "bytes_to_human", "and i == 1", "and i == 0", check_info),
+    (I, "bytes_to_human", "and i == 1", "and i == 2", check_info),
+    (I, "bytes_to_human", "n / (1 << (10 * i))", "n / (0 << (10 * i))", check_info),
+    (I, "bytes_to_human", "n / (1 << (10 * i))", "n / (2 << (10 * i))", check_info),
+    (I, "_lld", "if n >= 1 << 63", "if n > 1 << 63", check_info),
+    (I, "_lld", "n - (1 << 64)", "n - (0 << 64)", check_info),
+    (I, "_lld", "n - (1 << 64)", "n - (2 << 64)", check_info),
+    (I, "_lld", "if n >= 1 << 63", "if n >= 0 << 63", check_info),
+    (I, "_lld", "if n >= 1 << 63", "if n >= 2 << 63", check_info),
+    (I, "info_text", "((1 << 24) - 1)", "((1 << 24))", check_lru_clock),
+    (I, "info_text", "((1 << 24) - 1)", "((0 << 24) - 1)", check_lru_clock),
+    (I, "info_text", "((1 << 24) - 1)", "((2 << 24) - 1)", check_lru_clock),
+    (I, "info_text", "((1 << 24) - 1)", "((1 << 24) - 2)", check_lru_clock),
+    (I, "info_text", "blocked[1]", "blocked[0]", check_info),
+    (I, "info_text", "blocked[1]", "blocked[2]", check_info),
+    (I, "info_text", "functions[1]", "functions[0]", check_info),
+    (I, "info_text", "functions[1]", "functions[2]", check_info),
+    (I, "info_text", '("rdb_current_bgsave_time_sec", -1)', '("rdb_current_bgsave_time_sec", -0)',
+     check_info),
+    (I, "info_text", '("rdb_current_bgsave_time_sec", -1)', '("rdb_current_bgsave_time_sec", -2)',
+     check_info),
+    (I, "info_text", "persist[1]", "persist[0]", check_info),
+    (I, "info_text", "persist[1]", "persist[2]", check_info),
+    (I, "info_text", "pubsub[1]", "pubsub[0]", check_info),
+    (I, "info_text", "pubsub[1]", "pubsub[2]", check_info),
+    (I, "info_text", "tracking[1]", "tracking[0]", check_info),
+    (I, "info_text", "tracking[1]", "tracking[2]", check_info),
+    (I, "info_text", '"module_list" in sections', '"module_list" not in sections', check_info),
+    (I, "info_text", '"modules" in sections', '"modules" not in sections', check_info),
+    (I, "info_text", "i < len(avg_ttl)", "i <= len(avg_ttl)", check_info),
+    (I, "info_text", "repl_mem[1]", "repl_mem[0]", check_replication_info),
+    (I, "info_text", "repl_mem[1]", "repl_mem[2]", check_replication_info),
+    (I, "info_text", "sync_stats[1]", "sync_stats[0]", check_replication_info),
+    (I, "info_text", "sync_stats[1]", "sync_stats[2]", check_replication_info),
+    (I, "info_text", "0 if loading is None else 1", "0 if loading is not None else 1",
+     check_info_loading),
+    (I, "info_text", "0 if loading is None else 1", "0 if loading is None else 0",
+     check_info_loading),
+    (I, "info_text", "0 if loading is None else 1", "0 if loading is None else 2",
+     check_info_loading),
+    # spec/commands/object.py
+    (O, "object_refcount", "argv[2], 0) < 0", "argv[2], 0) <= 0", check_object_memory),
+    (O, "memory_usage", 'argv[j].lower() != b"samples"', 'argv[j].lower() == b"samples"',
+     check_object_memory),
+    (O, "memory_usage", "j + 1 >= len(argv)", "j + 1 > len(argv)", check_object_memory),
+    (O, "memory_usage", "j + 1 >= len(argv)", "j >= len(argv)", check_object_memory),
+    (O, "memory_usage", "j + 1 >= len(argv)", "j + 2 >= len(argv)", check_object_memory),
+    (O, "memory_usage", "string2ll(argv[j + 1])", "string2ll(argv[j])", check_object_memory),
+    (O, "memory_usage", "string2ll(argv[j + 1])", "string2ll(argv[j + 2])", check_object_memory),
+    (O, "memory_usage", "if n is None:", "if n is not None:", check_object_memory),
+    (O, "memory_usage", "if n < 0:", "if n <= 0:", check_object_memory),
+    (O, "memory_usage", "if v is None:", "if v is not None:", check_object_memory),
+    (O, "memory_usage", "len(v) <= QUICKLIST_EXACT_MAX", "len(v) < QUICKLIST_EXACT_MAX",
+     check_object_memory),
+    (O, "memory_usage", "sds_alloc(len(key), True)", "sds_alloc(len(key), False)",
+     check_object_memory),
+    # spec/slowlog.py
+    (SL, "_peer", "if c.id == 0", "if c.id != 0", check_slowlog_peer),
+    (SL, "slowlog_push", "if entries is not log.entries", "if entries is log.entries",
+     check_object_memory),
+    # spec/latency.py
+    (L, "latency_add_sample", "if latency_ms > ring[prev][1]:", "if latency_ms > ring[prev][0]:",
+     check_latency_samples),
+    (L, "latency_add_sample", "ring[prev + 1:]", "ring[prev:]", check_latency_samples),
+    (L, "latency_add_sample", "ring[prev + 1:]", "ring[prev + 2:]", check_latency_samples),
+    (L, "latency_reset", "if event is not None and", "if event is None and",
+     check_latency_samples),
+    (L, "latency_reset", "n.lower().encode() != event.lower()",
+     "n.lower().encode() == event.lower()", check_latency_samples),
+    (L, "latency_report", "and threshold == 0", "and threshold != 0", check_latency_idle),
+    (L, "latency_report", "if slower < 0:", "if slower <= 0:", check_latency_doctor_advice),
+    (L, "latency_report", "elif slower // 1000 > threshold:",
+     "elif slower // 1000 >= threshold:", check_latency_doctor_advice),
+    (L, "latency_report", "and advices == 0", "and advices != 0", check_latency_idle),
+    (L, "_elapsed_label", "if elapsed < 60:", "if elapsed <= 60:", check_latency_graph_labels),
+    (L, "_elapsed_label", "if elapsed < 3600:", "if elapsed <= 3600:",
+     check_latency_graph_labels),
+    (L, "_elapsed_label", "if elapsed < 86400:", "if elapsed <= 86400:",
+     check_latency_graph_labels),
+    # spec/commands/diagnostics.py
+    (D, "slowlog_get", 'subcommand_syntax(argv[1], "SLOWLOG")',
+     'subcommand_syntax(argv[0], "SLOWLOG")', check_diagnostics_args),
+    (D, "slowlog_get", 'subcommand_syntax(argv[1], "SLOWLOG")',
+     'subcommand_syntax(argv[2], "SLOWLOG")', check_diagnostics_args),
+    (D, "slowlog_get", "n < -1:", "n < -2:", check_diagnostics_args),
+    (D, "latency_reset_cmd", "if len(argv) == 2:", "if len(argv) != 2:", check_latency_samples),
+    (D, "_histogram", "Map([(1, calls)])", "Map([(0, calls)])", check_latency_histogram),
+    (D, "_histogram", "Map([(1, calls)])", "Map([(2, calls)])", check_latency_histogram),
+    (D, "latency_histogram", "if len(argv) == 2:", "if len(argv) != 2:",
+     check_latency_histogram),
+    (D, "latency_histogram", "if want in calls:", "if want not in calls:",
+     check_latency_histogram),
+    (D, "latency_histogram", 'if "|" not in want:', 'if "|" in want:', check_latency_histogram),
+    (D, "_memory_figures", "if s.client.id in s.clients", "if s.client.id not in s.clients",
+     check_memory_stats_clients),
+    (D, "memory_doctor", "if m.used < 5 * 1024 * 1024:", "if m.used <= 5 * 1024 * 1024:",
+     check_memory_doctor),
+    (D, "memory_doctor", "if m.scripts > 1000:", "if m.scripts >= 1000:", check_memory_doctor),
+    # spec/commands/introspection.py
+    (X, "lookup_argv", "len(argv) == 1 or", "len(argv) != 1 or", check_getkeys),
+    (X, "lookup_argv", "len(argv) == 1 or", "len(argv) == 2 or", check_getkeys),
+    (X, "command_list", "if cat in c.acl_categories", "if cat not in c.acl_categories",
+     check_command_list_aclcat),
+    (X, "_getkeys", 'if "no_mandatory_keys" in cmd.flags:', 'if "no_mandatory_keys" not in '
+     'cmd.flags:', check_getkeys),
+    (X, "keys_from_specs", "end = argc - 1 if", "end = argc if", check_getkeys),
+    (X, "keys_from_specs", "if i >= argc or i < 1:", "if i > argc or i < 1:", check_getkeys),
+    (X, "keys_from_specs", "i = i + 1 if begin", "i = i + 2 if begin", check_getkeys),
+    (X, "keys_from_specs", "if last >= argc or", "if last > argc or", check_getkeys),
+    (X, "_bitfield_keys", "readonly = True", "readonly = False", check_getkeys),
+    (X, "_bitfield_keys", "while i < len(argv):", "while i <= len(argv):", check_getkeys),
+    (X, "_bitfield_keys", "remaining = len(argv) - i - 1", "remaining = len(argv) - i",
+     check_getkeys),
+    (X, "_bitfield_keys", "remaining = len(argv) - i - 1", "remaining = len(argv) - i - 2",
+     check_getkeys),
+    (X, "_bitfield_keys", 'if op == b"get" and', 'if op != b"get" and', check_getkeys),
+    (X, "_bitfield_keys", "remaining >= 2", "remaining > 2", check_getkeys),
+    (X, "_bitfield_keys", 'elif op in (b"set", b"incrby")', 'elif op not in (b"set", b"incrby")',
+     check_getkeys),
+    (X, "_bitfield_keys", "            readonly = False\n            break\n        elif",
+     "            readonly = True\n            break\n        elif", check_getkeys),
+    (X, "_bitfield_keys", "        else:\n            readonly = False",
+     "        else:\n            readonly = True", check_getkeys),
+    (X, "_bitfield_keys", 'elif op == b"overflow"', 'elif op != b"overflow"', check_getkeys),
+    (X, "_bitfield_keys", "remaining >= 1:", "remaining > 1:", check_getkeys),
+    (X, "_bitfield_keys", "remaining >= 1:", "remaining >= 0:", check_getkeys),
+    (X, "_bitfield_keys", "remaining >= 1:", "remaining >= 2:", check_getkeys),
+    (X, "_bitfield_keys", 'return [(1, frozenset({"RO"', 'return [(2, frozenset({"RO"',
+     check_getkeys),
+    (X, "_bitfield_keys", 'return [(1, frozenset({"RW"', 'return [(0, frozenset({"RW"',
+     check_getkeys),
+    (X, "_bitfield_keys", 'return [(1, frozenset({"RW"', 'return [(2, frozenset({"RW"',
+     check_getkeys),
+    (X, "_migrate_keys", "first, num = 3, 1", "first, num = 3, 0", check_getkeys),
+    (X, "_migrate_keys", "first, num = 3, 1", "first, num = 3, 2", check_getkeys),
+    (X, "_migrate_keys", 'b"auth": 1', 'b"auth": 0', check_getkeys),
+    (X, "_migrate_keys", 'b"auth": 1', 'b"auth": 2', check_getkeys),
+    (X, "_migrate_keys", "        while i < len(argv):", "        while i <= len(argv):",
+     check_getkeys),
+    (X, "_migrate_keys", "i += skip.get(a, 0) + 1", "i += skip.get(a, 0) + 2", check_getkeys),
+    (X, "_sort_keys", 'keys = [(1, frozenset', 'keys = [(0, frozenset', check_getkeys),
+    (X, "_sort_keys", 'keys = [(1, frozenset', 'keys = [(2, frozenset', check_getkeys),
+    (X, "_sort_keys", 'b"get": 1', 'b"get": 0', check_getkeys),
+    (X, "_sort_keys", 'b"get": 1', 'b"get": 2', check_getkeys),
+    (X, "_sort_keys", 'b"by": 1', 'b"by": 0', check_getkeys),
+    (X, "_sort_keys", 'b"by": 1', 'b"by": 2', check_getkeys),
+    (X, "_sort_keys", "while i < len(argv):", "while i <= len(argv):", check_getkeys),
+    (X, "_sort_keys", "if a in skip:", "if a not in skip:", check_getkeys),
+    (X, "_sort_keys", 'elif a == b"store"', 'elif a != b"store"', check_getkeys),
+    (X, "_sort_keys", "and i + 1 < len(argv)", "and i + 1 <= len(argv)", check_getkeys),
+    (X, "_sort_keys", "and i + 1 < len(argv)", "and i < len(argv)", check_getkeys),
+    (X, "_sort_keys", "and i + 1 < len(argv)", "and i + 2 < len(argv)", check_getkeys),
+    (X, "_sort_keys", "store = i + 1", "store = i", check_getkeys),
+    (X, "_sort_keys", "store = i + 1", "store = i + 2", check_getkeys),
+    (X, "_sort_keys", "        i += 1", "        i += 2", check_getkeys),
+    (X, "_sort_keys", "if store is not None:", "if store is None:", check_getkeys),
+    (X, "_sort_ro_keys", "return [(1, frozenset", "return [(0, frozenset", check_getkeys),
+    (X, "_sort_ro_keys", "return [(1, frozenset", "return [(2, frozenset", check_getkeys),
+    # spec/commands/server.py
+    (SV, "info", '"memory" in sections', '"memory" not in sections', check_used_memory_rule),
+    (SV, "info", '"replication" in sections or all_', '"replication" not in sections or all_',
+     check_replication_info),
+    (SV, "_replication_memory", "if rp.backlog is None:", "if rp.backlog is not None:",
+     check_replication_info),
+    (SV, "_tracking_counts", "n = sum(1 for", "n = sum(0 for", check_info),
+    (SV, "_tracking_counts", "n = sum(1 for", "n = sum(2 for", check_info),
+    (SV, "_tracking_counts", "if c.id != s.client.id", "if c.id == s.client.id", check_info),
+    (SV, "_tracking_counts", 'and "tracking" in c.flags', 'and "tracking" not in c.flags',
+     check_info),
+    (SV, "_tracking_counts", 'n += "tracking" in s.client.flags',
+     'n += "tracking" not in s.client.flags', check_info),
+    (SV, "_blocked_counts", "sum(1 for d", "sum(0 for d", check_info),
+    (SV, "_blocked_counts", "sum(1 for d", "sum(2 for d", check_info),
+    (SV, "config_rewrite_cmd", "if err is None", "if err is not None", check_server),
+    (SV, "config_set", 's.config["requirepass"] != cfg["requirepass"]',
+     's.config["requirepass"] == cfg["requirepass"]', check_server),
+    (SV, "config_set", 's.config["repl-backlog-size"] != cfg["repl-backlog-size"]',
+     's.config["repl-backlog-size"] == cfg["repl-backlog-size"]', check_server),
+    # spec/commands/debug.py
+    (DB, "debug_help", "if len(argv) == 2", "if len(argv) != 2", check_debug),
+    (DB, "_populate_name", "if nul >= 0:", "if nul > 0:", check_debug),
+    (DB, "debug_populate", "if not 3 <= len(argv) <= 5:", "if not 3 < len(argv) <= 5:",
+     check_debug),
+    (DB, "debug_populate", "if not 3 <= len(argv) <= 5:", "if not 3 <= len(argv) < 5:",
+     check_debug),
+    (DB, "debug_populate", "count is None or count < 0", "count is None or count <= 0",
+     check_debug),
+    (DB, "debug_populate", "if n is None or", "if n is not None or", check_debug),
+    (DB, "debug_populate", "or n < 0:", "or n <= 0:", check_debug),
+    (DB, "debug_populate", "if size == 0 else", "if size != 0 else", check_debug),
+    (DB, "debug_error", "if len(argv) != 3:", "if len(argv) == 3:", check_debug),
+    (DB, "debug_protocol", "if len(argv) != 3:", "if len(argv) == 3:", check_debug),
+    (DB, "debug_structsize", "if len(argv) != 2:", "if len(argv) == 2:", check_debug),
+    (DB, "debug_stringmatch_test", "if len(argv) != 2:", "if len(argv) == 2:", check_debug),
+    (DB, "debug_stringmatch_test", "stringmatch(parts[0], parts[1],",
+     "stringmatch(parts[0], parts[2],", check_debug),
+    (DB, "debug_set_skip_checksum_validation", "if len(argv) != 3:", "if len(argv) == 3:",
+     check_debug),
+    (DB, "debug_set_skip_checksum_validation", "c_atoi(argv[2]) != 0", "c_atoi(argv[2]) == 0",
+     check_debug),
+    (DB, "debug_set_skip_checksum_validation", "if p.skip_checksum != skip:",
+     "if p.skip_checksum == skip:", check_debug),
+]
+for _name in ("string", "integer", "double", "bignum", "null", "array", "set", "map", "attrib",
+              "push", "verbatim", "true", "false"):
+    _PLANTS.append((DB, "debug_protocol", f'if name == b"{_name}":', f'if name != b"{_name}":',
+                    check_debug))
+_PLANTS += [
+    (DB, "debug_protocol", "return [0, 1, 2]", "return [0, 0, 2]", check_debug),
+    (DB, "debug_protocol", "return [0, 1, 2]", "return [0, 2, 2]", check_debug),
+    (DB, "debug_protocol", "RSet((0, 1, 2))", "RSet((0, 0, 2))", check_debug),
+    (DB, "debug_protocol", "RSet((0, 1, 2))", "RSet((0, 2, 2))", check_debug),
+    (DB, "debug_protocol", "(j, j == 1)", "(j, j != 1)", check_debug),
+    (DB, "debug_protocol", "(j, j == 1)", "(j, j == 0)", check_debug),
+    (DB, "debug_protocol", "(j, j == 1)", "(j, j == 2)", check_debug),
+    (DB, "debug_protocol", "        if resp < 3:\n            return follow",
+     "        if resp <= 3:\n            return follow", check_debug),
+    (DB, "debug_protocol", "        if resp < 3:\n            return Err",
+     "        if resp <= 3:\n            return Err", check_debug),
+    (DB, "debug_protocol", "        return True", "        return False", check_debug),
+    (DB, "debug_protocol", "        return False", "        return True", check_debug),
+]
+
+
+@pytest.mark.parametrize("module,func,old,new,check", _PLANTS,
+                         ids=[f"{p[1]}:{p[3]}"[:70] for p in _PLANTS])
+def test_planted_mintro(monkeypatch: pytest.MonkeyPatch, module: Any, func: str, old: str,
+                        new: str, check: Any) -> None:
+    _plant_anywhere(monkeypatch, module, func, old, new)
+    _trips(check)
