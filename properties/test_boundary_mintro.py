@@ -801,12 +801,18 @@ def check_memory_doctor() -> None:
 
 def check_memory_stats_clients() -> None:
     """MEMORY STATS and INFO memory share ``getMemoryOverheadData``: the same
-    ``clients.normal`` (``mem_clients_normal``), one client here."""
+    ``clients.normal`` (``mem_clients_normal``), one client here, also when a script asks
+    (its fake client, made by ``createClient(NULL)``, is not linked in ``server.clients``)."""
     c = Session()
-    stats = c.call(b"MEMORY", b"STATS")
     info = _field(c.call(b"INFO", b"memory"), "mem_clients_normal")
-    assert info is not None and b"$14\r\nclients.normal\r\n:%s\r\n" % info in stats, \
-        f"{NAME}: MEMORY STATS clients.normal vs INFO {info!r}: {stats!r}"
+    assert info is not None
+    want = b"$14\r\nclients.normal\r\n:%s\r\n" % info
+    for argv in ([b"MEMORY", b"STATS"], [b"EVAL", b"return redis.call('MEMORY', 'STATS')", b"0"]):
+        stats = c.call(*argv)
+        assert want in stats, f"{NAME}: {argv[0]!r} MEMORY STATS clients.normal vs INFO {info!r}"
+    c.call(b"HELLO", b"3")
+    stats = c.call(b"EVAL", b"return redis.call('MEMORY', 'STATS')", b"0")
+    assert b"clients.normal\r\n:" + info + b"\r\n" in stats, f"{NAME}: RESP3 {stats!r}"
 
 
 # -- COMMAND GETKEYS / GETKEYSANDFLAGS / LIST (spec/commands/introspection.py) ---------------------
@@ -1283,7 +1289,8 @@ def check_debug() -> None:
 
 #: On 7.0.15 (3 connections; "?": INFO fields): a script's INFO counts the connected clients
 #: (its fake client is not one), CONFIG REWRITE without a file, ``repl-backlog-size``'s floor
-#: of 16384, ``requirepass`` set and cleared as new connections see it.
+#: of 16384, ``requirepass`` set and cleared as new connections see it, ``appendonly`` turned
+#: on (a rewrite starts) and off.
 _SERVER = [
     ((0, [b'EVAL', b"return string.match(redis.call('INFO','clients'), 'connected_clients:%d+')", b'0']),
      b'$19\r\nconnected_clients:3\r\n'),
@@ -1315,6 +1322,14 @@ _SERVER = [
      b'-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n'),
     ((2, [b'PING']),
      b'+PONG\r\n'),
+    ((0, [b'CONFIG', b'SET', b'appendonly', b'yes']),
+     b'+OK\r\n'),
+    ((0, '?', b'persistence', [b'aof_enabled', b'aof_rewrite_in_progress']),
+     [b'1', b'1']),
+    ((0, [b'CONFIG', b'SET', b'appendonly', b'no']),
+     b'+OK\r\n'),
+    ((0, '?', b'persistence', [b'aof_enabled', b'aof_rewrite_in_progress']),
+     [b'0', b'0']),
 ]
 
 
@@ -1631,7 +1646,7 @@ _PLANTS: list[tuple[Any, str, str, str, Any]] = [
     (D, "latency_histogram", "if want in calls:", "if want not in calls:",
      check_latency_histogram),
     (D, "latency_histogram", 'if "|" not in want:', 'if "|" in want:', check_latency_histogram),
-    (D, "_memory_figures", "if s.client.id in s.clients", "if s.client.id not in s.clients",
+    (D, "_memory_figures", "clients = len(s.clients)", "clients = len(s.clients) + 1",
      check_memory_stats_clients),
     (D, "memory_doctor", "if m.used < 5 * 1024 * 1024:", "if m.used <= 5 * 1024 * 1024:",
      check_memory_doctor),
@@ -1712,6 +1727,7 @@ _PLANTS: list[tuple[Any, str, str, str, Any]] = [
     (SV, "_blocked_counts", "sum(1 for d", "sum(0 for d", check_info),
     (SV, "_blocked_counts", "sum(1 for d", "sum(2 for d", check_info),
     (SV, "config_rewrite_cmd", "if err is None", "if err is not None", check_server),
+    (SV, "config_set", "and a.status != AOF_OFF", "and a.status == AOF_OFF", check_server),
     (SV, "config_set", 's.config["requirepass"] != cfg["requirepass"]',
      's.config["requirepass"] == cfg["requirepass"]', check_server),
     (SV, "config_set", 's.config["repl-backlog-size"] != cfg["repl-backlog-size"]',
