@@ -61,6 +61,7 @@ from redspec.spec.commands import introspection as X
 from redspec.spec.commands import object as O
 from redspec.spec.commands import server as SV
 from redspec.spec.resp import encode_request
+from redspec.spec.state import SLAVE_STATE_ONLINE, replace
 from redspec.spec.types.list import ListValue
 
 NAME = "boundary_mintro_agree_with_redis"
@@ -354,6 +355,7 @@ class _World:
         self.now = now
         self.state = S.new_server(now)
         self.saved = b""
+        self.effects: Any = None
         self.cids: list[int] = []
         for i in range(n):
             self.state, cid = S.client_connect(self.state, now, addr=f"127.0.0.1:{50000 + i}",
@@ -367,6 +369,7 @@ class _World:
         while True:
             try:
                 self.state, eff = S.client_input(st, cid, encode_request(args), self.now)
+                self.effects = eff
                 return S.output_for(eff, cid)
             except persist.SaveOutcomeNeeded as need:  # SAVE: the file is written
                 self.saved = need.data
@@ -1386,12 +1389,48 @@ def check_info_loading() -> None:
     assert got == [b"1"], f"{NAME}: INFO while loading: {got!r}"
 
 
+def check_min_replicas_at_once() -> None:
+    """``updateGoodSlaves``, CONFIG SET's apply function of ``min-replicas-to-write`` /
+    ``-max-lag``: the good replicas are counted at once, so with one online replica a write
+    right after ``min-replicas-to-write 1`` is taken and one after ``2`` refused (not at the
+    next cron; as tests/test_replication.py states it)."""
+    w = _World(2)
+    w.call(1, b"REPLCONF", b"listening-port", b"7001")
+    w.call(1, b"PSYNC", b"?", b"-1")
+    rid = w.cids[1]
+    c = w.state.clients[rid]
+    assert c.info.repl is not None
+    w.state = attrs.evolve(w.state, clients=w.state.clients.set(rid, replace(
+        c, repl=attrs.evolve(c.info.repl, state=SLAVE_STATE_ONLINE, ack_time_ms=T0))))
+    for n, want in ((b"1", b"+OK\r\n"),
+                    (b"2", b"-NOREPLICAS Not enough good replicas to write.\r\n")):
+        w.call(0, b"CONFIG", b"SET", b"min-replicas-to-write", n)
+        got = w.call(0, b"SET", b"k", b"v")
+        assert got == want, f"{NAME}: SET after min-replicas-to-write {n!r}: {got!r}"
+
+
+def check_maxmemory_evicts_at_once() -> None:
+    """``updateMaxmemory`` starts ``evictionTimeProc``: lowering ``maxmemory`` under the used
+    memory evicts right after CONFIG SET, with no further command (7.0.15: a subscriber to
+    ``__keyevent@0__:evicted`` got all three keys' messages then)."""
+    w = _World(2)
+    w.call(0, b"CONFIG", b"SET", b"notify-keyspace-events", b"Ee")
+    w.call(0, b"CONFIG", b"SET", b"maxmemory-policy", b"allkeys-random")
+    for i in range(3):
+        w.call(0, b"SET", b"k%d" % i, b"v")
+    w.call(1, b"SUBSCRIBE", b"__keyevent@0__:evicted")
+    w.call(0, b"CONFIG", b"SET", b"maxmemory", b"1")
+    got = S.output_for(w.effects, w.cids[1]) + w.state.clients[w.cids[1]].reply
+    assert got.count(b"$7\r\nmessage\r\n") == 3, f"{NAME}: evicted at CONFIG SET: {got!r}"
+
+
 CHECKS = [check_usage, check_engine_memory, check_skiplist_member, check_used_memory_rule,
           check_plain_node, check_info, check_lru_clock,
           check_object_memory, check_slowlog_peer, check_latency_idle, check_latency_samples,
           check_latency_doctor_advice, check_latency_graph_labels, check_diagnostics_args,
           check_latency_histogram, check_memory_doctor, check_memory_stats_clients, check_getkeys, check_command_list_aclcat, check_debug,
-          check_server, check_replication_info, check_info_loading]
+          check_server, check_replication_info, check_info_loading,
+          check_min_replicas_at_once, check_maxmemory_evicts_at_once]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -1728,6 +1767,11 @@ _PLANTS: list[tuple[Any, str, str, str, Any]] = [
     (SV, "_blocked_counts", "sum(1 for d", "sum(2 for d", check_info),
     (SV, "config_rewrite_cmd", "if err is None", "if err is not None", check_server),
     (SV, "config_set", "and a.status != AOF_OFF", "and a.status == AOF_OFF", check_server),
+    (SV, "config_set", '''if (s.config["min-replicas-to-write"], s.config["min-replicas-max-lag"]) != (''',
+     '''if (s.config["min-replicas-to-write"], s.config["min-replicas-max-lag"]) == (''',
+     check_min_replicas_at_once),
+    (SV, "config_set", 's.config["maxmemory"] != old_maxmemory', 's.config["maxmemory"] == old_maxmemory',
+     check_maxmemory_evicts_at_once),
     (SV, "config_set", 's.config["requirepass"] != cfg["requirepass"]',
      's.config["requirepass"] == cfg["requirepass"]', check_server),
     (SV, "config_set", 's.config["repl-backlog-size"] != cfg["repl-backlog-size"]',
