@@ -58,6 +58,12 @@ def bytes_to_human(n: int) -> str:
     return f"{n}B"
 
 
+def _lld(n: int) -> int:
+    """An unsigned 64-bit value printed with ``%lld``, as INFO prints ``maxmemory``: 2**63
+    and above show negative (``maxmemory`` 2**64-1 is ``-1``; its ``_human`` is unsigned)."""
+    return n - (1 << 64) if n >= 1 << 63 else n
+
+
 def _estimate_memory(dbs: Iterable[Any], clients: int) -> tuple[int, int]:
     """``used_memory`` and ``used_memory_overhead`` of the memory model (spec.memory): startup
     bytes, the clients, and each database's incrementally kept ``mem``; the overhead counts
@@ -164,7 +170,7 @@ def info_text(*, sections: set[str], all_: bool, everything: bool, config: Any, 
             ("used_memory_vm_total_human", "65.00K"), ("used_memory_functions", functions[2]),
             ("used_memory_scripts", scripts_eval_mem + functions[2]),
             ("used_memory_scripts_human", bytes_to_human(scripts_eval_mem + functions[2])),
-            ("maxmemory", maxmem), ("maxmemory_human", bytes_to_human(maxmem)),
+            ("maxmemory", _lld(maxmem)), ("maxmemory_human", bytes_to_human(maxmem)),
             ("maxmemory_policy", config["maxmemory-policy"]),
             ("allocator_frag_ratio", "1.00"), ("allocator_frag_bytes", 0),
             ("allocator_rss_ratio", "1.00"), ("allocator_rss_bytes", 0),

@@ -11,12 +11,13 @@ eviction.md has the calibration table against the real server):
   two allocations. Integers 0..9999 shared by Redis (``OBJ_SHARED_INTEGERS``) are counted like
   other "int" strings (16 bytes): a key's cost must not depend on the config at write time.
 - An aggregate is estimated from its length and the average size of at most
-  ``SAMPLES`` (5) of its elements, as ``objectComputeSize`` does for MEMORY USAGE: listpacks
-  (the entry bytes of the sampled elements, extrapolated, plus the 7-byte header/end), intsets
-  (8-byte header + width per member), quicklists (one node per ~8 KB), hashtables (dict struct,
+  ``SAMPLES`` (5) of its elements, as ``objectComputeSize`` does for MEMORY USAGE, except
+  where 7.0.15 takes the whole allocation: listpacks (every entry plus the 7-byte header/end)
+  and intsets (8-byte header + the widest member's width per member); quicklists (one node per ~8 KB), hashtables (dict struct,
   bucket array of the next power of two, one dictEntry + sds per element), skiplists (node of
   average level 4/3 plus the header node). Sampling the first elements makes the size a pure
-  function of the value, computed in O(1) — so the running total stays exact under the
+  function of the value, computed in O(1) (a listpack or intset, bounded by its
+  ``*-max-*-entries``, in O(n)) — so the running total stays exact under the
   invariant *incremental total = recomputed total* while writes cost O(1).
 - Each key adds its dictEntry (24 bytes, allocated in the 32-byte class) and its sds key, plus
   8 bytes of bucket array per key (the main dict keeps about one bucket per key); a TTL adds an
@@ -29,7 +30,6 @@ sdsZmallocSize(key) + sizeof(dictEntry)); ``key_cost`` is the same key's share o
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
@@ -37,6 +37,7 @@ from typing import Any
 from .listpack import lp_entry_size
 from .numbers import string2ll
 from .rdb import list_nodes
+from .rdbcodec import d2string
 from .types.hash import HashValue
 from .types.list import ListValue
 from .types.set import SetValue
@@ -130,13 +131,10 @@ def _slots(n: int) -> int:
     return 4 if n <= 4 else 1 << (n - 1).bit_length()
 
 
-def _listpack(n: int, sample: Iterable[bytes], per: int = 1) -> int:
-    """A listpack of ``n`` elements (``per`` entries each), estimated from the sample."""
-    tot = cnt = 0
-    for e in sample:
-        tot += lp_entry_size(e)
-        cnt += 1
-    return je_size(7 + _avg(tot, cnt, n * per))
+def _listpack(entries: Iterable[bytes]) -> int:
+    """``zmalloc_size`` of a listpack holding ``entries``: its 7-byte header/end and every
+    entry (``lpInsert`` reallocates it to its exact size)."""
+    return je_size(7 + sum(lp_entry_size(e) for e in entries))
 
 
 def _list_size(v: Any) -> int:
@@ -153,9 +151,9 @@ def _list_size(v: Any) -> int:
 def _hash_size(v: Any) -> int:
     """listpack (field, value entries) or hashtable (entry + two sds per field)."""
     n = len(v)
+    if v.order is not None:  # the listpack's own allocation: every entry (no sampling)
+        return ROBJ + _listpack(x for kv in v.fields.items() for x in kv)
     sample = list(islice(v.fields.items(), SAMPLES))
-    if v.order is not None:
-        return ROBJ + _listpack(n, (x for kv in sample for x in kv), 2) if sample else ROBJ + 8
     per = sum(DICT_ENTRY + sds_alloc(len(f), True) + sds_alloc(len(x), True) for f, x in sample)
     return ROBJ + DICT + BUCKET * _slots(n) + _avg(per, len(sample), n)
 
@@ -163,14 +161,14 @@ def _hash_size(v: Any) -> int:
 def _set_size(v: Any) -> int:
     """intset (8-byte header + width per member) or hashtable (entry + sds per member)."""
     n = len(v)
-    sample = list(islice(v.index.keys(), SAMPLES))
-    if v.intset:
+    if v.intset:  # the encoding is the widest member's (every member, no sampling)
         width = 2
-        for m in sample:
+        for m in v.index.keys():
             x = int(m)
             if not -(1 << 15) <= x < 1 << 15:
                 width = max(width, 4 if -(1 << 31) <= x < 1 << 31 else 8)
         return ROBJ + je_size(8 + width * n)
+    sample = list(islice(v.index.keys(), SAMPLES))
     per = sum(DICT_ENTRY + sds_alloc(len(m), True) for m in sample)
     return ROBJ + DICT + BUCKET * _slots(n) + _avg(per, len(sample), n)
 
@@ -180,13 +178,15 @@ _ZSL_NODE = 53
 
 
 def _zset_size(v: Any) -> int:
-    """listpack (member, score entries) or skiplist (dict + nodes + the 32-level header)."""
+    """listpack (member, score entries; a score as ``d2string`` stores it: 0.1 as
+    0.10000000000000001, 1e16 as 10000000000000000) or skiplist (dict + nodes + the 32-level
+    header; a member's sds is made by ``sdsnewlen``, so one under 32 bytes has the 1-byte
+    type-5 header)."""
     n = len(v)
+    if v.listpack:  # the listpack's own allocation: every entry (no sampling)
+        return ROBJ + _listpack(x for m, sc in v.scores.items() for x in (m, d2string(sc)))
     sample = list(islice(v.scores.items(), SAMPLES))
-    if v.listpack:
-        tot = sum(lp_entry_size(m) + lp_entry_size(_score_text(sc)) for m, sc in sample)
-        return ROBJ + je_size(7 + _avg(tot, len(sample), n))
-    per = sum(sds_alloc(len(m)) + _ZSL_NODE + DICT_ENTRY for m, _ in sample)
+    per = sum(sds_alloc(len(m), True) + _ZSL_NODE + DICT_ENTRY for m, _ in sample)
     return ROBJ + 16 + DICT + BUCKET * _slots(n) + 640 + _avg(per, len(sample), n)
 
 
@@ -236,13 +236,6 @@ def stream_memory(v: Any, samples: int) -> int:
         for name, c in g.consumers.items():
             size += STREAM_CONSUMER + len(name) + _pel_rax(c.pel.keys())
     return size
-
-
-def _score_text(x: float) -> bytes:
-    """How a score is stored in a zset listpack: an integer when it is one, else %.17g."""
-    if math.isfinite(x) and x == int(x) and abs(x) < 1 << 53:
-        return str(int(x)).encode()
-    return repr(x).encode()
 
 
 #: Python class of a stored value -> ``objectComputeSize`` for it. Types without an entry are

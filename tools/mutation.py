@@ -502,6 +502,12 @@ MODULES["spec/persist.py"] = (MODULES["spec/persist.py"][0],
 for _m in ("spec/persist.py", "spec/aofload.py", "spec/aofstream.py", "spec/aoffeed.py",
            "spec/aofrewrite.py", "spec/aof.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_maof.py"])
+# issue 22 (mintro): the boundary checks of the memory model's and the introspection modules'
+# survivors (MEMORY USAGE at size-class and encoding edges, INFO, OBJECT, SLOWLOG, LATENCY, ...)
+for _m in ("spec/memory.py", "spec/info.py", "spec/commands/object.py", "spec/slowlog.py",
+           "spec/latency.py", "spec/commands/diagnostics.py", "spec/commands/introspection.py",
+           "spec/commands/server.py", "spec/commands/debug.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mintro.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 

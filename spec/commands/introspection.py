@@ -295,7 +295,9 @@ def _set_keys(argv: list[bytes]) -> list[tuple[int, frozenset[str]]]:
 
 
 def _bitfield_keys(argv: list[bytes]) -> list[tuple[int, frozenset[str]]]:
-    """``bitfieldGetKeys``: read-only when every operation is GET."""
+    """``bitfieldGetKeys``: read-only when every operation is GET (an OVERFLOW between them
+    too); an operation missing arguments or unknown ends the walk as not read-only ("syntax
+    error: safer to assume non-RO", 7.0.15)."""
     readonly = True
     i = 2
     while i < len(argv):
@@ -309,6 +311,7 @@ def _bitfield_keys(argv: list[bytes]) -> list[tuple[int, frozenset[str]]]:
         elif op == b"overflow" and remaining >= 1:
             i += 2
         else:
+            readonly = False
             break
     if readonly:
         return [(1, frozenset({"RO", "access"}))]

@@ -59,7 +59,7 @@ def info(s: Step, argv: list[bytes]) -> Reply:
     rp = s.part("repl")
     text = info_text(
         sections=sections, all_=all_, everything=everything, config=s.config, stats=stats,
-        dbs=dbs, clients=len(s.clients) if s.client.id in s.clients else len(s.clients) + 1,
+        dbs=dbs, clients=len(s.clients),  # a script's fake client is not one of them
         now_ms=s.now_ms, start_time_ms=s.base.start_time_ms, run_id=s.base.run_id,
         dirty=s.dirty, avg_ttl=s.cron.avg_ttl,
         pubsub=(len(ps.channels), len(ps.patterns), len(ps.shard_channels)),
