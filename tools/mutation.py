@@ -468,6 +468,9 @@ for _m in ("spec/lzf.py", "spec/crc64.py", "spec/rdbcodec.py", "spec/rdb.py", "s
 # issue 22 (aofscript): the boundary checks of the AOF and scripting modules' survivors
 for _m in ("spec/aofmanifest.py", "spec/aof.py", "spec/aofload.py", "spec/aofstream.py", "spec/aoffeed.py", "spec/aofrewrite.py", "spec/persist.py", "spec/scripting.py", "spec/functions.py", "spec/lualibs/__init__.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_aofscript.py"])
+# ... and the scripting modules' (mscript): conversions, flags, gates, the busy script's hook
+for _m in ("spec/scripting.py", "spec/functions.py", "spec/lualibs/__init__.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mscript.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
