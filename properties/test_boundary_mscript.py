@@ -39,6 +39,24 @@ the spec with :class:`~redspec.properties.driver.Session`:
 - ``redis.acl_check_cmd``: the default user may SET (:1); user ``u`` (``+eval +get ~*``) may
   GET (:1) and not SET (nil).
 
+``spec/functions.py``, recorded the same way:
+
+- library names ``a_b`` and ``AZz`` load; ``#!lua name=x<NUL>`` is "Invalid library
+  metadata" (the shebang is read as a C string); a FUNCTION LOAD REPLACE (or a new library)
+  whose function name another library has is "Function f1 already exists", and the old
+  library still answers FCALL;
+- FUNCTION LIST LIBRARYNAME ``az*`` finds ``AZz`` (no case); LIBRARYNAME and WITHCODE in
+  either order; LIBRARYNAME last with no pattern is "library name argument was not given"; a
+  second WITHCODE or LIBRARYNAME is "Unknown argument ..."; FUNCTION KILL with nothing
+  running is NOTBUSY;
+- FUNCTION DELETE adds one to ``rdb_changes_since_last_save``; under ``maxmemory 1``
+  FCALL of an allow-oom function writes, of one without flags is -OOM, of a no-writes one
+  (FCALL and FCALL_RO) runs;
+- FUNCTION DUMP with no library is 10 bytes and FUNCTION RESTORE takes them back; 8 zero
+  bytes and a payload of RDB version 11 (right CRC) are "DUMP payload version or checksum
+  are wrong"; a payload holding library ``dup`` twice is "Library 'dup' already exists";
+- FUNCTION FLUSH SYNC of 65 functions leaves ``lazyfreed_objects:0``, ASYNC makes it 65.
+
 From 7.0.15's source (``scriptVerifyWriteCommandAllow`` returns at once for a command
 without the write flag): after a failed BGSAVE (save points, stop-writes-on-bgsave-error on)
 or a failed AOF write, a script's GET runs and its SET gets the MISCONF error (the failures
@@ -56,6 +74,7 @@ From 7.0.15's source and the live tests of ``tests/test_script_busy.py`` (a scri
 - a CLIENT REPLY OFF client hears nothing while busy (and the spec does not fail on it);
 - ``processEventsWhileBlocked`` runs once per hook call from the timed-out moment on, never
   before it; the "Slow script detected" line is logged once;
+- FUNCTION KILL stops a running function, SCRIPT KILL gets BUSY naming FUNCTION KILL;
 - a script that only read is killable (SCRIPT KILL +OK); one that wrote is not (UNKILLABLE)
   and runs to its end; a bounded script past the threshold that nobody kills ends normally;
 - the MONITOR of another client sees the EVAL line (``evalCommand`` feeds it itself);
@@ -73,10 +92,18 @@ import pytest
 from redspec.properties.driver import Session
 from redspec.properties.planted import replace_handler
 from redspec.properties.test_mutation_gaps import plant, plant_everywhere
-from redspec.spec import aof, dispatch, scripting
+from redspec.spec import aof, dispatch, functions, scripting
 from redspec.spec import server as S
-from redspec.spec.scripting import BUSY_EVAL, UNKILLABLE, ModelPort, ScriptRun, sha1hex
-from redspec.spec.state import ServerState, replace
+from redspec.spec.functions import functions_dump
+from redspec.spec.scripting import (
+    BUSY_EVAL,
+    BUSY_FUNCTION,
+    UNKILLABLE,
+    ModelPort,
+    ScriptRun,
+    sha1hex,
+)
+from redspec.spec.state import FunctionLibrary, ServerState, replace
 
 NAME = "boundary_mscript_agree_with_redis"
 
@@ -391,7 +418,8 @@ def _slow_logs(st: ServerState) -> int:
 def check_hook_before_and_after_threshold() -> None:
     """Below the threshold the hook serves nobody; past it, once per hook call (the first
     at 10 ms = 1,000,000 instructions, then every 100,000), the warning logged once; a
-    bounded script past the threshold ends by itself."""
+    bounded script past the threshold ends by itself; with the threshold 0 there is no hook
+    (``luaCallFunction`` sets it only for a threshold above 0)."""
     st, (a,) = _busy(1)
     port = ModelPort()
     body = b"local i = 0 while i < 300000 do i = i + 1 end return i"  # ~3 hook calls
@@ -404,6 +432,11 @@ def check_hook_before_and_after_threshold() -> None:
     assert out == b":1000000\r\n", f"{NAME}: bounded script past the threshold: {out!r}"
     assert port.calls > 0, f"{NAME}: never polled"
     assert _slow_logs(st) == 1, f"{NAME}: slow script logged {_slow_logs(st)} times"
+    st, (a,) = _busy(1, threshold=0)  # busy-reply-threshold 0: no hook at all
+    port = ModelPort()
+    st, out = _eval(st, a, body, port)
+    assert out == b":1000000\r\n" and port.calls == 0, f"{NAME}: threshold 0 polled {port.calls}"
+    assert _slow_logs(st) == 0, f"{NAME}: threshold 0 logged a slow script"
 
 
 def check_kill_read_only_not_writer() -> None:
@@ -463,6 +496,160 @@ def test_boundary_mscript_busy() -> None:
     check_monitor_sees_eval()
     check_monitor_client_while_busy()
     check_exec_in_last_db()
+
+
+
+# -- spec/functions.py ------------------------------------------------------------------------
+
+LIB_BEE = (b"#!lua name=bee\n"
+           b"redis.register_function{function_name='w', callback=function(k) "
+           b"return redis.call('set', k[1], 'v') end}\n"
+           b"redis.register_function{function_name='ao', callback=function(k) "
+           b"return redis.call('set', k[1], 'v') end, flags={'allow-oom'}}\n"
+           b"redis.register_function{function_name='nw', callback=function() return 'nw' end, "
+           b"flags={'no-writes'}}")
+
+
+def _fn(name: bytes, body: bytes) -> bytes:
+    return b"#!lua name=" + name + b"\n" + body
+
+
+def check_function_names_and_replace() -> None:
+    """Library names of ``_``, ``A``..``Z``, ``z``; a NUL ends the shebang (C string); a
+    REPLACE that collides puts the old library back."""
+    _replay([
+        ((b"FUNCTION", b"LOAD", _fn(b"a_b", b"redis.register_function('f1', function() "
+                                           b"return 1 end)")), b"$3\r\na_b\r\n"),
+        ((b"FUNCTION", b"LOAD", _fn(b"AZz", b"redis.register_function('f2', function() "
+                                           b"return 2 end)")), b"$3\r\nAZz\r\n"),
+        ((b"FUNCTION", b"LOAD", _fn(b"x\0", b"redis.register_function('f3', function() "
+                                           b"return 3 end)")),
+         b"-ERR Invalid library metadata\r\n"),
+        ((b"FUNCTION", b"LOAD", b"REPLACE", _fn(b"AZz", b"redis.register_function('f1', "
+                                                      b"function() return 22 end)")),
+         b"-ERR Function f1 already exists\r\n"),
+        ((b"FCALL", b"f2", b"0"), b":2\r\n"),
+        ((b"FUNCTION", b"LOAD", _fn(b"c", b"redis.register_function('f1', function() "
+                                         b"return 1 end)")),
+         b"-ERR Function f1 already exists\r\n"),
+        ((b"FUNCTION", b"LIST", b"LIBRARYNAME", b"c"), b"*0\r\n"),
+    ])
+
+
+def check_function_list_arguments() -> None:
+    """FUNCTION LIST's LIBRARYNAME (matched without case) and WITHCODE, each once."""
+    _replay([
+        ((b"FUNCTION", b"LOAD", _fn(b"a_b", b"redis.register_function('f1', function() "
+                                           b"return 1 end)")), b"$3\r\na_b\r\n"),
+        ((b"FUNCTION", b"LOAD", _fn(b"AZz", b"redis.register_function('f2', function() "
+                                           b"return 2 end)")), b"$3\r\nAZz\r\n"),
+        ((b"FUNCTION", b"LIST", b"LIBRARYNAME", b"az*"),
+         b"*1\r\n*6\r\n$12\r\nlibrary_name\r\n$3\r\nAZz\r\n$6\r\nengine\r\n$3\r\nLUA\r\n"
+         b"$9\r\nfunctions\r\n*1\r\n*6\r\n$4\r\nname\r\n$2\r\nf2\r\n$11\r\ndescription\r\n"
+         b"$-1\r\n$5\r\nflags\r\n*0\r\n"),
+        ((b"FUNCTION", b"LIST", b"LIBRARYNAME", b"a_*", b"WITHCODE"),
+         b"*1\r\n*8\r\n$12\r\nlibrary_name\r\n$3\r\na_b\r\n$6\r\nengine\r\n$3\r\nLUA\r\n"
+         b"$9\r\nfunctions\r\n*1\r\n*6\r\n$4\r\nname\r\n$2\r\nf1\r\n$11\r\ndescription\r\n"
+         b"$-1\r\n$5\r\nflags\r\n*0\r\n$12\r\nlibrary_code\r\n$69\r\n#!lua name=a_b\n"
+         b"redis.register_function('f1', function() return 1 end)\r\n"),
+        ((b"FUNCTION", b"LIST", b"WITHCODE", b"LIBRARYNAME", b"q*"), b"*0\r\n"),
+        ((b"FUNCTION", b"LIST", b"LIBRARYNAME"),
+         b"-ERR library name argument was not given\r\n"),
+        ((b"FUNCTION", b"LIST", b"WITHCODE", b"WITHCODE"),
+         b"-ERR Unknown argument WITHCODE\r\n"),
+        ((b"FUNCTION", b"LIST", b"LIBRARYNAME", b"a", b"LIBRARYNAME", b"b"),
+         b"-ERR Unknown argument LIBRARYNAME\r\n"),
+        ((b"FUNCTION", b"LIST", b"WITHCODE", b"LIBRARYNAME"),
+         b"-ERR library name argument was not given\r\n"),
+        ((b"FUNCTION", b"KILL"), b"-NOTBUSY No scripts in execution right now.\r\n"),
+    ])
+
+
+def _changes(s: Session) -> int:
+    (line,) = _info_lines(s, b"persistence", b"rdb_changes_since_last_save:")
+    return int(line.split(b":")[1])
+
+
+def check_function_flags_and_dirty() -> None:
+    """FUNCTION DELETE is one change; under ``maxmemory 1`` the function's flags decide:
+    allow-oom writes, no flags is deny-oom (-OOM), no-writes runs."""
+    s = _replay([((b"FUNCTION", b"LOAD", LIB_BEE), b"$3\r\nbee\r\n"),
+                 ((b"FUNCTION", b"LOAD", _fn(b"AZz", b"redis.register_function('f2', "
+                                                    b"function() return 2 end)")),
+                  b"$3\r\nAZz\r\n")])
+    before = _changes(s)
+    _replay([((b"FUNCTION", b"DELETE", b"AZz"), b"+OK\r\n")], s)
+    assert _changes(s) == before + 1, f"{NAME}: FUNCTION DELETE changes {_changes(s) - before}"
+    _replay([
+        ((b"CONFIG", b"SET", b"maxmemory", b"1"), b"+OK\r\n"),
+        ((b"FCALL", b"ao", b"1", b"k"), b"+OK\r\n"),
+        ((b"FCALL", b"w", b"1", b"k"), OOM),
+        ((b"FCALL", b"nw", b"0"), b"$2\r\nnw\r\n"),
+        ((b"FCALL_RO", b"nw", b"0"), b"$2\r\nnw\r\n"),
+    ], s)
+
+
+def check_function_restore_payloads() -> None:
+    """``verifyDumpPayload``: 10 bytes (the empty dump) are a payload, 8 are not; RDB
+    version 11 is refused; a payload naming one library twice is refused."""
+    dup = _fn(b"dup", b"redis.register_function('d', function() return 1 end)")
+    dup_payload = functions_dump([FunctionLibrary(b"dup", dup, ())] * 2)
+    _replay([
+        ((b"FUNCTION", b"DUMP"), b"$10\r\n\n\x00]\x9b\\@\x0f\x7f\xa2\xda\r\n"),
+        ((b"FUNCTION", b"RESTORE", b"\n\x00]\x9b\\@\x0f\x7f\xa2\xda"), b"+OK\r\n"),
+        ((b"FUNCTION", b"RESTORE", b"\0" * 8),
+         b"-ERR DUMP payload version or checksum are wrong\r\n"),
+        ((b"FUNCTION", b"RESTORE", b"\x0b\x004D\xe13\xf2\xe0KS"),
+         b"-ERR DUMP payload version or checksum are wrong\r\n"),
+        ((b"FUNCTION", b"RESTORE", dup_payload), b"-ERR Library 'dup' already exists\r\n"),
+        ((b"FUNCTION", b"LIST"), b"*0\r\n"),
+    ])
+
+
+def check_function_flush_lazy() -> None:
+    """FUNCTION FLUSH SYNC frees 65 functions at once (``lazyfreed_objects`` 0), ASYNC in
+    the background (65)."""
+    many = _fn(b"many", b"".join(b"redis.register_function('f%d', function() return 1 end)\n"
+                                 % i for i in range(65)))
+    s = _replay([((b"FUNCTION", b"LOAD", many), b"$4\r\nmany\r\n"),
+                 ((b"FUNCTION", b"FLUSH", b"SYNC"), b"+OK\r\n")])
+    got = _info_lines(s, b"memory", b"lazyfreed_objects:")
+    assert got == [b"lazyfreed_objects:0"], f"{NAME}: FLUSH SYNC {got}"
+    _replay([((b"FUNCTION", b"LOAD", many), b"$4\r\nmany\r\n"),
+             ((b"FUNCTION", b"FLUSH", b"ASYNC"), b"+OK\r\n")], s)
+    got = _info_lines(s, b"memory", b"lazyfreed_objects:")
+    assert got == [b"lazyfreed_objects:65"], f"{NAME}: FLUSH ASYNC {got}"
+
+
+LIB_SPIN = (b"#!lua name=lib\n"
+            b"redis.register_function('spin', function() local i = 0 while i < 3000000 do "
+            b"i = i + 1 end return i end)\n")
+
+
+def check_function_kill_while_busy() -> None:
+    """FUNCTION KILL stops a running function (+OK; its caller gets the kill error); SCRIPT
+    KILL does not (BUSY naming FUNCTION KILL)."""
+    st, (a, b) = _busy(2)
+    st, eff = S.client_input(st, a, _req(b"FUNCTION", b"LOAD", LIB_SPIN), 0)
+    port = ModelPort([[(b, _req(b"SCRIPT", b"KILL"))], [(b, _req(b"FUNCTION", b"KILL"))]])
+    try:
+        st, eff = S.client_input(st, a, _req(b"FCALL", b"spin", b"0"), 0, busy_port=port)
+    except Exception as e:  # a crash of the spec is a failed check too
+        raise AssertionError(f"{NAME}: FCALL raised {e!r}") from e
+    out = S.output_for(eff, a)
+    assert out == (b"-ERR Script killed by user with SCRIPT KILL... script: spin, on "
+                   b"@user_function:2.\r\n"), f"{NAME}: {out!r}"
+    assert port.replies == [(b, b"-" + BUSY_FUNCTION.encode() + b"\r\n"), (b, b"+OK\r\n")], \
+        f"{NAME}: {port.replies}"
+
+
+def test_boundary_mscript_functions() -> None:
+    check_function_names_and_replace()
+    check_function_list_arguments()
+    check_function_flags_and_dirty()
+    check_function_restore_payloads()
+    check_function_flush_lazy()
+    check_function_kill_while_busy()
 
 
 # -- planted bugs: each is one surviving mutant of spec/scripting.py ---------------------------
@@ -526,6 +713,12 @@ def test_planted_own_monitor_line_dropped(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_planted_run_starts_timed_out(monkeypatch: pytest.MonkeyPatch) -> None:
     plant(monkeypatch, ScriptRun, "__init__", "self.timed_out = False", "self.timed_out = True")
+    _trips(check_hook_before_and_after_threshold)
+
+
+def test_planted_hook_at_threshold_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, scripting, "start_run", 's.config["busy-reply-threshold"] > 0',
+                     's.config["busy-reply-threshold"] >= 0')
     _trips(check_hook_before_and_after_threshold)
 
 
@@ -756,3 +949,117 @@ def test_planted_script_debug(monkeypatch: pytest.MonkeyPatch, old: str, new: st
     _sub_handler(monkeypatch, b"script", b"debug",
                  plant(monkeypatch, scripting, "script_debug", old, new))
     _trips(check_script_debug_and_load)
+
+
+# -- planted bugs: each is one surviving mutant of spec/functions.py ---------------------------
+
+
+@pytest.mark.parametrize("old,new", [
+    ("c == 95", "c != 95"),
+    ("65 <= c <= 90", "65 < c <= 90"),
+    ("65 <= c <= 90", "65 <= c < 90"),
+    ("97 <= c <= 122", "97 <= c < 122"),
+])
+def test_planted_name_rule(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    plant_everywhere(monkeypatch, functions, "verify_name", old, new)
+    _trips(check_function_names_and_replace)
+
+
+def test_planted_shebang_past_nul(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, functions, "extract_lib_metadata", 'code.split(b"\\0", 1)',
+                     'code.split(b"\\0", 0)')
+    _trips(check_function_names_and_replace)
+
+
+def test_planted_replaced_library_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, functions, "create_library",
+                     "if old is not None:\n            ctx.link(old)",
+                     "if old is None:\n            ctx.link(old)")
+    _trips(check_function_names_and_replace)
+
+
+def test_planted_commit_two_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, functions, "_commit", "s.dirty += 1", "s.dirty += 2")
+    _trips(check_function_flags_and_dirty)
+
+
+def test_planted_flush_sync_lazy(monkeypatch: pytest.MonkeyPatch) -> None:
+    _sub_handler(monkeypatch, b"function", b"flush",
+                 plant(monkeypatch, functions, "function_flush", 'argv[2].lower() == b"async"',
+                       'argv[2].lower() != b"async"'))
+    _trips(check_function_flush_lazy)
+
+
+def test_planted_function_kill_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    _sub_handler(monkeypatch, b"function", b"kill",
+                 plant(monkeypatch, functions, "function_kill", "if run is None:",
+                       "if run is not None:"))
+    _trips(check_function_list_arguments)
+
+
+def test_planted_function_kill_as_script_kill(monkeypatch: pytest.MonkeyPatch) -> None:
+    _sub_handler(monkeypatch, b"function", b"kill",
+                 plant(monkeypatch, functions, "function_kill", "run.kill(False)",
+                       "run.kill(True)"))
+    _trips(check_function_kill_while_busy)
+
+
+def test_planted_function_runs_in_eval_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, functions, "_fcall", "start_run(s, run, False,",
+                     "start_run(s, run, True,")
+    _trips(check_function_kill_while_busy)
+
+
+@pytest.mark.parametrize("old,new", [
+    ('arg.lower() == b"withcode"', 'arg.lower() != b"withcode"'),
+    ("with_code = True", "with_code = False"),
+    ("pattern is None and", "pattern is not None and"),
+    ('arg.lower() == b"libraryname"', 'arg.lower() != b"libraryname"'),
+    ("i >= len(argv) - 1", "i > len(argv) - 1"),
+    ("i >= len(argv) - 1", "i >= len(argv)"),
+    ("i >= len(argv) - 1", "i >= len(argv) - 2"),
+    ("i += 1\n            pattern", "i += 0\n            pattern"),
+    ("i += 1\n            pattern", "i += 2\n            pattern"),
+    ("i += 1\n    out", "i += 2\n    out"),
+    ("nocase=True", "nocase=False"),
+])
+def test_planted_function_list(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    _sub_handler(monkeypatch, b"function", b"list",
+                 plant(monkeypatch, functions, "function_list", old, new))
+    _trips(check_function_list_arguments)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("len(data) < 10", "len(data) <= 10"),
+    ("if len(data) < 10:\n        return False", "if len(data) < 10:\n        return True"),
+    ("> RDB_VERSION:\n        return False", "> RDB_VERSION:\n        return True"),
+])
+def test_planted_payload_check(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    plant_everywhere(monkeypatch, functions, "verify_dump_payload", old, new)
+    _trips(check_function_restore_payloads)
+
+
+def test_planted_restore_replaces_within_payload(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, functions, "functions_restore",
+                     "create_library(s, ctx, code, False)", "create_library(s, ctx, code, True)")
+    _trips(check_function_restore_payloads)
+
+
+def test_planted_function_allow_oom_inverted(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_everywhere(monkeypatch, functions, "_fcall", '"allow-oom" in info.flags',
+                     '"allow-oom" not in info.flags')
+    _trips(check_function_flags_and_dirty)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("sc.functions.get(argv[1].lower())", "sc.functions.get(argv[0].lower())"),
+    ("sc.functions.get(argv[1].lower())", "sc.functions.get(argv[2].lower())"),
+    ("if lib_name is None:", "if lib_name is not None:"),
+    ("f.name.lower() == argv[1].lower()", "f.name.lower() != argv[1].lower()"),
+    ("f.name.lower() == argv[1].lower()", "f.name.lower() == argv[2].lower()"),
+])
+def test_planted_fcall_flags(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    fn = plant(monkeypatch, functions, "fcall_command_flags", old, new)
+    for name in ("fcall", "fcall_ro"):
+        monkeypatch.setitem(dispatch.FLAG_GETTERS, name, fn)
+    _trips(check_function_flags_and_dirty)
