@@ -36,6 +36,9 @@ the spec with :class:`~redspec.properties.driver.Session`:
 - ``min-replicas-to-write 1``: ``redis.call('get')`` runs, ``redis.call('set')`` is
   NOREPLICAS; on a read-only replica (REPLICAOF 127.0.0.1 1) ``redis.call('get')`` runs,
   ``redis.call('set')`` is READONLY;
+- ``{cjson.encode({1,2}), tostring(bit.band(7,3)), struct.pack("B", 65),
+  cmsgpack.pack(1)}`` is ``[1,2]``, ``3``, ``A``, ``\x01`` (the libraries are the
+  script's globals);
 - ``redis.acl_check_cmd``: the default user may SET (:1); user ``u`` (``+eval +get ~*``) may
   GET (:1) and not SET (nil).
 
@@ -88,11 +91,12 @@ from typing import Any
 
 import attrs
 import pytest
+from lupa import lua51  # type: ignore[import-untyped]
 
 from redspec.properties.driver import Session
 from redspec.properties.planted import replace_handler
 from redspec.properties.test_mutation_gaps import plant, plant_everywhere
-from redspec.spec import aof, dispatch, functions, scripting
+from redspec.spec import aof, dispatch, functions, lualibs, scripting
 from redspec.spec import server as S
 from redspec.spec.functions import functions_dump
 from redspec.spec.scripting import (
@@ -650,6 +654,35 @@ def test_boundary_mscript_functions() -> None:
     check_function_restore_payloads()
     check_function_flush_lazy()
     check_function_kill_while_busy()
+
+
+
+# -- spec/lualibs ------------------------------------------------------------------------------
+
+
+def check_libraries_in_script_globals() -> None:
+    """cjson, bit, struct and cmsgpack are globals of the script (recorded live); installed
+    into a bare runtime (no env: ``tests/test_lualibs.py``'s use), into its globals."""
+    _replay([((b"EVAL", b'return {cjson.encode({1,2}), tostring(bit.band(7,3)), '
+                        b'struct.pack("B", 65), cmsgpack.pack(1)}', b"0"),
+              b"*4\r\n$5\r\n[1,2]\r\n$1\r\n3\r\n$1\r\nA\r\n$1\r\n\x01\r\n")])
+    rt = lua51.LuaRuntime(encoding=None, register_eval=False, register_builtins=False)
+    try:
+        lualibs.install_libraries(rt)
+    except Exception as e:  # a crash of the spec is a failed check too
+        raise AssertionError(f"{NAME}: install_libraries(rt) raised {e!r}") from e
+    got = rt.eval(b"cjson.encode({1,2})")
+    assert got == b"[1,2]", f"{NAME}: bare runtime cjson {got!r}"
+
+
+def test_boundary_mscript_lualibs() -> None:
+    check_libraries_in_script_globals()
+
+
+def test_planted_libraries_in_runtime_globals(monkeypatch: pytest.MonkeyPatch) -> None:
+    plant(monkeypatch, lualibs, "install_libraries", "if env is None else env",
+          "if env is not None else env")
+    _trips(check_libraries_in_script_globals)
 
 
 # -- planted bugs: each is one surviving mutant of spec/scripting.py ---------------------------
