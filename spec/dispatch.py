@@ -225,7 +225,7 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     replica = (parts["repl"] if parts and "repl" in parts else s.base.repl).masterhost \
         is not None
     if replica or s.config["min-replicas-to-write"]:
-        refused = replication_gate(s, cmd)
+        refused = replication_gate(s, cmd, argv)
         if refused is not None:
             return reject(s, cmd, refused)
     # RESP2 Pub/Sub context (CLIENT_PUBSUB): only the (un)subscribe commands, PING, QUIT, RESET.
@@ -234,8 +234,9 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
             f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING "
             "/ QUIT / RESET are allowed in this context"))
     # MASTERDOWN: a replica whose link is down, with replica-serve-stale-data no, runs only
-    # commands flagged stale (for EXEC: only if every queued command is).
-    if replica and master_down(s) and ("stale" not in cmd.flags or (
+    # commands flagged stale (``getCommandFlags``: EVAL and FCALL take the flags their script
+    # declared, allow-stale; for EXEC: only if every queued command is).
+    if replica and master_down(s) and ("stale" not in command_flags(s, cmd, argv) or (
             cmd.name == "exec" and any("stale" not in c.flags
                                        for c, _ in s.client.info.mstate))):
         return reject(s, cmd, MASTERDOWN)
@@ -284,11 +285,13 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
 NOAUTH = Err("NOAUTH Authentication required.")
 
 
-def replication_gate(s: Step, cmd: CommandSpec) -> Err | None:
+def replication_gate(s: Step, cmd: CommandSpec, argv: list[bytes] | None = None) -> Err | None:
     """``processCommand``'s first two replication gates, in its order: NOREPLICAS (a write
     on a master without enough good replicas), READONLY (a write on a read-only replica,
-    but from its master)."""
-    write = "write" in cmd.flags or (cmd.name == "exec" and _queued_write(s))
+    but from its master). A write is judged by ``getCommandFlags`` (with ``argv``): EVAL
+    and FCALL of a script or function that did not declare no-writes are writes."""
+    flags = cmd.flags if argv is None else command_flags(s, cmd, argv)
+    write = "write" in flags or (cmd.name == "exec" and _queued_write(s))
     if write and no_replicas(s):
         return NOREPLICAS
     if write and read_only_replica(s):

@@ -508,6 +508,12 @@ for _m in ("spec/memory.py", "spec/info.py", "spec/commands/object.py", "spec/sl
            "spec/latency.py", "spec/commands/diagnostics.py", "spec/commands/introspection.py",
            "spec/commands/server.py", "spec/commands/debug.py"):
     MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mintro.py"])
+# ... and the scripting modules' (mscript): conversions, flags, gates, the busy script's hook
+for _m in ("spec/scripting.py", "spec/functions.py", "spec/lualibs/__init__.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], "properties/test_boundary_mscript.py"])
+# (and dispatch's: its READONLY/MASTERDOWN gates read a script's flags, getCommandFlags)
+MODULES["spec/dispatch.py"] = (MODULES["spec/dispatch.py"][0],
+                               [*MODULES["spec/dispatch.py"][1], "properties/test_boundary_mscript.py"])
 
 # -- mutants ----------------------------------------------------------------------------------
 
