@@ -51,7 +51,7 @@ from .dispatch import lookup_command
 from .frames import parse
 from .loading import LoadFailed, failure_report, panics
 from .multi import queue_command
-from .rdb import RdbCorrupt, RdbUnsupported, read_header
+from .rdb import RdbCorrupt, read_header
 from .reply import OK, Err, Raw, Reply
 from .startup import loading_step
 from .state import (
@@ -243,7 +243,7 @@ def _open_file(state: ServerState, a: AofLoad, now_ms: int) -> tuple[ServerState
             else "Reading RDB base file on AOF loading...")
     try:
         cursor = read_header(data)
-    except (RdbCorrupt, RdbUnsupported) as e:
+    except RdbCorrupt as e:
         raise AofLoadFailed((line, str(e), *_preamble_error(a))) from e
     persist = attrs.evolve(state.persist, load_loaded=0, load_expired=0)
     new = replace(_with_load(state, a, name=f.name, cursor=cursor, data=data), persist=persist)
@@ -272,8 +272,6 @@ def _preamble_step(state: ServerState, now_ms: int) -> tuple[ServerState, AofSte
         new, st = loading_step(state, now_ms)
     except LoadFailed as e:
         lines = failure_report(state, e, now_ms)
-        if lines and lines[-1] == "Fatal error loading the DB: Invalid argument. Exiting.":
-            lines = [*lines[:-1], *_preamble_error(state.loading.aof)]
         check = [i for i, ln in enumerate(lines) if ln.startswith("[offset 0] Checking RDB")]
         if check:
             lines = lines[: check[0] + 1]

@@ -44,7 +44,6 @@ from .rdb import (
     RdbCorrupt,
     RdbCursor,
     RdbLoadError,
-    RdbUnsupported,
     ResizeRecord,
     SelectRecord,
     check_trailer,
@@ -264,7 +263,7 @@ def load_step(state: ServerState, now_ms: int) -> tuple[ServerState, LoadStep]:
     p = _Progress(ld, ld.cursor)
     try:
         _read_until_events(s, r, p)
-    except (RdbCorrupt, RdbUnsupported) as e:
+    except RdbCorrupt as e:
         raise LoadFailed(e, tuple(p.logs)) from e
     ps = s.part("persist")
     s.set_part("persist", attrs.evolve(ps, load_loaded=ps.load_loaded + p.added,
@@ -353,8 +352,6 @@ def failure_report(state: ServerState, err: Exception, now_ms: int) -> list[str]
     elif isinstance(err, RdbLoadError) and err.doing == "check-sum":
         lines.append(str(err))
         reason = "RDB CRC error"
-    elif isinstance(err, RdbUnsupported):
-        return [str(err), "Fatal error loading the DB: Invalid argument. Exiting."]
     else:
         reason = str(err).rstrip("\n")
     lines.append(_internal_error(ld.loaded_bytes, reason))
@@ -395,8 +392,15 @@ def check_rdb_report(data: bytes, name: str, state: ServerState, now_ms: int,
                     expires += 1
                     already += pending < now_ms
             elif isinstance(rec, EofRecord):
-                check_trailer(data, r, c)
-                return [*out, "\\o/ RDB looks OK! \\o/"]
+                stored = check_trailer(data, r, c)
+                if stored == 0:
+                    out.append(f"[offset {r.pos}] RDB file was saved with checksum disabled: "
+                               "no check performed.")
+                elif stored is not None:
+                    out.append(f"[offset {r.pos}] Checksum OK")
+                return [*out, f"[offset {r.pos}] \\o/ RDB looks OK! \\o/",
+                        f"[info] {keys} keys read", f"[info] {expires} expires",
+                        f"[info] {already} already expired"]
     except RdbLoadError as e:
         keys += e.key is not None  # the checker counts a key once its name is read
         line, nested = _check_reason(e, loaded_bytes)
@@ -407,7 +411,7 @@ def check_rdb_report(data: bytes, name: str, state: ServerState, now_ms: int,
         if e.rtype is not None:
             out.append(f"[additional info] Reading type {e.rtype} "
                        f"({_TYPE_NAMES.get(e.rtype, 'unknown')})")
-    except (RdbCorrupt, RdbUnsupported) as e:
+    except RdbCorrupt as e:
         out += ["--- RDB ERROR DETECTED ---", f"[offset {r.pos}] {e}"]
     out += [f"[info] {keys} keys read", f"[info] {expires} expires",
             f"[info] {already} already expired"]

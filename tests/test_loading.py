@@ -331,6 +331,19 @@ def test_a_pre_ga_function_record_that_does_not_compile_fails_the_load() -> None
     with pytest.raises(L.LoadFailed) as e:
         loading_step(st, NOW)
     lines = L.failure_report(st, e.value, NOW)
-    assert lines[:2] == ["Failed loading library, Error compiling function: user_function:3: "
-                         "')' expected near '<eof>'",
-                         "Short read or OOM loading DB. Unrecoverable error, aborting now."]
+    assert lines == [
+        "Failed loading library, Error compiling function: user_function:3: "
+        "')' expected near '<eof>'",
+        "Short read or OOM loading DB. Unrecoverable error, aborting now.",
+        "Internal error in RDB reading offset 0, function at rdb.c:3249 -> Unexpected EOF "
+        "reading RDB file",
+        # redis-check-rdb does not create libraries: the file looks OK to it
+        "[offset 0] Checking RDB file dump.rdb", f"[offset {len(data)}] Checksum OK",
+        f"[offset {len(data)}] \\o/ RDB looks OK! \\o/", "[info] 0 keys read",
+        "[info] 0 expires", "[info] 0 already expired"]
+    zero = data[:-8] + bytes(8)  # saved with rdbchecksum no
+    st = L.start_loading(_server()[0], zero, "dump.rdb", NOW)
+    with pytest.raises(L.LoadFailed) as e:
+        loading_step(st, NOW)
+    assert L.failure_report(st, e.value, NOW)[4] == (
+        f"[offset {len(data)}] RDB file was saved with checksum disabled: no check performed.")
