@@ -1,0 +1,147 @@
+"""Boundary checks for the survivors of the exhaustive boundary-class mutation run of the
+server core modules (``spec/rehash.py``, ``spec/eventloop.py``, ``spec/cron.py``,
+``spec/obuf.py``, ``spec/transport.py`` and the smaller ones; issue #22, ``tools/mutation.py``),
+in the pattern of ``properties/test_boundary_streams.py``: each check puts a Redis rule exactly
+on its boundary, and each has a planted-bug test whose planted bug *is* the surviving mutant.
+
+Property ``boundary_mcore_agree_with_redis``. The rules, from Redis 7.0.15's source (server.c
+``databasesCron``, ``tryResizeHashTables``, ``incrementallyRehash``):
+
+- ``check_cron_rehash_finds_the_rehashing_db``: the rehash part of ``databasesCron`` walks up
+  to 16 databases from ``rehash_db`` one at a time (``rehash_db++``, modulo ``dbnum``) and
+  gives the first whose main dict (else expires dict) is rehashing exactly one
+  ``dictRehashMilliseconds(d, 1)`` (the spec's millisecond: ``REHASH_CALLS_PER_MS`` calls of
+  ``dictRehash(d, 100)``), then stops there: db 0 (empty, not rehashing) is passed over, db 9
+  (odd, so a cursor moving by two never reaches it) gets the millisecond and ``rehash_db``
+  stays 9; the same for an expires dict rehashing alone (db 5);
+- ``check_cron_resizes_every_db``: ``tryResizeHashTables(resize_db % dbnum)`` on 16
+  successive databases per call (``resize_db++``): with 16 databases every dict under 10%
+  full shrinks in one tick, db 1 and db 15 included; a shrinking expires dict is kept when the
+  main dict of the same db needs nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from redspec.properties.test_mutation_gaps import plant_everywhere
+from redspec.spec import dict as D
+from redspec.spec import rehash as R
+from redspec.spec.server import new_server
+from redspec.spec.state import replace
+
+NAME = "boundary_mcore_agree_with_redis"
+
+
+def _trips(check: Any) -> None:
+    with pytest.raises(AssertionError, match=NAME):
+        check()
+
+
+# -- spec/rehash.py ----------------------------------------------------------------------------
+
+def _rehashing(seed: tuple[int, int, int, int], n: int = 4097) -> D.HashTables:
+    """A dict that has just grown from 4096 to 8192 buckets: rehashing, thousands to go."""
+    ht = D.build([b"k%d" % i for i in range(n)], seed)
+    assert ht.rehashidx != -1, f"{NAME}: setup: the dict is not rehashing"
+    return ht
+
+
+def _done(ht: D.HashTables, seed: tuple[int, int, int, int]) -> D.HashTables:
+    return D.rehash(ht, 1 << 20, seed)
+
+
+def _sparse(seed: tuple[int, int, int, int]) -> D.HashTables:
+    """100 keys added then 95 deleted: 128 buckets, 5 used (under 10%: ``htNeedsResize``)."""
+    ht = _done(D.build([b"k%d" % i for i in range(100)], seed), seed)
+    for i in range(95):
+        ht, _ = D.delete(ht, b"k%d" % i, seed)
+    assert D.needs_resize(ht), f"{NAME}: setup: the dict does not need a resize"
+    return ht
+
+
+def _shrinking(ht: D.HashTables) -> bool:
+    """The dict shrinks to 8 buckets (``dictResize``): rehashing into them, or done."""
+    return ht.exp1 == 3 or (ht.exp0 == 3 and ht.rehashidx == -1)
+
+
+def check_cron_rehash_finds_the_rehashing_db() -> None:
+    """One ``databasesCron`` tick: db 9's rehashing main dict gets exactly 1 ms, rehash_db
+    stops at 9; then an expires dict rehashing alone (db 5) gets its 1 ms."""
+    state = new_server(0)
+    seed = state.dicts.seed
+    ht = _rehashing(seed)
+    dbs = list(state.dbs)
+    dbs[9] = replace(dbs[9], ht=ht)
+    out = R.databases_cron_dicts(replace(state, dbs=tuple(dbs)))
+    want = D.rehash_ms(ht, 1, seed)
+    assert out.dbs[9].ht == want, (
+        f"{NAME}: one cron tick: db 9's rehashing dict did not get exactly 1 ms "
+        f"(rehashidx {ht.rehashidx} -> {out.dbs[9].ht.rehashidx}, want {want.rehashidx})")
+    assert out.dicts.rehash_db == 9, f"{NAME}: rehash_db {out.dicts.rehash_db}, not 9"
+    dbs = list(state.dbs)
+    dbs[5] = replace(dbs[5], ht=_done(ht, seed), expires_ht=ht)
+    out = R.databases_cron_dicts(replace(state, dbs=tuple(dbs)))
+    want = D.rehash_ms(ht, 1, seed)
+    assert out.dbs[5].expires_ht == want, (
+        f"{NAME}: one cron tick: db 5's rehashing expires dict did not get exactly 1 ms "
+        f"(rehashidx {ht.rehashidx} -> {out.dbs[5].expires_ht.rehashidx})")
+    assert out.dicts.rehash_db == 5, f"{NAME}: rehash_db {out.dicts.rehash_db}, not 5"
+
+
+def check_cron_resizes_every_db() -> None:
+    """One tick shrinks every sparse dict of the 16 databases; an expires dict alone too."""
+    state = new_server(0)
+    seed = state.dicts.seed
+    sparse = _sparse(seed)
+    dbs = list(state.dbs)
+    for i in (1, 2, 15):
+        dbs[i] = replace(dbs[i], ht=sparse)
+    full = _done(D.build([b"k%d" % i for i in range(100)], seed), seed)
+    dbs[4] = replace(dbs[4], ht=full, expires_ht=sparse)
+    out = R.databases_cron_dicts(replace(state, dbs=tuple(dbs)))
+    for i in (1, 2, 15):
+        assert _shrinking(out.dbs[i].ht), (
+            f"{NAME}: one cron tick: db {i}'s dict (128 buckets, 5 keys) was not shrunk")
+    assert _shrinking(out.dbs[4].expires_ht), (
+        f"{NAME}: one cron tick: db 4's expires dict (128 buckets, 5 keys) was not shrunk")
+    assert out.dbs[4].ht is full, f"{NAME}: db 4's main dict changed"
+
+
+def test_boundary_mcore_rehash() -> None:
+    check_cron_rehash_finds_the_rehashing_db()
+    check_cron_resizes_every_db()
+
+
+@pytest.mark.parametrize("old,new", [
+    ("db.ht.rehashidx != -1", "db.ht.rehashidx != -2"),
+    ("rehash_ms(db.ht, 1, seed)", "rehash_ms(db.ht, 0, seed)"),
+    ("rehash_ms(db.ht, 1, seed)", "rehash_ms(db.ht, 2, seed)"),
+    ("db.expires_ht.rehashidx != -1", "db.expires_ht.rehashidx == -1"),
+    ("db.expires_ht.rehashidx != -1", "db.expires_ht.rehashidx != -0"),
+    ("db.expires_ht.rehashidx != -1", "db.expires_ht.rehashidx != -2"),
+    ("rehash_ms(db.expires_ht, 1, seed)", "rehash_ms(db.expires_ht, 0, seed)"),
+    ("rehash_ms(db.expires_ht, 1, seed)", "rehash_ms(db.expires_ht, 2, seed)"),
+])
+def test_planted_incrementally_rehash(monkeypatch: pytest.MonkeyPatch, old: str,
+                                      new: str) -> None:
+    """spec/rehash.py ``incrementally_rehash``: the rehashing tests and the 1 ms."""
+    plant_everywhere(monkeypatch, R, "incrementally_rehash", old, new)
+    _trips(check_cron_rehash_finds_the_rehashing_db)
+
+
+@pytest.mark.parametrize("old,new,check", [
+    ("resize_db += 1", "resize_db += 0", "resize"),
+    ("resize_db += 1", "resize_db += 2", "resize"),
+    ("eht is not db.expires_ht", "eht is db.expires_ht", "resize"),
+    ("rehash_db = (rehash_db + 1) % ndb", "rehash_db = (rehash_db) % ndb", "rehash"),
+    ("rehash_db = (rehash_db + 1) % ndb", "rehash_db = (rehash_db + 2) % ndb", "rehash"),
+])
+def test_planted_databases_cron_dicts(monkeypatch: pytest.MonkeyPatch, old: str, new: str,
+                                      check: str) -> None:
+    """spec/rehash.py ``databases_cron_dicts``: the two cursors and the expires-only resize."""
+    plant_everywhere(monkeypatch, R, "databases_cron_dicts", old, new)
+    _trips(check_cron_resizes_every_db if check == "resize"
+           else check_cron_rehash_finds_the_rehashing_db)
