@@ -18,6 +18,14 @@ Property ``boundary_mcore_agree_with_redis``. The rules, from Redis 7.0.15's sou
   successive databases per call (``resize_db++``): with 16 databases every dict under 10%
   full shrinks in one tick, db 1 and db 15 included; a shrinking expires dict is kept when the
   main dict of the same db needs nothing.
+
+Event loop (ae.c ``aeProcessEvents``, networking.c ``writeToClient``):
+
+- ``check_write_event_before_cron``: a client whose reply waited (its socket full) for longer
+  than ``timeout`` and whose socket becomes writable in the turn the cron is due is written
+  to first (file events run before time events), and the write is an interaction
+  (``c->lastinteraction``), so ``clientsCronHandleTimeout`` does not close it: it gets its
+  reply; the admin client, idle as long with nothing pending, is closed.
 """
 
 from __future__ import annotations
@@ -28,7 +36,10 @@ import pytest
 
 from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import dict as D
+from redspec.spec import eventloop as E
 from redspec.spec import rehash as R
+from redspec.spec import server as S
+from redspec.spec.resp import encode_request
 from redspec.spec.server import new_server
 from redspec.spec.state import replace
 
@@ -145,3 +156,37 @@ def test_planted_databases_cron_dicts(monkeypatch: pytest.MonkeyPatch, old: str,
     plant_everywhere(monkeypatch, R, "databases_cron_dicts", old, new)
     _trips(check_cron_resizes_every_db if check == "resize"
            else check_cron_rehash_finds_the_rehashing_db)
+
+
+# -- spec/eventloop.py -------------------------------------------------------------------------
+
+T0 = 1_700_000_000_000
+
+
+def check_write_event_before_cron() -> None:
+    """A reply pending for 5 s at ``timeout 1``: written when the socket takes it, not closed."""
+    s = S.new_server(T0)
+    s, admin = S.client_connect(s, T0)
+    s, _ = S.run_command(s, admin, [b"CONFIG", b"SET", b"timeout", b"1"], T0)
+    s, _ = S.run_command(s, admin, [b"SET", b"big", b"x" * 100_000], T0)
+    s, c = S.client_connect(s, T0)
+    s, _ = E.event_loop_turn(s, T0, {c: encode_request([b"GET", b"big"])}, {c: 0})
+    assert len(s.clients[c].reply) == 100_011, f"{NAME}: setup: the reply is not pending"
+    s, eff = E.event_loop_turn(s, T0 + 5000, {}, {c: None})
+    got = sum(len(b) for cid, b in eff.output if cid == c)
+    assert c in s.clients and c not in eff.close and got == 100_011, (
+        f"{NAME}: a client whose pending reply became writable in the cron's turn: "
+        f"closed {c in eff.close}, {got} bytes sent, not 100011")
+    assert admin in eff.close, f"{NAME}: the idle admin client was not closed"
+
+
+def test_boundary_mcore_eventloop() -> None:
+    check_write_event_before_cron()
+
+
+def test_planted_writable_only_clients_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/eventloop.py ``file_event_order``: ``cid in clients`` -> ``cid not in clients``
+    for the clients only writable."""
+    plant_everywhere(monkeypatch, E, "file_event_order", "and cid in clients]",
+                     "and cid not in clients]")
+    _trips(check_write_event_before_cron)

@@ -386,7 +386,11 @@ MODULES.update({
     "spec/protected.py": ("commandpath", [_T("config"), _T("dropin")]),
     "spec/listen.py": ("eventloop", [_T("config")]),
     "spec/cron.py": ("eventloop", [*_EVENTLOOP, _T("expire"), _T("bgsave"), _P("bgsave_props")]),
-    "spec/eventloop.py": ("eventloop", _EVENTLOOP),
+    # issue 22 (mcore): beforeSleep's AOF flush and replication part (the AOF world and the
+    # replication suites drive event_loop_turn), the boundary checks
+    "spec/eventloop.py": ("eventloop", [*_EVENTLOOP, _T("aof"), _T("replication"),
+                                        _P("boundary_repl"), _P("failover_world"),
+                                        _P("boundary_mcore")]),
     "spec/effects.py": ("eventloop", [*_EVENTLOOP, _T("bgsave")]),
     "spec/crc64.py": ("rdb", [_T("crc64"), _T("rdb")]),
     "spec/functions.py": ("scripting", [*MECHANISM_TESTS["scripting"], _T("functions")]),
