@@ -26,6 +26,10 @@ Event loop (ae.c ``aeProcessEvents``, networking.c ``writeToClient``):
   to first (file events run before time events), and the write is an interaction
   (``c->lastinteraction``), so ``clientsCronHandleTimeout`` does not close it: it gets its
   reply; the admin client, idle as long with nothing pending, is closed.
+- ``check_failover_moves_on_in_the_acks_turn``: ``beforeSleep`` calls
+  ``updateFailoverStatus`` every turn, so a ``FAILOVER TIMEOUT 60000`` (no pings while the
+  writes are paused) goes on to its replica in the very turn the replica's ``REPLCONF ACK``
+  for the whole stream is read, not at the next ``replicationCron``.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import dict as D
 from redspec.spec import eventloop as E
 from redspec.spec import rehash as R
+from redspec.spec import replnet as N
 from redspec.spec import server as S
 from redspec.spec.resp import encode_request
 from redspec.spec.server import new_server
@@ -180,8 +185,35 @@ def check_write_event_before_cron() -> None:
     assert admin in eff.close, f"{NAME}: the idle admin client was not closed"
 
 
+def check_failover_moves_on_in_the_acks_turn() -> None:
+    """FAILOVER TIMEOUT 60000: the master moves on in the turn that reads the replica's ACK."""
+    w = N.new_world(("m", "r1"))
+    w = N.command(w, "r1", b"REPLICAOF", *N.address_of("m"))
+    for _ in range(3):
+        w = N.tick(w, 1000)
+        for name, node in w.nodes.items():
+            if node.child is not None:
+                w = N.child_exit(w, name)
+        w = N.settle_network(w)
+    w = N.command(w, "m", b"SET", b"k", b"v")
+    w = N.command(w, "m", b"FAILOVER", b"TIMEOUT", b"60000")
+    st = w.nodes["m"].state
+    assert st is not None and st.repl.failover is not None, f"{NAME}: setup: no failover"
+    w = N.settle_network(N.tick(w, 1000))
+    st = w.nodes["m"].state
+    assert st is not None and st.repl.failover is not None, f"{NAME}: setup: no failover"
+    acks = [st.clients[c].info.repl.ack_off for c in st.repl.replicas]  # type: ignore[union-attr]
+    assert acks == [0], f"{NAME}: setup: the replica acknowledged {acks} already"
+    w = N.settle_network(N.tick(w, 1000))
+    st = w.nodes["m"].state
+    assert st is not None and st.repl.failover is None, (
+        f"{NAME}: the replica acknowledged the whole stream, yet the failover still waits "
+        f"({st.repl.failover if st else None}): beforeSleep's updateFailoverStatus")
+
+
 def test_boundary_mcore_eventloop() -> None:
     check_write_event_before_cron()
+    check_failover_moves_on_in_the_acks_turn()
 
 
 def test_planted_writable_only_clients_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -190,3 +222,10 @@ def test_planted_writable_only_clients_skipped(monkeypatch: pytest.MonkeyPatch) 
     plant_everywhere(monkeypatch, E, "file_event_order", "and cid in clients]",
                      "and cid not in clients]")
     _trips(check_write_event_before_cron)
+
+
+def test_planted_failover_waits_for_the_cron(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/eventloop.py ``event_loop_turn``: ``r.failover is not None`` -> ``is None``."""
+    plant_everywhere(monkeypatch, E, "event_loop_turn", "r.failover is not None",
+                     "r.failover is None")
+    _trips(check_failover_moves_on_in_the_acks_turn)
