@@ -30,6 +30,11 @@ Event loop (ae.c ``aeProcessEvents``, networking.c ``writeToClient``):
   ``updateFailoverStatus`` every turn, so a ``FAILOVER TIMEOUT 60000`` (no pings while the
   writes are paused) goes on to its replica in the very turn the replica's ``REPLCONF ACK``
   for the whole stream is read, not at the next ``replicationCron``.
+
+serverCron (server.c): ``server.hz = server.config_hz``, then with ``dynamic-hz`` doubled
+``while (listLength(server.clients) / server.hz > MAX_CLIENTS_PER_CLOCK_TICK)`` (200), capped
+at 500; ``hz 1`` (the least ``updateHZ`` lets through) stays 1:
+``check_effective_hz_edges`` (2000 clients at hz 10: 2000 / 10 = 200, not over: 10; 2010: 20).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from typing import Any
 import pytest
 
 from redspec.properties.test_mutation_gaps import plant_everywhere
+from redspec.spec import cron as C
 from redspec.spec import dict as D
 from redspec.spec import eventloop as E
 from redspec.spec import rehash as R
@@ -229,3 +235,41 @@ def test_planted_failover_waits_for_the_cron(monkeypatch: pytest.MonkeyPatch) ->
     plant_everywhere(monkeypatch, E, "event_loop_turn", "r.failover is not None",
                      "r.failover is None")
     _trips(check_failover_moves_on_in_the_acks_turn)
+
+
+# -- spec/cron.py ------------------------------------------------------------------------------
+
+def check_effective_hz_edges() -> None:
+    """hz 1 stays 1; 2000 clients at hz 10 keep 10, 2010 make it 20."""
+    s = S.new_server(0)
+    s, admin = S.client_connect(s, 0)
+    s, r = S.run_command(s, admin, [b"CONFIG", b"SET", b"hz", b"1"], 0)
+    assert r == b"+OK\r\n", f"{NAME}: setup: CONFIG SET hz 1: {r!r}"
+    got = C.effective_hz(s)
+    assert got == 1, f"{NAME}: hz 1 with one client runs at {got} Hz"
+    s, _ = S.run_command(s, admin, [b"CONFIG", b"SET", b"hz", b"10"], 0)
+    for _ in range(1999):
+        s, _ = S.client_connect(s, 0)
+    got = C.effective_hz(s)
+    assert got == 10, f"{NAME}: 2000 clients at hz 10 (200 per tick, not over 200): {got} Hz"
+    for _ in range(10):
+        s, _ = S.client_connect(s, 0)
+    got = C.effective_hz(s)
+    assert got == 20, f"{NAME}: 2010 clients at hz 10 (201 per tick): {got} Hz, not 20"
+
+
+def test_boundary_mcore_cron() -> None:
+    check_effective_hz_edges()
+
+
+def test_planted_dynamic_hz_at_200(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/cron.py ``effective_hz``: ``n // hz > MAX_CLIENTS_PER_CLOCK_TICK`` -> ``>=``."""
+    plant_everywhere(monkeypatch, C, "effective_hz", "n // hz > MAX_CLIENTS_PER_CLOCK_TICK",
+                     "n // hz >= MAX_CLIENTS_PER_CLOCK_TICK")
+    _trips(check_effective_hz_edges)
+
+
+def test_planted_min_hz_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/cron.py ``CONFIG_MIN_HZ = 1`` -> ``2``."""
+    monkeypatch.setattr(C, "CONFIG_MIN_HZ", 2)
+    _trips(check_effective_hz_edges)

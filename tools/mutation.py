@@ -385,7 +385,12 @@ MODULES.update({
     "spec/configfile.py": ("commandpath", [_T("config_rewrite"), _T("config")]),
     "spec/protected.py": ("commandpath", [_T("config"), _T("dropin")]),
     "spec/listen.py": ("eventloop", [_T("config")]),
-    "spec/cron.py": ("eventloop", [*_EVENTLOOP, _T("expire"), _T("bgsave"), _P("bgsave_props")]),
+    # issue 22 (mcore): the cron's AOF and replication parts (rewrite children, a replica
+    # waiting for the snapshot, FAILOVER's 100 ms period) and the boundary checks
+    "spec/cron.py": ("eventloop", [*_EVENTLOOP, _T("expire"), _T("bgsave"), _P("bgsave_props"),
+                                   _T("aof"), _P("aof_props"), _T("replication"),
+                                   _P("boundary_repl"), _P("failover_world"),
+                                   _P("boundary_mcore")]),
     # issue 22 (mcore): beforeSleep's AOF flush and replication part (the AOF world and the
     # replication suites drive event_loop_turn), the boundary checks
     "spec/eventloop.py": ("eventloop", [*_EVENTLOOP, _T("aof"), _T("replication"),
