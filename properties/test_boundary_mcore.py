@@ -35,6 +35,18 @@ serverCron (server.c): ``server.hz = server.config_hz``, then with ``dynamic-hz`
 ``while (listLength(server.clients) / server.hz > MAX_CLIENTS_PER_CLOCK_TICK)`` (200), capped
 at 500; ``hz 1`` (the least ``updateHZ`` lets through) stays 1:
 ``check_effective_hz_edges`` (2000 clients at hz 10: 2000 / 10 = 200, not over: 10; 2010: 20).
+
+Output-buffer limits (networking.c ``checkClientOutputBufferLimits``, called on each append
+to the reply list, i.e. only once the 16 KiB buffer is full; the model counts the list as
+CLIENT LIST's ``omem`` does, whole 16 KiB chunks beyond the first), for a Pub/Sub client:
+
+- ``check_obuf_whole_chunks``: at ``pubsub 32768 0 0`` 32768 pending bytes (one chunk over)
+  are kept and one byte more closes; at ``pubsub 16384 0 0`` 16384 bytes (all in the buffer)
+  are kept and 16385 close;
+- ``check_obuf_no_soft_limit``: ``pubsub 0 0 0`` never closes, however long it stays over;
+- ``check_obuf_soft_timer_kept``: at ``pubsub 0 16384 10`` the soft timer starts when 32769
+  bytes are pending; the client drains, and a reply of exactly 16384 bytes (the buffer, no
+  list append, no check) does not reset it: 11 s after the start the next overflow closes.
 """
 
 from __future__ import annotations
@@ -47,6 +59,7 @@ from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import cron as C
 from redspec.spec import dict as D
 from redspec.spec import eventloop as E
+from redspec.spec import obuf as O
 from redspec.spec import rehash as R
 from redspec.spec import replnet as N
 from redspec.spec import server as S
@@ -273,3 +286,88 @@ def test_planted_min_hz_two(monkeypatch: pytest.MonkeyPatch) -> None:
     """spec/cron.py ``CONFIG_MIN_HZ = 1`` -> ``2``."""
     monkeypatch.setattr(C, "CONFIG_MIN_HZ", 2)
     _trips(check_effective_hz_edges)
+
+
+# -- spec/obuf.py ------------------------------------------------------------------------------
+
+CHUNK = 16384
+
+
+def _subscriber(limit: bytes) -> tuple[Any, int]:
+    """A server with ``client-output-buffer-limit`` ``limit`` and one SUBSCRIBEd client."""
+    s = S.new_server(T0)
+    s, a = S.client_connect(s, T0)
+    s, r = S.run_command(s, a, [b"CONFIG", b"SET", b"client-output-buffer-limit", limit], T0)
+    assert r == b"+OK\r\n", f"{NAME}: setup: {r!r}"
+    s, c = S.client_connect(s, T0)
+    s, _ = S.run_command(s, c, [b"SUBSCRIBE", b"ch"], T0)
+    assert not s.clients[c].reply, f"{NAME}: setup: a reply is pending"
+    return s, c
+
+
+def _closed_after(limit: bytes, sizes: list[int]) -> list[bool]:
+    """Each delivery of ``sizes`` bytes to a fresh subscriber, one after the other: closed?"""
+    out = []
+    s, c = _subscriber(limit)
+    for n in sizes:
+        s, closed = O.deliver(s, {c: [b"x" * n]}, T0)
+        out.append(c in closed)
+    return out
+
+
+def check_obuf_whole_chunks() -> None:
+    got = _closed_after(b"pubsub 32768 0 0", [2 * CHUNK, 1])
+    assert got == [False, True], (
+        f"{NAME}: pubsub hard limit 32768: 32768 pending kept, one more closes; got {got}")
+    got = _closed_after(b"pubsub 16384 0 0", [CHUNK, 1])
+    assert got == [False, True], (
+        f"{NAME}: pubsub hard limit 16384: 16384 pending kept, 16385 close; got {got}")
+
+
+def check_obuf_no_soft_limit() -> None:
+    s, c = _subscriber(b"pubsub 0 0 0")
+    for t in (0, 5000, 20000):
+        s, closed = O.deliver(s, {c: [b"x" * 2 * CHUNK]}, T0 + t)
+        assert not closed, f"{NAME}: pubsub 0 0 0 closed a client {t} ms in"
+
+
+def check_obuf_soft_timer_kept() -> None:
+    s, c = _subscriber(b"pubsub 0 16384 10")
+    s, closed = O.deliver(s, {c: [b"x" * (2 * CHUNK + 1)]}, T0)
+    assert not closed and s.clients[c].obuf_soft_limit_since, f"{NAME}: setup: no soft timer"
+    s = S.client_wrote(s, c, len(s.clients[c].reply))
+    s, closed = O.deliver(s, {c: [b"x" * CHUNK]}, T0 + 1000)
+    assert not closed, f"{NAME}: setup: closed at 16384 pending"
+    s, closed = O.deliver(s, {c: [b"x" * (CHUNK + 1)]}, T0 + 11000)
+    assert c in closed, (
+        f"{NAME}: soft limit 16384 for 10 s: over it again 11 s after it was first reached "
+        "(the reply in between fit the 16 KiB buffer: no check, no reset) did not close")
+
+
+def test_boundary_mcore_obuf() -> None:
+    check_obuf_whole_chunks()
+    check_obuf_no_soft_limit()
+    check_obuf_soft_timer_kept()
+
+
+@pytest.mark.parametrize("old,new", [
+    ("(rest + REPLY_CHUNK - 1)", "(rest + REPLY_CHUNK)"),
+    ("(rest + REPLY_CHUNK - 1)", "(rest + REPLY_CHUNK - 2)"),
+])
+def test_planted_used_memory_chunks(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    """spec/obuf.py ``used_memory``: the rounding up to whole chunks."""
+    plant_everywhere(monkeypatch, O, "used_memory", old, new)
+    _trips(check_obuf_whole_chunks)
+
+
+def test_planted_soft_limit_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/obuf.py ``check_limits``: ``soft > 0`` -> ``soft >= 0``."""
+    plant_everywhere(monkeypatch, O, "check_limits", "soft > 0", "soft >= 0")
+    _trips(check_obuf_no_soft_limit)
+
+
+def test_planted_check_at_the_buffer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/obuf.py ``deliver``: ``len(reply) > REPLY_CHUNK`` -> ``>=``."""
+    plant_everywhere(monkeypatch, O, "deliver", "len(reply) > REPLY_CHUNK",
+                     "len(reply) >= REPLY_CHUNK")
+    _trips(check_obuf_soft_timer_kept)

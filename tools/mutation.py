@@ -377,7 +377,8 @@ MODULES.update({
     "spec/pqsort.py": ("types", [_T("sort"), _T("geo")]),
     "spec/commands/transport.py": ("pipelining", _TRANSPORT),
     "spec/transport.py": ("pipelining", _TRANSPORT),
-    "spec/obuf.py": ("pipelining", [*_TRANSPORT, _T("pubsub"), _T("clients")]),
+    "spec/obuf.py": ("pipelining", [*_TRANSPORT, _T("pubsub"), _T("clients"),
+                                    _P("boundary_mcore")]),
     # the master link's bytes applied per command: the replication suites drive it
     "spec/networking.py": ("resp", [*MECHANISM_TESTS["resp"], *_TRANSPORT, *_REPL]),
     "spec/frames.py": ("resp", MECHANISM_TESTS["resp"]),
