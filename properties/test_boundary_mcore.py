@@ -47,6 +47,32 @@ CLIENT LIST's ``omem`` does, whole 16 KiB chunks beyond the first), for a Pub/Su
 - ``check_obuf_soft_timer_kept``: at ``pubsub 0 16384 10`` the soft timer starts when 32769
   bytes are pending; the client drains, and a reply of exactly 16384 bytes (the buffer, no
   list append, no check) does not reset it: 11 s after the start the next overflow closes.
+
+Transport (networking.c, server.c ``processCommand``, recorded from redis-server 7.0.15):
+
+- ``_MONITOR``: what a MONITOR client is sent for AUTH, HELLO and MIGRATE (after the
+  ``+<time> [<db> <addr>] `` head): ``redactClientCommandArgument`` as each command's option
+  parsing reaches it: HELLO's ``AUTH`` needs two more arguments, ``SETNAME`` one, and the
+  parse stops at the first other option (``x``) with nothing after it redacted; MIGRATE's
+  options start at the sixth argument, ``AUTH`` takes one, ``AUTH2`` two, ``COPY`` and
+  ``REPLACE`` none (any case), ``KEYS`` and any other word end the parse;
+- ``_SESSION``: four clients, replies as each socket read them: CLIENT REPLY OFF lets
+  SUBSCRIBE's confirmation through (``CLIENT_PUSHING``); RESET clears REPLY OFF and MONITOR
+  (the SET after it sends the former monitor nothing); ``CLIENT PAUSE ... WRITE`` postpones
+  an EXEC whose queue holds a write, runs one of reads; ``CLIENT PAUSE`` (ALL) postpones a
+  GET, a PING and even the pausing client's own CLIENT UNPAUSE;
+- ``_SESSION_ACL``: under CLIENT REPLY OFF a SUBSCRIBE queued in MULTI whose channel the
+  user lost before EXEC (``ACL SETUSER u resetchannels``) is refused by EXEC's ACL recheck
+  with a NOPERM error, an error, not a push: the client gets nothing;
+- ``check_free_leaves_the_others``: when a MONITOR client and a postponed client
+  disconnect, the other monitor still gets the next command's line and the other postponed
+  client still runs at CLIENT UNPAUSE (``freeClient`` unlinks only the client itself);
+- ``check_write_cap_at_maxmemory``: one write event writes at most ``NET_MAX_WRITES_PER_EVENT``
+  (64 KiB) while used memory is below ``maxmemory`` and as much as the socket takes once it
+  has reached it (``zmalloc_used_memory() < server.maxmemory``: equal is not below; the spec
+  capped at equality and was fixed with this file);
+- ``check_pause_deadline``: CLIENT PAUSE 1000 at T ends at T + 1000 (the timer the world
+  sets); FAILOVER's pause has none.
 """
 
 from __future__ import annotations
@@ -55,6 +81,7 @@ from typing import Any
 
 import pytest
 
+from redspec.properties.driver import delivered
 from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import cron as C
 from redspec.spec import dict as D
@@ -63,6 +90,7 @@ from redspec.spec import obuf as O
 from redspec.spec import rehash as R
 from redspec.spec import replnet as N
 from redspec.spec import server as S
+from redspec.spec import transport as X
 from redspec.spec.resp import encode_request
 from redspec.spec.server import new_server
 from redspec.spec.state import replace
@@ -371,3 +399,246 @@ def test_planted_check_at_the_buffer(monkeypatch: pytest.MonkeyPatch) -> None:
     plant_everywhere(monkeypatch, O, "deliver", "len(reply) > REPLY_CHUNK",
                      "len(reply) >= REPLY_CHUNK")
     _trips(check_obuf_soft_timer_kept)
+
+
+# -- spec/transport.py -------------------------------------------------------------------------
+
+_MONITOR = [
+    ('HELLO|2|AUTH|default|pw', b'"HELLO" "2" "AUTH" "(redacted)" "(redacted)"'),
+    ('HELLO|2|AUTH|default', b'"HELLO" "2" "AUTH" "default"'),
+    ('HELLO|2|SETNAME|n|AUTH|default|pw', b'"HELLO" "2" "SETNAME" "n" "AUTH" "(redacted)" "(redacted)"'),
+    ('HELLO|2|SETNAME', b'"HELLO" "2" "SETNAME"'),
+    ('HELLO|2|SETNAME|n', b'"HELLO" "2" "SETNAME" "n"'),
+    ('HELLO|2|SETNAME|n|x|AUTH|default|pw', b'"HELLO" "2" "SETNAME" "n" "x" "AUTH" "default" "pw"'),
+    ('HELLO|2|AUTH|default|pw|SETNAME|n', b'"HELLO" "2" "AUTH" "(redacted)" "(redacted)" "SETNAME" "n"'),
+    ('HELLO|2|AUTH|default|pw|AUTH', b'"HELLO" "2" "AUTH" "(redacted)" "(redacted)" "AUTH"'),
+    ('MIGRATE|127.0.0.1|1|k|0|100|AUTH|pw', b'"MIGRATE" "127.0.0.1" "1" "k" "0" "100" "AUTH" "(redacted)"'),
+    ('MIGRATE|127.0.0.1|1|k|0|100|AUTH', b'"MIGRATE" "127.0.0.1" "1" "k" "0" "100" "AUTH"'),
+    ('MIGRATE|127.0.0.1|1|k|0|100|AUTH2|u|pw', b'"MIGRATE" "127.0.0.1" "1" "k" "0" "100" "AUTH2" "(redacted)" "(redacted)"'),
+    ('MIGRATE|127.0.0.1|1|k|0|100|AUTH2|u', b'"MIGRATE" "127.0.0.1" "1" "k" "0" "100" "AUTH2" "u"'),
+    ('MIGRATE|127.0.0.1|1|k|0|100|COPY|REPLACE|AUTH|pw', b'"MIGRATE" "127.0.0.1" "1" "k" "0" "100" "COPY" "REPLACE" "AUTH" "(redacted)"'),
+    ('MIGRATE|127.0.0.1|1||0|100|AUTH|pw|KEYS|a|b', b'"MIGRATE" "127.0.0.1" "1" "" "0" "100" "AUTH" "(redacted)" "KEYS" "a" "b"'),
+    ('MIGRATE|127.0.0.1|1||0|100|KEYS|AUTH|pw', b'"MIGRATE" "127.0.0.1" "1" "" "0" "100" "KEYS" "AUTH" "pw"'),
+    ('MIGRATE|127.0.0.1|1|k|0|100|AUTH|pw|AUTH2|u|p2', b'"MIGRATE" "127.0.0.1" "1" "k" "0" "100" "AUTH" "(redacted)" "AUTH2" "(redacted)" "(redacted)"'),
+    ('MIGRATE|127.0.0.1|1|k|0|100|BOGUS|AUTH|pw', b'"MIGRATE" "127.0.0.1" "1" "k" "0" "100" "BOGUS" "AUTH" "pw"'),
+    ('MIGRATE|127.0.0.1|1|k|0|100|AUTH2|u|pw|COPY', b'"MIGRATE" "127.0.0.1" "1" "k" "0" "100" "AUTH2" "(redacted)" "(redacted)" "COPY"'),
+    ('MIGRATE|127.0.0.1|1|k|0|100|copy|auth|pw', b'"MIGRATE" "127.0.0.1" "1" "k" "0" "100" "copy" "auth" "(redacted)"'),
+    ('AUTH|pw', b'"AUTH" "(redacted)"'),
+    ('AUTH|u|pw', b'"AUTH" "(redacted)" "(redacted)"'),
+]
+
+
+_SESSION = [
+    ('a', 'CLIENT|REPLY|OFF', {}),
+    ('a', 'SUBSCRIBE|ch', {'a': b'*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n'}),
+    ('a', 'RESET', {'a': b'+RESET\r\n'}),
+    ('a', 'PING', {'a': b'+PONG\r\n'}),
+    ('b', 'MONITOR', {'b': b'+OK\r\n'}),
+    ('b', 'RESET', {'b': b'+RESET\r\n'}),
+    ('a', 'SET|k|v', {'a': b'+OK\r\n'}),
+    ('b', 'PING', {'b': b'+PONG\r\n'}),
+    ('c', 'MULTI', {'c': b'+OK\r\n'}),
+    ('c', 'SET|k|v2', {'c': b'+QUEUED\r\n'}),
+    ('d', 'MULTI', {'d': b'+OK\r\n'}),
+    ('d', 'GET|k', {'d': b'+QUEUED\r\n'}),
+    ('a', 'CLIENT|PAUSE|100000|WRITE', {'a': b'+OK\r\n'}),
+    ('d', 'EXEC', {'d': b'*1\r\n$1\r\nv\r\n'}),
+    ('c', 'EXEC', {}),
+    ('a', 'CLIENT|UNPAUSE', {'a': b'+OK\r\n', 'c': b'*1\r\n+OK\r\n'}),
+    ('a', 'CLIENT|PAUSE|100000', {'a': b'+OK\r\n'}),
+    ('d', 'GET|k', {}),
+    ('b', 'PING', {}),
+    ('a', 'CLIENT|UNPAUSE', {}),
+]
+
+
+_SESSION_ACL = [
+    ('a', 'ACL|SETUSER|u|on|>pw|~*|resetchannels|&ch|+@all', {'a': b'+OK\r\n'}),
+    ('u', 'AUTH|u|pw', {'u': b'+OK\r\n'}),
+    ('u', 'CLIENT|REPLY|OFF', {}),
+    ('u', 'MULTI', {}),
+    ('u', 'SUBSCRIBE|ch', {}),
+    ('u', 'PING', {}),
+    ('a', 'ACL|SETUSER|u|resetchannels', {'a': b'+OK\r\n'}),
+    ('u', 'EXEC', {}),
+    ('u', 'CLIENT|REPLY|ON', {'u': b'+OK\r\n'}),
+    ('u', 'MULTI', {'u': b'+OK\r\n'}),
+    ('u', 'SUBSCRIBE|ch', {'u': b'-NOPERM this user has no permissions to access one of the channels used as arguments\r\n'}),
+    ('u', 'EXEC', {'u': b'-EXECABORT Transaction discarded because of previous errors.\r\n'}),
+]
+
+
+def check_monitor_redaction() -> None:
+    for argv, want in _MONITOR:
+        try:
+            line = X.monitor_line(T0, 0, "127.0.0.1:1", [a.encode() for a in argv.split("|")])
+        except IndexError as e:
+            raise AssertionError(f"{NAME}: MONITOR of {argv!r}: {e!r}") from e
+        got = line.split(b"] ", 1)[1]
+        assert got == want + b"\r\n", f"{NAME}: MONITOR of {argv!r}: {got!r}, Redis {want!r}"
+
+
+def check_session_replies(session: list[tuple[str, str, dict[str, bytes]]] = _SESSION) -> None:
+    st = S.new_server(T0)
+    ids: dict[str, int] = {}
+    for who, cmd, want in session:
+        if who not in ids:
+            st, ids[who] = S.client_connect(st, T0)
+        req = encode_request([a.encode() for a in cmd.split("|")])
+        st, eff = S.client_input(st, ids[who], req, T0)
+        st, out = delivered(st, eff)
+        got = {w: out[c] for w, c in ids.items() if out.get(c)}
+        assert got == want, f"{NAME}: {who}: {cmd}: sent {got!r}, Redis {want!r}"
+
+
+def check_free_leaves_the_others() -> None:
+    st = S.new_server(T0)
+    ids = {}
+    for w in "abcde":
+        st, ids[w] = S.client_connect(st, T0)
+
+    def call(who: str, *argv: bytes) -> dict[str, bytes]:
+        nonlocal st
+        st, eff = S.client_input(st, ids[who], encode_request(list(argv)), T0)
+        st, out = delivered(st, eff)
+        return {w: out[c] for w, c in ids.items() if out.get(c) and c in st.clients}
+
+    call("b", b"MONITOR")
+    call("e", b"MONITOR")
+    st = S.client_disconnect(st, ids["e"])
+    got = call("a", b"PING")
+    assert list(got) == ["a", "b"], f"{NAME}: a monitor left: the other got {got!r}"
+    call("a", b"CLIENT", b"PAUSE", b"100000", b"WRITE")
+    call("c", b"SET", b"k", b"1")
+    call("d", b"SET", b"k", b"2")
+    st = S.client_disconnect(st, ids["d"])
+    got = call("a", b"CLIENT", b"UNPAUSE")
+    assert got.get("c") == b"+OK\r\n", (
+        f"{NAME}: a postponed client left: the other did not run at UNPAUSE: {got!r}")
+
+
+def check_write_cap_at_maxmemory() -> None:
+    s = S.new_server(T0)
+    s, a = S.client_connect(s, T0)
+    s, _ = S.run_command(s, a, [b"SET", b"k", b"x" * 1000], T0)
+    used = sum(db.mem for db in s.dbs)
+    for maxmem, want in ((used, None), (used + 1, X.NET_MAX_WRITES_PER_EVENT)):
+        st = replace(s, config=s.config.set("maxmemory", maxmem))
+        got = X.write_cap(st, None)
+        assert got == want, (
+            f"{NAME}: write cap with used memory {used}, maxmemory {maxmem}: {got}, not {want}")
+
+
+def check_pause_deadline() -> None:
+    s = S.new_server(T0)
+    s, a = S.client_connect(s, T0)
+    assert X.next_pause_deadline(s) is None, f"{NAME}: a deadline with no pause"
+    s, r = S.run_command(s, a, [b"CLIENT", b"PAUSE", b"1000"], T0)
+    assert r == b"+OK\r\n", f"{NAME}: setup: {r!r}"
+    got = X.next_pause_deadline(s)
+    assert got == T0 + 1000, f"{NAME}: CLIENT PAUSE 1000: deadline {got}, not T0 + 1000"
+
+
+def test_boundary_mcore_transport() -> None:
+    check_monitor_redaction()
+    check_session_replies()
+    check_session_replies(_SESSION_ACL)
+    check_free_leaves_the_others()
+    check_write_cap_at_maxmemory()
+    check_pause_deadline()
+
+
+@pytest.mark.parametrize("old,new", [
+    ('opt == b"auth" and j + 2 < len(out)', 'opt == b"auth" and j + 2 <= len(out)'),
+    ('opt == b"setname" and', 'opt != b"setname" and'),
+    ('if name == b"migrate":', 'if name != b"migrate":'),
+])
+def test_planted_redacted_argv(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    """spec/transport.py ``redacted_argv``: HELLO's AUTH / SETNAME and MIGRATE's dispatch."""
+    plant_everywhere(monkeypatch, X, "redacted_argv", old, new)
+    _trips(check_monitor_redaction)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("while j < len(out):", "while j <= len(out):"),
+    ('opt == b"auth" and', 'opt != b"auth" and'),
+    ('"auth" and j + 1 < len(out)', '"auth" and j + 1 <= len(out)'),
+    ('"auth" and j + 1 < len(out)', '"auth" and j < len(out)'),
+    ('"auth" and j + 1 < len(out)', '"auth" and j + 2 < len(out)'),
+    ('out[j + 1] = b"(redacted)"', 'out[j] = b"(redacted)"'),
+    ('out[j + 1] = b"(redacted)"', 'out[j + 2] = b"(redacted)"'),
+    ('opt == b"auth2" and', 'opt != b"auth2" and'),
+    ('"auth2" and j + 2 < len(out)', '"auth2" and j + 2 <= len(out)'),
+    ("out[j + 1] = out[j + 2]", "out[j] = out[j + 2]"),
+    ("out[j + 1] = out[j + 2]", "out[j + 2] = out[j + 2]"),
+    ('opt in (b"copy", b"replace")', 'opt not in (b"copy", b"replace")'),
+    ("            j += 1\n", "            j += 2\n"),
+])
+def test_planted_redacted_migrate(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    """spec/transport.py ``_redacted_migrate``: the option walk of ``migrateCommand``. (Its
+    ``j += 1`` -> ``j += 0`` after COPY loops for ever on the COPY rows of ``_MONITOR``: the
+    tool's timeout, not a planted test.)"""
+    plant_everywhere(monkeypatch, X, "_redacted_migrate", old, new)
+    _trips(check_monitor_redaction)
+
+
+@pytest.mark.parametrize("func,old,new", [
+    ("after_command", "called and cmd is not None and reply_kept",
+     "called and cmd is None and reply_kept"),
+    ("stop_monitor", 'if "reply_off" in f or', 'if "reply_off" not in f or'),
+    ("stop_monitor", 'or "monitor" in f:\n        s.update_client',
+     'or "monitor" not in f:\n        s.update_client'),
+    ("stop_monitor", '    if "monitor" in f:\n        t = ', '    if "monitor" not in f:\n        t = '),
+    ("stop_monitor", "if m != c.id", "if m == c.id"),
+    ("_may_replicate", 'if cmd.name == "exec":', 'if cmd.name != "exec":'),
+    ("_may_replicate", 'if "write" in qcmd.flags', 'if "write" not in qcmd.flags'),
+    ("_may_replicate", "or qcmd.name in MAY_REPLICATE", "or qcmd.name not in MAY_REPLICATE"),
+    ("_may_replicate", "MAY_REPLICATE:\n                return True",
+     "MAY_REPLICATE:\n                return False"),
+])
+def test_planted_transport_session(monkeypatch: pytest.MonkeyPatch, func: str, old: str,
+                                   new: str) -> None:
+    """spec/transport.py: SUBSCRIBE under REPLY OFF, RESET, EXEC under a WRITE pause."""
+    plant_everywhere(monkeypatch, X, func, old, new)
+    _trips(check_session_replies)
+
+
+def test_planted_pause_types_equal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/transport.py ``PAUSE_WRITE, PAUSE_ALL = 1, 2`` -> ``2, 2`` (import time: every
+    module that imported the names sees it)."""
+    import sys
+    for name, mod in list(sys.modules.items()):
+        if name.startswith("redspec.") and getattr(mod, "PAUSE_WRITE", None) == 1:
+            monkeypatch.setattr(mod, "PAUSE_WRITE", 2)
+    _trips(check_session_replies)
+
+
+def test_planted_write_cap_at_maxmemory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/transport.py ``write_cap``: ``used >= maxmem`` -> ``used > maxmem``."""
+    plant_everywhere(monkeypatch, X, "write_cap", "used >= maxmem", "used > maxmem")
+    _trips(check_write_cap_at_maxmemory)
+
+
+def test_planted_pause_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/transport.py ``next_pause_deadline``: ``!= PAUSE_FOREVER`` -> ``==``."""
+    plant_everywhere(monkeypatch, X, "next_pause_deadline", "t.pause_end_ms != PAUSE_FOREVER",
+                     "t.pause_end_ms == PAUSE_FOREVER")
+    _trips(check_pause_deadline)
+
+
+@pytest.mark.parametrize("new", ['frame[:1] == b"-"', 'frame[:0] != b"-"', 'frame[:2] != b"-"'])
+def test_planted_pushed_error(monkeypatch: pytest.MonkeyPatch, new: str) -> None:
+    """spec/transport.py ``reply_kept``: ``frame[:1] != b"-"`` (an error is no push)."""
+    plant_everywhere(monkeypatch, X, "reply_kept", 'frame[:1] != b"-"', new)
+    _trips(lambda: check_session_replies(_SESSION_ACL))
+
+
+@pytest.mark.parametrize("old,new", [("if m != c.id)", "if m == c.id)"),
+                                     ("if p != c.id)", "if p == c.id)")])
+def test_planted_free_drops_the_others(monkeypatch: pytest.MonkeyPatch, old: str,
+                                       new: str) -> None:
+    """spec/transport.py ``leave_on_free``: ``m != c.id`` / ``p != c.id`` negated."""
+    plant_everywhere(monkeypatch, X, "leave_on_free", old, new)
+    import redspec.spec.server as srv
+    monkeypatch.setattr(srv, "_leave_monitors", X.leave_on_free)
+    _trips(check_free_leaves_the_others)

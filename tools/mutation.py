@@ -376,7 +376,7 @@ MODULES.update({
     "spec/commands/sort.py": ("types", [_T("sort")]),
     "spec/pqsort.py": ("types", [_T("sort"), _T("geo")]),
     "spec/commands/transport.py": ("pipelining", _TRANSPORT),
-    "spec/transport.py": ("pipelining", _TRANSPORT),
+    "spec/transport.py": ("pipelining", [*_TRANSPORT, _P("boundary_mcore")]),
     "spec/obuf.py": ("pipelining", [*_TRANSPORT, _T("pubsub"), _T("clients"),
                                     _P("boundary_mcore")]),
     # the master link's bytes applied per command: the replication suites drive it
