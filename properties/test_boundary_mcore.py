@@ -35,6 +35,12 @@ serverCron (server.c): ``server.hz = server.config_hz``, then with ``dynamic-hz`
 ``while (listLength(server.clients) / server.hz > MAX_CLIENTS_PER_CLOCK_TICK)`` (200), capped
 at 500; ``hz 1`` (the least ``updateHZ`` lets through) stays 1:
 ``check_effective_hz_edges`` (2000 clients at hz 10: 2000 / 10 = 200, not over: 10; 2010: 20).
+``check_shutdown_exits_at_once``: a SIGTERM whose ``prepareForShutdown`` succeeds is followed
+by ``exit(0)`` in the same serverCron: nothing else of the tick runs (no ``cronloops``
+increment, no active expire cycle: the 30 keys past their TTL are still there).
+``check_replica_joins_bgsave_after_ticks``: a second replica's full sync joins the disk
+BGSAVE a first one started, also after cron ticks while the child runs (the tick must not
+forget that the child is the replication snapshot: "Waiting for end of BGSAVE for SYNC").
 
 Output-buffer limits (networking.c ``checkClientOutputBufferLimits``, called on each append
 to the reply list, i.e. only once the 16 KiB buffer is full; the model counts the list as
@@ -299,8 +305,52 @@ def check_effective_hz_edges() -> None:
     assert got == 20, f"{NAME}: 2010 clients at hz 10 (201 per tick): {got} Hz, not 20"
 
 
+def check_shutdown_exits_at_once() -> None:
+    s = S.new_server(T0)
+    s, a = S.client_connect(s, T0)
+    for i in range(30):
+        s, _ = S.run_command(s, a, [b"SET", b"k%d" % i, b"v", b"PX", b"10"], T0)
+    s = replace(s, persist=replace(s.persist, shutdown_signal=15))
+    s, eff = C.server_cron(s, T0 + 1000)
+    assert eff.exit_code == 0, f"{NAME}: setup: SIGTERM did not exit ({eff.exit_code})"
+    assert s.cron.cronloops == 0 and len(s.dbs[0].keys) == 30, (
+        f"{NAME}: after the shutdown's exit(0) the tick went on: cronloops "
+        f"{s.cron.cronloops}, {len(s.dbs[0].keys)} of 30 keys left")
+
+
+def check_replica_joins_bgsave_after_ticks() -> None:
+    from redspec.properties.test_boundary_repl import Node
+    n = Node()
+    first = n.send(n.connect(), b"PSYNC", b"?", b"-1")
+    assert first.startswith(b"+FULLRESYNC"), f"{NAME}: setup: {first!r}"
+    for _ in range(3):
+        n.now += 100
+        n.turn()
+    got = n.send(n.connect(), b"PSYNC", b"?", b"-1")
+    assert got == first, (
+        f"{NAME}: a second replica after three cron ticks of the first's BGSAVE got {got!r}, "
+        f"not the same {first!r}")
+
+
 def test_boundary_mcore_cron() -> None:
     check_effective_hz_edges()
+    check_shutdown_exits_at_once()
+    check_replica_joins_bgsave_after_ticks()
+
+
+def test_planted_shutdown_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/cron.py ``server_cron``: ``down[1].exit_code is not None`` -> ``is None``."""
+    plant_everywhere(monkeypatch, C, "server_cron", "down[1].exit_code is not None",
+                     "down[1].exit_code is None")
+    _trips(check_shutdown_exits_at_once)
+
+
+def test_planted_child_target_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/cron.py ``persistence_cron``: ``s.part("persist").child is None`` (the elif) ->
+    ``is not None``."""
+    plant_everywhere(monkeypatch, C, "persistence_cron", 's.part("persist").child is None:',
+                     's.part("persist").child is not None:')
+    _trips(check_replica_joins_bgsave_after_ticks)
 
 
 def test_planted_dynamic_hz_at_200(monkeypatch: pytest.MonkeyPatch) -> None:
