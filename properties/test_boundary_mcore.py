@@ -77,6 +77,17 @@ Transport (networking.c, server.c ``processCommand``, recorded from redis-server
   (64 KiB) while used memory is below ``maxmemory`` and as much as the socket takes once it
   has reached it (``zmalloc_used_memory() < server.maxmemory``: equal is not below; the spec
   capped at equality and was fixed with this file);
+- ``_PAUSE_ARGS`` and ``_PAUSE_WRAP`` (replayed one event-loop turn per command, a
+  millisecond apart): CLIENT PAUSE's arity (``'Pause'`` as written in the error), its modes
+  (``ALL``/``all`` taken, ``bogus`` refused), timeouts 0 (taken: the pause is over at the
+  next check), -1 (negative), 2**63 (not an integer) and 2**63 - 1 (taken: 7.0.15 adds the
+  time without a range check, ``tval += mstime()`` wraps to the past and the pause is over
+  at once; the spec refused it with "timeout is out of range", fixed with this file), while
+  a timeout short of the wrap pauses a SET until CLIENT UNPAUSE;
+- ``check_pause_end_wrap_edges``: at T, ``2**63 - 1 - T`` is the largest timeout that does
+  not wrap (a SET in the next turn waits); one more wraps (the SET runs); ``CLIENT PAUSE 0``
+  and a GET in the same turn: the GET is postponed and runs in that turn's beforeSleep, the
+  pause being over (end time 0);
 - ``check_pause_deadline``: CLIENT PAUSE 1000 at T ends at T + 1000 (the timer the world
   sets); FAILOVER's pause has none.
 """
@@ -518,6 +529,33 @@ _SESSION_ACL = [
 ]
 
 
+_PAUSE_ARGS = [
+    ('a', 'SET|k|v', {'a': b'+OK\r\n'}),
+    ('a', 'CLIENT|PAUSE|0', {'a': b'+OK\r\n'}),
+    ('b', 'GET|k', {'b': b'$1\r\nv\r\n'}),
+    ('a', 'CLIENT|PAUSE|0|ALL', {'a': b'+OK\r\n'}),
+    ('b', 'GET|k', {'b': b'$1\r\nv\r\n'}),
+    ('a', 'CLIENT|PAUSE|0|all', {'a': b'+OK\r\n'}),
+    ('a', 'CLIENT|PAUSE|0|bogus', {'a': b'-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n'}),
+    ('a', 'CLIENT|PAUSE|0|WRITE|x', {'a': b"-ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.\r\n"}),
+    ('a', 'CLIENT|Pause|0|WRITE|x', {'a': b"-ERR unknown subcommand or wrong number of arguments for 'Pause'. Try CLIENT HELP.\r\n"}),
+    ('a', 'CLIENT|PAUSE|-1', {'a': b'-ERR timeout is negative\r\n'}),
+    ('a', 'CLIENT|PAUSE|9223372036854775808', {'a': b'-ERR timeout is not an integer or out of range\r\n'}),
+    ('a', 'CLIENT|PAUSE|9223372036854775807', {'a': b'+OK\r\n'}),
+    ('a', 'CLIENT|UNPAUSE', {'a': b'+OK\r\n'}),
+]
+
+
+_PAUSE_WRAP = [
+    ('a', 'CLIENT|PAUSE|9223372036854775807|WRITE', {'a': b'+OK\r\n'}),
+    ('b', 'SET|k|1', {'b': b'+OK\r\n'}),
+    ('a', 'CLIENT|PAUSE|9223370000000000000|WRITE', {'a': b'+OK\r\n'}),
+    ('b', 'SET|k|2', {}),
+    ('a', 'CLIENT|UNPAUSE', {'a': b'+OK\r\n', 'b': b'+OK\r\n'}),
+    ('b', 'GET|k', {'b': b'$1\r\n2\r\n'}),
+]
+
+
 def check_monitor_redaction() -> None:
     for argv, want in _MONITOR:
         try:
@@ -567,6 +605,55 @@ def check_free_leaves_the_others() -> None:
         f"{NAME}: a postponed client left: the other did not run at UNPAUSE: {got!r}")
 
 
+def _turns(session: list[tuple[str, str, dict[str, bytes]]]) -> None:
+    """Each row one event-loop turn, a millisecond after the last: what each socket got."""
+    st = S.new_server(T0)
+    ids: dict[str, int] = {}
+    now = T0
+    for who, cmd, want in session:
+        if who not in ids:
+            st, ids[who] = S.client_connect(st, now)
+        now += 1
+        req = encode_request([a.encode() for a in cmd.split("|")])
+        st, eff = E.event_loop_turn(st, now, {ids[who]: req}, {c: None for c in st.clients})
+        out: dict[int, bytes] = {}
+        for cid, data in eff.output:
+            out[cid] = out.get(cid, b"") + data
+        got = {w: out[c] for w, c in ids.items() if out.get(c)}
+        assert got == want, f"{NAME}: {who}: {cmd}: sent {got!r}, Redis {want!r}"
+
+
+def check_pause_args() -> None:
+    _turns(_PAUSE_ARGS)
+    _turns(_PAUSE_WRAP)
+
+
+def check_pause_end_wrap_edges() -> None:
+    llong_max = (1 << 63) - 1
+    for timeout, paused in ((llong_max - T0, True), (llong_max - T0 + 1, False)):
+        st = S.new_server(T0)
+        st, a = S.client_connect(st, T0)
+        st, b = S.client_connect(st, T0)
+        req = encode_request([b"CLIENT", b"PAUSE", b"%d" % timeout, b"WRITE"])
+        st, eff = E.event_loop_turn(st, T0, {a: req}, {a: None, b: None})
+        assert eff.output == ((a, b"+OK\r\n"),) or list(eff.output) == [(a, b"+OK\r\n")], (
+            f"{NAME}: CLIENT PAUSE {timeout} at T: {eff.output!r}")
+        st, eff = E.event_loop_turn(st, T0 + 1, {b: encode_request([b"SET", b"k", b"v"])},
+                                    {a: None, b: None})
+        got = b"".join(d for cid, d in eff.output if cid == b)
+        assert got == (b"" if paused else b"+OK\r\n"), (
+            f"{NAME}: CLIENT PAUSE {timeout} WRITE at T = {T0} (end {T0 + timeout}, "
+            f"{'no wrap' if paused else 'wraps'}): a SET 1 ms later got {got!r}")
+    st = S.new_server(T0)
+    st, a = S.client_connect(st, T0)
+    st, b = S.client_connect(st, T0)
+    st, eff = E.event_loop_turn(st, T0, {a: encode_request([b"CLIENT", b"PAUSE", b"0"]),
+                                         b: encode_request([b"GET", b"k"])}, {a: None, b: None})
+    got = b"".join(d for cid, d in eff.output if cid == b)
+    assert got == b"$-1\r\n", (
+        f"{NAME}: CLIENT PAUSE 0 and a GET in one turn: the GET got {got!r} in that turn")
+
+
 def check_write_cap_at_maxmemory() -> None:
     s = S.new_server(T0)
     s, a = S.client_connect(s, T0)
@@ -596,6 +683,11 @@ def test_boundary_mcore_transport() -> None:
     check_free_leaves_the_others()
     check_write_cap_at_maxmemory()
     check_pause_deadline()
+
+
+def test_boundary_mcore_commands_transport() -> None:
+    check_pause_args()
+    check_pause_end_wrap_edges()
 
 
 @pytest.mark.parametrize("old,new", [
@@ -692,3 +784,33 @@ def test_planted_free_drops_the_others(monkeypatch: pytest.MonkeyPatch, old: str
     import redspec.spec.server as srv
     monkeypatch.setattr(srv, "_leave_monitors", X.leave_on_free)
     _trips(check_free_leaves_the_others)
+
+
+@pytest.mark.parametrize("old,new,check", [
+    ('subcommand_syntax(argv[1], "CLIENT")', 'subcommand_syntax(argv[0], "CLIENT")', "args"),
+    ('subcommand_syntax(argv[1], "CLIENT")', 'subcommand_syntax(argv[2], "CLIENT")', "args"),
+    ('elif m != b"all":', 'elif m == b"all":', "args"),
+    ("if v < 0:", "if v <= 0:", "args"),
+    ("if v > 0:", "if v >= 0:", "edges"),
+    ("if v > _LLONG_MAX:", "if v >= _LLONG_MAX:", "edges"),
+    ("v -= 1 << 64", "v -= 0 << 64", "edges"),
+])
+def test_planted_client_pause(monkeypatch: pytest.MonkeyPatch, old: str, new: str,
+                              check: str) -> None:
+    """spec/commands/transport.py ``client_pause``: arity, modes, the timeout's edges."""
+    import attrs
+
+    from redspec.spec import dispatch
+    from redspec.spec.commands import transport as CT
+    fn = plant_everywhere(monkeypatch, CT, "client_pause", old, new)
+    subs = dispatch.TABLE[b"client"].subcommands
+    monkeypatch.setitem(subs, b"pause", attrs.evolve(subs[b"pause"], handler=fn))
+    _trips(check_pause_args if check == "args" else check_pause_end_wrap_edges)
+
+
+@pytest.mark.parametrize("value", [1 << 63, (2 << 63) - 1, (1 << 63) - 2])
+def test_planted_llong_max(monkeypatch: pytest.MonkeyPatch, value: int) -> None:
+    """spec/commands/transport.py ``_LLONG_MAX = (1 << 63) - 1`` moved by one bit or one."""
+    from redspec.spec.commands import transport as CT
+    monkeypatch.setattr(CT, "_LLONG_MAX", value)
+    _trips(check_pause_end_wrap_edges)

@@ -375,7 +375,7 @@ MODULES.update({
                                      _T("bgsave"), _T("replication"), _T("aof")]),
     "spec/commands/sort.py": ("types", [_T("sort")]),
     "spec/pqsort.py": ("types", [_T("sort"), _T("geo")]),
-    "spec/commands/transport.py": ("pipelining", _TRANSPORT),
+    "spec/commands/transport.py": ("pipelining", [*_TRANSPORT, _P("boundary_mcore")]),
     "spec/transport.py": ("pipelining", [*_TRANSPORT, _P("boundary_mcore")]),
     "spec/obuf.py": ("pipelining", [*_TRANSPORT, _T("pubsub"), _T("clients"),
                                     _P("boundary_mcore")]),
