@@ -88,6 +88,14 @@ Transport (networking.c, server.c ``processCommand``, recorded from redis-server
   not wrap (a SET in the next turn waits); one more wraps (the SET runs); ``CLIENT PAUSE 0``
   and a GET in the same turn: the GET is postponed and runs in that turn's beforeSleep, the
   pause being over (end time 0);
+- ``_FRESH_INFO``: INFO persistence, replication and clients of a fresh redis-server
+  7.0.15 with one client (all but ``rdb_last_save_time`` and ``master_replid``, clock and
+  random, and the querying client's recent buffer peaks): the first values of the server state (``-1`` for no BGSAVE or rewrite yet, ``ok``
+  statuses, ``second_repl_offset:-1``, ...);
+- ``check_merge_keeps_world_requests`` (``spec/effects.py``): two transitions' effects
+  merged (one event-loop turn) keep each one-off request of the world (set the clock, listen
+  on a port, kill the child, exit) from whichever transition made it, the later one winning:
+  a SHUTDOWN's exit is not lost because a later part of the turn sent a reply;
 - ``check_pause_deadline``: CLIENT PAUSE 1000 at T ends at T + 1000 (the timer the world
   sets); FAILOVER's pause has none.
 """
@@ -98,7 +106,7 @@ from typing import Any
 
 import pytest
 
-from redspec.properties.driver import delivered
+from redspec.properties.driver import Session, delivered
 from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import cron as C
 from redspec.spec import dict as D
@@ -556,6 +564,25 @@ _PAUSE_WRAP = [
 ]
 
 
+_FRESH_INFO = {
+    'persistence': [('loading', '0'), ('async_loading', '0'), ('current_cow_peak', '0'), ('current_cow_size', '0'), ('current_cow_size_age', '0'), ('current_fork_perc', '0.00'), ('current_save_keys_processed', '0'), ('current_save_keys_total', '0'), ('rdb_changes_since_last_save', '0'), ('rdb_bgsave_in_progress', '0'), ('rdb_last_bgsave_status', 'ok'), ('rdb_last_bgsave_time_sec', '-1'), ('rdb_current_bgsave_time_sec', '-1'), ('rdb_saves', '0'), ('rdb_last_cow_size', '0'), ('rdb_last_load_keys_expired', '0'), ('rdb_last_load_keys_loaded', '0'), ('aof_enabled', '0'), ('aof_rewrite_in_progress', '0'), ('aof_rewrite_scheduled', '0'), ('aof_last_rewrite_time_sec', '-1'), ('aof_current_rewrite_time_sec', '-1'), ('aof_last_bgrewrite_status', 'ok'), ('aof_rewrites', '0'), ('aof_rewrites_consecutive_failures', '0'), ('aof_last_write_status', 'ok'), ('aof_last_cow_size', '0'), ('module_fork_in_progress', '0'), ('module_fork_last_cow_size', '0')],
+    'replication': [('role', 'master'), ('connected_slaves', '0'), ('master_failover_state', 'no-failover'), ('master_replid2', '0000000000000000000000000000000000000000'), ('master_repl_offset', '0'), ('second_repl_offset', '-1'), ('repl_backlog_active', '0'), ('repl_backlog_size', '1048576'), ('repl_backlog_first_byte_offset', '0'), ('repl_backlog_histlen', '0')],
+    'clients': [('connected_clients', '1'), ('cluster_connections', '0'), ('maxclients', '10000'), ('blocked_clients', '0'), ('tracking_clients', '0'), ('clients_in_timeout_table', '0')],
+}
+
+
+def check_fresh_info(plant: Any = None) -> None:
+    """INFO of a fresh server (``plant``: a change of its first state, for planted tests)."""
+    s = Session(T0)
+    if plant is not None:
+        s.state = plant(s.state)
+    for section, want in _FRESH_INFO.items():
+        text = s.call("INFO", section).split(b"\r\n", 1)[1].decode()
+        got = dict(ln.split(":", 1) for ln in text.splitlines() if ":" in ln)
+        for k, v in want:
+            assert got.get(k) == v, f"{NAME}: fresh INFO {section} {k}:{got.get(k)}, Redis {v}"
+
+
 def check_monitor_redaction() -> None:
     for argv, want in _MONITOR:
         try:
@@ -654,6 +681,16 @@ def check_pause_end_wrap_edges() -> None:
         f"{NAME}: CLIENT PAUSE 0 and a GET in one turn: the GET got {got!r} in that turn")
 
 
+def check_merge_keeps_world_requests() -> None:
+    from redspec.spec.effects import Effects, merge_effects
+    other = Effects(output=((1, b"+OK\r\n"),))
+    for f in ("clock_set_ms", "listen_port", "kill_child", "exit_code"):
+        one, two = Effects(**{f: 7}), Effects(**{f: 9})
+        got = [getattr(merge_effects(a, b), f) for a, b in ((one, other), (other, one),
+                                                             (one, two))]
+        assert got == [7, 7, 9], f"{NAME}: merged effects' {f}: {got}, not [7, 7, 9]"
+
+
 def check_write_cap_at_maxmemory() -> None:
     s = S.new_server(T0)
     s, a = S.client_connect(s, T0)
@@ -683,6 +720,8 @@ def test_boundary_mcore_transport() -> None:
     check_free_leaves_the_others()
     check_write_cap_at_maxmemory()
     check_pause_deadline()
+    check_fresh_info()
+    check_merge_keeps_world_requests()
 
 
 def test_boundary_mcore_commands_transport() -> None:
@@ -814,3 +853,11 @@ def test_planted_llong_max(monkeypatch: pytest.MonkeyPatch, value: int) -> None:
     from redspec.spec.commands import transport as CT
     monkeypatch.setattr(CT, "_LLONG_MAX", value)
     _trips(check_pause_end_wrap_edges)
+
+
+@pytest.mark.parametrize("f", ["clock_set_ms", "listen_port", "kill_child", "exit_code"])
+def test_planted_merge_drops_request(monkeypatch: pytest.MonkeyPatch, f: str) -> None:
+    """spec/effects.py ``merge_effects``: ``b.<f> is not None`` -> ``b.<f> is None``."""
+    from redspec.spec import effects as EF
+    plant_everywhere(monkeypatch, EF, "merge_effects", f"b.{f} is not None", f"b.{f} is None")
+    _trips(check_merge_keeps_world_requests)
