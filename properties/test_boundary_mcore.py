@@ -96,6 +96,9 @@ Transport (networking.c, server.c ``processCommand``, recorded from redis-server
   merged (one event-loop turn) keep each one-off request of the world (set the clock, listen
   on a port, kill the child, exit) from whichever transition made it, the later one winning:
   a SHUTDOWN's exit is not lost because a later part of the turn sent a reply;
+- ``_ENCODINGS`` (``spec/values.py``): OBJECT ENCODING at the string limits: a 20-character
+  integer (LLONG_MIN) is ``int``, ``2**64 - 1`` and a 20-digit number past LLONG_MAX are
+  ``embstr``; 44 bytes ``embstr``, 45 ``raw`` (``OBJ_ENCODING_EMBSTR_SIZE_LIMIT``);
 - ``check_pause_deadline``: CLIENT PAUSE 1000 at T ends at T + 1000 (the timer the world
   sets); FAILOVER's pause has none.
 """
@@ -583,6 +586,20 @@ def check_fresh_info(plant: Any = None) -> None:
             assert got.get(k) == v, f"{NAME}: fresh INFO {section} {k}:{got.get(k)}, Redis {v}"
 
 
+_ENCODINGS = [
+    ('a', 'SET|k|-9223372036854775808', {'a': b'+OK\r\n'}),
+    ('a', 'OBJECT|ENCODING|k', {'a': b'$3\r\nint\r\n'}),
+    ('a', 'SET|k|18446744073709551615', {'a': b'+OK\r\n'}),
+    ('a', 'OBJECT|ENCODING|k', {'a': b'$6\r\nembstr\r\n'}),
+    ('a', 'SET|k|xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', {'a': b'+OK\r\n'}),
+    ('a', 'OBJECT|ENCODING|k', {'a': b'$6\r\nembstr\r\n'}),
+    ('a', 'SET|k|xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', {'a': b'+OK\r\n'}),
+    ('a', 'OBJECT|ENCODING|k', {'a': b'$3\r\nraw\r\n'}),
+    ('a', 'SET|k|12345678901234567890', {'a': b'+OK\r\n'}),
+    ('a', 'OBJECT|ENCODING|k', {'a': b'$6\r\nembstr\r\n'}),
+]
+
+
 def check_monitor_redaction() -> None:
     for argv, want in _MONITOR:
         try:
@@ -861,3 +878,18 @@ def test_planted_merge_drops_request(monkeypatch: pytest.MonkeyPatch, f: str) ->
     from redspec.spec import effects as EF
     plant_everywhere(monkeypatch, EF, "merge_effects", f"b.{f} is not None", f"b.{f} is None")
     _trips(check_merge_keeps_world_requests)
+
+
+def test_boundary_mcore_values() -> None:
+    _turns(_ENCODINGS)
+
+
+@pytest.mark.parametrize("old,new", [("len(value) <= 20", "len(value) < 20"),
+                                     ("len(value) <= 44", "len(value) < 44")])
+def test_planted_string_encoding_limits(monkeypatch: pytest.MonkeyPatch, old: str,
+                                        new: str) -> None:
+    """spec/values.py ``_string_encoding``: the 20-character and 44-byte limits."""
+    from redspec.spec import values as V
+    fn = plant_everywhere(monkeypatch, V, "_string_encoding", old, new)
+    monkeypatch.setitem(V.ENCODINGS, bytes, fn)
+    _trips(lambda: _turns(_ENCODINGS))

@@ -407,7 +407,7 @@ MODULES.update({
     "spec/memory.py": ("eviction", [_T("evict_sampling"), _P("eviction_machine"),
                                     _P("boundary_gaps"), _T("keys")]),
     "spec/listpack.py": ("types", [_T("debug_lists"), _T("lists"), _T("hashes"), _T("zsets")]),
-    "spec/values.py": ("types", _VALUES),
+    "spec/values.py": ("types", [*_VALUES, _P("boundary_mcore")]),
     "spec/migratenet.py": ("ask", MECHANISM_TESTS["migrate"]),
     # machinery, not Redis rules: the layer table (tests/test_layers.py checks it) and packages
     "spec/layers.py": ("commandpath", [_T("layers")]),
