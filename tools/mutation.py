@@ -370,7 +370,10 @@ MODULES.update({
                                            _P("boundary_gaps")]),
     "spec/commands/server.py": ("commandpath", _WHOLE_SERVER),
     "spec/server.py": ("commandpath", _WHOLE_SERVER),
-    "spec/state.py": ("keyspace", [*_WHOLE_SERVER, _P("boundary_mcore")]),
+    # issue 22 (mcore): the state's first values and constants (AOF states, replication
+    # link states) are read by the AOF and replication suites; fresh INFO in boundary_mcore
+    "spec/state.py": ("keyspace", [*_WHOLE_SERVER, _T("aof"), _P("boundary_repl"),
+                                   _P("boundary_mcore")]),
     "spec/info.py": ("commandpath", [_T("introspection"), _T("clients"), _T("latency"),
                                      _T("bgsave"), _T("replication"), _T("aof")]),
     "spec/commands/sort.py": ("types", [_T("sort")]),
