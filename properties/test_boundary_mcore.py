@@ -99,6 +99,11 @@ Transport (networking.c, server.c ``processCommand``, recorded from redis-server
 - ``_ENCODINGS`` (``spec/values.py``): OBJECT ENCODING at the string limits: a 20-character
   integer (LLONG_MIN) is ``int``, ``2**64 - 1`` and a 20-digit number past LLONG_MAX are
   ``embstr``; 44 bytes ``embstr``, 45 ``raw`` (``OBJ_ENCODING_EMBSTR_SIZE_LIMIT``);
+- ``check_fresh_expire_cycles`` (``spec/state.py``'s first cron state): on a fresh server
+  active expiry is on (a key with PX 1 is gone after a second of cron ticks, nobody touching
+  it, ``expired_keys:1``), and the fast cycles of ``beforeSleep`` do nothing while the
+  previous cycle did not exit on its time limit and no keys are known stale
+  (``activeExpireCycle(FAST)`` returns at once): 5 and 6 ms later the key is still there;
 - ``check_pause_deadline``: CLIENT PAUSE 1000 at T ends at T + 1000 (the timer the world
   sets); FAILOVER's pause has none.
 """
@@ -600,6 +605,28 @@ _ENCODINGS = [
 ]
 
 
+def check_fresh_expire_cycles(plant: Any = None) -> None:
+    st = S.new_server(T0)
+    if plant is not None:
+        st = plant(st)
+    st, a = S.client_connect(st, T0)
+
+    def turn(now: int, *argv: bytes) -> None:
+        nonlocal st
+        st, _ = E.event_loop_turn(st, now, {a: encode_request(list(argv))} if argv else {},
+                                  {a: None})
+
+    turn(T0, b"SET", b"k", b"v", b"PX", b"1")
+    for t in (5, 6):
+        turn(T0 + t, b"PING")
+        assert len(st.dbs[0].keys) == 1, (
+            f"{NAME}: a fresh server's fast expire cycle ran {t} ms in (no time-limit exit yet)")
+    for t in range(100, 1100, 100):
+        turn(T0 + t)
+    assert len(st.dbs[0].keys) == 0 and st.stats.expired_keys == 1, (
+        f"{NAME}: a fresh server did not expire a PX 1 key actively in one second")
+
+
 def check_monitor_redaction() -> None:
     for argv, want in _MONITOR:
         try:
@@ -738,6 +765,7 @@ def test_boundary_mcore_transport() -> None:
     check_write_cap_at_maxmemory()
     check_pause_deadline()
     check_fresh_info()
+    check_fresh_expire_cycles()
     check_merge_keeps_world_requests()
 
 
@@ -893,3 +921,15 @@ def test_planted_string_encoding_limits(monkeypatch: pytest.MonkeyPatch, old: st
     fn = plant_everywhere(monkeypatch, V, "_string_encoding", old, new)
     monkeypatch.setitem(V.ENCODINGS, bytes, fn)
     _trips(lambda: _turns(_ENCODINGS))
+
+
+@pytest.mark.parametrize("part,field,value,check", [
+    ("cron", "active_expire_enabled", False, "expire"),
+    ("persist", "bgsave_time_last_s", 0, "info"),
+    ("persist", "bgsave_time_last_s", -2, "info"),
+])
+def test_planted_fresh_state(part: str, field: str, value: Any, check: str) -> None:
+    """spec/state.py: a first value of the server state moved (the default of ``field``)."""
+    def plant(st: Any) -> Any:
+        return replace(st, **{part: replace(getattr(st, part), **{field: value})})
+    _trips(lambda: (check_fresh_expire_cycles if check == "expire" else check_fresh_info)(plant))
