@@ -104,6 +104,11 @@ Transport (networking.c, server.c ``processCommand``, recorded from redis-server
   it, ``expired_keys:1``), and the fast cycles of ``beforeSleep`` do nothing while the
   previous cycle did not exit on its time limit and no keys are known stale
   (``activeExpireCycle(FAST)`` returns at once): 5 and 6 ms later the key is still there;
+- ``_FRESH_GATES``: a fresh server validates RESTORE payloads (one bit of the CRC-64 flipped:
+  "DUMP payload version or checksum are wrong"; ``skip_checksum_validation`` starts off), and
+  a connection made after ``ACL SETUSER default on >pw`` (``requirepass`` still empty) is
+  not authenticated: NOAUTH until AUTH (``createClient`` asks the default user, not the
+  ``requirepass`` setting);
 - ``check_pause_deadline``: CLIENT PAUSE 1000 at T ends at T + 1000 (the timer the world
   sets); FAILOVER's pause has none.
 """
@@ -627,6 +632,19 @@ def check_fresh_expire_cycles(plant: Any = None) -> None:
         f"{NAME}: a fresh server did not expire a PX 1 key actively in one second")
 
 
+_FRESH_GATES = [
+    ('a', [b'FLUSHALL'], {'a': b'+OK\r\n'}),
+    ('a', [b'RESTORE', b'k1', b'0', b'\x00\x01v\n\x00\x91\x08\xce\xb2\x198\x8a\xcf'], {'a': b'-ERR DUMP payload version or checksum are wrong\r\n'}),
+    ('a', [b'RESTORE', b'k2', b'0', b'\x00\x01v\n\x00\x91\x08\xce\xb2\x198\x8a\xce'], {'a': b'+OK\r\n'}),
+    ('a', [b'GET', b'k2'], {'a': b'$1\r\nv\r\n'}),
+    ('a', [b'ACL', b'SETUSER', b'default', b'on', b'>pw'], {'a': b'+OK\r\n'}),
+    ('b', [b'GET', b'k2'], {'b': b'-NOAUTH Authentication required.\r\n'}),
+    ('b', [b'AUTH', b'pw'], {'b': b'+OK\r\n'}),
+    ('b', [b'GET', b'k2'], {'b': b'$1\r\nv\r\n'}),
+    ('a', [b'ACL', b'SETUSER', b'default', b'nopass'], {'a': b'+OK\r\n'}),
+]
+
+
 def check_monitor_redaction() -> None:
     for argv, want in _MONITOR:
         try:
@@ -676,17 +694,21 @@ def check_free_leaves_the_others() -> None:
         f"{NAME}: a postponed client left: the other did not run at UNPAUSE: {got!r}")
 
 
-def _turns(session: list[tuple[str, str, dict[str, bytes]]]) -> None:
-    """Each row one event-loop turn, a millisecond after the last: what each socket got."""
+def _turns(session: list[tuple[str, Any, dict[str, bytes]]], plant: Any = None) -> None:
+    """Each row one event-loop turn, a millisecond after the last: what each socket got
+    (``plant``: a change of the fresh state, for planted tests)."""
     st = S.new_server(T0)
+    if plant is not None:
+        st = plant(st)
     ids: dict[str, int] = {}
     now = T0
     for who, cmd, want in session:
         if who not in ids:
             st, ids[who] = S.client_connect(st, now)
         now += 1
-        req = encode_request([a.encode() for a in cmd.split("|")])
-        st, eff = E.event_loop_turn(st, now, {ids[who]: req}, {c: None for c in st.clients})
+        argv = [a.encode() for a in cmd.split("|")] if isinstance(cmd, str) else cmd
+        st, eff = E.event_loop_turn(st, now, {ids[who]: encode_request(argv)},
+                                    {c: None for c in st.clients})
         out: dict[int, bytes] = {}
         for cid, data in eff.output:
             out[cid] = out.get(cid, b"") + data
@@ -766,6 +788,7 @@ def test_boundary_mcore_transport() -> None:
     check_pause_deadline()
     check_fresh_info()
     check_fresh_expire_cycles()
+    _turns(_FRESH_GATES)
     check_merge_keeps_world_requests()
 
 
@@ -927,9 +950,20 @@ def test_planted_string_encoding_limits(monkeypatch: pytest.MonkeyPatch, old: st
     ("cron", "active_expire_enabled", False, "expire"),
     ("persist", "bgsave_time_last_s", 0, "info"),
     ("persist", "bgsave_time_last_s", -2, "info"),
+    ("persist", "skip_checksum", True, "gates"),
 ])
 def test_planted_fresh_state(part: str, field: str, value: Any, check: str) -> None:
     """spec/state.py: a first value of the server state moved (the default of ``field``)."""
     def plant(st: Any) -> Any:
         return replace(st, **{part: replace(getattr(st, part), **{field: value})})
-    _trips(lambda: (check_fresh_expire_cycles if check == "expire" else check_fresh_info)(plant))
+    checks = {"expire": check_fresh_expire_cycles, "info": check_fresh_info,
+              "gates": lambda p: _turns(_FRESH_GATES, p)}
+    _trips(lambda: checks[check](plant))
+
+
+def test_planted_client_auth_from_requirepass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/state.py ``new_client``: ``authenticated is None`` -> ``is not None``."""
+    from redspec.spec import state as ST
+    plant_everywhere(monkeypatch, ST, "new_client", "if authenticated is None:",
+                     "if authenticated is not None:")
+    _trips(lambda: _turns(_FRESH_GATES))
