@@ -109,6 +109,16 @@ Transport (networking.c, server.c ``processCommand``, recorded from redis-server
   a connection made after ``ACL SETUSER default on >pw`` (``requirepass`` still empty) is
   not authenticated: NOAUTH until AUTH (``createClient`` asks the default user, not the
   ``requirepass`` setting);
+- ``check_maxclients_edge`` (``spec/server.py``): with ``maxclients 2`` and two clients
+  connected a third connection is refused (``acceptCommonHandler``: ``listLength(clients)
+  >= maxclients``) with "max number of clients reached", counted in ``rejected_connections``
+  and not in ``total_connections_received`` (2, one per accepted connection);
+- ``check_same_turn_order``: in one turn A's PUBLISH to B's channel, then B's PING: B reads
+  the message before its pong (the message was in B's buffer when B's command ran);
+- ``check_unblocked_clients_all_run``: two clients postponed by CLIENT PAUSE WRITE both run
+  their SET at CLIENT UNPAUSE (``processUnblockedClients`` takes every unblocked client);
+- ``check_clock_request``: a REDSPEC CLOCK SET on a virtual clock reaches the world as the
+  transition's clock request;
 - ``check_pause_deadline``: CLIENT PAUSE 1000 at T ends at T + 1000 (the timer the world
   sets); FAILOVER's pause has none.
 """
@@ -645,6 +655,65 @@ _FRESH_GATES = [
 ]
 
 
+def check_maxclients_edge() -> None:
+    st = S.new_server(T0, maxclients=2)
+    assert S.client_refused(st) is None, f"{NAME}: maxclients 2, no client: refused"
+    st, a = S.client_connect(st, T0)
+    assert S.client_refused(st) is None, f"{NAME}: maxclients 2, one client: refused"
+    st, _ = S.client_connect(st, T0)
+    got = S.client_refused(st)
+    assert got is not None and got[1] == S.MAX_CLIENTS_REACHED, (
+        f"{NAME}: maxclients 2 with two clients: a third connection was admitted")
+    st = got[0]
+    st, info = S.run_command(st, a, [b"INFO", b"stats"], T0)
+    text = info.decode()
+    for want in ("total_connections_received:2\r\n", "rejected_connections:1\r\n"):
+        assert want in text, f"{NAME}: INFO stats lacks {want!r}"
+
+
+def check_same_turn_order() -> None:
+    st = S.new_server(T0)
+    st, a = S.client_connect(st, T0)
+    st, b = S.client_connect(st, T0)
+    st, _ = E.event_loop_turn(st, T0, {b: encode_request([b"SUBSCRIBE", b"ch"])},
+                              {a: None, b: None})
+    st, eff = E.event_loop_turn(st, T0 + 1, {a: encode_request([b"PUBLISH", b"ch", b"m"]),
+                                             b: encode_request([b"PING"])}, {a: None, b: None})
+    got = b"".join(d for cid, d in eff.output if cid == b)
+    want = b"*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$1\r\nm\r\n*2\r\n$4\r\npong\r\n$0\r\n\r\n"
+    assert got == want, f"{NAME}: PUBLISH then the subscriber's PING in one turn: {got!r}"
+
+
+def check_unblocked_clients_all_run() -> None:
+    st = S.new_server(T0)
+    ids = {}
+    for w in "acd":
+        st, ids[w] = S.client_connect(st, T0)
+
+    def call(who: str, *argv: bytes) -> dict[str, bytes]:
+        nonlocal st
+        st, eff = S.client_input(st, ids[who], encode_request(list(argv)), T0)
+        st, out = delivered(st, eff)
+        return {w: out[c] for w, c in ids.items() if out.get(c)}
+
+    call("a", b"CLIENT", b"PAUSE", b"100000", b"WRITE")
+    assert not call("c", b"SET", b"k", b"1") and not call("d", b"SET", b"j", b"2"), \
+        f"{NAME}: setup: a SET ran during the pause"
+    got = call("a", b"CLIENT", b"UNPAUSE")
+    assert got == {"a": b"+OK\r\n", "c": b"+OK\r\n", "d": b"+OK\r\n"}, (
+        f"{NAME}: two postponed clients at CLIENT UNPAUSE: {got!r}")
+
+
+def check_clock_request() -> None:
+    st = S.new_server(T0)
+    st = replace(st, cron=replace(st.cron, virtual_clock=True))
+    st, a = S.client_connect(st, T0)
+    t = T0 + 5000
+    st, eff = S.client_input(st, a, encode_request([b"REDSPEC", b"CLOCK", b"SET", b"%d" % t]),
+                             T0)
+    assert eff.clock_set_ms == t, f"{NAME}: REDSPEC CLOCK SET: the world was asked {eff!r}"
+
+
 def check_monitor_redaction() -> None:
     for argv, want in _MONITOR:
         try:
@@ -967,3 +1036,30 @@ def test_planted_client_auth_from_requirepass(monkeypatch: pytest.MonkeyPatch) -
     plant_everywhere(monkeypatch, ST, "new_client", "if authenticated is None:",
                      "if authenticated is not None:")
     _trips(lambda: _turns(_FRESH_GATES))
+
+
+def test_boundary_mcore_server() -> None:
+    check_maxclients_edge()
+    check_same_turn_order()
+    check_unblocked_clients_all_run()
+    check_clock_request()
+
+
+@pytest.mark.parametrize("func,old,new,check", [
+    ("client_refused", "len(state.clients) < int", "len(state.clients) <= int", "max"),
+    ("client_refused", "rejected_connections + 1)", "rejected_connections)", "max"),
+    ("client_refused", "rejected_connections + 1)", "rejected_connections + 2)", "max"),
+    ("client_connect", "total_connections_received + 1", "total_connections_received", "max"),
+    ("client_connect", "total_connections_received + 1", "total_connections_received + 2",
+     "max"),
+    ("must_settle", "return True", "return False", "order"),
+    ("process_unblocked_clients", "b.unblocked[1:]", "b.unblocked[2:]", "unblocked"),
+    ("_after_input", "s.clock_set_ms is not None", "s.clock_set_ms is None", "clock"),
+])
+def test_planted_server(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
+                        check: str) -> None:
+    """spec/server.py: admission, counters, batch commits, unblocking, the clock request."""
+    plant_everywhere(monkeypatch, S, func, old, new)
+    checks = {"max": check_maxclients_edge, "order": check_same_turn_order,
+              "unblocked": check_unblocked_clients_all_run, "clock": check_clock_request}
+    _trips(checks[check])

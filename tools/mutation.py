@@ -369,7 +369,11 @@ MODULES.update({
     "spec/types/valuedict.py": ("rehash", [_T("valuedict"), _P("value_dict_machine"),
                                            _P("boundary_gaps")]),
     "spec/commands/server.py": ("commandpath", _WHOLE_SERVER),
-    "spec/server.py": ("commandpath", _WHOLE_SERVER),
+    # issue 22 (mcore): freeClient's replication part, the tracking cron, a busy script's
+    # port (their suites) and the boundary checks
+    "spec/server.py": ("commandpath", [*_WHOLE_SERVER, _T("replication"), _T("tracking"),
+                                       _T("script_busy"), _P("boundary_repl"),
+                                       _P("boundary_mcore")]),
     # issue 22 (mcore): the state's first values and constants (AOF states, replication
     # link states) are read by the AOF and replication suites; fresh INFO in boundary_mcore
     "spec/state.py": ("keyspace", [*_WHOLE_SERVER, _T("aof"), _P("boundary_repl"),
