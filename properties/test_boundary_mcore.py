@@ -119,6 +119,9 @@ Transport (networking.c, server.c ``processCommand``, recorded from redis-server
   their SET at CLIENT UNPAUSE (``processUnblockedClients`` takes every unblocked client);
 - ``check_clock_request``: a REDSPEC CLOCK SET on a virtual clock reaches the world as the
   transition's clock request;
+- ``_NUL_NAMES`` (``spec/cstr.py``): an unknown command's name is printed as a C string, up
+  to its first NUL: ``\\x00abc`` prints as ``''`` (a NUL at offset 0 cuts everything),
+  ``a\\x00bc`` as ``'a'``;
 - ``check_pause_deadline``: CLIENT PAUSE 1000 at T ends at T + 1000 (the timer the world
   sets); FAILOVER's pause has none.
 """
@@ -714,6 +717,12 @@ def check_clock_request() -> None:
     assert eff.clock_set_ms == t, f"{NAME}: REDSPEC CLOCK SET: the world was asked {eff!r}"
 
 
+_NUL_NAMES = [
+    ('a', [b'\x00abc', b'x'], {'a': b"-ERR unknown command '', with args beginning with: 'x' \r\n"}),
+    ('a', [b'a\x00bc', b'x'], {'a': b"-ERR unknown command 'a', with args beginning with: 'x' \r\n"}),
+]
+
+
 def check_monitor_redaction() -> None:
     for argv, want in _MONITOR:
         try:
@@ -1063,3 +1072,14 @@ def test_planted_server(monkeypatch: pytest.MonkeyPatch, func: str, old: str, ne
     checks = {"max": check_maxclients_edge, "order": check_same_turn_order,
               "unblocked": check_unblocked_clients_all_run, "clock": check_clock_request}
     _trips(checks[check])
+
+
+def test_boundary_mcore_cstr() -> None:
+    _turns(_NUL_NAMES)
+
+
+def test_planted_nul_at_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/cstr.py ``c_string``: ``nul < 0`` -> ``nul <= 0``."""
+    from redspec.spec import cstr
+    plant_everywhere(monkeypatch, cstr, "c_string", "nul < 0", "nul <= 0")
+    _trips(lambda: _turns(_NUL_NAMES))
