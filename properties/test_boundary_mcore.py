@@ -122,6 +122,14 @@ Transport (networking.c, server.c ``processCommand``, recorded from redis-server
 - ``_NUL_NAMES`` (``spec/cstr.py``): an unknown command's name is printed as a C string, up
   to its first NUL: ``\\x00abc`` prints as ``''`` (a NUL at offset 0 cuts everything),
   ``a\\x00bc`` as ``'a'``;
+- ``check_replica_leaves``: a replica that disconnects is no longer counted (INFO
+  ``connected_slaves:0``: ``freeClient`` of a replica);
+- ``check_unblocked_idle``: a client served after 5 s in BLPOP whose socket takes nothing yet
+  shows ``idle=5`` in CLIENT LIST a millisecond later: being unblocked and served is no
+  interaction (``processUnblockedClients`` runs only a pending query buffer; the reply is not
+  written yet);
+- ``check_configured_master``: ``replicaof "a b" 6379`` (a quoted host with a space) is host
+  ``a b``, port 6379: the port is the last word;
 - ``check_pause_deadline``: CLIENT PAUSE 1000 at T ends at T + 1000 (the timer the world
   sets); FAILOVER's pause has none.
 """
@@ -723,6 +731,44 @@ _NUL_NAMES = [
 ]
 
 
+def check_replica_leaves() -> None:
+    from redspec.properties.test_boundary_repl import Node
+    n = Node()
+    r = n.connect()
+    assert n.send(r, b"PSYNC", b"?", b"-1").startswith(b"+FULLRESYNC"), f"{NAME}: setup"
+    assert n.info()["connected_slaves"] == "1", f"{NAME}: setup: no replica"
+    n.state = S.client_disconnect(n.state, r, n.now)
+    got = n.info()["connected_slaves"]
+    assert got == "0", f"{NAME}: a replica disconnected: connected_slaves:{got}"
+
+
+def check_unblocked_idle() -> None:
+    import re
+    st = S.new_server(T0)
+    st, a = S.client_connect(st, T0)
+    st, b = S.client_connect(st, T0)
+    st, _ = E.event_loop_turn(st, T0, {b: encode_request([b"BLPOP", b"l", b"0"])},
+                              {a: None, b: None})
+    st, _ = E.event_loop_turn(st, T0 + 5000, {a: encode_request([b"LPUSH", b"l", b"x"])},
+                              {a: None, b: 0})
+    st, eff = E.event_loop_turn(st, T0 + 5001, {a: encode_request(
+        [b"CLIENT", b"LIST", b"ID", b"%d" % b])}, {a: None, b: 0})
+    out = b"".join(d for cid, d in eff.output if cid == a)
+    m = re.search(rb" idle=(\d+)", out)
+    assert m is not None and m.group(1) == b"5", (
+        f"{NAME}: a client served from BLPOP after 5 s, reply not written: {out!r}")
+
+
+def check_configured_master() -> None:
+    from redspec.spec.state import ReplState
+    try:
+        r = S.configured_master(ReplState(), "a b 6379")
+    except ValueError as e:
+        raise AssertionError(f"{NAME}: replicaof \"a b\" 6379: {e}") from e
+    assert (r.masterhost, r.masterport) == ("a b", 6379), (
+        f"{NAME}: replicaof \"a b\" 6379: host {r.masterhost!r}, port {r.masterport}")
+
+
 def check_monitor_redaction() -> None:
     for argv, want in _MONITOR:
         try:
@@ -1052,6 +1098,9 @@ def test_boundary_mcore_server() -> None:
     check_same_turn_order()
     check_unblocked_clients_all_run()
     check_clock_request()
+    check_replica_leaves()
+    check_unblocked_idle()
+    check_configured_master()
 
 
 @pytest.mark.parametrize("func,old,new,check", [
@@ -1064,13 +1113,20 @@ def test_boundary_mcore_server() -> None:
     ("must_settle", "return True", "return False", "order"),
     ("process_unblocked_clients", "b.unblocked[1:]", "b.unblocked[2:]", "unblocked"),
     ("_after_input", "s.clock_set_ms is not None", "s.clock_set_ms is None", "clock"),
+    ("client_disconnect", "if c.info.repl is not None or", "if c.info.repl is None or",
+     "replica"),
+    ("process_unblocked_clients", "c.querybuf_tail is not None", "c.querybuf_tail is None",
+     "idle"),
+    ("configured_master", 'rsplit(" ", 1)', 'rsplit(" ", 2)', "master"),
 ])
 def test_planted_server(monkeypatch: pytest.MonkeyPatch, func: str, old: str, new: str,
                         check: str) -> None:
     """spec/server.py: admission, counters, batch commits, unblocking, the clock request."""
     plant_everywhere(monkeypatch, S, func, old, new)
     checks = {"max": check_maxclients_edge, "order": check_same_turn_order,
-              "unblocked": check_unblocked_clients_all_run, "clock": check_clock_request}
+              "unblocked": check_unblocked_clients_all_run, "clock": check_clock_request,
+              "replica": check_replica_leaves, "idle": check_unblocked_idle,
+              "master": check_configured_master}
     _trips(checks[check])
 
 
