@@ -130,6 +130,10 @@ Transport (networking.c, server.c ``processCommand``, recorded from redis-server
   written yet);
 - ``check_configured_master``: ``replicaof "a b" 6379`` (a quoted host with a space) is host
   ``a b``, port 6379: the port is the last word;
+- ``check_busy_script_sees_the_turns_reads``: A's EVAL of an endless script and B's PING
+  read in the same turn: the script runs past ``busy-reply-threshold`` before B's read
+  handler ran, so ``processEventsWhileBlocked`` serves B's PING with BUSY (once), then C's
+  SCRIPT KILL ends the script;
 - ``check_pause_deadline``: CLIENT PAUSE 1000 at T ends at T + 1000 (the timer the world
   sets); FAILOVER's pause has none.
 """
@@ -769,6 +773,21 @@ def check_configured_master() -> None:
         f"{NAME}: replicaof \"a b\" 6379: host {r.masterhost!r}, port {r.masterport}")
 
 
+def check_busy_script_sees_the_turns_reads() -> None:
+    from redspec.spec.scripting import BUSY_EVAL, ModelPort
+    spin = b"local i = 0\nwhile true do i = i + 1 end"
+    st = S.new_server(0, **{"busy-reply-threshold": 10})
+    st, a = S.client_connect(st, 0)
+    st, b = S.client_connect(st, 0)
+    st, c = S.client_connect(st, 0)
+    port = ModelPort([[], [(c, encode_request([b"SCRIPT", b"KILL"]))]])
+    S.clients_input(st, [(a, encode_request([b"EVAL", spin, b"0"])),
+                         (b, encode_request([b"PING"]))], 0, port)
+    want = [(b, b"-" + BUSY_EVAL.encode() + b"\r\n"), (c, b"+OK\r\n")]
+    assert port.replies == want, (
+        f"{NAME}: a busy script and a PING read in the same turn: {port.replies!r}")
+
+
 def check_monitor_redaction() -> None:
     for argv, want in _MONITOR:
         try:
@@ -1101,6 +1120,7 @@ def test_boundary_mcore_server() -> None:
     check_replica_leaves()
     check_unblocked_idle()
     check_configured_master()
+    check_busy_script_sees_the_turns_reads()
 
 
 @pytest.mark.parametrize("func,old,new,check", [
@@ -1139,3 +1159,24 @@ def test_planted_nul_at_zero(monkeypatch: pytest.MonkeyPatch) -> None:
     from redspec.spec import cstr
     plant_everywhere(monkeypatch, cstr, "c_string", "nul < 0", "nul <= 0")
     _trips(lambda: _turns(_NUL_NAMES))
+
+
+def test_planted_busy_port_unwrapped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spec/server.py ``clients_input``: ``busy_port is not None`` -> ``is None``."""
+    plant_everywhere(monkeypatch, S, "clients_input", "if busy_port is not None:",
+                     "if busy_port is None:")
+    _trips(check_busy_script_sees_the_turns_reads)
+
+
+@pytest.mark.parametrize("old,new", [("e[0] != protected]", "e[0] == protected]"),
+                                     ("q if e[0] == protected]", "q if e[0] != protected]")])
+def test_planted_turn_port_events(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    """spec/server.py ``TurnPort.events``: the filters of the turn's other reads."""
+    import inspect
+    import textwrap
+    src = textwrap.dedent(inspect.getsource(S.TurnPort.events))
+    assert src.count(old) == 1
+    ns: dict[str, Any] = {}
+    exec(compile(src.replace(old, new), S.__file__, "exec"), S.__dict__, ns)  # noqa: S102
+    monkeypatch.setattr(S.TurnPort, "events", ns["events"])
+    _trips(check_busy_script_sees_the_turns_reads)
