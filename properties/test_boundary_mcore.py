@@ -134,6 +134,8 @@ Transport (networking.c, server.c ``processCommand``, recorded from redis-server
   read in the same turn: the script runs past ``busy-reply-threshold`` before B's read
   handler ran, so ``processEventsWhileBlocked`` serves B's PING with BUSY (once), then C's
   SCRIPT KILL ends the script;
+- ``_LIST_DUMP``: DUMP of a two-element list on a fresh server: one packed quicklist node
+  (elements are packed below ``packed_threshold``, 1 GiB by default);
 - ``check_pause_deadline``: CLIENT PAUSE 1000 at T ends at T + 1000 (the timer the world
   sets); FAILOVER's pause has none.
 """
@@ -788,6 +790,12 @@ def check_busy_script_sees_the_turns_reads() -> None:
         f"{NAME}: a busy script and a PING read in the same turn: {port.replies!r}")
 
 
+_LIST_DUMP = [
+    ('a', [b'RPUSH', b'l', b'a', b'bb'], {'a': b':2\r\n'}),
+    ('a', [b'DUMP', b'l'], {'a': b'$28\r\n\x12\x01\x02\x0e\x0e\x00\x00\x00\x02\x00\x81a\x02\x82bb\x03\xff\n\x00\x84\xbc\x9a\xa5c\xca\xb0.\r\n'}),
+]
+
+
 def check_monitor_redaction() -> None:
     for argv, want in _MONITOR:
         try:
@@ -932,6 +940,7 @@ def test_boundary_mcore_transport() -> None:
     check_fresh_info()
     check_fresh_expire_cycles()
     _turns(_FRESH_GATES)
+    _turns(_LIST_DUMP)
     check_merge_keeps_world_requests()
 
 
@@ -1094,13 +1103,17 @@ def test_planted_string_encoding_limits(monkeypatch: pytest.MonkeyPatch, old: st
     ("persist", "bgsave_time_last_s", 0, "info"),
     ("persist", "bgsave_time_last_s", -2, "info"),
     ("persist", "skip_checksum", True, "gates"),
+    (None, "ql_packed_threshold", 0, "dump"),
 ])
-def test_planted_fresh_state(part: str, field: str, value: Any, check: str) -> None:
+def test_planted_fresh_state(part: str | None, field: str, value: Any, check: str) -> None:
     """spec/state.py: a first value of the server state moved (the default of ``field``)."""
     def plant(st: Any) -> Any:
+        if part is None:
+            return replace(st, **{field: value})
         return replace(st, **{part: replace(getattr(st, part), **{field: value})})
     checks = {"expire": check_fresh_expire_cycles, "info": check_fresh_info,
-              "gates": lambda p: _turns(_FRESH_GATES, p)}
+              "gates": lambda p: _turns(_FRESH_GATES, p),
+              "dump": lambda p: _turns(_LIST_DUMP, p)}
     _trips(lambda: checks[check](plant))
 
 
