@@ -377,7 +377,8 @@ MODULES.update({
     # issue 22 (mcore): the state's first values and constants (AOF states, replication
     # link states) are read by the AOF and replication suites; fresh INFO in boundary_mcore
     "spec/state.py": ("keyspace", [*_WHOLE_SERVER, _T("aof"), _P("boundary_repl"),
-                                   _P("boundary_mcore")]),
+                                   _P("boundary_mcore"), _T("replication"),
+                                   _P("failover_world"), _T("debug_lists")]),
     "spec/info.py": ("commandpath", [_T("introspection"), _T("clients"), _T("latency"),
                                      _T("bgsave"), _T("replication"), _T("aof")]),
     "spec/commands/sort.py": ("types", [_T("sort")]),
