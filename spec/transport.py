@@ -277,12 +277,13 @@ def next_pause_deadline(state: ServerState) -> int | None:
 
 def write_cap(state: ServerState, capacity: int | None) -> int | None:
     """``writeToClient``'s budget for one write event: at most ``NET_MAX_WRITES_PER_EVENT``
-    bytes (and at most what the socket takes), unless used memory is over ``maxmemory``
-    (then as much as the socket takes)."""
+    bytes (and at most what the socket takes), unless used memory has reached ``maxmemory``
+    (then as much as the socket takes: 7.0.15 stops at the cap only while
+    ``zmalloc_used_memory() < server.maxmemory``)."""
     maxmem = state.config.get("maxmemory", 0)
     if maxmem:
         used = sum(getattr(db, "mem", 0) for db in state.dbs)
-        if used > maxmem:
+        if used >= maxmem:
             return capacity
     if capacity is None or capacity > NET_MAX_WRITES_PER_EVENT:
         return NET_MAX_WRITES_PER_EVENT
