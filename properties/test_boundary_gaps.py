@@ -999,9 +999,8 @@ def test_planted_write_lookup_touch(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_planted_already_expired_at_now(monkeypatch: pytest.MonkeyPatch) -> None:
-    from redspec.spec.commands import expire
-    plant(monkeypatch, expire, "expire_generic", "if when <= s.now_ms and not",
-          "if when < s.now_ms and not")
+    from redspec.spec.step import Step
+    plant(monkeypatch, Step, "already_expired", "when <= self.now_ms", "when < self.now_ms")
     _trips(check_already_expired_at_now)
 
 

@@ -761,7 +761,8 @@ def test_planted_restore_options(monkeypatch: pytest.MonkeyPatch, func: str, old
 
 
 def test_planted_restore_absttl_now(monkeypatch: pytest.MonkeyPatch) -> None:
-    _plant(monkeypatch, D, "restore", "ttl <= s.now_ms", "ttl < s.now_ms")
+    from redspec.spec.step import Step
+    plant(monkeypatch, Step, "already_expired", "when <= self.now_ms", "when < self.now_ms")
     _trips(check_restore_absttl_now)
 
 

@@ -376,6 +376,16 @@ class Step:
         if self.tracking_on:  # trackingInvalidateKey
             invalidate_key(self, key, self.current_id)
 
+    def already_expired(self, when: int) -> bool:
+        """``checkAlreadyExpired``: an expire time at or before now deletes the key at once
+        (EXPIRE/PEXPIREAT, GETEX, RESTORE), except while loading and for the commands of the
+        master's stream: a replica keeps the key, with its expire time in the past, until the
+        master's DEL (redis-server 7.0.15: a PEXPIREAT that reached the replica after its time
+        kept the key, the digests of master and replica equal; a client's PEXPIREAT in the
+        past on a writable replica deleted it)."""
+        return (when <= self.now_ms and not self.base.loading.active
+                and "master" not in self.client.flags)
+
     def notify(self, type_: str, event: str, key: bytes, db: int) -> None:
         """``notifyKeyspaceEvent``: recorded as an effect and, when the configured classes
         enable it, published now to ``__keyspace@<db>__:<key>`` / ``__keyevent@<db>__:<event>``

@@ -387,3 +387,26 @@ def test_a_replica_restarted_from_its_rdb_psyncs_where_it_stopped() -> None:
     while st.loading.active:
         st, _ = loading_step(st, NOW)
     assert st.repl.cached_master is None and st.repl.master_repl_offset == 0
+
+
+def test_the_masters_expire_in_the_past_keeps_the_key() -> None:
+    """``checkAlreadyExpired`` exempts the master's stream: a PEXPIREAT whose time has passed
+    when the replica applies it sets the expire time and keeps the key until the master's DEL
+    (reads treat it as gone, DBSIZE counts it); a client's own PEXPIREAT in the past on a
+    writable replica deletes at once. Both seen on redis-server 7.0.15 (a master's
+    ``MULTI, PEXPIRE h 1, DEBUG SLEEP 0.2, EXEC`` left master and replica with equal digests)."""
+    r = Node()
+    r("REPLICAOF", "127.0.0.1", "6379")
+    handshake_to_transfer(r)
+    transfer(r, Node().state)
+    mc = r.state.repl.master_client
+    assert mc is not None
+    stream = (b"*3\r\n$3\r\nSET\r\n$1\r\nh\r\n$1\r\nv\r\n"
+              b"*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nh\r\n$4\r\n1000\r\n")
+    r.run(lambda st: event_loop_turn(st, r.now, {mc: stream}, {}))
+    assert r("DBSIZE") == b":1\r\n"
+    assert r("EXISTS", "h") == b":0\r\n"
+    assert r("CONFIG", "SET", "replica-read-only", "no") == b"+OK\r\n"
+    assert r("SET", "k", "v") == b"+OK\r\n"
+    assert r("PEXPIREAT", "k", "1000") == b":1\r\n"
+    assert r("DBSIZE") == b":1\r\n"  # k is gone, h stays

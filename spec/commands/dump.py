@@ -147,8 +147,7 @@ def restore(s: Step, argv: list[bytes]) -> Reply:
     deleted = db.delete(key) if replace else False
     if ttl and not absttl:
         ttl += s.now_ms
-    if (ttl and ttl <= s.now_ms and not s.config.get("replicaof")  # checkAlreadyExpired
-            and not s.base.loading.active):
+    if ttl and s.already_expired(ttl):
         if deleted:
             s.argv_rewrite = (b"UNLINK" if s.config.get("lazyfree-lazy-server-del") else b"DEL",
                               key)

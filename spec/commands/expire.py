@@ -81,7 +81,7 @@ def expire_generic(s: Step, argv: list[bytes], basetime: int, unit: int) -> Repl
             return 0
         if flags & EXPIRE_LT and current != -1 and when >= current:
             return 0
-    if when <= s.now_ms and not s.base.loading.active:  # checkAlreadyExpired
+    if s.already_expired(when):
         lazy = bool(s.config.get("lazyfree-lazy-expire"))
         db.delete(key, lazy)
         s.dirty += 1

@@ -240,7 +240,7 @@ def getex(s: Step, argv: list[bytes]) -> Reply:
             return w
         when = w  # type: ignore[assignment]
     db = s.db
-    if flags & (PXAT | EXAT) and when <= s.now_ms and not s.base.loading.active:  # checkAlreadyExpired
+    if flags & (PXAT | EXAT) and s.already_expired(when):
         db.delete(key)
         lazy = s.config.get("lazyfree-lazy-expire")
         s.argv_rewrite = (b"UNLINK" if lazy else b"DEL", key)
