@@ -13,9 +13,9 @@ eviction.md has the calibration table against the real server):
 - An aggregate is estimated from its length and the average size of at most
   ``SAMPLES`` (5) of its elements, as ``objectComputeSize`` does for MEMORY USAGE, except
   where 7.0.15 takes the whole allocation: listpacks (every entry plus the 7-byte header/end)
-  and intsets (8-byte header + the widest member's width per member); quicklists (one node per ~8 KB), hashtables (dict struct,
-  bucket array of the next power of two, one dictEntry + sds per element), skiplists (node of
-  average level 4/3 plus the header node). Sampling the first elements makes the size a pure
+  and intsets (8-byte header + the widest member's width per member); quicklists (one node
+  per ~8 KB), hashtables (dict struct, bucket array of the next power of two, one dictEntry +
+  sds per element), skiplists (node of average level 4/3 plus the header node). Sampling the first elements makes the size a pure
   function of the value, computed in O(1) (a listpack or intset, bounded by its
   ``*-max-*-entries``, in O(n)) — so the running total stays exact under the
   invariant *incremental total = recomputed total* while writes cost O(1).
