@@ -37,7 +37,6 @@ from typing import Any
 from .listpack import lp_entry_size
 from .numbers import string2ll
 from .rdb import list_nodes
-from .rdbcodec import d2string
 from .types.hash import HashValue
 from .types.list import ListValue
 from .types.set import SetValue
@@ -131,12 +130,6 @@ def _slots(n: int) -> int:
     return 4 if n <= 4 else 1 << (n - 1).bit_length()
 
 
-def _listpack(entries: Iterable[bytes]) -> int:
-    """``zmalloc_size`` of a listpack holding ``entries``: its 7-byte header/end and every
-    entry (``lpInsert`` reallocates it to its exact size)."""
-    return je_size(7 + sum(lp_entry_size(e) for e in entries))
-
-
 def _list_size(v: Any) -> int:
     """quicklist: robj + quicklist + one node per ~8 KB of listpack bytes."""
     n = len(v)
@@ -152,7 +145,7 @@ def _hash_size(v: Any) -> int:
     """listpack (field, value entries) or hashtable (entry + two sds per field)."""
     n = len(v)
     if v.order is not None:  # the listpack's own allocation: every entry (no sampling)
-        return ROBJ + _listpack(x for kv in v.fields.items() for x in kv)
+        return ROBJ + je_size(7 + v.lp_bytes())
     sample = list(islice(v.fields.items(), SAMPLES))
     per = sum(DICT_ENTRY + sds_alloc(len(f), True) + sds_alloc(len(x), True) for f, x in sample)
     return ROBJ + DICT + BUCKET * _slots(n) + _avg(per, len(sample), n)
@@ -184,7 +177,7 @@ def _zset_size(v: Any) -> int:
     type-5 header)."""
     n = len(v)
     if v.listpack:  # the listpack's own allocation: every entry (no sampling)
-        return ROBJ + _listpack(x for m, sc in v.scores.items() for x in (m, d2string(sc)))
+        return ROBJ + je_size(7 + v.lp_bytes())
     sample = list(islice(v.scores.items(), SAMPLES))
     per = sum(sds_alloc(len(m), True) + _ZSL_NODE + DICT_ENTRY for m, _ in sample)
     return ROBJ + 16 + DICT + BUCKET * _slots(n) + 640 + _avg(per, len(sample), n)

@@ -34,6 +34,7 @@ from immutables import Map
 
 from .. import values
 from ..dict import Dict, HashTables, dict_add, dict_find
+from ..listpack import lp_entry_size
 from . import valuedict as vd
 from .valuedict import Seed
 
@@ -55,7 +56,7 @@ class HashValue:
     encoding is listpack, None once it is a hashtable. ``seq``: the next sequence number.
     """
 
-    __slots__ = ("fields", "order", "seq", "ht", "_size")
+    __slots__ = ("fields", "order", "seq", "ht", "_size", "_lpb")
 
     fields: Map[bytes, bytes]
     order: Map[bytes, int] | None
@@ -65,17 +66,30 @@ class HashValue:
     ht: HashTables | None
 
     def __init__(self, fields: Map[bytes, bytes], order: Map[bytes, int] | None, seq: int,
-                 ht: HashTables | None = None) -> None:
+                 ht: HashTables | None = None, lpb: int = -1) -> None:
         self.fields = fields
         self.order = order
         self.seq = seq
         self.ht = ht
         #: ``objectComputeSize`` of this (immutable) value, memoised by spec.memory; -1 until then.
         self._size = -1
+        #: The listpack's entry bytes (:meth:`lp_bytes`), carried from write to write; -1 until
+        #: computed (or when the encoding is hashtable).
+        self._lpb = lpb
+
+    def lp_bytes(self) -> int:
+        """The bytes of a listpack-encoded hash's entries, field and value each (``lpBytes``
+        less the 7-byte header and end). Redis keeps the total in the listpack's header;
+        here a write carries it from the value it replaces (:meth:`set`, :meth:`delete`:
+        O(1) entries sized per write), and a value made any other way computes it once, O(n)."""
+        n = self._lpb
+        if n < 0:
+            n = self._lpb = sum(lp_entry_size(x) for kv in self.fields.items() for x in kv)
+        return n
 
     def with_ht(self, ht: HashTables | None) -> HashValue:
         """The same value with its dict ``ht`` (a read's rehash steps moved its buckets)."""
-        v = HashValue(self.fields, self.order, self.seq, ht)
+        v = HashValue(self.fields, self.order, self.seq, ht, self._lpb)
         return v
 
     # -- reading --------------------------------------------------------------------------------
@@ -191,9 +205,14 @@ class HashValue:
                     keys.append(field)
                 ht = vd.convert(keys, seed, len(keys))
             return HashValue(nfields, None, 0, ht), new
+        lpb = self._lpb
         if new:
-            return HashValue(nfields, order.set(field, self.seq), self.seq + 1), True
-        return HashValue(nfields, order, self.seq), False
+            if lpb >= 0:
+                lpb += lp_entry_size(field) + lp_entry_size(value)
+            return HashValue(nfields, order.set(field, self.seq), self.seq + 1, None, lpb), True
+        if lpb >= 0:
+            lpb += lp_entry_size(value) - lp_entry_size(fields[field])
+        return HashValue(nfields, order, self.seq, None, lpb), False
 
     def set_many(
         self, pairs: list[bytes], start: int, max_entries: int, max_value: int,
@@ -224,15 +243,21 @@ class HashValue:
         if order is not None:
             om = order.mutate()
             lp_new: list[bytes] = []
+            lpb = self._lpb
             while j < n:
                 f = pairs[j]
+                x = pairs[j + 1]
                 if f not in fm:
                     created += 1
                     om[f] = seq
                     seq += 1
                     if seed is not None:
                         lp_new.append(f)
-                fm[f] = pairs[j + 1]
+                    if lpb >= 0:
+                        lpb += lp_entry_size(f) + lp_entry_size(x)
+                elif lpb >= 0:
+                    lpb += lp_entry_size(x) - lp_entry_size(fm[f])
+                fm[f] = x
                 j += 2
                 if len(fm) > max_entries:
                     order = None
@@ -241,7 +266,7 @@ class HashValue:
                         ht = vd.convert(keys, seed, len(keys))
                     break
             if order is not None:
-                return HashValue(fm.finish(), om.finish(), seq), created
+                return HashValue(fm.finish(), om.finish(), seq, None, lpb), created
         if ht is not None:
             assert seed is not None
             d = Dict(ht, seed)
@@ -274,11 +299,15 @@ class HashValue:
         ht = self.ht
         if ht is not None:
             ht = None if seed is None else vd.delete(ht, field, seed)
+        lpb = self._lpb
+        if lpb >= 0:
+            lpb -= lp_entry_size(field) + lp_entry_size(fields[field])
         return HashValue(
             fields.delete(field),
             None if order is None else order.delete(field),
             self.seq,
             ht,
+            lpb,
         )
 
     def delete_many(self, names: Iterable[bytes],
@@ -291,8 +320,11 @@ class HashValue:
         om = None if order is None else order.mutate()
         deleted = 0
         gone: list[bytes] = []
+        lpb = self._lpb
         for f in names:
             if f in fm:
+                if lpb >= 0:
+                    lpb -= lp_entry_size(f) + lp_entry_size(fm[f])
                 del fm[f]
                 if om is not None:
                     del om[f]
@@ -303,11 +335,12 @@ class HashValue:
             ht = None if seed is None else vd.delete_many(ht, names, seed)
         if not deleted:
             return (self if ht is self.ht else self.with_ht(ht)), 0
-        return HashValue(fm.finish(), None if om is None else om.finish(), self.seq, ht), deleted
+        return (HashValue(fm.finish(), None if om is None else om.finish(), self.seq, ht, lpb),
+                deleted)
 
 
 #: The hash ``createHashObject`` makes: empty, listpack encoded.
-EMPTY = HashValue(_EMPTY_FIELDS, _EMPTY_ORDER, 0)
+EMPTY = HashValue(_EMPTY_FIELDS, _EMPTY_ORDER, 0, None, 0)
 
 
 def build(

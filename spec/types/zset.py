@@ -30,6 +30,8 @@ from immutables import Map
 
 from .. import values
 from ..dict import HashTables
+from ..listpack import lp_entry_size
+from ..rdbcodec import d2string
 from . import valuedict as vd
 from .valuedict import Seed
 
@@ -215,6 +217,16 @@ def tree_iter(t: Tree) -> Iterator[tuple[float, bytes]]:
 # -- the value -----------------------------------------------------------------------------------
 
 
+def _lp_score(score: float) -> int:
+    """Bytes of a score's listpack entry (``zzlInsertAt``: ``d2string``, then ``lpAppend``)."""
+    return lp_entry_size(d2string(score))
+
+
+def _lp_pair(member: bytes, score: float) -> int:
+    """Bytes of a member's two listpack entries, the member and its score."""
+    return lp_entry_size(member) + lp_entry_size(d2string(score))
+
+
 class ZSet:
     """An immutable sorted set (a zset ``robj``). Every change returns a new value that
     shares structure with the old one; never mutate one in place.
@@ -223,7 +235,7 @@ class ZSet:
     Redis would hold it as a listpack (else a skiplist).
     """
 
-    __slots__ = ("scores", "tree", "listpack", "ht", "_size")
+    __slots__ = ("scores", "tree", "listpack", "ht", "_size", "_lpb")
 
     scores: Map[bytes, float]
     tree: Tree
@@ -233,18 +245,33 @@ class ZSet:
     ht: HashTables | None
 
     def __init__(self, scores: Map[bytes, float], tree: Tree, listpack: bool,
-                 ht: HashTables | None = None) -> None:
+                 ht: HashTables | None = None, lpb: int = -1) -> None:
         self.scores = scores
         self.tree = tree
         self.listpack = listpack
         self.ht = ht
         #: ``objectComputeSize`` of this (immutable) value, memoised by spec.memory; -1 until then.
         self._size = -1
+        #: The listpack's entry bytes (:meth:`lp_bytes`), carried from write to write; -1 until
+        #: computed.
+        self._lpb = lpb
 
     def with_ht(self, ht: HashTables | None) -> ZSet:
         """The same value with its dict ``ht`` (a read's rehash steps moved its buckets)."""
-        v = ZSet(self.scores, self.tree, self.listpack, ht)
+        v = ZSet(self.scores, self.tree, self.listpack, ht, self._lpb)
         return v
+
+    def lp_bytes(self) -> int:
+        """The bytes of a listpack-encoded zset's entries, member and score each, a score as
+        ``d2string`` writes it (0.1 as 0.10000000000000001; an integral one becomes an
+        integer entry): ``lpBytes`` less the 7-byte header and end. Redis keeps the total in
+        the listpack's header; here :meth:`insert`, :meth:`update` and :meth:`remove` carry it
+        from the value they replace (O(1) entries sized per write), and a value made any other
+        way computes it once, O(n)."""
+        n = self._lpb
+        if n < 0:
+            n = self._lpb = sum(_lp_pair(m, s) for m, s in self.scores.items())
+        return n
 
     @property
     def encoding(self) -> str:
@@ -331,7 +358,11 @@ class ZSet:
         if ht is not None:
             assert seed is not None
             ht = vd.find_add(ht, member, seed)
-        return ZSet(self.scores.set(member, score), tree_insert(self.tree, score, member), lp, ht)
+        lpb = self._lpb
+        if lp and lpb >= 0:
+            lpb += _lp_pair(member, score)
+        return ZSet(self.scores.set(member, score), tree_insert(self.tree, score, member), lp, ht,
+                    lpb if lp else -1)
 
     def update(self, member: bytes, old: float, score: float, seed: Seed | None = None) -> ZSet:
         """A new score for a present member (``zsetAdd``'s update path; never converts; a
@@ -342,7 +373,10 @@ class ZSet:
         ht = self.ht
         if ht is not None:
             ht = None if seed is None else vd.find_step(ht, seed)
-        return ZSet(self.scores.set(member, score), t, self.listpack, ht)
+        lpb = self._lpb
+        if lpb >= 0:
+            lpb += _lp_score(score) - _lp_score(old)
+        return ZSet(self.scores.set(member, score), t, self.listpack, ht, lpb)
 
     def remove(self, member: bytes, seed: Seed | None = None) -> ZSet:
         """``zsetDel`` of a present member (never converts back; the dict is shrunk when
@@ -351,8 +385,11 @@ class ZSet:
         ht = self.ht
         if ht is not None:
             ht = None if seed is None else vd.delete(ht, member, seed)
+        lpb = self._lpb
+        if lpb >= 0:
+            lpb -= _lp_pair(member, s)
         return ZSet(self.scores.delete(member), tree_delete(self.tree, s, member),
-                    self.listpack, ht)
+                    self.listpack, ht, lpb)
 
     def remove_ranks(self, lo: int, hi: int, seed: Seed | None = None,
                      resize_each: bool = False) -> ZSet:
@@ -381,7 +418,7 @@ class ZSet:
         return ZSet(sc.finish(), t, self.listpack, ht)
 
 
-EMPTY = ZSet(EMPTY_SCORES, None, True)
+EMPTY = ZSet(EMPTY_SCORES, None, True, None, 0)
 
 
 def build(pairs: Iterable[tuple[bytes, float]], max_entries: int, max_value: int) -> ZSet:
