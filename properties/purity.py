@@ -20,8 +20,9 @@ identity is the check, and it costs no copying). It refuses a state that holds a
 container. :meth:`FrozenView.changes` reads the same fields again and names each one that no
 longer holds the same object. :func:`checked` wraps one transition call with both.
 
-What is left out on purpose: ``_size`` of the keyspace values (``objectComputeSize``
-memoised by ``spec.memory``: a cache, filled once, of an immutable value), and the command
+What is left out on purpose: ``_size`` and ``_lpb`` of the keyspace values
+(``objectComputeSize`` memoised by ``spec.memory``, a listpack's byte count: caches, filled
+once, of an immutable value), and the command
 table's ``CommandSpec`` objects a MULTI queue refers to (static metadata, shared by identity).
 """
 
@@ -42,7 +43,7 @@ from redspec.spec.table import CommandSpec
 __all__ = ["FrozenView", "frozen_view", "checked", "path_to"]
 
 #: Slots that are caches, not state (filled at most once on an immutable value).
-_MEMO_SLOTS = frozenset({"_size"})
+_MEMO_SLOTS = frozenset({"_size", "_lpb"})
 
 # How the walk treats an object of a given type (``_plan``).
 _LEAF = 0  # immutable all the way down: nothing to record

@@ -14,8 +14,6 @@ Layer: db (see docs/architecture.md). The views are opened and frozen by
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from immutables import Map
@@ -66,12 +64,11 @@ class DbView:
                  "_tkey", "_tn", "kd", "ed", "_rh")
 
     def __init__(self, step: Step, db: Db) -> None:
-        # A weak reference: the step holds its views, and a view holding its step strongly
-        # would make every transition a reference cycle, so that each transition's garbage
-        # (the replaced version of what it changed) waited for the cyclic GC instead of being
-        # freed at once. (A ``weakref.ref`` read through :attr:`step` rather than a
-        # ``weakref.proxy``: the compiled build checks that ``step`` really is a Step.)
-        self._step: Callable[[], Step | None] = weakref.ref(step)
+        # The step holds its views and a view its step: ``Step.commit`` breaks the cycle
+        # (:meth:`detach`), else each transition's garbage (the replaced version of what it
+        # changed) would wait for the cyclic GC instead of being freed at once. (Not a weak
+        # reference: compiled, Step is a native class, which cannot be weakly referenced.)
+        self._step: Step | None = step
         self.id = db.id
         self._db = db
         # Read through the frozen maps until the first write opens them (``_open``).
@@ -153,10 +150,14 @@ class DbView:
             self.touch(key)
         return v
 
+    def detach(self) -> None:
+        """Drop the link to the step (``Step.commit``: the transition is over)."""
+        self._step = None
+
     @property
     def step(self) -> Step:
         """The transition this view belongs to (``call()``'s server and client)."""
-        step = self._step()
+        step = self._step
         assert step is not None, "a database view outlived its step"
         return step
 

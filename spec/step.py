@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from immutables import Map
-from mypy_extensions import mypyc_attr
 
 from .aoffeed import feed_all
 from .db import DbView, scan_db_for_ready_keys, signal_key_as_ready
@@ -35,9 +34,6 @@ from .watch import touch_all_watched_keys_in_db, touch_watched_key
 __all__ = ["Step", "DbView", "Effects", "NO_EFFECTS"]
 
 
-# A plain Python class under mypyc too: its views hold it by weak reference (spec.db.DbView),
-# and mypyc's native classes cannot be weakly referenced.
-@mypyc_attr(native_class=False)
 class Step:
     """The server during one transition: the state opened for change, plus the outputs.
 
@@ -91,7 +87,6 @@ class Step:
         "script_run",
         "busy",
         "pre_command_oom",
-        "__weakref__",
     )
 
     def __init__(self, state: ServerState, now_ms: int, client_id: int | None = None) -> None:
@@ -486,9 +481,16 @@ class Step:
             clients = clients.set(self.client.id, self.client)
         parts = self.parts
         if parts:
-            return replace(base, dbs=dbs, clients=clients, next_client_id=self.next_client_id,
-                           config=self.config, stats=stats, rng=self.rng, dirty=self.dirty,
-                           cron=self.cron, **parts)
-        return replace(base, dbs=dbs, clients=clients, next_client_id=self.next_client_id,
-                       config=self.config, stats=stats, rng=self.rng, dirty=self.dirty,
-                       cron=self.cron)
+            new = replace(base, dbs=dbs, clients=clients, next_client_id=self.next_client_id,
+                          config=self.config, stats=stats, rng=self.rng, dirty=self.dirty,
+                          cron=self.cron, **parts)
+        else:
+            new = replace(base, dbs=dbs, clients=clients, next_client_id=self.next_client_id,
+                          config=self.config, stats=stats, rng=self.rng, dirty=self.dirty,
+                          cron=self.cron)
+        # Each view holds this step (a compiled native class: no weak references), and the
+        # step its views: unlinked here, so that the transition's garbage (the replaced
+        # versions of what it changed) is freed at once rather than by the cyclic GC.
+        for v in self._views.values():
+            v.detach()
+        return new
