@@ -20,8 +20,8 @@ to a jemalloc size class (``zmalloc_size``):
   (``zslRandomLevel``; expected level 1/(1-p) = 4/3) -- priced as its expectation;
 - ``quicklist``: the 40-byte ``quicklist`` and per node a 40-byte ``quicklistNode`` plus its
   listpack, nodes filled as ``_quicklistNodeAllowInsert`` allows under
-  ``list-max-listpack-size`` (negative: 4/8/16/32/64 KiB per node; positive: that many
-  entries, at most 8 KiB).
+  ``list-max-listpack-size`` (negative: 4/8/16/32/64 KiB per node, below -5 as -5;
+  positive: that many entries, at most 8 KiB).
 
 Incremental rehashing (two bucket arrays for a while after a table doubles) is not modelled:
 the estimate is the steady state.
@@ -180,12 +180,11 @@ def skiplist_node_expected(p: float = ZSKIPLIST_P) -> float:
 
 def _ql_allows(node_sz: int, node_count: int, elem_len: int, fill: int) -> bool:
     """``_quicklistNodeAllowInsert``: may an element of ``elem_len`` bytes join a node whose
-    listpack is ``node_sz`` bytes with ``node_count`` entries?"""
+    listpack is ``node_sz`` bytes with ``node_count`` entries? A ``fill`` below -5 packs as -5
+    (``quicklistSetFill`` clamps it to the largest ``optimization_level``, 64 KiB)."""
     new_sz = node_sz + elem_len + QL_OVERHEAD
     if fill < 0:
-        lvl = -fill - 1
-        limit = QL_LEVELS[lvl] if lvl < len(QL_LEVELS) else 0
-        return new_sz <= limit
+        return new_sz <= QL_LEVELS[min(-fill, len(QL_LEVELS)) - 1]
     return new_sz <= QL_SAFETY and node_count < fill
 
 
