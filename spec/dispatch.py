@@ -181,6 +181,14 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     prot = PROTECTED.get(cmd.name)
     if prot is not None and not _protected_allowed(s, prot[0]):
         return reject(s, cmd, prot[1])
+    # The gates 3 to 3g below each have a guard of their own. When none of the guards can
+    # hold — a plain client (authenticated, outside MULTI, no flags: not Pub/Sub, not a
+    # replica) on a quiet server (quiet_server) with no part replaced in this transition and
+    # no script busy — processCommand's checklist ends here, at ``call``.
+    info = s.client.info
+    if (not s.parts and s.busy is None and info.multi < 0 and info.authenticated
+            and not info.flags and quiet_server(s)):
+        return call_and_propagate(s, cmd, argv)
     # 3. Authentication (``authRequired``): NOAUTH unless the command is allowed before AUTH.
     # (A client created while the default user had a password stays unauthenticated, but
     # once it is nopass again nobody is asked.)
@@ -263,6 +271,33 @@ def process_command(s: Step, argv: list[bytes]) -> Reply:
     if in_multi and cmd.name not in MULTI_RUNS_NOW:
         queue_command(s, cmd, argv)
         return QUEUED
+    return call_and_propagate(s, cmd, argv)
+
+
+def quiet_server(s: Step) -> bool:
+    """Whether no server-wide gate of ``processCommand`` can refuse or hold a command now:
+    no ``maxmemory`` (OOM), no ``min-replicas-to-write`` and not a replica (NOREPLICAS,
+    READONLY, MASTERDOWN), the last BGSAVE and AOF write fine (MISCONF), not loading
+    (LOADING), no CLIENT PAUSE, no user under an ACL restriction. Read from the
+    transition's ``base`` (fixed while it runs) and its config (CONFIG SET may replace it:
+    the answer is kept per config value), so it costs a comparison per command."""
+    cfg = s.config
+    if cfg is s.quiet_config:
+        return s.quiet
+    b = s.base
+    quiet = bool(not cfg["maxmemory"] and not cfg["min-replicas-to-write"]
+                 and b.repl.masterhost is None and b.persist.lastbgsave_ok
+                 and b.aof.last_write_ok and not b.loading.active
+                 and not b.transport.pause_type
+                 and (b.acl is None or not b.acl.restricted))
+    s.quiet_config = cfg
+    s.quiet = quiet
+    return quiet
+
+
+def call_and_propagate(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
+    """The end of ``processCommand``: ``call``, then what follows it for the running client
+    (its replication offset, for WAIT; the clients its writes made ready)."""
     start = len(s.propagate)
     reply = call(s, cmd, argv)
     n = len(s.propagate)

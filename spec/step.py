@@ -87,6 +87,8 @@ class Step:
         "script_run",
         "busy",
         "pre_command_oom",
+        "quiet_config",
+        "quiet",
     )
 
     def __init__(self, state: ServerState, now_ms: int, client_id: int | None = None) -> None:
@@ -153,6 +155,10 @@ class Step:
         #: ``maxmemory`` when the current command (EXEC for what it runs) was processed; the
         #: gates of scripts read it (``spec.scripting``).
         self.pre_command_oom = False
+        #: ``spec.dispatch.quiet_server``'s answer and the config it was computed for (the
+        #: rest of what it reads is ``base``, fixed for the transition).
+        self.quiet_config: Any = None
+        self.quiet = False
         #: The client whose command runs (``server.current_client``); :data:`NO_CLIENT`
         #: in a transition of no client. ``db`` is its selected database (unset then).
         self.client: Client = NO_CLIENT
