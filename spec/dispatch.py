@@ -480,7 +480,9 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
         calls[0] += 1
         calls[2] += failed
     s.commands_processed += 1
-    if s.part("transport").monitors:  # replicationFeedMonitors (spec.transport)
+    parts = s.parts
+    tp = parts["transport"] if parts and "transport" in parts else s.base.transport
+    if tp.monitors:  # replicationFeedMonitors (spec.transport)
         feed_monitors(s, cmd, argv)
     # trackingRememberKeys: only a tracking client has flags (or a script runs for one)
     if "readonly" in cmd.flags and (s.client.info.flags or s.client.id != s.current_id) \
@@ -524,11 +526,13 @@ def run_and_encode(s: Step, argv: list[bytes]) -> bytes:
     reply = process_command(s, argv)
     if type(reply) is Err:
         s.count_error(reply)
-    f = s.client.flags
-    if "tracking_caching" in f and s.client.info.multi < 0 and not (
+    info = s.client.info
+    f = info.flags
+    if f and "tracking_caching" in f and info.multi < 0 and not (
             s.cmd is not None and s.cmd.name.startswith("client|")):
         s.update_client(flags=f - {"tracking_caching"})  # resetClient: CACHING is for one command
-    return encode3(reply) if s.client.resp == 3 else encode2(reply)
+        info = s.client.info
+    return encode3(reply) if info.resp == 3 else encode2(reply)
 
 
 # -- EXEC ---------------------------------------------------------------------------------

@@ -136,15 +136,17 @@ def process_input_buffer(s: Step, client_id: int, buf: bytes, now_ms: int,
         if master >= 0 and s.client.info.multi < 0:
             _master_apply(s, buf[master:pos], len(buf) - pos)
             master = pos
-        if s.client.closing:  # QUIT, CLIENT KILL of itself, ...: stop reading
+        info = s.client.info
+        if info.closing:  # QUIT, CLIENT KILL of itself, ...: stop reading
             pos = len(buf)
             break
-        if s.client.info.bpop is not None:  # blocked: the rest waits in the query buffer
-            if s.client.info.bpop.cmd == POSTPONE:  # CLIENT PAUSE: the command runs later
+        bpop = info.bpop
+        if bpop is not None:  # blocked: the rest waits in the query buffer
+            if bpop.cmd == POSTPONE:  # CLIENT PAUSE: the command runs later
                 pos = start
             break
-        if s.client.authenticated != limits.authenticated:
-            limits = _limits(limits.max_bulk_len, s.client.authenticated,
+        if info.authenticated != limits.authenticated:
+            limits = _limits(limits.max_bulk_len, info.authenticated,
                              limits.query_buffer_limit)
             nfast = i  # what follows is parsed again under the new limits
     if master >= 0:
