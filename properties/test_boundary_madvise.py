@@ -22,12 +22,16 @@ compared with what :func:`spec.advise.analyse`/:func:`spec.advise.advise` report
 - ``_FILL_MEMORY``: ``list-max-listpack-size`` -6 and -100 pack as -5 (``quicklistSetFill``),
   0 as 1 (one entry per node): MEMORY USAGE of RPUSH 1..20000 (the advisor priced -6 as one
   entry per node: **fixed**, ``_FILL_MIN``);
-- ``_ALT_MEMORY``: what the advisor's alternatives are priced at, as 7.0.15 stores them: a hash
-  of fields 1..8 valued 1 (listpack) against the set 1..8 (intset under a limit of 8), a list
-  of 40 items as a hash of 40 index fields (listpack under a limit of 40), three 64-byte values,
-  16 small strings against their bucket hash of 16 fields (listpack; hashtable under a limit of
-  15: the advisor priced every bucket as a listpack whatever its size, and a single bucket
-  other than bucket 0 raised KeyError: **fixed**, ``_strings_as_hash_buckets``);
+- ``_SEEN``, ``_ALT_MEMORY``, ``_BUCKETS``: what the advisor's alternatives are priced at, as
+  7.0.15 stores them: a hash of fields 1..8 valued 1 (listpack) against the set 1..8 (intset
+  under a limit of 8; 1..9: a hashtable of 16 buckets), a list of 40 items as a hash of 40
+  index fields (listpack under a limit of 40, hashtable under 39), 64- and 65-byte values, 16
+  small strings against their bucket hash of 16 fields (listpack; hashtable under a limit of
+  15) and 17 under 16. Fixed on the way: the advisor priced every bucket as a listpack
+  whatever its size, and a single bucket other than bucket 0 raised KeyError
+  (``_strings_as_hash_buckets``); the alternatives' hash tables were priced as grown from
+  empty, where 7.0.15 presizes them at the conversion (``_table_presize``: 1..9 as a set was
+  584 bytes, 520 on 7.0.15; the 40-item list under 39, 2472 against 2216);
 - the error replies a trace's bad commands get (``-ERR wrong number of arguments ...``).
 
 Checked by a direct call of the spec (the advisor's own rules, no Redis figure): the elements,
@@ -347,40 +351,45 @@ def check_positional_average() -> None:
     _ok(f"; {per0:,.0f} steps per positional command" in r.text, (r.text, per0))
 
 
+#: 7.0.15, MEMORY USAGE SAMPLES 0 of the hashes a list becomes (fields 0..n-1 written in
+#: order): 40 items under hash-max-listpack-entries 40 (listpack) 496, under 39 (hashtable,
+#: 64 buckets: converted at the 40th, presized for 40) 2216; three 64-byte values (listpack)
+#: 272; three 65-byte values (a table from the first) 472; "a" then two 65-byte values
+#: (converted at the second, presized for 1: 4 buckets) 400; nine 64-byte values under 8
+#: (16 buckets) 1240.
+_ALT_MEMORY = {"arr40": 496, "arr40_lim39": 2216, "big3x64": 272, "big3x65": 472,
+               "big_a_2x65": 400, "big9x64_lim8": 1240}
+
+
 def check_list_as_hash() -> None:
     """A list read by position priced as a hash keyed by index: a listpack while it has at
     most hash-max-listpack-entries elements of at most -value bytes (7.0.15's MEMORY USAGE of
     that hash), the commands priced as the hash's (LTRIM as itself, window 1)."""
     items = [b"item%d" % i for i in range(40)]
-    for lim, mem in ((40, 496), (39, None)):
+    for lim, mem in ((40, _ALT_MEMORY["arr40"]), (39, _ALT_MEMORY["arr40_lim39"])):
         trace = [[b"RPUSH", b"arr", *items]] + [[b"LPOS", b"arr", b"item5"]] * 100
         trace.append([b"LTRIM", b"arr", b"0", b"-1"])
         base, recs = A.advise(trace, {"hash-max-listpack-entries": lim})
         (r,) = [r for r in recs if r.kind == "type-hash"]
-        enc = "listpack" if mem else "hashtable"
-        if mem:
-            _ok(r.memory_after == mem, (r.memory_after, mem))
-        else:
-            _ok(r.memory_after > 496 * 3, r.memory_after)
+        enc = "listpack" if lim == 40 else "hashtable"
+        _ok(r.memory_after == mem, (lim, r.memory_after, mem))
         want = sum(_oracle(A._AS_HASH.get(e[0], e[0]), enc, e[2], e[3], e[4], 10.0, -2)
                    for e in base.keys[b"arr"].log)
         _ok(r.steps_after == want, (lim, r.steps_after, want))
-    for v, mem in ((X64, 272), (X65, None)):
-        trace = [[b"RPUSH", b"big", v, v, v]] + [[b"LPOS", b"big", v]] * 30
-        _, recs = A.advise(trace)
-        th = [r for r in recs if r.kind == "type-hash"]
-        if mem:
-            (r,) = th
-            _ok(r.memory_after == mem, (r.memory_after, mem))
-        else:
-            _ok(all(r.memory_after != 272 for r in th), th)
+    for elems, lim, mem in (([X64] * 3, 128, "big3x64"), ([X65] * 3, 128, "big3x65"),
+                            ([b"a", X65, X65], 128, "big_a_2x65"), ([X64] * 9, 8, "big9x64_lim8")):
+        trace = [[b"RPUSH", b"big", *elems]] + [[b"LPOS", b"big", b"a"]] * 30
+        _, recs = A.advise(trace, {"hash-max-listpack-entries": lim})
+        (r,) = [r for r in recs if r.kind == "type-hash"]
+        _ok(r.memory_after == _ALT_MEMORY[mem], (mem, r.memory_after))
 
 
 # -- other types ---------------------------------------------------------------------------------
 
 #: 7.0.15, MEMORY USAGE SAMPLES 0: HSET seen 1 1 ... 8 1 (listpack) 96; SADD seen 1..8 under
-#: set-max-intset-entries 8 (intset) 80.
+#: set-max-intset-entries 8 (intset) 80; SADD seen 1..9 under 8 (hashtable, 16 buckets) 520.
 _SEEN = (96, 80)
+_SEEN9 = 520
 
 
 def check_hash_as_set() -> None:
@@ -396,12 +405,17 @@ def check_hash_as_set() -> None:
     _ok(set(base.keys[b"seen"].ops) == A._SET_LIKE_OPS, base.keys[b"seen"].ops)
     (r,) = [r for r in recs if r.kind == "type-set"]
     _ok((r.memory_before, r.memory_after) == _SEEN, (r.memory_before, r.memory_after))
+    trace = [[b"HSET", b"seen", b"%d" % i, b"1"] for i in range(1, 10)]
+    _, recs = A.advise(trace + [[b"HEXISTS", b"seen", b"3"]] * 5, {"set-max-intset-entries": 8})
+    (r,) = [r for r in recs if r.kind == "type-set"]
+    _ok(r.memory_after == _SEEN9, r.memory_after)
 
 
 #: 7.0.15, MEMORY USAGE SAMPLES 0: SET user:100:name name-100 -> 72; HSET user:1:name 0
 #: name-100 ... 15 name-115 -> 280 (listpack), 1008 under hash-max-listpack-entries 15
-#: (hashtable, 16 buckets); SET v:100 <64 bytes> -> 128.
-_BUCKETS = {"string": 72, "listpack": 280, "hashtable": 1008, "string64": 128}
+#: (hashtable, 16 buckets); SET v:100 <64 bytes> -> 128; 17 fields (ids 100..116) under 16:
+#: 1184 (hashtable, 32 buckets).
+_BUCKETS = {"string": 72, "listpack": 280, "hashtable": 1008, "string64": 128, "ht17": 1184}
 
 
 def _users(n: int, first: int = 100) -> list[list[bytes]]:
@@ -423,6 +437,9 @@ def check_string_buckets() -> None:
         _ok(r.steps_after == want, (lim, r.steps_after, want))
     _, recs = A.advise(_users(15))
     _ok([r for r in recs if r.kind == "type-hash-buckets"] == [], "15 keys")
+    _, recs = A.advise(_users(17), {"hash-max-listpack-entries": 16})
+    (r,) = [r for r in recs if r.kind == "type-hash-buckets"]
+    _ok(r.memory_after == _BUCKETS["ht17"], r.memory_after)
     # two buckets: 0..99 and 100..119 (priced at 100 and 20 fields)
     _, recs = A.advise(_users(120, 0), {"hash-max-listpack-entries": 100})
     (r,) = [r for r in recs if r.kind == "type-hash-buckets"]
@@ -680,10 +697,10 @@ _PLANTS: list[tuple[str, str, str, Any]] = [
     ("advise", '"saves memory": 1,', '"saves memory": 0,', check_ranking),
     ("_hash_as_set", "set(k.ops) <= _SET_LIKE_OPS", "set(k.ops) < _SET_LIKE_OPS",
      check_hash_as_set),
-    ("_hash_as_set", "string2ll(f) is not None", "string2ll(f) is None", check_hash_as_set),
+    ("_hash_as_set", "all(string2ll(f) is not None", "all(string2ll(f) is None", check_hash_as_set),
     ("_hash_as_set", "len(fields) <= limit", "len(fields) < limit", check_hash_as_set),
     ("_list_as_array", "len(pairs) <= lim_n", "len(pairs) < lim_n", check_list_as_hash),
-    ("_list_as_array", "len(x) <= lim_v", "len(x) < lim_v", check_list_as_hash),
+    ("_list_as_array", "all(len(x) <= lim_v", "all(len(x) < lim_v", check_list_as_hash),
     ("_list_as_array", "npos = sum(1 for", "npos = sum(0 for", check_positional_average),
     ("_list_as_array", "npos = sum(1 for", "npos = sum(2 for", check_positional_average),
     ("_list_as_array", "if e[0] in _POSITIONAL)", "if e[0] not in _POSITIONAL)",
@@ -696,6 +713,15 @@ _PLANTS: list[tuple[str, str, str, Any]] = [
     ("_strings_as_hash_buckets", "len(members) < 16", "len(members) <= 16", check_string_buckets),
     ("_strings_as_hash_buckets", "len(pairs) <= lim_n", "len(pairs) < lim_n",
      check_string_buckets),
+    ("_strings_as_hash_buckets", "[True] * len(pairs)", "[False] * len(pairs)",
+     check_string_buckets),
+    ("_table_presize", "if i >= limit:", "if i > limit:", check_hash_as_set),
+    ("_table_presize", "return limit + 1", "return limit", check_hash_as_set),
+    ("_table_presize", "return limit + 1", "return limit + 2", check_string_buckets),
+    ("_hash_as_set", "_table_presize([string2ll(f) is not None",
+     "_table_presize([string2ll(f) is None", check_hash_as_set),
+    ("_list_as_array", "_table_presize([len(x) <= lim_v", "_table_presize([len(x) < lim_v",
+     check_list_as_hash),
 ]
 
 

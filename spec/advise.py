@@ -194,6 +194,21 @@ def _created_at(typ: str, n0: int, why: str, cfg: Any) -> int:
     return n0
 
 
+def _table_presize(fits: Sequence[bool], limit: int) -> int:
+    """``created_at`` of a value written one element at a time, in this order, to a compact
+    encoding of at most ``limit`` elements (a type alternative): converted by the first
+    element that does not fit, presized for the elements before it (``hashTypeTryConversion``,
+    ``setTypeAdd``'s non-integer; none before: a table from the start), or by the element past
+    the limit, presized for ``limit + 1`` (``hashTypeSet``/``setTypeAdd`` convert after the
+    insert); 0 while it stays compact."""
+    for i, ok in enumerate(fits):
+        if not ok:
+            return i
+        if i >= limit:
+            return limit + 1
+    return 0
+
+
 def _position(name: str, argv: list[bytes], n: int) -> int | None:
     if name in ("lindex", "lset", "lrange", "ltrim") and len(argv) > 2:
         i = string2ll(argv[2])
@@ -523,7 +538,8 @@ _AS_SET = {"hset": "sadd", "hsetnx": "sadd", "hmset": "sadd", "hexists": "sismem
 
 def _hash_as_set(base: Analysis) -> list[Recommendation]:
     """Hashes whose values are one constant and whose commands never read a value: priced
-    as sets of their fields (``setTypeCreate``'s encoding for those members)."""
+    as sets of their fields (``setTypeCreate``'s encoding for those members), added one at a
+    time in the hash's order."""
     ks = [k for k in base.keys.values() if k.type == "hash" and k.contents
           and len(k.hash_values) == 1 and set(k.ops) <= _SET_LIKE_OPS]
     if not ks:
@@ -536,8 +552,9 @@ def _hash_as_set(base: Analysis) -> list[Recommendation]:
         fields = [f for f, _ in k.contents]
         intset = all(string2ll(f) is not None for f in fields) and len(fields) <= limit
         enc = "intset" if intset else "hashtable"
+        created = _table_presize([string2ll(f) is not None for f in fields], limit)
         m0 += k.memory
-        m1 += cost.key_memory(k.key, cost.value_memory("set", enc, fields, fill))
+        m1 += cost.key_memory(k.key, cost.value_memory("set", enc, fields, fill, created))
         s0 += k.steps
         avg = 8.0 if intset else 0.0
         for name, _e, n, elems, pos in k.log:
@@ -555,7 +572,8 @@ _AS_HASH = {"lindex": "hget", "lset": "hset", "rpush": "hset", "lpush": "hset",
 
 def _list_as_array(base: Analysis) -> list[Recommendation]:
     """Lists read or written by position away from their ends: each LINDEX/LSET walks
-    quicklist nodes (O(n)); priced as a hash keyed by index (O(1) per access)."""
+    quicklist nodes (O(n)); priced as a hash keyed by index (O(1) per access), its fields
+    written in index order."""
     ks = [k for k in base.keys.values() if k.type == "list" and k.middle_ops and k.contents]
     if not ks:
         return []
@@ -570,8 +588,9 @@ def _list_as_array(base: Analysis) -> list[Recommendation]:
         pairs = [(str(i).encode(), x) for i, x in enumerate(items)]
         compact = len(pairs) <= lim_n and all(len(x) <= lim_v for x in items)
         enc = "listpack" if compact else "hashtable"
+        created = _table_presize([len(x) <= lim_v for x in items], lim_n)
         m0 += k.memory
-        m1 += cost.key_memory(k.key, cost.value_memory("hash", enc, pairs, fill))
+        m1 += cost.key_memory(k.key, cost.value_memory("hash", enc, pairs, fill, created))
         s0 += k.steps
         mid += k.middle_ops
         for name, _e, n, elems, pos in k.log:
@@ -627,8 +646,8 @@ def _strings_as_hash_buckets(base: Analysis) -> list[Recommendation]:
         enc = {b: "listpack" if len(pairs) <= lim_n else "hashtable"
                for b, pairs in buckets.items()}
         m0 = sum(ks.memory for _, ks in members)
-        m1 = sum(cost.key_memory(pre + b"%d" % b + post,
-                                 cost.value_memory("hash", enc[b], pairs, fill))
+        m1 = sum(cost.key_memory(pre + b"%d" % b + post, cost.value_memory(
+                     "hash", enc[b], pairs, fill, _table_presize([True] * len(pairs), lim_n)))
                  for b, pairs in buckets.items())
         s0 = sum(ks.steps for _, ks in members)
         s1 = 0.0
