@@ -53,6 +53,7 @@ import pytest
 from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import advise as A
 from redspec.spec import cost
+from redspec.spec.server import client_connect, new_server, run_command
 
 NAME = "boundary_madvise_agree_with_redis"
 X64 = b"x" * 64
@@ -200,7 +201,6 @@ _ERRORS = {b"HSET h f": b"-ERR wrong number of arguments for 'hset' command\r\n"
 
 
 def check_errors() -> None:
-    from redspec.spec.server import client_connect, new_server, run_command
     state = new_server(0)
     state, cid = client_connect(state, 0)
     for line, reply in _ERRORS.items():
