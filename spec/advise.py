@@ -49,6 +49,10 @@ LIMITS: dict[str, tuple[str, str | None]] = {
     "set": ("set-max-intset-entries", None),
 }
 _COMPACT = {"listpack", "intset"}
+#: ``quicklistSetFill``: a ``list-max-listpack-size`` below -5 packs as -5 (the largest of the
+#: five ``optimization_level`` sizes; 7.0.15: MEMORY USAGE of a list is the same under -6 as
+#: under -5).
+_FILL_MIN = -len(cost.QL_LEVELS)
 _POSITIONAL = {"lindex", "lset", "linsert", "lrem", "lpos"}
 
 # -- trace parsing ---------------------------------------------------------------------------------
@@ -175,16 +179,34 @@ def _reason(type_: str, before: Any, after: Any, argv: list[bytes], cfg: Any) ->
     return f"{n} elements > {entries} {cfg[entries]}"
 
 
-def _created_at(typ: str, n0: int, n1: int, why: str, cfg: Any) -> int:
+def _created_at(typ: str, n0: int, why: str, cfg: Any) -> int:
     """The size a converted hash table was presized for (``dictExpand`` in
-    ``hashTypeConvertListpack``/``setTypeConvert``/``zsetConvert``): one past the entry limit
-    when the count converted it, the size before the command when an element did; a zset
-    made whole by one ZADD is presized for its elements (``zsetTypeCreate``)."""
-    if typ == "zset" and n0 == 0:
-        return n1
+    ``hashTypeConvertListpack``/``setTypeConvert``): one past the entry limit when the count
+    converted it (``hashTypeSet``/``setTypeAdd`` convert after the insert), the size before
+    the command when an element did. A zset's dict is never presized (``zsetConvert``, and
+    ZADD of a new key makes a listpack or an empty skiplist: 7.0.15's DEBUG HTSTATS-KEY after
+    one ZADD of 300 members under a limit of 128 shows 256 buckets rehashing into 512), so
+    0: it grew one add at a time."""
+    if typ == "zset":
+        return 0
     if why[:1].isdigit():
         return int(cfg[LIMITS[typ][0]]) + 1
     return n0
+
+
+def _table_presize(fits: Sequence[bool], limit: int) -> int:
+    """``created_at`` of a value written one element at a time, in this order, to a compact
+    encoding of at most ``limit`` elements (a type alternative): converted by the first
+    element that does not fit, presized for the elements before it (``hashTypeTryConversion``,
+    ``setTypeAdd``'s non-integer; none before: a table from the start), or by the element past
+    the limit, presized for ``limit + 1`` (``hashTypeSet``/``setTypeAdd`` convert after the
+    insert); 0 while it stays compact."""
+    for i, ok in enumerate(fits):
+        if not ok:
+            return i
+        if i >= limit:
+            return limit + 1
+    return 0
 
 
 def _position(name: str, argv: list[bytes], n: int) -> int | None:
@@ -223,12 +245,13 @@ def _window(name: str, argv: list[bytes], n: int) -> int:
 def price(name: str, encoding: str, n: int, elems: int, position: int | None,
           avg_entry: float, fill: int, window: int = 1) -> float:
     """Modelled steps of one command on a value of ``n`` elements whose packed entries
-    average ``avg_entry`` bytes: ``spec.cost.op_cost`` plus the fixed ``CALL_OVERHEAD``."""
+    average ``avg_entry`` bytes: ``spec.cost.op_cost`` plus the fixed ``CALL_OVERHEAD``.
+    A quicklist node holds ``list-max-listpack-size`` entries (0 and 1: one), or under a
+    negative fill as many average entries as its byte budget takes (below -5: as -5)."""
     per_node = 0.0
     if encoding == "quicklist":
         if fill < 0:
-            lvl = -fill - 1
-            budget = cost.QL_LEVELS[lvl] if lvl < len(cost.QL_LEVELS) else 1
+            budget = cost.QL_LEVELS[-max(fill, _FILL_MIN) - 1]
             per_node = max(1.0, budget / max(avg_entry, 1.0))
         else:
             per_node = float(max(fill, 1))
@@ -263,6 +286,7 @@ def analyse(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
     cfg = state.config
     state, cid = client_connect(state, now_ms)
     fill = int(cfg["list-max-listpack-size"])
+    packed = max(fill, _FILL_MIN)
     stats: dict[bytes, KeyStats] = {}
     entry_bytes: dict[bytes, tuple[int, int]] = {}
     errors = 0
@@ -318,7 +342,7 @@ def analyse(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
                 ks.middle_ops += 1
             if name in ("linsert", "lrem", "lpos"):
                 ks.middle_ops += 1
-            paid = price(name, enc0, n0, elems, pos, avg, fill, win)
+            paid = price(name, enc0, n0, elems, pos, avg, packed, win)
             ks.steps += paid
             ks.cmd_steps[name] = ks.cmd_steps.get(name, 0.0) + paid
             ks.log.append((name, enc0, n0, elems, pos))
@@ -330,10 +354,9 @@ def analyse(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
                 if enc1 != enc0 and v0 is not None and typ in LIMITS:
                     why = _reason(typ, v0, v1, argv, cfg)
                     ks.conversions.append(Conversion(step, name, enc0, enc1, n1, why))
-                    ks.created_at = _created_at(typ, n0, n1, why, cfg)
+                    ks.created_at = _created_at(typ, n0, why, cfg)
                 elif v0 is None and enc1 in ("hashtable", "skiplist"):
-                    ks.created_at = _created_at(typ, 0, n1, _reason(typ, v0, v1, argv, cfg),
-                                                cfg)
+                    ks.created_at = _created_at(typ, 0, _reason(typ, v0, v1, argv, cfg), cfg)
                 ks.encoding = enc1
     db_keys = {k: v for d in state.dbs for k, v in d.keys.items()}
     ttl_keys = {k for d in state.dbs for k in d.expires.keys()}
@@ -345,7 +368,7 @@ def analyse(trace: Sequence[list[bytes]], config: dict[str, Any] | None = None,
         typ, enc, contents = contents_of(v)
         ks.encoding, ks.contents = enc, contents
         ks.has_ttl = k in ttl_keys
-        ks.memory = cost.key_memory(k, cost.value_memory(typ, enc, contents, fill,
+        ks.memory = cost.key_memory(k, cost.value_memory(typ, enc, contents, packed,
                                                          ks.created_at))
     used = {p: int(cfg[p]) for lim in LIMITS.values() for p in lim if p is not None}
     used["list-max-listpack-size"] = fill
@@ -515,7 +538,8 @@ _AS_SET = {"hset": "sadd", "hsetnx": "sadd", "hmset": "sadd", "hexists": "sismem
 
 def _hash_as_set(base: Analysis) -> list[Recommendation]:
     """Hashes whose values are one constant and whose commands never read a value: priced
-    as sets of their fields (``setTypeCreate``'s encoding for those members)."""
+    as sets of their fields (``setTypeCreate``'s encoding for those members), added one at a
+    time in the hash's order."""
     ks = [k for k in base.keys.values() if k.type == "hash" and k.contents
           and len(k.hash_values) == 1 and set(k.ops) <= _SET_LIKE_OPS]
     if not ks:
@@ -528,8 +552,9 @@ def _hash_as_set(base: Analysis) -> list[Recommendation]:
         fields = [f for f, _ in k.contents]
         intset = all(string2ll(f) is not None for f in fields) and len(fields) <= limit
         enc = "intset" if intset else "hashtable"
+        created = _table_presize([string2ll(f) is not None for f in fields], limit)
         m0 += k.memory
-        m1 += cost.key_memory(k.key, cost.value_memory("set", enc, fields, fill))
+        m1 += cost.key_memory(k.key, cost.value_memory("set", enc, fields, fill, created))
         s0 += k.steps
         avg = 8.0 if intset else 0.0
         for name, _e, n, elems, pos in k.log:
@@ -547,7 +572,8 @@ _AS_HASH = {"lindex": "hget", "lset": "hset", "rpush": "hset", "lpush": "hset",
 
 def _list_as_array(base: Analysis) -> list[Recommendation]:
     """Lists read or written by position away from their ends: each LINDEX/LSET walks
-    quicklist nodes (O(n)); priced as a hash keyed by index (O(1) per access)."""
+    quicklist nodes (O(n)); priced as a hash keyed by index (O(1) per access), its fields
+    written in index order."""
     ks = [k for k in base.keys.values() if k.type == "list" and k.middle_ops and k.contents]
     if not ks:
         return []
@@ -562,8 +588,9 @@ def _list_as_array(base: Analysis) -> list[Recommendation]:
         pairs = [(str(i).encode(), x) for i, x in enumerate(items)]
         compact = len(pairs) <= lim_n and all(len(x) <= lim_v for x in items)
         enc = "listpack" if compact else "hashtable"
+        created = _table_presize([len(x) <= lim_v for x in items], lim_n)
         m0 += k.memory
-        m1 += cost.key_memory(k.key, cost.value_memory("hash", enc, pairs, fill))
+        m1 += cost.key_memory(k.key, cost.value_memory("hash", enc, pairs, fill, created))
         s0 += k.steps
         mid += k.middle_ops
         for name, _e, n, elems, pos in k.log:
@@ -590,7 +617,8 @@ _AS_HASH_FIELD = {"get": "hget", "set": "hset", "setnx": "hsetnx", "incr": "hinc
 def _strings_as_hash_buckets(base: Analysis) -> list[Recommendation]:
     """Many small string keys named by one numeric id (``user:1017:name``): priced as
     fields of bucket hashes (``user:10:name`` field ``17``, ``BUCKET`` ids per hash), each a
-    listpack while the values stay under hash-max-listpack-value. Keys with a TTL or
+    listpack while its fields are at most hash-max-listpack-entries and the values at most
+    hash-max-listpack-value, each field priced at its own bucket's size. Keys with a TTL or
     commands a hash field has no equivalent for are left out (a field cannot expire)."""
     lim_v = base.config["hash-max-listpack-value"]
     lim_n = base.config["hash-max-listpack-entries"]
@@ -613,18 +641,21 @@ def _strings_as_hash_buckets(base: Analysis) -> list[Recommendation]:
         for ident, ks in members:
             buckets.setdefault(ident // BUCKET, []).append(
                 (b"%d" % (ident % BUCKET), ks.contents))
-        per = min(BUCKET, lim_n)
-        enc = "listpack" if per <= lim_n else "hashtable"
+        # A bucket is a listpack while its fields are at most hash-max-listpack-entries
+        # (``hashTypeSet`` converts past it; the values are at most -value, checked above).
+        enc = {b: "listpack" if len(pairs) <= lim_n else "hashtable"
+               for b, pairs in buckets.items()}
         m0 = sum(ks.memory for _, ks in members)
-        m1 = sum(cost.key_memory(pre + b"%d" % b + post,
-                                 cost.value_memory("hash", enc, pairs, fill))
+        m1 = sum(cost.key_memory(pre + b"%d" % b + post, cost.value_memory(
+                     "hash", enc[b], pairs, fill, _table_presize([True] * len(pairs), lim_n)))
                  for b, pairs in buckets.items())
         s0 = sum(ks.steps for _, ks in members)
         s1 = 0.0
-        for _, ks in members:
-            size = len(buckets[0]) if len(buckets) == 1 else per
+        for ident, ks in members:
+            b = ident // BUCKET
             for name, _e, _n, elems, _p in ks.log:
-                s1 += price(_AS_HASH_FIELD[name], enc, size, elems, None, 8.0, fill)
+                s1 += price(_AS_HASH_FIELD[name], enc[b], len(buckets[b]), elems, None, 8.0,
+                            fill)
         pattern = key_pattern(pre + b"0" + post)
         out.append(Recommendation(
             "type-hash-buckets",

@@ -534,6 +534,10 @@ for _m in ("spec/scripting.py", "spec/functions.py", "spec/lualibs/__init__.py")
 # (and dispatch's: its READONLY/MASTERDOWN gates read a script's flags, getCommandFlags)
 MODULES["spec/dispatch.py"] = (MODULES["spec/dispatch.py"][0],
                                [*MODULES["spec/dispatch.py"][1], "properties/test_boundary_mscript.py"])
+# ... and the type-choice advisor's (madvise): conversion limits and presizes as 7.0.15 applies
+# them, what each command is priced with, the candidates, verdicts and ranking
+MODULES["spec/advise.py"] = (MODULES["spec/advise.py"][0],
+                             [*MODULES["spec/advise.py"][1], _P("boundary_madvise")])
 
 # -- mutants ----------------------------------------------------------------------------------
 
