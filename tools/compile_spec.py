@@ -39,6 +39,10 @@ HOT = [
     # what the compiled path still called through the interpreter per command (bench/calls.py:
     # string2ll 4x and key_cost 2x per INCR, the access-word helpers): 1.2-1.5x on SET/INCR
     "numbers.py", "lru.py", "memory.py",
+    # the other commands of `make bench` (LPUSH, LPOP, SADD, HSET, ZADD) and their value types
+    "commands/lists.py", "commands/hashes.py", "commands/sets.py", "commands/zsets.py",
+    "types/list.py", "types/hash.py", "types/set.py", "types/zset.py", "types/valuedict.py",
+    "listpack.py",
 ]
 
 
