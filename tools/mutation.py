@@ -1904,5 +1904,11 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(base, ignore_errors=True)
 
 
+# ... and the type-choice advisor's access patterns (mpatterns): parse limits, synthesized
+# contents, encodings and MEMORY USAGE of keys built on 7.0.15, prices at each rule's edge
+MODULES["spec/patterns.py"] = (MODULES["spec/patterns.py"][0],
+                               [*MODULES["spec/patterns.py"][1], _P("boundary_mpatterns")])
+
+
 if __name__ == "__main__":
     sys.exit(main())
