@@ -41,16 +41,24 @@ ZRANGE key i i priced as a window of one; a ratio of exactly 100 written ``x100`
 
 from __future__ import annotations
 
+import functools
+import sys
 from typing import Any
 
 import pytest
 
+from redspec.properties.test_boundary_repl import Node, _synced
 from redspec.properties.test_mutation_gaps import plant_everywhere
-from redspec.spec import cost, patterns
+from redspec.spec import cost, patterns, replication, server, state
+from redspec.spec import replica as RP
 from redspec.spec.advise import price
 from redspec.spec.patterns import Candidate, Pattern, PatternError
+from redspec.spec.persist import save_state
+from redspec.spec.rdb import Limits, decode_file
+from redspec.spec.state import SLAVE_STATE_WAIT_BGSAVE_START
 
 NAME = "boundary_mpatterns_agree_with_redis"
+T0 = 1_700_000_000_000
 
 
 def _ops(*names: str) -> list[dict[str, Any]]:
@@ -440,7 +448,99 @@ CHECKS = [check_live_encodings, check_live_memory, check_string_encoding, check_
           check_one_element_commands, check_why_at_x100]
 
 
-@pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
+# -- spec/state.py: first values of state fields and constants (run cold by the tool) ----------
+
+#: ROLE on redis-server 7.0.15 right after ``REPLICAOF 127.0.0.1 1`` (nothing listens there:
+#: the connect fails and the link waits for the cron in ``REPL_STATE_CONNECT``).
+_ROLE_CONNECT = b"*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:1\r\n$7\r\nconnect\r\n:-1\r\n"
+
+
+def check_link_state_after_refused_connect() -> None:
+    """A replica whose connect to its master failed is in ``connect`` (ROLE), not
+    ``connecting``: the two link states are distinct."""
+    n = Node()
+    assert n.call(b"REPLICAOF", b"127.0.0.1", b"1") == b"+OK\r\n", f"{NAME}: REPLICAOF"
+    n.state, _ = RP.link_connected(n.state, n.now, False)
+    got = n.call(b"ROLE")
+    assert got == _ROLE_CONNECT, f"{NAME}: ROLE after a refused connect: {got!r}"
+
+
+_SET_KV = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n"
+
+
+def check_first_stream_selects_and_partial_resync_streams() -> None:
+    """A replica that SYNCs while an AOF rewrite runs waits for its BGSAVE ("No BGSAVE in
+    progress, but another BG operation is active"), the backlog is created at once and the
+    stream has selected no db yet: a SAVE names db 0 as the stream's (``repl-stream-db``
+    0), and the next SET goes out after ``SELECT 0`` (``master_repl_offset`` 23 + 27 = 50);
+    then a replica continuing at offset 51 gets ``+CONTINUE`` and the next write at once,
+    with no ACK first (redis-server 7.0.15, all four)."""
+    n = Node()
+    n.call(b"SET", b"x", b"1")
+    assert n.call(b"BGREWRITEAOF").startswith(b"+Background"), f"{NAME}: BGREWRITEAOF"
+    r = n.connect()
+    n.send(r, b"PSYNC", b"?", b"-1")
+    link = n.state.clients[r].info.repl
+    assert link is not None and link.state == SLAVE_STATE_WAIT_BGSAVE_START, f"{NAME}: {link}"
+    aux = dict(decode_file(save_state(n.state, n.now), Limits.of(n.state.config), 16).aux)
+    assert aux[b"repl-stream-db"] == b"0", f"{NAME}: repl-stream-db {aux[b'repl-stream-db']!r}"
+    n.call(b"SET", b"k", b"v")
+    info = n.info()
+    assert info["master_repl_offset"] == "50", f"{NAME}: offset {info['master_repl_offset']}"
+    r2 = n.connect()
+    got = n.send(r2, b"PSYNC", info["master_replid"].encode(), b"51")
+    assert got == b"+CONTINUE\r\n", f"{NAME}: PSYNC at 51: {got!r}"
+    n.call(b"SET", b"k", b"v")
+    n.turn()
+    reply = n.state.clients[r2].reply
+    assert reply.startswith(_SET_KV), f"{NAME}: the continued replica was sent {reply!r}"
+
+
+def check_failover_in_progress_state() -> None:
+    """FAILOVER is ``waiting-for-sync`` until the replica acknowledges the whole stream,
+    then ``failover-in-progress`` with this server a replica of it (redis-server 7.0.15, a
+    replica announcing listening-port 6380: ``role:slave``, ``master_port:6380``)."""
+    n = Node()
+    r = _synced(n, b"listening-port", b"6380")
+    assert n.call(b"FAILOVER") == b"+OK\r\n", f"{NAME}: FAILOVER"
+    assert n.info()["master_failover_state"] == "waiting-for-sync", f"{NAME}: {n.info()}"
+    n.turn()
+    n.send(r, b"REPLCONF", b"ACK", n.info()["master_repl_offset"].encode())
+    n.turn()
+    info = n.info()
+    got = (info["master_failover_state"], info["role"], info.get("master_port"))
+    assert got == ("failover-in-progress", "slave", "6380"), f"{NAME}: {got}"
+
+
+class _GiB(bytes):
+    """A stand-in for a list element of exactly 1 GiB (``len`` says so; the bytes are 3)."""
+
+    def __len__(self) -> int:
+        return 1 << 30
+
+
+def check_one_gib_element_is_a_plain_node() -> None:
+    """An element of 1 GiB is a large element on a fresh server (quicklist.c's
+    ``packed_threshold`` starts at ``1 << 30``; ``isLargeElement``: ``sz >= packed_threshold``):
+    RPUSH puts it in a plain node, saved with container 1 (``QUICKLIST_NODE_CONTAINER_PLAIN``)
+    and the element as a string, not in a listpack (container 2). From 7.0.15's source
+    (quicklist.c, rdb.c); the element is a stand-in whose length is 1 GiB."""
+    st = server.new_server(T0, rdbcompression=False)
+    st, c = server.client_connect(st, T0)
+    st, _f = server.run_command(st, c, [b"RPUSH", b"l", _GiB(b"abc")], T0)
+    data = save_state(st, T0)
+    # RDB_TYPE_LIST_QUICKLIST_2, key "l", 1 node, its container, its length (32-bit: 1 GiB)
+    at = data.index(b"\x12\x01l")
+    assert data[at + 3:at + 5] == b"\x01\x01", \
+        f"{NAME}: a 1 GiB element's node: {data[at:at + 12]!r} (container 1 is plain)"
+
+
+STATE_CHECKS = [check_link_state_after_refused_connect,
+                check_first_stream_selects_and_partial_resync_streams,
+                check_failover_in_progress_state, check_one_gib_element_is_a_plain_node]
+
+
+@pytest.mark.parametrize("check", CHECKS + STATE_CHECKS, ids=lambda f: f.__name__)
 def test_boundary_mpatterns(check: Any) -> None:
     check()
 
@@ -562,3 +662,57 @@ def test_planted_mutant(monkeypatch: pytest.MonkeyPatch, func: str, old: str, ne
     _plant(monkeypatch, func, old, new)
     with pytest.raises(AssertionError, match=NAME):
         check()
+
+
+# -- planted bugs of spec/state.py: the import-time mutants, as the modules see them ------------
+
+def _plant_constant(monkeypatch: pytest.MonkeyPatch, name: str, old: int, new: int) -> None:
+    """``name = new`` instead of ``old`` in spec.state and every redspec module that imported
+    it by name (as the mutant switched on before the imports leaves them)."""
+    for mod_name, mod in list(sys.modules.items()):
+        if mod_name.startswith("redspec.") and getattr(mod, name, None) == old:
+            monkeypatch.setattr(mod, name, new)
+
+
+def test_planted_link_state_connect_is_connecting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``REPL_STATE_CONNECT = 2`` (ROLE's names built from it at import)."""
+    _plant_constant(monkeypatch, "REPL_STATE_CONNECT", 1, 2)
+    monkeypatch.setattr(replication, "_LINK_NAMES", {
+        replication.REPL_STATE_NONE: "none", 2: "connect",
+        replication.REPL_STATE_CONNECTING: "connecting",
+        replication.REPL_STATE_TRANSFER: "sync", replication.REPL_STATE_CONNECTED: "connected"})
+    with pytest.raises(AssertionError, match=NAME):
+        check_link_state_after_refused_connect()
+
+
+def test_planted_failover_wait_is_in_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``FAILOVER_WAIT_FOR_SYNC = 2``."""
+    _plant_constant(monkeypatch, "FAILOVER_WAIT_FOR_SYNC", 1, 2)
+    with pytest.raises(AssertionError, match=NAME):
+        check_failover_in_progress_state()
+
+
+@pytest.mark.parametrize("slaveseldb", [0, -2])
+def test_planted_first_slaveseldb(monkeypatch: pytest.MonkeyPatch, slaveseldb: int) -> None:
+    """``ReplState.slaveseldb = 0`` / ``-2`` as a new server's first value."""
+    monkeypatch.setattr(server, "ReplState",
+                        functools.partial(state.ReplState, slaveseldb=slaveseldb))
+    with pytest.raises(AssertionError, match=NAME):
+        check_first_stream_selects_and_partial_resync_streams()
+
+
+def test_planted_start_on_ack_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ReplicaLink.start_on_ack = True`` as the first value (a link made by REPLCONF or
+    PSYNC)."""
+    monkeypatch.setattr(replication, "ReplicaLink",
+                        functools.partial(state.ReplicaLink, start_on_ack=True))
+    with pytest.raises(AssertionError, match=NAME):
+        check_first_stream_selects_and_partial_resync_streams()
+
+
+def test_planted_packed_threshold_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ServerState.ql_packed_threshold = 2 << 30`` as a new server's first value."""
+    monkeypatch.setattr(server, "ServerState",
+                        functools.partial(state.ServerState, ql_packed_threshold=2 << 30))
+    with pytest.raises(AssertionError, match=NAME):
+        check_one_gib_element_is_a_plain_node()

@@ -1908,6 +1908,10 @@ def main(argv: list[str] | None = None) -> int:
 # contents, encodings and MEMORY USAGE of keys built on 7.0.15, prices at each rule's edge
 MODULES["spec/patterns.py"] = (MODULES["spec/patterns.py"][0],
                                [*MODULES["spec/patterns.py"][1], _P("boundary_mpatterns")])
+# ... and spec/state.py's first values run cold (mpatterns): the link state after a refused
+# connect, the first stream's SELECT, a continued replica's stream, FAILOVER's states, 1 GiB
+MODULES["spec/state.py"] = (MODULES["spec/state.py"][0],
+                            [*MODULES["spec/state.py"][1], _P("boundary_mpatterns")])
 
 
 if __name__ == "__main__":
