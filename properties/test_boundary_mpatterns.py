@@ -1,8 +1,9 @@
 """Boundary checks for the survivors of the exhaustive boundary-class mutation run of the
-type-choice advisor's access patterns (``spec/patterns.py``, ``redspec advise --pattern``;
-issue #22, ``tools/mutation.py``), in the pattern of ``properties/test_boundary_mintro.py``:
-each check puts a rule of the advisor exactly on its boundary, and each killed survivor has a
-planted-bug test whose planted bug *is* the surviving mutant (``_MUTANTS``).
+type-choice advisor's access patterns (``spec/patterns.py``, ``redspec advise --pattern``)
+and of the first values of ``spec/state.py`` that run cold (issue #22, ``tools/mutation.py``),
+in the pattern of ``properties/test_boundary_mintro.py``: each check puts a rule exactly on
+its boundary, and each killed survivor has a planted-bug test whose planted bug *is* the
+surviving mutant (``_MUTANTS`` and the ``test_planted_*`` of ``spec/state.py``).
 
 Property ``boundary_mpatterns_agree_with_redis``. Recorded from redis-server 7.0.15 (default
 config but for each case's ``config``, RESP2; script :func:`_record`) and compared here with
@@ -37,6 +38,22 @@ and prices of union/intersect per type (SINTER of one key walks as SMEMBERS, eac
 one probe per element), of a bitmap's operations and of dense/sparse PFADD and PFCOUNT; a
 listpack HSET priced with one field's and one value's packed bytes; LTRIM seeking to n - 1;
 ZRANGE key i i priced as a window of one; a ratio of exactly 100 written ``x100``.
+
+``spec/state.py`` (``STATE_CHECKS``; spec servers driven with ``test_boundary_repl.Node``),
+recorded from redis-server 7.0.15 over raw sockets posing as replicas:
+
+- ROLE right after ``REPLICAOF 127.0.0.1 1`` (the connect refused): ``connect``, not
+  ``connecting`` (``_ROLE_CONNECT``);
+- a replica's ``PSYNC ? -1`` while a BGREWRITEAOF child runs waits ("another BG operation is
+  active"), the backlog is created, a SAVE writes ``repl-stream-db`` 0 and the next
+  ``SET k v`` goes out after ``SELECT 0`` (``master_repl_offset`` 50); ``PSYNC <replid> 51``
+  then answers ``+CONTINUE`` and that replica is sent the next ``SET k v`` at once, before any
+  REPLCONF ACK;
+- FAILOVER with one replica (``REPLCONF listening-port 6380``): ``waiting-for-sync``, then,
+  once it acknowledges the whole stream, ``failover-in-progress``, ``role:slave``,
+  ``master_port:6380``;
+- from the source (quicklist.c ``packed_threshold = 1 << 30``, ``isLargeElement``; rdb.c):
+  an element of 1 GiB (a stand-in whose ``len`` is that) is saved in a plain node.
 """
 
 from __future__ import annotations
