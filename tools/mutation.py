@@ -1911,6 +1911,14 @@ def main(argv: list[str] | None = None) -> int:
 # issue 22 (mcost): the cost model's terms at their boundaries (MEMORY USAGE of 7.0.15 at size
 # classes, sds headers, intset widths, quicklist node limits; rehash window; op_cost per role)
 MODULES["spec/cost.py"] = (MODULES["spec/cost.py"][0], [*MODULES["spec/cost.py"][1], _P("boundary_mcost")])
+# ... and the type-choice advisor's access patterns (mpatterns): parse limits, synthesized
+# contents, encodings and MEMORY USAGE of keys built on 7.0.15, prices at each rule's edge
+MODULES["spec/patterns.py"] = (MODULES["spec/patterns.py"][0],
+                               [*MODULES["spec/patterns.py"][1], _P("boundary_mpatterns")])
+# ... and spec/state.py's first values run cold (mpatterns): the link state after a refused
+# connect, the first stream's SELECT, a continued replica's stream, FAILOVER's states, 1 GiB
+MODULES["spec/state.py"] = (MODULES["spec/state.py"][0],
+                            [*MODULES["spec/state.py"][1], _P("boundary_mpatterns")])
 
 
 if __name__ == "__main__":
