@@ -198,15 +198,16 @@ class DbView:
         if old is not None and old < 0:  # a shared integer: its own word (spec.evict)
             touch_shared(st, old)
             return
+        new: Any
         if "lfu" in st.config.get("maxmemory-policy", "noeviction"):
             new = touched(st, old)
         else:
-            new = (st.now_ms // 1000) & 0xFFFFFF  # LRU_CLOCK()
+            new = st.lru_word()  # LRU_CLOCK()
         if new != old:
             self.set_lru(key, new)
 
-    def set_lru(self, key: bytes, word: int) -> None:
-        """Store the access word of ``key`` (``o->lru = ...``)."""
+    def set_lru(self, key: bytes, word: Any) -> None:
+        """Store the access word (an ``int``) of ``key`` (``o->lru = ...``)."""
         if not self._lru_open:
             self.lru = self.lru.mutate()
             self._lru_open = True
@@ -219,7 +220,12 @@ class DbView:
         shared = shared_marker(st.config, value)  # a shared integer object (spec.evict)
         if old is None:
             self.mem += key_cost(key, value)
-            self.set_lru(key, new_lru(st.config, st.now_ms) if shared is None else shared)
+            if shared is not None:
+                self.set_lru(key, shared)
+            elif is_lfu(st.config):
+                self.set_lru(key, new_lru(st.config, st.now_ms))
+            else:
+                self.set_lru(key, st.lru_word())  # the LRU clock (``createObject``)
         else:
             if not (self._tkey == key and self._tn == st.commands_processed):
                 self.touch(key)  # ``setKey``'s own ``lookupKeyWrite``
@@ -232,7 +238,7 @@ class DbView:
                 if w != shared:
                     self.set_lru(key, shared)
             elif not is_lfu(st.config):  # a new object: this second's clock (touch set it)
-                w2 = (st.now_ms // 1000) & 0xFFFFFF
+                w2 = st.lru_word()
                 if w != w2:
                     self.set_lru(key, w2)
             elif w is not None and w < 0:  # LFU: a private object takes the shared word

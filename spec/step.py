@@ -89,6 +89,7 @@ class Step:
         "pre_command_oom",
         "quiet_config",
         "quiet",
+        "clock_word",
     )
 
     def __init__(self, state: ServerState, now_ms: int, client_id: int | None = None) -> None:
@@ -159,6 +160,8 @@ class Step:
         #: rest of what it reads is ``base``, fixed for the transition).
         self.quiet_config: Any = None
         self.quiet = False
+        #: ``LRU_CLOCK()`` for this transition as one object (:meth:`lru_word`).
+        self.clock_word: Any = None
         #: The client whose command runs (``server.current_client``); :data:`NO_CLIENT`
         #: in a transition of no client. ``db`` is its selected database (unset then).
         self.client: Client = NO_CLIENT
@@ -341,6 +344,16 @@ class Step:
         return self.base.dbs[i].mem if v is None else v.mem
 
     # -- mechanism sub-states ----------------------------------------------------------------
+
+    def lru_word(self) -> Any:
+        """``LRU_CLOCK()`` at this transition's time, the access word a key gets under LRU,
+        as one shared ``int`` object: Redis keeps the word in the key's ``robj`` at no cost,
+        and here each key's word would otherwise be an ``int`` object of its own (28 bytes
+        per key of a bulk load). Typed ``Any`` so that compiled code keeps the object."""
+        w = self.clock_word
+        if w is None:
+            w = self.clock_word = (self.now_ms // 1000) & 0xFFFFFF
+        return w
 
     def part(self, name: str) -> Any:
         """The current value of the ``ServerState`` field ``name`` in this transition.
