@@ -105,7 +105,9 @@ def _plan(t: type) -> _Plan:
     else:
         slots: list[str] = []
         for k in reversed(t.__mro__):
-            s = vars(k).get("__slots__", ())
+            # a class compiled by mypyc (a native class) keeps no __slots__, but names its
+            # attributes in __mypyc_attrs__
+            s = vars(k).get("__slots__", vars(k).get("__mypyc_attrs__", ()))
             slots.extend([s] if isinstance(s, str) else s)
         names = tuple(n for n in slots if n not in _MEMO_SLOTS and n != "__weakref__")
         # an object with neither attrs fields nor slots keeps a __dict__: it changes in place
