@@ -672,7 +672,6 @@ _PLANTS: list[tuple[str, str, str, Any]] = [
     ("analyse", "elif v0 is None and", "elif v0 is not None and", check_hash_limits),
     ("analyse", 'enc1 in ("hashtable", "skiplist")', 'enc1 not in ("hashtable", "skiplist")',
      check_hash_limits),
-    ("analyse", "packed = max(fill, _FILL_MIN)", "packed = fill", check_fill_memory),
     ("_pow2_at_least", "max(n - 1, 0)", "max(n, 0)", check_candidates),
     ("_pow2_at_least", "max(n - 1, 0)", "max(n - 2, 0)", check_candidates),
     ("_per_command", "if a is not None:", "if a is None:", check_raise_text),

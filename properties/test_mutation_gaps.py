@@ -325,6 +325,10 @@ def test_planted_hdel_order() -> None:
 
     code = (
         "import pytest\n"
+        # the build the parent runs (REDSPEC_SPEC_BUILD, inherited): interpreted, else the
+        # compiled hash type would shadow the source the plant recompiles
+        "import redspec.reference.specbuild as sb\n"
+        "sb.select_build()\n"
         "from redspec.properties import test_mutation_gaps as g\n"
         "from redspec.spec.types import hash as thash\n"
         "mp = pytest.MonkeyPatch()\n"
