@@ -1920,6 +1920,15 @@ MODULES["spec/patterns.py"] = (MODULES["spec/patterns.py"][0],
 MODULES["spec/state.py"] = (MODULES["spec/state.py"][0],
                             [*MODULES["spec/state.py"][1], _P("boundary_mpatterns")])
 
+# Issue 21's changes (this session): the short way through processCommand's gates, the
+# carried listpack byte count, the shared access word.
+MODULES["spec/dispatch.py"] = (MODULES["spec/dispatch.py"][0],
+                               [*MODULES["spec/dispatch.py"][1], _P("quiet_server")])
+for _m in ("spec/types/hash.py", "spec/types/zset.py", "spec/memory.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], _P("lp_bytes")])
+for _m in ("spec/step.py", "spec/db.py"):
+    MODULES[_m] = (MODULES[_m][0], [*MODULES[_m][1], _T("shared_words")])
+
 
 if __name__ == "__main__":
     sys.exit(main())
