@@ -729,8 +729,8 @@ def render_markdown(data: dict[str, Any]) -> str:
         "work on the machine (other helpers' test suites during this run) adds noise: compare "
         "ratios, not absolute numbers, and prefer a quiet machine for absolute figures.",
         "",
-        "Run it: `make bench` (full, ~15 min), `.venv/bin/python bench/run.py --quick` "
-        "(a few minutes, writes `bench/results/latest-quick.json`, leaves this page alone), "
+        "Run it: `make bench` (full, ~10–12 min), `.venv/bin/python bench/run.py --quick` "
+        "(~3 min, writes `bench/results/latest-quick.json`, leaves this page alone), "
         "`bench/micro.sh` (pytest-benchmark micro-suite of the spec's hot transitions). "
         "Regenerate this page from the JSON: `.venv/bin/python bench/report.py`.",
         "",

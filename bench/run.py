@@ -1,7 +1,7 @@
 """Benchmark redspec's reference server side by side with redis-server and fakeredis.
 
-``make bench`` runs this with no arguments (the full run, about 15 minutes on 2 idle cores);
-``--quick`` is a short run (a few minutes) for a sanity check; ``--micro`` runs the
+``make bench`` runs this with no arguments (the full run, about 10-12 minutes on 2 cores);
+``--quick`` is a short run (~3 minutes) for a sanity check; ``--micro`` runs the
 pytest-benchmark micro-suite of the spec's hot transitions instead.
 
 The servers: ``redis`` (redis-server 7.0.15, the ground truth), ``redspec`` (``redspec serve``
@@ -778,8 +778,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         description="Benchmark redspec side by side with redis-server and fakeredis.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Examples:\n  bench/run.py            full run (~15 min)\n"
-               "  bench/run.py --quick    short run (< 2 min)\n"
+        epilog="Examples:\n  bench/run.py            full run (~10-12 min)\n"
+               "  bench/run.py --quick    short run (~3 min)\n"
                "  bench/run.py --micro    the pytest-benchmark micro-suite of the spec\n",
     )
     ap.add_argument("--quick", action="store_true", help="short run: 1 round, 100k keys at most")
