@@ -530,7 +530,8 @@ def throughput_phase(args: argparse.Namespace, ports: PortPicker, logdir: Path,
 
 
 def memory_one(srv: Server, keys: int) -> dict[str, Any]:
-    """RSS before and after loading ``keys`` keys into a fresh server."""
+    """RSS before and after loading ``keys`` keys into a fresh server (a redspec row names
+    the spec build the server ran: the scaling phase starts its own servers)."""
     c = srv.conn()
     try:
         c.call(b"PING")
@@ -544,9 +545,12 @@ def memory_one(srv: Server, keys: int) -> dict[str, Any]:
         c.close()
     time.sleep(0.2)
     after = rss_bytes(srv.pid)
-    return {"server": srv.kind, "keys": keys, "rss_before": before, "rss_after": after,
-            "bytes_per_key": (after - before) / keys, "load_seconds": round(took, 2),
-            "load_keys_per_s": round(keys / took), "dbsize": dbsize}
+    out = {"server": srv.kind, "keys": keys, "rss_before": before, "rss_after": after,
+           "bytes_per_key": (after - before) / keys, "load_seconds": round(took, 2),
+           "load_keys_per_s": round(keys / took), "dbsize": dbsize}
+    if srv.spec_build is not None:
+        out["spec_build"] = srv.spec_build
+    return out
 
 
 def scaling_phase(args: argparse.Namespace, ports: PortPicker, logdir: Path,
