@@ -28,9 +28,6 @@ SERVERS = ("redis", "redspec", "redspec-interp", "fakeredis")
 #: ``redspec-interp`` the same server running the interpreted one.
 LABEL = {"redis": "redis-server", "redspec": "redspec (compiled)",
          "redspec-interp": "redspec (interpreted)", "fakeredis": "fakeredis"}
-#: What the scaling plot and the ratio headings call a server, shorter.
-SHORT = {"redis": "redis", "redspec": "compiled", "redspec-interp": "interpreted",
-         "fakeredis": "fakeredis"}
 
 #: (group, key, description, threshold) of each performance target. ``must``: issue #21's
 #: "Must reach" lines; ``long-term``: the page's full targets; ``reported``: no threshold.

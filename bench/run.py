@@ -886,6 +886,7 @@ def main(argv: list[str] | None = None) -> int:
     data["notes"] = notes
     data["duration_s"] = round(time.monotonic() - t0, 1)
     data["ratios"] = report.ratios(data)
+    data["latency_under_load"] = report.latency_under_load(data)
     data["targets"] = report.evaluate_targets(data)
 
     results_dir = Path(args.results_dir)
