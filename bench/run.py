@@ -1,21 +1,34 @@
 """Benchmark redspec's reference server side by side with redis-server and fakeredis.
 
-``make bench`` runs this with no arguments (the full run, about 10 minutes on 2 cores);
-``--quick`` is a short run (under 2 minutes) for a sanity check; ``--micro`` runs the
+``make bench`` runs this with no arguments (the full run, about 10-12 minutes on 2 cores);
+``--quick`` is a short run (~3 minutes) for a sanity check; ``--micro`` runs the
 pytest-benchmark micro-suite of the spec's hot transitions instead.
+
+The servers: ``redis`` (redis-server 7.0.15, the ground truth), ``redspec`` (``redspec serve``
+with ``REDSPEC_SPEC_BUILD=compiled``: the mypyc-compiled spec of issue 21; the run fails when
+its startup log line ``spec build: ...`` does not say compiled, or says stale),
+``redspec-interp`` (the same command with ``REDSPEC_SPEC_BUILD=interpreted``: the pure-Python
+spec) and ``fakeredis`` (a pure-Python Redis). The JSON records the ``spec build`` line of
+each redspec server (``spec_builds``).
 
 What it measures (see docs/performance.md, regenerated from the results at the end):
 
 1. Throughput: ``redis-benchmark -c 50 --csv`` for SET, GET, INCR, LPUSH, LPOP, SADD, HSET,
-   ZADD and MSET (10 keys) at ``-P 1`` and ``-P 16``, the servers interleaved round by round
-   (A, B, C, A, B, C, ...). Per (command, P, server): median ops/s, p50/p99 latency and the
-   server's CPU time per request (utime+stime from /proc/PID/stat around each run). ``-n`` is
-   calibrated once per (command, P, server) so one run takes ``--target-seconds``, then fixed.
-   A command a server does not serve (an error reply to a probe) is reported as n/a.
+   ZADD and MSET (10 keys) at ``-P 1`` and ``-P 16``, the four servers interleaved round by
+   round (A, B, C, D, A, B, C, D, ...). Per (command, P, server): median ops/s, p50/p99
+   latency and the server's CPU time per request (utime+stime from /proc/PID/stat around each
+   run). ``-n`` is calibrated once per (command, P, server) so one run takes
+   ``--target-seconds``, then fixed. A command a server does not serve (an error reply to a
+   probe) is reported as n/a. The p99 of SET and GET at ``-P 1`` is the latency-under-load
+   line of the report: 50 clients each waiting for its reply before sending the next request.
 2. Memory per key: RSS (/proc/PID/status VmRSS) of a fresh server before and after loading N
-   keys ``key:%012d`` -> a 10-byte value with a pipelined socket loader.
+   keys ``key:%012d`` -> a 10-byte value with a pipelined socket loader (redis-server and
+   redspec compiled; fakeredis with fewer keys).
 3. Scaling: GET and SET at ``-P 16`` with ``-r K -d 10`` over K preloaded keys, for K in
-   1k, 100k, 1M, for redis-server and redspec.
+   1k, 100k, 1M, for redis-server and redspec (compiled).
+4. The diff campaign: the wall time of ``redspec diff --target <a fresh redis-server>`` with
+   the in-process spec as the oracle, ``--diff-examples`` examples (1,000; spread over the
+   command groups), once per spec build and round (``diff_phase``).
 
 Results go to ``bench/results/<UTC timestamp>.json`` and ``bench/results/latest.json``; the
 plot of the scaling run to ``docs/performance-scaling.png``; the report to
@@ -32,6 +45,7 @@ import io
 import json
 import os
 import platform
+import resource
 import shutil
 import socket
 import statistics
@@ -53,12 +67,12 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 CLIENTS = 50
 PIPELINES = (1, 16)
-SERVERS = ("redis", "redspec", "fakeredis")
-SERVER_LABELS = {
-    "redis": "redis-server",
-    "redspec": "redspec",
-    "fakeredis": "fakeredis",
-}
+SERVERS = ("redis", "redspec", "redspec-interp", "fakeredis")
+SERVER_LABELS = report.LABEL
+#: The two redspec kinds: the same ``redspec serve``, told which spec build to import
+#: (``REDSPEC_SPEC_BUILD``, reference/specbuild.py), and the word its startup log line
+#: ``spec build: ...`` must begin with.
+SPEC_BUILDS = {"redspec": "compiled", "redspec-interp": "interpreted"}
 
 #: name -> (redis-benchmark -t name, the "test" column of its CSV, the probe command).
 #: The probe is the command redis-benchmark sends, so an error reply means "not served".
@@ -213,27 +227,44 @@ class PortPicker:
 
 # -- servers ------------------------------------------------------------------------------------
 
-def redspec_command(port: int) -> list[str]:
+def redspec_cli() -> list[str]:
+    """The ``redspec`` command of this checkout's venv (or of the running interpreter)."""
     exe = REPO / ".venv" / "bin" / "redspec"
     if not exe.exists():
         exe = Path(sys.executable).parent / "redspec"
     if exe.exists():
-        return [str(exe), "serve", "--port", str(port), "--save", ""]
-    return [sys.executable, "-m", "redspec.cli.main", "serve", "--port", str(port), "--save", ""]
+        return [str(exe)]
+    return [sys.executable, "-m", "redspec.cli.main"]
+
+
+def redspec_command(port: int) -> list[str]:
+    return [*redspec_cli(), "serve", "--port", str(port), "--save", ""]
+
+
+class SpecBuildError(RuntimeError):
+    """A redspec server did not run the spec build its kind asks for."""
 
 
 class Server:
-    """One server process we started; stopped by its own pid only."""
+    """One server process we started; stopped by its own pid only.
+
+    ``spec_build`` is, for the redspec kinds, what the server's startup log line
+    ``spec build: ...`` says it imported (``compiled (N modules: ...)`` or ``interpreted``);
+    None for the others.
+    """
 
     def __init__(self, kind: str, port: int, logdir: Path) -> None:
         self.kind = kind
         self.port = port
+        self.spec_build: str | None = None
+        env = None
         if kind == "redis":
             argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--daemonize", "no",
                     "--dir", str(logdir)]
-        elif kind == "redspec":
+        elif kind in SPEC_BUILDS:
             argv = redspec_command(port)
+            env = dict(os.environ, REDSPEC_SPEC_BUILD=SPEC_BUILDS[kind])
         elif kind == "fakeredis":
             argv = [sys.executable, str(BENCH_DIR / "fakeredis_server.py"), "--port", str(port)]
         else:
@@ -241,9 +272,39 @@ class Server:
         self.logpath = logdir / f"{kind}-{port}.log"
         self.logf = open(self.logpath, "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(argv, stdout=self.logf, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
+                                     stdin=subprocess.DEVNULL, env=env)
         self.pid = self.proc.pid
         self._wait_ready()
+        if kind in SPEC_BUILDS:
+            self._check_spec_build(SPEC_BUILDS[kind])
+
+    def _check_spec_build(self, want: str) -> None:
+        """Read the ``spec build: ...`` line of the startup log; raise SpecBuildError (after
+        stopping the server) unless it names ``want``, or names a stale compiled build."""
+        line = None
+        for _ in range(50):  # printed just before the server listens: there by the first PONG
+            for ln in self.logpath.read_text(errors="replace").splitlines():
+                if ln.startswith("spec build: "):
+                    line = ln[len("spec build: "):].strip()
+            if line is not None:
+                break
+            time.sleep(0.1)
+        self.spec_build = line
+        bad = None
+        if line is None:
+            bad = "its startup log has no 'spec build: ' line"
+        elif not line.startswith(want):
+            bad = f"it runs the spec build: {line}"
+        elif "STALE" in line:
+            bad = f"its compiled modules are older than their sources: {line}"
+        if bad is None:
+            return
+        self.stop()
+        hint = ("build the compiled spec first (`make compiled`; it needs a C compiler and the "
+                "'compile' extra), or leave this server out (--servers "
+                "redis,redspec-interp,fakeredis)" if want == "compiled" else "")
+        raise SpecBuildError(f"bench: {SERVER_LABELS[self.kind]} was started with "
+                             f"REDSPEC_SPEC_BUILD={want}, but {bad}" + (f"; {hint}" if hint else ""))
 
     def _wait_ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
@@ -406,13 +467,21 @@ def probe(srv: Server, test: str) -> tuple[str | None, str | None]:
 
 # -- the phases ---------------------------------------------------------------------------------
 
-def throughput_phase(args: argparse.Namespace, ports: PortPicker,
-                     logdir: Path) -> tuple[list[dict[str, Any]], dict[tuple[str, int, str], int]]:
-    """Every test at every ``-P`` on every server, interleaved, ``args.rounds`` rounds."""
+def throughput_phase(args: argparse.Namespace, ports: PortPicker, logdir: Path,
+                     spec_builds: dict[str, str | None],
+                     ) -> tuple[list[dict[str, Any]], dict[tuple[str, int, str], int]]:
+    """Every test at every ``-P`` on every server, interleaved, ``args.rounds`` rounds.
+
+    The redspec servers' spec builds (their startup log lines) go into ``spec_builds``.
+    """
     results: dict[tuple[str, int, str], dict[str, Any]] = {}
     ns: dict[tuple[str, int, str], int] = {}
     with servers(args.servers, ports, logdir) as srvs:
         log("servers: " + ", ".join(f"{k} :{s.port} pid {s.pid}" for k, s in srvs.items()))
+        for kind, srv in srvs.items():
+            if srv.spec_build is not None:
+                spec_builds[kind] = srv.spec_build
+                log(f"  {kind}: spec build: {srv.spec_build}")
         for test in args.tests:
             for kind, srv in srvs.items():
                 why, note = probe(srv, test)
@@ -448,7 +517,7 @@ def throughput_phase(args: argparse.Namespace, ports: PortPicker,
                         if "error" in res:
                             log(f"  {test} P{p} {kind}: {res['error']}")
                         else:
-                            log(f"  {test:5} P{p:<2} {kind:9} {res['rps']:>11,.0f} ops/s  "
+                            log(f"  {test:5} P{p:<2} {kind:14} {res['rps']:>11,.0f} ops/s  "
                                 f"{res['cpu_us_per_req']:6.2f} us/req")
     out = []
     for r in results.values():
@@ -461,7 +530,8 @@ def throughput_phase(args: argparse.Namespace, ports: PortPicker,
 
 
 def memory_one(srv: Server, keys: int) -> dict[str, Any]:
-    """RSS before and after loading ``keys`` keys into a fresh server."""
+    """RSS before and after loading ``keys`` keys into a fresh server (a redspec row names
+    the spec build the server ran: the scaling phase starts its own servers)."""
     c = srv.conn()
     try:
         c.call(b"PING")
@@ -475,9 +545,12 @@ def memory_one(srv: Server, keys: int) -> dict[str, Any]:
         c.close()
     time.sleep(0.2)
     after = rss_bytes(srv.pid)
-    return {"server": srv.kind, "keys": keys, "rss_before": before, "rss_after": after,
-            "bytes_per_key": (after - before) / keys, "load_seconds": round(took, 2),
-            "load_keys_per_s": round(keys / took), "dbsize": dbsize}
+    out = {"server": srv.kind, "keys": keys, "rss_before": before, "rss_after": after,
+           "bytes_per_key": (after - before) / keys, "load_seconds": round(took, 2),
+           "load_keys_per_s": round(keys / took), "dbsize": dbsize}
+    if srv.spec_build is not None:
+        out["spec_build"] = srv.spec_build
+    return out
 
 
 def scaling_phase(args: argparse.Namespace, ports: PortPicker, logdir: Path,
@@ -526,6 +599,100 @@ def scaling_phase(args: argparse.Namespace, ports: PortPicker, logdir: Path,
             log(f"  {m['bytes_per_key']:.1f} bytes/key, {m['load_keys_per_s']:,} keys/s")
             memory.append(m)
     return memory, scaling
+
+
+def diff_build_line(build: str) -> str:
+    """What ``redspec.cli.build.spec_build()`` says in a process started with
+    ``REDSPEC_SPEC_BUILD=build`` (the build the diff's in-process spec imports)."""
+    code = "from redspec.cli.build import spec_build; print(spec_build())"
+    env = dict(os.environ, REDSPEC_SPEC_BUILD=build)
+    try:
+        p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=120, env=env)
+    except (OSError, subprocess.SubprocessError) as e:
+        return f"? ({e})"
+    return (p.stdout.strip() or p.stderr.strip()[-300:]) or "?"
+
+
+def diff_once(port: int, build: str, per_group: int, out: Path) -> dict[str, Any]:
+    """One ``redspec diff --target 127.0.0.1:PORT --examples PER_GROUP`` (every group, seed 0,
+    the oracle the in-process spec of ``build``); wall seconds of the whole command, CPU
+    seconds of the diff process (getrusage of the waited-for child), what its JSON says."""
+    argv = [*redspec_cli(), "diff", "--target", f"127.0.0.1:{port}",
+            "--examples", str(per_group), "--seed", "0", "--json", str(out)]
+    env = dict(os.environ, REDSPEC_SPEC_BUILD=build)
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run(argv, capture_output=True, timeout=1800, env=env,
+                           stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return {"build": build, "error": "timeout after 1800 s"}
+    wall = time.monotonic() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    res: dict[str, Any] = {
+        "build": build, "returncode": p.returncode, "wall_s": round(wall, 2),
+        "cpu_s": round(ru1.ru_utime - ru0.ru_utime + ru1.ru_stime - ru0.ru_stime, 2)}
+    try:
+        rep = json.loads(out.read_text())
+    except (OSError, ValueError):
+        tail = p.stderr.decode(errors="replace").strip()[-300:]
+        res["error"] = f"redspec diff rc={p.returncode}, no JSON report: {tail}"
+        return res
+    res["examples"] = sum(int(g.get("examples", 0)) for g in rep.get("groups", {}).values())
+    res["groups"] = len(rep.get("groups", {}))
+    res["divergences"] = rep.get("total_divergences")
+    return res
+
+
+def diff_phase(args: argparse.Namespace, ports: PortPicker, logdir: Path) -> dict[str, Any]:
+    """The time of a ``redspec diff`` campaign of about ``args.diff_examples`` examples.
+
+    The campaign is the project's own use of the spec: Hypothesis-generated command sequences
+    (3 clients, up to 12 steps, RESP2 and RESP3) run on a fresh redis-server and on the
+    in-process spec (``--against reference``, the default), replies compared frame by frame.
+    ``--examples`` counts per command group, so every group gets ceil(N / groups) examples.
+    It runs once per spec build and round (compiled, interpreted, compiled, ...); the wall
+    time includes the CLI's start-up, the generation, redis-server's replies and the
+    comparison; a divergence (none expected) would add its shrinking, and is recorded.
+    """
+    from redspec.reference.diff.generate import GROUPS
+
+    per_group = -(-args.diff_examples // len(GROUPS))
+    builds = [b for b in ("compiled", "interpreted")
+              if {"compiled": "redspec", "interpreted": "redspec-interp"}[b] in args.servers]
+    result: dict[str, Any] = {
+        "examples_requested": args.diff_examples, "groups": len(GROUPS),
+        "examples_per_group": per_group, "target": "redis-server", "against": "reference",
+        "builds": {b: {"spec_build": diff_build_line(b), "runs": []} for b in builds}}
+    for b, row in result["builds"].items():
+        if not str(row["spec_build"]).startswith(b):
+            row["error"] = f"REDSPEC_SPEC_BUILD={b} imports: {row['spec_build']}"
+    with servers(("redis",), ports, logdir) as srvs:
+        port = srvs["redis"].port
+        for rnd in range(args.rounds):
+            for b, row in result["builds"].items():
+                if "error" in row:
+                    continue
+                log(f"redspec diff ({b} spec), {per_group} examples x {len(GROUPS)} groups, "
+                    f"round {rnd + 1}/{args.rounds} ...")
+                r = diff_once(port, b, per_group, logdir / f"diff-{b}-{rnd}.json")
+                row["runs"].append(r)
+                if "error" in r:
+                    log(f"  {r['error']}")
+                else:
+                    log(f"  {r['examples']} examples in {r['wall_s']:.1f} s "
+                        f"({r['cpu_s']:.1f} s CPU), {r['divergences']} divergence(s)")
+    for row in result["builds"].values():
+        good = [r for r in row["runs"] if "error" not in r]
+        if good:
+            row["wall_s"] = statistics.median(r["wall_s"] for r in good)
+            row["cpu_s"] = statistics.median(r["cpu_s"] for r in good)
+            row["examples"] = statistics.median(r["examples"] for r in good)
+            row["divergences"] = max(r["divergences"] or 0 for r in good)
+        elif "error" not in row and row["runs"]:
+            row["error"] = row["runs"][-1]["error"]
+    return result
 
 
 # -- environment and output ---------------------------------------------------------------------
@@ -615,8 +782,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         description="Benchmark redspec side by side with redis-server and fakeredis.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Examples:\n  bench/run.py            full run (~10 min)\n"
-               "  bench/run.py --quick    short run (< 2 min)\n"
+        epilog="Examples:\n  bench/run.py            full run (~10-12 min)\n"
+               "  bench/run.py --quick    short run (~3 min)\n"
                "  bench/run.py --micro    the pytest-benchmark micro-suite of the spec\n",
     )
     ap.add_argument("--quick", action="store_true", help="short run: 1 round, 100k keys at most")
@@ -631,6 +798,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="comma-separated subset of " + ",".join(SERVERS))
     ap.add_argument("--scaling-keys", help="comma-separated key counts (default 1000,100000,"
                     "1000000; quick 1000,100000); 0 skips memory and scaling")
+    ap.add_argument("--diff-examples", type=int,
+                    help="examples of the timed `redspec diff` campaign (default 1000; quick "
+                         "200); 0 skips it")
+    ap.add_argument("--no-diff", action="store_true",
+                    help="skip the timed `redspec diff` campaign")
     ap.add_argument("--port-range", help="LO-HI loopback ports to use (default: kernel-chosen)")
     ap.add_argument("--no-docs", action="store_true",
                     help="do not rewrite docs/performance.md and docs/performance-scaling.png")
@@ -656,6 +828,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.scaling_keys = "1000,100000" if args.quick else "1000,100000,1000000"
     args.scaling_keys = tuple(int(k) for k in args.scaling_keys.split(",") if int(k) > 0)
     args.fakeredis_keys = 10_000 if args.quick else 100_000
+    if args.diff_examples is None:
+        args.diff_examples = 200 if args.quick else 1000
+    if args.no_diff:
+        args.diff_examples = 0
     return args
 
 
@@ -680,18 +856,25 @@ def main(argv: list[str] | None = None) -> int:
         "config": {"rounds": args.rounds, "clients": CLIENTS, "pipelines": list(PIPELINES),
                    "target_seconds": args.target_seconds, "tests": list(args.tests),
                    "servers": list(args.servers), "scaling_keys": list(args.scaling_keys),
-                   "fakeredis_memory_keys": args.fakeredis_keys},
+                   "fakeredis_memory_keys": args.fakeredis_keys,
+                   "diff_examples": args.diff_examples},
         "environment": environment(),
+        "spec_builds": {},
     }
     ports = PortPicker(args.port_range)
-    with tempfile.TemporaryDirectory(prefix="redspec-bench-") as tmp:
-        logdir = Path(tmp)
-        throughput, ns = throughput_phase(args, ports, logdir)
-        data["throughput"] = throughput
-        if args.scaling_keys:
-            data["memory"], data["scaling"] = scaling_phase(args, ports, logdir, ns)
-        else:
-            data["memory"], data["scaling"] = [], []
+    try:
+        with tempfile.TemporaryDirectory(prefix="redspec-bench-") as tmp:
+            logdir = Path(tmp)
+            throughput, ns = throughput_phase(args, ports, logdir, data["spec_builds"])
+            data["throughput"] = throughput
+            if args.scaling_keys:
+                data["memory"], data["scaling"] = scaling_phase(args, ports, logdir, ns)
+            else:
+                data["memory"], data["scaling"] = [], []
+            if args.diff_examples > 0:
+                data["diff_campaign"] = diff_phase(args, ports, logdir)
+    except SpecBuildError as e:
+        sys.exit(str(e))
     env = data["environment"]
     env["loadavg_end"] = list(os.getloadavg())
     notes = list(args.note) + dep_notes
@@ -703,6 +886,7 @@ def main(argv: list[str] | None = None) -> int:
     data["notes"] = notes
     data["duration_s"] = round(time.monotonic() - t0, 1)
     data["ratios"] = report.ratios(data)
+    data["latency_under_load"] = report.latency_under_load(data)
     data["targets"] = report.evaluate_targets(data)
 
     results_dir = Path(args.results_dir)
