@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from redspec.properties.test_mutation_gaps import plant
+from redspec.spec import server as S
 from redspec.spec.listpack import lp_entry_size
 from redspec.spec.rdbcodec import d2string
 from redspec.spec.types import hash as H
@@ -88,6 +89,57 @@ def check_zset(ops: list[Any]) -> None:
             v = v.remove(op[1])
         if v.listpack:
             assert v.lp_bytes() == _fresh_zset(v), (NAME, op, v)
+
+
+def _usage(cmds: list[list[bytes]], key: bytes) -> int:
+    """MEMORY USAGE of ``key`` after ``cmds`` on a fresh server."""
+    st = S.new_server(0)
+    st, c = S.client_connect(st, 0)
+    for a in cmds:
+        st, _ = S.run_command(st, c, a, 0)
+    st, out = S.run_command(st, c, [b"MEMORY", b"USAGE", key], 0)
+    return int(out[1:-2])
+
+
+def check_values_made_whole() -> None:
+    """Values not written entry by entry compute their count (the ``-1`` they start from):
+    a hash RESTOREd from its DUMP (``spec.rdb``) and a zset after ZREMRANGEBYRANK (rebuilt
+    from what stays, or trimmed) have the MEMORY USAGE of the same entries written by
+    HSET/ZADD, as in Redis, whose listpack bytes are the entries' whatever made them."""
+    hset = [b"HSET", b"h", b"f1", b"v1", b"f2", b"12345", b"f3", b"x" * 40]
+    st = S.new_server(0)
+    st, c = S.client_connect(st, 0)
+    st, _ = S.run_command(st, c, hset, 0)
+    st, dump = S.run_command(st, c, [b"DUMP", b"h"], 0)
+    payload = dump.split(b"\r\n", 1)[1][:-2]
+    restored = _usage([[b"RESTORE", b"h", b"0", payload]], b"h")
+    assert restored == _usage([hset], b"h"), (NAME, "restored hash", restored)
+    members = [b"ZADD", b"z"] + [x for i in range(12) for x in (b"%d.5" % i, b"member%d" % i)]
+    rest = [b"ZADD", b"z"] + [x for i in range(9, 12) for x in (b"%d.5" % i, b"member%d" % i)]
+    for lo, hi in ((b"0", b"8"), (b"0", b"0")):  # most removed (a rebuild), one removed
+        got = _usage([members, [b"ZREMRANGEBYRANK", b"z", lo, hi]], b"z")
+        if hi == b"8":
+            assert got == _usage([rest], b"z"), (NAME, "zset rebuilt", got)
+        else:
+            one = [b"ZADD", b"z"] + members[4:]
+            assert got == _usage([one], b"z"), (NAME, "zset trimmed", got)
+
+
+def test_values_made_whole() -> None:
+    check_values_made_whole()
+
+
+def test_planted_hash_default_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planted: a value made whole claims 0 bytes (its ``lpb`` default 0, not -1)."""
+    monkeypatch.setattr(H.HashValue.__init__, "__defaults__", (None, 0))
+    with pytest.raises(AssertionError, match=NAME):
+        check_values_made_whole()
+
+
+def test_planted_zset_default_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Z.ZSet.__init__, "__defaults__", (None, 0))
+    with pytest.raises(AssertionError, match=NAME):
+        check_values_made_whole()
 
 
 _SETTINGS = settings(max_examples=300, deadline=None,
