@@ -27,6 +27,7 @@ import pytest
 import redspec.spec.server as S
 from redspec.properties.test_mutation_gaps import plant_everywhere
 from redspec.spec import dispatch as D
+from redspec.spec.reply import Err
 from redspec.spec.resp import encode_request
 from redspec.spec.state import AOF_ON, LoadingState, replace
 from redspec.spec.step import Step
@@ -104,6 +105,18 @@ def check_each_gate_still_refuses() -> None:
     assert got.startswith(b"-NOPERM"), (NAME, "acl", got)
 
 
+def check_busy_script_refuses() -> None:
+    """While a script is busy (``s.busy``, spec.scripting), a command of another client takes
+    the whole checklist and gets the BUSY error, even with no part replaced: the short way
+    is not taken then."""
+    st, a, _ = _server()
+    s = Step(st, NOW, a)
+    s.busy = Err("BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
+                   "SHUTDOWN NOSAVE.")
+    got = D.process_command(s, list(SET))
+    assert got == s.busy, (NAME, "busy", got)
+
+
 def check_quiet_by_default() -> None:
     """A fresh server is quiet: the short way is the common case, and the answer is kept
     for the transition's config value."""
@@ -115,6 +128,7 @@ def check_quiet_by_default() -> None:
 
 def test_quiet_server_is_exact() -> None:
     check_each_gate_still_refuses()
+    check_busy_script_refuses()
     check_quiet_by_default()
 
 
@@ -137,6 +151,14 @@ def test_planted_quiet_server(monkeypatch: pytest.MonkeyPatch, old: str, new: st
     with pytest.raises(AssertionError, match=NAME):
         check_each_gate_still_refuses()
         check_quiet_by_default()
+
+
+def test_planted_short_way_while_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planted: the short way taken while a script is busy (its guard inverted)."""
+    plant_everywhere(monkeypatch, D, "process_command", "s.parts and s.busy is None",
+                     "s.parts and s.busy is not None")
+    with pytest.raises(AssertionError, match=NAME):
+        check_busy_script_refuses()
 
 
 def test_planted_short_way_ignores_parts(monkeypatch: pytest.MonkeyPatch) -> None:
