@@ -267,7 +267,7 @@ PARAMS: dict[str, Param] = {
         _n("repl-diskless-sync-max-replicas", 0, 0, _INT_MAX),
         _n("maxclients", 10000, 1, _UINT_MAX, unsigned=True),
         _n("unixsocketperm", 0, 0, 0o777, mutable=False, unsigned=True, octal=True),
-        _n("socket-mark-id", 0, 0, _UINT_MAX, unsigned=True),
+        _n("socket-mark-id", 0, 0, _UINT_MAX, mutable=False, unsigned=True),
         _n("active-defrag-max-scan-fields", 1000, 1, _LONG_MAX),
         _n("slowlog-max-len", 128, 0, _LONG_MAX),
         _n("acllog-max-len", 128, 0, _LONG_MAX),

@@ -534,6 +534,10 @@ for _m in ("spec/scripting.py", "spec/functions.py", "spec/lualibs/__init__.py")
 # (and dispatch's: its READONLY/MASTERDOWN gates read a script's flags, getCommandFlags)
 MODULES["spec/dispatch.py"] = (MODULES["spec/dispatch.py"][0],
                                [*MODULES["spec/dispatch.py"][1], "properties/test_boundary_mscript.py"])
+# ... and the config table's (mconfig): every parameter's default, range, mutability and
+# visibility against 7.0.15's, CONFIG SET's redaction of sensitive values
+MODULES["spec/config.py"] = (MODULES["spec/config.py"][0],
+                             [*MODULES["spec/config.py"][1], _P("boundary_mconfig")])
 
 # -- mutants ----------------------------------------------------------------------------------
 
