@@ -43,7 +43,8 @@ from typing import Any
 import pytest
 
 from redspec.properties.driver import Session
-from redspec.spec import config
+from redspec.properties.test_mutation_gaps import plant_everywhere
+from redspec.spec import config, transport
 from redspec.spec.commands import server as server_cmds
 
 NAME = "boundary_mconfig_agree_with_redis"
@@ -574,6 +575,106 @@ REFUSED_SET_7015 = {
     'replicaof': "can't set immutable config",
 }
 
+#: CONFIG SET / CONFIG GET on 7.0.15 at the special parsers' edges, replies byte for byte, in
+#: order on one connection: memtoull's 127 and 128 digits, string2ll below LLONG_MIN, strtoll's
+#: leading blanks, sign and trailing text in save points, save's changes wrapped to a C int,
+#: notify-keyspace-events printed as A, client-output-buffer-limit's classes merged (an empty
+#: value keeps them; an empty seconds field is 0), proc-title-template's sdstemplate, the
+#: cluster-announce-hostname limits, CONFIG GET's case-blind glob.
+REPLIES_7015 = [
+    (('config', 'set', 'maxmemory', '9' * 127), b'+OK\r\n'),
+    (('config', 'get', 'maxmemory'), b'*2\r\n$9\r\nmaxmemory\r\n$20\r\n18446744073709551615\r\n'),
+    (('config', 'set', 'maxmemory', '9' * 128), b"-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value\r\n"),
+    (('config', 'set', 'maxmemory', '0'), b'+OK\r\n'),
+    (('config', 'set', 'timeout', '-9223372036854775809'), b"-ERR CONFIG SET failed (possibly related to argument 'timeout') - argument couldn't be parsed into an integer\r\n"),
+    (('config', 'set', 'timeout', '-9223372036854775808'), b"-ERR CONFIG SET failed (possibly related to argument 'timeout') - argument must be between 0 and 2147483647 inclusive\r\n"),
+    (('config', 'set', 'save', '\t 0'), b"-ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters\r\n"),
+    (('config', 'set', 'save', '\t1 0'), b'+OK\r\n'),
+    (('config', 'get', 'save'), b'*2\r\n$4\r\nsave\r\n$3\r\n1 0\r\n'),
+    (('config', 'set', 'save', '1 0  '), b"-ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters\r\n"),
+    (('config', 'set', 'save', '1x 0'), b"-ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters\r\n"),
+    (('config', 'set', 'save', '+1 -0'), b'+OK\r\n'),
+    (('config', 'get', 'save'), b'*2\r\n$4\r\nsave\r\n$3\r\n1 0\r\n'),
+    (('config', 'set', 'save', '1 2147483647'), b'+OK\r\n'),
+    (('config', 'get', 'save'), b'*2\r\n$4\r\nsave\r\n$12\r\n1 2147483647\r\n'),
+    (('config', 'set', 'save', '1 2147483648'), b'+OK\r\n'),
+    (('config', 'get', 'save'), b'*2\r\n$4\r\nsave\r\n$13\r\n1 -2147483648\r\n'),
+    (('config', 'set', 'save', '1 4294967295'), b'+OK\r\n'),
+    (('config', 'get', 'save'), b'*2\r\n$4\r\nsave\r\n$4\r\n1 -1\r\n'),
+    (('config', 'set', 'save', '1 4294967296'), b'+OK\r\n'),
+    (('config', 'get', 'save'), b'*2\r\n$4\r\nsave\r\n$3\r\n1 0\r\n'),
+    (('config', 'set', 'save', '1 -99999999999999999999999'), b"-ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters\r\n"),
+    (('config', 'set', 'save', ''), b'+OK\r\n'),
+    (('config', 'set', 'notify-keyspace-events', 'g$lshzxetd'), b'+OK\r\n'),
+    (('config', 'get', 'notify-keyspace-events'), b'*2\r\n$22\r\nnotify-keyspace-events\r\n$1\r\nA\r\n'),
+    (('config', 'set', 'notify-keyspace-events', 'g$lshzxetdKE'), b'+OK\r\n'),
+    (('config', 'get', 'notify-keyspace-events'), b'*2\r\n$22\r\nnotify-keyspace-events\r\n$3\r\nAKE\r\n'),
+    (('config', 'set', 'notify-keyspace-events', 'AnK'), b'+OK\r\n'),
+    (('config', 'get', 'notify-keyspace-events'), b'*2\r\n$22\r\nnotify-keyspace-events\r\n$2\r\nAK\r\n'),
+    (('config', 'set', 'notify-keyspace-events', ''), b'+OK\r\n'),
+    (('config', 'set', 'client-output-buffer-limit', 'normal 10mb 5mb 60'), b'+OK\r\n'),
+    (('config', 'get', 'client-output-buffer-limit'), b'*2\r\n$26\r\nclient-output-buffer-limit\r\n$81\r\nnormal 10485760 5242880 60 slave 268435456 67108864 60 pubsub 33554432 8388608 60\r\n'),
+    (('config', 'set', 'client-output-buffer-limit', ''), b'+OK\r\n'),
+    (('config', 'get', 'client-output-buffer-limit'), b'*2\r\n$26\r\nclient-output-buffer-limit\r\n$81\r\nnormal 10485760 5242880 60 slave 268435456 67108864 60 pubsub 33554432 8388608 60\r\n'),
+    (('config', 'set', 'client-output-buffer-limit', 'pubsub 1 2 '), b'+OK\r\n'),
+    (('config', 'get', 'client-output-buffer-limit'), b'*2\r\n$26\r\nclient-output-buffer-limit\r\n$67\r\nnormal 10485760 5242880 60 slave 268435456 67108864 60 pubsub 1 2 0\r\n'),
+    (('config', 'set', 'client-output-buffer-limit', 'normal 0 0 0 pubsub 33554432 8388608 60'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', '{foo}'), b"-ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables\r\n"),
+    (('config', 'set', 'proc-title-template', '{title'), b"-ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables\r\n"),
+    (('config', 'set', 'proc-title-template', '{title}}'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', 'a}'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', 'x}'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', '}'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', '{title} {port}'), b'+OK\r\n'),
+    (('config', 'get', 'proc-title-template'), b'*2\r\n$19\r\nproc-title-template\r\n$14\r\n{title} {port}\r\n'),
+    (('config', 'set', 'proc-title-template', '{title} {listen-addr} {server-mode}'), b'+OK\r\n'),
+    (('config', 'set', 'cluster-announce-hostname', 'a' * 255), b'+OK\r\n'),
+    (('config', 'set', 'cluster-announce-hostname', 'a' * 256), b"-ERR CONFIG SET failed (possibly related to argument 'cluster-announce-hostname') - Hostnames must be less than 256 characters\r\n"),
+    (('config', 'set', 'cluster-announce-hostname', 'a-b.c'), b'+OK\r\n'),
+    (('config', 'set', 'cluster-announce-hostname', 'a_b'), b"-ERR CONFIG SET failed (possibly related to argument 'cluster-announce-hostname') - Hostnames may only contain alphanumeric characters, hyphens or dots\r\n"),
+    (('config', 'set', 'cluster-announce-hostname', ''), b'+OK\r\n'),
+    (('config', 'get', 'MAXMEMORY-P*'), b'*2\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n'),
+    (('config', 'get', 'Maxmemory'), b'*2\r\n$9\r\nMaxmemory\r\n$1\r\n0\r\n'),
+    (('config', 'set', 'proc-title-template', '{title}'), b"-ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables\r\n"),
+    (('config', 'set', 'proc-title-template', '{server-mode}'), b"-ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables\r\n"),
+    (('config', 'set', 'proc-title-template', '{unixsocket}'), b"-ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables\r\n"),
+    (('config', 'set', 'proc-title-template', '{config-file}'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', '\t'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', ' '), b"-ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables\r\n"),
+    (('config', 'set', 'proc-title-template', '{{'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', '{{title}'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', 'a{'), b"-ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables\r\n"),
+    (('config', 'set', 'proc-title-template', '{}'), b"-ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables\r\n"),
+    (('config', 'set', 'proc-title-template', ' {title} '), b"-ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables\r\n"),
+    (('config', 'set', 'proc-title-template', '{port}'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', '{tls-port}'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', '{listen-addr}'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', '{title}\t'), b'+OK\r\n'),
+    (('config', 'set', 'proc-title-template', '}{'), b"-ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables\r\n"),
+    (('config', 'set', 'proc-title-template', '{{{title}'), b'+OK\r\n'),
+]
+
+#: ``redis-server ... --name value`` of 7.0.15 for the special and octal parsers: the last line
+#: of the ``FATAL CONFIG FILE ERROR`` report, or (``None``) the server started and CONFIG GET
+#: showed the value given second.
+STARTUP_SPECIAL_7015 = [
+    ('bind', '127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 127.0.0.8 127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 127.0.0.14 127.0.0.15 127.0.0.16 127.0.0.17', 'Too many bind addresses specified.', None),
+    ('bind', '127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 127.0.0.8 127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 127.0.0.14 127.0.0.15 127.0.0.16', None, '127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 127.0.0.8 127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 127.0.0.14 127.0.0.15 127.0.0.16'),
+    ('replicaof', '127.0.0.1 -1', 'Invalid master port', None),
+    ('replicaof', '127.0.0.1 65536', 'Invalid master port', None),
+    ('replicaof', '127.0.0.1 0', None, '127.0.0.1 0'),
+    ('replicaof', '127.0.0.1 65535', None, '127.0.0.1 65535'),
+    ('dbfilename', 'a/b', "dbfilename can't be a path, just a filename", None),
+    ('dbfilename', 'x.rdb', None, 'x.rdb'),
+    ('unixsocketperm', '-7777777777777777777777777', "argument couldn't be parsed as an octal number", None),
+    ('unixsocketperm', '7777777777777777777777777', "argument couldn't be parsed as an octal number", None),
+    ('unixsocketperm', ' 777', None, '777'),
+    ('unixsocketperm', '+777', None, '777'),
+    ('unixsocketperm', '0778', "argument couldn't be parsed as an octal number", None),
+    ('unixsocketperm', '\t\t1', None, '1'),
+    ('unixsocketperm', '1x', "argument couldn't be parsed as an octal number", None),
+]
+
 #: SLOWLOG GET 1 on 7.0.15 after each CONFIG SET below (``slowlog-log-slower-than 0``): the
 #: arguments it logged.
 REDACTED_7015 = [
@@ -715,8 +816,51 @@ def check_redacted_values() -> None:
         assert got == want, f"{NAME}: SLOWLOG after CONFIG SET {name}: {got}, 7.0.15 {want}"
 
 
+def _call(c: Session, argv: tuple[str, ...]) -> bytes:
+    try:
+        return c.call(*argv)
+    except Exception as e:  # a mutant that crashes the parser fails the check too
+        raise AssertionError(f"{NAME}: {argv!r} raised {e!r}") from e
+
+
+def check_special_replies() -> None:
+    """``REPLIES_7015`` replayed on one connection, byte for byte."""
+    c = Session()
+    for argv, want in REPLIES_7015:
+        got = _call(c, argv)
+        assert got == want, f"{NAME}: {argv!r}: {got!r}, 7.0.15 {want!r}"
+
+
+def check_special_startup() -> None:
+    """``STARTUP_SPECIAL_7015`` through :func:`spec.config.set_value` (the config file's and
+    the command line's parser): 7.0.15's error text, or the value CONFIG GET then showed."""
+    cfg = config.default_config()
+    for name, value, why, shown in STARTUP_SPECIAL_7015:
+        p = config.PARAMS[name]
+        try:
+            got = config.set_value(p, value, cfg)
+        except Exception as e:
+            raise AssertionError(f"{NAME}: --{name} {value!r} raised {e!r}") from e
+        if why is not None:
+            assert got == (why,), f"{NAME}: --{name} {value!r}: {got!r}, 7.0.15 {why!r}"
+        else:
+            text = None if isinstance(got, tuple) else config.format_value(p, got)
+            assert text == shown, f"{NAME}: --{name} {value!r}: {got!r}, 7.0.15 {shown!r}"
+
+
+def check_default_config_overrides() -> None:
+    """Redspec's own rule (no 7.0.15 command to ask): ``default_config``'s keyword overrides
+    name a parameter by its own name when it has one (``server_cpulist``), else with ``_``
+    read as ``-`` (``repl_timeout``)."""
+    cfg = config.default_config(server_cpulist="0-1", repl_timeout=7)
+    got = (cfg.get("server_cpulist"), cfg.get("repl-timeout"), "server-cpulist" in cfg,
+           "repl_timeout" in cfg)
+    assert got == ("0-1", 7, False, False), f"{NAME}: default_config overrides: {got}"
+
+
 CHECKS = [check_defaults, check_numeric_bounds, check_startup_bounds, check_refused_set,
-          check_redacted_values]
+          check_redacted_values, check_special_replies, check_special_startup,
+          check_default_config_overrides]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
@@ -746,3 +890,237 @@ def _plant_source(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
         for k, v in ns[table].items():
             monkeypatch.setitem(live, k, v)
     monkeypatch.setattr(server_cmds, "_NAMES_CACHE", [])
+
+
+#: The surviving mutants of the import-time table (and of the helpers' and ``Param``'s
+#: defaults) as (source text, mutated text), by the check that kills them.
+PLANTED_TABLE = {
+    check_defaults: [
+        ('unsigned: bool = False\n    percent: bool = False',
+         'unsigned: bool = False\n    percent: bool = True'),
+        ('percent: bool = False\n    octal: bool = False',
+         'percent: bool = False\n    octal: bool = True'),
+        ('protected: bool = False\n    hidden: bool = False',
+         'protected: bool = False\n    hidden: bool = True'),
+        ('hidden: bool = False)', 'hidden: bool = True)'),
+        ('unsigned: bool = False, hidden: bool = False',
+         'unsigned: bool = False, hidden: bool = True'),
+        ('unsigned: bool = False, hidden: bool = False, octal: bool = False',
+         'unsigned: bool = False, hidden: bool = False, octal: bool = True'),
+        ('_b("rdbchecksum", True', '_b("rdbchecksum", False'),
+        ('_b("daemonize", False', '_b("daemonize", True'),
+        ('_b("io-threads-do-reads", False', '_b("io-threads-do-reads", True'),
+        ('_b("always-show-logo", False', '_b("always-show-logo", True'),
+        ('_b("protected-mode", True', '_b("protected-mode", False'),
+        ('_b("rdbcompression", True', '_b("rdbcompression", False'),
+        ('_b("rdb-del-sync-files", False', '_b("rdb-del-sync-files", True'),
+        ('_b("activerehashing", True', '_b("activerehashing", False'),
+        ('_b("stop-writes-on-bgsave-error", True', '_b("stop-writes-on-bgsave-error", False'),
+        ('_b("set-proc-title", True', '_b("set-proc-title", False'),
+        ('_b("dynamic-hz", True', '_b("dynamic-hz", False'),
+        ('_b("lazyfree-lazy-eviction", False', '_b("lazyfree-lazy-eviction", True'),
+        ('_b("lazyfree-lazy-expire", False', '_b("lazyfree-lazy-expire", True'),
+        ('_b("lazyfree-lazy-server-del", False', '_b("lazyfree-lazy-server-del", True'),
+        ('_b("lazyfree-lazy-user-del", False', '_b("lazyfree-lazy-user-del", True'),
+        ('_b("lazyfree-lazy-user-flush", False', '_b("lazyfree-lazy-user-flush", True'),
+        ('_b("repl-disable-tcp-nodelay", False', '_b("repl-disable-tcp-nodelay", True'),
+        ('_b("repl-diskless-sync", True', '_b("repl-diskless-sync", False'),
+        ('_b("aof-rewrite-incremental-fsync", True', '_b("aof-rewrite-incremental-fsync", False'),
+        ('_b("no-appendfsync-on-rewrite", False', '_b("no-appendfsync-on-rewrite", True'),
+        ('_b("cluster-require-full-coverage", True', '_b("cluster-require-full-coverage", False'),
+        ('_b("rdb-save-incremental-fsync", True', '_b("rdb-save-incremental-fsync", False'),
+        ('_b("aof-load-truncated", True', '_b("aof-load-truncated", False'),
+        ('_b("aof-use-rdb-preamble", True', '_b("aof-use-rdb-preamble", False'),
+        ('_b("aof-timestamp-enabled", False', '_b("aof-timestamp-enabled", True'),
+        ('_b("cluster-replica-no-failover", False', '_b("cluster-replica-no-failover", True'),
+        ('_b("replica-lazy-flush", False', '_b("replica-lazy-flush", True'),
+        ('_b("replica-serve-stale-data", True', '_b("replica-serve-stale-data", False'),
+        ('_b("replica-read-only", True', '_b("replica-read-only", False'),
+        ('_b("replica-ignore-maxmemory", True', '_b("replica-ignore-maxmemory", False'),
+        ('_b("jemalloc-bg-thread", True', '_b("jemalloc-bg-thread", False'),
+        ('_b("activedefrag", False', '_b("activedefrag", True'),
+        ('_b("syslog-enabled", False', '_b("syslog-enabled", True'),
+        ('_b("cluster-enabled", False', '_b("cluster-enabled", True'),
+        ('_b("appendonly", False', '_b("appendonly", True'),
+        ('_b("cluster-allow-reads-when-down", False', '_b("cluster-allow-reads-when-down", True'),
+        ('_b("cluster-allow-pubsubshard-when-down", True',
+         '_b("cluster-allow-pubsubshard-when-down", False'),
+        ('_b("crash-log-enabled", True', '_b("crash-log-enabled", False'),
+        ('_b("crash-memcheck-enabled", True', '_b("crash-memcheck-enabled", False'),
+        ('_b("use-exit-on-panic", False', '_b("use-exit-on-panic", True'),
+        ('_b("use-exit-on-panic", False, hidden=True',
+         '_b("use-exit-on-panic", False, hidden=False'),
+        ('_b("disable-thp", True', '_b("disable-thp", False'),
+        ('_b("cluster-allow-replica-migration", True',
+         '_b("cluster-allow-replica-migration", False'),
+        ('_b("replica-announced", True', '_b("replica-announced", False'),
+        ('_b("latency-tracking", True', '_b("latency-tracking", False'),
+        ('_b("aof-disable-auto-gc", False', '_b("aof-disable-auto-gc", True'),
+        ('_b("replica-ignore-disk-write-errors", False',
+         '_b("replica-ignore-disk-write-errors", True'),
+        ('_b("tls-cluster", False', '_b("tls-cluster", True'),
+        ('_b("tls-replication", False', '_b("tls-replication", True'),
+        ('_b("tls-prefer-server-ciphers", False', '_b("tls-prefer-server-ciphers", True'),
+        ('_b("tls-session-caching", True', '_b("tls-session-caching", False'),
+        ('_n("io-threads", 1, 1', '_n("io-threads", 0, 1'),
+        ('_n("io-threads", 1, 1', '_n("io-threads", 2, 1'),
+        ('_n("cluster-migration-barrier", 1, 0', '_n("cluster-migration-barrier", 0, 0'),
+        ('_n("cluster-migration-barrier", 1, 0', '_n("cluster-migration-barrier", 2, 0'),
+        ('_n("active-defrag-cycle-min", 1, 1', '_n("active-defrag-cycle-min", 0, 1'),
+        ('_n("active-defrag-cycle-min", 1, 1', '_n("active-defrag-cycle-min", 2, 1'),
+        ('_n("lfu-decay-time", 1, 0', '_n("lfu-decay-time", 0, 0'),
+        ('_n("lfu-decay-time", 1, 0', '_n("lfu-decay-time", 2, 0'),
+        ('_n("rdb-key-save-delay", 0, _INT_MIN, _INT_MAX, hidden=True',
+         '_n("rdb-key-save-delay", 0, _INT_MIN, _INT_MAX, hidden=False'),
+        ('_n("key-load-delay", 0, _INT_MIN, _INT_MAX, hidden=True',
+         '_n("key-load-delay", 0, _INT_MIN, _INT_MAX, hidden=False'),
+        ('_n("active-expire-effort", 1, 1', '_n("active-expire-effort", 0, 1'),
+        ('_n("active-expire-effort", 1, 1', '_n("active-expire-effort", 2, 1'),
+        ('_n("watchdog-period", 0, 0, _INT_MAX, hidden=True',
+         '_n("watchdog-period", 0, 0, _INT_MAX, hidden=False'),
+        ('max=_INT_MAX, hidden=True', 'max=_INT_MAX, hidden=False'),
+    ],
+    check_numeric_bounds: [
+        ('default: Any\n    mutable: bool = True', 'default: Any\n    mutable: bool = False'),
+        ('octal: bool = False\n    protected: bool = False',
+         'octal: bool = False\n    protected: bool = True'),
+        ('unsigned: bool = False, hidden', 'unsigned: bool = True, hidden'),
+        ('unsigned: bool = False, percent', 'unsigned: bool = True, percent'),
+        ('unsigned: bool = False, percent: bool = False',
+         'unsigned: bool = False, percent: bool = True'),
+        ('_n("active-defrag-cycle-min", 1, 1, 99', '_n("active-defrag-cycle-min", 1, 0, 99'),
+        ('_n("active-defrag-cycle-min", 1, 1, 99', '_n("active-defrag-cycle-min", 1, 2, 99'),
+        ('_n("active-defrag-cycle-max", 25, 1, 99', '_n("active-defrag-cycle-max", 25, 0, 99'),
+        ('_n("active-defrag-cycle-max", 25, 1, 99', '_n("active-defrag-cycle-max", 25, 2, 99'),
+        ('_n("maxmemory-samples", 5, 1, _INT', '_n("maxmemory-samples", 5, 0, _INT'),
+        ('_n("maxmemory-samples", 5, 1, _INT', '_n("maxmemory-samples", 5, 2, _INT'),
+        ('_n("repl-timeout", 60, 1, _INT', '_n("repl-timeout", 60, 0, _INT'),
+        ('_n("repl-timeout", 60, 1, _INT', '_n("repl-timeout", 60, 2, _INT'),
+        ('_n("repl-ping-replica-period", 10, 1, _INT',
+         '_n("repl-ping-replica-period", 10, 0, _INT'),
+        ('_n("repl-ping-replica-period", 10, 1, _INT',
+         '_n("repl-ping-replica-period", 10, 2, _INT'),
+        ('_n("active-expire-effort", 1, 1, 10', '_n("active-expire-effort", 1, 0, 10'),
+        ('_n("active-expire-effort", 1, 1, 10', '_n("active-expire-effort", 1, 2, 10'),
+        ('_n("maxclients", 10000, 1, _UINT', '_n("maxclients", 10000, 0, _UINT'),
+        ('_n("maxclients", 10000, 1, _UINT', '_n("maxclients", 10000, 2, _UINT'),
+        ('_n("socket-mark-id", 0, 0, _UINT_MAX, mutable=False',
+         '_n("socket-mark-id", 0, 0, _UINT_MAX, mutable=True'),
+        ('_n("active-defrag-max-scan-fields", 1000, 1, _LONG',
+         '_n("active-defrag-max-scan-fields", 1000, 0, _LONG'),
+        ('_n("active-defrag-max-scan-fields", 1000, 1, _LONG',
+         '_n("active-defrag-max-scan-fields", 1000, 2, _LONG'),
+        ('_n("slowlog-log-slower-than", 10000, -1, _LLONG',
+         '_n("slowlog-log-slower-than", 10000, -0, _LLONG'),
+        ('_n("slowlog-log-slower-than", 10000, -1, _LLONG',
+         '_n("slowlog-log-slower-than", 10000, -2, _LLONG'),
+        ('_m("repl-backlog-size", 1024 * 1024, 1, _LLONG',
+         '_m("repl-backlog-size", 1024 * 1024, 0, _LLONG'),
+        ('_m("repl-backlog-size", 1024 * 1024, 1, _LLONG',
+         '_m("repl-backlog-size", 1024 * 1024, 2, _LLONG'),
+        ('_m("maxmemory", 0, 0, _ULLONG_MAX, unsigned=True',
+         '_m("maxmemory", 0, 0, _ULLONG_MAX, unsigned=False'),
+        ('_m("cluster-link-sendbuf-limit", 0, 0, _ULLONG_MAX, unsigned=True',
+         '_m("cluster-link-sendbuf-limit", 0, 0, _ULLONG_MAX, unsigned=False'),
+        ('_m("active-defrag-ignore-bytes", 100 << 20, 1, _LLONG',
+         '_m("active-defrag-ignore-bytes", 100 << 20, 0, _LLONG'),
+        ('_m("active-defrag-ignore-bytes", 100 << 20, 1, _LLONG',
+         '_m("active-defrag-ignore-bytes", 100 << 20, 2, _LLONG'),
+        ('_m("maxmemory-clients", 0, -100, _LONG_MAX, percent=True',
+         '_m("maxmemory-clients", 0, -100, _LONG_MAX, percent=False'),
+    ],
+    check_startup_bounds: [
+        ('_n("databases", 16, 1, _INT', '_n("databases", 16, 0, _INT'),
+        ('_n("databases", 16, 1, _INT', '_n("databases", 16, 2, _INT'),
+        ('_n("io-threads", 1, 1, 128', '_n("io-threads", 1, 0, 128'),
+        ('_n("io-threads", 1, 1, 128', '_n("io-threads", 1, 2, 128'),
+        ('_n("unixsocketperm", 0, 0, 0o777, mutable=False, unsigned=True',
+         '_n("unixsocketperm", 0, 0, 0o777, mutable=False, unsigned=False'),
+        ('_n("unixsocketperm", 0, 0, 0o777, mutable=False, unsigned=True, octal=True',
+         '_n("unixsocketperm", 0, 0, 0o777, mutable=False, unsigned=True, octal=False'),
+    ],
+    check_refused_set: [
+        ('protected: bool = False, sensitive', 'protected: bool = True, sensitive'),
+        ('def _e(name: str, default: str, choices: tuple[str, ...], mutable: bool = True',
+         'def _e(name: str, default: str, choices: tuple[str, ...], mutable: bool = False'),
+        ('protected: bool = False)', 'protected: bool = True)'),
+        ('_b("rdbchecksum", True, mutable=False', '_b("rdbchecksum", True, mutable=True'),
+        ('_b("daemonize", False, mutable=False', '_b("daemonize", False, mutable=True'),
+        ('_b("io-threads-do-reads", False, mutable=False',
+         '_b("io-threads-do-reads", False, mutable=True'),
+        ('_b("always-show-logo", False, mutable=False',
+         '_b("always-show-logo", False, mutable=True'),
+        ('_b("set-proc-title", True, mutable=False', '_b("set-proc-title", True, mutable=True'),
+        ('_b("syslog-enabled", False, mutable=False', '_b("syslog-enabled", False, mutable=True'),
+        ('_b("cluster-enabled", False, mutable=False', '_b("cluster-enabled", False, mutable=True'),
+        ('_b("disable-thp", True, mutable=False', '_b("disable-thp", True, mutable=True'),
+        ('_s("aclfile", "", mutable=False', '_s("aclfile", "", mutable=True'),
+        ('_s("unixsocket", "", mutable=False', '_s("unixsocket", "", mutable=True'),
+        ('_s("pidfile", "", mutable=False', '_s("pidfile", "", mutable=True'),
+        ('_s("cluster-config-file", "nodes.conf", mutable=False',
+         '_s("cluster-config-file", "nodes.conf", mutable=True'),
+        ('_s("syslog-ident", "redis", mutable=False', '_s("syslog-ident", "redis", mutable=True'),
+        ('_s("dbfilename", "dump.rdb", protected=True',
+         '_s("dbfilename", "dump.rdb", protected=False'),
+        ('_s("appendfilename", "appendonly.aof", mutable=False',
+         '_s("appendfilename", "appendonly.aof", mutable=True'),
+        ('_s("appenddirname", "appendonlydir", mutable=False',
+         '_s("appenddirname", "appendonlydir", mutable=True'),
+        ('_s("server_cpulist", "", mutable=False', '_s("server_cpulist", "", mutable=True'),
+        ('_s("bio_cpulist", "", mutable=False', '_s("bio_cpulist", "", mutable=True'),
+        ('_s("aof_rewrite_cpulist", "", mutable=False',
+         '_s("aof_rewrite_cpulist", "", mutable=True'),
+        ('_s("bgsave_cpulist", "", mutable=False', '_s("bgsave_cpulist", "", mutable=True'),
+        ('_s("logfile", "", mutable=False', '_s("logfile", "", mutable=True'),
+        ('_e("supervised", "no", ("upstart", "systemd", "auto", "no"), mutable=False',
+         '_e("supervised", "no", ("upstart", "systemd", "auto", "no"), mutable=True'),
+        ('"local7"), mutable=False', '"local7"), mutable=True'),
+        ('_e("enable-protected-configs", "no", _PROTECTED_ACTION, mutable=False',
+         '_e("enable-protected-configs", "no", _PROTECTED_ACTION, mutable=True'),
+        ('_e("enable-debug-command", "no", _PROTECTED_ACTION, mutable=False',
+         '_e("enable-debug-command", "no", _PROTECTED_ACTION, mutable=True'),
+        ('_e("enable-module-command", "no", _PROTECTED_ACTION, mutable=False',
+         '_e("enable-module-command", "no", _PROTECTED_ACTION, mutable=True'),
+        ('_n("databases", 16, 1, _INT_MAX, mutable=False',
+         '_n("databases", 16, 1, _INT_MAX, mutable=True'),
+        ('_n("io-threads", 1, 1, 128, mutable=False', '_n("io-threads", 1, 1, 128, mutable=True'),
+        ('_n("tcp-backlog", 511, 0, _INT_MAX, mutable=False',
+         '_n("tcp-backlog", 511, 0, _INT_MAX, mutable=True'),
+        ('_n("cluster-port", 0, 0, 65535, mutable=False',
+         '_n("cluster-port", 0, 0, 65535, mutable=True'),
+        ('_n("unixsocketperm", 0, 0, 0o777, mutable=False',
+         '_n("unixsocketperm", 0, 0, 0o777, mutable=True'),
+        ('_x("dir", "/", protected=True', '_x("dir", "/", protected=False'),
+        ('_x("replicaof", "", mutable=False', '_x("replicaof", "", mutable=True'),
+    ],
+    check_redacted_values: [
+        ('hidden: bool = False\n    sensitive: bool = False',
+         'hidden: bool = False\n    sensitive: bool = True'),
+        ('protected: bool = False, sensitive: bool = False',
+         'protected: bool = False, sensitive: bool = True'),
+        ('_s("masteruser", "", sensitive=True', '_s("masteruser", "", sensitive=False'),
+        ('_s("masterauth", "", sensitive=True', '_s("masterauth", "", sensitive=False'),
+        ('_s("requirepass", "", sensitive=True', '_s("requirepass", "", sensitive=False'),
+    ],
+}
+
+
+@pytest.mark.parametrize("check,old,new", [(c, o, n) for c, rows in PLANTED_TABLE.items()
+                                            for o, n in rows])
+def test_planted_table(monkeypatch: pytest.MonkeyPatch, check: Any, old: str, new: str) -> None:
+    _plant_source(monkeypatch, old, new)
+    _trips(check)
+
+
+def test_planted_socket_mark_id_mutable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spec before the fix: CONFIG SET socket-mark-id allowed (7.0.15: immutable)."""
+    _plant_source(monkeypatch, '_n("socket-mark-id", 0, 0, _UINT_MAX, mutable=False,',
+                  '_n("socket-mark-id", 0, 0, _UINT_MAX, mutable=True,')
+    _trips(check_refused_set)
+
+
+def test_planted_no_config_set_redaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spec before the fix: CONFIG SET's sensitive values logged as given."""
+    plant_everywhere(monkeypatch, transport, "redacted_argv", 'if name == b"config":',
+                     'if name == b"no such command":')
+    _trips(check_redacted_values)
