@@ -267,7 +267,7 @@ PARAMS: dict[str, Param] = {
         _n("repl-diskless-sync-max-replicas", 0, 0, _INT_MAX),
         _n("maxclients", 10000, 1, _UINT_MAX, unsigned=True),
         _n("unixsocketperm", 0, 0, 0o777, mutable=False, unsigned=True, octal=True),
-        _n("socket-mark-id", 0, 0, _UINT_MAX, unsigned=True),
+        _n("socket-mark-id", 0, 0, _UINT_MAX, mutable=False, unsigned=True),
         _n("active-defrag-max-scan-fields", 1000, 1, _LONG_MAX),
         _n("slowlog-max-len", 128, 0, _LONG_MAX),
         _n("acllog-max-len", 128, 0, _LONG_MAX),
@@ -410,6 +410,13 @@ def _string2ll(s: str) -> int | None:
 
 def _strtoll(s: str, base: int = 10) -> tuple[int, str]:
     """``strtoll``: leading spaces, sign, digits; returns (value clamped, rest)."""
+    v, rest = _strtoll_exact(s, base)
+    return max(-(1 << 63), min(_LLONG_MAX, v)), rest
+
+
+def _strtoll_exact(s: str, base: int = 10) -> tuple[int, str]:
+    """:func:`_strtoll` without the clamp: a value out of the long long range is what
+    ``strtoll`` reports as ``ERANGE``."""
     i = 0
     while i < len(s) and s[i] in " \t\n\v\f\r":
         i += 1
@@ -422,9 +429,7 @@ def _strtoll(s: str, base: int = 10) -> tuple[int, str]:
         k += 1
     if k == j:
         return 0, s
-    v = int(s[j:k], base) * (-1 if s[i] == "-" else 1)
-    v = max(-(1 << 63), min(_LLONG_MAX, v))
-    return v, s[k:]
+    return int(s[j:k], base) * (-1 if s[i] == "-" else 1), s[k:]
 
 
 def _to_signed64(v: int) -> int:
@@ -443,9 +448,9 @@ def _numeric(p: Param, raw: str) -> int | str:
         pv = _string2ll(raw[:-1])
         if pv is not None and pv >= 0:
             v = -pv
-    if v is None and p.octal:
-        ov, rest = _strtoll(raw, 8)
-        if not rest and raw:
+    if v is None and p.octal:  # strtoll(.., 8) with errno 0 (no ERANGE) and nothing left
+        ov, rest = _strtoll_exact(raw, 8)
+        if not rest and raw and -(1 << 63) <= ov <= _LLONG_MAX:
             v = ov
     if v is None and p.kind == "int" and not p.octal:
         v = _string2ll(raw)
@@ -604,24 +609,40 @@ def _to_int32(v: int) -> int:
     return v - (1 << 32) if v >= 1 << 31 else v
 
 
-_TITLE_VARS = ("{title}", "{listen-addr}", "{server-mode}", "{port}", "{tls-port}",
-               "{unixsocket}", "{config-file}")
+#: ``redisProcTitleGetVariable`` as ``validateProcTitleTemplate`` calls it: each variable's
+#: value is only asked whether it is empty (the title is "" there; server-mode is "" outside
+#: cluster and sentinel; listen-addr, port and tls-port always print something; 7.0.15 with
+#: no config file accepts ``{config-file}`` alone, so it counts as non-empty here).
+_TITLE_VARS = {"title": "", "listen-addr": "x", "server-mode": "", "port": "x",
+               "tls-port": "x", "unixsocket": None, "config-file": "x"}
 
 
-def _valid_title(t: str) -> bool:
-    """``validateProcTitleTemplate``: only known ``{variables}``, and not blank."""
+def _valid_title(t: str, unixsocket: str) -> bool:
+    """``validateProcTitleTemplate``: ``sdstemplate`` expands ``{name}`` variables (``{{`` is
+    a literal ``{``; a lone ``}`` is literal text; an unknown name, an unclosed ``{`` or a
+    trailing ``{`` fail), and the expansion trimmed of spaces must not be empty."""
+    out: list[str] = []
     i = 0
     while i < len(t):
-        if t[i] == "{":
-            j = t.find("}", i)
-            if j < 0 or t[i:j + 1] not in _TITLE_VARS:
-                return False
-            i = j + 1
-        elif t[i] == "}":
+        sv = t.find("{", i)
+        if sv < 0:
+            out.append(t[i:])
+            break
+        out.append(t[i:sv])
+        sv += 1
+        if sv == len(t):
             return False
-        else:
-            i += 1
-    return t.strip() != ""
+        if t[sv] == "{":
+            out.append("{")
+            i = sv + 1
+            continue
+        ev = t.find("}", sv)
+        if ev < 0 or t[sv:ev] not in _TITLE_VARS:
+            return False
+        value = _TITLE_VARS[t[sv:ev]]
+        out.append(unixsocket if value is None else value)
+        i = ev + 1
+    return "".join(out).strip(" ") != ""
 
 
 #: Enum names that stand for the same value as an earlier name of the table.
@@ -668,7 +689,7 @@ def set_value(p: Param, raw: str, current: Map[str, Any]) -> Any:
                 return ("Hostnames must be less than 256 characters",)
             if any(not (c.isascii() and (c.isalnum() or c in "-.")) for c in raw):
                 return ("Hostnames may only contain alphanumeric characters, hyphens or dots",)
-        if p.name == "proc-title-template" and not _valid_title(raw):
+        if p.name == "proc-title-template" and not _valid_title(raw, str(current.get("unixsocket", ""))):
             return ("template format is invalid or contains unknown variables",)
         return raw
     return _special(p.name, raw, current)

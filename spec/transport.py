@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .config import lookup_param
 from .pause import PAUSE_FOREVER, clients_paused, pause_clients, unpause, update_pause
 from .reply import Raw, Reply
 from .resp import sdscatrepr as repr_arg
@@ -69,8 +70,11 @@ def transport_of(s: Step) -> TransportState:
 # -- MONITOR ---------------------------------------------------------------------------------
 
 def redacted_argv(argv: list[bytes]) -> list[bytes]:
-    """``redactClientCommandArgument``: AUTH's arguments, HELLO's AUTH user and password."""
+    """``redactClientCommandArgument``: AUTH's arguments, HELLO's AUTH user and password,
+    CONFIG SET's values of sensitive parameters, MIGRATE's credentials."""
     name = argv[0].lower()
+    if name == b"config":
+        return _redacted_config_set(argv)
     if name == b"auth":
         return [argv[0]] + [b"(redacted)"] * (len(argv) - 1)
     if name == b"hello":
@@ -89,6 +93,20 @@ def redacted_argv(argv: list[bytes]) -> list[bytes]:
     if name == b"migrate":
         return _redacted_migrate(argv)
     return argv
+
+
+def _redacted_config_set(argv: list[bytes]) -> list[bytes]:
+    """``configSetCommand``: with an even argument count it walks every name-value pair
+    before any other check, and redacts the value of each ``SENSITIVE_CONFIG`` parameter
+    (masteruser, masterauth, requirepass; any case, even when the command then fails)."""
+    if len(argv) < 4 or argv[1].lower() != b"set" or len(argv) % 2:
+        return argv
+    out = list(argv)
+    for j in range(2, len(out), 2):
+        hit = lookup_param(out[j].decode("utf-8", "surrogateescape"))
+        if hit is not None and hit[1].sensitive:
+            out[j + 1] = b"(redacted)"
+    return out
 
 
 def _redacted_migrate(argv: list[bytes]) -> list[bytes]:

@@ -538,6 +538,10 @@ MODULES["spec/dispatch.py"] = (MODULES["spec/dispatch.py"][0],
 # them, what each command is priced with, the candidates, verdicts and ranking
 MODULES["spec/advise.py"] = (MODULES["spec/advise.py"][0],
                              [*MODULES["spec/advise.py"][1], _P("boundary_madvise")])
+# ... and the config table's (mconfig): every parameter's default, range, mutability and
+# visibility against 7.0.15's, CONFIG SET's redaction of sensitive values
+MODULES["spec/config.py"] = (MODULES["spec/config.py"][0],
+                             [*MODULES["spec/config.py"][1], _P("boundary_mconfig")])
 
 # -- mutants ----------------------------------------------------------------------------------
 
