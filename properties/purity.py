@@ -151,11 +151,24 @@ class FrozenView:
         now = list(map(call, self.getters, self.objs))
         for obj, a, b in zip(self.objs, now, self.held, strict=True):
             names = [n for n, x, y in zip(_PLANS[type(obj)].names, a, b, strict=False)
-                     if x is not y]
+                     if not _same(x, y)]
             if names:
                 where = path_to(self.state, obj) or f"a {type(obj).__name__} once in it"
                 out.extend(f"{where}.{n}" for n in names)
         return out
+
+
+_SCALARS = (int, float, bool)
+
+
+def _same(x: Any, y: Any) -> bool:
+    """``x is y``, or equal numbers: a value type compiled by mypyc keeps an ``int`` or
+    ``float`` field unboxed and hands out a new object on each read, so for those only the
+    value can say that nothing changed (NaN equal to NaN)."""
+    if x is y:
+        return True
+    t = type(x)
+    return t is type(y) and t in _SCALARS and (x == y or (x != x and y != y))
 
 
 #: Containers known to be immutable all the way down (a ``Map`` or tuple of leaves, or of

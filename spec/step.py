@@ -350,10 +350,10 @@ class Step:
         as one shared ``int`` object: Redis keeps the word in the key's ``robj`` at no cost,
         and here each key's word would otherwise be an ``int`` object of its own (28 bytes
         per key of a bulk load). Typed ``Any`` so that compiled code keeps the object."""
-        w = self.clock_word
-        if w is None:
-            w = self.clock_word = (self.now_ms // 1000) & 0xFFFFFF
-        return w
+        if self.clock_word is None:  # (two statements: compiled, a chained assignment
+            # would box the int twice, one object stored and another returned)
+            self.clock_word = (self.now_ms // 1000) & 0xFFFFFF
+        return self.clock_word
 
     def part(self, name: str) -> Any:
         """The current value of the ``ServerState`` field ``name`` in this transition.
