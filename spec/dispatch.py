@@ -480,9 +480,7 @@ def call(s: Step, cmd: CommandSpec, argv: list[bytes]) -> Reply:
         calls[0] += 1
         calls[2] += failed
     s.commands_processed += 1
-    parts = s.parts
-    tp = parts["transport"] if parts and "transport" in parts else s.base.transport
-    if tp.monitors:  # replicationFeedMonitors (spec.transport)
+    if s.part("transport").monitors:  # replicationFeedMonitors (spec.transport)
         feed_monitors(s, cmd, argv)
     # trackingRememberKeys: only a tracking client has flags (or a script runs for one)
     if "readonly" in cmd.flags and (s.client.info.flags or s.client.id != s.current_id) \

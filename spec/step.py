@@ -24,6 +24,7 @@ from immutables import Map
 from .aoffeed import feed_all
 from .db import DbView, scan_db_for_ready_keys, signal_key_as_ready
 from .effects import NO_EFFECTS, Effects
+from .lru import lru_clock
 from .pubsub import event_classes, keyspace_event
 from .replfeed import feed_replication, feeds_replication
 from .reply import Err
@@ -352,7 +353,7 @@ class Step:
         per key of a bulk load). Typed ``Any`` so that compiled code keeps the object."""
         if self.clock_word is None:  # (two statements: compiled, a chained assignment
             # would box the int twice, one object stored and another returned)
-            self.clock_word = (self.now_ms // 1000) & 0xFFFFFF
+            self.clock_word = lru_clock(self.now_ms)
         return self.clock_word
 
     def part(self, name: str) -> Any:
