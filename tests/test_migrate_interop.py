@@ -33,7 +33,7 @@ from redspec.reference.server import Reference
 from redspec.spec import server as S
 from tests.conftest import free_port
 from tests.replharness import Conn, Node, NodeSet, bulk, encode, wait_until
-from tests.replstream import ReplicaStream
+from tests.replstream import ReplicaStream, without_pings
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
                                 reason="needs redis-server 7.0.15")
@@ -235,7 +235,7 @@ def _stream_of(ns: dict[str, Node], kind: str) -> tuple[bytes, bytes]:
             assert migrate(src, dst, "d", 0, "COPY") == b"+OK\r\n"
             assert migrate(src, dst, "d", 0, "REPLACE") == b"+OK\r\n"
             assert migrate(src, dst, "d", 0) == b"+NOKEY\r\n"
-            stream = rs.raw_until(src.offset())
+            stream = without_pings(rs.raw_until(src.offset()))
             incr = sorted((src.workdir / "appendonlydir").glob("*.incr.aof"))
             return stream, incr[-1].read_bytes()
         finally:
